@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import sensible from '@fastify/sensible';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { ZeebeClient } from '../engine/client.js';
+import type { Config } from './config.js';
+import services, { type EngineStatus } from './plugins/services.js';
+import errorsPlugin from './plugins/errors.js';
+import auth from './plugins/auth.js';
+import health from './routes/health/index.js';
+import authRoutes, { me } from './routes/auth/index.js';
+import tasks from './routes/tasks/index.js';
+import forms from './routes/forms/index.js';
+import { processDefinitions, processInstances } from './routes/processes/index.js';
+
+export interface AppOptions {
+  config: Config;
+  db: Knex;
+  zeebe: ZeebeClient;
+  engine: EngineStatus;
+  jwtSecret: string;
+}
+
+/** The whole HTTP application as a Fastify plugin. It never listens: server.ts and tests own that. */
+export default async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  // External plugins
+  await app.register(sensible);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'e-ISO platform API', description: 'Quy trình ISO điện tử và một cửa trên Zeebe / e-ISO processes on Zeebe', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  // Ours
+  await app.register(services, { db: opts.db, zeebe: opts.zeebe, engine: opts.engine, config: opts.config });
+  await app.register(errorsPlugin);
+  await app.register(auth, { secret: opts.jwtSecret, expiresIn: opts.config.jwtExpiresIn });
+
+  // Routes
+  await app.register(health, { prefix: '/health' });
+  await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(me, { prefix: '/api/me' });
+  await app.register(tasks, { prefix: '/api/tasks' });
+  await app.register(forms, { prefix: '/api/forms' });
+  await app.register(processDefinitions, { prefix: '/api/process-definitions' });
+  await app.register(processInstances, { prefix: '/api/process-instances' });
+
+  // The built web app on the same port, with a fallback to index.html for client-side routes.
+  const webDir = opts.config.webDir;
+  const hasWeb = existsSync(path.join(webDir, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((req, reply) => {
+    const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs') && !path.extname(req.url.split('?')[0] ?? '');
+    if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Không có đường dẫn / No route: ${req.method} ${req.url}` });
+  });
+}

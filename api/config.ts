@@ -1,0 +1,38 @@
+import path from 'node:path';
+
+/** All configuration the platform reads from the environment, checked once (see .env.example). */
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  zeebeAddress: string | undefined;
+  zeebeRestAddress: string | undefined;
+  jwtSecret: string | undefined;
+  jwtExpiresIn: number;
+  dataDir: string;
+  logLevel: string;
+  webDir: string;
+}
+
+function intFrom(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const root = process.cwd();
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: intFrom('PORT', env.PORT, 3000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    zeebeAddress: env.ZEEBE_ADDRESS || undefined,
+    zeebeRestAddress: env.ZEEBE_REST_ADDRESS || undefined,
+    jwtSecret: env.JWT_SECRET || undefined,
+    jwtExpiresIn: intFrom('JWT_EXPIRES_IN', env.JWT_EXPIRES_IN, 8 * 3600),
+    dataDir: path.resolve(root, env.DATA_DIR || '.data'),
+    logLevel: env.LOG_LEVEL || 'info',
+    webDir: path.resolve(root, 'dist/web'),
+  };
+}

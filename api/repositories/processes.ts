@@ -1,0 +1,52 @@
+import type { Knex } from 'knex';
+
+export interface ProcessDefinitionRow {
+  process_definition_key: string;
+  bpmn_process_id: string;
+  name: string;
+  version: number;
+  resource_name: string;
+  deployment_key: string;
+  xml: string;
+  element_names: Record<string, string>;
+  checksum: string;
+  deployed_by: number | null;
+  deployed_at: Date;
+}
+
+export async function insertProcessDefinition(db: Knex | Knex.Transaction, row: Omit<ProcessDefinitionRow, 'deployed_at'>): Promise<void> {
+  await db('process_definitions')
+    .insert({ ...row, element_names: JSON.stringify(row.element_names) })
+    .onConflict('process_definition_key')
+    .ignore();
+}
+
+/** Step and process names for an inbox row; falls back to ids for processes deployed outside the platform. */
+export async function findNames(db: Knex, bpmnProcessId: string, version: number): Promise<{ processDefinitionKey?: string; elementNames: Record<string, string> }> {
+  const row = await db<ProcessDefinitionRow>('process_definitions')
+    .where({ bpmn_process_id: bpmnProcessId, version })
+    .first('process_definition_key', 'element_names');
+  return { processDefinitionKey: row?.process_definition_key, elementNames: row?.element_names ?? {} };
+}
+
+export async function listProcessDefinitions(db: Knex): Promise<(ProcessDefinitionRow & { deployed_by_username: string | null; active_instances: string })[]> {
+  const hasHistory = await db.schema.hasTable('hist_process_instances');
+  const active = hasHistory
+    ? db.raw(`(SELECT count(*) FROM hist_process_instances h WHERE h.process_definition_key = d.process_definition_key AND h.state = 'active') AS active_instances`)
+    : db.raw(`0 AS active_instances`);
+  return db('process_definitions as d')
+    .leftJoin('users as u', 'u.id', 'd.deployed_by')
+    .select('d.process_definition_key', 'd.bpmn_process_id', 'd.name', 'd.version', 'd.resource_name', 'd.deployed_at', 'u.username as deployed_by_username', active)
+    .orderBy([{ column: 'd.bpmn_process_id' }, { column: 'd.version', order: 'desc' }]);
+}
+
+export async function upsertForm(db: Knex | Knex.Transaction, formKey: string, schema: unknown, checksum: string): Promise<void> {
+  await db('forms')
+    .insert({ form_key: formKey, schema: JSON.stringify(schema), checksum })
+    .onConflict('form_key')
+    .merge({ schema: JSON.stringify(schema), checksum, updated_at: db.fn.now() });
+}
+
+export async function findForm(db: Knex, formKey: string): Promise<{ form_key: string; schema: Record<string, unknown> } | undefined> {
+  return db('forms').where({ form_key: formKey }).first('form_key', 'schema');
+}

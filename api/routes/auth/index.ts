@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { verify } from '@node-rs/argon2';
+import { CurrentUser, LoginBody, LoginReply } from '../../schemas/auth.js';
+import { errors } from '../../schemas/common.js';
+import { findCurrentUser, findUserByUsername } from '../../repositories/users.js';
+
+// A constant hash to verify against when the user does not exist, so timing does not reveal usernames.
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3yZ7fH5zK0bQm1k2J1m3R2n0Zr8aV3H3k5pY0xQ9o1E';
+
+const auth: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/login',
+    {
+      schema: { tags: ['auth'], summary: 'Sign in with username and password; returns a JWT', body: LoginBody, response: { 200: LoginReply, 400: errors[400], 401: errors[401], 429: errors[400] } },
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    },
+    async (req) => {
+      const row = await findUserByUsername(app.db, req.body.username);
+      const ok = await verify(row?.password_hash ?? DUMMY_HASH, req.body.password).catch(() => false);
+      if (!row || !ok || !row.active) throw app.httpErrors.unauthorized('Sai tên đăng nhập hoặc mật khẩu / Wrong username or password');
+      const user = (await findCurrentUser(app.db, row.id))!;
+      const token = app.jwt.sign({ sub: String(row.id), username: row.username });
+      return { token, expiresIn: app.config.jwtExpiresIn, user };
+    },
+  );
+};
+export default auth;
+
+export const me: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', { onRequest: app.authenticate, schema: { tags: ['auth'], summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: CurrentUser, 401: errors[401] } } }, async (req) => req.currentUser);
+};

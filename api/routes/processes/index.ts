@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DeployBody, DeployReply, InstanceParams, ProcessDefinitionList, StartInstanceBody, StartInstanceReply } from '../../schemas/processes.js';
+import { errors } from '../../schemas/common.js';
+import { Type } from 'typebox';
+import { listProcessDefinitions } from '../../repositories/processes.js';
+import { deployProcess } from '../../../engine/deploy.js';
+import { Grpc, grpcCode } from '../../../engine/client.js';
+
+const security = [{ bearer: [] }];
+
+export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', { onRequest: app.authenticate, schema: { tags: ['processes'], summary: 'Deployed process versions with their running instances', security, response: { 200: ProcessDefinitionList, ...errors } } }, async () => {
+    const rows = await listProcessDefinitions(app.db);
+    return {
+      items: rows.map((r) => ({
+        processDefinitionKey: String(r.process_definition_key),
+        bpmnProcessId: r.bpmn_process_id,
+        name: r.name,
+        version: r.version,
+        resourceName: r.resource_name,
+        deployedBy: r.deployed_by_username,
+        deployedAt: r.deployed_at.toISOString(),
+        activeInstances: Number(r.active_instances),
+      })),
+    };
+  });
+
+  app.post('/', { onRequest: app.requireRole('designer', 'admin'), bodyLimit: 4 * 1024 * 1024, schema: { tags: ['processes'], summary: 'Validate and deploy a BPMN model (and its forms) to Zeebe', security, body: DeployBody, response: { 201: DeployReply, ...errors } } }, async (req, reply) => {
+    const out = await deployProcess(app.zeebe, app.db, { ...req.body, deployedBy: req.currentUser.id });
+    req.log.info({ user: req.currentUser.username, processes: out.processes }, 'process deployed');
+    return reply.status(201).send(out);
+  });
+};
+
+export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/', { onRequest: app.requireRole('officer', 'leader', 'admin'), schema: { tags: ['processes'], summary: 'Start an instance of a deployed process', security, body: StartInstanceBody, response: { 201: StartInstanceReply, ...errors } } }, async (req, reply) => {
+    const { bpmnProcessId, version, variables } = req.body;
+    const known = await app.db('process_definitions').where({ bpmn_process_id: bpmnProcessId }).modify((q) => { if (version) q.where({ version }); }).first('version');
+    if (!known) throw app.httpErrors.notFound(`Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`);
+    const res = await app.zeebe.createProcessInstance({
+      bpmnProcessId,
+      ...(version ? { version } : {}),
+      variables: { ...(variables ?? {}), startedBy: req.currentUser.username, startedByUnit: req.currentUser.unit.code },
+    });
+    return reply.status(201).send({ processInstanceKey: String(res.processInstanceKey), bpmnProcessId: res.bpmnProcessId, version: res.version });
+  });
+
+  app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance; its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+    try {
+      await app.zeebe.cancelProcessInstance(req.params.key);
+    } catch (err) {
+      if (grpcCode(err) === Grpc.NOT_FOUND) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${req.params.key} / No running instance ${req.params.key}`);
+      throw err;
+    }
+    req.log.info({ user: req.currentUser.username, processInstanceKey: req.params.key }, 'instance cancelled');
+    return reply.status(204).send(null);
+  });
+};

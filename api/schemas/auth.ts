@@ -1,0 +1,39 @@
+import { Type, type Static } from 'typebox';
+
+export const Role = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('designer'),
+  Type.Literal('officer'),
+  Type.Literal('leader'),
+  Type.Literal('auditor'),
+]);
+export type Role = Static<typeof Role>;
+
+export const UnitRef = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+});
+export type UnitRef = Static<typeof UnitRef>;
+
+export const CurrentUser = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  fullName: Type.String(),
+  roles: Type.Array(Role),
+  unit: UnitRef,
+});
+export type CurrentUser = Static<typeof CurrentUser>;
+
+export const LoginBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 100 }),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export type LoginBody = Static<typeof LoginBody>;
+
+export const LoginReply = Type.Object({
+  token: Type.String(),
+  expiresIn: Type.Integer({ description: 'seconds' }),
+  user: CurrentUser,
+});
+export type LoginReply = Static<typeof LoginReply>;

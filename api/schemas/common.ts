@@ -1,0 +1,25 @@
+import { Type, type Static } from 'typebox';
+
+/** Error body of every 4xx/5xx: a message a person understands (Vietnamese first) and a stable code. */
+export const ErrorBody = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.Optional(Type.String()),
+  error: Type.String(),
+  message: Type.String(),
+  /** BPMN element ids a validation problem refers to, when there are any. */
+  elements: Type.Optional(Type.Array(Type.String())),
+});
+export type ErrorBody = Static<typeof ErrorBody>;
+
+/** Standard error responses to spread into a route's `response` map. */
+export const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  503: ErrorBody,
+} as const;
+
+/** Zeebe keys are int64: carried as decimal strings end to end. */
+export const ZeebeKey = Type.String({ pattern: '^[0-9]{1,19}$', description: 'Zeebe key (int64 as a decimal string)' });

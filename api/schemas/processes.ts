@@ -1,0 +1,58 @@
+import { Type, type Static } from 'typebox';
+import { ZeebeKey } from './common.js';
+
+export const ProcessDefinition = Type.Object({
+  processDefinitionKey: ZeebeKey,
+  bpmnProcessId: Type.String(),
+  name: Type.String(),
+  version: Type.Integer(),
+  resourceName: Type.String(),
+  deployedBy: Type.Union([Type.String(), Type.Null()]),
+  deployedAt: Type.String({ format: 'date-time' }),
+  /** Running instances of this version (from the history projection). */
+  activeInstances: Type.Integer(),
+});
+export type ProcessDefinition = Static<typeof ProcessDefinition>;
+
+export const ProcessDefinitionList = Type.Object({ items: Type.Array(ProcessDefinition) });
+
+export const DeployBody = Type.Object({
+  /** File name shown in Zeebe, e.g. "cap-giay-phep.bpmn". */
+  resourceName: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.-]+\\.bpmn$' }),
+  /** The BPMN 2.0 XML. */
+  xml: Type.String({ minLength: 1, maxLength: 2_000_000 }),
+  /** form-js schemas referenced by formKey "app:<id>", keyed by id. */
+  forms: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()))),
+});
+export type DeployBody = Static<typeof DeployBody>;
+
+export const LintIssue = Type.Object({
+  elementId: Type.String(),
+  message: Type.String(),
+  rule: Type.String(),
+  category: Type.Union([Type.Literal('error'), Type.Literal('warn')]),
+});
+export type LintIssue = Static<typeof LintIssue>;
+
+export const DeployReply = Type.Object({
+  deploymentKey: ZeebeKey,
+  processes: Type.Array(Type.Object({ bpmnProcessId: Type.String(), version: Type.Integer(), processDefinitionKey: ZeebeKey })),
+  warnings: Type.Array(LintIssue),
+});
+export type DeployReply = Static<typeof DeployReply>;
+
+export const StartInstanceBody = Type.Object({
+  bpmnProcessId: Type.String({ minLength: 1, maxLength: 200 }),
+  version: Type.Optional(Type.Integer({ minimum: 1 })),
+  variables: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+export type StartInstanceBody = Static<typeof StartInstanceBody>;
+
+export const StartInstanceReply = Type.Object({
+  processInstanceKey: ZeebeKey,
+  bpmnProcessId: Type.String(),
+  version: Type.Integer(),
+});
+export type StartInstanceReply = Static<typeof StartInstanceReply>;
+
+export const InstanceParams = Type.Object({ key: ZeebeKey });

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { ZeebeClient } from './client.js';
+import { validateBpmn, type ValidationIssue } from './validate.js';
+import { insertProcessDefinition, upsertForm } from '../api/repositories/processes.js';
+
+export class BpmnValidationError extends Error {
+  constructor(public readonly issues: ValidationIssue[]) {
+    super(issues.map((i) => (i.elementId ? `${i.elementId}: ${i.message}` : i.message)).join('; '));
+  }
+}
+
+export interface DeployInput {
+  resourceName: string;
+  xml: string;
+  forms?: Record<string, unknown>;
+  deployedBy?: number | null;
+}
+
+export interface DeployOutcome {
+  deploymentKey: string;
+  processes: { bpmnProcessId: string; version: number; processDefinitionKey: string }[];
+  warnings: ValidationIssue[];
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Validates, deploys to Zeebe and records a BPMN resource with its forms. Nothing reaches Zeebe when
+ * validation finds an error. Zeebe itself skips identical redeploys (same version returned).
+ */
+export async function deployProcess(zeebe: ZeebeClient, db: Knex, input: DeployInput): Promise<DeployOutcome> {
+  const result = await validateBpmn(input.xml);
+  if (!result.ok) throw new BpmnValidationError(result.errors);
+  const res = await zeebe.deployResource({ process: Buffer.from(input.xml, 'utf8'), name: input.resourceName });
+  const deployed = res.deployments.map((d) => d.process).filter((p): p is NonNullable<typeof p> => Boolean(p));
+  await db.transaction(async (trx) => {
+    for (const p of deployed) {
+      const meta = result.processes.find((x) => x.id === p.bpmnProcessId);
+      await insertProcessDefinition(trx, {
+        process_definition_key: String(p.processDefinitionKey),
+        bpmn_process_id: p.bpmnProcessId,
+        name: meta?.name ?? p.bpmnProcessId,
+        version: p.version,
+        resource_name: input.resourceName,
+        deployment_key: String(res.key),
+        xml: input.xml,
+        element_names: meta?.elementNames ?? {},
+        checksum: sha256(input.xml),
+        deployed_by: input.deployedBy ?? null,
+      });
+    }
+    for (const [id, schema] of Object.entries(input.forms ?? {})) {
+      await upsertForm(trx, id.startsWith('app:') ? id : `app:${id}`, schema, sha256(JSON.stringify(schema)));
+    }
+  });
+  return {
+    deploymentKey: String(res.key),
+    processes: deployed.map((p) => ({ bpmnProcessId: p.bpmnProcessId, version: p.version, processDefinitionKey: String(p.processDefinitionKey) })),
+    warnings: result.warnings,
+  };
+}

@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/** Major version of the JDK/JRE at `home` (reads `release`, falls back to `java -version`). */
+export function javaMajorVersion(home: string): number {
+  try {
+    const out = execFileSync(path.join(home, 'bin', 'java'), ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return parseMajor(out);
+  } catch (err) {
+    const e = err as { stderr?: string };
+    if (typeof e.stderr === 'string') return parseMajor(e.stderr);
+    return 0;
+  }
+}
+
+function parseMajor(text: string): number {
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(text);
+  if (!m) return 0;
+  const first = Number(m[1]);
+  return first === 1 ? Number(m[2]) : first;
+}
+
+/**
+ * A JDK >= 21 for Zeebe 8.6: JAVA_HOME when it is new enough, else the newest JDK under /usr/lib/jvm.
+ * Throws with a message an operator can act on.
+ */
+export function findJavaHome(minMajor = 21, env: NodeJS.ProcessEnv = process.env): { home: string; major: number } {
+  const fromEnv = env.JAVA_HOME;
+  if (fromEnv && existsSync(path.join(fromEnv, 'bin', 'java'))) {
+    const major = javaMajorVersion(fromEnv);
+    if (major >= minMajor) return { home: fromEnv, major };
+  }
+  const root = '/usr/lib/jvm';
+  const candidates = existsSync(root)
+    ? readdirSync(root)
+        .map((name) => path.join(root, name))
+        .filter((home) => existsSync(path.join(home, 'bin', 'javac')) || existsSync(path.join(home, 'bin', 'java')))
+        .map((home) => ({ home, major: javaMajorVersion(home) }))
+        .filter((c) => c.major >= minMajor)
+        .sort((a, b) => b.major - a.major)
+    : [];
+  const best = candidates[0];
+  if (!best) {
+    throw new Error(`Zeebe needs Java ${minMajor}+; JAVA_HOME=${fromEnv ?? '(unset)'} is older and none was found under ${root}. Install a JDK ${minMajor}+ and set JAVA_HOME.`);
+  }
+  return best;
+}
+
+/** JVM flags that a JDK >= 24 needs for Zeebe's native and Unsafe users (Agrona, Netty, RocksDB). */
+export function modernJvmFlags(major: number): string[] {
+  return major >= 24 ? ['--sun-misc-unsafe-memory-access=allow', '--enable-native-access=ALL-UNNAMED'] : [];
+}

@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import type { ZeebeClient } from './client.js';
+import { startUserTaskInboxWorker } from './workers/user-task-inbox.js';
+import { retryStuckCompletions } from './complete-task.js';
+import { HistoryProjector } from './history/projector.js';
+
+export interface RuntimeLogger {
+  info: (o: object, m?: string) => void;
+  warn: (o: object, m?: string) => void;
+  error: (o: object, m?: string) => void;
+}
+
+export interface EngineRuntime {
+  projector: HistoryProjector;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything that works for the engine in the background: the inbox bridge worker, the history
+ * projector, and the sweep that re-sends completions an outage left pending.
+ */
+export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: RuntimeLogger): Promise<EngineRuntime> {
+  const worker = startUserTaskInboxWorker(zeebe, db, log);
+  const projector = new HistoryProjector(db, { logger: log });
+  await projector.start();
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    retryStuckCompletions(zeebe, db)
+      .then((n) => n > 0 && log.info({ settled: n }, 'pending task completions sent'))
+      .catch((err) => log.warn({ err: String(err) }, 'completion sweep failed'))
+      .finally(() => (sweeping = false));
+  }, 5000);
+  sweep.unref();
+  return {
+    projector,
+    async stop() {
+      clearInterval(sweep);
+      await worker.close(5000).catch(() => {});
+      await projector.stop();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import * as core from './20261123000100_core.js';
+
+/** Static migration source: every migration, in order. Add new files here. */
+const migrations: Record<string, Knex.Migration> = {
+  '20261123000100_core': core,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+};
+
+export async function migrateLatest(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource });
+}
+
+export async function migrateRollbackAll(knex: Knex): Promise<void> {
+  await knex.migrate.rollback({ migrationSource }, true);
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import { hash } from '@node-rs/argon2';
+import { insertUser, upsertUnit } from '../../api/repositories/users.js';
+import { DEMO_UNITS } from '../../api/demo.js';
+import type { Role } from '../../api/schemas/auth.js';
+
+const suffix = () => randomBytes(3).toString('hex');
+
+/** The demo units exist in every test database (the bundled procedure names them as candidate groups). */
+export async function ensureDemoUnits(db: Knex): Promise<void> {
+  for (const u of DEMO_UNITS) await upsertUnit(db, u);
+}
+
+export async function createUnit(db: Knex, opts: { name?: string; parentCode?: string } = {}): Promise<string> {
+  const code = `U-${suffix()}`.toUpperCase();
+  await upsertUnit(db, { code, name: opts.name ?? `Đơn vị thử ${code}`, kind: 'unit', parentCode: opts.parentCode });
+  return code;
+}
+
+export interface TestUser {
+  id: number;
+  username: string;
+  password: string;
+  unitCode: string;
+  roles: Role[];
+}
+
+/** A fresh user with a unique name (tests never share users). */
+export async function createUser(db: Knex, opts: { roles: Role[]; unitCode?: string; fullName?: string }): Promise<TestUser> {
+  await ensureDemoUnits(db);
+  const username = `${opts.roles[0]}_${suffix()}`;
+  const password = `Pw-${randomBytes(6).toString('hex')}`;
+  const unitCode = opts.unitCode ?? 'SNNMT';
+  const id = await insertUser(db, { username, passwordHash: await hash(password), fullName: opts.fullName ?? `Người thử ${username}`, unitCode, roles: opts.roles });
+  return { id, username, password, unitCode, roles: opts.roles };
+}
+
+export interface Client {
+  token: string;
+  user: TestUser;
+  get: (url: string) => Promise<{ status: number; body: any }>;
+  post: (url: string, body?: unknown) => Promise<{ status: number; body: any }>;
+  del: (url: string) => Promise<{ status: number; body: any }>;
+}
+
+/** Signs in through the HTTP API and returns a small client that sends the bearer token. */
+export async function login(app: FastifyInstance, user: TestUser): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: user.password } });
+  if (res.statusCode !== 200) throw new Error(`login of ${user.username} failed: ${res.statusCode} ${res.body}`);
+  const token = res.json().token as string;
+  const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) => {
+    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    return { status: r.statusCode, body: r.body ? safeJson(r.body) : undefined };
+  };
+  return { token, user, get: (u) => call('GET', u), post: (u, b) => call('POST', u, b ?? {}), del: (u) => call('DELETE', u) };
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Polls until `probe` returns a truthy value (bounded); returns it. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Deploys a bundled or given model through the API as a designer and starts one instance as an officer. */
+export async function deployAndStart(app: FastifyInstance, designer: Client, starter: Client, opts: { resourceName: string; xml: string; forms?: Record<string, unknown>; variables?: Record<string, unknown> }) {
+  const dep = await designer.post('/api/process-definitions', { resourceName: opts.resourceName, xml: opts.xml, forms: opts.forms });
+  if (dep.status !== 201) throw new Error(`deploy failed: ${dep.status} ${JSON.stringify(dep.body)}`);
+  const bpmnProcessId = dep.body.processes[0].bpmnProcessId as string;
+  const started = await starter.post('/api/process-instances', { bpmnProcessId, variables: opts.variables ?? {} });
+  if (started.status !== 201) throw new Error(`start failed: ${started.status} ${JSON.stringify(started.body)}`);
+  return { bpmnProcessId, processInstanceKey: started.body.processInstanceKey as string, deployment: dep.body };
+}

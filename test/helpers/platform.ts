@@ -1,0 +1,37 @@
+import { inject } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import { readConfig } from '../../api/config.js';
+import { startPlatform, type Platform } from '../../api/platform.js';
+import type { ZeebeClient } from '../../engine/client.js';
+
+export interface TestPlatform {
+  /** base URL of the listening server (API and built web app) */
+  url: string;
+  app: FastifyInstance;
+  db: Knex;
+  zeebe: ZeebeClient;
+  platform: Platform;
+  close(): Promise<void>;
+}
+
+/** The real platform (runtime, bundled processes, web) on the run's broker and database, on a free port. */
+export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string } = {}): Promise<TestPlatform> {
+  const config = {
+    ...readConfig({}),
+    databaseUrl: inject('databaseUrl'),
+    zeebeAddress: opts.zeebeAddress ?? inject('zeebeAddress'),
+    zeebeRestAddress: inject('zeebeRestAddress'),
+    jwtSecret: randomBytes(32).toString('hex'),
+    dataDir: mkdtempSync(path.join(os.tmpdir(), 'eiso-data-')),
+    port: 0,
+    logLevel: 'warn',
+  };
+  const platform = await startPlatform({ config, runtime: opts.runtime, logger: { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
+  const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+  return { url, app: platform.app, db: platform.db, zeebe: platform.zeebe, platform, close: () => platform.close() };
+}
