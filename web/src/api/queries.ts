@@ -1,0 +1,67 @@
+import { keepPreviousData, queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { Task, TaskListQuery } from '../../../api/schemas/tasks.js';
+import { endpoints } from './endpoints.js';
+import { request } from './request.js';
+
+/** Query keys, built from prefixes so a mutation can invalidate everything under one. */
+export const queryKeys = {
+  me: () => ['me'] as const,
+  tasks: () => ['tasks'] as const,
+  taskLists: () => [...queryKeys.tasks(), 'list'] as const,
+  taskList: (filters: TaskListQuery) => [...queryKeys.taskLists(), filters] as const,
+  task: (id: string) => [...queryKeys.tasks(), 'detail', id] as const,
+  form: (formKey: string) => ['forms', formKey] as const,
+};
+
+/** The inbox polls; live updates replace this later. */
+export const INBOX_POLL_MS = 3000;
+
+export const meQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.me(),
+    queryFn: ({ signal }) => request(endpoints.me(), signal),
+    staleTime: 5 * 60_000,
+  });
+
+export const taskListQuery = (filters: TaskListQuery) =>
+  queryOptions({
+    queryKey: queryKeys.taskList(filters),
+    queryFn: ({ signal }) => request(endpoints.tasks(filters), signal),
+    refetchInterval: INBOX_POLL_MS,
+    placeholderData: keepPreviousData,
+  });
+
+export const taskQuery = (id: string) =>
+  queryOptions({
+    queryKey: queryKeys.task(id),
+    queryFn: ({ signal }) => request(endpoints.task(id), signal),
+  });
+
+/** Form schemas belong to a deployed process version and never change. */
+export const formQuery = (formKey: string) =>
+  queryOptions({
+    queryKey: queryKeys.form(formKey),
+    queryFn: ({ signal }) => request(endpoints.form(formKey), signal),
+    staleTime: Infinity,
+  });
+
+/** After any change to a task: store the fresh task and refetch every task list. */
+export async function onTaskChanged(client: QueryClient, task: Task): Promise<void> {
+  client.setQueryData(queryKeys.task(task.id), task);
+  await client.invalidateQueries({ queryKey: queryKeys.taskLists() });
+}
+
+export const taskMutations = {
+  claim: (client: QueryClient) => ({
+    mutationFn: (id: string) => request(endpoints.claimTask(id)),
+    onSuccess: (task: Task) => onTaskChanged(client, task),
+  }),
+  unclaim: (client: QueryClient) => ({
+    mutationFn: (id: string) => request(endpoints.unclaimTask(id)),
+    onSuccess: (task: Task) => onTaskChanged(client, task),
+  }),
+  complete: (client: QueryClient) => ({
+    mutationFn: ({ id, variables }: { id: string; variables: Record<string, unknown> }) => request(endpoints.completeTask(id, { variables })),
+    onSuccess: (task: Task) => onTaskChanged(client, task),
+  }),
+};

@@ -1,0 +1,63 @@
+import type { ErrorBody } from '../../../api/schemas/common.js';
+import i18n from '../i18n/index.js';
+import { navigate } from '../router.js';
+import { flash } from '../components/flash.js';
+import { authStore } from './auth-store.js';
+import type { Endpoint } from './endpoints.js';
+
+/** A failed call: the HTTP status (0 when the server was unreachable) and the server's message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: Partial<ErrorBody>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The message to show a person for any error thrown by a query or mutation. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return i18n.t('errors.unknown', { status: '?' });
+}
+
+/** The one function that talks to the API: JSON in and out, bearer token, uniform errors. */
+export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSignal): Promise<Reply> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (endpoint.body !== undefined) headers['content-type'] = 'application/json';
+  const token = authStore.getToken();
+  if (token && !endpoint.anonymous) headers.authorization = `Bearer ${token}`;
+
+  let response: Response;
+  try {
+    response = await fetch(endpoint.path, {
+      method: endpoint.method,
+      headers,
+      body: endpoint.body !== undefined ? JSON.stringify(endpoint.body) : endpoint.method === 'POST' ? '{}' : undefined,
+      signal,
+    });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError(0, i18n.t('errors.network'));
+  }
+
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+
+  if (response.ok) return body as Reply;
+
+  const errorBody = (body && typeof body === 'object' ? body : {}) as Partial<ErrorBody>;
+  if (response.status === 401 && !endpoint.anonymous) {
+    authStore.setToken(null);
+    flash.show({ kind: 'info', text: i18n.t('errors.sessionExpired') });
+    navigate('/login', { replace: true });
+  }
+  throw new ApiError(response.status, errorBody.message || i18n.t('errors.unknown', { status: response.status }), errorBody);
+}

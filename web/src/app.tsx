@@ -1,0 +1,58 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useToken } from './api/auth-store.js';
+import { ApiError } from './api/request.js';
+import { Layout } from './components/Layout.js';
+import { InboxPage } from './routes/InboxPage.js';
+import { LoginPage } from './routes/LoginPage.js';
+import { TaskPage } from './routes/TaskPage.js';
+import { matchPath, navigate, useLocation } from './router.js';
+
+function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Client errors (401, 403, 404) will not fix themselves; retry only outages.
+        retry: (failures, error) => failures < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status >= 500),
+        refetchOnWindowFocus: true,
+      },
+    },
+  });
+}
+
+/** Replaces the URL after render (navigation during render is not allowed). */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <p className="empty">{t('errors.notFound')}</p>;
+}
+
+function Routes() {
+  const token = useToken();
+  const { pathname } = useLocation();
+
+  if (pathname === '/login') return token ? <Redirect to="/inbox" /> : <LoginPage />;
+  if (!token) return <Redirect to="/login" />;
+
+  let page: ReactNode;
+  const taskMatch = matchPath('/tasks/:id', pathname);
+  if (pathname === '/') page = <Redirect to="/inbox" />;
+  else if (pathname === '/inbox') page = <InboxPage />;
+  else if (taskMatch?.id) page = <TaskPage key={taskMatch.id} id={taskMatch.id} />;
+  else page = <NotFound />;
+  return <Layout>{page}</Layout>;
+}
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Routes />
+    </QueryClientProvider>
+  );
+}

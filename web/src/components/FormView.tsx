@@ -1,0 +1,97 @@
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Form } from '@bpmn-io/form-js-viewer';
+import '@bpmn-io/form-js/dist/assets/form-js.css';
+
+type Data = Record<string, unknown>;
+/** Field id -> its validation messages. */
+type Errors = Record<string, string[]>;
+/** A form-js schema, as the API returns it. */
+type Schema = Record<string, unknown>;
+
+/** What a page can do with the rendered form. */
+export interface FormHandle {
+  /** Runs every field validation; returns the data to send, or null when a field is invalid. */
+  submit(): Data | null;
+  validate(): Errors;
+}
+
+interface FieldRegistry {
+  get(id: string): { label?: string; key?: string } | undefined;
+}
+
+/**
+ * Adapter around form-js: React owns only the container element; form-js renders into it.
+ * The schema and data are imported when the form (schemaKey) changes, not on every re-render,
+ * so a background refetch never wipes what the officer is typing.
+ */
+export default function FormView({ schema, data, readOnly, schemaKey, ref }: { schema: Schema; data: Data; readOnly: boolean; schemaKey: string; ref?: Ref<FormHandle> }) {
+  const { t } = useTranslation();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<Form | null>(null);
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const [invalidLabels, setInvalidLabels] = useState<string[]>([]);
+
+  useEffect(() => {
+    const form = new Form({ container: containerRef.current, properties: { readOnly } });
+    formRef.current = form;
+    let disposed = false;
+    form.importSchema(schema, dataRef.current).catch((err: unknown) => {
+      if (!disposed) console.error('form-js could not import the schema', err);
+    });
+    form.on('changed', () => setInvalidLabels([]));
+    return () => {
+      disposed = true;
+      form.destroy();
+      formRef.current = null;
+    };
+    // readOnly is deliberately not a dependency: the next effect applies it without re-importing.
+  }, [schema, schemaKey]);
+
+  useEffect(() => {
+    formRef.current?.setProperty('readOnly', readOnly);
+  }, [readOnly]);
+
+  const labelsOf = (errors: Errors): string[] => {
+    const registry = formRef.current?.get<FieldRegistry>('formFieldRegistry');
+    return Object.keys(errors).map((id) => {
+      const field = registry?.get(id);
+      return field?.label || field?.key || id;
+    });
+  };
+
+  useImperativeHandle(ref, () => ({
+    submit() {
+      const form = formRef.current;
+      if (!form) return null;
+      const { data: submitted, errors } = form.submit();
+      const labels = labelsOf(errors);
+      setInvalidLabels(labels);
+      return labels.length ? null : submitted;
+    },
+    validate() {
+      const errors = formRef.current?.validate() ?? {};
+      setInvalidLabels(labelsOf(errors));
+      return errors;
+    },
+  }));
+
+  return (
+    <div className="form-view">
+      {invalidLabels.length > 0 && (
+        <div className="alert alert-error" role="alert" data-testid="form-errors">
+          <div className="alert-body">
+            {t('task.invalidForm')}
+            <ul>
+              {invalidLabels.map((label) => (
+                <li key={label}>{label}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+      <div ref={containerRef} className="form-container" />
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import type { ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { authStore } from '../api/auth-store.js';
+import { meQuery } from '../api/queries.js';
+import { LANGUAGES, setLanguage, currentLanguage } from '../i18n/index.js';
+import { Link, navigate } from '../router.js';
+import { Alert } from './Alert.js';
+import { flash, useFlash } from './flash.js';
+
+export function LanguageSwitch() {
+  const { t } = useTranslation();
+  const active = currentLanguage();
+  return (
+    <div className="lang-switch" role="group" aria-label={t('header.language')}>
+      {LANGUAGES.map((lng) => (
+        <button key={lng} type="button" lang={lng} title={t(`lang.${lng}`)} aria-pressed={active === lng} onClick={() => setLanguage(lng)}>
+          {lng.toUpperCase()}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function FlashMessage() {
+  const { t } = useTranslation();
+  const message = useFlash();
+  if (!message) return null;
+  return (
+    <Alert kind={message.kind} onDismiss={() => flash.clear()} dismissLabel={t('errors.dismiss')}>
+      {message.text}
+    </Alert>
+  );
+}
+
+/** The signed-in frame: header with product, user and unit, language switch and sign-out. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const me = useQuery(meQuery());
+
+  const logout = () => {
+    authStore.setToken(null);
+    queryClient.clear();
+    flash.clear();
+    navigate('/login');
+  };
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <Link to="/inbox" className="brand-name">
+            {t('app.name')}
+          </Link>
+          <span className="brand-tagline">{t('app.tagline')}</span>
+        </div>
+        <nav aria-label={t('header.mainNav')} className="main-nav">
+          <Link to="/inbox">{t('header.inbox')}</Link>
+        </nav>
+        <div className="header-tools">
+          {me.data && (
+            <div className="current-user" data-testid="current-user">
+              <span className="user-name">{me.data.fullName}</span>
+              <span className="user-unit">{me.data.unit.name}</span>
+            </div>
+          )}
+          <LanguageSwitch />
+          <button type="button" className="button button-quiet" onClick={logout}>
+            {t('header.logout')}
+          </button>
+        </div>
+      </header>
+      <main className="app-main">
+        <FlashMessage />
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+import { lazy, Suspense, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { Task } from '../../../api/schemas/tasks.js';
+import { formQuery, meQuery, taskMutations, taskQuery } from '../api/queries.js';
+import { ApiError, errorMessage } from '../api/request.js';
+import { Alert } from '../components/Alert.js';
+import type { FormHandle } from '../components/FormView.js';
+import { VariablesView } from '../components/VariablesView.js';
+import { flash } from '../components/flash.js';
+import { formatDateTime, isOverdue } from '../format.js';
+import { Link, navigate } from '../router.js';
+import { inboxHref } from './InboxPage.js';
+
+// form-js is large: load it only when a task with a form is opened.
+const FormView = lazy(() => import('../components/FormView.js'));
+
+export function TaskPage({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const task = useQuery(taskQuery(id));
+
+  if (task.isPending) return <p className="muted">{t('app.loading')}</p>;
+  if (task.isError) {
+    return (
+      <section>
+        <BackLink />
+        <Alert>{task.error instanceof ApiError && task.error.status === 404 ? t('task.notFound') : errorMessage(task.error)}</Alert>
+      </section>
+    );
+  }
+  return <TaskDetail task={task.data} />;
+}
+
+function BackLink() {
+  const { t } = useTranslation();
+  return (
+    <Link to={inboxHref({ tab: 'mine', q: '', offset: 0 })} className="back-link">
+      {t('task.back')}
+    </Link>
+  );
+}
+
+function TaskDetail({ task }: { task: Task }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const me = useQuery(meQuery());
+  const form = useQuery({ ...formQuery(task.formKey ?? ''), enabled: task.formKey !== null });
+  const formRef = useRef<FormHandle>(null);
+  const [pending, setPending] = useState<Record<string, unknown>>({});
+
+  const claim = useMutation(taskMutations.claim(queryClient));
+  const unclaim = useMutation(taskMutations.unclaim(queryClient));
+  const complete = useMutation({
+    ...taskMutations.complete(queryClient),
+    onSuccess: async (done: Task) => {
+      await taskMutations.complete(queryClient).onSuccess(done);
+      flash.show({ kind: 'success', text: t('task.completed', { name: done.name }) });
+      navigate(inboxHref({ tab: 'mine', q: '', offset: 0 }));
+    },
+  });
+  const failed = [claim, unclaim, complete].find((m) => m.isError);
+  const busy = claim.isPending || unclaim.isPending || complete.isPending;
+
+  const open = task.status === 'open';
+  const mine = me.data !== undefined && task.assignee === me.data.username;
+  const canComplete = open && mine;
+
+  const onComplete = () => {
+    let variables: Record<string, unknown> = pending;
+    if (task.formKey !== null) {
+      const data = formRef.current?.submit();
+      if (!data) return;
+      variables = data;
+    }
+    complete.mutate({ id: task.id, variables });
+  };
+
+  return (
+    <section className="task">
+      <BackLink />
+      <div className="page-head">
+        <h1>{task.name}</h1>
+        <span className={`badge badge-${task.status}`} data-testid="task-status">
+          {t(`status.${task.status}`)}
+        </span>
+      </div>
+
+      <dl className="task-facts">
+        <div>
+          <dt>{t('task.process')}</dt>
+          <dd>
+            {task.processName} <span className="muted">v{task.processVersion}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('task.due')}</dt>
+          <dd className={open && isOverdue(task.dueDate) ? 'overdue' : undefined}>{task.dueDate ? formatDateTime(task.dueDate) : t('task.noDue')}</dd>
+        </div>
+        <div>
+          <dt>{t('task.assignee')}</dt>
+          <dd>{task.assignee ?? <span className="muted">{t('inbox.unassigned')}</span>}</dd>
+        </div>
+        <div>
+          <dt>{t('task.created')}</dt>
+          <dd>{formatDateTime(task.createdAt)}</dd>
+        </div>
+        {task.completedAt && (
+          <div>
+            <dt>{t('task.completedAt')}</dt>
+            <dd>
+              {formatDateTime(task.completedAt)}
+              {task.completedBy && <> · {task.completedBy}</>}
+            </dd>
+          </div>
+        )}
+      </dl>
+
+      {failed?.error && (
+        <Alert onDismiss={() => failed.reset()} dismissLabel={t('errors.dismiss')}>
+          {errorMessage(failed.error)}
+        </Alert>
+      )}
+      {open && task.assignee === null && <Alert kind="info">{t('task.claimToComplete')}</Alert>}
+      {open && task.assignee !== null && !mine && me.data && <Alert kind="info">{t('task.claimedByOther', { user: task.assignee })}</Alert>}
+
+      <div className="task-body">
+        {task.formKey !== null ? (
+          form.isError ? (
+            <Alert>{errorMessage(form.error)}</Alert>
+          ) : form.isPending ? (
+            <p className="muted">{t('task.formLoading')}</p>
+          ) : (
+            <Suspense fallback={<p className="muted">{t('task.formLoading')}</p>}>
+              <FormView ref={formRef} schema={form.data.schema} data={task.variables} readOnly={!canComplete} schemaKey={task.id} />
+            </Suspense>
+          )
+        ) : (
+          <VariablesView variables={task.variables} editable={canComplete} pending={pending} onPendingChange={setPending} />
+        )}
+      </div>
+
+      <div className="task-actions">
+        {open && task.assignee === null && (
+          <button type="button" className="button" data-testid="claim" disabled={busy} onClick={() => claim.mutate(task.id)}>
+            {t('task.claim')}
+          </button>
+        )}
+        {open && mine && (
+          <button type="button" className="button" data-testid="unclaim" disabled={busy} onClick={() => unclaim.mutate(task.id)}>
+            {t('task.unclaim')}
+          </button>
+        )}
+        {open && (
+          <button type="button" className="button button-primary" data-testid="complete" disabled={!canComplete || busy} onClick={onComplete}>
+            {complete.isPending ? t('task.completing') : t('task.complete')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
