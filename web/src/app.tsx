@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useToken } from './api/auth-store.js';
 import { ApiError } from './api/request.js';
 import { Layout } from './components/Layout.js';
+import { flash } from './components/flash.js';
 import { InboxPage } from './routes/InboxPage.js';
 import { LoginPage } from './routes/LoginPage.js';
 import { TaskPage } from './routes/TaskPage.js';
@@ -35,6 +36,7 @@ function NotFound() {
 function Routes() {
   const token = useToken();
   const { pathname } = useLocation();
+  useEffect(() => flash.keepFor(pathname), [pathname]);
 
   if (pathname === '/login') return token ? <Redirect to="/inbox" /> : <LoginPage />;
   if (!token) return <Redirect to="/login" />;

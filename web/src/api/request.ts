@@ -56,7 +56,7 @@ export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSi
   const errorBody = (body && typeof body === 'object' ? body : {}) as Partial<ErrorBody>;
   if (response.status === 401 && !endpoint.anonymous) {
     authStore.setToken(null);
-    flash.show({ kind: 'info', text: i18n.t('errors.sessionExpired') });
+    flash.show({ kind: 'info', text: i18n.t('errors.sessionExpired'), path: '/login' });
     navigate('/login', { replace: true });
   }
   throw new ApiError(response.status, errorBody.message || i18n.t('errors.unknown', { status: response.status }), errorBody);

@@ -2,6 +2,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import { useTranslation } from 'react-i18next';
 import { Form } from '@bpmn-io/form-js-viewer';
 import '@bpmn-io/form-js/dist/assets/form-js.css';
+import { translateValidationModule } from './form-js/translate-validation.js';
 
 type Data = Record<string, unknown>;
 /** Field id -> its validation messages. */
@@ -34,13 +35,16 @@ export default function FormView({ schema, data, readOnly, schemaKey, ref }: { s
   const [invalidLabels, setInvalidLabels] = useState<string[]>([]);
 
   useEffect(() => {
-    const form = new Form({ container: containerRef.current, properties: { readOnly } });
+    // No input debounce: a value (and its validation message) updates as it is typed, so a fixed
+    // error does not vanish later on blur and shift the field the officer is about to click.
+    const options = { container: containerRef.current, properties: { readOnly }, additionalModules: [translateValidationModule], debounce: false };
+    const form = new Form(options);
     formRef.current = form;
     let disposed = false;
+    setInvalidLabels([]);
     form.importSchema(schema, dataRef.current).catch((err: unknown) => {
       if (!disposed) console.error('form-js could not import the schema', err);
     });
-    form.on('changed', () => setInvalidLabels([]));
     return () => {
       disposed = true;
       form.destroy();

@@ -79,6 +79,17 @@ export const en: Translations = {
     completed: 'Completed',
     cancelled: 'Cancelled',
   },
+  formValidation: {
+    required: 'This field is required.',
+    minLength: 'Use at least {{n}} characters.',
+    maxLength: 'Use at most {{n}} characters.',
+    min: 'The smallest allowed value is {{n}}.',
+    max: 'The largest allowed value is {{n}}.',
+    pattern: 'The value does not match the expected format ({{pattern}}).',
+    email: 'Not a valid email address.',
+    phone: 'Not a valid phone number (international form, e.g. +84912345678).',
+    number: 'The value must be a number.',
+  },
   variables: {
     title: 'Case data',
     empty: 'No data yet.',

@@ -77,6 +77,17 @@ export const vi = {
     completed: 'Đã hoàn thành',
     cancelled: 'Đã hủy',
   },
+  formValidation: {
+    required: 'Trường này là bắt buộc.',
+    minLength: 'Cần ít nhất {{n}} ký tự.',
+    maxLength: 'Không được quá {{n}} ký tự.',
+    min: 'Giá trị nhỏ nhất là {{n}}.',
+    max: 'Giá trị lớn nhất là {{n}}.',
+    pattern: 'Giá trị không đúng định dạng ({{pattern}}).',
+    email: 'Địa chỉ email không hợp lệ.',
+    phone: 'Số điện thoại không hợp lệ (dạng quốc tế, ví dụ +84912345678).',
+    number: 'Giá trị phải là số.',
+  },
   variables: {
     title: 'Dữ liệu hồ sơ',
     empty: 'Chưa có dữ liệu.',

@@ -47,7 +47,7 @@ export function InboxPage() {
     ...taskMutations.claim(queryClient),
     onSuccess: async (task: Task) => {
       await taskMutations.claim(queryClient).onSuccess(task);
-      flash.show({ kind: 'success', text: t('inbox.claimed', { name: task.name }) });
+      flash.show({ kind: 'success', text: t('inbox.claimed', { name: task.name }), path: '/inbox' });
     },
   });
 

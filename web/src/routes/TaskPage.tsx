@@ -54,7 +54,7 @@ function TaskDetail({ task }: { task: Task }) {
     ...taskMutations.complete(queryClient),
     onSuccess: async (done: Task) => {
       await taskMutations.complete(queryClient).onSuccess(done);
-      flash.show({ kind: 'success', text: t('task.completed', { name: done.name }) });
+      flash.show({ kind: 'success', text: t('task.completed', { name: done.name }), path: '/inbox' });
       navigate(inboxHref({ tab: 'mine', q: '', offset: 0 }));
     },
   });
