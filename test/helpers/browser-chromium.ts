@@ -15,7 +15,7 @@ export const WEB_DIST = path.join(repoRoot, 'dist/web');
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
-  /** Uncaught exceptions and console errors seen in the page (CSP violations show up here). */
+  /** Uncaught exceptions and console errors seen in the page (CSP violations show up here), HTTP error statuses aside. */
   pageErrors: string[];
   close(): Promise<void>;
 }
@@ -38,7 +38,8 @@ export async function launchChromium(opts: { viewport?: { width: number; height:
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
+    // HTTP errors the app handles (a 401 on a wrong password, a 409) are logged by Chromium too; they are not faults.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`);
   });
   return {
     context,
