@@ -1,4 +1,4 @@
-import { keepPreviousData, queryOptions, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { Task, TaskListQuery } from '../../../api/schemas/tasks.js';
 import { endpoints } from './endpoints.js';
 import { request } from './request.js';
@@ -45,23 +45,35 @@ export const formQuery = (formKey: string) =>
     staleTime: Infinity,
   });
 
-/** After any change to a task: store the fresh task and refetch every task list. */
-export async function onTaskChanged(client: QueryClient, task: Task): Promise<void> {
+/** After a change to a task: store the fresh task and refetch every task list. */
+async function onTaskChanged(client: QueryClient, task: Task): Promise<void> {
   client.setQueryData(queryKeys.task(task.id), task);
   await client.invalidateQueries({ queryKey: queryKeys.taskLists() });
 }
 
+/** After a refused change (409: someone else was faster): refetch everything about tasks. */
+async function onTaskRefused(client: QueryClient): Promise<void> {
+  await client.invalidateQueries({ queryKey: queryKeys.tasks() });
+}
+
+/** Mutation options; pages add their own per-call callbacks (messages, navigation) via mutate(). */
 export const taskMutations = {
-  claim: (client: QueryClient) => ({
-    mutationFn: (id: string) => request(endpoints.claimTask(id)),
-    onSuccess: (task: Task) => onTaskChanged(client, task),
-  }),
-  unclaim: (client: QueryClient) => ({
-    mutationFn: (id: string) => request(endpoints.unclaimTask(id)),
-    onSuccess: (task: Task) => onTaskChanged(client, task),
-  }),
-  complete: (client: QueryClient) => ({
-    mutationFn: ({ id, variables }: { id: string; variables: Record<string, unknown> }) => request(endpoints.completeTask(id, { variables })),
-    onSuccess: (task: Task) => onTaskChanged(client, task),
-  }),
+  claim: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (id: string) => request(endpoints.claimTask(id)),
+      onSuccess: (task) => onTaskChanged(client, task),
+      onError: () => onTaskRefused(client),
+    }),
+  unclaim: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (id: string) => request(endpoints.unclaimTask(id)),
+      onSuccess: (task) => onTaskChanged(client, task),
+      onError: () => onTaskRefused(client),
+    }),
+  complete: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: ({ id, variables }: { id: string; variables: Record<string, unknown> }) => request(endpoints.completeTask(id, { variables })),
+      onSuccess: (task) => onTaskChanged(client, task),
+      onError: () => onTaskRefused(client),
+    }),
 };

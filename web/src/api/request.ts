@@ -26,7 +26,9 @@ export function errorMessage(error: unknown): string {
 /** The one function that talks to the API: JSON in and out, bearer token, uniform errors. */
 export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSignal): Promise<Reply> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (endpoint.body !== undefined) headers['content-type'] = 'application/json';
+  // POSTs always carry a JSON body ("{}" when there is nothing to send): Fastify rejects an empty JSON body.
+  const body = endpoint.body !== undefined ? JSON.stringify(endpoint.body) : endpoint.method === 'POST' ? '{}' : undefined;
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const token = authStore.getToken();
   if (token && !endpoint.anonymous) headers.authorization = `Bearer ${token}`;
 
@@ -35,7 +37,7 @@ export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSi
     response = await fetch(endpoint.path, {
       method: endpoint.method,
       headers,
-      body: endpoint.body !== undefined ? JSON.stringify(endpoint.body) : endpoint.method === 'POST' ? '{}' : undefined,
+      body,
       signal,
     });
   } catch (err) {
@@ -44,16 +46,16 @@ export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSi
   }
 
   const text = await response.text();
-  let body: unknown;
+  let reply: unknown;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    reply = text ? JSON.parse(text) : undefined;
   } catch {
-    body = undefined;
+    reply = undefined;
   }
 
-  if (response.ok) return body as Reply;
+  if (response.ok) return reply as Reply;
 
-  const errorBody = (body && typeof body === 'object' ? body : {}) as Partial<ErrorBody>;
+  const errorBody = (reply && typeof reply === 'object' ? reply : {}) as Partial<ErrorBody>;
   if (response.status === 401 && !endpoint.anonymous) {
     authStore.setToken(null);
     flash.show({ kind: 'info', text: i18n.t('errors.sessionExpired'), path: '/login' });

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Task, TaskListQuery } from '../../../api/schemas/tasks.js';
+import type { TaskListQuery } from '../../../api/schemas/tasks.js';
 import { taskListQuery, taskMutations } from '../api/queries.js';
 import { errorMessage } from '../api/request.js';
 import { Alert } from '../components/Alert.js';
@@ -43,13 +43,11 @@ export function InboxPage() {
   const params = readParams(search);
   const tasks = useQuery(taskListQuery(apiFilters(params)));
   const queryClient = useQueryClient();
-  const claim = useMutation({
-    ...taskMutations.claim(queryClient),
-    onSuccess: async (task: Task) => {
-      await taskMutations.claim(queryClient).onSuccess(task);
-      flash.show({ kind: 'success', text: t('inbox.claimed', { name: task.name }), path: '/inbox' });
-    },
-  });
+  const claim = useMutation(taskMutations.claim(queryClient));
+  const claimTask = (id: string) =>
+    claim.mutate(id, {
+      onSuccess: (task) => flash.show({ kind: 'success', text: t('inbox.claimed', { name: task.name }), path: '/inbox' }),
+    });
 
   const items = tasks.data?.items ?? [];
   const total = tasks.data?.total ?? 0;
@@ -117,7 +115,7 @@ export function InboxPage() {
                   <td data-label={t('inbox.assignee')}>{task.assignee ?? <span className="muted">{t('inbox.unassigned')}</span>}</td>
                   {params.tab === 'available' && (
                     <td className="cell-action">
-                      <button type="button" className="button button-primary" data-testid="claim" disabled={claim.isPending && claim.variables === task.id} onClick={() => claim.mutate(task.id)}>
+                      <button type="button" className="button button-primary" data-testid="claim" disabled={claim.isPending && claim.variables === task.id} onClick={() => claimTask(task.id)}>
                         {t('inbox.claim')}
                       </button>
                     </td>

@@ -50,14 +50,7 @@ function TaskDetail({ task }: { task: Task }) {
 
   const claim = useMutation(taskMutations.claim(queryClient));
   const unclaim = useMutation(taskMutations.unclaim(queryClient));
-  const complete = useMutation({
-    ...taskMutations.complete(queryClient),
-    onSuccess: async (done: Task) => {
-      await taskMutations.complete(queryClient).onSuccess(done);
-      flash.show({ kind: 'success', text: t('task.completed', { name: done.name }), path: '/inbox' });
-      navigate(inboxHref({ tab: 'mine', q: '', offset: 0 }));
-    },
-  });
+  const complete = useMutation(taskMutations.complete(queryClient));
   const failed = [claim, unclaim, complete].find((m) => m.isError);
   const busy = claim.isPending || unclaim.isPending || complete.isPending;
 
@@ -72,7 +65,15 @@ function TaskDetail({ task }: { task: Task }) {
       if (!data) return;
       variables = data;
     }
-    complete.mutate({ id: task.id, variables });
+    complete.mutate(
+      { id: task.id, variables },
+      {
+        onSuccess: (done) => {
+          flash.show({ kind: 'success', text: t('task.completed', { name: done.name }), path: '/inbox' });
+          navigate(inboxHref({ tab: 'mine', q: '', offset: 0 }));
+        },
+      },
+    );
   };
 
   return (
