@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import * as core from './20261123000100_core.js';
+import * as history from './20261123000200_history.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
   '20261123000100_core': core,
+  '20261123000200_history': history,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

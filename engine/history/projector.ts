@@ -1,0 +1,214 @@
+import { EventEmitter } from 'node:events';
+import type { Knex } from 'knex';
+import pg from 'pg';
+import { applyBatch, ElementNameCache, selectRecords } from './apply.js';
+
+export interface HistoryLogger {
+  info: (obj: object, msg?: string) => void;
+  warn: (obj: object, msg?: string) => void;
+  error: (obj: object, msg?: string) => void;
+}
+
+export interface HistoryProjectorOptions {
+  /** fallback poll when no notification arrives (default 1000 ms) */
+  pollMs?: number;
+  /** records per transaction (default 500) */
+  batchSize?: number;
+  logger?: HistoryLogger;
+}
+
+/** Emitted after each committed batch. */
+export interface ProjectedEvent {
+  /** records consumed by the batch (events and rejections) */
+  count: number;
+  /** job keys whose inbox task the batch moved from open/completing to 'cancelled' */
+  cancelledJobKeys: string[];
+}
+
+const CHANNEL = 'zeebe_record';
+const silent: HistoryLogger = { info: () => {}, warn: (o, m) => console.warn(m, o), error: (o, m) => console.error(m, o) };
+
+/**
+ * Turns the raw records the broker exporter writes into `zeebe_record` into the hist_* tables.
+ * Per partition it reads the records after its cursor in log order, in batches; each batch and the
+ * cursor move commit together (the cursor row is locked, so several projector processes never apply
+ * the same batch twice). Wakes on `NOTIFY zeebe_record` (sent by the exporter on commit) and polls as
+ * a fallback.
+ */
+export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent] }> {
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly log: HistoryLogger;
+  private readonly names = new ElementNameCache();
+  private tail: Promise<unknown> = Promise.resolve();
+  private queued = false;
+  private running = false;
+  private stopping = false;
+  private timer?: NodeJS.Timeout;
+  private listener?: pg.Client;
+  private reconnectTimer?: NodeJS.Timeout;
+  private listenBackoffMs = 0;
+  private hasInbox?: boolean;
+  private lastError = { message: '', at: 0 };
+
+  constructor(
+    private readonly knex: Knex,
+    opts: HistoryProjectorOptions = {},
+  ) {
+    super();
+    this.pollMs = opts.pollMs ?? 1000;
+    this.batchSize = opts.batchSize ?? 500;
+    this.log = opts.logger ?? silent;
+  }
+
+  /** Starts listening and polling; catches up at once. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.stopping = false;
+    await this.listen();
+    this.timer = setInterval(() => this.trigger(), this.pollMs);
+    this.timer.unref();
+    this.trigger();
+  }
+
+  /** Stops listening and polling; resolves once the batch in progress has committed. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.running = false;
+    clearInterval(this.timer);
+    clearTimeout(this.reconnectTimer);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => {});
+    await this.tail;
+  }
+
+  /** Projects everything available now; returns the number of records consumed. Serialized with the loop. */
+  runOnce(): Promise<number> {
+    return this.serialize(() => this.projectAll(false));
+  }
+
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(task);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A loop run: at most one waits behind the current one, whatever the number of wake-ups. */
+  private trigger(): void {
+    if (this.queued || this.stopping) return;
+    this.queued = true;
+    this.serialize(() => {
+      this.queued = false;
+      return this.projectAll(true);
+    }).then(
+      () => {
+        this.lastError.message = '';
+      },
+      (err: unknown) => this.reportError(err),
+    );
+  }
+
+  private reportError(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    const now = Date.now();
+    // One line per distinct problem per minute: an outage polls every pollMs.
+    if (message !== this.lastError.message || now - this.lastError.at > 60_000) {
+      this.lastError = { message, at: now };
+      this.log.warn({ err: message }, 'history projection failed; retrying');
+    }
+  }
+
+  private async projectAll(loop: boolean): Promise<number> {
+    let total = 0;
+    for (const partitionId of await this.partitions()) {
+      for (;;) {
+        if (loop && this.stopping) return total;
+        const n = await this.projectBatch(partitionId);
+        total += n;
+        if (n < this.batchSize) break;
+      }
+    }
+    return total;
+  }
+
+  /** Partitions present in zeebe_record (a skip scan over the primary key), with a cursor row each. */
+  private async partitions(): Promise<number[]> {
+    const res = (await this.knex.raw(`
+      WITH RECURSIVE p AS (
+        (SELECT partition_id FROM zeebe_record ORDER BY partition_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT z.partition_id FROM zeebe_record z WHERE z.partition_id > p.partition_id ORDER BY z.partition_id LIMIT 1)
+        FROM p WHERE p.partition_id IS NOT NULL
+      )
+      SELECT partition_id FROM p WHERE partition_id IS NOT NULL`)) as { rows: { partition_id: number }[] };
+    const ids = res.rows.map((r) => r.partition_id);
+    if (ids.length > 0) {
+      await this.knex('hist_projector_cursor')
+        .insert(ids.map((partition_id) => ({ partition_id, position: -1 })))
+        .onConflict('partition_id')
+        .ignore();
+    }
+    if (this.hasInbox === undefined) {
+      const reg = (await this.knex.raw(`SELECT to_regclass('inbox_tasks') IS NOT NULL AS present`)) as { rows: { present: boolean }[] };
+      this.hasInbox = reg.rows[0]?.present ?? false;
+    }
+    return ids;
+  }
+
+  private async projectBatch(partitionId: number): Promise<number> {
+    let result: ProjectedEvent | undefined;
+    await this.knex.transaction(async (trx) => {
+      const cursor = await trx('hist_projector_cursor').where({ partition_id: partitionId }).forUpdate().first('position');
+      const after = String(cursor?.position ?? -1);
+      const records = await selectRecords(trx, partitionId, after, this.batchSize);
+      if (records.length === 0) return;
+      const { cancelledJobKeys } = await applyBatch(trx, partitionId, records, this.names, this.hasInbox ?? false);
+      await trx('hist_projector_cursor')
+        .where({ partition_id: partitionId })
+        .update({ position: records[records.length - 1]!.position, updated_at: trx.fn.now() });
+      result = { count: records.length, cancelledJobKeys };
+    });
+    if (!result) return 0;
+    this.emit('projected', result);
+    return result.count;
+  }
+
+  /** A dedicated connection (outside the knex pool) that LISTENs; reconnects with backoff. */
+  private async listen(): Promise<void> {
+    const settings = this.knex.client.connectionSettings as pg.ClientConfig | string;
+    const client = new pg.Client(typeof settings === 'string' ? { connectionString: settings, keepAlive: true } : { ...settings, keepAlive: true });
+    let closed = false;
+    const retry = (err?: unknown) => {
+      if (closed) return;
+      closed = true;
+      if (this.listener === client) this.listener = undefined;
+      client.removeAllListeners('notification');
+      client.end().catch(() => {});
+      if (this.stopping || !this.running) return;
+      this.listenBackoffMs = Math.min(30_000, Math.max(500, this.listenBackoffMs * 2));
+      if (err) this.reportError(err);
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => void this.listen(), this.listenBackoffMs);
+      this.reconnectTimer.unref();
+    };
+    client.on('error', (err) => retry(err));
+    client.on('end', () => retry());
+    client.on('notification', () => this.trigger());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      if (this.stopping || !this.running) {
+        await client.end().catch(() => {});
+        return;
+      }
+      this.listener = client;
+      this.listenBackoffMs = 0;
+      this.trigger(); // records committed while we were not listening
+    } catch (err) {
+      retry(err);
+    }
+  }
+}
