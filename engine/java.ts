@@ -1,17 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Major version of the JDK/JRE at `home` (reads `release`, falls back to `java -version`). */
+/** Major version of the JDK/JRE at `home`: its `release` file, else what `java -version` prints. */
 export function javaMajorVersion(home: string): number {
-  try {
-    const out = execFileSync(path.join(home, 'bin', 'java'), ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return parseMajor(out);
-  } catch (err) {
-    const e = err as { stderr?: string };
-    if (typeof e.stderr === 'string') return parseMajor(e.stderr);
-    return 0;
+  const release = path.join(home, 'release');
+  if (existsSync(release)) {
+    const m = /JAVA_VERSION="([^"]+)"/.exec(readFileSync(release, 'utf8'));
+    if (m) return parseMajor(`version "${m[1]}"`);
   }
+  const r = spawnSync(path.join(home, 'bin', 'java'), ['-version'], { encoding: 'utf8' });
+  return parseMajor(`${r.stdout ?? ''}${r.stderr ?? ''}`);
 }
 
 function parseMajor(text: string): number {

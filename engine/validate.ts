@@ -27,7 +27,8 @@ export interface ValidationResult {
 /** Upper bound for a BPMN file; larger uploads are refused before parsing. */
 export const MAX_BPMN_BYTES = 2_000_000;
 
-const linter = new Linter({
+// A new Linter per call: some bpmnlint rules (no-duplicate-sequence-flows) keep state across lint runs.
+const newLinter = () => new Linter({
   config: {
     extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-6'],
     rules: {
@@ -114,7 +115,7 @@ export async function validateBpmn(xml: string): Promise<ValidationResult> {
     category: 'error' as const,
   }));
   const lintWarnings: ValidationIssue[] = [];
-  const reports = (await linter.lint(rootElement)) as Record<string, { id?: string; message: string; category: string }[]>;
+  const reports = (await newLinter().lint(rootElement)) as Record<string, { id?: string; message: string; category: string }[]>;
   for (const [rule, list] of Object.entries(reports)) {
     for (const r of list) {
       const issue: ValidationIssue = { elementId: r.id ?? '', message: r.message, rule, category: r.category === 'error' ? 'error' : 'warn' };

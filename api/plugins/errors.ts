@@ -29,7 +29,7 @@ export default fp(
           message: `Dữ liệu không hợp lệ / Invalid input: ${err.message}`,
         });
       }
-      if (isEngineUnavailable(err)) {
+      if (err.statusCode === undefined && isEngineUnavailable(err)) {
         req.log.warn({ err: err.message }, 'engine unavailable');
         return reply.status(503).send({ statusCode: 503, code: 'ENGINE_UNAVAILABLE', error: 'Service Unavailable', message: ENGINE_UNAVAILABLE });
       }
