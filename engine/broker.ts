@@ -135,17 +135,23 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   writeFileSync(pidFile, String(child.pid));
+  // Ctrl-C in a terminal signals the broker directly too: track its exit from the start.
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      rmSync(pidFile, { force: true });
+      resolve();
+    }),
+  );
   const restAddress = `http://127.0.0.1:${rest}`;
   const managementAddress = `http://127.0.0.1:${management}`;
 
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
-    rmSync(pidFile, { force: true });
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
     out.end();
   };
 
