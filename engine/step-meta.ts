@@ -1,0 +1,56 @@
+/**
+ * What an administrator sets on a human step in the modeler, as it is stored in the BPMN and read by
+ * the engine side. Owner and form use Zeebe's own extension elements; the government-specific
+ * settings are task headers (zeebe:taskHeaders), so they reach every job of the step unchanged.
+ *
+ *   <zeebe:assignmentDefinition candidateGroups="SNNMT-QLDD/officer" />   unit / role
+ *   <zeebe:formDefinition formKey="app:tham-dinh-ho-so" />                form
+ *   <zeebe:taskHeaders>
+ *     <zeebe:header key="eiso.timeLimit" value="2.5" />                    working days, half days allowed
+ *     <zeebe:header key="eiso.records" value="Phiếu thẩm định; Biên bản" /> records the step produces
+ *     <zeebe:header key="eiso.isoClauses" value="8.5.1, 9.1.1" />           ISO 9001:2015 clauses
+ *     <zeebe:header key="eiso.instructions" value="..." />                  what the officer must do
+ *   </zeebe:taskHeaders>
+ *
+ * A process's statutory time limit is an extension property on the process:
+ *   <zeebe:properties><zeebe:property name="eiso.timeLimit" value="15" /></zeebe:properties>
+ */
+export const STEP_HEADER = {
+  timeLimit: 'eiso.timeLimit',
+  records: 'eiso.records',
+  isoClauses: 'eiso.isoClauses',
+  instructions: 'eiso.instructions',
+} as const;
+
+export const PROCESS_PROPERTY = {
+  timeLimit: 'eiso.timeLimit',
+} as const;
+
+export interface StepMeta {
+  /** working days; multiples of 0.5 */
+  timeLimitDays: number | null;
+  records: string[];
+  isoClauses: string[];
+  instructions: string | null;
+}
+
+/** Parses a time limit in working days ("3", "2.5", "0,5"); null when absent or not a positive multiple of half a day. */
+export function parseTimeLimit(value: unknown): number | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const n = Number(String(value).trim().replace(',', '.'));
+  if (!Number.isFinite(n) || n <= 0 || Math.round(n * 2) !== n * 2) return null;
+  return n;
+}
+
+const list = (value: unknown, sep: RegExp): string[] =>
+  typeof value === 'string' ? value.split(sep).map((s) => s.trim()).filter(Boolean) : [];
+
+/** Reads the step settings from a job's custom headers (or a header map taken from the model). */
+export function stepMetaFromHeaders(headers: Record<string, unknown>): StepMeta {
+  return {
+    timeLimitDays: parseTimeLimit(headers[STEP_HEADER.timeLimit]),
+    records: list(headers[STEP_HEADER.records], /;/),
+    isoClauses: list(headers[STEP_HEADER.isoClauses], /,/),
+    instructions: typeof headers[STEP_HEADER.instructions] === 'string' ? (headers[STEP_HEADER.instructions] as string) : null,
+  };
+}
