@@ -3,37 +3,43 @@ package vn.eiso.exporter;
 import io.camunda.zeebe.exporter.api.Exporter;
 import io.camunda.zeebe.exporter.api.context.Context;
 import io.camunda.zeebe.exporter.api.context.Controller;
-import io.camunda.zeebe.exporter.api.context.ScheduledTask;
 import io.camunda.zeebe.protocol.record.Record;
 import io.camunda.zeebe.protocol.record.RecordType;
 import io.camunda.zeebe.protocol.record.ValueType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
  * Writes Zeebe's record stream into PostgreSQL table {@code zeebe_record}, keyed by (partition,
  * position), so history survives Zeebe's log compaction.
  *
- * <p>Keeps EVENT and COMMAND_REJECTION records of every value type (commands are intentions, the
- * events say what happened; rejections say why a request such as CompleteJob was refused).
+ * <p>Keeps EVENT and COMMAND_REJECTION records of every value type: the events say what happened,
+ * the rejections say why a request (CompleteJob on a cancelled task, a duplicate message...) was
+ * refused. Plain commands are intentions and are left out.
  *
- * <p>Records are buffered and written in one transaction per batch (at {@code batchsize} records or
- * every {@code flushms}). The position is acknowledged to the broker only after the commit, and the
- * same transaction runs {@code pg_notify('zeebe_record', '<partition>')} so listeners wake on commit.
- * When PostgreSQL is unreachable (or the table is missing) the buffer is kept, nothing is
- * acknowledged and the connection is retried with exponential backoff; once the buffer holds
- * {@code maxbuffer} records, {@link #export} throws so the broker retries the record later.
+ * <p>{@link #export} only queues a copy of the record on the broker's thread. A writer thread of this
+ * exporter takes what is queued, waits up to {@code flushms} for the batch to fill (at most {@code
+ * batchsize} records) and writes it in one transaction that also runs {@code
+ * pg_notify('zeebe_record', '<partition>')}, so listeners wake on commit. The position goes back to
+ * the broker only after the commit. (A writer thread rather than {@code
+ * Controller#scheduleCancellableTask}: the broker's timers fired up to ~700 ms late on an idle
+ * broker, and JDBC must not block the broker's I/O threads.)
  *
- * <p>Everything runs on the exporter's actor thread, so JDBC timeouts bound every blocking call.
+ * <p>When PostgreSQL is unreachable (or the table is missing) the batch and the queue are kept,
+ * nothing is acknowledged and the writer retries with exponential backoff (0.1 s to 10 s). Once
+ * {@code maxbuffer} records wait, {@link #export} throws and the broker retries that record later
+ * (while the database is healthy it waits up to 1 s for room instead: backpressure). Connect, login
+ * and socket timeouts bound every database call.
  */
 public final class PgHistoryExporter implements Exporter {
 
@@ -54,6 +60,8 @@ public final class PgHistoryExporter implements Exporter {
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (partition_id, position) DO NOTHING";
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 10_000;
+  private static final long CLOSE_WAIT_MS = 5_000;
+  private static final long FULL_QUEUE_WAIT_MS = 1_000;
 
   private record Row(
       int partitionId,
@@ -69,13 +77,20 @@ public final class PgHistoryExporter implements Exporter {
   private Logger log;
   private int partitionId;
   private Controller controller;
-  private ScheduledTask flushTask;
+  private LinkedBlockingQueue<Row> queue;
+  private Thread writer;
+  private volatile boolean closing;
+  /** Writer thread writes, broker thread reads: false while PostgreSQL refuses writes. */
+  private volatile boolean healthy = true;
+  /** Broker thread only: the newest position queued, so a retried record is not queued twice. */
+  private long lastQueuedPosition = -1;
+  /** The broker's exported position when this exporter opened. */
+  private volatile long openedAt = -1;
+
+  // Writer thread only.
   private Connection connection;
-  private final List<Row> buffer = new ArrayList<>();
-  private long lastBufferedPosition = -1;
-  private long backoffMs = 0;
-  private long nextAttemptAt = 0;
-  private int failures = 0;
+  private int failures;
+  private boolean checkedAhead;
 
   @Override
   public void configure(final Context context) {
@@ -84,7 +99,7 @@ public final class PgHistoryExporter implements Exporter {
       throw new IllegalArgumentException("PgHistoryExporter needs the argument 'url' (jdbc:postgresql://host:port/db)");
     }
     config.batchsize = Math.max(1, config.batchsize);
-    config.flushms = Math.max(1, config.flushms);
+    config.flushms = Math.max(0, config.flushms);
     config.maxbuffer = Math.max(config.batchsize, config.maxbuffer);
     log = context.getLogger();
     partitionId = context.getPartitionId();
@@ -105,22 +120,21 @@ public final class PgHistoryExporter implements Exporter {
   @Override
   public void open(final Controller controller) {
     this.controller = controller;
-    lastBufferedPosition = controller.getLastExportedRecordPosition();
-    log.info("PgHistoryExporter open on partition {} at position {}, writing to {}", partitionId, lastBufferedPosition, config.url);
-    scheduleFlush();
+    lastQueuedPosition = controller.getLastExportedRecordPosition();
+    openedAt = lastQueuedPosition;
+    queue = new LinkedBlockingQueue<>(config.maxbuffer);
+    closing = false;
+    startWriter();
+    log.info("PgHistoryExporter open on partition {} after position {}, writing to {}", partitionId, lastQueuedPosition, config.url);
   }
 
   @Override
   public void export(final Record<?> record) {
     final long position = record.getPosition();
-    if (position <= lastBufferedPosition) {
-      return; // already buffered or written (broker retry after a throw, or replay after restart)
+    if (position <= lastQueuedPosition) {
+      return; // already queued or written (broker retry after a throw, or replay after restart)
     }
-    if (buffer.size() >= config.maxbuffer && !flush()) {
-      throw new IllegalStateException(
-          "PostgreSQL history store unavailable and " + buffer.size() + " records are waiting; the broker will retry");
-    }
-    buffer.add(
+    final Row row =
         new Row(
             record.getPartitionId(),
             position,
@@ -129,55 +143,135 @@ public final class PgHistoryExporter implements Exporter {
             record.getValueType().name(),
             record.getIntent().name(),
             record.getTimestamp(),
-            jsonbSafe(record.toJson())));
-    lastBufferedPosition = position;
-    if (buffer.size() >= config.batchsize) {
-      flush();
+            jsonbSafe(record.toJson()));
+    if (!writer.isAlive()) {
+      log.error("PgHistoryExporter writer thread had stopped; starting a new one");
+      startWriter();
+    }
+    if (!queue.offer(row) && !(healthy && offerWithin(row, FULL_QUEUE_WAIT_MS))) {
+      throw new IllegalStateException(
+          "PostgreSQL history store unavailable or behind: " + queue.size() + " records are waiting; the broker will retry");
+    }
+    lastQueuedPosition = position;
+  }
+
+  /** Backpressure while the writer is healthy: a full queue drains at database speed. */
+  private boolean offerWithin(final Row row, final long ms) {
+    try {
+      return queue.offer(row, ms, TimeUnit.MILLISECONDS);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
   @Override
   public void close() {
-    if (flushTask != null) {
-      flushTask.cancel();
-      flushTask = null;
+    closing = true;
+    final Thread thread = writer;
+    if (thread == null) {
+      return;
     }
-    if (!buffer.isEmpty()) {
-      nextAttemptAt = 0;
-      if (!flush()) {
-        log.warn("PgHistoryExporter closing with {} records not written; the broker exports them again", buffer.size());
+    try {
+      thread.join(CLOSE_WAIT_MS);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.warn("PgHistoryExporter writer still busy after {} ms; unacknowledged records are exported again later", CLOSE_WAIT_MS);
+      thread.interrupt();
+    }
+  }
+
+  private void startWriter() {
+    writer = new Thread(this::writeLoop, "pghistory-writer-" + partitionId);
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  private void writeLoop() {
+    final List<Row> batch = new ArrayList<>(config.batchsize);
+    long backoffMs = 0;
+    try {
+      while (true) {
+        if (batch.isEmpty()) {
+          if (closing && queue.isEmpty()) {
+            break;
+          }
+          final Row first = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+          fill(batch);
+        } else {
+          queue.drainTo(batch, config.batchsize - batch.size());
+        }
+        final String failure = write(batch);
+        if (failure == null) {
+          final long written = batch.get(batch.size() - 1).position();
+          batch.clear();
+          backoffMs = 0;
+          acknowledge(written);
+        } else {
+          if (closing) {
+            break; // unacknowledged: the broker exports these records again after the restart
+          }
+          backoffMs = backoffMs == 0 ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+          log.warn(
+              "PgHistoryExporter could not write {} records (+{} queued) to PostgreSQL (attempt {}, next in {} ms): {}",
+              batch.size(), queue.size(), failures, backoffMs, failure);
+          sleepUnlessClosing(backoffMs);
+        }
       }
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (final RuntimeException e) {
+      log.error("PgHistoryExporter writer stopped unexpectedly; records are exported again after a restart", e);
+    } finally {
+      closeConnection();
     }
-    closeConnection();
   }
 
-  private void scheduleFlush() {
-    flushTask =
-        controller.scheduleCancellableTask(
-            Duration.ofMillis(config.flushms),
-            () -> {
-              try {
-                flush();
-              } catch (final RuntimeException e) {
-                log.error("PgHistoryExporter flush failed unexpectedly", e);
-              }
-              scheduleFlush();
-            });
+  /** Waits up to flushms after a batch's first record for the batch to fill. */
+  private void fill(final List<Row> batch) throws InterruptedException {
+    final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.flushms);
+    while (batch.size() < config.batchsize && !closing) {
+      queue.drainTo(batch, config.batchsize - batch.size());
+      final long left = deadline - System.nanoTime();
+      if (batch.size() >= config.batchsize || left <= 0) {
+        return;
+      }
+      final Row next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+    }
   }
 
-  /** Writes the buffer in one transaction; true when the buffer is empty afterwards. */
-  private boolean flush() {
-    if (buffer.isEmpty()) {
-      return true;
+  private void sleepUnlessClosing(final long ms) throws InterruptedException {
+    final long until = System.currentTimeMillis() + ms;
+    while (!closing && System.currentTimeMillis() < until) {
+      Thread.sleep(Math.min(100, Math.max(1, until - System.currentTimeMillis())));
     }
-    if (System.currentTimeMillis() < nextAttemptAt) {
-      return false;
+  }
+
+  private void acknowledge(final long position) {
+    try {
+      controller.updateLastExportedRecordPosition(position); // thread-safe: submitted to the exporter's actor
+    } catch (final RuntimeException e) {
+      log.debug("PgHistoryExporter could not acknowledge position {} (closing?)", position, e);
     }
+  }
+
+  /** One transaction: the rows, then the notification. Null on commit, else what went wrong. */
+  private String write(final List<Row> batch) {
     try {
       final Connection db = connection();
       try (PreparedStatement insert = db.prepareStatement(INSERT);
           PreparedStatement notify = db.prepareStatement("SELECT pg_notify('zeebe_record', ?)")) {
-        for (final Row row : buffer) {
+        for (final Row row : batch) {
           insert.setInt(1, row.partitionId());
           insert.setLong(2, row.position());
           insert.setLong(3, row.key());
@@ -193,24 +287,17 @@ public final class PgHistoryExporter implements Exporter {
         notify.execute();
         db.commit();
       }
-      final long written = buffer.get(buffer.size() - 1).position();
-      buffer.clear();
-      controller.updateLastExportedRecordPosition(written);
       if (failures > 0) {
-        log.info("PgHistoryExporter reconnected to PostgreSQL after {} failed attempts", failures);
+        log.info("PgHistoryExporter writes to PostgreSQL again after {} failed attempts", failures);
       }
       failures = 0;
-      backoffMs = 0;
-      return true;
+      healthy = true;
+      return null;
     } catch (final SQLException | RuntimeException e) {
       failures++;
+      healthy = false;
       closeConnection();
-      backoffMs = backoffMs == 0 ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-      nextAttemptAt = System.currentTimeMillis() + backoffMs;
-      log.warn(
-          "PgHistoryExporter could not write {} records to PostgreSQL (attempt {}, next in {} ms): {}",
-          buffer.size(), failures, backoffMs, describe(e));
-      return false;
+      return describe(e);
     }
   }
 
@@ -235,7 +322,32 @@ public final class PgHistoryExporter implements Exporter {
     }
     db.setAutoCommit(false);
     connection = db;
+    warnIfAhead(db);
     return db;
+  }
+
+  /**
+   * The table already holding positions far beyond the broker's exported position means the broker
+   * log was reset while the database was kept: its new records would be dropped as duplicates.
+   */
+  private void warnIfAhead(final Connection db) throws SQLException {
+    if (openedAt >= 0 || checkedAhead) {
+      return;
+    }
+    try (PreparedStatement max = db.prepareStatement("SELECT max(position) FROM zeebe_record WHERE partition_id = ?")) {
+      max.setInt(1, partitionId);
+      try (var rs = max.executeQuery()) {
+        if (rs.next() && rs.getLong(1) > 0) {
+          log.warn(
+              "zeebe_record already holds partition {} up to position {} but this broker has exported nothing yet: if the "
+                  + "broker's data was reset, use a fresh database (or empty zeebe_record and the hist_* tables), or new records "
+                  + "are dropped as duplicates",
+              partitionId, rs.getLong(1));
+        }
+      }
+      db.commit();
+    }
+    checkedAhead = true;
   }
 
   private void closeConnection() {
