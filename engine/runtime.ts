@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from './client.js';
 import { startUserTaskInboxWorker } from './workers/user-task-inbox.js';
+import { startNotifyCitizenWorker } from './workers/notify-citizen.js';
 import { retryStuckCompletions } from './complete-task.js';
 import { HistoryProjector } from './history/projector.js';
 
@@ -21,6 +22,7 @@ export interface EngineRuntime {
  */
 export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: RuntimeLogger): Promise<EngineRuntime> {
   const worker = startUserTaskInboxWorker(zeebe, db, log);
+  const notifyCitizen = startNotifyCitizenWorker(zeebe, db);
   const projector = new HistoryProjector(db, { logger: log });
   await projector.start();
   let sweeping = false;
@@ -38,6 +40,7 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     async stop() {
       clearInterval(sweep);
       await worker.close(5000).catch(() => {});
+      await notifyCitizen.close(5000).catch(() => {});
       await projector.stop();
     },
   };

@@ -2,6 +2,8 @@ import { Linter } from 'bpmnlint';
 import NodeResolver from 'bpmnlint/lib/resolver/node-resolver.js';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit, stepMetaFromHeaders, type StepMeta } from './step-meta.js';
+import { WORKER_JOB_TYPES } from './workers/registry.js';
 
 export interface ValidationIssue {
   elementId: string;
@@ -53,6 +55,23 @@ interface ModdleElement {
   candidateGroups?: string;
   assignee?: string;
   candidateUsers?: string;
+  // flow nodes and sequence flows
+  incoming?: ModdleElement[];
+  outgoing?: ModdleElement[];
+  sourceRef?: ModdleElement;
+  targetRef?: ModdleElement;
+  attachedToRef?: ModdleElement;
+  triggeredByEvent?: boolean;
+  isForCompensation?: boolean;
+  eventDefinitions?: ModdleElement[];
+  // zeebe extension elements
+  values?: ModdleElement[];
+  properties?: ModdleElement[];
+  key?: string;
+  value?: string;
+  type?: string;
+  formKey?: string;
+  formId?: string;
 }
 
 function collectFlowElements(container: ModdleElement, out: ModdleElement[] = []): ModdleElement[] {
@@ -84,29 +103,346 @@ function checkUserTaskOwners(processes: ModdleElement[]): ValidationIssue[] {
   return issues;
 }
 
-/** Parses and lints a BPMN file the way a deploy needs it: errors block, warnings are reported. */
-export async function validateBpmn(xml: string): Promise<ValidationResult> {
-  const fail = (message: string, rule = 'eiso/parse'): ValidationResult => ({
-    ok: false,
-    errors: [{ elementId: '', message, rule, category: 'error' }],
-    warnings: [],
-    processes: [],
-  });
+const ext = (el: ModdleElement, type: string): ModdleElement | undefined => el.extensionElements?.values?.find((v) => v.$type === type);
+
+/** Task headers of an element (zeebe:taskHeaders), as a plain map. */
+export function headersOf(el: ModdleElement): Record<string, string> {
+  return Object.fromEntries((ext(el, 'zeebe:TaskHeaders')?.values ?? []).filter((h) => h.key).map((h) => [h.key!, h.value ?? '']));
+}
+
+/** zeebe:properties of an element (the process carries eiso.timeLimit there). */
+export function propertiesOf(el: ModdleElement): Record<string, string> {
+  return Object.fromEntries((ext(el, 'zeebe:Properties')?.properties ?? []).filter((p) => p.name).map((p) => [p.name!, p.value ?? '']));
+}
+
+const label = (el: ModdleElement) => `"${el.name?.trim() || el.id}"`;
+const isFlowNode = (el: ModdleElement) =>
+  /^bpmn:(\w*Task|SubProcess|Transaction|AdHocSubProcess|CallActivity|\w*Gateway|StartEvent|EndEvent|IntermediateCatchEvent|IntermediateThrowEvent|BoundaryEvent)$/.test(el.$type);
+const isContainer = (el: ModdleElement) => /^bpmn:(SubProcess|Transaction|AdHocSubProcess)$/.test(el.$type);
+const hasEventDefinition = (el: ModdleElement, type: string) => (el.eventDefinitions ?? []).some((d) => d.$type === type);
+/** Job types come from zeebe:taskDefinition on service, send, script and business rule tasks and on message throw events. */
+const jobTypeOf = (el: ModdleElement): string | undefined => ext(el, 'zeebe:TaskDefinition')?.type?.trim() || undefined;
+
+/** The flow graph of one scope (a process or a sub-process): nodes, edges, and the back-edges of its loops. */
+interface ScopeGraph {
+  nodes: ModdleElement[];
+  next: Map<string, string[]>;
+  starts: string[];
+  /** `from>to` of edges that close a loop (found by depth-first search from the start events). */
+  backEdges: Set<string>;
+}
+
+function scopeGraph(scope: ModdleElement): ScopeGraph {
+  const nodes = (scope.flowElements ?? []).filter((e) => isFlowNode(e) && e.id && !(isContainer(e) && e.triggeredByEvent));
+  const ids = new Set(nodes.map((n) => n.id!));
+  const next = new Map<string, string[]>(nodes.map((n) => [n.id!, []]));
+  for (const f of scope.flowElements ?? []) {
+    if (f.$type !== 'bpmn:SequenceFlow' || !f.sourceRef?.id || !f.targetRef?.id) continue;
+    if (ids.has(f.sourceRef.id) && ids.has(f.targetRef.id)) next.get(f.sourceRef.id)!.push(f.targetRef.id);
+  }
+  // A boundary event is reached from the activity it is attached to.
+  for (const n of nodes) if (n.$type === 'bpmn:BoundaryEvent' && n.attachedToRef?.id && ids.has(n.attachedToRef.id)) next.get(n.attachedToRef.id)!.push(n.id!);
+  // Link events: a throw continues at the catch of the same name.
+  const linkName = (n: ModdleElement) => (n.eventDefinitions ?? []).find((d) => d.$type === 'bpmn:LinkEventDefinition')?.name;
+  for (const t of nodes.filter((n) => n.$type === 'bpmn:IntermediateThrowEvent' && linkName(n))) {
+    for (const c of nodes.filter((n) => n.$type === 'bpmn:IntermediateCatchEvent' && linkName(n) === linkName(t))) next.get(t.id!)!.push(c.id!);
+  }
+  const starts = nodes.filter((n) => n.$type === 'bpmn:StartEvent').map((n) => n.id!);
+  const backEdges = new Set<string>();
+  const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 done
+  const dfs = (id: string) => {
+    state.set(id, 1);
+    for (const to of next.get(id) ?? []) {
+      if (state.get(to) === 1) backEdges.add(`${id}>${to}`);
+      else if (!state.has(to)) dfs(to);
+    }
+    state.set(id, 2);
+  };
+  for (const s of starts) if (!state.has(s)) dfs(s);
+  // Nodes no start reaches (lint reports them as disconnected): still visit, so every loop has its back-edge.
+  for (const n of nodes) if (!state.has(n.id!)) dfs(n.id!);
+  return { nodes, next, starts, backEdges };
+}
+
+/** Our rule: every path reaches an end event (no dead ends, no loop without a way out), in every scope. */
+function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): void {
+  const g = scopeGraph(scope);
+  const deadEnds = new Set<string>();
+  for (const n of g.nodes) {
+    if (isContainer(n)) checkPathsReachEnd(n, issues);
+    if (n.$type === 'bpmn:EndEvent' || n.isForCompensation || hasEventDefinition(n, 'bpmn:CompensateEventDefinition')) continue;
+    if ((g.next.get(n.id!) ?? []).length === 0) {
+      deadEnds.add(n.id!);
+      issues.push({
+        elementId: n.id!,
+        rule: 'eiso/dead-end',
+        category: 'error',
+        message: `Bước ${label(n)} không dẫn tới đâu: thêm luồng ra tới bước tiếp theo hoặc sự kiện kết thúc / ${n.id} has no outgoing flow and is not an end event`,
+      });
+    }
+  }
+  // Walk backwards from end events and dead ends: whatever stays unreached is caught in a loop without exit.
+  const prev = new Map<string, string[]>(g.nodes.map((n) => [n.id!, []]));
+  for (const [from, tos] of g.next) for (const to of tos) prev.get(to)?.push(from);
+  const reached = new Set<string>();
+  const queue = g.nodes.filter((n) => n.$type === 'bpmn:EndEvent' || deadEnds.has(n.id!) || n.isForCompensation || hasEventDefinition(n, 'bpmn:CompensateEventDefinition')).map((n) => n.id!);
+  for (const id of queue) reached.add(id);
+  while (queue.length) for (const p of prev.get(queue.pop()!) ?? []) if (!reached.has(p)) (reached.add(p), queue.push(p));
+  // Report the loop itself (nodes that come back to themselves), not every step leading into it.
+  const onLoop = (id: string) => {
+    const seen = new Set<string>();
+    const stack = [...(g.next.get(id) ?? [])];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      if (cur === id) return true;
+      if (!seen.has(cur)) (seen.add(cur), stack.push(...(g.next.get(cur) ?? [])));
+    }
+    return false;
+  };
+  for (const n of g.nodes) {
+    if (reached.has(n.id!) || !onLoop(n.id!)) continue;
+    issues.push({
+      elementId: n.id!,
+      rule: 'eiso/no-exit',
+      category: 'error',
+      message: `Bước ${label(n)} nằm trong vòng lặp không có lối ra tới sự kiện kết thúc / ${n.id} is in a loop that never reaches an end event`,
+    });
+  }
+}
+
+/** The time limit a node adds to a path: its step limit, or for a sub-process the longest path inside it. */
+function nodeDays(n: ModdleElement): number {
+  if (isContainer(n)) return longestPath(n).days;
+  return parseTimeLimit(headersOf(n)[STEP_HEADER.timeLimit]) ?? 0;
+}
+
+/** The longest path (by working days) from a start event to an end of the scope, loops' back-edges ignored. */
+export function longestPath(scope: ModdleElement): { days: number; path: string[]; order: string[] } {
+  const g = scopeGraph(scope);
+  const byId = new Map(g.nodes.map((n) => [n.id!, n]));
+  const forward = (id: string) => (g.next.get(id) ?? []).filter((to) => !g.backEdges.has(`${id}>${to}`));
+  // Topological order of the acyclic graph (Kahn), in document order among equals.
+  const indeg = new Map(g.nodes.map((n) => [n.id!, 0]));
+  for (const n of g.nodes) for (const to of forward(n.id!)) indeg.set(to, indeg.get(to)! + 1);
+  const ready = g.nodes.filter((n) => indeg.get(n.id!) === 0).map((n) => n.id!);
+  const topo: string[] = [];
+  while (ready.length) {
+    const id = ready.shift()!;
+    topo.push(id);
+    for (const to of forward(id)) {
+      indeg.set(to, indeg.get(to)! - 1);
+      if (indeg.get(to) === 0) ready.push(to);
+    }
+  }
+  const best = new Map<string, { days: number; hops: number; from: string | null }>();
+  for (const s of g.starts) best.set(s, { days: nodeDays(byId.get(s)!), hops: 0, from: null });
+  for (const id of topo) {
+    const cur = best.get(id);
+    if (!cur) continue;
+    for (const to of forward(id)) {
+      const cand = { days: cur.days + nodeDays(byId.get(to)!), hops: cur.hops + 1, from: id };
+      const old = best.get(to);
+      if (!old || cand.days > old.days || (cand.days === old.days && cand.hops > old.hops)) best.set(to, cand);
+    }
+  }
+  let end: string | null = null;
+  for (const id of topo) {
+    const b = best.get(id);
+    if (!b || forward(id).length > 0) continue;
+    if (end === null || b.days > best.get(end)!.days) end = id;
+  }
+  const path: string[] = [];
+  for (let id = end; id; id = best.get(id)!.from) path.unshift(id);
+  // Reading order for documents: by the step count of the longest path reaching each node, then document order.
+  const depth = new Map<string, number>();
+  for (const id of topo) {
+    const d = depth.get(id) ?? 0;
+    depth.set(id, d);
+    for (const to of forward(id)) depth.set(to, Math.max(depth.get(to) ?? 0, d + 1));
+  }
+  const docIndex = new Map(g.nodes.map((n, i) => [n.id!, i]));
+  const order = [...depth.keys()].sort((a, b) => depth.get(a)! - depth.get(b)! || docIndex.get(a)! - docIndex.get(b)!);
+  return { days: end ? best.get(end)!.days : 0, path, order };
+}
+
+/** Our rules on government steps: a time limit on each human step, a worker for each job type, a total limit covering the longest path. */
+function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[], opts: ValidateOptions): void {
+  for (const el of collectFlowElements(process)) {
+    const headers = headersOf(el);
+    if (el.$type === 'bpmn:UserTask') {
+      const raw = headers[STEP_HEADER.timeLimit];
+      if (parseTimeLimit(raw) === null) {
+        issues.push({
+          elementId: el.id ?? '?',
+          rule: 'eiso/user-task-time-limit',
+          category: 'error',
+          message: raw === undefined || raw.trim() === ''
+            ? `Bước ${label(el)} chưa có thời hạn xử lý (ngày làm việc, header ${STEP_HEADER.timeLimit}) / User task ${el.id} has no time limit`
+            : `Thời hạn "${raw}" của bước ${label(el)} phải là số dương, bội của 0,5 ngày làm việc / Time limit of ${el.id} must be a positive multiple of 0.5 working days`,
+        });
+      }
+      if (opts.unitCodes) {
+        const groups = (ext(el, 'zeebe:AssignmentDefinition')?.candidateGroups ?? '').trim();
+        if (groups && !groups.startsWith('=')) {
+          for (const g of groups.split(',').map((s) => s.trim()).filter(Boolean)) {
+            const [unit, role, ...rest] = g.split('/');
+            if (!opts.unitCodes.has(unit!) || rest.length > 0 || (role !== undefined && !ROLES.includes(role))) {
+              issues.push({
+                elementId: el.id ?? '?',
+                rule: 'eiso/user-task-owner',
+                category: 'error',
+                message: `Bước ${label(el)}: nhóm xử lý "${g}" không có trong cơ cấu tổ chức (đơn vị hoặc đơn vị/vai trò) / Candidate group ${g} of ${el.id} names no unit or role of the organisation`,
+              });
+            }
+          }
+        }
+      }
+      continue;
+    }
+    const jobType = jobTypeOf(el);
+    if (jobType === undefined) continue;
+    if (jobType.startsWith('=')) {
+      issues.push({ elementId: el.id ?? '?', rule: 'eiso/job-type-worker', category: 'warn', message: `Loại công việc của bước ${label(el)} là biểu thức, không kiểm tra được / The job type of ${el.id} is an expression and cannot be checked` });
+    } else if (!WORKER_JOB_TYPES.includes(jobType)) {
+      issues.push({
+        elementId: el.id ?? '?',
+        rule: 'eiso/job-type-worker',
+        category: 'error',
+        message: `Bước tự động ${label(el)} dùng loại công việc "${jobType}" mà hệ thống không có bộ xử lý / No worker for job type "${jobType}" of ${el.id}`,
+      });
+    }
+  }
+  const raw = propertiesOf(process)[PROCESS_PROPERTY.timeLimit];
+  const total = parseTimeLimit(raw);
+  const longest = longestPath(process);
+  if (total === null) {
+    issues.push({
+      elementId: process.id ?? '',
+      rule: 'eiso/process-time-limit',
+      category: 'error',
+      message: raw === undefined || raw.trim() === ''
+        ? `Quy trình ${label(process)} chưa có tổng thời hạn giải quyết (thuộc tính ${PROCESS_PROPERTY.timeLimit}, ngày làm việc) / Process ${process.id} has no total time limit`
+        : `Tổng thời hạn "${raw}" của quy trình ${label(process)} phải là số dương, bội của 0,5 ngày / Total time limit of ${process.id} must be a positive multiple of 0.5 days`,
+    });
+  } else if (total < longest.days) {
+    issues.push({
+      elementId: process.id ?? '',
+      rule: 'eiso/process-time-limit',
+      category: 'error',
+      message: `Tổng thời hạn của quy trình ${label(process)} (${total} ngày) ngắn hơn tổng thời hạn các bước trên đường dài nhất (${longest.days} ngày: ${longest.path.join(' → ')}) / Total limit ${total} d of ${process.id} is shorter than the longest path, ${longest.days} d`,
+    });
+  }
+}
+
+const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'];
+
+export interface ValidateOptions {
+  /** Codes of the organisation's units: when given, candidate groups must name one ("UNIT" or "UNIT/role"). */
+  unitCodes?: ReadonlySet<string>;
+}
+
+/** A step of a process as the procedure sheet shows it, read from the model. */
+export interface ModelStep {
+  id: string;
+  name: string;
+  type: string;
+  automated: boolean;
+  jobType: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  assignee: string | null;
+  formKey: string | null;
+  meta: StepMeta;
+}
+
+export interface ProcessModel {
+  id: string;
+  name: string;
+  totalTimeLimitDays: number | null;
+  longestPathDays: number;
+  longestPath: string[];
+  /** Tasks in reading order (the longest path from the start first), sub-processes flattened in place. */
+  steps: ModelStep[];
+}
+
+/** Reads the steps, limits and their order from a process in a BPMN file (for the procedure sheet). */
+export async function readProcessModel(xml: string, processId: string): Promise<ProcessModel | null> {
+  const moddle = new BpmnModdle({ zeebe: zeebeSchema });
+  const { rootElement } = await moddle.fromXML(xml);
+  const process = ((rootElement as unknown as ModdleElement).rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === processId);
+  if (!process) return null;
+  const steps: ModelStep[] = [];
+  const walk = (scope: ModdleElement) => {
+    const byId = new Map((scope.flowElements ?? []).map((e) => [e.id, e]));
+    for (const id of longestPath(scope).order) {
+      const el = byId.get(id)!;
+      if (isContainer(el)) walk(el);
+      else if (/Task$/.test(el.$type) || jobTypeOf(el)) {
+        const a = ext(el, 'zeebe:AssignmentDefinition');
+        const split = (v?: string) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const form = ext(el, 'zeebe:FormDefinition');
+        steps.push({
+          id,
+          name: el.name?.trim() || id,
+          type: el.$type,
+          automated: el.$type !== 'bpmn:UserTask' && el.$type !== 'bpmn:ManualTask',
+          jobType: jobTypeOf(el) ?? null,
+          candidateGroups: split(a?.candidateGroups),
+          candidateUsers: split(a?.candidateUsers),
+          assignee: a?.assignee?.trim() || null,
+          formKey: form?.formKey ?? (form?.formId ? `app:${form.formId}` : null),
+          meta: stepMetaFromHeaders(headersOf(el)),
+        });
+      }
+    }
+  };
+  walk(process);
+  const longest = longestPath(process);
+  return {
+    id: processId,
+    name: process.name ?? processId,
+    totalTimeLimitDays: parseTimeLimit(propertiesOf(process)[PROCESS_PROPERTY.timeLimit]),
+    longestPathDays: longest.days,
+    longestPath: longest.path,
+    steps,
+  };
+}
+
+/**
+ * Reads a BPMN file safely: size limit, no DTD, well-formed XML, a BPMN 2.0 definitions root. An
+ * issue (rule eiso/size, eiso/dtd or eiso/parse) when it cannot be read at all; parse warnings
+ * (unknown or unresolved elements) are returned, not thrown.
+ */
+export async function readBpmnFile(xml: string): Promise<
+  | { issue: ValidationIssue }
+  | { issue: null; definitions: ModdleElement; warnings: { message: string; element?: { id?: string } }[]; processes: { id: string; name: string; isExecutable: boolean }[] }
+> {
+  const fail = (message: string, rule = 'eiso/parse') => ({ issue: { elementId: '', message, rule, category: 'error' as const } });
   if (Buffer.byteLength(xml, 'utf8') > MAX_BPMN_BYTES) return fail(`Tệp BPMN vượt quá ${MAX_BPMN_BYTES} byte / BPMN file exceeds ${MAX_BPMN_BYTES} bytes`, 'eiso/size');
   // No DTDs: they are never needed in BPMN and are the vehicle of XXE and entity-expansion attacks.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return fail('Tệp BPMN không được chứa DOCTYPE/ENTITY / DOCTYPE and ENTITY declarations are not allowed', 'eiso/dtd');
-
-  let rootElement: ModdleElement;
+  let definitions: ModdleElement;
   let warnings: { message: string; element?: { id?: string } }[];
   try {
     const moddle = new BpmnModdle({ zeebe: zeebeSchema });
     const parsed = await moddle.fromXML(xml);
-    rootElement = parsed.rootElement as unknown as ModdleElement;
+    definitions = parsed.rootElement as unknown as ModdleElement;
     warnings = parsed.warnings as typeof warnings;
   } catch (err) {
-    return fail(`XML không hợp lệ / Malformed BPMN XML: ${(err as Error).message}`);
+    return fail(`XML không hợp lệ / Malformed BPMN XML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (rootElement?.$type !== 'bpmn:Definitions') return fail('Không phải tệp BPMN 2.0 / Not a BPMN 2.0 definitions document');
+  if (definitions?.$type !== 'bpmn:Definitions') return fail('Không phải tệp BPMN 2.0 / Not a BPMN 2.0 definitions document');
+  const processes = (definitions.rootElements ?? [])
+    .filter((e) => e.$type === 'bpmn:Process' && e.id)
+    .map((p) => ({ id: p.id!, name: p.name?.trim() || p.id!, isExecutable: Boolean(p.isExecutable) }));
+  return { issue: null, definitions, warnings, processes };
+}
+
+/** Parses and lints a BPMN file the way a deploy needs it: errors block, warnings are reported. */
+export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Promise<ValidationResult> {
+  const file = await readBpmnFile(xml);
+  if (file.issue) return { ok: false, errors: [file.issue], warnings: [], processes: [] };
+  const { definitions: rootElement, warnings } = file;
 
   const errors: ValidationIssue[] = warnings.map((w) => ({
     elementId: w.element?.id ?? '',
@@ -133,6 +469,12 @@ export async function validateBpmn(xml: string): Promise<ValidationResult> {
     });
   }
   errors.push(...checkUserTaskOwners(executable));
+  const ours: ValidationIssue[] = [];
+  for (const p of executable) {
+    checkPathsReachEnd(p, ours);
+    checkGovernmentRules(p, ours, opts);
+  }
+  for (const issue of ours) (issue.category === 'error' ? errors : lintWarnings).push(issue);
   return {
     ok: errors.length === 0,
     errors,

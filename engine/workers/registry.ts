@@ -1,0 +1,36 @@
+import { USER_TASK_JOB_TYPE } from './user-task-inbox.js';
+import { NOTIFY_CITIZEN_JOB_TYPE } from './notify-citizen.js';
+
+/**
+ * Every job type the platform runs a worker for (engine/runtime.ts starts one per type). Validation
+ * refuses a model whose service/send task or throw event names a job type outside this list: such a
+ * step would wait forever. The contract test checks both directions against processes/*.bpmn and
+ * AUTOMATED_STEP_TEMPLATES.
+ */
+export const WORKER_JOB_TYPES: readonly string[] = [USER_TASK_JOB_TYPE, NOTIFY_CITIZEN_JOB_TYPE];
+
+export interface AutomatedStepTemplate {
+  jobType: string;
+  name: string;
+  nameEn: string;
+  description: string;
+  element: 'bpmn:ServiceTask' | 'bpmn:SendTask';
+  /** Process variables (or task headers, "header:<key>") the worker reads. */
+  inputs: string[];
+}
+
+/**
+ * Ready-made automated steps the modeler offers in its palette. Only job types with a real worker
+ * are offered (compute-deadline comes with the business calendar, issue the receipt slip later).
+ */
+export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
+  {
+    jobType: NOTIFY_CITIZEN_JOB_TYPE,
+    name: 'Thông báo cho công dân',
+    nameEn: 'Notify the citizen',
+    description:
+      'Gửi thông báo trong ứng dụng cho người nộp hồ sơ (biến recipient, mặc định nguoiNop); tiêu đề và nội dung lấy từ header eiso.subject / eiso.message, {{bien}} được thay bằng giá trị biến / Sends an in-app notification to the applicant',
+    element: 'bpmn:SendTask',
+    inputs: ['recipient', 'nguoiNop', 'maHoSo', 'header:eiso.subject', 'header:eiso.message'],
+  },
+];
