@@ -23,16 +23,16 @@ export async function up(knex: Knex): Promise<void> {
     t.comment('How far the history projector has read zeebe_record, per partition.');
     t.integer('partition_id').primary('hist_projector_cursor_pk').comment('Zeebe partition');
     t.bigInteger('position').notNullable().defaultTo(-1).comment('Last projected position (-1: nothing yet)');
-    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now()).comment('When the cursor last moved');
   });
 
   await knex.schema.createTable('hist_process_definitions', (t) => {
     t.comment('Process definitions seen in the record stream, with element names for the timelines.');
     t.bigInteger('process_definition_key').primary('hist_process_definitions_pk').comment('Zeebe processDefinitionKey');
-    t.text('bpmn_process_id').notNullable();
-    t.integer('version').notNullable();
+    t.text('bpmn_process_id').notNullable().comment('BPMN process id');
+    t.integer('version').notNullable().comment('Process version');
     t.text('resource_name').comment('File name of the deployed BPMN');
-    t.bigInteger('deployment_key');
+    t.bigInteger('deployment_key').comment('Zeebe deployment key');
     t.jsonb('element_names').notNullable().defaultTo('{}').comment('element id -> name, from the deployed XML');
     t.timestamp('deployed_at', { useTz: true }).notNullable().comment('Record timestamp of PROCESS CREATED');
     t.index(['bpmn_process_id', 'version'], 'hist_process_definitions_id_version_idx');
@@ -40,16 +40,16 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.createTable('hist_process_instances', (t) => {
     t.comment('One row per process instance, from the PROCESS element of PROCESS_INSTANCE records.');
-    t.bigInteger('process_instance_key').primary('hist_process_instances_pk');
-    t.text('bpmn_process_id').notNullable();
-    t.bigInteger('process_definition_key').notNullable();
+    t.bigInteger('process_instance_key').primary('hist_process_instances_pk').comment('Zeebe processInstanceKey');
+    t.text('bpmn_process_id').notNullable().comment('BPMN process id');
+    t.bigInteger('process_definition_key').notNullable().comment('Zeebe processDefinitionKey');
     t.integer('version').notNullable().comment('Process version');
     t.bigInteger('parent_process_instance_key').comment('Calling instance, for call activities; null at the top');
     t.bigInteger('parent_element_instance_key').comment('Call activity instance in the parent; null at the top');
     t.text('state').notNullable().comment('active | completed | terminated');
-    t.timestamp('start_time', { useTz: true }).notNullable();
+    t.timestamp('start_time', { useTz: true }).notNullable().comment('Record timestamp of ELEMENT_ACTIVATING');
     t.timestamp('end_time', { useTz: true }).comment('Null while active');
-    t.integer('partition_id').notNullable();
+    t.integer('partition_id').notNullable().comment('Zeebe partition of the records');
     t.bigInteger('position').notNullable().comment('Position of the last record applied (ignores older ones)');
     t.index(['process_definition_key', 'state'], 'hist_process_instances_definition_state_idx');
     t.index(['bpmn_process_id', 'start_time'], 'hist_process_instances_process_start_idx');
@@ -59,10 +59,10 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.createTable('hist_element_instances', (t) => {
     t.comment('Every flow element instance (process, events, tasks, gateways, subprocesses) with its lifecycle.');
-    t.bigInteger('element_instance_key').primary('hist_element_instances_pk');
-    t.bigInteger('process_instance_key').notNullable();
-    t.bigInteger('process_definition_key').notNullable();
-    t.text('bpmn_process_id').notNullable();
+    t.bigInteger('element_instance_key').primary('hist_element_instances_pk').comment('Zeebe element instance key');
+    t.bigInteger('process_instance_key').notNullable().comment('Zeebe processInstanceKey');
+    t.bigInteger('process_definition_key').notNullable().comment('Zeebe processDefinitionKey');
+    t.text('bpmn_process_id').notNullable().comment('BPMN process id');
     t.text('element_id').notNullable().comment('Element id in the BPMN');
     t.text('element_name').comment('Element name from the deployed XML; null when unnamed');
     t.text('bpmn_element_type').notNullable().comment('PROCESS, START_EVENT, SERVICE_TASK, USER_TASK, EXCLUSIVE_GATEWAY, ...');
@@ -72,7 +72,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('start_time', { useTz: true }).notNullable().comment('ELEMENT_ACTIVATING');
     t.timestamp('end_time', { useTz: true }).comment('ELEMENT_COMPLETED or ELEMENT_TERMINATED');
     t.bigInteger('start_position').notNullable().comment('Position of the first record: exact order within the instance');
-    t.integer('partition_id').notNullable();
+    t.integer('partition_id').notNullable().comment('Zeebe partition of the records');
     t.bigInteger('position').notNullable().comment('Position of the last record applied (ignores older ones)');
     t.index(['process_instance_key', 'start_time', 'start_position'], 'hist_element_instances_instance_start_idx');
   });
@@ -81,12 +81,12 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('hist_variables', (t) => {
     t.comment('Current value of every variable, per scope (process instance or element instance).');
     t.bigInteger('scope_key').notNullable().comment('Element instance (or process instance) that holds the variable');
-    t.text('name').notNullable();
-    t.bigInteger('variable_key').notNullable();
-    t.bigInteger('process_instance_key').notNullable();
+    t.text('name').notNullable().comment('Variable name');
+    t.bigInteger('variable_key').notNullable().comment('Zeebe variable key');
+    t.bigInteger('process_instance_key').notNullable().comment('Zeebe processInstanceKey');
     t.jsonb('value').notNullable().comment('JSON value');
     t.timestamp('updated_at', { useTz: true }).notNullable().comment('Record timestamp of the last change');
-    t.integer('partition_id').notNullable();
+    t.integer('partition_id').notNullable().comment('Zeebe partition of the records');
     t.bigInteger('position').notNullable().comment('Position of the last change applied');
     t.primary(['scope_key', 'name'], { constraintName: 'hist_variables_pk' });
     t.index(['process_instance_key'], 'hist_variables_instance_idx');
@@ -94,37 +94,37 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.createTable('hist_variable_events', (t) => {
     t.comment('Every variable CREATED / UPDATED, in log order: the audit trail of data changes.');
-    t.integer('partition_id').notNullable();
-    t.bigInteger('position').notNullable();
-    t.bigInteger('variable_key').notNullable();
-    t.bigInteger('scope_key').notNullable();
-    t.bigInteger('process_instance_key').notNullable();
-    t.text('name').notNullable();
+    t.integer('partition_id').notNullable().comment('Zeebe partition of the records');
+    t.bigInteger('position').notNullable().comment('Log position within the partition');
+    t.bigInteger('variable_key').notNullable().comment('Zeebe variable key');
+    t.bigInteger('scope_key').notNullable().comment('Element instance (or process instance) that holds the variable');
+    t.bigInteger('process_instance_key').notNullable().comment('Zeebe processInstanceKey');
+    t.text('name').notNullable().comment('Variable name');
     t.text('intent').notNullable().comment('CREATED | UPDATED | MIGRATED');
-    t.jsonb('value').notNullable();
-    t.timestamp('ts', { useTz: true }).notNullable();
+    t.jsonb('value').notNullable().comment('JSON value');
+    t.timestamp('ts', { useTz: true }).notNullable().comment('Record timestamp');
     t.primary(['partition_id', 'position'], { constraintName: 'hist_variable_events_pk' });
     t.index(['process_instance_key', 'position'], 'hist_variable_events_instance_idx');
   });
 
   await knex.schema.createTable('hist_jobs', (t) => {
     t.comment('Jobs (service tasks and job-based user tasks) and their latest state.');
-    t.bigInteger('job_key').primary('hist_jobs_pk');
+    t.bigInteger('job_key').primary('hist_jobs_pk').comment('Zeebe job key');
     t.text('type').notNullable().comment('Job type; io.camunda.zeebe:userTask for user tasks');
-    t.bigInteger('element_instance_key').notNullable();
-    t.text('element_id').notNullable();
-    t.bigInteger('process_instance_key').notNullable();
-    t.bigInteger('process_definition_key').notNullable();
-    t.text('bpmn_process_id').notNullable();
+    t.bigInteger('element_instance_key').notNullable().comment('Zeebe element instance key');
+    t.text('element_id').notNullable().comment('Element id in the BPMN');
+    t.bigInteger('process_instance_key').notNullable().comment('Zeebe processInstanceKey');
+    t.bigInteger('process_definition_key').notNullable().comment('Zeebe processDefinitionKey');
+    t.text('bpmn_process_id').notNullable().comment('BPMN process id');
     t.text('state').notNullable().comment('created | completed | failed | timed_out | canceled | error_thrown');
-    t.integer('retries').notNullable();
+    t.integer('retries').notNullable().comment('Retries left');
     t.text('worker').comment('Worker that activated or completed the job last');
     t.text('error_code').comment('BPMN error code (error_thrown)');
     t.text('error_message').comment('Failure or error message');
-    t.timestamp('created_time', { useTz: true }).notNullable();
+    t.timestamp('created_time', { useTz: true }).notNullable().comment('Record timestamp of CREATED');
     t.timestamp('ended_time', { useTz: true }).comment('completed, canceled or error_thrown');
-    t.timestamp('updated_time', { useTz: true }).notNullable();
-    t.integer('partition_id').notNullable();
+    t.timestamp('updated_time', { useTz: true }).notNullable().comment('Record timestamp of the last change');
+    t.integer('partition_id').notNullable().comment('Zeebe partition of the records');
     t.bigInteger('position').notNullable().comment('Position of the last record applied (ignores older ones)');
     t.index(['process_instance_key'], 'hist_jobs_instance_idx');
     t.index(['type', 'state'], 'hist_jobs_type_state_idx');
@@ -132,19 +132,19 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.createTable('hist_incidents', (t) => {
     t.comment('Incidents (failed jobs without retries, unmatched conditions, ...) and their resolution.');
-    t.bigInteger('incident_key').primary('hist_incidents_pk');
+    t.bigInteger('incident_key').primary('hist_incidents_pk').comment('Zeebe incident key');
     t.text('error_type').notNullable().comment('JOB_NO_RETRIES, CONDITION_ERROR, EXTRACT_VALUE_ERROR, ...');
-    t.text('error_message');
-    t.bigInteger('element_instance_key').notNullable();
-    t.text('element_id').notNullable();
-    t.bigInteger('process_instance_key').notNullable();
-    t.bigInteger('process_definition_key').notNullable();
-    t.text('bpmn_process_id').notNullable();
+    t.text('error_message').comment('Message of the incident');
+    t.bigInteger('element_instance_key').notNullable().comment('Zeebe element instance key');
+    t.text('element_id').notNullable().comment('Element id in the BPMN');
+    t.bigInteger('process_instance_key').notNullable().comment('Zeebe processInstanceKey');
+    t.bigInteger('process_definition_key').notNullable().comment('Zeebe processDefinitionKey');
+    t.text('bpmn_process_id').notNullable().comment('BPMN process id');
     t.bigInteger('job_key').comment('Job that caused the incident, if any');
     t.text('state').notNullable().comment('created | resolved');
-    t.timestamp('created_time', { useTz: true }).notNullable();
-    t.timestamp('resolved_time', { useTz: true });
-    t.integer('partition_id').notNullable();
+    t.timestamp('created_time', { useTz: true }).notNullable().comment('Record timestamp of CREATED');
+    t.timestamp('resolved_time', { useTz: true }).comment('Record timestamp of RESOLVED; null while open');
+    t.integer('partition_id').notNullable().comment('Zeebe partition of the records');
     t.bigInteger('position').notNullable().comment('Position of the last record applied (ignores older ones)');
     t.index(['process_instance_key'], 'hist_incidents_instance_idx');
   });

@@ -153,7 +153,7 @@ function text(value: string | null): string | null {
 
 const newer = (a: string, b: string): boolean => BigInt(a) > BigInt(b);
 
-/** element_instance_key -> names cache shared by batches (definitions are immutable). */
+/** process_definition_key -> element names, shared by batches (definitions never change). */
 export class ElementNameCache {
   private readonly names = new Map<string, Record<string, string>>();
   constructor(private readonly max = 500) {}

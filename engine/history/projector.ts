@@ -179,7 +179,8 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
   /** A dedicated connection (outside the knex pool) that LISTENs; reconnects with backoff. */
   private async listen(): Promise<void> {
     const settings = this.knex.client.connectionSettings as pg.ClientConfig | string;
-    const client = new pg.Client(typeof settings === 'string' ? { connectionString: settings, keepAlive: true } : { ...settings, keepAlive: true });
+    const extra = { keepAlive: true, application_name: 'eiso-history-listener' };
+    const client = new pg.Client(typeof settings === 'string' ? { connectionString: settings, ...extra } : { ...settings, ...extra });
     let closed = false;
     const retry = (err?: unknown) => {
       if (closed) return;
