@@ -2,12 +2,14 @@ import type { Knex } from 'knex';
 import * as core from './20261123000100_core.js';
 import * as history from './20261123000200_history.js';
 import * as procedures from './20261123000300_procedures.js';
+import * as calendar from './20261123000400_calendar.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
   '20261123000100_core': core,
   '20261123000200_history': history,
   '20261123000300_procedures': procedures,
+  '20261123000400_calendar': calendar,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
