@@ -20,13 +20,17 @@ function javaSources(dir: string): string[] {
     .sort();
 }
 
-/** The PostgreSQL JDBC driver: Zeebe 8.6 ships one in lib/; otherwise Debian's, bundled into our jar. */
+/**
+ * The PostgreSQL JDBC driver: Zeebe 8.6 ships one in lib/ (used as it is); otherwise PGJDBC_JAR or
+ * Debian's libpostgresql-jdbc-java, bundled into our jar.
+ */
 function driverToBundle(zeebeHome: string): string | undefined {
   const lib = path.join(zeebeHome, 'lib');
   if (existsSync(lib) && readdirSync(lib).some((f) => /^postgresql-.*\.jar$/.test(f))) return undefined;
-  const debian = '/usr/share/java/postgresql.jar';
-  if (existsSync(debian)) return debian;
-  throw new Error(`No PostgreSQL JDBC driver: ${lib} has no postgresql-*.jar and ${debian} is missing (apt-get install libpostgresql-jdbc-java)`);
+  const candidates = [process.env.PGJDBC_JAR, '/usr/share/java/postgresql.jar'].filter((f): f is string => !!f);
+  const found = candidates.find((f) => existsSync(f));
+  if (found) return found;
+  throw new Error(`No PostgreSQL JDBC driver: ${lib} has no postgresql-*.jar; set PGJDBC_JAR or install libpostgresql-jdbc-java (${candidates.join(', ')})`);
 }
 
 async function tool(bin: string, args: string[], cwd?: string): Promise<void> {
@@ -61,9 +65,17 @@ export async function buildExporter(opts: { zeebeHome: string; javaHome: string;
   try {
     const javac = path.join(opts.javaHome, 'bin', 'javac');
     const jar = path.join(opts.javaHome, 'bin', 'jar');
-    await tool(javac, ['--release', '21', '-encoding', 'UTF-8', '-Xlint:all,-processing', '-cp', `${path.join(opts.zeebeHome, 'lib')}/*`, '-d', classes, ...sources]);
     const driver = driverToBundle(opts.zeebeHome);
-    if (driver) await tool(jar, ['--extract', '--file', driver], classes);
+    const classpath = [`${path.join(opts.zeebeHome, 'lib')}/*`, ...(driver ? [driver] : [])].join(path.delimiter);
+    await tool(javac, ['--release', '21', '-encoding', 'UTF-8', '-Xlint:all,-processing,-classfile,-path', '-cp', classpath, '-d', classes, ...sources]);
+    if (driver) {
+      await tool(jar, ['--extract', '--file', driver], classes);
+      // Our jar gets its own manifest; a signature of the driver's jar would no longer match.
+      const metaInf = path.join(classes, 'META-INF');
+      for (const f of existsSync(metaInf) ? readdirSync(metaInf) : []) {
+        if (f === 'MANIFEST.MF' || /\.(SF|RSA|DSA|EC)$/i.test(f)) rmSync(path.join(metaInf, f), { force: true });
+      }
+    }
     const tmpJar = path.join(work, 'exporter.jar');
     await tool(jar, ['--create', '--file', tmpJar, '-C', classes, '.']);
     renameSync(tmpJar, jarPath);
