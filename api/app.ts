@@ -19,6 +19,7 @@ import authRoutes, { me } from './routes/auth/index.js';
 import tasks from './routes/tasks/index.js';
 import forms from './routes/forms/index.js';
 import { processDefinitions, processInstances } from './routes/processes/index.js';
+import procedures from './routes/procedures/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -70,6 +71,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(forms, { prefix: '/api/forms' });
   await app.register(processDefinitions, { prefix: '/api/process-definitions' });
   await app.register(processInstances, { prefix: '/api/process-instances' });
+  await app.register(procedures, { prefix: '/api/procedures' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.
   const webDir = opts.config.webDir;

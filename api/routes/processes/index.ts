@@ -3,6 +3,7 @@ import { DeployBody, DeployReply, InstanceParams, ProcessDefinitionList, StartIn
 import { errors } from '../../schemas/common.js';
 import { Type } from 'typebox';
 import { listProcessDefinitions } from '../../repositories/processes.js';
+import { retiredVersionToStart } from '../../repositories/procedures.js';
 import { deployProcess } from '../../../engine/deploy.js';
 import { Grpc, grpcCode } from '../../../engine/client.js';
 
@@ -37,6 +38,8 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
     const { bpmnProcessId, version, variables } = req.body;
     const known = await app.db('process_definitions').where({ bpmn_process_id: bpmnProcessId }).modify((q) => { if (version) q.where({ version }); }).first('version');
     if (!known) throw app.httpErrors.notFound(`Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`);
+    const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);
+    if (retired !== null) throw Object.assign(app.httpErrors.conflict(`Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`), { code: 'VERSION_RETIRED' });
     const res = await app.zeebe.createProcessInstance({
       bpmnProcessId,
       ...(version ? { version } : {}),

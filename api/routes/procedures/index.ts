@@ -1,0 +1,341 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createHash } from 'node:crypto';
+import { errors } from '../../schemas/common.js';
+import {
+  CreateProcedureBody,
+  DraftConflict,
+  Procedure,
+  ProcedureList,
+  ProcedureParams,
+  ProcedureSheet,
+  PublishBody,
+  PublishReply,
+  SaveDraftBody,
+  UpdateProcedureBody,
+  ValidateBody,
+  ValidationReport,
+  VersionParams,
+  VersionXml,
+  WorkerTypeList,
+  ProcedureVersion as ProcedureVersionSchema,
+  type ProcedureVersion,
+} from '../../schemas/procedures.js';
+import * as repo from '../../repositories/procedures.js';
+import { readBpmnFile, validateBpmn, type ValidationIssue } from '../../../engine/validate.js';
+import { deployProcess, BpmnValidationError } from '../../../engine/deploy.js';
+import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/workers/registry.js';
+import { buildProcedureSheet, renderProcedureSheetPdf } from '../../procedure-sheet.js';
+import { Type } from 'typebox';
+
+const security = [{ bearer: [] }];
+const tags = ['procedures'];
+/** JSON bodies carry a BPMN file of up to 2 MB (more bytes once escaped) plus its forms. */
+const BODY_LIMIT = 10 * 1024 * 1024;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** A blank executable procedure: start → end, with its diagram, for the modeler to build on. */
+export function blankBpmn(id: string, name: string): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Defs_${id.replace(/[^A-Za-z0-9_]/g, '_')}" targetNamespace="http://eiso.gov.vn/bpmn" exporter="eiso" exporterVersion="0.1.0" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.6.0">
+  <bpmn:process id="${esc(id)}" name="${esc(name)}" isExecutable="true">
+    <bpmn:startEvent id="BatDau" name="Bắt đầu">
+      <bpmn:outgoing>Flow_BatDau_KetThuc</bpmn:outgoing>
+    </bpmn:startEvent>
+    <bpmn:endEvent id="KetThuc" name="Kết thúc">
+      <bpmn:incoming>Flow_BatDau_KetThuc</bpmn:incoming>
+    </bpmn:endEvent>
+    <bpmn:sequenceFlow id="Flow_BatDau_KetThuc" sourceRef="BatDau" targetRef="KetThuc" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="Diagram_1">
+    <bpmndi:BPMNPlane id="Plane_1" bpmnElement="${esc(id)}">
+      <bpmndi:BPMNShape id="BatDau_di" bpmnElement="BatDau"><dc:Bounds x="152" y="182" width="36" height="36" /><bpmndi:BPMNLabel><dc:Bounds x="148" y="225" width="44" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="KetThuc_di" bpmnElement="KetThuc"><dc:Bounds x="352" y="182" width="36" height="36" /><bpmndi:BPMNLabel><dc:Bounds x="348" y="225" width="44" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="Flow_BatDau_KetThuc_di" bpmnElement="Flow_BatDau_KetThuc"><di:waypoint x="188" y="200" /><di:waypoint x="352" y="200" /></bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>
+`;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toVersion(v: repo.VersionRow): ProcedureVersion {
+  return {
+    version: v.version,
+    processDefinitionKey: String(v.process_definition_key),
+    state: v.state,
+    publishedBy: v.published_by_username,
+    publishedAt: v.published_at.toISOString(),
+    retiredBy: v.retired_by_username,
+    retiredAt: iso(v.retired_at),
+    runningInstances: Number(v.running_instances),
+    checksum: v.checksum,
+  };
+}
+
+const procedures: FastifyPluginAsyncTypebox = async (app) => {
+  const write = app.requireRole('designer', 'admin');
+  const read = app.authenticate;
+
+  const notFound = (id: string) => app.httpErrors.notFound(`Không có quy trình ${id} / No procedure ${id}`);
+  /** A 400 that names the BPMN problem, in the shape of every validation error (code and elements). */
+  const bpmnRefused = (issue: ValidationIssue) =>
+    Object.assign(app.httpErrors.badRequest(`Tệp BPMN bị từ chối / BPMN file refused: ${issue.message}`), { code: issue.rule === 'eiso/size' ? 'BPMN_TOO_LARGE' : issue.rule === 'eiso/dtd' ? 'BPMN_DTD' : 'BPMN_MALFORMED' });
+
+  const loadProcedure = async (id: string) => {
+    const p = await repo.findProcedure(app.db, id);
+    if (!p) throw notFound(id);
+    return p;
+  };
+
+  const procedureReply = async (p: repo.ProcedureRow) => {
+    const [draft, versions, events] = await Promise.all([repo.findDraft(app.db, p.id), repo.listVersions(app.db, p.id), repo.listEvents(app.db, p.id)]);
+    return {
+      bpmnProcessId: p.bpmn_process_id,
+      name: p.name,
+      code: p.code,
+      purpose: p.purpose,
+      scope: p.scope,
+      legalBasis: p.legal_basis,
+      createdBy: p.created_by_username,
+      createdAt: p.created_at.toISOString(),
+      draft: {
+        xml: draft!.xml,
+        forms: draft!.forms,
+        revision: draft!.revision,
+        updatedBy: draft!.updated_by_username,
+        updatedAt: draft!.updated_at.toISOString(),
+        changedSincePublish: versions.length === 0 || versions[0]!.checksum !== sha256(draft!.xml),
+      },
+      versions: versions.map(toVersion),
+      events: events.map((e) => ({ kind: e.kind, version: e.version, actor: e.actor, at: e.created_at.toISOString(), details: e.details })),
+    };
+  };
+
+  app.get('/', { onRequest: read, schema: { tags, summary: 'Procedures with their draft revision, latest version and running instances', security, response: { 200: ProcedureList, ...errors } } }, async () => {
+    const rows = await repo.listProcedures(app.db);
+    return {
+      items: rows.map((r) => ({
+        bpmnProcessId: r.bpmn_process_id,
+        name: r.name,
+        code: r.code,
+        draftRevision: r.draft_revision,
+        draftUpdatedAt: r.draft_updated_at.toISOString(),
+        latestVersion: r.latest_version,
+        latestVersionState: r.latest_state,
+        publishedVersions: Number(r.published_versions),
+        runningInstances: Number(r.running_instances),
+        createdAt: r.created_at.toISOString(),
+      })),
+    };
+  });
+
+  app.get('/worker-types', { onRequest: read, schema: { tags, summary: 'Ready-made automated steps (job types with a worker)', security, response: { 200: WorkerTypeList, ...errors } } }, async () => ({
+    items: AUTOMATED_STEP_TEMPLATES.map((t) => ({ ...t, inputs: [...t.inputs] })),
+  }));
+
+  app.post('/', { onRequest: write, bodyLimit: BODY_LIMIT, schema: { tags, summary: 'Create a procedure from the blank template or an imported BPMN 2.0 file', security, body: CreateProcedureBody, response: { 201: Procedure, ...errors } } }, async (req, reply) => {
+    const body = req.body;
+    let id = body.bpmnProcessId;
+    let name = body.name;
+    let xml: string;
+    if (body.xml !== undefined) {
+      const file = await readBpmnFile(body.xml);
+      if (file.issue) throw bpmnRefused(file.issue);
+      const ordered = [...file.processes.filter((p) => p.isExecutable), ...file.processes.filter((p) => !p.isExecutable)];
+      const process = id ? ordered.find((p) => p.id === id) : ordered[0];
+      if (!process) {
+        throw app.httpErrors.badRequest(id
+          ? `Tệp BPMN không có quy trình ${id} / The file has no process ${id}`
+          : 'Tệp BPMN không có quy trình nào (bpmn:process) / The file contains no process');
+      }
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(process.id)) throw app.httpErrors.badRequest(`Mã quy trình "${process.id}" không hợp lệ / Invalid process id`);
+      id = process.id;
+      name ??= process.name;
+      xml = body.xml;
+    } else {
+      if (!id || !name) throw app.httpErrors.badRequest('Cần mã quy trình (bpmnProcessId) và tên (name), hoặc một tệp BPMN (xml) / bpmnProcessId and name, or xml, are required');
+      xml = blankBpmn(id, name);
+    }
+    const procedureId = await app.db.transaction(async (trx) => {
+      if (await repo.findProcedure(trx, id!)) throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
+      const pid = await repo.insertProcedure(trx, {
+        bpmn_process_id: id!,
+        name: name!,
+        code: body.code ?? '',
+        purpose: body.purpose ?? '',
+        scope: body.scope ?? '',
+        legal_basis: body.legalBasis ?? '',
+        created_by: req.currentUser.id,
+      });
+      await repo.insertDraft(trx, { procedure_id: pid, xml, forms: body.forms ?? {}, updated_by: req.currentUser.id });
+      await repo.insertEvent(trx, {
+        procedure_id: pid,
+        kind: body.xml !== undefined ? 'imported' : 'created',
+        actor_id: req.currentUser.id,
+        details: body.xml !== undefined ? { fileName: body.fileName ?? null, bytes: Buffer.byteLength(xml), checksum: sha256(xml) } : {},
+      });
+      return pid;
+    }).catch((err) => {
+      // Two creates of the same id at once: the unique index decides.
+      if ((err as { code?: string }).code === '23505') throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
+      throw err;
+    });
+    req.log.info({ user: req.currentUser.username, bpmnProcessId: id, procedureId, imported: body.xml !== undefined }, 'procedure created');
+    return reply.status(201).send(await procedureReply((await repo.findProcedure(app.db, id!))!));
+  });
+
+  app.get('/:id', { onRequest: read, schema: { tags, summary: 'A procedure with its draft, versions (with running instances) and history', security, params: ProcedureParams, response: { 200: Procedure, ...errors } } }, async (req) =>
+    procedureReply(await loadProcedure(req.params.id)),
+  );
+
+  app.patch('/:id', { onRequest: write, schema: { tags, summary: 'Edit name, code, purpose, scope and legal basis (printed on the sheet)', security, params: ProcedureParams, body: UpdateProcedureBody, response: { 200: Procedure, ...errors } } }, async (req) => {
+    const p = await loadProcedure(req.params.id);
+    const b = req.body;
+    const fields = {
+      ...(b.name !== undefined ? { name: b.name } : {}),
+      ...(b.code !== undefined ? { code: b.code } : {}),
+      ...(b.purpose !== undefined ? { purpose: b.purpose } : {}),
+      ...(b.scope !== undefined ? { scope: b.scope } : {}),
+      ...(b.legalBasis !== undefined ? { legal_basis: b.legalBasis } : {}),
+    };
+    await app.db.transaction(async (trx) => {
+      await repo.updateProcedureInfo(trx, p.id, fields);
+      await repo.insertEvent(trx, { procedure_id: p.id, kind: 'info-updated', actor_id: req.currentUser.id, details: { fields: Object.keys(b) } });
+    });
+    return procedureReply((await repo.findProcedure(app.db, p.bpmn_process_id))!);
+  });
+
+  app.put('/:id/draft', {
+    onRequest: write,
+    bodyLimit: BODY_LIMIT,
+    schema: { tags, summary: 'Autosave the draft; refused with 409 when another save came first (stale revision)', security, params: ProcedureParams, body: SaveDraftBody, response: { 200: Procedure.properties.draft, ...errors, 409: DraftConflict } },
+  }, async (req, reply) => {
+    const p = await loadProcedure(req.params.id);
+    const file = await readBpmnFile(req.body.xml);
+    if (file.issue) throw bpmnRefused(file.issue);
+    const saved = await repo.saveDraft(app.db, p.id, req.body.revision, req.body.xml, req.body.forms, req.currentUser.id);
+    const draft = (await repo.findDraft(app.db, p.id))!;
+    if (!saved) {
+      return reply.status(409).send({
+        statusCode: 409,
+        code: 'REVISION_CONFLICT',
+        error: 'Conflict',
+        message: `Bản nháp đã được ${draft.updated_by_username ?? 'người khác'} lưu (phiên bản nháp ${draft.revision}); hãy tải lại / The draft was saved elsewhere (revision ${draft.revision}); reload it`,
+        currentRevision: draft.revision,
+        updatedBy: draft.updated_by_username,
+        updatedAt: draft.updated_at.toISOString(),
+      });
+    }
+    const latest = (await repo.listVersions(app.db, p.id))[0];
+    return {
+      xml: draft.xml,
+      forms: draft.forms,
+      revision: draft.revision,
+      updatedBy: draft.updated_by_username,
+      updatedAt: draft.updated_at.toISOString(),
+      changedSincePublish: !latest || latest.checksum !== sha256(draft.xml),
+    };
+  });
+
+  app.post('/:id/validate', { onRequest: write, bodyLimit: BODY_LIMIT, schema: { tags, summary: 'Validate the draft (or the given XML) with bpmnlint and our rules, without deploying', security, params: ProcedureParams, body: ValidateBody, response: { 200: ValidationReport, ...errors } } }, async (req) => {
+    const p = await loadProcedure(req.params.id);
+    const xml = req.body.xml ?? (await repo.findDraft(app.db, p.id))!.xml;
+    const result = await checkDraft(xml, p.bpmn_process_id);
+    return { ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings };
+  });
+
+  /** validateBpmn with the organisation's units, plus: the file must hold this procedure's process, executable. */
+  const checkDraft = async (xml: string, bpmnProcessId: string) => {
+    const result = await validateBpmn(xml, { unitCodes: await repo.unitCodes(app.db) });
+    const file = await readBpmnFile(xml);
+    if (!file.issue && !file.processes.some((x) => x.id === bpmnProcessId && x.isExecutable)) {
+      result.errors.push({
+        elementId: file.processes[0]?.id ?? '',
+        rule: 'eiso/procedure-id',
+        category: 'error',
+        message: `Bản vẽ phải chứa quy trình thực thi có mã ${bpmnProcessId} / The diagram must contain the executable process ${bpmnProcessId}`,
+      });
+    }
+    return result;
+  };
+
+  app.post('/:id/publish', { onRequest: write, schema: { tags, summary: 'Validate and deploy the draft to Zeebe as a new version', description: 'An unchanged draft (same XML as the latest version) is refused with 409 DRAFT_UNCHANGED; a failing validation answers 400 BPMN_INVALID with the element ids and keeps the draft.', security, params: ProcedureParams, body: PublishBody, response: { 201: PublishReply, ...errors } } }, async (req, reply) => {
+    const out = await app.db.transaction(async (trx) => {
+      // One publish per procedure at a time: the row lock holds until the version is recorded.
+      const p = await repo.findProcedure(trx, req.params.id, { forUpdate: true });
+      if (!p) throw notFound(req.params.id);
+      const draft = (await repo.findDraft(trx, p.id))!;
+      if (req.body.revision !== undefined && req.body.revision !== draft.revision) {
+        throw Object.assign(app.httpErrors.conflict(`Bản nháp đã thay đổi (phiên bản nháp ${draft.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${draft.revision}); reload it`), { code: 'REVISION_CONFLICT' });
+      }
+      const checksum = sha256(draft.xml);
+      const latest = (await repo.listVersions(trx, p.id))[0];
+      if (latest && latest.checksum === checksum) {
+        throw Object.assign(app.httpErrors.conflict(`Bản nháp không thay đổi so với phiên bản ${latest.version}; không có gì để công bố / The draft is identical to version ${latest.version}; nothing to publish`), { code: 'DRAFT_UNCHANGED' });
+      }
+      const result = await checkDraft(draft.xml, p.bpmn_process_id);
+      if (result.errors.length > 0) throw new BpmnValidationError(result.errors);
+      const deployed = await deployProcess(app.zeebe, trx, { resourceName: `${p.bpmn_process_id}.bpmn`, xml: draft.xml, forms: draft.forms, deployedBy: req.currentUser.id });
+      const ours = deployed.processes.find((x) => x.bpmnProcessId === p.bpmn_process_id)!;
+      await repo.insertVersion(trx, {
+        procedure_id: p.id,
+        version: ours.version,
+        process_definition_key: ours.processDefinitionKey,
+        forms: draft.forms,
+        checksum,
+        draft_revision: draft.revision,
+        published_by: req.currentUser.id,
+      });
+      await repo.insertEvent(trx, { procedure_id: p.id, kind: 'published', version: ours.version, actor_id: req.currentUser.id, details: { deploymentKey: deployed.deploymentKey, processDefinitionKey: ours.processDefinitionKey, draftRevision: draft.revision } });
+      const v = (await repo.findVersion(trx, p.id, ours.version))!;
+      return { ...toVersion(v), deploymentKey: deployed.deploymentKey, warnings: result.warnings };
+    });
+    req.log.info({ user: req.currentUser.username, bpmnProcessId: req.params.id, version: out.version }, 'procedure published');
+    return reply.status(201).send(out);
+  });
+
+  app.post('/:id/versions/:version/retire', { onRequest: write, schema: { tags, summary: 'Retire a version: running instances continue, no new ones start', security, params: VersionParams, body: Type.Optional(Type.Object({})), response: { 200: ProcedureVersionSchema, ...errors } } }, async (req) => {
+    const p = await loadProcedure(req.params.id);
+    const v = await app.db.transaction(async (trx) => {
+      const existing = await repo.findVersion(trx, p.id, req.params.version);
+      if (!existing) throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
+      if (!(await repo.retireVersion(trx, p.id, req.params.version, req.currentUser.id))) {
+        throw Object.assign(app.httpErrors.conflict(`Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`), { code: 'ALREADY_RETIRED' });
+      }
+      await repo.insertEvent(trx, { procedure_id: p.id, kind: 'retired', version: req.params.version, actor_id: req.currentUser.id });
+      return (await repo.findVersion(trx, p.id, req.params.version))!;
+    });
+    req.log.info({ user: req.currentUser.username, bpmnProcessId: p.bpmn_process_id, version: v.version }, 'procedure version retired');
+    return toVersion(v);
+  });
+
+  const loadVersion = async (id: string, version: number) => {
+    const p = await loadProcedure(id);
+    const v = await repo.findVersion(app.db, p.id, version);
+    if (!v) throw app.httpErrors.notFound(`Quy trình ${id} không có phiên bản ${version} / No version ${version} of ${id}`);
+    return { p, v };
+  };
+
+  app.get('/:id/versions/:version/xml', { onRequest: read, schema: { tags, summary: 'The deployed XML and forms of a version (for the visual diff)', security, params: VersionParams, response: { 200: VersionXml, ...errors } } }, async (req) => {
+    const { p, v } = await loadVersion(req.params.id, req.params.version);
+    return { bpmnProcessId: p.bpmn_process_id, version: v.version, xml: v.xml, forms: v.forms };
+  });
+
+  app.get('/:id/versions/:version/sheet', { onRequest: read, schema: { tags, summary: 'The ISO procedure sheet of a version, as data', security, params: VersionParams, response: { 200: ProcedureSheet, ...errors } } }, async (req) => {
+    const { p, v } = await loadVersion(req.params.id, req.params.version);
+    return buildProcedureSheet(app.db, p, v);
+  });
+
+  app.get('/:id/versions/:version/sheet.pdf', { onRequest: read, schema: { tags, summary: 'The ISO procedure sheet of a version, as a PDF', security, params: VersionParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
+    const { p, v } = await loadVersion(req.params.id, req.params.version);
+    const pdf = await renderProcedureSheetPdf(await buildProcedureSheet(app.db, p, v));
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="${p.bpmn_process_id}-v${v.version}.pdf"`)
+      .send(pdf);
+  });
+};
+
+export default procedures;
