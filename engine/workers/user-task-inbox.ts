@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
-import { upsertInboxTask } from '../../api/repositories/inbox.js';
+import { setStatus, upsertInboxTask } from '../../api/repositories/inbox.js';
+import { Grpc, grpcCode } from '../client.js';
 import { findNames } from '../../api/repositories/processes.js';
 
 /** Job type of job-based BPMN user tasks (Zeebe's Protocol.USER_TASK_JOB_TYPE). */
@@ -72,8 +73,17 @@ export function startUserTaskInboxWorker(zeebe: ZeebeClient, db: Knex, log: { er
       try {
         await zeebe.updateJobTimeout({ jobKey: job.key, timeout: INBOX_LOCK_MS });
       } catch (err) {
+        if (grpcCode(err) === Grpc.NOT_FOUND) {
+          // Cancelled or interrupted between activation and now: the row must not linger as open.
+          await setStatus(db, job.key, 'cancelled', ['open']);
+          return job.forward();
+        }
         // The row is written; if the lock could not be extended Zeebe redelivers the job and the upsert is a no-op.
         log.error({ err, jobKey: job.key }, 'could not extend the lock of a user task');
+      }
+      // The projector may have seen the job's cancellation before this row existed.
+      if (await db('hist_jobs').where({ job_key: job.key, state: 'canceled' }).first('job_key')) {
+        await setStatus(db, job.key, 'cancelled', ['open']);
       }
       if (created) events.onTaskCreated?.(job.key);
       return job.forward();
