@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useToken } from './api/auth-store.js';
@@ -9,6 +9,16 @@ import { InboxPage } from './routes/InboxPage.js';
 import { LoginPage } from './routes/LoginPage.js';
 import { TaskPage } from './routes/TaskPage.js';
 import { matchPath, navigate, useLocation } from './router.js';
+import { ProceduresPage } from './features/modeler/ProceduresPage.js';
+
+// bpmn-js and form-js are large: the modeler pages load on first visit.
+const ProcedureEditorPage = lazy(() => import('./features/modeler/ProcedureEditorPage.js'));
+const ProcedureDiffPage = lazy(() => import('./features/modeler/ProcedureDiffPage.js'));
+
+function LazyPage({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  return <Suspense fallback={<p className="muted">{t('modeler.loading')}</p>}>{children}</Suspense>;
+}
 
 function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -46,6 +56,9 @@ function Routes() {
   if (pathname === '/') page = <Redirect to="/inbox" />;
   else if (pathname === '/inbox') page = <InboxPage />;
   else if (taskMatch?.id) page = <TaskPage key={taskMatch.id} id={taskMatch.id} />;
+  else if (pathname === '/procedures') page = <ProceduresPage />;
+  else if (matchPath('/procedures/:id/diff', pathname)?.id) page = <LazyPage><ProcedureDiffPage id={matchPath('/procedures/:id/diff', pathname)!.id} /></LazyPage>;
+  else if (matchPath('/procedures/:id', pathname)?.id) page = <LazyPage><ProcedureEditorPage key={pathname} id={matchPath('/procedures/:id', pathname)!.id} /></LazyPage>;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

@@ -1,9 +1,23 @@
 import type { CurrentUser, LoginBody, LoginReply } from '../../../api/schemas/auth.js';
 import type { CompleteBody, FormReply, Task, TaskList, TaskListQuery } from '../../../api/schemas/tasks.js';
+import type {
+  CreateProcedureBody,
+  Procedure,
+  ProcedureDraft,
+  ProcedureList,
+  ProcedureVersion,
+  PublishBody,
+  PublishReply,
+  SaveDraftBody,
+  ValidateBody,
+  ValidationReport,
+  VersionXml,
+  WorkerType,
+} from '../../../api/schemas/procedures.js';
 
 /** A description of one HTTP call; `Reply` is the type of its JSON answer (never present at run time). */
 export interface Endpoint<Reply> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   body?: unknown;
   /** true for calls made before signing in: no token is sent and a 401 is an ordinary error. */
@@ -12,6 +26,8 @@ export interface Endpoint<Reply> {
 }
 
 const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;
+const procedurePath = (id: string) => `/api/procedures/${encodeURIComponent(id)}`;
+const versionPath = (id: string, version: number) => `${procedurePath(id)}/versions/${version}`;
 
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
@@ -30,4 +46,15 @@ export const endpoints = {
   unclaimTask: (id: string): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/unclaim` }),
   completeTask: (id: string, body: CompleteBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/complete`, body }),
   form: (formKey: string): Endpoint<FormReply> => ({ method: 'GET', path: `/api/forms/${encodeURIComponent(formKey)}` }),
+  procedures: (): Endpoint<ProcedureList> => ({ method: 'GET', path: '/api/procedures' }),
+  workerTypes: (): Endpoint<{ items: WorkerType[] }> => ({ method: 'GET', path: '/api/procedures/worker-types' }),
+  procedure: (id: string): Endpoint<Procedure> => ({ method: 'GET', path: procedurePath(id) }),
+  createProcedure: (body: CreateProcedureBody): Endpoint<Procedure> => ({ method: 'POST', path: '/api/procedures', body }),
+  saveDraft: (id: string, body: SaveDraftBody): Endpoint<ProcedureDraft> => ({ method: 'PUT', path: `${procedurePath(id)}/draft`, body }),
+  validateProcedure: (id: string, body: ValidateBody): Endpoint<ValidationReport> => ({ method: 'POST', path: `${procedurePath(id)}/validate`, body }),
+  publishProcedure: (id: string, body: PublishBody): Endpoint<PublishReply> => ({ method: 'POST', path: `${procedurePath(id)}/publish`, body }),
+  retireVersion: (id: string, version: number): Endpoint<ProcedureVersion> => ({ method: 'POST', path: `${versionPath(id, version)}/retire` }),
+  versionXml: (id: string, version: number): Endpoint<VersionXml> => ({ method: 'GET', path: `${versionPath(id, version)}/xml` }),
+  /** A PDF, not JSON: fetched with `requestBlob`. */
+  procedureSheetPdf: (id: string, version: number): Endpoint<Blob> => ({ method: 'GET', path: `${versionPath(id, version)}/sheet.pdf` }),
 };

@@ -1,5 +1,6 @@
 import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { Task, TaskListQuery } from '../../../api/schemas/tasks.js';
+import type { CreateProcedureBody, Procedure, PublishBody } from '../../../api/schemas/procedures.js';
 import { endpoints } from './endpoints.js';
 import { request } from './request.js';
 
@@ -11,6 +12,11 @@ export const queryKeys = {
   taskList: (filters: TaskListQuery) => [...queryKeys.taskLists(), filters] as const,
   task: (id: string) => [...queryKeys.tasks(), 'detail', id] as const,
   form: (formKey: string) => ['forms', formKey] as const,
+  procedures: () => ['procedures'] as const,
+  procedureList: () => [...queryKeys.procedures(), 'list'] as const,
+  procedure: (id: string) => [...queryKeys.procedures(), 'detail', id] as const,
+  versionXml: (id: string, version: number) => [...queryKeys.procedures(), 'xml', id, version] as const,
+  workerTypes: () => ['worker-types'] as const,
 };
 
 /** The inbox polls; live updates replace this later. */
@@ -75,5 +81,56 @@ export const taskMutations = {
       mutationFn: ({ id, variables }: { id: string; variables: Record<string, unknown> }) => request(endpoints.completeTask(id, { variables })),
       onSuccess: (task) => onTaskChanged(client, task),
       onError: () => onTaskRefused(client),
+    }),
+};
+
+export const procedureListQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.procedureList(),
+    queryFn: ({ signal }) => request(endpoints.procedures(), signal),
+  });
+
+/** The editor loads a procedure once and then owns its draft: no background refetch over unsaved work. */
+export const procedureQuery = (id: string) =>
+  queryOptions({
+    queryKey: queryKeys.procedure(id),
+    queryFn: ({ signal }) => request(endpoints.procedure(id), signal),
+    refetchOnWindowFocus: false,
+  });
+
+/** A deployed version's XML never changes. */
+export const versionXmlQuery = (id: string, version: number) =>
+  queryOptions({
+    queryKey: queryKeys.versionXml(id, version),
+    queryFn: ({ signal }) => request(endpoints.versionXml(id, version), signal),
+    staleTime: Infinity,
+  });
+
+export const workerTypesQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.workerTypes(),
+    queryFn: ({ signal }) => request(endpoints.workerTypes(), signal),
+    staleTime: 10 * 60_000,
+  });
+
+/** Procedure changes refetch the list; the editor's own detail is updated by the page. */
+export const procedureMutations = {
+  create: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (body: CreateProcedureBody) => request(endpoints.createProcedure(body)),
+      onSuccess: async (procedure: Procedure) => {
+        client.setQueryData(queryKeys.procedure(procedure.bpmnProcessId), procedure);
+        await client.invalidateQueries({ queryKey: queryKeys.procedureList() });
+      },
+    }),
+  publish: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: ({ id, body }: { id: string; body: PublishBody }) => request(endpoints.publishProcedure(id, body)),
+      onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.procedures() }),
+    }),
+  retire: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: ({ id, version }: { id: string; version: number }) => request(endpoints.retireVersion(id, version)),
+      onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.procedures() }),
     }),
 };

@@ -57,6 +57,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
         <nav aria-label={t('header.mainNav')} className="main-nav">
           <Link to="/inbox">{t('header.inbox')}</Link>
+          <Link to="/procedures">{t('header.procedures')}</Link>
         </nav>
         <div className="header-tools">
           {me.data && (

@@ -1,0 +1,78 @@
+import {
+  flowElementsOf,
+  getJobType,
+  hasOwner,
+  longestPathDays,
+  processOf,
+  processTimeLimit,
+  stepTimeLimit,
+  type ModdleElement,
+} from '../step-meta-model.js';
+
+/**
+ * Our own bpmnlint rules (plugin name "eiso"): what a government procedure needs before it may be
+ * published. Messages are English, like bpmnlint's; the translate module shows them in Vietnamese.
+ */
+type Reporter = { report(id: string, message: string): void };
+type RuleFactory = () => { check(node: ModdleElement, reporter: Reporter): void };
+
+const inExecutableProcess = (node: ModdleElement) => processOf(node)?.isExecutable === true;
+
+/** A human step must say who handles it, or it reaches nobody's inbox. */
+const userTaskOwner: RuleFactory = () => ({
+  check(node, reporter) {
+    if (node.$type === 'bpmn:UserTask' && inExecutableProcess(node) && !hasOwner(node)) {
+      reporter.report(node.id ?? '', 'User task has no unit/role (candidate groups) or assignee');
+    }
+  },
+});
+
+/** A human step needs its time limit in working days (half days allowed). */
+const userTaskTimeLimit: RuleFactory = () => ({
+  check(node, reporter) {
+    if (node.$type === 'bpmn:UserTask' && inExecutableProcess(node) && stepTimeLimit(node) === null) {
+      reporter.report(node.id ?? '', 'User task has no time limit in working days (eiso.timeLimit)');
+    }
+  },
+});
+
+/** The procedure's statutory time limit exists and covers the steps on its longest path. */
+const processTimeLimitCoversSteps: RuleFactory = () => ({
+  check(node, reporter) {
+    if (node.$type !== 'bpmn:Process' || !node.isExecutable) return;
+    if (!flowElementsOf(node).some((e) => e.$type === 'bpmn:UserTask')) return;
+    const limit = processTimeLimit(node);
+    if (limit === null) {
+      reporter.report(node.id ?? '', 'Process has no total time limit in working days (eiso.timeLimit)');
+      return;
+    }
+    const needed = longestPathDays(node);
+    if (needed > limit) reporter.report(node.id ?? '', `Steps on the longest path take ${needed} working days, more than the process time limit of ${limit}`);
+  },
+});
+
+const JOB_TASK_TYPES = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:ScriptTask', 'bpmn:BusinessRuleTask', 'bpmn:IntermediateThrowEvent', 'bpmn:EndEvent']);
+
+/** No job type without a worker on the server (an instance would wait there for ever). */
+function jobWorkerRule(jobTypes: readonly string[]): RuleFactory {
+  return () => ({
+    check(node, reporter) {
+      if (!JOB_TASK_TYPES.has(node.$type) || !inExecutableProcess(node)) return;
+      const type = getJobType(node);
+      if (type && !type.includes('=') && !jobTypes.includes(type)) reporter.report(node.id ?? '', `No worker for job type "${type}"`);
+    },
+  });
+}
+
+export const EISO_PLUGIN = 'bpmnlint-plugin-eiso';
+
+/** Rule name -> factory; `jobTypes` undefined skips the worker check (the server did not say). */
+export function eisoRules(jobTypes?: readonly string[]): Record<string, RuleFactory> {
+  const rules: Record<string, RuleFactory> = {
+    'user-task-owner': userTaskOwner,
+    'user-task-time-limit': userTaskTimeLimit,
+    'process-time-limit': processTimeLimitCoversSteps,
+  };
+  if (jobTypes) rules['job-type-worker'] = jobWorkerRule(jobTypes);
+  return rules;
+}
