@@ -20,6 +20,7 @@ import tasks from './routes/tasks/index.js';
 import forms from './routes/forms/index.js';
 import { processDefinitions, processInstances } from './routes/processes/index.js';
 import procedures from './routes/procedures/index.js';
+import calendar from './routes/calendar/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -72,6 +73,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(processDefinitions, { prefix: '/api/process-definitions' });
   await app.register(processInstances, { prefix: '/api/process-instances' });
   await app.register(procedures, { prefix: '/api/procedures' });
+  await app.register(calendar, { prefix: '/api/calendar' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.
   const webDir = opts.config.webDir;

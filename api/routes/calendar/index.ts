@@ -1,0 +1,294 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { errors } from '../../schemas/common.js';
+import {
+  CalendarEntry,
+  ChangeList,
+  ChangesQuery,
+  CreateDayBody,
+  DayParams,
+  DueQuery,
+  DueReply,
+  PutSettingsBody,
+  ReasonQuery,
+  SettingsReply,
+  UnitQuery,
+  UnitReasonQuery,
+  UpdateDayBody,
+  YearParams,
+  YearView,
+  type CalendarDay,
+} from '../../schemas/calendar.js';
+import * as repo from '../../repositories/calendar.js';
+import { CalendarError, isLocalDate, toLocalIso, validateSettings, type DayInfo, type WorkingCalendar } from '../../../engine/calendar/index.js';
+
+const security = [{ bearer: [] }];
+const tags = ['calendar'];
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+/** PostgreSQL unique_violation */
+const UNIQUE_VIOLATION = '23505';
+
+const toDay = (d: DayInfo): CalendarDay => ({
+  date: d.date,
+  weekday: d.weekday,
+  working: d.working,
+  kind: d.kind,
+  name: d.name,
+  origin: d.origin,
+  ...(d.unit ? { unitCode: d.unit } : {}),
+  ...(d.occasion ? { occasion: d.occasion } : {}),
+  ...(d.source ? { source: d.source } : {}),
+  ...(d.id !== undefined ? { id: d.id } : {}),
+});
+
+const stripInherited = ({ inheritedFrom: _, ...s }: ReturnType<WorkingCalendar['settingsFor']>) => s;
+
+/**
+ * The working-day calendar: year view and due-date computation for every signed-in user; entries
+ * (national schedule days and organisation overrides) and settings for administrators; the audit
+ * trail for administrators and auditors. Every change is written with its audit record in one
+ * transaction; on any error nothing changes.
+ */
+const calendar: FastifyPluginAsyncTypebox = async (app) => {
+  const bad = (vi: string, en: string, code = 'CALENDAR_INVALID') => Object.assign(app.httpErrors.badRequest(`${vi} / ${en}`), { code });
+  const actorOf = (req: FastifyRequest): repo.Actor => ({ id: req.currentUser.id, username: req.currentUser.username });
+
+  /** A date an administrator may enter: a real date within 2000–2100. */
+  const checkDate = (date: string) => {
+    if (!isLocalDate(date)) throw bad(`Ngày không hợp lệ: ${date}`, `Invalid date: ${date}`, 'CALENDAR_INVALID_DATE');
+    const y = Number(date.slice(0, 4));
+    if (y < FIRST_YEAR || y > LAST_YEAR) throw bad(`Ngày phải trong khoảng năm ${FIRST_YEAR}–${LAST_YEAR}: ${date}`, `The date must be within ${FIRST_YEAR}–${LAST_YEAR}: ${date}`, 'CALENDAR_DATE_RANGE');
+  };
+
+  /** Resolves a unit code (null/undefined = national), or answers 400. */
+  const unitRef = async (code: string | null | undefined): Promise<{ unitId: number | null; unitCode: string | null }> => {
+    if (code === undefined || code === null) return { unitId: null, unitCode: null };
+    const id = await repo.findUnitId(app.db, code);
+    if (id === undefined) throw bad(`Không có đơn vị ${code}`, `Unknown unit ${code}`, 'UNKNOWN_UNIT');
+    return { unitId: id, unitCode: code };
+  };
+
+  const load = async (unit: string | null | undefined) => {
+    try {
+      return await repo.loadCalendar(app.db, unit);
+    } catch (err) {
+      if (err instanceof CalendarError && err.code === 'UNKNOWN_UNIT') throw bad(`Không có đơn vị ${unit}`, `Unknown unit ${unit}`, 'UNKNOWN_UNIT');
+      throw err;
+    }
+  };
+
+  const duplicate = (date: string, unitCode: string | null) =>
+    bad(
+      `Đã có một ngày ${date} trong lịch ${unitCode ? `của đơn vị ${unitCode}` : 'quốc gia'}; hãy sửa ngày đó`,
+      `There is already an entry on ${date} in the ${unitCode ? `calendar of unit ${unitCode}` : 'national calendar'}; edit that one`,
+      'CALENDAR_DUPLICATE',
+    );
+
+  const occasionOnlyNational = () =>
+    bad('Chỉ ngày của lịch quốc gia mới gắn với một dịp lễ luật định', 'Only national days can belong to a statutory occasion', 'CALENDAR_OCCASION');
+
+  const concurrent = () => Object.assign(app.httpErrors.conflict('Thiết lập vừa được người khác thay đổi, hãy thử lại / The settings were just changed by someone else, try again'), { code: 'CALENDAR_CONFLICT' });
+
+  /** Runs a change in a transaction; a unique violation (a concurrent twin) becomes `onDuplicate`; the cache is dropped after commit. */
+  const change = async <T>(work: (trx: typeof app.db) => Promise<T>, onDuplicate: () => Error): Promise<T> => {
+    try {
+      const out = await app.db.transaction(work);
+      repo.invalidateCalendarCache(app.db);
+      return out;
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw onDuplicate();
+      throw err;
+    }
+  };
+
+  app.get(
+    '/years/:year',
+    {
+      onRequest: app.authenticate,
+      schema: { tags, security, summary: 'Year view: every holiday, day off and make-up working day with its reason, for a unit or national', params: YearParams, querystring: UnitQuery, response: { 200: YearView, ...errors } },
+    },
+    async (req) => {
+      const cal = await load(req.query.unit);
+      const own = await repo.getOwnSettings(app.db, null);
+      return {
+        year: req.params.year,
+        unit: cal.defaultUnit,
+        settings: cal.settingsFor(),
+        cultureDay: own?.cultureDay ?? true,
+        days: cal.yearView(req.params.year).map(toDay),
+      };
+    },
+  );
+
+  app.get(
+    '/due',
+    {
+      onRequest: app.authenticate,
+      schema: { tags, security, summary: 'Due date of a time limit in working days from a receipt, with the explanation', querystring: DueQuery, response: { 200: DueReply, ...errors } },
+    },
+    async (req) => {
+      const start = new Date(req.query.start);
+      if (Number.isNaN(start.getTime()) || !/[zZ]|[+-]\d\d:?\d\d$/.test(req.query.start)) {
+        throw bad(`Thời điểm tiếp nhận không hợp lệ (ISO 8601 có múi giờ, ví dụ 2026-02-13T10:00:00+07:00): ${req.query.start}`, `Invalid receipt time (ISO 8601 with offset): ${req.query.start}`, 'CALENDAR_INVALID_DATE');
+      }
+      const y = start.getUTCFullYear();
+      if (y < FIRST_YEAR || y > LAST_YEAR) throw bad(`Thời điểm phải trong khoảng năm ${FIRST_YEAR}–${LAST_YEAR}`, `The time must be within ${FIRST_YEAR}–${LAST_YEAR}`, 'CALENDAR_DATE_RANGE');
+      const cal = await load(req.query.unit);
+      let why;
+      try {
+        why = cal.explainDue(start, req.query.days);
+      } catch (err) {
+        if (err instanceof CalendarError) throw bad(err.message.split(' / ')[0]!, err.message.split(' / ')[1] ?? err.message, `CALENDAR_${err.code}`);
+        throw err;
+      }
+      return {
+        receivedAt: toLocalIso(why.receivedAt),
+        countingFrom: toLocalIso(why.countingFrom),
+        cutoffApplied: why.cutoffApplied,
+        days: why.days,
+        unit: why.unit,
+        due: toLocalIso(why.due),
+        counted: why.counted.map((s) => ({ date: s.date, half: s.half, start: toLocalIso(s.start), end: toLocalIso(s.end) })),
+        skipped: why.skipped.map(toDay),
+        settings: why.settings,
+      };
+    },
+  );
+
+  app.post(
+    '/days',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: { tags, security, summary: 'Add a national schedule day or an organisation override (admin)', body: CreateDayBody, response: { 201: CalendarEntry, ...errors } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      checkDate(b.date);
+      const unit = await unitRef(b.unit);
+      if (unit.unitId !== null && b.occasion) throw occasionOnlyNational();
+      const created = await change(async (trx) => {
+        if (await repo.findEntry(trx, b.date, unit.unitId)) throw duplicate(b.date, unit.unitCode);
+        return repo.createEntry(trx, { date: b.date, kind: b.kind, name: b.name.trim(), ...unit, occasion: b.occasion ?? null, source: b.source ?? null }, actorOf(req), b.reason.trim());
+      }, () => duplicate(b.date, unit.unitCode));
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.put(
+    '/days/:id',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: { tags, security, summary: 'Change a stored day (admin)', params: DayParams, body: UpdateDayBody, response: { 200: CalendarEntry, ...errors } },
+    },
+    async (req) => {
+      const { reason, ...patch } = req.body;
+      if (patch.date !== undefined) checkDate(patch.date);
+      const current = await repo.getEntry(app.db, req.params.id);
+      if (!current) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
+      const date = patch.date ?? current.date;
+      return change(async (trx) => {
+        const before = await repo.getEntry(trx, req.params.id, true);
+        if (!before) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
+        const unit = await unitRef(before.unitCode);
+        if (unit.unitId !== null && patch.occasion) throw occasionOnlyNational();
+        if (date !== before.date && (await repo.findEntry(trx, date, unit.unitId))) throw duplicate(date, unit.unitCode);
+        return repo.updateEntry(trx, before, patch, unit.unitId, actorOf(req), reason.trim());
+      }, () => duplicate(date, current.unitCode));
+    },
+  );
+
+  app.delete(
+    '/days/:id',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: { tags, security, summary: 'Remove a stored day (admin); the reason goes to the audit trail', params: DayParams, querystring: ReasonQuery, response: { 200: CalendarEntry, ...errors } },
+    },
+    async (req) => {
+      const current = await repo.getEntry(app.db, req.params.id);
+      if (!current) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
+      return change(async (trx) => {
+        const before = await repo.getEntry(trx, req.params.id, true);
+        if (!before) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
+        const unit = await unitRef(before.unitCode);
+        await repo.deleteEntry(trx, before, unit.unitId, actorOf(req), req.query.reason.trim());
+        return before;
+      }, concurrent);
+    },
+  );
+
+  app.get(
+    '/settings',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: { tags, security, summary: 'Working hours and cut-off of a unit (own or inherited) or national (admin)', querystring: UnitQuery, response: { 200: SettingsReply, ...errors } },
+    },
+    async (req) => {
+      const unit = await unitRef(req.query.unit);
+      const cal = await load(unit.unitCode);
+      const own = await repo.getOwnSettings(app.db, unit.unitId);
+      const national = unit.unitId === null ? own : await repo.getOwnSettings(app.db, null);
+      return {
+        unit: unit.unitCode,
+        effective: cal.settingsFor(),
+        own: own ? { morningStart: own.morningStart, morningEnd: own.morningEnd, afternoonStart: own.afternoonStart, afternoonEnd: own.afternoonEnd, cutoff: own.cutoff } : null,
+        cultureDay: national?.cultureDay ?? true,
+      };
+    },
+  );
+
+  app.put(
+    '/settings',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: { tags, security, summary: 'Set the working hours and cut-off of a unit or national (admin)', body: PutSettingsBody, response: { 200: SettingsReply, ...errors } },
+    },
+    async (req) => {
+      const { unit: code, reason, cultureDay, ...settings } = req.body;
+      try {
+        validateSettings(settings);
+      } catch (err) {
+        if (err instanceof CalendarError) throw bad(err.message.split(' / ')[0]!, err.message.split(' / ')[1] ?? err.message, 'CALENDAR_INVALID_SETTINGS');
+        throw err;
+      }
+      const unit = await unitRef(code);
+      if (unit.unitId !== null && cultureDay !== undefined) {
+        throw bad('Ngày Văn hóa Việt Nam chỉ đặt ở lịch quốc gia', 'Vietnamese Culture Day is set in the national calendar only', 'CALENDAR_CULTURE_DAY');
+      }
+      await change((trx) => repo.putSettings(trx, unit, { ...settings, cultureDay }, actorOf(req), reason.trim()), concurrent);
+      const cal = await load(unit.unitCode);
+      const national = await repo.getOwnSettings(app.db, null);
+      return { unit: unit.unitCode, effective: cal.settingsFor(), own: stripInherited(cal.settingsFor()), cultureDay: national?.cultureDay ?? true };
+    },
+  );
+
+  app.delete(
+    '/settings',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: { tags, security, summary: 'Remove a unit\'s own settings so it inherits again (admin)', querystring: UnitReasonQuery, response: { 200: SettingsReply, ...errors } },
+    },
+    async (req) => {
+      const unit = await unitRef(req.query.unit);
+      const removed = await change((trx) => repo.deleteUnitSettings(trx, { unitId: unit.unitId!, unitCode: unit.unitCode! }, actorOf(req), req.query.reason.trim()), concurrent);
+      if (!removed) throw app.httpErrors.notFound(`Đơn vị ${unit.unitCode} không có thiết lập riêng / Unit ${unit.unitCode} has no settings of its own`);
+      const cal = await load(unit.unitCode);
+      const national = await repo.getOwnSettings(app.db, null);
+      return { unit: unit.unitCode, effective: cal.settingsFor(), own: null, cultureDay: national?.cultureDay ?? true };
+    },
+  );
+
+  app.get(
+    '/changes',
+    {
+      onRequest: app.requireRole('admin', 'auditor'),
+      schema: { tags, security, summary: 'Audit trail of calendar changes, newest first (admin, auditor)', querystring: ChangesQuery, response: { 200: ChangeList, ...errors } },
+    },
+    async (req) => {
+      const unit = req.query.unit === undefined ? undefined : req.query.unit === 'national' ? null : (await unitRef(req.query.unit)).unitId;
+      return repo.listChanges(app.db, { unitId: unit, year: req.query.year, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
+    },
+  );
+};
+
+export default calendar;
