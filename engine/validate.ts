@@ -245,15 +245,17 @@ export function longestPath(scope: ModdleElement): { days: number; path: string[
       if (!old || cand.days > old.days || (cand.days === old.days && cand.hops > old.hops)) best.set(to, cand);
     }
   }
+  // Paths end where the flow ends (end events, or dead ends the path rule reports); a loop's way back is no end.
   let end: string | null = null;
   for (const id of topo) {
     const b = best.get(id);
-    if (!b || forward(id).length > 0) continue;
+    if (!b || (g.next.get(id) ?? []).length > 0) continue;
     if (end === null || b.days > best.get(end)!.days) end = id;
   }
   const path: string[] = [];
   for (let id = end; id; id = best.get(id)!.from) path.unshift(id);
-  // Reading order for documents: by the step count of the longest path reaching each node, then document order.
+  // Reading order for documents: by the step count of the longest path reaching each node; among
+  // equals, the nodes of the longest path first, then document order.
   const depth = new Map<string, number>();
   for (const id of topo) {
     const d = depth.get(id) ?? 0;
@@ -261,7 +263,8 @@ export function longestPath(scope: ModdleElement): { days: number; path: string[
     for (const to of forward(id)) depth.set(to, Math.max(depth.get(to) ?? 0, d + 1));
   }
   const docIndex = new Map(g.nodes.map((n, i) => [n.id!, i]));
-  const order = [...depth.keys()].sort((a, b) => depth.get(a)! - depth.get(b)! || docIndex.get(a)! - docIndex.get(b)!);
+  const onPath = new Set(path);
+  const order = [...depth.keys()].sort((a, b) => depth.get(a)! - depth.get(b)! || Number(onPath.has(b)) - Number(onPath.has(a)) || docIndex.get(a)! - docIndex.get(b)!);
   return { days: end ? best.get(end)!.days : 0, path, order };
 }
 
@@ -485,4 +488,17 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
       elementNames: Object.fromEntries(collectFlowElements(p).filter((e) => e.id && e.name).map((e) => [e.id!, e.name!])),
     })),
   };
+}
+
+/**
+ * Gives a process of a BPMN file a new id (references from participants and the diagram follow):
+ * an imported file becomes a procedure under the id the designer chose. The file is re-serialized.
+ */
+export async function renameProcessId(xml: string, fromId: string, toId: string): Promise<string> {
+  const moddle = new BpmnModdle({ zeebe: zeebeSchema });
+  const { rootElement } = await moddle.fromXML(xml);
+  const process = ((rootElement as ModdleElement).rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === fromId);
+  if (!process) throw new Error(`no process ${fromId}`);
+  process.id = toId;
+  return (await moddle.toXML(rootElement, { format: true })).xml;
 }

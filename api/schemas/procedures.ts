@@ -131,8 +131,9 @@ export type Procedure = Static<typeof Procedure>;
 
 /**
  * Create a procedure. Without `xml`: a blank executable template (start → end) with the given id
- * and name. With `xml` (an uploaded BPMN 2.0 file): it becomes the draft as is; the id and name
- * default to the file's first process (executable first); a given id must match a process in it.
+ * and name. With `xml` (an uploaded BPMN 2.0 file): it becomes the draft; the id and name default
+ * to the file's first process (executable first). A given id that names none of the file's processes
+ * renames that first process (the file is then re-serialized).
  */
 export const CreateProcedureBody = Type.Object({
   bpmnProcessId: Type.Optional(BpmnProcessId),

@@ -21,7 +21,7 @@ import {
   type ProcedureVersion,
 } from '../../schemas/procedures.js';
 import * as repo from '../../repositories/procedures.js';
-import { readBpmnFile, validateBpmn, type ValidationIssue } from '../../../engine/validate.js';
+import { readBpmnFile, renameProcessId, validateBpmn, type ValidationIssue } from '../../../engine/validate.js';
 import { deployProcess, BpmnValidationError } from '../../../engine/deploy.js';
 import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/workers/registry.js';
 import { buildProcedureSheet, renderProcedureSheetPdf } from '../../procedure-sheet.js';
@@ -144,16 +144,18 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       const file = await readBpmnFile(body.xml);
       if (file.issue) throw bpmnRefused(file.issue);
       const ordered = [...file.processes.filter((p) => p.isExecutable), ...file.processes.filter((p) => !p.isExecutable)];
-      const process = id ? ordered.find((p) => p.id === id) : ordered[0];
-      if (!process) {
-        throw app.httpErrors.badRequest(id
-          ? `Tệp BPMN không có quy trình ${id} / The file has no process ${id}`
-          : 'Tệp BPMN không có quy trình nào (bpmn:process) / The file contains no process');
-      }
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(process.id)) throw app.httpErrors.badRequest(`Mã quy trình "${process.id}" không hợp lệ / Invalid process id`);
-      id = process.id;
-      name ??= process.name;
+      const process = (id ? ordered.find((p) => p.id === id) : undefined) ?? ordered[0];
+      if (!process) throw app.httpErrors.badRequest('Tệp BPMN không có quy trình nào (bpmn:process) / The file contains no process');
       xml = body.xml;
+      if (id && process.id !== id) {
+        // The designer chose another id: the file's first process takes it.
+        if (new RegExp(`\\sid="${id.replace(/[.]/g, '\\.')}"`).test(xml)) throw app.httpErrors.badRequest(`Mã ${id} đã được dùng cho một phần tử khác trong tệp / Id ${id} is used by another element of the file`);
+        xml = await renameProcessId(xml, process.id, id);
+      } else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(process.id)) {
+        throw app.httpErrors.badRequest(`Mã quy trình "${process.id}" không hợp lệ, hãy đặt mã khác (bpmnProcessId) / Invalid process id; give one in bpmnProcessId`);
+      }
+      id ??= process.id;
+      name ??= process.name;
     } else {
       if (!id || !name) throw app.httpErrors.badRequest('Cần mã quy trình (bpmnProcessId) và tên (name), hoặc một tệp BPMN (xml) / bpmnProcessId and name, or xml, are required');
       xml = blankBpmn(id, name);
