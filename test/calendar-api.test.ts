@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, type Client } from './helpers/fixtures.js';
+import { loadCalendar } from '../api/repositories/calendar.js';
 
 /**
  * The calendar admin API against the real database. Each test works on units it creates (a province
@@ -196,5 +197,22 @@ describe('calendar API', () => {
     expect(removed.status).toBe(200);
     expect(removed.body.effective).toMatchObject({ afternoonEnd: '17:00', inheritedFrom: null });
     expect((await dueOf(officer, start, 0.5, commune)).due).toBe('2026-03-17T17:00:00+07:00');
+  });
+
+  it('loadCalendar sees a change written by another process (the audit trail grew)', async () => {
+    const cal = await loadCalendar(p.db, commune);
+    expect(cal.isWorkingDay('2026-10-05')).toBe(true);
+    // Another API process writes an entry and its audit row; this process's cache must not hide it.
+    const [{ id }] = await p.db('calendar_days').insert({ day: '2026-10-05', kind: 'day_off', name: 'Nghỉ do bão / Storm closure', unit_id: await unitId(province) }).returning('id');
+    await p.db('calendar_changes').insert({ username: 'khac', action: 'create', entity: 'day', unit_id: await unitId(province), unit_code: province, day: '2026-10-05', after: JSON.stringify({ id }), reason: 'Bão số 9' });
+    expect((await loadCalendar(p.db, commune)).isWorkingDay('2026-10-05')).toBe(false);
+    expect((await loadCalendar(p.db)).isWorkingDay('2026-10-05')).toBe(true);
+    await expect(loadCalendar(p.db, 'KHONG-CO')).rejects.toThrow(/Unknown unit KHONG-CO/);
+  });
+
+  it('publishes its routes in the OpenAPI document', async () => {
+    const doc = await p.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(doc.statusCode).toBe(200);
+    expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(['/api/calendar/due', '/api/calendar/days', '/api/calendar/days/{id}', '/api/calendar/years/{year}', '/api/calendar/settings', '/api/calendar/changes']));
   });
 });

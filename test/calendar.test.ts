@@ -279,3 +279,23 @@ describe('year view', () => {
     expect(days).toHaveLength(17);
   });
 });
+
+describe('addWorkingDays and workingTimeBetween agree', () => {
+  it('a dossier finished exactly at its due instant used exactly its limit, one minute more is the next half-day', () => {
+    // Every receipt at :00/:30 through a fortnight across Tết 2026 and the New Year 2027 change, limits ½…5 days.
+    for (const from of ['2026-02-09', '2026-12-28']) {
+      const base = vn(`${from} 00:00`).getTime();
+      for (let h = 0; h < 14 * 48; h += 7) {
+        const received = new Date(base + h * 30 * 60_000);
+        for (const days of [0.5, 1, 2.5, 5]) {
+          const dueAt = national.addWorkingDays(received, days);
+          expect(national.workingTimeBetween(received, dueAt)).toBe(days);
+          expect(national.isWorkingDay(dueAt)).toBe(true);
+          // The first working minute after the due instant starts another half-day: late by ½ day.
+          const firstMinuteLate = new Date(national.nextWorkingInstant(new Date(dueAt.getTime() + 60_000)).getTime() + 60_000);
+          expect(national.workingTimeBetween(received, firstMinuteLate)).toBe(days + 0.5);
+        }
+      }
+    }
+  });
+});
