@@ -6,6 +6,7 @@ import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'j
 import { PROCESSES_DIR } from '../engine/bundled.js';
 import { AUTOMATED_STEP_TEMPLATES, WORKER_JOB_TYPES } from '../engine/workers/registry.js';
 import { USER_TASK_JOB_TYPE } from '../engine/workers/user-task-inbox.js';
+import { USER_TASK_JOB_TYPE as REGISTERED_USER_TASK_TYPE } from '../engine/workers/registry.js';
 
 interface El {
   $type: string;
@@ -61,6 +62,7 @@ describe('worker contract: processes/*.bpmn and engine/workers/registry.ts agree
   });
 
   it('has one worker file per registered job type in engine/workers', () => {
+    expect(REGISTERED_USER_TASK_TYPE).toBe(USER_TASK_JOB_TYPE);
     const files = readdirSync(path.resolve('engine', 'workers')).filter((f) => f.endsWith('.ts') && f !== 'registry.ts');
     for (const t of WORKER_JOB_TYPES.filter((x) => x !== USER_TASK_JOB_TYPE)) expect(files).toContain(`${t}.ts`);
   });

@@ -57,7 +57,7 @@ export interface ProcedureSummaryRow {
 }
 
 /** Running instances of a process definition, from the history projection. */
-const RUNNING = `(SELECT count(*) FROM hist_process_instances h WHERE h.process_definition_key = v.process_definition_key AND h.state = 'active' AND h.parent_process_instance_key IS NULL)`;
+const RUNNING = `(SELECT count(*) FROM hist_process_instances h WHERE h.process_definition_key = v.process_definition_key AND h.state = 'active')`;
 
 export async function listProcedures(db: Db): Promise<ProcedureSummaryRow[]> {
   return db('procedures as p')

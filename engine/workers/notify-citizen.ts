@@ -14,9 +14,9 @@ export function fillTemplate(template: string, variables: Record<string, unknown
   });
 }
 
-/** Who a notification goes to: `recipient`, else the applicant `nguoiNop`, else who started the instance. */
+/** Who a notification goes to: `recipient`, else the applicant `nguoiNop`. */
 export function recipientOf(variables: Record<string, unknown>): string | null {
-  for (const k of ['recipient', 'nguoiNop', 'startedBy']) {
+  for (const k of ['recipient', 'nguoiNop']) {
     const v = variables[k];
     if (typeof v === 'string' && v.trim()) return v.trim();
   }

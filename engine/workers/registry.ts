@@ -1,5 +1,10 @@
-import { USER_TASK_JOB_TYPE } from './user-task-inbox.js';
 import { NOTIFY_CITIZEN_JOB_TYPE } from './notify-citizen.js';
+
+/**
+ * Job-based user tasks (worker: user-task-inbox.ts, which exports the same constant). Spelled out here
+ * so that this file imports nothing with runtime dependencies: the modeler may import it in the browser.
+ */
+export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
 
 /**
  * Every job type the platform runs a worker for (engine/runtime.ts starts one per type). Validation
