@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ensureZeebeDistribution } from './distribution.js';
 import { findJavaHome } from './java.js';
-import { buildExporter } from './exporter/index.js';
+import { buildExporter, exporterEnv } from './exporter/index.js';
+import { jdbcFromUrl } from '../api/db.js';
 
 /** `tsx engine/cli.ts fetch|build-exporter`: prepare the broker ahead of time (CI, offline installs). */
 async function main(cmd: string | undefined): Promise<void> {
@@ -14,6 +15,12 @@ async function main(cmd: string | undefined): Promise<void> {
     say(`JDK ${java.major}: ${java.home}`);
     const jar = await buildExporter({ zeebeHome: home, javaHome: java.home, outDir: path.join(cacheDir, 'exporter') });
     say(`history exporter: ${jar}`);
+    if (cmd === 'build-exporter') {
+      // For a broker we do not start ourselves (ZEEBE_ADDRESS): the environment that loads our exporter.
+      const db = jdbcFromUrl(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/eiso');
+      say('Broker environment for an external Zeebe (set DATABASE_URL first):');
+      for (const [k, v] of Object.entries(exporterEnv({ jarPath: jar, ...db }))) console.log(`${k}=${k.endsWith('PASSWORD') ? '<password>' : v}`);
+    }
   }
 }
 
