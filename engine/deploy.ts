@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from './client.js';
 import { validateBpmn, type ValidationIssue } from './validate.js';
-import { insertProcessDefinition, upsertForm } from '../api/repositories/processes.js';
+import { insertProcessDefinition, insertProcessForm, upsertForm } from '../api/repositories/processes.js';
 
 export class BpmnValidationError extends Error {
   constructor(public readonly issues: ValidationIssue[]) {
@@ -51,7 +51,12 @@ export async function deployProcess(zeebe: ZeebeClient, db: Knex, input: DeployI
       });
     }
     for (const [id, schema] of Object.entries(input.forms ?? {})) {
-      await upsertForm(trx, id.startsWith('app:') ? id : `app:${id}`, schema, sha256(JSON.stringify(schema)));
+      const formKey = id.startsWith('app:') ? id : `app:${id}`;
+      const checksum = sha256(JSON.stringify(schema));
+      // The latest schema per key (for tasks of processes deployed before versioned forms), and the
+      // schema of each version deployed now, which its running instances keep.
+      await upsertForm(trx, formKey, schema, checksum);
+      for (const p of deployed) await insertProcessForm(trx, String(p.processDefinitionKey), formKey, schema, checksum);
     }
   });
   return {

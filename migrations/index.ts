@@ -4,12 +4,15 @@ import * as history from './20261123000200_history.js';
 import * as procedures from './20261123000300_procedures.js';
 import * as calendar from './20261123000400_calendar.js';
 
+import * as versionedForms from './20261123000800_versioned_forms.js';
+
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
   '20261123000100_core': core,
   '20261123000200_history': history,
   '20261123000300_procedures': procedures,
   '20261123000400_calendar': calendar,
+  '20261123000800_versioned_forms': versionedForms,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

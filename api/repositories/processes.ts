@@ -47,6 +47,28 @@ export async function upsertForm(db: Knex | Knex.Transaction, formKey: string, s
     .merge({ schema: JSON.stringify(schema), checksum, updated_at: db.fn.now() });
 }
 
-export async function findForm(db: Knex, formKey: string): Promise<{ form_key: string; schema: Record<string, unknown> } | undefined> {
+export async function insertProcessForm(db: Knex | Knex.Transaction, processDefinitionKey: string, formKey: string, schema: unknown, checksum: string): Promise<void> {
+  await db('process_forms')
+    .insert({ process_definition_key: processDefinitionKey, form_key: formKey, schema: JSON.stringify(schema), checksum })
+    .onConflict(['process_definition_key', 'form_key'])
+    .ignore();
+}
+
+/**
+ * A form by key: the schema deployed with the given process version when one is named, else the
+ * latest schema for that key.
+ */
+export async function findForm(
+  db: Knex,
+  formKey: string,
+  version?: { bpmnProcessId: string; version: number },
+): Promise<{ form_key: string; schema: Record<string, unknown> } | undefined> {
+  if (version) {
+    const pinned = await db('process_forms as f')
+      .join('process_definitions as d', 'd.process_definition_key', 'f.process_definition_key')
+      .where({ 'd.bpmn_process_id': version.bpmnProcessId, 'd.version': version.version, 'f.form_key': formKey })
+      .first('f.form_key', 'f.schema');
+    if (pinned) return pinned;
+  }
   return db('forms').where({ form_key: formKey }).first('form_key', 'schema');
 }
