@@ -10,6 +10,7 @@ import StepMetaModule, { type StepMeta, type StepMetaChanges } from './features/
 import GovernmentStepModule from './features/government-step/index.js';
 import ProcessTimeLimitModule from './features/process-time-limit/index.js';
 import ReadyStepsModule from './features/ready-steps/index.js';
+import JobWorkerUserTasksModule from './features/job-worker-user-tasks/index.js';
 import type EisoContext from './features/context/EisoContext.js';
 import { newDiagramXml } from './new-diagram.js';
 
@@ -77,7 +78,8 @@ export class EisoModeler {
     const { container, propertiesParent, language, context } = this.options;
     this.modeler = new BpmnJsModeler({
       container,
-      propertiesPanel: { parent: propertiesParent },
+      // Our groups start open: they hold what a government step needs.
+      propertiesPanel: { parent: propertiesParent, layout: { groups: { general: { open: true }, 'eiso-government-step': { open: true }, 'eiso-procedure': { open: true } } } },
       linting: { bpmnlint: createLintConfig({ jobTypes: context.readySteps?.map((s) => s.jobType) }), active: true },
       language,
       eiso: context,
@@ -86,6 +88,7 @@ export class EisoModeler {
         BpmnPropertiesProviderModule,
         ZeebePropertiesProviderModule,
         ZeebeBehaviorsModule,
+        JobWorkerUserTasksModule,
         lintModule,
         TranslateModule,
         ContextModule,

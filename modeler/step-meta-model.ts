@@ -97,7 +97,8 @@ export function processOf(bo: ModdleElement | undefined): ModdleElement | undefi
 }
 
 export function getProcessProperty(process: ModdleElement, name: string): string {
-  return extensionOf(process, 'zeebe:Properties')?.values?.find((p) => (p as { name?: string }).name === name)?.value ?? '';
+  const list = extensionOf(process, 'zeebe:Properties') as { properties?: { name?: string; value?: string }[] } | undefined;
+  return list?.properties?.find((p) => p.name === name)?.value ?? '';
 }
 
 export function stepTimeLimit(bo: ModdleElement): number | null {

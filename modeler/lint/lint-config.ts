@@ -1,6 +1,20 @@
 import packed, { type LintResolver, type RuleSetting } from './packed-config.js';
 import { EISO_PLUGIN, eisoRules } from './eiso-rules.js';
 
+type RuleFactory = ReturnType<LintResolver['resolveRule']>;
+
+/**
+ * bpmn-js-bpmnlint reads `meta.documentation.url` of every report and throws when a rule has
+ * `meta` without `documentation` (seen on MIWG C.9.0); give such rules an empty documentation.
+ */
+function withDocumentationMeta(factory: RuleFactory): RuleFactory {
+  return ((config?: unknown) => {
+    const rule = (factory as (c?: unknown) => ReturnType<RuleFactory> & { meta?: { documentation?: unknown } })(config);
+    if (rule && rule.meta && !rule.meta.documentation) rule.meta = { ...rule.meta, documentation: {} };
+    return rule;
+  }) as RuleFactory;
+}
+
 /**
  * The browser lint configuration: bpmnlint:recommended + camunda-compat 8.6 (packed at build time,
  * the same rules as engine/validate.ts) plus our own "eiso/*" rules.
@@ -16,7 +30,7 @@ export function createLintConfig(opts: { jobTypes?: readonly string[] } = {}) {
         if (!rule) throw new Error(`cannot resolve rule <${pkg}/${ruleName}>`);
         return rule as ReturnType<LintResolver['resolveRule']>;
       }
-      return packed.resolver.resolveRule(pkg, ruleName);
+      return withDocumentationMeta(packed.resolver.resolveRule(pkg, ruleName));
     },
     resolveConfig: (pkg, name) => packed.resolver.resolveConfig(pkg, name),
   };

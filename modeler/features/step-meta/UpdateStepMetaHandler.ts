@@ -27,6 +27,14 @@ interface CommandStack {
 
 type Moddle = ModdleElement & { get(name: string): unknown };
 
+/** zeebe:TaskHeaders holds zeebe:Header in `values`; zeebe:Properties holds zeebe:Property in `properties`. */
+interface EntryKind {
+  listType: string;
+  listAttr: string;
+  entryType: string;
+  keyAttr: string;
+}
+
 /**
  * Writes the step settings of engine/step-meta.ts as one undoable command: it is composed of
  * bpmn-js "element.updateModdleProperties" commands, so undo/redo and change events work as usual.
@@ -49,11 +57,11 @@ export default class UpdateStepMetaHandler {
       this.setAttribute(element, bo, 'zeebe:FormDefinition', 'formKey', changes.formKey);
     }
     for (const [key, value] of Object.entries(changes.headers ?? {})) {
-      this.setEntry(element, bo, 'zeebe:TaskHeaders', 'zeebe:Header', 'key', key, value);
+      this.setEntry(element, bo, { listType: 'zeebe:TaskHeaders', listAttr: 'values', entryType: 'zeebe:Header', keyAttr: 'key' }, key, value);
     }
     const process = processOf(bo) as Moddle | undefined;
     for (const [name, value] of Object.entries(changes.processProperties ?? {})) {
-      if (process) this.setEntry(element, process, 'zeebe:Properties', 'zeebe:Property', 'name', name, value);
+      if (process) this.setEntry(element, process, { listType: 'zeebe:Properties', listAttr: 'properties', entryType: 'zeebe:Property', keyAttr: 'name' }, name, value);
     }
   }
 
@@ -89,7 +97,7 @@ export default class UpdateStepMetaHandler {
     const found = extensionOf(bo, type) as Moddle | undefined;
     if (found || !create) return found;
     const ext = this.extensionElements(element, bo);
-    const added = this.create(type, type === 'zeebe:TaskHeaders' || type === 'zeebe:Properties' ? { values: [] } : {}, ext) as Moddle;
+    const added = this.create(type, {}, ext) as Moddle;
     this.update(element, ext, { values: [...((ext.get('values') as ModdleElement[]) ?? []), added] });
     return added;
   }
@@ -111,20 +119,20 @@ export default class UpdateStepMetaHandler {
   }
 
   /** A keyed entry (header or property) in a list extension; the list goes when its last entry does. */
-  private setEntry(element: StepMetaContext['element'], bo: Moddle, listType: string, entryType: string, keyAttr: string, key: string, value: string | null): void {
+  private setEntry(element: StepMetaContext['element'], bo: Moddle, kind: EntryKind, key: string, value: string | null): void {
     const clean = value?.trim() || undefined;
-    const list = this.extension(element, bo, listType, clean !== undefined);
+    const list = this.extension(element, bo, kind.listType, clean !== undefined);
     if (!list) return;
-    const entries = (list.get('values') as ModdleElement[]) ?? [];
-    const entry = entries.find((e) => (e as unknown as Record<string, unknown>)[keyAttr] === key);
+    const entries = (list.get(kind.listAttr) as ModdleElement[]) ?? [];
+    const entry = entries.find((e) => (e as unknown as Record<string, unknown>)[kind.keyAttr] === key);
     if (clean === undefined) {
       if (!entry) return;
       const rest = entries.filter((e) => e !== entry);
       if (rest.length === 0) this.removeExtension(element, bo, list);
-      else this.update(element, list, { values: rest });
+      else this.update(element, list, { [kind.listAttr]: rest });
       return;
     }
     if (entry) this.update(element, entry, { value: clean });
-    else this.update(element, list, { values: [...entries, this.create(entryType, { [keyAttr]: key, value: clean }, list)] });
+    else this.update(element, list, { [kind.listAttr]: [...entries, this.create(kind.entryType, { [kind.keyAttr]: key, value: clean }, list)] });
   }
 }
