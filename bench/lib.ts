@@ -1,0 +1,82 @@
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+
+/** Summary of repeated measurements: median and spread (min, max, p10, p90). */
+export interface Stats {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+  p10: number;
+  p90: number;
+  p99: number;
+}
+
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function stats(values: number[]): Stats {
+  const s = [...values].sort((a, b) => a - b);
+  return { n: s.length, median: quantile(s, 0.5), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN, p10: quantile(s, 0.1), p90: quantile(s, 0.9), p99: quantile(s, 0.99) };
+}
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+/** "median (min–max)" for a set of runs. */
+export const spread = (s: Stats, digits = 1, unit = '') => `${fmt(s.median, digits)}${unit} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+
+export function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  let java = '';
+  try {
+    java = execFileSync('bash', ['-c', 'ls /usr/lib/jvm | tr "\\n" " "'], { encoding: 'utf8' });
+  } catch {
+    /* ignore */
+  }
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, JDKs: ${java.trim()}`;
+}
+
+/** Resident memory of a process in MiB (from /proc), or NaN. */
+export function rssMiB(pid: number): number {
+  try {
+    const status = execFileSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' });
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Sum of RSS of every process whose command line matches. */
+export function rssByPattern(pattern: RegExp): number {
+  const out = execFileSync('ps', ['-eo', 'pid=,rss=,args='], { encoding: 'utf8' });
+  let kb = 0;
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (m && pattern.test(m[3]!)) kb += Number(m[2]);
+  }
+  return kb / 1024;
+}
+
+/** A five-step BPMN: service tasks of `jobType` or user tasks offered to `group`, each with a time limit. */
+export function fiveStepModel(id: string, kind: { service: string } | { userGroup: string }): string {
+  const steps = [1, 2, 3, 4, 5];
+  const task = (i: number) =>
+    'service' in kind
+      ? `<bpmn:serviceTask id="S${i}" name="Bước ${i}"><bpmn:extensionElements><zeebe:taskDefinition type="${kind.service}" /></bpmn:extensionElements><bpmn:incoming>F${i}</bpmn:incoming><bpmn:outgoing>F${i + 1}</bpmn:outgoing></bpmn:serviceTask>`
+      : `<bpmn:userTask id="S${i}" name="Bước ${i}"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${kind.userGroup}" /><zeebe:taskHeaders><zeebe:header key="eiso.timeLimit" value="1" /></zeebe:taskHeaders></bpmn:extensionElements><bpmn:incoming>F${i}</bpmn:incoming><bpmn:outgoing>F${i + 1}</bpmn:outgoing></bpmn:userTask>`;
+  const flows = [1, 2, 3, 4, 5, 6].map((i) => `<bpmn:sequenceFlow id="F${i}" sourceRef="${i === 1 ? 'Start' : `S${i - 1}`}" targetRef="${i === 6 ? 'End' : `S${i}`}" />`);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Defs_${id}" targetNamespace="http://eiso.gov.vn/bench" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.6.0">
+  <bpmn:process id="${id}" name="Benchmark ${id}" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="10" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Start" name="Bắt đầu"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    ${steps.map(task).join('\n    ')}
+    <bpmn:endEvent id="End" name="Kết thúc"><bpmn:incoming>F6</bpmn:incoming></bpmn:endEvent>
+    ${flows.join('\n    ')}
+  </bpmn:process>
+</bpmn:definitions>`;
+}

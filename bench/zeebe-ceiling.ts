@@ -1,0 +1,41 @@
+import type { ZeebeClient } from '../engine/client.js';
+import { fiveStepModel } from './lib.js';
+
+/**
+ * The ceiling: a minimal @camunda8/sdk client starts instances of a five-step process and completes
+ * its jobs directly on the broker. Returns completed jobs per second over the whole run.
+ */
+export async function runCeiling(zeebe: ZeebeClient, opts: { instances: number; concurrency: number; run: string }): Promise<{ jobsPerSecond: number; seconds: number; jobs: number }> {
+  const id = `bench-ceiling-${opts.run}`;
+  const jobType = `bench-step-${opts.run}`;
+  await zeebe.deployResource({ process: Buffer.from(fiveStepModel(id, { service: jobType })), name: `${id}.bpmn` });
+  const total = opts.instances * 5;
+  let done = 0;
+  let resolveAll!: () => void;
+  const all = new Promise<void>((r) => (resolveAll = r));
+  const worker = zeebe.createWorker({
+    taskType: jobType,
+    maxJobsToActivate: 128,
+    pollInterval: 10,
+    timeout: 60_000,
+    taskHandler: async (job) => {
+      const ack = await job.complete({});
+      if (++done === total) resolveAll();
+      return ack;
+    },
+  });
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (next < opts.instances) {
+        next++;
+        await zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} });
+      }
+    }),
+  );
+  await all;
+  const seconds = (performance.now() - t0) / 1000;
+  await worker.close(2000);
+  return { jobsPerSecond: total / seconds, seconds, jobs: total };
+}
