@@ -21,6 +21,7 @@ import forms from './routes/forms/index.js';
 import { processDefinitions, processInstances } from './routes/processes/index.js';
 import procedures from './routes/procedures/index.js';
 import calendar from './routes/calendar/index.js';
+import taskExtras from './routes/task-extras/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -74,6 +75,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(processInstances, { prefix: '/api/process-instances' });
   await app.register(procedures, { prefix: '/api/procedures' });
   await app.register(calendar, { prefix: '/api/calendar' });
+  await app.register(taskExtras, { prefix: '/api/tasks' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.
   const webDir = opts.config.webDir;

@@ -1,0 +1,300 @@
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { ErrorBody, errors } from '../../schemas/common.js';
+import { Task, TaskParams } from '../../schemas/tasks.js';
+import { AttachmentList, Attachment, AttachmentParams, Comment, CommentBody, CommentList, Diagram, SendBackBody, StepInfo, UploadQuery } from '../../schemas/task-extras.js';
+import { canSee, getTask, toTask, type InboxRow, type Viewer } from '../../repositories/inbox.js';
+import { getAttachment, insertAttachment, listAttachments, toAttachment } from '../../repositories/attachments.js';
+import { insertComment, listComments, toComment } from '../../repositories/comments.js';
+import { deployedModel, type DeployedModel } from '../../../engine/model-meta.js';
+import { markSendingBack, sendBack, startSendBackSweep } from '../../../engine/send-back.js';
+import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
+import {
+  ALLOWED_EXTENSIONS,
+  DEFAULT_MAX_BYTES,
+  FILE_KINDS,
+  UploadTooLarge,
+  cleanFileName,
+  contentDisposition,
+  contentMatches,
+  discardUpload,
+  extensionOf,
+  keepUpload,
+  openStored,
+  receiveUpload,
+} from './file-store.js';
+
+/** The inbox row with the columns the task_extras migration adds. */
+type Row = InboxRow & { outcome: 'sending_back' | 'sent_back' | null; send_back_reason: string | null };
+
+export interface TaskExtrasOptions {
+  /** Largest attachment in bytes; default ATTACHMENT_MAX_BYTES or 10 MB. */
+  maxBytes?: number;
+  /** Re-send pending send-backs in the background (default true). */
+  sweep?: boolean;
+}
+
+const security = [{ bearer: [] }];
+const viewerOf = (req: FastifyRequest): Viewer => ({ username: req.currentUser.username, groups: req.userGroups });
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+/** Plain text as typed, without control characters other than line breaks and tabs. */
+const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+
+/**
+ * The task view's extras, beside the task routes (same /api/tasks prefix, separate plugin):
+ * attachments and comments of the case, the step's settings from the model, the diagram with the
+ * path so far, and sending a step back along the path the model provides.
+ */
+const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opts) => {
+  const maxBytes = opts.maxBytes ?? (Number(process.env.ATTACHMENT_MAX_BYTES) || DEFAULT_MAX_BYTES);
+  const filesRoot = path.join(app.config.dataDir, 'files');
+
+  app.addHook('onRequest', app.requireRole('officer', 'leader', 'admin'));
+  // Uploads arrive as the raw file (application/octet-stream), streamed to disk by the handler.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+
+  if (opts.sweep !== false) {
+    let stop: (() => void) | undefined;
+    app.addHook('onReady', async () => {
+      stop = startSendBackSweep(app.zeebe, app.db, app.log);
+    });
+    app.addHook('onClose', async () => stop?.());
+  }
+
+  /** Loads a task the user may see (offered to them, or completed by them), or answers 404/403. */
+  const visibleTask = async (req: FastifyRequest, id: string): Promise<Row> => {
+    const row = (await getTask(app.db, id)) as Row | undefined;
+    if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+    const v = viewerOf(req);
+    if (!canSee(row, v) && row.completed_by !== v.username) throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+    return row;
+  };
+
+  const modelOf = async (row: Row): Promise<DeployedModel> => {
+    const model = await deployedModel(app.db, { processDefinitionKey: String(row.process_definition_key), bpmnProcessId: row.bpmn_process_id, version: row.process_version });
+    if (!model) throw app.httpErrors.notFound(`Không tìm thấy mô hình quy trình của công việc / The deployed model of this task is unknown`);
+    return model;
+  };
+
+  const isOpen = (row: Row) => row.status === 'open' && row.outcome === null;
+
+  // ---------------------------------------------------------------- attachments
+  app.get('/:id/attachments', { schema: { tags: ['task view'], summary: 'Files of the case (attached on any of its tasks)', security, params: TaskParams, response: { 200: AttachmentList, ...errors } } }, async (req) => {
+    const row = await visibleTask(req, req.params.id);
+    return { items: (await listAttachments(app.db, String(row.process_instance_key))).map(toAttachment), maxBytes, allowedExtensions: ALLOWED_EXTENSIONS };
+  });
+
+  app.post(
+    '/:id/attachments',
+    {
+      schema: {
+        tags: ['task view'],
+        summary: 'Attach a file to the case (raw body, application/octet-stream; ?name= the file name). Same content twice: one file.',
+        description: `Allowed: ${ALLOWED_EXTENSIONS.join(', ')}; the content must match the extension. Only the holder of an open task may upload.`,
+        security,
+        consumes: ['application/octet-stream'],
+        params: TaskParams,
+        querystring: UploadQuery,
+        response: { 200: Attachment, 201: Attachment, ...errors, 413: ErrorBody, 415: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const me = req.currentUser.username;
+      const row = await visibleTask(req, req.params.id);
+      if (!isOpen(row)) throw app.httpErrors.conflict('Công việc đã kết thúc, không thể đính kèm thêm / The task is closed: no more files');
+      if (row.assignee !== me) throw app.httpErrors.forbidden('Hãy nhận xử lý công việc trước khi đính kèm tệp / Claim the task before attaching files');
+      if (!(req.body && typeof (req.body as Readable).pipe === 'function')) {
+        throw app.httpErrors.unsupportedMediaType('Gửi nội dung tệp với Content-Type application/octet-stream / Send the file as application/octet-stream');
+      }
+      const fileName = cleanFileName(req.query.name);
+      const ext = extensionOf(fileName);
+      const allowed = `${ALLOWED_EXTENSIONS.join(', ')}`;
+      if (!fileName || !FILE_KINDS[ext]) {
+        throw app.httpErrors.unsupportedMediaType(`Loại tệp không được phép, chỉ nhận: ${allowed} / File type not allowed; accepted: ${allowed}`);
+      }
+      const tooLarge = `Tệp vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`;
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        (req.body as Readable).resume();
+        reply.header('connection', 'close');
+        throw app.httpErrors.payloadTooLarge(tooLarge);
+      }
+      let upload;
+      try {
+        upload = await receiveUpload(req.body as Readable, filesRoot, maxBytes);
+      } catch (err) {
+        if (err instanceof UploadTooLarge) {
+          reply.header('connection', 'close');
+          throw app.httpErrors.payloadTooLarge(tooLarge);
+        }
+        throw err;
+      }
+      if (upload.size === 0) {
+        await discardUpload(upload);
+        throw app.httpErrors.badRequest('Tệp rỗng / The file is empty');
+      }
+      if (!(await contentMatches(ext, upload))) {
+        await discardUpload(upload);
+        throw app.httpErrors.unsupportedMediaType(`Nội dung tệp không đúng định dạng .${ext} (tệp bị đổi tên hoặc hỏng) / The content is not a .${ext} file`);
+      }
+      const storagePath = await keepUpload(filesRoot, upload);
+      const { row: saved, created } = await insertAttachment(app.db, {
+        process_instance_key: String(row.process_instance_key),
+        job_key: String(row.job_key),
+        element_id: row.element_id,
+        file_name: fileName,
+        mime_type: FILE_KINDS[ext]!.mime,
+        size_bytes: upload.size,
+        sha256: upload.sha256,
+        storage_path: storagePath,
+        uploaded_by: me,
+      });
+      reply.status(created ? 201 : 200);
+      return toAttachment(saved);
+    },
+  );
+
+  app.get(
+    '/:id/attachments/:attachmentId',
+    { schema: { tags: ['task view'], summary: 'Download a file of the case', security, params: AttachmentParams, response: { ...errors } } },
+    async (req, reply) => {
+      const row = await visibleTask(req, req.params.id);
+      const file = await getAttachment(app.db, req.params.attachmentId);
+      if (!file || String(file.process_instance_key) !== String(row.process_instance_key)) {
+        throw app.httpErrors.notFound('Không có tệp này trong hồ sơ / No such file in this case');
+      }
+      const handle = await openStored(filesRoot, file.storage_path);
+      if (!handle) throw app.httpErrors.notFound('Tệp không còn trên máy chủ / The file is missing on the server');
+      return reply
+        .header('content-type', file.mime_type)
+        .header('content-length', String(file.size_bytes))
+        .header('content-disposition', contentDisposition(file.file_name))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(handle.createReadStream() as never);
+    },
+  );
+
+  // ---------------------------------------------------------------- comments
+  app.get('/:id/comments', { schema: { tags: ['task view'], summary: 'Comments on the case, oldest first', security, params: TaskParams, response: { 200: CommentList, ...errors } } }, async (req) => {
+    const row = await visibleTask(req, req.params.id);
+    return { items: (await listComments(app.db, String(row.process_instance_key))).map(toComment) };
+  });
+
+  app.post('/:id/comments', { schema: { tags: ['task view'], summary: 'Comment on the case (plain text)', security, params: TaskParams, body: CommentBody, response: { 201: Comment, ...errors } } }, async (req, reply) => {
+    const row = await visibleTask(req, req.params.id);
+    const body = plainText(req.body.body);
+    if (!body) throw app.httpErrors.badRequest('Nội dung ý kiến không được để trống / The comment is empty');
+    const saved = await insertComment(app.db, {
+      process_instance_key: String(row.process_instance_key),
+      job_key: String(row.job_key),
+      element_id: row.element_id,
+      step_name: row.name,
+      author: req.currentUser.username,
+      author_name: req.currentUser.fullName,
+      body,
+    });
+    reply.status(201);
+    return toComment(saved);
+  });
+
+  // ---------------------------------------------------------------- the step, from the model
+  app.get('/:id/step', { schema: { tags: ['task view'], summary: "The step's instructions, expected records, limits and send-back path", security, params: TaskParams, response: { 200: StepInfo, ...errors } } }, async (req) => {
+    const row = await visibleTask(req, req.params.id);
+    const model = await modelOf(row);
+    const el = model.elements.get(row.element_id);
+    const vars = row.variables ?? {};
+    // The case came back here when the step it was sent back from leads back to this one.
+    const from = typeof vars.sentBackFrom === 'string' ? model.elements.get(vars.sentBackFrom) : undefined;
+    const returned = from?.sendBack?.targetElementId === row.element_id && typeof vars.sendBackReason === 'string';
+    return {
+      elementId: row.element_id,
+      name: el?.name ?? row.name,
+      instructions: el?.meta.instructions ?? null,
+      records: el?.meta.records ?? [],
+      isoClauses: el?.meta.isoClauses ?? [],
+      timeLimitDays: el?.meta.timeLimitDays ?? null,
+      sendBack: {
+        modelled: Boolean(el?.sendBack),
+        targetElementId: el?.sendBack?.targetElementId ?? null,
+        targetName: el?.sendBack?.targetName ?? null,
+        allowed: Boolean(el?.sendBack) && isOpen(row) && row.assignee === req.currentUser.username,
+      },
+      outcome: row.outcome ?? null,
+      sendBackReason: row.send_back_reason ?? null,
+      returnedReason: returned ? (vars.sendBackReason as string) : null,
+      returnedBy: returned && typeof vars.sentBackBy === 'string' ? vars.sentBackBy : null,
+    };
+  });
+
+  // ---------------------------------------------------------------- the diagram
+  app.get('/:id/diagram', { schema: { tags: ['task view'], summary: 'The deployed diagram of the task version, with the current step and the path so far', security, params: TaskParams, response: { 200: Diagram, ...errors } } }, async (req) => {
+    const row = await visibleTask(req, req.params.id);
+    const model = await modelOf(row);
+    const instanceKey = String(row.process_instance_key);
+    const elements: { element_id: string; state: string }[] = await app.db('hist_element_instances')
+      .where({ process_instance_key: instanceKey })
+      .whereNot('bpmn_element_type', 'PROCESS')
+      .orderBy('start_position')
+      .select('element_id', 'state');
+    const flows: { element_id: string }[] = await app.db('zeebe_record')
+      .where({ value_type: 'PROCESS_INSTANCE', intent: 'SEQUENCE_FLOW_TAKEN' })
+      .whereRaw(`(body->'value'->>'processInstanceKey') = ?`, [instanceKey])
+      .orderBy('position')
+      .select(app.db.raw(`body->'value'->>'elementId' AS element_id`));
+    const current = new Set(elements.filter((e) => e.state === 'active').map((e) => e.element_id));
+    // History may lag a moment behind the inbox: an open task is current whatever it says yet.
+    if (isOpen(row)) current.add(row.element_id);
+    const completed = new Set(elements.filter((e) => e.state === 'completed').map((e) => e.element_id));
+    const terminated = new Set(elements.filter((e) => e.state === 'terminated' && !current.has(e.element_id)).map((e) => e.element_id));
+    return {
+      processDefinitionKey: model.processDefinitionKey,
+      bpmnProcessId: model.bpmnProcessId,
+      version: model.version,
+      xml: model.xml,
+      currentElementIds: [...current],
+      completedElementIds: [...completed],
+      terminatedElementIds: [...terminated],
+      takenSequenceFlowIds: [...new Set(flows.map((f) => f.element_id))],
+    };
+  });
+
+  // ---------------------------------------------------------------- send back
+  app.post(
+    '/:id/send-back',
+    {
+      schema: {
+        tags: ['task view'],
+        summary: 'Send the step back to the previous one with a reason (ThrowError SEND_BACK, caught by the boundary event the model provides)',
+        security,
+        params: TaskParams,
+        body: SendBackBody,
+        response: { 200: Task, ...errors },
+      },
+    },
+    async (req) => {
+      const me = req.currentUser.username;
+      const row = await visibleTask(req, req.params.id);
+      if (!isOpen(row)) throw app.httpErrors.conflict('Công việc đã kết thúc hoặc đang được trả lại / The task is already closed or being sent back');
+      if (row.assignee !== me) throw app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can send the task back');
+      const model = await modelOf(row);
+      if (!model.elements.get(row.element_id)?.sendBack) {
+        throw app.httpErrors.conflict(`Quy trình không cho phép trả lại bước "${row.name}" (không có sự kiện lỗi SEND_BACK) / The model has no send-back path for this step`);
+      }
+      const reason = plainText(req.body.reason);
+      if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do trả lại / A reason is required');
+      // Commit the intent first, then tell Zeebe: an outage or crash in between is retried, never lost.
+      if (!(await markSendingBack(app.db, String(row.job_key), me, reason))) {
+        throw app.httpErrors.conflict('Công việc đã kết thúc hoặc đang được trả lại / The task is already closed or being sent back');
+      }
+      const outcome = await sendBack(app.zeebe, app.db, { job_key: String(row.job_key), element_id: row.element_id, name: row.name, completed_by: me, send_back_reason: reason }, true);
+      if (outcome === 'gone') throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
+      if (outcome === 'unavailable') throw app.httpErrors.createError(503, `${ENGINE_UNAVAILABLE}. Yêu cầu trả lại đã được lưu và sẽ tự gửi lại / Your send-back is saved and will be sent automatically`);
+      return toTask((await getTask(app.db, req.params.id))!);
+    },
+  );
+};
+
+export default taskExtras;
