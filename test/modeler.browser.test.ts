@@ -16,6 +16,8 @@ describe('the procedure modeler in a real browser against the real platform', ()
   let designer: Client;
   let officer: Client;
   let browser: BrowserSession;
+  /** The procedure test (a) publishes, and its user task. */
+  let drawn: { id: string; taskId: string } | undefined;
 
   beforeAll(async () => {
     await ensureWebBuilt();
@@ -26,7 +28,6 @@ describe('the procedure modeler in a real browser against the real platform', ()
     browser = await launchChromium({ viewport: { width: 1500, height: 950 } });
     mkdirSync(SCREENSHOTS, { recursive: true });
     await signInWithToken(browser.page, p.url, designer.token);
-    browser.page.on('pageerror', (err) => console.log('PAGEERROR', err.stack));
   });
 
   afterAll(async () => {
@@ -52,7 +53,6 @@ describe('the procedure modeler in a real browser against the real platform', ()
     const start = await elementCenter(page, 'BatDau');
     const taskId = await createFromPalette(page, 'create.task', { x: start.x + 220, y: start.y });
     const endId = await createFromPalette(page, 'create.end-event', { x: start.x + 440, y: start.y });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'modeler-debug-1.png') });
     await connect(page, 'BatDau', taskId);
     await connect(page, taskId, endId);
     await replaceWith(page, taskId, 'replace-with-user-task');
@@ -110,6 +110,7 @@ describe('the procedure modeler in a real browser against the real platform', ()
       return (r.body.items as { processInstanceKey: string; name: string; formKey: string | null }[]).find((t) => t.processInstanceKey === started.body.processInstanceKey);
     }, 'the first step in the officer inbox', 30_000);
     expect(task.name).toBe('Thẩm định hồ sơ');
+    drawn = { id, taskId };
     expect(task.formKey).toBe('app:tham-dinh-ho-so');
 
     // And the versions list shows the running instance on version 1.
@@ -120,6 +121,70 @@ describe('the procedure modeler in a real browser against the real platform', ()
       return (await cell.textContent()) === '1';
     }, 'one running instance on version 1', 30_000, 1000);
     expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('a concurrent save shows a conflict; version 2 differs visibly from version 1; version 1 retires; the language switch relabels the modeler', async () => {
+    const { page } = browser;
+    expect(drawn).toBeDefined();
+    const { id, taskId } = drawn!;
+    await page.goto(`${p.url}/procedures/${id}`);
+    await page.locator(`.djs-element[data-element-id="${taskId}"]`).waitFor();
+
+    // Given someone else saves the draft meanwhile (same revision the page holds).
+    const draft = (await designer.get(`/api/procedures/${id}`)).body.draft;
+    const other = await p.app.inject({ method: 'PUT', url: `/api/procedures/${id}/draft`, headers: { authorization: `Bearer ${designer.token}` }, payload: { revision: draft.revision, xml: draft.xml, forms: draft.forms } });
+    expect(other.statusCode).toBe(200);
+
+    // When the designer renames the step, the autosave is refused and the conflict is shown; they overwrite.
+    await selectElement(page, taskId);
+    await fillPanelEntry(page, 'name', 'Thẩm định và trình ký');
+    await page.getByTestId('save-conflict').waitFor({ timeout: 15_000 });
+    await page.getByTestId('save-conflict').getByRole('button', { name: 'Ghi đè bằng bản của tôi' }).click();
+    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor({ timeout: 15_000 });
+    expect((await designer.get(`/api/procedures/${id}`)).body.draft.xml).toContain('Thẩm định và trình ký');
+
+    // Then publishing makes version 2, and the diff of 1 and 2 marks the renamed step as changed.
+    await page.getByTestId('publish').click();
+    await page.locator('[data-testid="version-row"][data-version="2"]').waitFor({ timeout: 30_000 });
+    await page.goto(`${p.url}/procedures/${id}/diff?from=1&to=2`);
+    await page.locator('[data-testid="diff-row"][data-kind="changed"]').first().waitFor();
+    expect(await page.getByTestId('diff-table').textContent()).toContain('Thẩm định và trình ký');
+    expect(await page.locator(`[data-testid="diff-new"] .djs-element.diff-changed[data-element-id="${taskId}"]`).count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'modeler-diff.png') });
+
+    // Version 1 is retired from the versions list.
+    await page.goto(`${p.url}/procedures/${id}`);
+    await page.locator('[data-testid="version-row"][data-version="1"] [data-testid="retire"]').click();
+    await page.locator('[data-testid="version-row"][data-version="1"][data-state="retired"]').waitFor({ timeout: 15_000 });
+
+    // The language switch relabels palette and panel.
+    const createTask = page.locator('.djs-palette [data-action="create.task"]');
+    expect(await createTask.getAttribute('aria-label')).toBe('Tạo công việc');
+    await page.locator('.lang-switch button[lang="en"]').click();
+    await waitFor(async () => (await createTask.getAttribute('aria-label')) === 'Create task', 'the English palette');
+    await selectElement(page, taskId);
+    await page.locator('[data-group-id="group-eiso-government-step"]').getByText('Government step').waitFor();
+    await page.locator('.lang-switch button[lang="vi"]').click();
+    await waitFor(async () => (await createTask.getAttribute('aria-label')) === 'Tạo công việc', 'the Vietnamese palette');
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('an officer sees procedures without edit controls', async () => {
+    const session = await launchChromium();
+    try {
+      await signInWithToken(session.page, p.url, officer.token);
+      await session.page.goto(`${p.url}/procedures/${drawn!.id}`);
+      await session.page.locator('.djs-element[data-element-id="BatDau"]').waitFor();
+      expect(await session.page.getByTestId('publish').count()).toBe(0);
+      expect(await session.page.getByTestId('open-file').count()).toBe(0);
+      expect(await session.page.getByText('Bạn chỉ có quyền xem quy trình này.').count()).toBe(1);
+      await session.page.goto(`${p.url}/procedures`);
+      await session.page.locator(`[data-testid="procedure-row"][data-procedure-id="${drawn!.id}"]`).waitFor();
+      expect(await session.page.getByTestId('create-procedure').count()).toBe(0);
+      expect(session.pageErrors).toEqual([]);
+    } finally {
+      await session.close();
+    }
   });
 
   it('opens every MIWG reference file: shapes render, non-executable ones get lint messages, no page errors', async () => {
