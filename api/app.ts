@@ -21,9 +21,9 @@ import forms from './routes/forms/index.js';
 import { processDefinitions, processInstances } from './routes/processes/index.js';
 import procedures from './routes/procedures/index.js';
 import calendar from './routes/calendar/index.js';
-import events from './routes/events/index.js';
-import notifications from './routes/notifications/index.js';
-import units from './routes/units/index.js';
+import auditPlugin from './audit/plugin.js';
+import auditRoutes from './routes/audit/index.js';
+import caseTimeline from './routes/timeline/index.js';
 import taskExtras from './routes/task-extras/index.js';
 
 export interface AppOptions {
@@ -67,6 +67,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(services, { db: opts.db, zeebe: opts.zeebe, engine: opts.engine, config: opts.config });
   await app.register(errorsPlugin);
   await app.register(auth, { secret: opts.jwtSecret, expiresIn: opts.config.jwtExpiresIn });
+  await app.register(auditPlugin);
 
   // Routes
   await app.register(health, { prefix: '/health' });
@@ -78,9 +79,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(processInstances, { prefix: '/api/process-instances' });
   await app.register(procedures, { prefix: '/api/procedures' });
   await app.register(calendar, { prefix: '/api/calendar' });
-  await app.register(events, { prefix: '/api/events', ticketSecret: opts.jwtSecret });
-  await app.register(notifications, { prefix: '/api/notifications' });
-  await app.register(units, { prefix: '/api/units' });
+  await app.register(auditRoutes, { prefix: '/api/audit' });
+  await app.register(caseTimeline, { prefix: '/api/cases' });
   await app.register(taskExtras, { prefix: '/api/tasks' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.

@@ -17,9 +17,11 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const row = await findUserByUsername(app.db, req.body.username);
       const ok = await verify(row?.password_hash ?? DUMMY_HASH, req.body.password).catch(() => false);
+      if (!row || !ok || !row.active) await req.audit('auth.login_failed', { actor: { username: null }, target: { type: 'user', id: req.body.username }, reason: !row ? 'unknown user' : !row.active ? 'inactive account' : 'wrong password' });
       if (!row || !ok || !row.active) throw app.httpErrors.unauthorized('Sai tên đăng nhập hoặc mật khẩu / Wrong username or password');
       const user = (await findCurrentUser(app.db, row.id))!;
       const token = app.jwt.sign({ sub: String(row.id), username: row.username });
+      await req.audit('auth.login', { actor: { username: user.username, roles: user.roles, unitCode: user.unit.code }, target: { type: 'user', id: user.username } });
       return { token, expiresIn: app.config.jwtExpiresIn, user };
     },
   );

@@ -29,6 +29,7 @@ export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/', { onRequest: app.requireRole('designer', 'admin'), bodyLimit: 4 * 1024 * 1024, schema: { tags: ['processes'], summary: 'Validate and deploy a BPMN model (and its forms) to Zeebe', security, body: DeployBody, response: { 201: DeployReply, ...errors } } }, async (req, reply) => {
     const out = await deployProcess(app.zeebe, app.db, { ...req.body, deployedBy: req.currentUser.id });
     req.log.info({ user: req.currentUser.username, processes: out.processes }, 'process deployed');
+    await req.audit('process.deploy', { target: { type: 'process', id: out.processes.map((p) => p.bpmnProcessId).join(',') }, after: { resourceName: req.body.resourceName, deploymentKey: out.deploymentKey, processes: out.processes } });
     return reply.status(201).send(out);
   });
 };
@@ -45,6 +46,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       ...(version ? { version } : {}),
       variables: { ...(variables ?? {}), startedBy: req.currentUser.username, startedByUnit: req.currentUser.unit.code },
     });
+    await req.audit('case.start', { target: { type: 'case', id: String(res.processInstanceKey) }, after: { bpmnProcessId: res.bpmnProcessId, version: res.version, variables: variables ?? {} } });
     return reply.status(201).send({ processInstanceKey: String(res.processInstanceKey), bpmnProcessId: res.bpmnProcessId, version: res.version });
   });
 
@@ -56,6 +58,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       throw err;
     }
     req.log.info({ user: req.currentUser.username, processInstanceKey: req.params.key }, 'instance cancelled');
+    await req.audit('case.cancel', { target: { type: 'case', id: req.params.key } });
     return reply.status(204).send(null);
   });
 };

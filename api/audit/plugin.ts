@@ -1,0 +1,99 @@
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appendAudit, type AuditRow } from './chain.js';
+import { scopeUnitCodes } from './scope.js';
+
+/** What a route says about an action it performed (the actor, time and address come from the request). */
+export interface AuditDetails {
+  target?: { type: string; id: string | number | bigint };
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+  /** For calls without a signed-in user (login): who acted. */
+  actor?: { username: string | null; roles?: string[]; unitCode?: string | null };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Appends an entry to the hash-chained audit log for the current user. */
+    audit: (action: string, details?: AuditDetails) => Promise<AuditRow>;
+  }
+  interface FastifyInstance {
+    /** Unit codes the current user may examine in audit views; null means everything (admin). */
+    auditScope: (req: FastifyRequest) => Promise<string[] | null>;
+  }
+  interface FastifyContextConfig {
+    /** A write an auditor may make (its own saved searches); every other write is refused to auditors. */
+    auditorMayWrite?: boolean;
+  }
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** An auditor (who is not also an administrator) reads only. */
+const isReadOnlyAuditor = (req: FastifyRequest): boolean => {
+  const roles = req.currentUser?.roles;
+  return !!roles && roles.includes('auditor') && !roles.includes('admin');
+};
+
+function messageOf(payload: unknown): string | null {
+  if (typeof payload !== 'string' || payload.length > 4000) return null;
+  try {
+    const body = JSON.parse(payload) as { message?: unknown };
+    return typeof body.message === 'string' ? body.message : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The audit log for routes (request.audit), the auditor's scope, and two global hooks:
+ * an auditor's write is refused with 403, and every 403 an auditor receives is logged as access.denied
+ * before the answer leaves (so the entry exists when the client sees the refusal).
+ */
+export default fp(
+  async (app) => {
+    app.decorateRequest('audit', async function audit(this: FastifyRequest, action: string, details: AuditDetails = {}) {
+      const user = this.currentUser;
+      return appendAudit(app.db, {
+        actor: details.actor ? details.actor.username : (user?.username ?? null),
+        actorRoles: details.actor ? (details.actor.roles ?? []) : (user?.roles ?? []),
+        actorUnit: details.actor ? (details.actor.unitCode ?? null) : (user?.unit.code ?? null),
+        action,
+        targetType: details.target?.type ?? null,
+        targetId: details.target ? String(details.target.id) : null,
+        before: details.before,
+        after: details.after,
+        reason: details.reason ?? null,
+        ip: this.ip ?? null,
+      });
+    });
+
+    app.decorate('auditScope', (req: FastifyRequest) => scopeUnitCodes(app.db, req.currentUser));
+
+    app.addHook('preHandler', async (req: FastifyRequest) => {
+      if (READ_METHODS.has(req.method) || !isReadOnlyAuditor(req) || req.routeOptions.config?.auditorMayWrite) return;
+      throw app.httpErrors.forbidden('Kiểm tra viên chỉ được xem, không được thay đổi dữ liệu / Auditors are read-only');
+    });
+
+    app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (reply.statusCode !== 403 || !holdsAuditorRole(req)) return payload;
+      try {
+        await req.audit('access.denied', {
+          target: { type: 'route', id: `${req.method} ${req.routeOptions.url ?? req.url}` },
+          after: { method: req.method, url: req.url },
+          reason: messageOf(payload),
+        });
+      } catch (err) {
+        req.log.error({ err }, 'could not log a refused auditor request');
+      }
+      return payload;
+    });
+  },
+  { name: 'audit', dependencies: ['db', 'auth'] },
+);
+
+/** Every refusal of a person holding the auditor role is logged, admin or not. */
+function holdsAuditorRole(req: FastifyRequest): boolean {
+  return !!req.currentUser?.roles?.includes('auditor');
+}

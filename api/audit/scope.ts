@@ -1,0 +1,53 @@
+import type { Knex } from 'knex';
+import type { CurrentUser } from '../schemas/auth.js';
+
+/**
+ * Which organisations a person may examine in the audit views.
+ * - admin: everything (null).
+ * - auditor: the subtree of its own unit, plus the subtrees of the units in auditor_scopes.
+ * - leader: the subtree of its own unit.
+ * Returned as unit codes, the names cases carry (startedByUnit, candidate groups).
+ */
+export async function scopeUnitCodes(db: Knex, user: Pick<CurrentUser, 'id' | 'roles' | 'unit'>): Promise<string[] | null> {
+  if (user.roles.includes('admin')) return null;
+  const roots = [user.unit.id];
+  if (user.roles.includes('auditor')) {
+    const extra = await db('auditor_scopes').where({ user_id: user.id }).pluck('unit_id');
+    roots.push(...extra);
+  }
+  const res = await db.raw(
+    `WITH RECURSIVE sub AS (
+       SELECT id, code FROM org_units WHERE id = ANY(?::int[])
+       UNION
+       SELECT o.id, o.code FROM org_units o JOIN sub ON o.parent_id = sub.id
+     ) SELECT DISTINCT code FROM sub ORDER BY code`,
+    [roots],
+  );
+  return res.rows.map((r: { code: string }) => r.code);
+}
+
+/**
+ * SQL condition on a process instance alias: the case belongs to one of the units. A case belongs to
+ * the unit that started it (process variable startedByUnit) and to every unit one of its steps was
+ * offered to (candidate groups "UNIT" or "UNIT/role").
+ */
+export function caseInUnitsSql(alias: string): string {
+  return `(EXISTS (SELECT 1 FROM hist_variables sv WHERE sv.scope_key = ${alias}.process_instance_key AND sv.name = 'startedByUnit' AND (sv.value #>> '{}') = ANY(?::text[]))
+     OR EXISTS (SELECT 1 FROM inbox_tasks st, unnest(st.candidate_groups) g WHERE st.process_instance_key = ${alias}.process_instance_key AND split_part(g, '/', 1) = ANY(?::text[])))`;
+}
+
+export async function caseInScope(db: Knex, processInstanceKey: string, codes: string[] | null): Promise<boolean> {
+  if (codes === null) return true;
+  const res = await db.raw(`SELECT 1 FROM hist_process_instances p WHERE p.process_instance_key = ? AND ${caseInUnitsSql('p')}`, [processInstanceKey, codes, codes]);
+  return res.rows.length > 0;
+}
+
+/** The unit codes a case belongs to (for display). */
+export async function caseUnits(db: Knex, processInstanceKey: string): Promise<string[]> {
+  const res = await db.raw(
+    `SELECT (value #>> '{}') AS code FROM hist_variables WHERE scope_key = ? AND name = 'startedByUnit'
+     UNION SELECT DISTINCT split_part(g, '/', 1) FROM inbox_tasks t, unnest(t.candidate_groups) g WHERE t.process_instance_key = ?`,
+    [processInstanceKey, processInstanceKey],
+  );
+  return res.rows.map((r: { code: string }) => r.code).filter(Boolean).sort();
+}
