@@ -24,6 +24,9 @@ import calendar from './routes/calendar/index.js';
 import auditPlugin from './audit/plugin.js';
 import auditRoutes from './routes/audit/index.js';
 import caseTimeline from './routes/timeline/index.js';
+import events from './routes/events/index.js';
+import notifications from './routes/notifications/index.js';
+import units from './routes/units/index.js';
 import taskExtras from './routes/task-extras/index.js';
 
 export interface AppOptions {
@@ -81,6 +84,9 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(calendar, { prefix: '/api/calendar' });
   await app.register(auditRoutes, { prefix: '/api/audit' });
   await app.register(caseTimeline, { prefix: '/api/cases' });
+  await app.register(events, { prefix: '/api/events', ticketSecret: opts.jwtSecret });
+  await app.register(notifications, { prefix: '/api/notifications' });
+  await app.register(units, { prefix: '/api/units' });
   await app.register(taskExtras, { prefix: '/api/tasks' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.

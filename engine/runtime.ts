@@ -4,6 +4,7 @@ import { startUserTaskInboxWorker } from './workers/user-task-inbox.js';
 import { startNotifyCitizenWorker } from './workers/notify-citizen.js';
 import { retryStuckCompletions } from './complete-task.js';
 import { HistoryProjector } from './history/projector.js';
+import { publishInboxChange } from '../api/repositories/inbox.js';
 
 export interface RuntimeLogger {
   info: (o: object, m?: string) => void;
@@ -24,6 +25,8 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
   const worker = startUserTaskInboxWorker(zeebe, db, log);
   const notifyCitizen = startNotifyCitizenWorker(zeebe, db);
   const projector = new HistoryProjector(db, { logger: log });
+  // Cancelled tasks leave every open inbox at once (api/live.ts).
+  projector.on('projected', (e) => void publishInboxChange(db, 'cancelled', e.cancelledJobKeys).catch((err) => log.warn({ err: String(err) }, 'inbox change not published')));
   await projector.start();
   let sweeping = false;
   const sweep = setInterval(() => {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Task, TaskStatus } from '../schemas/tasks.js';
+import type { DeadlineState, Task, TaskBucket, TaskCounts, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../schemas/tasks.js';
 
 export interface InboxRow {
   job_key: string;
@@ -23,6 +23,11 @@ export interface InboxRow {
   claimed_at: Date | null;
   completed_at: Date | null;
   process_name?: string | null;
+  /** last urge to the current holder (migration 20261123000600_inbox) */
+  urged_at?: Date | null;
+  assigned_by?: string | null;
+  /** set by the deadline reminders when that migration is present */
+  reminded_at?: Date | null;
 }
 
 export interface NewInboxTask {
@@ -64,6 +69,19 @@ export async function upsertInboxTask(db: Knex, t: NewInboxTask): Promise<boolea
 export interface Viewer {
   username: string;
   groups: string[];
+  /** For leaders: their unit's subtree (the "unit" view and leader actions). */
+  scope?: OrgScope;
+}
+
+/** A unit's subtree as the inbox needs it: every candidate-group name of it and the usernames in it. */
+export interface OrgScope {
+  rootCode: string;
+  unitIds: number[];
+  unitCodes: string[];
+  /** "<code>" and "<code>/<role>" for every unit of the subtree and every role */
+  groups: string[];
+  /** active users of the subtree */
+  usernames: string[];
 }
 
 /** SQL condition: the task is offered to the viewer (assigned, candidate user or candidate group). */
@@ -82,38 +100,204 @@ function baseQuery(db: Knex): Knex.QueryBuilder {
   return db('inbox_tasks as t').leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key');
 }
 
-export interface ListOptions {
-  scope: 'mine' | 'available' | 'all';
-  state: 'open' | 'done';
+/** Roles a candidate group may name after the unit code ("<unitCode>/<role>"). */
+const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
+
+export interface UnitNode {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  parent_id: number | null;
+  depth: number;
+}
+
+/** A unit and every unit below it (org_units.parent_id tree), the root first, then by depth and name. */
+export async function unitSubtree(db: Knex | Knex.Transaction, rootCode: string): Promise<UnitNode[]> {
+  const res = await db.raw(
+    `WITH RECURSIVE sub AS (
+       SELECT id, code, name, kind, parent_id, 0 AS depth, ARRAY[name::text] AS path FROM org_units WHERE code = ?
+       UNION ALL
+       SELECT o.id, o.code, o.name, o.kind, o.parent_id, sub.depth + 1, sub.path || o.name::text
+       FROM org_units o JOIN sub ON o.parent_id = sub.id
+     )
+     SELECT id, code, name, kind, parent_id, depth FROM sub ORDER BY path`,
+    [rootCode],
+  );
+  return res.rows;
+}
+
+/** Every candidate-group name that belongs to these units. */
+export function groupsOfUnits(codes: string[]): string[] {
+  return codes.flatMap((c) => [c, ...ROLES.map((r) => `${c}/${r}`)]);
+}
+
+export async function orgScope(db: Knex | Knex.Transaction, rootCode: string): Promise<OrgScope> {
+  const units = await unitSubtree(db, rootCode);
+  const unitIds = units.map((u) => u.id);
+  const users: { username: string }[] = unitIds.length ? await db('users').whereIn('unit_id', unitIds).andWhere('active', true).select('username') : [];
+  const unitCodes = units.map((u) => u.code);
+  return { rootCode, unitIds, unitCodes, groups: groupsOfUnits(unitCodes), usernames: users.map((u) => u.username) };
+}
+
+export type TaskView = 'personal' | 'unit';
+
+/** Filters shared by the list and the counts. Dates are already parsed; unitGroups come from a unit filter. */
+export interface TaskFilter {
+  view: TaskView;
   q?: string;
   bpmnProcessId?: string;
+  unitGroups?: string[];
+  createdFrom?: Date;
+  createdTo?: Date;
+  caseCode?: string;
+}
+
+export interface ListOptions extends TaskFilter {
+  /** undefined: every open task of the view */
+  bucket?: TaskBucket;
+  timing?: TaskTiming;
+  sort?: TaskSort;
+  order?: 'asc' | 'desc';
   limit: number;
   offset: number;
 }
 
+/** Raw SQL with its bindings, to combine into WHERE and FILTER clauses. */
+interface Cond {
+  sql: string;
+  bindings: Knex.RawBinding[];
+}
+const cond = (sql: string, bindings: Knex.RawBinding[] = []): Cond => ({ sql, bindings });
+const and = (...cs: Cond[]): Cond => cond(cs.map((c) => `(${c.sql})`).join(' AND '), cs.flatMap((c) => c.bindings));
+
+const OPEN_SQL = `t.status IN ('open','completing')`;
+const OVERDUE_OPEN = cond('t.due_date < now()');
+const ON_TIME_OPEN = cond('(t.due_date IS NULL OR t.due_date >= now())');
+const OVERDUE_DONE = cond('t.completed_at > t.due_date');
+const ON_TIME_DONE = cond('(t.due_date IS NULL OR t.completed_at <= t.due_date)');
+
+/** Whether inbox_tasks has the deadline engineer's reminded_at column (checked once per database handle). */
+const remindedColumn = new WeakMap<object, Promise<boolean>>();
+async function hasRemindedAt(db: Knex): Promise<boolean> {
+  let p = remindedColumn.get(db);
+  if (!p) {
+    p = db
+      .raw(`SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'inbox_tasks' AND column_name = 'reminded_at') AS present`)
+      .then((r: { rows: { present: boolean }[] }) => Boolean(r.rows[0]?.present));
+    remindedColumn.set(db, p);
+  }
+  return p;
+}
+
+/** Vietnamese collation for sorting by name when the server has ICU ("vi-x-icu"); else the database default. */
+const viCollation = new WeakMap<object, Promise<string>>();
+async function nameCollation(db: Knex): Promise<string> {
+  let p = viCollation.get(db);
+  if (!p) {
+    p = db
+      .raw(`SELECT EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'vi-x-icu') AS present`)
+      .then((r: { rows: { present: boolean }[] }) => (r.rows[0]?.present ? ' COLLATE "vi-x-icu"' : ''));
+    viCollation.set(db, p);
+  }
+  return p;
+}
+
+/** The set of tasks a view covers: open ones, or finished ones. */
+function scopeCond(v: Viewer, view: TaskView, finished: boolean): Cond {
+  const status = cond(finished ? `t.status = 'completed'` : OPEN_SQL);
+  if (view === 'unit') {
+    const s = v.scope;
+    if (!s) return cond('false');
+    const holder = finished ? 't.completed_by' : 't.assignee';
+    return and(
+      status,
+      cond(`t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR ${holder} = ANY(?::text[])`, [s.groups, s.usernames, s.usernames]),
+    );
+  }
+  if (finished) return and(status, cond('t.completed_by = ?', [v.username]));
+  return and(status, cond('t.assignee = ? OR t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [v.username, v.username, v.groups]));
+}
+
+/** Conditions of each open bucket inside the view's open set. */
+function bucketConds(v: Viewer, view: TaskView, reminded: boolean): Record<'not_started' | 'in_progress' | 'reminded', Cond> {
+  const remindedAt = reminded ? 't.reminded_at IS NOT NULL' : 'false';
+  if (view === 'unit') {
+    return {
+      not_started: cond('t.assignee IS NULL'),
+      in_progress: cond('t.assignee IS NOT NULL'),
+      reminded: cond(`t.urged_at IS NOT NULL OR ${remindedAt}`),
+    };
+  }
+  return {
+    not_started: cond('t.assignee IS NULL'),
+    in_progress: cond('t.assignee = ?', [v.username]),
+    // An urge is to the holder; a deadline reminder reaches the holder, or the group while nobody holds it.
+    reminded: cond(`(t.urged_at IS NOT NULL AND t.assignee = ?) OR (${remindedAt} AND (t.assignee = ? OR t.assignee IS NULL))`, [v.username, v.username]),
+  };
+}
+
+function filterConds(f: TaskFilter): Cond[] {
+  const out: Cond[] = [];
+  if (f.bpmnProcessId) out.push(cond('t.bpmn_process_id = ?', [f.bpmnProcessId]));
+  if (f.unitGroups) out.push(cond('t.candidate_groups && ?::text[]', [f.unitGroups]));
+  if (f.createdFrom) out.push(cond('t.created_at >= ?', [f.createdFrom]));
+  if (f.createdTo) out.push(cond('t.created_at <= ?', [f.createdTo]));
+  if (f.caseCode) {
+    out.push(
+      /^[0-9]{1,19}$/.test(f.caseCode)
+        ? cond(`t.variables->>'maHoSo' = ? OR t.process_instance_key = ?::bigint`, [f.caseCode, f.caseCode])
+        : cond(`t.variables->>'maHoSo' = ?`, [f.caseCode]),
+    );
+  }
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    out.push(cond(`t.name ILIKE ? OR p.name ILIKE ? OR t.bpmn_process_id ILIKE ? OR t.variables->>'maHoSo' ILIKE ?`, [like, like, like, like]));
+  }
+  return out;
+}
+
+const SORT_COLUMN: Record<TaskSort, string> = { created: 't.created_at', due: 't.due_date', name: 't.name', completed: 't.completed_at' };
+
 export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promise<{ rows: InboxRow[]; total: number }> {
-  const q = baseQuery(db);
-  if (o.state === 'done') {
-    q.where('t.status', 'completed').andWhere('t.completed_by', viewer.username);
-  } else {
-    q.whereIn('t.status', ['open', 'completing']);
-    if (o.scope === 'mine') q.where('t.assignee', viewer.username);
-    else if (o.scope === 'available') visibleTo(q.whereNull('t.assignee'), viewer);
-    else visibleTo(q, viewer);
-  }
-  if (o.bpmnProcessId) q.where('t.bpmn_process_id', o.bpmnProcessId);
-  if (o.q) {
-    const like = `%${o.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q.where((w) => w.whereILike('t.name', like).orWhereILike('p.name', like).orWhereILike('t.bpmn_process_id', like));
-  }
+  const finished = o.bucket === 'finished';
+  const conds = [scopeCond(viewer, o.view, finished), ...filterConds(o)];
+  if (o.bucket && o.bucket !== 'finished') conds.push(bucketConds(viewer, o.view, await hasRemindedAt(db))[o.bucket]);
+  if (o.timing) conds.push(finished ? (o.timing === 'overdue' ? OVERDUE_DONE : ON_TIME_DONE) : o.timing === 'overdue' ? OVERDUE_OPEN : ON_TIME_OPEN);
+  const where = and(...conds);
+  const q = baseQuery(db).whereRaw(where.sql, where.bindings);
   const [{ count }] = await q.clone().clearSelect().count<{ count: string }[]>({ count: '*' });
+  const sort = o.sort ?? (finished ? 'completed' : 'created');
+  const order = o.order ?? (sort === 'created' || sort === 'completed' ? 'desc' : 'asc');
+  const collate = sort === 'name' ? await nameCollation(db) : '';
   const rows = await q
     .select(columns)
-    .orderBy(o.state === 'done' ? 't.completed_at' : 't.created_at', 'desc')
-    .orderBy('t.job_key', 'desc')
+    .orderByRaw(`${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`)
+    .orderBy('t.job_key', order)
     .limit(o.limit)
     .offset(o.offset);
   return { rows, total: Number(count) };
+}
+
+/** Badge numbers: every bucket with its on-time and overdue split, under the same filters as the list. */
+export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promise<TaskCounts> {
+  const buckets = bucketConds(viewer, f.view, await hasRemindedAt(db));
+  const open = and(scopeCond(viewer, f.view, false), ...filterConds(f));
+  const done = and(scopeCond(viewer, f.view, true), ...filterConds(f));
+  const agg = (name: string, c: Cond) => db.raw(`count(*) FILTER (WHERE ${c.sql}) AS ${name}`, c.bindings);
+  const openQ = baseQuery(db)
+    .whereRaw(open.sql, open.bindings)
+    .select(
+      (['not_started', 'in_progress', 'reminded'] as const).flatMap((b) => [agg(`${b}_total`, buckets[b]), agg(`${b}_overdue`, and(buckets[b], OVERDUE_OPEN))]),
+    );
+  const doneQ = baseQuery(db).whereRaw(done.sql, done.bindings).select(db.raw('count(*) AS finished_total'), agg('finished_overdue', OVERDUE_DONE));
+  const [[o], [d]] = await Promise.all([openQ, doneQ]);
+  const pick = (row: Record<string, string>, b: string) => {
+    const total = Number(row[`${b}_total`]);
+    const overdue = Number(row[`${b}_overdue`]);
+    return { total, overdue, onTime: total - overdue };
+  };
+  return { not_started: pick(o, 'not_started'), in_progress: pick(o, 'in_progress'), reminded: pick(o, 'reminded'), finished: pick(d, 'finished') };
 }
 
 export async function getTask(db: Knex | Knex.Transaction, jobKey: string, forUpdate = false): Promise<InboxRow | undefined> {
@@ -122,14 +306,52 @@ export async function getTask(db: Knex | Knex.Transaction, jobKey: string, forUp
   return q;
 }
 
+/** Several tasks locked for an all-or-nothing change, in key order (the same order everywhere: no deadlocks). */
+export async function getTasksForUpdate(trx: Knex.Transaction, jobKeys: string[]): Promise<InboxRow[]> {
+  return baseQuery(trx).select(columns).whereIn('t.job_key', jobKeys).orderBy('t.job_key').forUpdate('t');
+}
+
 export function canSee(row: InboxRow, v: Viewer): boolean {
   return row.assignee === v.username || row.candidate_users.includes(v.username) || row.candidate_groups.some((g) => v.groups.includes(g));
 }
 
-export async function setAssignee(db: Knex | Knex.Transaction, jobKey: string, assignee: string | null): Promise<void> {
+/** Whether a task belongs to a subtree: offered to one of its groups or users, or held or done by one of its users. */
+export function inScope(row: InboxRow, s: OrgScope): boolean {
+  return (
+    row.candidate_groups.some((g) => s.groups.includes(g)) ||
+    row.candidate_users.some((u) => s.usernames.includes(u)) ||
+    (row.assignee !== null && s.usernames.includes(row.assignee)) ||
+    (row.completed_by !== null && s.usernames.includes(row.completed_by))
+  );
+}
+
+/** Claim (assignee = the user), unclaim (null) or assignment by a leader (assignedBy). A new holder starts un-urged. */
+export async function setAssignee(db: Knex | Knex.Transaction, jobKey: string, assignee: string | null, assignedBy: string | null = null): Promise<void> {
   await db('inbox_tasks')
     .where({ job_key: jobKey })
-    .update({ assignee, claimed_at: assignee ? db.fn.now() : null, updated_at: db.fn.now() });
+    .update({ assignee, claimed_at: assignee ? db.fn.now() : null, assigned_by: assignee ? assignedBy : null, urged_at: null, updated_at: db.fn.now() });
+}
+
+/** Records an urge to the holder and puts the task in their "reminded" bucket. */
+export async function insertUrge(db: Knex | Knex.Transaction, u: { jobKey: string; by: string; to: string; message: string }): Promise<TaskUrge> {
+  const [row] = await db('task_urges').insert({ job_key: u.jobKey, by_user: u.by, to_user: u.to, message: u.message }).returning('created_at');
+  await db('inbox_tasks').where({ job_key: u.jobKey }).update({ urged_at: row.created_at, updated_at: db.fn.now() });
+  return { by: u.by, to: u.to, message: u.message, at: row.created_at.toISOString() };
+}
+
+/** The latest urge to the current holder of each task that has one. */
+export async function lastUrges(db: Knex | Knex.Transaction, rows: InboxRow[]): Promise<Map<string, TaskUrge>> {
+  const urged = rows.filter((r) => r.urged_at && r.assignee);
+  const out = new Map<string, TaskUrge>();
+  if (urged.length === 0) return out;
+  const res = await db.raw(
+    `SELECT DISTINCT ON (u.job_key) u.job_key::text AS job_key, u.by_user, u.to_user, u.message, u.created_at
+     FROM task_urges u JOIN inbox_tasks t ON t.job_key = u.job_key AND t.assignee = u.to_user
+     WHERE u.job_key = ANY(?::bigint[]) ORDER BY u.job_key, u.created_at DESC`,
+    [urged.map((r) => String(r.job_key))],
+  );
+  for (const r of res.rows) out.set(r.job_key, { by: r.by_user, to: r.to_user, message: r.message, at: r.created_at.toISOString() });
+  return out;
 }
 
 /** Moves an open task to 'completing' with the user's result; false when it was not open any more. */
@@ -157,7 +379,24 @@ export async function listCompleting(db: Knex, olderThanMs: number, limit = 100)
     .limit(limit);
 }
 
-export function toTask(row: InboxRow): Task {
+const HOUR = 3600_000;
+
+/**
+ * How the task stands against its due date. near_due: less than 4 hours (half a working day, counted
+ * on the clock) or less than 20% of the time it was given is left. A finished task is overdue when it
+ * was completed after its due date. No due date: on time.
+ */
+export function deadlineState(row: Pick<InboxRow, 'due_date' | 'created_at' | 'completed_at' | 'status'>, now = Date.now()): DeadlineState {
+  if (!row.due_date) return 'on_time';
+  const due = row.due_date.getTime();
+  if (row.status === 'completed' || row.status === 'cancelled') return row.completed_at && row.completed_at.getTime() > due ? 'overdue' : 'on_time';
+  if (now > due) return 'overdue';
+  const left = due - now;
+  const given = due - row.created_at.getTime();
+  return left < 4 * HOUR || left < 0.2 * given ? 'near_due' : 'on_time';
+}
+
+export function toTask(row: InboxRow, urge: TaskUrge | null = null): Task {
   return {
     id: String(row.job_key),
     name: row.name,
@@ -176,5 +415,31 @@ export function toTask(row: InboxRow): Task {
     createdAt: row.created_at.toISOString(),
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
     completedBy: row.completed_by,
+    deadlineState: deadlineState(row),
+    reminded: (row.status === 'open' || row.status === 'completing') && Boolean(row.urged_at || row.reminded_at),
+    assignedBy: row.assigned_by ?? null,
+    lastUrge: urge,
   };
+}
+
+export type InboxChangeKind = 'created' | 'claimed' | 'unclaimed' | 'assigned' | 'urged' | 'completed' | 'cancelled';
+
+/** Channel of PostgreSQL NOTIFY on which every API process hears inbox changes (api/live.ts). */
+export const INBOX_CHANNEL = 'inbox_changed';
+
+/**
+ * Tells every API process that tasks changed: one NOTIFY per task, carrying what visibility needs
+ * (groups, users, holder, the previous holder). Inside a transaction it is delivered on commit.
+ * `previous` maps a task to its holder before the change.
+ */
+export async function publishInboxChange(db: Knex | Knex.Transaction, kind: InboxChangeKind, jobKeys: string[], previous: Map<string, string | null> = new Map()): Promise<void> {
+  if (jobKeys.length === 0) return;
+  await db.raw(
+    `SELECT pg_notify(?, json_build_object(
+        'kind', ?::text, 'taskId', t.job_key::text, 'processInstanceKey', t.process_instance_key::text, 'status', t.status,
+        'assignee', t.assignee, 'previousAssignee', x.prev, 'completedBy', t.completed_by,
+        'candidateGroups', t.candidate_groups, 'candidateUsers', t.candidate_users)::text)
+     FROM unnest(?::bigint[], ?::text[]) AS x(job_key, prev) JOIN inbox_tasks t ON t.job_key = x.job_key`,
+    [INBOX_CHANNEL, kind, jobKeys, jobKeys.map((k) => previous.get(k) ?? null) as string[]],
+  );
 }

@@ -3,6 +3,7 @@ import type { ZeebeClient } from '../client.js';
 import { setStatus, upsertInboxTask } from '../../api/repositories/inbox.js';
 import { Grpc, grpcCode } from '../client.js';
 import { findNames } from '../../api/repositories/processes.js';
+import { publishInboxChange } from '../../api/repositories/inbox.js';
 
 /** Job type of job-based BPMN user tasks (Zeebe's Protocol.USER_TASK_JOB_TYPE). */
 export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
@@ -86,6 +87,8 @@ export function startUserTaskInboxWorker(zeebe: ZeebeClient, db: Knex, log: { er
         await setStatus(db, job.key, 'cancelled', ['open']);
       }
       if (created) events.onTaskCreated?.(job.key);
+      // Open inboxes that may see it show it at once (api/live.ts).
+      if (created) await publishInboxChange(db, 'created', [job.key]).catch((err) => log.error({ err, jobKey: job.key }, 'inbox change not published'));
       return job.forward();
     },
   });

@@ -1,39 +1,140 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { CompleteBody, Task, TaskList, TaskListQuery, TaskParams } from '../../schemas/tasks.js';
+import {
+  AssignBody,
+  CompleteBody,
+  ReassignBody,
+  ReassignReply,
+  Task,
+  TaskCounts,
+  TaskCountsQuery,
+  TaskList,
+  TaskListQuery,
+  TaskParams,
+  UrgeBody,
+  type TaskBucket,
+} from '../../schemas/tasks.js';
 import { errors } from '../../schemas/common.js';
-import { canSee, getTask, listTasks, markCompleting, setAssignee, toTask, type InboxRow, type Viewer } from '../../repositories/inbox.js';
+import {
+  canSee,
+  countTasks,
+  getTask,
+  getTasksForUpdate,
+  groupsOfUnits,
+  inScope,
+  insertUrge,
+  lastUrges,
+  listTasks,
+  markCompleting,
+  orgScope,
+  publishInboxChange,
+  setAssignee,
+  toTask,
+  unitSubtree,
+  type InboxRow,
+  type OrgScope,
+  type TaskFilter,
+  type Viewer,
+} from '../../repositories/inbox.js';
+import { candidateGroupsOf } from '../../repositories/users.js';
+import type { Role } from '../../schemas/auth.js';
 import { sendCompletion } from '../../../engine/complete-task.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
+import { sendNotification } from '../notifications/store.js';
 
-const viewerOf = (req: FastifyRequest): Viewer => ({ username: req.currentUser.username, groups: req.userGroups });
 const security = [{ bearer: [] }];
+const isLeader = (req: FastifyRequest) => req.currentUser.roles.includes('leader');
+
+/** A day (YYYY-MM-DD) is read in Vietnam's time zone: from its first to its last millisecond. */
+function parseDay(value: string | undefined, end: boolean): Date | undefined {
+  if (!value) return undefined;
+  if (value.length === 10) {
+    const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+    const day = new Date(Date.UTC(y, m - 1, d));
+    // 2026-02-30 is no day (Date would roll it over to March).
+    if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return new Date(NaN);
+    return new Date(`${value}T${end ? '23:59:59.999' : '00:00:00'}+07:00`);
+  }
+  return new Date(value);
+}
 
 const tasks: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.requireRole('officer', 'leader', 'admin'));
 
-  /** Loads a task the user may see, or answers 404/403. */
+  /** A leader's subtree, loaded once per request. */
+  const scopes = new WeakMap<FastifyRequest, Promise<OrgScope>>();
+  const leaderScope = (req: FastifyRequest): Promise<OrgScope> => {
+    let s = scopes.get(req);
+    if (!s) {
+      s = orgScope(app.db, req.currentUser.unit.code);
+      scopes.set(req, s);
+    }
+    return s;
+  };
+  const viewerOf = async (req: FastifyRequest, withScope = false): Promise<Viewer> => ({
+    username: req.currentUser.username,
+    groups: req.userGroups,
+    ...(withScope && isLeader(req) ? { scope: await leaderScope(req) } : {}),
+  });
+  const requireLeader = (req: FastifyRequest) => {
+    if (!isLeader(req)) throw app.httpErrors.forbidden('Chỉ lãnh đạo đơn vị được giao việc hoặc đôn đốc / Only leaders can assign or urge');
+  };
+
+  /** Loads a task the user may see (offered to them, done by them, or in a leader's subtree), or answers 404/403. */
   const visibleTask = async (req: FastifyRequest, id: string, db = app.db, forUpdate = false): Promise<InboxRow> => {
     const row = await getTask(db, id, forUpdate);
     if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
-    const v = viewerOf(req);
+    const v = await viewerOf(req);
     if (!canSee(row, v) && row.completed_by !== v.username) throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
     return row;
   };
+  const readableTask = async (req: FastifyRequest, id: string): Promise<InboxRow> => {
+    const row = await getTask(app.db, id);
+    if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+    const v = await viewerOf(req);
+    if (canSee(row, v) || row.completed_by === v.username) return row;
+    if (isLeader(req) && inScope(row, await leaderScope(req))) return row;
+    throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+  };
+  const withUrge = async (row: InboxRow) => toTask(row, (await lastUrges(app.db, [row])).get(String(row.job_key)) ?? null);
 
-  app.get('/', { schema: { tags: ['tasks'], summary: 'My inbox: tasks claimed by me, offered to me, or done by me', security, querystring: TaskListQuery, response: { 200: TaskList, ...errors } } }, async (req) => {
-    const { rows, total } = await listTasks(app.db, viewerOf(req), {
-      scope: req.query.scope ?? 'all',
-      state: req.query.state ?? 'open',
-      q: req.query.q?.trim() || undefined,
-      bpmnProcessId: req.query.bpmnProcessId,
-      limit: req.query.limit ?? 50,
-      offset: req.query.offset ?? 0,
-    });
-    return { items: rows.map(toTask), total };
+  /** Filters of the query string, checked: the unit view is for leaders, a unit filter must exist, dates must be dates. */
+  const filterOf = async (req: FastifyRequest, q: TaskCountsQuery): Promise<{ viewer: Viewer; filter: TaskFilter }> => {
+    const view = q.view ?? 'personal';
+    if (view === 'unit' && !isLeader(req)) throw app.httpErrors.forbidden('Chỉ lãnh đạo xem được công việc của cả đơn vị / Only leaders see the whole unit');
+    let unitGroups: string[] | undefined;
+    if (q.unit) {
+      const sub = await unitSubtree(app.db, q.unit);
+      if (sub.length === 0) throw app.httpErrors.badRequest(`Không có đơn vị ${q.unit} / No unit ${q.unit}`);
+      unitGroups = groupsOfUnits(sub.map((u) => u.code));
+    }
+    const createdFrom = parseDay(q.createdFrom, false);
+    const createdTo = parseDay(q.createdTo, true);
+    if ((createdFrom && Number.isNaN(createdFrom.getTime())) || (createdTo && Number.isNaN(createdTo.getTime()))) {
+      throw app.httpErrors.badRequest('Ngày không hợp lệ / Invalid date');
+    }
+    return {
+      viewer: await viewerOf(req, view === 'unit'),
+      filter: { view, q: q.q?.trim() || undefined, bpmnProcessId: q.bpmnProcessId, unitGroups, createdFrom, createdTo, caseCode: q.caseCode?.trim() || undefined },
+    };
+  };
+
+  app.get('/', { schema: { tags: ['tasks'], summary: 'My inbox (or, for leaders, my unit\'s): one bucket, filtered, sorted and paged', security, querystring: TaskListQuery, response: { 200: TaskList, ...errors } } }, async (req) => {
+    const q = req.query;
+    const { viewer, filter } = await filterOf(req, q);
+    // The first inbox spoke of scope and state; they map onto buckets.
+    const bucket: TaskBucket | undefined = q.bucket ?? (q.state === 'done' ? 'finished' : q.scope === 'mine' ? 'in_progress' : q.scope === 'available' ? 'not_started' : undefined);
+    const { rows, total } = await listTasks(app.db, viewer, { ...filter, bucket, timing: q.timing, sort: q.sort, order: q.order, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    const urges = await lastUrges(app.db, rows);
+    return { items: rows.map((r) => toTask(r, urges.get(String(r.job_key)) ?? null)), total };
   });
 
-  app.get('/:id', { schema: { tags: ['tasks'], summary: 'One task', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => toTask(await visibleTask(req, req.params.id)));
+  app.get('/counts', { schema: { tags: ['tasks'], summary: 'Badge numbers per bucket (on time / overdue) under the same filters as the list', security, querystring: TaskCountsQuery, response: { 200: TaskCounts, ...errors } } }, async (req) => {
+    const { viewer, filter } = await filterOf(req, req.query);
+    return countTasks(app.db, viewer, filter);
+  });
+
+  app.get('/:id', { schema: { tags: ['tasks'], summary: 'One task', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => withUrge(await readableTask(req, req.params.id)));
 
   app.post('/:id/claim', { schema: { tags: ['tasks'], summary: 'Claim a task (take it into my hands)', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => {
     const me = req.currentUser.username;
@@ -41,9 +142,12 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       const row = await visibleTask(req, req.params.id, trx, true);
       if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
       if (row.assignee && row.assignee !== me) throw app.httpErrors.conflict(`Công việc đang do ${row.assignee} xử lý / The task is already claimed by ${row.assignee}`);
-      if (!row.assignee) await setAssignee(trx, row.job_key, me);
+      if (!row.assignee) {
+        await setAssignee(trx, row.job_key, me);
+        await publishInboxChange(trx, 'claimed', [String(row.job_key)]);
+      }
     });
-    return toTask((await getTask(app.db, req.params.id))!);
+    return withUrge((await getTask(app.db, req.params.id))!);
   });
 
   app.post('/:id/unclaim', { schema: { tags: ['tasks'], summary: 'Give a claimed task back to its group', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => {
@@ -53,8 +157,9 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
       if (row.assignee !== me) throw app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can unclaim');
       await setAssignee(trx, row.job_key, null);
+      await publishInboxChange(trx, 'unclaimed', [String(row.job_key)], new Map([[String(row.job_key), me]]));
     });
-    return toTask((await getTask(app.db, req.params.id))!);
+    return withUrge((await getTask(app.db, req.params.id))!);
   });
 
   app.post('/:id/complete', { schema: { tags: ['tasks'], summary: 'Complete a task with variables (CompleteJob in Zeebe)', security, params: TaskParams, body: CompleteBody, response: { 200: Task, ...errors } } }, async (req) => {
@@ -70,7 +175,86 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     const outcome = await sendCompletion(app.zeebe, app.db, { job_key: row.job_key, result_variables: variables }, true);
     if (outcome === 'gone') throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
     if (outcome === 'unavailable') throw app.httpErrors.createError(503, `${ENGINE_UNAVAILABLE}. Kết quả đã được lưu và sẽ tự gửi lại / Your result is saved and will be sent automatically`);
-    return toTask((await getTask(app.db, req.params.id))!);
+    await publishInboxChange(app.db, 'completed', [String(row.job_key)]).catch((err) => req.log.warn({ err: String(err) }, 'inbox change not published'));
+    return withUrge((await getTask(app.db, req.params.id))!);
+  });
+
+  /**
+   * Hands tasks to one person, all or nothing. The leader must hold every task in their subtree, each
+   * must be open, and the person must be active, inside the subtree and offered each task (its unit
+   * and role). Refused: nothing changes and nobody is told.
+   */
+  const assignTasks = async (req: FastifyRequest, ids: string[], username: string): Promise<Task[]> => {
+    requireLeader(req);
+    const leader = req.currentUser.username;
+    const scope = await leaderScope(req);
+    const target = await app.db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', username).first('u.username', 'u.full_name', 'u.roles', 'u.active', 'u.unit_id', 'o.code as unit_code');
+    if (!target || !target.active) throw app.httpErrors.badRequest(`Không có cán bộ ${username} đang hoạt động / No active user ${username}`);
+    if (!scope.unitIds.includes(target.unit_id)) throw app.httpErrors.forbidden(`${username} không thuộc đơn vị của bạn / ${username} is outside your unit`);
+    const roles = target.roles as Role[];
+    if (!roles.includes('officer') && !roles.includes('leader')) throw app.httpErrors.badRequest(`${username} không có vai trò xử lý công việc / ${username} does not handle tasks`);
+    const targetGroups = candidateGroupsOf({ roles, unit: { id: target.unit_id, code: target.unit_code, name: '' } });
+    const previous = new Map<string, string | null>();
+    await app.db.transaction(async (trx) => {
+      const rows = await getTasksForUpdate(trx, ids);
+      const byId = new Map(rows.map((r) => [String(r.job_key), r]));
+      for (const id of ids) {
+        const row = byId.get(id);
+        if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+        if (!inScope(row, scope)) throw app.httpErrors.forbidden(`Công việc ${id} không thuộc đơn vị của bạn / Task ${id} is outside your unit`);
+        if (row.status !== 'open') throw app.httpErrors.conflict(`Công việc ${id} đã kết thúc / Task ${id} is no longer open`);
+        const offered = row.candidate_users.includes(username) || row.candidate_groups.some((g) => targetGroups.includes(g)) || (row.candidate_groups.length === 0 && row.candidate_users.length === 0);
+        if (!offered) throw app.httpErrors.badRequest(`${username} không thuộc nhóm xử lý bước “${row.name}” (${row.candidate_groups.join(', ')}) / ${username} is not in the group of task ${id}`);
+        previous.set(id, row.assignee);
+      }
+      for (const id of ids) await setAssignee(trx, id, username, leader);
+      const first = byId.get(ids[0]!)!;
+      await sendNotification(trx, {
+        recipient: username,
+        kind: 'task_assigned',
+        subject: ids.length === 1 ? `Được giao: ${first.name}` : `Được giao ${ids.length} công việc`,
+        body: `${req.currentUser.fullName} giao cho bạn: ${ids.map((id) => byId.get(id)!.name).join('; ')}`,
+        ...(ids.length === 1 ? { taskKey: ids[0], processInstanceKey: String(first.process_instance_key) } : {}),
+      });
+      await publishInboxChange(trx, 'assigned', ids, previous);
+    });
+    const fresh = await Promise.all(ids.map((id) => getTask(app.db, id)));
+    return fresh.map((r) => toTask(r!));
+  };
+
+  app.post('/:id/assign', { schema: { tags: ['tasks'], summary: 'Assign a task to a person of my unit\'s subtree (leaders)', security, params: TaskParams, body: AssignBody, response: { 200: Task, ...errors } } }, async (req) => {
+    const [task] = await assignTasks(req, [req.params.id], req.body.assignee);
+    return task!;
+  });
+
+  app.post('/reassign', { schema: { tags: ['tasks'], summary: 'Reassign several tasks to one person, all or nothing (leaders)', security, body: ReassignBody, response: { 200: ReassignReply, ...errors } } }, async (req) => ({
+    items: await assignTasks(req, req.body.taskIds, req.body.assignee),
+  }));
+
+  app.post('/:id/urge', { schema: { tags: ['tasks'], summary: 'Urge (đôn đốc) the holder of a task of my unit\'s subtree (leaders)', security, params: TaskParams, body: UrgeBody, response: { 200: Task, ...errors } } }, async (req) => {
+    requireLeader(req);
+    const scope = await leaderScope(req);
+    const message = req.body.message.trim();
+    if (!message) throw app.httpErrors.badRequest('Hãy viết nội dung đôn đốc / Write a message');
+    const urge = await app.db.transaction(async (trx) => {
+      const row = await getTask(trx, req.params.id, true);
+      if (!row) throw app.httpErrors.notFound(`Không có công việc ${req.params.id} / No task ${req.params.id}`);
+      if (!inScope(row, scope)) throw app.httpErrors.forbidden('Công việc này không thuộc đơn vị của bạn / This task is outside your unit');
+      if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
+      if (!row.assignee) throw app.httpErrors.conflict('Công việc chưa có người xử lý: hãy giao việc trước / Nobody holds this task: assign it first');
+      const u = await insertUrge(trx, { jobKey: String(row.job_key), by: req.currentUser.username, to: row.assignee, message });
+      await sendNotification(trx, {
+        recipient: row.assignee,
+        kind: 'task_urged',
+        subject: `Đôn đốc: ${row.name}`,
+        body: `${req.currentUser.fullName}: ${message}`,
+        taskKey: String(row.job_key),
+        processInstanceKey: String(row.process_instance_key),
+      });
+      await publishInboxChange(trx, 'urged', [String(row.job_key)]);
+      return u;
+    });
+    return toTask((await getTask(app.db, req.params.id))!, urge);
   });
 };
 export default tasks;

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { FormSchemas, Procedure, ReadyStepLike } from './types.js';
 import type { LintIssue as ServerIssue } from '../../../../api/schemas/processes.js';
 import { EisoModeler, type LintIssue } from '../../../../modeler/bpmn-modeler.js';
-import { formIdFromName, newFormSchema, type FormSchema } from '../../../../modeler/form-editor.js';
+import { formIdFromName, newFormSchema, type FormSchema } from '../../../../modeler/form-schema.js';
 import { endpoints } from '../../api/endpoints.js';
 import { meQuery, procedureMutations, procedureQuery, queryKeys, workerTypesQuery } from '../../api/queries.js';
 import { ApiError, errorMessage, request } from '../../api/request.js';
@@ -13,13 +13,15 @@ import { flash } from '../../components/flash.js';
 import { formatDateTime } from '../../format.js';
 import { currentLanguage } from '../../i18n/index.js';
 import { Link } from '../../router.js';
-import { FormDialog } from './FormDialog.js';
 import { LintPanel } from './LintPanel.js';
 import { VersionsPanel } from './VersionsPanel.js';
 import { canDesign } from './roles.js';
 import { readFileText, saveFile } from './download.js';
 import { useDraftAutosave, type SaveState } from './use-draft-autosave.js';
 import './modeler.css';
+
+// The form-js editor is large and only needed when a step's form is opened.
+const FormDialog = lazy(() => import('./FormDialog.js').then((m) => ({ default: m.FormDialog })));
 
 /** /procedures/:id — the modeler with its lint panel, versions, forms and autosaved draft. */
 export default function ProcedureEditorPage({ id }: { id: string }) {
@@ -204,6 +206,14 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
     markDirty();
   };
 
+  // Leaving the page with unsaved changes asks first.
+  useEffect(() => {
+    if (autosave.state === 'saved') return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [autosave.state]);
+
   const draftChanged = useMemo(() => procedure.draft.changedSincePublish, [procedure.draft.changedSincePublish]);
 
   return (
@@ -305,13 +315,15 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
       <LintPanel issues={issues} serverIssues={serverIssues} labelOf={labelOf} onSelect={(elementId) => modelerRef.current?.select(elementId)} />
       <VersionsPanel procedure={procedure} canEdit={canEdit} draftChanged={draftChanged} />
       {editingForm && formsRef.current[editingForm] && (
-        <FormDialog
+        <Suspense fallback={<p className="muted">{t('task.formLoading')}</p>}>
+          <FormDialog
           formId={editingForm}
           schema={formsRef.current[editingForm] as FormSchema}
           readOnly={!canEdit}
           onChange={(schema) => onFormChange(editingForm, schema)}
           onClose={() => setEditingForm(null)}
-        />
+          />
+        </Suspense>
       )}
     </section>
   );
