@@ -23,28 +23,36 @@ export function errorMessage(error: unknown): string {
   return i18n.t('errors.unknown', { status: '?' });
 }
 
-/** The one function that talks to the API: JSON in and out, bearer token, uniform errors. */
-export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSignal): Promise<Reply> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** Sends a call with the bearer token; a network failure becomes ApiError(0). */
+async function send(endpoint: Endpoint<unknown>, signal: AbortSignal | undefined, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   // POSTs always carry a JSON body ("{}" when there is nothing to send): Fastify rejects an empty JSON body.
   const body = endpoint.body !== undefined ? JSON.stringify(endpoint.body) : endpoint.method === 'POST' ? '{}' : undefined;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const token = authStore.getToken();
   if (token && !endpoint.anonymous) headers.authorization = `Bearer ${token}`;
-
-  let response: Response;
   try {
-    response = await fetch(endpoint.path, {
-      method: endpoint.method,
-      headers,
-      body,
-      signal,
-    });
+    return await fetch(endpoint.path, { method: endpoint.method, headers, body, signal });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(0, i18n.t('errors.network'));
   }
+}
 
+/** Turns a failed answer into ApiError with the server's message; a 401 signs out. */
+function failure(endpoint: Endpoint<unknown>, response: Response, reply: unknown): ApiError {
+  const errorBody = (reply && typeof reply === 'object' ? reply : {}) as Partial<ErrorBody>;
+  if (response.status === 401 && !endpoint.anonymous) {
+    authStore.setToken(null);
+    flash.show({ kind: 'info', text: i18n.t('errors.sessionExpired'), path: '/login' });
+    navigate('/login', { replace: true });
+  }
+  return new ApiError(response.status, errorBody.message || i18n.t('errors.unknown', { status: response.status }), errorBody);
+}
+
+/** The one way the app talks to the API: JSON in and out, bearer token, uniform errors. */
+export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSignal): Promise<Reply> {
+  const response = await send(endpoint as Endpoint<unknown>, signal, 'application/json');
   const text = await response.text();
   let reply: unknown;
   try {
@@ -52,14 +60,13 @@ export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSi
   } catch {
     reply = undefined;
   }
-
   if (response.ok) return reply as Reply;
+  throw failure(endpoint as Endpoint<unknown>, response, reply);
+}
 
-  const errorBody = (reply && typeof reply === 'object' ? reply : {}) as Partial<ErrorBody>;
-  if (response.status === 401 && !endpoint.anonymous) {
-    authStore.setToken(null);
-    flash.show({ kind: 'info', text: i18n.t('errors.sessionExpired'), path: '/login' });
-    navigate('/login', { replace: true });
-  }
-  throw new ApiError(response.status, errorBody.message || i18n.t('errors.unknown', { status: response.status }), errorBody);
+/** The binary sibling of {@link request} (PDFs, attachments): same token and error handling. */
+export async function requestBlob(endpoint: Endpoint<Blob>, signal?: AbortSignal): Promise<Blob> {
+  const response = await send(endpoint as Endpoint<unknown>, signal, '*/*');
+  if (response.ok) return response.blob();
+  throw failure(endpoint as Endpoint<unknown>, response, await response.json().catch(() => ({})));
 }
