@@ -13,9 +13,11 @@ export interface AttachmentRow {
   storage_path: string;
   uploaded_by: string;
   uploaded_at: Date;
+  /** name of the step it was uploaded on (joined from inbox_tasks) */
+  step_name?: string | null;
 }
 
-export type NewAttachment = Omit<AttachmentRow, 'id' | 'uploaded_at'>;
+export type NewAttachment = Omit<AttachmentRow, 'id' | 'uploaded_at' | 'step_name'>;
 
 /**
  * Attaches a file to a case; idempotent by content per case: the same content twice keeps the first
@@ -30,7 +32,11 @@ export async function insertAttachment(db: Knex | Knex.Transaction, a: NewAttach
 
 /** The files of a case, oldest first. */
 export async function listAttachments(db: Knex, processInstanceKey: string): Promise<AttachmentRow[]> {
-  return db('task_attachments').where({ process_instance_key: processInstanceKey }).orderBy([{ column: 'uploaded_at' }, { column: 'id' }]);
+  return db('task_attachments as a')
+    .leftJoin('inbox_tasks as t', 't.job_key', 'a.job_key')
+    .where('a.process_instance_key', processInstanceKey)
+    .select('a.*', 't.name as step_name')
+    .orderBy([{ column: 'a.uploaded_at' }, { column: 'a.id' }]);
 }
 
 export async function getAttachment(db: Knex, id: string): Promise<AttachmentRow | undefined> {
@@ -46,6 +52,7 @@ export function toAttachment(row: AttachmentRow): Attachment {
     sha256: row.sha256,
     taskId: String(row.job_key),
     elementId: row.element_id,
+    stepName: row.step_name ?? row.element_id,
     uploadedBy: row.uploaded_by,
     uploadedAt: row.uploaded_at.toISOString(),
   };

@@ -11,6 +11,7 @@ export const Attachment = Type.Object({
   /** Task the file was uploaded on, and its step. */
   taskId: ZeebeKey,
   elementId: Type.String(),
+  stepName: Type.String(),
   uploadedBy: Type.String(),
   uploadedAt: Type.String({ format: 'date-time' }),
 });

@@ -152,7 +152,7 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
         uploaded_by: me,
       });
       reply.status(created ? 201 : 200);
-      return toAttachment(saved);
+      return toAttachment({ ...saved, step_name: String(saved.job_key) === String(row.job_key) ? row.name : null });
     },
   );
 

@@ -1,5 +1,6 @@
 import type { CurrentUser, LoginBody, LoginReply } from '../../../api/schemas/auth.js';
 import type { CompleteBody, FormReply, Task, TaskList, TaskListQuery } from '../../../api/schemas/tasks.js';
+import type { AttachmentList, Comment, CommentBody, CommentList, Diagram, SendBackBody, StepInfo } from '../../../api/schemas/task-extras.js';
 import type {
   CreateProcedureBody,
   Procedure,
@@ -46,6 +47,16 @@ export const endpoints = {
   unclaimTask: (id: string): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/unclaim` }),
   completeTask: (id: string, body: CompleteBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/complete`, body }),
   form: (formKey: string): Endpoint<FormReply> => ({ method: 'GET', path: `/api/forms/${encodeURIComponent(formKey)}` }),
+  taskStep: (id: string): Endpoint<StepInfo> => ({ method: 'GET', path: `${taskPath(id)}/step` }),
+  taskDiagram: (id: string): Endpoint<Diagram> => ({ method: 'GET', path: `${taskPath(id)}/diagram` }),
+  taskAttachments: (id: string): Endpoint<AttachmentList> => ({ method: 'GET', path: `${taskPath(id)}/attachments` }),
+  /** The raw file, not JSON: sent by the upload helper (XMLHttpRequest, for progress). */
+  uploadAttachment: (id: string, fileName: string): Endpoint<AttachmentList['items'][number]> => ({ method: 'POST', path: `${taskPath(id)}/attachments${query({ name: fileName })}` }),
+  /** A file, not JSON: fetched as a Blob. */
+  attachmentFile: (id: string, attachmentId: string): Endpoint<Blob> => ({ method: 'GET', path: `${taskPath(id)}/attachments/${encodeURIComponent(attachmentId)}` }),
+  taskComments: (id: string): Endpoint<CommentList> => ({ method: 'GET', path: `${taskPath(id)}/comments` }),
+  addTaskComment: (id: string, body: CommentBody): Endpoint<Comment> => ({ method: 'POST', path: `${taskPath(id)}/comments`, body }),
+  sendBackTask: (id: string, body: SendBackBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/send-back`, body }),
   procedures: (): Endpoint<ProcedureList> => ({ method: 'GET', path: '/api/procedures' }),
   workerTypes: (): Endpoint<{ items: WorkerType[] }> => ({ method: 'GET', path: '/api/procedures/worker-types' }),
   procedure: (id: string): Endpoint<Procedure> => ({ method: 'GET', path: procedurePath(id) }),

@@ -11,6 +11,11 @@ export const queryKeys = {
   taskLists: () => [...queryKeys.tasks(), 'list'] as const,
   taskList: (filters: TaskListQuery) => [...queryKeys.taskLists(), filters] as const,
   task: (id: string) => [...queryKeys.tasks(), 'detail', id] as const,
+  taskExtras: (id: string) => [...queryKeys.tasks(), 'extras', id] as const,
+  taskStep: (id: string) => [...queryKeys.taskExtras(id), 'step'] as const,
+  taskDiagram: (id: string) => [...queryKeys.taskExtras(id), 'diagram'] as const,
+  taskAttachments: (id: string) => [...queryKeys.taskExtras(id), 'attachments'] as const,
+  taskComments: (id: string) => [...queryKeys.taskExtras(id), 'comments'] as const,
   form: (formKey: string) => ['forms', formKey] as const,
   procedures: () => ['procedures'] as const,
   procedureList: () => [...queryKeys.procedures(), 'list'] as const,
@@ -80,6 +85,36 @@ export const taskMutations = {
     mutationOptions({
       mutationFn: ({ id, variables }: { id: string; variables: Record<string, unknown> }) => request(endpoints.completeTask(id, { variables })),
       onSuccess: (task) => onTaskChanged(client, task),
+      onError: () => onTaskRefused(client),
+    }),
+};
+
+/** The task view: the step from the model, the diagram, and the case's files and comments. */
+export const taskStepQuery = (id: string) =>
+  queryOptions({ queryKey: queryKeys.taskStep(id), queryFn: ({ signal }) => request(endpoints.taskStep(id), signal) });
+
+export const taskDiagramQuery = (id: string) =>
+  queryOptions({ queryKey: queryKeys.taskDiagram(id), queryFn: ({ signal }) => request(endpoints.taskDiagram(id), signal), refetchOnWindowFocus: false });
+
+export const taskAttachmentsQuery = (id: string) =>
+  queryOptions({ queryKey: queryKeys.taskAttachments(id), queryFn: ({ signal }) => request(endpoints.taskAttachments(id), signal) });
+
+export const taskCommentsQuery = (id: string) =>
+  queryOptions({ queryKey: queryKeys.taskComments(id), queryFn: ({ signal }) => request(endpoints.taskComments(id), signal), refetchInterval: 15_000 });
+
+export const taskExtrasMutations = {
+  comment: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: ({ id, body }: { id: string; body: string }) => request(endpoints.addTaskComment(id, { body })),
+      onSuccess: (_comment, { id }) => client.invalidateQueries({ queryKey: queryKeys.taskComments(id) }),
+    }),
+  sendBack: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: ({ id, reason }: { id: string; reason: string }) => request(endpoints.sendBackTask(id, { reason })),
+      onSuccess: async (task) => {
+        await onTaskChanged(client, task);
+        await client.invalidateQueries({ queryKey: queryKeys.taskExtras(task.id) });
+      },
       onError: () => onTaskRefused(client),
     }),
 };

@@ -1,8 +1,8 @@
-import { lazy, Suspense, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Task } from '../../../api/schemas/tasks.js';
-import { formQuery, meQuery, taskMutations, taskQuery } from '../api/queries.js';
+import { formQuery, meQuery, queryKeys, taskExtrasMutations, taskMutations, taskQuery, taskStepQuery } from '../api/queries.js';
 import { ApiError, errorMessage } from '../api/request.js';
 import { Alert } from '../components/Alert.js';
 import type { FormHandle } from '../components/FormView.js';
@@ -11,6 +11,12 @@ import { flash } from '../components/flash.js';
 import { formatDateTime, isOverdue } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { inboxHref } from './InboxPage.js';
+import { AttachmentsPanel } from '../features/task/AttachmentsPanel.js';
+import { CommentsPanel } from '../features/task/CommentsPanel.js';
+import { DiagramPanel } from '../features/task/DiagramPanel.js';
+import { SendBackDialog } from '../features/task/SendBackDialog.js';
+import { StepPanel } from '../features/task/StepPanel.js';
+import '../features/task/task-view.css';
 
 // form-js is large: load it only when a task with a form is opened.
 const FormView = lazy(() => import('../components/FormView.js'));
@@ -51,12 +57,36 @@ function TaskDetail({ task }: { task: Task }) {
   const claim = useMutation(taskMutations.claim(queryClient));
   const unclaim = useMutation(taskMutations.unclaim(queryClient));
   const complete = useMutation(taskMutations.complete(queryClient));
+  const sendBack = useMutation(taskExtrasMutations.sendBack(queryClient));
+  const step = useQuery(taskStepQuery(task.id));
+  const [sendBackOpen, setSendBackOpen] = useState(false);
   const failed = [claim, unclaim, complete].find((m) => m.isError);
-  const busy = claim.isPending || unclaim.isPending || complete.isPending;
+  const busy = claim.isPending || unclaim.isPending || complete.isPending || sendBack.isPending;
+  const { id: taskId, assignee, status } = task;
+
+  // Who may send back (and upload) changes with the holder and the status: ask the server again.
+  useEffect(() => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.taskStep(taskId) });
+  }, [queryClient, taskId, assignee, status]);
 
   const open = task.status === 'open';
   const mine = me.data !== undefined && task.assignee === me.data.username;
   const canComplete = open && mine;
+  const stepInfo = step.data;
+  const canSendBack = canComplete && stepInfo?.sendBack.allowed === true;
+
+  const onSendBack = (reason: string) => {
+    sendBack.mutate(
+      { id: task.id, reason },
+      {
+        onSuccess: (done) => {
+          setSendBackOpen(false);
+          flash.show({ kind: 'success', text: t('taskView.sendBackDone', { name: done.name }), path: '/inbox' });
+          navigate(inboxHref({ tab: 'mine', q: '', offset: 0 }));
+        },
+      },
+    );
+  };
 
   const onComplete = () => {
     let variables: Record<string, unknown> = pending;
@@ -123,6 +153,19 @@ function TaskDetail({ task }: { task: Task }) {
       )}
       {open && task.assignee === null && <Alert kind="info">{t('task.claimToComplete')}</Alert>}
       {open && task.assignee !== null && !mine && me.data && <Alert kind="info">{t('task.claimedByOther', { user: task.assignee })}</Alert>}
+      {stepInfo?.returnedReason && (
+        <div data-testid="returned-reason">
+          <Alert kind="info">{t('taskView.returned', { user: stepInfo.returnedBy ?? '?', reason: stepInfo.returnedReason })}</Alert>
+        </div>
+      )}
+      {stepInfo?.outcome === 'sent_back' && <Alert kind="info">{t('taskView.sentBack', { reason: stepInfo.sendBackReason ?? '' })}</Alert>}
+      {stepInfo?.outcome === 'sending_back' && <Alert kind="info">{t('taskView.sendingBack', { reason: stepInfo.sendBackReason ?? '' })}</Alert>}
+      {step.isError && <Alert>{errorMessage(step.error)}</Alert>}
+
+      <div className="tv-grid">
+        {stepInfo ? <StepPanel step={stepInfo} /> : <section className="tv-panel muted">{t('app.loading')}</section>}
+        <DiagramPanel taskId={task.id} refreshKey={`${task.status}:${task.assignee ?? ''}`} />
+      </div>
 
       <div className="task-body">
         {task.formKey !== null ? (
@@ -140,6 +183,23 @@ function TaskDetail({ task }: { task: Task }) {
         )}
       </div>
 
+      <div className="tv-grid-2">
+        <AttachmentsPanel taskId={task.id} canUpload={canComplete && stepInfo?.outcome === null} />
+        <CommentsPanel taskId={task.id} />
+      </div>
+
+      <SendBackDialog
+        open={sendBackOpen}
+        target={stepInfo?.sendBack.targetName ?? t('taskView.sendBack')}
+        busy={sendBack.isPending}
+        error={sendBack.isError ? errorMessage(sendBack.error) : null}
+        onConfirm={onSendBack}
+        onCancel={() => {
+          setSendBackOpen(false);
+          sendBack.reset();
+        }}
+      />
+
       <div className="task-actions">
         {open && task.assignee === null && (
           <button type="button" className="button" data-testid="claim" disabled={busy} onClick={() => claim.mutate(task.id)}>
@@ -149,6 +209,11 @@ function TaskDetail({ task }: { task: Task }) {
         {open && mine && (
           <button type="button" className="button" data-testid="unclaim" disabled={busy} onClick={() => unclaim.mutate(task.id)}>
             {t('task.unclaim')}
+          </button>
+        )}
+        {canSendBack && (
+          <button type="button" className="button" data-testid="send-back" disabled={busy} onClick={() => setSendBackOpen(true)}>
+            {stepInfo?.sendBack.targetName ? t('taskView.sendBackTo', { step: stepInfo.sendBack.targetName }) : t('taskView.sendBack')}
           </button>
         )}
         {open && (
