@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readdirSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { TcpProxy } from './helpers/tcp-proxy.js';
 
 const PROCESS_ID = 'xu-ly-van-ban-den';
 
@@ -142,8 +143,12 @@ describe('the task view: attachments, comments, diagram, step settings and send 
     expect(res2.headers['content-disposition']).toBe(`attachment; filename="Cong van den.pdf"; filename*=UTF-8''C%C3%B4ng%20v%C4%83n%20%C4%91%E1%BA%BFn.pdf`);
     expect(list.body).toMatchObject({ maxBytes: 10 * 1024 * 1024, allowedExtensions: expect.arrayContaining(['pdf', 'docx', 'xls']) });
 
-    // A peer of the same group sees the task and its files.
+    // A peer of the same group sees the task and its files; so does a leader whose unit's subtree holds it.
     expect((await download(clerkPeer, firstTaskId, pdfId)).statusCode).toBe(200);
+    expect((await download(leader, firstTaskId, pdfId)).statusCode).toBe(200);
+    const communeLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'XA-TANPHU' }));
+    expect((await download(communeLeader, firstTaskId, pdfId)).statusCode).toBe(403);
+    expect((await communeLeader.get(`/api/tasks/${firstTaskId}/diagram`)).status).toBe(403);
     // The specialist is not (yet) offered anything of this case; the outsider never.
     for (const who of [specialist, outsider]) {
       expect((await download(who, firstTaskId, pdfId)).statusCode).toBe(403);
@@ -260,5 +265,52 @@ describe('the task view: attachments, comments, diagram, step settings and send 
     const again = await nextTask(specialist, instanceKey, 'ChuyenVienXuLy', t3b.id);
     expect(again.variables.sendBackReason).toBe('Sửa lại đoạn 2 của dự thảo');
     expect(again.variables.sentBackFrom).toBe('LanhDaoDuyet');
+  });
+});
+
+describe('sending back with the broker unreachable', () => {
+  let proxy: TcpProxy;
+  let p: TestPlatform;
+
+  beforeAll(async () => {
+    const [host, port] = inject('zeebeAddress').split(':');
+    proxy = new TcpProxy({ host: host!, port: Number(port) });
+    await proxy.up();
+    p = await startTestPlatform({ zeebeAddress: proxy.address });
+  });
+  afterAll(async () => {
+    await p?.close();
+    await proxy?.down();
+  });
+
+  it('keeps the send-back, answers 503, refuses a second one, and sends it when the broker is back', async () => {
+    const leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT' }));
+    const clerk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
+    const specialist = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD' }));
+    const key = (await clerk.post('/api/process-instances', { bpmnProcessId: PROCESS_ID })).body.processInstanceKey as string;
+    const find = (who: Client, elementId: string, not?: string) =>
+      waitFor(async () => (await who.get('/api/tasks?limit=200')).body.items.find((t: any) => t.processInstanceKey === key && t.elementId === elementId && t.status === 'open' && t.id !== not), elementId, 40_000, 200);
+    const t1 = await find(clerk, 'VanThuTiepNhan');
+    await clerk.post(`/api/tasks/${t1.id}/claim`);
+    await clerk.post(`/api/tasks/${t1.id}/complete`, { variables: { trichYeu: 'Về việc thử mất kết nối' } });
+    const t2 = await find(leader, 'LanhDaoPhanCong');
+    await leader.post(`/api/tasks/${t2.id}/claim`);
+    await leader.post(`/api/tasks/${t2.id}/complete`, { variables: { yKienPhanCong: 'Giao QLĐĐ' } });
+    const t3 = await find(specialist, 'ChuyenVienXuLy');
+    await specialist.post(`/api/tasks/${t3.id}/claim`);
+
+    await proxy.down();
+    const pending = await specialist.post(`/api/tasks/${t3.id}/send-back`, { reason: 'Sai đơn vị xử lý' });
+    expect(pending.status).toBe(503);
+    expect(pending.body.message).toMatch(/đã được lưu/);
+    expect(await p.db('inbox_tasks').where({ job_key: t3.id }).first()).toMatchObject({ status: 'open', outcome: 'sending_back', send_back_reason: 'Sai đơn vị xử lý' });
+    expect((await specialist.post(`/api/tasks/${t3.id}/send-back`, { reason: 'lần hai' })).status).toBe(409);
+    expect((await specialist.get(`/api/tasks/${t3.id}/step`)).body).toMatchObject({ outcome: 'sending_back', sendBack: { allowed: false } });
+
+    await proxy.up();
+    await waitFor(async () => (await p.db('inbox_tasks').where({ job_key: t3.id }).first()).outcome === 'sent_back', 'the pending send-back to be sent', 40_000, 500);
+    expect((await p.db('inbox_tasks').where({ job_key: t3.id }).first()).status).toBe('completed');
+    const back = await find(leader, 'LanhDaoPhanCong', t2.id);
+    expect(back.variables.sendBackReason).toBe('Sai đơn vị xử lý');
   });
 });

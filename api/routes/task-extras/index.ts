@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { ErrorBody, errors } from '../../schemas/common.js';
 import { Task, TaskParams } from '../../schemas/tasks.js';
 import { AttachmentList, Attachment, AttachmentParams, Comment, CommentBody, CommentList, Diagram, SendBackBody, StepInfo, UploadQuery } from '../../schemas/task-extras.js';
-import { canSee, getTask, toTask, type InboxRow, type Viewer } from '../../repositories/inbox.js';
+import { canSee, getTask, inScope, orgScope, toTask, type InboxRow, type Viewer } from '../../repositories/inbox.js';
 import { getAttachment, insertAttachment, listAttachments, toAttachment } from '../../repositories/attachments.js';
 import { insertComment, listComments, toComment } from '../../repositories/comments.js';
 import { deployedModel, type DeployedModel } from '../../../engine/model-meta.js';
@@ -63,13 +63,17 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
     app.addHook('onClose', async () => stop?.());
   }
 
-  /** Loads a task the user may see (offered to them, or completed by them), or answers 404/403. */
+  /**
+   * Loads a task the user may see, or answers 404/403: offered to them, completed by them, or (for a
+   * leader) in their unit's subtree, the same rule as reading the task itself.
+   */
   const visibleTask = async (req: FastifyRequest, id: string): Promise<Row> => {
     const row = (await getTask(app.db, id)) as Row | undefined;
     if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
     const v = viewerOf(req);
-    if (!canSee(row, v) && row.completed_by !== v.username) throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
-    return row;
+    if (canSee(row, v) || row.completed_by === v.username) return row;
+    if (req.currentUser.roles.includes('leader') && inScope(row, await orgScope(app.db, req.currentUser.unit.code))) return row;
+    throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
   };
 
   const modelOf = async (row: Row): Promise<DeployedModel> => {

@@ -4,10 +4,10 @@ import { useTranslation } from 'react-i18next';
 import type { Attachment } from '../../../../api/schemas/task-extras.js';
 import { endpoints } from '../../api/endpoints.js';
 import { queryKeys, taskAttachmentsQuery } from '../../api/queries.js';
-import { errorMessage } from '../../api/request.js';
+import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../format.js';
-import { requestBlob, saveFile } from '../modeler/download.js';
+import { saveFile } from '../modeler/download.js';
 import { uploadAttachment } from './upload.js';
 
 export function formatSize(bytes: number, lang: string): string {
