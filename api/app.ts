@@ -21,6 +21,7 @@ import forms from './routes/forms/index.js';
 import { processDefinitions, processInstances } from './routes/processes/index.js';
 import procedures from './routes/procedures/index.js';
 import calendar from './routes/calendar/index.js';
+import cases from './routes/cases/index.js';
 import auditPlugin from './audit/plugin.js';
 import auditRoutes from './routes/audit/index.js';
 import caseTimeline from './routes/timeline/index.js';
@@ -82,6 +83,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(processInstances, { prefix: '/api/process-instances' });
   await app.register(procedures, { prefix: '/api/procedures' });
   await app.register(calendar, { prefix: '/api/calendar' });
+  await app.register(cases, { prefix: '/api/cases' });
   await app.register(auditRoutes, { prefix: '/api/audit' });
   await app.register(caseTimeline, { prefix: '/api/cases' });
   await app.register(events, { prefix: '/api/events', ticketSecret: opts.jwtSecret });

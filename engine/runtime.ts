@@ -2,6 +2,11 @@ import type { Knex } from 'knex';
 import type { ZeebeClient } from './client.js';
 import { startUserTaskInboxWorker } from './workers/user-task-inbox.js';
 import { startNotifyCitizenWorker } from './workers/notify-citizen.js';
+import { startStepDeadlineWorker } from './workers/eiso-step-deadline.js';
+import { startStepReminderWorker } from './workers/eiso-step-reminder.js';
+import { startStepEscalateWorker } from './workers/eiso-step-escalate.js';
+import { startCaseDeadlineWorker } from './workers/eiso-case-deadline.js';
+import { startCaseFinishWorker } from './workers/eiso-case-finish.js';
 import { retryStuckCompletions } from './complete-task.js';
 import { HistoryProjector } from './history/projector.js';
 import { publishInboxChange } from '../api/repositories/inbox.js';
@@ -24,6 +29,13 @@ export interface EngineRuntime {
 export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: RuntimeLogger): Promise<EngineRuntime> {
   const worker = startUserTaskInboxWorker(zeebe, db, log);
   const notifyCitizen = startNotifyCitizenWorker(zeebe, db);
+  const deadlineWorkers = [
+    startStepDeadlineWorker(zeebe, db),
+    startStepReminderWorker(zeebe, db, log),
+    startStepEscalateWorker(zeebe, db, log),
+    startCaseDeadlineWorker(zeebe, db),
+    startCaseFinishWorker(zeebe, db),
+  ];
   const projector = new HistoryProjector(db, { logger: log });
   // Cancelled tasks leave every open inbox at once (api/live.ts).
   projector.on('projected', (e) => void publishInboxChange(db, 'cancelled', e.cancelledJobKeys).catch((err) => log.warn({ err: String(err) }, 'inbox change not published')));
@@ -44,6 +56,7 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
       clearInterval(sweep);
       await worker.close(5000).catch(() => {});
       await notifyCitizen.close(5000).catch(() => {});
+      for (const w of deadlineWorkers) await w.close(5000).catch(() => {});
       await projector.stop();
     },
   };

@@ -3,6 +3,7 @@ import * as core from './20261123000100_core.js';
 import * as history from './20261123000200_history.js';
 import * as procedures from './20261123000300_procedures.js';
 import * as calendar from './20261123000400_calendar.js';
+import * as deadlines from './20261123000500_deadlines.js';
 import * as audit from './20261123000900_audit.js';
 import * as inbox from './20261123000600_inbox.js';
 import * as taskExtras from './20261123000700_task_extras.js';
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123000200_history': history,
   '20261123000300_procedures': procedures,
   '20261123000400_calendar': calendar,
+  '20261123000500_deadlines': deadlines,
   '20261123000900_audit': audit,
   '20261123000600_inbox': inbox,
   '20261123000700_task_extras': taskExtras,

@@ -12,7 +12,20 @@ export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
  * step would wait forever. The contract test checks both directions against processes/*.bpmn and
  * AUTOMATED_STEP_TEMPLATES.
  */
-export const WORKER_JOB_TYPES: readonly string[] = [USER_TASK_JOB_TYPE, NOTIFY_CITIZEN_JOB_TYPE];
+export const WORKER_JOB_TYPES: readonly string[] = [
+  USER_TASK_JOB_TYPE,
+  NOTIFY_CITIZEN_JOB_TYPE,
+  // Deadlines (engine/workers/eiso-step-reminder.ts, eiso-step-escalate.ts), spelled out for the same reason.
+  'eiso-step-reminder',
+  'eiso-step-escalate',
+];
+
+/**
+ * Job types of execution listeners the platform serves (engine/workers/eiso-*.ts of the same name):
+ * the start listener of every human step computes its due dates, the process start and end
+ * listeners keep the case's appointment and on-time flag. See engine/README.md "Due dates".
+ */
+export const LISTENER_JOB_TYPES: readonly string[] = ['eiso-step-deadline', 'eiso-case-deadline', 'eiso-case-finish'];
 
 export interface AutomatedStepTemplate {
   jobType: string;

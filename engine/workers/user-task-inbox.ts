@@ -67,7 +67,8 @@ export function startUserTaskInboxWorker(zeebe: ZeebeClient, db: Knex, log: { er
         assignee: headers[H.assignee] || null,
         candidateGroups: parseList(headers[H.candidateGroups]),
         candidateUsers: parseList(headers[H.candidateUsers]),
-        dueDate: parseDue(headers[H.dueDate]),
+        // The due date computed on the working calendar by the step's start listener (eiso-step-deadline) wins over the header.
+        dueDate: parseDue((job.variables as Record<string, unknown>).eisoStepDue) ?? parseDue(headers[H.dueDate]),
         formKey: headers[H.formKey] || null,
         variables: job.variables as Record<string, unknown>,
       });

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errors } from '../../schemas/common.js';
+import { CaseDeadline, CaseParams, PauseBody } from '../../schemas/cases.js';
+import { holdsTaskOf } from '../../repositories/deadlines.js';
+import { toLocalIso } from '../../../engine/calendar/index.js';
+import { CaseClockError, caseState, pauseCase, resumeCase, type CaseState } from '../../../engine/deadlines/cases.js';
+
+const security = [{ bearer: [] }];
+const tags = ['cases'];
+
+const toBody = (c: CaseState): CaseDeadline => ({
+  ...c,
+  receivedAt: toLocalIso(c.receivedAt),
+  originalAppointmentAt: toLocalIso(c.originalAppointmentAt),
+  appointmentAt: toLocalIso(c.appointmentAt),
+  finishedAt: c.finishedAt ? toLocalIso(c.finishedAt) : null,
+  pauses: c.pauses.map((p) => ({ ...p, pausedAt: toLocalIso(p.pausedAt), resumedAt: p.resumedAt ? toLocalIso(p.resumedAt) : null })),
+});
+
+/** The case clock: read it, and pause / resume it while the dossier waits for the citizen. */
+const cases: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.requireRole('officer', 'leader', 'admin', 'auditor'));
+
+  const translate = (err: unknown): never => {
+    if (err instanceof CaseClockError) {
+      if (err.code === 'NO_CASE') throw app.httpErrors.notFound(err.message);
+      throw app.httpErrors.conflict(err.message);
+    }
+    throw err;
+  };
+
+  /** Only the holder of an open task of the case may stop or restart its clock. */
+  const requireHolder = async (processInstanceKey: string, username: string) => {
+    if (!(await caseState(app.db, processInstanceKey))) throw app.httpErrors.notFound(`Không có hồ sơ ${processInstanceKey} / No case ${processInstanceKey}`);
+    if (!(await holdsTaskOf(app.db, processInstanceKey, username))) {
+      throw app.httpErrors.forbidden('Chỉ người đang xử lý một bước của hồ sơ mới được tạm dừng hoặc tiếp tục / Only the holder of a task of the case can pause or resume it');
+    }
+  };
+
+  app.get('/:processInstanceKey', { schema: { tags, summary: 'The case clock: receipt, appointment (ngày hẹn trả), pauses, finish', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
+    const c = await caseState(app.db, req.params.processInstanceKey);
+    if (!c) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.processInstanceKey} / No case ${req.params.processInstanceKey}`);
+    return toBody(c);
+  });
+
+  app.post('/:processInstanceKey/pause', { schema: { tags, summary: 'Stop the case clock (waiting for the citizen)', security, params: CaseParams, body: PauseBody, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
+    const key = req.params.processInstanceKey;
+    await requireHolder(key, req.currentUser.username);
+    return toBody(await pauseCase(app.db, key, req.body.reason.trim(), { by: req.currentUser.username }).catch(translate));
+  });
+
+  app.post('/:processInstanceKey/resume', { schema: { tags, summary: 'Restart the case clock; the appointment moves by the paused working time', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
+    const key = req.params.processInstanceKey;
+    await requireHolder(key, req.currentUser.username);
+    return toBody(await resumeCase(app.db, key, { by: req.currentUser.username }).catch(translate));
+  });
+};
+export default cases;

@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+import type { ZeebeClient } from '../client.js';
+import { loadCalendar } from '../../api/repositories/calendar.js';
+import { putCaseDeadline } from '../../api/repositories/deadlines.js';
+import { toLocalIso } from '../calendar/index.js';
+import { engineNow, unitOfGroups } from '../deadlines/compute.js';
+import { definitionKeyOf, loadDeadlineModel } from '../deadlines/model.js';
+import { parseDue } from './user-task-inbox.js';
+
+/** Start execution listener of a procedure (process level): the case's appointment (ngày hẹn trả). */
+export const CASE_DEADLINE_JOB_TYPE = 'eiso-case-deadline';
+const TIMEOUT_MS = 30_000;
+
+/**
+ * Counts the procedure's statutory limit (process property eiso.timeLimit) from the receipt — the
+ * variable eisoReceivedAt when the instance was started with one (a dossier received earlier or
+ * online), else the engine time the instance started — on the calendar of the receiving unit (the
+ * unit of the first human step), stores it once per instance and completes with eisoReceivedAt and
+ * eisoAppointment (ISO, +07:00) for the receipt slip. A process without a limit is left alone.
+ */
+export function startCaseDeadlineWorker(zeebe: ZeebeClient, db: Knex) {
+  return zeebe.createWorker({
+    taskType: CASE_DEADLINE_JOB_TYPE,
+    timeout: TIMEOUT_MS,
+    maxJobsToActivate: 32,
+    pollInterval: 100,
+    taskHandler: async (job) => {
+      const definitionKey = await definitionKeyOf(db, job);
+      const model = await loadDeadlineModel(db, definitionKey, job.bpmnProcessId);
+      if (model.timeLimitDays === null) return job.complete();
+      const cal = await loadCalendar(db);
+      const unit = model.stepGroupsInOrder.map((g) => unitOfGroups(g, (c) => cal.hasUnit(c))).find((u) => u !== null) ?? null;
+      const receivedAt = parseDue((job.variables as Record<string, unknown>).eisoReceivedAt) ?? engineNow(job, TIMEOUT_MS);
+      const row = await putCaseDeadline(db, {
+        process_instance_key: job.processInstanceKey,
+        process_definition_key: definitionKey,
+        bpmn_process_id: job.bpmnProcessId,
+        unit_code: unit,
+        time_limit_days: model.timeLimitDays,
+        received_at: receivedAt,
+        appointment_at: cal.addWorkingDays(receivedAt, model.timeLimitDays, unit),
+      });
+      return job.complete({ eisoReceivedAt: toLocalIso(row.received_at), eisoAppointment: toLocalIso(row.appointment_at) });
+    },
+  });
+}

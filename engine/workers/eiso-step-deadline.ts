@@ -1,0 +1,53 @@
+import type { Knex } from 'knex';
+import type { ZeebeClient } from '../client.js';
+import { loadCalendar } from '../../api/repositories/calendar.js';
+import { listPauses, putStepDeadline } from '../../api/repositories/deadlines.js';
+import { toLocalIso } from '../calendar/index.js';
+import { engineNow, stepTimes, unitOfGroups } from '../deadlines/compute.js';
+import { closedPauses } from '../deadlines/cases.js';
+import { definitionKeyOf, loadDeadlineModel } from '../deadlines/model.js';
+
+/** Start execution listener of every human step: computes its due and reminder instants. */
+export const STEP_DEADLINE_JOB_TYPE = 'eiso-step-deadline';
+const TIMEOUT_MS = 30_000;
+
+/**
+ * Reads the step's eiso.timeLimit from the deployed model, counts it on the working calendar of
+ * the step's unit (its candidate group; national otherwise) from the engine time the step started,
+ * skipping the case's closed pauses, stores the result once per element instance (a redelivered
+ * job gets the stored instants) and completes the listener with eisoStepDue and eisoStepRemind
+ * (ISO with +07:00). The user task's boundary timers and its dueDate read these variables.
+ */
+export function startStepDeadlineWorker(zeebe: ZeebeClient, db: Knex) {
+  return zeebe.createWorker({
+    taskType: STEP_DEADLINE_JOB_TYPE,
+    timeout: TIMEOUT_MS,
+    maxJobsToActivate: 32,
+    pollInterval: 100,
+    taskHandler: async (job) => {
+      const definitionKey = await definitionKeyOf(db, job);
+      const model = await loadDeadlineModel(db, definitionKey, job.bpmnProcessId);
+      const step = model.steps.get(job.elementId);
+      if (!step || step.timeLimitDays === null) {
+        return job.fail({ errorMessage: `Bước ${job.elementId} không có thời hạn (header eiso.timeLimit) / Step ${job.elementId} has no time limit`, retries: 0 });
+      }
+      const cal = await loadCalendar(db);
+      const unit = unitOfGroups(step.candidateGroups, (c) => cal.hasUnit(c));
+      const startedAt = engineNow(job, TIMEOUT_MS);
+      const { due, remind } = stepTimes(cal, startedAt, step.timeLimitDays, unit, closedPauses(await listPauses(db, job.processInstanceKey)));
+      const row = await putStepDeadline(db, {
+        element_instance_key: job.elementInstanceKey,
+        process_instance_key: job.processInstanceKey,
+        process_definition_key: definitionKey,
+        bpmn_process_id: job.bpmnProcessId,
+        element_id: job.elementId,
+        unit_code: unit,
+        time_limit_days: step.timeLimitDays,
+        started_at: startedAt,
+        due_at: due,
+        remind_at: remind,
+      });
+      return job.complete({ eisoStepDue: toLocalIso(row.due_at), eisoStepRemind: toLocalIso(row.remind_at) });
+    },
+  });
+}
