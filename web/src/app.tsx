@@ -14,6 +14,10 @@ import { ProceduresPage } from './features/modeler/ProceduresPage.js';
 // bpmn-js and form-js are large: the modeler pages load on first visit.
 const ProcedureEditorPage = lazy(() => import('./features/modeler/ProcedureEditorPage.js'));
 const ProcedureDiffPage = lazy(() => import('./features/modeler/ProcedureDiffPage.js'));
+const AuditSearchPage = lazy(() => import('./features/audit/AuditSearchPage.js'));
+const AuditVerifyPage = lazy(() => import('./features/audit/AuditVerifyPage.js'));
+const AuditHeatmapPage = lazy(() => import('./features/audit/AuditHeatmapPage.js'));
+const CaseTimelinePage = lazy(() => import('./features/audit/CaseTimelinePage.js'));
 
 function LazyPage({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -59,6 +63,10 @@ function Routes() {
   else if (pathname === '/procedures') page = <ProceduresPage />;
   else if (matchPath('/procedures/:id/diff', pathname)?.id) page = <LazyPage><ProcedureDiffPage id={matchPath('/procedures/:id/diff', pathname)!.id} /></LazyPage>;
   else if (matchPath('/procedures/:id', pathname)?.id) page = <LazyPage><ProcedureEditorPage key={pathname} id={matchPath('/procedures/:id', pathname)!.id} /></LazyPage>;
+  else if (pathname === '/audit') page = <LazyPage><AuditSearchPage /></LazyPage>;
+  else if (pathname === '/audit/verify') page = <LazyPage><AuditVerifyPage /></LazyPage>;
+  else if (pathname === '/audit/heatmap') page = <LazyPage><AuditHeatmapPage /></LazyPage>;
+  else if (matchPath('/cases/:key', pathname)?.key) page = <LazyPage><CaseTimelinePage key={pathname} processInstanceKey={matchPath('/cases/:key', pathname)!.key} /></LazyPage>;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

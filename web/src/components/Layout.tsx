@@ -58,6 +58,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label={t('header.mainNav')} className="main-nav">
           <Link to="/inbox">{t('header.inbox')}</Link>
           <Link to="/procedures">{t('header.procedures')}</Link>
+          {me.data?.roles.some((r) => r === 'auditor' || r === 'admin') && <Link to="/audit">{t('audit.nav')}</Link>}
         </nav>
         <div className="header-tools">
           {me.data && (

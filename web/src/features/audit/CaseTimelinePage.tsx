@@ -1,0 +1,171 @@
+import { lazy, Suspense, useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../api/request.js';
+import { Alert } from '../../components/Alert.js';
+import { formatDateTime } from '../../format.js';
+import { Link } from '../../router.js';
+import { formatDuration, timelineQuery } from './api.js';
+import type { ElementOverlay } from './ProcessDiagram.js';
+import './audit.css';
+
+const ProcessDiagram = lazy(() => import('./ProcessDiagram.js'));
+
+const json = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** /cases/:key — one case's complete history: the path on the diagram with durations, then every element, variable change, timer, message, incident and audit entry. */
+export default function CaseTimelinePage({ processInstanceKey }: { processInstanceKey: string }) {
+  const { t } = useTranslation();
+  const tl = useQuery(timelineQuery(processInstanceKey));
+  const dur = (ms: number | null) => formatDuration(ms, t);
+
+  const data = tl.data;
+  const overlays = useMemo(() => {
+    const out: Record<string, ElementOverlay> = {};
+    for (const s of data?.elementStats ?? []) {
+      out[s.elementId] = {
+        marker: s.late ? 'audit-late' : s.active ? 'audit-active' : 'audit-visited',
+        label: `${s.count > 1 ? `${s.count}× · ` : ''}${formatDuration(s.totalMs, t)}`,
+        title: s.name ?? s.elementId,
+      };
+    }
+    return out;
+  }, [data, t]);
+
+  if (tl.isError) return <Alert>{errorMessage(tl.error)}</Alert>;
+  if (!data) return <p className="muted">{t('app.loading')}</p>;
+  const steps = data.elements.filter((e) => e.type !== 'PROCESS');
+  return (
+    <section className="case-timeline" data-testid="case-timeline">
+      <div className="page-head">
+        <Link to="/audit" className="back-link">← {t('audit.searchTitle')}</Link>
+        <h1>{t('audit.caseTitle', { code: data.caseCode ?? data.processInstanceKey })}</h1>
+      </div>
+      <dl className="audit-facts">
+        <dt>{t('audit.procedure')}</dt>
+        <dd>{data.processName ?? data.bpmnProcessId} (v{data.version})</dd>
+        <dt>{t('audit.instanceKey')}</dt>
+        <dd>{data.processInstanceKey}</dd>
+        <dt>{t('audit.status')}</dt>
+        <dd>{t(`audit.state.${data.state as 'active' | 'completed' | 'terminated'}`)}</dd>
+        <dt>{t('audit.started')}</dt>
+        <dd>{formatDateTime(data.start)}</dd>
+        <dt>{t('audit.ended')}</dt>
+        <dd>{formatDateTime(data.end)}</dd>
+        <dt>{t('audit.duration')}</dt>
+        <dd>{dur(data.durationMs)}</dd>
+        <dt>{t('audit.units.title')}</dt>
+        <dd>{data.units.join(', ')}</dd>
+      </dl>
+
+      {data.xml && (
+        <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
+          <ProcessDiagram xml={data.xml} overlays={overlays} flows={data.flowsTaken} testId="case-diagram" />
+        </Suspense>
+      )}
+      <p className="audit-legend">
+        <span style={{ background: '#1a7f37' }} />{t('audit.legendVisited')}
+        <span style={{ background: '#0969da' }} />{t('audit.legendActive')}
+        <span style={{ background: '#cf222e' }} />{t('audit.legendLate')}
+      </p>
+
+      <div className="audit-section">
+        <h2>{t('audit.steps')}</h2>
+        <table className="task-table" data-testid="timeline-steps">
+          <thead>
+            <tr>
+              <th>{t('audit.element')}</th>
+              <th>{t('audit.type')}</th>
+              <th>{t('audit.started')}</th>
+              <th>{t('audit.ended')}</th>
+              <th>{t('audit.duration')}</th>
+              <th>{t('audit.completedBy')}</th>
+              <th>{t('audit.due')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {steps.map((e) => (
+              <tr key={e.elementInstanceKey} data-element={e.elementId}>
+                <td>{e.name ?? e.elementId}</td>
+                <td className="muted small">{e.type}</td>
+                <td>{formatDateTime(e.start)}</td>
+                <td>{e.end ? formatDateTime(e.end) : t(`audit.state.${e.state as 'active' | 'completed' | 'terminated'}`)}</td>
+                <td>{dur(e.durationMs)}</td>
+                <td>{e.completedBy ?? e.assignee ?? ''}</td>
+                <td>{e.dueDate && <span className={e.late ? 'audit-late' : undefined}>{formatDateTime(e.dueDate)}{e.late ? ` (${t('audit.late')})` : ''}</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="audit-section">
+        <h2>{t('audit.variables')}</h2>
+        <table className="task-table" data-testid="timeline-variables">
+          <thead>
+            <tr>
+              <th>{t('audit.at')}</th>
+              <th>{t('audit.variable')}</th>
+              <th>{t('audit.change')}</th>
+              <th>{t('audit.value')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.variables.map((v, i) => (
+              <tr key={i}>
+                <td>{formatDateTime(v.at)}</td>
+                <td>{v.name}{v.elementId ? <span className="muted small"> ({v.elementId})</span> : null}</td>
+                <td>{v.intent === 'CREATED' ? t('audit.created') : t('audit.updated')}</td>
+                <td className="audit-json">{json(v.value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {(data.events.length > 0 || data.incidents.length > 0) && (
+        <div className="audit-section">
+          <h2>{t('audit.events')}</h2>
+          <ul>
+            {data.events.map((e, i) => (
+              <li key={`e${i}`}>{formatDateTime(e.at)} — {e.kind === 'timer' ? t('audit.timerFired') : t('audit.messageReceived')} {e.elementId ?? ''} {e.detail ?? ''}</li>
+            ))}
+            {data.incidents.map((i) => (
+              <li key={i.incidentKey} className="audit-late">{formatDateTime(i.created)} — {t('audit.incident')} {i.elementId}: {i.errorType} {i.errorMessage ?? ''} {i.resolved ? `(${t('audit.resolved')} ${formatDateTime(i.resolved)})` : ''}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <div className="audit-section">
+        <h2>{t('audit.humanActions')}</h2>
+        {data.audit.length === 0 ? (
+          <p className="empty">{t('audit.noEntries')}</p>
+        ) : (
+          <table className="task-table" data-testid="timeline-audit">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>{t('audit.at')}</th>
+                <th>{t('audit.actor')}</th>
+                <th>{t('audit.action')}</th>
+                <th>{t('audit.reason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.audit.map((a) => (
+                <tr key={a.seq}>
+                  <td>{a.seq}</td>
+                  <td>{formatDateTime(a.at)}</td>
+                  <td>{a.actor ?? '—'} <span className="muted small">{a.actorRoles.join(', ')} · {a.actorUnit ?? ''}</span></td>
+                  <td>{a.action}</td>
+                  <td>{a.reason ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  );
+}
