@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { createUser, login, type TestUser } from './helpers/fixtures.js';
+import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { LAND_PROCESS, runLandCase, type LandActors } from './helpers/audit-flow.js';
+
+const SCREENSHOTS = path.resolve('test-results');
+
+describe('the auditor pages in a real browser', () => {
+  let p: TestPlatform;
+  let browser: BrowserSession;
+  let auditorUser: TestUser;
+  let actors: LandActors;
+  let key: string;
+  const code = `WEB-AUD-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    p = await startTestPlatform();
+    actors = {
+      reception: await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' })),
+      specialist: await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD' })),
+      leader: await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT' })),
+    };
+    auditorUser = await createUser(p.db, { roles: ['auditor'], unitCode: 'TINH', fullName: 'Vũ Thị Kiểm' });
+    key = await runLandCase(p.db, actors, { maHoSo: code, sendBack: true });
+    browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p?.close();
+  });
+
+  it('an auditor finds a case, opens its timeline on the diagram, checks the log and sees the heat map', async () => {
+    const { page } = browser;
+    await page.goto(`${p.url}/login`);
+    await page.getByLabel('Tên đăng nhập').fill(auditorUser.username);
+    await page.getByLabel('Mật khẩu').fill(auditorUser.password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(/\/inbox/);
+
+    // the audit entry in the navigation leads to the search; filters go into the URL
+    await page.getByRole('link', { name: 'Kiểm tra', exact: true }).click();
+    await page.waitForURL(/\/audit$/);
+    await page.getByLabel('Từ khóa').fill(code);
+    await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.get('q') === code);
+    await page.getByRole('link', { name: code }).click();
+
+    // the timeline: every step with who did it, the path and durations on the diagram
+    await page.waitForURL(new RegExp(`/cases/${key}$`));
+    await page.getByRole('heading', { name: `Hồ sơ ${code}` }).waitFor();
+    const steps = page.getByTestId('timeline-steps');
+    expect(await steps.locator('tr[data-element="ThamDinh"]').count()).toBe(2);
+    expect(await steps.locator('tr[data-element="PheDuyet"]').first().textContent()).toContain(actors.leader.user.username);
+    await page.locator('[data-testid="case-diagram"] .audit-label[data-element="ThamDinh"]').waitFor();
+    expect(await page.locator('[data-testid="case-diagram"] .audit-label[data-element="ThamDinh"]').textContent()).toMatch(/^2×/);
+    expect(await page.locator('[data-testid="case-diagram"] .djs-element.audit-visited').count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator('[data-testid="case-diagram"] .djs-connection.audit-flow-taken').count()).toBeGreaterThanOrEqual(7);
+    expect(await page.getByTestId('timeline-variables').textContent()).toContain('tham-dinh-lai');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'audit-case-timeline.png'), fullPage: true });
+
+    // the integrity check
+    await page.goto(`${p.url}/audit/verify`);
+    await page.getByTestId('audit-verify-run').click();
+    expect(await page.getByTestId('audit-verify-result').textContent()).toContain('Toàn vẹn');
+    expect(await page.getByTestId('audit-log').textContent()).toContain('audit.case.timeline');
+
+    // the heat map of the procedure, coloured on the diagram
+    await page.goto(`${p.url}/audit/heatmap?bpmnProcessId=${LAND_PROCESS}`);
+    await page.locator('[data-testid="heatmap-diagram"] .audit-fill').first().waitFor();
+    expect(await page.locator('[data-testid="heatmap-diagram"] .audit-fill').count()).toBeGreaterThanOrEqual(6);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'audit-heatmap.png'), fullPage: true });
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
