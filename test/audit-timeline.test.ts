@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { LAND_PROCESS, runLandCase, startLandCase, type LandActors } from './helpers/audit-flow.js';
+import { timerMessageProcess } from './helpers/audit-bpmn.js';
 
 /** Case timelines, search, samples and heat maps over cases of the bundled land procedure. */
 describe('case timeline and search for auditors', () => {
@@ -161,5 +162,29 @@ describe('case timeline and search for auditors', () => {
     expect(byId.KetThuc.count).toBeGreaterThanOrEqual(3);
     expect(byId[LAND_PROCESS]).toBeUndefined();
     expect(res.body.cases).toBeGreaterThanOrEqual(4);
+  });
+  it('lists the timers fired and the messages received, with the elements that waited for them', async () => {
+    // given a process that waits one second, then for a citizen's supplement (deployed straight to Zeebe)
+    const processId = `audit_wait_${run}`;
+    const messageName = `bo-sung-${run}`;
+    await p.zeebe.deployResource({ name: `${processId}.bpmn`, process: Buffer.from(timerMessageProcess(processId, messageName)) });
+    const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
+    const { processInstanceKey } = await p.zeebe.createProcessInstance({ bpmnProcessId: processId, variables: { caseCode: `${run}-W`, startedByUnit: 'SNNMT' } });
+    const key = String(processInstanceKey);
+    await waitFor(async () => (await p.db('hist_element_instances').where({ process_instance_key: key, element_id: 'supplement', state: 'active' }).first()) ?? false, 'the timer to fire', 20_000);
+    await p.zeebe.publishMessage({ name: messageName, correlationKey: `${run}-W`, variables: { giayToBoSung: 'Bản sao sổ đỏ' } });
+    await waitFor(async () => (await p.db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false, 'the case to end');
+
+    // then the timeline has the timer and the message, in order, on their elements
+    const tl = (await admin.get(`/api/cases/${key}/timeline`)).body;
+    expect(tl.events.map((e: any) => [e.kind, e.elementId])).toEqual([
+      ['timer', 'wait'],
+      ['message', 'supplement'],
+    ]);
+    expect(tl.events[1].detail).toBe(messageName);
+    expect(tl.variables.find((v: any) => v.name === 'giayToBoSung')).toMatchObject({ intent: 'CREATED', value: 'Bản sao sổ đỏ' });
+    expect(tl.elements.map((e: any) => e.elementId)).toEqual([processId, 'start', 'wait', 'supplement', 'end']);
+    expect(tl.elements.find((e: any) => e.elementId === 'wait').durationMs).toBeGreaterThanOrEqual(900);
+    expect(tl.flowsTaken).toEqual(['f1', 'f2', 'f3']);
   });
 });
