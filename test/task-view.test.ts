@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readdirSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
@@ -123,6 +124,19 @@ describe('the task view: attachments, comments, diagram, step settings and send 
     const huge = await upload(clerk, firstTaskId, 'qua-lon.pdf', Buffer.concat([SAMPLE_PDF, Buffer.alloc(10 * 1024 * 1024)]));
     expect(huge.status).toBe(413);
     expect(huge.body.message).toMatch(/^Tệp vượt quá dung lượng cho phép 10 MB/);
+    // Streamed over HTTP without a declared length: cut at the limit, and still answered 413 (not a reset).
+    async function* chunks() {
+      yield SAMPLE_PDF;
+      for (let i = 0; i < 11; i++) yield Buffer.alloc(1024 * 1024, 0x20);
+    }
+    const streamed = await fetch(`${p.url}/api/tasks/${firstTaskId}/attachments?name=luong.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${clerk.token}`, 'content-type': 'application/octet-stream' },
+      body: Readable.toWeb(Readable.from(chunks())),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { message: string }).message).toMatch(/^Tệp vượt quá/);
     // A peer who can see the task but does not hold it, and an outsider, may not upload.
     expect((await upload(clerkPeer, firstTaskId, 'khac.pdf', Buffer.concat([SAMPLE_PDF, Buffer.from('%peer')]))).status).toBe(403);
     expect((await upload(outsider, firstTaskId, 'khac.pdf', Buffer.concat([SAMPLE_PDF, Buffer.from('%out')]))).status).toBe(403);

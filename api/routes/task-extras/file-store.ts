@@ -80,7 +80,11 @@ export interface StoredUpload {
   head: Buffer;
 }
 
-/** Streams a body to a temporary file under `root`, hashing it and stopping beyond `maxBytes`. */
+/**
+ * Streams a body to a temporary file under `root`, hashing it. Beyond `maxBytes` nothing more is
+ * written and the rest of the body is drained (so the client receives the 413 rather than a reset
+ * connection), up to as much again; a client that keeps sending after that is cut off.
+ */
 export async function receiveUpload(body: Readable, root: string, maxBytes: number): Promise<StoredUpload> {
   const tmpDir = path.join(root, 'tmp');
   await mkdir(tmpDir, { recursive: true });
@@ -91,7 +95,8 @@ export async function receiveUpload(body: Readable, root: string, maxBytes: numb
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       size += chunk.length;
-      if (size > maxBytes) return done(new UploadTooLarge());
+      if (size > 2 * maxBytes) return done(new UploadTooLarge());
+      if (size > maxBytes) return done();
       if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
       hash.update(chunk);
       done(null, chunk);
@@ -101,9 +106,11 @@ export async function receiveUpload(body: Readable, root: string, maxBytes: numb
     await pipeline(body, meter, createWriteStream(tmpPath, { mode: 0o600 }));
   } catch (err) {
     await rm(tmpPath, { force: true });
-    // Drain what the client still sends so the 413 reaches it instead of a reset connection.
-    body.resume();
     throw err;
+  }
+  if (size > maxBytes) {
+    await rm(tmpPath, { force: true });
+    throw new UploadTooLarge();
   }
   return { sha256: hash.digest('hex'), size, tmpPath, head };
 }

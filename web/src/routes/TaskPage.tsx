@@ -71,8 +71,9 @@ function TaskDetail({ task }: { task: Task }) {
 
   const open = task.status === 'open';
   const mine = me.data !== undefined && task.assignee === me.data.username;
-  const canComplete = open && mine;
   const stepInfo = step.data;
+  // A send-back saved during an engine outage is on its way: the step is no longer worked on.
+  const canComplete = open && mine && stepInfo?.outcome !== 'sending_back';
   const canSendBack = canComplete && stepInfo?.sendBack.allowed === true;
 
   const onSendBack = (reason: string) => {
