@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import ClockLastSequencer from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,5 +11,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 240_000,
     reporters: ['default'],
+    sequence: { sequencer: ClockLastSequencer },
   },
 });

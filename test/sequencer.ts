@@ -1,0 +1,14 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Runs the files that move Zeebe's controlled clock (`*.clock.test.ts`) after all others. The broker
+ * is shared by the run and its clock only moves forward (moving it back stops its timers on 8.6.0),
+ * so everything else must run before business time jumps ahead.
+ */
+export default class ClockLastSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isClock = (f: TestSpecification) => f.moduleId.endsWith('.clock.test.ts');
+    return [...sorted.filter((f) => !isClock(f)), ...sorted.filter(isClock)];
+  }
+}
