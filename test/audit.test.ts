@@ -196,6 +196,12 @@ describe('audit log', () => {
     const out = await communeAuditor.get(`/api/cases/${key}/timeline`);
     expect(out.status).toBe(403);
     expect(await entries({ actor: communeAuditor.user.username, action: 'access.denied' })).toEqual([expect.objectContaining({ after: { method: 'GET', url: `/api/cases/${key}/timeline` } })]);
+    // the audit log itself is scoped too: only actors of the commune's subtree
+    const log = await communeAuditor.get('/api/audit/log?action=auth.login&limit=500');
+    expect(log.status).toBe(200);
+    expect(log.body.items.map((e: any) => e.actor)).toContain(communeAuditor.user.username);
+    expect(new Set(log.body.items.map((e: any) => e.actorUnit))).toEqual(new Set(['XA-TANPHU']));
+    expect((await auditor.get('/api/audit/log?action=auth.login&limit=500')).body.items.map((e: any) => e.actor)).toContain(reception.user.username);
     const search = await communeAuditor.get(`/api/audit/cases?q=AUD-SCOPE-1`);
     expect(search.body).toMatchObject({ total: 0, items: [] });
 
