@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from './client.js';
 import { validateBpmn, type ValidationIssue } from './validate.js';
+import { applyDeadlinePattern } from './deadline-pattern.js';
 import { insertProcessDefinition, insertProcessForm, upsertForm } from '../api/repositories/processes.js';
 
 export class BpmnValidationError extends Error {
@@ -26,13 +27,18 @@ export interface DeployOutcome {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
- * Validates, deploys to Zeebe and records a BPMN resource with its forms. Nothing reaches Zeebe when
- * validation finds an error. Zeebe itself skips identical redeploys (same version returned).
+ * Validates, completes the deadline pattern (engine/deadline-pattern.ts), deploys to Zeebe and records
+ * the BPMN resource as deployed, with its forms. Nothing reaches Zeebe when validation finds an error.
+ * Zeebe itself skips identical redeploys (same version returned).
  */
 export async function deployProcess(zeebe: ZeebeClient, db: Knex, input: DeployInput): Promise<DeployOutcome> {
-  const result = await validateBpmn(input.xml);
+  const checked = await validateBpmn(input.xml);
+  if (!checked.ok) throw new BpmnValidationError(checked.errors);
+  // Time limits set on steps become listeners and timers here, so every deployed model runs its deadlines.
+  const { xml } = await applyDeadlinePattern(input.xml);
+  const result = xml === input.xml ? checked : await validateBpmn(xml);
   if (!result.ok) throw new BpmnValidationError(result.errors);
-  const res = await zeebe.deployResource({ process: Buffer.from(input.xml, 'utf8'), name: input.resourceName });
+  const res = await zeebe.deployResource({ process: Buffer.from(xml, 'utf8'), name: input.resourceName });
   const deployed = res.deployments.map((d) => d.process).filter((p): p is NonNullable<typeof p> => Boolean(p));
   await db.transaction(async (trx) => {
     for (const p of deployed) {
@@ -44,9 +50,9 @@ export async function deployProcess(zeebe: ZeebeClient, db: Knex, input: DeployI
         version: p.version,
         resource_name: input.resourceName,
         deployment_key: String(res.key),
-        xml: input.xml,
+        xml,
         element_names: meta?.elementNames ?? {},
-        checksum: sha256(input.xml),
+        checksum: sha256(xml),
         deployed_by: input.deployedBy ?? null,
       });
     }

@@ -14,5 +14,6 @@ declare module 'bpmn-moddle' {
     constructor(packages?: Record<string, unknown>);
     fromXML(xml: string, typeName?: string): Promise<{ rootElement: unknown; warnings: unknown[]; references: unknown[] }>;
     toXML(element: unknown, opts?: { format?: boolean }): Promise<{ xml: string }>;
+    create(type: string, attrs?: Record<string, unknown>): unknown;
   }
 }
