@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit, type AuditRow } from './chain.js';
 import { scopeUnitCodes } from './scope.js';
@@ -25,6 +26,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A write an auditor may make (its own saved searches); every other write is refused to auditors. */
     auditorMayWrite?: boolean;
+    /** false: a write that is not worth an audit entry (draft autosave every few seconds). */
+    audit?: boolean;
+  }
+  interface FastifyRequest {
+    /** Set once the handler wrote its own audit entry; the generic write entry is then skipped. */
+    audited?: boolean;
   }
 }
 
@@ -55,6 +62,7 @@ export default fp(
   async (app) => {
     app.decorateRequest('audit', async function audit(this: FastifyRequest, action: string, details: AuditDetails = {}) {
       const user = this.currentUser;
+      this.audited = true;
       return appendAudit(app.db, {
         actor: details.actor ? details.actor.username : (user?.username ?? null),
         actorRoles: details.actor ? (details.actor.roles ?? []) : (user?.roles ?? []),
@@ -74,6 +82,22 @@ export default fp(
     app.addHook('preHandler', async (req: FastifyRequest) => {
       if (READ_METHODS.has(req.method) || !isReadOnlyAuditor(req) || req.routeOptions.config?.auditorMayWrite) return;
       throw app.httpErrors.forbidden('Kiểm tra viên chỉ được xem, không được thay đổi dữ liệu / Auditors are read-only');
+    });
+
+    // Every successful write of a signed-in person is in the log, even where the route says nothing
+    // itself: action and target come from the route, "after" from the request body (secrets and large
+    // documents reduced to their size and hash). Routes that know more call req.audit themselves.
+    app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (READ_METHODS.has(req.method) || req.audited || !req.currentUser || reply.statusCode >= 300) return payload;
+      if (req.routeOptions.config?.audit === false || SKIP_GENERIC.has(req.routeOptions.url ?? '')) return payload;
+      const { action, target } = describeRoute(req.method, req.routeOptions.url ?? req.url, req.params as Record<string, string>);
+      const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : undefined;
+      try {
+        await req.audit(action, { target, after: body ? redact(body) : undefined, reason: typeof body?.reason === 'string' ? body.reason : null });
+      } catch (err) {
+        req.log.error({ err, action }, 'could not write the audit entry of a write');
+      }
+      return payload;
     });
 
     app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -96,4 +120,32 @@ export default fp(
 /** Every refusal of a person holding the auditor role is logged, admin or not. */
 function holdsAuditorRole(req: FastifyRequest): boolean {
   return !!req.currentUser?.roles?.includes('auditor');
+}
+
+/** Writes that are not worth an entry of their own. */
+const SKIP_GENERIC = new Set(['/api/procedures/:id/draft', '/api/notifications/:id/read', '/api/notifications/read-all']);
+
+/** "POST /api/tasks/:id/claim" → action "task.claim", target { type: "task", id }. */
+export function describeRoute(method: string, url: string, params: Record<string, string> = {}): { action: string; target?: { type: string; id: string } } {
+  const parts = url.replace(/^\/api\//, '').split('?')[0]!.split('/').filter(Boolean);
+  const resource = (parts[0] ?? 'api').replace(/ies$/, 'y').replace(/s$/, '');
+  const verbs = parts.slice(1).filter((p) => !p.startsWith(':'));
+  const firstParam = parts.find((p) => p.startsWith(':'));
+  const action = `${resource}.${verbs.length ? verbs.join('.') : method.toLowerCase()}`;
+  const id = firstParam ? params[firstParam.slice(1)] : undefined;
+  return { action, target: id ? { type: resource, id } : undefined };
+}
+
+const SECRET = /password|secret|token/i;
+
+/** The body as it may be kept forever: no secrets, big documents replaced by their size and hash. */
+export function redact(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (SECRET.test(k)) out[k] = '[redacted]';
+    else if (typeof v === 'string' && v.length > 2000) out[k] = { size: v.length, sha256: createHash('sha256').update(v).digest('hex') };
+    else out[k] = v;
+  }
+  const json = JSON.stringify(out);
+  return json.length > 16_000 ? { size: json.length, sha256: createHash('sha256').update(json).digest('hex') } : out;
 }
