@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
-import { connect, createFromPalette, elementCenter, fillPanelEntry, lintCounts, replaceWith, selectElement, signInWithToken } from './helpers/modeler-page.js';
+import { connect, createFromPalette, elementCenter, fillPanelEntry, lintCounts, replaceWith, selectElement, selectPanelEntry, signInWithToken } from './helpers/modeler-page.js';
 
 const SCREENSHOTS = path.resolve('test-results');
 const MIWG = path.resolve('..', 'shared', 'testdata', 'bpmn-miwg');
@@ -61,7 +61,10 @@ describe('the procedure modeler in a real browser against the real platform', ()
 
     // And sets the step through the government step group: name, unit/role, a form; no time limit yet.
     await fillPanelEntry(page, 'name', 'Thẩm định hồ sơ');
-    await fillPanelEntry(page, 'eiso-unit', 'SNNMT-QLDD/officer');
+    // The unit is chosen from the organisation (the role defaults to officer).
+    await expect.poll(() => page.locator('#bio-properties-panel-eiso-unit option').count()).toBeGreaterThan(3);
+    await selectPanelEntry(page, 'eiso-unit', 'SNNMT-QLDD');
+    await selectPanelEntry(page, 'eiso-role', 'officer');
     await page.getByTestId('edit-step-form').click();
     await page.getByTestId('form-editor').locator('.fjs-editor-container').waitFor();
     await page.getByTestId('form-preview-tab').click();

@@ -220,6 +220,11 @@ export const WorkerType = Type.Object({
 export type WorkerType = Static<typeof WorkerType>;
 export const WorkerTypeList = Type.Object({ items: Type.Array(WorkerType) });
 
+/** A unit a step can be given to, for the modeler's unit picker. */
+export const OwnerUnit = Type.Object({ code: Type.String(), name: Type.String(), kind: Type.String(), parentCode: Type.Union([Type.String(), Type.Null()]) });
+export type OwnerUnit = Static<typeof OwnerUnit>;
+export const OwnerUnitList = Type.Object({ items: Type.Array(OwnerUnit) });
+
 /** One row of section 4 (Nội dung quy trình). */
 export const SheetStep = Type.Object({
   /** 1-based, in the order of the longest path from the start. */

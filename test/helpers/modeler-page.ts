@@ -72,6 +72,12 @@ export async function fillPanelEntry(page: Page, entryId: string, value: string)
   await page.waitForTimeout(400);
 }
 
+/** Chooses an option of a select entry of the properties panel by its value. */
+export async function selectPanelEntry(page: Page, entryId: string, value: string): Promise<void> {
+  await page.locator(`#bio-properties-panel-${entryId}`).selectOption(value);
+  await page.waitForTimeout(400);
+}
+
 /** The number of lint findings the page lists, by category. */
 export async function lintCounts(page: Page): Promise<{ errors: number; warnings: number }> {
   const issues = page.getByTestId('lint-issue');

@@ -17,6 +17,7 @@ import {
   VersionParams,
   VersionXml,
   WorkerTypeList,
+  OwnerUnitList,
   ProcedureVersion as ProcedureVersionSchema,
   type ProcedureVersion,
 } from '../../schemas/procedures.js';
@@ -134,6 +135,11 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/worker-types', { onRequest: read, schema: { tags, summary: 'Ready-made automated steps (job types with a worker)', security, response: { 200: WorkerTypeList, ...errors } } }, async () => ({
     items: AUTOMATED_STEP_TEMPLATES.map((t) => ({ ...t, inputs: [...t.inputs] })),
   }));
+
+  app.get('/owner-units', { onRequest: read, schema: { tags, summary: 'Every unit of the organisation, for choosing who handles a step', security, response: { 200: OwnerUnitList, ...errors } } }, async () => {
+    const rows = await app.db('org_units as u').leftJoin('org_units as p', 'p.id', 'u.parent_id').orderBy('u.code').select('u.code', 'u.name', 'u.kind', 'p.code as parent_code');
+    return { items: rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, parentCode: r.parent_code ?? null })) };
+  });
 
   app.post('/', { onRequest: write, bodyLimit: BODY_LIMIT, schema: { tags, summary: 'Create a procedure from the blank template or an imported BPMN 2.0 file', security, body: CreateProcedureBody, response: { 201: Procedure, ...errors } } }, async (req, reply) => {
     const body = req.body;

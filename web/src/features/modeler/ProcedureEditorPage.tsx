@@ -7,6 +7,7 @@ import { EisoModeler, type LintIssue } from '../../../../modeler/bpmn-modeler.js
 import { formIdFromName, newFormSchema, type FormSchema } from '../../../../modeler/form-schema.js';
 import { endpoints } from '../../api/endpoints.js';
 import { meQuery, procedureMutations, procedureQuery, queryKeys, workerTypesQuery } from '../../api/queries.js';
+import { ownerUnitsQuery } from './owner-units.js';
 import { ApiError, errorMessage, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
@@ -66,6 +67,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
   const [editingForm, setEditingForm] = useState<string | null>(null);
   const [, setLabelsVersion] = useState(0);
   const workerTypes = useQuery(workerTypesQuery());
+  const ownerUnits = useQuery(ownerUnitsQuery());
   const publish = useMutation(procedureMutations.publish(queryClient));
   const [checking, setChecking] = useState(false);
 
@@ -138,6 +140,11 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
   useEffect(() => {
     if (workerTypes.data) modelerRef.current?.setContext({ readySteps: workerTypes.data.items as ReadyStepLike[] });
   }, [workerTypes.data]);
+
+  // Steps are given to units of the organisation: the panel offers them as a list once they are known.
+  useEffect(() => {
+    if (ownerUnits.data) modelerRef.current?.setContext({ units: ownerUnits.data.items.map((u) => ({ code: u.code, name: u.name })) });
+  }, [ownerUnits.data]);
 
   const errorsCount = issues.filter((i) => i.category === 'error').length;
   const labelOf = (elementId: string) => modelerRef.current?.labelOf(elementId) ?? elementId;
