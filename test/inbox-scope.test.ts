@@ -205,7 +205,7 @@ describe('inbox scope, buckets and leader actions', () => {
     // When the leader of R assigns it to officer A
     const ok = await leaderR.post(`/api/tasks/${key}/assign`, { assignee: officerA.user.username });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ id: key, assignee: officerA.user.username, assignedBy: leaderR.user.username });
+    expect(ok.body).toMatchObject({ id: key, assignee: officerA.user.username, assigneeName: `Người thử ${officerA.user.username}`, assignedBy: leaderR.user.username, assignedByName: `Người thử ${leaderR.user.username}` });
     // Then it is in officer A's in-progress bucket and their bell.
     expect(ids(await officerA.get(`/api/tasks?bucket=in_progress&limit=200`))).toContain(key);
     const bell = await officerA.get('/api/notifications');
@@ -253,7 +253,7 @@ describe('inbox scope, buckets and leader actions', () => {
 
     const r = await leaderR.post(`/api/tasks/${key}/urge`, { message: 'Đề nghị hoàn thành trong sáng nay' });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ reminded: true, deadlineState: 'near_due', lastUrge: { by: leaderR.user.username, to: officerA.user.username, message: 'Đề nghị hoàn thành trong sáng nay' } });
+    expect(r.body).toMatchObject({ reminded: true, deadlineState: 'near_due', lastUrge: { by: leaderR.user.username, byName: `Người thử ${leaderR.user.username}`, to: officerA.user.username, message: 'Đề nghị hoàn thành trong sáng nay' } });
     expect(await p.db('task_urges').where({ job_key: key }).select('by_user', 'to_user', 'message')).toEqual([
       { by_user: leaderR.user.username, to_user: officerA.user.username, message: 'Đề nghị hoàn thành trong sáng nay' },
     ]);

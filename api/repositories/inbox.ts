@@ -23,6 +23,8 @@ export interface InboxRow {
   claimed_at: Date | null;
   completed_at: Date | null;
   process_name?: string | null;
+  assignee_name?: string | null;
+  assigned_by_name?: string | null;
   /** last urge to the current holder (migration 20261123000600_inbox) */
   urged_at?: Date | null;
   assigned_by?: string | null;
@@ -94,10 +96,14 @@ function visibleTo(q: Knex.QueryBuilder, v: Viewer): Knex.QueryBuilder {
   );
 }
 
-const columns = ['t.*', 'p.name as process_name'];
+const columns = ['t.*', 'p.name as process_name', 'ua.full_name as assignee_name', 'ub.full_name as assigned_by_name'];
 
+/** Tasks with their procedure's name and the names of the people holding and assigning them (unused joins are dropped by the planner). */
 function baseQuery(db: Knex): Knex.QueryBuilder {
-  return db('inbox_tasks as t').leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key');
+  return db('inbox_tasks as t')
+    .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
+    .leftJoin('users as ua', 'ua.username', 't.assignee')
+    .leftJoin('users as ub', 'ub.username', 't.assigned_by');
 }
 
 /** Roles a candidate group may name after the unit code ("<unitCode>/<role>"). */
@@ -333,10 +339,10 @@ export async function setAssignee(db: Knex | Knex.Transaction, jobKey: string, a
 }
 
 /** Records an urge to the holder and puts the task in their "reminded" bucket. */
-export async function insertUrge(db: Knex | Knex.Transaction, u: { jobKey: string; by: string; to: string; message: string }): Promise<TaskUrge> {
+export async function insertUrge(db: Knex | Knex.Transaction, u: { jobKey: string; by: string; byName: string; to: string; message: string }): Promise<TaskUrge> {
   const [row] = await db('task_urges').insert({ job_key: u.jobKey, by_user: u.by, to_user: u.to, message: u.message }).returning('created_at');
   await db('inbox_tasks').where({ job_key: u.jobKey }).update({ urged_at: row.created_at, updated_at: db.fn.now() });
-  return { by: u.by, to: u.to, message: u.message, at: row.created_at.toISOString() };
+  return { by: u.by, byName: u.byName, to: u.to, message: u.message, at: row.created_at.toISOString() };
 }
 
 /** The latest urge to the current holder of each task that has one. */
@@ -345,12 +351,12 @@ export async function lastUrges(db: Knex | Knex.Transaction, rows: InboxRow[]): 
   const out = new Map<string, TaskUrge>();
   if (urged.length === 0) return out;
   const res = await db.raw(
-    `SELECT DISTINCT ON (u.job_key) u.job_key::text AS job_key, u.by_user, u.to_user, u.message, u.created_at
-     FROM task_urges u JOIN inbox_tasks t ON t.job_key = u.job_key AND t.assignee = u.to_user
+    `SELECT DISTINCT ON (u.job_key) u.job_key::text AS job_key, u.by_user, coalesce(b.full_name, u.by_user) AS by_name, u.to_user, u.message, u.created_at
+     FROM task_urges u JOIN inbox_tasks t ON t.job_key = u.job_key AND t.assignee = u.to_user LEFT JOIN users b ON b.username = u.by_user
      WHERE u.job_key = ANY(?::bigint[]) ORDER BY u.job_key, u.created_at DESC`,
     [urged.map((r) => String(r.job_key))],
   );
-  for (const r of res.rows) out.set(r.job_key, { by: r.by_user, to: r.to_user, message: r.message, at: r.created_at.toISOString() });
+  for (const r of res.rows) out.set(r.job_key, { by: r.by_user, byName: r.by_name, to: r.to_user, message: r.message, at: r.created_at.toISOString() });
   return out;
 }
 
@@ -418,6 +424,8 @@ export function toTask(row: InboxRow, urge: TaskUrge | null = null): Task {
     deadlineState: deadlineState(row),
     reminded: (row.status === 'open' || row.status === 'completing') && Boolean(row.urged_at || row.reminded_at),
     assignedBy: row.assigned_by ?? null,
+    assigneeName: row.assignee_name ?? null,
+    assignedByName: row.assigned_by_name ?? null,
     lastUrge: urge,
   };
 }

@@ -14,6 +14,8 @@ export type DeadlineState = Static<typeof DeadlineState>;
 
 export const TaskUrge = Type.Object({
   by: Type.String(),
+  /** full name of the leader who urged */
+  byName: Type.String(),
   to: Type.String(),
   message: Type.String(),
   at: Type.String({ format: 'date-time' }),
@@ -46,6 +48,9 @@ export const Task = Type.Object({
   reminded: Type.Boolean(),
   /** The leader who assigned the task to its holder; null when the holder claimed it. */
   assignedBy: Type.Union([Type.String(), Type.Null()]),
+  /** Full names of the holder and of the leader who assigned, for display. */
+  assigneeName: Type.Union([Type.String(), Type.Null()]),
+  assignedByName: Type.Union([Type.String(), Type.Null()]),
   /** The latest urge to the current holder, if any. */
   lastUrge: Type.Union([TaskUrge, Type.Null()]),
 });

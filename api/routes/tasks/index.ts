@@ -242,7 +242,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       if (!inScope(row, scope)) throw app.httpErrors.forbidden('Công việc này không thuộc đơn vị của bạn / This task is outside your unit');
       if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
       if (!row.assignee) throw app.httpErrors.conflict('Công việc chưa có người xử lý: hãy giao việc trước / Nobody holds this task: assign it first');
-      const u = await insertUrge(trx, { jobKey: String(row.job_key), by: req.currentUser.username, to: row.assignee, message });
+      const u = await insertUrge(trx, { jobKey: String(row.job_key), by: req.currentUser.username, byName: req.currentUser.fullName, to: row.assignee, message });
       await sendNotification(trx, {
         recipient: row.assignee,
         kind: 'task_urged',

@@ -1,5 +1,9 @@
 import type { CurrentUser, LoginBody, LoginReply } from '../../../api/schemas/auth.js';
 import type { CompleteBody, FormReply, Task, TaskList, TaskListQuery } from '../../../api/schemas/tasks.js';
+import type { AssignBody, MemberList, OrgUnitList, ReassignBody, ReassignReply, TaskCounts, TaskCountsQuery, UrgeBody } from '../../../api/schemas/tasks.js';
+import type { EventTicket, Notification, NotificationList, NotificationListQuery, ReadAllReply } from '../../../api/schemas/notifications.js';
+import type { ProcessDefinitionList } from '../../../api/schemas/processes.js';
+import type { Static } from 'typebox';
 import type { AttachmentList, Comment, CommentBody, CommentList, Diagram, SendBackBody, StepInfo } from '../../../api/schemas/task-extras.js';
 import type {
   CreateProcedureBody,
@@ -68,4 +72,15 @@ export const endpoints = {
   versionXml: (id: string, version: number): Endpoint<VersionXml> => ({ method: 'GET', path: `${versionPath(id, version)}/xml` }),
   /** A PDF, not JSON: fetched with `requestBlob`. */
   procedureSheetPdf: (id: string, version: number): Endpoint<Blob> => ({ method: 'GET', path: `${versionPath(id, version)}/sheet.pdf` }),
+  taskCounts: (filters: TaskCountsQuery): Endpoint<TaskCounts> => ({ method: 'GET', path: `/api/tasks/counts${query(filters)}` }),
+  assignTask: (id: string, body: AssignBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/assign`, body }),
+  reassignTasks: (body: ReassignBody): Endpoint<ReassignReply> => ({ method: 'POST', path: '/api/tasks/reassign', body }),
+  urgeTask: (id: string, body: UrgeBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/urge`, body }),
+  units: (): Endpoint<OrgUnitList> => ({ method: 'GET', path: '/api/units' }),
+  unitMembers: (code: string): Endpoint<MemberList> => ({ method: 'GET', path: `/api/units/${encodeURIComponent(code)}/members` }),
+  processDefinitions: (): Endpoint<Static<typeof ProcessDefinitionList>> => ({ method: 'GET', path: '/api/process-definitions' }),
+  notifications: (filters: Omit<NotificationListQuery, 'unreadOnly'>): Endpoint<NotificationList> => ({ method: 'GET', path: `/api/notifications${query(filters)}` }),
+  readNotification: (id: string): Endpoint<Notification> => ({ method: 'POST', path: `/api/notifications/${encodeURIComponent(id)}/read` }),
+  readAllNotifications: (): Endpoint<ReadAllReply> => ({ method: 'POST', path: '/api/notifications/read-all' }),
+  eventTicket: (): Endpoint<EventTicket> => ({ method: 'POST', path: '/api/events/ticket' }),
 };

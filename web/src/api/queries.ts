@@ -1,5 +1,7 @@
 import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { Task, TaskListQuery } from '../../../api/schemas/tasks.js';
+import type { ReassignBody, TaskCountsQuery } from '../../../api/schemas/tasks.js';
+import type { NotificationListQuery } from '../../../api/schemas/notifications.js';
 import type { CreateProcedureBody, Procedure, PublishBody } from '../../../api/schemas/procedures.js';
 import { endpoints } from './endpoints.js';
 import { request } from './request.js';
@@ -22,6 +24,12 @@ export const queryKeys = {
   procedure: (id: string) => [...queryKeys.procedures(), 'detail', id] as const,
   versionXml: (id: string, version: number) => [...queryKeys.procedures(), 'xml', id, version] as const,
   workerTypes: () => ['worker-types'] as const,
+  taskCounts: (filters: TaskCountsQuery) => [...queryKeys.tasks(), 'counts', filters] as const,
+  units: () => ['units'] as const,
+  unitMembers: (code: string) => [...queryKeys.units(), 'members', code] as const,
+  processDefinitions: () => ['process-definitions'] as const,
+  notifications: () => ['notifications'] as const,
+  notificationList: (filters: NotificationListQuery) => [...queryKeys.notifications(), filters] as const,
 };
 
 /** The inbox polls; live updates replace this later. */
@@ -167,5 +175,71 @@ export const procedureMutations = {
     mutationOptions({
       mutationFn: ({ id, version }: { id: string; version: number }) => request(endpoints.retireVersion(id, version)),
       onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.procedures() }),
+    }),
+};
+
+/** With live updates the inbox polls only as a fallback; without them (connection lost) it polls often. */
+export const INBOX_FALLBACK_POLL_MS = 30_000;
+
+export const taskCountsQuery = (filters: TaskCountsQuery) =>
+  queryOptions({
+    queryKey: queryKeys.taskCounts(filters),
+    queryFn: ({ signal }) => request(endpoints.taskCounts(filters), signal),
+    placeholderData: keepPreviousData,
+  });
+
+/** The organisation changes rarely. */
+export const unitsQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.units(),
+    queryFn: ({ signal }) => request(endpoints.units(), signal),
+    staleTime: 10 * 60_000,
+  });
+
+export const unitMembersQuery = (code: string) =>
+  queryOptions({
+    queryKey: queryKeys.unitMembers(code),
+    queryFn: ({ signal }) => request(endpoints.unitMembers(code), signal),
+    staleTime: 5 * 60_000,
+  });
+
+export const processDefinitionsQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.processDefinitions(),
+    queryFn: ({ signal }) => request(endpoints.processDefinitions(), signal),
+    staleTime: 5 * 60_000,
+  });
+
+export const notificationsQuery = (filters: Omit<NotificationListQuery, 'unreadOnly'> = {}) =>
+  queryOptions({
+    queryKey: queryKeys.notificationList(filters),
+    queryFn: ({ signal }) => request(endpoints.notifications(filters), signal),
+    refetchInterval: INBOX_FALLBACK_POLL_MS,
+  });
+
+/** Leaders' inbox actions: every one refetches the task lists and counts. */
+export const leaderMutations = {
+  reassign: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (body: ReassignBody) => request(endpoints.reassignTasks(body)),
+      onSettled: () => client.invalidateQueries({ queryKey: queryKeys.tasks() }),
+    }),
+  urge: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: ({ id, message }: { id: string; message: string }) => request(endpoints.urgeTask(id, { message })),
+      onSettled: () => client.invalidateQueries({ queryKey: queryKeys.tasks() }),
+    }),
+};
+
+export const notificationMutations = {
+  read: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (id: string) => request(endpoints.readNotification(id)),
+      onSettled: () => client.invalidateQueries({ queryKey: queryKeys.notifications() }),
+    }),
+  readAll: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: () => request(endpoints.readAllNotifications()),
+      onSettled: () => client.invalidateQueries({ queryKey: queryKeys.notifications() }),
     }),
 };

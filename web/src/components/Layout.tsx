@@ -7,6 +7,7 @@ import { LANGUAGES, setLanguage, currentLanguage } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Alert } from './Alert.js';
 import { flash, useFlash } from './flash.js';
+import { NotificationBell } from '../features/notifications/NotificationBell.js';
 
 export function LanguageSwitch() {
   const { t } = useTranslation();
@@ -67,6 +68,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="user-unit">{me.data.unit.name}</span>
             </div>
           )}
+          <NotificationBell />
           <LanguageSwitch />
           <button type="button" className="button button-quiet" onClick={logout}>
             {t('header.logout')}

@@ -1,0 +1,95 @@
+import type { TaskBucket, TaskCountsQuery, TaskListQuery, TaskSort, TaskTiming } from '../../../../api/schemas/tasks.js';
+import { withQuery } from '../../router.js';
+
+export const PAGE_SIZE = 20;
+
+/** The four buckets as tabs. Their URL words are the first inbox's: scope=available|mine, state=done, plus scope=reminded. */
+export type Tab = 'available' | 'mine' | 'reminded' | 'done';
+export const TABS: Tab[] = ['available', 'mine', 'reminded', 'done'];
+export type View = 'personal' | 'unit';
+
+/** Everything the inbox shows is decided by the URL: bucket, view, filters, sort and page. */
+export interface InboxParams {
+  tab: Tab;
+  view: View;
+  timing?: TaskTiming;
+  q: string;
+  proc?: string;
+  unit?: string;
+  from?: string;
+  to?: string;
+  caseCode?: string;
+  sort?: TaskSort;
+  order?: 'asc' | 'desc';
+  offset: number;
+}
+
+const BUCKET: Record<Tab, TaskBucket> = { available: 'not_started', mine: 'in_progress', reminded: 'reminded', done: 'finished' };
+const SORTS: TaskSort[] = ['created', 'due', 'name', 'completed'];
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const oneOf = <T extends string>(value: string | null, allowed: readonly T[]): T | undefined => (allowed.includes(value as T) ? (value as T) : undefined);
+
+export function readParams(search: URLSearchParams): InboxParams {
+  const scope = search.get('scope');
+  const tab: Tab = search.get('state') === 'done' ? 'done' : (oneOf(scope, ['available', 'reminded', 'mine'] as const) ?? 'mine');
+  const offset = Number.parseInt(search.get('offset') ?? '0', 10);
+  const day = (key: string) => {
+    const v = search.get(key);
+    return v && DAY.test(v) ? v : undefined;
+  };
+  return {
+    tab,
+    view: search.get('view') === 'unit' ? 'unit' : 'personal',
+    timing: oneOf(search.get('timing'), ['on_time', 'overdue'] as const),
+    q: search.get('q') ?? '',
+    proc: search.get('proc') || undefined,
+    unit: search.get('unit') || undefined,
+    from: day('from'),
+    to: day('to'),
+    caseCode: search.get('case') || undefined,
+    sort: oneOf(search.get('sort'), SORTS),
+    order: oneOf(search.get('order'), ['asc', 'desc'] as const),
+    offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
+  };
+}
+
+/** The inbox URL of these parameters; the bucket comes first, so `{ tab: 'mine' }` is `/inbox?scope=mine`. */
+export function inboxHref(p: Partial<InboxParams>): string {
+  const tab = p.tab ?? 'mine';
+  return withQuery('/inbox', {
+    ...(tab === 'done' ? { state: 'done' } : { scope: tab }),
+    view: p.view === 'unit' ? 'unit' : undefined,
+    timing: p.timing,
+    q: p.q,
+    proc: p.proc,
+    unit: p.unit,
+    from: p.from,
+    to: p.to,
+    case: p.caseCode,
+    sort: p.sort,
+    order: p.order,
+    offset: p.offset || undefined,
+  });
+}
+
+export function countFilters(p: InboxParams): TaskCountsQuery {
+  return {
+    view: p.view === 'unit' ? 'unit' : undefined,
+    q: p.q || undefined,
+    bpmnProcessId: p.proc,
+    unit: p.unit,
+    createdFrom: p.from,
+    createdTo: p.to,
+    caseCode: p.caseCode,
+  };
+}
+
+export function listFilters(p: InboxParams): TaskListQuery {
+  return { ...countFilters(p), bucket: BUCKET[p.tab], timing: p.timing, sort: p.sort, order: p.order, limit: PAGE_SIZE, offset: p.offset };
+}
+
+/** Drops undefined values so query keys stay stable. */
+export function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
+}
