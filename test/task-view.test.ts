@@ -319,6 +319,9 @@ describe('sending back with the broker unreachable', () => {
     expect(pending.body.message).toMatch(/đã được lưu/);
     expect(await p.db('inbox_tasks').where({ job_key: t3.id }).first()).toMatchObject({ status: 'open', outcome: 'sending_back', send_back_reason: 'Sai đơn vị xử lý' });
     expect((await specialist.post(`/api/tasks/${t3.id}/send-back`, { reason: 'lần hai' })).status).toBe(409);
+    // Nor can it be completed while its send-back is pending.
+    expect((await specialist.post(`/api/tasks/${t3.id}/complete`, { variables: {} })).status).toBe(409);
+    expect((await p.db('inbox_tasks').where({ job_key: t3.id }).first()).status).toBe('open');
     expect((await specialist.get(`/api/tasks/${t3.id}/step`)).body).toMatchObject({ outcome: 'sending_back', sendBack: { allowed: false } });
 
     await proxy.up();

@@ -364,6 +364,7 @@ export async function lastUrges(db: Knex | Knex.Transaction, rows: InboxRow[]): 
 export async function markCompleting(db: Knex | Knex.Transaction, jobKey: string, username: string, variables: Record<string, unknown>): Promise<boolean> {
   const n = await db('inbox_tasks')
     .where({ job_key: jobKey, status: 'open', assignee: username })
+    .whereNull('outcome') // not while a send-back of this task is pending
     .update({ status: 'completing', result_variables: JSON.stringify(variables), completed_by: username, updated_at: db.fn.now() });
   return n === 1;
 }

@@ -50,7 +50,11 @@ export const endpoints = {
   claimTask: (id: string): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/claim` }),
   unclaimTask: (id: string): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/unclaim` }),
   completeTask: (id: string, body: CompleteBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/complete`, body }),
-  form: (formKey: string): Endpoint<FormReply> => ({ method: 'GET', path: `/api/forms/${encodeURIComponent(formKey)}` }),
+  /** A form as deployed with the given process version (running instances keep their form). */
+  form: (formKey: string, version?: { bpmnProcessId: string; version: number }): Endpoint<FormReply> => ({
+    method: 'GET',
+    path: `/api/forms/${encodeURIComponent(formKey)}${version ? `?bpmnProcessId=${encodeURIComponent(version.bpmnProcessId)}&version=${version.version}` : ''}`,
+  }),
   taskStep: (id: string): Endpoint<StepInfo> => ({ method: 'GET', path: `${taskPath(id)}/step` }),
   taskDiagram: (id: string): Endpoint<Diagram> => ({ method: 'GET', path: `${taskPath(id)}/diagram` }),
   taskAttachments: (id: string): Endpoint<AttachmentList> => ({ method: 'GET', path: `${taskPath(id)}/attachments` }),

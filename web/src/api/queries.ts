@@ -57,10 +57,10 @@ export const taskQuery = (id: string) =>
   });
 
 /** Form schemas belong to a deployed process version and never change. */
-export const formQuery = (formKey: string) =>
+export const formQuery = (formKey: string, version?: { bpmnProcessId: string; version: number }) =>
   queryOptions({
-    queryKey: queryKeys.form(formKey),
-    queryFn: ({ signal }) => request(endpoints.form(formKey), signal),
+    queryKey: [...queryKeys.form(formKey), version?.bpmnProcessId ?? '', version?.version ?? 0] as const,
+    queryFn: ({ signal }) => request(endpoints.form(formKey, version), signal),
     staleTime: Infinity,
   });
 
