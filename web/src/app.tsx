@@ -18,6 +18,7 @@ const AuditSearchPage = lazy(() => import('./features/audit/AuditSearchPage.js')
 const AuditVerifyPage = lazy(() => import('./features/audit/AuditVerifyPage.js'));
 const AuditHeatmapPage = lazy(() => import('./features/audit/AuditHeatmapPage.js'));
 const CaseTimelinePage = lazy(() => import('./features/audit/CaseTimelinePage.js'));
+const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.js'));
 
 function LazyPage({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -67,6 +68,7 @@ function Routes() {
   else if (pathname === '/audit/verify') page = <LazyPage><AuditVerifyPage /></LazyPage>;
   else if (pathname === '/audit/heatmap') page = <LazyPage><AuditHeatmapPage /></LazyPage>;
   else if (matchPath('/cases/:key', pathname)?.key) page = <LazyPage><CaseTimelinePage key={pathname} processInstanceKey={matchPath('/cases/:key', pathname)!.key} /></LazyPage>;
+  else if (pathname === '/calendar') page = <LazyPage><CalendarPage /></LazyPage>;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

@@ -22,7 +22,7 @@ import type {
 
 /** A description of one HTTP call; `Reply` is the type of its JSON answer (never present at run time). */
 export interface Endpoint<Reply> {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
   /** true for calls made before signing in: no token is sent and a 401 is an ordinary error. */

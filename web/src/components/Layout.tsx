@@ -60,6 +60,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/inbox">{t('header.inbox')}</Link>
           <Link to="/procedures">{t('header.procedures')}</Link>
           {me.data?.roles.some((r) => r === 'auditor' || r === 'admin') && <Link to="/audit">{t('audit.nav')}</Link>}
+          {me.data?.roles.includes('admin') && <Link to="/calendar">{t('calendar.nav')}</Link>}
         </nav>
         <div className="header-tools">
           {me.data && (
