@@ -12,6 +12,10 @@ export interface Config {
   dataDir: string;
   logLevel: string;
   webDir: string;
+  /** SMTP server for e-mail notifications (smtp://user:pass@host:587); unset: in-app only */
+  smtpUrl: string | undefined;
+  /** From address of those e-mails; required with smtpUrl */
+  smtpFrom: string | undefined;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -34,5 +38,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(root, env.DATA_DIR || '.data'),
     logLevel: env.LOG_LEVEL || 'info',
     webDir: path.resolve(root, 'dist/web'),
+    smtpUrl: env.SMTP_URL || undefined,
+    smtpFrom: env.SMTP_FROM || undefined,
   };
 }

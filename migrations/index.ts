@@ -9,6 +9,7 @@ import * as inbox from './20261123000600_inbox.js';
 import * as taskExtras from './20261123000700_task_extras.js';
 
 import * as versionedForms from './20261123000800_versioned_forms.js';
+import * as email from './20261123001000_email.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123000600_inbox': inbox,
   '20261123000700_task_extras': taskExtras,
   '20261123000800_versioned_forms': versionedForms,
+  '20261123001000_email': email,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -2,6 +2,8 @@ import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import type { Config } from '../config.js';
+import { Mailer } from '../mail.js';
+import { emailChannel, inAppChannel, type NotificationChannel } from '../routes/notifications/store.js';
 
 export interface EngineStatus {
   /** gateway address the API talks to */
@@ -16,6 +18,8 @@ declare module 'fastify' {
     zeebe: ZeebeClient;
     engine: EngineStatus;
     config: Config;
+    /** Where notifications go: in-app, plus e-mail when SMTP_URL and SMTP_FROM are set */
+    notificationChannels: NotificationChannel[];
   }
 }
 
@@ -26,6 +30,16 @@ export default fp(
     app.decorate('zeebe', opts.zeebe);
     app.decorate('engine', opts.engine);
     app.decorate('config', opts.config);
+    const channels: NotificationChannel[] = [inAppChannel];
+    const { smtpUrl, smtpFrom } = opts.config;
+    if (smtpUrl && smtpFrom) {
+      const mailer = new Mailer(opts.db, { url: smtpUrl, from: smtpFrom }, app.log);
+      channels.push(emailChannel(mailer));
+      app.addHook('onClose', () => mailer.close());
+    } else if (smtpUrl) {
+      app.log.warn('SMTP_URL is set without SMTP_FROM: e-mail notifications are off');
+    }
+    app.decorate('notificationChannels', channels);
   },
   { name: 'db' },
 );

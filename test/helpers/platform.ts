@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
-import { readConfig } from '../../api/config.js';
+import { readConfig, type Config } from '../../api/config.js';
 import { startPlatform, type Platform } from '../../api/platform.js';
 import type { ZeebeClient } from '../../engine/client.js';
 
@@ -20,7 +20,7 @@ export interface TestPlatform {
 }
 
 /** The real platform (runtime, bundled processes, web) on the run's broker and database, on a free port. */
-export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config> } = {}): Promise<TestPlatform> {
   const config = {
     ...readConfig({}),
     databaseUrl: inject('databaseUrl'),
@@ -30,6 +30,7 @@ export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'eiso-data-')),
     port: 0,
     logLevel: 'warn',
+    ...opts.config,
   };
   const platform = await startPlatform({ config, runtime: opts.runtime, logger: { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
   const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });

@@ -12,35 +12,74 @@ export interface NewNotification {
   processInstanceKey?: string;
 }
 
+/** A notification as the channels see it: id is set once a channel has stored it (the in-app row). */
+export type OutgoingNotification = NewNotification & { id?: string };
+
 /**
- * A way to reach a person. In-app (the notifications table and the bell, live through NOTIFY) is the
- * one built; e-mail through SMTP (SMTP_URL) plugs in here once a mail library is installed.
+ * A way to reach a person. In-app (the notifications table and the bell, live through NOTIFY) stores the
+ * notification and returns its id; e-mail (emailChannel, when SMTP_URL is set) sends it after commit.
  */
 export interface NotificationChannel {
   readonly name: string;
-  deliver(db: Knex | Knex.Transaction, n: NewNotification): Promise<void>;
+  /** Returns the notification's id when this channel stored it. */
+  deliver(db: Knex | Knex.Transaction, n: OutgoingNotification): Promise<string | void>;
 }
 
 export const inAppChannel: NotificationChannel = {
   name: 'in-app',
   async deliver(db, n) {
-    await db('notifications').insert({
-      recipient: n.recipient,
-      channel: 'in-app',
-      kind: n.kind,
-      subject: n.subject,
-      body: n.body,
-      task_key: n.taskKey ?? null,
-      process_instance_key: n.processInstanceKey ?? null,
-    });
+    const [row] = await db('notifications')
+      .insert({
+        recipient: n.recipient,
+        channel: 'in-app',
+        kind: n.kind,
+        subject: n.subject,
+        body: n.body,
+        task_key: n.taskKey ?? null,
+        process_instance_key: n.processInstanceKey ?? null,
+      })
+      .returning<{ id: string }[]>('id');
     // Delivered to the recipient's open pages when the transaction commits.
     await db.raw(`SELECT pg_notify(?, json_build_object('kind', 'notification', 'recipient', ?::text)::text)`, [INBOX_CHANNEL, n.recipient]);
+    return String(row!.id);
   },
 };
 
+/** Something that e-mails a committed notification by id, in the background (api/mail.ts). */
+export interface NotificationMailer {
+  send(id: string): void;
+}
+
+/**
+ * E-mail: after the caller's transaction commits (never inside it, never on rollback), hands the stored
+ * notification to the mailer, which sends it if the recipient has an address. Comes after inAppChannel.
+ */
+export function emailChannel(mailer: NotificationMailer): NotificationChannel {
+  return {
+    name: 'e-mail',
+    async deliver(db, n) {
+      const id = n.id;
+      if (!id) return;
+      const trx = db as Knex.Transaction;
+      if (db.isTransaction && trx.executionPromise) {
+        trx.executionPromise.then(
+          () => mailer.send(id),
+          () => {}, // rolled back: nothing was notified
+        );
+      } else {
+        mailer.send(id);
+      }
+    },
+  };
+}
+
 /** Sends through every channel; inside the caller's transaction, so a refused action notifies nobody. */
 export async function sendNotification(db: Knex | Knex.Transaction, n: NewNotification, channels: NotificationChannel[] = [inAppChannel]): Promise<void> {
-  for (const c of channels) await c.deliver(db, n);
+  let id: string | undefined;
+  for (const c of channels) {
+    const stored = await c.deliver(db, id === undefined ? n : { ...n, id });
+    if (typeof stored === 'string') id = stored;
+  }
 }
 
 interface NotificationRow {

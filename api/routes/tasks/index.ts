@@ -215,7 +215,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
         subject: ids.length === 1 ? `Được giao: ${first.name}` : `Được giao ${ids.length} công việc`,
         body: `${req.currentUser.fullName} giao cho bạn: ${ids.map((id) => byId.get(id)!.name).join('; ')}`,
         ...(ids.length === 1 ? { taskKey: ids[0], processInstanceKey: String(first.process_instance_key) } : {}),
-      });
+      }, app.notificationChannels);
       await publishInboxChange(trx, 'assigned', ids, previous);
     });
     const fresh = await Promise.all(ids.map((id) => getTask(app.db, id)));
@@ -250,7 +250,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
         body: `${req.currentUser.fullName}: ${message}`,
         taskKey: String(row.job_key),
         processInstanceKey: String(row.process_instance_key),
-      });
+      }, app.notificationChannels);
       await publishInboxChange(trx, 'urged', [String(row.job_key)]);
       return u;
     });
