@@ -24,6 +24,9 @@ interface El {
   [key: string]: any;
 }
 
+/** Job types of the service tasks the pattern adds: engine machinery, not steps of the procedure. */
+export const DEADLINE_STEP_JOB_TYPES: ReadonlySet<string> = new Set(['eiso-step-reminder', 'eiso-step-escalate']);
+
 const CASE_LISTENERS: [string, string][] = [
   ['start', 'eiso-case-deadline'],
   ['end', 'eiso-case-finish'],

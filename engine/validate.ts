@@ -1,4 +1,5 @@
 import { Linter } from 'bpmnlint';
+import { DEADLINE_STEP_JOB_TYPES } from './deadline-pattern.js';
 import NodeResolver from 'bpmnlint/lib/resolver/node-resolver.js';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
@@ -380,7 +381,8 @@ export async function readProcessModel(xml: string, processId: string): Promise<
     for (const id of longestPath(scope).order) {
       const el = byId.get(id)!;
       if (isContainer(el)) walk(el);
-      else if (/Task$/.test(el.$type) || jobTypeOf(el)) {
+      // The deadline pattern's reminder and escalation tasks are machinery, not steps of the procedure.
+      else if ((/Task$/.test(el.$type) || jobTypeOf(el)) && !DEADLINE_STEP_JOB_TYPES.has(jobTypeOf(el) ?? '')) {
         const a = ext(el, 'zeebe:AssignmentDefinition');
         const split = (v?: string) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
         const form = ext(el, 'zeebe:FormDefinition');

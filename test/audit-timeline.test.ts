@@ -87,7 +87,11 @@ describe('case timeline and search for auditors', () => {
     expect(tl.xml).toContain('<bpmn:userTask id="PheDuyet"');
     expect(tl.incidents).toEqual([]);
     expect(tl.events).toEqual([]);
-    expect(tl.audit.map((a: any) => [a.action, a.actor])).toEqual([['case.start', reception.user.username]]);
+    // the human actions: the start, then each step claimed and completed by the person the timeline names
+    expect([tl.audit[0].action, tl.audit[0].actor]).toEqual(['case.start', reception.user.username]);
+    const completers = tl.elements.filter((e: any) => e.type === 'USER_TASK').map((e: any) => e.completedBy);
+    expect(tl.audit.filter((a: any) => a.action === 'task.complete').map((a: any) => a.actor)).toEqual(completers);
+    expect(tl.audit.slice(1).every((a: any) => ['task.claim', 'task.complete'].includes(a.action))).toBe(true);
 
     // unknown case: 404; an officer may not read timelines
     expect((await auditor.get('/api/cases/999999999999/timeline')).status).toBe(404);
