@@ -97,9 +97,35 @@ export class Mailer {
     });
   }
 
+  private sweepTimer?: NodeJS.Timeout;
+
+  /**
+   * Every `everyMs`, queues the e-mails of notifications written elsewhere (the engine's deadline
+   * reminders and escalations) or left unsent by a restart: rows of the last day without emailed_at
+   * whose recipient has an address. The row lock in sendOnce keeps it once per notification.
+   */
+  startSweep(everyMs = 15_000): void {
+    const sweep = async () => {
+      const rows: { id: string }[] = await this.db('notifications as n')
+        .join('users as u', 'u.username', 'n.recipient')
+        .whereNull('n.emailed_at')
+        .whereNotNull('u.email')
+        .whereNot('u.email', '')
+        .andWhere('n.created_at', '>', this.db.raw(`now() - interval '1 day'`))
+        .andWhere('n.created_at', '<', this.db.raw(`now() - interval '5 seconds'`))
+        .orderBy('n.created_at')
+        .limit(50)
+        .select('n.id');
+      for (const r of rows) this.send(String(r.id));
+    };
+    this.sweepTimer = setInterval(() => void sweep().catch((err) => this.log.warn({ err: String(err) }, 'notification e-mail sweep failed')), everyMs);
+    this.sweepTimer.unref();
+  }
+
   /** Stops retries and waits for sends under way. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.inFlight]);

@@ -138,6 +138,16 @@ describe('e-mail notifications (SMTP_URL)', () => {
     expect(received.length).toBe(before);
   });
 
+  it('e-mails notices the engine writes itself (deadline reminders) through the sweep', async () => {
+    const { insertNotices } = await import('../api/repositories/deadlines.js');
+    const subject = `Sắp đến hạn: bước thử ${Date.now()}`;
+    await insertNotices(p.db, [{ recipient: officer.user.username, kind: 'step_reminder', subject, body: 'Bước sắp đến hạn xử lý.', taskKey: '1', processInstanceKey: '1' }]);
+    const mail = await waitFor(async () => received.find((m) => header(m.raw, 'Subject') === subject), 'the reminder e-mail', 40_000, 500);
+    expect(header(mail.raw, 'To')).toContain(email);
+    const row = await p.db('notifications').where({ subject }).first('emailed_at');
+    expect(row.emailed_at).not.toBeNull();
+  });
+
   it('with the mail server down the urge still succeeds in-app, and emailed_at stays null', async () => {
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     const count = received.length;

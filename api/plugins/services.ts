@@ -35,6 +35,7 @@ export default fp(
     if (smtpUrl && smtpFrom) {
       const mailer = new Mailer(opts.db, { url: smtpUrl, from: smtpFrom }, app.log);
       channels.push(emailChannel(mailer));
+      mailer.startSweep();
       app.addHook('onClose', () => mailer.close());
     } else if (smtpUrl) {
       app.log.warn('SMTP_URL is set without SMTP_FROM: e-mail notifications are off');
