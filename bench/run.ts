@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -105,6 +105,11 @@ async function main(): Promise<void> {
     'PostgreSQL memory is the sum of RSS of every postgres process on the machine (shared buffers counted once per process, so it overstates).',
     '',
   ];
+  // Benchmarks that run on their own (bench/inbox-scale.ts) leave their section in bench/results/.
+  const sections = path.join('bench', 'results');
+  if (existsSync(sections)) {
+    for (const f of readdirSync(sections).filter((n) => n.endsWith('.md')).sort()) lines.push('', readFileSync(path.join(sections, f), 'utf8'));
+  }
   writeFileSync(path.join('bench', 'RESULTS.md'), lines.join('\n'));
   console.log(lines.join('\n'));
 }
