@@ -80,3 +80,15 @@ export function fiveStepModel(id: string, kind: { service: string } | { userGrou
   </bpmn:process>
 </bpmn:definitions>`;
 }
+
+/** Retries a command the broker refused under backpressure (gRPC RESOURCE_EXHAUSTED), as a real client would. */
+export async function withBackpressure<T>(call: () => Promise<T>, attempts = 50): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      if ((err as { code?: number }).code !== 8 || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 20 + i * 10));
+    }
+  }
+}

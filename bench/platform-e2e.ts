@@ -3,7 +3,7 @@ import { hash } from '@node-rs/argon2';
 import type { ZeebeClient } from '../engine/client.js';
 import { deployProcess } from '../engine/deploy.js';
 import { insertUser, upsertUnit } from '../api/repositories/users.js';
-import { fiveStepModel, stats, type Stats } from './lib.js';
+import { fiveStepModel, stats, withBackpressure, type Stats } from './lib.js';
 
 interface Officer {
   token: string;
@@ -49,7 +49,7 @@ export async function runPlatformE2E(
 
   const keys: string[] = [];
   for (let i = 0; i < opts.instances; i++) {
-    const r = await zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} });
+    const r = await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
     keys.push(String(r.processInstanceKey));
   }
   const owner = new Map(keys.map((k, i) => [k, i % opts.officers]));

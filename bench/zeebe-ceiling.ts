@@ -1,5 +1,5 @@
 import type { ZeebeClient } from '../engine/client.js';
-import { fiveStepModel } from './lib.js';
+import { fiveStepModel, withBackpressure } from './lib.js';
 
 /**
  * The ceiling: a minimal @camunda8/sdk client starts instances of a five-step process and completes
@@ -30,7 +30,7 @@ export async function runCeiling(zeebe: ZeebeClient, opts: { instances: number; 
     Array.from({ length: opts.concurrency }, async () => {
       while (next < opts.instances) {
         next++;
-        await zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} });
+        await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
       }
     }),
   );
