@@ -135,3 +135,10 @@ export function jdbcFromUrl(url: string): { jdbcUrl: string; user: string; passw
     password: decodeURIComponent(u.password || ''),
   };
 }
+
+/** A dedicated connection outside the knex pool (for LISTEN), with the pool's settings and a name. */
+export function listenerClient(knex: Knex, applicationName: string): pg.Client {
+  const settings = knex.client.connectionSettings as pg.ClientConfig | string;
+  const extra = { keepAlive: true, application_name: applicationName };
+  return new pg.Client(typeof settings === 'string' ? { connectionString: settings, ...extra } : { ...settings, ...extra });
+}

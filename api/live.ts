@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { listenerClient } from './db.js';
 import pg from 'pg';
 import { INBOX_CHANNEL, type Viewer } from './repositories/inbox.js';
 
@@ -98,9 +99,7 @@ export class LiveHub {
   }
 
   private async listen(): Promise<void> {
-    const settings = this.knex.client.connectionSettings as pg.ClientConfig | string;
-    const extra = { keepAlive: true, application_name: 'eiso-inbox-live' };
-    const client = new pg.Client(typeof settings === 'string' ? { connectionString: settings, ...extra } : { ...settings, ...extra });
+    const client = listenerClient(this.knex, 'eiso-inbox-live');
     let closed = false;
     const retry = (err?: unknown) => {
       if (closed) return;

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { listenerClient } from '../../api/db.js';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { applyBatch, ElementNameCache, selectRecords } from './apply.js';
@@ -178,9 +179,7 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
 
   /** A dedicated connection (outside the knex pool) that LISTENs; reconnects with backoff. */
   private async listen(): Promise<void> {
-    const settings = this.knex.client.connectionSettings as pg.ClientConfig | string;
-    const extra = { keepAlive: true, application_name: 'eiso-history-listener' };
-    const client = new pg.Client(typeof settings === 'string' ? { connectionString: settings, ...extra } : { ...settings, ...extra });
+    const client = listenerClient(this.knex, 'eiso-history-listener');
     let closed = false;
     const retry = (err?: unknown) => {
       if (closed) return;
