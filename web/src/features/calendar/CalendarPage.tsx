@@ -148,6 +148,33 @@ function ReasonField({ value, onChange, id }: { value: string; onChange: (v: str
   );
 }
 
+/** Date, kind and name of a calendar day: the fields shared by the add and edit forms. */
+function DayFields(props: { date: string; setDate: (v: string) => void; kind: DayKind; setKind: (v: DayKind) => void; name: string; setName: (v: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label className="field">
+        {t('calendar.date')}
+        <input type="date" required value={props.date} min="2000-01-01" max="2100-12-31" onChange={(e) => props.setDate(e.target.value)} />
+      </label>
+      <label className="field">
+        {t('calendar.kind')}
+        <select value={props.kind} onChange={(e) => props.setKind(e.target.value as DayKind)}>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`calendar.kinds.${k}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        {t('calendar.name')}
+        <input required maxLength={300} value={props.name} onChange={(e) => props.setName(e.target.value)} />
+      </label>
+    </>
+  );
+}
+
 function AddDayForm({ year, unit, unitOptions, onDone }: { year: number; unit?: string; unitOptions: { code: string; name: string }[]; onDone: (msg: string) => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -178,24 +205,7 @@ function AddDayForm({ year, unit, unitOptions, onDone }: { year: number; unit?: 
     <form className="calendar-section calendar-form" onSubmit={submit} aria-labelledby="calendar-add-title" data-testid="calendar-add">
       <h2 id="calendar-add-title">{t('calendar.addTitle')}</h2>
       <div className="calendar-grid">
-        <label className="field">
-          {t('calendar.date')}
-          <input type="date" required value={date} min="2000-01-01" max="2100-12-31" onChange={(e) => setDate(e.target.value)} />
-        </label>
-        <label className="field">
-          {t('calendar.kind')}
-          <select value={kind} onChange={(e) => setKind(e.target.value as DayKind)}>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`calendar.kinds.${k}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('calendar.name')}
-          <input required maxLength={300} value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
+        <DayFields date={date} setDate={setDate} kind={kind} setKind={setKind} name={name} setName={setName} />
         <label className="field">
           {t('calendar.unitOptional')}
           <select value={dayUnit} onChange={(e) => setDayUnit(e.target.value)}>
@@ -235,24 +245,7 @@ function EditDayForm({ day, onDone, onCancel }: { day: CalendarDay; onDone: (msg
     <form className="calendar-section calendar-form" onSubmit={submit} aria-labelledby="calendar-edit-title" data-testid="calendar-edit">
       <h2 id="calendar-edit-title">{t('calendar.editTitle', { date: formatDate(day.date) })}</h2>
       <div className="calendar-grid">
-        <label className="field">
-          {t('calendar.date')}
-          <input type="date" required value={date} onChange={(e) => setDate(e.target.value)} />
-        </label>
-        <label className="field">
-          {t('calendar.kind')}
-          <select value={kind} onChange={(e) => setKind(e.target.value as DayKind)}>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`calendar.kinds.${k}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('calendar.name')}
-          <input required maxLength={300} value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
+        <DayFields date={date} setDate={setDate} kind={kind} setKind={setKind} name={name} setName={setName} />
       </div>
       <ReasonField id="calendar-edit-reason" value={reason} onChange={setReason} />
       {update.isError && <Alert>{errorMessage(update.error)}</Alert>}
