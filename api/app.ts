@@ -58,7 +58,14 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
       },
     },
   });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: ctx.statusCode,
+      error: 'Too Many Requests',
+      message: `Quá nhiều yêu cầu, vui lòng thử lại sau ${ctx.after} / Too many requests, please retry in ${ctx.after}`,
+    }),
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'e-ISO platform API', description: 'Quy trình ISO điện tử và một cửa trên Zeebe / e-ISO processes on Zeebe', version: '0.1.0' },

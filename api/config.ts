@@ -16,6 +16,10 @@ export interface Config {
   smtpUrl: string | undefined;
   /** From address of those e-mails; required with smtpUrl */
   smtpFrom: string | undefined;
+  /** Consecutive wrong passwords that lock an account */
+  loginMaxFailures: number;
+  /** How long such a lock lasts, minutes */
+  loginLockMinutes: number;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -40,5 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: path.resolve(root, 'dist/web'),
     smtpUrl: env.SMTP_URL || undefined,
     smtpFrom: env.SMTP_FROM || undefined,
+    loginMaxFailures: Math.max(1, intFrom('LOGIN_MAX_FAILURES', env.LOGIN_MAX_FAILURES, 5)),
+    loginLockMinutes: Math.max(1, intFrom('LOGIN_LOCK_MINUTES', env.LOGIN_LOCK_MINUTES, 15)),
   };
 }

@@ -5,6 +5,15 @@ import { BpmnValidationError } from '../../engine/deploy.js';
 
 export const ENGINE_UNAVAILABLE = 'Hệ thống xử lý quy trình (Zeebe) tạm thời không truy cập được, vui lòng thử lại sau / The process engine is unavailable, please try again shortly';
 
+/** Fastify's own refusals of a request's framing, said in Vietnamese first. */
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Dữ liệu gửi lên quá lớn / Request body too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Kiểu dữ liệu gửi lên không được hỗ trợ / Unsupported content type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Thiếu dữ liệu JSON / The JSON body is empty',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Độ dài dữ liệu không khớp / Content-Length does not match the body',
+  FST_ERR_CTP_EMPTY_TYPE: 'Thiếu kiểu dữ liệu (Content-Type) / Missing content type',
+};
+
 /**
  * One error handler: expected 4xx pass through with their message; validation errors name the field;
  * engine outages become 503; anything else is logged with context and answered without details.
@@ -40,12 +49,15 @@ export default fp(
       if (code === Grpc.INVALID_ARGUMENT || code === Grpc.FAILED_PRECONDITION) {
         return reply.status(400).send({ statusCode: 400, code: 'ENGINE_REJECTED', error: 'Bad Request', message: `Zeebe từ chối yêu cầu / The engine rejected the request: ${err.details ?? err.message}` });
       }
+      const framework = FRAMEWORK_MESSAGES[err.code];
+      if (framework) return reply.status(err.statusCode ?? 400).send({ statusCode: err.statusCode ?? 400, code: err.code, error: 'Bad Request', message: framework });
       const status = err.statusCode ?? 500;
       if (status >= 500 && status !== 503) {
         req.log.error({ err, url: req.url, method: req.method }, 'request failed');
         return reply.status(status).send({ statusCode: status, error: 'Internal Server Error', message: 'Lỗi hệ thống, đã được ghi nhận / Internal error, it has been logged' });
       }
-      return reply.status(status).send({ statusCode: status, code: err.code, error: err.name === 'Error' ? 'Error' : err.name, message: err.message });
+      const error = (err as { error?: string }).error ?? (err.name && err.name !== 'Error' ? err.name : 'Error');
+      return reply.status(status).send({ statusCode: status, code: err.code, error, message: err.message });
     });
   },
   { name: 'errors' },

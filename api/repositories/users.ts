@@ -10,6 +10,8 @@ export interface UserRow {
   unit_id: number;
   roles: Role[];
   active: boolean;
+  failed_logins: number;
+  locked_until: Date | null;
 }
 
 export interface UnitRow {
@@ -22,6 +24,29 @@ export interface UnitRow {
 
 export async function findUserByUsername(db: Knex, username: string): Promise<UserRow | undefined> {
   return db<UserRow>('users').where({ username }).first();
+}
+
+/**
+ * Counts a failed sign-in of an existing account in one statement (concurrent attempts cannot both
+ * slip under the limit); the failure that reaches maxFailures locks the account for lockMinutes and
+ * starts the count again. Returns the lock end when this failure locked it.
+ */
+export async function recordFailedLogin(db: Knex, id: number, maxFailures: number, lockMinutes: number): Promise<Date | null> {
+  const { rows } = await db.raw<{ rows: { locked_until: Date | null; locked_now: boolean }[] }>(
+    `UPDATE users SET
+       failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
+       locked_until = CASE WHEN failed_logins + 1 >= ? THEN now() + make_interval(mins => ?) ELSE locked_until END
+     WHERE id = ?
+     RETURNING locked_until, (failed_logins = 0) AS locked_now`,
+    [maxFailures, maxFailures, lockMinutes, id],
+  );
+  const row = rows[0];
+  return row?.locked_now ? row.locked_until : null;
+}
+
+/** A successful sign-in clears the failure count. */
+export async function clearFailedLogins(db: Knex, id: number): Promise<void> {
+  await db('users').where({ id }).whereRaw('(failed_logins <> 0 OR locked_until IS NOT NULL)').update({ failed_logins: 0, locked_until: null });
 }
 
 export async function findCurrentUser(db: Knex, id: number): Promise<CurrentUser | undefined> {
