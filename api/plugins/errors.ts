@@ -14,12 +14,36 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_TYPE: 'Thiếu kiểu dữ liệu (Content-Type) / Missing content type',
 };
 
+/** PostgreSQL refusals caused by the data sent (not by us): answered 400, the statement changed nothing. */
+const PG_DATA_ERRORS: Record<string, string> = {
+  '22021': 'Dữ liệu chứa ký tự không hợp lệ / The data contains an invalid character',
+  '22P05': 'Dữ liệu chứa ký tự không hợp lệ / The data contains an invalid character',
+  '22001': 'Dữ liệu quá dài / A value is too long',
+  '22003': 'Số nằm ngoài giới hạn cho phép / A number is out of range',
+  '22007': 'Ngày giờ không hợp lệ / Invalid date or time',
+  '22008': 'Ngày giờ nằm ngoài giới hạn / Date or time out of range',
+};
+
+/** True when a parsed body holds a NUL character in any string or key (PostgreSQL text cannot store it). */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1));
+  return Object.entries(value as Record<string, unknown>).some(([k, v]) => k.includes('\u0000') || holdsNul(v, depth + 1));
+}
+
 /**
  * One error handler: expected 4xx pass through with their message; validation errors name the field;
  * engine outages become 503; anything else is logged with context and answered without details.
  */
 export default fp(
   async (app) => {
+    // No text field anywhere may carry a NUL character: refused before any route runs.
+    app.addHook('preValidation', async (req) => {
+      if (req.body !== undefined && holdsNul(req.body)) {
+        throw app.httpErrors.badRequest('Dữ liệu chứa ký tự không hợp lệ (NUL) / The data contains an invalid character (NUL)');
+      }
+    });
     app.setErrorHandler((err: FastifyError & { elements?: string[]; details?: string }, req, reply) => {
       if (err instanceof BpmnValidationError) {
         return reply.status(400).send({
@@ -48,6 +72,11 @@ export default fp(
       }
       if (code === Grpc.INVALID_ARGUMENT || code === Grpc.FAILED_PRECONDITION) {
         return reply.status(400).send({ statusCode: 400, code: 'ENGINE_REJECTED', error: 'Bad Request', message: `Zeebe từ chối yêu cầu / The engine rejected the request: ${err.details ?? err.message}` });
+      }
+      const pgCode = (err as { code?: string }).code;
+      if (err.statusCode === undefined && pgCode && PG_DATA_ERRORS[pgCode] && (err as { severity?: string }).severity) {
+        req.log.warn({ url: req.url, pgCode }, 'data refused by the database');
+        return reply.status(400).send({ statusCode: 400, code: 'INVALID_DATA', error: 'Bad Request', message: PG_DATA_ERRORS[pgCode] });
       }
       const framework = FRAMEWORK_MESSAGES[err.code];
       if (framework) return reply.status(err.statusCode ?? 400).send({ statusCode: err.statusCode ?? 400, code: err.code, error: 'Bad Request', message: framework });

@@ -54,6 +54,11 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
   const bad = (vi: string, en: string, code = 'CALENDAR_INVALID') => Object.assign(app.httpErrors.badRequest(`${vi} / ${en}`), { code });
   const actorOf = (req: FastifyRequest): repo.Actor => ({ id: req.currentUser.id, username: req.currentUser.username });
 
+  /** A day's name and a change's reason must say something: blank after trimming is refused. */
+  const checkText = (value: string | undefined, vi: string, en: string) => {
+    if (value !== undefined && value.trim() === '') throw bad(`${vi} không được để trống`, `${en} must not be blank`, 'CALENDAR_BLANK');
+  };
+
   /** A date an administrator may enter: a real date within 2000–2100. */
   const checkDate = (date: string) => {
     if (!isLocalDate(date)) throw bad(`Ngày không hợp lệ: ${date}`, `Invalid date: ${date}`, 'CALENDAR_INVALID_DATE');
@@ -165,6 +170,8 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const b = req.body;
       checkDate(b.date);
+      checkText(b.name, 'Tên ngày', 'The name');
+      checkText(b.reason, 'Lý do thay đổi', 'The reason');
       const unit = await unitRef(b.unit);
       if (unit.unitId !== null && b.occasion) throw occasionOnlyNational();
       const created = await change(async (trx) => {
@@ -184,6 +191,8 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { reason, ...patch } = req.body;
       if (patch.date !== undefined) checkDate(patch.date);
+      checkText(patch.name, 'Tên ngày', 'The name');
+      checkText(reason, 'Lý do thay đổi', 'The reason');
       const current = await repo.getEntry(app.db, req.params.id);
       if (!current) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
       const date = patch.date ?? current.date;
