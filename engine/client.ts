@@ -27,7 +27,7 @@ export function createZeebeClient(gatewayAddress: string, restAddress?: string):
 }
 
 /** gRPC status codes we act on (see @camunda8/sdk GrpcError). */
-export const Grpc = { NOT_FOUND: 5, INVALID_ARGUMENT: 3, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNKNOWN: 2, INTERNAL: 13, CANCELLED: 1 } as const;
+export const Grpc = { NOT_FOUND: 5, INVALID_ARGUMENT: 3, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNKNOWN: 2, INTERNAL: 13, CANCELLED: 1, ABORTED: 10 } as const;
 
 export function grpcCode(err: unknown): number | undefined {
   const e = err as { code?: unknown; details?: unknown; message?: unknown };
@@ -42,5 +42,7 @@ export function isEngineUnavailable(err: unknown): boolean {
   const code = grpcCode(err);
   if (code === Grpc.UNAVAILABLE || code === Grpc.DEADLINE_EXCEEDED || code === Grpc.RESOURCE_EXHAUSTED || code === Grpc.CANCELLED) return true;
   const msg = String((err as Error)?.message ?? err);
+  // The gateway's connection to a broker that is restarting was cut: transient, like UNAVAILABLE.
+  if (code === Grpc.ABORTED && /connection .* was closed|connection closed/i.test(msg)) return true;
   return /UNAVAILABLE|ECONNREFUSED|No connection established|DEADLINE_EXCEEDED|Connection dropped|Channel has been shut down/i.test(msg);
 }
