@@ -23,7 +23,46 @@ export function createZeebeClient(gatewayAddress: string, restAddress?: string):
     CAMUNDA_LOG_LEVEL: process.env.CAMUNDA_LOG_LEVEL ?? 'none',
     CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS: 5000,
   });
-  return c8.getZeebeGrpcApiClient();
+  return keepRetriesOnOutages(c8.getZeebeGrpcApiClient());
+}
+
+/** How long a job waits before it is offered again after an outage of PostgreSQL or the broker. */
+export const OUTAGE_RETRY_BACKOFF_MS = 5000;
+
+/**
+ * True when an error says that PostgreSQL or the broker cannot be reached right now (connection
+ * refused or cut, the server starting up or shutting down, the pool unable to connect), not that
+ * the work itself is wrong.
+ */
+export function isTransientOutage(err: unknown): boolean {
+  if (isEngineUnavailable(err)) return true;
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'].includes(code)) return true;
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|the database system is (starting up|shutting down)|Timeout acquiring a connection|terminating connection due to administrator command|Client has encountered a connection error/i.test(String(e?.message ?? err));
+}
+
+/**
+ * Every job worker of this client fails a job it could not do because of an outage with its retries
+ * unchanged and a backoff, so the job comes back when PostgreSQL or the broker is up again instead
+ * of using up its retries and raising an incident that an operator would have to resolve. Any other
+ * error keeps the SDK's behaviour (one retry fewer).
+ */
+function keepRetriesOnOutages(client: ZeebeClient): ZeebeClient {
+  const createWorker = client.createWorker.bind(client);
+  client.createWorker = ((config: Parameters<ZeebeClient['createWorker']>[0]) =>
+    createWorker({
+      ...config,
+      taskHandler: async (job: any) => {
+        try {
+          return await (config.taskHandler as (j: any) => any)(job);
+        } catch (err) {
+          if (!isTransientOutage(err)) throw err;
+          return job.fail({ errorMessage: `Tạm thời không xử lý được, sẽ thử lại / Outage, retried: ${String((err as Error)?.message ?? err).slice(0, 300)}`, retries: job.retries, retryBackOff: OUTAGE_RETRY_BACKOFF_MS });
+        }
+      },
+    } as never)) as ZeebeClient['createWorker'];
+  return client;
 }
 
 /** gRPC status codes we act on (see @camunda8/sdk GrpcError). */

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Knex } from 'knex';
+import { createKnex } from '../api/db.js';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { waitFor } from './helpers/fixtures.js';
+import { TcpProxy } from './helpers/tcp-proxy.js';
+
+/**
+ * PostgreSQL unreachable from the platform while Zeebe keeps running: the workers cannot write, so
+ * they must hand their jobs back with the retries unchanged (and a backoff) instead of using them up
+ * and raising incidents; when the database is back the case goes on by itself.
+ */
+describe('with PostgreSQL unreachable from the platform', () => {
+  let proxy: TcpProxy;
+  let p: TestPlatform;
+  let direct: Knex;
+
+  beforeAll(async () => {
+    const url = new URL(inject('databaseUrl'));
+    proxy = new TcpProxy({ host: url.hostname, port: Number(url.port) });
+    await proxy.up();
+    const viaProxy = new URL(url);
+    viaProxy.port = String(proxy.port);
+    p = await startTestPlatform({ config: { databaseUrl: viaProxy.toString() } });
+    direct = createKnex(url.toString());
+  });
+  afterAll(async () => {
+    await p?.close();
+    await proxy?.down();
+    await direct?.destroy();
+  });
+
+  it('keeps the jobs retrying through the outage, raises no incident, and the case reaches the inbox afterwards', async () => {
+    await proxy.down();
+    const started = await p.zeebe.createProcessInstance({ bpmnProcessId: 'dang-ky-bien-dong-dat-dai', variables: { nguoiNop: 'Lê Thị Hoa' } });
+    const key = String(started.processInstanceKey);
+    const records = (valueType: string, intent: string) =>
+      direct('zeebe_record').where({ value_type: valueType, intent }).whereRaw(`body->'value'->>'processInstanceKey' = ?`, [key]).select(direct.raw(`body->'value' as value`));
+
+    // The case listener's job is tried, fails because of the outage, and keeps its retries.
+    const failed = await waitFor(async () => {
+      const rows = await records('JOB', 'FAILED');
+      return rows.length >= 2 ? rows : false;
+    }, 'the listener job to be tried twice during the outage', 40_000, 500);
+    for (const r of failed as { value: { retries: number; errorMessage: string } }[]) {
+      expect(r.value.retries).toBeGreaterThan(0);
+      expect(r.value.errorMessage).toMatch(/Tạm thời không xử lý được/);
+    }
+    expect(await records('INCIDENT', 'CREATED')).toHaveLength(0);
+
+    await proxy.up();
+    const task = await waitFor(
+      async () => (await direct('inbox_tasks').where({ process_instance_key: key, element_id: 'TiepNhan' }).first()) ?? false,
+      'the first step in the inbox after the outage',
+      60_000,
+      500,
+    );
+    expect(task.status).toBe('open');
+    expect(task.due_date).not.toBeNull();
+    expect(await records('INCIDENT', 'CREATED')).toHaveLength(0);
+  });
+});
