@@ -40,9 +40,12 @@ describe('with PostgreSQL unreachable from the platform', () => {
     // The case listener's job is tried, fails because of the outage, and keeps its retries.
     const failed = await waitFor(async () => {
       const rows = await records('JOB', 'FAILED');
-      return rows.length >= 2 ? rows : false;
-    }, 'the listener job to be tried twice during the outage', 40_000, 500);
-    for (const r of failed as { value: { retries: number; errorMessage: string } }[]) {
+      return rows.length >= 3 ? rows : false;
+    }, 'the listener job to be tried three times during the outage', 60_000, 500);
+    // Without this, each failure would take one retry (3, 2, 1 → an incident at 0).
+    const tries = failed as { value: { retries: number; errorMessage: string } }[];
+    expect(new Set(tries.map((r) => r.value.retries)).size).toBe(1);
+    for (const r of tries) {
       expect(r.value.retries).toBeGreaterThan(0);
       expect(r.value.errorMessage).toMatch(/Tạm thời không xử lý được/);
     }
