@@ -43,13 +43,13 @@ const cases: FastifyPluginAsyncTypebox = async (app) => {
     return toBody(c);
   });
 
-  app.post('/:processInstanceKey/pause', { schema: { tags, summary: 'Stop the case clock (waiting for the citizen)', security, params: CaseParams, body: PauseBody, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
+  app.post('/:processInstanceKey/pause', { onRequest: app.requireRole('officer', 'leader', 'admin'), schema: { tags, summary: 'Stop the case clock (waiting for the citizen)', security, params: CaseParams, body: PauseBody, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
     const key = req.params.processInstanceKey;
     await requireHolder(key, req.currentUser.username);
     return toBody(await pauseCase(app.db, key, req.body.reason.trim(), { by: req.currentUser.username }).catch(translate));
   });
 
-  app.post('/:processInstanceKey/resume', { schema: { tags, summary: 'Restart the case clock; the appointment moves by the paused working time', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
+  app.post('/:processInstanceKey/resume', { onRequest: app.requireRole('officer', 'leader', 'admin'), schema: { tags, summary: 'Restart the case clock; the appointment moves by the paused working time', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
     const key = req.params.processInstanceKey;
     await requireHolder(key, req.currentUser.username);
     return toBody(await resumeCase(app.db, key, { by: req.currentUser.username }).catch(translate));
