@@ -18,7 +18,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
+import { createKnex, EMBEDDED_PG_SETTINGS } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
 import { countTasks, listTasks, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../api/repositories/inbox.js';
 import { fmt, machine, quantile } from './lib.js';
@@ -61,6 +61,11 @@ async function ensureDatabase(): Promise<void> {
     if (r.rows.length === 0) {
       log(`creating database ${DB_NAME}`);
       await admin.raw(`CREATE DATABASE ${DB_NAME}`);
+    }
+    // The embedded PostgreSQL's settings (api/db.ts) that a database can carry; shared_buffers is the
+    // server's (postgresql.conf and a restart), so it is only reported.
+    for (const [k, v] of Object.entries(EMBEDDED_PG_SETTINGS)) {
+      if (k !== 'shared_buffers') await admin.raw(`ALTER DATABASE ${DB_NAME} SET ${k} = '${v}'`);
     }
   } finally {
     await admin.destroy();
@@ -317,6 +322,12 @@ async function sizes(db: Knex): Promise<{ table: string; indexes: { name: string
   return { table: `${t.rows[0].t} (heap + toast), indexes ${t.rows[0].i}`, indexes: idx.rows };
 }
 
+async function settings(db: Knex): Promise<string[]> {
+  const out: string[] = [];
+  for (const k of Object.keys(EMBEDDED_PG_SETTINGS)) out.push(`${k} ${(await db.raw(`SHOW ${k}`)).rows[0][k]}`);
+  return out;
+}
+
 async function main(): Promise<void> {
   await ensureDatabase();
   const db = createKnex(dbUrl(), { min: 0, max: 2 });
@@ -333,7 +344,7 @@ async function main(): Promise<void> {
       `## Inbox at scale: ${new Date().toISOString()}`,
       ``,
       `- Machine: ${machine()}`,
-      `- PostgreSQL: ${(await db.raw('SHOW server_version')).rows[0].server_version}, shared_buffers ${(await db.raw('SHOW shared_buffers')).rows[0].shared_buffers}, database \`${DB_NAME}\`, latest migration \`${migs}\``,
+      `- PostgreSQL: ${(await db.raw('SHOW server_version')).rows[0].server_version}, ${(await settings(db)).join(', ')}, database \`${DB_NAME}\`, latest migration \`${migs}\``,
       `- Rows: ${Number(counts.open).toLocaleString('en')} open, ${Number(counts.finished).toLocaleString('en')} finished (requested ${OPEN.toLocaleString('en')} / ${FINISHED.toLocaleString('en')}); ${unitsAll.length} units, ${unitsAll.length * (OFFICERS_PER_UNIT + 1)} users, ${PROCESSES.length} processes`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (index rebuild ${fmt(info.indexSeconds, 0)} s of it; secondary indexes dropped during the load and recreated from their definitions, then VACUUM ANALYZE)`,
       `- Size of inbox_tasks: ${sz.table}; ${sz.indexes.map((i) => `${i.name} ${i.size}`).join(', ')}`,
