@@ -1,45 +1,56 @@
 import type { Knex } from 'knex';
 
 /**
- * Inbox at scale (issue 4): the finished views are limited to a period by default, and a leader's
- * finished view ("offered to my subtree's groups or users, or completed by one of its users, within
- * the period") gets an index that answers subtree and period together.
+ * Inbox at scale (issue 4). The finished views are limited to a period by default; a leader's finished
+ * view ("offered to my subtree's groups or users, or completed by one of its users, within the period")
+ * and the open buckets get indexes that answer them without visiting a big unit's whole history.
  *
- * inbox_done_keys() turns a finished task into the keys it can be found under: one per candidate
- * group ("g:<group>@<day>"), candidate user and finisher ("u:<username>@<day>"), where <day> is the
- * day of completion in Vietnam (UTC+7) counted from 2000-01-01. A subtree over a period is the
- * product of its groups and users with the days of the period, so the GIN index hands over exactly
- * the rows of that subtree and those days instead of the subtree's whole history (a BitmapOr of the
- * all-time group index, a sequential scan of the 10M finished rows before). The repository builds
- * the same keys (api/repositories/inbox.ts, doneKeys) and keeps the exact completed_at bound.
- *
- * inbox_tasks_done_at_idx serves the same view for very large subtrees (the province), where nearly
- * every finished task matches and reading the newest first is the cheap way.
+ * inbox_done_keys() turns a finished task into the keys it can be found under: one per candidate group
+ * ("g:<group>@<day>") and candidate user ("u:<username>@<day>"), where <day> is the day of completion in
+ * Vietnam (UTC+7) counted from 2000-01-01. A subtree over a period is the product of its groups and
+ * users with the days of the period, so the GIN index hands over the rows of that subtree and those days
+ * only (before: a BitmapOr over the subtree's whole history, or a sequential scan of 10M finished rows).
+ * "Completed by one of its users" is answered by inbox_tasks_done_by_idx (completed_by, completed_at).
+ * The repository builds the same keys (api/repositories/inbox.ts, doneKeys) and keeps the exact
+ * completed_at bound. plpgsql, not sql: three times faster per row when the index is built.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
-    CREATE FUNCTION inbox_done_keys(groups text[], users text[], done_by text, done_at timestamptz) RETURNS text[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT CASE WHEN done_at IS NULL THEN '{}'::text[] ELSE ARRAY(
-        SELECT k || '@' || (((done_at AT TIME ZONE INTERVAL '+07:00')::date - DATE '2000-01-01')::text)
-        FROM (SELECT 'g:' || g AS k FROM unnest(groups) AS g
-              UNION ALL SELECT 'u:' || u FROM unnest(users) AS u
-              UNION ALL SELECT 'u:' || done_by) AS keys
-        WHERE k IS NOT NULL) END
-    $$`);
+    CREATE FUNCTION inbox_done_keys(groups text[], users text[], done_at timestamptz) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+    DECLARE
+      day text;
+      keys text[] := '{}';
+      k text;
+    BEGIN
+      IF done_at IS NULL THEN RETURN keys; END IF;
+      day := '@' || ((done_at AT TIME ZONE INTERVAL '+07:00')::date - DATE '2000-01-01');
+      IF groups IS NOT NULL THEN FOREACH k IN ARRAY groups LOOP keys := keys || ('g:' || k || day); END LOOP; END IF;
+      IF users IS NOT NULL THEN FOREACH k IN ARRAY users LOOP keys := keys || ('u:' || k || day); END LOOP; END IF;
+      RETURN keys;
+    END $$`);
   await knex.raw(
-    `COMMENT ON FUNCTION inbox_done_keys(text[], text[], text, timestamptz) IS 'Keys a finished inbox task is found under: g:<candidate group>@<day>, u:<candidate user or finisher>@<day>; day = completion day in UTC+7 minus 2000-01-01'`,
+    `COMMENT ON FUNCTION inbox_done_keys(text[], text[], timestamptz) IS 'Keys a finished inbox task is found under: g:<candidate group>@<day>, u:<candidate user>@<day>; day = completion day in UTC+7 minus 2000-01-01'`,
   );
   // Large tables (the benchmark's 10M finished rows): build with more memory than the default 64 MB.
   await knex.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
-  await knex.raw(
-    `CREATE INDEX inbox_tasks_done_keys_idx ON inbox_tasks USING gin (inbox_done_keys(candidate_groups, candidate_users, completed_by, completed_at)) WHERE status = 'completed'`,
-  );
+  await knex.raw(`CREATE INDEX inbox_tasks_done_keys_idx ON inbox_tasks USING gin (inbox_done_keys(candidate_groups, candidate_users, completed_at)) WHERE status = 'completed'`);
+  // Finished tasks newest first: a province-wide subtree (nearly every task matches) reads them in order.
   await knex.raw(`CREATE INDEX inbox_tasks_done_at_idx ON inbox_tasks (completed_at DESC) WHERE status = 'completed'`);
+  // Open tasks newest first (the default order of the lists): read in order, stop after a page.
+  await knex.raw(`CREATE INDEX IF NOT EXISTS inbox_tasks_open_created_idx ON inbox_tasks (created_at DESC) WHERE status IN ('open','completing')`);
+  // Not started and overdue: the unassigned tasks by due date, to intersect with the groups' index.
+  await knex.raw(`CREATE INDEX inbox_tasks_open_unassigned_due_idx ON inbox_tasks (due_date) WHERE assignee IS NULL AND status IN ('open','completing')`);
+  // "Reminded" (a deadline reminder fired): a handful of rows per officer among thousands of open ones.
+  await knex.raw(`CREATE INDEX inbox_tasks_open_reminded_idx ON inbox_tasks (assignee) WHERE reminded_at IS NOT NULL AND status IN ('open','completing')`);
+  await knex.raw(
+    `CREATE INDEX inbox_tasks_open_reminded_groups_idx ON inbox_tasks USING gin (candidate_groups) WHERE reminded_at IS NOT NULL AND assignee IS NULL AND status IN ('open','completing')`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('DROP INDEX IF EXISTS inbox_tasks_done_at_idx');
-  await knex.raw('DROP INDEX IF EXISTS inbox_tasks_done_keys_idx');
-  await knex.raw('DROP FUNCTION IF EXISTS inbox_done_keys(text[], text[], text, timestamptz)');
+  for (const name of ['inbox_tasks_open_reminded_groups_idx', 'inbox_tasks_open_reminded_idx', 'inbox_tasks_open_unassigned_due_idx', 'inbox_tasks_open_created_idx', 'inbox_tasks_done_at_idx', 'inbox_tasks_done_keys_idx']) {
+    await knex.raw(`DROP INDEX IF EXISTS ${name}`);
+  }
+  await knex.raw('DROP FUNCTION IF EXISTS inbox_done_keys(text[], text[], timestamptz)');
 }

@@ -271,13 +271,17 @@ async function nameCollation(db: Knex): Promise<string> {
   return p;
 }
 
-/** Finished tasks of a subtree completed on or after `since`: through inbox_tasks_done_keys_idx when the key list stays reasonable. */
+/**
+ * Finished tasks of a subtree completed on or after `since`: offered to its groups or users (through
+ * inbox_tasks_done_keys_idx, keys of the period's days, when the key list stays reasonable) or completed
+ * by one of its users (inbox_tasks_done_by_idx).
+ */
 function subtreeDone(s: OrgScope, since: Date | null): Cond {
   const status = cond(`t.status = 'completed'`);
   if (since && (s.groups.length + s.usernames.length) * (Math.ceil((Date.now() - since.getTime()) / DAY_MS) + 2) <= MAX_DONE_KEYS) {
     return and(
       status,
-      cond('inbox_done_keys(t.candidate_groups, t.candidate_users, t.completed_by, t.completed_at) && ?::text[]', [doneKeys(s, since)]),
+      cond('inbox_done_keys(t.candidate_groups, t.candidate_users, t.completed_at) && ?::text[] OR t.completed_by = ANY(?::text[])', [doneKeys(s, since), s.usernames]),
       cond('t.completed_at >= ?', [since]),
     );
   }
@@ -288,35 +292,50 @@ function subtreeDone(s: OrgScope, since: Date | null): Cond {
   );
 }
 
-/** The set of tasks a view covers: open ones, or finished ones (completed on or after `since`). */
-function scopeCond(v: Viewer, view: TaskView, finished: boolean, since: Date | null = null): Cond {
-  const status = cond(finished ? `t.status = 'completed'` : OPEN_SQL);
+/** Finished tasks a view covers (completed on or after `since`). */
+function doneSet(v: Viewer, view: TaskView, since: Date | null): Cond {
+  if (view === 'unit') return v.scope ? subtreeDone(v.scope, since) : cond('false');
+  return and(cond(`t.status = 'completed'`), cond('t.completed_by = ?', [v.username]), ...(since ? [cond('t.completed_at >= ?', [since])] : []));
+}
+
+type OpenBucket = 'not_started' | 'in_progress' | 'reminded';
+
+/**
+ * Open tasks a view covers, in one bucket or all of them. Each bucket is written as the narrowest
+ * condition that is equivalent to "visible to the viewer and in the bucket" (a task I hold is visible
+ * to me; an unassigned one is not held by anyone), so that the planner can use the small partial
+ * indexes (holder, unassigned by due date, reminded) instead of reading every open task of the unit.
+ */
+function openSet(v: Viewer, view: TaskView, bucket: OpenBucket | undefined, hasReminded: boolean): Cond {
+  const open = cond(OPEN_SQL);
+  const reminded = hasReminded ? 't.reminded_at IS NOT NULL' : 'false';
   if (view === 'unit') {
     const s = v.scope;
     if (!s) return cond('false');
-    if (finished) return subtreeDone(s, since);
-    return and(status, cond(`t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR t.assignee = ANY(?::text[])`, [s.groups, s.usernames, s.usernames]));
+    const offered = cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]', [s.groups, s.usernames]);
+    const anyHolder = cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR t.assignee = ANY(?::text[])', [s.groups, s.usernames, s.usernames]);
+    if (bucket === 'not_started') return and(open, cond('t.assignee IS NULL'), offered);
+    if (bucket === 'in_progress') return and(open, cond('t.assignee IS NOT NULL'), anyHolder);
+    if (bucket === 'reminded') return and(open, cond(`t.urged_at IS NOT NULL OR ${reminded}`), anyHolder);
+    return and(open, anyHolder);
   }
-  if (finished) return and(status, cond('t.completed_by = ?', [v.username]), ...(since ? [cond('t.completed_at >= ?', [since])] : []));
-  return and(status, cond('t.assignee = ? OR t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [v.username, v.username, v.groups]));
-}
-
-/** Conditions of each open bucket inside the view's open set. */
-function bucketConds(v: Viewer, view: TaskView, reminded: boolean): Record<'not_started' | 'in_progress' | 'reminded', Cond> {
-  const remindedAt = reminded ? 't.reminded_at IS NOT NULL' : 'false';
-  if (view === 'unit') {
-    return {
-      not_started: cond('t.assignee IS NULL'),
-      in_progress: cond('t.assignee IS NOT NULL'),
-      reminded: cond(`t.urged_at IS NOT NULL OR ${remindedAt}`),
-    };
-  }
-  return {
-    not_started: cond('t.assignee IS NULL'),
-    in_progress: cond('t.assignee = ?', [v.username]),
+  const me = v.username;
+  const offeredToMe = cond('t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [me, v.groups]);
+  if (bucket === 'not_started') return and(open, cond('t.assignee IS NULL'), offeredToMe);
+  if (bucket === 'in_progress') return and(open, cond('t.assignee = ?', [me]));
+  if (bucket === 'reminded') {
     // An urge is to the holder; a deadline reminder reaches the holder, or the group while nobody holds it.
-    reminded: cond(`(t.urged_at IS NOT NULL AND t.assignee = ?) OR (${remindedAt} AND (t.assignee = ? OR t.assignee IS NULL))`, [v.username, v.username]),
-  };
+    return and(
+      open,
+      cond(`(t.urged_at IS NOT NULL AND t.assignee = ?) OR (${reminded} AND t.assignee = ?) OR (${reminded} AND t.assignee IS NULL AND (t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]))`, [
+        me,
+        me,
+        me,
+        v.groups,
+      ]),
+    );
+  }
+  return and(open, cond('t.assignee = ? OR t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [me, me, v.groups]));
 }
 
 function filterConds(f: TaskFilter): Cond[] {
@@ -370,9 +389,9 @@ export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promi
   const finished = o.bucket === 'finished';
   const since = finished ? finishedSince(o.finishedWithin) : null;
   const rest = filterConds(o);
-  if (o.bucket && o.bucket !== 'finished') rest.push(bucketConds(viewer, o.view, await hasRemindedAt(db))[o.bucket]);
   if (o.timing) rest.push(finished ? (o.timing === 'overdue' ? OVERDUE_DONE : ON_TIME_DONE) : o.timing === 'overdue' ? OVERDUE_OPEN : ON_TIME_OPEN);
-  const where = and(scopeCond(viewer, o.view, finished, since), ...rest);
+  const set = finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, await hasRemindedAt(db));
+  const where = and(set, ...rest);
   // The total stops at COUNT_CAP (or at the page asked for, when it lies further): exact below, "1000+" above.
   const cap = Math.max(COUNT_CAP, o.offset + o.limit);
   const countQ = cappedCountSql(fromFor(o), where, cap);
@@ -419,14 +438,14 @@ export interface BucketTally {
  * lower bounds (atLeast), so a big unit's badge reads "1000+" instead of costing a count of all its rows.
  */
 export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promise<Record<TaskBucket, BucketTally>> {
-  const buckets = bucketConds(viewer, f.view, await hasRemindedAt(db));
+  const hasReminded = await hasRemindedAt(db);
   const since = finishedSince(f.finishedWithin);
-  const open = and(scopeCond(viewer, f.view, false), ...filterConds(f));
-  const done = and(scopeCond(viewer, f.view, true, since), ...filterConds(f));
+  const done = and(doneSet(viewer, f.view, since), ...filterConds(f));
   const from = fromFor(f);
   const parts: [string, Cond][] = [];
   for (const b of ['not_started', 'in_progress', 'reminded'] as const) {
-    parts.push([`${b}_on_time`, and(open, buckets[b], ON_TIME_OPEN)], [`${b}_overdue`, and(open, buckets[b], OVERDUE_OPEN)]);
+    const open = and(openSet(viewer, f.view, b, hasReminded), ...filterConds(f));
+    parts.push([`${b}_on_time`, and(open, ON_TIME_OPEN)], [`${b}_overdue`, and(open, OVERDUE_OPEN)]);
   }
   parts.push(['finished_on_time', and(done, ON_TIME_DONE)], ['finished_overdue', and(done, OVERDUE_DONE)]);
   // One statement, one round trip: a capped count per part.
