@@ -15,12 +15,13 @@
  * migrations' indexes, byte for byte), then VACUUM ANALYZE. Appends a section to bench/results/inbox-scale.md.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { createKnex, EMBEDDED_PG_SETTINGS } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { countTasks, listTasks, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../api/repositories/inbox.js';
+import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../api/repositories/inbox.js';
 import { fmt, machine, quantile } from './lib.js';
 
 const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -264,6 +265,7 @@ function cases(db: Knex): Case[] {
     { name: 'officer: available (not started)', run: (i) => listTasks(db, officer(i), personal({ bucket: 'not_started', sort: 'due' })) },
     { name: 'officer: reminded', run: (i) => listTasks(db, officer(i), personal({ bucket: 'reminded' })) },
     { name: 'officer: done (finished by me)', run: (i) => listTasks(db, officer(i), personal({ bucket: 'finished' })) },
+    { name: 'officer: done, widened to all time', run: (i) => listTasks(db, officer(i), personal({ bucket: 'finished', finishedWithin: 'all' })) },
     { name: 'officer: overdue, procedure filter', run: (i) => listTasks(db, officer(i), personal({ timing: 'overdue', bpmnProcessId: pick(procs, i) })) },
     { name: 'officer: text search q', run: (i) => listTasks(db, officer(i), personal({ q: pick(['thẩm định', 'xây dựng', 'HS-2026', 'khai sinh'], i) })) },
     { name: 'officer: case code (maHoSo)', run: (i) => listTasks(db, officer(i), personal({ caseCode: `HS-20261101-${String(100000 + i).padStart(8, '0')}` })) },
@@ -278,6 +280,10 @@ function cases(db: Knex): Case[] {
         listTasks(db, await leader(db, i), { view: 'unit', bucket: 'in_progress', bpmnProcessId: pick(procs, i), createdFrom: new Date(Date.now() - 7 * 86400_000), limit: 50, offset: 0 }),
     },
     { name: 'leader: unit view, finished', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', bucket: 'finished', limit: 50, offset: 0 }) },
+    {
+      name: 'leader: unit view, finished, widened to 365 days',
+      run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', bucket: 'finished', finishedWithin: '365d', limit: 50, offset: 0 }),
+    },
     { name: 'leader: unit view, text search q', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', q: pick(['thẩm định', 'ký duyệt', 'xây dựng'], i), limit: 50, offset: 0 }) },
     { name: 'leader: counts (badges), unit view', run: async (i) => countTasks(db, await leader(db, i), { view: 'unit' } as TaskFilter) },
   ];
@@ -322,6 +328,14 @@ async function sizes(db: Knex): Promise<{ table: string; indexes: { name: string
   return { table: `${t.rows[0].t} (heap + toast), indexes ${t.rows[0].i}`, indexes: idx.rows };
 }
 
+/** The machine's load while measuring: the figures mean little when other work shares the cores. */
+let loadAtStart = os.loadavg();
+function loadNote(): string {
+  const now = os.loadavg();
+  const f = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
+  return `load average (1 / 5 / 15 min) ${f(loadAtStart)} when measuring began, ${f(now)} at the end, on ${os.cpus().length} cores`;
+}
+
 async function settings(db: Knex): Promise<string[]> {
   const out: string[] = [];
   for (const k of Object.keys(EMBEDDED_PG_SETTINGS)) out.push(`${k} ${(await db.raw(`SHOW ${k}`)).rows[0][k]}`);
@@ -338,6 +352,7 @@ async function main(): Promise<void> {
     const sz = await sizes(db);
     const migs = (await db.raw(`SELECT name FROM knex_migrations ORDER BY id DESC LIMIT 1`)).rows[0]?.name;
     log('measuring');
+    loadAtStart = os.loadavg();
     const rows = await measure(db, cases(db), ITER);
     const lines = [
       ``,
@@ -348,7 +363,8 @@ async function main(): Promise<void> {
       `- Rows: ${Number(counts.open).toLocaleString('en')} open, ${Number(counts.finished).toLocaleString('en')} finished (requested ${OPEN.toLocaleString('en')} / ${FINISHED.toLocaleString('en')}); ${unitsAll.length} units, ${unitsAll.length * (OFFICERS_PER_UNIT + 1)} users, ${PROCESSES.length} processes`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (index rebuild ${fmt(info.indexSeconds, 0)} s of it; secondary indexes dropped during the load and recreated from their definitions, then VACUUM ANALYZE)`,
       `- Size of inbox_tasks: ${sz.table}; ${sz.indexes.map((i) => `${i.name} ${i.size}`).join(', ')}`,
-      `- Each query ${ITER} times (fewer, as n says, when a case ran past ${CASE_BUDGET_S} s), varying users and units, one at a time, timed around the repository call (list = count + page of 50; leader cases include loading the subtree with orgScope)`,
+      `- Each query ${ITER} times (fewer, as n says, when a case ran past ${CASE_BUDGET_S} s), varying users and units, one at a time, timed around the repository call (list = total counted up to ${COUNT_CAP.toLocaleString('en')} + page of 50; counts = every bucket's on-time and overdue parts, each counted up to ${COUNT_CAP.toLocaleString('en')}; finished views over the last 30 days unless the case widens them; leader cases include the subtree from orgScope, cached ${ORG_SCOPE_TTL_MS / 1000} s)`,
+      `- Load: ${loadNote()}`,
       ``,
       `| Query | n | p50 ms | p95 ms | p99 ms | p95 <= ${TARGET_MS} ms |`,
       `|---|---:|---:|---:|---:|:---:|`,
