@@ -39,8 +39,11 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE INDEX inbox_tasks_done_at_idx ON inbox_tasks (completed_at DESC) WHERE status = 'completed'`);
   // Open tasks newest first (the default order of the lists): read in order, stop after a page.
   await knex.raw(`CREATE INDEX IF NOT EXISTS inbox_tasks_open_created_idx ON inbox_tasks (created_at DESC) WHERE status IN ('open','completing')`);
-  // Not started and overdue: the unassigned tasks by due date, to intersect with the groups' index.
-  await knex.raw(`CREATE INDEX inbox_tasks_open_unassigned_due_idx ON inbox_tasks (due_date) WHERE assignee IS NULL AND status IN ('open','completing')`);
+  // A holder's open tasks on time / overdue, counted from the index alone (index-only scan).
+  await knex.raw(`CREATE INDEX inbox_tasks_open_holder_due_idx ON inbox_tasks (assignee, due_date) WHERE status IN ('open','completing')`);
+  // A finisher's tasks over a period, on time / late, from the index alone: done_by_idx with the due date.
+  await knex.raw(`CREATE INDEX inbox_tasks_done_by_due_idx ON inbox_tasks (completed_by, completed_at DESC) INCLUDE (due_date) WHERE status = 'completed'`);
+  await knex.raw('DROP INDEX inbox_tasks_done_by_idx');
   // "Reminded" (a deadline reminder fired): a handful of rows per officer among thousands of open ones.
   await knex.raw(`CREATE INDEX inbox_tasks_open_reminded_idx ON inbox_tasks (assignee) WHERE reminded_at IS NOT NULL AND status IN ('open','completing')`);
   await knex.raw(
@@ -49,7 +52,8 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const name of ['inbox_tasks_open_reminded_groups_idx', 'inbox_tasks_open_reminded_idx', 'inbox_tasks_open_unassigned_due_idx', 'inbox_tasks_open_created_idx', 'inbox_tasks_done_at_idx', 'inbox_tasks_done_keys_idx']) {
+  await knex.raw(`CREATE INDEX IF NOT EXISTS inbox_tasks_done_by_idx ON inbox_tasks (completed_by, completed_at DESC) WHERE status = 'completed'`);
+  for (const name of ['inbox_tasks_open_reminded_groups_idx', 'inbox_tasks_open_reminded_idx', 'inbox_tasks_done_by_due_idx', 'inbox_tasks_open_holder_due_idx', 'inbox_tasks_open_created_idx', 'inbox_tasks_done_at_idx', 'inbox_tasks_done_keys_idx']) {
     await knex.raw(`DROP INDEX IF EXISTS ${name}`);
   }
   await knex.raw('DROP FUNCTION IF EXISTS inbox_done_keys(text[], text[], timestamptz)');

@@ -274,7 +274,7 @@ async function nameCollation(db: Knex): Promise<string> {
 /**
  * Finished tasks of a subtree completed on or after `since`: offered to its groups or users (through
  * inbox_tasks_done_keys_idx, keys of the period's days, when the key list stays reasonable) or completed
- * by one of its users (inbox_tasks_done_by_idx).
+ * by one of its users (inbox_tasks_done_by_due_idx).
  */
 function subtreeDone(s: OrgScope, since: Date | null): Cond {
   const status = cond(`t.status = 'completed'`);
