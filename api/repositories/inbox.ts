@@ -312,12 +312,23 @@ function openSet(v: Viewer, view: TaskView, bucket: OpenBucket | undefined, hasR
   if (view === 'unit') {
     const s = v.scope;
     if (!s) return cond('false');
-    const offered = cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]', [s.groups, s.usernames]);
-    const anyHolder = cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR t.assignee = ANY(?::text[])', [s.groups, s.usernames, s.usernames]);
+    const [G, U] = [s.groups, s.usernames];
+    const offered = cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]', [G, U]);
     if (bucket === 'not_started') return and(open, cond('t.assignee IS NULL'), offered);
-    if (bucket === 'in_progress') return and(open, cond('t.assignee IS NOT NULL'), anyHolder);
-    if (bucket === 'reminded') return and(open, cond(`t.urged_at IS NOT NULL OR ${reminded}`), anyHolder);
-    return and(open, anyHolder);
+    // Held by someone of the subtree, or held by anyone and offered to the subtree.
+    if (bucket === 'in_progress') return and(open, cond('t.assignee = ANY(?::text[]) OR (t.assignee IS NOT NULL AND (t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]))', [U, G, U]));
+    if (bucket === 'reminded') {
+      // (urged or reminded) and in the subtree, spelled out so that each part has its partial index.
+      return and(
+        open,
+        cond(
+          `(t.urged_at IS NOT NULL AND t.assignee = ANY(?::text[])) OR (${reminded} AND t.assignee = ANY(?::text[]))
+           OR ((t.urged_at IS NOT NULL OR ${reminded}) AND (t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]))`,
+          [U, U, G, U],
+        ),
+      );
+    }
+    return and(open, cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR t.assignee = ANY(?::text[])', [G, U, U]));
   }
   const me = v.username;
   const offeredToMe = cond('t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [me, v.groups]);
