@@ -281,7 +281,11 @@ function subtreeDone(s: OrgScope, since: Date | null): Cond {
   if (since && (s.groups.length + s.usernames.length) * (Math.ceil((Date.now() - since.getTime()) / DAY_MS) + 2) <= MAX_DONE_KEYS) {
     return and(
       status,
-      cond('inbox_done_keys(t.candidate_groups, t.candidate_users, t.completed_at) && ?::text[] OR t.completed_by = ANY(?::text[])', [doneKeys(s, since), s.usernames]),
+      // The keys go in as a sub-select on purpose: PostgreSQL has no statistics for the expression of a partial
+      // index and prices each of the hundreds of keys at 0.5 % of the table; handed a list it cannot look into,
+      // it prices the whole condition at 0.5 % and takes the keys index (BitmapOr with done_by_due_idx) instead
+      // of walking done_by_due_idx through the whole table (EXPLAIN in bench/results/inbox-scale.md).
+      cond('inbox_done_keys(t.candidate_groups, t.candidate_users, t.completed_at) && (SELECT ?::text[]) OR t.completed_by = ANY(?::text[])', [doneKeys(s, since), s.usernames]),
       cond('t.completed_at >= ?', [since]),
     );
   }
