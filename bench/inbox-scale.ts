@@ -295,6 +295,37 @@ interface Row {
   p50: number;
   p95: number;
   p99: number;
+  /** median over a few calls of the shared buffers (8 kB pages) the call's statements touched: the work, whatever the load */
+  buffers: number;
+  /** the largest of those samples */
+  buffersMax: number;
+}
+
+const BUFFER_SAMPLES = Number(process.env.BENCH_BUFFER_SAMPLES ?? 5);
+
+/**
+ * Shared buffers (hit + read, planning included) that one call of a case touches: every statement the
+ * repository sends is captured and run again under EXPLAIN (ANALYZE, BUFFERS). Unlike milliseconds this
+ * does not depend on what else the machine is doing, so it says whether a query does little work.
+ */
+async function buffersPerCall(db: Knex, c: Case, i: number): Promise<number> {
+  const sent: { sql: string; bindings: unknown[] }[] = [];
+  const listen = (q: { sql: string; bindings?: unknown[] }) => sent.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  db.on('query', listen);
+  try {
+    await c.run(i);
+  } finally {
+    db.removeListener('query', listen);
+  }
+  let total = 0;
+  for (const q of sent) {
+    if (!/^\s*(select|with)\b/i.test(q.sql)) continue;
+    const res = await db.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.sql.replace(/\$\d+/g, '?')}`, q.bindings as Knex.RawBinding[]);
+    const [plan] = res.rows[0]['QUERY PLAN'] as { Plan: Record<string, number>; Planning?: Record<string, number> }[];
+    total += (plan!.Plan['Shared Hit Blocks'] ?? 0) + (plan!.Plan['Shared Read Blocks'] ?? 0);
+    total += (plan!.Planning?.['Shared Hit Blocks'] ?? 0) + (plan!.Planning?.['Shared Read Blocks'] ?? 0);
+  }
+  return total;
 }
 
 async function measure(db: Knex, cs: Case[], iter: number): Promise<Row[]> {
@@ -312,8 +343,11 @@ async function measure(db: Knex, cs: Case[], iter: number): Promise<Row[]> {
       ms.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     ms.sort((a, b) => a - b);
-    const r = { name: c.name, n: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), p99: quantile(ms, 0.99) };
-    log(`${c.name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} ms`);
+    const bufs: number[] = [];
+    for (let i = 0; i < BUFFER_SAMPLES; i++) bufs.push(await buffersPerCall(db, c, i * 37));
+    bufs.sort((a, b) => a - b);
+    const r = { name: c.name, n: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), p99: quantile(ms, 0.99), buffers: quantile(bufs, 0.5), buffersMax: bufs[bufs.length - 1] ?? NaN };
+    log(`${c.name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} ms; buffers/call ${fmt(r.buffers, 0)} (max ${fmt(r.buffersMax, 0)})`);
     out.push(r);
   }
   return out;
@@ -366,9 +400,11 @@ async function main(): Promise<void> {
       `- Each query ${ITER} times (fewer, as n says, when a case ran past ${CASE_BUDGET_S} s), varying users and units, one at a time, timed around the repository call (list = total counted up to ${COUNT_CAP.toLocaleString('en')} + page of 50; counts = every bucket's on-time and overdue parts, each counted up to ${COUNT_CAP.toLocaleString('en')}; finished views over the last 30 days unless the case widens them; leader cases include the subtree from orgScope, cached ${ORG_SCOPE_TTL_MS / 1000} s)`,
       `- Load: ${loadNote()}`,
       ``,
-      `| Query | n | p50 ms | p95 ms | p99 ms | p95 <= ${TARGET_MS} ms |`,
-      `|---|---:|---:|---:|---:|:---:|`,
-      ...rows.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} |`),
+      `- Buffers/call: median (and largest) of ${BUFFER_SAMPLES} calls of the shared 8 kB pages all statements of one call touch (EXPLAIN ANALYZE BUFFERS, hit + read): the work a call does, independent of the load`,
+      ``,
+      `| Query | n | p50 ms | p95 ms | p99 ms | p95 <= ${TARGET_MS} ms | buffers/call (max) |`,
+      `|---|---:|---:|---:|---:|:---:|---:|`,
+      ...rows.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} | ${fmt(r.buffers, 0)} (${fmt(r.buffersMax, 0)}) |`),
       ``,
     ];
     mkdirSync(path.join(here, 'results'), { recursive: true });
