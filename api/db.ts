@@ -90,14 +90,14 @@ function letPostgresUserThrough(paths: string[], log: (msg: string) => void): vo
 /**
  * Server settings of the embedded PostgreSQL, sized for the inbox's working set (bench/results/inbox-scale.md):
  * - shared_buffers 512MB (default 128MB): the open tasks and their indexes stay in PostgreSQL's own cache; a
- *   production server with a million open tasks wants 1-2 GB (a quarter of RAM), set with EISO_PG_SHARED_BUFFERS;
+ *   production server with a million open tasks wants 1-2 GB (a quarter of RAM): a server of its own (DATABASE_URL);
  * - effective_cache_size 4GB: the planner may count on the OS file cache for the rest;
  * - random_page_cost 1.1: SSD storage, so index and bitmap scans are not priced like disk seeks;
  * - work_mem 16MB: the bitmaps of a big unit's tasks stay exact (no lossy pages to recheck);
  * - jit off: the inbox queries are short; compiling them costs more than it saves.
  */
 export const EMBEDDED_PG_SETTINGS: Record<string, string> = {
-  shared_buffers: process.env.EISO_PG_SHARED_BUFFERS ?? '512MB',
+  shared_buffers: '512MB',
   effective_cache_size: '4GB',
   random_page_cost: '1.1',
   work_mem: '16MB',
