@@ -15,12 +15,13 @@
  * migrations' indexes, byte for byte), then VACUUM ANALYZE. Appends a section to bench/results/inbox-scale.md.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
+import { createKnex, EMBEDDED_PG_SETTINGS } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { countTasks, listTasks, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../api/repositories/inbox.js';
+import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../api/repositories/inbox.js';
 import { fmt, machine, quantile } from './lib.js';
 
 const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -61,6 +62,11 @@ async function ensureDatabase(): Promise<void> {
     if (r.rows.length === 0) {
       log(`creating database ${DB_NAME}`);
       await admin.raw(`CREATE DATABASE ${DB_NAME}`);
+    }
+    // The embedded PostgreSQL's settings (api/db.ts) that a database can carry; shared_buffers is the
+    // server's (postgresql.conf and a restart), so it is only reported.
+    for (const [k, v] of Object.entries(EMBEDDED_PG_SETTINGS)) {
+      if (k !== 'shared_buffers') await admin.raw(`ALTER DATABASE ${DB_NAME} SET ${k} = '${v}'`);
     }
   } finally {
     await admin.destroy();
@@ -259,6 +265,7 @@ function cases(db: Knex): Case[] {
     { name: 'officer: available (not started)', run: (i) => listTasks(db, officer(i), personal({ bucket: 'not_started', sort: 'due' })) },
     { name: 'officer: reminded', run: (i) => listTasks(db, officer(i), personal({ bucket: 'reminded' })) },
     { name: 'officer: done (finished by me)', run: (i) => listTasks(db, officer(i), personal({ bucket: 'finished' })) },
+    { name: 'officer: done, widened to all time', run: (i) => listTasks(db, officer(i), personal({ bucket: 'finished', finishedWithin: 'all' })) },
     { name: 'officer: overdue, procedure filter', run: (i) => listTasks(db, officer(i), personal({ timing: 'overdue', bpmnProcessId: pick(procs, i) })) },
     { name: 'officer: text search q', run: (i) => listTasks(db, officer(i), personal({ q: pick(['thẩm định', 'xây dựng', 'HS-2026', 'khai sinh'], i) })) },
     { name: 'officer: case code (maHoSo)', run: (i) => listTasks(db, officer(i), personal({ caseCode: `HS-20261101-${String(100000 + i).padStart(8, '0')}` })) },
@@ -273,6 +280,10 @@ function cases(db: Knex): Case[] {
         listTasks(db, await leader(db, i), { view: 'unit', bucket: 'in_progress', bpmnProcessId: pick(procs, i), createdFrom: new Date(Date.now() - 7 * 86400_000), limit: 50, offset: 0 }),
     },
     { name: 'leader: unit view, finished', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', bucket: 'finished', limit: 50, offset: 0 }) },
+    {
+      name: 'leader: unit view, finished, widened to 365 days',
+      run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', bucket: 'finished', finishedWithin: '365d', limit: 50, offset: 0 }),
+    },
     { name: 'leader: unit view, text search q', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', q: pick(['thẩm định', 'ký duyệt', 'xây dựng'], i), limit: 50, offset: 0 }) },
     { name: 'leader: counts (badges), unit view', run: async (i) => countTasks(db, await leader(db, i), { view: 'unit' } as TaskFilter) },
   ];
@@ -284,6 +295,37 @@ interface Row {
   p50: number;
   p95: number;
   p99: number;
+  /** median over a few calls of the shared buffers (8 kB pages) the call's statements touched: the work, whatever the load */
+  buffers: number;
+  /** the largest of those samples */
+  buffersMax: number;
+}
+
+const BUFFER_SAMPLES = Number(process.env.BENCH_BUFFER_SAMPLES ?? 5);
+
+/**
+ * Shared buffers (hit + read, planning included) that one call of a case touches: every statement the
+ * repository sends is captured and run again under EXPLAIN (ANALYZE, BUFFERS). Unlike milliseconds this
+ * does not depend on what else the machine is doing, so it says whether a query does little work.
+ */
+async function buffersPerCall(db: Knex, c: Case, i: number): Promise<number> {
+  const sent: { sql: string; bindings: unknown[] }[] = [];
+  const listen = (q: { sql: string; bindings?: unknown[] }) => sent.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  db.on('query', listen);
+  try {
+    await c.run(i);
+  } finally {
+    db.removeListener('query', listen);
+  }
+  let total = 0;
+  for (const q of sent) {
+    if (!/^\s*(select|with)\b/i.test(q.sql)) continue;
+    const res = await db.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.sql.replace(/\$\d+/g, '?')}`, q.bindings as Knex.RawBinding[]);
+    const [plan] = res.rows[0]['QUERY PLAN'] as { Plan: Record<string, number>; Planning?: Record<string, number> }[];
+    total += (plan!.Plan['Shared Hit Blocks'] ?? 0) + (plan!.Plan['Shared Read Blocks'] ?? 0);
+    total += (plan!.Planning?.['Shared Hit Blocks'] ?? 0) + (plan!.Planning?.['Shared Read Blocks'] ?? 0);
+  }
+  return total;
 }
 
 async function measure(db: Knex, cs: Case[], iter: number): Promise<Row[]> {
@@ -301,8 +343,11 @@ async function measure(db: Knex, cs: Case[], iter: number): Promise<Row[]> {
       ms.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     ms.sort((a, b) => a - b);
-    const r = { name: c.name, n: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), p99: quantile(ms, 0.99) };
-    log(`${c.name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} ms`);
+    const bufs: number[] = [];
+    for (let i = 0; i < BUFFER_SAMPLES; i++) bufs.push(await buffersPerCall(db, c, i * 37));
+    bufs.sort((a, b) => a - b);
+    const r = { name: c.name, n: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), p99: quantile(ms, 0.99), buffers: quantile(bufs, 0.5), buffersMax: bufs[bufs.length - 1] ?? NaN };
+    log(`${c.name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} ms; buffers/call ${fmt(r.buffers, 0)} (max ${fmt(r.buffersMax, 0)})`);
     out.push(r);
   }
   return out;
@@ -317,6 +362,20 @@ async function sizes(db: Knex): Promise<{ table: string; indexes: { name: string
   return { table: `${t.rows[0].t} (heap + toast), indexes ${t.rows[0].i}`, indexes: idx.rows };
 }
 
+/** The machine's load while measuring: the figures mean little when other work shares the cores. */
+let loadAtStart = os.loadavg();
+function loadNote(): string {
+  const now = os.loadavg();
+  const f = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
+  return `load average (1 / 5 / 15 min) ${f(loadAtStart)} when measuring began, ${f(now)} at the end, on ${os.cpus().length} cores`;
+}
+
+async function settings(db: Knex): Promise<string[]> {
+  const out: string[] = [];
+  for (const k of Object.keys(EMBEDDED_PG_SETTINGS)) out.push(`${k} ${(await db.raw(`SHOW ${k}`)).rows[0][k]}`);
+  return out;
+}
+
 async function main(): Promise<void> {
   await ensureDatabase();
   const db = createKnex(dbUrl(), { min: 0, max: 2 });
@@ -327,21 +386,25 @@ async function main(): Promise<void> {
     const sz = await sizes(db);
     const migs = (await db.raw(`SELECT name FROM knex_migrations ORDER BY id DESC LIMIT 1`)).rows[0]?.name;
     log('measuring');
+    loadAtStart = os.loadavg();
     const rows = await measure(db, cases(db), ITER);
     const lines = [
       ``,
       `## Inbox at scale: ${new Date().toISOString()}`,
       ``,
       `- Machine: ${machine()}`,
-      `- PostgreSQL: ${(await db.raw('SHOW server_version')).rows[0].server_version}, shared_buffers ${(await db.raw('SHOW shared_buffers')).rows[0].shared_buffers}, database \`${DB_NAME}\`, latest migration \`${migs}\``,
+      `- PostgreSQL: ${(await db.raw('SHOW server_version')).rows[0].server_version}, ${(await settings(db)).join(', ')}, database \`${DB_NAME}\`, latest migration \`${migs}\``,
       `- Rows: ${Number(counts.open).toLocaleString('en')} open, ${Number(counts.finished).toLocaleString('en')} finished (requested ${OPEN.toLocaleString('en')} / ${FINISHED.toLocaleString('en')}); ${unitsAll.length} units, ${unitsAll.length * (OFFICERS_PER_UNIT + 1)} users, ${PROCESSES.length} processes`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (index rebuild ${fmt(info.indexSeconds, 0)} s of it; secondary indexes dropped during the load and recreated from their definitions, then VACUUM ANALYZE)`,
       `- Size of inbox_tasks: ${sz.table}; ${sz.indexes.map((i) => `${i.name} ${i.size}`).join(', ')}`,
-      `- Each query ${ITER} times (fewer, as n says, when a case ran past ${CASE_BUDGET_S} s), varying users and units, one at a time, timed around the repository call (list = count + page of 50; leader cases include loading the subtree with orgScope)`,
+      `- Each query ${ITER} times (fewer, as n says, when a case ran past ${CASE_BUDGET_S} s), varying users and units, one at a time, timed around the repository call (list = total counted up to ${COUNT_CAP.toLocaleString('en')} + page of 50; counts = every bucket's on-time and overdue parts, each counted up to ${COUNT_CAP.toLocaleString('en')}; finished views over the last 30 days unless the case widens them; leader cases include the subtree from orgScope, cached ${ORG_SCOPE_TTL_MS / 1000} s)`,
+      `- Load: ${loadNote()}`,
       ``,
-      `| Query | n | p50 ms | p95 ms | p99 ms | p95 <= ${TARGET_MS} ms |`,
-      `|---|---:|---:|---:|---:|:---:|`,
-      ...rows.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} |`),
+      `- Buffers/call: median (and largest) of ${BUFFER_SAMPLES} calls of the shared 8 kB pages all statements of one call touch (EXPLAIN ANALYZE BUFFERS, hit + read): the work a call does, independent of the load`,
+      ``,
+      `| Query | n | p50 ms | p95 ms | p99 ms | p95 <= ${TARGET_MS} ms | buffers/call (max) |`,
+      `|---|---:|---:|---:|---:|:---:|---:|`,
+      ...rows.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} | ${fmt(r.buffers, 0)} (${fmt(r.buffersMax, 0)}) |`),
       ``,
     ];
     mkdirSync(path.join(here, 'results'), { recursive: true });

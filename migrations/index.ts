@@ -10,6 +10,7 @@ import * as taskExtras from './20261123000700_task_extras.js';
 
 import * as versionedForms from './20261123000800_versioned_forms.js';
 import * as email from './20261123001000_email.js';
+import * as inboxScale from './20261123001100_inbox_scale.js';
 import * as onestop from './20261123002000_onestop.js';
 import * as loginLockout from './20261123004000_login_lockout.js';
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123000700_task_extras': taskExtras,
   '20261123000800_versioned_forms': versionedForms,
   '20261123001000_email': email,
+  '20261123001100_inbox_scale': inboxScale,
   '20261123002000_onestop': onestop,
   '20261123004000_login_lockout': loginLockout,
 };

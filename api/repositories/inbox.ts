@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DeadlineState, Task, TaskBucket, TaskCounts, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../schemas/tasks.js';
+import type { DeadlineState, Task, TaskBucket, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../schemas/tasks.js';
 
 export interface InboxRow {
   job_key: string;
@@ -138,7 +138,33 @@ export function groupsOfUnits(codes: string[]): string[] {
   return codes.flatMap((c) => [c, ...ROLES.map((r) => `${c}/${r}`)]);
 }
 
+/**
+ * A leader's subtree, cached per database handle for ORG_SCOPE_TTL_MS: every inbox call of a leader
+ * needs it, and units and their members change rarely. A change to the organisation shows in the
+ * leader's view after at most that long (or at once after forgetOrgScopes(), which the routes that
+ * change units and users may call).
+ */
+export const ORG_SCOPE_TTL_MS = 30_000;
+const scopeCache = new WeakMap<object, Map<string, { at: number; scope: Promise<OrgScope> }>>();
+
+export function forgetOrgScopes(db: Knex): void {
+  scopeCache.delete(db);
+}
+
 export async function orgScope(db: Knex | Knex.Transaction, rootCode: string): Promise<OrgScope> {
+  // Inside a transaction the caller wants what that transaction sees: no cache.
+  if ((db as Knex.Transaction).isTransaction) return loadOrgScope(db, rootCode);
+  let perDb = scopeCache.get(db);
+  if (!perDb) scopeCache.set(db, (perDb = new Map()));
+  const hit = perDb.get(rootCode);
+  if (hit && Date.now() - hit.at < ORG_SCOPE_TTL_MS) return hit.scope;
+  const scope = loadOrgScope(db, rootCode);
+  perDb.set(rootCode, { at: Date.now(), scope });
+  scope.catch(() => perDb.delete(rootCode));
+  return scope;
+}
+
+async function loadOrgScope(db: Knex | Knex.Transaction, rootCode: string): Promise<OrgScope> {
   const units = await unitSubtree(db, rootCode);
   const unitIds = units.map((u) => u.id);
   const users: { username: string }[] = unitIds.length ? await db('users').whereIn('unit_id', unitIds).andWhere('active', true).select('username') : [];
@@ -157,7 +183,47 @@ export interface TaskFilter {
   createdFrom?: Date;
   createdTo?: Date;
   caseCode?: string;
+  /** The finished bucket covers tasks completed within this period (default DEFAULT_FINISHED_PERIOD). */
+  finishedWithin?: FinishedPeriod;
 }
+
+/** Totals above this are not counted to the end: the list and the badges say "1000+". */
+export const COUNT_CAP = 1000;
+
+/** How far back the finished bucket reaches; 'all' is the whole history (slow for big subtrees). */
+export const FINISHED_PERIODS = ['30d', '90d', '365d', 'all'] as const;
+export type FinishedPeriod = (typeof FINISHED_PERIODS)[number];
+export const DEFAULT_FINISHED_PERIOD: FinishedPeriod = '30d';
+const PERIOD_DAYS: Record<Exclude<FinishedPeriod, 'all'>, number> = { '30d': 30, '90d': 90, '365d': 365 };
+const DAY_MS = 86_400_000;
+
+/** Start of the finished period (null: no limit). */
+export function finishedSince(period: FinishedPeriod = DEFAULT_FINISHED_PERIOD, now = Date.now()): Date | null {
+  return period === 'all' ? null : new Date(now - PERIOD_DAYS[period] * DAY_MS);
+}
+
+/** Day number of inbox_done_keys(): the day in Vietnam (UTC+7), counted from 2000-01-01. */
+const VN_OFFSET_MS = 7 * 3_600_000;
+const DAY_2000 = Date.UTC(2000, 0, 1) / DAY_MS;
+export const vnDayNumber = (ms: number): number => Math.floor((ms + VN_OFFSET_MS) / DAY_MS) - DAY_2000;
+
+/**
+ * The keys of inbox_done_keys() that a subtree's finished tasks completed in [from, to] carry.
+ * `to` gets a day more so that a clock slightly ahead of ours in the database loses nothing.
+ */
+export function doneKeys(s: OrgScope, from: Date, to = Date.now()): string[] {
+  const names = [...s.groups.map((g) => `g:${g}`), ...s.usernames.map((u) => `u:${u}`)];
+  const out: string[] = [];
+  for (let d = vnDayNumber(from.getTime()); d <= vnDayNumber(to) + 1; d++) for (const n of names) out.push(`${n}@${d}`);
+  return out;
+}
+
+/**
+ * Above this many keys (a big subtree over a long period) looking the keys up costs more than reading the
+ * subtree's finished tasks through the all-time group index, most of which then fall inside the period
+ * (bench: SO05 over 365 days, 16,000 keys, took seconds; over 30 days, 1,400 keys, 5,000 buffers).
+ */
+const MAX_DONE_KEYS = 3_000;
 
 export interface ListOptions extends TaskFilter {
   /** undefined: every open task of the view */
@@ -209,38 +275,86 @@ async function nameCollation(db: Knex): Promise<string> {
   return p;
 }
 
-/** The set of tasks a view covers: open ones, or finished ones. */
-function scopeCond(v: Viewer, view: TaskView, finished: boolean): Cond {
-  const status = cond(finished ? `t.status = 'completed'` : OPEN_SQL);
+/**
+ * Finished tasks of a subtree completed on or after `since`: offered to its groups or users (through
+ * inbox_tasks_done_keys_idx, keys of the period's days, when the key list stays reasonable) or completed
+ * by one of its users (inbox_tasks_done_by_due_idx).
+ */
+function subtreeDone(s: OrgScope, since: Date | null): Cond {
+  const status = cond(`t.status = 'completed'`);
+  if (since && (s.groups.length + s.usernames.length) * (Math.ceil((Date.now() - since.getTime()) / DAY_MS) + 2) <= MAX_DONE_KEYS) {
+    return and(
+      status,
+      // The keys go in as a sub-select on purpose: PostgreSQL has no statistics for the expression of a partial
+      // index and prices each of the hundreds of keys at 0.5 % of the table; handed a list it cannot look into,
+      // it prices the whole condition at 0.5 % and takes the keys index (BitmapOr with done_by_due_idx) instead
+      // of walking done_by_due_idx through the whole table (EXPLAIN in bench/results/inbox-scale.md).
+      cond('inbox_done_keys(t.candidate_groups, t.candidate_users, t.completed_at) && (SELECT ?::text[]) OR t.completed_by = ANY(?::text[])', [doneKeys(s, since), s.usernames]),
+      cond('t.completed_at >= ?', [since]),
+    );
+  }
+  return and(
+    status,
+    cond(`t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR t.completed_by = ANY(?::text[])`, [s.groups, s.usernames, s.usernames]),
+    ...(since ? [cond('t.completed_at >= ?', [since])] : []),
+  );
+}
+
+/** Finished tasks a view covers (completed on or after `since`). */
+function doneSet(v: Viewer, view: TaskView, since: Date | null): Cond {
+  if (view === 'unit') return v.scope ? subtreeDone(v.scope, since) : cond('false');
+  return and(cond(`t.status = 'completed'`), cond('t.completed_by = ?', [v.username]), ...(since ? [cond('t.completed_at >= ?', [since])] : []));
+}
+
+type OpenBucket = 'not_started' | 'in_progress' | 'reminded';
+
+/**
+ * Open tasks a view covers, in one bucket or all of them. Each bucket is written as the narrowest
+ * condition that is equivalent to "visible to the viewer and in the bucket" (a task I hold is visible
+ * to me; an unassigned one is not held by anyone), so that the planner can use the small partial
+ * indexes (holder, unassigned by due date, reminded) instead of reading every open task of the unit.
+ */
+function openSet(v: Viewer, view: TaskView, bucket: OpenBucket | undefined, hasReminded: boolean): Cond {
+  const open = cond(OPEN_SQL);
+  const reminded = hasReminded ? 't.reminded_at IS NOT NULL' : 'false';
   if (view === 'unit') {
     const s = v.scope;
     if (!s) return cond('false');
-    const holder = finished ? 't.completed_by' : 't.assignee';
+    const [G, U] = [s.groups, s.usernames];
+    const offered = cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]', [G, U]);
+    if (bucket === 'not_started') return and(open, cond('t.assignee IS NULL'), offered);
+    // Held by someone of the subtree, or held by anyone and offered to the subtree.
+    if (bucket === 'in_progress') return and(open, cond('t.assignee = ANY(?::text[]) OR (t.assignee IS NOT NULL AND (t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]))', [U, G, U]));
+    if (bucket === 'reminded') {
+      // (urged or reminded) and in the subtree, spelled out so that each part has its partial index.
+      return and(
+        open,
+        cond(
+          `(t.urged_at IS NOT NULL AND t.assignee = ANY(?::text[])) OR (${reminded} AND t.assignee = ANY(?::text[]))
+           OR ((t.urged_at IS NOT NULL OR ${reminded}) AND (t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]))`,
+          [U, U, G, U],
+        ),
+      );
+    }
+    return and(open, cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR t.assignee = ANY(?::text[])', [G, U, U]));
+  }
+  const me = v.username;
+  const offeredToMe = cond('t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [me, v.groups]);
+  if (bucket === 'not_started') return and(open, cond('t.assignee IS NULL'), offeredToMe);
+  if (bucket === 'in_progress') return and(open, cond('t.assignee = ?', [me]));
+  if (bucket === 'reminded') {
+    // An urge is to the holder; a deadline reminder reaches the holder, or the group while nobody holds it.
     return and(
-      status,
-      cond(`t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR ${holder} = ANY(?::text[])`, [s.groups, s.usernames, s.usernames]),
+      open,
+      cond(`(t.urged_at IS NOT NULL AND t.assignee = ?) OR (${reminded} AND t.assignee = ?) OR (${reminded} AND t.assignee IS NULL AND (t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]))`, [
+        me,
+        me,
+        me,
+        v.groups,
+      ]),
     );
   }
-  if (finished) return and(status, cond('t.completed_by = ?', [v.username]));
-  return and(status, cond('t.assignee = ? OR t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [v.username, v.username, v.groups]));
-}
-
-/** Conditions of each open bucket inside the view's open set. */
-function bucketConds(v: Viewer, view: TaskView, reminded: boolean): Record<'not_started' | 'in_progress' | 'reminded', Cond> {
-  const remindedAt = reminded ? 't.reminded_at IS NOT NULL' : 'false';
-  if (view === 'unit') {
-    return {
-      not_started: cond('t.assignee IS NULL'),
-      in_progress: cond('t.assignee IS NOT NULL'),
-      reminded: cond(`t.urged_at IS NOT NULL OR ${remindedAt}`),
-    };
-  }
-  return {
-    not_started: cond('t.assignee IS NULL'),
-    in_progress: cond('t.assignee = ?', [v.username]),
-    // An urge is to the holder; a deadline reminder reaches the holder, or the group while nobody holds it.
-    reminded: cond(`(t.urged_at IS NOT NULL AND t.assignee = ?) OR (${remindedAt} AND (t.assignee = ? OR t.assignee IS NULL))`, [v.username, v.username]),
-  };
+  return and(open, cond('t.assignee = ? OR t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [me, me, v.groups]));
 }
 
 function filterConds(f: TaskFilter): Cond[] {
@@ -265,45 +379,111 @@ function filterConds(f: TaskFilter): Cond[] {
 
 const SORT_COLUMN: Record<TaskSort, string> = { created: 't.created_at', due: 't.due_date', name: 't.name', completed: 't.completed_at' };
 
-export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promise<{ rows: InboxRow[]; total: number }> {
+/** A count that stops at `cap`: exact below it, "at least cap" (capped) at it. */
+export interface CappedCount {
+  n: number;
+  capped: boolean;
+}
+
+/** SQL of a count that stops after cap + 1 matching rows (the rows are not all visited when there are more). */
+function cappedCountSql(from: string, where: Cond, cap: number): Cond {
+  return cond(`SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where.sql} LIMIT ${cap + 1}) AS capped`, where.bindings);
+}
+const capped = (raw: string | number, cap: number): CappedCount => (Number(raw) > cap ? { n: cap, capped: true } : { n: Number(raw), capped: false });
+
+const FROM_TASKS = 'inbox_tasks AS t';
+/** The procedure's name is only needed by the free-text filter. */
+const fromFor = (f: TaskFilter) => (f.q ? `${FROM_TASKS} LEFT JOIN process_definitions AS p ON p.process_definition_key = t.process_definition_key` : FROM_TASKS);
+
+export interface TaskPage {
+  rows: InboxRow[];
+  /** Number of matching tasks; when totalCapped, at least this many (counting stopped there). */
+  total: number;
+  totalCapped: boolean;
+  /** The finished bucket: start of the period it covers (null: everything). */
+  finishedSince?: Date | null;
+}
+
+export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promise<TaskPage> {
   const finished = o.bucket === 'finished';
-  const conds = [scopeCond(viewer, o.view, finished), ...filterConds(o)];
-  if (o.bucket && o.bucket !== 'finished') conds.push(bucketConds(viewer, o.view, await hasRemindedAt(db))[o.bucket]);
-  if (o.timing) conds.push(finished ? (o.timing === 'overdue' ? OVERDUE_DONE : ON_TIME_DONE) : o.timing === 'overdue' ? OVERDUE_OPEN : ON_TIME_OPEN);
-  const where = and(...conds);
-  const q = baseQuery(db).whereRaw(where.sql, where.bindings);
-  const [{ count }] = await q.clone().clearSelect().count<{ count: string }[]>({ count: '*' });
+  const since = finished ? finishedSince(o.finishedWithin) : null;
+  const rest = filterConds(o);
+  if (o.timing) rest.push(finished ? (o.timing === 'overdue' ? OVERDUE_DONE : ON_TIME_DONE) : o.timing === 'overdue' ? OVERDUE_OPEN : ON_TIME_OPEN);
+  const set = finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, await hasRemindedAt(db));
+  const where = and(set, ...rest);
+  // The total stops at COUNT_CAP (or at the page asked for, when it lies further): exact below, "1000+" above.
+  const cap = Math.max(COUNT_CAP, o.offset + o.limit);
+  const countQ = cappedCountSql(fromFor(o), where, cap);
   const sort = o.sort ?? (finished ? 'completed' : 'created');
   const order = o.order ?? (sort === 'created' || sort === 'completed' ? 'desc' : 'asc');
   const collate = sort === 'name' ? await nameCollation(db) : '';
-  const rows = await q
-    .select(columns)
-    .orderByRaw(`${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`)
-    .orderBy('t.job_key', order)
-    .limit(o.limit)
-    .offset(o.offset);
-  return { rows, total: Number(count) };
+  const page = (w: Cond) =>
+    baseQuery(db)
+      .whereRaw(w.sql, w.bindings)
+      .select(columns)
+      .orderByRaw(`${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`)
+      .orderBy('t.job_key', order)
+      .limit(o.limit)
+      .offset(o.offset) as Promise<InboxRow[]>;
+  let rows: InboxRow[] | undefined;
+  if (finished && o.view === 'unit' && sort === 'completed' && order === 'desc' && since && viewer.scope) {
+    // Newest first: the last days usually fill the page, and only their rows are read and sorted.
+    for (const days of [2, 8]) {
+      const from = new Date(Date.now() - days * DAY_MS);
+      if (from <= since) break;
+      const got = await page(and(subtreeDone(viewer.scope, from), ...rest));
+      if (got.length === o.limit) {
+        rows = got;
+        break;
+      }
+    }
+  }
+  const [counted, all] = await Promise.all([db.raw(countQ.sql, countQ.bindings), rows ? Promise.resolve(rows) : page(where)]);
+  const total = capped(counted.rows[0].count, cap);
+  return { rows: all, total: total.n, totalCapped: total.capped, ...(finished ? { finishedSince: since } : {}) };
 }
 
-/** Badge numbers: every bucket with its on-time and overdue split, under the same filters as the list. */
-export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promise<TaskCounts> {
-  const buckets = bucketConds(viewer, f.view, await hasRemindedAt(db));
-  const open = and(scopeCond(viewer, f.view, false), ...filterConds(f));
-  const done = and(scopeCond(viewer, f.view, true), ...filterConds(f));
-  const agg = (name: string, c: Cond) => db.raw(`count(*) FILTER (WHERE ${c.sql}) AS ${name}`, c.bindings);
-  const openQ = baseQuery(db)
-    .whereRaw(open.sql, open.bindings)
-    .select(
-      (['not_started', 'in_progress', 'reminded'] as const).flatMap((b) => [agg(`${b}_total`, buckets[b]), agg(`${b}_overdue`, and(buckets[b], OVERDUE_OPEN))]),
-    );
-  const doneQ = baseQuery(db).whereRaw(done.sql, done.bindings).select(db.raw('count(*) AS finished_total'), agg('finished_overdue', OVERDUE_DONE));
-  const [[o], [d]] = await Promise.all([openQ, doneQ]);
-  const pick = (row: Record<string, string>, b: string) => {
-    const total = Number(row[`${b}_total`]);
-    const overdue = Number(row[`${b}_overdue`]);
-    return { total, overdue, onTime: total - overdue };
+export interface BucketTally {
+  total: number;
+  onTime: number;
+  overdue: number;
+  /** The numbers that are lower bounds because counting stopped at COUNT_CAP (absent: all exact). */
+  atLeast?: ('total' | 'onTime' | 'overdue')[];
+}
+
+/**
+ * Badge numbers: every bucket with its on-time and overdue split, under the same filters as the list.
+ * Each part is counted up to COUNT_CAP: below it the numbers are exact, from it on they are marked as
+ * lower bounds (atLeast), so a big unit's badge reads "1000+" instead of costing a count of all its rows.
+ */
+export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promise<Record<TaskBucket, BucketTally>> {
+  const hasReminded = await hasRemindedAt(db);
+  const since = finishedSince(f.finishedWithin);
+  const done = and(doneSet(viewer, f.view, since), ...filterConds(f));
+  const from = fromFor(f);
+  const parts: [string, Cond][] = [];
+  for (const b of ['not_started', 'in_progress', 'reminded'] as const) {
+    const open = and(openSet(viewer, f.view, b, hasReminded), ...filterConds(f));
+    parts.push([`${b}_on_time`, and(open, ON_TIME_OPEN)], [`${b}_overdue`, and(open, OVERDUE_OPEN)]);
+  }
+  parts.push(['finished_on_time', and(done, ON_TIME_DONE)], ['finished_overdue', and(done, OVERDUE_DONE)]);
+  // One statement, one round trip: a capped count per part.
+  const subs = parts.map(([name, c]) => {
+    const q = cappedCountSql(from, c, COUNT_CAP);
+    return cond(`(${q.sql}) AS ${name}`, q.bindings);
+  });
+  const res = await db.raw(`SELECT ${subs.map((x) => x.sql).join(', ')}`, subs.flatMap((x) => x.bindings));
+  const row = res.rows[0] as Record<string, string>;
+  const tally = (b: string): BucketTally => {
+    const onTime = capped(row[`${b}_on_time`]!, COUNT_CAP);
+    const overdue = capped(row[`${b}_overdue`]!, COUNT_CAP);
+    const atLeast: BucketTally['atLeast'] = [];
+    if (onTime.capped || overdue.capped) atLeast.push('total');
+    if (onTime.capped) atLeast.push('onTime');
+    if (overdue.capped) atLeast.push('overdue');
+    return { total: onTime.n + overdue.n, onTime: onTime.n, overdue: overdue.n, ...(atLeast.length ? { atLeast } : {}) };
   };
-  return { not_started: pick(o, 'not_started'), in_progress: pick(o, 'in_progress'), reminded: pick(o, 'reminded'), finished: pick(d, 'finished') };
+  return { not_started: tally('not_started'), in_progress: tally('in_progress'), reminded: tally('reminded'), finished: tally('finished') };
 }
 
 export async function getTask(db: Knex | Knex.Transaction, jobKey: string, forUpdate = false): Promise<InboxRow | undefined> {

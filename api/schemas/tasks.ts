@@ -82,6 +82,8 @@ const TaskFilters = {
   createdTo: Type.Optional(DayOrInstant),
   /** Case code: the process variable maHoSo, or the process instance key. */
   caseCode: Type.Optional(Type.String({ maxLength: 100 })),
+  /** The finished bucket covers tasks completed within the last 30 days (default), 90 days, 365 days, or all. */
+  finishedWithin: Type.Optional(Type.Union([Type.Literal('30d'), Type.Literal('90d'), Type.Literal('365d'), Type.Literal('all')])),
 };
 
 export const TaskListQuery = Type.Object({
@@ -105,7 +107,13 @@ export type TaskListQuery = Static<typeof TaskListQuery>;
 export const TaskCountsQuery = Type.Object(TaskFilters);
 export type TaskCountsQuery = Static<typeof TaskCountsQuery>;
 
-export const BucketCount = Type.Object({ total: Type.Integer(), onTime: Type.Integer(), overdue: Type.Integer() });
+export const BucketCount = Type.Object({
+  total: Type.Integer(),
+  onTime: Type.Integer(),
+  overdue: Type.Integer(),
+  /** Numbers that are lower bounds: counting stops at 1000 per part ("1000+"); absent when every number is exact. */
+  atLeast: Type.Optional(Type.Array(Type.Union([Type.Literal('total'), Type.Literal('onTime'), Type.Literal('overdue')]))),
+});
 export type BucketCount = Static<typeof BucketCount>;
 
 /** Badge numbers per bucket, under the same filters as the list. */
@@ -136,7 +144,11 @@ export type UrgeBody = Static<typeof UrgeBody>;
 
 export const TaskList = Type.Object({
   items: Type.Array(Task),
+  /** Matching tasks; when totalCapped, at least this many (counting stops at 1000, or at the page asked for). */
   total: Type.Integer(),
+  totalCapped: Type.Optional(Type.Boolean()),
+  /** Finished bucket: start of the period it covers; null when it covers everything. */
+  finishedSince: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
 });
 export type TaskList = Static<typeof TaskList>;
 

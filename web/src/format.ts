@@ -17,6 +17,11 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
 
+/** A day as Vietnamese offices write it: dd/MM/yyyy, in Vietnam's time zone. */
+export function formatDate(iso: string | null | undefined): string {
+  return formatDateTime(iso).slice(0, 10);
+}
+
 export function isOverdue(dueDate: string | null, now = Date.now()): boolean {
   return dueDate !== null && new Date(dueDate).getTime() < now;
 }

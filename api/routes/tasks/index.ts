@@ -115,7 +115,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     }
     return {
       viewer: await viewerOf(req, view === 'unit'),
-      filter: { view, q: q.q?.trim() || undefined, bpmnProcessId: q.bpmnProcessId, unitGroups, createdFrom, createdTo, caseCode: q.caseCode?.trim() || undefined },
+      filter: { view, q: q.q?.trim() || undefined, bpmnProcessId: q.bpmnProcessId, unitGroups, createdFrom, createdTo, caseCode: q.caseCode?.trim() || undefined, finishedWithin: q.finishedWithin },
     };
   };
 
@@ -124,9 +124,14 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     const { viewer, filter } = await filterOf(req, q);
     // The first inbox spoke of scope and state; they map onto buckets.
     const bucket: TaskBucket | undefined = q.bucket ?? (q.state === 'done' ? 'finished' : q.scope === 'mine' ? 'in_progress' : q.scope === 'available' ? 'not_started' : undefined);
-    const { rows, total } = await listTasks(app.db, viewer, { ...filter, bucket, timing: q.timing, sort: q.sort, order: q.order, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    const { rows, total, totalCapped, finishedSince } = await listTasks(app.db, viewer, { ...filter, bucket, timing: q.timing, sort: q.sort, order: q.order, limit: q.limit ?? 50, offset: q.offset ?? 0 });
     const urges = await lastUrges(app.db, rows);
-    return { items: rows.map((r) => toTask(r, urges.get(String(r.job_key)) ?? null)), total };
+    return {
+      items: rows.map((r) => toTask(r, urges.get(String(r.job_key)) ?? null)),
+      total,
+      ...(totalCapped ? { totalCapped } : {}),
+      ...(finishedSince !== undefined ? { finishedSince: finishedSince ? finishedSince.toISOString() : null } : {}),
+    };
   });
 
   app.get('/counts', { schema: { tags: ['tasks'], summary: 'Badge numbers per bucket (on time / overdue) under the same filters as the list', security, querystring: TaskCountsQuery, response: { 200: TaskCounts, ...errors } } }, async (req) => {

@@ -336,6 +336,8 @@ export const en: Translations = {
     unitMine: 'In progress',
     unitReminded: 'Urged',
     count: '{{count}} tasks',
+    countAtLeast: 'More than {{count}} tasks (counted up to {{count}})',
+    countDone: '{{count}} tasks finished in the {{period}}',
     allTiming: 'All',
     onTime: 'On time',
     overdue: 'Overdue',
@@ -484,5 +486,14 @@ export const en: Translations = {
     sessionExpired: 'Your session has expired. Please sign in again.',
     notFound: 'Page not found.',
     dismiss: 'Dismiss',
+  },
+  period: {
+    label: 'Finished within',
+    '30d': 'last 30 days',
+    '90d': 'last 90 days',
+    '365d': 'last 12 months',
+    all: 'all time',
+    since: 'Tasks finished in the {{period}} (since {{date}})',
+    everything: 'Every finished task (all time)',
   },
 };

@@ -334,6 +334,8 @@ export const vi = {
     unitMine: 'Đang xử lý',
     unitReminded: 'Đã đôn đốc',
     count: '{{count}} việc',
+    countAtLeast: 'Hơn {{count}} việc (chỉ đếm tới {{count}})',
+    countDone: '{{count}} việc hoàn thành trong {{period}}',
     allTiming: 'Tất cả',
     onTime: 'Trong hạn',
     overdue: 'Quá hạn',
@@ -482,6 +484,15 @@ export const vi = {
     sessionExpired: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
     notFound: 'Không tìm thấy trang.',
     dismiss: 'Đóng',
+  },
+  period: {
+    label: 'Thời gian hoàn thành',
+    '30d': '30 ngày qua',
+    '90d': '90 ngày qua',
+    '365d': '12 tháng qua',
+    all: 'Toàn bộ',
+    since: 'Việc hoàn thành trong {{period}} (từ {{date}})',
+    everything: 'Mọi việc đã hoàn thành (toàn bộ thời gian)',
   },
 };
 

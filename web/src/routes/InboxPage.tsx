@@ -7,7 +7,7 @@ import { errorMessage } from '../api/request.js';
 import { Alert } from '../components/Alert.js';
 import { flash } from '../components/flash.js';
 import { navigate, useLocation } from '../router.js';
-import { BucketTabs, ViewSwitch } from '../features/inbox/BucketTabs.js';
+import { BucketTabs, PeriodSwitch, ViewSwitch } from '../features/inbox/BucketTabs.js';
 import { InboxFilters } from '../features/inbox/InboxFilters.js';
 import { ReassignBar, UrgeForm } from '../features/inbox/LeaderTools.js';
 import { TaskTable } from '../features/inbox/TaskTable.js';
@@ -57,6 +57,7 @@ export function InboxPage() {
 
   const items = tasks.data?.items ?? [];
   const total = tasks.data?.total ?? 0;
+  const totalCapped = tasks.data?.totalCapped ?? false;
   const go = (next: Partial<InboxParams>) => navigate(inboxHref({ ...params, ...next }));
 
   return (
@@ -74,6 +75,7 @@ export function InboxPage() {
         <BucketTabs params={params} counts={counts.data} />
       </div>
       <InboxFilters key={listKey} params={params} onApply={(f) => go({ ...f, offset: 0 })} />
+      {params.tab === 'done' && <PeriodSwitch params={params} since={tasks.data?.finishedSince} />}
 
       {tasks.isError && <Alert>{errorMessage(tasks.error)}</Alert>}
       {claim.isError && (
@@ -106,11 +108,11 @@ export function InboxPage() {
 
       {total > 0 && (
         <nav className="pager" aria-label={t('inbox.paging')}>
-          <span>{t('inbox.range', { from: params.offset + 1, to: Math.min(params.offset + items.length, total), total })}</span>
+          <span data-testid="range">{t('inbox.range', { from: params.offset + 1, to: params.offset + items.length, total: totalCapped ? `${total}+` : total })}</span>
           <button type="button" className="button" disabled={params.offset === 0} onClick={() => go({ offset: Math.max(0, params.offset - PAGE_SIZE) })}>
             {t('inbox.previous')}
           </button>
-          <button type="button" className="button" disabled={params.offset + PAGE_SIZE >= total} onClick={() => go({ offset: params.offset + PAGE_SIZE })}>
+          <button type="button" className="button" disabled={items.length < PAGE_SIZE || (!totalCapped && params.offset + PAGE_SIZE >= total)} onClick={() => go({ offset: params.offset + PAGE_SIZE })}>
             {t('inbox.next')}
           </button>
         </nav>

@@ -1,11 +1,15 @@
 import { useTranslation } from 'react-i18next';
-import type { TaskCounts } from '../../../../api/schemas/tasks.js';
+import type { BucketCount, TaskCounts } from '../../../../api/schemas/tasks.js';
+import { formatDate } from '../../format.js';
 import { Link } from '../../router.js';
-import { inboxHref, TABS, type InboxParams, type Tab } from './inbox-params.js';
+import { DEFAULT_PERIOD, inboxHref, PERIODS, TABS, type InboxParams, type Tab } from './inbox-params.js';
 
 const COUNT_KEY: Record<Tab, keyof TaskCounts> = { available: 'not_started', mine: 'in_progress', reminded: 'reminded', done: 'finished' };
 const LABEL = { available: 'buckets.available', mine: 'buckets.mine', reminded: 'buckets.reminded', done: 'buckets.done' } as const;
 const UNIT_LABEL = { ...LABEL, available: 'buckets.unitAvailable', mine: 'buckets.unitMine', reminded: 'buckets.unitReminded' } as const;
+
+/** A badge number; "1000+" when counting stopped at the cap (the server marks such numbers). */
+export const countText = (n: BucketCount, part: 'total' | 'onTime' | 'overdue') => `${n[part]}${n.atLeast?.includes(part) ? '+' : ''}`;
 
 /** Personal or whole-unit inbox (leaders only): links, so the choice is in the URL. */
 export function ViewSwitch({ params }: { params: InboxParams }) {
@@ -35,8 +39,13 @@ export function BucketTabs({ params, counts }: { params: InboxParams; counts?: T
             <Link key={tab} to={inboxHref({ ...params, tab, offset: 0 })} className="tab" aria-current={params.tab === tab ? 'page' : undefined} data-testid={`tab-${tab}`}>
               {label(tab)}
               {n !== undefined && (
-                <span className={n.overdue > 0 ? 'tab-count tab-count-overdue' : 'tab-count'} data-testid={`count-${tab}`} title={t('buckets.count', { count: n.total })}>
-                  {n.total}
+                <span
+                  className={n.overdue > 0 ? 'tab-count tab-count-overdue' : 'tab-count'}
+                  data-testid={`count-${tab}`}
+                  data-capped={n.atLeast?.includes('total') ? 'true' : undefined}
+                  title={n.atLeast?.includes('total') ? t('buckets.countAtLeast', { count: n.total }) : tab === 'done' ? t('buckets.countDone', { count: n.total, period: t(`period.${params.period ?? DEFAULT_PERIOD}`) }) : t('buckets.count', { count: n.total })}
+                >
+                  {countText(n, 'total')}
                 </span>
               )}
             </Link>
@@ -53,7 +62,30 @@ export function BucketTabs({ params, counts }: { params: InboxParams; counts?: T
             data-testid={`timing-${timing ?? 'all'}`}
           >
             {t(timing === undefined ? 'buckets.allTiming' : timing === 'on_time' ? 'buckets.onTime' : 'buckets.overdue')}
-            {current && <span className="chip-count">{timing === undefined ? current.total : timing === 'on_time' ? current.onTime : current.overdue}</span>}
+            {current && <span className="chip-count">{countText(current, timing === undefined ? 'total' : timing === 'on_time' ? 'onTime' : 'overdue')}</span>}
+          </Link>
+        ))}
+      </nav>
+    </div>
+  );
+}
+
+/**
+ * The done tab's period, stated and changeable: finished work is shown for the last 30 days unless
+ * the user widens it (links, so the period is in the URL).
+ */
+export function PeriodSwitch({ params, since }: { params: InboxParams; since?: string | null }) {
+  const { t } = useTranslation();
+  const period = params.period ?? DEFAULT_PERIOD;
+  return (
+    <div className="period-switch">
+      <span className="period-text" data-testid="done-period">
+        {since ? t('period.since', { period: t(`period.${period}`), date: formatDate(since) }) : t('period.everything')}
+      </span>
+      <nav className="timing" aria-label={t('period.label')}>
+        {PERIODS.map((p) => (
+          <Link key={p} to={inboxHref({ ...params, period: p, offset: 0 })} className="chip" aria-current={period === p ? 'page' : undefined} data-testid={`period-${p}`}>
+            {t(`period.${p}`)}
           </Link>
         ))}
       </nav>

@@ -21,8 +21,15 @@ export interface InboxParams {
   caseCode?: string;
   sort?: TaskSort;
   order?: 'asc' | 'desc';
+  /** Done tab: how far back it reaches (absent: the server's default, the last 30 days). */
+  period?: FinishedWithin;
   offset: number;
 }
+
+/** The periods of the done tab, the default first. */
+export type FinishedWithin = NonNullable<TaskCountsQuery['finishedWithin']>;
+export const PERIODS: FinishedWithin[] = ['30d', '90d', '365d', 'all'];
+export const DEFAULT_PERIOD: FinishedWithin = '30d';
 
 const BUCKET: Record<Tab, TaskBucket> = { available: 'not_started', mine: 'in_progress', reminded: 'reminded', done: 'finished' };
 const SORTS: TaskSort[] = ['created', 'due', 'name', 'completed'];
@@ -50,6 +57,7 @@ export function readParams(search: URLSearchParams): InboxParams {
     caseCode: search.get('case') || undefined,
     sort: oneOf(search.get('sort'), SORTS),
     order: oneOf(search.get('order'), ['asc', 'desc'] as const),
+    period: oneOf(search.get('period'), PERIODS),
     offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
   };
 }
@@ -69,6 +77,7 @@ export function inboxHref(p: Partial<InboxParams>): string {
     case: p.caseCode,
     sort: p.sort,
     order: p.order,
+    period: p.period && p.period !== DEFAULT_PERIOD ? p.period : undefined,
     offset: p.offset || undefined,
   });
 }
@@ -82,6 +91,7 @@ export function countFilters(p: InboxParams): TaskCountsQuery {
     createdFrom: p.from,
     createdTo: p.to,
     caseCode: p.caseCode,
+    finishedWithin: p.period && p.period !== DEFAULT_PERIOD ? p.period : undefined,
   };
 }
 
