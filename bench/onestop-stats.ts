@@ -118,7 +118,7 @@ SELECT 'H00.' || agency || '-' || to_char(received AT TIME ZONE INTERVAL '+07:00
        CASE WHEN r3 < 0.45 THEN 'online' WHEN r3 < 0.95 THEN 'in_person' ELSE 'postal' END,
        CASE fate WHEN 'W' THEN 'WITHDRAWN' WHEN 'O' THEN CASE WHEN r2 < 0.33 THEN 'SUPPLEMENT_REQUESTED_IN_PROCESSING' ELSE 'IN_PROCESSING' END
                  ELSE CASE WHEN r2 > 0.96 THEN 'NOT_ELIGIBLE' ELSE 'RETURNED' END END,
-       jsonb_build_object('name', 'Nguyễn Văn ' || (i % 9973), 'idNumber', lpad((i * 7919 % 1000000000000)::text, 12, '0')),
+       jsonb_build_object('name', 'Nguyễn Văn ' || (i % 9973), 'idNumber', lpad((i::bigint * 7919 % 1000000000000)::text, 12, '0')),
        md5(i::text), received, received, desk || '.cb1', appointment, appointment,
        CASE WHEN fate = 'R' THEN resolved END,
        CASE WHEN fate = 'R' THEN resolved + interval '1 day' END,

@@ -86,12 +86,22 @@ function filterSql(f: StatsFilter, alias: string): { sql: string; bindings: Knex
   return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', bindings };
 }
 
-/** The report for one period, grouped by agency, procedure, field or nothing. */
-async function periodReport(db: Knex, f: StatsFilter, groupBy: Exclude<StatsGroupBy, 'month'>, now: Date): Promise<{ asOf: LocalDate; byKey: Map<string, StatsCounts> }> {
-  const g = GROUP_SQL[groupBy];
+interface RollupRow {
+  key: string;
+  online: number;
+  direct: number;
+  carried: number;
+  early: number;
+  on_time: number;
+  late: number;
+  withdrawn: number;
+}
+
+/** Received, carried over and resolved in [from, to] per group, from the daily rollup. */
+async function rollupPart(db: Knex, f: StatsFilter, groupSql: string): Promise<RollupRow[]> {
   const where = filterSql(f, 's');
   const rollup = await db.raw(
-    `SELECT ${g} AS key,
+    `SELECT ${groupSql} AS key,
             coalesce(sum(received_online) FILTER (WHERE day >= ?), 0)::int AS online,
             coalesce(sum(received_direct) FILTER (WHERE day >= ?), 0)::int AS direct,
             coalesce(sum(received_online + received_direct - resolved_early - resolved_on_time - resolved_late - withdrawn) FILTER (WHERE day < ?), 0)::int AS carried,
@@ -104,38 +114,83 @@ async function periodReport(db: Knex, f: StatsFilter, groupBy: Exclude<StatsGrou
       GROUP BY 1`,
     [f.from, f.from, f.from, f.from, f.from, f.from, f.from, f.to, ...where.bindings],
   );
+  return rollup.rows;
+}
 
-  // In progress at the end of the period, or now while it runs.
+/**
+ * The dossiers in progress at the end of the period (or now, while it runs) per group, and those past
+ * their appointment date; waiting for a supplement counts as within.
+ */
+async function openPart(db: Knex, f: StatsFilter, groupSql: string, now: Date): Promise<{ asOf: LocalDate; rows: { key: string; total: number; past: number }[] }> {
   const endOfPeriod = instantAt(addDays(f.to, 1), 0);
   const running = endOfPeriod.getTime() > now.getTime();
   const at = running ? now : endOfPeriod;
   const asOf = running ? localDateOf(now) : f.to;
-  const where2 = filterSql(f, 'd');
+  const where = filterSql(f, 'd');
   const open = await db.raw(
-    `SELECT ${g === `''` ? g : `d.${g}`} AS key, count(*)::int AS total,
+    `SELECT ${groupSql === `''` ? groupSql : `d.${groupSql}`} AS key, count(*)::int AS total,
             count(*) FILTER (WHERE d.appointment_at IS NOT NULL AND onestop_vn_day(d.appointment_at) < ?::date
                                AND NOT ((? AND d.status = 'SUPPLEMENT_REQUESTED_IN_PROCESSING')
                                         OR EXISTS (SELECT 1 FROM dossier_supplements ds WHERE ds.dossier_id = d.id AND ds.requested_at < ? AND (ds.submitted_at IS NULL OR ds.submitted_at >= ?))))::int AS past
        FROM dossiers d
       WHERE d.received_at IS NOT NULL
-        AND tstzrange(d.received_at, onestop_end_at(d.resolved_at, d.status, d.closed_at), '(]') @> ?::timestamptz${where2.sql}
+        AND tstzrange(d.received_at, onestop_end_at(d.resolved_at, d.status, d.closed_at), '(]') @> ?::timestamptz${where.sql}
       GROUP BY 1`,
-    [asOf, running, at, at, at, ...where2.bindings],
+    [asOf, running, at, at, at, ...where.bindings],
   );
+  return { asOf, rows: open.rows };
+}
 
+function fromRollup(c: StatsCounts, r: Omit<RollupRow, 'key'>): void {
+  c.received = { online: r.online, direct: r.direct, carriedOver: r.carried, total: r.online + r.direct + r.carried };
+  c.resolved = { early: r.early, onTime: r.on_time + r.withdrawn, late: r.late, withdrawn: r.withdrawn, total: r.early + r.on_time + r.late + r.withdrawn };
+}
+
+const isEmpty = (c: StatsCounts) => c.received.total === 0 && c.resolved.total === 0 && c.inProgress.total === 0;
+
+/** The report for one period, grouped by agency, procedure, field or nothing. */
+async function periodReport(db: Knex, f: StatsFilter, groupBy: Exclude<StatsGroupBy, 'month'>, now: Date): Promise<{ asOf: LocalDate; byKey: Map<string, StatsCounts> }> {
+  const g = GROUP_SQL[groupBy];
+  const [rollup, open] = [await rollupPart(db, f, g), await openPart(db, f, g, now)];
   const byKey = new Map<string, StatsCounts>();
   const get = (k: string) => byKey.get(k) ?? byKey.set(k, zero()).get(k)!;
-  for (const r of rollup.rows) {
-    const c = get(r.key);
-    c.received = { online: r.online, direct: r.direct, carriedOver: r.carried, total: r.online + r.direct + r.carried };
-    c.resolved = { early: r.early, onTime: r.on_time + r.withdrawn, late: r.late, withdrawn: r.withdrawn, total: r.early + r.on_time + r.late + r.withdrawn };
+  for (const r of rollup) fromRollup(get(r.key), r);
+  for (const r of open.rows) get(r.key).inProgress = { total: r.total, pastDeadline: r.past, withinDeadline: r.total - r.past };
+  for (const [k, c] of byKey) if (isEmpty(c)) byKey.delete(k);
+  return { asOf: open.asOf, byKey };
+}
+
+/**
+ * Month by month: one pass over the rollup grouped by month (carried over of a month = carried over of
+ * the one before + its received - its resolved), and the in-progress split at the end of each month.
+ */
+async function monthlyReport(db: Knex, f: StatsFilter, now: Date): Promise<StatsReport> {
+  const slices = monthSlices(f.from, f.to);
+  const rollup = await rollupPart(db, f, `to_char(day, 'YYYY-MM')`);
+  const byMonth = new Map(rollup.map((r) => [r.key, r]));
+  const carriedBefore = rollup.reduce((n, r) => n + r.carried, 0);
+  const rows: StatsRow[] = [];
+  let carried = carriedBefore;
+  for (const m of slices) {
+    const r = byMonth.get(m.key) ?? { key: m.key, online: 0, direct: 0, carried: 0, early: 0, on_time: 0, late: 0, withdrawn: 0 };
+    const c = zero();
+    fromRollup(c, { ...r, carried });
+    if (m.from <= localDateOf(now)) {
+      const open = (await openPart(db, { ...f, from: m.from, to: m.to }, `''`, now)).rows[0];
+      if (open) c.inProgress = { total: open.total, pastDeadline: open.past, withinDeadline: open.total - open.past };
+    }
+    carried = carried + c.received.online + c.received.direct - c.resolved.total;
+    rows.push({ key: m.key, label: `${m.key.slice(5, 7)}/${m.key.slice(0, 4)}`, ...c });
   }
-  for (const r of open.rows) {
-    const c = get(r.key);
-    c.inProgress = { total: r.total, pastDeadline: r.past, withinDeadline: r.total - r.past };
-  }
-  for (const [k, c] of byKey) if (c.received.total === 0 && c.resolved.total === 0 && c.inProgress.total === 0) byKey.delete(k);
-  return { asOf, byKey };
+  const totals = zero();
+  const sum = rollup.reduce((a, r) => ({ ...a, online: a.online + r.online, direct: a.direct + r.direct, early: a.early + r.early, on_time: a.on_time + r.on_time, late: a.late + r.late, withdrawn: a.withdrawn + r.withdrawn }), {
+    online: 0, direct: 0, carried: carriedBefore, early: 0, on_time: 0, late: 0, withdrawn: 0,
+  });
+  fromRollup(totals, sum);
+  totals.inProgress = rows.at(-1)?.inProgress ?? totals.inProgress;
+  const endOfPeriod = instantAt(addDays(f.to, 1), 0);
+  const asOf = endOfPeriod.getTime() > now.getTime() ? localDateOf(now) : f.to;
+  return { from: f.from, to: f.to, groupBy: 'month', asOf, rows, totals };
 }
 
 async function labels(db: Knex, groupBy: StatsGroupBy, keys: string[]): Promise<Map<string, string>> {
@@ -170,15 +225,7 @@ function monthSlices(from: LocalDate, to: LocalDate): { key: string; from: Local
 
 /** The statistics of a period, grouped as asked, with the totals row. */
 export async function onestopStatistics(db: Knex, f: StatsFilter, groupBy: StatsGroupBy, now: Date = new Date()): Promise<StatsReport> {
-  if (groupBy === 'month') {
-    const rows: StatsRow[] = [];
-    for (const m of monthSlices(f.from, f.to)) {
-      const { byKey } = await periodReport(db, { ...f, from: m.from, to: m.to }, 'none', now);
-      rows.push({ key: m.key, label: `${m.key.slice(5, 7)}/${m.key.slice(0, 4)}`, ...(byKey.get('') ?? zero()) });
-    }
-    const whole = await periodReport(db, f, 'none', now);
-    return { from: f.from, to: f.to, groupBy, asOf: whole.asOf, rows, totals: whole.byKey.get('') ?? zero() };
-  }
+  if (groupBy === 'month') return monthlyReport(db, f, now);
   const { asOf, byKey } = await periodReport(db, f, groupBy, now);
   const names = await labels(db, groupBy, [...byKey.keys()]);
   const rows = [...byKey.entries()]
