@@ -8,7 +8,8 @@ import type { Knex } from 'knex';
  *   new one), so the statistics of a year read a few hundred thousand small rows instead of a million
  *   dossiers. Received dossiers count on the Vietnam day of `received_at`; finished ones on the day of
  *   `resolved_at` (or `closed_at` of a withdrawal / cancellation) with their outcome.
- * - A GiST index on the interval a dossier is "in progress" finds the dossiers open at any instant.
+ * - In progress at the end of a period = carried over + received - resolved (from the rollup); a GiST
+ *   index on the interval a dossier is past its appointment and unresolved finds the past-deadline ones.
  * - `dossier_apologies` (once per dossier) and `dossier_evaluations` (once per dossier) with the
  *   per-officer scores in `dossier_evaluation_officers`.
  */
@@ -92,11 +93,18 @@ export async function up(knex: Knex): Promise<void> {
     BEGIN TRUNCATE dossier_stats_daily; RETURN NULL; END $$`);
   await knex.raw(`CREATE TRIGGER dossiers_stats_rollup_truncate AFTER TRUNCATE ON dossiers FOR EACH STATEMENT EXECUTE FUNCTION dossiers_stats_truncate()`);
 
-  // The dossiers in progress at an instant p: received_at < p <= end (or no end yet).
+  // Past the appointment and still in progress at an instant p, counted at the date level: the range
+  // (appointment_at, end] contains [start of the report date, p]. Empty once resolved on or before the
+  // appointment. INCLUDE makes the statistics an index-only scan.
   await knex.raw(`
-    CREATE INDEX dossiers_in_progress_gist ON dossiers
-      USING gist (tstzrange(received_at, onestop_end_at(resolved_at, status, closed_at), '(]'))
-      WHERE received_at IS NOT NULL`);
+    CREATE FUNCTION onestop_past_due_range(appointment_at timestamptz, resolved_at timestamptz, status text, closed_at timestamptz) RETURNS tstzrange
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      RETURN tstzrange(appointment_at, CASE WHEN onestop_end_at(resolved_at, status, closed_at) IS NOT NULL THEN greatest(onestop_end_at(resolved_at, status, closed_at), appointment_at) END, '(]')`);
+  await knex.raw(`
+    CREATE INDEX dossiers_past_due_gist ON dossiers
+      USING gist (onestop_past_due_range(appointment_at, resolved_at, status, closed_at))
+      INCLUDE (id, agency_code, procedure_code, field, status, received_at, appointment_at, resolved_at, closed_at)
+      WHERE received_at IS NOT NULL AND appointment_at IS NOT NULL`);
   // The overdue list: open dossiers by appointment.
   await knex.raw(`CREATE INDEX dossiers_unresolved_idx ON dossiers (appointment_at) WHERE resolved_at IS NULL AND closed_at IS NULL AND received_at IS NOT NULL`);
   // Waiting for a supplement at an instant (statistics count those dossiers as within the deadline).
@@ -154,7 +162,8 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('dossier_apologies');
   await knex.raw('DROP INDEX IF EXISTS dossier_supplements_dossier_idx');
   await knex.raw('DROP INDEX IF EXISTS dossiers_unresolved_idx');
-  await knex.raw('DROP INDEX IF EXISTS dossiers_in_progress_gist');
+  await knex.raw('DROP INDEX IF EXISTS dossiers_past_due_gist');
+  await knex.raw('DROP FUNCTION IF EXISTS onestop_past_due_range(timestamptz, timestamptz, text, timestamptz)');
   await knex.raw('DROP TRIGGER IF EXISTS dossiers_stats_rollup_truncate ON dossiers');
   await knex.raw('DROP TRIGGER IF EXISTS dossiers_stats_rollup_update ON dossiers');
   await knex.raw('DROP TRIGGER IF EXISTS dossiers_stats_rollup ON dossiers');

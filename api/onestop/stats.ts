@@ -9,9 +9,9 @@ import { addDays, instantAt, localDateOf, type LocalDate } from '../../engine/ca
  *   not finished before `from`), and resolved in the period (early / on time / late by the date of
  *   `resolved_at` against the date of `appointment_at`; withdrawn and cancelled dossiers count as on
  *   time) come from the daily rollup `dossier_stats_daily`, kept exact by a trigger on `dossiers`.
- * - In progress at the end of the period (or now, if the period has not ended): read from `dossiers`
- *   through the GiST index of the in-progress interval; past deadline = appointment date before the
- *   end date; dossiers waiting for a supplement count as within.
+ * - In progress at the end of the period (or now, if the period has not ended) = received (with carried
+ *   over) - resolved; past deadline = appointment date before the end date and not finished then, read
+ *   from `dossiers` through a GiST index; dossiers waiting for a supplement count as within.
  * An apology never changes `appointment_at`, so an apologised dossier still counts as late.
  */
 
@@ -118,32 +118,39 @@ async function rollupPart(db: Knex, f: StatsFilter, groupSql: string): Promise<R
 }
 
 /**
- * The dossiers in progress at the end of the period (or now, while it runs) per group, and those past
- * their appointment date; waiting for a supplement counts as within.
+ * The dossiers past their appointment date and still in progress at the end of the period (or now,
+ * while it runs), per group: appointment date before the report date and not finished at that instant;
+ * waiting for a supplement counts as within. (The in-progress total comes from the rollup.)
  */
-async function openPart(db: Knex, f: StatsFilter, groupSql: string, now: Date): Promise<{ asOf: LocalDate; rows: { key: string; total: number; past: number }[] }> {
+async function pastDuePart(db: Knex, f: StatsFilter, groupSql: string, now: Date): Promise<{ asOf: LocalDate; rows: { key: string; past: number }[] }> {
   const endOfPeriod = instantAt(addDays(f.to, 1), 0);
   const running = endOfPeriod.getTime() > now.getTime();
   const at = running ? now : endOfPeriod;
   const asOf = running ? localDateOf(now) : f.to;
   const where = filterSql(f, 'd');
-  const open = await db.raw(
-    `SELECT ${groupSql === `''` ? groupSql : `d.${groupSql}`} AS key, count(*)::int AS total,
-            count(*) FILTER (WHERE d.appointment_at IS NOT NULL AND onestop_vn_day(d.appointment_at) < ?::date
-                               AND NOT ((? AND d.status = 'SUPPLEMENT_REQUESTED_IN_PROCESSING')
-                                        OR EXISTS (SELECT 1 FROM dossier_supplements ds WHERE ds.dossier_id = d.id AND ds.requested_at < ? AND (ds.submitted_at IS NULL OR ds.submitted_at >= ?))))::int AS past
+  const r = await db.raw(
+    `SELECT ${groupSql === `''` ? groupSql : `d.${groupSql}`} AS key, count(*)::int AS past
        FROM dossiers d
-      WHERE d.received_at IS NOT NULL
-        AND tstzrange(d.received_at, onestop_end_at(d.resolved_at, d.status, d.closed_at), '(]') @> ?::timestamptz${where.sql}
+      WHERE d.received_at IS NOT NULL AND d.appointment_at IS NOT NULL
+        AND onestop_past_due_range(d.appointment_at, d.resolved_at, d.status, d.closed_at) @> tstzrange(?::timestamptz, ?::timestamptz, '[]')
+        AND NOT ((? AND d.status = 'SUPPLEMENT_REQUESTED_IN_PROCESSING')
+                 OR EXISTS (SELECT 1 FROM dossier_supplements ds WHERE ds.dossier_id = d.id AND ds.requested_at < ? AND (ds.submitted_at IS NULL OR ds.submitted_at >= ?)))${where.sql}
       GROUP BY 1`,
-    [asOf, running, at, at, at, ...where.bindings],
+    [instantAt(asOf, 0), at, running, at, at, ...where.bindings],
   );
-  return { asOf, rows: open.rows };
+  return { asOf, rows: r.rows };
 }
 
+/** Received and resolved from the rollup; in progress = received (incl. carried over) - resolved, all past due until told otherwise. */
 function fromRollup(c: StatsCounts, r: Omit<RollupRow, 'key'>): void {
   c.received = { online: r.online, direct: r.direct, carriedOver: r.carried, total: r.online + r.direct + r.carried };
   c.resolved = { early: r.early, onTime: r.on_time + r.withdrawn, late: r.late, withdrawn: r.withdrawn, total: r.early + r.on_time + r.late + r.withdrawn };
+  const open = c.received.total - c.resolved.total;
+  c.inProgress = { total: open, withinDeadline: open, pastDeadline: 0 };
+}
+
+function setPast(c: StatsCounts, past: number): void {
+  c.inProgress = { total: c.inProgress.total, pastDeadline: past, withinDeadline: c.inProgress.total - past };
 }
 
 const isEmpty = (c: StatsCounts) => c.received.total === 0 && c.resolved.total === 0 && c.inProgress.total === 0;
@@ -151,11 +158,11 @@ const isEmpty = (c: StatsCounts) => c.received.total === 0 && c.resolved.total =
 /** The report for one period, grouped by agency, procedure, field or nothing. */
 async function periodReport(db: Knex, f: StatsFilter, groupBy: Exclude<StatsGroupBy, 'month'>, now: Date): Promise<{ asOf: LocalDate; byKey: Map<string, StatsCounts> }> {
   const g = GROUP_SQL[groupBy];
-  const [rollup, open] = [await rollupPart(db, f, g), await openPart(db, f, g, now)];
+  const [rollup, open] = [await rollupPart(db, f, g), await pastDuePart(db, f, g, now)];
   const byKey = new Map<string, StatsCounts>();
   const get = (k: string) => byKey.get(k) ?? byKey.set(k, zero()).get(k)!;
   for (const r of rollup) fromRollup(get(r.key), r);
-  for (const r of open.rows) get(r.key).inProgress = { total: r.total, pastDeadline: r.past, withinDeadline: r.total - r.past };
+  for (const r of open.rows) setPast(get(r.key), r.past);
   for (const [k, c] of byKey) if (isEmpty(c)) byKey.delete(k);
   return { asOf: open.asOf, byKey };
 }
@@ -175,10 +182,7 @@ async function monthlyReport(db: Knex, f: StatsFilter, now: Date): Promise<Stats
     const r = byMonth.get(m.key) ?? { key: m.key, online: 0, direct: 0, carried: 0, early: 0, on_time: 0, late: 0, withdrawn: 0 };
     const c = zero();
     fromRollup(c, { ...r, carried });
-    if (m.from <= localDateOf(now)) {
-      const open = (await openPart(db, { ...f, from: m.from, to: m.to }, `''`, now)).rows[0];
-      if (open) c.inProgress = { total: open.total, pastDeadline: open.past, withinDeadline: open.total - open.past };
-    }
+    if (m.from <= localDateOf(now)) setPast(c, (await pastDuePart(db, { ...f, from: m.from, to: m.to }, `''`, now)).rows[0]?.past ?? 0);
     carried = carried + c.received.online + c.received.direct - c.resolved.total;
     rows.push({ key: m.key, label: `${m.key.slice(5, 7)}/${m.key.slice(0, 4)}`, ...c });
   }
@@ -187,7 +191,7 @@ async function monthlyReport(db: Knex, f: StatsFilter, now: Date): Promise<Stats
     online: 0, direct: 0, carried: carriedBefore, early: 0, on_time: 0, late: 0, withdrawn: 0,
   });
   fromRollup(totals, sum);
-  totals.inProgress = rows.at(-1)?.inProgress ?? totals.inProgress;
+  setPast(totals, rows.at(-1)?.inProgress.pastDeadline ?? 0);
   const endOfPeriod = instantAt(addDays(f.to, 1), 0);
   const asOf = endOfPeriod.getTime() > now.getTime() ? localDateOf(now) : f.to;
   return { from: f.from, to: f.to, groupBy: 'month', asOf, rows, totals };
