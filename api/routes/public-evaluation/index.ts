@@ -9,7 +9,17 @@ import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../one
 const tags = ['public'];
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
 /** Per client IP: enough for a person, too few to guess codes or tokens. */
-const limited = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+const limited = {
+  rateLimit: {
+    max: 30,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_req: unknown, ctx: { after: string }) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `Quá nhiều yêu cầu, vui lòng thử lại sau ${ctx.after} / Too many requests, please retry in ${ctx.after}`,
+    }),
+  },
+};
 
 /**
  * Public (no sign-in, rate limited) pages of the citizen: the satisfaction evaluation with the dossier's
