@@ -285,7 +285,7 @@ async function main(): Promise<void> {
     log(`update with trigger ${fmt(withT, 3)} ms, without ${fmt(withoutT, 3)} ms`);
 
     const migs = (await db.raw(`SELECT name FROM knex_migrations ORDER BY id DESC LIMIT 1`)).rows[0]?.name;
-    const size = (await db.raw(`SELECT pg_size_pretty(pg_total_relation_size('dossiers')) AS d, pg_size_pretty(pg_total_relation_size('dossier_stats_daily')) AS r, pg_size_pretty(pg_relation_size('dossiers_in_progress_gist')) AS g`)).rows[0];
+    const size = (await db.raw(`SELECT pg_size_pretty(pg_total_relation_size('dossiers')) AS d, pg_size_pretty(pg_total_relation_size('dossier_stats_daily')) AS r, pg_size_pretty(pg_relation_size('dossiers_past_due_gist')) AS g`)).rows[0];
     const load = (await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' / ');
     const lines = [
       ``,
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
       ``,
       `- Machine: ${machine()}; load average at the end ${load} (1/5/15 min). **Shared**: five other helpers were building and testing (brokers, PostgreSQL, vitest) on the same 2 cores during this run, so the figures are pessimistic and noisy.`,
       `- PostgreSQL: ${(await db.raw('SHOW server_version')).rows[0].server_version}, shared_buffers ${(await db.raw('SHOW shared_buffers')).rows[0].shared_buffers}, database \`${DB_NAME}\`, latest migration \`${migs}\``,
-      `- Data: ${counts.n.toLocaleString('en')} dossiers received in 2025 (${counts.open.toLocaleString('en')} still in progress), ${agencies().length} agencies (30 departments with a one-stop desk division, 100 communes) under one province, ${agencies().length * PROCS_PER_AGENCY} procedures in ${FIELDS.length} fields; dossiers table ${size.d} with indexes (GiST in-progress index ${size.g}); rollup \`dossier_stats_daily\` ${rollupRows.toLocaleString('en')} rows, ${size.r}`,
+      `- Data: ${counts.n.toLocaleString('en')} dossiers received in 2025 (${counts.open.toLocaleString('en')} still in progress), ${agencies().length} agencies (30 departments with a one-stop desk division, 100 communes) under one province, ${agencies().length * PROCS_PER_AGENCY} procedures in ${FIELDS.length} fields; dossiers table ${size.d} with indexes (GiST past-due index ${size.g}); rollup \`dossier_stats_daily\` ${rollupRows.toLocaleString('en')} rows, ${size.r}`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (rollup rebuilt set-based in ${fmt(info.rollupSeconds, 1)} s; the trigger was off during the bulk load)`,
       `- Rollup exactness: ${drift} rows differ from a recomputation from \`dossiers\` (${fmt(driftSeconds, 1)} s to check); the province report by agency agrees with a direct one-pass count over \`dossiers\` in ${mismatches === 0 ? 'every' : `all but ${mismatches}`} agency row`,
       `- Year 2025 totals (as of ${NOW.toISOString().slice(0, 10)}): received ${t.received.total.toLocaleString('en')} (online ${t.received.online.toLocaleString('en')}, in person/post ${t.received.direct.toLocaleString('en')}, carried over ${t.received.carriedOver}), resolved ${t.resolved.total.toLocaleString('en')} (early ${t.resolved.early.toLocaleString('en')}, on time ${t.resolved.onTime.toLocaleString('en')} incl. ${t.resolved.withdrawn.toLocaleString('en')} withdrawn, late ${t.resolved.late.toLocaleString('en')}), in progress at 31/12 ${t.inProgress.total.toLocaleString('en')} (within ${t.inProgress.withinDeadline.toLocaleString('en')}, past ${t.inProgress.pastDeadline.toLocaleString('en')})`,

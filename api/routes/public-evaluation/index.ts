@@ -13,11 +13,9 @@ const limited = {
   rateLimit: {
     max: 30,
     timeWindow: '1 minute',
-    errorResponseBuilder: (_req: unknown, ctx: { after: string }) => ({
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: `Quá nhiều yêu cầu, vui lòng thử lại sau ${ctx.after} / Too many requests, please retry in ${ctx.after}`,
-    }),
+    // Thrown as an error, so the one error handler answers it like every other 4xx.
+    errorResponseBuilder: (_req: unknown, ctx: { after: string }) =>
+      Object.assign(new Error(`Quá nhiều yêu cầu, vui lòng thử lại sau ${ctx.after} / Too many requests, please retry in ${ctx.after}`), { statusCode: 429, name: 'Too Many Requests' }),
   },
 };
 
