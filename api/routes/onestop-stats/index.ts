@@ -48,6 +48,14 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     return { codes: unit ? await subtreeCodes(app.db, agency) : [agency], label: unit?.name ?? agency };
   };
 
+  const ancestorCodes = async (unitCode: string): Promise<string[]> => {
+    const r = await app.db.raw(
+      `WITH RECURSIVE up AS (SELECT id, code, parent_id FROM org_units WHERE code = ? UNION SELECT o.id, o.code, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id) SELECT code FROM up`,
+      [unitCode],
+    );
+    return r.rows.map((x: { code: string }) => x.code);
+  };
+
   const checkPeriod = (from: string, to: string) => {
     if (!isLocalDate(from) || !isLocalDate(to)) throw app.httpErrors.badRequest('Ngày không hợp lệ / Invalid date');
     if (from > to) throw app.httpErrors.badRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc / "from" must not be after "to"');
@@ -72,8 +80,11 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
       .send(xlsx);
   });
 
-  app.get('/overdue', { onRequest: leaders, schema: { tags, summary: 'Open dossiers past their appointment, most late first, with the step each is stuck at', security, querystring: OverdueQuery, response: { 200: OverdueList, ...errors } } }, async (req) => {
-    const scope = await scopeOf(req, req.query.agency);
+  app.get('/overdue', { onRequest: staff, schema: { tags, summary: 'Open dossiers past their appointment, most late first, with the step each is stuck at (officers: of the agencies they work in, to draft apologies)', security, querystring: OverdueQuery, response: { 200: OverdueList, ...errors } } }, async (req) => {
+    const u = req.currentUser;
+    const officerOnly = !u.roles.includes('leader') && !u.roles.includes('admin');
+    // An officer of a division works for the agencies above it: their dossiers are the ones it may apologise for.
+    const scope = officerOnly ? { codes: [...(await ancestorCodes(u.unit.code)), ...(await subtreeCodes(app.db, u.unit.code))] } : await scopeOf(req, req.query.agency);
     const out = await overdueDossiers(app.db, { agencyCodes: scope.codes, procedureCode: req.query.procedureCode, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
     return {
       total: out.total,
