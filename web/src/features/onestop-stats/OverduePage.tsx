@@ -18,9 +18,11 @@ function ApologyForm({ dossier, onDone }: { dossier: OverdueDossier; onDone: (ms
   const draft = useMutation(draftApologyMutation(qc));
   const [reason, setReason] = useState('');
   const [newDate, setNewDate] = useState('');
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    draft.mutate({ code: dossier.code, body: { reason, newDate } }, { onSuccess: () => onDone(t('onestopStats.drafted', { code: dossier.code })) });
+    // mutateAsync: the saved draft refreshes the list, which replaces this form before a per-call onSuccess would run.
+    const saved = await draft.mutateAsync({ code: dossier.code, body: { reason, newDate } }).catch(() => undefined);
+    if (saved) onDone(t('onestopStats.drafted', { code: dossier.code }));
   };
   return (
     <form className="os-apology-form" onSubmit={submit} data-testid="apology-form">
