@@ -285,6 +285,11 @@ describe('apology letter', () => {
     const events = await tp.db('dossier_events').where({ dossier_id: ids.get('D12'), type: 'sla.apology_issued' });
     expect(events).toHaveLength(1);
     expect(events[0].data).toMatchObject({ newDate: '2026-04-10' });
+    // The citizen's notice (lookup page, e-mail when configured) carries the new date and the letter's link.
+    const notices = await tp.db('dossier_notices').where({ dossier_id: ids.get('D12'), event_id: events[0].id });
+    expect(notices).toHaveLength(1);
+    expect(notices[0].body).toContain('hẹn trả kết quả vào ngày 10/04/2026');
+    expect(notices[0].body).toContain(`/api/public/apologies/${code}/pdf?t=`);
 
     const dir = mkdtempSync(path.join(os.tmpdir(), 'apology-'));
     const text = async (url: string, headers: Record<string, string> = {}) => {

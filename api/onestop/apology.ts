@@ -2,12 +2,15 @@ import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import { localDateOf, toLocalIso } from '../../engine/calendar/index.js';
 import type { Apology } from '../schemas/onestop-stats.js';
+import { getDossier, insertEvent, queueNotice } from './dossiers.js';
+import { publicUrl } from './settings.js';
+import type { DossierStatus } from './status.js';
 
 /**
  * Apology letter and new return date (vn-rules §2.1 "Late -> apology + new date", form 04): for an open
  * dossier that will miss its appointment, an officer of the resolving agency drafts it (reason, new date
  * after the appointment), a leader of that agency approves it; once per dossier. The approval writes the
- * dossier event `sla.apology_issued` (the citizen's notification). `dossiers.appointment_at` never moves:
+ * dossier event `sla.apology_issued` and the citizen's notice (api/onestop/dossiers.ts queueNotice). `dossiers.appointment_at` never moves:
  * the statistics keep counting the dossier as late.
  */
 
@@ -141,30 +144,28 @@ export async function approveApology(db: Knex, code: string, leader: { username:
     if (a.status === 'approved') throw new ApologyError(409, 'Văn bản xin lỗi đã được phê duyệt / The apology has already been approved');
     const now = new Date();
     await trx('dossier_apologies').where({ id: a.id, status: 'draft' }).update({ status: 'approved', approved_by: leader.username, signer_name: leader.fullName, approved_at: now });
-    await insertDossierEvent(trx, {
-      dossierId: d.id,
+    const event = await insertEvent(trx, d.id, {
       type: 'sla.apology_issued',
-      status: d.status,
+      status: d.status as DossierStatus,
       at: now,
       actor: leader.username,
       note: a.reason,
       data: { apologyId: String(a.id), appointmentAt: toLocalIso(a.appointment_at), newDate: a.new_date, signer: leader.fullName },
       dedupeKey: `apology-${a.id}`,
     });
+    // The citizen's notice (lookup page, e-mail when configured): the apology, the new date and the letter.
+    const row = await getDossier(trx, d.id);
+    if (event && row) {
+      const newDate = a.new_date.split('-').reverse().join('/');
+      await queueNotice(trx, row, event, {
+        extra:
+          `${d.agency_name} xin lỗi ông/bà vì hồ sơ chưa được giải quyết đúng hẹn và hẹn trả kết quả vào ngày ${newDate}. ` +
+          `/ We apologise for the delay; the new return date is ${a.new_date}.\n` +
+          `Văn bản xin lỗi / Apology letter: ${publicUrl()}/api/public/apologies/${encodeURIComponent(d.code)}/pdf?t=${encodeURIComponent(d.lookup_token)}`,
+      });
+    }
     return (await apologyOfDossier(trx, d.id))!;
   });
-}
-
-/** A dossier event (the citizen-facing history), written once per dedupe key. */
-export async function insertDossierEvent(
-  db: Knex | Knex.Transaction,
-  e: { dossierId: string; type: string; status: string; at: Date; actor: string; note?: string; data?: object; dedupeKey: string },
-): Promise<void> {
-  await db.raw(
-    `INSERT INTO dossier_events (dossier_id, type, status, at, actor, note, data, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)
-     ON CONFLICT (dossier_id, type, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`,
-    [e.dossierId, e.type, e.status, e.at, e.actor, e.note ?? null, JSON.stringify(e.data ?? {}), e.dedupeKey],
-  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { instantAt, addDays, toLocalIso } from '../../engine/calendar/index.js';
 import type { EvaluationAggregate, EvaluationBody, EvaluationForm, EvaluationResults } from '../schemas/onestop-stats.js';
-import { insertDossierEvent } from './apology.js';
+import { insertEvent } from './dossiers.js';
+import type { DossierStatus } from './status.js';
 
 /**
  * Satisfaction evaluation after the result (vn-rules §5.1, seeds FR-O-09, FR-E-*): once per dossier, by the
@@ -149,7 +150,7 @@ export async function submitEvaluation(db: Knex, code: string, body: EvaluationB
     if (officers.length) {
       await trx('dossier_evaluation_officers').insert(officers.map((o) => ({ evaluation_id: row.id, username: o.key, stages: o.stages, score: given.get(o.key)! })));
     }
-    await insertDossierEvent(trx, { dossierId: d.id, type: 'evaluation.submitted', status: d.status, at: now, actor: 'citizen', data: { overall: body.overall }, dedupeKey: `evaluation-${row.id}` });
+    await insertEvent(trx, d.id, { type: 'evaluation.submitted', status: d.status as DossierStatus, at: now, actor: 'citizen', data: { overall: body.overall }, dedupeKey: `evaluation-${row.id}` });
     return { code: d.code, submittedAt: toLocalIso(now) };
   });
 }
