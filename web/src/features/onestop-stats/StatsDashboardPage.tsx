@@ -128,7 +128,7 @@ export default function StatsDashboardPage() {
           <div className="os-cards">
             <div className="os-card"><span>{t('onestopStats.received')}</span><strong data-testid="kpi-received">{tot.received.total}</strong><small>{t('onestopStats.online')} {tot.received.online} · {t('onestopStats.direct')} {tot.received.direct} · {t('onestopStats.carried')} {tot.received.carriedOver}</small></div>
             <div className="os-card"><span>{t('onestopStats.resolved')}</span><strong data-testid="kpi-resolved">{tot.resolved.total}</strong><small>{t('onestopStats.onTimeRate')} {pct(tot.resolved.early + tot.resolved.onTime, tot.resolved.total)}%</small></div>
-            <div className="os-card os-card-late"><span>{t('onestopStats.late')}</span><strong data-testid="kpi-late">{tot.resolved.late}</strong></div>
+            <div className="os-card os-card-late"><span>{t('onestopStats.resolvedLate')}</span><strong data-testid="kpi-late">{tot.resolved.late}</strong></div>
             <div className="os-card"><span>{t('onestopStats.inProgress')}</span><strong data-testid="kpi-in-progress">{tot.inProgress.total}</strong><small>{t('onestopStats.past')} {tot.inProgress.pastDeadline}</small></div>
           </div>
           {rows.length === 0 ? (
