@@ -13,6 +13,8 @@ import * as email from './20261123001000_email.js';
 import * as inboxScale from './20261123001100_inbox_scale.js';
 import * as onestop from './20261123002000_onestop.js';
 import * as loginLockout from './20261123004000_login_lockout.js';
+import * as onestopNotices from './20261123002100_onestop_notices.js';
+import * as onestopStats from './20261123002200_onestop_stats.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -29,6 +31,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123001100_inbox_scale': inboxScale,
   '20261123002000_onestop': onestop,
   '20261123004000_login_lockout': loginLockout,
+  '20261123002100_onestop_notices': onestopNotices,
+  '20261123002200_onestop_stats': onestopStats,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

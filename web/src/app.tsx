@@ -19,6 +19,10 @@ const AuditVerifyPage = lazy(() => import('./features/audit/AuditVerifyPage.js')
 const AuditHeatmapPage = lazy(() => import('./features/audit/AuditHeatmapPage.js'));
 const CaseTimelinePage = lazy(() => import('./features/audit/CaseTimelinePage.js'));
 const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.js'));
+const StatsDashboardPage = lazy(() => import('./features/onestop-stats/StatsDashboardPage.js'));
+const OverduePage = lazy(() => import('./features/onestop-stats/OverduePage.js'));
+const PublicEvaluationPage = lazy(() => import('./features/onestop-stats/PublicEvaluationPage.js'));
+const PublicResultsPage = lazy(() => import('./features/onestop-stats/PublicResultsPage.js'));
 
 function LazyPage({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -50,9 +54,13 @@ function NotFound() {
 
 function Routes() {
   const token = useToken();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   useEffect(() => flash.keepFor(pathname), [pathname]);
 
+  // Public pages of the citizen (no sign-in): evaluation with the dossier's token, evaluation results.
+  const evaluationMatch = matchPath('/danh-gia/:code', pathname);
+  if (evaluationMatch?.code) return <LazyPage><PublicEvaluationPage code={evaluationMatch.code} token={search.get('t') ?? ''} /></LazyPage>;
+  if (pathname === '/ket-qua-danh-gia') return <LazyPage><PublicResultsPage /></LazyPage>;
   if (pathname === '/login') return token ? <Redirect to="/inbox" /> : <LoginPage />;
   if (!token) return <Redirect to="/login" />;
 
@@ -69,6 +77,8 @@ function Routes() {
   else if (pathname === '/audit/heatmap') page = <LazyPage><AuditHeatmapPage /></LazyPage>;
   else if (matchPath('/cases/:key', pathname)?.key) page = <LazyPage><CaseTimelinePage key={pathname} processInstanceKey={matchPath('/cases/:key', pathname)!.key} /></LazyPage>;
   else if (pathname === '/calendar') page = <LazyPage><CalendarPage /></LazyPage>;
+  else if (pathname === '/onestop/stats') page = <LazyPage><StatsDashboardPage /></LazyPage>;
+  else if (pathname === '/onestop/overdue') page = <LazyPage><OverduePage /></LazyPage>;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

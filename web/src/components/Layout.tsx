@@ -61,6 +61,8 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/procedures">{t('header.procedures')}</Link>
           {me.data?.roles.some((r) => r === 'auditor' || r === 'admin') && <Link to="/audit">{t('audit.nav')}</Link>}
           {me.data?.roles.includes('admin') && <Link to="/calendar">{t('calendar.nav')}</Link>}
+          {me.data?.roles.some((r) => r === 'leader' || r === 'admin') && <Link to="/onestop/stats">{t('onestopStats.nav')}</Link>}
+          {me.data?.roles.includes('officer') && !me.data.roles.includes('leader') && <Link to="/onestop/overdue">{t('onestopStats.overdueNav')}</Link>}
         </nav>
         <div className="header-tools">
           {me.data && (

@@ -1,3 +1,4 @@
+import { onestopStatsEn } from '../features/onestop-stats/i18n.js';
 import type { Translations } from './vi.js';
 
 /** English: the second language; must have every key Vietnamese has. */
@@ -480,6 +481,7 @@ export const en: Translations = {
     skipped: 'Days off skipped',
     noneSkipped: 'No days off in this period.',
   },
+  onestopStats: onestopStatsEn,
   errors: {
     network: 'Cannot reach the server. Please try again.',
     unknown: 'Something went wrong (status {{status}}).',

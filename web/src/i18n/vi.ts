@@ -1,3 +1,4 @@
+import { onestopStatsVi } from '../features/onestop-stats/i18n.js';
 /** Vietnamese: the default language. Its shape is the source of truth for every other language. */
 export const vi = {
   app: {
@@ -478,6 +479,7 @@ export const vi = {
     skipped: 'Các ngày nghỉ được bỏ qua',
     noneSkipped: 'Không có ngày nghỉ nào trong khoảng này.',
   },
+  onestopStats: onestopStatsVi,
   errors: {
     network: 'Không kết nối được máy chủ. Vui lòng thử lại.',
     unknown: 'Đã có lỗi xảy ra (mã {{status}}).',

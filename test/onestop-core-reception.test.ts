@@ -1,0 +1,292 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { deskBpmn, expectedQrModules, openTask, pdfBytes, pdfText, procedureEntry, qrModulesInPdf } from './helpers/onestop.js';
+import { loadCalendar } from '../api/repositories/calendar.js';
+import { lookupUrl } from '../api/onestop/settings.js';
+import { NOT_FOUND } from '../api/routes/public/index.js';
+
+/** A multipart body as a browser's FormData would send it. */
+async function multipart(fields: Record<string, string>, files: { field: string; name: string; data: Buffer; type?: string }[] = []) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  for (const f of files) fd.append(f.field, new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name);
+  const req = new Request('http://localhost/', { method: 'POST', body: fd });
+  return { payload: Buffer.from(await req.arrayBuffer()), contentType: req.headers.get('content-type')! };
+}
+
+const hhmm = (d: Date) => {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hourCycle: 'h23' }).formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`;
+};
+
+describe('one-stop reception: in person, online, desk queue, slip, public lookup, supplement, withdrawal', () => {
+  let p: TestPlatform;
+  let desk: Client; // officer of the desk unit SNNMT-VP
+  let specialist: Client; // officer of SNNMT-QLDD: handles the processing step, not the desk
+  let procedure: Record<string, any>;
+
+  beforeAll(async () => {
+    p = await startTestPlatform();
+    const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
+    const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
+    desk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP', fullName: 'Lê Thị Tiếp Nhận' }));
+    specialist = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD' }));
+    procedure = procedureEntry({ name: 'Đăng ký biến động đất đai (thử)', requiredDocuments: [
+      { code: 'DON', name: 'Đơn đăng ký biến động', copies: 1, mandatory: true },
+      { code: 'GCN', name: 'Bản gốc Giấy chứng nhận', copies: 2, mandatory: true },
+      { code: 'KHAC', name: 'Giấy tờ khác', copies: 1, mandatory: false },
+    ] });
+    expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
+    const dep = await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) });
+    expect(dep.status, JSON.stringify(dep.body)).toBe(201);
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  const applicant = { name: 'Nguyễn Văn An', idNumber: '001203004567', phone: '0912345678', email: 'an.nguyen@example.vn', address: '12 Lê Lợi, xã Tân Phú' };
+  const dossierRow = (code: string) => p.db('dossiers').where({ code }).first();
+  const statusIs = (code: string, status: string) => waitFor(async () => ((await dossierRow(code))?.status === status ? dossierRow(code) : undefined), `status ${status}`, 30_000);
+  const submitOnline = async (fields: Record<string, string>, files: { field: string; name: string; data: Buffer }[]) => {
+    const { payload, contentType } = await multipart(fields, files);
+    const r = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': contentType }, payload });
+    return { status: r.statusCode, body: r.json() };
+  };
+  const lookup = async (code: string, token?: string) => {
+    const r = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(code)}`, headers: token ? { 'x-lookup-token': token } : {} });
+    return { status: r.statusCode, body: r.json(), raw: r.body };
+  };
+  const onlineFields = () => ({ procedureCode: procedure.code, applicantName: applicant.name, applicantEmail: applicant.email, applicantPhone: applicant.phone });
+  const completeFiles = () => [
+    { field: 'doc:DON', name: 'don-dang-ky.pdf', data: pdfBytes('don') },
+    { field: 'doc:GCN', name: 'giay-chung-nhan.pdf', data: pdfBytes('gcn') },
+  ];
+
+  let inPerson: { code: string; id: string; lookupUrl: string; processInstanceKey: string };
+
+  it('in person: an incomplete dossier is refused with the missing documents named in Vietnamese; nothing is written', async () => {
+    const before = await p.db('dossiers').count<{ n: string }[]>({ n: '*' });
+    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'GCN', copies: 1 }, { code: 'KHAC', copies: 1 }] });
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe('Hồ sơ chưa đầy đủ, còn thiếu: Đơn đăng ký biến động; Bản gốc Giấy chứng nhận (cần 2 bản, mới có 1) / The dossier is incomplete; missing: DON, GCN');
+    const unknown = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'DON', copies: 1 }, { code: 'GCN', copies: 2 }, { code: 'SO-DO', copies: 1 }] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toContain('không có thành phần hồ sơ: SO-DO');
+    expect(await p.db('dossiers').count<{ n: string }[]>({ n: '*' })).toEqual(before);
+  });
+
+  it('in person: only officers of the desk unit receive', async () => {
+    const r = await specialist.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'DON', copies: 1 }, { code: 'GCN', copies: 2 }] });
+    expect(r.status).toBe(403);
+    expect(r.body.message).toContain('Chỉ cán bộ Bộ phận một cửa SNNMT-VP');
+  });
+
+  it('in person: a complete dossier gets its code, starts the process with the appointment on the calendar, and is audited', async () => {
+    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'DON', copies: 1 }, { code: 'GCN', copies: 2 }, { code: 'KHAC', copies: 1 }] });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const d = r.body;
+    const vnDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date()).replace(/-/g, '').slice(2);
+    expect(d.code).toMatch(new RegExp(`^H99\\.12-${vnDay}-\\d{4}$`));
+    expect(d).toMatchObject({ status: 'RECEIVED', channel: 'in_person', receivedBy: desk.user.username, timeLimitDays: 5 });
+    expect(d.checklist).toEqual([
+      { code: 'DON', name: 'Đơn đăng ký biến động', copies: 1 },
+      { code: 'GCN', name: 'Bản gốc Giấy chứng nhận', copies: 2 },
+      { code: 'KHAC', name: 'Giấy tờ khác', copies: 1 },
+    ]);
+    const cal = await loadCalendar(p.db);
+    const expected = cal.addWorkingDays(new Date(d.receivedAt), 5, 'SNNMT-QLDD');
+    expect(d.appointmentAt).toBe(expected.toISOString());
+    const clock = await p.db('case_deadlines').where({ process_instance_key: d.processInstanceKey }).first();
+    expect(clock.appointment_at.toISOString()).toBe(d.appointmentAt);
+    inPerson = { code: d.code, id: d.id, lookupUrl: d.lookupUrl, processInstanceKey: d.processInstanceKey };
+    const audit = await p.db('audit_log').where({ action: 'onestop.dossier.receive', target_id: d.code }).first();
+    expect(audit.actor).toBe(desk.user.username);
+    // the model takes it to processing
+    await statusIs(d.code, 'IN_PROCESSING');
+    await waitFor(() => openTask(p.db, d.processInstanceKey, 'ThamDinh'), 'the processing step');
+  });
+
+  it('the slip (Mẫu 01) PDF carries the code, applicant, procedure, documents with copies, times to the minute, working days, officer and the QR of the lookup address', async () => {
+    const res = await p.app.inject({ method: 'GET', url: `/api/onestop/dossiers/${inPerson.id}/slip.pdf`, headers: { authorization: `Bearer ${desk.token}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const pdf = res.rawPayload;
+    const text = (await pdfText(pdf)).replace(/[ \t]+/g, ' ');
+    const row = await dossierRow(inPerson.code);
+    expect(text).toContain('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
+    expect(text).toContain('SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG');
+    expect(text).toContain(`Mã hồ sơ: ${inPerson.code}`);
+    expect(text).toContain('Ông/bà: Nguyễn Văn An');
+    expect(text).toContain('Số định danh cá nhân/tổ chức: 001203004567');
+    expect(text).toContain(`Nội dung yêu cầu giải quyết: Đăng ký biến động đất đai (thử) (mã thủ tục ${procedure.code})`);
+    expect(text).toMatch(/1 Đơn đăng ký biến động 1/);
+    expect(text).toMatch(/2 Bản gốc Giấy chứng nhận 2/);
+    expect(text).toMatch(/3 Giấy tờ khác 1/);
+    expect(text).toContain('Thời gian giải quyết hồ sơ theo quy định: 5 ngày làm việc');
+    expect(text).toContain(`Thời gian nhận hồ sơ: ${hhmm(row.received_at)}`);
+    expect(text).toContain(`Thời gian trả kết quả giải quyết hồ sơ: ${hhmm(row.original_appointment_at)}`);
+    expect(text).toContain('Lê Thị Tiếp Nhận');
+    const url = lookupUrl(inPerson.code, row.lookup_token);
+    expect(inPerson.lookupUrl).toBe(url);
+    expect(text.replace(/\s+/g, '')).toContain(url);
+    // The QR drawn in the PDF is the QR code of that address, module for module.
+    const expectedQr = await expectedQrModules(url, 110);
+    const drawn = await qrModulesInPdf(pdf, expectedQr.moduleSize);
+    expect(drawn.size).toBeGreaterThan(100);
+    expect([...drawn].sort()).toEqual([...expectedQr.modules].sort());
+  });
+
+  it('public lookup by code shows status, step, unit and dates but no personal data; the key adds the masked name; a wrong key or an unknown code: the same 404', async () => {
+    const anon = await lookup(inPerson.code);
+    expect(anon.status).toBe(200);
+    expect(anon.body).toMatchObject({ code: inPerson.code, status: 'IN_PROCESSING', currentStep: 'Thẩm định hồ sơ', currentUnitName: 'Phòng Quản lý đất đai', procedureName: 'Đăng ký biến động đất đai (thử)', holder: null });
+    expect(anon.body.appointmentAt).toBeTruthy();
+    for (const secret of ['Nguyễn', 'An', applicant.email, applicant.phone, applicant.idNumber, 'Lê Lợi']) expect(anon.raw).not.toContain(secret === 'An' ? '"An"' : secret);
+    const row = await dossierRow(inPerson.code);
+    const held = await lookup(inPerson.code, row.lookup_token);
+    expect(held.status).toBe(200);
+    expect(held.body.holder.applicantName).toBe('N***** V** A*');
+    expect(held.raw).not.toContain(applicant.email);
+    expect(held.body.holder.canWithdraw).toBe(true);
+    const forged = await lookup(inPerson.code, row.lookup_token.slice(0, -2) + 'xx');
+    const unknown = await lookup('H99.12-990101-0001');
+    const garbage = await lookup('<script>');
+    for (const r of [forged, unknown, garbage]) {
+      expect(r.status).toBe(404);
+      expect(r.body.message).toBe(NOT_FOUND);
+    }
+  });
+
+  it('a supplement during processing pauses the clock, the citizen supplements through the link once, the process resumes', async () => {
+    const task = await waitFor(() => openTask(p.db, inPerson.processInstanceKey, 'ThamDinh'), 'processing step');
+    expect((await specialist.post(`/api/tasks/${task}/claim`)).status).toBe(200);
+    const done = await specialist.post(`/api/tasks/${task}/complete`, { variables: { canBoSung: true, lyDoBoSung: 'Bổ sung bản sao hợp đồng chuyển nhượng' } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await statusIs(inPerson.code, 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
+    const row = await dossierRow(inPerson.code);
+    const held = await lookup(inPerson.code, row.lookup_token);
+    expect(held.body.holder.supplement).toMatchObject({ stage: 'processing', reason: 'Bổ sung bản sao hợp đồng chuyển nhượng' });
+    expect(held.body.holder.canSupplement).toBe(true);
+    expect(held.body.holder.notices.at(-1).body).toContain(`/bo-sung/${encodeURIComponent(inPerson.code)}?t=`);
+
+    const send = async (token: string) => {
+      const { payload, contentType } = await multipart({ note: 'Gửi bản sao hợp đồng' }, [{ field: 'doc:KHAC', name: 'hop-dong.pdf', data: pdfBytes('hop-dong') }]);
+      const r = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/supplement`, headers: { 'content-type': contentType, 'x-lookup-token': token }, payload });
+      return { status: r.statusCode, body: r.json() };
+    };
+    expect((await send('wrong-key')).status).toBe(404);
+    const ok = await send(row.lookup_token);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(202);
+    expect(ok.body.outcome).toBe('resumed');
+    const again = await send(row.lookup_token);
+    expect(again.status).toBe(409);
+    const after = await statusIs(inPerson.code, 'IN_PROCESSING');
+    expect(after.appointment_at.getTime()).toBeGreaterThanOrEqual(row.appointment_at.getTime());
+    const files = await p.db('dossier_documents').where({ dossier_id: after.id, stage: 'supplement' });
+    expect(files.map((f) => f.file_name)).toEqual(['hop-dong.pdf']);
+    const sup = await p.db('dossier_supplements').where({ dossier_id: after.id }).first();
+    expect(sup.citizen_note).toBe('Gửi bản sao hợp đồng');
+    await waitFor(() => openTask(p.db, inPerson.processInstanceKey, 'ThamDinh'), 'back at the processing step');
+  });
+
+  it('the citizen withdraws a running dossier with the key (message onestop-withdraw)', async () => {
+    const row = await dossierRow(inPerson.code);
+    const bad = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { 'x-lookup-token': 'nope' }, payload: { reason: 'Không cần nữa' } });
+    expect(bad.statusCode).toBe(404);
+    const r = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { 'x-lookup-token': row.lookup_token }, payload: { reason: 'Gia đình thay đổi kế hoạch' } });
+    expect(r.statusCode, r.body).toBe(202);
+    expect(r.json().outcome).toBe('requested');
+    const w = await statusIs(inPerson.code, 'WITHDRAWN');
+    expect(w.closed_at).not.toBeNull();
+    expect(w.status_reason).toBe('Gia đình thay đổi kế hoạch');
+    await waitFor(async () => !(await openTask(p.db, inPerson.processInstanceKey, 'ThamDinh')), 'the step leaves the inbox');
+    const again = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { 'x-lookup-token': row.lookup_token }, payload: { reason: 'x' } });
+    expect(again.statusCode).toBe(409);
+  });
+
+  describe('online submission and the desk queue', () => {
+    it('refuses a submission without a mandatory document, a forbidden type or a renamed file; nothing is written', async () => {
+      const before = await p.db('dossiers').count<{ n: string }[]>({ n: '*' });
+      const missing = await submitOnline(onlineFields(), [completeFiles()[0]!]);
+      expect(missing.status).toBe(400);
+      expect(missing.body.message).toContain('còn thiếu: Bản gốc Giấy chứng nhận');
+      const exe = await submitOnline(onlineFields(), [...completeFiles(), { field: 'doc:KHAC', name: 'virus.exe', data: Buffer.from('MZ') }]);
+      expect(exe.status).toBe(415);
+      const renamed = await submitOnline(onlineFields(), [completeFiles()[0]!, { field: 'doc:GCN', name: 'gcn.pdf', data: Buffer.from('not a pdf at all') }]);
+      expect(renamed.status).toBe(415);
+      expect(renamed.body.message).toContain('không đúng định dạng .pdf');
+      const noName = await submitOnline({ ...onlineFields(), applicantName: '' }, completeFiles());
+      expect(noName.status).toBe(400);
+      expect(await p.db('dossiers').count<{ n: string }[]>({ n: '*' })).toEqual(before);
+    });
+
+    it('a complete submission gets a code at once; the desk sees it in its queue, asks once for completion, the citizen completes, the desk accepts', async () => {
+      const sub = await submitOnline(onlineFields(), completeFiles());
+      expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+      expect(sub.body.status).toBe('SUBMITTED');
+      expect(sub.body.lookupUrl).toBe(lookupUrl(sub.body.code, sub.body.lookupToken));
+      const code = sub.body.code as string;
+
+      const queue = await desk.get('/api/onestop/dossiers?queue=true');
+      expect(queue.status).toBe(200);
+      const item = queue.body.items.find((x: { code: string }) => x.code === code);
+      expect(item).toMatchObject({ status: 'SUBMITTED', channel: 'online', applicantName: applicant.name });
+      const other = await specialist.get('/api/onestop/dossiers?queue=true');
+      expect(other.body.items.some((x: { code: string }) => x.code === code)).toBe(false);
+      expect((await specialist.post(`/api/onestop/dossiers/${item.id}/accept`, {})).status).toBe(403);
+
+      const ask = await desk.post(`/api/onestop/dossiers/${item.id}/request-completion`, { reason: 'Bản scan giấy chứng nhận bị mờ', documents: ['GCN'] });
+      expect(ask.status, JSON.stringify(ask.body)).toBe(200);
+      expect(ask.body.status).toBe('SUPPLEMENT_REQUESTED_AT_RECEIPT');
+      expect(ask.body.receivedAt).toBeNull();
+
+      const { payload, contentType } = await multipart({ note: 'Bản scan rõ hơn' }, [{ field: 'doc:GCN', name: 'gcn-ro.pdf', data: pdfBytes('gcn-ro') }]);
+      const supp = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(code)}/supplement`, headers: { 'content-type': contentType, 'x-lookup-token': sub.body.lookupToken }, payload });
+      expect(supp.statusCode, supp.body).toBe(202);
+      expect(supp.json()).toMatchObject({ status: 'SUBMITTED', outcome: 'back-to-desk' });
+      const supp2 = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(code)}/supplement`, headers: { 'content-type': contentType, 'x-lookup-token': sub.body.lookupToken }, payload });
+      expect(supp2.statusCode).toBe(409);
+
+      const askAgain = await desk.post(`/api/onestop/dossiers/${item.id}/request-completion`, { reason: 'Lần hai' });
+      expect(askAgain.status).toBe(409);
+      expect(askAgain.body.message).toContain('một lần');
+
+      const acc = await desk.post(`/api/onestop/dossiers/${item.id}/accept`, {});
+      expect(acc.status, JSON.stringify(acc.body)).toBe(200);
+      expect(acc.body).toMatchObject({ status: 'RECEIVED', receivedBy: desk.user.username });
+      expect(acc.body.checklist.map((c: { code: string }) => c.code)).toEqual(['DON', 'GCN']);
+      expect(acc.body.actions.slip).toBe(true);
+      expect((await desk.post(`/api/onestop/dossiers/${item.id}/accept`, {})).status).toBe(409);
+      await statusIs(code, 'IN_PROCESSING');
+      const events = await p.db('dossier_events').where({ dossier_id: item.id }).orderBy('id').pluck('type');
+      expect(events.slice(0, 4)).toEqual(['dossier.submitted', 'receipt.supplement_requested', 'supplement.received', 'receipt.accepted']);
+    });
+
+    it('the desk refuses a submission with reasons; the desk withdraws a waiting one at the citizen’s request', async () => {
+      const a = await submitOnline(onlineFields(), completeFiles());
+      const b = await submitOnline(onlineFields(), completeFiles());
+      const rowA = await dossierRow(a.body.code);
+      const rowB = await dossierRow(b.body.code);
+      const refused = await desk.post(`/api/onestop/dossiers/${rowA.id}/refuse`, { reason: 'Thủ tục không thuộc thẩm quyền của Sở' });
+      expect(refused.status).toBe(200);
+      expect(refused.body).toMatchObject({ status: 'RECEIPT_REFUSED', statusReason: 'Thủ tục không thuộc thẩm quyền của Sở' });
+      expect(refused.body.closedAt).not.toBeNull();
+      const seen = await lookup(a.body.code, a.body.lookupToken);
+      expect(seen.body.status).toBe('RECEIPT_REFUSED');
+      expect(seen.body.holder.statusReason).toBe('Thủ tục không thuộc thẩm quyền của Sở');
+      expect((await desk.post(`/api/onestop/dossiers/${rowA.id}/accept`, {})).status).toBe(409);
+
+      const w = await desk.post(`/api/onestop/dossiers/${rowB.id}/withdraw`, { reason: 'Công dân đến quầy xin rút' });
+      expect(w.status).toBe(202);
+      expect(w.body).toEqual({ outcome: 'withdrawn', status: 'WITHDRAWN' });
+    });
+  });
+
+  it('a flood of lookups is refused with 429 and a Vietnamese message', async () => {
+    let last = { status: 200, body: {} as any, raw: '' };
+    for (let i = 0; i < 40 && last.status !== 429; i++) last = await lookup(inPerson.code);
+    expect(last.status).toBe(429);
+    expect(last.body.message).toMatch(/^Quá nhiều yêu cầu, vui lòng thử lại sau \d+ giây/);
+  });
+});

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { createUnit, createUser, type TestUser } from './helpers/fixtures.js';
+import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+
+const SCREENSHOTS = path.resolve('test-results');
+
+async function signIn(page: Page, url: string, user: TestUser) {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Tên đăng nhập').fill(user.username);
+  await page.getByLabel('Mật khẩu').fill(user.password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(/\/inbox/);
+}
+
+const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
+
+describe('one-stop statistics, apology and evaluation in a real browser', () => {
+  let p: TestPlatform;
+  let browser: BrowserSession;
+  let leader: TestUser;
+  let officer: TestUser;
+  let agency: string;
+  const run = randomBytes(3).toString('hex').toUpperCase();
+  const token = randomBytes(32).toString('base64url');
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    p = await startTestPlatform({ runtime: false });
+    agency = await createUnit(p.db, { name: `Sở thử thống kê ${run}` });
+    leader = await createUser(p.db, { roles: ['leader'], unitCode: agency, fullName: 'Lãnh Đạo Thống Kê' });
+    officer = await createUser(p.db, { roles: ['officer'], unitCode: agency, fullName: 'Cán Bộ Thống Kê' });
+    await p.db('onestop_procedures').insert({
+      code: `B${run}`, name: `Cấp phép thử ${run}`, field: 'Xây dựng', agency_code: agency, agency_name: `Sở thử thống kê ${run}`, desk_unit_code: agency,
+      agency_eid: 'H00.99', time_limit_days: 10, result: 'Giấy phép', online_level: 'partial', bpmn_process_id: 'mc-test',
+    });
+    const base = { procedure_code: `B${run}`, field: 'Xây dựng', agency_code: agency, desk_unit_code: agency, applicant: { name: 'Lê Thị Dân' }, lookup_token: token, received_by: officer.username };
+    await p.db('dossiers').insert([
+      // resolved early in March, returned: evaluated below
+      { ...base, code: `${run}-1`, channel: 'online', status: 'RETURNED', submitted_at: vn('2026-03-02 09:00'), received_at: vn('2026-03-02 09:00'), appointment_at: vn('2026-03-10 17:00'), resolved_at: vn('2026-03-09 10:00'), returned_at: vn('2026-03-09 15:00'), closed_at: vn('2026-03-09 15:00') },
+      // in progress, past its appointment: overdue, stuck at appraisal
+      { ...base, lookup_token: randomBytes(32).toString('base64url'), code: `${run}-2`, channel: 'in_person', status: 'IN_PROCESSING', submitted_at: vn('2026-03-03 09:00'), received_at: vn('2026-03-03 09:00'), appointment_at: vn('2026-03-17 17:00'), current_step: 'Thẩm định hồ sơ', current_unit_code: agency },
+    ]);
+    browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p?.close();
+  });
+
+  it('an officer drafts an apology from the overdue list; the leader sees the dashboard and approves it', async () => {
+    const { page } = browser;
+    await signIn(page, p.url, officer);
+    await page.getByRole('link', { name: 'Hồ sơ quá hạn', exact: true }).click();
+    const table = page.getByTestId('overdue-table');
+    await table.waitFor();
+    const row = table.locator('tr', { hasText: `${run}-2` });
+    expect(await row.textContent()).toContain('Thẩm định hồ sơ');
+    await row.getByRole('button', { name: 'Lập văn bản xin lỗi' }).click();
+    const form = page.getByTestId('apology-form');
+    await form.getByLabel('Lý do chậm trễ').fill('Chờ kết quả kiểm tra hiện trạng công trình');
+    await form.getByLabel('Ngày hẹn trả mới').fill('2026-03-25');
+    await form.getByRole('button', { name: 'Lưu dự thảo' }).click();
+    await page.getByText(`Đã lập dự thảo văn bản xin lỗi cho hồ sơ ${run}-2.`).waitFor();
+    await row.getByText('Dự thảo, hẹn 25/03/2026').waitFor();
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+
+    await signIn(page, p.url, leader);
+    await page.getByRole('link', { name: 'Thống kê một cửa', exact: true }).click();
+    await page.goto(`${p.url}/onestop/stats?from=2026-03-01&to=2026-03-31&groupBy=agency`);
+    await page.getByTestId('stats-table').waitFor();
+    // received 2 (1 online, 1 in person); resolved 1 early; in progress 1, past deadline
+    expect(await page.getByTestId('kpi-received').textContent()).toBe('2');
+    expect(await page.getByTestId('kpi-resolved').textContent()).toBe('1');
+    expect(await page.getByTestId('kpi-in-progress').textContent()).toBe('1');
+    const cells = await page.getByTestId('stats-table').locator('tbody tr').first().locator('td').allTextContents();
+    expect(cells).toEqual(['2', '1', '1', '0', '1', '1', '0', '0', '1', '0', '1']);
+    expect(await page.getByTestId('stats-chart').locator('.os-seg').count()).toBe(2);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-excel').click()]);
+    expect(download.suggestedFilename()).toBe('bieu-II.06a-2026-03-01-2026-03-31.xlsx');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-stats-dashboard.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Hồ sơ quá hạn', exact: true }).click();
+    const pending = page.getByTestId('pending-apologies');
+    await pending.waitFor();
+    await pending.getByRole('button', { name: 'Phê duyệt' }).click();
+    await page.getByText(`Đã phê duyệt văn bản xin lỗi cho hồ sơ ${run}-2, công dân được thông báo.`).waitFor();
+    await page.getByTestId('overdue-table').locator('tr', { hasText: `${run}-2` }).getByText('Đã phê duyệt, hẹn 25/03/2026').waitFor();
+    expect(await p.db('dossier_events').join('dossiers', 'dossiers.id', 'dossier_events.dossier_id').where({ 'dossiers.code': `${run}-2`, type: 'sla.apology_issued' })).toHaveLength(1);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('a citizen evaluates on a phone with the link, once, and sees the public results', async () => {
+    const phone = await launchChromium({ viewport: { width: 390, height: 844 } });
+    try {
+      const { page } = phone;
+      await page.goto(`${p.url}/danh-gia/${run}-1?t=${token}`);
+      await page.getByTestId('evaluation-page').getByText(`Cấp phép thử ${run}`).waitFor();
+      for (const legend of ['Đánh giá chung', 'Tiếp nhận hồ sơ', 'Giải quyết hồ sơ', 'Trả kết quả']) {
+        await page.getByRole('group', { name: legend, exact: true }).getByText('Hài lòng', { exact: true }).click();
+      }
+      // the receiving officer is listed for the receipt stage
+      await page.getByRole('group', { name: 'Cán Bộ Thống Kê (tiếp nhận)' }).getByText('Rất hài lòng').click();
+      await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+      await page.getByText('Cảm ơn Ông/Bà đã đánh giá.').waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-evaluation-phone.png'), fullPage: true });
+      // the page opened again says it was evaluated
+      await page.reload();
+      await page.getByText('Hồ sơ này đã được đánh giá').waitFor();
+      const rows = await p.db('dossier_evaluations').join('dossiers', 'dossiers.id', 'dossier_evaluations.dossier_id').where('dossiers.code', `${run}-1`);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ overall: 4, receipt: 4, processing: 4, return_stage: 4 });
+
+      await page.getByRole('link', { name: 'Kết quả đánh giá mức độ hài lòng' }).click();
+      const byAgency = page.getByTestId('results-by-agency');
+      await byAgency.waitFor();
+      expect(await byAgency.locator('li', { hasText: `Sở thử thống kê ${run}` }).textContent()).toContain('4.00 · 100% · 1');
+      expect(await page.content()).not.toContain('Lê Thị Dân');
+      // no horizontal scrolling on a phone
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      expect(phone.pageErrors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
+});
