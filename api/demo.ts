@@ -13,6 +13,17 @@ export const DEMO_UNITS = [
   { code: 'SNNMT-VP', name: 'Văn phòng Sở (Bộ phận một cửa)', kind: 'division', parentCode: 'SNNMT' },
   { code: 'SNNMT-QLDD', name: 'Phòng Quản lý đất đai', kind: 'division', parentCode: 'SNNMT' },
   { code: 'XA-TANPHU', name: 'Ủy ban nhân dân xã Tân Phú', kind: 'commune', parentCode: 'TINH' },
+  // One-stop procedures (processes/mc-*.bpmn, processes/onestop-catalogue.json): desks, specialist divisions, agencies.
+  { code: 'XA-TANPHU-TTPV', name: 'Trung tâm Phục vụ hành chính công xã Tân Phú (Bộ phận một cửa)', kind: 'division', parentCode: 'XA-TANPHU' },
+  { code: 'XA-TANPHU-KT', name: 'Phòng Kinh tế xã Tân Phú', kind: 'division', parentCode: 'XA-TANPHU' },
+  { code: 'XA-TANPHU-VP', name: 'Văn phòng HĐND và UBND xã Tân Phú (Tư pháp - hộ tịch)', kind: 'division', parentCode: 'XA-TANPHU' },
+  { code: 'TINH-TTPVHCC', name: 'Trung tâm Phục vụ hành chính công tỉnh', kind: 'department', parentCode: 'TINH' },
+  { code: 'STP', name: 'Sở Tư pháp', kind: 'department', parentCode: 'TINH' },
+  { code: 'STP-HCTP', name: 'Phòng Hành chính tư pháp', kind: 'division', parentCode: 'STP' },
+  { code: 'SYT', name: 'Sở Y tế', kind: 'department', parentCode: 'TINH' },
+  { code: 'SYT-NVD', name: 'Phòng Nghiệp vụ Dược', kind: 'division', parentCode: 'SYT' },
+  { code: 'CAT', name: 'Công an tỉnh', kind: 'department', parentCode: 'TINH' },
+  { code: 'CAT-PV06', name: 'Phòng Hồ sơ nghiệp vụ (PV06), Công an tỉnh', kind: 'division', parentCode: 'CAT' },
 ];
 
 export const DEMO_USERS: { username: string; fullName: string; unitCode: string; roles: Role[] }[] = [
