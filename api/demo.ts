@@ -33,6 +33,19 @@ export const DEMO_USERS: { username: string; fullName: string; unitCode: string;
   { username: 'chuyenvien', fullName: 'Phạm Văn Chuyên', unitCode: 'SNNMT-QLDD', roles: ['officer'] },
   { username: 'lanhdao', fullName: 'Hoàng Văn Lãnh', unitCode: 'SNNMT', roles: ['leader'] },
   { username: 'kiemtra', fullName: 'Vũ Thị Kiểm', unitCode: 'TINH', roles: ['auditor'] },
+  // The desks, divisions and leaders of the bundled one-stop procedures (processes/README.md).
+  { username: 'motcuaxa', fullName: 'Đặng Thị Tiếp', unitCode: 'XA-TANPHU-TTPV', roles: ['officer'] },
+  { username: 'kinhtexa', fullName: 'Bùi Văn Kinh', unitCode: 'XA-TANPHU-KT', roles: ['officer'] },
+  { username: 'truongphongkt', fullName: 'Ngô Thị Trưởng', unitCode: 'XA-TANPHU-KT', roles: ['leader'] },
+  { username: 'hotich', fullName: 'Đinh Thị Hộ', unitCode: 'XA-TANPHU-VP', roles: ['officer'] },
+  { username: 'chutichxa', fullName: 'Lý Văn Chủ', unitCode: 'XA-TANPHU', roles: ['leader'] },
+  { username: 'motcuatinh', fullName: 'Mai Thị Phục', unitCode: 'TINH-TTPVHCC', roles: ['officer'] },
+  { username: 'tuphap', fullName: 'Tạ Văn Tư', unitCode: 'STP-HCTP', roles: ['officer'] },
+  { username: 'giamdocstp', fullName: 'Cao Văn Pháp', unitCode: 'STP', roles: ['leader'] },
+  { username: 'congan', fullName: 'Quách Văn An', unitCode: 'CAT-PV06', roles: ['officer'] },
+  { username: 'duocsi', fullName: 'Lương Thị Dược', unitCode: 'SYT-NVD', roles: ['officer'] },
+  { username: 'truongphongduoc', fullName: 'Kiều Văn Hội', unitCode: 'SYT-NVD', roles: ['leader'] },
+  { username: 'giamdocsyt', fullName: 'Trịnh Thị Y', unitCode: 'SYT', roles: ['leader'] },
 ];
 
 /**
