@@ -11,6 +11,7 @@ import { startBroker, type BrokerHandle } from '../engine/broker.js';
 import { createZeebeClient, type ZeebeClient } from '../engine/client.js';
 import { startEngineRuntime, type EngineRuntime } from '../engine/runtime.js';
 import { deployBundled } from '../engine/bundled.js';
+import { importBundledCatalogue } from './onestop/catalogue.js';
 
 export interface PlatformOptions {
   config: Config;
@@ -99,6 +100,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     if (opts.deployBundled !== false) {
       const deployed = await deployBundled(zeebe, db);
       for (const d of deployed) for (const p of d.processes) say(`Deployed ${p.bpmnProcessId} v${p.version}`);
+      const imported = await importBundledCatalogue(db);
+      if (imported) say(`One-stop catalogue: ${imported.created.length} new, ${imported.updated.length} updated, ${imported.unchanged.length} unchanged`);
     }
     await fastify.register(app, { config, db, zeebe, engine: { address: gateway, restAddress }, jwtSecret: jwtSecret(config) });
     await fastify.ready();

@@ -7,6 +7,13 @@ import { startStepReminderWorker } from './workers/eiso-step-reminder.js';
 import { startStepEscalateWorker } from './workers/eiso-step-escalate.js';
 import { startCaseDeadlineWorker } from './workers/eiso-case-deadline.js';
 import { startCaseFinishWorker } from './workers/eiso-case-finish.js';
+import { startOnestopStatusWorker } from './workers/onestop-status.js';
+import { startOnestopSupplementRequestWorker } from './workers/onestop-supplement-request.js';
+import { startOnestopSupplementResumeWorker } from './workers/onestop-supplement-resume.js';
+import { startOnestopTransferWorker } from './workers/onestop-transfer.js';
+import { startOnestopTransferReturnWorker } from './workers/onestop-transfer-return.js';
+import { startOnestopResultWorker } from './workers/onestop-result.js';
+import { startOnestopReturnedWorker } from './workers/onestop-returned.js';
 import { retryStuckCompletions } from './complete-task.js';
 import { HistoryProjector } from './history/projector.js';
 import { publishInboxChange } from '../api/repositories/inbox.js';
@@ -36,6 +43,15 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     startCaseDeadlineWorker(zeebe, db),
     startCaseFinishWorker(zeebe, db),
   ];
+  const onestopWorkers = [
+    startOnestopStatusWorker(zeebe, db),
+    startOnestopSupplementRequestWorker(zeebe, db),
+    startOnestopSupplementResumeWorker(zeebe, db),
+    startOnestopTransferWorker(zeebe, db),
+    startOnestopTransferReturnWorker(zeebe, db),
+    startOnestopResultWorker(zeebe, db),
+    startOnestopReturnedWorker(zeebe, db),
+  ];
   const projector = new HistoryProjector(db, { logger: log });
   // Cancelled tasks leave every open inbox at once (api/live.ts).
   projector.on('projected', (e) => void publishInboxChange(db, 'cancelled', e.cancelledJobKeys).catch((err) => log.warn({ err: String(err) }, 'inbox change not published')));
@@ -57,6 +73,7 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
       await worker.close(5000).catch(() => {});
       await notifyCitizen.close(5000).catch(() => {});
       for (const w of deadlineWorkers) await w.close(5000).catch(() => {});
+      for (const w of onestopWorkers) await w.close(5000).catch(() => {});
       await projector.stop();
     },
   };

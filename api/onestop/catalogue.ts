@@ -1,0 +1,300 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Knex } from 'knex';
+import { PROCESSES_DIR } from '../../engine/bundled.js';
+import { AGENCY_EID } from './code.js';
+
+/** One procedure of the catalogue in the import format (processes/ONESTOP.md "Catalogue file"). */
+export interface CatalogueEntry {
+  code: string;
+  name: string;
+  field: string;
+  agencyCode: string;
+  agencyName: string;
+  deskUnitCode: string;
+  agencyEid: string;
+  timeLimitDays: number;
+  fees: { name: string; amount: number; note: string }[];
+  requiredDocuments: { code: string; name: string; copies: number; mandatory: boolean }[];
+  result: string;
+  onlineLevel: 'full' | 'partial';
+  legalBasis: string;
+  bpmnProcessId: string;
+  processVersion: number | null;
+  active: boolean;
+}
+
+/** A refused row: its number (JSON: 1 = first entry; CSV: the line, 2 = first line after the header), its code if any, and why. */
+export interface RowError {
+  row: number;
+  code: string | null;
+  message: string;
+}
+
+export const CATALOGUE_COLUMNS = [
+  'code', 'name', 'field', 'agencyCode', 'agencyName', 'deskUnitCode', 'agencyEid', 'timeLimitDays', 'fees',
+  'requiredDocuments', 'result', 'onlineLevel', 'legalBasis', 'bpmnProcessId', 'processVersion',
+] as const;
+
+export interface ProcedureRow {
+  code: string;
+  name: string;
+  field: string;
+  agency_code: string;
+  agency_name: string;
+  desk_unit_code: string;
+  agency_eid: string;
+  time_limit_days: string | number;
+  fees: CatalogueEntry['fees'];
+  required_documents: CatalogueEntry['requiredDocuments'];
+  result: string;
+  online_level: 'full' | 'partial';
+  legal_basis: string;
+  bpmn_process_id: string;
+  process_version: number | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const toEntry = (r: ProcedureRow): CatalogueEntry => ({
+  code: r.code,
+  name: r.name,
+  field: r.field,
+  agencyCode: r.agency_code,
+  agencyName: r.agency_name,
+  deskUnitCode: r.desk_unit_code,
+  agencyEid: r.agency_eid,
+  timeLimitDays: Number(r.time_limit_days),
+  fees: r.fees,
+  requiredDocuments: r.required_documents,
+  result: r.result,
+  onlineLevel: r.online_level,
+  legalBasis: r.legal_basis,
+  bpmnProcessId: r.bpmn_process_id,
+  processVersion: r.process_version,
+  active: r.active,
+});
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+
+/**
+ * Checks one entry and normalises it; returns the problems in Vietnamese / English, one per field.
+ * Accepts numbers written as strings (CSV) and fees / requiredDocuments as JSON text.
+ */
+export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: string[] } {
+  const problems: string[] = [];
+  if (!isObj(raw)) return { problems: ['Dòng không phải một đối tượng / The row is not an object'] };
+  const str = (key: string, max: number, required = true): string => {
+    const v = text(raw[key]);
+    if (v === undefined || v === '') {
+      if (required) problems.push(`thiếu ${key} / ${key} is missing`);
+      return '';
+    }
+    if (v.length > max) problems.push(`${key} dài quá ${max} ký tự / ${key} is longer than ${max} characters`);
+    return v;
+  };
+  const code = str('code', 50);
+  if (code && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(code)) problems.push(`code "${code}" chỉ gồm chữ, số, dấu chấm, gạch / code may hold letters, digits, dots, dashes`);
+  const name = str('name', 500);
+  const field = str('field', 200);
+  const agencyCode = str('agencyCode', 50);
+  const agencyName = str('agencyName', 300);
+  const deskUnitCode = str('deskUnitCode', 50);
+  const agencyEid = str('agencyEid', 35);
+  if (agencyEid && !AGENCY_EID.test(agencyEid)) problems.push(`agencyEid "${agencyEid}" không đúng mã định danh (chữ in hoa, số, dấu chấm) / agencyEid must be capitals, digits and dots`);
+  const days = Number(text(raw.timeLimitDays));
+  if (text(raw.timeLimitDays) === undefined || text(raw.timeLimitDays) === '') problems.push('thiếu timeLimitDays / timeLimitDays is missing');
+  else if (!Number.isFinite(days) || days <= 0 || days > 1000 || Math.round(days * 2) !== days * 2) {
+    problems.push(`timeLimitDays "${text(raw.timeLimitDays)}" phải là số ngày làm việc > 0, bội của 0,5 / timeLimitDays must be a positive number of working days in half days`);
+  }
+  const list = (key: string): unknown[] => {
+    let v = raw[key];
+    if (v === undefined || v === null || v === '') return [];
+    if (typeof v === 'string') {
+      try {
+        v = JSON.parse(v);
+      } catch {
+        problems.push(`${key} không phải JSON hợp lệ / ${key} is not valid JSON`);
+        return [];
+      }
+    }
+    if (!Array.isArray(v)) {
+      problems.push(`${key} phải là một danh sách / ${key} must be an array`);
+      return [];
+    }
+    return v;
+  };
+  const fees: CatalogueEntry['fees'] = [];
+  list('fees').forEach((f, i) => {
+    const amount = isObj(f) ? Number(f.amount) : NaN;
+    if (!isObj(f) || !text(f.name) || !Number.isInteger(amount) || amount < 0) {
+      problems.push(`fees[${i}] cần name và amount (số nguyên VND ≥ 0) / fees[${i}] needs a name and an amount (whole VND ≥ 0)`);
+      return;
+    }
+    fees.push({ name: text(f.name)!, amount, note: text(f.note) ?? '' });
+  });
+  const docs: CatalogueEntry['requiredDocuments'] = [];
+  list('requiredDocuments').forEach((d, i) => {
+    if (!isObj(d) || !text(d.code) || !text(d.name)) {
+      problems.push(`requiredDocuments[${i}] cần code và name / requiredDocuments[${i}] needs a code and a name`);
+      return;
+    }
+    const copies = d.copies === undefined || d.copies === null || d.copies === '' ? 1 : Number(d.copies);
+    if (!Number.isInteger(copies) || copies < 1 || copies > 100) problems.push(`requiredDocuments[${i}].copies phải là số nguyên 1..100 / copies must be a whole number 1..100`);
+    if (docs.some((x) => x.code === text(d.code))) problems.push(`requiredDocuments: mã giấy tờ "${text(d.code)}" bị trùng / duplicate document code "${text(d.code)}"`);
+    const mandatory = d.mandatory === undefined ? true : d.mandatory === true || d.mandatory === 'true';
+    if (d.mandatory !== undefined && typeof d.mandatory !== 'boolean' && d.mandatory !== 'true' && d.mandatory !== 'false') problems.push(`requiredDocuments[${i}].mandatory phải là true/false / mandatory must be true or false`);
+    docs.push({ code: text(d.code)!, name: text(d.name)!, copies, mandatory });
+  });
+  const result = str('result', 10_000);
+  const onlineLevel = str('onlineLevel', 10);
+  if (onlineLevel && onlineLevel !== 'full' && onlineLevel !== 'partial') problems.push(`onlineLevel "${onlineLevel}" phải là full (toàn trình) hoặc partial (một phần) / onlineLevel must be full or partial`);
+  const legalBasis = str('legalBasis', 20_000, false);
+  const bpmnProcessId = str('bpmnProcessId', 200);
+  if (bpmnProcessId && !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(bpmnProcessId)) problems.push(`bpmnProcessId "${bpmnProcessId}" không hợp lệ / invalid bpmnProcessId`);
+  let processVersion: number | null = null;
+  const pv = text(raw.processVersion);
+  if (pv !== undefined && pv !== '') {
+    processVersion = Number(pv);
+    if (!Number.isInteger(processVersion) || processVersion < 1) problems.push(`processVersion "${pv}" phải là số nguyên ≥ 1 hoặc để trống (bản mới nhất) / processVersion must be a whole number ≥ 1 or empty (latest)`);
+  }
+  const act = raw.active;
+  const active = act === undefined || act === null || act === '' ? true : act === true || act === 'true';
+  if (problems.length) return { problems };
+  return {
+    problems,
+    entry: { code, name, field, agencyCode, agencyName, deskUnitCode, agencyEid, timeLimitDays: days, fees, requiredDocuments: docs, result, onlineLevel: onlineLevel as 'full' | 'partial', legalBasis, bpmnProcessId, processVersion, active },
+  };
+}
+
+/** Checks every entry (and, when `db` is given, that the units it names exist); all problems, one per row. */
+export async function checkEntries(rows: unknown[], db?: Knex | Knex.Transaction, rowNumbers?: number[]): Promise<{ entries: CatalogueEntry[]; errors: RowError[] }> {
+  const errors: RowError[] = [];
+  const entries: CatalogueEntry[] = [];
+  const seen = new Map<string, number>();
+  const units = db ? new Set<string>(await db('org_units').pluck('code')) : undefined;
+  rows.forEach((raw, i) => {
+    const { entry, problems } = checkEntry(raw);
+    const code = entry?.code ?? (isObj(raw) ? (text(raw.code) ?? null) : null);
+    if (units && isObj(raw)) {
+      for (const key of ['agencyCode', 'deskUnitCode'] as const) {
+        const unit = text(raw[key]);
+        if (unit && !units.has(unit)) problems.push(`${key}: không có đơn vị "${unit}" / no unit "${unit}"`);
+      }
+    }
+    const row = rowNumbers?.[i] ?? i + 1;
+    if (code && seen.has(code)) problems.push(`mã thủ tục "${code}" trùng với dòng ${seen.get(code)} / code "${code}" repeats row ${seen.get(code)}`);
+    if (code && !seen.has(code)) seen.set(code, row);
+    if (problems.length || !entry) errors.push({ row, code, message: problems.join('; ') });
+    else entries.push(entry);
+  });
+  return { entries, errors };
+}
+
+const toRow = (e: CatalogueEntry) => ({
+  code: e.code,
+  name: e.name,
+  field: e.field,
+  agency_code: e.agencyCode,
+  agency_name: e.agencyName,
+  desk_unit_code: e.deskUnitCode,
+  agency_eid: e.agencyEid,
+  time_limit_days: e.timeLimitDays,
+  fees: JSON.stringify(e.fees),
+  required_documents: JSON.stringify(e.requiredDocuments),
+  result: e.result,
+  online_level: e.onlineLevel,
+  legal_basis: e.legalBasis,
+  bpmn_process_id: e.bpmnProcessId,
+  process_version: e.processVersion,
+  active: e.active,
+});
+
+/** JSON with sorted keys (jsonb does not keep the key order). */
+const canonical = (v: unknown): string =>
+  Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
+  : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
+  : JSON.stringify(v);
+const same = (a: CatalogueEntry, b: CatalogueEntry) => canonical(a) === canonical(b);
+
+export interface UpsertOutcome {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+/** Inserts new procedures and updates changed ones (by code), in one transaction; unchanged rows are left alone. */
+export async function upsertEntries(db: Knex, entries: CatalogueEntry[]): Promise<UpsertOutcome> {
+  const out: UpsertOutcome = { created: [], updated: [], unchanged: [] };
+  if (!entries.length) return out;
+  await db.transaction(async (trx) => {
+    const existing = new Map<string, CatalogueEntry>(
+      ((await trx('onestop_procedures').whereIn('code', entries.map((e) => e.code)).forUpdate().select('*')) as ProcedureRow[]).map((r) => [r.code, toEntry(r)]),
+    );
+    for (const e of entries) {
+      const before = existing.get(e.code);
+      if (!before) {
+        await trx('onestop_procedures').insert(toRow(e)).onConflict('code').merge({ ...toRow(e), updated_at: trx.fn.now() });
+        out.created.push(e.code);
+      } else if (!same(before, e)) {
+        await trx('onestop_procedures').where({ code: e.code }).update({ ...toRow(e), updated_at: trx.fn.now() });
+        out.updated.push(e.code);
+      } else out.unchanged.push(e.code);
+    }
+  });
+  return out;
+}
+
+/**
+ * Reads a CSV catalogue (header line with the JSON keys; fees and requiredDocuments as JSON text in
+ * their cells; `,` or `;` separated, UTF-8 with or without BOM) into plain objects, cells as text.
+ */
+export async function parseCatalogueCsv(csv: string): Promise<{ rows: Record<string, string>[]; lines: number[]; errors: RowError[] }> {
+  const body = csv.replace(/^\uFEFF/, '');
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const wb = new ExcelJS.Workbook();
+  let ws: ExcelJS.Worksheet;
+  try {
+    ws = await wb.csv.read(Readable.from([body]), { map: (v: unknown) => v, parserOptions: { delimiter, trim: true } } as never);
+  } catch (err) {
+    return { rows: [], lines: [], errors: [{ row: 0, code: null, message: `Tệp CSV không đọc được / Unreadable CSV: ${(err as Error).message}` }] };
+  }
+  const cells = (r: ExcelJS.Row) => {
+    const values = r.values as unknown[];
+    return values.slice(1).map((v) => (v === null || v === undefined ? '' : String(v)));
+  };
+  const header = ws.rowCount ? cells(ws.getRow(1)).map((h) => h.trim()) : [];
+  const missing = CATALOGUE_COLUMNS.filter((c) => !['legalBasis', 'processVersion', 'fees'].includes(c) && !header.includes(c));
+  if (!header.length || missing.length) {
+    return { rows: [], lines: [], errors: [{ row: 0, code: null, message: `Dòng tiêu đề thiếu cột: ${missing.join(', ')} / The header line lacks the columns: ${missing.join(', ')}` }] };
+  }
+  const rows: Record<string, string>[] = [];
+  const lines: number[] = [];
+  for (let i = 2; i <= ws.rowCount; i++) {
+    const values = cells(ws.getRow(i));
+    if (values.every((v) => v.trim() === '')) continue;
+    rows.push(Object.fromEntries(header.map((h, j) => [h, values[j] ?? ''])));
+    lines.push(i);
+  }
+  return { rows, lines, errors: [] };
+}
+
+export const BUNDLED_CATALOGUE = path.join(PROCESSES_DIR, 'onestop-catalogue.json');
+
+/**
+ * Imports processes/onestop-catalogue.json when it exists (idempotent: unchanged entries stay as they
+ * are). The units it names come with the demo organisation, so they are not required here.
+ */
+export async function importBundledCatalogue(db: Knex, file = BUNDLED_CATALOGUE): Promise<UpsertOutcome | null> {
+  if (!existsSync(file)) return null;
+  const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(data)) throw new Error(`${file}: the catalogue must be a JSON array`);
+  const { entries, errors } = await checkEntries(data);
+  if (errors.length) throw new Error(`${file}: ${errors.map((e) => `row ${e.row} (${e.code ?? '?'}): ${e.message}`).join(' | ')}`);
+  return upsertEntries(db, entries);
+}

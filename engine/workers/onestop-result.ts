@@ -1,0 +1,45 @@
+import type { Knex } from 'knex';
+import type { ZeebeClient } from '../client.js';
+import { engineNow } from '../deadlines/compute.js';
+import { changeStatus } from '../../api/onestop/dossiers.js';
+import { jobDossier, NO_DOSSIER, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
+
+/** Service task: the result is issued (or the dossier is found not eligible); statistics date it here. */
+export const ONESTOP_RESULT_JOB_TYPE = 'onestop-result';
+const TIMEOUT_MS = 30_000;
+
+/**
+ * Variable ketQua = "cap" (granted) → RESULT_AT_DESK, "khong-cap" → NOT_ELIGIBLE with the reason
+ * lyDoKhongCap; resolved_at = now. Idempotent on the element instance.
+ */
+export function startOnestopResultWorker(zeebe: ZeebeClient, db: Knex) {
+  return zeebe.createWorker({
+    taskType: ONESTOP_RESULT_JOB_TYPE,
+    timeout: TIMEOUT_MS,
+    maxJobsToActivate: 16,
+    pollInterval: 200,
+    taskHandler: async (raw) => {
+      const job = raw as unknown as OnestopJob;
+      const outcome = variable(job, 'ketQua');
+      if (outcome !== 'cap' && outcome !== 'khong-cap') {
+        return raw.fail({ errorMessage: `Biến ketQua phải là "cap" hoặc "khong-cap", nhận "${outcome ?? ''}" / Variable ketQua must be "cap" or "khong-cap"`, retries: 0 });
+      }
+      const d = await jobDossier(db, job);
+      if (!d) return raw.fail({ errorMessage: NO_DOSSIER, retries: 0 });
+      const at = engineNow(raw, TIMEOUT_MS);
+      const granted = outcome === 'cap';
+      await changeStatus(db, d.id, {
+        status: granted ? 'RESULT_AT_DESK' : 'NOT_ELIGIBLE',
+        type: granted ? 'result.delivered_to_desk' : 'processing.rejected',
+        actor: 'system',
+        at,
+        elementId: job.elementId,
+        note: granted ? null : (variable(job, 'lyDoKhongCap') ?? null),
+        dedupeKey: String(job.elementInstanceKey),
+        patch: { resolved_at: at, current_step: await stepName(db, job), current_unit_code: d.desk_unit_code, ...(granted ? { status_reason: null } : {}) },
+        notice: { extra: granted ? 'Kết quả đã có tại Bộ phận tiếp nhận và trả kết quả / The result is ready at the one-stop desk.' : undefined },
+      });
+      return raw.complete();
+    },
+  });
+}

@@ -1,0 +1,293 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { insertDossier, procedureEntry } from './helpers/onestop.js';
+import { formatDossierCode, nextDossierCode } from '../api/onestop/code.js';
+import { changeStatus } from '../api/onestop/dossiers.js';
+import { importBundledCatalogue } from '../api/onestop/catalogue.js';
+import { toLocalIso } from '../engine/calendar/index.js';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A tiny procedure that runs every onestop-* worker in order, with message waits where the test looks. */
+function tinyBpmn(id: string, transferTo: string): string {
+  const chain = ['Start', 'XuLy', 'YeuCauBoSung', 'ChoBoSung', 'TiepTuc', 'ChuyenLienThong', 'ChoLienThong', 'NhanLienThong', 'KetQua', 'ChoTra', 'DaTra', 'End'];
+  const sub = ['RutStart', 'DaRut', 'RutEnd'];
+  /** <incoming>/<outgoing> of an element on the main chain (F<i>) or in the withdrawal subprocess (R<i>). */
+  const links = (elId: string) => {
+    const [list, prefix] = chain.includes(elId) ? [chain, 'F'] : [sub, 'R'];
+    const i = list.indexOf(elId);
+    return `${i > 0 ? `<bpmn:incoming>${prefix}${i - 1}</bpmn:incoming>` : ''}${i < list.length - 1 ? `<bpmn:outgoing>${prefix}${i}</bpmn:outgoing>` : ''}`;
+  };
+  const svc = (elId: string, name: string, type: string, headers: Record<string, string> = {}) => `
+    <bpmn:serviceTask id="${elId}" name="${name}">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="${type}" />
+        ${Object.keys(headers).length ? `<zeebe:taskHeaders>${Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${v}" />`).join('')}</zeebe:taskHeaders>` : ''}
+      </bpmn:extensionElements>
+      ${links(elId)}
+    </bpmn:serviceTask>`;
+  const wait = (elId: string, msg: string) => `<bpmn:intermediateCatchEvent id="${elId}">${links(elId)}<bpmn:messageEventDefinition messageRef="${msg}" /></bpmn:intermediateCatchEvent>`;
+  const flows = chain.slice(1).map((to, i) => `<bpmn:sequenceFlow id="F${i}" sourceRef="${chain[i]}" targetRef="${to}" />`).join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_${id}" targetNamespace="http://eiso.gov.vn/bpmn">
+  <bpmn:message id="MsgSupplement" name="onestop-supplement"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:message id="MsgWithdraw" name="onestop-withdraw"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:message id="MsgReply" name="test-interagency-reply"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:message id="MsgReturn" name="test-return"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="${id}" name="Thủ tục thử các worker một cửa" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="5" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Start">${links('Start')}</bpmn:startEvent>
+    ${svc('XuLy', 'Chuyển phòng chuyên môn', 'onestop-status', { 'onestop.status': 'IN_PROCESSING' })}
+    ${svc('YeuCauBoSung', 'Yêu cầu bổ sung', 'onestop-supplement-request')}
+    ${wait('ChoBoSung', 'MsgSupplement')}
+    ${svc('TiepTuc', 'Tiếp tục xử lý', 'onestop-supplement-resume')}
+    ${svc('ChuyenLienThong', 'Chuyển liên thông', 'onestop-transfer', { 'onestop.transferTo': transferTo, 'eiso.timeLimit': '2' })}
+    ${wait('ChoLienThong', 'MsgReply')}
+    ${svc('NhanLienThong', 'Nhận kết quả liên thông', 'onestop-transfer-return')}
+    ${svc('KetQua', 'Ban hành kết quả', 'onestop-result')}
+    ${wait('ChoTra', 'MsgReturn')}
+    ${svc('DaTra', 'Trả kết quả', 'onestop-returned')}
+    <bpmn:endEvent id="End">${links('End')}</bpmn:endEvent>
+    ${flows}
+    <bpmn:subProcess id="RutHoSo" triggeredByEvent="true">
+      <bpmn:startEvent id="RutStart" isInterrupting="true">${links('RutStart')}<bpmn:messageEventDefinition messageRef="MsgWithdraw" /></bpmn:startEvent>
+      ${svc('DaRut', 'Rút hồ sơ', 'onestop-status', { 'onestop.status': 'WITHDRAWN' })}
+      <bpmn:endEvent id="RutEnd">${links('RutEnd')}</bpmn:endEvent>
+      <bpmn:sequenceFlow id="R0" sourceRef="RutStart" targetRef="DaRut" />
+      <bpmn:sequenceFlow id="R1" sourceRef="DaRut" targetRef="RutEnd" />
+    </bpmn:subProcess>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+describe('one-stop core: catalogue import, dossier code, onestop-* workers', () => {
+  let p: TestPlatform;
+  let admin: Client;
+  let designer: Client;
+  let officer: Client;
+
+  beforeAll(async () => {
+    p = await startTestPlatform();
+    admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
+    designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
+    officer = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  const importJson = (c: Client, rows: unknown) => c.post('/api/onestop/procedures/import', rows);
+  const importCsv = async (c: Client, csv: string) => {
+    const r = await p.app.inject({ method: 'POST', url: '/api/onestop/procedures/import.csv', headers: { authorization: `Bearer ${c.token}`, 'content-type': 'text/csv' }, payload: csv });
+    return { status: r.statusCode, body: r.json() };
+  };
+
+  describe('catalogue import', () => {
+    it('JSON: a bad row refuses the whole import with a message per row, and nothing is saved', async () => {
+      const good = procedureEntry();
+      const bad1 = procedureEntry({ timeLimitDays: 0.3, onlineLevel: 'level4' });
+      const bad2 = procedureEntry({ agencyEid: 'h99 12', deskUnitCode: 'NO-SUCH-UNIT', requiredDocuments: [{ code: 'A', name: 'x' }, { code: 'A', name: 'y' }] });
+      const r = await importJson(admin, [good, bad1, bad2]);
+      expect(r.status).toBe(400);
+      expect(r.body.message).toMatch(/^Danh mục có 2 dòng không hợp lệ/);
+      expect(r.body.rows.map((x: { row: number }) => x.row)).toEqual([2, 3]);
+      expect(r.body.rows[0].message).toContain('timeLimitDays');
+      expect(r.body.rows[0].message).toContain('onlineLevel "level4"');
+      expect(r.body.rows[1].message).toContain('agencyEid');
+      expect(r.body.rows[1].message).toContain('không có đơn vị "NO-SUCH-UNIT"');
+      expect(r.body.rows[1].message).toContain('mã giấy tờ "A" bị trùng');
+      expect(await p.db('onestop_procedures').where({ code: good.code }).first()).toBeUndefined();
+    });
+
+    it('JSON: creates, then the same file again changes nothing, a changed entry is updated; admins only', async () => {
+      const a = procedureEntry();
+      const b = procedureEntry({ processVersion: 2 });
+      expect((await importJson(officer, [a])).status).toBe(403);
+      const first = await importJson(admin, [a, b]);
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ created: [a.code, b.code], updated: [], unchanged: [] });
+      const again = await importJson(admin, [a, { ...b, timeLimitDays: 7.5 }]);
+      expect(again.body).toEqual({ created: [], updated: [b.code], unchanged: [a.code] });
+      const got = await officer.get(`/api/onestop/procedures/${b.code}`);
+      expect(got.status).toBe(200);
+      expect(got.body).toMatchObject({ timeLimitDays: 7.5, processVersion: 2, requiredDocuments: b.requiredDocuments, fees: b.fees, active: true });
+      const audit = await p.db('audit_log').where({ action: 'onestop.catalogue.import', actor: admin.user.username }).first();
+      expect(audit).toBeTruthy();
+    });
+
+    it('CSV: the same columns, JSON text in the list cells, errors by line', async () => {
+      const e = procedureEntry();
+      const q = (v: unknown) => `"${String(typeof v === 'object' ? JSON.stringify(v) : v).replace(/"/g, '""')}"`;
+      const cols = ['code', 'name', 'field', 'agencyCode', 'agencyName', 'deskUnitCode', 'agencyEid', 'timeLimitDays', 'fees', 'requiredDocuments', 'result', 'onlineLevel', 'legalBasis', 'bpmnProcessId', 'processVersion'];
+      const line = (x: Record<string, unknown>) => cols.map((c) => q(x[c] ?? '')).join(',');
+      const badLine = line({ ...procedureEntry(), requiredDocuments: '[{"code": "X"' });
+      const bad = await importCsv(admin, [cols.join(','), line(e), badLine].join('\r\n'));
+      expect(bad.status).toBe(400);
+      expect(bad.body.rows).toHaveLength(1);
+      expect(bad.body.rows[0].row).toBe(3);
+      expect(bad.body.rows[0].message).toContain('requiredDocuments không phải JSON hợp lệ');
+      const ok = await importCsv(admin, '\uFEFF' + [cols.join(','), line(e)].join('\n'));
+      expect(ok.status).toBe(200);
+      expect(ok.body.created).toEqual([e.code]);
+      const row = await p.db('onestop_procedures').where({ code: e.code }).first();
+      expect(Number(row.time_limit_days)).toBe(5);
+      expect(row.required_documents).toEqual(e.requiredDocuments);
+      expect(row.process_version).toBeNull();
+      const missing = await importCsv(admin, 'code,name\nX,Y');
+      expect(missing.status).toBe(400);
+      expect(missing.body.rows[0].message).toContain('Dòng tiêu đề thiếu cột');
+    });
+
+    it('the bundled catalogue file is imported idempotently', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'cat-'));
+      const file = path.join(dir, 'onestop-catalogue.json');
+      const e = procedureEntry();
+      writeFileSync(file, JSON.stringify([e]));
+      expect(await importBundledCatalogue(p.db, file)).toEqual({ created: [e.code], updated: [], unchanged: [] });
+      expect(await importBundledCatalogue(p.db, file)).toEqual({ created: [], updated: [], unchanged: [e.code] });
+      expect(await importBundledCatalogue(p.db, path.join(dir, 'absent.json'))).toBeNull();
+    });
+  });
+
+  describe('dossier code', () => {
+    it('follows <agency e-ID>-<YYMMDD>-<seq4> on the Vietnam date, one daily counter per agency, no duplicates under concurrency', async () => {
+      const eid = `H${String(Math.floor(Math.random() * 90) + 10)}.${randomBytes(2).toString('hex').toUpperCase().replace(/[^A-Z0-9]/g, '9')}`;
+      // 23:30 UTC on 1 March 2026 is 06:30 on 2 March in Vietnam.
+      const at = new Date('2026-03-01T23:30:00Z');
+      const codes = await Promise.all(Array.from({ length: 25 }, () => nextDossierCode(p.db, eid, at)));
+      expect(new Set(codes).size).toBe(25);
+      expect(codes.every((c) => c.startsWith(`${eid}-260302-`))).toBe(true);
+      expect(codes.map((c) => c.split('-').pop()).sort()).toEqual(Array.from({ length: 25 }, (_, i) => String(i + 1).padStart(4, '0')));
+      expect(await nextDossierCode(p.db, eid, new Date('2026-03-02T17:00:00Z'))).toBe(`${eid}-260303-0001`);
+      expect(formatDossierCode('{eid}-{yymmdd}-{seq4}', { eid: 'X', day: '2026-01-05', seq: 12345 })).toBe('X-260105-12345');
+      expect(formatDossierCode('{eid}-{yyyymmdd}-{seq6}', { eid: 'X', day: '2026-01-05', seq: 7 })).toBe('X-20260105-000007');
+      await expect(nextDossierCode(p.db, eid, at, '{eid}-{seq4}')).rejects.toThrow(/must contain/);
+    });
+  });
+
+  describe('onestop-* workers driven by a tiny model', () => {
+    let bpmnProcessId: string;
+    let procedureCode: string;
+    const transferTo = 'XA-TANPHU';
+
+    beforeAll(async () => {
+      const e = procedureEntry();
+      procedureCode = e.code as string;
+      bpmnProcessId = e.bpmnProcessId as string;
+      expect((await importJson(admin, [e])).status).toBe(200);
+      const dep = await designer.post('/api/process-definitions', { resourceName: `${bpmnProcessId}.bpmn`, xml: tinyBpmn(bpmnProcessId, transferTo) });
+      expect(dep.status, JSON.stringify(dep.body)).toBe(201);
+    });
+
+    const dossier = (id: string) => p.db('dossiers').where({ id }).first();
+    const statusIs = (id: string, status: string) => waitFor(async () => ((await dossier(id))?.status === status ? dossier(id) : undefined), `status ${status}`, 30_000);
+    const start = async (d: { id: string; code: string }, receivedAt: Date, variables: Record<string, unknown> = {}) => {
+      const res = await p.zeebe.createProcessInstance({
+        bpmnProcessId,
+        variables: { dossierId: d.id, dossierCode: d.code, procedureCode, channel: 'in_person', eisoReceivedAt: toLocalIso(receivedAt), applicantName: 'Nguyễn Văn An', lyDoBoSung: 'Thiếu bản sao căn cước', ketQua: 'cap', ...variables },
+      });
+      await p.db('dossiers').where({ id: d.id }).update({ process_instance_key: res.processInstanceKey });
+      return String(res.processInstanceKey);
+    };
+
+    it('status, supplement pause / message / resume (appointment moves), transfer leg, result, return', async () => {
+      const receivedAt = new Date(Date.now() - 10 * 86_400_000);
+      const d = await insertDossier(p.db, procedureCode, { received_at: receivedAt });
+      const key = await start(d, receivedAt);
+
+      // supplement requested: the clock pauses, the citizen gets the link
+      let row = await statusIs(d.id, 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
+      expect(row.status_reason).toBe('Thiếu bản sao căn cước');
+      const sup = await p.db('dossier_supplements').where({ dossier_id: d.id });
+      expect(sup).toHaveLength(1);
+      expect(sup[0].reason).toBe('Thiếu bản sao căn cước');
+      expect(sup[0].submitted_at).toBeNull();
+      const pause = await p.db('case_pauses').where({ process_instance_key: key }).first();
+      expect(pause.resumed_at).toBeNull();
+      const original = await p.db('case_deadlines').where({ process_instance_key: key }).first();
+      // Given the request was made four days ago (so the pause spans working time)
+      const pausedAt = new Date(Date.now() - 4 * 86_400_000);
+      await p.db('case_pauses').where({ id: pause.id }).update({ paused_at: pausedAt });
+
+      const notices = await p.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id');
+      expect(notices.map((n) => n.subject)).toEqual([`Hồ sơ ${d.code}: Đang xử lý`, `Hồ sơ ${d.code}: Yêu cầu bổ sung hồ sơ (tạm dừng)`]);
+      expect(notices[1].body).toContain(`/bo-sung/${encodeURIComponent(d.code)}?t=${d.lookup_token}`);
+      expect(notices[1].email).toBe('an@example.vn');
+
+      // the citizen supplements: the message resumes the process
+      await p.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: d.code, messageId: `supplement-${sup[0].id}`, timeToLive: 60_000, variables: {} });
+      row = await waitFor(async () => {
+        const r = await dossier(d.id);
+        return r.status === 'AWAITING_INTERAGENCY' ? r : undefined;
+      }, 'transfer after resume', 30_000);
+      const resumed = await p.db('case_pauses').where({ id: pause.id }).first();
+      expect(resumed.resumed_at).not.toBeNull();
+      expect(Number(resumed.working_days)).toBeGreaterThan(0);
+      const moved = await p.db('case_deadlines').where({ process_instance_key: key }).first();
+      expect(moved.appointment_at.getTime()).toBeGreaterThan(original.appointment_at.getTime());
+      expect(row.appointment_at.getTime()).toBe(moved.appointment_at.getTime());
+      expect((await p.db('dossier_supplements').where({ dossier_id: d.id }).first()).submitted_at).not.toBeNull();
+
+      // transfer leg to the commune with its own budget
+      const leg = await p.db('dossier_transfers').where({ dossier_id: d.id }).first();
+      expect(leg).toMatchObject({ to_unit_code: transferTo, returned_at: null });
+      expect(Number(leg.budget_days)).toBe(2);
+      expect(leg.due_at.getTime()).toBeGreaterThan(leg.sent_at.getTime());
+      expect(row.current_unit_code).toBe(transferTo);
+      await p.zeebe.publishMessage({ name: 'test-interagency-reply', correlationKey: d.code, timeToLive: 60_000, variables: {} });
+
+      // result issued, waiting for the return
+      row = await statusIs(d.id, 'RESULT_AT_DESK');
+      expect(row.resolved_at).not.toBeNull();
+      const closedLeg = await p.db('dossier_transfers').where({ id: leg.id }).first();
+      expect(closedLeg.returned_at).not.toBeNull();
+      expect(closedLeg.on_time).toBe(true);
+      await p.zeebe.publishMessage({ name: 'test-return', correlationKey: d.code, timeToLive: 60_000, variables: { hinhThucTra: 'buu-chinh' } });
+
+      row = await statusIs(d.id, 'RETURNED');
+      expect(row.return_method).toBe('post');
+      expect(row.returned_at).not.toBeNull();
+      expect(row.closed_at).not.toBeNull();
+      const events = await p.db('dossier_events').where({ dossier_id: d.id }).orderBy('at').orderBy('id').pluck('type');
+      expect(events).toEqual([
+        'dossier.transferred',
+        'processing.supplement_requested',
+        'supplement.received',
+        'interagency.sent',
+        'interagency.replied',
+        'result.delivered_to_desk',
+        'result.returned',
+      ]);
+      const last = await p.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id', 'desc').first();
+      expect(last.body).toContain(`/danh-gia/${encodeURIComponent(d.code)}?t=${d.lookup_token}`);
+      // the case finished: the end listener closed the clock
+      await waitFor(async () => (await p.db('case_deadlines').where({ process_instance_key: key }).first()).finished_at, 'case finished');
+    });
+
+    it('the withdrawal event subprocess ends the dossier as WITHDRAWN', async () => {
+      const receivedAt = new Date(Date.now() - 86_400_000);
+      const d = await insertDossier(p.db, procedureCode, { received_at: receivedAt });
+      const key = await start(d, receivedAt);
+      await statusIs(d.id, 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
+      await p.zeebe.publishMessage({ name: 'onestop-withdraw', correlationKey: d.code, messageId: `withdraw-${d.id}`, timeToLive: 60_000, variables: { lyDo: 'Công dân xin rút hồ sơ' } });
+      const row = await statusIs(d.id, 'WITHDRAWN');
+      expect(row.closed_at).not.toBeNull();
+      expect(row.status_reason).toBe('Công dân xin rút hồ sơ');
+      const ev = await p.db('dossier_events').where({ dossier_id: d.id, type: 'dossier.withdrawn' });
+      expect(ev).toHaveLength(1);
+      await waitFor(async () => (await p.db('case_deadlines').where({ process_instance_key: key }).first()).finished_at, 'case finished');
+    });
+
+    it('a status change with the same dedupe key (a redelivered job) writes once', async () => {
+      const d = await insertDossier(p.db, procedureCode);
+      const change = { status: 'PENDING_APPROVAL' as const, type: 'result.proposed', actor: 'system', dedupeKey: '123456789' };
+      expect((await changeStatus(p.db, d.id, change)).applied).toBe(true);
+      expect((await changeStatus(p.db, d.id, change)).applied).toBe(false);
+      expect(await p.db('dossier_events').where({ dossier_id: d.id })).toHaveLength(1);
+      expect(await p.db('dossier_notices').where({ dossier_id: d.id })).toHaveLength(1);
+    });
+  });
+});
