@@ -71,13 +71,11 @@ describe('one-stop procedures end to end on the controlled clock', () => {
   beforeAll(async () => {
     p = await startTestPlatform();
     clock = new BrokerClock(inject('zeebeManagementAddress'));
-    // The catalogue as reception reads it (the import at start-up writes the same rows).
+    // The bundled catalogue is imported at start-up: reception reads these rows.
     for (const c of CATALOGUE) {
-      await p.db('onestop_procedures').insert({
-        code: c.code, name: c.name, field: c.field, agency_code: c.agencyCode, agency_name: c.agencyName, desk_unit_code: c.deskUnitCode,
-        agency_eid: c.agencyEid, time_limit_days: c.timeLimitDays, fees: JSON.stringify(c.fees), required_documents: JSON.stringify(c.requiredDocuments),
-        result: c.result, online_level: c.onlineLevel, legal_basis: c.legalBasis, bpmn_process_id: c.bpmnProcessId, process_version: c.processVersion,
-      }).onConflict('code').ignore();
+      const row = await p.db('onestop_procedures').where({ code: c.code }).first();
+      expect(row, c.code).toMatchObject({ bpmn_process_id: c.bpmnProcessId, agency_code: c.agencyCode, desk_unit_code: c.deskUnitCode, agency_eid: c.agencyEid });
+      expect(Number(row.time_limit_days)).toBe(c.timeLimitDays);
     }
   });
 
@@ -96,6 +94,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
       applicant: JSON.stringify({ name: applicantName, idNumber: '001090012345', email: 'cong.dan@example.vn' }), lookup_token: randomBytes(32).toString('base64url'),
       submitted_at: receivedAt, received_at: receivedAt, received_by: 'motcua',
     }).returning(['id', 'code']);
+    if (started.length) await settle(started.at(-1)!);
     await clock.pin(receivedAt);
     const desk = await as(`${c.deskUnitCode}/officer`);
     const r = await desk.post('/api/process-instances', {
@@ -118,9 +117,25 @@ describe('one-stop procedures end to end on the controlled clock', () => {
   const openTask = (key: string, elementId: string) =>
     waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(), `${elementId} of ${key} in the inbox`, 30_000);
 
-  /** The step reaches the inbox of its group; an officer of another unit cannot take it; its holder completes it. */
-  const work = async (key: string, elementId: string, group: string, variables: Record<string, unknown>, outsider?: string) => {
+  /**
+   * The broker's clock moves only while the instance waits (in a user task or at the event gateway)
+   * and none of its jobs is in flight: a job activated before a jump would be past its timeout.
+   */
+  const settle = async (key: string) => {
+    await waitFor(async () => !(await p.db('hist_jobs').where({ process_instance_key: key }).whereNot({ type: 'io.camunda.zeebe:userTask' }).whereIn('state', ['created', 'failed', 'timed_out']).first()), `jobs of ${key} done`, 30_000);
+    await new Promise((r) => setTimeout(r, 300)); // the inbox worker extends the user task's lock right after its row appears
+  };
+  const waitingAt = (key: string, elementId: string) =>
+    waitFor(async () => p.db('hist_element_instances').where({ process_instance_key: key, element_id: elementId, state: 'active' }).first(), `${key} waiting at ${elementId}`, 30_000);
+
+  /** The step reaches the inbox of its group (then the clock moves to `at`); an officer of another unit cannot take it; its holder completes it. */
+  const work = async (key: string, elementId: string, group: string, variables: Record<string, unknown>, o: { at?: string; outsider?: string } = {}) => {
     const task = await openTask(key, elementId);
+    if (o.at) {
+      await settle(key);
+      await clock.pin(o.at);
+    }
+    const outsider = o.outsider;
     expect(task.candidate_groups).toEqual([group]);
     if (outsider) expect((await (await as(outsider)).post(`/api/tasks/${task.job_key}/claim`)).status).not.toBe(200);
     const who = await as(group);
@@ -130,7 +145,9 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     return task;
   };
 
-  const supplement = async (code: string, at: string) => {
+  const supplement = async (key: string, code: string, at: string) => {
+    await waitingAt(key, 'ChoBoSung');
+    await settle(key);
     await clock.pin(at);
     await p.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: code, messageId: `supplement-${code}`, variables: {}, timeToLive: 60_000 });
   };
@@ -140,8 +157,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
 
   /** The supplement round trip every procedure goes through: pause, the citizen supplements, resume with the appointment moved. */
   const supplementRound = async (d: { id: string; code: string; key: string }, o: { requestAt: string; supplyAt: string; reviewGroup: string; pausedDays: number; movedTo: string; reason: string }) => {
-    await clock.pin(o.requestAt);
-    await work(d.key, 'ThamDinh', o.reviewGroup, { ketQuaThamDinh: 'can-bo-sung', lyDoBoSung: o.reason, yKienThamDinh: 'Thiếu giấy tờ' });
+    await work(d.key, 'ThamDinh', o.reviewGroup, { ketQuaThamDinh: 'can-bo-sung', lyDoBoSung: o.reason, yKienThamDinh: 'Thiếu giấy tờ' }, { at: o.requestAt });
     const waiting = await untilStatus(d.id, 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
     expect(waiting.current_step).toBe('Chờ công dân bổ sung hồ sơ');
     const req = await p.db('dossier_supplements').where({ dossier_id: d.id }).first();
@@ -149,7 +165,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(t(req.requested_at)).toBe(t(o.requestAt));
     expect((await clockOf(d.key)).paused).toBe(true);
 
-    await supplement(d.code, o.supplyAt);
+    await supplement(d.key, d.code, o.supplyAt);
     const back = await untilStatus(d.id, 'IN_PROCESSING');
     const c = await clockOf(d.key);
     expect(c.paused).toBe(false);
@@ -164,8 +180,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
 
   /** The desk hands over the result (or the not-eligible notice, which keeps its status): the dossier closes. */
   const returnAt = async (d: { id: string; key: string }, at: string, group: string, hinhThucTra: 'tai-quay' | 'buu-chinh', finalStatus = 'RETURNED') => {
-    await clock.pin(at);
-    await work(d.key, 'TraKetQua', group, { hinhThucTra, daKyNhan: hinhThucTra === 'tai-quay' });
+    await work(d.key, 'TraKetQua', group, { hinhThucTra, daKyNhan: hinhThucTra === 'tai-quay' }, { at });
     const done = await waitFor(async () => {
       const row = await dossier(d.id);
       return row?.returned_at ? row : undefined;
@@ -198,7 +213,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     // pause), Wed PM, Thu AM, Thu PM, Fri AM, Fri PM → Fri 5/3/2032 17:00.
     await supplementRound(d, { requestAt: '2032-03-01T14:00:00+07:00', supplyAt: '2032-03-03T10:00:00+07:00', reviewGroup: 'XA-TANPHU-KT/officer', pausedDays: 1.5, movedTo: '2032-03-05T17:00:00+07:00', reason: 'Bổ sung danh sách thành viên hộ gia đình' });
 
-    await work(d.key, 'ThamDinh', 'XA-TANPHU-KT/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Hồ sơ hợp lệ, tên không trùng' }, 'XA-TANPHU-VP/officer');
+    await work(d.key, 'ThamDinh', 'XA-TANPHU-KT/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Hồ sơ hợp lệ, tên không trùng' }, { outsider: 'XA-TANPHU-VP/officer' });
     const pending = await untilStatus(d.id, 'PENDING_APPROVAL');
     expect(pending.current_step).toBe('Trưởng phòng Kinh tế ký Giấy chứng nhận');
     await work(d.key, 'PheDuyet', 'XA-TANPHU-KT/leader', { pheDuyet: 'dong-y' });
@@ -224,7 +239,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     await supplementRound(d, { requestAt: '2032-03-09T08:00:00+07:00', supplyAt: '2032-03-09T14:00:00+07:00', reviewGroup: 'XA-TANPHU-VP/officer', pausedDays: 0.5, movedTo: '2032-03-10T11:30:00+07:00', reason: 'Bổ sung giấy chứng sinh bản chính' });
 
     const reason = 'Giấy chứng sinh ghi tên người mẹ khác với giấy tờ tùy thân; đề nghị cơ sở y tế cấp lại';
-    await work(d.key, 'ThamDinh', 'XA-TANPHU-VP/officer', { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: reason }, 'XA-TANPHU-KT/officer');
+    await work(d.key, 'ThamDinh', 'XA-TANPHU-VP/officer', { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: reason }, { outsider: 'XA-TANPHU-KT/officer' });
     const refused = await untilStatus(d.id, 'NOT_ELIGIBLE');
     expect(refused.resolved_at.toISOString()).toBe(t('2032-03-09T14:00:00+07:00'));
     expect(refused.status_reason).toBe(reason);
@@ -250,7 +265,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
 
     // Sent to the police Mon 15/3 16:00, after the cut-off: the 3-day budget counts on CAT's calendar
     // from Tue 16/3 07:30: Tue, Wed, Thu → due Thu 18/3/2032 17:00.
-    await work(d.key, 'ThamDinh', 'STP-HCTP/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện, gửi tra cứu' }, 'SYT-NVD/officer');
+    await work(d.key, 'ThamDinh', 'STP-HCTP/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện, gửi tra cứu' }, { outsider: 'SYT-NVD/officer' });
     const away = await untilStatus(d.id, 'AWAITING_INTERAGENCY');
     expect(away.current_unit_code).toBe('CAT');
     const leg = await p.db('dossier_transfers').where({ dossier_id: d.id }).first();
@@ -260,8 +275,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(leg.due_at.toISOString()).toBe(t('2032-03-18T17:00:00+07:00'));
 
     // The police answer Wed 17/3 10:00, within the leg's budget.
-    await clock.pin('2032-03-17T10:00:00+07:00');
-    await work(d.key, 'TraCuuCongAn', 'CAT-PV06/officer', { ketQuaTraCuu: 'khong-co-an-tich', noiDungTraCuu: 'Không có tiền án, tiền sự' }, 'STP-HCTP/officer');
+    await work(d.key, 'TraCuuCongAn', 'CAT-PV06/officer', { ketQuaTraCuu: 'khong-co-an-tich', noiDungTraCuu: 'Không có tiền án, tiền sự' }, { at: '2032-03-17T10:00:00+07:00', outsider: 'STP-HCTP/officer' });
     const home = await untilStatus(d.id, 'IN_PROCESSING');
     expect(home.current_step).toBe('Lập Phiếu lý lịch tư pháp');
     const closedLeg = await p.db('dossier_transfers').where({ dossier_id: d.id }).first();
@@ -290,11 +304,9 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     await supplementRound(d, { requestAt: '2032-03-23T09:00:00+07:00', supplyAt: '2032-03-25T09:00:00+07:00', reviewGroup: 'XA-TANPHU-KT/officer', pausedDays: 2, movedTo: '2032-04-14T11:30:00+07:00', reason: 'Bổ sung bản vẽ mặt cắt và móng' });
 
     await work(d.key, 'ThamDinh', 'XA-TANPHU-KT/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Hồ sơ đủ thành phần' });
-    await clock.pin('2032-03-30T10:00:00+07:00');
-    await work(d.key, 'KiemTraThucDia', 'XA-TANPHU-KT/officer', { ngayKiemTra: '2032-03-29', phuHopQuyHoach: 'phu-hop', bienBanKiemTra: 'Hiện trạng đất trống, phù hợp chỉ giới xây dựng' });
-    await work(d.key, 'XemXetTrinhKy', 'XA-TANPHU-KT/leader', { yKienTruongPhong: 'Đề nghị cấp phép' }, 'XA-TANPHU-KT/officer');
-    await clock.pin('2032-03-31T10:00:00+07:00');
-    await work(d.key, 'PheDuyet', 'XA-TANPHU/leader', { pheDuyet: 'dong-y' }, 'XA-TANPHU-KT/leader');
+    await work(d.key, 'KiemTraThucDia', 'XA-TANPHU-KT/officer', { ngayKiemTra: '2032-03-29', phuHopQuyHoach: 'phu-hop', bienBanKiemTra: 'Hiện trạng đất trống, phù hợp chỉ giới xây dựng' }, { at: '2032-03-30T10:00:00+07:00' });
+    await work(d.key, 'XemXetTrinhKy', 'XA-TANPHU-KT/leader', { yKienTruongPhong: 'Đề nghị cấp phép' }, { outsider: 'XA-TANPHU-KT/officer' });
+    await work(d.key, 'PheDuyet', 'XA-TANPHU/leader', { pheDuyet: 'dong-y' }, { at: '2032-03-31T10:00:00+07:00', outsider: 'XA-TANPHU-KT/leader' });
     const issued = await untilStatus(d.id, 'RESULT_AT_DESK');
     expect(issued.resolved_at.toISOString()).toBe(t('2032-03-31T10:00:00+07:00'));
     const { clock: done } = await returnAt(d, '2032-04-01T09:00:00+07:00', 'XA-TANPHU-TTPV/officer', 'tai-quay');
@@ -315,15 +327,13 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     await supplementRound(d, { requestAt: '2032-04-05T09:00:00+07:00', supplyAt: '2032-04-06T09:00:00+07:00', reviewGroup: 'SYT-NVD/officer', pausedDays: 1, movedTo: '2032-05-06T11:30:00+07:00', reason: 'Bổ sung giấy xác nhận thời gian thực hành' });
 
     await work(d.key, 'ThamDinh', 'SYT-NVD/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
-    await clock.pin('2032-04-12T10:00:00+07:00');
-    await work(d.key, 'HoiDongTuVan', 'SYT-NVD/leader', { phamViHanhNghe: 'Nhà thuốc', bienBanHoiDong: 'Hội đồng thống nhất đề nghị cấp' });
+    await work(d.key, 'HoiDongTuVan', 'SYT-NVD/leader', { phamViHanhNghe: 'Nhà thuốc', bienBanHoiDong: 'Hội đồng thống nhất đề nghị cấp' }, { at: '2032-04-12T10:00:00+07:00' });
     await work(d.key, 'PheDuyet', 'SYT/leader', { pheDuyet: 'tham-dinh-lai', yKienLanhDao: 'Xác minh lại văn bằng' });
     await untilStatus(d.id, 'IN_PROCESSING');
     expect(await events(d.id)).toContain('leader.returned');
     await work(d.key, 'ThamDinh', 'SYT-NVD/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đã xác minh văn bằng' });
     await work(d.key, 'HoiDongTuVan', 'SYT-NVD/leader', { phamViHanhNghe: 'Nhà thuốc', bienBanHoiDong: 'Giữ nguyên đề nghị' });
-    await clock.pin('2032-04-13T10:00:00+07:00');
-    await work(d.key, 'PheDuyet', 'SYT/leader', { pheDuyet: 'dong-y' });
+    await work(d.key, 'PheDuyet', 'SYT/leader', { pheDuyet: 'dong-y' }, { at: '2032-04-13T10:00:00+07:00' });
     const issued = await untilStatus(d.id, 'RESULT_AT_DESK');
     expect(issued.resolved_at.toISOString()).toBe(t('2032-04-13T10:00:00+07:00'));
     const { clock: done } = await returnAt(d, '2032-04-14T09:00:00+07:00', 'TINH-TTPVHCC/officer', 'buu-chinh');
@@ -340,9 +350,12 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(withdrawn.status_reason).toBe('Công dân không còn nhu cầu');
     await waitFor(async () => !(await p.db('inbox_tasks').where({ process_instance_key: w.key, status: 'open' }).first()), 'the open step leaves the inbox');
 
+    await settle(w.key);
     const s = await receive(P, '2032-05-10T09:00:00+07:00', 'Đỗ Thị Chờ');
     await work(s.key, 'ThamDinh', 'XA-TANPHU-KT/officer', { ketQuaThamDinh: 'can-bo-sung', lyDoBoSung: 'Bổ sung giấy đề nghị có chữ ký' });
     await untilStatus(s.id, 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
+    await waitingAt(s.key, 'ChoBoSung');
+    await settle(s.key);
     // The 30-day wait (P30D from Mon 10/5 09:00) is over on Wed 9/6/2032 09:00.
     await clock.pin('2032-06-10T09:00:00+07:00');
     const cancelled = await untilStatus(s.id, 'CANCELLED_NO_SUPPLEMENT');
