@@ -30,6 +30,8 @@ import notifications from './routes/notifications/index.js';
 import units from './routes/units/index.js';
 import taskExtras from './routes/task-extras/index.js';
 import onestop from './routes/onestop/index.js';
+import onestopStats from './routes/onestop-stats/index.js';
+import publicEvaluation from './routes/public-evaluation/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -92,6 +94,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(units, { prefix: '/api/units' });
   await app.register(taskExtras, { prefix: '/api/tasks' });
   await app.register(onestop, { prefix: '/api/onestop' });
+  await app.register(onestopStats, { prefix: '/api/onestop-stats' });
+  await app.register(publicEvaluation, { prefix: '/api/public' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.
   const webDir = opts.config.webDir;

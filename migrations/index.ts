@@ -12,6 +12,7 @@ import * as versionedForms from './20261123000800_versioned_forms.js';
 import * as email from './20261123001000_email.js';
 import * as onestop from './20261123002000_onestop.js';
 import * as onestopNotices from './20261123002100_onestop_notices.js';
+import * as onestopStats from './20261123002200_onestop_stats.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123001000_email': email,
   '20261123002000_onestop': onestop,
   '20261123002100_onestop_notices': onestopNotices,
+  '20261123002200_onestop_stats': onestopStats,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
