@@ -32,6 +32,7 @@ import taskExtras from './routes/task-extras/index.js';
 import onestop from './routes/onestop/index.js';
 import onestopStats from './routes/onestop-stats/index.js';
 import publicEvaluation from './routes/public-evaluation/index.js';
+import publicRoutes from './routes/public/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -96,6 +97,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(onestop, { prefix: '/api/onestop' });
   await app.register(onestopStats, { prefix: '/api/onestop-stats' });
   await app.register(publicEvaluation, { prefix: '/api/public' });
+  await app.register(publicRoutes, { prefix: '/api/public' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.
   const webDir = opts.config.webDir;

@@ -65,3 +65,233 @@ export const ImportErrorBody = Type.Object({
   rows: Type.Array(RowError),
 });
 export type ImportErrorBody = Static<typeof ImportErrorBody>;
+
+// ---------------------------------------------------------------- dossiers (desk)
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Instant = Nullable(Type.String({ format: 'date-time' }));
+
+/** processes/ONESTOP.md "Status codes" */
+export const DossierStatus = Type.Union([
+  Type.Literal('SUBMITTED'),
+  Type.Literal('SUPPLEMENT_REQUESTED_AT_RECEIPT'),
+  Type.Literal('RECEIPT_REFUSED'),
+  Type.Literal('RECEIVED'),
+  Type.Literal('IN_PROCESSING'),
+  Type.Literal('AWAITING_INTERAGENCY'),
+  Type.Literal('SUPPLEMENT_REQUESTED_IN_PROCESSING'),
+  Type.Literal('PENDING_APPROVAL'),
+  Type.Literal('NOT_ELIGIBLE'),
+  Type.Literal('RESULT_AT_DESK'),
+  Type.Literal('RESULT_IN_TRANSIT'),
+  Type.Literal('RETURNED'),
+  Type.Literal('WITHDRAWN'),
+  Type.Literal('CANCELLED_NO_SUPPLEMENT'),
+]);
+
+export const Applicant = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  idNumber: Type.Optional(Type.String({ maxLength: 20, pattern: '^[0-9A-Za-z]*$' })),
+  phone: Type.Optional(Type.String({ maxLength: 20, pattern: '^[0-9 +().-]*$' })),
+  email: Type.Optional(Type.Union([Type.String({ maxLength: 254, format: 'email' }), Type.Literal('')])),
+  address: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export type Applicant = Static<typeof Applicant>;
+
+export const ChecklistItem = Type.Object({ code: Type.String({ minLength: 1, maxLength: 50 }), copies: Type.Integer({ minimum: 0, maximum: 100 }) });
+
+/** In-person receipt: the applicant and the documents handed in (the checklist). */
+export const ReceiveBody = Type.Object({
+  procedureCode: Type.String({ minLength: 1, maxLength: 50 }),
+  applicant: Applicant,
+  documents: Type.Array(ChecklistItem, { maxItems: 100 }),
+  channel: Type.Optional(Type.Union([Type.Literal('in_person'), Type.Literal('postal')])),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+export type ReceiveBody = Static<typeof ReceiveBody>;
+
+/** Accepting an online submission: the officer confirms the documents checked (default: the files sent). */
+export const AcceptBody = Type.Object({
+  documents: Type.Optional(Type.Array(ChecklistItem, { maxItems: 100 })),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+export type AcceptBody = Static<typeof AcceptBody>;
+
+export const ReasonBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
+export type ReasonBody = Static<typeof ReasonBody>;
+
+export const RequestCompletionBody = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 2000 }),
+  /** required-document codes to complete */
+  documents: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 100 })),
+});
+export type RequestCompletionBody = Static<typeof RequestCompletionBody>;
+
+export const DossierIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+export const DossierDocParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }), docId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+
+export const DossierSummary = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  procedureCode: Type.String(),
+  procedureName: Type.String(),
+  channel: Type.String(),
+  status: DossierStatus,
+  applicantName: Type.String(),
+  submittedAt: Type.String({ format: 'date-time' }),
+  receivedAt: Instant,
+  appointmentAt: Instant,
+  resolvedAt: Instant,
+  closedAt: Instant,
+  currentStep: Nullable(Type.String()),
+  deskUnitCode: Type.String(),
+  agencyCode: Type.String(),
+});
+export type DossierSummary = Static<typeof DossierSummary>;
+
+export const DossierListQuery = Type.Object({
+  /** the desk's queue of online submissions: SUBMITTED (and waiting for completion) */
+  queue: Type.Optional(Type.Boolean()),
+  status: Type.Optional(Type.String({ maxLength: 300, description: 'comma-separated status codes' })),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+export type DossierListQuery = Static<typeof DossierListQuery>;
+
+export const DossierList = Type.Object({ items: Type.Array(DossierSummary), total: Type.Integer() });
+export type DossierList = Static<typeof DossierList>;
+
+export const DossierEvent = Type.Object({
+  type: Type.String(),
+  status: Nullable(Type.String()),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String(),
+  note: Nullable(Type.String()),
+});
+export type DossierEvent = Static<typeof DossierEvent>;
+
+export const DossierFile = Type.Object({
+  id: Type.String(),
+  requirementCode: Nullable(Type.String()),
+  stage: Type.String(),
+  fileName: Type.String(),
+  mimeType: Type.String(),
+  sizeBytes: Type.Integer(),
+  uploadedBy: Type.String(),
+  uploadedAt: Type.String({ format: 'date-time' }),
+});
+export type DossierFile = Static<typeof DossierFile>;
+
+export const DossierDetail = Type.Intersect([
+  DossierSummary,
+  Type.Object({
+    applicant: Applicant,
+    agencyName: Type.String(),
+    deskUnitName: Type.String(),
+    currentUnitCode: Nullable(Type.String()),
+    statusReason: Nullable(Type.String()),
+    originalAppointmentAt: Instant,
+    returnedAt: Instant,
+    returnMethod: Nullable(Type.String()),
+    receivedBy: Nullable(Type.String()),
+    processInstanceKey: Nullable(Type.String()),
+    timeLimitDays: Type.Number(),
+    requiredDocuments: Type.Array(RequiredDocument),
+    /** what the desk checked at receipt */
+    checklist: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), copies: Type.Integer() })),
+    files: Type.Array(DossierFile),
+    events: Type.Array(DossierEvent),
+    supplements: Type.Array(Type.Object({ reason: Type.String(), requestedAt: Type.String({ format: 'date-time' }), submittedAt: Instant, citizenNote: Nullable(Type.String()) })),
+    transfers: Type.Array(Type.Object({ toUnitCode: Type.String(), budgetDays: Type.Number(), sentAt: Type.String({ format: 'date-time' }), dueAt: Type.String({ format: 'date-time' }), returnedAt: Instant, onTime: Nullable(Type.Boolean()) })),
+    paused: Type.Boolean(),
+    /** the citizen's lookup address with the key (printed on the slip as a QR code) */
+    lookupUrl: Type.String(),
+    actions: Type.Object({
+      accept: Type.Boolean(),
+      requestCompletion: Type.Boolean(),
+      refuse: Type.Boolean(),
+      withdraw: Type.Boolean(),
+      slip: Type.Boolean(),
+    }),
+  }),
+]);
+export type DossierDetail = Static<typeof DossierDetail>;
+
+export const WithdrawReply = Type.Object({
+  /** withdrawn now (no process yet), or requested from the process (message onestop-withdraw) */
+  outcome: Type.Union([Type.Literal('withdrawn'), Type.Literal('requested')]),
+  status: DossierStatus,
+});
+export type WithdrawReply = Static<typeof WithdrawReply>;
+
+// ---------------------------------------------------------------- public (no login)
+
+export const PublicProcedure = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  field: Type.String(),
+  agencyName: Type.String(),
+  timeLimitDays: Type.Number(),
+  fees: Type.Array(Fee),
+  requiredDocuments: Type.Array(RequiredDocument),
+  result: Type.String(),
+  onlineLevel: Type.String(),
+  legalBasis: Type.String(),
+});
+export type PublicProcedure = Static<typeof PublicProcedure>;
+export const PublicProcedureList = Type.Object({ items: Type.Array(PublicProcedure), maxFileBytes: Type.Integer(), allowedExtensions: Type.Array(Type.String()) });
+export type PublicProcedureList = Static<typeof PublicProcedureList>;
+
+export const PublicCodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 60 }) });
+
+export const SubmitReply = Type.Object({
+  code: Type.String(),
+  status: DossierStatus,
+  /** the key that unlocks the dossier's page (keep it: it is in the lookup link) */
+  lookupToken: Type.String(),
+  lookupUrl: Type.String(),
+});
+export type SubmitReply = Static<typeof SubmitReply>;
+
+/** What anyone holding the code sees; `holder` only with the lookup key (header x-lookup-token). */
+export const PublicDossier = Type.Object({
+  code: Type.String(),
+  procedureCode: Type.String(),
+  procedureName: Type.String(),
+  field: Type.String(),
+  agencyName: Type.String(),
+  deskUnitName: Type.String(),
+  channel: Type.String(),
+  status: DossierStatus,
+  currentStep: Nullable(Type.String()),
+  currentUnitName: Nullable(Type.String()),
+  timeLimitDays: Type.Number(),
+  submittedAt: Type.String({ format: 'date-time' }),
+  receivedAt: Instant,
+  appointmentAt: Instant,
+  resolvedAt: Instant,
+  returnedAt: Instant,
+  closedAt: Instant,
+  events: Type.Array(Type.Object({ type: Type.String(), status: Nullable(Type.String()), at: Type.String({ format: 'date-time' }) })),
+  holder: Nullable(
+    Type.Object({
+      applicantName: Type.String({ description: 'masked' }),
+      statusReason: Nullable(Type.String()),
+      events: Type.Array(Type.Object({ type: Type.String(), status: Nullable(Type.String()), at: Type.String({ format: 'date-time' }), note: Nullable(Type.String()) })),
+      /** notices sent about the dossier (shown here always; e-mailed when the applicant gave an address) */
+      notices: Type.Array(Type.Object({ subject: Type.String(), body: Type.String(), at: Type.String({ format: 'date-time' }), emailed: Type.Boolean() })),
+      supplement: Nullable(Type.Object({ stage: Type.Union([Type.Literal('receipt'), Type.Literal('processing')]), reason: Type.String(), requestedAt: Type.String({ format: 'date-time' }) })),
+      requiredDocuments: Type.Array(RequiredDocument),
+      canSupplement: Type.Boolean(),
+      canWithdraw: Type.Boolean(),
+      canEvaluate: Type.Boolean(),
+    }),
+  ),
+});
+export type PublicDossier = Static<typeof PublicDossier>;
+
+export const PublicActionReply = Type.Object({ code: Type.String(), status: DossierStatus, outcome: Type.String() });
+export type PublicActionReply = Static<typeof PublicActionReply>;
+
+export const PublicWithdrawBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });

@@ -51,3 +51,56 @@ export async function insertDossier(db: Knex, procedureCode: string, over: Recor
     .returning(['id', 'code', 'lookup_token']);
   return { id: String(row.id), code: row.code, lookup_token: row.lookup_token };
 }
+
+/** A tiny procedure that runs every onestop-* worker in order, with message waits where the test looks. */
+export function tinyBpmn(id: string, transferTo: string): string {
+  const chain = ['Start', 'XuLy', 'YeuCauBoSung', 'ChoBoSung', 'TiepTuc', 'ChuyenLienThong', 'ChoLienThong', 'NhanLienThong', 'KetQua', 'ChoTra', 'DaTra', 'End'];
+  const sub = ['RutStart', 'DaRut', 'RutEnd'];
+  /** <incoming>/<outgoing> of an element on the main chain (F<i>) or in the withdrawal subprocess (R<i>). */
+  const links = (elId: string) => {
+    const [list, prefix] = chain.includes(elId) ? [chain, 'F'] : [sub, 'R'];
+    const i = list.indexOf(elId);
+    return `${i > 0 ? `<bpmn:incoming>${prefix}${i - 1}</bpmn:incoming>` : ''}${i < list.length - 1 ? `<bpmn:outgoing>${prefix}${i}</bpmn:outgoing>` : ''}`;
+  };
+  const svc = (elId: string, name: string, type: string, headers: Record<string, string> = {}) => `
+    <bpmn:serviceTask id="${elId}" name="${name}">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="${type}" />
+        ${Object.keys(headers).length ? `<zeebe:taskHeaders>${Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${v}" />`).join('')}</zeebe:taskHeaders>` : ''}
+      </bpmn:extensionElements>
+      ${links(elId)}
+    </bpmn:serviceTask>`;
+  const wait = (elId: string, msg: string) => `<bpmn:intermediateCatchEvent id="${elId}">${links(elId)}<bpmn:messageEventDefinition messageRef="${msg}" /></bpmn:intermediateCatchEvent>`;
+  const flows = chain.slice(1).map((to, i) => `<bpmn:sequenceFlow id="F${i}" sourceRef="${chain[i]}" targetRef="${to}" />`).join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_${id}" targetNamespace="http://eiso.gov.vn/bpmn">
+  <bpmn:message id="MsgSupplement" name="onestop-supplement"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:message id="MsgWithdraw" name="onestop-withdraw"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:message id="MsgReply" name="test-interagency-reply"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:message id="MsgReturn" name="test-return"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="${id}" name="Thủ tục thử các worker một cửa" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="5" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Start">${links('Start')}</bpmn:startEvent>
+    ${svc('XuLy', 'Chuyển phòng chuyên môn', 'onestop-status', { 'onestop.status': 'IN_PROCESSING' })}
+    ${svc('YeuCauBoSung', 'Yêu cầu bổ sung', 'onestop-supplement-request')}
+    ${wait('ChoBoSung', 'MsgSupplement')}
+    ${svc('TiepTuc', 'Tiếp tục xử lý', 'onestop-supplement-resume')}
+    ${svc('ChuyenLienThong', 'Chuyển liên thông', 'onestop-transfer', { 'onestop.transferTo': transferTo, 'eiso.timeLimit': '2' })}
+    ${wait('ChoLienThong', 'MsgReply')}
+    ${svc('NhanLienThong', 'Nhận kết quả liên thông', 'onestop-transfer-return')}
+    ${svc('KetQua', 'Ban hành kết quả', 'onestop-result')}
+    ${wait('ChoTra', 'MsgReturn')}
+    ${svc('DaTra', 'Trả kết quả', 'onestop-returned')}
+    <bpmn:endEvent id="End">${links('End')}</bpmn:endEvent>
+    ${flows}
+    <bpmn:subProcess id="RutHoSo" triggeredByEvent="true">
+      <bpmn:startEvent id="RutStart" isInterrupting="true">${links('RutStart')}<bpmn:messageEventDefinition messageRef="MsgWithdraw" /></bpmn:startEvent>
+      ${svc('DaRut', 'Rút hồ sơ', 'onestop-status', { 'onestop.status': 'WITHDRAWN' })}
+      <bpmn:endEvent id="RutEnd">${links('RutEnd')}</bpmn:endEvent>
+      <bpmn:sequenceFlow id="R0" sourceRef="RutStart" targetRef="DaRut" />
+      <bpmn:sequenceFlow id="R1" sourceRef="DaRut" targetRef="RutEnd" />
+    </bpmn:subProcess>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+

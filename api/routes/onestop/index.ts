@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import catalogue from './catalogue.js';
+import dossiers from './dossiers.js';
 
 /**
  * One-stop (một cửa), signed-in side: the procedure catalogue, and the desk (reception, queue of
@@ -7,6 +8,7 @@ import catalogue from './catalogue.js';
  */
 const onestop: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(catalogue, { prefix: '/procedures' });
+  await app.register(dossiers, { prefix: '/dossiers' });
 };
 
 export default onestop;

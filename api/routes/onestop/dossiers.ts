@@ -1,0 +1,189 @@
+import path from 'node:path';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { errors } from '../../schemas/common.js';
+import { AcceptBody, DossierDetail, DossierDocParams, DossierIdParams, DossierList, DossierListQuery, ReasonBody, ReceiveBody, RequestCompletionBody, WithdrawReply } from '../../schemas/onestop.js';
+import { changeStatus, getDossier, type DossierRow } from '../../onestop/dossiers.js';
+import { acceptDossier, activeProcedure, assertComplete, assertDeskOfficer, insertSubmittedDossier, namedChecklist, ReceptionError, withdrawDossier, type ChecklistItem } from '../../onestop/reception.js';
+import { canSeeDossier, dossierScope, toDetail, toSummary, whereVisible } from '../../onestop/views.js';
+import { renderReceiptSlip, slipData } from '../../onestop/slip.js';
+import { isStatus } from '../../onestop/status.js';
+import type { ProcedureRow } from '../../onestop/catalogue.js';
+import { contentDisposition, openStored } from '../task-extras/file-store.js';
+import { ErrorBody } from '../../schemas/common.js';
+import { Type } from 'typebox';
+
+const security = [{ bearer: [] }];
+const tags = ['one-stop desk'];
+/** Plain text as typed, without control characters other than line breaks and tabs. */
+const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+
+/**
+ * The one-stop desk (Bộ phận tiếp nhận và trả kết quả): in-person receipt with the completeness
+ * check, the queue of online submissions (accept, ask once for completion, refuse), the dossier page
+ * with its events, the receipt slip (PDF with QR) and withdrawal at the citizen's request.
+ */
+const dossiers: FastifyPluginAsyncTypebox = async (app) => {
+  const filesRoot = path.join(app.config.dataDir, 'files');
+  app.addHook('onRequest', app.authenticate);
+
+  const visible = async (req: FastifyRequest, id: string): Promise<DossierRow> => {
+    const d = await getDossier(app.db, id);
+    if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${id} / No dossier ${id}`);
+    if (!canSeeDossier(d, await dossierScope(app.db, req.currentUser))) throw app.httpErrors.forbidden('Hồ sơ này không thuộc phạm vi của bạn / This dossier is outside your scope');
+    return d;
+  };
+  const isDeskOfficer = async (req: FastifyRequest, d: Pick<DossierRow, 'desk_unit_code'>) =>
+    assertDeskOfficer(app.db, req.currentUser, d.desk_unit_code).then(
+      () => true,
+      () => false,
+    );
+  const procedureOf = async (code: string) => (await app.db('onestop_procedures').where({ code }).first()) as ProcedureRow;
+  const detail = async (req: FastifyRequest, d: DossierRow) => toDetail(app.db, d, { deskOfficer: await isDeskOfficer(req, d) });
+
+  app.get('/', { schema: { tags, summary: 'Dossiers in my scope (?queue=true: online submissions waiting for the desk)', security, querystring: DossierListQuery, response: { 200: DossierList, ...errors } } }, async (req) => {
+    const { queue, status, q, limit = 50, offset = 0 } = req.query;
+    const scope = await dossierScope(app.db, req.currentUser);
+    const base = whereVisible(app.db('dossiers as d').join('onestop_procedures as p', 'p.code', 'd.procedure_code'), scope);
+    const statuses = queue ? ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT'] : (status ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = statuses.filter((s) => !isStatus(s));
+    if (bad.length) throw app.httpErrors.badRequest(`Trạng thái không hợp lệ: ${bad.join(', ')} / Unknown status: ${bad.join(', ')}`);
+    if (statuses.length) base.whereIn('d.status', statuses);
+    if (queue) base.where('d.channel', 'online');
+    if (q) base.where((w) => w.whereILike('d.code', `%${q}%`).orWhereRaw(`d.applicant->>'name' ILIKE ?`, [`%${q}%`]).orWhereILike('p.name', `%${q}%`));
+    const [{ total }] = await base.clone().count<{ total: string }[]>({ total: '*' });
+    const rows = await base.select('d.*', 'p.name as procedure_name').orderBy(queue ? 'd.submitted_at' : 'd.updated_at', queue ? 'asc' : 'desc').limit(limit).offset(offset);
+    return { items: rows.map(toSummary), total: Number(total) };
+  });
+
+  app.post(
+    '/',
+    { schema: { tags, summary: 'Receive a dossier in person: completeness check against the required documents, code, process start, slip', security, body: ReceiveBody, response: { 201: DossierDetail, ...errors } } },
+    async (req, reply) => {
+      const body = req.body;
+      const procedure = await activeProcedure(app.db, body.procedureCode);
+      await assertDeskOfficer(app.db, req.currentUser, procedure.desk_unit_code);
+      const given: ChecklistItem[] = body.documents;
+      assertComplete(procedure, given);
+      const applicant = { ...body.applicant, name: plainText(body.applicant.name) };
+      if (!applicant.name) throw app.httpErrors.badRequest('Thiếu họ tên người nộp / The applicant name is required');
+      const dossier = await app.db.transaction(async (trx) => {
+        const submitted = await insertSubmittedDossier(trx, { procedure, channel: body.channel ?? 'in_person', applicant, at: new Date() });
+        return acceptDossier(trx, app.zeebe, { dossier: submitted, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: body.note ? plainText(body.note) : null });
+      });
+      await req.audit('onestop.dossier.receive', { target: { type: 'dossier', id: dossier.code }, after: { procedureCode: procedure.code, channel: dossier.channel, documents: given, processInstanceKey: dossier.process_instance_key } });
+      reply.status(201);
+      return detail(req, dossier);
+    },
+  );
+
+  app.get('/:id', { schema: { tags, summary: 'A dossier with its documents, events, supplements, transfers and the actions open to me', security, params: DossierIdParams, response: { 200: DossierDetail, ...errors } } }, async (req) => {
+    return detail(req, await visible(req, req.params.id));
+  });
+
+  /** Loads the dossier for a desk action, locked, in the expected status (else 409). */
+  const forDeskAction = async (req: FastifyRequest, id: string, statuses: DossierRow['status'][]) => {
+    const d = await visible(req, id);
+    await assertDeskOfficer(app.db, req.currentUser, d.desk_unit_code);
+    if (!statuses.includes(d.status)) throw new ReceptionError(409, `Hồ sơ ${d.code} đang ở trạng thái ${d.status}, không thực hiện được thao tác này / The dossier is ${d.status}: not possible now`, 'WRONG_STATUS');
+    return d;
+  };
+
+  app.post('/:id/accept', { schema: { tags, summary: 'Accept an online submission (completeness check, process start, slip)', security, params: DossierIdParams, body: AcceptBody, response: { 200: DossierDetail, ...errors } } }, async (req) => {
+    const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
+    const procedure = await procedureOf(d.procedure_code);
+    let given = req.body.documents;
+    if (!given) {
+      const files: { requirement_code: string | null }[] = await app.db('dossier_documents').where({ dossier_id: d.id }).whereIn('stage', ['submission', 'supplement']).whereNotNull('requirement_code').select('requirement_code');
+      const counts = new Map<string, number>();
+      for (const f of files) counts.set(f.requirement_code!, (counts.get(f.requirement_code!) ?? 0) + 1);
+      // An electronic copy stands for the copies the catalogue asks for.
+      given = procedure.required_documents.filter((r) => counts.has(r.code)).map((r) => ({ code: r.code, copies: r.copies }));
+    }
+    assertComplete(procedure, given);
+    const after = await app.db.transaction(async (trx) => {
+      const locked = (await getDossier(trx, d.id, true))!;
+      if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, 'Hồ sơ vừa được xử lý bởi người khác / Someone else has just acted on this dossier', 'WRONG_STATUS');
+      return acceptDossier(trx, app.zeebe, { dossier: locked, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: req.body.note ? plainText(req.body.note) : null });
+    });
+    await req.audit('onestop.dossier.accept', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status, documents: given, processInstanceKey: after.process_instance_key } });
+    return detail(req, after);
+  });
+
+  app.post('/:id/request-completion', { schema: { tags, summary: 'Ask the citizen to complete an online submission (once; Mẫu 02); the citizen gets the link', security, params: DossierIdParams, body: RequestCompletionBody, response: { 200: DossierDetail, ...errors } } }, async (req) => {
+    const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
+    const reason = plainText(req.body.reason);
+    if (!reason) throw app.httpErrors.badRequest('Hãy nêu nội dung cần bổ sung / Say what must be completed');
+    const procedure = await procedureOf(d.procedure_code);
+    const names = new Map(procedure.required_documents.map((r) => [r.code, r.name]));
+    const unknown = (req.body.documents ?? []).filter((c) => !names.has(c));
+    if (unknown.length) throw app.httpErrors.badRequest(`Thủ tục không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes: ${unknown.join(', ')}`);
+    const list = (req.body.documents ?? []).map((c) => names.get(c)!);
+    const after = await app.db.transaction(async (trx) => {
+      const locked = (await getDossier(trx, d.id, true))!;
+      if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, 'Hồ sơ vừa được xử lý bởi người khác / Someone else has just acted on this dossier', 'WRONG_STATUS');
+      const { applied, dossier } = await changeStatus(trx, d.id, {
+        status: 'SUPPLEMENT_REQUESTED_AT_RECEIPT',
+        type: 'receipt.supplement_requested',
+        actor: req.currentUser.username,
+        note: list.length ? `${reason} (cần bổ sung: ${list.join('; ')})` : reason,
+        data: { documents: req.body.documents ?? [] },
+        // One request per dossier (NĐ 118 Art. 11): the dedupe key makes a second one impossible.
+        dedupeKey: 'receipt-supplement',
+        notice: { link: 'supplement', extra: 'Hồ sơ chưa được tiếp nhận; thời hạn giải quyết tính từ khi hồ sơ đầy đủ / The dossier is not received yet; the time limit starts once it is complete.' },
+      });
+      if (!applied) throw new ReceptionError(409, 'Chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần / Completion may be requested only once', 'SUPPLEMENT_ONCE');
+      return dossier;
+    });
+    await req.audit('onestop.dossier.request_completion', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status, documents: req.body.documents ?? [] }, reason });
+    return detail(req, after);
+  });
+
+  app.post('/:id/refuse', { schema: { tags, summary: 'Refuse to receive (Mẫu 03) with the reasons', security, params: DossierIdParams, body: ReasonBody, response: { 200: DossierDetail, ...errors } } }, async (req) => {
+    const d = await forDeskAction(req, req.params.id, ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT']);
+    const reason = plainText(req.body.reason);
+    if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do từ chối / A reason is required');
+    const after = await app.db.transaction(async (trx) => {
+      const locked = (await getDossier(trx, d.id, true))!;
+      if (locked.status !== 'SUBMITTED' && locked.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') throw new ReceptionError(409, 'Hồ sơ vừa được xử lý bởi người khác / Someone else has just acted on this dossier', 'WRONG_STATUS');
+      return (await changeStatus(trx, d.id, { status: 'RECEIPT_REFUSED', type: 'receipt.refused', actor: req.currentUser.username, note: reason })).dossier;
+    });
+    await req.audit('onestop.dossier.refuse', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status }, reason });
+    return detail(req, after);
+  });
+
+  app.post('/:id/withdraw', { schema: { tags, summary: "Withdraw the dossier at the citizen's request (message onestop-withdraw once the process runs)", security, params: DossierIdParams, body: ReasonBody, response: { 202: WithdrawReply, ...errors } } }, async (req, reply) => {
+    const d = await visible(req, req.params.id);
+    await assertDeskOfficer(app.db, req.currentUser, d.desk_unit_code);
+    const reason = plainText(req.body.reason);
+    if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do rút hồ sơ / A reason is required');
+    const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, req.currentUser.username);
+    await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
+    reply.status(202);
+    return { outcome, status: (await getDossier(app.db, d.id))!.status };
+  });
+
+  app.get('/:id/slip.pdf', { schema: { tags, summary: 'Receipt and appointment slip (Mẫu 01) as PDF, with the QR code of the lookup address', security, params: DossierIdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
+    const d = await visible(req, req.params.id);
+    if (!d.received_at || !d.original_appointment_at) throw app.httpErrors.conflict('Hồ sơ chưa được tiếp nhận, chưa có giấy hẹn / The dossier has not been received: no slip yet');
+    const pdf = await renderReceiptSlip(await slipData(app.db, d));
+    return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition(`giay-hen-${d.code}.pdf`).replace('attachment', 'inline')).header('cache-control', 'private, no-store').send(pdf);
+  });
+
+  app.get('/:id/files/:docId', { schema: { tags, summary: 'Download a document of the dossier', security, params: DossierDocParams, response: { ...errors, 404: ErrorBody } } }, async (req, reply) => {
+    const d = await visible(req, req.params.id);
+    const file = await app.db('dossier_documents').where({ id: req.params.docId, dossier_id: d.id }).first();
+    if (!file) throw app.httpErrors.notFound('Không có tệp này trong hồ sơ / No such file in this dossier');
+    const handle = await openStored(filesRoot, file.storage_path);
+    if (!handle) throw app.httpErrors.notFound('Tệp không còn trên máy chủ / The file is missing on the server');
+    return reply
+      .header('content-type', file.mime_type)
+      .header('content-length', String(file.size_bytes))
+      .header('content-disposition', contentDisposition(file.file_name))
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-store')
+      .send(handle.createReadStream() as never);
+  });
+};
+
+export default dossiers;

@@ -1,0 +1,271 @@
+import path from 'node:path';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { ErrorBody } from '../../schemas/common.js';
+import { PublicActionReply, PublicCodeParams, PublicDossier, PublicProcedureList, PublicWithdrawBody, SubmitReply } from '../../schemas/onestop.js';
+import { changeStatus, getDossierByCode, listEvents, type Applicant, type DossierRow } from '../../onestop/dossiers.js';
+import { activeProcedure, assertComplete, insertSubmittedDossier, ReceptionError, withdrawDossier } from '../../onestop/reception.js';
+import { checkFiles, discardFiles, parseMultipart, saveFiles, type CheckedFile } from '../../onestop/uploads.js';
+import { lookupUrl } from '../../onestop/settings.js';
+import type { ProcedureRow } from '../../onestop/catalogue.js';
+import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../task-extras/file-store.js';
+
+export interface PublicOptions {
+  /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); writes get a third. */
+  lookupsPerMinute?: number;
+}
+
+const tags = ['public (no login)'];
+const TOKEN_HEADER = 'x-lookup-token';
+/** The one answer for an unknown code and a wrong key: no oracle. */
+export const NOT_FOUND = 'Không tìm thấy hồ sơ hoặc mã tra cứu không đúng / No such dossier, or the lookup key is wrong';
+const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+
+/** "Nguyễn Văn An" → "N***** V** A*": enough for the holder to recognise, nothing for anyone else. */
+export function maskName(name: string): string {
+  return name
+    .trim()
+    .split(/\s+/)
+    .map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join(''))
+    .join(' ');
+}
+
+/** Constant-time comparison of the given key with the dossier's (hashed first, so lengths match). */
+function tokenMatches(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The citizen's side of the one-stop desk, without login and rate-limited per address: the active
+ * procedures, online submission (multipart with attachments), lookup by code (and with the key from
+ * the QR code: the masked name, the notices, supplement and withdrawal), supplement, withdrawal.
+ */
+const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts) => {
+  const perMinute = opts.lookupsPerMinute ?? (Number(process.env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN) || 30);
+  const maxFileBytes = Number(process.env.ATTACHMENT_MAX_BYTES) || DEFAULT_MAX_BYTES;
+  const maxBody = 3 * maxFileBytes;
+  const filesRoot = path.join(app.config.dataDir, 'files');
+
+  const limit = (max: number) => ({
+    rateLimit: {
+      max,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
+        Object.assign(new Error(`Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`), { statusCode: 429, code: 'RATE_LIMITED' }),
+    },
+  });
+  const writes = Math.max(5, Math.floor(perMinute / 3));
+
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: maxBody }, (_req, body, done) => done(null, body));
+  app.addHook('onRequest', async (req, reply) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBody) {
+      reply.header('connection', 'close');
+      throw app.httpErrors.payloadTooLarge(`Hồ sơ gửi lên vượt quá ${Math.round(maxBody / 1024 / 1024)} MB / The submission exceeds ${Math.round(maxBody / 1024 / 1024)} MB`);
+    }
+  });
+
+  const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+
+  /** The dossier of a code, and whether the request holds its key; unknown code or a wrong key: 404. */
+  const byCode = async (req: FastifyRequest, code: string, needToken: boolean): Promise<{ d: DossierRow; holder: boolean }> => {
+    const d = /^[A-Za-z0-9._-]{1,60}$/.test(code) ? await getDossierByCode(app.db, code) : undefined;
+    const given = req.headers[TOKEN_HEADER];
+    const token = typeof given === 'string' && given ? given : undefined;
+    if (!d) throw app.httpErrors.notFound(NOT_FOUND);
+    const holder = tokenMatches(token, d.lookup_token);
+    if ((token || needToken) && !holder) throw app.httpErrors.notFound(NOT_FOUND);
+    return { d, holder };
+  };
+
+  const multipart = async (req: FastifyRequest) => {
+    const ct = req.headers['content-type'] ?? '';
+    if (!Buffer.isBuffer(req.body) || !ct.startsWith('multipart/form-data')) {
+      throw app.httpErrors.unsupportedMediaType('Gửi biểu mẫu dạng multipart/form-data / Send the form as multipart/form-data');
+    }
+    return parseMultipart(req.body, ct);
+  };
+
+  app.get('/procedures', { config: limit(perMinute * 2), schema: { tags, summary: 'Procedures open for submission', response: { 200: PublicProcedureList, 429: ErrorBody } } }, async () => {
+    const rows = (await app.db('onestop_procedures').where({ active: true }).orderBy('field').orderBy('name')) as ProcedureRow[];
+    return {
+      items: rows.map((p) => ({ code: p.code, name: p.name, field: p.field, agencyName: p.agency_name, timeLimitDays: Number(p.time_limit_days), fees: p.fees, requiredDocuments: p.required_documents, result: p.result, onlineLevel: p.online_level, legalBasis: p.legal_basis })),
+      maxFileBytes,
+      allowedExtensions: ALLOWED_EXTENSIONS,
+    };
+  });
+
+  app.post(
+    '/dossiers',
+    {
+      config: limit(writes),
+      schema: {
+        tags,
+        summary: 'Submit a dossier online (multipart/form-data): procedureCode, applicantName, applicantIdNumber, applicantPhone, applicantEmail, applicantAddress, note; files "doc:<document code>"',
+        consumes: ['multipart/form-data'],
+        response: { 201: SubmitReply, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const form = await multipart(req);
+      const f = form.fields;
+      const procedure = await activeProcedure(app.db, f.procedureCode ?? '');
+      const applicant: Applicant = { name: plainText(f.applicantName ?? '') };
+      const problems: string[] = [];
+      if (!applicant.name || applicant.name.length > 200) problems.push('họ tên người nộp (1–200 ký tự) / applicant name (1–200 characters)');
+      if (f.applicantIdNumber) (/^[0-9A-Za-z]{1,20}$/.test(f.applicantIdNumber) ? (applicant.idNumber = f.applicantIdNumber) : problems.push('số định danh / ID number'));
+      if (f.applicantPhone) (/^[0-9 +().-]{6,20}$/.test(f.applicantPhone) ? (applicant.phone = f.applicantPhone) : problems.push('số điện thoại / phone'));
+      if (f.applicantEmail) (EMAIL.test(f.applicantEmail) && f.applicantEmail.length <= 254 ? (applicant.email = f.applicantEmail) : problems.push('email'));
+      if (f.applicantAddress) (f.applicantAddress.length <= 500 ? (applicant.address = plainText(f.applicantAddress)) : problems.push('địa chỉ / address'));
+      if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
+      const files = await checkFiles(form.files, filesRoot, maxFileBytes, new Set(procedure.required_documents.map((d) => d.code)));
+      try {
+        // Online, one file stands for the copies the catalogue asks for.
+        assertComplete(procedure, procedure.required_documents.filter((r) => files.some((x) => x.requirementCode === r.code)).map((r) => ({ code: r.code, copies: r.copies })));
+      } catch (err) {
+        await discardFiles(files);
+        throw err;
+      }
+      const d = await app.db.transaction(async (trx) => {
+        const row = await insertSubmittedDossier(trx, { procedure, channel: 'online', applicant, at: new Date() });
+        await saveFiles(trx, filesRoot, String(row.id), 'submission', files, 'citizen');
+        return (await changeStatus(trx, String(row.id), { status: 'SUBMITTED', type: 'dossier.submitted', actor: 'citizen', note: f.note ? plainText(f.note).slice(0, 2000) : null, dedupeKey: 'submitted' })).dossier;
+      });
+      await req.audit('onestop.public.submit', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { procedureCode: procedure.code, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
+      reply.status(201);
+      return { code: d.code, status: d.status, lookupToken: d.lookup_token, lookupUrl: lookupUrl(d.code, d.lookup_token) };
+    },
+  );
+
+  app.get(
+    '/dossiers/:code',
+    {
+      config: limit(perMinute),
+      schema: { tags, summary: `Look a dossier up by its code; with the key of the QR code (header ${TOKEN_HEADER}) also the masked name, notices and the citizen's actions`, params: PublicCodeParams, response: { 200: PublicDossier, ...errors } },
+    },
+    async (req) => {
+      const { d, holder } = await byCode(req, req.params.code, false);
+      const p = (await app.db('onestop_procedures').where({ code: d.procedure_code }).first()) as ProcedureRow;
+      const desk = await app.db('org_units').where({ code: d.desk_unit_code }).first('name');
+      // Where it is now: the open human step of its process, else what the last automated step said.
+      const open = d.process_instance_key && !d.closed_at ? await app.db('inbox_tasks').where({ process_instance_key: d.process_instance_key, status: 'open' }).orderBy('created_at', 'desc').first('name', 'candidate_groups') : undefined;
+      const unitCode = open?.candidate_groups?.[0]?.split('/')[0] ?? d.current_unit_code;
+      const unit = unitCode ? await app.db('org_units').where({ code: unitCode }).first('name') : undefined;
+      const events = await listEvents(app.db, String(d.id));
+      let holderView = null;
+      if (holder) {
+        const notices = await app.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id');
+        const sup = await app.db('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').first();
+        const receiptAsk = d.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT' ? [...events].reverse().find((e) => e.type === 'receipt.supplement_requested') : undefined;
+        const supplement =
+          d.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && sup ? { stage: 'processing' as const, reason: sup.reason as string, requestedAt: (sup.requested_at as Date).toISOString() }
+          : receiptAsk ? { stage: 'receipt' as const, reason: receiptAsk.note ?? '', requestedAt: receiptAsk.at.toISOString() }
+          : null;
+        holderView = {
+          applicantName: maskName(d.applicant.name),
+          statusReason: d.status_reason,
+          events: events.map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString(), note: e.note })),
+          notices: notices.map((n) => ({ subject: n.subject, body: n.body, at: n.created_at.toISOString(), emailed: Boolean(n.emailed_at) })),
+          supplement,
+          requiredDocuments: p.required_documents,
+          canSupplement: supplement !== null,
+          canWithdraw: !d.closed_at && !['RESULT_AT_DESK', 'RESULT_IN_TRANSIT', 'NOT_ELIGIBLE'].includes(d.status),
+          canEvaluate: d.status === 'RETURNED' || (d.status === 'NOT_ELIGIBLE' && Boolean(d.returned_at)),
+        };
+      }
+      const iso = (x: Date | null) => (x ? x.toISOString() : null);
+      return {
+        code: d.code,
+        procedureCode: p.code,
+        procedureName: p.name,
+        field: p.field,
+        agencyName: p.agency_name,
+        deskUnitName: desk?.name ?? d.desk_unit_code,
+        channel: d.channel,
+        status: d.status,
+        currentStep: d.closed_at ? null : (open?.name ?? d.current_step),
+        currentUnitName: d.closed_at ? null : (unit?.name ?? unitCode ?? null),
+        timeLimitDays: Number(p.time_limit_days),
+        submittedAt: d.submitted_at.toISOString(),
+        receivedAt: iso(d.received_at),
+        appointmentAt: iso(d.appointment_at),
+        resolvedAt: iso(d.resolved_at),
+        returnedAt: iso(d.returned_at),
+        closedAt: iso(d.closed_at),
+        events: events.filter((e) => e.status).map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString() })),
+        holder: holderView,
+      };
+    },
+  );
+
+  app.post(
+    '/dossiers/:code/supplement',
+    {
+      config: limit(writes),
+      schema: {
+        tags,
+        summary: `Supplement the dossier (multipart: note, files "doc:<code>"; key in ${TOKEN_HEADER}). During processing it resumes the process (message onestop-supplement); at receipt it goes back to the desk. Once per request.`,
+        params: PublicCodeParams,
+        consumes: ['multipart/form-data'],
+        response: { 202: PublicActionReply, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { d } = await byCode(req, req.params.code, true);
+      const form = await multipart(req);
+      const note = form.fields.note ? plainText(form.fields.note).slice(0, 2000) : '';
+      const p = (await app.db('onestop_procedures').where({ code: d.procedure_code }).first()) as ProcedureRow;
+      if (d.status !== 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && d.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') {
+        throw new ReceptionError(409, 'Hồ sơ không chờ bổ sung (yêu cầu bổ sung đã được đáp ứng hoặc không có) / The dossier is not waiting for a supplement', 'NOT_WAITING');
+      }
+      if (!form.files.length && !note) throw app.httpErrors.badRequest('Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung / Attach the documents or write what you supplement');
+      const files: CheckedFile[] = await checkFiles(form.files, filesRoot, maxFileBytes, new Set(p.required_documents.map((x) => x.code)));
+      let outcome = 'resumed';
+      try {
+        await app.db.transaction(async (trx) => {
+          const locked = (await trx('dossiers').where({ id: d.id }).forUpdate().first()) as DossierRow;
+          if (locked.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT') {
+            await saveFiles(trx, filesRoot, String(d.id), 'supplement', files, 'citizen');
+            await changeStatus(trx, String(d.id), { status: 'SUBMITTED', type: 'supplement.received', actor: 'citizen', note: note || null, dedupeKey: 'receipt-supplement', notice: { extra: 'Bộ phận một cửa sẽ kiểm tra lại hồ sơ / The desk will check the dossier again.' } });
+            outcome = 'back-to-desk';
+            return;
+          }
+          const sup = locked.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' ? await trx('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').forUpdate().first() : undefined;
+          if (!sup) throw new ReceptionError(409, 'Yêu cầu bổ sung này đã được đáp ứng / This supplement request has already been answered', 'ALREADY_SUPPLEMENTED');
+          await trx('dossier_supplements').where({ id: sup.id }).update({ submitted_at: new Date(), citizen_note: note || null });
+          await saveFiles(trx, filesRoot, String(d.id), 'supplement', files, 'citizen');
+          // messageId: a retried request is correlated once; the process resumes (onestop-supplement-resume).
+          await app.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: d.code, messageId: `supplement-${sup.id}`, timeToLive: 24 * 3600_000, variables: { ghiChuBoSung: note } });
+        });
+      } catch (err) {
+        await discardFiles(files);
+        throw err;
+      }
+      await req.audit('onestop.public.supplement', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { outcome, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
+      reply.status(202);
+      return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
+    },
+  );
+
+  app.post(
+    '/dossiers/:code/withdraw',
+    { config: limit(writes), schema: { tags, summary: `Withdraw the dossier (key in ${TOKEN_HEADER})`, params: PublicCodeParams, body: PublicWithdrawBody, response: { 202: PublicActionReply, ...errors } } },
+    async (req, reply) => {
+      const { d } = await byCode(req, req.params.code, true);
+      const reason = plainText(req.body.reason);
+      if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do rút hồ sơ / A reason is required');
+      const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, 'citizen');
+      await req.audit('onestop.public.withdraw', { actor: { username: null }, target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
+      reply.status(202);
+      return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
+    },
+  );
+};
+
+export default publicRoutes;
