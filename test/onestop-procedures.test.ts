@@ -161,6 +161,8 @@ interface Ctx {
   id: string;
   code: string;
   token: string;
+  /** waits until the step `elementId` is open in the inbox */
+  open: (elementId: string) => Promise<any>;
   /** claim and complete the open step `elementId`, which must be offered to `group` */
   work: (elementId: string, group: string, variables: Record<string, unknown>) => Promise<void>;
   status: (status: string) => Promise<any>;
@@ -177,9 +179,11 @@ describe('each procedure online from submission to evaluation (public API, desk,
     }
     return users.get(group)!;
   };
+  /** Each citizen's phone has its own address (the public routes are rate-limited per address). */
+  let citizenIp = '198.51.100.1';
   const pub = async (method: 'GET' | 'POST', url: string, o: { token?: string; body?: unknown; form?: ReturnType<typeof multipart> } = {}) => {
     const r = await p.app.inject({
-      method, url,
+      method, url, remoteAddress: citizenIp,
       headers: { ...(o.token ? { 'x-lookup-token': o.token } : {}), ...(o.form?.headers ?? {}) },
       ...(o.form ? { payload: o.form.payload } : o.body !== undefined ? { payload: o.body as object } : {}),
     });
@@ -202,6 +206,7 @@ describe('each procedure online from submission to evaluation (public API, desk,
    */
   const online = async (processId: string, o: { applicant: string; reviewGroup: string; process: (c: Ctx) => Promise<void>; outcome: 'RESULT_AT_DESK' | 'NOT_ELIGIBLE'; returnBy: 'tai-quay' | 'buu-chinh' }) => {
     const entry = CATALOGUE.find((c) => c.bpmnProcessId === processId)!;
+    citizenIp = `198.51.100.${CATALOGUE.indexOf(entry) + 10}`;
     const listed = await pub('GET', '/api/public/procedures');
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((x: any) => x.code)).toContain(entry.code);
@@ -234,8 +239,10 @@ describe('each procedure online from submission to evaluation (public API, desk,
     expect((await (await as(`${otherDesk}/officer`)).post(`/api/onestop/dossiers/${item.id}/accept`, {})).status).toBeGreaterThanOrEqual(403);
     const accepted = await desk.post(`/api/onestop/dossiers/${item.id}/accept`, {});
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(accepted.body.status).toBe('RECEIVED');
     const row0 = await p.db('dossiers').where({ code }).first();
-    expect(row0.status).toBe('RECEIVED');
+    expect(row0.received_at).not.toBeNull();
+    expect(row0.appointment_at.toISOString()).toBe((await caseState(p.db, String(row0.process_instance_key)))!.originalAppointmentAt.toISOString());
     const key = String(row0.process_instance_key);
     started.push(key);
     const id = String(row0.id);
@@ -244,8 +251,9 @@ describe('each procedure online from submission to evaluation (public API, desk,
       const d = await p.db('dossiers').where({ id }).first();
       return d.status === s ? d : undefined;
     }, `dossier ${code} in ${s}`, 60_000);
+    const open = (elementId: string) => waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(), `${elementId} of ${code}`, 60_000);
     const work = async (elementId: string, group: string, variables: Record<string, unknown>) => {
-      const task = await waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(), `${elementId} of ${code}`, 60_000);
+      const task = await open(elementId);
       expect(task.candidate_groups).toEqual([group]);
       const who = await as(group);
       // The step is in the inbox of its group's officers.
@@ -256,7 +264,7 @@ describe('each procedure online from submission to evaluation (public API, desk,
       const done = await who.post(`/api/tasks/${task.job_key}/complete`, { variables });
       expect(done.status, JSON.stringify(done.body)).toBe(200);
     };
-    const c: Ctx = { key, id, code, token, work, status };
+    const c: Ctx = { key, id, code, token, open, work, status };
 
     // Appraisal asks for a supplement: the clock stops and the citizen sees what to bring.
     await status('IN_PROCESSING');
@@ -343,7 +351,8 @@ describe('each procedure online from submission to evaluation (public API, desk,
         await c.work('ThamDinh', 'STP-HCTP/officer', { ketQuaThamDinh: 'du-dieu-kien' });
         const away = await c.status('AWAITING_INTERAGENCY');
         expect(away.current_unit_code).toBe('CAT');
-        // The public lookup shows the police as the unit handling it now.
+        // The public lookup shows the police division as the unit handling it now.
+        await c.open('TraCuuCongAn');
         const look = await pub('GET', `/api/public/dossiers/${c.code}`);
         expect(look.body.currentUnitName).toBe(DEMO_UNITS.find((u) => u.code === 'CAT-PV06')!.name);
         await c.work('TraCuuCongAn', 'CAT-PV06/officer', { ketQuaTraCuu: 'khong-co-an-tich', noiDungTraCuu: 'Không có án tích' });
