@@ -13,6 +13,17 @@ export const DEMO_UNITS = [
   { code: 'SNNMT-VP', name: 'Văn phòng Sở (Bộ phận một cửa)', kind: 'division', parentCode: 'SNNMT' },
   { code: 'SNNMT-QLDD', name: 'Phòng Quản lý đất đai', kind: 'division', parentCode: 'SNNMT' },
   { code: 'XA-TANPHU', name: 'Ủy ban nhân dân xã Tân Phú', kind: 'commune', parentCode: 'TINH' },
+  // One-stop procedures (processes/mc-*.bpmn, processes/onestop-catalogue.json): desks, specialist divisions, agencies.
+  { code: 'XA-TANPHU-TTPV', name: 'Trung tâm Phục vụ hành chính công xã Tân Phú (Bộ phận một cửa)', kind: 'division', parentCode: 'XA-TANPHU' },
+  { code: 'XA-TANPHU-KT', name: 'Phòng Kinh tế xã Tân Phú', kind: 'division', parentCode: 'XA-TANPHU' },
+  { code: 'XA-TANPHU-VP', name: 'Văn phòng HĐND và UBND xã Tân Phú (Tư pháp - hộ tịch)', kind: 'division', parentCode: 'XA-TANPHU' },
+  { code: 'TINH-TTPVHCC', name: 'Trung tâm Phục vụ hành chính công tỉnh', kind: 'department', parentCode: 'TINH' },
+  { code: 'STP', name: 'Sở Tư pháp', kind: 'department', parentCode: 'TINH' },
+  { code: 'STP-HCTP', name: 'Phòng Hành chính tư pháp', kind: 'division', parentCode: 'STP' },
+  { code: 'SYT', name: 'Sở Y tế', kind: 'department', parentCode: 'TINH' },
+  { code: 'SYT-NVD', name: 'Phòng Nghiệp vụ Dược', kind: 'division', parentCode: 'SYT' },
+  { code: 'CAT', name: 'Công an tỉnh', kind: 'department', parentCode: 'TINH' },
+  { code: 'CAT-PV06', name: 'Phòng Hồ sơ nghiệp vụ (PV06), Công an tỉnh', kind: 'division', parentCode: 'CAT' },
 ];
 
 export const DEMO_USERS: { username: string; fullName: string; unitCode: string; roles: Role[] }[] = [
@@ -22,6 +33,19 @@ export const DEMO_USERS: { username: string; fullName: string; unitCode: string;
   { username: 'chuyenvien', fullName: 'Phạm Văn Chuyên', unitCode: 'SNNMT-QLDD', roles: ['officer'] },
   { username: 'lanhdao', fullName: 'Hoàng Văn Lãnh', unitCode: 'SNNMT', roles: ['leader'] },
   { username: 'kiemtra', fullName: 'Vũ Thị Kiểm', unitCode: 'TINH', roles: ['auditor'] },
+  // The desks, divisions and leaders of the bundled one-stop procedures (processes/README.md).
+  { username: 'motcuaxa', fullName: 'Đặng Thị Tiếp', unitCode: 'XA-TANPHU-TTPV', roles: ['officer'] },
+  { username: 'kinhtexa', fullName: 'Bùi Văn Kinh', unitCode: 'XA-TANPHU-KT', roles: ['officer'] },
+  { username: 'truongphongkt', fullName: 'Ngô Thị Trưởng', unitCode: 'XA-TANPHU-KT', roles: ['leader'] },
+  { username: 'hotich', fullName: 'Đinh Thị Hộ', unitCode: 'XA-TANPHU-VP', roles: ['officer'] },
+  { username: 'chutichxa', fullName: 'Lý Văn Chủ', unitCode: 'XA-TANPHU', roles: ['leader'] },
+  { username: 'motcuatinh', fullName: 'Mai Thị Phục', unitCode: 'TINH-TTPVHCC', roles: ['officer'] },
+  { username: 'tuphap', fullName: 'Tạ Văn Tư', unitCode: 'STP-HCTP', roles: ['officer'] },
+  { username: 'giamdocstp', fullName: 'Cao Văn Pháp', unitCode: 'STP', roles: ['leader'] },
+  { username: 'congan', fullName: 'Quách Văn An', unitCode: 'CAT-PV06', roles: ['officer'] },
+  { username: 'duocsi', fullName: 'Lương Thị Dược', unitCode: 'SYT-NVD', roles: ['officer'] },
+  { username: 'truongphongduoc', fullName: 'Kiều Văn Hội', unitCode: 'SYT-NVD', roles: ['leader'] },
+  { username: 'giamdocsyt', fullName: 'Trịnh Thị Y', unitCode: 'SYT', roles: ['leader'] },
 ];
 
 /**

@@ -9,6 +9,9 @@ export default class ClockLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const isClock = (f: TestSpecification) => f.moduleId.endsWith('.clock.test.ts');
-    return [...sorted.filter((f) => !isClock(f)), ...sorted.filter(isClock)];
+    // Clock files among themselves by name, so each one's scenario can start after the previous one's
+    // (deadlines.clock in 2031, onestop-procedures.clock in 2032).
+    const byName = (a: TestSpecification, b: TestSpecification) => a.moduleId.localeCompare(b.moduleId);
+    return [...sorted.filter((f) => !isClock(f)), ...sorted.filter(isClock).sort(byName)];
   }
 }
