@@ -1,11 +1,14 @@
 import type { ZeebeClient } from '../engine/client.js';
-import { fiveStepModel, withBackpressure } from './lib.js';
+import { fiveStepModel, withBackpressure, type CpuSplit } from './lib.js';
 
 /**
  * The ceiling: a minimal @camunda8/sdk client starts instances of a five-step process and completes
  * its jobs directly on the broker. Returns completed jobs per second over the whole run.
  */
-export async function runCeiling(zeebe: ZeebeClient, opts: { instances: number; concurrency: number; run: string }): Promise<{ jobsPerSecond: number; seconds: number; jobs: number }> {
+export async function runCeiling(
+  zeebe: ZeebeClient,
+  opts: { instances: number; concurrency: number; run: string; meter?: () => () => CpuSplit },
+): Promise<{ jobsPerSecond: number; seconds: number; jobs: number; cpu?: CpuSplit }> {
   const id = `bench-ceiling-${opts.run}`;
   const jobType = `bench-step-${opts.run}`;
   await zeebe.deployResource({ process: Buffer.from(fiveStepModel(id, { service: jobType })), name: `${id}.bpmn` });
@@ -24,6 +27,7 @@ export async function runCeiling(zeebe: ZeebeClient, opts: { instances: number; 
       return ack;
     },
   });
+  const stopMeter = opts.meter?.();
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -36,6 +40,7 @@ export async function runCeiling(zeebe: ZeebeClient, opts: { instances: number; 
   );
   await all;
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = stopMeter?.();
   await worker.close(2000);
-  return { jobsPerSecond: total / seconds, seconds, jobs: total };
+  return { jobsPerSecond: total / seconds, seconds, jobs: total, cpu };
 }
