@@ -57,6 +57,50 @@ export interface PlatformE2EResult {
   stages: StageTimes[];
   /** CPU used while officers worked (when a meter was given) */
   cpu?: CpuSplit;
+  /** what PostgreSQL's busy backends were doing, sampled every 50 ms during the run */
+  backends: BackendSample;
+}
+
+/** Average number of busy backends of our database per sample, by what they wait for. */
+export interface BackendSample {
+  samples: number;
+  /** running or waiting on I/O, client, etc. (not on a lock) */
+  active: number;
+  /** waiting on a row/transaction lock, and the part of it on the audit chain head */
+  lockWait: number;
+  auditLockWait: number;
+  /** busy backends whose statement touches audit_chain_head (holding or waiting for the chain head) */
+  auditHead: number;
+}
+
+/** Samples pg_stat_activity every 50 ms on its own connection until stopped. */
+function sampleBackends(db: Knex): () => Promise<BackendSample> {
+  const acc: BackendSample = { samples: 0, active: 0, lockWait: 0, auditLockWait: 0, auditHead: 0 };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const r: { rows: { wait_event_type: string | null; query: string }[] } = await db.raw(
+        `SELECT wait_event_type, query FROM pg_stat_activity
+         WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND query NOT ILIKE 'LISTEN%'`,
+      );
+      acc.samples++;
+      for (const b of r.rows) {
+        const audit = /audit_chain_head/.test(b.query);
+        if (b.wait_event_type === 'Lock') {
+          acc.lockWait++;
+          if (audit) acc.auditLockWait++;
+        } else acc.active++;
+        if (audit) acc.auditHead++;
+      }
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    const n = Math.max(1, acc.samples);
+    return { samples: acc.samples, active: acc.active / n, lockWait: acc.lockWait / n, auditLockWait: acc.auditLockWait / n, auditHead: acc.auditHead / n };
+  };
 }
 
 /** Opens GET /api/events as the web inbox does (bearer header instead of a ticket) and calls back on each inbox event. */
@@ -145,6 +189,7 @@ export async function runPlatformE2E(
   const claimMs: number[] = [];
   let completed = 0;
   const stopMeter = opts.meter?.();
+  const stopSampling = sampleBackends(db);
   const t0 = performance.now();
   const startedWall = Date.now();
 
@@ -191,6 +236,7 @@ export async function runPlatformE2E(
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = stopMeter?.();
+  const backends = await stopSampling();
   for (const o of officers) o.closeStream?.();
 
   // Latency: next step's row committed minus the previous step's completion being sent.
@@ -224,6 +270,7 @@ export async function runPlatformE2E(
     claimHttpMs: stats(claimMs),
     stages,
     cpu,
+    backends,
   };
 }
 

@@ -8,7 +8,7 @@ import { startPlatform } from '../api/platform.js';
 import { createZeebeClient } from '../engine/client.js';
 import { cpuLine, cpuMeter, machine, rssByPattern, rssMiB, spread, stats, fmt, type CpuSplit } from './lib.js';
 import { runCeiling } from './zeebe-ceiling.js';
-import { runPlatformE2E, type ClientMode, type StageTimes } from './platform-e2e.js';
+import { runPlatformE2E, type BackendSample, type ClientMode, type StageTimes } from './platform-e2e.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 200);
@@ -42,6 +42,10 @@ async function timeToReady(): Promise<number> {
   return ms;
 }
 
+/** CPU per unit of work, in milliseconds (seconds keeps the wall time of the run). */
+const perUnit = (c: CpuSplit, n: number): CpuSplit => ({ seconds: c.seconds, broker: (1000 * c.broker) / n, node: (1000 * c.node) / n, postgres: (1000 * c.postgres) / n, others: (1000 * c.others) / n });
+const msLine = (c: CpuSplit) => `broker ${fmt(c.broker, 1)} / Node ${fmt(c.node, 1)} / PostgreSQL ${fmt(c.postgres, 1)} ms (ours ${fmt(c.broker + c.node + c.postgres, 1)} ms)`;
+
 async function main(): Promise<void> {
   const readyMs: number[] = [];
   for (let i = 0; i < (SKIP_READY ? 0 : Math.min(RUNS, 2)); i++) {
@@ -72,6 +76,10 @@ async function main(): Promise<void> {
   const pushed99: number[] = [];
   const http50: number[] = [];
   const claim50: number[] = [];
+  const backendRuns: BackendSample[] = [];
+  /** CPU milliseconds per completed job (ceiling) or human task (platform): what a quiet machine's ceiling follows from */
+  const ceilingPerJob: CpuSplit[] = [];
+  const e2ePerTask: CpuSplit[] = [];
 
   const ceiling: number[] = [];
   const e2e: number[] = [];
@@ -83,12 +91,14 @@ async function main(): Promise<void> {
     say(`ceiling run ${i + 1}/${RUNS}`);
     const c = await runCeiling(rawClient, { instances: INSTANCES, concurrency: 16, run, meter });
     ceilingCpu.push(c.cpu!);
+    ceilingPerJob.push(perUnit(c.cpu!, c.jobs));
     ceiling.push(c.jobsPerSecond);
-    say(`  ${fmt(c.jobsPerSecond)} jobs/s; CPU ${cpuLine(ceilingCpu.at(-1)!)}`);
+    say(`  ${fmt(c.jobsPerSecond)} jobs/s; CPU ${cpuLine(ceilingCpu.at(-1)!)}; per job ${msLine(ceilingPerJob.at(-1)!)}`);
     say(`platform run ${i + 1}/${RUNS}`);
     const e = await runPlatformE2E(base, platform.db, platform.zeebe, { instances: INSTANCES, officers: OFFICERS, run, client: CLIENT, meter });
     const cpu = e.cpu!;
     e2eCpu.push(cpu);
+    e2ePerTask.push(perUnit(cpu, e.tasks));
     e2e.push(e.tasksPerSecond);
     p50.push(e.latencyMs.median);
     p99.push(e.latencyMs.p99);
@@ -97,8 +107,11 @@ async function main(): Promise<void> {
     http50.push(e.completeHttpMs.median);
     claim50.push(e.claimHttpMs.median);
     stageRuns.push(e.stages);
+    backendRuns.push(e.backends);
     loaded = memory();
     say(`  ${fmt(e.tasksPerSecond)} tasks/s, next task p50 ${fmt(e.latencyMs.median)} ms p99 ${fmt(e.latencyMs.p99)} ms; CPU ${cpuLine(cpu)}`);
+    say(`    CPU per task: ${msLine(e2ePerTask.at(-1)!)}`);
+    say(`    PostgreSQL busy backends (avg): ${fmt(e.backends.active, 2)} working, ${fmt(e.backends.lockWait, 2)} waiting on a lock (audit chain head ${fmt(e.backends.auditLockWait, 2)}); on the audit head ${fmt(e.backends.auditHead, 2)}`);
     for (const st of e.stages) say(`    ${st.stage.padEnd(20)} p50 ${fmt(st.p50, 0).padStart(5)} ms  p99 ${fmt(st.p99, 0).padStart(5)} ms  (n ${st.n})`);
   }
   await rawClient.close(2000);
@@ -110,6 +123,8 @@ async function main(): Promise<void> {
   const total = (m: typeof idle) => m.broker + m.node + m.postgres;
   const cores = (runs: CpuSplit[], k: keyof Omit<CpuSplit, 'seconds'>) => fmt(stats(runs.map((r) => r[k] / r.seconds)).median, 2);
   const cpuRow = (runs: CpuSplit[]) => `${cores(runs, 'broker')} / ${cores(runs, 'node')} / ${cores(runs, 'postgres')} / ${cores(runs, 'others')}`;
+  const ms = (runs: CpuSplit[], k: 'broker' | 'node' | 'postgres' | 'ours') => fmt(stats(runs.map((r) => (k === 'ours' ? r.broker + r.node + r.postgres : r[k]))).median, 1);
+  const msRow = (runs: CpuSplit[]) => `${ms(runs, 'broker')} / ${ms(runs, 'node')} / ${ms(runs, 'postgres')} / ${ms(runs, 'ours')}`;
   const lines = [
     '# Benchmark results',
     '',
@@ -131,10 +146,14 @@ async function main(): Promise<void> {
     `| memory after load: broker / Node / PostgreSQL / total | ${fmt(loaded.broker, 0)} / ${fmt(loaded.node, 0)} / ${fmt(loaded.postgres, 0)} / ${fmt(total(loaded), 0)} MiB | — |`,
     `| CPU during the ceiling: broker / Node / PostgreSQL / other processes | ${cpuRow(ceilingCpu)} cores | — |`,
     `| CPU during the platform run: broker / Node / PostgreSQL / other processes | ${cpuRow(e2eCpu)} cores | — |`,
+    `| CPU per raw job (ceiling): broker / Node / PostgreSQL / ours | ${msRow(ceilingPerJob)} ms | — |`,
+    `| CPU per human task (platform): broker / Node / PostgreSQL / ours | ${msRow(e2ePerTask)} ms | — |`,
+    `| PostgreSQL during the platform run: busy backends working / waiting on a lock (of which the audit chain head) | ${fmt(stats(backendRuns.map((b) => b.active)).median, 2)} / ${fmt(stats(backendRuns.map((b) => b.lockWait)).median, 2)} (${fmt(stats(backendRuns.map((b) => b.auditLockWait)).median, 2)}) | — |`,
     '',
     'Latency is measured from sending a completion to the commit of the next step\'s inbox row (what the inbox query sees).',
     'PostgreSQL memory is the sum of RSS of every postgres process on the machine (shared buffers counted once per process, so it overstates).',
     'CPU is in cores (CPU seconds per second, 2 = the whole machine): our broker, this Node process (platform and benchmark client), our PostgreSQL (postmaster and backends), and everything else on the machine.',
+    'CPU per job / per task is what our three processes spent per completed unit of work; on an otherwise idle machine the throughput cannot exceed 2000 ms / (ours) per second, whatever the latency.',
     '',
     '### Where the time goes: completion of step k-1 → step k in the inbox (cumulative ms from sending the completion; median over runs)',
     '',
