@@ -359,3 +359,65 @@ async function stageBreakdown(
     return { stage, note, p50: quantile(s, 0.5), p99: quantile(s, 0.99), n: s.length };
   });
 }
+
+/**
+ * Next-task latency without queueing: one officer works one case at a time (five steps, each claimed
+ * and completed as soon as its task is pushed to the officer's open inbox), so every completion meets
+ * an otherwise idle platform. Latency = completion sent -> next step's inbox row committed, and ->
+ * pushed to the officer's event stream.
+ */
+export async function runLatencyProbe(base: string, db: Knex, zeebe: ZeebeClient, opts: { cases: number; run: string }): Promise<{ committedMs: Stats; pushedMs: Stats }> {
+  const unit = 'BENCH';
+  await upsertUnit(db, { code: unit, name: 'Đơn vị đo hiệu năng', kind: 'unit' });
+  const id = `bench-probe-${opts.run}`;
+  await deployProcess(zeebe, db, { resourceName: `${id}.bpmn`, xml: fiveStepModel(id, { userGroup: `${unit}/officer` }) });
+  const username = `probe_${opts.run}`;
+  const password = 'Bench-password-1';
+  await insertUser(db, { username, passwordHash: await hash(password), fullName: 'Cán bộ đo độ trễ', unitCode: unit, roles: ['officer'] });
+  const token = (await http(base, 'POST', '/api/auth/login', undefined, { username, password })).json.token as string;
+  const waiting = new Map<string, (taskId: string) => void>(); // process instance -> resolves with the next task
+  const pushedAt = new Map<string, number>();
+  const worked = new Set<string>(); // tasks already taken up (a late push of one of them is not the next task)
+  const close = await openStream(base, token, (e) => {
+    if (e.kind !== 'created' || !e.taskId || !e.processInstanceKey) return;
+    pushedAt.set(e.taskId, Date.now());
+    if (!worked.has(e.taskId)) waiting.get(e.processInstanceKey)?.(e.taskId);
+  });
+  const committed: number[] = [];
+  const pushed: number[] = [];
+  try {
+    for (let c = 0; c < opts.cases; c++) {
+      let next!: Promise<string>;
+      const expect = (key: string) => (next = new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no task pushed for instance ${key} within 30 s`)), 30_000);
+        waiting.set(key, (taskId) => {
+          clearTimeout(timer);
+          waiting.delete(key);
+          resolve(taskId);
+        });
+      }));
+      // The instance key is known only once the command returns; a push arriving before that is picked up from pushedAt.
+      const started = await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
+      const key = String(started.processInstanceKey);
+      expect(key);
+      const early = (await db('inbox_tasks').where({ process_instance_key: key }).first(db.raw('job_key::text as job_key')))?.job_key as string | undefined;
+      let taskId = early ?? (await next);
+      for (let step = 1; step <= 5; step++) {
+        worked.add(taskId);
+        if ((await http(base, 'POST', `/api/tasks/${taskId}/claim`, token)).status !== 200) throw new Error(`claim of ${taskId} refused`);
+        if (step < 5) expect(key);
+        const sent = Date.now();
+        const r = await http(base, 'POST', `/api/tasks/${taskId}/complete`, token, { variables: {} });
+        if (r.status !== 200) throw new Error(`completion of ${taskId} answered ${r.status}`);
+        if (step === 5) break;
+        taskId = await next;
+        const row = await db('inbox_tasks').where({ job_key: taskId }).first(db.raw('extract(epoch from created_at) * 1000 as created_ms'));
+        committed.push(Number(row.created_ms) - sent);
+        pushed.push(pushedAt.get(taskId)! - sent);
+      }
+    }
+  } finally {
+    close();
+  }
+  return { committedMs: stats(committed), pushedMs: stats(pushed) };
+}
