@@ -59,6 +59,14 @@ export interface PlatformE2EResult {
   cpu?: CpuSplit;
   /** what PostgreSQL's busy backends were doing, sampled every 50 ms during the run */
   backends: BackendSample;
+  /** records the broker exported per completed task (events and rejections of the run's instances) */
+  recordsPerTask: number;
+}
+
+/** Records the exporter wrote for these process instances (after the exporter caught up). */
+export async function exportedRecords(db: Knex, processInstanceKeys: string[]): Promise<number> {
+  const r = await db.raw(`SELECT count(*)::int AS n FROM zeebe_record WHERE body->'value'->>'processInstanceKey' = ANY(?::text[])`, [processInstanceKeys]);
+  return r.rows[0].n as number;
 }
 
 /** Average number of busy backends of our database per sample, by what they wait for. */
@@ -260,6 +268,7 @@ export async function runPlatformE2E(
     }
   }
   const stages = await stageBreakdown(db, keys, sentAt, rows, answeredAt, pushedAt);
+  const records = await exportedRecords(db, keys);
   return {
     tasksPerSecond: completed / seconds,
     seconds,
@@ -271,6 +280,7 @@ export async function runPlatformE2E(
     stages,
     cpu,
     backends,
+    recordsPerTask: records / Math.max(1, completed),
   };
 }
 

@@ -8,7 +8,7 @@ import { startPlatform } from '../api/platform.js';
 import { createZeebeClient } from '../engine/client.js';
 import { cpuLine, cpuMeter, machine, rssByPattern, rssMiB, spread, stats, fmt, type CpuSplit } from './lib.js';
 import { runCeiling } from './zeebe-ceiling.js';
-import { runPlatformE2E, type BackendSample, type ClientMode, type StageTimes } from './platform-e2e.js';
+import { runLatencyProbe, runPlatformE2E, type BackendSample, type ClientMode, type StageTimes } from './platform-e2e.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 200);
@@ -17,6 +17,8 @@ const OFFICERS = Number(process.env.BENCH_OFFICERS ?? 8);
 const CLIENT = (process.env.BENCH_CLIENT ?? 'live') as ClientMode;
 /** 1: skip the start-to-ready timing (profiling runs). */
 const SKIP_READY = process.env.BENCH_SKIP_READY === '1';
+/** Cases worked one at a time by one officer for the next-task latency without queueing (0: skip). */
+const PROBE_CASES = Number(process.env.BENCH_PROBE_CASES ?? 20);
 /** Where the report goes (default bench/RESULTS.md). */
 const OUT = process.env.BENCH_OUT ?? path.join('bench', 'RESULTS.md');
 const say = (m: string) => console.log(`[bench] ${m}`);
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
   const http50: number[] = [];
   const claim50: number[] = [];
   const backendRuns: BackendSample[] = [];
+  const recordsPerJob: number[] = [];
+  const recordsPerTask: number[] = [];
   /** CPU milliseconds per completed job (ceiling) or human task (platform): what a quiet machine's ceiling follows from */
   const ceilingPerJob: CpuSplit[] = [];
   const e2ePerTask: CpuSplit[] = [];
@@ -89,7 +93,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const run = `${Date.now().toString(36)}${i}`;
     say(`ceiling run ${i + 1}/${RUNS}`);
-    const c = await runCeiling(rawClient, { instances: INSTANCES, concurrency: 16, run, meter });
+    const c = await runCeiling(rawClient, { instances: INSTANCES, concurrency: 16, run, meter, db: platform.db });
+    recordsPerJob.push(c.recordsPerJob ?? NaN);
     ceilingCpu.push(c.cpu!);
     ceilingPerJob.push(perUnit(c.cpu!, c.jobs));
     ceiling.push(c.jobsPerSecond);
@@ -108,11 +113,18 @@ async function main(): Promise<void> {
     claim50.push(e.claimHttpMs.median);
     stageRuns.push(e.stages);
     backendRuns.push(e.backends);
+    recordsPerTask.push(e.recordsPerTask);
     loaded = memory();
     say(`  ${fmt(e.tasksPerSecond)} tasks/s, next task p50 ${fmt(e.latencyMs.median)} ms p99 ${fmt(e.latencyMs.p99)} ms; CPU ${cpuLine(cpu)}`);
     say(`    CPU per task: ${msLine(e2ePerTask.at(-1)!)}`);
     say(`    PostgreSQL busy backends (avg): ${fmt(e.backends.active, 2)} working, ${fmt(e.backends.lockWait, 2)} waiting on a lock (audit chain head ${fmt(e.backends.auditLockWait, 2)}); on the audit head ${fmt(e.backends.auditHead, 2)}`);
     for (const st of e.stages) say(`    ${st.stage.padEnd(20)} p50 ${fmt(st.p50, 0).padStart(5)} ms  p99 ${fmt(st.p99, 0).padStart(5)} ms  (n ${st.n})`);
+  }
+  let probe: Awaited<ReturnType<typeof runLatencyProbe>> | undefined;
+  if (PROBE_CASES > 0) {
+    say(`latency probe: ${PROBE_CASES} cases, one at a time`);
+    probe = await runLatencyProbe(base, platform.db, platform.zeebe, { cases: PROBE_CASES, run: `${Date.now().toString(36)}p` });
+    say(`  next task committed p50 ${fmt(probe.committedMs.median, 0)} ms p99 ${fmt(probe.committedMs.p99, 0)} ms; pushed p50 ${fmt(probe.pushedMs.median, 0)} ms p99 ${fmt(probe.pushedMs.p99, 0)} ms`);
   }
   await rawClient.close(2000);
   await platform.close();
@@ -140,6 +152,12 @@ async function main(): Promise<void> {
     `| completion → next task in inbox, p50 | ${spread(stats(p50), 0, ' ms')} | — |`,
     `| completion → next task in inbox, p99 | ${spread(stats(p99), 0, ' ms')} | ≤ 200 ms |`,
     ...(CLIENT === 'live' ? [`| completion → next task pushed to the officer's open inbox, p50 / p99 | ${fmt(stats(pushed50).median, 0)} / ${fmt(stats(pushed99).median, 0)} ms | — |`] : []),
+    ...(probe
+      ? [
+          `| one case at a time (no queueing, ${probe.committedMs.n} steps): completion → next task in inbox, p50 / p99 | ${fmt(probe.committedMs.median, 0)} / ${fmt(probe.committedMs.p99, 0)} ms | p99 ≤ 200 ms |`,
+          `| one case at a time: completion → next task pushed to the open inbox, p50 / p99 | ${fmt(probe.pushedMs.median, 0)} / ${fmt(probe.pushedMs.p99, 0)} ms | — |`,
+        ]
+      : []),
     `| HTTP claim / complete answered, p50 | ${fmt(stats(claim50).median, 0)} / ${fmt(stats(http50).median, 0)} ms | — |`,
     ...(readyMs.length ? [`| start command → ready (warm cache, fresh data folder) | ${spread(stats(readyMs.map((v) => v / 1000)), 1, ' s')} | ≤ 60 s |`] : []),
     `| memory at idle: broker / Node / PostgreSQL / total | ${fmt(idle.broker, 0)} / ${fmt(idle.node, 0)} / ${fmt(idle.postgres, 0)} / ${fmt(total(idle), 0)} MiB | ≤ 2048 MiB |`,
@@ -148,6 +166,7 @@ async function main(): Promise<void> {
     `| CPU during the platform run: broker / Node / PostgreSQL / other processes | ${cpuRow(e2eCpu)} cores | — |`,
     `| CPU per raw job (ceiling): broker / Node / PostgreSQL / ours | ${msRow(ceilingPerJob)} ms | — |`,
     `| CPU per human task (platform): broker / Node / PostgreSQL / ours | ${msRow(e2ePerTask)} ms | — |`,
+    `| broker records exported per raw job / per human task | ${fmt(stats(recordsPerJob).median, 1)} / ${fmt(stats(recordsPerTask).median, 1)} | — |`,
     `| PostgreSQL during the platform run: busy backends working / waiting on a lock (of which the audit chain head) | ${fmt(stats(backendRuns.map((b) => b.active)).median, 2)} / ${fmt(stats(backendRuns.map((b) => b.lockWait)).median, 2)} (${fmt(stats(backendRuns.map((b) => b.auditLockWait)).median, 2)}) | — |`,
     '',
     'Latency is measured from sending a completion to the commit of the next step\'s inbox row (what the inbox query sees).',

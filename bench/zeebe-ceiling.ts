@@ -1,5 +1,7 @@
 import type { ZeebeClient } from '../engine/client.js';
+import type { Knex } from 'knex';
 import { fiveStepModel, withBackpressure, type CpuSplit } from './lib.js';
+import { exportedRecords } from './platform-e2e.js';
 
 /**
  * The ceiling: a minimal @camunda8/sdk client starts instances of a five-step process and completes
@@ -7,8 +9,8 @@ import { fiveStepModel, withBackpressure, type CpuSplit } from './lib.js';
  */
 export async function runCeiling(
   zeebe: ZeebeClient,
-  opts: { instances: number; concurrency: number; run: string; meter?: () => () => CpuSplit },
-): Promise<{ jobsPerSecond: number; seconds: number; jobs: number; cpu?: CpuSplit }> {
+  opts: { instances: number; concurrency: number; run: string; meter?: () => () => CpuSplit; db?: Knex },
+): Promise<{ jobsPerSecond: number; seconds: number; jobs: number; cpu?: CpuSplit; recordsPerJob?: number }> {
   const id = `bench-ceiling-${opts.run}`;
   const jobType = `bench-step-${opts.run}`;
   await zeebe.deployResource({ process: Buffer.from(fiveStepModel(id, { service: jobType })), name: `${id}.bpmn` });
@@ -30,11 +32,13 @@ export async function runCeiling(
   const stopMeter = opts.meter?.();
   const t0 = performance.now();
   let next = 0;
+  const keys: string[] = [];
   await Promise.all(
     Array.from({ length: opts.concurrency }, async () => {
       while (next < opts.instances) {
         next++;
-        await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
+        const r = await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
+        keys.push(String(r.processInstanceKey));
       }
     }),
   );
@@ -42,5 +46,10 @@ export async function runCeiling(
   const seconds = (performance.now() - t0) / 1000;
   const cpu = stopMeter?.();
   await worker.close(2000);
-  return { jobsPerSecond: total / seconds, seconds, jobs: total, cpu };
+  let recordsPerJob: number | undefined;
+  if (opts.db) {
+    await new Promise((r) => setTimeout(r, 1500)); // the exporter's last batch
+    recordsPerJob = (await exportedRecords(opts.db, keys)) / total;
+  }
+  return { jobsPerSecond: total / seconds, seconds, jobs: total, cpu, recordsPerJob };
 }
