@@ -51,6 +51,16 @@ export function rssMiB(pid: number): number {
   }
 }
 
+/** Proportional set size of a process in MiB (shared pages divided among the processes sharing them), or NaN. */
+export function pssMiB(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Sum of RSS of every process whose command line matches. */
 export function rssByPattern(pattern: RegExp): number {
   const out = execFileSync('ps', ['-eo', 'pid=,rss=,args='], { encoding: 'utf8' });

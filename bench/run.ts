@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readConfig } from '../api/config.js';
 import { startPlatform } from '../api/platform.js';
 import { createZeebeClient } from '../engine/client.js';
-import { cpuLine, cpuMeter, machine, rssByPattern, rssMiB, spread, stats, fmt, type CpuSplit } from './lib.js';
+import { cpuLine, cpuMeter, machine, processTree, pssMiB, rssByPattern, rssMiB, spread, stats, fmt, type CpuSplit } from './lib.js';
 import { runCeiling } from './zeebe-ceiling.js';
 import { runLatencyProbe, runPlatformE2E, type BackendSample, type ClientMode, type StageTimes } from './platform-e2e.js';
 
@@ -62,14 +62,17 @@ async function main(): Promise<void> {
   const base = await platform.app.listen({ host: '127.0.0.1', port: 0 });
   const rawClient = createZeebeClient(platform.broker?.gatewayAddress ?? config.zeebeAddress!);
   await new Promise((r) => setTimeout(r, 5000));
+  const postmasterFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  const postmaster = existsSync(postmasterFile) ? Number(readFileSync(postmasterFile, 'utf8').split('\n')[0]) : undefined;
+  // Our PostgreSQL only (postmaster and its backends), by proportional set size: its shared buffers are
+  // mapped by every backend and would be counted once per process by RSS. Without an embedded
+  // server (BENCH_DATABASE_URL), every postgres process of the machine by RSS.
   const memory = () => ({
     broker: platform.broker ? rssMiB(platform.broker.pid) : NaN,
     node: process.memoryUsage().rss / 2 ** 20,
-    postgres: rssByPattern(/postgres(?!.*bash)/),
+    postgres: postmaster ? processTree(postmaster).reduce((sum, pid) => sum + (pssMiB(pid) || 0), 0) : rssByPattern(/postgres(?!.*bash)/),
   });
   const idle = memory();
-  const postmasterFile = path.join(dataDir, 'pg', 'postmaster.pid');
-  const postmaster = existsSync(postmasterFile) ? Number(readFileSync(postmasterFile, 'utf8').split('\n')[0]) : undefined;
   const meter = () => cpuMeter({ broker: platform.broker?.pid, postmaster });
   const ceilingCpu: CpuSplit[] = [];
   const e2eCpu: CpuSplit[] = [];
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
     `| PostgreSQL during the platform run: busy backends working / waiting on a lock (of which the audit chain head) | ${fmt(stats(backendRuns.map((b) => b.active)).median, 2)} / ${fmt(stats(backendRuns.map((b) => b.lockWait)).median, 2)} (${fmt(stats(backendRuns.map((b) => b.auditLockWait)).median, 2)}) | — |`,
     '',
     'Latency is measured from sending a completion to the commit of the next step\'s inbox row (what the inbox query sees).',
-    'PostgreSQL memory is the sum of RSS of every postgres process on the machine (shared buffers counted once per process, so it overstates).',
+    'Memory: RSS of the broker and of this Node process; PostgreSQL is the proportional set size (PSS) of our embedded server\'s postmaster and backends (shared buffers shared among them, not counted once per backend; earlier reports summed the RSS of every postgres process of the machine, other projects\' included).',
     'CPU is in cores (CPU seconds per second, 2 = the whole machine): our broker, this Node process (platform and benchmark client), our PostgreSQL (postmaster and backends), and everything else on the machine.',
     'CPU per job / per task is what our three processes spent per completed unit of work; on an otherwise idle machine the throughput cannot exceed 2000 ms / (ours) per second, whatever the latency.',
     '',
