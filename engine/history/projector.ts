@@ -93,6 +93,7 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
     this.running = false;
     clearInterval(this.timer);
     clearTimeout(this.delayTimer);
+    this.queued = false; // a delayed run that never started must not block the next start()
     clearTimeout(this.reconnectTimer);
     const listener = this.listener;
     this.listener = undefined;
