@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Summary of repeated measurements: median and spread (min, max, p10, p90). */
 export interface Stats {
@@ -50,6 +51,16 @@ export function rssMiB(pid: number): number {
   }
 }
 
+/** Proportional set size of a process in MiB (shared pages divided among the processes sharing them), or NaN. */
+export function pssMiB(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Sum of RSS of every process whose command line matches. */
 export function rssByPattern(pattern: RegExp): number {
   const out = execFileSync('ps', ['-eo', 'pid=,rss=,args='], { encoding: 'utf8' });
@@ -92,3 +103,69 @@ export async function withBackpressure<T>(call: () => Promise<T>, attempts = 50)
     }
   }
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 when it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] = utime, fields[12] = stime (fields 14 and 15 of proc(5)), in clock ticks (100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** A process and every descendant (PostgreSQL's postmaster and its backends). */
+export function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+/** Busy CPU seconds of the whole machine (every core) so far, from /proc/stat. */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+/** Who used the CPU during a measured stretch: our broker, this Node process, our PostgreSQL, and everything else on the machine. */
+export interface CpuSplit {
+  seconds: number;
+  broker: number;
+  node: number;
+  postgres: number;
+  others: number;
+}
+
+export function cpuMeter(pids: { broker?: number; postmaster?: number }): () => CpuSplit {
+  const pgPids = () => (pids.postmaster ? processTree(pids.postmaster) : []);
+  // Backends come and go: sum over the processes alive at each end, keyed by pid.
+  const pgNow = () => new Map(pgPids().map((p) => [p, cpuSeconds(p)]));
+  const start = { t: performance.now(), broker: pids.broker ? cpuSeconds(pids.broker) : 0, node: process.cpuUsage(), pg: pgNow(), machine: machineBusySeconds() };
+  return () => {
+    const pg = pgNow();
+    let postgres = 0;
+    for (const [pid, s] of pg) postgres += s - (start.pg.get(pid) ?? 0);
+    const nodeUsage = process.cpuUsage(start.node);
+    const broker = pids.broker ? cpuSeconds(pids.broker) - start.broker : 0;
+    const node = (nodeUsage.user + nodeUsage.system) / 1e6;
+    const machine = machineBusySeconds() - start.machine;
+    return { seconds: (performance.now() - start.t) / 1000, broker, node, postgres, others: Math.max(0, machine - broker - node - postgres) };
+  };
+}
+
+/** "broker 0.52 / Node 0.61 / PostgreSQL 0.40 / others 0.30 cores" over a measured stretch. */
+export const cpuLine = (c: CpuSplit) =>
+  `broker ${fmt(c.broker / c.seconds, 2)} / Node ${fmt(c.node / c.seconds, 2)} / PostgreSQL ${fmt(c.postgres / c.seconds, 2)} / other processes ${fmt(c.others / c.seconds, 2)} cores`;

@@ -1,11 +1,16 @@
 import type { ZeebeClient } from '../engine/client.js';
-import { fiveStepModel, withBackpressure } from './lib.js';
+import type { Knex } from 'knex';
+import { fiveStepModel, withBackpressure, type CpuSplit } from './lib.js';
+import { exportedRecords } from './platform-e2e.js';
 
 /**
  * The ceiling: a minimal @camunda8/sdk client starts instances of a five-step process and completes
  * its jobs directly on the broker. Returns completed jobs per second over the whole run.
  */
-export async function runCeiling(zeebe: ZeebeClient, opts: { instances: number; concurrency: number; run: string }): Promise<{ jobsPerSecond: number; seconds: number; jobs: number }> {
+export async function runCeiling(
+  zeebe: ZeebeClient,
+  opts: { instances: number; concurrency: number; run: string; meter?: () => () => CpuSplit; db?: Knex },
+): Promise<{ jobsPerSecond: number; seconds: number; jobs: number; cpu?: CpuSplit; recordsPerJob?: number }> {
   const id = `bench-ceiling-${opts.run}`;
   const jobType = `bench-step-${opts.run}`;
   await zeebe.deployResource({ process: Buffer.from(fiveStepModel(id, { service: jobType })), name: `${id}.bpmn` });
@@ -24,18 +29,27 @@ export async function runCeiling(zeebe: ZeebeClient, opts: { instances: number; 
       return ack;
     },
   });
+  const stopMeter = opts.meter?.();
   const t0 = performance.now();
   let next = 0;
+  const keys: string[] = [];
   await Promise.all(
     Array.from({ length: opts.concurrency }, async () => {
       while (next < opts.instances) {
         next++;
-        await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
+        const r = await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
+        keys.push(String(r.processInstanceKey));
       }
     }),
   );
   await all;
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = stopMeter?.();
   await worker.close(2000);
-  return { jobsPerSecond: total / seconds, seconds, jobs: total };
+  let recordsPerJob: number | undefined;
+  if (opts.db) {
+    await new Promise((r) => setTimeout(r, 1500)); // the exporter's last batch
+    recordsPerJob = (await exportedRecords(opts.db, keys)) / total;
+  }
+  return { jobsPerSecond: total / seconds, seconds, jobs: total, cpu, recordsPerJob };
 }

@@ -71,39 +71,49 @@ export function entryHash(row: Omit<AuditRow, 'hash'>): string {
 const asStored = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
 
 /**
- * Appends one entry. The chain head row is locked FOR UPDATE, so concurrent appends form one linear
- * chain; seq comes from the head (no gaps when a transaction rolls back). Pass a transaction to make
- * the entry part of the caller's change (the head stays locked until it commits: keep it short).
+ * Appends one entry in a single statement: the chain head row is locked FOR UPDATE, so concurrent
+ * appends form one linear chain; seq comes from the head (no gaps when a transaction rolls back).
+ * Pass a transaction to make the entry part of the caller's change (the head stays locked until it
+ * commits: keep it short).
+ *
+ * One round trip: the head is held only while PostgreSQL runs the statement, not across the four
+ * client round trips of read head / insert / move head / commit, which serialised every audited
+ * write of the platform behind the network and the scheduler. The hash is the same sha256 over
+ * {@link canonicalJson} of the fields as {@link entryHash} (which verifies it): the caller's part of
+ * the canonical text is built here, seq, time and prev_hash are spliced in by PostgreSQL under the
+ * lock. The time is the database clock read under the lock (milliseconds), so it never goes
+ * backwards along the chain.
  */
 export async function appendAudit(db: Knex | Knex.Transaction, input: AuditInput): Promise<AuditRow> {
-  const run = async (trx: Knex.Transaction): Promise<AuditRow> => {
-    const head = await trx('audit_chain_head').where({ id: 1 }).forUpdate().first('last_seq', 'last_hash');
-    if (!head) throw new Error('audit_chain_head is missing: run the migrations');
-    const unsigned: Omit<AuditRow, 'hash'> = {
-      seq: String(BigInt(head.last_seq) + 1n),
-      at: new Date(),
-      actor: input.actor,
-      actor_roles: [...input.actorRoles],
-      actor_unit: input.actorUnit,
-      action: input.action,
-      target_type: input.targetType ?? null,
-      target_id: input.targetId ?? null,
-      before: asStored(input.before),
-      after: asStored(input.after),
-      reason: input.reason ?? null,
-      ip: input.ip ?? null,
-      prev_hash: head.last_hash,
-    };
-    const row: AuditRow = { ...unsigned, hash: entryHash(unsigned) };
-    await trx('audit_log').insert({
-      ...row,
-      before: row.before === null ? null : JSON.stringify(row.before),
-      after: row.after === null ? null : JSON.stringify(row.after),
-    });
-    await trx('audit_chain_head').where({ id: 1 }).update({ last_seq: row.seq, last_hash: row.hash, updated_at: row.at });
-    return row;
-  };
-  return db.isTransaction ? run(db as Knex.Transaction) : db.transaction(run);
+  const before = asStored(input.before);
+  const after = asStored(input.after);
+  const roles = [...input.actorRoles];
+  const targetType = input.targetType ?? null;
+  const targetId = input.targetId ?? null;
+  const reason = input.reason ?? null;
+  const ip = input.ip ?? null;
+  // canonicalJson([seq, at, ...middle, prev_hash]) = '["<seq>","<at>",' + middle + ',"<prev_hash>"]'
+  const middle = [input.actor, roles, input.actorUnit, input.action, targetType, targetId, before, after, reason, ip].map(canonicalJson).join(',');
+  const res = await db.raw(
+    `WITH head AS (
+       SELECT last_seq + 1 AS seq, last_hash AS prev_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE
+     ), stamped AS (
+       SELECT seq, prev_hash, date_trunc('milliseconds', clock_timestamp()) AS at FROM head
+     ), signed AS (
+       SELECT seq, prev_hash, at,
+              encode(sha256(convert_to('["' || seq::text || '","' || to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || ?::text || ',"' || prev_hash || '"]', 'UTF8')), 'hex') AS hash
+       FROM stamped
+     ), moved AS (
+       UPDATE audit_chain_head h SET last_seq = s.seq, last_hash = s.hash, updated_at = s.at FROM signed s WHERE h.id = 1
+     )
+     INSERT INTO audit_log (seq, at, actor, actor_roles, actor_unit, action, target_type, target_id, before, after, reason, ip, prev_hash, hash)
+     SELECT seq, at, ?, ?::text[], ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, prev_hash, hash FROM signed
+     RETURNING *`,
+    [middle, input.actor, roles, input.actorUnit, input.action, targetType, targetId, before === null ? null : JSON.stringify(before), after === null ? null : JSON.stringify(after), reason, ip],
+  );
+  const row = res.rows[0] as AuditRow | undefined;
+  if (!row) throw new Error('audit_chain_head is missing: run the migrations');
+  return { ...row, seq: String(row.seq) };
 }
 
 export type ProblemKind = 'altered' | 'inserted' | 'deleted' | 'reordered';

@@ -20,8 +20,9 @@ export interface StepDeadlineRow {
 
 /** Writes the step's instants once (first delivery wins) and returns what is stored: redeliveries get the same answer. */
 export async function putStepDeadline(db: Db, row: Omit<StepDeadlineRow, 'time_limit_days'> & { time_limit_days: number }): Promise<StepDeadlineRow> {
-  await db('step_deadlines').insert(row).onConflict('element_instance_key').ignore();
-  return db('step_deadlines').where({ element_instance_key: row.element_instance_key }).first();
+  // One round trip for the first delivery; only a redelivery reads the stored row.
+  const [inserted] = await db('step_deadlines').insert(row).onConflict('element_instance_key').ignore().returning('*');
+  return inserted ?? db('step_deadlines').where({ element_instance_key: row.element_instance_key }).first();
 }
 
 export interface CaseDeadlineRow {

@@ -10,6 +10,11 @@ import { definitionKeyOf, loadDeadlineModel } from '../deadlines/model.js';
 /** Start execution listener of every human step: computes its due and reminder instants. */
 export const STEP_DEADLINE_JOB_TYPE = 'eiso-step-deadline';
 const TIMEOUT_MS = 30_000;
+/**
+ * Every human step waits for this listener before its task exists: poll again 10 ms after a long
+ * poll came back with jobs instead of up to 100 ms (an open long poll costs nothing while it waits).
+ */
+const POLL_INTERVAL_MS = 10;
 
 /**
  * Reads the step's eiso.timeLimit from the deployed model, counts it on the working calendar of
@@ -23,7 +28,7 @@ export function startStepDeadlineWorker(zeebe: ZeebeClient, db: Knex) {
     taskType: STEP_DEADLINE_JOB_TYPE,
     timeout: TIMEOUT_MS,
     maxJobsToActivate: 32,
-    pollInterval: 100,
+    pollInterval: POLL_INTERVAL_MS,
     taskHandler: async (job) => {
       const definitionKey = await definitionKeyOf(db, job);
       const model = await loadDeadlineModel(db, definitionKey, job.bpmnProcessId);
@@ -31,10 +36,10 @@ export function startStepDeadlineWorker(zeebe: ZeebeClient, db: Knex) {
       if (!step || step.timeLimitDays === null) {
         return job.fail({ errorMessage: `Bước ${job.elementId} không có thời hạn (header eiso.timeLimit) / Step ${job.elementId} has no time limit`, retries: 0 });
       }
-      const cal = await loadCalendar(db);
+      const [cal, pauses] = await Promise.all([loadCalendar(db), listPauses(db, job.processInstanceKey)]);
       const unit = unitOfGroups(step.candidateGroups, (c) => cal.hasUnit(c));
       const startedAt = engineNow(job, TIMEOUT_MS);
-      const { due, remind } = stepTimes(cal, startedAt, step.timeLimitDays, unit, closedPauses(await listPauses(db, job.processInstanceKey)));
+      const { due, remind } = stepTimes(cal, startedAt, step.timeLimitDays, unit, closedPauses(pauses));
       const row = await putStepDeadline(db, {
         element_instance_key: job.elementInstanceKey,
         process_instance_key: job.processInstanceKey,

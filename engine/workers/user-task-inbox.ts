@@ -5,6 +5,30 @@ import { Grpc, grpcCode } from '../client.js';
 import { findNames } from '../../api/repositories/processes.js';
 import { publishInboxChange } from '../../api/repositories/inbox.js';
 
+/**
+ * How often the worker may send its next ActivateJobs once the previous long poll came back with jobs.
+ * The SDK polls on this tick only; the open long poll itself costs nothing while it waits, so a short
+ * tick is cheap and keeps a new task from waiting up to a whole tick (100 ms before) to be activated.
+ */
+export const INBOX_POLL_INTERVAL_MS = 10;
+
+/** Names of a deployed process version never change: one lookup per (process, version) and process. */
+const namesCache = new WeakMap<Knex, Map<string, Promise<Awaited<ReturnType<typeof findNames>>>>>();
+function namesOf(db: Knex, bpmnProcessId: string, version: number): ReturnType<typeof findNames> {
+  let perDb = namesCache.get(db);
+  if (!perDb) namesCache.set(db, (perDb = new Map()));
+  const key = `${bpmnProcessId}\u0000${version}`;
+  let hit = perDb.get(key);
+  if (!hit) {
+    hit = findNames(db, bpmnProcessId, version);
+    perDb.set(key, hit);
+    // Not deployed through the platform (yet): ask again next time instead of remembering the miss.
+    hit.then((n) => n.processDefinitionKey === undefined && perDb.delete(key), () => perDb.delete(key));
+    if (perDb.size > 1000) perDb.delete(perDb.keys().next().value!);
+  }
+  return hit;
+}
+
 /** Job type of job-based BPMN user tasks (Zeebe's Protocol.USER_TASK_JOB_TYPE). */
 export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
 /** How long Zeebe keeps a user task locked to us once it is in the inbox; on expiry it is redelivered and upserted again. */
@@ -43,17 +67,20 @@ export interface InboxWorkerEvents {
 
 /**
  * The inbox bridge: activates every user-task job, writes its inbox row (idempotent on the job key),
- * extends the job's lock so Zeebe does not hand it out again, and leaves completion to the officer.
+ * tells open inboxes at once, then extends the job's lock so Zeebe does not hand it out again (and,
+ * at the same time, checks whether the projector already saw the job cancelled), and leaves
+ * completion to the officer. The row is visible from its commit; the lock extension is not on the
+ * way to the officer.
  */
 export function startUserTaskInboxWorker(zeebe: ZeebeClient, db: Knex, log: { error: (o: object, m: string) => void }, events: InboxWorkerEvents = {}) {
   return zeebe.createWorker({
     taskType: USER_TASK_JOB_TYPE,
     timeout: 60_000,
     maxJobsToActivate: 64,
-    pollInterval: 100,
+    pollInterval: INBOX_POLL_INTERVAL_MS,
     taskHandler: async (job) => {
       const headers = job.customHeaders as Record<string, string>;
-      const names = await findNames(db, job.bpmnProcessId, job.processDefinitionVersion);
+      const names = await namesOf(db, job.bpmnProcessId, job.processDefinitionVersion);
       const jobAny = job as unknown as { processDefinitionKey?: string };
       const created = await upsertInboxTask(db, {
         jobKey: job.key,
@@ -72,24 +99,29 @@ export function startUserTaskInboxWorker(zeebe: ZeebeClient, db: Knex, log: { er
         formKey: headers[H.formKey] || null,
         variables: job.variables as Record<string, unknown>,
       });
-      try {
-        await zeebe.updateJobTimeout({ jobKey: job.key, timeout: INBOX_LOCK_MS });
-      } catch (err) {
-        if (grpcCode(err) === Grpc.NOT_FOUND) {
-          // Cancelled or interrupted between activation and now: the row must not linger as open.
-          await setStatus(db, job.key, 'cancelled', ['open']);
-          return job.forward();
-        }
-        // The row is written; if the lock could not be extended Zeebe redelivers the job and the upsert is a no-op.
-        log.error({ err, jobKey: job.key }, 'could not extend the lock of a user task');
-      }
-      // The projector may have seen the job's cancellation before this row existed.
-      if (await db('hist_jobs').where({ job_key: job.key, state: 'canceled' }).first('job_key')) {
-        await setStatus(db, job.key, 'cancelled', ['open']);
-      }
       if (created) events.onTaskCreated?.(job.key);
       // Open inboxes that may see it show it at once (api/live.ts).
       if (created) await publishInboxChange(db, 'created', [job.key]).catch((err) => log.error({ err, jobKey: job.key }, 'inbox change not published'));
+      const cancel = async () => {
+        if (await setStatus(db, job.key, 'cancelled', ['open'])) {
+          await publishInboxChange(db, 'cancelled', [job.key]).catch((err) => log.error({ err, jobKey: job.key }, 'inbox change not published'));
+        }
+      };
+      const [lock, cancelledMeanwhile] = await Promise.all([
+        zeebe.updateJobTimeout({ jobKey: job.key, timeout: INBOX_LOCK_MS }).then(
+          () => 'extended' as const,
+          (err: unknown) => {
+            // Cancelled or interrupted between activation and now: the row must not linger as open.
+            if (grpcCode(err) === Grpc.NOT_FOUND) return 'gone' as const;
+            // The row is written; if the lock could not be extended Zeebe redelivers the job and the upsert is a no-op.
+            log.error({ err, jobKey: job.key }, 'could not extend the lock of a user task');
+            return 'failed' as const;
+          },
+        ),
+        // The projector may have seen the job's cancellation before this row existed.
+        db('hist_jobs').where({ job_key: job.key, state: 'canceled' }).first('job_key'),
+      ]);
+      if (lock === 'gone' || cancelledMeanwhile) await cancel();
       return job.forward();
     },
   });

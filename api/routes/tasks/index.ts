@@ -180,8 +180,12 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     const outcome = await sendCompletion(app.zeebe, app.db, { job_key: row.job_key, result_variables: variables }, true);
     if (outcome === 'gone') throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
     if (outcome === 'unavailable') throw app.httpErrors.createError(503, `${ENGINE_UNAVAILABLE}. Kết quả đã được lưu và sẽ tự gửi lại / Your result is saved and will be sent automatically`);
-    await publishInboxChange(app.db, 'completed', [String(row.job_key)]).catch((err) => req.log.warn({ err: String(err) }, 'inbox change not published'));
-    return withUrge((await getTask(app.db, req.params.id))!);
+    // Both read the settled row: tell open inboxes and load the answer side by side.
+    const [, settled] = await Promise.all([
+      publishInboxChange(app.db, 'completed', [String(row.job_key)]).catch((err) => req.log.warn({ err: String(err) }, 'inbox change not published')),
+      getTask(app.db, req.params.id),
+    ]);
+    return withUrge(settled!);
   });
 
   /**
