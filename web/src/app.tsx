@@ -19,6 +19,11 @@ const AuditVerifyPage = lazy(() => import('./features/audit/AuditVerifyPage.js')
 const AuditHeatmapPage = lazy(() => import('./features/audit/AuditHeatmapPage.js'));
 const CaseTimelinePage = lazy(() => import('./features/audit/CaseTimelinePage.js'));
 const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.js'));
+const DeskPage = lazy(() => import('./features/onestop/DeskPage.js'));
+const DossierPage = lazy(() => import('./features/onestop/DossierPage.js'));
+const CataloguePage = lazy(() => import('./features/onestop/CataloguePage.js'));
+const SubmitPage = lazy(() => import('./features/onestop/PublicPages.js').then((m) => ({ default: m.SubmitPage })));
+const LookupPage = lazy(() => import('./features/onestop/PublicPages.js').then((m) => ({ default: m.LookupPage })));
 
 function LazyPage({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -53,6 +58,11 @@ function Routes() {
   const { pathname } = useLocation();
   useEffect(() => flash.keepFor(pathname), [pathname]);
 
+  // The citizen's pages need no login (one-stop: submission, lookup by code or QR, supplement).
+  if (pathname === '/nop-ho-so') return <LazyPage><SubmitPage /></LazyPage>;
+  if (pathname === '/tra-cuu') return <LazyPage><LookupPage /></LazyPage>;
+  const lookupMatch = matchPath('/tra-cuu/:code', pathname) ?? matchPath('/bo-sung/:code', pathname);
+  if (lookupMatch?.code) return <LazyPage><LookupPage key={lookupMatch.code} code={lookupMatch.code} /></LazyPage>;
   if (pathname === '/login') return token ? <Redirect to="/inbox" /> : <LoginPage />;
   if (!token) return <Redirect to="/login" />;
 
@@ -69,6 +79,9 @@ function Routes() {
   else if (pathname === '/audit/heatmap') page = <LazyPage><AuditHeatmapPage /></LazyPage>;
   else if (matchPath('/cases/:key', pathname)?.key) page = <LazyPage><CaseTimelinePage key={pathname} processInstanceKey={matchPath('/cases/:key', pathname)!.key} /></LazyPage>;
   else if (pathname === '/calendar') page = <LazyPage><CalendarPage /></LazyPage>;
+  else if (pathname === '/mot-cua') page = <LazyPage><DeskPage /></LazyPage>;
+  else if (pathname === '/mot-cua/danh-muc') page = <LazyPage><CataloguePage /></LazyPage>;
+  else if (matchPath('/mot-cua/ho-so/:id', pathname)?.id) page = <LazyPage><DossierPage key={pathname} id={matchPath('/mot-cua/ho-so/:id', pathname)!.id} /></LazyPage>;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }
