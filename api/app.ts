@@ -111,7 +111,9 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   const hasWeb = existsSync(path.join(webDir, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
-    const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs') && !path.extname(req.url.split('?')[0] ?? '');
+    // Citizen pages carry a dossier code, whose agency e-ID has dots (/tra-cuu/000.00.14.H56-210531-0001).
+    const citizenPage = /^\/(tra-cuu|bo-sung|danh-gia)\//.test(req.url);
+    const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs') && (citizenPage || !path.extname(req.url.split('?')[0] ?? ''));
     if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Không có đường dẫn / No route: ${req.method} ${req.url}` });
   });

@@ -73,6 +73,14 @@ export class Mailer {
     this.inFlight.add(p);
   }
 
+  /**
+   * Sends one plain-text e-mail to any address (citizens are not users): the same transport, sender
+   * and encoding as the notifications. Throws when the server refuses; the caller retries.
+   */
+  async sendText(to: { name?: string; address: string }, subject: string, text: string): Promise<void> {
+    await this.transport.sendMail({ from: this.opts.from, to: to.name ? { name: to.name, address: to.address } : to.address, subject, text, textEncoding: 'base64' });
+  }
+
   private async sendOnce(id: string): Promise<void> {
     await this.db.transaction(async (trx) => {
       const row: PendingRow | undefined = await trx('notifications as n')

@@ -234,6 +234,11 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
       expect(item).toMatchObject({ status: 'SUBMITTED', channel: 'online', applicantName: applicant.name });
       const other = await specialist.get('/api/onestop/dossiers?queue=true');
       expect(other.body.items.some((x: { code: string }) => x.code === code)).toBe(false);
+      // the agency's division reads the dossier (it will handle it) but may not act at the desk
+      expect((await specialist.get(`/api/onestop/dossiers/${item.id}`)).body.actions).toMatchObject({ accept: false, refuse: false });
+      const stranger = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'XA-TANPHU' }));
+      expect((await stranger.get(`/api/onestop/dossiers/${item.id}`)).status).toBe(403);
+      expect((await stranger.get('/api/onestop/dossiers')).body.items.some((x: { code: string }) => x.code === code)).toBe(false);
       expect((await specialist.post(`/api/onestop/dossiers/${item.id}/accept`, {})).status).toBe(403);
 
       const ask = await desk.post(`/api/onestop/dossiers/${item.id}/request-completion`, { reason: 'Bản scan giấy chứng nhận bị mờ', documents: ['GCN'] });

@@ -30,9 +30,10 @@ export function toSummary(d: DossierRow & { procedure_name?: string }): DossierS
 }
 
 /**
- * Which dossiers a signed-in person sees: administrators all; desk officers and leaders those of the
- * desks they work at (their unit or a unit above it); everyone (auditors with their extra scopes)
- * those whose desk, agency or current unit lies in their subtree.
+ * Which dossiers a signed-in person sees: administrators all; staff those of the desks and resolving
+ * agencies they work in (their unit or a unit above it: the agency's divisions handle its dossiers);
+ * everyone (auditors with their extra scopes) those whose desk, agency or current unit lies in their
+ * subtree.
  */
 export async function dossierScope(db: Knex, user: CurrentUser): Promise<{ all: true } | { all: false; desks: string[]; units: string[] }> {
   if (user.roles.includes('admin')) return { all: true };
@@ -45,6 +46,7 @@ export function whereVisible(q: Knex.QueryBuilder, scope: Awaited<ReturnType<typ
   return q.where((w) =>
     w
       .whereIn(`${alias}.desk_unit_code`, scope.desks)
+      .orWhereIn(`${alias}.agency_code`, scope.desks)
       .orWhereIn(`${alias}.desk_unit_code`, scope.units)
       .orWhereIn(`${alias}.agency_code`, scope.units)
       .orWhereIn(`${alias}.current_unit_code`, scope.units),
@@ -53,7 +55,7 @@ export function whereVisible(q: Knex.QueryBuilder, scope: Awaited<ReturnType<typ
 
 export function canSeeDossier(d: DossierRow, scope: Awaited<ReturnType<typeof dossierScope>>): boolean {
   if (scope.all) return true;
-  return scope.desks.includes(d.desk_unit_code) || [d.desk_unit_code, d.agency_code, d.current_unit_code].some((u) => u !== null && scope.units.includes(u));
+  return scope.desks.includes(d.desk_unit_code) || scope.desks.includes(d.agency_code) || [d.desk_unit_code, d.agency_code, d.current_unit_code].some((u) => u !== null && scope.units.includes(u));
 }
 
 /** Everything the desk's dossier page shows. */

@@ -23,6 +23,11 @@ const StatsDashboardPage = lazy(() => import('./features/onestop-stats/StatsDash
 const OverduePage = lazy(() => import('./features/onestop-stats/OverduePage.js'));
 const PublicEvaluationPage = lazy(() => import('./features/onestop-stats/PublicEvaluationPage.js'));
 const PublicResultsPage = lazy(() => import('./features/onestop-stats/PublicResultsPage.js'));
+const DeskPage = lazy(() => import('./features/onestop/DeskPage.js'));
+const DossierPage = lazy(() => import('./features/onestop/DossierPage.js'));
+const CataloguePage = lazy(() => import('./features/onestop/CataloguePage.js'));
+const SubmitPage = lazy(() => import('./features/onestop/PublicPages.js').then((m) => ({ default: m.SubmitPage })));
+const LookupPage = lazy(() => import('./features/onestop/PublicPages.js').then((m) => ({ default: m.LookupPage })));
 
 function LazyPage({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -61,6 +66,11 @@ function Routes() {
   const evaluationMatch = matchPath('/danh-gia/:code', pathname);
   if (evaluationMatch?.code) return <LazyPage><PublicEvaluationPage code={evaluationMatch.code} token={search.get('t') ?? ''} /></LazyPage>;
   if (pathname === '/ket-qua-danh-gia') return <LazyPage><PublicResultsPage /></LazyPage>;
+  // The citizen's pages need no login (one-stop: submission, lookup by code or QR, supplement).
+  if (pathname === '/nop-ho-so') return <LazyPage><SubmitPage /></LazyPage>;
+  if (pathname === '/tra-cuu') return <LazyPage><LookupPage /></LazyPage>;
+  const lookupMatch = matchPath('/tra-cuu/:code', pathname) ?? matchPath('/bo-sung/:code', pathname);
+  if (lookupMatch?.code) return <LazyPage><LookupPage key={lookupMatch.code} code={lookupMatch.code} /></LazyPage>;
   if (pathname === '/login') return token ? <Redirect to="/inbox" /> : <LoginPage />;
   if (!token) return <Redirect to="/login" />;
 
@@ -79,6 +89,9 @@ function Routes() {
   else if (pathname === '/calendar') page = <LazyPage><CalendarPage /></LazyPage>;
   else if (pathname === '/onestop/stats') page = <LazyPage><StatsDashboardPage /></LazyPage>;
   else if (pathname === '/onestop/overdue') page = <LazyPage><OverduePage /></LazyPage>;
+  else if (pathname === '/mot-cua') page = <LazyPage><DeskPage /></LazyPage>;
+  else if (pathname === '/mot-cua/danh-muc') page = <LazyPage><CataloguePage /></LazyPage>;
+  else if (matchPath('/mot-cua/ho-so/:id', pathname)?.id) page = <LazyPage><DossierPage key={pathname} id={matchPath('/mot-cua/ho-so/:id', pathname)!.id} /></LazyPage>;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

@@ -49,7 +49,11 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     const bad = statuses.filter((s) => !isStatus(s));
     if (bad.length) throw app.httpErrors.badRequest(`Trạng thái không hợp lệ: ${bad.join(', ')} / Unknown status: ${bad.join(', ')}`);
     if (statuses.length) base.whereIn('d.status', statuses);
-    if (queue) base.where('d.channel', 'online');
+    // The queue is the desk's: only the desks one works at (their unit or above), whatever else one may read.
+    if (queue) {
+      base.where('d.channel', 'online');
+      if (!scope.all) base.whereIn('d.desk_unit_code', scope.desks);
+    }
     if (q) base.where((w) => w.whereILike('d.code', `%${q}%`).orWhereRaw(`d.applicant->>'name' ILIKE ?`, [`%${q}%`]).orWhereILike('p.name', `%${q}%`));
     const [{ total }] = await base.clone().count<{ total: string }[]>({ total: '*' });
     const rows = await base.select('d.*', 'p.name as procedure_name').orderBy(queue ? 'd.submitted_at' : 'd.updated_at', queue ? 'asc' : 'desc').limit(limit).offset(offset);

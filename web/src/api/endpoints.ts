@@ -27,6 +27,12 @@ export interface Endpoint<Reply> {
   body?: unknown;
   /** true for calls made before signing in: no token is sent and a 401 is an ordinary error. */
   anonymous?: boolean;
+  /** extra request headers (e.g. the dossier lookup key of the public pages) */
+  headers?: Record<string, string>;
+  /** a multipart/form-data body (file uploads of the public pages); wins over `body` */
+  form?: FormData;
+  /** a non-JSON text body with its content type (CSV imports) */
+  raw?: { contentType: string; text: string };
   readonly reply?: Reply;
 }
 

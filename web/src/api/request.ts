@@ -25,10 +25,13 @@ export function errorMessage(error: unknown): string {
 
 /** Sends a call with the bearer token; a network failure becomes ApiError(0). */
 async function send(endpoint: Endpoint<unknown>, signal: AbortSignal | undefined, accept: string): Promise<Response> {
-  const headers: Record<string, string> = { accept };
+  const headers: Record<string, string> = { accept, ...(endpoint.headers ?? {}) };
   // POSTs always carry a JSON body ("{}" when there is nothing to send): Fastify rejects an empty JSON body.
-  const body = endpoint.body !== undefined ? JSON.stringify(endpoint.body) : endpoint.method === 'POST' ? '{}' : undefined;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const json = endpoint.body !== undefined ? JSON.stringify(endpoint.body) : endpoint.method === 'POST' ? '{}' : undefined;
+  // A form sets its own multipart content type with the boundary.
+  const body: BodyInit | undefined = endpoint.form ?? endpoint.raw?.text ?? json;
+  if (endpoint.raw) headers['content-type'] = endpoint.raw.contentType;
+  else if (!endpoint.form && json !== undefined) headers['content-type'] = 'application/json';
   const token = authStore.getToken();
   if (token && !endpoint.anonymous) headers.authorization = `Bearer ${token}`;
   try {

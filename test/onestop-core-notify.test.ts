@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { deskBpmn, pdfBytes, procedureEntry } from './helpers/onestop.js';
+
+interface Captured {
+  to: string[];
+  raw: string;
+}
+
+/** Header value with RFC 2047 encoded words decoded. */
+function header(raw: string, name: string): string | undefined {
+  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line
+    ?.slice(name.length + 1)
+    .trim()
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
+      enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+    );
+}
+const body = (raw: string) => Buffer.from(raw.split(/\r?\n\r?\n/).slice(1).join('\n'), 'base64').toString('utf8');
+
+/**
+ * Citizen notifications: by e-mail through SMTP when configured and the applicant gave an address,
+ * on the lookup page always. smtp-server plays the mail server outside the machine; the rest is real.
+ */
+describe('one-stop citizen notifications', () => {
+  let p: TestPlatform;
+  let smtp: SMTPServer;
+  const received: Captured[] = [];
+  let desk: Client;
+  let procedure: Record<string, any>;
+
+  beforeAll(async () => {
+    process.env.ONESTOP_NOTICE_MAIL_EVERY_MS = '500';
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    p = await startTestPlatform({ config: { smtpUrl, smtpFrom: 'Một cửa điện tử <motcua@example.gov.vn>' } });
+    const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
+    const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
+    desk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
+    procedure = procedureEntry();
+    expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
+    expect((await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) })).status).toBe(201);
+  });
+  afterAll(async () => {
+    await p?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    delete process.env.ONESTOP_NOTICE_MAIL_EVERY_MS;
+  });
+
+  const submit = async (email?: string) => {
+    const fd = new FormData();
+    fd.append('procedureCode', procedure.code);
+    fd.append('applicantName', 'Trần Thị Bình');
+    if (email) fd.append('applicantEmail', email);
+    fd.append('doc:DON', new Blob([new Uint8Array(pdfBytes('don'))]), 'don.pdf');
+    fd.append('doc:CCCD', new Blob([new Uint8Array(pdfBytes('cccd'))]), 'cccd.pdf');
+    const req = new Request('http://localhost/', { method: 'POST', body: fd });
+    const r = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': req.headers.get('content-type')! }, payload: Buffer.from(await req.arrayBuffer()) });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json() as { code: string; lookupToken: string };
+  };
+
+  it('each status change reaches the applicant by e-mail (Vietnamese, UTF-8, with the lookup link), once', async () => {
+    const email = `binh.${Date.now()}@example.vn`;
+    const sub = await submit(email);
+    const first = await waitFor(async () => received.find((m) => m.to.includes(email)), 'the submission e-mail', 20_000);
+    expect(header(first.raw, 'Subject')).toBe(`Hồ sơ ${sub.code}: Chờ tiếp nhận`);
+    expect(body(first.raw)).toContain('Kính gửi ông/bà Trần Thị Bình');
+    expect(body(first.raw)).toContain(`/tra-cuu/${encodeURIComponent(sub.code)}?t=${sub.lookupToken}`);
+
+    const row = await p.db('dossiers').where({ code: sub.code }).first();
+    expect((await desk.post(`/api/onestop/dossiers/${row.id}/accept`, {})).status).toBe(200);
+    // the desk's acceptance (API) and the model's next status (worker) both arrive
+    const subjects = () => received.filter((m) => m.to.includes(email)).map((m) => header(m.raw, 'Subject'));
+    await waitFor(async () => subjects().includes(`Hồ sơ ${sub.code}: Đang xử lý`) && subjects().includes(`Hồ sơ ${sub.code}: Đã tiếp nhận`), 'accepted and processing e-mails', 30_000);
+    const accepted = received.find((m) => header(m.raw, 'Subject') === `Hồ sơ ${sub.code}: Đã tiếp nhận`)!;
+    expect(body(accepted.raw)).toMatch(/Ngày hẹn trả kết quả \/ Appointment: \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}/);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(subjects().filter((s) => s === `Hồ sơ ${sub.code}: Đã tiếp nhận`)).toHaveLength(1);
+    const notices = await p.db('dossier_notices').where({ dossier_id: row.id });
+    expect(notices.every((n) => n.emailed_at !== null)).toBe(true);
+    const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`, headers: { 'x-lookup-token': sub.lookupToken } });
+    expect(lookup.json().holder.notices.map((n: { emailed: boolean }) => n.emailed)).toEqual(notices.map(() => true));
+  });
+
+  it('without an address the notices stay in-app: on the lookup page, never e-mailed', async () => {
+    const before = received.length;
+    const sub = await submit();
+    const row = await p.db('dossiers').where({ code: sub.code }).first();
+    expect((await desk.post(`/api/onestop/dossiers/${row.id}/refuse`, { reason: 'Hồ sơ nộp nhầm thủ tục' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(received.length).toBe(before);
+    const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`, headers: { 'x-lookup-token': sub.lookupToken } });
+    const notices = lookup.json().holder.notices as { subject: string; body: string; emailed: boolean }[];
+    expect(notices.map((n) => n.subject)).toEqual([`Hồ sơ ${sub.code}: Chờ tiếp nhận`, `Hồ sơ ${sub.code}: Từ chối tiếp nhận`]);
+    expect(notices[1]!.body).toContain('Hồ sơ nộp nhầm thủ tục');
+    expect(notices.every((n) => !n.emailed)).toBe(true);
+  });
+});

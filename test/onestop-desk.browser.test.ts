@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { createUser, login, type TestUser } from './helpers/fixtures.js';
+import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { deskBpmn, pdfBytes, procedureEntry } from './helpers/onestop.js';
+
+const SCREENSHOTS = path.resolve('test-results');
+
+async function signIn(page: Page, url: string, user: TestUser) {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Tên đăng nhập').fill(user.username);
+  await page.getByLabel('Mật khẩu').fill(user.password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(/\/inbox/);
+}
+
+describe('the one-stop reception desk in a real browser', () => {
+  let p: TestPlatform;
+  let browser: BrowserSession;
+  let officer: TestUser;
+  let procedure: Record<string, any>;
+  let online: { code: string; lookupToken: string };
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    p = await startTestPlatform();
+    const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
+    const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
+    officer = await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP', fullName: 'Đỗ Thị Quầy' });
+    procedure = procedureEntry({ name: `Cấp giấy phép thử ${Date.now().toString(36)}` });
+    expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
+    expect((await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) })).status).toBe(201);
+    // an online submission waiting in the desk's queue
+    const fd = new FormData();
+    fd.append('procedureCode', procedure.code);
+    fd.append('applicantName', 'Phạm Thị Cúc');
+    fd.append('doc:DON', new Blob([new Uint8Array(pdfBytes('don'))]), 'don.pdf');
+    fd.append('doc:CCCD', new Blob([new Uint8Array(pdfBytes('cccd'))]), 'cccd.pdf');
+    const req = new Request('http://localhost/', { method: 'POST', body: fd });
+    const r = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': req.headers.get('content-type')! }, payload: Buffer.from(await req.arrayBuffer()) });
+    expect(r.statusCode, r.body).toBe(201);
+    online = r.json();
+    browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p?.close();
+  });
+
+  it('receives a dossier in person with the checklist, shows the slip link, and accepts an online submission from the queue', async () => {
+    const { page } = browser;
+    await signIn(page, p.url, officer);
+    await page.getByRole('link', { name: 'Một cửa', exact: true }).click();
+    await page.getByRole('heading', { name: 'Bộ phận tiếp nhận và trả kết quả' }).waitFor();
+
+    // receive in person: the checklist comes from the catalogue
+    await page.getByLabel('Thủ tục hành chính').selectOption(procedure.code);
+    await page.getByLabel('Họ và tên').fill('Nguyễn Văn Bảo');
+    await page.getByLabel('Số định danh cá nhân').fill('001099001234');
+    const checklist = page.getByTestId('onestop-checklist');
+    await checklist.getByText('Đơn đề nghị').waitFor();
+    await checklist.getByRole('checkbox', { name: /Đơn đề nghị/ }).check();
+    // the copy of the ID card is missing: the desk is told what is missing, nothing is received
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Hồ sơ chưa đầy đủ, còn thiếu: Bản sao căn cước' }).waitFor();
+    await checklist.getByRole('checkbox', { name: /Bản sao căn cước/ }).check();
+    await page.getByLabel('Số bản: Bản sao căn cước').fill('2');
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+    await page.waitForURL(/\/mot-cua\/ho-so\/\d+/);
+    await page.getByTestId('dossier-status').filter({ hasText: /Đã tiếp nhận|Đang xử lý/ }).waitFor();
+    const heading = await page.getByRole('heading', { level: 1 }).textContent();
+    expect(heading).toMatch(/^Hồ sơ H99\.12-\d{6}-\d{4}$/);
+    expect(await page.getByTestId('dossier-checklist').textContent()).toContain('Bản sao căn cước — 2');
+    const slip = page.getByTestId('slip-link');
+    await slip.waitFor();
+    expect(await slip.textContent()).toBe('Giấy tiếp nhận và hẹn trả kết quả (PDF)');
+    const popup = page.waitForEvent('popup', { timeout: 15_000 });
+    await slip.click();
+    const pdfPage = await popup;
+    expect(pdfPage.url()).toMatch(/^blob:/);
+    await pdfPage.close();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-desk-received.png') });
+    const code = heading!.replace('Hồ sơ ', '');
+    const row = await p.db('dossiers').where({ code }).first();
+    expect(row).toMatchObject({ channel: 'in_person', received_by: officer.username });
+
+    // the queue of online submissions: open it, accept
+    await page.getByRole('link', { name: 'Bộ phận tiếp nhận và trả kết quả' }).click();
+    await page.getByRole('link', { name: 'Hồ sơ trực tuyến chờ tiếp nhận' }).click();
+    const queue = page.getByTestId('onestop-queue');
+    await queue.getByRole('link', { name: online.code }).click();
+    await page.getByTestId('dossier-status').filter({ hasText: 'Chờ tiếp nhận' }).waitFor();
+    await page.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
+    await page.getByTestId('dossier-status').filter({ hasText: /Đã tiếp nhận/ }).waitFor();
+    await page.getByTestId('slip-link').waitFor();
+    const accepted = await p.db('dossiers').where({ code: online.code }).first();
+    expect(accepted).toMatchObject({ status: expect.stringMatching(/RECEIVED|IN_PROCESSING/), received_by: officer.username });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-desk-accepted.png') });
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('the citizen follows the dossier on a phone with the QR link', async () => {
+    const phone = await launchChromium({ viewport: { width: 390, height: 844 } });
+    try {
+      await phone.page.goto(`${p.url}/tra-cuu/${encodeURIComponent(online.code)}?t=${encodeURIComponent(online.lookupToken)}`);
+      const result = phone.page.getByTestId('lookup-result');
+      await result.getByRole('heading', { name: online.code }).waitFor();
+      await result.getByText('P*** T** C**').waitFor();
+      expect(await result.textContent()).toMatch(/Đã tiếp nhận|Đang xử lý/);
+      await phone.page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-lookup-phone.png') });
+      expect(phone.pageErrors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { queryOptions } from '@tanstack/react-query';
+import type {
+  AcceptBody,
+  DossierDetail,
+  DossierList,
+  DossierListQuery,
+  ImportReply,
+  Procedure,
+  ProcedureList,
+  PublicActionReply,
+  PublicDossier,
+  PublicProcedureList,
+  ReasonBody,
+  ReceiveBody,
+  RequestCompletionBody,
+  SubmitReply,
+  WithdrawReply,
+} from '../../../../api/schemas/onestop.js';
+import type { Endpoint } from '../../api/endpoints.js';
+import { request } from '../../api/request.js';
+
+type Params = Record<string, string | number | boolean | undefined | null>;
+function query(params: Params): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '' && value !== false) search.set(key, String(value));
+  const qs = search.toString();
+  return qs ? `?${qs}` : '';
+}
+const enc = encodeURIComponent;
+const keyHeader = (token?: string | null): Record<string, string> => (token ? { 'x-lookup-token': token } : {});
+
+/** Endpoint factories of the one-stop desk and the public pages. */
+export const onestopEndpoints = {
+  procedures: (all = false): Endpoint<ProcedureList> => ({ method: 'GET', path: `/api/onestop/procedures${query({ all })}` }),
+  importJson: (rows: unknown[]): Endpoint<ImportReply> => ({ method: 'POST', path: '/api/onestop/procedures/import', body: rows }),
+  importCsv: (text: string): Endpoint<ImportReply> => ({ method: 'POST', path: '/api/onestop/procedures/import.csv', raw: { contentType: 'text/csv', text } }),
+  dossiers: (q: DossierListQuery): Endpoint<DossierList> => ({ method: 'GET', path: `/api/onestop/dossiers${query(q as Params)}` }),
+  dossier: (id: string): Endpoint<DossierDetail> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}` }),
+  receive: (body: ReceiveBody): Endpoint<DossierDetail> => ({ method: 'POST', path: '/api/onestop/dossiers', body }),
+  accept: (id: string, body: AcceptBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/accept`, body }),
+  requestCompletion: (id: string, body: RequestCompletionBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/request-completion`, body }),
+  refuse: (id: string, body: ReasonBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/refuse`, body }),
+  withdraw: (id: string, body: ReasonBody): Endpoint<WithdrawReply> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/withdraw`, body }),
+  slip: (id: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}/slip.pdf` }),
+  file: (id: string, docId: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}/files/${enc(docId)}` }),
+  // public (no login)
+  publicProcedures: (): Endpoint<PublicProcedureList> => ({ method: 'GET', path: '/api/public/procedures', anonymous: true }),
+  submit: (form: FormData): Endpoint<SubmitReply> => ({ method: 'POST', path: '/api/public/dossiers', anonymous: true, form }),
+  lookup: (code: string, token?: string | null): Endpoint<PublicDossier> => ({ method: 'GET', path: `/api/public/dossiers/${enc(code)}`, anonymous: true, headers: keyHeader(token) }),
+  supplement: (code: string, token: string, form: FormData): Endpoint<PublicActionReply> => ({ method: 'POST', path: `/api/public/dossiers/${enc(code)}/supplement`, anonymous: true, headers: keyHeader(token), form }),
+  publicWithdraw: (code: string, token: string, reason: string): Endpoint<PublicActionReply> => ({ method: 'POST', path: `/api/public/dossiers/${enc(code)}/withdraw`, anonymous: true, headers: keyHeader(token), body: { reason } }),
+};
+
+export const onestopKeys = {
+  all: () => ['onestop'] as const,
+  procedures: (all: boolean) => [...onestopKeys.all(), 'procedures', all] as const,
+  dossiers: (q: DossierListQuery) => [...onestopKeys.all(), 'dossiers', q] as const,
+  dossier: (id: string) => [...onestopKeys.all(), 'dossier', id] as const,
+  publicProcedures: () => ['public', 'procedures'] as const,
+  lookup: (code: string, token?: string | null) => ['public', 'dossier', code, token ?? null] as const,
+};
+
+export const proceduresQuery = (all = false) => queryOptions({ queryKey: onestopKeys.procedures(all), queryFn: ({ signal }) => request(onestopEndpoints.procedures(all), signal) });
+export const dossiersQuery = (q: DossierListQuery) => queryOptions({ queryKey: onestopKeys.dossiers(q), queryFn: ({ signal }) => request(onestopEndpoints.dossiers(q), signal) });
+export const dossierQuery = (id: string) => queryOptions({ queryKey: onestopKeys.dossier(id), queryFn: ({ signal }) => request(onestopEndpoints.dossier(id), signal) });
+export const publicProceduresQuery = () => queryOptions({ queryKey: onestopKeys.publicProcedures(), queryFn: ({ signal }) => request(onestopEndpoints.publicProcedures(), signal) });
+export const lookupQuery = (code: string, token?: string | null) =>
+  queryOptions({ queryKey: onestopKeys.lookup(code, token), queryFn: ({ signal }) => request(onestopEndpoints.lookup(code, token), signal), retry: false });
+
+export type { Procedure, DossierDetail, PublicDossier };
+
+/** "14:05 23/11/2026" in Vietnam time. */
+export function vnTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]),
+  );
+  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
+}
+
+export const eventKey = (type: string) => type.replace(/\./g, '_');
