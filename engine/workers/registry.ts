@@ -18,6 +18,8 @@ export const WORKER_JOB_TYPES: readonly string[] = [
   // Deadlines (engine/workers/eiso-step-reminder.ts, eiso-step-escalate.ts), spelled out for the same reason.
   'eiso-step-reminder',
   'eiso-step-escalate',
+  // ISO registers (engine/workers/iso-register.ts), spelled out for the same reason.
+  'iso-register',
 ];
 
 /**

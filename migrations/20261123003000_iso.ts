@@ -1,0 +1,102 @@
+import type { Knex } from 'knex';
+
+/**
+ * ISO 9001:2015 registers kept by the ISO system processes (processes/iso-*.bpmn): nonconformities
+ * and corrective actions (sổ theo dõi hành động khắc phục), controlled documents with their versions
+ * and distribution, and the stage log every register write leaves (one row per Zeebe job, so a
+ * redelivered job changes nothing).
+ */
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('iso_nonconformities', (t) => {
+    t.comment('Register of nonconformities and corrective actions (Sổ theo dõi hành động khắc phục, ISO 9001:2015 clause 10.2). One row per NC, one process instance of iso-hanh-dong-khac-phuc each.');
+    t.bigIncrements('id');
+    t.string('code', 40).notNullable().unique('iso_nonconformities_code_uq').comment('KP-YYYY-<id>: the number written on the request form');
+    t.string('title', 300).notNullable();
+    t.text('description').notNullable();
+    t.string('source_type', 30).notNullable().comment('manual | late_case | audit_finding | complaint');
+    t.string('source_key', 100).comment('What opened it: the late case (process instance key), the audit finding or the complaint; null for manual ones');
+    t.string('source_process_id', 200).comment('bpmn process id of the source case (late_case)');
+    t.string('unit_code', 50).comment('Responsible unit (CQCM); set by the Office');
+    t.string('reported_by', 100).comment('Username of the finder; null when the system opened it');
+    t.bigInteger('process_instance_key').comment('The iso-hanh-dong-khac-phuc instance; null until it started');
+    t.string('status', 20).notNullable().defaultTo('recorded').comment('recorded | analysing | implementing | verifying | closing | closed');
+    t.text('root_cause');
+    t.text('corrective_action');
+    t.text('mr_opinion').comment('Opinion of the management representative (optional step)');
+    t.text('implementation');
+    t.text('verification').comment('Last verification note');
+    t.boolean('effective').comment('Result of the last verification of effectiveness; null before the first');
+    t.integer('verifications').notNullable().defaultTo(0).comment('How many times the action was verified (more than 1 = an ineffective action looped back)');
+    t.timestamp('opened_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('closed_at', { useTz: true });
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.index(['status', 'opened_at'], 'iso_nonconformities_status_idx');
+    t.index(['process_instance_key'], 'iso_nonconformities_instance_idx');
+  });
+  // Once per source: a late case, a finding or a complaint opens at most one NC.
+  await knex.raw(`CREATE UNIQUE INDEX iso_nonconformities_source_uq ON iso_nonconformities (source_type, source_key) WHERE source_key IS NOT NULL`);
+
+  await knex.schema.createTable('iso_documents', (t) => {
+    t.comment('Register of controlled documents (danh mục tài liệu kiểm soát, clause 7.5): one row per document, its versions in iso_document_versions.');
+    t.bigIncrements('id');
+    t.string('code', 60).notNullable().unique('iso_documents_code_uq').comment('Document code, e.g. QT-KSTL-01');
+    t.string('title', 300).notNullable();
+    t.string('doc_type', 30).notNullable().comment('quy-trinh | huong-dan | bieu-mau | chinh-sach | so-tay | khac');
+    t.string('owner_unit_code', 50).notNullable().comment('Drafting unit');
+    t.string('status', 20).notNullable().defaultTo('draft').comment('draft | effective | withdrawn');
+    t.integer('effective_version').comment('Version in force; null before the first issue');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+
+  await knex.schema.createTable('iso_document_versions', (t) => {
+    t.comment('One issue, revision or withdrawal of a controlled document, each run by one iso-kiem-soat-tai-lieu instance.');
+    t.bigIncrements('id');
+    t.bigInteger('document_id').notNullable().references('id').inTable('iso_documents').onDelete('CASCADE');
+    t.integer('version').notNullable().comment('1, 2, ... (a withdrawal request carries the version it withdraws)');
+    t.string('kind', 20).notNullable().comment('issue | revision | withdrawal');
+    t.string('status', 30).notNullable().defaultTo('drafting').comment('drafting | reviewing | rework | issued | superseded | withdrawn (the step in progress is the open inbox task of the instance)');
+    t.text('change_summary').comment('What the version changes (or why it is withdrawn)');
+    t.jsonb('distribute_to').notNullable().defaultTo('[]').comment('Unit codes the issued version (or the withdrawal notice) goes to, each confirming it read it');
+    t.string('requested_by', 100).notNullable();
+    t.bigInteger('process_instance_key');
+    t.integer('rework_count').notNullable().defaultTo(0).comment('Times a reviewer sent the draft back');
+    t.string('issued_by', 100);
+    t.timestamp('issued_at', { useTz: true });
+    t.date('effective_from');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.unique(['document_id', 'version', 'kind'], { indexName: 'iso_document_versions_uq' });
+    t.index(['process_instance_key'], 'iso_document_versions_instance_idx');
+  });
+
+  await knex.schema.createTable('iso_document_distribution', (t) => {
+    t.comment('Distribution of an issued version to units, with the read confirmation (xác nhận đã đọc) of each.');
+    t.bigInteger('version_id').notNullable().references('id').inTable('iso_document_versions').onDelete('CASCADE');
+    t.string('unit_code', 50).notNullable();
+    t.timestamp('distributed_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.string('confirmed_by', 100);
+    t.timestamp('confirmed_at', { useTz: true });
+    t.primary(['version_id', 'unit_code'], { constraintName: 'iso_document_distribution_pk' });
+  });
+
+  await knex.schema.createTable('iso_register_events', (t) => {
+    t.comment('Every stage an ISO process wrote to a register (iso-register worker), keyed by the Zeebe job: the evidence trail of the annual report.');
+    t.bigInteger('job_key').primary('iso_register_events_pk').comment('Zeebe job of the iso-register service task (at-least-once delivery: the second time inserts nothing)');
+    t.string('register', 20).notNullable().comment('nc | document');
+    t.bigInteger('record_id').notNullable().comment('iso_nonconformities.id or iso_document_versions.id');
+    t.string('stage', 40).notNullable();
+    t.bigInteger('process_instance_key').notNullable();
+    t.jsonb('data').notNullable().defaultTo('{}').comment('What the stage recorded');
+    t.timestamp('at', { useTz: true }).notNullable().comment('Engine time of the stage');
+    t.index(['register', 'record_id', 'at'], 'iso_register_events_record_idx');
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists('iso_register_events');
+  await knex.schema.dropTableIfExists('iso_document_distribution');
+  await knex.schema.dropTableIfExists('iso_document_versions');
+  await knex.schema.dropTableIfExists('iso_documents');
+  await knex.schema.dropTableIfExists('iso_nonconformities');
+}
