@@ -29,6 +29,7 @@ import events from './routes/events/index.js';
 import notifications from './routes/notifications/index.js';
 import units from './routes/units/index.js';
 import taskExtras from './routes/task-extras/index.js';
+import isoRoutes from './routes/iso/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -90,6 +91,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(notifications, { prefix: '/api/notifications' });
   await app.register(units, { prefix: '/api/units' });
   await app.register(taskExtras, { prefix: '/api/tasks' });
+  await app.register(isoRoutes, { prefix: '/api/iso' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.
   const webDir = opts.config.webDir;

@@ -13,6 +13,8 @@ export const DEMO_UNITS = [
   { code: 'SNNMT-VP', name: 'Văn phòng Sở (Bộ phận một cửa)', kind: 'division', parentCode: 'SNNMT' },
   { code: 'SNNMT-QLDD', name: 'Phòng Quản lý đất đai', kind: 'division', parentCode: 'SNNMT' },
   { code: 'XA-TANPHU', name: 'Ủy ban nhân dân xã Tân Phú', kind: 'commune', parentCode: 'TINH' },
+  // ISO: officers are ISO secretaries, its leader is the quality leader / management representative.
+  { code: 'SNNMT-ISO', name: 'Tổ thư ký ISO (Ban ISO)', kind: 'division', parentCode: 'SNNMT' },
 ];
 
 export const DEMO_USERS: { username: string; fullName: string; unitCode: string; roles: Role[] }[] = [
@@ -22,6 +24,9 @@ export const DEMO_USERS: { username: string; fullName: string; unitCode: string;
   { username: 'chuyenvien', fullName: 'Phạm Văn Chuyên', unitCode: 'SNNMT-QLDD', roles: ['officer'] },
   { username: 'lanhdao', fullName: 'Hoàng Văn Lãnh', unitCode: 'SNNMT', roles: ['leader'] },
   { username: 'kiemtra', fullName: 'Vũ Thị Kiểm', unitCode: 'TINH', roles: ['auditor'] },
+  { username: 'thukyiso', fullName: 'Đỗ Thị Thư', unitCode: 'SNNMT-ISO', roles: ['officer'] },
+  { username: 'daidienld', fullName: 'Bùi Văn Đại', unitCode: 'SNNMT-ISO', roles: ['leader'] },
+  { username: 'truongphong', fullName: 'Ngô Văn Trưởng', unitCode: 'SNNMT-QLDD', roles: ['leader'] },
 ];
 
 /**

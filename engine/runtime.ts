@@ -8,6 +8,8 @@ import { startStepEscalateWorker } from './workers/eiso-step-escalate.js';
 import { startCaseDeadlineWorker } from './workers/eiso-case-deadline.js';
 import { startCaseFinishWorker } from './workers/eiso-case-finish.js';
 import { retryStuckCompletions } from './complete-task.js';
+import { startIsoRegisterWorker } from './workers/iso-register.js';
+import { startIsoSweep } from '../api/iso/sweep.js';
 import { HistoryProjector } from './history/projector.js';
 import { publishInboxChange } from '../api/repositories/inbox.js';
 
@@ -35,7 +37,9 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     startStepEscalateWorker(zeebe, db, log),
     startCaseDeadlineWorker(zeebe, db),
     startCaseFinishWorker(zeebe, db),
+    startIsoRegisterWorker(zeebe, db),
   ];
+  const stopIsoSweep = startIsoSweep(zeebe, db, log);
   const projector = new HistoryProjector(db, { logger: log });
   // Cancelled tasks leave every open inbox at once (api/live.ts).
   projector.on('projected', (e) => void publishInboxChange(db, 'cancelled', e.cancelledJobKeys).catch((err) => log.warn({ err: String(err) }, 'inbox change not published')));
@@ -54,6 +58,7 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     projector,
     async stop() {
       clearInterval(sweep);
+      stopIsoSweep();
       await worker.close(5000).catch(() => {});
       await notifyCitizen.close(5000).catch(() => {});
       for (const w of deadlineWorkers) await w.close(5000).catch(() => {});

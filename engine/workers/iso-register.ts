@@ -37,7 +37,7 @@ export function startIsoRegisterWorker(zeebe: ZeebeClient, db: Knex) {
         });
         return job.complete();
       } catch (err) {
-        if (err instanceof RegisterRejection) return job.error({ errorCode: err.errorCode, errorMessage: err.message });
+        if (err instanceof RegisterRejection) return job.error({ errorCode: err.errorCode, errorMessage: err.message, variables: { loiChuyenDonVi: err.message } });
         return job.fail({ errorMessage: String((err as Error).message ?? err), retries: Math.max(0, job.retries - 1), retryBackOff: 2000 });
       }
     },

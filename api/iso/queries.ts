@@ -1,0 +1,283 @@
+import type { Knex } from 'knex';
+import type { CurrentUser } from '../schemas/auth.js';
+import type { AnnualReport, ClauseView, DocumentVersion, IsoDocument, Nonconformity, NcListQuery, NonconformityDetail } from '../schemas/iso.js';
+import { subtreeCodes } from '../repositories/case-search.js';
+import { readModelMeta } from '../../engine/model-meta.js';
+import type { NcRow } from './nonconformities.js';
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+const day = (d: Date | string | null | undefined) => (d ? (typeof d === 'string' ? d.slice(0, 10) : localDate(d)) : null);
+/** A DATE column comes back as a local-midnight Date: format it back without shifting the day. */
+const localDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/** The step in progress of each instance: names of its open inbox tasks. */
+async function openSteps(db: Knex, keys: (string | null)[]): Promise<Map<string, string>> {
+  const ks = keys.filter((k): k is string => Boolean(k));
+  if (!ks.length) return new Map();
+  const rows: { process_instance_key: string; names: string }[] = await db('inbox_tasks')
+    .whereIn('process_instance_key', ks)
+    .whereIn('status', ['open', 'completing'])
+    .groupBy('process_instance_key')
+    .select('process_instance_key', db.raw(`string_agg(DISTINCT name, '; ') AS names`));
+  return new Map(rows.map((r) => [String(r.process_instance_key), r.names]));
+}
+
+/**
+ * Who may read which NC: auditors and administrators all; leaders those of their unit's subtree;
+ * everyone those of their own unit, the ones they reported, and the ones whose process has offered
+ * them a step (their unit and role, or they held it).
+ */
+export async function ncScope(db: Knex, user: CurrentUser, groups: string[]) {
+  if (user.roles.includes('auditor') || user.roles.includes('admin')) return (_q: Knex.QueryBuilder) => {};
+  const units = user.roles.includes('leader') ? await subtreeCodes(db, user.unit.code) : [user.unit.code];
+  return (q: Knex.QueryBuilder) =>
+    q.where((w) =>
+      w
+        .whereIn('n.unit_code', units)
+        .orWhere('n.reported_by', user.username)
+        .orWhereExists(
+          db('inbox_tasks as t')
+            .whereRaw('t.process_instance_key = n.process_instance_key')
+            .andWhere((t) => t.whereRaw('t.candidate_groups && ?::text[]', [groups]).orWhere('t.assignee', user.username).orWhere('t.completed_by', user.username)),
+        ),
+    );
+}
+
+const toNc = (r: NcRow, step: string | undefined): Nonconformity => ({
+  id: String(r.id),
+  code: r.code,
+  title: r.title,
+  description: r.description,
+  sourceType: r.source_type,
+  sourceKey: r.source_key,
+  sourceProcessId: r.source_process_id,
+  unitCode: r.unit_code,
+  reportedBy: r.reported_by,
+  processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null,
+  status: r.status,
+  currentStep: step ?? null,
+  rootCause: r.root_cause,
+  correctiveAction: r.corrective_action,
+  mrOpinion: r.mr_opinion,
+  implementation: r.implementation,
+  verification: r.verification,
+  effective: r.effective,
+  verifications: r.verifications,
+  openedAt: iso(r.opened_at)!,
+  closedAt: iso(r.closed_at),
+});
+
+export async function listNonconformities(db: Knex, scope: (q: Knex.QueryBuilder) => void, f: NcListQuery): Promise<{ items: Nonconformity[]; total: number }> {
+  const base = db('iso_nonconformities as n').modify(scope);
+  if (f.status) base.where('n.status', f.status);
+  if (f.source) base.where('n.source_type', f.source);
+  if (f.year) base.whereRaw(`extract(year FROM n.opened_at AT TIME ZONE 'Asia/Ho_Chi_Minh') = ?`, [f.year]);
+  const [{ count }] = await base.clone().count<{ count: string }[]>({ count: '*' });
+  const rows: NcRow[] = await base.select('n.*').orderBy('n.opened_at', 'desc').orderBy('n.id', 'desc').limit(f.limit).offset(f.offset);
+  const steps = await openSteps(db, rows.map((r) => r.process_instance_key && String(r.process_instance_key)));
+  return { items: rows.map((r) => toNc(r, steps.get(String(r.process_instance_key)))), total: Number(count) };
+}
+
+export async function nonconformityDetail(db: Knex, scope: (q: Knex.QueryBuilder) => void, id: string): Promise<NonconformityDetail | null> {
+  const row: NcRow | undefined = await db('iso_nonconformities as n').modify(scope).where('n.id', id).first('n.*');
+  if (!row) return null;
+  const steps = await openSteps(db, [row.process_instance_key && String(row.process_instance_key)]);
+  const history = await db('iso_register_events').where({ register: 'nc', record_id: id }).orderBy('at').orderBy('job_key').select('stage', 'at', 'data');
+  return { ...toNc(row, steps.get(String(row.process_instance_key))), history: history.map((h) => ({ stage: h.stage, at: iso(h.at)!, data: h.data })) };
+}
+
+export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocument[]> {
+  const docs: any[] = await db('iso_documents').modify((q) => { if (onlyId) q.where({ id: onlyId }); }).orderBy('code');
+  if (!docs.length) return [];
+  const versions: any[] = await db('iso_document_versions').whereIn('document_id', docs.map((d) => d.id)).orderBy([{ column: 'document_id' }, { column: 'id', order: 'desc' }]);
+  const dist = await db('iso_document_distribution as x')
+    .leftJoin('org_units as o', 'o.code', 'x.unit_code')
+    .whereIn('x.version_id', versions.map((v) => v.id))
+    .orderBy('x.unit_code')
+    .select('x.*', 'o.name as unit_name');
+  const steps = await openSteps(db, versions.map((v) => v.process_instance_key && String(v.process_instance_key)));
+  const toVersion = (v: any): DocumentVersion => ({
+    id: String(v.id),
+    version: v.version,
+    kind: v.kind,
+    status: v.status,
+    currentStep: steps.get(String(v.process_instance_key)) ?? null,
+    changeSummary: v.change_summary,
+    requestedBy: v.requested_by,
+    issuedBy: v.issued_by,
+    issuedAt: iso(v.issued_at),
+    effectiveFrom: day(v.effective_from),
+    reworkCount: v.rework_count,
+    processInstanceKey: v.process_instance_key ? String(v.process_instance_key) : null,
+    distribution: dist.filter((x) => String(x.version_id) === String(v.id)).map((x) => ({ unitCode: x.unit_code, unitName: x.unit_name ?? null, distributedAt: iso(x.distributed_at)!, confirmedBy: x.confirmed_by, confirmedAt: iso(x.confirmed_at) })),
+  });
+  return docs.map((d) => {
+    const vs = versions.filter((v) => String(v.document_id) === String(d.id)).map(toVersion);
+    const current = vs.find((v) => v.status === 'issued');
+    return {
+      id: String(d.id),
+      code: d.code,
+      title: d.title,
+      docType: d.doc_type,
+      ownerUnitCode: d.owner_unit_code,
+      status: d.status,
+      effectiveVersion: d.effective_version,
+      effectiveFrom: current?.effectiveFrom ?? null,
+      versions: vs,
+    };
+  });
+}
+
+/** ISO 9001:2015 clause titles (TCVN ISO 9001:2015), for the clause view. */
+export const CLAUSE_TITLES: Record<string, string> = {
+  '4.4': 'Hệ thống quản lý chất lượng và các quá trình',
+  '5.1.1': 'Sự lãnh đạo và cam kết',
+  '5.3': 'Vai trò, trách nhiệm và quyền hạn',
+  '6.1': 'Hành động giải quyết rủi ro và cơ hội',
+  '6.2': 'Mục tiêu chất lượng',
+  '7.3': 'Nhận thức',
+  '7.5': 'Thông tin dạng văn bản',
+  '7.5.2': 'Tạo và cập nhật thông tin dạng văn bản',
+  '7.5.3': 'Kiểm soát thông tin dạng văn bản',
+  '8.2.1': 'Trao đổi thông tin với khách hàng',
+  '8.5.1': 'Kiểm soát việc cung cấp dịch vụ',
+  '8.6': 'Thông qua sản phẩm và dịch vụ',
+  '8.7': 'Kiểm soát đầu ra không phù hợp',
+  '9.1.1': 'Theo dõi, đo lường, phân tích và đánh giá',
+  '9.1.2': 'Sự thỏa mãn của khách hàng',
+  '9.1.3': 'Phân tích và đánh giá',
+  '9.2': 'Đánh giá nội bộ',
+  '9.3': 'Xem xét của lãnh đạo',
+  '10.2': 'Sự không phù hợp và hành động khắc phục',
+  '10.2.1': 'Xử lý sự không phù hợp, hành động khắc phục',
+  '10.2.2': 'Lưu giữ thông tin về sự không phù hợp và hành động khắc phục',
+  '10.3': 'Cải tiến liên tục',
+};
+
+/** Registers the platform keeps, and the clauses they are evidence for. */
+const REGISTERS = [
+  { register: 'nc', label: 'Sổ theo dõi sự không phù hợp và hành động khắc phục', clauses: ['8.7', '10.2', '10.2.1', '10.2.2'], count: (db: Knex) => db('iso_nonconformities').count<{ c: string }[]>({ c: '*' }) },
+  { register: 'document', label: 'Danh mục tài liệu kiểm soát', clauses: ['7.5', '7.5.2', '7.5.3'], count: (db: Knex) => db('iso_documents').count<{ c: string }[]>({ c: '*' }) },
+  { register: 'cases', label: 'Hồ sơ công việc và ngày hẹn trả', clauses: ['8.5.1', '9.1.1'], count: (db: Knex) => db('case_deadlines').count<{ c: string }[]>({ c: '*' }) },
+];
+
+const clauseOrder = (a: string, b: string) => {
+  const pa = a.split('.').map(Number), pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? -1) !== (pb[i] ?? -1)) return (pa[i] ?? -1) - (pb[i] ?? -1);
+  return 0;
+};
+
+/** From each clause to the steps (eiso.isoClauses of the latest deployed version of each process) and the registers that serve it. */
+export async function clauseView(db: Knex): Promise<ClauseView> {
+  const latest = await db('process_definitions as d')
+    .whereRaw('d.version = (SELECT max(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id)')
+    .select('bpmn_process_id', 'name', 'version', 'xml');
+  const byClause = new Map<string, ClauseView['clauses'][number]>();
+  const entry = (clause: string) => {
+    let e = byClause.get(clause);
+    if (!e) byClause.set(clause, (e = { clause, title: CLAUSE_TITLES[clause] ?? null, steps: [], registers: [] }));
+    return e;
+  };
+  for (const d of latest) {
+    const meta = await readModelMeta(d.xml, d.bpmn_process_id);
+    for (const el of meta.values()) {
+      for (const clause of el.meta.isoClauses) {
+        entry(clause).steps.push({ bpmnProcessId: d.bpmn_process_id, processName: d.name, version: d.version, elementId: el.id, stepName: el.name, records: el.meta.records });
+      }
+    }
+  }
+  for (const r of REGISTERS) {
+    const [{ c }] = await r.count(db);
+    for (const clause of r.clauses) entry(clause).registers.push({ register: r.register, label: r.label, count: Number(c) });
+  }
+  return { clauses: [...byClause.values()].sort((a, b) => clauseOrder(a.clause, b.clause)) };
+}
+
+/** The annual QMS report assembled from the registers and the case clocks of one calendar year (Vietnam time). */
+export async function annualReport(db: Knex, year: number): Promise<AnnualReport> {
+  const inYear = (col: string) => db.raw(`extract(year FROM ${col} AT TIME ZONE 'Asia/Ho_Chi_Minh') = ?`, [year]);
+  const names = db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('p');
+  const byProcess: { bpmn_process_id: string; name: string | null; finished: string; on_time: string }[] = await db('case_deadlines as c')
+    .leftJoin(names, 'p.bpmn_process_id', 'c.bpmn_process_id')
+    .whereNot('c.bpmn_process_id', 'like', 'iso-%')
+    .whereNotNull('c.finished_at')
+    .andWhere(inYear('c.finished_at'))
+    .groupBy('c.bpmn_process_id', 'p.name')
+    .select('c.bpmn_process_id', 'p.name', db.raw('count(*) AS finished'), db.raw('count(*) FILTER (WHERE c.on_time) AS on_time'))
+    .orderBy('c.bpmn_process_id');
+  const finished = byProcess.reduce((s, r) => s + Number(r.finished), 0);
+  const onTime = byProcess.reduce((s, r) => s + Number(r.on_time), 0);
+  const [{ n: openOverdue }] = await db('case_deadlines').whereNot('bpmn_process_id', 'like', 'iso-%').whereNull('finished_at').andWhere('appointment_at', '<', new Date()).andWhere(inYear('appointment_at')).count<{ n: string }[]>({ n: '*' });
+
+  const ncs: NcRow[] = await db('iso_nonconformities').where(inYear('opened_at')).orderBy('opened_at');
+  const bySource: Record<string, number> = {};
+  for (const n of ncs) bySource[n.source_type] = (bySource[n.source_type] ?? 0) + 1;
+
+  const versions = await db('iso_document_versions as v')
+    .join('iso_documents as d', 'd.id', 'v.document_id')
+    .whereNotNull('v.issued_at')
+    .andWhere(inYear('v.issued_at'))
+    .orderBy('v.issued_at')
+    .select('v.*', 'd.code', 'd.title',
+      db.raw('(SELECT count(*) FROM iso_document_distribution x WHERE x.version_id = v.id) AS distributed'),
+      db.raw('(SELECT count(*) FROM iso_document_distribution x WHERE x.version_id = v.id AND x.confirmed_at IS NOT NULL) AS confirmed'));
+
+  return {
+    year,
+    generatedAt: new Date().toISOString(),
+    cases: {
+      finished,
+      onTime,
+      late: finished - onTime,
+      openOverdue: Number(openOverdue),
+      onTimeRate: finished ? Math.round((onTime / finished) * 1000) / 10 : null,
+      byProcess: byProcess.map((r) => ({ bpmnProcessId: r.bpmn_process_id, name: r.name, finished: Number(r.finished), onTime: Number(r.on_time) })),
+    },
+    nonconformities: {
+      opened: ncs.length,
+      closed: ncs.filter((n) => n.status === 'closed').length,
+      open: ncs.filter((n) => n.status !== 'closed').length,
+      reopenedAfterIneffective: ncs.filter((n) => n.verifications > 1).length,
+      bySource,
+      items: ncs.map((n) => ({
+        code: n.code,
+        title: n.title,
+        sourceType: n.source_type,
+        sourceKey: n.source_key,
+        status: n.status,
+        unitCode: n.unit_code,
+        verifications: n.verifications,
+        openedAt: iso(n.opened_at)!,
+        closedAt: iso(n.closed_at),
+        processInstanceKey: n.process_instance_key ? String(n.process_instance_key) : null,
+        caseLink: n.source_type === 'late_case' && n.source_key ? `/cases/${n.source_key}` : null,
+        recordLink: n.process_instance_key ? `/cases/${n.process_instance_key}` : null,
+      })),
+    },
+    documents: {
+      issued: versions.filter((v) => v.kind === 'issue').length,
+      revised: versions.filter((v) => v.kind === 'revision').length,
+      withdrawn: versions.filter((v) => v.kind === 'withdrawal').length,
+      items: versions.map((v) => ({
+        code: v.code,
+        title: v.title,
+        version: v.version,
+        kind: v.kind,
+        status: v.status,
+        effectiveFrom: day(v.effective_from),
+        issuedBy: v.issued_by,
+        processInstanceKey: v.process_instance_key ? String(v.process_instance_key) : null,
+        recordLink: v.process_instance_key ? `/cases/${v.process_instance_key}` : null,
+        unitsConfirmed: Number(v.confirmed),
+        unitsDistributed: Number(v.distributed),
+      })),
+    },
+    notAvailable: [
+      { section: 'Đánh giá nội bộ / Internal audit', reason: 'Quy trình đánh giá nội bộ chưa được xây dựng trên nền tảng / the internal audit process is not built yet' },
+      { section: 'Xem xét của lãnh đạo / Management review', reason: 'Chưa có quy trình / not built yet' },
+      { section: 'Mục tiêu chất lượng / Quality objectives', reason: 'Chưa có sổ mục tiêu; tỷ lệ đúng hạn ở mục Hồ sơ là số đo thực / no objectives register yet; the on-time rate above is measured' },
+      { section: 'Rủi ro và cơ hội / Risks and opportunities', reason: 'Chưa có sổ rủi ro / no risk register yet' },
+      { section: 'Sự hài lòng, khiếu nại / Satisfaction and complaints', reason: 'Chưa có dữ liệu đánh giá một cửa và quy trình khiếu nại / one-stop evaluations and the complaints process are not available yet' },
+    ],
+  };
+}

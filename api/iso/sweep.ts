@@ -1,0 +1,31 @@
+import type { Knex } from 'knex';
+import type { ZeebeClient } from '../../engine/client.js';
+import { openNonconformitiesForLateCases, startPendingNonconformities } from './nonconformities.js';
+import { startPendingVersions } from './documents.js';
+
+interface SweepLogger {
+  info: (o: object, m?: string) => void;
+  warn: (o: object, m?: string) => void;
+}
+
+/** One pass: late cases get their nonconformity, records left without a process get one. */
+export async function isoSweep(db: Knex, zeebe: ZeebeClient): Promise<{ lateCases: number; started: number }> {
+  const late = await openNonconformitiesForLateCases(db, zeebe);
+  const started = (await startPendingNonconformities(db, zeebe)) + (await startPendingVersions(db, zeebe));
+  return { lateCases: late.length, started };
+}
+
+/** Runs isoSweep in the platform runtime every `everyMs` (one pass at a time); returns the stop function. */
+export function startIsoSweep(zeebe: ZeebeClient, db: Knex, log: SweepLogger, everyMs = 60_000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    isoSweep(db, zeebe)
+      .then((r) => (r.lateCases || r.started) && log.info(r, 'ISO sweep: nonconformities opened for late cases'))
+      .catch((err) => log.warn({ err: String(err) }, 'ISO sweep failed'))
+      .finally(() => (running = false));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

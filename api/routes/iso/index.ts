@@ -1,0 +1,134 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import ExcelJS from 'exceljs';
+import { errors } from '../../schemas/common.js';
+import {
+  AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
+} from '../../schemas/iso.js';
+import { openNonconformity } from '../../iso/nonconformities.js';
+import { createDocument, DocumentRuleError, requestChange } from '../../iso/documents.js';
+import { annualReport, clauseView, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
+import { subtreeCodes } from '../../repositories/case-search.js';
+import { isEngineUnavailable } from '../../../engine/client.js';
+
+const security = [{ bearer: [] }];
+const tags = ['iso'];
+
+/**
+ * ISO 9001:2015 registers: nonconformities and corrective actions, controlled documents, the clause
+ * view for auditors and the annual QMS report. The steps themselves are worked from the inbox.
+ */
+const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+
+  const translate = (err: unknown): never => {
+    if (err instanceof DocumentRuleError) throw app.httpErrors.createError(err.statusCode, err.message);
+    if (isEngineUnavailable(err)) throw app.httpErrors.createError(503, 'Máy chủ quy trình tạm thời không truy cập được; yêu cầu đã được lưu và sẽ tự khởi động / The process engine is unreachable; the request is saved and will start automatically');
+    throw err;
+  };
+
+  // Nonconformities and corrective actions
+  app.get('/nonconformities', { schema: { tags, summary: 'Register of nonconformities and corrective actions (sổ theo dõi HĐKP), scoped to the reader', security, querystring: NcListQuery, response: { 200: NcList, ...errors } } }, async (req) =>
+    listNonconformities(app.db, await ncScope(app.db, req.currentUser, req.userGroups), req.query));
+
+  app.get('/nonconformities/:id', { schema: { tags, summary: 'One nonconformity with the history of its stages', security, params: IdParams, response: { 200: NonconformityDetail, ...errors } } }, async (req) => {
+    const nc = await nonconformityDetail(app.db, await ncScope(app.db, req.currentUser, req.userGroups), req.params.id);
+    if (!nc) throw app.httpErrors.notFound(`Không có phiếu ${req.params.id} hoặc bạn không được xem / No nonconformity ${req.params.id} visible to you`);
+    return nc;
+  });
+
+  app.post('/nonconformities', { onRequest: app.requireRole('officer', 'leader', 'auditor', 'admin'), schema: { tags, summary: 'Record a nonconformity (phiếu đề nghị HĐKP); starts its corrective-action process', security, body: NcCreateBody, response: { 201: NonconformityDetail, ...errors } } }, async (req, reply) => {
+    const unitCode = req.body.unitCode?.trim();
+    if (unitCode && !(await app.db('org_units').where({ code: unitCode }).first('id'))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
+    const { nc } = await openNonconformity(app.db, app.zeebe, { title: req.body.title.trim(), description: req.body.description.trim(), sourceType: 'manual', unitCode: unitCode ?? null, reportedBy: req.currentUser.username }).catch(translate);
+    await req.audit('iso.nc.open', { target: { type: 'nonconformity', id: nc.id }, after: { code: nc.code, title: nc.title, unitCode: nc.unit_code } });
+    const detail = await nonconformityDetail(app.db, () => {}, nc.id);
+    return reply.status(201).send(detail!);
+  });
+
+  // Controlled documents
+  app.get('/documents', { schema: { tags, summary: 'Register of controlled documents with versions, effective dates and distribution (every staff member may read it)', security, response: { 200: DocumentList, ...errors } } }, async () => ({ items: await listDocuments(app.db) }));
+
+  app.get('/documents/:id', { schema: { tags, summary: 'One controlled document', security, params: IdParams, response: { 200: IsoDocument, ...errors } } }, async (req) => {
+    const [doc] = await listDocuments(app.db, req.params.id);
+    if (!doc) throw app.httpErrors.notFound(`Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
+    return doc;
+  });
+
+  app.post('/documents', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Draft a new controlled document in my unit; starts the issue process', security, body: DocumentCreateBody, response: { 201: IsoDocument, ...errors } } }, async (req, reply) => {
+    const versionId = await createDocument(app.db, app.zeebe, { ...req.body, title: req.body.title.trim(), summary: req.body.summary.trim(), ownerUnitCode: req.currentUser.unit.code, requestedBy: req.currentUser.username }).catch(translate);
+    const v = await app.db('iso_document_versions').where({ id: versionId }).first('document_id');
+    const [doc] = await listDocuments(app.db, String(v.document_id));
+    await req.audit('iso.document.create', { target: { type: 'iso_document', id: doc!.id }, after: { code: doc!.code, title: doc!.title } });
+    return reply.status(201).send(doc!);
+  });
+
+  /** Revisions and withdrawals are asked by staff of the owner unit (leaders: of its subtree). */
+  const changeRoute = (kind: 'revision' | 'withdrawal') => async (req: any, reply: any) => {
+    const doc = await app.db('iso_documents').where({ id: req.params.id }).first('owner_unit_code');
+    if (!doc) throw app.httpErrors.notFound(`Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
+    const mine = req.currentUser.roles.includes('leader') ? await subtreeCodes(app.db, req.currentUser.unit.code) : [req.currentUser.unit.code];
+    if (!mine.includes(doc.owner_unit_code)) throw app.httpErrors.forbidden(`Chỉ đơn vị ${doc.owner_unit_code} soạn thảo tài liệu này mới được yêu cầu sửa đổi, hủy bỏ / Only the owner unit may revise or withdraw it`);
+    await requestChange(app.db, app.zeebe, req.params.id, { kind, summary: req.body.summary.trim(), distributeTo: req.body.distributeTo, requestedBy: req.currentUser.username }).catch(translate);
+    const [out] = await listDocuments(app.db, req.params.id);
+    await req.audit(`iso.document.${kind}`, { target: { type: 'iso_document', id: req.params.id }, after: { summary: req.body.summary } });
+    return reply.status(201).send(out!);
+  };
+  app.post('/documents/:id/revisions', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Ask for a revision (new version) of an effective document', security, params: IdParams, body: DocumentChangeBody, response: { 201: IsoDocument, ...errors } } }, changeRoute('revision'));
+  app.post('/documents/:id/withdrawal', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Ask for the withdrawal (hủy bỏ) of an effective document', security, params: IdParams, body: DocumentChangeBody, response: { 201: IsoDocument, ...errors } } }, changeRoute('withdrawal'));
+
+  // For auditors
+  app.get('/clauses', { schema: { tags, summary: 'ISO clause view: each clause with the process steps and registers that serve it', security, response: { 200: ClauseView, ...errors } } }, async () => clauseView(app.db));
+
+  const readsReport = app.requireRole('leader', 'auditor', 'admin');
+  app.get('/report', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report assembled from the records', security, querystring: ReportQuery, response: { 200: AnnualReport, ...errors } } }, async (req) => annualReport(app.db, req.query.year));
+
+  app.get('/report.xlsx', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as an Excel workbook', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
+    const r = await annualReport(app.db, req.query.year);
+    const buf = await reportWorkbook(r);
+    await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) } });
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="bao-cao-hdqlcl-${r.year}.xlsx"`)
+      .send(buf);
+  });
+};
+export default isoRoutes;
+
+async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'e-ISO';
+  const head = (ws: ExcelJS.Worksheet) => { ws.getRow(1).font = { bold: true }; };
+  const summary = wb.addWorksheet('Tổng hợp');
+  summary.columns = [{ header: 'Nội dung', width: 60 }, { header: 'Giá trị', width: 18 }];
+  summary.addRows([
+    [`Báo cáo hoạt động quản lý chất lượng năm ${r.year}`, ''],
+    ['Hồ sơ đã giải quyết', r.cases.finished],
+    ['  trong đó đúng hạn', r.cases.onTime],
+    ['  trễ hạn', r.cases.late],
+    ['Tỷ lệ đúng hạn (%)', r.cases.onTimeRate ?? 'chưa có hồ sơ'],
+    ['Hồ sơ quá hạn chưa giải quyết', r.cases.openOverdue],
+    ['Sự không phù hợp ghi nhận', r.nonconformities.opened],
+    ['  đã đóng', r.nonconformities.closed],
+    ['  đang xử lý', r.nonconformities.open],
+    ['  phải khắc phục lại (chưa hiệu lực)', r.nonconformities.reopenedAfterIneffective],
+    ['Tài liệu ban hành mới', r.documents.issued],
+    ['Tài liệu sửa đổi', r.documents.revised],
+    ['Tài liệu hủy bỏ', r.documents.withdrawn],
+    ...r.notAvailable.map((n) => [`${n.section}: CHƯA CÓ DỮ LIỆU`, n.reason]),
+  ]);
+  head(summary);
+  const nc = wb.addWorksheet('Sự không phù hợp');
+  nc.columns = ['Số phiếu', 'Nội dung', 'Nguồn', 'Mã nguồn', 'Đơn vị', 'Trạng thái', 'Số lần kiểm chứng', 'Ngày mở', 'Ngày đóng', 'Hồ sơ HĐKP', 'Hồ sơ gốc'].map((header) => ({ header, width: 20 }));
+  for (const i of r.nonconformities.items) nc.addRow([i.code, i.title, i.sourceType, i.sourceKey ?? '', i.unitCode ?? '', i.status, i.verifications, i.openedAt, i.closedAt ?? '', i.recordLink ?? '', i.caseLink ?? '']);
+  head(nc);
+  const docs = wb.addWorksheet('Tài liệu');
+  docs.columns = ['Mã', 'Tên', 'Phiên bản', 'Loại', 'Trạng thái', 'Ngày hiệu lực', 'Người ban hành', 'Đơn vị đã xác nhận', 'Đơn vị nhận', 'Hồ sơ'].map((header) => ({ header, width: 20 }));
+  for (const d of r.documents.items) docs.addRow([d.code, d.title, d.version, d.kind, d.status, d.effectiveFrom ?? '', d.issuedBy ?? '', d.unitsConfirmed, d.unitsDistributed, d.recordLink ?? '']);
+  head(docs);
+  const cases = wb.addWorksheet('Hồ sơ theo quy trình');
+  cases.columns = ['Quy trình', 'Tên', 'Đã giải quyết', 'Đúng hạn'].map((header) => ({ header, width: 30 }));
+  for (const c of r.cases.byProcess) cases.addRow([c.bpmnProcessId, c.name ?? '', c.finished, c.onTime]);
+  head(cases);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

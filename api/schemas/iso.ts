@@ -1,0 +1,153 @@
+import { Type, type Static } from 'typebox';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Str = Type.String();
+const Time = Type.String({ description: 'ISO 8601 instant' });
+
+export const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+export type IdParams = Static<typeof IdParams>;
+
+export const NcSource = Type.Union([Type.Literal('manual'), Type.Literal('late_case'), Type.Literal('audit_finding'), Type.Literal('complaint')]);
+export const NcStatus = Type.Union(['recorded', 'analysing', 'implementing', 'verifying', 'closing', 'closed'].map((s) => Type.Literal(s)));
+
+export const RegisterEvent = Type.Object({
+  stage: Str,
+  at: Time,
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const Nonconformity = Type.Object({
+  id: Str,
+  code: Str,
+  title: Str,
+  description: Str,
+  sourceType: NcSource,
+  sourceKey: Nullable(Str),
+  sourceProcessId: Nullable(Str),
+  unitCode: Nullable(Str),
+  reportedBy: Nullable(Str),
+  processInstanceKey: Nullable(Str),
+  status: Str,
+  currentStep: Nullable(Type.String({ description: 'Name of the open step of its process (from the inbox)' })),
+  rootCause: Nullable(Str),
+  correctiveAction: Nullable(Str),
+  mrOpinion: Nullable(Str),
+  implementation: Nullable(Str),
+  verification: Nullable(Str),
+  effective: Type.Union([Type.Boolean(), Type.Null()]),
+  verifications: Type.Integer(),
+  openedAt: Time,
+  closedAt: Nullable(Time),
+});
+export type Nonconformity = Static<typeof Nonconformity>;
+
+export const NonconformityDetail = Type.Intersect([Nonconformity, Type.Object({ history: Type.Array(RegisterEvent) })]);
+export type NonconformityDetail = Static<typeof NonconformityDetail>;
+
+export const NcListQuery = Type.Object({
+  status: Type.Optional(NcStatus),
+  source: Type.Optional(NcSource),
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+export type NcListQuery = Static<typeof NcListQuery>;
+
+export const NcList = Type.Object({ items: Type.Array(Nonconformity), total: Type.Integer() });
+
+export const NcCreateBody = Type.Object({
+  title: Type.String({ minLength: 5, maxLength: 300 }),
+  description: Type.String({ minLength: 5, maxLength: 5000 }),
+  unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Suggested responsible unit (the Office confirms)' })),
+});
+export type NcCreateBody = Static<typeof NcCreateBody>;
+
+export const DocType = Type.Union(['quy-trinh', 'huong-dan', 'bieu-mau', 'chinh-sach', 'so-tay', 'khac'].map((s) => Type.Literal(s)));
+
+export const DocumentVersion = Type.Object({
+  id: Str,
+  version: Type.Integer(),
+  kind: Type.Union([Type.Literal('issue'), Type.Literal('revision'), Type.Literal('withdrawal')]),
+  status: Str,
+  currentStep: Nullable(Str),
+  changeSummary: Nullable(Str),
+  requestedBy: Str,
+  issuedBy: Nullable(Str),
+  issuedAt: Nullable(Time),
+  effectiveFrom: Nullable(Type.String({ description: 'YYYY-MM-DD' })),
+  reworkCount: Type.Integer(),
+  processInstanceKey: Nullable(Str),
+  distribution: Type.Array(Type.Object({ unitCode: Str, unitName: Nullable(Str), distributedAt: Time, confirmedBy: Nullable(Str), confirmedAt: Nullable(Time) })),
+});
+export type DocumentVersion = Static<typeof DocumentVersion>;
+
+export const IsoDocument = Type.Object({
+  id: Str,
+  code: Str,
+  title: Str,
+  docType: Str,
+  ownerUnitCode: Str,
+  status: Type.Union([Type.Literal('draft'), Type.Literal('effective'), Type.Literal('withdrawn')]),
+  effectiveVersion: Type.Union([Type.Integer(), Type.Null()]),
+  effectiveFrom: Nullable(Str),
+  versions: Type.Array(DocumentVersion),
+});
+export type IsoDocument = Static<typeof IsoDocument>;
+
+export const DocumentList = Type.Object({ items: Type.Array(IsoDocument) });
+
+export const DocumentCreateBody = Type.Object({
+  code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$', description: 'Document code, e.g. QT-KSTL-01' }),
+  title: Type.String({ minLength: 3, maxLength: 300 }),
+  docType: DocType,
+  summary: Type.String({ minLength: 3, maxLength: 5000 }),
+  distributeTo: Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 100, uniqueItems: true }),
+});
+export type DocumentCreateBody = Static<typeof DocumentCreateBody>;
+
+export const DocumentChangeBody = Type.Object({
+  summary: Type.String({ minLength: 3, maxLength: 5000 }),
+  distributeTo: Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 100, uniqueItems: true }),
+});
+export type DocumentChangeBody = Static<typeof DocumentChangeBody>;
+
+export const ClauseStep = Type.Object({ bpmnProcessId: Str, processName: Str, version: Type.Integer(), elementId: Str, stepName: Str, records: Type.Array(Str) });
+export const ClauseRegister = Type.Object({ register: Str, label: Str, count: Type.Integer() });
+export const ClauseView = Type.Object({
+  clauses: Type.Array(Type.Object({ clause: Str, title: Nullable(Str), steps: Type.Array(ClauseStep), registers: Type.Array(ClauseRegister) })),
+});
+export type ClauseView = Static<typeof ClauseView>;
+
+export const ReportQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
+export type ReportQuery = Static<typeof ReportQuery>;
+
+const Count = Type.Integer();
+export const AnnualReport = Type.Object({
+  year: Type.Integer(),
+  generatedAt: Time,
+  cases: Type.Object({
+    finished: Count,
+    onTime: Count,
+    late: Count,
+    openOverdue: Count,
+    onTimeRate: Type.Union([Type.Number(), Type.Null()]),
+    byProcess: Type.Array(Type.Object({ bpmnProcessId: Str, name: Nullable(Str), finished: Count, onTime: Count })),
+  }),
+  nonconformities: Type.Object({
+    opened: Count,
+    closed: Count,
+    open: Count,
+    reopenedAfterIneffective: Count,
+    bySource: Type.Record(Type.String(), Count),
+    items: Type.Array(Type.Object({ code: Str, title: Str, sourceType: Str, sourceKey: Nullable(Str), status: Str, unitCode: Nullable(Str), verifications: Count, openedAt: Time, closedAt: Nullable(Time), processInstanceKey: Nullable(Str), caseLink: Nullable(Str), recordLink: Nullable(Str) })),
+  }),
+  documents: Type.Object({
+    issued: Count,
+    revised: Count,
+    withdrawn: Count,
+    items: Type.Array(Type.Object({ code: Str, title: Str, version: Count, kind: Str, status: Str, effectiveFrom: Nullable(Str), issuedBy: Nullable(Str), processInstanceKey: Nullable(Str), recordLink: Nullable(Str), unitsConfirmed: Count, unitsDistributed: Count })),
+  }),
+  /** Sections of the report whose records the platform does not keep yet, named so nobody mistakes them for zero. */
+  notAvailable: Type.Array(Type.Object({ section: Str, reason: Str })),
+});
+export type AnnualReport = Static<typeof AnnualReport>;
