@@ -54,6 +54,7 @@ export const NcListQuery = Type.Object({
 export type NcListQuery = Static<typeof NcListQuery>;
 
 export const NcList = Type.Object({ items: Type.Array(Nonconformity), total: Type.Integer() });
+export type NcList = Static<typeof NcList>;
 
 export const NcCreateBody = Type.Object({
   title: Type.String({ minLength: 5, maxLength: 300 }),
@@ -95,6 +96,7 @@ export const IsoDocument = Type.Object({
 export type IsoDocument = Static<typeof IsoDocument>;
 
 export const DocumentList = Type.Object({ items: Type.Array(IsoDocument) });
+export type DocumentList = Static<typeof DocumentList>;
 
 export const DocumentCreateBody = Type.Object({
   code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$', description: 'Document code, e.g. QT-KSTL-01' }),

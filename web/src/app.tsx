@@ -19,6 +19,7 @@ const AuditVerifyPage = lazy(() => import('./features/audit/AuditVerifyPage.js')
 const AuditHeatmapPage = lazy(() => import('./features/audit/AuditHeatmapPage.js'));
 const CaseTimelinePage = lazy(() => import('./features/audit/CaseTimelinePage.js'));
 const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.js'));
+const IsoPage = lazy(() => import('./features/iso/IsoPage.js'));
 
 function LazyPage({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -69,6 +70,7 @@ function Routes() {
   else if (pathname === '/audit/heatmap') page = <LazyPage><AuditHeatmapPage /></LazyPage>;
   else if (matchPath('/cases/:key', pathname)?.key) page = <LazyPage><CaseTimelinePage key={pathname} processInstanceKey={matchPath('/cases/:key', pathname)!.key} /></LazyPage>;
   else if (pathname === '/calendar') page = <LazyPage><CalendarPage /></LazyPage>;
+  else if (pathname === '/iso') page = <LazyPage><IsoPage /></LazyPage>;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

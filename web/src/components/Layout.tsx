@@ -61,6 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/procedures">{t('header.procedures')}</Link>
           {me.data?.roles.some((r) => r === 'auditor' || r === 'admin') && <Link to="/audit">{t('audit.nav')}</Link>}
           {me.data?.roles.includes('admin') && <Link to="/calendar">{t('calendar.nav')}</Link>}
+          <Link to="/iso">{t('iso.nav')}</Link>
         </nav>
         <div className="header-tools">
           {me.data && (

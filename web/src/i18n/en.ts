@@ -485,4 +485,129 @@ export const en: Translations = {
     notFound: 'Page not found.',
     dismiss: 'Dismiss',
   },
+  iso: {
+    "nav": "ISO",
+    "title": "ISO 9001:2015 quality management system",
+    "any": "All",
+    "empty": "Nothing yet.",
+    "loading": "Loading…",
+    "status": "Status",
+    "currentStep": "Current step",
+    "openedAt": "Opened",
+    "record": "Process record",
+    "tab": {
+      "nc": "Nonconformities",
+      "documents": "Controlled documents",
+      "clauses": "ISO clauses",
+      "report": "Annual report"
+    },
+    "nc": {
+      "openTitle": "Record a nonconformity (corrective action request)",
+      "titleField": "Nonconformity",
+      "description": "Description",
+      "unit": "Responsible unit (code, if known)",
+      "open": "Record",
+      "opened": "Recorded as {{code}}",
+      "registerTitle": "Corrective action register",
+      "source": "Source",
+      "code": "Number",
+      "verifications": "Verifications",
+      "ineffective": "not effective",
+      "rootCause": "Root cause",
+      "action": "Corrective action",
+      "mrOpinion": "Management representative's opinion",
+      "implementation": "Implementation",
+      "verification": "Verification"
+    },
+    "ncStatus": {
+      "recorded": "Recorded",
+      "analysing": "Analysing the cause",
+      "implementing": "Implementing",
+      "verifying": "Verifying",
+      "closing": "Awaiting closure",
+      "closed": "Closed"
+    },
+    "ncSource": {
+      "manual": "Found by staff",
+      "late_case": "Late case",
+      "audit_finding": "Audit finding",
+      "complaint": "Complaint"
+    },
+    "stage": {
+      "recorded": "Recorded",
+      "assigned": "Sent to the responsible unit",
+      "planned": "Cause and action defined",
+      "implemented": "Action implemented",
+      "verified": "Verified",
+      "closed": "Closed",
+      "drafting": "Drafting",
+      "submitted": "Submitted for review",
+      "rework": "Sent back for rework",
+      "issued": "Issued",
+      "read": "Read confirmed"
+    },
+    "doc": {
+      "newTitle": "Propose a new document",
+      "code": "Code",
+      "name": "Title",
+      "type": "Type",
+      "summary": "Summary",
+      "distributeTo": "Receiving units (codes, comma separated)",
+      "create": "Start drafting",
+      "registerTitle": "Register of controlled documents",
+      "owner": "Owner unit",
+      "version": "Version in force",
+      "effectiveFrom": "Effective from",
+      "request": "Request in progress",
+      "distribution": "Distribution (✓ read)",
+      "revise": "Revise",
+      "withdraw": "Withdraw",
+      "revisePrompt": "What must change:",
+      "withdrawPrompt": "Why withdraw it:",
+      "reworks": "sent back {{count}} times"
+    },
+    "docType": {
+      "quy-trinh": "Procedure",
+      "huong-dan": "Instruction",
+      "bieu-mau": "Form",
+      "chinh-sach": "Policy",
+      "so-tay": "Manual",
+      "khac": "Other"
+    },
+    "docStatus": {
+      "draft": "Draft",
+      "effective": "In force",
+      "withdrawn": "Withdrawn"
+    },
+    "versionKind": {
+      "issue": "New issue",
+      "revision": "Revision",
+      "withdrawal": "Withdrawal"
+    },
+    "versionStatus": {
+      "drafting": "Drafting",
+      "reviewing": "Under review",
+      "rework": "Rework requested",
+      "issued": "Issued",
+      "superseded": "Superseded",
+      "withdrawn": "Withdrawn"
+    },
+    "clauses": {
+      "intro": "Each clause with the process steps (clause tags set in the modeler) and the registers that are its evidence.",
+      "records": "Records",
+      "count": "{{count}} records"
+    },
+    "report": {
+      "year": "Year",
+      "xlsx": "Download Excel",
+      "cases": "Case handling",
+      "casesLine": "Finished {{finished}}, on time {{onTime}} ({{rate}} %); overdue and still open: {{overdue}}.",
+      "ncs": "Nonconformities and corrective actions",
+      "ncLine": "Recorded {{opened}}, closed {{closed}}, action redone after an ineffective one {{reopened}}.",
+      "case": "Source case",
+      "documents": "Document control",
+      "confirmed": "{{confirmed}}/{{total}} units confirmed",
+      "notAvailable": "Not available in the system yet"
+    }
+  },
 };

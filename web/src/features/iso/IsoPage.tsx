@@ -1,0 +1,278 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { errorMessage, requestBlob } from '../../api/request.js';
+import { Alert } from '../../components/Alert.js';
+import { formatDateTime } from '../../format.js';
+import { Link, navigate, useLocation, withQuery } from '../../router.js';
+import { clausesQuery, documentsQuery, isoEndpoints, isoMutations, ncListQuery, ncQuery, reportQuery } from './api.js';
+
+const TABS = ['nc', 'documents', 'clauses', 'report'] as const;
+type Tab = (typeof TABS)[number];
+const units = (s: string) => s.split(/[,;\s]+/).map((u) => u.trim()).filter(Boolean);
+
+/** /iso?tab=nc|documents|clauses|report — the ISO registers, the clause view and the annual report. */
+export default function IsoPage() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const { search } = useLocation();
+  const tab = (TABS as readonly string[]).includes(search.get('tab') ?? '') ? (search.get('tab') as Tab) : 'nc';
+  return (
+    <section className="iso-page" data-testid="iso-page">
+      <div className="page-head">
+        <h1>{t('iso.title')}</h1>
+      </div>
+      <nav className="tabs" aria-label={t('iso.title')}>
+        {TABS.map((k) => (
+          <Link key={k} to={withQuery('/iso', { tab: k })} className={k === tab ? 'tab tab-active' : 'tab'} aria-current={k === tab ? 'page' : undefined}>
+            {tx(`iso.tab.${k}`)}
+          </Link>
+        ))}
+      </nav>
+      {tab === 'nc' && <NcRegister />}
+      {tab === 'documents' && <DocumentRegister />}
+      {tab === 'clauses' && <ClauseViewPanel />}
+      {tab === 'report' && <ReportPanel />}
+    </section>
+  );
+}
+
+function NcRegister() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const { search } = useLocation();
+  const client = useQueryClient();
+  const status = search.get('status') ?? undefined;
+  const source = search.get('source') ?? undefined;
+  const selected = search.get('id');
+  const list = useQuery(ncListQuery({ status: status as never, source: source as never, limit: 100, offset: 0 }));
+  const open = useMutation(isoMutations.openNc(client));
+  const [form, setForm] = useState({ title: '', description: '', unitCode: '' });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    open.mutate({ title: form.title, description: form.description, ...(form.unitCode.trim() ? { unitCode: form.unitCode.trim() } : {}) }, { onSuccess: () => setForm({ title: '', description: '', unitCode: '' }) });
+  };
+  const filter = (k: string, v: string) => navigate(withQuery('/iso', { tab: 'nc', status, source, [k]: v || undefined }));
+  return (
+    <div className="iso-section">
+      <form onSubmit={submit} className="iso-form" data-testid="iso-nc-form">
+        <h2>{t('iso.nc.openTitle')}</h2>
+        <label>{t('iso.nc.titleField')}<input value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} required minLength={5} maxLength={300} /></label>
+        <label>{t('iso.nc.description')}<textarea value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} required minLength={5} /></label>
+        <label>{t('iso.nc.unit')}<input value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })} placeholder="SNNMT-QLDD" /></label>
+        <button type="submit" className="button button-primary" disabled={open.isPending}>{t('iso.nc.open')}</button>
+        {open.isError && <Alert>{errorMessage(open.error)}</Alert>}
+        {open.data && <p className="muted" role="status">{t('iso.nc.opened', { code: open.data.code })}</p>}
+      </form>
+      <h2>{t('iso.nc.registerTitle')}</h2>
+      <div className="filters">
+        <label>{t('iso.status')}
+          <select value={status ?? ''} onChange={(e) => filter('status', e.target.value)}>
+            <option value="">{t('iso.any')}</option>
+            {['recorded', 'analysing', 'implementing', 'verifying', 'closing', 'closed'].map((s) => <option key={s} value={s}>{tx(`iso.ncStatus.${s}`)}</option>)}
+          </select>
+        </label>
+        <label>{t('iso.nc.source')}
+          <select value={source ?? ''} onChange={(e) => filter('source', e.target.value)}>
+            <option value="">{t('iso.any')}</option>
+            {['manual', 'late_case', 'audit_finding', 'complaint'].map((s) => <option key={s} value={s}>{tx(`iso.ncSource.${s}`)}</option>)}
+          </select>
+        </label>
+      </div>
+      {list.isError && <Alert>{errorMessage(list.error)}</Alert>}
+      {list.data && list.data.items.length === 0 && <p className="empty">{t('iso.empty')}</p>}
+      {list.data && list.data.items.length > 0 && (
+        <table className="task-table" data-testid="iso-nc-table">
+          <thead>
+            <tr><th>{t('iso.nc.code')}</th><th>{t('iso.nc.titleField')}</th><th>{t('iso.nc.source')}</th><th>{t('iso.nc.unit')}</th><th>{t('iso.status')}</th><th>{t('iso.currentStep')}</th><th>{t('iso.nc.verifications')}</th><th>{t('iso.openedAt')}</th></tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((n) => (
+              <tr key={n.id}>
+                <td><Link to={withQuery('/iso', { tab: 'nc', status, source, id: n.id })}>{n.code}</Link></td>
+                <td>{n.title}</td>
+                <td>{tx(`iso.ncSource.${n.sourceType}`)}{n.sourceType === 'late_case' && n.sourceKey && <> · <Link to={`/cases/${n.sourceKey}`}>{n.sourceKey}</Link></>}</td>
+                <td>{n.unitCode ?? '—'}</td>
+                <td>{tx(`iso.ncStatus.${n.status}`)}</td>
+                <td>{n.currentStep ?? '—'}</td>
+                <td>{n.verifications}{n.effective === false ? ` (${t('iso.nc.ineffective')})` : ''}</td>
+                <td>{formatDateTime(n.openedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {selected && <NcDetail id={selected} />}
+    </div>
+  );
+}
+
+function NcDetail({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const nc = useQuery(ncQuery(id));
+  if (nc.isError) return <Alert>{errorMessage(nc.error)}</Alert>;
+  if (!nc.data) return null;
+  const n = nc.data;
+  return (
+    <div className="iso-detail" data-testid="iso-nc-detail">
+      <h2>{n.code}: {n.title}</h2>
+      <dl>
+        <dt>{t('iso.nc.description')}</dt><dd>{n.description}</dd>
+        <dt>{t('iso.nc.rootCause')}</dt><dd>{n.rootCause ?? '—'}</dd>
+        <dt>{t('iso.nc.action')}</dt><dd>{n.correctiveAction ?? '—'}</dd>
+        <dt>{t('iso.nc.mrOpinion')}</dt><dd>{n.mrOpinion ?? '—'}</dd>
+        <dt>{t('iso.nc.implementation')}</dt><dd>{n.implementation ?? '—'}</dd>
+        <dt>{t('iso.nc.verification')}</dt><dd>{n.verification ?? '—'}</dd>
+      </dl>
+      {n.processInstanceKey && <p><Link to={`/cases/${n.processInstanceKey}`}>{t('iso.record')}</Link></p>}
+      <ol className="iso-history">
+        {n.history.map((h, i) => <li key={i}>{formatDateTime(h.at)}: {tx(`iso.stage.${h.stage}`)}</li>)}
+      </ol>
+    </div>
+  );
+}
+
+function DocumentRegister() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const client = useQueryClient();
+  const docs = useQuery(documentsQuery());
+  const create = useMutation(isoMutations.createDocument(client));
+  const change = useMutation(isoMutations.changeDocument(client));
+  const [form, setForm] = useState({ code: '', title: '', docType: 'quy-trinh', summary: '', distributeTo: '' });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({ code: form.code.trim(), title: form.title, docType: form.docType as never, summary: form.summary, distributeTo: units(form.distributeTo) });
+  };
+  const ask = (id: string, kind: 'revisions' | 'withdrawal') => {
+    const summary = window.prompt(t(kind === 'revisions' ? 'iso.doc.revisePrompt' : 'iso.doc.withdrawPrompt'));
+    if (!summary) return;
+    const to = window.prompt(t('iso.doc.distributeTo'), 'SNNMT-VP');
+    if (!to) return;
+    change.mutate({ id, kind, body: { summary, distributeTo: units(to) } });
+  };
+  return (
+    <div className="iso-section">
+      <form onSubmit={submit} className="iso-form" data-testid="iso-doc-form">
+        <h2>{t('iso.doc.newTitle')}</h2>
+        <label>{t('iso.doc.code')}<input value={form.code} onChange={(e) => setForm({ ...form, code: e.target.value })} required placeholder="QT-KSTL-01" /></label>
+        <label>{t('iso.doc.name')}<input value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} required minLength={3} /></label>
+        <label>{t('iso.doc.type')}
+          <select value={form.docType} onChange={(e) => setForm({ ...form, docType: e.target.value })}>
+            {['quy-trinh', 'huong-dan', 'bieu-mau', 'chinh-sach', 'so-tay', 'khac'].map((d) => <option key={d} value={d}>{tx(`iso.docType.${d}`)}</option>)}
+          </select>
+        </label>
+        <label>{t('iso.doc.summary')}<textarea value={form.summary} onChange={(e) => setForm({ ...form, summary: e.target.value })} required minLength={3} /></label>
+        <label>{t('iso.doc.distributeTo')}<input value={form.distributeTo} onChange={(e) => setForm({ ...form, distributeTo: e.target.value })} required placeholder="SNNMT-VP, XA-TANPHU" /></label>
+        <button type="submit" className="button button-primary" disabled={create.isPending}>{t('iso.doc.create')}</button>
+        {create.isError && <Alert>{errorMessage(create.error)}</Alert>}
+      </form>
+      {change.isError && <Alert>{errorMessage(change.error)}</Alert>}
+      <h2>{t('iso.doc.registerTitle')}</h2>
+      {docs.isError && <Alert>{errorMessage(docs.error)}</Alert>}
+      {docs.data && docs.data.items.length === 0 && <p className="empty">{t('iso.empty')}</p>}
+      {docs.data && docs.data.items.length > 0 && (
+        <table className="task-table" data-testid="iso-doc-table">
+          <thead>
+            <tr><th>{t('iso.doc.code')}</th><th>{t('iso.doc.name')}</th><th>{t('iso.doc.owner')}</th><th>{t('iso.status')}</th><th>{t('iso.doc.version')}</th><th>{t('iso.doc.effectiveFrom')}</th><th>{t('iso.doc.request')}</th><th>{t('iso.doc.distribution')}</th><th /></tr>
+          </thead>
+          <tbody>
+            {docs.data.items.map((d) => {
+              const pending = d.versions.find((v) => ['drafting', 'reviewing', 'rework'].includes(v.status));
+              const current = d.versions.find((v) => v.status === 'issued');
+              return (
+                <tr key={d.id}>
+                  <td>{d.code}</td>
+                  <td>{d.title}</td>
+                  <td>{d.ownerUnitCode}</td>
+                  <td>{tx(`iso.docStatus.${d.status}`)}</td>
+                  <td>{d.effectiveVersion ?? '—'}</td>
+                  <td>{d.effectiveFrom ?? '—'}</td>
+                  <td>{pending ? <>{tx(`iso.versionKind.${pending.kind}`)} v{pending.version}: {pending.currentStep ?? tx(`iso.versionStatus.${pending.status}`)}{pending.reworkCount > 0 ? ` (${t('iso.doc.reworks', { count: pending.reworkCount })})` : ''}</> : '—'}</td>
+                  <td>{current ? current.distribution.map((x) => `${x.unitCode}${x.confirmedAt ? ' ✓' : ''}`).join(', ') : '—'}</td>
+                  <td>
+                    {d.status === 'effective' && !pending && (
+                      <>
+                        <button type="button" className="button" onClick={() => ask(d.id, 'revisions')}>{t('iso.doc.revise')}</button>{' '}
+                        <button type="button" className="button" onClick={() => ask(d.id, 'withdrawal')}>{t('iso.doc.withdraw')}</button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function ClauseViewPanel() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const view = useQuery(clausesQuery());
+  if (view.isError) return <Alert>{errorMessage(view.error)}</Alert>;
+  if (!view.data) return <p className="muted">{t('iso.loading')}</p>;
+  return (
+    <div className="iso-section" data-testid="iso-clauses">
+      <p className="muted">{t('iso.clauses.intro')}</p>
+      {view.data.clauses.map((c) => (
+        <details key={c.clause} open>
+          <summary><strong>{c.clause}</strong> {c.title ?? ''}</summary>
+          <ul>
+            {c.steps.map((s) => <li key={`${s.bpmnProcessId}:${s.elementId}`}>{s.processName} (v{s.version}) › {s.stepName}{s.records.length ? ` · ${t('iso.clauses.records')}: ${s.records.join('; ')}` : ''}</li>)}
+            {c.registers.map((r) => <li key={r.register}>{r.label}: {t('iso.clauses.count', { count: r.count })}</li>)}
+          </ul>
+        </details>
+      ))}
+    </div>
+  );
+}
+
+function ReportPanel() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const [year, setYear] = useState(new Date().getFullYear());
+  const report = useQuery(reportQuery(year));
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const download = async () => {
+    setDownloadError(null);
+    try {
+      const blob = await requestBlob(isoEndpoints.reportXlsx(year));
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `bao-cao-hdqlcl-${year}.xlsx`;
+      a.click();
+      URL.revokeObjectURL(a.href);
+    } catch (err) {
+      setDownloadError(errorMessage(err));
+    }
+  };
+  return (
+    <div className="iso-section" data-testid="iso-report">
+      <label>{t('iso.report.year')} <input type="number" value={year} min={2000} max={2100} onChange={(e) => setYear(Number(e.target.value) || year)} /></label>{' '}
+      <button type="button" className="button" onClick={download}>{t('iso.report.xlsx')}</button>
+      {downloadError && <Alert>{downloadError}</Alert>}
+      {report.isError && <Alert>{errorMessage(report.error)}</Alert>}
+      {report.data && (
+        <>
+          <h2>{t('iso.report.cases')}</h2>
+          <p>{t('iso.report.casesLine', { finished: report.data.cases.finished, onTime: report.data.cases.onTime, rate: report.data.cases.onTimeRate ?? '—', overdue: report.data.cases.openOverdue })}</p>
+          <h2>{t('iso.report.ncs')}</h2>
+          <p>{t('iso.report.ncLine', { opened: report.data.nonconformities.opened, closed: report.data.nonconformities.closed, reopened: report.data.nonconformities.reopenedAfterIneffective })}</p>
+          <ul>
+            {report.data.nonconformities.items.map((n) => <li key={n.code}>{n.code} · {n.title} · {tx(`iso.ncStatus.${n.status}`)}{n.recordLink && <> · <Link to={n.recordLink}>{t('iso.record')}</Link></>}{n.caseLink && <> · <Link to={n.caseLink}>{t('iso.report.case')}</Link></>}</li>)}
+          </ul>
+          <h2>{t('iso.report.documents')}</h2>
+          <ul>
+            {report.data.documents.items.map((d, i) => <li key={i}>{d.code} v{d.version} · {tx(`iso.versionKind.${d.kind}`)} · {d.effectiveFrom ?? ''} · {t('iso.report.confirmed', { confirmed: d.unitsConfirmed, total: d.unitsDistributed })}{d.recordLink && <> · <Link to={d.recordLink}>{t('iso.record')}</Link></>}</li>)}
+          </ul>
+          <h2>{t('iso.report.notAvailable')}</h2>
+          <ul>{report.data.notAvailable.map((n) => <li key={n.section}><strong>{n.section}</strong>: {n.reason}</li>)}</ul>
+        </>
+      )}
+    </div>
+  );
+}
