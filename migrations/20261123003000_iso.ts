@@ -83,7 +83,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('iso_register_events', (t) => {
     t.comment('Every stage an ISO process wrote to a register (iso-register worker), keyed by the Zeebe job: the evidence trail of the annual report.');
     t.bigInteger('job_key').primary('iso_register_events_pk').comment('Zeebe job of the iso-register service task (at-least-once delivery: the second time inserts nothing)');
-    t.string('register', 20).notNullable().comment('nc | document');
+    t.string('register', 20).notNullable().comment('nc | document | complaint | audit');
     t.bigInteger('record_id').notNullable().comment('iso_nonconformities.id or iso_document_versions.id');
     t.string('stage', 40).notNullable();
     t.bigInteger('process_instance_key').notNullable();
@@ -91,9 +91,78 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('at', { useTz: true }).notNullable().comment('Engine time of the stage');
     t.index(['register', 'record_id', 'at'], 'iso_register_events_record_idx');
   });
+
+  await knex.schema.createTable('iso_complaints', (t) => {
+    t.comment('Complaints and feedback from citizens and staff (clause 9.1.2, 8.2.1), each handled by one iso-xu-ly-phan-anh instance; an upheld one opens a nonconformity.');
+    t.bigIncrements('id');
+    t.string('code', 40).notNullable().unique('iso_complaints_code_uq').comment('PA-YYYY-<id>');
+    t.string('title', 300).notNullable();
+    t.text('content').notNullable();
+    t.string('submitter', 200).notNullable().comment('Name of the citizen or staff member who complained');
+    t.string('contact', 200);
+    t.string('channel', 20).notNullable().comment('truc-tiep | dien-thoai | truc-tuyen | noi-bo');
+    t.string('case_key', 40).comment('The case (process instance) the complaint is about, if any');
+    t.string('received_by', 100).notNullable();
+    t.string('unit_code', 50).comment('Unit that verifies it (set by the Office)');
+    t.string('status', 20).notNullable().defaultTo('received').comment('received | verifying | concluded | answered');
+    t.boolean('upheld').comment('Conclusion of the leader: the complaint is founded');
+    t.text('findings');
+    t.text('conclusion');
+    t.text('answer');
+    t.bigInteger('nc_id').references('id').inTable('iso_nonconformities').comment('Nonconformity opened because it was upheld');
+    t.bigInteger('process_instance_key');
+    t.timestamp('received_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('answered_at', { useTz: true });
+    t.index(['status', 'received_at'], 'iso_complaints_status_idx');
+  });
+
+  await knex.schema.createTable('iso_audits', (t) => {
+    t.comment('Internal audits (clause 9.2): the yearly programme, its plan and conclusion; one iso-danh-gia-noi-bo instance each.');
+    t.bigIncrements('id');
+    t.string('code', 40).notNullable().unique('iso_audits_code_uq').comment('DGNB-YYYY-<id>');
+    t.integer('year').notNullable();
+    t.text('scope').notNullable();
+    t.jsonb('departments').notNullable().comment('Unit codes audited (one audit per unit, multi-instance)');
+    t.string('created_by', 100).notNullable();
+    t.string('status', 20).notNullable().defaultTo('programme').comment('programme | planning | auditing | concluding | closed');
+    t.text('programme').comment('Objectives, criteria and timing of the programme');
+    t.text('plan').comment('Schedule of the round');
+    t.string('approved_by', 100);
+    t.text('conclusion');
+    t.bigInteger('process_instance_key');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('closed_at', { useTz: true });
+  });
+
+  await knex.schema.createTable('iso_audit_units', (t) => {
+    t.comment('The audit of one unit in an internal audit: the clauses checked (checklist) and who audited.');
+    t.bigInteger('audit_id').notNullable().references('id').inTable('iso_audits').onDelete('CASCADE');
+    t.string('unit_code', 50).notNullable();
+    t.jsonb('clauses_checked').notNullable().defaultTo('[]');
+    t.text('notes');
+    t.string('audited_by', 100);
+    t.timestamp('audited_at', { useTz: true });
+    t.primary(['audit_id', 'unit_code'], { constraintName: 'iso_audit_units_pk' });
+  });
+
+  await knex.schema.createTable('iso_audit_findings', (t) => {
+    t.comment('Findings of an internal audit; each nonconformity finding opens one corrective action (iso_nonconformities, source audit_finding).');
+    t.bigIncrements('id');
+    t.bigInteger('audit_id').notNullable().references('id').inTable('iso_audits').onDelete('CASCADE');
+    t.string('unit_code', 50).notNullable();
+    t.integer('seq').notNullable().comment('Position in the unit\'s list of findings');
+    t.string('clause', 20).notNullable();
+    t.text('description').notNullable();
+    t.bigInteger('nc_id').references('id').inTable('iso_nonconformities');
+    t.unique(['audit_id', 'unit_code', 'seq'], { indexName: 'iso_audit_findings_uq' });
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists('iso_audit_findings');
+  await knex.schema.dropTableIfExists('iso_audit_units');
+  await knex.schema.dropTableIfExists('iso_audits');
+  await knex.schema.dropTableIfExists('iso_complaints');
   await knex.schema.dropTableIfExists('iso_register_events');
   await knex.schema.dropTableIfExists('iso_document_distribution');
   await knex.schema.dropTableIfExists('iso_document_versions');

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../schemas/auth.js';
-import type { AnnualReport, ClauseView, DocumentVersion, IsoDocument, Nonconformity, NcListQuery, NonconformityDetail } from '../schemas/iso.js';
+import type { Audit, Complaint, AnnualReport, ClauseView, DocumentVersion, IsoDocument, Nonconformity, NcListQuery, NonconformityDetail } from '../schemas/iso.js';
 import { subtreeCodes } from '../repositories/case-search.js';
 import { readModelMeta } from '../../engine/model-meta.js';
 import type { NcRow } from './nonconformities.js';
@@ -27,14 +27,14 @@ async function openSteps(db: Knex, keys: (string | null)[]): Promise<Map<string,
  * everyone those of their own unit, the ones they reported, and the ones whose process has offered
  * them a step (their unit and role, or they held it).
  */
-export async function ncScope(db: Knex, user: CurrentUser, groups: string[]) {
+export async function ncScope(db: Knex, user: CurrentUser, groups: string[], by = 'reported_by') {
   if (user.roles.includes('auditor') || user.roles.includes('admin')) return (_q: Knex.QueryBuilder) => {};
   const units = user.roles.includes('leader') ? await subtreeCodes(db, user.unit.code) : [user.unit.code];
   return (q: Knex.QueryBuilder) =>
     q.where((w) =>
       w
         .whereIn('n.unit_code', units)
-        .orWhere('n.reported_by', user.username)
+        .orWhere(`n.${by}`, user.username)
         .orWhereExists(
           db('inbox_tasks as t')
             .whereRaw('t.process_instance_key = n.process_instance_key')
@@ -128,6 +128,41 @@ export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocum
   });
 }
 
+/** Complaints, newest first, as the reader's scope allows (the same rule as nonconformities, with the receiving officer). */
+export async function listComplaints(db: Knex, scope: (q: Knex.QueryBuilder) => void, onlyId?: string): Promise<Complaint[]> {
+  const rows = await db('iso_complaints as n')
+    .modify(scope)
+    .modify((q) => { if (onlyId) q.where('n.id', onlyId); })
+    .leftJoin('iso_nonconformities as c', 'c.id', 'n.nc_id')
+    .orderBy('n.received_at', 'desc')
+    .limit(200)
+    .select('n.*', 'c.code as nc_code');
+  const steps = await openSteps(db, rows.map((r: any) => r.process_instance_key && String(r.process_instance_key)));
+  return rows.map((r: any) => ({
+    id: String(r.id), code: r.code, title: r.title, content: r.content, submitter: r.submitter, contact: r.contact, channel: r.channel, caseKey: r.case_key,
+    receivedBy: r.received_by, unitCode: r.unit_code, status: r.status, currentStep: steps.get(String(r.process_instance_key)) ?? null, upheld: r.upheld,
+    findings: r.findings, conclusion: r.conclusion, answer: r.answer, ncId: r.nc_id ? String(r.nc_id) : null, ncCode: r.nc_code ?? null,
+    processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null, receivedAt: iso(r.received_at)!, answeredAt: iso(r.answered_at),
+  }));
+}
+
+/** Internal audits with the units audited (checklists) and the findings with their nonconformities. */
+export async function listAudits(db: Knex, onlyId?: string): Promise<Audit[]> {
+  const audits: any[] = await db('iso_audits').modify((q) => { if (onlyId) q.where({ id: onlyId }); }).orderBy('id', 'desc').limit(100);
+  if (!audits.length) return [];
+  const ids = audits.map((a) => a.id);
+  const units: any[] = await db('iso_audit_units').whereIn('audit_id', ids).orderBy('unit_code');
+  const findings: any[] = await db('iso_audit_findings as f').leftJoin('iso_nonconformities as n', 'n.id', 'f.nc_id').whereIn('f.audit_id', ids).orderBy(['f.unit_code', 'f.seq']).select('f.*', 'n.code as nc_code', 'n.status as nc_status');
+  const steps = await openSteps(db, audits.map((a) => a.process_instance_key && String(a.process_instance_key)));
+  return audits.map((a) => ({
+    id: String(a.id), code: a.code, year: a.year, scope: a.scope, departments: a.departments, status: a.status, currentStep: steps.get(String(a.process_instance_key)) ?? null,
+    programme: a.programme, plan: a.plan, approvedBy: a.approved_by, conclusion: a.conclusion, createdBy: a.created_by,
+    processInstanceKey: a.process_instance_key ? String(a.process_instance_key) : null, createdAt: iso(a.created_at)!, closedAt: iso(a.closed_at),
+    units: units.filter((u) => String(u.audit_id) === String(a.id)).map((u) => ({ unitCode: u.unit_code, clausesChecked: u.clauses_checked, notes: u.notes, auditedBy: u.audited_by, auditedAt: iso(u.audited_at) })),
+    findings: findings.filter((f) => String(f.audit_id) === String(a.id)).map((f) => ({ unitCode: f.unit_code, seq: f.seq, clause: f.clause, description: f.description, ncId: f.nc_id ? String(f.nc_id) : null, ncCode: f.nc_code ?? null, ncStatus: f.nc_status ?? null })),
+  }));
+}
+
 /** ISO 9001:2015 clause titles (TCVN ISO 9001:2015), for the clause view. */
 export const CLAUSE_TITLES: Record<string, string> = {
   '4.4': 'Hệ thống quản lý chất lượng và các quá trình',
@@ -147,7 +182,10 @@ export const CLAUSE_TITLES: Record<string, string> = {
   '9.1.2': 'Sự thỏa mãn của khách hàng',
   '9.1.3': 'Phân tích và đánh giá',
   '9.2': 'Đánh giá nội bộ',
+  '9.2.1': 'Đánh giá nội bộ: tần suất',
+  '9.2.2': 'Chương trình đánh giá',
   '9.3': 'Xem xét của lãnh đạo',
+  '10.1': 'Cải tiến: khái quát',
   '10.2': 'Sự không phù hợp và hành động khắc phục',
   '10.2.1': 'Xử lý sự không phù hợp, hành động khắc phục',
   '10.2.2': 'Lưu giữ thông tin về sự không phù hợp và hành động khắc phục',
@@ -158,6 +196,8 @@ export const CLAUSE_TITLES: Record<string, string> = {
 const REGISTERS = [
   { register: 'nc', label: 'Sổ theo dõi sự không phù hợp và hành động khắc phục', clauses: ['8.7', '10.2', '10.2.1', '10.2.2'], count: (db: Knex) => db('iso_nonconformities').count<{ c: string }[]>({ c: '*' }) },
   { register: 'document', label: 'Danh mục tài liệu kiểm soát', clauses: ['7.5', '7.5.2', '7.5.3'], count: (db: Knex) => db('iso_documents').count<{ c: string }[]>({ c: '*' }) },
+  { register: 'audit', label: 'Hồ sơ đánh giá nội bộ', clauses: ['9.2'], count: (db: Knex) => db('iso_audits').count<{ c: string }[]>({ c: '*' }) },
+  { register: 'complaint', label: 'Sổ tiếp nhận phản ánh, khiếu nại', clauses: ['8.2.1', '9.1.2'], count: (db: Knex) => db('iso_complaints').count<{ c: string }[]>({ c: '*' }) },
   { register: 'cases', label: 'Hồ sơ công việc và ngày hẹn trả', clauses: ['8.5.1', '9.1.1'], count: (db: Knex) => db('case_deadlines').count<{ c: string }[]>({ c: '*' }) },
 ];
 
@@ -222,6 +262,11 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       db.raw('(SELECT count(*) FROM iso_document_distribution x WHERE x.version_id = v.id) AS distributed'),
       db.raw('(SELECT count(*) FROM iso_document_distribution x WHERE x.version_id = v.id AND x.confirmed_at IS NOT NULL) AS confirmed'));
 
+  const audits = await db('iso_audits as a').where('a.year', year).orderBy('a.id')
+    .select('a.code', 'a.status', 'a.departments', 'a.conclusion', 'a.process_instance_key', db.raw('(SELECT count(*) FROM iso_audit_findings f WHERE f.audit_id = a.id) AS findings'));
+  const complaints = await db('iso_complaints as c').leftJoin('iso_nonconformities as n', 'n.id', 'c.nc_id').where(inYear('c.received_at')).orderBy('c.received_at')
+    .select('c.code', 'c.title', 'c.status', 'c.upheld', 'c.process_instance_key', 'n.code as nc_code');
+
   return {
     year,
     generatedAt: new Date().toISOString(),
@@ -272,12 +317,18 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
         unitsDistributed: Number(v.distributed),
       })),
     },
+    audits: audits.map((a: any) => ({ code: a.code, status: a.status, departments: a.departments, findings: Number(a.findings), conclusion: a.conclusion, recordLink: a.process_instance_key ? `/cases/${a.process_instance_key}` : null })),
+    complaints: {
+      received: complaints.length,
+      upheld: complaints.filter((c: any) => c.upheld).length,
+      answered: complaints.filter((c: any) => c.status === 'answered').length,
+      items: complaints.map((c: any) => ({ code: c.code, title: c.title, status: c.status, upheld: c.upheld, ncCode: c.nc_code ?? null, recordLink: c.process_instance_key ? `/cases/${c.process_instance_key}` : null })),
+    },
     notAvailable: [
-      { section: 'Đánh giá nội bộ / Internal audit', reason: 'Quy trình đánh giá nội bộ chưa được xây dựng trên nền tảng / the internal audit process is not built yet' },
       { section: 'Xem xét của lãnh đạo / Management review', reason: 'Chưa có quy trình / not built yet' },
       { section: 'Mục tiêu chất lượng / Quality objectives', reason: 'Chưa có sổ mục tiêu; tỷ lệ đúng hạn ở mục Hồ sơ là số đo thực / no objectives register yet; the on-time rate above is measured' },
       { section: 'Rủi ro và cơ hội / Risks and opportunities', reason: 'Chưa có sổ rủi ro / no risk register yet' },
-      { section: 'Sự hài lòng, khiếu nại / Satisfaction and complaints', reason: 'Chưa có dữ liệu đánh giá một cửa và quy trình khiếu nại / one-stop evaluations and the complaints process are not available yet' },
+      { section: 'Sự hài lòng / Satisfaction', reason: 'Chưa có dữ liệu đánh giá hài lòng của bộ phận một cửa / the one-stop satisfaction evaluations are not available yet' },
     ],
   };
 }

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { ZeebeClient } from '../../engine/client.js';
+import { openNonconformity } from './nonconformities.js';
 
 /**
  * What the iso-register service tasks of processes/iso-*.bpmn write into the ISO registers. Each
@@ -6,7 +8,8 @@ import type { Knex } from 'knex';
  * the register update runs in the same transaction only when that row is new, so a redelivered job
  * changes nothing.
  */
-export type Register = 'nc' | 'document';
+export type Register = 'nc' | 'document' | 'complaint' | 'audit';
+export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'audit'];
 
 export interface StageInput {
   jobKey: string;
@@ -25,6 +28,9 @@ export class RegisterRejection extends Error {
   }
 }
 
+/** The process variable holding the id of the register row. */
+const RECORD_VARIABLE: Record<Register, string> = { nc: 'ncId', document: 'versionId', complaint: 'complaintId', audit: 'auditId' };
+
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 const idOf = (v: unknown, name: string): number => {
   const n = Number(v);
@@ -38,10 +44,10 @@ export const DOCUMENT_STAGES = ['drafting', 'submitted', 'rework', 'issued', 're
 /** Applies one stage; returns false when this job was already applied. */
 export async function applyStage(db: Knex, input: StageInput): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const recordId = input.register === 'nc' ? idOf(input.variables.ncId, 'ncId') : idOf(input.variables.versionId, 'versionId');
+    const recordId = idOf(input.variables[RECORD_VARIABLE[input.register]], RECORD_VARIABLE[input.register]);
     // Business checks happen before anything is written, so a rejection leaves no trace.
-    if (input.register === 'nc' && input.stage === 'assigned') {
-      const unit = text(input.variables.donViChuTri);
+    if ((input.register === 'nc' || input.register === 'complaint') && input.stage === 'assigned') {
+      const unit = text(input.register === 'nc' ? input.variables.donViChuTri : input.variables.donViXuLy);
       const known = unit ? await trx('org_units').where({ code: unit }).first('id') : undefined;
       if (!known) throw new RegisterRejection('ISO_INVALID', `Không có đơn vị "${unit ?? ''}" / Unknown unit "${unit ?? ''}"`);
     }
@@ -52,7 +58,9 @@ export async function applyStage(db: Knex, input: StageInput): Promise<boolean> 
       .returning('job_key');
     if (inserted.length === 0) return false;
     if (input.register === 'nc') await applyNcStage(trx, recordId, input);
-    else await applyDocumentStage(trx, recordId, input);
+    else if (input.register === 'document') await applyDocumentStage(trx, recordId, input);
+    else if (input.register === 'complaint') await applyComplaintStage(trx, recordId, input);
+    else await applyAuditStage(trx, recordId, input);
     return true;
   });
 }
@@ -67,6 +75,16 @@ function stageData({ register, stage, variables: v }: StageInput): Record<string
       case 'implemented': return pick('yKienDaiDien', 'ketQuaThucHien');
       case 'verified': return pick('coHieuLuc', 'nhanXetKiemChung');
       case 'closed': return pick('ketLuan');
+      default: return {};
+    }
+  }
+  if (register === 'complaint') return pick('phanLoai', 'donViXuLy', 'ketQuaXacMinh', 'ketLuanPhanAnh', 'noiDungKetLuan', 'noiDungTraLoi');
+  if (register === 'audit') {
+    switch (stage) {
+      case 'approved': return pick('chuongTrinh', 'yKienPheDuyet');
+      case 'planned': return pick('keHoach', 'yKienPheDuyet');
+      case 'findings': return pick('phong', 'dieuKhoanDaKiemTra', 'ghiChuDanhGia', 'phatHien');
+      case 'concluded': return pick('ketLuanDanhGia');
       default: return {};
     }
   }
@@ -158,5 +176,110 @@ async function applyDocumentStage(trx: Knex.Transaction, versionId: number, { st
     }
     default:
       throw new Error(`Giai đoạn không biết: ${stage} / Unknown stage ${stage}`);
+  }
+}
+
+async function applyComplaintStage(trx: Knex.Transaction, id: number, { stage, variables: v, at, processInstanceKey }: StageInput): Promise<void> {
+  const q = () => trx('iso_complaints').where({ id });
+  switch (stage) {
+    case 'received':
+      await q().whereNull('process_instance_key').update({ process_instance_key: processInstanceKey });
+      return;
+    case 'assigned':
+      await q().update({ unit_code: text(v.donViXuLy), status: 'verifying' });
+      return;
+    case 'concluded':
+      await q().update({ upheld: v.ketLuanPhanAnh === 'dung', findings: text(v.ketQuaXacMinh), conclusion: text(v.noiDungKetLuan), status: 'concluded' });
+      return;
+    case 'answered':
+      await q().update({ answer: text(v.noiDungTraLoi), status: 'answered', answered_at: at });
+      return;
+    default:
+      throw new Error(`Giai đoạn không biết: ${stage} / Unknown stage ${stage}`);
+  }
+}
+
+/** Findings as the audit form's dynamic list sends them: [{dieuKhoan, noiDung}], blanks dropped. */
+export function findingsOf(v: unknown): { clause: string; description: string }[] {
+  if (!Array.isArray(v)) return [];
+  return v
+    .map((f) => ({ clause: text((f as Record<string, unknown>)?.dieuKhoan) ?? '', description: text((f as Record<string, unknown>)?.noiDung) ?? '' }))
+    .filter((f) => f.clause && f.description);
+}
+
+async function applyAuditStage(trx: Knex.Transaction, id: number, { stage, variables: v, at, processInstanceKey }: StageInput): Promise<void> {
+  const q = () => trx('iso_audits').where({ id });
+  switch (stage) {
+    case 'programme':
+      await q().whereNull('process_instance_key').update({ process_instance_key: processInstanceKey });
+      return;
+    case 'approved': {
+      const by = await lastCompletion(trx, processInstanceKey, 'PheDuyetChuongTrinh');
+      await q().update({ programme: text(v.chuongTrinh), approved_by: by?.completed_by ?? null, status: 'planning' });
+      return;
+    }
+    case 'planned':
+      await q().update({ plan: text(v.keHoach), status: 'auditing' });
+      return;
+    case 'findings': {
+      const unit = text(v.phong);
+      if (!unit) throw new Error('biến phong thiếu / variable phong is missing');
+      const by = (await trx('inbox_tasks')
+        .where({ process_instance_key: processInstanceKey, element_id: 'DanhGiaTaiDonVi', status: 'completed' })
+        .whereRaw(`variables->>'phong' = ?`, [unit])
+        .orderBy('completed_at', 'desc')
+        .first('completed_by')) as { completed_by: string } | undefined;
+      const clauses = Array.isArray(v.dieuKhoanDaKiemTra) ? v.dieuKhoanDaKiemTra.filter((c): c is string => typeof c === 'string') : [];
+      await trx('iso_audit_units')
+        .insert({ audit_id: id, unit_code: unit, clauses_checked: JSON.stringify(clauses), notes: text(v.ghiChuDanhGia), audited_by: by?.completed_by ?? null, audited_at: at })
+        .onConflict(['audit_id', 'unit_code'])
+        .merge();
+      const findings = findingsOf(v.phatHien);
+      if (findings.length) {
+        await trx('iso_audit_findings')
+          .insert(findings.map((f, i) => ({ audit_id: id, unit_code: unit, seq: i + 1, clause: f.clause, description: f.description })))
+          .onConflict(['audit_id', 'unit_code', 'seq'])
+          .ignore();
+      }
+      return;
+    }
+    case 'concluded':
+      await q().update({ conclusion: text(v.ketLuanDanhGia), status: 'closed', closed_at: at });
+      return;
+    default:
+      throw new Error(`Giai đoạn không biết: ${stage} / Unknown stage ${stage}`);
+  }
+}
+
+/**
+ * What a stage starts after its write is committed: an upheld complaint and every audit finding get
+ * their nonconformity (once per source, so it is safe to run again on a redelivered job).
+ */
+export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<StageInput, 'jobKey' | 'at'>): Promise<void> {
+  if (input.register === 'complaint' && input.stage === 'concluded') {
+    const c = await db('iso_complaints').where({ id: idOf(input.variables.complaintId, 'complaintId') }).first();
+    if (!c?.upheld || c.nc_id) return;
+    const { nc } = await openNonconformity(db, zeebe, {
+      title: `Phản ánh ${c.code} đúng: ${c.title}`.slice(0, 300),
+      description: `${c.content}\n\nKết luận: ${c.conclusion ?? ''}`,
+      sourceType: 'complaint',
+      sourceKey: c.code,
+      unitCode: c.unit_code,
+    });
+    await db('iso_complaints').where({ id: c.id }).update({ nc_id: nc.id });
+  }
+  if (input.register === 'audit' && input.stage === 'findings') {
+    const audit = await db('iso_audits').where({ id: idOf(input.variables.auditId, 'auditId') }).first();
+    const findings = await db('iso_audit_findings').where({ audit_id: audit.id, unit_code: text(input.variables.phong) }).whereNull('nc_id').orderBy('seq');
+    for (const f of findings) {
+      const { nc } = await openNonconformity(db, zeebe, {
+        title: `Phát hiện đánh giá ${audit.code} tại ${f.unit_code} (điều khoản ${f.clause})`.slice(0, 300),
+        description: f.description,
+        sourceType: 'audit_finding',
+        sourceKey: `${audit.code}/${f.unit_code}/${f.seq}`,
+        unitCode: f.unit_code,
+      });
+      await db('iso_audit_findings').where({ id: f.id }).update({ nc_id: nc.id });
+    }
   }
 }

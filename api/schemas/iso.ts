@@ -149,7 +149,80 @@ export const AnnualReport = Type.Object({
     withdrawn: Count,
     items: Type.Array(Type.Object({ code: Str, title: Str, version: Count, kind: Str, status: Str, effectiveFrom: Nullable(Str), issuedBy: Nullable(Str), processInstanceKey: Nullable(Str), recordLink: Nullable(Str), unitsConfirmed: Count, unitsDistributed: Count })),
   }),
+  audits: Type.Array(Type.Object({ code: Str, status: Str, departments: Type.Array(Str), findings: Count, conclusion: Nullable(Str), recordLink: Nullable(Str) })),
+  complaints: Type.Object({
+    received: Count,
+    upheld: Count,
+    answered: Count,
+    items: Type.Array(Type.Object({ code: Str, title: Str, status: Str, upheld: Type.Union([Type.Boolean(), Type.Null()]), ncCode: Nullable(Str), recordLink: Nullable(Str) })),
+  }),
   /** Sections of the report whose records the platform does not keep yet, named so nobody mistakes them for zero. */
   notAvailable: Type.Array(Type.Object({ section: Str, reason: Str })),
 });
 export type AnnualReport = Static<typeof AnnualReport>;
+
+export const ComplaintChannel = Type.Union(['truc-tiep', 'dien-thoai', 'truc-tuyen', 'noi-bo'].map((s) => Type.Literal(s)));
+export const Complaint = Type.Object({
+  id: Str,
+  code: Str,
+  title: Str,
+  content: Str,
+  submitter: Str,
+  contact: Nullable(Str),
+  channel: Str,
+  caseKey: Nullable(Str),
+  receivedBy: Str,
+  unitCode: Nullable(Str),
+  status: Str,
+  currentStep: Nullable(Str),
+  upheld: Type.Union([Type.Boolean(), Type.Null()]),
+  findings: Nullable(Str),
+  conclusion: Nullable(Str),
+  answer: Nullable(Str),
+  ncId: Nullable(Str),
+  ncCode: Nullable(Str),
+  processInstanceKey: Nullable(Str),
+  receivedAt: Time,
+  answeredAt: Nullable(Time),
+});
+export type Complaint = Static<typeof Complaint>;
+export const ComplaintList = Type.Object({ items: Type.Array(Complaint) });
+export type ComplaintList = Static<typeof ComplaintList>;
+export const ComplaintCreateBody = Type.Object({
+  title: Type.String({ minLength: 5, maxLength: 300 }),
+  content: Type.String({ minLength: 5, maxLength: 5000 }),
+  submitter: Type.String({ minLength: 2, maxLength: 200 }),
+  contact: Type.Optional(Type.String({ maxLength: 200 })),
+  channel: ComplaintChannel,
+  caseKey: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+});
+export type ComplaintCreateBody = Static<typeof ComplaintCreateBody>;
+
+export const Audit = Type.Object({
+  id: Str,
+  code: Str,
+  year: Type.Integer(),
+  scope: Str,
+  departments: Type.Array(Str),
+  status: Str,
+  currentStep: Nullable(Str),
+  programme: Nullable(Str),
+  plan: Nullable(Str),
+  approvedBy: Nullable(Str),
+  conclusion: Nullable(Str),
+  createdBy: Str,
+  processInstanceKey: Nullable(Str),
+  createdAt: Time,
+  closedAt: Nullable(Time),
+  units: Type.Array(Type.Object({ unitCode: Str, clausesChecked: Type.Array(Str), notes: Nullable(Str), auditedBy: Nullable(Str), auditedAt: Nullable(Time) })),
+  findings: Type.Array(Type.Object({ unitCode: Str, seq: Type.Integer(), clause: Str, description: Str, ncId: Nullable(Str), ncCode: Nullable(Str), ncStatus: Nullable(Str) })),
+});
+export type Audit = Static<typeof Audit>;
+export const AuditList = Type.Object({ items: Type.Array(Audit) });
+export type AuditList = Static<typeof AuditList>;
+export const AuditCreateBody = Type.Object({
+  year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+  scope: Type.String({ minLength: 3, maxLength: 2000 }),
+  departments: Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
+});
+export type AuditCreateBody = Static<typeof AuditCreateBody>;

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
 import { engineNow } from '../deadlines/compute.js';
-import { applyStage, RegisterRejection, type Register } from '../../api/iso/registers.js';
+import { afterStage, applyStage, REGISTERS, RegisterRejection, type Register } from '../../api/iso/registers.js';
 
 /**
  * Service task of the ISO system processes (processes/iso-*.bpmn): writes a stage of the record into
- * its register (api/iso/registers.ts). Headers: `iso.register` (nc | document) and `iso.stage`.
+ * its register (api/iso/registers.ts). Headers: `iso.register` (nc | document | complaint | audit) and `iso.stage`.
  * Idempotent on the job key. A business rejection (unknown responsible unit) is a BPMN error the
  * model catches; anything else fails the job with retries.
  */
@@ -23,18 +23,13 @@ export function startIsoRegisterWorker(zeebe: ZeebeClient, db: Knex) {
       const headers = job.customHeaders as Record<string, string>;
       const register = headers[ISO_HEADER.register];
       const stage = headers[ISO_HEADER.stage];
-      if ((register !== 'nc' && register !== 'document') || !stage) {
+      if (!REGISTERS.includes(register as Register) || !stage) {
         return job.fail({ errorMessage: `Thiếu header iso.register / iso.stage / Missing iso.register or iso.stage header`, retries: 0 });
       }
       try {
-        await applyStage(db, {
-          jobKey: job.key,
-          processInstanceKey: job.processInstanceKey,
-          register: register as Register,
-          stage,
-          variables: job.variables as Record<string, unknown>,
-          at: engineNow(job, TIMEOUT_MS),
-        });
+        const input = { processInstanceKey: job.processInstanceKey, register: register as Register, stage, variables: job.variables as Record<string, unknown> };
+        await applyStage(db, { ...input, jobKey: job.key, at: engineNow(job, TIMEOUT_MS) });
+        await afterStage(db, zeebe, input);
         return job.complete();
       } catch (err) {
         if (err instanceof RegisterRejection) return job.error({ errorCode: err.errorCode, errorMessage: err.message, variables: { loiChuyenDonVi: err.message } });

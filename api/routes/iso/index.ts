@@ -3,12 +3,15 @@ import { Type } from 'typebox';
 import ExcelJS from 'exceljs';
 import { errors } from '../../schemas/common.js';
 import {
+  Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList,
   AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../iso/nonconformities.js';
 import { createDocument, DocumentRuleError, requestChange } from '../../iso/documents.js';
-import { annualReport, clauseView, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
+import { annualReport, clauseView, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
 import { subtreeCodes } from '../../repositories/case-search.js';
+import { receiveComplaint } from '../../iso/complaints.js';
+import { startAudit } from '../../iso/audits.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 
 const security = [{ bearer: [] }];
@@ -22,6 +25,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
 
   const translate = (err: unknown): never => {
+    if ((err as { statusCode?: number }).statusCode === 400) throw app.httpErrors.badRequest((err as Error).message);
     if (err instanceof DocumentRuleError) throw app.httpErrors.createError(err.statusCode, err.message);
     if (isEngineUnavailable(err)) throw app.httpErrors.createError(503, 'Máy chủ quy trình tạm thời không truy cập được; yêu cầu đã được lưu và sẽ tự khởi động / The process engine is unreachable; the request is saved and will start automatically');
     throw err;
@@ -77,6 +81,27 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/documents/:id/revisions', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Ask for a revision (new version) of an effective document', security, params: IdParams, body: DocumentChangeBody, response: { 201: IsoDocument, ...errors } } }, changeRoute('revision'));
   app.post('/documents/:id/withdrawal', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Ask for the withdrawal (hủy bỏ) of an effective document', security, params: IdParams, body: DocumentChangeBody, response: { 201: IsoDocument, ...errors } } }, changeRoute('withdrawal'));
 
+  // Complaints and feedback
+  app.get('/complaints', { schema: { tags, summary: 'Register of complaints and feedback, scoped to the reader', security, response: { 200: ComplaintList, ...errors } } }, async (req) =>
+    ({ items: await listComplaints(app.db, await ncScope(app.db, req.currentUser, req.userGroups, 'received_by')) }));
+
+  app.post('/complaints', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Receive a complaint or feedback (from a citizen or staff); starts its handling process', security, body: ComplaintCreateBody, response: { 201: Complaint, ...errors } } }, async (req, reply) => {
+    const id = await receiveComplaint(app.db, app.zeebe, { ...req.body, title: req.body.title.trim(), content: req.body.content.trim(), submitter: req.body.submitter.trim(), receivedBy: req.currentUser.username }).catch(translate);
+    const [c] = await listComplaints(app.db, () => {}, id);
+    await req.audit('iso.complaint.receive', { target: { type: 'complaint', id }, after: { code: c!.code, title: c!.title } });
+    return reply.status(201).send(c!);
+  });
+
+  // Internal audits
+  app.get('/audits', { schema: { tags, summary: 'Internal audits with checklists, findings and their nonconformities', security, response: { 200: AuditList, ...errors } } }, async () => ({ items: await listAudits(app.db) }));
+
+  app.post('/audits', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Start the internal audit programme of a year over the given units', security, body: AuditCreateBody, response: { 201: Audit, ...errors } } }, async (req, reply) => {
+    const id = await startAudit(app.db, app.zeebe, { ...req.body, scope: req.body.scope.trim(), createdBy: req.currentUser.username }).catch(translate);
+    const [a] = await listAudits(app.db, id);
+    await req.audit('iso.audit.start', { target: { type: 'audit', id }, after: { code: a!.code, departments: a!.departments } });
+    return reply.status(201).send(a!);
+  });
+
   // For auditors
   app.get('/clauses', { schema: { tags, summary: 'ISO clause view: each clause with the process steps and registers that serve it', security, response: { 200: ClauseView, ...errors } } }, async () => clauseView(app.db));
 
@@ -115,6 +140,9 @@ async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
     ['Tài liệu ban hành mới', r.documents.issued],
     ['Tài liệu sửa đổi', r.documents.revised],
     ['Tài liệu hủy bỏ', r.documents.withdrawn],
+    ['Đợt đánh giá nội bộ', r.audits.length],
+    ['Phản ánh, khiếu nại tiếp nhận', r.complaints.received],
+    ['  kết luận đúng', r.complaints.upheld],
     ...r.notAvailable.map((n) => [`${n.section}: CHƯA CÓ DỮ LIỆU`, n.reason]),
   ]);
   head(summary);
@@ -126,6 +154,14 @@ async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
   docs.columns = ['Mã', 'Tên', 'Phiên bản', 'Loại', 'Trạng thái', 'Ngày hiệu lực', 'Người ban hành', 'Đơn vị đã xác nhận', 'Đơn vị nhận', 'Hồ sơ'].map((header) => ({ header, width: 20 }));
   for (const d of r.documents.items) docs.addRow([d.code, d.title, d.version, d.kind, d.status, d.effectiveFrom ?? '', d.issuedBy ?? '', d.unitsConfirmed, d.unitsDistributed, d.recordLink ?? '']);
   head(docs);
+  const audits = wb.addWorksheet('Đánh giá nội bộ');
+  audits.columns = ['Mã', 'Trạng thái', 'Đơn vị', 'Số phát hiện', 'Kết luận', 'Hồ sơ'].map((header) => ({ header, width: 24 }));
+  for (const a of r.audits) audits.addRow([a.code, a.status, a.departments.join(', '), a.findings, a.conclusion ?? '', a.recordLink ?? '']);
+  head(audits);
+  const complaints = wb.addWorksheet('Phản ánh, khiếu nại');
+  complaints.columns = ['Số', 'Tiêu đề', 'Trạng thái', 'Kết luận đúng', 'Phiếu HĐKP', 'Hồ sơ'].map((header) => ({ header, width: 24 }));
+  for (const c of r.complaints.items) complaints.addRow([c.code, c.title, c.status, c.upheld === null ? '' : c.upheld ? 'Đúng' : 'Không đúng', c.ncCode ?? '', c.recordLink ?? '']);
+  head(complaints);
   const cases = wb.addWorksheet('Hồ sơ theo quy trình');
   cases.columns = ['Quy trình', 'Tên', 'Đã giải quyết', 'Đúng hạn'].map((header) => ({ header, width: 30 }));
   for (const c of r.cases.byProcess) cases.addRow([c.bpmnProcessId, c.name ?? '', c.finished, c.onTime]);
