@@ -156,9 +156,56 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('nc_id').references('id').inTable('iso_nonconformities');
     t.unique(['audit_id', 'unit_code', 'seq'], { indexName: 'iso_audit_findings_uq' });
   });
+
+  await knex.schema.createTable('iso_objectives', (t) => {
+    t.comment('Quality objectives (clause 6.2) per unit and year with a formula over the platform data (metric); measured per quarter on read.');
+    t.bigIncrements('id');
+    t.string('unit_code', 50).notNullable().comment('Unit the objective belongs to (measured over its subtree)');
+    t.integer('year').notNullable();
+    t.string('title', 300).notNullable();
+    t.string('metric', 30).notNullable().comment('on_time_rate | nc_closed_rate | complaints_upheld | overdue_open');
+    t.decimal('target', 10, 2).notNullable();
+    t.string('direction', 10).notNullable().comment('at_least (value >= target) | at_most (value <= target)');
+    t.string('created_by', 100).notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.index(['year', 'unit_code'], 'iso_objectives_year_idx');
+  });
+
+  await knex.schema.createTable('iso_reviews', (t) => {
+    t.comment('Management reviews (clause 9.3), one iso-xem-xet-lanh-dao instance each; inputs = the clause 9.3.2 inputs taken from live data when the review starts.');
+    t.bigIncrements('id');
+    t.string('code', 40).notNullable().unique('iso_reviews_code_uq').comment('XXLD-YYYY-<id>');
+    t.integer('year').notNullable();
+    t.string('title', 300).notNullable();
+    t.jsonb('departments').notNullable().comment('Units whose heads report');
+    t.jsonb('inputs').comment('Clause 9.3.2 inputs: [{key, title, value, note}] (value null = not available, with the reason in note)');
+    t.string('status', 20).notNullable().defaultTo('notice').comment('notice | reporting | consolidating | closed');
+    t.text('notice');
+    t.text('consolidated');
+    t.text('minutes');
+    t.text('conclusion');
+    t.text('actions').comment('Decisions and actions (clause 9.3.3)');
+    t.string('created_by', 100).notNullable();
+    t.bigInteger('process_instance_key');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('closed_at', { useTz: true });
+  });
+
+  await knex.schema.createTable('iso_review_reports', (t) => {
+    t.comment('The report of one department head to a management review.');
+    t.bigInteger('review_id').notNullable().references('id').inTable('iso_reviews').onDelete('CASCADE');
+    t.string('unit_code', 50).notNullable();
+    t.text('report').notNullable();
+    t.string('submitted_by', 100);
+    t.timestamp('submitted_at', { useTz: true }).notNullable();
+    t.primary(['review_id', 'unit_code'], { constraintName: 'iso_review_reports_pk' });
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists('iso_review_reports');
+  await knex.schema.dropTableIfExists('iso_reviews');
+  await knex.schema.dropTableIfExists('iso_objectives');
   await knex.schema.dropTableIfExists('iso_audit_findings');
   await knex.schema.dropTableIfExists('iso_audit_units');
   await knex.schema.dropTableIfExists('iso_audits');

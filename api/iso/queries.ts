@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../schemas/auth.js';
-import type { Audit, Complaint, AnnualReport, ClauseView, DocumentVersion, IsoDocument, Nonconformity, NcListQuery, NonconformityDetail } from '../schemas/iso.js';
+import type { Review, Audit, Complaint, AnnualReport, ClauseView, DocumentVersion, IsoDocument, Nonconformity, NcListQuery, NonconformityDetail } from '../schemas/iso.js';
 import { subtreeCodes } from '../repositories/case-search.js';
 import { readModelMeta } from '../../engine/model-meta.js';
 import type { NcRow } from './nonconformities.js';
+import { objectiveResults } from './objectives.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 const day = (d: Date | string | null | undefined) => (d ? (typeof d === 'string' ? d.slice(0, 10) : localDate(d)) : null);
@@ -317,6 +318,8 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
         unitsDistributed: Number(v.distributed),
       })),
     },
+    objectives: (await objectiveResults(db, year)).map((o) => ({ unitCode: o.unitCode, title: o.title, target: o.target, direction: o.direction, unit: o.unit, value: o.periods.at(-1)?.value ?? null, met: o.periods.at(-1)?.met ?? null })),
+    reviews: (await db('iso_reviews').where({ year }).orderBy('id')).map((r: any) => ({ code: r.code, status: r.status, conclusion: r.conclusion, actions: r.actions, recordLink: r.process_instance_key ? `/cases/${r.process_instance_key}` : null })),
     audits: audits.map((a: any) => ({ code: a.code, status: a.status, departments: a.departments, findings: Number(a.findings), conclusion: a.conclusion, recordLink: a.process_instance_key ? `/cases/${a.process_instance_key}` : null })),
     complaints: {
       received: complaints.length,
@@ -325,10 +328,21 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       items: complaints.map((c: any) => ({ code: c.code, title: c.title, status: c.status, upheld: c.upheld, ncCode: c.nc_code ?? null, recordLink: c.process_instance_key ? `/cases/${c.process_instance_key}` : null })),
     },
     notAvailable: [
-      { section: 'Xem xét của lãnh đạo / Management review', reason: 'Chưa có quy trình / not built yet' },
-      { section: 'Mục tiêu chất lượng / Quality objectives', reason: 'Chưa có sổ mục tiêu; tỷ lệ đúng hạn ở mục Hồ sơ là số đo thực / no objectives register yet; the on-time rate above is measured' },
       { section: 'Rủi ro và cơ hội / Risks and opportunities', reason: 'Chưa có sổ rủi ro / no risk register yet' },
       { section: 'Sự hài lòng / Satisfaction', reason: 'Chưa có dữ liệu đánh giá hài lòng của bộ phận một cửa / the one-stop satisfaction evaluations are not available yet' },
     ],
   };
+}
+
+export async function listReviews(db: Knex, onlyId?: string): Promise<Review[]> {
+  const rows: any[] = await db('iso_reviews').modify((q) => { if (onlyId) q.where({ id: onlyId }); }).orderBy('id', 'desc').limit(100);
+  if (!rows.length) return [];
+  const reports: any[] = await db('iso_review_reports').whereIn('review_id', rows.map((r) => r.id)).orderBy('unit_code');
+  const steps = await openSteps(db, rows.map((r) => r.process_instance_key && String(r.process_instance_key)));
+  return rows.map((r) => ({
+    id: String(r.id), code: r.code, year: r.year, title: r.title, departments: r.departments, status: r.status, currentStep: steps.get(String(r.process_instance_key)) ?? null,
+    inputs: r.inputs, notice: r.notice, consolidated: r.consolidated, minutes: r.minutes, conclusion: r.conclusion, actions: r.actions,
+    reports: reports.filter((x) => String(x.review_id) === String(r.id)).map((x) => ({ unitCode: x.unit_code, report: x.report, submittedBy: x.submitted_by, submittedAt: iso(x.submitted_at)! })),
+    processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null, createdAt: iso(r.created_at)!, closedAt: iso(r.closed_at),
+  }));
 }

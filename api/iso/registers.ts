@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { openNonconformity } from './nonconformities.js';
+import { inputsSummary, reviewInputs } from './reviews.js';
 
 /**
  * What the iso-register service tasks of processes/iso-*.bpmn write into the ISO registers. Each
@@ -8,8 +9,8 @@ import { openNonconformity } from './nonconformities.js';
  * the register update runs in the same transaction only when that row is new, so a redelivered job
  * changes nothing.
  */
-export type Register = 'nc' | 'document' | 'complaint' | 'audit';
-export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'audit'];
+export type Register = 'nc' | 'document' | 'complaint' | 'audit' | 'review';
+export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'audit', 'review'];
 
 export interface StageInput {
   jobKey: string;
@@ -29,7 +30,7 @@ export class RegisterRejection extends Error {
 }
 
 /** The process variable holding the id of the register row. */
-const RECORD_VARIABLE: Record<Register, string> = { nc: 'ncId', document: 'versionId', complaint: 'complaintId', audit: 'auditId' };
+const RECORD_VARIABLE: Record<Register, string> = { nc: 'ncId', document: 'versionId', complaint: 'complaintId', audit: 'auditId', review: 'reviewId' };
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 const idOf = (v: unknown, name: string): number => {
@@ -60,7 +61,8 @@ export async function applyStage(db: Knex, input: StageInput): Promise<boolean> 
     if (input.register === 'nc') await applyNcStage(trx, recordId, input);
     else if (input.register === 'document') await applyDocumentStage(trx, recordId, input);
     else if (input.register === 'complaint') await applyComplaintStage(trx, recordId, input);
-    else await applyAuditStage(trx, recordId, input);
+    else if (input.register === 'audit') await applyAuditStage(trx, recordId, input);
+    else await applyReviewStage(trx, recordId, input);
     return true;
   });
 }
@@ -79,6 +81,7 @@ function stageData({ register, stage, variables: v }: StageInput): Record<string
     }
   }
   if (register === 'complaint') return pick('phanLoai', 'donViXuLy', 'ketQuaXacMinh', 'ketLuanPhanAnh', 'noiDungKetLuan', 'noiDungTraLoi');
+  if (register === 'review') return pick('thongBao', 'donVi', 'baoCao', 'tongHop', 'bienBan', 'ketLuanXemXet', 'hanhDongXemXet');
   if (register === 'audit') {
     switch (stage) {
       case 'approved': return pick('chuongTrinh', 'yKienPheDuyet');
@@ -255,7 +258,11 @@ async function applyAuditStage(trx: Knex.Transaction, id: number, { stage, varia
  * What a stage starts after its write is committed: an upheld complaint and every audit finding get
  * their nonconformity (once per source, so it is safe to run again on a redelivered job).
  */
-export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<StageInput, 'jobKey' | 'at'>): Promise<void> {
+export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<StageInput, 'jobKey' | 'at'>): Promise<Record<string, unknown> | void> {
+  if (input.register === 'review' && input.stage === 'inputs') {
+    const review = await db('iso_reviews').where({ id: idOf(input.variables.reviewId, 'reviewId') }).first('inputs');
+    return { dauVaoTomTat: inputsSummary(review.inputs ?? []) };
+  }
   if (input.register === 'complaint' && input.stage === 'concluded') {
     const c = await db('iso_complaints').where({ id: idOf(input.variables.complaintId, 'complaintId') }).first();
     if (!c?.upheld || c.nc_id) return;
@@ -281,5 +288,34 @@ export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<Stage
       });
       await db('iso_audit_findings').where({ id: f.id }).update({ nc_id: nc.id });
     }
+  }
+}
+
+async function applyReviewStage(trx: Knex.Transaction, id: number, { stage, variables: v, at, processInstanceKey }: StageInput): Promise<void> {
+  const q = () => trx('iso_reviews').where({ id });
+  switch (stage) {
+    case 'inputs': {
+      const review = await q().forUpdate().first('year', 'inputs');
+      await q().whereNull('process_instance_key').update({ process_instance_key: processInstanceKey });
+      // Taken once, when the review starts: later reads show what the meeting saw.
+      if (!review.inputs) await q().update({ inputs: JSON.stringify(await reviewInputs(trx as unknown as Knex, review.year, String(id))) });
+      return;
+    }
+    case 'notice':
+      await q().update({ notice: text(v.thongBao), status: 'reporting' });
+      return;
+    case 'report': {
+      const unit = text(v.donVi);
+      if (!unit) throw new Error('biến donVi thiếu / variable donVi is missing');
+      const by = (await trx('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: 'BaoCao', status: 'completed' }).whereRaw(`variables->>'donVi' = ?`, [unit]).orderBy('completed_at', 'desc').first('completed_by')) as { completed_by: string } | undefined;
+      await trx('iso_review_reports').insert({ review_id: id, unit_code: unit, report: text(v.baoCao) ?? '', submitted_by: by?.completed_by ?? null, submitted_at: at }).onConflict(['review_id', 'unit_code']).merge();
+      await q().update({ status: 'consolidating' });
+      return;
+    }
+    case 'concluded':
+      await q().update({ consolidated: text(v.tongHop), minutes: text(v.bienBan), conclusion: text(v.ketLuanXemXet), actions: text(v.hanhDongXemXet), status: 'closed', closed_at: at });
+      return;
+    default:
+      throw new Error(`Giai đoạn không biết: ${stage} / Unknown stage ${stage}`);
   }
 }

@@ -4,6 +4,7 @@ import { openNonconformitiesForLateCases, startPendingNonconformities } from './
 import { startPendingVersions } from './documents.js';
 import { ensureComplaintStarted } from './complaints.js';
 import { ensureAuditStarted } from './audits.js';
+import { ensureReviewStarted } from './reviews.js';
 
 interface SweepLogger {
   info: (o: object, m?: string) => void;
@@ -16,6 +17,7 @@ export async function isoSweep(db: Knex, zeebe: ZeebeClient): Promise<{ lateCase
   let started = (await startPendingNonconformities(db, zeebe)) + (await startPendingVersions(db, zeebe));
   for (const id of await db('iso_complaints').whereNull('process_instance_key').limit(50).pluck('id')) await ensureComplaintStarted(db, zeebe, String(id)).then(() => started++);
   for (const id of await db('iso_audits').whereNull('process_instance_key').limit(50).pluck('id')) await ensureAuditStarted(db, zeebe, String(id)).then(() => started++);
+  for (const id of await db('iso_reviews').whereNull('process_instance_key').limit(50).pluck('id')) await ensureReviewStarted(db, zeebe, String(id)).then(() => started++);
   return { lateCases: late.length, started };
 }
 

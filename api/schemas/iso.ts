@@ -149,6 +149,8 @@ export const AnnualReport = Type.Object({
     withdrawn: Count,
     items: Type.Array(Type.Object({ code: Str, title: Str, version: Count, kind: Str, status: Str, effectiveFrom: Nullable(Str), issuedBy: Nullable(Str), processInstanceKey: Nullable(Str), recordLink: Nullable(Str), unitsConfirmed: Count, unitsDistributed: Count })),
   }),
+  objectives: Type.Array(Type.Object({ unitCode: Str, title: Str, target: Type.Number(), direction: Str, unit: Str, value: Type.Union([Type.Number(), Type.Null()]), met: Type.Union([Type.Boolean(), Type.Null()]) })),
+  reviews: Type.Array(Type.Object({ code: Str, status: Str, conclusion: Nullable(Str), actions: Nullable(Str), recordLink: Nullable(Str) })),
   audits: Type.Array(Type.Object({ code: Str, status: Str, departments: Type.Array(Str), findings: Count, conclusion: Nullable(Str), recordLink: Nullable(Str) })),
   complaints: Type.Object({
     received: Count,
@@ -226,3 +228,59 @@ export const AuditCreateBody = Type.Object({
   departments: Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
 });
 export type AuditCreateBody = Static<typeof AuditCreateBody>;
+
+export const Metric = Type.Union(['on_time_rate', 'nc_closed_rate', 'complaints_upheld', 'overdue_open'].map((s) => Type.Literal(s)));
+export const Objective = Type.Object({
+  id: Str,
+  unitCode: Str,
+  year: Type.Integer(),
+  title: Str,
+  metric: Str,
+  metricLabel: Str,
+  unit: Str,
+  target: Type.Number(),
+  direction: Type.Union([Type.Literal('at_least'), Type.Literal('at_most')]),
+  periods: Type.Array(Type.Object({ label: Str, value: Type.Union([Type.Number(), Type.Null()]), met: Type.Union([Type.Boolean(), Type.Null()]) })),
+});
+export type Objective = Static<typeof Objective>;
+export const ObjectiveList = Type.Object({ items: Type.Array(Objective) });
+export type ObjectiveList = Static<typeof ObjectiveList>;
+export const ObjectiveCreateBody = Type.Object({
+  unitCode: Type.String({ minLength: 1, maxLength: 50 }),
+  year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+  title: Type.String({ minLength: 3, maxLength: 300 }),
+  metric: Metric,
+  target: Type.Number({ minimum: 0, maximum: 100000 }),
+  direction: Type.Union([Type.Literal('at_least'), Type.Literal('at_most')]),
+});
+export type ObjectiveCreateBody = Static<typeof ObjectiveCreateBody>;
+
+export const Review = Type.Object({
+  id: Str,
+  code: Str,
+  year: Type.Integer(),
+  title: Str,
+  departments: Type.Array(Str),
+  status: Str,
+  currentStep: Nullable(Str),
+  inputs: Type.Union([Type.Array(Type.Object({ key: Str, title: Str, value: Type.Unknown(), note: Nullable(Str) })), Type.Null()]),
+  notice: Nullable(Str),
+  consolidated: Nullable(Str),
+  minutes: Nullable(Str),
+  conclusion: Nullable(Str),
+  actions: Nullable(Str),
+  reports: Type.Array(Type.Object({ unitCode: Str, report: Str, submittedBy: Nullable(Str), submittedAt: Time })),
+  processInstanceKey: Nullable(Str),
+  createdAt: Time,
+  closedAt: Nullable(Time),
+});
+export type Review = Static<typeof Review>;
+export const ReviewList = Type.Object({ items: Type.Array(Review) });
+export type ReviewList = Static<typeof ReviewList>;
+export const ReviewCreateBody = Type.Object({
+  year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+  title: Type.String({ minLength: 3, maxLength: 300 }),
+  departments: Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
+});
+export type ReviewCreateBody = Static<typeof ReviewCreateBody>;
+export const ObjectivesQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });

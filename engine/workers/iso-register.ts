@@ -5,7 +5,7 @@ import { afterStage, applyStage, REGISTERS, RegisterRejection, type Register } f
 
 /**
  * Service task of the ISO system processes (processes/iso-*.bpmn): writes a stage of the record into
- * its register (api/iso/registers.ts). Headers: `iso.register` (nc | document | complaint | audit) and `iso.stage`.
+ * its register (api/iso/registers.ts). Headers: `iso.register` (nc | document | complaint | audit | review) and `iso.stage`.
  * Idempotent on the job key. A business rejection (unknown responsible unit) is a BPMN error the
  * model catches; anything else fails the job with retries.
  */
@@ -29,8 +29,8 @@ export function startIsoRegisterWorker(zeebe: ZeebeClient, db: Knex) {
       try {
         const input = { processInstanceKey: job.processInstanceKey, register: register as Register, stage, variables: job.variables as Record<string, unknown> };
         await applyStage(db, { ...input, jobKey: job.key, at: engineNow(job, TIMEOUT_MS) });
-        await afterStage(db, zeebe, input);
-        return job.complete();
+        const out = await afterStage(db, zeebe, input);
+        return job.complete((out ?? {}) as Record<string, string>);
       } catch (err) {
         if (err instanceof RegisterRejection) return job.error({ errorCode: err.errorCode, errorMessage: err.message, variables: { loiChuyenDonVi: err.message } });
         return job.fail({ errorMessage: String((err as Error).message ?? err), retries: Math.max(0, job.retries - 1), retryBackOff: 2000 });

@@ -3,15 +3,18 @@ import { Type } from 'typebox';
 import ExcelJS from 'exceljs';
 import { errors } from '../../schemas/common.js';
 import {
+  ObjectiveCreateBody, ObjectiveList, ObjectivesQuery, Review, ReviewCreateBody, ReviewList,
   Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList,
   AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../iso/nonconformities.js';
 import { createDocument, DocumentRuleError, requestChange } from '../../iso/documents.js';
-import { annualReport, clauseView, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
+import { annualReport, clauseView, listReviews, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
 import { subtreeCodes } from '../../repositories/case-search.js';
 import { receiveComplaint } from '../../iso/complaints.js';
 import { startAudit } from '../../iso/audits.js';
+import { startReview } from '../../iso/reviews.js';
+import { objectiveResults } from '../../iso/objectives.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 
 const security = [{ bearer: [] }];
@@ -102,6 +105,31 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(201).send(a!);
   });
 
+  // Quality objectives
+  app.get('/objectives', { schema: { tags, summary: 'Quality objectives of a year, each measured from the data per quarter and for the year', security, querystring: ObjectivesQuery, response: { 200: ObjectiveList, ...errors } } }, async (req) => ({ items: await objectiveResults(app.db, req.query.year) }));
+
+  app.post('/objectives', { onRequest: app.requireRole('leader', 'admin'), schema: { tags, summary: 'Set a quality objective for a unit of my subtree (leaders) or any unit (admin)', security, body: ObjectiveCreateBody, response: { 201: ObjectiveList, ...errors } } }, async (req, reply) => {
+    const b = req.body;
+    if (!(await app.db('org_units').where({ code: b.unitCode }).first('id'))) throw app.httpErrors.badRequest(`Không có đơn vị ${b.unitCode} / Unknown unit ${b.unitCode}`);
+    if (!req.currentUser.roles.includes('admin') && !(await subtreeCodes(app.db, req.currentUser.unit.code)).includes(b.unitCode)) {
+      throw app.httpErrors.forbidden(`Đơn vị ${b.unitCode} không thuộc quyền của bạn / ${b.unitCode} is outside your unit`);
+    }
+    if ((b.metric === 'on_time_rate' || b.metric === 'nc_closed_rate') && b.target > 100) throw app.httpErrors.badRequest('Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
+    const [row] = await app.db('iso_objectives').insert({ unit_code: b.unitCode, year: b.year, title: b.title.trim(), metric: b.metric, target: b.target, direction: b.direction, created_by: req.currentUser.username }).returning('id');
+    await req.audit('iso.objective.create', { target: { type: 'objective', id: String(row.id) }, after: b });
+    return reply.status(201).send({ items: (await objectiveResults(app.db, b.year)).filter((o) => o.id === String(row.id)) });
+  });
+
+  // Management reviews
+  app.get('/reviews', { schema: { tags, summary: 'Management reviews with their 9.3.2 inputs, department reports and conclusions', security, response: { 200: ReviewList, ...errors } } }, async () => ({ items: await listReviews(app.db) }));
+
+  app.post('/reviews', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Start a management review; its inputs are taken from live data', security, body: ReviewCreateBody, response: { 201: Review, ...errors } } }, async (req, reply) => {
+    const id = await startReview(app.db, app.zeebe, { ...req.body, title: req.body.title.trim(), createdBy: req.currentUser.username }).catch(translate);
+    const [r] = await listReviews(app.db, id);
+    await req.audit('iso.review.start', { target: { type: 'review', id }, after: { code: r!.code } });
+    return reply.status(201).send(r!);
+  });
+
   // For auditors
   app.get('/clauses', { schema: { tags, summary: 'ISO clause view: each clause with the process steps and registers that serve it', security, response: { 200: ClauseView, ...errors } } }, async () => clauseView(app.db));
 
@@ -141,6 +169,8 @@ async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
     ['Tài liệu sửa đổi', r.documents.revised],
     ['Tài liệu hủy bỏ', r.documents.withdrawn],
     ['Đợt đánh giá nội bộ', r.audits.length],
+    ['Lần xem xét của lãnh đạo', r.reviews.length],
+    ...r.objectives.map((o) => [`Mục tiêu ${o.unitCode}: ${o.title} (chỉ tiêu ${o.direction === 'at_least' ? '≥' : '≤'} ${o.target}${o.unit === '%' ? ' %' : ''})`, o.value === null ? 'chưa đo được' : `${o.value}${o.met ? ' (đạt)' : ' (chưa đạt)'}`]),
     ['Phản ánh, khiếu nại tiếp nhận', r.complaints.received],
     ['  kết luận đúng', r.complaints.upheld],
     ...r.notAvailable.map((n) => [`${n.section}: CHƯA CÓ DỮ LIỆU`, n.reason]),
