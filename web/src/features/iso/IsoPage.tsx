@@ -5,9 +5,10 @@ import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../format.js';
 import { Link, navigate, useLocation, withQuery } from '../../router.js';
-import { clausesQuery, documentsQuery, isoEndpoints, isoMutations, ncListQuery, ncQuery, reportQuery } from './api.js';
+import './iso.css';
+import { auditsQuery, complaintsQuery, objectivesQuery, reviewsQuery, clausesQuery, documentsQuery, isoEndpoints, isoMutations, ncListQuery, ncQuery, reportQuery } from './api.js';
 
-const TABS = ['nc', 'documents', 'clauses', 'report'] as const;
+const TABS = ['nc', 'documents', 'objectives', 'audits', 'complaints', 'reviews', 'clauses', 'report'] as const;
 type Tab = (typeof TABS)[number];
 const units = (s: string) => s.split(/[,;\s]+/).map((u) => u.trim()).filter(Boolean);
 
@@ -31,6 +32,10 @@ export default function IsoPage() {
       </nav>
       {tab === 'nc' && <NcRegister />}
       {tab === 'documents' && <DocumentRegister />}
+      {tab === 'objectives' && <ObjectivesDashboard />}
+      {tab === 'audits' && <AuditsPanel />}
+      {tab === 'complaints' && <ComplaintsPanel />}
+      {tab === 'reviews' && <ReviewsPanel />}
       {tab === 'clauses' && <ClauseViewPanel />}
       {tab === 'report' && <ReportPanel />}
     </section>
@@ -273,6 +278,115 @@ function ReportPanel() {
           <ul>{report.data.notAvailable.map((n) => <li key={n.section}><strong>{n.section}</strong>: {n.reason}</li>)}</ul>
         </>
       )}
+    </div>
+  );
+}
+
+/** Quality objectives: one row per objective, the value of each quarter and of the year against the target. */
+function ObjectivesDashboard() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const [year, setYear] = useState(new Date().getFullYear());
+  const list = useQuery(objectivesQuery(year));
+  const cell = (v: number | null, met: boolean | null, unit: string) =>
+    v === null ? <span className="muted">—</span> : <span className={met ? 'iso-met' : 'iso-missed'} title={tx(met ? 'iso.objectives.met' : 'iso.objectives.missed')}>{v}{unit === '%' ? ' %' : ''} {met ? '✓' : '✗'}</span>;
+  return (
+    <div className="iso-section" data-testid="iso-objectives">
+      <label>{tx('iso.report.year')} <input type="number" value={year} min={2000} max={2100} onChange={(e) => setYear(Number(e.target.value) || year)} /></label>
+      {list.isError && <Alert>{errorMessage(list.error)}</Alert>}
+      {list.data && list.data.items.length === 0 && <p className="empty">{tx('iso.empty')}</p>}
+      {list.data && list.data.items.length > 0 && (
+        <table className="task-table">
+          <thead><tr><th>{tx('iso.nc.unit')}</th><th>{tx('iso.objectives.objective')}</th><th>{tx('iso.objectives.target')}</th>{list.data.items[0]!.periods.map((p) => <th key={p.label}>{p.label}</th>)}</tr></thead>
+          <tbody>
+            {list.data.items.map((o) => (
+              <tr key={o.id}>
+                <td>{o.unitCode}</td>
+                <td title={o.metricLabel}>{o.title}</td>
+                <td>{o.direction === 'at_least' ? '≥' : '≤'} {o.target}{o.unit === '%' ? ' %' : ''}</td>
+                {o.periods.map((p) => <td key={p.label}>{cell(p.value, p.met, o.unit)}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function AuditsPanel() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const list = useQuery(auditsQuery());
+  if (list.isError) return <Alert>{errorMessage(list.error)}</Alert>;
+  if (!list.data) return <p className="muted">{tx('iso.loading')}</p>;
+  if (!list.data.items.length) return <p className="empty">{tx('iso.empty')}</p>;
+  return (
+    <div className="iso-section" data-testid="iso-audits">
+      {list.data.items.map((a) => (
+        <details key={a.id} open>
+          <summary><strong>{a.code}</strong> · {a.scope} · {tx(`iso.auditStatus.${a.status}`)}{a.currentStep ? ` · ${a.currentStep}` : ''}</summary>
+          {a.processInstanceKey && <p><Link to={`/cases/${a.processInstanceKey}`}>{tx('iso.record')}</Link></p>}
+          <ul>
+            {a.units.map((u) => <li key={u.unitCode}>{u.unitCode}: {tx('iso.audits.checked')} {u.clausesChecked.join(', ') || '—'} ({u.auditedBy ?? ''})</li>)}
+            {a.findings.map((f) => <li key={`${f.unitCode}-${f.seq}`}>{f.unitCode} · {f.clause}: {f.description}{f.ncCode ? ` → ${f.ncCode}${f.ncStatus ? ` (${tx(`iso.ncStatus.${f.ncStatus}`)})` : ''}` : ''}</li>)}
+          </ul>
+          {a.conclusion && <p>{tx('iso.audits.conclusion')}: {a.conclusion}</p>}
+        </details>
+      ))}
+    </div>
+  );
+}
+
+function ComplaintsPanel() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const list = useQuery(complaintsQuery());
+  if (list.isError) return <Alert>{errorMessage(list.error)}</Alert>;
+  if (!list.data) return <p className="muted">{tx('iso.loading')}</p>;
+  if (!list.data.items.length) return <p className="empty">{tx('iso.empty')}</p>;
+  return (
+    <table className="task-table" data-testid="iso-complaints">
+      <thead><tr><th>{tx('iso.nc.code')}</th><th>{tx('iso.nc.titleField')}</th><th>{tx('iso.complaints.submitter')}</th><th>{tx('iso.status')}</th><th>{tx('iso.currentStep')}</th><th>{tx('iso.complaints.upheld')}</th><th>{tx('iso.tab.nc')}</th></tr></thead>
+      <tbody>
+        {list.data.items.map((c) => (
+          <tr key={c.id}>
+            <td>{c.processInstanceKey ? <Link to={`/cases/${c.processInstanceKey}`}>{c.code}</Link> : c.code}</td>
+            <td>{c.title}</td>
+            <td>{c.submitter}</td>
+            <td>{tx(`iso.complaintStatus.${c.status}`)}</td>
+            <td>{c.currentStep ?? '—'}</td>
+            <td>{c.upheld === null ? '—' : tx(c.upheld ? 'iso.complaints.yes' : 'iso.complaints.no')}</td>
+            <td>{c.ncId ? <Link to={withQuery('/iso', { tab: 'nc', id: c.ncId })}>{c.ncCode}</Link> : '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ReviewsPanel() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const list = useQuery(reviewsQuery());
+  if (list.isError) return <Alert>{errorMessage(list.error)}</Alert>;
+  if (!list.data) return <p className="muted">{tx('iso.loading')}</p>;
+  if (!list.data.items.length) return <p className="empty">{tx('iso.empty')}</p>;
+  return (
+    <div className="iso-section" data-testid="iso-reviews">
+      {list.data.items.map((r) => (
+        <details key={r.id} open>
+          <summary><strong>{r.code}</strong> · {r.title} · {tx(`iso.reviewStatus.${r.status}`)}{r.currentStep ? ` · ${r.currentStep}` : ''}</summary>
+          <h3>{tx('iso.reviews.inputs')}</h3>
+          <ul>
+            {(r.inputs ?? []).map((i) => <li key={i.key}><strong>{i.title}</strong>: {i.value === null ? <em>{tx('iso.reviews.noData')} ({i.note})</em> : <code>{JSON.stringify(i.value)}</code>}</li>)}
+          </ul>
+          <ul>{r.reports.map((x) => <li key={x.unitCode}>{x.unitCode} ({x.submittedBy ?? ''}): {x.report}</li>)}</ul>
+          {r.conclusion && <p>{tx('iso.audits.conclusion')}: {r.conclusion}</p>}
+          {r.actions && <p>{tx('iso.reviews.actions')}: {r.actions}</p>}
+          {r.processInstanceKey && <p><Link to={`/cases/${r.processInstanceKey}`}>{tx('iso.record')}</Link></p>}
+        </details>
+      ))}
     </div>
   );
 }

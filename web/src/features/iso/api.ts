@@ -1,5 +1,5 @@
 import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
+import type { AuditList, ComplaintList, ObjectiveList, ReviewList, AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
 
@@ -19,6 +19,10 @@ export const isoEndpoints = {
   documents: (): Endpoint<DocumentList> => ({ method: 'GET', path: '/api/iso/documents' }),
   createDocument: (body: DocumentCreateBody): Endpoint<IsoDocument> => ({ method: 'POST', path: '/api/iso/documents', body }),
   changeDocument: (id: string, kind: 'revisions' | 'withdrawal', body: DocumentChangeBody): Endpoint<IsoDocument> => ({ method: 'POST', path: `/api/iso/documents/${encodeURIComponent(id)}/${kind}`, body }),
+  complaints: (): Endpoint<ComplaintList> => ({ method: 'GET', path: '/api/iso/complaints' }),
+  audits: (): Endpoint<AuditList> => ({ method: 'GET', path: '/api/iso/audits' }),
+  objectives: (year: number): Endpoint<ObjectiveList> => ({ method: 'GET', path: `/api/iso/objectives?year=${year}` }),
+  reviews: (): Endpoint<ReviewList> => ({ method: 'GET', path: '/api/iso/reviews' }),
   clauses: (): Endpoint<ClauseView> => ({ method: 'GET', path: '/api/iso/clauses' }),
   report: (year: number): Endpoint<AnnualReport> => ({ method: 'GET', path: `/api/iso/report?year=${year}` }),
   reportXlsx: (year: number): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.xlsx?year=${year}` }),
@@ -30,6 +34,10 @@ export const isoKeys = {
   nc: (id: string) => [...isoKeys.all(), 'nc', id] as const,
   documents: () => [...isoKeys.all(), 'documents'] as const,
   clauses: () => [...isoKeys.all(), 'clauses'] as const,
+  complaints: () => [...isoKeys.all(), 'complaints'] as const,
+  audits: () => [...isoKeys.all(), 'audits'] as const,
+  objectives: (year: number) => [...isoKeys.all(), 'objectives', year] as const,
+  reviews: () => [...isoKeys.all(), 'reviews'] as const,
   report: (year: number) => [...isoKeys.all(), 'report', year] as const,
 };
 
@@ -38,6 +46,11 @@ export const ncQuery = (id: string) => queryOptions({ queryKey: isoKeys.nc(id), 
 export const documentsQuery = () => queryOptions({ queryKey: isoKeys.documents(), queryFn: ({ signal }) => request(isoEndpoints.documents(), signal) });
 export const clausesQuery = () => queryOptions({ queryKey: isoKeys.clauses(), queryFn: ({ signal }) => request(isoEndpoints.clauses(), signal), staleTime: 60_000 });
 export const reportQuery = (year: number) => queryOptions({ queryKey: isoKeys.report(year), queryFn: ({ signal }) => request(isoEndpoints.report(year), signal) });
+
+export const complaintsQuery = () => queryOptions({ queryKey: isoKeys.complaints(), queryFn: ({ signal }) => request(isoEndpoints.complaints(), signal) });
+export const auditsQuery = () => queryOptions({ queryKey: isoKeys.audits(), queryFn: ({ signal }) => request(isoEndpoints.audits(), signal) });
+export const objectivesQuery = (year: number) => queryOptions({ queryKey: isoKeys.objectives(year), queryFn: ({ signal }) => request(isoEndpoints.objectives(year), signal) });
+export const reviewsQuery = () => queryOptions({ queryKey: isoKeys.reviews(), queryFn: ({ signal }) => request(isoEndpoints.reviews(), signal) });
 
 export const isoMutations = {
   openNc: (client: QueryClient) => mutationOptions({ mutationFn: (body: NcCreateBody) => request(isoEndpoints.openNc(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
