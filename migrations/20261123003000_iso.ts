@@ -200,9 +200,36 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('submitted_at', { useTz: true }).notNullable();
     t.primary(['review_id', 'unit_code'], { constraintName: 'iso_review_reports_pk' });
   });
+
+  await knex.schema.createTable('iso_risks', (t) => {
+    t.comment('Register of risks and opportunities (clause 6.1) scored likelihood x severity; one iso-xu-ly-rui-ro instance each (assessment, treatment task with a deadline, periodic review).');
+    t.bigIncrements('id');
+    t.string('code', 40).notNullable().unique('iso_risks_code_uq').comment('RR-YYYY-<id>');
+    t.string('unit_code', 50).notNullable();
+    t.string('kind', 20).notNullable().comment('risk | opportunity');
+    t.string('title', 300).notNullable();
+    t.text('description').notNullable();
+    t.integer('likelihood').comment('1..5, latest assessment');
+    t.integer('severity').comment('1..5, latest assessment');
+    t.integer('initial_score').comment('likelihood x severity at the first assessment');
+    t.text('treatment');
+    t.date('treatment_due');
+    t.text('treatment_result');
+    t.text('review_note');
+    t.integer('reviews').notNullable().defaultTo(0);
+    t.integer('review_cycle_days').notNullable().defaultTo(90).comment('Days between periodic reviews while monitored');
+    t.timestamp('next_review_at', { useTz: true }).comment('When a monitored risk comes back for assessment');
+    t.string('status', 20).notNullable().defaultTo('identified').comment('identified | treating | reviewing | monitoring | closed');
+    t.string('created_by', 100).notNullable();
+    t.bigInteger('process_instance_key');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('closed_at', { useTz: true });
+  });
+  await knex.raw(`ALTER TABLE iso_risks ADD CONSTRAINT iso_risks_scale_ck CHECK ((likelihood IS NULL OR likelihood BETWEEN 1 AND 5) AND (severity IS NULL OR severity BETWEEN 1 AND 5))`);
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists('iso_risks');
   await knex.schema.dropTableIfExists('iso_review_reports');
   await knex.schema.dropTableIfExists('iso_reviews');
   await knex.schema.dropTableIfExists('iso_objectives');

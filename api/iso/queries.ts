@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../schemas/auth.js';
-import type { Review, Audit, Complaint, AnnualReport, ClauseView, DocumentVersion, IsoDocument, Nonconformity, NcListQuery, NonconformityDetail } from '../schemas/iso.js';
+import type { Risk, Review, Audit, Complaint, AnnualReport, ClauseView, DocumentVersion, IsoDocument, Nonconformity, NcListQuery, NonconformityDetail } from '../schemas/iso.js';
 import { subtreeCodes } from '../repositories/case-search.js';
 import { readModelMeta } from '../../engine/model-meta.js';
 import type { NcRow } from './nonconformities.js';
 import { objectiveResults } from './objectives.js';
+import { riskLevel } from './risks.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 const day = (d: Date | string | null | undefined) => (d ? (typeof d === 'string' ? d.slice(0, 10) : localDate(d)) : null);
@@ -170,6 +171,8 @@ export const CLAUSE_TITLES: Record<string, string> = {
   '5.1.1': 'Sự lãnh đạo và cam kết',
   '5.3': 'Vai trò, trách nhiệm và quyền hạn',
   '6.1': 'Hành động giải quyết rủi ro và cơ hội',
+  '6.1.1': 'Xác định rủi ro và cơ hội',
+  '6.1.2': 'Hoạch định hành động giải quyết rủi ro và cơ hội',
   '6.2': 'Mục tiêu chất lượng',
   '7.3': 'Nhận thức',
   '7.5': 'Thông tin dạng văn bản',
@@ -199,6 +202,7 @@ const REGISTERS = [
   { register: 'document', label: 'Danh mục tài liệu kiểm soát', clauses: ['7.5', '7.5.2', '7.5.3'], count: (db: Knex) => db('iso_documents').count<{ c: string }[]>({ c: '*' }) },
   { register: 'audit', label: 'Hồ sơ đánh giá nội bộ', clauses: ['9.2'], count: (db: Knex) => db('iso_audits').count<{ c: string }[]>({ c: '*' }) },
   { register: 'complaint', label: 'Sổ tiếp nhận phản ánh, khiếu nại', clauses: ['8.2.1', '9.1.2'], count: (db: Knex) => db('iso_complaints').count<{ c: string }[]>({ c: '*' }) },
+  { register: 'risk', label: 'Sổ rủi ro và cơ hội', clauses: ['6.1'], count: (db: Knex) => db('iso_risks').count<{ c: string }[]>({ c: '*' }) },
   { register: 'cases', label: 'Hồ sơ công việc và ngày hẹn trả', clauses: ['8.5.1', '9.1.1'], count: (db: Knex) => db('case_deadlines').count<{ c: string }[]>({ c: '*' }) },
 ];
 
@@ -320,6 +324,7 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
     },
     objectives: (await objectiveResults(db, year)).map((o) => ({ unitCode: o.unitCode, title: o.title, target: o.target, direction: o.direction, unit: o.unit, value: o.periods.at(-1)?.value ?? null, met: o.periods.at(-1)?.met ?? null })),
     reviews: (await db('iso_reviews').where({ year }).orderBy('id')).map((r: any) => ({ code: r.code, status: r.status, conclusion: r.conclusion, actions: r.actions, recordLink: r.process_instance_key ? `/cases/${r.process_instance_key}` : null })),
+    risks: await riskSummary(db),
     audits: audits.map((a: any) => ({ code: a.code, status: a.status, departments: a.departments, findings: Number(a.findings), conclusion: a.conclusion, recordLink: a.process_instance_key ? `/cases/${a.process_instance_key}` : null })),
     complaints: {
       received: complaints.length,
@@ -328,7 +333,6 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       items: complaints.map((c: any) => ({ code: c.code, title: c.title, status: c.status, upheld: c.upheld, ncCode: c.nc_code ?? null, recordLink: c.process_instance_key ? `/cases/${c.process_instance_key}` : null })),
     },
     notAvailable: [
-      { section: 'Rủi ro và cơ hội / Risks and opportunities', reason: 'Chưa có sổ rủi ro / no risk register yet' },
       { section: 'Sự hài lòng / Satisfaction', reason: 'Chưa có dữ liệu đánh giá hài lòng của bộ phận một cửa / the one-stop satisfaction evaluations are not available yet' },
     ],
   };
@@ -345,4 +349,30 @@ export async function listReviews(db: Knex, onlyId?: string): Promise<Review[]> 
     reports: reports.filter((x) => String(x.review_id) === String(r.id)).map((x) => ({ unitCode: x.unit_code, report: x.report, submittedBy: x.submitted_by, submittedAt: iso(x.submitted_at)! })),
     processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null, createdAt: iso(r.created_at)!, closedAt: iso(r.closed_at),
   }));
+}
+
+export async function listRisks(db: Knex, onlyId?: string): Promise<Risk[]> {
+  const rows: any[] = await db('iso_risks').modify((q) => { if (onlyId) q.where({ id: onlyId }); }).orderByRaw('coalesce(likelihood * severity, 0) DESC, id DESC').limit(500);
+  const steps = await openSteps(db, rows.map((r) => r.process_instance_key && String(r.process_instance_key)));
+  return rows.map((r) => {
+    const score = r.likelihood && r.severity ? r.likelihood * r.severity : null;
+    return {
+      id: String(r.id), code: r.code, unitCode: r.unit_code, kind: r.kind, title: r.title, description: r.description, likelihood: r.likelihood, severity: r.severity,
+      score, initialScore: r.initial_score, level: riskLevel(score), treatment: r.treatment, treatmentDue: day(r.treatment_due), treatmentResult: r.treatment_result,
+      reviewNote: r.review_note, reviews: r.reviews, reviewCycleDays: r.review_cycle_days, nextReviewAt: iso(r.next_review_at), status: r.status,
+      currentStep: steps.get(String(r.process_instance_key)) ?? null, createdBy: r.created_by, processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null,
+      createdAt: iso(r.created_at)!, closedAt: iso(r.closed_at),
+    };
+  });
+}
+
+/** Risk figures for the report and the review: how many, how many high, how many a treatment reduced. */
+export async function riskSummary(db: Knex): Promise<{ total: number; open: number; high: number; reduced: number }> {
+  const [r] = await db('iso_risks').select(
+    db.raw('count(*)::int AS total'),
+    db.raw(`(count(*) FILTER (WHERE status <> 'closed'))::int AS open`),
+    db.raw('(count(*) FILTER (WHERE likelihood * severity >= 15))::int AS high'),
+    db.raw('(count(*) FILTER (WHERE reviews > 0 AND likelihood * severity < initial_score))::int AS reduced'),
+  );
+  return r;
 }

@@ -9,8 +9,8 @@ import { inputsSummary, reviewInputs } from './reviews.js';
  * the register update runs in the same transaction only when that row is new, so a redelivered job
  * changes nothing.
  */
-export type Register = 'nc' | 'document' | 'complaint' | 'audit' | 'review';
-export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'audit', 'review'];
+export type Register = 'nc' | 'document' | 'complaint' | 'audit' | 'review' | 'risk';
+export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'audit', 'review', 'risk'];
 
 export interface StageInput {
   jobKey: string;
@@ -30,7 +30,7 @@ export class RegisterRejection extends Error {
 }
 
 /** The process variable holding the id of the register row. */
-const RECORD_VARIABLE: Record<Register, string> = { nc: 'ncId', document: 'versionId', complaint: 'complaintId', audit: 'auditId', review: 'reviewId' };
+const RECORD_VARIABLE: Record<Register, string> = { nc: 'ncId', document: 'versionId', complaint: 'complaintId', audit: 'auditId', review: 'reviewId', risk: 'riskId' };
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 const idOf = (v: unknown, name: string): number => {
@@ -62,7 +62,8 @@ export async function applyStage(db: Knex, input: StageInput): Promise<boolean> 
     else if (input.register === 'document') await applyDocumentStage(trx, recordId, input);
     else if (input.register === 'complaint') await applyComplaintStage(trx, recordId, input);
     else if (input.register === 'audit') await applyAuditStage(trx, recordId, input);
-    else await applyReviewStage(trx, recordId, input);
+    else if (input.register === 'review') await applyReviewStage(trx, recordId, input);
+    else await applyRiskStage(trx, recordId, input);
     return true;
   });
 }
@@ -81,6 +82,7 @@ function stageData({ register, stage, variables: v }: StageInput): Record<string
     }
   }
   if (register === 'complaint') return pick('phanLoai', 'donViXuLy', 'ketQuaXacMinh', 'ketLuanPhanAnh', 'noiDungKetLuan', 'noiDungTraLoi');
+  if (register === 'risk') return pick('khaNang', 'mucDo', 'bienPhap', 'hanXuLy', 'ketQuaXuLy', 'ketQuaXemXet', 'tiepTucTheoDoi');
   if (register === 'review') return pick('thongBao', 'donVi', 'baoCao', 'tongHop', 'bienBan', 'ketLuanXemXet', 'hanhDongXemXet');
   if (register === 'audit') {
     switch (stage) {
@@ -314,6 +316,48 @@ async function applyReviewStage(trx: Knex.Transaction, id: number, { stage, vari
     }
     case 'concluded':
       await q().update({ consolidated: text(v.tongHop), minutes: text(v.bienBan), conclusion: text(v.ketLuanXemXet), actions: text(v.hanhDongXemXet), status: 'closed', closed_at: at });
+      return;
+    default:
+      throw new Error(`Giai đoạn không biết: ${stage} / Unknown stage ${stage}`);
+  }
+}
+
+const score15 = (v: unknown): number | null => {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 && n <= 5 ? n : null;
+};
+
+async function applyRiskStage(trx: Knex.Transaction, id: number, { stage, variables: v, at, processInstanceKey }: StageInput): Promise<void> {
+  const q = () => trx('iso_risks').where({ id });
+  switch (stage) {
+    case 'identified':
+      await q().whereNull('process_instance_key').update({ process_instance_key: processInstanceKey });
+      return;
+    case 'assessed': {
+      const likelihood = score15(v.khaNang), severity = score15(v.mucDo);
+      const risk = await q().first('initial_score');
+      await q().update({
+        likelihood, severity,
+        ...(risk.initial_score === null && likelihood && severity ? { initial_score: likelihood * severity } : {}),
+        treatment: text(v.bienPhap), treatment_due: text(v.hanXuLy)?.slice(0, 10) ?? null, status: 'treating', next_review_at: null,
+      });
+      return;
+    }
+    case 'treated':
+      await q().update({ treatment_result: text(v.ketQuaXuLy), status: 'reviewing' });
+      return;
+    case 'reviewed': {
+      const monitor = v.tiepTucTheoDoi === 'tiep-tuc';
+      const risk = await q().first('review_cycle_days');
+      await q().update({
+        likelihood: score15(v.khaNang), severity: score15(v.mucDo), review_note: text(v.ketQuaXemXet), reviews: trx.raw('reviews + 1'),
+        status: monitor ? 'monitoring' : 'reviewing',
+        next_review_at: monitor ? new Date(at.getTime() + risk.review_cycle_days * 86_400_000) : null,
+      });
+      return;
+    }
+    case 'closed':
+      await q().update({ status: 'closed', closed_at: at, next_review_at: null });
       return;
     default:
       throw new Error(`Giai đoạn không biết: ${stage} / Unknown stage ${stage}`);

@@ -35,7 +35,7 @@ export async function reviewInputs(db: Knex, year: number, excludeReviewId?: str
     { key: 'c6', title: 'c6) Kết quả đánh giá', value: r.audits.map((a) => ({ code: a.code, status: a.status, findings: a.findings })), note: r.audits.length ? null : 'Chưa có đợt đánh giá nội bộ trong năm' },
     { key: 'c7', title: 'c7) Kết quả thực hiện của nhà cung cấp bên ngoài', value: null, note: 'Không có trong dữ liệu; cuộc họp bổ sung' },
     { key: 'd', title: 'd) Sự thỏa đáng của nguồn lực', value: null, note: 'Không có trong dữ liệu; cuộc họp bổ sung' },
-    { key: 'e', title: 'e) Hiệu lực của hành động giải quyết rủi ro và cơ hội', value: null, note: 'Sổ rủi ro và cơ hội chưa có trên hệ thống (để trống)' },
+    { key: 'e', title: 'e) Hiệu lực của hành động giải quyết rủi ro và cơ hội', value: r.risks.total ? r.risks : null, note: r.risks.total ? null : 'Sổ rủi ro và cơ hội chưa có rủi ro nào (để trống)' },
     { key: 'f', title: 'f) Cơ hội cải tiến', value: null, note: 'Từ báo cáo của các phòng' },
   ];
 }

@@ -5,6 +5,7 @@ import { startPendingVersions } from './documents.js';
 import { ensureComplaintStarted } from './complaints.js';
 import { ensureAuditStarted } from './audits.js';
 import { ensureReviewStarted } from './reviews.js';
+import { ensureRiskStarted } from './risks.js';
 
 interface SweepLogger {
   info: (o: object, m?: string) => void;
@@ -18,6 +19,7 @@ export async function isoSweep(db: Knex, zeebe: ZeebeClient): Promise<{ lateCase
   for (const id of await db('iso_complaints').whereNull('process_instance_key').limit(50).pluck('id')) await ensureComplaintStarted(db, zeebe, String(id)).then(() => started++);
   for (const id of await db('iso_audits').whereNull('process_instance_key').limit(50).pluck('id')) await ensureAuditStarted(db, zeebe, String(id)).then(() => started++);
   for (const id of await db('iso_reviews').whereNull('process_instance_key').limit(50).pluck('id')) await ensureReviewStarted(db, zeebe, String(id)).then(() => started++);
+  for (const id of await db('iso_risks').whereNull('process_instance_key').limit(50).pluck('id')) await ensureRiskStarted(db, zeebe, String(id)).then(() => started++);
   return { lateCases: late.length, started };
 }
 

@@ -151,6 +151,7 @@ export const AnnualReport = Type.Object({
   }),
   objectives: Type.Array(Type.Object({ unitCode: Str, title: Str, target: Type.Number(), direction: Str, unit: Str, value: Type.Union([Type.Number(), Type.Null()]), met: Type.Union([Type.Boolean(), Type.Null()]) })),
   reviews: Type.Array(Type.Object({ code: Str, status: Str, conclusion: Nullable(Str), actions: Nullable(Str), recordLink: Nullable(Str) })),
+  risks: Type.Object({ total: Count, open: Count, high: Count, reduced: Count }),
   audits: Type.Array(Type.Object({ code: Str, status: Str, departments: Type.Array(Str), findings: Count, conclusion: Nullable(Str), recordLink: Nullable(Str) })),
   complaints: Type.Object({
     received: Count,
@@ -284,3 +285,41 @@ export const ReviewCreateBody = Type.Object({
 });
 export type ReviewCreateBody = Static<typeof ReviewCreateBody>;
 export const ObjectivesQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
+
+export const Risk = Type.Object({
+  id: Str,
+  code: Str,
+  unitCode: Str,
+  kind: Type.Union([Type.Literal('risk'), Type.Literal('opportunity')]),
+  title: Str,
+  description: Str,
+  likelihood: Type.Union([Type.Integer(), Type.Null()]),
+  severity: Type.Union([Type.Integer(), Type.Null()]),
+  score: Type.Union([Type.Integer(), Type.Null()]),
+  initialScore: Type.Union([Type.Integer(), Type.Null()]),
+  level: Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low'), Type.Null()]),
+  treatment: Nullable(Str),
+  treatmentDue: Nullable(Str),
+  treatmentResult: Nullable(Str),
+  reviewNote: Nullable(Str),
+  reviews: Type.Integer(),
+  reviewCycleDays: Type.Integer(),
+  nextReviewAt: Nullable(Time),
+  status: Str,
+  currentStep: Nullable(Str),
+  createdBy: Str,
+  processInstanceKey: Nullable(Str),
+  createdAt: Time,
+  closedAt: Nullable(Time),
+});
+export type Risk = Static<typeof Risk>;
+export const RiskList = Type.Object({ items: Type.Array(Risk) });
+export type RiskList = Static<typeof RiskList>;
+export const RiskCreateBody = Type.Object({
+  unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Default: my unit' })),
+  kind: Type.Union([Type.Literal('risk'), Type.Literal('opportunity')]),
+  title: Type.String({ minLength: 3, maxLength: 300 }),
+  description: Type.String({ minLength: 3, maxLength: 5000 }),
+  reviewCycleDays: Type.Integer({ minimum: 1, maximum: 366, default: 90 }),
+});
+export type RiskCreateBody = Static<typeof RiskCreateBody>;

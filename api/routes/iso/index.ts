@@ -3,17 +3,19 @@ import { Type } from 'typebox';
 import ExcelJS from 'exceljs';
 import { errors } from '../../schemas/common.js';
 import {
+  Risk, RiskCreateBody, RiskList,
   ObjectiveCreateBody, ObjectiveList, ObjectivesQuery, Review, ReviewCreateBody, ReviewList,
   Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList,
   AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../iso/nonconformities.js';
 import { createDocument, DocumentRuleError, requestChange } from '../../iso/documents.js';
-import { annualReport, clauseView, listReviews, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
+import { annualReport, clauseView, listRisks, listReviews, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
 import { subtreeCodes } from '../../repositories/case-search.js';
 import { receiveComplaint } from '../../iso/complaints.js';
 import { startAudit } from '../../iso/audits.js';
 import { startReview } from '../../iso/reviews.js';
+import { identifyRisk } from '../../iso/risks.js';
 import { objectiveResults } from '../../iso/objectives.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 
@@ -130,6 +132,20 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(201).send(r!);
   });
 
+  // Risks and opportunities (every staff member may read the register)
+  app.get('/risks', { schema: { tags, summary: 'Register of risks and opportunities, highest score first', security, response: { 200: RiskList, ...errors } } }, async () => ({ items: await listRisks(app.db) }));
+
+  app.post('/risks', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Identify a risk or opportunity of my unit (leaders: of my subtree); starts its assessment', security, body: RiskCreateBody, response: { 201: Risk, ...errors } } }, async (req, reply) => {
+    const unitCode = req.body.unitCode?.trim() || req.currentUser.unit.code;
+    const mine = req.currentUser.roles.includes('leader') ? await subtreeCodes(app.db, req.currentUser.unit.code) : [req.currentUser.unit.code];
+    if (!(await app.db('org_units').where({ code: unitCode }).first('id'))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
+    if (!mine.includes(unitCode)) throw app.httpErrors.forbidden(`Đơn vị ${unitCode} không thuộc quyền của bạn / ${unitCode} is outside your unit`);
+    const id = await identifyRisk(app.db, app.zeebe, { unitCode, kind: req.body.kind, title: req.body.title.trim(), description: req.body.description.trim(), reviewCycleDays: req.body.reviewCycleDays, createdBy: req.currentUser.username }).catch(translate);
+    const [r] = await listRisks(app.db, id);
+    await req.audit('iso.risk.identify', { target: { type: 'risk', id }, after: { code: r!.code, title: r!.title } });
+    return reply.status(201).send(r!);
+  });
+
   // For auditors
   app.get('/clauses', { schema: { tags, summary: 'ISO clause view: each clause with the process steps and registers that serve it', security, response: { 200: ClauseView, ...errors } } }, async () => clauseView(app.db));
 
@@ -170,6 +186,10 @@ async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
     ['Tài liệu hủy bỏ', r.documents.withdrawn],
     ['Đợt đánh giá nội bộ', r.audits.length],
     ['Lần xem xét của lãnh đạo', r.reviews.length],
+    ['Rủi ro, cơ hội trong sổ', r.risks.total],
+    ['  đang theo dõi', r.risks.open],
+    ['  mức cao (điểm ≥ 15)', r.risks.high],
+    ['  giảm điểm sau xử lý', r.risks.reduced],
     ...r.objectives.map((o) => [`Mục tiêu ${o.unitCode}: ${o.title} (chỉ tiêu ${o.direction === 'at_least' ? '≥' : '≤'} ${o.target}${o.unit === '%' ? ' %' : ''})`, o.value === null ? 'chưa đo được' : `${o.value}${o.met ? ' (đạt)' : ' (chưa đạt)'}`]),
     ['Phản ánh, khiếu nại tiếp nhận', r.complaints.received],
     ['  kết luận đúng', r.complaints.upheld],
