@@ -44,7 +44,7 @@ describe('ISO risks and opportunities', () => {
     const key = created.body.processInstanceKey as string;
 
     await work(head, key, 'DanhGiaRuiRo', { khaNang: 4, mucDo: 5, bienPhap: 'Phân công cán bộ dự phòng', hanXuLy: '2026-12-20' });
-    const assessed = await risk(id, (r) => r.status === 'treating', 'risk assessed');
+    const assessed = await risk(id, (r) => r.status === 'treating' && r.currentStep, 'risk assessed, treatment task open');
     expect(assessed).toMatchObject({ likelihood: 4, severity: 5, score: 20, initialScore: 20, level: 'high', treatment: 'Phân công cán bộ dự phòng', treatmentDue: '2026-12-20', currentStep: 'Thực hiện biện pháp xử lý' });
     // The treatment is a task with a due date on the working-day calendar.
     const treatment = await work(officer, key, 'ThucHienBienPhap', { ketQuaXuLy: 'Đã phân công 2 cán bộ dự phòng' });
