@@ -486,6 +486,8 @@ export const en: Translations = {
     dismiss: 'Dismiss',
   },
   iso: {
+    "risks": {"kind": "Kind", "risk": "Risk", "opportunity": "Opportunity", "score": "Likelihood × severity", "was": "initially", "treatment": "Treatment (due)", "nextReview": "Next review"},
+    "riskStatus": {"identified": "Identified", "treating": "Being treated", "reviewing": "Under review", "monitoring": "Monitored", "closed": "Closed"},
     "objectives": {"objective": "Objective", "target": "Target", "met": "Met", "missed": "Not met"},
     "auditStatus": {"programme": "Programme", "planning": "Planning", "auditing": "Auditing", "concluding": "Concluding", "closed": "Closed"},
     "audits": {"checked": "clauses checked", "conclusion": "Conclusion"},
@@ -503,6 +505,7 @@ export const en: Translations = {
     "openedAt": "Opened",
     "record": "Process record",
     "tab": {
+      "risks": "Risks and opportunities",
       "objectives": "Quality objectives",
       "audits": "Internal audits",
       "complaints": "Complaints",

@@ -484,6 +484,8 @@ export const vi = {
     dismiss: 'Đóng',
   },
   iso: {
+    "risks": {"kind": "Loại", "risk": "Rủi ro", "opportunity": "Cơ hội", "score": "Khả năng × mức độ", "was": "ban đầu", "treatment": "Biện pháp (hạn)", "nextReview": "Kỳ xem xét sau"},
+    "riskStatus": {"identified": "Mới nhận diện", "treating": "Đang xử lý", "reviewing": "Đang xem xét", "monitoring": "Đang theo dõi", "closed": "Đã đóng"},
     "objectives": {"objective": "Mục tiêu", "target": "Chỉ tiêu", "met": "Đạt", "missed": "Chưa đạt"},
     "auditStatus": {"programme": "Lập chương trình", "planning": "Lập kế hoạch", "auditing": "Đang đánh giá", "concluding": "Kết luận", "closed": "Hoàn thành"},
     "audits": {"checked": "đã kiểm tra điều khoản", "conclusion": "Kết luận"},
@@ -501,6 +503,7 @@ export const vi = {
     "openedAt": "Ngày mở",
     "record": "Hồ sơ quy trình",
     "tab": {
+      "risks": "Rủi ro và cơ hội",
       "objectives": "Mục tiêu chất lượng",
       "audits": "Đánh giá nội bộ",
       "complaints": "Phản ánh, khiếu nại",

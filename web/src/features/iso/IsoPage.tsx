@@ -6,9 +6,9 @@ import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../format.js';
 import { Link, navigate, useLocation, withQuery } from '../../router.js';
 import './iso.css';
-import { auditsQuery, complaintsQuery, objectivesQuery, reviewsQuery, clausesQuery, documentsQuery, isoEndpoints, isoMutations, ncListQuery, ncQuery, reportQuery } from './api.js';
+import { risksQuery, auditsQuery, complaintsQuery, objectivesQuery, reviewsQuery, clausesQuery, documentsQuery, isoEndpoints, isoMutations, ncListQuery, ncQuery, reportQuery } from './api.js';
 
-const TABS = ['nc', 'documents', 'objectives', 'audits', 'complaints', 'reviews', 'clauses', 'report'] as const;
+const TABS = ['nc', 'documents', 'objectives', 'risks', 'audits', 'complaints', 'reviews', 'clauses', 'report'] as const;
 type Tab = (typeof TABS)[number];
 const units = (s: string) => s.split(/[,;\s]+/).map((u) => u.trim()).filter(Boolean);
 
@@ -33,6 +33,7 @@ export default function IsoPage() {
       {tab === 'nc' && <NcRegister />}
       {tab === 'documents' && <DocumentRegister />}
       {tab === 'objectives' && <ObjectivesDashboard />}
+      {tab === 'risks' && <RisksPanel />}
       {tab === 'audits' && <AuditsPanel />}
       {tab === 'complaints' && <ComplaintsPanel />}
       {tab === 'reviews' && <ReviewsPanel />}
@@ -388,5 +389,35 @@ function ReviewsPanel() {
         </details>
       ))}
     </div>
+  );
+}
+
+/** The risk register, highest likelihood x severity first. */
+function RisksPanel() {
+  const { t } = useTranslation();
+  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const list = useQuery(risksQuery());
+  if (list.isError) return <Alert>{errorMessage(list.error)}</Alert>;
+  if (!list.data) return <p className="muted">{tx('iso.loading')}</p>;
+  if (!list.data.items.length) return <p className="empty">{tx('iso.empty')}</p>;
+  return (
+    <table className="task-table" data-testid="iso-risks">
+      <thead><tr><th>{tx('iso.nc.code')}</th><th>{tx('iso.risks.kind')}</th><th>{tx('iso.nc.titleField')}</th><th>{tx('iso.nc.unit')}</th><th>{tx('iso.risks.score')}</th><th>{tx('iso.risks.treatment')}</th><th>{tx('iso.status')}</th><th>{tx('iso.currentStep')}</th><th>{tx('iso.risks.nextReview')}</th></tr></thead>
+      <tbody>
+        {list.data.items.map((r) => (
+          <tr key={r.id}>
+            <td>{r.processInstanceKey ? <Link to={`/cases/${r.processInstanceKey}`}>{r.code}</Link> : r.code}</td>
+            <td>{tx(`iso.risks.${r.kind}`)}</td>
+            <td>{r.title}</td>
+            <td>{r.unitCode}</td>
+            <td className={r.level === 'high' ? 'iso-missed' : r.level === 'low' ? 'iso-met' : undefined}>{r.score === null ? '—' : `${r.likelihood} × ${r.severity} = ${r.score}`}{r.initialScore !== null && r.score !== null && r.initialScore !== r.score ? ` (${tx('iso.risks.was')} ${r.initialScore})` : ''}</td>
+            <td>{r.treatment ?? '—'}{r.treatmentDue ? ` (${r.treatmentDue})` : ''}</td>
+            <td>{tx(`iso.riskStatus.${r.status}`)}</td>
+            <td>{r.currentStep ?? '—'}</td>
+            <td>{r.nextReviewAt ? formatDateTime(r.nextReviewAt) : '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,5 +1,5 @@
 import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { AuditList, ComplaintList, ObjectiveList, ReviewList, AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
+import type { RiskList, AuditList, ComplaintList, ObjectiveList, ReviewList, AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
 
@@ -22,6 +22,7 @@ export const isoEndpoints = {
   complaints: (): Endpoint<ComplaintList> => ({ method: 'GET', path: '/api/iso/complaints' }),
   audits: (): Endpoint<AuditList> => ({ method: 'GET', path: '/api/iso/audits' }),
   objectives: (year: number): Endpoint<ObjectiveList> => ({ method: 'GET', path: `/api/iso/objectives?year=${year}` }),
+  risks: (): Endpoint<RiskList> => ({ method: 'GET', path: '/api/iso/risks' }),
   reviews: (): Endpoint<ReviewList> => ({ method: 'GET', path: '/api/iso/reviews' }),
   clauses: (): Endpoint<ClauseView> => ({ method: 'GET', path: '/api/iso/clauses' }),
   report: (year: number): Endpoint<AnnualReport> => ({ method: 'GET', path: `/api/iso/report?year=${year}` }),
@@ -38,6 +39,7 @@ export const isoKeys = {
   audits: () => [...isoKeys.all(), 'audits'] as const,
   objectives: (year: number) => [...isoKeys.all(), 'objectives', year] as const,
   reviews: () => [...isoKeys.all(), 'reviews'] as const,
+  risks: () => [...isoKeys.all(), 'risks'] as const,
   report: (year: number) => [...isoKeys.all(), 'report', year] as const,
 };
 
@@ -51,6 +53,8 @@ export const complaintsQuery = () => queryOptions({ queryKey: isoKeys.complaints
 export const auditsQuery = () => queryOptions({ queryKey: isoKeys.audits(), queryFn: ({ signal }) => request(isoEndpoints.audits(), signal) });
 export const objectivesQuery = (year: number) => queryOptions({ queryKey: isoKeys.objectives(year), queryFn: ({ signal }) => request(isoEndpoints.objectives(year), signal) });
 export const reviewsQuery = () => queryOptions({ queryKey: isoKeys.reviews(), queryFn: ({ signal }) => request(isoEndpoints.reviews(), signal) });
+
+export const risksQuery = () => queryOptions({ queryKey: isoKeys.risks(), queryFn: ({ signal }) => request(isoEndpoints.risks(), signal) });
 
 export const isoMutations = {
   openNc: (client: QueryClient) => mutationOptions({ mutationFn: (body: NcCreateBody) => request(isoEndpoints.openNc(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
