@@ -146,7 +146,7 @@ describe('ISO nonconformity and corrective action', () => {
     const deadline = await waitFor(async () => p.db('case_deadlines').where({ process_instance_key: caseKey }).first(), 'the case clock');
     expect(new Date(deadline.appointment_at).getTime()).toBeLessThan(Date.now());
 
-    // The sweep the runtime runs every minute, run now: one NC for this case, and only one however often it runs.
+    // The sweep the runtime runs every 5 minutes, run now: one NC for this case, and only one however often it runs.
     await isoSweep(p.db, p.zeebe);
     await isoSweep(p.db, p.zeebe);
     const rows = await p.db('iso_nonconformities').where({ source_type: 'late_case', source_key: caseKey });

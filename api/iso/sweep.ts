@@ -24,7 +24,7 @@ export async function isoSweep(db: Knex, zeebe: ZeebeClient): Promise<{ lateCase
 }
 
 /** Runs isoSweep in the platform runtime every `everyMs` (one pass at a time); returns the stop function. */
-export function startIsoSweep(zeebe: ZeebeClient, db: Knex, log: SweepLogger, everyMs = 60_000): () => void {
+export function startIsoSweep(zeebe: ZeebeClient, db: Knex, log: SweepLogger, everyMs = 5 * 60_000): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
