@@ -226,9 +226,24 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('closed_at', { useTz: true });
   });
   await knex.raw(`ALTER TABLE iso_risks ADD CONSTRAINT iso_risks_scale_ck CHECK ((likelihood IS NULL OR likelihood BETWEEN 1 AND 5) AND (severity IS NULL OR severity BETWEEN 1 AND 5))`);
+
+  await knex.schema.createTable('iso_document_proposals', (t) => {
+    t.comment('Staff proposals to revise or withdraw a controlled document (đề xuất sửa đổi, hủy bỏ): considered by the ISO secretary, approved by the quality leader, then a revision or withdrawal request of the owner unit.');
+    t.bigIncrements('id');
+    t.bigInteger('document_id').notNullable().references('id').inTable('iso_documents').onDelete('CASCADE');
+    t.string('kind', 20).notNullable().comment('revision | withdrawal');
+    t.text('reason').notNullable();
+    t.string('proposed_by', 100).notNullable();
+    t.string('status', 20).notNullable().defaultTo('proposed').comment('proposed | rejected | accepted');
+    t.text('opinion');
+    t.bigInteger('version_id').references('id').inTable('iso_document_versions').comment('The request it opened when accepted');
+    t.bigInteger('process_instance_key');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists('iso_document_proposals');
   await knex.schema.dropTableIfExists('iso_risks');
   await knex.schema.dropTableIfExists('iso_review_reports');
   await knex.schema.dropTableIfExists('iso_reviews');

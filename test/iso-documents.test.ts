@@ -112,9 +112,21 @@ describe('ISO document control', () => {
     expect(revised.versions.map((v: any) => [v.version, v.status])).toEqual([[2, 'issued'], [1, 'superseded']]);
     await work(officeReader, v2.processInstanceKey, 'XacNhanDaDoc', { daDoc: true });
 
-    // Withdrawal through the same chain.
-    const wd = await drafter.post(`/api/iso/documents/${id}/withdrawal`, { summary: 'Thay bằng quy trình liên thông', distributeTo: ['SNNMT-VP'] });
-    expect(wd.status).toBe(201);
+    // Staff of another unit propose a withdrawal: the ISO secretary turns down the first proposal, the
+    // second is accepted by the secretary and the quality leader and becomes the owner unit's request.
+    const p1 = await communeReader.post(`/api/iso/documents/${id}/proposals`, { kind: 'withdrawal', reason: 'Không còn áp dụng' });
+    expect(p1.status).toBe(201);
+    const proposalKey = async (proposalId: string) => String((await p.db('iso_document_proposals').where({ id: proposalId }).first()).process_instance_key);
+    await work(secretary, await proposalKey(p1.body.proposals[0].id), 'ThuKyXemXet', { ketQuaXemXetDeXuat: 'khong-dat', yKienDeXuat: 'Chưa có văn bản thay thế' });
+    await waitDoc(id, (d) => d.proposals[0].status === 'rejected', 'first proposal turned down');
+    const p2 = await communeReader.post(`/api/iso/documents/${id}/proposals`, { kind: 'withdrawal', reason: 'Thay bằng quy trình liên thông' });
+    expect(p2.status).toBe(201);
+    const p2Key = await proposalKey(p2.body.proposals[0].id);
+    await work(secretary, p2Key, 'ThuKyXemXet', { ketQuaXemXetDeXuat: 'dat' });
+    await work(quality, p2Key, 'LanhDaoChatLuongDuyet', { ketQuaXemXetDeXuat: 'dat', yKienDeXuat: 'Đồng ý hủy bỏ' });
+    const wd = { body: await waitDoc(id, (d) => d.proposals[0].status === 'accepted' && d.proposals[0].versionId && d.versions.some((v: any) => v.kind === 'withdrawal' && v.processInstanceKey), 'withdrawal request opened from the proposal') };
+    expect(wd.body.proposals.map((x: any) => x.status)).toEqual(['accepted', 'rejected']);
+    expect(wd.body.versions.find((v: any) => v.kind === 'withdrawal')).toMatchObject({ requestedBy: communeReader.user.username, changeSummary: expect.stringContaining('Thay bằng quy trình liên thông') });
     const wv = wd.body.versions.find((v: any) => v.kind === 'withdrawal');
     await work(drafter, wv.processInstanceKey, 'SoanThao', { tomTatNoiDung: 'Thay bằng quy trình liên thông' });
     await approveAll(wv.processInstanceKey, `${year}-12-31`);

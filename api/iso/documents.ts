@@ -101,3 +101,28 @@ export async function startPendingVersions(db: Knex, zeebe: ZeebeClient): Promis
   for (const id of pending) await ensureVersionStarted(db, zeebe, String(id));
   return pending.length;
 }
+
+/** The BPMN process of a staff proposal to revise or withdraw a document (processes/iso-de-xuat-tai-lieu.bpmn). */
+export const PROPOSAL_PROCESS_ID = 'iso-de-xuat-tai-lieu';
+
+/** Any staff member may propose to revise or withdraw a document in force. */
+export async function proposeChange(db: Knex, zeebe: ZeebeClient, documentId: string, input: { kind: 'revision' | 'withdrawal'; reason: string; proposedBy: string }): Promise<string> {
+  const doc = await db('iso_documents').where({ id: documentId }).first();
+  if (!doc) throw new DocumentRuleError(404, `Không có tài liệu ${documentId} / No document ${documentId}`);
+  if (doc.status !== 'effective') throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`);
+  const [row] = await db('iso_document_proposals').insert({ document_id: documentId, kind: input.kind, reason: input.reason, proposed_by: input.proposedBy }).returning('id');
+  await ensureProposalStarted(db, zeebe, String(row.id));
+  return String(row.id);
+}
+
+export async function ensureProposalStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    const pr = await trx('iso_document_proposals as p').join('iso_documents as d', 'd.id', 'p.document_id').where('p.id', id).forUpdate('p').first('p.*', 'd.code', 'd.title');
+    if (!pr || pr.process_instance_key) return;
+    const res = await zeebe.createProcessInstance({
+      bpmnProcessId: PROPOSAL_PROCESS_ID,
+      variables: { proposalId: Number(pr.id), maTaiLieu: pr.code, tenTaiLieu: pr.title, loaiDeXuat: pr.kind === 'revision' ? 'Sửa đổi' : 'Hủy bỏ', lyDo: pr.reason, nguoiDeXuat: pr.proposed_by },
+    });
+    await trx('iso_document_proposals').where({ id }).update({ process_instance_key: String(res.processInstanceKey) });
+  });
+}

@@ -97,7 +97,8 @@ export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocum
     .whereIn('x.version_id', versions.map((v) => v.id))
     .orderBy('x.unit_code')
     .select('x.*', 'o.name as unit_name');
-  const steps = await openSteps(db, versions.map((v) => v.process_instance_key && String(v.process_instance_key)));
+  const proposals: any[] = await db('iso_document_proposals').whereIn('document_id', docs.map((d) => d.id)).orderBy('id', 'desc');
+  const steps = await openSteps(db, [...versions, ...proposals].map((v) => v.process_instance_key && String(v.process_instance_key)));
   const toVersion = (v: any): DocumentVersion => ({
     id: String(v.id),
     version: v.version,
@@ -126,6 +127,10 @@ export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocum
       effectiveVersion: d.effective_version,
       effectiveFrom: current?.effectiveFrom ?? null,
       versions: vs,
+      proposals: proposals.filter((x) => String(x.document_id) === String(d.id)).map((x) => ({
+        id: String(x.id), kind: x.kind, reason: x.reason, proposedBy: x.proposed_by, status: x.status, opinion: x.opinion, versionId: x.version_id ? String(x.version_id) : null,
+        currentStep: steps.get(String(x.process_instance_key)) ?? null, createdAt: iso(x.created_at)!,
+      })),
     };
   });
 }

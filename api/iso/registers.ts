@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { openNonconformity } from './nonconformities.js';
 import { inputsSummary, reviewInputs } from './reviews.js';
+import { DocumentRuleError, requestChange } from './documents.js';
 
 /**
  * What the iso-register service tasks of processes/iso-*.bpmn write into the ISO registers. Each
@@ -9,8 +10,8 @@ import { inputsSummary, reviewInputs } from './reviews.js';
  * the register update runs in the same transaction only when that row is new, so a redelivered job
  * changes nothing.
  */
-export type Register = 'nc' | 'document' | 'complaint' | 'audit' | 'review' | 'risk';
-export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'audit', 'review', 'risk'];
+export type Register = 'nc' | 'document' | 'complaint' | 'audit' | 'review' | 'risk' | 'proposal';
+export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'audit', 'review', 'risk', 'proposal'];
 
 export interface StageInput {
   jobKey: string;
@@ -30,7 +31,7 @@ export class RegisterRejection extends Error {
 }
 
 /** The process variable holding the id of the register row. */
-const RECORD_VARIABLE: Record<Register, string> = { nc: 'ncId', document: 'versionId', complaint: 'complaintId', audit: 'auditId', review: 'reviewId', risk: 'riskId' };
+const RECORD_VARIABLE: Record<Register, string> = { nc: 'ncId', document: 'versionId', complaint: 'complaintId', audit: 'auditId', review: 'reviewId', risk: 'riskId', proposal: 'proposalId' };
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 const idOf = (v: unknown, name: string): number => {
@@ -63,7 +64,11 @@ export async function applyStage(db: Knex, input: StageInput): Promise<boolean> 
     else if (input.register === 'complaint') await applyComplaintStage(trx, recordId, input);
     else if (input.register === 'audit') await applyAuditStage(trx, recordId, input);
     else if (input.register === 'review') await applyReviewStage(trx, recordId, input);
-    else await applyRiskStage(trx, recordId, input);
+    else if (input.register === 'risk') await applyRiskStage(trx, recordId, input);
+    else await trx('iso_document_proposals').where({ id: recordId }).update(
+      input.stage === 'proposed' ? { process_instance_key: trx.raw('coalesce(process_instance_key, ?)', [input.processInstanceKey]) }
+        : { status: input.stage === 'accepted' ? 'accepted' : 'rejected', opinion: text(input.variables.yKienDeXuat) },
+    );
     return true;
   });
 }
@@ -82,6 +87,7 @@ function stageData({ register, stage, variables: v }: StageInput): Record<string
     }
   }
   if (register === 'complaint') return pick('phanLoai', 'donViXuLy', 'ketQuaXacMinh', 'ketLuanPhanAnh', 'noiDungKetLuan', 'noiDungTraLoi');
+  if (register === 'proposal') return pick('ketQuaXemXetDeXuat', 'yKienDeXuat');
   if (register === 'risk') return pick('khaNang', 'mucDo', 'bienPhap', 'hanXuLy', 'ketQuaXuLy', 'ketQuaXemXet', 'tiepTucTheoDoi');
   if (register === 'review') return pick('thongBao', 'donVi', 'baoCao', 'tongHop', 'bienBan', 'ketLuanXemXet', 'hanhDongXemXet');
   if (register === 'audit') {
@@ -264,6 +270,22 @@ export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<Stage
   if (input.register === 'review' && input.stage === 'inputs') {
     const review = await db('iso_reviews').where({ id: idOf(input.variables.reviewId, 'reviewId') }).first('inputs');
     return { dauVaoTomTat: inputsSummary(review.inputs ?? []) };
+  }
+  if (input.register === 'proposal' && input.stage === 'accepted') {
+    const pr = await db('iso_document_proposals').where({ id: idOf(input.variables.proposalId, 'proposalId') }).first();
+    if (!pr || pr.version_id) return;
+    // The receivers of the version in force get the new one (or the withdrawal notice); else the owner unit.
+    const doc = await db('iso_documents').where({ id: pr.document_id }).first();
+    const current = await db('iso_document_versions').where({ document_id: pr.document_id, status: 'issued' }).first('distribute_to');
+    const versionId = await requestChange(db, zeebe, String(pr.document_id), {
+      kind: pr.kind, summary: `Theo đề xuất của ${pr.proposed_by}: ${pr.reason}`, distributeTo: current?.distribute_to?.length ? current.distribute_to : [doc.owner_unit_code], requestedBy: pr.proposed_by,
+    }).catch((err) => {
+      // The document changed meanwhile (withdrawn, or a request already open): the proposal stays accepted, nothing more to open.
+      if (err instanceof DocumentRuleError && err.statusCode === 409) return null;
+      throw err;
+    });
+    if (versionId) await db('iso_document_proposals').where({ id: pr.id }).update({ version_id: versionId });
+    return;
   }
   if (input.register === 'complaint' && input.stage === 'concluded') {
     const c = await db('iso_complaints').where({ id: idOf(input.variables.complaintId, 'complaintId') }).first();

@@ -92,6 +92,7 @@ export const IsoDocument = Type.Object({
   effectiveVersion: Type.Union([Type.Integer(), Type.Null()]),
   effectiveFrom: Nullable(Str),
   versions: Type.Array(DocumentVersion),
+  proposals: Type.Array(Type.Object({ id: Str, kind: Str, reason: Str, proposedBy: Str, status: Str, opinion: Nullable(Str), versionId: Nullable(Str), currentStep: Nullable(Str), createdAt: Time })),
 });
 export type IsoDocument = Static<typeof IsoDocument>;
 
@@ -112,6 +113,12 @@ export const DocumentChangeBody = Type.Object({
   distributeTo: Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 100, uniqueItems: true }),
 });
 export type DocumentChangeBody = Static<typeof DocumentChangeBody>;
+
+export const ProposalBody = Type.Object({
+  kind: Type.Union([Type.Literal('revision'), Type.Literal('withdrawal')]),
+  reason: Type.String({ minLength: 3, maxLength: 5000 }),
+});
+export type ProposalBody = Static<typeof ProposalBody>;
 
 export const ClauseStep = Type.Object({ bpmnProcessId: Str, processName: Str, version: Type.Integer(), elementId: Str, stepName: Str, records: Type.Array(Str) });
 export const ClauseRegister = Type.Object({ register: Str, label: Str, count: Type.Integer() });

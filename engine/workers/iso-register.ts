@@ -5,7 +5,7 @@ import { afterStage, applyStage, REGISTERS, RegisterRejection, type Register } f
 
 /**
  * Service task of the ISO system processes (processes/iso-*.bpmn): writes a stage of the record into
- * its register (api/iso/registers.ts). Headers: `iso.register` (nc | document | complaint | audit | review | risk) and `iso.stage`.
+ * its register (api/iso/registers.ts). Headers: `iso.register` (nc | document | complaint | audit | review | risk | proposal) and `iso.stage`.
  * Idempotent on the job key. A business rejection (unknown responsible unit) is a BPMN error the
  * model catches; anything else fails the job with retries.
  */

@@ -3,13 +3,13 @@ import { Type } from 'typebox';
 import ExcelJS from 'exceljs';
 import { errors } from '../../schemas/common.js';
 import {
-  Risk, RiskCreateBody, RiskList,
+  ProposalBody, Risk, RiskCreateBody, RiskList,
   ObjectiveCreateBody, ObjectiveList, ObjectivesQuery, Review, ReviewCreateBody, ReviewList,
   Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList,
   AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../iso/nonconformities.js';
-import { createDocument, DocumentRuleError, requestChange } from '../../iso/documents.js';
+import { createDocument, DocumentRuleError, proposeChange, requestChange } from '../../iso/documents.js';
 import { annualReport, clauseView, listRisks, listReviews, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
 import { subtreeCodes } from '../../repositories/case-search.js';
 import { receiveComplaint } from '../../iso/complaints.js';
@@ -85,6 +85,13 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
   app.post('/documents/:id/revisions', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Ask for a revision (new version) of an effective document', security, params: IdParams, body: DocumentChangeBody, response: { 201: IsoDocument, ...errors } } }, changeRoute('revision'));
   app.post('/documents/:id/withdrawal', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Ask for the withdrawal (hủy bỏ) of an effective document', security, params: IdParams, body: DocumentChangeBody, response: { 201: IsoDocument, ...errors } } }, changeRoute('withdrawal'));
+
+  app.post('/documents/:id/proposals', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Propose to revise or withdraw a document in force (any staff member); the ISO secretary and the quality leader decide', security, params: IdParams, body: ProposalBody, response: { 201: IsoDocument, ...errors } } }, async (req, reply) => {
+    await proposeChange(app.db, app.zeebe, req.params.id, { kind: req.body.kind, reason: req.body.reason.trim(), proposedBy: req.currentUser.username }).catch(translate);
+    const [doc] = await listDocuments(app.db, req.params.id);
+    await req.audit('iso.document.propose', { target: { type: 'iso_document', id: req.params.id }, after: req.body });
+    return reply.status(201).send(doc!);
+  });
 
   // Complaints and feedback
   app.get('/complaints', { schema: { tags, summary: 'Register of complaints and feedback, scoped to the reader', security, response: { 200: ComplaintList, ...errors } } }, async (req) =>
