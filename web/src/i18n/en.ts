@@ -561,6 +561,7 @@ export const en: Translations = {
       "read": "Read confirmed"
     },
     "doc": {
+      "proposeRevision": "Propose a revision", "proposeWithdrawal": "Propose withdrawal", "proposal": "Proposal under consideration", 
       "newTitle": "Propose a new document",
       "code": "Code",
       "name": "Title",

@@ -559,6 +559,7 @@ export const vi = {
       "read": "Xác nhận đã đọc"
     },
     "doc": {
+      "proposeRevision": "Đề xuất sửa đổi", "proposeWithdrawal": "Đề xuất hủy bỏ", "proposal": "Đề xuất đang xem xét", 
       "newTitle": "Đề nghị ban hành tài liệu mới",
       "code": "Mã tài liệu",
       "name": "Tên tài liệu",

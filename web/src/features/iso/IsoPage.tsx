@@ -146,6 +146,11 @@ function DocumentRegister() {
   const docs = useQuery(documentsQuery());
   const create = useMutation(isoMutations.createDocument(client));
   const change = useMutation(isoMutations.changeDocument(client));
+  const propose = useMutation(isoMutations.propose(client));
+  const askProposal = (id: string, kind: 'revision' | 'withdrawal') => {
+    const reason = window.prompt(tx(kind === 'revision' ? 'iso.doc.revisePrompt' : 'iso.doc.withdrawPrompt'));
+    if (reason) propose.mutate({ id, body: { kind, reason } });
+  };
   const [form, setForm] = useState({ code: '', title: '', docType: 'quy-trinh', summary: '', distributeTo: '' });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -175,6 +180,7 @@ function DocumentRegister() {
         {create.isError && <Alert>{errorMessage(create.error)}</Alert>}
       </form>
       {change.isError && <Alert>{errorMessage(change.error)}</Alert>}
+      {propose.isError && <Alert>{errorMessage(propose.error)}</Alert>}
       <h2>{t('iso.doc.registerTitle')}</h2>
       {docs.isError && <Alert>{errorMessage(docs.error)}</Alert>}
       {docs.data && docs.data.items.length === 0 && <p className="empty">{t('iso.empty')}</p>}
@@ -201,9 +207,12 @@ function DocumentRegister() {
                     {d.status === 'effective' && !pending && (
                       <>
                         <button type="button" className="button" onClick={() => ask(d.id, 'revisions')}>{t('iso.doc.revise')}</button>{' '}
-                        <button type="button" className="button" onClick={() => ask(d.id, 'withdrawal')}>{t('iso.doc.withdraw')}</button>
+                        <button type="button" className="button" onClick={() => ask(d.id, 'withdrawal')}>{t('iso.doc.withdraw')}</button>{' '}
+                        <button type="button" className="button" onClick={() => askProposal(d.id, 'revision')}>{tx('iso.doc.proposeRevision')}</button>{' '}
+                        <button type="button" className="button" onClick={() => askProposal(d.id, 'withdrawal')}>{tx('iso.doc.proposeWithdrawal')}</button>
                       </>
                     )}
+                    {d.proposals.filter((x) => x.status === 'proposed').map((x) => <div key={x.id} className="muted">{tx('iso.doc.proposal')}: {x.currentStep ?? ''}</div>)}
                   </td>
                 </tr>
               );

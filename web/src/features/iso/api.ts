@@ -1,5 +1,5 @@
 import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { RiskList, AuditList, ComplaintList, ObjectiveList, ReviewList, AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
+import type { ProposalBody, RiskList, AuditList, ComplaintList, ObjectiveList, ReviewList, AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
 
@@ -24,6 +24,7 @@ export const isoEndpoints = {
   objectives: (year: number): Endpoint<ObjectiveList> => ({ method: 'GET', path: `/api/iso/objectives?year=${year}` }),
   risks: (): Endpoint<RiskList> => ({ method: 'GET', path: '/api/iso/risks' }),
   reviews: (): Endpoint<ReviewList> => ({ method: 'GET', path: '/api/iso/reviews' }),
+  propose: (id: string, body: ProposalBody): Endpoint<IsoDocument> => ({ method: 'POST', path: `/api/iso/documents/${encodeURIComponent(id)}/proposals`, body }),
   clauses: (): Endpoint<ClauseView> => ({ method: 'GET', path: '/api/iso/clauses' }),
   report: (year: number): Endpoint<AnnualReport> => ({ method: 'GET', path: `/api/iso/report?year=${year}` }),
   reportXlsx: (year: number): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.xlsx?year=${year}` }),
@@ -59,6 +60,8 @@ export const risksQuery = () => queryOptions({ queryKey: isoKeys.risks(), queryF
 export const isoMutations = {
   openNc: (client: QueryClient) => mutationOptions({ mutationFn: (body: NcCreateBody) => request(isoEndpoints.openNc(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
   createDocument: (client: QueryClient) => mutationOptions({ mutationFn: (body: DocumentCreateBody) => request(isoEndpoints.createDocument(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
+  propose: (client: QueryClient) =>
+    mutationOptions({ mutationFn: (v: { id: string; body: ProposalBody }) => request(isoEndpoints.propose(v.id, v.body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
   changeDocument: (client: QueryClient) =>
     mutationOptions({
       mutationFn: (v: { id: string; kind: 'revisions' | 'withdrawal'; body: DocumentChangeBody }) => request(isoEndpoints.changeDocument(v.id, v.kind, v.body)),
