@@ -140,9 +140,11 @@ async function applyNcStage(trx: Knex.Transaction, id: number, { stage, variable
 
 /** Who completed the last run of a step of an instance (from the inbox rows), with when. */
 async function lastCompletion(trx: Knex.Transaction, processInstanceKey: string, elementId: string, group?: string) {
-  const q = trx('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: elementId, status: 'completed' });
+  // 'completing' counts too: the API marks the row, then completes the job, then marks it completed,
+  // so the next service task can run before the last mark.
+  const q = trx('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: elementId }).whereIn('status', ['completing', 'completed']);
   if (group) q.whereRaw('? = ANY(candidate_groups)', [group]);
-  return q.orderBy('completed_at', 'desc').first('completed_by', 'completed_at') as Promise<{ completed_by: string; completed_at: Date } | undefined>;
+  return q.orderByRaw('coalesce(completed_at, updated_at) DESC').first('completed_by', 'completed_at') as Promise<{ completed_by: string; completed_at: Date | null } | undefined>;
 }
 
 async function applyDocumentStage(trx: Knex.Transaction, versionId: number, { stage, variables: v, at, processInstanceKey }: StageInput): Promise<void> {
@@ -236,9 +238,10 @@ async function applyAuditStage(trx: Knex.Transaction, id: number, { stage, varia
       const unit = text(v.phong);
       if (!unit) throw new Error('biến phong thiếu / variable phong is missing');
       const by = (await trx('inbox_tasks')
-        .where({ process_instance_key: processInstanceKey, element_id: 'DanhGiaTaiDonVi', status: 'completed' })
+        .where({ process_instance_key: processInstanceKey, element_id: 'DanhGiaTaiDonVi' })
+        .whereIn('status', ['completing', 'completed'])
         .whereRaw(`variables->>'phong' = ?`, [unit])
-        .orderBy('completed_at', 'desc')
+        .orderByRaw('coalesce(completed_at, updated_at) DESC')
         .first('completed_by')) as { completed_by: string } | undefined;
       const clauses = Array.isArray(v.dieuKhoanDaKiemTra) ? v.dieuKhoanDaKiemTra.filter((c): c is string => typeof c === 'string') : [];
       await trx('iso_audit_units')
@@ -331,7 +334,7 @@ async function applyReviewStage(trx: Knex.Transaction, id: number, { stage, vari
     case 'report': {
       const unit = text(v.donVi);
       if (!unit) throw new Error('biến donVi thiếu / variable donVi is missing');
-      const by = (await trx('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: 'BaoCao', status: 'completed' }).whereRaw(`variables->>'donVi' = ?`, [unit]).orderBy('completed_at', 'desc').first('completed_by')) as { completed_by: string } | undefined;
+      const by = (await trx('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: 'BaoCao' }).whereIn('status', ['completing', 'completed']).whereRaw(`variables->>'donVi' = ?`, [unit]).orderByRaw('coalesce(completed_at, updated_at) DESC').first('completed_by')) as { completed_by: string } | undefined;
       await trx('iso_review_reports').insert({ review_id: id, unit_code: unit, report: text(v.baoCao) ?? '', submitted_by: by?.completed_by ?? null, submitted_at: at }).onConflict(['review_id', 'unit_code']).merge();
       await q().update({ status: 'consolidating' });
       return;
