@@ -33,6 +33,7 @@ import onestop from './routes/onestop/index.js';
 import publicRoutes from './routes/public/index.js';
 import onestopStats from './routes/onestop-stats/index.js';
 import publicEvaluation from './routes/public-evaluation/index.js';
+import isoRoutes from './routes/iso/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -105,6 +106,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(onestopStats, { prefix: '/api/onestop-stats' });
   await app.register(publicEvaluation, { prefix: '/api/public' });
+  await app.register(isoRoutes, { prefix: '/api/iso' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.
   const webDir = opts.config.webDir;

@@ -24,6 +24,8 @@ export const DEMO_UNITS = [
   { code: 'SYT-NVD', name: 'Phòng Nghiệp vụ Dược', kind: 'division', parentCode: 'SYT' },
   { code: 'CAT', name: 'Công an tỉnh', kind: 'department', parentCode: 'TINH' },
   { code: 'CAT-PV06', name: 'Phòng Hồ sơ nghiệp vụ (PV06), Công an tỉnh', kind: 'division', parentCode: 'CAT' },
+  // ISO: officers are ISO secretaries, its leader is the quality leader / management representative.
+  { code: 'SNNMT-ISO', name: 'Tổ thư ký ISO (Ban ISO)', kind: 'division', parentCode: 'SNNMT' },
 ];
 
 export const DEMO_USERS: { username: string; fullName: string; unitCode: string; roles: Role[] }[] = [
@@ -46,6 +48,9 @@ export const DEMO_USERS: { username: string; fullName: string; unitCode: string;
   { username: 'duocsi', fullName: 'Lương Thị Dược', unitCode: 'SYT-NVD', roles: ['officer'] },
   { username: 'truongphongduoc', fullName: 'Kiều Văn Hội', unitCode: 'SYT-NVD', roles: ['leader'] },
   { username: 'giamdocsyt', fullName: 'Trịnh Thị Y', unitCode: 'SYT', roles: ['leader'] },
+  { username: 'thukyiso', fullName: 'Đỗ Thị Thư', unitCode: 'SNNMT-ISO', roles: ['officer'] },
+  { username: 'daidienld', fullName: 'Bùi Văn Đại', unitCode: 'SNNMT-ISO', roles: ['leader'] },
+  { username: 'truongphong', fullName: 'Ngô Văn Trưởng', unitCode: 'SNNMT-QLDD', roles: ['leader'] },
 ];
 
 /**

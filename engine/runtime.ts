@@ -15,6 +15,8 @@ import { startOnestopTransferReturnWorker } from './workers/onestop-transfer-ret
 import { startOnestopResultWorker } from './workers/onestop-result.js';
 import { startOnestopReturnedWorker } from './workers/onestop-returned.js';
 import { retryStuckCompletions } from './complete-task.js';
+import { startIsoRegisterWorker } from './workers/iso-register.js';
+import { startIsoSweep } from '../api/iso/sweep.js';
 import { HistoryProjector } from './history/projector.js';
 import { publishInboxChange } from '../api/repositories/inbox.js';
 
@@ -42,6 +44,7 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     startStepEscalateWorker(zeebe, db, log),
     startCaseDeadlineWorker(zeebe, db),
     startCaseFinishWorker(zeebe, db),
+    startIsoRegisterWorker(zeebe, db),
   ];
   const onestopWorkers = [
     startOnestopStatusWorker(zeebe, db),
@@ -52,6 +55,7 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     startOnestopResultWorker(zeebe, db),
     startOnestopReturnedWorker(zeebe, db),
   ];
+  const stopIsoSweep = startIsoSweep(zeebe, db, log);
   const projector = new HistoryProjector(db, { logger: log });
   // Cancelled tasks leave every open inbox at once (api/live.ts).
   projector.on('projected', (e) => void publishInboxChange(db, 'cancelled', e.cancelledJobKeys).catch((err) => log.warn({ err: String(err) }, 'inbox change not published')));
@@ -70,6 +74,7 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     projector,
     async stop() {
       clearInterval(sweep);
+      stopIsoSweep();
       await worker.close(5000).catch(() => {});
       await notifyCitizen.close(5000).catch(() => {});
       for (const w of deadlineWorkers) await w.close(5000).catch(() => {});

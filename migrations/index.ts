@@ -15,6 +15,7 @@ import * as onestop from './20261123002000_onestop.js';
 import * as loginLockout from './20261123004000_login_lockout.js';
 import * as onestopNotices from './20261123002100_onestop_notices.js';
 import * as onestopStats from './20261123002200_onestop_stats.js';
+import * as iso from './20261123003000_iso.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123004000_login_lockout': loginLockout,
   '20261123002100_onestop_notices': onestopNotices,
   '20261123002200_onestop_stats': onestopStats,
+  '20261123003000_iso': iso,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -31,6 +31,8 @@ export const WORKER_JOB_TYPES: readonly string[] = [
   'eiso-step-escalate',
   // One-stop dossiers (engine/workers/onestop-*.ts, contract in processes/ONESTOP.md).
   ...ONESTOP_JOB_TYPES,
+  // ISO registers (engine/workers/iso-register.ts), spelled out for the same reason.
+  'iso-register',
 ];
 
 /**

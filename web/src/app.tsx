@@ -28,6 +28,7 @@ const DossierPage = lazy(() => import('./features/onestop/DossierPage.js'));
 const CataloguePage = lazy(() => import('./features/onestop/CataloguePage.js'));
 const SubmitPage = lazy(() => import('./features/onestop/PublicPages.js').then((m) => ({ default: m.SubmitPage })));
 const LookupPage = lazy(() => import('./features/onestop/PublicPages.js').then((m) => ({ default: m.LookupPage })));
+const IsoPage = lazy(() => import('./features/iso/IsoPage.js'));
 
 function LazyPage({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -92,6 +93,7 @@ function Routes() {
   else if (pathname === '/mot-cua') page = <LazyPage><DeskPage /></LazyPage>;
   else if (pathname === '/mot-cua/danh-muc') page = <LazyPage><CataloguePage /></LazyPage>;
   else if (matchPath('/mot-cua/ho-so/:id', pathname)?.id) page = <LazyPage><DossierPage key={pathname} id={matchPath('/mot-cua/ho-so/:id', pathname)!.id} /></LazyPage>;
+  else if (pathname === '/iso') page = <LazyPage><IsoPage /></LazyPage>;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

@@ -64,6 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {me.data?.roles.some((r) => r === 'leader' || r === 'admin') && <Link to="/onestop/stats">{t('onestopStats.nav')}</Link>}
           {me.data?.roles.includes('officer') && !me.data.roles.includes('leader') && <Link to="/onestop/overdue">{t('onestopStats.overdueNav')}</Link>}
           {me.data?.roles.some((r) => r === 'officer' || r === 'leader' || r === 'admin') && <Link to="/mot-cua">{t('onestop.nav')}</Link>}
+          <Link to="/iso">{t('iso.nav')}</Link>
         </nav>
         <div className="header-tools">
           {me.data && (

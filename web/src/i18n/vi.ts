@@ -630,6 +630,146 @@ export const vi = {
     since: 'Việc hoàn thành trong {{period}} (từ {{date}})',
     everything: 'Mọi việc đã hoàn thành (toàn bộ thời gian)',
   },
+  iso: {
+    "risks": {"kind": "Loại", "risk": "Rủi ro", "opportunity": "Cơ hội", "score": "Khả năng × mức độ", "was": "ban đầu", "treatment": "Biện pháp (hạn)", "nextReview": "Kỳ xem xét sau"},
+    "riskStatus": {"identified": "Mới nhận diện", "treating": "Đang xử lý", "reviewing": "Đang xem xét", "monitoring": "Đang theo dõi", "closed": "Đã đóng"},
+    "objectives": {"objective": "Mục tiêu", "target": "Chỉ tiêu", "met": "Đạt", "missed": "Chưa đạt"},
+    "auditStatus": {"programme": "Lập chương trình", "planning": "Lập kế hoạch", "auditing": "Đang đánh giá", "concluding": "Kết luận", "closed": "Hoàn thành"},
+    "audits": {"checked": "đã kiểm tra điều khoản", "conclusion": "Kết luận"},
+    "complaintStatus": {"received": "Đã tiếp nhận", "verifying": "Đang xác minh", "concluded": "Đã kết luận", "answered": "Đã trả lời"},
+    "complaints": {"submitter": "Người phản ánh", "upheld": "Kết luận đúng", "yes": "Đúng", "no": "Không đúng"},
+    "reviewStatus": {"notice": "Soạn thông báo", "reporting": "Các phòng báo cáo", "consolidating": "Tổng hợp, họp", "closed": "Hoàn thành"},
+    "reviews": {"inputs": "Đầu vào (điều 9.3.2) lấy từ dữ liệu", "noData": "chưa có dữ liệu", "actions": "Hành động"},
+    "nav": "ISO",
+    "title": "Hệ thống quản lý chất lượng ISO 9001:2015",
+    "any": "Tất cả",
+    "empty": "Chưa có dữ liệu.",
+    "loading": "Đang tải…",
+    "status": "Trạng thái",
+    "currentStep": "Bước đang xử lý",
+    "openedAt": "Ngày mở",
+    "record": "Hồ sơ quy trình",
+    "tab": {
+      "risks": "Rủi ro và cơ hội",
+      "objectives": "Mục tiêu chất lượng",
+      "audits": "Đánh giá nội bộ",
+      "complaints": "Phản ánh, khiếu nại",
+      "reviews": "Xem xét của lãnh đạo",
+      "nc": "Sự không phù hợp",
+      "documents": "Tài liệu kiểm soát",
+      "clauses": "Điều khoản ISO",
+      "report": "Báo cáo năm"
+    },
+    "nc": {
+      "openTitle": "Ghi nhận sự không phù hợp (phiếu đề nghị HĐKP)",
+      "titleField": "Sự không phù hợp",
+      "description": "Mô tả",
+      "unit": "Đơn vị chủ trì (mã, nếu biết)",
+      "open": "Ghi nhận",
+      "opened": "Đã ghi nhận phiếu {{code}}",
+      "registerTitle": "Sổ theo dõi hành động khắc phục",
+      "source": "Nguồn",
+      "code": "Số phiếu",
+      "verifications": "Số lần kiểm chứng",
+      "ineffective": "chưa hiệu lực",
+      "rootCause": "Nguyên nhân gốc rễ",
+      "action": "Hành động khắc phục",
+      "mrOpinion": "Ý kiến Đại diện lãnh đạo",
+      "implementation": "Kết quả thực hiện",
+      "verification": "Kiểm chứng"
+    },
+    "ncStatus": {
+      "recorded": "Đã ghi nhận",
+      "analysing": "Đang phân tích nguyên nhân",
+      "implementing": "Đang khắc phục",
+      "verifying": "Đang kiểm chứng",
+      "closing": "Chờ đóng phiếu",
+      "closed": "Đã đóng"
+    },
+    "ncSource": {
+      "manual": "Cán bộ phát hiện",
+      "late_case": "Hồ sơ trễ hạn",
+      "audit_finding": "Phát hiện đánh giá",
+      "complaint": "Khiếu nại"
+    },
+    "stage": {
+      "recorded": "Ghi nhận vào sổ",
+      "assigned": "Chuyển đơn vị chủ trì",
+      "planned": "Xác định nguyên nhân, hành động",
+      "implemented": "Thực hiện khắc phục",
+      "verified": "Kiểm chứng",
+      "closed": "Đóng phiếu",
+      "drafting": "Soạn thảo",
+      "submitted": "Trình rà soát",
+      "rework": "Yêu cầu chỉnh sửa",
+      "issued": "Ban hành",
+      "read": "Xác nhận đã đọc"
+    },
+    "doc": {
+      "proposeRevision": "Đề xuất sửa đổi", "proposeWithdrawal": "Đề xuất hủy bỏ", "proposal": "Đề xuất đang xem xét", 
+      "newTitle": "Đề nghị ban hành tài liệu mới",
+      "code": "Mã tài liệu",
+      "name": "Tên tài liệu",
+      "type": "Loại",
+      "summary": "Tóm tắt nội dung",
+      "distributeTo": "Đơn vị nhận (mã, cách nhau bởi dấu phẩy)",
+      "create": "Bắt đầu soạn thảo",
+      "registerTitle": "Danh mục tài liệu kiểm soát",
+      "owner": "Đơn vị soạn thảo",
+      "version": "Phiên bản hiệu lực",
+      "effectiveFrom": "Ngày hiệu lực",
+      "request": "Yêu cầu đang xử lý",
+      "distribution": "Phân phối (✓ đã đọc)",
+      "revise": "Sửa đổi",
+      "withdraw": "Hủy bỏ",
+      "revisePrompt": "Nội dung cần sửa đổi:",
+      "withdrawPrompt": "Lý do hủy bỏ:",
+      "reworks": "{{count}} lần trả lại"
+    },
+    "docType": {
+      "quy-trinh": "Quy trình",
+      "huong-dan": "Hướng dẫn",
+      "bieu-mau": "Biểu mẫu",
+      "chinh-sach": "Chính sách",
+      "so-tay": "Sổ tay",
+      "khac": "Khác"
+    },
+    "docStatus": {
+      "draft": "Dự thảo",
+      "effective": "Có hiệu lực",
+      "withdrawn": "Đã hủy bỏ"
+    },
+    "versionKind": {
+      "issue": "Ban hành mới",
+      "revision": "Sửa đổi",
+      "withdrawal": "Hủy bỏ"
+    },
+    "versionStatus": {
+      "drafting": "Đang soạn thảo",
+      "reviewing": "Đang rà soát",
+      "rework": "Yêu cầu chỉnh sửa",
+      "issued": "Đã ban hành",
+      "superseded": "Đã thay thế",
+      "withdrawn": "Đã hủy bỏ"
+    },
+    "clauses": {
+      "intro": "Mỗi điều khoản với các bước quy trình (thẻ điều khoản đặt trong trình thiết kế) và các sổ sách làm bằng chứng.",
+      "records": "Hồ sơ",
+      "count": "{{count}} bản ghi"
+    },
+    "report": {
+      "year": "Năm",
+      "xlsx": "Tải Excel",
+      "cases": "Kết quả giải quyết hồ sơ",
+      "casesLine": "Đã giải quyết {{finished}}, đúng hạn {{onTime}} ({{rate}} %); quá hạn chưa giải quyết: {{overdue}}.",
+      "ncs": "Sự không phù hợp và hành động khắc phục",
+      "ncLine": "Ghi nhận {{opened}}, đã đóng {{closed}}, phải khắc phục lại {{reopened}}.",
+      "case": "Hồ sơ gốc",
+      "documents": "Kiểm soát tài liệu",
+      "confirmed": "{{confirmed}}/{{total}} đơn vị đã xác nhận",
+      "notAvailable": "Chưa có dữ liệu trên hệ thống"
+    }
+  },
 };
 
 export type Translations = typeof vi;

@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+import type { ZeebeClient } from '../client.js';
+import { engineNow } from '../deadlines/compute.js';
+import { afterStage, applyStage, REGISTERS, RegisterRejection, type Register } from '../../api/iso/registers.js';
+
+/**
+ * Service task of the ISO system processes (processes/iso-*.bpmn): writes a stage of the record into
+ * its register (api/iso/registers.ts). Headers: `iso.register` (nc | document | complaint | audit | review | risk | proposal) and `iso.stage`.
+ * Idempotent on the job key. A business rejection (unknown responsible unit) is a BPMN error the
+ * model catches; anything else fails the job with retries.
+ */
+export const ISO_REGISTER_JOB_TYPE = 'iso-register';
+export const ISO_HEADER = { register: 'iso.register', stage: 'iso.stage' } as const;
+const TIMEOUT_MS = 30_000;
+
+export function startIsoRegisterWorker(zeebe: ZeebeClient, db: Knex) {
+  return zeebe.createWorker({
+    taskType: ISO_REGISTER_JOB_TYPE,
+    timeout: TIMEOUT_MS,
+    maxJobsToActivate: 16,
+    pollInterval: 100,
+    taskHandler: async (job) => {
+      const headers = job.customHeaders as Record<string, string>;
+      const register = headers[ISO_HEADER.register];
+      const stage = headers[ISO_HEADER.stage];
+      if (!REGISTERS.includes(register as Register) || !stage) {
+        return job.fail({ errorMessage: `Thiếu header iso.register / iso.stage / Missing iso.register or iso.stage header`, retries: 0 });
+      }
+      try {
+        const input = { processInstanceKey: job.processInstanceKey, register: register as Register, stage, variables: job.variables as Record<string, unknown> };
+        await applyStage(db, { ...input, jobKey: job.key, at: engineNow(job, TIMEOUT_MS) });
+        const out = await afterStage(db, zeebe, input);
+        return job.complete((out ?? {}) as Record<string, string>);
+      } catch (err) {
+        if (err instanceof RegisterRejection) return job.error({ errorCode: err.errorCode, errorMessage: err.message, variables: { loiChuyenDonVi: err.message } });
+        return job.fail({ errorMessage: String((err as Error).message ?? err), retries: Math.max(0, job.retries - 1), retryBackOff: 2000 });
+      }
+    },
+  });
+}
