@@ -11,6 +11,7 @@ import * as taskExtras from './20261123000700_task_extras.js';
 import * as versionedForms from './20261123000800_versioned_forms.js';
 import * as email from './20261123001000_email.js';
 import * as onestop from './20261123002000_onestop.js';
+import * as retentionPartitions from './20261123001400_retention_partitions.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123000800_versioned_forms': versionedForms,
   '20261123001000_email': email,
   '20261123002000_onestop': onestop,
+  '20261123001400_retention_partitions': retentionPartitions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

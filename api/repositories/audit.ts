@@ -108,10 +108,16 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     .where('p.process_instance_key', key)
     .first('p.*', 'd.name as process_name', 'd.xml');
   if (!inst) return null;
+  // The case's months: its history lies between its start and its end (a day of margin for clock
+  // adjustments), so the monthly partitions outside them are pruned (migrations/20261123001400).
+  const from = new Date(inst.start_time.getTime() - 86_400_000);
+  const until = new Date((inst.end_time ?? new Date(8.64e15)).getTime() + 86_400_000);
 
   const elementRows = await db('hist_element_instances as e')
     .leftJoin('inbox_tasks as t', 't.element_instance_key', 'e.element_instance_key')
     .where('e.process_instance_key', key)
+    .where('e.start_time', '>=', from)
+    .where('e.start_time', '<=', until)
     .orderBy([{ column: 'e.start_time' }, { column: 'e.start_position' }])
     .select('e.*', 't.job_key as task_key', 't.assignee', 't.completed_by', 't.due_date', db.raw(`${TASK_LATE_SQL('t')} AS late`));
   const elements: TimelineElement[] = elementRows.map((e) => ({
@@ -132,7 +138,7 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
   }));
   const elementIdOf = new Map(elements.map((e) => [e.elementInstanceKey, e.elementId]));
 
-  const variableRows = await db('hist_variable_events').where({ process_instance_key: key }).orderBy([{ column: 'partition_id' }, { column: 'position' }]);
+  const variableRows = await db('hist_variable_events').where({ process_instance_key: key }).where('ts', '>=', from).where('ts', '<=', until).orderBy([{ column: 'partition_id' }, { column: 'position' }]);
   const variables: TimelineVariable[] = variableRows.map((v) => ({
     name: v.name,
     intent: v.intent,
@@ -178,7 +184,9 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
   }));
 
   const taskKeys = elements.map((e) => e.taskKey).filter((k): k is string => k !== null);
+  // Entries about the case come after its start (exports and views by auditors may come years later).
   const auditRows: AuditRow[] = await db('audit_log')
+    .where('at', '>=', from)
     .where((w) => {
       w.where({ target_type: 'case', target_id: key });
       if (taskKeys.length) w.orWhere((o) => o.where('target_type', 'task').whereIn('target_id', taskKeys));
