@@ -111,13 +111,15 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
   // The case's months: its history lies between its start and its end (a day of margin for clock
   // adjustments), so the monthly partitions outside them are pruned (migrations/20261123001400).
   const from = new Date(inst.start_time.getTime() - 86_400_000);
-  const until = new Date((inst.end_time ?? new Date(8.64e15)).getTime() + 86_400_000);
+  const until = inst.end_time ? new Date(inst.end_time.getTime() + 86_400_000) : null; // open cases: up to now
 
-  const elementRows = await db('hist_element_instances as e')
+  const elementRows: Record<string, any>[] = await db('hist_element_instances as e')
     .leftJoin('inbox_tasks as t', 't.element_instance_key', 'e.element_instance_key')
     .where('e.process_instance_key', key)
     .where('e.start_time', '>=', from)
-    .where('e.start_time', '<=', until)
+    .modify((q) => {
+      if (until) q.where('e.start_time', '<=', until);
+    })
     .orderBy([{ column: 'e.start_time' }, { column: 'e.start_position' }])
     .select('e.*', 't.job_key as task_key', 't.assignee', 't.completed_by', 't.due_date', db.raw(`${TASK_LATE_SQL('t')} AS late`));
   const elements: TimelineElement[] = elementRows.map((e) => ({
@@ -138,7 +140,9 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
   }));
   const elementIdOf = new Map(elements.map((e) => [e.elementInstanceKey, e.elementId]));
 
-  const variableRows = await db('hist_variable_events').where({ process_instance_key: key }).where('ts', '>=', from).where('ts', '<=', until).orderBy([{ column: 'partition_id' }, { column: 'position' }]);
+  const variableRows: Record<string, any>[] = await db('hist_variable_events').where({ process_instance_key: key }).where('ts', '>=', from).modify((q) => {
+      if (until) q.where('ts', '<=', until);
+    }).orderBy([{ column: 'partition_id' }, { column: 'position' }]);
   const variables: TimelineVariable[] = variableRows.map((v) => ({
     name: v.name,
     intent: v.intent,
