@@ -17,9 +17,9 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
 
   /** 404 for an unknown case, 403 outside the viewer's units (logged for auditors by the audit plugin). */
   const checkCase = async (req: FastifyRequest, key: string) => {
-    const exists = await app.db('hist_process_instances').where({ process_instance_key: key }).first('process_instance_key');
+    const [exists, scope] = await Promise.all([app.db('hist_process_instances').where({ process_instance_key: key }).first('process_instance_key'), app.auditScope(req)]);
     if (!exists) throw app.httpErrors.notFound(`Không có hồ sơ ${key} / No case ${key}`);
-    if (!(await caseInScope(app.db, key, await app.auditScope(req)))) {
+    if (!(await caseInScope(app.db, key, scope))) {
       throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị bạn được xem / Case ${key} is outside the units you may examine`);
     }
   };
@@ -69,9 +69,9 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const key = req.params.processInstanceKey;
       await checkCase(req, key);
-      const out = (await loadTimeline(app.db, key))!;
+      const [out, units] = await Promise.all([loadTimeline(app.db, key), caseUnits(app.db, key)]);
       await req.audit('audit.case.timeline', { target: { type: 'case', id: key } });
-      return { ...out, units: await caseUnits(app.db, key) };
+      return { ...out!, units };
     },
   );
 };
