@@ -16,6 +16,7 @@ import * as loginLockout from './20261123004000_login_lockout.js';
 import * as onestopNotices from './20261123002100_onestop_notices.js';
 import * as onestopStats from './20261123002200_onestop_stats.js';
 import * as iso from './20261123003000_iso.js';
+import * as retentionPartitions from './20261123001400_retention_partitions.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123002100_onestop_notices': onestopNotices,
   '20261123002200_onestop_stats': onestopStats,
   '20261123003000_iso': iso,
+  '20261123001400_retention_partitions': retentionPartitions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, type TestUser } from './helpers/fixtures.js';
@@ -48,6 +49,16 @@ describe('the auditor pages in a real browser', () => {
     await page.getByLabel('Từ khóa').fill(code);
     await page.getByRole('button', { name: 'Tìm', exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get('q') === code);
+
+    // the results as Excel, with the filters on the page
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất Excel' }).click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/^ho-so-\d{4}-\d\d-\d\d\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await xlsx.path())!);
+    const sheet = book.getWorksheet('Hồ sơ')!;
+    expect(sheet.rowCount).toBe(2);
+    expect(sheet.getRow(2).getCell(1).value).toBe(code);
+
     await page.getByRole('link', { name: code }).click();
 
     // the timeline: every step with who did it, the path and durations on the diagram
@@ -62,6 +73,11 @@ describe('the auditor pages in a real browser', () => {
     expect(await page.locator('[data-testid="case-diagram"] .djs-connection.audit-flow-taken').count()).toBeGreaterThanOrEqual(7);
     expect(await page.getByTestId('timeline-variables').textContent()).toContain('tham-dinh-lai');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'audit-case-timeline.png'), fullPage: true });
+
+    // the case file as ZIP
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải hồ sơ (ZIP)' }).click()]);
+    expect(zip.suggestedFilename()).toBe(`ho-so-${code}.zip`);
+    expect(readFileSync((await zip.path())!).subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
 
     // the integrity check
     await page.goto(`${p.url}/audit/verify`);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit, type AuditRow } from './chain.js';
 import { scopeUnitCodes } from './scope.js';
+import { startPartitionMaintenance } from './partitions.js';
 
 /** What a route says about an action it performed (the actor, time and address come from the request). */
 export interface AuditDetails {
@@ -78,6 +79,13 @@ export default fp(
     });
 
     app.decorate('auditScope', (req: FastifyRequest) => scopeUnitCodes(app.db, req.currentUser));
+
+    // Retention: the monthly partitions of the history and audit tables are created months ahead.
+    let stopMaintenance: (() => void) | undefined;
+    app.addHook('onReady', async () => {
+      stopMaintenance = startPartitionMaintenance(app.db, app.log);
+    });
+    app.addHook('onClose', async () => stopMaintenance?.());
 
     app.addHook('preHandler', async (req: FastifyRequest) => {
       if (READ_METHODS.has(req.method) || !isReadOnlyAuditor(req) || req.routeOptions.config?.auditorMayWrite) return;

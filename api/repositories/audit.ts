@@ -108,12 +108,54 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     .where('p.process_instance_key', key)
     .first('p.*', 'd.name as process_name', 'd.xml');
   if (!inst) return null;
+  // The case's months: its history lies between its start and its end (a day of margin for clock
+  // adjustments), so the monthly partitions outside them are pruned (migrations/20261123001400).
+  const from = new Date(inst.start_time.getTime() - 86_400_000);
+  const until = inst.end_time ? new Date(inst.end_time.getTime() + 86_400_000) : null; // open cases: up to now
 
-  const elementRows = await db('hist_element_instances as e')
+  // The reads are independent (the audit entries need the task keys only): they run concurrently on the pool.
+  const elementsQuery: Promise<Record<string, any>[]> = db('hist_element_instances as e')
     .leftJoin('inbox_tasks as t', 't.element_instance_key', 'e.element_instance_key')
     .where('e.process_instance_key', key)
+    .where('e.start_time', '>=', from)
+    .modify((q) => {
+      if (until) q.where('e.start_time', '<=', until);
+    })
     .orderBy([{ column: 'e.start_time' }, { column: 'e.start_position' }])
-    .select('e.*', 't.job_key as task_key', 't.assignee', 't.completed_by', 't.due_date', db.raw(`${TASK_LATE_SQL('t')} AS late`));
+    .select('e.*', 't.job_key as task_key', 't.assignee', 't.completed_by', 't.due_date', db.raw(`${TASK_LATE_SQL('t')} AS late`))
+    .then((rows) => rows);
+  const variablesQuery: Promise<Record<string, any>[]> = db('hist_variable_events')
+    .where({ process_instance_key: key })
+    .where('ts', '>=', from)
+    .modify((q) => {
+      if (until) q.where('ts', '<=', until);
+    })
+    .orderBy([{ column: 'partition_id' }, { column: 'position' }])
+    .then((rows) => rows);
+  // Timers fired, messages correlated and sequence flows taken: from the raw stream (partial index zeebe_record_case_events_idx).
+  const rawQuery = db.raw(
+    `SELECT value_type, intent, ts, body->'value' AS v FROM zeebe_record
+      WHERE (body->'value'->>'processInstanceKey') = ?
+        AND ((value_type = 'TIMER' AND intent = 'TRIGGERED') OR (value_type = 'PROCESS_MESSAGE_SUBSCRIPTION' AND intent = 'CORRELATED') OR (value_type = 'PROCESS_INSTANCE' AND intent = 'SEQUENCE_FLOW_TAKEN'))
+      ORDER BY partition_id, position`,
+    [key],
+  ).then((res: { rows: unknown[] }) => res);
+  const incidentsQuery: Promise<Record<string, any>[]> = db('hist_incidents').where({ process_instance_key: key }).orderBy('created_time').then((rows) => rows);
+  const caseCodeQuery: Promise<{ value: unknown } | undefined> = db('hist_variables').where({ scope_key: key, name: 'maHoSo' }).first('value').then((row) => row);
+  // Entries about the case come after its start (exports and views by auditors may come years later).
+  const auditQuery: Promise<AuditRow[]> = elementsQuery.then((rows) => {
+    const taskKeys = rows.filter((e) => e.task_key).map((e) => String(e.task_key));
+    return db('audit_log')
+      .where('at', '>=', from)
+      .where((w) => {
+        w.where({ target_type: 'case', target_id: key });
+        if (taskKeys.length) w.orWhere((o) => o.where('target_type', 'task').whereIn('target_id', taskKeys));
+      })
+      .orderBy('seq')
+      .then((r) => r as AuditRow[]);
+  });
+  const [elementRows, variableRows, raw, incidentRows, auditRows, caseCode] = await Promise.all([elementsQuery, variablesQuery, rawQuery, incidentsQuery, auditQuery, caseCodeQuery]);
+
   const elements: TimelineElement[] = elementRows.map((e) => ({
     elementInstanceKey: String(e.element_instance_key),
     elementId: e.element_id,
@@ -132,7 +174,6 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
   }));
   const elementIdOf = new Map(elements.map((e) => [e.elementInstanceKey, e.elementId]));
 
-  const variableRows = await db('hist_variable_events').where({ process_instance_key: key }).orderBy([{ column: 'partition_id' }, { column: 'position' }]);
   const variables: TimelineVariable[] = variableRows.map((v) => ({
     name: v.name,
     intent: v.intent,
@@ -142,14 +183,6 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     elementId: String(v.scope_key) === key ? null : (elementIdOf.get(String(v.scope_key)) ?? null),
   }));
 
-  // Timers fired, messages correlated and sequence flows taken: from the raw stream (partial index zeebe_record_case_events_idx).
-  const raw = await db.raw(
-    `SELECT value_type, intent, ts, body->'value' AS v FROM zeebe_record
-      WHERE (body->'value'->>'processInstanceKey') = ?
-        AND ((value_type = 'TIMER' AND intent = 'TRIGGERED') OR (value_type = 'PROCESS_MESSAGE_SUBSCRIPTION' AND intent = 'CORRELATED') OR (value_type = 'PROCESS_INSTANCE' AND intent = 'SEQUENCE_FLOW_TAKEN'))
-      ORDER BY partition_id, position`,
-    [key],
-  );
   const events: TimelineEvent[] = [];
   const flowsTaken = new Set<string>();
   for (const r of raw.rows as { value_type: string; intent: string; ts: Date; v: Record<string, unknown> }[]) {
@@ -167,7 +200,7 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     });
   }
 
-  const incidents = (await db('hist_incidents').where({ process_instance_key: key }).orderBy('created_time')).map((i) => ({
+  const incidents = incidentRows.map((i) => ({
     incidentKey: String(i.incident_key),
     elementId: i.element_id,
     errorType: i.error_type,
@@ -177,13 +210,6 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     resolved: iso(i.resolved_time),
   }));
 
-  const taskKeys = elements.map((e) => e.taskKey).filter((k): k is string => k !== null);
-  const auditRows: AuditRow[] = await db('audit_log')
-    .where((w) => {
-      w.where({ target_type: 'case', target_id: key });
-      if (taskKeys.length) w.orWhere((o) => o.where('target_type', 'task').whereIn('target_id', taskKeys));
-    })
-    .orderBy('seq');
 
   const stats = new Map<string, ElementStats>();
   for (const e of elements) {
@@ -196,7 +222,6 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     stats.set(e.elementId, s);
   }
 
-  const caseCode = await db('hist_variables').where({ scope_key: key, name: 'maHoSo' }).first('value');
   return {
     processInstanceKey: String(inst.process_instance_key),
     bpmnProcessId: inst.bpmn_process_id,

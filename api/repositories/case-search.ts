@@ -179,3 +179,39 @@ export async function heatmap(db: Knex, f: HeatmapQuery, scope: string[] | null)
     })),
   };
 }
+
+/** One case's summary row (procedure, dates, unit, late, breached steps) as the search shows it; undefined when unknown. */
+export async function caseSummary(db: Knex, processInstanceKey: string): Promise<CaseSummary | undefined> {
+  const lateSql = caseLateSql(await caseDeadlineColumn(db));
+  const row = await db('hist_process_instances as p').where('p.process_instance_key', processInstanceKey).first(summaryColumns(db, lateSql));
+  return row ? toSummary(row) : undefined;
+}
+
+/**
+ * Every case matching the filters (same rules and scope as {@link searchCases}), newest first, read
+ * in pages of `pageSize` by keyset (start_time, key) so a large export never uses deep offsets.
+ */
+export async function* casesForExport(db: Knex, f: CaseFilters, scope: string[] | null, pageSize = 2000): AsyncGenerator<CaseSummary[]> {
+  const { q, lateSql } = await filtered(db, f, scope);
+  // The cursor keeps start_time as PostgreSQL's text (microseconds), which a JS Date would round.
+  let after: { start: string; key: string } | null = null;
+  for (;;) {
+    const page = q.clone().select([...summaryColumns(db, lateSql), db.raw('p.start_time::text AS cursor_start')]);
+    if (after) page.whereRaw('(p.start_time, p.process_instance_key) < (?::timestamptz, ?::bigint)', [after.start, after.key]);
+    const rows: Record<string, any>[] = await page
+      .orderBy([{ column: 'p.start_time', order: 'desc' }, { column: 'p.process_instance_key', order: 'desc' }])
+      .limit(pageSize);
+    if (rows.length === 0) return;
+    yield rows.map(toSummary);
+    if (rows.length < pageSize) return;
+    const last = rows[rows.length - 1]!;
+    after = { start: String(last.cursor_start), key: String(last.process_instance_key) };
+  }
+}
+
+/** How many cases match (same rules and scope as the search). */
+export async function countCases(db: Knex, f: CaseFilters, scope: string[] | null): Promise<number> {
+  const { q } = await filtered(db, f, scope);
+  const [{ count }] = await q.count<{ count: string }[]>({ count: '*' });
+  return Number(count);
+}

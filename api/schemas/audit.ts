@@ -270,3 +270,12 @@ export const SavedQueryBody = Type.Object({
 });
 export type SavedQueryBody = Static<typeof SavedQueryBody>;
 export const SavedQueryParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+// ---- exports ----
+
+/** The search's filters, without paging: every matching case goes into the workbook. */
+export const CaseExportQuery = Type.Object({ ...caseFilters });
+export type CaseExportQuery = Static<typeof CaseExportQuery>;
+
+/** A file answer (ZIP, xlsx) in the OpenAPI document. */
+export const BinaryFile = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });

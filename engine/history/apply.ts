@@ -83,6 +83,8 @@ type Row = Record<string, unknown> & { position: string };
 interface TableSpec {
   table: string;
   key: string[];
+  /** ON CONFLICT target when it differs from key: partitioned tables' keys include the partition column (migrations/20261123001400) */
+  conflict?: string[];
   /** every column the projection writes, in this order */
   columns: string[];
   /** columns that take a cast in VALUES */
@@ -92,6 +94,7 @@ interface TableSpec {
 const ELEMENTS: TableSpec = {
   table: 'hist_element_instances',
   key: ['element_instance_key'],
+  conflict: ['element_instance_key', 'start_time'],
   columns: ['element_instance_key', 'process_instance_key', 'process_definition_key', 'bpmn_process_id', 'element_id', 'element_name', 'bpmn_element_type',
     'bpmn_event_type', 'flow_scope_key', 'state', 'start_time', 'end_time', 'start_position', 'partition_id', 'position'],
 };
@@ -104,6 +107,7 @@ const INSTANCES: TableSpec = {
 const JOBS: TableSpec = {
   table: 'hist_jobs',
   key: ['job_key'],
+  conflict: ['job_key', 'created_time'],
   columns: ['job_key', 'type', 'element_instance_key', 'element_id', 'process_instance_key', 'process_definition_key', 'bpmn_process_id', 'state', 'retries',
     'worker', 'error_code', 'error_message', 'created_time', 'ended_time', 'updated_time', 'partition_id', 'position'],
 };
@@ -188,13 +192,14 @@ async function existing(trx: Knex.Transaction, spec: TableSpec, keys: Iterable<s
 async function upsert(trx: Knex.Transaction, spec: TableSpec, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const cols = spec.columns;
-  const set = cols.filter((c) => !spec.key.includes(c)).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+  const target = spec.conflict ?? spec.key;
+  const set = cols.filter((c) => !target.includes(c)).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
   const placeholder = `(${cols.map((c) => (spec.casts?.[c] ? `?::${spec.casts[c]}` : '?')).join(', ')})`;
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
     await trx.raw(
       `INSERT INTO ${spec.table} AS h (${cols.join(', ')}) VALUES ${chunk.map(() => placeholder).join(', ')}
-       ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${set} WHERE h.position < EXCLUDED.position`,
+       ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set} WHERE h.position < EXCLUDED.position`,
       chunk.flatMap((row) => cols.map((c) => (row[c] ?? null) as Knex.Value)),
     );
   }
@@ -408,7 +413,7 @@ export async function applyBatch(trx: Knex.Transaction, partitionId: number, rec
     await trx.raw(
       `INSERT INTO hist_variable_events (partition_id, position, variable_key, scope_key, process_instance_key, name, intent, value, ts)
        VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)').join(', ')}
-       ON CONFLICT (partition_id, position) DO NOTHING`,
+       ON CONFLICT (partition_id, position, ts) DO NOTHING`,
       chunk.flatMap((v) => [v.partition_id, v.position, v.variable_key, v.scope_key, v.process_instance_key, v.name, v.intent, v.value, v.ts] as Knex.Value[]),
     );
   }

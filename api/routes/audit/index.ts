@@ -9,6 +9,8 @@ import {
   AuditorScopeBody,
   AuditorScopeList,
   AuditorScopeParams,
+  BinaryFile,
+  CaseExportQuery,
   CaseSampleQuery,
   CaseSampleReply,
   CaseSearchQuery,
@@ -23,7 +25,11 @@ import {
 } from '../../schemas/audit.js';
 import { verifyAuditChain } from '../../audit/chain.js';
 import { addAuditorScope, deleteSavedQuery, listAuditLog, listAuditorScopes, listSavedQueries, removeAuditorScope, saveQuery, toAuditEntry } from '../../repositories/audit.js';
-import { heatmap, sampleCases, searchCases } from '../../repositories/case-search.js';
+import { countCases, heatmap, sampleCases, searchCases } from '../../repositories/case-search.js';
+import { buildSearchWorkbook } from '../../audit/exports.js';
+
+/** Largest search export; more matching cases are refused with a request to narrow the filters. */
+export const EXPORT_MAX_ROWS = Number(process.env.AUDIT_EXPORT_MAX_ROWS) || 100_000;
 
 const security = [{ bearer: [] }];
 const tags = ['audit'];
@@ -54,6 +60,28 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
     const out = await searchCases(app.db, req.query, scope);
     await req.audit('audit.search', { target: { type: 'audit', id: 'cases' }, after: { query: req.query, total: out.total } });
     return out;
+  });
+
+  app.get('/cases/export.xlsx', { onRequest: auditorOrAdmin, schema: { tags, summary: 'The search results as an Excel workbook: the same filters and scope as GET /cases, every matching case', security, querystring: CaseExportQuery, response: { 200: BinaryFile, ...errors } } }, async (req, reply) => {
+    const scope = await app.auditScope(req);
+    const filters = req.query;
+    if (filters.unit && scope && !scope.includes(filters.unit)) {
+      throw app.httpErrors.forbidden(`Đơn vị ${filters.unit} không thuộc phạm vi bạn được kiểm tra / Unit ${filters.unit} is outside the units you audit`);
+    }
+    const total = await countCases(app.db, filters, scope);
+    if (total > EXPORT_MAX_ROWS) {
+      throw app.httpErrors.badRequest(`Có ${total} hồ sơ, vượt quá ${EXPORT_MAX_ROWS} hồ sơ mỗi lần xuất; hãy thu hẹp bộ lọc / ${total} cases match, more than ${EXPORT_MAX_ROWS} per export: narrow the filters`);
+    }
+    const exportedAt = new Date();
+    const book = await buildSearchWorkbook(app.db, filters, scope, { exportedBy: req.currentUser.username, exportedAt });
+    await req.audit('audit.export.search', { target: { type: 'audit', id: 'cases' }, after: { query: filters, rows: book.rows, bytes: book.xlsx.length, sha256: book.sha256 } });
+    const stamp = exportedAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="ho-so-${stamp}.xlsx"`)
+      .header('cache-control', 'private, no-store')
+      .header('x-row-count', String(book.rows))
+      .send(book.xlsx);
   });
 
   app.get('/cases/sample', { onRequest: auditorOrAdmin, schema: { tags, summary: 'A reproducible random sample of N cases per procedure among the matching cases', security, querystring: CaseSampleQuery, response: { 200: CaseSampleReply, ...errors } } }, async (req) => {

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { errors } from '../../schemas/common.js';
-import { TimelineParams, TimelineReply } from '../../schemas/audit.js';
+import path from 'node:path';
+import { BinaryFile, TimelineParams, TimelineReply } from '../../schemas/audit.js';
 import { loadTimeline } from '../../repositories/audit.js';
 import { caseInScope, caseUnits } from '../../audit/scope.js';
+import { buildCaseFile, loadCaseFileFacts } from '../../audit/exports.js';
 
 /**
  * GET /api/cases/:processInstanceKey/timeline — one case's complete history for auditors,
@@ -10,6 +13,47 @@ import { caseInScope, caseUnits } from '../../audit/scope.js';
  * other case routes; this plugin only owns the /timeline path.
  */
 const timeline: FastifyPluginAsyncTypebox = async (app) => {
+  const filesRoot = path.join(app.config.dataDir, 'files');
+
+  /** 404 for an unknown case, 403 outside the viewer's units (logged for auditors by the audit plugin). */
+  const checkCase = async (req: FastifyRequest, key: string) => {
+    const [exists, scope] = await Promise.all([app.db('hist_process_instances').where({ process_instance_key: key }).first('process_instance_key'), app.auditScope(req)]);
+    if (!exists) throw app.httpErrors.notFound(`Không có hồ sơ ${key} / No case ${key}`);
+    if (!(await caseInScope(app.db, key, scope))) {
+      throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị bạn được xem / Case ${key} is outside the units you may examine`);
+    }
+  };
+
+  app.get(
+    '/:processInstanceKey/export.zip',
+    {
+      onRequest: app.requireRole('auditor', 'admin', 'leader'),
+      schema: {
+        tags: ['audit'],
+        summary: 'The case file as ZIP: PDF summary, documents, timeline (JSON and CSV), audit entries of the case, the BPMN, a manifest with sha256 of every file',
+        security: [{ bearer: [] }],
+        params: TimelineParams,
+        response: { 200: BinaryFile, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const key = req.params.processInstanceKey;
+      await checkCase(req, key);
+      const facts = (await loadCaseFileFacts(app.db, key, req.currentUser.username))!;
+      const file = await buildCaseFile(filesRoot, facts);
+      await req.audit('audit.export.case', {
+        target: { type: 'case', id: key },
+        after: { files: file.manifest.length + 1, documents: file.documents, missingDocuments: file.missingDocuments, timelineElements: file.timelineElements, auditEntries: file.auditEntries, bytes: file.zip.length, sha256: file.sha256 },
+      });
+      const name = (facts.timeline.caseCode ?? key).replace(/[^A-Za-z0-9._-]/g, '_');
+      return reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="ho-so-${name}.zip"`)
+        .header('cache-control', 'private, no-store')
+        .send(file.zip);
+    },
+  );
+
   app.get(
     '/:processInstanceKey/timeline',
     {
@@ -24,14 +68,10 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const key = req.params.processInstanceKey;
-      const exists = await app.db('hist_process_instances').where({ process_instance_key: key }).first('process_instance_key');
-      if (!exists) throw app.httpErrors.notFound(`Không có hồ sơ ${key} / No case ${key}`);
-      if (!(await caseInScope(app.db, key, await app.auditScope(req)))) {
-        throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị bạn được xem / Case ${key} is outside the units you may examine`);
-      }
-      const out = (await loadTimeline(app.db, key))!;
+      await checkCase(req, key);
+      const [out, units] = await Promise.all([loadTimeline(app.db, key), caseUnits(app.db, key)]);
       await req.audit('audit.case.timeline', { target: { type: 'case', id: key } });
-      return { ...out, units: await caseUnits(app.db, key) };
+      return { ...out!, units };
     },
   );
 };

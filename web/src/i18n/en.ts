@@ -382,6 +382,9 @@ export const en: Translations = {
   audit: {
     nav: 'Audit',
     searchTitle: 'Case search (audit)',
+    exportExcel: 'Export to Excel',
+    exportCaseFile: 'Download case file (ZIP)',
+    exporting: 'Exporting…',
     verifyTitle: 'Audit log integrity',
     heatmapTitle: 'Process heat map',
     procedure: 'Procedure',

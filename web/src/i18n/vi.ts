@@ -380,6 +380,9 @@ export const vi = {
   audit: {
     nav: 'Kiểm tra',
     searchTitle: 'Tra cứu hồ sơ (kiểm tra)',
+    exportExcel: 'Xuất Excel',
+    exportCaseFile: 'Tải hồ sơ (ZIP)',
+    exporting: 'Đang xuất…',
     verifyTitle: 'Kiểm tra tính toàn vẹn nhật ký',
     heatmapTitle: 'Bản đồ nhiệt quy trình',
     procedure: 'Quy trình',

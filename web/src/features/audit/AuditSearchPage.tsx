@@ -6,7 +6,7 @@ import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../format.js';
 import { Link, navigate, useLocation, withQuery } from '../../router.js';
-import { auditMutations, caseSampleQuery, caseSearchQuery, savedQueriesQuery } from './api.js';
+import { auditMutations, caseSampleQuery, caseSearchQuery, exportMutations, savedQueriesQuery } from './api.js';
 import './audit.css';
 
 const PAGE_SIZE = 25;
@@ -98,6 +98,7 @@ export default function AuditSearchPage() {
   const saved = useQuery(savedQueriesQuery());
   const client = useQueryClient();
   const save = useMutation(auditMutations.saveQuery(client));
+  const exportCases = useMutation(exportMutations.cases());
   const [name, setName] = useState('');
   const [size, setSize] = useState(String(sampling ? sampleSize : 10));
 
@@ -121,8 +122,12 @@ export default function AuditSearchPage() {
         <nav className="audit-actions">
           <Link to="/audit/verify">{t('audit.verifyTitle')}</Link>
           {filters.bpmnProcessId && <Link to={withQuery('/audit/heatmap', { bpmnProcessId: filters.bpmnProcessId })}>{t('audit.heatmapTitle')}</Link>}
+          <button type="button" className="button button-quiet" onClick={() => exportCases.mutate(api)} disabled={exportCases.isPending} data-testid="export-excel">
+            {exportCases.isPending ? t('audit.exporting') : t('audit.exportExcel')}
+          </button>
         </nav>
       </div>
+      {exportCases.isError && <Alert>{errorMessage(exportCases.error)}</Alert>}
 
       <form onSubmit={submit} key={search.toString()} data-testid="audit-filters">
         <div className="audit-filters">

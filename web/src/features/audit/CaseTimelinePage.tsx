@@ -1,11 +1,11 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../format.js';
 import { Link } from '../../router.js';
-import { formatDuration, timelineQuery } from './api.js';
+import { exportMutations, formatDuration, timelineQuery } from './api.js';
 import type { ElementOverlay } from './ProcessDiagram.js';
 import './audit.css';
 
@@ -17,6 +17,7 @@ const json = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 export default function CaseTimelinePage({ processInstanceKey }: { processInstanceKey: string }) {
   const { t } = useTranslation();
   const tl = useQuery(timelineQuery(processInstanceKey));
+  const exportCase = useMutation(exportMutations.caseFile());
   const dur = (ms: number | null) => formatDuration(ms, t);
 
   const data = tl.data;
@@ -40,7 +41,11 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
       <div className="page-head">
         <Link to="/audit" className="back-link">← {t('audit.searchTitle')}</Link>
         <h1>{t('audit.caseTitle', { code: data.caseCode ?? data.processInstanceKey })}</h1>
+        <button type="button" className="button" onClick={() => exportCase.mutate({ key: data.processInstanceKey, code: data.caseCode })} disabled={exportCase.isPending} data-testid="export-case">
+          {exportCase.isPending ? t('audit.exporting') : t('audit.exportCaseFile')}
+        </button>
       </div>
+      {exportCase.isError && <Alert>{errorMessage(exportCase.error)}</Alert>}
       <dl className="audit-facts">
         <dt>{t('audit.procedure')}</dt>
         <dd>{data.processName ?? data.bpmnProcessId} (v{data.version})</dd>

@@ -2,6 +2,7 @@ import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } fro
 import type {
   AuditLogList,
   AuditLogQuery,
+  CaseExportQuery,
   CaseSampleQuery,
   CaseSampleReply,
   CaseSearchQuery,
@@ -15,7 +16,8 @@ import type {
   VerifyReply,
 } from '../../../../api/schemas/audit.js';
 import type { Endpoint } from '../../api/endpoints.js';
-import { request } from '../../api/request.js';
+import { request, requestBlob } from '../../api/request.js';
+import { saveFile } from '../modeler/download.js';
 
 type Params = Record<string, string | number | undefined>;
 
@@ -35,6 +37,8 @@ export const auditEndpoints = {
   heatmap: (filters: HeatmapQuery): Endpoint<HeatmapReply> => ({ method: 'GET', path: `/api/audit/heatmap${query(filters as Params)}` }),
   savedQueries: (): Endpoint<SavedQueryList> => ({ method: 'GET', path: '/api/audit/saved-queries' }),
   saveQuery: (body: SavedQueryBody): Endpoint<SavedQuery> => ({ method: 'POST', path: '/api/audit/saved-queries', body }),
+  exportCases: (filters: CaseExportQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/audit/cases/export.xlsx${query(filters as Params)}` }),
+  exportCase: (processInstanceKey: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/cases/${encodeURIComponent(processInstanceKey)}/export.zip` }),
   timeline: (processInstanceKey: string): Endpoint<TimelineReply> => ({ method: 'GET', path: `/api/cases/${encodeURIComponent(processInstanceKey)}/timeline` }),
 };
 
@@ -94,3 +98,15 @@ export function formatDuration(ms: number | null | undefined, t: (key: 'audit.un
   if (!d && !h && !m) parts.push(`${s % 60} ${t('audit.units.s')}`);
   return parts.join(' ');
 }
+
+/** Exports are logged server-side and may take a while: mutations (one click, one file), not cached queries. */
+export const exportMutations = {
+  cases: () =>
+    mutationOptions({
+      mutationFn: async (filters: CaseExportQuery) => saveFile(await requestBlob(auditEndpoints.exportCases(filters)), `ho-so-${new Date().toISOString().slice(0, 10)}.xlsx`),
+    }),
+  caseFile: () =>
+    mutationOptions({
+      mutationFn: async ({ key, code }: { key: string; code: string | null }) => saveFile(await requestBlob(auditEndpoints.exportCase(key)), `ho-so-${(code ?? key).replace(/[^A-Za-z0-9._-]/g, '_')}.zip`),
+    }),
+};
