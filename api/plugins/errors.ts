@@ -24,12 +24,23 @@ const PG_DATA_ERRORS: Record<string, string> = {
   '22008': 'Ngày giờ nằm ngoài giới hạn / Date or time out of range',
 };
 
-/** True when a parsed body holds a NUL character in any string or key (PostgreSQL text cannot store it). */
-function holdsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (depth > 64 || value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1));
-  return Object.entries(value as Record<string, unknown>).some(([k, v]) => k.includes('\u0000') || holdsNul(v, depth + 1));
+/**
+ * True when a parsed JSON body holds a NUL character in any string or key (PostgreSQL text cannot
+ * store it). Only plain objects, arrays and strings are walked (an upload's Buffer is not text), at
+ * most 64 levels deep and 100,000 values.
+ */
+function holdsNul(body: unknown): boolean {
+  let budget = 100_000;
+  const walk = (value: unknown, depth: number): boolean => {
+    if (--budget < 0) return false;
+    if (typeof value === 'string') return value.includes('\u0000');
+    if (depth > 64 || value === null || typeof value !== 'object') return false;
+    if (Array.isArray(value)) return value.some((v) => walk(v, depth + 1));
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    return Object.entries(value as Record<string, unknown>).some(([k, v]) => k.includes('\u0000') || walk(v, depth + 1));
+  };
+  return walk(body, 0);
 }
 
 /**
