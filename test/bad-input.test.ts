@@ -96,8 +96,8 @@ describe('bad-input corpus', () => {
     for (const date of ['2026-02-30', '2026-13-01', '2026-00-10', '0000-01-01', '99999-01-01', '2026-1-1', '', '2026-02-29', 'ngày mai', '2026-01-01T00:00:00Z']) {
       expectRefused(await send(admin, 'POST', '/api/calendar/days', { ...day, date }), `calendar date ${JSON.stringify(date)}`);
     }
-    expectRefused(await send(admin, 'POST', '/api/calendar/days', { ...day, date: '2027-03-03', kind: 'ngay-le' }), 'unknown day kind');
-    expectRefused(await send(admin, 'POST', '/api/calendar/days', { ...day, date: '2027-03-03', unit: 'KHONG-CO' }), 'unknown unit code');
+    expectRefused(await send(admin, 'POST', '/api/calendar/days', { ...day, date: '2099-03-03', kind: 'ngay-le' }), 'unknown day kind');
+    expectRefused(await send(admin, 'POST', '/api/calendar/days', { ...day, date: '2099-03-03', unit: 'KHONG-CO' }), 'unknown unit code');
     expectRefused(await send(admin, 'GET', '/api/calendar/due?start=2026-02-30T08:00&days=3', undefined), 'due from an impossible date');
     for (const id of ['abc', '-1', '1.5', '99999999999999999999999', '0x10', "1' OR '1'='1"]) {
       expectRefused(await send(officer, 'POST', `/api/tasks/${encodeURIComponent(id)}/claim`, {}), `claim ${id}`);
@@ -116,7 +116,8 @@ describe('bad-input corpus', () => {
       '<img src=x onerror=alert(1)>',
       'ĐẠI HỘI ĐẢNG ỨNG VIÊN ỮỮỮ',
     ];
-    let date = new Date(Date.UTC(2031, 0, 5));
+    // Far from every other test's scenario (the calendar is shared by the run).
+    let date = new Date(Date.UTC(2099, 0, 5));
     for (const name of cases) {
       date = new Date(date.getTime() + 86_400_000);
       const iso = date.toISOString().slice(0, 10);
@@ -128,7 +129,7 @@ describe('bad-input corpus', () => {
     expect(await p.db('users').count('* as n')).toBeTruthy(); // the users table survived the payload
     const before = await snapshot();
     for (const name of ['Tên\u0000ẩn', '   ', 'x'.repeat(301)]) {
-      expectRefused(await send(admin, 'POST', '/api/calendar/days', { date: '2031-02-20', kind: 'day_off', name, reason: 'Kiểm tra Unicode' }), `name ${JSON.stringify(name.slice(0, 20))}`);
+      expectRefused(await send(admin, 'POST', '/api/calendar/days', { date: '2099-02-20', kind: 'day_off', name, reason: 'Kiểm tra Unicode' }), `name ${JSON.stringify(name.slice(0, 20))}`);
     }
     expect(await snapshot()).toEqual(before);
   });
@@ -146,8 +147,9 @@ describe('bad-input corpus', () => {
     const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const nasty: unknown[] = [null, true, -1, 1e308, '', ' ', '\u0000', '\uFEFF', '\u202E', 'ﾟ', '😀'.repeat(50), 'a'.repeat(10_000), '../../etc/passwd', '${jndi:ldap://x}', "'; SELECT pg_sleep(5);--", '<script>alert(1)</script>', [], {}, [1, [2, [3]]], { $gt: '' }];
     const targets: { client: Client; method: string; url: string; body: Record<string, unknown> }[] = [
-      { client: admin, method: 'POST', url: '/api/calendar/days', body: { date: '2032-04-01', kind: 'day_off', name: 'Nghỉ', reason: 'Thử fuzz' } },
-      { client: admin, method: 'PUT', url: '/api/calendar/settings', body: { morningStart: '07:30', morningEnd: '11:30', afternoonStart: '13:30', afternoonEnd: '17:00', cutoff: '15:00', reason: 'Thử fuzz' } },
+      { client: admin, method: 'POST', url: '/api/calendar/days', body: { date: '2099-04-01', kind: 'day_off', name: 'Nghỉ', reason: 'Thử fuzz' } },
+      // (not the national working hours: a mutation that stays valid would move every later test's deadlines)
+      { client: officer, method: 'POST', url: '/api/tasks/1/comments', body: { body: 'Ý kiến thử' } },
       { client: officer, method: 'POST', url: '/api/tasks/1/complete', body: { variables: { a: 1 } } },
       { client: officer, method: 'POST', url: '/api/tasks/reassign', body: { taskIds: ['1'], assignee: 'ai-do', reason: 'Thử fuzz' } },
       { client: designer, method: 'POST', url: '/api/procedures', body: { name: 'Thủ tục thử', bpmnProcessId: 'fuzz-proc' } },

@@ -87,7 +87,8 @@ export default fp(
     });
     app.addHook('onClose', async () => stopMaintenance?.());
 
-    app.addHook('preHandler', async (req: FastifyRequest) => {
+    // Before the body is validated: an auditor's write is refused as such, whatever it carries.
+    app.addHook('preValidation', async (req: FastifyRequest) => {
       if (READ_METHODS.has(req.method) || !isReadOnlyAuditor(req) || req.routeOptions.config?.auditorMayWrite) return;
       throw app.httpErrors.forbidden('Kiểm tra viên chỉ được xem, không được thay đổi dữ liệu / Auditors are read-only');
     });

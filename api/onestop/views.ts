@@ -74,7 +74,8 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
   const resultIssued = d.status === 'RESULT_AT_DESK' || d.status === 'RESULT_IN_TRANSIT' || d.status === 'NOT_ELIGIBLE';
   return {
     ...toSummary({ ...d, procedure_name: p.name }),
-    applicant: d.applicant,
+    // Only the fields that hold a text (rows written by other tools may carry nulls).
+    applicant: Object.fromEntries(Object.entries(d.applicant ?? {}).filter(([, v]) => typeof v === 'string')) as typeof d.applicant,
     agencyName: p.agency_name,
     deskUnitName: desk?.name ?? d.desk_unit_code,
     currentUnitCode: d.current_unit_code,

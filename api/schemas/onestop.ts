@@ -62,7 +62,7 @@ export const ImportErrorBody = Type.Object({
   code: Type.Optional(Type.String()),
   error: Type.String(),
   message: Type.String(),
-  rows: Type.Array(RowError),
+  rows: Type.Optional(Type.Array(RowError)),
 });
 export type ImportErrorBody = Static<typeof ImportErrorBody>;
 

@@ -46,7 +46,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return nc;
   });
 
-  app.post('/nonconformities', { onRequest: app.requireRole('officer', 'leader', 'auditor', 'admin'), schema: { tags, summary: 'Record a nonconformity (phiếu đề nghị HĐKP); starts its corrective-action process', security, body: NcCreateBody, response: { 201: NonconformityDetail, ...errors } } }, async (req, reply) => {
+  app.post('/nonconformities', { onRequest: app.requireRole('officer', 'leader', 'admin'), schema: { tags, summary: 'Record a nonconformity (phiếu đề nghị HĐKP); starts its corrective-action process', security, body: NcCreateBody, response: { 201: NonconformityDetail, ...errors } } }, async (req, reply) => {
     const unitCode = req.body.unitCode?.trim();
     if (unitCode && !(await app.db('org_units').where({ code: unitCode }).first('id'))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
     const { nc } = await openNonconformity(app.db, app.zeebe, { title: req.body.title.trim(), description: req.body.description.trim(), sourceType: 'manual', unitCode: unitCode ?? null, reportedBy: req.currentUser.username }).catch(translate);

@@ -26,6 +26,12 @@ const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u00
 const dossiers: FastifyPluginAsyncTypebox = async (app) => {
   const filesRoot = path.join(app.config.dataDir, 'files');
   app.addHook('onRequest', app.authenticate);
+  // Desk actions are staff work: designers and auditors read at most (the desk unit is checked per dossier).
+  app.addHook('preValidation', async (req) => {
+    if (req.method !== 'GET' && !req.currentUser.roles.some((r) => r === 'officer' || r === 'leader' || r === 'admin')) {
+      throw app.httpErrors.forbidden('Chỉ cán bộ bộ phận một cửa mới thực hiện được thao tác này / Only one-stop desk staff can do this');
+    }
+  });
 
   const visible = async (req: FastifyRequest, id: string): Promise<DossierRow> => {
     const d = await getDossier(app.db, id);
