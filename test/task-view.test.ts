@@ -145,6 +145,9 @@ describe('the task view: attachments, comments, diagram, step settings and send 
   });
 
   it('lets those who see the task download the files, with a safe name and type; others get 403', async () => {
+    // Each accepted upload is in the audit log (the streamed body itself is not copied into it).
+    const logged = await p.db('audit_log').where({ action: 'task.attachments', target_id: firstTaskId, actor: clerk.user.username });
+    expect(logged.length).toBeGreaterThan(0);
     const res = await download(clerk, firstTaskId, pdfId);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');

@@ -153,8 +153,14 @@ export function redact(body: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(body)) {
     if (SECRET.test(k)) out[k] = '[redacted]';
     else if (typeof v === 'string' && v.length > 2000) out[k] = { size: v.length, sha256: createHash('sha256').update(v).digest('hex') };
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v) && ![Object.prototype, null].includes(Object.getPrototypeOf(v))) out[k] = '[tệp hoặc luồng dữ liệu / file or stream]';
     else out[k] = v;
   }
-  const json = JSON.stringify(out);
+  let json: string;
+  try {
+    json = JSON.stringify(out);
+  } catch {
+    return { unserializable: Object.keys(out) };
+  }
   return json.length > 16_000 ? { size: json.length, sha256: createHash('sha256').update(json).digest('hex') } : out;
 }

@@ -79,9 +79,12 @@ export function PeriodSwitch({ params, since }: { params: InboxParams; since?: s
   const period = params.period ?? DEFAULT_PERIOD;
   return (
     <div className="period-switch">
-      <span className="period-text" data-testid="done-period">
-        {since ? t('period.since', { period: t(`period.${period}`), date: formatDate(since) }) : t('period.everything')}
-      </span>
+      {/* Stated once the answer says from when (never "all time" while a limited period is loading). */}
+      {(since || period === 'all') && (
+        <span className="period-text" data-testid="done-period">
+          {since ? t('period.since', { period: t(`period.${period}`), date: formatDate(since) }) : t('period.everything')}
+        </span>
+      )}
       <nav className="timing" aria-label={t('period.label')}>
         {PERIODS.map((p) => (
           <Link key={p} to={inboxHref({ ...params, period: p, offset: 0 })} className="chip" aria-current={period === p ? 'page' : undefined} data-testid={`period-${p}`}>
