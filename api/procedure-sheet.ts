@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import type { ProcedureSheet, SheetStep } from './schemas/procedures.js';
 import type { ProcedureRow, VersionRow } from './repositories/procedures.js';
 import { unitNames, userFullNames } from './repositories/procedures.js';
 import { findForm } from './repositories/processes.js';
 import { readProcessModel, type ModelStep } from '../engine/validate.js';
+import { printer } from './pdf.js';
 
 /** Vietnamese names of our roles, as a procedure sheet prints them before the unit ("Công chức Phòng ..."). */
 export const ROLE_NAMES_VI: Record<string, string> = {
@@ -92,27 +92,6 @@ export async function buildProcedureSheet(db: Knex, p: ProcedureRow, v: VersionR
   };
 }
 
-// pdfmake ships no types; the little we use of its server API.
-interface PdfMake {
-  setFonts(fonts: Record<string, Record<string, string>>): void;
-  setUrlAccessPolicy(cb: (url: string) => boolean): void;
-  setLocalAccessPolicy(cb: (path: string) => boolean): void;
-  createPdf(doc: object): { getBuffer(): Promise<Buffer> };
-}
-const require = createRequire(import.meta.url);
-let pdfmake: PdfMake | undefined;
-function printer(): PdfMake {
-  if (pdfmake) return pdfmake;
-  pdfmake = require('pdfmake') as PdfMake;
-  // Roboto (bundled with pdfmake) covers Vietnamese diacritics.
-  const roboto = require('pdfmake/fonts/Roboto.js') as Record<string, Record<string, string>>;
-  const fontFiles = new Set(Object.values(roboto.Roboto!));
-  pdfmake.setFonts(roboto);
-  // The sheet never loads anything but the fonts.
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((path) => fontFiles.has(path));
-  return pdfmake;
-}
 
 const days = (n: number | null) => (n === null ? '—' : String(n).replace('.', ','));
 

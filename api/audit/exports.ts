@@ -1,7 +1,6 @@
 import archiver from 'archiver';
 import ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import { listAttachments, type AttachmentRow } from '../repositories/attachments.js';
 import { loadTimeline } from '../repositories/audit.js';
@@ -10,6 +9,7 @@ import { userFullNames } from '../repositories/procedures.js';
 import { openStored } from '../routes/task-extras/file-store.js';
 import type { CaseSummary, TimelineReply } from '../schemas/audit.js';
 import { caseUnits } from './scope.js';
+import { printer } from '../pdf.js';
 
 /**
  * The auditor's exports: a case file as ZIP (PDF summary, documents, timeline as JSON and CSV, the
@@ -75,26 +75,6 @@ export function timelineCsv(tl: Omit<TimelineReply, 'units'>): string {
 
 // ------------------------------------------------------------------------------------------ PDF
 
-// pdfmake ships no types; the little we use of its server API (as api/procedure-sheet.ts).
-interface PdfMake {
-  setFonts(fonts: Record<string, Record<string, string>>): void;
-  setUrlAccessPolicy(cb: (url: string) => boolean): void;
-  setLocalAccessPolicy(cb: (path: string) => boolean): void;
-  createPdf(doc: object): { getBuffer(): Promise<Buffer> };
-}
-const require = createRequire(import.meta.url);
-let pdfmake: PdfMake | undefined;
-function printer(): PdfMake {
-  if (pdfmake) return pdfmake;
-  pdfmake = require('pdfmake') as PdfMake;
-  // Roboto (bundled with pdfmake) covers Vietnamese diacritics.
-  const roboto = require('pdfmake/fonts/Roboto.js') as Record<string, Record<string, string>>;
-  const fontFiles = new Set(Object.values(roboto.Roboto!));
-  pdfmake.setFonts(roboto);
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((path) => fontFiles.has(path));
-  return pdfmake;
-}
 
 export interface CaseFileFacts {
   timeline: Omit<TimelineReply, 'units'>;

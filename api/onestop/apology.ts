@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import { localDateOf, toLocalIso } from '../../engine/calendar/index.js';
 import type { Apology } from '../schemas/onestop-stats.js';
 import { getDossier, insertEvent, queueNotice } from './dossiers.js';
 import { publicUrl } from './settings.js';
 import type { DossierStatus } from './status.js';
+import { printer } from '../pdf.js';
 
 /**
  * Apology letter and new return date (vn-rules §2.1 "Late -> apology + new date", form 04): for an open
@@ -171,24 +171,6 @@ export async function approveApology(db: Knex, code: string, leader: { username:
 // ---------------------------------------------------------------------------------------------
 // PDF (form 04)
 
-interface PdfMake {
-  setFonts(fonts: Record<string, Record<string, string>>): void;
-  setUrlAccessPolicy(cb: (url: string) => boolean): void;
-  setLocalAccessPolicy(cb: (path: string) => boolean): void;
-  createPdf(doc: object): { getBuffer(): Promise<Buffer> };
-}
-const require = createRequire(import.meta.url);
-let pdfmake: PdfMake | undefined;
-function printer(): PdfMake {
-  if (pdfmake) return pdfmake;
-  pdfmake = require('pdfmake') as PdfMake;
-  const roboto = require('pdfmake/fonts/Roboto.js') as Record<string, Record<string, string>>;
-  const fontFiles = new Set(Object.values(roboto.Roboto!));
-  pdfmake.setFonts(roboto);
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((path) => fontFiles.has(path));
-  return pdfmake;
-}
 
 const vnDate = (d: string) => d.split('-').reverse().join('/');
 const vnTime = (at: Date) => {

@@ -1,29 +1,9 @@
-import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import type { ProcedureRow } from './catalogue.js';
 import type { DossierRow } from './dossiers.js';
 import { lookupUrl } from './settings.js';
+import { printer } from '../pdf.js';
 
-// pdfmake ships no types; the little we use of its server API.
-interface PdfMake {
-  setFonts(fonts: Record<string, Record<string, string>>): void;
-  setUrlAccessPolicy(cb: (url: string) => boolean): void;
-  setLocalAccessPolicy(cb: (path: string) => boolean): void;
-  createPdf(doc: object): { getBuffer(): Promise<Buffer> };
-}
-const require = createRequire(import.meta.url);
-let pdfmake: PdfMake | undefined;
-function printer(): PdfMake {
-  if (pdfmake) return pdfmake;
-  pdfmake = require('pdfmake') as PdfMake;
-  // Roboto (bundled with pdfmake) covers Vietnamese diacritics; nothing else is ever loaded.
-  const roboto = require('pdfmake/fonts/Roboto.js') as Record<string, Record<string, string>>;
-  const fontFiles = new Set(Object.values(roboto.Roboto!));
-  pdfmake.setFonts(roboto);
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((path) => fontFiles.has(path));
-  return pdfmake;
-}
 
 const parts = (d: Date) =>
   Object.fromEntries(
