@@ -32,6 +32,7 @@ import { caseInScope, caseUnits, scopeUnitCodes } from '../api/audit/scope.js';
 import { loadTimeline } from '../api/repositories/audit.js';
 import { searchCases, type CaseFilters } from '../api/repositories/case-search.js';
 import { fmt, machine, quantile } from './lib.js';
+import { provinceUnits, type BenchUnit } from './lib.js';
 
 const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'eiso_bench_audit';
@@ -103,24 +104,7 @@ async function ensureDatabase(): Promise<SeedInfo | undefined> {
   }
 }
 
-interface Unit {
-  code: string;
-  name: string;
-  kind: string;
-  parent?: string;
-}
-
-/** A province: 30 departments with 3 divisions each, 100 communes (as bench/inbox-scale.ts). */
-function units(): Unit[] {
-  const out: Unit[] = [{ code: 'TINH', name: 'UBND tỉnh', kind: 'province' }];
-  for (let d = 1; d <= DEPARTMENTS; d++) {
-    const code = `SO${String(d).padStart(2, '0')}`;
-    out.push({ code, name: `Sở số ${d}`, kind: 'department', parent: 'TINH' });
-    for (let p = 1; p <= DIVISIONS_PER_DEPT; p++) out.push({ code: `${code}-P${p}`, name: `Phòng ${p} - Sở số ${d}`, kind: 'division', parent: code });
-  }
-  for (let c = 1; c <= COMMUNES; c++) out.push({ code: `XA${String(c).padStart(3, '0')}`, name: `UBND xã số ${c}`, kind: 'commune', parent: 'TINH' });
-  return out;
-}
+const units = (): BenchUnit[] => provinceUnits(DEPARTMENTS, DIVISIONS_PER_DEPT, COMMUNES);
 const unitsAll = units();
 /** Units that receive cases (not the province itself). */
 const workUnits = unitsAll.filter((u) => u.kind !== 'province');

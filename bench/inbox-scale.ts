@@ -23,6 +23,7 @@ import { createKnex, EMBEDDED_PG_SETTINGS } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
 import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../api/repositories/inbox.js';
 import { fmt, machine, quantile } from './lib.js';
+import { provinceUnits, type BenchUnit } from './lib.js';
 
 const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'eiso_bench_inbox';
@@ -73,23 +74,7 @@ async function ensureDatabase(): Promise<void> {
   }
 }
 
-interface Unit {
-  code: string;
-  name: string;
-  kind: string;
-  parent?: string;
-}
-
-function units(): Unit[] {
-  const out: Unit[] = [{ code: 'TINH', name: 'UBND tỉnh', kind: 'province' }];
-  for (let d = 1; d <= DEPARTMENTS; d++) {
-    const code = `SO${String(d).padStart(2, '0')}`;
-    out.push({ code, name: `Sở số ${d}`, kind: 'department', parent: 'TINH' });
-    for (let p = 1; p <= DIVISIONS_PER_DEPT; p++) out.push({ code: `${code}-P${p}`, name: `Phòng ${p} - Sở số ${d}`, kind: 'division', parent: code });
-  }
-  for (let c = 1; c <= COMMUNES; c++) out.push({ code: `XA${String(c).padStart(3, '0')}`, name: `UBND xã số ${c}`, kind: 'commune', parent: 'TINH' });
-  return out;
-}
+const units = (): BenchUnit[] => provinceUnits(DEPARTMENTS, DIVISIONS_PER_DEPT, COMMUNES);
 
 async function seedOrg(db: Knex): Promise<void> {
   const us = units();

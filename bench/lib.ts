@@ -169,3 +169,22 @@ export function cpuMeter(pids: { broker?: number; postmaster?: number }): () => 
 /** "broker 0.52 / Node 0.61 / PostgreSQL 0.40 / others 0.30 cores" over a measured stretch. */
 export const cpuLine = (c: CpuSplit) =>
   `broker ${fmt(c.broker / c.seconds, 2)} / Node ${fmt(c.node / c.seconds, 2)} / PostgreSQL ${fmt(c.postgres / c.seconds, 2)} / other processes ${fmt(c.others / c.seconds, 2)} cores`;
+
+export interface BenchUnit {
+  code: string;
+  name: string;
+  kind: string;
+  parent?: string;
+}
+
+/** The seeded province of the scale benchmarks: the province, 30 departments with 3 divisions each, 100 communes. */
+export function provinceUnits(departments = 30, divisionsPerDept = 3, communes = 100): BenchUnit[] {
+  const out: BenchUnit[] = [{ code: 'TINH', name: 'UBND tỉnh', kind: 'province' }];
+  for (let d = 1; d <= departments; d++) {
+    const code = `SO${String(d).padStart(2, '0')}`;
+    out.push({ code, name: `Sở số ${d}`, kind: 'department', parent: 'TINH' });
+    for (let p = 1; p <= divisionsPerDept; p++) out.push({ code: `${code}-P${p}`, name: `Phòng ${p} - Sở số ${d}`, kind: 'division', parent: code });
+  }
+  for (let c = 1; c <= communes; c++) out.push({ code: `XA${String(c).padStart(3, '0')}`, name: `UBND xã số ${c}`, kind: 'commune', parent: 'TINH' });
+  return out;
+}
