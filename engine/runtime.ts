@@ -19,6 +19,8 @@ import { startIsoRegisterWorker } from './workers/iso-register.js';
 import { startIsoSweep } from '../api/iso/sweep.js';
 import { HistoryProjector } from './history/projector.js';
 import { publishInboxChange } from '../api/repositories/inbox.js';
+import { outboxOptions, startOutboxRelay } from './outbox.js';
+import '../api/outbox-continuations.js';
 
 export interface RuntimeLogger {
   info: (o: object, m?: string) => void;
@@ -33,7 +35,7 @@ export interface EngineRuntime {
 
 /**
  * Everything that works for the engine in the background: the inbox bridge worker, the history
- * projector, and the sweep that re-sends completions an outage left pending.
+ * projector, the sweep that re-sends completions an outage left pending, and the outbox relay.
  */
 export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: RuntimeLogger): Promise<EngineRuntime> {
   const worker = startUserTaskInboxWorker(zeebe, db, log);
@@ -56,6 +58,8 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     startOnestopReturnedWorker(zeebe, db),
   ];
   const stopIsoSweep = startIsoSweep(zeebe, db, log);
+  // Engine commands committed with a business write and not answered yet (outage, crash): sent here.
+  const relay = startOutboxRelay(db, zeebe, { ...outboxOptions({ log }), pollMs: 1000 });
   const projector = new HistoryProjector(db, { logger: log });
   // Cancelled tasks leave every open inbox at once (api/live.ts).
   projector.on('projected', (e) => void publishInboxChange(db, 'cancelled', e.cancelledJobKeys).catch((err) => log.warn({ err: String(err) }, 'inbox change not published')));
@@ -75,6 +79,7 @@ export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: Runt
     async stop() {
       clearInterval(sweep);
       stopIsoSweep();
+      await relay.stop();
       await worker.close(5000).catch(() => {});
       await notifyCitizen.close(5000).catch(() => {});
       for (const w of deadlineWorkers) await w.close(5000).catch(() => {});

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
+import { startIsoProcess } from './start.js';
 
 /** The BPMN process of an internal audit programme (processes/iso-danh-gia-noi-bo.bpmn). */
 export const AUDIT_PROCESS_ID = 'iso-danh-gia-noi-bo';
@@ -17,13 +18,12 @@ export async function startAudit(db: Knex, zeebe: ZeebeClient, input: { year: nu
 }
 
 export async function ensureAuditStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await startIsoProcess(db, zeebe, 'iso_audits', id, async (trx) => {
     const a = await trx('iso_audits').where({ id }).forUpdate().first();
-    if (!a || a.process_instance_key) return;
-    const res = await zeebe.createProcessInstance({
+    if (!a || a.process_instance_key) return null;
+    return {
       bpmnProcessId: AUDIT_PROCESS_ID,
       variables: { auditId: Number(a.id), maDanhGia: a.code, nam: a.year, phamVi: a.scope, phongDuocDanhGia: a.departments },
-    });
-    await trx('iso_audits').where({ id }).update({ process_instance_key: String(res.processInstanceKey) });
+    };
   });
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
+import { startIsoProcess } from './start.js';
 
 /** The BPMN process every complaint or feedback runs (processes/iso-xu-ly-phan-anh.bpmn). */
 export const COMPLAINT_PROCESS_ID = 'iso-xu-ly-phan-anh';
@@ -34,13 +35,12 @@ export async function receiveComplaint(db: Knex, zeebe: ZeebeClient, input: NewC
 }
 
 export async function ensureComplaintStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await startIsoProcess(db, zeebe, 'iso_complaints', id, async (trx) => {
     const c = await trx('iso_complaints').where({ id }).forUpdate().first();
-    if (!c || c.process_instance_key) return;
-    const res = await zeebe.createProcessInstance({
+    if (!c || c.process_instance_key) return null;
+    return {
       bpmnProcessId: COMPLAINT_PROCESS_ID,
       variables: { complaintId: Number(c.id), maPhanAnh: c.code, tieuDe: c.title, noiDung: c.content, nguoiGui: c.submitter, kenh: c.channel, ...(c.case_key ? { maHoSoLienQuan: c.case_key } : {}) },
-    });
-    await trx('iso_complaints').where({ id }).update({ process_instance_key: String(res.processInstanceKey) });
+    };
   });
 }

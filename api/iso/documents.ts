@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
+import { startIsoProcess } from './start.js';
 
 /** The BPMN process every issue, revision and withdrawal runs (processes/iso-kiem-soat-tai-lieu.bpmn). */
 export const DOCUMENT_PROCESS_ID = 'iso-kiem-soat-tai-lieu';
@@ -73,10 +74,10 @@ export async function requestChange(db: Knex, zeebe: ZeebeClient, documentId: st
 
 /** Starts the process of a version request that has none yet (idempotent under a row lock). */
 export async function ensureVersionStarted(db: Knex, zeebe: ZeebeClient, versionId: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await startIsoProcess(db, zeebe, 'iso_document_versions', versionId, async (trx) => {
     const v = await trx('iso_document_versions as v').join('iso_documents as d', 'd.id', 'v.document_id').where('v.id', versionId).forUpdate('v').first('v.*', 'd.code', 'd.title', 'd.owner_unit_code');
-    if (!v || v.process_instance_key) return;
-    const res = await zeebe.createProcessInstance({
+    if (!v || v.process_instance_key) return null;
+    return {
       bpmnProcessId: DOCUMENT_PROCESS_ID,
       variables: {
         versionId: Number(v.id),
@@ -90,8 +91,7 @@ export async function ensureVersionStarted(db: Knex, zeebe: ZeebeClient, version
         donViNhan: v.distribute_to,
         nguoiYeuCau: v.requested_by,
       },
-    });
-    await trx('iso_document_versions').where({ id: versionId }).update({ process_instance_key: String(res.processInstanceKey) });
+    };
   });
 }
 
@@ -116,13 +116,12 @@ export async function proposeChange(db: Knex, zeebe: ZeebeClient, documentId: st
 }
 
 export async function ensureProposalStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await startIsoProcess(db, zeebe, 'iso_document_proposals', id, async (trx) => {
     const pr = await trx('iso_document_proposals as p').join('iso_documents as d', 'd.id', 'p.document_id').where('p.id', id).forUpdate('p').first('p.*', 'd.code', 'd.title');
-    if (!pr || pr.process_instance_key) return;
-    const res = await zeebe.createProcessInstance({
+    if (!pr || pr.process_instance_key) return null;
+    return {
       bpmnProcessId: PROPOSAL_PROCESS_ID,
       variables: { proposalId: Number(pr.id), maTaiLieu: pr.code, tenTaiLieu: pr.title, loaiDeXuat: pr.kind === 'revision' ? 'Sửa đổi' : 'Hủy bỏ', lyDo: pr.reason, nguoiDeXuat: pr.proposed_by },
-    });
-    await trx('iso_document_proposals').where({ id }).update({ process_instance_key: String(res.processInstanceKey) });
+    };
   });
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
+import { startIsoProcess } from './start.js';
 
 /** The BPMN process every nonconformity runs (processes/iso-hanh-dong-khac-phuc.bpmn). */
 export const NC_PROCESS_ID = 'iso-hanh-dong-khac-phuc';
@@ -82,10 +83,10 @@ export async function openNonconformity(db: Knex, zeebe: ZeebeClient, input: Ope
 
 /** Starts the process of a recorded NC that has none yet (idempotent under a row lock). */
 export async function ensureStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await startIsoProcess(db, zeebe, 'iso_nonconformities', id, async (trx) => {
     const nc = await trx<NcRow>('iso_nonconformities').where({ id }).forUpdate().first();
-    if (!nc || nc.process_instance_key) return;
-    const res = await zeebe.createProcessInstance({
+    if (!nc || nc.process_instance_key) return null;
+    return {
       bpmnProcessId: NC_PROCESS_ID,
       variables: {
         ncId: Number(nc.id),
@@ -97,8 +98,7 @@ export async function ensureStarted(db: Knex, zeebe: ZeebeClient, id: string): P
         ...(nc.reported_by ? { nguoiPhatHien: nc.reported_by } : {}),
         ...(nc.source_key ? { maNguon: nc.source_key } : {}),
       },
-    });
-    await trx('iso_nonconformities').where({ id }).update({ process_instance_key: String(res.processInstanceKey), updated_at: trx.fn.now() });
+    };
   });
 }
 

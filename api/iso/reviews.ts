@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
+import { startIsoProcess } from './start.js';
 import { annualReport } from './queries.js';
 import { objectiveResults } from './objectives.js';
 
@@ -57,13 +58,12 @@ export async function startReview(db: Knex, zeebe: ZeebeClient, input: { year: n
 }
 
 export async function ensureReviewStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await startIsoProcess(db, zeebe, 'iso_reviews', id, async (trx) => {
     const r = await trx('iso_reviews').where({ id }).forUpdate().first();
-    if (!r || r.process_instance_key) return;
-    const res = await zeebe.createProcessInstance({
+    if (!r || r.process_instance_key) return null;
+    return {
       bpmnProcessId: REVIEW_PROCESS_ID,
       variables: { reviewId: Number(r.id), maXemXet: r.code, tieuDe: r.title, nam: r.year, donViBaoCao: r.departments },
-    });
-    await trx('iso_reviews').where({ id }).update({ process_instance_key: String(res.processInstanceKey) });
+    };
   });
 }

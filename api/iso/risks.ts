@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
+import { startIsoProcess } from './start.js';
 
 /** The BPMN process of a risk or opportunity (processes/iso-xu-ly-rui-ro.bpmn). */
 export const RISK_PROCESS_ID = 'iso-xu-ly-rui-ro';
@@ -16,13 +17,12 @@ export async function identifyRisk(db: Knex, zeebe: ZeebeClient, input: { unitCo
 }
 
 export async function ensureRiskStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await startIsoProcess(db, zeebe, 'iso_risks', id, async (trx) => {
     const r = await trx('iso_risks').where({ id }).forUpdate().first();
-    if (!r || r.process_instance_key) return;
-    const res = await zeebe.createProcessInstance({
+    if (!r || r.process_instance_key) return null;
+    return {
       bpmnProcessId: RISK_PROCESS_ID,
       variables: { riskId: Number(r.id), maRuiRo: r.code, loai: r.kind === 'risk' ? 'Rủi ro' : 'Cơ hội', tieuDe: r.title, moTa: r.description, donViRuiRo: r.unit_code, chuKyXemXet: `P${r.review_cycle_days}D` },
-    });
-    await trx('iso_risks').where({ id }).update({ process_instance_key: String(res.processInstanceKey) });
+    };
   });
 }

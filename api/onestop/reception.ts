@@ -11,6 +11,7 @@ import type { CurrentUser } from '../schemas/auth.js';
 import type { ProcedureRow } from './catalogue.js';
 import { changeStatus, insertEvent, type Applicant, type DossierRow } from './dossiers.js';
 import { nextDossierCode } from './code.js';
+import { enqueueCommand, registerContinuation, sendAndWait, type StartResult } from '../../engine/outbox.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -115,17 +116,30 @@ export async function insertSubmittedDossier(trx: Knex.Transaction, d: NewDossie
   return row!;
 }
 
+/** Outbox continuation of a dossier's process start (see acceptDossier). */
+export const DOSSIER_STARTED = 'onestop.dossier.started';
+
+interface DossierStartArgs {
+  dossierId: string;
+  receivedAt: string;
+  unitCode: string | null;
+  timeLimitDays: number;
+  appointmentAt: string;
+}
+
 /**
- * Receipt of a complete dossier (receipt.accepted): starts the linked process version (or the
- * latest) with the contract variables, records the appointment on the case clock (the same row the
- * eiso-case-deadline listener keeps), and moves the dossier to RECEIVED. Runs inside the caller's
- * transaction: if the engine refuses, nothing is written.
+ * Receipt of a complete dossier (receipt.accepted): in the caller's transaction, counts the
+ * appointment from the catalogue and the model (the first human step's unit and the process's
+ * eiso.timeLimit, as the eiso-case-deadline listener does), moves the dossier to RECEIVED and puts the
+ * process start in the engine outbox. The caller sends it right after the commit (`sendAndWait`); the
+ * continuation (below) then records the instance on the dossier and the case clock. A crash or an
+ * engine outage between the two leaves the start in the outbox, and the relay starts exactly one
+ * instance later.
  */
 export async function acceptDossier(
   trx: Knex.Transaction,
-  zeebe: ZeebeClient,
   o: { dossier: DossierRow; procedure: ProcedureRow; officer: CurrentUser; checklist: (ChecklistItem & { name: string })[]; note?: string | null },
-): Promise<DossierRow> {
+): Promise<{ dossier: DossierRow; outboxId: string }> {
   const { dossier, procedure, officer } = o;
   const defs = trx('process_definitions').where({ bpmn_process_id: procedure.bpmn_process_id });
   if (procedure.process_version) defs.where({ version: procedure.process_version });
@@ -136,35 +150,33 @@ export async function acceptDossier(
   const retired = await retiredVersionToStart(trx, procedure.bpmn_process_id, procedure.process_version ?? undefined);
   if (retired !== null) throw new ReceptionError(409, `Phiên bản ${retired} của quy trình ${procedure.bpmn_process_id} đã ngừng áp dụng / Version ${retired} is retired`, 'VERSION_RETIRED');
   const receivedAt = new Date();
-  const res = await zeebe.createProcessInstance({
-    bpmnProcessId: procedure.bpmn_process_id,
-    ...(procedure.process_version ? { version: procedure.process_version } : {}),
-    variables: {
-      dossierCode: dossier.code,
-      dossierId: String(dossier.id),
-      procedureCode: procedure.code,
-      channel: dossier.channel,
-      eisoReceivedAt: toLocalIso(receivedAt),
-      applicantName: dossier.applicant.name,
-      startedBy: officer.username,
-      startedByUnit: officer.unit.code,
-    },
-  });
-  const instanceKey = String(res.processInstanceKey);
   // The appointment, counted like the eiso-case-deadline listener (first human step's unit, the
-  // process's eiso.timeLimit, else the catalogue's) and stored once: whichever writes first wins.
-  const model = await loadDeadlineModel(trx as unknown as Knex, String(res.processDefinitionKey), procedure.bpmn_process_id);
+  // process's eiso.timeLimit, else the catalogue's) on the version that will be started.
+  const model = await loadDeadlineModel(trx as unknown as Knex, String(def.process_definition_key), procedure.bpmn_process_id);
   const cal = await loadCalendar(trx as unknown as Knex);
   const unit = model.stepGroupsInOrder.map((g) => unitOfGroups(g, (c) => cal.hasUnit(c))).find((u) => u !== null) ?? null;
   const days = model.timeLimitDays ?? Number(procedure.time_limit_days);
-  const clock = await putCaseDeadline(trx, {
-    process_instance_key: instanceKey,
-    process_definition_key: String(res.processDefinitionKey),
-    bpmn_process_id: procedure.bpmn_process_id,
-    unit_code: unit,
-    time_limit_days: days,
-    received_at: receivedAt,
-    appointment_at: cal.addWorkingDays(receivedAt, days, unit),
+  const appointment = cal.addWorkingDays(receivedAt, days, unit);
+  const { id: outboxId } = await enqueueCommand(trx, {
+    kind: 'start',
+    dedupeKey: `dossier-accept:${dossier.id}`,
+    request: {
+      bpmnProcessId: procedure.bpmn_process_id,
+      ...(procedure.process_version ? { version: procedure.process_version } : {}),
+      variables: {
+        dossierCode: dossier.code,
+        dossierId: String(dossier.id),
+        procedureCode: procedure.code,
+        channel: dossier.channel,
+        eisoReceivedAt: toLocalIso(receivedAt),
+        applicantName: dossier.applicant.name,
+        startedBy: officer.username,
+        startedByUnit: officer.unit.code,
+      },
+    },
+    onDone: DOSSIER_STARTED,
+    args: { dossierId: String(dossier.id), receivedAt: receivedAt.toISOString(), unitCode: unit, timeLimitDays: days, appointmentAt: appointment.toISOString() } satisfies DossierStartArgs,
+    createdBy: officer.username,
   });
   const { dossier: after } = await changeStatus(trx, String(dossier.id), {
     status: 'RECEIVED',
@@ -172,22 +184,48 @@ export async function acceptDossier(
     actor: officer.username,
     at: receivedAt,
     note: o.note ?? null,
-    data: { documents: o.checklist, processInstanceKey: instanceKey, version: res.version },
+    data: { documents: o.checklist, engineCommand: outboxId },
     patch: {
       received_at: receivedAt,
       received_by: officer.username,
-      original_appointment_at: clock.original_appointment_at,
-      appointment_at: clock.appointment_at,
-      process_instance_key: instanceKey,
+      original_appointment_at: appointment,
+      appointment_at: appointment,
       bpmn_process_id: procedure.bpmn_process_id,
-      process_version: res.version,
+      process_version: procedure.process_version ?? def.version,
       current_step: 'Đã tiếp nhận',
       current_unit_code: procedure.desk_unit_code,
       status_reason: null,
     },
   });
-  return after;
+  return { dossier: after, outboxId };
 }
+
+/**
+ * The instance exists: put it on the dossier (and on the receipt event) and open the case clock with
+ * the appointment given at the desk (whichever of this and the eiso-case-deadline listener writes
+ * first wins). A dossier withdrawn meanwhile gets its instance cancelled. Idempotent.
+ */
+registerContinuation(DOSSIER_STARTED, async (trx, { result, args, enqueue }) => {
+  const r = result as StartResult;
+  const a = args as DossierStartArgs;
+  const d = (await trx('dossiers').where({ id: a.dossierId }).forUpdate().first()) as DossierRow | undefined;
+  if (!d) return;
+  if (d.process_instance_key && String(d.process_instance_key) !== r.processInstanceKey) return;
+  await putCaseDeadline(trx, {
+    process_instance_key: r.processInstanceKey,
+    process_definition_key: r.processDefinitionKey,
+    bpmn_process_id: r.bpmnProcessId,
+    unit_code: a.unitCode,
+    time_limit_days: a.timeLimitDays,
+    received_at: new Date(a.receivedAt),
+    appointment_at: new Date(a.appointmentAt),
+  });
+  await trx('dossiers').where({ id: a.dossierId }).update({ process_instance_key: r.processInstanceKey, bpmn_process_id: r.bpmnProcessId, process_version: r.version, updated_at: trx.fn.now() });
+  await trx('dossier_events')
+    .where({ dossier_id: a.dossierId, type: 'receipt.accepted' })
+    .update({ data: trx.raw(`coalesce(data, '{}'::jsonb) || ?::jsonb`, [JSON.stringify({ processInstanceKey: r.processInstanceKey, version: r.version })]) });
+  if (d.closed_at || d.status === 'WITHDRAWN') await enqueue({ kind: 'cancel', request: { processInstanceKey: r.processInstanceKey }, dedupeKey: `cancel:${r.processInstanceKey}` });
+});
 
 /** The checklist with the names from the catalogue (what the slip lists). */
 export function namedChecklist(p: ProcedureRow, given: ChecklistItem[]): (ChecklistItem & { name: string })[] {
@@ -209,11 +247,20 @@ export async function withdrawDossier(db: Knex, zeebe: ZeebeClient, d: DossierRo
   if (!d.process_instance_key) {
     const { applied } = await changeStatus(db, String(d.id), { status: 'WITHDRAWN', type: 'dossier.withdrawn', actor, note: reason, dedupeKey: 'withdraw' });
     if (!applied) throw new ReceptionError(409, 'Hồ sơ đã được rút / The dossier is already withdrawn', 'DOSSIER_CLOSED');
+    // A start still waiting in the outbox (never sent) is dropped; one already sent is cancelled by its continuation.
+    await db('engine_outbox')
+      .where({ dedupe_key: `dossier-accept:${d.id}`, status: 'pending' })
+      .whereNull('in_flight_since')
+      .where((w) => w.whereNull('lease_until').orWhere('lease_until', '<', db.fn.now()))
+      .update({ status: 'cancelled' });
     return 'withdrawn';
   }
-  await db.transaction(async (trx) => {
+  // The event and the message commit together; the message is sent right after (and by the relay if lost).
+  const outboxId = await db.transaction(async (trx) => {
     await insertEvent(trx, String(d.id), { type: 'withdrawal.requested', status: d.status, actor, note: reason, dedupeKey: 'withdraw' });
-    await zeebe.publishMessage({ name: 'onestop-withdraw', correlationKey: d.code, messageId: `withdraw-${d.id}`, timeToLive: 60_000, variables: { lyDo: reason, nguoiRut: actor } });
+    const messageId = `withdraw-${d.id}`;
+    return (await enqueueCommand(trx, { kind: 'message', dedupeKey: `message:${messageId}`, request: { name: 'onestop-withdraw', correlationKey: d.code, messageId, timeToLive: 60_000, variables: { lyDo: reason, nguoiRut: actor } }, createdBy: actor })).id;
   });
+  await sendAndWait(db, zeebe, outboxId).catch(() => undefined);
   return 'requested';
 }

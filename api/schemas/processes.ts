@@ -55,4 +55,17 @@ export const StartInstanceReply = Type.Object({
 });
 export type StartInstanceReply = Static<typeof StartInstanceReply>;
 
+export const StartInstanceHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$', description: 'Client-chosen key (printable ASCII): the same key from the same user always gives the same case' })),
+});
+
+/** 202: the start is saved in the engine outbox and runs when the engine answers. */
+export const StartInstanceQueued = Type.Object({
+  requestId: Type.String(),
+  bpmnProcessId: Type.String(),
+  status: Type.Literal('queued'),
+  message: Type.String(),
+});
+export type StartInstanceQueued = Static<typeof StartInstanceQueued>;
+
 export const InstanceParams = Type.Object({ key: ZeebeKey });

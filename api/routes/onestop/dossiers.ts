@@ -12,6 +12,7 @@ import type { ProcedureRow } from '../../onestop/catalogue.js';
 import { contentDisposition, openStored } from '../task-extras/file-store.js';
 import { ErrorBody } from '../../schemas/common.js';
 import { Type } from 'typebox';
+import { sendAndWait } from '../../../engine/outbox.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop desk'];
@@ -45,6 +46,18 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       () => false,
     );
   const procedureOf = async (code: string) => (await app.db('onestop_procedures').where({ code }).first()) as ProcedureRow;
+  /**
+   * The receipt is committed with its process start in the outbox: send it now (the normal path
+   * answers with the instance); if the engine does not answer, the dossier stays RECEIVED with its
+   * appointment and the relay starts its one instance later.
+   */
+  const startAccepted = async (a: { dossier: DossierRow; outboxId: string }): Promise<DossierRow> => {
+    const sent = await sendAndWait(app.db, app.zeebe, a.outboxId).catch((err) => {
+      app.log.warn({ err: String(err), outboxId: a.outboxId }, 'dossier start left to the outbox relay');
+      return undefined;
+    });
+    return sent?.status === 'done' ? (await getDossier(app.db, String(a.dossier.id)))! : a.dossier;
+  };
   const detail = async (req: FastifyRequest, d: DossierRow) => toDetail(app.db, d, { deskOfficer: await isDeskOfficer(req, d) });
 
   app.get('/', { schema: { tags, summary: 'Dossiers in my scope (?queue=true: online submissions waiting for the desk)', security, querystring: DossierListQuery, response: { 200: DossierList, ...errors } } }, async (req) => {
@@ -77,10 +90,11 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       assertComplete(procedure, given);
       const applicant = { ...body.applicant, name: plainText(body.applicant.name) };
       if (!applicant.name) throw app.httpErrors.badRequest('Thiếu họ tên người nộp / The applicant name is required');
-      const dossier = await app.db.transaction(async (trx) => {
+      const accepted = await app.db.transaction(async (trx) => {
         const submitted = await insertSubmittedDossier(trx, { procedure, channel: body.channel ?? 'in_person', applicant, at: new Date() });
-        return acceptDossier(trx, app.zeebe, { dossier: submitted, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: body.note ? plainText(body.note) : null });
+        return acceptDossier(trx, { dossier: submitted, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: body.note ? plainText(body.note) : null });
       });
+      const dossier = await startAccepted(accepted);
       await req.audit('onestop.dossier.receive', { target: { type: 'dossier', id: dossier.code }, after: { procedureCode: procedure.code, channel: dossier.channel, documents: given, processInstanceKey: dossier.process_instance_key } });
       reply.status(201);
       return detail(req, dossier);
@@ -111,11 +125,12 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       given = procedure.required_documents.filter((r) => counts.has(r.code)).map((r) => ({ code: r.code, copies: r.copies }));
     }
     assertComplete(procedure, given);
-    const after = await app.db.transaction(async (trx) => {
+    const accepted = await app.db.transaction(async (trx) => {
       const locked = (await getDossier(trx, d.id, true))!;
       if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, 'Hồ sơ vừa được xử lý bởi người khác / Someone else has just acted on this dossier', 'WRONG_STATUS');
-      return acceptDossier(trx, app.zeebe, { dossier: locked, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: req.body.note ? plainText(req.body.note) : null });
+      return acceptDossier(trx, { dossier: locked, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: req.body.note ? plainText(req.body.note) : null });
     });
+    const after = await startAccepted(accepted);
     await req.audit('onestop.dossier.accept', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status, documents: given, processInstanceKey: after.process_instance_key } });
     return detail(req, after);
   });

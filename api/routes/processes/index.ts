@@ -1,11 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DeployBody, DeployReply, InstanceParams, ProcessDefinitionList, StartInstanceBody, StartInstanceReply } from '../../schemas/processes.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DeployBody, DeployReply, InstanceParams, ProcessDefinitionList, StartInstanceBody, StartInstanceHeaders, StartInstanceQueued, StartInstanceReply } from '../../schemas/processes.js';
 import { errors } from '../../schemas/common.js';
 import { Type } from 'typebox';
 import { listProcessDefinitions } from '../../repositories/processes.js';
 import { retiredVersionToStart } from '../../repositories/procedures.js';
 import { deployProcess } from '../../../engine/deploy.js';
 import { Grpc, grpcCode } from '../../../engine/client.js';
+import { enqueueCommand, getCommand, sendAndWait, waitForCommand, type StartResult } from '../../../engine/outbox.js';
+import { CASE_START_DONE, type CaseStartArgs } from '../../case-start.js';
+
+const startReply = (r: StartResult) => ({ processInstanceKey: r.processInstanceKey, bpmnProcessId: r.bpmnProcessId, version: r.version });
+const queued = (id: string, bpmnProcessId: string) => ({
+  requestId: id,
+  bpmnProcessId,
+  status: 'queued' as const,
+  message: 'Máy chủ quy trình tạm thời không truy cập được; yêu cầu khởi tạo hồ sơ đã được lưu và sẽ tự động thực hiện. Gửi lại với cùng Idempotency-Key để xem kết quả / The engine is unreachable; the start is saved and will run by itself. Repeat with the same Idempotency-Key to see the case',
+});
+
 
 const security = [{ bearer: [] }];
 
@@ -35,20 +47,74 @@ export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/', { onRequest: app.requireRole('officer', 'leader', 'admin'), schema: { tags: ['processes'], summary: 'Start an instance of a deployed process', security, body: StartInstanceBody, response: { 201: StartInstanceReply, ...errors } } }, async (req, reply) => {
-    const { bpmnProcessId, version, variables } = req.body;
-    const known = await app.db('process_definitions').where({ bpmn_process_id: bpmnProcessId }).modify((q) => { if (version) q.where({ version }); }).first('version');
-    if (!known) throw app.httpErrors.notFound(`Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`);
-    const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);
-    if (retired !== null) throw Object.assign(app.httpErrors.conflict(`Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`), { code: 'VERSION_RETIRED' });
-    const res = await app.zeebe.createProcessInstance({
-      bpmnProcessId,
-      ...(version ? { version } : {}),
-      variables: { ...(variables ?? {}), startedBy: req.currentUser.username, startedByUnit: req.currentUser.unit.code },
-    });
-    await req.audit('case.start', { target: { type: 'case', id: String(res.processInstanceKey) }, after: { bpmnProcessId: res.bpmnProcessId, version: res.version, variables: variables ?? {} } });
-    return reply.status(201).send({ processInstanceKey: String(res.processInstanceKey), bpmnProcessId: res.bpmnProcessId, version: res.version });
-  });
+  app.post(
+    '/',
+    {
+      onRequest: app.requireRole('officer', 'leader', 'admin'),
+      schema: {
+        tags: ['processes'],
+        summary: 'Start an instance of a deployed process (header Idempotency-Key: a retry with the same key returns the same case)',
+        description:
+          'The start goes through the engine outbox. With an Idempotency-Key (per user) the same key always gives the same case: 201 the first time, 200 with the same case afterwards, 202 while it is queued because the engine is unreachable (it starts by itself). Without a key, an engine that is clearly unreachable gives 503 (nothing was started).',
+        security,
+        headers: StartInstanceHeaders,
+        body: StartInstanceBody,
+        response: { 200: StartInstanceReply, 201: StartInstanceReply, 202: StartInstanceQueued, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { bpmnProcessId, version, variables } = req.body;
+      const key = req.headers['idempotency-key'];
+      const dedupeKey = key ? `api:${req.currentUser.id}:${key}` : undefined;
+      req.audited = true; // the case.start entry is written once, by the outbox continuation
+      if (dedupeKey) {
+        const existing = await app.db('engine_outbox').where({ dedupe_key: dedupeKey }).first('id');
+        if (existing) return replay(req, reply, String(existing.id), bpmnProcessId);
+      }
+      const known = await app.db('process_definitions').where({ bpmn_process_id: bpmnProcessId }).modify((q) => { if (version) q.where({ version }); }).first('version');
+      if (!known) throw app.httpErrors.notFound(`Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`);
+      const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);
+      if (retired !== null) throw Object.assign(app.httpErrors.conflict(`Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`), { code: 'VERSION_RETIRED' });
+      const args: CaseStartArgs = { actor: req.currentUser.username, actorRoles: req.currentUser.roles, actorUnit: req.currentUser.unit.code, ip: req.ip ?? null, variables: variables ?? {} };
+      const { id, created } = await enqueueCommand(app.db, {
+        kind: 'start',
+        request: { bpmnProcessId, ...(version ? { version } : {}), variables: { ...(variables ?? {}), startedBy: req.currentUser.username, startedByUnit: req.currentUser.unit.code } },
+        dedupeKey,
+        onDone: CASE_START_DONE,
+        args,
+        createdBy: req.currentUser.username,
+      });
+      if (!created) return replay(req, reply, id, bpmnProcessId);
+      const row = await sendAndWait(app.db, app.zeebe, id);
+      if (row.status === 'done') return reply.status(201).send(startReply(row.result));
+      if (row.status === 'failed') throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
+      // Without a key, a start that certainly did not reach the engine is withdrawn: the client may retry.
+      if (!dedupeKey && !row.in_flight_since) {
+        const withdrawn = await app.db('engine_outbox')
+          .where({ id, status: 'pending' })
+          .whereNull('in_flight_since')
+          .where((w) => w.whereNull('lease_until').orWhere('lease_until', '<', app.db.fn.now()))
+          .update({ status: 'cancelled' });
+        if (withdrawn) throw Object.assign(new Error(`14 UNAVAILABLE: ${row.last_error ?? 'engine unreachable'}`), { code: Grpc.UNAVAILABLE });
+        const again = await waitForCommand(app.db, id, 5000);
+        if (again.status === 'done') return reply.status(201).send(startReply(again.result));
+      }
+      await req.audit('case.start.queued', { target: { type: 'engine_command', id }, after: { bpmnProcessId, variables: variables ?? {}, idempotencyKey: key ?? null } });
+      return reply.status(202).send(queued(id, bpmnProcessId));
+    },
+  );
+
+  /** A request with a key already used: the same case, or "still queued". */
+  const replay = async (req: FastifyRequest, reply: FastifyReply, id: string, bpmnProcessId: string) => {
+    let row = (await getCommand(app.db, id))!;
+    if (row.kind !== 'start' || row.request.bpmnProcessId !== bpmnProcessId) {
+      throw app.httpErrors.createError(422, 'Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác / This Idempotency-Key was used for another request');
+    }
+    if (row.status === 'pending') row = await sendAndWait(app.db, app.zeebe, id);
+    if (row.status === 'done') return reply.status(200).send(startReply(row.result));
+    if (row.status === 'failed') throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
+    return reply.status(202).send(queued(id, bpmnProcessId));
+  };
 
   app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance; its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
     try {

@@ -10,6 +10,7 @@ import { checkFiles, discardFiles, parseMultipart, saveFiles, type CheckedFile }
 import { lookupUrl } from '../../onestop/settings.js';
 import type { ProcedureRow } from '../../onestop/catalogue.js';
 import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../task-extras/file-store.js';
+import { enqueueCommand, sendAndWait } from '../../../engine/outbox.js';
 
 export interface PublicOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); writes get a third. */
@@ -227,6 +228,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       if (!form.files.length && !note) throw app.httpErrors.badRequest('Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung / Attach the documents or write what you supplement');
       const files: CheckedFile[] = await checkFiles(form.files, filesRoot, maxFileBytes, new Set(p.required_documents.map((x) => x.code)));
       let outcome = 'resumed';
+      let outboxId: string | undefined;
       try {
         await app.db.transaction(async (trx) => {
           const locked = (await trx('dossiers').where({ id: d.id }).forUpdate().first()) as DossierRow;
@@ -240,13 +242,16 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
           if (!sup) throw new ReceptionError(409, 'Yêu cầu bổ sung này đã được đáp ứng / This supplement request has already been answered', 'ALREADY_SUPPLEMENTED');
           await trx('dossier_supplements').where({ id: sup.id }).update({ submitted_at: new Date(), citizen_note: note || null });
           await saveFiles(trx, filesRoot, String(d.id), 'supplement', files, 'citizen');
-          // messageId: a retried request is correlated once; the process resumes (onestop-supplement-resume).
-          await app.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: d.code, messageId: `supplement-${sup.id}`, timeToLive: 24 * 3600_000, variables: { ghiChuBoSung: note } });
+          // Committed with the answer and sent right after (the relay re-sends it if lost); the messageId
+          // makes a repeated send correlate once; the process resumes (onestop-supplement-resume).
+          const messageId = `supplement-${sup.id}`;
+          outboxId = (await enqueueCommand(trx, { kind: 'message', dedupeKey: `message:${messageId}`, request: { name: 'onestop-supplement', correlationKey: d.code, messageId, timeToLive: 24 * 3600_000, variables: { ghiChuBoSung: note } } })).id;
         });
       } catch (err) {
         await discardFiles(files);
         throw err;
       }
+      if (outboxId) await sendAndWait(app.db, app.zeebe, outboxId).catch(() => undefined);
       await req.audit('onestop.public.supplement', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { outcome, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
       reply.status(202);
       return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
