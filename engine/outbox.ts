@@ -108,7 +108,7 @@ export interface OutboxOptions {
 export function outboxOptions(over: Partial<OutboxOptions> = {}): OutboxOptions {
   return {
     graceMs: Number(process.env.OUTBOX_GRACE_MS ?? 30_000),
-    leaseMs: Number(process.env.OUTBOX_LEASE_MS ?? 60_000),
+    leaseMs: Number(process.env.OUTBOX_LEASE_MS ?? 30_000),
     ...over,
   };
 }

@@ -7,9 +7,15 @@
  *
  * Real components only: the embedded PostgreSQL, the Zeebe 8.6 broker with our exporter, the API
  * as a separate Node process (`api/server.ts`), driven through HTTP. Exit code 0 = no work lost.
+ * The API runs with OUTBOX_GRACE_MS=10000 (an uncertain start is decided after 10 s, not 30 s).
+ *
+ * Cases are started with an Idempotency-Key (retried with the same key after a failure or a 202, and
+ * now and then repeated after a success), and two desk officers receive dossiers of a bundled one-stop
+ * procedure meanwhile: no case may be started twice and every received dossier must have exactly one
+ * process instance (the engine outbox, engine/outbox.ts).
  *
  * Environment: CRASH_CASES (default 40), CRASH_SEED (default 20261123), CRASH_API_KILLS (5),
- * CRASH_BROKER_KILLS (2), CRASH_PG_RESTARTS (2). Results are appended to reliability/RESULTS.md.
+ * CRASH_BROKER_KILLS (2), CRASH_PG_RESTARTS (2), CRASH_DESK_DOSSIERS (12). Results are appended to reliability/RESULTS.md.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,13 +24,15 @@ import { randomBytes } from 'node:crypto';
 import { createKnex, jdbcFromUrl, startEmbeddedPostgres, type EmbeddedDatabase } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
 import { freeBrokerPorts, freePort, startBroker, type BrokerHandle } from '../engine/broker.js';
-import { ApiProcess, counters, officerLoop, prepare, prng, record, say as sayAs, settled, sleep, verify } from './lib.js';
+import { ApiProcess, counters, deskLoop, officerLoop, prepare, prng, record, say as sayAs, settled, sleep, verify } from './lib.js';
 
 const CASES = Number(process.env.CRASH_CASES ?? 40);
 const SEED = Number(process.env.CRASH_SEED ?? 20261123);
 const API_KILLS = Number(process.env.CRASH_API_KILLS ?? 5);
 const BROKER_KILLS = Number(process.env.CRASH_BROKER_KILLS ?? 2);
 const PG_RESTARTS = Number(process.env.CRASH_PG_RESTARTS ?? 2);
+const DESK_DOSSIERS = Number(process.env.CRASH_DESK_DOSSIERS ?? 12);
+const DESKS = 2;
 const OFFICERS = 4;
 const say = sayAs('crash');
 
@@ -46,12 +54,12 @@ async function main(): Promise<number> {
   const jwtSecret = randomBytes(32).toString('hex');
   const api = new ApiProcess(
     await freePort(),
-    () => ({ DATABASE_URL: pg.url, ZEEBE_ADDRESS: broker.gatewayAddress, ZEEBE_REST_ADDRESS: broker.restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, 'data') }),
+    () => ({ DATABASE_URL: pg.url, ZEEBE_ADDRESS: broker.gatewayAddress, ZEEBE_REST_ADDRESS: broker.restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, 'data'), OUTBOX_GRACE_MS: process.env.OUTBOX_GRACE_MS ?? '10000' }),
     path.join(tmp, 'api.log'),
   );
   await api.start();
   say(`platform up: API ${api.base}, broker ${broker.gatewayAddress}, PostgreSQL :${pgPort}`);
-  const crew = await prepare(db, api.base, OFFICERS);
+  const crew = await prepare(db, api.base, OFFICERS, DESKS);
 
   // The chaos schedule: every action at a random moment, in a random order.
   const actions = [...Array(API_KILLS).fill('api'), ...Array(BROKER_KILLS).fill('broker'), ...Array(PG_RESTARTS).fill('pg')] as ('api' | 'broker' | 'pg')[];
@@ -93,7 +101,12 @@ async function main(): Promise<number> {
 
   const done = async () => chaosDone && (await settled(db).catch(() => false));
   const share = (i: number) => (i < CASES ? Math.floor((CASES - 1 - i) / OFFICERS) + 1 : 0);
-  const work = Promise.all([chaos(), ...crew.officers.map((username, i) => officerLoop([api.base], username, crew.password, share(i), done))]);
+  const deskShare = (i: number) => Math.floor((DESK_DOSSIERS - 1 - i) / DESKS) + 1;
+  const work = Promise.all([
+    chaos(),
+    ...crew.officers.map((username, i) => officerLoop([api.base], username, crew.password, share(i), done)),
+    ...crew.desks.map((username, i) => deskLoop([api.base], username, crew.password, deskShare(i))),
+  ]);
   const timedOut = await Promise.race([work.then(() => false), sleep(25 * 60_000).then(() => true)]);
 
   await sleep(2000); // the projector's last batch
