@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DeployBody, DeployReply, InstanceParams, ProcessDefinitionList, StartInstanceBody, StartInstanceHeaders, StartInstanceQueued, StartInstanceReply } from '../../schemas/processes.js';
-import { errors } from '../../schemas/common.js';
+import { ErrorBody, errors } from '../../schemas/common.js';
 import { Type } from 'typebox';
 import { listProcessDefinitions } from '../../repositories/processes.js';
 import { retiredVersionToStart } from '../../repositories/procedures.js';
@@ -59,7 +59,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
         security,
         headers: StartInstanceHeaders,
         body: StartInstanceBody,
-        response: { 200: StartInstanceReply, 201: StartInstanceReply, 202: StartInstanceQueued, ...errors },
+        response: { 200: StartInstanceReply, 201: StartInstanceReply, 202: StartInstanceQueued, 422: ErrorBody, ...errors },
       },
     },
     async (req, reply) => {
