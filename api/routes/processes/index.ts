@@ -11,13 +11,15 @@ import { enqueueCommand, getCommand, sendAndWait, waitForCommand, type StartResu
 import { CASE_START_DONE, type CaseStartArgs } from '../../case-start.js';
 
 const startReply = (r: StartResult) => ({ processInstanceKey: r.processInstanceKey, bpmnProcessId: r.bpmnProcessId, version: r.version });
-const queued = (id: string, bpmnProcessId: string) => ({
+/** 202: saved in the outbox; with a key the client repeats it to get the case, without one it must not resend. */
+const queued = (id: string, bpmnProcessId: string, withKey: boolean) => ({
   requestId: id,
   bpmnProcessId,
   status: 'queued' as const,
-  message: 'Máy chủ quy trình tạm thời không truy cập được; yêu cầu khởi tạo hồ sơ đã được lưu và sẽ tự động thực hiện. Gửi lại với cùng Idempotency-Key để xem kết quả / The engine is unreachable; the start is saved and will run by itself. Repeat with the same Idempotency-Key to see the case',
+  message: withKey
+    ? 'Máy chủ quy trình tạm thời không truy cập được; yêu cầu khởi tạo hồ sơ đã được lưu và sẽ tự động thực hiện. Gửi lại với cùng Idempotency-Key để xem kết quả / The engine is unreachable; the start is saved and will run by itself. Repeat with the same Idempotency-Key to see the case'
+    : `Máy chủ quy trình chưa trả lời; yêu cầu khởi tạo hồ sơ (mã ${id}) đã được lưu và sẽ tự động thực hiện đúng một lần, xin đừng gửi lại / The engine did not answer; the start (request ${id}) is saved and will run exactly once: do not send it again`,
 });
-
 
 const security = [{ bearer: [] }];
 
@@ -100,7 +102,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
         if (again.status === 'done') return reply.status(201).send(startReply(again.result));
       }
       await req.audit('case.start.queued', { target: { type: 'engine_command', id }, after: { bpmnProcessId, variables: variables ?? {}, idempotencyKey: key ?? null } });
-      return reply.status(202).send(queued(id, bpmnProcessId));
+      return reply.status(202).send(queued(id, bpmnProcessId, Boolean(dedupeKey)));
     },
   );
 
@@ -113,7 +115,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
     if (row.status === 'pending') row = await sendAndWait(app.db, app.zeebe, id);
     if (row.status === 'done') return reply.status(200).send(startReply(row.result));
     if (row.status === 'failed') throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
-    return reply.status(202).send(queued(id, bpmnProcessId));
+    return reply.status(202).send(queued(id, bpmnProcessId, true));
   };
 
   app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance; its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
