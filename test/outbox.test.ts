@@ -114,8 +114,10 @@ describe('engine outbox: exactly one case per start', () => {
         return again.status === 200 ? again : undefined;
       }, 'the relay to send it again', 60_000, 500);
       const id = await outboxIdOf(String(officer.user.id), 'lost-request-1');
+      // Sent again (not adopted: there was nothing to adopt); by this relay or, when test files share
+      // the database, by another platform's relay.
       expect(await p.db('engine_outbox').where({ id }).first()).toMatchObject({ status: 'done', adopted: false });
-      expect(calls).toBe(2);
+      expect(calls).toBeGreaterThanOrEqual(1);
       await waitFor(async () => (await instancesOf(id)).length >= 1, 'the case in the history');
       expect(await instancesOf(id)).toEqual([settled.body.processInstanceKey]);
     } finally {
@@ -190,10 +192,12 @@ describe('engine outbox: exactly one case per start', () => {
     await proxy.down();
     let isUp = false;
     try {
-      const before = await p.db('engine_outbox').where({ status: 'pending' }).count<{ n: string }[]>({ n: '*' });
+      const mine = () => p.db('engine_outbox').where({ created_by: officer.user.username, status: 'pending' }).count<{ n: string }[]>({ n: '*' });
+      expect(await mine()).toEqual([{ n: '0' }]);
       const r = await start(officer, undefined);
       expect(r.status).toBe(503);
-      expect(await p.db('engine_outbox').where({ status: 'pending' }).count<{ n: string }[]>({ n: '*' })).toEqual(before);
+      expect(r.body.message).toMatch(/Zeebe/);
+      expect(await mine()).toEqual([{ n: '0' }]);
       // With a key the same request is accepted into the outbox (202, Vietnamese message) and starts later.
       const q = await start(officer, 'while-down-1');
       expect(q.status).toBe(202);
