@@ -370,6 +370,7 @@ export async function waitForCommand(db: Knex, id: string, ms: number): Promise<
 /** The runtime's relay: every `pollMs`, sends the pending commands that are due. Returns the stop function. */
 export function startOutboxRelay(db: Knex, zeebe: ZeebeClient, opts: OutboxOptions & { pollMs?: number } = outboxOptions()): { stop(): Promise<void>; runOnce(): Promise<number> } {
   let running: Promise<number> | null = null;
+  let lastWarned = 0;
   const runOnce = async () => {
     const due: string[] = await db('engine_outbox')
       .where({ status: 'pending' })
@@ -393,7 +394,11 @@ export function startOutboxRelay(db: Knex, zeebe: ZeebeClient, opts: OutboxOptio
         return n;
       })
       .catch((err) => {
-        opts.log?.warn({ err: errorText(err) }, 'outbox relay pass failed');
+        // During a database outage every pass fails: say so once every 30 s, not every second.
+        if (Date.now() - lastWarned > 30_000) {
+          lastWarned = Date.now();
+          opts.log?.warn({ err: errorText(err) }, 'outbox relay pass failed');
+        }
         return 0;
       })
       .finally(() => (running = null));

@@ -150,6 +150,33 @@ describe('engine outbox: exactly one case per start', () => {
     for (const id of [never, died]) expect(await instancesOf(id)).toHaveLength(1);
   });
 
+  it('a message whose answer is lost is sent again and published once (Zeebe refuses the same messageId while it is buffered)', async () => {
+    const real = p.zeebe.publishMessage.bind(p.zeebe);
+    const messageId = `outbox-test-${Date.now()}`;
+    let calls = 0;
+    p.zeebe.publishMessage = (async (req: any) => {
+      if (req.messageId !== messageId) return real(req);
+      calls++;
+      const res = await real(req); // Zeebe publishes it (and refuses a second one while it is buffered)...
+      if (calls === 1) throw Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: 4 }); // ...the answer is lost
+      return res;
+    }) as typeof p.zeebe.publishMessage;
+    try {
+      const { id } = await enqueueCommand(p.db, { kind: 'message', dedupeKey: `message:${messageId}`, request: { name: 'outbox-test-message', correlationKey: messageId, messageId, timeToLive: 60_000, variables: {} } });
+      const row = await waitFor(async () => {
+        const r = await p.db('engine_outbox').where({ id }).first();
+        return r.status === 'done' ? r : undefined;
+      }, 'the message to be settled', 30_000, 200);
+      expect(row.attempts).toBeGreaterThanOrEqual(1);
+      const published = async () => p.db('zeebe_record').where({ value_type: 'MESSAGE', intent: 'PUBLISHED' }).whereRaw(`body->'value'->>'messageId' = ?`, [messageId]).count<{ n: string }[]>({ n: '*' });
+      await waitFor(async () => (await published())[0]!.n !== '0', 'the exported message');
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await published()).toEqual([{ n: '1' }]);
+    } finally {
+      p.zeebe.publishMessage = real;
+    }
+  });
+
   it('one-stop reception with the engine unreachable: the dossier is received with its appointment, and exactly one instance starts when the engine is back', async () => {
     const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
     const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
