@@ -158,6 +158,36 @@ describe('inbox at scale: capped numbers, finished period, exact badges', () => 
     expect(bad.status).toBe(400);
   });
 
+  it("files finished work under every unit above the one it was done for, and keeps it there when the officer moves", async () => {
+    // Given Sở ─ Phòng ─ Tổ, a leader at each of the two upper levels, and an officer of Tổ
+    const so = await createUnit(p.db, { name: 'Sở ba cấp' });
+    const phong = await createUnit(p.db, { parentCode: so, name: 'Phòng giữa' });
+    const to = await createUnit(p.db, { parentCode: phong, name: 'Tổ dưới cùng' });
+    const elsewhere = await createUnit(p.db, { name: 'Sở bên cạnh' });
+    const officerUser = await createUser(p.db, { roles: ['officer'], unitCode: to });
+    const soLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: so }));
+    const phongLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: phong }));
+    const elsewhereLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: elsewhere }));
+    const proc = `ba-cap-${seq}`;
+    // Offered to Tổ's group (late), and offered elsewhere but completed by Tổ's officer
+    const offered = await finishedTask({ groups: [`${to}/officer`], by: officerUser.username, ago: DAY, proc, late: true });
+    const doneBy = await finishedTask({ groups: [`${elsewhere}/officer`], by: officerUser.username, ago: 2 * DAY, proc });
+    const unitDone = (c: Client) => c.get(`/api/tasks?view=unit&bucket=finished&bpmnProcessId=${proc}`);
+    expect(ids(await unitDone(soLeader))).toEqual([offered, doneBy]);
+    expect(ids(await unitDone(phongLeader))).toEqual([offered, doneBy]);
+    // The other Sở sees the task offered to it, not the one offered to Tổ
+    expect(ids(await unitDone(elsewhereLeader))).toEqual([doneBy]);
+    expect((await soLeader.get(`/api/tasks/counts?view=unit`)).body.finished).toEqual({ total: 2, onTime: 1, overdue: 1 });
+    expect((await unitDone(soLeader)).body.items.map((x: { deadlineState: string }) => x.deadlineState)).toEqual(['overdue', 'on_time']);
+    expect(ids(await soLeader.get(`/api/tasks?view=unit&bucket=finished&timing=overdue&bpmnProcessId=${proc}`))).toEqual([offered]);
+    expect(ids(await soLeader.get(`/api/tasks?view=unit&bucket=finished&timing=on_time`))).toEqual([doneBy]);
+
+    // When the officer later moves to the other Sở, the work done for Tổ stays in Tổ's history
+    await p.db('users').where({ username: officerUser.username }).update({ unit_id: p.db('org_units').where({ code: elsewhere }).select('id') });
+    expect(ids(await unitDone(soLeader))).toEqual([offered, doneBy]);
+    expect(ids(await unitDone(elsewhereLeader))).toEqual([doneBy]);
+  });
+
   it('keeps every badge exact through claim, assignment, completion and cancellation of real tasks', async () => {
     const PROCESS_ID = 'dang-ky-bien-dong-dat-dai';
     // Given two officers of the reception unit and the department's leader; three cases started

@@ -202,29 +202,6 @@ export function finishedSince(period: FinishedPeriod = DEFAULT_FINISHED_PERIOD, 
   return period === 'all' ? null : new Date(now - PERIOD_DAYS[period] * DAY_MS);
 }
 
-/** Day number of inbox_done_keys(): the day in Vietnam (UTC+7), counted from 2000-01-01. */
-const VN_OFFSET_MS = 7 * 3_600_000;
-const DAY_2000 = Date.UTC(2000, 0, 1) / DAY_MS;
-export const vnDayNumber = (ms: number): number => Math.floor((ms + VN_OFFSET_MS) / DAY_MS) - DAY_2000;
-
-/**
- * The keys of inbox_done_keys() that a subtree's finished tasks completed in [from, to] carry.
- * `to` gets a day more so that a clock slightly ahead of ours in the database loses nothing.
- */
-export function doneKeys(s: OrgScope, from: Date, to = Date.now()): string[] {
-  const names = [...s.groups.map((g) => `g:${g}`), ...s.usernames.map((u) => `u:${u}`)];
-  const out: string[] = [];
-  for (let d = vnDayNumber(from.getTime()); d <= vnDayNumber(to) + 1; d++) for (const n of names) out.push(`${n}@${d}`);
-  return out;
-}
-
-/**
- * Above this many keys (a big subtree over a long period) looking the keys up costs more than reading the
- * subtree's finished tasks through the all-time group index, most of which then fall inside the period
- * (bench: SO05 over 365 days, 16,000 keys, took seconds; over 30 days, 1,400 keys, 5,000 buffers).
- */
-const MAX_DONE_KEYS = 3_000;
-
 export interface ListOptions extends TaskFilter {
   /** undefined: every open task of the view */
   bucket?: TaskBucket;
@@ -276,29 +253,15 @@ async function nameCollation(db: Knex): Promise<string> {
 }
 
 /**
- * Finished tasks of a subtree completed on or after `since`: offered to its groups or users (through
- * inbox_tasks_done_keys_idx, keys of the period's days, when the key list stays reasonable) or completed
- * by one of its users (inbox_tasks_done_by_due_idx).
+ * Finished tasks of a subtree completed on or after `since`: the rows of inbox_done_scopes under the
+ * subtree's root (alias d; migrations/20261123009000_inbox_done_scopes.ts), one index range newest first.
  */
 function subtreeDone(s: OrgScope, since: Date | null): Cond {
-  const status = cond(`t.status = 'completed'`);
-  if (since && (s.groups.length + s.usernames.length) * (Math.ceil((Date.now() - since.getTime()) / DAY_MS) + 2) <= MAX_DONE_KEYS) {
-    return and(
-      status,
-      // The keys go in as a sub-select on purpose: PostgreSQL has no statistics for the expression of a partial
-      // index and prices each of the hundreds of keys at 0.5 % of the table; handed a list it cannot look into,
-      // it prices the whole condition at 0.5 % and takes the keys index (BitmapOr with done_by_due_idx) instead
-      // of walking done_by_due_idx through the whole table (EXPLAIN in bench/results/inbox-scale.md).
-      cond('inbox_done_keys(t.candidate_groups, t.candidate_users, t.completed_at) && (SELECT ?::text[]) OR t.completed_by = ANY(?::text[])', [doneKeys(s, since), s.usernames]),
-      cond('t.completed_at >= ?', [since]),
-    );
-  }
-  return and(
-    status,
-    cond(`t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR t.completed_by = ANY(?::text[])`, [s.groups, s.usernames, s.usernames]),
-    ...(since ? [cond('t.completed_at >= ?', [since])] : []),
-  );
+  return and(cond('d.unit_code = ?', [s.rootCode]), ...(since ? [cond('d.completed_at >= ?', [since])] : []));
 }
+const FROM_DONE_SCOPES = 'inbox_done_scopes AS d JOIN inbox_tasks AS t ON t.job_key = d.job_key';
+const OVERDUE_DONE_SCOPE = cond('d.late');
+const ON_TIME_DONE_SCOPE = cond('NOT d.late');
 
 /** Finished tasks a view covers (completed on or after `since`). */
 function doneSet(v: Viewer, view: TaskView, since: Date | null): Cond {
@@ -392,8 +355,17 @@ function cappedCountSql(from: string, where: Cond, cap: number): Cond {
 const capped = (raw: string | number, cap: number): CappedCount => (Number(raw) > cap ? { n: cap, capped: true } : { n: Number(raw), capped: false });
 
 const FROM_TASKS = 'inbox_tasks AS t';
-/** The procedure's name is only needed by the free-text filter. */
-const fromFor = (f: TaskFilter) => (f.q ? `${FROM_TASKS} LEFT JOIN process_definitions AS p ON p.process_definition_key = t.process_definition_key` : FROM_TASKS);
+const JOIN_PROCESS = ' LEFT JOIN process_definitions AS p ON p.process_definition_key = t.process_definition_key';
+/**
+ * FROM of a count. A leader's finished tasks come from inbox_done_scopes (d), joined to the tasks only
+ * when a filter looks at them; the procedure's name is only needed by the free-text filter.
+ */
+const fromFor = (f: TaskFilter, doneScoped = false) => {
+  if (doneScoped && filterConds(f).length === 0) return 'inbox_done_scopes AS d';
+  return (doneScoped ? FROM_DONE_SCOPES : FROM_TASKS) + (f.q ? JOIN_PROCESS : '');
+};
+/** Whether the finished bucket of this view is read through inbox_done_scopes (a leader's subtree). */
+const doneScopedView = (v: Viewer, view: TaskView) => view === 'unit' && Boolean(v.scope);
 
 export interface TaskPage {
   rows: InboxRow[];
@@ -406,41 +378,37 @@ export interface TaskPage {
 
 export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promise<TaskPage> {
   const finished = o.bucket === 'finished';
+  const scoped = finished && doneScopedView(viewer, o.view);
   const since = finished ? finishedSince(o.finishedWithin) : null;
   const rest = filterConds(o);
-  if (o.timing) rest.push(finished ? (o.timing === 'overdue' ? OVERDUE_DONE : ON_TIME_DONE) : o.timing === 'overdue' ? OVERDUE_OPEN : ON_TIME_OPEN);
+  const timing = !o.timing
+    ? []
+    : finished
+      ? [o.timing === 'overdue' ? (scoped ? OVERDUE_DONE_SCOPE : OVERDUE_DONE) : scoped ? ON_TIME_DONE_SCOPE : ON_TIME_DONE]
+      : [o.timing === 'overdue' ? OVERDUE_OPEN : ON_TIME_OPEN];
   const set = finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, await hasRemindedAt(db));
-  const where = and(set, ...rest);
+  const where = and(set, ...rest, ...timing);
   // The total stops at COUNT_CAP (or at the page asked for, when it lies further): exact below, "1000+" above.
   const cap = Math.max(COUNT_CAP, o.offset + o.limit);
-  const countQ = cappedCountSql(fromFor(o), where, cap);
+  const countQ = cappedCountSql(fromFor(o, scoped), where, cap);
   const sort = o.sort ?? (finished ? 'completed' : 'created');
   const order = o.order ?? (sort === 'created' || sort === 'completed' ? 'desc' : 'asc');
   const collate = sort === 'name' ? await nameCollation(db) : '';
-  const page = (w: Cond) =>
-    baseQuery(db)
-      .whereRaw(w.sql, w.bindings)
-      .select(columns)
-      .orderByRaw(`${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`)
-      .orderBy('t.job_key', order)
-      .limit(o.limit)
-      .offset(o.offset) as Promise<InboxRow[]>;
-  let rows: InboxRow[] | undefined;
-  if (finished && o.view === 'unit' && sort === 'completed' && order === 'desc' && since && viewer.scope) {
-    // Newest first: the last days usually fill the page, and only their rows are read and sorted.
-    for (const days of [2, 8]) {
-      const from = new Date(Date.now() - days * DAY_MS);
-      if (from <= since) break;
-      const got = await page(and(subtreeDone(viewer.scope, from), ...rest));
-      if (got.length === o.limit) {
-        rows = got;
-        break;
-      }
-    }
-  }
-  const [counted, all] = await Promise.all([db.raw(countQ.sql, countQ.bindings), rows ? Promise.resolve(rows) : page(where)]);
+  // A leader's finished tasks newest first walk inbox_done_scopes_unit_at_idx and stop after the page.
+  const sortSql = scoped && sort === 'completed' ? 'd.completed_at' : SORT_COLUMN[sort];
+  const pageQ = (scoped ? db('inbox_done_scopes as d').join('inbox_tasks as t', 't.job_key', 'd.job_key') : db('inbox_tasks as t'))
+    .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
+    .leftJoin('users as ua', 'ua.username', 't.assignee')
+    .leftJoin('users as ub', 'ub.username', 't.assigned_by')
+    .whereRaw(where.sql, where.bindings)
+    .select(columns)
+    .orderByRaw(`${sortSql}${collate} ${order} NULLS LAST`)
+    .orderBy(scoped ? 'd.job_key' : 't.job_key', order)
+    .limit(o.limit)
+    .offset(o.offset) as Promise<InboxRow[]>;
+  const [counted, rows] = await Promise.all([db.raw(countQ.sql, countQ.bindings), pageQ]);
   const total = capped(counted.rows[0].count, cap);
-  return { rows: all, total: total.n, totalCapped: total.capped, ...(finished ? { finishedSince: since } : {}) };
+  return { rows, total: total.n, totalCapped: total.capped, ...(finished ? { finishedSince: since } : {}) };
 }
 
 export interface BucketTally {
@@ -459,16 +427,19 @@ export interface BucketTally {
 export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promise<Record<TaskBucket, BucketTally>> {
   const hasReminded = await hasRemindedAt(db);
   const since = finishedSince(f.finishedWithin);
+  const scoped = doneScopedView(viewer, f.view);
   const done = and(doneSet(viewer, f.view, since), ...filterConds(f));
-  const from = fromFor(f);
-  const parts: [string, Cond][] = [];
+  const parts: [string, Cond, string][] = [];
   for (const b of ['not_started', 'in_progress', 'reminded'] as const) {
     const open = and(openSet(viewer, f.view, b, hasReminded), ...filterConds(f));
-    parts.push([`${b}_on_time`, and(open, ON_TIME_OPEN)], [`${b}_overdue`, and(open, OVERDUE_OPEN)]);
+    parts.push([`${b}_on_time`, and(open, ON_TIME_OPEN), fromFor(f)], [`${b}_overdue`, and(open, OVERDUE_OPEN), fromFor(f)]);
   }
-  parts.push(['finished_on_time', and(done, ON_TIME_DONE)], ['finished_overdue', and(done, OVERDUE_DONE)]);
+  parts.push(
+    ['finished_on_time', and(done, scoped ? ON_TIME_DONE_SCOPE : ON_TIME_DONE), fromFor(f, scoped)],
+    ['finished_overdue', and(done, scoped ? OVERDUE_DONE_SCOPE : OVERDUE_DONE), fromFor(f, scoped)],
+  );
   // One statement, one round trip: a capped count per part.
-  const subs = parts.map(([name, c]) => {
+  const subs = parts.map(([name, c, from]) => {
     const q = cappedCountSql(from, c, COUNT_CAP);
     return cond(`(${q.sql}) AS ${name}`, q.bindings);
   });
