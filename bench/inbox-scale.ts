@@ -15,7 +15,8 @@
  * migrations' indexes, byte for byte), then VACUUM ANALYZE. Appends a section to bench/results/inbox-scale.md.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { backfillDoneScopes } from '../migrations/20261123009000_inbox_done_scopes.js';
+import { addDoneScopesKeys, fillDoneScopes } from '../migrations/20261123009000_inbox_done_scopes.js';
+import { addOpenScopesKeys, fillOpenScopes } from '../migrations/20261123009100_inbox_open_scopes.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,11 +168,12 @@ async function seed(db: Knex): Promise<SeedInfo> {
     return { ...prev, reused: true };
   }
   const t0 = Date.now();
-  await db.raw('TRUNCATE inbox_tasks, inbox_done_scopes');
+  await db.raw('TRUNCATE inbox_tasks, inbox_done_scopes, inbox_open_scopes');
   await seedOrg(db);
   // The trigger that files each finished task under its units is off during the load; the migration's
   // set-based backfill does the same afterwards.
   await db.raw('ALTER TABLE inbox_tasks DISABLE TRIGGER inbox_tasks_done_scopes');
+  await db.raw('ALTER TABLE inbox_tasks DISABLE TRIGGER inbox_tasks_open_scopes');
   // Secondary indexes off during the load, rebuilt from their own definitions afterwards.
   const idx: { name: string; def: string }[] = (
     await db.raw(
@@ -213,18 +215,27 @@ async function seed(db: Knex): Promise<SeedInfo> {
   {
     const t = Date.now();
     await db.raw('DROP INDEX IF EXISTS inbox_done_scopes_unit_at_idx');
+    await db.raw('ALTER TABLE inbox_done_scopes DROP CONSTRAINT IF EXISTS inbox_done_scopes_pkey');
     await db.transaction(async (trx) => {
       await trx.raw(`SET LOCAL work_mem = '256MB'`);
-      await backfillDoneScopes(trx);
+      await fillDoneScopes(trx);
     });
-    await db.raw(`CREATE INDEX inbox_done_scopes_unit_at_idx ON inbox_done_scopes (unit_code, completed_at DESC) INCLUDE (late, job_key)`);
+    await addDoneScopesKeys(db);
     await db.raw('ALTER TABLE inbox_tasks ENABLE TRIGGER inbox_tasks_done_scopes');
     log(`inbox_done_scopes (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    const t2 = Date.now();
+    for (const i of ['inbox_open_scopes_badge_idx', 'inbox_open_scopes_flagged_idx']) await db.raw(`DROP INDEX IF EXISTS ${i}`);
+    await db.raw('ALTER TABLE inbox_open_scopes DROP CONSTRAINT IF EXISTS inbox_open_scopes_pkey');
+    await fillOpenScopes(db);
+    await addOpenScopesKeys(db);
+    await db.raw('ALTER TABLE inbox_tasks ENABLE TRIGGER inbox_tasks_open_scopes');
+    log(`inbox_open_scopes (${((Date.now() - t2) / 1000).toFixed(1)} s)`);
   }
   const indexSeconds = (Date.now() - ti) / 1000;
   const tv = Date.now();
   await db.raw('VACUUM ANALYZE inbox_tasks');
   await db.raw('VACUUM ANALYZE inbox_done_scopes');
+  await db.raw('VACUUM ANALYZE inbox_open_scopes');
   await db.raw('ANALYZE org_units');
   await db.raw('ANALYZE users');
   log(`vacuum analyze (${((Date.now() - tv) / 1000).toFixed(1)} s)`);

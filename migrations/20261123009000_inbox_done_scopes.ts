@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
  * user's unit) and the unit of the officer who completed it. inbox_done_scopes keeps one row per
  * (such unit, task), written by a trigger when the task becomes completed, so that "finished tasks
  * of my subtree in the period, newest first" is one range of one index, whatever the subtree's size:
- * (unit_code, completed_at DESC) INCLUDE (late, job_key). Before, the subtree's groups and users were
+ * (unit_code, completed_at DESC, job_key DESC) INCLUDE (late). Before, the subtree's groups and users were
  * looked up day by day (inbox_done_keys) and every match had to be read and sorted.
  *
  * The units are those of the moment of completion: a user who later moves to another unit keeps
@@ -30,11 +30,14 @@ const FILL_FUNCTION = `
   $$`;
 
 /**
- * Fills inbox_done_scopes for every completed task, set-based (the trigger's function called per row
- * would take an order of magnitude longer on the benchmark's 10M finished tasks): each group and user
- * is resolved to its unit's ancestors once, then joined to the tasks. Idempotent.
+ * Fills an empty inbox_done_scopes, without its primary key and index, for every completed task,
+ * set-based: each group name and user is resolved to its unit's ancestors once (a small table), joined
+ * to the tasks, and the pairs are de-duplicated by one sort (the trigger's function called per row, or
+ * inserts checked one by one against the primary key, take several times longer on the benchmark's
+ * 10M finished tasks). Run inside a transaction (the name table is dropped at commit); then
+ * addDoneScopesKeys.
  */
-export async function backfillDoneScopes(knex: Knex): Promise<void> {
+export async function fillDoneScopes(knex: Knex): Promise<void> {
   await knex.raw(`
     CREATE TEMP TABLE done_scope_names ON COMMIT DROP AS
     WITH RECURSIVE anc AS (
@@ -42,20 +45,24 @@ export async function backfillDoneScopes(knex: Knex): Promise<void> {
       UNION
       SELECT a.id, o.parent_id FROM anc a JOIN org_units o ON o.id = a.anc_id WHERE o.parent_id IS NOT NULL
     ), anc_code AS (SELECT a.id, o.code FROM anc a JOIN org_units o ON o.id = a.anc_id)
-    SELECT 'g'::text AS kind, u.code || r AS name, ac.code AS unit_code
+    SELECT u.code || r AS name, ac.code AS unit_code
       FROM org_units u CROSS JOIN unnest(ARRAY['', '/admin', '/designer', '/officer', '/leader', '/auditor']) AS r JOIN anc_code ac ON ac.id = u.id
     UNION ALL
-    SELECT 'u', us.username, ac.code FROM users us JOIN anc_code ac ON ac.id = us.unit_id`);
+    SELECT 'u:' || us.username, ac.code FROM users us JOIN anc_code ac ON ac.id = us.unit_id`);
   await knex.raw('ANALYZE done_scope_names');
-  const insert = (names: string, kind: string) => `
+  await knex.raw(`
     INSERT INTO inbox_done_scopes (unit_code, job_key, completed_at, late)
     SELECT DISTINCT n.unit_code, t.job_key, t.completed_at, coalesce(t.completed_at > t.due_date, false)
-      FROM inbox_tasks t CROSS JOIN LATERAL unnest(${names}) AS x(name)
-      JOIN done_scope_names n ON n.kind = '${kind}' AND n.name = x.name
-     WHERE t.status = 'completed' AND t.completed_at IS NOT NULL
-    ON CONFLICT (unit_code, job_key) DO NOTHING`;
-  await knex.raw(insert('t.candidate_groups', 'g'));
-  await knex.raw(insert(`t.candidate_users || t.completed_by`, 'u'));
+      FROM inbox_tasks t
+      CROSS JOIN LATERAL unnest(t.candidate_groups || array(SELECT 'u:' || x FROM unnest(t.candidate_users || t.completed_by) AS x WHERE x IS NOT NULL)) AS k(name)
+      JOIN done_scope_names n ON n.name = k.name
+     WHERE t.status = 'completed' AND t.completed_at IS NOT NULL`);
+}
+
+/** The primary key (one row per unit and task) and the index the leader's finished view reads. */
+export async function addDoneScopesKeys(knex: Knex): Promise<void> {
+  await knex.raw('ALTER TABLE inbox_done_scopes ADD PRIMARY KEY (unit_code, job_key)');
+  await knex.raw(`CREATE INDEX inbox_done_scopes_unit_at_idx ON inbox_done_scopes (unit_code, completed_at DESC, job_key DESC) INCLUDE (late)`);
 }
 
 export async function up(knex: Knex): Promise<void> {
@@ -64,8 +71,7 @@ export async function up(knex: Knex): Promise<void> {
       unit_code text NOT NULL,
       job_key bigint NOT NULL,
       completed_at timestamptz NOT NULL,
-      late boolean NOT NULL,
-      PRIMARY KEY (unit_code, job_key)
+      late boolean NOT NULL
     )`);
   await knex.raw(`COMMENT ON TABLE inbox_done_scopes IS 'A finished inbox task under every unit whose subtree it belongs to (offered to, or completed by a user of, the unit or a unit below); kept by trigger inbox_tasks_done_scopes'`);
   await knex.raw(FILL_FUNCTION);
@@ -85,8 +91,8 @@ export async function up(knex: Knex): Promise<void> {
       FOR EACH ROW WHEN (NEW.status = 'completed') EXECUTE FUNCTION inbox_tasks_done_scopes()`);
   await knex.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
   await knex.raw(`SET LOCAL work_mem = '256MB'`);
-  await backfillDoneScopes(knex);
-  await knex.raw(`CREATE INDEX inbox_done_scopes_unit_at_idx ON inbox_done_scopes (unit_code, completed_at DESC) INCLUDE (late, job_key)`);
+  await fillDoneScopes(knex);
+  await addDoneScopesKeys(knex);
   await knex.raw('ANALYZE inbox_done_scopes');
   // The day keys of 20261123001100 answered the same question; nothing reads them any more.
   await knex.raw('DROP INDEX IF EXISTS inbox_tasks_done_keys_idx');

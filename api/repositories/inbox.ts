@@ -395,14 +395,16 @@ export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promi
   const order = o.order ?? (sort === 'created' || sort === 'completed' ? 'desc' : 'asc');
   const collate = sort === 'name' ? await nameCollation(db) : '';
   // A leader's finished tasks newest first walk inbox_done_scopes_unit_at_idx and stop after the page.
-  const sortSql = scoped && sort === 'completed' ? 'd.completed_at' : SORT_COLUMN[sort];
+  // (d.completed_at is never null, and NULLS LAST would keep the planner from reading the index in order.)
+  const byDoneScope = scoped && sort === 'completed';
+  const orderSql = byDoneScope ? `d.completed_at ${order}` : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
   const pageQ = (scoped ? db('inbox_done_scopes as d').join('inbox_tasks as t', 't.job_key', 'd.job_key') : db('inbox_tasks as t'))
     .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
     .leftJoin('users as ua', 'ua.username', 't.assignee')
     .leftJoin('users as ub', 'ub.username', 't.assigned_by')
     .whereRaw(where.sql, where.bindings)
     .select(columns)
-    .orderByRaw(`${sortSql}${collate} ${order} NULLS LAST`)
+    .orderByRaw(orderSql)
     .orderBy(scoped ? 'd.job_key' : 't.job_key', order)
     .limit(o.limit)
     .offset(o.offset) as Promise<InboxRow[]>;
@@ -431,6 +433,15 @@ export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promi
   const done = and(doneSet(viewer, f.view, since), ...filterConds(f));
   const parts: [string, Cond, string][] = [];
   for (const b of ['not_started', 'in_progress', 'reminded'] as const) {
+    if (scoped && hasReminded && filterConds(f).length === 0) {
+      // A leader's plain badges: capped counts over inbox_open_scopes (migration 20261123009100), one index range each.
+      const o = and(cond('o.unit_code = ?', [viewer.scope!.rootCode]), cond(b === 'not_started' ? 'NOT o.held' : b === 'in_progress' ? 'o.held' : 'o.flagged'));
+      parts.push(
+        [`${b}_on_time`, and(o, cond('(o.due_date IS NULL OR o.due_date >= now())')), 'inbox_open_scopes AS o'],
+        [`${b}_overdue`, and(o, cond('o.due_date < now()')), 'inbox_open_scopes AS o'],
+      );
+      continue;
+    }
     const open = and(openSet(viewer, f.view, b, hasReminded), ...filterConds(f));
     parts.push([`${b}_on_time`, and(open, ON_TIME_OPEN), fromFor(f)], [`${b}_overdue`, and(open, OVERDUE_OPEN), fromFor(f)]);
   }
