@@ -58,8 +58,8 @@ export async function up(knex: Knex): Promise<void> {
 /** The primary key (for the trigger's delete) and the badge indexes: held or not by due date, flagged by due date. */
 export async function addOpenScopesKeys(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE inbox_open_scopes ADD PRIMARY KEY (job_key, unit_code)');
-  await knex.raw('CREATE INDEX inbox_open_scopes_badge_idx ON inbox_open_scopes (unit_code, held, due_date)');
-  await knex.raw('CREATE INDEX inbox_open_scopes_flagged_idx ON inbox_open_scopes (unit_code, due_date) WHERE flagged');
+  await knex.raw('CREATE INDEX inbox_open_scopes_badge_idx ON inbox_open_scopes (unit_code, held, due_date DESC)');
+  await knex.raw('CREATE INDEX inbox_open_scopes_flagged_idx ON inbox_open_scopes (unit_code, due_date DESC) WHERE flagged');
 }
 
 export async function down(knex: Knex): Promise<void> {

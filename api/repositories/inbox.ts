@@ -395,9 +395,10 @@ export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promi
   const order = o.order ?? (sort === 'created' || sort === 'completed' ? 'desc' : 'asc');
   const collate = sort === 'name' ? await nameCollation(db) : '';
   // A leader's finished tasks newest first walk inbox_done_scopes_unit_at_idx and stop after the page.
-  // (d.completed_at is never null, and NULLS LAST would keep the planner from reading the index in order.)
-  const byDoneScope = scoped && sort === 'completed';
-  const orderSql = byDoneScope ? `d.completed_at ${order}` : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
+  // A finished task always has its completion time: without NULLS LAST the order is the one of the indexes
+  // (inbox_done_scopes_unit_at_idx, inbox_tasks_done_by_due_idx), read in order and stopped after the page.
+  const orderSql =
+    finished && sort === 'completed' ? `${scoped ? 'd' : 't'}.completed_at ${order}` : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
   const pageQ = (scoped ? db('inbox_done_scopes as d').join('inbox_tasks as t', 't.job_key', 'd.job_key') : db('inbox_tasks as t'))
     .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
     .leftJoin('users as ua', 'ua.username', 't.assignee')
