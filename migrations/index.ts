@@ -19,6 +19,7 @@ import * as iso from './20261123003000_iso.js';
 import * as retentionPartitions from './20261123001400_retention_partitions.js';
 import * as inboxDoneScopes from './20261123009000_inbox_done_scopes.js';
 import * as inboxOpenScopes from './20261123009100_inbox_open_scopes.js';
+import * as inboxSearchText from './20261123009200_inbox_search_text.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123001400_retention_partitions': retentionPartitions,
   '20261123009000_inbox_done_scopes': inboxDoneScopes,
   '20261123009100_inbox_open_scopes': inboxOpenScopes,
+  '20261123009200_inbox_search_text': inboxSearchText,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

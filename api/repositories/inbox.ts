@@ -335,7 +335,10 @@ function filterConds(f: TaskFilter): Cond[] {
   }
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    out.push(cond(`t.name ILIKE ? OR p.name ILIKE ? OR t.bpmn_process_id ILIKE ? OR t.variables->>'maHoSo' ILIKE ?`, [like, like, like, like]));
+    // search_text is lower(name, process id, case code), kept with the row (migration 20261123009200).
+    out.push(
+      cond(`t.search_text LIKE lower(?) OR t.process_definition_key IN (SELECT pd.process_definition_key FROM process_definitions AS pd WHERE pd.name ILIKE ?)`, [like, like]),
+    );
   }
   return out;
 }
@@ -355,14 +358,13 @@ function cappedCountSql(from: string, where: Cond, cap: number): Cond {
 const capped = (raw: string | number, cap: number): CappedCount => (Number(raw) > cap ? { n: cap, capped: true } : { n: Number(raw), capped: false });
 
 const FROM_TASKS = 'inbox_tasks AS t';
-const JOIN_PROCESS = ' LEFT JOIN process_definitions AS p ON p.process_definition_key = t.process_definition_key';
 /**
  * FROM of a count. A leader's finished tasks come from inbox_done_scopes (d), joined to the tasks only
- * when a filter looks at them; the procedure's name is only needed by the free-text filter.
+ * when a filter looks at them.
  */
 const fromFor = (f: TaskFilter, doneScoped = false) => {
   if (doneScoped && filterConds(f).length === 0) return 'inbox_done_scopes AS d';
-  return (doneScoped ? FROM_DONE_SCOPES : FROM_TASKS) + (f.q ? JOIN_PROCESS : '');
+  return doneScoped ? FROM_DONE_SCOPES : FROM_TASKS;
 };
 /** Whether the finished bucket of this view is read through inbox_done_scopes (a leader's subtree). */
 const doneScopedView = (v: Viewer, view: TaskView) => view === 'unit' && Boolean(v.scope);
