@@ -224,7 +224,7 @@ async function seed(db: Knex): Promise<SeedInfo> {
     await db.raw('ALTER TABLE inbox_tasks ENABLE TRIGGER inbox_tasks_done_scopes');
     log(`inbox_done_scopes (${((Date.now() - t) / 1000).toFixed(1)} s)`);
     const t2 = Date.now();
-    for (const i of ['inbox_open_scopes_badge_idx', 'inbox_open_scopes_flagged_idx']) await db.raw(`DROP INDEX IF EXISTS ${i}`);
+    for (const i of ['inbox_open_scopes_badge_idx', 'inbox_open_scopes_flagged_idx', 'inbox_open_scopes_created_idx']) await db.raw(`DROP INDEX IF EXISTS ${i}`);
     await db.raw('ALTER TABLE inbox_open_scopes DROP CONSTRAINT IF EXISTS inbox_open_scopes_pkey');
     await fillOpenScopes(db);
     await addOpenScopesKeys(db);
@@ -298,6 +298,9 @@ function cases(db: Knex): Case[] {
     },
     { name: 'leader: unit view, text search q', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', q: pick(['thẩm định', 'ký duyệt', 'xây dựng'], i), limit: 50, offset: 0 }) },
     { name: 'leader: counts (badges), unit view', run: async (i) => countTasks(db, await leader(db, i), { view: 'unit' } as TaskFilter) },
+    { name: 'leader: unit view, all open, newest first', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', limit: 50, offset: 0 }) },
+    { name: 'province leader: all open, newest first (1M tasks)', run: async (i) => listTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit', limit: 50, offset: (i % 3) * 50 }) },
+    { name: 'province leader: counts (badges)', run: async (i) => countTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit' } as TaskFilter) },
   ];
 }
 

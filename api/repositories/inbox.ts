@@ -260,6 +260,19 @@ function subtreeDone(s: OrgScope, since: Date | null): Cond {
   return and(cond('d.unit_code = ?', [s.rootCode]), ...(since ? [cond('d.completed_at >= ?', [since])] : []));
 }
 const FROM_DONE_SCOPES = 'inbox_done_scopes AS d JOIN inbox_tasks AS t ON t.job_key = d.job_key';
+const SCOPE_TABLE = { d: 'inbox_done_scopes AS d', s: 'inbox_open_scopes AS s' } as const;
+
+/**
+ * Open tasks of a subtree, in one bucket or all, through inbox_open_scopes (alias s; migration
+ * 20261123009100): the same tasks as openSet's unit view, filed under the root by a trigger.
+ */
+function openScopeSet(scope: OrgScope, bucket: OpenBucket | undefined): Cond {
+  const unit = cond('s.unit_code = ?', [scope.rootCode]);
+  if (bucket === 'not_started') return and(unit, cond('NOT s.held'));
+  if (bucket === 'in_progress') return and(unit, cond('s.held'));
+  if (bucket === 'reminded') return and(unit, cond('s.flagged'));
+  return unit;
+}
 const OVERDUE_DONE_SCOPE = cond('d.late');
 const ON_TIME_DONE_SCOPE = cond('NOT d.late');
 
@@ -380,35 +393,53 @@ export interface TaskPage {
 
 export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promise<TaskPage> {
   const finished = o.bucket === 'finished';
-  const scoped = finished && doneScopedView(viewer, o.view);
+  const hasReminded = await hasRemindedAt(db);
+  // A leader's lists come from the unit-filed copies: d (finished) or s (open), joined to the tasks. An open
+  // list narrowed by procedure, unit, period or case code is read as before, through the tasks' own
+  // indexes (the subtree's copies in arrival order would be walked far to find a narrow page).
+  const narrowed = filterConds({ ...o, q: undefined }).length > 0;
+  const alias = !doneScopedView(viewer, o.view) ? 't' : finished ? 'd' : hasReminded && !narrowed ? 's' : 't';
   const since = finished ? finishedSince(o.finishedWithin) : null;
   const rest = filterConds(o);
+  const overdue = o.timing === 'overdue';
   const timing = !o.timing
     ? []
-    : finished
-      ? [o.timing === 'overdue' ? (scoped ? OVERDUE_DONE_SCOPE : OVERDUE_DONE) : scoped ? ON_TIME_DONE_SCOPE : ON_TIME_DONE]
-      : [o.timing === 'overdue' ? OVERDUE_OPEN : ON_TIME_OPEN];
-  const set = finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, await hasRemindedAt(db));
+    : alias === 'd'
+      ? [overdue ? OVERDUE_DONE_SCOPE : ON_TIME_DONE_SCOPE]
+      : alias === 's'
+        ? [cond(overdue ? 's.due_date < now()' : '(s.due_date IS NULL OR s.due_date >= now())')]
+        : finished
+          ? [overdue ? OVERDUE_DONE : ON_TIME_DONE]
+          : [overdue ? OVERDUE_OPEN : ON_TIME_OPEN];
+  const set =
+    alias === 's' ? openScopeSet(viewer.scope!, o.bucket as OpenBucket | undefined) : finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, hasReminded);
   const where = and(set, ...rest, ...timing);
   // The total stops at COUNT_CAP (or at the page asked for, when it lies further): exact below, "1000+" above.
   const cap = Math.max(COUNT_CAP, o.offset + o.limit);
-  const countQ = cappedCountSql(fromFor(o, scoped), where, cap);
+  const from = alias === 't' ? FROM_TASKS : rest.length === 0 ? SCOPE_TABLE[alias] : `${SCOPE_TABLE[alias]} JOIN inbox_tasks AS t ON t.job_key = ${alias}.job_key`;
+  const countQ = cappedCountSql(from, where, cap);
   const sort = o.sort ?? (finished ? 'completed' : 'created');
   const order = o.order ?? (sort === 'created' || sort === 'completed' ? 'desc' : 'asc');
   const collate = sort === 'name' ? await nameCollation(db) : '';
-  // A leader's finished tasks newest first walk inbox_done_scopes_unit_at_idx and stop after the page.
-  // A finished task always has its completion time: without NULLS LAST the order is the one of the indexes
-  // (inbox_done_scopes_unit_at_idx, inbox_tasks_done_by_due_idx), read in order and stopped after the page.
+  // Creation and completion times are never null: without NULLS LAST the order is the one of the indexes
+  // (inbox_done_scopes_unit_at_idx, inbox_open_scopes_created_idx, inbox_tasks_done_by_due_idx), read in
+  // order and stopped after the page, instead of sorting every match.
   const orderSql =
-    finished && sort === 'completed' ? `${scoped ? 'd' : 't'}.completed_at ${order}` : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
-  const pageQ = (scoped ? db('inbox_done_scopes as d').join('inbox_tasks as t', 't.job_key', 'd.job_key') : db('inbox_tasks as t'))
+    finished && sort === 'completed'
+      ? `${alias}.completed_at ${order}`
+      : sort === 'created' && alias !== 't'
+        ? `${alias}.created_at ${order}`
+        : sort === 'due' && alias === 's'
+          ? `s.due_date ${order} NULLS LAST`
+        : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
+  const pageQ = (alias === 't' ? db('inbox_tasks as t') : db(`${SCOPE_TABLE[alias]}`).join('inbox_tasks as t', 't.job_key', `${alias}.job_key`))
     .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
     .leftJoin('users as ua', 'ua.username', 't.assignee')
     .leftJoin('users as ub', 'ub.username', 't.assigned_by')
     .whereRaw(where.sql, where.bindings)
     .select(columns)
     .orderByRaw(orderSql)
-    .orderBy(scoped ? 'd.job_key' : 't.job_key', order)
+    .orderBy(`${alias}.job_key`, order)
     .limit(o.limit)
     .offset(o.offset) as Promise<InboxRow[]>;
   const [counted, rows] = await Promise.all([db.raw(countQ.sql, countQ.bindings), pageQ]);
@@ -438,10 +469,10 @@ export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promi
   for (const b of ['not_started', 'in_progress', 'reminded'] as const) {
     if (scoped && hasReminded && filterConds(f).length === 0) {
       // A leader's plain badges: capped counts over inbox_open_scopes (migration 20261123009100), one index range each.
-      const o = and(cond('o.unit_code = ?', [viewer.scope!.rootCode]), cond(b === 'not_started' ? 'NOT o.held' : b === 'in_progress' ? 'o.held' : 'o.flagged'));
+      const o = openScopeSet(viewer.scope!, b);
       parts.push(
-        [`${b}_on_time`, and(o, cond('(o.due_date IS NULL OR o.due_date >= now())')), 'inbox_open_scopes AS o'],
-        [`${b}_overdue`, and(o, cond('o.due_date < now()')), 'inbox_open_scopes AS o'],
+        [`${b}_on_time`, and(o, cond('(s.due_date IS NULL OR s.due_date >= now())')), SCOPE_TABLE.s],
+        [`${b}_overdue`, and(o, cond('s.due_date < now()')), SCOPE_TABLE.s],
       );
       continue;
     }
