@@ -15,6 +15,8 @@
  * migrations' indexes, byte for byte), then VACUUM ANALYZE. Appends a section to bench/results/inbox-scale.md.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { addDoneScopesKeys, fillDoneScopes } from '../migrations/20261123009000_inbox_done_scopes.js';
+import { addOpenScopesKeys, fillOpenScopes } from '../migrations/20261123009100_inbox_open_scopes.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,8 +168,12 @@ async function seed(db: Knex): Promise<SeedInfo> {
     return { ...prev, reused: true };
   }
   const t0 = Date.now();
-  await db.raw('TRUNCATE inbox_tasks CASCADE');
+  await db.raw('TRUNCATE inbox_tasks, inbox_done_scopes, inbox_open_scopes');
   await seedOrg(db);
+  // The trigger that files each finished task under its units is off during the load; the migration's
+  // set-based backfill does the same afterwards.
+  await db.raw('ALTER TABLE inbox_tasks DISABLE TRIGGER inbox_tasks_done_scopes');
+  await db.raw('ALTER TABLE inbox_tasks DISABLE TRIGGER inbox_tasks_open_scopes');
   // Secondary indexes off during the load, rebuilt from their own definitions afterwards.
   const idx: { name: string; def: string }[] = (
     await db.raw(
@@ -206,9 +212,30 @@ async function seed(db: Knex): Promise<SeedInfo> {
     await db.raw(i.def);
     log(`index ${i.name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
+  {
+    const t = Date.now();
+    await db.raw('DROP INDEX IF EXISTS inbox_done_scopes_unit_at_idx');
+    await db.raw('ALTER TABLE inbox_done_scopes DROP CONSTRAINT IF EXISTS inbox_done_scopes_pkey');
+    await db.transaction(async (trx) => {
+      await trx.raw(`SET LOCAL work_mem = '256MB'`);
+      await fillDoneScopes(trx);
+    });
+    await addDoneScopesKeys(db);
+    await db.raw('ALTER TABLE inbox_tasks ENABLE TRIGGER inbox_tasks_done_scopes');
+    log(`inbox_done_scopes (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    const t2 = Date.now();
+    for (const i of ['inbox_open_scopes_badge_idx', 'inbox_open_scopes_flagged_idx', 'inbox_open_scopes_created_idx']) await db.raw(`DROP INDEX IF EXISTS ${i}`);
+    await db.raw('ALTER TABLE inbox_open_scopes DROP CONSTRAINT IF EXISTS inbox_open_scopes_pkey');
+    await fillOpenScopes(db);
+    await addOpenScopesKeys(db);
+    await db.raw('ALTER TABLE inbox_tasks ENABLE TRIGGER inbox_tasks_open_scopes');
+    log(`inbox_open_scopes (${((Date.now() - t2) / 1000).toFixed(1)} s)`);
+  }
   const indexSeconds = (Date.now() - ti) / 1000;
   const tv = Date.now();
   await db.raw('VACUUM ANALYZE inbox_tasks');
+  await db.raw('VACUUM ANALYZE inbox_done_scopes');
+  await db.raw('VACUUM ANALYZE inbox_open_scopes');
   await db.raw('ANALYZE org_units');
   await db.raw('ANALYZE users');
   log(`vacuum analyze (${((Date.now() - tv) / 1000).toFixed(1)} s)`);
@@ -271,6 +298,9 @@ function cases(db: Knex): Case[] {
     },
     { name: 'leader: unit view, text search q', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', q: pick(['thẩm định', 'ký duyệt', 'xây dựng'], i), limit: 50, offset: 0 }) },
     { name: 'leader: counts (badges), unit view', run: async (i) => countTasks(db, await leader(db, i), { view: 'unit' } as TaskFilter) },
+    { name: 'leader: unit view, all open, newest first', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', limit: 50, offset: 0 }) },
+    { name: 'province leader: all open, newest first (1M tasks)', run: async (i) => listTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit', limit: 50, offset: (i % 3) * 50 }) },
+    { name: 'province leader: counts (badges)', run: async (i) => countTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit' } as TaskFilter) },
   ];
 }
 
@@ -338,13 +368,14 @@ async function measure(db: Knex, cs: Case[], iter: number): Promise<Row[]> {
   return out;
 }
 
-async function sizes(db: Knex): Promise<{ table: string; indexes: { name: string; size: string }[] }> {
+async function sizes(db: Knex): Promise<{ table: string; indexes: { name: string; size: string }[]; doneScopes: string }> {
   const t = await db.raw(`SELECT pg_size_pretty(pg_table_size('inbox_tasks')) AS t, pg_size_pretty(pg_indexes_size('inbox_tasks')) AS i`);
   const idx = await db.raw(
     `SELECT i.relname AS name, pg_size_pretty(pg_relation_size(i.oid)) AS size FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
      WHERE x.indrelid = 'inbox_tasks'::regclass ORDER BY pg_relation_size(i.oid) DESC`,
   );
-  return { table: `${t.rows[0].t} (heap + toast), indexes ${t.rows[0].i}`, indexes: idx.rows };
+  const d = await db.raw(`SELECT pg_size_pretty(pg_table_size('inbox_done_scopes')) AS t, pg_size_pretty(pg_indexes_size('inbox_done_scopes')) AS i, (SELECT reltuples::bigint FROM pg_class WHERE relname = 'inbox_done_scopes') AS n`);
+  return { table: `${t.rows[0].t} (heap + toast), indexes ${t.rows[0].i}`, indexes: idx.rows, doneScopes: `~${Number(d.rows[0].n).toLocaleString('en')} rows, ${d.rows[0].t} + indexes ${d.rows[0].i}` };
 }
 
 /** The machine's load while measuring: the figures mean little when other work shares the cores. */
@@ -382,6 +413,7 @@ async function main(): Promise<void> {
       `- Rows: ${Number(counts.open).toLocaleString('en')} open, ${Number(counts.finished).toLocaleString('en')} finished (requested ${OPEN.toLocaleString('en')} / ${FINISHED.toLocaleString('en')}); ${unitsAll.length} units, ${unitsAll.length * (OFFICERS_PER_UNIT + 1)} users, ${PROCESSES.length} processes`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (index rebuild ${fmt(info.indexSeconds, 0)} s of it; secondary indexes dropped during the load and recreated from their definitions, then VACUUM ANALYZE)`,
       `- Size of inbox_tasks: ${sz.table}; ${sz.indexes.map((i) => `${i.name} ${i.size}`).join(', ')}`,
+      `- inbox_done_scopes (a finished task under each unit of its subtree chain): ${sz.doneScopes}`,
       `- Each query ${ITER} times (fewer, as n says, when a case ran past ${CASE_BUDGET_S} s), varying users and units, one at a time, timed around the repository call (list = total counted up to ${COUNT_CAP.toLocaleString('en')} + page of 50; counts = every bucket's on-time and overdue parts, each counted up to ${COUNT_CAP.toLocaleString('en')}; finished views over the last 30 days unless the case widens them; leader cases include the subtree from orgScope, cached ${ORG_SCOPE_TTL_MS / 1000} s)`,
       `- Load: ${loadNote()}`,
       ``,

@@ -18,6 +18,9 @@ import * as onestopStats from './20261123002200_onestop_stats.js';
 import * as iso from './20261123003000_iso.js';
 import * as retentionPartitions from './20261123001400_retention_partitions.js';
 import * as engineOutbox from './20261123005000_engine_outbox.js';
+import * as inboxDoneScopes from './20261123009000_inbox_done_scopes.js';
+import * as inboxOpenScopes from './20261123009100_inbox_open_scopes.js';
+import * as inboxSearchText from './20261123009200_inbox_search_text.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -39,6 +42,9 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123003000_iso': iso,
   '20261123001400_retention_partitions': retentionPartitions,
   '20261123005000_engine_outbox': engineOutbox,
+  '20261123009000_inbox_done_scopes': inboxDoneScopes,
+  '20261123009100_inbox_open_scopes': inboxOpenScopes,
+  '20261123009200_inbox_search_text': inboxSearchText,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -158,6 +158,77 @@ describe('inbox at scale: capped numbers, finished period, exact badges', () => 
     expect(bad.status).toBe(400);
   });
 
+  it("files finished work under every unit above the one it was done for, and keeps it there when the officer moves", async () => {
+    // Given Sở ─ Phòng ─ Tổ, a leader at each of the two upper levels, and an officer of Tổ
+    const so = await createUnit(p.db, { name: 'Sở ba cấp' });
+    const phong = await createUnit(p.db, { parentCode: so, name: 'Phòng giữa' });
+    const to = await createUnit(p.db, { parentCode: phong, name: 'Tổ dưới cùng' });
+    const elsewhere = await createUnit(p.db, { name: 'Sở bên cạnh' });
+    const officerUser = await createUser(p.db, { roles: ['officer'], unitCode: to });
+    const soLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: so }));
+    const phongLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: phong }));
+    const elsewhereLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: elsewhere }));
+    const proc = `ba-cap-${seq}`;
+    // Offered to Tổ's group (late), and offered elsewhere but completed by Tổ's officer
+    const offered = await finishedTask({ groups: [`${to}/officer`], by: officerUser.username, ago: DAY, proc, late: true });
+    const doneBy = await finishedTask({ groups: [`${elsewhere}/officer`], by: officerUser.username, ago: 2 * DAY, proc });
+    const unitDone = (c: Client) => c.get(`/api/tasks?view=unit&bucket=finished&bpmnProcessId=${proc}`);
+    expect(ids(await unitDone(soLeader))).toEqual([offered, doneBy]);
+    expect(ids(await unitDone(phongLeader))).toEqual([offered, doneBy]);
+    // The other Sở sees the task offered to it, not the one offered to Tổ
+    expect(ids(await unitDone(elsewhereLeader))).toEqual([doneBy]);
+    expect((await soLeader.get(`/api/tasks/counts?view=unit`)).body.finished).toEqual({ total: 2, onTime: 1, overdue: 1 });
+    expect((await unitDone(soLeader)).body.items.map((x: { deadlineState: string }) => x.deadlineState)).toEqual(['overdue', 'on_time']);
+    expect(ids(await soLeader.get(`/api/tasks?view=unit&bucket=finished&timing=overdue&bpmnProcessId=${proc}`))).toEqual([offered]);
+    expect(ids(await soLeader.get(`/api/tasks?view=unit&bucket=finished&timing=on_time`))).toEqual([doneBy]);
+
+    // When the officer later moves to the other Sở, the work done for Tổ stays in Tổ's history
+    await p.db('users').where({ username: officerUser.username }).update({ unit_id: p.db('org_units').where({ code: elsewhere }).select('id') });
+    expect(ids(await unitDone(soLeader))).toEqual([offered, doneBy]);
+    expect(ids(await unitDone(elsewhereLeader))).toEqual([doneBy]);
+  });
+
+  it("keeps a leader's unfiltered badges (read from the open tasks' unit index) in step with every change of a task", async () => {
+    // Given Sở ─ Phòng, the Sở's leader, an officer of the Phòng and one of another Sở
+    const so = await createUnit(p.db, { name: 'Sở đếm' });
+    const phong = await createUnit(p.db, { parentCode: so, name: 'Phòng đếm' });
+    const other = await createUnit(p.db, { name: 'Sở ngoài' });
+    const officer = await createUser(p.db, { roles: ['officer'], unitCode: phong });
+    const outsider = await createUser(p.db, { roles: ['officer'], unitCode: other });
+    const leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: so }));
+    const badges = async () => {
+      const r = await leader.get('/api/tasks/counts?view=unit');
+      expect(r.status).toBe(200);
+      const b = r.body as Record<string, { onTime: number; overdue: number }>;
+      return Object.fromEntries(['not_started', 'in_progress', 'reminded'].map((k) => [k, [b[k]!.onTime, b[k]!.overdue]]));
+    };
+    const proc = `dem-${seq}`;
+    // Two open tasks offered to the Phòng (one overdue), one offered elsewhere, one offered elsewhere but held by our officer
+    await openTasks(`${phong}/officer`, 1, proc);
+    await openTasks(`${phong}/officer`, 1, proc, { overdue: true });
+    await openTasks(`${other}/officer`, 1, proc);
+    await openTasks(`${other}/officer`, 1, proc);
+    const [t1, t2, t3, t4] = (await p.db('inbox_tasks').where({ bpmn_process_id: proc }).orderBy('job_key').pluck('job_key')).map(String) as [string, string, string, string];
+    await p.db('inbox_tasks').where({ job_key: t4 }).update({ assignee: outsider.username });
+    expect(await badges()).toEqual({ not_started: [1, 1], in_progress: [0, 0], reminded: [0, 0] });
+    // Held by our officer: counted as in progress, wherever it was offered
+    await p.db('inbox_tasks').where({ job_key: t4 }).update({ assignee: officer.username });
+    await p.db('inbox_tasks').where({ job_key: t1 }).update({ assignee: officer.username });
+    expect(await badges()).toEqual({ not_started: [0, 1], in_progress: [2, 0], reminded: [0, 0] });
+    // Urged, then its due date passes; reminded by the deadline timer while nobody holds it
+    await p.db('inbox_tasks').where({ job_key: t1 }).update({ urged_at: new Date() });
+    await p.db('inbox_tasks').where({ job_key: t1 }).update({ due_date: new Date(Date.now() - 3_600_000) });
+    await p.db('inbox_tasks').where({ job_key: t2 }).update({ reminded_at: new Date() });
+    expect(await badges()).toEqual({ not_started: [0, 1], in_progress: [1, 1], reminded: [0, 2] });
+    // Completed and cancelled tasks leave the badges; the one offered elsewhere and never held never counted
+    await p.db('inbox_tasks').where({ job_key: t1 }).update({ status: 'completed', completed_by: officer.username, completed_at: new Date() });
+    await p.db('inbox_tasks').where({ job_key: t2 }).update({ status: 'cancelled' });
+    expect(await badges()).toEqual({ not_started: [0, 0], in_progress: [1, 0], reminded: [0, 0] });
+    // The same numbers as the list the badge stands for
+    expect(ids(await leader.get('/api/tasks?view=unit&bucket=in_progress'))).toEqual([t4]);
+    await p.db('inbox_tasks').where({ job_key: t3 }).delete();
+  });
+
   it('keeps every badge exact through claim, assignment, completion and cancellation of real tasks', async () => {
     const PROCESS_ID = 'dang-ky-bien-dong-dat-dai';
     // Given two officers of the reception unit and the department's leader; three cases started

@@ -170,6 +170,12 @@ describe('inbox scope, buckets and leader actions', () => {
     // Free text over step and procedure names and the case code.
     expect(ids(await unitList(`q=${encodeURIComponent('thực địa')}&bpmnProcessId=${proc}`))).toEqual([t.nearB!]);
     expect(ids(await unitList(`q=HS-${proc}`))).toEqual([t.caseB!]);
+    // ... and the procedure's name, from its deployed definition
+    const defKey = String(keyBase + 900n);
+    await p.db('process_definitions').insert({ process_definition_key: defKey, bpmn_process_id: procB, name: `Thủ tục khai thác ${proc}`, version: 1, resource_name: `${procB}.bpmn`, deployment_key: defKey, xml: '<x/>', checksum: 'x' });
+    await p.db('inbox_tasks').where({ job_key: t.caseB! }).update({ process_definition_key: defKey });
+    expect(ids(await unitList(`q=${encodeURIComponent(`khai thác ${proc}`)}`))).toEqual([t.caseB!]);
+    expect(ids(await unitList(`q=${encodeURIComponent('không có chữ này')}&bpmnProcessId=${proc}`))).toEqual([]);
     // Sort by due date, earliest first (the overdue one leads); then paging.
     const byDue = await unitList(`bpmnProcessId=${proc}&sort=due&order=asc`);
     expect(byDue.body.items.map((x: { id: string }) => x.id)).toEqual([t.late, t.nearB, t.a1, t.open]);

@@ -202,29 +202,6 @@ export function finishedSince(period: FinishedPeriod = DEFAULT_FINISHED_PERIOD, 
   return period === 'all' ? null : new Date(now - PERIOD_DAYS[period] * DAY_MS);
 }
 
-/** Day number of inbox_done_keys(): the day in Vietnam (UTC+7), counted from 2000-01-01. */
-const VN_OFFSET_MS = 7 * 3_600_000;
-const DAY_2000 = Date.UTC(2000, 0, 1) / DAY_MS;
-export const vnDayNumber = (ms: number): number => Math.floor((ms + VN_OFFSET_MS) / DAY_MS) - DAY_2000;
-
-/**
- * The keys of inbox_done_keys() that a subtree's finished tasks completed in [from, to] carry.
- * `to` gets a day more so that a clock slightly ahead of ours in the database loses nothing.
- */
-export function doneKeys(s: OrgScope, from: Date, to = Date.now()): string[] {
-  const names = [...s.groups.map((g) => `g:${g}`), ...s.usernames.map((u) => `u:${u}`)];
-  const out: string[] = [];
-  for (let d = vnDayNumber(from.getTime()); d <= vnDayNumber(to) + 1; d++) for (const n of names) out.push(`${n}@${d}`);
-  return out;
-}
-
-/**
- * Above this many keys (a big subtree over a long period) looking the keys up costs more than reading the
- * subtree's finished tasks through the all-time group index, most of which then fall inside the period
- * (bench: SO05 over 365 days, 16,000 keys, took seconds; over 30 days, 1,400 keys, 5,000 buffers).
- */
-const MAX_DONE_KEYS = 3_000;
-
 export interface ListOptions extends TaskFilter {
   /** undefined: every open task of the view */
   bucket?: TaskBucket;
@@ -276,29 +253,28 @@ async function nameCollation(db: Knex): Promise<string> {
 }
 
 /**
- * Finished tasks of a subtree completed on or after `since`: offered to its groups or users (through
- * inbox_tasks_done_keys_idx, keys of the period's days, when the key list stays reasonable) or completed
- * by one of its users (inbox_tasks_done_by_due_idx).
+ * Finished tasks of a subtree completed on or after `since`: the rows of inbox_done_scopes under the
+ * subtree's root (alias d; migrations/20261123009000_inbox_done_scopes.ts), one index range newest first.
  */
 function subtreeDone(s: OrgScope, since: Date | null): Cond {
-  const status = cond(`t.status = 'completed'`);
-  if (since && (s.groups.length + s.usernames.length) * (Math.ceil((Date.now() - since.getTime()) / DAY_MS) + 2) <= MAX_DONE_KEYS) {
-    return and(
-      status,
-      // The keys go in as a sub-select on purpose: PostgreSQL has no statistics for the expression of a partial
-      // index and prices each of the hundreds of keys at 0.5 % of the table; handed a list it cannot look into,
-      // it prices the whole condition at 0.5 % and takes the keys index (BitmapOr with done_by_due_idx) instead
-      // of walking done_by_due_idx through the whole table (EXPLAIN in bench/results/inbox-scale.md).
-      cond('inbox_done_keys(t.candidate_groups, t.candidate_users, t.completed_at) && (SELECT ?::text[]) OR t.completed_by = ANY(?::text[])', [doneKeys(s, since), s.usernames]),
-      cond('t.completed_at >= ?', [since]),
-    );
-  }
-  return and(
-    status,
-    cond(`t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[] OR t.completed_by = ANY(?::text[])`, [s.groups, s.usernames, s.usernames]),
-    ...(since ? [cond('t.completed_at >= ?', [since])] : []),
-  );
+  return and(cond('d.unit_code = ?', [s.rootCode]), ...(since ? [cond('d.completed_at >= ?', [since])] : []));
 }
+const FROM_DONE_SCOPES = 'inbox_done_scopes AS d JOIN inbox_tasks AS t ON t.job_key = d.job_key';
+const SCOPE_TABLE = { d: 'inbox_done_scopes AS d', s: 'inbox_open_scopes AS s' } as const;
+
+/**
+ * Open tasks of a subtree, in one bucket or all, through inbox_open_scopes (alias s; migration
+ * 20261123009100): the same tasks as openSet's unit view, filed under the root by a trigger.
+ */
+function openScopeSet(scope: OrgScope, bucket: OpenBucket | undefined): Cond {
+  const unit = cond('s.unit_code = ?', [scope.rootCode]);
+  if (bucket === 'not_started') return and(unit, cond('NOT s.held'));
+  if (bucket === 'in_progress') return and(unit, cond('s.held'));
+  if (bucket === 'reminded') return and(unit, cond('s.flagged'));
+  return unit;
+}
+const OVERDUE_DONE_SCOPE = cond('d.late');
+const ON_TIME_DONE_SCOPE = cond('NOT d.late');
 
 /** Finished tasks a view covers (completed on or after `since`). */
 function doneSet(v: Viewer, view: TaskView, since: Date | null): Cond {
@@ -372,7 +348,10 @@ function filterConds(f: TaskFilter): Cond[] {
   }
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    out.push(cond(`t.name ILIKE ? OR p.name ILIKE ? OR t.bpmn_process_id ILIKE ? OR t.variables->>'maHoSo' ILIKE ?`, [like, like, like, like]));
+    // search_text is lower(name, process id, case code), kept with the row (migration 20261123009200).
+    out.push(
+      cond(`t.search_text LIKE lower(?) OR t.process_definition_key IN (SELECT pd.process_definition_key FROM process_definitions AS pd WHERE pd.name ILIKE ?)`, [like, like]),
+    );
   }
   return out;
 }
@@ -392,8 +371,16 @@ function cappedCountSql(from: string, where: Cond, cap: number): Cond {
 const capped = (raw: string | number, cap: number): CappedCount => (Number(raw) > cap ? { n: cap, capped: true } : { n: Number(raw), capped: false });
 
 const FROM_TASKS = 'inbox_tasks AS t';
-/** The procedure's name is only needed by the free-text filter. */
-const fromFor = (f: TaskFilter) => (f.q ? `${FROM_TASKS} LEFT JOIN process_definitions AS p ON p.process_definition_key = t.process_definition_key` : FROM_TASKS);
+/**
+ * FROM of a count. A leader's finished tasks come from inbox_done_scopes (d), joined to the tasks only
+ * when a filter looks at them.
+ */
+const fromFor = (f: TaskFilter, doneScoped = false) => {
+  if (doneScoped && filterConds(f).length === 0) return 'inbox_done_scopes AS d';
+  return doneScoped ? FROM_DONE_SCOPES : FROM_TASKS;
+};
+/** Whether the finished bucket of this view is read through inbox_done_scopes (a leader's subtree). */
+const doneScopedView = (v: Viewer, view: TaskView) => view === 'unit' && Boolean(v.scope);
 
 export interface TaskPage {
   rows: InboxRow[];
@@ -406,41 +393,58 @@ export interface TaskPage {
 
 export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promise<TaskPage> {
   const finished = o.bucket === 'finished';
+  const hasReminded = await hasRemindedAt(db);
+  // A leader's lists come from the unit-filed copies: d (finished) or s (open), joined to the tasks. An open
+  // list narrowed by procedure, unit, period or case code is read as before, through the tasks' own
+  // indexes (the subtree's copies in arrival order would be walked far to find a narrow page).
+  const narrowed = filterConds({ ...o, q: undefined }).length > 0;
+  const alias = !doneScopedView(viewer, o.view) ? 't' : finished ? 'd' : hasReminded && !narrowed ? 's' : 't';
   const since = finished ? finishedSince(o.finishedWithin) : null;
   const rest = filterConds(o);
-  if (o.timing) rest.push(finished ? (o.timing === 'overdue' ? OVERDUE_DONE : ON_TIME_DONE) : o.timing === 'overdue' ? OVERDUE_OPEN : ON_TIME_OPEN);
-  const set = finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, await hasRemindedAt(db));
-  const where = and(set, ...rest);
+  const overdue = o.timing === 'overdue';
+  const timing = !o.timing
+    ? []
+    : alias === 'd'
+      ? [overdue ? OVERDUE_DONE_SCOPE : ON_TIME_DONE_SCOPE]
+      : alias === 's'
+        ? [cond(overdue ? 's.due_date < now()' : '(s.due_date IS NULL OR s.due_date >= now())')]
+        : finished
+          ? [overdue ? OVERDUE_DONE : ON_TIME_DONE]
+          : [overdue ? OVERDUE_OPEN : ON_TIME_OPEN];
+  const set =
+    alias === 's' ? openScopeSet(viewer.scope!, o.bucket as OpenBucket | undefined) : finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, hasReminded);
+  const where = and(set, ...rest, ...timing);
   // The total stops at COUNT_CAP (or at the page asked for, when it lies further): exact below, "1000+" above.
   const cap = Math.max(COUNT_CAP, o.offset + o.limit);
-  const countQ = cappedCountSql(fromFor(o), where, cap);
+  const from = alias === 't' ? FROM_TASKS : rest.length === 0 ? SCOPE_TABLE[alias] : `${SCOPE_TABLE[alias]} JOIN inbox_tasks AS t ON t.job_key = ${alias}.job_key`;
+  const countQ = cappedCountSql(from, where, cap);
   const sort = o.sort ?? (finished ? 'completed' : 'created');
   const order = o.order ?? (sort === 'created' || sort === 'completed' ? 'desc' : 'asc');
   const collate = sort === 'name' ? await nameCollation(db) : '';
-  const page = (w: Cond) =>
-    baseQuery(db)
-      .whereRaw(w.sql, w.bindings)
-      .select(columns)
-      .orderByRaw(`${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`)
-      .orderBy('t.job_key', order)
-      .limit(o.limit)
-      .offset(o.offset) as Promise<InboxRow[]>;
-  let rows: InboxRow[] | undefined;
-  if (finished && o.view === 'unit' && sort === 'completed' && order === 'desc' && since && viewer.scope) {
-    // Newest first: the last days usually fill the page, and only their rows are read and sorted.
-    for (const days of [2, 8]) {
-      const from = new Date(Date.now() - days * DAY_MS);
-      if (from <= since) break;
-      const got = await page(and(subtreeDone(viewer.scope, from), ...rest));
-      if (got.length === o.limit) {
-        rows = got;
-        break;
-      }
-    }
-  }
-  const [counted, all] = await Promise.all([db.raw(countQ.sql, countQ.bindings), rows ? Promise.resolve(rows) : page(where)]);
+  // Creation and completion times are never null: without NULLS LAST the order is the one of the indexes
+  // (inbox_done_scopes_unit_at_idx, inbox_open_scopes_created_idx, inbox_tasks_done_by_due_idx), read in
+  // order and stopped after the page, instead of sorting every match.
+  const orderSql =
+    finished && sort === 'completed'
+      ? `${alias}.completed_at ${order}`
+      : sort === 'created' && alias !== 't'
+        ? `${alias}.created_at ${order}`
+        : sort === 'due' && alias === 's'
+          ? `s.due_date ${order} NULLS LAST`
+        : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
+  const pageQ = (alias === 't' ? db('inbox_tasks as t') : db(`${SCOPE_TABLE[alias]}`).join('inbox_tasks as t', 't.job_key', `${alias}.job_key`))
+    .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
+    .leftJoin('users as ua', 'ua.username', 't.assignee')
+    .leftJoin('users as ub', 'ub.username', 't.assigned_by')
+    .whereRaw(where.sql, where.bindings)
+    .select(columns)
+    .orderByRaw(orderSql)
+    .orderBy(`${alias}.job_key`, order)
+    .limit(o.limit)
+    .offset(o.offset) as Promise<InboxRow[]>;
+  const [counted, rows] = await Promise.all([db.raw(countQ.sql, countQ.bindings), pageQ]);
   const total = capped(counted.rows[0].count, cap);
-  return { rows: all, total: total.n, totalCapped: total.capped, ...(finished ? { finishedSince: since } : {}) };
+  return { rows, total: total.n, totalCapped: total.capped, ...(finished ? { finishedSince: since } : {}) };
 }
 
 export interface BucketTally {
@@ -459,16 +463,28 @@ export interface BucketTally {
 export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promise<Record<TaskBucket, BucketTally>> {
   const hasReminded = await hasRemindedAt(db);
   const since = finishedSince(f.finishedWithin);
+  const scoped = doneScopedView(viewer, f.view);
   const done = and(doneSet(viewer, f.view, since), ...filterConds(f));
-  const from = fromFor(f);
-  const parts: [string, Cond][] = [];
+  const parts: [string, Cond, string][] = [];
   for (const b of ['not_started', 'in_progress', 'reminded'] as const) {
+    if (scoped && hasReminded && filterConds(f).length === 0) {
+      // A leader's plain badges: capped counts over inbox_open_scopes (migration 20261123009100), one index range each.
+      const o = openScopeSet(viewer.scope!, b);
+      parts.push(
+        [`${b}_on_time`, and(o, cond('(s.due_date IS NULL OR s.due_date >= now())')), SCOPE_TABLE.s],
+        [`${b}_overdue`, and(o, cond('s.due_date < now()')), SCOPE_TABLE.s],
+      );
+      continue;
+    }
     const open = and(openSet(viewer, f.view, b, hasReminded), ...filterConds(f));
-    parts.push([`${b}_on_time`, and(open, ON_TIME_OPEN)], [`${b}_overdue`, and(open, OVERDUE_OPEN)]);
+    parts.push([`${b}_on_time`, and(open, ON_TIME_OPEN), fromFor(f)], [`${b}_overdue`, and(open, OVERDUE_OPEN), fromFor(f)]);
   }
-  parts.push(['finished_on_time', and(done, ON_TIME_DONE)], ['finished_overdue', and(done, OVERDUE_DONE)]);
+  parts.push(
+    ['finished_on_time', and(done, scoped ? ON_TIME_DONE_SCOPE : ON_TIME_DONE), fromFor(f, scoped)],
+    ['finished_overdue', and(done, scoped ? OVERDUE_DONE_SCOPE : OVERDUE_DONE), fromFor(f, scoped)],
+  );
   // One statement, one round trip: a capped count per part.
-  const subs = parts.map(([name, c]) => {
+  const subs = parts.map(([name, c, from]) => {
     const q = cappedCountSql(from, c, COUNT_CAP);
     return cond(`(${q.sql}) AS ${name}`, q.bindings);
   });
