@@ -108,7 +108,7 @@ describe('one-stop citizen notifications', () => {
     expect((await desk.post(`/api/onestop/dossiers/${row.id}/refuse`, { reason: 'Hồ sơ nộp nhầm thủ tục' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1500));
     // Other test files share the database (and may have their notices e-mailed meanwhile): none is about this dossier
-    expect(received.filter((m) => header(m.raw, 'Subject').includes(sub.code))).toEqual([]);
+    expect(received.filter((m) => (header(m.raw, 'Subject') ?? '').includes(sub.code))).toEqual([]);
     const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`, headers: { 'x-lookup-token': sub.lookupToken } });
     const notices = lookup.json().holder.notices as { subject: string; body: string; emailed: boolean }[];
     expect(notices.map((n) => n.subject)).toEqual([`Hồ sơ ${sub.code}: Chờ tiếp nhận`, `Hồ sơ ${sub.code}: Từ chối tiếp nhận`]);

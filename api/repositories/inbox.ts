@@ -189,6 +189,12 @@ export interface TaskFilter {
 
 /** Totals above this are not counted to the end: the list and the badges say "1000+". */
 export const COUNT_CAP = 1000;
+/**
+ * A free-text search's total is counted up to this: each candidate's text must be read, and a search that
+ * finds more than 200 tasks is one to narrow ("200+"), not to count (bench: a leader's subtree, 5,000 rows
+ * read for 1,000 matches, 60-90 ms).
+ */
+export const TEXT_COUNT_CAP = 200;
 
 /** How far back the finished bucket reaches; 'all' is the whole history (slow for big subtrees). */
 export const FINISHED_PERIODS = ['30d', '90d', '365d', 'all'] as const;
@@ -414,8 +420,9 @@ export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promi
   const set =
     alias === 's' ? openScopeSet(viewer.scope!, o.bucket as OpenBucket | undefined) : finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, hasReminded);
   const where = and(set, ...rest, ...timing);
-  // The total stops at COUNT_CAP (or at the page asked for, when it lies further): exact below, "1000+" above.
-  const cap = Math.max(COUNT_CAP, o.offset + o.limit);
+  // The total stops at COUNT_CAP, TEXT_COUNT_CAP for free text (or at the page asked for, when it lies
+  // further): exact below, "1000+" / "200+" above.
+  const cap = Math.max(o.q ? TEXT_COUNT_CAP : COUNT_CAP, o.offset + o.limit);
   const from = alias === 't' ? FROM_TASKS : rest.length === 0 ? SCOPE_TABLE[alias] : `${SCOPE_TABLE[alias]} JOIN inbox_tasks AS t ON t.job_key = ${alias}.job_key`;
   const countQ = cappedCountSql(from, where, cap);
   const sort = o.sort ?? (finished ? 'completed' : 'created');
