@@ -6,6 +6,7 @@ import { listProcessDefinitions } from '../../repositories/processes.js';
 import { retiredVersionToStart } from '../../repositories/procedures.js';
 import { deployProcess } from '../../../engine/deploy.js';
 import { Grpc, grpcCode } from '../../../engine/client.js';
+import { caseInScope } from '../../audit/scope.js';
 
 const security = [{ bearer: [] }];
 
@@ -50,7 +51,15 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(201).send({ processInstanceKey: String(res.processInstanceKey), bpmnProcessId: res.bpmnProcessId, version: res.version });
   });
 
-  app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance; its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+  app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance of my unit\'s subtree (leaders) or any (administrators); its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+    // A leader cancels only the cases of their subtree (started there or offered to it), like the timeline they may read.
+    if (!req.currentUser.roles.includes('admin')) {
+      const known = await app.db('hist_process_instances').where({ process_instance_key: req.params.key }).first('process_instance_key');
+      if (!known) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình ${req.params.key} / No instance ${req.params.key}`);
+      if (!(await caseInScope(app.db, req.params.key, await app.auditScope(req)))) {
+        throw app.httpErrors.forbidden(`Hồ sơ ${req.params.key} không thuộc đơn vị của bạn / Case ${req.params.key} is outside your unit`);
+      }
+    }
     try {
       await app.zeebe.cancelProcessInstance(req.params.key);
     } catch (err) {
