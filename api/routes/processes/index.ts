@@ -9,6 +9,8 @@ import { Grpc, grpcCode } from '../../../engine/client.js';
 import { caseInScope } from '../../audit/scope.js';
 
 const security = [{ bearer: [] }];
+/** How long a leader's cancel waits for the history of a case it does not know yet. */
+const CANCEL_HISTORY_WAIT_MS = 3000;
 
 export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { onRequest: app.authenticate, schema: { tags: ['processes'], summary: 'Deployed process versions with their running instances', security, response: { 200: ProcessDefinitionList, ...errors } } }, async () => {
@@ -54,10 +56,15 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance of my unit\'s subtree (leaders) or any (administrators); its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
     // A leader cancels only the cases of their subtree (started there or offered to it), like the timeline they may read.
     if (!req.currentUser.roles.includes('admin')) {
-      const known = await app.db('hist_process_instances').where({ process_instance_key: req.params.key }).first('process_instance_key');
-      if (!known) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình ${req.params.key} / No instance ${req.params.key}`);
-      if (!(await caseInScope(app.db, req.params.key, await app.auditScope(req)))) {
-        throw app.httpErrors.forbidden(`Hồ sơ ${req.params.key} không thuộc đơn vị của bạn / Case ${req.params.key} is outside your unit`);
+      const key = req.params.key;
+      const started = async () => Boolean((await app.db('hist_variables').where({ scope_key: key, name: 'startedByUnit' }).first('scope_key')) ?? (await app.db('inbox_tasks').where({ process_instance_key: key }).first('job_key')));
+      // A case started a moment ago may not be projected yet (history lags the engine by ~100 ms): wait a little before deciding.
+      const until = Date.now() + CANCEL_HISTORY_WAIT_MS;
+      while (!(await started()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      if (!(await caseInScope(app.db, key, await app.auditScope(req)))) {
+        const exists = (await started()) || Boolean(await app.db('hist_process_instances').where({ process_instance_key: key }).first('process_instance_key'));
+        if (!exists) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${key} / No running instance ${key}`);
+        throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị của bạn / Case ${key} is outside your unit`);
       }
     }
     try {
