@@ -9,8 +9,7 @@ import { parseRoutes } from './helpers/routes.js';
  * nothing but its own saved queries; no route fails with a 5xx on an empty request; and the whole
  * matrix (allowed / 403 per role) equals the reviewed snapshot, so any change of who may call what
  * shows up as a diff to review. Own-unit versus other-unit access to the objects themselves (tasks,
- * cases, dossiers, audit scopes, ISO registers) is checked by the scope tests of each area
- * (inbox-scope, audit, onestop-*, iso-*).
+ * cases, dossiers, audit scopes, ISO registers) is the matrix of authz-unit-matrix.test.ts.
  */
 const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
 

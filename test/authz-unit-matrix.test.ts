@@ -292,6 +292,10 @@ describe('own-unit / other-unit authorisation matrix', () => {
     { route: 'GET /api/cases/:processInstanceKey/timeline', allow: 'own: leader auditor admin | other: admin | parent: leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/cases/${o.caseKey}/timeline`) },
     { route: 'GET /api/cases/:processInstanceKey/export.zip', allow: 'own: leader auditor admin | other: admin | parent: leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/cases/${o.caseKey}/export.zip`) },
     { route: 'GET /api/audit/cases', allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor', sees: (b, o) => b.includes(o.caseKey), call: (c, o) => get(c, `/api/audit/cases?bpmnProcessId=${bpmnIds[keyOf(o)]}`) },
+    { route: 'GET /api/audit/cases/export.xlsx', allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor', ok: [200], why: 'a unit filter outside the auditor\'s scope is refused', call: (c, o) => get(c, `/api/audit/cases/export.xlsx?unit=${o.unit}&bpmnProcessId=${bpmnIds[keyOf(o)]}`) },
+    { route: 'GET /api/audit/log', allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor', sees: (b, o) => b.includes(o.dossierCode), why: 'auditors see the entries of actors of the units they audit', call: (c, o) => get(c, `/api/audit/log?targetId=${encodeURIComponent(o.dossierCode)}`) },
+    { route: 'GET /api/tasks?view=unit', allow: 'own: leader | parent: leader', sees: (b, o) => b.includes(o.task), why: 'the unit view of a leader\'s inbox covers the subtree', call: (c) => get(c, '/api/tasks?view=unit&limit=200&bucket=in_progress') },
+    { route: 'GET /api/tasks?bucket=in_progress', allow: 'own: officer', sees: (b, o) => b.includes(o.task), why: 'the personal inbox: the holder', call: (c) => get(c, '/api/tasks?limit=200&bucket=in_progress') },
     // ---- one-stop dossier (desk and resolving agency X)
     { route: 'GET /api/onestop/dossiers', allow: 'own: all | other: admin | parent: all | granted: auditor', sees: (b, o) => b.includes(o.dossierCode), call: (c, o) => get(c, `/api/onestop/dossiers?q=${encodeURIComponent(o.dossierCode)}`) },
     { route: 'GET /api/onestop/dossiers/:id', allow: 'own: all | other: admin | parent: all | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}`) },
@@ -307,19 +311,20 @@ describe('own-unit / other-unit authorisation matrix', () => {
     { route: 'GET /api/onestop-stats/dossiers/:code/apology.pdf', allow: 'own: officer leader admin | other: admin | parent: officer leader admin', ok: [200], call: (c, o) => get(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology.pdf`) },
     { route: 'POST /api/onestop-stats/dossiers/:code/apology', allow: 'own: officer leader admin', ok: [409], state: apologyState, why: 'staff of the resolving agency; drafted once already (409)', call: (c, o) => post(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology`, { reason: 'Chậm do thẩm định', newDate: '2030-12-30' }) },
     { route: 'POST /api/onestop-stats/dossiers/:code/apology/approve', allow: 'own: leader', ok: [200, 409], state: apologyState, why: 'a leader of the resolving agency', call: (c, o) => post(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology/approve`) },
+    { route: 'GET /api/onestop-stats/statistics', allow: 'own: leader admin | other: admin | parent: leader admin', ok: [200], why: 'statistics of an agency: leaders of a subtree holding it, administrators', call: (c, o) => get(c, `/api/onestop-stats/statistics?from=2026-01-01&to=2026-12-31&agency=${o.unit}`) },
     // ---- ISO registers
     { route: 'GET /api/iso/nonconformities', allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', sees: (b, o) => has(o)(b), call: (c) => get(c, '/api/iso/nonconformities?limit=200') },
     { route: 'GET /api/iso/nonconformities/:id', allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/iso/nonconformities/${o.nc}`) },
-    { route: 'POST /api/iso/nonconformities', allow: 'own: officer leader admin | other: officer leader admin | parent: officer leader admin', ok: [201], why: 'anyone on staff may report a nonconformity about any unit (the ISO office confirms the unit)', call: (c, o) => post(c, '/api/iso/nonconformities', { title: 'Phát hiện khi kiểm tra chéo', description: 'Mô tả phát hiện', unitCode: o.unit }) },
+    { route: 'POST /api/iso/nonconformities', allow: 'own: officer leader admin | other: officer leader admin | parent: officer leader admin', ok: [201], state: (o) => p.db('iso_nonconformities').where({ unit_code: o.unit }).count({ n: '*' }), why: 'anyone on staff may report a nonconformity about any unit (the ISO office confirms the unit)', call: (c, o) => post(c, '/api/iso/nonconformities', { title: 'Phát hiện khi kiểm tra chéo', description: 'Mô tả phát hiện', unitCode: o.unit }) },
     { route: 'GET /api/iso/documents/:id', allow: 'own: all | other: all | parent: all | granted: auditor', ok: [200], why: 'the register of controlled documents is read by every staff member', call: (c, o) => get(c, `/api/iso/documents/${o.document}`) },
     { route: 'POST /api/iso/documents/:id/revisions', allow: 'own: officer leader | parent: leader', ok: [409], state: docState, why: 'the owner unit (leaders: its subtree); a draft cannot be revised (409)', call: (c, o) => post(c, `/api/iso/documents/${o.document}/revisions`, { summary: 'Sửa đổi', distributeTo: [o.unit] }) },
     { route: 'POST /api/iso/documents/:id/withdrawal', allow: 'own: officer leader | parent: leader', ok: [409], state: docState, call: (c, o) => post(c, `/api/iso/documents/${o.document}/withdrawal`, { summary: 'Hủy bỏ', distributeTo: [o.unit] }) },
     { route: 'POST /api/iso/documents/:id/proposals', allow: 'own: officer leader | other: officer leader | parent: officer leader', ok: [409], state: docState, why: 'any staff member may propose a change to a document in force', call: (c, o) => post(c, `/api/iso/documents/${o.document}/proposals`, { kind: 'revision', reason: 'Đề xuất sửa đổi' }) },
     { route: 'GET /api/iso/complaints', allow: 'own: officer auditor admin | other: auditor admin | parent: auditor admin | granted: auditor', sees: (b, o) => has(o)(b), why: 'the officer who received it, auditors and administrators (the responsible unit is set later by the office)', call: (c) => get(c, '/api/iso/complaints') },
     { route: 'GET /api/iso/risks', allow: 'own: all | other: all | parent: all | granted: auditor', sees: (b, o) => has(o)(b), why: 'the risk register is read by every staff member', call: (c) => get(c, '/api/iso/risks') },
-    { route: 'POST /api/iso/risks', allow: 'own: officer leader | parent: leader', ok: [201], why: 'a risk of my unit (leaders: of my subtree)', call: (c, o) => post(c, '/api/iso/risks', { unitCode: o.unit, kind: 'opportunity', title: 'Cơ hội cải tiến', description: 'Mô tả cơ hội', reviewCycleDays: 90 }) },
+    { route: 'POST /api/iso/risks', allow: 'own: officer leader | parent: leader', ok: [201], state: (o) => p.db('iso_risks').where({ unit_code: o.unit }).count({ n: '*' }), why: 'a risk of my unit (leaders: of my subtree)', call: (c, o) => post(c, '/api/iso/risks', { unitCode: o.unit, kind: 'opportunity', title: 'Cơ hội cải tiến', description: 'Mô tả cơ hội', reviewCycleDays: 90 }) },
     { route: 'GET /api/iso/objectives', allow: 'own: all | other: all | parent: all | granted: auditor', sees: (b, o) => has(o)(b), why: 'quality objectives are published to every staff member', call: (c) => get(c, '/api/iso/objectives?year=2026') },
-    { route: 'POST /api/iso/objectives', allow: 'own: leader admin | other: admin | parent: leader admin', ok: [400], why: 'leaders of the subtree and administrators; a rate above 100 stops it after the unit check (400)', call: (c, o) => post(c, '/api/iso/objectives', { unitCode: o.unit, year: 2026, title: 'Tỷ lệ đúng hạn', metric: 'on_time_rate', target: 101, direction: 'at_least' }) },
+    { route: 'POST /api/iso/objectives', allow: 'own: leader admin | other: admin | parent: leader admin', ok: [400], state: (o) => p.db('iso_objectives').where({ unit_code: o.unit }).count({ n: '*' }), why: 'leaders of the subtree and administrators; a rate above 100 stops it after the unit check (400)', call: (c, o) => post(c, '/api/iso/objectives', { unitCode: o.unit, year: 2026, title: 'Tỷ lệ đúng hạn', metric: 'on_time_rate', target: 101, direction: 'at_least' }) },
     { route: 'GET /api/iso/reviews', allow: 'own: all | other: all | parent: all | granted: auditor', sees: (b, o) => has(o)(b), why: 'management reviews are read by every staff member', call: (c) => get(c, '/api/iso/reviews') },
     // ---- organisation, calendar, audit scopes, personal objects
     { route: 'GET /api/units/:code/members', allow: 'own: leader | parent: leader', ok: [200], call: (c, o) => get(c, `/api/units/${o.unit}/members`) },
@@ -379,6 +384,8 @@ describe('own-unit / other-unit authorisation matrix', () => {
   };
 
   const observed: Record<string, string> = {};
+  /** How each route refuses: 403, or 404 where its query is scoped (another's object is not found); lists answer 200 without it. */
+  const refusals: Record<string, string> = {};
   const expected: Record<string, string> = {};
   const problems: string[] = [];
   let cells = 0;
@@ -390,7 +397,22 @@ describe('own-unit / other-unit authorisation matrix', () => {
     expect(missing).toEqual([]);
     // And nothing listed is stale.
     const all = new Set(parseRoutes(p.app.printRoutes({ commonPrefix: false })).map((r) => `${r.method} ${r.url}`));
-    expect([...inMatrix, ...Object.keys(UNIT_INDEPENDENT)].filter((id) => !all.has(id))).toEqual([]);
+    expect([...inMatrix, ...Object.keys(UNIT_INDEPENDENT)].filter((id) => !all.has(id.split('?')[0]!))).toEqual([]);
+  });
+
+  it('an id of another unit\'s file under one\'s own task or dossier is not found', async () => {
+    const a = objects.A;
+    const b = objects.B;
+    const officerA = users.A!.officer!;
+    const file = await get(officerA, `/api/tasks/${a.task}/attachments/${b.attachmentId}`);
+    expect(file.status).toBe(404);
+    expect(file.body).not.toContain(b.markers[0]);
+    const doc = await get(officerA, `/api/onestop/dossiers/${a.dossierId}/files/${b.dossierFileId}`);
+    expect(doc.status).toBe(404);
+    expect(doc.body).not.toContain(b.markers[0]);
+    // The same ids under their own parents are served (the refusal above is about the pairing).
+    expect((await get(users.B!.officer!, `/api/tasks/${b.task}/attachments/${b.attachmentId}`)).status).toBe(200);
+    expect((await get(users.B!.officer!, `/api/onestop/dossiers/${b.dossierId}/files/${b.dossierFileId}`)).status).toBe(200);
   });
 
   it('each role of the own, sibling and parent unit (and a granted auditor) is allowed or refused as the matrix says; refusals leak nothing and change nothing', async () => {
@@ -398,6 +420,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
       const allow = parseAllow(row.allow);
       expected[row.route] = formatAllow(allow);
       const seen: Record<'A' | 'B', Set<string>> = { A: new Set(), B: new Set() };
+      const refusedWith = new Set<string>();
       for (const x of ['A', 'B'] as const) {
         const shared = row.fresh ? { ...objects[x], ...(await row.fresh(objects[x])) } : objects[x];
         // Refusals first, so an allowed write cannot hide one.
@@ -429,6 +452,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
           }
           if (allowed) seen[x].add(who(cell));
           if (!allowed) {
+            refusedWith.add(row.sees && res.status === 200 ? 'not listed' : String(res.status));
             if (has(target)(res.body)) problems.push(`${label}: the refusal carries the object's content`);
             if (row.state) {
               const after = JSON.stringify(await row.state(target));
@@ -446,10 +470,12 @@ describe('own-unit / other-unit authorisation matrix', () => {
       const a = formatAllow(seen.A);
       const b = formatAllow(seen.B);
       observed[row.route] = a === b ? a : `A: ${a} || B: ${b}`;
+      refusals[row.route] = [...refusedWith].sort().join(', ') || 'nobody refused';
     }
     expect.soft(problems).toEqual([]);
     expect.soft(observed).toEqual(expected);
     expect(observed).toMatchSnapshot();
+    expect(refusals).toMatchSnapshot();
     // routes × callers × units, for the README
     console.log(`unit matrix: ${MATRIX.length} routes, ${CALLERS.length} callers, 2 owning units: ${cells} calls`);
   }, 600_000);
