@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, waitFor } from './helpers/fixtures.js';
 import { openTask, pdfBytes, procedureEntry } from './helpers/onestop.js';
@@ -93,6 +94,8 @@ interface Row {
   ok?: number[];
   /** For list routes: whether the answer shows the object. */
   sees?: (body: string, o: Objects) => boolean;
+  /** What a refusal must not contain (default: any of the object's markers). */
+  leak?: (body: string, o: Objects) => boolean;
   /** For writes: the object as the database holds it, re-read after every refusal. */
   state?: (o: Objects) => Promise<unknown>;
   /** After an allowed call that changed the object: put it back for the next caller. */
@@ -264,6 +267,8 @@ describe('own-unit / other-unit authorisation matrix', () => {
     proposals: await p.db('iso_document_proposals').where({ document_id: o.document }).select('id', 'status'),
   });
   const has = (o: Objects) => (body: string) => o.markers.some((m) => body.includes(m));
+  /** The unit's nonconformity or complaint by its title (its objective, published to everyone, carries the marker too). */
+  const ncOrComplaintOf = (o: Objects) => (body: string) => body.includes(`Sự không phù hợp ${o.markers[0]}`) || body.includes(`Phản ánh ${o.markers[0]}`);
 
   /**
    * The matrix. Read a row as: the route, who passes the unit check (relative to the unit that owns the
@@ -316,6 +321,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
     { route: 'GET /api/iso/nonconformities', allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', sees: (b, o) => has(o)(b), call: (c) => get(c, '/api/iso/nonconformities?limit=200') },
     { route: 'GET /api/iso/nonconformities/:id', allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/iso/nonconformities/${o.nc}`) },
     { route: 'POST /api/iso/nonconformities', allow: 'own: officer leader admin | other: officer leader admin | parent: officer leader admin', ok: [201], state: (o) => p.db('iso_nonconformities').where({ unit_code: o.unit }).count({ n: '*' }), why: 'anyone on staff may report a nonconformity about any unit (the ISO office confirms the unit)', call: (c, o) => post(c, '/api/iso/nonconformities', { title: 'Phát hiện khi kiểm tra chéo', description: 'Mô tả phát hiện', unitCode: o.unit }) },
+    { route: 'GET /api/iso/report', allow: 'own: leader auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', sees: (b, o) => ncOrComplaintOf(o)(b), leak: (b, o) => ncOrComplaintOf(o)(b), why: 'the annual report lists to a leader the nonconformities and complaints its registers show them; the figures are province-wide', call: (c) => get(c, '/api/iso/report?year=2026') },
     { route: 'GET /api/iso/documents/:id', allow: 'own: all | other: all | parent: all | granted: auditor', ok: [200], why: 'the register of controlled documents is read by every staff member', call: (c, o) => get(c, `/api/iso/documents/${o.document}`) },
     { route: 'POST /api/iso/documents/:id/revisions', allow: 'own: officer leader | parent: leader', ok: [409], state: docState, why: 'the owner unit (leaders: its subtree); a draft cannot be revised (409)', call: (c, o) => post(c, `/api/iso/documents/${o.document}/revisions`, { summary: 'Sửa đổi', distributeTo: [o.unit] }) },
     { route: 'POST /api/iso/documents/:id/withdrawal', allow: 'own: officer leader | parent: leader', ok: [409], state: docState, call: (c, o) => post(c, `/api/iso/documents/${o.document}/withdrawal`, { summary: 'Hủy bỏ', distributeTo: [o.unit] }) },
@@ -415,6 +421,23 @@ describe('own-unit / other-unit authorisation matrix', () => {
     expect((await get(users.B!.officer!, `/api/onestop/dossiers/${b.dossierId}/files/${b.dossierFileId}`)).status).toBe(200);
   });
 
+  it('the annual report workbook lists to a leader the nonconformities of their subtree only', async () => {
+    const text = async (c: Caller) => {
+      const r = await p.app.inject({ method: 'GET', url: '/api/iso/report.xlsx?year=2026', headers: { authorization: `Bearer ${c.token}` } });
+      expect(r.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+      const cells: string[] = [];
+      wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => void cells.push(String(cell.value ?? '')))));
+      return cells.join('\n');
+    };
+    const ncA = `Sự không phù hợp ${objects.A.markers[0]}`;
+    expect(await text(users.B!.leader!)).not.toContain(ncA);
+    expect(await text(users.A!.leader!)).toContain(ncA);
+    expect(await text(users.P!.leader!)).toContain(ncA);
+    expect(await text(users.B!.auditor!)).toContain(ncA);
+  });
+
   it('each role of the own, sibling and parent unit (and a granted auditor) is allowed or refused as the matrix says; refusals leak nothing and change nothing', async () => {
     for (const row of MATRIX) {
       const allow = parseAllow(row.allow);
@@ -453,7 +476,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
           if (allowed) seen[x].add(who(cell));
           if (!allowed) {
             refusedWith.add(row.sees && res.status === 200 ? 'not listed' : String(res.status));
-            if (has(target)(res.body)) problems.push(`${label}: the refusal carries the object's content`);
+            if ((row.leak ?? ((b, t) => has(t)(b)))(res.body, target)) problems.push(`${label}: the refusal carries the object's content`);
             if (row.state) {
               const after = JSON.stringify(await row.state(target));
               if (after !== before) problems.push(`${label}: refused (${res.status}) but the object changed: ${before} -> ${after}`);
