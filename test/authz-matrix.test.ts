@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login } from './helpers/fixtures.js';
+import { parseRoutes } from './helpers/routes.js';
 
 /**
  * The authorisation matrix: every route of the API × no token and each role, each role's user in
@@ -8,8 +9,7 @@ import { createUnit, createUser, login } from './helpers/fixtures.js';
  * nothing but its own saved queries; no route fails with a 5xx on an empty request; and the whole
  * matrix (allowed / 403 per role) equals the reviewed snapshot, so any change of who may call what
  * shows up as a diff to review. Own-unit versus other-unit access to the objects themselves (tasks,
- * cases, dossiers, audit scopes, ISO registers) is checked by the scope tests of each area
- * (inbox-scope, audit, onestop-*, iso-*).
+ * cases, dossiers, audit scopes, ISO registers) is the matrix of authz-unit-matrix.test.ts.
  */
 const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
 
@@ -17,24 +17,6 @@ const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
 const PUBLIC = [/^\/health/, /^\/api\/auth\/login$/, /^\/api\/public\//, /^\/api\/events(\/|$)/, /^\/docs/];
 /** Writes an auditor may make: its own saved queries and export requests are reads in effect. */
 const AUDITOR_WRITES = [/^POST \/api\/audit\/saved-queries$/, /^DELETE \/api\/audit\/saved-queries\/:id$/, /^POST \/api\/events\/ticket$/, /^POST \/api\/notifications\//];
-
-/** Parses Fastify's printRoutes tree into "METHOD /full/path" entries. */
-function parseRoutes(tree: string): { method: string; url: string }[] {
-  const out: { method: string; url: string }[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]*)\))?/.exec(line.replace(/\u00a0/g, ' '));
-    if (!m) continue;
-    const depth = m[1]!.length / 4;
-    stack.length = depth;
-    const url = (stack[depth - 1] ?? '') + m[2]!;
-    stack[depth] = url;
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-      if (method !== 'HEAD' && method !== 'OPTIONS') out.push({ method, url });
-    }
-  }
-  return out;
-}
 
 // Ids that exist in no test's data, so the answer does not depend on which files ran before.
 const NONE = '987654321';

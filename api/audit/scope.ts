@@ -36,9 +36,10 @@ export function caseInUnitsSql(alias: string): string {
      OR EXISTS (SELECT 1 FROM inbox_tasks st, unnest(st.candidate_groups) g WHERE st.process_instance_key = ${alias}.process_instance_key AND split_part(g, '/', 1) = ANY(?::text[])))`;
 }
 
+/** Whether a case belongs to one of the units (null: all). Reads the start variable and the inbox, so it holds before the instance row is projected. */
 export async function caseInScope(db: Knex, processInstanceKey: string, codes: string[] | null): Promise<boolean> {
   if (codes === null) return true;
-  const res = await db.raw(`SELECT 1 FROM hist_process_instances p WHERE p.process_instance_key = ? AND ${caseInUnitsSql('p')}`, [processInstanceKey, codes, codes]);
+  const res = await db.raw(`SELECT 1 FROM (SELECT ?::bigint AS process_instance_key) p WHERE ${caseInUnitsSql('p')}`, [processInstanceKey, codes, codes]);
   return res.rows.length > 0;
 }
 

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { errors } from '../../schemas/common.js';
 import { CaseDeadline, CaseParams, PauseBody } from '../../schemas/cases.js';
 import { holdsTaskOf } from '../../repositories/deadlines.js';
 import { toLocalIso } from '../../../engine/calendar/index.js';
 import { CaseClockError, caseState, pauseCase, resumeCase, type CaseState } from '../../../engine/deadlines/cases.js';
+import { caseInScope } from '../../audit/scope.js';
 
 const security = [{ bearer: [] }];
 const tags = ['cases'];
@@ -37,9 +39,30 @@ const cases: FastifyPluginAsyncTypebox = async (app) => {
     }
   };
 
-  app.get('/:processInstanceKey', { schema: { tags, summary: 'The case clock: receipt, appointment (ngày hẹn trả), pauses, finish', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
+  /**
+   * Who may read a case: administrators all; everyone else the cases of their unit's subtree (started
+   * there or offered to it; auditors also their extra scopes), and the cases they worked a step of.
+   */
+  const mayRead = async (req: FastifyRequest, c: CaseState): Promise<boolean> => {
+    if (req.currentUser.roles.includes('admin')) return true;
+    const key = c.processInstanceKey;
+    const scope = await app.auditScope(req);
+    // The clock's own unit (the receiving unit, written with the clock) answers before history has the case.
+    if ((c.unitCode !== null && scope?.includes(c.unitCode)) || (await caseInScope(app.db, key, scope))) return true;
+    const me = req.currentUser.username;
+    const worked = await app.db('inbox_tasks')
+      .where({ process_instance_key: key })
+      .andWhere((w) => w.where('assignee', me).orWhere('completed_by', me).orWhereRaw('? = ANY(candidate_users)', [me]))
+      .first('job_key');
+    return Boolean(worked);
+  };
+
+  app.get('/:processInstanceKey', { schema: { tags, summary: 'The case clock: receipt, appointment (ngày hẹn trả), pauses, finish (cases of my unit\'s subtree or that I worked on)', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
     const c = await caseState(app.db, req.params.processInstanceKey);
     if (!c) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.processInstanceKey} / No case ${req.params.processInstanceKey}`);
+    if (!(await mayRead(req, c))) {
+      throw app.httpErrors.forbidden(`Hồ sơ ${req.params.processInstanceKey} không thuộc đơn vị của bạn / Case ${req.params.processInstanceKey} is outside your unit`);
+    }
     return toBody(c);
   });
 

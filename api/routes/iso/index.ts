@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import ExcelJS from 'exceljs';
 import { errors } from '../../schemas/common.js';
@@ -157,10 +158,26 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/clauses', { schema: { tags, summary: 'ISO clause view: each clause with the process steps and registers that serve it', security, response: { 200: ClauseView, ...errors } } }, async () => clauseView(app.db));
 
   const readsReport = app.requireRole('leader', 'auditor', 'admin');
-  app.get('/report', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report assembled from the records', security, querystring: ReportQuery, response: { 200: AnnualReport, ...errors } } }, async (req) => annualReport(app.db, req.query.year));
+  /**
+   * The annual report as the reader may see it: the figures are province-wide; the lists of
+   * nonconformities and complaints are those the reader's registers show (auditors and administrators: all).
+   */
+  const reportFor = async (req: FastifyRequest, year: number): Promise<AnnualReport> => {
+    const r = await annualReport(app.db, year);
+    const u = req.currentUser;
+    if (u.roles.includes('admin') || u.roles.includes('auditor')) return r;
+    const ncs = new Set<string>(await app.db('iso_nonconformities as n').modify(await ncScope(app.db, u, req.userGroups)).pluck('n.code'));
+    const complaints = new Set<string>(await app.db('iso_complaints as n').modify(await ncScope(app.db, u, req.userGroups, 'received_by')).pluck('n.code'));
+    return {
+      ...r,
+      nonconformities: { ...r.nonconformities, items: r.nonconformities.items.filter((i) => ncs.has(i.code)) },
+      complaints: { ...r.complaints, items: r.complaints.items.filter((c) => complaints.has(c.code)) },
+    };
+  };
+  app.get('/report', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report assembled from the records (lists of nonconformities and complaints as the reader\'s registers show them)', security, querystring: ReportQuery, response: { 200: AnnualReport, ...errors } } }, async (req) => reportFor(req, req.query.year));
 
   app.get('/report.xlsx', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as an Excel workbook', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
-    const r = await annualReport(app.db, req.query.year);
+    const r = await reportFor(req, req.query.year);
     const buf = await reportWorkbook(r);
     await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) } });
     return reply

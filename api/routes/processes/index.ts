@@ -20,8 +20,11 @@ const queued = (id: string, bpmnProcessId: string, withKey: boolean) => ({
     ? 'Máy chủ quy trình tạm thời không truy cập được; yêu cầu khởi tạo hồ sơ đã được lưu và sẽ tự động thực hiện. Gửi lại với cùng Idempotency-Key để xem kết quả / The engine is unreachable; the start is saved and will run by itself. Repeat with the same Idempotency-Key to see the case'
     : `Máy chủ quy trình chưa trả lời; yêu cầu khởi tạo hồ sơ (mã ${id}) đã được lưu và sẽ tự động thực hiện đúng một lần, xin đừng gửi lại / The engine did not answer; the start (request ${id}) is saved and will run exactly once: do not send it again`,
 });
+import { caseInScope } from '../../audit/scope.js';
 
 const security = [{ bearer: [] }];
+/** How long a leader's cancel waits for the history of a case it does not know yet. */
+const CANCEL_HISTORY_WAIT_MS = 3000;
 
 export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { onRequest: app.authenticate, schema: { tags: ['processes'], summary: 'Deployed process versions with their running instances', security, response: { 200: ProcessDefinitionList, ...errors } } }, async () => {
@@ -118,7 +121,20 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(202).send(queued(id, bpmnProcessId, true));
   };
 
-  app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance; its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+  app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance of my unit\'s subtree (leaders) or any (administrators); its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+    // A leader cancels only the cases of their subtree (started there or offered to it), like the timeline they may read.
+    if (!req.currentUser.roles.includes('admin')) {
+      const key = req.params.key;
+      const started = async () => Boolean((await app.db('hist_variables').where({ scope_key: key, name: 'startedByUnit' }).first('scope_key')) ?? (await app.db('inbox_tasks').where({ process_instance_key: key }).first('job_key')));
+      // A case started a moment ago may not be projected yet (history lags the engine by ~100 ms): wait a little before deciding.
+      const until = Date.now() + CANCEL_HISTORY_WAIT_MS;
+      while (!(await started()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      if (!(await caseInScope(app.db, key, await app.auditScope(req)))) {
+        const exists = (await started()) || Boolean(await app.db('hist_process_instances').where({ process_instance_key: key }).first('process_instance_key'));
+        if (!exists) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${key} / No running instance ${key}`);
+        throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị của bạn / Case ${key} is outside your unit`);
+      }
+    }
     try {
       await app.zeebe.cancelProcessInstance(req.params.key);
     } catch (err) {
