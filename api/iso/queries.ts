@@ -4,7 +4,7 @@ import type { Risk, Review, Audit, Complaint, AnnualReport, ClauseView, Document
 import { subtreeCodes } from '../repositories/case-search.js';
 import { readModelMeta } from '../../engine/model-meta.js';
 import type { NcRow } from './nonconformities.js';
-import { objectiveResults } from './objectives.js';
+import { objectiveResults, onestopFigures, periodsOf } from './objectives.js';
 import { riskLevel } from './risks.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -147,7 +147,7 @@ export async function listComplaints(db: Knex, scope: (q: Knex.QueryBuilder) => 
   const steps = await openSteps(db, rows.map((r: any) => r.process_instance_key && String(r.process_instance_key)));
   return rows.map((r: any) => ({
     id: String(r.id), code: r.code, title: r.title, content: r.content, submitter: r.submitter, contact: r.contact, channel: r.channel, caseKey: r.case_key,
-    receivedBy: r.received_by, unitCode: r.unit_code, status: r.status, currentStep: steps.get(String(r.process_instance_key)) ?? null, upheld: r.upheld,
+    dossierCode: r.dossier_code, origin: r.origin, kind: r.kind, receivedBy: r.received_by, unitCode: r.unit_code, status: r.status, currentStep: steps.get(String(r.process_instance_key)) ?? null, upheld: r.upheld,
     findings: r.findings, conclusion: r.conclusion, answer: r.answer, ncId: r.nc_id ? String(r.nc_id) : null, ncCode: r.nc_code ?? null,
     processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null, receivedAt: iso(r.received_at)!, answeredAt: iso(r.answered_at),
   }));
@@ -277,9 +277,13 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
   const complaints = await db('iso_complaints as c').leftJoin('iso_nonconformities as n', 'n.id', 'c.nc_id').where(inYear('c.received_at')).orderBy('c.received_at')
     .select('c.code', 'c.title', 'c.status', 'c.upheld', 'c.process_instance_key', 'n.code as nc_code');
 
+  const whole = periodsOf(year).at(-1)!;
+  const onestop = await onestopFigures(db, whole.from, whole.to);
+
   return {
     year,
     generatedAt: new Date().toISOString(),
+    onestop,
     cases: {
       finished,
       onTime,
@@ -338,7 +342,8 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       items: complaints.map((c: any) => ({ code: c.code, title: c.title, status: c.status, upheld: c.upheld, ncCode: c.nc_code ?? null, recordLink: c.process_instance_key ? `/cases/${c.process_instance_key}` : null })),
     },
     notAvailable: [
-      { section: 'Sự hài lòng / Satisfaction', reason: 'Chưa có dữ liệu đánh giá hài lòng của bộ phận một cửa / the one-stop satisfaction evaluations are not available yet' },
+      ...(onestop.evaluations ? [] : [{ section: 'Sự hài lòng / Satisfaction', reason: `Chưa có đánh giá hài lòng nào của người dân trong năm ${year} / no citizen evaluation in ${year}` }]),
+      { section: 'Kết quả của nhà cung cấp bên ngoài / External providers', reason: 'Hệ thống không lưu; bổ sung khi họp xem xét / not kept by the platform' },
     ],
   };
 }

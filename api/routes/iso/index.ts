@@ -5,7 +5,7 @@ import { errors } from '../../schemas/common.js';
 import {
   ProposalBody, Risk, RiskCreateBody, RiskList,
   ObjectiveCreateBody, ObjectiveList, ObjectivesQuery, Review, ReviewCreateBody, ReviewList,
-  Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList,
+  Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList, StaffFeedbackBody,
   AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../iso/nonconformities.js';
@@ -16,7 +16,7 @@ import { receiveComplaint } from '../../iso/complaints.js';
 import { startAudit } from '../../iso/audits.js';
 import { startReview } from '../../iso/reviews.js';
 import { identifyRisk } from '../../iso/risks.js';
-import { objectiveResults } from '../../iso/objectives.js';
+import { METRICS, objectiveResults, type Metric } from '../../iso/objectives.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 
 const security = [{ bearer: [] }];
@@ -104,6 +104,21 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(201).send(c!);
   });
 
+  app.post('/feedback', { schema: { tags, summary: 'Internal feedback or complaint of any staff member (every role); starts the handling process', security, body: StaffFeedbackBody, response: { 201: Complaint, ...errors } } }, async (req, reply) => {
+    const dossierCode = req.body.dossierCode?.trim();
+    const dossier = dossierCode ? await app.db('dossiers').where({ code: dossierCode }).first('code', 'process_instance_key') : undefined;
+    if (dossierCode && !dossier) throw app.httpErrors.badRequest(`Không có hồ sơ ${dossierCode} / No dossier ${dossierCode}`);
+    const u = req.currentUser;
+    const id = await receiveComplaint(app.db, app.zeebe, {
+      title: req.body.title.trim(), content: req.body.content.trim(), submitter: u.fullName, contact: u.unit.name, channel: 'noi-bo',
+      caseKey: dossier?.process_instance_key ? String(dossier.process_instance_key) : null, dossierCode: dossier?.code ?? null,
+      receivedBy: u.username, origin: 'staff', kind: req.body.kind,
+    }).catch(translate);
+    const [c] = await listComplaints(app.db, () => {}, id);
+    await req.audit('iso.complaint.feedback', { target: { type: 'complaint', id }, after: { code: c!.code, kind: req.body.kind, title: c!.title } });
+    return reply.status(201).send(c!);
+  });
+
   // Internal audits
   app.get('/audits', { schema: { tags, summary: 'Internal audits with checklists, findings and their nonconformities', security, response: { 200: AuditList, ...errors } } }, async () => ({ items: await listAudits(app.db) }));
 
@@ -123,7 +138,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!req.currentUser.roles.includes('admin') && !(await subtreeCodes(app.db, req.currentUser.unit.code)).includes(b.unitCode)) {
       throw app.httpErrors.forbidden(`Đơn vị ${b.unitCode} không thuộc quyền của bạn / ${b.unitCode} is outside your unit`);
     }
-    if ((b.metric === 'on_time_rate' || b.metric === 'nc_closed_rate') && b.target > 100) throw app.httpErrors.badRequest('Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
+    if (METRICS[b.metric as Metric].unit === '%' && b.target > 100) throw app.httpErrors.badRequest('Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
     const [row] = await app.db('iso_objectives').insert({ unit_code: b.unitCode, year: b.year, title: b.title.trim(), metric: b.metric, target: b.target, direction: b.direction, created_by: req.currentUser.username }).returning('id');
     await req.audit('iso.objective.create', { target: { type: 'objective', id: String(row.id) }, after: b });
     return reply.status(201).send({ items: (await objectiveResults(app.db, b.year)).filter((o) => o.id === String(row.id)) });
