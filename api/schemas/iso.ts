@@ -179,6 +179,15 @@ export const AnnualReport = Type.Object({
     answered: Count,
     items: Type.Array(Type.Object({ code: Str, title: Str, status: Str, upheld: Type.Union([Type.Boolean(), Type.Null()]), ncCode: Nullable(Str), recordLink: Nullable(Str) })),
   }),
+  /** Evidence for the declaration of conformity with TCVN ISO 9001:2015, item by item, with links (paths of the web app) to the records. */
+  conformity: Type.Array(Type.Object({
+    key: Str,
+    item: Str,
+    clauses: Type.Array(Str),
+    met: Type.Boolean({ description: 'The records of the year are enough evidence for this item' }),
+    detail: Str,
+    links: Type.Array(Type.Object({ label: Str, href: Type.String({ description: 'Path of the web app, e.g. /cases/<process instance key>' }) })),
+  })),
   /** Sections of the report whose records the platform does not keep yet, named so nobody mistakes them for zero. */
   notAvailable: Type.Array(Type.Object({ section: Str, reason: Str })),
 });

@@ -18,6 +18,7 @@ import { startReview } from '../../iso/reviews.js';
 import { identifyRisk } from '../../iso/risks.js';
 import { METRICS, objectiveResults, type Metric } from '../../iso/objectives.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
+import { renderAnnualReportPdf } from '../../iso/report-pdf.js';
 
 const security = [{ bearer: [] }];
 const tags = ['iso'];
@@ -174,6 +175,13 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const readsReport = app.requireRole('leader', 'auditor', 'admin');
   app.get('/report', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report assembled from the records', security, querystring: ReportQuery, response: { 200: AnnualReport, ...errors } } }, async (req) => annualReport(app.db, req.query.year));
 
+  app.get('/report.pdf', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as a PDF, with the evidence for the declaration of conformity and the web addresses of the records', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
+    const r = await annualReport(app.db, req.query.year);
+    const pdf = await renderAnnualReportPdf(r);
+    await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) }, after: { format: 'pdf' } });
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="bao-cao-hdqlcl-${r.year}.pdf"`).send(pdf);
+  });
+
   app.get('/report.xlsx', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as an Excel workbook', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
     const r = await annualReport(app.db, req.query.year);
     const buf = await reportWorkbook(r);
@@ -194,6 +202,14 @@ async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
   summary.columns = [{ header: 'Nội dung', width: 60 }, { header: 'Giá trị', width: 18 }];
   summary.addRows([
     [`Báo cáo hoạt động quản lý chất lượng năm ${r.year}`, ''],
+    ['Hồ sơ một cửa tiếp nhận', r.onestop.received],
+    ['  trong đó trực tuyến', r.onestop.receivedOnline],
+    ['Tỷ lệ trực tuyến (%)', r.onestop.onlineRate ?? 'chưa có hồ sơ'],
+    ['Hồ sơ một cửa đã giải quyết', r.onestop.resolved],
+    ['  đúng hạn (trước hạn + đúng hạn)', r.onestop.resolvedOnTime],
+    ['Tỷ lệ giải quyết đúng hạn (%)', r.onestop.onTimeRate ?? 'chưa có hồ sơ'],
+    ['Lượt đánh giá hài lòng', r.onestop.evaluations],
+    ['Tỷ lệ hài lòng (%)', r.onestop.satisfiedPct ?? 'chưa có đánh giá'],
     ['Hồ sơ đã giải quyết', r.cases.finished],
     ['  trong đó đúng hạn', r.cases.onTime],
     ['  trễ hạn', r.cases.late],
@@ -234,6 +250,10 @@ async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
   complaints.columns = ['Số', 'Tiêu đề', 'Trạng thái', 'Kết luận đúng', 'Phiếu HĐKP', 'Hồ sơ'].map((header) => ({ header, width: 24 }));
   for (const c of r.complaints.items) complaints.addRow([c.code, c.title, c.status, c.upheld === null ? '' : c.upheld ? 'Đúng' : 'Không đúng', c.ncCode ?? '', c.recordLink ?? '']);
   head(complaints);
+  const conformity = wb.addWorksheet('Minh chứng công bố');
+  conformity.columns = ['Nội dung', 'Điều khoản', 'Minh chứng', 'Chi tiết', 'Hồ sơ'].map((header) => ({ header, width: 30 }));
+  for (const e of r.conformity) conformity.addRow([e.item, e.clauses.join(', '), e.met ? 'Có' : 'Chưa đủ', e.detail, e.links.map((l) => `${l.label}: ${l.href}`).join('\n')]);
+  head(conformity);
   const cases = wb.addWorksheet('Hồ sơ theo quy trình');
   cases.columns = ['Quy trình', 'Tên', 'Đã giải quyết', 'Đúng hạn'].map((header) => ({ header, width: 30 }));
   for (const c of r.cases.byProcess) cases.addRow([c.bpmnProcessId, c.name ?? '', c.finished, c.onTime]);
