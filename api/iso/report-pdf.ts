@@ -43,7 +43,7 @@ export async function renderAnnualReportPdf(r: AnnualReport): Promise<Buffer> {
 
       h('2. Mục tiêu chất lượng'),
       ...(r.objectives.length
-        ? r.objectives.map((x) => line(`${x.unitCode}: ${x.title}. Chỉ tiêu ${x.direction === 'at_least' ? '≥' : '≤'} ${x.target}${x.unit === '%' ? ' %' : ''}; kết quả năm: ${x.value === null ? 'chưa đo được' : `${x.value}${x.unit === '%' ? ' %' : ''}`} (${x.met === null ? 'chưa đánh giá' : x.met ? 'đạt' : 'chưa đạt'})`))
+        ? r.objectives.map((x) => line(`${x.unitCode}: ${x.title}. Chỉ tiêu ${x.direction === 'at_least' ? 'tối thiểu' : 'tối đa'} ${x.target}${x.unit === '%' ? ' %' : ''}; kết quả năm: ${x.value === null ? 'chưa đo được' : `${x.value}${x.unit === '%' ? ' %' : ''}`} (${x.met === null ? 'chưa đánh giá' : x.met ? 'đạt' : 'chưa đạt'})`))
         : [none('mục tiêu chất lượng')]),
 
       h('3. Sự không phù hợp và hành động khắc phục'),
@@ -65,9 +65,9 @@ export async function renderAnnualReportPdf(r: AnnualReport): Promise<Buffer> {
       ...r.complaints.items.map((c) => linkLine(`${c.code} ${c.title}${c.ncCode ? ` → ${c.ncCode}` : ''}`, c.recordLink)),
 
       h('8. Rủi ro và cơ hội'),
-      line(`Trong sổ ${r.risks.total}; đang theo dõi ${r.risks.open}; mức cao (điểm ≥ 15) ${r.risks.high}; giảm điểm sau xử lý ${r.risks.reduced}`),
+      line(`Trong sổ ${r.risks.total}; đang theo dõi ${r.risks.open}; mức cao (điểm từ 15) ${r.risks.high}; giảm điểm sau xử lý ${r.risks.reduced}`),
 
-      h('9. Minh chứng công bố hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015'),
+      h('9. Minh chứng công bố phù hợp TCVN ISO 9001:2015'),
       ...r.conformity.flatMap((e) => [
         { text: [{ text: `${e.item} (điều ${e.clauses.join(', ')}): `, bold: true }, { text: e.met ? 'CÓ MINH CHỨNG' : 'CHƯA ĐỦ MINH CHỨNG', bold: true, color: e.met ? '#1b6e20' : '#a11' }], margin: [0, 4, 0, 0] },
         { text: e.detail, margin: [10, 0, 0, 0] },
