@@ -94,7 +94,7 @@ describe('ISO objectives and reports from one-stop data', () => {
     expect(periods(byId(satisfied))).toEqual({ Q1: [66.7, false], Q2: [0, false], Q3: [100, true], Q4: [null, null], [Y]: [60, false] });
     expect(periods(byId(otherOnTime))).toEqual({ Q1: [0, false], Q2: [null, null], Q3: [null, null], Q4: [null, null], [Y]: [0, false] });
     expect(byId(satisfied).metricLabel).toContain('hài lòng');
-  });
+  }, 180_000);
 
   let reviewKey: string;
   it('fills the 9.3.2 inputs of a management review with satisfaction and the one-stop on-time rate', async () => {
@@ -106,7 +106,7 @@ describe('ISO objectives and reports from one-stop data', () => {
     expect(input('c1')).toMatchObject({ note: null, value: { complaintsReceived: 0, satisfaction: { evaluations: 6, satisfiedPct: 50, averageOverall: 3.33 } } });
     expect(input('c3').value.onestop).toEqual({ resolved: 7, resolvedOnTime: 4, resolvedLate: 3, onTimeRate: 57.1, received: 8, onlineRate: 75 });
     expect(input('c2').value).toEqual(expect.arrayContaining([{ unit: province, title: 'Người dân hài lòng', target: 80, year: 60, met: false }]));
-  });
+  }, 180_000);
 
   it('reports the year with the conformity evidence, as JSON and as a PDF with the web addresses of the records', async () => {
     const r = await leader.get(`/api/iso/report?year=${Y}`);
@@ -141,5 +141,5 @@ describe('ISO objectives and reports from one-stop data', () => {
     expect(text).toContain(`http://localhost:3000/cases/${reviewKey}`);
     const logged = await p.db('audit_log').where({ action: 'iso.report.export', actor: leader.user.username }).first();
     expect(logged).toBeTruthy();
-  });
+  }, 180_000);
 });

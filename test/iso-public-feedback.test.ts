@@ -124,7 +124,7 @@ describe('ISO public complaints and staff feedback', () => {
     const logged = await p.db('audit_log').where({ action: 'iso.complaint.public' }).orderBy('seq', 'desc').first();
     expect(logged).toBeTruthy();
     expect(logged.actor).toBeNull();
-  });
+  }, 180_000);
 
   it('takes feedback from any staff member, who then sees it in the register', async () => {
     expect((await p.app.inject({ method: 'POST', url: '/api/iso/feedback', payload: { kind: 'gop-y', title: 'Góp ý nội bộ', content: 'Nội dung góp ý' } })).statusCode).toBe(401);
@@ -144,7 +144,7 @@ describe('ISO public complaints and staff feedback', () => {
     // It reaches the Office's inbox like any complaint.
     const t = await work(office, r.body.processInstanceKey, 'PhanLoai', { phanLoai: 'gop-y', donViXuLy: 'SNNMT-QLDD' });
     expect(t.variables).toMatchObject({ nguonPhanAnh: 'staff', phanLoai: 'gop-y' });
-  });
+  }, 180_000);
 
   it('counts the complaints about a unit for its complaints objective', async () => {
     // given: the public complaint above names the agency's dossier; one more names the other agency's.
@@ -160,7 +160,7 @@ describe('ISO public complaints and staff feedback', () => {
     expect(o.periods.find((x: any) => x.label === quarter)).toEqual({ label: quarter, value: 1, met: true });
     const other = await admin.post('/api/iso/objectives', { unitCode: otherAgency, year, title: 'Không có phản ánh', metric: 'complaints_count', target: 0, direction: 'at_most' });
     expect(other.body.items[0].periods.find((x: any) => x.label === String(year))).toEqual({ label: String(year), value: 1, met: false });
-  });
+  }, 180_000);
 
   it('refuses a flood of public submissions with 429 and a Vietnamese message', async () => {
     let last = { status: 0, body: {} as any };
@@ -168,5 +168,5 @@ describe('ISO public complaints and staff feedback', () => {
     expect(last.status).toBe(429);
     expect(last.body.message).toMatch(/^Quá nhiều yêu cầu, vui lòng thử lại sau \d+ giây/);
     expect(await p.db('iso_complaints').where({ origin: 'public' })).toHaveLength(2);
-  });
+  }, 180_000);
 });

@@ -122,7 +122,7 @@ describe('the ISO pages in a real browser', () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 180_000);
 
   it('an auditor reads the clause view and the annual report with its conformity evidence, and downloads the PDF', async () => {
     const browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
@@ -159,7 +159,7 @@ describe('the ISO pages in a real browser', () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 180_000);
 
   it('a citizen sends a complaint from a phone without signing in and follows it by its link', async () => {
     const browser = await launchChromium({ viewport: { width: 390, height: 844 } });
@@ -199,5 +199,5 @@ describe('the ISO pages in a real browser', () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 180_000);
 });
