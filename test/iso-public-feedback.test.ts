@@ -132,6 +132,8 @@ describe('ISO public complaints and staff feedback', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('Không có hồ sơ');
     expect((await designer.post('/api/iso/feedback', { kind: 'gop-y', title: 'abc', content: 'Nội dung góp ý' })).status).toBe(400);
+    // Auditors stay read-only.
+    expect((await auditor.post('/api/iso/feedback', { kind: 'gop-y', title: 'Góp ý của kiểm tra viên', content: 'Nội dung góp ý' })).status).toBe(403);
     expect(await p.db('iso_complaints').where({ origin: 'staff' })).toHaveLength(0);
 
     const r = await designer.post('/api/iso/feedback', { kind: 'gop-y', title: 'Biểu mẫu thẩm định còn thiếu trường', content: 'Biểu mẫu thẩm định chưa có ô ghi ý kiến của tổ trưởng.' });

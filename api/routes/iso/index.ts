@@ -105,7 +105,8 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(201).send(c!);
   });
 
-  app.post('/feedback', { schema: { tags, summary: 'Internal feedback or complaint of any staff member (every role); starts the handling process', security, body: StaffFeedbackBody, response: { 201: Complaint, ...errors } } }, async (req, reply) => {
+  // Every role that works in the agency; auditors stay read-only (they record findings through the internal audit).
+  app.post('/feedback', { onRequest: app.requireRole('officer', 'leader', 'designer', 'admin'), schema: { tags, summary: 'Internal feedback or complaint of any staff member (officers, leaders, designers, administrators); starts the handling process', security, body: StaffFeedbackBody, response: { 201: Complaint, ...errors } } }, async (req, reply) => {
     const dossierCode = req.body.dossierCode?.trim();
     const dossier = dossierCode ? await app.db('dossiers').where({ code: dossierCode }).first('code', 'process_instance_key') : undefined;
     if (dossierCode && !dossier) throw app.httpErrors.badRequest(`Không có hồ sơ ${dossierCode} / No dossier ${dossierCode}`);
