@@ -674,7 +674,8 @@ export const en: Translations = {
       "upheldNo": "Not founded",
       "pending": "The agency is looking into it; the answer will show here.",
       "noKey": "The link has no tracking key. Open the exact link you received when you sent it.",
-      "newOne": "Send another"
+      "newOne": "Send another",
+      "aboutDossier": "Feedback or a complaint about this dossier"
     },
     "risks": {"kind": "Kind", "risk": "Risk", "opportunity": "Opportunity", "score": "Likelihood × severity", "was": "initially", "treatment": "Treatment (due)", "nextReview": "Next review"},
     "riskStatus": {"identified": "Identified", "treating": "Being treated", "reviewing": "Under review", "monitoring": "Monitored", "closed": "Closed"},

@@ -672,7 +672,8 @@ export const vi = {
       "upheldNo": "Phản ánh không đúng",
       "pending": "Cơ quan đang xem xét; kết quả sẽ hiện ở đây khi có trả lời.",
       "noKey": "Đường dẫn thiếu mã tra cứu. Hãy mở đúng đường dẫn nhận được khi gửi ý kiến.",
-      "newOne": "Gửi ý kiến khác"
+      "newOne": "Gửi ý kiến khác",
+      "aboutDossier": "Góp ý, phản ánh về hồ sơ này"
     },
     "risks": {"kind": "Loại", "risk": "Rủi ro", "opportunity": "Cơ hội", "score": "Khả năng × mức độ", "was": "ban đầu", "treatment": "Biện pháp (hạn)", "nextReview": "Kỳ xem xét sau"},
     "riskStatus": {"identified": "Mới nhận diện", "treating": "Đang xử lý", "reviewing": "Đang xem xét", "monitoring": "Đang theo dõi", "closed": "Đã đóng"},
