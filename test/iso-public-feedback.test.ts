@@ -62,7 +62,7 @@ describe('ISO public complaints and staff feedback', () => {
   };
 
   it('takes a citizen complaint without login, tracks it by code and key, and an upheld one opens a nonconformity', async () => {
-    const body = { kind: 'khieu-nai', title: 'Hồ sơ đất đai trả chậm', content: 'Hồ sơ của tôi trễ hẹn 5 ngày mà không có thư xin lỗi.', name: 'Nguyễn Văn Dân', contact: '0912 345 678', dossierCode };
+    const body = { kind: 'khieu-nai', title: `Hồ sơ đất đai trả chậm ${run}`, content: 'Hồ sơ của tôi trễ hẹn 5 ngày mà không có thư xin lỗi.', name: 'Nguyễn Văn Dân', contact: '0912 345 678', dossierCode };
 
     // Bad input is refused with a Vietnamese message and writes nothing.
     const unknownDossier = await pub('POST', '/api/public/complaints', { payload: { ...body, dossierCode: `H99.${run}-000000-9999` } });
@@ -73,7 +73,7 @@ describe('ISO public complaints and staff feedback', () => {
     const blank = await pub('POST', '/api/public/complaints', { payload: { ...body, content: '   \u0007   ' } });
     expect(blank.status).toBe(400);
     expect(blank.body.message).toContain('nội dung');
-    expect(await p.db('iso_complaints').where({ origin: 'public' })).toHaveLength(0);
+    expect(await p.db('iso_complaints').where({ origin: 'public' }).whereLike('title', `%${run}%`)).toHaveLength(0);
 
     const sent = await pub('POST', '/api/public/complaints', { payload: body });
     expect(sent.status).toBe(201);
@@ -134,7 +134,7 @@ describe('ISO public complaints and staff feedback', () => {
     expect((await designer.post('/api/iso/feedback', { kind: 'gop-y', title: 'abc', content: 'Nội dung góp ý' })).status).toBe(400);
     // Auditors stay read-only.
     expect((await auditor.post('/api/iso/feedback', { kind: 'gop-y', title: 'Góp ý của kiểm tra viên', content: 'Nội dung góp ý' })).status).toBe(403);
-    expect(await p.db('iso_complaints').where({ origin: 'staff' })).toHaveLength(0);
+    expect(await p.db('iso_complaints').where({ origin: 'staff', received_by: designer.user.username })).toHaveLength(0);
 
     const r = await designer.post('/api/iso/feedback', { kind: 'gop-y', title: 'Biểu mẫu thẩm định còn thiếu trường', content: 'Biểu mẫu thẩm định chưa có ô ghi ý kiến của tổ trưởng.' });
     expect(r.status).toBe(201);
@@ -150,7 +150,7 @@ describe('ISO public complaints and staff feedback', () => {
 
   it('counts the complaints about a unit for its complaints objective', async () => {
     // given: the public complaint above names the agency's dossier; one more names the other agency's.
-    expect((await pub('POST', '/api/public/complaints', { payload: { kind: 'phan-anh', title: 'Thái độ cán bộ', content: 'Cán bộ tiếp nhận không hướng dẫn.', name: 'Trần Thị B', dossierCode: otherDossierCode } })).status).toBe(201);
+    expect((await pub('POST', '/api/public/complaints', { payload: { kind: 'phan-anh', title: `Thái độ cán bộ ${run}`, content: 'Cán bộ tiếp nhận không hướng dẫn.', name: 'Trần Thị B', dossierCode: otherDossierCode } })).status).toBe(201);
     const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
     const made = await admin.post('/api/iso/objectives', { unitCode: province, year, title: 'Không quá 2 phản ánh mỗi năm', metric: 'complaints_count', target: 2, direction: 'at_most' });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
@@ -169,6 +169,6 @@ describe('ISO public complaints and staff feedback', () => {
     for (let i = 0; i < 20 && last.status !== 429; i++) last = await pub('POST', '/api/public/complaints', { payload: { kind: 'gop-y', title: 'x', content: 'y', name: 'z' } });
     expect(last.status).toBe(429);
     expect(last.body.message).toMatch(/^Quá nhiều yêu cầu, vui lòng thử lại sau \d+ giây/);
-    expect(await p.db('iso_complaints').where({ origin: 'public' })).toHaveLength(2);
+    expect(await p.db('iso_complaints').where({ origin: 'public' }).whereLike('title', `%${run}%`)).toHaveLength(2);
   }, 180_000);
 });
