@@ -34,6 +34,7 @@ import publicRoutes from './routes/public/index.js';
 import onestopStats from './routes/onestop-stats/index.js';
 import publicEvaluation from './routes/public-evaluation/index.js';
 import isoRoutes from './routes/iso/index.js';
+import publicFeedback from './routes/public-feedback/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -107,6 +108,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(onestopStats, { prefix: '/api/onestop-stats' });
   await app.register(publicEvaluation, { prefix: '/api/public' });
   await app.register(isoRoutes, { prefix: '/api/iso' });
+  await app.register(publicFeedback, { prefix: '/api/public' });
 
   // The built web app on the same port, with a fallback to index.html for client-side routes.
   const webDir = opts.config.webDir;
@@ -114,7 +116,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
     // Citizen pages carry a dossier code, whose agency e-ID has dots (/tra-cuu/000.00.14.H56-210531-0001).
-    const citizenPage = /^\/(tra-cuu|bo-sung|danh-gia)\//.test(req.url);
+    const citizenPage = /^\/(tra-cuu|bo-sung|danh-gia|gop-y)\//.test(req.url);
     const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs') && (citizenPage || !path.extname(req.url.split('?')[0] ?? ''));
     if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Không có đường dẫn / No route: ${req.method} ${req.url}` });

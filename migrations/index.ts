@@ -21,6 +21,7 @@ import * as engineOutbox from './20261123005000_engine_outbox.js';
 import * as inboxDoneScopes from './20261123009000_inbox_done_scopes.js';
 import * as inboxOpenScopes from './20261123009100_inbox_open_scopes.js';
 import * as inboxSearchText from './20261123009200_inbox_search_text.js';
+import * as isoFeedback from './20261123006000_iso_feedback.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123009000_inbox_done_scopes': inboxDoneScopes,
   '20261123009100_inbox_open_scopes': inboxOpenScopes,
   '20261123009200_inbox_search_text': inboxSearchText,
+  '20261123006000_iso_feedback': isoFeedback,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

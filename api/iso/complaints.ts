@@ -1,9 +1,14 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
+import { publicUrl } from '../onestop/settings.js';
 
 /** The BPMN process every complaint or feedback runs (processes/iso-xu-ly-phan-anh.bpmn). */
 export const COMPLAINT_PROCESS_ID = 'iso-xu-ly-phan-anh';
+
+/** officer: recorded by an officer for someone; public: the citizen's form; staff: internal feedback. */
+export type ComplaintOrigin = 'officer' | 'public' | 'staff';
 
 export interface NewComplaint {
   title: string;
@@ -12,11 +17,33 @@ export interface NewComplaint {
   contact?: string | null;
   channel: string;
   caseKey?: string | null;
-  receivedBy: string;
+  /** username of the recording officer or of the staff member; null for the public form */
+  receivedBy: string | null;
+  origin?: ComplaintOrigin;
+  kind?: string | null;
+  dossierCode?: string | null;
+  lookupToken?: string | null;
+}
+
+/** The citizen's tracking link of a public complaint (the page /gop-y/:code?t=). */
+export const complaintTrackingUrl = (code: string, token: string) => `${publicUrl()}/gop-y/${encodeURIComponent(code)}?t=${encodeURIComponent(token)}`;
+export const newComplaintToken = () => randomBytes(24).toString('base64url');
+
+/** Constant-time comparison of a given tracking key with the stored one (hashed first, so lengths match). */
+export function complaintTokenMatches(given: string | undefined, expected: string | null): boolean {
+  if (!given || !expected) return false;
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 }
 
 /** Records a complaint (PA-YYYY-<id>) and starts its handling process. */
 export async function receiveComplaint(db: Knex, zeebe: ZeebeClient, input: NewComplaint): Promise<string> {
+  const id = await insertComplaint(db, input);
+  await ensureComplaintStarted(db, zeebe, id);
+  return id;
+}
+
+/** The register row only (the process is started by ensureComplaintStarted, or later by the ISO sweep). */
+export async function insertComplaint(db: Knex, input: NewComplaint): Promise<string> {
   const { rows } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_complaints', 'id')) AS id`);
   const id = String(rows[0].id);
   await db('iso_complaints').insert({
@@ -29,8 +56,11 @@ export async function receiveComplaint(db: Knex, zeebe: ZeebeClient, input: NewC
     channel: input.channel,
     case_key: input.caseKey ?? null,
     received_by: input.receivedBy,
+    origin: input.origin ?? 'officer',
+    kind: input.kind ?? null,
+    dossier_code: input.dossierCode ?? null,
+    lookup_token: input.lookupToken ?? null,
   });
-  await ensureComplaintStarted(db, zeebe, id);
   return id;
 }
 
@@ -40,7 +70,45 @@ export async function ensureComplaintStarted(db: Knex, zeebe: ZeebeClient, id: s
     if (!c || c.process_instance_key) return null;
     return {
       bpmnProcessId: COMPLAINT_PROCESS_ID,
-      variables: { complaintId: Number(c.id), maPhanAnh: c.code, tieuDe: c.title, noiDung: c.content, nguoiGui: c.submitter, kenh: c.channel, ...(c.case_key ? { maHoSoLienQuan: c.case_key } : {}) },
+      variables: {
+        complaintId: Number(c.id), maPhanAnh: c.code, tieuDe: c.title, noiDung: c.content, nguoiGui: c.submitter, kenh: c.channel, nguonPhanAnh: c.origin,
+        ...(c.case_key ? { maHoSoLienQuan: c.case_key } : {}),
+        ...(c.dossier_code ? { maHoSoMotCua: c.dossier_code } : {}),
+        // The sender's own classification prefills the Office's choice.
+        ...(c.kind ? { phanLoai: c.kind } : {}),
+      },
     };
   });
+}
+
+/** What the citizen sees of a public complaint with its tracking key: no names, no internal notes. */
+export interface PublicComplaintStatus {
+  code: string;
+  kind: string | null;
+  title: string;
+  dossierCode: string | null;
+  status: string;
+  receivedAt: string;
+  /** the conclusion of the leader, once concluded: true = founded */
+  upheld: boolean | null;
+  answer: string | null;
+  answeredAt: string | null;
+}
+
+export async function publicComplaintStatus(db: Knex, code: string, token: string | undefined): Promise<PublicComplaintStatus | null> {
+  const c = /^PA-\d{4}-\d{1,12}$/.test(code) ? await db('iso_complaints').where({ code, origin: 'public' }).first() : undefined;
+  if (!c || !complaintTokenMatches(token, c.lookup_token)) return null;
+  const answered = c.status === 'answered';
+  return {
+    code: c.code,
+    kind: c.kind,
+    title: c.title,
+    dossierCode: c.dossier_code,
+    status: c.status,
+    receivedAt: new Date(c.received_at).toISOString(),
+    // The verdict is told with the answer, not before the answer is sent.
+    upheld: answered ? c.upheld : null,
+    answer: answered ? c.answer : null,
+    answeredAt: answered && c.answered_at ? new Date(c.answered_at).toISOString() : null,
+  };
 }

@@ -10,6 +10,10 @@ export const METRICS = {
   nc_closed_rate: { unit: '%', label: 'Tỷ lệ sự không phù hợp mở trong kỳ đã khắc phục xong / Share of nonconformities opened in the period that are closed' },
   complaints_upheld: { unit: 'count', label: 'Số phản ánh, khiếu nại được kết luận đúng / Complaints upheld' },
   overdue_open: { unit: 'count', label: 'Số hồ sơ quá hạn chưa giải quyết (đến cuối kỳ) / Cases past their appointment still open at the end of the period' },
+  onestop_on_time_rate: { unit: '%', label: 'Tỷ lệ hồ sơ một cửa giải quyết đúng hạn (trước hạn + đúng hạn / đã giải quyết trong kỳ, không tính hồ sơ rút) / Share of one-stop dossiers resolved in the period by their appointment date' },
+  online_rate: { unit: '%', label: 'Tỷ lệ hồ sơ một cửa tiếp nhận trực tuyến (trên tổng số tiếp nhận trong kỳ) / Share of one-stop dossiers received in the period that were submitted online' },
+  satisfaction_rate: { unit: '%', label: 'Tỷ lệ người dân hài lòng (đánh giá tổng thể từ 4/5 trở lên, trên số đánh giá trong kỳ) / Share of citizen evaluations in the period rating overall 4 or 5 of 5' },
+  complaints_count: { unit: 'count', label: 'Số phản ánh, khiếu nại, góp ý tiếp nhận trong kỳ (đơn vị xác minh hoặc hồ sơ của đơn vị) / Complaints and feedback received in the period about the unit' },
 } as const;
 export type Metric = keyof typeof METRICS;
 
@@ -48,6 +52,19 @@ export async function measure(db: Knex, metric: Metric, units: string[], from: D
       const [r] = await db('iso_complaints').whereIn('unit_code', units).where('upheld', true).where('received_at', '>=', from).andWhere('received_at', '<', to).count<{ n: string }[]>({ n: '*' });
       return Number(r.n);
     }
+    // The one-stop statistics: the daily rollup (dossier_stats_daily) by Vietnam date, and the citizens' evaluations.
+    case 'onestop_on_time_rate':
+      return (await onestopFigures(db, from, to, units)).onTimeRate;
+    case 'online_rate':
+      return (await onestopFigures(db, from, to, units)).onlineRate;
+    case 'satisfaction_rate':
+      return (await onestopFigures(db, from, to, units)).satisfiedPct;
+    case 'complaints_count': {
+      const [r] = await db('iso_complaints as c').where('c.received_at', '>=', from).andWhere('c.received_at', '<', to)
+        .andWhere((w) => w.whereIn('c.unit_code', units).orWhereExists(db('dossiers as d').whereRaw('d.code = c.dossier_code').whereIn('d.agency_code', units)))
+        .count<{ n: string }[]>({ n: '*' });
+      return Number(r.n);
+    }
     case 'overdue_open': {
       const end = to < now ? to : now;
       const [r] = await db('case_deadlines').whereIn('unit_code', units).whereNot('bpmn_process_id', 'like', 'iso-%').where('appointment_at', '<', end)
@@ -84,4 +101,53 @@ export async function objectiveResults(db: Knex, year: number, unitCodes?: strin
     out.push({ id: String(o.id), unitCode: o.unit_code, year: o.year, title: o.title, metric: o.metric, metricLabel: METRICS[o.metric as Metric].label, unit: METRICS[o.metric as Metric].unit, target, direction: o.direction, periods });
   }
   return out;
+}
+
+export interface OnestopFigures {
+  received: number;
+  receivedOnline: number;
+  /** share submitted online, % (null: nothing received) */
+  onlineRate: number | null;
+  resolved: number;
+  /** early + on the appointment date */
+  resolvedOnTime: number;
+  resolvedLate: number;
+  /** % of resolved (withdrawn dossiers are not counted) */
+  onTimeRate: number | null;
+  evaluations: number;
+  /** % of evaluations with overall >= 4 */
+  satisfiedPct: number | null;
+  /** mean overall score (1..5), 2 decimals */
+  averageOverall: number | null;
+}
+
+/** One-stop figures of [from, to) over all agencies, or over the given ones: the same formulas as the objectives. */
+export async function onestopFigures(db: Knex, from: Date, to: Date, units?: string[]): Promise<OnestopFigures> {
+  const [s] = await db('dossier_stats_daily')
+    .modify((q) => { if (units) q.whereIn('agency_code', units); })
+    .whereRaw('day >= onestop_vn_day(?::timestamptz) AND day < onestop_vn_day(?::timestamptz)', [from, to])
+    .select(
+      db.raw('coalesce(sum(received_online), 0)::int AS online'),
+      db.raw('coalesce(sum(received_direct), 0)::int AS direct'),
+      db.raw('coalesce(sum(resolved_early + resolved_on_time), 0)::int AS ok'),
+      db.raw('coalesce(sum(resolved_late), 0)::int AS late'),
+    );
+  const [e] = await db('dossier_evaluations')
+    .modify((q) => { if (units) q.whereIn('agency_code', units); })
+    .where('submitted_at', '>=', from).andWhere('submitted_at', '<', to)
+    .select(db.raw('count(*)::int AS n'), db.raw('(count(*) FILTER (WHERE overall >= 4))::int AS ok'), db.raw('avg(overall)::float AS avg'));
+  const received = s.online + s.direct;
+  const resolved = s.ok + s.late;
+  return {
+    received,
+    receivedOnline: s.online,
+    onlineRate: pct(s.online, received),
+    resolved,
+    resolvedOnTime: s.ok,
+    resolvedLate: s.late,
+    onTimeRate: pct(s.ok, resolved),
+    evaluations: e.n,
+    satisfiedPct: pct(e.ok, e.n),
+    averageOverall: e.n ? Math.round(e.avg * 100) / 100 : null,
+  };
 }

@@ -4,7 +4,7 @@ import type { Risk, Review, Audit, Complaint, AnnualReport, ClauseView, Document
 import { subtreeCodes } from '../repositories/case-search.js';
 import { readModelMeta } from '../../engine/model-meta.js';
 import type { NcRow } from './nonconformities.js';
-import { objectiveResults } from './objectives.js';
+import { objectiveResults, onestopFigures, periodsOf } from './objectives.js';
 import { riskLevel } from './risks.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -147,7 +147,7 @@ export async function listComplaints(db: Knex, scope: (q: Knex.QueryBuilder) => 
   const steps = await openSteps(db, rows.map((r: any) => r.process_instance_key && String(r.process_instance_key)));
   return rows.map((r: any) => ({
     id: String(r.id), code: r.code, title: r.title, content: r.content, submitter: r.submitter, contact: r.contact, channel: r.channel, caseKey: r.case_key,
-    receivedBy: r.received_by, unitCode: r.unit_code, status: r.status, currentStep: steps.get(String(r.process_instance_key)) ?? null, upheld: r.upheld,
+    dossierCode: r.dossier_code, origin: r.origin, kind: r.kind, receivedBy: r.received_by, unitCode: r.unit_code, status: r.status, currentStep: steps.get(String(r.process_instance_key)) ?? null, upheld: r.upheld,
     findings: r.findings, conclusion: r.conclusion, answer: r.answer, ncId: r.nc_id ? String(r.nc_id) : null, ncCode: r.nc_code ?? null,
     processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null, receivedAt: iso(r.received_at)!, answeredAt: iso(r.answered_at),
   }));
@@ -277,9 +277,13 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
   const complaints = await db('iso_complaints as c').leftJoin('iso_nonconformities as n', 'n.id', 'c.nc_id').where(inYear('c.received_at')).orderBy('c.received_at')
     .select('c.code', 'c.title', 'c.status', 'c.upheld', 'c.process_instance_key', 'n.code as nc_code');
 
-  return {
+  const whole = periodsOf(year).at(-1)!;
+  const onestop = await onestopFigures(db, whole.from, whole.to);
+
+  const out: Omit<AnnualReport, 'conformity'> = {
     year,
     generatedAt: new Date().toISOString(),
+    onestop,
     cases: {
       finished,
       onTime,
@@ -338,9 +342,51 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       items: complaints.map((c: any) => ({ code: c.code, title: c.title, status: c.status, upheld: c.upheld, ncCode: c.nc_code ?? null, recordLink: c.process_instance_key ? `/cases/${c.process_instance_key}` : null })),
     },
     notAvailable: [
-      { section: 'Sự hài lòng / Satisfaction', reason: 'Chưa có dữ liệu đánh giá hài lòng của bộ phận một cửa / the one-stop satisfaction evaluations are not available yet' },
+      ...(onestop.evaluations ? [] : [{ section: 'Sự hài lòng / Satisfaction', reason: `Chưa có đánh giá hài lòng nào của người dân trong năm ${year} / no citizen evaluation in ${year}` }]),
+      { section: 'Kết quả của nhà cung cấp bên ngoài / External providers', reason: 'Hệ thống không lưu; bổ sung khi họp xem xét / not kept by the platform' },
     ],
   };
+  return { ...out, conformity: await conformityEvidence(db, out) };
+}
+
+type Evidence = AnnualReport['conformity'][number];
+
+/**
+ * The evidence behind a declaration of conformity with TCVN ISO 9001:2015 (công bố hệ thống quản lý
+ * chất lượng phù hợp), item by item as the annual report form lists them (seeds-eiso F24, F25), each
+ * with the records that show it and whether the year's records are enough for it.
+ */
+async function conformityEvidence(db: Knex, r: Omit<AnnualReport, 'conformity'>): Promise<Evidence[]> {
+  const inForce = async (types: string[]) => {
+    const rows: any[] = await db('iso_documents as d')
+      .join('iso_document_versions as v', function () { this.on('v.document_id', '=', 'd.id').andOn('v.version', '=', 'd.effective_version').andOnVal('v.status', '=', 'issued'); })
+      .where('d.status', 'effective').whereIn('d.doc_type', types).orderBy('d.code')
+      .select('d.code', 'd.title', 'd.effective_version', 'v.effective_from', 'v.process_instance_key');
+    return rows.map((d) => ({ label: `${d.code} v${d.effective_version}: ${d.title} (hiệu lực từ ${day(d.effective_from)})`, href: d.process_instance_key ? `/cases/${d.process_instance_key}` : '/iso?tab=documents' }));
+  };
+  const policy = await inForce(['chinh-sach']);
+  const manual = await inForce(['so-tay']);
+  const procedures = await inForce(['quy-trinh', 'huong-dan', 'bieu-mau']);
+  const audits = r.audits.filter((a) => a.status === 'closed');
+  const reviews = r.reviews.filter((x) => x.status === 'closed');
+  const closedNc = r.nonconformities.items.filter((n) => n.status === 'closed');
+  const objectivesMet = r.objectives.filter((o) => o.met).length;
+  const link = (label: string, href: string | null) => (href ? [{ label, href }] : []);
+  return [
+    { key: 'policy', item: 'Chính sách chất lượng', clauses: ['5.2'], met: policy.length > 0, detail: policy.length ? `${policy.length} chính sách chất lượng đang có hiệu lực` : 'Chưa ban hành chính sách chất lượng trên hệ thống', links: policy },
+    { key: 'objectives', item: 'Mục tiêu chất lượng', clauses: ['6.2'], met: r.objectives.length > 0, detail: r.objectives.length ? `${r.objectives.length} mục tiêu, ${objectivesMet} đạt trong năm` : 'Chưa đặt mục tiêu chất lượng cho năm', links: r.objectives.length ? [{ label: 'Bảng theo dõi mục tiêu chất lượng', href: '/iso?tab=objectives' }] : [] },
+    { key: 'manual', item: 'Sổ tay chất lượng', clauses: ['4.4', '7.5'], met: manual.length > 0, detail: manual.length ? `${manual.length} sổ tay chất lượng đang có hiệu lực` : 'Chưa ban hành sổ tay chất lượng trên hệ thống', links: manual },
+    { key: 'documents', item: 'Tài liệu, quy trình được kiểm soát', clauses: ['7.5.3'], met: procedures.length > 0, detail: `${procedures.length} quy trình, hướng dẫn, biểu mẫu đang có hiệu lực; trong năm ban hành ${r.documents.issued}, sửa đổi ${r.documents.revised}, hủy bỏ ${r.documents.withdrawn}`, links: procedures },
+    { key: 'audit', item: 'Đánh giá nội bộ', clauses: ['9.2'], met: audits.length > 0, detail: audits.length ? `${audits.length} đợt đánh giá nội bộ đã kết luận, ${audits.reduce((s, a) => s + a.findings, 0)} phát hiện` : 'Chưa có đợt đánh giá nội bộ nào kết luận trong năm', links: audits.flatMap((a) => link(`Đánh giá ${a.code}`, a.recordLink)) },
+    { key: 'review', item: 'Xem xét của lãnh đạo', clauses: ['9.3'], met: reviews.length > 0, detail: reviews.length ? `${reviews.length} lần xem xét của lãnh đạo đã kết luận` : 'Chưa có lần xem xét của lãnh đạo nào kết luận trong năm', links: reviews.flatMap((x) => link(`Xem xét ${x.code}`, x.recordLink)) },
+    { key: 'corrective', item: 'Hành động khắc phục các điểm không phù hợp', clauses: ['10.2'], met: r.nonconformities.opened === 0 || closedNc.length > 0, detail: `${r.nonconformities.opened} điểm không phù hợp, ${r.nonconformities.closed} đã khắc phục xong, ${r.nonconformities.open} đang xử lý`, links: r.nonconformities.items.flatMap((n) => link(`Phiếu ${n.code}`, n.recordLink)) },
+    { key: 'preventive', item: 'Hành động phòng ngừa (rủi ro và cơ hội)', clauses: ['6.1'], met: r.risks.total > 0, detail: `${r.risks.total} rủi ro, cơ hội trong sổ; ${r.risks.high} mức cao; ${r.risks.reduced} giảm điểm sau xử lý`, links: r.risks.total ? [{ label: 'Sổ rủi ro và cơ hội', href: '/iso?tab=risks' }] : [] },
+    {
+      key: 'customer', item: 'Sự thỏa mãn của người dân, phản ánh', clauses: ['9.1.2'], met: r.onestop.evaluations > 0,
+      detail: `${r.onestop.evaluations} đánh giá hài lòng${r.onestop.satisfiedPct === null ? '' : ` (${r.onestop.satisfiedPct} % hài lòng)`}; ${r.complaints.received} phản ánh, khiếu nại, ${r.complaints.upheld} kết luận đúng`,
+      links: r.complaints.items.flatMap((c) => link(`Phản ánh ${c.code}`, c.recordLink)),
+    },
+  ];
 }
 
 export async function listReviews(db: Knex, onlyId?: string): Promise<Review[]> {

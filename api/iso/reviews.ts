@@ -28,9 +28,23 @@ export async function reviewInputs(db: Knex, year: number, excludeReviewId?: str
   return [
     { key: 'a', title: 'a) Tình trạng các hành động từ lần xem xét trước', value: previous ? { review: previous.code, actions: previous.actions } : null, note: previous ? null : 'Chưa có lần xem xét nào trước đó trên hệ thống' },
     { key: 'b', title: 'b) Thay đổi của các vấn đề bên ngoài và nội bộ', value: null, note: 'Không có trong dữ liệu; cuộc họp bổ sung' },
-    { key: 'c1', title: 'c1) Sự thỏa mãn của khách hàng, phản hồi', value: { complaintsReceived: r.complaints.received, complaintsUpheld: r.complaints.upheld, satisfaction: null }, note: 'Đánh giá hài lòng của bộ phận một cửa chưa có trên hệ thống (để trống)' },
+    {
+      key: 'c1', title: 'c1) Sự thỏa mãn của khách hàng, phản hồi',
+      value: {
+        complaintsReceived: r.complaints.received, complaintsUpheld: r.complaints.upheld,
+        satisfaction: r.onestop.evaluations ? { evaluations: r.onestop.evaluations, satisfiedPct: r.onestop.satisfiedPct, averageOverall: r.onestop.averageOverall } : null,
+      },
+      note: r.onestop.evaluations ? null : `Chưa có đánh giá hài lòng nào của người dân trong năm ${year}`,
+    },
     { key: 'c2', title: 'c2) Mức độ đạt mục tiêu chất lượng', value: objectives.map((o) => ({ unit: o.unitCode, title: o.title, target: o.target, year: o.periods.at(-1)?.value ?? null, met: o.periods.at(-1)?.met ?? null })), note: objectives.length ? null : 'Chưa đặt mục tiêu chất lượng cho năm này' },
-    { key: 'c3', title: 'c3) Kết quả thực hiện các quá trình (hồ sơ đúng hạn)', value: { finished: r.cases.finished, onTime: r.cases.onTime, onTimeRate: r.cases.onTimeRate, byProcess: r.cases.byProcess }, note: null },
+    {
+      key: 'c3', title: 'c3) Kết quả thực hiện các quá trình (hồ sơ đúng hạn)',
+      value: {
+        finished: r.cases.finished, onTime: r.cases.onTime, onTimeRate: r.cases.onTimeRate, byProcess: r.cases.byProcess,
+        onestop: { resolved: r.onestop.resolved, resolvedOnTime: r.onestop.resolvedOnTime, resolvedLate: r.onestop.resolvedLate, onTimeRate: r.onestop.onTimeRate, received: r.onestop.received, onlineRate: r.onestop.onlineRate },
+      },
+      note: null,
+    },
     { key: 'c4', title: 'c4) Sự không phù hợp và hành động khắc phục', value: { opened: r.nonconformities.opened, closed: r.nonconformities.closed, reopenedAfterIneffective: r.nonconformities.reopenedAfterIneffective, byStatus: Object.fromEntries(ncByStatus.map((s: any) => [s.status, s.n])) }, note: null },
     { key: 'c5', title: 'c5) Kết quả theo dõi và đo lường', value: { openOverdue: r.cases.openOverdue }, note: null },
     { key: 'c6', title: 'c6) Kết quả đánh giá', value: r.audits.map((a) => ({ code: a.code, status: a.status, findings: a.findings })), note: r.audits.length ? null : 'Chưa có đợt đánh giá nội bộ trong năm' },

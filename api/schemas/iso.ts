@@ -134,6 +134,19 @@ const Count = Type.Integer();
 export const AnnualReport = Type.Object({
   year: Type.Integer(),
   generatedAt: Time,
+  /** One-stop dossiers of the year (statistics rollup) and the citizens' evaluations. */
+  onestop: Type.Object({
+    received: Count,
+    receivedOnline: Count,
+    onlineRate: Type.Union([Type.Number(), Type.Null()]),
+    resolved: Count,
+    resolvedOnTime: Count,
+    resolvedLate: Count,
+    onTimeRate: Type.Union([Type.Number(), Type.Null()]),
+    evaluations: Count,
+    satisfiedPct: Type.Union([Type.Number(), Type.Null()]),
+    averageOverall: Type.Union([Type.Number(), Type.Null()]),
+  }),
   cases: Type.Object({
     finished: Count,
     onTime: Count,
@@ -166,6 +179,15 @@ export const AnnualReport = Type.Object({
     answered: Count,
     items: Type.Array(Type.Object({ code: Str, title: Str, status: Str, upheld: Type.Union([Type.Boolean(), Type.Null()]), ncCode: Nullable(Str), recordLink: Nullable(Str) })),
   }),
+  /** Evidence for the declaration of conformity with TCVN ISO 9001:2015, item by item, with links (paths of the web app) to the records. */
+  conformity: Type.Array(Type.Object({
+    key: Str,
+    item: Str,
+    clauses: Type.Array(Str),
+    met: Type.Boolean({ description: 'The records of the year are enough evidence for this item' }),
+    detail: Str,
+    links: Type.Array(Type.Object({ label: Str, href: Type.String({ description: 'Path of the web app, e.g. /cases/<process instance key>' }) })),
+  })),
   /** Sections of the report whose records the platform does not keep yet, named so nobody mistakes them for zero. */
   notAvailable: Type.Array(Type.Object({ section: Str, reason: Str })),
 });
@@ -181,7 +203,10 @@ export const Complaint = Type.Object({
   contact: Nullable(Str),
   channel: Str,
   caseKey: Nullable(Str),
-  receivedBy: Str,
+  dossierCode: Nullable(Type.String({ description: 'One-stop dossier the complaint is about' })),
+  origin: Type.Union([Type.Literal('officer'), Type.Literal('public'), Type.Literal('staff')], { description: 'officer: recorded by an officer; public: the citizen form; staff: internal feedback' }),
+  kind: Nullable(Type.String({ description: "The sender's own classification: gop-y | phan-anh | khieu-nai" })),
+  receivedBy: Nullable(Type.String({ description: 'Recording officer or sending staff member; null for the public form' })),
   unitCode: Nullable(Str),
   status: Str,
   currentStep: Nullable(Str),
@@ -207,6 +232,51 @@ export const ComplaintCreateBody = Type.Object({
   caseKey: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
 });
 export type ComplaintCreateBody = Static<typeof ComplaintCreateBody>;
+
+export const FeedbackKind = Type.Union([Type.Literal('gop-y'), Type.Literal('phan-anh'), Type.Literal('khieu-nai')]);
+const DossierCode = Type.String({ pattern: '^[A-Za-z0-9._-]{1,60}$', description: 'Code of the one-stop dossier it is about (must exist)' });
+
+/** Internal feedback of any staff member (góp ý nội bộ). */
+export const StaffFeedbackBody = Type.Object({
+  kind: FeedbackKind,
+  title: Type.String({ minLength: 5, maxLength: 300 }),
+  content: Type.String({ minLength: 5, maxLength: 5000 }),
+  dossierCode: Type.Optional(DossierCode),
+});
+export type StaffFeedbackBody = Static<typeof StaffFeedbackBody>;
+
+/** The citizen's complaint or feedback on the public form (no login). */
+export const PublicComplaintBody = Type.Object({
+  kind: FeedbackKind,
+  title: Type.String({ minLength: 5, maxLength: 300 }),
+  content: Type.String({ minLength: 5, maxLength: 5000 }),
+  name: Type.String({ minLength: 2, maxLength: 200 }),
+  contact: Type.Optional(Type.String({ maxLength: 200, description: 'Phone or e-mail for the answer' })),
+  dossierCode: Type.Optional(DossierCode),
+});
+export type PublicComplaintBody = Static<typeof PublicComplaintBody>;
+
+export const PublicComplaintReceipt = Type.Object({
+  code: Str,
+  status: Str,
+  trackingToken: Type.String({ description: 'Secret key of the tracking link; send it in x-lookup-token' }),
+  trackingUrl: Type.String({ description: 'The tracking page: <PUBLIC_URL>/gop-y/<code>?t=<key>' }),
+});
+export type PublicComplaintReceipt = Static<typeof PublicComplaintReceipt>;
+
+export const PublicComplaintParams = Type.Object({ code: Type.String({ maxLength: 40 }) });
+export const PublicComplaintStatus = Type.Object({
+  code: Str,
+  kind: Nullable(Str),
+  title: Str,
+  dossierCode: Nullable(Str),
+  status: Type.String({ description: 'received | verifying | concluded | answered' }),
+  receivedAt: Time,
+  upheld: Type.Union([Type.Boolean(), Type.Null()], { description: 'Told with the answer: true = the complaint is founded' }),
+  answer: Nullable(Str),
+  answeredAt: Nullable(Time),
+});
+export type PublicComplaintStatus = Static<typeof PublicComplaintStatus>;
 
 export const Audit = Type.Object({
   id: Str,
@@ -237,7 +307,7 @@ export const AuditCreateBody = Type.Object({
 });
 export type AuditCreateBody = Static<typeof AuditCreateBody>;
 
-export const Metric = Type.Union(['on_time_rate', 'nc_closed_rate', 'complaints_upheld', 'overdue_open'].map((s) => Type.Literal(s)));
+export const Metric = Type.Union(['on_time_rate', 'nc_closed_rate', 'complaints_upheld', 'overdue_open', 'onestop_on_time_rate', 'online_rate', 'satisfaction_rate', 'complaints_count'].map((s) => Type.Literal(s)));
 export const Objective = Type.Object({
   id: Str,
   unitCode: Str,

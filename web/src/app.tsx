@@ -29,6 +29,7 @@ const CataloguePage = lazy(() => import('./features/onestop/CataloguePage.js'));
 const SubmitPage = lazy(() => import('./features/onestop/PublicPages.js').then((m) => ({ default: m.SubmitPage })));
 const LookupPage = lazy(() => import('./features/onestop/PublicPages.js').then((m) => ({ default: m.LookupPage })));
 const IsoPage = lazy(() => import('./features/iso/IsoPage.js'));
+const FeedbackPage = lazy(() => import('./features/iso/FeedbackPage.js'));
 
 function LazyPage({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -67,6 +68,10 @@ function Routes() {
   const evaluationMatch = matchPath('/danh-gia/:code', pathname);
   if (evaluationMatch?.code) return <LazyPage><PublicEvaluationPage code={evaluationMatch.code} token={search.get('t') ?? ''} /></LazyPage>;
   if (pathname === '/ket-qua-danh-gia') return <LazyPage><PublicResultsPage /></LazyPage>;
+  // Complaints and feedback of citizens (no sign-in): the form, and tracking with the key.
+  if (pathname === '/gop-y') return <LazyPage><FeedbackPage /></LazyPage>;
+  const feedbackMatch = matchPath('/gop-y/:code', pathname);
+  if (feedbackMatch?.code) return <LazyPage><FeedbackPage key={feedbackMatch.code} code={feedbackMatch.code} /></LazyPage>;
   // The citizen's pages need no login (one-stop: submission, lookup by code or QR, supplement).
   if (pathname === '/nop-ho-so') return <LazyPage><SubmitPage /></LazyPage>;
   if (pathname === '/tra-cuu') return <LazyPage><LookupPage /></LazyPage>;

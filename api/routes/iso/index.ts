@@ -6,7 +6,7 @@ import { errors } from '../../schemas/common.js';
 import {
   ProposalBody, Risk, RiskCreateBody, RiskList,
   ObjectiveCreateBody, ObjectiveList, ObjectivesQuery, Review, ReviewCreateBody, ReviewList,
-  Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList,
+  Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList, StaffFeedbackBody,
   AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../iso/nonconformities.js';
@@ -17,8 +17,9 @@ import { receiveComplaint } from '../../iso/complaints.js';
 import { startAudit } from '../../iso/audits.js';
 import { startReview } from '../../iso/reviews.js';
 import { identifyRisk } from '../../iso/risks.js';
-import { objectiveResults } from '../../iso/objectives.js';
+import { METRICS, objectiveResults, type Metric } from '../../iso/objectives.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
+import { renderAnnualReportPdf } from '../../iso/report-pdf.js';
 
 const security = [{ bearer: [] }];
 const tags = ['iso'];
@@ -105,6 +106,22 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(201).send(c!);
   });
 
+  // Every role that works in the agency; auditors stay read-only (they record findings through the internal audit).
+  app.post('/feedback', { onRequest: app.requireRole('officer', 'leader', 'designer', 'admin'), schema: { tags, summary: 'Internal feedback or complaint of any staff member (officers, leaders, designers, administrators); starts the handling process', security, body: StaffFeedbackBody, response: { 201: Complaint, ...errors } } }, async (req, reply) => {
+    const dossierCode = req.body.dossierCode?.trim();
+    const dossier = dossierCode ? await app.db('dossiers').where({ code: dossierCode }).first('code', 'process_instance_key') : undefined;
+    if (dossierCode && !dossier) throw app.httpErrors.badRequest(`Không có hồ sơ ${dossierCode} / No dossier ${dossierCode}`);
+    const u = req.currentUser;
+    const id = await receiveComplaint(app.db, app.zeebe, {
+      title: req.body.title.trim(), content: req.body.content.trim(), submitter: u.fullName, contact: u.unit.name, channel: 'noi-bo',
+      caseKey: dossier?.process_instance_key ? String(dossier.process_instance_key) : null, dossierCode: dossier?.code ?? null,
+      receivedBy: u.username, origin: 'staff', kind: req.body.kind,
+    }).catch(translate);
+    const [c] = await listComplaints(app.db, () => {}, id);
+    await req.audit('iso.complaint.feedback', { target: { type: 'complaint', id }, after: { code: c!.code, kind: req.body.kind, title: c!.title } });
+    return reply.status(201).send(c!);
+  });
+
   // Internal audits
   app.get('/audits', { schema: { tags, summary: 'Internal audits with checklists, findings and their nonconformities', security, response: { 200: AuditList, ...errors } } }, async () => ({ items: await listAudits(app.db) }));
 
@@ -124,7 +141,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!req.currentUser.roles.includes('admin') && !(await subtreeCodes(app.db, req.currentUser.unit.code)).includes(b.unitCode)) {
       throw app.httpErrors.forbidden(`Đơn vị ${b.unitCode} không thuộc quyền của bạn / ${b.unitCode} is outside your unit`);
     }
-    if ((b.metric === 'on_time_rate' || b.metric === 'nc_closed_rate') && b.target > 100) throw app.httpErrors.badRequest('Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
+    if (METRICS[b.metric as Metric].unit === '%' && b.target > 100) throw app.httpErrors.badRequest('Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
     const [row] = await app.db('iso_objectives').insert({ unit_code: b.unitCode, year: b.year, title: b.title.trim(), metric: b.metric, target: b.target, direction: b.direction, created_by: req.currentUser.username }).returning('id');
     await req.audit('iso.objective.create', { target: { type: 'objective', id: String(row.id) }, after: b });
     return reply.status(201).send({ items: (await objectiveResults(app.db, b.year)).filter((o) => o.id === String(row.id)) });
@@ -176,6 +193,13 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
   app.get('/report', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report assembled from the records (lists of nonconformities and complaints as the reader\'s registers show them)', security, querystring: ReportQuery, response: { 200: AnnualReport, ...errors } } }, async (req) => reportFor(req, req.query.year));
 
+  app.get('/report.pdf', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as a PDF, with the evidence for the declaration of conformity and the web addresses of the records', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
+    const r = await annualReport(app.db, req.query.year);
+    const pdf = await renderAnnualReportPdf(r);
+    await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) }, after: { format: 'pdf' } });
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="bao-cao-hdqlcl-${r.year}.pdf"`).send(pdf);
+  });
+
   app.get('/report.xlsx', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as an Excel workbook', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
     const r = await reportFor(req, req.query.year);
     const buf = await reportWorkbook(r);
@@ -196,6 +220,14 @@ async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
   summary.columns = [{ header: 'Nội dung', width: 60 }, { header: 'Giá trị', width: 18 }];
   summary.addRows([
     [`Báo cáo hoạt động quản lý chất lượng năm ${r.year}`, ''],
+    ['Hồ sơ một cửa tiếp nhận', r.onestop.received],
+    ['  trong đó trực tuyến', r.onestop.receivedOnline],
+    ['Tỷ lệ trực tuyến (%)', r.onestop.onlineRate ?? 'chưa có hồ sơ'],
+    ['Hồ sơ một cửa đã giải quyết', r.onestop.resolved],
+    ['  đúng hạn (trước hạn + đúng hạn)', r.onestop.resolvedOnTime],
+    ['Tỷ lệ giải quyết đúng hạn (%)', r.onestop.onTimeRate ?? 'chưa có hồ sơ'],
+    ['Lượt đánh giá hài lòng', r.onestop.evaluations],
+    ['Tỷ lệ hài lòng (%)', r.onestop.satisfiedPct ?? 'chưa có đánh giá'],
     ['Hồ sơ đã giải quyết', r.cases.finished],
     ['  trong đó đúng hạn', r.cases.onTime],
     ['  trễ hạn', r.cases.late],
@@ -236,6 +268,10 @@ async function reportWorkbook(r: AnnualReport): Promise<Buffer> {
   complaints.columns = ['Số', 'Tiêu đề', 'Trạng thái', 'Kết luận đúng', 'Phiếu HĐKP', 'Hồ sơ'].map((header) => ({ header, width: 24 }));
   for (const c of r.complaints.items) complaints.addRow([c.code, c.title, c.status, c.upheld === null ? '' : c.upheld ? 'Đúng' : 'Không đúng', c.ncCode ?? '', c.recordLink ?? '']);
   head(complaints);
+  const conformity = wb.addWorksheet('Minh chứng công bố');
+  conformity.columns = ['Nội dung', 'Điều khoản', 'Minh chứng', 'Chi tiết', 'Hồ sơ'].map((header) => ({ header, width: 30 }));
+  for (const e of r.conformity) conformity.addRow([e.item, e.clauses.join(', '), e.met ? 'Có' : 'Chưa đủ', e.detail, e.links.map((l) => `${l.label}: ${l.href}`).join('\n')]);
+  head(conformity);
   const cases = wb.addWorksheet('Hồ sơ theo quy trình');
   cases.columns = ['Quy trình', 'Tên', 'Đã giải quyết', 'Đúng hạn'].map((header) => ({ header, width: 30 }));
   for (const c of r.cases.byProcess) cases.addRow([c.bpmnProcessId, c.name ?? '', c.finished, c.onTime]);

@@ -252,13 +252,13 @@ function ReportPanel() {
   const [year, setYear] = useState(new Date().getFullYear());
   const report = useQuery(reportQuery(year));
   const [downloadError, setDownloadError] = useState<string | null>(null);
-  const download = async () => {
+  const download = async (format: 'xlsx' | 'pdf') => {
     setDownloadError(null);
     try {
-      const blob = await requestBlob(isoEndpoints.reportXlsx(year));
+      const blob = await requestBlob(format === 'pdf' ? isoEndpoints.reportPdf(year) : isoEndpoints.reportXlsx(year));
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
-      a.download = `bao-cao-hdqlcl-${year}.xlsx`;
+      a.download = `bao-cao-hdqlcl-${year}.${format}`;
       a.click();
       URL.revokeObjectURL(a.href);
     } catch (err) {
@@ -268,11 +268,14 @@ function ReportPanel() {
   return (
     <div className="iso-section" data-testid="iso-report">
       <label>{t('iso.report.year')} <input type="number" value={year} min={2000} max={2100} onChange={(e) => setYear(Number(e.target.value) || year)} /></label>{' '}
-      <button type="button" className="button" onClick={download}>{t('iso.report.xlsx')}</button>
+      <button type="button" className="button" onClick={() => download('xlsx')}>{t('iso.report.xlsx')}</button>{' '}
+      <button type="button" className="button" onClick={() => download('pdf')}>{t('iso.report.pdf')}</button>
       {downloadError && <Alert>{downloadError}</Alert>}
       {report.isError && <Alert>{errorMessage(report.error)}</Alert>}
       {report.data && (
         <>
+          <h2>{t('iso.report.onestop')}</h2>
+          <p>{t('iso.report.onestopLine', { received: report.data.onestop.received, online: report.data.onestop.onlineRate ?? '—', resolved: report.data.onestop.resolved, onTime: report.data.onestop.onTimeRate ?? '—', evaluations: report.data.onestop.evaluations, satisfied: report.data.onestop.satisfiedPct ?? '—' })}</p>
           <h2>{t('iso.report.cases')}</h2>
           <p>{t('iso.report.casesLine', { finished: report.data.cases.finished, onTime: report.data.cases.onTime, rate: report.data.cases.onTimeRate ?? '—', overdue: report.data.cases.openOverdue })}</p>
           <h2>{t('iso.report.ncs')}</h2>
@@ -283,6 +286,15 @@ function ReportPanel() {
           <h2>{t('iso.report.documents')}</h2>
           <ul>
             {report.data.documents.items.map((d, i) => <li key={i}>{d.code} v{d.version} · {tx(`iso.versionKind.${d.kind}`)} · {d.effectiveFrom ?? ''} · {t('iso.report.confirmed', { confirmed: d.unitsConfirmed, total: d.unitsDistributed })}{d.recordLink && <> · <Link to={d.recordLink}>{t('iso.record')}</Link></>}</li>)}
+          </ul>
+          <h2>{t('iso.report.conformity')}</h2>
+          <ul className="iso-conformity" data-testid="iso-conformity">
+            {report.data.conformity.map((e) => (
+              <li key={e.key}>
+                <strong>{e.item}</strong> ({e.clauses.join(', ')}): <span className={e.met ? 'iso-met' : 'iso-missed'}>{t(e.met ? 'iso.report.met' : 'iso.report.notMet')}</span>. {e.detail}
+                {e.links.length > 0 && <ul>{e.links.map((l) => <li key={l.href + l.label}><Link to={l.href}>{l.label}</Link></li>)}</ul>}
+              </li>
+            ))}
           </ul>
           <h2>{t('iso.report.notAvailable')}</h2>
           <ul>{report.data.notAvailable.map((n) => <li key={n.section}><strong>{n.section}</strong>: {n.reason}</li>)}</ul>
@@ -351,27 +363,58 @@ function AuditsPanel() {
 function ComplaintsPanel() {
   const { t } = useTranslation();
   const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
+  const client = useQueryClient();
   const list = useQuery(complaintsQuery());
-  if (list.isError) return <Alert>{errorMessage(list.error)}</Alert>;
-  if (!list.data) return <p className="muted">{tx('iso.loading')}</p>;
-  if (!list.data.items.length) return <p className="empty">{tx('iso.empty')}</p>;
+  const send = useMutation(isoMutations.feedback(client));
+  const [form, setForm] = useState({ kind: 'gop-y', title: '', content: '', dossierCode: '' });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    send.mutate(
+      { kind: form.kind as 'gop-y', title: form.title.trim(), content: form.content.trim(), ...(form.dossierCode.trim() ? { dossierCode: form.dossierCode.trim() } : {}) },
+      { onSuccess: () => setForm({ kind: 'gop-y', title: '', content: '', dossierCode: '' }) },
+    );
+  };
   return (
-    <table className="task-table" data-testid="iso-complaints">
-      <thead><tr><th>{tx('iso.nc.code')}</th><th>{tx('iso.nc.titleField')}</th><th>{tx('iso.complaints.submitter')}</th><th>{tx('iso.status')}</th><th>{tx('iso.currentStep')}</th><th>{tx('iso.complaints.upheld')}</th><th>{tx('iso.tab.nc')}</th></tr></thead>
-      <tbody>
-        {list.data.items.map((c) => (
-          <tr key={c.id}>
-            <td>{c.processInstanceKey ? <Link to={`/cases/${c.processInstanceKey}`}>{c.code}</Link> : c.code}</td>
-            <td>{c.title}</td>
-            <td>{c.submitter}</td>
-            <td>{tx(`iso.complaintStatus.${c.status}`)}</td>
-            <td>{c.currentStep ?? '—'}</td>
-            <td>{c.upheld === null ? '—' : tx(c.upheld ? 'iso.complaints.yes' : 'iso.complaints.no')}</td>
-            <td>{c.ncId ? <Link to={withQuery('/iso', { tab: 'nc', id: c.ncId })}>{c.ncCode}</Link> : '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="iso-section">
+      <form onSubmit={submit} className="iso-form" data-testid="iso-feedback-form">
+        <h2>{tx('iso.feedback.title')}</h2>
+        <p className="muted">{tx('iso.feedback.hint')}</p>
+        <label>{tx('iso.feedback.kind')}
+          <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
+            {['gop-y', 'phan-anh', 'khieu-nai'].map((k) => <option key={k} value={k}>{tx(`iso.kind.${k}`)}</option>)}
+          </select>
+        </label>
+        <label>{tx('iso.feedback.titleField')}<input value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} required minLength={5} maxLength={300} /></label>
+        <label>{tx('iso.feedback.content')}<textarea value={form.content} onChange={(e) => setForm({ ...form, content: e.target.value })} required minLength={5} maxLength={5000} /></label>
+        <label>{tx('iso.feedback.dossier')}<input value={form.dossierCode} onChange={(e) => setForm({ ...form, dossierCode: e.target.value })} maxLength={60} /></label>
+        <button type="submit" className="button button-primary" disabled={send.isPending}>{tx('iso.feedback.send')}</button>
+        {send.isError && <Alert>{errorMessage(send.error)}</Alert>}
+        {send.data && <p className="muted" role="status">{tx('iso.feedback.sent', { code: send.data.code })}</p>}
+      </form>
+      {list.isError && <Alert>{errorMessage(list.error)}</Alert>}
+      {!list.data && !list.isError && <p className="muted">{tx('iso.loading')}</p>}
+      {list.data && !list.data.items.length && <p className="empty">{tx('iso.empty')}</p>}
+      {list.data && list.data.items.length > 0 && (
+        <table className="task-table" data-testid="iso-complaints">
+          <thead><tr><th>{tx('iso.nc.code')}</th><th>{tx('iso.nc.titleField')}</th><th>{tx('iso.complaints.submitter')}</th><th>{tx('iso.feedback.origin')}</th><th>{tx('iso.feedback.dossierCol')}</th><th>{tx('iso.status')}</th><th>{tx('iso.currentStep')}</th><th>{tx('iso.complaints.upheld')}</th><th>{tx('iso.tab.nc')}</th></tr></thead>
+          <tbody>
+            {list.data.items.map((c) => (
+              <tr key={c.id}>
+                <td>{c.processInstanceKey ? <Link to={`/cases/${c.processInstanceKey}`}>{c.code}</Link> : c.code}</td>
+                <td>{c.kind ? `${tx(`iso.kind.${c.kind}`)}: ` : ''}{c.title}</td>
+                <td>{c.submitter}</td>
+                <td>{tx(`iso.origin.${c.origin}`)}</td>
+                <td>{c.dossierCode ?? '—'}</td>
+                <td>{tx(`iso.complaintStatus.${c.status}`)}</td>
+                <td>{c.currentStep ?? '—'}</td>
+                <td>{c.upheld === null ? '—' : tx(c.upheld ? 'iso.complaints.yes' : 'iso.complaints.no')}</td>
+                <td>{c.ncId ? <Link to={withQuery('/iso', { tab: 'nc', id: c.ncId })}>{c.ncCode}</Link> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
 

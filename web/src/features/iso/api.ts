@@ -1,5 +1,5 @@
 import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { ProposalBody, RiskList, AuditList, ComplaintList, ObjectiveList, ReviewList, AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
+import type { Complaint, PublicComplaintBody, PublicComplaintReceipt, PublicComplaintStatus, StaffFeedbackBody, ProposalBody, RiskList, AuditList, ComplaintList, ObjectiveList, ReviewList, AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
 
@@ -28,6 +28,10 @@ export const isoEndpoints = {
   clauses: (): Endpoint<ClauseView> => ({ method: 'GET', path: '/api/iso/clauses' }),
   report: (year: number): Endpoint<AnnualReport> => ({ method: 'GET', path: `/api/iso/report?year=${year}` }),
   reportXlsx: (year: number): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.xlsx?year=${year}` }),
+  reportPdf: (year: number): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.pdf?year=${year}` }),
+  feedback: (body: StaffFeedbackBody): Endpoint<Complaint> => ({ method: 'POST', path: '/api/iso/feedback', body }),
+  publicComplaint: (body: PublicComplaintBody): Endpoint<PublicComplaintReceipt> => ({ method: 'POST', path: '/api/public/complaints', body, anonymous: true }),
+  publicComplaintStatus: (code: string, token: string): Endpoint<PublicComplaintStatus> => ({ method: 'GET', path: `/api/public/complaints/${encodeURIComponent(code)}`, anonymous: true, headers: { 'x-lookup-token': token } }),
 };
 
 export const isoKeys = {
@@ -42,6 +46,7 @@ export const isoKeys = {
   reviews: () => [...isoKeys.all(), 'reviews'] as const,
   risks: () => [...isoKeys.all(), 'risks'] as const,
   report: (year: number) => [...isoKeys.all(), 'report', year] as const,
+  publicComplaint: (code: string, token: string) => ['public', 'complaint', code, token] as const,
 };
 
 export const ncListQuery = (f: Partial<NcListQuery>) => queryOptions({ queryKey: isoKeys.ncs(f), queryFn: ({ signal }) => request(isoEndpoints.ncs(f), signal), placeholderData: keepPreviousData });
@@ -55,9 +60,14 @@ export const auditsQuery = () => queryOptions({ queryKey: isoKeys.audits(), quer
 export const objectivesQuery = (year: number) => queryOptions({ queryKey: isoKeys.objectives(year), queryFn: ({ signal }) => request(isoEndpoints.objectives(year), signal) });
 export const reviewsQuery = () => queryOptions({ queryKey: isoKeys.reviews(), queryFn: ({ signal }) => request(isoEndpoints.reviews(), signal) });
 
+export const publicComplaintQuery = (code: string, token: string) =>
+  queryOptions({ queryKey: isoKeys.publicComplaint(code, token), queryFn: ({ signal }) => request(isoEndpoints.publicComplaintStatus(code, token), signal), enabled: Boolean(token) });
+
 export const risksQuery = () => queryOptions({ queryKey: isoKeys.risks(), queryFn: ({ signal }) => request(isoEndpoints.risks(), signal) });
 
 export const isoMutations = {
+  feedback: (client: QueryClient) => mutationOptions({ mutationFn: (body: StaffFeedbackBody) => request(isoEndpoints.feedback(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
+  publicComplaint: () => mutationOptions({ mutationFn: (body: PublicComplaintBody) => request(isoEndpoints.publicComplaint(body)) }),
   openNc: (client: QueryClient) => mutationOptions({ mutationFn: (body: NcCreateBody) => request(isoEndpoints.openNc(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
   createDocument: (client: QueryClient) => mutationOptions({ mutationFn: (body: DocumentCreateBody) => request(isoEndpoints.createDocument(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
   propose: (client: QueryClient) =>

@@ -152,6 +152,7 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
         </tbody>
       </table>
       {h?.statusReason && <p className="muted">{t('onestop.reason')}: {h.statusReason}</p>}
+      <p><Link to={`/gop-y?ma=${encodeURIComponent(d.code)}`}>{t('iso.public.aboutDossier')}</Link></p>
       <h3>{t('onestop.events')}</h3>
       <ol className="onestop-events">
         {(h?.events ?? d.events).map((e, i) => (

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { ErrorBody } from '../../schemas/common.js';
+import { PublicComplaintBody, PublicComplaintParams, PublicComplaintReceipt, PublicComplaintStatus } from '../../schemas/iso.js';
+import { complaintTrackingUrl, ensureComplaintStarted, insertComplaint, newComplaintToken, publicComplaintStatus } from '../../iso/complaints.js';
+
+export interface PublicFeedbackOptions {
+  /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); submissions get a third (at least 5). */
+  lookupsPerMinute?: number;
+}
+
+const tags = ['public (no login)'];
+const TOKEN_HEADER = 'x-lookup-token';
+/** One answer for an unknown code and a wrong key: no oracle. */
+export const COMPLAINT_NOT_FOUND = 'Không tìm thấy phản ánh hoặc mã tra cứu không đúng / No such complaint, or the tracking key is wrong';
+const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+
+/**
+ * Complaints and feedback of citizens without login (ISO 9001 clauses 8.2.1, 9.1.2): the form starts
+ * the complaint process (processes/iso-xu-ly-phan-anh.bpmn) like one recorded by an officer; the
+ * citizen gets a code and a tracking key to follow the status and read the answer. Rate-limited per
+ * address like the other /api/public routes.
+ */
+const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (app, opts) => {
+  const perMinute = opts.lookupsPerMinute ?? (Number(process.env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN) || 30);
+  const writes = Math.max(5, Math.floor(perMinute / 3));
+  const limit = (max: number) => ({
+    rateLimit: {
+      max,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
+        Object.assign(new Error(`Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`), { statusCode: 429, code: 'RATE_LIMITED' }),
+    },
+  });
+  const errors = { 400: ErrorBody, 404: ErrorBody, 429: ErrorBody };
+
+  app.post('/complaints', { config: limit(writes), schema: { tags, summary: 'Send a complaint or feedback (góp ý, phản ánh, khiếu nại), optionally about a dossier; returns the code and the tracking key', body: PublicComplaintBody, response: { 201: PublicComplaintReceipt, ...errors } } }, async (req, reply) => {
+    const b = req.body;
+    const title = plainText(b.title), content = plainText(b.content), name = plainText(b.name), contact = b.contact ? plainText(b.contact) : '';
+    const problems: string[] = [];
+    if (title.length < 5) problems.push('tiêu đề (ít nhất 5 ký tự) / title (at least 5 characters)');
+    if (content.length < 5) problems.push('nội dung (ít nhất 5 ký tự) / content (at least 5 characters)');
+    if (name.length < 2) problems.push('họ tên (ít nhất 2 ký tự) / name (at least 2 characters)');
+    if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
+    const dossierCode = b.dossierCode?.trim();
+    const dossier = dossierCode ? await app.db('dossiers').where({ code: dossierCode }).first('code', 'process_instance_key') : undefined;
+    if (dossierCode && !dossier) throw app.httpErrors.badRequest(`Không tìm thấy hồ sơ có mã ${dossierCode}; kiểm tra lại mã trên giấy tiếp nhận / No dossier ${dossierCode}`);
+    const token = newComplaintToken();
+    const id = await insertComplaint(app.db, {
+      title, content, submitter: name, contact: contact || null, channel: 'truc-tuyen', receivedBy: null, origin: 'public', kind: b.kind, lookupToken: token,
+      dossierCode: dossier?.code ?? null, caseKey: dossier?.process_instance_key ? String(dossier.process_instance_key) : null,
+    });
+    // Saved first: if the engine is unreachable now, the ISO sweep starts the process later.
+    await ensureComplaintStarted(app.db, app.zeebe, id).catch((err) => req.log.warn({ err: String(err), complaintId: id }, 'complaint saved, process start deferred to the ISO sweep'));
+    const c = await app.db('iso_complaints').where({ id }).first('code', 'status');
+    await req.audit('iso.complaint.public', { actor: { username: null }, target: { type: 'complaint', id }, after: { code: c.code, kind: b.kind, dossierCode: dossier?.code ?? null } });
+    return reply.status(201).send({ code: c.code, status: c.status, trackingToken: token, trackingUrl: complaintTrackingUrl(c.code, token) });
+  });
+
+  app.get('/complaints/:code', { config: limit(perMinute), schema: { tags, summary: `Status and answer of a complaint, with its tracking key in the header ${TOKEN_HEADER}`, params: PublicComplaintParams, response: { 200: PublicComplaintStatus, ...errors } } }, async (req) => {
+    const given = req.headers[TOKEN_HEADER];
+    const out = await publicComplaintStatus(app.db, req.params.code, typeof given === 'string' ? given : undefined);
+    if (!out) throw app.httpErrors.notFound(COMPLAINT_NOT_FOUND);
+    return out;
+  });
+};
+export default publicFeedback;
