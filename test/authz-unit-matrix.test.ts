@@ -131,6 +131,7 @@ const UNIT_INDEPENDENT: Record<string, string> = {
   'GET /api/public/evaluations/:code': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
   'POST /api/public/evaluations/:code': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
   'GET /api/public/apologies/:code/pdf': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
+  'GET /api/public/complaints/:code': 'citizen route: no signed-in unit; the tracking key of the complaint is the key (a wrong key and an unknown code give the same 404, test/iso-public-feedback)',
 };
 
 describe('own-unit / other-unit authorisation matrix', () => {
