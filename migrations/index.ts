@@ -17,6 +17,7 @@ import * as onestopNotices from './20261123002100_onestop_notices.js';
 import * as onestopStats from './20261123002200_onestop_stats.js';
 import * as iso from './20261123003000_iso.js';
 import * as retentionPartitions from './20261123001400_retention_partitions.js';
+import * as caseIndex from './20261123007000_case_index.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123002200_onestop_stats': onestopStats,
   '20261123003000_iso': iso,
   '20261123001400_retention_partitions': retentionPartitions,
+  '20261123007000_case_index': caseIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
