@@ -33,8 +33,11 @@ export const EXACT_TOTAL_MAX = 10_000;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** Top-level cases matching the filters, within the viewer's scope (null: everything). */
-async function filtered(db: Knex, f: CaseFilters, scope: string[] | null): Promise<Knex.QueryBuilder> {
+/**
+ * Top-level cases matching the filters, within the viewer's scope (null: everything). Wrapped in an
+ * object: a query builder is thenable, so an async function returning it would run it.
+ */
+async function filtered(db: Knex, f: CaseFilters, scope: string[] | null): Promise<{ q: Knex.QueryBuilder }> {
   const unitCodes = f.unit ? await subtreeCodes(db, f.unit) : null;
   const q = db('case_index as ci');
   if (scope) q.whereRaw('ci.unit_codes && ?::text[]', [scope]);
@@ -62,7 +65,7 @@ async function filtered(db: Knex, f: CaseFilters, scope: string[] | null): Promi
     if (/^[1-9][0-9]{0,17}$/.test(text)) q.whereRaw(`(ci.process_instance_key = ?::bigint OR ci.search_text ILIKE ?)`, [text, likePattern(text)]);
     else q.whereRaw(`ci.search_text ILIKE ?`, [likePattern(text)]);
   }
-  return q;
+  return { q };
 }
 
 const summaryColumns = (db: Knex) => [
@@ -115,7 +118,7 @@ export async function searchCases(
   f: CaseFilters & { limit?: number; offset?: number },
   scope: string[] | null,
 ): Promise<{ items: CaseSummary[]; total: number; totalExact: boolean }> {
-  const q = await filtered(db, f, scope);
+  const { q } = await filtered(db, f, scope);
   const [counted, rows] = await Promise.all([
     countOrEstimate(db, q, EXACT_TOTAL_MAX),
     q
@@ -135,7 +138,7 @@ export async function searchCases(
  * already drawn unless newer ones rank before them.
  */
 export async function sampleCases(db: Knex, f: CaseFilters, size: number, seed: string, scope: string[] | null): Promise<CaseSummary[]> {
-  const q = await filtered(db, f, scope);
+  const { q } = await filtered(db, f, scope);
   const ranked = q.select('ci.process_instance_key', db.raw(`row_number() OVER (PARTITION BY ci.bpmn_process_id ORDER BY md5(? || ci.process_instance_key::text)) AS rn`, [seed]));
   const keys: string[] = (await db.from(ranked.as('r')).where('r.rn', '<=', size).pluck('r.process_instance_key')).map(String);
   if (keys.length === 0) return [];
@@ -206,7 +209,7 @@ export async function caseSummary(db: Knex, processInstanceKey: string): Promise
  * in pages of `pageSize` by keyset (start_time, key) so a large export never uses deep offsets.
  */
 export async function* casesForExport(db: Knex, f: CaseFilters, scope: string[] | null, pageSize = 2000): AsyncGenerator<CaseSummary[]> {
-  const q = await filtered(db, f, scope);
+  const { q } = await filtered(db, f, scope);
   // The cursor keeps start_time as PostgreSQL's text (microseconds), which a JS Date would round.
   let after: { start: string; key: string } | null = null;
   for (;;) {
@@ -228,7 +231,7 @@ export async function* casesForExport(db: Knex, f: CaseFilters, scope: string[] 
  * atMost + 1 cases (enough to refuse a too large export without counting millions).
  */
 export async function countCases(db: Knex, f: CaseFilters, scope: string[] | null, atMost?: number): Promise<number> {
-  const q = await filtered(db, f, scope);
+  const { q } = await filtered(db, f, scope);
   const counted: Knex.QueryBuilder = atMost === undefined ? q : db.from(q.select(db.raw('1')).limit(atMost + 1).as('m'));
   const [{ count }] = (await counted.count({ count: '*' })) as { count: string }[];
   return Number(count);
