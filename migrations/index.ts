@@ -18,6 +18,7 @@ import * as onestopStats from './20261123002200_onestop_stats.js';
 import * as iso from './20261123003000_iso.js';
 import * as retentionPartitions from './20261123001400_retention_partitions.js';
 import * as caseIndex from './20261123007000_case_index.js';
+import * as auditTargetMonths from './20261123007010_audit_target_months.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123003000_iso': iso,
   '20261123001400_retention_partitions': retentionPartitions,
   '20261123007000_case_index': caseIndex,
+  '20261123007010_audit_target_months': auditTargetMonths,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
