@@ -201,7 +201,20 @@ export async function heatmap(db: Knex, f: HeatmapQuery, scope: string[] | null)
 /** One case's summary row (procedure, dates, unit, late, breached steps) as the search shows it; undefined when unknown. */
 export async function caseSummary(db: Knex, processInstanceKey: string): Promise<CaseSummary | undefined> {
   const row = await db('case_index as ci').where('ci.process_instance_key', processInstanceKey).first(summaryColumns(db));
-  return row ? toSummary(row) : undefined;
+  if (row) return toSummary(row);
+  // A called sub-process has no case_index row (only top-level cases do): the same rules on its own rows.
+  const res = await db.raw(
+    `SELECT p.process_instance_key, p.bpmn_process_id, p.version, p.state, p.start_time, p.end_time,
+            (SELECT d.name FROM process_definitions d WHERE d.process_definition_key = p.process_definition_key) AS process_name,
+            (SELECT v.value #>> '{}' FROM hist_variables v WHERE v.scope_key = p.process_instance_key AND v.name = 'maHoSo') AS case_code,
+            (SELECT v.value #>> '{}' FROM hist_variables v WHERE v.scope_key = p.process_instance_key AND v.name = 'startedByUnit') AS started_by_unit,
+            ARRAY(SELECT DISTINCT t.element_id FROM inbox_tasks t WHERE t.process_instance_key = p.process_instance_key AND ${TASK_LATE_SQL('t')} ORDER BY 1) AS breached_steps,
+            (EXISTS (SELECT 1 FROM inbox_tasks t WHERE t.process_instance_key = p.process_instance_key AND ${TASK_LATE_SQL('t')})
+             OR EXISTS (SELECT 1 FROM case_deadlines cd WHERE cd.process_instance_key = p.process_instance_key AND COALESCE(p.end_time, now()) > cd.appointment_at)) AS late
+       FROM hist_process_instances p WHERE p.process_instance_key = ?`,
+    [processInstanceKey],
+  );
+  return res.rows[0] ? toSummary(res.rows[0]) : undefined;
 }
 
 /**
