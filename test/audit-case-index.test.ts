@@ -298,6 +298,20 @@ describe('case_index: the auditor search index', () => {
       expect(strip(filled)).toEqual(strip(kept));
     });
 
+    it('lists in the timeline the audit entries made years after the case (read from their months only)', async () => {
+      // given a case of 2001 that an admin looks at today
+      const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
+      const key = keys[1]!;
+      const first = await admin.get(`/api/cases/${key}/timeline`);
+      expect(first.status).toBe(200);
+      expect(first.body.audit).toEqual([]);
+      // then the next look lists that view, found through the month it was made in
+      const second = await admin.get(`/api/cases/${key}/timeline`);
+      expect(second.body.audit.map((a: any) => [a.action, a.actor])).toEqual([['audit.case.timeline', admin.user.username]]);
+      const months = await p.db('audit_log_target_months').where({ target_type: 'case', target_id: key }).select(p.db.raw(`to_char(month, 'YYYY-MM') AS m`));
+      expect(months.map((r: any) => r.m)).toEqual([new Date().toISOString().slice(0, 7)]);
+    });
+
     it('gives an estimated total, said so, above 10,000 matching cases', async () => {
       // given 10,050 more cases in a year of their own (set-based, then indexed by the backfill function)
       const lo = base + 5_000_000n;
