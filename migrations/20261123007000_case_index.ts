@@ -95,6 +95,8 @@ const INDEXES = [
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+  // The backfill and index builds take minutes on a large history: no statement_timeout inside this migration.
+  await knex.raw('SET LOCAL statement_timeout = 0');
   await knex.raw(`
     CREATE TABLE case_index (
       process_instance_key bigint PRIMARY KEY,

@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
  * (api/audit/README.md) appends as before. Derived data: not part of the hash chain.
  */
 export async function up(knex: Knex): Promise<void> {
+  await knex.raw('SET LOCAL statement_timeout = 0'); // minutes on a large log
   await knex.raw(`
     CREATE TABLE audit_log_target_months (
       target_type varchar(50) NOT NULL,
