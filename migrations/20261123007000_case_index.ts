@@ -174,9 +174,26 @@ export async function up(knex: Knex): Promise<void> {
       PERFORM eiso_case_index_refresh(ARRAY(SELECT DISTINCT process_instance_key FROM changed WHERE process_instance_key IS NOT NULL));
       RETURN NULL;
     END $fn$`);
-  for (const table of ['inbox_tasks', 'case_deadlines']) {
+  // Updates refresh only the cases whose rows changed in a column the index reads (reminder and
+  // overdue sweeps touch many open tasks without changing any of them).
+  const watched: Record<string, { key: string; columns: string[] }> = {
+    inbox_tasks: { key: 'job_key', columns: ['process_instance_key', 'element_id', 'candidate_groups', 'assignee', 'completed_by', 'due_date', 'completed_at', 'status'] },
+    case_deadlines: { key: 'process_instance_key', columns: ['process_instance_key', 'appointment_at'] },
+  };
+  for (const [table, w] of Object.entries(watched)) {
+    const row = (alias: string) => `(${w.columns.map((c) => `${alias}.${c}`).join(', ')})`;
+    await knex.raw(`
+      CREATE FUNCTION eiso_case_index_after_${table}_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM eiso_case_index_refresh(ARRAY(
+          SELECT DISTINCT k FROM changed n JOIN previous o ON o.${w.key} = n.${w.key}, LATERAL (VALUES (n.process_instance_key), (o.process_instance_key)) AS x(k)
+           WHERE k IS NOT NULL AND ${row('n')} IS DISTINCT FROM ${row('o')}));
+        RETURN NULL;
+      END $fn$`);
     await knex.raw(`CREATE TRIGGER ${table}_case_index_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_change()`);
-    await knex.raw(`CREATE TRIGGER ${table}_case_index_upd AFTER UPDATE ON ${table} REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_change()`);
+    await knex.raw(
+      `CREATE TRIGGER ${table}_case_index_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS previous NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_${table}_update()`,
+    );
     await knex.raw(`CREATE TRIGGER ${table}_case_index_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_change()`);
   }
 }
@@ -209,6 +226,8 @@ export async function down(knex: Knex): Promise<void> {
     for (const s of ['ins', 'upd', 'del']) await knex.raw(`DROP TRIGGER IF EXISTS ${table}_case_index_${s} ON ${table}`);
   }
   await knex.raw('DROP FUNCTION IF EXISTS eiso_case_index_after_change()');
+  await knex.raw('DROP FUNCTION IF EXISTS eiso_case_index_after_inbox_tasks_update()');
+  await knex.raw('DROP FUNCTION IF EXISTS eiso_case_index_after_case_deadlines_update()');
   await knex.raw('DROP FUNCTION IF EXISTS eiso_case_index_fill(bigint, bigint)');
   await knex.raw('DROP FUNCTION IF EXISTS eiso_case_index_refresh(bigint[])');
   await knex.raw('DROP TABLE IF EXISTS case_index');
