@@ -88,6 +88,7 @@ const INDEXES = [
   `CREATE INDEX case_index_units_idx ON case_index USING gin (unit_codes)`,
   `CREATE INDEX case_index_officers_idx ON case_index USING gin (officers)`,
   `CREATE INDEX case_index_breached_idx ON case_index USING gin (breached_steps)`,
+  `CREATE INDEX case_index_breached_start_idx ON case_index (start_time DESC) WHERE breached_steps <> '{}'`,
   `CREATE INDEX case_index_late_idx ON case_index (late_at) WHERE late_at IS NOT NULL`,
   `CREATE INDEX case_index_pending_due_idx ON case_index (pending_due_at) WHERE pending_due_at IS NOT NULL`,
   `CREATE INDEX case_index_text_idx ON case_index USING gin (search_text gin_trgm_ops)`,
