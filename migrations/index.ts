@@ -22,6 +22,8 @@ import * as inboxDoneScopes from './20261123009000_inbox_done_scopes.js';
 import * as inboxOpenScopes from './20261123009100_inbox_open_scopes.js';
 import * as inboxSearchText from './20261123009200_inbox_search_text.js';
 import * as isoFeedback from './20261123006000_iso_feedback.js';
+import * as caseIndex from './20261123007000_case_index.js';
+import * as auditTargetMonths from './20261123007010_audit_target_months.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -47,6 +49,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123009100_inbox_open_scopes': inboxOpenScopes,
   '20261123009200_inbox_search_text': inboxSearchText,
   '20261123006000_iso_feedback': isoFeedback,
+  '20261123007000_case_index': caseIndex,
+  '20261123007010_audit_target_months': auditTargetMonths,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

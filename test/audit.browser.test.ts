@@ -92,4 +92,33 @@ describe('the auditor pages in a real browser', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'audit-heatmap.png'), fullPage: true });
     expect(browser.pageErrors).toEqual([]);
   });
+
+  it('says when the total is an estimate: more than 10,000 matching cases', async () => {
+    // given 10,050 cases of a procedure of their own, started by the province (set-based, then indexed)
+    const lo = (9_200_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 100_000n).toString();
+    await p.db.raw(
+      `INSERT INTO hist_process_instances (process_instance_key, bpmn_process_id, process_definition_key, version, state, start_time, end_time, partition_id, position)
+       SELECT ?::bigint + i, 'web_many', 1, 1, 'completed', '1999-01-01'::timestamptz + i * interval '1 minute', '1999-01-01'::timestamptz + i * interval '1 minute' + interval '1 hour', 1, i
+         FROM generate_series(0, 10049) AS i`,
+      [lo],
+    );
+    await p.db.raw(
+      `INSERT INTO hist_variables (scope_key, name, variable_key, process_instance_key, value, updated_at, partition_id, position)
+       SELECT ?::bigint + i, 'startedByUnit', ?::bigint + i, ?::bigint + i, '"TINH"'::jsonb, now(), 1, i FROM generate_series(0, 10049) AS i`,
+      [lo, lo, lo],
+    );
+    await p.db.raw('SELECT eiso_case_index_fill(?::bigint, ?::bigint + 10049)', [lo, lo]);
+    await p.db.raw('ANALYZE case_index');
+
+    // when the province's auditor lists them, the page says "about", with the Vietnamese digit grouping
+    const { page } = browser;
+    await page.goto(`${p.url}/audit?bpmnProcessId=web_many`);
+    const total = page.getByTestId('audit-total');
+    await total.waitFor();
+    expect(await total.textContent()).toMatch(/^Khoảng 1\d\.\d{3} hồ sơ \(ước tính\)$/);
+    // and a narrower search (one day in Vietnam's time: the 1,020 cases before 17:00 UTC) is counted exactly
+    await page.goto(`${p.url}/audit?bpmnProcessId=web_many&from=1999-01-01&to=1999-01-01`);
+    await page.getByTestId('audit-total').filter({ hasText: /^1\.020 hồ sơ$/ }).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
 });

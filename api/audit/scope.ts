@@ -10,18 +10,15 @@ import type { CurrentUser } from '../schemas/auth.js';
  */
 export async function scopeUnitCodes(db: Knex, user: Pick<CurrentUser, 'id' | 'roles' | 'unit'>): Promise<string[] | null> {
   if (user.roles.includes('admin')) return null;
-  const roots = [user.unit.id];
-  if (user.roles.includes('auditor')) {
-    const extra = await db('auditor_scopes').where({ user_id: user.id }).pluck('unit_id');
-    roots.push(...extra);
-  }
+  // One round trip: the roots (own unit, plus the auditor's granted units) and their subtrees.
   const res = await db.raw(
     `WITH RECURSIVE sub AS (
-       SELECT id, code FROM org_units WHERE id = ANY(?::int[])
+       SELECT id, code FROM org_units
+        WHERE id = ? OR (? AND id IN (SELECT unit_id FROM auditor_scopes WHERE user_id = ?))
        UNION
        SELECT o.id, o.code FROM org_units o JOIN sub ON o.parent_id = sub.id
      ) SELECT DISTINCT code FROM sub ORDER BY code`,
-    [roots],
+    [user.unit.id, user.roles.includes('auditor'), user.id],
   );
   return res.rows.map((r: { code: string }) => r.code);
 }
@@ -51,4 +48,19 @@ export async function caseUnits(db: Knex, processInstanceKey: string): Promise<s
     [processInstanceKey, processInstanceKey],
   );
   return res.rows.map((r: { code: string }) => r.code).filter(Boolean).sort();
+}
+
+/**
+ * Whether the case exists, whether it is in the viewer's scope, and its units, in one query on
+ * case_index (top-level cases; the row is written in the projector's transaction with the instance).
+ * A key without a row there (a called sub-process) is checked on the history tables as before.
+ */
+export async function caseAccess(db: Knex, processInstanceKey: string, codes: string[] | null): Promise<{ exists: boolean; inScope: boolean; units: string[] }> {
+  const res = await db.raw(`SELECT unit_codes, (?::text[] IS NULL OR unit_codes && ?::text[]) AS in_scope FROM case_index WHERE process_instance_key = ?`, [codes, codes, processInstanceKey]);
+  const row = res.rows[0] as { unit_codes: string[]; in_scope: boolean } | undefined;
+  if (row) return { exists: true, inScope: row.in_scope, units: row.unit_codes.filter(Boolean).sort() };
+  const exists = await db('hist_process_instances').where({ process_instance_key: processInstanceKey }).first('process_instance_key');
+  if (!exists) return { exists: false, inScope: false, units: [] };
+  const [inScope, units] = await Promise.all([caseInScope(db, processInstanceKey, codes), caseUnits(db, processInstanceKey)]);
+  return { exists: true, inScope, units };
 }

@@ -142,18 +142,32 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
   ).then((res: { rows: unknown[] }) => res);
   const incidentsQuery: Promise<Record<string, any>[]> = db('hist_incidents').where({ process_instance_key: key }).orderBy('created_time').then((rows) => rows);
   const caseCodeQuery: Promise<{ value: unknown } | undefined> = db('hist_variables').where({ scope_key: key, name: 'maHoSo' }).first('value').then((row) => row);
-  // Entries about the case come after its start (exports and views by auditors may come years later).
-  const auditQuery: Promise<AuditRow[]> = elementsQuery.then((rows) => {
-    const taskKeys = rows.filter((e) => e.task_key).map((e) => String(e.task_key));
+  // Entries about the case or its tasks come after its start (exports and views by auditors may come
+  // years later). Their months first (audit_log_target_months, migrations/20261123007010), then only
+  // those monthly partitions of audit_log: a constant range per month, so the planner prunes the
+  // others. Runs alongside the other reads (the case's tasks by subquery, not from the elements).
+  const about = (w: Knex.QueryBuilder) => {
+    w.where({ target_type: 'case', target_id: key }).orWhere((o) =>
+      o.where('target_type', 'task').whereIn('target_id', db('inbox_tasks').where('process_instance_key', key).select(db.raw('job_key::text'))),
+    );
+  };
+  const auditQuery: Promise<AuditRow[]> = (async () => {
+    const months: string[] = (await db('audit_log_target_months').where(about).distinct(db.raw(`to_char(month, 'YYYY-MM') AS m`))).map((r: { m: string }) => r.m);
+    if (months.length === 0) return [];
     return db('audit_log')
       .where('at', '>=', from)
       .where((w) => {
-        w.where({ target_type: 'case', target_id: key });
-        if (taskKeys.length) w.orWhere((o) => o.where('target_type', 'task').whereIn('target_id', taskKeys));
+        for (const m of months) {
+          const start = new Date(`${m}-01T00:00:00.000Z`);
+          const end = new Date(start);
+          end.setUTCMonth(end.getUTCMonth() + 1);
+          w.orWhere((o) => o.where('at', '>=', start).where('at', '<', end));
+        }
       })
+      .where(about)
       .orderBy('seq')
       .then((r) => r as AuditRow[]);
-  });
+  })();
   const [elementRows, variableRows, raw, incidentRows, auditRows, caseCode] = await Promise.all([elementsQuery, variablesQuery, rawQuery, incidentsQuery, auditQuery, caseCodeQuery]);
 
   const elements: TimelineElement[] = elementRows.map((e) => ({

@@ -15,74 +15,82 @@ export async function subtreeCodes(db: Knex, unitCode: string): Promise<string[]
 }
 
 /**
- * The column of case_deadlines (another issue adds it: the appointment date given to the citizen)
- * holding the case's due date, if that table exists; the case is late when it ends (or is still
- * open) after it.
+ * The search reads case_index (migrations/20261123007000_case_index.ts): one row per top-level case,
+ * kept by the history projector and by triggers on inbox_tasks and case_deadlines, with the units,
+ * officers, lateness and text the filters test, under B-tree, GIN and trigram indexes. The rules are
+ * those of api/audit/README.md ("Rules the search uses"); lateness is kept as instants (late_at,
+ * pending_due) so a step still open past its due date counts as late from that moment on.
  */
-async function caseDeadlineColumn(db: Knex): Promise<string | null> {
-  const res = await db.raw(
-    `SELECT column_name FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'case_deadlines'
-        AND column_name IN ('due_at', 'due_date', 'appointment_at', 'deadline_at', 'deadline')
-        AND EXISTS (SELECT 1 FROM information_schema.columns c2 WHERE c2.table_schema = current_schema() AND c2.table_name = 'case_deadlines' AND c2.column_name = 'process_instance_key')
-      ORDER BY column_name LIMIT 1`,
-  );
-  return res.rows[0]?.column_name ?? null;
-}
+
+/** SQL: the case (alias ci) is late now. */
+const LATE_SQL = `(ci.late_at < now())`;
+
+/** SQL: the steps of the case (alias ci) that are late now: completed late, or open past their due date. */
+const BREACHED_STEPS_SQL = `ARRAY(SELECT DISTINCT b.s FROM (SELECT unnest(ci.breached_steps) UNION ALL SELECT x->>'e' FROM jsonb_array_elements(COALESCE(ci.pending_due, '[]'::jsonb)) x WHERE (x->>'d')::timestamptz < now()) AS b(s) ORDER BY 1)`;
+
+/** Scopes and unit filters of more units than this are tested row by row rather than through the GIN index. */
+const INDEXED_UNITS_MAX = 32;
+
+/** Above this many matching cases the search gives an estimated total instead of counting them all. */
+export const EXACT_TOTAL_MAX = 10_000;
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * SQL: the case (alias p) is late. Rule: a case is late when any of its human steps was completed
- * after its due date (or is still open past it), or, when case_deadlines exists, when the case ended
- * (or is still open) after its appointment date.
+ * Top-level cases matching the filters, within the viewer's scope (null: everything). Wrapped in an
+ * object: a query builder is thenable, so an async function returning it would run it.
  */
-function caseLateSql(deadlineColumn: string | null): string {
-  const steps = `EXISTS (SELECT 1 FROM inbox_tasks lt WHERE lt.process_instance_key = p.process_instance_key AND ${TASK_LATE_SQL('lt')})`;
-  if (!deadlineColumn) return `(${steps})`;
-  return `(${steps} OR EXISTS (SELECT 1 FROM case_deadlines cd WHERE cd.process_instance_key = p.process_instance_key AND COALESCE(p.end_time, now()) > cd."${deadlineColumn}"))`;
-}
-
-/** Top-level cases matching the filters, within the viewer's scope (null: everything). */
-async function filtered(db: Knex, f: CaseFilters, scope: string[] | null): Promise<{ q: Knex.QueryBuilder; lateSql: string }> {
-  const lateSql = caseLateSql(await caseDeadlineColumn(db));
+async function filtered(db: Knex, f: CaseFilters, scope: string[] | null): Promise<{ q: Knex.QueryBuilder }> {
   const unitCodes = f.unit ? await subtreeCodes(db, f.unit) : null;
-  const q = db('hist_process_instances as p').whereNull('p.parent_process_instance_key');
-  if (scope) q.whereRaw(caseInUnitsSql('p'), [scope, scope]);
-  if (unitCodes) q.whereRaw(caseInUnitsSql('p'), [unitCodes, unitCodes]);
-  if (f.bpmnProcessId) q.where('p.bpmn_process_id', f.bpmnProcessId);
-  if (f.status) q.where('p.state', f.status);
-  if (f.from) q.where('p.start_time', '>=', f.from);
-  if (f.to) q.where('p.start_time', '<', f.to);
-  if (f.officer) q.whereRaw(`EXISTS (SELECT 1 FROM inbox_tasks ot WHERE ot.process_instance_key = p.process_instance_key AND (ot.completed_by = ? OR ot.assignee = ?))`, [f.officer, f.officer]);
-  if (f.timing === 'late') q.whereRaw(lateSql);
-  if (f.timing === 'on_time') q.whereRaw(`NOT ${lateSql}`);
-  if (f.breachedStep) q.whereRaw(`EXISTS (SELECT 1 FROM inbox_tasks bt WHERE bt.process_instance_key = p.process_instance_key AND bt.element_id = ? AND ${TASK_LATE_SQL('bt')})`, [f.breachedStep]);
+  const q = db('case_index as ci');
+  // A unit filter inside the scope implies the scope. A long list of units (a province's auditor: every
+  // unit) is tested row by row: through the GIN index it would read the postings of millions of cases.
+  const inUnits = (codes: string[]) =>
+    codes.length <= INDEXED_UNITS_MAX ? q.whereRaw('ci.unit_codes && ?::text[]', [codes]) : q.whereRaw(`COALESCE(ci.unit_codes, '{}') && ?::text[]`, [codes]);
+  if (scope && !(unitCodes && unitCodes.every((c) => scope.includes(c)))) inUnits(scope);
+  if (unitCodes) inUnits(unitCodes);
+  if (f.bpmnProcessId) q.where('ci.bpmn_process_id', f.bpmnProcessId);
+  if (f.status) q.where('ci.state', f.status);
+  if (f.from) q.where('ci.start_time', '>=', f.from);
+  if (f.to) q.where('ci.start_time', '<', f.to);
+  if (f.officer) q.whereRaw('ci.officers @> ARRAY[?]::text[]', [f.officer]);
+  if (f.timing === 'late') q.whereRaw(LATE_SQL);
+  if (f.timing === 'on_time') q.whereRaw(`(ci.late_at IS NULL OR ci.late_at >= now())`);
+  if (f.breachedStep) {
+    // breached_steps <> '{}' lets a period be read from the partial index of breached cases by start
+    // time; with a period the GIN index (the postings of every case that breached the step, ten years
+    // of them) is kept out of the plan: it would cost more than it removes.
+    const breached = f.from || f.to ? `COALESCE(ci.breached_steps, '{}') @> ARRAY[?]::text[]` : `ci.breached_steps @> ARRAY[?]::text[]`;
+    q.whereRaw(
+      `((ci.breached_steps <> '{}' AND ${breached}) OR (ci.pending_due_at < now() AND EXISTS (SELECT 1 FROM jsonb_array_elements(ci.pending_due) x WHERE x->>'e' = ? AND (x->>'d')::timestamptz < now())))`,
+      [f.breachedStep, f.breachedStep],
+    );
+  }
   if (f.variable) {
     const at = f.variable.indexOf('=');
-    q.whereRaw(`EXISTS (SELECT 1 FROM hist_variables vv WHERE vv.scope_key = p.process_instance_key AND vv.name = ? AND (vv.value #>> '{}') = ?)`, [f.variable.slice(0, at).trim(), f.variable.slice(at + 1)]);
+    q.whereRaw(`EXISTS (SELECT 1 FROM hist_variables vv WHERE vv.scope_key = ci.process_instance_key AND vv.name = ? AND (vv.value #>> '{}') = ?)`, [f.variable.slice(0, at).trim(), f.variable.slice(at + 1)]);
   }
   if (f.q?.trim()) {
     const text = f.q.trim();
-    q.where((w) =>
-      w
-        .whereRaw(`p.process_instance_key::text = ?`, [text])
-        .orWhereRaw(`EXISTS (SELECT 1 FROM hist_variables tv WHERE tv.scope_key = p.process_instance_key AND (tv.value #>> '{}') ILIKE ?)`, [`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]),
-    );
+    // The instance key (as its exact digits) or any process variable's text.
+    if (/^[1-9][0-9]{0,17}$/.test(text)) q.whereRaw(`(ci.process_instance_key = ?::bigint OR ci.search_text ILIKE ?)`, [text, likePattern(text)]);
+    else q.whereRaw(`ci.search_text ILIKE ?`, [likePattern(text)]);
   }
-  return { q, lateSql };
+  return { q };
 }
 
-const summaryColumns = (db: Knex, lateSql: string) => [
-  'p.process_instance_key',
-  'p.bpmn_process_id',
-  'p.version',
-  'p.state',
-  'p.start_time',
-  'p.end_time',
-  db.raw(`(SELECT d.name FROM process_definitions d WHERE d.process_definition_key = p.process_definition_key) AS process_name`),
-  db.raw(`(SELECT cv.value #>> '{}' FROM hist_variables cv WHERE cv.scope_key = p.process_instance_key AND cv.name = 'maHoSo') AS case_code`),
-  db.raw(`(SELECT uv.value #>> '{}' FROM hist_variables uv WHERE uv.scope_key = p.process_instance_key AND uv.name = 'startedByUnit') AS started_by_unit`),
-  db.raw(`${lateSql} AS late`),
-  db.raw(`ARRAY(SELECT DISTINCT bs.element_id FROM inbox_tasks bs WHERE bs.process_instance_key = p.process_instance_key AND ${TASK_LATE_SQL('bs')} ORDER BY 1) AS breached_steps`),
+const summaryColumns = (db: Knex) => [
+  'ci.process_instance_key',
+  'ci.bpmn_process_id',
+  'ci.version',
+  'ci.state',
+  'ci.start_time',
+  'ci.end_time',
+  db.raw(`(SELECT d.name FROM process_definitions d WHERE d.process_definition_key = ci.process_definition_key) AS process_name`),
+  'ci.case_code',
+  'ci.started_by_unit',
+  db.raw(`${LATE_SQL} AS late`),
+  db.raw(`${BREACHED_STEPS_SQL} AS breached_steps`),
 ];
 
 function toSummary(r: Record<string, any>): CaseSummary {
@@ -101,16 +109,37 @@ function toSummary(r: Record<string, any>): CaseSummary {
   };
 }
 
-export async function searchCases(db: Knex, f: CaseFilters & { limit?: number; offset?: number }, scope: string[] | null): Promise<{ items: CaseSummary[]; total: number }> {
-  const { q, lateSql } = await filtered(db, f, scope);
-  const [{ count }] = await q.clone().count<{ count: string }[]>({ count: '*' });
-  const rows = await q
-    .clone()
-    .select(summaryColumns(db, lateSql))
-    .orderBy([{ column: 'p.start_time', order: 'desc' }, { column: 'p.process_instance_key', order: 'desc' }])
-    .limit(f.limit ?? 50)
-    .offset(f.offset ?? 0);
-  return { items: rows.map(toSummary), total: Number(count) };
+/**
+ * How many cases the query matches: counted exactly up to `atMost` (then the count stops), beyond
+ * that PostgreSQL's estimate (EXPLAIN), never below atMost + 1. Counting millions of rows exactly
+ * for every page is what made the search take seconds at 10 million cases.
+ */
+async function countOrEstimate(db: Knex, q: Knex.QueryBuilder, atMost: number): Promise<{ total: number; exact: boolean }> {
+  const capped = q.clone().select(db.raw('1')).limit(atMost + 1);
+  const [{ count }] = await db.from(capped.as('m')).count<{ count: string }[]>({ count: '*' });
+  if (Number(count) <= atMost) return { total: Number(count), exact: true };
+  const { sql, bindings } = q.clone().select(db.raw('1')).toSQL();
+  const res = await db.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
+  const plan = res.rows[0]['QUERY PLAN'][0].Plan as { 'Plan Rows': number };
+  return { total: Math.max(atMost + 1, Math.round(plan['Plan Rows'])), exact: false };
+}
+
+export async function searchCases(
+  db: Knex,
+  f: CaseFilters & { limit?: number; offset?: number },
+  scope: string[] | null,
+): Promise<{ items: CaseSummary[]; total: number; totalExact: boolean }> {
+  const { q } = await filtered(db, f, scope);
+  const [counted, rows] = await Promise.all([
+    countOrEstimate(db, q, EXACT_TOTAL_MAX),
+    q
+      .clone()
+      .select(summaryColumns(db))
+      .orderBy([{ column: 'ci.start_time', order: 'desc' }, { column: 'ci.process_instance_key', order: 'desc' }])
+      .limit(f.limit ?? 50)
+      .offset(f.offset ?? 0),
+  ]);
+  return { items: rows.map(toSummary), total: counted.total, totalExact: counted.exact };
 }
 
 /**
@@ -120,15 +149,15 @@ export async function searchCases(db: Knex, f: CaseFilters & { limit?: number; o
  * already drawn unless newer ones rank before them.
  */
 export async function sampleCases(db: Knex, f: CaseFilters, size: number, seed: string, scope: string[] | null): Promise<CaseSummary[]> {
-  const { q, lateSql } = await filtered(db, f, scope);
-  const ranked = q.select('p.process_instance_key', db.raw(`row_number() OVER (PARTITION BY p.bpmn_process_id ORDER BY md5(? || p.process_instance_key::text)) AS rn`, [seed]));
+  const { q } = await filtered(db, f, scope);
+  const ranked = q.select('ci.process_instance_key', db.raw(`row_number() OVER (PARTITION BY ci.bpmn_process_id ORDER BY md5(? || ci.process_instance_key::text)) AS rn`, [seed]));
   const keys: string[] = (await db.from(ranked.as('r')).where('r.rn', '<=', size).pluck('r.process_instance_key')).map(String);
   if (keys.length === 0) return [];
-  const rows = await db('hist_process_instances as p')
-    .whereIn('p.process_instance_key', keys)
-    .select(summaryColumns(db, lateSql))
-    .orderBy('p.bpmn_process_id')
-    .orderByRaw(`md5(? || p.process_instance_key::text)`, [seed]);
+  const rows = await db('case_index as ci')
+    .whereIn('ci.process_instance_key', keys)
+    .select(summaryColumns(db))
+    .orderBy('ci.bpmn_process_id')
+    .orderByRaw(`md5(? || ci.process_instance_key::text)`, [seed]);
   return rows.map(toSummary);
 }
 
@@ -182,9 +211,21 @@ export async function heatmap(db: Knex, f: HeatmapQuery, scope: string[] | null)
 
 /** One case's summary row (procedure, dates, unit, late, breached steps) as the search shows it; undefined when unknown. */
 export async function caseSummary(db: Knex, processInstanceKey: string): Promise<CaseSummary | undefined> {
-  const lateSql = caseLateSql(await caseDeadlineColumn(db));
-  const row = await db('hist_process_instances as p').where('p.process_instance_key', processInstanceKey).first(summaryColumns(db, lateSql));
-  return row ? toSummary(row) : undefined;
+  const row = await db('case_index as ci').where('ci.process_instance_key', processInstanceKey).first(summaryColumns(db));
+  if (row) return toSummary(row);
+  // A called sub-process has no case_index row (only top-level cases do): the same rules on its own rows.
+  const res = await db.raw(
+    `SELECT p.process_instance_key, p.bpmn_process_id, p.version, p.state, p.start_time, p.end_time,
+            (SELECT d.name FROM process_definitions d WHERE d.process_definition_key = p.process_definition_key) AS process_name,
+            (SELECT v.value #>> '{}' FROM hist_variables v WHERE v.scope_key = p.process_instance_key AND v.name = 'maHoSo') AS case_code,
+            (SELECT v.value #>> '{}' FROM hist_variables v WHERE v.scope_key = p.process_instance_key AND v.name = 'startedByUnit') AS started_by_unit,
+            ARRAY(SELECT DISTINCT t.element_id FROM inbox_tasks t WHERE t.process_instance_key = p.process_instance_key AND ${TASK_LATE_SQL('t')} ORDER BY 1) AS breached_steps,
+            (EXISTS (SELECT 1 FROM inbox_tasks t WHERE t.process_instance_key = p.process_instance_key AND ${TASK_LATE_SQL('t')})
+             OR EXISTS (SELECT 1 FROM case_deadlines cd WHERE cd.process_instance_key = p.process_instance_key AND COALESCE(p.end_time, now()) > cd.appointment_at)) AS late
+       FROM hist_process_instances p WHERE p.process_instance_key = ?`,
+    [processInstanceKey],
+  );
+  return res.rows[0] ? toSummary(res.rows[0]) : undefined;
 }
 
 /**
@@ -192,14 +233,14 @@ export async function caseSummary(db: Knex, processInstanceKey: string): Promise
  * in pages of `pageSize` by keyset (start_time, key) so a large export never uses deep offsets.
  */
 export async function* casesForExport(db: Knex, f: CaseFilters, scope: string[] | null, pageSize = 2000): AsyncGenerator<CaseSummary[]> {
-  const { q, lateSql } = await filtered(db, f, scope);
+  const { q } = await filtered(db, f, scope);
   // The cursor keeps start_time as PostgreSQL's text (microseconds), which a JS Date would round.
   let after: { start: string; key: string } | null = null;
   for (;;) {
-    const page = q.clone().select([...summaryColumns(db, lateSql), db.raw('p.start_time::text AS cursor_start')]);
-    if (after) page.whereRaw('(p.start_time, p.process_instance_key) < (?::timestamptz, ?::bigint)', [after.start, after.key]);
+    const page = q.clone().select([...summaryColumns(db), db.raw('ci.start_time::text AS cursor_start')]);
+    if (after) page.whereRaw('(ci.start_time, ci.process_instance_key) < (?::timestamptz, ?::bigint)', [after.start, after.key]);
     const rows: Record<string, any>[] = await page
-      .orderBy([{ column: 'p.start_time', order: 'desc' }, { column: 'p.process_instance_key', order: 'desc' }])
+      .orderBy([{ column: 'ci.start_time', order: 'desc' }, { column: 'ci.process_instance_key', order: 'desc' }])
       .limit(pageSize);
     if (rows.length === 0) return;
     yield rows.map(toSummary);
@@ -209,9 +250,13 @@ export async function* casesForExport(db: Knex, f: CaseFilters, scope: string[] 
   }
 }
 
-/** How many cases match (same rules and scope as the search). */
-export async function countCases(db: Knex, f: CaseFilters, scope: string[] | null): Promise<number> {
+/**
+ * How many cases match (same rules and scope as the search); with `atMost`, the count stops after
+ * atMost + 1 cases (enough to refuse a too large export without counting millions).
+ */
+export async function countCases(db: Knex, f: CaseFilters, scope: string[] | null, atMost?: number): Promise<number> {
   const { q } = await filtered(db, f, scope);
-  const [{ count }] = await q.count<{ count: string }[]>({ count: '*' });
+  const counted: Knex.QueryBuilder = atMost === undefined ? q : db.from(q.select(db.raw('1')).limit(atMost + 1).as('m'));
+  const [{ count }] = (await counted.count({ count: '*' })) as { count: string }[];
   return Number(count);
 }

@@ -211,7 +211,12 @@ export const CaseSummary = Type.Object({
 });
 export type CaseSummary = Static<typeof CaseSummary>;
 
-export const CaseSearchReply = Type.Object({ items: Type.Array(CaseSummary), total: Type.Integer() });
+export const CaseSearchReply = Type.Object({
+  items: Type.Array(CaseSummary),
+  /** Matching cases: exact when totalExact, else PostgreSQL's estimate (more than 10,000 match). */
+  total: Type.Integer(),
+  totalExact: Type.Boolean(),
+});
 export type CaseSearchReply = Static<typeof CaseSearchReply>;
 
 export const CaseSampleQuery = Type.Object({

@@ -207,10 +207,16 @@ async function upsert(trx: Knex.Transaction, spec: TableSpec, rows: Row[]): Prom
 
 /**
  * Projects one batch of a partition's records (already in log order) inside `trx`: element and
- * process instances, variables, jobs, incidents, process definitions; and moves the inbox tasks of
- * cancelled jobs to 'cancelled'.
+ * process instances, variables, jobs, incidents, process definitions; moves the inbox tasks of
+ * cancelled jobs to 'cancelled'; and refreshes the case_index rows of the cases it touched.
  */
-export async function applyBatch(trx: Knex.Transaction, partitionId: number, records: ZeebeRecordRow[], names: ElementNameCache, hasInbox: boolean): Promise<BatchResult> {
+export async function applyBatch(
+  trx: Knex.Transaction,
+  partitionId: number,
+  records: ZeebeRecordRow[],
+  names: ElementNameCache,
+  present: { inbox: boolean; caseIndex: boolean },
+): Promise<BatchResult> {
   const events = records.filter((r) => r.record_type === 'EVENT');
   const elementKeys: string[] = [];
   const jobKeys: string[] = [];
@@ -419,7 +425,7 @@ export async function applyBatch(trx: Knex.Transaction, partitionId: number, rec
   }
 
   let cancelledJobKeys: string[] = [];
-  if (hasInbox && cancelledJobs.length > 0) {
+  if (present.inbox && cancelledJobs.length > 0) {
     const res = (await trx.raw(
       `UPDATE inbox_tasks SET status = 'cancelled', updated_at = now()
        WHERE job_key = ANY(?::bigint[]) AND status IN ('open', 'completing')
@@ -427,6 +433,13 @@ export async function applyBatch(trx: Knex.Transaction, partitionId: number, rec
       [cancelledJobs],
     )) as { rows: { job_key: string }[] };
     cancelledJobKeys = res.rows.map((row) => row.job_key);
+  }
+  // The search index of the cases whose instance row or process variables changed (inbox changes,
+  // the cancellations above included, refresh it through triggers: migrations/20261123007000).
+  if (present.caseIndex) {
+    const cases = new Set<string>(instances.keys());
+    for (const v of variables.values()) if (v.scope_key === v.process_instance_key) cases.add(String(v.scope_key));
+    if (cases.size > 0) await trx.raw(`SELECT eiso_case_index_refresh(?::bigint[])`, [[...cases]]);
   }
   return { cancelledJobKeys };
 }

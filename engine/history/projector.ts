@@ -61,7 +61,8 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
   private listener?: pg.Client;
   private reconnectTimer?: NodeJS.Timeout;
   private listenBackoffMs = 0;
-  private hasInbox?: boolean;
+  /** Tables of other features the projection also maintains, when their migrations ran. */
+  private present?: { inbox: boolean; caseIndex: boolean };
   private lastError = { message: '', at: 0 };
 
   constructor(
@@ -185,9 +186,11 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
         .ignore();
       for (const id of fresh) this.cursors.add(id);
     }
-    if (this.hasInbox === undefined) {
-      const reg = (await this.knex.raw(`SELECT to_regclass('inbox_tasks') IS NOT NULL AS present`)) as { rows: { present: boolean }[] };
-      this.hasInbox = reg.rows[0]?.present ?? false;
+    if (this.present === undefined) {
+      const reg = (await this.knex.raw(
+        `SELECT to_regclass('inbox_tasks') IS NOT NULL AS inbox, to_regprocedure('eiso_case_index_refresh(bigint[])') IS NOT NULL AS case_index`,
+      )) as { rows: { inbox: boolean; case_index: boolean }[] };
+      this.present = { inbox: reg.rows[0]?.inbox ?? false, caseIndex: reg.rows[0]?.case_index ?? false };
     }
     return ids;
   }
@@ -203,7 +206,7 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
       const after = String(cursor.position);
       const records = await selectRecords(trx, partitionId, after, this.batchSize);
       if (records.length === 0) return;
-      const { cancelledJobKeys } = await applyBatch(trx, partitionId, records, this.names, this.hasInbox ?? false);
+      const { cancelledJobKeys } = await applyBatch(trx, partitionId, records, this.names, this.present ?? { inbox: false, caseIndex: false });
       await trx('hist_projector_cursor')
         .where({ partition_id: partitionId })
         .update({ position: records[records.length - 1]!.position, updated_at: trx.fn.now() });

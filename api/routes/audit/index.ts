@@ -58,7 +58,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/cases', { onRequest: auditorOrAdmin, schema: { tags, summary: 'Search every case in scope: procedure, unit, officer, period, status, on time/late, breached step, variable, text', security, querystring: CaseSearchQuery, response: { 200: CaseSearchReply, ...errors } } }, async (req) => {
     const scope = await app.auditScope(req);
     const out = await searchCases(app.db, req.query, scope);
-    await req.audit('audit.search', { target: { type: 'audit', id: 'cases' }, after: { query: req.query, total: out.total } });
+    await req.audit('audit.search', { target: { type: 'audit', id: 'cases' }, after: { query: req.query, total: out.total, totalExact: out.totalExact } });
     return out;
   });
 
@@ -68,9 +68,9 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
     if (filters.unit && scope && !scope.includes(filters.unit)) {
       throw app.httpErrors.forbidden(`Đơn vị ${filters.unit} không thuộc phạm vi bạn được kiểm tra / Unit ${filters.unit} is outside the units you audit`);
     }
-    const total = await countCases(app.db, filters, scope);
+    const total = await countCases(app.db, filters, scope, EXPORT_MAX_ROWS);
     if (total > EXPORT_MAX_ROWS) {
-      throw app.httpErrors.badRequest(`Có ${total} hồ sơ, vượt quá ${EXPORT_MAX_ROWS} hồ sơ mỗi lần xuất; hãy thu hẹp bộ lọc / ${total} cases match, more than ${EXPORT_MAX_ROWS} per export: narrow the filters`);
+      throw app.httpErrors.badRequest(`Có hơn ${EXPORT_MAX_ROWS} hồ sơ, vượt quá ${EXPORT_MAX_ROWS} hồ sơ mỗi lần xuất; hãy thu hẹp bộ lọc / More than ${EXPORT_MAX_ROWS} cases match, more than ${EXPORT_MAX_ROWS} per export: narrow the filters`);
     }
     const exportedAt = new Date();
     const book = await buildSearchWorkbook(app.db, filters, scope, { exportedBy: req.currentUser.username, exportedAt });

@@ -4,7 +4,7 @@ import { errors } from '../../schemas/common.js';
 import path from 'node:path';
 import { BinaryFile, TimelineParams, TimelineReply } from '../../schemas/audit.js';
 import { loadTimeline } from '../../repositories/audit.js';
-import { caseInScope, caseUnits } from '../../audit/scope.js';
+import { caseAccess } from '../../audit/scope.js';
 import { buildCaseFile, loadCaseFileFacts } from '../../audit/exports.js';
 
 /**
@@ -15,13 +15,14 @@ import { buildCaseFile, loadCaseFileFacts } from '../../audit/exports.js';
 const timeline: FastifyPluginAsyncTypebox = async (app) => {
   const filesRoot = path.join(app.config.dataDir, 'files');
 
-  /** 404 for an unknown case, 403 outside the viewer's units (logged for auditors by the audit plugin). */
-  const checkCase = async (req: FastifyRequest, key: string) => {
-    const [exists, scope] = await Promise.all([app.db('hist_process_instances').where({ process_instance_key: key }).first('process_instance_key'), app.auditScope(req)]);
-    if (!exists) throw app.httpErrors.notFound(`Không có hồ sơ ${key} / No case ${key}`);
-    if (!(await caseInScope(app.db, key, scope))) {
+  /** 404 for an unknown case, 403 outside the viewer's units (logged for auditors by the audit plugin); the case's units. */
+  const checkCase = async (req: FastifyRequest, key: string): Promise<string[]> => {
+    const access = await caseAccess(app.db, key, await app.auditScope(req));
+    if (!access.exists) throw app.httpErrors.notFound(`Không có hồ sơ ${key} / No case ${key}`);
+    if (!access.inScope) {
       throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị bạn được xem / Case ${key} is outside the units you may examine`);
     }
+    return access.units;
   };
 
   app.get(
@@ -68,8 +69,8 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const key = req.params.processInstanceKey;
-      await checkCase(req, key);
-      const [out, units] = await Promise.all([loadTimeline(app.db, key), caseUnits(app.db, key)]);
+      const units = await checkCase(req, key);
+      const out = await loadTimeline(app.db, key);
       await req.audit('audit.case.timeline', { target: { type: 'case', id: key } });
       return { ...out!, units };
     },

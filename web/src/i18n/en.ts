@@ -413,6 +413,8 @@ export const en: Translations = {
     sampleLink: 'Link to this sample',
     backToResults: 'Back to the search results',
     total: '{{total}} cases',
+    totalAbout: 'About {{total}} cases (estimate)',
+    totalEstimateHint: 'More than 10,000 cases match: the number is the database estimate, not a count of every case.',
     noCases: 'No cases.',
     case: 'Case',
     started: 'Started',

@@ -411,6 +411,8 @@ export const vi = {
     sampleLink: 'Đường dẫn tới mẫu này',
     backToResults: 'Quay lại kết quả tìm kiếm',
     total: '{{total}} hồ sơ',
+    totalAbout: 'Khoảng {{total}} hồ sơ (ước tính)',
+    totalEstimateHint: 'Có hơn 10.000 hồ sơ khớp: con số là ước tính của cơ sở dữ liệu, không đếm từng hồ sơ.',
     noCases: 'Không có hồ sơ nào.',
     case: 'Hồ sơ',
     started: 'Bắt đầu',

@@ -85,7 +85,7 @@ function CaseTable({ items }: { items: CaseSummary[] }) {
 
 /** /audit — search every case in scope; filters, paging and the sample live in the URL. */
 export default function AuditSearchPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { search } = useLocation();
   const filters = readFilters(search);
   const offset = Math.max(0, Number.parseInt(search.get('offset') ?? '0', 10) || 0);
@@ -204,7 +204,9 @@ export default function AuditSearchPage() {
           {cases.isPending && <p className="muted">{t('app.loading')}</p>}
           {cases.data && (
             <>
-              <p className="muted" data-testid="audit-total">{t('audit.total', { total })}</p>
+              <p className="muted" data-testid="audit-total" title={cases.data.totalExact ? undefined : t('audit.totalEstimateHint')}>
+                {t(cases.data.totalExact ? 'audit.total' : 'audit.totalAbout', { total: total.toLocaleString(i18n.language === 'vi' ? 'vi-VN' : 'en-US') })}
+              </p>
               <CaseTable items={cases.data.items} />
               <nav className="audit-actions" aria-label={t('inbox.paging')}>
                 {offset > 0 && <Link to={href({ offset: Math.max(0, offset - PAGE_SIZE) || undefined })}>{t('inbox.previous')}</Link>}
