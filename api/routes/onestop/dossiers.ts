@@ -13,11 +13,11 @@ import { contentDisposition, openStored } from '../task-extras/file-store.js';
 import { ErrorBody } from '../../schemas/common.js';
 import { Type } from 'typebox';
 import { sendAndWait } from '../../../engine/outbox.js';
+import { plainText } from '../../plain-text.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop desk'];
 /** Plain text as typed, without control characters other than line breaks and tabs. */
-const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
 
 /**
  * The one-stop desk (Bộ phận tiếp nhận và trả kết quả): in-person receipt with the completeness

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
 import { PublicComplaintBody, PublicComplaintParams, PublicComplaintReceipt, PublicComplaintStatus } from '../../schemas/iso.js';
 import { complaintTrackingUrl, ensureComplaintStarted, insertComplaint, newComplaintToken, publicComplaintStatus } from '../../iso/complaints.js';
+import { plainText } from '../../plain-text.js';
 
 export interface PublicFeedbackOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); submissions get a third (at least 5). */
@@ -13,7 +14,6 @@ const tags = ['public (no login)'];
 const TOKEN_HEADER = 'x-lookup-token';
 /** One answer for an unknown code and a wrong key: no oracle. */
 export const COMPLAINT_NOT_FOUND = 'Không tìm thấy phản ánh hoặc mã tra cứu không đúng / No such complaint, or the tracking key is wrong';
-const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
 
 /**
  * Complaints and feedback of citizens without login (ISO 9001 clauses 8.2.1, 9.1.2): the form starts

@@ -11,6 +11,7 @@ import { lookupUrl } from '../../onestop/settings.js';
 import type { ProcedureRow } from '../../onestop/catalogue.js';
 import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../task-extras/file-store.js';
 import { enqueueCommand, sendAndWait } from '../../../engine/outbox.js';
+import { plainText } from '../../plain-text.js';
 
 export interface PublicOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); writes get a third. */
@@ -21,7 +22,6 @@ const tags = ['public (no login)'];
 const TOKEN_HEADER = 'x-lookup-token';
 /** The one answer for an unknown code and a wrong key: no oracle. */
 export const NOT_FOUND = 'Không tìm thấy hồ sơ hoặc mã tra cứu không đúng / No such dossier, or the lookup key is wrong';
-const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
 
 /** "Nguyễn Văn An" → "N***** V** A*": enough for the holder to recognise, nothing for anyone else. */
 export function maskName(name: string): string {

@@ -12,6 +12,7 @@ import { deployedModel, type DeployedModel } from '../../../engine/model-meta.js
 import { markSendingBack, sendBack, startSendBackSweep } from '../../../engine/send-back.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
 import {
+import { plainText } from '../../plain-text.js';
   ALLOWED_EXTENSIONS,
   DEFAULT_MAX_BYTES,
   FILE_KINDS,
@@ -40,7 +41,6 @@ const security = [{ bearer: [] }];
 const viewerOf = (req: FastifyRequest): Viewer => ({ username: req.currentUser.username, groups: req.userGroups });
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 /** Plain text as typed, without control characters other than line breaks and tabs. */
-const plainText = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
 
 /**
  * The task view's extras, beside the task routes (same /api/tasks prefix, separate plugin):
