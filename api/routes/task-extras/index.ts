@@ -11,8 +11,8 @@ import { insertComment, listComments, toComment } from '../../repositories/comme
 import { deployedModel, type DeployedModel } from '../../../engine/model-meta.js';
 import { markSendingBack, sendBack, startSendBackSweep } from '../../../engine/send-back.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
-import {
 import { plainText } from '../../plain-text.js';
+import {
   ALLOWED_EXTENSIONS,
   DEFAULT_MAX_BYTES,
   FILE_KINDS,
