@@ -176,6 +176,9 @@ describe('inbox scope, buckets and leader actions', () => {
     await p.db('inbox_tasks').where({ job_key: t.caseB! }).update({ process_definition_key: defKey });
     expect(ids(await unitList(`q=${encodeURIComponent(`khai thác ${proc}`)}`))).toEqual([t.caseB!]);
     expect(ids(await unitList(`q=${encodeURIComponent('không có chữ này')}&bpmnProcessId=${proc}`))).toEqual([]);
+    // The definition was only a name for this search: other files read the deployed models of the shared database
+    await p.db('inbox_tasks').where({ job_key: t.caseB! }).update({ process_definition_key: '1' });
+    await p.db('process_definitions').where({ process_definition_key: defKey }).delete();
     // Sort by due date, earliest first (the overdue one leads); then paging.
     const byDue = await unitList(`bpmnProcessId=${proc}&sort=due&order=asc`);
     expect(byDue.body.items.map((x: { id: string }) => x.id)).toEqual([t.late, t.nearB, t.a1, t.open]);

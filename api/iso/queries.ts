@@ -229,7 +229,9 @@ export async function clauseView(db: Knex): Promise<ClauseView> {
     return e;
   };
   for (const d of latest) {
-    const meta = await readModelMeta(d.xml, d.bpmn_process_id);
+    // Every model the engine accepted parses; a row that does not (written by hand or an import tool) has no
+    // clause tags to show and must not take the whole view down.
+    const meta = await readModelMeta(d.xml, d.bpmn_process_id).catch(() => new Map<string, never>());
     for (const el of meta.values()) {
       for (const clause of el.meta.isoClauses) {
         entry(clause).steps.push({ bpmnProcessId: d.bpmn_process_id, processName: d.name, version: d.version, elementId: el.id, stepName: el.name, records: el.meta.records });
