@@ -22,9 +22,6 @@
  * part that retention archives first). Cases are spread evenly over ten years, in time order.
  * Appends a section to bench/results/audit-scale.md.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { createKnex } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
@@ -32,10 +29,9 @@ import { caseAccess, scopeUnitCodes } from '../api/audit/scope.js';
 import { backfill as caseIndexBackfill } from '../migrations/20261123007000_case_index.js';
 import { loadTimeline } from '../api/repositories/audit.js';
 import { searchCases, type CaseFilters } from '../api/repositories/case-search.js';
-import { fmt, machine, quantile } from './lib.js';
+import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
 import { provinceUnits, type BenchUnit } from './lib.js';
 
-const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'eiso_bench_audit';
 const CASES = Number(process.env.BENCH_CASES ?? 10_000_000);
 const ITER = Number(process.env.BENCH_ITER ?? 200);
@@ -62,14 +58,8 @@ const PROCESSES = [
 const TIMELINE_TARGET_MS = 50;
 const SEARCH_TARGET_MS = 500;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a);
 
-function dbUrl(): string {
-  const u = new URL(SERVER_URL);
-  u.pathname = `/${DB_NAME}`;
-  return u.toString();
-}
+const dbUrl = () => benchDbUrl(DB_NAME);
 
 /** The seed of an existing database, if it was completed. */
 async function seededInfo(): Promise<SeedInfo | undefined> {
@@ -88,8 +78,7 @@ async function seededInfo(): Promise<SeedInfo | undefined> {
  * BENCH_RESEED=1) dropped and created again: the append-only audit_log cannot be emptied in place.
  */
 async function ensureDatabase(): Promise<SeedInfo | undefined> {
-  const admin = createKnex(SERVER_URL, { min: 0, max: 1 });
-  try {
+  return withBenchServer(async (admin) => {
     const exists = (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [DB_NAME])).rows.length > 0;
     const info = exists ? await seededInfo() : undefined;
     if (info && info.requested === CASES && !process.env.BENCH_RESEED) return info;
@@ -97,12 +86,9 @@ async function ensureDatabase(): Promise<SeedInfo | undefined> {
       log(`dropping database ${DB_NAME} (${info ? `seeded with ${info.cases} cases` : 'seed incomplete'})`);
       await admin.raw(`DROP DATABASE ${DB_NAME} WITH (FORCE)`);
     }
-    log(`creating database ${DB_NAME}`);
-    await admin.raw(`CREATE DATABASE ${DB_NAME}`);
+    await createBenchDatabase(admin, DB_NAME);
     return undefined;
-  } finally {
-    await admin.destroy();
-  }
+  });
 }
 
 const units = (): BenchUnit[] => provinceUnits(DEPARTMENTS, DIVISIONS_PER_DEPT, COMMUNES);
@@ -463,9 +449,7 @@ async function main(): Promise<void> {
       ...rows.map((r) => `| ${r.name} | ${r.n}${r.timeouts ? ` (${r.timeouts} timed out)` : ''} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.target} ms | ${r.p95 <= r.target ? 'yes' : '**no**'} |`),
       ``,
     ];
-    mkdirSync(path.join(here, 'results'), { recursive: true });
-    appendFileSync(path.join(here, 'results', 'audit-scale.md'), lines.join('\n'));
-    console.log(lines.join('\n'));
+    appendResults('audit-scale.md', lines);
   } finally {
     await db.destroy();
   }

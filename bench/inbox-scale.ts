@@ -14,20 +14,16 @@
  * secondary indexes of inbox_tasks dropped and recreated afterwards from their own definitions (the
  * migrations' indexes, byte for byte), then VACUUM ANALYZE. Appends a section to bench/results/inbox-scale.md.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { addDoneScopesKeys, fillDoneScopes } from '../migrations/20261123009000_inbox_done_scopes.js';
 import { addOpenScopesKeys, fillOpenScopes } from '../migrations/20261123009100_inbox_open_scopes.js';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { createKnex, EMBEDDED_PG_SETTINGS } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
 import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../api/repositories/inbox.js';
-import { fmt, machine, quantile } from './lib.js';
+import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
 import { provinceUnits, type BenchUnit } from './lib.js';
 
-const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'eiso_bench_inbox';
 const OPEN = Number(process.env.BENCH_OPEN ?? 1_000_000);
 const FINISHED = Number(process.env.BENCH_FINISHED ?? 10_000_000);
@@ -49,31 +45,18 @@ const PROCESSES = [
 ];
 const STEPS = ['Tiếp nhận hồ sơ', 'Thẩm định hồ sơ', 'Trình lãnh đạo phê duyệt', 'Ký duyệt kết quả', 'Trả kết quả'];
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a);
 
-function dbUrl(): string {
-  const u = new URL(SERVER_URL);
-  u.pathname = `/${DB_NAME}`;
-  return u.toString();
-}
+const dbUrl = () => benchDbUrl(DB_NAME);
 
 async function ensureDatabase(): Promise<void> {
-  const admin = createKnex(SERVER_URL, { min: 0, max: 1 });
-  try {
-    const r = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [DB_NAME]);
-    if (r.rows.length === 0) {
-      log(`creating database ${DB_NAME}`);
-      await admin.raw(`CREATE DATABASE ${DB_NAME}`);
-    }
+  await withBenchServer(async (admin) => {
+    await createBenchDatabase(admin, DB_NAME);
     // The embedded PostgreSQL's settings (api/db.ts) that a database can carry; shared_buffers is the
     // server's (postgresql.conf and a restart), so it is only reported.
     for (const [k, v] of Object.entries(EMBEDDED_PG_SETTINGS)) {
       if (k !== 'shared_buffers') await admin.raw(`ALTER DATABASE ${DB_NAME} SET ${k} = '${v}'`);
     }
-  } finally {
-    await admin.destroy();
-  }
+  });
 }
 
 const units = (): BenchUnit[] => provinceUnits(DEPARTMENTS, DIVISIONS_PER_DEPT, COMMUNES);
@@ -424,9 +407,7 @@ async function main(): Promise<void> {
       ...rows.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} | ${fmt(r.buffers, 0)} (${fmt(r.buffersMax, 0)}) |`),
       ``,
     ];
-    mkdirSync(path.join(here, 'results'), { recursive: true });
-    appendFileSync(path.join(here, 'results', 'inbox-scale.md'), lines.join('\n'));
-    console.log(lines.join('\n'));
+    appendResults('inbox-scale.md', lines);
   } finally {
     await db.destroy();
   }

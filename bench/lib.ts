@@ -1,6 +1,10 @@
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import type { Knex } from 'knex';
+import { createKnex } from '../api/db.js';
 
 /** Summary of repeated measurements: median and spread (min, max, p10, p90). */
 export interface Stats {
@@ -187,4 +191,46 @@ export function provinceUnits(departments = 30, divisionsPerDept = 3, communes =
   }
   for (let c = 1; c <= communes; c++) out.push({ code: `XA${String(c).padStart(3, '0')}`, name: `UBND xã số ${c}`, kind: 'commune', parent: 'TINH' });
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scale benchmarks (inbox-scale, audit-scale, onestop-stats): a dedicated database on a server.
+
+/** The PostgreSQL server the scale benchmarks create their databases on. */
+export const BENCH_SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A progress line with the time of day. */
+export const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a);
+
+/** The URL of database `name` on the benchmark server. */
+export function benchDbUrl(name: string): string {
+  const u = new URL(BENCH_SERVER_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Runs `fn` with a one-connection handle on the server's maintenance database. */
+export async function withBenchServer<T>(fn: (admin: Knex) => Promise<T>): Promise<T> {
+  const admin = createKnex(BENCH_SERVER_URL, { min: 0, max: 1 });
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Creates database `name` when it does not exist; true when it was created. */
+export async function createBenchDatabase(admin: Knex, name: string): Promise<boolean> {
+  if ((await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name])).rows.length > 0) return false;
+  log(`creating database ${name}`);
+  await admin.raw(`CREATE DATABASE ${name}`);
+  return true;
+}
+
+/** Appends a benchmark's section to bench/results/<file> (RESULTS.md gathers them) and prints it. */
+export function appendResults(file: string, lines: string[]): void {
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(path.join(dir, file), lines.join('\n'));
+  console.log(lines.join('\n'));
 }

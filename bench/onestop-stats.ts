@@ -13,18 +13,14 @@
  * `dossiers` without the rollup (for comparison, and they must be equal), and the cost of the trigger on
  * writes. Appends a section to bench/results/onestop-stats.md. BENCH_RESEED=1 seeds again.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { createKnex } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
 import { onestopStatistics, overdueDossiers, rebuildStatsRollup, statsRollupDrift, type StatsFilter, type StatsGroupBy, type StatsReport } from '../api/onestop/stats.js';
 import { statsWorkbook } from '../api/onestop/stats-excel.js';
 import { subtreeCodes } from '../api/repositories/case-search.js';
-import { fmt, machine, quantile } from './lib.js';
+import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
 
-const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'eiso_bench_onestop';
 const DOSSIERS = Number(process.env.BENCH_DOSSIERS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -37,27 +33,10 @@ const YEAR = { from: '2025-01-01', to: '2025-12-31' };
 // "Now" for the measurements: the running period / overdue list are measured as of this instant.
 const NOW = new Date('2026-02-15T03:00:00Z');
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a);
 
-function dbUrl(): string {
-  const u = new URL(SERVER_URL);
-  u.pathname = `/${DB_NAME}`;
-  return u.toString();
-}
+const dbUrl = () => benchDbUrl(DB_NAME);
 
-async function ensureDatabase(): Promise<void> {
-  const admin = createKnex(SERVER_URL, { min: 0, max: 1 });
-  try {
-    const r = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [DB_NAME]);
-    if (r.rows.length === 0) {
-      log(`creating database ${DB_NAME}`);
-      await admin.raw(`CREATE DATABASE ${DB_NAME}`);
-    }
-  } finally {
-    await admin.destroy();
-  }
-}
+const ensureDatabase = () => withBenchServer((admin) => createBenchDatabase(admin, DB_NAME));
 
 const agencies = () => [
   ...Array.from({ length: DEPARTMENTS }, (_, d) => ({ code: `SO${String(d + 1).padStart(2, '0')}`, name: `Sở số ${d + 1}`, kind: 'department' })),
@@ -307,9 +286,7 @@ async function main(): Promise<void> {
       `- Write cost of the rollup trigger: an update that resolves a dossier takes ${fmt(withT, 3)} ms with the trigger and ${fmt(withoutT, 3)} ms without (mean of 2,000 single-row updates in one transaction, rolled back).`,
       ``,
     ];
-    mkdirSync(path.join(here, 'results'), { recursive: true });
-    appendFileSync(path.join(here, 'results', 'onestop-stats.md'), lines.join('\n'));
-    console.log(lines.join('\n'));
+    appendResults('onestop-stats.md', lines);
   } finally {
     await db.destroy();
   }
