@@ -232,19 +232,6 @@ const ON_TIME_OPEN = cond('(t.due_date IS NULL OR t.due_date >= now())');
 const OVERDUE_DONE = cond('t.completed_at > t.due_date');
 const ON_TIME_DONE = cond('(t.due_date IS NULL OR t.completed_at <= t.due_date)');
 
-/** Whether inbox_tasks has the deadline engineer's reminded_at column (checked once per database handle). */
-const remindedColumn = new WeakMap<object, Promise<boolean>>();
-async function hasRemindedAt(db: Knex): Promise<boolean> {
-  let p = remindedColumn.get(db);
-  if (!p) {
-    p = db
-      .raw(`SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'inbox_tasks' AND column_name = 'reminded_at') AS present`)
-      .then((r: { rows: { present: boolean }[] }) => Boolean(r.rows[0]?.present));
-    remindedColumn.set(db, p);
-  }
-  return p;
-}
-
 /** Vietnamese collation for sorting by name when the server has ICU ("vi-x-icu"); else the database default. */
 const viCollation = new WeakMap<object, Promise<string>>();
 async function nameCollation(db: Knex): Promise<string> {
@@ -265,8 +252,22 @@ async function nameCollation(db: Knex): Promise<string> {
 function subtreeDone(s: OrgScope, since: Date | null): Cond {
   return and(cond('d.unit_code = ?', [s.rootCode]), ...(since ? [cond('d.completed_at >= ?', [since])] : []));
 }
-const FROM_DONE_SCOPES = 'inbox_done_scopes AS d JOIN inbox_tasks AS t ON t.job_key = d.job_key';
-const SCOPE_TABLE = { d: 'inbox_done_scopes AS d', s: 'inbox_open_scopes AS s' } as const;
+
+/**
+ * Where a list or count reads its tasks: t = inbox_tasks itself; d / s = a leader's subtree through the
+ * unit-filed copies of finished / open tasks, joined to the tasks only when a filter reads them.
+ */
+type Source = 't' | 'd' | 's';
+const SOURCE_TABLE: Record<Source, string> = { t: 'inbox_tasks AS t', d: 'inbox_done_scopes AS d', s: 'inbox_open_scopes AS s' };
+const fromSource = (src: Source, joinTasks: boolean) =>
+  src === 't' || !joinTasks ? SOURCE_TABLE[src] : `${SOURCE_TABLE[src]} JOIN inbox_tasks AS t ON t.job_key = ${src}.job_key`;
+/** On time / overdue as each source can tell it (the copies keep the flag or the due date). */
+function timingCond(src: Source, finished: boolean, overdue: boolean): Cond {
+  if (src === 'd') return overdue ? cond('d.late') : cond('NOT d.late');
+  if (src === 's') return overdue ? cond('s.due_date < now()') : cond('(s.due_date IS NULL OR s.due_date >= now())');
+  if (finished) return overdue ? OVERDUE_DONE : ON_TIME_DONE;
+  return overdue ? OVERDUE_OPEN : ON_TIME_OPEN;
+}
 
 /**
  * Open tasks of a subtree, in one bucket or all, through inbox_open_scopes (alias s; migration
@@ -279,8 +280,6 @@ function openScopeSet(scope: OrgScope, bucket: OpenBucket | undefined): Cond {
   if (bucket === 'reminded') return and(unit, cond('s.flagged'));
   return unit;
 }
-const OVERDUE_DONE_SCOPE = cond('d.late');
-const ON_TIME_DONE_SCOPE = cond('NOT d.late');
 
 /** Finished tasks a view covers (completed on or after `since`). */
 function doneSet(v: Viewer, view: TaskView, since: Date | null): Cond {
@@ -296,9 +295,9 @@ type OpenBucket = 'not_started' | 'in_progress' | 'reminded';
  * to me; an unassigned one is not held by anyone), so that the planner can use the small partial
  * indexes (holder, unassigned by due date, reminded) instead of reading every open task of the unit.
  */
-function openSet(v: Viewer, view: TaskView, bucket: OpenBucket | undefined, hasReminded: boolean): Cond {
+function openSet(v: Viewer, view: TaskView, bucket: OpenBucket | undefined): Cond {
   const open = cond(OPEN_SQL);
-  const reminded = hasReminded ? 't.reminded_at IS NOT NULL' : 'false';
+  const reminded = 't.reminded_at IS NOT NULL';
   if (view === 'unit') {
     const s = v.scope;
     if (!s) return cond('false');
@@ -376,17 +375,8 @@ function cappedCountSql(from: string, where: Cond, cap: number): Cond {
 }
 const capped = (raw: string | number, cap: number): CappedCount => (Number(raw) > cap ? { n: cap, capped: true } : { n: Number(raw), capped: false });
 
-const FROM_TASKS = 'inbox_tasks AS t';
-/**
- * FROM of a count. A leader's finished tasks come from inbox_done_scopes (d), joined to the tasks only
- * when a filter looks at them.
- */
-const fromFor = (f: TaskFilter, doneScoped = false) => {
-  if (doneScoped && filterConds(f).length === 0) return 'inbox_done_scopes AS d';
-  return doneScoped ? FROM_DONE_SCOPES : FROM_TASKS;
-};
-/** Whether the finished bucket of this view is read through inbox_done_scopes (a leader's subtree). */
-const doneScopedView = (v: Viewer, view: TaskView) => view === 'unit' && Boolean(v.scope);
+/** Whether the view is a leader's subtree, read through the unit-filed copies. */
+const scopedView = (v: Viewer, view: TaskView) => view === 'unit' && Boolean(v.scope);
 
 export interface TaskPage {
   rows: InboxRow[];
@@ -399,32 +389,21 @@ export interface TaskPage {
 
 export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promise<TaskPage> {
   const finished = o.bucket === 'finished';
-  const hasReminded = await hasRemindedAt(db);
   // A leader's lists come from the unit-filed copies: d (finished) or s (open), joined to the tasks. An open
   // list narrowed by procedure, unit, period or case code is read as before, through the tasks' own
   // indexes (the subtree's copies in arrival order would be walked far to find a narrow page).
   const narrowed = filterConds({ ...o, q: undefined }).length > 0;
-  const alias = !doneScopedView(viewer, o.view) ? 't' : finished ? 'd' : hasReminded && !narrowed ? 's' : 't';
+  const alias: Source = !scopedView(viewer, o.view) ? 't' : finished ? 'd' : narrowed ? 't' : 's';
   const since = finished ? finishedSince(o.finishedWithin) : null;
   const rest = filterConds(o);
-  const overdue = o.timing === 'overdue';
-  const timing = !o.timing
-    ? []
-    : alias === 'd'
-      ? [overdue ? OVERDUE_DONE_SCOPE : ON_TIME_DONE_SCOPE]
-      : alias === 's'
-        ? [cond(overdue ? 's.due_date < now()' : '(s.due_date IS NULL OR s.due_date >= now())')]
-        : finished
-          ? [overdue ? OVERDUE_DONE : ON_TIME_DONE]
-          : [overdue ? OVERDUE_OPEN : ON_TIME_OPEN];
+  const timing = o.timing ? [timingCond(alias, finished, o.timing === 'overdue')] : [];
   const set =
-    alias === 's' ? openScopeSet(viewer.scope!, o.bucket as OpenBucket | undefined) : finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined, hasReminded);
+    alias === 's' ? openScopeSet(viewer.scope!, o.bucket as OpenBucket | undefined) : finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined);
   const where = and(set, ...rest, ...timing);
   // The total stops at COUNT_CAP, TEXT_COUNT_CAP for free text (or at the page asked for, when it lies
   // further): exact below, "1000+" / "200+" above.
   const cap = Math.max(o.q ? TEXT_COUNT_CAP : COUNT_CAP, o.offset + o.limit);
-  const from = alias === 't' ? FROM_TASKS : rest.length === 0 ? SCOPE_TABLE[alias] : `${SCOPE_TABLE[alias]} JOIN inbox_tasks AS t ON t.job_key = ${alias}.job_key`;
-  const countQ = cappedCountSql(from, where, cap);
+  const countQ = cappedCountSql(fromSource(alias, rest.length > 0), where, cap);
   const sort = o.sort ?? (finished ? 'completed' : 'created');
   const order = o.order ?? (sort === 'created' || sort === 'completed' ? 'desc' : 'asc');
   const collate = sort === 'name' ? await nameCollation(db) : '';
@@ -439,7 +418,7 @@ export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promi
         : sort === 'due' && alias === 's'
           ? `s.due_date ${order} NULLS LAST`
         : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
-  const pageQ = (alias === 't' ? db('inbox_tasks as t') : db(`${SCOPE_TABLE[alias]}`).join('inbox_tasks as t', 't.job_key', `${alias}.job_key`))
+  const pageQ = db.from(db.raw(fromSource(alias, true)))
     .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
     .leftJoin('users as ua', 'ua.username', 't.assignee')
     .leftJoin('users as ub', 'ub.username', 't.assigned_by')
@@ -468,28 +447,21 @@ export interface BucketTally {
  * lower bounds (atLeast), so a big unit's badge reads "1000+" instead of costing a count of all its rows.
  */
 export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promise<Record<TaskBucket, BucketTally>> {
-  const hasReminded = await hasRemindedAt(db);
   const since = finishedSince(f.finishedWithin);
-  const scoped = doneScopedView(viewer, f.view);
-  const done = and(doneSet(viewer, f.view, since), ...filterConds(f));
+  const scoped = scopedView(viewer, f.view);
+  const filters = filterConds(f);
+  // A leader's plain badges count the unit-filed copies (one index range each); filtered ones the tasks.
+  const openSrc: Source = scoped && filters.length === 0 ? 's' : 't';
+  const doneSrc: Source = scoped ? 'd' : 't';
   const parts: [string, Cond, string][] = [];
+  const split = (b: TaskBucket, set: Cond, src: Source, finished: boolean) => {
+    const from = fromSource(src, filters.length > 0);
+    parts.push([`${b}_on_time`, and(set, timingCond(src, finished, false)), from], [`${b}_overdue`, and(set, timingCond(src, finished, true)), from]);
+  };
   for (const b of ['not_started', 'in_progress', 'reminded'] as const) {
-    if (scoped && hasReminded && filterConds(f).length === 0) {
-      // A leader's plain badges: capped counts over inbox_open_scopes (migration 20261123009100), one index range each.
-      const o = openScopeSet(viewer.scope!, b);
-      parts.push(
-        [`${b}_on_time`, and(o, cond('(s.due_date IS NULL OR s.due_date >= now())')), SCOPE_TABLE.s],
-        [`${b}_overdue`, and(o, cond('s.due_date < now()')), SCOPE_TABLE.s],
-      );
-      continue;
-    }
-    const open = and(openSet(viewer, f.view, b, hasReminded), ...filterConds(f));
-    parts.push([`${b}_on_time`, and(open, ON_TIME_OPEN), fromFor(f)], [`${b}_overdue`, and(open, OVERDUE_OPEN), fromFor(f)]);
+    split(b, openSrc === 's' ? openScopeSet(viewer.scope!, b) : and(openSet(viewer, f.view, b), ...filters), openSrc, false);
   }
-  parts.push(
-    ['finished_on_time', and(done, scoped ? ON_TIME_DONE_SCOPE : ON_TIME_DONE), fromFor(f, scoped)],
-    ['finished_overdue', and(done, scoped ? OVERDUE_DONE_SCOPE : OVERDUE_DONE), fromFor(f, scoped)],
-  );
+  split('finished', and(doneSet(viewer, f.view, since), ...filters), doneSrc, true);
   // One statement, one round trip: a capped count per part.
   const subs = parts.map(([name, c, from]) => {
     const q = cappedCountSql(from, c, COUNT_CAP);
