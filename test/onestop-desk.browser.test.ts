@@ -95,7 +95,7 @@ describe('the one-stop reception desk in a real browser', () => {
     await queue.getByRole('link', { name: online.code }).click();
     await page.getByTestId('dossier-status').filter({ hasText: 'Chờ tiếp nhận' }).waitFor();
     await page.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
-    await page.getByTestId('dossier-status').filter({ hasText: /Đã tiếp nhận/ }).waitFor();
+    await page.getByTestId('dossier-status').filter({ hasText: /Đã tiếp nhận|Đang xử lý/ }).waitFor();
     await page.getByTestId('slip-link').waitFor();
     const accepted = await p.db('dossiers').where({ code: online.code }).first();
     expect(accepted).toMatchObject({ status: expect.stringMatching(/RECEIVED|IN_PROCESSING/), received_by: officer.username });
