@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import app from './app.js';
+import { frameworkErrors } from './plugins/errors.js';
 import type { Config } from './config.js';
 import { createKnex, jdbcFromUrl, startEmbeddedPostgres, type EmbeddedDatabase } from './db.js';
 import { migrateLatest } from '../migrations/index.js';
@@ -90,6 +91,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       logger: opts.logger ?? { level: config.logLevel },
       bodyLimit: 1024 * 1024,
       requestTimeout: 30_000,
+      frameworkErrors,
       ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     });
     let runtime: EngineRuntime | undefined;

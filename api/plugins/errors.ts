@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
 
@@ -12,7 +12,20 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Thiếu dữ liệu JSON / The JSON body is empty',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Độ dài dữ liệu không khớp / Content-Length does not match the body',
   FST_ERR_CTP_EMPTY_TYPE: 'Thiếu kiểu dữ liệu (Content-Type) / Missing content type',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Dữ liệu JSON không đọc được hoặc chứa khóa không được phép (__proto__, constructor) / The body is not valid JSON or carries a forbidden key',
+  FST_ERR_BAD_URL: 'Đường dẫn chứa ký tự không hợp lệ / The address contains an invalid character',
+  FST_ERR_MAX_PARAM_LENGTH: 'Một phần của đường dẫn quá dài / A part of the address is too long',
+  FST_ERR_ASYNC_CONSTRAINT: 'Yêu cầu không hợp lệ / Invalid request',
 };
+
+/**
+ * Fastify's refusals before routing (a bad or over-long path segment), in Vietnamese and without
+ * echoing the path back: passed as the `frameworkErrors` option of the server.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode ?? 400;
+  void reply.status(status).send({ statusCode: status, code: err.code, error: status === 414 ? 'URI Too Long' : 'Bad Request', message: FRAMEWORK_MESSAGES[err.code] ?? 'Yêu cầu không hợp lệ / Invalid request' });
+}
 
 /** PostgreSQL refusals caused by the data sent (not by us): answered 400, the statement changed nothing. */
 const PG_DATA_ERRORS: Record<string, string> = {
@@ -43,6 +56,59 @@ function holdsNul(body: unknown): boolean {
   return walk(body, 0);
 }
 
+/** One schema error as Ajv reports it (the parts used here). */
+interface SchemaError {
+  keyword: string;
+  instancePath?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+}
+
+const PART: Record<string, string> = { body: 'dữ liệu gửi lên', querystring: 'tham số truy vấn', params: 'đường dẫn', headers: 'tiêu đề (header)' };
+const TYPE_VI: Record<string, string> = { string: 'chuỗi ký tự', number: 'số', integer: 'số nguyên', boolean: 'đúng/sai (true/false)', array: 'danh sách', object: 'đối tượng', null: 'rỗng (null)' };
+const FORMAT_VI: Record<string, string> = { date: 'ngày (YYYY-MM-DD)', 'date-time': 'ngày giờ (ISO 8601)', time: 'giờ (HH:MM)', email: 'thư điện tử', uri: 'địa chỉ web', uuid: 'mã UUID' };
+const list = (v: unknown) => (Array.isArray(v) ? v.slice(0, 12).map((x) => JSON.stringify(x)).join(', ') + (v.length > 12 ? ', …' : '') : String(v));
+
+/** The reason of one schema error, in Vietnamese. */
+function reasonVi(e: SchemaError): string {
+  const p = e.params ?? {};
+  switch (e.keyword) {
+    case 'required': return 'thiếu (bắt buộc)';
+    case 'maxLength': return `dài quá ${p.limit} ký tự`;
+    case 'minLength': return Number(p.limit) <= 1 ? 'không được để trống' : `phải có ít nhất ${p.limit} ký tự`;
+    case 'type': return `phải là ${String(p.type).split(',').map((t) => TYPE_VI[t] ?? t).join(' hoặc ')}`;
+    case 'enum': return `phải là một trong: ${list(p.allowedValues)}`;
+    case 'const': return `phải là ${JSON.stringify(p.allowedValue)}`;
+    case 'format': return `không đúng định dạng ${FORMAT_VI[String(p.format)] ?? String(p.format)}`;
+    case 'pattern': return 'có ký tự hoặc dạng không được phép';
+    case 'minimum': return `phải lớn hơn hoặc bằng ${p.limit}`;
+    case 'maximum': return `phải nhỏ hơn hoặc bằng ${p.limit}`;
+    case 'exclusiveMinimum': return `phải lớn hơn ${p.limit}`;
+    case 'exclusiveMaximum': return `phải nhỏ hơn ${p.limit}`;
+    case 'maxItems': return `có nhiều hơn ${p.limit} phần tử`;
+    case 'minItems': return `phải có ít nhất ${p.limit} phần tử`;
+    case 'uniqueItems': return 'có phần tử trùng nhau';
+    case 'maxProperties': return `có nhiều hơn ${p.limit} trường`;
+    case 'additionalProperties': return `có trường không được phép "${String(p.additionalProperty)}"`;
+    case 'anyOf': case 'oneOf': return 'không khớp dạng nào được phép';
+    default: return 'không hợp lệ';
+  }
+}
+
+/**
+ * A schema refusal said in Vietnamese first, naming the field ("applicantName", "items[2].code") and
+ * the reason; Ajv's English text follows the slash.
+ */
+export function validationMessage(errors: SchemaError[], context: string | undefined, english: string): string {
+  const e = errors[0];
+  if (!e) return `Dữ liệu không hợp lệ / Invalid input: ${english}`;
+  const path = (e.instancePath ?? '').split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  const missing = e.keyword === 'required' ? String(e.params?.missingProperty ?? '') : '';
+  const field = [path, missing].filter(Boolean).join('.');
+  const where = field ? `trường "${field}"` : (PART[context ?? ''] ?? 'dữ liệu');
+  return `Dữ liệu không hợp lệ: ${where} ${reasonVi(e)} / Invalid input: ${english}`;
+}
+
 /**
  * One error handler: expected 4xx pass through with their message; validation errors name the field;
  * engine outages become 503; anything else is logged with context and answered without details.
@@ -70,7 +136,7 @@ export default fp(
           statusCode: 400,
           code: 'VALIDATION',
           error: 'Bad Request',
-          message: `Dữ liệu không hợp lệ / Invalid input: ${err.message}`,
+          message: validationMessage(err.validation as SchemaError[], (err as { validationContext?: string }).validationContext, err.message),
         });
       }
       if (err.statusCode === undefined && isEngineUnavailable(err)) {

@@ -183,8 +183,8 @@ const caseFilters = {
   timing: Type.Optional(CaseTiming),
   /** Element id of a step that was late. */
   breachedStep: Type.Optional(Type.String({ maxLength: 200 })),
-  /** A process variable, "name=value" (the value compared as text). */
-  variable: Type.Optional(Type.String({ maxLength: 400, pattern: '^[^=]+=.*$' })),
+  /** A process variable, "name=value" (the value compared as text); a name is letters, digits and "_". */
+  variable: Type.Optional(Type.String({ maxLength: 400, pattern: '^[\\p{L}_][\\p{L}\\p{N}_]{0,99}=.*$' })),
   /** Free text: case code, instance key, or any process variable's text. */
   q: Type.Optional(Type.String({ maxLength: 200 })),
 };
