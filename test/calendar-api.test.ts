@@ -138,7 +138,7 @@ describe('calendar API', () => {
       ['2026-13-01', /^Ngày không hợp lệ: 2026-13-01 \/ Invalid date/],
       ['1999-12-31', /^Ngày phải trong khoảng năm 2000–2100: 1999-12-31 \/ The date must be within 2000–2100/],
       ['2101-01-01', /^Ngày phải trong khoảng năm 2000–2100/],
-      ['30/04/2026', /^Dữ liệu không hợp lệ \/ Invalid input/],
+      ['30/04/2026', /^Dữ liệu không hợp lệ: trường "date" (không đúng định dạng ngày|có ký tự hoặc dạng không được phép).* \/ Invalid input/],
     ];
     for (const [date, message] of cases) {
       const r = await admin.post('/api/calendar/days', { ...body, date });
