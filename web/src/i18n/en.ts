@@ -76,7 +76,6 @@ export const en: Translations = {
     supplements: 'Supplement requests',
     transfers: 'Inter-agency legs',
     paused: 'The clock is paused',
-    lookupLink: "Citizen's lookup link",
     accepted: 'Dossier {{code}} received.',
     done: 'Updated.',
     statuses: {

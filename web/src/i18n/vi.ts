@@ -74,7 +74,6 @@ export const vi = {
     supplements: 'Yêu cầu bổ sung',
     transfers: 'Liên thông',
     paused: 'Đang tạm dừng tính thời hạn',
-    lookupLink: 'Đường dẫn tra cứu cho công dân',
     accepted: 'Đã tiếp nhận hồ sơ {{code}}.',
     done: 'Đã cập nhật.',
     statuses: {
