@@ -18,6 +18,7 @@ const dummy = () => (dummyHash ??= hash(randomBytes(18).toString('base64')));
 const wrongCredentials = 'Sai tên đăng nhập hoặc mật khẩu / Wrong username or password';
 
 const auth: FastifyPluginAsyncTypebox = async (app) => {
+  await dummy(); // hashed once at start, so the first unknown name costs no more than the others
   /** 429 with the wait: the same for every username, known or not. */
   const throttled = (seconds: number) => {
     const vi = seconds >= 120 ? `${Math.ceil(seconds / 60)} phút` : `${seconds} giây`;
