@@ -86,6 +86,22 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(auth, { secret: opts.jwtSecret, expiresIn: opts.config.jwtExpiresIn });
   await app.register(auditPlugin);
 
+  // The citizen's routes act with the dossier's lookup key as the citizen. A request that also carries a
+  // staff member's valid bearer token is a staff member acting as a citizen (withdrawing, supplementing,
+  // rating the service): refused before any route runs, whatever key it holds.
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || !req.url.startsWith('/api/public/')) return;
+    const auth = req.headers.authorization;
+    if (!auth || !/^bearer\s/i.test(auth)) return;
+    const staff = await req.jwtVerify().then(
+      () => true,
+      () => false,
+    );
+    if (staff) {
+      throw app.httpErrors.forbidden('Cán bộ đang đăng nhập không được thao tác thay công dân trên trang công khai (rút, bổ sung, đánh giá hồ sơ) / Signed-in staff may not act as a citizen on the public routes (withdraw, supplement, evaluate)');
+    }
+  });
+
   // Routes
   await app.register(health, { prefix: '/health' });
   await app.register(authRoutes, { prefix: '/api/auth' });

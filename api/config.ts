@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_THROTTLE, type ThrottlePolicy } from './repositories/login-throttle.js';
 
 /** All configuration the platform reads from the environment, checked once (see .env.example). */
 export interface Config {
@@ -16,10 +17,10 @@ export interface Config {
   smtpUrl: string | undefined;
   /** From address of those e-mails; required with smtpUrl */
   smtpFrom: string | undefined;
-  /** Consecutive wrong passwords that lock an account */
-  loginMaxFailures: number;
-  /** How long such a lock lasts, minutes */
-  loginLockMinutes: number;
+  /** Sign-in throttling (api/repositories/login-throttle.ts): failures allowed before slowing down */
+  loginThrottle: ThrottlePolicy;
+  /** E-mails to one citizen address per day (24 h); further notices stay on the lookup page only */
+  citizenMailPerDay: number;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -44,7 +45,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: path.resolve(root, 'dist/web'),
     smtpUrl: env.SMTP_URL || undefined,
     smtpFrom: env.SMTP_FROM || undefined,
-    loginMaxFailures: Math.max(1, intFrom('LOGIN_MAX_FAILURES', env.LOGIN_MAX_FAILURES, 5)),
-    loginLockMinutes: Math.max(1, intFrom('LOGIN_LOCK_MINUTES', env.LOGIN_LOCK_MINUTES, 15)),
+    loginThrottle: {
+      ...DEFAULT_THROTTLE,
+      pairFree: Math.max(1, intFrom('LOGIN_FREE_FAILURES', env.LOGIN_FREE_FAILURES, DEFAULT_THROTTLE.pairFree)),
+      ipFree: Math.max(1, intFrom('LOGIN_ADDRESS_FREE_FAILURES', env.LOGIN_ADDRESS_FREE_FAILURES, DEFAULT_THROTTLE.ipFree)),
+      userFree: Math.max(1, intFrom('LOGIN_ACCOUNT_FREE_FAILURES', env.LOGIN_ACCOUNT_FREE_FAILURES, DEFAULT_THROTTLE.userFree)),
+      maxDelaySeconds: Math.max(1, intFrom('LOGIN_MAX_DELAY_SECONDS', env.LOGIN_MAX_DELAY_SECONDS, DEFAULT_THROTTLE.maxDelaySeconds)),
+    },
+    citizenMailPerDay: intFrom('CITIZEN_MAIL_PER_DAY', env.CITIZEN_MAIL_PER_DAY, 10),
   };
 }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { hash } from '@node-rs/argon2';
-import { insertUser, upsertUnit } from './repositories/users.js';
+import { hash, verify } from '@node-rs/argon2';
+import { upsertUnit } from './repositories/users.js';
 import type { Role } from './schemas/auth.js';
 
 /** The demo organisation: a province, one of its departments with two divisions, and a commune. */
@@ -54,20 +54,39 @@ export const DEMO_USERS: { username: string; fullName: string; unitCode: string;
 ];
 
 /**
- * Creates the demo organisation and one user per role (idempotent). Passwords are random per data
- * folder, kept in <dataDir>/demo-credentials.json so a restart prints the same ones.
+ * Creates the demo organisation and one user per role, for `npm start` (server.ts --demo) only; `npm run
+ * serve` seeds nothing. An account that exists already is never changed (its password, roles and unit
+ * stay as they are): only missing accounts are created. Passwords are random per data folder, kept in
+ * <dataDir>/demo-credentials.json so a restart prints the same ones; an existing account's password is
+ * printed only when the saved one still opens it (null otherwise).
  */
-export async function seedDemo(db: Knex, dataDir: string): Promise<{ username: string; password: string; roles: Role[]; unit: string }[]> {
+export async function seedDemo(db: Knex, dataDir: string): Promise<{ username: string; password: string | null; roles: Role[]; unit: string; created: boolean }[]> {
   for (const u of DEMO_UNITS) await upsertUnit(db, u);
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'demo-credentials.json');
   const saved: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const out = [];
   for (const u of DEMO_USERS) {
-    const password = saved[u.username] ?? `Demo-${randomBytes(4).toString('hex')}`;
+    const existing = await db('users').where({ username: u.username }).first('password_hash');
+    if (existing) {
+      const known = saved[u.username];
+      const opens = known ? await verify(existing.password_hash, known).catch(() => false) : false;
+      out.push({ username: u.username, password: opens ? known! : null, roles: u.roles, unit: u.unitCode, created: false });
+      continue;
+    }
+    const password = `Demo-${randomBytes(6).toString('hex')}`;
+    const unit = await db('org_units').where({ code: u.unitCode }).first('id');
+    const inserted = await db('users')
+      .insert({ username: u.username, password_hash: await hash(password), full_name: u.fullName, email: null, unit_id: unit.id, roles: u.roles })
+      .onConflict('username')
+      .ignore()
+      .returning('id');
+    if (inserted.length === 0) {
+      out.push({ username: u.username, password: null, roles: u.roles, unit: u.unitCode, created: false }); // made meanwhile by another process
+      continue;
+    }
     saved[u.username] = password;
-    await insertUser(db, { ...u, passwordHash: await hash(password) });
-    out.push({ username: u.username, password, roles: u.roles, unit: u.unitCode });
+    out.push({ username: u.username, password, roles: u.roles, unit: u.unitCode, created: true });
   }
   writeFileSync(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
   return out;

@@ -14,7 +14,7 @@ export interface InboxChange {
   completedBy?: string | null;
   candidateGroups?: string[];
   candidateUsers?: string[];
-  /** for kind "notification": the username it is for */
+  /** for kind "notification": the username it is for; for kind "session": the user whose sessions ended */
   recipient?: string;
 }
 
@@ -33,6 +33,8 @@ export function sees(v: Viewer, c: InboxChange): boolean {
 export interface LiveClient {
   viewer: Viewer;
   send(event: 'inbox' | 'notification' | 'resync', data: object): void;
+  /** Ends the stream because the user's session ended (sign-out, password, role, unit or active change). */
+  endSession(): void;
 }
 
 interface Logger {
@@ -88,6 +90,11 @@ export class LiveHub {
     try {
       change = JSON.parse(payload ?? '');
     } catch {
+      return;
+    }
+    // The users trigger (migration auth_sessions) announces a changed token version: end that user's streams.
+    if (change.kind === 'session') {
+      for (const c of [...this.clients]) if (c.viewer.username === change.recipient) c.endSession();
       return;
     }
     const event = change.kind === 'notification' ? 'notification' : 'inbox';

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (demo) {
     const users = await seedDemo(platform.db, config.dataDir);
     say('Demo users (username / password / roles / unit):');
-    for (const u of users) say(`  ${u.username.padEnd(11)} ${u.password.padEnd(14)} ${u.roles.join(',').padEnd(9)} ${u.unit}`);
+    for (const u of users) say(`  ${u.username.padEnd(11)} ${(u.password ?? '(giữ nguyên / unchanged)').padEnd(24)} ${u.roles.join(',').padEnd(9)} ${u.unit}`);
   }
   const address = await platform.app.listen({ host: config.host, port: config.port });
   say(`Ready. Open ${address.replace('127.0.0.1', 'localhost')} in a browser (API docs: ${address}/docs)`);

@@ -15,8 +15,8 @@ const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
 
 /** Routes anyone may call without signing in. */
 const PUBLIC = [/^\/health/, /^\/api\/auth\/login$/, /^\/api\/public\//, /^\/api\/events(\/|$)/, /^\/docs/];
-/** Writes an auditor may make: its own saved queries and export requests are reads in effect. */
-const AUDITOR_WRITES = [/^POST \/api\/audit\/saved-queries$/, /^DELETE \/api\/audit\/saved-queries\/:id$/, /^POST \/api\/events\/ticket$/, /^POST \/api\/notifications\//];
+/** Writes an auditor may make: its own saved queries and export requests are reads in effect; signing out and changing its own password. */
+const AUDITOR_WRITES = [/^POST \/api\/auth\/(logout|password)$/, /^POST \/api\/audit\/saved-queries$/, /^DELETE \/api\/audit\/saved-queries\/:id$/, /^POST \/api\/events\/ticket$/, /^POST \/api\/notifications\//];
 
 // Ids that exist in no test's data, so the answer does not depend on which files ran before.
 const NONE = '987654321';
@@ -26,12 +26,16 @@ const fill = (url: string) => url.replace(/:(\w+)/g, (_, name: string) => DUMMY[
 describe('authorisation matrix', () => {
   let p: TestPlatform;
   const tokens: Record<string, string> = {};
+  const users: Record<string, Awaited<ReturnType<typeof createUser>>> = {};
   let routes: { method: string; url: string }[] = [];
 
   beforeAll(async () => {
     p = await startTestPlatform({ runtime: false });
     const unit = await createUnit(p.db);
-    for (const role of ROLES) tokens[role] = (await login(p.app, await createUser(p.db, { roles: [role], unitCode: unit }))).token;
+    for (const role of ROLES) {
+      users[role] = await createUser(p.db, { roles: [role], unitCode: unit });
+      tokens[role] = (await login(p.app, users[role]!)).token;
+    }
     routes = parseRoutes(p.app.printRoutes({ commonPrefix: false })).filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/health'));
   });
   afterAll(async () => p?.close());
@@ -69,6 +73,8 @@ describe('authorisation matrix', () => {
       const cells: string[] = [];
       for (const role of ROLES) {
         const status = await call(r.method, r.url, tokens[role]);
+        // Signing out ends the token: sign in again for the next routes.
+        if (id === 'POST /api/auth/logout' && status === 204) tokens[role] = (await login(p.app, users[role]!)).token;
         if (status >= 500 && status !== 503) failures.push(`${id} as ${role}: ${status}`);
         const allowed = status !== 403 && status !== 401;
         cells.push(`${role}:${allowed ? 'yes' : 'no'}`);

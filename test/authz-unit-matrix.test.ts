@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, waitFor } from './helpers/fixtures.js';
-import { openTask, pdfBytes, procedureEntry } from './helpers/onestop.js';
+import { openTask, pdfBytes, pdfText, procedureEntry } from './helpers/onestop.js';
 import { parseRoutes } from './helpers/routes.js';
 import type { Role } from '../api/schemas/auth.js';
 
@@ -155,6 +155,12 @@ describe('own-unit / other-unit authorisation matrix', () => {
     return { status: r.statusCode, body: r.body };
   };
   const get = (c: Caller, url: string) => request(c, 'GET', url);
+  /** A PDF answer as the text a reader gets (pdftotext), so the matrix can look for another unit's titles in it. */
+  const getPdfText = async (c: Caller, url: string): Promise<Res> => {
+    const r = await p.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${c.token}` } });
+    if (r.statusCode !== 200 || !String(r.headers['content-type'] ?? '').startsWith('application/pdf')) return { status: r.statusCode, body: r.body };
+    return { status: 200, body: (await pdfText(r.rawPayload)).replace(/\s+/g, ' ') };
+  };
   const post = (c: Caller, url: string, body: unknown = {}) => request(c, 'POST', url, body);
   const json = (r: Res) => (r.body ? JSON.parse(r.body) : undefined);
   const must = (r: Res, status: number, what: string) => {
@@ -306,7 +312,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
     // ---- one-stop dossier (desk and resolving agency X)
     { route: 'GET /api/onestop/dossiers', allow: 'own: all | other: admin | parent: all | granted: auditor', sees: (b, o) => b.includes(o.dossierCode), call: (c, o) => get(c, `/api/onestop/dossiers?q=${encodeURIComponent(o.dossierCode)}`) },
     { route: 'GET /api/onestop/dossiers/:id', allow: 'own: all | other: admin | parent: all | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}`) },
-    { route: 'GET /api/onestop/dossiers/:id/slip.pdf', allow: 'own: all | other: admin | parent: all | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/slip.pdf`) },
+    { route: 'GET /api/onestop/dossiers/:id/slip.pdf', allow: 'own: officer leader admin | other: admin | parent: admin', ok: [200], why: 'the slip\'s QR code is the citizen\'s lookup key: the receiving desk prints it, other readers of the dossier do not', call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/slip.pdf`) },
     { route: 'GET /api/onestop/dossiers/:id/files/:docId', allow: 'own: all | other: admin | parent: all | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/files/${o.dossierFileId}`) },
     { route: 'POST /api/onestop/dossiers/:id/accept', allow: 'own: officer leader admin | other: admin | parent: admin', ok: [409], state: dossierState, why: 'desk staff of X; already received (409)', call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/accept`, {}) },
     { route: 'POST /api/onestop/dossiers/:id/request-completion', allow: 'own: officer leader admin | other: admin | parent: admin', ok: [409], state: dossierState, call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/request-completion`, { reason: 'Bổ sung giấy tờ' }) },
@@ -324,6 +330,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
     { route: 'GET /api/iso/nonconformities/:id', allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/iso/nonconformities/${o.nc}`) },
     { route: 'POST /api/iso/nonconformities', allow: 'own: officer leader admin | other: officer leader admin | parent: officer leader admin', ok: [201], state: (o) => p.db('iso_nonconformities').where({ unit_code: o.unit }).count({ n: '*' }), why: 'anyone on staff may report a nonconformity about any unit (the ISO office confirms the unit)', call: (c, o) => post(c, '/api/iso/nonconformities', { title: 'Phát hiện khi kiểm tra chéo', description: 'Mô tả phát hiện', unitCode: o.unit }) },
     { route: 'GET /api/iso/report', allow: 'own: leader auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', sees: (b, o) => ncOrComplaintOf(o)(b), leak: (b, o) => ncOrComplaintOf(o)(b), why: 'the annual report lists to a leader the nonconformities and complaints its registers show them; the figures are province-wide', call: (c) => get(c, '/api/iso/report?year=2026') },
+    { route: 'GET /api/iso/report.pdf', allow: 'own: leader auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', sees: (b, o) => ncOrComplaintOf(o)(b), leak: (b, o) => ncOrComplaintOf(o)(b), why: 'the PDF of the annual report lists what GET /api/iso/report lists (read as text by pdftotext)', call: (c) => getPdfText(c, '/api/iso/report.pdf?year=2026') },
     { route: 'GET /api/iso/documents/:id', allow: 'own: all | other: all | parent: all | granted: auditor', ok: [200], why: 'the register of controlled documents is read by every staff member', call: (c, o) => get(c, `/api/iso/documents/${o.document}`) },
     { route: 'POST /api/iso/documents/:id/revisions', allow: 'own: officer leader | parent: leader', ok: [409], state: docState, why: 'the owner unit (leaders: its subtree); a draft cannot be revised (409)', call: (c, o) => post(c, `/api/iso/documents/${o.document}/revisions`, { summary: 'Sửa đổi', distributeTo: [o.unit] }) },
     { route: 'POST /api/iso/documents/:id/withdrawal', allow: 'own: officer leader | parent: leader', ok: [409], state: docState, call: (c, o) => post(c, `/api/iso/documents/${o.document}/withdrawal`, { summary: 'Hủy bỏ', distributeTo: [o.unit] }) },

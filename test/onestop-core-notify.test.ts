@@ -52,7 +52,7 @@ describe('one-stop citizen notifications', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-    p = await startTestPlatform({ config: { smtpUrl, smtpFrom: 'Một cửa điện tử <motcua@example.gov.vn>' } });
+    p = await startTestPlatform({ config: { smtpUrl, smtpFrom: 'Một cửa điện tử <motcua@example.gov.vn>', citizenMailPerDay: 3 } });
     const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
     const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
     desk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
@@ -66,11 +66,12 @@ describe('one-stop citizen notifications', () => {
     delete process.env.ONESTOP_NOTICE_MAIL_EVERY_MS;
   });
 
-  const submit = async (email?: string) => {
+  const submit = async (email?: string, over: { name?: string; note?: string } = {}) => {
     const fd = new FormData();
     fd.append('procedureCode', procedure.code);
-    fd.append('applicantName', 'Trần Thị Bình');
+    fd.append('applicantName', over.name ?? 'Trần Thị Bình');
     if (email) fd.append('applicantEmail', email);
+    if (over.note) fd.append('note', over.note);
     fd.append('doc:DON', new Blob([new Uint8Array(pdfBytes('don'))]), 'don.pdf');
     fd.append('doc:CCCD', new Blob([new Uint8Array(pdfBytes('cccd'))]), 'cccd.pdf');
     const req = new Request('http://localhost/', { method: 'POST', body: fd });
@@ -84,7 +85,10 @@ describe('one-stop citizen notifications', () => {
     const sub = await submit(email);
     const first = await waitFor(async () => received.find((m) => m.to.includes(email)), 'the submission e-mail', 20_000);
     expect(header(first.raw, 'Subject')).toBe(`Hồ sơ ${sub.code}: Chờ tiếp nhận`);
-    expect(body(first.raw)).toContain('Kính gửi ông/bà Trần Thị Bình');
+    // A fixed template: the code, the status and the links; the name the applicant typed is not in it.
+    expect(body(first.raw)).toContain(`Hồ sơ ${sub.code}: Chờ tiếp nhận.`);
+    expect(body(first.raw)).not.toContain('Trần Thị Bình');
+    expect(header(first.raw, 'To')).toBe(email);
     expect(body(first.raw)).toContain(`/tra-cuu/${encodeURIComponent(sub.code)}?t=${sub.lookupToken}`);
 
     const row = await p.db('dossiers').where({ code: sub.code }).first();
@@ -114,5 +118,41 @@ describe('one-stop citizen notifications', () => {
     expect(notices.map((n) => n.subject)).toEqual([`Hồ sơ ${sub.code}: Chờ tiếp nhận`, `Hồ sơ ${sub.code}: Từ chối tiếp nhận`]);
     expect(notices[1]!.body).toContain('Hồ sơ nộp nhầm thủ tục');
     expect(notices.every((n) => !n.emailed)).toBe(true);
+  });
+
+  it('a stranger cannot make the agency mail their own text to any address: the mail carries the fixed template only', async () => {
+    const victim = `nan.nhan.${Date.now()}@example.vn`;
+    const spam = 'KHUYẾN MÃI: chuyển 5 triệu vào tài khoản 123456 tại http://lua-dao.example/nhan-qua để nhận quà';
+    const sub = await submit(victim, { name: `Ông A ${spam}`.slice(0, 200), note: `${spam} `.repeat(20) });
+    const mail = await waitFor(async () => received.find((m) => m.to.includes(victim)), 'the submission e-mail', 20_000);
+    const text = `${mail.raw}\n${body(mail.raw)}\n${header(mail.raw, 'To')}\n${header(mail.raw, 'Subject')}`;
+    for (const piece of ['lua-dao.example', 'KHUYẾN MÃI', '123456', 'Ông A']) expect(text).not.toContain(piece);
+    expect(header(mail.raw, 'Subject')).toBe(`Hồ sơ ${sub.code}: Chờ tiếp nhận`);
+    expect(body(mail.raw).length).toBeLessThan(900);
+    // The citizen's own page still shows the whole notice, note included.
+    const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`, headers: { 'x-lookup-token': sub.lookupToken } });
+    expect(lookup.json().holder.notices[0].body).toContain('lua-dao.example');
+  });
+
+  it('one address receives at most CITIZEN_MAIL_PER_DAY mails a day; the notice over the limit stays on the lookup page, unsent', async () => {
+    const victim = `gioi.han.${Date.now()}@example.vn`;
+    const subs = [];
+    // Three submissions (the limit), then one more with the address in capitals: the same address.
+    for (const email of [victim, victim, victim, victim.toUpperCase()]) subs.push(await submit(email));
+    const mails = () => received.filter((m) => m.to.some((t) => t.toLowerCase() === victim));
+    await waitFor(async () => mails().length >= 3, 'three e-mails', 20_000);
+    const last = subs[3]!;
+    const row = await waitFor(async () => {
+      const d = await p.db('dossiers').where({ code: last.code }).first('id');
+      const n = await p.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id').first();
+      return n?.mail_skipped ? n : undefined;
+    }, 'the fourth notice to be skipped', 20_000);
+    expect(row.emailed_at).toBeNull();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mails()).toHaveLength(3);
+    expect(mails().some((m) => (header(m.raw, 'Subject') ?? '').includes(last.code))).toBe(false);
+    const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(last.code)}`, headers: { 'x-lookup-token': last.lookupToken } });
+    expect(lookup.json().holder.notices).toHaveLength(1);
+    expect(lookup.json().holder.notices[0]).toMatchObject({ subject: `Hồ sơ ${last.code}: Chờ tiếp nhận`, emailed: false });
   });
 });

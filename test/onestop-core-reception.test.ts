@@ -63,7 +63,7 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     { field: 'doc:GCN', name: 'giay-chung-nhan.pdf', data: pdfBytes('gcn') },
   ];
 
-  let inPerson: { code: string; id: string; lookupUrl: string; processInstanceKey: string };
+  let inPerson: { code: string; id: string; processInstanceKey: string };
 
   it('in person: an incomplete dossier is refused with the missing documents named in Vietnamese; nothing is written', async () => {
     const before = await p.db('dossiers').count<{ n: string }[]>({ n: '*' });
@@ -99,7 +99,10 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     expect(d.appointmentAt).toBe(expected.toISOString());
     const clock = await p.db('case_deadlines').where({ process_instance_key: d.processInstanceKey }).first();
     expect(clock.appointment_at.toISOString()).toBe(d.appointmentAt);
-    inPerson = { code: d.code, id: d.id, lookupUrl: d.lookupUrl, processInstanceKey: d.processInstanceKey };
+    inPerson = { code: d.code, id: d.id, processInstanceKey: d.processInstanceKey };
+    // The citizen's lookup key is not in the staff view (it reaches the citizen on the slip only).
+    expect(JSON.stringify(d)).not.toContain((await dossierRow(d.code)).lookup_token);
+    expect(d.lookupUrl).toBeUndefined();
     const audit = await p.db('audit_log').where({ action: 'onestop.dossier.receive', target_id: d.code }).first();
     expect(audit.actor).toBe(desk.user.username);
     // the model takes it to processing
@@ -128,7 +131,6 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     expect(text).toContain(`Thời gian trả kết quả giải quyết hồ sơ: ${hhmm(row.original_appointment_at)}`);
     expect(text).toContain('Lê Thị Tiếp Nhận');
     const url = lookupUrl(inPerson.code, row.lookup_token);
-    expect(inPerson.lookupUrl).toBe(url);
     expect(text.replace(/\s+/g, '')).toContain(url);
     // The QR drawn in the PDF is the QR code of that address, module for module.
     const expectedQr = await expectedQrModules(url, 110);
@@ -188,6 +190,45 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     const sup = await p.db('dossier_supplements').where({ dossier_id: after.id }).first();
     expect(sup.citizen_note).toBe('Gửi bản sao hợp đồng');
     await waitFor(() => openTask(p.db, inPerson.processInstanceKey, 'ThamDinh'), 'back at the processing step');
+  });
+
+  it('staff never get the citizen\'s key, and a request carrying a staff token cannot act as the citizen (403), even with the key', async () => {
+    const row = await dossierRow(inPerson.code);
+    const key = row.lookup_token as string;
+    const leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT' }));
+    // Staff reading the dossier (the desk, a leader of the agency above it) never see the key.
+    for (const c of [desk, leader]) {
+      const view = await c.get(`/api/onestop/dossiers/${inPerson.id}`);
+      expect(view.status).toBe(200);
+      expect(JSON.stringify(view.body)).not.toContain(key);
+      expect(view.body.actions.slip).toBe(c === desk);
+      const list = await c.get(`/api/onestop/dossiers?q=${encodeURIComponent(inPerson.code)}`);
+      expect(JSON.stringify(list.body)).not.toContain(key);
+    }
+    // The slip (its QR code is the key) is printed by the receiving desk only.
+    const slip = await leader.get(`/api/onestop/dossiers/${inPerson.id}/slip.pdf`);
+    expect(slip.status).toBe(403);
+    expect(slip.body.message).toMatch(/^Chỉ bộ phận một cửa tiếp nhận hồ sơ mới in được giấy hẹn/);
+    // A staff member who got hold of the key anyway, signed in: every citizen action is refused.
+    const events = await p.db('dossier_events').where({ dossier_id: row.id }).count({ n: '*' }).first();
+    const { payload, contentType } = await multipart({ note: 'Cán bộ bổ sung thay' }, [{ field: 'doc:KHAC', name: 'x.pdf', data: pdfBytes('x') }]);
+    const attempts = [
+      await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { authorization: `Bearer ${desk.token}`, 'x-lookup-token': key }, payload: { reason: 'Cán bộ rút thay' } }),
+      await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/supplement`, headers: { authorization: `Bearer ${leader.token}`, 'x-lookup-token': key, 'content-type': contentType }, payload }),
+      await p.app.inject({ method: 'POST', url: `/api/public/evaluations/${encodeURIComponent(inPerson.code)}`, headers: { authorization: `Bearer ${desk.token}` }, payload: { token: key, overall: 5, receipt: 5, processing: 5, returnStage: 5, officers: [] } }),
+    ];
+    for (const r of attempts) {
+      expect(r.statusCode, r.body).toBe(403);
+      expect(r.json().message).toMatch(/^Cán bộ đang đăng nhập không được thao tác thay công dân/);
+    }
+    const after = await dossierRow(inPerson.code);
+    expect(after.status).toBe(row.status);
+    expect(after.closed_at).toBeNull();
+    expect(await p.db('dossier_events').where({ dossier_id: row.id }).count({ n: '*' }).first()).toEqual(events);
+    expect(await p.db('dossier_documents').where({ dossier_id: row.id, file_name: 'x.pdf' }).first()).toBeUndefined();
+    // A bearer header that is not a valid token does not make a citizen's request a staff one.
+    const garbage = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { authorization: 'Bearer not-a-token', 'x-lookup-token': 'nope' }, payload: { reason: 'x' } });
+    expect(garbage.statusCode).toBe(404);
   });
 
   it('the citizen withdraws a running dossier with the key (message onestop-withdraw)', async () => {

@@ -10,6 +10,7 @@ import { openStored } from '../routes/task-extras/file-store.js';
 import type { CaseSummary, TimelineReply } from '../schemas/audit.js';
 import { caseUnits } from './scope.js';
 import { printer } from '../pdf.js';
+import { neutraliseFormula } from '../spreadsheet-safe.js';
 
 /**
  * The auditor's exports: a case file as ZIP (PDF summary, documents, timeline as JSON and CSV, the
@@ -56,7 +57,7 @@ export const STATE_VI: Record<string, string> = { active: 'Đang xử lý', comp
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
   let s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s)) s = `'${s}`;
+  s = neutraliseFormula(s);
   return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 const csv = (rows: unknown[][]): string => `\uFEFF${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;

@@ -3,7 +3,6 @@ import type { CurrentUser } from '../schemas/auth.js';
 import type { DossierDetail, DossierSummary } from '../schemas/onestop.js';
 import type { ProcedureRow } from './catalogue.js';
 import { listEvents, type DossierRow } from './dossiers.js';
-import { lookupUrl } from './settings.js';
 import { unitAndAncestors } from './reception.js';
 import { scopeUnitCodes } from '../audit/scope.js';
 
@@ -58,7 +57,10 @@ export function canSeeDossier(d: DossierRow, scope: Awaited<ReturnType<typeof do
   return scope.desks.includes(d.desk_unit_code) || scope.desks.includes(d.agency_code) || [d.desk_unit_code, d.agency_code, d.current_unit_code].some((u) => u !== null && scope.units.includes(u));
 }
 
-/** Everything the desk's dossier page shows. */
+/**
+ * Everything the desk's dossier page shows. Never the citizen's lookup key: whoever holds it acts as the
+ * citizen on the public routes (withdraw, supplement, evaluate); it reaches the citizen on the slip only.
+ */
 export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boolean }): Promise<DossierDetail> {
   const p = (await db('onestop_procedures').where({ code: d.procedure_code }).first()) as ProcedureRow;
   const desk = await db('org_units').where({ code: d.desk_unit_code }).first('name');
@@ -93,13 +95,13 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
     supplements: supplements.map((s) => ({ reason: s.reason, requestedAt: s.requested_at.toISOString(), submittedAt: iso(s.submitted_at), citizenNote: s.citizen_note })),
     transfers: transfers.map((t) => ({ toUnitCode: t.to_unit_code, budgetDays: Number(t.budget_days), sentAt: t.sent_at.toISOString(), dueAt: t.due_at.toISOString(), returnedAt: iso(t.returned_at), onTime: t.on_time })),
     paused: Boolean(pause),
-    lookupUrl: lookupUrl(d.code, d.lookup_token),
     actions: {
       accept: opts.deskOfficer && d.status === 'SUBMITTED',
       requestCompletion: opts.deskOfficer && d.status === 'SUBMITTED' && !askedAtReceipt,
       refuse: opts.deskOfficer && waitingDesk,
       withdraw: opts.deskOfficer && open && !resultIssued,
-      slip: Boolean(d.received_at && d.original_appointment_at),
+      // The slip carries the citizen's lookup key (its QR code): the receiving desk prints it, nobody else.
+      slip: opts.deskOfficer && Boolean(d.received_at && d.original_appointment_at),
     },
   };
 }

@@ -2,12 +2,13 @@ import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CurrentUser, Role } from '../schemas/auth.js';
-import { findCurrentUser, candidateGroupsOf } from '../repositories/users.js';
+import { findSessionUser, candidateGroupsOf } from '../repositories/users.js';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; username: string };
-    user: { sub: string; username: string };
+    /** tv: the account's token_version when the token was signed (older tokens are refused) */
+    payload: { sub: string; username: string; tv: number };
+    user: { sub: string; username: string; tv?: number };
   }
 }
 
@@ -37,8 +38,10 @@ export default fp(
       } catch {
         throw app.httpErrors.unauthorized('Phiên đăng nhập không hợp lệ hoặc đã hết hạn / Not signed in or the session has expired');
       }
-      const user = await findCurrentUser(app.db, Number(req.user.sub));
-      if (!user) throw app.httpErrors.unauthorized('Tài khoản không còn hoạt động / The account is no longer active');
+      // A token without a version (signed before versions existed) counts as version 0.
+      const user = await findSessionUser(app.db, Number(req.user.sub), typeof req.user.tv === 'number' ? req.user.tv : 0);
+      if (user === 'inactive') throw app.httpErrors.unauthorized('Tài khoản không còn hoạt động / The account is no longer active');
+      if (user === 'revoked') throw app.httpErrors.unauthorized('Phiên đăng nhập đã kết thúc (đăng xuất, đổi mật khẩu hoặc đổi quyền), vui lòng đăng nhập lại / The session has ended (signed out, password or rights changed); please sign in again');
       req.currentUser = user;
       req.userGroups = candidateGroupsOf(user);
     };

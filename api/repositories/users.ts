@@ -10,8 +10,7 @@ export interface UserRow {
   unit_id: number;
   roles: Role[];
   active: boolean;
-  failed_logins: number;
-  locked_until: Date | null;
+  token_version: number;
 }
 
 export interface UnitRow {
@@ -27,26 +26,25 @@ export async function findUserByUsername(db: Knex, username: string): Promise<Us
 }
 
 /**
- * Counts a failed sign-in of an existing account in one statement (concurrent attempts cannot both
- * slip under the limit); the failure that reaches maxFailures locks the account for lockMinutes and
- * starts the count again. Returns the lock end when this failure locked it.
+ * The user a token names, if the account is active and the token's version is the account's
+ * (users.token_version moves on a password, role, unit or active change and on sign-out).
  */
-export async function recordFailedLogin(db: Knex, id: number, maxFailures: number, lockMinutes: number): Promise<Date | null> {
-  const { rows } = await db.raw<{ rows: { locked_until: Date | null; locked_now: boolean }[] }>(
-    `UPDATE users SET
-       failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
-       locked_until = CASE WHEN failed_logins + 1 >= ? THEN now() + make_interval(mins => ?) ELSE locked_until END
-     WHERE id = ?
-     RETURNING locked_until, (failed_logins = 0) AS locked_now`,
-    [maxFailures, maxFailures, lockMinutes, id],
-  );
-  const row = rows[0];
-  return row?.locked_now ? row.locked_until : null;
+export async function findSessionUser(db: Knex, id: number, tokenVersion: number): Promise<CurrentUser | 'inactive' | 'revoked'> {
+  const row = await db('users').where({ id, active: true }).first('token_version');
+  if (!row) return 'inactive';
+  if (Number(row.token_version) !== tokenVersion) return 'revoked';
+  return (await findCurrentUser(db, id)) ?? 'inactive';
 }
 
-/** A successful sign-in clears the failure count. */
-export async function clearFailedLogins(db: Knex, id: number): Promise<void> {
-  await db('users').where({ id }).whereRaw('(failed_logins <> 0 OR locked_until IS NOT NULL)').update({ failed_logins: 0, locked_until: null });
+/** The version a new token of this user carries. */
+export async function tokenVersionOf(db: Knex, id: number): Promise<number> {
+  const row = await db('users').where({ id }).first('token_version');
+  return Number(row?.token_version ?? 0);
+}
+
+/** Ends every session of the user (sign-out): their tokens and event streams stop working. */
+export async function revokeSessions(db: Knex, id: number): Promise<void> {
+  await db('users').where({ id }).increment('token_version', 1);
 }
 
 export async function findCurrentUser(db: Knex, id: number): Promise<CurrentUser | undefined> {

@@ -37,3 +37,9 @@ export const LoginReply = Type.Object({
   user: CurrentUser,
 });
 export type LoginReply = Static<typeof LoginReply>;
+
+export const PasswordChangeBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  newPassword: Type.String({ minLength: 1, maxLength: 200, description: 'at least 10 characters, not the username, not a common password' }),
+});
+export type PasswordChangeBody = Static<typeof PasswordChangeBody>;

@@ -205,8 +205,6 @@ export const DossierDetail = Type.Intersect([
     supplements: Type.Array(Type.Object({ reason: Type.String(), requestedAt: Type.String({ format: 'date-time' }), submittedAt: Instant, citizenNote: Nullable(Type.String()) })),
     transfers: Type.Array(Type.Object({ toUnitCode: Type.String(), budgetDays: Type.Number(), sentAt: Type.String({ format: 'date-time' }), dueAt: Type.String({ format: 'date-time' }), returnedAt: Instant, onTime: Nullable(Type.Boolean()) })),
     paused: Type.Boolean(),
-    /** the citizen's lookup address with the key (printed on the slip as a QR code) */
-    lookupUrl: Type.String(),
     actions: Type.Object({
       accept: Type.Boolean(),
       requestCompletion: Type.Boolean(),

@@ -7,6 +7,7 @@ import { Layout } from './components/Layout.js';
 import { flash } from './components/flash.js';
 import { InboxPage } from './routes/InboxPage.js';
 import { LoginPage } from './routes/LoginPage.js';
+import { PasswordPage } from './routes/PasswordPage.js';
 import { TaskPage } from './routes/TaskPage.js';
 import { matchPath, navigate, useLocation } from './router.js';
 import { ProceduresPage } from './features/modeler/ProceduresPage.js';
@@ -84,6 +85,7 @@ function Routes() {
   const taskMatch = matchPath('/tasks/:id', pathname);
   if (pathname === '/') page = <Redirect to="/inbox" />;
   else if (pathname === '/inbox') page = <InboxPage />;
+  else if (pathname === '/doi-mat-khau') page = <PasswordPage />;
   else if (taskMatch?.id) page = <TaskPage key={taskMatch.id} id={taskMatch.id} />;
   else if (pathname === '/procedures') page = <ProceduresPage />;
   else if (matchPath('/procedures/:id/diff', pathname)?.id) page = <LazyPage><ProcedureDiffPage id={matchPath('/procedures/:id/diff', pathname)!.id} /></LazyPage>;

@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Type } from 'typebox';
 import { errors } from '../../schemas/common.js';
 import { EventsQuery, EventTicket } from '../../schemas/notifications.js';
-import { candidateGroupsOf, findCurrentUser } from '../../repositories/users.js';
+import { candidateGroupsOf, findSessionUser, tokenVersionOf } from '../../repositories/users.js';
 import { orgScope, type Viewer } from '../../repositories/inbox.js';
 import { LiveHub, type LiveClient } from '../../live.js';
 
@@ -14,22 +14,23 @@ const TICKET_SECONDS = 60;
 const HEARTBEAT_MS = 25_000;
 
 /**
- * Tickets are `<userId>.<expiry>.<hmac>`: signed with the server secret under their own label, so a
- * ticket is no bearer token (it opens this stream and nothing else) and any API process can check it.
+ * Tickets are `<userId>.<tokenVersion>.<expiry>.<hmac>`: signed with the server secret under their own
+ * label, so a ticket is no bearer token (it opens this stream and nothing else) and any API process can
+ * check it. The token version ties it to the session: after a sign-out or a change of rights it opens nothing.
  */
-function signTicket(secret: string, userId: number, expiresAt: number): string {
-  const payload = `${userId}.${expiresAt}`;
+function signTicket(secret: string, userId: number, tokenVersion: number, expiresAt: number): string {
+  const payload = `${userId}.${tokenVersion}.${expiresAt}`;
   return `${payload}.${createHmac('sha256', secret).update(`eiso-events-ticket:${payload}`).digest('base64url')}`;
 }
 
-function readTicket(secret: string, ticket: string, now = Date.now()): number | undefined {
-  const [id, exp, sig] = ticket.split('.');
-  if (!id || !exp || !sig || !/^\d+$/.test(id) || !/^\d+$/.test(exp)) return undefined;
-  const expected = Buffer.from(signTicket(secret, Number(id), Number(exp)).split('.')[2]!);
+function readTicket(secret: string, ticket: string, now = Date.now()): { id: number; tv: number } | undefined {
+  const [id, tv, exp, sig] = ticket.split('.');
+  if (!id || !tv || !exp || !sig || !/^\d{1,15}$/.test(id) || !/^\d{1,9}$/.test(tv) || !/^\d{1,15}$/.test(exp)) return undefined;
+  const expected = Buffer.from(signTicket(secret, Number(id), Number(tv), Number(exp)).split('.')[3]!);
   const given = Buffer.from(sig);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   if (Number(exp) * 1000 < now) return undefined;
-  return Number(id);
+  return { id: Number(id), tv: Number(tv) };
 }
 
 /**
@@ -50,15 +51,15 @@ const events: FastifyPluginAsyncTypebox<{ ticketSecret: string }> = async (app, 
   app.addHook('onClose', async () => hub.stop());
 
   app.post('/ticket', { onRequest: app.authenticate, schema: { tags: ['events'], summary: 'A short-lived ticket to open the event stream', security, response: { 200: EventTicket, ...errors } } }, async (req) => ({
-    ticket: signTicket(opts.ticketSecret, req.currentUser.id, Math.floor(Date.now() / 1000) + TICKET_SECONDS),
+    ticket: signTicket(opts.ticketSecret, req.currentUser.id, await tokenVersionOf(app.db, req.currentUser.id), Math.floor(Date.now() / 1000) + TICKET_SECONDS),
     expiresIn: TICKET_SECONDS,
   }));
 
   const authenticateStream = async (req: FastifyRequest<{ Querystring: EventsQuery }>, reply: Parameters<typeof app.authenticate>[1]) => {
     if (!req.query.ticket) return app.authenticate(req, reply);
-    const id = readTicket(opts.ticketSecret, req.query.ticket);
-    const user = id === undefined ? undefined : await findCurrentUser(app.db, id);
-    if (!user) throw app.httpErrors.unauthorized('Vé kết nối không hợp lệ hoặc đã hết hạn / The stream ticket is invalid or expired');
+    const t = readTicket(opts.ticketSecret, req.query.ticket);
+    const user = t === undefined ? undefined : await findSessionUser(app.db, t.id, t.tv);
+    if (!user || typeof user === 'string') throw app.httpErrors.unauthorized('Vé kết nối không hợp lệ hoặc đã hết hạn / The stream ticket is invalid or expired');
     req.currentUser = user;
     req.userGroups = candidateGroupsOf(user);
   };
@@ -93,10 +94,19 @@ const events: FastifyPluginAsyncTypebox<{ ticketSecret: string }> = async (app, 
       const write = (chunk: string) => {
         if (!res.writableEnded) res.write(chunk);
       };
-      const client: LiveClient = { viewer, send: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) };
+      let end = () => {};
+      const client: LiveClient = {
+        viewer,
+        send: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+        // The user signed out, changed the password, or their rights changed: tell the page, then close.
+        endSession: () => {
+          write(`event: session-ended\ndata: ${JSON.stringify({ kind: 'session-ended' })}\n\n`);
+          end();
+        },
+      };
       const remove = hub.add(client);
       const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
-      const end = () => {
+      end = () => {
         clearInterval(heartbeat);
         remove();
         streams.delete(end);

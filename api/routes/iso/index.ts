@@ -194,7 +194,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/report', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report assembled from the records (lists of nonconformities and complaints as the reader\'s registers show them)', security, querystring: ReportQuery, response: { 200: AnnualReport, ...errors } } }, async (req) => reportFor(req, req.query.year));
 
   app.get('/report.pdf', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as a PDF, with the evidence for the declaration of conformity and the web addresses of the records', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
-    const r = await annualReport(app.db, req.query.year);
+    const r = await reportFor(req, req.query.year);
     const pdf = await renderAnnualReportPdf(r);
     await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) }, after: { format: 'pdf' } });
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="bao-cao-hdqlcl-${r.year}.pdf"`).send(pdf);

@@ -188,8 +188,10 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     return { outcome, status: (await getDossier(app.db, d.id))!.status };
   });
 
-  app.get('/:id/slip.pdf', { schema: { tags, summary: 'Receipt and appointment slip (Mẫu 01) as PDF, with the QR code of the lookup address', security, params: DossierIdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
+  app.get('/:id/slip.pdf', { schema: { tags, summary: 'Receipt and appointment slip (Mẫu 01) as PDF, with the QR code of the lookup address (desk staff of the dossier only)', security, params: DossierIdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
     const d = await visible(req, req.params.id);
+    // The slip's QR code is the citizen's lookup key: only the receiving desk prints it.
+    if (!(await isDeskOfficer(req, d))) throw app.httpErrors.forbidden('Chỉ bộ phận một cửa tiếp nhận hồ sơ mới in được giấy hẹn (có mã tra cứu của công dân) / Only the receiving desk prints the slip (it carries the citizen\'s lookup key)');
     if (!d.received_at || !d.original_appointment_at) throw app.httpErrors.conflict('Hồ sơ chưa được tiếp nhận, chưa có giấy hẹn / The dossier has not been received: no slip yet');
     const pdf = await renderReceiptSlip(await slipData(app.db, d));
     return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition(`giay-hen-${d.code}.pdf`).replace('attachment', 'inline')).header('cache-control', 'private, no-store').send(pdf);

@@ -19,7 +19,7 @@ const onestop: FastifyPluginAsyncTypebox = async (app) => {
     const mailer = new Mailer(app.db, { url: smtpUrl, from: smtpFrom }, app.log);
     let stop: (() => Promise<void>) | undefined;
     app.addHook('onReady', async () => {
-      stop = startNoticeMailer(app.db, mailer, app.log, Number(process.env.ONESTOP_NOTICE_MAIL_EVERY_MS) || 3000);
+      stop = startNoticeMailer(app.db, mailer, app.log, Number(process.env.ONESTOP_NOTICE_MAIL_EVERY_MS) || 3000, app.config.citizenMailPerDay);
     });
     app.addHook('onClose', async () => {
       await stop?.();

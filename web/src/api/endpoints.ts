@@ -1,4 +1,4 @@
-import type { CurrentUser, LoginBody, LoginReply } from '../../../api/schemas/auth.js';
+import type { CurrentUser, LoginBody, LoginReply, PasswordChangeBody } from '../../../api/schemas/auth.js';
 import type { CompleteBody, FormReply, Task, TaskList, TaskListQuery } from '../../../api/schemas/tasks.js';
 import type { AssignBody, MemberList, OrgUnitList, ReassignBody, ReassignReply, TaskCounts, TaskCountsQuery, UrgeBody } from '../../../api/schemas/tasks.js';
 import type { EventTicket, Notification, NotificationList, NotificationListQuery, ReadAllReply } from '../../../api/schemas/notifications.js';
@@ -51,6 +51,9 @@ function query(params: Record<string, string | number | undefined>): string {
 export const endpoints = {
   login: (body: LoginBody): Endpoint<LoginReply> => ({ method: 'POST', path: '/api/auth/login', body, anonymous: true }),
   me: (): Endpoint<CurrentUser> => ({ method: 'GET', path: '/api/me' }),
+  /** Ends every session of the account (its tokens and live streams). */
+  logout: (): Endpoint<null> => ({ method: 'POST', path: '/api/auth/logout' }),
+  changePassword: (body: PasswordChangeBody): Endpoint<LoginReply> => ({ method: 'POST', path: '/api/auth/password', body }),
   tasks: (filters: TaskListQuery): Endpoint<TaskList> => ({ method: 'GET', path: `/api/tasks${query(filters)}` }),
   task: (id: string): Endpoint<Task> => ({ method: 'GET', path: taskPath(id) }),
   claimTask: (id: string): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/claim` }),

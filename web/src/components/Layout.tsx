@@ -3,6 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { authStore } from '../api/auth-store.js';
 import { meQuery } from '../api/queries.js';
+import { endpoints } from '../api/endpoints.js';
+import { request } from '../api/request.js';
 import { LANGUAGES, setLanguage, currentLanguage } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Alert } from './Alert.js';
@@ -40,7 +42,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const me = useQuery(meQuery());
 
-  const logout = () => {
+  const logout = async () => {
+    // The server revokes the token (and ends the live streams); the page forgets it either way.
+    await request(endpoints.logout()).catch(() => undefined);
     authStore.setToken(null);
     queryClient.clear();
     flash.clear();
@@ -75,7 +79,10 @@ export function Layout({ children }: { children: ReactNode }) {
           )}
           <NotificationBell />
           <LanguageSwitch />
-          <button type="button" className="button button-quiet" onClick={logout}>
+          <Link to="/doi-mat-khau" className="button button-quiet" data-testid="change-password-link">
+            {t('header.changePassword')}
+          </Link>
+          <button type="button" className="button button-quiet" data-testid="logout" onClick={() => void logout()}>
             {t('header.logout')}
           </button>
         </div>

@@ -11,9 +11,22 @@ export const en: Translations = {
   header: {
     inbox: 'Inbox',
     logout: 'Sign out',
+    changePassword: 'Change password',
     language: 'Language',
     mainNav: 'Main navigation',
     procedures: 'Procedures',
+  },
+  account: {
+    passwordTitle: 'Change password',
+    passwordIntro: 'The new password has at least 10 characters, is not the username and not a common password. Once changed, the account\'s other sessions (other computers, other browsers) end.',
+    currentPassword: 'Current password',
+    newPassword: 'New password',
+    confirmPassword: 'New password again',
+    mismatch: 'The two new passwords differ',
+    submit: 'Change password',
+    submitting: 'Changing…',
+    changed: 'Password changed. The other sessions have ended.',
+    sessionEnded: 'The session has ended (signed out, password or rights changed). Please sign in again.',
   },
   lang: {
     vi: 'Tiếng Việt',
@@ -76,7 +89,6 @@ export const en: Translations = {
     supplements: 'Supplement requests',
     transfers: 'Inter-agency legs',
     paused: 'The clock is paused',
-    lookupLink: "Citizen's lookup link",
     accepted: 'Dossier {{code}} received.',
     done: 'Updated.',
     statuses: {

@@ -9,9 +9,22 @@ export const vi = {
   header: {
     inbox: 'Hộp công việc',
     logout: 'Đăng xuất',
+    changePassword: 'Đổi mật khẩu',
     language: 'Ngôn ngữ',
     mainNav: 'Điều hướng chính',
     procedures: 'Quy trình',
+  },
+  account: {
+    passwordTitle: 'Đổi mật khẩu',
+    passwordIntro: 'Mật khẩu mới có ít nhất 10 ký tự, khác tên đăng nhập và không phải mật khẩu phổ biến. Sau khi đổi, các phiên đăng nhập khác của tài khoản (máy khác, trình duyệt khác) sẽ kết thúc.',
+    currentPassword: 'Mật khẩu hiện tại',
+    newPassword: 'Mật khẩu mới',
+    confirmPassword: 'Nhập lại mật khẩu mới',
+    mismatch: 'Hai lần nhập mật khẩu mới không khớp',
+    submit: 'Đổi mật khẩu',
+    submitting: 'Đang đổi…',
+    changed: 'Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.',
+    sessionEnded: 'Phiên đăng nhập đã kết thúc (đăng xuất, đổi mật khẩu hoặc đổi quyền). Vui lòng đăng nhập lại.',
   },
   lang: {
     vi: 'Tiếng Việt',
@@ -74,7 +87,6 @@ export const vi = {
     supplements: 'Yêu cầu bổ sung',
     transfers: 'Liên thông',
     paused: 'Đang tạm dừng tính thời hạn',
-    lookupLink: 'Đường dẫn tra cứu cho công dân',
     accepted: 'Đã tiếp nhận hồ sơ {{code}}.',
     done: 'Đã cập nhật.',
     statuses: {

@@ -82,6 +82,16 @@ export function useLiveEvents(): void {
           if (change.taskId && (change.kind === 'cancelled' || change.kind === 'assigned')) refresh({ task: change.taskId });
         });
         source.addEventListener('notification', () => refresh('notifications'));
+        // The account's sessions ended (sign-out elsewhere, password or rights changed): the server
+        // closes the stream. A moment later the token is checked: if this page changed the password it
+        // holds a new token by then (and this effect restarts); otherwise the 401 signs the page out.
+        source.addEventListener('session-ended', () => {
+          source?.close();
+          setConnected(false);
+          window.setTimeout(() => {
+            if (!stopped) void request(endpoints.me()).then(retry, () => undefined);
+          }, 1500);
+        });
         source.addEventListener('resync', () => {
           refresh('tasks');
           refresh('notifications');

@@ -62,7 +62,6 @@ export default function DossierPage({ id }: { id: string }) {
           <tr><th scope="row">{t('onestop.receivedAt')}</th><td>{vnTime(d.receivedAt)}</td></tr>
           <tr><th scope="row">{t('onestop.appointmentAt')}</th><td data-testid="dossier-appointment">{vnTime(d.appointmentAt)} · {t('onestop.timeLimit', { days: d.timeLimitDays })}</td></tr>
           <tr><th scope="row">{t('onestop.currentStep')}</th><td>{d.currentStep ?? '—'}</td></tr>
-          <tr><th scope="row">{t('onestop.lookupLink')}</th><td className="break">{d.lookupUrl}</td></tr>
         </tbody>
       </table>
       {d.actions.slip && (
