@@ -4,7 +4,18 @@ import path from 'node:path';
 export interface Config {
   host: string;
   port: number;
+  /** PostgreSQL the platform works with: as the application role (least privilege) */
   databaseUrl: string | undefined;
+  /** PostgreSQL as the owner of the tables, for migrations and the grants; unset: DATABASE_URL (with a warning) */
+  migrationDatabaseUrl: string | undefined;
+  /** Name of the application role the embedded database creates (default eiso_app) */
+  appDbRole: string;
+  /** Key of the audit chain's HMAC (AUDIT_CHAIN_KEY); unset: DATA_DIR/audit-chain-key, created 0600 */
+  auditChainKey: string | undefined;
+  /** Signed checkpoints of the audit chain head (AUDIT_CHECKPOINT_FILE); default DATA_DIR/audit-checkpoints.jsonl */
+  auditCheckpointFile: string;
+  /** Minutes between checkpoints (AUDIT_CHECKPOINT_EVERY_MIN, default 15; 0 = only at start, stop and on demand) */
+  auditCheckpointEveryMin: number;
   zeebeAddress: string | undefined;
   zeebeRestAddress: string | undefined;
   jwtSecret: string | undefined;
@@ -35,6 +46,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     port: intFrom('PORT', env.PORT, 3000),
     databaseUrl: env.DATABASE_URL || undefined,
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL || undefined,
+    appDbRole: env.APP_DB_ROLE || 'eiso_app',
+    auditChainKey: env.AUDIT_CHAIN_KEY || undefined,
+    auditCheckpointFile: path.resolve(root, env.AUDIT_CHECKPOINT_FILE || path.join(env.DATA_DIR || '.data', 'audit-checkpoints.jsonl')),
+    auditCheckpointEveryMin: intFrom('AUDIT_CHECKPOINT_EVERY_MIN', env.AUDIT_CHECKPOINT_EVERY_MIN, 15),
     zeebeAddress: env.ZEEBE_ADDRESS || undefined,
     zeebeRestAddress: env.ZEEBE_REST_ADDRESS || undefined,
     jwtSecret: env.JWT_SECRET || undefined,
