@@ -12,8 +12,8 @@ export interface Config {
   appDbRole: string;
   /** Key of the audit chain's HMAC (AUDIT_CHAIN_KEY); unset: DATA_DIR/audit-chain-key, created 0600 */
   auditChainKey: string | undefined;
-  /** Signed checkpoints of the audit chain head (AUDIT_CHECKPOINT_FILE); default DATA_DIR/audit-checkpoints.jsonl */
-  auditCheckpointFile: string;
+  /** Signed checkpoints of the audit chain head (AUDIT_CHECKPOINT_FILE); unset: DATA_DIR/audit-checkpoints.jsonl ({@link checkpointFileOf}) */
+  auditCheckpointFile: string | undefined;
   /** Minutes between checkpoints (AUDIT_CHECKPOINT_EVERY_MIN, default 15; 0 = only at start, stop and on demand) */
   auditCheckpointEveryMin: number;
   zeebeAddress: string | undefined;
@@ -49,7 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL || undefined,
     appDbRole: env.APP_DB_ROLE || 'eiso_app',
     auditChainKey: env.AUDIT_CHAIN_KEY || undefined,
-    auditCheckpointFile: path.resolve(root, env.AUDIT_CHECKPOINT_FILE || path.join(env.DATA_DIR || '.data', 'audit-checkpoints.jsonl')),
+    auditCheckpointFile: env.AUDIT_CHECKPOINT_FILE ? path.resolve(root, env.AUDIT_CHECKPOINT_FILE) : undefined,
     auditCheckpointEveryMin: intFrom('AUDIT_CHECKPOINT_EVERY_MIN', env.AUDIT_CHECKPOINT_EVERY_MIN, 15),
     zeebeAddress: env.ZEEBE_ADDRESS || undefined,
     zeebeRestAddress: env.ZEEBE_REST_ADDRESS || undefined,
@@ -63,4 +63,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: Math.max(1, intFrom('LOGIN_MAX_FAILURES', env.LOGIN_MAX_FAILURES, 5)),
     loginLockMinutes: Math.max(1, intFrom('LOGIN_LOCK_MINUTES', env.LOGIN_LOCK_MINUTES, 15)),
   };
+}
+
+/** Where the audit chain's signed checkpoints go: AUDIT_CHECKPOINT_FILE, else DATA_DIR/audit-checkpoints.jsonl. */
+export function checkpointFileOf(config: Pick<Config, 'auditCheckpointFile' | 'dataDir'>): string {
+  return config.auditCheckpointFile ?? path.join(config.dataDir, 'audit-checkpoints.jsonl');
 }

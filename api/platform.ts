@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import app from './app.js';
-import type { Config } from './config.js';
+import { checkpointFileOf, type Config } from './config.js';
 import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres, type EmbeddedDatabase } from './db.js';
 import { ensureAppRole, grantAppRights, roleWarnings, urlAs, urlUser } from './db-roles.js';
 import { configureAuditChain, deriveAuditKeys } from './audit/chain.js';
@@ -113,7 +113,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     if (role) for (const w of await roleWarnings(db)) say(`WARNING: the application's database role: ${w}`);
 
     const secret = auditChainSecret(config);
-    configureAuditChain({ key: secret, checkpointFile: config.auditCheckpointFile });
+    configureAuditChain({ key: secret, checkpointFile: checkpointFileOf(config) });
 
     let broker: BrokerHandle | undefined;
     let gateway = config.zeebeAddress;
@@ -143,7 +143,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     if (opts.runtime !== false) {
       runtime = await startEngineRuntime(zeebe, db, fastify.log);
       closers.push(() => runtime!.stop());
-      const stopCheckpoints = startCheckpoints(db, config.auditCheckpointFile, deriveAuditKeys(secret), config.auditCheckpointEveryMin, fastify.log);
+      const stopCheckpoints = startCheckpoints(db, checkpointFileOf(config), deriveAuditKeys(secret), config.auditCheckpointEveryMin, fastify.log);
       closers.push(stopCheckpoints);
     }
     if (opts.deployBundled !== false) {

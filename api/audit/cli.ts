@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createKnex, startEmbeddedPostgres } from '../db.js';
-import { readConfig, type Config } from '../config.js';
+import { checkpointFileOf, readConfig, type Config } from '../config.js';
 import { deriveAuditKeys, verifyAuditChain } from './chain.js';
 import { readCheckpoints, writeCheckpoint } from './checkpoints.js';
 
@@ -30,11 +30,11 @@ async function main(args: string[]): Promise<number> {
   try {
     if (cmd === 'checkpoint') {
       if (!keys) throw new Error('Thiếu khóa chuỗi (AUDIT_CHAIN_KEY) / no chain key (AUDIT_CHAIN_KEY or DATA_DIR/audit-chain-key)');
-      const c = await writeCheckpoint(db, config.auditCheckpointFile, keys, { force: true });
-      console.log(c ? `Đã ghi điểm chốt / checkpoint written: seq ${c.seq}, hash ${c.hash} -> ${config.auditCheckpointFile}` : 'audit_chain_head is missing: run the migrations');
+      const c = await writeCheckpoint(db, checkpointFileOf(config), keys, { force: true });
+      console.log(c ? `Đã ghi điểm chốt / checkpoint written: seq ${c.seq}, hash ${c.hash} -> ${checkpointFileOf(config)}` : 'audit_chain_head is missing: run the migrations');
       return c ? 0 : 1;
     }
-    const files = [config.auditCheckpointFile, ...args.flatMap((a, i) => (args[i - 1] === '--checkpoints' ? [path.resolve(a)] : []))];
+    const files = [checkpointFileOf(config), ...args.flatMap((a, i) => (args[i - 1] === '--checkpoints' ? [path.resolve(a)] : []))];
     const checkpoints = [];
     const checkpointProblems = [];
     for (const f of files) {
