@@ -195,5 +195,5 @@ describe('keyed audit chain, checkpoints, unique seq', () => {
     const head = await owner('audit_chain_head').where({ id: 1 }).first();
     expect(all.checkpoints[1]).toMatchObject({ seq: String(head.last_seq), hash: head.last_hash });
     expect(await verify({ checkpoints: all.checkpoints })).toMatchObject({ ok: true, problems: [] });
-  });
+  }, 240_000); // a whole platform starts and stops in this test
 });
