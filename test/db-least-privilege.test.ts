@@ -184,4 +184,21 @@ describe('embedded PostgreSQL: own password, loopback', () => {
       await emb.stop();
     }
   });
+
+  it('the platform on an embedded database runs as eiso_app (not the superuser), its secrets 0600 in the data folder', async () => {
+    const dataDir = path.join(dir, 'data');
+    const config = { ...readConfig({}), dataDir, zeebeAddress: inject('zeebeAddress'), zeebeRestAddress: inject('zeebeRestAddress') };
+    for (let run = 0; run < 2; run++) {
+      // twice: the second start finds the role and its password file
+      const platform = await startPlatform({ config, runtime: false, deployBundled: false, logger: false });
+      try {
+        const me = (await platform.db.raw(`SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su`)).rows[0];
+        expect(me).toEqual({ u: 'eiso_app', su: false });
+        await expect(platform.db.raw('ALTER TABLE audit_log DISABLE TRIGGER ALL')).rejects.toThrow(/must be owner/);
+      } finally {
+        await platform.close();
+      }
+    }
+    for (const f of ['pg-superuser-password', 'pg-app-password', 'audit-chain-key', 'jwt-secret']) expect(statSync(path.join(dataDir, f)).mode & 0o777, f).toBe(0o600);
+  });
 });
