@@ -5,7 +5,18 @@ import { DEFAULT_THROTTLE, type ThrottlePolicy } from './repositories/login-thro
 export interface Config {
   host: string;
   port: number;
+  /** PostgreSQL the platform works with: as the application role (least privilege) */
   databaseUrl: string | undefined;
+  /** PostgreSQL as the owner of the tables, for migrations and the grants; unset: DATABASE_URL (with a warning) */
+  migrationDatabaseUrl: string | undefined;
+  /** Name of the application role the embedded database creates (default eiso_app) */
+  appDbRole: string;
+  /** Key of the audit chain's HMAC (AUDIT_CHAIN_KEY); unset: DATA_DIR/audit-chain-key, created 0600 */
+  auditChainKey: string | undefined;
+  /** Signed checkpoints of the audit chain head (AUDIT_CHECKPOINT_FILE); unset: DATA_DIR/audit-checkpoints.jsonl ({@link checkpointFileOf}) */
+  auditCheckpointFile: string | undefined;
+  /** Minutes between checkpoints (AUDIT_CHECKPOINT_EVERY_MIN, default 15; 0 = only at start, stop and on demand) */
+  auditCheckpointEveryMin: number;
   zeebeAddress: string | undefined;
   zeebeRestAddress: string | undefined;
   jwtSecret: string | undefined;
@@ -36,6 +47,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     port: intFrom('PORT', env.PORT, 3000),
     databaseUrl: env.DATABASE_URL || undefined,
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL || undefined,
+    appDbRole: env.APP_DB_ROLE || 'eiso_app',
+    auditChainKey: env.AUDIT_CHAIN_KEY || undefined,
+    auditCheckpointFile: env.AUDIT_CHECKPOINT_FILE ? path.resolve(root, env.AUDIT_CHECKPOINT_FILE) : undefined,
+    auditCheckpointEveryMin: intFrom('AUDIT_CHECKPOINT_EVERY_MIN', env.AUDIT_CHECKPOINT_EVERY_MIN, 15),
     zeebeAddress: env.ZEEBE_ADDRESS || undefined,
     zeebeRestAddress: env.ZEEBE_REST_ADDRESS || undefined,
     jwtSecret: env.JWT_SECRET || undefined,
@@ -54,4 +70,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     citizenMailPerDay: intFrom('CITIZEN_MAIL_PER_DAY', env.CITIZEN_MAIL_PER_DAY, 10),
   };
+}
+
+/** Where the audit chain's signed checkpoints go: AUDIT_CHECKPOINT_FILE, else DATA_DIR/audit-checkpoints.jsonl. */
+export function checkpointFileOf(config: Pick<Config, 'auditCheckpointFile' | 'dataDir'>): string {
+  return config.auditCheckpointFile ?? path.join(config.dataDir, 'audit-checkpoints.jsonl');
 }

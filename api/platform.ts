@@ -5,8 +5,11 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import app from './app.js';
 import { frameworkErrors } from './plugins/errors.js';
-import type { Config } from './config.js';
-import { createKnex, jdbcFromUrl, startEmbeddedPostgres, type EmbeddedDatabase } from './db.js';
+import { checkpointFileOf, type Config } from './config.js';
+import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres, type EmbeddedDatabase } from './db.js';
+import { ensureAppRole, grantAppRights, roleWarnings, urlAs, urlUser } from './db-roles.js';
+import { configureAuditChain, deriveAuditKeys } from './audit/chain.js';
+import { startCheckpoints } from './audit/checkpoints.js';
 import { migrateLatest } from '../migrations/index.js';
 import { startBroker, type BrokerHandle } from '../engine/broker.js';
 import { createZeebeClient, type ZeebeClient } from '../engine/client.js';
@@ -30,7 +33,10 @@ export interface Platform {
   app: FastifyInstance;
   db: Knex;
   zeebe: ZeebeClient;
+  /** what the platform's pool connects with (the application role, unless only DATABASE_URL was given) */
   databaseUrl: string;
+  /** the owner of the tables (migrations, grants) */
+  ownerDatabaseUrl: string;
   broker?: BrokerHandle;
   runtime?: EngineRuntime;
   close(): Promise<void>;
@@ -46,6 +52,30 @@ function jwtSecret(config: Config): string {
   return secret;
 }
 
+/** The secret of the audit chain: AUDIT_CHAIN_KEY, else DATA_DIR/audit-chain-key (created 0600, never committed). */
+export function auditChainSecret(config: Config): string {
+  return config.auditChainKey ?? readOrCreateSecret(path.join(config.dataDir, 'audit-chain-key'), 32);
+}
+
+/**
+ * The two database identities: the owner (migrations, grants) and the application role (the pool, the
+ * exporter). Embedded: the superuser owns the tables, the platform creates `eiso_app` with a password
+ * random per data folder (DATA_DIR/pg-app-password). External: MIGRATION_DATABASE_URL is the owner and
+ * DATABASE_URL the application role (granted its rights at every start); only DATABASE_URL: both, with a
+ * warning; only MIGRATION_DATABASE_URL: the owner, and the platform creates `eiso_app` there as in embedded mode.
+ */
+async function databaseIdentities(config: Config, ownerUrl: string, embedded: boolean, say: (m: string) => void): Promise<{ appUrl: string; role: string | null }> {
+  if (embedded) {
+    const password = readOrCreateSecret(path.join(config.dataDir, 'pg-app-password'), 24);
+    return { appUrl: urlAs(ownerUrl, config.appDbRole, password), role: config.appDbRole };
+  }
+  if (!config.migrationDatabaseUrl || urlUser(config.migrationDatabaseUrl) === urlUser(config.databaseUrl!)) {
+    say('WARNING: MIGRATION_DATABASE_URL is not set: the platform runs as the owner of its tables, which can switch off the audit triggers. Give DATABASE_URL a role with only the rights it needs (see .env.example).');
+    return { appUrl: config.databaseUrl!, role: null };
+  }
+  return { appUrl: config.databaseUrl!, role: urlUser(config.databaseUrl!) };
+}
+
 /**
  * Brings the platform up in dependency order (database, migrations, broker, client, runtime, app) and
  * returns one close() that stops what it started, in reverse order. Nothing listens here.
@@ -58,16 +88,33 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     for (const c of closers.reverse()) await c().catch(() => {});
   };
   try {
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
+    let ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl;
+    // no DATABASE_URL: the platform creates its application role itself (embedded, or MIGRATION_DATABASE_URL alone)
+    const embedded = !config.databaseUrl;
+    if (!ownerUrl) {
       say('Starting embedded PostgreSQL...');
       const pg: EmbeddedDatabase = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), 'eiso', say);
       closers.push(() => pg.stop());
-      databaseUrl = pg.url;
+      ownerUrl = pg.url;
+    }
+    const { appUrl: databaseUrl, role } = await databaseIdentities(config, ownerUrl, embedded, say);
+    // migrations and grants as the owner, on a connection of their own
+    const owner = createKnex(ownerUrl, { min: 0, max: 1 });
+    try {
+      await migrateLatest(owner);
+      if (role) {
+        if (embedded) await ensureAppRole(owner, role, decodeURIComponent(new URL(databaseUrl).password));
+        await grantAppRights(owner, role);
+      }
+    } finally {
+      await owner.destroy();
     }
     const db = createKnex(databaseUrl);
     closers.push(() => db.destroy());
-    await migrateLatest(db);
+    if (role) for (const w of await roleWarnings(db)) say(`WARNING: the application's database role: ${w}`);
+
+    const secret = auditChainSecret(config);
+    configureAuditChain({ key: secret, checkpointFile: checkpointFileOf(config) });
 
     let broker: BrokerHandle | undefined;
     let gateway = config.zeebeAddress;
@@ -98,6 +145,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     if (opts.runtime !== false) {
       runtime = await startEngineRuntime(zeebe, db, fastify.log);
       closers.push(() => runtime!.stop());
+      const stopCheckpoints = startCheckpoints(db, checkpointFileOf(config), deriveAuditKeys(secret), config.auditCheckpointEveryMin, fastify.log);
+      closers.push(stopCheckpoints);
     }
     if (opts.deployBundled !== false) {
       const deployed = await deployBundled(zeebe, db);
@@ -108,7 +157,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     await fastify.register(app, { config, db, zeebe, engine: { address: gateway, restAddress }, jwtSecret: jwtSecret(config) });
     await fastify.ready();
     closers.push(() => fastify.close());
-    return { app: fastify, db, zeebe, databaseUrl, broker, runtime, close };
+    return { app: fastify, db, zeebe, databaseUrl, ownerDatabaseUrl: ownerUrl, broker, runtime, close };
   } catch (err) {
     await close();
     throw err;

@@ -100,7 +100,8 @@ export async function hasLeader(restAddress: string): Promise<boolean> {
 }
 
 /**
- * Starts one Zeebe broker with its embedded gateway on 127.0.0.1 (free ports), a bounded heap,
+ * Starts one Zeebe broker with its embedded gateway on 127.0.0.1 (free ports; gateway, command API,
+ * internal API, REST and management are all bound to loopback), a bounded heap,
  * dev-sized RocksDB memory and disk watermarks, and our PostgreSQL history exporter; resolves
  * once every partition has a leader.
  */
@@ -146,7 +147,10 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
     ZEEBE_BROKER_DATA_DISK_FREESPACE_REPLICATION: '512MB',
     ZEEBE_BROKER_DATA_SNAPSHOTPERIOD: '5m',
     ZEEBE_CLOCK_CONTROLLED: opts.controlledClock ? 'true' : 'false',
-    MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: '*',
+    // Actuator: only what the platform uses: health (operators' probes) and, with the controlled clock
+    // (tests), clock. Every other endpoint (partitions, exporters, backups, loggers, rebalance, banning,
+    // flowControl, env, ...) answers 404.
+    MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: opts.controlledClock ? 'health,clock' : 'health',
   };
   if (opts.exporter) {
     const jar = await buildExporter({ zeebeHome, javaHome: java.home, outDir: path.join(opts.cacheDir, 'exporter') });

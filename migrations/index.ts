@@ -25,6 +25,7 @@ import * as isoFeedback from './20261123006000_iso_feedback.js';
 import * as caseIndex from './20261123007000_case_index.js';
 import * as auditTargetMonths from './20261123007010_audit_target_months.js';
 import * as authSessions from './20261123009300_auth_sessions.js';
+import * as auditHardening from './20261123010000_audit_hardening.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -53,6 +54,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123007000_case_index': caseIndex,
   '20261123007010_audit_target_months': auditTargetMonths,
   '20261123009300_auth_sessions': authSessions,
+  '20261123010000_audit_hardening': auditHardening,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

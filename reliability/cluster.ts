@@ -13,6 +13,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createKnex, jdbcFromUrl, startEmbeddedPostgres } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
+import { ensureAppRole, grantAppRights, urlAs } from '../api/db-roles.js';
 import { freeBrokerPorts, startBroker, freePort, type BrokerHandle, type BrokerPorts } from '../engine/broker.js';
 import { ApiProcess, completedCases, counters, officerLoop, prepare, record, say as sayAs, settled, sleep, verify } from './lib.js';
 
@@ -27,6 +28,12 @@ async function main(): Promise<number> {
   const pg = await startEmbeddedPostgres(path.join(tmp, 'pg'), 'eiso', say);
   const db = createKnex(pg.url);
   await migrateLatest(db);
+  // as in production: the API processes and the exporters connect as the application role; one chain key for all
+  const appPassword = randomBytes(18).toString('base64url');
+  await ensureAppRole(db, 'eiso_app', appPassword);
+  await grantAppRights(db, 'eiso_app');
+  const auditChainKey = randomBytes(32).toString('hex');
+  process.env.AUDIT_CHAIN_KEY = auditChainKey; // the final verification (lib.ts) checks the keyed hashes
 
   const ports: BrokerPorts[] = [await freeBrokerPorts(), await freeBrokerPorts(), await freeBrokerPorts()];
   const contactPoints = ports.map((p) => `127.0.0.1:${p.internal}`);
@@ -34,7 +41,7 @@ async function main(): Promise<number> {
     startBroker({
       cacheDir: path.resolve('.zeebe'),
       dataDir: path.join(tmp, `zeebe-${nodeId}`),
-      exporter: jdbcFromUrl(pg.url),
+      exporter: jdbcFromUrl(urlAs(pg.url, 'eiso_app', appPassword)),
       ports: ports[nodeId],
       heap: '384m',
       cluster: { nodeId, size: 3, partitions: 3, replicationFactor: 3, contactPoints },
@@ -51,7 +58,7 @@ async function main(): Promise<number> {
     (i) =>
       new ApiProcess(
         apiPorts[i]!,
-        () => ({ DATABASE_URL: pg.url, ZEEBE_ADDRESS: brokers[i]!.gatewayAddress, ZEEBE_REST_ADDRESS: brokers[i]!.restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, `data-${i}`) }),
+        () => ({ DATABASE_URL: urlAs(pg.url, 'eiso_app', appPassword), MIGRATION_DATABASE_URL: pg.url, AUDIT_CHAIN_KEY: auditChainKey, ZEEBE_ADDRESS: brokers[i]!.gatewayAddress, ZEEBE_REST_ADDRESS: brokers[i]!.restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, `data-${i}`) }),
         path.join(tmp, `api-${i}.log`),
       ),
   );

@@ -23,6 +23,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createKnex, jdbcFromUrl, startEmbeddedPostgres, type EmbeddedDatabase } from '../api/db.js';
 import { migrateLatest } from '../migrations/index.js';
+import { ensureAppRole, grantAppRights, urlAs } from '../api/db-roles.js';
 import { freeBrokerPorts, freePort, startBroker, type BrokerHandle } from '../engine/broker.js';
 import { ApiProcess, counters, deskLoop, officerLoop, prepare, prng, record, say as sayAs, settled, sleep, verify } from './lib.js';
 
@@ -48,13 +49,19 @@ async function main(): Promise<number> {
   let pg: EmbeddedDatabase = await startEmbeddedPostgres(path.join(tmp, 'pg'), 'eiso', say, { port: pgPort });
   const db = createKnex(pg.url);
   await migrateLatest(db);
-  const startZeebe = () => startBroker({ cacheDir: path.resolve('.zeebe'), dataDir: path.join(tmp, 'zeebe'), exporter: jdbcFromUrl(pg.url), ports: brokerPorts, log: say });
+  // as in production: the API processes and the exporters connect as the application role; one chain key for all
+  const appPassword = randomBytes(18).toString('base64url');
+  await ensureAppRole(db, 'eiso_app', appPassword);
+  await grantAppRights(db, 'eiso_app');
+  const auditChainKey = randomBytes(32).toString('hex');
+  process.env.AUDIT_CHAIN_KEY = auditChainKey; // the final verification (lib.ts) checks the keyed hashes
+  const startZeebe = () => startBroker({ cacheDir: path.resolve('.zeebe'), dataDir: path.join(tmp, 'zeebe'), exporter: jdbcFromUrl(urlAs(pg.url, 'eiso_app', appPassword)), ports: brokerPorts, log: say });
   let broker: BrokerHandle = await startZeebe();
 
   const jwtSecret = randomBytes(32).toString('hex');
   const api = new ApiProcess(
     await freePort(),
-    () => ({ DATABASE_URL: pg.url, ZEEBE_ADDRESS: broker.gatewayAddress, ZEEBE_REST_ADDRESS: broker.restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, 'data'), OUTBOX_GRACE_MS: process.env.OUTBOX_GRACE_MS ?? '10000' }),
+    () => ({ DATABASE_URL: urlAs(pg.url, 'eiso_app', appPassword), MIGRATION_DATABASE_URL: pg.url, AUDIT_CHAIN_KEY: auditChainKey, ZEEBE_ADDRESS: broker.gatewayAddress, ZEEBE_REST_ADDRESS: broker.restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, 'data'), OUTBOX_GRACE_MS: process.env.OUTBOX_GRACE_MS ?? '10000' }),
     path.join(tmp, 'api.log'),
   );
   await api.start();

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Knex } from 'knex';
+import { createKnex } from '../api/db.js';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { LAND_PROCESS, startLandCase } from './helpers/audit-flow.js';
@@ -10,6 +12,7 @@ import { appendAudit, verifyAuditChain } from '../api/audit/chain.js';
  */
 describe('audit log', () => {
   let p: TestPlatform;
+  let owner: Knex; // the owner of the tables: a DBA with full rights (the platform itself runs as the application role)
   let auditor: Client; // audits the whole province (TINH)
   let admin: Client;
   let reception: Client;
@@ -17,12 +20,16 @@ describe('audit log', () => {
 
   beforeAll(async () => {
     p = await startTestPlatform();
+    owner = createKnex(inject('ownerDatabaseUrl'), { min: 0, max: 1 });
     auditor = await login(p.app, await createUser(p.db, { roles: ['auditor'], unitCode: 'TINH' }));
     admin = await login(p.app, await createUser(p.db, { roles: ['admin'], unitCode: 'SNNMT' }));
     reception = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
     leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT' }));
   });
-  afterAll(async () => p?.close());
+  afterAll(async () => {
+    await owner?.destroy();
+    await p?.close();
+  });
 
   const entries = (where: Record<string, unknown>) => p.db('audit_log').where(where).orderBy('seq');
 
@@ -65,34 +72,14 @@ describe('audit log', () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE of the log, even to its owner', async () => {
     const row = await appendAudit(p.db, { actor: 'x', actorRoles: [], actorUnit: null, action: 'test.immutable' });
-    await expect(p.db('audit_log').where({ seq: row.seq }).update({ reason: 'sửa' })).rejects.toThrow(/append-only/);
-    await expect(p.db('audit_log').where({ seq: row.seq }).del()).rejects.toThrow(/append-only/);
-    await expect(p.db.raw('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
-    await expect(p.db('audit_chain_head').update({ last_seq: 1 })).rejects.toThrow(/only moves forward/);
+    await expect(owner('audit_log').where({ seq: row.seq }).update({ reason: 'sửa' })).rejects.toThrow(/append-only/);
+    await expect(owner('audit_log').where({ seq: row.seq }).del()).rejects.toThrow(/append-only/);
+    await expect(owner.raw('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    await expect(owner('audit_chain_head').update({ last_seq: 1 })).rejects.toThrow(/only moves forward/);
     expect((await p.db('audit_log').where({ seq: row.seq }).first()).reason).toBeNull();
   });
 
-  it('gives a dedicated application role SELECT and INSERT only: it cannot UPDATE or DELETE', async () => {
-    // given the role an operator creates for the application (see the migration's header)
-    await p.db.raw(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eiso_app') THEN CREATE ROLE eiso_app NOLOGIN; END IF; END $$`);
-    await p.db.raw('GRANT SELECT, INSERT ON audit_log TO eiso_app');
-    await p.db.raw('GRANT SELECT, UPDATE ON audit_chain_head TO eiso_app');
-    await p.db.raw('REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM eiso_app');
-    const asApp = <T>(fn: (trx: import('knex').Knex.Transaction) => Promise<T>) =>
-      p.db.transaction(async (trx) => {
-        await trx.raw('SET LOCAL ROLE eiso_app');
-        return fn(trx);
-      });
-
-    // then it can append and read
-    const row = await asApp((trx) => appendAudit(trx, { actor: 'eiso_app', actorRoles: [], actorUnit: null, action: 'test.app_role' }));
-    expect(await asApp(async (trx) => (await trx('audit_log').where({ seq: row.seq }).first()).action)).toBe('test.app_role');
-    // and is refused UPDATE, DELETE and TRUNCATE by privilege (before any trigger runs)
-    await expect(asApp((trx) => trx.raw('UPDATE audit_log SET reason = ? WHERE seq = ?', ['x', row.seq]))).rejects.toThrow(/permission denied for table audit_log/);
-    await expect(asApp((trx) => trx.raw('DELETE FROM audit_log WHERE seq = ?', [row.seq]))).rejects.toThrow(/permission denied for table audit_log/);
-    await expect(asApp((trx) => trx.raw('TRUNCATE audit_log'))).rejects.toThrow(/permission denied for table audit_log/);
-    await expect(asApp((trx) => trx.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete'))).rejects.toThrow(/must be owner/);
-  });
+  // The application role's refusals (privileges, triggers it cannot switch off): test/db-least-privilege.test.ts
 
   it('names an altered and a deleted entry by seq (a DBA with full rights disabled the trigger)', async () => {
     // given three entries
@@ -101,11 +88,11 @@ describe('audit log', () => {
     await appendAudit(p.db, { actor: 'x', actorRoles: ['officer'], actorUnit: 'SNNMT', action: 'test.tamper', after: { soTien: 300 } });
     const deleted = await p.db('audit_log').where({ seq: b.seq }).first();
 
-    // when the owner disables the trigger, changes one entry's "after" and deletes another
-    await p.db.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete');
+    // when the owner disables the triggers, changes one entry's "after" and deletes another
+    await owner.raw('ALTER TABLE audit_log DISABLE TRIGGER USER');
     try {
-      await p.db('audit_log').where({ seq: a.seq }).update({ after: JSON.stringify({ soTien: 999 }) });
-      await p.db('audit_log').where({ seq: b.seq }).del();
+      await owner('audit_log').where({ seq: a.seq }).update({ after: JSON.stringify({ soTien: 999 }) });
+      await owner('audit_log').where({ seq: b.seq }).del();
 
       // then the verification (function, endpoint) names both
       const report = await verifyAuditChain(p.db);
@@ -126,9 +113,9 @@ describe('audit log', () => {
       ]);
     } finally {
       // restore what the DBA did, so the chain is whole again for everyone else
-      await p.db('audit_log').where({ seq: a.seq }).update({ after: JSON.stringify(a.after) });
-      await p.db('audit_log').insert({ ...deleted, after: JSON.stringify(deleted.after), before: deleted.before === null ? null : JSON.stringify(deleted.before) });
-      await p.db.raw('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete');
+      await owner('audit_log').where({ seq: a.seq }).update({ after: JSON.stringify(a.after) });
+      await owner('audit_log').insert({ ...deleted, after: JSON.stringify(deleted.after), before: deleted.before === null ? null : JSON.stringify(deleted.before) });
+      await owner.raw('ALTER TABLE audit_log ENABLE TRIGGER USER');
     }
     expect(await verifyAuditChain(p.db)).toMatchObject({ ok: true, problems: [] });
   });
@@ -136,18 +123,19 @@ describe('audit log', () => {
   it('detects an entry inserted with a forged seq beyond the chain head, and a truncated tail', async () => {
     const last = await appendAudit(p.db, { actor: 'x', actorRoles: [], actorUnit: null, action: 'test.tail' });
     const forgedSeq = String(BigInt(last.seq) + 1n);
-    await p.db('audit_log').insert({ ...(await p.db('audit_log').where({ seq: last.seq }).first()), seq: forgedSeq, after: null, before: null, prev_hash: last.hash, action: 'forged' });
-    const report = await verifyAuditChain(p.db);
-    expect(report.problems).toEqual([expect.objectContaining({ seq: forgedSeq, kind: 'inserted' })]);
-    await p.db.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete');
+    // the DBA switches off every trigger of the log (append-only, and the claim of the seq in audit_log_seq)
+    await owner.raw('ALTER TABLE audit_log DISABLE TRIGGER USER');
     try {
-      await p.db('audit_log').where({ seq: forgedSeq }).del();
+      await owner('audit_log').insert({ ...(await p.db('audit_log').where({ seq: last.seq }).first()), seq: forgedSeq, after: null, before: null, prev_hash: last.hash, action: 'forged' });
+      const report = await verifyAuditChain(p.db);
+      expect(report.problems).toEqual([expect.objectContaining({ seq: forgedSeq, kind: 'inserted' })]);
+      await owner('audit_log').where({ seq: forgedSeq }).del();
       const tail = { ...(await p.db('audit_log').where({ seq: last.seq }).first()) };
-      await p.db('audit_log').where({ seq: last.seq }).del();
+      await owner('audit_log').where({ seq: last.seq }).del();
       expect((await verifyAuditChain(p.db)).problems).toEqual([expect.objectContaining({ seq: last.seq, kind: 'deleted' })]);
-      await p.db('audit_log').insert({ ...tail, after: null, before: null });
+      await owner('audit_log').insert({ ...tail, after: null, before: null });
     } finally {
-      await p.db.raw('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete');
+      await owner.raw('ALTER TABLE audit_log ENABLE TRIGGER USER');
     }
     expect((await verifyAuditChain(p.db)).ok).toBe(true);
   });

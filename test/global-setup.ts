@@ -1,25 +1,39 @@
 import type { TestProject } from 'vitest/node';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createKnex, jdbcFromUrl, startEmbeddedPostgres } from '../api/db.js';
+import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres } from '../api/db.js';
+import { ensureAppRole, grantAppRights, urlAs } from '../api/db-roles.js';
 import { migrateLatest } from '../migrations/index.js';
 import { startBroker } from '../engine/broker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** the application role, as the platform connects in production */
     databaseUrl: string;
+    /** the owner of the tables (migrations; tests that tamper with the audit log as a DBA would) */
+    ownerDatabaseUrl: string;
+    /** the application role's name (per run: roles are shared by the whole server) */
+    appDbRole: string;
+    /** the audit chain's secret (a 0600 key file in the run's temp folder) */
+    auditChainKey: string;
     zeebeAddress: string;
     zeebeRestAddress: string;
     zeebeManagementAddress: string;
+    /** pid of the broker's JVM (its listening sockets are checked in test/db-least-privilege.test.ts) */
+    zeebePid: number;
   }
 }
 
 /**
  * One real PostgreSQL and one real Zeebe broker (with our history exporter, controlled clock) for
  * the whole run. PostgreSQL: a fresh database on TEST_DATABASE_URL's server when set, else an
- * embedded server in a temp folder. Each run gets a new database, migrated once.
+ * embedded server in a temp folder. Each run gets a new database, migrated once by the owner, and an
+ * application role of its own (eiso_app_<run>) with only the rights production gives it: the platform,
+ * the broker's exporter and `databaseUrl` connect as that role; `ownerDatabaseUrl` is for fixtures that
+ * need the owner. The audit chain's key is a 0600 file in the run's temp folder.
  */
 export default async function setup(project: TestProject) {
   const say = (m: string) => console.log(`[test-setup] ${m}`);
@@ -40,11 +54,17 @@ export default async function setup(project: TestProject) {
   await admin.end();
   const u = new URL(adminUrl);
   u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
-  const db = createKnex(databaseUrl);
+  const ownerDatabaseUrl = u.toString();
+  const appDbRole = `eiso_app_${dbName.replace(/^eiso_test_/, '')}`;
+  const db = createKnex(ownerDatabaseUrl);
   await migrateLatest(db);
+  const appPassword = randomBytes(18).toString('base64url');
+  await ensureAppRole(db, appDbRole, appPassword);
+  await grantAppRights(db, appDbRole);
   await db.destroy();
-  say(`database ${dbName} migrated`);
+  const databaseUrl = urlAs(ownerDatabaseUrl, appDbRole, appPassword);
+  const auditChainKey = readOrCreateSecret(path.join(tmp, 'audit-chain-key'), 32);
+  say(`database ${dbName} migrated; the platform connects as ${appDbRole}`);
 
   const broker = await startBroker({
     cacheDir: path.resolve('.zeebe'),
@@ -56,9 +76,15 @@ export default async function setup(project: TestProject) {
   stops.push(() => broker.stop());
 
   project.provide('databaseUrl', databaseUrl);
+  project.provide('ownerDatabaseUrl', ownerDatabaseUrl);
+  project.provide('appDbRole', appDbRole);
+  project.provide('auditChainKey', auditChainKey);
+  process.env.MIGRATION_DATABASE_URL = ownerDatabaseUrl;
+  process.env.AUDIT_CHAIN_KEY = auditChainKey;
   project.provide('zeebeAddress', broker.gatewayAddress);
   project.provide('zeebeRestAddress', broker.restAddress);
   project.provide('zeebeManagementAddress', broker.managementAddress);
+  project.provide('zeebePid', broker.pid);
   process.env.DATABASE_URL = databaseUrl;
   process.env.ZEEBE_ADDRESS = broker.gatewayAddress;
   process.env.ZEEBE_REST_ADDRESS = broker.restAddress;
@@ -69,6 +95,7 @@ export default async function setup(project: TestProject) {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+      await c.query(`DROP ROLE IF EXISTS ${appDbRole}`).catch(() => {});
       await c.end();
     }
     rmSync(tmp, { recursive: true, force: true });

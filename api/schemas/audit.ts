@@ -43,7 +43,16 @@ export type AuditLogList = Static<typeof AuditLogList>;
 
 export const ChainProblem = Type.Object({
   seq: Type.String(),
-  kind: Type.Union([Type.Literal('altered'), Type.Literal('inserted'), Type.Literal('deleted'), Type.Literal('reordered')]),
+  kind: Type.Union([
+    Type.Literal('altered'),
+    Type.Literal('inserted'),
+    Type.Literal('deleted'),
+    Type.Literal('reordered'),
+    Type.Literal('duplicated'),
+    Type.Literal('rewritten'),
+    Type.Literal('checkpoint'),
+    Type.Literal('unverifiable'),
+  ]),
   detail: Type.String(),
 });
 export type ChainProblem = Static<typeof ChainProblem>;

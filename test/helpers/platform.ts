@@ -23,7 +23,10 @@ export interface TestPlatform {
 export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config> } = {}): Promise<TestPlatform> {
   const config = {
     ...readConfig({}),
+    // as production: the pool as the application role, migrations and grants as the owner
     databaseUrl: inject('databaseUrl'),
+    migrationDatabaseUrl: inject('ownerDatabaseUrl'),
+    auditChainKey: inject('auditChainKey'),
     zeebeAddress: opts.zeebeAddress ?? inject('zeebeAddress'),
     zeebeRestAddress: inject('zeebeRestAddress'),
     jwtSecret: randomBytes(32).toString('hex'),

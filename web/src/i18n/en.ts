@@ -476,7 +476,7 @@ export const en: Translations = {
     chainBroken: '{{count}} discrepancies found in {{checked}} entries.',
     problem: 'Discrepancy',
     detail: 'Detail',
-    kind: { altered: 'Altered', inserted: 'Inserted', deleted: 'Deleted', reordered: 'Reordered' },
+    kind: { altered: 'Altered', inserted: 'Inserted', deleted: 'Deleted', reordered: 'Reordered', duplicated: 'Duplicated seq', rewritten: 'Rewritten (differs from a checkpoint)', checkpoint: 'Invalid checkpoint', unverifiable: 'Cannot verify (no key)' },
     logTitle: 'Audit log',
   },
   buckets: {

@@ -474,7 +474,7 @@ export const vi = {
     chainBroken: 'Phát hiện {{count}} sai lệch trong {{checked}} mục.',
     problem: 'Sai lệch',
     detail: 'Chi tiết',
-    kind: { altered: 'Bị sửa', inserted: 'Bị chèn', deleted: 'Bị xóa', reordered: 'Bị đảo thứ tự' },
+    kind: { altered: 'Bị sửa', inserted: 'Bị chèn', deleted: 'Bị xóa', reordered: 'Bị đảo thứ tự', duplicated: 'Trùng số thứ tự', rewritten: 'Bị viết lại (khác điểm chốt)', checkpoint: 'Điểm chốt không hợp lệ', unverifiable: 'Không kiểm tra được (thiếu khóa)' },
     logTitle: 'Nhật ký kiểm tra',
   },
   buckets: {
