@@ -12,6 +12,7 @@ import type { ProcedureRow } from '../../onestop/catalogue.js';
 import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../task-extras/file-store.js';
 import { enqueueCommand, sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../plain-text.js';
+import { isEmail } from '../../limits.js';
 
 export interface PublicOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); writes get a third. */
@@ -39,8 +40,6 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The citizen's side of the one-stop desk, without login and rate-limited per address: the active
@@ -122,7 +121,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       if (!applicant.name || applicant.name.length > 200) problems.push('họ tên người nộp (1–200 ký tự) / applicant name (1–200 characters)');
       if (f.applicantIdNumber) (/^[0-9A-Za-z]{1,20}$/.test(f.applicantIdNumber) ? (applicant.idNumber = f.applicantIdNumber) : problems.push('số định danh / ID number'));
       if (f.applicantPhone) (/^[0-9 +().-]{6,20}$/.test(f.applicantPhone) ? (applicant.phone = f.applicantPhone) : problems.push('số điện thoại / phone'));
-      if (f.applicantEmail) (EMAIL.test(f.applicantEmail) && f.applicantEmail.length <= 254 ? (applicant.email = f.applicantEmail) : problems.push('email'));
+      if (f.applicantEmail) (isEmail(f.applicantEmail) ? (applicant.email = f.applicantEmail) : problems.push('email'));
       if (f.applicantAddress) (f.applicantAddress.length <= 500 ? (applicant.address = plainText(f.applicantAddress)) : problems.push('địa chỉ / address'));
       if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
       const files = await checkFiles(form.files, filesRoot, maxFileBytes, new Set(procedure.required_documents.map((d) => d.code)));
