@@ -2,6 +2,14 @@ import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
+import { MAX_JSON_STRING } from '../limits.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes strings longer than MAX_JSON_STRING (BPMN XML, CSV): its own bodyLimit bounds them. */
+    longText?: boolean;
+  }
+}
 
 export const ENGINE_UNAVAILABLE = 'Hệ thống xử lý quy trình (Zeebe) tạm thời không truy cập được, vui lòng thử lại sau / The process engine is unavailable, please try again shortly';
 
@@ -44,6 +52,39 @@ function holdsNul(body: unknown): boolean {
 }
 
 /**
+ * Where a parsed body holds a string (or a key) longer than `max` characters: its path
+ * ("applicant.name", "items[3]", "" for the body itself), or null. Walked like holdsNul.
+ */
+export function overLongString(body: unknown, max: number): string | null {
+  let budget = 100_000;
+  const walk = (value: unknown, at: string, depth: number): string | null => {
+    if (--budget < 0) return null;
+    if (typeof value === 'string') return value.length > max ? at : null;
+    if (depth > 64 || value === null || typeof value !== 'object') return null;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const hit = walk(value[i], `${at}[${i}]`, depth + 1);
+        if (hit !== null) return hit;
+      }
+      return null;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return null;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const name = at ? `${at}.${k}` : k;
+      if (k.length > max) return at || '(key)';
+      const hit = walk(v, name, depth + 1);
+      if (hit !== null) return hit;
+    }
+    return null;
+  };
+  return walk(body, '', 0);
+}
+
+/** The path of a field as a refusal shows it (a client may send a key of any length). */
+const shownPath = (p: string) => JSON.stringify(p.length > 80 ? `${p.slice(0, 80)}…` : p || '(body)');
+
+/**
  * One error handler: expected 4xx pass through with their message; validation errors name the field;
  * engine outages become 503; anything else is logged with context and answered without details.
  */
@@ -53,6 +94,13 @@ export default fp(
     app.addHook('preValidation', async (req) => {
       if (req.body !== undefined && holdsNul(req.body)) {
         throw app.httpErrors.badRequest('Dữ liệu chứa ký tự không hợp lệ (NUL) / The data contains an invalid character (NUL)');
+      }
+      // No string anywhere in a body is longer than MAX_JSON_STRING, before any schema or pattern sees it.
+      if (req.body !== undefined && req.body !== null && req.routeOptions.config?.longText !== true) {
+        const at = overLongString(req.body, MAX_JSON_STRING);
+        if (at !== null) {
+          throw app.httpErrors.payloadTooLarge(`Trường ${shownPath(at)} quá dài (tối đa ${MAX_JSON_STRING} ký tự) / The field ${shownPath(at)} is too long (at most ${MAX_JSON_STRING} characters)`);
+        }
       }
     });
     app.setErrorHandler((err: FastifyError & { elements?: string[]; details?: string }, req, reply) => {
