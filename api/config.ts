@@ -20,6 +20,21 @@ export interface Config {
   loginMaxFailures: number;
   /** How long such a lock lasts, minutes */
   loginLockMinutes: number;
+  /**
+   * Fastify's trustProxy (TRUST_PROXY): false (default) = the socket's address is the client's;
+   * true = trust every X-Forwarded-For hop; a number = that many hops; else a comma-separated list of
+   * proxy addresses / CIDR ranges. Rate limits, the submission quota and the audit log use the result.
+   */
+  trustProxy: boolean | number | string;
+}
+
+/** TRUST_PROXY as Fastify takes it. */
+export function trustProxyFrom(value: string | undefined): boolean | number | string {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^[0-9]{1,3}$/.test(v)) return Number(v);
+  return v;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -46,5 +61,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpFrom: env.SMTP_FROM || undefined,
     loginMaxFailures: Math.max(1, intFrom('LOGIN_MAX_FAILURES', env.LOGIN_MAX_FAILURES, 5)),
     loginLockMinutes: Math.max(1, intFrom('LOGIN_LOCK_MINUTES', env.LOGIN_LOCK_MINUTES, 15)),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
   };
 }

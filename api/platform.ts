@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import app from './app.js';
+import { withRedaction } from './log-redact.js';
 import type { Config } from './config.js';
 import { createKnex, jdbcFromUrl, startEmbeddedPostgres, type EmbeddedDatabase } from './db.js';
 import { migrateLatest } from '../migrations/index.js';
@@ -87,7 +88,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     closers.push(() => zeebe.close(2000).then(() => undefined));
 
     const fastify = Fastify({
-      logger: opts.logger ?? { level: config.logLevel },
+      logger: withRedaction((opts.logger ?? { level: config.logLevel }) as boolean | Record<string, unknown>, config.logLevel),
+      // A hop count becomes the function Fastify would build from it (its types take no number).
+      trustProxy: typeof config.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy,
       bodyLimit: 1024 * 1024,
       requestTimeout: 30_000,
       ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },

@@ -3,6 +3,7 @@ import type { FastifyError } from 'fastify';
 import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
 import { MAX_JSON_STRING } from '../limits.js';
+import { redactUrl } from '../log-redact.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -134,14 +135,14 @@ export default fp(
       }
       const pgCode = (err as { code?: string }).code;
       if (err.statusCode === undefined && pgCode && PG_DATA_ERRORS[pgCode] && (err as { severity?: string }).severity) {
-        req.log.warn({ url: req.url, pgCode }, 'data refused by the database');
+        req.log.warn({ url: redactUrl(req.url), pgCode }, 'data refused by the database');
         return reply.status(400).send({ statusCode: 400, code: 'INVALID_DATA', error: 'Bad Request', message: PG_DATA_ERRORS[pgCode] });
       }
       const framework = FRAMEWORK_MESSAGES[err.code];
       if (framework) return reply.status(err.statusCode ?? 400).send({ statusCode: err.statusCode ?? 400, code: err.code, error: 'Bad Request', message: framework });
       const status = err.statusCode ?? 500;
       if (status >= 500 && status !== 503) {
-        req.log.error({ err, url: req.url, method: req.method }, 'request failed');
+        req.log.error({ err, url: redactUrl(req.url), method: req.method }, 'request failed');
         return reply.status(status).send({ statusCode: status, error: 'Internal Server Error', message: 'Lỗi hệ thống, đã được ghi nhận / Internal error, it has been logged' });
       }
       const error = (err as { error?: string }).error ?? (err.name && err.name !== 'Error' ? err.name : 'Error');

@@ -20,7 +20,7 @@ export interface TestPlatform {
 }
 
 /** The real platform (runtime, bundled processes, web) on the run's broker and database, on a free port. */
-export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config> } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config>; logger?: object } = {}): Promise<TestPlatform> {
   const config = {
     ...readConfig({}),
     databaseUrl: inject('databaseUrl'),
@@ -32,7 +32,7 @@ export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?
     logLevel: 'warn',
     ...opts.config,
   };
-  const platform = await startPlatform({ config, runtime: opts.runtime, logger: { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
+  const platform = await startPlatform({ config, runtime: opts.runtime, logger: opts.logger ?? { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
   const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
   return { url, app: platform.app, db: platform.db, zeebe: platform.zeebe, platform, close: () => platform.close() };
 }
