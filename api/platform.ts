@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -93,6 +93,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       trustProxy: typeof config.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy,
       bodyLimit: 1024 * 1024,
       requestTimeout: 30_000,
+      // The router's own refusals (a malformed or over-long path parameter), in Vietnamese first and
+      // without echoing the URL back (Fastify's default message repeats it).
+      frameworkErrors: (err, _req, reply) => {
+        const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'Tham số trong đường dẫn quá dài / A URL parameter is too long' : 'Đường dẫn không hợp lệ / Invalid URL';
+        const statusCode = err.statusCode ?? 400;
+        void (reply as unknown as FastifyReply).status(statusCode).send({ statusCode, code: err.code, error: statusCode === 414 ? 'URI Too Long' : 'Bad Request', message });
+      },
       ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     });
     let runtime: EngineRuntime | undefined;

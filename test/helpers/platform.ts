@@ -16,6 +16,8 @@ export interface TestPlatform {
   db: Knex;
   zeebe: ZeebeClient;
   platform: Platform;
+  /** the configuration it runs with (dataDir: its files) */
+  config: Config;
   close(): Promise<void>;
 }
 
@@ -34,5 +36,5 @@ export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?
   };
   const platform = await startPlatform({ config, runtime: opts.runtime, logger: opts.logger ?? { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
   const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, app: platform.app, db: platform.db, zeebe: platform.zeebe, platform, close: () => platform.close() };
+  return { url, app: platform.app, db: platform.db, zeebe: platform.zeebe, platform, config, close: () => platform.close() };
 }
