@@ -32,6 +32,21 @@ export interface Config {
   loginThrottle: ThrottlePolicy;
   /** E-mails to one citizen address per day (24 h); further notices stay on the lookup page only */
   citizenMailPerDay: number;
+  /**
+   * Fastify's trustProxy (TRUST_PROXY): false (default) = the socket's address is the client's;
+   * true = trust every X-Forwarded-For hop; a number = that many hops; else a comma-separated list of
+   * proxy addresses / CIDR ranges. Rate limits, the submission quota and the audit log use the result.
+   */
+  trustProxy: boolean | number | string;
+}
+
+/** TRUST_PROXY as Fastify takes it. */
+export function trustProxyFrom(value: string | undefined): boolean | number | string {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^[0-9]{1,3}$/.test(v)) return Number(v);
+  return v;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -69,6 +84,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDelaySeconds: Math.max(1, intFrom('LOGIN_MAX_DELAY_SECONDS', env.LOGIN_MAX_DELAY_SECONDS, DEFAULT_THROTTLE.maxDelaySeconds)),
     },
     citizenMailPerDay: intFrom('CITIZEN_MAIL_PER_DAY', env.CITIZEN_MAIL_PER_DAY, 10),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
   };
 }
 

@@ -10,6 +10,7 @@ import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres, typ
 import { ensureAppRole, grantAppRights, roleWarnings, urlAs, urlUser } from './db-roles.js';
 import { configureAuditChain, deriveAuditKeys } from './audit/chain.js';
 import { startCheckpoints } from './audit/checkpoints.js';
+import { withRedaction } from './log-redact.js';
 import { migrateLatest } from '../migrations/index.js';
 import { startBroker, type BrokerHandle } from '../engine/broker.js';
 import { createZeebeClient, type ZeebeClient } from '../engine/client.js';
@@ -135,7 +136,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     closers.push(() => zeebe.close(2000).then(() => undefined));
 
     const fastify = Fastify({
-      logger: opts.logger ?? { level: config.logLevel },
+      logger: withRedaction((opts.logger ?? { level: config.logLevel }) as boolean | Record<string, unknown>, config.logLevel),
+      // A hop count becomes the function Fastify would build from it (its types take no number).
+      trustProxy: typeof config.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy,
       bodyLimit: 1024 * 1024,
       requestTimeout: 30_000,
       frameworkErrors,

@@ -26,6 +26,7 @@ import * as caseIndex from './20261123007000_case_index.js';
 import * as auditTargetMonths from './20261123007010_audit_target_months.js';
 import * as authSessions from './20261123009300_auth_sessions.js';
 import * as auditHardening from './20261123010000_audit_hardening.js';
+import * as publicSubmissions from './20261206001000_public_submissions.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -55,6 +56,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123007010_audit_target_months': auditTargetMonths,
   '20261123009300_auth_sessions': authSessions,
   '20261123010000_audit_hardening': auditHardening,
+  '20261206001000_public_submissions': publicSubmissions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

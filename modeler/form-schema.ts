@@ -25,7 +25,8 @@ export function formIdFromName(name: string): string {
     .replace(/Đ/g, 'D')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+    // runs are one '-' after the line above, so one at each end is all there is (linear, unlike -+$)
+    .replace(/^-|-$/g, '')
     .slice(0, 60);
   return base || 'bieu-mau';
 }

@@ -18,7 +18,7 @@ type Db = Knex | Knex.Transaction;
 /** A refusal the route turns into an HTTP answer (status, Vietnamese / English message, details). */
 export class ReceptionError extends Error {
   constructor(
-    readonly statusCode: 400 | 403 | 404 | 409 | 413 | 415,
+    readonly statusCode: 400 | 403 | 404 | 409 | 411 | 413 | 415 | 429,
     message: string,
     readonly code: string,
     readonly details?: unknown,

@@ -6,8 +6,10 @@ export const DEFAULT_CODE_PATTERN = '{eid}-{yymmdd}-{seq4}';
 
 /** Base URL of the public pages (no trailing slash): PUBLIC_URL, else http://localhost:<PORT|3000>. */
 export function publicUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`;
-  return base.replace(/\/+$/, '');
+  let base = env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`;
+  // A loop, not /\/+$/ (quadratic on a long run of slashes).
+  while (base.endsWith('/')) base = base.slice(0, -1);
+  return base;
 }
 
 export function codePattern(env: NodeJS.ProcessEnv = process.env): string {

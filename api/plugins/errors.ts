@@ -2,6 +2,15 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
+import { MAX_JSON_STRING } from '../limits.js';
+import { redactUrl } from '../log-redact.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes strings longer than MAX_JSON_STRING (BPMN XML, CSV): its own bodyLimit bounds them. */
+    longText?: boolean;
+  }
+}
 
 export const ENGINE_UNAVAILABLE = 'Hệ thống xử lý quy trình (Zeebe) tạm thời không truy cập được, vui lòng thử lại sau / The process engine is unavailable, please try again shortly';
 
@@ -110,6 +119,39 @@ export function validationMessage(errors: SchemaError[], context: string | undef
 }
 
 /**
+ * Where a parsed body holds a string (or a key) longer than `max` characters: its path
+ * ("applicant.name", "items[3]", "" for the body itself), or null. Walked like holdsNul.
+ */
+export function overLongString(body: unknown, max: number): string | null {
+  let budget = 100_000;
+  const walk = (value: unknown, at: string, depth: number): string | null => {
+    if (--budget < 0) return null;
+    if (typeof value === 'string') return value.length > max ? at : null;
+    if (depth > 64 || value === null || typeof value !== 'object') return null;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const hit = walk(value[i], `${at}[${i}]`, depth + 1);
+        if (hit !== null) return hit;
+      }
+      return null;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return null;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const name = at ? `${at}.${k}` : k;
+      if (k.length > max) return at || '(key)';
+      const hit = walk(v, name, depth + 1);
+      if (hit !== null) return hit;
+    }
+    return null;
+  };
+  return walk(body, '', 0);
+}
+
+/** The path of a field as a refusal shows it (a client may send a key of any length). */
+const shownPath = (p: string) => JSON.stringify(p.length > 80 ? `${p.slice(0, 80)}…` : p || '(body)');
+
+/**
  * One error handler: expected 4xx pass through with their message; validation errors name the field;
  * engine outages become 503; anything else is logged with context and answered without details.
  */
@@ -119,6 +161,13 @@ export default fp(
     app.addHook('preValidation', async (req) => {
       if (req.body !== undefined && holdsNul(req.body)) {
         throw app.httpErrors.badRequest('Dữ liệu chứa ký tự không hợp lệ (NUL) / The data contains an invalid character (NUL)');
+      }
+      // No string anywhere in a body is longer than MAX_JSON_STRING, before any schema or pattern sees it.
+      if (req.body !== undefined && req.body !== null && req.routeOptions.config?.longText !== true) {
+        const at = overLongString(req.body, MAX_JSON_STRING);
+        if (at !== null) {
+          throw app.httpErrors.payloadTooLarge(`Trường ${shownPath(at)} quá dài (tối đa ${MAX_JSON_STRING} ký tự) / The field ${shownPath(at)} is too long (at most ${MAX_JSON_STRING} characters)`);
+        }
       }
     });
     app.setErrorHandler((err: FastifyError & { elements?: string[]; details?: string }, req, reply) => {
@@ -152,14 +201,14 @@ export default fp(
       }
       const pgCode = (err as { code?: string }).code;
       if (err.statusCode === undefined && pgCode && PG_DATA_ERRORS[pgCode] && (err as { severity?: string }).severity) {
-        req.log.warn({ url: req.url, pgCode }, 'data refused by the database');
+        req.log.warn({ url: redactUrl(req.url), pgCode }, 'data refused by the database');
         return reply.status(400).send({ statusCode: 400, code: 'INVALID_DATA', error: 'Bad Request', message: PG_DATA_ERRORS[pgCode] });
       }
       const framework = FRAMEWORK_MESSAGES[err.code];
       if (framework) return reply.status(err.statusCode ?? 400).send({ statusCode: err.statusCode ?? 400, code: err.code, error: 'Bad Request', message: framework });
       const status = err.statusCode ?? 500;
       if (status >= 500 && status !== 503) {
-        req.log.error({ err, url: req.url, method: req.method }, 'request failed');
+        req.log.error({ err, url: redactUrl(req.url), method: req.method }, 'request failed');
         return reply.status(status).send({ statusCode: status, error: 'Internal Server Error', message: 'Lỗi hệ thống, đã được ghi nhận / Internal error, it has been logged' });
       }
       const error = (err as { error?: string }).error ?? (err.name && err.name !== 'Error' ? err.name : 'Error');

@@ -57,7 +57,7 @@ export function parseList(value: unknown): string[] {
 export function parseDue(value: unknown): Date | null {
   if (typeof value !== 'string' || value === '') return null;
   // FEEL date-times may carry a zone id after the offset: 2026-11-24T09:00:00+07:00[Asia/Ho_Chi_Minh]
-  const d = new Date(value.replace(/\[[^\]]*\]$/, ''));
+  const d = new Date(value.replace(/\[[^[\]]*\]$/, ''));
   return Number.isNaN(d.getTime()) ? null : d;
 }
 

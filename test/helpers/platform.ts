@@ -16,11 +16,13 @@ export interface TestPlatform {
   db: Knex;
   zeebe: ZeebeClient;
   platform: Platform;
+  /** the configuration it runs with (dataDir: its files) */
+  config: Config;
   close(): Promise<void>;
 }
 
 /** The real platform (runtime, bundled processes, web) on the run's broker and database, on a free port. */
-export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config> } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config>; logger?: object } = {}): Promise<TestPlatform> {
   const config = {
     ...readConfig({}),
     // as production: the pool as the application role, migrations and grants as the owner
@@ -35,7 +37,7 @@ export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?
     logLevel: 'warn',
     ...opts.config,
   };
-  const platform = await startPlatform({ config, runtime: opts.runtime, logger: { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
+  const platform = await startPlatform({ config, runtime: opts.runtime, logger: opts.logger ?? { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
   const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, app: platform.app, db: platform.db, zeebe: platform.zeebe, platform, close: () => platform.close() };
+  return { url, app: platform.app, db: platform.db, zeebe: platform.zeebe, platform, config, close: () => platform.close() };
 }

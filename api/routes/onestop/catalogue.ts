@@ -55,7 +55,7 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/import',
-    { onRequest: app.requireRole('admin'), bodyLimit: MAX_CSV_BYTES, schema: { tags, summary: 'Import procedures from JSON (the processes/onestop-catalogue.json format); upsert by code', security, body: CatalogueImportBody, response: { 200: ImportReply, 400: ImportErrorBody, ...omit400 } } },
+    { onRequest: app.requireRole('admin'), bodyLimit: MAX_CSV_BYTES, config: { longText: true }, schema: { tags, summary: 'Import procedures from JSON (the processes/onestop-catalogue.json format); upsert by code', security, body: CatalogueImportBody, response: { 200: ImportReply, 400: ImportErrorBody, ...omit400 } } },
     async (req, reply) => {
       const { entries, errors: bad } = await checkEntries(req.body, app.db);
       if (bad.length) return refuse(reply, bad);

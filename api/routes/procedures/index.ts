@@ -141,7 +141,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
     return { items: rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, parentCode: r.parent_code ?? null })) };
   });
 
-  app.post('/', { onRequest: write, bodyLimit: BODY_LIMIT, schema: { tags, summary: 'Create a procedure from the blank template or an imported BPMN 2.0 file', security, body: CreateProcedureBody, response: { 201: Procedure, ...errors } } }, async (req, reply) => {
+  app.post('/', { onRequest: write, bodyLimit: BODY_LIMIT, config: { longText: true }, schema: { tags, summary: 'Create a procedure from the blank template or an imported BPMN 2.0 file', security, body: CreateProcedureBody, response: { 201: Procedure, ...errors } } }, async (req, reply) => {
     const body = req.body;
     let id = body.bpmnProcessId;
     let name = body.name;
@@ -217,7 +217,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put('/:id/draft', {
     onRequest: write,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: BODY_LIMIT, config: { longText: true },
     schema: { tags, summary: 'Autosave the draft; refused with 409 when another save came first (stale revision)', security, params: ProcedureParams, body: SaveDraftBody, response: { 200: Procedure.properties.draft, ...errors, 409: DraftConflict } },
   }, async (req, reply) => {
     const p = await loadProcedure(req.params.id);
@@ -247,7 +247,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  app.post('/:id/validate', { onRequest: write, bodyLimit: BODY_LIMIT, schema: { tags, summary: 'Validate the draft (or the given XML) with bpmnlint and our rules, without deploying', security, params: ProcedureParams, body: ValidateBody, response: { 200: ValidationReport, ...errors } } }, async (req) => {
+  app.post('/:id/validate', { onRequest: write, bodyLimit: BODY_LIMIT, config: { longText: true }, schema: { tags, summary: 'Validate the draft (or the given XML) with bpmnlint and our rules, without deploying', security, params: ProcedureParams, body: ValidateBody, response: { 200: ValidationReport, ...errors } } }, async (req) => {
     const p = await loadProcedure(req.params.id);
     const xml = req.body.xml ?? (await repo.findDraft(app.db, p.id))!.xml;
     const result = await checkDraft(xml, p.bpmn_process_id);

@@ -43,7 +43,7 @@ export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  app.post('/', { onRequest: app.requireRole('designer', 'admin'), bodyLimit: 4 * 1024 * 1024, schema: { tags: ['processes'], summary: 'Validate and deploy a BPMN model (and its forms) to Zeebe', security, body: DeployBody, response: { 201: DeployReply, ...errors } } }, async (req, reply) => {
+  app.post('/', { onRequest: app.requireRole('designer', 'admin'), bodyLimit: 4 * 1024 * 1024, config: { longText: true }, schema: { tags: ['processes'], summary: 'Validate and deploy a BPMN model (and its forms) to Zeebe', security, body: DeployBody, response: { 201: DeployReply, ...errors } } }, async (req, reply) => {
     const out = await deployProcess(app.zeebe, app.db, { ...req.body, deployedBy: req.currentUser.id });
     req.log.info({ user: req.currentUser.username, processes: out.processes }, 'process deployed');
     await req.audit('process.deploy', { target: { type: 'process', id: out.processes.map((p) => p.bpmnProcessId).join(',') }, after: { resourceName: req.body.resourceName, deploymentKey: out.deploymentKey, processes: out.processes } });

@@ -1,21 +1,44 @@
 import path from 'node:path';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
 import { PublicActionReply, PublicCodeParams, PublicDossier, PublicProcedureList, PublicWithdrawBody, SubmitReply } from '../../schemas/onestop.js';
 import { changeStatus, getDossierByCode, listEvents, type Applicant, type DossierRow } from '../../onestop/dossiers.js';
 import { activeProcedure, assertComplete, insertSubmittedDossier, ReceptionError, withdrawDossier } from '../../onestop/reception.js';
-import { checkFiles, discardFiles, parseMultipart, saveFiles, type CheckedFile } from '../../onestop/uploads.js';
+import multipart from '@fastify/multipart';
+import { checkFiles, discardFiles, readMultipart, saveFiles, type CheckedFile, type ParsedForm } from '../../onestop/uploads.js';
+import { purgeRefusedSubmissionFiles, quotaMessage, refusedFilesDays, submissionsPerDay, submissionsToday, takeSubmission } from '../../onestop/public-guard.js';
 import { lookupUrl } from '../../onestop/settings.js';
 import type { ProcedureRow } from '../../onestop/catalogue.js';
 import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../task-extras/file-store.js';
 import { enqueueCommand, sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../plain-text.js';
+import { isEmail, MAX_FORM_FIELD_BYTES } from '../../limits.js';
 
 export interface PublicOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); writes get a third. */
   lookupsPerMinute?: number;
+  /** Online submissions per address and day (default ONESTOP_SUBMISSIONS_PER_DAY or 20; 0 = none). */
+  submissionsPerDay?: number;
+}
+
+/** Longest value of each text field of the public forms (characters, after trimming). */
+export const FIELD_MAX: Record<string, { max: number; vi: string; en: string }> = {
+  procedureCode: { max: 50, vi: 'mã thủ tục', en: 'procedure code' },
+  applicantName: { max: 200, vi: 'họ tên người nộp', en: 'applicant name' },
+  applicantIdNumber: { max: 20, vi: 'số định danh', en: 'ID number' },
+  applicantPhone: { max: 20, vi: 'số điện thoại', en: 'phone' },
+  applicantEmail: { max: 254, vi: 'email', en: 'email' },
+  applicantAddress: { max: 500, vi: 'địa chỉ', en: 'address' },
+  note: { max: 2000, vi: 'ghi chú', en: 'note' },
+};
+
+/** The fields of a form longer than allowed, named: "ghi chú (note): tối đa 2000 ký tự / at most 2000 characters". */
+function overLong(fields: Record<string, string>): string[] {
+  return Object.entries(FIELD_MAX)
+    .filter(([name, { max }]) => (fields[name]?.length ?? 0) > max)
+    .map(([name, { max, vi, en }]) => `${vi} (${name}) tối đa ${max} ký tự / ${en} (${name}) at most ${max} characters`);
 }
 
 const tags = ['public (no login)'];
@@ -32,6 +55,12 @@ export function maskName(name: string): string {
     .join(' ');
 }
 
+/** A text with every occurrence of the applicant's name (as written, and trimmed) replaced by its mask. */
+export function maskNameIn(text: string, name: string): string {
+  const n = name.trim();
+  return n ? text.split(n).join(maskName(n)) : text;
+}
+
 /** Constant-time comparison of the given key with the dossier's (hashed first, so lengths match). */
 function tokenMatches(given: string | undefined, expected: string): boolean {
   if (!given) return false;
@@ -39,8 +68,6 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The citizen's side of the one-stop desk, without login and rate-limited per address: the active
@@ -52,6 +79,14 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   const maxFileBytes = Number(process.env.ATTACHMENT_MAX_BYTES) || DEFAULT_MAX_BYTES;
   const maxBody = 3 * maxFileBytes;
   const filesRoot = path.join(app.config.dataDir, 'files');
+  const perDay = opts.submissionsPerDay ?? submissionsPerDay();
+  const keepRefusedDays = refusedFilesDays();
+
+  // Files of refused and withdrawn online submissions leave the store after ONESTOP_REFUSED_FILES_DAYS.
+  const purge = () => purgeRefusedSubmissionFiles(app.db, filesRoot, keepRefusedDays).catch((err) => app.log.warn({ err: String(err) }, 'purge of refused submissions failed'));
+  const purgeTimer = setInterval(() => void purge(), 3600_000);
+  purgeTimer.unref();
+  app.addHook('onClose', async () => clearInterval(purgeTimer));
 
   const limit = (max: number) => ({
     rateLimit: {
@@ -63,16 +98,23 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   });
   const writes = Math.max(5, Math.floor(perMinute / 3));
 
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: maxBody }, (_req, body, done) => done(null, body));
+  // Multipart bodies are read as they arrive (readMultipart): small text fields, files to disk.
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxFileBytes + 1, fieldSize: MAX_FORM_FIELD_BYTES, fields: 50, parts: 100 } });
   app.addHook('onRequest', async (req, reply) => {
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) return;
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBody) {
+    // A form without its length (chunked) is refused: the length bounds what is read.
+    if (req.headers['content-length'] === undefined || !Number.isFinite(declared)) {
+      reply.header('connection', 'close');
+      throw Object.assign(new Error('Cần khai báo độ dài dữ liệu (Content-Length) / Content-Length is required'), { statusCode: 411 });
+    }
+    if (declared > maxBody) {
       reply.header('connection', 'close');
       throw app.httpErrors.payloadTooLarge(`Hồ sơ gửi lên vượt quá ${Math.round(maxBody / 1024 / 1024)} MB / The submission exceeds ${Math.round(maxBody / 1024 / 1024)} MB`);
     }
   });
 
-  const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+  const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 411: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
   /** The dossier of a code, and whether the request holds its key; unknown code or a wrong key: 404. */
   const byCode = async (req: FastifyRequest, code: string, needToken: boolean): Promise<{ d: DossierRow; holder: boolean }> => {
@@ -85,13 +127,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     return { d, holder };
   };
 
-  const multipart = async (req: FastifyRequest) => {
-    const ct = req.headers['content-type'] ?? '';
-    if (!Buffer.isBuffer(req.body) || !ct.startsWith('multipart/form-data')) {
-      throw app.httpErrors.unsupportedMediaType('Gửi biểu mẫu dạng multipart/form-data / Send the form as multipart/form-data');
-    }
-    return parseMultipart(req.body, ct);
-  };
+  const readForm = (req: FastifyRequest) => readMultipart(req, { filesRoot, maxFileBytes });
 
   app.get('/procedures', { config: limit(perMinute * 2), schema: { tags, summary: 'Procedures open for submission', response: { 200: PublicProcedureList, 429: ErrorBody } } }, async () => {
     const rows = (await app.db('onestop_procedures').where({ active: true }).orderBy('field').orderBy('name')) as ProcedureRow[];
@@ -114,33 +150,40 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       },
     },
     async (req, reply) => {
-      const form = await multipart(req);
-      const f = form.fields;
-      const procedure = await activeProcedure(app.db, f.procedureCode ?? '');
-      const applicant: Applicant = { name: plainText(f.applicantName ?? '') };
-      const problems: string[] = [];
-      if (!applicant.name || applicant.name.length > 200) problems.push('họ tên người nộp (1–200 ký tự) / applicant name (1–200 characters)');
-      if (f.applicantIdNumber) (/^[0-9A-Za-z]{1,20}$/.test(f.applicantIdNumber) ? (applicant.idNumber = f.applicantIdNumber) : problems.push('số định danh / ID number'));
-      if (f.applicantPhone) (/^[0-9 +().-]{6,20}$/.test(f.applicantPhone) ? (applicant.phone = f.applicantPhone) : problems.push('số điện thoại / phone'));
-      if (f.applicantEmail) (EMAIL.test(f.applicantEmail) && f.applicantEmail.length <= 254 ? (applicant.email = f.applicantEmail) : problems.push('email'));
-      if (f.applicantAddress) (f.applicantAddress.length <= 500 ? (applicant.address = plainText(f.applicantAddress)) : problems.push('địa chỉ / address'));
-      if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
-      const files = await checkFiles(form.files, filesRoot, maxFileBytes, new Set(procedure.required_documents.map((d) => d.code)));
+      // The quota first, before the body is read: an address over it sends nothing to the disk.
+      if (perDay > 0 && (await submissionsToday(app.db, req.ip)) >= perDay) throw new ReceptionError(429, quotaMessage(perDay), 'SUBMISSION_QUOTA');
+      const form = await readForm(req);
+      let files: CheckedFile[] = [];
       try {
+        const f = form.fields;
+        // Lengths first (named, never cut), then the patterns, which see short strings only.
+        const tooLong = overLong(f);
+        if (tooLong.length) throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', { fields: Object.keys(FIELD_MAX).filter((k) => (f[k]?.length ?? 0) > FIELD_MAX[k]!.max) });
+        const procedure = await activeProcedure(app.db, f.procedureCode ?? '');
+        const applicant: Applicant = { name: plainText(f.applicantName ?? '') };
+        const problems: string[] = [];
+        if (!applicant.name) problems.push('họ tên người nộp (1–200 ký tự) / applicant name (1–200 characters)');
+        if (f.applicantIdNumber) (/^[0-9A-Za-z]{1,20}$/.test(f.applicantIdNumber) ? (applicant.idNumber = f.applicantIdNumber) : problems.push('số định danh / ID number'));
+        if (f.applicantPhone) (/^[0-9 +().-]{6,20}$/.test(f.applicantPhone) ? (applicant.phone = f.applicantPhone) : problems.push('số điện thoại / phone'));
+        if (f.applicantEmail) (isEmail(f.applicantEmail) ? (applicant.email = f.applicantEmail) : problems.push('email'));
+        if (f.applicantAddress) applicant.address = plainText(f.applicantAddress);
+        if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
+        files = await checkFiles(form.files, maxFileBytes, new Set(procedure.required_documents.map((d) => d.code)));
         // Online, one file stands for the copies the catalogue asks for.
         assertComplete(procedure, procedure.required_documents.filter((r) => files.some((x) => x.requirementCode === r.code)).map((r) => ({ code: r.code, copies: r.copies })));
+        const d = await app.db.transaction(async (trx) => {
+          if (!(await takeSubmission(trx, req.ip, perDay))) throw new ReceptionError(429, quotaMessage(perDay), 'SUBMISSION_QUOTA');
+          const row = await insertSubmittedDossier(trx, { procedure, channel: 'online', applicant, at: new Date() });
+          await saveFiles(trx, filesRoot, String(row.id), 'submission', files, 'citizen');
+          return (await changeStatus(trx, String(row.id), { status: 'SUBMITTED', type: 'dossier.submitted', actor: 'citizen', note: f.note ? plainText(f.note) || null : null, dedupeKey: 'submitted' })).dossier;
+        });
+        await req.audit('onestop.public.submit', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { procedureCode: procedure.code, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
+        reply.status(201);
+        return { code: d.code, status: d.status, lookupToken: d.lookup_token, lookupUrl: lookupUrl(d.code, d.lookup_token) };
       } catch (err) {
-        await discardFiles(files);
+        await discardFiles(form.files);
         throw err;
       }
-      const d = await app.db.transaction(async (trx) => {
-        const row = await insertSubmittedDossier(trx, { procedure, channel: 'online', applicant, at: new Date() });
-        await saveFiles(trx, filesRoot, String(row.id), 'submission', files, 'citizen');
-        return (await changeStatus(trx, String(row.id), { status: 'SUBMITTED', type: 'dossier.submitted', actor: 'citizen', note: f.note ? plainText(f.note).slice(0, 2000) : null, dedupeKey: 'submitted' })).dossier;
-      });
-      await req.audit('onestop.public.submit', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { procedureCode: procedure.code, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
-      reply.status(201);
-      return { code: d.code, status: d.status, lookupToken: d.lookup_token, lookupUrl: lookupUrl(d.code, d.lookup_token) };
     },
   );
 
@@ -168,11 +211,14 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
           d.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && sup ? { stage: 'processing' as const, reason: sup.reason as string, requestedAt: (sup.requested_at as Date).toISOString() }
           : receiptAsk ? { stage: 'receipt' as const, reason: receiptAsk.note ?? '', requestedAt: receiptAsk.at.toISOString() }
           : null;
+        // The page is reached through the QR code of a paper slip: the name is masked everywhere on it,
+        // notices ("Kính gửi ông/bà <name>") included.
+        const mask = (t: string | null) => (t === null ? null : maskNameIn(t, d.applicant.name));
         holderView = {
           applicantName: maskName(d.applicant.name),
-          statusReason: d.status_reason,
-          events: events.map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString(), note: e.note })),
-          notices: notices.map((n) => ({ subject: n.subject, body: n.body, at: n.created_at.toISOString(), emailed: Boolean(n.emailed_at) })),
+          statusReason: mask(d.status_reason),
+          events: events.map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString(), note: mask(e.note) })),
+          notices: notices.map((n) => ({ subject: mask(n.subject)!, body: mask(n.body)!, at: n.created_at.toISOString(), emailed: Boolean(n.emailed_at) })),
           supplement,
           requiredDocuments: p.required_documents,
           canSupplement: supplement !== null,
@@ -219,14 +265,26 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
     async (req, reply) => {
       const { d } = await byCode(req, req.params.code, true);
-      const form = await multipart(req);
-      const note = form.fields.note ? plainText(form.fields.note).slice(0, 2000) : '';
+      const form = await readForm(req);
+      try {
+        return await supplement(req, reply, d, form);
+      } catch (err) {
+        await discardFiles(form.files);
+        throw err;
+      }
+    },
+  );
+
+  const supplement = async (req: FastifyRequest, reply: FastifyReply, d: DossierRow, form: ParsedForm) => {
+      const tooLong = overLong({ note: form.fields.note ?? '' });
+      if (tooLong.length) throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', { fields: ['note'] });
+      const note = form.fields.note ? plainText(form.fields.note) : '';
       const p = (await app.db('onestop_procedures').where({ code: d.procedure_code }).first()) as ProcedureRow;
       if (d.status !== 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && d.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') {
         throw new ReceptionError(409, 'Hồ sơ không chờ bổ sung (yêu cầu bổ sung đã được đáp ứng hoặc không có) / The dossier is not waiting for a supplement', 'NOT_WAITING');
       }
       if (!form.files.length && !note) throw app.httpErrors.badRequest('Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung / Attach the documents or write what you supplement');
-      const files: CheckedFile[] = await checkFiles(form.files, filesRoot, maxFileBytes, new Set(p.required_documents.map((x) => x.code)));
+      const files: CheckedFile[] = await checkFiles(form.files, maxFileBytes, new Set(p.required_documents.map((x) => x.code)));
       let outcome = 'resumed';
       let outboxId: string | undefined;
       try {
@@ -255,8 +313,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       await req.audit('onestop.public.supplement', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { outcome, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
       reply.status(202);
       return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
-    },
-  );
+  };
 
   app.post(
     '/dossiers/:code/withdraw',

@@ -3,7 +3,7 @@ import { en, vi, viPatterns } from './vi.js';
 export type ModelerLanguage = 'vi' | 'en';
 
 function fill(template: string, replacements: Record<string, unknown> = {}): string {
-  return template.replace(/{([^}]+)}/g, (_, key: string) => (replacements[key] !== undefined ? String(replacements[key]) : `{${key}}`));
+  return template.replace(/\{([^{}]+)\}/g, (_, key: string) => (replacements[key] !== undefined ? String(replacements[key]) : `{${key}}`));
 }
 
 /** translate() in the given language: exact strings first, then the message patterns (lint). */

@@ -21,7 +21,8 @@ function idFromName(name: string): string {
     .replace(/[đĐ]/g, 'd')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    // runs are one '-' after the line above, so one at each end is all there is (linear, unlike -+$)
+    .replace(/^-|-$/g, '');
   return /^[a-z_]/.test(base) ? base : `quy-trinh-${base}`;
 }
 
