@@ -24,6 +24,7 @@ import * as inboxSearchText from './20261123009200_inbox_search_text.js';
 import * as isoFeedback from './20261123006000_iso_feedback.js';
 import * as caseIndex from './20261123007000_case_index.js';
 import * as auditTargetMonths from './20261123007010_audit_target_months.js';
+import * as recordInstanceIdx from './20261123009300_record_instance_idx.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -51,6 +52,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123006000_iso_feedback': isoFeedback,
   '20261123007000_case_index': caseIndex,
   '20261123007010_audit_target_months': auditTargetMonths,
+  '20261123009300_record_instance_idx': recordInstanceIdx,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
