@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
+import { rootInstanceKey } from '../../api/process-binding.js';
 
 export const NOTIFY_CITIZEN_JOB_TYPE = 'notify-citizen';
 
@@ -24,9 +25,39 @@ export function recipientOf(variables: Record<string, unknown>): string | null {
 }
 
 /**
+ * Who started the case, as the server recorded it: the creator of the outbox start that created the
+ * job's root instance (eisoStartId names the row; it counts only if that row's recorded instance is
+ * this root, so a copied eisoStartId gives nobody). Null when the case was not started by a person
+ * through the platform.
+ */
+export async function caseStarter(db: Knex, processInstanceKey: string, variables: Record<string, unknown>): Promise<string | null> {
+  const m = typeof variables.eisoStartId === 'string' ? /^outbox-([0-9]{1,18})$/.exec(variables.eisoStartId) : null;
+  if (!m) return null;
+  const row = await db('engine_outbox').where({ id: m[1], kind: 'start', status: 'done' }).first('created_by', 'result');
+  if (!row?.created_by) return null;
+  const root = await rootInstanceKey(db, processInstanceKey);
+  return String(row.result?.processInstanceKey ?? '') === root ? String(row.created_by) : null;
+}
+
+/**
+ * The address comes from variables anyone may set (nguoiNop is a reception form field), so it may
+ * not name a platform account other than the case's starter: in-app notifications of staff are
+ * theirs alone. A citizen's name (no account) is kept as the notification's recipient, as before.
+ * Returns the refusal message, or null when the address is acceptable.
+ */
+export async function refusedRecipient(db: Knex, recipient: string, processInstanceKey: string, variables: Record<string, unknown>): Promise<string | null> {
+  const account = await db('users').whereRaw('lower(username) = lower(?)', [recipient]).first('username');
+  if (!account) return null;
+  const starter = await caseStarter(db, processInstanceKey, variables);
+  if (starter && starter.toLowerCase() === recipient.toLowerCase()) return null;
+  return `Người nhận "${recipient}" là tài khoản cán bộ không phải người khởi tạo hồ sơ: thông báo cho công dân không được gửi vào hộp thư của cán bộ khác / The recipient "${recipient}" is a staff account other than the case's starter: a citizen notification may not be addressed to another user`;
+}
+
+/**
  * Writes an in-app notification for the citizen. Idempotent on the job key (Zeebe delivers at least
  * once): a redelivered job finds its row and just completes. No recipient is a modelling mistake:
- * the job fails without retries so an incident shows it.
+ * the job fails without retries so an incident shows it, as does a recipient naming another staff
+ * account (refusedRecipient).
  */
 export function startNotifyCitizenWorker(zeebe: ZeebeClient, db: Knex) {
   return zeebe.createWorker({
@@ -41,6 +72,8 @@ export function startNotifyCitizenWorker(zeebe: ZeebeClient, db: Knex) {
       if (!recipient) {
         return job.fail({ errorMessage: 'Không xác định được người nhận (biến recipient / nguoiNop) / No recipient variable', retries: 0 });
       }
+      const refused = await refusedRecipient(db, recipient, String(job.processInstanceKey), variables);
+      if (refused) return job.fail({ errorMessage: refused, retries: 0 });
       const code = typeof variables.maHoSo === 'string' ? variables.maHoSo : String(job.processInstanceKey);
       const subject = fillTemplate(headers[NOTIFY_HEADER.subject] ?? `Thông báo về hồ sơ ${code}`, variables);
       const body = fillTemplate(headers[NOTIFY_HEADER.message] ?? `Hồ sơ ${code} của ông/bà đã được cập nhật.`, variables);
