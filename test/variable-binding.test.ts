@@ -228,6 +228,7 @@ describe('process variables never bind records, owned variables and system proce
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_${tag}" targetNamespace="http://eiso.gov.vn/test">
   <bpmn:process id="${id}" name="Thông báo thử" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="5" /></zeebe:properties></bpmn:extensionElements>
     <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:sendTask id="ThongBao" name="Thông báo cho công dân">
       <bpmn:extensionElements><zeebe:taskDefinition type="notify-citizen" /><zeebe:taskHeaders><zeebe:header key="eiso.subject" value="Hồ sơ {{maHoSo}}" /><zeebe:header key="eiso.message" value="Kính gửi {{nguoiNop}}" /></zeebe:taskHeaders></bpmn:extensionElements>
@@ -268,6 +269,7 @@ describe('process variables never bind records, owned variables and system proce
     const childXml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_c${tag}" targetNamespace="http://eiso.gov.vn/test">
   <bpmn:process id="${child}" name="Xử lý con" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="5" /></zeebe:properties></bpmn:extensionElements>
     <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:serviceTask id="DangXuLy" name="Đang xử lý">
       <bpmn:extensionElements><zeebe:taskDefinition type="onestop-status" /><zeebe:taskHeaders><zeebe:header key="onestop.status" value="IN_PROCESSING" /><zeebe:header key="onestop.step" value="Xử lý tại quy trình con" /></zeebe:taskHeaders></bpmn:extensionElements>
