@@ -29,6 +29,8 @@ export const OWNED_VARIABLES: ReadonlySet<string> = new Set([
   'reviewId',
   'riskId',
   'proposalId',
+  // withdrawal message (api/onestop/reception.ts withdrawDossier): who asked for it
+  'nguoiRut',
   // notifications
   'recipient',
 ]);

@@ -185,10 +185,12 @@ describe('own-unit / other-unit authorisation matrix', () => {
 </bpmn:definitions>`;
 
   const bpmnIds: Record<string, string> = {};
+  /** The same model outside the one-stop catalogue: one-stop processes start only at reception (403 on POST /api/process-instances). */
+  const caseIds: Record<string, string> = {};
 
   /** A running case of the unit's model, started by the unit's officer (startedByUnit = the unit), once history has it. */
   const startCase = async (unitKey: 'A' | 'B'): Promise<string> => {
-    const started = must(await post(users[unitKey]!.officer!, '/api/process-instances', { bpmnProcessId: bpmnIds[unitKey], variables: {} }), 201, 'start case');
+    const started = must(await post(users[unitKey]!.officer!, '/api/process-instances', { bpmnProcessId: caseIds[unitKey], variables: {} }), 201, 'start case');
     const key = started.processInstanceKey as string;
     await waitFor(() => p.db('hist_variables').where({ scope_key: key, name: 'startedByUnit' }).first(), `history of case ${key}`, 30_000);
     return key;
@@ -205,6 +207,8 @@ describe('own-unit / other-unit authorisation matrix', () => {
     const entry = procedureEntry({ agencyCode: X, agencyName: `Cơ quan ${X}`, deskUnitCode: X, bpmnProcessId, name: `Thủ tục ${secret}` });
     must(await post(own.admin!, '/api/onestop/procedures/import', [entry]), 200, 'import procedure');
     must(await post(own.designer!, '/api/process-definitions', { resourceName: `${bpmnProcessId}.bpmn`, xml: model(bpmnProcessId, X) }), 201, 'deploy');
+    caseIds[unitKey] = `${bpmnProcessId}-vu-viec`;
+    must(await post(own.designer!, '/api/process-definitions', { resourceName: `${caseIds[unitKey]}.bpmn`, xml: model(caseIds[unitKey]!, X) }), 201, 'deploy the case model');
     // The citizen submits online with the two mandatory files; X's desk officer accepts.
     const fd = new FormData();
     for (const [k, v] of Object.entries({ procedureCode: entry.code as string, applicantName: `Nguyễn Văn ${secret}`, applicantEmail: 'an@example.vn' })) fd.append(k, v);

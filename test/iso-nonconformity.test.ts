@@ -140,9 +140,10 @@ describe('ISO nonconformity and corrective action', () => {
     const reception = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
     // A dossier received 40 days ago: its appointment (statutory limit on the working-day calendar) has passed.
     const received = new Date(Date.now() - 40 * 86_400_000).toISOString();
-    const started = await reception.post('/api/process-instances', { bpmnProcessId: 'dang-ky-bien-dong-dat-dai', variables: { maHoSo: 'TRE-001', eisoReceivedAt: received } });
-    expect(started.status).toBe(201);
-    const caseKey = started.body.processInstanceKey as string;
+    // eisoReceivedAt is platform-owned (POST /api/process-instances refuses it): the case is started on
+    // the engine as the platform does for a dossier received earlier.
+    const started = await p.zeebe.createProcessInstance({ bpmnProcessId: 'dang-ky-bien-dong-dat-dai', variables: { maHoSo: 'TRE-001', eisoReceivedAt: received, startedBy: reception.user.username, startedByUnit: 'SNNMT-VP' } });
+    const caseKey = String(started.processInstanceKey);
     const deadline = await waitFor(async () => p.db('case_deadlines').where({ process_instance_key: caseKey }).first(), 'the case clock');
     expect(new Date(deadline.appointment_at).getTime()).toBeLessThan(Date.now());
 

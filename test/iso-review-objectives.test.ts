@@ -54,9 +54,18 @@ describe('ISO quality objectives and management review', () => {
     done.push(t.id);
     return t;
   };
+  /**
+   * A case received now through the API, or, with a receipt date in the past (eisoReceivedAt is
+   * platform-owned: POST /api/process-instances refuses it), started on the engine as the platform
+   * does for a dossier received earlier.
+   */
+  const startCase = async (variables: Record<string, unknown>) => {
+    if (!('eisoReceivedAt' in variables)) return (await reception.post('/api/process-instances', { bpmnProcessId: processId, variables })).body.processInstanceKey as string;
+    const r = await p.zeebe.createProcessInstance({ bpmnProcessId: processId, variables: { ...variables, startedBy: reception.user.username, startedByUnit: unitCode } });
+    return String(r.processInstanceKey);
+  };
   const runCase = async (variables: Record<string, unknown>) => {
-    const s = await reception.post('/api/process-instances', { bpmnProcessId: processId, variables });
-    const key = s.body.processInstanceKey as string;
+    const key = await startCase(variables);
     await work(reception, key, 'TiepNhan', { nguoiNop: 'Trần Văn B', hoSoDayDu: true });
     await work(specialist, key, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien' });
     await work(top, key, 'PheDuyet', { pheDuyet: 'dong-y' });
@@ -82,8 +91,8 @@ describe('ISO quality objectives and management review', () => {
     // One case on time, one received 40 days ago (late), one late and still open.
     await runCase({});
     await runCase({ eisoReceivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString() });
-    const open = await reception.post('/api/process-instances', { bpmnProcessId: processId, variables: { eisoReceivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString() } });
-    await waitFor(async () => p.db('case_deadlines').where({ process_instance_key: open.body.processInstanceKey }).first(), 'open case clock');
+    const open = await startCase({ eisoReceivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString() });
+    await waitFor(async () => p.db('case_deadlines').where({ process_instance_key: open }).first(), 'open case clock');
 
     const items = (await vpHead.get(`/api/iso/objectives?year=${year}`)).body.items;
     const rate = items.find((o: any) => o.id === onTime.body.items[0].id);

@@ -16,6 +16,8 @@ export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'a
 export interface StageInput {
   jobKey: string;
   processInstanceKey: string;
+  /** the id of the register row bound to the instance (registerTable / api/process-binding.ts), never a variable */
+  recordId: number;
   register: Register;
   stage: string;
   variables: Record<string, unknown>;
@@ -30,8 +32,14 @@ export class RegisterRejection extends Error {
   }
 }
 
-/** The process variable holding the id of the register row. */
-const RECORD_VARIABLE: Record<Register, string> = { nc: 'ncId', document: 'versionId', complaint: 'complaintId', audit: 'auditId', review: 'reviewId', risk: 'riskId', proposal: 'proposalId' };
+/**
+ * The table of each register: its row is the one whose process_instance_key is the job's (root)
+ * instance, recorded by the start's outbox continuation (api/iso/start.ts). The variables ncId,
+ * versionId, ... the start carries are for display only: they never choose the row.
+ */
+export const REGISTER_TABLE: Record<Register, string> = {
+  nc: 'iso_nonconformities', document: 'iso_document_versions', complaint: 'iso_complaints', audit: 'iso_audits', review: 'iso_reviews', risk: 'iso_risks', proposal: 'iso_document_proposals',
+};
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 const idOf = (v: unknown, name: string): number => {
@@ -46,7 +54,7 @@ export const DOCUMENT_STAGES = ['drafting', 'submitted', 'rework', 'issued', 're
 /** Applies one stage; returns false when this job was already applied. */
 export async function applyStage(db: Knex, input: StageInput): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const recordId = idOf(input.variables[RECORD_VARIABLE[input.register]], RECORD_VARIABLE[input.register]);
+    const recordId = idOf(input.recordId, 'recordId');
     // Business checks happen before anything is written, so a rejection leaves no trace.
     if ((input.register === 'nc' || input.register === 'complaint') && input.stage === 'assigned') {
       const unit = text(input.register === 'nc' ? input.variables.donViChuTri : input.variables.donViXuLy);
@@ -271,11 +279,11 @@ async function applyAuditStage(trx: Knex.Transaction, id: number, { stage, varia
  */
 export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<StageInput, 'jobKey' | 'at'>): Promise<Record<string, unknown> | void> {
   if (input.register === 'review' && input.stage === 'inputs') {
-    const review = await db('iso_reviews').where({ id: idOf(input.variables.reviewId, 'reviewId') }).first('inputs');
+    const review = await db('iso_reviews').where({ id: input.recordId }).first('inputs');
     return { dauVaoTomTat: inputsSummary(review.inputs ?? []) };
   }
   if (input.register === 'proposal' && input.stage === 'accepted') {
-    const pr = await db('iso_document_proposals').where({ id: idOf(input.variables.proposalId, 'proposalId') }).first();
+    const pr = await db('iso_document_proposals').where({ id: input.recordId }).first();
     if (!pr || pr.version_id) return;
     // The receivers of the version in force get the new one (or the withdrawal notice); else the owner unit.
     const doc = await db('iso_documents').where({ id: pr.document_id }).first();
@@ -291,7 +299,7 @@ export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<Stage
     return;
   }
   if (input.register === 'complaint' && input.stage === 'concluded') {
-    const c = await db('iso_complaints').where({ id: idOf(input.variables.complaintId, 'complaintId') }).first();
+    const c = await db('iso_complaints').where({ id: input.recordId }).first();
     if (!c?.upheld || c.nc_id) return;
     const { nc } = await openNonconformity(db, zeebe, {
       title: `Phản ánh ${c.code} đúng: ${c.title}`.slice(0, 300),
@@ -303,7 +311,7 @@ export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<Stage
     await db('iso_complaints').where({ id: c.id }).update({ nc_id: nc.id });
   }
   if (input.register === 'audit' && input.stage === 'findings') {
-    const audit = await db('iso_audits').where({ id: idOf(input.variables.auditId, 'auditId') }).first();
+    const audit = await db('iso_audits').where({ id: input.recordId }).first();
     const findings = await db('iso_audit_findings').where({ audit_id: audit.id, unit_code: text(input.variables.phong) }).whereNull('nc_id').orderBy('seq');
     for (const f of findings) {
       const { nc } = await openNonconformity(db, zeebe, {

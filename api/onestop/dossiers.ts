@@ -166,13 +166,3 @@ export async function queueNotice(db: Db, d: DossierRow, e: DossierEventRow, o: 
     .onConflict('event_id')
     .ignore();
 }
-
-/** Finds the dossier a job works on: variable dossierId, else dossierCode. */
-export async function dossierOfJob(db: Db, variables: Record<string, unknown>): Promise<DossierRow | undefined> {
-  const id = variables.dossierId;
-  if ((typeof id === 'string' || typeof id === 'number') && /^[0-9]{1,18}$/.test(String(id))) {
-    const d = await getDossier(db, String(id));
-    if (d) return d;
-  }
-  return typeof variables.dossierCode === 'string' ? getDossierByCode(db, variables.dossierCode) : undefined;
-}

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { deployedModel } from '../../engine/model-meta.js';
-import { dossierOfJob, type DossierRow } from './dossiers.js';
+import type { DossierRow } from './dossiers.js';
+import { boundRecord, type Binding } from '../process-binding.js';
 
 /** What the onestop-* workers read from a Zeebe job. */
 export interface OnestopJob {
@@ -37,13 +38,14 @@ export const variable = (job: OnestopJob, key: string): string | undefined => {
   return typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 };
 
-/** The dossier of the job, with its process instance key recorded if reception could not record it. */
-export async function jobDossier(db: Knex, job: OnestopJob): Promise<DossierRow | undefined> {
-  const d = await dossierOfJob(db, job.variables);
-  if (d && !d.process_instance_key) {
-    await db('dossiers').where({ id: d.id }).whereNull('process_instance_key').update({ process_instance_key: job.processInstanceKey, bpmn_process_id: job.bpmnProcessId, process_version: job.processDefinitionVersion });
-  }
-  return d;
+/**
+ * The dossier of the job: the one reception bound to the job's (root) process instance
+ * (dossiers.process_instance_key, recorded by the outbox continuation of the start). The variables
+ * dossierId / dossierCode are never used to find it: anyone who starts an instance or completes a
+ * task sets variables (api/process-binding.ts).
+ */
+export async function jobDossier(db: Knex, job: OnestopJob): Promise<Binding<DossierRow>> {
+  return boundRecord<DossierRow>(db, 'dossiers', job, { vi: 'hồ sơ một cửa', en: 'one-stop dossier' });
 }
 
 /** The step name the citizen sees: header onestop.step, else the element's name in the deployed model, else its id. */
@@ -54,4 +56,3 @@ export async function stepName(db: Knex, job: OnestopJob): Promise<string> {
   return model?.elements.get(job.elementId)?.name || job.elementId;
 }
 
-export const NO_DOSSIER = 'Không tìm thấy hồ sơ một cửa của quy trình (biến dossierId / dossierCode) / No one-stop dossier for this instance (variables dossierId / dossierCode)';

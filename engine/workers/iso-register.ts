@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
 import { engineNow } from '../deadlines/compute.js';
-import { afterStage, applyStage, REGISTERS, RegisterRejection, type Register } from '../../api/iso/registers.js';
+import { afterStage, applyStage, REGISTER_TABLE, REGISTERS, RegisterRejection, type Register } from '../../api/iso/registers.js';
+import { boundRecord, failUnbound } from '../../api/process-binding.js';
 
 /**
  * Service task of the ISO system processes (processes/iso-*.bpmn): writes a stage of the record into
@@ -26,8 +27,11 @@ export function startIsoRegisterWorker(zeebe: ZeebeClient, db: Knex) {
       if (!REGISTERS.includes(register as Register) || !stage) {
         return job.fail({ errorMessage: `Thiếu header iso.register / iso.stage / Missing iso.register or iso.stage header`, retries: 0 });
       }
+      // The register row bound to this instance by the server (never ncId / versionId / ... from the variables).
+      const bound = await boundRecord<{ id: string | number }>(db, REGISTER_TABLE[register as Register], { processInstanceKey: job.processInstanceKey, variables: job.variables as Record<string, unknown> }, { vi: 'bản ghi ISO', en: 'ISO register record' });
+      if (bound.kind !== 'bound') return failUnbound(job, bound);
       try {
-        const input = { processInstanceKey: job.processInstanceKey, register: register as Register, stage, variables: job.variables as Record<string, unknown> };
+        const input = { processInstanceKey: job.processInstanceKey, recordId: Number(bound.row.id), register: register as Register, stage, variables: job.variables as Record<string, unknown> };
         await applyStage(db, { ...input, jobKey: job.key, at: engineNow(job, TIMEOUT_MS) });
         const out = await afterStage(db, zeebe, input);
         return job.complete((out ?? {}) as Record<string, string>);

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
+import { failUnbound } from '../../api/process-binding.js';
 import { engineNow } from '../deadlines/compute.js';
 import { changeStatus } from '../../api/onestop/dossiers.js';
-import { jobDossier, NO_DOSSIER, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
+import { jobDossier, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
 
 /** Service task: the result is issued (or the dossier is found not eligible); statistics date it here. */
 export const ONESTOP_RESULT_JOB_TYPE = 'onestop-result';
@@ -24,8 +25,9 @@ export function startOnestopResultWorker(zeebe: ZeebeClient, db: Knex) {
       if (outcome !== 'cap' && outcome !== 'khong-cap') {
         return raw.fail({ errorMessage: `Biến ketQua phải là "cap" hoặc "khong-cap", nhận "${outcome ?? ''}" / Variable ketQua must be "cap" or "khong-cap"`, retries: 0 });
       }
-      const d = await jobDossier(db, job);
-      if (!d) return raw.fail({ errorMessage: NO_DOSSIER, retries: 0 });
+      const bound = await jobDossier(db, job);
+      if (bound.kind !== 'bound') return failUnbound(raw, bound);
+      const d = bound.row;
       const at = engineNow(raw, TIMEOUT_MS);
       const granted = outcome === 'cap';
       await changeStatus(db, d.id, {

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
+import { failUnbound } from '../../api/process-binding.js';
 import { engineNow } from '../deadlines/compute.js';
 import { changeStatus } from '../../api/onestop/dossiers.js';
-import { jobDossier, NO_DOSSIER, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
+import { jobDossier, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
 
 /** Service task after the return step (TraKetQua): the result reached the citizen. */
 export const ONESTOP_RETURNED_JOB_TYPE = 'onestop-returned';
@@ -25,8 +26,9 @@ export function startOnestopReturnedWorker(zeebe: ZeebeClient, db: Knex) {
       if (how !== 'tai-quay' && how !== 'buu-chinh') {
         return raw.fail({ errorMessage: `Biến hinhThucTra phải là "tai-quay" hoặc "buu-chinh", nhận "${how ?? ''}" / Variable hinhThucTra must be "tai-quay" or "buu-chinh"`, retries: 0 });
       }
-      const d = await jobDossier(db, job);
-      if (!d) return raw.fail({ errorMessage: NO_DOSSIER, retries: 0 });
+      const bound = await jobDossier(db, job);
+      if (bound.kind !== 'bound') return failUnbound(raw, bound);
+      const d = bound.row;
       const at = engineNow(raw, TIMEOUT_MS);
       await changeStatus(db, d.id, {
         status: d.status === 'NOT_ELIGIBLE' ? 'NOT_ELIGIBLE' : 'RETURNED',

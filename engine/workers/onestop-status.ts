@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
+import { failUnbound } from '../../api/process-binding.js';
 import { engineNow } from '../deadlines/compute.js';
 import { changeStatus } from '../../api/onestop/dossiers.js';
-import { header, jobDossier, NO_DOSSIER, ONESTOP_HEADER, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
+import { header, jobDossier, ONESTOP_HEADER, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
 import { AT_DESK, DEFAULT_EVENT, isStatus, STATUS_CODES } from '../../api/onestop/status.js';
 
 /** Service task: the dossier reaches a status (header onestop.status); the citizen is told. */
@@ -26,8 +27,9 @@ export function startOnestopStatusWorker(zeebe: ZeebeClient, db: Knex) {
       if (!isStatus(status)) {
         return raw.fail({ errorMessage: `Header onestop.status "${status ?? ''}" không hợp lệ, cần một trong: ${STATUS_CODES.join(', ')} / Invalid onestop.status header`, retries: 0 });
       }
-      const d = await jobDossier(db, job);
-      if (!d) return raw.fail({ errorMessage: NO_DOSSIER, retries: 0 });
+      const bound = await jobDossier(db, job);
+      if (bound.kind !== 'bound') return failUnbound(raw, bound);
+      const d = bound.row;
       const unit = header(job, ONESTOP_HEADER.unit) ?? (AT_DESK.has(status) ? d.desk_unit_code : status === 'AWAITING_INTERAGENCY' ? d.current_unit_code : d.agency_code);
       await changeStatus(db, d.id, {
         status,

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
+import { failUnbound } from '../../api/process-binding.js';
 import { engineNow } from '../deadlines/compute.js';
 import { CaseClockError, pauseCase } from '../deadlines/cases.js';
 import { changeStatus } from '../../api/onestop/dossiers.js';
-import { jobDossier, NO_DOSSIER, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
+import { jobDossier, stepName, variable, type OnestopJob } from '../../api/onestop/jobs.js';
 
 /** Service task: a supplement is requested during processing (the clock pauses until the citizen answers). */
 export const ONESTOP_SUPPLEMENT_REQUEST_JOB_TYPE = 'onestop-supplement-request';
@@ -25,14 +26,15 @@ export function startOnestopSupplementRequestWorker(zeebe: ZeebeClient, db: Knex
       const job = raw as unknown as OnestopJob;
       const reason = variable(job, 'lyDoBoSung');
       if (!reason) return raw.fail({ errorMessage: 'Thiếu lý do yêu cầu bổ sung (biến lyDoBoSung) / Variable lyDoBoSung (the reason) is missing', retries: 0 });
-      const d = await jobDossier(db, job);
-      if (!d) return raw.fail({ errorMessage: NO_DOSSIER, retries: 0 });
+      const bound = await jobDossier(db, job);
+      if (bound.kind !== 'bound') return failUnbound(raw, bound);
+      const d = bound.row;
       const at = engineNow(raw, TIMEOUT_MS);
       const done = await db('dossier_supplements').where({ element_instance_key: String(job.elementInstanceKey) }).first('id');
       if (!done) {
         const lastStep = await db('inbox_tasks').where({ process_instance_key: job.processInstanceKey, status: 'completed' }).orderBy('completed_at', 'desc').first('completed_by');
         try {
-          await pauseCase(db, String(job.processInstanceKey), `Yêu cầu bổ sung: ${reason}`, { at, by: lastStep?.completed_by ?? null });
+          await pauseCase(db, bound.rootKey, `Yêu cầu bổ sung: ${reason}`, { at, by: lastStep?.completed_by ?? null });
         } catch (err) {
           // Already paused: a redelivery after the pause was taken. No tracked deadline: nothing to pause.
           if (!(err instanceof CaseClockError && (err.code === 'ALREADY_PAUSED' || err.code === 'NO_CASE'))) throw err;

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
+import { failUnbound } from '../../api/process-binding.js';
 import { engineNow } from '../deadlines/compute.js';
 import { caseState, CaseClockError, resumeCase } from '../deadlines/cases.js';
 import { changeStatus } from '../../api/onestop/dossiers.js';
-import { jobDossier, NO_DOSSIER, stepName, type OnestopJob } from '../../api/onestop/jobs.js';
+import { jobDossier, stepName, type OnestopJob } from '../../api/onestop/jobs.js';
 
 /** Service task after the message onestop-supplement: the clock runs again with the appointment moved. */
 export const ONESTOP_SUPPLEMENT_RESUME_JOB_TYPE = 'onestop-supplement-resume';
@@ -22,15 +23,16 @@ export function startOnestopSupplementResumeWorker(zeebe: ZeebeClient, db: Knex)
     pollInterval: 200,
     taskHandler: async (raw) => {
       const job = raw as unknown as OnestopJob;
-      const d = await jobDossier(db, job);
-      if (!d) return raw.fail({ errorMessage: NO_DOSSIER, retries: 0 });
+      const bound = await jobDossier(db, job);
+      if (bound.kind !== 'bound') return failUnbound(raw, bound);
+      const d = bound.row;
       const at = engineNow(raw, TIMEOUT_MS);
       try {
-        await resumeCase(db, String(job.processInstanceKey), { at, by: 'citizen' });
+        await resumeCase(db, bound.rootKey, { at, by: 'citizen' });
       } catch (err) {
         if (!(err instanceof CaseClockError && (err.code === 'NOT_PAUSED' || err.code === 'NO_CASE'))) throw err;
       }
-      const clock = await caseState(db, String(job.processInstanceKey));
+      const clock = await caseState(db, bound.rootKey);
       // The citizen's answer, if the public endpoint has not stamped it (e.g. a message sent by another system).
       await db('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').update({ submitted_at: at });
       await changeStatus(db, d.id, {

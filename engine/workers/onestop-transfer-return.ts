@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
+import { failUnbound } from '../../api/process-binding.js';
 import { engineNow } from '../deadlines/compute.js';
 import { changeStatus } from '../../api/onestop/dossiers.js';
-import { jobDossier, NO_DOSSIER, stepName, type OnestopJob } from '../../api/onestop/jobs.js';
+import { jobDossier, stepName, type OnestopJob } from '../../api/onestop/jobs.js';
 
 /** Service task: the other agency answered; the open leg closes (on time or not). */
 export const ONESTOP_TRANSFER_RETURN_JOB_TYPE = 'onestop-transfer-return';
@@ -17,8 +18,9 @@ export function startOnestopTransferReturnWorker(zeebe: ZeebeClient, db: Knex) {
     pollInterval: 200,
     taskHandler: async (raw) => {
       const job = raw as unknown as OnestopJob;
-      const d = await jobDossier(db, job);
-      if (!d) return raw.fail({ errorMessage: NO_DOSSIER, retries: 0 });
+      const bound = await jobDossier(db, job);
+      if (bound.kind !== 'bound') return failUnbound(raw, bound);
+      const d = bound.row;
       const at = engineNow(raw, TIMEOUT_MS);
       await db.transaction(async (trx) => {
         const leg = await trx('dossier_transfers').where({ dossier_id: d.id }).whereNull('returned_at').orderBy('sent_at', 'desc').forUpdate().first();

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
+import { failUnbound } from '../../api/process-binding.js';
 import { engineNow } from '../deadlines/compute.js';
 import { loadCalendar } from '../../api/repositories/calendar.js';
 import { changeStatus } from '../../api/onestop/dossiers.js';
-import { header, jobDossier, NO_DOSSIER, ONESTOP_HEADER, stepName, type OnestopJob } from '../../api/onestop/jobs.js';
+import { header, jobDossier, ONESTOP_HEADER, stepName, type OnestopJob } from '../../api/onestop/jobs.js';
 
 /** Service task: the dossier goes to another agency (liên thông) with its own time budget. */
 export const ONESTOP_TRANSFER_JOB_TYPE = 'onestop-transfer';
@@ -27,8 +28,9 @@ export function startOnestopTransferWorker(zeebe: ZeebeClient, db: Knex) {
       if (!to || !Number.isFinite(budget) || budget <= 0 || Math.round(budget * 2) !== budget * 2) {
         return raw.fail({ errorMessage: 'Cần header onestop.transferTo (mã đơn vị) và eiso.timeLimit (số ngày làm việc > 0) / Headers onestop.transferTo and eiso.timeLimit are required', retries: 0 });
       }
-      const d = await jobDossier(db, job);
-      if (!d) return raw.fail({ errorMessage: NO_DOSSIER, retries: 0 });
+      const bound = await jobDossier(db, job);
+      if (bound.kind !== 'bound') return failUnbound(raw, bound);
+      const d = bound.row;
       const at = engineNow(raw, TIMEOUT_MS);
       const cal = await loadCalendar(db);
       const unit = cal.hasUnit(to) ? to : null;

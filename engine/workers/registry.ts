@@ -48,7 +48,10 @@ export interface AutomatedStepTemplate {
   nameEn: string;
   description: string;
   element: 'bpmn:ServiceTask' | 'bpmn:SendTask';
-  /** Process variables (or task headers, "header:<key>") the worker reads. */
+  /**
+   * Process variables (or task headers, "header:<key>") the worker reads. The one-stop dossier is not
+   * one of them: it is the dossier reception bound to the (root) instance (api/process-binding.ts).
+   */
   inputs: string[];
 }
 
@@ -72,7 +75,7 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     nameEn: 'Set the one-stop dossier status',
     description: 'Đặt trạng thái hồ sơ (header onestop.status, ví dụ IN_PROCESSING, PENDING_APPROVAL), ghi sự kiện (onestop.event) và báo cho công dân; biến lyDo là ghi chú / Sets the dossier status, writes the event, notifies the citizen',
     element: 'bpmn:ServiceTask',
-    inputs: ['dossierId', 'dossierCode', 'lyDo', 'header:onestop.status', 'header:onestop.event', 'header:onestop.step', 'header:onestop.unit'],
+    inputs: ['lyDo', 'header:onestop.status', 'header:onestop.event', 'header:onestop.step', 'header:onestop.unit'],
   },
   {
     jobType: 'onestop-supplement-request',
@@ -80,7 +83,7 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     nameEn: 'Request a supplement (pause the clock)',
     description: 'Tạm dừng thời hạn, gửi cho công dân đường dẫn bổ sung; tiếp theo là sự kiện nhận thông điệp onestop-supplement (khóa =dossierCode) / Pauses the clock and sends the citizen the supplement link',
     element: 'bpmn:ServiceTask',
-    inputs: ['dossierId', 'lyDoBoSung'],
+    inputs: ['lyDoBoSung'],
   },
   {
     jobType: 'onestop-supplement-resume',
@@ -88,7 +91,7 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     nameEn: 'Resume after the supplement',
     description: 'Tiếp tục tính thời hạn, dời ngày hẹn trả theo thời gian tạm dừng / Resumes the clock; the appointment moves by the paused time',
     element: 'bpmn:ServiceTask',
-    inputs: ['dossierId'],
+    inputs: [],
   },
   {
     jobType: 'onestop-transfer',
@@ -96,7 +99,7 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     nameEn: 'Transfer to another agency',
     description: 'Chuyển hồ sơ sang cơ quan phối hợp (header onestop.transferTo) với thời hạn riêng (eiso.timeLimit, ngày làm việc) / Opens an inter-agency leg with its own time budget',
     element: 'bpmn:ServiceTask',
-    inputs: ['dossierId', 'header:onestop.transferTo', 'header:eiso.timeLimit'],
+    inputs: ['header:onestop.transferTo', 'header:eiso.timeLimit'],
   },
   {
     jobType: 'onestop-transfer-return',
@@ -104,7 +107,7 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     nameEn: 'Back from the other agency',
     description: 'Đóng lượt liên thông đang mở (đúng hạn hay trễ hạn) / Closes the open inter-agency leg',
     element: 'bpmn:ServiceTask',
-    inputs: ['dossierId'],
+    inputs: [],
   },
   {
     jobType: 'onestop-result',
@@ -112,7 +115,7 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     nameEn: 'Issue the result',
     description: 'Ghi ngày có kết quả; biến ketQua = cap / khong-cap (lyDoKhongCap) / Records the result date; ketQua = cap or khong-cap',
     element: 'bpmn:ServiceTask',
-    inputs: ['dossierId', 'ketQua', 'lyDoKhongCap'],
+    inputs: ['ketQua', 'lyDoKhongCap'],
   },
   {
     jobType: 'onestop-returned',
@@ -120,6 +123,6 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     nameEn: 'Result returned',
     description: 'Ghi ngày trả kết quả và hình thức (biến hinhThucTra = tai-quay / buu-chinh), gửi đường dẫn đánh giá / Records the return and sends the evaluation link',
     element: 'bpmn:ServiceTask',
-    inputs: ['dossierId', 'hinhThucTra'],
+    inputs: ['hinhThucTra'],
   },
 ];

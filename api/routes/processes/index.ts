@@ -9,6 +9,8 @@ import { deployProcess } from '../../../engine/deploy.js';
 import { Grpc, grpcCode } from '../../../engine/client.js';
 import { enqueueCommand, getCommand, sendAndWait, waitForCommand, type StartResult } from '../../../engine/outbox.js';
 import { CASE_START_DONE, type CaseStartArgs } from '../../case-start.js';
+import { ownedVariablesIn } from '../../owned-variables.js';
+import { systemProcessKind, systemProcessMessage } from '../../system-processes.js';
 
 const startReply = (r: StartResult) => ({ processInstanceKey: r.processInstanceKey, bpmnProcessId: r.bpmnProcessId, version: r.version });
 /** 202: saved in the outbox; with a key the client repeats it to get the case, without one it must not resend. */
@@ -69,6 +71,14 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { bpmnProcessId, version, variables } = req.body;
+      // Variables the platform owns (record references, starter, deadlines, outbox) are never the caller's.
+      const owned = ownedVariablesIn(variables);
+      if (owned.length) {
+        throw Object.assign(
+          app.httpErrors.badRequest(`Không được đặt các biến do hệ thống quản lý khi khởi tạo hồ sơ: ${owned.join(', ')} / These variables are set by the platform only and cannot be given at start: ${owned.join(', ')}`),
+          { code: 'OWNED_VARIABLES' },
+        );
+      }
       const key = req.headers['idempotency-key'];
       const dedupeKey = key ? `api:${req.currentUser.id}:${key}` : undefined;
       req.audited = true; // the case.start entry is written once, by the outbox continuation
@@ -76,6 +86,9 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
         const existing = await app.db('engine_outbox').where({ dedupe_key: dedupeKey }).first('id');
         if (existing) return replay(req, reply, String(existing.id), bpmnProcessId);
       }
+      // One-stop and ISO processes start only through their own flows, which bind the record to the instance.
+      const system = await systemProcessKind(app.db, bpmnProcessId);
+      if (system) throw Object.assign(app.httpErrors.forbidden(systemProcessMessage(system, bpmnProcessId)), { code: 'SYSTEM_PROCESS' });
       const known = await app.db('process_definitions').where({ bpmn_process_id: bpmnProcessId }).modify((q) => { if (version) q.where({ version }); }).first('version');
       if (!known) throw app.httpErrors.notFound(`Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`);
       const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);

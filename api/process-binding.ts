@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+
+/**
+ * Which business record a job works on: the record whose process_instance_key is the job's process
+ * instance (for an instance called by a call activity, the root of its call chain). The key is put
+ * on the record by the server (the outbox continuation of reception or of an ISO register), never
+ * taken from a process variable: variables are set by whoever starts an instance or completes a task.
+ *
+ * The continuation may commit a moment after the instance's first job is activated. A job of an
+ * instance that is not bound yet waits a little in the worker; if it is still not bound, it fails
+ * with a backoff: keeping its retries while the instance's own start (its platform-owned variable
+ * eisoStartId = "outbox-<id>") is still pending in the outbox, losing one otherwise, so that an
+ * instance nobody will ever bind (started outside the record's flow) ends in an incident and
+ * changes nothing. eisoStartId only decides how long to wait; it never names the record.
+ */
+
+type Db = Knex | Knex.Transaction;
+
+export type Binding<T> =
+  | { kind: 'bound'; row: T; rootKey: string }
+  /** not bound yet, its start is still in the outbox: try again without losing a retry */
+  | { kind: 'pending'; message: string }
+  /** bound to nothing: an incident after the retries */
+  | { kind: 'unbound'; message: string };
+
+const MAX_DEPTH = 16;
+
+/** The top of the call chain of an instance, from the exported history (the instance itself when history has no parent). */
+export async function rootInstanceKey(db: Db, processInstanceKey: string): Promise<string> {
+  let key = String(processInstanceKey);
+  for (let i = 0; i < MAX_DEPTH; i++) {
+    const row = await db('hist_process_instances').where({ process_instance_key: key }).first('parent_process_instance_key');
+    if (!row?.parent_process_instance_key) return key;
+    key = String(row.parent_process_instance_key);
+  }
+  return key;
+}
+
+/** The outbox start named by eisoStartId, if it is still pending (its instance key not recorded yet). */
+async function startStillPending(db: Db, variables: Record<string, unknown>): Promise<boolean> {
+  const m = typeof variables.eisoStartId === 'string' ? /^outbox-([0-9]{1,18})$/.exec(variables.eisoStartId) : null;
+  if (!m) return false;
+  const row = await db('engine_outbox').where({ id: m[1], kind: 'start' }).first('status');
+  return row?.status === 'pending';
+}
+
+export interface BindingJob {
+  processInstanceKey: string | number;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * The row of `table` bound to the job's (root) process instance. Waits up to `waitMs` for a binding
+ * that is about to be committed (the outbox continuation, or the history of a called instance).
+ */
+export async function boundRecord<T = Record<string, any>>(db: Db, table: string, job: BindingJob, what: { vi: string; en: string }, waitMs = 1500): Promise<Binding<T>> {
+  const own = String(job.processInstanceKey);
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const direct = (await db(table).where({ process_instance_key: own }).first()) as T | undefined;
+    if (direct) return { kind: 'bound', row: direct, rootKey: own };
+    // A called instance (call activity) works on the record of the root of its call chain.
+    const root = await rootInstanceKey(db, own);
+    if (root !== own) {
+      const called = (await db(table).where({ process_instance_key: root }).first()) as T | undefined;
+      if (called) return { kind: 'bound', row: called, rootKey: root };
+    }
+    if (Date.now() >= until) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const message = `Quy trình ${own} không gắn với ${what.vi} nào (chỉ máy chủ gắn hồ sơ với quy trình khi tiếp nhận/khởi tạo; biến quy trình không được dùng để tìm hồ sơ) / Instance ${own} is not bound to any ${what.en} (only the server binds a record to its instance; process variables never name the record)`;
+  if (await startStillPending(db, job.variables)) return { kind: 'pending', message };
+  return { kind: 'unbound', message };
+}
+
+/** What a worker does with a job whose record is not bound: fail with a backoff (retries kept while its start is pending). */
+export function failUnbound(job: { retries: number; fail: (o: { errorMessage: string; retries: number; retryBackOff: number }) => any }, b: Exclude<Binding<unknown>, { kind: 'bound' }>) {
+  return b.kind === 'pending'
+    ? job.fail({ errorMessage: b.message, retries: job.retries, retryBackOff: 1000 })
+    : job.fail({ errorMessage: b.message, retries: Math.max(0, job.retries - 1), retryBackOff: 2000 });
+}
