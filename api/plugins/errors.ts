@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
+import { TaskInputError } from '../task-input.js';
 
 export const ENGINE_UNAVAILABLE = 'Hệ thống xử lý quy trình (Zeebe) tạm thời không truy cập được, vui lòng thử lại sau / The process engine is unavailable, please try again shortly';
 
@@ -64,6 +65,9 @@ export default fp(
           message: `BPMN không hợp lệ / Invalid BPMN: ${err.message}`,
           elements: [...new Set(err.issues.map((i) => i.elementId).filter(Boolean))],
         });
+      }
+      if (err instanceof TaskInputError) {
+        return reply.status(400).send({ statusCode: 400, code: err.code, error: 'Bad Request', message: err.message, fields: err.fields });
       }
       if (err.validation) {
         return reply.status(400).send({
