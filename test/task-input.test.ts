@@ -178,8 +178,8 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
     await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'du-dieu-kien', lyDoKhongCap: 'x' }, ['lyDoKhongCap'], dossier);
     await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'khong-du-dieu-kien' }, ['lyDoKhongCap'], dossier);
     // Variables the platform owns: named, whatever else is sent.
-    const owned = await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'du-dieu-kien', dossierCode: 'XA-000', eisoAppointment: '2099-01-01T00:00:00Z' }, ['dossierCode', 'eisoAppointment'], dossier);
-    expect(owned.message).toMatch(/^Không được đặt biến do hệ thống quản lý: dossierCode, eisoAppointment/);
+    const owned = await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'du-dieu-kien', dossierCode: 'XA-000', eisoAppointment: '2099-01-01T00:00:00Z', sentBackFrom: 'TraKetQua' }, ['dossierCode', 'eisoAppointment', 'sentBackFrom'], dossier);
+    expect(owned.message).toMatch(/^Không được đặt biến do hệ thống quản lý: dossierCode, eisoAppointment, sentBackFrom/);
 
     // A proper decision goes through, and the dossier is resolved on the not-eligible path.
     await complete(civil, id, { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: 'Giấy chứng sinh không khớp' });
