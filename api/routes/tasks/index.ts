@@ -173,6 +173,8 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     const row = await visibleTask(req, req.params.id);
     if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
     if (row.assignee !== me) throw app.httpErrors.forbidden('Hãy nhận xử lý công việc trước khi hoàn thành / Claim the task before completing it');
+    // A send-back pending: the same conflict markCompleting would answer, before the data is judged.
+    if ((row as InboxRow & { outcome?: string | null }).outcome) throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
     // Checked against the form of the task's process version (or its model when it has none): 400 naming each field.
     const variables = await checkCompletion(app.db, row, req.body.variables ?? {});
     // Commit the result first, then tell Zeebe: an outage or crash in between is retried, never lost.
