@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import vm from 'node:vm';
 import { evaluate } from '@bpmn-io/feelin';
 import { ownedVariablesIn } from './owned-variables.js';
 import type { InboxRow } from './repositories/inbox.js';
@@ -102,6 +103,8 @@ function feel(value: unknown, context: Vars, fallback: unknown): unknown {
  * A pattern is tested only when it cannot backtrack catastrophically: at most 200 characters, no
  * back-references or lookarounds, and no quantified group that itself contains a quantifier or an
  * alternation (`(a+)+`, `(a|aa)*`). Unsafe patterns are skipped (the browser still checks them).
+ * What passes is still tested on at most MAX_PATTERN_INPUT characters, in a vm context interrupted
+ * after PATTERN_TIMEOUT_MS (polynomial patterns such as `a+a+a+b`).
  */
 export function safePattern(pattern: string): RegExp | null {
   if (pattern.length > 200) return null;
@@ -111,13 +114,27 @@ export function safePattern(pattern: string): RegExp | null {
   if (/\([^()]*([*+?|]|\{\d)[^()]*\)\s*([*+]|\{\d+,)/.test(bare)) return null;
   if (/\)[^()]*\)\s*([*+]|\{\d+,)/.test(bare)) return null; // nested groups under a quantifier
   try {
-    return new RegExp(`^(?:${pattern})$`, 'u');
+    // As form-js tests it in the browser (unanchored, no flags), so both agree on what passes.
+    return new RegExp(pattern);
   } catch {
-    try {
-      return new RegExp(`^(?:${pattern})$`);
-    } catch {
-      return null;
-    }
+    return null;
+  }
+}
+
+/** Time a pattern may take on one value; beyond it the value is refused (a pattern the static check let through still backtracks). */
+export const PATTERN_TIMEOUT_MS = 50;
+const patternContext = vm.createContext({ p: '', s: '' });
+const patternScript = new vm.Script('new RegExp(p).test(s)');
+
+/** Tests a (statically safe) pattern on a bounded value in a context that is interrupted after PATTERN_TIMEOUT_MS. */
+function testPattern(pattern: string, value: string): boolean | 'timeout' {
+  patternContext.p = pattern;
+  patternContext.s = value;
+  try {
+    return patternScript.runInContext(patternContext, { timeout: PATTERN_TIMEOUT_MS }) === true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'timeout';
+    return false;
   }
 }
 
@@ -257,10 +274,11 @@ class Checker {
       if (min !== undefined && len < min) return fail(`tối thiểu ${min} ký tự / at least ${min} characters`);
       if (v.validationType === 'email' && !EMAIL.test(value)) return fail('không phải địa chỉ thư điện tử hợp lệ / not a valid e-mail address');
       if (v.validationType === 'phone' && !PHONE.test(value)) return fail('không phải số điện thoại hợp lệ / not a valid phone number');
-      const pattern = typeof v.pattern === 'string' ? safePattern(v.pattern) : null;
-      if (pattern) {
+      if (typeof v.pattern === 'string' && safePattern(v.pattern)) {
         if (value.length > MAX_PATTERN_INPUT) return fail(`quá dài để kiểm tra định dạng (tối đa ${MAX_PATTERN_INPUT} ký tự) / too long to check its format`);
-        if (!pattern.test(value)) return fail('không đúng định dạng yêu cầu / does not match the required format');
+        const matched = testPattern(v.pattern, value);
+        if (matched === 'timeout') return fail('không kiểm tra được định dạng trong thời gian cho phép / the format check took too long');
+        if (!matched) return fail('không đúng định dạng yêu cầu / does not match the required format');
       }
       return true;
     }

@@ -27,6 +27,7 @@ describe('completion data checked against the form (pure)', () => {
       { type: 'textfield', key: 'ten', label: 'Tên', validate: { required: true, minLength: 2, maxLength: 10 } },
       { type: 'textfield', key: 'soHieu', label: 'Số hiệu', validate: { pattern: '[0-9]{1,4}/[A-Z]{2,6}' } },
       { type: 'textfield', key: 'nguyHiem', label: 'Nguy hiểm', validate: { pattern: '(a+)+b' } },
+      { type: 'textfield', key: 'cham', label: 'Chậm', validate: { pattern: 'a+a+a+a+b' } },
       { type: 'textfield', key: 'chiDoc', label: 'Chỉ đọc', readonly: true },
       { type: 'number', key: 'diem', label: 'Điểm', validate: { min: 1, max: 5 }, decimalDigits: 0 },
       { type: 'checkbox', key: 'dongY', label: 'Đồng ý' },
@@ -91,6 +92,11 @@ describe('completion data checked against the form (pure)', () => {
     expect(problems({ ...ok, nguyHiem: `${'a'.repeat(5000)}!` })).toEqual([]);
     expect(Date.now() - started).toBeLessThan(500);
     expect(problems({ ...ok, soHieu: '1'.repeat(1001) })).toEqual(['soHieu|Số hiệu|quá dài để kiểm tra định dạng (tối đa 1000 ký tự)']);
+    // A polynomial pattern the static check lets through is interrupted after 50 ms and the value refused.
+    const slow = Date.now();
+    expect(problems({ ...ok, cham: `${'a'.repeat(900)}!` })).toEqual(['cham|Chậm|không kiểm tra được định dạng trong thời gian cho phép']);
+    expect(Date.now() - slow).toBeLessThan(1000);
+    expect(problems({ ...ok, cham: 'aaaab' })).toEqual([]);
   });
 });
 
