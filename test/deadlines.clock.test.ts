@@ -164,7 +164,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // Fri 5, Mon 8, Tue 9, Wed 10 → due Wed 10/9 17:00; 80 % of 5 × 450 min = 4 full days, ending
     // Tue 9/9 17:00, a half-day end → reminder at the start of the next one, Wed 10/9 07:30.
     await clock.pin('2031-09-03T14:00:00+07:00');
-    const done1 = await reception.post(`/api/tasks/${tA1.job_key}/complete`, { variables: { nguoiNop: 'Trần Văn An', hoSoDayDu: true } });
+    const done1 = await reception.post(`/api/tasks/${tA1.job_key}/complete`, { variables: { nguoiNop: 'Trần Văn An', soThua: '7/3', hoSoDayDu: true } });
     expect(done1.status).toBe(200);
     const tA2 = await openTask(a, 'ThamDinh');
     expect(tA2.due_date).toEqual(at('2031-09-10T17:00:00+07:00'));
@@ -188,7 +188,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // 10/9 17:00; 80 % of 900 min = 720: Tue (450) + Wed morning (240) = 690, + 30 min of the
     // afternoon → Wed 10/9 14:00.
     await clock.pin('2031-09-08T14:00:00+07:00');
-    expect((await specialist.post(`/api/tasks/${tA2.job_key}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien' } })).status).toBe(200);
+    expect((await specialist.post(`/api/tasks/${tA2.job_key}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } })).status).toBe(200);
     const tA3 = await openTask(a, 'PheDuyet');
     expect(tA3.due_date).toEqual(at('2031-09-10T17:00:00+07:00'));
     expect(tA3.variables).toMatchObject({ eisoStepDue: '2031-09-10T17:00:00+07:00', eisoStepRemind: '2031-09-10T14:00:00+07:00' });
