@@ -203,16 +203,16 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
 
     // Result returned Tue 9/9 15:00, before the appointment Thu 18/9 17:00: on time.
     await clock.pin('2031-09-09T15:00:00+07:00');
-    await claimAndComplete(reception, a, 'TraKetQua', { daTraKetQua: true });
+    await claimAndComplete(reception, a, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
     const finishedA = await waitFor(async () => (await caseState(p.db, a))?.finishedAt && caseState(p.db, a), 'case A finished');
     expect(finishedA).toMatchObject({ finishedAt: at('2031-09-09T15:00:00+07:00'), onTime: true, appointmentAt: at('2031-09-18T17:00:00+07:00') });
 
     // B was never paused: its appointment stays Tue 16/9 17:00. Worked on Wed 17/9 09:00: late.
     await clock.pin('2031-09-17T09:00:00+07:00');
-    await claimAndComplete(reception, b, 'TiepNhan', { nguoiNop: 'Lê Thị Bình' });
-    await claimAndComplete(specialist, b, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien' });
+    await claimAndComplete(reception, b, 'TiepNhan', { nguoiNop: 'Lê Thị Bình', soThua: '3/8' });
+    await claimAndComplete(specialist, b, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
     await claimAndComplete(approver, b, 'PheDuyet', { pheDuyet: 'dong-y' });
-    await claimAndComplete(reception, b, 'TraKetQua', { daTraKetQua: true });
+    await claimAndComplete(reception, b, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
     const finishedB = await waitFor(async () => (await caseState(p.db, b))?.finishedAt && caseState(p.db, b), 'case B finished');
     expect(finishedB).toMatchObject({ appointmentAt: at('2031-09-16T17:00:00+07:00'), finishedAt: at('2031-09-17T09:00:00+07:00'), onTime: false, pausedDays: 0 });
     // B's reception went overdue too while unclaimed: its leader was told.
