@@ -374,7 +374,7 @@ function leftovers(submitted: Vars, taken: Vars, prefix: string): string[] {
   return out;
 }
 
-/** The deployed form of a task: the schema deployed with its process version. */
+/** The deployed form of a task: the schema deployed with its process version (see the fallback below). */
 export async function formOfTask(db: Knex, row: Pick<InboxRow, 'form_key' | 'process_definition_key' | 'bpmn_process_id' | 'process_version'>): Promise<{ components?: Component[] } | null> {
   if (!row.form_key) return null;
   const pinned = await db('process_forms as f')
@@ -385,7 +385,20 @@ export async function formOfTask(db: Knex, row: Pick<InboxRow, 'form_key' | 'pro
       else w.where({ 'd.bpmn_process_id': row.bpmn_process_id, 'd.version': row.process_version });
     })
     .first('f.schema');
-  return (pinned?.schema as { components?: Component[] } | undefined) ?? null;
+  if (pinned) return pinned.schema as { components?: Component[] };
+  // A version deployed before forms were versioned (migration 20261123000800) has no forms of its
+  // own: like the task page, use the latest schema of that key. A version with forms but not this
+  // one gets nothing (the completion is refused).
+  const ownForms = await db('process_forms as f')
+    .join('process_definitions as d', 'd.process_definition_key', 'f.process_definition_key')
+    .where((w) => {
+      if (String(row.process_definition_key) !== '0') w.where('d.process_definition_key', String(row.process_definition_key));
+      else w.where({ 'd.bpmn_process_id': row.bpmn_process_id, 'd.version': row.process_version });
+    })
+    .first('f.form_key');
+  if (ownForms) return null;
+  const latest = await db('forms').where({ form_key: row.form_key }).first('schema');
+  return (latest?.schema as { components?: Component[] } | undefined) ?? null;
 }
 
 /**
