@@ -33,6 +33,11 @@ export const OWNED_VARIABLES: ReadonlySet<string> = new Set([
   'nguoiRut',
   // notifications
   'recipient',
+  // send back (engine/send-back.ts): the task view reads them to show where a case came back from
+  'sendBackReason',
+  'sentBackBy',
+  'sentBackFrom',
+  'sentBackFromName',
 ]);
 
 /** Owned variable names are also refused with any prefix `eiso` (reserved for the platform). */

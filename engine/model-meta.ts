@@ -3,6 +3,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { stepMetaFromHeaders, type StepMeta } from './step-meta.js';
 import { headersOf } from './validate.js';
+import { variablesOfFeel } from './feel-names.js';
 
 /** BPMN error code that sends a step back to the previous one (an error boundary event catches it). */
 export const SEND_BACK_ERROR_CODE = 'SEND_BACK';
@@ -22,6 +23,11 @@ export interface ElementMeta {
   type: string;
   meta: StepMeta;
   sendBack: SendBackPath | null;
+  /**
+   * For a user task: the variables its model reads when it ends (sources of its output mappings, the
+   * conditions of the gateways right after it). A completion of a step without a form may set only these.
+   */
+  completionVariables?: string[];
 }
 
 export interface DeployedModel {
@@ -42,7 +48,36 @@ interface Node {
   eventDefinitions?: { $type: string; errorRef?: { errorCode?: string } }[];
   attachedToRef?: Node;
   outgoing?: { targetRef?: Node }[];
+  sourceRef?: Node;
+  targetRef?: Node;
+  conditionExpression?: { body?: string };
   cancelActivity?: boolean;
+  outputParameters?: { source?: string; target?: string }[];
+}
+
+/**
+ * What a user task's completion feeds: output mapping sources and the conditions of the gateways
+ * after it (followed through gateways only). Flows are read from the sequence flows of the scope, not
+ * from `outgoing`, which a file may leave out.
+ */
+function completionVariablesOf(task: Node, flowsFrom: Map<string, Node[]>): string[] {
+  const names = new Set<string>();
+  for (const v of task.extensionElements?.values ?? []) {
+    if (v.$type !== 'zeebe:IoMapping') continue;
+    for (const o of v.outputParameters ?? []) for (const n of variablesOfFeel(o.source ?? '')) names.add(n);
+  }
+  const seen = new Set<string>();
+  const queue = (flowsFrom.get(task.id!) ?? []).map((f) => f.targetRef).filter((n): n is Node => Boolean(n));
+  while (queue.length) {
+    const n = queue.shift()!;
+    if (!n.id || seen.has(n.id) || !/Gateway$/.test(n.$type)) continue;
+    seen.add(n.id);
+    for (const f of flowsFrom.get(n.id) ?? []) {
+      for (const v of variablesOfFeel(f.conditionExpression?.body ?? '')) names.add(v);
+      if (f.targetRef) queue.push(f.targetRef);
+    }
+  }
+  return [...names];
 }
 
 function collect(container: Node, out: Node[] = []): Node[] {
@@ -79,6 +114,9 @@ export async function readModelMeta(xml: string, bpmnProcessId: string): Promise
     if (!el.id) continue;
     out.set(el.id, { id: el.id, name: el.name?.trim() || el.id, type: el.$type, meta: stepMetaFromHeaders(headersOf(el as never)), sendBack: null });
   }
+  const flowsFrom = new Map<string, Node[]>();
+  for (const f of all) if (f.$type === 'bpmn:SequenceFlow' && f.sourceRef?.id) flowsFrom.set(f.sourceRef.id, [...(flowsFrom.get(f.sourceRef.id) ?? []), f]);
+  for (const el of all) if (el.$type === 'bpmn:UserTask' && el.id) out.get(el.id)!.completionVariables = completionVariablesOf(el, flowsFrom);
   for (const ev of all) {
     if (ev.$type !== 'bpmn:BoundaryEvent' || !ev.id || !ev.attachedToRef?.id || ev.cancelActivity === false) continue;
     const catchesSendBack = (ev.eventDefinitions ?? []).some((d) => d.$type === 'bpmn:ErrorEventDefinition' && d.errorRef?.errorCode === SEND_BACK_ERROR_CODE);

@@ -5,6 +5,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit, stepMetaFromHeaders, type StepMeta } from './step-meta.js';
 import { WORKER_JOB_TYPES } from './workers/registry.js';
+import { approvingDefaultFlows, type FlowElementLike } from './default-flow.js';
 
 export interface ValidationIssue {
   elementId: string;
@@ -478,6 +479,18 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
   for (const p of executable) {
     checkPathsReachEnd(p, ours);
     checkGovernmentRules(p, ours, opts);
+    // A decision's positive outcome must have its own condition: a missing decision must not approve.
+    for (const d of approvingDefaultFlows(p as unknown as FlowElementLike)) {
+      const flow = d.flowName ? `"${d.flowName}"` : d.flowId;
+      ours.push({
+        elementId: d.flowId,
+        rule: 'eiso/default-flow-approves',
+        category: 'warn',
+        message: d.reason === 'named'
+          ? `Cổng "${d.gatewayName}": luồng mặc định ${flow} là kết quả chấp thuận; hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối), nếu không thiếu quyết định cũng thành chấp thuận / The default flow ${d.flowId} of gateway ${d.gatewayId} approves: give it a condition`
+          : `Cổng "${d.gatewayName}": luồng mặc định ${flow} dẫn tiếp quy trình; hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối) / The default flow ${d.flowId} of gateway ${d.gatewayId} leads on: give it a condition`,
+      });
+    }
   }
   for (const issue of ours) (issue.category === 'error' ? errors : lintWarnings).push(issue);
   return {

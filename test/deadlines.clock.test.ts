@@ -164,7 +164,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // Fri 5, Mon 8, Tue 9, Wed 10 → due Wed 10/9 17:00; 80 % of 5 × 450 min = 4 full days, ending
     // Tue 9/9 17:00, a half-day end → reminder at the start of the next one, Wed 10/9 07:30.
     await clock.pin('2031-09-03T14:00:00+07:00');
-    const done1 = await reception.post(`/api/tasks/${tA1.job_key}/complete`, { variables: { nguoiNop: 'Trần Văn An', hoSoDayDu: true } });
+    const done1 = await reception.post(`/api/tasks/${tA1.job_key}/complete`, { variables: { nguoiNop: 'Trần Văn An', soThua: '7/3', hoSoDayDu: true } });
     expect(done1.status).toBe(200);
     const tA2 = await openTask(a, 'ThamDinh');
     expect(tA2.due_date).toEqual(at('2031-09-10T17:00:00+07:00'));
@@ -188,7 +188,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // 10/9 17:00; 80 % of 900 min = 720: Tue (450) + Wed morning (240) = 690, + 30 min of the
     // afternoon → Wed 10/9 14:00.
     await clock.pin('2031-09-08T14:00:00+07:00');
-    expect((await specialist.post(`/api/tasks/${tA2.job_key}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien' } })).status).toBe(200);
+    expect((await specialist.post(`/api/tasks/${tA2.job_key}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } })).status).toBe(200);
     const tA3 = await openTask(a, 'PheDuyet');
     expect(tA3.due_date).toEqual(at('2031-09-10T17:00:00+07:00'));
     expect(tA3.variables).toMatchObject({ eisoStepDue: '2031-09-10T17:00:00+07:00', eisoStepRemind: '2031-09-10T14:00:00+07:00' });
@@ -203,16 +203,16 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
 
     // Result returned Tue 9/9 15:00, before the appointment Thu 18/9 17:00: on time.
     await clock.pin('2031-09-09T15:00:00+07:00');
-    await claimAndComplete(reception, a, 'TraKetQua', { daTraKetQua: true });
+    await claimAndComplete(reception, a, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
     const finishedA = await waitFor(async () => (await caseState(p.db, a))?.finishedAt && caseState(p.db, a), 'case A finished');
     expect(finishedA).toMatchObject({ finishedAt: at('2031-09-09T15:00:00+07:00'), onTime: true, appointmentAt: at('2031-09-18T17:00:00+07:00') });
 
     // B was never paused: its appointment stays Tue 16/9 17:00. Worked on Wed 17/9 09:00: late.
     await clock.pin('2031-09-17T09:00:00+07:00');
-    await claimAndComplete(reception, b, 'TiepNhan', { nguoiNop: 'Lê Thị Bình' });
-    await claimAndComplete(specialist, b, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien' });
+    await claimAndComplete(reception, b, 'TiepNhan', { nguoiNop: 'Lê Thị Bình', soThua: '3/8' });
+    await claimAndComplete(specialist, b, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
     await claimAndComplete(approver, b, 'PheDuyet', { pheDuyet: 'dong-y' });
-    await claimAndComplete(reception, b, 'TraKetQua', { daTraKetQua: true });
+    await claimAndComplete(reception, b, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
     const finishedB = await waitFor(async () => (await caseState(p.db, b))?.finishedAt && caseState(p.db, b), 'case B finished');
     expect(finishedB).toMatchObject({ appointmentAt: at('2031-09-16T17:00:00+07:00'), finishedAt: at('2031-09-17T09:00:00+07:00'), onTime: false, pausedDays: 0 });
     // B's reception went overdue too while unclaimed: its leader was told.

@@ -85,7 +85,7 @@ describe('a procedure driven end to end through the HTTP API', () => {
     const t2b = await nextTask(specialist, key, 'ThamDinh');
     expect(t2b.id).not.toBe(t2.id);
     await specialist.post(`/api/tasks/${t2b.id}/claim`);
-    await specialist.post(`/api/tasks/${t2b.id}/complete`, { variables: { yKienThamDinh: 'Đã bổ sung' } });
+    await specialist.post(`/api/tasks/${t2b.id}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đã bổ sung' } });
     const t3b = await nextTask(leader, key, 'PheDuyet');
     await leader.post(`/api/tasks/${t3b.id}/claim`);
     await leader.post(`/api/tasks/${t3b.id}/complete`, { variables: { pheDuyet: 'dong-y' } });

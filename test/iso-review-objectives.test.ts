@@ -66,8 +66,8 @@ describe('ISO quality objectives and management review', () => {
   };
   const runCase = async (variables: Record<string, unknown>) => {
     const key = await startCase(variables);
-    await work(reception, key, 'TiepNhan', { nguoiNop: 'Trần Văn B', hoSoDayDu: true });
-    await work(specialist, key, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien' });
+    await work(reception, key, 'TiepNhan', { nguoiNop: 'Trần Văn B', soThua: '7/3', hoSoDayDu: true });
+    await work(specialist, key, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
     await work(top, key, 'PheDuyet', { pheDuyet: 'dong-y' });
     await work(reception, key, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
     await waitFor(async () => (await p.db('case_deadlines').where({ process_instance_key: key }).whereNotNull('finished_at').first()) ?? false, 'case finished');

@@ -223,11 +223,11 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
     expect(refusedStart.body.code).toBe('VERSION_RETIRED');
     expect(refusedStart.body.message).toContain('ngừng áp dụng');
     // and the running instance of version 1 goes on to its end, notifying the citizen
-    await completeTask(reception, t1.id, { boSung: false });
+    await completeTask(reception, t1.id, { nguoiNop: 'Nguyễn Văn An', soThua: '12/5', hoSoDayDu: true });
     const t1b = await nextTask(specialist, s1.body.processInstanceKey, 'XuLy');
     expect(t1b.processVersion).toBe(1);
     expect(t1b.name).toBe('Xử lý hồ sơ');
-    await completeTask(specialist, t1b.id, {});
+    await completeTask(specialist, t1b.id, { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
     const note = await waitFor(async () => p.db('notifications').where({ process_instance_key: s1.body.processInstanceKey }).first(), 'the citizen notification');
     expect(note).toMatchObject({ recipient: 'Nguyễn Văn An', channel: 'in-app', subject: 'Hồ sơ BS-001 đã có kết quả', body: 'Kính gửi Nguyễn Văn An, hồ sơ của ông/bà đã được xử lý.' });
     await waitFor(async () => (await runningPerVersion(id))[1] === 0, 'version 1 instance completed');

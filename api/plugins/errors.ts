@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
+import { TaskInputError } from '../task-input.js';
 import { MAX_JSON_STRING } from '../limits.js';
 import { redactUrl } from '../log-redact.js';
 
@@ -179,6 +180,9 @@ export default fp(
           message: `BPMN không hợp lệ / Invalid BPMN: ${err.message}`,
           elements: [...new Set(err.issues.map((i) => i.elementId).filter(Boolean))],
         });
+      }
+      if (err instanceof TaskInputError) {
+        return reply.status(400).send({ statusCode: 400, code: err.code, error: 'Bad Request', message: err.message, fields: err.fields });
       }
       if (err.validation) {
         return reply.status(400).send({

@@ -8,6 +8,8 @@ export const ErrorBody = Type.Object({
   message: Type.String(),
   /** BPMN element ids a validation problem refers to, when there are any. */
   elements: Type.Optional(Type.Array(Type.String())),
+  /** Fields of a form a refused task completion names: variable (or path), label, what is wrong. */
+  fields: Type.Optional(Type.Array(Type.Object({ key: Type.String(), label: Type.String(), message: Type.String() }))),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 

@@ -8,6 +8,7 @@ import {
   stepTimeLimit,
   type ModdleElement,
 } from '../step-meta-model.js';
+import { approvingDefaultFlows, type FlowElementLike } from '../../engine/default-flow.js';
 
 /**
  * Our own bpmnlint rules (plugin name "eiso"): what a government procedure needs before it may be
@@ -64,6 +65,21 @@ function jobWorkerRule(jobTypes: readonly string[]): RuleFactory {
   });
 }
 
+/** A decision gateway's positive outcome is not taken by default (engine/default-flow.ts); a warning. */
+const defaultFlowApproves: RuleFactory = () => ({
+  check(node, reporter) {
+    if (node.$type !== 'bpmn:Process' || !node.isExecutable) return;
+    for (const d of approvingDefaultFlows(node as unknown as FlowElementLike)) {
+      reporter.report(d.flowId, d.reason === 'named'
+        ? `Default flow of gateway "${d.gatewayName}" approves: give it a condition`
+        : `Default flow of gateway "${d.gatewayName}" leads on: give it a condition`);
+    }
+  },
+});
+
+/** Our rules that warn instead of blocking publication. */
+export const EISO_WARNINGS = new Set(['default-flow-approves']);
+
 export const EISO_PLUGIN = 'bpmnlint-plugin-eiso';
 
 /** Rule name -> factory; `jobTypes` undefined skips the worker check (the server did not say). */
@@ -72,6 +88,7 @@ export function eisoRules(jobTypes?: readonly string[]): Record<string, RuleFact
     'user-task-owner': userTaskOwner,
     'user-task-time-limit': userTaskTimeLimit,
     'process-time-limit': processTimeLimitCoversSteps,
+    'default-flow-approves': defaultFlowApproves,
   };
   if (jobTypes) rules['job-type-worker'] = jobWorkerRule(jobTypes);
   return rules;

@@ -1,5 +1,5 @@
 import packed, { type LintResolver, type RuleSetting } from './packed-config.js';
-import { EISO_PLUGIN, eisoRules } from './eiso-rules.js';
+import { EISO_PLUGIN, EISO_WARNINGS, eisoRules } from './eiso-rules.js';
 
 type RuleFactory = ReturnType<LintResolver['resolveRule']>;
 
@@ -22,7 +22,7 @@ function withDocumentationMeta(factory: RuleFactory): RuleFactory {
 export function createLintConfig(opts: { jobTypes?: readonly string[] } = {}) {
   const ours = eisoRules(opts.jobTypes);
   const rules: Record<string, RuleSetting> = { ...packed.config.rules };
-  for (const name of Object.keys(ours)) rules[`eiso/${name}`] = 'error';
+  for (const name of Object.keys(ours)) rules[`eiso/${name}`] = EISO_WARNINGS.has(name) ? 'warn' : 'error';
   const resolver: LintResolver = {
     resolveRule(pkg, ruleName) {
       if (pkg === EISO_PLUGIN) {

@@ -42,7 +42,7 @@ export async function runLandCase(db: Knex, a: LandActors, opts: { maHoSo: strin
   await work(db, a.specialist, key, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
   if (opts.sendBack) {
     await work(db, a.leader, key, 'PheDuyet', { pheDuyet: 'tham-dinh-lai' });
-    await work(db, a.specialist, key, 'ThamDinh', { yKienThamDinh: 'Đã bổ sung' });
+    await work(db, a.specialist, key, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đã bổ sung' });
   }
   await work(db, a.leader, key, 'PheDuyet', { pheDuyet: 'dong-y' });
   await work(db, a.reception, key, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });

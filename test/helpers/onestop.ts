@@ -130,8 +130,11 @@ export function deskBpmn(id: string, opts: { days?: number } = {}): string {
   const io = (el: string) => flows.filter((f) => f[2] === el).map((f) => `<bpmn:incoming>${f[0]}</bpmn:incoming>`).join('') + flows.filter((f) => f[1] === el).map((f) => `<bpmn:outgoing>${f[0]}</bpmn:outgoing>`).join('');
   const svc = (el: string, name: string, type: string, headers: Record<string, string> = {}) =>
     `<bpmn:serviceTask id="${el}" name="${name}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" />${Object.keys(headers).length ? `<zeebe:taskHeaders>${Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${v}" />`).join('')}</zeebe:taskHeaders>` : ''}</bpmn:extensionElements>${io(el)}</bpmn:serviceTask>`;
-  const user = (el: string, name: string, group: string, days: string) =>
-    `<bpmn:userTask id="${el}" name="${name}"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${group}" /><zeebe:taskHeaders><zeebe:header key="eiso.timeLimit" value="${days}" /></zeebe:taskHeaders></bpmn:extensionElements>${io(el)}</bpmn:userTask>`;
+  // A step without a form accepts only what its model reads when it ends (api/task-input.ts): the
+  // appraisal declares the supplement reason the supplement worker reads, next to the gateway's variable.
+  const outputs = (names: string[]) => names.length ? `<zeebe:ioMapping>${names.map((n) => `<zeebe:output source="=${n}" target="${n}" />`).join('')}</zeebe:ioMapping>` : '';
+  const user = (el: string, name: string, group: string, days: string, out: string[] = []) =>
+    `<bpmn:userTask id="${el}" name="${name}"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${group}" /><zeebe:taskHeaders><zeebe:header key="eiso.timeLimit" value="${days}" /></zeebe:taskHeaders>${outputs(out)}</bpmn:extensionElements>${io(el)}</bpmn:userTask>`;
   const flowXml = flows
     .map(([fid, s, t, cond]) => `<bpmn:sequenceFlow id="${fid}" sourceRef="${s}" targetRef="${t}">${cond ? `<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${cond}</bpmn:conditionExpression>` : ''}</bpmn:sequenceFlow>`)
     .join('\n');
@@ -144,7 +147,7 @@ export function deskBpmn(id: string, opts: { days?: number } = {}): string {
     <bpmn:startEvent id="Start">${io('Start')}</bpmn:startEvent>
     ${svc('XuLy', 'Chuyển phòng chuyên môn', 'onestop-status', { 'onestop.status': 'IN_PROCESSING' })}
     <bpmn:exclusiveGateway id="Gop">${io('Gop')}</bpmn:exclusiveGateway>
-    ${user('ThamDinh', 'Thẩm định hồ sơ', 'SNNMT-QLDD/officer', '2')}
+    ${user('ThamDinh', 'Thẩm định hồ sơ', 'SNNMT-QLDD/officer', '2', ['canBoSung', 'lyDoBoSung'])}
     <bpmn:exclusiveGateway id="CanBoSung" default="F9">${io('CanBoSung')}</bpmn:exclusiveGateway>
     ${svc('YeuCauBoSung', 'Yêu cầu bổ sung', 'onestop-supplement-request')}
     <bpmn:intermediateCatchEvent id="ChoBoSung" name="Chờ công dân bổ sung">${io('ChoBoSung')}<bpmn:messageEventDefinition messageRef="MsgSupplement" /></bpmn:intermediateCatchEvent>

@@ -39,6 +39,7 @@ import {
 import { candidateGroupsOf } from '../../repositories/users.js';
 import type { Role } from '../../schemas/auth.js';
 import { sendCompletion } from '../../../engine/complete-task.js';
+import { checkCompletion } from '../../task-input.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
 import { sendNotification } from '../notifications/store.js';
 
@@ -169,10 +170,13 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/:id/complete', { schema: { tags: ['tasks'], summary: 'Complete a task with variables (CompleteJob in Zeebe)', security, params: TaskParams, body: CompleteBody, response: { 200: Task, ...errors } } }, async (req) => {
     const me = req.currentUser.username;
-    const variables = req.body.variables ?? {};
     const row = await visibleTask(req, req.params.id);
     if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
     if (row.assignee !== me) throw app.httpErrors.forbidden('Hãy nhận xử lý công việc trước khi hoàn thành / Claim the task before completing it');
+    // A send-back pending: the same conflict markCompleting would answer, before the data is judged.
+    if ((row as InboxRow & { outcome?: string | null }).outcome) throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
+    // Checked against the form of the task's process version (or its model when it has none): 400 naming each field.
+    const variables = await checkCompletion(app.db, row, req.body.variables ?? {});
     // Commit the result first, then tell Zeebe: an outage or crash in between is retried, never lost.
     if (!(await markCompleting(app.db, row.job_key, me, variables))) {
       throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');

@@ -15,10 +15,26 @@ export interface FormHandle {
   /** Runs every field validation; returns the data to send, or null when a field is invalid. */
   submit(): Data | null;
   validate(): Errors;
+  /** Shows the server's refusals (400 of a completion) next to their fields and in the list above the form. */
+  showServerErrors(fields: ServerFieldError[]): void;
+}
+
+/** A field the server refused: variable (or path), label, message (Vietnamese / English). */
+export interface ServerFieldError {
+  key: string;
+  label: string;
+  message: string;
 }
 
 interface FieldRegistry {
   get(id: string): { label?: string; key?: string } | undefined;
+  getAll(): { id: string; key?: string; path?: string }[];
+}
+
+/** form-js keeps the validation messages it shows in its state, by field id (no public setter in 1.x). */
+interface FormState {
+  _getState(): { errors: Errors };
+  _setState(state: { errors: Errors }): void;
 }
 
 /**
@@ -78,6 +94,24 @@ export default function FormView({ schema, data, readOnly, schemaKey, ref }: { s
       const errors = formRef.current?.validate() ?? {};
       setInvalidLabels(labelsOf(errors));
       return errors;
+    },
+    showServerErrors(fields) {
+      const form = formRef.current;
+      setInvalidLabels(fields.map((f) => `${f.label || f.key}: ${f.message.split(' / ')[0]}`));
+      if (!form) return;
+      try {
+        const registry = form.get<FieldRegistry>('formFieldRegistry');
+        const byKey = new Map(registry.getAll().filter((f) => f.key || f.path).map((f) => [f.key ?? f.path!, f.id]));
+        const errors: Errors = {};
+        for (const f of fields) {
+          const id = byKey.get(f.key) ?? byKey.get(f.key.split(/[.[]/)[0]!);
+          if (id) errors[id] = [...(errors[id] ?? []), f.message.split(' / ')[0]!];
+        }
+        const state = form as unknown as FormState;
+        state._setState({ errors: { ...state._getState().errors, ...errors } });
+      } catch {
+        /* the list above the form still names every field */
+      }
     },
   }));
 

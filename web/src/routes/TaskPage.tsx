@@ -103,6 +103,11 @@ function TaskDetail({ task }: { task: Task }) {
           flash.show({ kind: 'success', text: t('task.completed', { name: done.name }), path: '/inbox' });
           navigate(inboxHref({ tab: 'mine', q: '', offset: 0 }));
         },
+        // The server checks the form too: its refusals are shown next to the fields (and its message above).
+        onError: (err) => {
+          const fields = err instanceof ApiError ? err.body?.fields : undefined;
+          if (fields?.length) formRef.current?.showServerErrors(fields);
+        },
       },
     );
   };
