@@ -252,7 +252,7 @@ describe('hostile input on the public routes', () => {
     expect(sup.json().message).toContain('(note) tối đa 2000 ký tự');
     const atDesk = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant: { name: 'Nguyễn Văn An' }, documents: [{ code: 'DON', copies: 1 }], note });
     expect(atDesk.status).toBe(400);
-    expect(atDesk.body.message).toMatch(/^Dữ liệu không hợp lệ .*note/);
+    expect(atDesk.body.message).toMatch(/^Dữ liệu không hợp lệ: trường "note" dài quá 2000 ký tự/);
     expect(await snapshot()).toEqual(before);
   });
 
