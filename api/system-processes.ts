@@ -13,7 +13,7 @@ import { RISK_PROCESS_ID } from './iso/risks.js';
  * - the ISO process ids, and any id starting with `iso-` (reserved for the quality system);
  * - every bpmn_process_id of the one-stop catalogue (active or not), and any id starting with `mc-`
  *   (the bundled procedures' prefix, reserved).
- * Their workers would refuse an instance started any other way (api/process-binding.ts); the route
+ * Their workers would refuse an instance started any other way (engine/process-binding.ts); the route
  * refuses it first so that no orphan instance is created at all.
  */
 export const ISO_PROCESS_IDS: ReadonlySet<string> = new Set([NC_PROCESS_ID, DOCUMENT_PROCESS_ID, PROPOSAL_PROCESS_ID, COMPLAINT_PROCESS_ID, AUDIT_PROCESS_ID, REVIEW_PROCESS_ID, RISK_PROCESS_ID]);

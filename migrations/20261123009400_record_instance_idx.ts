@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * Workers find the business record of a job by the job's (root) process instance key, never by a
- * process variable (api/process-binding.ts). dossiers.process_instance_key is unique already and
+ * process variable (engine/process-binding.ts). dossiers.process_instance_key is unique already and
  * iso_nonconformities / iso_document_versions are indexed on it; the other ISO registers get their index.
  */
 const TABLES = ['iso_complaints', 'iso_audits', 'iso_reviews', 'iso_risks', 'iso_document_proposals'] as const;

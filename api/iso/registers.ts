@@ -16,7 +16,7 @@ export const REGISTERS: readonly Register[] = ['nc', 'document', 'complaint', 'a
 export interface StageInput {
   jobKey: string;
   processInstanceKey: string;
-  /** the id of the register row bound to the instance (registerTable / api/process-binding.ts), never a variable */
+  /** the id of the register row bound to the instance (registerTable / engine/process-binding.ts), never a variable */
   recordId: number;
   register: Register;
   stage: string;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { deployedModel } from '../../engine/model-meta.js';
 import type { DossierRow } from './dossiers.js';
-import { boundRecord, type Binding } from '../process-binding.js';
+import { boundRecord, type Binding } from '../../engine/process-binding.js';
 
 /** What the onestop-* workers read from a Zeebe job. */
 export interface OnestopJob {
@@ -42,7 +42,7 @@ export const variable = (job: OnestopJob, key: string): string | undefined => {
  * The dossier of the job: the one reception bound to the job's (root) process instance
  * (dossiers.process_instance_key, recorded by the outbox continuation of the start). The variables
  * dossierId / dossierCode are never used to find it: anyone who starts an instance or completes a
- * task sets variables (api/process-binding.ts).
+ * task sets variables (engine/process-binding.ts).
  */
 export async function jobDossier(db: Knex, job: OnestopJob): Promise<Binding<DossierRow>> {
   return boundRecord<DossierRow>(db, 'dossiers', job, { vi: 'hồ sơ một cửa', en: 'one-stop dossier' });

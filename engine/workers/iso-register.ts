@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
 import { engineNow } from '../deadlines/compute.js';
 import { afterStage, applyStage, REGISTER_TABLE, REGISTERS, RegisterRejection, type Register } from '../../api/iso/registers.js';
-import { boundRecord, failUnbound } from '../../api/process-binding.js';
+import { boundRecord, failUnbound } from '../process-binding.js';
 
 /**
  * Service task of the ISO system processes (processes/iso-*.bpmn): writes a stage of the record into

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
-import { rootInstanceKey } from '../../api/process-binding.js';
+import { rootInstanceKey } from '../process-binding.js';
 
 export const NOTIFY_CITIZEN_JOB_TYPE = 'notify-citizen';
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../client.js';
-import { failUnbound } from '../../api/process-binding.js';
+import { failUnbound } from '../process-binding.js';
 import { engineNow } from '../deadlines/compute.js';
 import { CaseClockError, pauseCase } from '../deadlines/cases.js';
 import { changeStatus } from '../../api/onestop/dossiers.js';

@@ -50,7 +50,7 @@ export interface AutomatedStepTemplate {
   element: 'bpmn:ServiceTask' | 'bpmn:SendTask';
   /**
    * Process variables (or task headers, "header:<key>") the worker reads. The one-stop dossier is not
-   * one of them: it is the dossier reception bound to the (root) instance (api/process-binding.ts).
+   * one of them: it is the dossier reception bound to the (root) instance (engine/process-binding.ts).
    */
   inputs: string[];
 }
