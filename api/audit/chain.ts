@@ -221,6 +221,12 @@ export interface VerifyOptions {
  * (recomputing the hashes) is caught by the chain key (keyed entries) and by the checkpoints.
  */
 export async function verifyAuditChain(db: Knex, opts: VerifyOptions = {}): Promise<ChainReport> {
+  // One snapshot for the head and every batch: an entry appended while the check runs is not in it, so
+  // it cannot be mistaken for one inserted beyond the head.
+  return db.transaction((trx) => verifyInSnapshot(trx, opts), { isolationLevel: 'repeatable read', readOnly: true });
+}
+
+async function verifyInSnapshot(db: Knex.Transaction, opts: VerifyOptions): Promise<ChainReport> {
   const batchSize = BigInt(opts.batchSize ?? 5000);
   const maxProblems = opts.maxProblems ?? 1000;
   const keys = opts.keys === undefined ? currentAuditKeys() : opts.keys;
