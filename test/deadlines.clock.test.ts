@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { createUser, login, postWhileBusy, waitFor, type Client } from './helpers/fixtures.js';
 import { pauseCase, resumeCase, caseState } from '../engine/deadlines/cases.js';
 
 const PROCESS_ID = 'dang-ky-bien-dong-dat-dai';
@@ -62,11 +62,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
   const start = async (variables: Record<string, unknown>) => {
     // Pinning the clock years ahead fires every timer the run's earlier files left behind at once; the
     // broker may push back (RESOURCE_EXHAUSTED → 503, nothing kept), and a client tries again, as the API says.
-    let r = await reception.post('/api/process-instances', { bpmnProcessId: PROCESS_ID, variables });
-    for (let i = 0; r.status === 503 && i < 30; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      r = await reception.post('/api/process-instances', { bpmnProcessId: PROCESS_ID, variables });
-    }
+    const r = await postWhileBusy(reception, '/api/process-instances', { bpmnProcessId: PROCESS_ID, variables });
     expect(r.status).toBe(201);
     started.push(r.body.processInstanceKey);
     return r.body.processInstanceKey as string;
@@ -76,7 +72,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
   const claimAndComplete = async (who: Client, key: string, elementId: string, variables: Record<string, unknown>) => {
     const t = await openTask(key, elementId);
     expect((await who.post(`/api/tasks/${t.job_key}/claim`)).status).toBe(200);
-    const done = await who.post(`/api/tasks/${t.job_key}/complete`, { variables });
+    const done = await postWhileBusy(who, `/api/tasks/${t.job_key}/complete`, { variables });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     return t;
   };
@@ -170,7 +166,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // Fri 5, Mon 8, Tue 9, Wed 10 → due Wed 10/9 17:00; 80 % of 5 × 450 min = 4 full days, ending
     // Tue 9/9 17:00, a half-day end → reminder at the start of the next one, Wed 10/9 07:30.
     await clock.pin('2031-09-03T14:00:00+07:00');
-    const done1 = await reception.post(`/api/tasks/${tA1.job_key}/complete`, { variables: { nguoiNop: 'Trần Văn An', soThua: '7/3', hoSoDayDu: true } });
+    const done1 = await postWhileBusy(reception, `/api/tasks/${tA1.job_key}/complete`, { variables: { nguoiNop: 'Trần Văn An', soThua: '7/3', hoSoDayDu: true } });
     expect(done1.status).toBe(200);
     const tA2 = await openTask(a, 'ThamDinh');
     expect(tA2.due_date).toEqual(at('2031-09-10T17:00:00+07:00'));
@@ -194,7 +190,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // 10/9 17:00; 80 % of 900 min = 720: Tue (450) + Wed morning (240) = 690, + 30 min of the
     // afternoon → Wed 10/9 14:00.
     await clock.pin('2031-09-08T14:00:00+07:00');
-    expect((await specialist.post(`/api/tasks/${tA2.job_key}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } })).status).toBe(200);
+    expect((await postWhileBusy(specialist, `/api/tasks/${tA2.job_key}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } })).status).toBe(200);
     const tA3 = await openTask(a, 'PheDuyet');
     expect(tA3.due_date).toEqual(at('2031-09-10T17:00:00+07:00'));
     expect(tA3.variables).toMatchObject({ eisoStepDue: '2031-09-10T17:00:00+07:00', eisoStepRemind: '2031-09-10T14:00:00+07:00' });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { createUser, login, postWhileBusy, waitFor, whileBackPressure, type Client } from './helpers/fixtures.js';
 import { caseState } from '../engine/deadlines/cases.js';
 import { PROCESSES_DIR } from '../engine/bundled.js';
 
@@ -100,10 +100,10 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     // One-stop processes start only at reception (POST /api/process-instances refuses them and the
     // variables it owns): the instance is started on the engine with reception's variables and bound to
     // the dossier at once, as reception's outbox continuation does (the workers find it by that key).
-    const r = await p.zeebe.createProcessInstance({
+    const r = await whileBackPressure(() => p.zeebe.createProcessInstance({
       bpmnProcessId: processId,
       variables: { dossierCode: code, dossierId: String(d.id), procedureCode: c.code, channel: 'online', eisoReceivedAt: receivedAt, applicantName, startedBy: desk.user.username, startedByUnit: c.deskUnitCode },
-    });
+    }));
     const key = String(r.processInstanceKey);
     started.push(key);
     await p.db('dossiers').where({ id: d.id }).update({ process_instance_key: key });
@@ -142,7 +142,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     if (outsider) expect((await (await as(outsider)).post(`/api/tasks/${task.job_key}/claim`)).status).not.toBe(200);
     const who = await as(group);
     expect((await who.post(`/api/tasks/${task.job_key}/claim`)).status).toBe(200);
-    const done = await who.post(`/api/tasks/${task.job_key}/complete`, { variables });
+    const done = await postWhileBusy(who, `/api/tasks/${task.job_key}/complete`, { variables });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     return task;
   };
@@ -151,7 +151,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     await waitingAt(key, 'ChoBoSung');
     await settle(key);
     await clock.pin(at);
-    await p.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: code, messageId: `supplement-${code}`, variables: {}, timeToLive: 60_000 });
+    await whileBackPressure(() => p.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: code, messageId: `supplement-${code}`, variables: {}, timeToLive: 60_000 }));
   };
 
   const clockOf = (key: string) => waitFor(() => caseState(p.db, key), `case clock of ${key}`);
@@ -346,7 +346,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     const P = 'mc-dang-ky-ho-kinh-doanh';
     const w = await receive(P, '2032-05-10T08:00:00+07:00', 'Vũ Văn Rút');
     await openTask(w.key, 'ThamDinh');
-    await p.zeebe.publishMessage({ name: 'onestop-withdraw', correlationKey: w.code, messageId: `withdraw-${w.code}`, variables: { lyDo: 'Công dân không còn nhu cầu' }, timeToLive: 60_000 });
+    await whileBackPressure(() => p.zeebe.publishMessage({ name: 'onestop-withdraw', correlationKey: w.code, messageId: `withdraw-${w.code}`, variables: { lyDo: 'Công dân không còn nhu cầu' }, timeToLive: 60_000 }));
     const withdrawn = await untilStatus(w.id, 'WITHDRAWN');
     expect(withdrawn.closed_at.toISOString()).toBe(t('2032-05-10T08:00:00+07:00'));
     expect(withdrawn.status_reason).toBe('Công dân không còn nhu cầu');

@@ -81,6 +81,33 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+/**
+ * Runs a command sent straight to the broker, trying again while the broker pushes back
+ * (RESOURCE_EXHAUSTED: nothing was written, the client is told to retry). A clock file's jump makes
+ * every earlier file's user-task job time out at once; their redelivery can fill the request limit.
+ */
+export async function whileBackPressure<T>(command: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 200; ; wait = Math.min(wait * 2, 3_000)) {
+    try {
+      return await command();
+    } catch (err) {
+      if ((err as { code?: number }).code !== 8 || Date.now() + wait > deadline) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/** POSTs through the API, trying again while it answers 503 (the broker pushed back; nothing was kept). */
+export async function postWhileBusy(client: Client, url: string, body?: unknown, tries = 30): Promise<{ status: number; body: any }> {
+  let r = await client.post(url, body);
+  for (let i = 0; r.status === 503 && i < tries; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    r = await client.post(url, body);
+  }
+  return r;
+}
+
 /** Deploys a bundled or given model through the API as a designer and starts one instance as an officer. */
 export async function deployAndStart(app: FastifyInstance, designer: Client, starter: Client, opts: { resourceName: string; xml: string; forms?: Record<string, unknown>; variables?: Record<string, unknown> }) {
   const dep = await designer.post('/api/process-definitions', { resourceName: opts.resourceName, xml: opts.xml, forms: opts.forms });
