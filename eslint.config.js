@@ -6,7 +6,7 @@ import regexp from 'eslint-plugin-regexp';
 
 export default [
   {
-    files: ['api/**/*.{ts,tsx,js}', 'engine/**/*.{ts,tsx,js}', 'web/**/*.{ts,tsx,js}', 'modeler/**/*.{ts,tsx,js}'],
+    files: ['lib/**/*.{ts,tsx,js}', 'engine/**/*.{ts,tsx,js}', 'domain/**/*.{ts,tsx,js}', 'api/**/*.{ts,tsx,js}', 'web/**/*.{ts,tsx,js}', 'modeler/**/*.{ts,tsx,js}'],
     ignores: ['**/node_modules/**', 'dist/**', 'engine/exporter/**/target/**'],
     languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../engine/client.js';
-import type { Config } from './config.js';
+import type { Config } from '../lib/config.js';
 import services, { type EngineStatus } from './plugins/services.js';
 import errorsPlugin from './plugins/errors.js';
 import auth from './plugins/auth.js';
@@ -22,7 +22,7 @@ import { processDefinitions, processInstances } from './routes/processes/index.j
 import procedures from './routes/procedures/index.js';
 import calendar from './routes/calendar/index.js';
 import cases from './routes/cases/index.js';
-import auditPlugin from './audit/plugin.js';
+import auditPlugin from './plugins/audit.js';
 import auditRoutes from './routes/audit/index.js';
 import caseTimeline from './routes/timeline/index.js';
 import events from './routes/events/index.js';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { hash, verify } from '@node-rs/argon2';
-import { upsertUnit } from './repositories/users.js';
+import { upsertUnit } from '../domain/org/users.js';
 import type { Role } from './schemas/auth.js';
 
 /** The demo organisation: a province, one of its departments with two divisions, and a commune. */

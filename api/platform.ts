@@ -5,22 +5,22 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import app from './app.js';
 import { frameworkErrors } from './plugins/errors.js';
-import { checkpointFileOf, type Config } from './config.js';
-import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres, type EmbeddedDatabase } from './db.js';
-import { ensureAppRole, grantAppRights, roleWarnings, urlAs, urlUser } from './db-roles.js';
-import { configureAuditChain, deriveAuditKeys } from './audit/chain.js';
-import { startCheckpoints } from './audit/checkpoints.js';
+import { checkpointFileOf, type Config } from '../lib/config.js';
+import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/db.js';
+import { ensureAppRole, grantAppRights, roleWarnings, urlAs, urlUser } from '../lib/db-roles.js';
+import { configureAuditChain } from '../domain/audit/chain.js';
 import { withRedaction } from './log-redact.js';
 import { migrateLatest } from '../migrations/index.js';
 import { startBroker, type BrokerHandle } from '../engine/broker.js';
 import { createZeebeClient, type ZeebeClient } from '../engine/client.js';
-import { startEngineRuntime, type EngineRuntime } from '../engine/runtime.js';
+import { registerContinuations, startEngineRuntime, type EngineRuntime } from '../engine/runtime.js';
+import { DOMAIN_MODULES } from '../domain/modules.js';
 import { deployBundled } from '../engine/bundled.js';
-import { importBundledCatalogue } from './onestop/catalogue.js';
+import { importBundledCatalogue } from '../domain/onestop/catalogue.js';
 
 export interface PlatformOptions {
   config: Config;
-  /** start the background engine runtime (inbox worker, projector); default true */
+  /** start the engine runtime (the modules' job workers and background tasks, the projector, the outbox relay); default true */
   runtime?: boolean;
   /** deploy processes/*.bpmn at start; default true */
   deployBundled?: boolean;
@@ -144,12 +144,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       frameworkErrors,
       ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     });
+    // What the domain modules declare: continuations are needed by every process that sends engine
+    // commands; workers, the projector and background tasks run where the runtime runs.
+    registerContinuations(DOMAIN_MODULES);
     let runtime: EngineRuntime | undefined;
     if (opts.runtime !== false) {
-      runtime = await startEngineRuntime(zeebe, db, fastify.log);
+      runtime = await startEngineRuntime({ zeebe, db, log: fastify.log, config }, DOMAIN_MODULES);
       closers.push(() => runtime!.stop());
-      const stopCheckpoints = startCheckpoints(db, checkpointFileOf(config), deriveAuditKeys(secret), config.auditCheckpointEveryMin, fastify.log);
-      closers.push(stopCheckpoints);
     }
     if (opts.deployBundled !== false) {
       const deployed = await deployBundled(zeebe, db);

@@ -1,4 +1,4 @@
-import { readConfig } from './config.js';
+import { readConfig } from '../lib/config.js';
 import { startPlatform } from './platform.js';
 import { seedDemo } from './demo.js';
 

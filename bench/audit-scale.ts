@@ -1,8 +1,8 @@
 /**
  * Audit history at scale (issue 7): p50/p95/p99 of one case's timeline and of auditor searches with
  * the history of 10,000,000 finished cases (ten years of a province), measured through the real
- * functions the routes call (api/audit/scope.ts, api/repositories/audit.ts loadTimeline,
- * api/repositories/case-search.ts searchCases).
+ * functions the routes call (domain/audit/scope.ts, domain/audit/store.ts loadTimeline,
+ * domain/audit/case-search.ts searchCases).
  *
  *   npx tsx bench/audit-scale.ts
  *
@@ -23,12 +23,12 @@
  * Appends a section to bench/results/audit-scale.md.
  */
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
+import { createKnex } from '../lib/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { caseAccess, scopeUnitCodes } from '../api/audit/scope.js';
+import { caseAccess, scopeUnitCodes } from '../domain/audit/scope.js';
 import { backfill as caseIndexBackfill } from '../migrations/20261123007000_case_index.js';
-import { loadTimeline } from '../api/repositories/audit.js';
-import { searchCases, type CaseFilters } from '../api/repositories/case-search.js';
+import { loadTimeline } from '../domain/audit/store.js';
+import { searchCases, type CaseFilters } from '../domain/audit/case-search.js';
 import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
 import { provinceUnits, type BenchUnit } from './lib.js';
 

@@ -1,6 +1,6 @@
 /**
  * Inbox at scale (issue 4): p50/p95/p99 of the inbox queries with 1,000,000 open and 10,000,000
- * finished tasks, measured through the real repository functions of api/repositories/inbox.ts.
+ * finished tasks, measured through the real repository functions of domain/inbox/store.ts.
  *
  *   npx tsx bench/inbox-scale.ts
  *
@@ -18,9 +18,9 @@ import { addDoneScopesKeys, fillDoneScopes } from '../migrations/20261123009000_
 import { addOpenScopesKeys, fillOpenScopes } from '../migrations/20261123009100_inbox_open_scopes.js';
 import os from 'node:os';
 import type { Knex } from 'knex';
-import { createKnex, EMBEDDED_PG_SETTINGS } from '../api/db.js';
+import { createKnex, EMBEDDED_PG_SETTINGS } from '../lib/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../api/repositories/inbox.js';
+import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../domain/inbox/store.js';
 import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
 import { provinceUnits, type BenchUnit } from './lib.js';
 
@@ -51,7 +51,7 @@ const dbUrl = () => benchDbUrl(DB_NAME);
 async function ensureDatabase(): Promise<void> {
   await withBenchServer(async (admin) => {
     await createBenchDatabase(admin, DB_NAME);
-    // The embedded PostgreSQL's settings (api/db.ts) that a database can carry; shared_buffers is the
+    // The embedded PostgreSQL's settings (lib/db.ts) that a database can carry; shared_buffers is the
     // server's (postgresql.conf and a restart), so it is only reported.
     for (const [k, v] of Object.entries(EMBEDDED_PG_SETTINGS)) {
       if (k !== 'shared_buffers') await admin.raw(`ALTER DATABASE ${DB_NAME} SET ${k} = '${v}'`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
+import { createKnex } from '../lib/db.js';
 
 /** Summary of repeated measurements: median and spread (min, max, p10, p90). */
 export interface Stats {

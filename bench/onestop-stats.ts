@@ -14,11 +14,11 @@
  * writes. Appends a section to bench/results/onestop-stats.md. BENCH_RESEED=1 seeds again.
  */
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
+import { createKnex } from '../lib/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { onestopStatistics, overdueDossiers, rebuildStatsRollup, statsRollupDrift, type StatsFilter, type StatsGroupBy, type StatsReport } from '../api/onestop/stats.js';
-import { statsWorkbook } from '../api/onestop/stats-excel.js';
-import { subtreeCodes } from '../api/repositories/case-search.js';
+import { onestopStatistics, overdueDossiers, rebuildStatsRollup, statsRollupDrift, type StatsFilter, type StatsGroupBy, type StatsReport } from '../domain/onestop/stats.js';
+import { statsWorkbook } from '../domain/onestop/stats-excel.js';
+import { subtreeCodes } from '../domain/audit/case-search.js';
 import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
 
 const DB_NAME = 'eiso_bench_onestop';
@@ -276,7 +276,7 @@ async function main(): Promise<void> {
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (rollup rebuilt set-based in ${fmt(info.rollupSeconds, 1)} s; the trigger was off during the bulk load)`,
       `- Rollup exactness: ${drift} rows differ from a recomputation from \`dossiers\` (${fmt(driftSeconds, 1)} s to check); the province report by agency agrees with a direct one-pass count over \`dossiers\` in ${mismatches === 0 ? 'every' : `all but ${mismatches}`} agency row`,
       `- Year 2025 totals (as of ${NOW.toISOString().slice(0, 10)}): received ${t.received.total.toLocaleString('en')} (online ${t.received.online.toLocaleString('en')}, in person/post ${t.received.direct.toLocaleString('en')}, carried over ${t.received.carriedOver}), resolved ${t.resolved.total.toLocaleString('en')} (early ${t.resolved.early.toLocaleString('en')}, on time ${t.resolved.onTime.toLocaleString('en')} incl. ${t.resolved.withdrawn.toLocaleString('en')} withdrawn, late ${t.resolved.late.toLocaleString('en')}), in progress at 31/12 ${t.inProgress.total.toLocaleString('en')} (within ${t.inProgress.withinDeadline.toLocaleString('en')}, past ${t.inProgress.pastDeadline.toLocaleString('en')})`,
-      `- Each case ${RUNS} times after one warm-up, one at a time, timed around the real function (\`onestopStatistics\` of api/onestop/stats.ts; leader cases include resolving the unit subtree)`,
+      `- Each case ${RUNS} times after one warm-up, one at a time, timed around the real function (\`onestopStatistics\` of domain/onestop/stats.ts; leader cases include resolving the unit subtree)`,
       ``,
       `| Query | n | p50 ms | p95 ms | max ms | rows | p95 <= ${TARGET_MS} ms |`,
       `|---|---:|---:|---:|---:|---:|:---:|`,

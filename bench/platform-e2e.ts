@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { hash } from '@node-rs/argon2';
 import type { ZeebeClient } from '../engine/client.js';
 import { deployProcess } from '../engine/deploy.js';
-import { insertUser, upsertUnit } from '../api/repositories/users.js';
+import { insertUser, upsertUnit } from '../domain/org/users.js';
 import { fiveStepModel, quantile, stats, withBackpressure, type CpuSplit, type Stats } from './lib.js';
 
 interface Officer {

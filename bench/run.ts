@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, chmodSync, existsSync, readdirSync, readFil
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { readConfig } from '../api/config.js';
+import { readConfig } from '../lib/config.js';
 import { startPlatform } from '../api/platform.js';
 import { createZeebeClient } from '../engine/client.js';
 import { cpuLine, cpuMeter, machine, processTree, pssMiB, rssByPattern, rssMiB, spread, stats, fmt, type CpuSplit } from './lib.js';

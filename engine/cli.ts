@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ensureZeebeDistribution } from './distribution.js';
 import { findJavaHome } from './java.js';
 import { buildExporter, exporterEnv } from './exporter/index.js';
-import { jdbcFromUrl } from '../api/db.js';
+import { jdbcFromUrl } from '../lib/db.js';
 
 /** `tsx engine/cli.ts fetch|build-exporter`: prepare the broker ahead of time (CI, offline installs). */
 async function main(cmd: string | undefined): Promise<void> {

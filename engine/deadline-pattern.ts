@@ -1,6 +1,7 @@
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit } from './step-meta.js';
+import { DEADLINE_STEP_JOB_TYPES, JOB_TYPES } from './jobs/catalogue.js';
 
 /**
  * Completes a model with the deadline pattern of engine/README.md ("Due dates through Zeebe"), so
@@ -25,16 +26,16 @@ interface El {
 }
 
 /** Job types of the service tasks the pattern adds: engine machinery, not steps of the procedure. */
-export const DEADLINE_STEP_JOB_TYPES: ReadonlySet<string> = new Set(['eiso-step-reminder', 'eiso-step-escalate']);
+export { DEADLINE_STEP_JOB_TYPES };
 
 const CASE_LISTENERS: [string, string][] = [
-  ['start', 'eiso-case-deadline'],
-  ['end', 'eiso-case-finish'],
+  ['start', JOB_TYPES.caseDeadline],
+  ['end', JOB_TYPES.caseFinish],
 ];
 
 const BRANCHES = [
-  { suffix: 'NhacHan', expr: '=eisoStepRemind', jobType: 'eiso-step-reminder', event: 'Sắp đến hạn', task: 'Nhắc hạn xử lý', end: 'Đã nhắc', dx: 0 },
-  { suffix: 'QuaHan', expr: '=eisoStepDue', jobType: 'eiso-step-escalate', event: 'Quá hạn', task: 'Báo lãnh đạo: quá hạn', end: 'Đã báo', dx: 1 },
+  { suffix: 'NhacHan', expr: '=eisoStepRemind', jobType: JOB_TYPES.stepReminder, event: 'Sắp đến hạn', task: 'Nhắc hạn xử lý', end: 'Đã nhắc', dx: 0 },
+  { suffix: 'QuaHan', expr: '=eisoStepDue', jobType: JOB_TYPES.stepEscalate, event: 'Quá hạn', task: 'Báo lãnh đạo: quá hạn', end: 'Đã báo', dx: 1 },
 ] as const;
 
 export interface PatternResult {
@@ -103,7 +104,7 @@ export async function applyDeadlinePattern(xml: string): Promise<PatternResult> 
       for (const task of elements.filter((e) => e.$type === 'bpmn:UserTask')) {
         const headers = (findExt(task, 'zeebe:TaskHeaders')?.values as El[] | undefined) ?? [];
         if (parseTimeLimit(headers.find((h) => h.key === STEP_HEADER.timeLimit)?.value) === null) continue;
-        let changed = ensureListeners(task, [['start', 'eiso-step-deadline']]);
+        let changed = ensureListeners(task, [['start', JOB_TYPES.stepDeadline]]);
         if (!findExt(task, 'zeebe:TaskSchedule')) {
           extensionValues(task).push(create('zeebe:TaskSchedule', { dueDate: '=eisoStepDue' }));
           changed = true;

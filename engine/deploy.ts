@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { ZeebeClient } from './client.js';
 import { validateBpmn, type ValidationIssue } from './validate.js';
 import { applyDeadlinePattern } from './deadline-pattern.js';
-import { insertProcessDefinition, insertProcessForm, upsertForm } from '../api/repositories/processes.js';
+import { insertProcessDefinition, insertProcessForm, upsertForm } from './definitions.js';
 
 export class BpmnValidationError extends Error {
   constructor(public readonly issues: ValidationIssue[]) {

@@ -1,31 +1,34 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from './client.js';
-import { startUserTaskInboxWorker } from './workers/user-task-inbox.js';
-import { startNotifyCitizenWorker } from './workers/notify-citizen.js';
-import { startStepDeadlineWorker } from './workers/eiso-step-deadline.js';
-import { startStepReminderWorker } from './workers/eiso-step-reminder.js';
-import { startStepEscalateWorker } from './workers/eiso-step-escalate.js';
-import { startCaseDeadlineWorker } from './workers/eiso-case-deadline.js';
-import { startCaseFinishWorker } from './workers/eiso-case-finish.js';
-import { startOnestopStatusWorker } from './workers/onestop-status.js';
-import { startOnestopSupplementRequestWorker } from './workers/onestop-supplement-request.js';
-import { startOnestopSupplementResumeWorker } from './workers/onestop-supplement-resume.js';
-import { startOnestopTransferWorker } from './workers/onestop-transfer.js';
-import { startOnestopTransferReturnWorker } from './workers/onestop-transfer-return.js';
-import { startOnestopResultWorker } from './workers/onestop-result.js';
-import { startOnestopReturnedWorker } from './workers/onestop-returned.js';
-import { retryStuckCompletions } from './complete-task.js';
-import { startIsoRegisterWorker } from './workers/iso-register.js';
-import { startIsoSweep } from '../api/iso/sweep.js';
-import { HistoryProjector } from './history/projector.js';
-import { publishInboxChange } from '../api/repositories/inbox.js';
-import { outboxOptions, startOutboxRelay } from './outbox.js';
-import '../api/outbox-continuations.js';
+import type { Config } from '../lib/config.js';
+import { HistoryProjector, type ProjectedEvent } from './history/projector.js';
+import { outboxOptions, registerContinuation, startOutboxRelay, type Continuation } from './outbox.js';
+import { LISTENER_JOB_TYPES, WORKER_JOB_TYPES } from './jobs/catalogue.js';
+import { startJobWorker, type JobContext, type JobWorkerSpec, type RuntimeLogger } from './jobs/worker.js';
 
-export interface RuntimeLogger {
-  info: (o: object, m?: string) => void;
-  warn: (o: object, m?: string) => void;
-  error: (o: object, m?: string) => void;
+export type { RuntimeLogger } from './jobs/worker.js';
+
+export interface RuntimeContext extends JobContext {
+  config: Config;
+}
+
+/** Work on a timer (a sweep, a mailer, a maintenance pass): started by the runtime, stopped by what it returns. */
+export interface BackgroundTask {
+  name: string;
+  start(ctx: RuntimeContext): () => void | Promise<void>;
+}
+
+/**
+ * What a domain module adds to the engine (domain/<m>/index.ts declares it, domain/modules.ts lists
+ * the modules, api/platform.ts hands them here): job workers, continuations of outbox commands,
+ * background tasks and a hook called after each batch of exported records is projected.
+ */
+export interface EngineContribution {
+  name: string;
+  workers?: readonly JobWorkerSpec[];
+  continuations?: Readonly<Record<string, Continuation>>;
+  background?: readonly BackgroundTask[];
+  onProjected?: (e: ProjectedEvent, ctx: RuntimeContext) => Promise<void>;
 }
 
 export interface EngineRuntime {
@@ -34,57 +37,75 @@ export interface EngineRuntime {
 }
 
 /**
- * Everything that works for the engine in the background: the inbox bridge worker, the history
- * projector, the sweep that re-sends completions an outage left pending, and the outbox relay.
+ * Registers every module's outbox continuations. Called by the composition root whether or not the
+ * runtime starts here: an API process finishes the commands it sends itself (engine/outbox.ts).
  */
-export async function startEngineRuntime(zeebe: ZeebeClient, db: Knex, log: RuntimeLogger): Promise<EngineRuntime> {
-  const worker = startUserTaskInboxWorker(zeebe, db, log);
-  const notifyCitizen = startNotifyCitizenWorker(zeebe, db);
-  const deadlineWorkers = [
-    startStepDeadlineWorker(zeebe, db),
-    startStepReminderWorker(zeebe, db, log),
-    startStepEscalateWorker(zeebe, db, log),
-    startCaseDeadlineWorker(zeebe, db),
-    startCaseFinishWorker(zeebe, db),
-    startIsoRegisterWorker(zeebe, db),
+export function registerContinuations(modules: readonly EngineContribution[]): void {
+  for (const m of modules) for (const [name, fn] of Object.entries(m.continuations ?? {})) registerContinuation(name, fn);
+}
+
+/**
+ * Every job type of engine/jobs/catalogue.ts has exactly one worker among the modules, and no worker
+ * serves a type the catalogue does not name. Thrown at start: a missing worker leaves steps waiting forever.
+ */
+export function checkWorkers(modules: readonly EngineContribution[]): void {
+  const seen = new Map<string, string[]>();
+  for (const m of modules) for (const w of m.workers ?? []) seen.set(w.jobType, [...(seen.get(w.jobType) ?? []), m.name]);
+  const expected = [...WORKER_JOB_TYPES, ...LISTENER_JOB_TYPES];
+  const problems = [
+    ...expected.filter((t) => !seen.has(t)).map((t) => `no worker for job type "${t}"`),
+    ...[...seen].filter(([, by]) => by.length > 1).map(([t, by]) => `job type "${t}" has ${by.length} workers (${by.join(', ')})`),
+    ...[...seen.keys()].filter((t) => !expected.includes(t)).map((t) => `job type "${t}" is not in engine/jobs/catalogue.ts`),
   ];
-  const onestopWorkers = [
-    startOnestopStatusWorker(zeebe, db),
-    startOnestopSupplementRequestWorker(zeebe, db),
-    startOnestopSupplementResumeWorker(zeebe, db),
-    startOnestopTransferWorker(zeebe, db),
-    startOnestopTransferReturnWorker(zeebe, db),
-    startOnestopResultWorker(zeebe, db),
-    startOnestopReturnedWorker(zeebe, db),
-  ];
-  const stopIsoSweep = startIsoSweep(zeebe, db, log);
+  if (problems.length) throw new Error(`engine runtime: ${problems.join('; ')}`);
+}
+
+/**
+ * Everything that works for the engine in the background, in one place: the workers the modules
+ * declare, the history projector (and the modules' hooks on it), the outbox relay and the modules'
+ * background tasks. `stop()` stops them in reverse order.
+ */
+export async function startEngineRuntime(ctx: RuntimeContext, modules: readonly EngineContribution[]): Promise<EngineRuntime> {
+  checkWorkers(modules);
+  registerContinuations(modules);
+  const { db, zeebe, log } = ctx;
+  const workers = modules.flatMap((m) => m.workers ?? []).map((spec) => startJobWorker(spec, ctx));
   // Engine commands committed with a business write and not answered yet (outage, crash): sent here.
   const relay = startOutboxRelay(db, zeebe, { ...outboxOptions({ log }), pollMs: 1000 });
   const projector = new HistoryProjector(db, { logger: log });
-  // Cancelled tasks leave every open inbox at once (api/live.ts).
-  projector.on('projected', (e) => void publishInboxChange(db, 'cancelled', e.cancelledJobKeys).catch((err) => log.warn({ err: String(err) }, 'inbox change not published')));
+  const hooks = modules.filter((m) => m.onProjected);
+  projector.on('projected', (e: ProjectedEvent) => {
+    for (const m of hooks) m.onProjected!(e, ctx).catch((err: unknown) => log.warn({ err: String(err), module: m.name }, 'projection hook failed'));
+  });
   await projector.start();
-  let sweeping = false;
-  const sweep = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    retryStuckCompletions(zeebe, db)
-      .then((n) => n > 0 && log.info({ settled: n }, 'pending task completions sent'))
-      .catch((err) => log.warn({ err: String(err) }, 'completion sweep failed'))
-      .finally(() => (sweeping = false));
-  }, 5000);
-  sweep.unref();
+  const stops = modules.flatMap((m) => (m.background ?? []).map((t) => ({ name: `${m.name}/${t.name}`, stop: t.start(ctx) })));
   return {
     projector,
     async stop() {
-      clearInterval(sweep);
-      stopIsoSweep();
+      for (const s of stops.reverse()) await Promise.resolve(s.stop()).catch((err: unknown) => log.warn({ err: String(err), task: s.name }, 'background task did not stop cleanly'));
       await relay.stop();
-      await worker.close(5000).catch(() => {});
-      await notifyCitizen.close(5000).catch(() => {});
-      for (const w of deadlineWorkers) await w.close(5000).catch(() => {});
-      for (const w of onestopWorkers) await w.close(5000).catch(() => {});
+      for (const w of workers) await w.close(5000).catch(() => {});
       await projector.stop();
+    },
+  };
+}
+
+/** A background task that runs `pass` every `everyMs`, one pass at a time, logging what it did. */
+export function everyMs(name: string, ms: number, pass: (ctx: RuntimeContext) => Promise<number | void>): BackgroundTask {
+  return {
+    name,
+    start(ctx) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        pass(ctx)
+          .then((n) => typeof n === 'number' && n > 0 && ctx.log.info({ task: name, n }, `${name}: ${n}`))
+          .catch((err: unknown) => ctx.log.warn({ err: String(err) }, `${name} failed`))
+          .finally(() => (running = false));
+      }, ms);
+      timer.unref();
+      return () => clearInterval(timer);
     },
   };
 }

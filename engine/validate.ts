@@ -4,7 +4,7 @@ import NodeResolver from 'bpmnlint/lib/resolver/node-resolver.js';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit, stepMetaFromHeaders, type StepMeta } from './step-meta.js';
-import { WORKER_JOB_TYPES } from './workers/registry.js';
+import { WORKER_JOB_TYPES } from './jobs/catalogue.js';
 import { approvingDefaultFlows, type FlowElementLike } from './default-flow.js';
 
 export interface ValidationIssue {

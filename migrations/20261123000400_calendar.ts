@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { OFFICIAL_SCHEDULE_2025, OFFICIAL_SCHEDULE_2026 } from '../engine/calendar/official-schedules.js';
 
 /**
  * Working-day calendar: national schedule days and organisation overrides, working hours and
@@ -67,9 +66,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE INDEX calendar_changes_changed_at_idx ON calendar_changes (changed_at DESC, id DESC)`);
   await knex.raw(`CREATE INDEX calendar_changes_unit_idx ON calendar_changes (unit_id, changed_at DESC)`);
 
-  await knex('calendar_days').insert(
-    [...OFFICIAL_SCHEDULE_2025, ...OFFICIAL_SCHEDULE_2026].map((d) => ({ day: d.date, kind: d.kind, name: d.name, occasion: d.occasion ?? null, source: d.source ?? null })),
-  );
+  await knex('calendar_days').insert(OFFICIAL_DAYS_2025_2026);
   await knex('calendar_settings').insert({
     unit_id: null,
     morning_start: '07:30',
@@ -86,3 +83,40 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('calendar_settings');
   await knex.schema.dropTable('calendar_days');
 }
+
+/**
+ * The official 2025 and 2026 schedules as this migration seeded them, frozen here: a migration never
+ * reads live code, so what it did does not change when domain/deadlines/calendar/official-schedules.ts
+ * does (test/unit/architecture.test.ts checks both agree today).
+ */
+export const OFFICIAL_DAYS_2025_2026: readonly { day: string; kind: string; name: string; occasion: string | null; source: string | null }[] = [
+  {day: "2025-01-01",kind: "holiday",name: "Tết Dương lịch / New Year's Day",occasion: "new-year",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2025-01-27",kind: "holiday",name: "Tết Nguyên đán (28 tháng Chạp) / Lunar New Year",occasion: "lunar-new-year",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2025-01-28",kind: "holiday",name: "Tết Nguyên đán (29 tháng Chạp) / Lunar New Year's Eve",occasion: "lunar-new-year",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2025-01-29",kind: "holiday",name: "Tết Nguyên đán (mùng 1) / Lunar New Year, day 1",occasion: "lunar-new-year",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2025-01-30",kind: "holiday",name: "Tết Nguyên đán (mùng 2) / Lunar New Year, day 2",occasion: "lunar-new-year",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2025-01-31",kind: "holiday",name: "Tết Nguyên đán (mùng 3) / Lunar New Year, day 3",occasion: "lunar-new-year",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2025-04-07",kind: "holiday",name: "Giỗ Tổ Hùng Vương (10/3 âm lịch) / Hung Kings' Commemoration",occasion: "hung-kings",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2025-04-30",kind: "holiday",name: "Ngày Chiến thắng 30/4 / Reunification Day",occasion: "reunification",source: "TB 6150/TB-BLĐTBXH"},
+  {day: "2025-05-01",kind: "holiday",name: "Ngày Quốc tế Lao động 1/5 / International Workers' Day",occasion: "labour-day",source: "TB 6150/TB-BLĐTBXH"},
+  {day: "2025-05-02",kind: "day_off",name: "Nghỉ hoán đổi (làm bù thứ Bảy 26/4) / Swapped day off (worked on Sat 26/4)",occasion: "labour-day",source: "TB 6150/TB-BLĐTBXH"},
+  {day: "2025-04-26",kind: "working_day",name: "Làm bù cho thứ Sáu 2/5 / Make-up working day for Fri 2/5",occasion: "labour-day",source: "TB 6150/TB-BLĐTBXH"},
+  {day: "2025-09-01",kind: "holiday",name: "Quốc khánh (ngày liền kề) / National Day (adjacent day)",occasion: "national-day",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2025-09-02",kind: "holiday",name: "Quốc khánh 2/9 / National Day",occasion: "national-day",source: "CV 8726/VPCP-KGVX 26/11/2024"},
+  {day: "2026-01-01",kind: "holiday",name: "Tết Dương lịch / New Year's Day",occasion: "new-year",source: "CV 12729/VPCP-KGVX 25/12/2025"},
+  {day: "2026-01-02",kind: "day_off",name: "Nghỉ hoán đổi (làm bù thứ Bảy 10/1) / Swapped day off (worked on Sat 10/1)",occasion: "new-year",source: "CV 12729/VPCP-KGVX 25/12/2025"},
+  {day: "2026-01-10",kind: "working_day",name: "Làm bù cho thứ Sáu 2/1 / Make-up working day for Fri 2/1",occasion: "new-year",source: "CV 12729/VPCP-KGVX 25/12/2025"},
+  {day: "2026-02-16",kind: "holiday",name: "Tết Nguyên đán (29 tháng Chạp) / Lunar New Year's Eve",occasion: "lunar-new-year",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+  {day: "2026-02-17",kind: "holiday",name: "Tết Nguyên đán (mùng 1) / Lunar New Year, day 1",occasion: "lunar-new-year",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+  {day: "2026-02-18",kind: "holiday",name: "Tết Nguyên đán (mùng 2) / Lunar New Year, day 2",occasion: "lunar-new-year",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+  {day: "2026-02-19",kind: "holiday",name: "Tết Nguyên đán (mùng 3) / Lunar New Year, day 3",occasion: "lunar-new-year",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+  {day: "2026-02-20",kind: "holiday",name: "Tết Nguyên đán (mùng 4) / Lunar New Year, day 4",occasion: "lunar-new-year",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+  {day: "2026-04-26",kind: "holiday",name: "Giỗ Tổ Hùng Vương (10/3 âm lịch) / Hung Kings' Commemoration",occasion: "hung-kings",source: "BLLĐ 2019 Điều 112"},
+  {day: "2026-04-27",kind: "day_off",name: "Nghỉ bù Giỗ Tổ Hùng Vương / Day off in lieu of Hung Kings' Commemoration",occasion: "hung-kings",source: "BLLĐ 2019 Điều 111(3)"},
+  {day: "2026-04-30",kind: "holiday",name: "Ngày Chiến thắng 30/4 / Reunification Day",occasion: "reunification",source: "BLLĐ 2019 Điều 112"},
+  {day: "2026-05-01",kind: "holiday",name: "Ngày Quốc tế Lao động 1/5 / International Workers' Day",occasion: "labour-day",source: "BLLĐ 2019 Điều 112"},
+  {day: "2026-09-01",kind: "holiday",name: "Quốc khánh (ngày liền kề) / National Day (adjacent day)",occasion: "national-day",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+  {day: "2026-09-02",kind: "holiday",name: "Quốc khánh 2/9 / National Day",occasion: "national-day",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+  {day: "2026-08-31",kind: "day_off",name: "Nghỉ hoán đổi (làm bù thứ Bảy 22/8) / Swapped day off (worked on Sat 22/8)",occasion: "national-day",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+  {day: "2026-08-22",kind: "working_day",name: "Làm bù cho thứ Hai 31/8 / Make-up working day for Mon 31/8",occasion: "national-day",source: "CV 9859/VPCP-KGVX 13/10/2025"},
+];

@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('audit_log', (t) => {
-    t.comment('Append-only log of human actions. Each entry carries sha256(canonical entry + prev_hash): any altered, inserted or deleted entry breaks the chain (api/audit/chain.ts).');
+    t.comment('Append-only log of human actions. Each entry carries sha256(canonical entry + prev_hash): any altered, inserted or deleted entry breaks the chain (domain/audit/chain.ts).');
     t.bigInteger('seq').primary('audit_log_pk').comment('Position in the chain: 1, 2, 3, ... without gaps (assigned from audit_chain_head under its row lock, not from a sequence, so rolled-back appends leave no holes)');
     t.timestamp('at', { useTz: true }).notNullable().comment('When the action happened (set under the chain lock, so non-decreasing with seq)');
     t.string('actor', 100).comment('Username of the person; null for an unknown user (failed login of a non-existent name keeps the attempted name in target_id)');

@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
  * users with the days of the period, so the GIN index hands over the rows of that subtree and those days
  * only (before: a BitmapOr over the subtree's whole history, or a sequential scan of 10M finished rows).
  * "Completed by one of its users" is answered by inbox_tasks_done_by_idx (completed_by, completed_at).
- * The repository builds the same keys (api/repositories/inbox.ts, doneKeys) and keeps the exact
+ * The repository builds the same keys (domain/inbox/store.ts, doneKeys) and keeps the exact
  * completed_at bound. plpgsql, not sql: three times faster per row when the index is built.
  */
 export async function up(knex: Knex): Promise<void> {

@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
  *   created (e.g. a test's controlled clock in 2031) so an insert never fails.
  * - eiso_ensure_month_partitions(table, from, to) creates missing months; this migration creates them
  *   from the oldest row (or 12 months back) to 12 months ahead, and the audit plugin runs it daily
- *   for 3 months ahead (api/audit/partitions.ts).
+ *   for 3 months ahead (domain/audit/partitions.ts).
  * - audit_log stays append-only: the row trigger on the parent is cloned to every partition; the
  *   TRUNCATE trigger (a statement trigger, not cloned) is added to each partition by the function.
  *

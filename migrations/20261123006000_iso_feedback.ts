@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
  * Complaints and feedback from citizens (public form, no login) and from any staff member, next to
  * the ones an officer records: where each came from, the citizen's tracking key, and the one-stop
  * dossier it is about. Quality objectives gain formulas over the one-stop data (on-time, online,
- * satisfaction) and the complaints count (api/iso/objectives.ts).
+ * satisfaction) and the complaints count (domain/iso/objectives.ts).
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('iso_complaints', (t) => {
@@ -16,7 +16,7 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw(`ALTER TABLE iso_complaints ALTER COLUMN received_by DROP NOT NULL`);
   await knex.raw(`COMMENT ON COLUMN iso_complaints.received_by IS 'Username of the officer who recorded it, or of the staff member who sent it; null for the public form'`);
-  await knex.raw(`COMMENT ON COLUMN iso_objectives.metric IS 'on_time_rate | nc_closed_rate | complaints_upheld | overdue_open | onestop_on_time_rate | online_rate | satisfaction_rate | complaints_count (formulas in api/iso/objectives.ts)'`);
+  await knex.raw(`COMMENT ON COLUMN iso_objectives.metric IS 'on_time_rate | nc_closed_rate | complaints_upheld | overdue_open | onestop_on_time_rate | online_rate | satisfaction_rate | complaints_count (formulas in domain/iso/objectives.ts)'`);
   await knex.raw(`ALTER TABLE iso_complaints ADD CONSTRAINT iso_complaints_origin_ck CHECK (origin IN ('officer', 'public', 'staff') AND (origin = 'public' OR received_by IS NOT NULL) AND (origin <> 'public' OR lookup_token IS NOT NULL))`);
 }
 

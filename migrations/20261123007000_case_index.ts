@@ -21,7 +21,7 @@ import type { Knex } from 'knex';
  * Lateness depends on the clock while a step is open, so the row keeps instants, not flags:
  * late_at (the case is late when late_at < now()), breached_steps (steps completed after their due
  * date: breached for good) and pending_due (open steps with a due date: breached once it passes).
- * The rules are those of api/audit/README.md ("Rules the search uses").
+ * The rules are those of domain/audit/README.md ("Rules the search uses").
  */
 
 /** SELECT of the case_index rows of the cases whose key satisfies `keyIn(column)`. */

@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
  *
  * Kept by a statement trigger on audit_log (transition table: one INSERT per append statement,
  * inside it), SECURITY DEFINER so that an application role with only SELECT, INSERT on audit_log
- * (api/audit/README.md) appends as before. Derived data: not part of the hash chain.
+ * (domain/audit/README.md) appends as before. Derived data: not part of the hash chain.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('SET LOCAL statement_timeout = 0'); // minutes on a large log

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
  * A leader's badges at scale (issue 4). Like inbox_done_scopes for finished work, every open task is
  * filed under each unit above (and including) the units it is offered to (candidate groups and users)
  * and the unit of whoever holds it: exactly the leader's "unit" view of open tasks
- * (api/repositories/inbox.ts openSet). With whether it is held, whether it was urged or reminded, and
+ * (domain/inbox/store.ts openSet). With whether it is held, whether it was urged or reminded, and
  * its due date, each badge of a subtree (not started / in progress / reminded, on time / overdue) is a
  * capped count over one range of one index, instead of a bitmap of every open task offered to the
  * subtree's hundreds of groups (bench: 291 ms and 27,000 buffers for the province's biggest department).

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
  *
  * - audit_log.hash_alg: which hash an entry carries. 1 = plain sha256 of the canonical entry (every entry
  *   written before this migration), 2 = HMAC-SHA256 with the chain key, which lives outside the database
- *   (AUDIT_CHAIN_KEY or DATA_DIR/audit-chain-key; api/audit/chain.ts). Existing entries keep verifying as 1.
+ *   (AUDIT_CHAIN_KEY or DATA_DIR/audit-chain-key; domain/audit/chain.ts). Existing entries keep verifying as 1.
  * - audit_log_seq: seq is unique again. A partitioned table's unique index must include the partition key
  *   (at), so the primary key (seq, at) let two entries share a seq in different months. A row trigger
  *   (SECURITY DEFINER: the application role has no rights on this table) inserts every new seq into this
@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
  *   unique violation inside the same statement. The table is append-only like audit_log.
  * - eiso_ensure_month_partitions becomes SECURITY DEFINER (owned by the migrating owner), refuses tables
  *   other than the four monthly ones, and is no longer executable by PUBLIC: the application role, which
- *   cannot create tables, gets EXECUTE from the grants the platform applies after migrating (api/db-roles.ts).
+ *   cannot create tables, gets EXECUTE from the grants the platform applies after migrating (lib/db-roles.ts).
  *
  * Imports no live code: the SQL is written out here.
  */
@@ -21,7 +21,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE audit_log ADD COLUMN hash_alg smallint NOT NULL DEFAULT 1`);
   await knex.raw(`ALTER TABLE audit_log ADD CONSTRAINT audit_log_hash_alg_ck CHECK (hash_alg IN (1, 2))`);
   await knex.raw(
-    `COMMENT ON COLUMN audit_log.hash_alg IS 'Hash of the entry: 1 = sha256 of the canonical entry (entries before the chain key), 2 = HMAC-SHA256 with the chain key kept outside the database (api/audit/chain.ts)'`,
+    `COMMENT ON COLUMN audit_log.hash_alg IS 'Hash of the entry: 1 = sha256 of the canonical entry (entries before the chain key), 2 = HMAC-SHA256 with the chain key kept outside the database (domain/audit/chain.ts)'`,
   );
 
   await knex.raw(`CREATE TABLE audit_log_seq (seq bigint NOT NULL CONSTRAINT audit_log_seq_pk PRIMARY KEY)`);

@@ -1,5 +1,5 @@
-import { createKnex, startEmbeddedPostgres } from '../api/db.js';
-import { readConfig } from '../api/config.js';
+import { createKnex, startEmbeddedPostgres } from '../lib/db.js';
+import { readConfig } from '../lib/config.js';
 import { migrationSource } from './index.js';
 import path from 'node:path';
 

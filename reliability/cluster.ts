@@ -11,9 +11,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createKnex, jdbcFromUrl, startEmbeddedPostgres } from '../api/db.js';
+import { createKnex, jdbcFromUrl, startEmbeddedPostgres } from '../lib/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { ensureAppRole, grantAppRights, urlAs } from '../api/db-roles.js';
+import { ensureAppRole, grantAppRights, urlAs } from '../lib/db-roles.js';
 import { freeBrokerPorts, startBroker, freePort, type BrokerHandle, type BrokerPorts } from '../engine/broker.js';
 import { ApiProcess, completedCases, counters, officerLoop, prepare, record, say as sayAs, settled, sleep, verify } from './lib.js';
 

@@ -21,9 +21,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createKnex, jdbcFromUrl, startEmbeddedPostgres, type EmbeddedDatabase } from '../api/db.js';
+import { createKnex, jdbcFromUrl, startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { ensureAppRole, grantAppRights, urlAs } from '../api/db-roles.js';
+import { ensureAppRole, grantAppRights, urlAs } from '../lib/db-roles.js';
 import { freeBrokerPorts, freePort, startBroker, type BrokerHandle } from '../engine/broker.js';
 import { ApiProcess, counters, deskLoop, officerLoop, prepare, prng, record, say as sayAs, settled, sleep, verify } from './lib.js';
 

@@ -8,8 +8,8 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
 import type { Knex } from 'knex';
-import { insertUser, upsertUnit } from '../api/repositories/users.js';
-import { verifyAuditChain } from '../api/audit/chain.js';
+import { insertUser, upsertUnit } from '../domain/org/users.js';
+import { verifyAuditChain } from '../domain/audit/chain.js';
 import { fiveStepModel } from '../bench/lib.js';
 import { DEMO_UNITS } from '../api/demo.js';
 

@@ -4,7 +4,7 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, ensureDemoUnits, login, waitFor, type Client } from './helpers/fixtures.js';
 import { LAND_PROCESS, openTask, runLandCase, startLandCase, type LandActors } from './helpers/audit-flow.js';
 import { HistoryProjector } from '../engine/history/projector.js';
-import { searchCases, subtreeCodes, type CaseFilters } from '../api/repositories/case-search.js';
+import { searchCases, subtreeCodes, type CaseFilters } from '../domain/audit/case-search.js';
 import { asOwner } from './helpers/owner.js';
 
 /**
@@ -191,7 +191,7 @@ describe('case_index: the auditor search index', () => {
       await db('case_deadlines').insert(deadlines);
     });
 
-    /** The search as it was defined before case_index (api/repositories/case-search.ts before this change). */
+    /** The search as it was defined before case_index (domain/audit/case-search.ts before this change). */
     async function oldSearch(db: Knex, f: CaseFilters, scope: string[] | null): Promise<{ keys: string[]; rows: any[] }> {
       const taskLate = (t: string) => `(${t}.due_date IS NOT NULL AND COALESCE(${t}.completed_at, CASE WHEN ${t}.status IN ('open','completing') THEN now() END) > ${t}.due_date)`;
       const inUnits = `(EXISTS (SELECT 1 FROM hist_variables sv WHERE sv.scope_key = p.process_instance_key AND sv.name = 'startedByUnit' AND (sv.value #>> '{}') = ANY(?::text[]))

@@ -4,9 +4,9 @@ import { appendFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
-import { appendAudit, deriveAuditKeys, entryHash, verifyAuditChain, HASH_HMAC, HASH_PLAIN, type AuditKeys, type AuditRow } from '../api/audit/chain.js';
-import { readCheckpoints, writeCheckpoint } from '../api/audit/checkpoints.js';
+import { createKnex } from '../lib/db.js';
+import { appendAudit, deriveAuditKeys, entryHash, verifyAuditChain, HASH_HMAC, HASH_PLAIN, type AuditKeys, type AuditRow } from '../domain/audit/chain.js';
+import { readCheckpoints, writeCheckpoint } from '../domain/audit/checkpoints.js';
 import { startTestPlatform } from './helpers/platform.js';
 
 /**
@@ -96,7 +96,7 @@ describe('keyed audit chain, checkpoints, unique seq', () => {
       const cli = await new Promise<{ code: number; out: string }>((resolve) =>
         execFile(
           path.resolve('node_modules/.bin/tsx'),
-          ['api/audit/cli.ts'],
+          ['domain/audit/cli.ts'],
           { env: { ...process.env, DATABASE_URL: inject('databaseUrl'), AUDIT_CHAIN_KEY: inject('auditChainKey'), AUDIT_CHECKPOINT_FILE: file, DATA_DIR: dir }, timeout: 60_000 },
           (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
         ),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
-import { appendAudit } from '../api/audit/chain.js';
-import { ensureMonthPartitions, MONTHLY_TABLES } from '../api/audit/partitions.js';
+import { createKnex } from '../lib/db.js';
+import { appendAudit } from '../domain/audit/chain.js';
+import { ensureMonthPartitions, MONTHLY_TABLES } from '../domain/audit/partitions.js';
 
 const month = (d: Date) => `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));

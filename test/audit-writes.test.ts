@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
-import { verifyAuditChain } from '../api/audit/chain.js';
-import { describeRoute, redact } from '../api/audit/plugin.js';
+import { verifyAuditChain } from '../domain/audit/chain.js';
+import { describeRoute, redact } from '../api/plugins/audit.js';
 
 describe('every write of a person is in the audit log', () => {
   let p: TestPlatform;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
+import { createKnex } from '../lib/db.js';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { LAND_PROCESS, startLandCase } from './helpers/audit-flow.js';
-import { appendAudit, verifyAuditChain } from '../api/audit/chain.js';
+import { appendAudit, verifyAuditChain } from '../domain/audit/chain.js';
 
 /**
  * The audit log: hash chain, append-only table, verification that names tampered entries,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, type Client } from './helpers/fixtures.js';
-import { loadCalendar } from '../api/repositories/calendar.js';
+import { loadCalendar } from '../domain/deadlines/calendar-store.js';
 
 /**
  * The calendar admin API against the real database. Each test works on units it creates (a province

@@ -6,11 +6,11 @@ import pg from 'pg';
 import type { Knex } from 'knex';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { externalAddress, isLoopback, listeningAddresses, tryConnect } from './helpers/sockets.js';
-import { createKnex, embeddedPasswordFile, startEmbeddedPostgres, LEGACY_EMBEDDED_PASSWORD } from '../api/db.js';
-import { readConfig } from '../api/config.js';
+import { createKnex, embeddedPasswordFile, startEmbeddedPostgres, LEGACY_EMBEDDED_PASSWORD } from '../lib/db.js';
+import { readConfig } from '../lib/config.js';
 import { startPlatform } from '../api/platform.js';
-import { appendAudit, verifyAuditChain } from '../api/audit/chain.js';
-import { ensureMonthPartitions } from '../api/audit/partitions.js';
+import { appendAudit, verifyAuditChain } from '../domain/audit/chain.js';
+import { ensureMonthPartitions } from '../domain/audit/partitions.js';
 
 const month = (d: Date) => `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
+import { createKnex } from '../lib/db.js';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { waitFor } from './helpers/fixtures.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';

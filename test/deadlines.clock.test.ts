@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, postWhileBusy, waitFor, type Client } from './helpers/fixtures.js';
-import { pauseCase, resumeCase, caseState } from '../engine/deadlines/cases.js';
+import { pauseCase, resumeCase, caseState } from '../domain/deadlines/cases.js';
 
 const PROCESS_ID = 'dang-ky-bien-dong-dat-dai';
 const at = (iso: string) => new Date(iso);

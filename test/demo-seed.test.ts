@@ -5,7 +5,7 @@ import path from 'node:path';
 import { hash, verify } from '@node-rs/argon2';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { DEMO_UNITS, DEMO_USERS, seedDemo } from '../api/demo.js';
-import { upsertUnit } from '../api/repositories/users.js';
+import { upsertUnit } from '../domain/org/users.js';
 
 /**
  * Demo seeding (npm start = server.ts --demo): only missing demo accounts are created; an existing

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
-import { upsertInboxTask } from '../api/repositories/inbox.js';
-import { Mailer } from '../api/mail.js';
+import { upsertInboxTask } from '../domain/inbox/store.js';
+import { Mailer } from '../domain/notifications/email.js';
 
 interface Captured {
   from: string;
@@ -30,7 +30,7 @@ function header(raw: string, name: string): string | undefined {
     );
 }
 
-/** The plain-text body, sent base64 (api/mail.ts). */
+/** The plain-text body, sent base64 (domain/notifications/email.ts). */
 const body = (raw: string) => Buffer.from(raw.split(/\r?\n\r?\n/).slice(1).join('\n'), 'base64').toString('utf8');
 
 /**
@@ -139,7 +139,7 @@ describe('e-mail notifications (SMTP_URL)', () => {
   });
 
   it('e-mails notices the engine writes itself (deadline reminders) through the sweep', async () => {
-    const { insertNotices } = await import('../api/repositories/deadlines.js');
+    const { insertNotices } = await import('../domain/deadlines/store.js');
     const subject = `Sắp đến hạn: bước thử ${Date.now()}`;
     await insertNotices(p.db, [{ recipient: officer.user.username, kind: 'step_reminder', subject, body: 'Bước sắp đến hạn xử lý.', taskKey: '1', processInstanceKey: '1' }]);
     const mail = await waitFor(async () => received.find((m) => header(m.raw, 'Subject') === subject), 'the reminder e-mail', 40_000, 500);

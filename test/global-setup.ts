@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres } from '../api/db.js';
-import { ensureAppRole, grantAppRights, urlAs } from '../api/db-roles.js';
+import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres } from '../lib/db.js';
+import { ensureAppRole, grantAppRights, urlAs } from '../lib/db-roles.js';
 import { migrateLatest } from '../migrations/index.js';
 import { startBroker } from '../engine/broker.js';
 

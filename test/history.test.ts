@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Knex } from 'knex';
-import { createKnex } from '../api/db.js';
+import { createKnex } from '../lib/db.js';
 import { createZeebeClient, type ZeebeClient } from '../engine/client.js';
 import { HistoryProjector, type ProjectedEvent } from '../engine/history/projector.js';
 import { serviceTaskProcess } from './helpers/history-bpmn.js';

@@ -6,8 +6,8 @@ import { Writable } from 'node:stream';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, type Client } from './helpers/fixtures.js';
 import { deskBpmn, pdfBytes, procedureEntry } from './helpers/onestop.js';
-import { isEmail, MAX_JSON_STRING } from '../api/limits.js';
-import { purgeRefusedSubmissionFiles } from '../api/onestop/public-guard.js';
+import { isEmail, MAX_JSON_STRING } from '../lib/limits.js';
+import { purgeRefusedSubmissionFiles } from '../domain/onestop/public-guard.js';
 
 /**
  * "Every input is hostile": every free-text field of every public route receives 1 MB (a URL or a

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, type Client } from './helpers/fixtures.js';
-import { upsertInboxTask } from '../api/repositories/inbox.js';
+import { upsertInboxTask } from '../domain/inbox/store.js';
 
 /**
  * Who sees and may change which task: officers their units and roles, leaders their unit's subtree.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
-import { isoSweep } from '../api/iso/sweep.js';
+import { isoSweep } from '../domain/iso/sweep.js';
 
 /**
  * Nonconformity and corrective action (processes/iso-hanh-dong-khac-phuc.bpmn) run end to end through

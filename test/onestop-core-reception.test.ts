@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, expectedQrModules, openTask, pdfBytes, pdfText, procedureEntry, qrModulesInPdf } from './helpers/onestop.js';
-import { loadCalendar } from '../api/repositories/calendar.js';
-import { lookupUrl } from '../api/onestop/settings.js';
+import { loadCalendar } from '../domain/deadlines/calendar-store.js';
+import { lookupUrl } from '../domain/onestop/settings.js';
 import { NOT_FOUND } from '../api/routes/public/index.js';
 
 /** A multipart body as a browser's FormData would send it. */

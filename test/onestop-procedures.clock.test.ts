@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, postWhileBusy, waitFor, whileBackPressure, type Client } from './helpers/fixtures.js';
-import { caseState } from '../engine/deadlines/cases.js';
+import { caseState } from '../domain/deadlines/cases.js';
 import { PROCESSES_DIR } from '../engine/bundled.js';
 
 /**

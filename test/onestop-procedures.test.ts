@@ -8,7 +8,7 @@ import { validateBpmn, longestPath, headersOf, propertiesOf } from '../engine/va
 import { DEMO_UNITS } from '../api/demo.js';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
-import { caseState } from '../engine/deadlines/cases.js';
+import { caseState } from '../domain/deadlines/cases.js';
 
 /**
  * The five bundled one-stop procedures: their models against the contract of processes/ONESTOP.md

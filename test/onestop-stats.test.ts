@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, type Client } from './helpers/fixtures.js';
-import { statsRollupDrift } from '../api/onestop/stats.js';
+import { statsRollupDrift } from '../domain/onestop/stats.js';
 
 /**
  * Statistics (Biểu II.06a), Excel, overdue list and apology letters against dossiers inserted directly

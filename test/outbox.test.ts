@@ -4,7 +4,7 @@ import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, procedureEntry } from './helpers/onestop.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 import { enqueueCommand, startIdOf } from '../engine/outbox.js';
-import { CASE_START_DONE } from '../api/case-start.js';
+import { CASE_START_DONE } from '../domain/audit/case-start.js';
 
 /**
  * The engine outbox against the real broker and database: every case asked for exists exactly once,

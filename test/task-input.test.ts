@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, deployAndStart, login, waitFor, type Client } from './helpers/fixtures.js';
 import { PROCESSES_DIR, loadBundledForms } from '../engine/bundled.js';
-import { checkAgainstForm, safePattern } from '../api/task-input.js';
+import { checkAgainstForm, safePattern } from '../domain/inbox/task-input.js';
 
 /**
  * "Every input is hostile": a task completion is checked against the form of the task's process

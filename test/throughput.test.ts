@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { appendAudit, entryHash, verifyAuditChain, type AuditRow } from '../api/audit/chain.js';
+import { appendAudit, entryHash, verifyAuditChain, type AuditRow } from '../domain/audit/chain.js';
 
 /**
- * The audit chain is appended in one SQL statement (api/audit/chain.ts): PostgreSQL splices seq, time
+ * The audit chain is appended in one SQL statement (domain/audit/chain.ts): PostgreSQL splices seq, time
  * and prev_hash into the canonical text and hashes it under the head's lock. These tests hold it to
  * the verifier's hash (entryHash in TypeScript) on awkward text, and to one linear, time-ordered chain
  * under many concurrent appends.

@@ -6,7 +6,7 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, ensureDemoUnits, login, waitFor, type Client } from './helpers/fixtures.js';
 import { procedureEntry } from './helpers/onestop.js';
 import { PROCESSES_DIR } from '../engine/bundled.js';
-import { OWNED_VARIABLES } from '../api/owned-variables.js';
+import { OWNED_VARIABLES } from '../engine/owned-variables.js';
 import { startIdOf } from '../engine/outbox.js';
 
 /**

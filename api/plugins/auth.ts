@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CurrentUser, Role } from '../schemas/auth.js';
-import { findSessionUser, candidateGroupsOf } from '../repositories/users.js';
+import { findSessionUser, candidateGroupsOf } from '../../domain/org/users.js';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {

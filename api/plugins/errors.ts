@@ -2,8 +2,8 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
-import { TaskInputError } from '../task-input.js';
-import { MAX_JSON_STRING } from '../limits.js';
+import { TaskInputError } from '../../domain/inbox/task-input.js';
+import { MAX_JSON_STRING } from '../../lib/limits.js';
 import { redactUrl } from '../log-redact.js';
 
 declare module 'fastify' {

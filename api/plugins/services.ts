@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
-import type { Config } from '../config.js';
-import { Mailer } from '../mail.js';
-import { emailChannel, inAppChannel, type NotificationChannel } from '../routes/notifications/store.js';
+import type { Config } from '../../lib/config.js';
+import { Mailer } from '../../domain/notifications/email.js';
+import { emailChannel, inAppChannel, type NotificationChannel } from '../../domain/notifications/store.js';
 
 export interface EngineStatus {
   /** gateway address the API talks to */

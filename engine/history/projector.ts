@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { listenerClient } from '../../api/db.js';
+import { listenerClient } from '../../lib/db.js';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { applyBatch, ElementNameCache, selectRecords } from './apply.js';

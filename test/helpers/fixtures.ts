@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { hash } from '@node-rs/argon2';
-import { insertUser, upsertUnit } from '../../api/repositories/users.js';
+import { insertUser, upsertUnit } from '../../domain/org/users.js';
 import { DEMO_UNITS } from '../../api/demo.js';
 import type { Role } from '../../api/schemas/auth.js';
 

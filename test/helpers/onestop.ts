@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { nextDossierCode } from '../../api/onestop/code.js';
+import { nextDossierCode } from '../../domain/onestop/code.js';
 
 /** A catalogue entry in the import format with unique code and process id; override what the test needs. */
 export function procedureEntry(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -130,7 +130,7 @@ export function deskBpmn(id: string, opts: { days?: number } = {}): string {
   const io = (el: string) => flows.filter((f) => f[2] === el).map((f) => `<bpmn:incoming>${f[0]}</bpmn:incoming>`).join('') + flows.filter((f) => f[1] === el).map((f) => `<bpmn:outgoing>${f[0]}</bpmn:outgoing>`).join('');
   const svc = (el: string, name: string, type: string, headers: Record<string, string> = {}) =>
     `<bpmn:serviceTask id="${el}" name="${name}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" />${Object.keys(headers).length ? `<zeebe:taskHeaders>${Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${v}" />`).join('')}</zeebe:taskHeaders>` : ''}</bpmn:extensionElements>${io(el)}</bpmn:serviceTask>`;
-  // A step without a form accepts only what its model reads when it ends (api/task-input.ts): the
+  // A step without a form accepts only what its model reads when it ends (domain/inbox/task-input.ts): the
   // appraisal declares the supplement reason the supplement worker reads, next to the gateway's variable.
   const outputs = (names: string[]) => names.length ? `<zeebe:ioMapping>${names.map((n) => `<zeebe:output source="=${n}" target="${n}" />`).join('')}</zeebe:ioMapping>` : '';
   const user = (el: string, name: string, group: string, days: string, out: string[] = []) =>

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { createKnex } from '../../api/db.js';
+import { createKnex } from '../../lib/db.js';
 
 /**
  * Runs one statement as the owner of the tables (the platform itself connects as the application role,

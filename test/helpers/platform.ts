@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
-import { readConfig, type Config } from '../../api/config.js';
+import { readConfig, type Config } from '../../lib/config.js';
 import { startPlatform, type Platform } from '../../api/platform.js';
 import type { ZeebeClient } from '../../engine/client.js';
 

@@ -23,10 +23,10 @@ import {
   SavedQueryParams,
   VerifyReply,
 } from '../../schemas/audit.js';
-import { verifyAuditChain } from '../../audit/chain.js';
-import { addAuditorScope, deleteSavedQuery, listAuditLog, listAuditorScopes, listSavedQueries, removeAuditorScope, saveQuery, toAuditEntry } from '../../repositories/audit.js';
-import { countCases, heatmap, sampleCases, searchCases } from '../../repositories/case-search.js';
-import { buildSearchWorkbook } from '../../audit/exports.js';
+import { verifyAuditChain } from '../../../domain/audit/chain.js';
+import { addAuditorScope, deleteSavedQuery, listAuditLog, listAuditorScopes, listSavedQueries, removeAuditorScope, saveQuery, toAuditEntry } from '../../../domain/audit/store.js';
+import { countCases, heatmap, sampleCases, searchCases } from '../../../domain/audit/case-search.js';
+import { buildSearchWorkbook } from '../../../domain/audit/exports.js';
 
 /** Largest search export; more matching cases are refused with a request to narrow the filters. */
 export const EXPORT_MAX_ROWS = Number(process.env.AUDIT_EXPORT_MAX_ROWS) || 100_000;

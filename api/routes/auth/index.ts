@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
 import { CurrentUser, LoginBody, LoginReply, PasswordChangeBody } from '../../schemas/auth.js';
 import { errors } from '../../schemas/common.js';
-import { findCurrentUser, findUserByUsername, revokeSessions, tokenVersionOf } from '../../repositories/users.js';
-import { pruneLoginThrottle, recordLoginFailure, recordLoginSuccess, throttleWait } from '../../repositories/login-throttle.js';
-import { passwordProblem } from '../../password-policy.js';
+import { findCurrentUser, findUserByUsername, revokeSessions, tokenVersionOf } from '../../../domain/org/users.js';
+import { pruneLoginThrottle, recordLoginFailure, recordLoginSuccess, throttleWait } from '../../../domain/org/login-throttle.js';
+import { passwordProblem } from '../../../domain/org/password-policy.js';
 
 /**
  * A real hash of a random password with the same parameters as the accounts' hashes: an unknown

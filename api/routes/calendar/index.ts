@@ -19,8 +19,8 @@ import {
   YearView,
   type CalendarDay,
 } from '../../schemas/calendar.js';
-import * as repo from '../../repositories/calendar.js';
-import { CalendarError, isLocalDate, toLocalIso, validateSettings, type DayInfo, type WorkingCalendar } from '../../../engine/calendar/index.js';
+import * as repo from '../../../domain/deadlines/calendar-store.js';
+import { CalendarError, isLocalDate, toLocalIso, validateSettings, type DayInfo, type WorkingCalendar } from '../../../domain/deadlines/calendar/index.js';
 
 const security = [{ bearer: [] }];
 const tags = ['calendar'];

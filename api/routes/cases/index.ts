@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../../schemas/common.js';
 import { CaseDeadline, CaseParams, PauseBody } from '../../schemas/cases.js';
-import { holdsTaskOf } from '../../repositories/deadlines.js';
-import { toLocalIso } from '../../../engine/calendar/index.js';
-import { CaseClockError, caseState, pauseCase, resumeCase, type CaseState } from '../../../engine/deadlines/cases.js';
-import { caseInScope } from '../../audit/scope.js';
+import { holdsTaskOf } from '../../../domain/deadlines/store.js';
+import { toLocalIso } from '../../../domain/deadlines/calendar/index.js';
+import { CaseClockError, caseState, pauseCase, resumeCase, type CaseState } from '../../../domain/deadlines/cases.js';
+import { caseInScope } from '../../../domain/audit/scope.js';
 
 const security = [{ bearer: [] }];
 const tags = ['cases'];

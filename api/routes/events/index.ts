@@ -4,9 +4,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Type } from 'typebox';
 import { errors } from '../../schemas/common.js';
 import { EventsQuery, EventTicket } from '../../schemas/notifications.js';
-import { candidateGroupsOf, findSessionUser, tokenVersionOf } from '../../repositories/users.js';
-import { orgScope, type Viewer } from '../../repositories/inbox.js';
-import { LiveHub, type LiveClient } from '../../live.js';
+import { candidateGroupsOf, findSessionUser, tokenVersionOf } from '../../../domain/org/users.js';
+import { orgScope, type Viewer } from '../../../domain/inbox/store.js';
+import { LiveHub, type LiveClient } from '../../../domain/inbox/live.js';
 
 const security = [{ bearer: [] }];
 /** How long a ticket may be used to open a stream. */

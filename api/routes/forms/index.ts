@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FormParams, FormReply } from '../../schemas/tasks.js';
 import { errors } from '../../schemas/common.js';
-import { findForm } from '../../repositories/processes.js';
+import { findForm } from '../../../engine/definitions.js';
 import { Type } from 'typebox';
 
 const FormQuery = Type.Object({

@@ -9,17 +9,17 @@ import {
   Audit, AuditCreateBody, AuditList, Complaint, ComplaintCreateBody, ComplaintList, StaffFeedbackBody,
   AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
 } from '../../schemas/iso.js';
-import { openNonconformity } from '../../iso/nonconformities.js';
-import { createDocument, DocumentRuleError, proposeChange, requestChange } from '../../iso/documents.js';
-import { annualReport, clauseView, listRisks, listReviews, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../iso/queries.js';
-import { subtreeCodes } from '../../repositories/case-search.js';
-import { receiveComplaint } from '../../iso/complaints.js';
-import { startAudit } from '../../iso/audits.js';
-import { startReview } from '../../iso/reviews.js';
-import { identifyRisk } from '../../iso/risks.js';
-import { METRICS, objectiveResults, type Metric } from '../../iso/objectives.js';
+import { openNonconformity } from '../../../domain/iso/nonconformities.js';
+import { createDocument, DocumentRuleError, proposeChange, requestChange } from '../../../domain/iso/documents.js';
+import { annualReport, clauseView, listRisks, listReviews, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../../domain/iso/queries.js';
+import { subtreeCodes } from '../../../domain/audit/case-search.js';
+import { receiveComplaint } from '../../../domain/iso/complaints.js';
+import { startAudit } from '../../../domain/iso/audits.js';
+import { startReview } from '../../../domain/iso/reviews.js';
+import { identifyRisk } from '../../../domain/iso/risks.js';
+import { METRICS, objectiveResults, type Metric } from '../../../domain/iso/objectives.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
-import { renderAnnualReportPdf } from '../../iso/report-pdf.js';
+import { renderAnnualReportPdf } from '../../../domain/iso/report-pdf.js';
 
 const security = [{ bearer: [] }];
 const tags = ['iso'];

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../../schemas/common.js';
 import { Notification, NotificationList, NotificationListQuery, NotificationParams, ReadAllReply } from '../../schemas/notifications.js';
-import { listNotifications, markAllRead, markRead } from './store.js';
+import { listNotifications, markAllRead, markRead } from '../../../domain/notifications/store.js';
 
 const security = [{ bearer: [] }];
 

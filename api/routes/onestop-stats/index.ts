@@ -15,13 +15,13 @@ import {
   StatsQuery,
   StatsReport,
 } from '../../schemas/onestop-stats.js';
-import { subtreeCodes } from '../../repositories/case-search.js';
-import { isLocalDate, toLocalIso } from '../../../engine/calendar/index.js';
-import { onestopStatistics, overdueDossiers, type StatsReport as Report } from '../../onestop/stats.js';
-import { statsWorkbook } from '../../onestop/stats-excel.js';
-import { ApologyError, apologyOfDossier, approveApology, draftApology, findDossierByCode, listApologies, renderApologyPdf, toApology } from '../../onestop/apology.js';
-import { evaluationResults } from '../../onestop/evaluation.js';
-import { sendNotification } from '../notifications/store.js';
+import { subtreeCodes } from '../../../domain/audit/case-search.js';
+import { isLocalDate, toLocalIso } from '../../../domain/deadlines/calendar/index.js';
+import { onestopStatistics, overdueDossiers, type StatsReport as Report } from '../../../domain/onestop/stats.js';
+import { statsWorkbook } from '../../../domain/onestop/stats-excel.js';
+import { ApologyError, apologyOfDossier, approveApology, draftApology, findDossierByCode, listApologies, renderApologyPdf, toApology } from '../../../domain/onestop/apology.js';
+import { evaluationResults } from '../../../domain/onestop/evaluation.js';
+import { sendNotification } from '../../../domain/notifications/store.js';
 
 const security = [{ bearer: [] }];
 const tags = ['onestop-stats'];

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { errors } from '../../schemas/common.js';
 import { CatalogueImportBody, ImportErrorBody, ImportReply, Procedure, ProcedureCodeParams, ProcedureList, ProcedureListQuery } from '../../schemas/onestop.js';
-import { checkEntries, parseCatalogueCsv, toEntry, upsertEntries, type ProcedureRow, type RowError } from '../../onestop/catalogue.js';
+import { checkEntries, parseCatalogueCsv, toEntry, upsertEntries, type ProcedureRow, type RowError } from '../../../domain/onestop/catalogue.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop catalogue'];

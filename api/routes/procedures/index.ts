@@ -21,11 +21,11 @@ import {
   ProcedureVersion as ProcedureVersionSchema,
   type ProcedureVersion,
 } from '../../schemas/procedures.js';
-import * as repo from '../../repositories/procedures.js';
+import * as repo from '../../../domain/procedures/store.js';
 import { readBpmnFile, renameProcessId, validateBpmn, type ValidationIssue } from '../../../engine/validate.js';
 import { deployProcess, BpmnValidationError } from '../../../engine/deploy.js';
-import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/workers/registry.js';
-import { buildProcedureSheet, renderProcedureSheetPdf } from '../../procedure-sheet.js';
+import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/jobs/catalogue.js';
+import { buildProcedureSheet, renderProcedureSheetPdf } from '../../../domain/procedures/sheet.js';
 import { Type } from 'typebox';
 
 const security = [{ bearer: [] }];

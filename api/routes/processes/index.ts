@@ -3,14 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DeployBody, DeployReply, InstanceParams, ProcessDefinitionList, StartInstanceBody, StartInstanceHeaders, StartInstanceQueued, StartInstanceReply } from '../../schemas/processes.js';
 import { ErrorBody, errors } from '../../schemas/common.js';
 import { Type } from 'typebox';
-import { listProcessDefinitions } from '../../repositories/processes.js';
-import { retiredVersionToStart } from '../../repositories/procedures.js';
+import { listProcessDefinitions } from '../../../engine/definitions.js';
+import { retiredVersionToStart } from '../../../domain/procedures/store.js';
 import { deployProcess } from '../../../engine/deploy.js';
 import { Grpc, grpcCode } from '../../../engine/client.js';
 import { enqueueCommand, getCommand, sendAndWait, waitForCommand, type StartResult } from '../../../engine/outbox.js';
-import { CASE_START_DONE, type CaseStartArgs } from '../../case-start.js';
-import { ownedVariablesIn } from '../../owned-variables.js';
-import { systemProcessKind, systemProcessMessage } from '../../system-processes.js';
+import { CASE_START_DONE, type CaseStartArgs } from '../../../domain/audit/case-start.js';
+import { ownedVariablesIn } from '../../../engine/owned-variables.js';
+import { systemProcessKind, systemProcessMessage } from '../../../domain/iso/system-processes.js';
 
 const startReply = (r: StartResult) => ({ processInstanceKey: r.processInstanceKey, bpmnProcessId: r.bpmnProcessId, version: r.version });
 /** 202: saved in the outbox; with a key the client repeats it to get the case, without one it must not resend. */
@@ -22,7 +22,7 @@ const queued = (id: string, bpmnProcessId: string, withKey: boolean) => ({
     ? 'Máy chủ quy trình tạm thời không truy cập được; yêu cầu khởi tạo hồ sơ đã được lưu và sẽ tự động thực hiện. Gửi lại với cùng Idempotency-Key để xem kết quả / The engine is unreachable; the start is saved and will run by itself. Repeat with the same Idempotency-Key to see the case'
     : `Máy chủ quy trình chưa trả lời; yêu cầu khởi tạo hồ sơ (mã ${id}) đã được lưu và sẽ tự động thực hiện đúng một lần, xin đừng gửi lại / The engine did not answer; the start (request ${id}) is saved and will run exactly once: do not send it again`,
 });
-import { caseInScope } from '../../audit/scope.js';
+import { caseInScope } from '../../../domain/audit/scope.js';
 
 const security = [{ bearer: [] }];
 /** How long a leader's cancel waits for the history of a case it does not know yet. */

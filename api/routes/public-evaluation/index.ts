@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors } from '../../schemas/common.js';
 import { DossierCodeParams, EvaluationBody, EvaluationForm, EvaluationReceipt, EvaluationResults, EvaluationResultsQuery, TokenQuery } from '../../schemas/onestop-stats.js';
-import { isLocalDate } from '../../../engine/calendar/index.js';
-import { EvaluationError, NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../onestop/evaluation.js';
-import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../onestop/apology.js';
+import { isLocalDate } from '../../../domain/deadlines/calendar/index.js';
+import { EvaluationError, NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
+import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../../domain/onestop/apology.js';
 
 const tags = ['public'];
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
 import { PublicComplaintBody, PublicComplaintParams, PublicComplaintReceipt, PublicComplaintStatus } from '../../schemas/iso.js';
-import { complaintTrackingUrl, ensureComplaintStarted, insertComplaint, newComplaintToken, publicComplaintStatus } from '../../iso/complaints.js';
-import { plainText } from '../../plain-text.js';
+import { complaintTrackingUrl, ensureComplaintStarted, insertComplaint, newComplaintToken, publicComplaintStatus } from '../../../domain/iso/complaints.js';
+import { plainText } from '../../../lib/plain-text.js';
 
 export interface PublicFeedbackOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); submissions get a third (at least 5). */

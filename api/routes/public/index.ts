@@ -4,17 +4,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
 import { PublicActionReply, PublicCodeParams, PublicDossier, PublicProcedureList, PublicWithdrawBody, SubmitReply } from '../../schemas/onestop.js';
-import { changeStatus, getDossierByCode, listEvents, type Applicant, type DossierRow } from '../../onestop/dossiers.js';
-import { activeProcedure, assertComplete, insertSubmittedDossier, ReceptionError, withdrawDossier } from '../../onestop/reception.js';
+import { changeStatus, getDossierByCode, listEvents, type Applicant, type DossierRow } from '../../../domain/onestop/dossiers.js';
+import { activeProcedure, assertComplete, insertSubmittedDossier, ReceptionError, withdrawDossier } from '../../../domain/onestop/reception.js';
 import multipart from '@fastify/multipart';
-import { checkFiles, discardFiles, readMultipart, saveFiles, type CheckedFile, type ParsedForm } from '../../onestop/uploads.js';
-import { purgeRefusedSubmissionFiles, quotaMessage, refusedFilesDays, submissionsPerDay, submissionsToday, takeSubmission } from '../../onestop/public-guard.js';
-import { lookupUrl } from '../../onestop/settings.js';
-import type { ProcedureRow } from '../../onestop/catalogue.js';
-import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../task-extras/file-store.js';
+import { checkFiles, discardFiles, readMultipart, saveFiles, type CheckedFile, type ParsedForm } from './uploads.js';
+import { purgeRefusedSubmissionFiles, quotaMessage, refusedFilesDays, submissionsPerDay, submissionsToday, takeSubmission } from '../../../domain/onestop/public-guard.js';
+import { lookupUrl } from '../../../domain/onestop/settings.js';
+import type { ProcedureRow } from '../../../domain/onestop/catalogue.js';
+import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../../../lib/file-store.js';
 import { enqueueCommand, sendAndWait } from '../../../engine/outbox.js';
-import { plainText } from '../../plain-text.js';
-import { isEmail, MAX_FORM_FIELD_BYTES } from '../../limits.js';
+import { plainText } from '../../../lib/plain-text.js';
+import { isEmail, MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
 
 export interface PublicOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); writes get a third. */

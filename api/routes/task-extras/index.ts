@@ -5,13 +5,13 @@ import type { FastifyRequest } from 'fastify';
 import { ErrorBody, errors } from '../../schemas/common.js';
 import { Task, TaskParams } from '../../schemas/tasks.js';
 import { AttachmentList, Attachment, AttachmentParams, Comment, CommentBody, CommentList, Diagram, SendBackBody, StepInfo, UploadQuery } from '../../schemas/task-extras.js';
-import { canSee, getTask, inScope, orgScope, toTask, type InboxRow, type Viewer } from '../../repositories/inbox.js';
-import { getAttachment, insertAttachment, listAttachments, toAttachment } from '../../repositories/attachments.js';
-import { insertComment, listComments, toComment } from '../../repositories/comments.js';
+import { canSee, getTask, inScope, orgScope, toTask, type InboxRow, type Viewer } from '../../../domain/inbox/store.js';
+import { getAttachment, insertAttachment, listAttachments, toAttachment } from '../../../domain/inbox/attachments.js';
+import { insertComment, listComments, toComment } from '../../../domain/inbox/comments.js';
 import { deployedModel, type DeployedModel } from '../../../engine/model-meta.js';
-import { markSendingBack, sendBack, startSendBackSweep } from '../../../engine/send-back.js';
+import { markSendingBack, sendBack } from '../../../domain/inbox/send-back.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
-import { plainText } from '../../plain-text.js';
+import { plainText } from '../../../lib/plain-text.js';
 import {
   ALLOWED_EXTENSIONS,
   DEFAULT_MAX_BYTES,
@@ -25,7 +25,7 @@ import {
   keepUpload,
   openStored,
   receiveUpload,
-} from './file-store.js';
+} from '../../../lib/file-store.js';
 
 /** The inbox row with the columns the task_extras migration adds. */
 type Row = InboxRow & { outcome: 'sending_back' | 'sent_back' | null; send_back_reason: string | null };
@@ -33,8 +33,6 @@ type Row = InboxRow & { outcome: 'sending_back' | 'sent_back' | null; send_back_
 export interface TaskExtrasOptions {
   /** Largest attachment in bytes; default ATTACHMENT_MAX_BYTES or 10 MB. */
   maxBytes?: number;
-  /** Re-send pending send-backs in the background (default true). */
-  sweep?: boolean;
 }
 
 const security = [{ bearer: [] }];
@@ -54,14 +52,6 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
   app.addHook('onRequest', app.requireRole('officer', 'leader', 'admin'));
   // Uploads arrive as the raw file (application/octet-stream), streamed to disk by the handler.
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
-
-  if (opts.sweep !== false) {
-    let stop: (() => void) | undefined;
-    app.addHook('onReady', async () => {
-      stop = startSendBackSweep(app.zeebe, app.db, app.log);
-    });
-    app.addHook('onClose', async () => stop?.());
-  }
 
   /**
    * Loads a task the user may see, or answers 404/403: offered to them, completed by them, or (for a

@@ -35,13 +35,13 @@ import {
   type OrgScope,
   type TaskFilter,
   type Viewer,
-} from '../../repositories/inbox.js';
-import { candidateGroupsOf } from '../../repositories/users.js';
+} from '../../../domain/inbox/store.js';
+import { candidateGroupsOf } from '../../../domain/org/users.js';
 import type { Role } from '../../schemas/auth.js';
-import { sendCompletion } from '../../../engine/complete-task.js';
-import { checkCompletion } from '../../task-input.js';
+import { sendCompletion } from '../../../domain/inbox/completion.js';
+import { checkCompletion } from '../../../domain/inbox/task-input.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
-import { sendNotification } from '../notifications/store.js';
+import { sendNotification } from '../../../domain/notifications/store.js';
 
 const security = [{ bearer: [] }];
 const isLeader = (req: FastifyRequest) => req.currentUser.roles.includes('leader');

@@ -3,9 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { errors } from '../../schemas/common.js';
 import path from 'node:path';
 import { BinaryFile, TimelineParams, TimelineReply } from '../../schemas/audit.js';
-import { loadTimeline } from '../../repositories/audit.js';
-import { caseAccess } from '../../audit/scope.js';
-import { buildCaseFile, loadCaseFileFacts } from '../../audit/exports.js';
+import { loadTimeline } from '../../../domain/audit/store.js';
+import { caseAccess } from '../../../domain/audit/scope.js';
+import { buildCaseFile, loadCaseFileFacts } from '../../../domain/audit/exports.js';
 
 /**
  * GET /api/cases/:processInstanceKey/timeline — one case's complete history for auditors,

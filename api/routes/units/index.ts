@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../../schemas/common.js';
 import { MemberList, MemberListQuery, OrgUnitList, UnitParams } from '../../schemas/tasks.js';
-import { unitSubtree } from '../../repositories/inbox.js';
+import { unitSubtree } from '../../../domain/inbox/store.js';
 
 const security = [{ bearer: [] }];
 

@@ -1,0 +1,242 @@
+import type { Knex } from 'knex';
+import { localDateOf, toLocalIso } from '../deadlines/calendar/index.js';
+import type { Apology } from '../../api/schemas/onestop-stats.js';
+import { getDossier, insertEvent, queueNotice } from './dossiers.js';
+import { publicUrl } from './settings.js';
+import type { DossierStatus } from './status.js';
+import { printer } from '../../lib/pdf.js';
+
+/**
+ * Apology letter and new return date (vn-rules §2.1 "Late -> apology + new date", form 04): for an open
+ * dossier that will miss its appointment, an officer of the resolving agency drafts it (reason, new date
+ * after the appointment), a leader of that agency approves it; once per dossier. The approval writes the
+ * dossier event `sla.apology_issued` and the citizen's notice (domain/onestop/dossiers.ts queueNotice). `dossiers.appointment_at` never moves:
+ * the statistics keep counting the dossier as late.
+ */
+
+export class ApologyError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApologyError';
+  }
+}
+
+export interface DossierForApology {
+  id: string;
+  code: string;
+  status: string;
+  agency_code: string;
+  agency_name: string;
+  procedure_code: string;
+  procedure_name: string;
+  applicant: { name?: string; idNumber?: string; address?: string };
+  received_at: Date | null;
+  appointment_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  lookup_token: string;
+}
+
+export async function findDossierByCode(db: Knex | Knex.Transaction, code: string, forUpdate = false): Promise<DossierForApology | undefined> {
+  const q = db('dossiers as d')
+    .leftJoin('onestop_procedures as p', 'p.code', 'd.procedure_code')
+    .leftJoin('org_units as o', 'o.code', 'd.agency_code')
+    .where('d.code', code)
+    .first(
+      'd.id', 'd.code', 'd.status', 'd.agency_code', db.raw('coalesce(o.name, p.agency_name, d.agency_code) AS agency_name'), 'd.procedure_code',
+      db.raw('coalesce(p.name, d.procedure_code) AS procedure_name'), 'd.applicant', 'd.received_at', 'd.appointment_at', 'd.resolved_at', 'd.closed_at', 'd.lookup_token',
+    );
+  if (forUpdate) q.forUpdate('d');
+  const row = await q;
+  return row ? { ...row, id: String(row.id) } : undefined;
+}
+
+interface ApologyRow {
+  id: string;
+  dossier_id: string;
+  agency_code: string;
+  reason: string;
+  appointment_at: Date;
+  new_date: string;
+  status: 'draft' | 'approved';
+  drafted_by: string;
+  drafted_at: Date;
+  approved_by: string | null;
+  signer_name: string | null;
+  approved_at: Date | null;
+  dossier_code: string;
+  procedure_name: string;
+}
+
+const SELECT = (db: Knex | Knex.Transaction) => [
+  'a.*',
+  db.raw(`to_char(a.new_date, 'YYYY-MM-DD') AS new_date`),
+  'd.code as dossier_code',
+  db.raw('coalesce(p.name, d.procedure_code) AS procedure_name'),
+];
+
+const query = (db: Knex | Knex.Transaction) =>
+  db('dossier_apologies as a').join('dossiers as d', 'd.id', 'a.dossier_id').leftJoin('onestop_procedures as p', 'p.code', 'd.procedure_code');
+
+export function toApology(r: ApologyRow): Apology {
+  return {
+    id: String(r.id),
+    dossierCode: r.dossier_code,
+    agencyCode: r.agency_code,
+    procedureName: r.procedure_name,
+    reason: r.reason,
+    appointmentAt: toLocalIso(r.appointment_at),
+    newDate: r.new_date,
+    status: r.status,
+    draftedBy: r.drafted_by,
+    draftedAt: toLocalIso(r.drafted_at),
+    approvedBy: r.approved_by,
+    signerName: r.signer_name,
+    approvedAt: r.approved_at ? toLocalIso(r.approved_at) : null,
+  };
+}
+
+export async function apologyOfDossier(db: Knex | Knex.Transaction, dossierId: string): Promise<ApologyRow | undefined> {
+  return query(db).where('a.dossier_id', dossierId).first(SELECT(db));
+}
+
+export async function listApologies(db: Knex, agencyCodes: string[] | null, status?: 'draft' | 'approved'): Promise<ApologyRow[]> {
+  const q = query(db).select(SELECT(db)).orderBy('a.drafted_at', 'desc').limit(500);
+  if (agencyCodes) q.whereIn('a.agency_code', agencyCodes);
+  if (status) q.where('a.status', status);
+  return q;
+}
+
+export const ONCE_MESSAGE = 'Hồ sơ đã có văn bản xin lỗi, chỉ được hẹn lại ngày trả kết quả một lần / This dossier already has an apology letter: the return date may be rescheduled only once';
+
+/** Drafts the apology (officer of the resolving agency). */
+export async function draftApology(db: Knex, code: string, body: { reason: string; newDate: string }, by: string): Promise<ApologyRow> {
+  return db.transaction(async (trx) => {
+    const d = await findDossierByCode(trx, code, true);
+    if (!d) throw new ApologyError(404, `Không có hồ sơ ${code} / No dossier ${code}`);
+    if (!d.received_at || !d.appointment_at) throw new ApologyError(409, 'Hồ sơ chưa được tiếp nhận, chưa có ngày hẹn trả / The dossier has not been received: it has no appointment yet');
+    if (d.resolved_at || d.closed_at) throw new ApologyError(409, 'Hồ sơ đã có kết quả hoặc đã kết thúc, không cần xin lỗi hẹn lại / The dossier already has its result or has ended: no apology to issue');
+    if (await apologyOfDossier(trx, d.id)) throw new ApologyError(409, ONCE_MESSAGE);
+    const appointmentDate = localDateOf(d.appointment_at);
+    if (body.newDate <= appointmentDate) {
+      throw new ApologyError(400, `Ngày hẹn mới phải sau ngày hẹn trả ${appointmentDate.split('-').reverse().join('/')} / The new date must be after the appointment date ${appointmentDate}`);
+    }
+    const inserted = await trx('dossier_apologies')
+      .insert({ dossier_id: d.id, agency_code: d.agency_code, reason: body.reason.trim(), appointment_at: d.appointment_at, new_date: body.newDate, status: 'draft', drafted_by: by })
+      .onConflict('dossier_id')
+      .ignore()
+      .returning('id');
+    if (inserted.length === 0) throw new ApologyError(409, ONCE_MESSAGE);
+    return (await apologyOfDossier(trx, d.id))!;
+  });
+}
+
+/** Approves the draft (leader of the resolving agency) and writes the event that notifies the citizen. */
+export async function approveApology(db: Knex, code: string, leader: { username: string; fullName: string }): Promise<ApologyRow> {
+  return db.transaction(async (trx) => {
+    const d = await findDossierByCode(trx, code, true);
+    if (!d) throw new ApologyError(404, `Không có hồ sơ ${code} / No dossier ${code}`);
+    const a = await apologyOfDossier(trx, d.id);
+    if (!a) throw new ApologyError(404, 'Hồ sơ chưa có dự thảo văn bản xin lỗi / The dossier has no draft apology');
+    if (a.status === 'approved') throw new ApologyError(409, 'Văn bản xin lỗi đã được phê duyệt / The apology has already been approved');
+    const now = new Date();
+    await trx('dossier_apologies').where({ id: a.id, status: 'draft' }).update({ status: 'approved', approved_by: leader.username, signer_name: leader.fullName, approved_at: now });
+    const event = await insertEvent(trx, d.id, {
+      type: 'sla.apology_issued',
+      status: d.status as DossierStatus,
+      at: now,
+      actor: leader.username,
+      note: a.reason,
+      data: { apologyId: String(a.id), appointmentAt: toLocalIso(a.appointment_at), newDate: a.new_date, signer: leader.fullName },
+      dedupeKey: `apology-${a.id}`,
+    });
+    // The citizen's notice (lookup page, e-mail when configured): the apology, the new date and the letter.
+    const row = await getDossier(trx, d.id);
+    if (event && row) {
+      const newDate = a.new_date.split('-').reverse().join('/');
+      await queueNotice(trx, row, event, {
+        extra:
+          `${d.agency_name} xin lỗi ông/bà vì hồ sơ chưa được giải quyết đúng hẹn và hẹn trả kết quả vào ngày ${newDate}. ` +
+          `/ We apologise for the delay; the new return date is ${a.new_date}.\n` +
+          `Văn bản xin lỗi / Apology letter: ${publicUrl()}/api/public/apologies/${encodeURIComponent(d.code)}/pdf?t=${encodeURIComponent(d.lookup_token)}`,
+      });
+    }
+    return (await apologyOfDossier(trx, d.id))!;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF (form 04)
+
+
+const vnDate = (d: string) => d.split('-').reverse().join('/');
+const vnTime = (at: Date) => {
+  const iso = toLocalIso(at);
+  return { hour: iso.slice(11, 13), minute: iso.slice(14, 16), date: vnDate(iso.slice(0, 10)) };
+};
+
+/**
+ * The apology letter as an A4 PDF laid out like form 04 (TT 03/2025 Phụ lục I, "Phiếu xin lỗi và hẹn lại
+ * ngày trả kết quả"): agency, national motto, title, addressee, dates, procedure, dossier code, reason,
+ * apology, new date, signer (head of the resolving agency).
+ */
+export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Promise<Buffer> {
+  const received = vnTime(d.received_at!);
+  const appointment = vnTime(a.appointment_at);
+  const approved = a.approved_at ? vnTime(a.approved_at) : undefined;
+  const [dd, mm, yyyy] = (approved?.date ?? vnTime(new Date()).date).split('/');
+  const name = d.applicant?.name ?? '';
+  const doc = {
+    info: { title: `Phiếu xin lỗi và hẹn lại ngày trả kết quả - ${d.code}`, creator: 'e-ISO' },
+    pageSize: 'A4',
+    pageMargins: [60, 50, 50, 50],
+    defaultStyle: { font: 'Roboto', fontSize: 11.5, lineHeight: 1.3 },
+    content: [
+      {
+        columns: [
+          { width: '42%', stack: [{ text: d.agency_name.toUpperCase(), bold: true, alignment: 'center' }, { text: '———', alignment: 'center' }] },
+          {
+            width: '58%',
+            stack: [
+              { text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, alignment: 'center' },
+              { text: 'Độc lập - Tự do - Hạnh phúc', bold: true, alignment: 'center' },
+              { text: `Ngày ${dd} tháng ${mm} năm ${yyyy}`, italics: true, alignment: 'center', margin: [0, 6, 0, 0] },
+            ],
+          },
+        ],
+      },
+      { text: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', bold: true, fontSize: 14, alignment: 'center', margin: [0, 24, 0, 16] },
+      { text: [{ text: 'Kính gửi: ', bold: true }, `Ông/Bà ${name}`] },
+      ...(d.applicant?.idNumber ? [{ text: `Số định danh cá nhân/tổ chức: ${d.applicant.idNumber}` }] : []),
+      {
+        margin: [0, 8, 0, 0],
+        text:
+          `Ngày ${received.date}, ${d.agency_name} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${d.procedure_name}” ` +
+          `của Ông/Bà, mã số hồ sơ: ${d.code}.`,
+      },
+      { text: `Thời gian hẹn trả kết quả giải quyết hồ sơ: ${appointment.hour} giờ ${appointment.minute} phút, ngày ${appointment.date}.` },
+      { text: `Tuy nhiên, đến nay ${d.agency_name} chưa trả kết quả giải quyết hồ sơ của Ông/Bà.` },
+      { text: [{ text: 'Lý do: ', bold: true }, a.reason] },
+      { text: `Sự chậm trễ này đã gây phiền hà cho Ông/Bà. ${d.agency_name} xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày ${vnDate(a.new_date)}.`, margin: [0, 4, 0, 0] },
+      { text: 'Trân trọng!', margin: [0, 8, 0, 0] },
+      {
+        margin: [0, 24, 0, 0],
+        columns: [
+          { width: '45%', text: '' },
+          {
+            width: '55%',
+            stack: [
+              { text: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', bold: true, alignment: 'center' },
+              { text: a.status === 'approved' ? '(Đã phê duyệt trên hệ thống)' : '(Dự thảo, chưa phê duyệt)', italics: true, alignment: 'center', fontSize: 10 },
+              { text: a.signer_name ?? '', bold: true, alignment: 'center', margin: [0, 36, 0, 0] },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  return printer().createPdf(doc).getBuffer();
+}

@@ -1,0 +1,36 @@
+import type { EngineContribution } from '../../engine/runtime.js';
+import { Mailer } from '../notifications/email.js';
+import { startNoticeMailer } from './notices.js';
+import { DOSSIER_STARTED, onDossierStarted } from './reception.js';
+import { onestopStatusJob } from './jobs/status.js';
+import { onestopSupplementRequestJob } from './jobs/supplement-request.js';
+import { onestopSupplementResumeJob } from './jobs/supplement-resume.js';
+import { onestopTransferJob } from './jobs/transfer.js';
+import { onestopTransferReturnJob } from './jobs/transfer-return.js';
+import { onestopResultJob } from './jobs/result.js';
+import { onestopReturnedJob } from './jobs/returned.js';
+
+/**
+ * One-stop dossiers: the service tasks of processes/ONESTOP.md, the instance put on the dossier once
+ * reception's start is done, and the citizen's notices by e-mail when SMTP is configured (they are on
+ * the lookup page in every case).
+ */
+export const onestop: EngineContribution = {
+  name: 'onestop',
+  workers: [onestopStatusJob, onestopSupplementRequestJob, onestopSupplementResumeJob, onestopTransferJob, onestopTransferReturnJob, onestopResultJob, onestopReturnedJob],
+  continuations: { [DOSSIER_STARTED]: onDossierStarted },
+  background: [
+    {
+      name: 'citizen notice mailer',
+      start: ({ db, log, config }) => {
+        if (!config.smtpUrl || !config.smtpFrom) return () => {};
+        const mailer = new Mailer(db, { url: config.smtpUrl, from: config.smtpFrom }, log);
+        const stop = startNoticeMailer(db, mailer, log, config.noticeMailEveryMs, config.citizenMailPerDay);
+        return async () => {
+          await stop();
+          await mailer.close();
+        };
+      },
+    },
+  ],
+};

@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { ZeebeClient } from '../../engine/client.js';
+import { loadCalendar } from '../deadlines/calendar-store.js';
+import { putCaseDeadline } from '../deadlines/store.js';
+import { retiredVersionToStart } from '../procedures/store.js';
+import { loadDeadlineModel } from '../deadlines/model.js';
+import { unitOfGroups } from '../deadlines/compute.js';
+import { toLocalIso } from '../deadlines/calendar/index.js';
+import type { CurrentUser } from '../../api/schemas/auth.js';
+import type { ProcedureRow } from './catalogue.js';
+import { changeStatus, insertEvent, type Applicant, type DossierRow } from './dossiers.js';
+import { nextDossierCode } from './code.js';
+import { enqueueCommand, sendAndWait, type Continuation, type StartResult } from '../../engine/outbox.js';
+
+type Db = Knex | Knex.Transaction;
+
+/** A refusal the route turns into an HTTP answer (status, Vietnamese / English message, details). */
+export class ReceptionError extends Error {
+  constructor(
+    readonly statusCode: 400 | 403 | 404 | 409 | 411 | 413 | 415 | 429,
+    message: string,
+    readonly code: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** A document handed in at the desk (the checklist), with the number of copies. */
+export interface ChecklistItem {
+  code: string;
+  copies: number;
+}
+
+/**
+ * The mandatory documents of the procedure that are not in the checklist (or with fewer copies than
+ * required), and the codes the procedure does not know. Empty lists = complete.
+ */
+export function completeness(p: Pick<ProcedureRow, 'required_documents'>, given: ChecklistItem[]): { missing: { code: string; name: string; copies: number; given: number }[]; unknown: string[] } {
+  const byCode = new Map<string, number>();
+  for (const g of given) byCode.set(g.code, (byCode.get(g.code) ?? 0) + g.copies);
+  const known = new Set(p.required_documents.map((d) => d.code));
+  return {
+    missing: p.required_documents.filter((d) => d.mandatory && (byCode.get(d.code) ?? 0) < d.copies).map((d) => ({ code: d.code, name: d.name, copies: d.copies, given: byCode.get(d.code) ?? 0 })),
+    unknown: [...byCode.keys()].filter((c) => !known.has(c)),
+  };
+}
+
+/** 400 naming every missing document in Vietnamese (and English), or the unknown codes; nothing is written. */
+export function assertComplete(p: ProcedureRow, given: ChecklistItem[]): void {
+  const { missing, unknown } = completeness(p, given);
+  if (unknown.length) {
+    throw new ReceptionError(400, `Thủ tục ${p.code} không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes for this procedure: ${unknown.join(', ')}`, 'UNKNOWN_DOCUMENTS', { unknown });
+  }
+  if (missing.length) {
+    const vi = missing.map((m) => (m.given ? `${m.name} (cần ${m.copies} bản, mới có ${m.given})` : m.name)).join('; ');
+    const en = missing.map((m) => m.code).join(', ');
+    throw new ReceptionError(400, `Hồ sơ chưa đầy đủ, còn thiếu: ${vi} / The dossier is incomplete; missing: ${en}`, 'DOSSIER_INCOMPLETE', { missing });
+  }
+}
+
+export async function activeProcedure(db: Db, code: string): Promise<ProcedureRow> {
+  const p = (await db('onestop_procedures').where({ code }).first()) as ProcedureRow | undefined;
+  if (!p || !p.active) throw new ReceptionError(404, `Không có thủ tục ${code} đang áp dụng / No active procedure ${code}`, 'NO_PROCEDURE');
+  return p;
+}
+
+export const newLookupToken = () => randomBytes(32).toString('base64url');
+
+/** Units whose desk the user works at: their own unit and every unit above it (a desk's subtree holds them). */
+export async function unitAndAncestors(db: Db, unitCode: string): Promise<string[]> {
+  const res = await db.raw(
+    `WITH RECURSIVE up AS (
+       SELECT id, code, parent_id FROM org_units WHERE code = ?
+       UNION ALL SELECT o.id, o.code, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id
+     ) SELECT code FROM up`,
+    [unitCode],
+  );
+  return res.rows.map((r: { code: string }) => r.code);
+}
+
+/** Desk actions: administrators, or officers / leaders whose unit is the desk unit or inside it. */
+export async function assertDeskOfficer(db: Db, user: CurrentUser, deskUnitCode: string): Promise<void> {
+  if (user.roles.includes('admin')) return;
+  if ((user.roles.includes('officer') || user.roles.includes('leader')) && (await unitAndAncestors(db, user.unit.code)).includes(deskUnitCode)) return;
+  throw new ReceptionError(403, `Chỉ cán bộ Bộ phận một cửa ${deskUnitCode} mới thực hiện được / Only officers of the one-stop desk ${deskUnitCode} may do this`, 'NOT_DESK_OFFICER');
+}
+
+export interface NewDossier {
+  procedure: ProcedureRow;
+  channel: 'online' | 'in_person' | 'postal';
+  applicant: Applicant;
+  at: Date;
+}
+
+/** Inserts a dossier with its code (issued now: the citizen follows it from the start) and status SUBMITTED. */
+export async function insertSubmittedDossier(trx: Knex.Transaction, d: NewDossier): Promise<DossierRow> {
+  const code = await nextDossierCode(trx, d.procedure.agency_eid, d.at);
+  const [row] = (await trx('dossiers')
+    .insert({
+      code,
+      procedure_code: d.procedure.code,
+      field: d.procedure.field,
+      agency_code: d.procedure.agency_code,
+      desk_unit_code: d.procedure.desk_unit_code,
+      channel: d.channel,
+      status: 'SUBMITTED',
+      applicant: JSON.stringify(d.applicant),
+      lookup_token: newLookupToken(),
+      submitted_at: d.at,
+      current_step: 'Chờ tiếp nhận',
+      current_unit_code: d.procedure.desk_unit_code,
+    })
+    .returning('*')) as DossierRow[];
+  return row!;
+}
+
+/** Outbox continuation of a dossier's process start (see acceptDossier). */
+export const DOSSIER_STARTED = 'onestop.dossier.started';
+
+interface DossierStartArgs {
+  dossierId: string;
+  receivedAt: string;
+  unitCode: string | null;
+  timeLimitDays: number;
+  appointmentAt: string;
+}
+
+/**
+ * Receipt of a complete dossier (receipt.accepted): in the caller's transaction, counts the
+ * appointment from the catalogue and the model (the first human step's unit and the process's
+ * eiso.timeLimit, as the eiso-case-deadline listener does), moves the dossier to RECEIVED and puts the
+ * process start in the engine outbox. The caller sends it right after the commit (`sendAndWait`); the
+ * continuation (below) then records the instance on the dossier and the case clock. A crash or an
+ * engine outage between the two leaves the start in the outbox, and the relay starts exactly one
+ * instance later.
+ */
+export async function acceptDossier(
+  trx: Knex.Transaction,
+  o: { dossier: DossierRow; procedure: ProcedureRow; officer: CurrentUser; checklist: (ChecklistItem & { name: string })[]; note?: string | null },
+): Promise<{ dossier: DossierRow; outboxId: string }> {
+  const { dossier, procedure, officer } = o;
+  const defs = trx('process_definitions').where({ bpmn_process_id: procedure.bpmn_process_id });
+  if (procedure.process_version) defs.where({ version: procedure.process_version });
+  const def = await defs.orderBy('version', 'desc').first('version', 'process_definition_key');
+  if (!def) {
+    throw new ReceptionError(409, `Quy trình ${procedure.bpmn_process_id}${procedure.process_version ? ` phiên bản ${procedure.process_version}` : ''} của thủ tục chưa được triển khai / The procedure's process is not deployed`, 'PROCESS_NOT_DEPLOYED');
+  }
+  const retired = await retiredVersionToStart(trx, procedure.bpmn_process_id, procedure.process_version ?? undefined);
+  if (retired !== null) throw new ReceptionError(409, `Phiên bản ${retired} của quy trình ${procedure.bpmn_process_id} đã ngừng áp dụng / Version ${retired} is retired`, 'VERSION_RETIRED');
+  const receivedAt = new Date();
+  // The appointment, counted like the eiso-case-deadline listener (first human step's unit, the
+  // process's eiso.timeLimit, else the catalogue's) on the version that will be started.
+  const model = await loadDeadlineModel(trx as unknown as Knex, String(def.process_definition_key), procedure.bpmn_process_id);
+  const cal = await loadCalendar(trx as unknown as Knex);
+  const unit = model.stepGroupsInOrder.map((g) => unitOfGroups(g, (c) => cal.hasUnit(c))).find((u) => u !== null) ?? null;
+  const days = model.timeLimitDays ?? Number(procedure.time_limit_days);
+  const appointment = cal.addWorkingDays(receivedAt, days, unit);
+  const { id: outboxId } = await enqueueCommand(trx, {
+    kind: 'start',
+    dedupeKey: `dossier-accept:${dossier.id}`,
+    request: {
+      bpmnProcessId: procedure.bpmn_process_id,
+      ...(procedure.process_version ? { version: procedure.process_version } : {}),
+      variables: {
+        dossierCode: dossier.code,
+        dossierId: String(dossier.id),
+        procedureCode: procedure.code,
+        channel: dossier.channel,
+        eisoReceivedAt: toLocalIso(receivedAt),
+        applicantName: dossier.applicant.name,
+        startedBy: officer.username,
+        startedByUnit: officer.unit.code,
+      },
+    },
+    onDone: DOSSIER_STARTED,
+    args: { dossierId: String(dossier.id), receivedAt: receivedAt.toISOString(), unitCode: unit, timeLimitDays: days, appointmentAt: appointment.toISOString() } satisfies DossierStartArgs,
+    createdBy: officer.username,
+  });
+  const { dossier: after } = await changeStatus(trx, String(dossier.id), {
+    status: 'RECEIVED',
+    type: 'receipt.accepted',
+    actor: officer.username,
+    at: receivedAt,
+    note: o.note ?? null,
+    data: { documents: o.checklist, engineCommand: outboxId },
+    patch: {
+      received_at: receivedAt,
+      received_by: officer.username,
+      original_appointment_at: appointment,
+      appointment_at: appointment,
+      bpmn_process_id: procedure.bpmn_process_id,
+      process_version: procedure.process_version ?? def.version,
+      current_step: 'Đã tiếp nhận',
+      current_unit_code: procedure.desk_unit_code,
+      status_reason: null,
+    },
+  });
+  return { dossier: after, outboxId };
+}
+
+/**
+ * The instance exists: put it on the dossier (and on the receipt event) and open the case clock with
+ * the appointment given at the desk (whichever of this and the eiso-case-deadline listener writes
+ * first wins). A dossier withdrawn meanwhile gets its instance cancelled. Idempotent.
+ */
+export const onDossierStarted: Continuation = async (trx, { result, args, enqueue }) => {
+  const r = result as StartResult;
+  const a = args as DossierStartArgs;
+  const d = (await trx('dossiers').where({ id: a.dossierId }).forUpdate().first()) as DossierRow | undefined;
+  if (!d) return;
+  if (d.process_instance_key && String(d.process_instance_key) !== r.processInstanceKey) return;
+  await putCaseDeadline(trx, {
+    process_instance_key: r.processInstanceKey,
+    process_definition_key: r.processDefinitionKey,
+    bpmn_process_id: r.bpmnProcessId,
+    unit_code: a.unitCode,
+    time_limit_days: a.timeLimitDays,
+    received_at: new Date(a.receivedAt),
+    appointment_at: new Date(a.appointmentAt),
+  });
+  await trx('dossiers').where({ id: a.dossierId }).update({ process_instance_key: r.processInstanceKey, bpmn_process_id: r.bpmnProcessId, process_version: r.version, updated_at: trx.fn.now() });
+  await trx('dossier_events')
+    .where({ dossier_id: a.dossierId, type: 'receipt.accepted' })
+    .update({ data: trx.raw(`coalesce(data, '{}'::jsonb) || ?::jsonb`, [JSON.stringify({ processInstanceKey: r.processInstanceKey, version: r.version })]) });
+  if (d.closed_at || d.status === 'WITHDRAWN') await enqueue({ kind: 'cancel', request: { processInstanceKey: r.processInstanceKey }, dedupeKey: `cancel:${r.processInstanceKey}` });
+};
+
+/** The checklist with the names from the catalogue (what the slip lists). */
+export function namedChecklist(p: ProcedureRow, given: ChecklistItem[]): (ChecklistItem & { name: string })[] {
+  const names = new Map(p.required_documents.map((d) => [d.code, d.name]));
+  return given.filter((g) => g.copies > 0).map((g) => ({ code: g.code, copies: g.copies, name: names.get(g.code) ?? g.code }));
+}
+
+/**
+ * Withdrawal (rút hồ sơ / dừng giải quyết) asked by the citizen or an officer. Before the process
+ * starts the dossier is WITHDRAWN at once; afterwards the message onestop-withdraw (messageId
+ * withdraw-<id>, so a repeated request correlates once) starts the model's withdrawal event
+ * subprocess, whose onestop-status task sets WITHDRAWN. Refused once closed or once the result exists.
+ */
+export async function withdrawDossier(db: Knex, zeebe: ZeebeClient, d: DossierRow, reason: string, actor: string): Promise<'withdrawn' | 'requested'> {
+  if (d.closed_at) throw new ReceptionError(409, 'Hồ sơ đã kết thúc, không thể rút / The dossier is closed', 'DOSSIER_CLOSED');
+  if (d.status === 'RESULT_AT_DESK' || d.status === 'RESULT_IN_TRANSIT' || d.status === 'NOT_ELIGIBLE') {
+    throw new ReceptionError(409, 'Hồ sơ đã có kết quả giải quyết, không thể rút / The result has been issued: the dossier cannot be withdrawn', 'RESULT_ISSUED');
+  }
+  if (!d.process_instance_key) {
+    const { applied } = await changeStatus(db, String(d.id), { status: 'WITHDRAWN', type: 'dossier.withdrawn', actor, note: reason, dedupeKey: 'withdraw' });
+    if (!applied) throw new ReceptionError(409, 'Hồ sơ đã được rút / The dossier is already withdrawn', 'DOSSIER_CLOSED');
+    // A start still waiting in the outbox (never sent) is dropped; one already sent is cancelled by its continuation.
+    await db('engine_outbox')
+      .where({ dedupe_key: `dossier-accept:${d.id}`, status: 'pending' })
+      .whereNull('in_flight_since')
+      .where((w) => w.whereNull('lease_until').orWhere('lease_until', '<', db.fn.now()))
+      .update({ status: 'cancelled' });
+    return 'withdrawn';
+  }
+  // The event and the message commit together; the message is sent right after (and by the relay if lost).
+  const outboxId = await db.transaction(async (trx) => {
+    await insertEvent(trx, String(d.id), { type: 'withdrawal.requested', status: d.status, actor, note: reason, dedupeKey: 'withdraw' });
+    const messageId = `withdraw-${d.id}`;
+    return (await enqueueCommand(trx, { kind: 'message', dedupeKey: `message:${messageId}`, request: { name: 'onestop-withdraw', correlationKey: d.code, messageId, timeToLive: 60_000, variables: { lyDo: reason, nguoiRut: actor } }, createdBy: actor })).id;
+  });
+  await sendAndWait(db, zeebe, outboxId).catch(() => undefined);
+  return 'requested';
+}

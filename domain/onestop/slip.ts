@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import type { ProcedureRow } from './catalogue.js';
+import type { DossierRow } from './dossiers.js';
+import { lookupUrl } from './settings.js';
+import { printer } from '../../lib/pdf.js';
+
+
+const parts = (d: Date) =>
+  Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hourCycle: 'h23' })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  ) as Record<'hour' | 'minute' | 'day' | 'month' | 'year', string>;
+
+/** "14 giờ 05 phút, ngày 23/11/2026" (Vietnam time), the wording of Mẫu 01. */
+export function slipTime(d: Date): string {
+  const p = parts(d);
+  return `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`;
+}
+
+/** "14:05 23/11/2026" (Vietnam time). */
+export function shortTime(d: Date): string {
+  const p = parts(d);
+  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
+}
+
+export interface SlipData {
+  dossier: DossierRow;
+  procedure: ProcedureRow;
+  deskUnitName: string;
+  officerName: string;
+  documents: { code: string; name: string; copies: number }[];
+}
+
+/** What the slip shows, gathered from the dossier, its receipt event and the catalogue. */
+export async function slipData(db: Knex, dossier: DossierRow): Promise<SlipData> {
+  const procedure = (await db('onestop_procedures').where({ code: dossier.procedure_code }).first()) as ProcedureRow;
+  const desk = await db('org_units').where({ code: dossier.desk_unit_code }).first('name');
+  const officer = dossier.received_by ? await db('users').where({ username: dossier.received_by }).first('full_name') : undefined;
+  const receipt = await db('dossier_events').where({ dossier_id: dossier.id, type: 'receipt.accepted' }).orderBy('id', 'desc').first('data');
+  let documents = (receipt?.data?.documents ?? []) as SlipData['documents'];
+  if (!documents.length) {
+    // Online dossiers: the files the citizen sent, one line per required document.
+    const files: { requirement_code: string | null }[] = await db('dossier_documents').where({ dossier_id: dossier.id }).whereIn('stage', ['submission', 'supplement']).select('requirement_code');
+    documents = procedure.required_documents
+      .filter((r) => files.some((f) => f.requirement_code === r.code))
+      .map((r) => ({ code: r.code, name: r.name, copies: files.filter((f) => f.requirement_code === r.code).length }));
+  }
+  return { dossier, procedure, deskUnitName: desk?.name ?? dossier.desk_unit_code, officerName: officer?.full_name ?? dossier.received_by ?? '', documents };
+}
+
+const days = (n: number | string) => String(Number(n)).replace('.', ',');
+
+/**
+ * Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01, TT 01/2018 / TT 03/2025) as an A4 PDF: agency,
+ * dossier code, applicant, procedure, documents received with copies, received and appointment
+ * times to the minute, the statutory time in working days, the receiving officer, and a QR code of
+ * the lookup address (with the dossier's lookup key) printed beside the address itself.
+ */
+export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean } = {}): Promise<Buffer> {
+  const { dossier: d, procedure: p } = s;
+  if (!d.received_at || !d.original_appointment_at) throw new Error(`dossier ${d.code} has not been received`);
+  const url = lookupUrl(d.code, d.lookup_token);
+  const a = d.applicant;
+  const row = (label: string, value: string | undefined) => ({ text: [{ text: `${label}: `, bold: false }, { text: value || '…………', bold: true }], margin: [0, 2, 0, 2] });
+  const th = (t: string) => ({ text: t, bold: true, alignment: 'center', fillColor: '#eeeeee' });
+  const doc = {
+    compress: opts.compress ?? true,
+    pageSize: 'A4',
+    pageMargins: [50, 40, 50, 40],
+    info: { title: `Giấy tiếp nhận hồ sơ và hẹn trả kết quả ${d.code}`, subject: 'Mẫu số 01', creator: 'e-ISO một cửa' },
+    defaultStyle: { font: 'Roboto', fontSize: 11, lineHeight: 1.15 },
+    content: [
+      {
+        columns: [
+          { width: '45%', stack: [{ text: p.agency_name.toUpperCase(), bold: true, alignment: 'center' }, { text: s.deskUnitName, alignment: 'center', fontSize: 10 }, { text: 'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ', bold: true, alignment: 'center', fontSize: 10 }] },
+          { width: '55%', stack: [{ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, alignment: 'center' }, { text: 'Độc lập - Tự do - Hạnh phúc', bold: true, alignment: 'center' }] },
+        ],
+      },
+      { text: `Mã hồ sơ: ${d.code}`, alignment: 'left', margin: [0, 10, 0, 0], bold: true },
+      { text: 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', fontSize: 14, bold: true, alignment: 'center', margin: [0, 10, 0, 10] },
+      { text: `Bộ phận tiếp nhận và trả kết quả ${s.deskUnitName} tiếp nhận hồ sơ của:`, margin: [0, 0, 0, 4] },
+      row('Ông/bà', a.name),
+      row('Số định danh cá nhân/tổ chức', a.idNumber),
+      row('Địa chỉ', a.address),
+      row('Số điện thoại', a.phone),
+      row('Email', a.email),
+      row('Nội dung yêu cầu giải quyết', `${p.name} (mã thủ tục ${p.code})`),
+      { text: 'Thành phần hồ sơ nộp gồm:', margin: [0, 6, 0, 4] },
+      {
+        table: {
+          headerRows: 1,
+          widths: [30, '*', 60],
+          body: [[th('STT'), th('Tên giấy tờ'), th('Số bản')], ...s.documents.map((x, i) => [{ text: String(i + 1), alignment: 'center' }, x.name, { text: String(x.copies), alignment: 'center' }])],
+        },
+      },
+      row('Số lượng hồ sơ', '01 (bộ)'),
+      row('Thời gian giải quyết hồ sơ theo quy định', `${days(p.time_limit_days)} ngày làm việc`),
+      row('Thời gian nhận hồ sơ', slipTime(d.received_at)),
+      row('Thời gian trả kết quả giải quyết hồ sơ', slipTime(d.original_appointment_at)),
+      row('Đăng ký nhận kết quả tại', `Bộ phận tiếp nhận và trả kết quả ${s.deskUnitName}`),
+      {
+        columns: [
+          { width: 110, qr: url, fit: 110, eccLevel: 'M' },
+          {
+            width: '*',
+            margin: [10, 10, 0, 0],
+            stack: [
+              { text: 'Tra cứu tình trạng hồ sơ (quét mã QR hoặc truy cập):', fontSize: 10 },
+              { text: url, fontSize: 8, color: '#1a4fa0', margin: [0, 2, 0, 4] },
+              { text: 'Vào sổ theo dõi hồ sơ. Giữ giấy này để nhận kết quả; mã QR cho phép xem, bổ sung và đánh giá hồ sơ.', fontSize: 9, italics: true },
+            ],
+          },
+        ],
+        margin: [0, 10, 0, 10],
+      },
+      {
+        columns: [
+          { width: '50%', stack: [{ text: 'NGƯỜI NỘP HỒ SƠ', bold: true, alignment: 'center' }, { text: '(Ký và ghi rõ họ tên)', italics: true, alignment: 'center', fontSize: 9 }, { text: a.name, alignment: 'center', margin: [0, 40, 0, 0] }] },
+          { width: '50%', stack: [{ text: 'NGƯỜI TIẾP NHẬN HỒ SƠ', bold: true, alignment: 'center' }, { text: '(Ký và ghi rõ họ tên)', italics: true, alignment: 'center', fontSize: 9 }, { text: s.officerName, alignment: 'center', margin: [0, 40, 0, 0] }] },
+        ],
+      },
+    ],
+  };
+  return printer().createPdf(doc).getBuffer();
+}

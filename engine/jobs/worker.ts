@@ -1,0 +1,56 @@
+import type { Knex } from 'knex';
+import type { ZeebeJob as SdkJob, JOB_ACTION_ACKNOWLEDGEMENT } from '@camunda8/sdk/dist/zeebe/lib/interfaces-1.0.js';
+import type { ZeebeClient } from '../client.js';
+
+/** What a job handler receives from the SDK (its variables and headers are read through guards). */
+export type ZeebeJob = Readonly<SdkJob>;
+/** What a handler returns: the job completed, failed, thrown as a BPMN error or forwarded. */
+export type JobOutcome = JOB_ACTION_ACKNOWLEDGEMENT;
+
+export interface RuntimeLogger {
+  info: (o: object, m?: string) => void;
+  warn: (o: object, m?: string) => void;
+  error: (o: object, m?: string) => void;
+}
+
+export interface JobContext {
+  db: Knex;
+  zeebe: ZeebeClient;
+  log: RuntimeLogger;
+}
+
+/**
+ * One job worker, declared by the domain module that owns the business (domain/<m>/jobs/*.ts) and
+ * started by the engine runtime (engine/runtime.ts). The job type comes from engine/jobs/catalogue.ts.
+ * Zeebe delivers a job at least once: every handler is idempotent.
+ */
+export interface JobWorkerSpec {
+  jobType: string;
+  /** how long the job is locked to this worker once activated */
+  timeoutMs: number;
+  /** jobs activated per poll (default 32) */
+  maxJobs?: number;
+  /** pause between polls when there was nothing to do (default 200 ms) */
+  pollIntervalMs?: number;
+  handle(job: ZeebeJob, ctx: JobContext): Promise<JobOutcome>;
+}
+
+/** Starts the worker of one spec; `close` stops it. */
+export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext) {
+  return ctx.zeebe.createWorker({
+    taskType: spec.jobType,
+    timeout: spec.timeoutMs,
+    maxJobsToActivate: spec.maxJobs ?? 32,
+    pollInterval: spec.pollIntervalMs ?? 200,
+    taskHandler: (job) => spec.handle(job as ZeebeJob, ctx),
+  });
+}
+
+/**
+ * The engine's clock when it activated a job: Zeebe sets the job deadline to activation time +
+ * timeout on its own clock, which is the controlled clock in tests and the wall clock otherwise.
+ */
+export function engineNow(job: { deadline: string }, timeoutMs: number): Date {
+  const deadline = Number(job.deadline);
+  return Number.isFinite(deadline) && deadline > 0 ? new Date(deadline - timeoutMs) : new Date();
+}
