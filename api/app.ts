@@ -24,17 +24,17 @@ import calendar from './routes/calendar/index.js';
 import cases from './routes/cases/index.js';
 import auditPlugin from './plugins/audit.js';
 import auditRoutes from './routes/audit/index.js';
-import caseTimeline from './routes/timeline/index.js';
+import caseTimeline from './routes/cases/timeline.js';
 import events from './routes/events/index.js';
 import notifications from './routes/notifications/index.js';
 import units from './routes/units/index.js';
-import taskExtras from './routes/task-extras/index.js';
+import taskExtras from './routes/tasks/extras.js';
 import onestop from './routes/onestop/index.js';
-import publicRoutes from './routes/public/index.js';
+import publicRoutes from './routes/public/onestop.js';
 import onestopStats from './routes/onestop-stats/index.js';
-import publicEvaluation from './routes/public-evaluation/index.js';
+import publicEvaluation from './routes/public/evaluation.js';
 import isoRoutes from './routes/iso/index.js';
-import publicFeedback from './routes/public-feedback/index.js';
+import publicFeedback from './routes/public/feedback.js';
 
 export interface AppOptions {
   config: Config;

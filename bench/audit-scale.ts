@@ -293,7 +293,7 @@ async function auditorOf(db: Knex, unitCode: string) {
 }
 type CurrentRoles = ('admin' | 'designer' | 'officer' | 'leader' | 'auditor')[];
 
-/** What GET /api/cases/:key/timeline does against the database (api/routes/timeline/index.ts), in the same order and concurrency. */
+/** What GET /api/cases/:key/timeline does against the database (api/routes/cases/timeline.ts), in the same order and concurrency. */
 async function timelineRoute(db: Knex, key: string, auditor: Awaited<ReturnType<typeof auditorOf>>) {
   const access = await caseAccess(db, key, await scopeUnitCodes(db, auditor as never));
   if (!access.exists) throw new Error(`case ${key} missing`);

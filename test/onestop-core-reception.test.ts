@@ -4,7 +4,7 @@ import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, expectedQrModules, openTask, pdfBytes, pdfText, procedureEntry, qrModulesInPdf } from './helpers/onestop.js';
 import { loadCalendar } from '../domain/deadlines/calendar-store.js';
 import { lookupUrl } from '../domain/onestop/settings.js';
-import { NOT_FOUND } from '../api/routes/public/index.js';
+import { NOT_FOUND } from '../api/routes/public/onestop.js';
 
 /** A multipart body as a browser's FormData would send it. */
 async function multipart(fields: Record<string, string>, files: { field: string; name: string; data: Buffer; type?: string }[] = []) {
