@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 /**
  * Deadlines through Zeebe: the due and reminder instants computed for every human step when it
  * starts, the case's appointment (ngày hẹn trả) with its pauses, and the reminded / overdue marks
- * on inbox rows. Written by the eiso-* workers (engine/workers) and engine/deadlines.
+ * on inbox rows. Written by the eiso-* workers and the deadline services (domain/deadlines).
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('inbox_tasks', (t) => {

@@ -15,7 +15,7 @@ import { neutraliseFormula } from '../../lib/spreadsheet-safe.js';
 /**
  * The auditor's exports: a case file as ZIP (PDF summary, documents, timeline as JSON and CSV, the
  * audit entries touching the case, a manifest with the sha256 of every file) and search results as
- * an Excel workbook. Routes: api/routes/timeline (case file) and api/routes/audit (search).
+ * an Excel workbook. Routes: api/routes/cases/timeline.ts (case file) and api/routes/audit (search).
  */
 
 const TZ = 'Asia/Ho_Chi_Minh';
