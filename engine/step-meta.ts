@@ -15,6 +15,13 @@
  * A process's statutory time limit is an extension property on the process:
  *   <zeebe:properties><zeebe:property name="eiso.timeLimit" value="15" /></zeebe:properties>
  */
+/**
+ * The platform's roles, defined once: sign-in accounts carry them (api/schemas/auth.ts), and a
+ * candidate group may name one after the unit code ("<unitCode>/<role>").
+ */
+export const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
+export type RoleName = (typeof ROLES)[number];
+
 export const STEP_HEADER = {
   timeLimit: 'eiso.timeLimit',
   records: 'eiso.records',

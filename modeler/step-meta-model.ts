@@ -1,4 +1,5 @@
 import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit } from '../engine/step-meta.js';
+import { longestPath, type ModdleElement as GraphElement } from '../engine/model-graph.js';
 
 /**
  * Reading the step-meta contract (engine/step-meta.ts) from bpmn-moddle elements: used by the
@@ -119,33 +120,10 @@ export function flowElementsOf(container: ModdleElement, out: ModdleElement[] = 
 }
 
 /**
- * The largest sum of step time limits along any path from a start to an end of the process (cycles
- * cut, each step counted once per path). Boundary events continue from their host.
+ * The largest sum of step time limits along any path from a start to an end of the process, loops'
+ * back-edges ignored, a sub-process counting the longest path inside it: the same computation as the
+ * server's validation (engine/model-graph.ts longestPath).
  */
 export function longestPathDays(process: ModdleElement): number {
-  const elements = flowElementsOf(process);
-  const next = new Map<ModdleElement, ModdleElement[]>();
-  for (const el of elements) {
-    if (el.$type === 'bpmn:SequenceFlow' && el.sourceRef && el.targetRef) {
-      next.set(el.sourceRef, [...(next.get(el.sourceRef) ?? []), el.targetRef]);
-    }
-    if (el.$type === 'bpmn:BoundaryEvent' && el.attachedToRef) {
-      next.set(el.attachedToRef, [...(next.get(el.attachedToRef) ?? []), el]);
-    }
-  }
-  const starts = elements.filter((e) => e.$type === 'bpmn:StartEvent' && e.$parent === process);
-  const memo = new Map<ModdleElement, number>();
-  const onPath = new Set<ModdleElement>();
-  const walk = (el: ModdleElement): number => {
-    if (onPath.has(el)) return 0;
-    const cached = memo.get(el);
-    if (cached !== undefined) return cached;
-    onPath.add(el);
-    const own = el.$type === 'bpmn:UserTask' ? (stepTimeLimit(el) ?? 0) : 0;
-    const rest = Math.max(0, ...(next.get(el) ?? []).map(walk));
-    onPath.delete(el);
-    memo.set(el, own + rest);
-    return own + rest;
-  };
-  return Math.max(0, ...starts.map(walk));
+  return longestPath(process as unknown as GraphElement).days;
 }

@@ -1,13 +1,9 @@
 import { Type, type Static } from 'typebox';
+import { ROLES, type RoleName } from '../../engine/step-meta.js';
 
-export const Role = Type.Union([
-  Type.Literal('admin'),
-  Type.Literal('designer'),
-  Type.Literal('officer'),
-  Type.Literal('leader'),
-  Type.Literal('auditor'),
-]);
-export type Role = Static<typeof Role>;
+/** One of the platform's roles (engine/step-meta.ts ROLES, the one definition). */
+export const Role = Type.Unsafe<RoleName>({ type: 'string', enum: [...ROLES] });
+export type Role = RoleName;
 
 export const UnitRef = Type.Object({
   id: Type.Integer(),

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { INBOX_CHANNEL } from '../inbox/store.js';
+import { writeNotifications } from '../notifications/store.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -151,15 +152,9 @@ export interface StaffNotice {
   processInstanceKey: string;
 }
 
-/** In-app notifications to officers (the notifications table), announced to open pages on commit. */
+/** In-app notifications to officers, announced to open pages on commit (domain/notifications/store.ts writes them). */
 export async function insertNotices(db: Db, notices: StaffNotice[]): Promise<void> {
-  if (notices.length === 0) return;
-  await db('notifications').insert(
-    notices.map((n) => ({ recipient: n.recipient, channel: 'in-app', kind: n.kind, subject: n.subject, body: n.body, task_key: n.taskKey, process_instance_key: n.processInstanceKey })),
-  );
-  for (const n of notices) {
-    await db.raw(`SELECT pg_notify(?, json_build_object('kind', 'notification', 'recipient', ?::text)::text)`, [INBOX_CHANNEL, n.recipient]);
-  }
+  await writeNotifications(db, notices);
 }
 
 /** Whether the user holds an open task of the case (the right to pause or resume its clock). */

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { listenerClient } from '../../lib/db.js';
-import pg from 'pg';
+import { listenWithReconnect, type Listener } from '../../lib/listen.js';
 import { INBOX_CHANNEL, type Viewer } from './store.js';
 
 /** One inbox change as published with NOTIFY inbox_changed (publishInboxChange, sendNotification). */
@@ -49,11 +48,7 @@ interface Logger {
  */
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
-  private listener?: pg.Client;
-  private running = false;
-  private backoffMs = 0;
-  private reconnectTimer?: NodeJS.Timeout;
-  private hadConnection = false;
+  private listener?: Listener;
 
   constructor(
     private readonly knex: Knex,
@@ -65,17 +60,23 @@ export class LiveHub {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    await this.listen();
+    if (this.listener) return;
+    this.listener = await listenWithReconnect(this.knex, {
+      channel: INBOX_CHANNEL,
+      name: 'eiso-inbox-live',
+      onNotification: (payload) => this.dispatch(payload),
+      onLost: (err) => this.log.warn({ err: String(err) }, 'inbox live listener lost; reconnecting'),
+      // Changes made while we were not listening are unknown: every page refetches.
+      onListening: (again) => {
+        if (again) for (const c of this.clients) c.send('resync', { kind: 'resync' });
+      },
+    });
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.reconnectTimer);
     const l = this.listener;
     this.listener = undefined;
-    await l?.end().catch(() => {});
+    await l?.stop();
     this.clients.clear();
   }
 
@@ -105,39 +106,4 @@ export class LiveHub {
     }
   }
 
-  private async listen(): Promise<void> {
-    const client = listenerClient(this.knex, 'eiso-inbox-live');
-    let closed = false;
-    const retry = (err?: unknown) => {
-      if (closed) return;
-      closed = true;
-      if (this.listener === client) this.listener = undefined;
-      client.removeAllListeners('notification');
-      client.end().catch(() => {});
-      if (!this.running) return;
-      if (err) this.log.warn({ err: String(err) }, 'inbox live listener lost; reconnecting');
-      this.backoffMs = Math.min(30_000, Math.max(500, this.backoffMs * 2));
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = setTimeout(() => void this.listen(), this.backoffMs);
-      this.reconnectTimer.unref();
-    };
-    client.on('error', (err) => retry(err));
-    client.on('end', () => retry());
-    client.on('notification', (msg) => this.dispatch(msg.payload));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${INBOX_CHANNEL}`);
-      if (!this.running) {
-        await client.end().catch(() => {});
-        return;
-      }
-      this.listener = client;
-      this.backoffMs = 0;
-      // Changes made while we were not listening are unknown: every page refetches.
-      if (this.hadConnection) for (const c of this.clients) c.send('resync', { kind: 'resync' });
-      this.hadConnection = true;
-    } catch (err) {
-      retry(err);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { DeadlineState, Task, TaskBucket, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../../api/schemas/tasks.js';
+import { ROLES } from '../../engine/step-meta.js';
 
 export interface InboxRow {
   job_key: string;
@@ -105,9 +106,6 @@ function baseQuery(db: Knex): Knex.QueryBuilder {
     .leftJoin('users as ua', 'ua.username', 't.assignee')
     .leftJoin('users as ub', 'ub.username', 't.assigned_by');
 }
-
-/** Roles a candidate group may name after the unit code ("<unitCode>/<role>"). */
-const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
 
 export interface UnitNode {
   id: number;

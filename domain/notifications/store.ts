@@ -2,6 +2,47 @@ import type { Knex } from 'knex';
 import type { Notification } from '../../api/schemas/notifications.js';
 import { INBOX_CHANNEL } from '../inbox/store.js';
 
+/** What a notification is about (null: a citizen's notice from a notify-citizen step). */
+export type NotificationKind = 'task_assigned' | 'task_urged' | 'message' | 'step_reminder' | 'step_overdue';
+
+/** A row of the notifications table as its one writer takes it. */
+export interface NotificationWrite {
+  recipient: string;
+  kind: NotificationKind | null;
+  subject: string;
+  body: string;
+  taskKey?: string | null;
+  processInstanceKey?: string | null;
+  /** the job that wrote it: a redelivered job writes nothing more (unique) */
+  jobKey?: string | null;
+}
+
+/**
+ * The only writer of the notifications table (in-app channel). Each recipient's open pages hear of it
+ * when the transaction commits (NOTIFY on the inbox channel, domain/inbox/live.ts). Rows with a job key
+ * already written are skipped. Returns the ids written, in order (skipped rows have none).
+ */
+export async function writeNotifications(db: Knex | Knex.Transaction, rows: readonly NotificationWrite[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const insert = db('notifications').insert(
+    rows.map((n) => ({
+      recipient: n.recipient,
+      channel: 'in-app',
+      kind: n.kind,
+      subject: n.subject,
+      body: n.body,
+      task_key: n.taskKey ?? null,
+      process_instance_key: n.processInstanceKey ?? null,
+      job_key: n.jobKey ?? null,
+    })),
+  );
+  const written = await (rows.some((n) => n.jobKey) ? insert.onConflict('job_key').ignore() : insert).returning<{ id: string }[]>('id');
+  for (const recipient of new Set(rows.map((n) => n.recipient))) {
+    await db.raw(`SELECT pg_notify(?, json_build_object('kind', 'notification', 'recipient', ?::text)::text)`, [INBOX_CHANNEL, recipient]);
+  }
+  return written.map((r) => String(r.id));
+}
+
 /** A notification to one signed-in user (recipient = username). */
 export interface NewNotification {
   recipient: string;
@@ -28,20 +69,8 @@ export interface NotificationChannel {
 export const inAppChannel: NotificationChannel = {
   name: 'in-app',
   async deliver(db, n) {
-    const [row] = await db('notifications')
-      .insert({
-        recipient: n.recipient,
-        channel: 'in-app',
-        kind: n.kind,
-        subject: n.subject,
-        body: n.body,
-        task_key: n.taskKey ?? null,
-        process_instance_key: n.processInstanceKey ?? null,
-      })
-      .returning<{ id: string }[]>('id');
-    // Delivered to the recipient's open pages when the transaction commits.
-    await db.raw(`SELECT pg_notify(?, json_build_object('kind', 'notification', 'recipient', ?::text)::text)`, [INBOX_CHANNEL, n.recipient]);
-    return String(row!.id);
+    const [id] = await writeNotifications(db, [n]);
+    return id;
   },
 };
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { listenerClient } from '../../lib/db.js';
+import { listenWithReconnect, type Listener } from '../../lib/listen.js';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { applyBatch, ElementNameCache, selectRecords } from './apply.js';
@@ -58,9 +58,7 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
   private running = false;
   private stopping = false;
   private timer?: NodeJS.Timeout;
-  private listener?: pg.Client;
-  private reconnectTimer?: NodeJS.Timeout;
-  private listenBackoffMs = 0;
+  private listener?: Listener;
   /** Tables of other features the projection also maintains, when their migrations ran. */
   private present?: { inbox: boolean; caseIndex: boolean };
   private lastError = { message: '', at: 0 };
@@ -81,7 +79,14 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
     if (this.running) return;
     this.running = true;
     this.stopping = false;
-    await this.listen();
+    // A dedicated connection that LISTENs (lib/listen.ts); records committed while it was down are caught up at once.
+    this.listener = await listenWithReconnect(this.knex, {
+      channel: CHANNEL,
+      name: 'eiso-history-listener',
+      onNotification: () => this.trigger(),
+      onListening: () => this.trigger(),
+      onLost: (err) => this.reportError(err),
+    });
     this.timer = setInterval(() => this.trigger(), this.pollMs);
     this.timer.unref();
     this.trigger();
@@ -95,10 +100,9 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
     clearInterval(this.timer);
     clearTimeout(this.delayTimer);
     this.queued = false; // a delayed run that never started must not block the next start()
-    clearTimeout(this.reconnectTimer);
     const listener = this.listener;
     this.listener = undefined;
-    await listener?.end().catch(() => {});
+    await listener?.stop();
     await this.tail;
   }
 
@@ -217,38 +221,4 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
     return result.count;
   }
 
-  /** A dedicated connection (outside the knex pool) that LISTENs; reconnects with backoff. */
-  private async listen(): Promise<void> {
-    const client = listenerClient(this.knex, 'eiso-history-listener');
-    let closed = false;
-    const retry = (err?: unknown) => {
-      if (closed) return;
-      closed = true;
-      if (this.listener === client) this.listener = undefined;
-      client.removeAllListeners('notification');
-      client.end().catch(() => {});
-      if (this.stopping || !this.running) return;
-      this.listenBackoffMs = Math.min(30_000, Math.max(500, this.listenBackoffMs * 2));
-      if (err) this.reportError(err);
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = setTimeout(() => void this.listen(), this.listenBackoffMs);
-      this.reconnectTimer.unref();
-    };
-    client.on('error', (err) => retry(err));
-    client.on('end', () => retry());
-    client.on('notification', () => this.trigger());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-      if (this.stopping || !this.running) {
-        await client.end().catch(() => {});
-        return;
-      }
-      this.listener = client;
-      this.listenBackoffMs = 0;
-      this.trigger(); // records committed while we were not listening
-    } catch (err) {
-      retry(err);
-    }
-  }
 }

@@ -3,6 +3,7 @@ import type { ZeebeClient } from '../../../engine/client.js';
 import { rootInstanceKey } from '../../../engine/process-binding.js';
 import { JOB_TYPES } from '../../../engine/jobs/catalogue.js';
 import type { JobWorkerSpec } from '../../../engine/jobs/worker.js';
+import { writeNotifications } from '../store.js';
 
 
 /** Task headers that carry the message of a notify-citizen step. */
@@ -87,10 +88,7 @@ export const notifyCitizenJob: JobWorkerSpec = {
     const code = typeof variables.maHoSo === 'string' ? variables.maHoSo : String(job.processInstanceKey);
     const subject = fillTemplate(headers[NOTIFY_HEADER.subject] ?? `Thông báo về hồ sơ ${code}`, variables);
     const body = fillTemplate(headers[NOTIFY_HEADER.message] ?? `Hồ sơ ${code} của ông/bà đã được cập nhật.`, variables);
-    await db('notifications')
-      .insert({ recipient, channel: 'in-app', subject, body, process_instance_key: job.processInstanceKey, job_key: job.key })
-      .onConflict('job_key')
-      .ignore();
+    await writeNotifications(db, [{ recipient, kind: null, subject, body, processInstanceKey: String(job.processInstanceKey), jobKey: job.key }]);
     return job.complete();
   },
 };
