@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { enqueueCommand } from '../../engine/outbox.js';
-import type { ProcedureRow } from './catalogue.js';
-import { findProcedure } from './catalogue.js';
+import { findProcedure, type ProcedureRow } from './catalogue.js';
 import { changeStatus, listEvents, type Applicant, type DossierEventRow, type DossierRow } from './dossiers.js';
 import { saveFiles, type CheckedFile } from './documents.js';
 import { quotaMessage, takeSubmission } from './public-guard.js';
