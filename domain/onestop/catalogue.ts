@@ -78,6 +78,22 @@ export const toEntry = (r: ProcedureRow): CatalogueEntry => ({
   active: r.active,
 });
 
+/**
+ * Procedures of the catalogue, by field then name: the active ones, or all with `all`; `q` keeps those
+ * whose name, code or field contains it (any case).
+ */
+export async function listProcedures(db: Knex | Knex.Transaction, o: { all?: boolean; q?: string } = {}): Promise<ProcedureRow[]> {
+  const q = db('onestop_procedures').orderBy('field').orderBy('name');
+  if (!o.all) q.where({ active: true });
+  if (o.q) q.where((w) => w.whereILike('name', `%${o.q}%`).orWhereILike('code', `%${o.q}%`).orWhereILike('field', `%${o.q}%`));
+  return (await q.select('*')) as ProcedureRow[];
+}
+
+/** The procedure of a code (active or not), or undefined. */
+export async function findProcedure(db: Knex | Knex.Transaction, code: string): Promise<ProcedureRow | undefined> {
+  return (await db('onestop_procedures').where({ code }).first()) as ProcedureRow | undefined;
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
 
@@ -247,6 +263,17 @@ export async function upsertEntries(db: Knex, entries: CatalogueEntry[]): Promis
     }
   });
   return out;
+}
+
+/**
+ * Creates or replaces the procedure `code` with the checked entries (checkEntries of that one entry,
+ * upsertEntries); the procedure before (null if new) and after, as read by `code`.
+ */
+export async function saveProcedure(db: Knex, code: string, entries: CatalogueEntry[]): Promise<{ before: CatalogueEntry | null; after: CatalogueEntry }> {
+  const before = await findProcedure(db, code);
+  await upsertEntries(db, entries);
+  const after = toEntry((await findProcedure(db, code))!);
+  return { before: before ? toEntry(before) : null, after };
 }
 
 /**

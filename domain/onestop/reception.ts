@@ -9,7 +9,7 @@ import { unitOfGroups } from '../deadlines/compute.js';
 import { toLocalIso } from '../deadlines/calendar/index.js';
 import type { CurrentUser } from '../../api/schemas/auth.js';
 import type { ProcedureRow } from './catalogue.js';
-import { changeStatus, insertEvent, type Applicant, type DossierRow } from './dossiers.js';
+import { changeStatus, getDossier, insertEvent, type Applicant, type DossierRow } from './dossiers.js';
 import { nextDossierCode } from './code.js';
 import { enqueueCommand, sendAndWait, type Continuation, type StartResult } from '../../engine/outbox.js';
 
@@ -198,6 +198,70 @@ export async function acceptDossier(
     },
   });
   return { dossier: after, outboxId };
+}
+
+/**
+ * Receipt in person: the dossier is inserted (SUBMITTED, with its code) and accepted in one
+ * transaction; the caller sends the process start (outboxId) after the commit.
+ */
+export async function receiveInPerson(
+  db: Knex,
+  o: { procedure: ProcedureRow; channel: NewDossier['channel']; applicant: Applicant; officer: CurrentUser; checklist: (ChecklistItem & { name: string })[]; note: string | null },
+): Promise<{ dossier: DossierRow; outboxId: string }> {
+  return db.transaction(async (trx) => {
+    const submitted = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: o.channel, applicant: o.applicant, at: new Date() });
+    return acceptDossier(trx, { dossier: submitted, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
+  });
+}
+
+const ACTED_MEANWHILE = 'Hồ sơ vừa được xử lý bởi người khác / Someone else has just acted on this dossier';
+
+/**
+ * The desk accepts an online submission: locked, still SUBMITTED (else 409 WRONG_STATUS), then
+ * acceptDossier in the same transaction; the caller sends the process start after the commit.
+ */
+export async function acceptSubmission(
+  db: Knex,
+  o: { dossierId: string; procedure: ProcedureRow; officer: CurrentUser; checklist: (ChecklistItem & { name: string })[]; note: string | null },
+): Promise<{ dossier: DossierRow; outboxId: string }> {
+  return db.transaction(async (trx) => {
+    const locked = (await getDossier(trx, o.dossierId, true))!;
+    if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, ACTED_MEANWHILE, 'WRONG_STATUS');
+    return acceptDossier(trx, { dossier: locked, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
+  });
+}
+
+/**
+ * The desk asks the citizen to complete an online submission (Mẫu 02): locked, still SUBMITTED (else
+ * 409 WRONG_STATUS), moved to SUPPLEMENT_REQUESTED_AT_RECEIPT with the citizen's notice and link.
+ * `documents` are the codes asked for, `names` their names from the catalogue.
+ */
+export async function requestCompletion(db: Knex, o: { dossierId: string; actor: string; reason: string; documents: string[]; names: string[] }): Promise<DossierRow> {
+  return db.transaction(async (trx) => {
+    const locked = (await getDossier(trx, o.dossierId, true))!;
+    if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, ACTED_MEANWHILE, 'WRONG_STATUS');
+    const { applied, dossier } = await changeStatus(trx, o.dossierId, {
+      status: 'SUPPLEMENT_REQUESTED_AT_RECEIPT',
+      type: 'receipt.supplement_requested',
+      actor: o.actor,
+      note: o.names.length ? `${o.reason} (cần bổ sung: ${o.names.join('; ')})` : o.reason,
+      data: { documents: o.documents },
+      // One request per dossier (NĐ 118 Art. 11): the dedupe key makes a second one impossible.
+      dedupeKey: 'receipt-supplement',
+      notice: { link: 'supplement', extra: 'Hồ sơ chưa được tiếp nhận; thời hạn giải quyết tính từ khi hồ sơ đầy đủ / The dossier is not received yet; the time limit starts once it is complete.' },
+    });
+    if (!applied) throw new ReceptionError(409, 'Chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần / Completion may be requested only once', 'SUPPLEMENT_ONCE');
+    return dossier;
+  });
+}
+
+/** The desk refuses to receive (Mẫu 03): locked, still waiting for the desk (else 409 WRONG_STATUS), moved to RECEIPT_REFUSED. */
+export async function refuseReceipt(db: Knex, o: { dossierId: string; actor: string; reason: string }): Promise<DossierRow> {
+  return db.transaction(async (trx) => {
+    const locked = (await getDossier(trx, o.dossierId, true))!;
+    if (locked.status !== 'SUBMITTED' && locked.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') throw new ReceptionError(409, ACTED_MEANWHILE, 'WRONG_STATUS');
+    return (await changeStatus(trx, o.dossierId, { status: 'RECEIPT_REFUSED', type: 'receipt.refused', actor: o.actor, note: o.reason })).dossier;
+  });
 }
 
 /**

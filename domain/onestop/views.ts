@@ -105,3 +105,31 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
     },
   };
 }
+
+export interface DossierListFilter {
+  /** the desk's queue of online submissions (the statuses are then SUBMITTED and SUPPLEMENT_REQUESTED_AT_RECEIPT) */
+  queue?: boolean;
+  /** statuses to keep (checked by the caller); empty = all */
+  statuses: string[];
+  /** part of the code, the applicant's name or the procedure's name */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+/** One page of the dossiers in the user's scope (newest change first; the queue: oldest submission first) and the total. */
+export async function listDossiers(db: Knex, user: CurrentUser, f: DossierListFilter): Promise<{ items: DossierSummary[]; total: number }> {
+  const scope = await dossierScope(db, user);
+  const base = whereVisible(db('dossiers as d').join('onestop_procedures as p', 'p.code', 'd.procedure_code'), scope);
+  if (f.statuses.length) base.whereIn('d.status', f.statuses);
+  // The queue is the desk's: only the desks one works at (their unit or above), whatever else one may read.
+  if (f.queue) {
+    base.where('d.channel', 'online');
+    if (!scope.all) base.whereIn('d.desk_unit_code', scope.desks);
+  }
+  const q = f.q;
+  if (q) base.where((w) => w.whereILike('d.code', `%${q}%`).orWhereRaw(`d.applicant->>'name' ILIKE ?`, [`%${q}%`]).orWhereILike('p.name', `%${q}%`));
+  const [{ total }] = await base.clone().count<{ total: string }[]>({ total: '*' });
+  const rows = await base.select('d.*', 'p.name as procedure_name').orderBy(f.queue ? 'd.submitted_at' : 'd.updated_at', f.queue ? 'asc' : 'desc').limit(f.limit).offset(f.offset);
+  return { items: rows.map(toSummary), total: Number(total) };
+}

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { errors } from '../../schemas/common.js';
 import { CatalogueImportBody, ImportErrorBody, ImportReply, Procedure, ProcedureCodeParams, ProcedureList, ProcedureListQuery } from '../../schemas/onestop.js';
-import { checkEntries, parseCatalogueCsv, toEntry, upsertEntries, type ProcedureRow, type RowError } from '../../../domain/onestop/catalogue.js';
+import { checkEntries, findProcedure, listProcedures, parseCatalogueCsv, saveProcedure, toEntry, upsertEntries, type RowError } from '../../../domain/onestop/catalogue.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop catalogue'];
@@ -27,14 +27,11 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/', { onRequest: app.authenticate, schema: { tags, summary: 'Procedures of the catalogue (active ones; ?all=true for administrators)', security, querystring: ProcedureListQuery, response: { 200: ProcedureList, ...errors } } }, async (req) => {
     const all = req.query.all && req.currentUser.roles.includes('admin');
-    const q = app.db('onestop_procedures').orderBy('field').orderBy('name');
-    if (!all) q.where({ active: true });
-    if (req.query.q) q.where((w) => w.whereILike('name', `%${req.query.q}%`).orWhereILike('code', `%${req.query.q}%`).orWhereILike('field', `%${req.query.q}%`));
-    return { items: ((await q.select('*')) as ProcedureRow[]).map(toEntry) };
+    return { items: (await listProcedures(app.db, { all, q: req.query.q })).map(toEntry) };
   });
 
   app.get('/:code', { onRequest: app.authenticate, schema: { tags, summary: 'One procedure', security, params: ProcedureCodeParams, response: { 200: Procedure, ...errors } } }, async (req) => {
-    const row = (await app.db('onestop_procedures').where({ code: req.params.code }).first()) as ProcedureRow | undefined;
+    const row = await findProcedure(app.db, req.params.code);
     if (!row) throw app.httpErrors.notFound(`Không có thủ tục ${req.params.code} / No procedure ${req.params.code}`);
     return toEntry(row);
   });
@@ -45,10 +42,8 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const { entries, errors: bad } = await checkEntries([{ ...req.body, code: req.params.code }], app.db);
       if (bad.length) return refuse(reply, bad);
-      const before = await app.db('onestop_procedures').where({ code: req.params.code }).first();
-      await upsertEntries(app.db, entries);
-      const after = toEntry((await app.db('onestop_procedures').where({ code: req.params.code }).first()) as ProcedureRow);
-      await req.audit('onestop.procedure.save', { target: { type: 'onestop_procedure', id: req.params.code }, before: before ? toEntry(before) : null, after });
+      const { before, after } = await saveProcedure(app.db, req.params.code, entries);
+      await req.audit('onestop.procedure.save', { target: { type: 'onestop_procedure', id: req.params.code }, before, after });
       return after;
     },
   );

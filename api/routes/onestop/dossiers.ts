@@ -3,12 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../../schemas/common.js';
 import { AcceptBody, DossierDetail, DossierDocParams, DossierIdParams, DossierList, DossierListQuery, ReasonBody, ReceiveBody, RequestCompletionBody, WithdrawReply } from '../../schemas/onestop.js';
-import { changeStatus, getDossier, type DossierRow } from '../../../domain/onestop/dossiers.js';
-import { acceptDossier, activeProcedure, assertComplete, assertDeskOfficer, insertSubmittedDossier, namedChecklist, ReceptionError, withdrawDossier, type ChecklistItem } from '../../../domain/onestop/reception.js';
-import { canSeeDossier, dossierScope, toDetail, toSummary, whereVisible } from '../../../domain/onestop/views.js';
+import { getDossier, type DossierRow } from '../../../domain/onestop/dossiers.js';
+import { acceptSubmission, activeProcedure, assertComplete, assertDeskOfficer, namedChecklist, ReceptionError, receiveInPerson, refuseReceipt, requestCompletion, withdrawDossier, type ChecklistItem } from '../../../domain/onestop/reception.js';
+import { canSeeDossier, dossierScope, listDossiers, toDetail } from '../../../domain/onestop/views.js';
 import { renderReceiptSlip, slipData } from '../../../domain/onestop/slip.js';
 import { isStatus } from '../../../domain/onestop/status.js';
-import type { ProcedureRow } from '../../../domain/onestop/catalogue.js';
+import { findProcedure, type ProcedureRow } from '../../../domain/onestop/catalogue.js';
+import { findDossierDocument, submittedChecklist } from '../../../domain/onestop/documents.js';
 import { contentDisposition, openStored } from '../../../lib/file-store.js';
 import { ErrorBody } from '../../schemas/common.js';
 import { Type } from 'typebox';
@@ -45,7 +46,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       () => true,
       () => false,
     );
-  const procedureOf = async (code: string) => (await app.db('onestop_procedures').where({ code }).first()) as ProcedureRow;
+  const procedureOf = async (code: string): Promise<ProcedureRow> => (await findProcedure(app.db, code))!;
   /**
    * The receipt is committed with its process start in the outbox: send it now (the normal path
    * answers with the instance); if the engine does not answer, the dossier stays RECEIVED with its
@@ -62,21 +63,10 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/', { schema: { tags, summary: 'Dossiers in my scope (?queue=true: online submissions waiting for the desk)', security, querystring: DossierListQuery, response: { 200: DossierList, ...errors } } }, async (req) => {
     const { queue, status, q, limit = 50, offset = 0 } = req.query;
-    const scope = await dossierScope(app.db, req.currentUser);
-    const base = whereVisible(app.db('dossiers as d').join('onestop_procedures as p', 'p.code', 'd.procedure_code'), scope);
     const statuses = queue ? ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT'] : (status ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const bad = statuses.filter((s) => !isStatus(s));
     if (bad.length) throw app.httpErrors.badRequest(`Trạng thái không hợp lệ: ${bad.join(', ')} / Unknown status: ${bad.join(', ')}`);
-    if (statuses.length) base.whereIn('d.status', statuses);
-    // The queue is the desk's: only the desks one works at (their unit or above), whatever else one may read.
-    if (queue) {
-      base.where('d.channel', 'online');
-      if (!scope.all) base.whereIn('d.desk_unit_code', scope.desks);
-    }
-    if (q) base.where((w) => w.whereILike('d.code', `%${q}%`).orWhereRaw(`d.applicant->>'name' ILIKE ?`, [`%${q}%`]).orWhereILike('p.name', `%${q}%`));
-    const [{ total }] = await base.clone().count<{ total: string }[]>({ total: '*' });
-    const rows = await base.select('d.*', 'p.name as procedure_name').orderBy(queue ? 'd.submitted_at' : 'd.updated_at', queue ? 'asc' : 'desc').limit(limit).offset(offset);
-    return { items: rows.map(toSummary), total: Number(total) };
+    return listDossiers(app.db, req.currentUser, { queue, statuses, q, limit, offset });
   });
 
   app.post(
@@ -90,10 +80,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       assertComplete(procedure, given);
       const applicant = { ...body.applicant, name: plainText(body.applicant.name) };
       if (!applicant.name) throw app.httpErrors.badRequest('Thiếu họ tên người nộp / The applicant name is required');
-      const accepted = await app.db.transaction(async (trx) => {
-        const submitted = await insertSubmittedDossier(trx, { procedure, channel: body.channel ?? 'in_person', applicant, at: new Date() });
-        return acceptDossier(trx, { dossier: submitted, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: body.note ? plainText(body.note) : null });
-      });
+      const accepted = await receiveInPerson(app.db, { procedure, channel: body.channel ?? 'in_person', applicant, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: body.note ? plainText(body.note) : null });
       const dossier = await startAccepted(accepted);
       await req.audit('onestop.dossier.receive', { target: { type: 'dossier', id: dossier.code }, after: { procedureCode: procedure.code, channel: dossier.channel, documents: given, processInstanceKey: dossier.process_instance_key } });
       reply.status(201);
@@ -116,20 +103,10 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/:id/accept', { schema: { tags, summary: 'Accept an online submission (completeness check, process start, slip)', security, params: DossierIdParams, body: AcceptBody, response: { 200: DossierDetail, ...errors } } }, async (req) => {
     const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
     const procedure = await procedureOf(d.procedure_code);
-    let given = req.body.documents;
-    if (!given) {
-      const files: { requirement_code: string | null }[] = await app.db('dossier_documents').where({ dossier_id: d.id }).whereIn('stage', ['submission', 'supplement']).whereNotNull('requirement_code').select('requirement_code');
-      const counts = new Map<string, number>();
-      for (const f of files) counts.set(f.requirement_code!, (counts.get(f.requirement_code!) ?? 0) + 1);
-      // An electronic copy stands for the copies the catalogue asks for.
-      given = procedure.required_documents.filter((r) => counts.has(r.code)).map((r) => ({ code: r.code, copies: r.copies }));
-    }
+    // Without a checklist: the documents sent online (submittedChecklist).
+    const given = req.body.documents ?? (await submittedChecklist(app.db, d.id, procedure));
     assertComplete(procedure, given);
-    const accepted = await app.db.transaction(async (trx) => {
-      const locked = (await getDossier(trx, d.id, true))!;
-      if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, 'Hồ sơ vừa được xử lý bởi người khác / Someone else has just acted on this dossier', 'WRONG_STATUS');
-      return acceptDossier(trx, { dossier: locked, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: req.body.note ? plainText(req.body.note) : null });
-    });
+    const accepted = await acceptSubmission(app.db, { dossierId: d.id, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: req.body.note ? plainText(req.body.note) : null });
     const after = await startAccepted(accepted);
     await req.audit('onestop.dossier.accept', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status, documents: given, processInstanceKey: after.process_instance_key } });
     return detail(req, after);
@@ -144,22 +121,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     const unknown = (req.body.documents ?? []).filter((c) => !names.has(c));
     if (unknown.length) throw app.httpErrors.badRequest(`Thủ tục không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes: ${unknown.join(', ')}`);
     const list = (req.body.documents ?? []).map((c) => names.get(c)!);
-    const after = await app.db.transaction(async (trx) => {
-      const locked = (await getDossier(trx, d.id, true))!;
-      if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, 'Hồ sơ vừa được xử lý bởi người khác / Someone else has just acted on this dossier', 'WRONG_STATUS');
-      const { applied, dossier } = await changeStatus(trx, d.id, {
-        status: 'SUPPLEMENT_REQUESTED_AT_RECEIPT',
-        type: 'receipt.supplement_requested',
-        actor: req.currentUser.username,
-        note: list.length ? `${reason} (cần bổ sung: ${list.join('; ')})` : reason,
-        data: { documents: req.body.documents ?? [] },
-        // One request per dossier (NĐ 118 Art. 11): the dedupe key makes a second one impossible.
-        dedupeKey: 'receipt-supplement',
-        notice: { link: 'supplement', extra: 'Hồ sơ chưa được tiếp nhận; thời hạn giải quyết tính từ khi hồ sơ đầy đủ / The dossier is not received yet; the time limit starts once it is complete.' },
-      });
-      if (!applied) throw new ReceptionError(409, 'Chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần / Completion may be requested only once', 'SUPPLEMENT_ONCE');
-      return dossier;
-    });
+    const after = await requestCompletion(app.db, { dossierId: d.id, actor: req.currentUser.username, reason, documents: req.body.documents ?? [], names: list });
     await req.audit('onestop.dossier.request_completion', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status, documents: req.body.documents ?? [] }, reason });
     return detail(req, after);
   });
@@ -168,11 +130,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     const d = await forDeskAction(req, req.params.id, ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT']);
     const reason = plainText(req.body.reason);
     if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do từ chối / A reason is required');
-    const after = await app.db.transaction(async (trx) => {
-      const locked = (await getDossier(trx, d.id, true))!;
-      if (locked.status !== 'SUBMITTED' && locked.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') throw new ReceptionError(409, 'Hồ sơ vừa được xử lý bởi người khác / Someone else has just acted on this dossier', 'WRONG_STATUS');
-      return (await changeStatus(trx, d.id, { status: 'RECEIPT_REFUSED', type: 'receipt.refused', actor: req.currentUser.username, note: reason })).dossier;
-    });
+    const after = await refuseReceipt(app.db, { dossierId: d.id, actor: req.currentUser.username, reason });
     await req.audit('onestop.dossier.refuse', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status }, reason });
     return detail(req, after);
   });
@@ -199,7 +157,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:id/files/:docId', { schema: { tags, summary: 'Download a document of the dossier', security, params: DossierDocParams, response: { ...errors, 404: ErrorBody } } }, async (req, reply) => {
     const d = await visible(req, req.params.id);
-    const file = await app.db('dossier_documents').where({ id: req.params.docId, dossier_id: d.id }).first();
+    const file = await findDossierDocument(app.db, d.id, req.params.docId);
     if (!file) throw app.httpErrors.notFound('Không có tệp này trong hồ sơ / No such file in this dossier');
     const handle = await openStored(filesRoot, file.storage_path);
     if (!handle) throw app.httpErrors.notFound('Tệp không còn trên máy chủ / The file is missing on the server');

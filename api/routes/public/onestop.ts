@@ -4,15 +4,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
 import { PublicActionReply, PublicCodeParams, PublicDossier, PublicProcedureList, PublicWithdrawBody, SubmitReply } from '../../schemas/onestop.js';
-import { changeStatus, getDossierByCode, listEvents, type Applicant, type DossierRow } from '../../../domain/onestop/dossiers.js';
-import { activeProcedure, assertComplete, insertSubmittedDossier, ReceptionError, withdrawDossier } from '../../../domain/onestop/reception.js';
+import { getDossierByCode, type Applicant, type DossierRow } from '../../../domain/onestop/dossiers.js';
+import { activeProcedure, assertComplete, ReceptionError, withdrawDossier } from '../../../domain/onestop/reception.js';
+import { publicDossierFacts, submitOnline, supplementDossier } from '../../../domain/onestop/citizen.js';
 import multipart from '@fastify/multipart';
-import { checkFiles, discardFiles, readMultipart, saveFiles, type CheckedFile, type ParsedForm } from './uploads.js';
-import { purgeRefusedSubmissionFiles, quotaMessage, refusedFilesDays, submissionsPerDay, submissionsToday, takeSubmission } from '../../../domain/onestop/public-guard.js';
+import { checkFiles, discardFiles, readMultipart, type CheckedFile, type ParsedForm } from './uploads.js';
+import { purgeRefusedSubmissionFiles, quotaMessage, refusedFilesDays, submissionsPerDay, submissionsToday } from '../../../domain/onestop/public-guard.js';
 import { lookupUrl } from '../../../domain/onestop/settings.js';
-import type { ProcedureRow } from '../../../domain/onestop/catalogue.js';
+import { findProcedure, listProcedures } from '../../../domain/onestop/catalogue.js';
 import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../../../lib/file-store.js';
-import { enqueueCommand, sendAndWait } from '../../../engine/outbox.js';
+import { sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../../lib/plain-text.js';
 import { isEmail, MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
 
@@ -130,7 +131,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   const readForm = (req: FastifyRequest) => readMultipart(req, { filesRoot, maxFileBytes });
 
   app.get('/procedures', { config: limit(perMinute * 2), schema: { tags, summary: 'Procedures open for submission', response: { 200: PublicProcedureList, 429: ErrorBody } } }, async () => {
-    const rows = (await app.db('onestop_procedures').where({ active: true }).orderBy('field').orderBy('name')) as ProcedureRow[];
+    const rows = await listProcedures(app.db);
     return {
       items: rows.map((p) => ({ code: p.code, name: p.name, field: p.field, agencyName: p.agency_name, timeLimitDays: Number(p.time_limit_days), fees: p.fees, requiredDocuments: p.required_documents, result: p.result, onlineLevel: p.online_level, legalBasis: p.legal_basis })),
       maxFileBytes,
@@ -171,12 +172,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         files = await checkFiles(form.files, maxFileBytes, new Set(procedure.required_documents.map((d) => d.code)));
         // Online, one file stands for the copies the catalogue asks for.
         assertComplete(procedure, procedure.required_documents.filter((r) => files.some((x) => x.requirementCode === r.code)).map((r) => ({ code: r.code, copies: r.copies })));
-        const d = await app.db.transaction(async (trx) => {
-          if (!(await takeSubmission(trx, req.ip, perDay))) throw new ReceptionError(429, quotaMessage(perDay), 'SUBMISSION_QUOTA');
-          const row = await insertSubmittedDossier(trx, { procedure, channel: 'online', applicant, at: new Date() });
-          await saveFiles(trx, filesRoot, String(row.id), 'submission', files, 'citizen');
-          return (await changeStatus(trx, String(row.id), { status: 'SUBMITTED', type: 'dossier.submitted', actor: 'citizen', note: f.note ? plainText(f.note) || null : null, dedupeKey: 'submitted' })).dossier;
-        });
+        const d = await submitOnline(app.db, { clientIp: req.ip, perDay, procedure, applicant, filesRoot, files, note: f.note ? plainText(f.note) || null : null });
         await req.audit('onestop.public.submit', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { procedureCode: procedure.code, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
         reply.status(201);
         return { code: d.code, status: d.status, lookupToken: d.lookup_token, lookupUrl: lookupUrl(d.code, d.lookup_token) };
@@ -195,20 +191,14 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
     async (req) => {
       const { d, holder } = await byCode(req, req.params.code, false);
-      const p = (await app.db('onestop_procedures').where({ code: d.procedure_code }).first()) as ProcedureRow;
-      const desk = await app.db('org_units').where({ code: d.desk_unit_code }).first('name');
-      // Where it is now: the open human step of its process, else what the last automated step said.
-      const open = d.process_instance_key && !d.closed_at ? await app.db('inbox_tasks').where({ process_instance_key: d.process_instance_key, status: 'open' }).orderBy('created_at', 'desc').first('name', 'candidate_groups') : undefined;
-      const unitCode = open?.candidate_groups?.[0]?.split('/')[0] ?? d.current_unit_code;
-      const unit = unitCode ? await app.db('org_units').where({ code: unitCode }).first('name') : undefined;
-      const events = await listEvents(app.db, String(d.id));
+      const facts = await publicDossierFacts(app.db, d, holder);
+      const { procedure: p, events } = facts;
       let holderView = null;
-      if (holder) {
-        const notices = await app.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id');
-        const sup = await app.db('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').first();
+      if (facts.holder) {
+        const { notices, openSupplement: sup } = facts.holder;
         const receiptAsk = d.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT' ? [...events].reverse().find((e) => e.type === 'receipt.supplement_requested') : undefined;
         const supplement =
-          d.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && sup ? { stage: 'processing' as const, reason: sup.reason as string, requestedAt: (sup.requested_at as Date).toISOString() }
+          d.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && sup ? { stage: 'processing' as const, reason: sup.reason, requestedAt: sup.requested_at.toISOString() }
           : receiptAsk ? { stage: 'receipt' as const, reason: receiptAsk.note ?? '', requestedAt: receiptAsk.at.toISOString() }
           : null;
         // The page is reached through the QR code of a paper slip: the name is masked everywhere on it,
@@ -233,11 +223,11 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         procedureName: p.name,
         field: p.field,
         agencyName: p.agency_name,
-        deskUnitName: desk?.name ?? d.desk_unit_code,
+        deskUnitName: facts.deskUnitName ?? d.desk_unit_code,
         channel: d.channel,
         status: d.status,
-        currentStep: d.closed_at ? null : (open?.name ?? d.current_step),
-        currentUnitName: d.closed_at ? null : (unit?.name ?? unitCode ?? null),
+        currentStep: d.closed_at ? null : (facts.openStep?.name ?? d.current_step),
+        currentUnitName: d.closed_at ? null : (facts.currentUnitName ?? facts.currentUnitCode ?? null),
         timeLimitDays: Number(p.time_limit_days),
         submittedAt: d.submitted_at.toISOString(),
         receivedAt: iso(d.received_at),
@@ -279,36 +269,21 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       const tooLong = overLong({ note: form.fields.note ?? '' });
       if (tooLong.length) throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', { fields: ['note'] });
       const note = form.fields.note ? plainText(form.fields.note) : '';
-      const p = (await app.db('onestop_procedures').where({ code: d.procedure_code }).first()) as ProcedureRow;
+      const p = (await findProcedure(app.db, d.procedure_code))!;
       if (d.status !== 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && d.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') {
         throw new ReceptionError(409, 'Hồ sơ không chờ bổ sung (yêu cầu bổ sung đã được đáp ứng hoặc không có) / The dossier is not waiting for a supplement', 'NOT_WAITING');
       }
       if (!form.files.length && !note) throw app.httpErrors.badRequest('Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung / Attach the documents or write what you supplement');
       const files: CheckedFile[] = await checkFiles(form.files, maxFileBytes, new Set(p.required_documents.map((x) => x.code)));
-      let outcome = 'resumed';
-      let outboxId: string | undefined;
+      let stored: Awaited<ReturnType<typeof supplementDossier>>;
       try {
-        await app.db.transaction(async (trx) => {
-          const locked = (await trx('dossiers').where({ id: d.id }).forUpdate().first()) as DossierRow;
-          if (locked.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT') {
-            await saveFiles(trx, filesRoot, String(d.id), 'supplement', files, 'citizen');
-            await changeStatus(trx, String(d.id), { status: 'SUBMITTED', type: 'supplement.received', actor: 'citizen', note: note || null, dedupeKey: 'receipt-supplement', notice: { extra: 'Bộ phận một cửa sẽ kiểm tra lại hồ sơ / The desk will check the dossier again.' } });
-            outcome = 'back-to-desk';
-            return;
-          }
-          const sup = locked.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' ? await trx('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').forUpdate().first() : undefined;
-          if (!sup) throw new ReceptionError(409, 'Yêu cầu bổ sung này đã được đáp ứng / This supplement request has already been answered', 'ALREADY_SUPPLEMENTED');
-          await trx('dossier_supplements').where({ id: sup.id }).update({ submitted_at: new Date(), citizen_note: note || null });
-          await saveFiles(trx, filesRoot, String(d.id), 'supplement', files, 'citizen');
-          // Committed with the answer and sent right after (the relay re-sends it if lost); the messageId
-          // makes a repeated send correlate once; the process resumes (onestop-supplement-resume).
-          const messageId = `supplement-${sup.id}`;
-          outboxId = (await enqueueCommand(trx, { kind: 'message', dedupeKey: `message:${messageId}`, request: { name: 'onestop-supplement', correlationKey: d.code, messageId, timeToLive: 24 * 3600_000, variables: { ghiChuBoSung: note } } })).id;
-        });
+        stored = await supplementDossier(app.db, { dossier: d, filesRoot, files, note });
       } catch (err) {
         await discardFiles(files);
         throw err;
       }
+      const { outcome, outboxId } = stored;
+      // The message onestop-supplement, committed with the answer, is sent right after (the relay re-sends it if lost).
       if (outboxId) await sendAndWait(app.db, app.zeebe, outboxId).catch(() => undefined);
       await req.audit('onestop.public.supplement', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { outcome, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
       reply.status(202);

@@ -1,9 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
-import type { Knex } from 'knex';
-import { ALLOWED_EXTENSIONS, FILE_KINDS, UploadTooLarge, cleanFileName, contentMatches, discardUpload, extensionOf, keepUpload, receiveUpload, type StoredUpload } from '../../../lib/file-store.js';
+import { ALLOWED_EXTENSIONS, FILE_KINDS, UploadTooLarge, cleanFileName, contentMatches, discardUpload, extensionOf, receiveUpload, type StoredUpload } from '../../../lib/file-store.js';
 import { ReceptionError } from '../../../domain/onestop/reception.js';
+import type { CheckedFile } from '../../../domain/onestop/documents.js';
 import { MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
+
+// A checked file is stored and recorded for its dossier by the domain (domain/onestop/documents.ts saveFiles).
+export type { CheckedFile } from '../../../domain/onestop/documents.js';
 
 /** Most files in one submission or supplement. */
 export const MAX_FILES = 20;
@@ -94,13 +97,6 @@ export const requirementOf = (field: string): string | null => (field.startsWith
 
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
-export interface CheckedFile {
-  requirementCode: string | null;
-  fileName: string;
-  mime: string;
-  upload: StoredUpload;
-}
-
 /**
  * Checks every received file like a task attachment (allowed types, content matching the extension,
  * not empty, at most maxBytes), in the order sent. All or nothing: on the first refusal every file of
@@ -133,15 +129,4 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
 /** Removes the temporary files of a form (received or checked); files already moved into the store are not touched. */
 export async function discardFiles(files: { upload: StoredUpload | null }[]): Promise<void> {
   for (const f of files) if (f.upload) await discardUpload(f.upload);
-}
-
-/** Moves checked files into the store and records them for the dossier (the same content twice in a stage: once). */
-export async function saveFiles(trx: Knex.Transaction, filesRoot: string, dossierId: string, stage: 'submission' | 'supplement' | 'result', files: CheckedFile[], by: string): Promise<void> {
-  for (const f of files) {
-    const storagePath = await keepUpload(filesRoot, f.upload);
-    await trx('dossier_documents')
-      .insert({ dossier_id: dossierId, requirement_code: f.requirementCode, stage, file_name: f.fileName, mime_type: f.mime, size_bytes: f.upload.size, sha256: f.upload.sha256, storage_path: storagePath, uploaded_by: by })
-      .onConflict(['dossier_id', 'stage', 'sha256'])
-      .ignore();
-  }
 }
