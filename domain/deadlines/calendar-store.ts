@@ -212,6 +212,115 @@ export async function deleteUnitSettings(trx: Knex, target: { unitId: number; un
   return true;
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * Changes as the administrators make them: each runs in one transaction with its audit record (on a
+ * refusal or any error nothing changes), and the cached calendars are dropped after commit.
+ * --------------------------------------------------------------------------------------------- */
+
+/** Why a change was refused; nothing was written. `date` and `unitCode` name the entry a duplicate collides with, or the unknown unit. */
+export class CalendarChangeRefused extends Error {
+  constructor(
+    readonly reason: 'NO_ENTRY' | 'DUPLICATE' | 'OCCASION_NOT_NATIONAL' | 'UNKNOWN_UNIT' | 'CONCURRENT',
+    readonly date: string | null = null,
+    readonly unitCode: string | null = null,
+  ) {
+    super(reason);
+    this.name = 'CalendarChangeRefused';
+  }
+}
+
+/** PostgreSQL unique_violation */
+const UNIQUE_VIOLATION = '23505';
+
+/** Runs a change in a transaction; a unique violation (a concurrent twin) becomes `onUnique()`; the cache is dropped after commit. */
+async function inChange<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, onUnique: () => CalendarChangeRefused): Promise<T> {
+  try {
+    const out = await db.transaction(work);
+    invalidateCalendarCache(db);
+    return out;
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw onUnique();
+    throw err;
+  }
+}
+
+/** The unit id of a stored entry's unit (null: national); refused when the unit is unknown. */
+async function unitIdOf(db: Knex, unitCode: string | null): Promise<number | null> {
+  if (unitCode === null) return null;
+  const id = await findUnitId(db, unitCode);
+  if (id === undefined) throw new CalendarChangeRefused('UNKNOWN_UNIT', null, unitCode);
+  return id;
+}
+
+/** Adds a national schedule day or an organisation override; refused when the unit already has an entry on that date. */
+export async function addDay(db: Knex, e: NewEntry, actor: Actor, reason: string): Promise<CalendarEntry> {
+  const duplicate = () => new CalendarChangeRefused('DUPLICATE', e.date, e.unitCode);
+  return inChange(
+    db,
+    async (trx) => {
+      if (await findEntry(trx, e.date, e.unitId)) throw duplicate();
+      return createEntry(trx, e, actor, reason);
+    },
+    duplicate,
+  );
+}
+
+/** Changes a stored day; refused when it is gone, when a unit's day would get an occasion, or when its new date is taken. */
+export async function changeDay(
+  db: Knex,
+  id: number,
+  patch: Partial<Pick<CalendarEntry, 'date' | 'kind' | 'name' | 'occasion' | 'source'>>,
+  actor: Actor,
+  reason: string,
+): Promise<CalendarEntry> {
+  const current = await getEntry(db, id);
+  if (!current) throw new CalendarChangeRefused('NO_ENTRY');
+  const date = patch.date ?? current.date;
+  return inChange(
+    db,
+    async (trx) => {
+      const before = await getEntry(trx, id, true);
+      if (!before) throw new CalendarChangeRefused('NO_ENTRY');
+      const unitId = await unitIdOf(trx, before.unitCode);
+      if (unitId !== null && patch.occasion) throw new CalendarChangeRefused('OCCASION_NOT_NATIONAL');
+      if (date !== before.date && (await findEntry(trx, date, unitId))) throw new CalendarChangeRefused('DUPLICATE', date, before.unitCode);
+      return updateEntry(trx, before, patch, unitId, actor, reason);
+    },
+    () => new CalendarChangeRefused('DUPLICATE', date, current.unitCode),
+  );
+}
+
+/** Removes a stored day; returns it as it was. */
+export async function removeDay(db: Knex, id: number, actor: Actor, reason: string): Promise<CalendarEntry> {
+  if (!(await getEntry(db, id))) throw new CalendarChangeRefused('NO_ENTRY');
+  return inChange(
+    db,
+    async (trx) => {
+      const before = await getEntry(trx, id, true);
+      if (!before) throw new CalendarChangeRefused('NO_ENTRY');
+      await deleteEntry(trx, before, await unitIdOf(trx, before.unitCode), actor, reason);
+      return before;
+    },
+    () => new CalendarChangeRefused('CONCURRENT'),
+  );
+}
+
+/** Sets the working hours and cut-off of a unit or national (putSettings in its own transaction). */
+export async function saveSettings(
+  db: Knex,
+  target: { unitId: number | null; unitCode: string | null },
+  settings: CalendarSettings & { cultureDay?: boolean },
+  actor: Actor,
+  reason: string,
+): Promise<void> {
+  await inChange(db, (trx) => putSettings(trx, target, settings, actor, reason), () => new CalendarChangeRefused('CONCURRENT'));
+}
+
+/** Removes a unit's own settings so it inherits again; false when it had none. */
+export async function removeUnitSettings(db: Knex, target: { unitId: number; unitCode: string }, actor: Actor, reason: string): Promise<boolean> {
+  return inChange(db, (trx) => deleteUnitSettings(trx, target, actor, reason), () => new CalendarChangeRefused('CONCURRENT'));
+}
+
 export async function listChanges(
   db: Knex,
   f: { unitId?: number | null; year?: number; limit: number; offset: number },
@@ -247,7 +356,7 @@ export async function listChanges(
 /* ------------------------------------------------------------------------------------------------
  * Loader with cache. A calendar is rebuilt when the audit trail or the organisation tree has grown
  * since it was built (so other processes' changes are seen too), when it is older than MAX_AGE_MS,
- * or after invalidateCalendarCache (called by the routes after each committed change).
+ * or after invalidateCalendarCache (called after each committed change above).
  * --------------------------------------------------------------------------------------------- */
 
 const MAX_AGE_MS = 60_000;

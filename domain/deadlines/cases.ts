@@ -132,3 +132,12 @@ export async function finishCase(db: Knex, processInstanceKey: string, at: Date)
   });
   return done ? caseState(db, processInstanceKey) : undefined;
 }
+
+/** Whether the person worked a step of the case: held it, completed it, or was named a candidate of it. */
+export async function workedOnCase(db: Knex, processInstanceKey: string, username: string): Promise<boolean> {
+  const worked = await db('inbox_tasks')
+    .where({ process_instance_key: processInstanceKey })
+    .andWhere((w) => w.where('assignee', username).orWhere('completed_by', username).orWhereRaw('? = ANY(candidate_users)', [username]))
+    .first('job_key');
+  return Boolean(worked);
+}

@@ -64,6 +64,29 @@ export async function insertComplaint(db: Knex, input: NewComplaint): Promise<st
   return id;
 }
 
+/** The one-stop dossier a complaint is about, by its code (as printed on the receipt), with its case. */
+export async function relatedDossier(db: Knex, code: string): Promise<{ code: string; caseKey: string | null } | undefined> {
+  const d = await db('dossiers').where({ code }).first('code', 'process_instance_key');
+  return d && { code: d.code, caseKey: d.process_instance_key ? String(d.process_instance_key) : null };
+}
+
+/**
+ * A citizen's complaint from the public form, with a new tracking key. Saved first: if the engine is
+ * unreachable now, the ISO sweep starts the process later (`onStartDeferred` is told why).
+ */
+export async function receivePublicComplaint(
+  db: Knex,
+  zeebe: ZeebeClient,
+  input: Omit<NewComplaint, 'channel' | 'receivedBy' | 'origin' | 'lookupToken'>,
+  onStartDeferred: (err: unknown, complaintId: string) => void,
+): Promise<{ id: string; code: string; status: string; token: string }> {
+  const token = newComplaintToken();
+  const id = await insertComplaint(db, { ...input, channel: 'truc-tuyen', receivedBy: null, origin: 'public', lookupToken: token });
+  await ensureComplaintStarted(db, zeebe, id).catch((err) => onStartDeferred(err, id));
+  const c = await db('iso_complaints').where({ id }).first('code', 'status');
+  return { id, code: c.code, status: c.status, token };
+}
+
 export async function ensureComplaintStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
   await startIsoProcess(db, zeebe, 'iso_complaints', id, async (trx) => {
     const c = await trx('iso_complaints').where({ id }).forUpdate().first();

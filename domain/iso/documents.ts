@@ -52,6 +52,18 @@ export async function createDocument(db: Knex, zeebe: ZeebeClient, input: NewDoc
   return versionId;
 }
 
+/** The document a version belongs to. */
+export async function documentIdOfVersion(db: Knex, versionId: string): Promise<string> {
+  const v = await db('iso_document_versions').where({ id: versionId }).first('document_id');
+  return String(v.document_id);
+}
+
+/** The unit that drafted a document (it alone asks for revisions and withdrawals); undefined: no such document. */
+export async function documentOwnerUnit(db: Knex, documentId: string): Promise<string | undefined> {
+  const doc = await db('iso_documents').where({ id: documentId }).first('owner_unit_code');
+  return doc?.owner_unit_code;
+}
+
 /** A revision (new version) or the withdrawal of an effective document. One open request at a time. */
 export async function requestChange(db: Knex, zeebe: ZeebeClient, documentId: string, input: { kind: 'revision' | 'withdrawal'; summary: string; distributeTo: string[]; requestedBy: string }): Promise<string> {
   await checkUnits(db, input.distributeTo);

@@ -87,6 +87,15 @@ export interface ObjectiveResult {
   periods: { label: string; value: number | null; met: boolean | null }[];
 }
 
+/** Records a quality objective of a unit for a year; returns its id. */
+export async function createObjective(
+  db: Knex,
+  o: { unitCode: string; year: number; title: string; metric: Metric; target: number; direction: 'at_least' | 'at_most'; createdBy: string },
+): Promise<string> {
+  const [row] = await db('iso_objectives').insert({ unit_code: o.unitCode, year: o.year, title: o.title, metric: o.metric, target: o.target, direction: o.direction, created_by: o.createdBy }).returning('id');
+  return String(row.id);
+}
+
 export async function objectiveResults(db: Knex, year: number, unitCodes?: string[]): Promise<ObjectiveResult[]> {
   const rows = await db('iso_objectives').where({ year }).modify((q) => { if (unitCodes) q.whereIn('unit_code', unitCodes); }).orderBy(['unit_code', 'id']);
   const out: ObjectiveResult[] = [];

@@ -245,6 +245,22 @@ export async function clauseView(db: Knex): Promise<ClauseView> {
   return { clauses: [...byClause.values()].sort((a, b) => clauseOrder(a.clause, b.clause)) };
 }
 
+/**
+ * The annual report as the reader may see it: the figures are province-wide; the lists of
+ * nonconformities and complaints are those the reader's registers show (auditors and administrators: all).
+ */
+export async function annualReportFor(db: Knex, year: number, reader: CurrentUser, groups: string[]): Promise<AnnualReport> {
+  const r = await annualReport(db, year);
+  if (reader.roles.includes('admin') || reader.roles.includes('auditor')) return r;
+  const ncs = new Set<string>(await db('iso_nonconformities as n').modify(await ncScope(db, reader, groups)).pluck('n.code'));
+  const complaints = new Set<string>(await db('iso_complaints as n').modify(await ncScope(db, reader, groups, 'received_by')).pluck('n.code'));
+  return {
+    ...r,
+    nonconformities: { ...r.nonconformities, items: r.nonconformities.items.filter((i) => ncs.has(i.code)) },
+    complaints: { ...r.complaints, items: r.complaints.items.filter((c) => complaints.has(c.code)) },
+  };
+}
+
 /** The annual QMS report assembled from the registers and the case clocks of one calendar year (Vietnam time). */
 export async function annualReport(db: Knex, year: number): Promise<AnnualReport> {
   const inYear = (col: string) => db.raw(`extract(year FROM ${col} AT TIME ZONE 'Asia/Ho_Chi_Minh') = ?`, [year]);

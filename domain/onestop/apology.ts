@@ -5,6 +5,8 @@ import { getDossier, insertEvent, queueNotice } from './dossiers.js';
 import { publicUrl } from './settings.js';
 import type { DossierStatus } from './status.js';
 import { printer } from '../../lib/pdf.js';
+import { subtreeCodes } from '../audit/case-search.js';
+import { sendNotification, type NotificationChannel } from '../notifications/store.js';
 
 /**
  * Apology letter and new return date (vn-rules §2.1 "Late -> apology + new date", form 04): for an open
@@ -108,6 +110,26 @@ export async function listApologies(db: Knex, agencyCodes: string[] | null, stat
   if (agencyCodes) q.whereIn('a.agency_code', agencyCodes);
   if (status) q.where('a.status', status);
   return q;
+}
+
+/** The agencies whose letters a member of the unit sees: its subtree, and (officers of a division) the agency above it. */
+export async function apologyReaderAgencies(db: Knex, unitCode: string): Promise<string[]> {
+  const codes = await subtreeCodes(db, unitCode);
+  const parent = await db('org_units as o').join('org_units as p', 'p.id', 'o.parent_id').where('o.code', unitCode).first('p.code');
+  return parent ? [...codes, parent.code] : codes;
+}
+
+/** Tells the agency's (active) leaders there is a letter to approve. */
+export async function notifyApologyDrafted(
+  db: Knex,
+  channels: NotificationChannel[],
+  d: Pick<DossierForApology, 'code' | 'agency_code' | 'procedure_name'>,
+  draft: { reason: string; newDate: string; draftedBy: string },
+): Promise<void> {
+  const leadersOf = await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('o.code', d.agency_code).where('u.active', true).whereRaw(`'leader' = ANY(u.roles)`).select('u.username');
+  for (const l of leadersOf) {
+    await sendNotification(db, { recipient: l.username, kind: 'message', subject: `Văn bản xin lỗi chờ phê duyệt: ${d.code}`, body: `${draft.draftedBy} đã lập văn bản xin lỗi, hẹn lại ngày ${draft.newDate.split('-').reverse().join('/')} cho hồ sơ ${d.code} (${d.procedure_name}). Lý do: ${draft.reason}` }, channels);
+  }
 }
 
 export const ONCE_MESSAGE = 'Hồ sơ đã có văn bản xin lỗi, chỉ được hẹn lại ngày trả kết quả một lần / This dossier already has an apology letter: the return date may be rescheduled only once';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { addDays, instantAt, localDateOf, type LocalDate } from '../deadlines/calendar/index.js';
+import { subtreeCodes } from '../audit/case-search.js';
 
 /**
  * One-stop statistics as Biểu II.06a reports them (processes/ONESTOP.md "Statistics", vn-rules §5.3),
@@ -225,6 +226,33 @@ function monthSlices(from: LocalDate, to: LocalDate): { key: string; from: Local
     start = next;
   }
   return out;
+}
+
+/**
+ * The agencies a report on `agency` covers: a unit with its subtree, or an agency known only from the
+ * procedure catalogue on its own; labelled with the unit's name (or the code). Undefined: no such agency.
+ */
+export async function agencyScope(db: Knex, agency: string): Promise<{ codes: string[]; label: string } | undefined> {
+  const unit = await db('org_units').where({ code: agency }).first('name');
+  if (!unit && !(await db('onestop_procedures').where({ agency_code: agency }).first('code'))) return undefined;
+  return { codes: unit ? await subtreeCodes(db, agency) : [agency], label: unit?.name ?? agency };
+}
+
+/** The unit and the units above it. */
+async function ancestorCodes(db: Knex, unitCode: string): Promise<string[]> {
+  const r = await db.raw(
+    `WITH RECURSIVE up AS (SELECT id, code, parent_id FROM org_units WHERE code = ? UNION SELECT o.id, o.code, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id) SELECT code FROM up`,
+    [unitCode],
+  );
+  return r.rows.map((x: { code: string }) => x.code);
+}
+
+/**
+ * The agencies whose overdue dossiers an officer sees: an officer of a division works for the agencies
+ * above it (their dossiers are the ones it may apologise for), and for the units below it.
+ */
+export async function officerAgencyCodes(db: Knex, unitCode: string): Promise<string[]> {
+  return [...(await ancestorCodes(db, unitCode)), ...(await subtreeCodes(db, unitCode))];
 }
 
 /** The statistics of a period, grouped as asked, with the totals row. */

@@ -47,6 +47,14 @@ export async function revokeSessions(db: Knex, id: number): Promise<void> {
   await db('users').where({ id }).increment('token_version', 1);
 }
 
+/**
+ * Stores a new password hash. The trigger on users moves token_version: every token issued before
+ * (other devices too) is refused.
+ */
+export async function setPasswordHash(db: Knex, id: number, passwordHash: string): Promise<void> {
+  await db('users').where({ id }).update({ password_hash: passwordHash });
+}
+
 export async function findCurrentUser(db: Knex, id: number): Promise<CurrentUser | undefined> {
   const row = await db('users as u')
     .join('org_units as o', 'o.id', 'u.unit_id')

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
 import { CurrentUser, LoginBody, LoginReply, PasswordChangeBody } from '../../schemas/auth.js';
 import { errors } from '../../schemas/common.js';
-import { findCurrentUser, findUserByUsername, revokeSessions, tokenVersionOf } from '../../../domain/org/users.js';
+import { findCurrentUser, findUserByUsername, revokeSessions, setPasswordHash, tokenVersionOf } from '../../../domain/org/users.js';
 import { pruneLoginThrottle, recordLoginFailure, recordLoginSuccess, throttleWait } from '../../../domain/org/login-throttle.js';
 import { passwordProblem } from '../../../domain/org/password-policy.js';
 
@@ -107,8 +107,8 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       if (await verify(row.password_hash, req.body.newPassword).catch(() => false)) {
         throw app.httpErrors.badRequest('Mật khẩu mới phải khác mật khẩu hiện tại / The new password must differ from the current one');
       }
-      // The trigger on users moves token_version: every token issued before (other devices too) is refused.
-      await app.db('users').where({ id: me.id }).update({ password_hash: await hash(req.body.newPassword) });
+      // Every token issued before is refused from now on; the new one carries the moved token_version.
+      await setPasswordHash(app.db, me.id, await hash(req.body.newPassword));
       await req.audit('auth.password_changed', { target: { type: 'user', id: me.username } });
       const token = app.jwt.sign({ sub: String(me.id), username: me.username, tv: await tokenVersionOf(app.db, me.id) });
       return { token, expiresIn: app.config.jwtExpiresIn, user: me };

@@ -26,8 +26,6 @@ const security = [{ bearer: [] }];
 const tags = ['calendar'];
 const FIRST_YEAR = 2000;
 const LAST_YEAR = 2100;
-/** PostgreSQL unique_violation */
-const UNIQUE_VIOLATION = '23505';
 
 const toDay = (d: DayInfo): CalendarDay => ({
   date: d.date,
@@ -95,16 +93,20 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
 
   const concurrent = () => Object.assign(app.httpErrors.conflict('Thiết lập vừa được người khác thay đổi, hãy thử lại / The settings were just changed by someone else, try again'), { code: 'CALENDAR_CONFLICT' });
 
-  /** Runs a change in a transaction; a unique violation (a concurrent twin) becomes `onDuplicate`; the cache is dropped after commit. */
-  const change = async <T>(work: (trx: typeof app.db) => Promise<T>, onDuplicate: () => Error): Promise<T> => {
-    try {
-      const out = await app.db.transaction(work);
-      repo.invalidateCalendarCache(app.db);
-      return out;
-    } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw onDuplicate();
-      throw err;
+  const noEntry = (id: number) => app.httpErrors.notFound(`Không có ngày ${id} trong lịch / No calendar entry ${id}`);
+
+  /** A change the domain refused (nothing was written), answered as 404, 400 or 409. */
+  const refused = (id?: number) => (err: unknown): never => {
+    if (err instanceof repo.CalendarChangeRefused) {
+      switch (err.reason) {
+        case 'NO_ENTRY': throw noEntry(id!);
+        case 'DUPLICATE': throw duplicate(err.date!, err.unitCode);
+        case 'OCCASION_NOT_NATIONAL': throw occasionOnlyNational();
+        case 'UNKNOWN_UNIT': throw bad(`Không có đơn vị ${err.unitCode}`, `Unknown unit ${err.unitCode}`, 'UNKNOWN_UNIT');
+        case 'CONCURRENT': throw concurrent();
+      }
     }
+    throw err;
   };
 
   app.get(
@@ -174,10 +176,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       checkText(b.reason, 'Lý do thay đổi', 'The reason');
       const unit = await unitRef(b.unit);
       if (unit.unitId !== null && b.occasion) throw occasionOnlyNational();
-      const created = await change(async (trx) => {
-        if (await repo.findEntry(trx, b.date, unit.unitId)) throw duplicate(b.date, unit.unitCode);
-        return repo.createEntry(trx, { date: b.date, kind: b.kind, name: b.name.trim(), ...unit, occasion: b.occasion ?? null, source: b.source ?? null }, actorOf(req), b.reason.trim());
-      }, () => duplicate(b.date, unit.unitCode));
+      const created = await repo.addDay(app.db, { date: b.date, kind: b.kind, name: b.name.trim(), ...unit, occasion: b.occasion ?? null, source: b.source ?? null }, actorOf(req), b.reason.trim()).catch(refused());
       return reply.status(201).send(created);
     },
   );
@@ -193,17 +192,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       if (patch.date !== undefined) checkDate(patch.date);
       checkText(patch.name, 'Tên ngày', 'The name');
       checkText(reason, 'Lý do thay đổi', 'The reason');
-      const current = await repo.getEntry(app.db, req.params.id);
-      if (!current) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
-      const date = patch.date ?? current.date;
-      return change(async (trx) => {
-        const before = await repo.getEntry(trx, req.params.id, true);
-        if (!before) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
-        const unit = await unitRef(before.unitCode);
-        if (unit.unitId !== null && patch.occasion) throw occasionOnlyNational();
-        if (date !== before.date && (await repo.findEntry(trx, date, unit.unitId))) throw duplicate(date, unit.unitCode);
-        return repo.updateEntry(trx, before, patch, unit.unitId, actorOf(req), reason.trim());
-      }, () => duplicate(date, current.unitCode));
+      return repo.changeDay(app.db, req.params.id, patch, actorOf(req), reason.trim()).catch(refused(req.params.id));
     },
   );
 
@@ -214,15 +203,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, security, summary: 'Remove a stored day (admin); the reason goes to the audit trail', params: DayParams, querystring: ReasonQuery, response: { 200: CalendarEntry, ...errors } },
     },
     async (req) => {
-      const current = await repo.getEntry(app.db, req.params.id);
-      if (!current) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
-      return change(async (trx) => {
-        const before = await repo.getEntry(trx, req.params.id, true);
-        if (!before) throw app.httpErrors.notFound(`Không có ngày ${req.params.id} trong lịch / No calendar entry ${req.params.id}`);
-        const unit = await unitRef(before.unitCode);
-        await repo.deleteEntry(trx, before, unit.unitId, actorOf(req), req.query.reason.trim());
-        return before;
-      }, concurrent);
+      return repo.removeDay(app.db, req.params.id, actorOf(req), req.query.reason.trim()).catch(refused(req.params.id));
     },
   );
 
@@ -264,7 +245,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       if (unit.unitId !== null && cultureDay !== undefined) {
         throw bad('Ngày Văn hóa Việt Nam chỉ đặt ở lịch quốc gia', 'Vietnamese Culture Day is set in the national calendar only', 'CALENDAR_CULTURE_DAY');
       }
-      await change((trx) => repo.putSettings(trx, unit, { ...settings, cultureDay }, actorOf(req), reason.trim()), concurrent);
+      await repo.saveSettings(app.db, unit, { ...settings, cultureDay }, actorOf(req), reason.trim()).catch(refused());
       const cal = await load(unit.unitCode);
       const national = await repo.getOwnSettings(app.db, null);
       return { unit: unit.unitCode, effective: cal.settingsFor(), own: stripInherited(cal.settingsFor()), cultureDay: national?.cultureDay ?? true };
@@ -279,7 +260,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const unit = await unitRef(req.query.unit);
-      const removed = await change((trx) => repo.deleteUnitSettings(trx, { unitId: unit.unitId!, unitCode: unit.unitCode! }, actorOf(req), req.query.reason.trim()), concurrent);
+      const removed = await repo.removeUnitSettings(app.db, { unitId: unit.unitId!, unitCode: unit.unitCode! }, actorOf(req), req.query.reason.trim()).catch(refused());
       if (!removed) throw app.httpErrors.notFound(`Đơn vị ${unit.unitCode} không có thiết lập riêng / Unit ${unit.unitCode} has no settings of its own`);
       const cal = await load(unit.unitCode);
       const national = await repo.getOwnSettings(app.db, null);

@@ -4,7 +4,7 @@ import { errors } from '../../schemas/common.js';
 import { CaseDeadline, CaseParams, PauseBody } from '../../schemas/cases.js';
 import { holdsTaskOf } from '../../../domain/deadlines/store.js';
 import { toLocalIso } from '../../../domain/deadlines/calendar/index.js';
-import { CaseClockError, caseState, pauseCase, resumeCase, type CaseState } from '../../../domain/deadlines/cases.js';
+import { CaseClockError, caseState, pauseCase, resumeCase, workedOnCase, type CaseState } from '../../../domain/deadlines/cases.js';
 import { caseInScope } from '../../../domain/audit/scope.js';
 
 const security = [{ bearer: [] }];
@@ -49,12 +49,7 @@ const cases: FastifyPluginAsyncTypebox = async (app) => {
     const scope = await app.auditScope(req);
     // The clock's own unit (the receiving unit, written with the clock) answers before history has the case.
     if ((c.unitCode !== null && scope?.includes(c.unitCode)) || (await caseInScope(app.db, key, scope))) return true;
-    const me = req.currentUser.username;
-    const worked = await app.db('inbox_tasks')
-      .where({ process_instance_key: key })
-      .andWhere((w) => w.where('assignee', me).orWhere('completed_by', me).orWhereRaw('? = ANY(candidate_users)', [me]))
-      .first('job_key');
-    return Boolean(worked);
+    return workedOnCase(app.db, key, req.currentUser.username);
   };
 
   app.get('/:processInstanceKey', { schema: { tags, summary: 'The case clock: receipt, appointment (ngày hẹn trả), pauses, finish (cases of my unit\'s subtree or that I worked on)', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import ExcelJS from 'exceljs';
 import { errors } from '../../schemas/common.js';
@@ -10,14 +9,15 @@ import {
   AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IdParams, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail, ReportQuery,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../../domain/iso/nonconformities.js';
-import { createDocument, DocumentRuleError, proposeChange, requestChange } from '../../../domain/iso/documents.js';
-import { annualReport, clauseView, listRisks, listReviews, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../../domain/iso/queries.js';
+import { createDocument, documentIdOfVersion, documentOwnerUnit, DocumentRuleError, proposeChange, requestChange } from '../../../domain/iso/documents.js';
+import { annualReportFor, clauseView, listRisks, listReviews, listAudits, listComplaints, listDocuments, listNonconformities, ncScope, nonconformityDetail } from '../../../domain/iso/queries.js';
 import { subtreeCodes } from '../../../domain/audit/case-search.js';
-import { receiveComplaint } from '../../../domain/iso/complaints.js';
+import { receiveComplaint, relatedDossier } from '../../../domain/iso/complaints.js';
 import { startAudit } from '../../../domain/iso/audits.js';
 import { startReview } from '../../../domain/iso/reviews.js';
 import { identifyRisk } from '../../../domain/iso/risks.js';
-import { METRICS, objectiveResults, type Metric } from '../../../domain/iso/objectives.js';
+import { createObjective, METRICS, objectiveResults, type Metric } from '../../../domain/iso/objectives.js';
+import { unitExists } from '../../../domain/org/units.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 import { renderAnnualReportPdf } from '../../../domain/iso/report-pdf.js';
 
@@ -50,7 +50,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/nonconformities', { onRequest: app.requireRole('officer', 'leader', 'admin'), schema: { tags, summary: 'Record a nonconformity (phiếu đề nghị HĐKP); starts its corrective-action process', security, body: NcCreateBody, response: { 201: NonconformityDetail, ...errors } } }, async (req, reply) => {
     const unitCode = req.body.unitCode?.trim();
-    if (unitCode && !(await app.db('org_units').where({ code: unitCode }).first('id'))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
+    if (unitCode && !(await unitExists(app.db, unitCode))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
     const { nc } = await openNonconformity(app.db, app.zeebe, { title: req.body.title.trim(), description: req.body.description.trim(), sourceType: 'manual', unitCode: unitCode ?? null, reportedBy: req.currentUser.username }).catch(translate);
     await req.audit('iso.nc.open', { target: { type: 'nonconformity', id: nc.id }, after: { code: nc.code, title: nc.title, unitCode: nc.unit_code } });
     const detail = await nonconformityDetail(app.db, () => {}, nc.id);
@@ -68,18 +68,17 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/documents', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Draft a new controlled document in my unit; starts the issue process', security, body: DocumentCreateBody, response: { 201: IsoDocument, ...errors } } }, async (req, reply) => {
     const versionId = await createDocument(app.db, app.zeebe, { ...req.body, title: req.body.title.trim(), summary: req.body.summary.trim(), ownerUnitCode: req.currentUser.unit.code, requestedBy: req.currentUser.username }).catch(translate);
-    const v = await app.db('iso_document_versions').where({ id: versionId }).first('document_id');
-    const [doc] = await listDocuments(app.db, String(v.document_id));
+    const [doc] = await listDocuments(app.db, await documentIdOfVersion(app.db, versionId));
     await req.audit('iso.document.create', { target: { type: 'iso_document', id: doc!.id }, after: { code: doc!.code, title: doc!.title } });
     return reply.status(201).send(doc!);
   });
 
   /** Revisions and withdrawals are asked by staff of the owner unit (leaders: of its subtree). */
   const changeRoute = (kind: 'revision' | 'withdrawal') => async (req: any, reply: any) => {
-    const doc = await app.db('iso_documents').where({ id: req.params.id }).first('owner_unit_code');
-    if (!doc) throw app.httpErrors.notFound(`Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
+    const owner = await documentOwnerUnit(app.db, req.params.id);
+    if (owner === undefined) throw app.httpErrors.notFound(`Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
     const mine = req.currentUser.roles.includes('leader') ? await subtreeCodes(app.db, req.currentUser.unit.code) : [req.currentUser.unit.code];
-    if (!mine.includes(doc.owner_unit_code)) throw app.httpErrors.forbidden(`Chỉ đơn vị ${doc.owner_unit_code} soạn thảo tài liệu này mới được yêu cầu sửa đổi, hủy bỏ / Only the owner unit may revise or withdraw it`);
+    if (!mine.includes(owner)) throw app.httpErrors.forbidden(`Chỉ đơn vị ${owner} soạn thảo tài liệu này mới được yêu cầu sửa đổi, hủy bỏ / Only the owner unit may revise or withdraw it`);
     await requestChange(app.db, app.zeebe, req.params.id, { kind, summary: req.body.summary.trim(), distributeTo: req.body.distributeTo, requestedBy: req.currentUser.username }).catch(translate);
     const [out] = await listDocuments(app.db, req.params.id);
     await req.audit(`iso.document.${kind}`, { target: { type: 'iso_document', id: req.params.id }, after: { summary: req.body.summary } });
@@ -109,12 +108,12 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Every role that works in the agency; auditors stay read-only (they record findings through the internal audit).
   app.post('/feedback', { onRequest: app.requireRole('officer', 'leader', 'designer', 'admin'), schema: { tags, summary: 'Internal feedback or complaint of any staff member (officers, leaders, designers, administrators); starts the handling process', security, body: StaffFeedbackBody, response: { 201: Complaint, ...errors } } }, async (req, reply) => {
     const dossierCode = req.body.dossierCode?.trim();
-    const dossier = dossierCode ? await app.db('dossiers').where({ code: dossierCode }).first('code', 'process_instance_key') : undefined;
+    const dossier = dossierCode ? await relatedDossier(app.db, dossierCode) : undefined;
     if (dossierCode && !dossier) throw app.httpErrors.badRequest(`Không có hồ sơ ${dossierCode} / No dossier ${dossierCode}`);
     const u = req.currentUser;
     const id = await receiveComplaint(app.db, app.zeebe, {
       title: req.body.title.trim(), content: req.body.content.trim(), submitter: u.fullName, contact: u.unit.name, channel: 'noi-bo',
-      caseKey: dossier?.process_instance_key ? String(dossier.process_instance_key) : null, dossierCode: dossier?.code ?? null,
+      caseKey: dossier?.caseKey ?? null, dossierCode: dossier?.code ?? null,
       receivedBy: u.username, origin: 'staff', kind: req.body.kind,
     }).catch(translate);
     const [c] = await listComplaints(app.db, () => {}, id);
@@ -137,14 +136,14 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/objectives', { onRequest: app.requireRole('leader', 'admin'), schema: { tags, summary: 'Set a quality objective for a unit of my subtree (leaders) or any unit (admin)', security, body: ObjectiveCreateBody, response: { 201: ObjectiveList, ...errors } } }, async (req, reply) => {
     const b = req.body;
-    if (!(await app.db('org_units').where({ code: b.unitCode }).first('id'))) throw app.httpErrors.badRequest(`Không có đơn vị ${b.unitCode} / Unknown unit ${b.unitCode}`);
+    if (!(await unitExists(app.db, b.unitCode))) throw app.httpErrors.badRequest(`Không có đơn vị ${b.unitCode} / Unknown unit ${b.unitCode}`);
     if (!req.currentUser.roles.includes('admin') && !(await subtreeCodes(app.db, req.currentUser.unit.code)).includes(b.unitCode)) {
       throw app.httpErrors.forbidden(`Đơn vị ${b.unitCode} không thuộc quyền của bạn / ${b.unitCode} is outside your unit`);
     }
     if (METRICS[b.metric as Metric].unit === '%' && b.target > 100) throw app.httpErrors.badRequest('Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
-    const [row] = await app.db('iso_objectives').insert({ unit_code: b.unitCode, year: b.year, title: b.title.trim(), metric: b.metric, target: b.target, direction: b.direction, created_by: req.currentUser.username }).returning('id');
-    await req.audit('iso.objective.create', { target: { type: 'objective', id: String(row.id) }, after: b });
-    return reply.status(201).send({ items: (await objectiveResults(app.db, b.year)).filter((o) => o.id === String(row.id)) });
+    const id = await createObjective(app.db, { unitCode: b.unitCode, year: b.year, title: b.title.trim(), metric: b.metric as Metric, target: b.target, direction: b.direction, createdBy: req.currentUser.username });
+    await req.audit('iso.objective.create', { target: { type: 'objective', id }, after: b });
+    return reply.status(201).send({ items: (await objectiveResults(app.db, b.year)).filter((o) => o.id === id) });
   });
 
   // Management reviews
@@ -163,7 +162,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/risks', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Identify a risk or opportunity of my unit (leaders: of my subtree); starts its assessment', security, body: RiskCreateBody, response: { 201: Risk, ...errors } } }, async (req, reply) => {
     const unitCode = req.body.unitCode?.trim() || req.currentUser.unit.code;
     const mine = req.currentUser.roles.includes('leader') ? await subtreeCodes(app.db, req.currentUser.unit.code) : [req.currentUser.unit.code];
-    if (!(await app.db('org_units').where({ code: unitCode }).first('id'))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
+    if (!(await unitExists(app.db, unitCode))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
     if (!mine.includes(unitCode)) throw app.httpErrors.forbidden(`Đơn vị ${unitCode} không thuộc quyền của bạn / ${unitCode} is outside your unit`);
     const id = await identifyRisk(app.db, app.zeebe, { unitCode, kind: req.body.kind, title: req.body.title.trim(), description: req.body.description.trim(), reviewCycleDays: req.body.reviewCycleDays, createdBy: req.currentUser.username }).catch(translate);
     const [r] = await listRisks(app.db, id);
@@ -175,33 +174,17 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/clauses', { schema: { tags, summary: 'ISO clause view: each clause with the process steps and registers that serve it', security, response: { 200: ClauseView, ...errors } } }, async () => clauseView(app.db));
 
   const readsReport = app.requireRole('leader', 'auditor', 'admin');
-  /**
-   * The annual report as the reader may see it: the figures are province-wide; the lists of
-   * nonconformities and complaints are those the reader's registers show (auditors and administrators: all).
-   */
-  const reportFor = async (req: FastifyRequest, year: number): Promise<AnnualReport> => {
-    const r = await annualReport(app.db, year);
-    const u = req.currentUser;
-    if (u.roles.includes('admin') || u.roles.includes('auditor')) return r;
-    const ncs = new Set<string>(await app.db('iso_nonconformities as n').modify(await ncScope(app.db, u, req.userGroups)).pluck('n.code'));
-    const complaints = new Set<string>(await app.db('iso_complaints as n').modify(await ncScope(app.db, u, req.userGroups, 'received_by')).pluck('n.code'));
-    return {
-      ...r,
-      nonconformities: { ...r.nonconformities, items: r.nonconformities.items.filter((i) => ncs.has(i.code)) },
-      complaints: { ...r.complaints, items: r.complaints.items.filter((c) => complaints.has(c.code)) },
-    };
-  };
-  app.get('/report', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report assembled from the records (lists of nonconformities and complaints as the reader\'s registers show them)', security, querystring: ReportQuery, response: { 200: AnnualReport, ...errors } } }, async (req) => reportFor(req, req.query.year));
+  app.get('/report', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report assembled from the records (lists of nonconformities and complaints as the reader\'s registers show them)', security, querystring: ReportQuery, response: { 200: AnnualReport, ...errors } } }, async (req) => annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups));
 
   app.get('/report.pdf', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as a PDF, with the evidence for the declaration of conformity and the web addresses of the records', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
-    const r = await reportFor(req, req.query.year);
+    const r = await annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups);
     const pdf = await renderAnnualReportPdf(r);
     await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) }, after: { format: 'pdf' } });
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="bao-cao-hdqlcl-${r.year}.pdf"`).send(pdf);
   });
 
   app.get('/report.xlsx', { onRequest: readsReport, schema: { tags, summary: 'Annual QMS report as an Excel workbook', security, querystring: ReportQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
-    const r = await reportFor(req, req.query.year);
+    const r = await annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups);
     const buf = await reportWorkbook(r);
     await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) } });
     return reply

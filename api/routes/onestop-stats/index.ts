@@ -17,11 +17,10 @@ import {
 } from '../../schemas/onestop-stats.js';
 import { subtreeCodes } from '../../../domain/audit/case-search.js';
 import { isLocalDate, toLocalIso } from '../../../domain/deadlines/calendar/index.js';
-import { onestopStatistics, overdueDossiers, type StatsReport as Report } from '../../../domain/onestop/stats.js';
+import { agencyScope, officerAgencyCodes, onestopStatistics, overdueDossiers, type StatsReport as Report } from '../../../domain/onestop/stats.js';
 import { statsWorkbook } from '../../../domain/onestop/stats-excel.js';
-import { ApologyError, apologyOfDossier, approveApology, draftApology, findDossierByCode, listApologies, renderApologyPdf, toApology } from '../../../domain/onestop/apology.js';
+import { ApologyError, apologyOfDossier, apologyReaderAgencies, approveApology, draftApology, findDossierByCode, listApologies, notifyApologyDrafted, renderApologyPdf, toApology } from '../../../domain/onestop/apology.js';
 import { evaluationResults } from '../../../domain/onestop/evaluation.js';
-import { sendNotification } from '../../../domain/notifications/store.js';
 
 const security = [{ bearer: [] }];
 const tags = ['onestop-stats'];
@@ -43,17 +42,9 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     const mine = u.roles.includes('admin') ? null : await subtreeCodes(app.db, u.unit.code);
     if (!agency) return { codes: mine, label: mine ? u.unit.name : 'Toàn tỉnh' };
     if (mine && !mine.includes(agency)) throw app.httpErrors.forbidden(`Đơn vị ${agency} không thuộc phạm vi của bạn / Unit ${agency} is outside your scope`);
-    const unit = await app.db('org_units').where({ code: agency }).first('name');
-    if (!unit && !(await app.db('onestop_procedures').where({ agency_code: agency }).first('code'))) throw app.httpErrors.notFound(`Không có đơn vị ${agency} / No unit ${agency}`);
-    return { codes: unit ? await subtreeCodes(app.db, agency) : [agency], label: unit?.name ?? agency };
-  };
-
-  const ancestorCodes = async (unitCode: string): Promise<string[]> => {
-    const r = await app.db.raw(
-      `WITH RECURSIVE up AS (SELECT id, code, parent_id FROM org_units WHERE code = ? UNION SELECT o.id, o.code, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id) SELECT code FROM up`,
-      [unitCode],
-    );
-    return r.rows.map((x: { code: string }) => x.code);
+    const scope = await agencyScope(app.db, agency);
+    if (!scope) throw app.httpErrors.notFound(`Không có đơn vị ${agency} / No unit ${agency}`);
+    return scope;
   };
 
   const checkPeriod = (from: string, to: string) => {
@@ -84,7 +75,7 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     const u = req.currentUser;
     const officerOnly = !u.roles.includes('leader') && !u.roles.includes('admin');
     // An officer of a division works for the agencies above it: their dossiers are the ones it may apologise for.
-    const scope = officerOnly ? { codes: [...(await ancestorCodes(u.unit.code)), ...(await subtreeCodes(app.db, u.unit.code))] } : await scopeOf(req, req.query.agency);
+    const scope = officerOnly ? { codes: await officerAgencyCodes(app.db, u.unit.code) } : await scopeOf(req, req.query.agency);
     const out = await overdueDossiers(app.db, { agencyCodes: scope.codes, procedureCode: req.query.procedureCode, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
     return {
       total: out.total,
@@ -121,10 +112,8 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/apologies', { onRequest: staff, schema: { tags, summary: 'Apology letters of the agencies in scope (e.g. the drafts waiting for approval)', security, querystring: ApologyListQuery, response: { 200: ApologyList, ...errors } } }, async (req) => {
     const u = req.currentUser;
-    const codes = u.roles.includes('admin') ? null : await subtreeCodes(app.db, u.unit.code);
     // Officers of a division see their agency's letters too.
-    const parent = u.roles.includes('admin') ? undefined : await app.db('org_units as o').join('org_units as p', 'p.id', 'o.parent_id').where('o.code', u.unit.code).first('p.code');
-    const scope = codes && parent ? [...codes, parent.code] : codes;
+    const scope = u.roles.includes('admin') ? null : await apologyReaderAgencies(app.db, u.unit.code);
     return { items: (await listApologies(app.db, scope, req.query.status)).map(toApology) };
   });
 
@@ -145,10 +134,7 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     const a = await draftApology(app.db, req.params.code, req.body, req.currentUser.username).catch(translate);
     await req.audit('onestop.apology.draft', { target: { type: 'dossier', id: d.code }, after: req.body });
     // Tell the agency's leaders there is a letter to approve.
-    const leadersOf = await app.db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('o.code', d.agency_code).where('u.active', true).whereRaw(`'leader' = ANY(u.roles)`).select('u.username');
-    for (const l of leadersOf) {
-      await sendNotification(app.db, { recipient: l.username, kind: 'message', subject: `Văn bản xin lỗi chờ phê duyệt: ${d.code}`, body: `${req.currentUser.fullName} đã lập văn bản xin lỗi, hẹn lại ngày ${req.body.newDate.split('-').reverse().join('/')} cho hồ sơ ${d.code} (${d.procedure_name}). Lý do: ${req.body.reason}` }, app.notificationChannels);
-    }
+    await notifyApologyDrafted(app.db, app.notificationChannels, d, { reason: req.body.reason, newDate: req.body.newDate, draftedBy: req.currentUser.fullName });
     return reply.status(201).send(toApology(a));
   });
 

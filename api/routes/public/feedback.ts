@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
 import { PublicComplaintBody, PublicComplaintParams, PublicComplaintReceipt, PublicComplaintStatus } from '../../schemas/iso.js';
-import { complaintTrackingUrl, ensureComplaintStarted, insertComplaint, newComplaintToken, publicComplaintStatus } from '../../../domain/iso/complaints.js';
+import { complaintTrackingUrl, publicComplaintStatus, receivePublicComplaint, relatedDossier } from '../../../domain/iso/complaints.js';
 import { plainText } from '../../../lib/plain-text.js';
 
 export interface PublicFeedbackOptions {
@@ -43,18 +43,17 @@ const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (
     if (name.length < 2) problems.push('họ tên (ít nhất 2 ký tự) / name (at least 2 characters)');
     if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
     const dossierCode = b.dossierCode?.trim();
-    const dossier = dossierCode ? await app.db('dossiers').where({ code: dossierCode }).first('code', 'process_instance_key') : undefined;
+    const dossier = dossierCode ? await relatedDossier(app.db, dossierCode) : undefined;
     if (dossierCode && !dossier) throw app.httpErrors.badRequest(`Không tìm thấy hồ sơ có mã ${dossierCode}; kiểm tra lại mã trên giấy tiếp nhận / No dossier ${dossierCode}`);
-    const token = newComplaintToken();
-    const id = await insertComplaint(app.db, {
-      title, content, submitter: name, contact: contact || null, channel: 'truc-tuyen', receivedBy: null, origin: 'public', kind: b.kind, lookupToken: token,
-      dossierCode: dossier?.code ?? null, caseKey: dossier?.process_instance_key ? String(dossier.process_instance_key) : null,
-    });
     // Saved first: if the engine is unreachable now, the ISO sweep starts the process later.
-    await ensureComplaintStarted(app.db, app.zeebe, id).catch((err) => req.log.warn({ err: String(err), complaintId: id }, 'complaint saved, process start deferred to the ISO sweep'));
-    const c = await app.db('iso_complaints').where({ id }).first('code', 'status');
-    await req.audit('iso.complaint.public', { actor: { username: null }, target: { type: 'complaint', id }, after: { code: c.code, kind: b.kind, dossierCode: dossier?.code ?? null } });
-    return reply.status(201).send({ code: c.code, status: c.status, trackingToken: token, trackingUrl: complaintTrackingUrl(c.code, token) });
+    const c = await receivePublicComplaint(
+      app.db,
+      app.zeebe,
+      { title, content, submitter: name, contact: contact || null, kind: b.kind, dossierCode: dossier?.code ?? null, caseKey: dossier?.caseKey ?? null },
+      (err, complaintId) => req.log.warn({ err: String(err), complaintId }, 'complaint saved, process start deferred to the ISO sweep'),
+    );
+    await req.audit('iso.complaint.public', { actor: { username: null }, target: { type: 'complaint', id: c.id }, after: { code: c.code, kind: b.kind, dossierCode: dossier?.code ?? null } });
+    return reply.status(201).send({ code: c.code, status: c.status, trackingToken: c.token, trackingUrl: complaintTrackingUrl(c.code, c.token) });
   });
 
   app.get('/complaints/:code', { config: limit(perMinute), schema: { tags, summary: `Status and answer of a complaint, with its tracking key in the header ${TOKEN_HEADER}`, params: PublicComplaintParams, response: { 200: PublicComplaintStatus, ...errors } } }, async (req) => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../../schemas/common.js';
 import { MemberList, MemberListQuery, OrgUnitList, UnitParams } from '../../schemas/tasks.js';
 import { unitSubtree } from '../../../domain/inbox/store.js';
+import { activeMembers, unitExists } from '../../../domain/org/units.js';
 
 const security = [{ bearer: [] }];
 
@@ -25,15 +26,11 @@ const units: FastifyPluginAsyncTypebox = async (app) => {
     if (!me.roles.includes('leader')) throw app.httpErrors.forbidden('Chỉ lãnh đạo xem được danh sách cán bộ để giao việc / Only leaders can list people to assign work to');
     const mine = await unitSubtree(app.db, me.unit.code);
     if (!mine.some((u) => u.code === req.params.code)) {
-      const exists = await app.db('org_units').where({ code: req.params.code }).first('id');
-      if (!exists) throw app.httpErrors.notFound(`Không có đơn vị ${req.params.code} / No unit ${req.params.code}`);
+      if (!(await unitExists(app.db, req.params.code))) throw app.httpErrors.notFound(`Không có đơn vị ${req.params.code} / No unit ${req.params.code}`);
       throw app.httpErrors.forbidden(`Đơn vị ${req.params.code} không thuộc phạm vi của bạn / Unit ${req.params.code} is outside your unit`);
     }
     const ids = (await unitSubtree(app.db, req.params.code)).map((u) => u.id);
-    const q = app.db('users as u').join('org_units as o', 'o.id', 'u.unit_id').whereIn('u.unit_id', ids).andWhere('u.active', true);
-    if (req.query.role) q.whereRaw('u.roles @> ARRAY[?]::text[]', [req.query.role]);
-    const rows = await q.select('u.username', 'u.full_name', 'u.roles', 'o.code', 'o.name').orderBy('o.code').orderBy('u.full_name');
-    return { items: rows.map((r) => ({ username: r.username, fullName: r.full_name, roles: r.roles, unitCode: r.code, unitName: r.name })) };
+    return { items: await activeMembers(app.db, ids, req.query.role) };
   });
 };
 export default units;
