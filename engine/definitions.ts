@@ -29,6 +29,15 @@ export async function findNames(db: Knex, bpmnProcessId: string, version: number
   return { processDefinitionKey: row?.process_definition_key, elementNames: row?.element_names ?? {} };
 }
 
+/** Whether the process is deployed (the given version, or any): a deployed version, or undefined. */
+export async function deployedVersion(db: Knex, bpmnProcessId: string, version?: number): Promise<number | undefined> {
+  const row = await db<ProcessDefinitionRow>('process_definitions')
+    .where({ bpmn_process_id: bpmnProcessId })
+    .modify((q) => { if (version) q.where({ version }); })
+    .first('version');
+  return row?.version;
+}
+
 export async function listProcessDefinitions(db: Knex): Promise<(ProcessDefinitionRow & { deployed_by_username: string | null; active_instances: string })[]> {
   const hasHistory = await db.schema.hasTable('hist_process_instances');
   const active = hasHistory

@@ -205,3 +205,8 @@ export async function userFullNames(db: Db, usernames: string[]): Promise<Map<st
   const rows = await db('users').whereIn('username', usernames).select('username', 'full_name');
   return new Map(rows.map((r: { username: string; full_name: string }) => [r.username, r.full_name]));
 }
+
+/** Every unit of the organisation with its parent's code, by code (for choosing who handles a step). */
+export async function listOwnerUnits(db: Db): Promise<{ code: string; name: string; kind: string; parent_code: string | null }[]> {
+  return db('org_units as u').leftJoin('org_units as p', 'p.id', 'u.parent_id').orderBy('u.code').select('u.code', 'u.name', 'u.kind', 'p.code as parent_code');
+}

@@ -22,8 +22,8 @@ import {
   type ProcedureVersion,
 } from '../../schemas/procedures.js';
 import * as repo from '../../../domain/procedures/store.js';
-import { readBpmnFile, renameProcessId, validateBpmn, type ValidationIssue } from '../../../engine/validate.js';
-import { deployProcess, BpmnValidationError } from '../../../engine/deploy.js';
+import { readBpmnFile, renameProcessId, type ValidationIssue } from '../../../engine/validate.js';
+import { checkDraft, createProcedure, editProcedureInfo, publishDraft, retireProcedureVersion } from '../../../domain/procedures/lifecycle.js';
 import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/jobs/catalogue.js';
 import { buildProcedureSheet, renderProcedureSheetPdf } from '../../../domain/procedures/sheet.js';
 import { Type } from 'typebox';
@@ -137,7 +137,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
   }));
 
   app.get('/owner-units', { onRequest: read, schema: { tags, summary: 'Every unit of the organisation, for choosing who handles a step', security, response: { 200: OwnerUnitList, ...errors } } }, async () => {
-    const rows = await app.db('org_units as u').leftJoin('org_units as p', 'p.id', 'u.parent_id').orderBy('u.code').select('u.code', 'u.name', 'u.kind', 'p.code as parent_code');
+    const rows = await repo.listOwnerUnits(app.db);
     return { items: rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, parentCode: r.parent_code ?? null })) };
   });
 
@@ -166,30 +166,20 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       if (!id || !name) throw app.httpErrors.badRequest('Cần mã quy trình (bpmnProcessId) và tên (name), hoặc một tệp BPMN (xml) / bpmnProcessId and name, or xml, are required');
       xml = blankBpmn(id, name);
     }
-    const procedureId = await app.db.transaction(async (trx) => {
-      if (await repo.findProcedure(trx, id!)) throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
-      const pid = await repo.insertProcedure(trx, {
-        bpmn_process_id: id!,
-        name: name!,
-        code: body.code ?? '',
-        purpose: body.purpose ?? '',
-        scope: body.scope ?? '',
-        legal_basis: body.legalBasis ?? '',
-        created_by: req.currentUser.id,
-      });
-      await repo.insertDraft(trx, { procedure_id: pid, xml, forms: body.forms ?? {}, updated_by: req.currentUser.id });
-      await repo.insertEvent(trx, {
-        procedure_id: pid,
-        kind: body.xml !== undefined ? 'imported' : 'created',
-        actor_id: req.currentUser.id,
-        details: body.xml !== undefined ? { fileName: body.fileName ?? null, bytes: Buffer.byteLength(xml), checksum: sha256(xml) } : {},
-      });
-      return pid;
-    }).catch((err) => {
-      // Two creates of the same id at once: the unique index decides.
-      if ((err as { code?: string }).code === '23505') throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
-      throw err;
+    const created = await createProcedure(app.db, {
+      bpmnProcessId: id,
+      name,
+      code: body.code ?? '',
+      purpose: body.purpose ?? '',
+      scope: body.scope ?? '',
+      legalBasis: body.legalBasis ?? '',
+      xml,
+      forms: body.forms ?? {},
+      createdBy: req.currentUser.id,
+      ...(body.xml !== undefined ? { imported: { fileName: body.fileName ?? null } } : {}),
     });
+    if ('refused' in created) throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
+    const procedureId = created.id;
     req.log.info({ user: req.currentUser.username, bpmnProcessId: id, procedureId, imported: body.xml !== undefined }, 'procedure created');
     return reply.status(201).send(await procedureReply((await repo.findProcedure(app.db, id!))!));
   });
@@ -208,10 +198,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       ...(b.scope !== undefined ? { scope: b.scope } : {}),
       ...(b.legalBasis !== undefined ? { legal_basis: b.legalBasis } : {}),
     };
-    await app.db.transaction(async (trx) => {
-      await repo.updateProcedureInfo(trx, p.id, fields);
-      await repo.insertEvent(trx, { procedure_id: p.id, kind: 'info-updated', actor_id: req.currentUser.id, details: { fields: Object.keys(b) } });
-    });
+    await editProcedureInfo(app.db, p.id, fields, Object.keys(b), req.currentUser.id);
     return procedureReply((await repo.findProcedure(app.db, p.bpmn_process_id))!);
   });
 
@@ -250,71 +237,32 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/:id/validate', { onRequest: write, bodyLimit: BODY_LIMIT, config: { longText: true }, schema: { tags, summary: 'Validate the draft (or the given XML) with bpmnlint and our rules, without deploying', security, params: ProcedureParams, body: ValidateBody, response: { 200: ValidationReport, ...errors } } }, async (req) => {
     const p = await loadProcedure(req.params.id);
     const xml = req.body.xml ?? (await repo.findDraft(app.db, p.id))!.xml;
-    const result = await checkDraft(xml, p.bpmn_process_id);
+    const result = await checkDraft(app.db, xml, p.bpmn_process_id);
     return { ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings };
   });
 
-  /** validateBpmn with the organisation's units, plus: the file must hold this procedure's process, executable. */
-  const checkDraft = async (xml: string, bpmnProcessId: string) => {
-    const result = await validateBpmn(xml, { unitCodes: await repo.unitCodes(app.db) });
-    const file = await readBpmnFile(xml);
-    if (!file.issue && !file.processes.some((x) => x.id === bpmnProcessId && x.isExecutable)) {
-      result.errors.push({
-        elementId: file.processes[0]?.id ?? '',
-        rule: 'eiso/procedure-id',
-        category: 'error',
-        message: `Bản vẽ phải chứa quy trình thực thi có mã ${bpmnProcessId} / The diagram must contain the executable process ${bpmnProcessId}`,
-      });
-    }
-    return result;
-  };
-
   app.post('/:id/publish', { onRequest: write, schema: { tags, summary: 'Validate and deploy the draft to Zeebe as a new version', description: 'An unchanged draft (same XML as the latest version) is refused with 409 DRAFT_UNCHANGED; a failing validation answers 400 BPMN_INVALID with the element ids and keeps the draft.', security, params: ProcedureParams, body: PublishBody, response: { 201: PublishReply, ...errors } } }, async (req, reply) => {
-    const out = await app.db.transaction(async (trx) => {
-      // One publish per procedure at a time: the row lock holds until the version is recorded.
-      const p = await repo.findProcedure(trx, req.params.id, { forUpdate: true });
-      if (!p) throw notFound(req.params.id);
-      const draft = (await repo.findDraft(trx, p.id))!;
-      if (req.body.revision !== undefined && req.body.revision !== draft.revision) {
-        throw Object.assign(app.httpErrors.conflict(`Bản nháp đã thay đổi (phiên bản nháp ${draft.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${draft.revision}); reload it`), { code: 'REVISION_CONFLICT' });
+    const r = await publishDraft(app.db, app.zeebe, req.params.id, { revision: req.body.revision, userId: req.currentUser.id });
+    if ('refused' in r) {
+      switch (r.refused) {
+        case 'not_found': throw notFound(req.params.id);
+        case 'revision_conflict': throw Object.assign(app.httpErrors.conflict(`Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`), { code: 'REVISION_CONFLICT' });
+        case 'unchanged': throw Object.assign(app.httpErrors.conflict(`Bản nháp không thay đổi so với phiên bản ${r.version}; không có gì để công bố / The draft is identical to version ${r.version}; nothing to publish`), { code: 'DRAFT_UNCHANGED' });
       }
-      const checksum = sha256(draft.xml);
-      const latest = (await repo.listVersions(trx, p.id))[0];
-      if (latest && latest.checksum === checksum) {
-        throw Object.assign(app.httpErrors.conflict(`Bản nháp không thay đổi so với phiên bản ${latest.version}; không có gì để công bố / The draft is identical to version ${latest.version}; nothing to publish`), { code: 'DRAFT_UNCHANGED' });
-      }
-      const result = await checkDraft(draft.xml, p.bpmn_process_id);
-      if (result.errors.length > 0) throw new BpmnValidationError(result.errors);
-      const deployed = await deployProcess(app.zeebe, trx, { resourceName: `${p.bpmn_process_id}.bpmn`, xml: draft.xml, forms: draft.forms, deployedBy: req.currentUser.id });
-      const ours = deployed.processes.find((x) => x.bpmnProcessId === p.bpmn_process_id)!;
-      await repo.insertVersion(trx, {
-        procedure_id: p.id,
-        version: ours.version,
-        process_definition_key: ours.processDefinitionKey,
-        forms: draft.forms,
-        checksum,
-        draft_revision: draft.revision,
-        published_by: req.currentUser.id,
-      });
-      await repo.insertEvent(trx, { procedure_id: p.id, kind: 'published', version: ours.version, actor_id: req.currentUser.id, details: { deploymentKey: deployed.deploymentKey, processDefinitionKey: ours.processDefinitionKey, draftRevision: draft.revision } });
-      const v = (await repo.findVersion(trx, p.id, ours.version))!;
-      return { ...toVersion(v), deploymentKey: deployed.deploymentKey, warnings: result.warnings };
-    });
+    }
+    const out = { ...toVersion(r.version), deploymentKey: r.deploymentKey, warnings: r.warnings };
     req.log.info({ user: req.currentUser.username, bpmnProcessId: req.params.id, version: out.version }, 'procedure published');
     return reply.status(201).send(out);
   });
 
   app.post('/:id/versions/:version/retire', { onRequest: write, schema: { tags, summary: 'Retire a version: running instances continue, no new ones start', security, params: VersionParams, body: Type.Optional(Type.Object({})), response: { 200: ProcedureVersionSchema, ...errors } } }, async (req) => {
     const p = await loadProcedure(req.params.id);
-    const v = await app.db.transaction(async (trx) => {
-      const existing = await repo.findVersion(trx, p.id, req.params.version);
-      if (!existing) throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
-      if (!(await repo.retireVersion(trx, p.id, req.params.version, req.currentUser.id))) {
-        throw Object.assign(app.httpErrors.conflict(`Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`), { code: 'ALREADY_RETIRED' });
-      }
-      await repo.insertEvent(trx, { procedure_id: p.id, kind: 'retired', version: req.params.version, actor_id: req.currentUser.id });
-      return (await repo.findVersion(trx, p.id, req.params.version))!;
-    });
+    const r = await retireProcedureVersion(app.db, p.id, req.params.version, req.currentUser.id);
+    if ('refused' in r) {
+      if (r.refused === 'no_version') throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
+      throw Object.assign(app.httpErrors.conflict(`Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`), { code: 'ALREADY_RETIRED' });
+    }
+    const v = r.version;
     req.log.info({ user: req.currentUser.username, bpmnProcessId: p.bpmn_process_id, version: v.version }, 'procedure version retired');
     return toVersion(v);
   });

@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DeployBody, DeployReply, InstanceParams, ProcessDefinitionList, StartInstanceBody, StartInstanceHeaders, StartInstanceQueued, StartInstanceReply } from '../../schemas/processes.js';
 import { ErrorBody, errors } from '../../schemas/common.js';
 import { Type } from 'typebox';
-import { listProcessDefinitions } from '../../../engine/definitions.js';
+import { deployedVersion, listProcessDefinitions } from '../../../engine/definitions.js';
 import { retiredVersionToStart } from '../../../domain/procedures/store.js';
+import { caseKnown, startRequestByKey, waitForCaseStart, withdrawStart } from '../../../domain/procedures/instances.js';
 import { deployProcess } from '../../../engine/deploy.js';
 import { Grpc, grpcCode } from '../../../engine/client.js';
 import { enqueueCommand, getCommand, sendAndWait, waitForCommand, type StartResult } from '../../../engine/outbox.js';
@@ -83,14 +84,14 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       const dedupeKey = key ? `api:${req.currentUser.id}:${key}` : undefined;
       req.audited = true; // the case.start entry is written once, by the outbox continuation
       if (dedupeKey) {
-        const existing = await app.db('engine_outbox').where({ dedupe_key: dedupeKey }).first('id');
-        if (existing) return replay(req, reply, String(existing.id), bpmnProcessId);
+        const existing = await startRequestByKey(app.db, dedupeKey);
+        if (existing) return replay(req, reply, existing, bpmnProcessId);
       }
       // One-stop and ISO processes start only through their own flows, which bind the record to the instance.
       const system = await systemProcessKind(app.db, bpmnProcessId);
       if (system) throw Object.assign(app.httpErrors.forbidden(systemProcessMessage(system, bpmnProcessId)), { code: 'SYSTEM_PROCESS' });
-      const known = await app.db('process_definitions').where({ bpmn_process_id: bpmnProcessId }).modify((q) => { if (version) q.where({ version }); }).first('version');
-      if (!known) throw app.httpErrors.notFound(`Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`);
+      const known = await deployedVersion(app.db, bpmnProcessId, version);
+      if (known === undefined) throw app.httpErrors.notFound(`Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`);
       const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);
       if (retired !== null) throw Object.assign(app.httpErrors.conflict(`Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`), { code: 'VERSION_RETIRED' });
       const args: CaseStartArgs = { actor: req.currentUser.username, actorRoles: req.currentUser.roles, actorUnit: req.currentUser.unit.code, ip: req.ip ?? null, variables: variables ?? {} };
@@ -108,12 +109,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       if (row.status === 'failed') throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
       // Without a key, a start that certainly did not reach the engine is withdrawn: the client may retry.
       if (!dedupeKey && !row.in_flight_since) {
-        const withdrawn = await app.db('engine_outbox')
-          .where({ id, status: 'pending' })
-          .whereNull('in_flight_since')
-          .where((w) => w.whereNull('lease_until').orWhere('lease_until', '<', app.db.fn.now()))
-          .update({ status: 'cancelled' });
-        if (withdrawn) throw Object.assign(new Error(`14 UNAVAILABLE: ${row.last_error ?? 'engine unreachable'}`), { code: Grpc.UNAVAILABLE });
+        if (await withdrawStart(app.db, id)) throw Object.assign(new Error(`14 UNAVAILABLE: ${row.last_error ?? 'engine unreachable'}`), { code: Grpc.UNAVAILABLE });
         const again = await waitForCommand(app.db, id, 5000);
         if (again.status === 'done') return reply.status(201).send(startReply(again.result));
       }
@@ -138,13 +134,10 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
     // A leader cancels only the cases of their subtree (started there or offered to it), like the timeline they may read.
     if (!req.currentUser.roles.includes('admin')) {
       const key = req.params.key;
-      const started = async () => Boolean((await app.db('hist_variables').where({ scope_key: key, name: 'startedByUnit' }).first('scope_key')) ?? (await app.db('inbox_tasks').where({ process_instance_key: key }).first('job_key')));
       // A case started a moment ago may not be projected yet (history lags the engine by ~100 ms): wait a little before deciding.
-      const until = Date.now() + CANCEL_HISTORY_WAIT_MS;
-      while (!(await started()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      await waitForCaseStart(app.db, key, CANCEL_HISTORY_WAIT_MS);
       if (!(await caseInScope(app.db, key, await app.auditScope(req)))) {
-        const exists = (await started()) || Boolean(await app.db('hist_process_instances').where({ process_instance_key: key }).first('process_instance_key'));
-        if (!exists) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${key} / No running instance ${key}`);
+        if (!(await caseKnown(app.db, key))) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${key} / No running instance ${key}`);
         throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị của bạn / Case ${key} is outside your unit`);
       }
     }

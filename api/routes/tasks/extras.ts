@@ -10,6 +10,7 @@ import { getAttachment, insertAttachment, listAttachments, toAttachment } from '
 import { insertComment, listComments, toComment } from '../../../domain/inbox/comments.js';
 import { deployedModel, type DeployedModel } from '../../../engine/model-meta.js';
 import { markSendingBack, sendBack } from '../../../domain/inbox/send-back.js';
+import { casePath } from '../../../domain/inbox/case-path.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
 import { plainText } from '../../../lib/plain-text.js';
 import {
@@ -227,31 +228,13 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
   app.get('/:id/diagram', { schema: { tags: ['task view'], summary: 'The deployed diagram of the task version, with the current step and the path so far', security, params: TaskParams, response: { 200: Diagram, ...errors } } }, async (req) => {
     const row = await visibleTask(req, req.params.id);
     const model = await modelOf(row);
-    const instanceKey = String(row.process_instance_key);
-    const elements: { element_id: string; state: string }[] = await app.db('hist_element_instances')
-      .where({ process_instance_key: instanceKey })
-      .whereNot('bpmn_element_type', 'PROCESS')
-      .orderBy('start_position')
-      .select('element_id', 'state');
-    const flows: { element_id: string }[] = await app.db('zeebe_record')
-      .where({ value_type: 'PROCESS_INSTANCE', intent: 'SEQUENCE_FLOW_TAKEN' })
-      .whereRaw(`(body->'value'->>'processInstanceKey') = ?`, [instanceKey])
-      .orderBy('position')
-      .select(app.db.raw(`body->'value'->>'elementId' AS element_id`));
-    const current = new Set(elements.filter((e) => e.state === 'active').map((e) => e.element_id));
-    // History may lag a moment behind the inbox: an open task is current whatever it says yet.
-    if (isOpen(row)) current.add(row.element_id);
-    const completed = new Set(elements.filter((e) => e.state === 'completed').map((e) => e.element_id));
-    const terminated = new Set(elements.filter((e) => e.state === 'terminated' && !current.has(e.element_id)).map((e) => e.element_id));
+    const soFar = await casePath(app.db, String(row.process_instance_key), isOpen(row) ? row.element_id : null);
     return {
       processDefinitionKey: model.processDefinitionKey,
       bpmnProcessId: model.bpmnProcessId,
       version: model.version,
       xml: model.xml,
-      currentElementIds: [...current],
-      completedElementIds: [...completed],
-      terminatedElementIds: [...terminated],
-      takenSequenceFlowIds: [...new Set(flows.map((f) => f.element_id))],
+      ...soFar,
     };
   });
 

@@ -19,16 +19,13 @@ import {
   canSee,
   countTasks,
   getTask,
-  getTasksForUpdate,
   groupsOfUnits,
   inScope,
-  insertUrge,
   lastUrges,
   listTasks,
   markCompleting,
   orgScope,
   publishInboxChange,
-  setAssignee,
   toTask,
   unitSubtree,
   type InboxRow,
@@ -36,8 +33,7 @@ import {
   type TaskFilter,
   type Viewer,
 } from '../../../domain/inbox/store.js';
-import { candidateGroupsOf } from '../../../domain/org/users.js';
-import type { Role } from '../../schemas/auth.js';
+import { assignTasks as assignTasksTo, claimTask, unclaimTask, urgeTask, type ClaimRefusal, type DeliverNotice, type Leader } from '../../../domain/inbox/actions.js';
 import { sendCompletion } from '../../../domain/inbox/completion.js';
 import { checkCompletion } from '../../../domain/inbox/task-input.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
@@ -81,14 +77,27 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     if (!isLeader(req)) throw app.httpErrors.forbidden('Chỉ lãnh đạo đơn vị được giao việc hoặc đôn đốc / Only leaders can assign or urge');
   };
 
-  /** Loads a task the user may see (offered to them, done by them, or in a leader's subtree), or answers 404/403. */
-  const visibleTask = async (req: FastifyRequest, id: string, db = app.db, forUpdate = false): Promise<InboxRow> => {
-    const row = await getTask(db, id, forUpdate);
+  /** Loads a task the user may see (offered to them or done by them), or answers 404/403. */
+  const visibleTask = async (req: FastifyRequest, id: string): Promise<InboxRow> => {
+    const row = await getTask(app.db, id);
     if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
     const v = await viewerOf(req);
     if (!canSee(row, v) && row.completed_by !== v.username) throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
     return row;
   };
+  /** The answer to a refused claim or unclaim. */
+  const claimRefused = (id: string, r: ClaimRefusal) => {
+    switch (r.refused) {
+      case 'not_found': return app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+      case 'not_offered': return app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+      case 'closed': return app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
+      case 'held': return app.httpErrors.conflict(`Công việc đang do ${r.by} xử lý / The task is already claimed by ${r.by}`);
+      case 'not_holder': return app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can unclaim');
+    }
+  };
+  const leaderOf = async (req: FastifyRequest): Promise<Leader> => ({ username: req.currentUser.username, fullName: req.currentUser.fullName, scope: await leaderScope(req) });
+  /** Notices of assignments and urges, through the configured channels, in the transaction of the change. */
+  const deliver: DeliverNotice = (trx, n) => sendNotification(trx, n, app.notificationChannels);
   const readableTask = async (req: FastifyRequest, id: string): Promise<InboxRow> => {
     const row = await getTask(app.db, id);
     if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
@@ -143,29 +152,15 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', { schema: { tags: ['tasks'], summary: 'One task', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => withUrge(await readableTask(req, req.params.id)));
 
   app.post('/:id/claim', { schema: { tags: ['tasks'], summary: 'Claim a task (take it into my hands)', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => {
-    const me = req.currentUser.username;
-    await app.db.transaction(async (trx) => {
-      const row = await visibleTask(req, req.params.id, trx, true);
-      if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
-      if (row.assignee && row.assignee !== me) throw app.httpErrors.conflict(`Công việc đang do ${row.assignee} xử lý / The task is already claimed by ${row.assignee}`);
-      if (!row.assignee) {
-        await setAssignee(trx, row.job_key, me);
-        await publishInboxChange(trx, 'claimed', [String(row.job_key)]);
-      }
-    });
-    return withUrge((await getTask(app.db, req.params.id))!);
+    const r = await claimTask(app.db, req.params.id, await viewerOf(req));
+    if ('refused' in r) throw claimRefused(req.params.id, r);
+    return withUrge(r.task);
   });
 
   app.post('/:id/unclaim', { schema: { tags: ['tasks'], summary: 'Give a claimed task back to its group', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => {
-    const me = req.currentUser.username;
-    await app.db.transaction(async (trx) => {
-      const row = await visibleTask(req, req.params.id, trx, true);
-      if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
-      if (row.assignee !== me) throw app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can unclaim');
-      await setAssignee(trx, row.job_key, null);
-      await publishInboxChange(trx, 'unclaimed', [String(row.job_key)], new Map([[String(row.job_key), me]]));
-    });
-    return withUrge((await getTask(app.db, req.params.id))!);
+    const r = await unclaimTask(app.db, req.params.id, await viewerOf(req));
+    if ('refused' in r) throw claimRefused(req.params.id, r);
+    return withUrge(r.task);
   });
 
   app.post('/:id/complete', { schema: { tags: ['tasks'], summary: 'Complete a task with variables (CompleteJob in Zeebe)', security, params: TaskParams, body: CompleteBody, response: { 200: Task, ...errors } } }, async (req) => {
@@ -192,47 +187,22 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     return withUrge(settled!);
   });
 
-  /**
-   * Hands tasks to one person, all or nothing. The leader must hold every task in their subtree, each
-   * must be open, and the person must be active, inside the subtree and offered each task (its unit
-   * and role). Refused: nothing changes and nobody is told.
-   */
+  /** Hands tasks to one person, all or nothing (domain/inbox/actions.ts), or answers why not. */
   const assignTasks = async (req: FastifyRequest, ids: string[], username: string): Promise<Task[]> => {
     requireLeader(req);
-    const leader = req.currentUser.username;
-    const scope = await leaderScope(req);
-    const target = await app.db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', username).first('u.username', 'u.full_name', 'u.roles', 'u.active', 'u.unit_id', 'o.code as unit_code');
-    if (!target || !target.active) throw app.httpErrors.badRequest(`Không có cán bộ ${username} đang hoạt động / No active user ${username}`);
-    if (!scope.unitIds.includes(target.unit_id)) throw app.httpErrors.forbidden(`${username} không thuộc đơn vị của bạn / ${username} is outside your unit`);
-    const roles = target.roles as Role[];
-    if (!roles.includes('officer') && !roles.includes('leader')) throw app.httpErrors.badRequest(`${username} không có vai trò xử lý công việc / ${username} does not handle tasks`);
-    const targetGroups = candidateGroupsOf({ roles, unit: { id: target.unit_id, code: target.unit_code, name: '' } });
-    const previous = new Map<string, string | null>();
-    await app.db.transaction(async (trx) => {
-      const rows = await getTasksForUpdate(trx, ids);
-      const byId = new Map(rows.map((r) => [String(r.job_key), r]));
-      for (const id of ids) {
-        const row = byId.get(id);
-        if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
-        if (!inScope(row, scope)) throw app.httpErrors.forbidden(`Công việc ${id} không thuộc đơn vị của bạn / Task ${id} is outside your unit`);
-        if (row.status !== 'open') throw app.httpErrors.conflict(`Công việc ${id} đã kết thúc / Task ${id} is no longer open`);
-        const offered = row.candidate_users.includes(username) || row.candidate_groups.some((g) => targetGroups.includes(g)) || (row.candidate_groups.length === 0 && row.candidate_users.length === 0);
-        if (!offered) throw app.httpErrors.badRequest(`${username} không thuộc nhóm xử lý bước “${row.name}” (${row.candidate_groups.join(', ')}) / ${username} is not in the group of task ${id}`);
-        previous.set(id, row.assignee);
+    const r = await assignTasksTo(app.db, await leaderOf(req), ids, username, deliver);
+    if ('refused' in r) {
+      switch (r.refused) {
+        case 'no_active_user': throw app.httpErrors.badRequest(`Không có cán bộ ${username} đang hoạt động / No active user ${username}`);
+        case 'user_outside': throw app.httpErrors.forbidden(`${username} không thuộc đơn vị của bạn / ${username} is outside your unit`);
+        case 'not_handler': throw app.httpErrors.badRequest(`${username} không có vai trò xử lý công việc / ${username} does not handle tasks`);
+        case 'not_found': throw app.httpErrors.notFound(`Không có công việc ${r.id} / No task ${r.id}`);
+        case 'task_outside': throw app.httpErrors.forbidden(`Công việc ${r.id} không thuộc đơn vị của bạn / Task ${r.id} is outside your unit`);
+        case 'closed': throw app.httpErrors.conflict(`Công việc ${r.id} đã kết thúc / Task ${r.id} is no longer open`);
+        case 'not_offered': throw app.httpErrors.badRequest(`${username} không thuộc nhóm xử lý bước “${r.name}” (${r.candidateGroups.join(', ')}) / ${username} is not in the group of task ${r.id}`);
       }
-      for (const id of ids) await setAssignee(trx, id, username, leader);
-      const first = byId.get(ids[0]!)!;
-      await sendNotification(trx, {
-        recipient: username,
-        kind: 'task_assigned',
-        subject: ids.length === 1 ? `Được giao: ${first.name}` : `Được giao ${ids.length} công việc`,
-        body: `${req.currentUser.fullName} giao cho bạn: ${ids.map((id) => byId.get(id)!.name).join('; ')}`,
-        ...(ids.length === 1 ? { taskKey: ids[0], processInstanceKey: String(first.process_instance_key) } : {}),
-      }, app.notificationChannels);
-      await publishInboxChange(trx, 'assigned', ids, previous);
-    });
-    const fresh = await Promise.all(ids.map((id) => getTask(app.db, id)));
-    return fresh.map((r) => toTask(r!));
+    }
+    return r.tasks.map((row) => toTask(row));
   };
 
   app.post('/:id/assign', { schema: { tags: ['tasks'], summary: 'Assign a task to a person of my unit\'s subtree (leaders)', security, params: TaskParams, body: AssignBody, response: { 200: Task, ...errors } } }, async (req) => {
@@ -246,28 +216,19 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/:id/urge', { schema: { tags: ['tasks'], summary: 'Urge (đôn đốc) the holder of a task of my unit\'s subtree (leaders)', security, params: TaskParams, body: UrgeBody, response: { 200: Task, ...errors } } }, async (req) => {
     requireLeader(req);
-    const scope = await leaderScope(req);
+    const leader = await leaderOf(req);
     const message = req.body.message.trim();
     if (!message) throw app.httpErrors.badRequest('Hãy viết nội dung đôn đốc / Write a message');
-    const urge = await app.db.transaction(async (trx) => {
-      const row = await getTask(trx, req.params.id, true);
-      if (!row) throw app.httpErrors.notFound(`Không có công việc ${req.params.id} / No task ${req.params.id}`);
-      if (!inScope(row, scope)) throw app.httpErrors.forbidden('Công việc này không thuộc đơn vị của bạn / This task is outside your unit');
-      if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
-      if (!row.assignee) throw app.httpErrors.conflict('Công việc chưa có người xử lý: hãy giao việc trước / Nobody holds this task: assign it first');
-      const u = await insertUrge(trx, { jobKey: String(row.job_key), by: req.currentUser.username, byName: req.currentUser.fullName, to: row.assignee, message });
-      await sendNotification(trx, {
-        recipient: row.assignee,
-        kind: 'task_urged',
-        subject: `Đôn đốc: ${row.name}`,
-        body: `${req.currentUser.fullName}: ${message}`,
-        taskKey: String(row.job_key),
-        processInstanceKey: String(row.process_instance_key),
-      }, app.notificationChannels);
-      await publishInboxChange(trx, 'urged', [String(row.job_key)]);
-      return u;
-    });
-    return toTask((await getTask(app.db, req.params.id))!, urge);
+    const r = await urgeTask(app.db, leader, req.params.id, message, deliver);
+    if ('refused' in r) {
+      switch (r.refused) {
+        case 'not_found': throw app.httpErrors.notFound(`Không có công việc ${req.params.id} / No task ${req.params.id}`);
+        case 'task_outside': throw app.httpErrors.forbidden('Công việc này không thuộc đơn vị của bạn / This task is outside your unit');
+        case 'closed': throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
+        case 'unassigned': throw app.httpErrors.conflict('Công việc chưa có người xử lý: hãy giao việc trước / Nobody holds this task: assign it first');
+      }
+    }
+    return toTask(r.task, r.urge);
   });
 };
 export default tasks;
