@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import app from './app.js';
 import { frameworkErrors } from './plugins/errors.js';
-import { checkpointFileOf, type Config } from '../lib/config.js';
+import { checkpointFileOf, useConfig, type Config } from '../lib/config.js';
 import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/db.js';
 import { ensureAppRole, grantAppRights, roleWarnings, urlAs, urlUser } from '../lib/db-roles.js';
 import { configureAuditChain } from '../domain/audit/chain.js';
@@ -83,6 +83,8 @@ async function databaseIdentities(config: Config, ownerUrl: string, embedded: bo
  */
 export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const { config } = opts;
+  // Everything below that reads a setting reads this configuration (lib/config.ts currentConfig).
+  useConfig(config);
   const say = opts.say ?? (() => {});
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { findJavaHome, modernJvmFlags } from './java.js';
 import { ensureZeebeDistribution } from './distribution.js';
 import { buildExporter, exporterEnv } from './exporter/index.js';
+import { childEnvironment } from '../lib/config.js';
 
 export interface BrokerOptions {
   /** Where the distribution is cached and the exporter jar is built (e.g. `.zeebe`). */
@@ -114,8 +115,8 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
   killStale(pidFile, log);
 
   const { gateway, command, internal, rest, management } = opts.ports ?? (await freeBrokerPorts());
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+  // The broker inherits this process's environment (PATH, locale) with its own settings on top.
+  const env: Record<string, string> = childEnvironment({
     JAVA_HOME: java.home,
     JAVA_OPTS: [`-Xms128m`, `-Xmx${opts.heap ?? '512m'}`, '-XX:+UseSerialGC', ...modernJvmFlags(java.major)].join(' '),
     ZEEBE_BROKER_GATEWAY_ENABLE: 'true',
@@ -151,7 +152,7 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
     // (tests), clock. Every other endpoint (partitions, exporters, backups, loggers, rebalance, banning,
     // flowControl, env, ...) answers 404.
     MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: opts.controlledClock ? 'health,clock' : 'health',
-  };
+  });
   if (opts.exporter) {
     const jar = await buildExporter({ zeebeHome, javaHome: java.home, outDir: path.join(opts.cacheDir, 'exporter') });
     Object.assign(env, exporterEnv({ jarPath: jar, ...opts.exporter }));

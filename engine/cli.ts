@@ -3,6 +3,7 @@ import { ensureZeebeDistribution } from './distribution.js';
 import { findJavaHome } from './java.js';
 import { buildExporter, exporterEnv } from './exporter/index.js';
 import { jdbcFromUrl } from '../lib/db.js';
+import { readConfig } from '../lib/config.js';
 
 /** `tsx engine/cli.ts fetch|build-exporter`: prepare the broker ahead of time (CI, offline installs). */
 async function main(cmd: string | undefined): Promise<void> {
@@ -17,7 +18,7 @@ async function main(cmd: string | undefined): Promise<void> {
     say(`history exporter: ${jar}`);
     if (cmd === 'build-exporter') {
       // For a broker we do not start ourselves (ZEEBE_ADDRESS): the environment that loads our exporter.
-      const db = jdbcFromUrl(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/eiso');
+      const db = jdbcFromUrl(readConfig().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/eiso');
       say('Broker environment for an external Zeebe (set DATABASE_URL first):');
       for (const [k, v] of Object.entries(exporterEnv({ jarPath: jar, ...db }))) console.log(`${k}=${k.endsWith('PASSWORD') ? '<password>' : v}`);
     }

@@ -1,4 +1,5 @@
 import { Camunda8 } from '@camunda8/sdk';
+import { currentConfig } from '../lib/config.js';
 
 export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
 
@@ -17,10 +18,10 @@ export function createZeebeClient(gatewayAddress: string, restAddress?: string):
     CAMUNDA_AUTH_STRATEGY: 'NONE',
     zeebeGrpcSettings: {
       ZEEBE_GRPC_CLIENT_RETRY: false,
-      ZEEBE_CLIENT_LOG_LEVEL: process.env.ZEEBE_CLIENT_LOG_LEVEL ?? 'NONE',
+      ZEEBE_CLIENT_LOG_LEVEL: currentConfig().zeebeClientLogLevel,
       ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 20,
     },
-    CAMUNDA_LOG_LEVEL: process.env.CAMUNDA_LOG_LEVEL ?? 'none',
+    CAMUNDA_LOG_LEVEL: currentConfig().camundaLogLevel,
     CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS: 5000,
   });
   return keepRetriesOnOutages(c8.getZeebeGrpcApiClient());

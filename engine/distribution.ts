@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { currentConfig } from '../lib/config.js';
 
 const run = promisify(execFile);
 
@@ -15,7 +16,8 @@ const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.
  * ZEEBE_HOME, when set, is used as it is.
  */
 export async function ensureZeebeDistribution(cacheDir: string, version = ZEEBE_VERSION, log: (m: string) => void = () => {}): Promise<string> {
-  if (process.env.ZEEBE_HOME) return process.env.ZEEBE_HOME;
+  const given = currentConfig().zeebeHome;
+  if (given) return given;
   const home = path.join(cacheDir, `camunda-zeebe-${version}`);
   if (existsSync(path.join(home, 'bin', 'broker'))) return home;
   mkdirSync(cacheDir, { recursive: true });

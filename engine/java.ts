@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { currentConfig } from '../lib/config.js';
 
 /** Major version of the JDK/JRE at `home`: its `release` file, else what `java -version` prints. */
 export function javaMajorVersion(home: string): number {
@@ -24,8 +25,8 @@ function parseMajor(text: string): number {
  * A JDK >= 21 for Zeebe 8.6: JAVA_HOME when it is new enough, else the newest JDK under /usr/lib/jvm.
  * Throws with a message an operator can act on.
  */
-export function findJavaHome(minMajor = 21, env: NodeJS.ProcessEnv = process.env): { home: string; major: number } {
-  const fromEnv = env.JAVA_HOME;
+export function findJavaHome(minMajor = 21, javaHome: string | undefined = currentConfig().javaHome): { home: string; major: number } {
+  const fromEnv = javaHome;
   if (fromEnv && existsSync(path.join(fromEnv, 'bin', 'java'))) {
     const major = javaMajorVersion(fromEnv);
     if (major >= minMajor) return { home: fromEnv, major };

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Grpc, grpcCode, isEngineUnavailable, type ZeebeClient } from './client.js';
+import { currentConfig } from '../lib/config.js';
 
 /**
  * Transactional outbox for engine commands (table engine_outbox).
@@ -107,8 +108,8 @@ export interface OutboxOptions {
 
 export function outboxOptions(over: Partial<OutboxOptions> = {}): OutboxOptions {
   return {
-    graceMs: Number(process.env.OUTBOX_GRACE_MS ?? 30_000),
-    leaseMs: Number(process.env.OUTBOX_LEASE_MS ?? 30_000),
+    graceMs: currentConfig().outboxGraceMs,
+    leaseMs: currentConfig().outboxLeaseMs,
     ...over,
   };
 }

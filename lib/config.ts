@@ -51,6 +51,34 @@ export interface Config {
    * proxy addresses / CIDR ranges. Rate limits, the submission quota and the audit log use the result.
    */
   trustProxy: boolean | number | string;
+  /** Base URL of the public pages in citizens' links and QR codes, no trailing slash (PUBLIC_URL, else http://localhost:<PORT>) */
+  publicUrl: string;
+  /** Dossier code pattern (ONESTOP_CODE_PATTERN; processes/ONESTOP.md) */
+  onestopCodePattern: string;
+  /** Anonymous online submissions per client address and Vietnam day (ONESTOP_SUBMISSIONS_PER_DAY; 0 = no quota) */
+  onestopSubmissionsPerDay: number;
+  /** Days the files of a refused or withdrawn online submission are kept after it closed (ONESTOP_REFUSED_FILES_DAYS) */
+  onestopRefusedFilesDays: number;
+  /** Public lookups (dossier, complaint) per client address and minute (ONESTOP_PUBLIC_LOOKUPS_PER_MIN) */
+  publicLookupsPerMin: number;
+  /** Largest attachment or uploaded document in bytes (ATTACHMENT_MAX_BYTES) */
+  attachmentMaxBytes: number;
+  /** Most rows of one audit export (AUDIT_EXPORT_MAX_ROWS) */
+  auditExportMaxRows: number;
+  /** Engine outbox: how long after an uncertain send the relay may decide "not started", and how long a claimed row is the relay's (OUTBOX_GRACE_MS, OUTBOX_LEASE_MS) */
+  outboxGraceMs: number;
+  outboxLeaseMs: number;
+  /** An unpacked Zeebe distribution to use instead of downloading one (ZEEBE_HOME) */
+  zeebeHome: string | undefined;
+  /** The PostgreSQL JDBC driver for the history exporter (PGJDBC_JAR, else Debian's /usr/share/java/postgresql.jar) */
+  pgjdbcJar: string | undefined;
+  /** The JDK to run the broker with (JAVA_HOME, else the newest >= 21 under /usr/lib/jvm) */
+  javaHome: string | undefined;
+  /** Log levels of the Zeebe client library (ZEEBE_CLIENT_LOG_LEVEL, CAMUNDA_LOG_LEVEL) */
+  zeebeClientLogLevel: string;
+  camundaLogLevel: string;
+  /** PostgreSQL user when a database URL names none (PGUSER, as libpq) */
+  pgUser: string;
 }
 
 /** TRUST_PROXY as Fastify takes it. */
@@ -60,6 +88,13 @@ export function trustProxyFrom(value: string | undefined): boolean | number | st
   if (v === 'true') return true;
   if (/^[0-9]{1,3}$/.test(v)) return Number(v);
   return v;
+}
+
+function numberFrom(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
+  return n;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -99,7 +134,51 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     citizenMailPerDay: intFrom('CITIZEN_MAIL_PER_DAY', env.CITIZEN_MAIL_PER_DAY, 10),
     noticeMailEveryMs: Math.max(100, intFrom('ONESTOP_NOTICE_MAIL_EVERY_MS', env.ONESTOP_NOTICE_MAIL_EVERY_MS, 3000)),
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    publicUrl: withoutTrailingSlashes(env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`),
+    onestopCodePattern: env.ONESTOP_CODE_PATTERN || DEFAULT_CODE_PATTERN,
+    onestopSubmissionsPerDay: intFrom('ONESTOP_SUBMISSIONS_PER_DAY', env.ONESTOP_SUBMISSIONS_PER_DAY, 20),
+    onestopRefusedFilesDays: numberFrom('ONESTOP_REFUSED_FILES_DAYS', env.ONESTOP_REFUSED_FILES_DAYS, 30),
+    publicLookupsPerMin: Math.max(1, intFrom('ONESTOP_PUBLIC_LOOKUPS_PER_MIN', env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN, 30)),
+    attachmentMaxBytes: Math.max(1, intFrom('ATTACHMENT_MAX_BYTES', env.ATTACHMENT_MAX_BYTES, 10 * 1024 * 1024)),
+    auditExportMaxRows: Math.max(1, intFrom('AUDIT_EXPORT_MAX_ROWS', env.AUDIT_EXPORT_MAX_ROWS, 100_000)),
+    outboxGraceMs: intFrom('OUTBOX_GRACE_MS', env.OUTBOX_GRACE_MS, 30_000),
+    outboxLeaseMs: intFrom('OUTBOX_LEASE_MS', env.OUTBOX_LEASE_MS, 30_000),
+    zeebeHome: env.ZEEBE_HOME || undefined,
+    pgjdbcJar: env.PGJDBC_JAR || undefined,
+    javaHome: env.JAVA_HOME || undefined,
+    zeebeClientLogLevel: env.ZEEBE_CLIENT_LOG_LEVEL || 'NONE',
+    camundaLogLevel: env.CAMUNDA_LOG_LEVEL || 'none',
+    pgUser: env.PGUSER || 'postgres',
   };
+}
+
+/** The default dossier code pattern (processes/ONESTOP.md). */
+export const DEFAULT_CODE_PATTERN = '{eid}-{yymmdd}-{seq4}';
+
+function withoutTrailingSlashes(url: string): string {
+  let base = url;
+  // A loop, not /\/+$/ (quadratic on a long run of slashes).
+  while (base.endsWith('/')) base = base.slice(0, -1);
+  return base;
+}
+
+let current: Config | undefined;
+
+/**
+ * The process's configuration: the one the platform started with (useConfig, called by api/platform.ts),
+ * else read from the environment once. This module is the only reader of process.env.
+ */
+export function currentConfig(): Config {
+  return (current ??= readConfig());
+}
+
+export function useConfig(config: Config): void {
+  current = config;
+}
+
+/** Environment a child process inherits (the broker): ours, plus what it is given. */
+export function childEnvironment(extra: Record<string, string>): Record<string, string> {
+  return { ...(process.env as Record<string, string>), ...extra };
 }
 
 /** Where the audit chain's signed checkpoints go: AUDIT_CHECKPOINT_FILE, else DATA_DIR/audit-checkpoints.jsonl. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { currentConfig } from './config.js';
 
 /**
  * Least privilege in PostgreSQL: the platform's pool (and the broker's history exporter) connect as an
@@ -124,5 +125,5 @@ export function urlAs(url: string, user: string, password: string): string {
 
 /** The user name in a postgres URL. */
 export function urlUser(url: string): string {
-  return decodeURIComponent(new URL(url).username || process.env.PGUSER || 'postgres');
+  return decodeURIComponent(new URL(url).username || currentConfig().pgUser);
 }

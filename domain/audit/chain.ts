@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Knex } from 'knex';
 import { readCheckpoints, type Checkpoint } from './checkpoints.js';
+import { currentConfig } from '../../lib/config.js';
 
 /** The prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -40,11 +41,12 @@ export function configureAuditChain(opts: { key: string | null; checkpointFile?:
 
 export function currentAuditKeys(): AuditKeys | null {
   if (configured) return configured.keys;
-  return process.env.AUDIT_CHAIN_KEY ? deriveAuditKeys(process.env.AUDIT_CHAIN_KEY) : null;
+  const key = currentConfig().auditChainKey;
+  return key ? deriveAuditKeys(key) : null;
 }
 
 export function currentCheckpointFile(): string | null {
-  return configured?.checkpointFile ?? (process.env.AUDIT_CHECKPOINT_FILE || null);
+  return configured?.checkpointFile ?? currentConfig().auditCheckpointFile ?? null;
 }
 
 /** HMAC-SHA256 pads of a 32-byte key: HMAC(k, m) = sha256(opad || sha256(ipad || m)). */

@@ -1,4 +1,6 @@
-import type { EngineContribution } from '../../engine/runtime.js';
+import path from 'node:path';
+import { everyMs, type EngineContribution } from '../../engine/runtime.js';
+import { purgeRefusedSubmissionFiles } from './public-guard.js';
 import { Mailer } from '../notifications/email.js';
 import { startNoticeMailer } from './notices.js';
 import { DOSSIER_STARTED, onDossierStarted } from './reception.js';
@@ -20,6 +22,8 @@ export const onestop: EngineContribution = {
   workers: [onestopStatusJob, onestopSupplementRequestJob, onestopSupplementResumeJob, onestopTransferJob, onestopTransferReturnJob, onestopResultJob, onestopReturnedJob],
   continuations: { [DOSSIER_STARTED]: onDossierStarted },
   background: [
+    // Files of refused and withdrawn online submissions leave the store after ONESTOP_REFUSED_FILES_DAYS.
+    everyMs('files of refused submissions purged', 3600_000, ({ db, config }) => purgeRefusedSubmissionFiles(db, path.join(config.dataDir, 'files'), config.onestopRefusedFilesDays)),
     {
       name: 'citizen notice mailer',
       start: ({ db, log, config }) => {

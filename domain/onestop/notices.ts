@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Mailer } from '../notifications/email.js';
 import { DOSSIER_STATUSES, type DossierStatus } from './status.js';
 import { evaluationUrl, lookupUrl, supplementUrl } from './settings.js';
+import { currentConfig, type Config } from '../../lib/config.js';
 
 interface Logger {
   info: (o: object, m?: string) => void;
@@ -31,16 +32,16 @@ interface MailRow {
  * reasons are on the lookup page only), so the agency's mail server cannot be made to carry someone's
  * text to any address. The supplement / evaluation link is included when the notice offered it.
  */
-export function citizenMail(r: MailRow, env: NodeJS.ProcessEnv = process.env): { subject: string; text: string } {
+export function citizenMail(r: MailRow, config: Pick<Config, 'publicUrl'> = currentConfig()): { subject: string; text: string } {
   const label = DOSSIER_STATUSES[r.status as DossierStatus] ?? { vi: 'Có cập nhật', en: 'Updated' };
   const lines = [`Hồ sơ ${r.code}: ${label.vi}.`, `Dossier ${r.code}: ${label.en}.`, ''];
   if (r.appointment_at && !r.closed_at) lines.push(`Ngày hẹn trả kết quả / Appointment: ${vnTime(r.appointment_at)}`, '');
-  const supplement = supplementUrl(r.code, r.lookup_token, env);
-  const evaluation = evaluationUrl(r.code, r.lookup_token, env);
+  const supplement = supplementUrl(r.code, r.lookup_token, config);
+  const evaluation = evaluationUrl(r.code, r.lookup_token, config);
   if (r.body.includes(supplement)) lines.push(`Bổ sung hồ sơ tại / Supplement at: ${supplement}`);
   if (r.body.includes(evaluation)) lines.push(`Đánh giá mức độ hài lòng / Rate the service: ${evaluation}`);
   lines.push(
-    `Tra cứu hồ sơ và xem nội dung chi tiết / Follow your dossier and read the details: ${lookupUrl(r.code, r.lookup_token, env)}`,
+    `Tra cứu hồ sơ và xem nội dung chi tiết / Follow your dossier and read the details: ${lookupUrl(r.code, r.lookup_token, config)}`,
     '',
     '--',
     'Thư tự động của hệ thống một cửa điện tử, vui lòng không trả lời. Nếu ông/bà không nộp hồ sơ này, xin bỏ qua thư. / Automatic message, please do not reply. If you did not submit this dossier, please ignore it.',

@@ -3,24 +3,6 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { localDateOf } from '../deadlines/calendar/index.js';
 
-/** Anonymous online submissions accepted per client address and Vietnam day (ONESTOP_SUBMISSIONS_PER_DAY, default 20; 0 = no quota). */
-export function submissionsPerDay(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.ONESTOP_SUBMISSIONS_PER_DAY;
-  if (v === undefined || v === '') return 20;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`ONESTOP_SUBMISSIONS_PER_DAY must be a non-negative integer, got "${v}"`);
-  return n;
-}
-
-/** Days the files of a refused or withdrawn online submission are kept after it closed (ONESTOP_REFUSED_FILES_DAYS, default 30). */
-export function refusedFilesDays(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.ONESTOP_REFUSED_FILES_DAYS;
-  if (v === undefined || v === '') return 30;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`ONESTOP_REFUSED_FILES_DAYS must be a non-negative number of days, got "${v}"`);
-  return n;
-}
-
 export const quotaMessage = (perDay: number) =>
   `Địa chỉ của bạn đã nộp ${perDay} hồ sơ trực tuyến trong hôm nay, vui lòng thử lại vào ngày mai hoặc nộp tại Bộ phận một cửa / This address has submitted ${perDay} dossiers online today; try again tomorrow or submit at the desk`;
 

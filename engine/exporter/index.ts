@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { currentConfig } from '../../lib/config.js';
 
 const run = promisify(execFile);
 
@@ -27,7 +28,7 @@ function javaSources(dir: string): string[] {
 function driverToBundle(zeebeHome: string): string | undefined {
   const lib = path.join(zeebeHome, 'lib');
   if (existsSync(lib) && readdirSync(lib).some((f) => /^postgresql-.*\.jar$/.test(f))) return undefined;
-  const candidates = [process.env.PGJDBC_JAR, '/usr/share/java/postgresql.jar'].filter((f): f is string => !!f);
+  const candidates = [currentConfig().pgjdbcJar, '/usr/share/java/postgresql.jar'].filter((f): f is string => !!f);
   const found = candidates.find((f) => existsSync(f));
   if (found) return found;
   throw new Error(`No PostgreSQL JDBC driver: ${lib} has no postgresql-*.jar; set PGJDBC_JAR or install libpostgresql-jdbc-java (${candidates.join(', ')})`);

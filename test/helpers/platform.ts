@@ -24,7 +24,8 @@ export interface TestPlatform {
 /** The real platform (runtime, bundled processes, web) on the run's broker and database, on a free port. */
 export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config>; logger?: object } = {}): Promise<TestPlatform> {
   const config = {
-    ...readConfig({}),
+    // The environment of the test run (vitest.config.ts env, and keys a file sets before it starts a platform).
+    ...readConfig(process.env),
     // as production: the pool as the application role, migrations and grants as the owner
     databaseUrl: inject('databaseUrl'),
     migrationDatabaseUrl: inject('ownerDatabaseUrl'),

@@ -29,7 +29,6 @@ import { countCases, heatmap, sampleCases, searchCases } from '../../../domain/a
 import { buildSearchWorkbook } from '../../../domain/audit/exports.js';
 
 /** Largest search export; more matching cases are refused with a request to narrow the filters. */
-export const EXPORT_MAX_ROWS = Number(process.env.AUDIT_EXPORT_MAX_ROWS) || 100_000;
 
 const security = [{ bearer: [] }];
 const tags = ['audit'];
@@ -68,6 +67,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
     if (filters.unit && scope && !scope.includes(filters.unit)) {
       throw app.httpErrors.forbidden(`Đơn vị ${filters.unit} không thuộc phạm vi bạn được kiểm tra / Unit ${filters.unit} is outside the units you audit`);
     }
+    const EXPORT_MAX_ROWS = app.config.auditExportMaxRows;
     const total = await countCases(app.db, filters, scope, EXPORT_MAX_ROWS);
     if (total > EXPORT_MAX_ROWS) {
       throw app.httpErrors.badRequest(`Có hơn ${EXPORT_MAX_ROWS} hồ sơ, vượt quá ${EXPORT_MAX_ROWS} hồ sơ mỗi lần xuất; hãy thu hẹp bộ lọc / More than ${EXPORT_MAX_ROWS} cases match, more than ${EXPORT_MAX_ROWS} per export: narrow the filters`);

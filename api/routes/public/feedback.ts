@@ -22,7 +22,7 @@ export const COMPLAINT_NOT_FOUND = 'Không tìm thấy phản ánh hoặc mã tr
  * address like the other /api/public routes.
  */
 const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (app, opts) => {
-  const perMinute = opts.lookupsPerMinute ?? (Number(process.env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN) || 30);
+  const perMinute = opts.lookupsPerMinute ?? app.config.publicLookupsPerMin;
   const writes = Math.max(5, Math.floor(perMinute / 3));
   const limit = (max: number) => ({
     rateLimit: {

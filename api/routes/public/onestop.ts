@@ -9,10 +9,10 @@ import { activeProcedure, assertComplete, ReceptionError, withdrawDossier } from
 import { publicDossierFacts, submitOnline, supplementDossier } from '../../../domain/onestop/citizen.js';
 import multipart from '@fastify/multipart';
 import { checkFiles, discardFiles, readMultipart, type CheckedFile, type ParsedForm } from './uploads.js';
-import { purgeRefusedSubmissionFiles, quotaMessage, refusedFilesDays, submissionsPerDay, submissionsToday } from '../../../domain/onestop/public-guard.js';
+import { quotaMessage, submissionsToday } from '../../../domain/onestop/public-guard.js';
 import { lookupUrl } from '../../../domain/onestop/settings.js';
 import { findProcedure, listProcedures } from '../../../domain/onestop/catalogue.js';
-import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from '../../../lib/file-store.js';
+import { ALLOWED_EXTENSIONS } from '../../../lib/file-store.js';
 import { sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../../lib/plain-text.js';
 import { isEmail, MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
@@ -76,18 +76,11 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
  * the QR code: the masked name, the notices, supplement and withdrawal), supplement, withdrawal.
  */
 const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts) => {
-  const perMinute = opts.lookupsPerMinute ?? (Number(process.env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN) || 30);
-  const maxFileBytes = Number(process.env.ATTACHMENT_MAX_BYTES) || DEFAULT_MAX_BYTES;
+  const perMinute = opts.lookupsPerMinute ?? app.config.publicLookupsPerMin;
+  const maxFileBytes = app.config.attachmentMaxBytes;
   const maxBody = 3 * maxFileBytes;
   const filesRoot = path.join(app.config.dataDir, 'files');
-  const perDay = opts.submissionsPerDay ?? submissionsPerDay();
-  const keepRefusedDays = refusedFilesDays();
-
-  // Files of refused and withdrawn online submissions leave the store after ONESTOP_REFUSED_FILES_DAYS.
-  const purge = () => purgeRefusedSubmissionFiles(app.db, filesRoot, keepRefusedDays).catch((err) => app.log.warn({ err: String(err) }, 'purge of refused submissions failed'));
-  const purgeTimer = setInterval(() => void purge(), 3600_000);
-  purgeTimer.unref();
-  app.addHook('onClose', async () => clearInterval(purgeTimer));
+  const perDay = opts.submissionsPerDay ?? app.config.onestopSubmissionsPerDay;
 
   const limit = (max: number) => ({
     rateLimit: {

@@ -15,7 +15,6 @@ import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
 import { plainText } from '../../../lib/plain-text.js';
 import {
   ALLOWED_EXTENSIONS,
-  DEFAULT_MAX_BYTES,
   FILE_KINDS,
   UploadTooLarge,
   cleanFileName,
@@ -47,7 +46,7 @@ const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB
  * path so far, and sending a step back along the path the model provides.
  */
 const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opts) => {
-  const maxBytes = opts.maxBytes ?? (Number(process.env.ATTACHMENT_MAX_BYTES) || DEFAULT_MAX_BYTES);
+  const maxBytes = opts.maxBytes ?? app.config.attachmentMaxBytes;
   const filesRoot = path.join(app.config.dataDir, 'files');
 
   app.addHook('onRequest', app.requireRole('officer', 'leader', 'admin'));
