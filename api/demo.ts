@@ -71,7 +71,7 @@ export async function seedDemo(db: Knex, dataDir: string): Promise<{ username: s
     if (existing) {
       const known = saved[u.username];
       const opens = known ? await verify(existing.password_hash, known).catch(() => false) : false;
-      out.push({ username: u.username, password: opens ? known! : null, roles: u.roles, unit: u.unitCode, created: false });
+      out.push({ username: u.username, password: opens ? known : null, roles: u.roles, unit: u.unitCode, created: false });
       continue;
     }
     const password = `Demo-${randomBytes(6).toString('hex')}`;

@@ -247,7 +247,7 @@ async function seed(db: Knex): Promise<SeedInfo> {
       }
       const t = Date.now();
       const [a, b, c, d, e, f, g] = chunkStatements(part, parts, rawSince);
-      await Promise.all([(async () => { for (const sql of [b!, f!]) await db.raw(sql); })(), (async () => { for (const sql of [a!, c!, d!, e!, g!]) await second.raw(sql); })()]);
+      await Promise.all([(async () => { for (const sql of [b, f]) await db.raw(sql); })(), (async () => { for (const sql of [a, c, d, e, g]) await second.raw(sql); })()]);
       done++;
       log(`chunk ${done}/${parts} (${((Date.now() - t) / 1000).toFixed(1)} s, ${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
     }
@@ -285,7 +285,7 @@ interface Case {
   run: (i: number) => Promise<unknown>;
 }
 
-const pick = <T>(xs: T[], i: number): T => xs[(i * 7919) % xs.length]!;
+const pick = <T>(xs: T[], i: number): T => xs[(i * 7919) % xs.length];
 
 async function auditorOf(db: Knex, unitCode: string) {
   const u = await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', `${unitCode}.kt`).first('u.id', 'u.roles', 'o.id as unit_id', 'o.code');

@@ -20,7 +20,7 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import { createKnex, EMBEDDED_PG_SETTINGS } from '../lib/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type TaskFilter, type Viewer } from '../domain/inbox/store.js';
+import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type Viewer } from '../domain/inbox/store.js';
 import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
 import { provinceUnits, type BenchUnit } from './lib.js';
 
@@ -239,7 +239,7 @@ interface Case {
 }
 
 const unitsAll = units();
-const pick = <T>(xs: T[], i: number): T => xs[(i * 7919) % xs.length]!;
+const pick = <T>(xs: T[], i: number): T => xs[(i * 7919) % xs.length];
 const officerUnits = unitsAll.filter((u) => u.kind !== 'province');
 const leaderUnits = unitsAll.filter((u) => u.kind === 'department' || u.kind === 'commune');
 const officer = (i: number): Viewer => {
@@ -280,10 +280,10 @@ function cases(db: Knex): Case[] {
       run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', bucket: 'finished', finishedWithin: '365d', limit: 50, offset: 0 }),
     },
     { name: 'leader: unit view, text search q', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', q: pick(['thẩm định', 'ký duyệt', 'xây dựng'], i), limit: 50, offset: 0 }) },
-    { name: 'leader: counts (badges), unit view', run: async (i) => countTasks(db, await leader(db, i), { view: 'unit' } as TaskFilter) },
+    { name: 'leader: counts (badges), unit view', run: async (i) => countTasks(db, await leader(db, i), { view: 'unit' }) },
     { name: 'leader: unit view, all open, newest first', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', limit: 50, offset: 0 }) },
     { name: 'province leader: all open, newest first (1M tasks)', run: async (i) => listTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit', limit: 50, offset: (i % 3) * 50 }) },
-    { name: 'province leader: counts (badges)', run: async (i) => countTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit' } as TaskFilter) },
+    { name: 'province leader: counts (badges)', run: async (i) => countTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit' }) },
   ];
 }
 
@@ -320,8 +320,8 @@ async function buffersPerCall(db: Knex, c: Case, i: number): Promise<number> {
     if (!/^\s*(select|with)\b/i.test(q.sql)) continue;
     const res = await db.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.sql.replace(/\$\d+/g, '?')}`, q.bindings as Knex.RawBinding[]);
     const [plan] = res.rows[0]['QUERY PLAN'] as { Plan: Record<string, number>; Planning?: Record<string, number> }[];
-    total += (plan!.Plan['Shared Hit Blocks'] ?? 0) + (plan!.Plan['Shared Read Blocks'] ?? 0);
-    total += (plan!.Planning?.['Shared Hit Blocks'] ?? 0) + (plan!.Planning?.['Shared Read Blocks'] ?? 0);
+    total += (plan.Plan['Shared Hit Blocks'] ?? 0) + (plan.Plan['Shared Read Blocks'] ?? 0);
+    total += (plan.Planning?.['Shared Hit Blocks'] ?? 0) + (plan.Planning?.['Shared Read Blocks'] ?? 0);
   }
   return total;
 }

@@ -20,7 +20,7 @@ export interface Stats {
 export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
+  return sorted[i];
 }
 
 export function stats(values: number[]): Stats {
@@ -71,7 +71,7 @@ export function rssByPattern(pattern: RegExp): number {
   let kb = 0;
   for (const line of out.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (m && pattern.test(m[3]!)) kb += Number(m[2]);
+    if (m && pattern.test(m[3])) kb += Number(m[2]);
   }
   return kb / 1024;
 }
@@ -139,9 +139,9 @@ export function processTree(root: number): number[] {
 
 /** Busy CPU seconds of the whole machine (every core) so far, from /proc/stat. */
 export function machineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
-  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+  return (user + nice + system + irq + softirq + steal) / 100;
 }
 
 /** Who used the CPU during a measured stretch: our broker, this Node process, our PostgreSQL, and everything else on the machine. */

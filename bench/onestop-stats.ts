@@ -53,7 +53,7 @@ async function seedOrg(db: Knex): Promise<void> {
     Array.from({ length: PROCS_PER_AGENCY }, (_, k) => ({
       code: `B${String(ai * PROCS_PER_AGENCY + k + 1).padStart(4, '0')}`,
       name: `Thủ tục ${k + 1} của ${a.name}`,
-      field: FIELDS[(ai * PROCS_PER_AGENCY + k) % FIELDS.length]!,
+      field: FIELDS[(ai * PROCS_PER_AGENCY + k) % FIELDS.length],
       agency_code: a.code,
       agency_name: a.name,
       desk_unit_code: a.kind === 'department' ? `${a.code}-MC` : a.code,
@@ -191,7 +191,7 @@ async function measure(name: string, run: () => Promise<unknown>, runs = RUNS): 
   }
   ms.sort((a, b) => a - b);
   const rows = (out as StatsReport | undefined)?.rows?.length;
-  const r = { name, n: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), max: ms[ms.length - 1]!, rows };
+  const r = { name, n: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), max: ms[ms.length - 1], rows };
   log(`${name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} max ${fmt(r.max)} ms${rows !== undefined ? ` (${rows} rows)` : ''}`);
   return r;
 }

@@ -398,14 +398,18 @@ export async function runLatencyProbe(base: string, db: Knex, zeebe: ZeebeClient
   try {
     for (let c = 0; c < opts.cases; c++) {
       let next!: Promise<string>;
-      const expect = (key: string) => (next = new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no task pushed for instance ${key} within 30 s`)), 30_000);
-        waiting.set(key, (taskId) => {
-          clearTimeout(timer);
-          waiting.delete(key);
-          resolve(taskId);
+      const expect = (key: string): void => {
+        next = new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no task pushed for instance ${key} within 30 s`)), 30_000);
+          waiting.set(key, (taskId) => {
+            clearTimeout(timer);
+            waiting.delete(key);
+            resolve(taskId);
+          });
         });
-      }));
+        // Not awaited when the task was already in the inbox: its timeout must not become an unhandled rejection.
+        next.catch(() => {});
+      };
       // The instance key is known only once the command returns; a push arriving before that is picked up from pushedAt.
       const started = await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
       const key = String(started.processInstanceKey);

@@ -31,7 +31,7 @@ async function timeToReady(): Promise<number> {
   const child = spawn('npx', ['tsx', 'api/server.ts'], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const ms = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('not ready within 180 s')), 180_000);
-    child.stdout!.on('data', (b: Buffer) => {
+    child.stdout.on('data', (b: Buffer) => {
       if (b.toString().includes('Ready.')) {
         clearTimeout(timer);
         resolve(performance.now() - t0);
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
 
   const c = stats(ceiling);
   const e = stats(e2e);
-  const ratio = stats(e2e.map((v, i) => v / ceiling[i]!));
+  const ratio = stats(e2e.map((v, i) => v / ceiling[i]));
   const total = (m: typeof idle) => m.broker + m.node + m.postgres;
   const cores = (runs: CpuSplit[], k: keyof Omit<CpuSplit, 'seconds'>) => fmt(stats(runs.map((r) => r[k] / r.seconds)).median, 2);
   const cpuRow = (runs: CpuSplit[]) => `${cores(runs, 'broker')} / ${cores(runs, 'node')} / ${cores(runs, 'postgres')} / ${cores(runs, 'others')}`;
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     '',
     '| point | p50 | p99 | what |',
     '|---|---:|---:|---|',
-    ...(stageRuns[0] ?? []).map((st, i) => `| ${st.stage} | ${fmt(stats(stageRuns.map((r) => r[i]!.p50)).median, 0)} | ${fmt(stats(stageRuns.map((r) => r[i]!.p99)).median, 0)} | ${st.note} |`),
+    ...(stageRuns[0] ?? []).map((st, i) => `| ${st.stage} | ${fmt(stats(stageRuns.map((r) => r[i].p50)).median, 0)} | ${fmt(stats(stageRuns.map((r) => r[i].p99)).median, 0)} | ${st.note} |`),
     '',
     'Broker points come from the broker\'s own records (JOB and JOB_BATCH in zeebe_record); the inbox row from its created_at; the last two from the benchmark client.',
     '',

@@ -162,8 +162,8 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
   const out = createWriteStream(logFile, { flags: 'a' });
   log(`Starting Zeebe broker (Java ${java.major}, gateway 127.0.0.1:${gateway})...`);
   const child = spawn(path.join(zeebeHome, 'bin', 'broker'), [], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
   writeFileSync(pidFile, String(child.pid));
   // Ctrl-C in a terminal signals the broker directly too: track its exit from the start.
   const exited = new Promise<void>((resolve) =>

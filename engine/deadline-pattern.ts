@@ -56,7 +56,7 @@ export async function applyDeadlinePattern(xml: string): Promise<PatternResult> 
     ids.add(id);
     return id;
   };
-  const create = (type: string, attrs: Record<string, unknown> = {}) => moddle.create(type, attrs) as unknown as El;
+  const create = (type: string, attrs: Record<string, unknown> = {}) => moddle.create(type, attrs) as El;
   const completedSteps: string[] = [];
   let processChanged = false;
 

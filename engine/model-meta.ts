@@ -106,7 +106,7 @@ function firstUserTaskFrom(start: Node): Node | null {
 export async function readModelMeta(xml: string, bpmnProcessId: string): Promise<Map<string, ElementMeta>> {
   const moddle = new BpmnModdle({ zeebe: zeebeSchema });
   const { rootElement } = await moddle.fromXML(xml);
-  const process = ((rootElement as unknown as Node).rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === bpmnProcessId);
+  const process = ((rootElement as Node).rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === bpmnProcessId);
   const out = new Map<string, ElementMeta>();
   if (!process) return out;
   const all = collect(process);

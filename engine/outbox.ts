@@ -264,7 +264,7 @@ async function recordDone(db: Knex, zeebe: ZeebeClient, row: OutboxRow, result: 
 }
 
 /** What the exported history says an earlier send did: the result, or undefined when nothing is exported. */
-export async function findInHistory(db: Knex, row: OutboxRow): Promise<unknown | undefined> {
+export async function findInHistory(db: Knex, row: OutboxRow): Promise<unknown> {
   if (row.kind === 'start') {
     const v = await db.raw(
       `SELECT body->'value'->>'processInstanceKey' AS pik FROM zeebe_record

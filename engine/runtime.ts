@@ -1,10 +1,8 @@
-import type { Knex } from 'knex';
-import type { ZeebeClient } from './client.js';
 import type { Config } from '../lib/config.js';
 import { HistoryProjector, type ProjectedEvent } from './history/projector.js';
 import { outboxOptions, registerContinuation, startOutboxRelay, type Continuation } from './outbox.js';
 import { LISTENER_JOB_TYPES, WORKER_JOB_TYPES } from './jobs/catalogue.js';
-import { startJobWorker, type JobContext, type JobWorkerSpec, type RuntimeLogger } from './jobs/worker.js';
+import { startJobWorker, type JobContext, type JobWorkerSpec } from './jobs/worker.js';
 
 export type { RuntimeLogger } from './jobs/worker.js';
 

@@ -5,9 +5,9 @@ import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit, stepMetaFromHeaders, type StepMeta } from './step-meta.js';
 import { WORKER_JOB_TYPES } from './jobs/catalogue.js';
-import { approvingDefaultFlows, type FlowElementLike } from './default-flow.js';
+import { approvingDefaultFlows } from './default-flow.js';
 import { ROLES } from './step-meta.js';
-import { collectFlowElements, ext, hasEventDefinition, headersOf, isContainer, isFlowNode, jobTypeOf, longestPath, propertiesOf, scopeGraph, type ModdleElement } from './model-graph.js';
+import { collectFlowElements, ext, hasEventDefinition, headersOf, isContainer, jobTypeOf, longestPath, propertiesOf, scopeGraph, type ModdleElement } from './model-graph.js';
 
 export { headersOf, longestPath, propertiesOf } from './model-graph.js';
 
@@ -102,7 +102,10 @@ function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): vo
   const reached = new Set<string>();
   const queue = g.nodes.filter((n) => n.$type === 'bpmn:EndEvent' || deadEnds.has(n.id!) || n.isForCompensation || hasEventDefinition(n, 'bpmn:CompensateEventDefinition')).map((n) => n.id!);
   for (const id of queue) reached.add(id);
-  while (queue.length) for (const p of prev.get(queue.pop()!) ?? []) if (!reached.has(p)) (reached.add(p), queue.push(p));
+  while (queue.length) for (const p of prev.get(queue.pop()!) ?? []) if (!reached.has(p)) {
+    reached.add(p);
+    queue.push(p);
+  }
   // Report the loop itself (nodes that come back to themselves), not every step leading into it.
   const onLoop = (id: string) => {
     const seen = new Set<string>();
@@ -110,7 +113,10 @@ function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): vo
     while (stack.length) {
       const cur = stack.pop()!;
       if (cur === id) return true;
-      if (!seen.has(cur)) (seen.add(cur), stack.push(...(g.next.get(cur) ?? [])));
+      if (!seen.has(cur)) {
+        seen.add(cur);
+        stack.push(...(g.next.get(cur) ?? []));
+      }
     }
     return false;
   };
@@ -148,7 +154,7 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
         if (groups && !groups.startsWith('=')) {
           for (const g of groups.split(',').map((s) => s.trim()).filter(Boolean)) {
             const [unit, role, ...rest] = g.split('/');
-            if (!opts.unitCodes.has(unit!) || rest.length > 0 || (role !== undefined && !(ROLES as readonly string[]).includes(role))) {
+            if (!opts.unitCodes.has(unit) || rest.length > 0 || (role !== undefined && !(ROLES as readonly string[]).includes(role))) {
               issues.push({
                 elementId: el.id ?? '?',
                 rule: 'eiso/user-task-owner',
@@ -229,7 +235,7 @@ export interface ProcessModel {
 export async function readProcessModel(xml: string, processId: string): Promise<ProcessModel | null> {
   const moddle = new BpmnModdle({ zeebe: zeebeSchema });
   const { rootElement } = await moddle.fromXML(xml);
-  const process = ((rootElement as unknown as ModdleElement).rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === processId);
+  const process = ((rootElement as ModdleElement).rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === processId);
   if (!process) return null;
   const steps: ModelStep[] = [];
   const walk = (scope: ModdleElement) => {
@@ -287,7 +293,7 @@ export async function readBpmnFile(xml: string): Promise<
   try {
     const moddle = new BpmnModdle({ zeebe: zeebeSchema });
     const parsed = await moddle.fromXML(xml);
-    definitions = parsed.rootElement as unknown as ModdleElement;
+    definitions = parsed.rootElement as ModdleElement;
     warnings = parsed.warnings as typeof warnings;
   } catch (err) {
     return fail(`XML không hợp lệ / Malformed BPMN XML: ${(err as Error).message.split('\n')[0]}`);
@@ -335,7 +341,7 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
     checkPathsReachEnd(p, ours);
     checkGovernmentRules(p, ours, opts);
     // A decision's positive outcome must have its own condition: a missing decision must not approve.
-    for (const d of approvingDefaultFlows(p as unknown as FlowElementLike)) {
+    for (const d of approvingDefaultFlows(p)) {
       const flow = d.flowName ? `"${d.flowName}"` : d.flowId;
       ours.push({
         elementId: d.flowId,

@@ -41,7 +41,7 @@ export const ALLOWED_EXTENSIONS = Object.keys(FILE_KINDS);
 
 export function extensionOf(fileName: string): string {
   const m = /\.([A-Za-z0-9]{1,10})$/.exec(fileName);
-  return m ? m[1]!.toLowerCase() : '';
+  return m ? m[1].toLowerCase() : '';
 }
 
 /**
@@ -50,6 +50,7 @@ export function extensionOf(fileName: string): string {
  */
 export function cleanFileName(raw: string): string {
   let name = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are what this pattern removes
   name = name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"<>:|?*]/g, '').trim().replace(/^\.+/, '');
   if (name.length > 200) {
     const ext = extensionOf(name);

@@ -19,7 +19,7 @@ export function printer(): PdfMake {
   if (pdfmake) return pdfmake;
   pdfmake = require('pdfmake') as PdfMake;
   const roboto = require('pdfmake/fonts/Roboto.js') as Record<string, Record<string, string>>;
-  const fontFiles = new Set(Object.values(roboto.Roboto!));
+  const fontFiles = new Set(Object.values(roboto.Roboto));
   pdfmake.setFonts(roboto);
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => fontFiles.has(path));

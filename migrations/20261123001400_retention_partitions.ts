@@ -92,7 +92,7 @@ async function setAside(knex: Knex, s: Spec, suffix: string): Promise<{ old: str
   const old = `${s.table}_${suffix}`;
   await knex.raw(`ALTER TABLE ${s.table} RENAME TO ${old}`);
   await knex.raw(`ALTER TABLE ${old} DROP CONSTRAINT ${s.pkName}`);
-  for (const idx of s.indexes) await knex.raw(`DROP INDEX IF EXISTS ${/CREATE INDEX (\w+)/.exec(idx)![1]!}`);
+  for (const idx of s.indexes) await knex.raw(`DROP INDEX IF EXISTS ${/CREATE INDEX (\w+)/.exec(idx)![1]}`);
   if (CHECKS[s.table]) await knex.raw(`ALTER TABLE ${old} DROP CONSTRAINT IF EXISTS ${s.table}_state_ck`);
   return { old, comment };
 }
@@ -135,7 +135,7 @@ export async function up(knex: Knex): Promise<void> {
     await knex.raw(`CREATE TABLE ${s.table} (LIKE ${old} INCLUDING DEFAULTS INCLUDING COMMENTS) PARTITION BY RANGE (${s.column})`);
     await knex.raw(`COMMENT ON TABLE ${s.table} IS ${literal(`${comment ?? ''} Partitioned by month of ${s.column}: ${s.table}_pYYYYMM, and ${s.table}_default for rows outside the months created.`.trim())}`);
     await knex.raw(`ALTER TABLE ${s.table} ADD CONSTRAINT ${s.pkName} PRIMARY KEY (${[...s.pk, s.column].join(', ')})`);
-    if (CHECKS[s.table]) await knex.raw(CHECKS[s.table]!);
+    if (CHECKS[s.table]) await knex.raw(CHECKS[s.table]);
     if (s.table === 'audit_log') for (const t of AUDIT_TRIGGERS) await knex.raw(t);
     await knex.raw(`CREATE TABLE ${s.table}_default PARTITION OF ${s.table} DEFAULT`);
     if (s.table === 'audit_log') await knex.raw(`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log_default FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
@@ -152,7 +152,7 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw(`CREATE TABLE ${s.table} (LIKE ${old} INCLUDING DEFAULTS INCLUDING COMMENTS)`);
     await knex.raw(`COMMENT ON TABLE ${s.table} IS ${literal((comment ?? '').replace(/ Partitioned by month.*$/, ''))}`);
     await knex.raw(`ALTER TABLE ${s.table} ADD CONSTRAINT ${s.pkName} PRIMARY KEY (${s.pk.join(', ')})`);
-    if (CHECKS[s.table]) await knex.raw(CHECKS[s.table]!);
+    if (CHECKS[s.table]) await knex.raw(CHECKS[s.table]);
     if (s.table === 'audit_log') for (const t of AUDIT_TRIGGERS) await knex.raw(t);
     await moveAndIndex(knex, s, old, s.indexes.filter((i) => !i.includes('audit_log_seq_idx')));
   }

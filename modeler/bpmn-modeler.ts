@@ -69,7 +69,7 @@ export class EisoModeler {
   private translateFn: ReturnType<typeof createTranslate>;
 
   constructor(options: ModelerOptions) {
-    this.options = { language: 'vi', context: {}, ...options } as Required<ModelerOptions>;
+    this.options = { language: 'vi', context: {}, ...options };
     this.translateFn = createTranslate(this.options.language);
     this.create();
   }
@@ -106,7 +106,7 @@ export class EisoModeler {
           elementId,
           actualElementId: i.actualElementId ?? i.id,
           rule: i.rule,
-          category: (i.category === 'error' ? 'error' : i.category === 'info' ? 'info' : 'warn') as LintIssue['category'],
+          category: (i.category === 'error' ? 'error' : i.category === 'info' ? 'info' : 'warn'),
           message: this.translateFn(i.message),
         })),
       );
@@ -243,7 +243,7 @@ export class EisoModeler {
   /** Changes a step's settings through the undoable stepMeta command. */
   updateStep(elementId: string, changes: StepMetaChanges): void {
     const element = this.get<{ get(id: string): DiagramElement | undefined }>('elementRegistry').get(elementId);
-    if (element) this.get<StepMeta>('stepMeta').update(element as never, changes);
+    if (element) this.get<StepMeta>('stepMeta').update(element, changes);
   }
 
   setContext(patch: Partial<EisoContextData>): void {

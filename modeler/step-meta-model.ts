@@ -1,5 +1,5 @@
 import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit } from '../engine/step-meta.js';
-import { longestPath, type ModdleElement as GraphElement } from '../engine/model-graph.js';
+import { longestPath } from '../engine/model-graph.js';
 
 /**
  * Reading the step-meta contract (engine/step-meta.ts) from bpmn-moddle elements: used by the
@@ -125,5 +125,5 @@ export function flowElementsOf(container: ModdleElement, out: ModdleElement[] = 
  * server's validation (engine/model-graph.ts longestPath).
  */
 export function longestPathDays(process: ModdleElement): number {
-  return longestPath(process as unknown as GraphElement).days;
+  return longestPath(process).days;
 }

@@ -57,15 +57,15 @@ async function main(): Promise<number> {
   const live = [0, 1].map(
     (i) =>
       new ApiProcess(
-        apiPorts[i]!,
-        () => ({ DATABASE_URL: urlAs(pg.url, 'eiso_app', appPassword), MIGRATION_DATABASE_URL: pg.url, AUDIT_CHAIN_KEY: auditChainKey, ZEEBE_ADDRESS: brokers[i]!.gatewayAddress, ZEEBE_REST_ADDRESS: brokers[i]!.restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, `data-${i}`) }),
+        apiPorts[i],
+        () => ({ DATABASE_URL: urlAs(pg.url, 'eiso_app', appPassword), MIGRATION_DATABASE_URL: pg.url, AUDIT_CHAIN_KEY: auditChainKey, ZEEBE_ADDRESS: brokers[i].gatewayAddress, ZEEBE_REST_ADDRESS: brokers[i].restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, `data-${i}`) }),
         path.join(tmp, `api-${i}.log`),
       ),
   );
-  await live[0]!.start();
-  await live[1]!.start(); // the second process deploys nothing new (bundled models are unchanged) and shares the work
+  await live[0].start();
+  await live[1].start(); // the second process deploys nothing new (bundled models are unchanged) and shares the work
   say(`APIs up: ${live.map((a) => a.base).join(', ')}`);
-  const crew = await prepare(db, live[0]!.base, OFFICERS);
+  const crew = await prepare(db, live[0].base, OFFICERS);
 
   let chaosDone = false;
   let killedAt = 0;
@@ -74,9 +74,9 @@ async function main(): Promise<number> {
     // Kill the broker no API uses as its gateway, once a fifth of the cases are done.
     while ((await completedCases(db)) < Math.ceil(CASES / 5)) await sleep(500);
     completedBeforeKill = await completedCases(db);
-    say(`kill -9 broker 2 (pid ${brokers[2]!.pid}) with ${completedBeforeKill} cases done`);
-    process.kill(brokers[2]!.pid, 'SIGKILL');
-    await brokers[2]!.stop().catch(() => {});
+    say(`kill -9 broker 2 (pid ${brokers[2].pid}) with ${completedBeforeKill} cases done`);
+    process.kill(brokers[2].pid, 'SIGKILL');
+    await brokers[2].stop().catch(() => {});
     killedAt = Date.now();
     // Processing must go on without it: wait for more cases to complete on the two survivors.
     while ((await completedCases(db)) < completedBeforeKill + Math.ceil(CASES / 5)) await sleep(500);

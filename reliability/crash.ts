@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   const actions = [...Array(API_KILLS).fill('api'), ...Array(BROKER_KILLS).fill('broker'), ...Array(PG_RESTARTS).fill('pg')] as ('api' | 'broker' | 'pg')[];
   for (let i = actions.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
-    [actions[i], actions[j]] = [actions[j]!, actions[i]!];
+    [actions[i], actions[j]] = [actions[j], actions[i]];
   }
   let chaosDone = false;
   const chaos = async () => {

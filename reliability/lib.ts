@@ -69,8 +69,8 @@ export class ApiProcess {
       env: { ...process.env, PORT: String(this.port), LOG_LEVEL: 'warn', ...this.env() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.on('data', (d: Buffer) => appendFileSync(this.logFile, d));
-    child.stderr!.on('data', (d: Buffer) => appendFileSync(this.logFile, d));
+    child.stdout.on('data', (d: Buffer) => appendFileSync(this.logFile, d));
+    child.stderr.on('data', (d: Buffer) => appendFileSync(this.logFile, d));
     this.child = child;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -136,8 +136,8 @@ export const counters = { httpErrors: 0, started: 0, queued: 0, replays: 0, repl
  */
 export async function officerLoop(bases: string[], username: string, password: string, cases: number, done: () => Promise<boolean>): Promise<void> {
   let round = 0;
-  const baseNow = () => bases[round++ % bases.length]!;
-  let token = await tokenOf(bases[0]!, username, password);
+  const baseNow = () => bases[round++ % bases.length];
+  let token = await tokenOf(bases[0], username, password);
   let started = 0;
   for (;;) {
     const base = baseNow();
@@ -197,10 +197,10 @@ export async function officerLoop(bases: string[], username: string, password: s
  */
 export async function deskLoop(bases: string[], username: string, password: string, count: number): Promise<void> {
   let round = 0;
-  let token = await tokenOf(bases[0]!, username, password);
+  let token = await tokenOf(bases[0], username, password);
   let received = 0;
   while (received < count) {
-    const base = bases[round++ % bases.length]!;
+    const base = bases[round++ % bases.length];
     const r = await http(base, 'POST', '/api/onestop/dossiers', token, { procedureCode: DESK_PROCEDURE.code, applicant: { name: `Người nộp ${username} ${received}` }, documents: DESK_PROCEDURE.documents });
     if (r.status === 201) {
       received++;
@@ -216,7 +216,7 @@ export async function deskLoop(bases: string[], username: string, password: stri
 
 export async function completedCases(db: Knex): Promise<number> {
   const rows = await db('hist_process_instances').where({ bpmn_process_id: PROCESS_ID, state: 'completed' }).count<{ n: string }[]>('* as n');
-  return Number(rows[0]!.n);
+  return Number(rows[0].n);
 }
 
 /** True when every instance of the process the history knows is completed and no inbox row is open. */
@@ -231,7 +231,7 @@ export async function settled(db: Knex): Promise<boolean> {
       [PROCESS_ID, PROCESS_ID, PROCESS_ID],
     )
   ).rows as { running: string; open: string; total: string; outbox: string; unstarted: string }[];
-  return Number(row!.running) === 0 && Number(row!.open) === 0 && Number(row!.total) >= counters.started && Number(row!.outbox) === 0 && Number(row!.unstarted) === 0;
+  return Number(row.running) === 0 && Number(row.open) === 0 && Number(row.total) >= counters.started && Number(row.outbox) === 0 && Number(row.unstarted) === 0;
 }
 
 export interface Verdict {
@@ -275,24 +275,24 @@ export async function verify(db: Knex, expectedCases: number): Promise<Verdict> 
     `SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) FILTER (WHERE adopted) AS adopted, count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed FROM engine_outbox`,
   );
   const audit = await verifyAuditChain(db);
-  const total = Number(instances!.total);
+  const total = Number(instances.total);
   const steps = total * STEPS;
-  const lost = total - Number(instances!.completed) + (steps - Number(engine!.completed_steps));
-  const duplicated = Number(inbox!.rows) - Number(inbox!.element_instances) + Number(twice!.n);
-  const startsDoubled = Math.max(0, total - expectedCases) + Number(doubled!.n);
-  const dossiersOk = Number(dossiers!.more) === 0 && Number(dossiers!.none) === 0 && Number(dossiers!.mismatched) === 0;
+  const lost = total - Number(instances.completed) + (steps - Number(engine.completed_steps));
+  const duplicated = Number(inbox.rows) - Number(inbox.element_instances) + Number(twice.n);
+  const startsDoubled = Math.max(0, total - expectedCases) + Number(doubled.n);
+  const dossiersOk = Number(dossiers.more) === 0 && Number(dossiers.none) === 0 && Number(dossiers.mismatched) === 0;
   const ok =
-    total >= expectedCases && startsDoubled === 0 && counters.replayMismatches === 0 && dossiersOk && Number(outbox!.pending) === 0 &&
-    lost === 0 && duplicated === 0 && Number(inbox!.not_completed) === 0 && Number(inbox!.rows) === steps && audit.ok;
+    total >= expectedCases && startsDoubled === 0 && counters.replayMismatches === 0 && dossiersOk && Number(outbox.pending) === 0 &&
+    lost === 0 && duplicated === 0 && Number(inbox.not_completed) === 0 && Number(inbox.rows) === steps && audit.ok;
   return {
     ok,
     lines: [
-      `- cases asked for: ${expectedCases}; instances in the engine: ${total}, completed: ${instances!.completed}`,
+      `- cases asked for: ${expectedCases}; instances in the engine: ${total}, completed: ${instances.completed}`,
       `- starts doubled (instances beyond the cases asked for, or two instances for one outbox start): ${startsDoubled}`,
       `- API starts with Idempotency-Key: ${counters.queued} answered 202 (queued) and retried with the same key; ${counters.replays} successful starts repeated with their key, ${counters.replayMismatches} gave another case`,
-      `- one-stop dossiers received at the desk: ${dossiers!.received}; with exactly one instance: ${dossiers!.one}, none: ${dossiers!.none}, more than one: ${dossiers!.more}, instance not the dossier's: ${dossiers!.mismatched}`,
-      `- engine outbox: ${outbox!.done} commands done (${outbox!.adopted} adopted from the exported history after an uncertain send), ${outbox!.pending} pending, ${outbox!.failed} refused`,
-      `- steps: ${engine!.completed_steps} completed in the engine, ${inbox!.rows} inbox rows for ${inbox!.element_instances} step instances, ${inbox!.not_completed} not completed`,
+      `- one-stop dossiers received at the desk: ${dossiers.received}; with exactly one instance: ${dossiers.one}, none: ${dossiers.none}, more than one: ${dossiers.more}, instance not the dossier's: ${dossiers.mismatched}`,
+      `- engine outbox: ${outbox.done} commands done (${outbox.adopted} adopted from the exported history after an uncertain send), ${outbox.pending} pending, ${outbox.failed} refused`,
+      `- steps: ${engine.completed_steps} completed in the engine, ${inbox.rows} inbox rows for ${inbox.element_instances} step instances, ${inbox.not_completed} not completed`,
       `- HTTP calls that failed during the outages (retried): ${counters.httpErrors}`,
       `- audit chain: ${audit.ok ? 'verifies' : 'BROKEN'} (${audit.checked} entries)`,
       `- work lost: ${lost}; duplicated: ${duplicated}`,

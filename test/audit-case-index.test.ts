@@ -119,14 +119,14 @@ describe('case_index: the auditor search index', () => {
   it('does not duplicate or change rows when the projector replays the whole stream', async () => {
     const key = await runLandCase(p.db, actors, { maHoSo: `${run}-replay` });
     const before = await p.db('case_index').orderBy('process_instance_key').select();
-    const count = Number((await p.db('case_index').count({ n: '*' }))[0]!.n);
+    const count = Number((await p.db('case_index').count({ n: '*' }))[0].n);
     // when every partition's cursor goes back to the start and a second projector projects it all again
     await p.db('hist_projector_cursor').update({ position: -1 });
     const replay = new HistoryProjector(p.db, { batchSize: 500 });
     for (let i = 0; i < 200; i++) if ((await replay.runOnce()) === 0) break;
     await replay.stop();
     // then the index has the same rows with the same content
-    expect(Number((await p.db('case_index').count({ n: '*' }))[0]!.n)).toBe(count);
+    expect(Number((await p.db('case_index').count({ n: '*' }))[0].n)).toBe(count);
     const after = await p.db('case_index').orderBy('process_instance_key').select();
     const strip = (rows: any[]) => rows.map(({ refreshed_at: _r, ...rest }) => rest);
     expect(strip(after)).toEqual(strip(before));
@@ -263,7 +263,7 @@ describe('case_index: the auditor search index', () => {
     const scopes: (string[] | null)[] = [null, ['SNNMT-VP'], ['SNNMT', 'SNNMT-QLDD'], ['XA-TANPHU'], ['KHAC']];
 
     it('for every filter and scope: the same cases, order, total, late flag, breached steps, codes and units', async () => {
-      const fs: CaseFilters[] = [...filters, { q: `CX-${run}-12` }, { q: keys[20]! }];
+      const fs: CaseFilters[] = [...filters, { q: `CX-${run}-12` }, { q: keys[20] }];
       let compared = 0;
       let nonEmpty = 0;
       for (const f of fs) {
@@ -302,7 +302,7 @@ describe('case_index: the auditor search index', () => {
     it('lists in the timeline the audit entries made years after the case (read from their months only)', async () => {
       // given a case of 2001 that an admin looks at today
       const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
-      const key = keys[1]!;
+      const key = keys[1];
       const first = await admin.get(`/api/cases/${key}/timeline`);
       expect(first.status).toBe(200);
       expect(first.body.audit).toEqual([]);
@@ -328,7 +328,7 @@ describe('case_index: the auditor search index', () => {
       expect(many.totalExact).toBe(false);
       expect(many.total).toBeGreaterThan(10_000);
       expect(many.items).toHaveLength(50);
-      expect(many.items[0]!.processInstanceKey).toBe((lo + 10_049n).toString());
+      expect(many.items[0].processInstanceKey).toBe((lo + 10_049n).toString());
       const few = await searchCases(p.db, { bpmnProcessId: 'cx_many', from: '1999-01-01T00:00:00.000Z', to: '1999-01-02T00:00:00.000Z' }, null);
       expect(few).toMatchObject({ total: 1440, totalExact: true });
       // and the API says the same to an admin (these cases belong to no unit: outside every auditor's scope)

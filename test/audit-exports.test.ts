@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
@@ -186,7 +186,7 @@ describe('audit exports', () => {
     expect(found.total).toBe(2);
     expect(rows.map((r) => r[1])).toEqual(found.items.map((c: any) => c.processInstanceKey));
     for (const [i, c] of found.items.entries()) {
-      const r = rows[i]!;
+      const r = rows[i];
       expect(r.slice(0, 6)).toEqual([c.caseCode, c.processInstanceKey, c.processName, c.bpmnProcessId, c.version, 'Đã hoàn thành']);
       // dates are Vietnam's wall time (UTC+7) in Excel
       expect((r[6] as Date).getTime() - 7 * 3600_000).toBe(new Date(c.start).getTime());

@@ -44,7 +44,7 @@ describe('keyed audit chain, checkpoints, unique seq', () => {
     const head = await owner('audit_chain_head').where({ id: 1 }).first();
     await owner.raw('ALTER TABLE audit_log DISABLE TRIGGER USER');
     await owner.raw('ALTER TABLE audit_chain_head DISABLE TRIGGER USER');
-    let prev = original[0]!.prev_hash;
+    let prev = original[0].prev_hash;
     for (const r of original) {
       const changed = { ...r, after: r.seq === from ? { soTien: 999_999 } : r.after, prev_hash: prev, hash_alg: alg };
       const h = hash(changed);

@@ -55,7 +55,7 @@ describe('the auditor pages in a real browser', () => {
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất Excel' }).click()]);
     expect(xlsx.suggestedFilename()).toMatch(/^ho-so-\d{4}-\d\d-\d\d\.xlsx$/);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.readFile((await xlsx.path())!);
+    await book.xlsx.readFile((await xlsx.path()));
     const sheet = book.getWorksheet('Hồ sơ')!;
     expect(sheet.rowCount).toBe(2);
     expect(sheet.getRow(2).getCell(1).value).toBe(code);
@@ -78,7 +78,7 @@ describe('the auditor pages in a real browser', () => {
     // the case file as ZIP
     const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải hồ sơ (ZIP)' }).click()]);
     expect(zip.suggestedFilename()).toBe(`ho-so-${code}.zip`);
-    expect(readFileSync((await zip.path())!).subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(readFileSync((await zip.path())).subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
 
     // the integrity check
     await page.goto(`${p.url}/audit/verify`);

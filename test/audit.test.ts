@@ -64,7 +64,7 @@ describe('audit log', () => {
     expect(before.problems).toEqual([]);
     const rows = await Promise.all(Array.from({ length: 30 }, (_, i) => appendAudit(p.db, { actor: 'concurrency', actorRoles: [], actorUnit: null, action: 'test.concurrent', after: { i } })));
     const seqs = rows.map((r) => BigInt(r.seq)).sort((a, b) => (a < b ? -1 : 1));
-    for (let i = 1; i < seqs.length; i++) expect(seqs[i]! - seqs[i - 1]!).toBe(1n);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i] - seqs[i - 1]).toBe(1n);
     const after = await verifyAuditChain(p.db);
     expect(after).toMatchObject({ ok: true, problems: [] });
     expect(after.checked).toBe(before.checked + 30 + 0);

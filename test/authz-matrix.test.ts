@@ -34,7 +34,7 @@ describe('authorisation matrix', () => {
     const unit = await createUnit(p.db);
     for (const role of ROLES) {
       users[role] = await createUser(p.db, { roles: [role], unitCode: unit });
-      tokens[role] = (await login(p.app, users[role]!)).token;
+      tokens[role] = (await login(p.app, users[role])).token;
     }
     routes = parseRoutes(p.app.printRoutes({ commonPrefix: false })).filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/health'));
   });
@@ -74,7 +74,7 @@ describe('authorisation matrix', () => {
       for (const role of ROLES) {
         const status = await call(r.method, r.url, tokens[role]);
         // Signing out ends the token: sign in again for the next routes.
-        if (id === 'POST /api/auth/logout' && status === 204) tokens[role] = (await login(p.app, users[role]!)).token;
+        if (id === 'POST /api/auth/logout' && status === 204) tokens[role] = (await login(p.app, users[role])).token;
         if (status >= 500 && status !== 503) failures.push(`${id} as ${role}: ${status}`);
         const allowed = status !== 403 && status !== 401;
         cells.push(`${role}:${allowed ? 'yes' : 'no'}`);

@@ -190,7 +190,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
 
   /** A running case of the unit's model, started by the unit's officer (startedByUnit = the unit), once history has it. */
   const startCase = async (unitKey: 'A' | 'B'): Promise<string> => {
-    const started = must(await post(users[unitKey]!.officer!, '/api/process-instances', { bpmnProcessId: caseIds[unitKey], variables: {} }), 201, 'start case');
+    const started = must(await post(users[unitKey].officer, '/api/process-instances', { bpmnProcessId: caseIds[unitKey], variables: {} }), 201, 'start case');
     const key = started.processInstanceKey as string;
     await waitFor(() => p.db('hist_variables').where({ scope_key: key, name: 'startedByUnit' }).first(), `history of case ${key}`, 30_000);
     return key;
@@ -198,17 +198,17 @@ describe('own-unit / other-unit authorisation matrix', () => {
 
   async function makeObjects(unitKey: 'A' | 'B'): Promise<Objects> {
     const X = units[unitKey];
-    const own = users[unitKey]!;
+    const own = users[unitKey];
     const tag = randomBytes(3).toString('hex');
     const secret = `BíMật-${unitKey}-${tag}`;
     const bpmnProcessId = `mx-${tag}`;
     bpmnIds[unitKey] = bpmnProcessId;
     // The procedure: received at X's desk, resolved by X.
     const entry = procedureEntry({ agencyCode: X, agencyName: `Cơ quan ${X}`, deskUnitCode: X, bpmnProcessId, name: `Thủ tục ${secret}` });
-    must(await post(own.admin!, '/api/onestop/procedures/import', [entry]), 200, 'import procedure');
-    must(await post(own.designer!, '/api/process-definitions', { resourceName: `${bpmnProcessId}.bpmn`, xml: model(bpmnProcessId, X) }), 201, 'deploy');
+    must(await post(own.admin, '/api/onestop/procedures/import', [entry]), 200, 'import procedure');
+    must(await post(own.designer, '/api/process-definitions', { resourceName: `${bpmnProcessId}.bpmn`, xml: model(bpmnProcessId, X) }), 201, 'deploy');
     caseIds[unitKey] = `${bpmnProcessId}-vu-viec`;
-    must(await post(own.designer!, '/api/process-definitions', { resourceName: `${caseIds[unitKey]}.bpmn`, xml: model(caseIds[unitKey]!, X) }), 201, 'deploy the case model');
+    must(await post(own.designer, '/api/process-definitions', { resourceName: `${caseIds[unitKey]}.bpmn`, xml: model(caseIds[unitKey], X) }), 201, 'deploy the case model');
     // The citizen submits online with the two mandatory files; X's desk officer accepts.
     const fd = new FormData();
     for (const [k, v] of Object.entries({ procedureCode: entry.code as string, applicantName: `Nguyễn Văn ${secret}`, applicantEmail: 'an@example.vn' })) fd.append(k, v);
@@ -219,27 +219,27 @@ describe('own-unit / other-unit authorisation matrix', () => {
     const dossierCode = submitted.json().code as string;
     const dossierRow = await p.db('dossiers').where({ code: dossierCode }).first('id');
     const dossierId = String(dossierRow.id);
-    const accepted = must(await post(own.officer!, `/api/onestop/dossiers/${dossierId}/accept`, { documents: [{ code: 'DON', copies: 1 }, { code: 'CCCD', copies: 1 }] }), 200, 'accept');
+    const accepted = must(await post(own.officer, `/api/onestop/dossiers/${dossierId}/accept`, { documents: [{ code: 'DON', copies: 1 }, { code: 'CCCD', copies: 1 }] }), 200, 'accept');
     const caseKey = accepted.processInstanceKey as string;
     const dossierFileId = String(accepted.files[0].id);
     const task = await waitFor(() => openTask(p.db, caseKey, 'XuLy'), 'the task of the case', 30_000);
     await waitFor(() => p.db('hist_variables').where({ scope_key: caseKey, name: 'startedByUnit' }).first(), 'history of the case', 30_000);
-    must(await post(own.officer!, `/api/tasks/${task}/claim`), 200, 'claim');
-    const attachment = must(await request(own.officer!, 'POST', `/api/tasks/${task}/attachments?name=bien-ban.pdf`, pdfBytes(`${secret}-att`), { 'content-type': 'application/octet-stream' }), 201, 'attach');
-    must(await post(own.officer!, `/api/tasks/${task}/comments`, { body: `Ý kiến ${secret}` }), 201, 'comment');
-    must(await post(own.leader!, `/api/tasks/${task}/urge`, { message: `Đôn đốc ${secret}` }), 200, 'urge');
-    const notification = await p.db('notifications').where({ recipient: own.officer!.username }).orderBy('id', 'desc').first('id');
-    must(await post(own.officer!, `/api/onestop-stats/dossiers/${encodeURIComponent(dossierCode)}/apology`, { reason: `Chậm trễ ${secret}`, newDate: '2030-12-31' }), 201, 'apology');
+    must(await post(own.officer, `/api/tasks/${task}/claim`), 200, 'claim');
+    const attachment = must(await request(own.officer, 'POST', `/api/tasks/${task}/attachments?name=bien-ban.pdf`, pdfBytes(`${secret}-att`), { 'content-type': 'application/octet-stream' }), 201, 'attach');
+    must(await post(own.officer, `/api/tasks/${task}/comments`, { body: `Ý kiến ${secret}` }), 201, 'comment');
+    must(await post(own.leader, `/api/tasks/${task}/urge`, { message: `Đôn đốc ${secret}` }), 200, 'urge');
+    const notification = await p.db('notifications').where({ recipient: own.officer.username }).orderBy('id', 'desc').first('id');
+    must(await post(own.officer, `/api/onestop-stats/dossiers/${encodeURIComponent(dossierCode)}/apology`, { reason: `Chậm trễ ${secret}`, newDate: '2030-12-31' }), 201, 'apology');
     // ISO records of X.
-    const nc = must(await post(own.officer!, '/api/iso/nonconformities', { title: `Sự không phù hợp ${secret}`, description: 'Hồ sơ trả chậm so với quy định', unitCode: X }), 201, 'nc');
-    const doc = must(await post(own.officer!, '/api/iso/documents', { code: `QT-${tag}`, title: `Quy trình ${secret}`, docType: 'quy-trinh', summary: 'Tài liệu thử phân quyền', distributeTo: [X] }), 201, 'document');
-    must(await post(own.officer!, '/api/iso/complaints', { title: `Phản ánh ${secret}`, content: 'Nội dung phản ánh của công dân', submitter: 'Trần Thị Bình', channel: 'truc-tiep' }), 201, 'complaint');
-    must(await post(own.officer!, '/api/iso/risks', { kind: 'risk', title: `Rủi ro ${secret}`, description: 'Mô tả rủi ro', reviewCycleDays: 90 }), 201, 'risk');
-    must(await post(own.leader!, '/api/iso/objectives', { unitCode: X, year: 2026, title: `Mục tiêu ${secret}`, metric: 'on_time_rate', target: 90, direction: 'at_least' }), 201, 'objective');
-    must(await post(own.officer!, '/api/iso/reviews', { year: 2026, title: `Xem xét ${secret}`, departments: [X] }), 201, 'review');
-    const saved = must(await post(own.auditor!, '/api/audit/saved-queries', { name: `Truy vấn ${secret}`, query: { q: secret } }), 201, 'saved query');
-    const day = must(await post(own.admin!, '/api/calendar/days', { date: unitKey === 'A' ? '2031-03-03' : '2031-03-04', kind: 'day_off', name: `Nghỉ ${secret}`, unit: X, reason: 'Thử phân quyền theo đơn vị' }), 201, 'calendar day');
-    must(await post(own.admin!, '/api/audit/scopes', { username: granted[unitKey]!.username, unitCode: X }), 201, 'auditor scope');
+    const nc = must(await post(own.officer, '/api/iso/nonconformities', { title: `Sự không phù hợp ${secret}`, description: 'Hồ sơ trả chậm so với quy định', unitCode: X }), 201, 'nc');
+    const doc = must(await post(own.officer, '/api/iso/documents', { code: `QT-${tag}`, title: `Quy trình ${secret}`, docType: 'quy-trinh', summary: 'Tài liệu thử phân quyền', distributeTo: [X] }), 201, 'document');
+    must(await post(own.officer, '/api/iso/complaints', { title: `Phản ánh ${secret}`, content: 'Nội dung phản ánh của công dân', submitter: 'Trần Thị Bình', channel: 'truc-tiep' }), 201, 'complaint');
+    must(await post(own.officer, '/api/iso/risks', { kind: 'risk', title: `Rủi ro ${secret}`, description: 'Mô tả rủi ro', reviewCycleDays: 90 }), 201, 'risk');
+    must(await post(own.leader, '/api/iso/objectives', { unitCode: X, year: 2026, title: `Mục tiêu ${secret}`, metric: 'on_time_rate', target: 90, direction: 'at_least' }), 201, 'objective');
+    must(await post(own.officer, '/api/iso/reviews', { year: 2026, title: `Xem xét ${secret}`, departments: [X] }), 201, 'review');
+    const saved = must(await post(own.auditor, '/api/audit/saved-queries', { name: `Truy vấn ${secret}`, query: { q: secret } }), 201, 'saved query');
+    const day = must(await post(own.admin, '/api/calendar/days', { date: unitKey === 'A' ? '2031-03-03' : '2031-03-04', kind: 'day_off', name: `Nghỉ ${secret}`, unit: X, reason: 'Thử phân quyền theo đơn vị' }), 201, 'calendar day');
+    must(await post(own.admin, '/api/audit/scopes', { username: granted[unitKey].username, unitCode: X }), 201, 'auditor scope');
     return {
       unit: X,
       tag,
@@ -255,8 +255,8 @@ describe('own-unit / other-unit authorisation matrix', () => {
       savedQuery: String(saved.id),
       notification: String(notification.id),
       calendarDay: String(day.id),
-      officer: own.officer!.username,
-      grantedAuditor: granted[unitKey]!.username,
+      officer: own.officer.username,
+      grantedAuditor: granted[unitKey].username,
     };
   }
 
@@ -296,7 +296,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
     { route: 'POST /api/tasks/:id/comments', allow: 'own: officer leader | parent: leader', ok: [201], state: taskState, call: (c, o) => post(c, `/api/tasks/${o.task}/comments`, { body: 'Ý kiến thêm' }) },
     { route: 'POST /api/tasks/:id/attachments', allow: 'own: officer', ok: [200], state: taskState, why: 'the holder only; the same file again is the same attachment (200)', call: (c, o) => request(c, 'POST', `/api/tasks/${o.task}/attachments?name=bien-ban.pdf`, pdfBytes(`${o.markers[0]}-att`), { 'content-type': 'application/octet-stream' }) },
     { route: 'POST /api/tasks/:id/claim', allow: 'own: officer', ok: [200], state: taskState, why: 'offered to X/officer; the holder claiming again changes nothing', call: (c, o) => post(c, `/api/tasks/${o.task}/claim`) },
-    { route: 'POST /api/tasks/:id/unclaim', allow: 'own: officer', ok: [200], state: taskState, restore: async (o) => void must(await post(users[keyOf(o)]!.officer!, `/api/tasks/${o.task}/claim`), 200, 'claim again'), call: (c, o) => post(c, `/api/tasks/${o.task}/unclaim`) },
+    { route: 'POST /api/tasks/:id/unclaim', allow: 'own: officer', ok: [200], state: taskState, restore: async (o) => void must(await post(users[keyOf(o)].officer, `/api/tasks/${o.task}/claim`), 200, 'claim again'), call: (c, o) => post(c, `/api/tasks/${o.task}/unclaim`) },
     { route: 'POST /api/tasks/:id/assign', allow: 'own: leader | parent: leader', ok: [200], state: taskState, call: (c, o) => post(c, `/api/tasks/${o.task}/assign`, { assignee: o.officer }) },
     { route: 'POST /api/tasks/reassign', allow: 'own: leader | parent: leader', ok: [200], state: taskState, call: (c, o) => post(c, '/api/tasks/reassign', { taskIds: [o.task], assignee: o.officer }) },
     { route: 'POST /api/tasks/:id/urge', allow: 'own: leader | parent: leader', ok: [200], state: taskState, call: (c, o) => post(c, `/api/tasks/${o.task}/urge`, { message: 'Đề nghị xử lý sớm' }) },
@@ -350,7 +350,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
     { route: 'GET /api/calendar/years/:year', allow: 'own: all | other: all | parent: all | granted: auditor', ok: [200], why: 'working calendars are public', call: (c, o) => get(c, `/api/calendar/years/2031?unit=${o.unit}`) },
     { route: 'PUT /api/calendar/days/:id', allow: 'own: admin | other: admin | parent: admin', ok: [200], state: (o) => p.db('calendar_days').where({ id: o.calendarDay }).first(), why: 'administrators keep every unit\'s calendar', call: (c, o) => request(c, 'PUT', `/api/calendar/days/${o.calendarDay}`, { kind: 'day_off', reason: 'Xác nhận lại ngày nghỉ' }) },
     { route: 'GET /api/audit/scopes', allow: 'own: admin | other: admin | parent: admin | granted: auditor', sees: (b, o) => b.includes(o.grantedAuditor) && b.includes(o.unit), why: 'administrators all; an auditor its own scopes', call: (c) => get(c, '/api/audit/scopes') },
-    { route: 'DELETE /api/audit/saved-queries/:id', allow: 'own: auditor', ok: [204], state: (o) => p.db('audit_saved_queries').where({ id: o.savedQuery }).first(), why: 'its owner only', restore: async (o) => { o.savedQuery = String(must(await post(users[keyOf(o)]!.auditor!, '/api/audit/saved-queries', { name: `Truy vấn ${o.markers[0]}`, query: { q: o.tag } }), 201, 'save again').id); }, call: (c, o) => request(c, 'DELETE', `/api/audit/saved-queries/${o.savedQuery}`) },
+    { route: 'DELETE /api/audit/saved-queries/:id', allow: 'own: auditor', ok: [204], state: (o) => p.db('audit_saved_queries').where({ id: o.savedQuery }).first(), why: 'its owner only', restore: async (o) => { o.savedQuery = String(must(await post(users[keyOf(o)].auditor, '/api/audit/saved-queries', { name: `Truy vấn ${o.markers[0]}`, query: { q: o.tag } }), 201, 'save again').id); }, call: (c, o) => request(c, 'DELETE', `/api/audit/saved-queries/${o.savedQuery}`) },
     { route: 'POST /api/notifications/:id/read', allow: 'own: officer', ok: [200], state: (o) => p.db('notifications').where({ id: o.notification }).first(), why: 'its recipient only', call: (c, o) => post(c, `/api/notifications/${o.notification}/read`) },
     { route: 'DELETE /api/audit/scopes/:username/:unitCode', allow: 'own: admin | other: admin | parent: admin', ok: [204], state: (o) => p.db('auditor_scopes as s').join('users as u', 'u.id', 's.user_id').where('u.username', o.grantedAuditor).select('s.unit_id'), restore: async (o) => void must(await post(adminA, '/api/audit/scopes', { username: o.grantedAuditor, unitCode: o.unit }), 201, 'grant again'), call: (c, o) => request(c, 'DELETE', `/api/audit/scopes/${o.grantedAuditor}/${o.unit}`) },
     // ---- last: the ones that end the case (allowed callers work on fresh cases)
@@ -363,7 +363,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
       fresh: async (o) => ({ caseKey: await startCase(keyOf(o)) }),
       // Zeebe answers NOT_FOUND for an instance that no longer runs: 204 proves the refusals cancelled nothing.
       survived: async (o) => {
-        const r = await request(users[keyOf(o)]!.leader!, 'DELETE', `/api/process-instances/${o.caseKey}`);
+        const r = await request(users[keyOf(o)].leader, 'DELETE', `/api/process-instances/${o.caseKey}`);
         return r.status === 204 ? null : `the case did not survive the refusals: its own leader's cancel answers ${r.status} ${r.body.slice(0, 200)}`;
       },
       call: (c, o) => request(c, 'DELETE', `/api/process-instances/${o.caseKey}`),
@@ -382,14 +382,14 @@ describe('own-unit / other-unit authorisation matrix', () => {
       users[key] = {};
       for (const role of ROLES) {
         const c = await login(p.app, await createUser(p.db, { roles: [role], unitCode: units[key] }));
-        users[key]![role] = { token: c.token, username: c.user.username };
+        users[key][role] = { token: c.token, username: c.user.username };
       }
     }
     for (const key of ['A', 'B'] as const) {
       const c = await login(p.app, await createUser(p.db, { roles: ['auditor'], unitCode: units.O }));
       granted[key] = { token: c.token, username: c.user.username };
     }
-    adminA = users.A!.admin!;
+    adminA = users.A.admin!;
     objects.A = await makeObjects('A');
     objects.B = await makeObjects('B');
   }, 240_000);
@@ -398,8 +398,8 @@ describe('own-unit / other-unit authorisation matrix', () => {
   /** The caller of a cell for an object of unit X. */
   const callerFor = (x: 'A' | 'B', rel: Rel, role: string): Caller => {
     const other = x === 'A' ? 'B' : 'A';
-    if (rel === 'granted') return granted[x]!;
-    return users[rel === 'own' ? x : rel === 'other' ? other : 'P']![role]!;
+    if (rel === 'granted') return granted[x];
+    return users[rel === 'own' ? x : rel === 'other' ? other : 'P'][role];
   };
 
   const observed: Record<string, string> = {};
@@ -416,13 +416,13 @@ describe('own-unit / other-unit authorisation matrix', () => {
     expect(missing).toEqual([]);
     // And nothing listed is stale.
     const all = new Set(parseRoutes(p.app.printRoutes({ commonPrefix: false })).map((r) => `${r.method} ${r.url}`));
-    expect([...inMatrix, ...Object.keys(UNIT_INDEPENDENT)].filter((id) => !all.has(id.split('?')[0]!))).toEqual([]);
+    expect([...inMatrix, ...Object.keys(UNIT_INDEPENDENT)].filter((id) => !all.has(id.split('?')[0]))).toEqual([]);
   });
 
   it('an id of another unit\'s file under one\'s own task or dossier is not found', async () => {
     const a = objects.A;
     const b = objects.B;
-    const officerA = users.A!.officer!;
+    const officerA = users.A.officer;
     const file = await get(officerA, `/api/tasks/${a.task}/attachments/${b.attachmentId}`);
     expect(file.status).toBe(404);
     expect(file.body).not.toContain(b.markers[0]);
@@ -430,8 +430,8 @@ describe('own-unit / other-unit authorisation matrix', () => {
     expect(doc.status).toBe(404);
     expect(doc.body).not.toContain(b.markers[0]);
     // The same ids under their own parents are served (the refusal above is about the pairing).
-    expect((await get(users.B!.officer!, `/api/tasks/${b.task}/attachments/${b.attachmentId}`)).status).toBe(200);
-    expect((await get(users.B!.officer!, `/api/onestop/dossiers/${b.dossierId}/files/${b.dossierFileId}`)).status).toBe(200);
+    expect((await get(users.B.officer, `/api/tasks/${b.task}/attachments/${b.attachmentId}`)).status).toBe(200);
+    expect((await get(users.B.officer, `/api/onestop/dossiers/${b.dossierId}/files/${b.dossierFileId}`)).status).toBe(200);
   });
 
   it('the annual report workbook lists to a leader the nonconformities of their subtree only', async () => {
@@ -445,10 +445,10 @@ describe('own-unit / other-unit authorisation matrix', () => {
       return cells.join('\n');
     };
     const ncA = `Sự không phù hợp ${objects.A.markers[0]}`;
-    expect(await text(users.B!.leader!)).not.toContain(ncA);
-    expect(await text(users.A!.leader!)).toContain(ncA);
-    expect(await text(users.P!.leader!)).toContain(ncA);
-    expect(await text(users.B!.auditor!)).toContain(ncA);
+    expect(await text(users.B.leader)).not.toContain(ncA);
+    expect(await text(users.A.leader)).toContain(ncA);
+    expect(await text(users.P.leader)).toContain(ncA);
+    expect(await text(users.B.auditor)).toContain(ncA);
   });
 
   it('each role of the own, sibling and parent unit (and a granted auditor) is allowed or refused as the matrix says; refusals leak nothing and change nothing', async () => {

@@ -38,7 +38,7 @@ describe('calendar API', () => {
   const snapshot = async () => ({
     days: await p.db('calendar_days').orderBy('id').select('*'),
     settings: await p.db('calendar_settings').orderBy('id').select('*'),
-    changes: Number((await p.db('calendar_changes').count('* as n'))[0]!.n),
+    changes: Number((await p.db('calendar_changes').count('* as n'))[0].n),
   });
 
   it('computes due dates from the seeded official schedule for any signed-in user', async () => {

@@ -16,7 +16,7 @@ interface Captured {
 
 /** Header value, unfolded, with RFC 2047 encoded words (=?UTF-8?B|Q?...?=) decoded. */
 function header(raw: string, name: string): string | undefined {
-  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
   const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   if (!line) return undefined;
   return line

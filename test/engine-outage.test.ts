@@ -10,7 +10,7 @@ describe('with the broker unreachable', () => {
 
   beforeAll(async () => {
     const [host, port] = inject('zeebeAddress').split(':');
-    proxy = new TcpProxy({ host: host!, port: Number(port) });
+    proxy = new TcpProxy({ host: host, port: Number(port) });
     await proxy.up();
     p = await startTestPlatform({ zeebeAddress: proxy.address });
     officer = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));

@@ -24,7 +24,7 @@ describe('forms deployed with a process version', () => {
     expect(v1.status).toBe(201);
 
     const changed = structuredClone(forms);
-    changed['tiep-nhan-ho-so']!.components.find((c) => c.key === 'nguoiNop')!.label = 'Họ tên người nộp hồ sơ (bản 2)';
+    changed['tiep-nhan-ho-so'].components.find((c) => c.key === 'nguoiNop')!.label = 'Họ tên người nộp hồ sơ (bản 2)';
     const xml2 = xml1.replace('name="Tiếp nhận và kiểm tra hồ sơ"', 'name="Tiếp nhận hồ sơ"');
     const v2 = await designer.post('/api/process-definitions', { resourceName: `${id}.bpmn`, xml: xml2, forms: changed });
     expect(v2.body.processes[0].version).toBe(2);

@@ -92,7 +92,7 @@ function attacksFor(s: Schema): { what: string; value: unknown }[] {
 describe('hostile-input suite over the OpenAPI document', () => {
   let p: TestPlatform;
   const tokens: Record<string, string> = {};
-  let ops: Operation[] = [];
+  const ops: Operation[] = [];
   const stats = { operations: 0, attacks: 0, refused: 0, namedField: 0, skipped: [] as string[] };
   const saved: Record<string, string | undefined> = {};
 

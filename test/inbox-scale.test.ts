@@ -200,7 +200,7 @@ describe('inbox at scale: capped numbers, finished period, exact badges', () => 
       const r = await leader.get('/api/tasks/counts?view=unit');
       expect(r.status).toBe(200);
       const b = r.body as Record<string, { onTime: number; overdue: number }>;
-      return Object.fromEntries(['not_started', 'in_progress', 'reminded'].map((k) => [k, [b[k]!.onTime, b[k]!.overdue]]));
+      return Object.fromEntries(['not_started', 'in_progress', 'reminded'].map((k) => [k, [b[k].onTime, b[k].overdue]]));
     };
     const proc = `dem-${seq}`;
     // Two open tasks offered to the Phòng (one overdue), one offered elsewhere, one offered elsewhere but held by our officer
@@ -278,7 +278,7 @@ describe('inbox at scale: capped numbers, finished period, exact badges', () => 
     expect(await badge(leader, 'unit')).toEqual({ not_started: 2, in_progress: 1, reminded: 1, finished: 1 });
 
     // Cancel the unclaimed case in Zeebe: it leaves every "to claim"
-    await p.zeebe.cancelProcessInstance(keys[2]!);
+    await p.zeebe.cancelProcessInstance(keys[2]);
     await waitFor(async () => (await p.db('inbox_tasks').where({ job_key: t3 }).first())?.status === 'cancelled', 'the cancelled task');
     expect(await badge(officerA)).toEqual({ not_started: 0, in_progress: 0, reminded: 0, finished: 0 });
     expect(await badge(officerB)).toEqual({ not_started: 0, in_progress: 1, reminded: 1, finished: 1 });

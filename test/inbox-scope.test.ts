@@ -102,8 +102,8 @@ describe('inbox scope, buckets and leader actions', () => {
     expect(all.status).toBe(200);
     const mine = all.body.items.filter((x: { id: string }) => Object.values(t).includes(x.id)).map((x: { id: string }) => x.id).sort();
     // Then: A's open tasks, nothing of B, A1 or O
-    expect(mine).toEqual(sorted(t.open!, t.late!, t.caseB!));
-    for (const key of [t.nearB!, t.a1!, t.other!]) expect((await officerA.get(`/api/tasks/${key}`)).status).toBe(403);
+    expect(mine).toEqual(sorted(t.open, t.late, t.caseB));
+    for (const key of [t.nearB, t.a1, t.other]) expect((await officerA.get(`/api/tasks/${key}`)).status).toBe(403);
     // The unit view is for leaders.
     expect((await officerA.get('/api/tasks?view=unit')).status).toBe(403);
     expect((await officerA.get('/api/tasks/counts?view=unit')).status).toBe(403);
@@ -113,12 +113,12 @@ describe('inbox scope, buckets and leader actions', () => {
 
   it('a leader sees every task of their subtree, and nothing of another unit', async () => {
     const open = await leaderR.get(`/api/tasks?view=unit&limit=200&bpmnProcessId=${proc}`);
-    expect(ids(open)).toEqual(sorted(t.open!, t.late!, t.nearB!, t.a1!));
+    expect(ids(open)).toEqual(sorted(t.open, t.late, t.nearB, t.a1));
     const finished = await leaderR.get(`/api/tasks?view=unit&bucket=finished&bpmnProcessId=${proc}`);
-    expect(ids(finished)).toEqual(sorted(t.doneLate!, t.doneOk!));
+    expect(ids(finished)).toEqual(sorted(t.doneLate, t.doneOk));
     // A leader of A sees A and A1, not B.
-    expect(ids(await leaderA.get(`/api/tasks?view=unit&limit=200&bpmnProcessId=${proc}`))).toEqual(sorted(t.open!, t.late!, t.a1!));
-    expect(ids(await leaderO.get(`/api/tasks?view=unit&limit=200&bpmnProcessId=${proc}`))).toEqual([t.other!]);
+    expect(ids(await leaderA.get(`/api/tasks?view=unit&limit=200&bpmnProcessId=${proc}`))).toEqual(sorted(t.open, t.late, t.a1));
+    expect(ids(await leaderO.get(`/api/tasks?view=unit&limit=200&bpmnProcessId=${proc}`))).toEqual([t.other]);
     // One task: the subtree reads it, another department does not.
     expect((await leaderR.get(`/api/tasks/${t.a1}`)).status).toBe(200);
     expect((await leaderO.get(`/api/tasks/${t.a1}`)).status).toBe(403);
@@ -141,43 +141,43 @@ describe('inbox scope, buckets and leader actions', () => {
     expect(lc.body.finished).toEqual({ total: 2, onTime: 1, overdue: 1 });
 
     // Lists agree with the counts, per timing.
-    expect(ids(await officerA.get(`/api/tasks?bucket=in_progress&timing=overdue&bpmnProcessId=${proc}`))).toEqual([t.late!]);
-    expect(ids(await officerA.get(`/api/tasks?bucket=finished&timing=overdue&bpmnProcessId=${proc}`))).toEqual([t.doneLate!]);
-    expect(ids(await officerA.get(`/api/tasks?bucket=finished&timing=on_time&bpmnProcessId=${proc}`))).toEqual([t.doneOk!]);
+    expect(ids(await officerA.get(`/api/tasks?bucket=in_progress&timing=overdue&bpmnProcessId=${proc}`))).toEqual([t.late]);
+    expect(ids(await officerA.get(`/api/tasks?bucket=finished&timing=overdue&bpmnProcessId=${proc}`))).toEqual([t.doneLate]);
+    expect(ids(await officerA.get(`/api/tasks?bucket=finished&timing=on_time&bpmnProcessId=${proc}`))).toEqual([t.doneOk]);
 
     // Deadline states colour the rows.
     const states = Object.fromEntries((await leaderR.get(`/api/tasks?view=unit&limit=200&bpmnProcessId=${proc}`)).body.items.map((x: { id: string; deadlineState: string }) => [x.id, x.deadlineState]));
-    expect(states).toEqual({ [t.open!]: 'on_time', [t.late!]: 'overdue', [t.nearB!]: 'near_due', [t.a1!]: 'on_time' });
+    expect(states).toEqual({ [t.open]: 'on_time', [t.late]: 'overdue', [t.nearB]: 'near_due', [t.a1]: 'on_time' });
     const done = (await officerA.get(`/api/tasks?state=done&bpmnProcessId=${proc}`)).body.items;
-    expect(Object.fromEntries(done.map((x: { id: string; deadlineState: string }) => [x.id, x.deadlineState]))).toEqual({ [t.doneLate!]: 'overdue', [t.doneOk!]: 'on_time' });
+    expect(Object.fromEntries(done.map((x: { id: string; deadlineState: string }) => [x.id, x.deadlineState]))).toEqual({ [t.doneLate]: 'overdue', [t.doneOk]: 'on_time' });
   });
 
   it('filters by procedure, unit, period, case code and text; sorts and pages', async () => {
     const unitList = (q: string) => leaderR.get(`/api/tasks?view=unit&limit=200&${q}`);
-    expect(ids(await unitList(`bpmnProcessId=${procB}`))).toEqual([t.caseB!]);
-    expect(ids(await unitList(`bpmnProcessId=${proc}&unit=${u.A1}`))).toEqual([t.a1!]);
-    expect(ids(await unitList(`bpmnProcessId=${proc}&unit=${u.A}`))).toEqual(sorted(t.open!, t.late!, t.a1!));
+    expect(ids(await unitList(`bpmnProcessId=${procB}`))).toEqual([t.caseB]);
+    expect(ids(await unitList(`bpmnProcessId=${proc}&unit=${u.A1}`))).toEqual([t.a1]);
+    expect(ids(await unitList(`bpmnProcessId=${proc}&unit=${u.A}`))).toEqual(sorted(t.open, t.late, t.a1));
     expect((await unitList('unit=KHONG-CO')).status).toBe(400);
     // Period: created between two instants (the A tasks of 2 and 3 days ago).
     const from = new Date(Date.now() - 3.5 * DAY).toISOString();
     const to = new Date(Date.now() - 1.5 * DAY).toISOString();
-    expect(ids(await unitList(`bpmnProcessId=${proc}&createdFrom=${encodeURIComponent(from)}&createdTo=${encodeURIComponent(to)}`))).toEqual(sorted(t.open!, t.late!));
+    expect(ids(await unitList(`bpmnProcessId=${proc}&createdFrom=${encodeURIComponent(from)}&createdTo=${encodeURIComponent(to)}`))).toEqual(sorted(t.open, t.late));
     expect((await unitList('createdFrom=2026-02-30')).status).toBe(400);
     // Case code: the maHoSo variable or the process instance key.
-    expect(ids(await unitList(`caseCode=HS-${proc}`))).toEqual([t.caseB!]);
-    const pik = (await row(t.nearB!)).process_instance_key;
-    expect(ids(await unitList(`caseCode=${pik}`))).toEqual([t.nearB!]);
+    expect(ids(await unitList(`caseCode=HS-${proc}`))).toEqual([t.caseB]);
+    const pik = (await row(t.nearB)).process_instance_key;
+    expect(ids(await unitList(`caseCode=${pik}`))).toEqual([t.nearB]);
     // Free text over step and procedure names and the case code.
-    expect(ids(await unitList(`q=${encodeURIComponent('thực địa')}&bpmnProcessId=${proc}`))).toEqual([t.nearB!]);
-    expect(ids(await unitList(`q=HS-${proc}`))).toEqual([t.caseB!]);
+    expect(ids(await unitList(`q=${encodeURIComponent('thực địa')}&bpmnProcessId=${proc}`))).toEqual([t.nearB]);
+    expect(ids(await unitList(`q=HS-${proc}`))).toEqual([t.caseB]);
     // ... and the procedure's name, from its deployed definition
     const defKey = String(keyBase + 900n);
     await p.db('process_definitions').insert({ process_definition_key: defKey, bpmn_process_id: procB, name: `Thủ tục khai thác ${proc}`, version: 1, resource_name: `${procB}.bpmn`, deployment_key: defKey, xml: '<x/>', checksum: 'x' });
-    await p.db('inbox_tasks').where({ job_key: t.caseB! }).update({ process_definition_key: defKey });
-    expect(ids(await unitList(`q=${encodeURIComponent(`khai thác ${proc}`)}`))).toEqual([t.caseB!]);
+    await p.db('inbox_tasks').where({ job_key: t.caseB }).update({ process_definition_key: defKey });
+    expect(ids(await unitList(`q=${encodeURIComponent(`khai thác ${proc}`)}`))).toEqual([t.caseB]);
     expect(ids(await unitList(`q=${encodeURIComponent('không có chữ này')}&bpmnProcessId=${proc}`))).toEqual([]);
     // The definition was only a name for this search: other files read the deployed models of the shared database
-    await p.db('inbox_tasks').where({ job_key: t.caseB! }).update({ process_definition_key: '1' });
+    await p.db('inbox_tasks').where({ job_key: t.caseB }).update({ process_definition_key: '1' });
     await p.db('process_definitions').where({ process_definition_key: defKey }).delete();
     // Sort by due date, earliest first (the overdue one leads); then paging.
     const byDue = await unitList(`bpmnProcessId=${proc}&sort=due&order=asc`);

@@ -77,10 +77,10 @@ describe('the inbox in a real browser: live updates, leader tools, reminders', (
     tasks.push(String(written.job_key));
     expect(seenAt - written.created_at.getTime()).toBeLessThan(2000);
     expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(before);
-    expect(await row(page, tasks[0]!).textContent()).toContain('Tiếp nhận và kiểm tra hồ sơ');
+    expect(await row(page, tasks[0]).textContent()).toContain('Tiếp nhận và kiểm tra hồ sơ');
     expect(await page.getByTestId('count-available').textContent()).toBe('1');
-    expect(await row(page, tasks[0]!).getAttribute('data-deadline')).toMatch(/^(on_time|near_due|overdue)$/);
-    expect(await row(page, tasks[0]!).getByTestId('deadline').textContent()).toMatch(/Trong hạn|Sắp đến hạn|Quá hạn/);
+    expect(await row(page, tasks[0]).getAttribute('data-deadline')).toMatch(/^(on_time|near_due|overdue)$/);
+    expect(await row(page, tasks[0]).getByTestId('deadline').textContent()).toMatch(/Trong hạn|Sắp đến hạn|Quá hạn/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-live-officer.png'), fullPage: true });
     expect(officerTab.pageErrors).toEqual([]);
   });
@@ -98,21 +98,21 @@ describe('the inbox in a real browser: live updates, leader tools, reminders', (
     const lp = leaderTab.page;
     await signIn(lp, leader, `/inbox?view=unit&scope=mine&q=${token}`);
     for (const id of tasks) await row(lp, id).waitFor();
-    expect(await row(lp, tasks[0]!).textContent()).toContain('Lê Văn Nhận');
+    expect(await row(lp, tasks[0]).textContent()).toContain('Lê Văn Nhận');
     // selects both and hands them to the officer
     for (const id of tasks) await row(lp, id).getByTestId('select-task').check();
     await lp.getByTestId('reassign-to').selectOption(officer.user.username);
     await lp.getByTestId('reassign').click();
     await lp.getByRole('status').filter({ hasText: 'Đã chuyển 2 công việc cho Trần Thị Bình' }).waitFor();
     for (const id of tasks) expect((await officer.get(`/api/tasks/${id}`)).body).toMatchObject({ assignee: officer.user.username, assignedBy: leader.user.username });
-    await waitFor(async () => (await row(lp, tasks[0]!).textContent())?.includes('Trần Thị Bình'), 'the leader list to show the new holder');
+    await waitFor(async () => (await row(lp, tasks[0]).textContent())?.includes('Trần Thị Bình'), 'the leader list to show the new holder');
 
     // and urges the first one with a message
-    await row(lp, tasks[0]!).getByTestId('urge').click();
+    await row(lp, tasks[0]).getByTestId('urge').click();
     await lp.getByTestId('urge-message').fill('Đề nghị hoàn thành tiếp nhận trước 10 giờ');
     await lp.getByTestId('urge-send').click();
     await lp.getByRole('status').filter({ hasText: `Đã đôn đốc ${officer.user.username}` }).waitFor();
-    await row(lp, tasks[0]!).getByTestId('reminded').waitFor();
+    await row(lp, tasks[0]).getByTestId('reminded').waitFor();
     await lp.screenshot({ path: path.join(SCREENSHOTS, 'inbox-leader.png'), fullPage: true });
 
     // Then, live, both tasks are in the officer's "Mine", and the bell counts the news
@@ -122,9 +122,9 @@ describe('the inbox in a real browser: live updates, leader tools, reminders', (
     await page.getByRole('link', { name: 'Được nhắc' }).click();
     await page.waitForURL(/scope=reminded/);
     await page.locator('[data-testid="task-list"][aria-busy="false"]').waitFor();
-    await row(page, tasks[0]!).waitFor();
-    expect(await row(page, tasks[1]!).count()).toBe(0);
-    expect(await row(page, tasks[0]!).getByTestId('reminded').textContent()).toContain('Đề nghị hoàn thành tiếp nhận trước 10 giờ');
+    await row(page, tasks[0]).waitFor();
+    expect(await row(page, tasks[1]).count()).toBe(0);
+    expect(await row(page, tasks[0]).getByTestId('reminded').textContent()).toContain('Đề nghị hoàn thành tiếp nhận trước 10 giờ');
     expect(await page.getByTestId('count-reminded').textContent()).toBe('1');
 
     // The bell lists the urge; reading it lowers the count.

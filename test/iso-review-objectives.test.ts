@@ -137,7 +137,7 @@ describe('ISO quality objectives and management review', () => {
     if (ev.n === 0) expect(input('c1')).toMatchObject({ value: { satisfaction: null }, note: expect.stringContaining('Chưa có đánh giá hài lòng') });
     else expect(input('c1').value.satisfaction).toMatchObject({ evaluations: ev.n, satisfiedPct: Math.round((ev.ok / ev.n) * 1000) / 10 });
     // Risks: the register as a whole (other test files may have identified some); empty: null with a note.
-    const risks = Number((await p.db('iso_risks').count<{ n: string }[]>({ n: '*' }))[0]!.n);
+    const risks = Number((await p.db('iso_risks').count<{ n: string }[]>({ n: '*' }))[0].n);
     if (risks === 0) expect(input('e')).toMatchObject({ value: null, note: expect.stringContaining('rủi ro') });
     else expect(input('e')).toMatchObject({ value: { total: risks }, note: null });
 

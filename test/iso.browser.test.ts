@@ -135,7 +135,7 @@ describe('the ISO pages in a real browser', () => {
       await nc.waitFor();
       expect(await nc.locator('summary').textContent()).toBe('10.2 Sự không phù hợp và hành động khắc phục');
       // The register's size as the database has it (other test files may have added records).
-      const ncCount = Number((await p.db('iso_nonconformities').count<{ n: string }[]>({ n: '*' }))[0]!.n);
+      const ncCount = Number((await p.db('iso_nonconformities').count<{ n: string }[]>({ n: '*' }))[0].n);
       expect(await nc.textContent()).toContain(`Sổ theo dõi sự không phù hợp và hành động khắc phục: ${ncCount} bản ghi`);
       const complaints = clauses.locator('details', { hasText: 'Sự thỏa mãn của khách hàng' }).first();
       expect(await complaints.textContent()).toContain('Tiếp nhận và xử lý phản ánh, khiếu nại');
@@ -152,7 +152,7 @@ describe('the ISO pages in a real browser', () => {
 
       const [pdf] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Tải PDF' }).click()]);
       expect(pdf.suggestedFilename()).toBe(`bao-cao-hdqlcl-${new Date().getFullYear()}.pdf`);
-      expect(readFileSync((await pdf.path())!).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(readFileSync((await pdf.path())).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
       // The link of the evidence opens the record's timeline.
       await corrective.getByRole('link', { name: `Phiếu ${ncCode}` }).click();

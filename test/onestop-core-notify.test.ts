@@ -12,7 +12,7 @@ interface Captured {
 
 /** Header value with RFC 2047 encoded words decoded. */
 function header(raw: string, name: string): string | undefined {
-  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
   const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   return line
     ?.slice(name.length + 1)
@@ -116,7 +116,7 @@ describe('one-stop citizen notifications', () => {
     const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`, headers: { 'x-lookup-token': sub.lookupToken } });
     const notices = lookup.json().holder.notices as { subject: string; body: string; emailed: boolean }[];
     expect(notices.map((n) => n.subject)).toEqual([`Hồ sơ ${sub.code}: Chờ tiếp nhận`, `Hồ sơ ${sub.code}: Từ chối tiếp nhận`]);
-    expect(notices[1]!.body).toContain('Hồ sơ nộp nhầm thủ tục');
+    expect(notices[1].body).toContain('Hồ sơ nộp nhầm thủ tục');
     expect(notices.every((n) => !n.emailed)).toBe(true);
   });
 
@@ -141,7 +141,7 @@ describe('one-stop citizen notifications', () => {
     for (const email of [victim, victim, victim, victim.toUpperCase()]) subs.push(await submit(email));
     const mails = () => received.filter((m) => m.to.some((t) => t.toLowerCase() === victim));
     await waitFor(async () => mails().length >= 3, 'three e-mails', 20_000);
-    const last = subs[3]!;
+    const last = subs[3];
     const row = await waitFor(async () => {
       const d = await p.db('dossiers').where({ code: last.code }).first('id');
       const n = await p.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id').first();

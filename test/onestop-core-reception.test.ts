@@ -249,12 +249,12 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
   describe('online submission and the desk queue', () => {
     it('refuses a submission without a mandatory document, a forbidden type or a renamed file; nothing is written', async () => {
       const before = await p.db('dossiers').count<{ n: string }[]>({ n: '*' });
-      const missing = await submitOnline(onlineFields(), [completeFiles()[0]!]);
+      const missing = await submitOnline(onlineFields(), [completeFiles()[0]]);
       expect(missing.status).toBe(400);
       expect(missing.body.message).toContain('còn thiếu: Bản gốc Giấy chứng nhận');
       const exe = await submitOnline(onlineFields(), [...completeFiles(), { field: 'doc:KHAC', name: 'virus.exe', data: Buffer.from('MZ') }]);
       expect(exe.status).toBe(415);
-      const renamed = await submitOnline(onlineFields(), [completeFiles()[0]!, { field: 'doc:GCN', name: 'gcn.pdf', data: Buffer.from('not a pdf at all') }]);
+      const renamed = await submitOnline(onlineFields(), [completeFiles()[0], { field: 'doc:GCN', name: 'gcn.pdf', data: Buffer.from('not a pdf at all') }]);
       expect(renamed.status).toBe(415);
       expect(renamed.body.message).toContain('không đúng định dạng .pdf');
       const noName = await submitOnline({ ...onlineFields(), applicantName: '' }, completeFiles());

@@ -85,8 +85,8 @@ describe('bundled one-stop procedures (processes/mc-*.bpmn) and their catalogue 
       for (const u of userTasks) {
         const group = m.ext(u, 'zeebe:AssignmentDefinition')?.candidateGroups as string;
         expect(group, u.id).toMatch(/^[A-Z0-9-]+\/(officer|leader)$/);
-        expect(UNITS.has(group.split('/')[0]!), group).toBe(true);
-        const h = headersOf(u as any);
+        expect(UNITS.has(group.split('/')[0]), group).toBe(true);
+        const h = headersOf(u);
         expect(Number(h['eiso.timeLimit']), u.id).toBeGreaterThan(0);
         expect(h['eiso.records'], u.id).toBeTruthy();
         expect(h['eiso.isoClauses'], u.id).toBeTruthy();
@@ -98,7 +98,7 @@ describe('bundled one-stop procedures (processes/mc-*.bpmn) and their catalogue 
       // The desk returns the result: TraKetQua of the desk unit with hinhThucTra, then onestop-returned.
       const ret = m.byId.get('TraKetQua')!;
       expect(m.ext(ret, 'zeebe:AssignmentDefinition')?.candidateGroups).toBe(`${c.deskUnitCode}/officer`);
-      const form = FORMS[(m.ext(ret, 'zeebe:FormDefinition')!.formKey as string).slice(4)]!;
+      const form = FORMS[(m.ext(ret, 'zeebe:FormDefinition')!.formKey as string).slice(4)];
       expect(form.components.find((x) => x.key === 'hinhThucTra')?.values?.map((v) => v.value)).toEqual(['tai-quay', 'buu-chinh']);
       expect(m.jobType(ret.outgoing[0].targetRef)).toBe('onestop-returned');
 
@@ -213,12 +213,12 @@ describe('each procedure online from submission to evaluation (public API, desk,
     const mandatory = entry.requiredDocuments.filter((d) => d.mandatory);
 
     // A submission missing a mandatory document is refused and leaves nothing behind.
-    const before = Number((await p.db('dossiers').count({ n: '*' }))[0]!.n);
+    const before = Number((await p.db('dossiers').count({ n: '*' }))[0].n);
     const incomplete = await pub('POST', '/api/public/dossiers', { form: multipart({ procedureCode: entry.code, applicantName: o.applicant }, mandatory.slice(1).map((d) => ({ field: `doc:${d.code}`, name: `${d.code}.pdf`, type: 'application/pdf', content: pdf(d.code) }))) });
     expect(incomplete.status).toBeGreaterThanOrEqual(400);
     expect(incomplete.status).toBeLessThan(500);
     expect(incomplete.body.message).toContain(' / ');
-    expect(Number((await p.db('dossiers').count({ n: '*' }))[0]!.n)).toBe(before);
+    expect(Number((await p.db('dossiers').count({ n: '*' }))[0].n)).toBe(before);
 
     const submitted = await pub('POST', '/api/public/dossiers', { form: multipart(
       { procedureCode: entry.code, applicantName: o.applicant, applicantIdNumber: '001090012345', applicantEmail: 'cong.dan@example.vn', applicantPhone: '0912345678' },
@@ -275,7 +275,7 @@ describe('each procedure online from submission to evaluation (public API, desk,
     const asked = await pub('GET', `/api/public/dossiers/${code}`, { token });
     expect(asked.body.holder).toMatchObject({ canSupplement: true, supplement: { stage: 'processing', reason: 'Bổ sung bản chụp giấy tờ rõ nét hơn' } });
     expect((await pub('POST', `/api/public/dossiers/${code}/supplement`, { token: 'sai-ma-tra-cuu-0000000000', form: multipart({ note: 'x' }, []) })).status).toBe(404);
-    const supplied = await pub('POST', `/api/public/dossiers/${code}/supplement`, { token, form: multipart({ note: 'Đã chụp lại giấy tờ' }, [{ field: `doc:${mandatory[0]!.code}`, name: 'bo-sung.pdf', type: 'application/pdf', content: pdf('bo sung') }]) });
+    const supplied = await pub('POST', `/api/public/dossiers/${code}/supplement`, { token, form: multipart({ note: 'Đã chụp lại giấy tờ' }, [{ field: `doc:${mandatory[0].code}`, name: 'bo-sung.pdf', type: 'application/pdf', content: pdf('bo sung') }]) });
     expect(supplied.status, JSON.stringify(supplied.body)).toBe(202);
     expect((await pub('POST', `/api/public/dossiers/${code}/supplement`, { token, form: multipart({ note: 'Lần hai' }, []) })).status).toBe(409);
     const resumed = await status('IN_PROCESSING');
@@ -284,8 +284,8 @@ describe('each procedure online from submission to evaluation (public API, desk,
     expect(clock.pauses).toHaveLength(1);
     // Seconds apart: the pause holds at most the half-day that began in between, and the appointment
     // moves by exactly that (the hand-computed shifts are in the .clock test).
-    expect([0, 0.5]).toContain(clock.pauses[0]!.workingDays);
-    if (clock.pauses[0]!.workingDays === 0) expect(clock.appointmentAt.toISOString()).toBe(original.toISOString());
+    expect([0, 0.5]).toContain(clock.pauses[0].workingDays);
+    if (clock.pauses[0].workingDays === 0) expect(clock.appointmentAt.toISOString()).toBe(original.toISOString());
     else expect(clock.appointmentAt.getTime()).toBeGreaterThan(original.getTime());
     expect(resumed.appointment_at.toISOString()).toBe(clock.appointmentAt.toISOString());
 

@@ -337,7 +337,7 @@ describe('satisfaction evaluation', () => {
     await tp.db('inbox_tasks').insert([task(1, agencyA, officerA.user.username, 'Thẩm định hồ sơ'), task(2, deskA, officerDesk.user.username, 'Trả kết quả')]);
   });
 
-  const count = async () => Number((await tp.db('dossier_evaluations').where({ dossier_id: ids.get('E1') }).count<{ n: string }[]>({ n: '*' }))[0]!.n);
+  const count = async () => Number((await tp.db('dossier_evaluations').where({ dossier_id: ids.get('E1') }).count<{ n: string }[]>({ n: '*' }))[0].n);
 
   it('opens only with the dossier’s token, the same 404 for a wrong token or an unknown code', async () => {
     const wrong = await tp.app.inject({ method: 'GET', url: `/api/public/evaluations/${code}?t=${tokens.get('D1')}` });

@@ -24,7 +24,7 @@ describe('engine outbox: exactly one case per start', () => {
 
   beforeAll(async () => {
     const [host, port] = inject('zeebeAddress').split(':');
-    proxy = new TcpProxy({ host: host!, port: Number(port) });
+    proxy = new TcpProxy({ host: host, port: Number(port) });
     await proxy.up();
     p = await startTestPlatform({ zeebeAddress: proxy.address });
     officer = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
@@ -169,7 +169,7 @@ describe('engine outbox: exactly one case per start', () => {
       }, 'the message to be settled', 30_000, 200);
       expect(row.attempts).toBeGreaterThanOrEqual(1);
       const published = async () => p.db('zeebe_record').where({ value_type: 'MESSAGE', intent: 'PUBLISHED' }).whereRaw(`body->'value'->>'messageId' = ?`, [messageId]).count<{ n: string }[]>({ n: '*' });
-      await waitFor(async () => (await published())[0]!.n !== '0', 'the exported message');
+      await waitFor(async () => (await published())[0].n !== '0', 'the exported message');
       await new Promise((r) => setTimeout(r, 1000));
       expect(await published()).toEqual([{ n: '1' }]);
     } finally {

@@ -121,8 +121,8 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
   /** Where the instance is: its active elements and how many element instances and incidents it has, from the exported history. */
   const engineState = async (key: string) => ({
     active: (await p.db('hist_element_instances').where({ process_instance_key: key, state: 'active' }).whereNot('bpmn_element_type', 'PROCESS').orderBy('element_id').pluck('element_id')) as string[],
-    elements: Number((await p.db('hist_element_instances').where({ process_instance_key: key }).count({ n: '*' }))[0]!.n),
-    incidents: Number((await p.db('hist_incidents').where({ process_instance_key: key }).count({ n: '*' }))[0]!.n),
+    elements: Number((await p.db('hist_element_instances').where({ process_instance_key: key }).count({ n: '*' }))[0].n),
+    incidents: Number((await p.db('hist_incidents').where({ process_instance_key: key }).count({ n: '*' }))[0].n),
   });
   /** The task is in the engine's history as active (the projector has caught up with it). */
   const atStep = (key: string, elementId: string) =>
@@ -255,7 +255,7 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
     const xml = readFileSync(path.join(PROCESSES_DIR, 'dang-ky-bien-dong-dat-dai.bpmn'), 'utf8').replaceAll('dang-ky-bien-dong-dat-dai', id);
     const v1 = await deployAndStart(p.app, designer, reception, { resourceName: `${id}.bpmn`, xml, forms: FORMS, variables: { maHoSo: 'TV-1' } });
     const changed = structuredClone(FORMS);
-    changed['tiep-nhan-ho-so']!.components.find((c: { key?: string }) => c.key === 'soThua').key = 'soThuaDat';
+    changed['tiep-nhan-ho-so'].components.find((c: { key?: string }) => c.key === 'soThua').key = 'soThuaDat';
     const v2 = await deployAndStart(p.app, designer, reception, { resourceName: `${id}.bpmn`, xml: xml.replace('name="Tiếp nhận và kiểm tra hồ sơ"', 'name="Tiếp nhận hồ sơ"'), forms: changed, variables: { maHoSo: 'TV-2' } });
     const t1 = await claim(reception, v1.processInstanceKey, 'TiepNhan');
     const t2 = await claim(reception, v2.processInstanceKey, 'TiepNhan');

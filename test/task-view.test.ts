@@ -76,7 +76,7 @@ describe('the task view: attachments, comments, diagram, step settings and send 
   const download = (who: Client, taskId: string, attachmentId: string) =>
     p.app.inject({ method: 'GET', url: `/api/tasks/${taskId}/attachments/${attachmentId}`, headers: { authorization: `Bearer ${who.token}` } });
   const rowOf = (jobKey: string) => p.db('inbox_tasks').where({ job_key: jobKey }).first();
-  const attachmentCount = async () => Number((await p.db('task_attachments').where({ process_instance_key: instanceKey }).count<{ count: string }[]>({ count: '*' }))[0]!.count);
+  const attachmentCount = async () => Number((await p.db('task_attachments').where({ process_instance_key: instanceKey }).count<{ count: string }[]>({ count: '*' }))[0].count);
   /** The platform's file store: the test data folder (os.tmpdir()/eiso-data-*) that holds a stored content. */
   const filesDirOf = (sha256: string) => {
     const root = readdirSync(os.tmpdir())
@@ -291,7 +291,7 @@ describe('sending back with the broker unreachable', () => {
 
   beforeAll(async () => {
     const [host, port] = inject('zeebeAddress').split(':');
-    proxy = new TcpProxy({ host: host!, port: Number(port) });
+    proxy = new TcpProxy({ host: host, port: Number(port) });
     await proxy.up();
     p = await startTestPlatform({ zeebeAddress: proxy.address });
   });

@@ -34,9 +34,9 @@ describe('audit chain appended in one statement', () => {
       expect(entryHash(back)).toBe(back.hash);
       expect(back.hash).toBe(row.hash);
     }
-    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
-    expect(rows[2]!.prev_hash).toBe(rows[1]!.hash);
-    expect((await stored(rows[0]!.seq)).reason).toBe('Đồng ý / Agree');
+    expect(rows[1].prev_hash).toBe(rows[0].hash);
+    expect(rows[2].prev_hash).toBe(rows[1].hash);
+    expect((await stored(rows[0].seq)).reason).toBe('Đồng ý / Agree');
     expect(await verifyAuditChain(p.db)).toMatchObject({ ok: true, problems: [] });
   });
 

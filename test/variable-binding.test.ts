@@ -37,12 +37,12 @@ describe('process variables never bind records, owned variables and system proce
   let nc: { id: string; key: string };
 
   const instancesOf = async (bpmnProcessId: string) => ({
-    history: Number((await p.db('hist_process_instances').where({ bpmn_process_id: bpmnProcessId }).count({ n: '*' }))[0]!.n),
+    history: Number((await p.db('hist_process_instances').where({ bpmn_process_id: bpmnProcessId }).count({ n: '*' }))[0].n),
     records: Number(
-      (await p.db('zeebe_record').where({ value_type: 'PROCESS_INSTANCE_CREATION', intent: 'CREATED' }).whereRaw(`body->'value'->>'bpmnProcessId' = ?`, [bpmnProcessId]).count({ n: '*' }))[0]!.n,
+      (await p.db('zeebe_record').where({ value_type: 'PROCESS_INSTANCE_CREATION', intent: 'CREATED' }).whereRaw(`body->'value'->>'bpmnProcessId' = ?`, [bpmnProcessId]).count({ n: '*' }))[0].n,
     ),
   });
-  const maxId = async (table: string) => String((await p.db(table).max({ m: 'id' }))[0]!.m ?? 0);
+  const maxId = async (table: string) => String((await p.db(table).max({ m: 'id' }))[0].m ?? 0);
   const dossierState = async (id: string) => ({
     row: await p.db('dossiers').where({ id }).first('status', 'status_reason', 'current_step', 'current_unit_code', 'resolved_at', 'closed_at', 'updated_at', 'process_instance_key'),
     events: await p.db('dossier_events').where({ dossier_id: id }).orderBy('id').select('id', 'type', 'status', 'note'),
@@ -55,7 +55,7 @@ describe('process variables never bind records, owned variables and system proce
   const globalState = async () => ({
     notifications: await maxId('notifications'),
     outbox: await maxId('engine_outbox'),
-    caseStarts: Number((await p.db('audit_log').where({ action: 'case.start' }).count({ n: '*' }))[0]!.n),
+    caseStarts: Number((await p.db('audit_log').where({ action: 'case.start' }).count({ n: '*' }))[0].n),
   });
   /** Lets anything a refused request might have set off reach the exported history before comparing. */
   const settle = () => new Promise((r) => setTimeout(r, 1500));

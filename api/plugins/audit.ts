@@ -128,7 +128,7 @@ const SKIP_GENERIC = new Set(['/api/procedures/:id/draft', '/api/notifications/:
 
 /** "POST /api/tasks/:id/claim" → action "task.claim", target { type: "task", id }. */
 export function describeRoute(method: string, url: string, params: Record<string, string> = {}): { action: string; target?: { type: string; id: string } } {
-  const parts = url.replace(/^\/api\//, '').split('?')[0]!.split('/').filter(Boolean);
+  const parts = url.replace(/^\/api\//, '').split('?')[0].split('/').filter(Boolean);
   const resource = (parts[0] ?? 'api').replace(/ies$/, 'y').replace(/s$/, '');
   const verbs = parts.slice(1).filter((p) => !p.startsWith(':'));
   const firstParam = parts.find((p) => p.startsWith(':'));

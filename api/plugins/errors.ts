@@ -189,7 +189,7 @@ export default fp(
           statusCode: 400,
           code: 'VALIDATION',
           error: 'Bad Request',
-          message: validationMessage(err.validation as SchemaError[], (err as { validationContext?: string }).validationContext, err.message),
+          message: validationMessage(err.validation, (err as { validationContext?: string }).validationContext, err.message),
         });
       }
       if (err.statusCode === undefined && isEngineUnavailable(err)) {

@@ -245,7 +245,7 @@ export async function* casesForExport(db: Knex, f: CaseFilters, scope: string[] 
     if (rows.length === 0) return;
     yield rows.map(toSummary);
     if (rows.length < pageSize) return;
-    const last = rows[rows.length - 1]!;
+    const last = rows[rows.length - 1];
     after = { start: String(last.cursor_start), key: String(last.process_instance_key) };
   }
 }

@@ -273,17 +273,17 @@ async function verifyInSnapshot(db: Knex.Transaction, opts: VerifyOptions): Prom
       continue;
     }
     for (let i = 0; i < rows.length; i++) {
-      let row = rows[i]!;
+      let row = rows[i];
       const seq = BigInt(row.seq);
       // two or more entries with this seq: name it, follow the copy the next entry links to
       let j = i;
-      while (j + 1 < rows.length && BigInt(rows[j + 1]!.seq) === seq) j++;
+      while (j + 1 < rows.length && BigInt(rows[j + 1].seq) === seq) j++;
       if (j > i) {
         const copies = rows.slice(i, j + 1);
         checked += copies.length - 1;
         report(seq, 'duplicated', `${copies.length} entries have seq ${seq} (seq must be unique)`);
         const nextRow = j + 1 < rows.length ? rows[j + 1] : await db('audit_log').where('seq', '>', String(seq)).orderBy('seq').first('prev_hash');
-        row = copies.find((c) => c.prev_hash === (prev?.hash ?? GENESIS_HASH) && (!nextRow || nextRow.prev_hash === c.hash)) ?? copies.find((c) => nextRow && nextRow.prev_hash === c.hash) ?? copies[0]!;
+        row = copies.find((c) => c.prev_hash === (prev?.hash ?? GENESIS_HASH) && (!nextRow || nextRow.prev_hash === c.hash)) ?? copies.find((c) => nextRow && nextRow.prev_hash === c.hash) ?? copies[0];
         i = j;
       }
       checked++;

@@ -191,6 +191,7 @@ export interface CaseFile {
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 /** A file name safe inside the archive: no folders, no control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern removes
 const zipName = (s: string) => s.replace(/[\\/\u0000-\u001f\u007f]/g, '_').slice(0, 180) || 'tep';
 
 /** Everything the case file needs, or undefined when the case is unknown. */

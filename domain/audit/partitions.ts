@@ -34,7 +34,7 @@ export function startPartitionMaintenance(db: Knex, log: { info: (o: object, m: 
       })
       .catch((err) => log.error({ err }, 'could not create the monthly partitions ahead'));
   void run();
-  const timer = setInterval(run, everyMs);
+  const timer = setInterval(() => void run(), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -6,7 +6,7 @@ export const REMIND_AT_SHARE = 0.8;
 /** The unit of a step: the first candidate group "UNIT" or "UNIT/role" that the calendar knows; null = national. */
 export function unitOfGroups(groups: readonly string[], hasUnit: (code: string) => boolean): string | null {
   for (const g of groups) {
-    const unit = g.trim().split('/')[0]!.trim();
+    const unit = g.trim().split('/')[0].trim();
     if (unit && !unit.startsWith('=') && hasUnit(unit)) return unit;
   }
   return null;
@@ -31,7 +31,7 @@ export function stepTimes(cal: WorkingCalendar, start: Date, days: number, unit:
   const target = Math.round((total * REMIND_AT_SHARE) / 60_000) * 60_000;
   let elapsed = 0;
   for (let i = 0; i < slots.length; i++) {
-    const s = slots[i]!;
+    const s = slots[i];
     const len = s.end - s.start;
     if (elapsed + len >= target) {
       const at = s.start + (target - elapsed);

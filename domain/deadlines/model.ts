@@ -36,7 +36,7 @@ const MAX_CACHED = 500;
 /** Reads the deadline settings of one BPMN process from its XML. */
 export async function readDeadlineModel(xml: string, processId: string): Promise<DeadlineModel> {
   const { rootElement } = await new BpmnModdle({ zeebe: zeebeSchema }).fromXML(xml);
-  const process = ((rootElement as unknown as El).rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === processId);
+  const process = ((rootElement as El).rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === processId);
   if (!process) throw new Error(`Process ${processId} is not in its deployed XML`);
   const steps: DeadlineModel['steps'] = new Map();
   const attachedStep = new Map<string, string>();
@@ -45,7 +45,7 @@ export async function readDeadlineModel(xml: string, processId: string): Promise
     for (const el of scope.flowElements ?? []) {
       if (el.$type === 'bpmn:UserTask' && el.id) {
         const a = el.extensionElements?.values?.find((v) => v.$type === 'zeebe:AssignmentDefinition');
-        steps.set(el.id, { timeLimitDays: parseTimeLimit(headersOf(el as never)[STEP_HEADER.timeLimit]), candidateGroups: split(a?.candidateGroups), name: el.name?.trim() || el.id });
+        steps.set(el.id, { timeLimitDays: parseTimeLimit(headersOf(el)[STEP_HEADER.timeLimit]), candidateGroups: split(a?.candidateGroups), name: el.name?.trim() || el.id });
       }
       if (el.$type === 'bpmn:SequenceFlow' && el.sourceRef?.$type === 'bpmn:BoundaryEvent' && el.sourceRef.attachedToRef?.id && el.targetRef?.id) {
         attachedStep.set(el.targetRef.id, el.sourceRef.attachedToRef.id);
@@ -57,7 +57,7 @@ export async function readDeadlineModel(xml: string, processId: string): Promise
   const order = (await readProcessModel(xml, processId))?.steps.filter((s) => s.type === 'bpmn:UserTask') ?? [];
   return {
     processId,
-    timeLimitDays: parseTimeLimit(propertiesOf(process as never)[PROCESS_PROPERTY.timeLimit]),
+    timeLimitDays: parseTimeLimit(propertiesOf(process)[PROCESS_PROPERTY.timeLimit]),
     stepGroupsInOrder: order.map((s) => s.candidateGroups),
     steps,
     attachedStep,

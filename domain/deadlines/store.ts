@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { INBOX_CHANNEL } from '../inbox/store.js';
 import { writeNotifications } from '../notifications/store.js';
 
 type Db = Knex | Knex.Transaction;

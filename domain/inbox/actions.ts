@@ -117,7 +117,7 @@ export async function assignTasks(
       previous.set(id, row.assignee);
     }
     for (const id of ids) await setAssignee(trx, id, username, leader.username);
-    const first = byId.get(ids[0]!)!;
+    const first = byId.get(ids[0])!;
     await deliver(trx, {
       recipient: username,
       kind: 'task_assigned',

@@ -87,16 +87,6 @@ export interface OrgScope {
   usernames: string[];
 }
 
-/** SQL condition: the task is offered to the viewer (assigned, candidate user or candidate group). */
-function visibleTo(q: Knex.QueryBuilder, v: Viewer): Knex.QueryBuilder {
-  return q.where((w) =>
-    w
-      .where('t.assignee', v.username)
-      .orWhereRaw('t.candidate_users @> ARRAY[?]::text[]', [v.username])
-      .orWhereRaw('t.candidate_groups && ?::text[]', [v.groups]),
-  );
-}
-
 const columns = ['t.*', 'p.name as process_name', 'ua.full_name as assignee_name', 'ub.full_name as assigned_by_name'];
 
 /** Tasks with their procedure's name and the names of the people holding and assigning them (unused joins are dropped by the planner). */
@@ -468,8 +458,8 @@ export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promi
   const res = await db.raw(`SELECT ${subs.map((x) => x.sql).join(', ')}`, subs.flatMap((x) => x.bindings));
   const row = res.rows[0] as Record<string, string>;
   const tally = (b: string): BucketTally => {
-    const onTime = capped(row[`${b}_on_time`]!, COUNT_CAP);
-    const overdue = capped(row[`${b}_overdue`]!, COUNT_CAP);
+    const onTime = capped(row[`${b}_on_time`], COUNT_CAP);
+    const overdue = capped(row[`${b}_overdue`], COUNT_CAP);
     const atLeast: BucketTally['atLeast'] = [];
     if (onTime.capped || overdue.capped) atLeast.push('total');
     if (onTime.capped) atLeast.push('onTime');

@@ -230,7 +230,7 @@ class Checker {
       const key = type === 'dynamiclist' ? (c.path ?? c.key) : c.key;
       if (!key || DISPLAY.has(type)) continue;
       const fullPath = [...path, ...key.split('.')];
-      const top = fullPath[0]!;
+      const top = fullPath[0];
       const label = c.label || c.dateLabel || c.timeLabel || key;
       const name = prefix + fullPath.join('.');
       claimed.add(top);
@@ -267,7 +267,7 @@ class Checker {
         const rows: Vars[] = [];
         value.forEach((row, i) => {
           const rowOut: Vars = {};
-          this.level(c.components ?? [], row as Vars, `${name}[${i}].`, rowOut, undefined, { ...ctx, ...(row as Vars) });
+          this.level(c.components ?? [], row, `${name}[${i}].`, rowOut, undefined, { ...ctx, ...(row) });
           rows.push(rowOut);
         });
         setPath(out, fullPath, rows);
@@ -379,7 +379,7 @@ function setPath(o: Vars, path: string[], value: unknown): void {
     if (!isPlainObject(cur[p])) cur[p] = {};
     cur = cur[p] as Vars;
   }
-  cur[path[path.length - 1]!] = value;
+  cur[path[path.length - 1]] = value;
 }
 
 /**
@@ -393,7 +393,7 @@ export function checkAgainstForm(schema: { components?: Component[] }, submitted
   // Nested paths: a top-level key claimed by a nested field but carrying extra keys is reported by hasPath misses only; check leftovers.
   for (const [k, v] of Object.entries(submitted)) {
     if (isPlainObject(v) && !checker.problems.some((p) => p.key === k || p.key.startsWith(`${k}.`))) {
-      for (const extra of leftovers(v, isPlainObject(checker.out[k]) ? (checker.out[k] as Vars) : {}, k)) checker.add(extra, extra, 'trường không có trong biểu mẫu của bước này / not a field of this step\'s form');
+      for (const extra of leftovers(v, isPlainObject(checker.out[k]) ? (checker.out[k]) : {}, k)) checker.add(extra, extra, 'trường không có trong biểu mẫu của bước này / not a field of this step\'s form');
     }
   }
   return { variables: checker.out, problems: checker.problems };
@@ -404,7 +404,7 @@ function leftovers(submitted: Vars, taken: Vars, prefix: string): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(submitted)) {
     if (!Object.hasOwn(taken, k)) out.push(`${prefix}.${k}`);
-    else if (isPlainObject(v) && isPlainObject(taken[k])) out.push(...leftovers(v, taken[k] as Vars, `${prefix}.${k}`));
+    else if (isPlainObject(v) && isPlainObject(taken[k])) out.push(...leftovers(v, taken[k], `${prefix}.${k}`));
   }
   return out;
 }

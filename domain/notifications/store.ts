@@ -90,7 +90,7 @@ export function emailChannel(mailer: NotificationMailer): NotificationChannel {
       const id = n.id;
       if (!id) return;
       const trx = db as Knex.Transaction;
-      if (db.isTransaction && trx.executionPromise) {
+      if (db.isTransaction && trx.executionPromise !== undefined) {
         trx.executionPromise.then(
           () => mailer.send(id),
           () => {}, // rolled back: nothing was notified

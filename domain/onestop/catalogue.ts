@@ -287,7 +287,7 @@ export async function parseCatalogueCsv(csv: string): Promise<{ rows: Record<str
   const wb = new ExcelJS.Workbook();
   let ws: ExcelJS.Worksheet;
   try {
-    ws = await wb.csv.read(Readable.from([body]), { map: (v: unknown) => v, parserOptions: { delimiter, trim: true } } as never);
+    ws = await wb.csv.read(Readable.from([body]), { map: (v: unknown) => v, parserOptions: { delimiter, trim: true } });
   } catch (err) {
     return { rows: [], lines: [], errors: [{ row: 0, code: null, message: `Tệp CSV không đọc được / Unreadable CSV: ${(err as Error).message}` }] };
   }

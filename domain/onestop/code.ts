@@ -9,7 +9,7 @@ const TOKEN = /\{(eid|yymmdd|yyyymmdd|seq(\d{0,2}))\}/g;
 
 /** Refuses a pattern that cannot give unique codes: it needs {eid}, a date and {seq} / {seqN}. */
 export function checkCodePattern(pattern: string): void {
-  const tokens = [...pattern.matchAll(TOKEN)].map((m) => m[1]!);
+  const tokens = [...pattern.matchAll(TOKEN)].map((m) => m[1]);
   const rest = pattern.replace(TOKEN, '');
   if (!tokens.includes('eid') || !tokens.some((t) => t.startsWith('seq')) || !tokens.some((t) => t.startsWith('yy'))) {
     throw new Error(`ONESTOP_CODE_PATTERN "${pattern}" must contain {eid}, {yymmdd} (or {yyyymmdd}) and {seq} or {seqN}`);
@@ -22,7 +22,7 @@ export function formatDossierCode(pattern: string, p: { eid: string; day: string
   const [y, m, d] = p.day.split('-');
   return pattern.replace(TOKEN, (_all, token: string, width: string) => {
     if (token === 'eid') return p.eid;
-    if (token === 'yymmdd') return `${y!.slice(2)}${m}${d}`;
+    if (token === 'yymmdd') return `${y.slice(2)}${m}${d}`;
     if (token === 'yyyymmdd') return `${y}${m}${d}`;
     return String(p.seq).padStart(width ? Number(width) : 1, '0');
   });

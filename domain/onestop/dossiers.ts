@@ -131,8 +131,8 @@ export async function changeStatus(db: Db, dossierId: string, c: StatusChange): 
     if (FINAL_STATUSES.has(c.status) && !before.closed_at && !('closed_at' in patch)) patch.closed_at = at;
     if (c.note !== undefined && c.note !== null && !('status_reason' in patch)) patch.status_reason = c.note;
     const [dossier] = (await trx('dossiers').where({ id: dossierId }).update(patch).returning('*')) as DossierRow[];
-    if (c.notice !== false) await queueNotice(trx, dossier!, event, c.notice ?? {});
-    return { applied: true, dossier: dossier!, event };
+    if (c.notice !== false) await queueNotice(trx, dossier, event, c.notice ?? {});
+    return { applied: true, dossier: dossier, event };
   };
   return db.isTransaction ? run(db as Knex.Transaction) : (db as Knex).transaction(run);
 }

@@ -113,7 +113,7 @@ export async function insertSubmittedDossier(trx: Knex.Transaction, d: NewDossie
       current_unit_code: d.procedure.desk_unit_code,
     })
     .returning('*')) as DossierRow[];
-  return row!;
+  return row;
 }
 
 /** Outbox continuation of a dossier's process start (see acceptDossier). */
@@ -152,8 +152,8 @@ export async function acceptDossier(
   const receivedAt = new Date();
   // The appointment, counted like the eiso-case-deadline listener (first human step's unit, the
   // process's eiso.timeLimit, else the catalogue's) on the version that will be started.
-  const model = await loadDeadlineModel(trx as unknown as Knex, String(def.process_definition_key), procedure.bpmn_process_id);
-  const cal = await loadCalendar(trx as unknown as Knex);
+  const model = await loadDeadlineModel(trx, String(def.process_definition_key), procedure.bpmn_process_id);
+  const cal = await loadCalendar(trx);
   const unit = model.stepGroupsInOrder.map((g) => unitOfGroups(g, (c) => cal.hasUnit(c))).find((u) => u !== null) ?? null;
   const days = model.timeLimitDays ?? Number(procedure.time_limit_days);
   const appointment = cal.addWorkingDays(receivedAt, days, unit);

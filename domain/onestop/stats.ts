@@ -58,7 +58,7 @@ function add(into: StatsCounts, c: StatsCounts): void {
   for (const part of ['received', 'resolved', 'inProgress'] as const) {
     const dst = into[part] as unknown as Record<string, number>;
     const src = c[part] as unknown as Record<string, number>;
-    for (const k of Object.keys(src)) dst[k] = (dst[k] ?? 0) + src[k]!;
+    for (const k of Object.keys(src)) dst[k] = (dst[k] ?? 0) + src[k];
   }
 }
 

@@ -22,7 +22,7 @@ export function formTitle(schema: Record<string, unknown> | undefined, fallback:
   if (typeof schema.title === 'string' && schema.title.trim()) return schema.title.trim();
   const components = Array.isArray(schema.components) ? (schema.components as { type?: string; text?: string }[]) : [];
   const heading = components.find((c) => c.type === 'text' && typeof c.text === 'string' && /^\s*#/.test(c.text));
-  if (heading) return heading.text!.replace(/^\s*#+\s*/, '').split('\n')[0]!.trim();
+  if (heading) return heading.text!.replace(/^\s*#+\s*/, '').split('\n')[0].trim();
   return typeof schema.id === 'string' ? schema.id : fallback;
 }
 
@@ -34,7 +34,7 @@ export async function buildProcedureSheet(db: Knex, p: ProcedureRow, v: VersionR
   const model = await readProcessModel(v.xml, p.bpmn_process_id);
   if (!model) throw new Error(`version ${v.version} of ${p.bpmn_process_id} has no process ${p.bpmn_process_id}`);
   const groups = model.steps.flatMap((s) => s.candidateGroups).filter((g) => !g.startsWith('='));
-  const units = await unitNames(db, [...new Set(groups.map((g) => g.split('/')[0]!))]);
+  const units = await unitNames(db, [...new Set(groups.map((g) => g.split('/')[0]))]);
   const people = await userFullNames(db, [...new Set(model.steps.flatMap((s) => [...s.candidateUsers, ...(s.assignee ? [s.assignee] : [])]))]);
 
   const performer = (s: ModelStep): string => {
@@ -43,7 +43,7 @@ export async function buildProcedureSheet(db: Knex, p: ProcedureRow, v: VersionR
     if (s.assignee) parts.push(people.get(s.assignee) ?? s.assignee);
     for (const g of s.candidateGroups) {
       const [unit, role] = g.split('/');
-      const unitName = units.get(unit!) ?? unit!;
+      const unitName = units.get(unit) ?? unit;
       parts.push(role ? `${ROLE_NAMES_VI[role] ?? role} ${unitName}` : unitName);
     }
     for (const u of s.candidateUsers) parts.push(people.get(u) ?? u);

@@ -179,7 +179,7 @@ async function existing(trx: Knex.Transaction, spec: TableSpec, keys: Iterable<s
   const list = [...new Set(keys)];
   const found = new Map<string, Row>();
   if (list.length === 0) return found;
-  const column = spec.key[0]!;
+  const column = spec.key[0];
   const rows = (await trx(spec.table).select(spec.columns).whereRaw(`${column} = ANY(?::bigint[])`, [list])) as Row[];
   for (const row of rows) found.set(String(row[column]), row);
   return found;
@@ -322,7 +322,7 @@ export async function applyBatch(
           process_instance_key: r.process_instance_key,
           process_definition_key: r.process_definition_key,
           bpmn_process_id: r.bpmn_process_id,
-          state: JOB_STATE[r.intent] ?? (prev?.state as string | undefined) ?? 'created',
+          state: JOB_STATE[r.intent] ?? (prev?.state) ?? 'created',
           retries: Number(r.retries ?? 0),
           worker: text(r.worker) ?? prev?.worker ?? null,
           error_code: text(r.error_code) ?? prev?.error_code ?? null,

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { listenWithReconnect, type Listener } from '../../lib/listen.js';
 import type { Knex } from 'knex';
-import pg from 'pg';
 import { applyBatch, ElementNameCache, selectRecords } from './apply.js';
 
 export interface HistoryLogger {
@@ -213,7 +212,7 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
       const { cancelledJobKeys } = await applyBatch(trx, partitionId, records, this.names, this.present ?? { inbox: false, caseIndex: false });
       await trx('hist_projector_cursor')
         .where({ partition_id: partitionId })
-        .update({ position: records[records.length - 1]!.position, updated_at: trx.fn.now() });
+        .update({ position: records[records.length - 1].position, updated_at: trx.fn.now() });
       result = { count: records.length, cancelledJobKeys };
     });
     if (!result) return 0;

@@ -8,7 +8,7 @@ import {
   stepTimeLimit,
   type ModdleElement,
 } from '../step-meta-model.js';
-import { approvingDefaultFlows, type FlowElementLike } from '../../engine/default-flow.js';
+import { approvingDefaultFlows } from '../../engine/default-flow.js';
 
 /**
  * Our own bpmnlint rules (plugin name "eiso"): what a government procedure needs before it may be
@@ -69,7 +69,7 @@ function jobWorkerRule(jobTypes: readonly string[]): RuleFactory {
 const defaultFlowApproves: RuleFactory = () => ({
   check(node, reporter) {
     if (node.$type !== 'bpmn:Process' || !node.isExecutable) return;
-    for (const d of approvingDefaultFlows(node as unknown as FlowElementLike)) {
+    for (const d of approvingDefaultFlows(node)) {
       reporter.report(d.flowId, d.reason === 'named'
         ? `Default flow of gateway "${d.gatewayName}" approves: give it a condition`
         : `Default flow of gateway "${d.gatewayName}" leads on: give it a condition`);

@@ -186,7 +186,7 @@ export async function pdfText(pdf: Buffer): Promise<string> {
   const path = await import('node:path');
   const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'pdf-')), 'doc.pdf');
   await writeFile(file, pdf);
-  return new Promise((resolve, reject) => execFile('/usr/bin/pdftotext', ['-layout', file, '-'], (err, out) => (err ? reject(err) : resolve(out))));
+  return new Promise((resolve, reject) => execFile('/usr/bin/pdftotext', ['-layout', file, '-'], (err, out) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(out))));
 }
 
 /**
@@ -226,7 +226,7 @@ export async function expectedQrModules(text: string, fit: number): Promise<{ mo
   const require = createRequire(import.meta.url);
   const qr = require('pdfmake/js/qrEnc.js').default as { measure: (n: object) => { _canvas: { x: number; y: number; w: number }[] } };
   const canvas = qr.measure({ qr: text, fit, eccLevel: 'M' })._canvas.slice(1);
-  const size = canvas[0]!.w;
+  const size = canvas[0].w;
   const x0 = Math.min(...canvas.map((c) => c.x));
   const y0 = Math.min(...canvas.map((c) => c.y));
   return { modules: new Set(canvas.map((c) => `${Math.round((c.y - y0) / size)},${Math.round((c.x - x0) / size)}`)), moduleSize: size };

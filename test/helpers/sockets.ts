@@ -28,7 +28,7 @@ export function listeningAddresses(pid: number): string[] {
     for (const fd of fds) {
       try {
         const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${p}/fd/${fd}`));
-        if (m) inodes.add(m[1]!);
+        if (m) inodes.add(m[1]);
       } catch {
         /* closed meanwhile */
       }
@@ -44,8 +44,8 @@ export function listeningAddresses(pid: number): string[] {
     }
     for (const line of lines) {
       const f = line.trim().split(/\s+/);
-      if (f[3] !== '0A' || !inodes.has(f[9]!)) continue; // 0A = LISTEN
-      const [hex, portHex] = f[1]!.split(':') as [string, string];
+      if (f[3] !== '0A' || !inodes.has(f[9])) continue; // 0A = LISTEN
+      const [hex, portHex] = f[1].split(':') as [string, string];
       const port = parseInt(portHex, 16);
       if (!v6) {
         const b = Buffer.from(hex, 'hex');

@@ -14,7 +14,7 @@ export const MODULE_ORDER = ['org', 'inbox', 'notifications', 'deadlines', 'proc
 /** Files the browser code may import from the server side: leaves with no runtime dependencies. */
 const BROWSER_SAFE = new Set(['engine/step-meta.ts', 'engine/jobs/catalogue.ts', 'engine/default-flow.ts', 'engine/model-graph.ts']);
 
-const top = (f: string) => f.split('/')[0]!;
+const top = (f: string) => f.split('/')[0];
 const isLocal = (to: string) => /^(lib|engine|domain|api|web|modeler|migrations|processes|test|bench|reliability|types)\//.test(to);
 const isContract = (to: string) => to.startsWith('api/schemas/');
 
@@ -39,8 +39,8 @@ export function violation(e: ImportEdge): string | null {
   const ti = LAYERS.indexOf(to as (typeof LAYERS)[number]);
   if (ti > li) return `${from}/ imports ${to}/ (imports point down: ${LAYERS.join(' <- ')})`;
   if (from === 'domain' && to === 'domain') {
-    const a = e.from.split('/')[1]!;
-    const b = e.to.split('/')[1]!;
+    const a = e.from.split('/')[1];
+    const b = e.to.split('/')[1];
     const ai = MODULE_ORDER.indexOf(a as (typeof MODULE_ORDER)[number]);
     const bi = MODULE_ORDER.indexOf(b as (typeof MODULE_ORDER)[number]);
     if (a.endsWith('.ts') || b.endsWith('.ts')) return a === 'modules.ts' || b.endsWith('.ts') === false ? null : `domain/${b} is not a module`;
@@ -95,7 +95,7 @@ describe('architecture: imports point down the layers', () => {
   it('lists every domain module in domain/modules.ts in the same order', () => {
     const dirs = readdirSync(path.join(ROOT, 'domain'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
     expect(dirs).toEqual([...MODULE_ORDER].sort());
-    const listed = /DOMAIN_MODULES[^=]*=\s*\[([^\]]*)\]/.exec(readFileSync(path.join(ROOT, 'domain/modules.ts'), 'utf8'))![1]!.split(',').map((s) => s.trim());
+    const listed = /DOMAIN_MODULES[^=]*=\s*\[([^\]]*)\]/.exec(readFileSync(path.join(ROOT, 'domain/modules.ts'), 'utf8'))![1].split(',').map((s) => s.trim());
     expect(listed).toEqual([...MODULE_ORDER]);
   });
 

@@ -64,7 +64,7 @@ export function importsOf(file: string): ImportEdge[] {
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0]) {
       add(node.arguments[0], false, node);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-      add(node.argument.literal as ts.Expression, true, node);
+      add(node.argument.literal, true, node);
     }
     ts.forEachChild(node, visit);
   };

@@ -56,7 +56,7 @@ describe('modeler lint configuration', () => {
 
   it('the total limit must cover the longest path, and messages read in Vietnamese', async () => {
     const short = await lint(fixture({ stepLimit: '3', processLimit: '2' }));
-    expect(longestPathDays(short.rootElement.rootElements![0]!)).toBe(3);
+    expect(longestPathDays(short.rootElement.rootElements![0])).toBe(3);
     const issue = short.errors.find((e) => e.rule === 'eiso/process-time-limit');
     expect(issue).toBeDefined();
     const vi = createTranslate('vi');
@@ -105,7 +105,7 @@ describe('modeler lint configuration', () => {
     const server = await serverWarnings(approve);
     expect(server).toHaveLength(1);
     expect(server[0]).toMatchObject({ elementId: 'def', category: 'warn' });
-    expect(server[0]!.message).toMatch(/^Cổng "Đồng ý\?": luồng mặc định "Đồng ý" là kết quả chấp thuận/);
+    expect(server[0].message).toMatch(/^Cổng "Đồng ý\?": luồng mặc định "Đồng ý" là kết quả chấp thuận/);
     // Unnamed but leading on: warned too.
     expect(await modelerWarnings(decision({ name: '', target: 'next', other: 'Trả lại' }))).toEqual([{ id: 'def', category: 'warn', message: 'Default flow of gateway "Đồng ý?" leads on: give it a condition' }]);
     expect(await serverWarnings(decision({ name: '', target: 'next', other: 'Trả lại' }))).toHaveLength(1);

@@ -146,7 +146,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       try {
         why = cal.explainDue(start, req.query.days);
       } catch (err) {
-        if (err instanceof CalendarError) throw bad(err.message.split(' / ')[0]!, err.message.split(' / ')[1] ?? err.message, `CALENDAR_${err.code}`);
+        if (err instanceof CalendarError) throw bad(err.message.split(' / ')[0], err.message.split(' / ')[1] ?? err.message, `CALENDAR_${err.code}`);
         throw err;
       }
       return {
@@ -238,7 +238,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       try {
         validateSettings(settings);
       } catch (err) {
-        if (err instanceof CalendarError) throw bad(err.message.split(' / ')[0]!, err.message.split(' / ')[1] ?? err.message, 'CALENDAR_INVALID_SETTINGS');
+        if (err instanceof CalendarError) throw bad(err.message.split(' / ')[0], err.message.split(' / ')[1] ?? err.message, 'CALENDAR_INVALID_SETTINGS');
         throw err;
       }
       const unit = await unitRef(code);

@@ -69,8 +69,8 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/documents', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Draft a new controlled document in my unit; starts the issue process', security, body: DocumentCreateBody, response: { 201: IsoDocument, ...errors } } }, async (req, reply) => {
     const versionId = await createDocument(app.db, app.zeebe, { ...req.body, title: req.body.title.trim(), summary: req.body.summary.trim(), ownerUnitCode: req.currentUser.unit.code, requestedBy: req.currentUser.username }).catch(translate);
     const [doc] = await listDocuments(app.db, await documentIdOfVersion(app.db, versionId));
-    await req.audit('iso.document.create', { target: { type: 'iso_document', id: doc!.id }, after: { code: doc!.code, title: doc!.title } });
-    return reply.status(201).send(doc!);
+    await req.audit('iso.document.create', { target: { type: 'iso_document', id: doc.id }, after: { code: doc.code, title: doc.title } });
+    return reply.status(201).send(doc);
   });
 
   /** Revisions and withdrawals are asked by staff of the owner unit (leaders: of its subtree). */
@@ -82,7 +82,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await requestChange(app.db, app.zeebe, req.params.id, { kind, summary: req.body.summary.trim(), distributeTo: req.body.distributeTo, requestedBy: req.currentUser.username }).catch(translate);
     const [out] = await listDocuments(app.db, req.params.id);
     await req.audit(`iso.document.${kind}`, { target: { type: 'iso_document', id: req.params.id }, after: { summary: req.body.summary } });
-    return reply.status(201).send(out!);
+    return reply.status(201).send(out);
   };
   app.post('/documents/:id/revisions', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Ask for a revision (new version) of an effective document', security, params: IdParams, body: DocumentChangeBody, response: { 201: IsoDocument, ...errors } } }, changeRoute('revision'));
   app.post('/documents/:id/withdrawal', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Ask for the withdrawal (hủy bỏ) of an effective document', security, params: IdParams, body: DocumentChangeBody, response: { 201: IsoDocument, ...errors } } }, changeRoute('withdrawal'));
@@ -91,7 +91,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await proposeChange(app.db, app.zeebe, req.params.id, { kind: req.body.kind, reason: req.body.reason.trim(), proposedBy: req.currentUser.username }).catch(translate);
     const [doc] = await listDocuments(app.db, req.params.id);
     await req.audit('iso.document.propose', { target: { type: 'iso_document', id: req.params.id }, after: req.body });
-    return reply.status(201).send(doc!);
+    return reply.status(201).send(doc);
   });
 
   // Complaints and feedback
@@ -101,8 +101,8 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/complaints', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Receive a complaint or feedback (from a citizen or staff); starts its handling process', security, body: ComplaintCreateBody, response: { 201: Complaint, ...errors } } }, async (req, reply) => {
     const id = await receiveComplaint(app.db, app.zeebe, { ...req.body, title: req.body.title.trim(), content: req.body.content.trim(), submitter: req.body.submitter.trim(), receivedBy: req.currentUser.username }).catch(translate);
     const [c] = await listComplaints(app.db, () => {}, id);
-    await req.audit('iso.complaint.receive', { target: { type: 'complaint', id }, after: { code: c!.code, title: c!.title } });
-    return reply.status(201).send(c!);
+    await req.audit('iso.complaint.receive', { target: { type: 'complaint', id }, after: { code: c.code, title: c.title } });
+    return reply.status(201).send(c);
   });
 
   // Every role that works in the agency; auditors stay read-only (they record findings through the internal audit).
@@ -117,8 +117,8 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       receivedBy: u.username, origin: 'staff', kind: req.body.kind,
     }).catch(translate);
     const [c] = await listComplaints(app.db, () => {}, id);
-    await req.audit('iso.complaint.feedback', { target: { type: 'complaint', id }, after: { code: c!.code, kind: req.body.kind, title: c!.title } });
-    return reply.status(201).send(c!);
+    await req.audit('iso.complaint.feedback', { target: { type: 'complaint', id }, after: { code: c.code, kind: req.body.kind, title: c.title } });
+    return reply.status(201).send(c);
   });
 
   // Internal audits
@@ -127,8 +127,8 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/audits', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Start the internal audit programme of a year over the given units', security, body: AuditCreateBody, response: { 201: Audit, ...errors } } }, async (req, reply) => {
     const id = await startAudit(app.db, app.zeebe, { ...req.body, scope: req.body.scope.trim(), createdBy: req.currentUser.username }).catch(translate);
     const [a] = await listAudits(app.db, id);
-    await req.audit('iso.audit.start', { target: { type: 'audit', id }, after: { code: a!.code, departments: a!.departments } });
-    return reply.status(201).send(a!);
+    await req.audit('iso.audit.start', { target: { type: 'audit', id }, after: { code: a.code, departments: a.departments } });
+    return reply.status(201).send(a);
   });
 
   // Quality objectives
@@ -141,7 +141,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw app.httpErrors.forbidden(`Đơn vị ${b.unitCode} không thuộc quyền của bạn / ${b.unitCode} is outside your unit`);
     }
     if (METRICS[b.metric as Metric].unit === '%' && b.target > 100) throw app.httpErrors.badRequest('Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
-    const id = await createObjective(app.db, { unitCode: b.unitCode, year: b.year, title: b.title.trim(), metric: b.metric as Metric, target: b.target, direction: b.direction, createdBy: req.currentUser.username });
+    const id = await createObjective(app.db, { unitCode: b.unitCode, year: b.year, title: b.title.trim(), metric: b.metric, target: b.target, direction: b.direction, createdBy: req.currentUser.username });
     await req.audit('iso.objective.create', { target: { type: 'objective', id }, after: b });
     return reply.status(201).send({ items: (await objectiveResults(app.db, b.year)).filter((o) => o.id === id) });
   });
@@ -152,8 +152,8 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/reviews', { onRequest: app.requireRole('officer', 'leader'), schema: { tags, summary: 'Start a management review; its inputs are taken from live data', security, body: ReviewCreateBody, response: { 201: Review, ...errors } } }, async (req, reply) => {
     const id = await startReview(app.db, app.zeebe, { ...req.body, title: req.body.title.trim(), createdBy: req.currentUser.username }).catch(translate);
     const [r] = await listReviews(app.db, id);
-    await req.audit('iso.review.start', { target: { type: 'review', id }, after: { code: r!.code } });
-    return reply.status(201).send(r!);
+    await req.audit('iso.review.start', { target: { type: 'review', id }, after: { code: r.code } });
+    return reply.status(201).send(r);
   });
 
   // Risks and opportunities (every staff member may read the register)
@@ -166,8 +166,8 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!mine.includes(unitCode)) throw app.httpErrors.forbidden(`Đơn vị ${unitCode} không thuộc quyền của bạn / ${unitCode} is outside your unit`);
     const id = await identifyRisk(app.db, app.zeebe, { unitCode, kind: req.body.kind, title: req.body.title.trim(), description: req.body.description.trim(), reviewCycleDays: req.body.reviewCycleDays, createdBy: req.currentUser.username }).catch(translate);
     const [r] = await listRisks(app.db, id);
-    await req.audit('iso.risk.identify', { target: { type: 'risk', id }, after: { code: r!.code, title: r!.title } });
-    return reply.status(201).send(r!);
+    await req.audit('iso.risk.identify', { target: { type: 'risk', id }, after: { code: r.code, title: r.title } });
+    return reply.status(201).send(r);
   });
 
   // For auditors

@@ -107,7 +107,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
         revision: draft!.revision,
         updatedBy: draft!.updated_by_username,
         updatedAt: draft!.updated_at.toISOString(),
-        changedSincePublish: versions.length === 0 || versions[0]!.checksum !== sha256(draft!.xml),
+        changedSincePublish: versions.length === 0 || versions[0].checksum !== sha256(draft!.xml),
       },
       versions: versions.map(toVersion),
       events: events.map((e) => ({ kind: e.kind, version: e.version, actor: e.actor, at: e.created_at.toISOString(), details: e.details })),
@@ -181,7 +181,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
     if ('refused' in created) throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
     const procedureId = created.id;
     req.log.info({ user: req.currentUser.username, bpmnProcessId: id, procedureId, imported: body.xml !== undefined }, 'procedure created');
-    return reply.status(201).send(await procedureReply((await repo.findProcedure(app.db, id!))!));
+    return reply.status(201).send(await procedureReply((await repo.findProcedure(app.db, id))!));
   });
 
   app.get('/:id', { onRequest: read, schema: { tags, summary: 'A procedure with its draft, versions (with running instances) and history', security, params: ProcedureParams, response: { 200: Procedure, ...errors } } }, async (req) =>

@@ -152,7 +152,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         const f = form.fields;
         // Lengths first (named, never cut), then the patterns, which see short strings only.
         const tooLong = overLong(f);
-        if (tooLong.length) throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', { fields: Object.keys(FIELD_MAX).filter((k) => (f[k]?.length ?? 0) > FIELD_MAX[k]!.max) });
+        if (tooLong.length) throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', { fields: Object.keys(FIELD_MAX).filter((k) => (f[k]?.length ?? 0) > FIELD_MAX[k].max) });
         const procedure = await activeProcedure(app.db, f.procedureCode ?? '');
         const applicant: Applicant = { name: plainText(f.applicantName ?? '') };
         const problems: string[] = [];

@@ -121,7 +121,7 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
     if (!(await contentMatches(ext, upload))) {
       await fail(new ReceptionError(415, `Nội dung tệp "${fileName}" không đúng định dạng .${ext} (tệp bị đổi tên hoặc hỏng) / The content is not a .${ext} file`, 'FILE_CONTENT'));
     }
-    out.push({ requirementCode, fileName, mime: FILE_KINDS[ext]!.mime, upload });
+    out.push({ requirementCode, fileName, mime: FILE_KINDS[ext].mime, upload });
   }
   return out;
 }

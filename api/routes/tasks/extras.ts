@@ -139,7 +139,7 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
         job_key: String(row.job_key),
         element_id: row.element_id,
         file_name: fileName,
-        mime_type: FILE_KINDS[ext]!.mime,
+        mime_type: FILE_KINDS[ext].mime,
         size_bytes: upload.size,
         sha256: upload.sha256,
         storage_path: storagePath,

@@ -207,7 +207,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/:id/assign', { schema: { tags: ['tasks'], summary: 'Assign a task to a person of my unit\'s subtree (leaders)', security, params: TaskParams, body: AssignBody, response: { 200: Task, ...errors } } }, async (req) => {
     const [task] = await assignTasks(req, [req.params.id], req.body.assignee);
-    return task!;
+    return task;
   });
 
   app.post('/reassign', { schema: { tags: ['tasks'], summary: 'Reassign several tasks to one person, all or nothing (leaders)', security, body: ReassignBody, response: { 200: ReassignReply, ...errors } } }, async (req) => ({

@@ -174,7 +174,7 @@ class CalendarData {
     if (n) return fromEntry(d, wd, n, 'national');
     const law = this.lawDays(yearOf(d)).get(d);
     if (law) return { date: d, weekday: wd, working: false, kind: law.kind, name: law.name, origin: 'law', occasion: law.occasion, source: law.source };
-    const name = `${WEEKDAY_NAMES[wd]!.vi} / ${WEEKDAY_NAMES[wd]!.en}`;
+    const name = `${WEEKDAY_NAMES[wd].vi} / ${WEEKDAY_NAMES[wd].en}`;
     if (this.weekend.has(wd)) return { date: d, weekday: wd, working: false, kind: 'weekend', name, origin: 'weekend' };
     return { date: d, weekday: wd, working: true, kind: 'weekday', name, origin: 'weekday' };
   }
@@ -354,7 +354,7 @@ export class WorkingCalendar {
         if (s.end <= from) continue;
         const day = this.data.slots(s.date, unit);
         if (collect) counted.push(...day.filter((x) => x.end > from));
-        return { from, due: day[day.length - 1]!.end, counted, paused };
+        return { from, due: day[day.length - 1].end, counted, paused };
       }
     }
     const needed = days * 2;

@@ -1,5 +1,3 @@
-import type { Knex } from 'knex';
-import type { ZeebeClient } from '../../../engine/client.js';
 import { loadCalendar } from '../calendar-store.js';
 import { putCaseDeadline } from '../store.js';
 import { toLocalIso } from '../calendar/index.js';

@@ -1,5 +1,3 @@
-import type { Knex } from 'knex';
-import type { ZeebeClient } from '../../../engine/client.js';
 import { finishCase } from '../cases.js';
 import { JOB_TYPES } from '../../../engine/jobs/catalogue.js';
 import { engineNow, type JobWorkerSpec } from '../../../engine/jobs/worker.js';

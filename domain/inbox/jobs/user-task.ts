@@ -90,7 +90,7 @@ export const userTaskJob: JobWorkerSpec = {
       // The due date computed on the working calendar by the step's start listener (eiso-step-deadline) wins over the header.
       dueDate: parseDue((job.variables as Record<string, unknown>).eisoStepDue) ?? parseDue(headers[H.dueDate]),
       formKey: headers[H.formKey] || null,
-      variables: job.variables as Record<string, unknown>,
+      variables: job.variables,
     });
     // Open inboxes that may see it show it at once (domain/inbox/live.ts).
     if (created) await publishInboxChange(db, 'created', [job.key]).catch((err) => log.error({ err, jobKey: job.key }, 'inbox change not published'));

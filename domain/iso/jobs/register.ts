@@ -1,5 +1,3 @@
-import type { Knex } from 'knex';
-import type { ZeebeClient } from '../../../engine/client.js';
 import { afterStage, applyStage, REGISTER_TABLE, REGISTERS, RegisterRejection, type Register } from '../registers.js';
 import { boundRecord, failUnbound } from '../../../engine/process-binding.js';
 import { JOB_TYPES } from '../../../engine/jobs/catalogue.js';
@@ -27,7 +25,7 @@ export const isoRegisterJob: JobWorkerSpec = {
       return job.fail({ errorMessage: `Thiếu header iso.register / iso.stage / Missing iso.register or iso.stage header`, retries: 0 });
     }
     // The register row bound to this instance by the server (never ncId / versionId / ... from the variables).
-    const bound = await boundRecord<{ id: string | number }>(db, REGISTER_TABLE[register as Register], { processInstanceKey: job.processInstanceKey, variables: job.variables as Record<string, unknown> }, { vi: 'bản ghi ISO', en: 'ISO register record' });
+    const bound = await boundRecord<{ id: string | number }>(db, REGISTER_TABLE[register as Register], { processInstanceKey: job.processInstanceKey, variables: job.variables }, { vi: 'bản ghi ISO', en: 'ISO register record' });
     if (bound.kind !== 'bound') return failUnbound(job, bound);
     try {
       const input = { processInstanceKey: job.processInstanceKey, recordId: Number(bound.row.id), register: register as Register, stage, variables: job.variables as Record<string, unknown> };

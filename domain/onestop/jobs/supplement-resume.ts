@@ -1,5 +1,3 @@
-import type { Knex } from 'knex';
-import type { ZeebeClient } from '../../../engine/client.js';
 import { failUnbound } from '../../../engine/process-binding.js';
 import { caseState, CaseClockError, resumeCase } from '../../deadlines/cases.js';
 import { changeStatus } from '../dossiers.js';

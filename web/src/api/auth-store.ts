@@ -46,5 +46,5 @@ export const authStore = {
 };
 
 export function useToken(): string | null {
-  return useSyncExternalStore(authStore.subscribe, authStore.getToken);
+  return useSyncExternalStore((listener) => authStore.subscribe(listener), authStore.getToken);
 }

@@ -55,7 +55,7 @@ function failure(endpoint: Endpoint<unknown>, response: Response, reply: unknown
 
 /** The one way the app talks to the API: JSON in and out, bearer token, uniform errors. */
 export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSignal): Promise<Reply> {
-  const response = await send(endpoint as Endpoint<unknown>, signal, 'application/json');
+  const response = await send(endpoint, signal, 'application/json');
   const text = await response.text();
   let reply: unknown;
   try {
@@ -64,12 +64,12 @@ export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSi
     reply = undefined;
   }
   if (response.ok) return reply as Reply;
-  throw failure(endpoint as Endpoint<unknown>, response, reply);
+  throw failure(endpoint, response, reply);
 }
 
 /** The binary sibling of {@link request} (PDFs, attachments): same token and error handling. */
 export async function requestBlob(endpoint: Endpoint<Blob>, signal?: AbortSignal): Promise<Blob> {
-  const response = await send(endpoint as Endpoint<unknown>, signal, '*/*');
+  const response = await send(endpoint, signal, '*/*');
   if (response.ok) return response.blob();
-  throw failure(endpoint as Endpoint<unknown>, response, await response.json().catch(() => ({})));
+  throw failure(endpoint, response, await response.json().catch(() => ({})));
 }

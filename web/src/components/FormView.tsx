@@ -104,8 +104,8 @@ export default function FormView({ schema, data, readOnly, schemaKey, ref }: { s
         const byKey = new Map(registry.getAll().filter((f) => f.key || f.path).map((f) => [f.key ?? f.path!, f.id]));
         const errors: Errors = {};
         for (const f of fields) {
-          const id = byKey.get(f.key) ?? byKey.get(f.key.split(/[.[]/)[0]!);
-          if (id) errors[id] = [...(errors[id] ?? []), f.message.split(' / ')[0]!];
+          const id = byKey.get(f.key) ?? byKey.get(f.key.split(/[.[]/)[0]);
+          if (id) errors[id] = [...(errors[id] ?? []), f.message.split(' / ')[0]];
         }
         const state = form as unknown as FormState;
         state._setState({ errors: { ...state._getState().errors, ...errors } });

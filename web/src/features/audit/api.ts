@@ -31,13 +31,13 @@ function query(params: Params): string {
 /** Endpoint factories of the audit API (the auditor's workspace and the case timeline). */
 export const auditEndpoints = {
   verify: (): Endpoint<VerifyReply> => ({ method: 'GET', path: '/api/audit/verify' }),
-  log: (filters: AuditLogQuery): Endpoint<AuditLogList> => ({ method: 'GET', path: `/api/audit/log${query(filters as Params)}` }),
-  cases: (filters: CaseSearchQuery): Endpoint<CaseSearchReply> => ({ method: 'GET', path: `/api/audit/cases${query(filters as Params)}` }),
-  sample: (filters: CaseSampleQuery): Endpoint<CaseSampleReply> => ({ method: 'GET', path: `/api/audit/cases/sample${query(filters as Params)}` }),
-  heatmap: (filters: HeatmapQuery): Endpoint<HeatmapReply> => ({ method: 'GET', path: `/api/audit/heatmap${query(filters as Params)}` }),
+  log: (filters: AuditLogQuery): Endpoint<AuditLogList> => ({ method: 'GET', path: `/api/audit/log${query(filters)}` }),
+  cases: (filters: CaseSearchQuery): Endpoint<CaseSearchReply> => ({ method: 'GET', path: `/api/audit/cases${query(filters)}` }),
+  sample: (filters: CaseSampleQuery): Endpoint<CaseSampleReply> => ({ method: 'GET', path: `/api/audit/cases/sample${query(filters)}` }),
+  heatmap: (filters: HeatmapQuery): Endpoint<HeatmapReply> => ({ method: 'GET', path: `/api/audit/heatmap${query(filters)}` }),
   savedQueries: (): Endpoint<SavedQueryList> => ({ method: 'GET', path: '/api/audit/saved-queries' }),
   saveQuery: (body: SavedQueryBody): Endpoint<SavedQuery> => ({ method: 'POST', path: '/api/audit/saved-queries', body }),
-  exportCases: (filters: CaseExportQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/audit/cases/export.xlsx${query(filters as Params)}` }),
+  exportCases: (filters: CaseExportQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/audit/cases/export.xlsx${query(filters)}` }),
   exportCase: (processInstanceKey: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/cases/${encodeURIComponent(processInstanceKey)}/export.zip` }),
   timeline: (processInstanceKey: string): Endpoint<TimelineReply> => ({ method: 'GET', path: `/api/cases/${encodeURIComponent(processInstanceKey)}/timeline` }),
 };

@@ -32,8 +32,8 @@ export const calendarEndpoints = {
   deleteDay: (id: number, reason: string): Endpoint<CalendarEntry> => ({ method: 'DELETE', path: `/api/calendar/days/${id}${query({ reason })}` }),
   settings: (unit?: string): Endpoint<SettingsReply> => ({ method: 'GET', path: `/api/calendar/settings${query({ unit })}` }),
   putSettings: (body: PutSettingsBody): Endpoint<SettingsReply> => ({ method: 'PUT', path: '/api/calendar/settings', body }),
-  changes: (filters: ChangesQuery): Endpoint<ChangeList> => ({ method: 'GET', path: `/api/calendar/changes${query(filters as Params)}` }),
-  due: (q: DueQuery): Endpoint<DueReply> => ({ method: 'GET', path: `/api/calendar/due${query(q as unknown as Params)}` }),
+  changes: (filters: ChangesQuery): Endpoint<ChangeList> => ({ method: 'GET', path: `/api/calendar/changes${query(filters)}` }),
+  due: (q: DueQuery): Endpoint<DueReply> => ({ method: 'GET', path: `/api/calendar/due${query(q)}` }),
   units: (): Endpoint<{ items: OwnerUnit[] }> => ({ method: 'GET', path: '/api/procedures/owner-units' }),
 };
 
@@ -83,5 +83,5 @@ export const formatLocal = (iso: string): string => `${formatDate(iso.slice(0, 1
 export function localName(name: string, lang: string): string {
   const parts = name.split(' / ');
   if (parts.length !== 2) return name;
-  return lang === 'en' ? parts[1]! : parts[0]!;
+  return lang === 'en' ? parts[1] : parts[0];
 }

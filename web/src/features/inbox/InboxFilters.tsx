@@ -75,7 +75,7 @@ export function InboxFilters({ params, onApply }: { params: InboxParams; onApply
           <option value="">{t(params.tab === 'done' ? 'inboxFilters.sortCompleted' : 'inboxFilters.sortCreated')}</option>
           {sorts.slice(1).map((s) => (
             <option key={s} value={s}>
-              {t(`inboxFilters.sort${s[0]!.toUpperCase()}${s.slice(1)}` as 'inboxFilters.sortDue')}
+              {t(`inboxFilters.sort${s[0].toUpperCase()}${s.slice(1)}` as 'inboxFilters.sortDue')}
             </option>
           ))}
         </select>

@@ -226,7 +226,6 @@ function DocumentRegister() {
 
 function ClauseViewPanel() {
   const { t } = useTranslation();
-  const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
   const view = useQuery(clausesQuery());
   if (view.isError) return <Alert>{errorMessage(view.error)}</Alert>;
   if (!view.data) return <p className="muted">{t('iso.loading')}</p>;
@@ -268,8 +267,8 @@ function ReportPanel() {
   return (
     <div className="iso-section" data-testid="iso-report">
       <label>{t('iso.report.year')} <input type="number" value={year} min={2000} max={2100} onChange={(e) => setYear(Number(e.target.value) || year)} /></label>{' '}
-      <button type="button" className="button" onClick={() => download('xlsx')}>{t('iso.report.xlsx')}</button>{' '}
-      <button type="button" className="button" onClick={() => download('pdf')}>{t('iso.report.pdf')}</button>
+      <button type="button" className="button" onClick={() => void download('xlsx')}>{t('iso.report.xlsx')}</button>{' '}
+      <button type="button" className="button" onClick={() => void download('pdf')}>{t('iso.report.pdf')}</button>
       {downloadError && <Alert>{downloadError}</Alert>}
       {report.isError && <Alert>{errorMessage(report.error)}</Alert>}
       {report.data && (
@@ -319,7 +318,7 @@ function ObjectivesDashboard() {
       {list.data && list.data.items.length === 0 && <p className="empty">{tx('iso.empty')}</p>}
       {list.data && list.data.items.length > 0 && (
         <table className="task-table">
-          <thead><tr><th>{tx('iso.nc.unit')}</th><th>{tx('iso.objectives.objective')}</th><th>{tx('iso.objectives.target')}</th>{list.data.items[0]!.periods.map((p) => <th key={p.label}>{p.label}</th>)}</tr></thead>
+          <thead><tr><th>{tx('iso.nc.unit')}</th><th>{tx('iso.objectives.objective')}</th><th>{tx('iso.objectives.target')}</th>{list.data.items[0].periods.map((p) => <th key={p.label}>{p.label}</th>)}</tr></thead>
           <tbody>
             {list.data.items.map((o) => (
               <tr key={o.id}>

@@ -13,7 +13,7 @@ const query = (params: Params) => {
 
 /** Endpoint factories of the ISO registers (api/routes/iso). */
 export const isoEndpoints = {
-  ncs: (f: Partial<NcListQuery>): Endpoint<NcList> => ({ method: 'GET', path: `/api/iso/nonconformities${query(f as Params)}` }),
+  ncs: (f: Partial<NcListQuery>): Endpoint<NcList> => ({ method: 'GET', path: `/api/iso/nonconformities${query(f)}` }),
   nc: (id: string): Endpoint<NonconformityDetail> => ({ method: 'GET', path: `/api/iso/nonconformities/${encodeURIComponent(id)}` }),
   openNc: (body: NcCreateBody): Endpoint<NonconformityDetail> => ({ method: 'POST', path: '/api/iso/nonconformities', body }),
   documents: (): Endpoint<DocumentList> => ({ method: 'GET', path: '/api/iso/documents' }),

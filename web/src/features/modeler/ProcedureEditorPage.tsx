@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { FormSchemas, Procedure, ReadyStepLike } from './types.js';
+import type { FormSchemas, Procedure } from './types.js';
 import type { LintIssue as ServerIssue } from '../../../../api/schemas/processes.js';
 import { EisoModeler, type LintIssue } from '../../../../modeler/bpmn-modeler.js';
 import { formIdFromName, newFormSchema, type FormSchema } from '../../../../modeler/form-schema.js';
@@ -138,7 +138,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
   }, [i18n.language]);
 
   useEffect(() => {
-    if (workerTypes.data) modelerRef.current?.setContext({ readySteps: workerTypes.data.items as ReadyStepLike[] });
+    if (workerTypes.data) modelerRef.current?.setContext({ readySteps: workerTypes.data.items });
   }, [workerTypes.data]);
 
   // Steps are given to units of the organisation: the panel offers them as a list once they are known.
@@ -325,7 +325,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
         <Suspense fallback={<p className="muted">{t('task.formLoading')}</p>}>
           <FormDialog
           formId={editingForm}
-          schema={formsRef.current[editingForm] as FormSchema}
+          schema={formsRef.current[editingForm]}
           readOnly={!canEdit}
           onChange={(schema) => onFormChange(editingForm, schema)}
           onClose={() => setEditingForm(null)}

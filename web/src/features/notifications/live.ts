@@ -61,7 +61,7 @@ export function useLiveEvents(): void {
     const retry = () => {
       if (stopped) return;
       attempt += 1;
-      retryTimer = window.setTimeout(connect, Math.min(30_000, 500 * 2 ** attempt));
+      retryTimer = window.setTimeout(() => void connect(), Math.min(30_000, 500 * 2 ** attempt));
     };
     async function connect() {
       try {

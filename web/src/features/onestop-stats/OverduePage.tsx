@@ -25,7 +25,7 @@ function ApologyForm({ dossier, onDone }: { dossier: OverdueDossier; onDone: (ms
     if (saved) onDone(t('onestopStats.drafted', { code: dossier.code }));
   };
   return (
-    <form className="os-apology-form" onSubmit={submit} data-testid="apology-form">
+    <form className="os-apology-form" onSubmit={(e) => void submit(e)} data-testid="apology-form">
       {draft.isError && <Alert>{errorMessage(draft.error)}</Alert>}
       <label className="field">
         {t('onestopStats.reason')}
@@ -83,7 +83,7 @@ export default function OverduePage() {
               <li key={a.id}>
                 <strong>{a.dossierCode}</strong> · {a.procedureName} · {t('onestopStats.apologyDraft', { date: vnDate(a.newDate) })} · {a.reason}{' '}
                 <button type="button" className="button button-primary" onClick={() => doApprove(a.dossierCode)} disabled={approve.isPending}>{t('onestopStats.approve')}</button>{' '}
-                <button type="button" className="button button-quiet" onClick={() => pdf(a.dossierCode)}>{t('onestopStats.pdf')}</button>
+                <button type="button" className="button button-quiet" onClick={() => void pdf(a.dossierCode)}>{t('onestopStats.pdf')}</button>
               </li>
             ))}
           </ul>
@@ -129,7 +129,7 @@ export default function OverduePage() {
                         {isLeader && d.apology.status === 'draft' && (
                           <button type="button" className="button button-primary" onClick={() => doApprove(d.code)} disabled={approve.isPending}>{t('onestopStats.approve')}</button>
                         )}{' '}
-                        <button type="button" className="button button-quiet" onClick={() => pdf(d.code)}>{t('onestopStats.pdf')}</button>
+                        <button type="button" className="button button-quiet" onClick={() => void pdf(d.code)}>{t('onestopStats.pdf')}</button>
                       </>
                     ) : open === d.code ? (
                       <ApologyForm dossier={d} onDone={(msg) => { setOpen(null); if (msg) setNotice(msg); }} />

@@ -48,8 +48,8 @@ export default function PublicEvaluationPage({ code, token }: { code: string; to
     submit.mutate({
       code,
       body: {
-        token, overall: scores.overall!, receipt: scores.receipt!, processing: scores.processing!, returnStage: scores.returnStage!,
-        officers: (f?.officers ?? []).map((o) => ({ key: o.key, score: scores[`officer:${o.key}`]! })),
+        token, overall: scores.overall, receipt: scores.receipt, processing: scores.processing, returnStage: scores.returnStage,
+        officers: (f?.officers ?? []).map((o) => ({ key: o.key, score: scores[`officer:${o.key}`] })),
         ...(comment.trim() ? { comment: comment.trim() } : {}),
       },
     });

@@ -117,7 +117,7 @@ export default function StatsDashboardPage() {
           <input value={draft.agency ?? ''} onChange={(e) => setDraft({ ...draft, agency: e.target.value || undefined })} />
         </label>
         <button type="submit" className="button button-primary">{t('onestopStats.show')}</button>
-        <button type="button" className="button" onClick={download} data-testid="stats-excel">{t('onestopStats.excel')}</button>
+        <button type="button" className="button" onClick={() => void download()} data-testid="stats-excel">{t('onestopStats.excel')}</button>
       </form>
       {downloadError && <Alert>{downloadError}</Alert>}
       {stats.isError && <Alert>{errorMessage(stats.error)}</Alert>}

@@ -27,9 +27,9 @@ const code = (c: string) => encodeURIComponent(c);
 
 /** Endpoint factories of the one-stop statistics, apology and evaluation API. */
 export const statsEndpoints = {
-  statistics: (q: StatsQuery): Endpoint<StatsReport> => ({ method: 'GET', path: `/api/onestop-stats/statistics${query(q as Params)}` }),
-  statisticsXlsx: (q: StatsQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop-stats/statistics.xlsx${query(q as Params)}` }),
-  overdue: (q: OverdueQuery): Endpoint<OverdueList> => ({ method: 'GET', path: `/api/onestop-stats/overdue${query(q as Params)}` }),
+  statistics: (q: StatsQuery): Endpoint<StatsReport> => ({ method: 'GET', path: `/api/onestop-stats/statistics${query(q)}` }),
+  statisticsXlsx: (q: StatsQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop-stats/statistics.xlsx${query(q)}` }),
+  overdue: (q: OverdueQuery): Endpoint<OverdueList> => ({ method: 'GET', path: `/api/onestop-stats/overdue${query(q)}` }),
   evaluations: (q: { from?: string; to?: string }): Endpoint<EvaluationResults> => ({ method: 'GET', path: `/api/onestop-stats/evaluations${query(q)}` }),
   apologies: (status?: 'draft' | 'approved'): Endpoint<ApologyList> => ({ method: 'GET', path: `/api/onestop-stats/apologies${query({ status })}` }),
   draftApology: (c: string, body: ApologyBody): Endpoint<Apology> => ({ method: 'POST', path: `/api/onestop-stats/dossiers/${code(c)}/apology`, body }),

@@ -34,7 +34,7 @@ export const onestopEndpoints = {
   procedures: (all = false): Endpoint<ProcedureList> => ({ method: 'GET', path: `/api/onestop/procedures${query({ all })}` }),
   importJson: (rows: unknown[]): Endpoint<ImportReply> => ({ method: 'POST', path: '/api/onestop/procedures/import', body: rows }),
   importCsv: (text: string): Endpoint<ImportReply> => ({ method: 'POST', path: '/api/onestop/procedures/import.csv', raw: { contentType: 'text/csv', text } }),
-  dossiers: (q: DossierListQuery): Endpoint<DossierList> => ({ method: 'GET', path: `/api/onestop/dossiers${query(q as Params)}` }),
+  dossiers: (q: DossierListQuery): Endpoint<DossierList> => ({ method: 'GET', path: `/api/onestop/dossiers${query(q)}` }),
   dossier: (id: string): Endpoint<DossierDetail> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}` }),
   receive: (body: ReceiveBody): Endpoint<DossierDetail> => ({ method: 'POST', path: '/api/onestop/dossiers', body }),
   accept: (id: string, body: AcceptBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/accept`, body }),

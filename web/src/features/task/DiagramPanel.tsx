@@ -25,7 +25,7 @@ export function DiagramPanel({ taskId, refreshKey }: { taskId: string; refreshKe
     if (!diagram.data || !containerRef.current) return;
     let disposed = false;
     const container = containerRef.current;
-    (async () => {
+    void (async () => {
       try {
         const { ProcessDiagram } = await import('./process-diagram.js');
         if (disposed) return;
