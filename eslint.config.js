@@ -7,7 +7,18 @@ import tseslint from 'typescript-eslint';
 import regexp from 'eslint-plugin-regexp';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', 'web/dist/**', '.zeebe/**', '.data/**', 'engine/exporter/**/target/**', 'modeler/lint/packed-config.js', 'coverage/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'dist/**',
+      'web/dist/**',
+      '.zeebe/**',
+      '.data/**',
+      'engine/exporter/**/target/**',
+      'modeler/lint/packed-config.js',
+      'coverage/**',
+    ],
+  },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],

@@ -98,7 +98,9 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
       () => false,
     );
     if (staff) {
-      throw app.httpErrors.forbidden('Cán bộ đang đăng nhập không được thao tác thay công dân trên trang công khai (rút, bổ sung, đánh giá hồ sơ) / Signed-in staff may not act as a citizen on the public routes (withdraw, supplement, evaluate)');
+      throw app.httpErrors.forbidden(
+        'Cán bộ đang đăng nhập không được thao tác thay công dân trên trang công khai (rút, bổ sung, đánh giá hồ sơ) / Signed-in staff may not act as a citizen on the public routes (withdraw, supplement, evaluate)',
+      );
     }
   });
 
@@ -133,7 +135,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   app.setNotFoundHandler((req, reply) => {
     // Citizen pages carry a dossier code, whose agency e-ID has dots (/tra-cuu/000.00.14.H56-210531-0001).
     const citizenPage = /^\/(tra-cuu|bo-sung|danh-gia|gop-y)\//.test(req.url);
-    const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs') && (citizenPage || !path.extname(req.url.split('?')[0] ?? ''));
+    const isPage =
+      req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs') && (citizenPage || !path.extname(req.url.split('?')[0] ?? ''));
     if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Không có đường dẫn / No route: ${req.method} ${req.url}` });
   });

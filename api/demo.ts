@@ -60,7 +60,10 @@ export const DEMO_USERS: { username: string; fullName: string; unitCode: string;
  * <dataDir>/demo-credentials.json so a restart prints the same ones; an existing account's password is
  * printed only when the saved one still opens it (null otherwise).
  */
-export async function seedDemo(db: Knex, dataDir: string): Promise<{ username: string; password: string | null; roles: Role[]; unit: string; created: boolean }[]> {
+export async function seedDemo(
+  db: Knex,
+  dataDir: string,
+): Promise<{ username: string; password: string | null; roles: Role[]; unit: string; created: boolean }[]> {
   for (const u of DEMO_UNITS) await upsertUnit(db, u);
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'demo-credentials.json');

@@ -9,17 +9,20 @@ export const REDACTED = '[REDACTED]';
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
-  const pairs = url.slice(q + 1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
-    let key = rawKey;
-    try {
-      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
-    } catch {
-      // a malformed escape: judged as written
-    }
-    return SECRET_PARAMS.has(key.trim().toLowerCase()) ? `${rawKey}=${REDACTED}` : pair;
-  });
+  const pairs = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+      let key = rawKey;
+      try {
+        key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      } catch {
+        // a malformed escape: judged as written
+      }
+      return SECRET_PARAMS.has(key.trim().toLowerCase()) ? `${rawKey}=${REDACTED}` : pair;
+    });
   return `${url.slice(0, q)}?${pairs.join('&')}`;
 }
 
@@ -44,7 +47,14 @@ export function withRedaction(logger: boolean | Record<string, unknown>, level: 
       }),
     },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-lookup-token"]', 'req.headers.cookie', 'headers.authorization', 'headers["x-lookup-token"]', 'headers.cookie'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-lookup-token"]',
+        'req.headers.cookie',
+        'headers.authorization',
+        'headers["x-lookup-token"]',
+        'headers.cookie',
+      ],
       censor: REDACTED,
     },
   };

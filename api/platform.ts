@@ -65,13 +65,20 @@ export function auditChainSecret(config: Config): string {
  * DATABASE_URL the application role (granted its rights at every start); only DATABASE_URL: both, with a
  * warning; only MIGRATION_DATABASE_URL: the owner, and the platform creates `eiso_app` there as in embedded mode.
  */
-async function databaseIdentities(config: Config, ownerUrl: string, embedded: boolean, say: (m: string) => void): Promise<{ appUrl: string; role: string | null }> {
+async function databaseIdentities(
+  config: Config,
+  ownerUrl: string,
+  embedded: boolean,
+  say: (m: string) => void,
+): Promise<{ appUrl: string; role: string | null }> {
   if (embedded) {
     const password = readOrCreateSecret(path.join(config.dataDir, 'pg-app-password'), 24);
     return { appUrl: urlAs(ownerUrl, config.appDbRole, password), role: config.appDbRole };
   }
   if (!config.migrationDatabaseUrl || urlUser(config.migrationDatabaseUrl) === urlUser(config.databaseUrl!)) {
-    say('WARNING: MIGRATION_DATABASE_URL is not set: the platform runs as the owner of its tables, which can switch off the audit triggers. Give DATABASE_URL a role with only the rights it needs (see .env.example).');
+    say(
+      'WARNING: MIGRATION_DATABASE_URL is not set: the platform runs as the owner of its tables, which can switch off the audit triggers. Give DATABASE_URL a role with only the rights it needs (see .env.example).',
+    );
     return { appUrl: config.databaseUrl!, role: null };
   }
   return { appUrl: config.databaseUrl!, role: urlUser(config.databaseUrl!) };
@@ -140,7 +147,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const fastify = Fastify({
       logger: withRedaction((opts.logger ?? { level: config.logLevel }) as boolean | Record<string, unknown>, config.logLevel),
       // A hop count becomes the function Fastify would build from it (its types take no number).
-      trustProxy: typeof config.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy,
+      trustProxy:
+        typeof config.trustProxy === 'number'
+          ? (
+              (hops: number) => (_address: string, hop: number) =>
+                hop < hops
+            )(config.trustProxy)
+          : config.trustProxy,
       bodyLimit: 1024 * 1024,
       requestTimeout: 30_000,
       frameworkErrors,

@@ -58,7 +58,6 @@ const PROCESSES = [
 const TIMELINE_TARGET_MS = 50;
 const SEARCH_TARGET_MS = 500;
 
-
 const dbUrl = () => benchDbUrl(DB_NAME);
 
 /** The seed of an existing database, if it was completed. */
@@ -108,12 +107,27 @@ async function seedOrg(db: Knex): Promise<void> {
   }
   const users = unitsAll.flatMap((u) => [
     { username: `${u.code}.kt`, password_hash: 'x', full_name: `Kiểm tra viên ${u.name}`, unit_id: ids.get(u.code)!, roles: ['auditor'] },
-    ...Array.from({ length: OFFICERS_PER_UNIT }, (_, i) => ({ username: `${u.code}.cb${i + 1}`, password_hash: 'x', full_name: `Cán bộ ${i + 1} ${u.name}`, unit_id: ids.get(u.code)!, roles: ['officer'] })),
+    ...Array.from({ length: OFFICERS_PER_UNIT }, (_, i) => ({
+      username: `${u.code}.cb${i + 1}`,
+      password_hash: 'x',
+      full_name: `Cán bộ ${i + 1} ${u.name}`,
+      unit_id: ids.get(u.code)!,
+      roles: ['officer'],
+    })),
   ]);
   await db('users').insert(users).onConflict('username').ignore();
   for (const [i, p] of PROCESSES.entries()) {
     await db('process_definitions')
-      .insert({ process_definition_key: 2251799813685000 + i, bpmn_process_id: p.id, name: p.name, version: 1, resource_name: `${p.id}.bpmn`, deployment_key: 2251799813684000 + i, xml: '<bench/>', checksum: 'bench' })
+      .insert({
+        process_definition_key: 2251799813685000 + i,
+        bpmn_process_id: p.id,
+        name: p.name,
+        version: 1,
+        resource_name: `${p.id}.bpmn`,
+        deployment_key: 2251799813684000 + i,
+        xml: '<bench/>',
+        checksum: 'bench',
+      })
       .onConflict('process_definition_key')
       .ignore();
   }
@@ -196,7 +210,16 @@ function chunkStatements(part: number, parts: number, rawSince: number): string[
   ];
 }
 
-const TABLES = ['hist_process_instances', 'hist_element_instances', 'inbox_tasks', 'hist_variables', 'hist_variable_events', 'audit_log', 'zeebe_record', 'case_index'];
+const TABLES = [
+  'hist_process_instances',
+  'hist_element_instances',
+  'inbox_tasks',
+  'hist_variables',
+  'hist_variable_events',
+  'audit_log',
+  'zeebe_record',
+  'case_index',
+];
 /** Statement triggers that keep case_index (migrations/20261123007000): off during the load, the index is filled once after it. */
 const CASE_INDEX_TRIGGERS = ['inbox_tasks_case_index_ins', 'inbox_tasks_case_index_upd', 'inbox_tasks_case_index_del'];
 
@@ -218,7 +241,9 @@ async function seed(db: Knex): Promise<SeedInfo> {
   await seedOrg(db);
   // The months of the ten years, for every partitioned table.
   for (const t of ['hist_element_instances', 'hist_variable_events', 'hist_jobs', 'audit_log']) {
-    await db.raw(`SELECT eiso_ensure_month_partitions(?::regclass, (now() - interval '${YEARS * 365 + 31} days')::date, (now() + interval '3 months')::date)`, [t]);
+    await db.raw(`SELECT eiso_ensure_month_partitions(?::regclass, (now() - interval '${YEARS * 365 + 31} days')::date, (now() + interval '3 months')::date)`, [
+      t,
+    ]);
   }
   // Secondary indexes off during the load (primary keys stay), rebuilt from their own definitions.
   const idx: { name: string; def: string }[] = (
@@ -247,7 +272,14 @@ async function seed(db: Knex): Promise<SeedInfo> {
       }
       const t = Date.now();
       const [a, b, c, d, e, f, g] = chunkStatements(part, parts, rawSince);
-      await Promise.all([(async () => { for (const sql of [b, f]) await db.raw(sql); })(), (async () => { for (const sql of [a, c, d, e, g]) await second.raw(sql); })()]);
+      await Promise.all([
+        (async () => {
+          for (const sql of [b, f]) await db.raw(sql);
+        })(),
+        (async () => {
+          for (const sql of [a, c, d, e, g]) await second.raw(sql);
+        })(),
+      ]);
       done++;
       log(`chunk ${done}/${parts} (${((Date.now() - t) / 1000).toFixed(1)} s, ${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
     }
@@ -271,7 +303,16 @@ async function seed(db: Knex): Promise<SeedInfo> {
   for (const t of [...TABLES, 'org_units', 'users']) await db.raw(`VACUUM ANALYZE ${t}`);
   log(`vacuum analyze (${((Date.now() - tv) / 1000).toFixed(1)} s)`);
   const cases = Number((await db.raw('SELECT count(*) AS n FROM hist_process_instances')).rows[0].n);
-  const info: SeedInfo = { requested: CASES, cases, chunks: parts, chunksDone: done, seconds: (Date.now() - t0) / 1000, indexSeconds, rawCases: CASES - rawSince, reused: false };
+  const info: SeedInfo = {
+    requested: CASES,
+    cases,
+    chunks: parts,
+    chunksDone: done,
+    seconds: (Date.now() - t0) / 1000,
+    indexSeconds,
+    rawCases: CASES - rawSince,
+    reused: false,
+  };
   await db.raw(`INSERT INTO bench_meta VALUES ('seed', ?::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [JSON.stringify(info)]);
   return info;
 }
@@ -288,7 +329,10 @@ interface Case {
 const pick = <T>(xs: T[], i: number): T => xs[(i * 7919) % xs.length];
 
 async function auditorOf(db: Knex, unitCode: string) {
-  const u = await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', `${unitCode}.kt`).first('u.id', 'u.roles', 'o.id as unit_id', 'o.code');
+  const u = await db('users as u')
+    .join('org_units as o', 'o.id', 'u.unit_id')
+    .where('u.username', `${unitCode}.kt`)
+    .first('u.id', 'u.roles', 'o.id as unit_id', 'o.code');
   return { id: u.id as number, roles: u.roles as CurrentRoles, unit: { id: u.unit_id as number, code: u.code as string } };
 }
 type CurrentRoles = ('admin' | 'designer' | 'officer' | 'leader' | 'auditor')[];
@@ -326,22 +370,60 @@ async function cases(db: Knex): Promise<Case[]> {
   const commune = await auditorOf(db, 'XA001');
   const procs = PROCESSES.map((p) => p.id);
   // Cases to look at: a sample of the whole ten years, and cases of SO01's subtree for its auditor.
-  const anyKeys: string[] = (await db.raw(`SELECT process_instance_key::text AS k FROM hist_process_instances TABLESAMPLE SYSTEM (1) ORDER BY random() LIMIT 5000`)).rows.map((r: { k: string }) => r.k);
-  const deptKeys: string[] = (
-    await db.raw(`SELECT scope_key::text AS k FROM hist_variables WHERE name = 'startedByUnit' AND (value #>> '{}') = ANY(?::text[]) ORDER BY random() LIMIT 2000`, [['SO01', 'SO01-P1', 'SO01-P2', 'SO01-P3']])
+  const anyKeys: string[] = (
+    await db.raw(`SELECT process_instance_key::text AS k FROM hist_process_instances TABLESAMPLE SYSTEM (1) ORDER BY random() LIMIT 5000`)
   ).rows.map((r: { k: string }) => r.k);
-  const codeOf = async (i: number) => (await db('hist_variables').where({ scope_key: pick(anyKeys, i), name: 'maHoSo' }).first('value')).value as string;
+  const deptKeys: string[] = (
+    await db.raw(
+      `SELECT scope_key::text AS k FROM hist_variables WHERE name = 'startedByUnit' AND (value #>> '{}') = ANY(?::text[]) ORDER BY random() LIMIT 2000`,
+      [['SO01', 'SO01-P1', 'SO01-P2', 'SO01-P3']],
+    )
+  ).rows.map((r: { k: string }) => r.k);
+  const codeOf = async (i: number) =>
+    (
+      await db('hist_variables')
+        .where({ scope_key: pick(anyKeys, i), name: 'maHoSo' })
+        .first('value')
+    ).value as string;
   return [
-    { name: 'timeline: one case, province auditor (any of the ten years)', target: TIMELINE_TARGET_MS, run: (i) => timelineRoute(db, pick(anyKeys, i), province) },
+    {
+      name: 'timeline: one case, province auditor (any of the ten years)',
+      target: TIMELINE_TARGET_MS,
+      run: (i) => timelineRoute(db, pick(anyKeys, i), province),
+    },
     { name: 'timeline: one case, department auditor (its own cases)', target: TIMELINE_TARGET_MS, run: (i) => timelineRoute(db, pick(deptKeys, i), dept) },
     { name: 'search: case code (q), province auditor', target: SEARCH_TARGET_MS, run: async (i) => searchRoute(db, province, { q: await codeOf(i) }) },
-    { name: 'search: variable maHoSo=…, province auditor', target: SEARCH_TARGET_MS, run: async (i) => searchRoute(db, province, { variable: `maHoSo=${await codeOf(i)}` }) },
-    { name: 'search: procedure + one month, province auditor', target: SEARCH_TARGET_MS, run: (i) => searchRoute(db, province, { bpmnProcessId: pick(procs, i), ...monthOf(i) }) },
-    { name: 'search: procedure + one month + late, province auditor', target: SEARCH_TARGET_MS, run: (i) => searchRoute(db, province, { bpmnProcessId: pick(procs, i), timing: 'late', ...monthOf(i) }) },
-    { name: 'search: breached step + one month, province auditor', target: SEARCH_TARGET_MS, run: (i) => searchRoute(db, province, { breachedStep: 'XuLy', ...monthOf(i) }) },
-    { name: 'search: officer + one month, province auditor', target: SEARCH_TARGET_MS, run: (i) => searchRoute(db, province, { officer: `${pick(workUnits, i).code}.cb${1 + (i % OFFICERS_PER_UNIT)}`, ...monthOf(i) }) },
+    {
+      name: 'search: variable maHoSo=…, province auditor',
+      target: SEARCH_TARGET_MS,
+      run: async (i) => searchRoute(db, province, { variable: `maHoSo=${await codeOf(i)}` }),
+    },
+    {
+      name: 'search: procedure + one month, province auditor',
+      target: SEARCH_TARGET_MS,
+      run: (i) => searchRoute(db, province, { bpmnProcessId: pick(procs, i), ...monthOf(i) }),
+    },
+    {
+      name: 'search: procedure + one month + late, province auditor',
+      target: SEARCH_TARGET_MS,
+      run: (i) => searchRoute(db, province, { bpmnProcessId: pick(procs, i), timing: 'late', ...monthOf(i) }),
+    },
+    {
+      name: 'search: breached step + one month, province auditor',
+      target: SEARCH_TARGET_MS,
+      run: (i) => searchRoute(db, province, { breachedStep: 'XuLy', ...monthOf(i) }),
+    },
+    {
+      name: 'search: officer + one month, province auditor',
+      target: SEARCH_TARGET_MS,
+      run: (i) => searchRoute(db, province, { officer: `${pick(workUnits, i).code}.cb${1 + (i % OFFICERS_PER_UNIT)}`, ...monthOf(i) }),
+    },
     { name: 'search: one month, department auditor (scope: its subtree)', target: SEARCH_TARGET_MS, run: (i) => searchRoute(db, dept, monthOf(i)) },
-    { name: 'search: unit filter + one month, province auditor', target: SEARCH_TARGET_MS, run: (i) => searchRoute(db, province, { unit: pick(['SO02', 'SO05', 'XA010'], i), ...monthOf(i) }) },
+    {
+      name: 'search: unit filter + one month, province auditor',
+      target: SEARCH_TARGET_MS,
+      run: (i) => searchRoute(db, province, { unit: pick(['SO02', 'SO05', 'XA010'], i), ...monthOf(i) }),
+    },
     { name: 'search: one month, commune auditor', target: SEARCH_TARGET_MS, run: (i) => searchRoute(db, commune, monthOf(i)) },
     { name: 'search: no filter (first page + total of 10 years), province auditor', target: SEARCH_TARGET_MS, run: () => searchRoute(db, province, {}) },
   ];
@@ -364,7 +446,10 @@ async function measure(cs: Case[], iter: number): Promise<Row[]> {
   for (const c of cs) {
     const w0 = Date.now();
     // warm-up on other cases than the measured ones (one run only when a run takes seconds)
-    for (let i = 0; i < Math.min(5, iter) && Date.now() - w0 < 5_000; i++) await c.run(50_000 + i).catch((err) => { if ((err as { code?: string }).code !== '57014') throw err; });
+    for (let i = 0; i < Math.min(5, iter) && Date.now() - w0 < 5_000; i++)
+      await c.run(50_000 + i).catch((err) => {
+        if ((err as { code?: string }).code !== '57014') throw err;
+      });
     const ms: number[] = [];
     let timeouts = 0;
     const m0 = Date.now();
@@ -397,7 +482,16 @@ async function sizes(db: Knex): Promise<string[]> {
       [t, t],
     );
     const rows = (await db.raw(`SELECT reltuples::bigint AS n FROM pg_class WHERE oid = ?::regclass`, [t])).rows[0].n;
-    const est = Number(rows) > 0 ? Number(rows) : Number((await db.raw(`SELECT sum(reltuples)::bigint AS n FROM pg_class WHERE oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = ?::regclass)`, [t])).rows[0].n);
+    const est =
+      Number(rows) > 0
+        ? Number(rows)
+        : Number(
+            (
+              await db.raw(`SELECT sum(reltuples)::bigint AS n FROM pg_class WHERE oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = ?::regclass)`, [
+                t,
+              ])
+            ).rows[0].n,
+          );
     const parts = Number(r.rows[0].parts) - 1;
     out.push(`\`${t}\`: ~${est.toLocaleString('en')} rows, ${r.rows[0].t} + indexes ${r.rows[0].i}${parts > 0 ? `, ${parts} partitions` : ''}`);
   }
@@ -427,10 +521,16 @@ async function main(): Promise<void> {
     const seeded = Number((await db.raw(`SELECT count(*) AS n FROM hist_process_instances`)).rows[0].n);
     const sz = await sizes(db);
     const migs = (await db.raw(`SELECT name FROM knex_migrations ORDER BY name DESC LIMIT 1`)).rows[0]?.name;
-    const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' / ');
+    const load = (await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ');
     log('measuring');
     const rows = await measure(await cases(db), ITER);
-    const loadAfter = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' / ');
+    const loadAfter = (await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ');
     const lines = [
       ``,
       `## Audit history at scale: ${new Date().toISOString()}`,
@@ -440,13 +540,20 @@ async function main(): Promise<void> {
       `- Seeded: ${seeded.toLocaleString('en')} finished cases (requested ${CASES.toLocaleString('en')}${info.chunksDone < info.chunks ? `; the seed budget stopped after ${info.chunksDone} of ${info.chunks} chunks` : ''}) over ${YEARS} years (${PROCESSES.length} procedures, ${workUnits.length} units receiving cases, ${unitsAll.length * (OFFICERS_PER_UNIT + 1)} users). Per case: 5 element instances, 1 human step in inbox_tasks (10 % late), 2 process variables + 2 variable events, 1 audit entry; raw zeebe_record (4 sequence flows per case) only for the last ${RAW_DAYS} days (${info.rawCases.toLocaleString('en')} cases). No case_deadlines rows (lateness comes from the steps), no attachments.`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (index rebuild ${fmt(info.indexSeconds, 0)} s of it), then VACUUM ANALYZE.`,
       ...sz.map((s) => `  - ${s}`),
-      ...(migrateSeconds > 5 ? [`- Migrations applied at the start of this run on the existing database: ${fmt(migrateSeconds, 0)} s (the case_index migration: table, set-based backfill in batches of 200,000 cases, indexes, ANALYZE).`] : []),
+      ...(migrateSeconds > 5
+        ? [
+            `- Migrations applied at the start of this run on the existing database: ${fmt(migrateSeconds, 0)} s (the case_index migration: table, set-based backfill in batches of 200,000 cases, indexes, ANALYZE).`,
+          ]
+        : []),
       `- A query running past ${STATEMENT_TIMEOUT_S} s was cancelled (statement_timeout) and counts as "> ${STATEMENT_TIMEOUT_S * 1000}" in the percentiles.`,
       `- Each query up to ${ITER} times (fewer, as n says, when it ran past ${CASE_BUDGET_S} s), one at a time, varying cases, months, procedures and units, timed around the same functions the route calls, with the same concurrency, pool of 10 like the app (timeline: scopeUnitCodes, caseAccess (existence, scope and units from case_index), loadTimeline (its reads concurrent); search: scopeUnitCodes, then searchCases over case_index = count stopping at 10,001 (then the planner's estimate) + page of 50, concurrent).`,
       ``,
       `| Query | n | p50 ms | p95 ms | p99 ms | target p95 | met |`,
       `|---|---:|---:|---:|---:|---:|:---:|`,
-      ...rows.map((r) => `| ${r.name} | ${r.n}${r.timeouts ? ` (${r.timeouts} timed out)` : ''} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.target} ms | ${r.p95 <= r.target ? 'yes' : '**no**'} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${r.n}${r.timeouts ? ` (${r.timeouts} timed out)` : ''} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.target} ms | ${r.p95 <= r.target ? 'yes' : '**no**'} |`,
+      ),
       ``,
     ];
     appendResults('audit-scale.md', lines);

@@ -45,7 +45,6 @@ const PROCESSES = [
 ];
 const STEPS = ['Tiếp nhận hồ sơ', 'Thẩm định hồ sơ', 'Trình lãnh đạo phê duyệt', 'Ký duyệt kết quả', 'Trả kết quả'];
 
-
 const dbUrl = () => benchDbUrl(DB_NAME);
 
 async function ensureDatabase(): Promise<void> {
@@ -75,12 +74,27 @@ async function seedOrg(db: Knex): Promise<void> {
   // One leader and OFFICERS_PER_UNIT officers per unit: "<code>.ld", "<code>.cb1".."<code>.cbN" (no one signs in: the hash is a placeholder).
   const users = us.flatMap((u) => [
     { username: `${u.code}.ld`, password_hash: 'x', full_name: `Lãnh đạo ${u.name}`, unit_id: ids.get(u.code)!, roles: ['leader'] },
-    ...Array.from({ length: OFFICERS_PER_UNIT }, (_, i) => ({ username: `${u.code}.cb${i + 1}`, password_hash: 'x', full_name: `Cán bộ ${i + 1} ${u.name}`, unit_id: ids.get(u.code)!, roles: ['officer'] })),
+    ...Array.from({ length: OFFICERS_PER_UNIT }, (_, i) => ({
+      username: `${u.code}.cb${i + 1}`,
+      password_hash: 'x',
+      full_name: `Cán bộ ${i + 1} ${u.name}`,
+      unit_id: ids.get(u.code)!,
+      roles: ['officer'],
+    })),
   ]);
   await db('users').insert(users).onConflict('username').ignore();
   for (const [i, p] of PROCESSES.entries()) {
     await db('process_definitions')
-      .insert({ process_definition_key: 2251799813685000 + i, bpmn_process_id: p.id, name: p.name, version: 1, resource_name: `${p.id}.bpmn`, deployment_key: 2251799813684000 + i, xml: '<bench/>', checksum: 'bench' })
+      .insert({
+        process_definition_key: 2251799813685000 + i,
+        bpmn_process_id: p.id,
+        name: p.name,
+        version: 1,
+        resource_name: `${p.id}.bpmn`,
+        deployment_key: 2251799813684000 + i,
+        xml: '<bench/>',
+        checksum: 'bench',
+      })
       .onConflict('process_definition_key')
       .ignore();
   }
@@ -93,7 +107,9 @@ async function seedOrg(db: Knex): Promise<void> {
  * open tasks overdue); finished tasks were completed by an officer of the unit over the last two years.
  */
 function chunkSql(from: number, to: number, finished: boolean): string {
-  const codes = units().map((u) => `'${u.code}'`).join(',');
+  const codes = units()
+    .map((u) => `'${u.code}'`)
+    .join(',');
   const procs = PROCESSES.map((p) => `'${p.id}'`).join(',');
   const steps = STEPS.map((s) => `'${s}'`).join(',');
   const n = units().length;
@@ -207,7 +223,8 @@ async function seed(db: Knex): Promise<SeedInfo> {
     await db.raw('ALTER TABLE inbox_tasks ENABLE TRIGGER inbox_tasks_done_scopes');
     log(`inbox_done_scopes (${((Date.now() - t) / 1000).toFixed(1)} s)`);
     const t2 = Date.now();
-    for (const i of ['inbox_open_scopes_badge_idx', 'inbox_open_scopes_flagged_idx', 'inbox_open_scopes_created_idx']) await db.raw(`DROP INDEX IF EXISTS ${i}`);
+    for (const i of ['inbox_open_scopes_badge_idx', 'inbox_open_scopes_flagged_idx', 'inbox_open_scopes_created_idx'])
+      await db.raw(`DROP INDEX IF EXISTS ${i}`);
     await db.raw('ALTER TABLE inbox_open_scopes DROP CONSTRAINT IF EXISTS inbox_open_scopes_pkey');
     await fillOpenScopes(db);
     await addOpenScopesKeys(db);
@@ -263,7 +280,10 @@ function cases(db: Knex): Case[] {
     { name: 'officer: done, widened to all time', run: (i) => listTasks(db, officer(i), personal({ bucket: 'finished', finishedWithin: 'all' })) },
     { name: 'officer: overdue, procedure filter', run: (i) => listTasks(db, officer(i), personal({ timing: 'overdue', bpmnProcessId: pick(procs, i) })) },
     { name: 'officer: text search q', run: (i) => listTasks(db, officer(i), personal({ q: pick(['thẩm định', 'xây dựng', 'HS-2026', 'khai sinh'], i) })) },
-    { name: 'officer: case code (maHoSo)', run: (i) => listTasks(db, officer(i), personal({ caseCode: `HS-20261101-${String(100000 + i).padStart(8, '0')}` })) },
+    {
+      name: 'officer: case code (maHoSo)',
+      run: (i) => listTasks(db, officer(i), personal({ caseCode: `HS-20261101-${String(100000 + i).padStart(8, '0')}` })),
+    },
     { name: 'officer: counts (badges)', run: (i) => countTasks(db, officer(i), { view: 'personal' }) },
     {
       name: 'leader: unit view, not started, overdue',
@@ -272,18 +292,35 @@ function cases(db: Knex): Case[] {
     {
       name: 'leader: unit view, in progress, procedure + period',
       run: async (i) =>
-        listTasks(db, await leader(db, i), { view: 'unit', bucket: 'in_progress', bpmnProcessId: pick(procs, i), createdFrom: new Date(Date.now() - 7 * 86400_000), limit: 50, offset: 0 }),
+        listTasks(db, await leader(db, i), {
+          view: 'unit',
+          bucket: 'in_progress',
+          bpmnProcessId: pick(procs, i),
+          createdFrom: new Date(Date.now() - 7 * 86400_000),
+          limit: 50,
+          offset: 0,
+        }),
     },
     { name: 'leader: unit view, finished', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', bucket: 'finished', limit: 50, offset: 0 }) },
     {
       name: 'leader: unit view, finished, widened to 365 days',
       run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', bucket: 'finished', finishedWithin: '365d', limit: 50, offset: 0 }),
     },
-    { name: 'leader: unit view, text search q', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', q: pick(['thẩm định', 'ký duyệt', 'xây dựng'], i), limit: 50, offset: 0 }) },
+    {
+      name: 'leader: unit view, text search q',
+      run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', q: pick(['thẩm định', 'ký duyệt', 'xây dựng'], i), limit: 50, offset: 0 }),
+    },
     { name: 'leader: counts (badges), unit view', run: async (i) => countTasks(db, await leader(db, i), { view: 'unit' }) },
     { name: 'leader: unit view, all open, newest first', run: async (i) => listTasks(db, await leader(db, i), { view: 'unit', limit: 50, offset: 0 }) },
-    { name: 'province leader: all open, newest first (1M tasks)', run: async (i) => listTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit', limit: 50, offset: (i % 3) * 50 }) },
-    { name: 'province leader: counts (badges)', run: async (i) => countTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit' }) },
+    {
+      name: 'province leader: all open, newest first (1M tasks)',
+      run: async (i) =>
+        listTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit', limit: 50, offset: (i % 3) * 50 }),
+    },
+    {
+      name: 'province leader: counts (badges)',
+      run: async (i) => countTasks(db, await leader(db, i, unitsAll.find((u) => u.kind === 'province')!.code), { view: 'unit' }),
+    },
   ];
 }
 
@@ -344,7 +381,15 @@ async function measure(db: Knex, cs: Case[], iter: number): Promise<Row[]> {
     const bufs: number[] = [];
     for (let i = 0; i < BUFFER_SAMPLES; i++) bufs.push(await buffersPerCall(db, c, i * 37));
     bufs.sort((a, b) => a - b);
-    const r = { name: c.name, n: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), p99: quantile(ms, 0.99), buffers: quantile(bufs, 0.5), buffersMax: bufs[bufs.length - 1] ?? NaN };
+    const r = {
+      name: c.name,
+      n: ms.length,
+      p50: quantile(ms, 0.5),
+      p95: quantile(ms, 0.95),
+      p99: quantile(ms, 0.99),
+      buffers: quantile(bufs, 0.5),
+      buffersMax: bufs[bufs.length - 1] ?? NaN,
+    };
     log(`${c.name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} ms; buffers/call ${fmt(r.buffers, 0)} (max ${fmt(r.buffersMax, 0)})`);
     out.push(r);
   }
@@ -357,8 +402,14 @@ async function sizes(db: Knex): Promise<{ table: string; indexes: { name: string
     `SELECT i.relname AS name, pg_size_pretty(pg_relation_size(i.oid)) AS size FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
      WHERE x.indrelid = 'inbox_tasks'::regclass ORDER BY pg_relation_size(i.oid) DESC`,
   );
-  const d = await db.raw(`SELECT pg_size_pretty(pg_table_size('inbox_done_scopes')) AS t, pg_size_pretty(pg_indexes_size('inbox_done_scopes')) AS i, (SELECT reltuples::bigint FROM pg_class WHERE relname = 'inbox_done_scopes') AS n`);
-  return { table: `${t.rows[0].t} (heap + toast), indexes ${t.rows[0].i}`, indexes: idx.rows, doneScopes: `~${Number(d.rows[0].n).toLocaleString('en')} rows, ${d.rows[0].t} + indexes ${d.rows[0].i}` };
+  const d = await db.raw(
+    `SELECT pg_size_pretty(pg_table_size('inbox_done_scopes')) AS t, pg_size_pretty(pg_indexes_size('inbox_done_scopes')) AS i, (SELECT reltuples::bigint FROM pg_class WHERE relname = 'inbox_done_scopes') AS n`,
+  );
+  return {
+    table: `${t.rows[0].t} (heap + toast), indexes ${t.rows[0].i}`,
+    indexes: idx.rows,
+    doneScopes: `~${Number(d.rows[0].n).toLocaleString('en')} rows, ${d.rows[0].t} + indexes ${d.rows[0].i}`,
+  };
 }
 
 /** The machine's load while measuring: the figures mean little when other work shares the cores. */
@@ -381,7 +432,11 @@ async function main(): Promise<void> {
   try {
     await migrateLatest(db);
     const info = await seed(db);
-    const counts = (await db.raw(`SELECT count(*) FILTER (WHERE status IN ('open','completing')) AS open, count(*) FILTER (WHERE status = 'completed') AS finished FROM inbox_tasks`)).rows[0];
+    const counts = (
+      await db.raw(
+        `SELECT count(*) FILTER (WHERE status IN ('open','completing')) AS open, count(*) FILTER (WHERE status = 'completed') AS finished FROM inbox_tasks`,
+      )
+    ).rows[0];
     const sz = await sizes(db);
     const migs = (await db.raw(`SELECT name FROM knex_migrations ORDER BY id DESC LIMIT 1`)).rows[0]?.name;
     log('measuring');
@@ -404,7 +459,10 @@ async function main(): Promise<void> {
       ``,
       `| Query | n | p50 ms | p95 ms | p99 ms | p95 <= ${TARGET_MS} ms | buffers/call (max) |`,
       `|---|---:|---:|---:|---:|:---:|---:|`,
-      ...rows.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} | ${fmt(r.buffers, 0)} (${fmt(r.buffersMax, 0)}) |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} | ${fmt(r.buffers, 0)} (${fmt(r.buffersMax, 0)}) |`,
+      ),
       ``,
     ];
     appendResults('inbox-scale.md', lines);

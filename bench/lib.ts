@@ -25,7 +25,15 @@ export function quantile(sorted: number[], q: number): number {
 
 export function stats(values: number[]): Stats {
   const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, median: quantile(s, 0.5), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN, p10: quantile(s, 0.1), p90: quantile(s, 0.9), p99: quantile(s, 0.99) };
+  return {
+    n: s.length,
+    median: quantile(s, 0.5),
+    min: s[0] ?? NaN,
+    max: s[s.length - 1] ?? NaN,
+    p10: quantile(s, 0.1),
+    p90: quantile(s, 0.9),
+    p99: quantile(s, 0.99),
+  };
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -83,7 +91,9 @@ export function fiveStepModel(id: string, kind: { service: string } | { userGrou
     'service' in kind
       ? `<bpmn:serviceTask id="S${i}" name="Bước ${i}"><bpmn:extensionElements><zeebe:taskDefinition type="${kind.service}" /></bpmn:extensionElements><bpmn:incoming>F${i}</bpmn:incoming><bpmn:outgoing>F${i + 1}</bpmn:outgoing></bpmn:serviceTask>`
       : `<bpmn:userTask id="S${i}" name="Bước ${i}"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${kind.userGroup}" /><zeebe:taskHeaders><zeebe:header key="eiso.timeLimit" value="1" /></zeebe:taskHeaders></bpmn:extensionElements><bpmn:incoming>F${i}</bpmn:incoming><bpmn:outgoing>F${i + 1}</bpmn:outgoing></bpmn:userTask>`;
-  const flows = [1, 2, 3, 4, 5, 6].map((i) => `<bpmn:sequenceFlow id="F${i}" sourceRef="${i === 1 ? 'Start' : `S${i - 1}`}" targetRef="${i === 6 ? 'End' : `S${i}`}" />`);
+  const flows = [1, 2, 3, 4, 5, 6].map(
+    (i) => `<bpmn:sequenceFlow id="F${i}" sourceRef="${i === 1 ? 'Start' : `S${i - 1}`}" targetRef="${i === 6 ? 'End' : `S${i}`}" />`,
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Defs_${id}" targetNamespace="http://eiso.gov.vn/bench" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.6.0">
   <bpmn:process id="${id}" name="Benchmark ${id}" isExecutable="true">
@@ -157,7 +167,13 @@ export function cpuMeter(pids: { broker?: number; postmaster?: number }): () => 
   const pgPids = () => (pids.postmaster ? processTree(pids.postmaster) : []);
   // Backends come and go: sum over the processes alive at each end, keyed by pid.
   const pgNow = () => new Map(pgPids().map((p) => [p, cpuSeconds(p)]));
-  const start = { t: performance.now(), broker: pids.broker ? cpuSeconds(pids.broker) : 0, node: process.cpuUsage(), pg: pgNow(), machine: machineBusySeconds() };
+  const start = {
+    t: performance.now(),
+    broker: pids.broker ? cpuSeconds(pids.broker) : 0,
+    node: process.cpuUsage(),
+    pg: pgNow(),
+    machine: machineBusySeconds(),
+  };
   return () => {
     const pg = pgNow();
     let postgres = 0;

@@ -16,7 +16,15 @@
 import type { Knex } from 'knex';
 import { createKnex } from '../lib/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { onestopStatistics, overdueDossiers, rebuildStatsRollup, statsRollupDrift, type StatsFilter, type StatsGroupBy, type StatsReport } from '../domain/onestop/stats.js';
+import {
+  onestopStatistics,
+  overdueDossiers,
+  rebuildStatsRollup,
+  statsRollupDrift,
+  type StatsFilter,
+  type StatsGroupBy,
+  type StatsReport,
+} from '../domain/onestop/stats.js';
 import { statsWorkbook } from '../domain/onestop/stats-excel.js';
 import { subtreeCodes } from '../domain/audit/case-search.js';
 import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
@@ -28,11 +36,26 @@ const TARGET_MS = 2000;
 const DEPARTMENTS = 30;
 const COMMUNES = 100;
 const PROCS_PER_AGENCY = 4;
-const FIELDS = ['Đất đai', 'Xây dựng', 'Hộ tịch', 'Kinh doanh', 'Tư pháp', 'Giao thông', 'Y tế', 'Giáo dục', 'Lao động', 'Môi trường', 'Nông nghiệp', 'Công thương', 'Văn hóa', 'Tài chính', 'Nội vụ'];
+const FIELDS = [
+  'Đất đai',
+  'Xây dựng',
+  'Hộ tịch',
+  'Kinh doanh',
+  'Tư pháp',
+  'Giao thông',
+  'Y tế',
+  'Giáo dục',
+  'Lao động',
+  'Môi trường',
+  'Nông nghiệp',
+  'Công thương',
+  'Văn hóa',
+  'Tài chính',
+  'Nội vụ',
+];
 const YEAR = { from: '2025-01-01', to: '2025-12-31' };
 // "Now" for the measurements: the running period / overdue list are measured as of this instant.
 const NOW = new Date('2026-02-15T03:00:00Z');
-
 
 const dbUrl = () => benchDbUrl(DB_NAME);
 
@@ -46,8 +69,16 @@ const agencies = () => [
 async function seedOrg(db: Knex): Promise<void> {
   const [root] = await db('org_units').insert({ code: 'TINH', name: 'UBND tỉnh', kind: 'province' }).onConflict('code').merge(['name']).returning('id');
   for (const a of agencies()) {
-    const [row] = await db('org_units').insert({ code: a.code, name: a.name, kind: a.kind, parent_id: root.id }).onConflict('code').merge(['name']).returning('id');
-    if (a.kind === 'department') await db('org_units').insert({ code: `${a.code}-MC`, name: `Bộ phận một cửa ${a.name}`, kind: 'division', parent_id: row.id }).onConflict('code').ignore();
+    const [row] = await db('org_units')
+      .insert({ code: a.code, name: a.name, kind: a.kind, parent_id: root.id })
+      .onConflict('code')
+      .merge(['name'])
+      .returning('id');
+    if (a.kind === 'department')
+      await db('org_units')
+        .insert({ code: `${a.code}-MC`, name: `Bộ phận một cửa ${a.name}`, kind: 'division', parent_id: row.id })
+        .onConflict('code')
+        .ignore();
   }
   const procs = agencies().flatMap((a, ai) =>
     Array.from({ length: PROCS_PER_AGENCY }, (_, k) => ({
@@ -202,7 +233,9 @@ async function main(): Promise<void> {
   try {
     await migrateLatest(db);
     const info = await seed(db);
-    const counts = (await db.raw(`SELECT count(*)::int AS n, count(*) FILTER (WHERE onestop_end_at(resolved_at, status, closed_at) IS NULL)::int AS open FROM dossiers`)).rows[0];
+    const counts = (
+      await db.raw(`SELECT count(*)::int AS n, count(*) FILTER (WHERE onestop_end_at(resolved_at, status, closed_at) IS NULL)::int AS open FROM dossiers`)
+    ).rows[0];
     const rollupRows = (await db.raw('SELECT count(*)::int AS n FROM dossier_stats_daily')).rows[0].n;
     const tDrift = Date.now();
     const drift = await statsRollupDrift(db);
@@ -216,20 +249,38 @@ async function main(): Promise<void> {
     const stat = (f: StatsFilter, g: StatsGroupBy) => () => onestopStatistics(db, f, g, NOW);
     const results: Row[] = [];
     results.push(await measure('year 2025, province-wide, by agency (admin)', stat(province, 'agency')));
-    results.push(await measure('year 2025, province leader (subtree of TINH: 161 units), by agency', async () => onestopStatistics(db, { ...YEAR, agencyCodes: await subtreeCodes(db, 'TINH') }, 'agency', NOW)));
+    results.push(
+      await measure('year 2025, province leader (subtree of TINH: 161 units), by agency', async () =>
+        onestopStatistics(db, { ...YEAR, agencyCodes: await subtreeCodes(db, 'TINH') }, 'agency', NOW),
+      ),
+    );
     results.push(await measure('year 2025, province-wide, by procedure', stat(province, 'procedure')));
     results.push(await measure('year 2025, province-wide, by field', stat(province, 'field')));
     results.push(await measure('year 2025, province-wide, by month (12 periods)', stat(province, 'month')));
-    results.push(await measure('year 2025, one department (SO01 subtree), by procedure', async () => onestopStatistics(db, { ...YEAR, agencyCodes: await subtreeCodes(db, 'SO01') }, 'procedure', NOW)));
+    results.push(
+      await measure('year 2025, one department (SO01 subtree), by procedure', async () =>
+        onestopStatistics(db, { ...YEAR, agencyCodes: await subtreeCodes(db, 'SO01') }, 'procedure', NOW),
+      ),
+    );
     results.push(await measure('year 2025, one commune (XA050), by procedure', stat({ ...YEAR, agencyCodes: xa050 }, 'procedure')));
-    results.push(await measure('running year 2026 to date, province-wide, by agency', stat({ from: '2026-01-01', to: '2026-12-31', agencyCodes: null }, 'agency')));
-    results.push(await measure('Excel II.06a of the year by agency (statistics + workbook)', async () => statsWorkbook(await onestopStatistics(db, province, 'agency', NOW), { reportingUnit: 'UBND tỉnh', generatedAt: NOW })));
+    results.push(
+      await measure('running year 2026 to date, province-wide, by agency', stat({ from: '2026-01-01', to: '2026-12-31', agencyCodes: null }, 'agency')),
+    );
+    results.push(
+      await measure('Excel II.06a of the year by agency (statistics + workbook)', async () =>
+        statsWorkbook(await onestopStatistics(db, province, 'agency', NOW), { reportingUnit: 'UBND tỉnh', generatedAt: NOW }),
+      ),
+    );
     results.push(await measure('overdue list, province-wide (count + first 50)', () => overdueDossiers(db, { agencyCodes: tinh, limit: 50, offset: 0 }, NOW)));
     results.push(await measure('overdue list, one department (count + first 50)', () => overdueDossiers(db, { agencyCodes: so01, limit: 50, offset: 0 }, NOW)));
 
     // Without the rollup: the same figures straight from the 1M rows (3 runs), and they must agree.
     const endOfYear = new Date('2025-12-31T17:00:00Z');
-    const direct = await measure('same figures without the rollup: one pass over dossiers, by agency', () => directByAgency(db, YEAR.from, YEAR.to, endOfYear), 3);
+    const direct = await measure(
+      'same figures without the rollup: one pass over dossiers, by agency',
+      () => directByAgency(db, YEAR.from, YEAR.to, endOfYear),
+      3,
+    );
     const viaRollup = await onestopStatistics(db, province, 'agency', NOW);
     const straight = await directByAgency(db, YEAR.from, YEAR.to, endOfYear);
     let mismatches = 0;
@@ -264,8 +315,15 @@ async function main(): Promise<void> {
     log(`update with trigger ${fmt(withT, 3)} ms, without ${fmt(withoutT, 3)} ms`);
 
     const migs = (await db.raw(`SELECT name FROM knex_migrations ORDER BY id DESC LIMIT 1`)).rows[0]?.name;
-    const size = (await db.raw(`SELECT pg_size_pretty(pg_total_relation_size('dossiers')) AS d, pg_size_pretty(pg_total_relation_size('dossier_stats_daily')) AS r, pg_size_pretty(pg_relation_size('dossiers_past_due_gist')) AS g`)).rows[0];
-    const load = (await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' / ');
+    const size = (
+      await db.raw(
+        `SELECT pg_size_pretty(pg_total_relation_size('dossiers')) AS d, pg_size_pretty(pg_total_relation_size('dossier_stats_daily')) AS r, pg_size_pretty(pg_relation_size('dossiers_past_due_gist')) AS g`,
+      )
+    ).rows[0];
+    const load = (await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ');
     const lines = [
       ``,
       `## One-stop statistics at scale: ${new Date().toISOString()}`,
@@ -280,7 +338,9 @@ async function main(): Promise<void> {
       ``,
       `| Query | n | p50 ms | p95 ms | max ms | rows | p95 <= ${TARGET_MS} ms |`,
       `|---|---:|---:|---:|---:|---:|:---:|`,
-      ...results.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${r.rows ?? ''} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} |`),
+      ...results.map(
+        (r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${r.rows ?? ''} | ${r.p95 <= TARGET_MS ? 'yes' : '**no**'} |`,
+      ),
       `| ${direct.name} | ${direct.n} | ${fmt(direct.p50)} | ${fmt(direct.p95)} | ${fmt(direct.max)} | | ${direct.p95 <= TARGET_MS ? 'yes' : '**no**'} |`,
       ``,
       `- Write cost of the rollup trigger: an update that resolves a dossier takes ${fmt(withT, 3)} ms with the trigger and ${fmt(withoutT, 3)} ms without (mean of 2,000 single-row updates in one transaction, rolled back).`,

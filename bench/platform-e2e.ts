@@ -112,7 +112,11 @@ function sampleBackends(db: Knex): () => Promise<BackendSample> {
 }
 
 /** Opens GET /api/events as the web inbox does (bearer header instead of a ticket) and calls back on each inbox event. */
-async function openStream(base: string, token: string, onInbox: (data: { kind: string; taskId?: string; processInstanceKey?: string }) => void): Promise<() => void> {
+async function openStream(
+  base: string,
+  token: string,
+  onInbox: (data: { kind: string; taskId?: string; processInstanceKey?: string }) => void,
+): Promise<() => void> {
   const ctrl = new AbortController();
   const res = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: ctrl.signal });
   if (res.status !== 200 || !res.body) throw new Error(`event stream answered ${res.status}`);
@@ -203,10 +207,13 @@ export async function runPlatformE2E(
 
   const waitForWork = (o: Officer) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        o.wake = undefined;
-        resolve();
-      }, mode === 'live' ? 1000 : 5);
+      const timer = setTimeout(
+        () => {
+          o.wake = undefined;
+          resolve();
+        },
+        mode === 'live' ? 1000 : 5,
+      );
       if (mode === 'live') {
         o.wake = () => {
           clearTimeout(timer);
@@ -222,7 +229,9 @@ export async function runPlatformE2E(
       while (completed < total && idle < 2000) {
         const list = await http(base, 'GET', `/api/tasks?scope=available&bpmnProcessId=${id}&limit=100`, o.token);
         if (list.status !== 200) throw new Error(`inbox list answered ${list.status}: ${JSON.stringify(list.json)}`);
-        const mine = (list.json.items as { id: string; processInstanceKey: string; elementId: string }[]).filter((t) => owner.get(t.processInstanceKey) === o.index);
+        const mine = (list.json.items as { id: string; processInstanceKey: string; elementId: string }[]).filter(
+          (t) => owner.get(t.processInstanceKey) === o.index,
+        );
         if (mine.length === 0) {
           idle++;
           await waitForWork(o);
@@ -339,7 +348,7 @@ async function stageBreakdown(
     ['task job activated', 'user-task job activated by the inbox worker'],
     ['inbox row committed', 'inbox row of step k committed (visible to the inbox query)'],
     ['HTTP answer', 'the officer received the answer to the completion of step k-1'],
-    ['pushed', 'the officer\'s event stream announced step k'],
+    ['pushed', "the officer's event stream announced step k"],
   ] as const;
   const series = new Map<string, number[]>(names.map(([n]) => [n, []]));
   for (const r of rows) {
@@ -376,7 +385,12 @@ async function stageBreakdown(
  * an otherwise idle platform. Latency = completion sent -> next step's inbox row committed, and ->
  * pushed to the officer's event stream.
  */
-export async function runLatencyProbe(base: string, db: Knex, zeebe: ZeebeClient, opts: { cases: number; run: string }): Promise<{ committedMs: Stats; pushedMs: Stats }> {
+export async function runLatencyProbe(
+  base: string,
+  db: Knex,
+  zeebe: ZeebeClient,
+  opts: { cases: number; run: string },
+): Promise<{ committedMs: Stats; pushedMs: Stats }> {
   const unit = 'BENCH';
   await upsertUnit(db, { code: unit, name: 'Đơn vị đo hiệu năng', kind: 'unit' });
   const id = `bench-probe-${opts.run}`;

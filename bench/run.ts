@@ -28,7 +28,11 @@ async function timeToReady(): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'eiso-bench-ready-'));
   chmodSync(dataDir, 0o755);
   const t0 = performance.now();
-  const child = spawn('npx', ['tsx', 'api/server.ts'], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npx', ['tsx', 'api/server.ts'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const ms = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('not ready within 180 s')), 180_000);
     child.stdout.on('data', (b: Buffer) => {
@@ -45,8 +49,15 @@ async function timeToReady(): Promise<number> {
 }
 
 /** CPU per unit of work, in milliseconds (seconds keeps the wall time of the run). */
-const perUnit = (c: CpuSplit, n: number): CpuSplit => ({ seconds: c.seconds, broker: (1000 * c.broker) / n, node: (1000 * c.node) / n, postgres: (1000 * c.postgres) / n, others: (1000 * c.others) / n });
-const msLine = (c: CpuSplit) => `broker ${fmt(c.broker, 1)} / Node ${fmt(c.node, 1)} / PostgreSQL ${fmt(c.postgres, 1)} ms (ours ${fmt(c.broker + c.node + c.postgres, 1)} ms)`;
+const perUnit = (c: CpuSplit, n: number): CpuSplit => ({
+  seconds: c.seconds,
+  broker: (1000 * c.broker) / n,
+  node: (1000 * c.node) / n,
+  postgres: (1000 * c.postgres) / n,
+  others: (1000 * c.others) / n,
+});
+const msLine = (c: CpuSplit) =>
+  `broker ${fmt(c.broker, 1)} / Node ${fmt(c.node, 1)} / PostgreSQL ${fmt(c.postgres, 1)} ms (ours ${fmt(c.broker + c.node + c.postgres, 1)} ms)`;
 
 async function main(): Promise<void> {
   const readyMs: number[] = [];
@@ -57,7 +68,14 @@ async function main(): Promise<void> {
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'eiso-bench-'));
   chmodSync(dataDir, 0o755);
-  const config = { ...readConfig(), dataDir, port: 0, jwtSecret: randomBytes(32).toString('hex'), logLevel: 'warn', databaseUrl: process.env.BENCH_DATABASE_URL };
+  const config = {
+    ...readConfig(),
+    dataDir,
+    port: 0,
+    jwtSecret: randomBytes(32).toString('hex'),
+    logLevel: 'warn',
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+  };
   const platform = await startPlatform({ config, logger: { level: 'warn' }, say });
   const base = await platform.app.listen({ host: '127.0.0.1', port: 0 });
   const rawClient = createZeebeClient(platform.broker?.gatewayAddress ?? config.zeebeAddress!);
@@ -120,14 +138,18 @@ async function main(): Promise<void> {
     loaded = memory();
     say(`  ${fmt(e.tasksPerSecond)} tasks/s, next task p50 ${fmt(e.latencyMs.median)} ms p99 ${fmt(e.latencyMs.p99)} ms; CPU ${cpuLine(cpu)}`);
     say(`    CPU per task: ${msLine(e2ePerTask.at(-1)!)}`);
-    say(`    PostgreSQL busy backends (avg): ${fmt(e.backends.active, 2)} working, ${fmt(e.backends.lockWait, 2)} waiting on a lock (audit chain head ${fmt(e.backends.auditLockWait, 2)}); on the audit head ${fmt(e.backends.auditHead, 2)}`);
+    say(
+      `    PostgreSQL busy backends (avg): ${fmt(e.backends.active, 2)} working, ${fmt(e.backends.lockWait, 2)} waiting on a lock (audit chain head ${fmt(e.backends.auditLockWait, 2)}); on the audit head ${fmt(e.backends.auditHead, 2)}`,
+    );
     for (const st of e.stages) say(`    ${st.stage.padEnd(20)} p50 ${fmt(st.p50, 0).padStart(5)} ms  p99 ${fmt(st.p99, 0).padStart(5)} ms  (n ${st.n})`);
   }
   let probe: Awaited<ReturnType<typeof runLatencyProbe>> | undefined;
   if (PROBE_CASES > 0) {
     say(`latency probe: ${PROBE_CASES} cases, one at a time`);
     probe = await runLatencyProbe(base, platform.db, platform.zeebe, { cases: PROBE_CASES, run: `${Date.now().toString(36)}p` });
-    say(`  next task committed p50 ${fmt(probe.committedMs.median, 0)} ms p99 ${fmt(probe.committedMs.p99, 0)} ms; pushed p50 ${fmt(probe.pushedMs.median, 0)} ms p99 ${fmt(probe.pushedMs.p99, 0)} ms`);
+    say(
+      `  next task committed p50 ${fmt(probe.committedMs.median, 0)} ms p99 ${fmt(probe.committedMs.p99, 0)} ms; pushed p50 ${fmt(probe.pushedMs.median, 0)} ms p99 ${fmt(probe.pushedMs.p99, 0)} ms`,
+    );
   }
   await rawClient.close(2000);
   await platform.close();
@@ -138,7 +160,8 @@ async function main(): Promise<void> {
   const total = (m: typeof idle) => m.broker + m.node + m.postgres;
   const cores = (runs: CpuSplit[], k: keyof Omit<CpuSplit, 'seconds'>) => fmt(stats(runs.map((r) => r[k] / r.seconds)).median, 2);
   const cpuRow = (runs: CpuSplit[]) => `${cores(runs, 'broker')} / ${cores(runs, 'node')} / ${cores(runs, 'postgres')} / ${cores(runs, 'others')}`;
-  const ms = (runs: CpuSplit[], k: 'broker' | 'node' | 'postgres' | 'ours') => fmt(stats(runs.map((r) => (k === 'ours' ? r.broker + r.node + r.postgres : r[k]))).median, 1);
+  const ms = (runs: CpuSplit[], k: 'broker' | 'node' | 'postgres' | 'ours') =>
+    fmt(stats(runs.map((r) => (k === 'ours' ? r.broker + r.node + r.postgres : r[k]))).median, 1);
   const msRow = (runs: CpuSplit[]) => `${ms(runs, 'broker')} / ${ms(runs, 'node')} / ${ms(runs, 'postgres')} / ${ms(runs, 'ours')}`;
   const lines = [
     '# Benchmark results',
@@ -154,7 +177,11 @@ async function main(): Promise<void> {
     `| ratio platform / ceiling | ${spread(ratio, 2)} | ≥ 0.8 |`,
     `| completion → next task in inbox, p50 | ${spread(stats(p50), 0, ' ms')} | — |`,
     `| completion → next task in inbox, p99 | ${spread(stats(p99), 0, ' ms')} | ≤ 200 ms |`,
-    ...(CLIENT === 'live' ? [`| completion → next task pushed to the officer's open inbox, p50 / p99 | ${fmt(stats(pushed50).median, 0)} / ${fmt(stats(pushed99).median, 0)} ms | — |`] : []),
+    ...(CLIENT === 'live'
+      ? [
+          `| completion → next task pushed to the officer's open inbox, p50 / p99 | ${fmt(stats(pushed50).median, 0)} / ${fmt(stats(pushed99).median, 0)} ms | — |`,
+        ]
+      : []),
     ...(probe
       ? [
           `| one case at a time (no queueing, ${probe.committedMs.n} steps): completion → next task in inbox, p50 / p99 | ${fmt(probe.committedMs.median, 0)} / ${fmt(probe.committedMs.p99, 0)} ms | p99 ≤ 200 ms |`,
@@ -172,8 +199,8 @@ async function main(): Promise<void> {
     `| broker records exported per raw job / per human task | ${fmt(stats(recordsPerJob).median, 1)} / ${fmt(stats(recordsPerTask).median, 1)} | — |`,
     `| PostgreSQL during the platform run: busy backends working / waiting on a lock (of which the audit chain head) | ${fmt(stats(backendRuns.map((b) => b.active)).median, 2)} / ${fmt(stats(backendRuns.map((b) => b.lockWait)).median, 2)} (${fmt(stats(backendRuns.map((b) => b.auditLockWait)).median, 2)}) | — |`,
     '',
-    'Latency is measured from sending a completion to the commit of the next step\'s inbox row (what the inbox query sees).',
-    'Memory: RSS of the broker and of this Node process; PostgreSQL is the proportional set size (PSS) of our embedded server\'s postmaster and backends (shared buffers shared among them, not counted once per backend; earlier reports summed the RSS of every postgres process of the machine, other projects\' included).',
+    "Latency is measured from sending a completion to the commit of the next step's inbox row (what the inbox query sees).",
+    "Memory: RSS of the broker and of this Node process; PostgreSQL is the proportional set size (PSS) of our embedded server's postmaster and backends (shared buffers shared among them, not counted once per backend; earlier reports summed the RSS of every postgres process of the machine, other projects' included).",
     'CPU is in cores (CPU seconds per second, 2 = the whole machine): our broker, this Node process (platform and benchmark client), our PostgreSQL (postmaster and backends), and everything else on the machine.',
     'CPU per job / per task is what our three processes spent per completed unit of work; on an otherwise idle machine the throughput cannot exceed 2000 ms / (ours) per second, whatever the latency.',
     '',
@@ -181,15 +208,21 @@ async function main(): Promise<void> {
     '',
     '| point | p50 | p99 | what |',
     '|---|---:|---:|---|',
-    ...(stageRuns[0] ?? []).map((st, i) => `| ${st.stage} | ${fmt(stats(stageRuns.map((r) => r[i].p50)).median, 0)} | ${fmt(stats(stageRuns.map((r) => r[i].p99)).median, 0)} | ${st.note} |`),
+    ...(stageRuns[0] ?? []).map(
+      (st, i) =>
+        `| ${st.stage} | ${fmt(stats(stageRuns.map((r) => r[i].p50)).median, 0)} | ${fmt(stats(stageRuns.map((r) => r[i].p99)).median, 0)} | ${st.note} |`,
+    ),
     '',
-    'Broker points come from the broker\'s own records (JOB and JOB_BATCH in zeebe_record); the inbox row from its created_at; the last two from the benchmark client.',
+    "Broker points come from the broker's own records (JOB and JOB_BATCH in zeebe_record); the inbox row from its created_at; the last two from the benchmark client.",
     '',
   ];
   // Benchmarks that run on their own (bench/inbox-scale.ts) leave their section in bench/results/.
   const sections = path.join('bench', 'results');
   if (existsSync(sections)) {
-    for (const f of readdirSync(sections).filter((n) => n.endsWith('.md')).sort()) lines.push('', readFileSync(path.join(sections, f), 'utf8'));
+    for (const f of readdirSync(sections)
+      .filter((n) => n.endsWith('.md'))
+      .sort())
+      lines.push('', readFileSync(path.join(sections, f), 'utf8'));
   }
   writeFileSync(OUT, lines.join('\n'));
   console.log(lines.join('\n'));

@@ -40,7 +40,9 @@ export function isTransientOutage(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : '';
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'].includes(code)) return true;
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|the database system is (starting up|shutting down)|Timeout acquiring a connection|terminating connection due to administrator command|Client has encountered a connection error/i.test(String(e?.message ?? err));
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|the database system is (starting up|shutting down)|Timeout acquiring a connection|terminating connection due to administrator command|Client has encountered a connection error/i.test(
+    String(e?.message ?? err),
+  );
 }
 
 /**
@@ -59,7 +61,11 @@ function keepRetriesOnOutages(client: ZeebeClient): ZeebeClient {
           return await (config.taskHandler as (j: any) => any)(job);
         } catch (err) {
           if (!isTransientOutage(err)) throw err;
-          return job.fail({ errorMessage: `Tạm thời không xử lý được, sẽ thử lại / Outage, retried: ${String((err as Error)?.message ?? err).slice(0, 300)}`, retries: job.retries, retryBackOff: OUTAGE_RETRY_BACKOFF_MS });
+          return job.fail({
+            errorMessage: `Tạm thời không xử lý được, sẽ thử lại / Outage, retried: ${String((err as Error)?.message ?? err).slice(0, 300)}`,
+            retries: job.retries,
+            retryBackOff: OUTAGE_RETRY_BACKOFF_MS,
+          });
         }
       },
     } as never)) as ZeebeClient['createWorker'];
@@ -67,7 +73,18 @@ function keepRetriesOnOutages(client: ZeebeClient): ZeebeClient {
 }
 
 /** gRPC status codes we act on (see @camunda8/sdk GrpcError). */
-export const Grpc = { NOT_FOUND: 5, INVALID_ARGUMENT: 3, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNKNOWN: 2, INTERNAL: 13, CANCELLED: 1, ABORTED: 10 } as const;
+export const Grpc = {
+  NOT_FOUND: 5,
+  INVALID_ARGUMENT: 3,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+  DEADLINE_EXCEEDED: 4,
+  RESOURCE_EXHAUSTED: 8,
+  UNKNOWN: 2,
+  INTERNAL: 13,
+  CANCELLED: 1,
+  ABORTED: 10,
+} as const;
 
 export function grpcCode(err: unknown): number | undefined {
   const e = err as { code?: unknown; details?: unknown; message?: unknown };

@@ -88,16 +88,21 @@ export async function applyDeadlinePattern(xml: string): Promise<PatternResult> 
   const addShape = (el: El, x: number, y: number, w: number, h: number) => {
     if (!plane) return;
     plane.planeElement = plane.planeElement ?? [];
-    plane.planeElement.push(create('bpmndi:BPMNShape', { id: uniqueId(`${el.id}_di`), bpmnElement: el, bounds: create('dc:Bounds', { x, y, width: w, height: h }) }));
+    plane.planeElement.push(
+      create('bpmndi:BPMNShape', { id: uniqueId(`${el.id}_di`), bpmnElement: el, bounds: create('dc:Bounds', { x, y, width: w, height: h }) }),
+    );
   };
   const addEdge = (flow: El, points: [number, number][]) => {
     if (!plane) return;
-    plane.planeElement.push(create('bpmndi:BPMNEdge', { id: uniqueId(`${flow.id}_di`), bpmnElement: flow, waypoint: points.map(([x, y]) => create('dc:Point', { x, y })) }));
+    plane.planeElement.push(
+      create('bpmndi:BPMNEdge', { id: uniqueId(`${flow.id}_di`), bpmnElement: flow, waypoint: points.map(([x, y]) => create('dc:Point', { x, y })) }),
+    );
   };
 
   for (const process of ((defs.rootElements as El[]) ?? []).filter((e) => e.$type === 'bpmn:Process')) {
     const props = findExt(process, 'zeebe:Properties')?.properties as El[] | undefined;
-    if (parseTimeLimit(props?.find((p) => p.name === PROCESS_PROPERTY.timeLimit)?.value) !== null && ensureListeners(process, CASE_LISTENERS)) processChanged = true;
+    if (parseTimeLimit(props?.find((p) => p.name === PROCESS_PROPERTY.timeLimit)?.value) !== null && ensureListeners(process, CASE_LISTENERS))
+      processChanged = true;
 
     for (const container of containers(process)) {
       const elements = (container.flowElements as El[]) ?? [];
@@ -112,13 +117,25 @@ export async function applyDeadlinePattern(xml: string): Promise<PatternResult> 
         const timers = elements.filter((e) => e.$type === 'bpmn:BoundaryEvent' && e.attachedToRef === task);
         const bounds = shapeOf(task)?.bounds as { x: number; y: number; width: number; height: number } | undefined;
         for (const b of BRANCHES) {
-          if (timers.some((t) => (t.eventDefinitions as El[] | undefined)?.some((d) => d.$type === 'bpmn:TimerEventDefinition' && String(d.timeDate?.body ?? '').trim() === b.expr))) continue;
+          if (
+            timers.some((t) =>
+              (t.eventDefinitions as El[] | undefined)?.some(
+                (d) => d.$type === 'bpmn:TimerEventDefinition' && String(d.timeDate?.body ?? '').trim() === b.expr,
+              ),
+            )
+          )
+            continue;
           const boundary = create('bpmn:BoundaryEvent', {
             id: uniqueId(`${task.id}_${b.suffix}`),
             name: b.event,
             cancelActivity: false,
             attachedToRef: task,
-            eventDefinitions: [create('bpmn:TimerEventDefinition', { id: uniqueId(`${task.id}_${b.suffix}_Timer`), timeDate: create('bpmn:FormalExpression', { body: b.expr }) })],
+            eventDefinitions: [
+              create('bpmn:TimerEventDefinition', {
+                id: uniqueId(`${task.id}_${b.suffix}_Timer`),
+                timeDate: create('bpmn:FormalExpression', { body: b.expr }),
+              }),
+            ],
           });
           const service = create('bpmn:ServiceTask', {
             id: uniqueId(`${task.id}_${b.suffix}_Gui`),
@@ -145,8 +162,14 @@ export async function applyDeadlinePattern(xml: string): Promise<PatternResult> 
             addShape(boundary, cx - 18, by, 36, 36);
             addShape(service, sx, sy, 90, 60);
             addShape(end, sx + 27, sy + 90, 36, 36);
-            addEdge(f1, [[cx, by + 36], [cx, sy]]);
-            addEdge(f2, [[sx + 45, sy + 60], [sx + 45, sy + 90]]);
+            addEdge(f1, [
+              [cx, by + 36],
+              [cx, sy],
+            ]);
+            addEdge(f2, [
+              [sx + 45, sy + 60],
+              [sx + 45, sy + 90],
+            ]);
           }
           changed = true;
         }

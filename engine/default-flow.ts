@@ -31,8 +31,10 @@ export interface ApprovingDefault {
   reason: 'named' | 'leads-on';
 }
 
-const NEGATIVE = /(^|[^\p{L}])(không|chưa|từ chối|trả lại|trả về|làm lại|thẩm định lại|sửa|bổ sung|hủy|huỷ|dừng|reject|rejected|return|back|no|not|deny|denied|redo)(?![\p{L}])/iu;
-const POSITIVE = /(^|[^\p{L}])(đạt|đồng ý|phê duyệt|duyệt|hợp lệ|có hiệu lực|hiệu lực|đủ điều kiện|chấp thuận|thông qua|cấp|ban hành|có|approve|approved|accept|accepted|eligible|valid|effective|yes|ok|pass)(?![\p{L}])/iu;
+const NEGATIVE =
+  /(^|[^\p{L}])(không|chưa|từ chối|trả lại|trả về|làm lại|thẩm định lại|sửa|bổ sung|hủy|huỷ|dừng|reject|rejected|return|back|no|not|deny|denied|redo)(?![\p{L}])/iu;
+const POSITIVE =
+  /(^|[^\p{L}])(đạt|đồng ý|phê duyệt|duyệt|hợp lệ|có hiệu lực|hiệu lực|đủ điều kiện|chấp thuận|thông qua|cấp|ban hành|có|approve|approved|accept|accepted|eligible|valid|effective|yes|ok|pass)(?![\p{L}])/iu;
 
 /** 'no' for a name that refuses or returns, 'yes' for one that approves, null for neither. */
 export function outcomeOfName(name: string | undefined): 'yes' | 'no' | null {
@@ -69,7 +71,13 @@ function scan(scope: FlowElementLike, out: ApprovingDefault[]): void {
     if (outcome === 'no') continue;
     const returns = back.has(`${g.id}>${flow.targetRef?.id}`);
     if (outcome === 'yes' || !returns) {
-      out.push({ gatewayId: g.id!, gatewayName: g.name?.trim() || g.id!, flowId: flow.id!, flowName: flow.name?.trim() ?? '', reason: outcome === 'yes' ? 'named' : 'leads-on' });
+      out.push({
+        gatewayId: g.id!,
+        gatewayName: g.name?.trim() || g.id!,
+        flowId: flow.id!,
+        flowName: flow.name?.trim() ?? '',
+        reason: outcome === 'yes' ? 'named' : 'leads-on',
+      });
     }
   }
 }

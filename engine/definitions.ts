@@ -22,7 +22,11 @@ export async function insertProcessDefinition(db: Knex | Knex.Transaction, row: 
 }
 
 /** Step and process names for an inbox row; falls back to ids for processes deployed outside the platform. */
-export async function findNames(db: Knex, bpmnProcessId: string, version: number): Promise<{ processDefinitionKey?: string; elementNames: Record<string, string> }> {
+export async function findNames(
+  db: Knex,
+  bpmnProcessId: string,
+  version: number,
+): Promise<{ processDefinitionKey?: string; elementNames: Record<string, string> }> {
   const row = await db<ProcessDefinitionRow>('process_definitions')
     .where({ bpmn_process_id: bpmnProcessId, version })
     .first('process_definition_key', 'element_names');
@@ -33,7 +37,9 @@ export async function findNames(db: Knex, bpmnProcessId: string, version: number
 export async function deployedVersion(db: Knex, bpmnProcessId: string, version?: number): Promise<number | undefined> {
   const row = await db<ProcessDefinitionRow>('process_definitions')
     .where({ bpmn_process_id: bpmnProcessId })
-    .modify((q) => { if (version) q.where({ version }); })
+    .modify((q) => {
+      if (version) q.where({ version });
+    })
     .first('version');
   return row?.version;
 }
@@ -41,11 +47,22 @@ export async function deployedVersion(db: Knex, bpmnProcessId: string, version?:
 export async function listProcessDefinitions(db: Knex): Promise<(ProcessDefinitionRow & { deployed_by_username: string | null; active_instances: string })[]> {
   const hasHistory = await db.schema.hasTable('hist_process_instances');
   const active = hasHistory
-    ? db.raw(`(SELECT count(*) FROM hist_process_instances h WHERE h.process_definition_key = d.process_definition_key AND h.state = 'active') AS active_instances`)
+    ? db.raw(
+        `(SELECT count(*) FROM hist_process_instances h WHERE h.process_definition_key = d.process_definition_key AND h.state = 'active') AS active_instances`,
+      )
     : db.raw(`0 AS active_instances`);
   return db('process_definitions as d')
     .leftJoin('users as u', 'u.id', 'd.deployed_by')
-    .select('d.process_definition_key', 'd.bpmn_process_id', 'd.name', 'd.version', 'd.resource_name', 'd.deployed_at', 'u.username as deployed_by_username', active)
+    .select(
+      'd.process_definition_key',
+      'd.bpmn_process_id',
+      'd.name',
+      'd.version',
+      'd.resource_name',
+      'd.deployed_at',
+      'u.username as deployed_by_username',
+      active,
+    )
     .orderBy([{ column: 'd.bpmn_process_id' }, { column: 'd.version', order: 'desc' }]);
 }
 
@@ -56,7 +73,13 @@ export async function upsertForm(db: Knex | Knex.Transaction, formKey: string, s
     .merge({ schema: JSON.stringify(schema), checksum, updated_at: db.fn.now() });
 }
 
-export async function insertProcessForm(db: Knex | Knex.Transaction, processDefinitionKey: string, formKey: string, schema: unknown, checksum: string): Promise<void> {
+export async function insertProcessForm(
+  db: Knex | Knex.Transaction,
+  processDefinitionKey: string,
+  formKey: string,
+  schema: unknown,
+  checksum: string,
+): Promise<void> {
   await db('process_forms')
     .insert({ process_definition_key: processDefinitionKey, form_key: formKey, schema: JSON.stringify(schema), checksum })
     .onConflict(['process_definition_key', 'form_key'])

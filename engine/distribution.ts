@@ -25,11 +25,23 @@ export async function ensureZeebeDistribution(cacheDir: string, version = ZEEBE_
   if (!existsSync(archive)) {
     log(`Downloading Zeebe ${version} from Maven Central (about 300 MB, once)...`);
     try {
-      await run('mvn', ['-B', '-q', `${DEPENDENCY_PLUGIN}:copy`, `-Dartifact=io.camunda:camunda-zeebe:${version}:tar.gz`,
-        `-DoutputDirectory=${cacheDir}`, '-Dmdep.overWriteIfNewer=true'], { maxBuffer: 16 * 1024 * 1024 });
+      await run(
+        'mvn',
+        [
+          '-B',
+          '-q',
+          `${DEPENDENCY_PLUGIN}:copy`,
+          `-Dartifact=io.camunda:camunda-zeebe:${version}:tar.gz`,
+          `-DoutputDirectory=${cacheDir}`,
+          '-Dmdep.overWriteIfNewer=true',
+        ],
+        { maxBuffer: 16 * 1024 * 1024 },
+      );
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`Could not download Zeebe ${version} with Maven (is mvn installed and Maven Central reachable?): ${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`);
+      throw new Error(
+        `Could not download Zeebe ${version} with Maven (is mvn installed and Maven Central reachable?): ${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`,
+      );
     }
   }
   log(`Extracting ${path.basename(archive)}...`);

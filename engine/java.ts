@@ -42,7 +42,9 @@ export function findJavaHome(minMajor = 21, javaHome: string | undefined = curre
     : [];
   const best = candidates[0];
   if (!best) {
-    throw new Error(`Zeebe needs Java ${minMajor}+; JAVA_HOME=${fromEnv ?? '(unset)'} is older and none was found under ${root}. Install a JDK ${minMajor}+ and set JAVA_HOME.`);
+    throw new Error(
+      `Zeebe needs Java ${minMajor}+; JAVA_HOME=${fromEnv ?? '(unset)'} is older and none was found under ${root}. Install a JDK ${minMajor}+ and set JAVA_HOME.`,
+    );
   }
   return best;
 }

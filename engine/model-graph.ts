@@ -59,7 +59,9 @@ export function propertiesOf(el: ModdleElement): Record<string, string> {
 }
 
 export const isFlowNode = (el: ModdleElement) =>
-  /^bpmn:(\w*Task|SubProcess|Transaction|AdHocSubProcess|CallActivity|\w*Gateway|StartEvent|EndEvent|IntermediateCatchEvent|IntermediateThrowEvent|BoundaryEvent)$/.test(el.$type);
+  /^bpmn:(\w*Task|SubProcess|Transaction|AdHocSubProcess|CallActivity|\w*Gateway|StartEvent|EndEvent|IntermediateCatchEvent|IntermediateThrowEvent|BoundaryEvent)$/.test(
+    el.$type,
+  );
 export const isContainer = (el: ModdleElement) => /^bpmn:(SubProcess|Transaction|AdHocSubProcess)$/.test(el.$type);
 export const hasEventDefinition = (el: ModdleElement, type: string) => (el.eventDefinitions ?? []).some((d) => d.$type === type);
 /** Job types come from zeebe:taskDefinition on service, send, script and business rule tasks and on message throw events. */
@@ -160,6 +162,8 @@ export function longestPath(scope: ModdleElement): { days: number; path: string[
   }
   const docIndex = new Map(g.nodes.map((n, i) => [n.id!, i]));
   const onPath = new Set(path);
-  const order = [...depth.keys()].sort((a, b) => depth.get(a)! - depth.get(b)! || Number(onPath.has(b)) - Number(onPath.has(a)) || docIndex.get(a)! - docIndex.get(b)!);
+  const order = [...depth.keys()].sort(
+    (a, b) => depth.get(a)! - depth.get(b)! || Number(onPath.has(b)) - Number(onPath.has(a)) || docIndex.get(a)! - docIndex.get(b)!,
+  );
   return { days: end ? best.get(end)!.days : 0, path, order };
 }

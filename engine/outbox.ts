@@ -47,9 +47,7 @@ export interface CancelCommand {
 }
 
 export type OutboxCommand =
-  | { kind: 'start'; request: StartCommand }
-  | { kind: 'message'; request: MessageCommand }
-  | { kind: 'cancel'; request: CancelCommand };
+  { kind: 'start'; request: StartCommand } | { kind: 'message'; request: MessageCommand } | { kind: 'cancel'; request: CancelCommand };
 
 export interface StartResult {
   processInstanceKey: string;
@@ -182,7 +180,9 @@ export async function sendCommand(db: Knex, zeebe: ZeebeClient, id: string, opts
       const settled = await settleUncertain(db, zeebe, row, Number(claimed.uncertain_ms), opts);
       if (settled !== 'send') return (await getCommand(db, id))!;
     }
-    const marked = await db('engine_outbox').where({ id, status: 'pending' }).update({ in_flight_since: db.fn.now(), attempts: db.raw('attempts + 1'), probe: null });
+    const marked = await db('engine_outbox')
+      .where({ id, status: 'pending' })
+      .update({ in_flight_since: db.fn.now(), attempts: db.raw('attempts + 1'), probe: null });
     if (!marked) return (await getCommand(db, id))!;
     let result: unknown;
     try {
@@ -192,7 +192,9 @@ export async function sendCommand(db: Knex, zeebe: ZeebeClient, id: string, opts
       if (row.kind === 'message' && grpcCode(err) === 6) {
         result = { duplicate: true }; // ALREADY_EXISTS: the message with this id is published
       } else if (how === 'refused') {
-        await db('engine_outbox').where({ id }).update({ status: 'failed', last_error: errorText(err), lease_until: null, in_flight_since: null, done_at: db.fn.now() });
+        await db('engine_outbox')
+          .where({ id })
+          .update({ status: 'failed', last_error: errorText(err), lease_until: null, in_flight_since: null, done_at: db.fn.now() });
         opts.log?.warn({ outboxId: id, err: errorText(err) }, 'engine refused an outbox command');
         return (await getCommand(db, id))!;
       } else {
@@ -221,12 +223,27 @@ export async function sendCommand(db: Knex, zeebe: ZeebeClient, id: string, opts
 async function send(zeebe: ZeebeClient, row: OutboxRow): Promise<unknown> {
   if (row.kind === 'start') {
     const r = row.request as StartCommand;
-    const res = await zeebe.createProcessInstance({ bpmnProcessId: r.bpmnProcessId, ...(r.version ? { version: r.version } : {}), variables: { ...r.variables, eisoStartId: startIdOf(row.id) } });
-    return { processInstanceKey: String(res.processInstanceKey), processDefinitionKey: String(res.processDefinitionKey), version: Number(res.version), bpmnProcessId: res.bpmnProcessId } satisfies StartResult;
+    const res = await zeebe.createProcessInstance({
+      bpmnProcessId: r.bpmnProcessId,
+      ...(r.version ? { version: r.version } : {}),
+      variables: { ...r.variables, eisoStartId: startIdOf(row.id) },
+    });
+    return {
+      processInstanceKey: String(res.processInstanceKey),
+      processDefinitionKey: String(res.processDefinitionKey),
+      version: Number(res.version),
+      bpmnProcessId: res.bpmnProcessId,
+    } satisfies StartResult;
   }
   if (row.kind === 'message') {
     const m = row.request as MessageCommand;
-    const res = await zeebe.publishMessage({ name: m.name, correlationKey: m.correlationKey, messageId: m.messageId, timeToLive: m.timeToLive, variables: (m.variables ?? {}) as never });
+    const res = await zeebe.publishMessage({
+      name: m.name,
+      correlationKey: m.correlationKey,
+      messageId: m.messageId,
+      timeToLive: m.timeToLive,
+      variables: (m.variables ?? {}) as never,
+    });
     return { key: String(res.key) };
   }
   try {
@@ -244,7 +261,18 @@ async function recordDone(db: Knex, zeebe: ZeebeClient, row: OutboxRow, result: 
   await db.transaction(async (trx) => {
     const cur = await trx('engine_outbox').where({ id: row.id }).forUpdate().first('status');
     if (cur?.status !== 'pending') return;
-    await trx('engine_outbox').where({ id: row.id }).update({ status: 'done', result: JSON.stringify(result), adopted, done_at: trx.fn.now(), lease_until: null, in_flight_since: null, probe: null, last_error: null });
+    await trx('engine_outbox')
+      .where({ id: row.id })
+      .update({
+        status: 'done',
+        result: JSON.stringify(result),
+        adopted,
+        done_at: trx.fn.now(),
+        lease_until: null,
+        in_flight_since: null,
+        probe: null,
+        last_error: null,
+      });
     if (!row.on_done) return;
     const fn = continuations.get(row.on_done);
     if (!fn) throw new Error(`no outbox continuation "${row.on_done}" is registered in this process`);
@@ -280,10 +308,18 @@ export async function findInHistory(db: Knex, row: OutboxRow): Promise<unknown> 
       [pik],
     );
     const d = p.rows[0] ?? {};
-    return { processInstanceKey: pik, processDefinitionKey: String(d.pdk ?? ''), version: Number(d.version ?? 0), bpmnProcessId: d.bpmn ?? (row.request as StartCommand).bpmnProcessId } satisfies StartResult;
+    return {
+      processInstanceKey: pik,
+      processDefinitionKey: String(d.pdk ?? ''),
+      version: Number(d.version ?? 0),
+      bpmnProcessId: d.bpmn ?? (row.request as StartCommand).bpmnProcessId,
+    } satisfies StartResult;
   }
   if (row.kind === 'message') {
-    const m = await db.raw(`SELECT record_key::text AS key FROM zeebe_record WHERE value_type = 'MESSAGE' AND intent = 'PUBLISHED' AND body->'value'->>'messageId' = ? LIMIT 1`, [(row.request as MessageCommand).messageId]);
+    const m = await db.raw(
+      `SELECT record_key::text AS key FROM zeebe_record WHERE value_type = 'MESSAGE' AND intent = 'PUBLISHED' AND body->'value'->>'messageId' = ? LIMIT 1`,
+      [(row.request as MessageCommand).messageId],
+    );
     return m.rows[0] ? { key: m.rows[0].key, adopted: true } : undefined;
   }
   return undefined;
@@ -327,7 +363,10 @@ async function settleUncertain(db: Knex, zeebe: ZeebeClient, row: OutboxRow, unc
     }
     return 'wait';
   }
-  const exported = await db.raw(`SELECT count(DISTINCT body->'value'->>'messageId') AS n FROM zeebe_record WHERE value_type = 'MESSAGE' AND intent = 'PUBLISHED' AND body->'value'->>'messageId' = ANY(?)`, [row.probe.messageIds]);
+  const exported = await db.raw(
+    `SELECT count(DISTINCT body->'value'->>'messageId') AS n FROM zeebe_record WHERE value_type = 'MESSAGE' AND intent = 'PUBLISHED' AND body->'value'->>'messageId' = ANY(?)`,
+    [row.probe.messageIds],
+  );
   if (Number(exported.rows[0].n) < row.probe.messageIds.length) {
     // Not exported yet; a probe older than two minutes is sent again (a broker may have lost it).
     await release(500, Date.now() - Date.parse(row.probe.at) > 120_000 ? { probe: null } : {});
@@ -369,7 +408,11 @@ export async function waitForCommand(db: Knex, id: string, ms: number): Promise<
 }
 
 /** The runtime's relay: every `pollMs`, sends the pending commands that are due. Returns the stop function. */
-export function startOutboxRelay(db: Knex, zeebe: ZeebeClient, opts: OutboxOptions & { pollMs?: number } = outboxOptions()): { stop(): Promise<void>; runOnce(): Promise<number> } {
+export function startOutboxRelay(
+  db: Knex,
+  zeebe: ZeebeClient,
+  opts: OutboxOptions & { pollMs?: number } = outboxOptions(),
+): { stop(): Promise<void>; runOnce(): Promise<number> } {
   let running: Promise<number> | null = null;
   let lastWarned = 0;
   const runOnce = async () => {

@@ -53,7 +53,13 @@ export interface BindingJob {
  * The row of `table` bound to the job's (root) process instance. Waits up to `waitMs` for a binding
  * that is about to be committed (the outbox continuation, or the history of a called instance).
  */
-export async function boundRecord<T = Record<string, any>>(db: Db, table: string, job: BindingJob, what: { vi: string; en: string }, waitMs = 1500): Promise<Binding<T>> {
+export async function boundRecord<T = Record<string, any>>(
+  db: Db,
+  table: string,
+  job: BindingJob,
+  what: { vi: string; en: string },
+  waitMs = 1500,
+): Promise<Binding<T>> {
   const own = String(job.processInstanceKey);
   const until = Date.now() + waitMs;
   for (;;) {
@@ -74,7 +80,10 @@ export async function boundRecord<T = Record<string, any>>(db: Db, table: string
 }
 
 /** What a worker does with a job whose record is not bound: fail with a backoff (retries kept while its start is pending). */
-export function failUnbound(job: { retries: number; fail: (o: { errorMessage: string; retries: number; retryBackOff: number }) => any }, b: Exclude<Binding<unknown>, { kind: 'bound' }>) {
+export function failUnbound(
+  job: { retries: number; fail: (o: { errorMessage: string; retries: number; retryBackOff: number }) => any },
+  b: Exclude<Binding<unknown>, { kind: 'bound' }>,
+) {
   return b.kind === 'pending'
     ? job.fail({ errorMessage: b.message, retries: job.retries, retryBackOff: 1000 })
     : job.fail({ errorMessage: b.message, retries: Math.max(0, job.retries - 1), retryBackOff: 2000 });

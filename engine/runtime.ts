@@ -80,7 +80,8 @@ export async function startEngineRuntime(ctx: RuntimeContext, modules: readonly 
   return {
     projector,
     async stop() {
-      for (const s of stops.reverse()) await Promise.resolve(s.stop()).catch((err: unknown) => log.warn({ err: String(err), task: s.name }, 'background task did not stop cleanly'));
+      for (const s of stops.reverse())
+        await Promise.resolve(s.stop()).catch((err: unknown) => log.warn({ err: String(err), task: s.name }, 'background task did not stop cleanly'));
       await relay.stop();
       for (const w of workers) await w.close(5000).catch(() => {});
       await projector.stop();

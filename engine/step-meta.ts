@@ -50,7 +50,12 @@ export function parseTimeLimit(value: unknown): number | null {
 }
 
 const list = (value: unknown, sep: RegExp): string[] =>
-  typeof value === 'string' ? value.split(sep).map((s) => s.trim()).filter(Boolean) : [];
+  typeof value === 'string'
+    ? value
+        .split(sep)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 /** Reads the step settings from a job's custom headers (or a header map taken from the model). */
 export function stepMetaFromHeaders(headers: Record<string, unknown>): StepMeta {

@@ -7,7 +7,18 @@ import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit, stepMetaFromHeaders, typ
 import { WORKER_JOB_TYPES } from './jobs/catalogue.js';
 import { approvingDefaultFlows } from './default-flow.js';
 import { ROLES } from './step-meta.js';
-import { collectFlowElements, ext, hasEventDefinition, headersOf, isContainer, jobTypeOf, longestPath, propertiesOf, scopeGraph, type ModdleElement } from './model-graph.js';
+import {
+  collectFlowElements,
+  ext,
+  hasEventDefinition,
+  headersOf,
+  isContainer,
+  jobTypeOf,
+  longestPath,
+  propertiesOf,
+  scopeGraph,
+  type ModdleElement,
+} from './model-graph.js';
 
 export { headersOf, longestPath, propertiesOf } from './model-graph.js';
 
@@ -36,21 +47,20 @@ export interface ValidationResult {
 export const MAX_BPMN_BYTES = 2_000_000;
 
 // A new Linter per call: some bpmnlint rules (no-duplicate-sequence-flows) keep state across lint runs.
-const newLinter = () => new Linter({
-  config: {
-    extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-6'],
-    rules: {
-      // Diagram completeness is advice, not a reason to block a deploy.
-      'label-required': 'warn',
-      'no-bpmndi': 'warn',
-      // We run human steps as job-based user tasks on purpose (the inbox lives in PostgreSQL).
-      'camunda-compat/zeebe-user-task': 'off',
+const newLinter = () =>
+  new Linter({
+    config: {
+      extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-6'],
+      rules: {
+        // Diagram completeness is advice, not a reason to block a deploy.
+        'label-required': 'warn',
+        'no-bpmndi': 'warn',
+        // We run human steps as job-based user tasks on purpose (the inbox lives in PostgreSQL).
+        'camunda-compat/zeebe-user-task': 'off',
+      },
     },
-  },
-  resolver: new NodeResolver(),
-});
-
-
+    resolver: new NodeResolver(),
+  });
 
 /** Our own rule: a human step must say who handles it, or it would reach nobody's inbox. */
 function checkUserTaskOwners(processes: ModdleElement[]): ValidationIssue[] {
@@ -73,11 +83,7 @@ function checkUserTaskOwners(processes: ModdleElement[]): ValidationIssue[] {
   return issues;
 }
 
-
-
-
 const label = (el: ModdleElement) => `"${el.name?.trim() || el.id}"`;
-
 
 /** Our rule: every path reaches an end event (no dead ends, no loop without a way out), in every scope. */
 function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): void {
@@ -100,12 +106,16 @@ function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): vo
   const prev = new Map<string, string[]>(g.nodes.map((n) => [n.id!, []]));
   for (const [from, tos] of g.next) for (const to of tos) prev.get(to)?.push(from);
   const reached = new Set<string>();
-  const queue = g.nodes.filter((n) => n.$type === 'bpmn:EndEvent' || deadEnds.has(n.id!) || n.isForCompensation || hasEventDefinition(n, 'bpmn:CompensateEventDefinition')).map((n) => n.id!);
+  const queue = g.nodes
+    .filter((n) => n.$type === 'bpmn:EndEvent' || deadEnds.has(n.id!) || n.isForCompensation || hasEventDefinition(n, 'bpmn:CompensateEventDefinition'))
+    .map((n) => n.id!);
   for (const id of queue) reached.add(id);
-  while (queue.length) for (const p of prev.get(queue.pop()!) ?? []) if (!reached.has(p)) {
-    reached.add(p);
-    queue.push(p);
-  }
+  while (queue.length)
+    for (const p of prev.get(queue.pop()!) ?? [])
+      if (!reached.has(p)) {
+        reached.add(p);
+        queue.push(p);
+      }
   // Report the loop itself (nodes that come back to themselves), not every step leading into it.
   const onLoop = (id: string) => {
     const seen = new Set<string>();
@@ -131,8 +141,6 @@ function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): vo
   }
 }
 
-
-
 /** Our rules on government steps: a time limit on each human step, a worker for each job type, a total limit covering the longest path. */
 function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[], opts: ValidateOptions): void {
   for (const el of collectFlowElements(process)) {
@@ -144,15 +152,19 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
           elementId: el.id ?? '?',
           rule: 'eiso/user-task-time-limit',
           category: 'error',
-          message: raw === undefined || raw.trim() === ''
-            ? `Bước ${label(el)} chưa có thời hạn xử lý (ngày làm việc, header ${STEP_HEADER.timeLimit}) / User task ${el.id} has no time limit`
-            : `Thời hạn "${raw}" của bước ${label(el)} phải là số dương, bội của 0,5 ngày làm việc / Time limit of ${el.id} must be a positive multiple of 0.5 working days`,
+          message:
+            raw === undefined || raw.trim() === ''
+              ? `Bước ${label(el)} chưa có thời hạn xử lý (ngày làm việc, header ${STEP_HEADER.timeLimit}) / User task ${el.id} has no time limit`
+              : `Thời hạn "${raw}" của bước ${label(el)} phải là số dương, bội của 0,5 ngày làm việc / Time limit of ${el.id} must be a positive multiple of 0.5 working days`,
         });
       }
       if (opts.unitCodes) {
         const groups = (ext(el, 'zeebe:AssignmentDefinition')?.candidateGroups ?? '').trim();
         if (groups && !groups.startsWith('=')) {
-          for (const g of groups.split(',').map((s) => s.trim()).filter(Boolean)) {
+          for (const g of groups
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)) {
             const [unit, role, ...rest] = g.split('/');
             if (!opts.unitCodes.has(unit) || rest.length > 0 || (role !== undefined && !(ROLES as readonly string[]).includes(role))) {
               issues.push({
@@ -170,7 +182,12 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
     const jobType = jobTypeOf(el);
     if (jobType === undefined) continue;
     if (jobType.startsWith('=')) {
-      issues.push({ elementId: el.id ?? '?', rule: 'eiso/job-type-worker', category: 'warn', message: `Loại công việc của bước ${label(el)} là biểu thức, không kiểm tra được / The job type of ${el.id} is an expression and cannot be checked` });
+      issues.push({
+        elementId: el.id ?? '?',
+        rule: 'eiso/job-type-worker',
+        category: 'warn',
+        message: `Loại công việc của bước ${label(el)} là biểu thức, không kiểm tra được / The job type of ${el.id} is an expression and cannot be checked`,
+      });
     } else if (!WORKER_JOB_TYPES.includes(jobType)) {
       issues.push({
         elementId: el.id ?? '?',
@@ -188,9 +205,10 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
       elementId: process.id ?? '',
       rule: 'eiso/process-time-limit',
       category: 'error',
-      message: raw === undefined || raw.trim() === ''
-        ? `Quy trình ${label(process)} chưa có tổng thời hạn giải quyết (thuộc tính ${PROCESS_PROPERTY.timeLimit}, ngày làm việc) / Process ${process.id} has no total time limit`
-        : `Tổng thời hạn "${raw}" của quy trình ${label(process)} phải là số dương, bội của 0,5 ngày / Total time limit of ${process.id} must be a positive multiple of 0.5 days`,
+      message:
+        raw === undefined || raw.trim() === ''
+          ? `Quy trình ${label(process)} chưa có tổng thời hạn giải quyết (thuộc tính ${PROCESS_PROPERTY.timeLimit}, ngày làm việc) / Process ${process.id} has no total time limit`
+          : `Tổng thời hạn "${raw}" của quy trình ${label(process)} phải là số dương, bội của 0,5 ngày / Total time limit of ${process.id} must be a positive multiple of 0.5 days`,
     });
   } else if (total < longest.days) {
     issues.push({
@@ -246,7 +264,11 @@ export async function readProcessModel(xml: string, processId: string): Promise<
       // The deadline pattern's reminder and escalation tasks are machinery, not steps of the procedure.
       else if ((/Task$/.test(el.$type) || jobTypeOf(el)) && !DEADLINE_STEP_JOB_TYPES.has(jobTypeOf(el) ?? '')) {
         const a = ext(el, 'zeebe:AssignmentDefinition');
-        const split = (v?: string) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const split = (v?: string) =>
+          (v ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
         const form = ext(el, 'zeebe:FormDefinition');
         steps.push({
           id,
@@ -282,10 +304,16 @@ export async function readProcessModel(xml: string, processId: string): Promise<
  */
 export async function readBpmnFile(xml: string): Promise<
   | { issue: ValidationIssue }
-  | { issue: null; definitions: ModdleElement; warnings: { message: string; element?: { id?: string } }[]; processes: { id: string; name: string; isExecutable: boolean }[] }
+  | {
+      issue: null;
+      definitions: ModdleElement;
+      warnings: { message: string; element?: { id?: string } }[];
+      processes: { id: string; name: string; isExecutable: boolean }[];
+    }
 > {
   const fail = (message: string, rule = 'eiso/parse') => ({ issue: { elementId: '', message, rule, category: 'error' as const } });
-  if (Buffer.byteLength(xml, 'utf8') > MAX_BPMN_BYTES) return fail(`Tệp BPMN vượt quá ${MAX_BPMN_BYTES} byte / BPMN file exceeds ${MAX_BPMN_BYTES} bytes`, 'eiso/size');
+  if (Buffer.byteLength(xml, 'utf8') > MAX_BPMN_BYTES)
+    return fail(`Tệp BPMN vượt quá ${MAX_BPMN_BYTES} byte / BPMN file exceeds ${MAX_BPMN_BYTES} bytes`, 'eiso/size');
   // No DTDs: they are never needed in BPMN and are the vehicle of XXE and entity-expansion attacks.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return fail('Tệp BPMN không được chứa DOCTYPE/ENTITY / DOCTYPE and ENTITY declarations are not allowed', 'eiso/dtd');
   let definitions: ModdleElement;
@@ -347,9 +375,10 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
         elementId: d.flowId,
         rule: 'eiso/default-flow-approves',
         category: 'warn',
-        message: d.reason === 'named'
-          ? `Cổng "${d.gatewayName}": luồng mặc định ${flow} là kết quả chấp thuận; hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối), nếu không thiếu quyết định cũng thành chấp thuận / The default flow ${d.flowId} of gateway ${d.gatewayId} approves: give it a condition`
-          : `Cổng "${d.gatewayName}": luồng mặc định ${flow} dẫn tiếp quy trình; hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối) / The default flow ${d.flowId} of gateway ${d.gatewayId} leads on: give it a condition`,
+        message:
+          d.reason === 'named'
+            ? `Cổng "${d.gatewayName}": luồng mặc định ${flow} là kết quả chấp thuận; hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối), nếu không thiếu quyết định cũng thành chấp thuận / The default flow ${d.flowId} of gateway ${d.gatewayId} approves: give it a condition`
+            : `Cổng "${d.gatewayName}": luồng mặc định ${flow} dẫn tiếp quy trình; hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối) / The default flow ${d.flowId} of gateway ${d.gatewayId} leads on: give it a condition`,
       });
     }
   }
@@ -361,7 +390,11 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
     processes: executable.map((p) => ({
       id: p.id ?? '',
       name: p.name ?? p.id ?? '',
-      elementNames: Object.fromEntries(collectFlowElements(p).filter((e) => e.id && e.name).map((e) => [e.id!, e.name!])),
+      elementNames: Object.fromEntries(
+        collectFlowElements(p)
+          .filter((e) => e.id && e.name)
+          .map((e) => [e.id!, e.name!]),
+      ),
     })),
   };
 }

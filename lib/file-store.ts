@@ -50,8 +50,11 @@ export function extensionOf(fileName: string): string {
  */
 export function cleanFileName(raw: string): string {
   let name = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are what this pattern removes
-  name = name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"<>:|?*]/g, '').trim().replace(/^\.+/, '');
+  name = name
+    // eslint-disable-next-line no-control-regex -- control characters are what this pattern removes
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"<>:|?*]/g, '')
+    .trim()
+    .replace(/^\.+/, '');
   if (name.length > 200) {
     const ext = extensionOf(name);
     name = `${name.slice(0, 200 - ext.length - 1)}.${ext}`;
@@ -127,7 +130,10 @@ export async function keepUpload(root: string, upload: StoredUpload): Promise<st
   const relative = path.join(upload.sha256.slice(0, 2), upload.sha256);
   const target = path.join(root, relative);
   await mkdir(path.dirname(target), { recursive: true });
-  const exists = await stat(target).then((s) => s.size === upload.size, () => false);
+  const exists = await stat(target).then(
+    (s) => s.size === upload.size,
+    () => false,
+  );
   if (exists) await rm(upload.tmpPath, { force: true });
   else await rename(upload.tmpPath, target);
   return relative;

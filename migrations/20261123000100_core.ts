@@ -26,7 +26,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['unit_id'], 'users_unit_idx');
   });
-  await knex.raw(`ALTER TABLE users ADD CONSTRAINT users_roles_ck CHECK (roles <@ ARRAY['admin','designer','officer','leader','auditor']::text[] AND cardinality(roles) > 0)`);
+  await knex.raw(
+    `ALTER TABLE users ADD CONSTRAINT users_roles_ck CHECK (roles <@ ARRAY['admin','designer','officer','leader','auditor']::text[] AND cardinality(roles) > 0)`,
+  );
 
   await knex.schema.createTable('process_definitions', (t) => {
     t.comment('Every BPMN process version deployed to Zeebe through the platform.');

@@ -55,7 +55,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['bpmn_process_id', 'start_time'], 'hist_process_instances_process_start_idx');
     t.index(['start_time'], 'hist_process_instances_start_idx');
   });
-  await knex.raw(`CREATE INDEX hist_process_instances_parent_idx ON hist_process_instances (parent_process_instance_key) WHERE parent_process_instance_key IS NOT NULL`);
+  await knex.raw(
+    `CREATE INDEX hist_process_instances_parent_idx ON hist_process_instances (parent_process_instance_key) WHERE parent_process_instance_key IS NOT NULL`,
+  );
 
   await knex.schema.createTable('hist_element_instances', (t) => {
     t.comment('Every flow element instance (process, events, tasks, gateways, subprocesses) with its lifecycle.');
@@ -152,7 +154,9 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.raw(`ALTER TABLE hist_process_instances ADD CONSTRAINT hist_process_instances_state_ck CHECK (state IN ('active','completed','terminated'))`);
   await knex.raw(`ALTER TABLE hist_element_instances ADD CONSTRAINT hist_element_instances_state_ck CHECK (state IN ('active','completed','terminated'))`);
-  await knex.raw(`ALTER TABLE hist_jobs ADD CONSTRAINT hist_jobs_state_ck CHECK (state IN ('created','completed','failed','timed_out','canceled','error_thrown'))`);
+  await knex.raw(
+    `ALTER TABLE hist_jobs ADD CONSTRAINT hist_jobs_state_ck CHECK (state IN ('created','completed','failed','timed_out','canceled','error_thrown'))`,
+  );
   await knex.raw(`ALTER TABLE hist_incidents ADD CONSTRAINT hist_incidents_state_ck CHECK (state IN ('created','resolved'))`);
 }
 

@@ -60,7 +60,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['procedure_id', 'created_at'], 'procedure_events_procedure_at_idx');
   });
-  await knex.raw(`ALTER TABLE procedure_events ADD CONSTRAINT procedure_events_kind_ck CHECK (kind IN ('created','imported','info-updated','published','retired'))`);
+  await knex.raw(
+    `ALTER TABLE procedure_events ADD CONSTRAINT procedure_events_kind_ck CHECK (kind IN ('created','imported','info-updated','published','retired'))`,
+  );
 
   await knex.schema.createTable('notifications', (t) => {
     t.comment('Messages to citizens and officers; written by the notify-citizen worker (channel in-app for now).');

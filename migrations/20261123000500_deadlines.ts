@@ -12,7 +12,9 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('step_deadlines', (t) => {
-    t.comment('Due and reminder instants of one run of a human step, computed once by the eiso-step-deadline start listener (idempotent on the element instance).');
+    t.comment(
+      'Due and reminder instants of one run of a human step, computed once by the eiso-step-deadline start listener (idempotent on the element instance).',
+    );
     t.bigInteger('element_instance_key').primary('step_deadlines_pk').comment('Zeebe element instance of the user task');
     t.bigInteger('process_instance_key').notNullable();
     t.bigInteger('process_definition_key').notNullable();
@@ -34,9 +36,13 @@ export async function up(knex: Knex): Promise<void> {
     t.string('bpmn_process_id', 200).notNullable();
     t.string('unit_code', 50).comment('Unit whose calendar counts the case (unit of the first human step); null = national');
     t.decimal('time_limit_days', 7, 1).notNullable().comment('eiso.timeLimit process property: statutory limit in working days');
-    t.timestamp('received_at', { useTz: true }).notNullable().comment('Receipt of the complete dossier (engine time at instance start, or variable eisoReceivedAt)');
+    t.timestamp('received_at', { useTz: true })
+      .notNullable()
+      .comment('Receipt of the complete dossier (engine time at instance start, or variable eisoReceivedAt)');
     t.timestamp('original_appointment_at', { useTz: true }).notNullable().comment('Appointment as computed at receipt');
-    t.timestamp('appointment_at', { useTz: true }).notNullable().comment('Current appointment: receipt + limit, skipping the working half-days of closed pauses');
+    t.timestamp('appointment_at', { useTz: true })
+      .notNullable()
+      .comment('Current appointment: receipt + limit, skipping the working half-days of closed pauses');
     t.decimal('paused_days', 7, 1).notNullable().defaultTo(0).comment('Working days paused (closed pauses), half-day resolution');
     t.bigInteger('paused_ms').notNullable().defaultTo(0).comment('Elapsed time of closed pauses, milliseconds');
     t.timestamp('finished_at', { useTz: true }).comment('Engine time the instance ended (process end listener)');

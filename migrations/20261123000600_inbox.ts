@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('inbox_tasks', (t) => {
-    t.timestamp('urged_at', { useTz: true }).comment('Last urge (đôn đốc) to the current holder; cleared when the task changes hands. Puts the task in the holder\'s "reminded" bucket');
+    t.timestamp('urged_at', { useTz: true }).comment(
+      'Last urge (đôn đốc) to the current holder; cleared when the task changes hands. Puts the task in the holder\'s "reminded" bucket',
+    );
     t.string('assigned_by', 100).comment('Username of the leader who assigned the task to its holder; null when the holder claimed it');
   });
 
@@ -41,7 +43,14 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const idx of ['inbox_tasks_case_code_idx', 'inbox_tasks_done_groups_idx', 'inbox_tasks_open_urged_idx', 'inbox_tasks_open_users_idx', 'inbox_tasks_open_due_idx', 'notifications_unread_idx']) {
+  for (const idx of [
+    'inbox_tasks_case_code_idx',
+    'inbox_tasks_done_groups_idx',
+    'inbox_tasks_open_urged_idx',
+    'inbox_tasks_open_users_idx',
+    'inbox_tasks_open_due_idx',
+    'notifications_unread_idx',
+  ]) {
     await knex.raw(`DROP INDEX IF EXISTS ${idx}`);
   }
   await knex.schema.alterTable('notifications', (t) => {

@@ -39,7 +39,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE task_comments ADD CONSTRAINT task_comments_body_ck CHECK (char_length(body) BETWEEN 1 AND 4000)`);
 
   await knex.schema.alterTable('inbox_tasks', (t) => {
-    t.string('outcome', 20).comment('null: completed normally (or still open); sending_back: a send-back is committed and not yet confirmed by Zeebe; sent_back: the step was sent back (status completed)');
+    t.string('outcome', 20).comment(
+      'null: completed normally (or still open); sending_back: a send-back is committed and not yet confirmed by Zeebe; sent_back: the step was sent back (status completed)',
+    );
     t.text('send_back_reason').comment('Why the holder sent the step back (sendBackReason in the process)');
   });
   await knex.raw(`ALTER TABLE inbox_tasks ADD CONSTRAINT inbox_tasks_outcome_ck CHECK (outcome IS NULL OR outcome IN ('sending_back','sent_back'))`);

@@ -14,13 +14,23 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('audit_log', (t) => {
-    t.comment('Append-only log of human actions. Each entry carries sha256(canonical entry + prev_hash): any altered, inserted or deleted entry breaks the chain (domain/audit/chain.ts).');
-    t.bigInteger('seq').primary('audit_log_pk').comment('Position in the chain: 1, 2, 3, ... without gaps (assigned from audit_chain_head under its row lock, not from a sequence, so rolled-back appends leave no holes)');
+    t.comment(
+      'Append-only log of human actions. Each entry carries sha256(canonical entry + prev_hash): any altered, inserted or deleted entry breaks the chain (domain/audit/chain.ts).',
+    );
+    t.bigInteger('seq')
+      .primary('audit_log_pk')
+      .comment(
+        'Position in the chain: 1, 2, 3, ... without gaps (assigned from audit_chain_head under its row lock, not from a sequence, so rolled-back appends leave no holes)',
+      );
     t.timestamp('at', { useTz: true }).notNullable().comment('When the action happened (set under the chain lock, so non-decreasing with seq)');
-    t.string('actor', 100).comment('Username of the person; null for an unknown user (failed login of a non-existent name keeps the attempted name in target_id)');
+    t.string('actor', 100).comment(
+      'Username of the person; null for an unknown user (failed login of a non-existent name keeps the attempted name in target_id)',
+    );
     t.specificType('actor_roles', 'text[]').notNullable().defaultTo('{}').comment('Roles of the actor at the time');
     t.string('actor_unit', 50).comment('Unit code of the actor at the time');
-    t.string('action', 100).notNullable().comment('What was done: auth.login, auth.login_failed, process.deploy, case.start, case.cancel, task.claim, access.denied, audit.search, ...');
+    t.string('action', 100)
+      .notNullable()
+      .comment('What was done: auth.login, auth.login_failed, process.deploy, case.start, case.cancel, task.claim, access.denied, audit.search, ...');
     t.string('target_type', 50).comment('Kind of object acted on: case, task, process, user, procedure, calendar, audit, ...');
     t.string('target_id', 200).comment('Id of the object (process instance key for a case, job key for a task, ...)');
     t.jsonb('before').comment('State before the action, when it changed something');
@@ -64,8 +74,12 @@ export async function up(knex: Knex): Promise<void> {
       RETURN NEW;
     END $$`);
   await knex.raw(`COMMENT ON FUNCTION audit_chain_head_forward_only() IS 'Trigger function: the chain head only advances by one entry per append'`);
-  await knex.raw(`CREATE TRIGGER audit_chain_head_forward BEFORE UPDATE OR DELETE ON audit_chain_head FOR EACH ROW EXECUTE FUNCTION audit_chain_head_forward_only()`);
-  await knex.raw(`CREATE TRIGGER audit_chain_head_no_truncate BEFORE TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION audit_chain_head_forward_only()`);
+  await knex.raw(
+    `CREATE TRIGGER audit_chain_head_forward BEFORE UPDATE OR DELETE ON audit_chain_head FOR EACH ROW EXECUTE FUNCTION audit_chain_head_forward_only()`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER audit_chain_head_no_truncate BEFORE TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION audit_chain_head_forward_only()`,
+  );
 
   await knex.schema.createTable('auditor_scopes', (t) => {
     t.comment('Extra organisations an auditor audits, besides the subtree of its own unit. Each unit includes its subtree. Managed by administrators.');
@@ -92,13 +106,20 @@ export async function up(knex: Knex): Promise<void> {
        OR (value_type = 'PROCESS_INSTANCE' AND intent = 'SEQUENCE_FLOW_TAKEN')`);
   // Timeline: who completed each element; heat map and lateness: finished steps per element.
   await knex.raw(`CREATE INDEX inbox_tasks_element_instance_idx ON inbox_tasks (element_instance_key)`);
-  await knex.raw(`CREATE INDEX hist_element_instances_definition_element_idx ON hist_element_instances (bpmn_process_id, element_id) WHERE end_time IS NOT NULL`);
+  await knex.raw(
+    `CREATE INDEX hist_element_instances_definition_element_idx ON hist_element_instances (bpmn_process_id, element_id) WHERE end_time IS NOT NULL`,
+  );
   // Search by variable value (name=value) at the process scope.
   await knex.raw(`CREATE INDEX hist_variables_name_value_idx ON hist_variables (name, (value #>> '{}'))`);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const idx of ['hist_variables_name_value_idx', 'hist_element_instances_definition_element_idx', 'inbox_tasks_element_instance_idx', 'zeebe_record_case_events_idx']) {
+  for (const idx of [
+    'hist_variables_name_value_idx',
+    'hist_element_instances_definition_element_idx',
+    'inbox_tasks_element_instance_idx',
+    'zeebe_record_case_events_idx',
+  ]) {
     await knex.raw(`DROP INDEX IF EXISTS ${idx}`);
   }
   await knex.schema.dropTableIfExists('audit_saved_queries');

@@ -34,11 +34,17 @@ export async function up(knex: Knex): Promise<void> {
   );
   // Large tables (the benchmark's 10M finished rows): build with more memory than the default 64 MB.
   await knex.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
-  await knex.raw(`CREATE INDEX inbox_tasks_done_keys_idx ON inbox_tasks USING gin (inbox_done_keys(candidate_groups, candidate_users, completed_at)) WHERE status = 'completed'`);
+  await knex.raw(
+    `CREATE INDEX inbox_tasks_done_keys_idx ON inbox_tasks USING gin (inbox_done_keys(candidate_groups, candidate_users, completed_at)) WHERE status = 'completed'`,
+  );
   // A holder's open tasks on time / overdue, counted from the index alone (index-only scan).
-  await knex.raw(`CREATE INDEX inbox_tasks_open_holder_due_idx ON inbox_tasks (assignee, due_date) WHERE assignee IS NOT NULL AND status IN ('open','completing')`);
+  await knex.raw(
+    `CREATE INDEX inbox_tasks_open_holder_due_idx ON inbox_tasks (assignee, due_date) WHERE assignee IS NOT NULL AND status IN ('open','completing')`,
+  );
   // A leader's "in progress": held tasks offered to the subtree (the unassigned majority left out).
-  await knex.raw(`CREATE INDEX inbox_tasks_open_held_groups_idx ON inbox_tasks USING gin (candidate_groups) WHERE assignee IS NOT NULL AND status IN ('open','completing')`);
+  await knex.raw(
+    `CREATE INDEX inbox_tasks_open_held_groups_idx ON inbox_tasks USING gin (candidate_groups) WHERE assignee IS NOT NULL AND status IN ('open','completing')`,
+  );
   // A finisher's tasks over a period, on time / late, from the index alone: done_by_idx with the due date.
   await knex.raw(`CREATE INDEX inbox_tasks_done_by_due_idx ON inbox_tasks (completed_by, completed_at DESC) INCLUDE (due_date) WHERE status = 'completed'`);
   await knex.raw('DROP INDEX inbox_tasks_done_by_idx');
@@ -51,7 +57,14 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`CREATE INDEX IF NOT EXISTS inbox_tasks_done_by_idx ON inbox_tasks (completed_by, completed_at DESC) WHERE status = 'completed'`);
-  for (const name of ['inbox_tasks_open_flagged_groups_idx', 'inbox_tasks_open_reminded_idx', 'inbox_tasks_done_by_due_idx', 'inbox_tasks_open_held_groups_idx', 'inbox_tasks_open_holder_due_idx', 'inbox_tasks_done_keys_idx']) {
+  for (const name of [
+    'inbox_tasks_open_flagged_groups_idx',
+    'inbox_tasks_open_reminded_idx',
+    'inbox_tasks_done_by_due_idx',
+    'inbox_tasks_open_held_groups_idx',
+    'inbox_tasks_open_holder_due_idx',
+    'inbox_tasks_done_keys_idx',
+  ]) {
     await knex.raw(`DROP INDEX IF EXISTS ${name}`);
   }
   await knex.raw('DROP FUNCTION IF EXISTS inbox_done_keys(text[], text[], timestamptz)');

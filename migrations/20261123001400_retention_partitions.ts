@@ -133,12 +133,15 @@ export async function up(knex: Knex): Promise<void> {
   for (const s of SPECS) {
     const { old, comment } = await setAside(knex, s, 'unpartitioned');
     await knex.raw(`CREATE TABLE ${s.table} (LIKE ${old} INCLUDING DEFAULTS INCLUDING COMMENTS) PARTITION BY RANGE (${s.column})`);
-    await knex.raw(`COMMENT ON TABLE ${s.table} IS ${literal(`${comment ?? ''} Partitioned by month of ${s.column}: ${s.table}_pYYYYMM, and ${s.table}_default for rows outside the months created.`.trim())}`);
+    await knex.raw(
+      `COMMENT ON TABLE ${s.table} IS ${literal(`${comment ?? ''} Partitioned by month of ${s.column}: ${s.table}_pYYYYMM, and ${s.table}_default for rows outside the months created.`.trim())}`,
+    );
     await knex.raw(`ALTER TABLE ${s.table} ADD CONSTRAINT ${s.pkName} PRIMARY KEY (${[...s.pk, s.column].join(', ')})`);
     if (CHECKS[s.table]) await knex.raw(CHECKS[s.table]);
     if (s.table === 'audit_log') for (const t of AUDIT_TRIGGERS) await knex.raw(t);
     await knex.raw(`CREATE TABLE ${s.table}_default PARTITION OF ${s.table} DEFAULT`);
-    if (s.table === 'audit_log') await knex.raw(`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log_default FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
+    if (s.table === 'audit_log')
+      await knex.raw(`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log_default FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
     // the months of the existing rows, and a year back and ahead
     const { rows } = await knex.raw(`SELECT LEAST(min(${s.column}), now() - interval '12 months')::date AS first FROM ${old}`);
     await knex.raw(`SELECT eiso_ensure_month_partitions(?::regclass, ?::date, (now() + interval '12 months')::date)`, [s.table, rows[0].first]);
@@ -154,7 +157,12 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw(`ALTER TABLE ${s.table} ADD CONSTRAINT ${s.pkName} PRIMARY KEY (${s.pk.join(', ')})`);
     if (CHECKS[s.table]) await knex.raw(CHECKS[s.table]);
     if (s.table === 'audit_log') for (const t of AUDIT_TRIGGERS) await knex.raw(t);
-    await moveAndIndex(knex, s, old, s.indexes.filter((i) => !i.includes('audit_log_seq_idx')));
+    await moveAndIndex(
+      knex,
+      s,
+      old,
+      s.indexes.filter((i) => !i.includes('audit_log_seq_idx')),
+    );
   }
   await knex.raw('DROP FUNCTION IF EXISTS eiso_ensure_month_partitions(regclass, date, date)');
 }

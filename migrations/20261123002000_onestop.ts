@@ -109,7 +109,10 @@ export async function up(knex: Knex): Promise<void> {
     t.comment('Supplement requests during processing: the case clock pauses until the citizen supplements (BPMN message onestop-supplement).');
     t.bigIncrements('id').primary('dossier_supplements_pk');
     t.bigInteger('dossier_id').notNullable().references('id').inTable('dossiers').onDelete('CASCADE');
-    t.bigInteger('element_instance_key').notNullable().unique('dossier_supplements_element_uq').comment('Service task instance that requested it (idempotency)');
+    t.bigInteger('element_instance_key')
+      .notNullable()
+      .unique('dossier_supplements_element_uq')
+      .comment('Service task instance that requested it (idempotency)');
     t.text('reason').notNullable();
     t.string('requested_by', 100).comment('Officer who asked for it (completed the step before)');
     t.timestamp('requested_at', { useTz: true }).notNullable();
@@ -132,7 +135,15 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['dossier_transfers', 'dossier_supplements', 'dossier_events', 'dossier_documents', 'dossiers', 'dossier_code_counters', 'onestop_procedures']) {
+  for (const table of [
+    'dossier_transfers',
+    'dossier_supplements',
+    'dossier_events',
+    'dossier_documents',
+    'dossiers',
+    'dossier_code_counters',
+    'onestop_procedures',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -23,7 +23,9 @@ export async function up(knex: Knex): Promise<void> {
     CREATE FUNCTION onestop_end_at(resolved_at timestamptz, status text, closed_at timestamptz) RETURNS timestamptz
       LANGUAGE sql IMMUTABLE PARALLEL SAFE
       RETURN COALESCE(resolved_at, CASE WHEN status IN ('WITHDRAWN', 'CANCELLED_NO_SUPPLEMENT') THEN closed_at END)`);
-  await knex.raw(`COMMENT ON FUNCTION onestop_end_at(timestamptz, text, timestamptz) IS 'When a received dossier stops being "in progress" for the statistics: result or not-eligible decision, else withdrawal / cancellation; null while in progress'`);
+  await knex.raw(
+    `COMMENT ON FUNCTION onestop_end_at(timestamptz, text, timestamptz) IS 'When a received dossier stops being "in progress" for the statistics: result or not-eligible decision, else withdrawal / cancellation; null while in progress'`,
+  );
   await knex.raw(`
     CREATE FUNCTION onestop_outcome(resolved_at timestamptz, appointment_at timestamptz, status text, closed_at timestamptz) RETURNS text
       LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -34,7 +36,9 @@ export async function up(knex: Knex): Promise<void> {
                ELSE 'late' END
         WHEN status IN ('WITHDRAWN', 'CANCELLED_NO_SUPPLEMENT') AND closed_at IS NOT NULL THEN 'withdrawn'
       END`);
-  await knex.raw(`COMMENT ON FUNCTION onestop_outcome(timestamptz, timestamptz, text, timestamptz) IS 'early | on_time | late (date of resolved_at vs date of appointment_at, Vietnam time) | withdrawn | null (in progress)'`);
+  await knex.raw(
+    `COMMENT ON FUNCTION onestop_outcome(timestamptz, timestamptz, text, timestamptz) IS 'early | on_time | late (date of resolved_at vs date of appointment_at, Vietnam time) | withdrawn | null (in progress)'`,
+  );
 
   await knex.schema.createTable('dossier_stats_daily', (t) => {
     t.comment('Daily rollup of dossiers for the Biểu II.06a statistics, maintained by the trigger dossiers_stats_rollup (exact, never edited by hand).');
@@ -106,14 +110,24 @@ export async function up(knex: Knex): Promise<void> {
       INCLUDE (id, agency_code, procedure_code, field, status, received_at, appointment_at, resolved_at, closed_at)
       WHERE received_at IS NOT NULL AND appointment_at IS NOT NULL`);
   // The overdue list: open dossiers by appointment.
-  await knex.raw(`CREATE INDEX dossiers_unresolved_idx ON dossiers (appointment_at) WHERE resolved_at IS NULL AND closed_at IS NULL AND received_at IS NOT NULL`);
+  await knex.raw(
+    `CREATE INDEX dossiers_unresolved_idx ON dossiers (appointment_at) WHERE resolved_at IS NULL AND closed_at IS NULL AND received_at IS NOT NULL`,
+  );
   // Waiting for a supplement at an instant (statistics count those dossiers as within the deadline).
   await knex.raw(`CREATE INDEX dossier_supplements_dossier_idx ON dossier_supplements (dossier_id, requested_at)`);
 
   await knex.schema.createTable('dossier_apologies', (t) => {
-    t.comment('Apology letter and new return date (Mẫu 04, vn-rules §2.1): once per dossier, drafted by an officer of the resolving agency, approved by its leader. Never moves dossiers.appointment_at: the dossier still counts as late.');
+    t.comment(
+      'Apology letter and new return date (Mẫu 04, vn-rules §2.1): once per dossier, drafted by an officer of the resolving agency, approved by its leader. Never moves dossiers.appointment_at: the dossier still counts as late.',
+    );
     t.bigIncrements('id').primary('dossier_apologies_pk');
-    t.bigInteger('dossier_id').notNullable().unique('dossier_apologies_dossier_uq').references('id').inTable('dossiers').onDelete('CASCADE').comment('One apology per dossier (rescheduling is allowed only once)');
+    t.bigInteger('dossier_id')
+      .notNullable()
+      .unique('dossier_apologies_dossier_uq')
+      .references('id')
+      .inTable('dossiers')
+      .onDelete('CASCADE')
+      .comment('One apology per dossier (rescheduling is allowed only once)');
     t.string('agency_code', 50).notNullable().comment('Resolving agency issuing it');
     t.text('reason').notNullable().comment('Lý do');
     t.timestamp('appointment_at', { useTz: true }).notNullable().comment('The appointment being missed (snapshot)');
@@ -129,7 +143,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE INDEX dossier_apologies_agency_idx ON dossier_apologies (agency_code, status)`);
 
   await knex.schema.createTable('dossier_evaluations', (t) => {
-    t.comment('Citizen satisfaction evaluation after the result (vn-rules §5.1, seeds 1.D): once per dossier, with the lookup token. Scores 1 (rất không hài lòng) .. 5 (rất hài lòng).');
+    t.comment(
+      'Citizen satisfaction evaluation after the result (vn-rules §5.1, seeds 1.D): once per dossier, with the lookup token. Scores 1 (rất không hài lòng) .. 5 (rất hài lòng).',
+    );
     t.bigIncrements('id').primary('dossier_evaluations_pk');
     t.bigInteger('dossier_id').notNullable().unique('dossier_evaluations_dossier_uq').references('id').inTable('dossiers').onDelete('CASCADE');
     t.string('agency_code', 50).notNullable().comment('Copied from the dossier for the aggregates');
@@ -141,7 +157,9 @@ export async function up(knex: Knex): Promise<void> {
     t.text('comment').comment('Free text (never shown on public pages)');
     t.timestamp('submitted_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw(`ALTER TABLE dossier_evaluations ADD CONSTRAINT dossier_evaluations_scores_ck CHECK (overall BETWEEN 1 AND 5 AND receipt BETWEEN 1 AND 5 AND processing BETWEEN 1 AND 5 AND return_stage BETWEEN 1 AND 5)`);
+  await knex.raw(
+    `ALTER TABLE dossier_evaluations ADD CONSTRAINT dossier_evaluations_scores_ck CHECK (overall BETWEEN 1 AND 5 AND receipt BETWEEN 1 AND 5 AND processing BETWEEN 1 AND 5 AND return_stage BETWEEN 1 AND 5)`,
+  );
   await knex.raw(`CREATE INDEX dossier_evaluations_submitted_idx ON dossier_evaluations (submitted_at)`);
 
   await knex.schema.createTable('dossier_evaluation_officers', (t) => {

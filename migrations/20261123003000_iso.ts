@@ -8,7 +8,9 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('iso_nonconformities', (t) => {
-    t.comment('Register of nonconformities and corrective actions (Sổ theo dõi hành động khắc phục, ISO 9001:2015 clause 10.2). One row per NC, one process instance of iso-hanh-dong-khac-phuc each.');
+    t.comment(
+      'Register of nonconformities and corrective actions (Sổ theo dõi hành động khắc phục, ISO 9001:2015 clause 10.2). One row per NC, one process instance of iso-hanh-dong-khac-phuc each.',
+    );
     t.bigIncrements('id');
     t.string('code', 40).notNullable().unique('iso_nonconformities_code_uq').comment('KP-YYYY-<id>: the number written on the request form');
     t.string('title', 300).notNullable();
@@ -55,9 +57,15 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('document_id').notNullable().references('id').inTable('iso_documents').onDelete('CASCADE');
     t.integer('version').notNullable().comment('1, 2, ... (a withdrawal request carries the version it withdraws)');
     t.string('kind', 20).notNullable().comment('issue | revision | withdrawal');
-    t.string('status', 30).notNullable().defaultTo('drafting').comment('drafting | reviewing | rework | issued | superseded | withdrawn (the step in progress is the open inbox task of the instance)');
+    t.string('status', 30)
+      .notNullable()
+      .defaultTo('drafting')
+      .comment('drafting | reviewing | rework | issued | superseded | withdrawn (the step in progress is the open inbox task of the instance)');
     t.text('change_summary').comment('What the version changes (or why it is withdrawn)');
-    t.jsonb('distribute_to').notNullable().defaultTo('[]').comment('Unit codes the issued version (or the withdrawal notice) goes to, each confirming it read it');
+    t.jsonb('distribute_to')
+      .notNullable()
+      .defaultTo('[]')
+      .comment('Unit codes the issued version (or the withdrawal notice) goes to, each confirming it read it');
     t.string('requested_by', 100).notNullable();
     t.bigInteger('process_instance_key');
     t.integer('rework_count').notNullable().defaultTo(0).comment('Times a reviewer sent the draft back');
@@ -82,7 +90,9 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.createTable('iso_register_events', (t) => {
     t.comment('Every stage an ISO process wrote to a register (iso-register worker), keyed by the Zeebe job: the evidence trail of the annual report.');
-    t.bigInteger('job_key').primary('iso_register_events_pk').comment('Zeebe job of the iso-register service task (at-least-once delivery: the second time inserts nothing)');
+    t.bigInteger('job_key')
+      .primary('iso_register_events_pk')
+      .comment('Zeebe job of the iso-register service task (at-least-once delivery: the second time inserts nothing)');
     t.string('register', 20).notNullable().comment('nc | document | complaint | audit');
     t.bigInteger('record_id').notNullable().comment('iso_nonconformities.id or iso_document_versions.id');
     t.string('stage', 40).notNullable();
@@ -93,7 +103,9 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('iso_complaints', (t) => {
-    t.comment('Complaints and feedback from citizens and staff (clause 9.1.2, 8.2.1), each handled by one iso-xu-ly-phan-anh instance; an upheld one opens a nonconformity.');
+    t.comment(
+      'Complaints and feedback from citizens and staff (clause 9.1.2, 8.2.1), each handled by one iso-xu-ly-phan-anh instance; an upheld one opens a nonconformity.',
+    );
     t.bigIncrements('id');
     t.string('code', 40).notNullable().unique('iso_complaints_code_uq').comment('PA-YYYY-<id>');
     t.string('title', 300).notNullable();
@@ -150,7 +162,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigIncrements('id');
     t.bigInteger('audit_id').notNullable().references('id').inTable('iso_audits').onDelete('CASCADE');
     t.string('unit_code', 50).notNullable();
-    t.integer('seq').notNullable().comment('Position in the unit\'s list of findings');
+    t.integer('seq').notNullable().comment("Position in the unit's list of findings");
     t.string('clause', 20).notNullable();
     t.text('description').notNullable();
     t.bigInteger('nc_id').references('id').inTable('iso_nonconformities');
@@ -172,7 +184,9 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('iso_reviews', (t) => {
-    t.comment('Management reviews (clause 9.3), one iso-xem-xet-lanh-dao instance each; inputs = the clause 9.3.2 inputs taken from live data when the review starts.');
+    t.comment(
+      'Management reviews (clause 9.3), one iso-xem-xet-lanh-dao instance each; inputs = the clause 9.3.2 inputs taken from live data when the review starts.',
+    );
     t.bigIncrements('id');
     t.string('code', 40).notNullable().unique('iso_reviews_code_uq').comment('XXLD-YYYY-<id>');
     t.integer('year').notNullable();
@@ -202,7 +216,9 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('iso_risks', (t) => {
-    t.comment('Register of risks and opportunities (clause 6.1) scored likelihood x severity; one iso-xu-ly-rui-ro instance each (assessment, treatment task with a deadline, periodic review).');
+    t.comment(
+      'Register of risks and opportunities (clause 6.1) scored likelihood x severity; one iso-xu-ly-rui-ro instance each (assessment, treatment task with a deadline, periodic review).',
+    );
     t.bigIncrements('id');
     t.string('code', 40).notNullable().unique('iso_risks_code_uq').comment('RR-YYYY-<id>');
     t.string('unit_code', 50).notNullable();
@@ -225,10 +241,14 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('closed_at', { useTz: true });
   });
-  await knex.raw(`ALTER TABLE iso_risks ADD CONSTRAINT iso_risks_scale_ck CHECK ((likelihood IS NULL OR likelihood BETWEEN 1 AND 5) AND (severity IS NULL OR severity BETWEEN 1 AND 5))`);
+  await knex.raw(
+    `ALTER TABLE iso_risks ADD CONSTRAINT iso_risks_scale_ck CHECK ((likelihood IS NULL OR likelihood BETWEEN 1 AND 5) AND (severity IS NULL OR severity BETWEEN 1 AND 5))`,
+  );
 
   await knex.schema.createTable('iso_document_proposals', (t) => {
-    t.comment('Staff proposals to revise or withdraw a controlled document (đề xuất sửa đổi, hủy bỏ): considered by the ISO secretary, approved by the quality leader, then a revision or withdrawal request of the owner unit.');
+    t.comment(
+      'Staff proposals to revise or withdraw a controlled document (đề xuất sửa đổi, hủy bỏ): considered by the ISO secretary, approved by the quality leader, then a revision or withdrawal request of the owner unit.',
+    );
     t.bigIncrements('id');
     t.bigInteger('document_id').notNullable().references('id').inTable('iso_documents').onDelete('CASCADE');
     t.string('kind', 20).notNullable().comment('revision | withdrawal');

@@ -123,7 +123,8 @@ export async function up(knex: Knex): Promise<void> {
     '': 'One row per top-level case, derived from hist_process_instances, hist_variables, inbox_tasks and case_deadlines by eiso_case_index_refresh (projector + triggers): what the auditor search filters on.',
     unit_codes: 'Units the case belongs to: startedByUnit and the unit part of every candidate group ("UNIT" or "UNIT/role") of its steps',
     officers: 'Usernames that hold (assignee) or completed a step of the case',
-    late_at: 'The case counts as late when late_at < now(): earliest due date of a step completed late or still open, or the appointment (case_deadlines) when the case ended after it or is still open',
+    late_at:
+      'The case counts as late when late_at < now(): earliest due date of a step completed late or still open, or the appointment (case_deadlines) when the case ended after it or is still open',
     breached_steps: 'Element ids of steps completed after their due date (breached for good)',
     pending_due: 'Open steps with a due date, [{"e": element id, "d": due date}]: breached once the due date has passed',
     pending_due_at: 'Earliest due date in pending_due',
@@ -151,7 +152,9 @@ export async function up(knex: Knex): Promise<void> {
       GET DIAGNOSTICS n = ROW_COUNT;
       RETURN n;
     END $fn$`);
-  await knex.raw(`COMMENT ON FUNCTION eiso_case_index_refresh(bigint[]) IS 'Recomputes and upserts the case_index rows of these cases (top-level ones; others are ignored)'`);
+  await knex.raw(
+    `COMMENT ON FUNCTION eiso_case_index_refresh(bigint[]) IS 'Recomputes and upserts the case_index rows of these cases (top-level ones; others are ignored)'`,
+  );
   await knex.raw(`
     CREATE FUNCTION eiso_case_index_fill(lo bigint, hi bigint) RETURNS integer LANGUAGE plpgsql AS $fn$
     DECLARE n integer;
@@ -162,7 +165,9 @@ export async function up(knex: Knex): Promise<void> {
       GET DIAGNOSTICS n = ROW_COUNT;
       RETURN n;
     END $fn$`);
-  await knex.raw(`COMMENT ON FUNCTION eiso_case_index_fill(bigint, bigint) IS 'Backfill: upserts the case_index rows of the cases with lo <= key <= hi, set-based (range scans and hash joins), without locks'`);
+  await knex.raw(
+    `COMMENT ON FUNCTION eiso_case_index_fill(bigint, bigint) IS 'Backfill: upserts the case_index rows of the cases with lo <= key <= hi, set-based (range scans and hash joins), without locks'`,
+  );
 
   await backfill(knex);
   await knex.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
@@ -178,7 +183,10 @@ export async function up(knex: Knex): Promise<void> {
   // Updates refresh only the cases whose rows changed in a column the index reads (reminder and
   // overdue sweeps touch many open tasks without changing any of them).
   const watched: Record<string, { key: string; columns: string[] }> = {
-    inbox_tasks: { key: 'job_key', columns: ['process_instance_key', 'element_id', 'candidate_groups', 'assignee', 'completed_by', 'due_date', 'completed_at', 'status'] },
+    inbox_tasks: {
+      key: 'job_key',
+      columns: ['process_instance_key', 'element_id', 'candidate_groups', 'assignee', 'completed_by', 'due_date', 'completed_at', 'status'],
+    },
     case_deadlines: { key: 'process_instance_key', columns: ['process_instance_key', 'appointment_at'] },
   };
   for (const [table, w] of Object.entries(watched)) {
@@ -191,11 +199,15 @@ export async function up(knex: Knex): Promise<void> {
            WHERE k IS NOT NULL AND ${row('n')} IS DISTINCT FROM ${row('o')}));
         RETURN NULL;
       END $fn$`);
-    await knex.raw(`CREATE TRIGGER ${table}_case_index_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_change()`);
+    await knex.raw(
+      `CREATE TRIGGER ${table}_case_index_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_change()`,
+    );
     await knex.raw(
       `CREATE TRIGGER ${table}_case_index_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS previous NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_${table}_update()`,
     );
-    await knex.raw(`CREATE TRIGGER ${table}_case_index_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_change()`);
+    await knex.raw(
+      `CREATE TRIGGER ${table}_case_index_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION eiso_case_index_after_change()`,
+    );
   }
 }
 
@@ -212,9 +224,17 @@ export async function backfill(knex: Knex): Promise<number> {
   let lo: string | null = (await knex.raw(`SELECT min(process_instance_key)::text AS k FROM hist_process_instances`)).rows[0].k;
   let filled = 0;
   while (lo !== null) {
-    const hiRow = (await knex.raw(`SELECT process_instance_key::text AS k FROM hist_process_instances WHERE process_instance_key >= ? ORDER BY process_instance_key OFFSET ? LIMIT 1`, [lo, BATCH])).rows[0];
+    const hiRow = (
+      await knex.raw(
+        `SELECT process_instance_key::text AS k FROM hist_process_instances WHERE process_instance_key >= ? ORDER BY process_instance_key OFFSET ? LIMIT 1`,
+        [lo, BATCH],
+      )
+    ).rows[0];
     const hi: string | null = hiRow?.k ?? null;
-    const res = await knex.raw(`SELECT eiso_case_index_fill(?::bigint, ?::bigint) AS n`, [lo, hi === null ? '9223372036854775807' : (BigInt(hi) - 1n).toString()]);
+    const res = await knex.raw(`SELECT eiso_case_index_fill(?::bigint, ?::bigint) AS n`, [
+      lo,
+      hi === null ? '9223372036854775807' : (BigInt(hi) - 1n).toString(),
+    ]);
     filled += Number(res.rows[0].n);
     if (total > 1_000_000) console.log(`case_index backfill: ${filled} cases (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     lo = hi;

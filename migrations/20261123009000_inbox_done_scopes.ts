@@ -73,7 +73,9 @@ export async function up(knex: Knex): Promise<void> {
       completed_at timestamptz NOT NULL,
       late boolean NOT NULL
     )`);
-  await knex.raw(`COMMENT ON TABLE inbox_done_scopes IS 'A finished inbox task under every unit whose subtree it belongs to (offered to, or completed by a user of, the unit or a unit below); kept by trigger inbox_tasks_done_scopes'`);
+  await knex.raw(
+    `COMMENT ON TABLE inbox_done_scopes IS 'A finished inbox task under every unit whose subtree it belongs to (offered to, or completed by a user of, the unit or a unit below); kept by trigger inbox_tasks_done_scopes'`,
+  );
   await knex.raw(FILL_FUNCTION);
   await knex.raw(`
     CREATE FUNCTION inbox_tasks_done_scopes() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -103,5 +105,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP FUNCTION IF EXISTS inbox_tasks_done_scopes()');
   await knex.raw('DROP TABLE IF EXISTS inbox_done_scopes');
   await knex.raw('DROP FUNCTION IF EXISTS inbox_done_units(text[], text[], text)');
-  await knex.raw(`CREATE INDEX IF NOT EXISTS inbox_tasks_done_keys_idx ON inbox_tasks USING gin (inbox_done_keys(candidate_groups, candidate_users, completed_at)) WHERE status = 'completed'`);
+  await knex.raw(
+    `CREATE INDEX IF NOT EXISTS inbox_tasks_done_keys_idx ON inbox_tasks USING gin (inbox_done_keys(candidate_groups, candidate_users, completed_at)) WHERE status = 'completed'`,
+  );
 }

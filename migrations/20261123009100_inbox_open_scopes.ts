@@ -32,7 +32,9 @@ export async function up(knex: Knex): Promise<void> {
       due_date timestamptz,
       created_at timestamptz NOT NULL
     )`);
-  await knex.raw(`COMMENT ON TABLE inbox_open_scopes IS 'An open inbox task under every unit whose subtree it belongs to (offered to, or held by a user of, the unit or a unit below); kept by trigger inbox_tasks_open_scopes'`);
+  await knex.raw(
+    `COMMENT ON TABLE inbox_open_scopes IS 'An open inbox task under every unit whose subtree it belongs to (offered to, or held by a user of, the unit or a unit below); kept by trigger inbox_tasks_open_scopes'`,
+  );
   await knex.raw(`
     CREATE FUNCTION inbox_tasks_open_scopes() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

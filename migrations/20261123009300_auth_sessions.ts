@@ -14,7 +14,10 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('users', (t) => {
-    t.integer('token_version').notNullable().defaultTo(0).comment('Bumped on password, role, unit or active change and on sign-out; tokens of another version are refused');
+    t.integer('token_version')
+      .notNullable()
+      .defaultTo(0)
+      .comment('Bumped on password, role, unit or active change and on sign-out; tokens of another version are refused');
   });
   await knex.raw(`
     CREATE FUNCTION users_token_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -36,10 +36,14 @@ export async function up(knex: Knex): Promise<void> {
       INSERT INTO audit_log_seq (seq) VALUES (NEW.seq);
       RETURN NEW; -- a seq already there: duplicate key value violates unique constraint "audit_log_seq_pk"
     END $fn$`);
-  await knex.raw(`COMMENT ON FUNCTION audit_log_seq_claim() IS 'Trigger function: records the seq of a new audit_log entry in audit_log_seq (primary key), so a duplicated seq is refused'`);
+  await knex.raw(
+    `COMMENT ON FUNCTION audit_log_seq_claim() IS 'Trigger function: records the seq of a new audit_log entry in audit_log_seq (primary key), so a duplicated seq is refused'`,
+  );
   // a row trigger on the partitioned parent is cloned to every partition, present and future
   await knex.raw(`CREATE TRIGGER audit_log_seq_unique BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_seq_claim()`);
-  await knex.raw(`CREATE TRIGGER audit_log_seq_no_update_delete BEFORE UPDATE OR DELETE ON audit_log_seq FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`);
+  await knex.raw(
+    `CREATE TRIGGER audit_log_seq_no_update_delete BEFORE UPDATE OR DELETE ON audit_log_seq FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
+  );
   await knex.raw(`CREATE TRIGGER audit_log_seq_no_truncate BEFORE TRUNCATE ON audit_log_seq FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
 
   await knex.raw(`

@@ -79,7 +79,10 @@ export class EisoModeler {
     this.modeler = new BpmnJsModeler({
       container,
       // Our groups start open: they hold what a government step needs.
-      propertiesPanel: { parent: propertiesParent, layout: { groups: { general: { open: true }, 'eiso-government-step': { open: true }, 'eiso-procedure': { open: true } } } },
+      propertiesPanel: {
+        parent: propertiesParent,
+        layout: { groups: { general: { open: true }, 'eiso-government-step': { open: true }, 'eiso-procedure': { open: true } } },
+      },
       linting: { bpmnlint: createLintConfig({ jobTypes: context.readySteps?.map((s) => s.jobType) }), active: true },
       language,
       eiso: context,
@@ -99,18 +102,22 @@ export class EisoModeler {
       ],
       moddleExtensions: { zeebe: zeebeModdle },
     } as ConstructorParameters<typeof BpmnJsModeler>[0]);
-    this.bind({ event: 'linting.completed', priority: 2000, callback: (event) => {
-      const raw = (event as { issues: Record<string, RawIssue[]> }).issues;
-      this.issues = Object.entries(raw).flatMap(([elementId, list]) =>
-        list.map((i) => ({
-          elementId,
-          actualElementId: i.actualElementId ?? i.id,
-          rule: i.rule,
-          category: (i.category === 'error' ? 'error' : i.category === 'info' ? 'info' : 'warn'),
-          message: this.translateFn(i.message),
-        })),
-      );
-    } });
+    this.bind({
+      event: 'linting.completed',
+      priority: 2000,
+      callback: (event) => {
+        const raw = (event as { issues: Record<string, RawIssue[]> }).issues;
+        this.issues = Object.entries(raw).flatMap(([elementId, list]) =>
+          list.map((i) => ({
+            elementId,
+            actualElementId: i.actualElementId ?? i.id,
+            rule: i.rule,
+            category: i.category === 'error' ? 'error' : i.category === 'info' ? 'info' : 'warn',
+            message: this.translateFn(i.message),
+          })),
+        );
+      },
+    });
     for (const l of this.listeners) this.bind(l);
   }
 

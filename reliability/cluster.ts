@@ -58,7 +58,15 @@ async function main(): Promise<number> {
     (i) =>
       new ApiProcess(
         apiPorts[i],
-        () => ({ DATABASE_URL: urlAs(pg.url, 'eiso_app', appPassword), MIGRATION_DATABASE_URL: pg.url, AUDIT_CHAIN_KEY: auditChainKey, ZEEBE_ADDRESS: brokers[i].gatewayAddress, ZEEBE_REST_ADDRESS: brokers[i].restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, `data-${i}`) }),
+        () => ({
+          DATABASE_URL: urlAs(pg.url, 'eiso_app', appPassword),
+          MIGRATION_DATABASE_URL: pg.url,
+          AUDIT_CHAIN_KEY: auditChainKey,
+          ZEEBE_ADDRESS: brokers[i].gatewayAddress,
+          ZEEBE_REST_ADDRESS: brokers[i].restAddress,
+          JWT_SECRET: jwtSecret,
+          DATA_DIR: path.join(tmp, `data-${i}`),
+        }),
         path.join(tmp, `api-${i}.log`),
       ),
   );
@@ -80,7 +88,9 @@ async function main(): Promise<number> {
     killedAt = Date.now();
     // Processing must go on without it: wait for more cases to complete on the two survivors.
     while ((await completedCases(db)) < completedBeforeKill + Math.ceil(CASES / 5)) await sleep(500);
-    say(`${(await completedCases(db)) - completedBeforeKill} more cases completed with broker 2 down (${Math.round((Date.now() - killedAt) / 1000)} s); restarting it`);
+    say(
+      `${(await completedCases(db)) - completedBeforeKill} more cases completed with broker 2 down (${Math.round((Date.now() - killedAt) / 1000)} s); restarting it`,
+    );
     brokers[2] = await startNode(2);
     chaosDone = true;
     say('broker 2 back');
@@ -89,7 +99,10 @@ async function main(): Promise<number> {
   const done = async () => chaosDone && (await settled(db).catch(() => false));
   const share = (i: number) => (i < CASES ? Math.floor((CASES - 1 - i) / OFFICERS) + 1 : 0);
   const bases = live.map((a) => a.base);
-  const work = Promise.all([chaos(), ...crew.officers.map((username, i) => officerLoop(i % 2 ? [...bases].reverse() : bases, username, crew.password, share(i), done))]);
+  const work = Promise.all([
+    chaos(),
+    ...crew.officers.map((username, i) => officerLoop(i % 2 ? [...bases].reverse() : bases, username, crew.password, share(i), done)),
+  ]);
   const timedOut = await Promise.race([work.then(() => false), sleep(30 * 60_000).then(() => true)]);
 
   await sleep(2000);

@@ -55,13 +55,29 @@ async function main(): Promise<number> {
   await grantAppRights(db, 'eiso_app');
   const auditChainKey = randomBytes(32).toString('hex');
   process.env.AUDIT_CHAIN_KEY = auditChainKey; // the final verification (lib.ts) checks the keyed hashes
-  const startZeebe = () => startBroker({ cacheDir: path.resolve('.zeebe'), dataDir: path.join(tmp, 'zeebe'), exporter: jdbcFromUrl(urlAs(pg.url, 'eiso_app', appPassword)), ports: brokerPorts, log: say });
+  const startZeebe = () =>
+    startBroker({
+      cacheDir: path.resolve('.zeebe'),
+      dataDir: path.join(tmp, 'zeebe'),
+      exporter: jdbcFromUrl(urlAs(pg.url, 'eiso_app', appPassword)),
+      ports: brokerPorts,
+      log: say,
+    });
   let broker: BrokerHandle = await startZeebe();
 
   const jwtSecret = randomBytes(32).toString('hex');
   const api = new ApiProcess(
     await freePort(),
-    () => ({ DATABASE_URL: urlAs(pg.url, 'eiso_app', appPassword), MIGRATION_DATABASE_URL: pg.url, AUDIT_CHAIN_KEY: auditChainKey, ZEEBE_ADDRESS: broker.gatewayAddress, ZEEBE_REST_ADDRESS: broker.restAddress, JWT_SECRET: jwtSecret, DATA_DIR: path.join(tmp, 'data'), OUTBOX_GRACE_MS: process.env.OUTBOX_GRACE_MS ?? '10000' }),
+    () => ({
+      DATABASE_URL: urlAs(pg.url, 'eiso_app', appPassword),
+      MIGRATION_DATABASE_URL: pg.url,
+      AUDIT_CHAIN_KEY: auditChainKey,
+      ZEEBE_ADDRESS: broker.gatewayAddress,
+      ZEEBE_REST_ADDRESS: broker.restAddress,
+      JWT_SECRET: jwtSecret,
+      DATA_DIR: path.join(tmp, 'data'),
+      OUTBOX_GRACE_MS: process.env.OUTBOX_GRACE_MS ?? '10000',
+    }),
     path.join(tmp, 'api.log'),
   );
   await api.start();

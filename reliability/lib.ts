@@ -31,7 +31,14 @@ export function prng(seed: number): () => number {
 }
 
 /** One HTTP call; status 0 when no answer came (the API is down or the connection was cut). */
-export async function http(base: string, method: string, url: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+export async function http(
+  base: string,
+  method: string,
+  url: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
   try {
     const res = await fetch(`${base}${url}`, {
       method,
@@ -99,7 +106,12 @@ export interface Crew {
 }
 
 /** The bundled one-stop procedure the desks receive during the runs (processes/onestop-catalogue.json). */
-export const DESK_PROCEDURE = { code: '1.001612', bpmnProcessId: 'mc-dang-ky-ho-kinh-doanh', documents: [{ code: 'GIAY-DE-NGHI', copies: 1 }], deskUnit: 'XA-TANPHU-TTPV' };
+export const DESK_PROCEDURE = {
+  code: '1.001612',
+  bpmnProcessId: 'mc-dang-ky-ho-kinh-doanh',
+  documents: [{ code: 'GIAY-DE-NGHI', copies: 1 }],
+  deskUnit: 'XA-TANPHU-TTPV',
+};
 
 /** A unit, a designer and officers, and the five-step process deployed through the API. */
 export async function prepare(db: Knex, base: string, officers: number, desks = 0): Promise<Crew> {
@@ -112,9 +124,13 @@ export async function prepare(db: Knex, base: string, officers: number, desks = 
   const names = Array.from({ length: officers }, (_, i) => `reliab_officer_${i}`);
   for (const [i, username] of names.entries()) await insertUser(db, { username, passwordHash, fullName: `Cán bộ ${i}`, unitCode: unit, roles: ['officer'] });
   const deskNames = Array.from({ length: desks }, (_, i) => `reliab_desk_${i}`);
-  for (const [i, username] of deskNames.entries()) await insertUser(db, { username, passwordHash, fullName: `Cán bộ một cửa ${i}`, unitCode: DESK_PROCEDURE.deskUnit, roles: ['officer'] });
+  for (const [i, username] of deskNames.entries())
+    await insertUser(db, { username, passwordHash, fullName: `Cán bộ một cửa ${i}`, unitCode: DESK_PROCEDURE.deskUnit, roles: ['officer'] });
   const designer = await tokenOf(base, 'reliab_designer', password);
-  const dep = await http(base, 'POST', '/api/process-definitions', designer, { resourceName: `${PROCESS_ID}.bpmn`, xml: fiveStepModel(PROCESS_ID, { userGroup: `${unit}/officer` }) });
+  const dep = await http(base, 'POST', '/api/process-definitions', designer, {
+    resourceName: `${PROCESS_ID}.bpmn`,
+    xml: fiveStepModel(PROCESS_ID, { userGroup: `${unit}/officer` }),
+  });
   if (dep.status !== 201) throw new Error(`deploy failed: ${dep.status} ${JSON.stringify(dep.json)}`);
   return { password, officers: names, desks: deskNames };
 }
@@ -144,13 +160,27 @@ export async function officerLoop(bases: string[], username: string, password: s
     if (started < cases) {
       // Every case has its Idempotency-Key; a failed or queued start is retried with the same key.
       const key = `${username}-case-${started}`;
-      const r = await http(base, 'POST', '/api/process-instances', token, { bpmnProcessId: PROCESS_ID, variables: { starter: username } }, { 'idempotency-key': key });
+      const r = await http(
+        base,
+        'POST',
+        '/api/process-instances',
+        token,
+        { bpmnProcessId: PROCESS_ID, variables: { starter: username } },
+        { 'idempotency-key': key },
+      );
       if (r.status === 201 || r.status === 200) {
         started++;
         counters.started++;
         // Now and then the client repeats a request that succeeded (a lost answer, as it sees it).
         if (started % 3 === 0) {
-          const again = await http(base, 'POST', '/api/process-instances', token, { bpmnProcessId: PROCESS_ID, variables: { starter: username } }, { 'idempotency-key': key });
+          const again = await http(
+            base,
+            'POST',
+            '/api/process-instances',
+            token,
+            { bpmnProcessId: PROCESS_ID, variables: { starter: username } },
+            { 'idempotency-key': key },
+          );
           if (again.status === 200 || again.status === 201) {
             counters.replays++;
             if (again.json.processInstanceKey !== r.json.processInstanceKey) counters.replayMismatches++;
@@ -201,7 +231,11 @@ export async function deskLoop(bases: string[], username: string, password: stri
   let received = 0;
   while (received < count) {
     const base = bases[round++ % bases.length];
-    const r = await http(base, 'POST', '/api/onestop/dossiers', token, { procedureCode: DESK_PROCEDURE.code, applicant: { name: `Người nộp ${username} ${received}` }, documents: DESK_PROCEDURE.documents });
+    const r = await http(base, 'POST', '/api/onestop/dossiers', token, {
+      procedureCode: DESK_PROCEDURE.code,
+      applicant: { name: `Người nộp ${username} ${received}` },
+      documents: DESK_PROCEDURE.documents,
+    });
     if (r.status === 201) {
       received++;
       counters.received++;
@@ -231,7 +265,9 @@ export async function settled(db: Knex): Promise<boolean> {
       [PROCESS_ID, PROCESS_ID, PROCESS_ID],
     )
   ).rows as { running: string; open: string; total: string; outbox: string; unstarted: string }[];
-  return Number(row.running) === 0 && Number(row.open) === 0 && Number(row.total) >= counters.started && Number(row.outbox) === 0 && Number(row.unstarted) === 0;
+  return (
+    Number(row.running) === 0 && Number(row.open) === 0 && Number(row.total) >= counters.started && Number(row.outbox) === 0 && Number(row.unstarted) === 0
+  );
 }
 
 export interface Verdict {
@@ -256,7 +292,9 @@ export async function verify(db: Knex, expectedCases: number): Promise<Verdict> 
     [PROCESS_ID],
   );
   // A completion applied twice would leave two successful task.complete entries for one task.
-  const [twice] = await q<{ n: string }>(`SELECT count(*) AS n FROM (SELECT target_id FROM audit_log WHERE action = 'task.complete' GROUP BY target_id HAVING count(*) > 1) s`);
+  const [twice] = await q<{ n: string }>(
+    `SELECT count(*) AS n FROM (SELECT target_id FROM audit_log WHERE action = 'task.complete' GROUP BY target_id HAVING count(*) > 1) s`,
+  );
   // Two instances created for one outbox start (one case asked for) would share an eisoStartId.
   const [doubled] = await q<{ n: string }>(
     `SELECT count(*) AS n FROM (SELECT value FROM hist_variables WHERE name = 'eisoStartId' GROUP BY value HAVING count(DISTINCT process_instance_key) > 1) s`,
@@ -282,8 +320,16 @@ export async function verify(db: Knex, expectedCases: number): Promise<Verdict> 
   const startsDoubled = Math.max(0, total - expectedCases) + Number(doubled.n);
   const dossiersOk = Number(dossiers.more) === 0 && Number(dossiers.none) === 0 && Number(dossiers.mismatched) === 0;
   const ok =
-    total >= expectedCases && startsDoubled === 0 && counters.replayMismatches === 0 && dossiersOk && Number(outbox.pending) === 0 &&
-    lost === 0 && duplicated === 0 && Number(inbox.not_completed) === 0 && Number(inbox.rows) === steps && audit.ok;
+    total >= expectedCases &&
+    startsDoubled === 0 &&
+    counters.replayMismatches === 0 &&
+    dossiersOk &&
+    Number(outbox.pending) === 0 &&
+    lost === 0 &&
+    duplicated === 0 &&
+    Number(inbox.not_completed) === 0 &&
+    Number(inbox.rows) === steps &&
+    audit.ok;
   return {
     ok,
     lines: [

@@ -41,7 +41,10 @@ describe('case_index: the auditor search index', () => {
   it('follows a case through its history: units of every step, officers, a step completed late, the end', async () => {
     // given a case of the land procedure driven to its end, its appraisal done an hour after its due date
     const key = await runLandCase(p.db, actors, { maHoSo: `${run}-late` });
-    await p.db('inbox_tasks').where({ process_instance_key: key, element_id: 'ThamDinh' }).update({ due_date: p.db.raw(`completed_at - interval '1 hour'`) });
+    await p
+      .db('inbox_tasks')
+      .where({ process_instance_key: key, element_id: 'ThamDinh' })
+      .update({ due_date: p.db.raw(`completed_at - interval '1 hour'`) });
 
     // then its index row says so
     const r = await row(key);
@@ -76,8 +79,17 @@ describe('case_index: the auditor search index', () => {
     const end: Date = (await p.db('hist_process_instances').where({ process_instance_key: key }).first('end_time')).end_time;
     // when the case's appointment is moved to a minute before it ended
     const appointment = new Date(end.getTime() - 60_000);
-    await p.db('case_deadlines')
-      .insert({ process_instance_key: key, process_definition_key: 1, bpmn_process_id: LAND_PROCESS, time_limit_days: 1, received_at: end, original_appointment_at: appointment, appointment_at: appointment })
+    await p
+      .db('case_deadlines')
+      .insert({
+        process_instance_key: key,
+        process_definition_key: 1,
+        bpmn_process_id: LAND_PROCESS,
+        time_limit_days: 1,
+        received_at: end,
+        original_appointment_at: appointment,
+        appointment_at: appointment,
+      })
       .onConflict('process_instance_key')
       .merge(['appointment_at']);
     // then it is late, without any breached step
@@ -85,7 +97,10 @@ describe('case_index: the auditor search index', () => {
     expect(late.items.map((c) => c.processInstanceKey)).toEqual([key]);
     expect(late.items[0]).toMatchObject({ late: true, breachedSteps: [] });
     // and on time again when the appointment moves after its end
-    await p.db('case_deadlines').where({ process_instance_key: key }).update({ appointment_at: new Date(end.getTime() + 86_400_000) });
+    await p
+      .db('case_deadlines')
+      .where({ process_instance_key: key })
+      .update({ appointment_at: new Date(end.getTime() + 86_400_000) });
     expect((await search(auditor, `q=${run}-appt&timing=on_time`)).items.map((c) => c.processInstanceKey)).toEqual([key]);
   });
 
@@ -100,7 +115,10 @@ describe('case_index: the auditor search index', () => {
     expect((await search(auditor, `q=${run}-open&status=active&timing=on_time`)).total).toBe(1);
 
     // when its due date is two seconds ahead, it is not late yet; once that passes, it is
-    await p.db('inbox_tasks').where({ job_key: task }).update({ due_date: p.db.raw(`now() + interval '2 seconds'`) });
+    await p
+      .db('inbox_tasks')
+      .where({ job_key: task })
+      .update({ due_date: p.db.raw(`now() + interval '2 seconds'`) });
     expect((await search(auditor, `q=${run}-open&timing=late`)).total).toBe(0);
     expect((await search(auditor, `q=${run}-open&breachedStep=TiepNhan`)).total).toBe(0);
     await new Promise((r) => setTimeout(r, 2500));
@@ -156,31 +174,107 @@ describe('case_index: the auditor search index', () => {
         const start = new Date(t0 + i * 2 * day + (i % 5) * 3600_000);
         const end = state === 'active' ? null : new Date(start.getTime() + (1 + (i % 4)) * day);
         instances.push({
-          process_instance_key: k, bpmn_process_id: ['cx_a', 'cx_b', 'cx_c'][i % 3], process_definition_key: 77 + (i % 3), version: 1,
-          parent_process_instance_key: i % 13 === 5 ? keys[0] : null, state, start_time: start, end_time: end, partition_id: 1, position: i,
+          process_instance_key: k,
+          bpmn_process_id: ['cx_a', 'cx_b', 'cx_c'][i % 3],
+          process_definition_key: 77 + (i % 3),
+          version: 1,
+          parent_process_instance_key: i % 13 === 5 ? keys[0] : null,
+          state,
+          start_time: start,
+          end_time: end,
+          partition_id: 1,
+          position: i,
         });
-        variables.push({ scope_key: k, name: 'maHoSo', variable_key: k, process_instance_key: k, value: JSON.stringify(`CX-${run}-${i}`), updated_at: start, partition_id: 1, position: i });
-        if (i % 9 !== 0) variables.push({ scope_key: k, name: 'startedByUnit', variable_key: k, process_instance_key: k, value: JSON.stringify(units[i % 5]), updated_at: start, partition_id: 1, position: i });
-        if (i % 4 === 0) variables.push({ scope_key: k, name: 'ghiChu', variable_key: k, process_instance_key: k, value: JSON.stringify(i % 8 === 0 ? 'Tranh chấp đất đai 50% diện_tích' : 'Đủ điều kiện'), updated_at: start, partition_id: 1, position: i });
-        if (i % 6 === 0) variables.push({ scope_key: k, name: 'hoSo', variable_key: k, process_instance_key: k, value: JSON.stringify({ thua: i, chu: 'Trần Văn Đất' }), updated_at: start, partition_id: 1, position: i });
+        variables.push({
+          scope_key: k,
+          name: 'maHoSo',
+          variable_key: k,
+          process_instance_key: k,
+          value: JSON.stringify(`CX-${run}-${i}`),
+          updated_at: start,
+          partition_id: 1,
+          position: i,
+        });
+        if (i % 9 !== 0)
+          variables.push({
+            scope_key: k,
+            name: 'startedByUnit',
+            variable_key: k,
+            process_instance_key: k,
+            value: JSON.stringify(units[i % 5]),
+            updated_at: start,
+            partition_id: 1,
+            position: i,
+          });
+        if (i % 4 === 0)
+          variables.push({
+            scope_key: k,
+            name: 'ghiChu',
+            variable_key: k,
+            process_instance_key: k,
+            value: JSON.stringify(i % 8 === 0 ? 'Tranh chấp đất đai 50% diện_tích' : 'Đủ điều kiện'),
+            updated_at: start,
+            partition_id: 1,
+            position: i,
+          });
+        if (i % 6 === 0)
+          variables.push({
+            scope_key: k,
+            name: 'hoSo',
+            variable_key: k,
+            process_instance_key: k,
+            value: JSON.stringify({ thua: i, chu: 'Trần Văn Đất' }),
+            updated_at: start,
+            partition_id: 1,
+            position: i,
+          });
         for (let j = 0; j < i % 4; j++) {
           const last = j === (i % 4) - 1;
           const open = last && state === 'active';
           const cancelled = last && state === 'terminated';
           const done = new Date(start.getTime() + (j + 1) * 3600_000 * 5);
-          const due = (i + j) % 5 === 0 ? null : (i + j) % 3 === 0 ? new Date(done.getTime() - 3600_000) : open && i % 2 === 0 ? new Date(Date.now() + day) : new Date(done.getTime() + 3600_000);
+          const due =
+            (i + j) % 5 === 0
+              ? null
+              : (i + j) % 3 === 0
+                ? new Date(done.getTime() - 3600_000)
+                : open && i % 2 === 0
+                  ? new Date(Date.now() + day)
+                  : new Date(done.getTime() + 3600_000);
           const officer = `cx.o${(i + j) % 6}`;
           tasks.push({
-            job_key: (base + BigInt(i) * 10n + BigInt(j + 1)).toString(), process_instance_key: k, element_instance_key: (base + BigInt(i) * 10n + BigInt(j + 5)).toString(),
-            process_definition_key: 77 + (i % 3), bpmn_process_id: ['cx_a', 'cx_b', 'cx_c'][i % 3], process_version: 1, element_id: steps[j], name: steps[j],
-            assignee: (i + j) % 4 === 0 ? null : officer, candidate_groups: j === 1 ? [`${units[(i + 1) % 5]}/officer`, units[(i + 3) % 5]] : [units[(i + j) % 5]],
-            candidate_users: [], due_date: due, form_key: null, variables: '{}', status: open ? 'open' : cancelled ? 'cancelled' : 'completed',
-            completed_by: open || cancelled ? null : (i + j) % 7 === 0 ? `cx.o${(i + j + 1) % 6}` : officer, completed_at: open || cancelled ? null : done,
+            job_key: (base + BigInt(i) * 10n + BigInt(j + 1)).toString(),
+            process_instance_key: k,
+            element_instance_key: (base + BigInt(i) * 10n + BigInt(j + 5)).toString(),
+            process_definition_key: 77 + (i % 3),
+            bpmn_process_id: ['cx_a', 'cx_b', 'cx_c'][i % 3],
+            process_version: 1,
+            element_id: steps[j],
+            name: steps[j],
+            assignee: (i + j) % 4 === 0 ? null : officer,
+            candidate_groups: j === 1 ? [`${units[(i + 1) % 5]}/officer`, units[(i + 3) % 5]] : [units[(i + j) % 5]],
+            candidate_users: [],
+            due_date: due,
+            form_key: null,
+            variables: '{}',
+            status: open ? 'open' : cancelled ? 'cancelled' : 'completed',
+            completed_by: open || cancelled ? null : (i + j) % 7 === 0 ? `cx.o${(i + j + 1) % 6}` : officer,
+            completed_at: open || cancelled ? null : done,
           });
         }
         if (i % 5 === 0) {
-          const appointment = end ? new Date(end.getTime() + (i % 10 === 0 ? -3600_000 : 3600_000)) : new Date(start.getTime() + (i % 3 === 0 ? day : 400 * 365 * day));
-          deadlines.push({ process_instance_key: k, process_definition_key: 77, bpmn_process_id: 'cx_a', time_limit_days: 1, received_at: start, original_appointment_at: appointment, appointment_at: appointment });
+          const appointment = end
+            ? new Date(end.getTime() + (i % 10 === 0 ? -3600_000 : 3600_000))
+            : new Date(start.getTime() + (i % 3 === 0 ? day : 400 * 365 * day));
+          deadlines.push({
+            process_instance_key: k,
+            process_definition_key: 77,
+            bpmn_process_id: 'cx_a',
+            time_limit_days: 1,
+            received_at: start,
+            original_appointment_at: appointment,
+            appointment_at: appointment,
+          });
         }
       }
       // the history first (as the projector writes it), then the inbox and the deadlines (their triggers refresh the index)
@@ -193,7 +287,8 @@ describe('case_index: the auditor search index', () => {
 
     /** The search as it was defined before case_index (domain/audit/case-search.ts before this change). */
     async function oldSearch(db: Knex, f: CaseFilters, scope: string[] | null): Promise<{ keys: string[]; rows: any[] }> {
-      const taskLate = (t: string) => `(${t}.due_date IS NOT NULL AND COALESCE(${t}.completed_at, CASE WHEN ${t}.status IN ('open','completing') THEN now() END) > ${t}.due_date)`;
+      const taskLate = (t: string) =>
+        `(${t}.due_date IS NOT NULL AND COALESCE(${t}.completed_at, CASE WHEN ${t}.status IN ('open','completing') THEN now() END) > ${t}.due_date)`;
       const inUnits = `(EXISTS (SELECT 1 FROM hist_variables sv WHERE sv.scope_key = p.process_instance_key AND sv.name = 'startedByUnit' AND (sv.value #>> '{}') = ANY(?::text[]))
         OR EXISTS (SELECT 1 FROM inbox_tasks st, unnest(st.candidate_groups) g WHERE st.process_instance_key = p.process_instance_key AND split_part(g, '/', 1) = ANY(?::text[])))`;
       const lateSql = `(EXISTS (SELECT 1 FROM inbox_tasks lt WHERE lt.process_instance_key = p.process_instance_key AND ${taskLate('lt')})
@@ -208,32 +303,59 @@ describe('case_index: the auditor search index', () => {
       if (f.status) q.where('p.state', f.status);
       if (f.from) q.where('p.start_time', '>=', f.from);
       if (f.to) q.where('p.start_time', '<', f.to);
-      if (f.officer) q.whereRaw(`EXISTS (SELECT 1 FROM inbox_tasks ot WHERE ot.process_instance_key = p.process_instance_key AND (ot.completed_by = ? OR ot.assignee = ?))`, [f.officer, f.officer]);
+      if (f.officer)
+        q.whereRaw(
+          `EXISTS (SELECT 1 FROM inbox_tasks ot WHERE ot.process_instance_key = p.process_instance_key AND (ot.completed_by = ? OR ot.assignee = ?))`,
+          [f.officer, f.officer],
+        );
       if (f.timing === 'late') q.whereRaw(lateSql);
       if (f.timing === 'on_time') q.whereRaw(`NOT ${lateSql}`);
-      if (f.breachedStep) q.whereRaw(`EXISTS (SELECT 1 FROM inbox_tasks bt WHERE bt.process_instance_key = p.process_instance_key AND bt.element_id = ? AND ${taskLate('bt')})`, [f.breachedStep]);
+      if (f.breachedStep)
+        q.whereRaw(`EXISTS (SELECT 1 FROM inbox_tasks bt WHERE bt.process_instance_key = p.process_instance_key AND bt.element_id = ? AND ${taskLate('bt')})`, [
+          f.breachedStep,
+        ]);
       if (f.variable) {
         const at = f.variable.indexOf('=');
-        q.whereRaw(`EXISTS (SELECT 1 FROM hist_variables vv WHERE vv.scope_key = p.process_instance_key AND vv.name = ? AND (vv.value #>> '{}') = ?)`, [f.variable.slice(0, at).trim(), f.variable.slice(at + 1)]);
+        q.whereRaw(`EXISTS (SELECT 1 FROM hist_variables vv WHERE vv.scope_key = p.process_instance_key AND vv.name = ? AND (vv.value #>> '{}') = ?)`, [
+          f.variable.slice(0, at).trim(),
+          f.variable.slice(at + 1),
+        ]);
       }
       if (f.q) {
         const text = f.q.trim();
         q.where((w) =>
-          w.whereRaw(`p.process_instance_key::text = ?`, [text]).orWhereRaw(`EXISTS (SELECT 1 FROM hist_variables tv WHERE tv.scope_key = p.process_instance_key AND (tv.value #>> '{}') ILIKE ?)`, [`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]),
+          w
+            .whereRaw(`p.process_instance_key::text = ?`, [text])
+            .orWhereRaw(`EXISTS (SELECT 1 FROM hist_variables tv WHERE tv.scope_key = p.process_instance_key AND (tv.value #>> '{}') ILIKE ?)`, [
+              `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+            ]),
         );
       }
       const rows = await q
         .select(
           'p.process_instance_key',
           db.raw(`${lateSql} AS late`),
-          db.raw(`ARRAY(SELECT DISTINCT bs.element_id FROM inbox_tasks bs WHERE bs.process_instance_key = p.process_instance_key AND ${taskLate('bs')} ORDER BY 1) AS breached_steps`),
+          db.raw(
+            `ARRAY(SELECT DISTINCT bs.element_id FROM inbox_tasks bs WHERE bs.process_instance_key = p.process_instance_key AND ${taskLate('bs')} ORDER BY 1) AS breached_steps`,
+          ),
           db.raw(`(SELECT cv.value #>> '{}' FROM hist_variables cv WHERE cv.scope_key = p.process_instance_key AND cv.name = 'maHoSo') AS case_code`),
-          db.raw(`(SELECT uv.value #>> '{}' FROM hist_variables uv WHERE uv.scope_key = p.process_instance_key AND uv.name = 'startedByUnit') AS started_by_unit`),
+          db.raw(
+            `(SELECT uv.value #>> '{}' FROM hist_variables uv WHERE uv.scope_key = p.process_instance_key AND uv.name = 'startedByUnit') AS started_by_unit`,
+          ),
         )
-        .orderBy([{ column: 'p.start_time', order: 'desc' }, { column: 'p.process_instance_key', order: 'desc' }]);
+        .orderBy([
+          { column: 'p.start_time', order: 'desc' },
+          { column: 'p.process_instance_key', order: 'desc' },
+        ]);
       return {
         keys: rows.map((r: any) => String(r.process_instance_key)),
-        rows: rows.map((r: any) => ({ processInstanceKey: String(r.process_instance_key), late: r.late, breachedSteps: r.breached_steps, caseCode: r.case_code, startedByUnit: r.started_by_unit })),
+        rows: rows.map((r: any) => ({
+          processInstanceKey: String(r.process_instance_key),
+          late: r.late,
+          breachedSteps: r.breached_steps,
+          caseCode: r.case_code,
+          startedByUnit: r.started_by_unit,
+        })),
       };
     }
 
@@ -272,9 +394,21 @@ describe('case_index: the auditor search index', () => {
           const expected = await oldSearch(p.db, filter, scope);
           const got = await searchCases(p.db, { ...filter, limit: 200 }, scope);
           const what = `${JSON.stringify(f)} in ${JSON.stringify(scope)}`;
-          expect(got.items.map((c) => c.processInstanceKey), what).toEqual(expected.keys);
+          expect(
+            got.items.map((c) => c.processInstanceKey),
+            what,
+          ).toEqual(expected.keys);
           expect({ total: got.total, exact: got.totalExact }, what).toEqual({ total: expected.keys.length, exact: true });
-          expect(got.items.map((c) => ({ processInstanceKey: c.processInstanceKey, late: c.late, breachedSteps: c.breachedSteps, caseCode: c.caseCode, startedByUnit: c.startedByUnit })), what).toEqual(expected.rows);
+          expect(
+            got.items.map((c) => ({
+              processInstanceKey: c.processInstanceKey,
+              late: c.late,
+              breachedSteps: c.breachedSteps,
+              caseCode: c.caseCode,
+              startedByUnit: c.startedByUnit,
+            })),
+            what,
+          ).toEqual(expected.rows);
           compared++;
           if (expected.keys.length > 0) nonEmpty++;
         }

@@ -56,13 +56,25 @@ describe('audit exports', () => {
     const { reception, specialist, leader } = actors;
     withFile = await startLandCase(reception, { maHoSo: `${run}-1` });
     await step(reception, withFile, 'TiepNhan', { nguoiNop: 'Nguyễn Thị Hoa', soThua: '12/5', hoSoDayDu: true });
-    await step(specialist, withFile, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' }, { name: 'Biên bản thẩm định.pdf', content: document });
+    await step(
+      specialist,
+      withFile,
+      'ThamDinh',
+      { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' },
+      { name: 'Biên bản thẩm định.pdf', content: document },
+    );
     await step(leader, withFile, 'PheDuyet', { pheDuyet: 'dong-y' });
     await step(reception, withFile, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
-    await waitFor(async () => (await p.db('hist_element_instances').where({ process_instance_key: withFile, element_id: 'KetThuc', state: 'completed' }).first()) ?? false, 'case 1 ended in history');
+    await waitFor(
+      async () => (await p.db('hist_element_instances').where({ process_instance_key: withFile, element_id: 'KetThuc', state: 'completed' }).first()) ?? false,
+      'case 1 ended in history',
+    );
 
     late = await runLandCase(p.db, actors, { maHoSo: `${run}-2` });
-    await p.db('inbox_tasks').where({ process_instance_key: late, element_id: 'ThamDinh' }).update({ due_date: p.db.raw(`completed_at - interval '1 hour'`) });
+    await p
+      .db('inbox_tasks')
+      .where({ process_instance_key: late, element_id: 'ThamDinh' })
+      .update({ due_date: p.db.raw(`completed_at - interval '1 hour'`) });
   });
   afterAll(async () => {
     rmSync(tmp, { recursive: true, force: true });
@@ -119,7 +131,11 @@ describe('audit exports', () => {
     const exported = JSON.parse(read('dong-thoi-gian.json').toString('utf8'));
     expect(exported.elements).toEqual(timeline.elements);
     expect(exported.variables).toEqual(timeline.variables);
-    const csvLines = read('dong-thoi-gian.csv').toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const csvLines = read('dong-thoi-gian.csv')
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(csvLines[0]).toBe('at,kind,element_id,name,type_or_intent,state,duration_ms,actor,detail');
     expect(csvLines.filter((l) => l.split(',')[1] === 'element')).toHaveLength(timeline.elements.length);
     expect(csvLines.some((l) => l.includes('ThamDinh') && l.includes(actors.specialist.user.username))).toBe(true);
@@ -137,8 +153,17 @@ describe('audit exports', () => {
     expect(manifest.files).toHaveLength(listing.length - 1);
 
     // and the export is in the audit log with what was produced
-    const logged = await p.db('audit_log').where({ actor: auditor.user.username, action: 'audit.export.case', target_id: withFile }).orderBy('seq', 'desc').first();
-    expect(logged.after).toMatchObject({ documents: 1, missingDocuments: 0, timelineElements: timeline.elements.length, sha256: createHash('sha256').update(res.bytes).digest('hex') });
+    const logged = await p
+      .db('audit_log')
+      .where({ actor: auditor.user.username, action: 'audit.export.case', target_id: withFile })
+      .orderBy('seq', 'desc')
+      .first();
+    expect(logged.after).toMatchObject({
+      documents: 1,
+      missingDocuments: 0,
+      timelineElements: timeline.elements.length,
+      sha256: createHash('sha256').update(res.bytes).digest('hex'),
+    });
   });
 
   it('marks a late case and its late step in the PDF summary', async () => {
@@ -152,7 +177,7 @@ describe('audit exports', () => {
     expect(text).toContain('Không có tài liệu đính kèm.');
   });
 
-  it('refuses a case file outside the auditor\'s units (403, logged) and to officers', async () => {
+  it("refuses a case file outside the auditor's units (403, logged) and to officers", async () => {
     const res = await download(communeAuditor, `/api/cases/${withFile}/export.zip`);
     expect(res.status).toBe(403);
     expect(res.json().message).toContain('không thuộc đơn vị bạn được xem');
@@ -213,7 +238,7 @@ describe('audit exports', () => {
     expect(logged[0].after.sha256).toBe(createHash('sha256').update(res.bytes).digest('hex'));
   });
 
-  it('keeps the search export in the auditor\'s scope: its cases only, another unit refused (403, logged), bad filters 400', async () => {
+  it("keeps the search export in the auditor's scope: its cases only, another unit refused (403, logged), bad filters 400", async () => {
     const own = await download(communeAuditor, `/api/audit/cases/export.xlsx?q=${run}`);
     expect(own.status).toBe(200);
     const wb = new ExcelJS.Workbook();

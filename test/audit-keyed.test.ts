@@ -32,7 +32,8 @@ describe('keyed audit chain, checkpoints, unique seq', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const add = (n: number) => appendAudit(app, { actor: 'keyed', actorRoles: ['officer'], actorUnit: 'SNNMT', action: 'test.keyed', after: { soTien: n } }, keys);
+  const add = (n: number) =>
+    appendAudit(app, { actor: 'keyed', actorRoles: ['officer'], actorUnit: 'SNNMT', action: 'test.keyed', after: { soTien: n } }, keys);
   const verify = (opts: Parameters<typeof verifyAuditChain>[1] = {}) => verifyAuditChain(app, { keys, checkpoints: [], ...opts });
 
   /**
@@ -48,12 +49,17 @@ describe('keyed audit chain, checkpoints, unique seq', () => {
     for (const r of original) {
       const changed = { ...r, after: r.seq === from ? { soTien: 999_999 } : r.after, prev_hash: prev, hash_alg: alg };
       const h = hash(changed);
-      await owner('audit_log').where({ seq: r.seq, at: r.at }).update({ after: changed.after === null ? null : JSON.stringify(changed.after), prev_hash: prev, hash: h, hash_alg: alg });
+      await owner('audit_log')
+        .where({ seq: r.seq, at: r.at })
+        .update({ after: changed.after === null ? null : JSON.stringify(changed.after), prev_hash: prev, hash: h, hash_alg: alg });
       prev = h;
     }
     await owner('audit_chain_head').where({ id: 1 }).update({ last_hash: prev });
     return async () => {
-      for (const r of original) await owner('audit_log').where({ seq: r.seq, at: r.at }).update({ after: r.after === null ? null : JSON.stringify(r.after), prev_hash: r.prev_hash, hash: r.hash, hash_alg: r.hash_alg });
+      for (const r of original)
+        await owner('audit_log')
+          .where({ seq: r.seq, at: r.at })
+          .update({ after: r.after === null ? null : JSON.stringify(r.after), prev_hash: r.prev_hash, hash: r.hash, hash_alg: r.hash_alg });
       await owner('audit_chain_head').where({ id: 1 }).update({ last_hash: head.last_hash });
       await owner.raw('ALTER TABLE audit_chain_head ENABLE TRIGGER USER');
       await owner.raw('ALTER TABLE audit_log ENABLE TRIGGER USER');
@@ -91,13 +97,18 @@ describe('keyed audit chain, checkpoints, unique seq', () => {
     try {
       const r = await verify({ checkpoints });
       expect(r.ok).toBe(false);
-      expect(r.problems).toEqual(expect.arrayContaining([expect.objectContaining({ seq: a.seq, kind: 'altered' }), expect.objectContaining({ seq: c.seq, kind: 'rewritten' })]));
+      expect(r.problems).toEqual(
+        expect.arrayContaining([expect.objectContaining({ seq: a.seq, kind: 'altered' }), expect.objectContaining({ seq: c.seq, kind: 'rewritten' })]),
+      );
       // and the command line says so too, from the checkpoint file: exit code 2
       const cli = await new Promise<{ code: number; out: string }>((resolve) =>
         execFile(
           path.resolve('node_modules/.bin/tsx'),
           ['domain/audit/cli.ts'],
-          { env: { ...process.env, DATABASE_URL: inject('databaseUrl'), AUDIT_CHAIN_KEY: inject('auditChainKey'), AUDIT_CHECKPOINT_FILE: file, DATA_DIR: dir }, timeout: 60_000 },
+          {
+            env: { ...process.env, DATABASE_URL: inject('databaseUrl'), AUDIT_CHAIN_KEY: inject('auditChainKey'), AUDIT_CHECKPOINT_FILE: file, DATA_DIR: dir },
+            timeout: 60_000,
+          },
           (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
         ),
       );
@@ -113,7 +124,9 @@ describe('keyed audit chain, checkpoints, unique seq', () => {
     undo = await rewrite(a.seq, HASH_HMAC, (r) => entryHash(r, guessed)!);
     try {
       const r = await verify({ checkpoints });
-      expect(r.problems).toEqual(expect.arrayContaining([expect.objectContaining({ seq: a.seq, kind: 'altered' }), expect.objectContaining({ seq: c.seq, kind: 'rewritten' })]));
+      expect(r.problems).toEqual(
+        expect.arrayContaining([expect.objectContaining({ seq: a.seq, kind: 'altered' }), expect.objectContaining({ seq: c.seq, kind: 'rewritten' })]),
+      );
     } finally {
       await undo();
     }
@@ -136,7 +149,10 @@ describe('keyed audit chain, checkpoints, unique seq', () => {
     const real = await writeCheckpoint(app, file, keys);
     // the DBA rewrites entry c and edits the checkpoint to match, re-signing with the chain key it captured
     appendFileSync(file, JSON.stringify({ ...real, hash: 'f'.repeat(64) }) + '\n');
-    const forgedMac = (await import('node:crypto')).createHmac('sha256', keys.chain).update(JSON.stringify([1, c.seq, 'e'.repeat(64), real!.at, real!.writtenAt, real!.legacyUntil])).digest('hex');
+    const forgedMac = (await import('node:crypto'))
+      .createHmac('sha256', keys.chain)
+      .update(JSON.stringify([1, c.seq, 'e'.repeat(64), real!.at, real!.writtenAt, real!.legacyUntil]))
+      .digest('hex');
     appendFileSync(file, JSON.stringify({ ...real, hash: 'e'.repeat(64), mac: forgedMac }) + '\n');
     appendFileSync(file, 'not json\n');
     const read = readCheckpoints(file, keys);

@@ -17,7 +17,9 @@ describe('retention: monthly partitions', () => {
   afterAll(async () => db?.destroy());
 
   const partitions = async (table: string): Promise<string[]> =>
-    (await db.raw(`SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = ?::regclass ORDER BY 1`, [table])).rows.map((r: { name: string }) => r.name);
+    (await db.raw(`SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = ?::regclass ORDER BY 1`, [table])).rows.map(
+      (r: { name: string }) => r.name,
+    );
 
   it('partitions the growing tables by month, with a default partition and this month and a year ahead', async () => {
     const now = new Date();
@@ -55,7 +57,7 @@ describe('retention: monthly partitions', () => {
     await expect(db.raw(`TRUNCATE audit_log_default`)).rejects.toThrow(/append-only/);
   });
 
-  it('reads one case\'s elements from its own months only (partition pruning, as the timeline queries)', async () => {
+  it("reads one case's elements from its own months only (partition pruning, as the timeline queries)", async () => {
     const start = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 3));
     const plan = (
       await db.raw(`EXPLAIN SELECT * FROM hist_element_instances WHERE process_instance_key = ? AND start_time >= ? AND start_time <= ?`, [

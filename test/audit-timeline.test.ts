@@ -27,7 +27,10 @@ describe('case timeline and search for auditors', () => {
     straight = await runLandCase(p.db, actors, { maHoSo: `${run}-2` });
     late = await runLandCase(p.db, actors, { maHoSo: `${run}-3` });
     // The appraisal of case 3 was due an hour before it was completed.
-    await p.db('inbox_tasks').where({ process_instance_key: late, element_id: 'ThamDinh' }).update({ due_date: p.db.raw(`completed_at - interval '1 hour'`) });
+    await p
+      .db('inbox_tasks')
+      .where({ process_instance_key: late, element_id: 'ThamDinh' })
+      .update({ due_date: p.db.raw(`completed_at - interval '1 hour'`) });
     active = await startLandCase(actors.reception, { maHoSo: `${run}-4` });
     await waitFor(async () => (await p.db('hist_variables').where({ scope_key: active, name: 'maHoSo' }).first()) ?? false, 'the active case in history');
   });
@@ -40,7 +43,13 @@ describe('case timeline and search for auditors', () => {
     const res = await auditor.get(`/api/cases/${looped}/timeline`);
     expect(res.status).toBe(200);
     const tl = res.body;
-    expect(tl).toMatchObject({ processInstanceKey: looped, bpmnProcessId: LAND_PROCESS, processName: 'Đăng ký biến động quyền sử dụng đất', state: 'completed', caseCode: `${run}-1` });
+    expect(tl).toMatchObject({
+      processInstanceKey: looped,
+      bpmnProcessId: LAND_PROCESS,
+      processName: 'Đăng ký biến động quyền sử dụng đất',
+      state: 'completed',
+      caseCode: `${run}-1`,
+    });
     expect(tl.units).toEqual(expect.arrayContaining(['SNNMT', 'SNNMT-QLDD', 'SNNMT-VP']));
 
     // every element, in the order it ran, the loop included
@@ -69,7 +78,9 @@ describe('case timeline and search for auditors', () => {
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
 
     // the variables, as each step changed them, in log order
-    const changes = tl.variables.filter((v: any) => ['maHoSo', 'nguoiNop', 'pheDuyet', 'yKienThamDinh', 'daTraKetQua'].includes(v.name)).map((v: any) => [v.name, v.intent, v.value]);
+    const changes = tl.variables
+      .filter((v: any) => ['maHoSo', 'nguoiNop', 'pheDuyet', 'yKienThamDinh', 'daTraKetQua'].includes(v.name))
+      .map((v: any) => [v.name, v.intent, v.value]);
     expect(changes).toEqual([
       ['maHoSo', 'CREATED', `${run}-1`],
       ['nguoiNop', 'CREATED', 'Nguyễn Thị Hoa'],
@@ -129,7 +140,14 @@ describe('case timeline and search for auditors', () => {
     expect(page.body.total).toBe(4);
     expect(page.body.items).toHaveLength(2);
     const lateRow = (await auditor.get(`/api/audit/cases?q=${run}-3`)).body.items[0];
-    expect(lateRow).toMatchObject({ processInstanceKey: late, late: true, breachedSteps: ['ThamDinh'], caseCode: `${run}-3`, startedByUnit: 'SNNMT-VP', state: 'completed' });
+    expect(lateRow).toMatchObject({
+      processInstanceKey: late,
+      late: true,
+      breachedSteps: ['ThamDinh'],
+      caseCode: `${run}-3`,
+      startedByUnit: 'SNNMT-VP',
+      state: 'completed',
+    });
     // the search is itself in the audit log, with its filters
     const logged = await p.db('audit_log').where({ actor: auditor.user.username, action: 'audit.search' }).orderBy('seq', 'desc').first();
     expect(logged.after.query).toMatchObject({ q: `${run}-3` });
@@ -144,7 +162,9 @@ describe('case timeline and search for auditors', () => {
     expect(new Set(a.body.items.map((c: any) => c.bpmnProcessId))).toEqual(new Set([LAND_PROCESS]));
     expect((await sample('dot-1')).body.items.map((c: any) => c.processInstanceKey)).toEqual(a.body.items.map((c: any) => c.processInstanceKey));
     expect((await sample('dot-1', 10)).body.items).toHaveLength(4);
-    const seeds = await Promise.all(['s1', 's2', 's3', 's4', 's5', 's6'].map(async (s) => (await sample(s)).body.items.map((c: any) => c.processInstanceKey).join()));
+    const seeds = await Promise.all(
+      ['s1', 's2', 's3', 's4', 's5', 's6'].map(async (s) => (await sample(s)).body.items.map((c: any) => c.processInstanceKey).join()),
+    );
     expect(new Set(seeds).size).toBeGreaterThan(1);
     const generated = await auditor.get(`/api/audit/cases/sample?q=${run}&size=1`);
     expect(generated.body.seed).toMatch(/^[0-9a-f]{12}$/);
@@ -173,11 +193,21 @@ describe('case timeline and search for auditors', () => {
     const messageName = `bo-sung-${run}`;
     await p.zeebe.deployResource({ name: `${processId}.bpmn`, process: Buffer.from(timerMessageProcess(processId, messageName)) });
     const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
-    const { processInstanceKey } = await p.zeebe.createProcessInstance({ bpmnProcessId: processId, variables: { caseCode: `${run}-W`, startedByUnit: 'SNNMT' } });
+    const { processInstanceKey } = await p.zeebe.createProcessInstance({
+      bpmnProcessId: processId,
+      variables: { caseCode: `${run}-W`, startedByUnit: 'SNNMT' },
+    });
     const key = String(processInstanceKey);
-    await waitFor(async () => (await p.db('hist_element_instances').where({ process_instance_key: key, element_id: 'supplement', state: 'active' }).first()) ?? false, 'the timer to fire', 20_000);
+    await waitFor(
+      async () => (await p.db('hist_element_instances').where({ process_instance_key: key, element_id: 'supplement', state: 'active' }).first()) ?? false,
+      'the timer to fire',
+      20_000,
+    );
     await p.zeebe.publishMessage({ name: messageName, correlationKey: `${run}-W`, variables: { giayToBoSung: 'Bản sao sổ đỏ' } });
-    await waitFor(async () => (await p.db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false, 'the case to end');
+    await waitFor(
+      async () => (await p.db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false,
+      'the case to end',
+    );
 
     // then the timeline has the timer and the message, in order, on their elements
     const tl = (await admin.get(`/api/cases/${key}/timeline`)).body;

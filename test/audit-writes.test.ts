@@ -25,7 +25,10 @@ describe('every write of a person is in the audit log', () => {
 
   it('logs claim and complete of a task with the data sent, and the chain verifies', async () => {
     const started = await officer.post('/api/process-instances', { bpmnProcessId: 'dang-ky-bien-dong-dat-dai' });
-    const task = await waitFor(async () => (await officer.get('/api/tasks?scope=available')).body.items.find((t: any) => t.processInstanceKey === started.body.processInstanceKey), 'task');
+    const task = await waitFor(
+      async () => (await officer.get('/api/tasks?scope=available')).body.items.find((t: any) => t.processInstanceKey === started.body.processInstanceKey),
+      'task',
+    );
     expect((await officer.post(`/api/tasks/${task.id}/claim`)).status).toBe(200);
     expect((await officer.post(`/api/tasks/${task.id}/complete`, { variables: { nguoiNop: 'Đỗ Văn Ba', soThua: '1/2' } })).status).toBe(200);
     const rows = await p.db('audit_log').where({ target_id: task.id }).orderBy('seq').select('action', 'actor', 'after');

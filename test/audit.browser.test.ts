@@ -55,7 +55,7 @@ describe('the auditor pages in a real browser', () => {
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất Excel' }).click()]);
     expect(xlsx.suggestedFilename()).toMatch(/^ho-so-\d{4}-\d\d-\d\d\.xlsx$/);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.readFile((await xlsx.path()));
+    await book.xlsx.readFile(await xlsx.path());
     const sheet = book.getWorksheet('Hồ sơ')!;
     expect(sheet.rowCount).toBe(2);
     expect(sheet.getRow(2).getCell(1).value).toBe(code);
@@ -78,7 +78,11 @@ describe('the auditor pages in a real browser', () => {
     // the case file as ZIP
     const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải hồ sơ (ZIP)' }).click()]);
     expect(zip.suggestedFilename()).toBe(`ho-so-${code}.zip`);
-    expect(readFileSync((await zip.path())).subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(
+      readFileSync(await zip.path())
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('PK\u0003\u0004');
 
     // the integrity check
     await page.goto(`${p.url}/audit/verify`);
@@ -119,7 +123,10 @@ describe('the auditor pages in a real browser', () => {
     expect(await total.textContent()).toMatch(/^Khoảng 1\d\.\d{3} hồ sơ \(ước tính\)$/);
     // and a narrower search (one day in Vietnam's time: the 1,020 cases before 17:00 UTC) is counted exactly
     await page.goto(`${p.url}/audit?bpmnProcessId=web_many&from=1999-01-01&to=1999-01-01`);
-    await page.getByTestId('audit-total').filter({ hasText: /^1\.020 hồ sơ$/ }).waitFor();
+    await page
+      .getByTestId('audit-total')
+      .filter({ hasText: /^1\.020 hồ sơ$/ })
+      .waitFor();
     expect(browser.pageErrors).toEqual([]);
   });
 });

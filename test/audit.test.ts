@@ -62,7 +62,11 @@ describe('audit log', () => {
   it('keeps one linear chain under concurrent appends', async () => {
     const before = await verifyAuditChain(p.db);
     expect(before.problems).toEqual([]);
-    const rows = await Promise.all(Array.from({ length: 30 }, (_, i) => appendAudit(p.db, { actor: 'concurrency', actorRoles: [], actorUnit: null, action: 'test.concurrent', after: { i } })));
+    const rows = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        appendAudit(p.db, { actor: 'concurrency', actorRoles: [], actorUnit: null, action: 'test.concurrent', after: { i } }),
+      ),
+    );
     const seqs = rows.map((r) => BigInt(r.seq)).sort((a, b) => (a < b ? -1 : 1));
     for (let i = 1; i < seqs.length; i++) expect(seqs[i] - seqs[i - 1]).toBe(1n);
     const after = await verifyAuditChain(p.db);
@@ -91,17 +95,16 @@ describe('audit log', () => {
     // when the owner disables the triggers, changes one entry's "after" and deletes another
     await owner.raw('ALTER TABLE audit_log DISABLE TRIGGER USER');
     try {
-      await owner('audit_log').where({ seq: a.seq }).update({ after: JSON.stringify({ soTien: 999 }) });
+      await owner('audit_log')
+        .where({ seq: a.seq })
+        .update({ after: JSON.stringify({ soTien: 999 }) });
       await owner('audit_log').where({ seq: b.seq }).del();
 
       // then the verification (function, endpoint) names both
       const report = await verifyAuditChain(p.db);
       expect(report.ok).toBe(false);
       expect(report.problems).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ seq: a.seq, kind: 'altered' }),
-          expect.objectContaining({ seq: b.seq, kind: 'deleted' }),
-        ]),
+        expect.arrayContaining([expect.objectContaining({ seq: a.seq, kind: 'altered' }), expect.objectContaining({ seq: b.seq, kind: 'deleted' })]),
       );
       expect(report.problems).toHaveLength(2);
       const viaApi = await auditor.get('/api/audit/verify');
@@ -113,8 +116,14 @@ describe('audit log', () => {
       ]);
     } finally {
       // restore what the DBA did, so the chain is whole again for everyone else
-      await owner('audit_log').where({ seq: a.seq }).update({ after: JSON.stringify(a.after) });
-      await owner('audit_log').insert({ ...deleted, after: JSON.stringify(deleted.after), before: deleted.before === null ? null : JSON.stringify(deleted.before) });
+      await owner('audit_log')
+        .where({ seq: a.seq })
+        .update({ after: JSON.stringify(a.after) });
+      await owner('audit_log').insert({
+        ...deleted,
+        after: JSON.stringify(deleted.after),
+        before: deleted.before === null ? null : JSON.stringify(deleted.before),
+      });
       await owner.raw('ALTER TABLE audit_log ENABLE TRIGGER USER');
     }
     expect(await verifyAuditChain(p.db)).toMatchObject({ ok: true, problems: [] });
@@ -126,7 +135,14 @@ describe('audit log', () => {
     // the DBA switches off every trigger of the log (append-only, and the claim of the seq in audit_log_seq)
     await owner.raw('ALTER TABLE audit_log DISABLE TRIGGER USER');
     try {
-      await owner('audit_log').insert({ ...(await p.db('audit_log').where({ seq: last.seq }).first()), seq: forgedSeq, after: null, before: null, prev_hash: last.hash, action: 'forged' });
+      await owner('audit_log').insert({
+        ...(await p.db('audit_log').where({ seq: last.seq }).first()),
+        seq: forgedSeq,
+        after: null,
+        before: null,
+        prev_hash: last.hash,
+        action: 'forged',
+      });
       const report = await verifyAuditChain(p.db);
       expect(report.problems).toEqual([expect.objectContaining({ seq: forgedSeq, kind: 'inserted' })]);
       await owner('audit_log').where({ seq: forgedSeq }).del();
@@ -172,7 +188,10 @@ describe('audit log', () => {
   it('scopes an auditor to its unit subtree plus the units an admin grants; out of scope is 403 and logged', async () => {
     // given a case of the department (SNNMT-VP started it; its steps belong to SNNMT units)
     const key = await startLandCase(reception, { maHoSo: 'AUD-SCOPE-1' });
-    await waitFor(async () => (await p.db('hist_variables').where({ scope_key: key, name: 'maHoSo' }).first()) ?? false, 'the case and its variables in history');
+    await waitFor(
+      async () => (await p.db('hist_variables').where({ scope_key: key, name: 'maHoSo' }).first()) ?? false,
+      'the case and its variables in history',
+    );
     const communeAuditor = await login(p.app, await createUser(p.db, { roles: ['auditor'], unitCode: 'XA-TANPHU' }));
     const communeLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'XA-TANPHU' }));
 
@@ -183,7 +202,9 @@ describe('audit log', () => {
     expect((await communeLeader.get(`/api/cases/${key}/timeline`)).status).toBe(403);
     const out = await communeAuditor.get(`/api/cases/${key}/timeline`);
     expect(out.status).toBe(403);
-    expect(await entries({ actor: communeAuditor.user.username, action: 'access.denied' })).toEqual([expect.objectContaining({ after: { method: 'GET', url: `/api/cases/${key}/timeline` } })]);
+    expect(await entries({ actor: communeAuditor.user.username, action: 'access.denied' })).toEqual([
+      expect.objectContaining({ after: { method: 'GET', url: `/api/cases/${key}/timeline` } }),
+    ]);
     // the audit log itself is scoped too: only actors of the commune's subtree
     const log = await communeAuditor.get('/api/audit/log?action=auth.login&limit=500');
     expect(log.status).toBe(200);
@@ -206,9 +227,18 @@ describe('audit log', () => {
     // and withdraws it again
     expect((await admin.del(`/api/audit/scopes/${communeAuditor.user.username}/SNNMT`)).status).toBe(204);
     expect((await communeAuditor.get(`/api/cases/${key}/timeline`)).status).toBe(403);
-    expect((await entries({ target_type: 'user', target_id: communeAuditor.user.username })).map((e) => e.action)).toEqual(['auth.login', 'audit.scope.grant', 'audit.scope.revoke']);
+    expect((await entries({ target_type: 'user', target_id: communeAuditor.user.username })).map((e) => e.action)).toEqual([
+      'auth.login',
+      'audit.scope.grant',
+      'audit.scope.revoke',
+    ]);
     // every timeline read is itself audited
-    expect((await entries({ action: 'audit.case.timeline', target_id: key })).map((e) => e.actor)).toEqual([auditor.user.username, admin.user.username, leader.user.username, communeAuditor.user.username]);
+    expect((await entries({ action: 'audit.case.timeline', target_id: key })).map((e) => e.actor)).toEqual([
+      auditor.user.username,
+      admin.user.username,
+      leader.user.username,
+      communeAuditor.user.username,
+    ]);
     await leader.del(`/api/process-instances/${key}`);
   });
 });

@@ -16,12 +16,19 @@ const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
 /** Routes anyone may call without signing in. */
 const PUBLIC = [/^\/health/, /^\/api\/auth\/login$/, /^\/api\/public\//, /^\/api\/events(\/|$)/, /^\/docs/];
 /** Writes an auditor may make: its own saved queries and export requests are reads in effect; signing out and changing its own password. */
-const AUDITOR_WRITES = [/^POST \/api\/auth\/(logout|password)$/, /^POST \/api\/audit\/saved-queries$/, /^DELETE \/api\/audit\/saved-queries\/:id$/, /^POST \/api\/events\/ticket$/, /^POST \/api\/notifications\//];
+const AUDITOR_WRITES = [
+  /^POST \/api\/auth\/(logout|password)$/,
+  /^POST \/api\/audit\/saved-queries$/,
+  /^DELETE \/api\/audit\/saved-queries\/:id$/,
+  /^POST \/api\/events\/ticket$/,
+  /^POST \/api\/notifications\//,
+];
 
 // Ids that exist in no test's data, so the answer does not depend on which files ran before.
 const NONE = '987654321';
 const DUMMY: Record<string, string> = { year: '2026', version: '1' };
-const fill = (url: string) => url.replace(/:(\w+)/g, (_, name: string) => DUMMY[name] ?? (/code|unit/i.test(name) ? 'KHONG-CO' : /name/i.test(name) ? 'khong-co' : NONE));
+const fill = (url: string) =>
+  url.replace(/:(\w+)/g, (_, name: string) => DUMMY[name] ?? (/code|unit/i.test(name) ? 'KHONG-CO' : /name/i.test(name) ? 'khong-co' : NONE));
 
 describe('authorisation matrix', () => {
   let p: TestPlatform;
@@ -44,7 +51,10 @@ describe('authorisation matrix', () => {
     const res = await p.app.inject({
       method: method as 'GET',
       url: fill(url),
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
+      },
       ...(method === 'GET' || method === 'DELETE' ? {} : { payload: '{}' }),
     });
     return res.statusCode;

@@ -40,7 +40,10 @@ const who = (c: { rel: Rel; role: string }) => `${c.rel}.${c.role}`;
 /** "own: officer leader | parent: leader" → the set of callers; "all" in a group means every role of it. */
 function parseAllow(spec: string): Set<string> {
   const out = new Set<string>();
-  for (const part of spec.split('|').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split('|')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [rel, roles] = part.split(':').map((s) => s.trim()) as [Rel, string];
     if (!RELS.includes(rel)) throw new Error(`bad group ${rel} in "${spec}"`);
     for (const role of roles === 'all' ? ROLES : roles.split(/\s+/).filter((r) => r !== '-')) out.add(`${rel}.${role}`);
@@ -124,14 +127,16 @@ const UNIT_INDEPENDENT: Record<string, string> = {
   'GET /api/procedures/:id/versions/:version/sheet.pdf': 'the procedure sheet is a published document, readable by all staff',
   'GET /api/onestop/procedures/:code': 'the procedure catalogue is public (also on the citizen portal)',
   'PUT /api/onestop/procedures/:code': 'the catalogue is kept by administrators for the whole province',
-  'DELETE /api/calendar/days/:id': 'calendar overrides are kept by administrators for every unit; same gate as PUT /api/calendar/days/:id, which is in the matrix',
+  'DELETE /api/calendar/days/:id':
+    'calendar overrides are kept by administrators for every unit; same gate as PUT /api/calendar/days/:id, which is in the matrix',
   'GET /api/public/dossiers/:code': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
   'POST /api/public/dossiers/:code/supplement': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
   'POST /api/public/dossiers/:code/withdraw': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
   'GET /api/public/evaluations/:code': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
   'POST /api/public/evaluations/:code': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
   'GET /api/public/apologies/:code/pdf': 'citizen route: no signed-in unit; the lookup token of the dossier is the key',
-  'GET /api/public/complaints/:code': 'citizen route: no signed-in unit; the tracking key of the complaint is the key (a wrong key and an unknown code give the same 404, test/iso-public-feedback)',
+  'GET /api/public/complaints/:code':
+    'citizen route: no signed-in unit; the tracking key of the complaint is the key (a wrong key and an unknown code give the same 404, test/iso-public-feedback)',
 };
 
 describe('own-unit / other-unit authorisation matrix', () => {
@@ -149,7 +154,11 @@ describe('own-unit / other-unit authorisation matrix', () => {
     const r = await p.app.inject({
       method: method as 'GET',
       url,
-      headers: { ...(c ? { authorization: `Bearer ${c.token}` } : {}), ...(payload !== undefined && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(c ? { authorization: `Bearer ${c.token}` } : {}),
+        ...(payload !== undefined && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(payload !== undefined ? { payload } : {}),
     });
     return { status: r.statusCode, body: r.body };
@@ -208,37 +217,114 @@ describe('own-unit / other-unit authorisation matrix', () => {
     must(await post(own.admin, '/api/onestop/procedures/import', [entry]), 200, 'import procedure');
     must(await post(own.designer, '/api/process-definitions', { resourceName: `${bpmnProcessId}.bpmn`, xml: model(bpmnProcessId, X) }), 201, 'deploy');
     caseIds[unitKey] = `${bpmnProcessId}-vu-viec`;
-    must(await post(own.designer, '/api/process-definitions', { resourceName: `${caseIds[unitKey]}.bpmn`, xml: model(caseIds[unitKey], X) }), 201, 'deploy the case model');
+    must(
+      await post(own.designer, '/api/process-definitions', { resourceName: `${caseIds[unitKey]}.bpmn`, xml: model(caseIds[unitKey], X) }),
+      201,
+      'deploy the case model',
+    );
     // The citizen submits online with the two mandatory files; X's desk officer accepts.
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ procedureCode: entry.code as string, applicantName: `Nguyễn Văn ${secret}`, applicantEmail: 'an@example.vn' })) fd.append(k, v);
-    for (const code of ['DON', 'CCCD']) fd.append(`doc:${code}`, new Blob([new Uint8Array(pdfBytes(`${secret}-${code}`))], { type: 'application/pdf' }), `${code.toLowerCase()}.pdf`);
+    for (const [k, v] of Object.entries({ procedureCode: entry.code as string, applicantName: `Nguyễn Văn ${secret}`, applicantEmail: 'an@example.vn' }))
+      fd.append(k, v);
+    for (const code of ['DON', 'CCCD'])
+      fd.append(`doc:${code}`, new Blob([new Uint8Array(pdfBytes(`${secret}-${code}`))], { type: 'application/pdf' }), `${code.toLowerCase()}.pdf`);
     const mp = new Request('http://localhost/', { method: 'POST', body: fd });
-    const submitted = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': mp.headers.get('content-type')! }, payload: Buffer.from(await mp.arrayBuffer()) });
+    const submitted = await p.app.inject({
+      method: 'POST',
+      url: '/api/public/dossiers',
+      headers: { 'content-type': mp.headers.get('content-type')! },
+      payload: Buffer.from(await mp.arrayBuffer()),
+    });
     if (submitted.statusCode !== 201) throw new Error(`submit: ${submitted.statusCode} ${submitted.body}`);
     const dossierCode = submitted.json().code as string;
     const dossierRow = await p.db('dossiers').where({ code: dossierCode }).first('id');
     const dossierId = String(dossierRow.id);
-    const accepted = must(await post(own.officer, `/api/onestop/dossiers/${dossierId}/accept`, { documents: [{ code: 'DON', copies: 1 }, { code: 'CCCD', copies: 1 }] }), 200, 'accept');
+    const accepted = must(
+      await post(own.officer, `/api/onestop/dossiers/${dossierId}/accept`, {
+        documents: [
+          { code: 'DON', copies: 1 },
+          { code: 'CCCD', copies: 1 },
+        ],
+      }),
+      200,
+      'accept',
+    );
     const caseKey = accepted.processInstanceKey as string;
     const dossierFileId = String(accepted.files[0].id);
     const task = await waitFor(() => openTask(p.db, caseKey, 'XuLy'), 'the task of the case', 30_000);
     await waitFor(() => p.db('hist_variables').where({ scope_key: caseKey, name: 'startedByUnit' }).first(), 'history of the case', 30_000);
     must(await post(own.officer, `/api/tasks/${task}/claim`), 200, 'claim');
-    const attachment = must(await request(own.officer, 'POST', `/api/tasks/${task}/attachments?name=bien-ban.pdf`, pdfBytes(`${secret}-att`), { 'content-type': 'application/octet-stream' }), 201, 'attach');
+    const attachment = must(
+      await request(own.officer, 'POST', `/api/tasks/${task}/attachments?name=bien-ban.pdf`, pdfBytes(`${secret}-att`), {
+        'content-type': 'application/octet-stream',
+      }),
+      201,
+      'attach',
+    );
     must(await post(own.officer, `/api/tasks/${task}/comments`, { body: `Ý kiến ${secret}` }), 201, 'comment');
     must(await post(own.leader, `/api/tasks/${task}/urge`, { message: `Đôn đốc ${secret}` }), 200, 'urge');
     const notification = await p.db('notifications').where({ recipient: own.officer.username }).orderBy('id', 'desc').first('id');
-    must(await post(own.officer, `/api/onestop-stats/dossiers/${encodeURIComponent(dossierCode)}/apology`, { reason: `Chậm trễ ${secret}`, newDate: '2030-12-31' }), 201, 'apology');
+    must(
+      await post(own.officer, `/api/onestop-stats/dossiers/${encodeURIComponent(dossierCode)}/apology`, {
+        reason: `Chậm trễ ${secret}`,
+        newDate: '2030-12-31',
+      }),
+      201,
+      'apology',
+    );
     // ISO records of X.
-    const nc = must(await post(own.officer, '/api/iso/nonconformities', { title: `Sự không phù hợp ${secret}`, description: 'Hồ sơ trả chậm so với quy định', unitCode: X }), 201, 'nc');
-    const doc = must(await post(own.officer, '/api/iso/documents', { code: `QT-${tag}`, title: `Quy trình ${secret}`, docType: 'quy-trinh', summary: 'Tài liệu thử phân quyền', distributeTo: [X] }), 201, 'document');
-    must(await post(own.officer, '/api/iso/complaints', { title: `Phản ánh ${secret}`, content: 'Nội dung phản ánh của công dân', submitter: 'Trần Thị Bình', channel: 'truc-tiep' }), 201, 'complaint');
+    const nc = must(
+      await post(own.officer, '/api/iso/nonconformities', { title: `Sự không phù hợp ${secret}`, description: 'Hồ sơ trả chậm so với quy định', unitCode: X }),
+      201,
+      'nc',
+    );
+    const doc = must(
+      await post(own.officer, '/api/iso/documents', {
+        code: `QT-${tag}`,
+        title: `Quy trình ${secret}`,
+        docType: 'quy-trinh',
+        summary: 'Tài liệu thử phân quyền',
+        distributeTo: [X],
+      }),
+      201,
+      'document',
+    );
+    must(
+      await post(own.officer, '/api/iso/complaints', {
+        title: `Phản ánh ${secret}`,
+        content: 'Nội dung phản ánh của công dân',
+        submitter: 'Trần Thị Bình',
+        channel: 'truc-tiep',
+      }),
+      201,
+      'complaint',
+    );
     must(await post(own.officer, '/api/iso/risks', { kind: 'risk', title: `Rủi ro ${secret}`, description: 'Mô tả rủi ro', reviewCycleDays: 90 }), 201, 'risk');
-    must(await post(own.leader, '/api/iso/objectives', { unitCode: X, year: 2026, title: `Mục tiêu ${secret}`, metric: 'on_time_rate', target: 90, direction: 'at_least' }), 201, 'objective');
+    must(
+      await post(own.leader, '/api/iso/objectives', {
+        unitCode: X,
+        year: 2026,
+        title: `Mục tiêu ${secret}`,
+        metric: 'on_time_rate',
+        target: 90,
+        direction: 'at_least',
+      }),
+      201,
+      'objective',
+    );
     must(await post(own.officer, '/api/iso/reviews', { year: 2026, title: `Xem xét ${secret}`, departments: [X] }), 201, 'review');
     const saved = must(await post(own.auditor, '/api/audit/saved-queries', { name: `Truy vấn ${secret}`, query: { q: secret } }), 201, 'saved query');
-    const day = must(await post(own.admin, '/api/calendar/days', { date: unitKey === 'A' ? '2031-03-03' : '2031-03-04', kind: 'day_off', name: `Nghỉ ${secret}`, unit: X, reason: 'Thử phân quyền theo đơn vị' }), 201, 'calendar day');
+    const day = must(
+      await post(own.admin, '/api/calendar/days', {
+        date: unitKey === 'A' ? '2031-03-03' : '2031-03-04',
+        kind: 'day_off',
+        name: `Nghỉ ${secret}`,
+        unit: X,
+        reason: 'Thử phân quyền theo đơn vị',
+      }),
+      201,
+      'calendar day',
+    );
     must(await post(own.admin, '/api/audit/scopes', { username: granted[unitKey].username, unitCode: X }), 201, 'auditor scope');
     return {
       unit: X,
@@ -288,73 +374,432 @@ describe('own-unit / other-unit authorisation matrix', () => {
   const MATRIX: Row[] = [
     // ---- inbox task (offered to X/officer, held by X's officer) and its case file
     { route: 'GET /api/tasks/:id', allow: 'own: officer leader | parent: leader', ok: [200], call: (c, o) => get(c, `/api/tasks/${o.task}`) },
-    { route: 'GET /api/tasks/:id/attachments', allow: 'own: officer leader | parent: leader', ok: [200], call: (c, o) => get(c, `/api/tasks/${o.task}/attachments`) },
-    { route: 'GET /api/tasks/:id/attachments/:attachmentId', allow: 'own: officer leader | parent: leader', ok: [200], call: (c, o) => get(c, `/api/tasks/${o.task}/attachments/${o.attachmentId}`) },
+    {
+      route: 'GET /api/tasks/:id/attachments',
+      allow: 'own: officer leader | parent: leader',
+      ok: [200],
+      call: (c, o) => get(c, `/api/tasks/${o.task}/attachments`),
+    },
+    {
+      route: 'GET /api/tasks/:id/attachments/:attachmentId',
+      allow: 'own: officer leader | parent: leader',
+      ok: [200],
+      call: (c, o) => get(c, `/api/tasks/${o.task}/attachments/${o.attachmentId}`),
+    },
     { route: 'GET /api/tasks/:id/comments', allow: 'own: officer leader | parent: leader', ok: [200], call: (c, o) => get(c, `/api/tasks/${o.task}/comments`) },
     { route: 'GET /api/tasks/:id/step', allow: 'own: officer leader | parent: leader', ok: [200], call: (c, o) => get(c, `/api/tasks/${o.task}/step`) },
     { route: 'GET /api/tasks/:id/diagram', allow: 'own: officer leader | parent: leader', ok: [200], call: (c, o) => get(c, `/api/tasks/${o.task}/diagram`) },
-    { route: 'POST /api/tasks/:id/comments', allow: 'own: officer leader | parent: leader', ok: [201], state: taskState, call: (c, o) => post(c, `/api/tasks/${o.task}/comments`, { body: 'Ý kiến thêm' }) },
-    { route: 'POST /api/tasks/:id/attachments', allow: 'own: officer', ok: [200], state: taskState, why: 'the holder only; the same file again is the same attachment (200)', call: (c, o) => request(c, 'POST', `/api/tasks/${o.task}/attachments?name=bien-ban.pdf`, pdfBytes(`${o.markers[0]}-att`), { 'content-type': 'application/octet-stream' }) },
-    { route: 'POST /api/tasks/:id/claim', allow: 'own: officer', ok: [200], state: taskState, why: 'offered to X/officer; the holder claiming again changes nothing', call: (c, o) => post(c, `/api/tasks/${o.task}/claim`) },
-    { route: 'POST /api/tasks/:id/unclaim', allow: 'own: officer', ok: [200], state: taskState, restore: async (o) => void must(await post(users[keyOf(o)].officer, `/api/tasks/${o.task}/claim`), 200, 'claim again'), call: (c, o) => post(c, `/api/tasks/${o.task}/unclaim`) },
-    { route: 'POST /api/tasks/:id/assign', allow: 'own: leader | parent: leader', ok: [200], state: taskState, call: (c, o) => post(c, `/api/tasks/${o.task}/assign`, { assignee: o.officer }) },
-    { route: 'POST /api/tasks/reassign', allow: 'own: leader | parent: leader', ok: [200], state: taskState, call: (c, o) => post(c, '/api/tasks/reassign', { taskIds: [o.task], assignee: o.officer }) },
-    { route: 'POST /api/tasks/:id/urge', allow: 'own: leader | parent: leader', ok: [200], state: taskState, call: (c, o) => post(c, `/api/tasks/${o.task}/urge`, { message: 'Đề nghị xử lý sớm' }) },
-    { route: 'POST /api/tasks/:id/send-back', allow: 'own: officer', ok: [409], state: taskState, why: 'the holder only; the model has no send-back path (409)', call: (c, o) => post(c, `/api/tasks/${o.task}/send-back`, { reason: 'Trả lại để bổ sung' }) },
+    {
+      route: 'POST /api/tasks/:id/comments',
+      allow: 'own: officer leader | parent: leader',
+      ok: [201],
+      state: taskState,
+      call: (c, o) => post(c, `/api/tasks/${o.task}/comments`, { body: 'Ý kiến thêm' }),
+    },
+    {
+      route: 'POST /api/tasks/:id/attachments',
+      allow: 'own: officer',
+      ok: [200],
+      state: taskState,
+      why: 'the holder only; the same file again is the same attachment (200)',
+      call: (c, o) =>
+        request(c, 'POST', `/api/tasks/${o.task}/attachments?name=bien-ban.pdf`, pdfBytes(`${o.markers[0]}-att`), {
+          'content-type': 'application/octet-stream',
+        }),
+    },
+    {
+      route: 'POST /api/tasks/:id/claim',
+      allow: 'own: officer',
+      ok: [200],
+      state: taskState,
+      why: 'offered to X/officer; the holder claiming again changes nothing',
+      call: (c, o) => post(c, `/api/tasks/${o.task}/claim`),
+    },
+    {
+      route: 'POST /api/tasks/:id/unclaim',
+      allow: 'own: officer',
+      ok: [200],
+      state: taskState,
+      restore: async (o) => void must(await post(users[keyOf(o)].officer, `/api/tasks/${o.task}/claim`), 200, 'claim again'),
+      call: (c, o) => post(c, `/api/tasks/${o.task}/unclaim`),
+    },
+    {
+      route: 'POST /api/tasks/:id/assign',
+      allow: 'own: leader | parent: leader',
+      ok: [200],
+      state: taskState,
+      call: (c, o) => post(c, `/api/tasks/${o.task}/assign`, { assignee: o.officer }),
+    },
+    {
+      route: 'POST /api/tasks/reassign',
+      allow: 'own: leader | parent: leader',
+      ok: [200],
+      state: taskState,
+      call: (c, o) => post(c, '/api/tasks/reassign', { taskIds: [o.task], assignee: o.officer }),
+    },
+    {
+      route: 'POST /api/tasks/:id/urge',
+      allow: 'own: leader | parent: leader',
+      ok: [200],
+      state: taskState,
+      call: (c, o) => post(c, `/api/tasks/${o.task}/urge`, { message: 'Đề nghị xử lý sớm' }),
+    },
+    {
+      route: 'POST /api/tasks/:id/send-back',
+      allow: 'own: officer',
+      ok: [409],
+      state: taskState,
+      why: 'the holder only; the model has no send-back path (409)',
+      call: (c, o) => post(c, `/api/tasks/${o.task}/send-back`, { reason: 'Trả lại để bổ sung' }),
+    },
     // ---- the case: clock, timeline, case file
-    { route: 'GET /api/cases/:processInstanceKey', allow: 'own: officer leader auditor admin | other: admin | parent: officer leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/cases/${o.caseKey}`) },
-    { route: 'POST /api/cases/:processInstanceKey/pause', allow: 'own: officer', ok: [200], state: clockState, why: 'the holder of a task of the case only', call: (c, o) => post(c, `/api/cases/${o.caseKey}/pause`, { reason: 'Chờ công dân bổ sung' }) },
-    { route: 'POST /api/cases/:processInstanceKey/resume', allow: 'own: officer', ok: [200], state: clockState, call: (c, o) => post(c, `/api/cases/${o.caseKey}/resume`) },
-    { route: 'GET /api/cases/:processInstanceKey/timeline', allow: 'own: leader auditor admin | other: admin | parent: leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/cases/${o.caseKey}/timeline`) },
-    { route: 'GET /api/cases/:processInstanceKey/export.zip', allow: 'own: leader auditor admin | other: admin | parent: leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/cases/${o.caseKey}/export.zip`) },
-    { route: 'GET /api/audit/cases', allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor', sees: (b, o) => b.includes(o.caseKey), call: (c, o) => get(c, `/api/audit/cases?bpmnProcessId=${bpmnIds[keyOf(o)]}`) },
-    { route: 'GET /api/audit/cases/sample', allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor', sees: (b, o) => b.includes(o.caseKey), call: (c, o) => get(c, `/api/audit/cases/sample?bpmnProcessId=${bpmnIds[keyOf(o)]}&size=50&seed=matrix`) },
-    { route: 'GET /api/audit/cases/export.xlsx', allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor', ok: [200], why: 'a unit filter outside the auditor\'s scope is refused', call: (c, o) => get(c, `/api/audit/cases/export.xlsx?unit=${o.unit}&bpmnProcessId=${bpmnIds[keyOf(o)]}`) },
-    { route: 'GET /api/audit/log', allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor', sees: (b, o) => b.includes(o.dossierCode), why: 'auditors see the entries of actors of the units they audit', call: (c, o) => get(c, `/api/audit/log?targetId=${encodeURIComponent(o.dossierCode)}`) },
-    { route: 'GET /api/tasks?view=unit', allow: 'own: leader | parent: leader', sees: (b, o) => b.includes(o.task), why: 'the unit view of a leader\'s inbox covers the subtree', call: (c) => get(c, '/api/tasks?view=unit&limit=200&bucket=in_progress') },
-    { route: 'GET /api/tasks?bucket=in_progress', allow: 'own: officer', sees: (b, o) => b.includes(o.task), why: 'the personal inbox: the holder', call: (c) => get(c, '/api/tasks?limit=200&bucket=in_progress') },
+    {
+      route: 'GET /api/cases/:processInstanceKey',
+      allow: 'own: officer leader auditor admin | other: admin | parent: officer leader auditor admin | granted: auditor',
+      ok: [200],
+      call: (c, o) => get(c, `/api/cases/${o.caseKey}`),
+    },
+    {
+      route: 'POST /api/cases/:processInstanceKey/pause',
+      allow: 'own: officer',
+      ok: [200],
+      state: clockState,
+      why: 'the holder of a task of the case only',
+      call: (c, o) => post(c, `/api/cases/${o.caseKey}/pause`, { reason: 'Chờ công dân bổ sung' }),
+    },
+    {
+      route: 'POST /api/cases/:processInstanceKey/resume',
+      allow: 'own: officer',
+      ok: [200],
+      state: clockState,
+      call: (c, o) => post(c, `/api/cases/${o.caseKey}/resume`),
+    },
+    {
+      route: 'GET /api/cases/:processInstanceKey/timeline',
+      allow: 'own: leader auditor admin | other: admin | parent: leader auditor admin | granted: auditor',
+      ok: [200],
+      call: (c, o) => get(c, `/api/cases/${o.caseKey}/timeline`),
+    },
+    {
+      route: 'GET /api/cases/:processInstanceKey/export.zip',
+      allow: 'own: leader auditor admin | other: admin | parent: leader auditor admin | granted: auditor',
+      ok: [200],
+      call: (c, o) => get(c, `/api/cases/${o.caseKey}/export.zip`),
+    },
+    {
+      route: 'GET /api/audit/cases',
+      allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor',
+      sees: (b, o) => b.includes(o.caseKey),
+      call: (c, o) => get(c, `/api/audit/cases?bpmnProcessId=${bpmnIds[keyOf(o)]}`),
+    },
+    {
+      route: 'GET /api/audit/cases/sample',
+      allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor',
+      sees: (b, o) => b.includes(o.caseKey),
+      call: (c, o) => get(c, `/api/audit/cases/sample?bpmnProcessId=${bpmnIds[keyOf(o)]}&size=50&seed=matrix`),
+    },
+    {
+      route: 'GET /api/audit/cases/export.xlsx',
+      allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor',
+      ok: [200],
+      why: "a unit filter outside the auditor's scope is refused",
+      call: (c, o) => get(c, `/api/audit/cases/export.xlsx?unit=${o.unit}&bpmnProcessId=${bpmnIds[keyOf(o)]}`),
+    },
+    {
+      route: 'GET /api/audit/log',
+      allow: 'own: auditor admin | other: admin | parent: auditor admin | granted: auditor',
+      sees: (b, o) => b.includes(o.dossierCode),
+      why: 'auditors see the entries of actors of the units they audit',
+      call: (c, o) => get(c, `/api/audit/log?targetId=${encodeURIComponent(o.dossierCode)}`),
+    },
+    {
+      route: 'GET /api/tasks?view=unit',
+      allow: 'own: leader | parent: leader',
+      sees: (b, o) => b.includes(o.task),
+      why: "the unit view of a leader's inbox covers the subtree",
+      call: (c) => get(c, '/api/tasks?view=unit&limit=200&bucket=in_progress'),
+    },
+    {
+      route: 'GET /api/tasks?bucket=in_progress',
+      allow: 'own: officer',
+      sees: (b, o) => b.includes(o.task),
+      why: 'the personal inbox: the holder',
+      call: (c) => get(c, '/api/tasks?limit=200&bucket=in_progress'),
+    },
     // ---- one-stop dossier (desk and resolving agency X)
-    { route: 'GET /api/onestop/dossiers', allow: 'own: all | other: admin | parent: all | granted: auditor', sees: (b, o) => b.includes(o.dossierCode), call: (c, o) => get(c, `/api/onestop/dossiers?q=${encodeURIComponent(o.dossierCode)}`) },
-    { route: 'GET /api/onestop/dossiers/:id', allow: 'own: all | other: admin | parent: all | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}`) },
-    { route: 'GET /api/onestop/dossiers/:id/slip.pdf', allow: 'own: officer leader admin | other: admin | parent: admin', ok: [200], why: 'the slip\'s QR code is the citizen\'s lookup key: the receiving desk prints it, other readers of the dossier do not', call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/slip.pdf`) },
-    { route: 'GET /api/onestop/dossiers/:id/files/:docId', allow: 'own: all | other: admin | parent: all | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/files/${o.dossierFileId}`) },
-    { route: 'POST /api/onestop/dossiers/:id/accept', allow: 'own: officer leader admin | other: admin | parent: admin', ok: [409], state: dossierState, why: 'desk staff of X; already received (409)', call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/accept`, {}) },
-    { route: 'POST /api/onestop/dossiers/:id/request-completion', allow: 'own: officer leader admin | other: admin | parent: admin', ok: [409], state: dossierState, call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/request-completion`, { reason: 'Bổ sung giấy tờ' }) },
-    { route: 'POST /api/onestop/dossiers/:id/refuse', allow: 'own: officer leader admin | other: admin | parent: admin', ok: [409], state: dossierState, call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/refuse`, { reason: 'Không đủ điều kiện' }) },
-    { route: 'POST /api/onestop/dossiers/:id/withdraw', allow: 'own: officer leader admin | other: admin | parent: admin', ok: [400], state: dossierState, why: 'desk staff of X; a blank reason stops it after the unit check (400)', call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/withdraw`, { reason: ' ' }) },
+    {
+      route: 'GET /api/onestop/dossiers',
+      allow: 'own: all | other: admin | parent: all | granted: auditor',
+      sees: (b, o) => b.includes(o.dossierCode),
+      call: (c, o) => get(c, `/api/onestop/dossiers?q=${encodeURIComponent(o.dossierCode)}`),
+    },
+    {
+      route: 'GET /api/onestop/dossiers/:id',
+      allow: 'own: all | other: admin | parent: all | granted: auditor',
+      ok: [200],
+      call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}`),
+    },
+    {
+      route: 'GET /api/onestop/dossiers/:id/slip.pdf',
+      allow: 'own: officer leader admin | other: admin | parent: admin',
+      ok: [200],
+      why: "the slip's QR code is the citizen's lookup key: the receiving desk prints it, other readers of the dossier do not",
+      call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/slip.pdf`),
+    },
+    {
+      route: 'GET /api/onestop/dossiers/:id/files/:docId',
+      allow: 'own: all | other: admin | parent: all | granted: auditor',
+      ok: [200],
+      call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/files/${o.dossierFileId}`),
+    },
+    {
+      route: 'POST /api/onestop/dossiers/:id/accept',
+      allow: 'own: officer leader admin | other: admin | parent: admin',
+      ok: [409],
+      state: dossierState,
+      why: 'desk staff of X; already received (409)',
+      call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/accept`, {}),
+    },
+    {
+      route: 'POST /api/onestop/dossiers/:id/request-completion',
+      allow: 'own: officer leader admin | other: admin | parent: admin',
+      ok: [409],
+      state: dossierState,
+      call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/request-completion`, { reason: 'Bổ sung giấy tờ' }),
+    },
+    {
+      route: 'POST /api/onestop/dossiers/:id/refuse',
+      allow: 'own: officer leader admin | other: admin | parent: admin',
+      ok: [409],
+      state: dossierState,
+      call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/refuse`, { reason: 'Không đủ điều kiện' }),
+    },
+    {
+      route: 'POST /api/onestop/dossiers/:id/withdraw',
+      allow: 'own: officer leader admin | other: admin | parent: admin',
+      ok: [400],
+      state: dossierState,
+      why: 'desk staff of X; a blank reason stops it after the unit check (400)',
+      call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/withdraw`, { reason: ' ' }),
+    },
     // ---- apology letter (resolving agency X)
-    { route: 'GET /api/onestop-stats/apologies', allow: 'own: officer leader admin | other: admin | parent: officer leader admin', sees: (b, o) => b.includes(o.dossierCode), call: (c) => get(c, '/api/onestop-stats/apologies') },
-    { route: 'GET /api/onestop-stats/dossiers/:code/apology', allow: 'own: officer leader admin | other: admin | parent: officer leader admin', ok: [200], call: (c, o) => get(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology`) },
-    { route: 'GET /api/onestop-stats/dossiers/:code/apology.pdf', allow: 'own: officer leader admin | other: admin | parent: officer leader admin', ok: [200], call: (c, o) => get(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology.pdf`) },
-    { route: 'POST /api/onestop-stats/dossiers/:code/apology', allow: 'own: officer leader admin', ok: [409], state: apologyState, why: 'staff of the resolving agency; drafted once already (409)', call: (c, o) => post(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology`, { reason: 'Chậm do thẩm định', newDate: '2030-12-30' }) },
-    { route: 'POST /api/onestop-stats/dossiers/:code/apology/approve', allow: 'own: leader', ok: [200, 409], state: apologyState, why: 'a leader of the resolving agency', call: (c, o) => post(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology/approve`) },
-    { route: 'GET /api/onestop-stats/statistics', allow: 'own: leader admin | other: admin | parent: leader admin', ok: [200], why: 'statistics of an agency: leaders of a subtree holding it, administrators', call: (c, o) => get(c, `/api/onestop-stats/statistics?from=2026-01-01&to=2026-12-31&agency=${o.unit}`) },
+    {
+      route: 'GET /api/onestop-stats/apologies',
+      allow: 'own: officer leader admin | other: admin | parent: officer leader admin',
+      sees: (b, o) => b.includes(o.dossierCode),
+      call: (c) => get(c, '/api/onestop-stats/apologies'),
+    },
+    {
+      route: 'GET /api/onestop-stats/dossiers/:code/apology',
+      allow: 'own: officer leader admin | other: admin | parent: officer leader admin',
+      ok: [200],
+      call: (c, o) => get(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology`),
+    },
+    {
+      route: 'GET /api/onestop-stats/dossiers/:code/apology.pdf',
+      allow: 'own: officer leader admin | other: admin | parent: officer leader admin',
+      ok: [200],
+      call: (c, o) => get(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology.pdf`),
+    },
+    {
+      route: 'POST /api/onestop-stats/dossiers/:code/apology',
+      allow: 'own: officer leader admin',
+      ok: [409],
+      state: apologyState,
+      why: 'staff of the resolving agency; drafted once already (409)',
+      call: (c, o) =>
+        post(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology`, { reason: 'Chậm do thẩm định', newDate: '2030-12-30' }),
+    },
+    {
+      route: 'POST /api/onestop-stats/dossiers/:code/apology/approve',
+      allow: 'own: leader',
+      ok: [200, 409],
+      state: apologyState,
+      why: 'a leader of the resolving agency',
+      call: (c, o) => post(c, `/api/onestop-stats/dossiers/${encodeURIComponent(o.dossierCode)}/apology/approve`),
+    },
+    {
+      route: 'GET /api/onestop-stats/statistics',
+      allow: 'own: leader admin | other: admin | parent: leader admin',
+      ok: [200],
+      why: 'statistics of an agency: leaders of a subtree holding it, administrators',
+      call: (c, o) => get(c, `/api/onestop-stats/statistics?from=2026-01-01&to=2026-12-31&agency=${o.unit}`),
+    },
     // ---- ISO registers
-    { route: 'GET /api/iso/nonconformities', allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', sees: (b, o) => has(o)(b), call: (c) => get(c, '/api/iso/nonconformities?limit=200') },
-    { route: 'GET /api/iso/nonconformities/:id', allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', ok: [200], call: (c, o) => get(c, `/api/iso/nonconformities/${o.nc}`) },
-    { route: 'POST /api/iso/nonconformities', allow: 'own: officer leader admin | other: officer leader admin | parent: officer leader admin', ok: [201], state: (o) => p.db('iso_nonconformities').where({ unit_code: o.unit }).count({ n: '*' }), why: 'anyone on staff may report a nonconformity about any unit (the ISO office confirms the unit)', call: (c, o) => post(c, '/api/iso/nonconformities', { title: 'Phát hiện khi kiểm tra chéo', description: 'Mô tả phát hiện', unitCode: o.unit }) },
-    { route: 'GET /api/iso/report', allow: 'own: leader auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', sees: (b, o) => ncOrComplaintOf(o)(b), leak: (b, o) => ncOrComplaintOf(o)(b), why: 'the annual report lists to a leader the nonconformities and complaints its registers show them; the figures are province-wide', call: (c) => get(c, '/api/iso/report?year=2026') },
-    { route: 'GET /api/iso/report.pdf', allow: 'own: leader auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor', sees: (b, o) => ncOrComplaintOf(o)(b), leak: (b, o) => ncOrComplaintOf(o)(b), why: 'the PDF of the annual report lists what GET /api/iso/report lists (read as text by pdftotext)', call: (c) => getPdfText(c, '/api/iso/report.pdf?year=2026') },
-    { route: 'GET /api/iso/documents/:id', allow: 'own: all | other: all | parent: all | granted: auditor', ok: [200], why: 'the register of controlled documents is read by every staff member', call: (c, o) => get(c, `/api/iso/documents/${o.document}`) },
-    { route: 'POST /api/iso/documents/:id/revisions', allow: 'own: officer leader | parent: leader', ok: [409], state: docState, why: 'the owner unit (leaders: its subtree); a draft cannot be revised (409)', call: (c, o) => post(c, `/api/iso/documents/${o.document}/revisions`, { summary: 'Sửa đổi', distributeTo: [o.unit] }) },
-    { route: 'POST /api/iso/documents/:id/withdrawal', allow: 'own: officer leader | parent: leader', ok: [409], state: docState, call: (c, o) => post(c, `/api/iso/documents/${o.document}/withdrawal`, { summary: 'Hủy bỏ', distributeTo: [o.unit] }) },
-    { route: 'POST /api/iso/documents/:id/proposals', allow: 'own: officer leader | other: officer leader | parent: officer leader', ok: [409], state: docState, why: 'any staff member may propose a change to a document in force', call: (c, o) => post(c, `/api/iso/documents/${o.document}/proposals`, { kind: 'revision', reason: 'Đề xuất sửa đổi' }) },
-    { route: 'GET /api/iso/complaints', allow: 'own: officer auditor admin | other: auditor admin | parent: auditor admin | granted: auditor', sees: (b, o) => has(o)(b), why: 'the officer who received it, auditors and administrators (the responsible unit is set later by the office)', call: (c) => get(c, '/api/iso/complaints') },
-    { route: 'GET /api/iso/risks', allow: 'own: all | other: all | parent: all | granted: auditor', sees: (b, o) => has(o)(b), why: 'the risk register is read by every staff member', call: (c) => get(c, '/api/iso/risks') },
-    { route: 'POST /api/iso/risks', allow: 'own: officer leader | parent: leader', ok: [201], state: (o) => p.db('iso_risks').where({ unit_code: o.unit }).count({ n: '*' }), why: 'a risk of my unit (leaders: of my subtree)', call: (c, o) => post(c, '/api/iso/risks', { unitCode: o.unit, kind: 'opportunity', title: 'Cơ hội cải tiến', description: 'Mô tả cơ hội', reviewCycleDays: 90 }) },
-    { route: 'GET /api/iso/objectives', allow: 'own: all | other: all | parent: all | granted: auditor', sees: (b, o) => has(o)(b), why: 'quality objectives are published to every staff member', call: (c) => get(c, '/api/iso/objectives?year=2026') },
-    { route: 'POST /api/iso/objectives', allow: 'own: leader admin | other: admin | parent: leader admin', ok: [400], state: (o) => p.db('iso_objectives').where({ unit_code: o.unit }).count({ n: '*' }), why: 'leaders of the subtree and administrators; a rate above 100 stops it after the unit check (400)', call: (c, o) => post(c, '/api/iso/objectives', { unitCode: o.unit, year: 2026, title: 'Tỷ lệ đúng hạn', metric: 'on_time_rate', target: 101, direction: 'at_least' }) },
-    { route: 'GET /api/iso/reviews', allow: 'own: all | other: all | parent: all | granted: auditor', sees: (b, o) => has(o)(b), why: 'management reviews are read by every staff member', call: (c) => get(c, '/api/iso/reviews') },
+    {
+      route: 'GET /api/iso/nonconformities',
+      allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor',
+      sees: (b, o) => has(o)(b),
+      call: (c) => get(c, '/api/iso/nonconformities?limit=200'),
+    },
+    {
+      route: 'GET /api/iso/nonconformities/:id',
+      allow: 'own: officer leader designer auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor',
+      ok: [200],
+      call: (c, o) => get(c, `/api/iso/nonconformities/${o.nc}`),
+    },
+    {
+      route: 'POST /api/iso/nonconformities',
+      allow: 'own: officer leader admin | other: officer leader admin | parent: officer leader admin',
+      ok: [201],
+      state: (o) => p.db('iso_nonconformities').where({ unit_code: o.unit }).count({ n: '*' }),
+      why: 'anyone on staff may report a nonconformity about any unit (the ISO office confirms the unit)',
+      call: (c, o) => post(c, '/api/iso/nonconformities', { title: 'Phát hiện khi kiểm tra chéo', description: 'Mô tả phát hiện', unitCode: o.unit }),
+    },
+    {
+      route: 'GET /api/iso/report',
+      allow: 'own: leader auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor',
+      sees: (b, o) => ncOrComplaintOf(o)(b),
+      leak: (b, o) => ncOrComplaintOf(o)(b),
+      why: 'the annual report lists to a leader the nonconformities and complaints its registers show them; the figures are province-wide',
+      call: (c) => get(c, '/api/iso/report?year=2026'),
+    },
+    {
+      route: 'GET /api/iso/report.pdf',
+      allow: 'own: leader auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor',
+      sees: (b, o) => ncOrComplaintOf(o)(b),
+      leak: (b, o) => ncOrComplaintOf(o)(b),
+      why: 'the PDF of the annual report lists what GET /api/iso/report lists (read as text by pdftotext)',
+      call: (c) => getPdfText(c, '/api/iso/report.pdf?year=2026'),
+    },
+    {
+      route: 'GET /api/iso/documents/:id',
+      allow: 'own: all | other: all | parent: all | granted: auditor',
+      ok: [200],
+      why: 'the register of controlled documents is read by every staff member',
+      call: (c, o) => get(c, `/api/iso/documents/${o.document}`),
+    },
+    {
+      route: 'POST /api/iso/documents/:id/revisions',
+      allow: 'own: officer leader | parent: leader',
+      ok: [409],
+      state: docState,
+      why: 'the owner unit (leaders: its subtree); a draft cannot be revised (409)',
+      call: (c, o) => post(c, `/api/iso/documents/${o.document}/revisions`, { summary: 'Sửa đổi', distributeTo: [o.unit] }),
+    },
+    {
+      route: 'POST /api/iso/documents/:id/withdrawal',
+      allow: 'own: officer leader | parent: leader',
+      ok: [409],
+      state: docState,
+      call: (c, o) => post(c, `/api/iso/documents/${o.document}/withdrawal`, { summary: 'Hủy bỏ', distributeTo: [o.unit] }),
+    },
+    {
+      route: 'POST /api/iso/documents/:id/proposals',
+      allow: 'own: officer leader | other: officer leader | parent: officer leader',
+      ok: [409],
+      state: docState,
+      why: 'any staff member may propose a change to a document in force',
+      call: (c, o) => post(c, `/api/iso/documents/${o.document}/proposals`, { kind: 'revision', reason: 'Đề xuất sửa đổi' }),
+    },
+    {
+      route: 'GET /api/iso/complaints',
+      allow: 'own: officer auditor admin | other: auditor admin | parent: auditor admin | granted: auditor',
+      sees: (b, o) => has(o)(b),
+      why: 'the officer who received it, auditors and administrators (the responsible unit is set later by the office)',
+      call: (c) => get(c, '/api/iso/complaints'),
+    },
+    {
+      route: 'GET /api/iso/risks',
+      allow: 'own: all | other: all | parent: all | granted: auditor',
+      sees: (b, o) => has(o)(b),
+      why: 'the risk register is read by every staff member',
+      call: (c) => get(c, '/api/iso/risks'),
+    },
+    {
+      route: 'POST /api/iso/risks',
+      allow: 'own: officer leader | parent: leader',
+      ok: [201],
+      state: (o) => p.db('iso_risks').where({ unit_code: o.unit }).count({ n: '*' }),
+      why: 'a risk of my unit (leaders: of my subtree)',
+      call: (c, o) =>
+        post(c, '/api/iso/risks', { unitCode: o.unit, kind: 'opportunity', title: 'Cơ hội cải tiến', description: 'Mô tả cơ hội', reviewCycleDays: 90 }),
+    },
+    {
+      route: 'GET /api/iso/objectives',
+      allow: 'own: all | other: all | parent: all | granted: auditor',
+      sees: (b, o) => has(o)(b),
+      why: 'quality objectives are published to every staff member',
+      call: (c) => get(c, '/api/iso/objectives?year=2026'),
+    },
+    {
+      route: 'POST /api/iso/objectives',
+      allow: 'own: leader admin | other: admin | parent: leader admin',
+      ok: [400],
+      state: (o) => p.db('iso_objectives').where({ unit_code: o.unit }).count({ n: '*' }),
+      why: 'leaders of the subtree and administrators; a rate above 100 stops it after the unit check (400)',
+      call: (c, o) =>
+        post(c, '/api/iso/objectives', { unitCode: o.unit, year: 2026, title: 'Tỷ lệ đúng hạn', metric: 'on_time_rate', target: 101, direction: 'at_least' }),
+    },
+    {
+      route: 'GET /api/iso/reviews',
+      allow: 'own: all | other: all | parent: all | granted: auditor',
+      sees: (b, o) => has(o)(b),
+      why: 'management reviews are read by every staff member',
+      call: (c) => get(c, '/api/iso/reviews'),
+    },
     // ---- organisation, calendar, audit scopes, personal objects
     { route: 'GET /api/units/:code/members', allow: 'own: leader | parent: leader', ok: [200], call: (c, o) => get(c, `/api/units/${o.unit}/members`) },
-    { route: 'GET /api/calendar/years/:year', allow: 'own: all | other: all | parent: all | granted: auditor', ok: [200], why: 'working calendars are public', call: (c, o) => get(c, `/api/calendar/years/2031?unit=${o.unit}`) },
-    { route: 'PUT /api/calendar/days/:id', allow: 'own: admin | other: admin | parent: admin', ok: [200], state: (o) => p.db('calendar_days').where({ id: o.calendarDay }).first(), why: 'administrators keep every unit\'s calendar', call: (c, o) => request(c, 'PUT', `/api/calendar/days/${o.calendarDay}`, { kind: 'day_off', reason: 'Xác nhận lại ngày nghỉ' }) },
-    { route: 'GET /api/audit/scopes', allow: 'own: admin | other: admin | parent: admin | granted: auditor', sees: (b, o) => b.includes(o.grantedAuditor) && b.includes(o.unit), why: 'administrators all; an auditor its own scopes', call: (c) => get(c, '/api/audit/scopes') },
-    { route: 'DELETE /api/audit/saved-queries/:id', allow: 'own: auditor', ok: [204], state: (o) => p.db('audit_saved_queries').where({ id: o.savedQuery }).first(), why: 'its owner only', restore: async (o) => { o.savedQuery = String(must(await post(users[keyOf(o)].auditor, '/api/audit/saved-queries', { name: `Truy vấn ${o.markers[0]}`, query: { q: o.tag } }), 201, 'save again').id); }, call: (c, o) => request(c, 'DELETE', `/api/audit/saved-queries/${o.savedQuery}`) },
-    { route: 'POST /api/notifications/:id/read', allow: 'own: officer', ok: [200], state: (o) => p.db('notifications').where({ id: o.notification }).first(), why: 'its recipient only', call: (c, o) => post(c, `/api/notifications/${o.notification}/read`) },
-    { route: 'DELETE /api/audit/scopes/:username/:unitCode', allow: 'own: admin | other: admin | parent: admin', ok: [204], state: (o) => p.db('auditor_scopes as s').join('users as u', 'u.id', 's.user_id').where('u.username', o.grantedAuditor).select('s.unit_id'), restore: async (o) => void must(await post(adminA, '/api/audit/scopes', { username: o.grantedAuditor, unitCode: o.unit }), 201, 'grant again'), call: (c, o) => request(c, 'DELETE', `/api/audit/scopes/${o.grantedAuditor}/${o.unit}`) },
+    {
+      route: 'GET /api/calendar/years/:year',
+      allow: 'own: all | other: all | parent: all | granted: auditor',
+      ok: [200],
+      why: 'working calendars are public',
+      call: (c, o) => get(c, `/api/calendar/years/2031?unit=${o.unit}`),
+    },
+    {
+      route: 'PUT /api/calendar/days/:id',
+      allow: 'own: admin | other: admin | parent: admin',
+      ok: [200],
+      state: (o) => p.db('calendar_days').where({ id: o.calendarDay }).first(),
+      why: "administrators keep every unit's calendar",
+      call: (c, o) => request(c, 'PUT', `/api/calendar/days/${o.calendarDay}`, { kind: 'day_off', reason: 'Xác nhận lại ngày nghỉ' }),
+    },
+    {
+      route: 'GET /api/audit/scopes',
+      allow: 'own: admin | other: admin | parent: admin | granted: auditor',
+      sees: (b, o) => b.includes(o.grantedAuditor) && b.includes(o.unit),
+      why: 'administrators all; an auditor its own scopes',
+      call: (c) => get(c, '/api/audit/scopes'),
+    },
+    {
+      route: 'DELETE /api/audit/saved-queries/:id',
+      allow: 'own: auditor',
+      ok: [204],
+      state: (o) => p.db('audit_saved_queries').where({ id: o.savedQuery }).first(),
+      why: 'its owner only',
+      restore: async (o) => {
+        o.savedQuery = String(
+          must(await post(users[keyOf(o)].auditor, '/api/audit/saved-queries', { name: `Truy vấn ${o.markers[0]}`, query: { q: o.tag } }), 201, 'save again')
+            .id,
+        );
+      },
+      call: (c, o) => request(c, 'DELETE', `/api/audit/saved-queries/${o.savedQuery}`),
+    },
+    {
+      route: 'POST /api/notifications/:id/read',
+      allow: 'own: officer',
+      ok: [200],
+      state: (o) => p.db('notifications').where({ id: o.notification }).first(),
+      why: 'its recipient only',
+      call: (c, o) => post(c, `/api/notifications/${o.notification}/read`),
+    },
+    {
+      route: 'DELETE /api/audit/scopes/:username/:unitCode',
+      allow: 'own: admin | other: admin | parent: admin',
+      ok: [204],
+      state: (o) => p.db('auditor_scopes as s').join('users as u', 'u.id', 's.user_id').where('u.username', o.grantedAuditor).select('s.unit_id'),
+      restore: async (o) => void must(await post(adminA, '/api/audit/scopes', { username: o.grantedAuditor, unitCode: o.unit }), 201, 'grant again'),
+      call: (c, o) => request(c, 'DELETE', `/api/audit/scopes/${o.grantedAuditor}/${o.unit}`),
+    },
     // ---- last: the ones that end the case (allowed callers work on fresh cases)
-    { route: 'POST /api/tasks/:id/complete', allow: 'own: officer', ok: [200], state: taskState, call: (c, o) => post(c, `/api/tasks/${o.task}/complete`, { variables: {} }) },
+    {
+      route: 'POST /api/tasks/:id/complete',
+      allow: 'own: officer',
+      ok: [200],
+      state: taskState,
+      call: (c, o) => post(c, `/api/tasks/${o.task}/complete`, { variables: {} }),
+    },
     {
       route: 'DELETE /api/process-instances/:key',
       allow: 'own: leader admin | other: admin | parent: leader admin',
@@ -419,7 +864,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
     expect([...inMatrix, ...Object.keys(UNIT_INDEPENDENT)].filter((id) => !all.has(id.split('?')[0]))).toEqual([]);
   });
 
-  it('an id of another unit\'s file under one\'s own task or dossier is not found', async () => {
+  it("an id of another unit's file under one's own task or dossier is not found", async () => {
     const a = objects.A;
     const b = objects.B;
     const officerA = users.A.officer;

@@ -15,7 +15,8 @@ describe('bad-input corpus', () => {
   const tally = { tried: 0, rejected: 0 };
 
   const TABLES = ['process_definitions', 'procedures', 'calendar_days', 'inbox_tasks', 'case_pauses', 'task_comments'];
-  const snapshot = async () => Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, Number((await p.db(t).count<{ count: string }[]>('* as count'))[0].count)] as const)));
+  const snapshot = async () =>
+    Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, Number((await p.db(t).count<{ count: string }[]>('* as count'))[0].count)] as const)));
 
   const send = async (c: Client, method: string, url: string, payload: string | object | undefined, contentType = 'application/json') => {
     const res = await p.app.inject({
@@ -54,12 +55,18 @@ describe('bad-input corpus', () => {
   const BPMN_CORPUS: [string, string][] = [
     ['external entity (XXE)', XXE],
     ['entity expansion (billion laughs)', LAUGHS],
-    ['parameter entity', `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY % p SYSTEM "http://example.invalid/x.dtd"> %p;]><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="x"/>`],
+    [
+      'parameter entity',
+      `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY % p SYSTEM "http://example.invalid/x.dtd"> %p;]><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="x"/>`,
+    ],
     ['unclosed tags', `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="a">`],
     ['not XML at all', 'PK\u0003\u0004 this is a zip file, not BPMN'],
     ['XML that is not BPMN', '<?xml version="1.0"?><html><body>hello</body></html>'],
     ['BPMN without a process', `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="x"/>`],
-    ['process id with a script payload', `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="x"><bpmn:process id="&lt;script&gt;alert(1)&lt;/script&gt;" isExecutable="true"><bpmn:startEvent id="s"/></bpmn:process></bpmn:definitions>`],
+    [
+      'process id with a script payload',
+      `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="x"><bpmn:process id="&lt;script&gt;alert(1)&lt;/script&gt;" isExecutable="true"><bpmn:startEvent id="s"/></bpmn:process></bpmn:definitions>`,
+    ],
     ['a lone NUL byte', `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D\u0000" targetNamespace="x"/>`],
     ['100,000 nested elements', `<a>${'<b>'.repeat(100_000)}${'</b>'.repeat(100_000)}</a>`],
   ];
@@ -93,7 +100,18 @@ describe('bad-input corpus', () => {
   it('refuses invalid dates, unknown codes and keys', async () => {
     const before = await snapshot();
     const day = { kind: 'day_off', name: 'Nghỉ bù', reason: 'Thử dữ liệu sai' };
-    for (const date of ['2026-02-30', '2026-13-01', '2026-00-10', '0000-01-01', '99999-01-01', '2026-1-1', '', '2026-02-29', 'ngày mai', '2026-01-01T00:00:00Z']) {
+    for (const date of [
+      '2026-02-30',
+      '2026-13-01',
+      '2026-00-10',
+      '0000-01-01',
+      '99999-01-01',
+      '2026-1-1',
+      '',
+      '2026-02-29',
+      'ngày mai',
+      '2026-01-01T00:00:00Z',
+    ]) {
       expectRefused(await send(admin, 'POST', '/api/calendar/days', { ...day, date }), `calendar date ${JSON.stringify(date)}`);
     }
     expectRefused(await send(admin, 'POST', '/api/calendar/days', { ...day, date: '2099-03-03', kind: 'ngay-le' }), 'unknown day kind');
@@ -129,7 +147,10 @@ describe('bad-input corpus', () => {
     expect(await p.db('users').count('* as n')).toBeTruthy(); // the users table survived the payload
     const before = await snapshot();
     for (const name of ['Tên\u0000ẩn', '   ', 'x'.repeat(301)]) {
-      expectRefused(await send(admin, 'POST', '/api/calendar/days', { date: '2099-02-20', kind: 'day_off', name, reason: 'Kiểm tra Unicode' }), `name ${JSON.stringify(name.slice(0, 20))}`);
+      expectRefused(
+        await send(admin, 'POST', '/api/calendar/days', { date: '2099-02-20', kind: 'day_off', name, reason: 'Kiểm tra Unicode' }),
+        `name ${JSON.stringify(name.slice(0, 20))}`,
+      );
     }
     expect(await snapshot()).toEqual(before);
   });
@@ -144,8 +165,29 @@ describe('bad-input corpus', () => {
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
-    const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
-    const nasty: unknown[] = [null, true, -1, 1e308, '', ' ', '\u0000', '\uFEFF', '\u202E', 'ﾟ', '😀'.repeat(50), 'a'.repeat(10_000), '../../etc/passwd', '${jndi:ldap://x}', "'; SELECT pg_sleep(5);--", '<script>alert(1)</script>', [], {}, [1, [2, [3]]], { $gt: '' }];
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const nasty: unknown[] = [
+      null,
+      true,
+      -1,
+      1e308,
+      '',
+      ' ',
+      '\u0000',
+      '\uFEFF',
+      '\u202E',
+      'ﾟ',
+      '😀'.repeat(50),
+      'a'.repeat(10_000),
+      '../../etc/passwd',
+      '${jndi:ldap://x}',
+      "'; SELECT pg_sleep(5);--",
+      '<script>alert(1)</script>',
+      [],
+      {},
+      [1, [2, [3]]],
+      { $gt: '' },
+    ];
     const targets: { client: Client; method: string; url: string; body: Record<string, unknown> }[] = [
       { client: admin, method: 'POST', url: '/api/calendar/days', body: { date: '2099-04-01', kind: 'day_off', name: 'Nghỉ', reason: 'Thử fuzz' } },
       // (not the national working hours: a mutation that stays valid would move every later test's deadlines)

@@ -46,7 +46,12 @@ describe('calendar API', () => {
     const why = await dueOf(officer, '2026-02-13T10:00:00+07:00', 2.5);
     expect(why.due).toBe('2026-02-24T17:00:00+07:00');
     expect(why.skipped).toHaveLength(9);
-    expect(why.skipped.find((d: any) => d.date === '2026-02-17')).toMatchObject({ kind: 'holiday', origin: 'national', occasion: 'lunar-new-year', source: 'CV 9859/VPCP-KGVX 13/10/2025' });
+    expect(why.skipped.find((d: any) => d.date === '2026-02-17')).toMatchObject({
+      kind: 'holiday',
+      origin: 'national',
+      occasion: 'lunar-new-year',
+      source: 'CV 9859/VPCP-KGVX 13/10/2025',
+    });
     // Same instant in UTC gives the same answer.
     expect((await dueOf(officer, '2026-02-13T03:00:00Z', 2.5)).due).toBe('2026-02-24T17:00:00+07:00');
 
@@ -57,7 +62,13 @@ describe('calendar API', () => {
     // 2027 has no schedule: the lunar holidays are computed (mùng 1 Tết = Sat 6/2/2027, nghỉ bù Wed 10/2, Thu 11/2).
     const y2027 = await officer.get('/api/calendar/years/2027');
     expect(y2027.body.days.filter((d: any) => d.occasion === 'lunar-new-year').map((d: any) => d.date)).toEqual([
-      '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+      '2027-02-09',
+      '2027-02-10',
+      '2027-02-11',
     ]);
   });
 
@@ -67,7 +78,13 @@ describe('calendar API', () => {
     expect((await dueOf(officer, start, 0.5, commune)).due).toBe('2026-03-16T11:30:00+07:00');
 
     // When the admin closes the province on Mon 16/3
-    const created = await admin.post('/api/calendar/days', { date: '2026-03-16', kind: 'day_off', name: 'Lễ hội tỉnh', unit: province, reason: 'QĐ 12/QĐ-UBND của tỉnh' });
+    const created = await admin.post('/api/calendar/days', {
+      date: '2026-03-16',
+      kind: 'day_off',
+      name: 'Lễ hội tỉnh',
+      unit: province,
+      reason: 'QĐ 12/QĐ-UBND của tỉnh',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ date: '2026-03-16', kind: 'day_off', unitCode: province, occasion: null });
 
@@ -81,16 +98,34 @@ describe('calendar API', () => {
     expect(view.body.days.find((d: any) => d.date === '2026-03-16')).toMatchObject({ origin: 'unit', unitCode: province, id: created.body.id });
 
     // And the change is in the audit trail with who, what and why.
-    const rows = await p.db('calendar_changes').where({ unit_id: await unitId(province) }).orderBy('id');
+    const rows = await p
+      .db('calendar_changes')
+      .where({ unit_id: await unitId(province) })
+      .orderBy('id');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ action: 'create', entity: 'day', username: admin.user.username, user_id: admin.user.id, unit_code: province, before: null, reason: 'QĐ 12/QĐ-UBND của tỉnh' });
+    expect(rows[0]).toMatchObject({
+      action: 'create',
+      entity: 'day',
+      username: admin.user.username,
+      user_id: admin.user.id,
+      unit_code: province,
+      before: null,
+      reason: 'QĐ 12/QĐ-UBND của tỉnh',
+    });
     expect(rows[0].after).toEqual({ date: '2026-03-16', kind: 'day_off', name: 'Lễ hội tỉnh', occasion: null, unitCode: province, source: null });
 
     // When the admin turns it into a working day, the before/after images record it.
-    const changed = await put(admin, `/api/calendar/days/${created.body.id}`, { kind: 'working_day', name: 'Lễ hội tỉnh (vẫn làm việc)', reason: 'Hủy nghỉ theo QĐ 13' });
+    const changed = await put(admin, `/api/calendar/days/${created.body.id}`, {
+      kind: 'working_day',
+      name: 'Lễ hội tỉnh (vẫn làm việc)',
+      reason: 'Hủy nghỉ theo QĐ 13',
+    });
     expect(changed.status).toBe(200);
     expect((await dueOf(officer, start, 0.5, commune)).due).toBe('2026-03-16T11:30:00+07:00');
-    const update = await p.db('calendar_changes').where({ unit_id: await unitId(province), action: 'update' }).first();
+    const update = await p
+      .db('calendar_changes')
+      .where({ unit_id: await unitId(province), action: 'update' })
+      .first();
     expect(update.before).toMatchObject({ kind: 'day_off', name: 'Lễ hội tỉnh' });
     expect(update.after).toMatchObject({ kind: 'working_day', name: 'Lễ hội tỉnh (vẫn làm việc)' });
 
@@ -98,7 +133,10 @@ describe('calendar API', () => {
     const removed = await admin.del(`/api/calendar/days/${created.body.id}?reason=${encodeURIComponent('Nhập nhầm')}`);
     expect(removed.status).toBe(200);
     expect(await p.db('calendar_days').where({ id: created.body.id }).first()).toBeUndefined();
-    const del = await p.db('calendar_changes').where({ unit_id: await unitId(province), action: 'delete' }).first();
+    const del = await p
+      .db('calendar_changes')
+      .where({ unit_id: await unitId(province), action: 'delete' })
+      .first();
     expect(del).toMatchObject({ after: null, reason: 'Nhập nhầm' });
     expect(del.before).toMatchObject({ date: '2026-03-16', kind: 'working_day' });
 
@@ -112,7 +150,13 @@ describe('calendar API', () => {
   });
 
   it('refuses an officer every change with 403, and nothing changes', async () => {
-    const own = await admin.post('/api/calendar/days', { date: '2026-06-15', kind: 'day_off', name: 'Nghỉ của xã', unit: commune, reason: 'Chuẩn bị cho phép thử' });
+    const own = await admin.post('/api/calendar/days', {
+      date: '2026-06-15',
+      kind: 'day_off',
+      name: 'Nghỉ của xã',
+      unit: commune,
+      reason: 'Chuẩn bị cho phép thử',
+    });
     expect(own.status).toBe(201);
     const before = await snapshot();
 
@@ -120,7 +164,15 @@ describe('calendar API', () => {
       await officer.post('/api/calendar/days', { date: '2026-06-16', kind: 'day_off', name: 'Tự cho nghỉ', unit: commune, reason: 'Không được phép' }),
       await put(officer, `/api/calendar/days/${own.body.id}`, { kind: 'working_day', reason: 'Không được phép' }),
       await officer.del(`/api/calendar/days/${own.body.id}?reason=khong-duoc`),
-      await put(officer, '/api/calendar/settings', { unit: commune, morningStart: '08:00', morningEnd: '11:00', afternoonStart: '13:00', afternoonEnd: '16:00', cutoff: null, reason: 'Không được phép' }),
+      await put(officer, '/api/calendar/settings', {
+        unit: commune,
+        morningStart: '08:00',
+        morningEnd: '11:00',
+        afternoonStart: '13:00',
+        afternoonEnd: '16:00',
+        cutoff: null,
+        reason: 'Không được phép',
+      }),
       await officer.get('/api/calendar/settings'),
     ];
     for (const r of tries) {
@@ -145,8 +197,21 @@ describe('calendar API', () => {
       expect(r.status, date).toBe(400);
       expect(r.body.message).toMatch(message);
     }
-    expect((await admin.post('/api/calendar/days', { date: '2026-07-01', kind: 'day_off', name: 'Thử', unit: 'KHONG-CO', reason: 'Đơn vị sai' })).status).toBe(400);
-    expect((await admin.post('/api/calendar/days', { date: '2026-07-01', kind: 'day_off', name: 'Thử', unit: commune, occasion: 'new-year', reason: 'Dịp lễ cho đơn vị' })).status).toBe(400);
+    expect((await admin.post('/api/calendar/days', { date: '2026-07-01', kind: 'day_off', name: 'Thử', unit: 'KHONG-CO', reason: 'Đơn vị sai' })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await admin.post('/api/calendar/days', {
+          date: '2026-07-01',
+          kind: 'day_off',
+          name: 'Thử',
+          unit: commune,
+          occasion: 'new-year',
+          reason: 'Dịp lễ cho đơn vị',
+        })
+      ).status,
+    ).toBe(400);
     expect(await snapshot()).toEqual(before);
 
     // A duplicate of an existing entry of the same unit is refused; the first one stays as it was.
@@ -165,7 +230,9 @@ describe('calendar API', () => {
     expect(await snapshot()).toEqual(afterOther);
     expect(afterOther.changes).toBe(afterFirst.changes + 1);
     // The same date in the parent unit is not a duplicate (it is the province's own entry).
-    expect((await admin.post('/api/calendar/days', { date: '2026-07-02', kind: 'day_off', name: 'Của tỉnh', unit: province, reason: 'Ngày của tỉnh' })).status).toBe(201);
+    expect(
+      (await admin.post('/api/calendar/days', { date: '2026-07-02', kind: 'day_off', name: 'Của tỉnh', unit: province, reason: 'Ngày của tỉnh' })).status,
+    ).toBe(201);
 
     // The due computation refuses bad input too.
     expect((await officer.get('/api/calendar/due?start=2026-03-09T10:00:00%2B07:00&days=0.3')).status).toBe(400);
@@ -189,7 +256,10 @@ describe('calendar API', () => {
     const got = await admin.get(`/api/calendar/settings?unit=${commune}`);
     expect(got.body).toMatchObject({ unit: commune, own: null, effective: { afternoonEnd: '16:30', inheritedFrom: province }, cultureDay: true });
 
-    const audit = await p.db('calendar_changes').where({ unit_id: await unitId(province), entity: 'settings' }).first();
+    const audit = await p
+      .db('calendar_changes')
+      .where({ unit_id: await unitId(province), entity: 'settings' })
+      .first();
     expect(audit).toMatchObject({ action: 'create', before: null, reason: 'Giờ làm việc mùa đông' });
     expect(audit.after).toMatchObject({ afternoonEnd: '16:30', cutoff: '15:00' });
 
@@ -203,8 +273,20 @@ describe('calendar API', () => {
     const cal = await loadCalendar(p.db, commune);
     expect(cal.isWorkingDay('2026-10-05')).toBe(true);
     // Another API process writes an entry and its audit row; this process's cache must not hide it.
-    const [{ id }] = await p.db('calendar_days').insert({ day: '2026-10-05', kind: 'day_off', name: 'Nghỉ do bão / Storm closure', unit_id: await unitId(province) }).returning('id');
-    await p.db('calendar_changes').insert({ username: 'khac', action: 'create', entity: 'day', unit_id: await unitId(province), unit_code: province, day: '2026-10-05', after: JSON.stringify({ id }), reason: 'Bão số 9' });
+    const [{ id }] = await p
+      .db('calendar_days')
+      .insert({ day: '2026-10-05', kind: 'day_off', name: 'Nghỉ do bão / Storm closure', unit_id: await unitId(province) })
+      .returning('id');
+    await p.db('calendar_changes').insert({
+      username: 'khac',
+      action: 'create',
+      entity: 'day',
+      unit_id: await unitId(province),
+      unit_code: province,
+      day: '2026-10-05',
+      after: JSON.stringify({ id }),
+      reason: 'Bão số 9',
+    });
     expect((await loadCalendar(p.db, commune)).isWorkingDay('2026-10-05')).toBe(false);
     expect((await loadCalendar(p.db)).isWorkingDay('2026-10-05')).toBe(true);
     await expect(loadCalendar(p.db, 'KHONG-CO')).rejects.toThrow(/Unknown unit KHONG-CO/);
@@ -213,6 +295,15 @@ describe('calendar API', () => {
   it('publishes its routes in the OpenAPI document', async () => {
     const doc = await p.app.inject({ method: 'GET', url: '/docs/json' });
     expect(doc.statusCode).toBe(200);
-    expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(['/api/calendar/due', '/api/calendar/days', '/api/calendar/days/{id}', '/api/calendar/years/{year}', '/api/calendar/settings', '/api/calendar/changes']));
+    expect(Object.keys(doc.json().paths)).toEqual(
+      expect.arrayContaining([
+        '/api/calendar/due',
+        '/api/calendar/days',
+        '/api/calendar/days/{id}',
+        '/api/calendar/years/{year}',
+        '/api/calendar/settings',
+        '/api/calendar/changes',
+      ]),
+    );
   });
 });

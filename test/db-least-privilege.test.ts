@@ -31,9 +31,12 @@ describe('least privilege: the application role', () => {
   });
 
   it('is what the platform pool connects as: no superuser, owns no table, cannot create roles', async () => {
-    const me = (await p.db.raw(`SELECT current_user AS u, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user`)).rows[0];
+    const me = (
+      await p.db.raw(`SELECT current_user AS u, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user`)
+    ).rows[0];
     expect(me).toEqual({ u: inject('appDbRole'), rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false });
-    const owned = (await p.db.raw(`SELECT count(*)::int AS n FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`)).rows[0].n;
+    const owned = (await p.db.raw(`SELECT count(*)::int AS n FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`)).rows[0]
+      .n;
     expect(owned).toBe(0);
   });
 
@@ -87,7 +90,16 @@ describe('least privilege: the application role', () => {
 
   it('warns in the start log when only DATABASE_URL is given (the owner for everything)', async () => {
     const said: string[] = [];
-    const config = { ...readConfig({}), databaseUrl: inject('ownerDatabaseUrl'), migrationDatabaseUrl: undefined, zeebeAddress: inject('zeebeAddress'), zeebeRestAddress: inject('zeebeRestAddress'), auditChainKey: inject('auditChainKey'), dataDir: mkdtempSync(path.join(os.tmpdir(), 'eiso-data-')), jwtSecret: 'x'.repeat(32) };
+    const config = {
+      ...readConfig({}),
+      databaseUrl: inject('ownerDatabaseUrl'),
+      migrationDatabaseUrl: undefined,
+      zeebeAddress: inject('zeebeAddress'),
+      zeebeRestAddress: inject('zeebeRestAddress'),
+      auditChainKey: inject('auditChainKey'),
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'eiso-data-')),
+      jwtSecret: 'x'.repeat(32),
+    };
     const platform = await startPlatform({ config, runtime: false, deployBundled: false, logger: false, say: (m) => said.push(m) });
     try {
       expect(said.join('\n')).toMatch(/WARNING: MIGRATION_DATABASE_URL is not set/);
@@ -110,7 +122,23 @@ describe('bindings: loopback only, management endpoints off', () => {
 
   it('the broker answers 404 on the management endpoints the platform does not use; health and (tests) clock stay', async () => {
     const base = inject('zeebeManagementAddress');
-    for (const ep of ['partitions', 'exporters', 'backups', 'loggers', 'env', 'configprops', 'beans', 'rebalance', 'banning', 'flowControl', 'prometheus', 'metrics', 'cluster', 'jobstreams', 'threaddump']) {
+    for (const ep of [
+      'partitions',
+      'exporters',
+      'backups',
+      'loggers',
+      'env',
+      'configprops',
+      'beans',
+      'rebalance',
+      'banning',
+      'flowControl',
+      'prometheus',
+      'metrics',
+      'cluster',
+      'jobstreams',
+      'threaddump',
+    ]) {
       const r = await fetch(`${base}/actuator/${ep}`);
       expect(r.status, ep).toBe(404);
     }
@@ -199,6 +227,7 @@ describe('embedded PostgreSQL: own password, loopback', () => {
         await platform.close();
       }
     }
-    for (const f of ['pg-superuser-password', 'pg-app-password', 'audit-chain-key', 'jwt-secret']) expect(statSync(path.join(dataDir, f)).mode & 0o777, f).toBe(0o600);
+    for (const f of ['pg-superuser-password', 'pg-app-password', 'audit-chain-key', 'jwt-secret'])
+      expect(statSync(path.join(dataDir, f)).mode & 0o777, f).toBe(0o600);
   });
 });

@@ -35,13 +35,21 @@ describe('with PostgreSQL unreachable from the platform', () => {
     const started = await p.zeebe.createProcessInstance({ bpmnProcessId: 'dang-ky-bien-dong-dat-dai', variables: { nguoiNop: 'Lê Thị Hoa' } });
     const key = String(started.processInstanceKey);
     const records = (valueType: string, intent: string) =>
-      direct('zeebe_record').where({ value_type: valueType, intent }).whereRaw(`body->'value'->>'processInstanceKey' = ?`, [key]).select(direct.raw(`body->'value' as value`));
+      direct('zeebe_record')
+        .where({ value_type: valueType, intent })
+        .whereRaw(`body->'value'->>'processInstanceKey' = ?`, [key])
+        .select(direct.raw(`body->'value' as value`));
 
     // The case listener's job is tried, fails because of the outage, and keeps its retries.
-    const failed = await waitFor(async () => {
-      const rows = await records('JOB', 'FAILED');
-      return rows.length >= 3 ? rows : false;
-    }, 'the listener job to be tried three times during the outage', 60_000, 500);
+    const failed = await waitFor(
+      async () => {
+        const rows = await records('JOB', 'FAILED');
+        return rows.length >= 3 ? rows : false;
+      },
+      'the listener job to be tried three times during the outage',
+      60_000,
+      500,
+    );
     // Without this, each failure would take one retry (3, 2, 1 → an incident at 0).
     const tries = failed as { value: { retries: number; errorMessage: string } }[];
     expect(new Set(tries.map((r) => r.value.retries)).size).toBe(1);

@@ -38,10 +38,18 @@ describe('the deadline pattern completed at deploy', () => {
     const { xml, completedSteps } = await applyDeadlinePattern(plainModel('p-plain'));
     expect(completedSteps).toEqual(['XuLy']);
     for (const fragment of [
-      'type="eiso-case-deadline"', 'type="eiso-case-finish"', 'type="eiso-step-deadline"', 'dueDate="=eisoStepDue"',
-      '>=eisoStepRemind<', '>=eisoStepDue<', 'type="eiso-step-reminder"', 'type="eiso-step-escalate"',
-      'bpmnElement="XuLy_NhacHan"', 'bpmnElement="XuLy_QuaHan_Gui"',
-    ]) expect(xml).toContain(fragment);
+      'type="eiso-case-deadline"',
+      'type="eiso-case-finish"',
+      'type="eiso-step-deadline"',
+      'dueDate="=eisoStepDue"',
+      '>=eisoStepRemind<',
+      '>=eisoStepDue<',
+      'type="eiso-step-reminder"',
+      'type="eiso-step-escalate"',
+      'bpmnElement="XuLy_NhacHan"',
+      'bpmnElement="XuLy_QuaHan_Gui"',
+    ])
+      expect(xml).toContain(fragment);
     const check = await validateBpmn(xml);
     expect(check.errors).toEqual([]);
     expect(check.warnings.filter((w) => w.rule === 'no-overlapping-elements')).toEqual([]);

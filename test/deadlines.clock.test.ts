@@ -18,7 +18,11 @@ class BrokerClock {
   private furthest = 0;
   constructor(private readonly base: string) {}
   private async call(method: string, path = '', body?: unknown): Promise<{ epochMilli: number }> {
-    const r = await fetch(`${this.base}/actuator/clock${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${this.base}/actuator/clock${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (r.status !== 200) throw new Error(`clock ${method} ${path}: ${r.status} ${await r.text()}`);
     return r.json() as Promise<{ epochMilli: number }>;
   }
@@ -68,7 +72,10 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     return r.body.processInstanceKey as string;
   };
   const openTask = (key: string, elementId: string) =>
-    waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(), `${elementId} of ${key} in the inbox`);
+    waitFor(
+      async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(),
+      `${elementId} of ${key} in the inbox`,
+    );
   const claimAndComplete = async (who: Client, key: string, elementId: string, variables: Record<string, unknown>) => {
     const t = await openTask(key, elementId);
     expect((await who.post(`/api/tasks/${t.job_key}/claim`)).status).toBe(200);
@@ -77,7 +84,10 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     return t;
   };
   const stepRow = (key: string, elementId: string) =>
-    waitFor(async () => p.db('step_deadlines').where({ process_instance_key: key, element_id: elementId }).orderBy('started_at', 'desc').first(), `step deadline of ${elementId}`);
+    waitFor(
+      async () => p.db('step_deadlines').where({ process_instance_key: key, element_id: elementId }).orderBy('started_at', 'desc').first(),
+      `step deadline of ${elementId}`,
+    );
   const notices = (key: string, kind: string, recipient: string) => p.db('notifications').where({ process_instance_key: key, kind, recipient });
 
   it('pause and resume through the API: only the holder of a task of the case, once each', async () => {
@@ -97,7 +107,10 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
 
     const paused = await reception.post(`/api/cases/${key}/pause`, { reason: 'Chờ công dân bổ sung giấy tờ' });
     expect(paused.status).toBe(200);
-    expect(paused.body).toMatchObject({ paused: true, pauses: [{ reason: 'Chờ công dân bổ sung giấy tờ', pausedBy: reception.user.username, resumedAt: null }] });
+    expect(paused.body).toMatchObject({
+      paused: true,
+      pauses: [{ reason: 'Chờ công dân bổ sung giấy tờ', pausedBy: reception.user.username, resumedAt: null }],
+    });
     expect((await reception.post(`/api/cases/${key}/pause`, { reason: 'Lần hai' })).status).toBe(409);
 
     const resumed = await reception.post(`/api/cases/${key}/resume`);
@@ -133,8 +146,17 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // its 240 minutes have passed: 07:30 + 192 min = 10:42.
     const tA1 = await openTask(a, 'TiepNhan');
     expect(tA1.due_date).toEqual(at('2031-09-03T11:30:00+07:00'));
-    expect(tA1.variables).toMatchObject({ eisoStepDue: '2031-09-03T11:30:00+07:00', eisoStepRemind: '2031-09-03T10:42:00+07:00', eisoAppointment: '2031-09-16T17:00:00+07:00' });
-    expect(await stepRow(a, 'TiepNhan')).toMatchObject({ unit_code: 'SNNMT-VP', started_at: at('2031-08-29T16:00:00+07:00'), due_at: at('2031-09-03T11:30:00+07:00'), remind_at: at('2031-09-03T10:42:00+07:00') });
+    expect(tA1.variables).toMatchObject({
+      eisoStepDue: '2031-09-03T11:30:00+07:00',
+      eisoStepRemind: '2031-09-03T10:42:00+07:00',
+      eisoAppointment: '2031-09-16T17:00:00+07:00',
+    });
+    expect(await stepRow(a, 'TiepNhan')).toMatchObject({
+      unit_code: 'SNNMT-VP',
+      started_at: at('2031-08-29T16:00:00+07:00'),
+      due_at: at('2031-09-03T11:30:00+07:00'),
+      remind_at: at('2031-09-03T10:42:00+07:00'),
+    });
     expect((await reception.get(`/api/tasks/${tA1.job_key}`)).body.dueDate).toBe(at('2031-09-03T11:30:00+07:00').toISOString());
     expect((await reception.post(`/api/tasks/${tA1.job_key}/claim`)).status).toBe(200);
     await openTask(b, 'TiepNhan'); // B's reception stays unclaimed
@@ -144,7 +166,10 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     await new Promise((r) => setTimeout(r, 2000));
     expect((await p.db('inbox_tasks').where({ job_key: tA1.job_key }).first()).reminded_at).toBeNull();
     await clock.pin('2031-09-03T10:43:00+07:00');
-    const remindedA = await waitFor(async () => (await p.db('inbox_tasks').where({ job_key: tA1.job_key }).whereNotNull('reminded_at').first()) ?? false, 'A reminded');
+    const remindedA = await waitFor(
+      async () => (await p.db('inbox_tasks').where({ job_key: tA1.job_key }).whereNotNull('reminded_at').first()) ?? false,
+      'A reminded',
+    );
     expect(remindedA.reminded_at).toEqual(at('2031-09-03T10:43:00+07:00'));
     expect(remindedA.overdue_at).toBeNull();
     expect(await notices(a, 'step_reminder', reception.user.username)).toHaveLength(1);
@@ -154,7 +179,10 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
 
     // Past the due: overdue, the SNNMT-VP leader is told, the step stays with its officer.
     await clock.pin('2031-09-03T11:31:00+07:00');
-    const overdueA = await waitFor(async () => (await p.db('inbox_tasks').where({ job_key: tA1.job_key }).whereNotNull('overdue_at').first()) ?? false, 'A overdue');
+    const overdueA = await waitFor(
+      async () => (await p.db('inbox_tasks').where({ job_key: tA1.job_key }).whereNotNull('overdue_at').first()) ?? false,
+      'A overdue',
+    );
     expect(overdueA).toMatchObject({ status: 'open', assignee: reception.user.username, overdue_at: at('2031-09-03T11:31:00+07:00') });
     const told = await waitFor(async () => (await notices(a, 'step_overdue', vpLeader.user.username))[0], 'the leader told');
     expect(told.body).toContain('DL-A');
@@ -166,7 +194,9 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // Fri 5, Mon 8, Tue 9, Wed 10 → due Wed 10/9 17:00; 80 % of 5 × 450 min = 4 full days, ending
     // Tue 9/9 17:00, a half-day end → reminder at the start of the next one, Wed 10/9 07:30.
     await clock.pin('2031-09-03T14:00:00+07:00');
-    const done1 = await postWhileBusy(reception, `/api/tasks/${tA1.job_key}/complete`, { variables: { nguoiNop: 'Trần Văn An', soThua: '7/3', hoSoDayDu: true } });
+    const done1 = await postWhileBusy(reception, `/api/tasks/${tA1.job_key}/complete`, {
+      variables: { nguoiNop: 'Trần Văn An', soThua: '7/3', hoSoDayDu: true },
+    });
     expect(done1.status).toBe(200);
     const tA2 = await openTask(a, 'ThamDinh');
     expect(tA2.due_date).toEqual(at('2031-09-10T17:00:00+07:00'));
@@ -190,7 +220,10 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     // 10/9 17:00; 80 % of 900 min = 720: Tue (450) + Wed morning (240) = 690, + 30 min of the
     // afternoon → Wed 10/9 14:00.
     await clock.pin('2031-09-08T14:00:00+07:00');
-    expect((await postWhileBusy(specialist, `/api/tasks/${tA2.job_key}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } })).status).toBe(200);
+    expect(
+      (await postWhileBusy(specialist, `/api/tasks/${tA2.job_key}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } }))
+        .status,
+    ).toBe(200);
     const tA3 = await openTask(a, 'PheDuyet');
     expect(tA3.due_date).toEqual(at('2031-09-10T17:00:00+07:00'));
     expect(tA3.variables).toMatchObject({ eisoStepDue: '2031-09-10T17:00:00+07:00', eisoStepRemind: '2031-09-10T14:00:00+07:00' });
@@ -216,7 +249,12 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     await claimAndComplete(approver, b, 'PheDuyet', { pheDuyet: 'dong-y' });
     await claimAndComplete(reception, b, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
     const finishedB = await waitFor(async () => (await caseState(p.db, b))?.finishedAt && caseState(p.db, b), 'case B finished');
-    expect(finishedB).toMatchObject({ appointmentAt: at('2031-09-16T17:00:00+07:00'), finishedAt: at('2031-09-17T09:00:00+07:00'), onTime: false, pausedDays: 0 });
+    expect(finishedB).toMatchObject({
+      appointmentAt: at('2031-09-16T17:00:00+07:00'),
+      finishedAt: at('2031-09-17T09:00:00+07:00'),
+      onTime: false,
+      pausedDays: 0,
+    });
     // B's reception went overdue too while unclaimed: its leader was told.
     await waitFor(async () => (await notices(b, 'step_overdue', vpLeader.user.username)).length === 1, 'B overdue notice');
   });

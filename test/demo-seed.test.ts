@@ -22,7 +22,11 @@ describe('demo seeding', () => {
   });
   afterAll(async () => {
     // Leave the run's shared database as other files expect it: without the demo accounts.
-    await p?.db('users').whereIn('username', names).delete().catch(() => {});
+    await p
+      ?.db('users')
+      .whereIn('username', names)
+      .delete()
+      .catch(() => {});
     await p?.close();
   });
 
@@ -35,7 +39,9 @@ describe('demo seeding', () => {
     // The administrator changed quantri's password and roles on this database long ago.
     const own = 'Mật khẩu riêng của quản trị 2026';
     const unit = await p.db('org_units').where({ code: 'SNNMT' }).first('id');
-    await p.db('users').insert({ username: 'quantri', password_hash: await hash(own), full_name: 'Quản trị thật', unit_id: unit.id, roles: ['admin', 'auditor'] });
+    await p
+      .db('users')
+      .insert({ username: 'quantri', password_hash: await hash(own), full_name: 'Quản trị thật', unit_id: unit.id, roles: ['admin', 'auditor'] });
     const before = await row('quantri');
 
     const dir = mkdtempSync(path.join(os.tmpdir(), 'eiso-demo-'));

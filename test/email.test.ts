@@ -26,12 +26,22 @@ function header(raw: string, name: string): string | undefined {
     .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
       enc.toLowerCase() === 'b'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
     );
 }
 
 /** The plain-text body, sent base64 (domain/notifications/email.ts). */
-const body = (raw: string) => Buffer.from(raw.split(/\r?\n\r?\n/).slice(1).join('\n'), 'base64').toString('utf8');
+const body = (raw: string) =>
+  Buffer.from(
+    raw
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('\n'),
+    'base64',
+  ).toString('utf8');
 
 /**
  * E-mail notifications through SMTP. The SMTP server is the one stand-in of this suite: smtp-server plays
@@ -141,7 +151,9 @@ describe('e-mail notifications (SMTP_URL)', () => {
   it('e-mails notices the engine writes itself (deadline reminders) through the sweep', async () => {
     const { insertNotices } = await import('../domain/deadlines/store.js');
     const subject = `Sắp đến hạn: bước thử ${Date.now()}`;
-    await insertNotices(p.db, [{ recipient: officer.user.username, kind: 'step_reminder', subject, body: 'Bước sắp đến hạn xử lý.', taskKey: '1', processInstanceKey: '1' }]);
+    await insertNotices(p.db, [
+      { recipient: officer.user.username, kind: 'step_reminder', subject, body: 'Bước sắp đến hạn xử lý.', taskKey: '1', processInstanceKey: '1' },
+    ]);
     const mail = await waitFor(async () => received.find((m) => header(m.raw, 'Subject') === subject), 'the reminder e-mail', 40_000, 500);
     expect(header(mail.raw, 'To')).toContain(email);
     const row = await p.db('notifications').where({ subject }).first('emailed_at');

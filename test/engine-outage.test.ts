@@ -24,7 +24,10 @@ describe('with the broker unreachable', () => {
     const started = await officer.post('/api/process-instances', { bpmnProcessId: 'dang-ky-bien-dong-dat-dai' });
     expect(started.status).toBe(201);
     const key = started.body.processInstanceKey;
-    const task = await waitFor(async () => (await officer.get('/api/tasks?scope=available')).body.items.find((t: any) => t.processInstanceKey === key), 'first task');
+    const task = await waitFor(
+      async () => (await officer.get('/api/tasks?scope=available')).body.items.find((t: any) => t.processInstanceKey === key),
+      'first task',
+    );
     await officer.post(`/api/tasks/${task.id}/claim`);
 
     await proxy.down();
@@ -45,7 +48,12 @@ describe('with the broker unreachable', () => {
 
     await proxy.up();
     // The sweep re-sends the completion; the next step reaches the inbox with the saved data.
-    await waitFor(async () => (await p.db('inbox_tasks').where({ job_key: task.id }).first()).status === 'completed', 'the pending completion to be sent', 40_000, 500);
+    await waitFor(
+      async () => (await p.db('inbox_tasks').where({ job_key: task.id }).first()).status === 'completed',
+      'the pending completion to be sent',
+      40_000,
+      500,
+    );
     const next = await waitFor(
       async () => (await p.db('inbox_tasks').where({ process_instance_key: key, element_id: 'ThamDinh' }).first()) ?? false,
       'the next step after recovery',
@@ -53,10 +61,15 @@ describe('with the broker unreachable', () => {
       500,
     );
     expect(next.variables.nguoiNop).toBe('Trần Văn An');
-    const again = await waitFor(async () => {
-      const r = await officer.post('/api/process-instances', { bpmnProcessId: 'dang-ky-bien-dong-dat-dai' });
-      return r.status === 201 ? r : false;
-    }, 'commands to succeed again', 30_000, 500);
+    const again = await waitFor(
+      async () => {
+        const r = await officer.post('/api/process-instances', { bpmnProcessId: 'dang-ky-bien-dong-dat-dai' });
+        return r.status === 201 ? r : false;
+      },
+      'commands to succeed again',
+      30_000,
+      500,
+    );
     expect(again.status).toBe(201);
     expect((await p.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });

@@ -58,7 +58,9 @@ describe('history: exporter to zeebe_record to the projected tables', () => {
 
     // when an instance runs to its end
     const { processInstanceKey: key } = await zeebe.createProcessInstance({ bpmnProcessId: processId, variables: { amount: 1 } });
-    const instance = await settle('the completed instance', () => db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first());
+    const instance = await settle('the completed instance', () =>
+      db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first(),
+    );
     await worker.close();
 
     // then the instance has its definition, start and end
@@ -67,7 +69,9 @@ describe('history: exporter to zeebe_record to the projected tables', () => {
 
     // and every element instance is there, completed, in log order: the process, the start event,
     // the service task, the gateway and the end event it chose
-    const elements = await db('hist_element_instances').where({ process_instance_key: key }).orderBy([{ column: 'start_time' }, { column: 'start_position' }]);
+    const elements = await db('hist_element_instances')
+      .where({ process_instance_key: key })
+      .orderBy([{ column: 'start_time' }, { column: 'start_position' }]);
     expect(elements.map((e) => [e.element_id, e.bpmn_element_type, e.state, e.element_name])).toEqual([
       [processId, 'PROCESS', 'completed', 'Kiểm thử lịch sử'],
       ['start', 'START_EVENT', 'completed', 'Tiếp nhận'],
@@ -130,11 +134,15 @@ describe('history: exporter to zeebe_record to the projected tables', () => {
 
     // when the instance is cancelled
     await zeebe.cancelProcessInstance(key);
-    const instance = await settle('the terminated instance', () => db('hist_process_instances').where({ process_instance_key: key, state: 'terminated' }).first());
+    const instance = await settle('the terminated instance', () =>
+      db('hist_process_instances').where({ process_instance_key: key, state: 'terminated' }).first(),
+    );
 
     // then the instance and its waiting step are terminated with an end time, the rest completed
     expect(instance.end_time).not.toBeNull();
-    const elements = await db('hist_element_instances').where({ process_instance_key: key }).orderBy([{ column: 'start_time' }, { column: 'start_position' }]);
+    const elements = await db('hist_element_instances')
+      .where({ process_instance_key: key })
+      .orderBy([{ column: 'start_time' }, { column: 'start_position' }]);
     expect(elements.map((e) => [e.element_id, e.state])).toEqual([
       [processId, 'terminated'],
       ['start', 'completed'],
@@ -154,9 +162,15 @@ describe('history: exporter to zeebe_record to the projected tables', () => {
     await projector.runOnce();
     const snapshot = async () =>
       Promise.all(
-        ['hist_process_instances', 'hist_element_instances', 'hist_jobs', 'hist_variables', 'hist_variable_events', 'hist_incidents', 'hist_process_definitions'].map((t) =>
-          db(t).orderByRaw('1, 2').select('*'),
-        ),
+        [
+          'hist_process_instances',
+          'hist_element_instances',
+          'hist_jobs',
+          'hist_variables',
+          'hist_variable_events',
+          'hist_incidents',
+          'hist_process_definitions',
+        ].map((t) => db(t).orderByRaw('1, 2').select('*')),
       );
     const before = await snapshot();
 

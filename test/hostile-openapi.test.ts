@@ -13,7 +13,14 @@ import { createUnit, createUser, login } from './helpers/fixtures.js';
  * attacked by test/hostile-public.test.ts.
  */
 type Schema = Record<string, any>;
-interface Operation { method: string; path: string; body?: Schema; query: Schema[]; params: Schema[]; stream: boolean }
+interface Operation {
+  method: string;
+  path: string;
+  body?: Schema;
+  query: Schema[];
+  params: Schema[];
+  stream: boolean;
+}
 
 const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
 const VIETNAMESE = /[ăâđêôơưạảãàáẹẻẽèéịỉĩìíọỏõòóụủũùúỵỷỹỳýấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữự]/i;
@@ -23,7 +30,11 @@ const DUMMY: Record<string, string> = { year: '2026', version: '1' };
 const VOLATILE = /^(zeebe_record|hist_|case_index|knex_)/;
 
 /** Latin letters swapped for look-alike Cyrillic ones: "HA-NOI" → "НА-NОI". */
-const confusable = (s: string) => s.replace(/[aceopxyAEHKMOPT]/g, (ch) => ({ a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у', A: 'А', E: 'Е', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т' })[ch]!);
+const confusable = (s: string) =>
+  s.replace(
+    /[aceopxyAEHKMOPT]/g,
+    (ch) => ({ a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у', A: 'А', E: 'Е', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т' })[ch]!,
+  );
 const INJECTIONS = ["1' OR '1'='1' --", '<script>alert(1)</script>', '../../../../etc/passwd', '${7*7}{{7*7}}', '\u202Egnp.exe', 'a\u200Bb'];
 
 /** The types a schema admits ("string", "integer", …), looking through TypeBox's unions and Nullable. */
@@ -109,20 +120,31 @@ describe('hostile-input suite over the OpenAPI document', () => {
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
         const parameters: Schema[] = op.parameters ?? [];
         const body = op.requestBody?.content?.['application/json']?.schema;
-        const o: Operation = { method: method.toUpperCase(), path, body, query: parameters.filter((x) => x.in === 'query'), params: parameters.filter((x) => x.in === 'path'), stream: /event-stream/.test(String(op.summary ?? '')) };
+        const o: Operation = {
+          method: method.toUpperCase(),
+          path,
+          body,
+          query: parameters.filter((x) => x.in === 'query'),
+          params: parameters.filter((x) => x.in === 'path'),
+          stream: /event-stream/.test(String(op.summary ?? '')),
+        };
         if (op.requestBody && !body) stats.skipped.push(`${o.method} ${path} (${Object.keys(op.requestBody.content ?? {}).join(', ')})`);
         if (body || o.query.length || o.params.length) ops.push(o);
       }
     }
   });
   afterAll(async () => {
-    console.log(`[hostile-openapi] operations: ${stats.operations}, hostile inputs: ${stats.attacks}, refused with a Vietnamese 4xx: ${stats.refused}, naming the field: ${stats.namedField}; bodies left to test/hostile-public.test.ts: ${stats.skipped.join('; ')}`);
-    for (const [k, v] of Object.entries(saved)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
+    console.log(
+      `[hostile-openapi] operations: ${stats.operations}, hostile inputs: ${stats.attacks}, refused with a Vietnamese 4xx: ${stats.refused}, naming the field: ${stats.namedField}; bodies left to test/hostile-public.test.ts: ${stats.skipped.join('; ')}`,
+    );
+    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
     await p?.close();
   });
 
   const fillPath = (path: string, override: Record<string, string> = {}) =>
-    path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(override[name] ?? DUMMY[name] ?? (/code|unit/i.test(name) ? 'KHONG-CO' : /name/i.test(name) ? 'khong-co' : NONE)));
+    path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      encodeURIComponent(override[name] ?? DUMMY[name] ?? (/code|unit/i.test(name) ? 'KHONG-CO' : /name/i.test(name) ? 'khong-co' : NONE)),
+    );
 
   const send = (method: string, url: string, token: string | undefined, payload?: string) =>
     p.app.inject({
@@ -134,9 +156,15 @@ describe('hostile-input suite over the OpenAPI document', () => {
 
   /** A checksum of every business table (row count and content), to show a refusal changed nothing. */
   const checksum = async (): Promise<Record<string, string>> => {
-    const tables = (await p.db.raw(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`)).rows.map((r: { relname: string }) => r.relname).filter((t: string) => !VOLATILE.test(t));
-    const parts = tables.map((t: string) => `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM "${t}" x`);
+    const tables = (
+      await p.db.raw(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`)
+    ).rows
+      .map((r: { relname: string }) => r.relname)
+      .filter((t: string) => !VOLATILE.test(t));
+    const parts = tables.map(
+      (t: string) => `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM "${t}" x`,
+    );
     const rows = (await p.db.raw(parts.join(' UNION ALL '))).rows as { t: string; h: string }[];
     return Object.fromEntries(rows.map((r) => [r.t, r.h]));
   };
@@ -185,7 +213,11 @@ describe('hostile-input suite over the OpenAPI document', () => {
       }
       for (const prm of o.params) {
         for (const value of ['x'.repeat(5000), confusable('KHONG-CO'), ...INJECTIONS]) {
-          requests.push({ what: `path ${prm.name}: ${JSON.stringify(value.slice(0, 16))}`, url: fillPath(o.path, { [prm.name]: value }) + qs({}), payload: bodyText });
+          requests.push({
+            what: `path ${prm.name}: ${JSON.stringify(value.slice(0, 16))}`,
+            url: fillPath(o.path, { [prm.name]: value }) + qs({}),
+            payload: bodyText,
+          });
         }
       }
       if (o.body && typesOf(o.body).includes('object')) {
@@ -195,7 +227,8 @@ describe('hostile-input suite over the OpenAPI document', () => {
         requests.push({ what: 'prototype pollution', url, payload: '{"__proto__": {"roles": ["admin"]}, "constructor": {"prototype": {"admin": true}}}' });
         const props = firstOf(o.body).properties ?? {};
         for (const [name, s] of Object.entries<Schema>(props)) {
-          for (const a of attacksFor(s)) requests.push({ what: `body ${name}: ${a.what}`, url, payload: JSON.stringify({ ...baseBody, [name]: a.value }), field: name });
+          for (const a of attacksFor(s))
+            requests.push({ what: `body ${name}: ${a.what}`, url, payload: JSON.stringify({ ...baseBody, [name]: a.value }), field: name });
         }
       }
 

@@ -58,10 +58,12 @@ describe('hostile input on the public routes', () => {
     admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
     const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
     desk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
-    procedure = procedureEntry({ requiredDocuments: [
-      { code: 'DON', name: 'Đơn đề nghị', copies: 1, mandatory: true },
-      { code: 'KHAC', name: 'Giấy tờ khác', copies: 1, mandatory: false },
-    ] });
+    procedure = procedureEntry({
+      requiredDocuments: [
+        { code: 'DON', name: 'Đơn đề nghị', copies: 1, mandatory: true },
+        { code: 'KHAC', name: 'Giấy tờ khác', copies: 1, mandatory: false },
+      ],
+    });
     expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
     const dep = await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) });
     expect(dep.status, JSON.stringify(dep.body)).toBe(201);
@@ -71,14 +73,28 @@ describe('hostile input on the public routes', () => {
   });
   afterAll(async () => {
     await p?.close();
-    for (const [k, v] of [['ONESTOP_PUBLIC_LOOKUPS_PER_MIN', saved.lookups], ['ONESTOP_SUBMISSIONS_PER_DAY', saved.quota]] as const) {
+    for (const [k, v] of [
+      ['ONESTOP_PUBLIC_LOOKUPS_PER_MIN', saved.lookups],
+      ['ONESTOP_SUBMISSIONS_PER_DAY', saved.quota],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
-    if (timings.length) console.log(`[hostile-public] 1 MB attacks (ms: answer / probe answered meanwhile)\n${timings.map((t) => `  ${t.attack.padEnd(58)} ${t.status}  ${String(t.ms).padStart(4)} / ${String(t.probeMs).padStart(4)}`).join('\n')}`);
+    if (timings.length)
+      console.log(
+        `[hostile-public] 1 MB attacks (ms: answer / probe answered meanwhile)\n${timings.map((t) => `  ${t.attack.padEnd(58)} ${t.status}  ${String(t.ms).padStart(4)} / ${String(t.probeMs).padStart(4)}`).join('\n')}`,
+      );
   });
 
-  const validFields = (): Record<string, string> => ({ procedureCode: procedure.code, applicantName: 'Nguyễn Văn An', applicantEmail: 'an@example.vn', applicantPhone: '0912345678', applicantIdNumber: '001203004567', applicantAddress: '12 Lê Lợi', note: 'ghi chú' });
+  const validFields = (): Record<string, string> => ({
+    procedureCode: procedure.code,
+    applicantName: 'Nguyễn Văn An',
+    applicantEmail: 'an@example.vn',
+    applicantPhone: '0912345678',
+    applicantIdNumber: '001203004567',
+    applicantAddress: '12 Lê Lợi',
+    note: 'ghi chú',
+  });
   const submit = async (fields: Record<string, string>, files: { field: string; name: string; data: Buffer }[], remoteAddress = '127.0.0.1') => {
     const mp = await multipart(fields, files);
     const r = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': mp.contentType }, payload: mp.body, remoteAddress });
@@ -97,8 +113,15 @@ describe('hostile input on the public routes', () => {
       notices: await count(p.db('dossier_notices').whereIn('dossier_id', ours)),
       supplements: await count(p.db('dossier_supplements').whereIn('dossier_id', ours)),
       evaluations: await count(p.db('dossier_evaluations').whereIn('dossier_id', ours)),
-      complaints: await count(p.db('iso_complaints').where((q: any) => q.where('title', 'like', `%${tag}%`).orWhere('content', 'like', `%${tag}%`).orWhere('submitter', 'like', `%${tag}%`))),
-      quota: Number((await p.db('public_submission_quota').where('client_ip', '127.0.0.1').orWhere('client_ip', 'like', '198.51.100.%').sum({ n: 'submissions' }).first())!.n ?? 0),
+      complaints: await count(
+        p
+          .db('iso_complaints')
+          .where((q: any) => q.where('title', 'like', `%${tag}%`).orWhere('content', 'like', `%${tag}%`).orWhere('submitter', 'like', `%${tag}%`)),
+      ),
+      quota: Number(
+        (await p.db('public_submission_quota').where('client_ip', '127.0.0.1').orWhere('client_ip', 'like', '198.51.100.%').sum({ n: 'submissions' }).first())!
+          .n ?? 0,
+      ),
       tmpFiles: existsSync(tmp) ? readdirSync(tmp).length : 0,
       status: (await p.db('dossiers').where({ code: base.code }).first('status')).status,
     };
@@ -145,8 +168,16 @@ describe('hostile input on the public routes', () => {
     return a;
   };
 
-  const json = (method: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({ method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const form = async (fields: Record<string, string>, files: { field: string; name: string; data: Buffer }[] = [], headers: Record<string, string> = {}): Promise<RequestInit> => {
+  const json = (method: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const form = async (
+    fields: Record<string, string>,
+    files: { field: string; name: string; data: Buffer }[] = [],
+    headers: Record<string, string> = {},
+  ): Promise<RequestInit> => {
     const mp = await multipart(fields, files);
     return { method: 'POST', headers: { 'content-type': mp.contentType, ...headers }, body: mp.body };
   };
@@ -170,15 +201,30 @@ describe('hostile input on the public routes', () => {
     const files = [{ field: 'doc:DON', name: 'don.pdf', data: pdfBytes(`attack-${tag}`) }];
     const fields = [...Object.keys(validFields()), 'unknownField'];
     for (const field of fields) {
-      await attack(`POST /api/public/dossiers ${field}=1MB`, '/api/public/dossiers', await form({ ...validFields(), [field]: 'a'.repeat(MB) }, files), { status: 413, mentions: field });
+      await attack(`POST /api/public/dossiers ${field}=1MB`, '/api/public/dossiers', await form({ ...validFields(), [field]: 'a'.repeat(MB) }, files), {
+        status: 413,
+        mentions: field,
+      });
     }
     const evil = 'a@' + '.'.repeat(MB - 3) + '@';
-    await attack('POST /api/public/dossiers applicantEmail="a@"+"."*n+"@" (1 MB)', '/api/public/dossiers', await form({ ...validFields(), applicantEmail: evil }, files), { status: 413, mentions: 'applicantEmail' });
+    await attack(
+      'POST /api/public/dossiers applicantEmail="a@"+"."*n+"@" (1 MB)',
+      '/api/public/dossiers',
+      await form({ ...validFields(), applicantEmail: evil }, files),
+      { status: 413, mentions: 'applicantEmail' },
+    );
     // Under the field cap the pattern is reached: 8,000 characters of the attack, refused at once.
-    await attack('POST /api/public/dossiers applicantEmail attack, 8,000 chars', '/api/public/dossiers', await form({ ...validFields(), applicantEmail: 'a@' + '.'.repeat(7997) + '@' }, files), { status: 400, mentions: 'applicantEmail' });
+    await attack(
+      'POST /api/public/dossiers applicantEmail attack, 8,000 chars',
+      '/api/public/dossiers',
+      await form({ ...validFields(), applicantEmail: 'a@' + '.'.repeat(7997) + '@' }, files),
+      { status: 400, mentions: 'applicantEmail' },
+    );
     // A field name of 1 MB: busboy drops a part whose headers exceed its limit (the rest of the form is
     // read); here the form then lacks its mandatory document, so it is refused, quickly, nothing stored.
-    await attack('POST /api/public/dossiers field name of 1 MB', '/api/public/dossiers', await form({ ...validFields(), ['x'.repeat(MB)]: 'v' }), { status: [400, 413] });
+    await attack('POST /api/public/dossiers field name of 1 MB', '/api/public/dossiers', await form({ ...validFields(), ['x'.repeat(MB)]: 'v' }), {
+      status: [400, 413],
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -187,10 +233,15 @@ describe('hostile input on the public routes', () => {
     const key = { 'x-lookup-token': base.lookupToken };
     const url = `/api/public/dossiers/${encodeURIComponent(base.code)}`;
     await attack('POST supplement note=1MB', `${url}/supplement`, await form({ note: 'a'.repeat(MB) }, [], key), { status: 413, mentions: 'note' });
-    await attack('POST supplement other field=1MB', `${url}/supplement`, await form({ note: 'x', other: 'a'.repeat(MB) }, [], key), { status: 413, mentions: 'other' });
+    await attack('POST supplement other field=1MB', `${url}/supplement`, await form({ note: 'x', other: 'a'.repeat(MB) }, [], key), {
+      status: 413,
+      mentions: 'other',
+    });
     await attack('POST withdraw reason=1MB (JSON)', `${url}/withdraw`, json('POST', { reason: 'a'.repeat(JSON_MB) }, key), { status: 413, mentions: 'reason' });
     await attack('POST withdraw, body over 1 MB', `${url}/withdraw`, json('POST', { reason: 'a'.repeat(MB + 10) }, key), { status: 413 });
-    await attack('POST withdraw x-lookup-token of 8,000 chars', `${url}/withdraw`, json('POST', { reason: 'lý do' }, { 'x-lookup-token': 'k'.repeat(8000) }), { status: 404 });
+    await attack('POST withdraw x-lookup-token of 8,000 chars', `${url}/withdraw`, json('POST', { reason: 'lý do' }, { 'x-lookup-token': 'k'.repeat(8000) }), {
+      status: 404,
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -200,14 +251,30 @@ describe('hostile input on the public routes', () => {
     const evalUrl = `/api/public/evaluations/${encodeURIComponent(base.code)}`;
     await attack('POST evaluation comment=1MB', evalUrl, json('POST', { ...evalBody, comment: 'a'.repeat(JSON_MB) }), { status: 413, mentions: 'comment' });
     await attack('POST evaluation token=1MB', evalUrl, json('POST', { ...evalBody, token: 'a'.repeat(JSON_MB) }), { status: 413, mentions: 'token' });
-    await attack('POST evaluation officers[0].key=1MB', evalUrl, json('POST', { ...evalBody, officers: [{ key: 'a'.repeat(JSON_MB), score: 5 }] }), { status: 413, mentions: 'officers[0].key' });
+    await attack('POST evaluation officers[0].key=1MB', evalUrl, json('POST', { ...evalBody, officers: [{ key: 'a'.repeat(JSON_MB), score: 5 }] }), {
+      status: 413,
+      mentions: 'officers[0].key',
+    });
     await attack('POST evaluation unknown key of 1 MB', evalUrl, json('POST', { ...evalBody, ['k'.repeat(JSON_MB)]: 1 }), { status: 413 });
-    const complaint = { kind: 'phan-anh', title: `Tiêu đề ${tag}`, content: `Nội dung phản ánh ${tag}`, name: `Người gửi ${tag}`, contact: '0912345678', dossierCode: base.code };
+    const complaint = {
+      kind: 'phan-anh',
+      title: `Tiêu đề ${tag}`,
+      content: `Nội dung phản ánh ${tag}`,
+      name: `Người gửi ${tag}`,
+      contact: '0912345678',
+      dossierCode: base.code,
+    };
     for (const field of ['title', 'content', 'name', 'contact', 'dossierCode', 'kind']) {
-      await attack(`POST complaints ${field}=1MB`, '/api/public/complaints', json('POST', { ...complaint, [field]: 'a'.repeat(JSON_MB) }), { status: 413, mentions: field });
+      await attack(`POST complaints ${field}=1MB`, '/api/public/complaints', json('POST', { ...complaint, [field]: 'a'.repeat(JSON_MB) }), {
+        status: 413,
+        mentions: field,
+      });
     }
     // Under the cap, the schema's own limits answer (400, the field named).
-    await attack('POST complaints content=6,000 chars', '/api/public/complaints', json('POST', { ...complaint, content: 'a'.repeat(6000) }), { status: 400, mentions: 'content' });
+    await attack('POST complaints content=6,000 chars', '/api/public/complaints', json('POST', { ...complaint, content: 'a'.repeat(6000) }), {
+      status: 400,
+      mentions: 'content',
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -215,8 +282,18 @@ describe('hostile input on the public routes', () => {
     const before = await snapshot();
     const long = 'A'.repeat(8000);
     await attack('GET dossier by a code of 8,000 chars', `/api/public/dossiers/${long}`, {}, { status: [400, 404, 414] });
-    await attack('GET dossier with an x-lookup-token of 8,000 chars', `/api/public/dossiers/${encodeURIComponent(base.code)}`, { headers: { 'x-lookup-token': long } }, { status: 404 });
-    await attack('GET complaint by a code of 8,000 chars', `/api/public/complaints/${long}`, { headers: { 'x-lookup-token': long } }, { status: [400, 404, 414] });
+    await attack(
+      'GET dossier with an x-lookup-token of 8,000 chars',
+      `/api/public/dossiers/${encodeURIComponent(base.code)}`,
+      { headers: { 'x-lookup-token': long } },
+      { status: 404 },
+    );
+    await attack(
+      'GET complaint by a code of 8,000 chars',
+      `/api/public/complaints/${long}`,
+      { headers: { 'x-lookup-token': long } },
+      { status: [400, 404, 414] },
+    );
     await attack('GET evaluation form ?t= of 8,000 chars', `/api/public/evaluations/${encodeURIComponent(base.code)}?t=${long}`, {}, { status: 400 });
     await attack('GET apology ?t= of 8,000 chars', `/api/public/apologies/${encodeURIComponent(base.code)}/pdf?t=${long}`, {}, { status: 400 });
     await attack('GET evaluation results ?from= of 8,000 chars', `/api/public/evaluation-results?from=${'2'.repeat(8000)}`, {}, { status: 400 });
@@ -247,17 +324,31 @@ describe('hostile input on the public routes', () => {
     expect(name.status).toBe(400);
     expect(name.body.message).toContain('applicantName');
     const mp = await multipart({ note });
-    const sup = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(base.code)}/supplement`, headers: { 'content-type': mp.contentType, 'x-lookup-token': base.lookupToken }, payload: mp.body });
+    const sup = await p.app.inject({
+      method: 'POST',
+      url: `/api/public/dossiers/${encodeURIComponent(base.code)}/supplement`,
+      headers: { 'content-type': mp.contentType, 'x-lookup-token': base.lookupToken },
+      payload: mp.body,
+    });
     expect(sup.statusCode, sup.body).toBe(400);
     expect(sup.json().message).toContain('(note) tối đa 2000 ký tự');
-    const atDesk = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant: { name: 'Nguyễn Văn An' }, documents: [{ code: 'DON', copies: 1 }], note });
+    const atDesk = await desk.post('/api/onestop/dossiers', {
+      procedureCode: procedure.code,
+      applicant: { name: 'Nguyễn Văn An' },
+      documents: [{ code: 'DON', copies: 1 }],
+      note,
+    });
     expect(atDesk.status).toBe(400);
     expect(atDesk.body.message).toMatch(/^Dữ liệu không hợp lệ: trường "note" dài quá 2000 ký tự/);
     expect(await snapshot()).toEqual(before);
   });
 
-  it('the lookup page of the QR code masks the applicant\'s name in the notices as well', async () => {
-    const r = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(base.code)}`, headers: { 'x-lookup-token': base.lookupToken } });
+  it("the lookup page of the QR code masks the applicant's name in the notices as well", async () => {
+    const r = await p.app.inject({
+      method: 'GET',
+      url: `/api/public/dossiers/${encodeURIComponent(base.code)}`,
+      headers: { 'x-lookup-token': base.lookupToken },
+    });
     expect(r.statusCode).toBe(200);
     const holder = r.json().holder;
     expect(holder.applicantName).toBe('N***** V** A*');
@@ -285,12 +376,20 @@ describe('hostile input on the public routes', () => {
 
   it('the files of a refused submission are removed from the store after ONESTOP_REFUSED_FILES_DAYS; a running one keeps its files', async () => {
     const filesRoot = path.join(p.config.dataDir, 'files');
-    const refused = await submit(validFields(), [{ field: 'doc:DON', name: 'don.pdf', data: pdfBytes(`refused-${tag}`) }, { field: 'doc:KHAC', name: 'khac.pdf', data: pdfBytes(`refused-khac-${tag}`) }], '198.51.100.40');
+    const refused = await submit(
+      validFields(),
+      [
+        { field: 'doc:DON', name: 'don.pdf', data: pdfBytes(`refused-${tag}`) },
+        { field: 'doc:KHAC', name: 'khac.pdf', data: pdfBytes(`refused-khac-${tag}`) },
+      ],
+      '198.51.100.40',
+    );
     const kept = await submit(validFields(), [{ field: 'doc:DON', name: 'don.pdf', data: pdfBytes(`kept-${tag}`) }], '198.51.100.40');
     expect([refused.status, kept.status]).toEqual([201, 201]);
     const row = await p.db('dossiers').where({ code: refused.body.code }).first('id');
     expect((await desk.post(`/api/onestop/dossiers/${row.id}/refuse`, { reason: 'Nộp nhầm thủ tục' })).status).toBe(200);
-    const docs = (code: string) => p.db('dossier_documents as dd').join('dossiers as d', 'd.id', 'dd.dossier_id').where('d.code', code).select('dd.storage_path', 'dd.purged_at');
+    const docs = (code: string) =>
+      p.db('dossier_documents as dd').join('dossiers as d', 'd.id', 'dd.dossier_id').where('d.code', code).select('dd.storage_path', 'dd.purged_at');
     const onDisk = async (code: string) => (await docs(code)).map((x) => existsSync(path.join(filesRoot, x.storage_path)));
     expect(await onDisk(refused.body.code)).toEqual([true, true]);
     // Not old enough yet: nothing removed.
@@ -311,11 +410,26 @@ describe('hostile input on the public routes', () => {
   it('refuses a multipart body without Content-Length (411) and a declared one over the limit (413)', async () => {
     const mp = await multipart(validFields());
     // fetch sends a stream body chunked, without Content-Length
-    const stream = new ReadableStream({ start(c) { c.enqueue(new Uint8Array(mp.body)); c.close(); } });
-    const chunked = await timed('/api/public/dossiers', { method: 'POST', headers: { 'content-type': mp.contentType }, body: stream, duplex: 'half' } as RequestInit);
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new Uint8Array(mp.body));
+        c.close();
+      },
+    });
+    const chunked = await timed('/api/public/dossiers', {
+      method: 'POST',
+      headers: { 'content-type': mp.contentType },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(chunked.status).toBe(411);
     expect(chunked.body.message).toMatch(VIETNAMESE);
-    const big = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': mp.contentType, 'content-length': String(100 * MB) }, payload: mp.body });
+    const big = await p.app.inject({
+      method: 'POST',
+      url: '/api/public/dossiers',
+      headers: { 'content-type': mp.contentType, 'content-length': String(100 * MB) },
+      payload: mp.body,
+    });
     expect(big.statusCode).toBe(413);
   });
 });
@@ -340,7 +454,12 @@ describe('TRUST_PROXY and the request log', () => {
   const flood = async (app: TestPlatform['app'], forwardedFor: (i: number) => string) => {
     const codes: number[] = [];
     for (let i = 0; i < 31; i++) {
-      const r = await app.inject({ method: 'GET', url: '/api/public/evaluation-results', remoteAddress: '192.0.2.10', headers: { 'x-forwarded-for': forwardedFor(i) } });
+      const r = await app.inject({
+        method: 'GET',
+        url: '/api/public/evaluation-results',
+        remoteAddress: '192.0.2.10',
+        headers: { 'x-forwarded-for': forwardedFor(i) },
+      });
       codes.push(r.statusCode);
     }
     return codes;
@@ -367,7 +486,12 @@ describe('TRUST_PROXY and the request log', () => {
   });
 
   it('lookup keys, tracking keys and live-event tickets never reach the request log', async () => {
-    const secrets = { header: `hdr${randomBytes(12).toString('hex')}`, t: `qt${randomBytes(12).toString('hex')}`, ticket: `tk${randomBytes(12).toString('hex')}`, page: `pg${randomBytes(12).toString('hex')}` };
+    const secrets = {
+      header: `hdr${randomBytes(12).toString('hex')}`,
+      t: `qt${randomBytes(12).toString('hex')}`,
+      ticket: `tk${randomBytes(12).toString('hex')}`,
+      page: `pg${randomBytes(12).toString('hex')}`,
+    };
     await proxied.app.inject({ method: 'GET', url: '/api/public/dossiers/H99.12-260101-0001', headers: { 'x-lookup-token': secrets.header } });
     await proxied.app.inject({ method: 'GET', url: `/api/public/evaluations/H99.12-260101-0001?t=${secrets.t}` });
     await proxied.app.inject({ method: 'GET', url: `/api/public/apologies/H99.12-260101-0001/pdf?lang=vi&t=${secrets.t}` });

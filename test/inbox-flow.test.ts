@@ -40,7 +40,13 @@ describe('a procedure driven end to end through the HTTP API', () => {
 
     // Step 1: reception. Offered to SNNMT-VP officers only.
     const t1 = await nextTask(reception, key, 'TiepNhan');
-    expect(t1).toMatchObject({ name: 'Tiếp nhận và kiểm tra hồ sơ', processName: 'Đăng ký biến động quyền sử dụng đất', formKey: 'app:tiep-nhan-ho-so', assignee: null, candidateGroups: ['SNNMT-VP/officer'] });
+    expect(t1).toMatchObject({
+      name: 'Tiếp nhận và kiểm tra hồ sơ',
+      processName: 'Đăng ký biến động quyền sử dụng đất',
+      formKey: 'app:tiep-nhan-ho-so',
+      assignee: null,
+      candidateGroups: ['SNNMT-VP/officer'],
+    });
     expect(t1.dueDate).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(t1.variables.maHoSo).toBe('TEST-001');
     for (const other of [specialist, leader, outsider]) {
@@ -74,7 +80,9 @@ describe('a procedure driven end to end through the HTTP API', () => {
     expect(t2.variables.nguoiNop).toBe('Nguyễn Thị Hoa');
     expect((await reception.get('/api/tasks?scope=all')).body.items.find((t: any) => t.id === t2.id)).toBeUndefined();
     await specialist.post(`/api/tasks/${t2.id}/claim`);
-    expect((await specialist.post(`/api/tasks/${t2.id}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } })).status).toBe(200);
+    expect(
+      (await specialist.post(`/api/tasks/${t2.id}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } })).status,
+    ).toBe(200);
 
     // Step 3: the leader sends it back once (the loop), then approves.
     const t3 = await nextTask(leader, key, 'PheDuyet');
@@ -105,7 +113,10 @@ describe('a procedure driven end to end through the HTTP API', () => {
       ['TraKetQua', 'completed'],
     ]);
     // The engine's own history says the instance completed.
-    await waitFor(async () => (await p.db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false, 'instance completed in history');
+    await waitFor(
+      async () => (await p.db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false,
+      'instance completed in history',
+    );
   });
 
   it('removes the tasks of a cancelled instance from the inbox', async () => {
@@ -137,17 +148,26 @@ describe('a procedure driven end to end through the HTTP API', () => {
     expect(malformed.body.message).toMatch(/XML/);
 
     const xml = readFileSync(path.join(PROCESSES_DIR, `${PROCESS_ID}.bpmn`), 'utf8');
-    const nonExec = await designer.post('/api/process-definitions', { resourceName: 'x.bpmn', xml: xml.replace('isExecutable="true"', 'isExecutable="false"') });
+    const nonExec = await designer.post('/api/process-definitions', {
+      resourceName: 'x.bpmn',
+      xml: xml.replace('isExecutable="true"', 'isExecutable="false"'),
+    });
     expect(nonExec.status).toBe(400);
     expect(nonExec.body.elements).toContain(PROCESS_ID);
 
-    const noOwner = xml.replace('<zeebe:assignmentDefinition candidateGroups="SNNMT/leader" />', '').replace(`id="${PROCESS_ID}"`, 'id="no-owner-proc"').replace(`bpmnElement="${PROCESS_ID}"`, 'bpmnElement="no-owner-proc"');
+    const noOwner = xml
+      .replace('<zeebe:assignmentDefinition candidateGroups="SNNMT/leader" />', '')
+      .replace(`id="${PROCESS_ID}"`, 'id="no-owner-proc"')
+      .replace(`bpmnElement="${PROCESS_ID}"`, 'bpmnElement="no-owner-proc"');
     const r3 = await designer.post('/api/process-definitions', { resourceName: 'no-owner.bpmn', xml: noOwner });
     expect(r3.status).toBe(400);
     expect(r3.body.elements).toEqual(['PheDuyet']);
     expect(r3.body.message).toContain('PheDuyet');
 
-    const xxe = await designer.post('/api/process-definitions', { resourceName: 'xxe.bpmn', xml: `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${xml.replace(/^<\?xml[^>]*>/, '')}` });
+    const xxe = await designer.post('/api/process-definitions', {
+      resourceName: 'xxe.bpmn',
+      xml: `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${xml.replace(/^<\?xml[^>]*>/, '')}`,
+    });
     expect(xxe.status).toBe(400);
 
     // Officers cannot deploy at all.

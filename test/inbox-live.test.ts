@@ -108,7 +108,10 @@ describe('live inbox: server-sent events', () => {
 
     // A claim shows in the colleague's inbox too.
     expect((await officer.post(`/api/tasks/${taskId}/claim`)).status).toBe(200);
-    await colleagues.next((r) => r.event === 'inbox' && r.data.kind === 'claimed' && r.data.taskId === taskId && r.data.assignee === officer.user.username, 'the claim');
+    await colleagues.next(
+      (r) => r.event === 'inbox' && r.data.kind === 'claimed' && r.data.taskId === taskId && r.data.assignee === officer.user.username,
+      'the claim',
+    );
 
     // An urge reaches the holder's bell.
     expect((await leader.post(`/api/tasks/${taskId}/urge`, { message: 'Xử lý ngay' })).status).toBe(200);

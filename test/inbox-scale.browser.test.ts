@@ -61,9 +61,22 @@ describe('the inbox at scale in a real browser', () => {
       const key = String(keyBase + 50_000n + BigInt(i));
       const done = new Date(Date.now() - ago);
       await p.db('inbox_tasks').insert({
-        job_key: key, process_instance_key: key, element_instance_key: key, process_definition_key: '1', bpmn_process_id: proc, process_version: 1,
-        element_id: 'Step', name, assignee: officer.user.username, candidate_groups: [`${unit}/officer`], candidate_users: [], variables: {},
-        status: 'completed', completed_by: officer.user.username, created_at: new Date(done.getTime() - DAY), completed_at: done,
+        job_key: key,
+        process_instance_key: key,
+        element_instance_key: key,
+        process_definition_key: '1',
+        bpmn_process_id: proc,
+        process_version: 1,
+        element_id: 'Step',
+        name,
+        assignee: officer.user.username,
+        candidate_groups: [`${unit}/officer`],
+        candidate_users: [],
+        variables: {},
+        status: 'completed',
+        completed_by: officer.user.username,
+        created_at: new Date(done.getTime() - DAY),
+        completed_at: done,
       });
     };
     await mk(1, 3 * DAY, 'Việc xong gần đây');

@@ -158,7 +158,7 @@ describe('inbox at scale: capped numbers, finished period, exact badges', () => 
     expect(bad.status).toBe(400);
   });
 
-  it("files finished work under every unit above the one it was done for, and keeps it there when the officer moves", async () => {
+  it('files finished work under every unit above the one it was done for, and keeps it there when the officer moves', async () => {
     // Given Sở ─ Phòng ─ Tổ, a leader at each of the two upper levels, and an officer of Tổ
     const so = await createUnit(p.db, { name: 'Sở ba cấp' });
     const phong = await createUnit(p.db, { parentCode: so, name: 'Phòng giữa' });
@@ -183,7 +183,10 @@ describe('inbox at scale: capped numbers, finished period, exact badges', () => 
     expect(ids(await soLeader.get(`/api/tasks?view=unit&bucket=finished&timing=on_time`))).toEqual([doneBy]);
 
     // When the officer later moves to the other Sở, the work done for Tổ stays in Tổ's history
-    await p.db('users').where({ username: officerUser.username }).update({ unit_id: p.db('org_units').where({ code: elsewhere }).select('id') });
+    await p
+      .db('users')
+      .where({ username: officerUser.username })
+      .update({ unit_id: p.db('org_units').where({ code: elsewhere }).select('id') });
     expect(ids(await unitDone(soLeader))).toEqual([offered, doneBy]);
     expect(ids(await unitDone(elsewhereLeader))).toEqual([doneBy]);
   });
@@ -208,7 +211,12 @@ describe('inbox at scale: capped numbers, finished period, exact badges', () => 
     await openTasks(`${phong}/officer`, 1, proc, { overdue: true });
     await openTasks(`${other}/officer`, 1, proc);
     await openTasks(`${other}/officer`, 1, proc);
-    const [t1, t2, t3, t4] = (await p.db('inbox_tasks').where({ bpmn_process_id: proc }).orderBy('job_key').pluck('job_key')).map(String) as [string, string, string, string];
+    const [t1, t2, t3, t4] = (await p.db('inbox_tasks').where({ bpmn_process_id: proc }).orderBy('job_key').pluck('job_key')).map(String) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     await p.db('inbox_tasks').where({ job_key: t4 }).update({ assignee: outsider.username });
     expect(await badges()).toEqual({ not_started: [1, 1], in_progress: [0, 0], reminded: [0, 0] });
     // Held by our officer: counted as in progress, wherever it was offered
@@ -217,7 +225,10 @@ describe('inbox at scale: capped numbers, finished period, exact badges', () => 
     expect(await badges()).toEqual({ not_started: [0, 1], in_progress: [2, 0], reminded: [0, 0] });
     // Urged, then its due date passes; reminded by the deadline timer while nobody holds it
     await p.db('inbox_tasks').where({ job_key: t1 }).update({ urged_at: new Date() });
-    await p.db('inbox_tasks').where({ job_key: t1 }).update({ due_date: new Date(Date.now() - 3_600_000) });
+    await p
+      .db('inbox_tasks')
+      .where({ job_key: t1 })
+      .update({ due_date: new Date(Date.now() - 3_600_000) });
     await p.db('inbox_tasks').where({ job_key: t2 }).update({ reminded_at: new Date() });
     expect(await badges()).toEqual({ not_started: [0, 1], in_progress: [1, 1], reminded: [0, 2] });
     // Completed and cancelled tasks leave the badges; the one offered elsewhere and never held never counted

@@ -53,7 +53,8 @@ describe('inbox scope, buckets and leader actions', () => {
       formKey: null,
       variables: o.variables ?? {},
     });
-    await p.db('inbox_tasks')
+    await p
+      .db('inbox_tasks')
       .where({ job_key: key })
       .update({
         created_at: new Date(now - (o.createdAgo ?? HOUR)),
@@ -90,9 +91,32 @@ describe('inbox scope, buckets and leader actions', () => {
     t.nearB = await makeTask({ groups: [`${u.B}/officer`], name: 'Kiểm tra thực địa', dueIn: HOUR, createdAgo: 10 * DAY });
     t.a1 = await makeTask({ groups: [`${u.A1}/officer`], name: 'Đo đạc', assignee: officerA1.user.username, dueIn: 5 * DAY });
     t.other = await makeTask({ groups: [`${u.O}/officer`], name: 'Việc sở khác', dueIn: 5 * DAY });
-    t.doneLate = await makeTask({ groups: [A], name: 'Đã xong trễ', assignee: officerA.user.username, dueIn: -DAY, createdAgo: 5 * DAY, completedBy: officerA.user.username, completedAgo: 0 });
-    t.doneOk = await makeTask({ groups: [A], name: 'Đã xong đúng hạn', assignee: officerA.user.username, dueIn: DAY, createdAgo: 5 * DAY, completedBy: officerA.user.username, completedAgo: 2 * DAY });
-    t.caseB = await makeTask({ groups: [A], name: 'Bước quy trình B', dueIn: 3 * DAY, variables: { maHoSo: `HS-${proc}` }, bpmnProcessId: procB, createdAgo: 30 * DAY });
+    t.doneLate = await makeTask({
+      groups: [A],
+      name: 'Đã xong trễ',
+      assignee: officerA.user.username,
+      dueIn: -DAY,
+      createdAgo: 5 * DAY,
+      completedBy: officerA.user.username,
+      completedAgo: 0,
+    });
+    t.doneOk = await makeTask({
+      groups: [A],
+      name: 'Đã xong đúng hạn',
+      assignee: officerA.user.username,
+      dueIn: DAY,
+      createdAgo: 5 * DAY,
+      completedBy: officerA.user.username,
+      completedAgo: 2 * DAY,
+    });
+    t.caseB = await makeTask({
+      groups: [A],
+      name: 'Bước quy trình B',
+      dueIn: 3 * DAY,
+      variables: { maHoSo: `HS-${proc}` },
+      bpmnProcessId: procB,
+      createdAgo: 30 * DAY,
+    });
   });
   afterAll(async () => p?.close());
 
@@ -100,7 +124,10 @@ describe('inbox scope, buckets and leader actions', () => {
     // Given tasks in A, B, A1 and another department; when officer A lists all open tasks
     const all = await officerA.get(`/api/tasks?scope=all&limit=200`);
     expect(all.status).toBe(200);
-    const mine = all.body.items.filter((x: { id: string }) => Object.values(t).includes(x.id)).map((x: { id: string }) => x.id).sort();
+    const mine = all.body.items
+      .filter((x: { id: string }) => Object.values(t).includes(x.id))
+      .map((x: { id: string }) => x.id)
+      .sort();
     // Then: A's open tasks, nothing of B, A1 or O
     expect(mine).toEqual(sorted(t.open, t.late, t.caseB));
     for (const key of [t.nearB, t.a1, t.other]) expect((await officerA.get(`/api/tasks/${key}`)).status).toBe(403);
@@ -146,10 +173,18 @@ describe('inbox scope, buckets and leader actions', () => {
     expect(ids(await officerA.get(`/api/tasks?bucket=finished&timing=on_time&bpmnProcessId=${proc}`))).toEqual([t.doneOk]);
 
     // Deadline states colour the rows.
-    const states = Object.fromEntries((await leaderR.get(`/api/tasks?view=unit&limit=200&bpmnProcessId=${proc}`)).body.items.map((x: { id: string; deadlineState: string }) => [x.id, x.deadlineState]));
+    const states = Object.fromEntries(
+      (await leaderR.get(`/api/tasks?view=unit&limit=200&bpmnProcessId=${proc}`)).body.items.map((x: { id: string; deadlineState: string }) => [
+        x.id,
+        x.deadlineState,
+      ]),
+    );
     expect(states).toEqual({ [t.open]: 'on_time', [t.late]: 'overdue', [t.nearB]: 'near_due', [t.a1]: 'on_time' });
     const done = (await officerA.get(`/api/tasks?state=done&bpmnProcessId=${proc}`)).body.items;
-    expect(Object.fromEntries(done.map((x: { id: string; deadlineState: string }) => [x.id, x.deadlineState]))).toEqual({ [t.doneLate]: 'overdue', [t.doneOk]: 'on_time' });
+    expect(Object.fromEntries(done.map((x: { id: string; deadlineState: string }) => [x.id, x.deadlineState]))).toEqual({
+      [t.doneLate]: 'overdue',
+      [t.doneOk]: 'on_time',
+    });
   });
 
   it('filters by procedure, unit, period, case code and text; sorts and pages', async () => {
@@ -161,7 +196,9 @@ describe('inbox scope, buckets and leader actions', () => {
     // Period: created between two instants (the A tasks of 2 and 3 days ago).
     const from = new Date(Date.now() - 3.5 * DAY).toISOString();
     const to = new Date(Date.now() - 1.5 * DAY).toISOString();
-    expect(ids(await unitList(`bpmnProcessId=${proc}&createdFrom=${encodeURIComponent(from)}&createdTo=${encodeURIComponent(to)}`))).toEqual(sorted(t.open, t.late));
+    expect(ids(await unitList(`bpmnProcessId=${proc}&createdFrom=${encodeURIComponent(from)}&createdTo=${encodeURIComponent(to)}`))).toEqual(
+      sorted(t.open, t.late),
+    );
     expect((await unitList('createdFrom=2026-02-30')).status).toBe(400);
     // Case code: the maHoSo variable or the process instance key.
     expect(ids(await unitList(`caseCode=HS-${proc}`))).toEqual([t.caseB]);
@@ -172,7 +209,16 @@ describe('inbox scope, buckets and leader actions', () => {
     expect(ids(await unitList(`q=HS-${proc}`))).toEqual([t.caseB]);
     // ... and the procedure's name, from its deployed definition
     const defKey = String(keyBase + 900n);
-    await p.db('process_definitions').insert({ process_definition_key: defKey, bpmn_process_id: procB, name: `Thủ tục khai thác ${proc}`, version: 1, resource_name: `${procB}.bpmn`, deployment_key: defKey, xml: '<x/>', checksum: 'x' });
+    await p.db('process_definitions').insert({
+      process_definition_key: defKey,
+      bpmn_process_id: procB,
+      name: `Thủ tục khai thác ${proc}`,
+      version: 1,
+      resource_name: `${procB}.bpmn`,
+      deployment_key: defKey,
+      xml: '<x/>',
+      checksum: 'x',
+    });
     await p.db('inbox_tasks').where({ job_key: t.caseB }).update({ process_definition_key: defKey });
     expect(ids(await unitList(`q=${encodeURIComponent(`khai thác ${proc}`)}`))).toEqual([t.caseB]);
     expect(ids(await unitList(`q=${encodeURIComponent('không có chữ này')}&bpmnProcessId=${proc}`))).toEqual([]);
@@ -183,7 +229,9 @@ describe('inbox scope, buckets and leader actions', () => {
     const byDue = await unitList(`bpmnProcessId=${proc}&sort=due&order=asc`);
     expect(byDue.body.items.map((x: { id: string }) => x.id)).toEqual([t.late, t.nearB, t.a1, t.open]);
     const byName = await unitList(`bpmnProcessId=${proc}&sort=name&order=asc`);
-    expect(byName.body.items.map((x: { name: string }) => x.name)).toEqual([...byName.body.items.map((x: { name: string }) => x.name)].sort((a, b) => a.localeCompare(b, 'vi')));
+    expect(byName.body.items.map((x: { name: string }) => x.name)).toEqual(
+      [...byName.body.items.map((x: { name: string }) => x.name)].sort((a, b) => a.localeCompare(b, 'vi')),
+    );
     const page2 = await leaderR.get(`/api/tasks?view=unit&bpmnProcessId=${proc}&sort=due&order=asc&limit=2&offset=2`);
     expect(page2.body.total).toBe(4);
     expect(page2.body.items.map((x: { id: string }) => x.id)).toEqual([t.a1, t.open]);
@@ -214,7 +262,13 @@ describe('inbox scope, buckets and leader actions', () => {
     // When the leader of R assigns it to officer A
     const ok = await leaderR.post(`/api/tasks/${key}/assign`, { assignee: officerA.user.username });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ id: key, assignee: officerA.user.username, assigneeName: `Người thử ${officerA.user.username}`, assignedBy: leaderR.user.username, assignedByName: `Người thử ${leaderR.user.username}` });
+    expect(ok.body).toMatchObject({
+      id: key,
+      assignee: officerA.user.username,
+      assigneeName: `Người thử ${officerA.user.username}`,
+      assignedBy: leaderR.user.username,
+      assignedByName: `Người thử ${leaderR.user.username}`,
+    });
     // Then it is in officer A's in-progress bucket and their bell.
     expect(ids(await officerA.get(`/api/tasks?bucket=in_progress&limit=200`))).toContain(key);
     const bell = await officerA.get('/api/notifications');
@@ -262,7 +316,16 @@ describe('inbox scope, buckets and leader actions', () => {
 
     const r = await leaderR.post(`/api/tasks/${key}/urge`, { message: 'Đề nghị hoàn thành trong sáng nay' });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ reminded: true, deadlineState: 'near_due', lastUrge: { by: leaderR.user.username, byName: `Người thử ${leaderR.user.username}`, to: officerA.user.username, message: 'Đề nghị hoàn thành trong sáng nay' } });
+    expect(r.body).toMatchObject({
+      reminded: true,
+      deadlineState: 'near_due',
+      lastUrge: {
+        by: leaderR.user.username,
+        byName: `Người thử ${leaderR.user.username}`,
+        to: officerA.user.username,
+        message: 'Đề nghị hoàn thành trong sáng nay',
+      },
+    });
     expect(await p.db('task_urges').where({ job_key: key }).select('by_user', 'to_user', 'message')).toEqual([
       { by_user: leaderR.user.username, to_user: officerA.user.username, message: 'Đề nghị hoàn thành trong sáng nay' },
     ]);

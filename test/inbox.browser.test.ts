@@ -104,20 +104,33 @@ describe('the inbox in a real browser: live updates, leader tools, reminders', (
     await lp.getByTestId('reassign-to').selectOption(officer.user.username);
     await lp.getByTestId('reassign').click();
     await lp.getByRole('status').filter({ hasText: 'Đã chuyển 2 công việc cho Trần Thị Bình' }).waitFor();
-    for (const id of tasks) expect((await officer.get(`/api/tasks/${id}`)).body).toMatchObject({ assignee: officer.user.username, assignedBy: leader.user.username });
+    for (const id of tasks)
+      expect((await officer.get(`/api/tasks/${id}`)).body).toMatchObject({ assignee: officer.user.username, assignedBy: leader.user.username });
     await waitFor(async () => (await row(lp, tasks[0]).textContent())?.includes('Trần Thị Bình'), 'the leader list to show the new holder');
 
     // and urges the first one with a message
     await row(lp, tasks[0]).getByTestId('urge').click();
     await lp.getByTestId('urge-message').fill('Đề nghị hoàn thành tiếp nhận trước 10 giờ');
     await lp.getByTestId('urge-send').click();
-    await lp.getByRole('status').filter({ hasText: `Đã đôn đốc ${officer.user.username}` }).waitFor();
+    await lp
+      .getByRole('status')
+      .filter({ hasText: `Đã đôn đốc ${officer.user.username}` })
+      .waitFor();
     await row(lp, tasks[0]).getByTestId('reminded').waitFor();
     await lp.screenshot({ path: path.join(SCREENSHOTS, 'inbox-leader.png'), fullPage: true });
 
     // Then, live, both tasks are in the officer's "Mine", and the bell counts the news
     for (const id of tasks) await row(page, id).waitFor({ timeout: 5000 });
-    await waitFor(async () => Number(await page.getByTestId('notification-count').textContent().catch(() => '0')) >= 2, 'two unread notifications');
+    await waitFor(
+      async () =>
+        Number(
+          await page
+            .getByTestId('notification-count')
+            .textContent()
+            .catch(() => '0'),
+        ) >= 2,
+      'two unread notifications',
+    );
     // and the urged one is under "Được nhắc", with the leader's words.
     await page.getByRole('link', { name: 'Được nhắc' }).click();
     await page.waitForURL(/scope=reminded/);
@@ -135,7 +148,17 @@ describe('the inbox in a real browser: live updates, leader tools, reminders', (
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-reminded-officer.png'), fullPage: true });
     const unread = Number(await page.getByTestId('notification-count').textContent());
     await urgeItem.getByRole('button', { name: 'Đánh dấu đã đọc' }).click();
-    await waitFor(async () => Number(await page.getByTestId('notification-count').textContent().catch(() => '0')) === unread - 1, 'one notification fewer');
+    await waitFor(
+      async () =>
+        Number(
+          await page
+            .getByTestId('notification-count')
+            .textContent()
+            .catch(() => '0'),
+        ) ===
+        unread - 1,
+      'one notification fewer',
+    );
 
     expect(officerTab.pageErrors).toEqual([]);
     expect(leaderTab.pageErrors).toEqual([]);

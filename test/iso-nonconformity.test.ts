@@ -32,10 +32,14 @@ describe('ISO nonconformity and corrective action', () => {
   afterAll(async () => p?.close());
 
   const nextTask = (who: Client, instanceKey: string, elementId: string, notId?: string) =>
-    waitFor(async () => {
-      const r = await who.get('/api/tasks?scope=all&limit=200');
-      return (r.body.items as any[]).find((t) => t.processInstanceKey === instanceKey && t.elementId === elementId && t.status === 'open' && t.id !== notId);
-    }, `${elementId} in the inbox of ${who.user.username}`, 30_000);
+    waitFor(
+      async () => {
+        const r = await who.get('/api/tasks?scope=all&limit=200');
+        return (r.body.items as any[]).find((t) => t.processInstanceKey === instanceKey && t.elementId === elementId && t.status === 'open' && t.id !== notId);
+      },
+      `${elementId} in the inbox of ${who.user.username}`,
+      30_000,
+    );
 
   /** Claims and completes the open step `elementId` as `who`; returns the task id. */
   const work = async (who: Client, instanceKey: string, elementId: string, variables: Record<string, unknown>, notId?: string) => {
@@ -48,10 +52,14 @@ describe('ISO nonconformity and corrective action', () => {
 
   const ncOf = (who: Client, id: string) => who.get(`/api/iso/nonconformities/${id}`);
   const waitNc = (id: string, ok: (nc: any) => boolean, what: string) =>
-    waitFor(async () => {
-      const r = await ncOf(auditor, id);
-      return r.status === 200 && ok(r.body) ? r.body : null;
-    }, what, 30_000);
+    waitFor(
+      async () => {
+        const r = await ncOf(auditor, id);
+        return r.status === 200 && ok(r.body) ? r.body : null;
+      },
+      what,
+      30_000,
+    );
 
   it('refuses bad input and records nothing', async () => {
     const before = await p.db('iso_nonconformities').count<{ c: string }[]>({ c: '*' });
@@ -67,8 +75,11 @@ describe('ISO nonconformity and corrective action', () => {
     expect(after[0].c).toBe(before[0].c);
   });
 
-  it('runs the ten steps with the wrong-unit loop, the representative\'s opinion and an ineffective action, then closes', async () => {
-    const opened = await finder.post('/api/iso/nonconformities', { title: 'Phiếu kiểm soát thiếu chữ ký người thẩm định', description: 'Ba hồ sơ tháng 10 không có chữ ký người thẩm định trên phiếu kiểm soát.' });
+  it("runs the ten steps with the wrong-unit loop, the representative's opinion and an ineffective action, then closes", async () => {
+    const opened = await finder.post('/api/iso/nonconformities', {
+      title: 'Phiếu kiểm soát thiếu chữ ký người thẩm định',
+      description: 'Ba hồ sơ tháng 10 không có chữ ký người thẩm định trên phiếu kiểm soát.',
+    });
     expect(opened.status).toBe(201);
     const nc = opened.body;
     expect(nc.code).toMatch(new RegExp(`^KP-${year}-\\d{4,}$`));
@@ -91,7 +102,12 @@ describe('ISO nonconformity and corrective action', () => {
     await work(unit, key, 'ThucHien', { ketQuaThucHien: 'Đã cập nhật mẫu phiếu' });
     await work(office, key, 'KiemChung', { coHieuLuc: 'khong', nhanXetKiemChung: 'Hồ sơ mới vẫn thiếu chữ ký' });
     const reopened = await waitNc(nc.id, (n) => n.verifications === 1, 'first verification recorded');
-    expect(reopened).toMatchObject({ effective: false, status: 'analysing', mrOpinion: 'Đồng ý, hoàn thành trong tuần', rootCause: 'Mẫu phiếu cũ không có ô chữ ký' });
+    expect(reopened).toMatchObject({
+      effective: false,
+      status: 'analysing',
+      mrOpinion: 'Đồng ý, hoàn thành trong tuần',
+      rootCause: 'Mẫu phiếu cũ không có ô chữ ký',
+    });
 
     // Round 2: back at the root cause; no opinion asked this time; effective; the Office closes.
     await work(unit, key, 'XacDinhNguyenNhan', { nguyenNhan: 'Phần mềm in phiếu theo mẫu cũ' });
@@ -100,19 +116,41 @@ describe('ISO nonconformity and corrective action', () => {
     await work(office, key, 'KiemChung', { coHieuLuc: 'co', nhanXetKiemChung: 'Kiểm tra 10 hồ sơ mới: đủ chữ ký' });
     await work(office, key, 'DongPhieu', { ketLuan: 'Đã khắc phục' });
     const closed = await waitNc(nc.id, (n) => n.status === 'closed', 'NC closed');
-    expect(closed).toMatchObject({ effective: true, verifications: 2, rootCause: 'Phần mềm in phiếu theo mẫu cũ', implementation: 'Đã sửa mẫu in, đã tập huấn ngày 20/11', currentStep: null });
+    expect(closed).toMatchObject({
+      effective: true,
+      verifications: 2,
+      rootCause: 'Phần mềm in phiếu theo mẫu cũ',
+      implementation: 'Đã sửa mẫu in, đã tập huấn ngày 20/11',
+      currentStep: null,
+    });
     expect(closed.closedAt).toBeTruthy();
-    expect(closed.history.map((h: any) => h.stage)).toEqual(['recorded', 'assigned', 'planned', 'implemented', 'verified', 'planned', 'implemented', 'verified', 'closed']);
+    expect(closed.history.map((h: any) => h.stage)).toEqual([
+      'recorded',
+      'assigned',
+      'planned',
+      'implemented',
+      'verified',
+      'planned',
+      'implemented',
+      'verified',
+      'closed',
+    ]);
     // The opinion step ran once: the second round skipped it.
     expect((await p.db('inbox_tasks').where({ process_instance_key: key, element_id: 'YKienDaiDien' })).length).toBe(1);
     expect((await p.db('inbox_tasks').where({ process_instance_key: key, element_id: 'XacDinhNguyenNhan', status: 'completed' })).length).toBe(2);
-    await waitFor(async () => (await p.db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false, 'NC instance completed');
+    await waitFor(
+      async () => (await p.db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false,
+      'NC instance completed',
+    );
 
     // The register: the finder, the unit and the auditor see it; the commune officer does not.
     for (const who of [finder, unit, office, auditor, leader]) {
       const list = await who.get(`/api/iso/nonconformities?year=${year}&limit=200`);
       expect(list.status).toBe(200);
-      expect(list.body.items.map((i: any) => i.id), who.user.username).toContain(nc.id);
+      expect(
+        list.body.items.map((i: any) => i.id),
+        who.user.username,
+      ).toContain(nc.id);
     }
     expect((await outsider.get('/api/iso/nonconformities?limit=200')).body.items.map((i: any) => i.id)).not.toContain(nc.id);
     expect((await ncOf(outsider, nc.id)).status).toBe(404);
@@ -142,7 +180,10 @@ describe('ISO nonconformity and corrective action', () => {
     const received = new Date(Date.now() - 40 * 86_400_000).toISOString();
     // eisoReceivedAt is platform-owned (POST /api/process-instances refuses it): the case is started on
     // the engine as the platform does for a dossier received earlier.
-    const started = await p.zeebe.createProcessInstance({ bpmnProcessId: 'dang-ky-bien-dong-dat-dai', variables: { maHoSo: 'TRE-001', eisoReceivedAt: received, startedBy: reception.user.username, startedByUnit: 'SNNMT-VP' } });
+    const started = await p.zeebe.createProcessInstance({
+      bpmnProcessId: 'dang-ky-bien-dong-dat-dai',
+      variables: { maHoSo: 'TRE-001', eisoReceivedAt: received, startedBy: reception.user.username, startedByUnit: 'SNNMT-VP' },
+    });
     const caseKey = String(started.processInstanceKey);
     const deadline = await waitFor(async () => p.db('case_deadlines').where({ process_instance_key: caseKey }).first(), 'the case clock');
     expect(new Date(deadline.appointment_at).getTime()).toBeLessThan(Date.now());
@@ -180,7 +221,9 @@ describe('ISO nonconformity and corrective action', () => {
     expect(r.status).toBe(200);
     const c1021 = r.body.clauses.find((c: any) => c.clause === '10.2.1');
     expect(c1021.title).toBe('Xử lý sự không phù hợp, hành động khắc phục');
-    expect(c1021.steps.map((s: any) => `${s.bpmnProcessId}:${s.elementId}`)).toEqual(expect.arrayContaining(['iso-hanh-dong-khac-phuc:KiemChung', 'iso-hanh-dong-khac-phuc:XacDinhNguyenNhan']));
+    expect(c1021.steps.map((s: any) => `${s.bpmnProcessId}:${s.elementId}`)).toEqual(
+      expect.arrayContaining(['iso-hanh-dong-khac-phuc:KiemChung', 'iso-hanh-dong-khac-phuc:XacDinhNguyenNhan']),
+    );
     expect(c1021.registers[0]).toMatchObject({ register: 'nc' });
     expect(c1021.registers[0].count).toBeGreaterThan(0);
     // Clauses tagged on the one-stop procedure are there too.

@@ -34,7 +34,16 @@ describe('ISO objectives and reports from one-stop data', () => {
     { n: 'B1', channel: 'online', received: '03-28 09:00', appointment: '04-05 17:00', resolved: '04-03 10:00', score: 3, evaluated: '04-04 09:00' }, // received Q1, early in Q2
     { n: 'B2', channel: 'online', received: '04-10 09:00', appointment: '04-20 17:00', resolved: '04-22 10:00', score: 5, evaluated: '07-01 06:30' }, // Q2 late; evaluated 30/06 23:30 UTC = Q3 in Vietnam
     { n: 'B3', channel: 'online', received: '06-20 10:00', appointment: '07-01 17:00', resolved: '07-01 06:00' }, // received Q2; resolved 30/06 23:00 UTC = 01/07 in Vietnam: on time in Q3
-    { n: 'O1', other: true, channel: 'online', received: '01-10 09:00', appointment: '01-20 17:00', resolved: '01-25 10:00', score: 1, evaluated: '01-26 09:00' }, // other agency, late
+    {
+      n: 'O1',
+      other: true,
+      channel: 'online',
+      received: '01-10 09:00',
+      appointment: '01-20 17:00',
+      resolved: '01-25 10:00',
+      score: 1,
+      evaluated: '01-26 09:00',
+    }, // other agency, late
   ] as const;
   // Province (A and B rows) — received: Q1 A1 A2 A3 A4 B1 = 5 (online A1 A4 B1 = 3 -> 60 %), Q2 B2 B3 = 2 (online 2 -> 100 %), year 7 (online 5 -> 71.4 %).
   // Resolved: Q1 A1 early, A2 on time, A3 late -> 2/3 = 66.7 %; Q2 B1 early, B2 late -> 1/2 = 50 %; Q3 B3 -> 100 %; year 4/6 = 66.7 %.
@@ -50,21 +59,57 @@ describe('ISO objectives and reports from one-stop data', () => {
     secretary = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-ISO' }));
     leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT' }));
     officer = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
-    const proc = (code: string, unit: string) => ({ code, name: `Thủ tục ${code}`, field: 'Đất đai', agency_code: unit, agency_name: `Sở ${code}`, desk_unit_code: unit, agency_eid: `H00.${unit}`, time_limit_days: 10, result: 'Giấy chứng nhận', online_level: 'partial', bpmn_process_id: 'mc-test' });
+    const proc = (code: string, unit: string) => ({
+      code,
+      name: `Thủ tục ${code}`,
+      field: 'Đất đai',
+      agency_code: unit,
+      agency_name: `Sở ${code}`,
+      desk_unit_code: unit,
+      agency_eid: `H00.${unit}`,
+      time_limit_days: 10,
+      result: 'Giấy chứng nhận',
+      online_level: 'partial',
+      bpmn_process_id: 'mc-test',
+    });
     await p.db('onestop_procedures').insert([proc(`T${run}A`, agency), proc(`T${run}O`, other)]);
     for (const d of DOSSIERS) {
       const unit = 'other' in d ? other : agency;
       const procedure = 'other' in d ? `T${run}O` : `T${run}A`;
       const resolved = 'resolved' in d ? vn(d.resolved) : null;
       const withdrawn = 'withdrawn' in d ? vn(d.withdrawn) : null;
-      const [row] = await p.db('dossiers').insert({
-        code: `${run}-${d.n}`, procedure_code: procedure, field: 'Đất đai', agency_code: unit, desk_unit_code: unit, channel: d.channel,
-        status: withdrawn ? 'WITHDRAWN' : 'RETURNED', applicant: { name: `Nguyễn Văn ${d.n}` }, lookup_token: randomBytes(32).toString('base64url'),
-        submitted_at: vn(d.received), received_at: vn(d.received), original_appointment_at: vn(d.appointment), appointment_at: vn(d.appointment),
-        resolved_at: resolved, returned_at: resolved, closed_at: resolved ?? withdrawn,
-      }).returning('id');
+      const [row] = await p
+        .db('dossiers')
+        .insert({
+          code: `${run}-${d.n}`,
+          procedure_code: procedure,
+          field: 'Đất đai',
+          agency_code: unit,
+          desk_unit_code: unit,
+          channel: d.channel,
+          status: withdrawn ? 'WITHDRAWN' : 'RETURNED',
+          applicant: { name: `Nguyễn Văn ${d.n}` },
+          lookup_token: randomBytes(32).toString('base64url'),
+          submitted_at: vn(d.received),
+          received_at: vn(d.received),
+          original_appointment_at: vn(d.appointment),
+          appointment_at: vn(d.appointment),
+          resolved_at: resolved,
+          returned_at: resolved,
+          closed_at: resolved ?? withdrawn,
+        })
+        .returning('id');
       if ('score' in d) {
-        await p.db('dossier_evaluations').insert({ dossier_id: row.id, agency_code: unit, procedure_code: procedure, overall: d.score, receipt: 4, processing: 4, return_stage: 4, submitted_at: vn(d.evaluated) });
+        await p.db('dossier_evaluations').insert({
+          dossier_id: row.id,
+          agency_code: unit,
+          procedure_code: procedure,
+          overall: d.score,
+          receipt: 4,
+          processing: 4,
+          return_stage: 4,
+          submitted_at: vn(d.evaluated),
+        });
       }
     }
   });
@@ -73,8 +118,22 @@ describe('ISO objectives and reports from one-stop data', () => {
   const periods = (o: any) => Object.fromEntries(o.periods.map((x: any) => [x.label, [x.value, x.met]]));
 
   it('measures on-time, online and satisfaction objectives per quarter and for the year, over the unit subtree', async () => {
-    expect((await admin.post('/api/iso/objectives', { unitCode: province, year: Y, title: 'Hài lòng', metric: 'satisfaction_rate', target: 150, direction: 'at_least' })).status).toBe(400);
-    expect((await admin.post('/api/iso/objectives', { unitCode: province, year: Y, title: 'Hài lòng', metric: 'citizen_mood', target: 50, direction: 'at_least' })).status).toBe(400);
+    expect(
+      (
+        await admin.post('/api/iso/objectives', {
+          unitCode: province,
+          year: Y,
+          title: 'Hài lòng',
+          metric: 'satisfaction_rate',
+          target: 150,
+          direction: 'at_least',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await admin.post('/api/iso/objectives', { unitCode: province, year: Y, title: 'Hài lòng', metric: 'citizen_mood', target: 50, direction: 'at_least' }))
+        .status,
+    ).toBe(400);
     expect(await p.db('iso_objectives').where({ unit_code: province })).toHaveLength(0);
 
     const make = async (unitCode: string, title: string, metric: string, target: number) => {
@@ -101,9 +160,16 @@ describe('ISO objectives and reports from one-stop data', () => {
     const started = await secretary.post('/api/iso/reviews', { year: Y, title: `Xem xét của lãnh đạo năm ${Y}`, departments: ['SNNMT-VP'] });
     expect(started.status).toBe(201);
     reviewKey = started.body.processInstanceKey;
-    const review = await waitFor(async () => (await leader.get('/api/iso/reviews')).body.items.find((r: any) => r.id === started.body.id && r.inputs), 'review inputs taken', 60_000);
+    const review = await waitFor(
+      async () => (await leader.get('/api/iso/reviews')).body.items.find((r: any) => r.id === started.body.id && r.inputs),
+      'review inputs taken',
+      60_000,
+    );
     const input = (k: string) => review.inputs.find((i: any) => i.key === k);
-    expect(input('c1')).toMatchObject({ note: null, value: { complaintsReceived: 0, satisfaction: { evaluations: 6, satisfiedPct: 50, averageOverall: 3.33 } } });
+    expect(input('c1')).toMatchObject({
+      note: null,
+      value: { complaintsReceived: 0, satisfaction: { evaluations: 6, satisfiedPct: 50, averageOverall: 3.33 } },
+    });
     expect(input('c3').value.onestop).toEqual({ resolved: 7, resolvedOnTime: 4, resolvedLate: 3, onTimeRate: 57.1, received: 8, onlineRate: 75 });
     expect(input('c2').value).toEqual(expect.arrayContaining([{ unit: province, title: 'Người dân hài lòng', target: 80, year: 60, met: false }]));
   }, 180_000);
@@ -111,10 +177,31 @@ describe('ISO objectives and reports from one-stop data', () => {
   it('reports the year with the conformity evidence, as JSON and as a PDF with the web addresses of the records', async () => {
     const r = await leader.get(`/api/iso/report?year=${Y}`);
     expect(r.status).toBe(200);
-    expect(r.body.onestop).toEqual({ received: 8, receivedOnline: 6, onlineRate: 75, resolved: 7, resolvedOnTime: 4, resolvedLate: 3, onTimeRate: 57.1, evaluations: 6, satisfiedPct: 50, averageOverall: 3.33 });
+    expect(r.body.onestop).toEqual({
+      received: 8,
+      receivedOnline: 6,
+      onlineRate: 75,
+      resolved: 7,
+      resolvedOnTime: 4,
+      resolvedLate: 3,
+      onTimeRate: 57.1,
+      evaluations: 6,
+      satisfiedPct: 50,
+      averageOverall: 3.33,
+    });
     expect(r.body.notAvailable.map((n: any) => n.section)).not.toContain('Sự hài lòng / Satisfaction');
     const evidence = (k: string) => r.body.conformity.find((e: any) => e.key === k);
-    expect(r.body.conformity.map((e: any) => e.key)).toEqual(['policy', 'objectives', 'manual', 'documents', 'audit', 'review', 'corrective', 'preventive', 'customer']);
+    expect(r.body.conformity.map((e: any) => e.key)).toEqual([
+      'policy',
+      'objectives',
+      'manual',
+      'documents',
+      'audit',
+      'review',
+      'corrective',
+      'preventive',
+      'customer',
+    ]);
     expect(evidence('objectives')).toMatchObject({ met: true, clauses: ['6.2'], detail: '4 mục tiêu, 1 đạt trong năm' });
     expect(evidence('customer')).toMatchObject({ met: true, detail: expect.stringContaining('6 đánh giá hài lòng (50 % hài lòng)') });
     expect(evidence('policy')).toMatchObject({ met: false, links: [] });

@@ -25,7 +25,9 @@ describe('ISO public complaints and staff feedback', () => {
   const year = new Date().getFullYear();
 
   const pub = (method: 'GET' | 'POST', url: string, opts: { payload?: object; token?: string } = {}) =>
-    p.app.inject({ method, url, payload: opts.payload, headers: opts.token ? { 'x-lookup-token': opts.token } : {} }).then((r) => ({ status: r.statusCode, body: r.json() }));
+    p.app
+      .inject({ method, url, payload: opts.payload, headers: opts.token ? { 'x-lookup-token': opts.token } : {} })
+      .then((r) => ({ status: r.statusCode, body: r.json() }));
 
   beforeAll(async () => {
     p = await startTestPlatform();
@@ -38,11 +40,32 @@ describe('ISO public complaints and staff feedback', () => {
     agency = await createUnit(p.db, { name: `Sở thử ${run}`, parentCode: province });
     otherAgency = await createUnit(p.db, { name: `Sở khác ${run}` });
     // Two dossiers the citizens can name (inserted: the complaint only needs them to exist).
-    const proc = (code: string, unit: string) => ({ code, name: `Thủ tục ${code}`, field: 'Đất đai', agency_code: unit, agency_name: `Sở ${code}`, desk_unit_code: unit, agency_eid: `H00.${unit}`, time_limit_days: 10, result: 'Giấy chứng nhận', online_level: 'partial', bpmn_process_id: 'mc-test' });
+    const proc = (code: string, unit: string) => ({
+      code,
+      name: `Thủ tục ${code}`,
+      field: 'Đất đai',
+      agency_code: unit,
+      agency_name: `Sở ${code}`,
+      desk_unit_code: unit,
+      agency_eid: `H00.${unit}`,
+      time_limit_days: 10,
+      result: 'Giấy chứng nhận',
+      online_level: 'partial',
+      bpmn_process_id: 'mc-test',
+    });
     await p.db('onestop_procedures').insert([proc(`T${run}A`, agency), proc(`T${run}B`, otherAgency)]);
     const dossier = (code: string, procedure: string, unit: string) => ({
-      code, procedure_code: procedure, field: 'Đất đai', agency_code: unit, desk_unit_code: unit, channel: 'online', status: 'RETURNED',
-      applicant: { name: 'Nguyễn Văn Dân' }, lookup_token: randomBytes(32).toString('base64url'), submitted_at: new Date(), received_at: new Date(),
+      code,
+      procedure_code: procedure,
+      field: 'Đất đai',
+      agency_code: unit,
+      desk_unit_code: unit,
+      channel: 'online',
+      status: 'RETURNED',
+      applicant: { name: 'Nguyễn Văn Dân' },
+      lookup_token: randomBytes(32).toString('base64url'),
+      submitted_at: new Date(),
+      received_at: new Date(),
     });
     await p.db('dossiers').insert([dossier(dossierCode, `T${run}A`, agency), dossier(otherDossierCode, `T${run}B`, otherAgency)]);
   });
@@ -50,10 +73,16 @@ describe('ISO public complaints and staff feedback', () => {
 
   const done: string[] = [];
   const work = async (who: Client, instanceKey: string, elementId: string, variables: Record<string, unknown>) => {
-    const t = await waitFor(async () => {
-      const r = await who.get('/api/tasks?scope=all&limit=200');
-      return (r.body.items as any[]).find((x) => x.processInstanceKey === instanceKey && x.elementId === elementId && x.status === 'open' && !done.includes(x.id));
-    }, `${elementId} in the inbox of ${who.user.username}`, 60_000);
+    const t = await waitFor(
+      async () => {
+        const r = await who.get('/api/tasks?scope=all&limit=200');
+        return (r.body.items as any[]).find(
+          (x) => x.processInstanceKey === instanceKey && x.elementId === elementId && x.status === 'open' && !done.includes(x.id),
+        );
+      },
+      `${elementId} in the inbox of ${who.user.username}`,
+      60_000,
+    );
     expect((await who.post(`/api/tasks/${t.id}/claim`)).status).toBe(200);
     const r = await who.post(`/api/tasks/${t.id}/complete`, { variables });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -62,7 +91,14 @@ describe('ISO public complaints and staff feedback', () => {
   };
 
   it('takes a citizen complaint without login, tracks it by code and key, and an upheld one opens a nonconformity', async () => {
-    const body = { kind: 'khieu-nai', title: `Hồ sơ đất đai trả chậm ${run}`, content: 'Hồ sơ của tôi trễ hẹn 5 ngày mà không có thư xin lỗi.', name: 'Nguyễn Văn Dân', contact: '0912 345 678', dossierCode };
+    const body = {
+      kind: 'khieu-nai',
+      title: `Hồ sơ đất đai trả chậm ${run}`,
+      content: 'Hồ sơ của tôi trễ hẹn 5 ngày mà không có thư xin lỗi.',
+      name: 'Nguyễn Văn Dân',
+      contact: '0912 345 678',
+      dossierCode,
+    };
 
     // Bad input is refused with a Vietnamese message and writes nothing.
     const unknownDossier = await pub('POST', '/api/public/complaints', { payload: { ...body, dossierCode: `H99.${run}-000000-9999` } });
@@ -92,7 +128,11 @@ describe('ISO public complaints and staff feedback', () => {
     expect(early.body).toMatchObject({ code, kind: 'khieu-nai', dossierCode, status: 'received', answer: null, upheld: null });
 
     // The Office finds it in its register and its inbox, with the citizen's own classification prefilled.
-    const listed = await waitFor(async () => (await office.get('/api/iso/complaints')).body.items.find((c: any) => c.code === code && c.processInstanceKey), 'public complaint in the register', 30_000);
+    const listed = await waitFor(
+      async () => (await office.get('/api/iso/complaints')).body.items.find((c: any) => c.code === code && c.processInstanceKey),
+      'public complaint in the register',
+      30_000,
+    );
     expect(listed).toMatchObject({ origin: 'public', channel: 'truc-tuyen', submitter: 'Nguyễn Văn Dân', receivedBy: null, dossierCode, kind: 'khieu-nai' });
     const key = listed.processInstanceKey as string;
     const classify = await work(office, key, 'PhanLoai', { phanLoai: 'khieu-nai', donViXuLy: 'SNNMT-QLDD' });
@@ -102,11 +142,25 @@ describe('ISO public complaints and staff feedback', () => {
     expect(verifying.body).toMatchObject({ status: 'verifying', answer: null, upheld: null });
     await work(top, key, 'KetLuan', { ketLuanPhanAnh: 'dung', noiDungKetLuan: 'Phản ánh đúng' });
     // Concluded but not answered yet: the citizen is not told the verdict before the answer.
-    const concluded = await waitFor(async () => { const r = await pub('GET', `/api/public/complaints/${code}`, { token: trackingToken }); return r.body.status === 'concluded' ? r : null; }, 'concluded', 30_000);
+    const concluded = await waitFor(
+      async () => {
+        const r = await pub('GET', `/api/public/complaints/${code}`, { token: trackingToken });
+        return r.body.status === 'concluded' ? r : null;
+      },
+      'concluded',
+      30_000,
+    );
     expect(concluded.body).toMatchObject({ upheld: null, answer: null });
     await work(office, key, 'TraLoi', { noiDungTraLoi: 'Sở xin lỗi ông; hồ sơ đã được trả ngày 20/11.' });
 
-    const answered = await waitFor(async () => { const r = await pub('GET', `/api/public/complaints/${code}`, { token: trackingToken }); return r.body.status === 'answered' ? r : null; }, 'answered', 30_000);
+    const answered = await waitFor(
+      async () => {
+        const r = await pub('GET', `/api/public/complaints/${code}`, { token: trackingToken });
+        return r.body.status === 'answered' ? r : null;
+      },
+      'answered',
+      30_000,
+    );
     expect(answered.body).toMatchObject({ upheld: true, answer: 'Sở xin lỗi ông; hồ sơ đã được trả ngày 20/11.' });
     expect(answered.body.answeredAt).toBeTruthy();
     // Nothing personal on the public answer.
@@ -114,7 +168,11 @@ describe('ISO public complaints and staff feedback', () => {
     expect(JSON.stringify(answered.body)).not.toContain('Nguyễn Văn Dân');
 
     // Upheld: the nonconformity is opened for the verifying unit, once.
-    const c = await waitFor(async () => (await auditor.get('/api/iso/complaints')).body.items.find((x: any) => x.code === code && x.ncCode), 'nonconformity of the upheld public complaint', 30_000);
+    const c = await waitFor(
+      async () => (await auditor.get('/api/iso/complaints')).body.items.find((x: any) => x.code === code && x.ncCode),
+      'nonconformity of the upheld public complaint',
+      30_000,
+    );
     const ncs = await p.db('iso_nonconformities').where({ source_type: 'complaint', source_key: code });
     expect(ncs).toHaveLength(1);
     expect(ncs[0]).toMatchObject({ unit_code: 'SNNMT-QLDD', code: c.ncCode });
@@ -127,7 +185,10 @@ describe('ISO public complaints and staff feedback', () => {
   }, 180_000);
 
   it('takes feedback from any staff member, who then sees it in the register', async () => {
-    expect((await p.app.inject({ method: 'POST', url: '/api/iso/feedback', payload: { kind: 'gop-y', title: 'Góp ý nội bộ', content: 'Nội dung góp ý' } })).statusCode).toBe(401);
+    expect(
+      (await p.app.inject({ method: 'POST', url: '/api/iso/feedback', payload: { kind: 'gop-y', title: 'Góp ý nội bộ', content: 'Nội dung góp ý' } }))
+        .statusCode,
+    ).toBe(401);
     const unknown = await designer.post('/api/iso/feedback', { kind: 'gop-y', title: 'Góp ý về hồ sơ', content: 'Nội dung góp ý', dossierCode: `X-${run}` });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('Không có hồ sơ');
@@ -136,7 +197,11 @@ describe('ISO public complaints and staff feedback', () => {
     expect((await auditor.post('/api/iso/feedback', { kind: 'gop-y', title: 'Góp ý của kiểm tra viên', content: 'Nội dung góp ý' })).status).toBe(403);
     expect(await p.db('iso_complaints').where({ origin: 'staff', received_by: designer.user.username })).toHaveLength(0);
 
-    const r = await designer.post('/api/iso/feedback', { kind: 'gop-y', title: 'Biểu mẫu thẩm định còn thiếu trường', content: 'Biểu mẫu thẩm định chưa có ô ghi ý kiến của tổ trưởng.' });
+    const r = await designer.post('/api/iso/feedback', {
+      kind: 'gop-y',
+      title: 'Biểu mẫu thẩm định còn thiếu trường',
+      content: 'Biểu mẫu thẩm định chưa có ô ghi ý kiến của tổ trưởng.',
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ origin: 'staff', channel: 'noi-bo', kind: 'gop-y', submitter: 'Lê Thị Thiết Kế', receivedBy: designer.user.username });
     expect(r.body.processInstanceKey).toBeTruthy();
@@ -150,9 +215,28 @@ describe('ISO public complaints and staff feedback', () => {
 
   it('counts the complaints about a unit for its complaints objective', async () => {
     // given: the public complaint above names the agency's dossier; one more names the other agency's.
-    expect((await pub('POST', '/api/public/complaints', { payload: { kind: 'phan-anh', title: `Thái độ cán bộ ${run}`, content: 'Cán bộ tiếp nhận không hướng dẫn.', name: 'Trần Thị B', dossierCode: otherDossierCode } })).status).toBe(201);
+    expect(
+      (
+        await pub('POST', '/api/public/complaints', {
+          payload: {
+            kind: 'phan-anh',
+            title: `Thái độ cán bộ ${run}`,
+            content: 'Cán bộ tiếp nhận không hướng dẫn.',
+            name: 'Trần Thị B',
+            dossierCode: otherDossierCode,
+          },
+        })
+      ).status,
+    ).toBe(201);
     const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
-    const made = await admin.post('/api/iso/objectives', { unitCode: province, year, title: 'Không quá 2 phản ánh mỗi năm', metric: 'complaints_count', target: 2, direction: 'at_most' });
+    const made = await admin.post('/api/iso/objectives', {
+      unitCode: province,
+      year,
+      title: 'Không quá 2 phản ánh mỗi năm',
+      metric: 'complaints_count',
+      target: 2,
+      direction: 'at_most',
+    });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const o = made.body.items[0];
     expect(o.metricLabel).toContain('phản ánh');
@@ -160,13 +244,21 @@ describe('ISO public complaints and staff feedback', () => {
     // Only the complaint about the agency's dossier (inside the province) counts: 1 <= 2.
     expect(o.periods.find((x: any) => x.label === String(year))).toEqual({ label: String(year), value: 1, met: true });
     expect(o.periods.find((x: any) => x.label === quarter)).toEqual({ label: quarter, value: 1, met: true });
-    const other = await admin.post('/api/iso/objectives', { unitCode: otherAgency, year, title: 'Không có phản ánh', metric: 'complaints_count', target: 0, direction: 'at_most' });
+    const other = await admin.post('/api/iso/objectives', {
+      unitCode: otherAgency,
+      year,
+      title: 'Không có phản ánh',
+      metric: 'complaints_count',
+      target: 0,
+      direction: 'at_most',
+    });
     expect(other.body.items[0].periods.find((x: any) => x.label === String(year))).toEqual({ label: String(year), value: 1, met: false });
   }, 180_000);
 
   it('refuses a flood of public submissions with 429 and a Vietnamese message', async () => {
     let last = { status: 0, body: {} as any };
-    for (let i = 0; i < 20 && last.status !== 429; i++) last = await pub('POST', '/api/public/complaints', { payload: { kind: 'gop-y', title: 'x', content: 'y', name: 'z' } });
+    for (let i = 0; i < 20 && last.status !== 429; i++)
+      last = await pub('POST', '/api/public/complaints', { payload: { kind: 'gop-y', title: 'x', content: 'y', name: 'z' } });
     expect(last.status).toBe(429);
     expect(last.body.message).toMatch(/^Quá nhiều yêu cầu, vui lòng thử lại sau \d+ giây/);
     expect(await p.db('iso_complaints').where({ origin: 'public' }).whereLike('title', `%${run}%`)).toHaveLength(2);

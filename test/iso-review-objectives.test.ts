@@ -36,7 +36,9 @@ describe('ISO quality objectives and management review', () => {
     // The bundled land procedure, received by the fresh unit.
     const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
     processId = `dat-dai-${unitCode.toLowerCase()}`;
-    const xml = readFileSync(path.join(PROCESSES_DIR, 'dang-ky-bien-dong-dat-dai.bpmn'), 'utf8').replaceAll('dang-ky-bien-dong-dat-dai', processId).replaceAll('SNNMT-VP/officer', `${unitCode}/officer`);
+    const xml = readFileSync(path.join(PROCESSES_DIR, 'dang-ky-bien-dong-dat-dai.bpmn'), 'utf8')
+      .replaceAll('dang-ky-bien-dong-dat-dai', processId)
+      .replaceAll('SNNMT-VP/officer', `${unitCode}/officer`);
     const dep = await designer.post('/api/process-definitions', { resourceName: `${processId}.bpmn`, xml, forms: loadBundledForms() });
     expect(dep.status, JSON.stringify(dep.body)).toBe(201);
   });
@@ -44,10 +46,16 @@ describe('ISO quality objectives and management review', () => {
 
   const done: string[] = [];
   const work = async (who: Client, instanceKey: string, elementId: string, variables: Record<string, unknown>, match: (t: any) => boolean = () => true) => {
-    const t = await waitFor(async () => {
-      const r = await who.get('/api/tasks?scope=all&limit=200');
-      return (r.body.items as any[]).find((x) => x.processInstanceKey === instanceKey && x.elementId === elementId && x.status === 'open' && !done.includes(x.id) && match(x));
-    }, `${elementId} for ${who.user.username}`, 30_000);
+    const t = await waitFor(
+      async () => {
+        const r = await who.get('/api/tasks?scope=all&limit=200');
+        return (r.body.items as any[]).find(
+          (x) => x.processInstanceKey === instanceKey && x.elementId === elementId && x.status === 'open' && !done.includes(x.id) && match(x),
+        );
+      },
+      `${elementId} for ${who.user.username}`,
+      30_000,
+    );
     expect((await who.post(`/api/tasks/${t.id}/claim`)).status).toBe(200);
     const r = await who.post(`/api/tasks/${t.id}/complete`, { variables });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -60,8 +68,12 @@ describe('ISO quality objectives and management review', () => {
    * does for a dossier received earlier.
    */
   const startCase = async (variables: Record<string, unknown>) => {
-    if (!('eisoReceivedAt' in variables)) return (await reception.post('/api/process-instances', { bpmnProcessId: processId, variables })).body.processInstanceKey as string;
-    const r = await p.zeebe.createProcessInstance({ bpmnProcessId: processId, variables: { ...variables, startedBy: reception.user.username, startedByUnit: unitCode } });
+    if (!('eisoReceivedAt' in variables))
+      return (await reception.post('/api/process-instances', { bpmnProcessId: processId, variables })).body.processInstanceKey as string;
+    const r = await p.zeebe.createProcessInstance({
+      bpmnProcessId: processId,
+      variables: { ...variables, startedBy: reception.user.username, startedByUnit: unitCode },
+    });
     return String(r.processInstanceKey);
   };
   const runCase = async (variables: Record<string, unknown>) => {
@@ -70,20 +82,43 @@ describe('ISO quality objectives and management review', () => {
     await work(specialist, key, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
     await work(top, key, 'PheDuyet', { pheDuyet: 'dong-y' });
     await work(reception, key, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
-    await waitFor(async () => (await p.db('case_deadlines').where({ process_instance_key: key }).whereNotNull('finished_at').first()) ?? false, 'case finished');
+    await waitFor(
+      async () => (await p.db('case_deadlines').where({ process_instance_key: key }).whereNotNull('finished_at').first()) ?? false,
+      'case finished',
+    );
     return key;
   };
 
-  it('measures objectives from the unit\'s cases, per quarter and for the year', async () => {
+  it("measures objectives from the unit's cases, per quarter and for the year", async () => {
     // Bad input changes nothing.
-    expect((await top.post('/api/iso/objectives', { unitCode, year, title: 'Đúng hạn', metric: 'on_time_rate', target: 150, direction: 'at_least' })).status).toBe(400);
-    expect((await landHead.post('/api/iso/objectives', { unitCode, year, title: 'Đúng hạn', metric: 'on_time_rate', target: 95, direction: 'at_least' })).status).toBe(403);
-    expect((await reception.post('/api/iso/objectives', { unitCode, year, title: 'Đúng hạn', metric: 'on_time_rate', target: 95, direction: 'at_least' })).status).toBe(403);
+    expect(
+      (await top.post('/api/iso/objectives', { unitCode, year, title: 'Đúng hạn', metric: 'on_time_rate', target: 150, direction: 'at_least' })).status,
+    ).toBe(400);
+    expect(
+      (await landHead.post('/api/iso/objectives', { unitCode, year, title: 'Đúng hạn', metric: 'on_time_rate', target: 95, direction: 'at_least' })).status,
+    ).toBe(403);
+    expect(
+      (await reception.post('/api/iso/objectives', { unitCode, year, title: 'Đúng hạn', metric: 'on_time_rate', target: 95, direction: 'at_least' })).status,
+    ).toBe(403);
     expect(await p.db('iso_objectives').where({ unit_code: unitCode })).toHaveLength(0);
 
-    const onTime = await top.post('/api/iso/objectives', { unitCode, year, title: 'Tỷ lệ hồ sơ đúng hạn', metric: 'on_time_rate', target: 95, direction: 'at_least' });
+    const onTime = await top.post('/api/iso/objectives', {
+      unitCode,
+      year,
+      title: 'Tỷ lệ hồ sơ đúng hạn',
+      metric: 'on_time_rate',
+      target: 95,
+      direction: 'at_least',
+    });
     expect(onTime.status).toBe(201);
-    const overdue = await top.post('/api/iso/objectives', { unitCode, year, title: 'Không có hồ sơ quá hạn tồn đọng', metric: 'overdue_open', target: 0, direction: 'at_most' });
+    const overdue = await top.post('/api/iso/objectives', {
+      unitCode,
+      year,
+      title: 'Không có hồ sơ quá hạn tồn đọng',
+      metric: 'overdue_open',
+      target: 0,
+      direction: 'at_most',
+    });
     expect(overdue.status).toBe(201);
     const before = (await top.get(`/api/iso/objectives?year=${year}`)).body.items.find((o: any) => o.id === onTime.body.items[0].id);
     expect(before.periods.find((x: any) => x.label === quarter)).toEqual({ label: quarter, value: null, met: null });
@@ -121,19 +156,39 @@ describe('ISO quality objectives and management review', () => {
     await work(secretary, key, 'HopXemXet', { bienBan: 'Biên bản họp ngày 15/12' });
     await work(top, key, 'KetLuanXemXet', { ketLuanXemXet: 'Hệ thống phù hợp, có hiệu lực', hanhDongXemXet: 'Rút ngắn thời gian thẩm định' });
 
-    const review = await waitFor(async () => {
-      const r = (await top.get('/api/iso/reviews')).body.items.find((x: any) => x.id === started.body.id);
-      return r?.status === 'closed' ? r : null;
-    }, 'review closed', 30_000);
-    expect(review).toMatchObject({ notice: 'Họp ngày 15/12; báo cáo mục tiêu và rủi ro', conclusion: 'Hệ thống phù hợp, có hiệu lực', actions: 'Rút ngắn thời gian thẩm định', minutes: 'Biên bản họp ngày 15/12' });
-    expect(review.reports.map((r: any) => [r.unitCode, r.submittedBy])).toEqual([['SNNMT-QLDD', landHead.user.username], ['SNNMT-VP', vpHead.user.username]]);
+    const review = await waitFor(
+      async () => {
+        const r = (await top.get('/api/iso/reviews')).body.items.find((x: any) => x.id === started.body.id);
+        return r?.status === 'closed' ? r : null;
+      },
+      'review closed',
+      30_000,
+    );
+    expect(review).toMatchObject({
+      notice: 'Họp ngày 15/12; báo cáo mục tiêu và rủi ro',
+      conclusion: 'Hệ thống phù hợp, có hiệu lực',
+      actions: 'Rút ngắn thời gian thẩm định',
+      minutes: 'Biên bản họp ngày 15/12',
+    });
+    expect(review.reports.map((r: any) => [r.unitCode, r.submittedBy])).toEqual([
+      ['SNNMT-QLDD', landHead.user.username],
+      ['SNNMT-VP', vpHead.user.username],
+    ]);
     const input = (k: string) => review.inputs.find((i: any) => i.key === k);
     expect(review.inputs.map((i: any) => i.key)).toEqual(['a', 'b', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'd', 'e', 'f']);
-    expect(input('c3').value.byProcess.find((x: any) => x.bpmnProcessId === processId)).toEqual({ bpmnProcessId: processId, name: 'Đăng ký biến động quyền sử dụng đất', finished: 2, onTime: 1 });
+    expect(input('c3').value.byProcess.find((x: any) => x.bpmnProcessId === processId)).toEqual({
+      bpmnProcessId: processId,
+      name: 'Đăng ký biến động quyền sử dụng đất',
+      finished: 2,
+      onTime: 1,
+    });
     expect(input('c2').value.find((o: any) => o.unit === unitCode && o.title === 'Tỷ lệ hồ sơ đúng hạn')).toMatchObject({ target: 95, year: 50, met: false });
     // Satisfaction is the citizens' evaluations of the year (none: null with a note), whatever other tests left in the database.
     const vnYear = (col: string) => p.db.raw(`extract(year FROM ${col} AT TIME ZONE 'Asia/Ho_Chi_Minh') = ?`, [year]);
-    const [ev] = await p.db('dossier_evaluations').where(vnYear('submitted_at')).select(p.db.raw('count(*)::int AS n'), p.db.raw('(count(*) FILTER (WHERE overall >= 4))::int AS ok'));
+    const [ev] = await p
+      .db('dossier_evaluations')
+      .where(vnYear('submitted_at'))
+      .select(p.db.raw('count(*)::int AS n'), p.db.raw('(count(*) FILTER (WHERE overall >= 4))::int AS ok'));
     if (ev.n === 0) expect(input('c1')).toMatchObject({ value: { satisfaction: null }, note: expect.stringContaining('Chưa có đánh giá hài lòng') });
     else expect(input('c1').value.satisfaction).toMatchObject({ evaluations: ev.n, satisfiedPct: Math.round((ev.ok / ev.n) * 1000) / 10 });
     // Risks: the register as a whole (other test files may have identified some); empty: null with a note.

@@ -19,10 +19,16 @@ describe('ISO risks and opportunities', () => {
   afterAll(async () => p?.close());
 
   const work = async (who: Client, instanceKey: string, elementId: string, variables: Record<string, unknown>) => {
-    const t = await waitFor(async () => {
-      const r = await who.get('/api/tasks?scope=all&limit=200');
-      return (r.body.items as any[]).find((x) => x.processInstanceKey === instanceKey && x.elementId === elementId && x.status === 'open' && !done.includes(x.id));
-    }, `${elementId} for ${who.user.username}`, 30_000);
+    const t = await waitFor(
+      async () => {
+        const r = await who.get('/api/tasks?scope=all&limit=200');
+        return (r.body.items as any[]).find(
+          (x) => x.processInstanceKey === instanceKey && x.elementId === elementId && x.status === 'open' && !done.includes(x.id),
+        );
+      },
+      `${elementId} for ${who.user.username}`,
+      30_000,
+    );
     expect((await who.post(`/api/tasks/${t.id}/claim`)).status).toBe(200);
     const r = await who.post(`/api/tasks/${t.id}/complete`, { variables });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -33,11 +39,20 @@ describe('ISO risks and opportunities', () => {
     waitFor(async () => ((await officer.get('/api/iso/risks')).body.items as any[]).find((r) => r.id === id && ok(r)), what, 30_000);
 
   it('scores a risk, gives its treatment a deadline, and keeps monitoring it or closes it after review', async () => {
-    expect((await officer.post('/api/iso/risks', { unitCode: 'SNNMT-VP', kind: 'risk', title: 'Mất hồ sơ', description: 'Hồ sơ giấy thất lạc' })).status).toBe(403);
-    expect((await officer.post('/api/iso/risks', { unitCode: 'KHONG-CO', kind: 'risk', title: 'Mất hồ sơ', description: 'Hồ sơ giấy thất lạc' })).status).toBe(400);
+    expect((await officer.post('/api/iso/risks', { unitCode: 'SNNMT-VP', kind: 'risk', title: 'Mất hồ sơ', description: 'Hồ sơ giấy thất lạc' })).status).toBe(
+      403,
+    );
+    expect((await officer.post('/api/iso/risks', { unitCode: 'KHONG-CO', kind: 'risk', title: 'Mất hồ sơ', description: 'Hồ sơ giấy thất lạc' })).status).toBe(
+      400,
+    );
     expect((await officer.post('/api/iso/risks', { kind: 'nguy-co', title: 'Mất hồ sơ', description: 'Hồ sơ giấy thất lạc' })).status).toBe(400);
 
-    const created = await officer.post('/api/iso/risks', { kind: 'risk', title: 'Hồ sơ đất đai trễ hạn do thiếu cán bộ thẩm định', description: 'Một cán bộ nghỉ dài ngày', reviewCycleDays: 30 });
+    const created = await officer.post('/api/iso/risks', {
+      kind: 'risk',
+      title: 'Hồ sơ đất đai trễ hạn do thiếu cán bộ thẩm định',
+      description: 'Một cán bộ nghỉ dài ngày',
+      reviewCycleDays: 30,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ unitCode: 'SNNMT-QLDD', kind: 'risk', score: null, level: null });
     const id = created.body.id as string;
@@ -45,7 +60,16 @@ describe('ISO risks and opportunities', () => {
 
     await work(head, key, 'DanhGiaRuiRo', { khaNang: 4, mucDo: 5, bienPhap: 'Phân công cán bộ dự phòng', hanXuLy: '2026-12-20' });
     const assessed = await risk(id, (r) => r.status === 'treating' && r.currentStep, 'risk assessed, treatment task open');
-    expect(assessed).toMatchObject({ likelihood: 4, severity: 5, score: 20, initialScore: 20, level: 'high', treatment: 'Phân công cán bộ dự phòng', treatmentDue: '2026-12-20', currentStep: 'Thực hiện biện pháp xử lý' });
+    expect(assessed).toMatchObject({
+      likelihood: 4,
+      severity: 5,
+      score: 20,
+      initialScore: 20,
+      level: 'high',
+      treatment: 'Phân công cán bộ dự phòng',
+      treatmentDue: '2026-12-20',
+      currentStep: 'Thực hiện biện pháp xử lý',
+    });
     // The treatment is a task with a due date on the working-day calendar.
     const treatment = await work(officer, key, 'ThucHienBienPhap', { ketQuaXuLy: 'Đã phân công 2 cán bộ dự phòng' });
     expect(treatment.dueDate).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -57,10 +81,17 @@ describe('ISO risks and opportunities', () => {
     expect(days).toBeGreaterThan(29);
     expect(days).toBeLessThan(31);
     // The instance now waits for the next review period at its timer.
-    await waitFor(async () => (await p.db('hist_element_instances').where({ process_instance_key: key, element_id: 'ChoKyXemXet' }).first()) ?? false, 'waiting at the review timer');
+    await waitFor(
+      async () => (await p.db('hist_element_instances').where({ process_instance_key: key, element_id: 'ChoKyXemXet' }).first()) ?? false,
+      'waiting at the review timer',
+    );
 
     // An opportunity reviewed once and closed.
-    const opp = await head.post('/api/iso/risks', { kind: 'opportunity', title: 'Tiếp nhận hồ sơ trực tuyến', description: 'Giảm thời gian đi lại của người dân' });
+    const opp = await head.post('/api/iso/risks', {
+      kind: 'opportunity',
+      title: 'Tiếp nhận hồ sơ trực tuyến',
+      description: 'Giảm thời gian đi lại của người dân',
+    });
     expect(opp.status).toBe(201);
     const k2 = opp.body.processInstanceKey as string;
     await work(head, k2, 'DanhGiaRuiRo', { khaNang: 3, mucDo: 2, bienPhap: 'Mở dịch vụ công trực tuyến' });

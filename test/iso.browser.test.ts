@@ -34,19 +34,41 @@ describe('the ISO pages in a real browser', () => {
     office = await login(p.app, officerUser);
     drafter = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD' }));
     // given: one record in each register, made through the API
-    const nc = await office.post('/api/iso/nonconformities', { title: `Sổ tiếp nhận ghi thiếu ngày hẹn ${run}`, description: 'Ba hồ sơ tháng 11 không ghi ngày hẹn trả', unitCode: 'SNNMT-VP' });
+    const nc = await office.post('/api/iso/nonconformities', {
+      title: `Sổ tiếp nhận ghi thiếu ngày hẹn ${run}`,
+      description: 'Ba hồ sơ tháng 11 không ghi ngày hẹn trả',
+      unitCode: 'SNNMT-VP',
+    });
     expect(nc.status).toBe(201);
     ncCode = nc.body.code;
     ncId = nc.body.id;
-    expect((await drafter.post('/api/iso/documents', { code: docCode, title: `Quy trình tiếp nhận hồ sơ ${run}`, docType: 'quy-trinh', summary: 'Ban hành lần đầu', distributeTo: ['SNNMT-VP'] })).status).toBe(201);
+    expect(
+      (
+        await drafter.post('/api/iso/documents', {
+          code: docCode,
+          title: `Quy trình tiếp nhận hồ sơ ${run}`,
+          docType: 'quy-trinh',
+          summary: 'Ban hành lần đầu',
+          distributeTo: ['SNNMT-VP'],
+        })
+      ).status,
+    ).toBe(201);
     const risk = await office.post('/api/iso/risks', { kind: 'risk', title: `Mất dữ liệu hồ sơ giấy ${run}`, description: 'Kho lưu trữ ẩm' });
     expect(risk.status).toBe(201);
     riskCode = risk.body.code;
-    const complaint = await p.app.inject({ method: 'POST', url: '/api/public/complaints', payload: { kind: 'phan-anh', title: `Quầy một cửa đông ${run}`, content: 'Chờ hơn 2 giờ mới được tiếp nhận.', name: 'Đỗ Thị Dân' } });
+    const complaint = await p.app.inject({
+      method: 'POST',
+      url: '/api/public/complaints',
+      payload: { kind: 'phan-anh', title: `Quầy một cửa đông ${run}`, content: 'Chờ hơn 2 giờ mới được tiếp nhận.', name: 'Đỗ Thị Dân' },
+    });
     expect(complaint.statusCode).toBe(201);
     complaintCode = complaint.json().code;
     // The Office sees the public complaint once its first step reached the inbox.
-    await waitFor(async () => (await office.get('/api/iso/complaints')).body.items.find((c: any) => c.code === complaintCode), 'public complaint visible to the Office', 60_000);
+    await waitFor(
+      async () => (await office.get('/api/iso/complaints')).body.items.find((c: any) => c.code === complaintCode),
+      'public complaint visible to the Office',
+      60_000,
+    );
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => p?.close());
@@ -152,7 +174,11 @@ describe('the ISO pages in a real browser', () => {
 
       const [pdf] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Tải PDF' }).click()]);
       expect(pdf.suggestedFilename()).toBe(`bao-cao-hdqlcl-${new Date().getFullYear()}.pdf`);
-      expect(readFileSync((await pdf.path())).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(
+        readFileSync(await pdf.path())
+          .subarray(0, 5)
+          .toString('latin1'),
+      ).toBe('%PDF-');
 
       // The link of the evidence opens the record's timeline.
       await corrective.getByRole('link', { name: `Phiếu ${ncCode}` }).click();

@@ -4,7 +4,17 @@ import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
-import { connect, createFromPalette, elementCenter, fillPanelEntry, lintCounts, replaceWith, selectElement, selectPanelEntry, signInWithToken } from './helpers/modeler-page.js';
+import {
+  connect,
+  createFromPalette,
+  elementCenter,
+  fillPanelEntry,
+  lintCounts,
+  replaceWith,
+  selectElement,
+  selectPanelEntry,
+  signInWithToken,
+} from './helpers/modeler-page.js';
 
 const SCREENSHOTS = path.resolve('test-results');
 const MIWG = path.resolve('..', 'shared', 'testdata', 'bpmn-miwg');
@@ -107,22 +117,33 @@ describe('the procedure modeler in a real browser against the real platform', ()
     // Then an instance started through the API puts the first step into the officer's inbox.
     const started = await officer.post('/api/process-instances', { bpmnProcessId: id, variables: { maHoSo: `MOD-${suffix()}` } });
     expect(started.status).toBe(201);
-    const task = await waitFor(async () => {
-      const r = await officer.get('/api/tasks?scope=available&limit=200');
-      if (r.status !== 200) throw new Error(`GET /api/tasks: ${r.status} ${JSON.stringify(r.body)}`);
-      return (r.body.items as { processInstanceKey: string; name: string; formKey: string | null }[]).find((t) => t.processInstanceKey === started.body.processInstanceKey);
-    }, 'the first step in the officer inbox', 30_000);
+    const task = await waitFor(
+      async () => {
+        const r = await officer.get('/api/tasks?scope=available&limit=200');
+        if (r.status !== 200) throw new Error(`GET /api/tasks: ${r.status} ${JSON.stringify(r.body)}`);
+        return (r.body.items as { processInstanceKey: string; name: string; formKey: string | null }[]).find(
+          (t) => t.processInstanceKey === started.body.processInstanceKey,
+        );
+      },
+      'the first step in the officer inbox',
+      30_000,
+    );
     expect(task.name).toBe('Thẩm định hồ sơ');
     drawn = { id, taskId };
     expect(task.formKey).toBe('app:tham-dinh-ho-so');
 
     // And the versions list shows the running instance on version 1.
-    await waitFor(async () => {
-      await page.reload();
-      const cell = page.locator('[data-testid="version-row"][data-version="1"] [data-testid="running-instances"]');
-      await cell.waitFor();
-      return (await cell.textContent()) === '1';
-    }, 'one running instance on version 1', 30_000, 1000);
+    await waitFor(
+      async () => {
+        await page.reload();
+        const cell = page.locator('[data-testid="version-row"][data-version="1"] [data-testid="running-instances"]');
+        await cell.waitFor();
+        return (await cell.textContent()) === '1';
+      },
+      'one running instance on version 1',
+      30_000,
+      1000,
+    );
     expect(browser.pageErrors).toEqual([]);
   });
 
@@ -135,7 +156,12 @@ describe('the procedure modeler in a real browser against the real platform', ()
 
     // Given someone else saves the draft meanwhile (same revision the page holds).
     const draft = (await designer.get(`/api/procedures/${id}`)).body.draft;
-    const other = await p.app.inject({ method: 'PUT', url: `/api/procedures/${id}/draft`, headers: { authorization: `Bearer ${designer.token}` }, payload: { revision: draft.revision, xml: draft.xml, forms: draft.forms } });
+    const other = await p.app.inject({
+      method: 'PUT',
+      url: `/api/procedures/${id}/draft`,
+      headers: { authorization: `Bearer ${designer.token}` },
+      payload: { revision: draft.revision, xml: draft.xml, forms: draft.forms },
+    });
     expect(other.statusCode).toBe(200);
 
     // When the designer renames the step, the autosave is refused and the conflict is shown; they overwrite.
@@ -197,7 +223,9 @@ describe('the procedure modeler in a real browser against the real platform', ()
     await page.goto(`${p.url}/procedures/${id}`);
     await page.locator('.djs-element[data-element-id="BatDau"]').waitFor();
 
-    const files = readdirSync(MIWG).filter((f) => f.endsWith('.bpmn')).sort();
+    const files = readdirSync(MIWG)
+      .filter((f) => f.endsWith('.bpmn'))
+      .sort();
     expect(files.length).toBeGreaterThanOrEqual(20);
     const errorsBefore = browser.pageErrors.length;
     for (const file of files) {

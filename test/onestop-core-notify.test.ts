@@ -19,10 +19,22 @@ function header(raw: string, name: string): string | undefined {
     .trim()
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+      enc.toLowerCase() === 'b'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
     );
 }
-const body = (raw: string) => Buffer.from(raw.split(/\r?\n\r?\n/).slice(1).join('\n'), 'base64').toString('utf8');
+const body = (raw: string) =>
+  Buffer.from(
+    raw
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('\n'),
+    'base64',
+  ).toString('utf8');
 
 /**
  * Citizen notifications: by e-mail through SMTP when configured and the applicant gave an address,
@@ -58,7 +70,9 @@ describe('one-stop citizen notifications', () => {
     desk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
     procedure = procedureEntry();
     expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
-    expect((await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) })).status).toBe(201);
+    expect(
+      (await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) })).status,
+    ).toBe(201);
   });
   afterAll(async () => {
     await p?.close();
@@ -75,7 +89,12 @@ describe('one-stop citizen notifications', () => {
     fd.append('doc:DON', new Blob([new Uint8Array(pdfBytes('don'))]), 'don.pdf');
     fd.append('doc:CCCD', new Blob([new Uint8Array(pdfBytes('cccd'))]), 'cccd.pdf');
     const req = new Request('http://localhost/', { method: 'POST', body: fd });
-    const r = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': req.headers.get('content-type')! }, payload: Buffer.from(await req.arrayBuffer()) });
+    const r = await p.app.inject({
+      method: 'POST',
+      url: '/api/public/dossiers',
+      headers: { 'content-type': req.headers.get('content-type')! },
+      payload: Buffer.from(await req.arrayBuffer()),
+    });
     expect(r.statusCode, r.body).toBe(201);
     return r.json() as { code: string; lookupToken: string };
   };
@@ -95,14 +114,22 @@ describe('one-stop citizen notifications', () => {
     expect((await desk.post(`/api/onestop/dossiers/${row.id}/accept`, {})).status).toBe(200);
     // the desk's acceptance (API) and the model's next status (worker) both arrive
     const subjects = () => received.filter((m) => m.to.includes(email)).map((m) => header(m.raw, 'Subject'));
-    await waitFor(async () => subjects().includes(`Hồ sơ ${sub.code}: Đang xử lý`) && subjects().includes(`Hồ sơ ${sub.code}: Đã tiếp nhận`), 'accepted and processing e-mails', 30_000);
+    await waitFor(
+      async () => subjects().includes(`Hồ sơ ${sub.code}: Đang xử lý`) && subjects().includes(`Hồ sơ ${sub.code}: Đã tiếp nhận`),
+      'accepted and processing e-mails',
+      30_000,
+    );
     const accepted = received.find((m) => header(m.raw, 'Subject') === `Hồ sơ ${sub.code}: Đã tiếp nhận`)!;
     expect(body(accepted.raw)).toMatch(/Ngày hẹn trả kết quả \/ Appointment: \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}/);
     await new Promise((r) => setTimeout(r, 1500));
     expect(subjects().filter((s) => s === `Hồ sơ ${sub.code}: Đã tiếp nhận`)).toHaveLength(1);
     const notices = await p.db('dossier_notices').where({ dossier_id: row.id });
     expect(notices.every((n) => n.emailed_at !== null)).toBe(true);
-    const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`, headers: { 'x-lookup-token': sub.lookupToken } });
+    const lookup = await p.app.inject({
+      method: 'GET',
+      url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`,
+      headers: { 'x-lookup-token': sub.lookupToken },
+    });
     expect(lookup.json().holder.notices.map((n: { emailed: boolean }) => n.emailed)).toEqual(notices.map(() => true));
   });
 
@@ -113,7 +140,11 @@ describe('one-stop citizen notifications', () => {
     await new Promise((r) => setTimeout(r, 1500));
     // Other test files share the database (and may have their notices e-mailed meanwhile): none is about this dossier
     expect(received.filter((m) => (header(m.raw, 'Subject') ?? '').includes(sub.code))).toEqual([]);
-    const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`, headers: { 'x-lookup-token': sub.lookupToken } });
+    const lookup = await p.app.inject({
+      method: 'GET',
+      url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`,
+      headers: { 'x-lookup-token': sub.lookupToken },
+    });
     const notices = lookup.json().holder.notices as { subject: string; body: string; emailed: boolean }[];
     expect(notices.map((n) => n.subject)).toEqual([`Hồ sơ ${sub.code}: Chờ tiếp nhận`, `Hồ sơ ${sub.code}: Từ chối tiếp nhận`]);
     expect(notices[1].body).toContain('Hồ sơ nộp nhầm thủ tục');
@@ -130,7 +161,11 @@ describe('one-stop citizen notifications', () => {
     expect(header(mail.raw, 'Subject')).toBe(`Hồ sơ ${sub.code}: Chờ tiếp nhận`);
     expect(body(mail.raw).length).toBeLessThan(900);
     // The citizen's own page still shows the whole notice, note included.
-    const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`, headers: { 'x-lookup-token': sub.lookupToken } });
+    const lookup = await p.app.inject({
+      method: 'GET',
+      url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`,
+      headers: { 'x-lookup-token': sub.lookupToken },
+    });
     expect(lookup.json().holder.notices[0].body).toContain('lua-dao.example');
   });
 
@@ -142,16 +177,24 @@ describe('one-stop citizen notifications', () => {
     const mails = () => received.filter((m) => m.to.some((t) => t.toLowerCase() === victim));
     await waitFor(async () => mails().length >= 3, 'three e-mails', 20_000);
     const last = subs[3];
-    const row = await waitFor(async () => {
-      const d = await p.db('dossiers').where({ code: last.code }).first('id');
-      const n = await p.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id').first();
-      return n?.mail_skipped ? n : undefined;
-    }, 'the fourth notice to be skipped', 20_000);
+    const row = await waitFor(
+      async () => {
+        const d = await p.db('dossiers').where({ code: last.code }).first('id');
+        const n = await p.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id').first();
+        return n?.mail_skipped ? n : undefined;
+      },
+      'the fourth notice to be skipped',
+      20_000,
+    );
     expect(row.emailed_at).toBeNull();
     await new Promise((r) => setTimeout(r, 1500));
     expect(mails()).toHaveLength(3);
     expect(mails().some((m) => (header(m.raw, 'Subject') ?? '').includes(last.code))).toBe(false);
-    const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(last.code)}`, headers: { 'x-lookup-token': last.lookupToken } });
+    const lookup = await p.app.inject({
+      method: 'GET',
+      url: `/api/public/dossiers/${encodeURIComponent(last.code)}`,
+      headers: { 'x-lookup-token': last.lookupToken },
+    });
     expect(lookup.json().holder.notices).toHaveLength(1);
     expect(lookup.json().holder.notices[0]).toMatchObject({ subject: `Hồ sơ ${last.code}: Chờ tiếp nhận`, emailed: false });
   });

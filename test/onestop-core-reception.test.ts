@@ -16,7 +16,19 @@ async function multipart(fields: Record<string, string>, files: { field: string;
 }
 
 const hhmm = (d: Date) => {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hourCycle: 'h23' }).formatToParts(d).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      hour: '2-digit',
+      minute: '2-digit',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
   return `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`;
 };
 
@@ -32,11 +44,14 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
     desk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP', fullName: 'Lê Thị Tiếp Nhận' }));
     specialist = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD' }));
-    procedure = procedureEntry({ name: 'Đăng ký biến động đất đai (thử)', requiredDocuments: [
-      { code: 'DON', name: 'Đơn đăng ký biến động', copies: 1, mandatory: true },
-      { code: 'GCN', name: 'Bản gốc Giấy chứng nhận', copies: 2, mandatory: true },
-      { code: 'KHAC', name: 'Giấy tờ khác', copies: 1, mandatory: false },
-    ] });
+    procedure = procedureEntry({
+      name: 'Đăng ký biến động đất đai (thử)',
+      requiredDocuments: [
+        { code: 'DON', name: 'Đơn đăng ký biến động', copies: 1, mandatory: true },
+        { code: 'GCN', name: 'Bản gốc Giấy chứng nhận', copies: 2, mandatory: true },
+        { code: 'KHAC', name: 'Giấy tờ khác', copies: 1, mandatory: false },
+      ],
+    });
     expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
     const dep = await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) });
     expect(dep.status, JSON.stringify(dep.body)).toBe(201);
@@ -47,7 +62,8 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
 
   const applicant = { name: 'Nguyễn Văn An', idNumber: '001203004567', phone: '0912345678', email: 'an.nguyen@example.vn', address: '12 Lê Lợi, xã Tân Phú' };
   const dossierRow = (code: string) => p.db('dossiers').where({ code }).first();
-  const statusIs = (code: string, status: string) => waitFor(async () => ((await dossierRow(code))?.status === status ? dossierRow(code) : undefined), `status ${status}`, 30_000);
+  const statusIs = (code: string, status: string) =>
+    waitFor(async () => ((await dossierRow(code))?.status === status ? dossierRow(code) : undefined), `status ${status}`, 30_000);
   const submitOnline = async (fields: Record<string, string>, files: { field: string; name: string; data: Buffer }[]) => {
     const { payload, contentType } = await multipart(fields, files);
     const r = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': contentType }, payload });
@@ -57,7 +73,12 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     const r = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${encodeURIComponent(code)}`, headers: token ? { 'x-lookup-token': token } : {} });
     return { status: r.statusCode, body: r.json(), raw: r.body };
   };
-  const onlineFields = () => ({ procedureCode: procedure.code, applicantName: applicant.name, applicantEmail: applicant.email, applicantPhone: applicant.phone });
+  const onlineFields = () => ({
+    procedureCode: procedure.code,
+    applicantName: applicant.name,
+    applicantEmail: applicant.email,
+    applicantPhone: applicant.phone,
+  });
   const completeFiles = () => [
     { field: 'doc:DON', name: 'don-dang-ky.pdf', data: pdfBytes('don') },
     { field: 'doc:GCN', name: 'giay-chung-nhan.pdf', data: pdfBytes('gcn') },
@@ -67,23 +88,55 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
 
   it('in person: an incomplete dossier is refused with the missing documents named in Vietnamese; nothing is written', async () => {
     const before = await p.db('dossiers').count<{ n: string }[]>({ n: '*' });
-    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'GCN', copies: 1 }, { code: 'KHAC', copies: 1 }] });
+    const r = await desk.post('/api/onestop/dossiers', {
+      procedureCode: procedure.code,
+      applicant,
+      documents: [
+        { code: 'GCN', copies: 1 },
+        { code: 'KHAC', copies: 1 },
+      ],
+    });
     expect(r.status).toBe(400);
-    expect(r.body.message).toBe('Hồ sơ chưa đầy đủ, còn thiếu: Đơn đăng ký biến động; Bản gốc Giấy chứng nhận (cần 2 bản, mới có 1) / The dossier is incomplete; missing: DON, GCN');
-    const unknown = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'DON', copies: 1 }, { code: 'GCN', copies: 2 }, { code: 'SO-DO', copies: 1 }] });
+    expect(r.body.message).toBe(
+      'Hồ sơ chưa đầy đủ, còn thiếu: Đơn đăng ký biến động; Bản gốc Giấy chứng nhận (cần 2 bản, mới có 1) / The dossier is incomplete; missing: DON, GCN',
+    );
+    const unknown = await desk.post('/api/onestop/dossiers', {
+      procedureCode: procedure.code,
+      applicant,
+      documents: [
+        { code: 'DON', copies: 1 },
+        { code: 'GCN', copies: 2 },
+        { code: 'SO-DO', copies: 1 },
+      ],
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('không có thành phần hồ sơ: SO-DO');
     expect(await p.db('dossiers').count<{ n: string }[]>({ n: '*' })).toEqual(before);
   });
 
   it('in person: only officers of the desk unit receive', async () => {
-    const r = await specialist.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'DON', copies: 1 }, { code: 'GCN', copies: 2 }] });
+    const r = await specialist.post('/api/onestop/dossiers', {
+      procedureCode: procedure.code,
+      applicant,
+      documents: [
+        { code: 'DON', copies: 1 },
+        { code: 'GCN', copies: 2 },
+      ],
+    });
     expect(r.status).toBe(403);
     expect(r.body.message).toContain('Chỉ cán bộ Bộ phận một cửa SNNMT-VP');
   });
 
   it('in person: a complete dossier gets its code, starts the process with the appointment on the calendar, and is audited', async () => {
-    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'DON', copies: 1 }, { code: 'GCN', copies: 2 }, { code: 'KHAC', copies: 1 }] });
+    const r = await desk.post('/api/onestop/dossiers', {
+      procedureCode: procedure.code,
+      applicant,
+      documents: [
+        { code: 'DON', copies: 1 },
+        { code: 'GCN', copies: 2 },
+        { code: 'KHAC', copies: 1 },
+      ],
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const d = r.body;
     const vnDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date()).replace(/-/g, '').slice(2);
@@ -142,9 +195,17 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
   it('public lookup by code shows status, step, unit and dates but no personal data; the key adds the masked name; a wrong key or an unknown code: the same 404', async () => {
     const anon = await lookup(inPerson.code);
     expect(anon.status).toBe(200);
-    expect(anon.body).toMatchObject({ code: inPerson.code, status: 'IN_PROCESSING', currentStep: 'Thẩm định hồ sơ', currentUnitName: 'Phòng Quản lý đất đai', procedureName: 'Đăng ký biến động đất đai (thử)', holder: null });
+    expect(anon.body).toMatchObject({
+      code: inPerson.code,
+      status: 'IN_PROCESSING',
+      currentStep: 'Thẩm định hồ sơ',
+      currentUnitName: 'Phòng Quản lý đất đai',
+      procedureName: 'Đăng ký biến động đất đai (thử)',
+      holder: null,
+    });
     expect(anon.body.appointmentAt).toBeTruthy();
-    for (const secret of ['Nguyễn', 'An', applicant.email, applicant.phone, applicant.idNumber, 'Lê Lợi']) expect(anon.raw).not.toContain(secret === 'An' ? '"An"' : secret);
+    for (const secret of ['Nguyễn', 'An', applicant.email, applicant.phone, applicant.idNumber, 'Lê Lợi'])
+      expect(anon.raw).not.toContain(secret === 'An' ? '"An"' : secret);
     const row = await dossierRow(inPerson.code);
     const held = await lookup(inPerson.code, row.lookup_token);
     expect(held.status).toBe(200);
@@ -173,8 +234,15 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     expect(held.body.holder.notices.at(-1).body).toContain(`/bo-sung/${encodeURIComponent(inPerson.code)}?t=`);
 
     const send = async (token: string) => {
-      const { payload, contentType } = await multipart({ note: 'Gửi bản sao hợp đồng' }, [{ field: 'doc:KHAC', name: 'hop-dong.pdf', data: pdfBytes('hop-dong') }]);
-      const r = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/supplement`, headers: { 'content-type': contentType, 'x-lookup-token': token }, payload });
+      const { payload, contentType } = await multipart({ note: 'Gửi bản sao hợp đồng' }, [
+        { field: 'doc:KHAC', name: 'hop-dong.pdf', data: pdfBytes('hop-dong') },
+      ]);
+      const r = await p.app.inject({
+        method: 'POST',
+        url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/supplement`,
+        headers: { 'content-type': contentType, 'x-lookup-token': token },
+        payload,
+      });
       return { status: r.statusCode, body: r.json() };
     };
     expect((await send('wrong-key')).status).toBe(404);
@@ -192,7 +260,7 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     await waitFor(() => openTask(p.db, inPerson.processInstanceKey, 'ThamDinh'), 'back at the processing step');
   });
 
-  it('staff never get the citizen\'s key, and a request carrying a staff token cannot act as the citizen (403), even with the key', async () => {
+  it("staff never get the citizen's key, and a request carrying a staff token cannot act as the citizen (403), even with the key", async () => {
     const row = await dossierRow(inPerson.code);
     const key = row.lookup_token as string;
     const leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT' }));
@@ -213,9 +281,24 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     const events = await p.db('dossier_events').where({ dossier_id: row.id }).count({ n: '*' }).first();
     const { payload, contentType } = await multipart({ note: 'Cán bộ bổ sung thay' }, [{ field: 'doc:KHAC', name: 'x.pdf', data: pdfBytes('x') }]);
     const attempts = [
-      await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { authorization: `Bearer ${desk.token}`, 'x-lookup-token': key }, payload: { reason: 'Cán bộ rút thay' } }),
-      await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/supplement`, headers: { authorization: `Bearer ${leader.token}`, 'x-lookup-token': key, 'content-type': contentType }, payload }),
-      await p.app.inject({ method: 'POST', url: `/api/public/evaluations/${encodeURIComponent(inPerson.code)}`, headers: { authorization: `Bearer ${desk.token}` }, payload: { token: key, overall: 5, receipt: 5, processing: 5, returnStage: 5, officers: [] } }),
+      await p.app.inject({
+        method: 'POST',
+        url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`,
+        headers: { authorization: `Bearer ${desk.token}`, 'x-lookup-token': key },
+        payload: { reason: 'Cán bộ rút thay' },
+      }),
+      await p.app.inject({
+        method: 'POST',
+        url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/supplement`,
+        headers: { authorization: `Bearer ${leader.token}`, 'x-lookup-token': key, 'content-type': contentType },
+        payload,
+      }),
+      await p.app.inject({
+        method: 'POST',
+        url: `/api/public/evaluations/${encodeURIComponent(inPerson.code)}`,
+        headers: { authorization: `Bearer ${desk.token}` },
+        payload: { token: key, overall: 5, receipt: 5, processing: 5, returnStage: 5, officers: [] },
+      }),
     ];
     for (const r of attempts) {
       expect(r.statusCode, r.body).toBe(403);
@@ -227,22 +310,42 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     expect(await p.db('dossier_events').where({ dossier_id: row.id }).count({ n: '*' }).first()).toEqual(events);
     expect(await p.db('dossier_documents').where({ dossier_id: row.id, file_name: 'x.pdf' }).first()).toBeUndefined();
     // A bearer header that is not a valid token does not make a citizen's request a staff one.
-    const garbage = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { authorization: 'Bearer not-a-token', 'x-lookup-token': 'nope' }, payload: { reason: 'x' } });
+    const garbage = await p.app.inject({
+      method: 'POST',
+      url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`,
+      headers: { authorization: 'Bearer not-a-token', 'x-lookup-token': 'nope' },
+      payload: { reason: 'x' },
+    });
     expect(garbage.statusCode).toBe(404);
   });
 
   it('the citizen withdraws a running dossier with the key (message onestop-withdraw)', async () => {
     const row = await dossierRow(inPerson.code);
-    const bad = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { 'x-lookup-token': 'nope' }, payload: { reason: 'Không cần nữa' } });
+    const bad = await p.app.inject({
+      method: 'POST',
+      url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`,
+      headers: { 'x-lookup-token': 'nope' },
+      payload: { reason: 'Không cần nữa' },
+    });
     expect(bad.statusCode).toBe(404);
-    const r = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { 'x-lookup-token': row.lookup_token }, payload: { reason: 'Gia đình thay đổi kế hoạch' } });
+    const r = await p.app.inject({
+      method: 'POST',
+      url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`,
+      headers: { 'x-lookup-token': row.lookup_token },
+      payload: { reason: 'Gia đình thay đổi kế hoạch' },
+    });
     expect(r.statusCode, r.body).toBe(202);
     expect(r.json().outcome).toBe('requested');
     const w = await statusIs(inPerson.code, 'WITHDRAWN');
     expect(w.closed_at).not.toBeNull();
     expect(w.status_reason).toBe('Gia đình thay đổi kế hoạch');
     await waitFor(async () => !(await openTask(p.db, inPerson.processInstanceKey, 'ThamDinh')), 'the step leaves the inbox');
-    const again = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`, headers: { 'x-lookup-token': row.lookup_token }, payload: { reason: 'x' } });
+    const again = await p.app.inject({
+      method: 'POST',
+      url: `/api/public/dossiers/${encodeURIComponent(inPerson.code)}/withdraw`,
+      headers: { 'x-lookup-token': row.lookup_token },
+      payload: { reason: 'x' },
+    });
     expect(again.statusCode).toBe(409);
   });
 
@@ -288,10 +391,20 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
       expect(ask.body.receivedAt).toBeNull();
 
       const { payload, contentType } = await multipart({ note: 'Bản scan rõ hơn' }, [{ field: 'doc:GCN', name: 'gcn-ro.pdf', data: pdfBytes('gcn-ro') }]);
-      const supp = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(code)}/supplement`, headers: { 'content-type': contentType, 'x-lookup-token': sub.body.lookupToken }, payload });
+      const supp = await p.app.inject({
+        method: 'POST',
+        url: `/api/public/dossiers/${encodeURIComponent(code)}/supplement`,
+        headers: { 'content-type': contentType, 'x-lookup-token': sub.body.lookupToken },
+        payload,
+      });
       expect(supp.statusCode, supp.body).toBe(202);
       expect(supp.json()).toMatchObject({ status: 'SUBMITTED', outcome: 'back-to-desk' });
-      const supp2 = await p.app.inject({ method: 'POST', url: `/api/public/dossiers/${encodeURIComponent(code)}/supplement`, headers: { 'content-type': contentType, 'x-lookup-token': sub.body.lookupToken }, payload });
+      const supp2 = await p.app.inject({
+        method: 'POST',
+        url: `/api/public/dossiers/${encodeURIComponent(code)}/supplement`,
+        headers: { 'content-type': contentType, 'x-lookup-token': sub.body.lookupToken },
+        payload,
+      });
       expect(supp2.statusCode).toBe(409);
 
       const askAgain = await desk.post(`/api/onestop/dossiers/${item.id}/request-completion`, { reason: 'Lần hai' });

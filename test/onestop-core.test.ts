@@ -29,7 +29,12 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
 
   const importJson = (c: Client, rows: unknown) => c.post('/api/onestop/procedures/import', rows);
   const importCsv = async (c: Client, csv: string) => {
-    const r = await p.app.inject({ method: 'POST', url: '/api/onestop/procedures/import.csv', headers: { authorization: `Bearer ${c.token}`, 'content-type': 'text/csv' }, payload: csv });
+    const r = await p.app.inject({
+      method: 'POST',
+      url: '/api/onestop/procedures/import.csv',
+      headers: { authorization: `Bearer ${c.token}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     return { status: r.statusCode, body: r.json() };
   };
 
@@ -37,7 +42,14 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
     it('JSON: a bad row refuses the whole import with a message per row, and nothing is saved', async () => {
       const good = procedureEntry();
       const bad1 = procedureEntry({ timeLimitDays: 0.3, onlineLevel: 'level4' });
-      const bad2 = procedureEntry({ agencyEid: 'h99 12', deskUnitCode: 'NO-SUCH-UNIT', requiredDocuments: [{ code: 'A', name: 'x' }, { code: 'A', name: 'y' }] });
+      const bad2 = procedureEntry({
+        agencyEid: 'h99 12',
+        deskUnitCode: 'NO-SUCH-UNIT',
+        requiredDocuments: [
+          { code: 'A', name: 'x' },
+          { code: 'A', name: 'y' },
+        ],
+      });
       const r = await importJson(admin, [good, bad1, bad2]);
       expect(r.status).toBe(400);
       expect(r.body.message).toMatch(/^Danh mục có 2 dòng không hợp lệ/);
@@ -69,7 +81,23 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
     it('CSV: the same columns, JSON text in the list cells, errors by line', async () => {
       const e = procedureEntry();
       const q = (v: unknown) => `"${String(typeof v === 'object' ? JSON.stringify(v) : v).replace(/"/g, '""')}"`;
-      const cols = ['code', 'name', 'field', 'agencyCode', 'agencyName', 'deskUnitCode', 'agencyEid', 'timeLimitDays', 'fees', 'requiredDocuments', 'result', 'onlineLevel', 'legalBasis', 'bpmnProcessId', 'processVersion'];
+      const cols = [
+        'code',
+        'name',
+        'field',
+        'agencyCode',
+        'agencyName',
+        'deskUnitCode',
+        'agencyEid',
+        'timeLimitDays',
+        'fees',
+        'requiredDocuments',
+        'result',
+        'onlineLevel',
+        'legalBasis',
+        'bpmnProcessId',
+        'processVersion',
+      ];
       const line = (x: Record<string, unknown>) => cols.map((c) => q(x[c] ?? '')).join(',');
       const badLine = line({ ...procedureEntry(), requiredDocuments: '[{"code": "X"' });
       const bad = await importCsv(admin, [cols.join(','), line(e), badLine].join('\r\n'));
@@ -102,7 +130,10 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
 
   describe('dossier code', () => {
     it('follows <agency e-ID>-<YYMMDD>-<seq4> on the Vietnam date, one daily counter per agency, no duplicates under concurrency', async () => {
-      const eid = `H${String(Math.floor(Math.random() * 90) + 10)}.${randomBytes(2).toString('hex').toUpperCase().replace(/[^A-Z0-9]/g, '9')}`;
+      const eid = `H${String(Math.floor(Math.random() * 90) + 10)}.${randomBytes(2)
+        .toString('hex')
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '9')}`;
       // 23:30 UTC on 1 March 2026 is 06:30 on 2 March in Vietnam.
       const at = new Date('2026-03-01T23:30:00Z');
       const codes = await Promise.all(Array.from({ length: 25 }, () => nextDossierCode(p.db, eid, at)));
@@ -131,11 +162,22 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
     });
 
     const dossier = (id: string) => p.db('dossiers').where({ id }).first();
-    const statusIs = (id: string, status: string) => waitFor(async () => ((await dossier(id))?.status === status ? dossier(id) : undefined), `status ${status}`, 30_000);
+    const statusIs = (id: string, status: string) =>
+      waitFor(async () => ((await dossier(id))?.status === status ? dossier(id) : undefined), `status ${status}`, 30_000);
     const start = async (d: { id: string; code: string }, receivedAt: Date, variables: Record<string, unknown> = {}) => {
       const res = await p.zeebe.createProcessInstance({
         bpmnProcessId,
-        variables: { dossierId: d.id, dossierCode: d.code, procedureCode, channel: 'in_person', eisoReceivedAt: toLocalIso(receivedAt), applicantName: 'Nguyễn Văn An', lyDoBoSung: 'Thiếu bản sao căn cước', ketQua: 'cap', ...variables },
+        variables: {
+          dossierId: d.id,
+          dossierCode: d.code,
+          procedureCode,
+          channel: 'in_person',
+          eisoReceivedAt: toLocalIso(receivedAt),
+          applicantName: 'Nguyễn Văn An',
+          lyDoBoSung: 'Thiếu bản sao căn cước',
+          ketQua: 'cap',
+          ...variables,
+        },
       });
       await p.db('dossiers').where({ id: d.id }).update({ process_instance_key: res.processInstanceKey });
       return String(res.processInstanceKey);
@@ -166,11 +208,21 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
       expect(notices[1].email).toBe('an@example.vn');
 
       // the citizen supplements: the message resumes the process
-      await p.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: d.code, messageId: `supplement-${sup[0].id}`, timeToLive: 60_000, variables: {} });
-      row = await waitFor(async () => {
-        const r = await dossier(d.id);
-        return r.status === 'AWAITING_INTERAGENCY' ? r : undefined;
-      }, 'transfer after resume', 30_000);
+      await p.zeebe.publishMessage({
+        name: 'onestop-supplement',
+        correlationKey: d.code,
+        messageId: `supplement-${sup[0].id}`,
+        timeToLive: 60_000,
+        variables: {},
+      });
+      row = await waitFor(
+        async () => {
+          const r = await dossier(d.id);
+          return r.status === 'AWAITING_INTERAGENCY' ? r : undefined;
+        },
+        'transfer after resume',
+        30_000,
+      );
       const resumed = await p.db('case_pauses').where({ id: pause.id }).first();
       expect(resumed.resumed_at).not.toBeNull();
       expect(Number(resumed.working_days)).toBeGreaterThan(0);
@@ -220,7 +272,13 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
       const d = await insertDossier(p.db, procedureCode, { received_at: receivedAt });
       const key = await start(d, receivedAt);
       await statusIs(d.id, 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
-      await p.zeebe.publishMessage({ name: 'onestop-withdraw', correlationKey: d.code, messageId: `withdraw-${d.id}`, timeToLive: 60_000, variables: { lyDo: 'Công dân xin rút hồ sơ' } });
+      await p.zeebe.publishMessage({
+        name: 'onestop-withdraw',
+        correlationKey: d.code,
+        messageId: `withdraw-${d.id}`,
+        timeToLive: 60_000,
+        variables: { lyDo: 'Công dân xin rút hồ sơ' },
+      });
       const row = await statusIs(d.id, 'WITHDRAWN');
       expect(row.closed_at).not.toBeNull();
       expect(row.status_reason).toBe('Công dân xin rút hồ sơ');

@@ -32,7 +32,9 @@ describe('the one-stop reception desk in a real browser', () => {
     officer = await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP', fullName: 'Đỗ Thị Quầy' });
     procedure = procedureEntry({ name: `Cấp giấy phép thử ${Date.now().toString(36)}` });
     expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
-    expect((await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) })).status).toBe(201);
+    expect(
+      (await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId) })).status,
+    ).toBe(201);
     // an online submission waiting in the desk's queue
     const fd = new FormData();
     fd.append('procedureCode', procedure.code);
@@ -40,7 +42,12 @@ describe('the one-stop reception desk in a real browser', () => {
     fd.append('doc:DON', new Blob([new Uint8Array(pdfBytes('don'))]), 'don.pdf');
     fd.append('doc:CCCD', new Blob([new Uint8Array(pdfBytes('cccd'))]), 'cccd.pdf');
     const req = new Request('http://localhost/', { method: 'POST', body: fd });
-    const r = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': req.headers.get('content-type')! }, payload: Buffer.from(await req.arrayBuffer()) });
+    const r = await p.app.inject({
+      method: 'POST',
+      url: '/api/public/dossiers',
+      headers: { 'content-type': req.headers.get('content-type')! },
+      payload: Buffer.from(await req.arrayBuffer()),
+    });
     expect(r.statusCode, r.body).toBe(201);
     online = r.json();
     browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
@@ -71,7 +78,10 @@ describe('the one-stop reception desk in a real browser', () => {
     await page.getByLabel('Số bản: Bản sao căn cước').fill('2');
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
     await page.waitForURL(/\/mot-cua\/ho-so\/\d+/);
-    await page.getByTestId('dossier-status').filter({ hasText: /Đã tiếp nhận|Đang xử lý/ }).waitFor();
+    await page
+      .getByTestId('dossier-status')
+      .filter({ hasText: /Đã tiếp nhận|Đang xử lý/ })
+      .waitFor();
     const heading = await page.getByRole('heading', { level: 1 }).textContent();
     expect(heading).toMatch(/^Hồ sơ H99\.12-\d{6}-\d{4}$/);
     expect(await page.getByTestId('dossier-checklist').textContent()).toContain('Bản sao căn cước — 2');
@@ -95,7 +105,10 @@ describe('the one-stop reception desk in a real browser', () => {
     await queue.getByRole('link', { name: online.code }).click();
     await page.getByTestId('dossier-status').filter({ hasText: 'Chờ tiếp nhận' }).waitFor();
     await page.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
-    await page.getByTestId('dossier-status').filter({ hasText: /Đã tiếp nhận|Đang xử lý/ }).waitFor();
+    await page
+      .getByTestId('dossier-status')
+      .filter({ hasText: /Đã tiếp nhận|Đang xử lý/ })
+      .waitFor();
     await page.getByTestId('slip-link').waitFor();
     const accepted = await p.db('dossiers').where({ code: online.code }).first();
     expect(accepted).toMatchObject({ status: expect.stringMatching(/RECEIVED|IN_PROCESSING/), received_by: officer.username });

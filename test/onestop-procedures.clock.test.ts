@@ -25,7 +25,11 @@ class BrokerClock {
   private furthest = 0;
   constructor(private readonly base: string) {}
   private async call(method: string, p = '', body?: unknown): Promise<{ epochMilli: number }> {
-    const r = await fetch(`${this.base}/actuator/clock${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${this.base}/actuator/clock${p}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (r.status !== 200) throw new Error(`clock ${method} ${p}: ${r.status} ${await r.text()}`);
     return r.json() as Promise<{ epochMilli: number }>;
   }
@@ -45,9 +49,21 @@ class BrokerClock {
 }
 
 interface CatalogueEntry {
-  code: string; name: string; field: string; agencyCode: string; agencyName: string; deskUnitCode: string; agencyEid: string;
-  timeLimitDays: number; fees: unknown[]; requiredDocuments: unknown[]; result: string; onlineLevel: string; legalBasis: string;
-  bpmnProcessId: string; processVersion: number | null;
+  code: string;
+  name: string;
+  field: string;
+  agencyCode: string;
+  agencyName: string;
+  deskUnitCode: string;
+  agencyEid: string;
+  timeLimitDays: number;
+  fees: unknown[];
+  requiredDocuments: unknown[];
+  result: string;
+  onlineLevel: string;
+  legalBasis: string;
+  bpmnProcessId: string;
+  processVersion: number | null;
 }
 const CATALOGUE: CatalogueEntry[] = JSON.parse(readFileSync(path.join(PROCESSES_DIR, 'onestop-catalogue.json'), 'utf8'));
 const entry = (processId: string) => CATALOGUE.find((c) => c.bpmnProcessId === processId)!;
@@ -74,7 +90,12 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     // The bundled catalogue is imported at start-up: reception reads these rows.
     for (const c of CATALOGUE) {
       const row = await p.db('onestop_procedures').where({ code: c.code }).first();
-      expect(row, c.code).toMatchObject({ bpmn_process_id: c.bpmnProcessId, agency_code: c.agencyCode, desk_unit_code: c.deskUnitCode, agency_eid: c.agencyEid });
+      expect(row, c.code).toMatchObject({
+        bpmn_process_id: c.bpmnProcessId,
+        agency_code: c.agencyCode,
+        desk_unit_code: c.deskUnitCode,
+        agency_eid: c.agencyEid,
+      });
       expect(Number(row.time_limit_days)).toBe(c.timeLimitDays);
     }
   });
@@ -89,21 +110,44 @@ describe('one-stop procedures end to end on the controlled clock', () => {
   const receive = async (processId: string, receivedAt: string, applicantName: string) => {
     const c = entry(processId);
     const code = `${c.agencyEid}-${receivedAt.slice(2, 4)}${receivedAt.slice(5, 7)}${receivedAt.slice(8, 10)}-${randomBytes(3).toString('hex').toUpperCase()}`;
-    const [d] = await p.db('dossiers').insert({
-      code, procedure_code: c.code, field: c.field, agency_code: c.agencyCode, desk_unit_code: c.deskUnitCode, channel: 'online', status: 'RECEIVED',
-      applicant: JSON.stringify({ name: applicantName, idNumber: '001090012345', email: 'cong.dan@example.vn' }), lookup_token: randomBytes(32).toString('base64url'),
-      submitted_at: receivedAt, received_at: receivedAt, received_by: 'motcua',
-    }).returning(['id', 'code']);
+    const [d] = await p
+      .db('dossiers')
+      .insert({
+        code,
+        procedure_code: c.code,
+        field: c.field,
+        agency_code: c.agencyCode,
+        desk_unit_code: c.deskUnitCode,
+        channel: 'online',
+        status: 'RECEIVED',
+        applicant: JSON.stringify({ name: applicantName, idNumber: '001090012345', email: 'cong.dan@example.vn' }),
+        lookup_token: randomBytes(32).toString('base64url'),
+        submitted_at: receivedAt,
+        received_at: receivedAt,
+        received_by: 'motcua',
+      })
+      .returning(['id', 'code']);
     if (started.length) await settle(started.at(-1)!);
     await clock.pin(receivedAt);
     const desk = await as(`${c.deskUnitCode}/officer`);
     // One-stop processes start only at reception (POST /api/process-instances refuses them and the
     // variables it owns): the instance is started on the engine with reception's variables and bound to
     // the dossier at once, as reception's outbox continuation does (the workers find it by that key).
-    const r = await whileBackPressure(() => p.zeebe.createProcessInstance({
-      bpmnProcessId: processId,
-      variables: { dossierCode: code, dossierId: String(d.id), procedureCode: c.code, channel: 'online', eisoReceivedAt: receivedAt, applicantName, startedBy: desk.user.username, startedByUnit: c.deskUnitCode },
-    }));
+    const r = await whileBackPressure(() =>
+      p.zeebe.createProcessInstance({
+        bpmnProcessId: processId,
+        variables: {
+          dossierCode: code,
+          dossierId: String(d.id),
+          procedureCode: c.code,
+          channel: 'online',
+          eisoReceivedAt: receivedAt,
+          applicantName,
+          startedBy: desk.user.username,
+          startedByUnit: c.deskUnitCode,
+        },
+      }),
+    );
     const key = String(r.processInstanceKey);
     started.push(key);
     await p.db('dossiers').where({ id: d.id }).update({ process_instance_key: key });
@@ -112,23 +156,45 @@ describe('one-stop procedures end to end on the controlled clock', () => {
 
   const dossier = (id: string) => p.db('dossiers').where({ id }).first();
   const untilStatus = (id: string, status: string) =>
-    waitFor(async () => {
-      const d = await dossier(id);
-      return d?.status === status ? d : undefined;
-    }, `dossier ${id} in ${status}`, 30_000);
+    waitFor(
+      async () => {
+        const d = await dossier(id);
+        return d?.status === status ? d : undefined;
+      },
+      `dossier ${id} in ${status}`,
+      30_000,
+    );
   const openTask = (key: string, elementId: string) =>
-    waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(), `${elementId} of ${key} in the inbox`, 30_000);
+    waitFor(
+      async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(),
+      `${elementId} of ${key} in the inbox`,
+      30_000,
+    );
 
   /**
    * The broker's clock moves only while the instance waits (in a user task or at the event gateway)
    * and none of its jobs is in flight: a job activated before a jump would be past its timeout.
    */
   const settle = async (key: string) => {
-    await waitFor(async () => !(await p.db('hist_jobs').where({ process_instance_key: key }).whereNot({ type: 'io.camunda.zeebe:userTask' }).whereIn('state', ['created', 'failed', 'timed_out']).first()), `jobs of ${key} done`, 30_000);
+    await waitFor(
+      async () =>
+        !(await p
+          .db('hist_jobs')
+          .where({ process_instance_key: key })
+          .whereNot({ type: 'io.camunda.zeebe:userTask' })
+          .whereIn('state', ['created', 'failed', 'timed_out'])
+          .first()),
+      `jobs of ${key} done`,
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 300)); // the inbox worker extends the user task's lock right after its row appears
   };
   const waitingAt = (key: string, elementId: string) =>
-    waitFor(async () => p.db('hist_element_instances').where({ process_instance_key: key, element_id: elementId, state: 'active' }).first(), `${key} waiting at ${elementId}`, 30_000);
+    waitFor(
+      async () => p.db('hist_element_instances').where({ process_instance_key: key, element_id: elementId, state: 'active' }).first(),
+      `${key} waiting at ${elementId}`,
+      30_000,
+    );
 
   /** The step reaches the inbox of its group (then the clock moves to `at`); an officer of another unit cannot take it; its holder completes it. */
   const work = async (key: string, elementId: string, group: string, variables: Record<string, unknown>, o: { at?: string; outsider?: string } = {}) => {
@@ -151,14 +217,19 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     await waitingAt(key, 'ChoBoSung');
     await settle(key);
     await clock.pin(at);
-    await whileBackPressure(() => p.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: code, messageId: `supplement-${code}`, variables: {}, timeToLive: 60_000 }));
+    await whileBackPressure(() =>
+      p.zeebe.publishMessage({ name: 'onestop-supplement', correlationKey: code, messageId: `supplement-${code}`, variables: {}, timeToLive: 60_000 }),
+    );
   };
 
   const clockOf = (key: string) => waitFor(() => caseState(p.db, key), `case clock of ${key}`);
   const events = async (id: string) => (await p.db('dossier_events').where({ dossier_id: id }).orderBy('id')).map((e) => e.type);
 
   /** The supplement round trip every procedure goes through: pause, the citizen supplements, resume with the appointment moved. */
-  const supplementRound = async (d: { id: string; code: string; key: string }, o: { requestAt: string; supplyAt: string; reviewGroup: string; pausedDays: number; movedTo: string; reason: string }) => {
+  const supplementRound = async (
+    d: { id: string; code: string; key: string },
+    o: { requestAt: string; supplyAt: string; reviewGroup: string; pausedDays: number; movedTo: string; reason: string },
+  ) => {
     await work(d.key, 'ThamDinh', o.reviewGroup, { ketQuaThamDinh: 'can-bo-sung', lyDoBoSung: o.reason, yKienThamDinh: 'Thiếu giấy tờ' }, { at: o.requestAt });
     const waiting = await untilStatus(d.id, 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
     expect(waiting.current_step).toBe('Chờ công dân bổ sung hồ sơ');
@@ -183,10 +254,14 @@ describe('one-stop procedures end to end on the controlled clock', () => {
   /** The desk hands over the result (or the not-eligible notice, which keeps its status): the dossier closes. */
   const returnAt = async (d: { id: string; key: string }, at: string, group: string, hinhThucTra: 'tai-quay' | 'buu-chinh', finalStatus = 'RETURNED') => {
     await work(d.key, 'TraKetQua', group, { hinhThucTra, daKyNhan: hinhThucTra === 'tai-quay' }, { at });
-    const done = await waitFor(async () => {
-      const row = await dossier(d.id);
-      return row?.returned_at ? row : undefined;
-    }, `dossier ${d.id} returned`, 30_000);
+    const done = await waitFor(
+      async () => {
+        const row = await dossier(d.id);
+        return row?.returned_at ? row : undefined;
+      },
+      `dossier ${d.id} returned`,
+      30_000,
+    );
     expect(done.status).toBe(finalStatus);
     expect(done.return_method).toBe(hinhThucTra === 'tai-quay' ? 'desk' : 'post');
     expect(done.returned_at.toISOString()).toBe(t(at));
@@ -213,9 +288,22 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     // Supplement asked Mon 14:00, supplied Wed 3/3 10:00: the half-days starting inside the pause are
     // Tue 07:30, Tue 13:30, Wed 07:30 = 1.5 days. Counting again: Mon PM (began 13:30, before the
     // pause), Wed PM, Thu AM, Thu PM, Fri AM, Fri PM → Fri 5/3/2032 17:00.
-    await supplementRound(d, { requestAt: '2032-03-01T14:00:00+07:00', supplyAt: '2032-03-03T10:00:00+07:00', reviewGroup: 'XA-TANPHU-KT/officer', pausedDays: 1.5, movedTo: '2032-03-05T17:00:00+07:00', reason: 'Bổ sung danh sách thành viên hộ gia đình' });
+    await supplementRound(d, {
+      requestAt: '2032-03-01T14:00:00+07:00',
+      supplyAt: '2032-03-03T10:00:00+07:00',
+      reviewGroup: 'XA-TANPHU-KT/officer',
+      pausedDays: 1.5,
+      movedTo: '2032-03-05T17:00:00+07:00',
+      reason: 'Bổ sung danh sách thành viên hộ gia đình',
+    });
 
-    await work(d.key, 'ThamDinh', 'XA-TANPHU-KT/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Hồ sơ hợp lệ, tên không trùng' }, { outsider: 'XA-TANPHU-VP/officer' });
+    await work(
+      d.key,
+      'ThamDinh',
+      'XA-TANPHU-KT/officer',
+      { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Hồ sơ hợp lệ, tên không trùng' },
+      { outsider: 'XA-TANPHU-VP/officer' },
+    );
     const pending = await untilStatus(d.id, 'PENDING_APPROVAL');
     expect(pending.current_step).toBe('Trưởng phòng Kinh tế ký Giấy chứng nhận');
     await work(d.key, 'PheDuyet', 'XA-TANPHU-KT/leader', { pheDuyet: 'dong-y' });
@@ -226,7 +314,16 @@ describe('one-stop procedures end to end on the controlled clock', () => {
 
     const { clock: done } = await returnAt(d, '2032-03-04T08:00:00+07:00', 'XA-TANPHU-TTPV/officer', 'tai-quay');
     expect(done.onTime).toBe(true);
-    expect(await events(d.id)).toEqual(expect.arrayContaining(['dossier.transferred', 'processing.supplement_requested', 'supplement.received', 'result.proposed', 'result.delivered_to_desk', 'result.returned']));
+    expect(await events(d.id)).toEqual(
+      expect.arrayContaining([
+        'dossier.transferred',
+        'processing.supplement_requested',
+        'supplement.received',
+        'result.proposed',
+        'result.delivered_to_desk',
+        'result.returned',
+      ]),
+    );
   });
 
   it('birth registration (UBND xã, 1 working day; after 15:00 counted from the next day), not eligible, returned by post', { timeout: 240_000 }, async () => {
@@ -238,7 +335,14 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     await untilStatus(d.id, 'IN_PROCESSING');
     // Supplement Tue 08:00 → Tue 14:00: only Tue 13:30 starts inside (0.5 day). Counting: Tue AM
     // (began 07:30), Wed AM → Wed 10/3/2032 11:30.
-    await supplementRound(d, { requestAt: '2032-03-09T08:00:00+07:00', supplyAt: '2032-03-09T14:00:00+07:00', reviewGroup: 'XA-TANPHU-VP/officer', pausedDays: 0.5, movedTo: '2032-03-10T11:30:00+07:00', reason: 'Bổ sung giấy chứng sinh bản chính' });
+    await supplementRound(d, {
+      requestAt: '2032-03-09T08:00:00+07:00',
+      supplyAt: '2032-03-09T14:00:00+07:00',
+      reviewGroup: 'XA-TANPHU-VP/officer',
+      pausedDays: 0.5,
+      movedTo: '2032-03-10T11:30:00+07:00',
+      reason: 'Bổ sung giấy chứng sinh bản chính',
+    });
 
     const reason = 'Giấy chứng sinh ghi tên người mẹ khác với giấy tờ tùy thân; đề nghị cơ sở y tế cấp lại';
     await work(d.key, 'ThamDinh', 'XA-TANPHU-VP/officer', { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: reason }, { outsider: 'XA-TANPHU-KT/officer' });
@@ -263,11 +367,24 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(c0.originalAppointmentAt.toISOString()).toBe(t('2032-03-29T11:30:00+07:00'));
     await untilStatus(d.id, 'IN_PROCESSING');
     // Supplement Mon 10:00 → Mon 16:00: Mon 13:30 starts inside (0.5 day) → one half-day later, Mon 29/3 17:00.
-    await supplementRound(d, { requestAt: '2032-03-15T10:00:00+07:00', supplyAt: '2032-03-15T16:00:00+07:00', reviewGroup: 'STP-HCTP/officer', pausedDays: 0.5, movedTo: '2032-03-29T17:00:00+07:00', reason: 'Bổ sung bản chụp hộ chiếu' });
+    await supplementRound(d, {
+      requestAt: '2032-03-15T10:00:00+07:00',
+      supplyAt: '2032-03-15T16:00:00+07:00',
+      reviewGroup: 'STP-HCTP/officer',
+      pausedDays: 0.5,
+      movedTo: '2032-03-29T17:00:00+07:00',
+      reason: 'Bổ sung bản chụp hộ chiếu',
+    });
 
     // Sent to the police Mon 15/3 16:00, after the cut-off: the 3-day budget counts on CAT's calendar
     // from Tue 16/3 07:30: Tue, Wed, Thu → due Thu 18/3/2032 17:00.
-    await work(d.key, 'ThamDinh', 'STP-HCTP/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện, gửi tra cứu' }, { outsider: 'SYT-NVD/officer' });
+    await work(
+      d.key,
+      'ThamDinh',
+      'STP-HCTP/officer',
+      { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện, gửi tra cứu' },
+      { outsider: 'SYT-NVD/officer' },
+    );
     const away = await untilStatus(d.id, 'AWAITING_INTERAGENCY');
     expect(away.current_unit_code).toBe('CAT');
     const leg = await p.db('dossier_transfers').where({ dossier_id: d.id }).first();
@@ -277,7 +394,13 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(leg.due_at.toISOString()).toBe(t('2032-03-18T17:00:00+07:00'));
 
     // The police answer Wed 17/3 10:00, within the leg's budget.
-    await work(d.key, 'TraCuuCongAn', 'CAT-PV06/officer', { ketQuaTraCuu: 'khong-co-an-tich', noiDungTraCuu: 'Không có tiền án, tiền sự' }, { at: '2032-03-17T10:00:00+07:00', outsider: 'STP-HCTP/officer' });
+    await work(
+      d.key,
+      'TraCuuCongAn',
+      'CAT-PV06/officer',
+      { ketQuaTraCuu: 'khong-co-an-tich', noiDungTraCuu: 'Không có tiền án, tiền sự' },
+      { at: '2032-03-17T10:00:00+07:00', outsider: 'STP-HCTP/officer' },
+    );
     const home = await untilStatus(d.id, 'IN_PROCESSING');
     expect(home.current_step).toBe('Lập Phiếu lý lịch tư pháp');
     const closedLeg = await p.db('dossier_transfers').where({ dossier_id: d.id }).first();
@@ -303,10 +426,23 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     await untilStatus(d.id, 'IN_PROCESSING');
     // Supplement Tue 23/3 09:00 → Thu 25/3 09:00: Tue 13:30, Wed 07:30, Wed 13:30, Thu 07:30 start
     // inside (2 days) → four half-days later: Mon 12 PM, Tue 13 AM, Tue 13 PM, Wed 14/4/2032 11:30.
-    await supplementRound(d, { requestAt: '2032-03-23T09:00:00+07:00', supplyAt: '2032-03-25T09:00:00+07:00', reviewGroup: 'XA-TANPHU-KT/officer', pausedDays: 2, movedTo: '2032-04-14T11:30:00+07:00', reason: 'Bổ sung bản vẽ mặt cắt và móng' });
+    await supplementRound(d, {
+      requestAt: '2032-03-23T09:00:00+07:00',
+      supplyAt: '2032-03-25T09:00:00+07:00',
+      reviewGroup: 'XA-TANPHU-KT/officer',
+      pausedDays: 2,
+      movedTo: '2032-04-14T11:30:00+07:00',
+      reason: 'Bổ sung bản vẽ mặt cắt và móng',
+    });
 
     await work(d.key, 'ThamDinh', 'XA-TANPHU-KT/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Hồ sơ đủ thành phần' });
-    await work(d.key, 'KiemTraThucDia', 'XA-TANPHU-KT/officer', { ngayKiemTra: '2032-03-29', phuHopQuyHoach: 'phu-hop', bienBanKiemTra: 'Hiện trạng đất trống, phù hợp chỉ giới xây dựng' }, { at: '2032-03-30T10:00:00+07:00' });
+    await work(
+      d.key,
+      'KiemTraThucDia',
+      'XA-TANPHU-KT/officer',
+      { ngayKiemTra: '2032-03-29', phuHopQuyHoach: 'phu-hop', bienBanKiemTra: 'Hiện trạng đất trống, phù hợp chỉ giới xây dựng' },
+      { at: '2032-03-30T10:00:00+07:00' },
+    );
     await work(d.key, 'XemXetTrinhKy', 'XA-TANPHU-KT/leader', { yKienTruongPhong: 'Đề nghị cấp phép' }, { outsider: 'XA-TANPHU-KT/officer' });
     await work(d.key, 'PheDuyet', 'XA-TANPHU/leader', { pheDuyet: 'dong-y' }, { at: '2032-03-31T10:00:00+07:00', outsider: 'XA-TANPHU-KT/leader' });
     const issued = await untilStatus(d.id, 'RESULT_AT_DESK');
@@ -326,10 +462,23 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     await untilStatus(d.id, 'IN_PROCESSING');
     // Supplement Mon 5/4 09:00 → Tue 6/4 09:00: Mon 13:30 and Tue 07:30 start inside (1 day)
     // → two half-days later: Wed 5/5 PM, Thu 6/5/2032 11:30.
-    await supplementRound(d, { requestAt: '2032-04-05T09:00:00+07:00', supplyAt: '2032-04-06T09:00:00+07:00', reviewGroup: 'SYT-NVD/officer', pausedDays: 1, movedTo: '2032-05-06T11:30:00+07:00', reason: 'Bổ sung giấy xác nhận thời gian thực hành' });
+    await supplementRound(d, {
+      requestAt: '2032-04-05T09:00:00+07:00',
+      supplyAt: '2032-04-06T09:00:00+07:00',
+      reviewGroup: 'SYT-NVD/officer',
+      pausedDays: 1,
+      movedTo: '2032-05-06T11:30:00+07:00',
+      reason: 'Bổ sung giấy xác nhận thời gian thực hành',
+    });
 
     await work(d.key, 'ThamDinh', 'SYT-NVD/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
-    await work(d.key, 'HoiDongTuVan', 'SYT-NVD/leader', { phamViHanhNghe: 'Nhà thuốc', bienBanHoiDong: 'Hội đồng thống nhất đề nghị cấp' }, { at: '2032-04-12T10:00:00+07:00' });
+    await work(
+      d.key,
+      'HoiDongTuVan',
+      'SYT-NVD/leader',
+      { phamViHanhNghe: 'Nhà thuốc', bienBanHoiDong: 'Hội đồng thống nhất đề nghị cấp' },
+      { at: '2032-04-12T10:00:00+07:00' },
+    );
     await work(d.key, 'PheDuyet', 'SYT/leader', { pheDuyet: 'tham-dinh-lai', yKienLanhDao: 'Xác minh lại văn bằng' });
     await untilStatus(d.id, 'IN_PROCESSING');
     expect(await events(d.id)).toContain('leader.returned');
@@ -346,7 +495,15 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     const P = 'mc-dang-ky-ho-kinh-doanh';
     const w = await receive(P, '2032-05-10T08:00:00+07:00', 'Vũ Văn Rút');
     await openTask(w.key, 'ThamDinh');
-    await whileBackPressure(() => p.zeebe.publishMessage({ name: 'onestop-withdraw', correlationKey: w.code, messageId: `withdraw-${w.code}`, variables: { lyDo: 'Công dân không còn nhu cầu' }, timeToLive: 60_000 }));
+    await whileBackPressure(() =>
+      p.zeebe.publishMessage({
+        name: 'onestop-withdraw',
+        correlationKey: w.code,
+        messageId: `withdraw-${w.code}`,
+        variables: { lyDo: 'Công dân không còn nhu cầu' },
+        timeToLive: 60_000,
+      }),
+    );
     const withdrawn = await untilStatus(w.id, 'WITHDRAWN');
     expect(withdrawn.closed_at.toISOString()).toBe(t('2032-05-10T08:00:00+07:00'));
     expect(withdrawn.status_reason).toBe('Công dân không còn nhu cầu');

@@ -25,8 +25,17 @@ interface El {
 }
 
 const CATALOGUE = JSON.parse(readFileSync(path.join(PROCESSES_DIR, 'onestop-catalogue.json'), 'utf8')) as {
-  code: string; name: string; agencyCode: string; deskUnitCode: string; agencyEid: string; timeLimitDays: number; legalBasis: string;
-  fees: { name: string; amount: number }[]; requiredDocuments: { code: string; mandatory: boolean }[]; bpmnProcessId: string; onlineLevel: string;
+  code: string;
+  name: string;
+  agencyCode: string;
+  deskUnitCode: string;
+  agencyEid: string;
+  timeLimitDays: number;
+  legalBasis: string;
+  fees: { name: string; amount: number }[];
+  requiredDocuments: { code: string; mandatory: boolean }[];
+  bpmnProcessId: string;
+  onlineLevel: string;
 }[];
 const UNITS = new Set(DEMO_UNITS.map((u) => u.code));
 const FORMS = loadBundledForms() as Record<string, { components: { key?: string; values?: { value: string }[] }[] }>;
@@ -54,13 +63,20 @@ async function load(processId: string) {
 describe('bundled one-stop procedures (processes/mc-*.bpmn) and their catalogue entries', () => {
   it('five procedures, one per catalogue entry, each file named after its process', () => {
     expect(CATALOGUE.map((c) => c.bpmnProcessId).sort()).toEqual([
-      'mc-cap-chung-chi-hanh-nghe-duoc', 'mc-cap-phep-xay-dung-nha-o', 'mc-cap-phieu-ly-lich-tu-phap', 'mc-dang-ky-ho-kinh-doanh', 'mc-dang-ky-khai-sinh',
+      'mc-cap-chung-chi-hanh-nghe-duoc',
+      'mc-cap-phep-xay-dung-nha-o',
+      'mc-cap-phieu-ly-lich-tu-phap',
+      'mc-dang-ky-ho-kinh-doanh',
+      'mc-dang-ky-khai-sinh',
     ]);
     for (const c of CATALOGUE) {
       expect(existsSync(path.join(PROCESSES_DIR, `${c.bpmnProcessId}.bpmn`)), c.bpmnProcessId).toBe(true);
       expect(UNITS.has(c.agencyCode), c.agencyCode).toBe(true);
       expect(UNITS.has(c.deskUnitCode), c.deskUnitCode).toBe(true);
-      expect(c.requiredDocuments.some((d) => d.mandatory), `${c.code} has mandatory documents`).toBe(true);
+      expect(
+        c.requiredDocuments.some((d) => d.mandatory),
+        `${c.code} has mandatory documents`,
+      ).toBe(true);
       expect(c.legalBasis).toMatch(/(Luật|Nghị định)/);
     }
   });
@@ -149,7 +165,11 @@ function multipart(fields: Record<string, string>, files: { field: string; name:
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   for (const f of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.content, Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`),
+      f.content,
+      Buffer.from('\r\n'),
+    );
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
@@ -183,7 +203,9 @@ describe('each procedure online from submission to evaluation (public API, desk,
   let citizenIp = '198.51.100.1';
   const pub = async (method: 'GET' | 'POST', url: string, o: { token?: string; body?: unknown; form?: ReturnType<typeof multipart> } = {}) => {
     const r = await p.app.inject({
-      method, url, remoteAddress: citizenIp,
+      method,
+      url,
+      remoteAddress: citizenIp,
       headers: { ...(o.token ? { 'x-lookup-token': o.token } : {}), ...(o.form?.headers ?? {}) },
       ...(o.form ? { payload: o.form.payload } : o.body !== undefined ? { payload: o.body as object } : {}),
     });
@@ -204,7 +226,16 @@ describe('each procedure online from submission to evaluation (public API, desk,
    * through the public link, the process resumes by message), the procedure's own steps (`process`),
    * the return at the desk or by post, the public lookup of the outcome and the evaluation.
    */
-  const online = async (processId: string, o: { applicant: string; reviewGroup: string; process: (c: Ctx) => Promise<void>; outcome: 'RESULT_AT_DESK' | 'NOT_ELIGIBLE'; returnBy: 'tai-quay' | 'buu-chinh' }) => {
+  const online = async (
+    processId: string,
+    o: {
+      applicant: string;
+      reviewGroup: string;
+      process: (c: Ctx) => Promise<void>;
+      outcome: 'RESULT_AT_DESK' | 'NOT_ELIGIBLE';
+      returnBy: 'tai-quay' | 'buu-chinh';
+    },
+  ) => {
     const entry = CATALOGUE.find((c) => c.bpmnProcessId === processId)!;
     citizenIp = `198.51.100.${CATALOGUE.indexOf(entry) + 10}`;
     const listed = await pub('GET', '/api/public/procedures');
@@ -214,16 +245,29 @@ describe('each procedure online from submission to evaluation (public API, desk,
 
     // A submission missing a mandatory document is refused and leaves nothing behind.
     const before = Number((await p.db('dossiers').count({ n: '*' }))[0].n);
-    const incomplete = await pub('POST', '/api/public/dossiers', { form: multipart({ procedureCode: entry.code, applicantName: o.applicant }, mandatory.slice(1).map((d) => ({ field: `doc:${d.code}`, name: `${d.code}.pdf`, type: 'application/pdf', content: pdf(d.code) }))) });
+    const incomplete = await pub('POST', '/api/public/dossiers', {
+      form: multipart(
+        { procedureCode: entry.code, applicantName: o.applicant },
+        mandatory.slice(1).map((d) => ({ field: `doc:${d.code}`, name: `${d.code}.pdf`, type: 'application/pdf', content: pdf(d.code) })),
+      ),
+    });
     expect(incomplete.status).toBeGreaterThanOrEqual(400);
     expect(incomplete.status).toBeLessThan(500);
     expect(incomplete.body.message).toContain(' / ');
     expect(Number((await p.db('dossiers').count({ n: '*' }))[0].n)).toBe(before);
 
-    const submitted = await pub('POST', '/api/public/dossiers', { form: multipart(
-      { procedureCode: entry.code, applicantName: o.applicant, applicantIdNumber: '001090012345', applicantEmail: 'cong.dan@example.vn', applicantPhone: '0912345678' },
-      mandatory.map((d) => ({ field: `doc:${d.code}`, name: `${d.code}.pdf`, type: 'application/pdf', content: pdf(d.code) })),
-    ) });
+    const submitted = await pub('POST', '/api/public/dossiers', {
+      form: multipart(
+        {
+          procedureCode: entry.code,
+          applicantName: o.applicant,
+          applicantIdNumber: '001090012345',
+          applicantEmail: 'cong.dan@example.vn',
+          applicantPhone: '0912345678',
+        },
+        mandatory.map((d) => ({ field: `doc:${d.code}`, name: `${d.code}.pdf`, type: 'application/pdf', content: pdf(d.code) })),
+      ),
+    });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
     const { code, lookupToken: token } = submitted.body as { code: string; lookupToken: string };
     expect(code).toMatch(new RegExp(`^${entry.agencyEid.replace(/\./g, '\\.')}-\\d{6}-\\d{4,}$`));
@@ -247,11 +291,21 @@ describe('each procedure online from submission to evaluation (public API, desk,
     started.push(key);
     const id = String(row0.id);
 
-    const status = (s: string) => waitFor(async () => {
-      const d = await p.db('dossiers').where({ id }).first();
-      return d.status === s ? d : undefined;
-    }, `dossier ${code} in ${s}`, 60_000);
-    const open = (elementId: string) => waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(), `${elementId} of ${code}`, 60_000);
+    const status = (s: string) =>
+      waitFor(
+        async () => {
+          const d = await p.db('dossiers').where({ id }).first();
+          return d.status === s ? d : undefined;
+        },
+        `dossier ${code} in ${s}`,
+        60_000,
+      );
+    const open = (elementId: string) =>
+      waitFor(
+        async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(),
+        `${elementId} of ${code}`,
+        60_000,
+      );
     const work = async (elementId: string, group: string, variables: Record<string, unknown>) => {
       const task = await open(elementId);
       expect(task.candidate_groups).toEqual([group]);
@@ -274,8 +328,15 @@ describe('each procedure online from submission to evaluation (public API, desk,
     expect((await caseState(p.db, key))!.paused).toBe(true);
     const asked = await pub('GET', `/api/public/dossiers/${code}`, { token });
     expect(asked.body.holder).toMatchObject({ canSupplement: true, supplement: { stage: 'processing', reason: 'Bổ sung bản chụp giấy tờ rõ nét hơn' } });
-    expect((await pub('POST', `/api/public/dossiers/${code}/supplement`, { token: 'sai-ma-tra-cuu-0000000000', form: multipart({ note: 'x' }, []) })).status).toBe(404);
-    const supplied = await pub('POST', `/api/public/dossiers/${code}/supplement`, { token, form: multipart({ note: 'Đã chụp lại giấy tờ' }, [{ field: `doc:${mandatory[0].code}`, name: 'bo-sung.pdf', type: 'application/pdf', content: pdf('bo sung') }]) });
+    expect(
+      (await pub('POST', `/api/public/dossiers/${code}/supplement`, { token: 'sai-ma-tra-cuu-0000000000', form: multipart({ note: 'x' }, []) })).status,
+    ).toBe(404);
+    const supplied = await pub('POST', `/api/public/dossiers/${code}/supplement`, {
+      token,
+      form: multipart({ note: 'Đã chụp lại giấy tờ' }, [
+        { field: `doc:${mandatory[0].code}`, name: 'bo-sung.pdf', type: 'application/pdf', content: pdf('bo sung') },
+      ]),
+    });
     expect(supplied.status, JSON.stringify(supplied.body)).toBe(202);
     expect((await pub('POST', `/api/public/dossiers/${code}/supplement`, { token, form: multipart({ note: 'Lần hai' }, []) })).status).toBe(409);
     const resumed = await status('IN_PROCESSING');
@@ -294,13 +355,21 @@ describe('each procedure online from submission to evaluation (public API, desk,
     expect(resolved.resolved_at).not.toBeNull();
 
     await work('TraKetQua', `${entry.deskUnitCode}/officer`, { hinhThucTra: o.returnBy, daKyNhan: true });
-    const closed = await waitFor(async () => {
-      const d = await p.db('dossiers').where({ id }).first();
-      return d.closed_at ? d : undefined;
-    }, `dossier ${code} closed`, 60_000);
+    const closed = await waitFor(
+      async () => {
+        const d = await p.db('dossiers').where({ id }).first();
+        return d.closed_at ? d : undefined;
+      },
+      `dossier ${code} closed`,
+      60_000,
+    );
     expect(closed.return_method).toBe(o.returnBy === 'tai-quay' ? 'desk' : 'post');
     const final = await pub('GET', `/api/public/dossiers/${code}`, { token });
-    expect(final.body).toMatchObject({ status: o.outcome === 'RESULT_AT_DESK' ? 'RETURNED' : 'NOT_ELIGIBLE', currentStep: null, holder: { canEvaluate: true } });
+    expect(final.body).toMatchObject({
+      status: o.outcome === 'RESULT_AT_DESK' ? 'RETURNED' : 'NOT_ELIGIBLE',
+      currentStep: null,
+      holder: { canEvaluate: true },
+    });
     expect(final.body.returnedAt).not.toBeNull();
 
     // The citizen evaluates once: overall, per stage, per officer who worked the dossier.
@@ -308,7 +377,15 @@ describe('each procedure online from submission to evaluation (public API, desk,
     expect(form.status, JSON.stringify(form.body)).toBe(200);
     expect(form.body).toMatchObject({ canEvaluate: true, evaluated: false });
     expect(form.body.officers.length).toBeGreaterThanOrEqual(2);
-    const body = { token, overall: 5, receipt: 5, processing: 4, returnStage: 5, officers: form.body.officers.map((x: any) => ({ key: x.key, score: 5 })), comment: 'Cán bộ hướng dẫn tận tình' };
+    const body = {
+      token,
+      overall: 5,
+      receipt: 5,
+      processing: 4,
+      returnStage: 5,
+      officers: form.body.officers.map((x: any) => ({ key: x.key, score: 5 })),
+      comment: 'Cán bộ hướng dẫn tận tình',
+    };
     expect((await pub('POST', `/api/public/evaluations/${code}`, { body })).status).toBe(201);
     const again = await pub('POST', `/api/public/evaluations/${code}`, { body });
     expect(again.status).toBe(409);
@@ -323,7 +400,10 @@ describe('each procedure online from submission to evaluation (public API, desk,
 
   it('household business registration: commune economic division, head of division, desk', { timeout: 300_000 }, async () => {
     await online('mc-dang-ky-ho-kinh-doanh', {
-      applicant: 'Nguyễn Văn An', reviewGroup: 'XA-TANPHU-KT/officer', outcome: 'RESULT_AT_DESK', returnBy: 'tai-quay',
+      applicant: 'Nguyễn Văn An',
+      reviewGroup: 'XA-TANPHU-KT/officer',
+      outcome: 'RESULT_AT_DESK',
+      returnBy: 'tai-quay',
       process: async (c) => {
         await c.work('ThamDinh', 'XA-TANPHU-KT/officer', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Tên hộ kinh doanh không trùng' });
         expect((await c.status('PENDING_APPROVAL')).current_step).toBe('Trưởng phòng Kinh tế ký Giấy chứng nhận');
@@ -334,10 +414,17 @@ describe('each procedure online from submission to evaluation (public API, desk,
 
   it('construction permit: file check, site inspection, head of division, commune chairman, returned by post', { timeout: 300_000 }, async () => {
     await online('mc-cap-phep-xay-dung-nha-o', {
-      applicant: 'Phạm Thị Dung', reviewGroup: 'XA-TANPHU-KT/officer', outcome: 'RESULT_AT_DESK', returnBy: 'buu-chinh',
+      applicant: 'Phạm Thị Dung',
+      reviewGroup: 'XA-TANPHU-KT/officer',
+      outcome: 'RESULT_AT_DESK',
+      returnBy: 'buu-chinh',
       process: async (c) => {
         await c.work('ThamDinh', 'XA-TANPHU-KT/officer', { ketQuaThamDinh: 'du-dieu-kien' });
-        await c.work('KiemTraThucDia', 'XA-TANPHU-KT/officer', { ngayKiemTra: '2026-11-20', phuHopQuyHoach: 'phu-hop', bienBanKiemTra: 'Phù hợp chỉ giới xây dựng' });
+        await c.work('KiemTraThucDia', 'XA-TANPHU-KT/officer', {
+          ngayKiemTra: '2026-11-20',
+          phuHopQuyHoach: 'phu-hop',
+          bienBanKiemTra: 'Phù hợp chỉ giới xây dựng',
+        });
         await c.work('XemXetTrinhKy', 'XA-TANPHU-KT/leader', { yKienTruongPhong: 'Trình ký' });
         await c.work('PheDuyet', 'XA-TANPHU/leader', { pheDuyet: 'dong-y' });
       },
@@ -346,7 +433,10 @@ describe('each procedure online from submission to evaluation (public API, desk,
 
   it('judicial record certificate: justice department with the police leg (liên thông), director, provincial desk', { timeout: 300_000 }, async () => {
     await online('mc-cap-phieu-ly-lich-tu-phap', {
-      applicant: 'Lê Văn Cường', reviewGroup: 'STP-HCTP/officer', outcome: 'RESULT_AT_DESK', returnBy: 'tai-quay',
+      applicant: 'Lê Văn Cường',
+      reviewGroup: 'STP-HCTP/officer',
+      outcome: 'RESULT_AT_DESK',
+      returnBy: 'tai-quay',
       process: async (c) => {
         await c.work('ThamDinh', 'STP-HCTP/officer', { ketQuaThamDinh: 'du-dieu-kien' });
         const away = await c.status('AWAITING_INTERAGENCY');
@@ -369,7 +459,10 @@ describe('each procedure online from submission to evaluation (public API, desk,
   it('birth registration: civil-status officer finds it not eligible, the notice is returned at the desk', { timeout: 300_000 }, async () => {
     const reason = 'Giấy chứng sinh không khớp thông tin người mẹ';
     const c = await online('mc-dang-ky-khai-sinh', {
-      applicant: 'Trần Thị Bình', reviewGroup: 'XA-TANPHU-VP/officer', outcome: 'NOT_ELIGIBLE', returnBy: 'tai-quay',
+      applicant: 'Trần Thị Bình',
+      reviewGroup: 'XA-TANPHU-VP/officer',
+      outcome: 'NOT_ELIGIBLE',
+      returnBy: 'tai-quay',
       process: async (c) => {
         await c.work('ThamDinh', 'XA-TANPHU-VP/officer', { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: reason });
       },
@@ -379,7 +472,10 @@ describe('each procedure online from submission to evaluation (public API, desk,
 
   it('pharmacy practice certificate: health department, advisory council, director sends it back once', { timeout: 300_000 }, async () => {
     await online('mc-cap-chung-chi-hanh-nghe-duoc', {
-      applicant: 'Hoàng Văn Em', reviewGroup: 'SYT-NVD/officer', outcome: 'RESULT_AT_DESK', returnBy: 'buu-chinh',
+      applicant: 'Hoàng Văn Em',
+      reviewGroup: 'SYT-NVD/officer',
+      outcome: 'RESULT_AT_DESK',
+      returnBy: 'buu-chinh',
       process: async (c) => {
         await c.work('ThamDinh', 'SYT-NVD/officer', { ketQuaThamDinh: 'du-dieu-kien' });
         await c.work('HoiDongTuVan', 'SYT-NVD/leader', { phamViHanhNghe: 'Nhà thuốc', bienBanHoiDong: 'Đề nghị cấp' });

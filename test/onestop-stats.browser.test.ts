@@ -35,15 +35,54 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     leader = await createUser(p.db, { roles: ['leader'], unitCode: agency, fullName: 'Lãnh Đạo Thống Kê' });
     officer = await createUser(p.db, { roles: ['officer'], unitCode: agency, fullName: 'Cán Bộ Thống Kê' });
     await p.db('onestop_procedures').insert({
-      code: `B${run}`, name: `Cấp phép thử ${run}`, field: 'Xây dựng', agency_code: agency, agency_name: `Sở thử thống kê ${run}`, desk_unit_code: agency,
-      agency_eid: 'H00.99', time_limit_days: 10, result: 'Giấy phép', online_level: 'partial', bpmn_process_id: 'mc-test',
+      code: `B${run}`,
+      name: `Cấp phép thử ${run}`,
+      field: 'Xây dựng',
+      agency_code: agency,
+      agency_name: `Sở thử thống kê ${run}`,
+      desk_unit_code: agency,
+      agency_eid: 'H00.99',
+      time_limit_days: 10,
+      result: 'Giấy phép',
+      online_level: 'partial',
+      bpmn_process_id: 'mc-test',
     });
-    const base = { procedure_code: `B${run}`, field: 'Xây dựng', agency_code: agency, desk_unit_code: agency, applicant: { name: 'Lê Thị Dân' }, lookup_token: token, received_by: officer.username };
+    const base = {
+      procedure_code: `B${run}`,
+      field: 'Xây dựng',
+      agency_code: agency,
+      desk_unit_code: agency,
+      applicant: { name: 'Lê Thị Dân' },
+      lookup_token: token,
+      received_by: officer.username,
+    };
     await p.db('dossiers').insert([
       // resolved early in March, returned: evaluated below
-      { ...base, code: `${run}-1`, channel: 'online', status: 'RETURNED', submitted_at: vn('2026-03-02 09:00'), received_at: vn('2026-03-02 09:00'), appointment_at: vn('2026-03-10 17:00'), resolved_at: vn('2026-03-09 10:00'), returned_at: vn('2026-03-09 15:00'), closed_at: vn('2026-03-09 15:00') },
+      {
+        ...base,
+        code: `${run}-1`,
+        channel: 'online',
+        status: 'RETURNED',
+        submitted_at: vn('2026-03-02 09:00'),
+        received_at: vn('2026-03-02 09:00'),
+        appointment_at: vn('2026-03-10 17:00'),
+        resolved_at: vn('2026-03-09 10:00'),
+        returned_at: vn('2026-03-09 15:00'),
+        closed_at: vn('2026-03-09 15:00'),
+      },
       // in progress, past its appointment: overdue, stuck at appraisal
-      { ...base, lookup_token: randomBytes(32).toString('base64url'), code: `${run}-2`, channel: 'in_person', status: 'IN_PROCESSING', submitted_at: vn('2026-03-03 09:00'), received_at: vn('2026-03-03 09:00'), appointment_at: vn('2026-03-17 17:00'), current_step: 'Thẩm định hồ sơ', current_unit_code: agency },
+      {
+        ...base,
+        lookup_token: randomBytes(32).toString('base64url'),
+        code: `${run}-2`,
+        channel: 'in_person',
+        status: 'IN_PROCESSING',
+        submitted_at: vn('2026-03-03 09:00'),
+        received_at: vn('2026-03-03 09:00'),
+        appointment_at: vn('2026-03-17 17:00'),
+        current_step: 'Thẩm định hồ sơ',
+        current_unit_code: agency,
+      },
     ]);
     browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -90,8 +129,17 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     await pending.waitFor();
     await pending.getByRole('button', { name: 'Phê duyệt' }).click();
     await page.getByText(`Đã phê duyệt văn bản xin lỗi cho hồ sơ ${run}-2, công dân được thông báo.`).waitFor();
-    await page.getByTestId('overdue-table').locator('tr', { hasText: `${run}-2` }).getByText('Đã phê duyệt, hẹn 25/03/2026').waitFor();
-    expect(await p.db('dossier_events').join('dossiers', 'dossiers.id', 'dossier_events.dossier_id').where({ 'dossiers.code': `${run}-2`, type: 'sla.apology_issued' })).toHaveLength(1);
+    await page
+      .getByTestId('overdue-table')
+      .locator('tr', { hasText: `${run}-2` })
+      .getByText('Đã phê duyệt, hẹn 25/03/2026')
+      .waitFor();
+    expect(
+      await p
+        .db('dossier_events')
+        .join('dossiers', 'dossiers.id', 'dossier_events.dossier_id')
+        .where({ 'dossiers.code': `${run}-2`, type: 'sla.apology_issued' }),
+    ).toHaveLength(1);
     expect(browser.pageErrors).toEqual([]);
   });
 

@@ -55,28 +55,85 @@ interface D {
 
 // given: the dossiers of the period, with what each must count as (period = March 2026)
 const DOSSIERS: D[] = [
-  { name: 'D1', channel: 'online', status: 'RETURNED', received: '2026-03-02 09:00', appointment: '2026-03-10 17:00', resolved: '2026-03-09 10:00', closed: '2026-03-10 08:00' }, // received online, resolved early (day before)
-  { name: 'D2', channel: 'in_person', status: 'RETURNED', received: '2026-03-03 09:00', appointment: '2026-03-12 17:00', resolved: '2026-03-12 16:59', closed: '2026-03-13 08:00' }, // on time (same day)
-  { name: 'D3', channel: 'in_person', status: 'RETURNED', received: '2026-03-04 09:00', appointment: '2026-03-13 17:00', resolved: '2026-03-14 08:00', closed: '2026-03-16 08:00' }, // late (day after)
-  { name: 'D4', channel: 'postal', status: 'RETURNED', received: '2026-02-20 10:00', appointment: '2026-03-05 17:00', resolved: '2026-03-04 10:00', closed: '2026-03-05 08:00' }, // carried over, resolved early
+  {
+    name: 'D1',
+    channel: 'online',
+    status: 'RETURNED',
+    received: '2026-03-02 09:00',
+    appointment: '2026-03-10 17:00',
+    resolved: '2026-03-09 10:00',
+    closed: '2026-03-10 08:00',
+  }, // received online, resolved early (day before)
+  {
+    name: 'D2',
+    channel: 'in_person',
+    status: 'RETURNED',
+    received: '2026-03-03 09:00',
+    appointment: '2026-03-12 17:00',
+    resolved: '2026-03-12 16:59',
+    closed: '2026-03-13 08:00',
+  }, // on time (same day)
+  {
+    name: 'D3',
+    channel: 'in_person',
+    status: 'RETURNED',
+    received: '2026-03-04 09:00',
+    appointment: '2026-03-13 17:00',
+    resolved: '2026-03-14 08:00',
+    closed: '2026-03-16 08:00',
+  }, // late (day after)
+  {
+    name: 'D4',
+    channel: 'postal',
+    status: 'RETURNED',
+    received: '2026-02-20 10:00',
+    appointment: '2026-03-05 17:00',
+    resolved: '2026-03-04 10:00',
+    closed: '2026-03-05 08:00',
+  }, // carried over, resolved early
   { name: 'D5', channel: 'online', status: 'IN_PROCESSING', received: '2026-02-25 10:00', appointment: '2026-03-06 17:00', step: 'Thẩm định hồ sơ' }, // carried over, in progress past deadline
-  { name: 'D6', channel: 'in_person', status: 'RETURNED', received: '2026-02-10 10:00', appointment: '2026-03-01 17:00', resolved: '2026-02-27 10:00', closed: '2026-02-28 08:00' }, // resolved before the period: not counted in March
+  {
+    name: 'D6',
+    channel: 'in_person',
+    status: 'RETURNED',
+    received: '2026-02-10 10:00',
+    appointment: '2026-03-01 17:00',
+    resolved: '2026-02-27 10:00',
+    closed: '2026-02-28 08:00',
+  }, // resolved before the period: not counted in March
   { name: 'D7', channel: 'online', status: 'WITHDRAWN', received: '2026-03-20 10:00', appointment: '2026-03-30 17:00', closed: '2026-03-22 10:00' }, // withdrawn: resolved "on time"
   { name: 'D8', channel: 'in_person', status: 'IN_PROCESSING', received: '2026-03-25 10:00', appointment: '2026-04-10 17:00' }, // in progress within
   { name: 'D9', channel: 'online', status: 'SUPPLEMENT_REQUESTED_IN_PROCESSING', received: '2026-03-10 10:00', appointment: '2026-03-20 17:00' }, // waiting for a supplement: within although past the date
   { name: 'D10', channel: 'in_person', status: 'RECEIVED', received: '2026-03-31 16:00', appointment: '2026-04-08 17:00' }, // received on the last day
   { name: 'D11', channel: 'online', status: 'RECEIVED', received: '2026-04-01 07:30', appointment: '2026-04-14 17:00' }, // after the period: not counted
   { name: 'D12', channel: 'in_person', status: 'PENDING_APPROVAL', received: '2026-03-15 10:00', appointment: '2026-03-31 17:00' }, // appointment on the last day: within
-  { name: 'D13', agency: 'B', channel: 'online', status: 'RESULT_AT_DESK', received: '2026-03-05 10:00', appointment: '2026-03-10 17:00', resolved: '2026-03-11 06:30' }, // 2026-03-10T23:30Z: late in Vietnam time
+  {
+    name: 'D13',
+    agency: 'B',
+    channel: 'online',
+    status: 'RESULT_AT_DESK',
+    received: '2026-03-05 10:00',
+    appointment: '2026-03-10 17:00',
+    resolved: '2026-03-11 06:30',
+  }, // 2026-03-10T23:30Z: late in Vietnam time
   { name: 'D14', channel: 'online', status: 'SUBMITTED' }, // never received
   { name: 'D15', channel: 'in_person', status: 'IN_PROCESSING', received: '2026-01-15 10:00', appointment: '2026-02-01 17:00', step: 'Trình ký' }, // carried over from January, past deadline
-  { name: 'D16', agency: 'B', channel: 'in_person', status: 'NOT_ELIGIBLE', received: '2026-03-05 10:00', appointment: '2026-03-15 17:00', resolved: '2026-03-15 09:00' }, // not eligible, on time
+  {
+    name: 'D16',
+    agency: 'B',
+    channel: 'in_person',
+    status: 'NOT_ELIGIBLE',
+    received: '2026-03-05 10:00',
+    appointment: '2026-03-15 17:00',
+    resolved: '2026-03-15 09:00',
+  }, // not eligible, on time
 ];
 
 async function insertDossier(d: D): Promise<void> {
   const agency = d.agency === 'B' ? agencyB : agencyA;
   const token = randomBytes(32).toString('base64url');
-  const [row] = await tp.db('dossiers')
+  const [row] = await tp
+    .db('dossiers')
     .insert({
       code: `${run}-${d.name}`,
       procedure_code: d.agency === 'B' ? PROC_B : PROC_A,
@@ -119,12 +176,24 @@ beforeAll(async () => {
   officerOther = await login(tp.app, await createUser(tp.db, { roles: ['officer'], unitCode: otherUnit }));
   leaderOther = await login(tp.app, await createUser(tp.db, { roles: ['leader'], unitCode: otherUnit }));
   const proc = (code: string, agency: string, field: string, name: string) => ({
-    code, name, field, agency_code: agency, agency_name: name, desk_unit_code: agency, agency_eid: `H00.${agency}`, time_limit_days: 10, result: 'Giấy chứng nhận', online_level: 'partial', bpmn_process_id: 'mc-test',
+    code,
+    name,
+    field,
+    agency_code: agency,
+    agency_name: name,
+    desk_unit_code: agency,
+    agency_eid: `H00.${agency}`,
+    time_limit_days: 10,
+    result: 'Giấy chứng nhận',
+    online_level: 'partial',
+    bpmn_process_id: 'mc-test',
   });
   await tp.db('onestop_procedures').insert([proc(PROC_A, agencyA, FIELD_A, `Thủ tục A ${run}`), proc(PROC_B, agencyB, FIELD_B, `Thủ tục B ${run}`)]);
   for (const d of DOSSIERS) await insertDossier(d);
   // D9 waits for the citizen's supplement since 18/03 (the worker writes this row with the status).
-  await tp.db('dossier_supplements').insert({ dossier_id: ids.get('D9'), element_instance_key: `${Date.now()}`, reason: 'Bổ sung bản sao sổ đỏ', requested_at: vn('2026-03-18 09:00') });
+  await tp
+    .db('dossier_supplements')
+    .insert({ dossier_id: ids.get('D9'), element_instance_key: `${Date.now()}`, reason: 'Bổ sung bản sao sổ đỏ', requested_at: vn('2026-03-18 09:00') });
 }, 240_000);
 
 afterAll(async () => {
@@ -134,9 +203,17 @@ afterAll(async () => {
 const MARCH = 'from=2026-03-01&to=2026-03-31';
 /** The 11 number columns of II.06a (3..13) of a row of the JSON report. */
 const cols = (r: any) => [
-  r.received.total, r.received.online, r.received.direct, r.received.carriedOver,
-  r.resolved.total, r.resolved.early, r.resolved.onTime, r.resolved.late,
-  r.inProgress.total, r.inProgress.withinDeadline, r.inProgress.pastDeadline,
+  r.received.total,
+  r.received.online,
+  r.received.direct,
+  r.received.carriedOver,
+  r.resolved.total,
+  r.resolved.early,
+  r.resolved.onTime,
+  r.resolved.late,
+  r.inProgress.total,
+  r.inProgress.withinDeadline,
+  r.inProgress.pastDeadline,
 ];
 // Hand-computed from the table above.
 // Agency A — received in March: online D1 D7 D9 = 3; in person/post D2 D3 D8 D10 D12 = 5; carried over D4 D5 D15 = 3 (D6 finished in February) -> 11.
@@ -162,7 +239,10 @@ describe('statistics (Biểu II.06a)', () => {
 
   it('groups by procedure and by field the same way', async () => {
     const byProc = await leaderParent.get(`/api/onestop-stats/statistics?${MARCH}&groupBy=procedure`);
-    expect(byProc.body.rows.map((x: any) => [x.key, cols(x)])).toEqual([[PROC_A, EXPECT_A], [PROC_B, EXPECT_B]]);
+    expect(byProc.body.rows.map((x: any) => [x.key, cols(x)])).toEqual([
+      [PROC_A, EXPECT_A],
+      [PROC_B, EXPECT_B],
+    ]);
     expect(byProc.body.rows[0].label).toBe(`Thủ tục A ${run}`);
     const byField = await leaderParent.get(`/api/onestop-stats/statistics?${MARCH}&groupBy=field&field=${encodeURIComponent(FIELD_B)}`);
     expect(byField.body.rows.map((x: any) => [x.key, cols(x)])).toEqual([[FIELD_B, EXPECT_B]]);
@@ -195,7 +275,11 @@ describe('statistics (Biểu II.06a)', () => {
   });
 
   it('exports the Excel workbook laid out like the form, with the same numbers', async () => {
-    const res = await tp.app.inject({ method: 'GET', url: `/api/onestop-stats/statistics.xlsx?${MARCH}&groupBy=agency`, headers: { authorization: `Bearer ${leaderParent.token}` } });
+    const res = await tp.app.inject({
+      method: 'GET',
+      url: `/api/onestop-stats/statistics.xlsx?${MARCH}&groupBy=agency`,
+      headers: { authorization: `Bearer ${leaderParent.token}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
@@ -220,10 +304,23 @@ describe('statistics (Biểu II.06a)', () => {
   it('lists the overdue dossiers with the stuck step and days late', async () => {
     // An open step of D5 held by an officer (the inbox row the process would have).
     const key = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-    await tp.db('dossiers').where({ id: ids.get('D5') }).update({ process_instance_key: key });
+    await tp
+      .db('dossiers')
+      .where({ id: ids.get('D5') })
+      .update({ process_instance_key: key });
     await tp.db('inbox_tasks').insert({
-      job_key: key, process_instance_key: key, element_instance_key: key, process_definition_key: key, bpmn_process_id: 'mc-test', process_version: 1,
-      element_id: 'ThamDinh', name: 'Thẩm định hồ sơ', assignee: officerA.user.username, candidate_groups: [`${agencyA}/officer`], status: 'open', created_at: vn('2026-02-26 08:00'),
+      job_key: key,
+      process_instance_key: key,
+      element_instance_key: key,
+      process_definition_key: key,
+      bpmn_process_id: 'mc-test',
+      process_version: 1,
+      element_id: 'ThamDinh',
+      name: 'Thẩm định hồ sơ',
+      assignee: officerA.user.username,
+      candidate_groups: [`${agencyA}/officer`],
+      status: 'open',
+      created_at: vn('2026-02-26 08:00'),
     });
     const r = await leaderParent.get('/api/onestop-stats/overdue');
     expect(r.status).toBe(200);
@@ -233,7 +330,13 @@ describe('statistics (Biểu II.06a)', () => {
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
     const days = (d: string) => Math.round((Date.parse(today) - Date.parse(d)) / 86_400_000);
     const d5 = r.body.items[1];
-    expect(d5).toMatchObject({ currentStep: 'Thẩm định hồ sơ', currentUnitCode: agencyA, holder: officerA.user.username, daysLate: days('2026-03-06'), stepSince: '2026-02-26T08:00:00+07:00' });
+    expect(d5).toMatchObject({
+      currentStep: 'Thẩm định hồ sơ',
+      currentUnitCode: agencyA,
+      holder: officerA.user.username,
+      daysLate: days('2026-03-06'),
+      stepSince: '2026-02-26T08:00:00+07:00',
+    });
     expect(r.body.items[0]).toMatchObject({ currentStep: 'Trình ký', daysLate: days('2026-02-01') });
     const onlyB = await leaderB.get('/api/onestop-stats/overdue');
     expect(onlyB.body.total).toBe(0);
@@ -241,7 +344,10 @@ describe('statistics (Biểu II.06a)', () => {
 
   it('keeps the rollup exact when dossiers change', async () => {
     // D8 resolved on 02/04 (before its appointment 10/04): April shows it as early, March is unchanged.
-    await tp.db('dossiers').where({ id: ids.get('D8') }).update({ resolved_at: vn('2026-04-02 10:00'), status: 'RESULT_AT_DESK' });
+    await tp
+      .db('dossiers')
+      .where({ id: ids.get('D8') })
+      .update({ resolved_at: vn('2026-04-02 10:00'), status: 'RESULT_AT_DESK' });
     const march = await leaderParent.get(`/api/onestop-stats/statistics?${MARCH}&groupBy=agency`);
     expect(cols(march.body.rows[0])).toEqual(EXPECT_A);
     const april = await leaderParent.get(`/api/onestop-stats/statistics?from=2026-04-01&to=2026-04-30&agency=${agencyA}`);
@@ -255,7 +361,9 @@ describe('statistics (Biểu II.06a)', () => {
 describe('apology letter', () => {
   it('is drafted by an officer of the agency, once, with a new date after the appointment', async () => {
     const code = `${run}-D12`;
-    expect((await officerOther.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2026-04-10' })).status).toBe(403);
+    expect(
+      (await officerOther.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2026-04-10' })).status,
+    ).toBe(403);
     const early = await officerA.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2026-03-31' });
     expect(early.status).toBe(400);
     expect(early.body.message).toContain('Ngày hẹn mới phải sau ngày hẹn trả 31/03/2026');
@@ -265,7 +373,12 @@ describe('apology letter', () => {
     const second = await officerDesk.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Lần hai', newDate: '2026-04-20' });
     expect(second.status).toBe(409);
     expect(second.body.message).toContain('chỉ được hẹn lại ngày trả kết quả một lần');
-    expect(await tp.db('dossier_apologies').where({ dossier_id: ids.get('D12') }).count<{ count: string }[]>('* as count')).toEqual([{ count: '1' }]);
+    expect(
+      await tp
+        .db('dossier_apologies')
+        .where({ dossier_id: ids.get('D12') })
+        .count<{ count: string }[]>('* as count'),
+    ).toEqual([{ count: '1' }]);
     // A resolved dossier needs no apology.
     expect((await officerA.post(`/api/onestop-stats/dossiers/${run}-D3/apology`, { reason: 'Quá hạn', newDate: '2026-03-20' })).status).toBe(409);
     // The agency's leader got a notification to approve it.
@@ -301,7 +414,19 @@ describe('apology letter', () => {
       return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     };
     const staff = await text(`/api/onestop-stats/dossiers/${code}/apology.pdf`, { authorization: `Bearer ${officerA.token}` });
-    for (const s of ['PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', `CƠ QUAN A ${run}`, 'Kính gửi: Ông/Bà Nguyễn Văn D12', `mã số hồ sơ: ${code}`, `Thủ tục A ${run}`, 'Ngày 15/03/2026', '17 giờ 00 phút, ngày 31/03/2026', 'Lý do: Chờ ý kiến cơ quan phối hợp', 'vào ngày 10/04/2026', 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', 'Trần Văn Thủ Trưởng']) {
+    for (const s of [
+      'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
+      `CƠ QUAN A ${run}`,
+      'Kính gửi: Ông/Bà Nguyễn Văn D12',
+      `mã số hồ sơ: ${code}`,
+      `Thủ tục A ${run}`,
+      'Ngày 15/03/2026',
+      '17 giờ 00 phút, ngày 31/03/2026',
+      'Lý do: Chờ ý kiến cơ quan phối hợp',
+      'vào ngày 10/04/2026',
+      'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ',
+      'Trần Văn Thủ Trưởng',
+    ]) {
       expect(staff).toContain(s);
     }
     const citizen = await text(`/api/public/apologies/${code}/pdf?t=${tokens.get('D12')}`);
@@ -314,30 +439,70 @@ describe('apology letter', () => {
 
   it('leaves the dossier late in the statistics', async () => {
     // D12 (appointment 31/03, apology: new date 10/04) is resolved on 09/04: before the new date, still late.
-    await tp.db('dossiers').where({ id: ids.get('D12') }).update({ resolved_at: vn('2026-04-09 10:00'), status: 'RESULT_AT_DESK' });
+    await tp
+      .db('dossiers')
+      .where({ id: ids.get('D12') })
+      .update({ resolved_at: vn('2026-04-09 10:00'), status: 'RESULT_AT_DESK' });
     const april = await leaderA.get(`/api/onestop-stats/statistics?from=2026-04-01&to=2026-04-30`);
     expect(april.body.totals.resolved).toMatchObject({ total: 2, early: 1, late: 1 });
-    expect((await tp.db('dossiers').where({ id: ids.get('D12') }).first('appointment_at')).appointment_at.toISOString()).toBe(vn('2026-03-31 17:00').toISOString());
+    expect(
+      (
+        await tp
+          .db('dossiers')
+          .where({ id: ids.get('D12') })
+          .first('appointment_at')
+      ).appointment_at.toISOString(),
+    ).toBe(vn('2026-03-31 17:00').toISOString());
   });
 });
 
 describe('satisfaction evaluation', () => {
-  const E1 = { name: 'E1', channel: 'online', status: 'RETURNED', received: '2026-03-02 09:00', appointment: '2026-03-10 17:00', resolved: '2026-03-09 10:00', closed: '2026-03-09 15:00' } as const;
+  const E1 = {
+    name: 'E1',
+    channel: 'online',
+    status: 'RETURNED',
+    received: '2026-03-02 09:00',
+    appointment: '2026-03-10 17:00',
+    resolved: '2026-03-09 10:00',
+    closed: '2026-03-09 15:00',
+  } as const;
   const code = `${run}-E1`;
 
   beforeAll(async () => {
     await insertDossier({ ...E1 });
     // The process of E1: the desk officer received it; officerA appraised it; the desk officer returned it.
     const key = `${Date.now()}${Math.floor(Math.random() * 1000) + 1000}`;
-    await tp.db('dossiers').where({ id: ids.get('E1') }).update({ process_instance_key: key });
+    await tp
+      .db('dossiers')
+      .where({ id: ids.get('E1') })
+      .update({ process_instance_key: key });
     const task = (n: number, unit: string, by: string, name: string) => ({
-      job_key: `${key}${n}`.slice(0, 19), process_instance_key: key, element_instance_key: `${key}${n}`.slice(0, 19), process_definition_key: key, bpmn_process_id: 'mc-test', process_version: 1,
-      element_id: `S${n}`, name, candidate_groups: [`${unit}/officer`], status: 'completed', completed_by: by, created_at: vn(`2026-03-0${2 + n} 08:00`), completed_at: vn(`2026-03-0${2 + n} 10:00`),
+      job_key: `${key}${n}`.slice(0, 19),
+      process_instance_key: key,
+      element_instance_key: `${key}${n}`.slice(0, 19),
+      process_definition_key: key,
+      bpmn_process_id: 'mc-test',
+      process_version: 1,
+      element_id: `S${n}`,
+      name,
+      candidate_groups: [`${unit}/officer`],
+      status: 'completed',
+      completed_by: by,
+      created_at: vn(`2026-03-0${2 + n} 08:00`),
+      completed_at: vn(`2026-03-0${2 + n} 10:00`),
     });
     await tp.db('inbox_tasks').insert([task(1, agencyA, officerA.user.username, 'Thẩm định hồ sơ'), task(2, deskA, officerDesk.user.username, 'Trả kết quả')]);
   });
 
-  const count = async () => Number((await tp.db('dossier_evaluations').where({ dossier_id: ids.get('E1') }).count<{ n: string }[]>({ n: '*' }))[0].n);
+  const count = async () =>
+    Number(
+      (
+        await tp
+          .db('dossier_evaluations')
+          .where({ dossier_id: ids.get('E1') })
+          .count<{ n: string }[]>({ n: '*' })
+      )[0].n,
+    );
 
   it('opens only with the dossier’s token, the same 404 for a wrong token or an unknown code', async () => {
     const wrong = await tp.app.inject({ method: 'GET', url: `/api/public/evaluations/${code}?t=${tokens.get('D1')}` });
@@ -348,7 +513,10 @@ describe('satisfaction evaluation', () => {
     const form = await tp.app.inject({ method: 'GET', url: `/api/public/evaluations/${code}?t=${tokens.get('E1')}` });
     expect(form.statusCode).toBe(200);
     expect(form.json()).toMatchObject({
-      code, canEvaluate: true, evaluated: false, procedureName: `Thủ tục A ${run}`,
+      code,
+      canEvaluate: true,
+      evaluated: false,
+      procedureName: `Thủ tục A ${run}`,
       officers: [
         { key: officerDesk.user.username, stages: ['receipt', 'return'] },
         { key: officerA.user.username, stages: ['processing'] },
@@ -360,7 +528,11 @@ describe('satisfaction evaluation', () => {
     const form = await tp.app.inject({ method: 'GET', url: `/api/public/evaluations/${run}-D5?t=${tokens.get('D5')}` });
     expect(form.json()).toMatchObject({ canEvaluate: false, evaluated: false });
     expect(form.json().reason).toContain('chưa được trả kết quả');
-    const post = await tp.app.inject({ method: 'POST', url: `/api/public/evaluations/${run}-D5`, payload: { token: tokens.get('D5'), overall: 5, receipt: 5, processing: 5, returnStage: 5, officers: [] } });
+    const post = await tp.app.inject({
+      method: 'POST',
+      url: `/api/public/evaluations/${run}-D5`,
+      payload: { token: tokens.get('D5'), overall: 5, receipt: 5, processing: 5, returnStage: 5, officers: [] },
+    });
     expect(post.statusCode).toBe(409);
     expect(await tp.db('dossier_evaluations').where({ dossier_id: ids.get('D5') })).toHaveLength(0);
   });
@@ -371,7 +543,14 @@ describe('satisfaction evaluation', () => {
     const missing = await post({ ...base, officers: [{ key: officerA.user.username, score: 3 }] });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().message).toContain('Thiếu đánh giá cho cán bộ');
-    const stranger = await post({ ...base, officers: [{ key: officerA.user.username, score: 3 }, { key: officerDesk.user.username, score: 5 }, { key: officerOther.user.username, score: 1 }] });
+    const stranger = await post({
+      ...base,
+      officers: [
+        { key: officerA.user.username, score: 3 },
+        { key: officerDesk.user.username, score: 5 },
+        { key: officerOther.user.username, score: 1 },
+      ],
+    });
     expect(stranger.statusCode).toBe(400);
     expect(stranger.json().message).toContain('không xử lý hồ sơ này');
     const outOfRange = await post({ ...base, overall: 6, officers: [] });
@@ -382,18 +561,35 @@ describe('satisfaction evaluation', () => {
   });
 
   it('records one evaluation per dossier: overall, stages and officers; a second one is refused', async () => {
-    const payload = { token: tokens.get('E1'), overall: 4, receipt: 5, processing: 3, returnStage: 4, officers: [{ key: officerA.user.username, score: 3 }, { key: officerDesk.user.username, score: 5 }], comment: 'Cán bộ nhiệt tình, số điện thoại 0912345678' };
+    const payload = {
+      token: tokens.get('E1'),
+      overall: 4,
+      receipt: 5,
+      processing: 3,
+      returnStage: 4,
+      officers: [
+        { key: officerA.user.username, score: 3 },
+        { key: officerDesk.user.username, score: 5 },
+      ],
+      comment: 'Cán bộ nhiệt tình, số điện thoại 0912345678',
+    };
     const ok = await tp.app.inject({ method: 'POST', url: `/api/public/evaluations/${code}`, payload });
     expect(ok.statusCode).toBe(201);
     const again = await tp.app.inject({ method: 'POST', url: `/api/public/evaluations/${code}`, payload: { ...payload, overall: 1 } });
     expect(again.statusCode).toBe(409);
     expect(again.json().message).toContain('đã được đánh giá');
     expect(await count()).toBe(1);
-    const row = await tp.db('dossier_evaluations').where({ dossier_id: ids.get('E1') }).first();
+    const row = await tp
+      .db('dossier_evaluations')
+      .where({ dossier_id: ids.get('E1') })
+      .first();
     expect(row).toMatchObject({ overall: 4, receipt: 5, processing: 3, return_stage: 4 });
     const officers = await tp.db('dossier_evaluation_officers').where({ evaluation_id: row.id }).orderBy('username');
     expect(officers.map((o: any) => [o.username, o.score, o.stages])).toEqual(
-      [[officerA.user.username, 3, ['processing']], [officerDesk.user.username, 5, ['receipt', 'return']]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [
+        [officerA.user.username, 3, ['processing']],
+        [officerDesk.user.username, 5, ['receipt', 'return']],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     expect(await tp.db('dossier_events').where({ dossier_id: ids.get('E1'), type: 'evaluation.submitted' })).toHaveLength(1);
     const form = await tp.app.inject({ method: 'GET', url: `/api/public/evaluations/${code}?t=${tokens.get('E1')}` });
@@ -404,7 +600,14 @@ describe('satisfaction evaluation', () => {
     const pub = await tp.app.inject({ method: 'GET', url: '/api/public/evaluation-results' });
     expect(pub.statusCode).toBe(200);
     const body = pub.json();
-    expect(body.byAgency.find((a: any) => a.key === agencyA)).toMatchObject({ count: 1, overall: 4, receipt: 5, processing: 3, returnStage: 4, satisfiedPct: 100 });
+    expect(body.byAgency.find((a: any) => a.key === agencyA)).toMatchObject({
+      count: 1,
+      overall: 4,
+      receipt: 5,
+      processing: 3,
+      returnStage: 4,
+      satisfiedPct: 100,
+    });
     expect(body.byProcedure.find((a: any) => a.key === PROC_A)).toMatchObject({ count: 1, overall: 4 });
     expect(body.byOfficer).toBeUndefined();
     for (const secret of [officerA.user.username, officerDesk.user.username, 'Nguyễn Văn E1', '0912345678', code]) expect(pub.body).not.toContain(secret);

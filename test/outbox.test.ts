@@ -35,14 +35,37 @@ describe('engine outbox: exactly one case per start', () => {
     await proxy?.down();
   });
 
-  const start = async (c: Client, key: string | undefined, body: Record<string, unknown> = { bpmnProcessId: PROCESS, variables: { maHoSo: key ?? 'none' } }) => {
-    const r = await p.app.inject({ method: 'POST', url: '/api/process-instances', headers: { authorization: `Bearer ${c.token}`, ...(key ? { 'idempotency-key': key } : {}) }, payload: body });
+  const start = async (
+    c: Client,
+    key: string | undefined,
+    body: Record<string, unknown> = { bpmnProcessId: PROCESS, variables: { maHoSo: key ?? 'none' } },
+  ) => {
+    const r = await p.app.inject({
+      method: 'POST',
+      url: '/api/process-instances',
+      headers: { authorization: `Bearer ${c.token}`, ...(key ? { 'idempotency-key': key } : {}) },
+      payload: body,
+    });
     return { status: r.statusCode, body: r.json() };
   };
   /** Instances the engine created for an outbox command, from the exported history. */
   const instancesOf = async (outboxId: string) =>
-    (await p.db('hist_variables').where({ name: 'eisoStartId' }).whereRaw(`value = to_jsonb(?::text)`, [startIdOf(outboxId)]).pluck('process_instance_key')).map(String);
-  const outboxIdOf = async (userId: string, key: string) => String((await p.db('engine_outbox').where({ dedupe_key: `api:${userId}:${key}` }).first('id')).id);
+    (
+      await p
+        .db('hist_variables')
+        .where({ name: 'eisoStartId' })
+        .whereRaw(`value = to_jsonb(?::text)`, [startIdOf(outboxId)])
+        .pluck('process_instance_key')
+    ).map(String);
+  const outboxIdOf = async (userId: string, key: string) =>
+    String(
+      (
+        await p
+          .db('engine_outbox')
+          .where({ dedupe_key: `api:${userId}:${key}` })
+          .first('id')
+      ).id,
+    );
 
   it('an Idempotency-Key retry returns the same case; another key or another user gets its own', async () => {
     const first = await start(officer, 'dk-001');
@@ -64,7 +87,9 @@ describe('engine outbox: exactly one case per start', () => {
     const id = await outboxIdOf(String(officer.user.id), 'dk-001');
     await waitFor(async () => (await instancesOf(id)).length === 1, 'the case in the history');
     expect(await instancesOf(id)).toEqual([first.body.processInstanceKey]);
-    expect(await p.db('audit_log').where({ action: 'case.start', target_id: first.body.processInstanceKey }).count<{ n: string }[]>({ n: '*' })).toEqual([{ n: '1' }]);
+    expect(await p.db('audit_log').where({ action: 'case.start', target_id: first.body.processInstanceKey }).count<{ n: string }[]>({ n: '*' })).toEqual([
+      { n: '1' },
+    ]);
   });
 
   it('a start whose answer is lost (DEADLINE_EXCEEDED after the broker created it) is completed once by the relay', async () => {
@@ -81,18 +106,25 @@ describe('engine outbox: exactly one case per start', () => {
       expect(r.status, JSON.stringify(r.body)).toBe(202);
       expect(r.body.message).toContain('đã được lưu');
       // The client retries with the same key: never a second case; once the relay has settled it, the case.
-      const settled = await waitFor(async () => {
-        const again = await start(officer, 'lost-answer-1');
-        expect([200, 202]).toContain(again.status);
-        return again.status === 200 ? again : undefined;
-      }, 'the relay to settle the start', 60_000, 500);
+      const settled = await waitFor(
+        async () => {
+          const again = await start(officer, 'lost-answer-1');
+          expect([200, 202]).toContain(again.status);
+          return again.status === 200 ? again : undefined;
+        },
+        'the relay to settle the start',
+        60_000,
+        500,
+      );
       const id = await outboxIdOf(String(officer.user.id), 'lost-answer-1');
       const row = await p.db('engine_outbox').where({ id }).first();
       expect(row).toMatchObject({ status: 'done', adopted: true });
       await waitFor(async () => (await instancesOf(id)).length >= 1, 'the case in the history');
       expect(await instancesOf(id)).toEqual([settled.body.processInstanceKey]);
       expect(calls).toBe(1); // adopted from the history, never sent again
-      expect(await p.db('audit_log').where({ action: 'case.start', target_id: settled.body.processInstanceKey }).count<{ n: string }[]>({ n: '*' })).toEqual([{ n: '1' }]);
+      expect(await p.db('audit_log').where({ action: 'case.start', target_id: settled.body.processInstanceKey }).count<{ n: string }[]>({ n: '*' })).toEqual([
+        { n: '1' },
+      ]);
     } finally {
       p.zeebe.createProcessInstance = real;
     }
@@ -109,10 +141,15 @@ describe('engine outbox: exactly one case per start', () => {
     try {
       const r = await start(officer, 'lost-request-1');
       expect(r.status).toBe(202);
-      const settled = await waitFor(async () => {
-        const again = await start(officer, 'lost-request-1');
-        return again.status === 200 ? again : undefined;
-      }, 'the relay to send it again', 60_000, 500);
+      const settled = await waitFor(
+        async () => {
+          const again = await start(officer, 'lost-request-1');
+          return again.status === 200 ? again : undefined;
+        },
+        'the relay to send it again',
+        60_000,
+        500,
+      );
       const id = await outboxIdOf(String(officer.user.id), 'lost-request-1');
       // Sent again (not adopted: there was nothing to adopt); by this relay or, when test files share
       // the database, by another platform's relay.
@@ -127,17 +164,35 @@ describe('engine outbox: exactly one case per start', () => {
 
   it('crash between commit and send: a start left pending, and one sent by a process that died before recording it, each give one case', async () => {
     // Committed, never sent (the API process was killed right after the commit): the relay sends it.
-    const { id: never } = await enqueueCommand(p.db, { kind: 'start', request: { bpmnProcessId: PROCESS, variables: { maHoSo: 'CRASH-1' } }, onDone: CASE_START_DONE, args: { actor: officer.user.username, actorRoles: ['officer'], actorUnit: 'SNNMT-VP', ip: null, variables: {} } });
+    const { id: never } = await enqueueCommand(p.db, {
+      kind: 'start',
+      request: { bpmnProcessId: PROCESS, variables: { maHoSo: 'CRASH-1' } },
+      onDone: CASE_START_DONE,
+      args: { actor: officer.user.username, actorRoles: ['officer'], actorUnit: 'SNNMT-VP', ip: null, variables: {} },
+    });
     // Committed, marked in flight and sent, then the process died before recording the answer: the
     // relay must find the instance in the history and adopt it, not start a second one.
-    const { id: died } = await enqueueCommand(p.db, { kind: 'start', request: { bpmnProcessId: PROCESS, variables: { maHoSo: 'CRASH-2' } }, onDone: CASE_START_DONE, args: { actor: officer.user.username, actorRoles: ['officer'], actorUnit: 'SNNMT-VP', ip: null, variables: {} } });
-    await p.db('engine_outbox').where({ id: died }).update({ in_flight_since: p.db.fn.now(), attempts: 1, lease_until: p.db.raw(`now() + interval '2 seconds'`) });
+    const { id: died } = await enqueueCommand(p.db, {
+      kind: 'start',
+      request: { bpmnProcessId: PROCESS, variables: { maHoSo: 'CRASH-2' } },
+      onDone: CASE_START_DONE,
+      args: { actor: officer.user.username, actorRoles: ['officer'], actorUnit: 'SNNMT-VP', ip: null, variables: {} },
+    });
+    await p
+      .db('engine_outbox')
+      .where({ id: died })
+      .update({ in_flight_since: p.db.fn.now(), attempts: 1, lease_until: p.db.raw(`now() + interval '2 seconds'`) });
     const sent = await p.zeebe.createProcessInstance({ bpmnProcessId: PROCESS, variables: { maHoSo: 'CRASH-2', eisoStartId: startIdOf(died) } });
 
-    const done = await waitFor(async () => {
-      const rows = await p.db('engine_outbox').whereIn('id', [never, died]).where({ status: 'done' });
-      return rows.length === 2 ? rows : undefined;
-    }, 'the relay to settle both', 60_000, 500);
+    const done = await waitFor(
+      async () => {
+        const rows = await p.db('engine_outbox').whereIn('id', [never, died]).where({ status: 'done' });
+        return rows.length === 2 ? rows : undefined;
+      },
+      'the relay to settle both',
+      60_000,
+      500,
+    );
     const byId = new Map(done.map((r: any) => [String(r.id), r]));
     expect(byId.get(died).adopted).toBe(true);
     expect(byId.get(died).result.processInstanceKey).toBe(String(sent.processInstanceKey));
@@ -162,13 +217,27 @@ describe('engine outbox: exactly one case per start', () => {
       return res;
     }) as typeof p.zeebe.publishMessage;
     try {
-      const { id } = await enqueueCommand(p.db, { kind: 'message', dedupeKey: `message:${messageId}`, request: { name: 'outbox-test-message', correlationKey: messageId, messageId, timeToLive: 60_000, variables: {} } });
-      const row = await waitFor(async () => {
-        const r = await p.db('engine_outbox').where({ id }).first();
-        return r.status === 'done' ? r : undefined;
-      }, 'the message to be settled', 30_000, 200);
+      const { id } = await enqueueCommand(p.db, {
+        kind: 'message',
+        dedupeKey: `message:${messageId}`,
+        request: { name: 'outbox-test-message', correlationKey: messageId, messageId, timeToLive: 60_000, variables: {} },
+      });
+      const row = await waitFor(
+        async () => {
+          const r = await p.db('engine_outbox').where({ id }).first();
+          return r.status === 'done' ? r : undefined;
+        },
+        'the message to be settled',
+        30_000,
+        200,
+      );
       expect(row.attempts).toBeGreaterThanOrEqual(1);
-      const published = async () => p.db('zeebe_record').where({ value_type: 'MESSAGE', intent: 'PUBLISHED' }).whereRaw(`body->'value'->>'messageId' = ?`, [messageId]).count<{ n: string }[]>({ n: '*' });
+      const published = async () =>
+        p
+          .db('zeebe_record')
+          .where({ value_type: 'MESSAGE', intent: 'PUBLISHED' })
+          .whereRaw(`body->'value'->>'messageId' = ?`, [messageId])
+          .count<{ n: string }[]>({ n: '*' });
       await waitFor(async () => (await published())[0].n !== '0', 'the exported message');
       await new Promise((r) => setTimeout(r, 1000));
       expect(await published()).toEqual([{ n: '1' }]);
@@ -183,30 +252,53 @@ describe('engine outbox: exactly one case per start', () => {
     const desk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
     const procedure = procedureEntry();
     expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
-    expect((await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId as string) })).status).toBe(201);
+    expect(
+      (await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml: deskBpmn(procedure.bpmnProcessId as string) }))
+        .status,
+    ).toBe(201);
 
     await proxy.down();
     let isUp = false;
     try {
-      const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant: { name: 'Trần Thị Bình' }, documents: [{ code: 'DON', copies: 1 }, { code: 'CCCD', copies: 1 }] });
+      const r = await desk.post('/api/onestop/dossiers', {
+        procedureCode: procedure.code,
+        applicant: { name: 'Trần Thị Bình' },
+        documents: [
+          { code: 'DON', copies: 1 },
+          { code: 'CCCD', copies: 1 },
+        ],
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       expect(r.body).toMatchObject({ status: 'RECEIVED', processInstanceKey: null });
       expect(r.body.appointmentAt).toBeTruthy();
       const dossierId = String(r.body.id);
-      expect((await p.db('engine_outbox').where({ dedupe_key: `dossier-accept:${dossierId}` }).first()).status).toBe('pending');
+      expect(
+        (
+          await p
+            .db('engine_outbox')
+            .where({ dedupe_key: `dossier-accept:${dossierId}` })
+            .first()
+        ).status,
+      ).toBe('pending');
 
       await proxy.up();
       isUp = true;
-      const d = await waitFor(async () => {
-        const row = await p.db('dossiers').where({ id: dossierId }).first();
-        return row.process_instance_key ? row : undefined;
-      }, 'the relay to start the dossier process', 60_000, 500);
+      const d = await waitFor(
+        async () => {
+          const row = await p.db('dossiers').where({ id: dossierId }).first();
+          return row.process_instance_key ? row : undefined;
+        },
+        'the relay to start the dossier process',
+        60_000,
+        500,
+      );
       const clock = await p.db('case_deadlines').where({ process_instance_key: d.process_instance_key }).first();
       expect(clock.appointment_at.toISOString()).toBe(r.body.appointmentAt);
       const seen = await desk.get(`/api/onestop/dossiers/${dossierId}`);
       expect(seen.body.processInstanceKey).toBe(String(d.process_instance_key));
       // Exactly one instance carries this dossier.
-      const instances = async () => p.db('hist_variables').where({ name: 'dossierId' }).whereRaw(`value = to_jsonb(?::text)`, [dossierId]).pluck('process_instance_key');
+      const instances = async () =>
+        p.db('hist_variables').where({ name: 'dossierId' }).whereRaw(`value = to_jsonb(?::text)`, [dossierId]).pluck('process_instance_key');
       await waitFor(async () => (await instances()).length >= 1, 'the instance in the history');
       await new Promise((res) => setTimeout(res, 2000));
       expect((await instances()).map(String)).toEqual([String(d.process_instance_key)]);
@@ -232,10 +324,15 @@ describe('engine outbox: exactly one case per start', () => {
       expect(q.body.message).toMatch(/tự động thực hiện/);
       await proxy.up();
       isUp = true;
-      const ok = await waitFor(async () => {
-        const again = await start(officer, 'while-down-1');
-        return again.status === 200 ? again : undefined;
-      }, 'the queued start', 60_000, 500);
+      const ok = await waitFor(
+        async () => {
+          const again = await start(officer, 'while-down-1');
+          return again.status === 200 ? again : undefined;
+        },
+        'the queued start',
+        60_000,
+        500,
+      );
       const id = await outboxIdOf(String(officer.user.id), 'while-down-1');
       await waitFor(async () => (await instancesOf(id)).length >= 1, 'the case in the history');
       expect(await instancesOf(id)).toEqual([ok.body.processInstanceKey]);

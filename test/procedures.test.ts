@@ -26,7 +26,16 @@ const header = (key: string, value: string | null | undefined) => (value == null
  * → notify the citizen → end; "more papers" loops back to reception through BoSung.
  */
 function procedureXml(id: string, o: ModelOptions = {}): string {
-  const opt = { name: 'Cấp bản sao hồ sơ địa chính', tiepNhanLimit: '0.5', xuLyLimit: '3', xuLyName: 'Xử lý hồ sơ', total: '5', jobType: 'notify-citizen', xuLyGroup: 'SNNMT-QLDD/officer', ...o };
+  const opt = {
+    name: 'Cấp bản sao hồ sơ địa chính',
+    tiepNhanLimit: '0.5',
+    xuLyLimit: '3',
+    xuLyName: 'Xử lý hồ sơ',
+    total: '5',
+    jobType: 'notify-citizen',
+    xuLyGroup: 'SNNMT-QLDD/officer',
+    ...o,
+  };
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs_1" targetNamespace="http://eiso.gov.vn/bpmn">
   <bpmn:process id="${id}" name="${opt.name}" isExecutable="true">
@@ -136,12 +145,24 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
       legalBasis: 'Luật Đất đai số 31/2024/QH15\nNghị định 101/2024/NĐ-CP',
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ bpmnProcessId: id, name: 'Cấp bản sao hồ sơ địa chính', code: 'QT-DD-02', createdBy: designer.user.username, versions: [], draft: { revision: 1, changedSincePublish: true } });
+    expect(created.body).toMatchObject({
+      bpmnProcessId: id,
+      name: 'Cấp bản sao hồ sơ địa chính',
+      code: 'QT-DD-02',
+      createdBy: designer.user.username,
+      versions: [],
+      draft: { revision: 1, changedSincePublish: true },
+    });
     expect(created.body.draft.xml).toContain(`<bpmn:process id="${id}"`);
     expect(created.body.events).toEqual([expect.objectContaining({ kind: 'created', actor: designer.user.username, version: null })]);
     const listed = await leader.get('/api/procedures');
     expect(listed.status).toBe(200);
-    expect(listed.body.items.find((x: any) => x.bpmnProcessId === id)).toMatchObject({ draftRevision: 1, latestVersion: null, publishedVersions: 0, runningInstances: 0 });
+    expect(listed.body.items.find((x: any) => x.bpmnProcessId === id)).toMatchObject({
+      draftRevision: 1,
+      latestVersion: null,
+      publishedVersions: 0,
+      runningInstances: 0,
+    });
 
     // When the modeler autosaves a model with four mistakes
     const broken = procedureXml(id, { xuLyLimit: null, deadEnd: true, total: '1', jobType: 'send-sms' });
@@ -197,7 +218,10 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
     expect((await specialist.get('/api/tasks?scope=all')).body.items.find((t: any) => t.id === t1.id)).toBeUndefined();
 
     // When the draft changes and version 2 is published
-    const edited = await put(designer, `/api/procedures/${id}/draft`, { revision: 3, xml: procedureXml(id, { xuLyLimit: '2', xuLyName: 'Xử lý và ký hồ sơ' }) });
+    const edited = await put(designer, `/api/procedures/${id}/draft`, {
+      revision: 3,
+      xml: procedureXml(id, { xuLyLimit: '2', xuLyName: 'Xử lý và ký hồ sơ' }),
+    });
     expect(edited.body).toMatchObject({ revision: 4, changedSincePublish: true });
     const v2 = await designer.post(`/api/procedures/${id}/publish`, {});
     expect(v2.status).toBe(201);
@@ -210,7 +234,12 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
       const c = await runningPerVersion(id);
       return c[1] === 1 && c[2] === 1;
     }, 'one running instance on each version');
-    expect((await designer.get('/api/procedures')).body.items.find((x: any) => x.bpmnProcessId === id)).toMatchObject({ latestVersion: 2, latestVersionState: 'published', publishedVersions: 2, runningInstances: 2 });
+    expect((await designer.get('/api/procedures')).body.items.find((x: any) => x.bpmnProcessId === id)).toMatchObject({
+      latestVersion: 2,
+      latestVersionState: 'published',
+      publishedVersions: 2,
+      runningInstances: 2,
+    });
 
     // When version 1 is retired
     const retired = await designer.post(`/api/procedures/${id}/versions/1/retire`, {});
@@ -228,8 +257,16 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
     expect(t1b.processVersion).toBe(1);
     expect(t1b.name).toBe('Xử lý hồ sơ');
     await completeTask(specialist, t1b.id, { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
-    const note = await waitFor(async () => p.db('notifications').where({ process_instance_key: s1.body.processInstanceKey }).first(), 'the citizen notification');
-    expect(note).toMatchObject({ recipient: 'Nguyễn Văn An', channel: 'in-app', subject: 'Hồ sơ BS-001 đã có kết quả', body: 'Kính gửi Nguyễn Văn An, hồ sơ của ông/bà đã được xử lý.' });
+    const note = await waitFor(
+      async () => p.db('notifications').where({ process_instance_key: s1.body.processInstanceKey }).first(),
+      'the citizen notification',
+    );
+    expect(note).toMatchObject({
+      recipient: 'Nguyễn Văn An',
+      channel: 'in-app',
+      subject: 'Hồ sơ BS-001 đã có kết quả',
+      body: 'Kính gửi Nguyễn Văn An, hồ sơ của ông/bà đã được xử lý.',
+    });
     await waitFor(async () => (await runningPerVersion(id))[1] === 0, 'version 1 instance completed');
     expect((await runningPerVersion(id))[2]).toBe(1);
 
@@ -271,10 +308,62 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
       scope: 'Văn phòng Sở và Phòng Quản lý đất đai.',
       legalBasis: ['Luật Đất đai số 31/2024/QH15', 'Nghị định 101/2024/NĐ-CP'],
       steps: [
-        { no: 1, elementId: 'TiepNhan', name: 'Tiếp nhận hồ sơ', instructions: 'Kiểm tra thành phần hồ sơ', performer: 'Công chức Văn phòng Sở (Bộ phận một cửa)', candidateGroups: ['SNNMT-VP/officer'], timeLimitDays: 0.5, form: 'Tiếp nhận hồ sơ đăng ký biến động', formKey: 'app:tiep-nhan-ho-so', records: ['Phiếu tiếp nhận', 'Sổ theo dõi hồ sơ'], isoClauses: ['8.2.3'], automated: false },
-        { no: 2, elementId: 'XuLy', name: 'Xử lý hồ sơ', instructions: null, performer: 'Công chức Phòng Quản lý đất đai', candidateGroups: ['SNNMT-QLDD/officer'], timeLimitDays: 3, form: 'Thẩm định hồ sơ', formKey: 'app:tham-dinh-ho-so', records: ['Phiếu xử lý'], isoClauses: ['8.5.1'], automated: false },
-        { no: 3, elementId: 'BoSung', name: 'Yêu cầu bổ sung hồ sơ', instructions: null, performer: 'Công chức Văn phòng Sở (Bộ phận một cửa)', candidateGroups: ['SNNMT-VP/officer'], timeLimitDays: 1, form: null, formKey: null, records: ['Phiếu yêu cầu bổ sung'], isoClauses: [], automated: false },
-        { no: 4, elementId: 'ThongBao', name: 'Thông báo kết quả cho công dân', instructions: null, performer: 'Hệ thống (tự động)', candidateGroups: [], timeLimitDays: null, form: null, formKey: null, records: [], isoClauses: [], automated: true },
+        {
+          no: 1,
+          elementId: 'TiepNhan',
+          name: 'Tiếp nhận hồ sơ',
+          instructions: 'Kiểm tra thành phần hồ sơ',
+          performer: 'Công chức Văn phòng Sở (Bộ phận một cửa)',
+          candidateGroups: ['SNNMT-VP/officer'],
+          timeLimitDays: 0.5,
+          form: 'Tiếp nhận hồ sơ đăng ký biến động',
+          formKey: 'app:tiep-nhan-ho-so',
+          records: ['Phiếu tiếp nhận', 'Sổ theo dõi hồ sơ'],
+          isoClauses: ['8.2.3'],
+          automated: false,
+        },
+        {
+          no: 2,
+          elementId: 'XuLy',
+          name: 'Xử lý hồ sơ',
+          instructions: null,
+          performer: 'Công chức Phòng Quản lý đất đai',
+          candidateGroups: ['SNNMT-QLDD/officer'],
+          timeLimitDays: 3,
+          form: 'Thẩm định hồ sơ',
+          formKey: 'app:tham-dinh-ho-so',
+          records: ['Phiếu xử lý'],
+          isoClauses: ['8.5.1'],
+          automated: false,
+        },
+        {
+          no: 3,
+          elementId: 'BoSung',
+          name: 'Yêu cầu bổ sung hồ sơ',
+          instructions: null,
+          performer: 'Công chức Văn phòng Sở (Bộ phận một cửa)',
+          candidateGroups: ['SNNMT-VP/officer'],
+          timeLimitDays: 1,
+          form: null,
+          formKey: null,
+          records: ['Phiếu yêu cầu bổ sung'],
+          isoClauses: [],
+          automated: false,
+        },
+        {
+          no: 4,
+          elementId: 'ThongBao',
+          name: 'Thông báo kết quả cho công dân',
+          instructions: null,
+          performer: 'Hệ thống (tự động)',
+          candidateGroups: [],
+          timeLimitDays: null,
+          form: null,
+          formKey: null,
+          records: [],
+          isoClauses: [],
+          automated: true,
+        },
       ],
       totalTimeLimitDays: 5,
       longestPathDays: 3.5,
@@ -297,7 +386,16 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
       const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheet-')), 'sheet.pdf');
       writeFileSync(file, pdf.rawPayload);
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-      for (const s of ['QUY TRÌNH CẤP BẢN SAO HỒ SƠ ĐỊA CHÍNH', '1. Mục đích', '4. Nội dung quy trình', 'Tiếp nhận hồ sơ', 'Xử lý hồ sơ', 'Công chức Phòng Quản lý đất đai', '5. Hồ sơ lưu']) expect(text).toContain(s);
+      for (const s of [
+        'QUY TRÌNH CẤP BẢN SAO HỒ SƠ ĐỊA CHÍNH',
+        '1. Mục đích',
+        '4. Nội dung quy trình',
+        'Tiếp nhận hồ sơ',
+        'Xử lý hồ sơ',
+        'Công chức Phòng Quản lý đất đai',
+        '5. Hồ sơ lưu',
+      ])
+        expect(text).toContain(s);
     }
   });
 
@@ -344,7 +442,9 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
     expect(malformed.status).toBe(400);
     expect(malformed.body.message).toMatch(/XML|BPMN 2\.0/);
     const valid = procedureXml(id);
-    const dtd = await designer.post('/api/procedures', { xml: `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${valid.replace(/^<\?xml[^>]*>/, '')}` });
+    const dtd = await designer.post('/api/procedures', {
+      xml: `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${valid.replace(/^<\?xml[^>]*>/, '')}`,
+    });
     expect(dtd.status).toBe(400);
     expect(dtd.body).toMatchObject({ code: 'BPMN_DTD' });
     expect(dtd.body.message).toContain('DOCTYPE');
@@ -402,7 +502,11 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
     expect(files.length).toBeGreaterThanOrEqual(21);
     const stamp = Date.now();
     for (const [i, f] of files.entries()) {
-      const imported = await designer.post('/api/procedures', { bpmnProcessId: `miwg-${stamp}-${i}`, xml: readFileSync(path.join(dir, f), 'utf8'), fileName: f });
+      const imported = await designer.post('/api/procedures', {
+        bpmnProcessId: `miwg-${stamp}-${i}`,
+        xml: readFileSync(path.join(dir, f), 'utf8'),
+        fileName: f,
+      });
       expect(imported.status, `${f}: ${JSON.stringify(imported.body).slice(0, 300)}`).toBe(201);
       const report = await designer.post(`/api/procedures/miwg-${stamp}-${i}/validate`, {});
       expect(report.status, f).toBe(200);

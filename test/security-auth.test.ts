@@ -31,7 +31,8 @@ describe('authentication security', () => {
 
   const WRONG = 'Sai tên đăng nhập hoặc mật khẩu / Wrong username or password';
   const THROTTLED = /^Đăng nhập sai quá nhiều lần, vui lòng thử lại sau \d+ (giây|phút) \/ Too many failed sign-ins, please retry in \d+ s$/;
-  const userRow = (username: string) => p.db('users').where({ username }).first('password_hash', 'active', 'roles', 'token_version', 'failed_logins', 'locked_until');
+  const userRow = (username: string) =>
+    p.db('users').where({ username }).first('password_hash', 'active', 'roles', 'token_version', 'failed_logins', 'locked_until');
 
   it('an attacker hammering an account from address A is slowed down (429 with the wait), and the owner still signs in from address B', async () => {
     const user = await createUser(p.db, { roles: ['leader'] });
@@ -113,7 +114,7 @@ describe('authentication security', () => {
     expect((await loginAs(regular.username, regular.password, '10.5.5.5')).statusCode).toBe(200);
   });
 
-  it('many addresses against one account: new addresses are slowed down, the owner\'s usual address is not', async () => {
+  it("many addresses against one account: new addresses are slowed down, the owner's usual address is not", async () => {
     const user = await createUser(p.db, { roles: ['leader'] });
     expect((await loginAs(user.username, user.password, '10.6.0.1')).statusCode).toBe(200);
     const statuses: number[] = [];
@@ -220,7 +221,10 @@ describe('authentication security', () => {
       const user = await createUser(p.db, { roles: ['leader'] });
       const token = (await login(p.app, user)).token;
       const stream = await openStream(token);
-      await p.db('users').where({ username: user.username }).update({ roles: ['officer'] });
+      await p
+        .db('users')
+        .where({ username: user.username })
+        .update({ roles: ['officer'] });
       expect((await me(token)).json().message).toMatch(REVOKED);
       await waitFor(async () => stream.ended, 'the stream to end after the role change', 5000, 20);
       expect(stream.events).toContain('session-ended');
@@ -257,7 +261,7 @@ describe('authentication security', () => {
       const newToken = changed.json().token as string;
       expect((await me(newToken)).statusCode).toBe(200);
       for (const old of [token, otherDevice]) expect((await me(old)).json().message).toMatch(REVOKED);
-      await waitFor(async () => stream.ended, 'the other device\'s stream to end', 5000, 20);
+      await waitFor(async () => stream.ended, "the other device's stream to end", 5000, 20);
       expect((await loginAs(user.username, user.password, '10.8.2.1')).statusCode).toBe(401);
       expect((await loginAs(user.username, 'Sông Hồng chảy về biển', '10.8.2.1')).statusCode).toBe(200);
       const actions = await p.db('audit_log').where({ target_id: user.username }).orderBy('seq').pluck('action');
@@ -269,7 +273,8 @@ describe('authentication security', () => {
       const user = await createUser(p.db, { roles: ['officer'] });
       const token = (await login(p.app, user)).token;
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await post('/api/auth/password', token, { currentPassword: `doan-${i}`, newPassword: 'Mat-khau-moi-2026' }, '10.8.3.1')).statusCode);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await post('/api/auth/password', token, { currentPassword: `doan-${i}`, newPassword: 'Mat-khau-moi-2026' }, '10.8.3.1')).statusCode);
       expect(statuses).toEqual([400, 400, 400, 400, 429]);
     });
   });
@@ -287,7 +292,12 @@ describe('authentication security', () => {
   });
 
   it('refuses an oversized JSON body with 413 and a clear message', async () => {
-    const res = await p.app.inject({ method: 'POST', url: '/api/auth/login', payload: JSON.stringify({ username: 'a', password: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: JSON.stringify({ username: 'a', password: 'x'.repeat(2 * 1024 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().message).toMatch(/quá lớn/i);
   });

@@ -15,7 +15,10 @@ import { checkAgainstForm, safePattern } from '../domain/inbox/task-input.js';
  */
 
 const CATALOGUE = JSON.parse(readFileSync(path.join(PROCESSES_DIR, 'onestop-catalogue.json'), 'utf8')) as {
-  code: string; deskUnitCode: string; bpmnProcessId: string; requiredDocuments: { code: string; mandatory: boolean }[];
+  code: string;
+  deskUnitCode: string;
+  bpmnProcessId: string;
+  requiredDocuments: { code: string; mandatory: boolean }[];
 }[];
 const FORMS = loadBundledForms() as Record<string, { components: any[] }>;
 
@@ -31,19 +34,46 @@ describe('completion data checked against the form (pure)', () => {
       { type: 'textfield', key: 'chiDoc', label: 'Chỉ đọc', readonly: true },
       { type: 'number', key: 'diem', label: 'Điểm', validate: { min: 1, max: 5 }, decimalDigits: 0 },
       { type: 'checkbox', key: 'dongY', label: 'Đồng ý' },
-      { type: 'select', key: 'kq', label: 'Kết quả', validate: { required: true }, values: [{ label: 'Đạt', value: 'dat' }, { label: 'Không đạt', value: 'khong-dat' }] },
+      {
+        type: 'select',
+        key: 'kq',
+        label: 'Kết quả',
+        validate: { required: true },
+        values: [
+          { label: 'Đạt', value: 'dat' },
+          { label: 'Không đạt', value: 'khong-dat' },
+        ],
+      },
       { type: 'textarea', key: 'lyDo', label: 'Lý do', validate: { required: true }, conditional: { hide: '=kq != "khong-dat"' } },
-      { type: 'checklist', key: 'dieu', label: 'Điều khoản', values: [{ label: '4.4', value: '4.4' }, { label: '5.3', value: '5.3' }] },
+      {
+        type: 'checklist',
+        key: 'dieu',
+        label: 'Điều khoản',
+        values: [
+          { label: '4.4', value: '4.4' },
+          { label: '5.3', value: '5.3' },
+        ],
+      },
       { type: 'datetime', subtype: 'date', key: 'han', dateLabel: 'Hạn' },
       { type: 'group', label: 'Nhóm', path: 'nguoi', components: [{ type: 'textfield', key: 'hoTen', label: 'Họ tên', validate: { required: true } }] },
-      { type: 'dynamiclist', key: 'phatHien', label: 'Phát hiện', components: [{ type: 'textfield', key: 'noiDung', label: 'Nội dung', validate: { required: true } }] },
+      {
+        type: 'dynamiclist',
+        key: 'phatHien',
+        label: 'Phát hiện',
+        components: [{ type: 'textfield', key: 'noiDung', label: 'Nội dung', validate: { required: true } }],
+      },
     ],
   };
   const ok = { ten: 'An', kq: 'dat', nguoi: { hoTen: 'Bình' } };
-  const problems = (v: Record<string, unknown>, current: Record<string, unknown> = { chiDoc: 'cũ' }) => checkAgainstForm(form, v, current).problems.map((p) => `${p.key}|${p.label}|${p.message.split(' / ')[0]}`);
+  const problems = (v: Record<string, unknown>, current: Record<string, unknown> = { chiDoc: 'cũ' }) =>
+    checkAgainstForm(form, v, current).problems.map((p) => `${p.key}|${p.label}|${p.message.split(' / ')[0]}`);
 
   it('accepts a complete submission and sends only the form fields', () => {
-    const r = checkAgainstForm(form, { ...ok, chiDoc: 'cũ', diem: 3, dongY: false, dieu: ['5.3'], han: '2026-02-28', soHieu: '12/UBND', phatHien: [{ noiDung: 'Thiếu chữ ký' }] }, { chiDoc: 'cũ' });
+    const r = checkAgainstForm(
+      form,
+      { ...ok, chiDoc: 'cũ', diem: 3, dongY: false, dieu: ['5.3'], han: '2026-02-28', soHieu: '12/UBND', phatHien: [{ noiDung: 'Thiếu chữ ký' }] },
+      { chiDoc: 'cũ' },
+    );
     expect(r.problems).toEqual([]);
     // The read-only field's unchanged echo is not forwarded.
     expect(r.variables).toEqual({ ...ok, diem: 3, dongY: false, dieu: ['5.3'], han: '2026-02-28', soHieu: '12/UBND', phatHien: [{ noiDung: 'Thiếu chữ ký' }] });
@@ -117,26 +147,47 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
 
   const WAIT_MS = 90_000;
   const openTask = (key: string, elementId: string) =>
-    waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(), `${elementId} of ${key}`, WAIT_MS);
+    waitFor(
+      async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(),
+      `${elementId} of ${key}`,
+      WAIT_MS,
+    );
   /** Where the instance is: its active elements and how many element instances and incidents it has, from the exported history. */
   const engineState = async (key: string) => ({
-    active: (await p.db('hist_element_instances').where({ process_instance_key: key, state: 'active' }).whereNot('bpmn_element_type', 'PROCESS').orderBy('element_id').pluck('element_id')) as string[],
+    active: (await p
+      .db('hist_element_instances')
+      .where({ process_instance_key: key, state: 'active' })
+      .whereNot('bpmn_element_type', 'PROCESS')
+      .orderBy('element_id')
+      .pluck('element_id')) as string[],
     elements: Number((await p.db('hist_element_instances').where({ process_instance_key: key }).count({ n: '*' }))[0].n),
     incidents: Number((await p.db('hist_incidents').where({ process_instance_key: key }).count({ n: '*' }))[0].n),
   });
   /** The task is in the engine's history as active (the projector has caught up with it). */
   const atStep = (key: string, elementId: string) =>
-    waitFor(async () => {
-      const s = await engineState(key);
-      return s.active.includes(elementId) ? s : undefined;
-    }, `${elementId} of ${key} active in history`, WAIT_MS);
+    waitFor(
+      async () => {
+        const s = await engineState(key);
+        return s.active.includes(elementId) ? s : undefined;
+      },
+      `${elementId} of ${key} active in history`,
+      WAIT_MS,
+    );
   const claim = async (who: Client, key: string, elementId: string) => {
     const task = await openTask(key, elementId);
     expect((await who.post(`/api/tasks/${task.job_key}/claim`)).status).toBe(200);
     return String(task.job_key);
   };
   /** Sends `variables`, expects 400 naming `fields`, and checks that nothing moved. */
-  const refused = async (who: Client, key: string, elementId: string, taskId: string, variables: Record<string, unknown>, fields: string[], register: () => Promise<unknown>) => {
+  const refused = async (
+    who: Client,
+    key: string,
+    elementId: string,
+    taskId: string,
+    variables: Record<string, unknown>,
+    fields: string[],
+    register: () => Promise<unknown>,
+  ) => {
     const before = { engine: await atStep(key, elementId), register: await register() };
     const r = await who.post(`/api/tasks/${taskId}/complete`, { variables });
     expect(r.status, JSON.stringify(r.body)).toBe(400);
@@ -157,46 +208,64 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   };
 
-  it('birth registration (mc-dang-ky-khai-sinh): no decision, a number for the decision, owned and extra variables are refused at the appraisal', { timeout: 240_000 }, async () => {
-    const entry = CATALOGUE.find((c) => c.bpmnProcessId === 'mc-dang-ky-khai-sinh')!;
-    const desk = await as(`${entry.deskUnitCode}/officer`);
-    const received = await desk.post('/api/onestop/dossiers', {
-      procedureCode: entry.code,
-      applicant: { name: 'Phạm Thị Hạnh' },
-      documents: entry.requiredDocuments.filter((d) => d.mandatory).map((d) => ({ code: d.code, copies: 1 })),
-    });
-    expect(received.status, JSON.stringify(received.body)).toBe(201);
-    const key = String(received.body.processInstanceKey);
-    const dossier = () => p.db('dossiers').where({ code: received.body.code }).first();
-    await waitFor(async () => (await dossier()).status === 'IN_PROCESSING', 'dossier in processing', WAIT_MS);
-    const civil = await as('XA-TANPHU-VP/officer');
-    const id = await claim(civil, key, 'ThamDinh');
+  it(
+    'birth registration (mc-dang-ky-khai-sinh): no decision, a number for the decision, owned and extra variables are refused at the appraisal',
+    { timeout: 240_000 },
+    async () => {
+      const entry = CATALOGUE.find((c) => c.bpmnProcessId === 'mc-dang-ky-khai-sinh')!;
+      const desk = await as(`${entry.deskUnitCode}/officer`);
+      const received = await desk.post('/api/onestop/dossiers', {
+        procedureCode: entry.code,
+        applicant: { name: 'Phạm Thị Hạnh' },
+        documents: entry.requiredDocuments.filter((d) => d.mandatory).map((d) => ({ code: d.code, copies: 1 })),
+      });
+      expect(received.status, JSON.stringify(received.body)).toBe(201);
+      const key = String(received.body.processInstanceKey);
+      const dossier = () => p.db('dossiers').where({ code: received.body.code }).first();
+      await waitFor(async () => (await dossier()).status === 'IN_PROCESSING', 'dossier in processing', WAIT_MS);
+      const civil = await as('XA-TANPHU-VP/officer');
+      const id = await claim(civil, key, 'ThamDinh');
 
-    // Before: no decision took the default path "eligible" and issued the result.
-    const none = await refused(civil, key, 'ThamDinh', id, { yKienThamDinh: 'Đã xem' }, ['ketQuaThamDinh'], dossier);
-    expect(none.fields[0]).toMatchObject({ label: 'Kết quả thẩm định', message: expect.stringMatching(/^bắt buộc/) });
-    expect(none.message).toMatch(/^Dữ liệu hoàn thành công việc không hợp lệ: Kết quả thẩm định: bắt buộc/);
-    // Before: a number where a choice is expected closed the task and left the case on an incident.
-    await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 2 }, ['ketQuaThamDinh'], dossier);
-    await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'cap-ngay' }, ['ketQuaThamDinh'], dossier);
-    // The result itself, a display field, a hidden field, a missing reason.
-    await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'du-dieu-kien', ketQua: 'cap' }, ['ketQua'], dossier);
-    await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'du-dieu-kien', lyDoKhongCap: 'x' }, ['lyDoKhongCap'], dossier);
-    await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'khong-du-dieu-kien' }, ['lyDoKhongCap'], dossier);
-    // Variables the platform owns: named, whatever else is sent.
-    const owned = await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'du-dieu-kien', dossierCode: 'XA-000', eisoAppointment: '2099-01-01T00:00:00Z', sentBackFrom: 'TraKetQua' }, ['dossierCode', 'eisoAppointment', 'sentBackFrom'], dossier);
-    expect(owned.message).toMatch(/^Không được đặt biến do hệ thống quản lý: dossierCode, eisoAppointment, sentBackFrom/);
+      // Before: no decision took the default path "eligible" and issued the result.
+      const none = await refused(civil, key, 'ThamDinh', id, { yKienThamDinh: 'Đã xem' }, ['ketQuaThamDinh'], dossier);
+      expect(none.fields[0]).toMatchObject({ label: 'Kết quả thẩm định', message: expect.stringMatching(/^bắt buộc/) });
+      expect(none.message).toMatch(/^Dữ liệu hoàn thành công việc không hợp lệ: Kết quả thẩm định: bắt buộc/);
+      // Before: a number where a choice is expected closed the task and left the case on an incident.
+      await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 2 }, ['ketQuaThamDinh'], dossier);
+      await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'cap-ngay' }, ['ketQuaThamDinh'], dossier);
+      // The result itself, a display field, a hidden field, a missing reason.
+      await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'du-dieu-kien', ketQua: 'cap' }, ['ketQua'], dossier);
+      await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'du-dieu-kien', lyDoKhongCap: 'x' }, ['lyDoKhongCap'], dossier);
+      await refused(civil, key, 'ThamDinh', id, { ketQuaThamDinh: 'khong-du-dieu-kien' }, ['lyDoKhongCap'], dossier);
+      // Variables the platform owns: named, whatever else is sent.
+      const owned = await refused(
+        civil,
+        key,
+        'ThamDinh',
+        id,
+        { ketQuaThamDinh: 'du-dieu-kien', dossierCode: 'XA-000', eisoAppointment: '2099-01-01T00:00:00Z', sentBackFrom: 'TraKetQua' },
+        ['dossierCode', 'eisoAppointment', 'sentBackFrom'],
+        dossier,
+      );
+      expect(owned.message).toMatch(/^Không được đặt biến do hệ thống quản lý: dossierCode, eisoAppointment, sentBackFrom/);
 
-    // A proper decision goes through, and the dossier is resolved on the not-eligible path.
-    await complete(civil, id, { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: 'Giấy chứng sinh không khớp' });
-    await waitFor(async () => (await dossier()).status === 'NOT_ELIGIBLE', 'dossier not eligible', WAIT_MS);
-    expect((await engineState(key)).incidents).toBe(0);
-  });
+      // A proper decision goes through, and the dossier is resolved on the not-eligible path.
+      await complete(civil, id, { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: 'Giấy chứng sinh không khớp' });
+      await waitFor(async () => (await dossier()).status === 'NOT_ELIGIBLE', 'dossier not eligible', WAIT_MS);
+      expect((await engineState(key)).incidents).toBe(0);
+    },
+  );
 
-  it('document control (iso-kiem-soat-tai-lieu): the department head\'s review without a decision is refused', { timeout: 240_000 }, async () => {
+  it("document control (iso-kiem-soat-tai-lieu): the department head's review without a decision is refused", { timeout: 240_000 }, async () => {
     const drafter = await as('SNNMT-QLDD/officer');
     const head = await as('SNNMT-QLDD/leader');
-    const created = await drafter.post('/api/iso/documents', { code: `QT-TV-${Date.now() % 100000}`, title: 'Quy trình thử đầu vào', docType: 'quy-trinh', summary: 'Ban hành lần đầu', distributeTo: ['SNNMT-VP'] });
+    const created = await drafter.post('/api/iso/documents', {
+      code: `QT-TV-${Date.now() % 100000}`,
+      title: 'Quy trình thử đầu vào',
+      docType: 'quy-trinh',
+      summary: 'Ban hành lần đầu',
+      distributeTo: ['SNNMT-VP'],
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const key = String(created.body.versions[0].processInstanceKey);
     const register = async () => ({
@@ -215,7 +284,10 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
   it('corrective action (iso-hanh-dong-khac-phuc): closing without verifying the action is refused', { timeout: 240_000 }, async () => {
     const finder = await as('SNNMT-QLDD/officer');
     const office = await as('SNNMT-VP/officer');
-    const opened = await finder.post('/api/iso/nonconformities', { title: 'Phiếu thiếu chữ ký (thử đầu vào)', description: 'Hai hồ sơ không có chữ ký người thẩm định.' });
+    const opened = await finder.post('/api/iso/nonconformities', {
+      title: 'Phiếu thiếu chữ ký (thử đầu vào)',
+      description: 'Hai hồ sơ không có chữ ký người thẩm định.',
+    });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     const key = String(opened.body.processInstanceKey);
     const register = () => p.db('iso_nonconformities').where({ id: opened.body.id }).first();
@@ -234,20 +306,36 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
   it('risk (iso-xu-ly-rui-ro): a score of 9 on the 1-5 scale is refused', { timeout: 240_000 }, async () => {
     const officer = await as('SNNMT-QLDD/officer');
     const head = await as('SNNMT-QLDD/leader');
-    const created = await officer.post('/api/iso/risks', { kind: 'risk', title: 'Thất lạc hồ sơ (thử đầu vào)', description: 'Hồ sơ giấy chuyển giữa các phòng' });
+    const created = await officer.post('/api/iso/risks', {
+      kind: 'risk',
+      title: 'Thất lạc hồ sơ (thử đầu vào)',
+      description: 'Hồ sơ giấy chuyển giữa các phòng',
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const key = String(created.body.processInstanceKey);
     const register = () => p.db('iso_risks').where({ id: created.body.id }).first();
     const id = await claim(head, key, 'DanhGiaRuiRo');
     const nine = await refused(head, key, 'DanhGiaRuiRo', id, { khaNang: 9, mucDo: 5, bienPhap: 'Số hóa' }, ['khaNang'], register);
     expect(nine.fields[0]).toMatchObject({ label: 'Khả năng xảy ra (1-5)', message: 'không được vượt quá 5 / must be at most 5' });
-    await refused(head, key, 'DanhGiaRuiRo', id, { khaNang: '4', mucDo: 0, bienPhap: 'Số hóa', hanXuLy: '20/12/2026' }, ['khaNang', 'mucDo', 'hanXuLy'], register);
+    await refused(
+      head,
+      key,
+      'DanhGiaRuiRo',
+      id,
+      { khaNang: '4', mucDo: 0, bienPhap: 'Số hóa', hanXuLy: '20/12/2026' },
+      ['khaNang', 'mucDo', 'hanXuLy'],
+      register,
+    );
     await refused(head, key, 'DanhGiaRuiRo', id, { khaNang: 4, mucDo: 5, bienPhap: 'Số hóa', riskId: '1' }, ['riskId'], register);
     await complete(head, id, { khaNang: 4, mucDo: 5, bienPhap: 'Số hóa hồ sơ', hanXuLy: '2026-12-20' });
-    await waitFor(async () => ((await officer.get('/api/iso/risks')).body.items as any[]).find((r) => r.id === created.body.id && r.score === 20), 'risk scored 20', WAIT_MS);
+    await waitFor(
+      async () => ((await officer.get('/api/iso/risks')).body.items as any[]).find((r) => r.id === created.body.id && r.score === 20),
+      'risk scored 20',
+      WAIT_MS,
+    );
   });
 
-  it('uses the form of the task\'s own process version, and a task without a form accepts only what its model reads', { timeout: 240_000 }, async () => {
+  it("uses the form of the task's own process version, and a task without a form accepts only what its model reads", { timeout: 240_000 }, async () => {
     const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
     const reception = await as('SNNMT-VP/officer');
     // Version 1 of a copy of the land procedure; version 2 renames a required field of the reception form.
@@ -256,7 +344,12 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
     const v1 = await deployAndStart(p.app, designer, reception, { resourceName: `${id}.bpmn`, xml, forms: FORMS, variables: { maHoSo: 'TV-1' } });
     const changed = structuredClone(FORMS);
     changed['tiep-nhan-ho-so'].components.find((c: { key?: string }) => c.key === 'soThua').key = 'soThuaDat';
-    const v2 = await deployAndStart(p.app, designer, reception, { resourceName: `${id}.bpmn`, xml: xml.replace('name="Tiếp nhận và kiểm tra hồ sơ"', 'name="Tiếp nhận hồ sơ"'), forms: changed, variables: { maHoSo: 'TV-2' } });
+    const v2 = await deployAndStart(p.app, designer, reception, {
+      resourceName: `${id}.bpmn`,
+      xml: xml.replace('name="Tiếp nhận và kiểm tra hồ sơ"', 'name="Tiếp nhận hồ sơ"'),
+      forms: changed,
+      variables: { maHoSo: 'TV-2' },
+    });
     const t1 = await claim(reception, v1.processInstanceKey, 'TiepNhan');
     const t2 = await claim(reception, v2.processInstanceKey, 'TiepNhan');
     const none = async () => null;

@@ -36,7 +36,9 @@ describe('the task view in a real browser', () => {
     const t1 = await nextTask(clerk, 'VanThuTiepNhan');
     await clerk.post(`/api/tasks/${t1.id}/claim`);
     await clerk.post(`/api/tasks/${t1.id}/comments`, { body: 'Văn bản có 3 trang, đủ chữ ký và dấu.' });
-    await clerk.post(`/api/tasks/${t1.id}/complete`, { variables: { soKyHieu: '45/STNMT', coQuanBanHanh: 'Sở Tài chính', trichYeu: 'Đề nghị phối hợp rà soát giá đất', doKhan: 'khan' } });
+    await clerk.post(`/api/tasks/${t1.id}/complete`, {
+      variables: { soKyHieu: '45/STNMT', coQuanBanHanh: 'Sở Tài chính', trichYeu: 'Đề nghị phối hợp rà soát giá đất', doKhan: 'khan' },
+    });
     const t2 = await nextTask(leader, 'LanhDaoPhanCong');
     await leader.post(`/api/tasks/${t2.id}/claim`);
     await leader.post(`/api/tasks/${t2.id}/complete`, { variables: { yKienPhanCong: 'Giao Phòng QLĐĐ chủ trì, trả lời trước thứ Sáu' } });

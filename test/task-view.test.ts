@@ -11,9 +11,14 @@ import { TcpProxy } from './helpers/tcp-proxy.js';
 const PROCESS_ID = 'xu-ly-van-ban-den';
 
 /** A small but real PDF. */
-export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+export const SAMPLE_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
 /** The 8-byte PNG signature and an IHDR chunk header are enough for the magic check. */
-const SAMPLE_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0', 'latin1')]);
+const SAMPLE_PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0', 'latin1'),
+]);
 /** A Windows executable (MZ header). */
 const EXECUTABLE = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1'), Buffer.alloc(200, 0)]);
 
@@ -76,7 +81,8 @@ describe('the task view: attachments, comments, diagram, step settings and send 
   const download = (who: Client, taskId: string, attachmentId: string) =>
     p.app.inject({ method: 'GET', url: `/api/tasks/${taskId}/attachments/${attachmentId}`, headers: { authorization: `Bearer ${who.token}` } });
   const rowOf = (jobKey: string) => p.db('inbox_tasks').where({ job_key: jobKey }).first();
-  const attachmentCount = async () => Number((await p.db('task_attachments').where({ process_instance_key: instanceKey }).count<{ count: string }[]>({ count: '*' }))[0].count);
+  const attachmentCount = async () =>
+    Number((await p.db('task_attachments').where({ process_instance_key: instanceKey }).count<{ count: string }[]>({ count: '*' }))[0].count);
   /** The platform's file store: the test data folder (os.tmpdir()/eiso-data-*) that holds a stored content. */
   const filesDirOf = (sha256: string) => {
     const root = readdirSync(os.tmpdir())
@@ -95,7 +101,14 @@ describe('the task view: attachments, comments, diagram, step settings and send 
     // When the holder uploads a PDF with a Vietnamese name: stored with its hash, size and type.
     const first = await upload(clerk, firstTaskId, 'Công văn số 12/UBND.pdf', SAMPLE_PDF);
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ fileName: 'UBND.pdf', mimeType: 'application/pdf', sizeBytes: SAMPLE_PDF.length, uploadedBy: clerk.user.username, taskId: firstTaskId, elementId: 'VanThuTiepNhan' });
+    expect(first.body).toMatchObject({
+      fileName: 'UBND.pdf',
+      mimeType: 'application/pdf',
+      sizeBytes: SAMPLE_PDF.length,
+      uploadedBy: clerk.user.username,
+      taskId: firstTaskId,
+      elementId: 'VanThuTiepNhan',
+    });
     expect(first.body.sha256).toMatch(/^[0-9a-f]{64}$/);
     pdfId = first.body.id;
     const named = await upload(clerk, firstTaskId, 'Công văn đến.pdf', Buffer.concat([SAMPLE_PDF, Buffer.from('% v2\n')]));
@@ -190,7 +203,13 @@ describe('the task view: attachments, comments, diagram, step settings and send 
 
   it('shows the diagram with the current step and the path so far, and sends a step back along the modelled path', async () => {
     // Step 1 done; on a closed task nobody uploads any more.
-    expect((await clerk.post(`/api/tasks/${firstTaskId}/complete`, { variables: { soKyHieu: '12/UBND', coQuanBanHanh: 'UBND tỉnh', trichYeu: 'Về việc rà soát hồ sơ đất đai', doKhan: 'thuong' } })).status).toBe(200);
+    expect(
+      (
+        await clerk.post(`/api/tasks/${firstTaskId}/complete`, {
+          variables: { soKyHieu: '12/UBND', coQuanBanHanh: 'UBND tỉnh', trichYeu: 'Về việc rà soát hồ sơ đất đai', doKhan: 'thuong' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await upload(clerk, firstTaskId, 'muon.pdf', Buffer.concat([SAMPLE_PDF, Buffer.from('%late')]))).status).toBe(409);
     // The one who completed it still reads the case's files through it.
     expect((await download(clerk, firstTaskId, pdfId)).statusCode).toBe(200);
@@ -257,7 +276,11 @@ describe('the task view: attachments, comments, diagram, step settings and send 
     expect((await specialist.get('/api/tasks?limit=200')).body.items.find((t: any) => t.id === back.id)).toBeUndefined();
     const backStep = await leader.get(`/api/tasks/${back.id}/step`);
     expect(backStep.body).toMatchObject({ returnedReason: reason, returnedBy: specialist.user.username });
-    expect((await specialist.get(`/api/tasks/${t3.id}/step`)).body).toMatchObject({ outcome: 'sent_back', sendBackReason: reason, sendBack: { allowed: false } });
+    expect((await specialist.get(`/api/tasks/${t3.id}/step`)).body).toMatchObject({
+      outcome: 'sent_back',
+      sendBackReason: reason,
+      sendBack: { allowed: false },
+    });
     const after = await waitFor(async () => {
       const d = await leader.get(`/api/tasks/${back.id}/diagram`);
       return d.body.takenSequenceFlowIds?.includes('F8') && d.body.terminatedElementIds.includes('ChuyenVienXuLy') ? d.body : false;
@@ -265,7 +288,10 @@ describe('the task view: attachments, comments, diagram, step settings and send 
     expect(after.currentElementIds).toEqual(['LanhDaoPhanCong']);
     expect(after.completedElementIds).toContain('TraLaiPhanCong');
     // The engine agrees: the specialist's job ended with the SEND_BACK error, not completed.
-    await waitFor(async () => (await p.db('hist_jobs').where({ job_key: t3.id, state: 'error_thrown', error_code: 'SEND_BACK' }).first()) ?? false, 'the job to end with SEND_BACK');
+    await waitFor(
+      async () => (await p.db('hist_jobs').where({ job_key: t3.id, state: 'error_thrown', error_code: 'SEND_BACK' }).first()) ?? false,
+      'the job to end with SEND_BACK',
+    );
   });
 
   it('sends the approval step back to the specialist, and refuses send-back from outsiders', async () => {
@@ -306,10 +332,24 @@ describe('sending back with the broker unreachable', () => {
     const specialist = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD' }));
     const key = (await clerk.post('/api/process-instances', { bpmnProcessId: PROCESS_ID })).body.processInstanceKey as string;
     const find = (who: Client, elementId: string, not?: string) =>
-      waitFor(async () => (await who.get('/api/tasks?limit=200')).body.items.find((t: any) => t.processInstanceKey === key && t.elementId === elementId && t.status === 'open' && t.id !== not), elementId, 40_000, 200);
+      waitFor(
+        async () =>
+          (await who.get('/api/tasks?limit=200')).body.items.find(
+            (t: any) => t.processInstanceKey === key && t.elementId === elementId && t.status === 'open' && t.id !== not,
+          ),
+        elementId,
+        40_000,
+        200,
+      );
     const t1 = await find(clerk, 'VanThuTiepNhan');
     await clerk.post(`/api/tasks/${t1.id}/claim`);
-    expect((await clerk.post(`/api/tasks/${t1.id}/complete`, { variables: { soKyHieu: '13/UBND', coQuanBanHanh: 'UBND tỉnh', trichYeu: 'Về việc thử mất kết nối', doKhan: 'thuong' } })).status).toBe(200);
+    expect(
+      (
+        await clerk.post(`/api/tasks/${t1.id}/complete`, {
+          variables: { soKyHieu: '13/UBND', coQuanBanHanh: 'UBND tỉnh', trichYeu: 'Về việc thử mất kết nối', doKhan: 'thuong' },
+        })
+      ).status,
+    ).toBe(200);
     const t2 = await find(leader, 'LanhDaoPhanCong');
     await leader.post(`/api/tasks/${t2.id}/claim`);
     await leader.post(`/api/tasks/${t2.id}/complete`, { variables: { yKienPhanCong: 'Giao QLĐĐ' } });
@@ -320,7 +360,11 @@ describe('sending back with the broker unreachable', () => {
     const pending = await specialist.post(`/api/tasks/${t3.id}/send-back`, { reason: 'Sai đơn vị xử lý' });
     expect(pending.status).toBe(503);
     expect(pending.body.message).toMatch(/đã được lưu/);
-    expect(await p.db('inbox_tasks').where({ job_key: t3.id }).first()).toMatchObject({ status: 'open', outcome: 'sending_back', send_back_reason: 'Sai đơn vị xử lý' });
+    expect(await p.db('inbox_tasks').where({ job_key: t3.id }).first()).toMatchObject({
+      status: 'open',
+      outcome: 'sending_back',
+      send_back_reason: 'Sai đơn vị xử lý',
+    });
     expect((await specialist.post(`/api/tasks/${t3.id}/send-back`, { reason: 'lần hai' })).status).toBe(409);
     // Nor can it be completed while its send-back is pending.
     expect((await specialist.post(`/api/tasks/${t3.id}/complete`, { variables: {} })).status).toBe(409);
@@ -328,7 +372,12 @@ describe('sending back with the broker unreachable', () => {
     expect((await specialist.get(`/api/tasks/${t3.id}/step`)).body).toMatchObject({ outcome: 'sending_back', sendBack: { allowed: false } });
 
     await proxy.up();
-    await waitFor(async () => (await p.db('inbox_tasks').where({ job_key: t3.id }).first()).outcome === 'sent_back', 'the pending send-back to be sent', 40_000, 500);
+    await waitFor(
+      async () => (await p.db('inbox_tasks').where({ job_key: t3.id }).first()).outcome === 'sent_back',
+      'the pending send-back to be sent',
+      40_000,
+      500,
+    );
     expect((await p.db('inbox_tasks').where({ job_key: t3.id }).first()).status).toBe('completed');
     const back = await find(leader, 'LanhDaoPhanCong', t2.id);
     expect(back.variables.sendBackReason).toBe('Sai đơn vị xử lý');

@@ -21,9 +21,34 @@ describe('audit chain appended in one statement', () => {
   it('stores the hash the verifier computes, whatever the text', async () => {
     // given entries with Vietnamese text, quotes, backslashes, line separators, emoji, nested objects with unsorted keys
     const inputs = [
-      { actor: 'nguyễn.văn.an', actorRoles: ['officer', 'leader'], actorUnit: 'SNNMT-VP', action: 'task.complete', targetType: 'task', targetId: '2251799813685249', after: { variables: { ghiChu: 'Hồ sơ đã đủ "giấy tờ" \\ kèm theo', soThua: '7/3', dienTich: 120.5, duyet: true } }, reason: 'Đồng ý / Agree', ip: '127.0.0.1' },
-      { actor: null, actorRoles: [], actorUnit: null, action: 'auth.login_failed', targetType: 'user', targetId: 'không-có', reason: 'line\u2028separator\u2029 and \u0001 control, emoji 🏛️' },
-      { actor: 'x', actorRoles: ['admin'], actorUnit: 'TINH', action: 'calendar.update', before: { z: 1, a: [3, { y: null, b: 'ư' }] }, after: { a: [], z: { nested: { deeper: 'Tết' } } } },
+      {
+        actor: 'nguyễn.văn.an',
+        actorRoles: ['officer', 'leader'],
+        actorUnit: 'SNNMT-VP',
+        action: 'task.complete',
+        targetType: 'task',
+        targetId: '2251799813685249',
+        after: { variables: { ghiChu: 'Hồ sơ đã đủ "giấy tờ" \\ kèm theo', soThua: '7/3', dienTich: 120.5, duyet: true } },
+        reason: 'Đồng ý / Agree',
+        ip: '127.0.0.1',
+      },
+      {
+        actor: null,
+        actorRoles: [],
+        actorUnit: null,
+        action: 'auth.login_failed',
+        targetType: 'user',
+        targetId: 'không-có',
+        reason: 'line\u2028separator\u2029 and \u0001 control, emoji 🏛️',
+      },
+      {
+        actor: 'x',
+        actorRoles: ['admin'],
+        actorUnit: 'TINH',
+        action: 'calendar.update',
+        before: { z: 1, a: [3, { y: null, b: 'ư' }] },
+        after: { a: [], z: { nested: { deeper: 'Tết' } } },
+      },
     ];
     // when each is appended
     const rows = [];
@@ -42,9 +67,19 @@ describe('audit chain appended in one statement', () => {
 
   it('keeps one chain, in time order, under 40 concurrent appends', async () => {
     // when 40 appends race for the head
-    const rows = await Promise.all(Array.from({ length: 40 }, (_, i) => appendAudit(p.db, { actor: `racer${i}`, actorRoles: ['officer'], actorUnit: 'SNNMT', action: 'test.race', after: { i } })));
+    const rows = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        appendAudit(p.db, { actor: `racer${i}`, actorRoles: ['officer'], actorUnit: 'SNNMT', action: 'test.race', after: { i } }),
+      ),
+    );
     // then their seqs are consecutive, each links to the one before, and time never goes backwards
-    const chain = await p.db('audit_log').whereIn('seq', rows.map((r) => r.seq)).orderBy('seq');
+    const chain = await p
+      .db('audit_log')
+      .whereIn(
+        'seq',
+        rows.map((r) => r.seq),
+      )
+      .orderBy('seq');
     expect(chain).toHaveLength(40);
     for (let i = 1; i < chain.length; i++) {
       expect(BigInt(chain[i].seq) - BigInt(chain[i - 1].seq)).toBe(1n);
@@ -57,12 +92,12 @@ describe('audit chain appended in one statement', () => {
     expect(await verifyAuditChain(p.db)).toMatchObject({ ok: true, problems: [] });
   });
 
-  it('appends inside the caller\'s transaction and leaves nothing when it rolls back', async () => {
+  it("appends inside the caller's transaction and leaves nothing when it rolls back", async () => {
     const headBefore = await p.db('audit_chain_head').where({ id: 1 }).first();
     await expect(
       p.db.transaction(async (trx) => {
         await appendAudit(trx, { actor: 'x', actorRoles: [], actorUnit: null, action: 'test.rollback' });
-        throw new Error('the caller\'s change failed');
+        throw new Error("the caller's change failed");
       }),
     ).rejects.toThrow(/caller/);
     const headAfter = await p.db('audit_chain_head').where({ id: 1 }).first();

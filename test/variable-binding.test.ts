@@ -19,7 +19,11 @@ import { startIdOf } from '../engine/outbox.js';
  */
 
 const CATALOGUE = JSON.parse(readFileSync(path.join(PROCESSES_DIR, 'onestop-catalogue.json'), 'utf8')) as {
-  code: string; agencyCode: string; deskUnitCode: string; bpmnProcessId: string; requiredDocuments: { code: string; copies: number; mandatory: boolean }[];
+  code: string;
+  agencyCode: string;
+  deskUnitCode: string;
+  bpmnProcessId: string;
+  requiredDocuments: { code: string; copies: number; mandatory: boolean }[];
 }[];
 
 const BIRTH = 'mc-dang-ky-khai-sinh';
@@ -39,12 +43,21 @@ describe('process variables never bind records, owned variables and system proce
   const instancesOf = async (bpmnProcessId: string) => ({
     history: Number((await p.db('hist_process_instances').where({ bpmn_process_id: bpmnProcessId }).count({ n: '*' }))[0].n),
     records: Number(
-      (await p.db('zeebe_record').where({ value_type: 'PROCESS_INSTANCE_CREATION', intent: 'CREATED' }).whereRaw(`body->'value'->>'bpmnProcessId' = ?`, [bpmnProcessId]).count({ n: '*' }))[0].n,
+      (
+        await p
+          .db('zeebe_record')
+          .where({ value_type: 'PROCESS_INSTANCE_CREATION', intent: 'CREATED' })
+          .whereRaw(`body->'value'->>'bpmnProcessId' = ?`, [bpmnProcessId])
+          .count({ n: '*' })
+      )[0].n,
     ),
   });
   const maxId = async (table: string) => String((await p.db(table).max({ m: 'id' }))[0].m ?? 0);
   const dossierState = async (id: string) => ({
-    row: await p.db('dossiers').where({ id }).first('status', 'status_reason', 'current_step', 'current_unit_code', 'resolved_at', 'closed_at', 'updated_at', 'process_instance_key'),
+    row: await p
+      .db('dossiers')
+      .where({ id })
+      .first('status', 'status_reason', 'current_step', 'current_unit_code', 'resolved_at', 'closed_at', 'updated_at', 'process_instance_key'),
     events: await p.db('dossier_events').where({ dossier_id: id }).orderBy('id').select('id', 'type', 'status', 'note'),
     notices: await p.db('dossier_notices').where({ dossier_id: id }).orderBy('id').select('id', 'subject', 'email'),
   });
@@ -60,7 +73,11 @@ describe('process variables never bind records, owned variables and system proce
   /** Lets anything a refused request might have set off reach the exported history before comparing. */
   const settle = () => new Promise((r) => setTimeout(r, 1500));
   const incidentOf = (key: string, elementId: string) =>
-    waitFor(async () => p.db('hist_incidents').where({ process_instance_key: key, element_id: elementId, state: 'created' }).first(), `incident at ${elementId} of ${key}`, 60_000);
+    waitFor(
+      async () => p.db('hist_incidents').where({ process_instance_key: key, element_id: elementId, state: 'created' }).first(),
+      `incident at ${elementId} of ${key}`,
+      60_000,
+    );
 
   beforeAll(async () => {
     p = await startTestPlatform();
@@ -80,20 +97,49 @@ describe('process variables never bind records, owned variables and system proce
     });
     expect(received.status, JSON.stringify(received.body)).toBe(201);
     const row = await p.db('dossiers').where({ code: received.body.code }).first();
-    victim = { id: String(row.id), code: row.code, key: String(row.process_instance_key), outboxId: String((await p.db('engine_outbox').where({ dedupe_key: `dossier-accept:${row.id}` }).first('id')).id) };
+    victim = {
+      id: String(row.id),
+      code: row.code,
+      key: String(row.process_instance_key),
+      outboxId: String(
+        (
+          await p
+            .db('engine_outbox')
+            .where({ dedupe_key: `dossier-accept:${row.id}` })
+            .first('id')
+        ).id,
+      ),
+    };
     // Settled: its first human step is waiting in the inbox (nothing of its own moves any more).
-    await waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: victim.key, status: 'open' }).first(), 'the Sở Y tế dossier at its first human step', 60_000);
+    await waitFor(
+      async () => p.db('inbox_tasks').where({ process_instance_key: victim.key, status: 'open' }).first(),
+      'the Sở Y tế dossier at its first human step',
+      60_000,
+    );
 
     // A nonconformity the Office has already assigned (status analysing).
-    const opened = await finder.post('/api/iso/nonconformities', { title: 'Hồ sơ trả chậm tại bộ phận một cửa', description: 'Ba hồ sơ tháng 11 trả chậm so với ngày hẹn.' });
+    const opened = await finder.post('/api/iso/nonconformities', {
+      title: 'Hồ sơ trả chậm tại bộ phận một cửa',
+      description: 'Ba hồ sơ tháng 11 trả chậm so với ngày hẹn.',
+    });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     nc = { id: String(opened.body.id), key: String(opened.body.processInstanceKey) };
-    const task = await waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: nc.key, element_id: 'VanPhongTiepNhan', status: 'open' }).first(), 'the Office step of the NC', 60_000);
+    const task = await waitFor(
+      async () => p.db('inbox_tasks').where({ process_instance_key: nc.key, element_id: 'VanPhongTiepNhan', status: 'open' }).first(),
+      'the Office step of the NC',
+      60_000,
+    );
     expect((await office.post(`/api/tasks/${task.job_key}/claim`)).status).toBe(200);
-    const done = await office.post(`/api/tasks/${task.job_key}/complete`, { variables: { donViChuTri: 'SNNMT-QLDD', yKienVanPhong: 'Chuyển Phòng Quản lý đất đai' } });
+    const done = await office.post(`/api/tasks/${task.job_key}/complete`, {
+      variables: { donViChuTri: 'SNNMT-QLDD', yKienVanPhong: 'Chuyển Phòng Quản lý đất đai' },
+    });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     await waitFor(async () => (await p.db('iso_nonconformities').where({ id: nc.id }).first()).status === 'analysing', 'the NC assigned');
-    await waitFor(async () => p.db('inbox_tasks').where({ process_instance_key: nc.key, element_id: 'XacDinhNguyenNhan', status: 'open' }).first(), 'the NC at its root-cause step', 60_000);
+    await waitFor(
+      async () => p.db('inbox_tasks').where({ process_instance_key: nc.key, element_id: 'XacDinhNguyenNhan', status: 'open' }).first(),
+      'the NC at its root-cause step',
+      60_000,
+    );
   }, 240_000);
   afterAll(async () => p?.close());
 
@@ -102,7 +148,10 @@ describe('process variables never bind records, owned variables and system proce
 
     // Through the API: with the dossier's id (an owned variable) it is 400 naming it; without, the
     // one-stop process itself may not be started outside reception (403).
-    const withId = await attacker.post('/api/process-instances', { bpmnProcessId: BIRTH, variables: { dossierId: victim.id, dossierCode: victim.code, ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: 'Hồ sơ giả mạo' } });
+    const withId = await attacker.post('/api/process-instances', {
+      bpmnProcessId: BIRTH,
+      variables: { dossierId: victim.id, dossierCode: victim.code, ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: 'Hồ sơ giả mạo' },
+    });
     expect(withId.status).toBe(400);
     expect(withId.body.code).toBe('OWNED_VARIABLES');
     expect(withId.body.message).toContain('dossierId');
@@ -122,27 +171,42 @@ describe('process variables never bind records, owned variables and system proce
     expect(await instancesOf(BIRTH)).toEqual(before.engine);
   });
 
-  it('exploit 1, the workers\' own defence: an instance carrying the dossier\'s variables (and even its eisoStartId) is bound to nothing', async () => {
+  it("exploit 1, the workers' own defence: an instance carrying the dossier's variables (and even its eisoStartId) is bound to nothing", async () => {
     const before = { dossier: await dossierState(victim.id), notifications: await maxId('notifications') };
     // As any path that escaped the API's checks would: the engine is asked directly, with every
     // variable reception sets, the victim's outbox start id included.
     const forged = await p.zeebe.createProcessInstance({
       bpmnProcessId: BIRTH,
-      variables: { dossierId: victim.id, dossierCode: victim.code, procedureCode: '1.001193', channel: 'in_person', applicantName: 'Lê Thị Dược', eisoStartId: startIdOf(victim.outboxId), startedBy: attacker.user.username, startedByUnit: 'XA-TANPHU-VP' },
+      variables: {
+        dossierId: victim.id,
+        dossierCode: victim.code,
+        procedureCode: '1.001193',
+        channel: 'in_person',
+        applicantName: 'Lê Thị Dược',
+        eisoStartId: startIdOf(victim.outboxId),
+        startedBy: attacker.user.username,
+        startedByUnit: 'XA-TANPHU-VP',
+      },
     });
     const key = String(forged.processInstanceKey);
     try {
       // Its first service task (onestop-status) finds no dossier bound to it: an incident. Should the
       // appraisal ever reach the attacker's inbox, the attacker completes it as "not eligible".
-      const outcome = await waitFor(async () => {
-        const incident = await p.db('hist_incidents').where({ process_instance_key: key, state: 'created' }).first();
-        if (incident) return { incident };
-        const task = await p.db('inbox_tasks').where({ process_instance_key: key, element_id: 'ThamDinh', status: 'open' }).first();
-        return task ? { task } : undefined;
-      }, 'the forged instance stopping or reaching the appraisal', 60_000);
+      const outcome = await waitFor(
+        async () => {
+          const incident = await p.db('hist_incidents').where({ process_instance_key: key, state: 'created' }).first();
+          if (incident) return { incident };
+          const task = await p.db('inbox_tasks').where({ process_instance_key: key, element_id: 'ThamDinh', status: 'open' }).first();
+          return task ? { task } : undefined;
+        },
+        'the forged instance stopping or reaching the appraisal',
+        60_000,
+      );
       if ('task' in outcome) {
         await attacker.post(`/api/tasks/${outcome.task.job_key}/claim`);
-        await attacker.post(`/api/tasks/${outcome.task.job_key}/complete`, { variables: { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: 'Hồ sơ giả mạo' } });
+        await attacker.post(`/api/tasks/${outcome.task.job_key}/complete`, {
+          variables: { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: 'Hồ sơ giả mạo' },
+        });
         await settle();
       }
       const incident = await incidentOf(key, 'ChuyenXuLy');
@@ -166,7 +230,15 @@ describe('process variables never bind records, owned variables and system proce
     expect(plain.status).toBe(403);
     expect(plain.body.message).toMatch(/^Quy trình iso-hanh-dong-khac-phuc là quy trình của hệ thống quản lý chất lượng ISO/);
     // Every ISO process id, and the reserved prefix.
-    for (const id of ['iso-kiem-soat-tai-lieu', 'iso-de-xuat-tai-lieu', 'iso-danh-gia-noi-bo', 'iso-xem-xet-lanh-dao', 'iso-xu-ly-phan-anh', 'iso-xu-ly-rui-ro', 'iso-khong-co']) {
+    for (const id of [
+      'iso-kiem-soat-tai-lieu',
+      'iso-de-xuat-tai-lieu',
+      'iso-danh-gia-noi-bo',
+      'iso-xem-xet-lanh-dao',
+      'iso-xu-ly-phan-anh',
+      'iso-xu-ly-rui-ro',
+      'iso-khong-co',
+    ]) {
       expect((await attacker.post('/api/process-instances', { bpmnProcessId: id })).status, id).toBe(403);
     }
     await settle();
@@ -176,7 +248,10 @@ describe('process variables never bind records, owned variables and system proce
 
     // The worker's own defence: an instance carrying the ncId, started on the engine directly, stops
     // at its first register stage; the nonconformity keeps its status, unit and history.
-    const forged = await p.zeebe.createProcessInstance({ bpmnProcessId: NC, variables: { ncId: Number(nc.id), maPhieu: before.nc.row.code, tieuDe: 'x', moTa: 'x', nguonPhatSinh: 'manual' } });
+    const forged = await p.zeebe.createProcessInstance({
+      bpmnProcessId: NC,
+      variables: { ncId: Number(nc.id), maPhieu: before.nc.row.code, tieuDe: 'x', moTa: 'x', nguonPhatSinh: 'manual' },
+    });
     const key = String(forged.processInstanceKey);
     try {
       const incident = await incidentOf(key, 'GhiSoTheoDoi');
@@ -194,23 +269,36 @@ describe('process variables never bind records, owned variables and system proce
     const before = { global: await globalState(), engine: await instancesOf(LAND) };
     const names = [...OWNED_VARIABLES, 'eisoBatKy', 'eiso_x'];
     for (const name of names) {
-      const r = await attacker.post('/api/process-instances', { bpmnProcessId: LAND, variables: { maHoSo: 'VB-1', [name]: name === 'dossierId' ? victim.id : 'x' } });
+      const r = await attacker.post('/api/process-instances', {
+        bpmnProcessId: LAND,
+        variables: { maHoSo: 'VB-1', [name]: name === 'dossierId' ? victim.id : 'x' },
+      });
       expect(r.status, name).toBe(400);
       expect(r.body.code, name).toBe('OWNED_VARIABLES');
       expect(r.body.message, name).toContain(name);
       expect(r.body.message, name).not.toContain('maHoSo');
     }
     // Several at once: all named. With an Idempotency-Key too (nothing is queued under it).
-    const many = await p.app.inject({ method: 'POST', url: '/api/process-instances', headers: { authorization: `Bearer ${attacker.token}`, 'idempotency-key': 'vb-owned-1' }, payload: { bpmnProcessId: LAND, variables: { startedByUnit: 'SYT', recipient: 'lanhdao', ncId: 1 } } });
+    const many = await p.app.inject({
+      method: 'POST',
+      url: '/api/process-instances',
+      headers: { authorization: `Bearer ${attacker.token}`, 'idempotency-key': 'vb-owned-1' },
+      payload: { bpmnProcessId: LAND, variables: { startedByUnit: 'SYT', recipient: 'lanhdao', ncId: 1 } },
+    });
     expect(many.statusCode).toBe(400);
     expect(many.json().message).toContain('startedByUnit, recipient, ncId');
-    expect(await p.db('engine_outbox').where({ dedupe_key: `api:${attacker.user.id}:vb-owned-1` }).first()).toBeUndefined();
+    expect(
+      await p
+        .db('engine_outbox')
+        .where({ dedupe_key: `api:${attacker.user.id}:vb-owned-1` })
+        .first(),
+    ).toBeUndefined();
     await settle();
     expect(await globalState()).toEqual(before.global);
     expect(await instancesOf(LAND)).toEqual(before.engine);
   });
 
-  it('startedBy / startedByUnit of a case are the caller\'s, set by the server', async () => {
+  it("startedBy / startedByUnit of a case are the caller's, set by the server", async () => {
     const r = await attacker.post('/api/process-instances', { bpmnProcessId: LAND, variables: { maHoSo: 'VB-UNIT' } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const key = r.body.processInstanceKey as string;
@@ -222,7 +310,7 @@ describe('process variables never bind records, owned variables and system proce
     await p.zeebe.cancelProcessInstance(key).catch(() => {});
   });
 
-  it('notify-citizen: nguoiNop cannot address another staff member\'s inbox; a citizen\'s name or the starter is fine', async () => {
+  it("notify-citizen: nguoiNop cannot address another staff member's inbox; a citizen's name or the starter is fine", async () => {
     const tag = randomBytes(3).toString('hex');
     const id = `vb-thong-bao-${tag}`;
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
@@ -257,9 +345,13 @@ describe('process variables never bind records, owned variables and system proce
     await p.zeebe.cancelProcessInstance(attack).catch(() => {});
     // A citizen's name (no account) and the starter's own username are written as before.
     const citizen = await start('Nguyễn Văn An');
-    expect(await waitFor(async () => p.db('notifications').where({ process_instance_key: citizen }).first(), 'the citizen notification', 30_000)).toMatchObject({ recipient: 'Nguyễn Văn An', subject: `Hồ sơ TB-${tag}` });
+    expect(await waitFor(async () => p.db('notifications').where({ process_instance_key: citizen }).first(), 'the citizen notification', 30_000)).toMatchObject(
+      { recipient: 'Nguyễn Văn An', subject: `Hồ sơ TB-${tag}` },
+    );
     const self = await start(attacker.user.username);
-    expect(await waitFor(async () => p.db('notifications').where({ process_instance_key: self }).first(), 'the starter notification', 30_000)).toMatchObject({ recipient: attacker.user.username });
+    expect(await waitFor(async () => p.db('notifications').where({ process_instance_key: self }).first(), 'the starter notification', 30_000)).toMatchObject({
+      recipient: attacker.user.username,
+    });
   }, 120_000);
 
   it('a called instance (call activity) works on the dossier of its root instance, and an unbound root gives it none', async () => {
@@ -308,15 +400,29 @@ describe('process variables never bind records, owned variables and system proce
     expect((await admin.post('/api/onestop/procedures/import', [entry])).status).toBe(200);
 
     // Received at the desk: the parent instance is bound to the dossier, and the child's step moves it.
-    const received = await office.post('/api/onestop/dossiers', { procedureCode: entry.code, applicant: { name: 'Phạm Văn Con' }, documents: [{ code: 'DON', copies: 1 }, { code: 'CCCD', copies: 1 }] });
+    const received = await office.post('/api/onestop/dossiers', {
+      procedureCode: entry.code,
+      applicant: { name: 'Phạm Văn Con' },
+      documents: [
+        { code: 'DON', copies: 1 },
+        { code: 'CCCD', copies: 1 },
+      ],
+    });
     expect(received.status, JSON.stringify(received.body)).toBe(201);
     const own = await p.db('dossiers').where({ code: received.body.code }).first();
-    const moved = await waitFor(async () => {
-      const d = await p.db('dossiers').where({ id: own.id }).first();
-      return d.status === 'IN_PROCESSING' ? d : undefined;
-    }, 'the dossier moved by the called instance', 60_000);
+    const moved = await waitFor(
+      async () => {
+        const d = await p.db('dossiers').where({ id: own.id }).first();
+        return d.status === 'IN_PROCESSING' ? d : undefined;
+      },
+      'the dossier moved by the called instance',
+      60_000,
+    );
     expect(moved.current_step).toBe('Xử lý tại quy trình con');
-    const childKey = String((await p.db('hist_process_instances').where({ parent_process_instance_key: own.process_instance_key }).first('process_instance_key')).process_instance_key);
+    const childKey = String(
+      (await p.db('hist_process_instances').where({ parent_process_instance_key: own.process_instance_key }).first('process_instance_key'))
+        .process_instance_key,
+    );
     expect(childKey).not.toBe(String(own.process_instance_key));
 
     // The parent (a catalogue procedure) cannot be started through the API; started on the engine with
@@ -326,7 +432,12 @@ describe('process variables never bind records, owned variables and system proce
     const forged = await p.zeebe.createProcessInstance({ bpmnProcessId: parent, variables: { dossierId: victim.id, dossierCode: victim.code } });
     const forgedKey = String(forged.processInstanceKey);
     try {
-      const calledKey = await waitFor(async () => (await p.db('hist_process_instances').where({ parent_process_instance_key: forgedKey }).first('process_instance_key'))?.process_instance_key, 'the called instance', 30_000);
+      const calledKey = await waitFor(
+        async () =>
+          (await p.db('hist_process_instances').where({ parent_process_instance_key: forgedKey }).first('process_instance_key'))?.process_instance_key,
+        'the called instance',
+        30_000,
+      );
       const incident = await incidentOf(String(calledKey), 'DangXuLy');
       expect(incident.error_message).toContain('không gắn với hồ sơ một cửa nào');
       await settle();

@@ -128,7 +128,11 @@ const SKIP_GENERIC = new Set(['/api/procedures/:id/draft', '/api/notifications/:
 
 /** "POST /api/tasks/:id/claim" → action "task.claim", target { type: "task", id }. */
 export function describeRoute(method: string, url: string, params: Record<string, string> = {}): { action: string; target?: { type: string; id: string } } {
-  const parts = url.replace(/^\/api\//, '').split('?')[0].split('/').filter(Boolean);
+  const parts = url
+    .replace(/^\/api\//, '')
+    .split('?')[0]
+    .split('/')
+    .filter(Boolean);
   const resource = (parts[0] ?? 'api').replace(/ies$/, 'y').replace(/s$/, '');
   const verbs = parts.slice(1).filter((p) => !p.startsWith(':'));
   const firstParam = parts.find((p) => p.startsWith(':'));
@@ -145,7 +149,8 @@ export function redact(body: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(body)) {
     if (SECRET.test(k)) out[k] = '[redacted]';
     else if (typeof v === 'string' && v.length > 2000) out[k] = { size: v.length, sha256: createHash('sha256').update(v).digest('hex') };
-    else if (v !== null && typeof v === 'object' && !Array.isArray(v) && ![Object.prototype, null].includes(Object.getPrototypeOf(v))) out[k] = '[tệp hoặc luồng dữ liệu / file or stream]';
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v) && ![Object.prototype, null].includes(Object.getPrototypeOf(v)))
+      out[k] = '[tệp hoặc luồng dữ liệu / file or stream]';
     else out[k] = v;
   }
   let json: string;

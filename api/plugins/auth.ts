@@ -41,7 +41,10 @@ export default fp(
       // A token without a version (signed before versions existed) counts as version 0.
       const user = await findSessionUser(app.db, Number(req.user.sub), typeof req.user.tv === 'number' ? req.user.tv : 0);
       if (user === 'inactive') throw app.httpErrors.unauthorized('Tài khoản không còn hoạt động / The account is no longer active');
-      if (user === 'revoked') throw app.httpErrors.unauthorized('Phiên đăng nhập đã kết thúc (đăng xuất, đổi mật khẩu hoặc đổi quyền), vui lòng đăng nhập lại / The session has ended (signed out, password or rights changed); please sign in again');
+      if (user === 'revoked')
+        throw app.httpErrors.unauthorized(
+          'Phiên đăng nhập đã kết thúc (đăng xuất, đổi mật khẩu hoặc đổi quyền), vui lòng đăng nhập lại / The session has ended (signed out, password or rights changed); please sign in again',
+        );
       req.currentUser = user;
       req.userGroups = candidateGroupsOf(user);
     };

@@ -13,7 +13,8 @@ declare module 'fastify' {
   }
 }
 
-export const ENGINE_UNAVAILABLE = 'Hệ thống xử lý quy trình (Zeebe) tạm thời không truy cập được, vui lòng thử lại sau / The process engine is unavailable, please try again shortly';
+export const ENGINE_UNAVAILABLE =
+  'Hệ thống xử lý quy trình (Zeebe) tạm thời không truy cập được, vui lòng thử lại sau / The process engine is unavailable, please try again shortly';
 
 /** Fastify's own refusals of a request's framing, said in Vietnamese first. */
 const FRAMEWORK_MESSAGES: Record<string, string> = {
@@ -22,7 +23,8 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Thiếu dữ liệu JSON / The JSON body is empty',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Độ dài dữ liệu không khớp / Content-Length does not match the body',
   FST_ERR_CTP_EMPTY_TYPE: 'Thiếu kiểu dữ liệu (Content-Type) / Missing content type',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'Dữ liệu JSON không đọc được hoặc chứa khóa không được phép (__proto__, constructor) / The body is not valid JSON or carries a forbidden key',
+  FST_ERR_CTP_INVALID_JSON_BODY:
+    'Dữ liệu JSON không đọc được hoặc chứa khóa không được phép (__proto__, constructor) / The body is not valid JSON or carries a forbidden key',
   FST_ERR_BAD_URL: 'Đường dẫn chứa ký tự không hợp lệ / The address contains an invalid character',
   FST_ERR_MAX_PARAM_LENGTH: 'Một phần của đường dẫn quá dài / A part of the address is too long',
   FST_ERR_ASYNC_CONSTRAINT: 'Yêu cầu không hợp lệ / Invalid request',
@@ -34,7 +36,12 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
  */
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode ?? 400;
-  void reply.status(status).send({ statusCode: status, code: err.code, error: status === 414 ? 'URI Too Long' : 'Bad Request', message: FRAMEWORK_MESSAGES[err.code] ?? 'Yêu cầu không hợp lệ / Invalid request' });
+  void reply.status(status).send({
+    statusCode: status,
+    code: err.code,
+    error: status === 414 ? 'URI Too Long' : 'Bad Request',
+    message: FRAMEWORK_MESSAGES[err.code] ?? 'Yêu cầu không hợp lệ / Invalid request',
+  });
 }
 
 /** PostgreSQL refusals caused by the data sent (not by us): answered 400, the statement changed nothing. */
@@ -75,33 +82,77 @@ interface SchemaError {
 }
 
 const PART: Record<string, string> = { body: 'dữ liệu gửi lên', querystring: 'tham số truy vấn', params: 'đường dẫn', headers: 'tiêu đề (header)' };
-const TYPE_VI: Record<string, string> = { string: 'chuỗi ký tự', number: 'số', integer: 'số nguyên', boolean: 'đúng/sai (true/false)', array: 'danh sách', object: 'đối tượng', null: 'rỗng (null)' };
-const FORMAT_VI: Record<string, string> = { date: 'ngày (YYYY-MM-DD)', 'date-time': 'ngày giờ (ISO 8601)', time: 'giờ (HH:MM)', email: 'thư điện tử', uri: 'địa chỉ web', uuid: 'mã UUID' };
-const list = (v: unknown) => (Array.isArray(v) ? v.slice(0, 12).map((x) => JSON.stringify(x)).join(', ') + (v.length > 12 ? ', …' : '') : String(v));
+const TYPE_VI: Record<string, string> = {
+  string: 'chuỗi ký tự',
+  number: 'số',
+  integer: 'số nguyên',
+  boolean: 'đúng/sai (true/false)',
+  array: 'danh sách',
+  object: 'đối tượng',
+  null: 'rỗng (null)',
+};
+const FORMAT_VI: Record<string, string> = {
+  date: 'ngày (YYYY-MM-DD)',
+  'date-time': 'ngày giờ (ISO 8601)',
+  time: 'giờ (HH:MM)',
+  email: 'thư điện tử',
+  uri: 'địa chỉ web',
+  uuid: 'mã UUID',
+};
+const list = (v: unknown) =>
+  Array.isArray(v)
+    ? v
+        .slice(0, 12)
+        .map((x) => JSON.stringify(x))
+        .join(', ') + (v.length > 12 ? ', …' : '')
+    : String(v);
 
 /** The reason of one schema error, in Vietnamese. */
 function reasonVi(e: SchemaError): string {
   const p = e.params ?? {};
   switch (e.keyword) {
-    case 'required': return 'thiếu (bắt buộc)';
-    case 'maxLength': return `dài quá ${p.limit} ký tự`;
-    case 'minLength': return Number(p.limit) <= 1 ? 'không được để trống' : `phải có ít nhất ${p.limit} ký tự`;
-    case 'type': return `phải là ${String(p.type).split(',').map((t) => TYPE_VI[t] ?? t).join(' hoặc ')}`;
-    case 'enum': return `phải là một trong: ${list(p.allowedValues)}`;
-    case 'const': return `phải là ${JSON.stringify(p.allowedValue)}`;
-    case 'format': return `không đúng định dạng ${FORMAT_VI[String(p.format)] ?? String(p.format)}`;
-    case 'pattern': return 'có ký tự hoặc dạng không được phép';
-    case 'minimum': return `phải lớn hơn hoặc bằng ${p.limit}`;
-    case 'maximum': return `phải nhỏ hơn hoặc bằng ${p.limit}`;
-    case 'exclusiveMinimum': return `phải lớn hơn ${p.limit}`;
-    case 'exclusiveMaximum': return `phải nhỏ hơn ${p.limit}`;
-    case 'maxItems': return `có nhiều hơn ${p.limit} phần tử`;
-    case 'minItems': return `phải có ít nhất ${p.limit} phần tử`;
-    case 'uniqueItems': return 'có phần tử trùng nhau';
-    case 'maxProperties': return `có nhiều hơn ${p.limit} trường`;
-    case 'additionalProperties': return `có trường không được phép "${String(p.additionalProperty)}"`;
-    case 'anyOf': case 'oneOf': return 'không khớp dạng nào được phép';
-    default: return 'không hợp lệ';
+    case 'required':
+      return 'thiếu (bắt buộc)';
+    case 'maxLength':
+      return `dài quá ${p.limit} ký tự`;
+    case 'minLength':
+      return Number(p.limit) <= 1 ? 'không được để trống' : `phải có ít nhất ${p.limit} ký tự`;
+    case 'type':
+      return `phải là ${String(p.type)
+        .split(',')
+        .map((t) => TYPE_VI[t] ?? t)
+        .join(' hoặc ')}`;
+    case 'enum':
+      return `phải là một trong: ${list(p.allowedValues)}`;
+    case 'const':
+      return `phải là ${JSON.stringify(p.allowedValue)}`;
+    case 'format':
+      return `không đúng định dạng ${FORMAT_VI[String(p.format)] ?? String(p.format)}`;
+    case 'pattern':
+      return 'có ký tự hoặc dạng không được phép';
+    case 'minimum':
+      return `phải lớn hơn hoặc bằng ${p.limit}`;
+    case 'maximum':
+      return `phải nhỏ hơn hoặc bằng ${p.limit}`;
+    case 'exclusiveMinimum':
+      return `phải lớn hơn ${p.limit}`;
+    case 'exclusiveMaximum':
+      return `phải nhỏ hơn ${p.limit}`;
+    case 'maxItems':
+      return `có nhiều hơn ${p.limit} phần tử`;
+    case 'minItems':
+      return `phải có ít nhất ${p.limit} phần tử`;
+    case 'uniqueItems':
+      return 'có phần tử trùng nhau';
+    case 'maxProperties':
+      return `có nhiều hơn ${p.limit} trường`;
+    case 'additionalProperties':
+      return `có trường không được phép "${String(p.additionalProperty)}"`;
+    case 'anyOf':
+    case 'oneOf':
+      return 'không khớp dạng nào được phép';
+    default:
+      return 'không hợp lệ';
   }
 }
 
@@ -112,7 +163,12 @@ function reasonVi(e: SchemaError): string {
 export function validationMessage(errors: SchemaError[], context: string | undefined, english: string): string {
   const e = errors[0];
   if (!e) return `Dữ liệu không hợp lệ / Invalid input: ${english}`;
-  const path = (e.instancePath ?? '').split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  const path = (e.instancePath ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
   const missing = e.keyword === 'required' ? String(e.params?.missingProperty ?? '') : '';
   const field = [path, missing].filter(Boolean).join('.');
   const where = field ? `trường "${field}"` : (PART[context ?? ''] ?? 'dữ liệu');
@@ -167,7 +223,9 @@ export default fp(
       if (req.body !== undefined && req.body !== null && req.routeOptions.config?.longText !== true) {
         const at = overLongString(req.body, MAX_JSON_STRING);
         if (at !== null) {
-          throw app.httpErrors.payloadTooLarge(`Trường ${shownPath(at)} quá dài (tối đa ${MAX_JSON_STRING} ký tự) / The field ${shownPath(at)} is too long (at most ${MAX_JSON_STRING} characters)`);
+          throw app.httpErrors.payloadTooLarge(
+            `Trường ${shownPath(at)} quá dài (tối đa ${MAX_JSON_STRING} ký tự) / The field ${shownPath(at)} is too long (at most ${MAX_JSON_STRING} characters)`,
+          );
         }
       }
     });
@@ -198,10 +256,20 @@ export default fp(
       }
       const code = grpcCode(err);
       if (code === Grpc.NOT_FOUND) {
-        return reply.status(404).send({ statusCode: 404, code: 'ENGINE_NOT_FOUND', error: 'Not Found', message: `Không tìm thấy trong Zeebe / Not found in the engine: ${err.details ?? err.message}` });
+        return reply.status(404).send({
+          statusCode: 404,
+          code: 'ENGINE_NOT_FOUND',
+          error: 'Not Found',
+          message: `Không tìm thấy trong Zeebe / Not found in the engine: ${err.details ?? err.message}`,
+        });
       }
       if (code === Grpc.INVALID_ARGUMENT || code === Grpc.FAILED_PRECONDITION) {
-        return reply.status(400).send({ statusCode: 400, code: 'ENGINE_REJECTED', error: 'Bad Request', message: `Zeebe từ chối yêu cầu / The engine rejected the request: ${err.details ?? err.message}` });
+        return reply.status(400).send({
+          statusCode: 400,
+          code: 'ENGINE_REJECTED',
+          error: 'Bad Request',
+          message: `Zeebe từ chối yêu cầu / The engine rejected the request: ${err.details ?? err.message}`,
+        });
       }
       const pgCode = (err as { code?: string }).code;
       if (err.statusCode === undefined && pgCode && PG_DATA_ERRORS[pgCode] && (err as { severity?: string }).severity) {
@@ -209,11 +277,14 @@ export default fp(
         return reply.status(400).send({ statusCode: 400, code: 'INVALID_DATA', error: 'Bad Request', message: PG_DATA_ERRORS[pgCode] });
       }
       const framework = FRAMEWORK_MESSAGES[err.code];
-      if (framework) return reply.status(err.statusCode ?? 400).send({ statusCode: err.statusCode ?? 400, code: err.code, error: 'Bad Request', message: framework });
+      if (framework)
+        return reply.status(err.statusCode ?? 400).send({ statusCode: err.statusCode ?? 400, code: err.code, error: 'Bad Request', message: framework });
       const status = err.statusCode ?? 500;
       if (status >= 500 && status !== 503) {
         req.log.error({ err, url: redactUrl(req.url), method: req.method }, 'request failed');
-        return reply.status(status).send({ statusCode: status, error: 'Internal Server Error', message: 'Lỗi hệ thống, đã được ghi nhận / Internal error, it has been logged' });
+        return reply
+          .status(status)
+          .send({ statusCode: status, error: 'Internal Server Error', message: 'Lỗi hệ thống, đã được ghi nhận / Internal error, it has been logged' });
       }
       const error = (err as { error?: string }).error ?? (err.name && err.name !== 'Error' ? err.name : 'Error');
       return reply.status(status).send({ statusCode: status, code: err.code, error, message: err.message });

@@ -55,7 +55,10 @@ export const CalendarSettings = Type.Object({
 });
 export type CalendarSettings = Static<typeof CalendarSettings>;
 
-export const EffectiveSettings = Type.Intersect([CalendarSettings, Type.Object({ inheritedFrom: Type.Union([Type.String(), Type.Null()], { description: 'unit whose settings apply; null = national' }) })]);
+export const EffectiveSettings = Type.Intersect([
+  CalendarSettings,
+  Type.Object({ inheritedFrom: Type.Union([Type.String(), Type.Null()], { description: 'unit whose settings apply; null = national' }) }),
+]);
 
 export const UnitQuery = Type.Object({ unit: Type.Optional(UnitCode) });
 export type UnitQuery = Static<typeof UnitQuery>;

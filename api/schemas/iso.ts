@@ -78,7 +78,9 @@ export const DocumentVersion = Type.Object({
   effectiveFrom: Nullable(Type.String({ description: 'YYYY-MM-DD' })),
   reworkCount: Type.Integer(),
   processInstanceKey: Nullable(Str),
-  distribution: Type.Array(Type.Object({ unitCode: Str, unitName: Nullable(Str), distributedAt: Time, confirmedBy: Nullable(Str), confirmedAt: Nullable(Time) })),
+  distribution: Type.Array(
+    Type.Object({ unitCode: Str, unitName: Nullable(Str), distributedAt: Time, confirmedBy: Nullable(Str), confirmedAt: Nullable(Time) }),
+  ),
 });
 export type DocumentVersion = Static<typeof DocumentVersion>;
 
@@ -92,7 +94,19 @@ export const IsoDocument = Type.Object({
   effectiveVersion: Type.Union([Type.Integer(), Type.Null()]),
   effectiveFrom: Nullable(Str),
   versions: Type.Array(DocumentVersion),
-  proposals: Type.Array(Type.Object({ id: Str, kind: Str, reason: Str, proposedBy: Str, status: Str, opinion: Nullable(Str), versionId: Nullable(Str), currentStep: Nullable(Str), createdAt: Time })),
+  proposals: Type.Array(
+    Type.Object({
+      id: Str,
+      kind: Str,
+      reason: Str,
+      proposedBy: Str,
+      status: Str,
+      opinion: Nullable(Str),
+      versionId: Nullable(Str),
+      currentStep: Nullable(Str),
+      createdAt: Time,
+    }),
+  ),
 });
 export type IsoDocument = Static<typeof IsoDocument>;
 
@@ -120,7 +134,14 @@ export const ProposalBody = Type.Object({
 });
 export type ProposalBody = Static<typeof ProposalBody>;
 
-export const ClauseStep = Type.Object({ bpmnProcessId: Str, processName: Str, version: Type.Integer(), elementId: Str, stepName: Str, records: Type.Array(Str) });
+export const ClauseStep = Type.Object({
+  bpmnProcessId: Str,
+  processName: Str,
+  version: Type.Integer(),
+  elementId: Str,
+  stepName: Str,
+  records: Type.Array(Str),
+});
 export const ClauseRegister = Type.Object({ register: Str, label: Str, count: Type.Integer() });
 export const ClauseView = Type.Object({
   clauses: Type.Array(Type.Object({ clause: Str, title: Nullable(Str), steps: Type.Array(ClauseStep), registers: Type.Array(ClauseRegister) })),
@@ -161,33 +182,78 @@ export const AnnualReport = Type.Object({
     open: Count,
     reopenedAfterIneffective: Count,
     bySource: Type.Record(Type.String(), Count),
-    items: Type.Array(Type.Object({ code: Str, title: Str, sourceType: Str, sourceKey: Nullable(Str), status: Str, unitCode: Nullable(Str), verifications: Count, openedAt: Time, closedAt: Nullable(Time), processInstanceKey: Nullable(Str), caseLink: Nullable(Str), recordLink: Nullable(Str) })),
+    items: Type.Array(
+      Type.Object({
+        code: Str,
+        title: Str,
+        sourceType: Str,
+        sourceKey: Nullable(Str),
+        status: Str,
+        unitCode: Nullable(Str),
+        verifications: Count,
+        openedAt: Time,
+        closedAt: Nullable(Time),
+        processInstanceKey: Nullable(Str),
+        caseLink: Nullable(Str),
+        recordLink: Nullable(Str),
+      }),
+    ),
   }),
   documents: Type.Object({
     issued: Count,
     revised: Count,
     withdrawn: Count,
-    items: Type.Array(Type.Object({ code: Str, title: Str, version: Count, kind: Str, status: Str, effectiveFrom: Nullable(Str), issuedBy: Nullable(Str), processInstanceKey: Nullable(Str), recordLink: Nullable(Str), unitsConfirmed: Count, unitsDistributed: Count })),
+    items: Type.Array(
+      Type.Object({
+        code: Str,
+        title: Str,
+        version: Count,
+        kind: Str,
+        status: Str,
+        effectiveFrom: Nullable(Str),
+        issuedBy: Nullable(Str),
+        processInstanceKey: Nullable(Str),
+        recordLink: Nullable(Str),
+        unitsConfirmed: Count,
+        unitsDistributed: Count,
+      }),
+    ),
   }),
-  objectives: Type.Array(Type.Object({ unitCode: Str, title: Str, target: Type.Number(), direction: Str, unit: Str, value: Type.Union([Type.Number(), Type.Null()]), met: Type.Union([Type.Boolean(), Type.Null()]) })),
+  objectives: Type.Array(
+    Type.Object({
+      unitCode: Str,
+      title: Str,
+      target: Type.Number(),
+      direction: Str,
+      unit: Str,
+      value: Type.Union([Type.Number(), Type.Null()]),
+      met: Type.Union([Type.Boolean(), Type.Null()]),
+    }),
+  ),
   reviews: Type.Array(Type.Object({ code: Str, status: Str, conclusion: Nullable(Str), actions: Nullable(Str), recordLink: Nullable(Str) })),
   risks: Type.Object({ total: Count, open: Count, high: Count, reduced: Count }),
-  audits: Type.Array(Type.Object({ code: Str, status: Str, departments: Type.Array(Str), findings: Count, conclusion: Nullable(Str), recordLink: Nullable(Str) })),
+  audits: Type.Array(
+    Type.Object({ code: Str, status: Str, departments: Type.Array(Str), findings: Count, conclusion: Nullable(Str), recordLink: Nullable(Str) }),
+  ),
   complaints: Type.Object({
     received: Count,
     upheld: Count,
     answered: Count,
-    items: Type.Array(Type.Object({ code: Str, title: Str, status: Str, upheld: Type.Union([Type.Boolean(), Type.Null()]), ncCode: Nullable(Str), recordLink: Nullable(Str) })),
+    items: Type.Array(
+      Type.Object({ code: Str, title: Str, status: Str, upheld: Type.Union([Type.Boolean(), Type.Null()]), ncCode: Nullable(Str), recordLink: Nullable(Str) }),
+    ),
   }),
   /** Evidence for the declaration of conformity with TCVN ISO 9001:2015, item by item, with links (paths of the web app) to the records. */
-  conformity: Type.Array(Type.Object({
-    key: Str,
-    item: Str,
-    clauses: Type.Array(Str),
-    met: Type.Boolean({ description: 'The records of the year are enough evidence for this item' }),
-    detail: Str,
-    links: Type.Array(Type.Object({ label: Str, href: Type.String({ description: 'Path of the web app, e.g. /cases/<process instance key>' }) })),
-  })),
+  conformity: Type.Array(
+    Type.Object({
+      key: Str,
+      item: Str,
+      clauses: Type.Array(Str),
+      met: Type.Boolean({ description: 'The records of the year are enough evidence for this item' }),
+      detail: Str,
+      links: Type.Array(Type.Object({ label: Str, href: Type.String({ description: 'Path of the web app, e.g. /cases/<process instance key>' }) })),
+    }),
+  ),
   /** Sections of the report whose records the platform does not keep yet, named so nobody mistakes them for zero. */
   notAvailable: Type.Array(Type.Object({ section: Str, reason: Str })),
 });
@@ -204,7 +270,9 @@ export const Complaint = Type.Object({
   channel: Str,
   caseKey: Nullable(Str),
   dossierCode: Nullable(Type.String({ description: 'One-stop dossier the complaint is about' })),
-  origin: Type.Union([Type.Literal('officer'), Type.Literal('public'), Type.Literal('staff')], { description: 'officer: recorded by an officer; public: the citizen form; staff: internal feedback' }),
+  origin: Type.Union([Type.Literal('officer'), Type.Literal('public'), Type.Literal('staff')], {
+    description: 'officer: recorded by an officer; public: the citizen form; staff: internal feedback',
+  }),
   kind: Nullable(Type.String({ description: "The sender's own classification: gop-y | phan-anh | khieu-nai" })),
   receivedBy: Nullable(Type.String({ description: 'Recording officer or sending staff member; null for the public form' })),
   unitCode: Nullable(Str),
@@ -295,7 +363,9 @@ export const Audit = Type.Object({
   createdAt: Time,
   closedAt: Nullable(Time),
   units: Type.Array(Type.Object({ unitCode: Str, clausesChecked: Type.Array(Str), notes: Nullable(Str), auditedBy: Nullable(Str), auditedAt: Nullable(Time) })),
-  findings: Type.Array(Type.Object({ unitCode: Str, seq: Type.Integer(), clause: Str, description: Str, ncId: Nullable(Str), ncCode: Nullable(Str), ncStatus: Nullable(Str) })),
+  findings: Type.Array(
+    Type.Object({ unitCode: Str, seq: Type.Integer(), clause: Str, description: Str, ncId: Nullable(Str), ncCode: Nullable(Str), ncStatus: Nullable(Str) }),
+  ),
 });
 export type Audit = Static<typeof Audit>;
 export const AuditList = Type.Object({ items: Type.Array(Audit) });
@@ -307,7 +377,11 @@ export const AuditCreateBody = Type.Object({
 });
 export type AuditCreateBody = Static<typeof AuditCreateBody>;
 
-export const Metric = Type.Union(['on_time_rate', 'nc_closed_rate', 'complaints_upheld', 'overdue_open', 'onestop_on_time_rate', 'online_rate', 'satisfaction_rate', 'complaints_count'].map((s) => Type.Literal(s)));
+export const Metric = Type.Union(
+  ['on_time_rate', 'nc_closed_rate', 'complaints_upheld', 'overdue_open', 'onestop_on_time_rate', 'online_rate', 'satisfaction_rate', 'complaints_count'].map(
+    (s) => Type.Literal(s),
+  ),
+);
 export const Objective = Type.Object({
   id: Str,
   unitCode: Str,

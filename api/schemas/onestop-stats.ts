@@ -21,8 +21,19 @@ export const StatsQuery = Type.Object(
 export type StatsQuery = Static<typeof StatsQuery>;
 
 export const StatsCounts = Type.Object({
-  received: Type.Object({ total: Type.Integer(), online: Type.Integer(), direct: Type.Integer({ description: 'In person or by post' }), carriedOver: Type.Integer() }),
-  resolved: Type.Object({ total: Type.Integer(), early: Type.Integer(), onTime: Type.Integer({ description: 'Including withdrawn' }), late: Type.Integer(), withdrawn: Type.Integer() }),
+  received: Type.Object({
+    total: Type.Integer(),
+    online: Type.Integer(),
+    direct: Type.Integer({ description: 'In person or by post' }),
+    carriedOver: Type.Integer(),
+  }),
+  resolved: Type.Object({
+    total: Type.Integer(),
+    early: Type.Integer(),
+    onTime: Type.Integer({ description: 'Including withdrawn' }),
+    late: Type.Integer(),
+    withdrawn: Type.Integer(),
+  }),
   inProgress: Type.Object({ total: Type.Integer(), withinDeadline: Type.Integer(), pastDeadline: Type.Integer() }),
 });
 export type StatsCounts = Static<typeof StatsCounts>;
@@ -104,7 +115,10 @@ export const Apology = Type.Object({
 });
 export type Apology = Static<typeof Apology>;
 
-export const ApologyListQuery = Type.Object({ status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('approved')])) }, { additionalProperties: false });
+export const ApologyListQuery = Type.Object(
+  { status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('approved')])) },
+  { additionalProperties: false },
+);
 export const ApologyList = Type.Object({ items: Type.Array(Apology) });
 export type ApologyList = Static<typeof ApologyList>;
 
@@ -166,6 +180,17 @@ export const EvaluationResults = Type.Object({
   total: Aggregate,
   byAgency: Type.Array(Aggregate),
   byProcedure: Type.Array(Aggregate),
-  byOfficer: Type.Optional(Type.Array(Type.Object({ key: Type.String(), label: Type.String(), unitCode: Type.String(), count: Type.Integer(), score: Type.Number(), satisfiedPct: Type.Number() }))),
+  byOfficer: Type.Optional(
+    Type.Array(
+      Type.Object({
+        key: Type.String(),
+        label: Type.String(),
+        unitCode: Type.String(),
+        count: Type.Integer(),
+        score: Type.Number(),
+        satisfiedPct: Type.Number(),
+      }),
+    ),
+  ),
 });
 export type EvaluationResults = Static<typeof EvaluationResults>;

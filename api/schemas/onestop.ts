@@ -2,7 +2,11 @@ import { Type, type Static } from 'typebox';
 
 // ---------------------------------------------------------------- catalogue
 
-export const Fee = Type.Object({ name: Type.String({ minLength: 1, maxLength: 300 }), amount: Type.Integer({ minimum: 0 }), note: Type.String({ maxLength: 1000 }) });
+export const Fee = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 300 }),
+  amount: Type.Integer({ minimum: 0 }),
+  note: Type.String({ maxLength: 1000 }),
+});
 export const RequiredDocument = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 50 }),
   name: Type.String({ minLength: 1, maxLength: 500 }),
@@ -202,8 +206,19 @@ export const DossierDetail = Type.Intersect([
     checklist: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), copies: Type.Integer() })),
     files: Type.Array(DossierFile),
     events: Type.Array(DossierEvent),
-    supplements: Type.Array(Type.Object({ reason: Type.String(), requestedAt: Type.String({ format: 'date-time' }), submittedAt: Instant, citizenNote: Nullable(Type.String()) })),
-    transfers: Type.Array(Type.Object({ toUnitCode: Type.String(), budgetDays: Type.Number(), sentAt: Type.String({ format: 'date-time' }), dueAt: Type.String({ format: 'date-time' }), returnedAt: Instant, onTime: Nullable(Type.Boolean()) })),
+    supplements: Type.Array(
+      Type.Object({ reason: Type.String(), requestedAt: Type.String({ format: 'date-time' }), submittedAt: Instant, citizenNote: Nullable(Type.String()) }),
+    ),
+    transfers: Type.Array(
+      Type.Object({
+        toUnitCode: Type.String(),
+        budgetDays: Type.Number(),
+        sentAt: Type.String({ format: 'date-time' }),
+        dueAt: Type.String({ format: 'date-time' }),
+        returnedAt: Instant,
+        onTime: Nullable(Type.Boolean()),
+      }),
+    ),
     paused: Type.Boolean(),
     actions: Type.Object({
       accept: Type.Boolean(),
@@ -238,7 +253,11 @@ export const PublicProcedure = Type.Object({
   legalBasis: Type.String(),
 });
 export type PublicProcedure = Static<typeof PublicProcedure>;
-export const PublicProcedureList = Type.Object({ items: Type.Array(PublicProcedure), maxFileBytes: Type.Integer(), allowedExtensions: Type.Array(Type.String()) });
+export const PublicProcedureList = Type.Object({
+  items: Type.Array(PublicProcedure),
+  maxFileBytes: Type.Integer(),
+  allowedExtensions: Type.Array(Type.String()),
+});
 export type PublicProcedureList = Static<typeof PublicProcedureList>;
 
 export const PublicCodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 60 }) });
@@ -276,10 +295,18 @@ export const PublicDossier = Type.Object({
     Type.Object({
       applicantName: Type.String({ description: 'masked' }),
       statusReason: Nullable(Type.String()),
-      events: Type.Array(Type.Object({ type: Type.String(), status: Nullable(Type.String()), at: Type.String({ format: 'date-time' }), note: Nullable(Type.String()) })),
+      events: Type.Array(
+        Type.Object({ type: Type.String(), status: Nullable(Type.String()), at: Type.String({ format: 'date-time' }), note: Nullable(Type.String()) }),
+      ),
       /** notices sent about the dossier (shown here always; e-mailed when the applicant gave an address) */
       notices: Type.Array(Type.Object({ subject: Type.String(), body: Type.String(), at: Type.String({ format: 'date-time' }), emailed: Type.Boolean() })),
-      supplement: Nullable(Type.Object({ stage: Type.Union([Type.Literal('receipt'), Type.Literal('processing')]), reason: Type.String(), requestedAt: Type.String({ format: 'date-time' }) })),
+      supplement: Nullable(
+        Type.Object({
+          stage: Type.Union([Type.Literal('receipt'), Type.Literal('processing')]),
+          reason: Type.String(),
+          requestedAt: Type.String({ format: 'date-time' }),
+        }),
+      ),
       requiredDocuments: Type.Array(RequiredDocument),
       canSupplement: Type.Boolean(),
       canWithdraw: Type.Boolean(),

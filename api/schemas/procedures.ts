@@ -30,7 +30,11 @@ export const BpmnProcessId = Type.String({ minLength: 1, maxLength: 200, pattern
 export const FormSchemas = Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Record(Type.String(), Type.Unknown()));
 export type FormSchemas = Static<typeof FormSchemas>;
 
-export const BpmnXml = Type.String({ minLength: 1, maxLength: 4_000_000, description: 'BPMN 2.0 XML; files over 2 MB (MAX_BPMN_BYTES, in UTF-8 bytes) are refused with 400 BPMN_TOO_LARGE' });
+export const BpmnXml = Type.String({
+  minLength: 1,
+  maxLength: 4_000_000,
+  description: 'BPMN 2.0 XML; files over 2 MB (MAX_BPMN_BYTES, in UTF-8 bytes) are refused with 400 BPMN_TOO_LARGE',
+});
 
 export const VersionState = Type.Union([Type.Literal('published'), Type.Literal('retired')]);
 export type VersionState = Static<typeof VersionState>;

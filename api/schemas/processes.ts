@@ -56,7 +56,14 @@ export const StartInstanceReply = Type.Object({
 export type StartInstanceReply = Static<typeof StartInstanceReply>;
 
 export const StartInstanceHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$', description: 'Client-chosen key (printable ASCII): the same key from the same user always gives the same case' })),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'Client-chosen key (printable ASCII): the same key from the same user always gives the same case',
+    }),
+  ),
 });
 
 /** 202: the start is saved in the engine outbox and runs when the engine answers. */

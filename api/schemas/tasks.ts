@@ -1,12 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ZeebeKey } from './common.js';
 
-export const TaskStatus = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('completing'),
-  Type.Literal('completed'),
-  Type.Literal('cancelled'),
-]);
+export const TaskStatus = Type.Union([Type.Literal('open'), Type.Literal('completing'), Type.Literal('completed'), Type.Literal('cancelled')]);
 export type TaskStatus = Static<typeof TaskStatus>;
 
 export const DeadlineState = Type.Union([Type.Literal('on_time'), Type.Literal('near_due'), Type.Literal('overdue')]);

@@ -68,7 +68,10 @@ async function filtered(db: Knex, f: CaseFilters, scope: string[] | null): Promi
   }
   if (f.variable) {
     const at = f.variable.indexOf('=');
-    q.whereRaw(`EXISTS (SELECT 1 FROM hist_variables vv WHERE vv.scope_key = ci.process_instance_key AND vv.name = ? AND (vv.value #>> '{}') = ?)`, [f.variable.slice(0, at).trim(), f.variable.slice(at + 1)]);
+    q.whereRaw(`EXISTS (SELECT 1 FROM hist_variables vv WHERE vv.scope_key = ci.process_instance_key AND vv.name = ? AND (vv.value #>> '{}') = ?)`, [
+      f.variable.slice(0, at).trim(),
+      f.variable.slice(at + 1),
+    ]);
   }
   if (f.q?.trim()) {
     const text = f.q.trim();
@@ -115,7 +118,10 @@ function toSummary(r: Record<string, any>): CaseSummary {
  * for every page is what made the search take seconds at 10 million cases.
  */
 async function countOrEstimate(db: Knex, q: Knex.QueryBuilder, atMost: number): Promise<{ total: number; exact: boolean }> {
-  const capped = q.clone().select(db.raw('1')).limit(atMost + 1);
+  const capped = q
+    .clone()
+    .select(db.raw('1'))
+    .limit(atMost + 1);
   const [{ count }] = await db.from(capped.as('m')).count<{ count: string }[]>({ count: '*' });
   if (Number(count) <= atMost) return { total: Number(count), exact: true };
   const { sql, bindings } = q.clone().select(db.raw('1')).toSQL();
@@ -135,7 +141,10 @@ export async function searchCases(
     q
       .clone()
       .select(summaryColumns(db))
-      .orderBy([{ column: 'ci.start_time', order: 'desc' }, { column: 'ci.process_instance_key', order: 'desc' }])
+      .orderBy([
+        { column: 'ci.start_time', order: 'desc' },
+        { column: 'ci.process_instance_key', order: 'desc' },
+      ])
       .limit(f.limit ?? 50)
       .offset(f.offset ?? 0),
   ]);
@@ -150,7 +159,10 @@ export async function searchCases(
  */
 export async function sampleCases(db: Knex, f: CaseFilters, size: number, seed: string, scope: string[] | null): Promise<CaseSummary[]> {
   const { q } = await filtered(db, f, scope);
-  const ranked = q.select('ci.process_instance_key', db.raw(`row_number() OVER (PARTITION BY ci.bpmn_process_id ORDER BY md5(? || ci.process_instance_key::text)) AS rn`, [seed]));
+  const ranked = q.select(
+    'ci.process_instance_key',
+    db.raw(`row_number() OVER (PARTITION BY ci.bpmn_process_id ORDER BY md5(? || ci.process_instance_key::text)) AS rn`, [seed]),
+  );
   const keys: string[] = (await db.from(ranked.as('r')).where('r.rn', '<=', size).pluck('r.process_instance_key')).map(String);
   if (keys.length === 0) return [];
   const rows = await db('case_index as ci')
@@ -162,7 +174,11 @@ export async function sampleCases(db: Knex, f: CaseFilters, size: number, seed: 
 }
 
 /** Per element of a procedure: how many ran, median and p90 duration of the finished ones, and late human steps. */
-export async function heatmap(db: Knex, f: HeatmapQuery, scope: string[] | null): Promise<{ cases: number; elements: HeatmapElement[]; version: number | null; xml: string | null }> {
+export async function heatmap(
+  db: Knex,
+  f: HeatmapQuery,
+  scope: string[] | null,
+): Promise<{ cases: number; elements: HeatmapElement[]; version: number | null; xml: string | null }> {
   const base = db('hist_element_instances as e')
     .join('hist_process_instances as p', 'p.process_instance_key', 'e.process_instance_key')
     .where('e.bpmn_process_id', f.bpmnProcessId)
@@ -182,8 +198,12 @@ export async function heatmap(db: Knex, f: HeatmapQuery, scope: string[] | null)
       'e.element_id',
       db.raw('max(e.element_name) AS name'),
       db.raw('count(*)::int AS count'),
-      db.raw(`percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.end_time - e.start_time) * 1000) FILTER (WHERE e.end_time IS NOT NULL) AS median_ms`),
-      db.raw(`percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM e.end_time - e.start_time) * 1000) FILTER (WHERE e.end_time IS NOT NULL) AS p90_ms`),
+      db.raw(
+        `percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.end_time - e.start_time) * 1000) FILTER (WHERE e.end_time IS NOT NULL) AS median_ms`,
+      ),
+      db.raw(
+        `percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM e.end_time - e.start_time) * 1000) FILTER (WHERE e.end_time IS NOT NULL) AS p90_ms`,
+      ),
       db.raw(`count(*) FILTER (WHERE ${TASK_LATE_SQL('t')})::int AS breaches`),
     );
   const [{ cases }] = await base.clone().countDistinct<{ cases: string }[]>({ cases: 'p.process_instance_key' });
@@ -240,7 +260,10 @@ export async function* casesForExport(db: Knex, f: CaseFilters, scope: string[] 
     const page = q.clone().select([...summaryColumns(db), db.raw('ci.start_time::text AS cursor_start')]);
     if (after) page.whereRaw('(ci.start_time, ci.process_instance_key) < (?::timestamptz, ?::bigint)', [after.start, after.key]);
     const rows: Record<string, any>[] = await page
-      .orderBy([{ column: 'ci.start_time', order: 'desc' }, { column: 'ci.process_instance_key', order: 'desc' }])
+      .orderBy([
+        { column: 'ci.start_time', order: 'desc' },
+        { column: 'ci.process_instance_key', order: 'desc' },
+      ])
       .limit(pageSize);
     if (rows.length === 0) return;
     yield rows.map(toSummary);
@@ -256,7 +279,15 @@ export async function* casesForExport(db: Knex, f: CaseFilters, scope: string[] 
  */
 export async function countCases(db: Knex, f: CaseFilters, scope: string[] | null, atMost?: number): Promise<number> {
   const { q } = await filtered(db, f, scope);
-  const counted: Knex.QueryBuilder = atMost === undefined ? q : db.from(q.select(db.raw('1')).limit(atMost + 1).as('m'));
+  const counted: Knex.QueryBuilder =
+    atMost === undefined
+      ? q
+      : db.from(
+          q
+            .select(db.raw('1'))
+            .limit(atMost + 1)
+            .as('m'),
+        );
   const [{ count }] = (await counted.count({ count: '*' })) as { count: string }[];
   return Number(count);
 }

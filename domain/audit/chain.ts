@@ -95,7 +95,9 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -172,7 +174,20 @@ export async function appendAudit(db: Knex | Knex.Transaction, input: AuditInput
      INSERT INTO audit_log (seq, at, actor, actor_roles, actor_unit, action, target_type, target_id, before, after, reason, ip, prev_hash, hash, hash_alg)
      SELECT seq, at, ?, ?::text[], ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, prev_hash, hash, ${pads ? HASH_HMAC : HASH_PLAIN} FROM signed
      RETURNING *`,
-    [...(pads ? [pads.opad, pads.ipad] : []), middle, input.actor, roles, input.actorUnit, input.action, targetType, targetId, before === null ? null : JSON.stringify(before), after === null ? null : JSON.stringify(after), reason, ip],
+    [
+      ...(pads ? [pads.opad, pads.ipad] : []),
+      middle,
+      input.actor,
+      roles,
+      input.actorUnit,
+      input.action,
+      targetType,
+      targetId,
+      before === null ? null : JSON.stringify(before),
+      after === null ? null : JSON.stringify(after),
+      reason,
+      ip,
+    ],
   );
   const row = res.rows[0] as AuditRow | undefined;
   if (!row) throw new Error('audit_chain_head is missing: run the migrations');
@@ -247,7 +262,10 @@ async function verifyInSnapshot(db: Knex.Transaction, opts: VerifyOptions): Prom
     } else checkpoints = [];
   }
   // keyed hashes began after every entry a checkpoint recorded as plain
-  const keyedAfter = checkpoints.reduce<bigint | null>((min, c) => (c.legacyUntil === null ? min : min === null || BigInt(c.legacyUntil) < min ? BigInt(c.legacyUntil) : min), null);
+  const keyedAfter = checkpoints.reduce<bigint | null>(
+    (min, c) => (c.legacyUntil === null ? min : min === null || BigInt(c.legacyUntil) < min ? BigInt(c.legacyUntil) : min),
+    null,
+  );
 
   const head = await db('audit_chain_head').where({ id: 1 }).first('last_seq', 'last_hash');
   const headSeq = BigInt(head?.last_seq ?? 0);
@@ -283,7 +301,10 @@ async function verifyInSnapshot(db: Knex.Transaction, opts: VerifyOptions): Prom
         checked += copies.length - 1;
         report(seq, 'duplicated', `${copies.length} entries have seq ${seq} (seq must be unique)`);
         const nextRow = j + 1 < rows.length ? rows[j + 1] : await db('audit_log').where('seq', '>', String(seq)).orderBy('seq').first('prev_hash');
-        row = copies.find((c) => c.prev_hash === (prev?.hash ?? GENESIS_HASH) && (!nextRow || nextRow.prev_hash === c.hash)) ?? copies.find((c) => nextRow && nextRow.prev_hash === c.hash) ?? copies[0];
+        row =
+          copies.find((c) => c.prev_hash === (prev?.hash ?? GENESIS_HASH) && (!nextRow || nextRow.prev_hash === c.hash)) ??
+          copies.find((c) => nextRow && nextRow.prev_hash === c.hash) ??
+          copies[0];
         i = j;
       }
       checked++;
@@ -291,18 +312,33 @@ async function verifyInSnapshot(db: Knex.Transaction, opts: VerifyOptions): Prom
       const computed = entryHash(row, keys);
       if (computed === null) {
         unverifiable++;
-        if (unverifiable === 1) report(seq, 'unverifiable', alg === HASH_HMAC ? 'keyed entries (HMAC-SHA256) but no chain key (AUDIT_CHAIN_KEY) to verify them' : `unknown hash_alg ${alg}`);
+        if (unverifiable === 1)
+          report(
+            seq,
+            'unverifiable',
+            alg === HASH_HMAC ? 'keyed entries (HMAC-SHA256) but no chain key (AUDIT_CHAIN_KEY) to verify them' : `unknown hash_alg ${alg}`,
+          );
       } else if (computed !== row.hash) {
-        report(seq, seq > headSeq ? 'inserted' : 'altered', seq > headSeq ? `entry ${seq} lies beyond the chain head ${headSeq} and its hash does not match its content` : alg === HASH_HMAC ? 'the stored hash is not the keyed hash (HMAC) of the content of the entry' : 'the stored hash does not match the content of the entry');
+        report(
+          seq,
+          seq > headSeq ? 'inserted' : 'altered',
+          seq > headSeq
+            ? `entry ${seq} lies beyond the chain head ${headSeq} and its hash does not match its content`
+            : alg === HASH_HMAC
+              ? 'the stored hash is not the keyed hash (HMAC) of the content of the entry'
+              : 'the stored hash does not match the content of the entry',
+        );
       } else if (seq > headSeq) report(seq, 'inserted', `entry ${seq} lies beyond the chain head ${headSeq}`);
       if (alg === HASH_HMAC) sawKeyed = true;
       else if (sawKeyed) report(seq, 'altered', `entry ${seq} carries a plain sha256 after keyed entries (a rewrite without the key)`);
-      else if (keyedAfter !== null && seq > keyedAfter) report(seq, 'altered', `entry ${seq} carries a plain sha256, but a signed checkpoint says entries after ${keyedAfter} are keyed`);
+      else if (keyedAfter !== null && seq > keyedAfter)
+        report(seq, 'altered', `entry ${seq} carries a plain sha256, but a signed checkpoint says entries after ${keyedAfter} are keyed`);
       const gap = seq > expected;
       if (gap) report(expected, 'deleted', seq - expected === 1n ? `entry ${expected} is missing` : `entries ${expected}..${seq - 1n} are missing`);
       const expectedPrev = prev?.hash ?? GENESIS_HASH;
       if (row.prev_hash !== expectedPrev && !gap) {
-        if (prevPrev && row.prev_hash === prevPrev.hash) report(prev!.seq, 'inserted', `entry ${row.seq} links to ${prevPrev.seq}: ${prev!.seq} was put in between`);
+        if (prevPrev && row.prev_hash === prevPrev.hash)
+          report(prev!.seq, 'inserted', `entry ${row.seq} links to ${prevPrev.seq}: ${prev!.seq} was put in between`);
         else if (!prev && row.prev_hash !== GENESIS_HASH) report(seq, 'deleted', 'the first entry links to an entry that is no longer there');
         else {
           const linked = await seqOfHash(row.prev_hash);
@@ -318,15 +354,27 @@ async function verifyInSnapshot(db: Knex.Transaction, opts: VerifyOptions): Prom
     lo += batchSize;
   }
   const lastSeq = prev ? BigInt(prev.seq) : 0n;
-  if (headSeq > lastSeq) report(lastSeq + 1n, 'deleted', headSeq - lastSeq === 1n ? `the last entry ${headSeq} is missing` : `the last entries ${lastSeq + 1n}..${headSeq} are missing`);
-  else if (prev && headSeq === lastSeq && head && head.last_hash !== prev.hash) report(lastSeq, 'altered', 'the last entry differs from the one the chain head recorded');
+  if (headSeq > lastSeq)
+    report(
+      lastSeq + 1n,
+      'deleted',
+      headSeq - lastSeq === 1n ? `the last entry ${headSeq} is missing` : `the last entries ${lastSeq + 1n}..${headSeq} are missing`,
+    );
+  else if (prev && headSeq === lastSeq && head && head.last_hash !== prev.hash)
+    report(lastSeq, 'altered', 'the last entry differs from the one the chain head recorded');
 
   // the chain must still hold every (seq, hash) a checkpoint recorded outside the database
   for (const c of checkpoints) {
     if (c.seq === '0') continue;
     const found: { hash: string }[] = await db('audit_log').where({ seq: c.seq }).select('hash');
     if (!found.some((f) => f.hash === c.hash)) {
-      report(c.seq, 'rewritten', found.length === 0 ? `the checkpoint of ${c.writtenAt} recorded entry ${c.seq}; the log no longer has it` : `the checkpoint of ${c.writtenAt} recorded entry ${c.seq} with hash ${c.hash.slice(0, 12)}…; the log has ${found.map((f) => f.hash.slice(0, 12) + '…').join(', ')} (rewritten)`);
+      report(
+        c.seq,
+        'rewritten',
+        found.length === 0
+          ? `the checkpoint of ${c.writtenAt} recorded entry ${c.seq}; the log no longer has it`
+          : `the checkpoint of ${c.writtenAt} recorded entry ${c.seq} with hash ${c.hash.slice(0, 12)}…; the log has ${found.map((f) => f.hash.slice(0, 12) + '…').join(', ')} (rewritten)`,
+      );
     }
   }
   return { ok: problems.length === 0, checked, lastSeq: prev ? prev.seq : null, headSeq: String(headSeq), problems, checkpoints: checkpoints.length };

@@ -62,7 +62,11 @@ export function readCheckpoints(file: string, keys: AuditKeys | null): { checkpo
       return;
     }
     if (c.v !== 1 || !/^\d+$/.test(String(c.seq)) || typeof c.hash !== 'string' || !checkpointSignatureOk(c, keys)) {
-      problems.push({ seq: String(c.seq ?? '0'), kind: 'checkpoint', detail: `${path.basename(file)} line ${i + 1}: the signature does not verify (forged or damaged checkpoint)` });
+      problems.push({
+        seq: String(c.seq ?? '0'),
+        kind: 'checkpoint',
+        detail: `${path.basename(file)} line ${i + 1}: the signature does not verify (forged or damaged checkpoint)`,
+      });
       return;
     }
     checkpoints.push(c);
@@ -91,14 +95,30 @@ export async function writeCheckpoint(db: Knex, file: string, keys: AuditKeys, o
   if (previous) legacyUntil = previous.legacyUntil;
   else if (!entry || entry.hash_alg !== 2) legacyUntil = seq === '0' ? null : seq;
   else legacyUntil = ((await db('audit_log').where({ hash_alg: 1 }).max('seq as m').first())?.m ?? null) as string | null;
-  const c = signCheckpoint({ v: 1, seq, hash: head.last_hash, at: entry ? new Date(entry.at).toISOString() : null, writtenAt: new Date().toISOString(), legacyUntil: legacyUntil === null ? null : String(legacyUntil) }, keys);
+  const c = signCheckpoint(
+    {
+      v: 1,
+      seq,
+      hash: head.last_hash,
+      at: entry ? new Date(entry.at).toISOString() : null,
+      writtenAt: new Date().toISOString(),
+      legacyUntil: legacyUntil === null ? null : String(legacyUntil),
+    },
+    keys,
+  );
   mkdirSync(path.dirname(file), { recursive: true });
   appendFileSync(file, JSON.stringify(c) + '\n', { mode: 0o600 });
   return c;
 }
 
 /** Checkpoints now and every `everyMin` minutes (0: only now); returns a stop function that writes a last one. */
-export function startCheckpoints(db: Knex, file: string, keys: AuditKeys, everyMin: number, log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void }): () => Promise<void> {
+export function startCheckpoints(
+  db: Knex,
+  file: string,
+  keys: AuditKeys,
+  everyMin: number,
+  log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void },
+): () => Promise<void> {
   const run = () =>
     writeCheckpoint(db, file, keys)
       .then((c) => {

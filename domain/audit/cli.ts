@@ -31,7 +31,11 @@ async function main(args: string[]): Promise<number> {
     if (cmd === 'checkpoint') {
       if (!keys) throw new Error('Thiếu khóa chuỗi (AUDIT_CHAIN_KEY) / no chain key (AUDIT_CHAIN_KEY or DATA_DIR/audit-chain-key)');
       const c = await writeCheckpoint(db, checkpointFileOf(config), keys, { force: true });
-      console.log(c ? `Đã ghi điểm chốt / checkpoint written: seq ${c.seq}, hash ${c.hash} -> ${checkpointFileOf(config)}` : 'audit_chain_head is missing: run the migrations');
+      console.log(
+        c
+          ? `Đã ghi điểm chốt / checkpoint written: seq ${c.seq}, hash ${c.hash} -> ${checkpointFileOf(config)}`
+          : 'audit_chain_head is missing: run the migrations',
+      );
       return c ? 0 : 1;
     }
     const files = [checkpointFileOf(config), ...args.flatMap((a, i) => (args[i - 1] === '--checkpoints' ? [path.resolve(a)] : []))];
@@ -45,7 +49,9 @@ async function main(args: string[]): Promise<number> {
     const report = await verifyAuditChain(db, { keys, checkpoints, checkpointProblems });
     if (args.includes('--json')) console.log(JSON.stringify(report, null, 2));
     else {
-      console.log(`Nhật ký kiểm tra / audit log: ${report.checked} entries checked, last seq ${report.lastSeq ?? '-'}, chain head ${report.headSeq}, ${checkpoints.length} signed checkpoint(s)${keys ? '' : ', NO chain key: keyed entries cannot be checked'}`);
+      console.log(
+        `Nhật ký kiểm tra / audit log: ${report.checked} entries checked, last seq ${report.lastSeq ?? '-'}, chain head ${report.headSeq}, ${checkpoints.length} signed checkpoint(s)${keys ? '' : ', NO chain key: keyed entries cannot be checked'}`,
+      );
       for (const p of report.problems) console.log(`  seq ${p.seq}: ${p.kind} — ${p.detail}`);
       console.log(report.ok ? 'OK: chuỗi băm nguyên vẹn / the hash chain is intact' : `FAILED: ${report.problems.length} problem(s)`);
     }

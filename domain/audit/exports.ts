@@ -66,7 +66,18 @@ const csv = (rows: unknown[][]): string => `\uFEFF${rows.map((r) => r.map(csvFie
 export function timelineCsv(tl: Omit<TimelineReply, 'units'>): string {
   type Line = [string, string, string | null, string | null, string | null, string | null, number | null, string | null, unknown];
   const lines: Line[] = [];
-  for (const e of tl.elements) lines.push([e.start, 'element', e.elementId, e.name, e.type, e.state, e.durationMs, e.completedBy ?? e.assignee, { end: e.end, dueDate: e.dueDate, late: e.late }]);
+  for (const e of tl.elements)
+    lines.push([
+      e.start,
+      'element',
+      e.elementId,
+      e.name,
+      e.type,
+      e.state,
+      e.durationMs,
+      e.completedBy ?? e.assignee,
+      { end: e.end, dueDate: e.dueDate, late: e.late },
+    ]);
   for (const v of tl.variables) lines.push([v.at, 'variable', v.elementId, v.name, v.intent, null, null, null, v.value]);
   for (const ev of tl.events) lines.push([ev.at, ev.kind, ev.elementId, null, null, null, null, null, ev.detail]);
   for (const i of tl.incidents) lines.push([i.created, 'incident', i.elementId, i.errorType, null, i.state, null, null, i.errorMessage]);
@@ -75,7 +86,6 @@ export function timelineCsv(tl: Omit<TimelineReply, 'units'>): string {
 }
 
 // ------------------------------------------------------------------------------------------ PDF
-
 
 export interface CaseFileFacts {
   timeline: Omit<TimelineReply, 'units'>;
@@ -89,7 +99,8 @@ export interface CaseFileFacts {
 }
 
 /** Steps as the summary lists them: every element that ran except the process itself and gateways. */
-export const summarySteps = (tl: Omit<TimelineReply, 'units'>) => tl.elements.filter((e) => e.type !== 'PROCESS' && !e.type.endsWith('_GATEWAY') && e.type !== 'SEQUENCE_FLOW');
+export const summarySteps = (tl: Omit<TimelineReply, 'units'>) =>
+  tl.elements.filter((e) => e.type !== 'PROCESS' && !e.type.endsWith('_GATEWAY') && e.type !== 'SEQUENCE_FLOW');
 
 /** The case summary as an A4 PDF in Vietnamese: procedure, dates, on-time status, steps with durations and actors, documents. */
 export async function renderCaseSummaryPdf(f: CaseFileFacts): Promise<Buffer> {
@@ -104,8 +115,17 @@ export async function renderCaseSummaryPdf(f: CaseFileFacts): Promise<Buffer> {
     pageMargins: [36, 36, 36, 40],
     info: { title: `Tóm tắt hồ sơ ${tl.caseCode ?? tl.processInstanceKey}`, subject: tl.processName ?? tl.bpmnProcessId },
     defaultStyle: { font: 'Roboto', fontSize: 10, lineHeight: 1.15 },
-    styles: { title: { fontSize: 15, bold: true, alignment: 'center', margin: [0, 0, 0, 2] }, h: { fontSize: 11.5, bold: true, margin: [0, 12, 0, 4] }, th: { bold: true, fontSize: 8.5, fillColor: '#eeeeee' } },
-    footer: (page: number, pages: number) => ({ text: `Hồ sơ ${tl.caseCode ?? tl.processInstanceKey} · Xuất lúc ${vnDateTime(f.exportedAt)} bởi ${f.exportedBy} · Trang ${page}/${pages}`, alignment: 'center', fontSize: 8, margin: [0, 12, 0, 0] }),
+    styles: {
+      title: { fontSize: 15, bold: true, alignment: 'center', margin: [0, 0, 0, 2] },
+      h: { fontSize: 11.5, bold: true, margin: [0, 12, 0, 4] },
+      th: { bold: true, fontSize: 8.5, fillColor: '#eeeeee' },
+    },
+    footer: (page: number, pages: number) => ({
+      text: `Hồ sơ ${tl.caseCode ?? tl.processInstanceKey} · Xuất lúc ${vnDateTime(f.exportedAt)} bởi ${f.exportedBy} · Trang ${page}/${pages}`,
+      alignment: 'center',
+      fontSize: 8,
+      margin: [0, 12, 0, 0],
+    }),
     content: [
       { text: 'TÓM TẮT HỒ SƠ', style: 'title' },
       { text: tl.processName ?? tl.bpmnProcessId, alignment: 'center', margin: [0, 0, 0, 10] },
@@ -122,7 +142,10 @@ export async function renderCaseSummaryPdf(f: CaseFileFacts): Promise<Buffer> {
             ['Kết thúc', vnDateTime(tl.end)],
             ['Tổng thời gian', vnDuration(tl.durationMs)],
             ['Ngày hẹn trả kết quả', vnDateTime(f.appointmentAt)],
-            ['Đúng hạn / trễ hạn', { text: verdict + (f.summary.breachedSteps.length ? ` (bước trễ: ${f.summary.breachedSteps.join(', ')})` : ''), bold: true }],
+            [
+              'Đúng hạn / trễ hạn',
+              { text: verdict + (f.summary.breachedSteps.length ? ` (bước trễ: ${f.summary.breachedSteps.join(', ')})` : ''), bold: true },
+            ],
             ['Sự cố kỹ thuật', tl.incidents.length ? String(tl.incidents.length) : 'Không có'],
           ].map(([k, v]) => [{ text: k as string, bold: true }, v]),
         },
@@ -157,14 +180,23 @@ export async function renderCaseSummaryPdf(f: CaseFileFacts): Promise<Buffer> {
               widths: ['*', 120, 110, 80, 150],
               body: [
                 ['Tệp', 'Bước', 'Người đính kèm', 'Thời điểm', 'SHA-256'].map((h) => ({ text: h, style: 'th' })),
-                ...f.documents.map((d) => [cell(d.file_name), cell(d.step_name ?? d.element_id), cell(who(d.uploaded_by)), cell(vnDateTime(d.uploaded_at)), cell(`${d.sha256.slice(0, 16)}…`)]),
+                ...f.documents.map((d) => [
+                  cell(d.file_name),
+                  cell(d.step_name ?? d.element_id),
+                  cell(who(d.uploaded_by)),
+                  cell(vnDateTime(d.uploaded_at)),
+                  cell(`${d.sha256.slice(0, 16)}…`),
+                ]),
               ],
             },
             layout: 'lightHorizontalLines',
           }
         : { text: 'Không có tài liệu đính kèm.', italics: true },
       { text: 'Nhật ký thao tác', style: 'h' },
-      { text: `${tl.audit.length} mục trong nhật ký kiểm tra (chuỗi băm) liên quan đến hồ sơ, xem nhat-ky-kiem-tra.json và dong-thoi-gian.csv trong gói.`, fontSize: 9 },
+      {
+        text: `${tl.audit.length} mục trong nhật ký kiểm tra (chuỗi băm) liên quan đến hồ sơ, xem nhat-ky-kiem-tra.json và dong-thoi-gian.csv trong gói.`,
+        fontSize: 9,
+      },
     ],
   };
   return printer().createPdf(doc).getBuffer();
@@ -200,7 +232,9 @@ export async function loadCaseFileFacts(db: Knex, key: string, exportedBy: strin
   const summary = await caseSummary(db, key);
   if (!timeline || !summary) return undefined;
   const documents = await listAttachments(db, key);
-  const appointment = await db.schema.hasTable('case_deadlines').then((has) => (has ? db('case_deadlines').where({ process_instance_key: key }).first('appointment_at') : undefined));
+  const appointment = await db.schema
+    .hasTable('case_deadlines')
+    .then((has) => (has ? db('case_deadlines').where({ process_instance_key: key }).first('appointment_at') : undefined));
   const usernames = new Set<string>();
   for (const e of timeline.elements) for (const u of [e.completedBy, e.assignee]) if (u) usernames.add(u);
   for (const d of documents) usernames.add(d.uploaded_by);
@@ -225,7 +259,8 @@ export async function loadCaseFileFacts(db: Knex, key: string, exportedBy: strin
 export async function buildCaseFile(filesRoot: string, f: CaseFileFacts): Promise<CaseFile> {
   const tl = f.timeline;
   const entries: { path: string; content: Buffer; note?: string }[] = [];
-  const add = (path: string, content: Buffer | string, note?: string) => entries.push({ path, content: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), note });
+  const add = (path: string, content: Buffer | string, note?: string) =>
+    entries.push({ path, content: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), note });
 
   add('tom-tat-ho-so.pdf', await renderCaseSummaryPdf(f));
   const { audit, xml, ...timelineOnly } = tl;
@@ -236,7 +271,21 @@ export async function buildCaseFile(filesRoot: string, f: CaseFileFacts): Promis
     'nhat-ky-kiem-tra.csv',
     csv([
       ['seq', 'at', 'actor', 'actor_roles', 'actor_unit', 'action', 'target_type', 'target_id', 'reason', 'before', 'after', 'prev_hash', 'hash'],
-      ...audit.map((a) => [a.seq, a.at, a.actor, a.actorRoles.join(' '), a.actorUnit, a.action, a.targetType, a.targetId, a.reason, a.before, a.after, a.prevHash, a.hash]),
+      ...audit.map((a) => [
+        a.seq,
+        a.at,
+        a.actor,
+        a.actorRoles.join(' '),
+        a.actorUnit,
+        a.action,
+        a.targetType,
+        a.targetId,
+        a.reason,
+        a.before,
+        a.after,
+        a.prevHash,
+        a.hash,
+      ]),
     ]),
   );
   if (xml) add('quy-trinh.bpmn', xml);
@@ -258,7 +307,12 @@ export async function buildCaseFile(filesRoot: string, f: CaseFileFacts): Promis
     }
   }
 
-  const manifest: ManifestEntry[] = entries.map((e) => ({ path: e.path, bytes: e.content.length, sha256: sha256(e.content), ...(e.note ? { note: e.note } : {}) }));
+  const manifest: ManifestEntry[] = entries.map((e) => ({
+    path: e.path,
+    bytes: e.content.length,
+    sha256: sha256(e.content),
+    ...(e.note ? { note: e.note } : {}),
+  }));
   const header = {
     case: tl.processInstanceKey,
     caseCode: tl.caseCode,
@@ -324,7 +378,12 @@ export interface SearchWorkbook {
  * The search results as an .xlsx: sheet "Hồ sơ" (one row per case, newest first, the same cases the
  * search returns for these filters and scope) and sheet "Điều kiện" (filters, who exported, when, count).
  */
-export async function buildSearchWorkbook(db: Knex, filters: CaseFilters, scope: string[] | null, meta: { exportedBy: string; exportedAt: Date }): Promise<SearchWorkbook> {
+export async function buildSearchWorkbook(
+  db: Knex,
+  filters: CaseFilters,
+  scope: string[] | null,
+  meta: { exportedBy: string; exportedAt: Date },
+): Promise<SearchWorkbook> {
   const wb = new ExcelJS.Workbook();
   wb.creator = meta.exportedBy;
   wb.created = meta.exportedAt;

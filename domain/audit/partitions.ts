@@ -14,7 +14,10 @@ export async function ensureMonthPartitions(db: Knex, monthsAhead = 3): Promise<
   if (!fn.rows[0]?.f) return out;
   for (const table of MONTHLY_TABLES) {
     try {
-      const res = await db.raw(`SELECT eiso_ensure_month_partitions(?::regclass, now()::date, (now() + make_interval(months => ?))::date) AS n`, [table, monthsAhead]);
+      const res = await db.raw(`SELECT eiso_ensure_month_partitions(?::regclass, now()::date, (now() + make_interval(months => ?))::date) AS n`, [
+        table,
+        monthsAhead,
+      ]);
       out[table] = Number(res.rows[0].n);
     } catch (err) {
       // two processes creating the same month at once: the loser retries on the next run
@@ -26,7 +29,11 @@ export async function ensureMonthPartitions(db: Knex, monthsAhead = 3): Promise<
 }
 
 /** Runs {@link ensureMonthPartitions} now and then every `everyMs` (default daily); returns a stop function. */
-export function startPartitionMaintenance(db: Knex, log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void }, everyMs = 24 * 3600_000): () => void {
+export function startPartitionMaintenance(
+  db: Knex,
+  log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void },
+  everyMs = 24 * 3600_000,
+): () => void {
   const run = () =>
     ensureMonthPartitions(db)
       .then((created) => {

@@ -47,7 +47,10 @@ export async function caseUnits(db: Knex, processInstanceKey: string): Promise<s
      UNION SELECT DISTINCT split_part(g, '/', 1) FROM inbox_tasks t, unnest(t.candidate_groups) g WHERE t.process_instance_key = ?`,
     [processInstanceKey, processInstanceKey],
   );
-  return res.rows.map((r: { code: string }) => r.code).filter(Boolean).sort();
+  return res.rows
+    .map((r: { code: string }) => r.code)
+    .filter(Boolean)
+    .sort();
 }
 
 /**
@@ -55,8 +58,16 @@ export async function caseUnits(db: Knex, processInstanceKey: string): Promise<s
  * case_index (top-level cases; the row is written in the projector's transaction with the instance).
  * A key without a row there (a called sub-process) is checked on the history tables as before.
  */
-export async function caseAccess(db: Knex, processInstanceKey: string, codes: string[] | null): Promise<{ exists: boolean; inScope: boolean; units: string[] }> {
-  const res = await db.raw(`SELECT unit_codes, (?::text[] IS NULL OR unit_codes && ?::text[]) AS in_scope FROM case_index WHERE process_instance_key = ?`, [codes, codes, processInstanceKey]);
+export async function caseAccess(
+  db: Knex,
+  processInstanceKey: string,
+  codes: string[] | null,
+): Promise<{ exists: boolean; inScope: boolean; units: string[] }> {
+  const res = await db.raw(`SELECT unit_codes, (?::text[] IS NULL OR unit_codes && ?::text[]) AS in_scope FROM case_index WHERE process_instance_key = ?`, [
+    codes,
+    codes,
+    processInstanceKey,
+  ]);
   const row = res.rows[0] as { unit_codes: string[]; in_scope: boolean } | undefined;
   if (row) return { exists: true, inScope: row.in_scope, units: row.unit_codes.filter(Boolean).sort() };
   const exists = await db('hist_process_instances').where({ process_instance_key: processInstanceKey }).first('process_instance_key');

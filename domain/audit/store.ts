@@ -1,6 +1,16 @@
 import type { Knex } from 'knex';
 import type { AuditRow } from './chain.js';
-import type { AuditEntry, AuditLogQuery, AuditorScope, ElementStats, SavedQuery, TimelineElement, TimelineEvent, TimelineReply, TimelineVariable } from '../../api/schemas/audit.js';
+import type {
+  AuditEntry,
+  AuditLogQuery,
+  AuditorScope,
+  ElementStats,
+  SavedQuery,
+  TimelineElement,
+  TimelineEvent,
+  TimelineReply,
+  TimelineVariable,
+} from '../../api/schemas/audit.js';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 const ms = (a: Date, b: Date | null): number | null => (b ? Math.max(0, b.getTime() - a.getTime()) : null);
@@ -36,7 +46,11 @@ export async function listAuditLog(db: Knex, f: AuditLogQuery, actorUnits: strin
     if (f.to) b.where('at', '<', f.to);
   });
   const [{ count }] = await q.clone().count<{ count: string }[]>({ count: '*' });
-  const rows = await q.orderBy('seq', 'desc').limit(f.limit ?? 50).offset(f.offset ?? 0).select('*');
+  const rows = await q
+    .orderBy('seq', 'desc')
+    .limit(f.limit ?? 50)
+    .offset(f.offset ?? 0)
+    .select('*');
   return { rows, total: Number(count) };
 }
 
@@ -51,17 +65,32 @@ export async function listAuditorScopes(db: Knex, username?: string): Promise<Au
     })
     .orderBy([{ column: 'u.username' }, { column: 'o.code' }])
     .select('u.username', 'o.code', 'o.name', 's.granted_by', 's.granted_at');
-  return rows.map((r: Record<string, any>) => ({ username: r.username, unitCode: r.code, unitName: r.name, grantedBy: r.granted_by, grantedAt: r.granted_at.toISOString() }));
+  return rows.map((r: Record<string, any>) => ({
+    username: r.username,
+    unitCode: r.code,
+    unitName: r.name,
+    grantedBy: r.granted_by,
+    grantedAt: r.granted_at.toISOString(),
+  }));
 }
 
 /** Adds a scope; returns 'no-user' | 'not-auditor' | 'no-unit' | 'exists' | 'added'. */
-export async function addAuditorScope(db: Knex, username: string, unitCode: string, grantedBy: string): Promise<'no-user' | 'not-auditor' | 'no-unit' | 'exists' | 'added'> {
+export async function addAuditorScope(
+  db: Knex,
+  username: string,
+  unitCode: string,
+  grantedBy: string,
+): Promise<'no-user' | 'not-auditor' | 'no-unit' | 'exists' | 'added'> {
   const user = await db('users').where({ username }).first('id', 'roles');
   if (!user) return 'no-user';
   if (!(user.roles as string[]).includes('auditor')) return 'not-auditor';
   const unit = await db('org_units').where({ code: unitCode }).first('id');
   if (!unit) return 'no-unit';
-  const inserted = await db('auditor_scopes').insert({ user_id: user.id, unit_id: unit.id, granted_by: grantedBy }).onConflict(['user_id', 'unit_id']).ignore().returning('user_id');
+  const inserted = await db('auditor_scopes')
+    .insert({ user_id: user.id, unit_id: unit.id, granted_by: grantedBy })
+    .onConflict(['user_id', 'unit_id'])
+    .ignore()
+    .returning('user_id');
   return inserted.length ? 'added' : 'exists';
 }
 
@@ -75,7 +104,12 @@ export async function removeAuditorScope(db: Knex, username: string, unitCode: s
 
 // ---- saved queries ----
 
-const toSaved = (r: { id: number; name: string; query: Record<string, unknown>; created_at: Date }): SavedQuery => ({ id: r.id, name: r.name, query: r.query, createdAt: r.created_at.toISOString() });
+const toSaved = (r: { id: number; name: string; query: Record<string, unknown>; created_at: Date }): SavedQuery => ({
+  id: r.id,
+  name: r.name,
+  query: r.query,
+  createdAt: r.created_at.toISOString(),
+});
 
 export async function listSavedQueries(db: Knex, userId: number): Promise<SavedQuery[]> {
   return (await db('audit_saved_queries').where({ user_id: userId }).orderBy('name')).map(toSaved);
@@ -133,15 +167,23 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     .orderBy([{ column: 'partition_id' }, { column: 'position' }])
     .then((rows) => rows);
   // Timers fired, messages correlated and sequence flows taken: from the raw stream (partial index zeebe_record_case_events_idx).
-  const rawQuery = db.raw(
-    `SELECT value_type, intent, ts, body->'value' AS v FROM zeebe_record
+  const rawQuery = db
+    .raw(
+      `SELECT value_type, intent, ts, body->'value' AS v FROM zeebe_record
       WHERE (body->'value'->>'processInstanceKey') = ?
         AND ((value_type = 'TIMER' AND intent = 'TRIGGERED') OR (value_type = 'PROCESS_MESSAGE_SUBSCRIPTION' AND intent = 'CORRELATED') OR (value_type = 'PROCESS_INSTANCE' AND intent = 'SEQUENCE_FLOW_TAKEN'))
       ORDER BY partition_id, position`,
-    [key],
-  ).then((res: { rows: unknown[] }) => res);
-  const incidentsQuery: Promise<Record<string, any>[]> = db('hist_incidents').where({ process_instance_key: key }).orderBy('created_time').then((rows) => rows);
-  const caseCodeQuery: Promise<{ value: unknown } | undefined> = db('hist_variables').where({ scope_key: key, name: 'maHoSo' }).first('value').then((row) => row);
+      [key],
+    )
+    .then((res: { rows: unknown[] }) => res);
+  const incidentsQuery: Promise<Record<string, any>[]> = db('hist_incidents')
+    .where({ process_instance_key: key })
+    .orderBy('created_time')
+    .then((rows) => rows);
+  const caseCodeQuery: Promise<{ value: unknown } | undefined> = db('hist_variables')
+    .where({ scope_key: key, name: 'maHoSo' })
+    .first('value')
+    .then((row) => row);
   // Entries about the case or its tasks come after its start (exports and views by auditors may come
   // years later). Their months first (audit_log_target_months, migrations/20261123007010), then only
   // those monthly partitions of audit_log: a constant range per month, so the planner prunes the
@@ -152,7 +194,9 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     );
   };
   const auditQuery: Promise<AuditRow[]> = (async () => {
-    const months: string[] = (await db('audit_log_target_months').where(about).distinct(db.raw(`to_char(month, 'YYYY-MM') AS m`))).map((r: { m: string }) => r.m);
+    const months: string[] = (await db('audit_log_target_months').where(about).distinct(db.raw(`to_char(month, 'YYYY-MM') AS m`))).map(
+      (r: { m: string }) => r.m,
+    );
     if (months.length === 0) return [];
     return db('audit_log')
       .where('at', '>=', from)
@@ -168,7 +212,14 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
       .orderBy('seq')
       .then((r) => r as AuditRow[]);
   })();
-  const [elementRows, variableRows, raw, incidentRows, auditRows, caseCode] = await Promise.all([elementsQuery, variablesQuery, rawQuery, incidentsQuery, auditQuery, caseCodeQuery]);
+  const [elementRows, variableRows, raw, incidentRows, auditRows, caseCode] = await Promise.all([
+    elementsQuery,
+    variablesQuery,
+    rawQuery,
+    incidentsQuery,
+    auditQuery,
+    caseCodeQuery,
+  ]);
 
   const elements: TimelineElement[] = elementRows.map((e) => ({
     elementInstanceKey: String(e.element_instance_key),
@@ -209,8 +260,16 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
       kind: r.value_type === 'TIMER' ? 'timer' : 'message',
       at: r.ts.toISOString(),
       elementInstanceKey,
-      elementId: (r.v.targetElementId as string | undefined) ?? (r.v.elementId as string | undefined) ?? (elementInstanceKey ? (elementIdOf.get(elementInstanceKey) ?? null) : null),
-      detail: r.value_type === 'TIMER' ? (typeof r.v.dueDate === 'number' ? new Date(r.v.dueDate).toISOString() : null) : ((r.v.messageName as string | undefined) ?? null),
+      elementId:
+        (r.v.targetElementId as string | undefined) ??
+        (r.v.elementId as string | undefined) ??
+        (elementInstanceKey ? (elementIdOf.get(elementInstanceKey) ?? null) : null),
+      detail:
+        r.value_type === 'TIMER'
+          ? typeof r.v.dueDate === 'number'
+            ? new Date(r.v.dueDate).toISOString()
+            : null
+          : ((r.v.messageName as string | undefined) ?? null),
     });
   }
 
@@ -223,7 +282,6 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     created: i.created_time.toISOString(),
     resolved: iso(i.resolved_time),
   }));
-
 
   const stats = new Map<string, ElementStats>();
   for (const e of elements) {

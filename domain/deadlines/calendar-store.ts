@@ -1,11 +1,5 @@
 import type { Knex } from 'knex';
-import {
-  WorkingCalendar,
-  type CalendarDayEntry,
-  type CalendarSettings,
-  type DayKind,
-  type Occasion,
-} from './calendar/index.js';
+import { WorkingCalendar, type CalendarDayEntry, type CalendarSettings, type DayKind, type Occasion } from './calendar/index.js';
 import type { CalendarChange, CalendarEntry } from '../../api/schemas/calendar.js';
 
 /** All SQL of the working calendar: entries, settings, the audit trail, and the cached loader. */
@@ -97,7 +91,17 @@ export async function findEntry(db: Knex, date: string, unitId: number | null): 
 
 async function recordChange(
   db: Knex,
-  c: { actor: Actor; action: 'create' | 'update' | 'delete'; entity: 'day' | 'settings'; unitId: number | null; unitCode: string | null; date: string | null; before: object | null; after: object | null; reason: string },
+  c: {
+    actor: Actor;
+    action: 'create' | 'update' | 'delete';
+    entity: 'day' | 'settings';
+    unitId: number | null;
+    unitCode: string | null;
+    date: string | null;
+    before: object | null;
+    after: object | null;
+    reason: string;
+  },
 ): Promise<void> {
   await db('calendar_changes').insert({
     user_id: c.actor.id,
@@ -129,7 +133,17 @@ export async function createEntry(trx: Knex, e: NewEntry, actor: Actor, reason: 
     .insert({ day: e.date, kind: e.kind, name: e.name, unit_id: e.unitId, occasion: e.occasion, source: e.source, created_by: actor.id, updated_by: actor.id })
     .returning('id');
   const created = (await getEntry(trx, row.id))!;
-  await recordChange(trx, { actor, action: 'create', entity: 'day', unitId: e.unitId, unitCode: e.unitCode, date: e.date, before: null, after: auditImage(created), reason });
+  await recordChange(trx, {
+    actor,
+    action: 'create',
+    entity: 'day',
+    unitId: e.unitId,
+    unitCode: e.unitCode,
+    date: e.date,
+    before: null,
+    after: auditImage(created),
+    reason,
+  });
   return created;
 }
 
@@ -153,22 +167,56 @@ export async function updateEntry(
       updated_at: trx.fn.now(),
     });
   const after = (await getEntry(trx, before.id))!;
-  await recordChange(trx, { actor, action: 'update', entity: 'day', unitId, unitCode: before.unitCode, date: after.date, before: auditImage(before), after: auditImage(after), reason });
+  await recordChange(trx, {
+    actor,
+    action: 'update',
+    entity: 'day',
+    unitId,
+    unitCode: before.unitCode,
+    date: after.date,
+    before: auditImage(before),
+    after: auditImage(after),
+    reason,
+  });
   return after;
 }
 
 export async function deleteEntry(trx: Knex, before: CalendarEntry, unitId: number | null, actor: Actor, reason: string): Promise<void> {
   await trx('calendar_days').where({ id: before.id }).delete();
-  await recordChange(trx, { actor, action: 'delete', entity: 'day', unitId, unitCode: before.unitCode, date: before.date, before: auditImage(before), after: null, reason });
+  await recordChange(trx, {
+    actor,
+    action: 'delete',
+    entity: 'day',
+    unitId,
+    unitCode: before.unitCode,
+    date: before.date,
+    before: auditImage(before),
+    after: null,
+    reason,
+  });
 }
 
 const settingsQuery = (db: Knex) =>
   db('calendar_settings as s')
     .leftJoin('org_units as o', 'o.id', 's.unit_id')
-    .select('s.id', 's.unit_id', 'o.code as unit_code', db.raw('s.morning_start::text'), db.raw('s.morning_end::text'), db.raw('s.afternoon_start::text'), db.raw('s.afternoon_end::text'), db.raw('s.cutoff::text'), 's.culture_day');
+    .select(
+      's.id',
+      's.unit_id',
+      'o.code as unit_code',
+      db.raw('s.morning_start::text'),
+      db.raw('s.morning_end::text'),
+      db.raw('s.afternoon_start::text'),
+      db.raw('s.afternoon_end::text'),
+      db.raw('s.cutoff::text'),
+      's.culture_day',
+    );
 
 /** The unit's own settings row (null = national), as settings plus the national Culture Day flag. */
-export async function getOwnSettings(db: Knex, unitId: number | null, forUpdate = false): Promise<(CalendarSettings & { cultureDay: boolean | null }) | undefined> {
+export async function getOwnSettings(
+  db: Knex,
+  unitId: number | null,
+  forUpdate = false,
+): Promise<(CalendarSettings & { cultureDay: boolean | null }) | undefined> {
   const q = settingsQuery(db).first();
   if (unitId === null) q.whereNull('s.unit_id');
   else q.where('s.unit_id', unitId);
@@ -200,7 +248,17 @@ export async function putSettings(
   if (before) await scope(trx('calendar_settings')).update(values);
   else await trx('calendar_settings').insert({ ...values, unit_id: target.unitId });
   const after = (await getOwnSettings(trx, target.unitId))!;
-  await recordChange(trx, { actor, action: before ? 'update' : 'create', entity: 'settings', unitId: target.unitId, unitCode: target.unitCode, date: null, before: before ?? null, after, reason });
+  await recordChange(trx, {
+    actor,
+    action: before ? 'update' : 'create',
+    entity: 'settings',
+    unitId: target.unitId,
+    unitCode: target.unitCode,
+    date: null,
+    before: before ?? null,
+    after,
+    reason,
+  });
 }
 
 /** Removes a unit's own settings (it inherits again); false when it had none. */
@@ -208,7 +266,17 @@ export async function deleteUnitSettings(trx: Knex, target: { unitId: number; un
   const before = await getOwnSettings(trx, target.unitId, true);
   if (!before) return false;
   await trx('calendar_settings').where({ unit_id: target.unitId }).delete();
-  await recordChange(trx, { actor, action: 'delete', entity: 'settings', unitId: target.unitId, unitCode: target.unitCode, date: null, before, after: null, reason });
+  await recordChange(trx, {
+    actor,
+    action: 'delete',
+    entity: 'settings',
+    unitId: target.unitId,
+    unitCode: target.unitCode,
+    date: null,
+    before,
+    after: null,
+    reason,
+  });
   return true;
 }
 
@@ -313,12 +381,20 @@ export async function saveSettings(
   actor: Actor,
   reason: string,
 ): Promise<void> {
-  await inChange(db, (trx) => putSettings(trx, target, settings, actor, reason), () => new CalendarChangeRefused('CONCURRENT'));
+  await inChange(
+    db,
+    (trx) => putSettings(trx, target, settings, actor, reason),
+    () => new CalendarChangeRefused('CONCURRENT'),
+  );
 }
 
 /** Removes a unit's own settings so it inherits again; false when it had none. */
 export async function removeUnitSettings(db: Knex, target: { unitId: number; unitCode: string }, actor: Actor, reason: string): Promise<boolean> {
-  return inChange(db, (trx) => deleteUnitSettings(trx, target, actor, reason), () => new CalendarChangeRefused('CONCURRENT'));
+  return inChange(
+    db,
+    (trx) => deleteUnitSettings(trx, target, actor, reason),
+    () => new CalendarChangeRefused('CONCURRENT'),
+  );
 }
 
 export async function listChanges(
@@ -332,7 +408,10 @@ export async function listChanges(
   const [{ total }] = await base.clone().count<{ total: string }[]>('* as total');
   const rows = await base
     .clone()
-    .orderBy([{ column: 'c.changed_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
+    .orderBy([
+      { column: 'c.changed_at', order: 'desc' },
+      { column: 'c.id', order: 'desc' },
+    ])
     .limit(f.limit)
     .offset(f.offset)
     .select('c.id', 'c.changed_at', 'c.username', 'c.action', 'c.entity', 'c.unit_code', db.raw('c.day::text as day'), 'c.before', 'c.after', 'c.reason');
@@ -367,14 +446,24 @@ export function invalidateCalendarCache(db: Knex): void {
 }
 
 async function stampOf(db: Knex): Promise<string> {
-  const r = await db.raw(`SELECT (SELECT coalesce(max(id), 0) FROM calendar_changes)::text || ':' || (SELECT count(*) || '/' || coalesce(max(id), 0) FROM org_units) AS stamp`);
+  const r = await db.raw(
+    `SELECT (SELECT coalesce(max(id), 0) FROM calendar_changes)::text || ':' || (SELECT count(*) || '/' || coalesce(max(id), 0) FROM org_units) AS stamp`,
+  );
   return r.rows[0].stamp as string;
 }
 
 async function buildCalendar(db: Knex): Promise<WorkingCalendar> {
   const units = await db('org_units as u').leftJoin('org_units as p', 'p.id', 'u.parent_id').select('u.code', 'p.code as parent');
   const rows = (await db('calendar_days as d').leftJoin('org_units as o', 'o.id', 'd.unit_id').select(dayColumns(db))) as DayRow[];
-  const days: CalendarDayEntry[] = rows.map((r) => ({ id: r.id, date: r.day, kind: r.kind, name: r.name, unit: r.unit_code, occasion: r.occasion, source: r.source }));
+  const days: CalendarDayEntry[] = rows.map((r) => ({
+    id: r.id,
+    date: r.day,
+    kind: r.kind,
+    name: r.name,
+    unit: r.unit_code,
+    occasion: r.occasion,
+    source: r.source,
+  }));
   const settingsRows = (await settingsQuery(db)) as SettingsRow[];
   const national = settingsRows.find((r) => r.unit_id === null);
   const unitSettings: Record<string, CalendarSettings> = {};

@@ -56,13 +56,21 @@ export async function caseState(db: Knex | Knex.Transaction, processInstanceKey:
     paused: pauses.some((p) => !p.resumed_at),
     finishedAt: c.finished_at,
     onTime: c.on_time,
-    pauses: pauses.map((p) => ({ reason: p.reason, pausedAt: p.paused_at, pausedBy: p.paused_by, resumedAt: p.resumed_at, resumedBy: p.resumed_by, workingDays: p.working_days === null ? null : Number(p.working_days) })),
+    pauses: pauses.map((p) => ({
+      reason: p.reason,
+      pausedAt: p.paused_at,
+      pausedBy: p.paused_by,
+      resumedAt: p.resumed_at,
+      resumedBy: p.resumed_by,
+      workingDays: p.working_days === null ? null : Number(p.working_days),
+    })),
   };
 }
 
 async function lockedCase(trx: Knex.Transaction, processInstanceKey: string) {
   const c = await repo.getCaseDeadline(trx, processInstanceKey, true);
-  if (!c) throw new CaseClockError('NO_CASE', `Hồ sơ ${processInstanceKey} không có thời hạn được theo dõi / Case ${processInstanceKey} has no tracked deadline`);
+  if (!c)
+    throw new CaseClockError('NO_CASE', `Hồ sơ ${processInstanceKey} không có thời hạn được theo dõi / Case ${processInstanceKey} has no tracked deadline`);
   return c;
 }
 
@@ -75,7 +83,8 @@ export async function pauseCase(db: Knex, processInstanceKey: string, reason: st
     const pauses = await repo.listPauses(trx, processInstanceKey);
     if (pauses.some((p) => !p.resumed_at)) throw new CaseClockError('ALREADY_PAUSED', 'Hồ sơ đang tạm dừng / The case is already paused');
     const last = pauses.at(-1)?.resumed_at;
-    if (at < c.received_at || (last && at < last)) throw new CaseClockError('BEFORE_PAUSE', 'Thời điểm tạm dừng trước lần tiếp tục gần nhất / The pause starts before the last resume');
+    if (at < c.received_at || (last && at < last))
+      throw new CaseClockError('BEFORE_PAUSE', 'Thời điểm tạm dừng trước lần tiếp tục gần nhất / The pause starts before the last resume');
     await repo.insertPause(trx, { processInstanceKey, reason, at, by: opts.by ?? null });
   });
   return (await caseState(db, processInstanceKey))!;
@@ -99,7 +108,14 @@ export async function resumeCase(db: Knex, processInstanceKey: string, opts: { a
   return (await caseState(db, processInstanceKey))!;
 }
 
-async function closeOpenPause(trx: Knex.Transaction, cal: WorkingCalendar, c: repo.CaseDeadlineRow, open: repo.CasePauseRow, at: Date, by: string | null): Promise<void> {
+async function closeOpenPause(
+  trx: Knex.Transaction,
+  cal: WorkingCalendar,
+  c: repo.CaseDeadlineRow,
+  open: repo.CasePauseRow,
+  at: Date,
+  by: string | null,
+): Promise<void> {
   await repo.closePause(trx, open.id, { at, by, workingDays: pausedWorkingDays(cal, open.paused_at, at, c.unit_code) });
   await recount(trx, cal, c);
 }

@@ -40,12 +40,20 @@ export async function readDeadlineModel(xml: string, processId: string): Promise
   if (!process) throw new Error(`Process ${processId} is not in its deployed XML`);
   const steps: DeadlineModel['steps'] = new Map();
   const attachedStep = new Map<string, string>();
-  const split = (v?: string) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const split = (v?: string) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const walk = (scope: El) => {
     for (const el of scope.flowElements ?? []) {
       if (el.$type === 'bpmn:UserTask' && el.id) {
         const a = el.extensionElements?.values?.find((v) => v.$type === 'zeebe:AssignmentDefinition');
-        steps.set(el.id, { timeLimitDays: parseTimeLimit(headersOf(el)[STEP_HEADER.timeLimit]), candidateGroups: split(a?.candidateGroups), name: el.name?.trim() || el.id });
+        steps.set(el.id, {
+          timeLimitDays: parseTimeLimit(headersOf(el)[STEP_HEADER.timeLimit]),
+          candidateGroups: split(a?.candidateGroups),
+          name: el.name?.trim() || el.id,
+        });
       }
       if (el.$type === 'bpmn:SequenceFlow' && el.sourceRef?.$type === 'bpmn:BoundaryEvent' && el.sourceRef.attachedToRef?.id && el.targetRef?.id) {
         attachedStep.set(el.targetRef.id, el.sourceRef.attachedToRef.id);
@@ -87,7 +95,9 @@ export function loadDeadlineModel(db: Knex, processDefinitionKey: string, proces
 export async function definitionKeyOf(db: Knex, job: { bpmnProcessId: string; processDefinitionVersion: number }): Promise<string> {
   const key = (job as unknown as { processDefinitionKey?: string }).processDefinitionKey;
   if (key) return String(key);
-  const row = await db('process_definitions').where({ bpmn_process_id: job.bpmnProcessId, version: job.processDefinitionVersion }).first('process_definition_key');
+  const row = await db('process_definitions')
+    .where({ bpmn_process_id: job.bpmnProcessId, version: job.processDefinitionVersion })
+    .first('process_definition_key');
   if (!row) throw new Error(`Process ${job.bpmnProcessId} v${job.processDefinitionVersion} was not deployed through the platform`);
   return String(row.process_definition_key);
 }

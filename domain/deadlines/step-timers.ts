@@ -8,7 +8,8 @@ import { definitionKeyOf, loadDeadlineModel } from './model.js';
 /** Optional header on a reminder/escalation service task naming the human step it watches (default: the step its boundary event is attached to). */
 export const STEP_REF_HEADER = 'eiso.step';
 
-export type TimerOutcome = { kind: 'marked'; jobKey: string; recipients: string[] } | { kind: 'already'; jobKey: string } | { kind: 'gone' } | { kind: 'not-yet-in-inbox' };
+export type TimerOutcome =
+  { kind: 'marked'; jobKey: string; recipients: string[] } | { kind: 'already'; jobKey: string } | { kind: 'gone' } | { kind: 'not-yet-in-inbox' };
 
 interface TimerJob {
   processInstanceKey: string;
@@ -34,7 +35,10 @@ export async function onStepTimer(db: Knex, job: TimerJob, kind: 'reminder' | 'o
   const headers = (job.customHeaders ?? {}) as Record<string, string>;
   const model = await loadDeadlineModel(db, await definitionKeyOf(db, job), job.bpmnProcessId);
   const stepId = headers[STEP_REF_HEADER]?.trim() || model.attachedStep.get(job.elementId);
-  if (!stepId) throw new Error(`Bước ${job.elementId} không gắn với bước xử lý nào (boundary event hoặc header ${STEP_REF_HEADER}) / ${job.elementId} watches no human step`);
+  if (!stepId)
+    throw new Error(
+      `Bước ${job.elementId} không gắn với bước xử lý nào (boundary event hoặc header ${STEP_REF_HEADER}) / ${job.elementId} watches no human step`,
+    );
   const task = await repo.findOpenStepTask(db, job.processInstanceKey, stepId);
   if (!task) return (await repo.stepWithoutInboxRow(db, job.processInstanceKey, stepId)) ? { kind: 'not-yet-in-inbox' } : { kind: 'gone' };
   const jobKey = String(task.job_key);
@@ -44,7 +48,8 @@ export async function onStepTimer(db: Knex, job: TimerJob, kind: 'reminder' | 'o
   if (kind === 'overdue') {
     const cal = await loadCalendar(db);
     let unit = unitOfGroups(task.candidate_groups, (c) => cal.hasUnit(c));
-    if (!unit && task.assignee) unit = (await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', task.assignee).first('o.code'))?.code ?? null;
+    if (!unit && task.assignee)
+      unit = (await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', task.assignee).first('o.code'))?.code ?? null;
     recipients = unit ? await repo.leadersAbove(db, unit, task.assignee) : [];
   } else {
     recipients = await repo.taskRecipients(db, task);

@@ -53,9 +53,14 @@ export interface CasePauseRow {
 
 export async function putCaseDeadline(
   db: Db,
-  row: Pick<CaseDeadlineRow, 'process_instance_key' | 'process_definition_key' | 'bpmn_process_id' | 'unit_code' | 'received_at' | 'appointment_at'> & { time_limit_days: number },
+  row: Pick<CaseDeadlineRow, 'process_instance_key' | 'process_definition_key' | 'bpmn_process_id' | 'unit_code' | 'received_at' | 'appointment_at'> & {
+    time_limit_days: number;
+  },
 ): Promise<CaseDeadlineRow> {
-  await db('case_deadlines').insert({ ...row, original_appointment_at: row.appointment_at }).onConflict('process_instance_key').ignore();
+  await db('case_deadlines')
+    .insert({ ...row, original_appointment_at: row.appointment_at })
+    .onConflict('process_instance_key')
+    .ignore();
   return (await getCaseDeadline(db, row.process_instance_key))!;
 }
 
@@ -70,7 +75,9 @@ export async function listPauses(db: Db, processInstanceKey: string): Promise<Ca
 }
 
 export async function insertPause(db: Db, p: { processInstanceKey: string; reason: string; at: Date; by: string | null }): Promise<CasePauseRow> {
-  const [row] = await db('case_pauses').insert({ process_instance_key: p.processInstanceKey, reason: p.reason, paused_at: p.at, paused_by: p.by }).returning('*');
+  const [row] = await db('case_pauses')
+    .insert({ process_instance_key: p.processInstanceKey, reason: p.reason, paused_at: p.at, paused_by: p.by })
+    .returning('*');
   return row;
 }
 
@@ -78,8 +85,14 @@ export async function closePause(db: Db, id: string, p: { at: Date; by: string |
   await db('case_pauses').where({ id }).update({ resumed_at: p.at, resumed_by: p.by, working_days: p.workingDays });
 }
 
-export async function updateCaseDeadline(db: Db, processInstanceKey: string, patch: Partial<Record<'appointment_at' | 'paused_days' | 'paused_ms' | 'finished_at' | 'on_time', unknown>>): Promise<void> {
-  await db('case_deadlines').where({ process_instance_key: processInstanceKey }).update({ ...patch, updated_at: db.fn.now() });
+export async function updateCaseDeadline(
+  db: Db,
+  processInstanceKey: string,
+  patch: Partial<Record<'appointment_at' | 'paused_days' | 'paused_ms' | 'finished_at' | 'on_time', unknown>>,
+): Promise<void> {
+  await db('case_deadlines')
+    .where({ process_instance_key: processInstanceKey })
+    .update({ ...patch, updated_at: db.fn.now() });
 }
 
 /** The open (or completing) inbox row of a step run, newest first. */
@@ -105,7 +118,10 @@ export async function stepWithoutInboxRow(db: Db, processInstanceKey: string, el
 
 /** Sets reminded_at / overdue_at once; true when this call set it. */
 export async function markTask(db: Db, jobKey: string, column: 'reminded_at' | 'overdue_at', at: Date): Promise<boolean> {
-  const n = await db('inbox_tasks').where({ job_key: jobKey }).whereNull(column).update({ [column]: at, updated_at: db.fn.now() });
+  const n = await db('inbox_tasks')
+    .where({ job_key: jobKey })
+    .whereNull(column)
+    .update({ [column]: at, updated_at: db.fn.now() });
   return n === 1;
 }
 
@@ -158,6 +174,9 @@ export async function insertNotices(db: Db, notices: StaffNotice[]): Promise<voi
 
 /** Whether the user holds an open task of the case (the right to pause or resume its clock). */
 export async function holdsTaskOf(db: Db, processInstanceKey: string, username: string): Promise<boolean> {
-  const row = await db('inbox_tasks').where({ process_instance_key: processInstanceKey, assignee: username }).whereIn('status', ['open', 'completing']).first('job_key');
+  const row = await db('inbox_tasks')
+    .where({ process_instance_key: processInstanceKey, assignee: username })
+    .whereIn('status', ['open', 'completing'])
+    .first('job_key');
   return Boolean(row);
 }

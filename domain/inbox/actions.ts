@@ -2,7 +2,18 @@ import type { Knex } from 'knex';
 import type { Role } from '../../api/schemas/auth.js';
 import type { TaskUrge } from '../../api/schemas/tasks.js';
 import { candidateGroupsOf } from '../org/users.js';
-import { canSee, getTask, getTasksForUpdate, inScope, insertUrge, publishInboxChange, setAssignee, type InboxRow, type OrgScope, type Viewer } from './store.js';
+import {
+  canSee,
+  getTask,
+  getTasksForUpdate,
+  inScope,
+  insertUrge,
+  publishInboxChange,
+  setAssignee,
+  type InboxRow,
+  type OrgScope,
+  type Viewer,
+} from './store.js';
 
 /**
  * What people do with a task in the inbox: claim it, give it back, and, for leaders, assign it and urge
@@ -26,7 +37,8 @@ export interface TaskNotice {
 export type DeliverNotice = (trx: Knex.Transaction, n: TaskNotice) => Promise<void>;
 
 /** Why a claim or unclaim was refused. not_offered: the task is neither offered to the user nor done by them. */
-export type ClaimRefusal = { refused: 'not_found' } | { refused: 'not_offered' } | { refused: 'closed' } | { refused: 'held'; by: string } | { refused: 'not_holder' };
+export type ClaimRefusal =
+  { refused: 'not_found' } | { refused: 'not_offered' } | { refused: 'closed' } | { refused: 'held'; by: string } | { refused: 'not_holder' };
 
 /** The task locked, if the user may see it: offered to them or done by them. */
 async function lockVisible(trx: Knex.Transaction, jobKey: string, v: Viewer): Promise<InboxRow | ClaimRefusal> {
@@ -97,7 +109,10 @@ export async function assignTasks(
   deliver: DeliverNotice,
 ): Promise<AssignRefusal | { tasks: InboxRow[] }> {
   const scope = leader.scope;
-  const target = await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', username).first('u.username', 'u.full_name', 'u.roles', 'u.active', 'u.unit_id', 'o.code as unit_code');
+  const target = await db('users as u')
+    .join('org_units as o', 'o.id', 'u.unit_id')
+    .where('u.username', username)
+    .first('u.username', 'u.full_name', 'u.roles', 'u.active', 'u.unit_id', 'o.code as unit_code');
   if (!target || !target.active) return { refused: 'no_active_user' };
   if (!scope.unitIds.includes(target.unit_id)) return { refused: 'user_outside' };
   const roles = target.roles as Role[];
@@ -112,7 +127,10 @@ export async function assignTasks(
       if (!row) return { refused: 'not_found', id };
       if (!inScope(row, scope)) return { refused: 'task_outside', id };
       if (row.status !== 'open') return { refused: 'closed', id };
-      const offered = row.candidate_users.includes(username) || row.candidate_groups.some((g) => targetGroups.includes(g)) || (row.candidate_groups.length === 0 && row.candidate_users.length === 0);
+      const offered =
+        row.candidate_users.includes(username) ||
+        row.candidate_groups.some((g) => targetGroups.includes(g)) ||
+        (row.candidate_groups.length === 0 && row.candidate_users.length === 0);
       if (!offered) return { refused: 'not_offered', id, name: row.name, candidateGroups: row.candidate_groups };
       previous.set(id, row.assignee);
     }

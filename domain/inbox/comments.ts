@@ -22,7 +22,9 @@ export async function insertComment(db: Knex | Knex.Transaction, c: NewComment):
 
 /** The comments of a case, oldest first. */
 export async function listComments(db: Knex, processInstanceKey: string): Promise<CommentRow[]> {
-  return db('task_comments').where({ process_instance_key: processInstanceKey }).orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  return db('task_comments')
+    .where({ process_instance_key: processInstanceKey })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }]);
 }
 
 export function toComment(row: CommentRow): Comment {

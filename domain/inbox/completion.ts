@@ -10,7 +10,12 @@ export type CompletionOutcome = 'completed' | 'gone' | 'unavailable';
  * The row is already 'completing' with its result committed, so a crash or outage between the two
  * steps is repaired by {@link retryStuckCompletions}.
  */
-export async function sendCompletion(zeebe: ZeebeClient, db: Knex, row: Pick<InboxRow, 'job_key' | 'result_variables'>, firstAttempt: boolean): Promise<CompletionOutcome> {
+export async function sendCompletion(
+  zeebe: ZeebeClient,
+  db: Knex,
+  row: Pick<InboxRow, 'job_key' | 'result_variables'>,
+  firstAttempt: boolean,
+): Promise<CompletionOutcome> {
   try {
     await zeebe.completeJob({ jobKey: String(row.job_key), variables: (row.result_variables ?? {}) as Record<string, never> });
     await setStatus(db, String(row.job_key), 'completed', ['completing']);
@@ -30,10 +35,7 @@ export async function sendCompletion(zeebe: ZeebeClient, db: Knex, row: Pick<Inb
 
 async function jobOutcomeFromHistory(db: Knex, jobKey: string): Promise<'COMPLETED' | 'CANCELED'> {
   if (!(await db.schema.hasTable('zeebe_record'))) return 'CANCELED';
-  const row = await db('zeebe_record')
-    .where({ record_key: jobKey, value_type: 'JOB' })
-    .whereIn('intent', ['COMPLETED', 'CANCELED'])
-    .first('intent');
+  const row = await db('zeebe_record').where({ record_key: jobKey, value_type: 'JOB' }).whereIn('intent', ['COMPLETED', 'CANCELED']).first('intent');
   return row?.intent === 'COMPLETED' ? 'COMPLETED' : 'CANCELED';
 }
 

@@ -100,10 +100,12 @@ export class LiveHub {
     }
     const event = change.kind === 'notification' ? 'notification' : 'inbox';
     // Only what the page needs to refresh: never other people's candidate lists.
-    const data = event === 'notification' ? { kind: 'notification' } : { kind: change.kind, taskId: change.taskId, processInstanceKey: change.processInstanceKey, status: change.status, assignee: change.assignee ?? null };
+    const data =
+      event === 'notification'
+        ? { kind: 'notification' }
+        : { kind: change.kind, taskId: change.taskId, processInstanceKey: change.processInstanceKey, status: change.status, assignee: change.assignee ?? null };
     for (const c of this.clients) {
       if (sees(c.viewer, change)) c.send(event, data);
     }
   }
-
 }

@@ -46,7 +46,13 @@ async function withdraw(db: Knex, jobKey: string): Promise<void> {
 async function settleSentBack(db: Knex, row: SendBackRow): Promise<void> {
   await db('inbox_tasks')
     .where({ job_key: row.job_key, outcome: 'sending_back' })
-    .update({ status: 'completed', outcome: 'sent_back', completed_at: db.fn.now(), result_variables: JSON.stringify(sendBackVariables(row)), updated_at: db.fn.now() });
+    .update({
+      status: 'completed',
+      outcome: 'sent_back',
+      completed_at: db.fn.now(),
+      result_variables: JSON.stringify(sendBackVariables(row)),
+      updated_at: db.fn.now(),
+    });
 }
 
 async function settleGone(db: Knex, jobKey: string): Promise<void> {

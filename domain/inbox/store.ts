@@ -63,8 +63,22 @@ export async function upsertInboxTask(db: Knex, t: NewInboxTask): Promise<boolea
      ON CONFLICT (job_key) DO UPDATE SET variables = EXCLUDED.variables, updated_at = now()
        WHERE inbox_tasks.status = 'open'
      RETURNING (xmax = 0) AS inserted`,
-    [t.jobKey, t.processInstanceKey, t.elementInstanceKey, t.processDefinitionKey, t.bpmnProcessId, t.processVersion, t.elementId,
-      t.name, t.assignee, t.candidateGroups, t.candidateUsers, t.dueDate, t.formKey, JSON.stringify(t.variables)],
+    [
+      t.jobKey,
+      t.processInstanceKey,
+      t.elementInstanceKey,
+      t.processDefinitionKey,
+      t.bpmnProcessId,
+      t.processVersion,
+      t.elementId,
+      t.name,
+      t.assignee,
+      t.candidateGroups,
+      t.candidateUsers,
+      t.dueDate,
+      t.formKey,
+      JSON.stringify(t.variables),
+    ],
   );
   return Boolean(res.rows[0]?.inserted);
 }
@@ -212,7 +226,11 @@ interface Cond {
   bindings: Knex.RawBinding[];
 }
 const cond = (sql: string, bindings: Knex.RawBinding[] = []): Cond => ({ sql, bindings });
-const and = (...cs: Cond[]): Cond => cond(cs.map((c) => `(${c.sql})`).join(' AND '), cs.flatMap((c) => c.bindings));
+const and = (...cs: Cond[]): Cond =>
+  cond(
+    cs.map((c) => `(${c.sql})`).join(' AND '),
+    cs.flatMap((c) => c.bindings),
+  );
 
 const OPEN_SQL = `t.status IN ('open','completing')`;
 const OVERDUE_OPEN = cond('t.due_date < now()');
@@ -293,7 +311,11 @@ function openSet(v: Viewer, view: TaskView, bucket: OpenBucket | undefined): Con
     const offered = cond('t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]', [G, U]);
     if (bucket === 'not_started') return and(open, cond('t.assignee IS NULL'), offered);
     // Held by someone of the subtree, or held by anyone and offered to the subtree.
-    if (bucket === 'in_progress') return and(open, cond('t.assignee = ANY(?::text[]) OR (t.assignee IS NOT NULL AND (t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]))', [U, G, U]));
+    if (bucket === 'in_progress')
+      return and(
+        open,
+        cond('t.assignee = ANY(?::text[]) OR (t.assignee IS NOT NULL AND (t.candidate_groups && ?::text[] OR t.candidate_users && ?::text[]))', [U, G, U]),
+      );
     if (bucket === 'reminded') {
       // (urged or reminded) and in the subtree, spelled out so that each part has its partial index.
       return and(
@@ -315,12 +337,10 @@ function openSet(v: Viewer, view: TaskView, bucket: OpenBucket | undefined): Con
     // An urge is to the holder; a deadline reminder reaches the holder, or the group while nobody holds it.
     return and(
       open,
-      cond(`(t.urged_at IS NOT NULL AND t.assignee = ?) OR (${reminded} AND t.assignee = ?) OR (${reminded} AND t.assignee IS NULL AND (t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]))`, [
-        me,
-        me,
-        me,
-        v.groups,
-      ]),
+      cond(
+        `(t.urged_at IS NOT NULL AND t.assignee = ?) OR (${reminded} AND t.assignee = ?) OR (${reminded} AND t.assignee IS NULL AND (t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]))`,
+        [me, me, me, v.groups],
+      ),
     );
   }
   return and(open, cond('t.assignee = ? OR t.candidate_users @> ARRAY[?]::text[] OR t.candidate_groups && ?::text[]', [me, me, v.groups]));
@@ -343,7 +363,10 @@ function filterConds(f: TaskFilter): Cond[] {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // search_text is lower(name, process id, case code), kept with the row (migration 20261123009200).
     out.push(
-      cond(`t.search_text LIKE lower(?) OR t.process_definition_key IN (SELECT pd.process_definition_key FROM process_definitions AS pd WHERE pd.name ILIKE ?)`, [like, like]),
+      cond(
+        `t.search_text LIKE lower(?) OR t.process_definition_key IN (SELECT pd.process_definition_key FROM process_definitions AS pd WHERE pd.name ILIKE ?)`,
+        [like, like],
+      ),
     );
   }
   return out;
@@ -386,7 +409,11 @@ export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promi
   const rest = filterConds(o);
   const timing = o.timing ? [timingCond(alias, finished, o.timing === 'overdue')] : [];
   const set =
-    alias === 's' ? openScopeSet(viewer.scope!, o.bucket as OpenBucket | undefined) : finished ? doneSet(viewer, o.view, since) : openSet(viewer, o.view, o.bucket as OpenBucket | undefined);
+    alias === 's'
+      ? openScopeSet(viewer.scope!, o.bucket as OpenBucket | undefined)
+      : finished
+        ? doneSet(viewer, o.view, since)
+        : openSet(viewer, o.view, o.bucket as OpenBucket | undefined);
   const where = and(set, ...rest, ...timing);
   // The total stops at COUNT_CAP, TEXT_COUNT_CAP for free text (or at the page asked for, when it lies
   // further): exact below, "1000+" / "200+" above.
@@ -405,8 +432,9 @@ export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promi
         ? `${alias}.created_at ${order}`
         : sort === 'due' && alias === 's'
           ? `s.due_date ${order} NULLS LAST`
-        : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
-  const pageQ = db.from(db.raw(fromSource(alias, true)))
+          : `${SORT_COLUMN[sort]}${collate} ${order} NULLS LAST`;
+  const pageQ = db
+    .from(db.raw(fromSource(alias, true)))
     .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
     .leftJoin('users as ua', 'ua.username', 't.assignee')
     .leftJoin('users as ub', 'ub.username', 't.assigned_by')
@@ -455,7 +483,10 @@ export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promi
     const q = cappedCountSql(from, c, COUNT_CAP);
     return cond(`(${q.sql}) AS ${name}`, q.bindings);
   });
-  const res = await db.raw(`SELECT ${subs.map((x) => x.sql).join(', ')}`, subs.flatMap((x) => x.bindings));
+  const res = await db.raw(
+    `SELECT ${subs.map((x) => x.sql).join(', ')}`,
+    subs.flatMap((x) => x.bindings),
+  );
   const row = res.rows[0] as Record<string, string>;
   const tally = (b: string): BucketTally => {
     const onTime = capped(row[`${b}_on_time`], COUNT_CAP);
@@ -502,7 +533,10 @@ export async function setAssignee(db: Knex | Knex.Transaction, jobKey: string, a
 }
 
 /** Records an urge to the holder and puts the task in their "reminded" bucket. */
-export async function insertUrge(db: Knex | Knex.Transaction, u: { jobKey: string; by: string; byName: string; to: string; message: string }): Promise<TaskUrge> {
+export async function insertUrge(
+  db: Knex | Knex.Transaction,
+  u: { jobKey: string; by: string; byName: string; to: string; message: string },
+): Promise<TaskUrge> {
   const [row] = await db('task_urges').insert({ job_key: u.jobKey, by_user: u.by, to_user: u.to, message: u.message }).returning('created_at');
   await db('inbox_tasks').where({ job_key: u.jobKey }).update({ urged_at: row.created_at, updated_at: db.fn.now() });
   return { by: u.by, byName: u.byName, to: u.to, message: u.message, at: row.created_at.toISOString() };
@@ -604,7 +638,12 @@ export const INBOX_CHANNEL = 'inbox_changed';
  * (groups, users, holder, the previous holder). Inside a transaction it is delivered on commit.
  * `previous` maps a task to its holder before the change.
  */
-export async function publishInboxChange(db: Knex | Knex.Transaction, kind: InboxChangeKind, jobKeys: string[], previous: Map<string, string | null> = new Map()): Promise<void> {
+export async function publishInboxChange(
+  db: Knex | Knex.Transaction,
+  kind: InboxChangeKind,
+  jobKeys: string[],
+  previous: Map<string, string | null> = new Map(),
+): Promise<void> {
   if (jobKeys.length === 0) return;
   await db.raw(
     `SELECT pg_notify(?, json_build_object(

@@ -33,8 +33,14 @@ export class TaskInputError extends Error {
   statusCode = 400;
   code = 'TASK_INPUT_INVALID';
   error = 'Bad Request';
-  constructor(public fields: FieldProblem[], message?: string) {
-    super(message ?? `Dữ liệu hoàn thành công việc không hợp lệ: ${fields.map((f) => `${f.label}: ${f.message}`).join('; ')} / Invalid completion data: ${fields.map((f) => f.key).join(', ')}`);
+  constructor(
+    public fields: FieldProblem[],
+    message?: string,
+  ) {
+    super(
+      message ??
+        `Dữ liệu hoàn thành công việc không hợp lệ: ${fields.map((f) => `${f.label}: ${f.message}`).join('; ')} / Invalid completion data: ${fields.map((f) => f.key).join(', ')}`,
+    );
   }
 }
 
@@ -201,7 +207,10 @@ class Checker {
   problems: FieldProblem[] = [];
   /** Top-level variables to send to the engine (read-only echoes dropped). */
   out: Vars = {};
-  constructor(private context: Vars, private current: Vars) {}
+  constructor(
+    private context: Vars,
+    private current: Vars,
+  ) {}
 
   add(key: string, label: string, message: string) {
     this.problems.push({ key, label, message });
@@ -213,11 +222,20 @@ class Checker {
     this.walk(components, data, prefix, out, current, ctx, claimed, []);
     for (const k of Object.keys(data)) {
       if (claimed.has(k)) continue;
-      this.add(prefix + k, k, 'trường không có trong biểu mẫu của bước này / not a field of this step\'s form');
+      this.add(prefix + k, k, "trường không có trong biểu mẫu của bước này / not a field of this step's form");
     }
   }
 
-  private walk(components: Component[], data: Vars, prefix: string, out: Vars, current: Vars | undefined, ctx: Vars, claimed: Set<string>, path: string[]): void {
+  private walk(
+    components: Component[],
+    data: Vars,
+    prefix: string,
+    out: Vars,
+    current: Vars | undefined,
+    ctx: Vars,
+    claimed: Set<string>,
+    path: string[],
+  ): void {
     for (const c of components ?? []) {
       if (!c || typeof c !== 'object') continue;
       const type = c.type ?? '';
@@ -241,9 +259,13 @@ class Checker {
       const readonly = feel(c.readonly, ctx, false) === true;
       if (disabled || hidden) {
         if (present) {
-          this.add(name, label, disabled
-            ? 'trường chỉ để hiển thị, không được gửi / display-only field, must not be submitted'
-            : 'trường đang ẩn theo điều kiện của biểu mẫu, không được gửi / hidden by the form\'s condition, must not be submitted');
+          this.add(
+            name,
+            label,
+            disabled
+              ? 'trường chỉ để hiển thị, không được gửi / display-only field, must not be submitted'
+              : "trường đang ẩn theo điều kiện của biểu mẫu, không được gửi / hidden by the form's condition, must not be submitted",
+          );
         }
         continue;
       }
@@ -267,7 +289,7 @@ class Checker {
         const rows: Vars[] = [];
         value.forEach((row, i) => {
           const rowOut: Vars = {};
-          this.level(c.components ?? [], row, `${name}[${i}].`, rowOut, undefined, { ...ctx, ...(row) });
+          this.level(c.components ?? [], row, `${name}[${i}].`, rowOut, undefined, { ...ctx, ...row });
           rows.push(rowOut);
         });
         setPath(out, fullPath, rows);
@@ -325,7 +347,12 @@ class Checker {
       if (!Number.isFinite(n)) return fail('phải là số / must be a number');
       if (typeof c.decimalDigits === 'number' && c.decimalDigits >= 0) {
         const decimals = (String(value).split('.')[1] ?? '').length;
-        if (decimals > c.decimalDigits) return fail(c.decimalDigits === 0 ? 'phải là số nguyên / must be an integer' : `tối đa ${c.decimalDigits} chữ số thập phân / at most ${c.decimalDigits} decimals`);
+        if (decimals > c.decimalDigits)
+          return fail(
+            c.decimalDigits === 0
+              ? 'phải là số nguyên / must be an integer'
+              : `tối đa ${c.decimalDigits} chữ số thập phân / at most ${c.decimalDigits} decimals`,
+          );
       }
       const min = num(v.min);
       const max = num(v.max);
@@ -336,15 +363,23 @@ class Checker {
     if (type === 'checkbox') return typeof value === 'boolean' || fail('phải là đúng/sai / must be true or false');
     if (SINGLE.has(type)) {
       const options = optionsOf(c, ctx);
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return fail('phải là một lựa chọn của danh sách / must be one of the options');
-      if (options && !options.some((o) => same(o, value))) return fail(`giá trị "${String(value).slice(0, 50)}" không có trong danh sách lựa chọn / not one of the options`);
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        return fail('phải là một lựa chọn của danh sách / must be one of the options');
+      if (options && !options.some((o) => same(o, value)))
+        return fail(`giá trị "${String(value).slice(0, 50)}" không có trong danh sách lựa chọn / not one of the options`);
       return true;
     }
     if (MULTI.has(type)) {
       const options = optionsOf(c, ctx);
       if (!Array.isArray(value) || value.length > 1000) return fail('phải là danh sách các lựa chọn / must be a list of options');
       const bad = value.filter((x) => (options ? !options.some((o) => same(o, x)) : typeof x !== 'string'));
-      if (bad.length) return fail(`có giá trị không thuộc danh sách lựa chọn: ${bad.slice(0, 5).map((b) => JSON.stringify(b)?.slice(0, 50)).join(', ')} / values not among the options`);
+      if (bad.length)
+        return fail(
+          `có giá trị không thuộc danh sách lựa chọn: ${bad
+            .slice(0, 5)
+            .map((b) => JSON.stringify(b)?.slice(0, 50))
+            .join(', ')} / values not among the options`,
+        );
       if (new Set(value.map((x) => JSON.stringify(x))).size !== value.length) return fail('có giá trị trùng lặp / duplicate values');
       return true;
     }
@@ -354,7 +389,10 @@ class Checker {
       if (sub === 'date') return validDate(value) || fail('phải là ngày dạng YYYY-MM-DD / must be a date YYYY-MM-DD');
       if (sub === 'time') return TIME.test(value) || fail('phải là giờ dạng HH:mm / must be a time HH:mm');
       const [d, t, ...rest] = value.split('T');
-      return (rest.length === 0 && d !== undefined && t !== undefined && validDate(d) && TIME.test(t)) || fail('phải là ngày giờ dạng YYYY-MM-DDTHH:mm / must be a date-time YYYY-MM-DDTHH:mm');
+      return (
+        (rest.length === 0 && d !== undefined && t !== undefined && validDate(d) && TIME.test(t)) ||
+        fail('phải là ngày giờ dạng YYYY-MM-DDTHH:mm / must be a date-time YYYY-MM-DDTHH:mm')
+      );
     }
     return fail('loại trường không được hỗ trợ / unsupported field type');
   }
@@ -393,7 +431,8 @@ export function checkAgainstForm(schema: { components?: Component[] }, submitted
   // Nested paths: a top-level key claimed by a nested field but carrying extra keys is reported by hasPath misses only; check leftovers.
   for (const [k, v] of Object.entries(submitted)) {
     if (isPlainObject(v) && !checker.problems.some((p) => p.key === k || p.key.startsWith(`${k}.`))) {
-      for (const extra of leftovers(v, isPlainObject(checker.out[k]) ? (checker.out[k]) : {}, k)) checker.add(extra, extra, 'trường không có trong biểu mẫu của bước này / not a field of this step\'s form');
+      for (const extra of leftovers(v, isPlainObject(checker.out[k]) ? checker.out[k] : {}, k))
+        checker.add(extra, extra, "trường không có trong biểu mẫu của bước này / not a field of this step's form");
     }
   }
   return { variables: checker.out, problems: checker.problems };
@@ -410,7 +449,10 @@ function leftovers(submitted: Vars, taken: Vars, prefix: string): string[] {
 }
 
 /** The deployed form of a task: the schema deployed with its process version (see the fallback below). */
-export async function formOfTask(db: Knex, row: Pick<InboxRow, 'form_key' | 'process_definition_key' | 'bpmn_process_id' | 'process_version'>): Promise<{ components?: Component[] } | null> {
+export async function formOfTask(
+  db: Knex,
+  row: Pick<InboxRow, 'form_key' | 'process_definition_key' | 'bpmn_process_id' | 'process_version'>,
+): Promise<{ components?: Component[] } | null> {
   if (!row.form_key) return null;
   const pinned = await db('process_forms as f')
     .join('process_definitions as d', 'd.process_definition_key', 'f.process_definition_key')
@@ -448,27 +490,41 @@ export async function checkCompletion(db: Knex, row: InboxRow, submitted: Vars):
     message: 'biến do hệ thống quản lý, không được đặt khi hoàn thành công việc / owned by the platform, cannot be set by a completion',
   }));
   if (owned.length) {
-    throw new TaskInputError(owned, `Không được đặt biến do hệ thống quản lý: ${owned.map((o) => o.key).join(', ')} / Variables owned by the platform cannot be set: ${owned.map((o) => o.key).join(', ')}`);
+    throw new TaskInputError(
+      owned,
+      `Không được đặt biến do hệ thống quản lý: ${owned.map((o) => o.key).join(', ')} / Variables owned by the platform cannot be set: ${owned.map((o) => o.key).join(', ')}`,
+    );
   }
   const current = (row.variables ?? {}) as Vars;
   if (row.form_key) {
     const schema = await formOfTask(db, row);
     if (!schema) {
-      throw new TaskInputError([], `Không tìm thấy biểu mẫu ${row.form_key} của phiên bản quy trình này, không thể kiểm tra dữ liệu / The form ${row.form_key} of this process version is missing; the completion cannot be checked`);
+      throw new TaskInputError(
+        [],
+        `Không tìm thấy biểu mẫu ${row.form_key} của phiên bản quy trình này, không thể kiểm tra dữ liệu / The form ${row.form_key} of this process version is missing; the completion cannot be checked`,
+      );
     }
     const { variables, problems } = checkAgainstForm(schema, submitted, current);
     if (problems.length) throw new TaskInputError(problems);
     return variables;
   }
   // No form: only what the model reads when this step ends.
-  const model = await deployedModel(db, { processDefinitionKey: String(row.process_definition_key), bpmnProcessId: row.bpmn_process_id, version: row.process_version });
+  const model = await deployedModel(db, {
+    processDefinitionKey: String(row.process_definition_key),
+    bpmnProcessId: row.bpmn_process_id,
+    version: row.process_version,
+  });
   const declared = new Set(model?.elements.get(row.element_id)?.completionVariables ?? []);
   const problems: FieldProblem[] = [];
   for (const [k, v] of Object.entries(submitted)) {
     if (!declared.has(k)) {
-      problems.push({ key: k, label: k, message: declared.size
-        ? `bước này không có biểu mẫu và chỉ nhận: ${[...declared].join(', ')} / this step has no form and accepts only: ${[...declared].join(', ')}`
-        : 'bước này không có biểu mẫu và không nhận dữ liệu / this step has no form and accepts no variables' });
+      problems.push({
+        key: k,
+        label: k,
+        message: declared.size
+          ? `bước này không có biểu mẫu và chỉ nhận: ${[...declared].join(', ')} / this step has no form and accepts only: ${[...declared].join(', ')}`
+          : 'bước này không có biểu mẫu và không nhận dữ liệu / this step has no form and accepts no variables',
+      });
     } else if (typeof v === 'string' && v.length > MAX_TEXT_LENGTH) {
       problems.push({ key: k, label: k, message: `tối đa ${MAX_TEXT_LENGTH} ký tự / at most ${MAX_TEXT_LENGTH} characters` });
     } else if (v !== null && typeof v === 'object' && JSON.stringify(v).length > MAX_TEXT_LENGTH) {

@@ -6,13 +6,24 @@ import { startIsoProcess } from './start.js';
 export const AUDIT_PROCESS_ID = 'iso-danh-gia-noi-bo';
 
 /** Starts the internal audit of a year over the given units (DGNB-YYYY-<id>). Unknown units are refused before anything is written. */
-export async function startAudit(db: Knex, zeebe: ZeebeClient, input: { year: number; scope: string; departments: string[]; createdBy: string }): Promise<string> {
+export async function startAudit(
+  db: Knex,
+  zeebe: ZeebeClient,
+  input: { year: number; scope: string; departments: string[]; createdBy: string },
+): Promise<string> {
   const known = new Set(await db('org_units').whereIn('code', input.departments).pluck('code'));
   const unknown = input.departments.filter((d) => !known.has(d));
   if (unknown.length) throw Object.assign(new Error(`Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`), { statusCode: 400 });
   const { rows } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_audits', 'id')) AS id`);
   const id = String(rows[0].id);
-  await db('iso_audits').insert({ id, code: `DGNB-${input.year}-${id.padStart(3, '0')}`, year: input.year, scope: input.scope, departments: JSON.stringify(input.departments), created_by: input.createdBy });
+  await db('iso_audits').insert({
+    id,
+    code: `DGNB-${input.year}-${id.padStart(3, '0')}`,
+    year: input.year,
+    scope: input.scope,
+    departments: JSON.stringify(input.departments),
+    created_by: input.createdBy,
+  });
   await ensureAuditStarted(db, zeebe, id);
   return id;
 }

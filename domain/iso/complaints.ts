@@ -94,7 +94,13 @@ export async function ensureComplaintStarted(db: Knex, zeebe: ZeebeClient, id: s
     return {
       bpmnProcessId: COMPLAINT_PROCESS_ID,
       variables: {
-        complaintId: Number(c.id), maPhanAnh: c.code, tieuDe: c.title, noiDung: c.content, nguoiGui: c.submitter, kenh: c.channel, nguonPhanAnh: c.origin,
+        complaintId: Number(c.id),
+        maPhanAnh: c.code,
+        tieuDe: c.title,
+        noiDung: c.content,
+        nguoiGui: c.submitter,
+        kenh: c.channel,
+        nguonPhanAnh: c.origin,
         ...(c.case_key ? { maHoSoLienQuan: c.case_key } : {}),
         ...(c.dossier_code ? { maHoSoMotCua: c.dossier_code } : {}),
         // The sender's own classification prefills the Office's choice.

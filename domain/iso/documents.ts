@@ -11,7 +11,10 @@ const KIND_VI: Record<VersionKind, string> = { issue: 'ban-hanh-moi', revision: 
 export const OPEN_VERSION_STATUSES = ['drafting', 'reviewing', 'rework'];
 
 export class DocumentRuleError extends Error {
-  constructor(readonly statusCode: 404 | 409 | 400, message: string) {
+  constructor(
+    readonly statusCode: 404 | 409 | 400,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -44,7 +47,14 @@ export async function createDocument(db: Knex, zeebe: ZeebeClient, input: NewDoc
       .returning('id');
     if (!doc) throw new DocumentRuleError(409, `Mã tài liệu ${input.code} đã có trong danh mục / Document code ${input.code} already exists`);
     const [v] = await trx('iso_document_versions')
-      .insert({ document_id: doc.id, version: 1, kind: 'issue', change_summary: input.summary, requested_by: input.requestedBy, distribute_to: JSON.stringify(input.distributeTo) })
+      .insert({
+        document_id: doc.id,
+        version: 1,
+        kind: 'issue',
+        change_summary: input.summary,
+        requested_by: input.requestedBy,
+        distribute_to: JSON.stringify(input.distributeTo),
+      })
       .returning('id');
     return String(v.id);
   });
@@ -65,18 +75,31 @@ export async function documentOwnerUnit(db: Knex, documentId: string): Promise<s
 }
 
 /** A revision (new version) or the withdrawal of an effective document. One open request at a time. */
-export async function requestChange(db: Knex, zeebe: ZeebeClient, documentId: string, input: { kind: 'revision' | 'withdrawal'; summary: string; distributeTo: string[]; requestedBy: string }): Promise<string> {
+export async function requestChange(
+  db: Knex,
+  zeebe: ZeebeClient,
+  documentId: string,
+  input: { kind: 'revision' | 'withdrawal'; summary: string; distributeTo: string[]; requestedBy: string },
+): Promise<string> {
   await checkUnits(db, input.distributeTo);
   const versionId = await db.transaction(async (trx) => {
     const doc = await trx('iso_documents').where({ id: documentId }).forUpdate().first();
     if (!doc) throw new DocumentRuleError(404, `Không có tài liệu ${documentId} / No document ${documentId}`);
-    if (doc.status !== 'effective') throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`);
+    if (doc.status !== 'effective')
+      throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`);
     const open = await trx('iso_document_versions').where({ document_id: documentId }).whereIn('status', OPEN_VERSION_STATUSES).first('id');
     if (open) throw new DocumentRuleError(409, `Tài liệu ${doc.code} đang có yêu cầu chưa xử lý xong / Document ${doc.code} already has a request in progress`);
     const { max } = (await trx('iso_document_versions').where({ document_id: documentId }).max('version as max').first()) as { max: number };
     const version = input.kind === 'revision' ? Number(max) + 1 : Number(doc.effective_version);
     const [v] = await trx('iso_document_versions')
-      .insert({ document_id: documentId, version, kind: input.kind, change_summary: input.summary, requested_by: input.requestedBy, distribute_to: JSON.stringify(input.distributeTo) })
+      .insert({
+        document_id: documentId,
+        version,
+        kind: input.kind,
+        change_summary: input.summary,
+        requested_by: input.requestedBy,
+        distribute_to: JSON.stringify(input.distributeTo),
+      })
       .returning('id');
     return String(v.id);
   });
@@ -87,7 +110,11 @@ export async function requestChange(db: Knex, zeebe: ZeebeClient, documentId: st
 /** Starts the process of a version request that has none yet (idempotent under a row lock). */
 export async function ensureVersionStarted(db: Knex, zeebe: ZeebeClient, versionId: string): Promise<void> {
   await startIsoProcess(db, zeebe, 'iso_document_versions', versionId, async (trx) => {
-    const v = await trx('iso_document_versions as v').join('iso_documents as d', 'd.id', 'v.document_id').where('v.id', versionId).forUpdate('v').first('v.*', 'd.code', 'd.title', 'd.owner_unit_code');
+    const v = await trx('iso_document_versions as v')
+      .join('iso_documents as d', 'd.id', 'v.document_id')
+      .where('v.id', versionId)
+      .forUpdate('v')
+      .first('v.*', 'd.code', 'd.title', 'd.owner_unit_code');
     if (!v || v.process_instance_key) return null;
     return {
       bpmnProcessId: DOCUMENT_PROCESS_ID,
@@ -118,22 +145,41 @@ export async function startPendingVersions(db: Knex, zeebe: ZeebeClient): Promis
 export const PROPOSAL_PROCESS_ID = 'iso-de-xuat-tai-lieu';
 
 /** Any staff member may propose to revise or withdraw a document in force. */
-export async function proposeChange(db: Knex, zeebe: ZeebeClient, documentId: string, input: { kind: 'revision' | 'withdrawal'; reason: string; proposedBy: string }): Promise<string> {
+export async function proposeChange(
+  db: Knex,
+  zeebe: ZeebeClient,
+  documentId: string,
+  input: { kind: 'revision' | 'withdrawal'; reason: string; proposedBy: string },
+): Promise<string> {
   const doc = await db('iso_documents').where({ id: documentId }).first();
   if (!doc) throw new DocumentRuleError(404, `Không có tài liệu ${documentId} / No document ${documentId}`);
-  if (doc.status !== 'effective') throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`);
-  const [row] = await db('iso_document_proposals').insert({ document_id: documentId, kind: input.kind, reason: input.reason, proposed_by: input.proposedBy }).returning('id');
+  if (doc.status !== 'effective')
+    throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`);
+  const [row] = await db('iso_document_proposals')
+    .insert({ document_id: documentId, kind: input.kind, reason: input.reason, proposed_by: input.proposedBy })
+    .returning('id');
   await ensureProposalStarted(db, zeebe, String(row.id));
   return String(row.id);
 }
 
 export async function ensureProposalStarted(db: Knex, zeebe: ZeebeClient, id: string): Promise<void> {
   await startIsoProcess(db, zeebe, 'iso_document_proposals', id, async (trx) => {
-    const pr = await trx('iso_document_proposals as p').join('iso_documents as d', 'd.id', 'p.document_id').where('p.id', id).forUpdate('p').first('p.*', 'd.code', 'd.title');
+    const pr = await trx('iso_document_proposals as p')
+      .join('iso_documents as d', 'd.id', 'p.document_id')
+      .where('p.id', id)
+      .forUpdate('p')
+      .first('p.*', 'd.code', 'd.title');
     if (!pr || pr.process_instance_key) return null;
     return {
       bpmnProcessId: PROPOSAL_PROCESS_ID,
-      variables: { proposalId: Number(pr.id), maTaiLieu: pr.code, tenTaiLieu: pr.title, loaiDeXuat: pr.kind === 'revision' ? 'Sửa đổi' : 'Hủy bỏ', lyDo: pr.reason, nguoiDeXuat: pr.proposed_by },
+      variables: {
+        proposalId: Number(pr.id),
+        maTaiLieu: pr.code,
+        tenTaiLieu: pr.title,
+        loaiDeXuat: pr.kind === 'revision' ? 'Sửa đổi' : 'Hủy bỏ',
+        lyDo: pr.reason,
+        nguoiDeXuat: pr.proposed_by,
+      },
     };
   });
 }

@@ -13,8 +13,10 @@ export const iso: EngineContribution = {
   name: 'iso',
   workers: [isoRegisterJob],
   continuations: { [ISO_STARTED]: onIsoStarted },
-  background: [everyMs('ISO sweep: nonconformities opened or processes started', 5 * 60_000, async ({ db, zeebe }) => {
-    const r = await isoSweep(db, zeebe);
-    return r.lateCases + r.started;
-  })],
+  background: [
+    everyMs('ISO sweep: nonconformities opened or processes started', 5 * 60_000, async ({ db, zeebe }) => {
+      const r = await isoSweep(db, zeebe);
+      return r.lateCases + r.started;
+    }),
+  ],
 };

@@ -74,7 +74,9 @@ export async function openNonconformity(db: Knex, zeebe: ZeebeClient, input: Ope
     created = true;
     id = String(row.id);
   } else {
-    const existing = await db('iso_nonconformities').where({ source_type: input.sourceType, source_key: input.sourceKey ?? null }).first('id');
+    const existing = await db('iso_nonconformities')
+      .where({ source_type: input.sourceType, source_key: input.sourceKey ?? null })
+      .first('id');
     id = String(existing.id);
   }
   await ensureStarted(db, zeebe, id);
@@ -119,7 +121,14 @@ export async function startPendingNonconformities(db: Knex, zeebe: ZeebeClient):
  * ISO processes themselves are not swept (an NC about an NC would never end).
  */
 export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClient, now: Date = new Date()): Promise<NcRow[]> {
-  const late: { process_instance_key: string; bpmn_process_id: string; unit_code: string | null; appointment_at: Date; finished_at: Date | null; name: string | null }[] = await db('case_deadlines as c')
+  const late: {
+    process_instance_key: string;
+    bpmn_process_id: string;
+    unit_code: string | null;
+    appointment_at: Date;
+    finished_at: Date | null;
+    name: string | null;
+  }[] = await db('case_deadlines as c')
     .leftJoin(
       db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('d'),
       'd.bpmn_process_id',
@@ -134,7 +143,9 @@ export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClie
   const out: NcRow[] = [];
   for (const c of late) {
     const key = String(c.process_instance_key);
-    const when = c.finished_at ? `hoàn thành lúc ${fmt(c.finished_at)}, sau ngày hẹn ${fmt(c.appointment_at)}` : `quá ngày hẹn trả ${fmt(c.appointment_at)} mà chưa hoàn thành`;
+    const when = c.finished_at
+      ? `hoàn thành lúc ${fmt(c.finished_at)}, sau ngày hẹn ${fmt(c.appointment_at)}`
+      : `quá ngày hẹn trả ${fmt(c.appointment_at)} mà chưa hoàn thành`;
     const { nc } = await openNonconformity(db, zeebe, {
       title: `Hồ sơ ${key} trễ hạn (${c.name ?? c.bpmn_process_id})`,
       description: `Hồ sơ ${key} của quy trình "${c.name ?? c.bpmn_process_id}" ${when}. Hệ thống tự ghi nhận sự không phù hợp.`,

@@ -10,10 +10,26 @@ export const METRICS = {
   nc_closed_rate: { unit: '%', label: 'Tỷ lệ sự không phù hợp mở trong kỳ đã khắc phục xong / Share of nonconformities opened in the period that are closed' },
   complaints_upheld: { unit: 'count', label: 'Số phản ánh, khiếu nại được kết luận đúng / Complaints upheld' },
   overdue_open: { unit: 'count', label: 'Số hồ sơ quá hạn chưa giải quyết (đến cuối kỳ) / Cases past their appointment still open at the end of the period' },
-  onestop_on_time_rate: { unit: '%', label: 'Tỷ lệ hồ sơ một cửa giải quyết đúng hạn (trước hạn + đúng hạn / đã giải quyết trong kỳ, không tính hồ sơ rút) / Share of one-stop dossiers resolved in the period by their appointment date' },
-  online_rate: { unit: '%', label: 'Tỷ lệ hồ sơ một cửa tiếp nhận trực tuyến (trên tổng số tiếp nhận trong kỳ) / Share of one-stop dossiers received in the period that were submitted online' },
-  satisfaction_rate: { unit: '%', label: 'Tỷ lệ người dân hài lòng (đánh giá tổng thể từ 4/5 trở lên, trên số đánh giá trong kỳ) / Share of citizen evaluations in the period rating overall 4 or 5 of 5' },
-  complaints_count: { unit: 'count', label: 'Số phản ánh, khiếu nại, góp ý tiếp nhận trong kỳ (đơn vị xác minh hoặc hồ sơ của đơn vị) / Complaints and feedback received in the period about the unit' },
+  onestop_on_time_rate: {
+    unit: '%',
+    label:
+      'Tỷ lệ hồ sơ một cửa giải quyết đúng hạn (trước hạn + đúng hạn / đã giải quyết trong kỳ, không tính hồ sơ rút) / Share of one-stop dossiers resolved in the period by their appointment date',
+  },
+  online_rate: {
+    unit: '%',
+    label:
+      'Tỷ lệ hồ sơ một cửa tiếp nhận trực tuyến (trên tổng số tiếp nhận trong kỳ) / Share of one-stop dossiers received in the period that were submitted online',
+  },
+  satisfaction_rate: {
+    unit: '%',
+    label:
+      'Tỷ lệ người dân hài lòng (đánh giá tổng thể từ 4/5 trở lên, trên số đánh giá trong kỳ) / Share of citizen evaluations in the period rating overall 4 or 5 of 5',
+  },
+  complaints_count: {
+    unit: 'count',
+    label:
+      'Số phản ánh, khiếu nại, góp ý tiếp nhận trong kỳ (đơn vị xác minh hoặc hồ sơ của đơn vị) / Complaints and feedback received in the period about the unit',
+  },
 } as const;
 export type Metric = keyof typeof METRICS;
 
@@ -39,17 +55,29 @@ export async function measure(db: Knex, metric: Metric, units: string[], from: D
   if (from > now) return null;
   switch (metric) {
     case 'on_time_rate': {
-      const [r] = await db('case_deadlines').whereIn('unit_code', units).whereNot('bpmn_process_id', 'like', 'iso-%').where('finished_at', '>=', from).andWhere('finished_at', '<', to)
+      const [r] = await db('case_deadlines')
+        .whereIn('unit_code', units)
+        .whereNot('bpmn_process_id', 'like', 'iso-%')
+        .where('finished_at', '>=', from)
+        .andWhere('finished_at', '<', to)
         .select(db.raw('count(*)::int AS n'), db.raw('(count(*) FILTER (WHERE on_time))::int AS ok'));
       return pct(r.ok, r.n);
     }
     case 'nc_closed_rate': {
-      const [r] = await db('iso_nonconformities').whereIn('unit_code', units).where('opened_at', '>=', from).andWhere('opened_at', '<', to)
+      const [r] = await db('iso_nonconformities')
+        .whereIn('unit_code', units)
+        .where('opened_at', '>=', from)
+        .andWhere('opened_at', '<', to)
         .select(db.raw('count(*)::int AS n'), db.raw(`(count(*) FILTER (WHERE status = 'closed'))::int AS ok`));
       return pct(r.ok, r.n);
     }
     case 'complaints_upheld': {
-      const [r] = await db('iso_complaints').whereIn('unit_code', units).where('upheld', true).where('received_at', '>=', from).andWhere('received_at', '<', to).count<{ n: string }[]>({ n: '*' });
+      const [r] = await db('iso_complaints')
+        .whereIn('unit_code', units)
+        .where('upheld', true)
+        .where('received_at', '>=', from)
+        .andWhere('received_at', '<', to)
+        .count<{ n: string }[]>({ n: '*' });
       return Number(r.n);
     }
     // The one-stop statistics: the daily rollup (dossier_stats_daily) by Vietnam date, and the citizens' evaluations.
@@ -60,15 +88,21 @@ export async function measure(db: Knex, metric: Metric, units: string[], from: D
     case 'satisfaction_rate':
       return (await onestopFigures(db, from, to, units)).satisfiedPct;
     case 'complaints_count': {
-      const [r] = await db('iso_complaints as c').where('c.received_at', '>=', from).andWhere('c.received_at', '<', to)
+      const [r] = await db('iso_complaints as c')
+        .where('c.received_at', '>=', from)
+        .andWhere('c.received_at', '<', to)
         .andWhere((w) => w.whereIn('c.unit_code', units).orWhereExists(db('dossiers as d').whereRaw('d.code = c.dossier_code').whereIn('d.agency_code', units)))
         .count<{ n: string }[]>({ n: '*' });
       return Number(r.n);
     }
     case 'overdue_open': {
       const end = to < now ? to : now;
-      const [r] = await db('case_deadlines').whereIn('unit_code', units).whereNot('bpmn_process_id', 'like', 'iso-%').where('appointment_at', '<', end)
-        .andWhere((q) => q.whereNull('finished_at').orWhere('finished_at', '>', end)).count<{ n: string }[]>({ n: '*' });
+      const [r] = await db('case_deadlines')
+        .whereIn('unit_code', units)
+        .whereNot('bpmn_process_id', 'like', 'iso-%')
+        .where('appointment_at', '<', end)
+        .andWhere((q) => q.whereNull('finished_at').orWhere('finished_at', '>', end))
+        .count<{ n: string }[]>({ n: '*' });
       return Number(r.n);
     }
   }
@@ -92,12 +126,19 @@ export async function createObjective(
   db: Knex,
   o: { unitCode: string; year: number; title: string; metric: Metric; target: number; direction: 'at_least' | 'at_most'; createdBy: string },
 ): Promise<string> {
-  const [row] = await db('iso_objectives').insert({ unit_code: o.unitCode, year: o.year, title: o.title, metric: o.metric, target: o.target, direction: o.direction, created_by: o.createdBy }).returning('id');
+  const [row] = await db('iso_objectives')
+    .insert({ unit_code: o.unitCode, year: o.year, title: o.title, metric: o.metric, target: o.target, direction: o.direction, created_by: o.createdBy })
+    .returning('id');
   return String(row.id);
 }
 
 export async function objectiveResults(db: Knex, year: number, unitCodes?: string[]): Promise<ObjectiveResult[]> {
-  const rows = await db('iso_objectives').where({ year }).modify((q) => { if (unitCodes) q.whereIn('unit_code', unitCodes); }).orderBy(['unit_code', 'id']);
+  const rows = await db('iso_objectives')
+    .where({ year })
+    .modify((q) => {
+      if (unitCodes) q.whereIn('unit_code', unitCodes);
+    })
+    .orderBy(['unit_code', 'id']);
   const out: ObjectiveResult[] = [];
   for (const o of rows) {
     const units = await subtreeCodes(db, o.unit_code);
@@ -107,7 +148,18 @@ export async function objectiveResults(db: Knex, year: number, unitCodes?: strin
       const value = await measure(db, o.metric as Metric, units, p.from, p.to);
       periods.push({ label: p.label, value, met: value === null ? null : o.direction === 'at_least' ? value >= target : value <= target });
     }
-    out.push({ id: String(o.id), unitCode: o.unit_code, year: o.year, title: o.title, metric: o.metric, metricLabel: METRICS[o.metric as Metric].label, unit: METRICS[o.metric as Metric].unit, target, direction: o.direction, periods });
+    out.push({
+      id: String(o.id),
+      unitCode: o.unit_code,
+      year: o.year,
+      title: o.title,
+      metric: o.metric,
+      metricLabel: METRICS[o.metric as Metric].label,
+      unit: METRICS[o.metric as Metric].unit,
+      target,
+      direction: o.direction,
+      periods,
+    });
   }
   return out;
 }
@@ -133,7 +185,9 @@ export interface OnestopFigures {
 /** One-stop figures of [from, to) over all agencies, or over the given ones: the same formulas as the objectives. */
 export async function onestopFigures(db: Knex, from: Date, to: Date, units?: string[]): Promise<OnestopFigures> {
   const [s] = await db('dossier_stats_daily')
-    .modify((q) => { if (units) q.whereIn('agency_code', units); })
+    .modify((q) => {
+      if (units) q.whereIn('agency_code', units);
+    })
     .whereRaw('day >= onestop_vn_day(?::timestamptz) AND day < onestop_vn_day(?::timestamptz)', [from, to])
     .select(
       db.raw('coalesce(sum(received_online), 0)::int AS online'),
@@ -142,8 +196,11 @@ export async function onestopFigures(db: Knex, from: Date, to: Date, units?: str
       db.raw('coalesce(sum(resolved_late), 0)::int AS late'),
     );
   const [e] = await db('dossier_evaluations')
-    .modify((q) => { if (units) q.whereIn('agency_code', units); })
-    .where('submitted_at', '>=', from).andWhere('submitted_at', '<', to)
+    .modify((q) => {
+      if (units) q.whereIn('agency_code', units);
+    })
+    .where('submitted_at', '>=', from)
+    .andWhere('submitted_at', '<', to)
     .select(db.raw('count(*)::int AS n'), db.raw('(count(*) FILTER (WHERE overall >= 4))::int AS ok'), db.raw('avg(overall)::float AS avg'));
   const received = s.online + s.direct;
   const resolved = s.ok + s.late;

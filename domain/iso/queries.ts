@@ -1,6 +1,18 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../api/schemas/auth.js';
-import type { Risk, Review, Audit, Complaint, AnnualReport, ClauseView, DocumentVersion, IsoDocument, Nonconformity, NcListQuery, NonconformityDetail } from '../../api/schemas/iso.js';
+import type {
+  Risk,
+  Review,
+  Audit,
+  Complaint,
+  AnnualReport,
+  ClauseView,
+  DocumentVersion,
+  IsoDocument,
+  Nonconformity,
+  NcListQuery,
+  NonconformityDetail,
+} from '../../api/schemas/iso.js';
 import { subtreeCodes } from '../audit/case-search.js';
 import { readModelMeta } from '../../engine/model-meta.js';
 import type { NcRow } from './nonconformities.js';
@@ -40,7 +52,9 @@ export async function ncScope(db: Knex, user: CurrentUser, groups: string[], by 
         .orWhereExists(
           db('inbox_tasks as t')
             .whereRaw('t.process_instance_key = n.process_instance_key')
-            .andWhere((t) => t.whereRaw('t.candidate_groups && ?::text[]', [groups]).orWhere('t.assignee', user.username).orWhere('t.completed_by', user.username)),
+            .andWhere((t) =>
+              t.whereRaw('t.candidate_groups && ?::text[]', [groups]).orWhere('t.assignee', user.username).orWhere('t.completed_by', user.username),
+            ),
         ),
     );
 }
@@ -76,7 +90,10 @@ export async function listNonconformities(db: Knex, scope: (q: Knex.QueryBuilder
   if (f.year) base.whereRaw(`extract(year FROM n.opened_at AT TIME ZONE 'Asia/Ho_Chi_Minh') = ?`, [f.year]);
   const [{ count }] = await base.clone().count<{ count: string }[]>({ count: '*' });
   const rows: NcRow[] = await base.select('n.*').orderBy('n.opened_at', 'desc').orderBy('n.id', 'desc').limit(f.limit).offset(f.offset);
-  const steps = await openSteps(db, rows.map((r) => r.process_instance_key && String(r.process_instance_key)));
+  const steps = await openSteps(
+    db,
+    rows.map((r) => r.process_instance_key && String(r.process_instance_key)),
+  );
   return { items: rows.map((r) => toNc(r, steps.get(String(r.process_instance_key)))), total: Number(count) };
 }
 
@@ -89,16 +106,36 @@ export async function nonconformityDetail(db: Knex, scope: (q: Knex.QueryBuilder
 }
 
 export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocument[]> {
-  const docs: any[] = await db('iso_documents').modify((q) => { if (onlyId) q.where({ id: onlyId }); }).orderBy('code');
+  const docs: any[] = await db('iso_documents')
+    .modify((q) => {
+      if (onlyId) q.where({ id: onlyId });
+    })
+    .orderBy('code');
   if (!docs.length) return [];
-  const versions: any[] = await db('iso_document_versions').whereIn('document_id', docs.map((d) => d.id)).orderBy([{ column: 'document_id' }, { column: 'id', order: 'desc' }]);
+  const versions: any[] = await db('iso_document_versions')
+    .whereIn(
+      'document_id',
+      docs.map((d) => d.id),
+    )
+    .orderBy([{ column: 'document_id' }, { column: 'id', order: 'desc' }]);
   const dist = await db('iso_document_distribution as x')
     .leftJoin('org_units as o', 'o.code', 'x.unit_code')
-    .whereIn('x.version_id', versions.map((v) => v.id))
+    .whereIn(
+      'x.version_id',
+      versions.map((v) => v.id),
+    )
     .orderBy('x.unit_code')
     .select('x.*', 'o.name as unit_name');
-  const proposals: any[] = await db('iso_document_proposals').whereIn('document_id', docs.map((d) => d.id)).orderBy('id', 'desc');
-  const steps = await openSteps(db, [...versions, ...proposals].map((v) => v.process_instance_key && String(v.process_instance_key)));
+  const proposals: any[] = await db('iso_document_proposals')
+    .whereIn(
+      'document_id',
+      docs.map((d) => d.id),
+    )
+    .orderBy('id', 'desc');
+  const steps = await openSteps(
+    db,
+    [...versions, ...proposals].map((v) => v.process_instance_key && String(v.process_instance_key)),
+  );
   const toVersion = (v: any): DocumentVersion => ({
     id: String(v.id),
     version: v.version,
@@ -112,7 +149,15 @@ export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocum
     effectiveFrom: day(v.effective_from),
     reworkCount: v.rework_count,
     processInstanceKey: v.process_instance_key ? String(v.process_instance_key) : null,
-    distribution: dist.filter((x) => String(x.version_id) === String(v.id)).map((x) => ({ unitCode: x.unit_code, unitName: x.unit_name ?? null, distributedAt: iso(x.distributed_at)!, confirmedBy: x.confirmed_by, confirmedAt: iso(x.confirmed_at) })),
+    distribution: dist
+      .filter((x) => String(x.version_id) === String(v.id))
+      .map((x) => ({
+        unitCode: x.unit_code,
+        unitName: x.unit_name ?? null,
+        distributedAt: iso(x.distributed_at)!,
+        confirmedBy: x.confirmed_by,
+        confirmedAt: iso(x.confirmed_at),
+      })),
   });
   return docs.map((d) => {
     const vs = versions.filter((v) => String(v.document_id) === String(d.id)).map(toVersion);
@@ -127,10 +172,19 @@ export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocum
       effectiveVersion: d.effective_version,
       effectiveFrom: current?.effectiveFrom ?? null,
       versions: vs,
-      proposals: proposals.filter((x) => String(x.document_id) === String(d.id)).map((x) => ({
-        id: String(x.id), kind: x.kind, reason: x.reason, proposedBy: x.proposed_by, status: x.status, opinion: x.opinion, versionId: x.version_id ? String(x.version_id) : null,
-        currentStep: steps.get(String(x.process_instance_key)) ?? null, createdAt: iso(x.created_at)!,
-      })),
+      proposals: proposals
+        .filter((x) => String(x.document_id) === String(d.id))
+        .map((x) => ({
+          id: String(x.id),
+          kind: x.kind,
+          reason: x.reason,
+          proposedBy: x.proposed_by,
+          status: x.status,
+          opinion: x.opinion,
+          versionId: x.version_id ? String(x.version_id) : null,
+          currentStep: steps.get(String(x.process_instance_key)) ?? null,
+          createdAt: iso(x.created_at)!,
+        })),
     };
   });
 }
@@ -139,34 +193,95 @@ export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocum
 export async function listComplaints(db: Knex, scope: (q: Knex.QueryBuilder) => void, onlyId?: string): Promise<Complaint[]> {
   const rows = await db('iso_complaints as n')
     .modify(scope)
-    .modify((q) => { if (onlyId) q.where('n.id', onlyId); })
+    .modify((q) => {
+      if (onlyId) q.where('n.id', onlyId);
+    })
     .leftJoin('iso_nonconformities as c', 'c.id', 'n.nc_id')
     .orderBy('n.received_at', 'desc')
     .limit(200)
     .select('n.*', 'c.code as nc_code');
-  const steps = await openSteps(db, rows.map((r: any) => r.process_instance_key && String(r.process_instance_key)));
+  const steps = await openSteps(
+    db,
+    rows.map((r: any) => r.process_instance_key && String(r.process_instance_key)),
+  );
   return rows.map((r: any) => ({
-    id: String(r.id), code: r.code, title: r.title, content: r.content, submitter: r.submitter, contact: r.contact, channel: r.channel, caseKey: r.case_key,
-    dossierCode: r.dossier_code, origin: r.origin, kind: r.kind, receivedBy: r.received_by, unitCode: r.unit_code, status: r.status, currentStep: steps.get(String(r.process_instance_key)) ?? null, upheld: r.upheld,
-    findings: r.findings, conclusion: r.conclusion, answer: r.answer, ncId: r.nc_id ? String(r.nc_id) : null, ncCode: r.nc_code ?? null,
-    processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null, receivedAt: iso(r.received_at)!, answeredAt: iso(r.answered_at),
+    id: String(r.id),
+    code: r.code,
+    title: r.title,
+    content: r.content,
+    submitter: r.submitter,
+    contact: r.contact,
+    channel: r.channel,
+    caseKey: r.case_key,
+    dossierCode: r.dossier_code,
+    origin: r.origin,
+    kind: r.kind,
+    receivedBy: r.received_by,
+    unitCode: r.unit_code,
+    status: r.status,
+    currentStep: steps.get(String(r.process_instance_key)) ?? null,
+    upheld: r.upheld,
+    findings: r.findings,
+    conclusion: r.conclusion,
+    answer: r.answer,
+    ncId: r.nc_id ? String(r.nc_id) : null,
+    ncCode: r.nc_code ?? null,
+    processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null,
+    receivedAt: iso(r.received_at)!,
+    answeredAt: iso(r.answered_at),
   }));
 }
 
 /** Internal audits with the units audited (checklists) and the findings with their nonconformities. */
 export async function listAudits(db: Knex, onlyId?: string): Promise<Audit[]> {
-  const audits: any[] = await db('iso_audits').modify((q) => { if (onlyId) q.where({ id: onlyId }); }).orderBy('id', 'desc').limit(100);
+  const audits: any[] = await db('iso_audits')
+    .modify((q) => {
+      if (onlyId) q.where({ id: onlyId });
+    })
+    .orderBy('id', 'desc')
+    .limit(100);
   if (!audits.length) return [];
   const ids = audits.map((a) => a.id);
   const units: any[] = await db('iso_audit_units').whereIn('audit_id', ids).orderBy('unit_code');
-  const findings: any[] = await db('iso_audit_findings as f').leftJoin('iso_nonconformities as n', 'n.id', 'f.nc_id').whereIn('f.audit_id', ids).orderBy(['f.unit_code', 'f.seq']).select('f.*', 'n.code as nc_code', 'n.status as nc_status');
-  const steps = await openSteps(db, audits.map((a) => a.process_instance_key && String(a.process_instance_key)));
+  const findings: any[] = await db('iso_audit_findings as f')
+    .leftJoin('iso_nonconformities as n', 'n.id', 'f.nc_id')
+    .whereIn('f.audit_id', ids)
+    .orderBy(['f.unit_code', 'f.seq'])
+    .select('f.*', 'n.code as nc_code', 'n.status as nc_status');
+  const steps = await openSteps(
+    db,
+    audits.map((a) => a.process_instance_key && String(a.process_instance_key)),
+  );
   return audits.map((a) => ({
-    id: String(a.id), code: a.code, year: a.year, scope: a.scope, departments: a.departments, status: a.status, currentStep: steps.get(String(a.process_instance_key)) ?? null,
-    programme: a.programme, plan: a.plan, approvedBy: a.approved_by, conclusion: a.conclusion, createdBy: a.created_by,
-    processInstanceKey: a.process_instance_key ? String(a.process_instance_key) : null, createdAt: iso(a.created_at)!, closedAt: iso(a.closed_at),
-    units: units.filter((u) => String(u.audit_id) === String(a.id)).map((u) => ({ unitCode: u.unit_code, clausesChecked: u.clauses_checked, notes: u.notes, auditedBy: u.audited_by, auditedAt: iso(u.audited_at) })),
-    findings: findings.filter((f) => String(f.audit_id) === String(a.id)).map((f) => ({ unitCode: f.unit_code, seq: f.seq, clause: f.clause, description: f.description, ncId: f.nc_id ? String(f.nc_id) : null, ncCode: f.nc_code ?? null, ncStatus: f.nc_status ?? null })),
+    id: String(a.id),
+    code: a.code,
+    year: a.year,
+    scope: a.scope,
+    departments: a.departments,
+    status: a.status,
+    currentStep: steps.get(String(a.process_instance_key)) ?? null,
+    programme: a.programme,
+    plan: a.plan,
+    approvedBy: a.approved_by,
+    conclusion: a.conclusion,
+    createdBy: a.created_by,
+    processInstanceKey: a.process_instance_key ? String(a.process_instance_key) : null,
+    createdAt: iso(a.created_at)!,
+    closedAt: iso(a.closed_at),
+    units: units
+      .filter((u) => String(u.audit_id) === String(a.id))
+      .map((u) => ({ unitCode: u.unit_code, clausesChecked: u.clauses_checked, notes: u.notes, auditedBy: u.audited_by, auditedAt: iso(u.audited_at) })),
+    findings: findings
+      .filter((f) => String(f.audit_id) === String(a.id))
+      .map((f) => ({
+        unitCode: f.unit_code,
+        seq: f.seq,
+        clause: f.clause,
+        description: f.description,
+        ncId: f.nc_id ? String(f.nc_id) : null,
+        ncCode: f.nc_code ?? null,
+        ncStatus: f.nc_status ?? null,
+      })),
   }));
 }
 
@@ -203,16 +318,37 @@ export const CLAUSE_TITLES: Record<string, string> = {
 
 /** Registers the platform keeps, and the clauses they are evidence for. */
 const REGISTERS = [
-  { register: 'nc', label: 'Sổ theo dõi sự không phù hợp và hành động khắc phục', clauses: ['8.7', '10.2', '10.2.1', '10.2.2'], count: (db: Knex) => db('iso_nonconformities').count<{ c: string }[]>({ c: '*' }) },
-  { register: 'document', label: 'Danh mục tài liệu kiểm soát', clauses: ['7.5', '7.5.2', '7.5.3'], count: (db: Knex) => db('iso_documents').count<{ c: string }[]>({ c: '*' }) },
+  {
+    register: 'nc',
+    label: 'Sổ theo dõi sự không phù hợp và hành động khắc phục',
+    clauses: ['8.7', '10.2', '10.2.1', '10.2.2'],
+    count: (db: Knex) => db('iso_nonconformities').count<{ c: string }[]>({ c: '*' }),
+  },
+  {
+    register: 'document',
+    label: 'Danh mục tài liệu kiểm soát',
+    clauses: ['7.5', '7.5.2', '7.5.3'],
+    count: (db: Knex) => db('iso_documents').count<{ c: string }[]>({ c: '*' }),
+  },
   { register: 'audit', label: 'Hồ sơ đánh giá nội bộ', clauses: ['9.2'], count: (db: Knex) => db('iso_audits').count<{ c: string }[]>({ c: '*' }) },
-  { register: 'complaint', label: 'Sổ tiếp nhận phản ánh, khiếu nại', clauses: ['8.2.1', '9.1.2'], count: (db: Knex) => db('iso_complaints').count<{ c: string }[]>({ c: '*' }) },
+  {
+    register: 'complaint',
+    label: 'Sổ tiếp nhận phản ánh, khiếu nại',
+    clauses: ['8.2.1', '9.1.2'],
+    count: (db: Knex) => db('iso_complaints').count<{ c: string }[]>({ c: '*' }),
+  },
   { register: 'risk', label: 'Sổ rủi ro và cơ hội', clauses: ['6.1'], count: (db: Knex) => db('iso_risks').count<{ c: string }[]>({ c: '*' }) },
-  { register: 'cases', label: 'Hồ sơ công việc và ngày hẹn trả', clauses: ['8.5.1', '9.1.1'], count: (db: Knex) => db('case_deadlines').count<{ c: string }[]>({ c: '*' }) },
+  {
+    register: 'cases',
+    label: 'Hồ sơ công việc và ngày hẹn trả',
+    clauses: ['8.5.1', '9.1.1'],
+    count: (db: Knex) => db('case_deadlines').count<{ c: string }[]>({ c: '*' }),
+  },
 ];
 
 const clauseOrder = (a: string, b: string) => {
-  const pa = a.split('.').map(Number), pb = b.split('.').map(Number);
+  const pa = a.split('.').map(Number),
+    pb = b.split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? -1) !== (pb[i] ?? -1)) return (pa[i] ?? -1) - (pb[i] ?? -1);
   return 0;
 };
@@ -234,7 +370,14 @@ export async function clauseView(db: Knex): Promise<ClauseView> {
     const meta = await readModelMeta(d.xml, d.bpmn_process_id).catch(() => new Map<string, never>());
     for (const el of meta.values()) {
       for (const clause of el.meta.isoClauses) {
-        entry(clause).steps.push({ bpmnProcessId: d.bpmn_process_id, processName: d.name, version: d.version, elementId: el.id, stepName: el.name, records: el.meta.records });
+        entry(clause).steps.push({
+          bpmnProcessId: d.bpmn_process_id,
+          processName: d.name,
+          version: d.version,
+          elementId: el.id,
+          stepName: el.name,
+          records: el.meta.records,
+        });
       }
     }
   }
@@ -252,8 +395,16 @@ export async function clauseView(db: Knex): Promise<ClauseView> {
 export async function annualReportFor(db: Knex, year: number, reader: CurrentUser, groups: string[]): Promise<AnnualReport> {
   const r = await annualReport(db, year);
   if (reader.roles.includes('admin') || reader.roles.includes('auditor')) return r;
-  const ncs = new Set<string>(await db('iso_nonconformities as n').modify(await ncScope(db, reader, groups)).pluck('n.code'));
-  const complaints = new Set<string>(await db('iso_complaints as n').modify(await ncScope(db, reader, groups, 'received_by')).pluck('n.code'));
+  const ncs = new Set<string>(
+    await db('iso_nonconformities as n')
+      .modify(await ncScope(db, reader, groups))
+      .pluck('n.code'),
+  );
+  const complaints = new Set<string>(
+    await db('iso_complaints as n')
+      .modify(await ncScope(db, reader, groups, 'received_by'))
+      .pluck('n.code'),
+  );
   return {
     ...r,
     nonconformities: { ...r.nonconformities, items: r.nonconformities.items.filter((i) => ncs.has(i.code)) },
@@ -275,7 +426,12 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
     .orderBy('c.bpmn_process_id');
   const finished = byProcess.reduce((s, r) => s + Number(r.finished), 0);
   const onTime = byProcess.reduce((s, r) => s + Number(r.on_time), 0);
-  const [{ n: openOverdue }] = await db('case_deadlines').whereNot('bpmn_process_id', 'like', 'iso-%').whereNull('finished_at').andWhere('appointment_at', '<', new Date()).andWhere(inYear('appointment_at')).count<{ n: string }[]>({ n: '*' });
+  const [{ n: openOverdue }] = await db('case_deadlines')
+    .whereNot('bpmn_process_id', 'like', 'iso-%')
+    .whereNull('finished_at')
+    .andWhere('appointment_at', '<', new Date())
+    .andWhere(inYear('appointment_at'))
+    .count<{ n: string }[]>({ n: '*' });
 
   const ncs: NcRow[] = await db('iso_nonconformities').where(inYear('opened_at')).orderBy('opened_at');
   const bySource: Record<string, number> = {};
@@ -286,13 +442,29 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
     .whereNotNull('v.issued_at')
     .andWhere(inYear('v.issued_at'))
     .orderBy('v.issued_at')
-    .select('v.*', 'd.code', 'd.title',
+    .select(
+      'v.*',
+      'd.code',
+      'd.title',
       db.raw('(SELECT count(*) FROM iso_document_distribution x WHERE x.version_id = v.id) AS distributed'),
-      db.raw('(SELECT count(*) FROM iso_document_distribution x WHERE x.version_id = v.id AND x.confirmed_at IS NOT NULL) AS confirmed'));
+      db.raw('(SELECT count(*) FROM iso_document_distribution x WHERE x.version_id = v.id AND x.confirmed_at IS NOT NULL) AS confirmed'),
+    );
 
-  const audits = await db('iso_audits as a').where('a.year', year).orderBy('a.id')
-    .select('a.code', 'a.status', 'a.departments', 'a.conclusion', 'a.process_instance_key', db.raw('(SELECT count(*) FROM iso_audit_findings f WHERE f.audit_id = a.id) AS findings'));
-  const complaints = await db('iso_complaints as c').leftJoin('iso_nonconformities as n', 'n.id', 'c.nc_id').where(inYear('c.received_at')).orderBy('c.received_at')
+  const audits = await db('iso_audits as a')
+    .where('a.year', year)
+    .orderBy('a.id')
+    .select(
+      'a.code',
+      'a.status',
+      'a.departments',
+      'a.conclusion',
+      'a.process_instance_key',
+      db.raw('(SELECT count(*) FROM iso_audit_findings f WHERE f.audit_id = a.id) AS findings'),
+    );
+  const complaints = await db('iso_complaints as c')
+    .leftJoin('iso_nonconformities as n', 'n.id', 'c.nc_id')
+    .where(inYear('c.received_at'))
+    .orderBy('c.received_at')
     .select('c.code', 'c.title', 'c.status', 'c.upheld', 'c.process_instance_key', 'n.code as nc_code');
 
   const whole = periodsOf(year).at(-1)!;
@@ -349,18 +521,53 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
         unitsDistributed: Number(v.distributed),
       })),
     },
-    objectives: (await objectiveResults(db, year)).map((o) => ({ unitCode: o.unitCode, title: o.title, target: o.target, direction: o.direction, unit: o.unit, value: o.periods.at(-1)?.value ?? null, met: o.periods.at(-1)?.met ?? null })),
-    reviews: (await db('iso_reviews').where({ year }).orderBy('id')).map((r: any) => ({ code: r.code, status: r.status, conclusion: r.conclusion, actions: r.actions, recordLink: r.process_instance_key ? `/cases/${r.process_instance_key}` : null })),
+    objectives: (await objectiveResults(db, year)).map((o) => ({
+      unitCode: o.unitCode,
+      title: o.title,
+      target: o.target,
+      direction: o.direction,
+      unit: o.unit,
+      value: o.periods.at(-1)?.value ?? null,
+      met: o.periods.at(-1)?.met ?? null,
+    })),
+    reviews: (await db('iso_reviews').where({ year }).orderBy('id')).map((r: any) => ({
+      code: r.code,
+      status: r.status,
+      conclusion: r.conclusion,
+      actions: r.actions,
+      recordLink: r.process_instance_key ? `/cases/${r.process_instance_key}` : null,
+    })),
     risks: await riskSummary(db),
-    audits: audits.map((a: any) => ({ code: a.code, status: a.status, departments: a.departments, findings: Number(a.findings), conclusion: a.conclusion, recordLink: a.process_instance_key ? `/cases/${a.process_instance_key}` : null })),
+    audits: audits.map((a: any) => ({
+      code: a.code,
+      status: a.status,
+      departments: a.departments,
+      findings: Number(a.findings),
+      conclusion: a.conclusion,
+      recordLink: a.process_instance_key ? `/cases/${a.process_instance_key}` : null,
+    })),
     complaints: {
       received: complaints.length,
       upheld: complaints.filter((c: any) => c.upheld).length,
       answered: complaints.filter((c: any) => c.status === 'answered').length,
-      items: complaints.map((c: any) => ({ code: c.code, title: c.title, status: c.status, upheld: c.upheld, ncCode: c.nc_code ?? null, recordLink: c.process_instance_key ? `/cases/${c.process_instance_key}` : null })),
+      items: complaints.map((c: any) => ({
+        code: c.code,
+        title: c.title,
+        status: c.status,
+        upheld: c.upheld,
+        ncCode: c.nc_code ?? null,
+        recordLink: c.process_instance_key ? `/cases/${c.process_instance_key}` : null,
+      })),
     },
     notAvailable: [
-      ...(onestop.evaluations ? [] : [{ section: 'Sự hài lòng / Satisfaction', reason: `Chưa có đánh giá hài lòng nào của người dân trong năm ${year} / no citizen evaluation in ${year}` }]),
+      ...(onestop.evaluations
+        ? []
+        : [
+            {
+              section: 'Sự hài lòng / Satisfaction',
+              reason: `Chưa có đánh giá hài lòng nào của người dân trong năm ${year} / no citizen evaluation in ${year}`,
+            },
+          ]),
       { section: 'Kết quả của nhà cung cấp bên ngoài / External providers', reason: 'Hệ thống không lưu; bổ sung khi họp xem xét / not kept by the platform' },
     ],
   };
@@ -377,10 +584,17 @@ type Evidence = AnnualReport['conformity'][number];
 async function conformityEvidence(db: Knex, r: Omit<AnnualReport, 'conformity'>): Promise<Evidence[]> {
   const inForce = async (types: string[]) => {
     const rows: any[] = await db('iso_documents as d')
-      .join('iso_document_versions as v', function () { this.on('v.document_id', '=', 'd.id').andOn('v.version', '=', 'd.effective_version').andOnVal('v.status', '=', 'issued'); })
-      .where('d.status', 'effective').whereIn('d.doc_type', types).orderBy('d.code')
+      .join('iso_document_versions as v', function () {
+        this.on('v.document_id', '=', 'd.id').andOn('v.version', '=', 'd.effective_version').andOnVal('v.status', '=', 'issued');
+      })
+      .where('d.status', 'effective')
+      .whereIn('d.doc_type', types)
+      .orderBy('d.code')
       .select('d.code', 'd.title', 'd.effective_version', 'v.effective_from', 'v.process_instance_key');
-    return rows.map((d) => ({ label: `${d.code} v${d.effective_version}: ${d.title} (hiệu lực từ ${day(d.effective_from)})`, href: d.process_instance_key ? `/cases/${d.process_instance_key}` : '/iso?tab=documents' }));
+    return rows.map((d) => ({
+      label: `${d.code} v${d.effective_version}: ${d.title} (hiệu lực từ ${day(d.effective_from)})`,
+      href: d.process_instance_key ? `/cases/${d.process_instance_key}` : '/iso?tab=documents',
+    }));
   };
   const policy = await inForce(['chinh-sach']);
   const manual = await inForce(['so-tay']);
@@ -391,16 +605,77 @@ async function conformityEvidence(db: Knex, r: Omit<AnnualReport, 'conformity'>)
   const objectivesMet = r.objectives.filter((o) => o.met).length;
   const link = (label: string, href: string | null) => (href ? [{ label, href }] : []);
   return [
-    { key: 'policy', item: 'Chính sách chất lượng', clauses: ['5.2'], met: policy.length > 0, detail: policy.length ? `${policy.length} chính sách chất lượng đang có hiệu lực` : 'Chưa ban hành chính sách chất lượng trên hệ thống', links: policy },
-    { key: 'objectives', item: 'Mục tiêu chất lượng', clauses: ['6.2'], met: r.objectives.length > 0, detail: r.objectives.length ? `${r.objectives.length} mục tiêu, ${objectivesMet} đạt trong năm` : 'Chưa đặt mục tiêu chất lượng cho năm', links: r.objectives.length ? [{ label: 'Bảng theo dõi mục tiêu chất lượng', href: '/iso?tab=objectives' }] : [] },
-    { key: 'manual', item: 'Sổ tay chất lượng', clauses: ['4.4', '7.5'], met: manual.length > 0, detail: manual.length ? `${manual.length} sổ tay chất lượng đang có hiệu lực` : 'Chưa ban hành sổ tay chất lượng trên hệ thống', links: manual },
-    { key: 'documents', item: 'Tài liệu, quy trình được kiểm soát', clauses: ['7.5.3'], met: procedures.length > 0, detail: `${procedures.length} quy trình, hướng dẫn, biểu mẫu đang có hiệu lực; trong năm ban hành ${r.documents.issued}, sửa đổi ${r.documents.revised}, hủy bỏ ${r.documents.withdrawn}`, links: procedures },
-    { key: 'audit', item: 'Đánh giá nội bộ', clauses: ['9.2'], met: audits.length > 0, detail: audits.length ? `${audits.length} đợt đánh giá nội bộ đã kết luận, ${audits.reduce((s, a) => s + a.findings, 0)} phát hiện` : 'Chưa có đợt đánh giá nội bộ nào kết luận trong năm', links: audits.flatMap((a) => link(`Đánh giá ${a.code}`, a.recordLink)) },
-    { key: 'review', item: 'Xem xét của lãnh đạo', clauses: ['9.3'], met: reviews.length > 0, detail: reviews.length ? `${reviews.length} lần xem xét của lãnh đạo đã kết luận` : 'Chưa có lần xem xét của lãnh đạo nào kết luận trong năm', links: reviews.flatMap((x) => link(`Xem xét ${x.code}`, x.recordLink)) },
-    { key: 'corrective', item: 'Hành động khắc phục các điểm không phù hợp', clauses: ['10.2'], met: r.nonconformities.opened === 0 || closedNc.length > 0, detail: `${r.nonconformities.opened} điểm không phù hợp, ${r.nonconformities.closed} đã khắc phục xong, ${r.nonconformities.open} đang xử lý`, links: r.nonconformities.items.flatMap((n) => link(`Phiếu ${n.code}`, n.recordLink)) },
-    { key: 'preventive', item: 'Hành động phòng ngừa (rủi ro và cơ hội)', clauses: ['6.1'], met: r.risks.total > 0, detail: `${r.risks.total} rủi ro, cơ hội trong sổ; ${r.risks.high} mức cao; ${r.risks.reduced} giảm điểm sau xử lý`, links: r.risks.total ? [{ label: 'Sổ rủi ro và cơ hội', href: '/iso?tab=risks' }] : [] },
     {
-      key: 'customer', item: 'Sự thỏa mãn của người dân, phản ánh', clauses: ['9.1.2'], met: r.onestop.evaluations > 0,
+      key: 'policy',
+      item: 'Chính sách chất lượng',
+      clauses: ['5.2'],
+      met: policy.length > 0,
+      detail: policy.length ? `${policy.length} chính sách chất lượng đang có hiệu lực` : 'Chưa ban hành chính sách chất lượng trên hệ thống',
+      links: policy,
+    },
+    {
+      key: 'objectives',
+      item: 'Mục tiêu chất lượng',
+      clauses: ['6.2'],
+      met: r.objectives.length > 0,
+      detail: r.objectives.length ? `${r.objectives.length} mục tiêu, ${objectivesMet} đạt trong năm` : 'Chưa đặt mục tiêu chất lượng cho năm',
+      links: r.objectives.length ? [{ label: 'Bảng theo dõi mục tiêu chất lượng', href: '/iso?tab=objectives' }] : [],
+    },
+    {
+      key: 'manual',
+      item: 'Sổ tay chất lượng',
+      clauses: ['4.4', '7.5'],
+      met: manual.length > 0,
+      detail: manual.length ? `${manual.length} sổ tay chất lượng đang có hiệu lực` : 'Chưa ban hành sổ tay chất lượng trên hệ thống',
+      links: manual,
+    },
+    {
+      key: 'documents',
+      item: 'Tài liệu, quy trình được kiểm soát',
+      clauses: ['7.5.3'],
+      met: procedures.length > 0,
+      detail: `${procedures.length} quy trình, hướng dẫn, biểu mẫu đang có hiệu lực; trong năm ban hành ${r.documents.issued}, sửa đổi ${r.documents.revised}, hủy bỏ ${r.documents.withdrawn}`,
+      links: procedures,
+    },
+    {
+      key: 'audit',
+      item: 'Đánh giá nội bộ',
+      clauses: ['9.2'],
+      met: audits.length > 0,
+      detail: audits.length
+        ? `${audits.length} đợt đánh giá nội bộ đã kết luận, ${audits.reduce((s, a) => s + a.findings, 0)} phát hiện`
+        : 'Chưa có đợt đánh giá nội bộ nào kết luận trong năm',
+      links: audits.flatMap((a) => link(`Đánh giá ${a.code}`, a.recordLink)),
+    },
+    {
+      key: 'review',
+      item: 'Xem xét của lãnh đạo',
+      clauses: ['9.3'],
+      met: reviews.length > 0,
+      detail: reviews.length ? `${reviews.length} lần xem xét của lãnh đạo đã kết luận` : 'Chưa có lần xem xét của lãnh đạo nào kết luận trong năm',
+      links: reviews.flatMap((x) => link(`Xem xét ${x.code}`, x.recordLink)),
+    },
+    {
+      key: 'corrective',
+      item: 'Hành động khắc phục các điểm không phù hợp',
+      clauses: ['10.2'],
+      met: r.nonconformities.opened === 0 || closedNc.length > 0,
+      detail: `${r.nonconformities.opened} điểm không phù hợp, ${r.nonconformities.closed} đã khắc phục xong, ${r.nonconformities.open} đang xử lý`,
+      links: r.nonconformities.items.flatMap((n) => link(`Phiếu ${n.code}`, n.recordLink)),
+    },
+    {
+      key: 'preventive',
+      item: 'Hành động phòng ngừa (rủi ro và cơ hội)',
+      clauses: ['6.1'],
+      met: r.risks.total > 0,
+      detail: `${r.risks.total} rủi ro, cơ hội trong sổ; ${r.risks.high} mức cao; ${r.risks.reduced} giảm điểm sau xử lý`,
+      links: r.risks.total ? [{ label: 'Sổ rủi ro và cơ hội', href: '/iso?tab=risks' }] : [],
+    },
+    {
+      key: 'customer',
+      item: 'Sự thỏa mãn của người dân, phản ánh',
+      clauses: ['9.1.2'],
+      met: r.onestop.evaluations > 0,
       detail: `${r.onestop.evaluations} đánh giá hài lòng${r.onestop.satisfiedPct === null ? '' : ` (${r.onestop.satisfiedPct} % hài lòng)`}; ${r.complaints.received} phản ánh, khiếu nại, ${r.complaints.upheld} kết luận đúng`,
       links: r.complaints.items.flatMap((c) => link(`Phản ánh ${c.code}`, c.recordLink)),
     },
@@ -408,29 +683,84 @@ async function conformityEvidence(db: Knex, r: Omit<AnnualReport, 'conformity'>)
 }
 
 export async function listReviews(db: Knex, onlyId?: string): Promise<Review[]> {
-  const rows: any[] = await db('iso_reviews').modify((q) => { if (onlyId) q.where({ id: onlyId }); }).orderBy('id', 'desc').limit(100);
+  const rows: any[] = await db('iso_reviews')
+    .modify((q) => {
+      if (onlyId) q.where({ id: onlyId });
+    })
+    .orderBy('id', 'desc')
+    .limit(100);
   if (!rows.length) return [];
-  const reports: any[] = await db('iso_review_reports').whereIn('review_id', rows.map((r) => r.id)).orderBy('unit_code');
-  const steps = await openSteps(db, rows.map((r) => r.process_instance_key && String(r.process_instance_key)));
+  const reports: any[] = await db('iso_review_reports')
+    .whereIn(
+      'review_id',
+      rows.map((r) => r.id),
+    )
+    .orderBy('unit_code');
+  const steps = await openSteps(
+    db,
+    rows.map((r) => r.process_instance_key && String(r.process_instance_key)),
+  );
   return rows.map((r) => ({
-    id: String(r.id), code: r.code, year: r.year, title: r.title, departments: r.departments, status: r.status, currentStep: steps.get(String(r.process_instance_key)) ?? null,
-    inputs: r.inputs, notice: r.notice, consolidated: r.consolidated, minutes: r.minutes, conclusion: r.conclusion, actions: r.actions,
-    reports: reports.filter((x) => String(x.review_id) === String(r.id)).map((x) => ({ unitCode: x.unit_code, report: x.report, submittedBy: x.submitted_by, submittedAt: iso(x.submitted_at)! })),
-    processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null, createdAt: iso(r.created_at)!, closedAt: iso(r.closed_at),
+    id: String(r.id),
+    code: r.code,
+    year: r.year,
+    title: r.title,
+    departments: r.departments,
+    status: r.status,
+    currentStep: steps.get(String(r.process_instance_key)) ?? null,
+    inputs: r.inputs,
+    notice: r.notice,
+    consolidated: r.consolidated,
+    minutes: r.minutes,
+    conclusion: r.conclusion,
+    actions: r.actions,
+    reports: reports
+      .filter((x) => String(x.review_id) === String(r.id))
+      .map((x) => ({ unitCode: x.unit_code, report: x.report, submittedBy: x.submitted_by, submittedAt: iso(x.submitted_at)! })),
+    processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null,
+    createdAt: iso(r.created_at)!,
+    closedAt: iso(r.closed_at),
   }));
 }
 
 export async function listRisks(db: Knex, onlyId?: string): Promise<Risk[]> {
-  const rows: any[] = await db('iso_risks').modify((q) => { if (onlyId) q.where({ id: onlyId }); }).orderByRaw('coalesce(likelihood * severity, 0) DESC, id DESC').limit(500);
-  const steps = await openSteps(db, rows.map((r) => r.process_instance_key && String(r.process_instance_key)));
+  const rows: any[] = await db('iso_risks')
+    .modify((q) => {
+      if (onlyId) q.where({ id: onlyId });
+    })
+    .orderByRaw('coalesce(likelihood * severity, 0) DESC, id DESC')
+    .limit(500);
+  const steps = await openSteps(
+    db,
+    rows.map((r) => r.process_instance_key && String(r.process_instance_key)),
+  );
   return rows.map((r) => {
     const score = r.likelihood && r.severity ? r.likelihood * r.severity : null;
     return {
-      id: String(r.id), code: r.code, unitCode: r.unit_code, kind: r.kind, title: r.title, description: r.description, likelihood: r.likelihood, severity: r.severity,
-      score, initialScore: r.initial_score, level: riskLevel(score), treatment: r.treatment, treatmentDue: day(r.treatment_due), treatmentResult: r.treatment_result,
-      reviewNote: r.review_note, reviews: r.reviews, reviewCycleDays: r.review_cycle_days, nextReviewAt: iso(r.next_review_at), status: r.status,
-      currentStep: steps.get(String(r.process_instance_key)) ?? null, createdBy: r.created_by, processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null,
-      createdAt: iso(r.created_at)!, closedAt: iso(r.closed_at),
+      id: String(r.id),
+      code: r.code,
+      unitCode: r.unit_code,
+      kind: r.kind,
+      title: r.title,
+      description: r.description,
+      likelihood: r.likelihood,
+      severity: r.severity,
+      score,
+      initialScore: r.initial_score,
+      level: riskLevel(score),
+      treatment: r.treatment,
+      treatmentDue: day(r.treatment_due),
+      treatmentResult: r.treatment_result,
+      reviewNote: r.review_note,
+      reviews: r.reviews,
+      reviewCycleDays: r.review_cycle_days,
+      nextReviewAt: iso(r.next_review_at),
+      status: r.status,
+      currentStep: steps.get(String(r.process_instance_key)) ?? null,
+      createdBy: r.created_by,
+      processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null,
+      createdAt: iso(r.created_at)!,
+      closedAt: iso(r.closed_at),
     };
   });
 }

@@ -27,7 +27,10 @@ export interface StageInput {
 
 /** A business outcome the model catches (bpmn error), e.g. an unknown responsible unit. */
 export class RegisterRejection extends Error {
-  constructor(readonly errorCode: string, message: string) {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -38,7 +41,13 @@ export class RegisterRejection extends Error {
  * versionId, ... the start carries are for display only: they never choose the row.
  */
 export const REGISTER_TABLE: Record<Register, string> = {
-  nc: 'iso_nonconformities', document: 'iso_document_versions', complaint: 'iso_complaints', audit: 'iso_audits', review: 'iso_reviews', risk: 'iso_risks', proposal: 'iso_document_proposals',
+  nc: 'iso_nonconformities',
+  document: 'iso_document_versions',
+  complaint: 'iso_complaints',
+  audit: 'iso_audits',
+  review: 'iso_reviews',
+  risk: 'iso_risks',
+  proposal: 'iso_document_proposals',
 };
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -62,7 +71,15 @@ export async function applyStage(db: Knex, input: StageInput): Promise<boolean> 
       if (!known) throw new RegisterRejection('ISO_INVALID', `Không có đơn vị "${unit ?? ''}" / Unknown unit "${unit ?? ''}"`);
     }
     const inserted = await trx('iso_register_events')
-      .insert({ job_key: input.jobKey, register: input.register, record_id: recordId, stage: input.stage, process_instance_key: input.processInstanceKey, data: JSON.stringify(stageData(input)), at: input.at })
+      .insert({
+        job_key: input.jobKey,
+        register: input.register,
+        record_id: recordId,
+        stage: input.stage,
+        process_instance_key: input.processInstanceKey,
+        data: JSON.stringify(stageData(input)),
+        at: input.at,
+      })
       .onConflict('job_key')
       .ignore()
       .returning('job_key');
@@ -73,10 +90,14 @@ export async function applyStage(db: Knex, input: StageInput): Promise<boolean> 
     else if (input.register === 'audit') await applyAuditStage(trx, recordId, input);
     else if (input.register === 'review') await applyReviewStage(trx, recordId, input);
     else if (input.register === 'risk') await applyRiskStage(trx, recordId, input);
-    else await trx('iso_document_proposals').where({ id: recordId }).update(
-      input.stage === 'proposed' ? { process_instance_key: trx.raw('coalesce(process_instance_key, ?)', [input.processInstanceKey]) }
-        : { status: input.stage === 'accepted' ? 'accepted' : 'rejected', opinion: text(input.variables.yKienDeXuat) },
-    );
+    else
+      await trx('iso_document_proposals')
+        .where({ id: recordId })
+        .update(
+          input.stage === 'proposed'
+            ? { process_instance_key: trx.raw('coalesce(process_instance_key, ?)', [input.processInstanceKey]) }
+            : { status: input.stage === 'accepted' ? 'accepted' : 'rejected', opinion: text(input.variables.yKienDeXuat) },
+        );
     return true;
   });
 }
@@ -86,12 +107,18 @@ function stageData({ register, stage, variables: v }: StageInput): Record<string
   const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => v[k] !== undefined && v[k] !== null).map((k) => [k, v[k]]));
   if (register === 'nc') {
     switch (stage) {
-      case 'assigned': return pick('donViChuTri', 'yKienVanPhong');
-      case 'planned': return pick('nguyenNhan', 'hanhDongKhacPhuc', 'hanKhacPhuc', 'canYKienDaiDien');
-      case 'implemented': return pick('yKienDaiDien', 'ketQuaThucHien');
-      case 'verified': return pick('coHieuLuc', 'nhanXetKiemChung');
-      case 'closed': return pick('ketLuan');
-      default: return {};
+      case 'assigned':
+        return pick('donViChuTri', 'yKienVanPhong');
+      case 'planned':
+        return pick('nguyenNhan', 'hanhDongKhacPhuc', 'hanKhacPhuc', 'canYKienDaiDien');
+      case 'implemented':
+        return pick('yKienDaiDien', 'ketQuaThucHien');
+      case 'verified':
+        return pick('coHieuLuc', 'nhanXetKiemChung');
+      case 'closed':
+        return pick('ketLuan');
+      default:
+        return {};
     }
   }
   if (register === 'complaint') return pick('phanLoai', 'donViXuLy', 'ketQuaXacMinh', 'ketLuanPhanAnh', 'noiDungKetLuan', 'noiDungTraLoi');
@@ -100,19 +127,29 @@ function stageData({ register, stage, variables: v }: StageInput): Record<string
   if (register === 'review') return pick('thongBao', 'donVi', 'baoCao', 'tongHop', 'bienBan', 'ketLuanXemXet', 'hanhDongXemXet');
   if (register === 'audit') {
     switch (stage) {
-      case 'approved': return pick('chuongTrinh', 'yKienPheDuyet');
-      case 'planned': return pick('keHoach', 'yKienPheDuyet');
-      case 'findings': return pick('phong', 'dieuKhoanDaKiemTra', 'ghiChuDanhGia', 'phatHien');
-      case 'concluded': return pick('ketLuanDanhGia');
-      default: return {};
+      case 'approved':
+        return pick('chuongTrinh', 'yKienPheDuyet');
+      case 'planned':
+        return pick('keHoach', 'yKienPheDuyet');
+      case 'findings':
+        return pick('phong', 'dieuKhoanDaKiemTra', 'ghiChuDanhGia', 'phatHien');
+      case 'concluded':
+        return pick('ketLuanDanhGia');
+      default:
+        return {};
     }
   }
   switch (stage) {
-    case 'submitted': return pick('tomTatNoiDung');
-    case 'rework': return pick('yKienRaSoat');
-    case 'issued': return pick('ngayHieuLuc', 'donViNhan', 'yKienRaSoat');
-    case 'read': return pick('donVi');
-    default: return {};
+    case 'submitted':
+      return pick('tomTatNoiDung');
+    case 'rework':
+      return pick('yKienRaSoat');
+    case 'issued':
+      return pick('ngayHieuLuc', 'donViNhan', 'yKienRaSoat');
+    case 'read':
+      return pick('donVi');
+    default:
+      return {};
   }
 }
 
@@ -131,11 +168,22 @@ async function applyNcStage(trx: Knex.Transaction, id: number, { stage, variable
       await q().update({ root_cause: text(v.nguyenNhan), corrective_action: text(v.hanhDongKhacPhuc), status: 'implementing', ...now });
       return;
     case 'implemented':
-      await q().update({ implementation: text(v.ketQuaThucHien), ...(text(v.yKienDaiDien) ? { mr_opinion: text(v.yKienDaiDien) } : {}), status: 'verifying', ...now });
+      await q().update({
+        implementation: text(v.ketQuaThucHien),
+        ...(text(v.yKienDaiDien) ? { mr_opinion: text(v.yKienDaiDien) } : {}),
+        status: 'verifying',
+        ...now,
+      });
       return;
     case 'verified': {
       const effective = v.coHieuLuc === 'co';
-      await q().update({ effective, verification: text(v.nhanXetKiemChung), verifications: trx.raw('verifications + 1'), status: effective ? 'closing' : 'analysing', ...now });
+      await q().update({
+        effective,
+        verification: text(v.nhanXetKiemChung),
+        verifications: trx.raw('verifications + 1'),
+        status: effective ? 'closing' : 'analysing',
+        ...now,
+      });
       return;
     }
     case 'closed':
@@ -152,7 +200,9 @@ async function lastCompletion(trx: Knex.Transaction, processInstanceKey: string,
   // so the next service task can run before the last mark.
   const q = trx('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: elementId }).whereIn('status', ['completing', 'completed']);
   if (group) q.whereRaw('? = ANY(candidate_groups)', [group]);
-  return q.orderByRaw('coalesce(completed_at, updated_at) DESC').first('completed_by', 'completed_at') as Promise<{ completed_by: string; completed_at: Date | null } | undefined>;
+  return q.orderByRaw('coalesce(completed_at, updated_at) DESC').first('completed_by', 'completed_at') as Promise<
+    { completed_by: string; completed_at: Date | null } | undefined
+  >;
 }
 
 async function applyDocumentStage(trx: Knex.Transaction, versionId: number, { stage, variables: v, at, processInstanceKey }: StageInput): Promise<void> {
@@ -178,13 +228,19 @@ async function applyDocumentStage(trx: Knex.Transaction, versionId: number, { st
         await trx('iso_document_versions').where({ document_id: version.document_id, status: 'issued' }).update({ status: 'withdrawn', updated_at: at });
         await doc.update({ status: 'withdrawn', effective_version: null, updated_at: at });
       } else {
-        await trx('iso_document_versions').where({ document_id: version.document_id, status: 'issued' }).whereNot({ id: versionId }).update({ status: 'superseded', updated_at: at });
+        await trx('iso_document_versions')
+          .where({ document_id: version.document_id, status: 'issued' })
+          .whereNot({ id: versionId })
+          .update({ status: 'superseded', updated_at: at });
         await q().update({ status: 'issued', issued_by: issuer?.completed_by ?? null, issued_at: at, effective_from: effectiveFrom, updated_at: at });
         await doc.update({ status: 'effective', effective_version: version.version, updated_at: at });
       }
       const units = Array.isArray(v.donViNhan) ? (v.donViNhan as unknown[]).filter((u): u is string => typeof u === 'string') : [];
       if (units.length) {
-        await trx('iso_document_distribution').insert(units.map((unit_code) => ({ version_id: versionId, unit_code, distributed_at: at }))).onConflict(['version_id', 'unit_code']).ignore();
+        await trx('iso_document_distribution')
+          .insert(units.map((unit_code) => ({ version_id: versionId, unit_code, distributed_at: at })))
+          .onConflict(['version_id', 'unit_code'])
+          .ignore();
       }
       return;
     }
@@ -192,7 +248,9 @@ async function applyDocumentStage(trx: Knex.Transaction, versionId: number, { st
       const unit = text(v.donVi);
       if (!unit) throw new Error('biến donVi thiếu / variable donVi is missing');
       const who = await lastCompletion(trx, processInstanceKey, 'XacNhanDaDoc', unit);
-      await trx('iso_document_distribution').where({ version_id: versionId, unit_code: unit }).update({ confirmed_by: who?.completed_by ?? null, confirmed_at: who?.completed_at ?? at });
+      await trx('iso_document_distribution')
+        .where({ version_id: versionId, unit_code: unit })
+        .update({ confirmed_by: who?.completed_by ?? null, confirmed_at: who?.completed_at ?? at });
       return;
     }
     default:
@@ -253,7 +311,14 @@ async function applyAuditStage(trx: Knex.Transaction, id: number, { stage, varia
         .first('completed_by')) as { completed_by: string } | undefined;
       const clauses = Array.isArray(v.dieuKhoanDaKiemTra) ? v.dieuKhoanDaKiemTra.filter((c): c is string => typeof c === 'string') : [];
       await trx('iso_audit_units')
-        .insert({ audit_id: id, unit_code: unit, clauses_checked: JSON.stringify(clauses), notes: text(v.ghiChuDanhGia), audited_by: by?.completed_by ?? null, audited_at: at })
+        .insert({
+          audit_id: id,
+          unit_code: unit,
+          clauses_checked: JSON.stringify(clauses),
+          notes: text(v.ghiChuDanhGia),
+          audited_by: by?.completed_by ?? null,
+          audited_at: at,
+        })
         .onConflict(['audit_id', 'unit_code'])
         .merge();
       const findings = findingsOf(v.phatHien);
@@ -289,7 +354,10 @@ export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<Stage
     const doc = await db('iso_documents').where({ id: pr.document_id }).first();
     const current = await db('iso_document_versions').where({ document_id: pr.document_id, status: 'issued' }).first('distribute_to');
     const versionId = await requestChange(db, zeebe, String(pr.document_id), {
-      kind: pr.kind, summary: `Theo đề xuất của ${pr.proposed_by}: ${pr.reason}`, distributeTo: current?.distribute_to?.length ? current.distribute_to : [doc.owner_unit_code], requestedBy: pr.proposed_by,
+      kind: pr.kind,
+      summary: `Theo đề xuất của ${pr.proposed_by}: ${pr.reason}`,
+      distributeTo: current?.distribute_to?.length ? current.distribute_to : [doc.owner_unit_code],
+      requestedBy: pr.proposed_by,
     }).catch((err) => {
       // The document changed meanwhile (withdrawn, or a request already open): the proposal stays accepted, nothing more to open.
       if (err instanceof DocumentRuleError && err.statusCode === 409) return null;
@@ -312,7 +380,10 @@ export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<Stage
   }
   if (input.register === 'audit' && input.stage === 'findings') {
     const audit = await db('iso_audits').where({ id: input.recordId }).first();
-    const findings = await db('iso_audit_findings').where({ audit_id: audit.id, unit_code: text(input.variables.phong) }).whereNull('nc_id').orderBy('seq');
+    const findings = await db('iso_audit_findings')
+      .where({ audit_id: audit.id, unit_code: text(input.variables.phong) })
+      .whereNull('nc_id')
+      .orderBy('seq');
     for (const f of findings) {
       const { nc } = await openNonconformity(db, zeebe, {
         title: `Phát hiện đánh giá ${audit.code} tại ${f.unit_code} (điều khoản ${f.clause})`.slice(0, 300),
@@ -342,13 +413,28 @@ async function applyReviewStage(trx: Knex.Transaction, id: number, { stage, vari
     case 'report': {
       const unit = text(v.donVi);
       if (!unit) throw new Error('biến donVi thiếu / variable donVi is missing');
-      const by = (await trx('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: 'BaoCao' }).whereIn('status', ['completing', 'completed']).whereRaw(`variables->>'donVi' = ?`, [unit]).orderByRaw('coalesce(completed_at, updated_at) DESC').first('completed_by')) as { completed_by: string } | undefined;
-      await trx('iso_review_reports').insert({ review_id: id, unit_code: unit, report: text(v.baoCao) ?? '', submitted_by: by?.completed_by ?? null, submitted_at: at }).onConflict(['review_id', 'unit_code']).merge();
+      const by = (await trx('inbox_tasks')
+        .where({ process_instance_key: processInstanceKey, element_id: 'BaoCao' })
+        .whereIn('status', ['completing', 'completed'])
+        .whereRaw(`variables->>'donVi' = ?`, [unit])
+        .orderByRaw('coalesce(completed_at, updated_at) DESC')
+        .first('completed_by')) as { completed_by: string } | undefined;
+      await trx('iso_review_reports')
+        .insert({ review_id: id, unit_code: unit, report: text(v.baoCao) ?? '', submitted_by: by?.completed_by ?? null, submitted_at: at })
+        .onConflict(['review_id', 'unit_code'])
+        .merge();
       await q().update({ status: 'consolidating' });
       return;
     }
     case 'concluded':
-      await q().update({ consolidated: text(v.tongHop), minutes: text(v.bienBan), conclusion: text(v.ketLuanXemXet), actions: text(v.hanhDongXemXet), status: 'closed', closed_at: at });
+      await q().update({
+        consolidated: text(v.tongHop),
+        minutes: text(v.bienBan),
+        conclusion: text(v.ketLuanXemXet),
+        actions: text(v.hanhDongXemXet),
+        status: 'closed',
+        closed_at: at,
+      });
       return;
     default:
       throw new Error(`Giai đoạn không biết: ${stage} / Unknown stage ${stage}`);
@@ -367,12 +453,17 @@ async function applyRiskStage(trx: Knex.Transaction, id: number, { stage, variab
       await q().whereNull('process_instance_key').update({ process_instance_key: processInstanceKey });
       return;
     case 'assessed': {
-      const likelihood = score15(v.khaNang), severity = score15(v.mucDo);
+      const likelihood = score15(v.khaNang),
+        severity = score15(v.mucDo);
       const risk = await q().first('initial_score');
       await q().update({
-        likelihood, severity,
+        likelihood,
+        severity,
         ...(risk.initial_score === null && likelihood && severity ? { initial_score: likelihood * severity } : {}),
-        treatment: text(v.bienPhap), treatment_due: text(v.hanXuLy)?.slice(0, 10) ?? null, status: 'treating', next_review_at: null,
+        treatment: text(v.bienPhap),
+        treatment_due: text(v.hanXuLy)?.slice(0, 10) ?? null,
+        status: 'treating',
+        next_review_at: null,
       });
       return;
     }
@@ -383,7 +474,10 @@ async function applyRiskStage(trx: Knex.Transaction, id: number, { stage, variab
       const monitor = v.tiepTucTheoDoi === 'tiep-tuc';
       const risk = await q().first('review_cycle_days');
       await q().update({
-        likelihood: score15(v.khaNang), severity: score15(v.mucDo), review_note: text(v.ketQuaXemXet), reviews: trx.raw('reviews + 1'),
+        likelihood: score15(v.khaNang),
+        severity: score15(v.mucDo),
+        review_note: text(v.ketQuaXemXet),
+        reviews: trx.raw('reviews + 1'),
         status: monitor ? 'monitoring' : 'reviewing',
         next_review_at: monitor ? new Date(at.getTime() + risk.review_cycle_days * 86_400_000) : null,
       });

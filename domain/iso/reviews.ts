@@ -22,35 +22,92 @@ export interface ReviewInput {
  */
 export async function reviewInputs(db: Knex, year: number, excludeReviewId?: string): Promise<ReviewInput[]> {
   const r = await annualReport(db, year);
-  const previous = await db('iso_reviews').whereNotNull('closed_at').modify((q) => { if (excludeReviewId) q.whereNot({ id: excludeReviewId }); }).orderBy('closed_at', 'desc').first('code', 'actions');
+  const previous = await db('iso_reviews')
+    .whereNotNull('closed_at')
+    .modify((q) => {
+      if (excludeReviewId) q.whereNot({ id: excludeReviewId });
+    })
+    .orderBy('closed_at', 'desc')
+    .first('code', 'actions');
   const objectives = await objectiveResults(db, year);
   const ncByStatus = await db('iso_nonconformities').groupBy('status').select('status', db.raw('count(*)::int AS n'));
   return [
-    { key: 'a', title: 'a) Tình trạng các hành động từ lần xem xét trước', value: previous ? { review: previous.code, actions: previous.actions } : null, note: previous ? null : 'Chưa có lần xem xét nào trước đó trên hệ thống' },
+    {
+      key: 'a',
+      title: 'a) Tình trạng các hành động từ lần xem xét trước',
+      value: previous ? { review: previous.code, actions: previous.actions } : null,
+      note: previous ? null : 'Chưa có lần xem xét nào trước đó trên hệ thống',
+    },
     { key: 'b', title: 'b) Thay đổi của các vấn đề bên ngoài và nội bộ', value: null, note: 'Không có trong dữ liệu; cuộc họp bổ sung' },
     {
-      key: 'c1', title: 'c1) Sự thỏa mãn của khách hàng, phản hồi',
+      key: 'c1',
+      title: 'c1) Sự thỏa mãn của khách hàng, phản hồi',
       value: {
-        complaintsReceived: r.complaints.received, complaintsUpheld: r.complaints.upheld,
-        satisfaction: r.onestop.evaluations ? { evaluations: r.onestop.evaluations, satisfiedPct: r.onestop.satisfiedPct, averageOverall: r.onestop.averageOverall } : null,
+        complaintsReceived: r.complaints.received,
+        complaintsUpheld: r.complaints.upheld,
+        satisfaction: r.onestop.evaluations
+          ? { evaluations: r.onestop.evaluations, satisfiedPct: r.onestop.satisfiedPct, averageOverall: r.onestop.averageOverall }
+          : null,
       },
       note: r.onestop.evaluations ? null : `Chưa có đánh giá hài lòng nào của người dân trong năm ${year}`,
     },
-    { key: 'c2', title: 'c2) Mức độ đạt mục tiêu chất lượng', value: objectives.map((o) => ({ unit: o.unitCode, title: o.title, target: o.target, year: o.periods.at(-1)?.value ?? null, met: o.periods.at(-1)?.met ?? null })), note: objectives.length ? null : 'Chưa đặt mục tiêu chất lượng cho năm này' },
     {
-      key: 'c3', title: 'c3) Kết quả thực hiện các quá trình (hồ sơ đúng hạn)',
+      key: 'c2',
+      title: 'c2) Mức độ đạt mục tiêu chất lượng',
+      value: objectives.map((o) => ({
+        unit: o.unitCode,
+        title: o.title,
+        target: o.target,
+        year: o.periods.at(-1)?.value ?? null,
+        met: o.periods.at(-1)?.met ?? null,
+      })),
+      note: objectives.length ? null : 'Chưa đặt mục tiêu chất lượng cho năm này',
+    },
+    {
+      key: 'c3',
+      title: 'c3) Kết quả thực hiện các quá trình (hồ sơ đúng hạn)',
       value: {
-        finished: r.cases.finished, onTime: r.cases.onTime, onTimeRate: r.cases.onTimeRate, byProcess: r.cases.byProcess,
-        onestop: { resolved: r.onestop.resolved, resolvedOnTime: r.onestop.resolvedOnTime, resolvedLate: r.onestop.resolvedLate, onTimeRate: r.onestop.onTimeRate, received: r.onestop.received, onlineRate: r.onestop.onlineRate },
+        finished: r.cases.finished,
+        onTime: r.cases.onTime,
+        onTimeRate: r.cases.onTimeRate,
+        byProcess: r.cases.byProcess,
+        onestop: {
+          resolved: r.onestop.resolved,
+          resolvedOnTime: r.onestop.resolvedOnTime,
+          resolvedLate: r.onestop.resolvedLate,
+          onTimeRate: r.onestop.onTimeRate,
+          received: r.onestop.received,
+          onlineRate: r.onestop.onlineRate,
+        },
       },
       note: null,
     },
-    { key: 'c4', title: 'c4) Sự không phù hợp và hành động khắc phục', value: { opened: r.nonconformities.opened, closed: r.nonconformities.closed, reopenedAfterIneffective: r.nonconformities.reopenedAfterIneffective, byStatus: Object.fromEntries(ncByStatus.map((s: any) => [s.status, s.n])) }, note: null },
+    {
+      key: 'c4',
+      title: 'c4) Sự không phù hợp và hành động khắc phục',
+      value: {
+        opened: r.nonconformities.opened,
+        closed: r.nonconformities.closed,
+        reopenedAfterIneffective: r.nonconformities.reopenedAfterIneffective,
+        byStatus: Object.fromEntries(ncByStatus.map((s: any) => [s.status, s.n])),
+      },
+      note: null,
+    },
     { key: 'c5', title: 'c5) Kết quả theo dõi và đo lường', value: { openOverdue: r.cases.openOverdue }, note: null },
-    { key: 'c6', title: 'c6) Kết quả đánh giá', value: r.audits.map((a) => ({ code: a.code, status: a.status, findings: a.findings })), note: r.audits.length ? null : 'Chưa có đợt đánh giá nội bộ trong năm' },
+    {
+      key: 'c6',
+      title: 'c6) Kết quả đánh giá',
+      value: r.audits.map((a) => ({ code: a.code, status: a.status, findings: a.findings })),
+      note: r.audits.length ? null : 'Chưa có đợt đánh giá nội bộ trong năm',
+    },
     { key: 'c7', title: 'c7) Kết quả thực hiện của nhà cung cấp bên ngoài', value: null, note: 'Không có trong dữ liệu; cuộc họp bổ sung' },
     { key: 'd', title: 'd) Sự thỏa đáng của nguồn lực', value: null, note: 'Không có trong dữ liệu; cuộc họp bổ sung' },
-    { key: 'e', title: 'e) Hiệu lực của hành động giải quyết rủi ro và cơ hội', value: r.risks.total ? r.risks : null, note: r.risks.total ? null : 'Sổ rủi ro và cơ hội chưa có rủi ro nào (để trống)' },
+    {
+      key: 'e',
+      title: 'e) Hiệu lực của hành động giải quyết rủi ro và cơ hội',
+      value: r.risks.total ? r.risks : null,
+      note: r.risks.total ? null : 'Sổ rủi ro và cơ hội chưa có rủi ro nào (để trống)',
+    },
     { key: 'f', title: 'f) Cơ hội cải tiến', value: null, note: 'Từ báo cáo của các phòng' },
   ];
 }
@@ -60,13 +117,24 @@ export function inputsSummary(inputs: ReviewInput[]): string {
   return inputs.map((i) => `${i.title}: ${i.value === null ? `(chưa có dữ liệu: ${i.note})` : JSON.stringify(i.value)}`).join('\n');
 }
 
-export async function startReview(db: Knex, zeebe: ZeebeClient, input: { year: number; title: string; departments: string[]; createdBy: string }): Promise<string> {
+export async function startReview(
+  db: Knex,
+  zeebe: ZeebeClient,
+  input: { year: number; title: string; departments: string[]; createdBy: string },
+): Promise<string> {
   const known = new Set(await db('org_units').whereIn('code', input.departments).pluck('code'));
   const unknown = input.departments.filter((d) => !known.has(d));
   if (unknown.length) throw Object.assign(new Error(`Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`), { statusCode: 400 });
   const { rows } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_reviews', 'id')) AS id`);
   const id = String(rows[0].id);
-  await db('iso_reviews').insert({ id, code: `XXLD-${input.year}-${id.padStart(3, '0')}`, year: input.year, title: input.title, departments: JSON.stringify(input.departments), created_by: input.createdBy });
+  await db('iso_reviews').insert({
+    id,
+    code: `XXLD-${input.year}-${id.padStart(3, '0')}`,
+    year: input.year,
+    title: input.title,
+    departments: JSON.stringify(input.departments),
+    created_by: input.createdBy,
+  });
   await ensureReviewStarted(db, zeebe, id);
   return id;
 }

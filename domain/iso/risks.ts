@@ -6,12 +6,26 @@ import { startIsoProcess } from './start.js';
 export const RISK_PROCESS_ID = 'iso-xu-ly-rui-ro';
 
 /** Score bands of likelihood x severity (1..25). */
-export const riskLevel = (score: number | null): 'high' | 'medium' | 'low' | null => (score === null ? null : score >= 15 ? 'high' : score >= 8 ? 'medium' : 'low');
+export const riskLevel = (score: number | null): 'high' | 'medium' | 'low' | null =>
+  score === null ? null : score >= 15 ? 'high' : score >= 8 ? 'medium' : 'low';
 
-export async function identifyRisk(db: Knex, zeebe: ZeebeClient, input: { unitCode: string; kind: 'risk' | 'opportunity'; title: string; description: string; reviewCycleDays: number; createdBy: string }): Promise<string> {
+export async function identifyRisk(
+  db: Knex,
+  zeebe: ZeebeClient,
+  input: { unitCode: string; kind: 'risk' | 'opportunity'; title: string; description: string; reviewCycleDays: number; createdBy: string },
+): Promise<string> {
   const { rows } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_risks', 'id')) AS id`);
   const id = String(rows[0].id);
-  await db('iso_risks').insert({ id, code: `RR-${new Date().getFullYear()}-${id.padStart(3, '0')}`, unit_code: input.unitCode, kind: input.kind, title: input.title, description: input.description, review_cycle_days: input.reviewCycleDays, created_by: input.createdBy });
+  await db('iso_risks').insert({
+    id,
+    code: `RR-${new Date().getFullYear()}-${id.padStart(3, '0')}`,
+    unit_code: input.unitCode,
+    kind: input.kind,
+    title: input.title,
+    description: input.description,
+    review_cycle_days: input.reviewCycleDays,
+    created_by: input.createdBy,
+  });
   await ensureRiskStarted(db, zeebe, id);
   return id;
 }
@@ -22,7 +36,15 @@ export async function ensureRiskStarted(db: Knex, zeebe: ZeebeClient, id: string
     if (!r || r.process_instance_key) return null;
     return {
       bpmnProcessId: RISK_PROCESS_ID,
-      variables: { riskId: Number(r.id), maRuiRo: r.code, loai: r.kind === 'risk' ? 'Rủi ro' : 'Cơ hội', tieuDe: r.title, moTa: r.description, donViRuiRo: r.unit_code, chuKyXemXet: `P${r.review_cycle_days}D` },
+      variables: {
+        riskId: Number(r.id),
+        maRuiRo: r.code,
+        loai: r.kind === 'risk' ? 'Rủi ro' : 'Cơ hội',
+        tieuDe: r.title,
+        moTa: r.description,
+        donViRuiRo: r.unit_code,
+        chuKyXemXet: `P${r.review_cycle_days}D`,
+      },
     };
   });
 }

@@ -13,7 +13,13 @@ const TABLES = new Set(['iso_nonconformities', 'iso_document_versions', 'iso_doc
  * transaction (one outbox row per record: iso:<table>:<id>) and is sent right after. Throws a 503-type
  * error when the engine did not answer: the relay starts it later, exactly once.
  */
-export async function startIsoProcess(db: Knex, zeebe: ZeebeClient, table: string, id: string, build: (trx: Knex.Transaction) => Promise<StartCommand | null>): Promise<void> {
+export async function startIsoProcess(
+  db: Knex,
+  zeebe: ZeebeClient,
+  table: string,
+  id: string,
+  build: (trx: Knex.Transaction) => Promise<StartCommand | null>,
+): Promise<void> {
   if (!TABLES.has(table)) throw new Error(`not an ISO register: ${table}`);
   const outboxId = await db.transaction(async (trx) => {
     const request = await build(trx);
@@ -23,7 +29,8 @@ export async function startIsoProcess(db: Knex, zeebe: ZeebeClient, table: strin
   if (!outboxId) return;
   const row = await sendAndWait(db, zeebe, outboxId);
   if (row.status === 'pending') throw new CommandQueuedError(outboxId, row.last_error);
-  if (row.status === 'failed' || row.status === 'cancelled') throw new Error(`Máy chủ quy trình từ chối khởi tạo quy trình của ${table} ${id}: ${row.last_error} / The engine refused the start`);
+  if (row.status === 'failed' || row.status === 'cancelled')
+    throw new Error(`Máy chủ quy trình từ chối khởi tạo quy trình của ${table} ${id}: ${row.last_error} / The engine refused the start`);
 }
 
 /** Declared by domain/iso/index.ts under ISO_STARTED: the instance key on the record, once. */

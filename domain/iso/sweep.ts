@@ -11,10 +11,15 @@ import { ensureRiskStarted } from './risks.js';
 export async function isoSweep(db: Knex, zeebe: ZeebeClient): Promise<{ lateCases: number; started: number }> {
   const late = await openNonconformitiesForLateCases(db, zeebe);
   let started = (await startPendingNonconformities(db, zeebe)) + (await startPendingVersions(db, zeebe));
-  for (const id of await db('iso_complaints').whereNull('process_instance_key').limit(50).pluck('id')) await ensureComplaintStarted(db, zeebe, String(id)).then(() => started++);
-  for (const id of await db('iso_audits').whereNull('process_instance_key').limit(50).pluck('id')) await ensureAuditStarted(db, zeebe, String(id)).then(() => started++);
-  for (const id of await db('iso_reviews').whereNull('process_instance_key').limit(50).pluck('id')) await ensureReviewStarted(db, zeebe, String(id)).then(() => started++);
-  for (const id of await db('iso_document_proposals').whereNull('process_instance_key').limit(50).pluck('id')) await ensureProposalStarted(db, zeebe, String(id)).then(() => started++);
-  for (const id of await db('iso_risks').whereNull('process_instance_key').limit(50).pluck('id')) await ensureRiskStarted(db, zeebe, String(id)).then(() => started++);
+  for (const id of await db('iso_complaints').whereNull('process_instance_key').limit(50).pluck('id'))
+    await ensureComplaintStarted(db, zeebe, String(id)).then(() => started++);
+  for (const id of await db('iso_audits').whereNull('process_instance_key').limit(50).pluck('id'))
+    await ensureAuditStarted(db, zeebe, String(id)).then(() => started++);
+  for (const id of await db('iso_reviews').whereNull('process_instance_key').limit(50).pluck('id'))
+    await ensureReviewStarted(db, zeebe, String(id)).then(() => started++);
+  for (const id of await db('iso_document_proposals').whereNull('process_instance_key').limit(50).pluck('id'))
+    await ensureProposalStarted(db, zeebe, String(id)).then(() => started++);
+  for (const id of await db('iso_risks').whereNull('process_instance_key').limit(50).pluck('id'))
+    await ensureRiskStarted(db, zeebe, String(id)).then(() => started++);
   return { lateCases: late.length, started };
 }

@@ -16,7 +16,15 @@ import { RISK_PROCESS_ID } from './risks.js';
  * Their workers would refuse an instance started any other way (engine/process-binding.ts); the route
  * refuses it first so that no orphan instance is created at all.
  */
-export const ISO_PROCESS_IDS: ReadonlySet<string> = new Set([NC_PROCESS_ID, DOCUMENT_PROCESS_ID, PROPOSAL_PROCESS_ID, COMPLAINT_PROCESS_ID, AUDIT_PROCESS_ID, REVIEW_PROCESS_ID, RISK_PROCESS_ID]);
+export const ISO_PROCESS_IDS: ReadonlySet<string> = new Set([
+  NC_PROCESS_ID,
+  DOCUMENT_PROCESS_ID,
+  PROPOSAL_PROCESS_ID,
+  COMPLAINT_PROCESS_ID,
+  AUDIT_PROCESS_ID,
+  REVIEW_PROCESS_ID,
+  RISK_PROCESS_ID,
+]);
 
 export type SystemProcessKind = 'onestop' | 'iso';
 

@@ -78,7 +78,13 @@ export class Mailer {
    * and encoding as the notifications. Throws when the server refuses; the caller retries.
    */
   async sendText(to: { name?: string; address: string }, subject: string, text: string): Promise<void> {
-    await this.transport.sendMail({ from: this.opts.from, to: to.name ? { name: to.name, address: to.address } : to.address, subject, text, textEncoding: 'base64' });
+    await this.transport.sendMail({
+      from: this.opts.from,
+      to: to.name ? { name: to.name, address: to.address } : to.address,
+      subject,
+      text,
+      textEncoding: 'base64',
+    });
   }
 
   private async sendOnce(id: string): Promise<void> {

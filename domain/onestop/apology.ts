@@ -48,8 +48,19 @@ export async function findDossierByCode(db: Knex | Knex.Transaction, code: strin
     .leftJoin('org_units as o', 'o.code', 'd.agency_code')
     .where('d.code', code)
     .first(
-      'd.id', 'd.code', 'd.status', 'd.agency_code', db.raw('coalesce(o.name, p.agency_name, d.agency_code) AS agency_name'), 'd.procedure_code',
-      db.raw('coalesce(p.name, d.procedure_code) AS procedure_name'), 'd.applicant', 'd.received_at', 'd.appointment_at', 'd.resolved_at', 'd.closed_at', 'd.lookup_token',
+      'd.id',
+      'd.code',
+      'd.status',
+      'd.agency_code',
+      db.raw('coalesce(o.name, p.agency_name, d.agency_code) AS agency_name'),
+      'd.procedure_code',
+      db.raw('coalesce(p.name, d.procedure_code) AS procedure_name'),
+      'd.applicant',
+      'd.received_at',
+      'd.appointment_at',
+      'd.resolved_at',
+      'd.closed_at',
+      'd.lookup_token',
     );
   if (forUpdate) q.forUpdate('d');
   const row = await q;
@@ -126,28 +137,59 @@ export async function notifyApologyDrafted(
   d: Pick<DossierForApology, 'code' | 'agency_code' | 'procedure_name'>,
   draft: { reason: string; newDate: string; draftedBy: string },
 ): Promise<void> {
-  const leadersOf = await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('o.code', d.agency_code).where('u.active', true).whereRaw(`'leader' = ANY(u.roles)`).select('u.username');
+  const leadersOf = await db('users as u')
+    .join('org_units as o', 'o.id', 'u.unit_id')
+    .where('o.code', d.agency_code)
+    .where('u.active', true)
+    .whereRaw(`'leader' = ANY(u.roles)`)
+    .select('u.username');
   for (const l of leadersOf) {
-    await sendNotification(db, { recipient: l.username, kind: 'message', subject: `Văn bản xin lỗi chờ phê duyệt: ${d.code}`, body: `${draft.draftedBy} đã lập văn bản xin lỗi, hẹn lại ngày ${draft.newDate.split('-').reverse().join('/')} cho hồ sơ ${d.code} (${d.procedure_name}). Lý do: ${draft.reason}` }, channels);
+    await sendNotification(
+      db,
+      {
+        recipient: l.username,
+        kind: 'message',
+        subject: `Văn bản xin lỗi chờ phê duyệt: ${d.code}`,
+        body: `${draft.draftedBy} đã lập văn bản xin lỗi, hẹn lại ngày ${draft.newDate.split('-').reverse().join('/')} cho hồ sơ ${d.code} (${d.procedure_name}). Lý do: ${draft.reason}`,
+      },
+      channels,
+    );
   }
 }
 
-export const ONCE_MESSAGE = 'Hồ sơ đã có văn bản xin lỗi, chỉ được hẹn lại ngày trả kết quả một lần / This dossier already has an apology letter: the return date may be rescheduled only once';
+export const ONCE_MESSAGE =
+  'Hồ sơ đã có văn bản xin lỗi, chỉ được hẹn lại ngày trả kết quả một lần / This dossier already has an apology letter: the return date may be rescheduled only once';
 
 /** Drafts the apology (officer of the resolving agency). */
 export async function draftApology(db: Knex, code: string, body: { reason: string; newDate: string }, by: string): Promise<ApologyRow> {
   return db.transaction(async (trx) => {
     const d = await findDossierByCode(trx, code, true);
     if (!d) throw new ApologyError(404, `Không có hồ sơ ${code} / No dossier ${code}`);
-    if (!d.received_at || !d.appointment_at) throw new ApologyError(409, 'Hồ sơ chưa được tiếp nhận, chưa có ngày hẹn trả / The dossier has not been received: it has no appointment yet');
-    if (d.resolved_at || d.closed_at) throw new ApologyError(409, 'Hồ sơ đã có kết quả hoặc đã kết thúc, không cần xin lỗi hẹn lại / The dossier already has its result or has ended: no apology to issue');
+    if (!d.received_at || !d.appointment_at)
+      throw new ApologyError(409, 'Hồ sơ chưa được tiếp nhận, chưa có ngày hẹn trả / The dossier has not been received: it has no appointment yet');
+    if (d.resolved_at || d.closed_at)
+      throw new ApologyError(
+        409,
+        'Hồ sơ đã có kết quả hoặc đã kết thúc, không cần xin lỗi hẹn lại / The dossier already has its result or has ended: no apology to issue',
+      );
     if (await apologyOfDossier(trx, d.id)) throw new ApologyError(409, ONCE_MESSAGE);
     const appointmentDate = localDateOf(d.appointment_at);
     if (body.newDate <= appointmentDate) {
-      throw new ApologyError(400, `Ngày hẹn mới phải sau ngày hẹn trả ${appointmentDate.split('-').reverse().join('/')} / The new date must be after the appointment date ${appointmentDate}`);
+      throw new ApologyError(
+        400,
+        `Ngày hẹn mới phải sau ngày hẹn trả ${appointmentDate.split('-').reverse().join('/')} / The new date must be after the appointment date ${appointmentDate}`,
+      );
     }
     const inserted = await trx('dossier_apologies')
-      .insert({ dossier_id: d.id, agency_code: d.agency_code, reason: body.reason.trim(), appointment_at: d.appointment_at, new_date: body.newDate, status: 'draft', drafted_by: by })
+      .insert({
+        dossier_id: d.id,
+        agency_code: d.agency_code,
+        reason: body.reason.trim(),
+        appointment_at: d.appointment_at,
+        new_date: body.newDate,
+        status: 'draft',
+        drafted_by: by,
+      })
       .onConflict('dossier_id')
       .ignore()
       .returning('id');
@@ -165,7 +207,9 @@ export async function approveApology(db: Knex, code: string, leader: { username:
     if (!a) throw new ApologyError(404, 'Hồ sơ chưa có dự thảo văn bản xin lỗi / The dossier has no draft apology');
     if (a.status === 'approved') throw new ApologyError(409, 'Văn bản xin lỗi đã được phê duyệt / The apology has already been approved');
     const now = new Date();
-    await trx('dossier_apologies').where({ id: a.id, status: 'draft' }).update({ status: 'approved', approved_by: leader.username, signer_name: leader.fullName, approved_at: now });
+    await trx('dossier_apologies')
+      .where({ id: a.id, status: 'draft' })
+      .update({ status: 'approved', approved_by: leader.username, signer_name: leader.fullName, approved_at: now });
     const event = await insertEvent(trx, d.id, {
       type: 'sla.apology_issued',
       status: d.status as DossierStatus,
@@ -193,7 +237,6 @@ export async function approveApology(db: Knex, code: string, leader: { username:
 // ---------------------------------------------------------------------------------------------
 // PDF (form 04)
 
-
 const vnDate = (d: string) => d.split('-').reverse().join('/');
 const vnTime = (at: Date) => {
   const iso = toLocalIso(at);
@@ -219,7 +262,13 @@ export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Pro
     content: [
       {
         columns: [
-          { width: '42%', stack: [{ text: d.agency_name.toUpperCase(), bold: true, alignment: 'center' }, { text: '———', alignment: 'center' }] },
+          {
+            width: '42%',
+            stack: [
+              { text: d.agency_name.toUpperCase(), bold: true, alignment: 'center' },
+              { text: '———', alignment: 'center' },
+            ],
+          },
           {
             width: '58%',
             stack: [
@@ -242,7 +291,10 @@ export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Pro
       { text: `Thời gian hẹn trả kết quả giải quyết hồ sơ: ${appointment.hour} giờ ${appointment.minute} phút, ngày ${appointment.date}.` },
       { text: `Tuy nhiên, đến nay ${d.agency_name} chưa trả kết quả giải quyết hồ sơ của Ông/Bà.` },
       { text: [{ text: 'Lý do: ', bold: true }, a.reason] },
-      { text: `Sự chậm trễ này đã gây phiền hà cho Ông/Bà. ${d.agency_name} xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày ${vnDate(a.new_date)}.`, margin: [0, 4, 0, 0] },
+      {
+        text: `Sự chậm trễ này đã gây phiền hà cho Ông/Bà. ${d.agency_name} xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày ${vnDate(a.new_date)}.`,
+        margin: [0, 4, 0, 0],
+      },
       { text: 'Trân trọng!', margin: [0, 8, 0, 0] },
       {
         margin: [0, 24, 0, 0],
@@ -252,7 +304,12 @@ export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Pro
             width: '55%',
             stack: [
               { text: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', bold: true, alignment: 'center' },
-              { text: a.status === 'approved' ? '(Đã phê duyệt trên hệ thống)' : '(Dự thảo, chưa phê duyệt)', italics: true, alignment: 'center', fontSize: 10 },
+              {
+                text: a.status === 'approved' ? '(Đã phê duyệt trên hệ thống)' : '(Dự thảo, chưa phê duyệt)',
+                italics: true,
+                alignment: 'center',
+                fontSize: 10,
+              },
               { text: a.signer_name ?? '', bold: true, alignment: 'center', margin: [0, 36, 0, 0] },
             ],
           },

@@ -34,8 +34,21 @@ export interface RowError {
 }
 
 export const CATALOGUE_COLUMNS = [
-  'code', 'name', 'field', 'agencyCode', 'agencyName', 'deskUnitCode', 'agencyEid', 'timeLimitDays', 'fees',
-  'requiredDocuments', 'result', 'onlineLevel', 'legalBasis', 'bpmnProcessId', 'processVersion',
+  'code',
+  'name',
+  'field',
+  'agencyCode',
+  'agencyName',
+  'deskUnitCode',
+  'agencyEid',
+  'timeLimitDays',
+  'fees',
+  'requiredDocuments',
+  'result',
+  'onlineLevel',
+  'legalBasis',
+  'bpmnProcessId',
+  'processVersion',
 ] as const;
 
 export interface ProcedureRow {
@@ -114,18 +127,22 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: st
     return v;
   };
   const code = str('code', 50);
-  if (code && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(code)) problems.push(`code "${code}" chỉ gồm chữ, số, dấu chấm, gạch / code may hold letters, digits, dots, dashes`);
+  if (code && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(code))
+    problems.push(`code "${code}" chỉ gồm chữ, số, dấu chấm, gạch / code may hold letters, digits, dots, dashes`);
   const name = str('name', 500);
   const field = str('field', 200);
   const agencyCode = str('agencyCode', 50);
   const agencyName = str('agencyName', 300);
   const deskUnitCode = str('deskUnitCode', 50);
   const agencyEid = str('agencyEid', 35);
-  if (agencyEid && !AGENCY_EID.test(agencyEid)) problems.push(`agencyEid "${agencyEid}" không đúng mã định danh (chữ in hoa, số, dấu chấm) / agencyEid must be capitals, digits and dots`);
+  if (agencyEid && !AGENCY_EID.test(agencyEid))
+    problems.push(`agencyEid "${agencyEid}" không đúng mã định danh (chữ in hoa, số, dấu chấm) / agencyEid must be capitals, digits and dots`);
   const days = Number(text(raw.timeLimitDays));
   if (text(raw.timeLimitDays) === undefined || text(raw.timeLimitDays) === '') problems.push('thiếu timeLimitDays / timeLimitDays is missing');
   else if (!Number.isFinite(days) || days <= 0 || days > 1000 || Math.round(days * 2) !== days * 2) {
-    problems.push(`timeLimitDays "${text(raw.timeLimitDays)}" phải là số ngày làm việc > 0, bội của 0,5 / timeLimitDays must be a positive number of working days in half days`);
+    problems.push(
+      `timeLimitDays "${text(raw.timeLimitDays)}" phải là số ngày làm việc > 0, bội của 0,5 / timeLimitDays must be a positive number of working days in half days`,
+    );
   }
   const list = (key: string): unknown[] => {
     let v = raw[key];
@@ -160,35 +177,62 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: st
       return;
     }
     const copies = d.copies === undefined || d.copies === null || d.copies === '' ? 1 : Number(d.copies);
-    if (!Number.isInteger(copies) || copies < 1 || copies > 100) problems.push(`requiredDocuments[${i}].copies phải là số nguyên 1..100 / copies must be a whole number 1..100`);
-    if (docs.some((x) => x.code === text(d.code))) problems.push(`requiredDocuments: mã giấy tờ "${text(d.code)}" bị trùng / duplicate document code "${text(d.code)}"`);
+    if (!Number.isInteger(copies) || copies < 1 || copies > 100)
+      problems.push(`requiredDocuments[${i}].copies phải là số nguyên 1..100 / copies must be a whole number 1..100`);
+    if (docs.some((x) => x.code === text(d.code)))
+      problems.push(`requiredDocuments: mã giấy tờ "${text(d.code)}" bị trùng / duplicate document code "${text(d.code)}"`);
     const mandatory = d.mandatory === undefined ? true : d.mandatory === true || d.mandatory === 'true';
-    if (d.mandatory !== undefined && typeof d.mandatory !== 'boolean' && d.mandatory !== 'true' && d.mandatory !== 'false') problems.push(`requiredDocuments[${i}].mandatory phải là true/false / mandatory must be true or false`);
+    if (d.mandatory !== undefined && typeof d.mandatory !== 'boolean' && d.mandatory !== 'true' && d.mandatory !== 'false')
+      problems.push(`requiredDocuments[${i}].mandatory phải là true/false / mandatory must be true or false`);
     docs.push({ code: text(d.code)!, name: text(d.name)!, copies, mandatory });
   });
   const result = str('result', 10_000);
   const onlineLevel = str('onlineLevel', 10);
-  if (onlineLevel && onlineLevel !== 'full' && onlineLevel !== 'partial') problems.push(`onlineLevel "${onlineLevel}" phải là full (toàn trình) hoặc partial (một phần) / onlineLevel must be full or partial`);
+  if (onlineLevel && onlineLevel !== 'full' && onlineLevel !== 'partial')
+    problems.push(`onlineLevel "${onlineLevel}" phải là full (toàn trình) hoặc partial (một phần) / onlineLevel must be full or partial`);
   const legalBasis = str('legalBasis', 20_000, false);
   const bpmnProcessId = str('bpmnProcessId', 200);
-  if (bpmnProcessId && !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(bpmnProcessId)) problems.push(`bpmnProcessId "${bpmnProcessId}" không hợp lệ / invalid bpmnProcessId`);
+  if (bpmnProcessId && !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(bpmnProcessId))
+    problems.push(`bpmnProcessId "${bpmnProcessId}" không hợp lệ / invalid bpmnProcessId`);
   let processVersion: number | null = null;
   const pv = text(raw.processVersion);
   if (pv !== undefined && pv !== '') {
     processVersion = Number(pv);
-    if (!Number.isInteger(processVersion) || processVersion < 1) problems.push(`processVersion "${pv}" phải là số nguyên ≥ 1 hoặc để trống (bản mới nhất) / processVersion must be a whole number ≥ 1 or empty (latest)`);
+    if (!Number.isInteger(processVersion) || processVersion < 1)
+      problems.push(`processVersion "${pv}" phải là số nguyên ≥ 1 hoặc để trống (bản mới nhất) / processVersion must be a whole number ≥ 1 or empty (latest)`);
   }
   const act = raw.active;
   const active = act === undefined || act === null || act === '' ? true : act === true || act === 'true';
   if (problems.length) return { problems };
   return {
     problems,
-    entry: { code, name, field, agencyCode, agencyName, deskUnitCode, agencyEid, timeLimitDays: days, fees, requiredDocuments: docs, result, onlineLevel: onlineLevel as 'full' | 'partial', legalBasis, bpmnProcessId, processVersion, active },
+    entry: {
+      code,
+      name,
+      field,
+      agencyCode,
+      agencyName,
+      deskUnitCode,
+      agencyEid,
+      timeLimitDays: days,
+      fees,
+      requiredDocuments: docs,
+      result,
+      onlineLevel: onlineLevel as 'full' | 'partial',
+      legalBasis,
+      bpmnProcessId,
+      processVersion,
+      active,
+    },
   };
 }
 
 /** Checks every entry (and, when `db` is given, that the units it names exist); all problems, one per row. */
-export async function checkEntries(rows: unknown[], db?: Knex | Knex.Transaction, rowNumbers?: number[]): Promise<{ entries: CatalogueEntry[]; errors: RowError[] }> {
+export async function checkEntries(
+  rows: unknown[],
+  db?: Knex | Knex.Transaction,
+  rowNumbers?: number[],
+): Promise<{ entries: CatalogueEntry[]; errors: RowError[] }> {
   const errors: RowError[] = [];
   const entries: CatalogueEntry[] = [];
   const seen = new Map<string, number>();
@@ -232,9 +276,14 @@ const toRow = (e: CatalogueEntry) => ({
 
 /** JSON with sorted keys (jsonb does not keep the key order). */
 const canonical = (v: unknown): string =>
-  Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
-  : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
-  : JSON.stringify(v);
+  Array.isArray(v)
+    ? `[${v.map(canonical).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(v);
 const same = (a: CatalogueEntry, b: CatalogueEntry) => canonical(a) === canonical(b);
 
 export interface UpsertOutcome {
@@ -249,15 +298,28 @@ export async function upsertEntries(db: Knex, entries: CatalogueEntry[]): Promis
   if (!entries.length) return out;
   await db.transaction(async (trx) => {
     const existing = new Map<string, CatalogueEntry>(
-      ((await trx('onestop_procedures').whereIn('code', entries.map((e) => e.code)).forUpdate().select('*')) as ProcedureRow[]).map((r) => [r.code, toEntry(r)]),
+      (
+        (await trx('onestop_procedures')
+          .whereIn(
+            'code',
+            entries.map((e) => e.code),
+          )
+          .forUpdate()
+          .select('*')) as ProcedureRow[]
+      ).map((r) => [r.code, toEntry(r)]),
     );
     for (const e of entries) {
       const before = existing.get(e.code);
       if (!before) {
-        await trx('onestop_procedures').insert(toRow(e)).onConflict('code').merge({ ...toRow(e), updated_at: trx.fn.now() });
+        await trx('onestop_procedures')
+          .insert(toRow(e))
+          .onConflict('code')
+          .merge({ ...toRow(e), updated_at: trx.fn.now() });
         out.created.push(e.code);
       } else if (!same(before, e)) {
-        await trx('onestop_procedures').where({ code: e.code }).update({ ...toRow(e), updated_at: trx.fn.now() });
+        await trx('onestop_procedures')
+          .where({ code: e.code })
+          .update({ ...toRow(e), updated_at: trx.fn.now() });
         out.updated.push(e.code);
       } else out.unchanged.push(e.code);
     }
@@ -298,7 +360,11 @@ export async function parseCatalogueCsv(csv: string): Promise<{ rows: Record<str
   const header = ws.rowCount ? cells(ws.getRow(1)).map((h) => h.trim()) : [];
   const missing = CATALOGUE_COLUMNS.filter((c) => !['legalBasis', 'processVersion', 'fees'].includes(c) && !header.includes(c));
   if (!header.length || missing.length) {
-    return { rows: [], lines: [], errors: [{ row: 0, code: null, message: `Dòng tiêu đề thiếu cột: ${missing.join(', ')} / The header line lacks the columns: ${missing.join(', ')}` }] };
+    return {
+      rows: [],
+      lines: [],
+      errors: [{ row: 0, code: null, message: `Dòng tiêu đề thiếu cột: ${missing.join(', ')} / The header line lacks the columns: ${missing.join(', ')}` }],
+    };
   }
   const rows: Record<string, string>[] = [];
   const lines: number[] = [];

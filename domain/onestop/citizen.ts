@@ -24,7 +24,8 @@ export async function submitOnline(
     if (!(await takeSubmission(trx, o.clientIp, o.perDay))) throw new ReceptionError(429, quotaMessage(o.perDay), 'SUBMISSION_QUOTA');
     const row = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: 'online', applicant: o.applicant, at: new Date() });
     await saveFiles(trx, o.filesRoot, String(row.id), 'submission', o.files, 'citizen');
-    return (await changeStatus(trx, String(row.id), { status: 'SUBMITTED', type: 'dossier.submitted', actor: 'citizen', note: o.note, dedupeKey: 'submitted' })).dossier;
+    return (await changeStatus(trx, String(row.id), { status: 'SUBMITTED', type: 'dossier.submitted', actor: 'citizen', note: o.note, dedupeKey: 'submitted' }))
+      .dossier;
   });
 }
 
@@ -51,7 +52,13 @@ export async function publicDossierFacts(db: Knex, d: DossierRow, holder: boolea
   const procedure = (await findProcedure(db, d.procedure_code))!;
   const desk = await db('org_units').where({ code: d.desk_unit_code }).first('name');
   // Where it is now: the open human step of its process, else what the last automated step said.
-  const open = d.process_instance_key && !d.closed_at ? await db('inbox_tasks').where({ process_instance_key: d.process_instance_key, status: 'open' }).orderBy('created_at', 'desc').first('name', 'candidate_groups') : undefined;
+  const open =
+    d.process_instance_key && !d.closed_at
+      ? await db('inbox_tasks')
+          .where({ process_instance_key: d.process_instance_key, status: 'open' })
+          .orderBy('created_at', 'desc')
+          .first('name', 'candidate_groups')
+      : undefined;
   const unitCode: string | null | undefined = open?.candidate_groups?.[0]?.split('/')[0] ?? d.current_unit_code;
   const unit = unitCode ? await db('org_units').where({ code: unitCode }).first('name') : undefined;
   const events = await listEvents(db, String(d.id));
@@ -80,17 +87,35 @@ export async function supplementDossier(
     const locked = (await trx('dossiers').where({ id: d.id }).forUpdate().first()) as DossierRow;
     if (locked.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT') {
       await saveFiles(trx, filesRoot, String(d.id), 'supplement', files, 'citizen');
-      await changeStatus(trx, String(d.id), { status: 'SUBMITTED', type: 'supplement.received', actor: 'citizen', note: note || null, dedupeKey: 'receipt-supplement', notice: { extra: 'Bộ phận một cửa sẽ kiểm tra lại hồ sơ / The desk will check the dossier again.' } });
+      await changeStatus(trx, String(d.id), {
+        status: 'SUBMITTED',
+        type: 'supplement.received',
+        actor: 'citizen',
+        note: note || null,
+        dedupeKey: 'receipt-supplement',
+        notice: { extra: 'Bộ phận một cửa sẽ kiểm tra lại hồ sơ / The desk will check the dossier again.' },
+      });
       return { outcome: 'back-to-desk' as const };
     }
-    const sup = locked.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' ? await trx('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').forUpdate().first() : undefined;
+    const sup =
+      locked.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING'
+        ? await trx('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').forUpdate().first()
+        : undefined;
     if (!sup) throw new ReceptionError(409, 'Yêu cầu bổ sung này đã được đáp ứng / This supplement request has already been answered', 'ALREADY_SUPPLEMENTED');
-    await trx('dossier_supplements').where({ id: sup.id }).update({ submitted_at: new Date(), citizen_note: note || null });
+    await trx('dossier_supplements')
+      .where({ id: sup.id })
+      .update({ submitted_at: new Date(), citizen_note: note || null });
     await saveFiles(trx, filesRoot, String(d.id), 'supplement', files, 'citizen');
     // Committed with the answer and sent right after (the relay re-sends it if lost); the messageId
     // makes a repeated send correlate once; the process resumes (onestop-supplement-resume).
     const messageId = `supplement-${sup.id}`;
-    const outboxId = (await enqueueCommand(trx, { kind: 'message', dedupeKey: `message:${messageId}`, request: { name: 'onestop-supplement', correlationKey: d.code, messageId, timeToLive: 24 * 3600_000, variables: { ghiChuBoSung: note } } })).id;
+    const outboxId = (
+      await enqueueCommand(trx, {
+        kind: 'message',
+        dedupeKey: `message:${messageId}`,
+        request: { name: 'onestop-supplement', correlationKey: d.code, messageId, timeToLive: 24 * 3600_000, variables: { ghiChuBoSung: note } },
+      })
+    ).id;
     return { outcome: 'resumed' as const, outboxId };
   });
 }

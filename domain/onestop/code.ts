@@ -14,7 +14,8 @@ export function checkCodePattern(pattern: string): void {
   if (!tokens.includes('eid') || !tokens.some((t) => t.startsWith('seq')) || !tokens.some((t) => t.startsWith('yy'))) {
     throw new Error(`ONESTOP_CODE_PATTERN "${pattern}" must contain {eid}, {yymmdd} (or {yyyymmdd}) and {seq} or {seqN}`);
   }
-  if (/[{}]/.test(rest) || !/^[A-Za-z0-9._-]*$/.test(rest)) throw new Error(`ONESTOP_CODE_PATTERN "${pattern}": unknown token or character (allowed: letters, digits, . _ -)`);
+  if (/[{}]/.test(rest) || !/^[A-Za-z0-9._-]*$/.test(rest))
+    throw new Error(`ONESTOP_CODE_PATTERN "${pattern}": unknown token or character (allowed: letters, digits, . _ -)`);
 }
 
 /** Fills the pattern: {eid}, {yymmdd}/{yyyymmdd} of the Vietnam date, {seq} as is, {seqN} zero-padded to N digits. */

@@ -57,7 +57,9 @@ export interface DossierEventRow {
 
 export async function getDossier(db: Db, id: string | number, forUpdate = false): Promise<DossierRow | undefined> {
   if (!/^[0-9]{1,18}$/.test(String(id))) return undefined;
-  const q = db('dossiers').where({ id: String(id) }).first();
+  const q = db('dossiers')
+    .where({ id: String(id) })
+    .first();
   return (forUpdate ? q.forUpdate() : q) as Promise<DossierRow | undefined>;
 }
 
@@ -105,8 +107,25 @@ export async function insertEvent(db: Db, dossierId: string, e: NewEvent): Promi
   return res.rows[0];
 }
 
-export type DossierPatch = Partial<Pick<DossierRow,
-  'received_at' | 'received_by' | 'original_appointment_at' | 'appointment_at' | 'resolved_at' | 'returned_at' | 'return_method' | 'closed_at' | 'status_reason' | 'current_step' | 'current_unit_code' | 'process_instance_key' | 'bpmn_process_id' | 'process_version'>>;
+export type DossierPatch = Partial<
+  Pick<
+    DossierRow,
+    | 'received_at'
+    | 'received_by'
+    | 'original_appointment_at'
+    | 'appointment_at'
+    | 'resolved_at'
+    | 'returned_at'
+    | 'return_method'
+    | 'closed_at'
+    | 'status_reason'
+    | 'current_step'
+    | 'current_unit_code'
+    | 'process_instance_key'
+    | 'bpmn_process_id'
+    | 'process_version'
+  >
+>;
 
 export interface StatusChange extends NewEvent {
   status: DossierStatus;
@@ -138,26 +157,37 @@ export async function changeStatus(db: Db, dossierId: string, c: StatusChange): 
 }
 
 const vnTime = (d: Date) =>
-  new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hour12: false }).format(d);
+  new Intl.DateTimeFormat('vi-VN', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour12: false,
+  }).format(d);
 
 /**
  * The citizen's notice of an event: always kept (the lookup page shows it), with the applicant's
  * e-mail address when they gave one so the citizen mailer sends it (domain/onestop/notices.ts).
  */
-export async function queueNotice(db: Db, d: DossierRow, e: DossierEventRow, o: { extra?: string; link?: 'lookup' | 'supplement' | 'evaluation' }): Promise<void> {
+export async function queueNotice(
+  db: Db,
+  d: DossierRow,
+  e: DossierEventRow,
+  o: { extra?: string; link?: 'lookup' | 'supplement' | 'evaluation' },
+): Promise<void> {
   const label = DOSSIER_STATUSES[e.status ?? d.status];
-  const lines = [
-    `Kính gửi ông/bà ${d.applicant.name},`,
-    '',
-    `Hồ sơ ${d.code} của ông/bà: ${label.vi}.`,
-  ];
+  const lines = [`Kính gửi ông/bà ${d.applicant.name},`, '', `Hồ sơ ${d.code} của ông/bà: ${label.vi}.`];
   if (e.note) lines.push(`Nội dung / Details: ${e.note}`);
   if (o.extra) lines.push(o.extra);
   if (d.appointment_at && !d.closed_at) lines.push(`Ngày hẹn trả kết quả / Appointment: ${vnTime(d.appointment_at)}`);
   const link =
-    o.link === 'supplement' ? `Bổ sung hồ sơ tại / Supplement at: ${supplementUrl(d.code, d.lookup_token)}`
-    : o.link === 'evaluation' ? `Đánh giá mức độ hài lòng / Rate the service: ${evaluationUrl(d.code, d.lookup_token)}`
-    : null;
+    o.link === 'supplement'
+      ? `Bổ sung hồ sơ tại / Supplement at: ${supplementUrl(d.code, d.lookup_token)}`
+      : o.link === 'evaluation'
+        ? `Đánh giá mức độ hài lòng / Rate the service: ${evaluationUrl(d.code, d.lookup_token)}`
+        : null;
   if (link) lines.push('', link);
   lines.push('', `Tra cứu hồ sơ / Follow your dossier: ${lookupUrl(d.code, d.lookup_token)}`, '', `(${label.en})`);
   const email = typeof d.applicant.email === 'string' && d.applicant.email.includes('@') ? d.applicant.email : null;

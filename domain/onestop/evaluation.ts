@@ -53,12 +53,24 @@ export async function dossierByToken(db: Knex | Knex.Transaction, code: string, 
     .leftJoin('org_units as o', 'o.code', 'd.agency_code')
     .where('d.code', code)
     .first(
-      'd.id', 'd.code', 'd.status', 'd.lookup_token', 'd.agency_code', 'd.desk_unit_code', 'd.procedure_code', 'd.process_instance_key', 'd.received_by', 'd.returned_at',
-      db.raw('coalesce(p.name, d.procedure_code) AS procedure_name'), db.raw('coalesce(o.name, p.agency_name, d.agency_code) AS agency_name'),
+      'd.id',
+      'd.code',
+      'd.status',
+      'd.lookup_token',
+      'd.agency_code',
+      'd.desk_unit_code',
+      'd.procedure_code',
+      'd.process_instance_key',
+      'd.received_by',
+      'd.returned_at',
+      db.raw('coalesce(p.name, d.procedure_code) AS procedure_name'),
+      db.raw('coalesce(o.name, p.agency_name, d.agency_code) AS agency_name'),
     );
   // Compare even when the code is unknown, so both cases take the same time.
   const ok = tokenMatches(row?.lookup_token ?? 'x'.repeat(43), token);
-  return row && ok ? { ...row, id: String(row.id), process_instance_key: row.process_instance_key === null ? null : String(row.process_instance_key) } : undefined;
+  return row && ok
+    ? { ...row, id: String(row.id), process_instance_key: row.process_instance_key === null ? null : String(row.process_instance_key) }
+    : undefined;
 }
 
 const returned = (d: DossierRow) => d.status === 'RETURNED' || (d.status === 'NOT_ELIGIBLE' && d.returned_at !== null);
@@ -90,7 +102,11 @@ export async function dossierOfficers(db: Knex | Knex.Transaction, d: DossierRow
     }
   }
   const names = new Map<string, string>(
-    (await db('users').whereIn('username', [...stages.keys()]).select('username', 'full_name')).map((u: { username: string; full_name: string }) => [u.username, u.full_name]),
+    (
+      await db('users')
+        .whereIn('username', [...stages.keys()])
+        .select('username', 'full_name')
+    ).map((u: { username: string; full_name: string }) => [u.username, u.full_name]),
   );
   const order: Stage[] = ['receipt', 'processing', 'return'];
   return [...stages.entries()].map(([key, s]) => ({ key, name: names.get(key) ?? key, stages: order.filter((x) => s.has(x)) }));
@@ -136,21 +152,41 @@ export async function submitEvaluation(db: Knex, code: string, body: EvaluationB
       given.set(o.key, o.score);
     }
     const missing = officers.filter((o) => !given.has(o.key));
-    if (missing.length) throw new EvaluationError(400, `Thiếu đánh giá cho cán bộ: ${missing.map((m) => m.name).join(', ')} / Missing scores for: ${missing.map((m) => m.key).join(', ')}`);
+    if (missing.length)
+      throw new EvaluationError(
+        400,
+        `Thiếu đánh giá cho cán bộ: ${missing.map((m) => m.name).join(', ')} / Missing scores for: ${missing.map((m) => m.key).join(', ')}`,
+      );
     const now = new Date();
     const [row] = await trx('dossier_evaluations')
       .insert({
-        dossier_id: d.id, agency_code: d.agency_code, procedure_code: d.procedure_code, overall: body.overall, receipt: body.receipt,
-        processing: body.processing, return_stage: body.returnStage, comment: body.comment?.trim() || null, submitted_at: now,
+        dossier_id: d.id,
+        agency_code: d.agency_code,
+        procedure_code: d.procedure_code,
+        overall: body.overall,
+        receipt: body.receipt,
+        processing: body.processing,
+        return_stage: body.returnStage,
+        comment: body.comment?.trim() || null,
+        submitted_at: now,
       })
       .onConflict('dossier_id')
       .ignore()
       .returning('id');
     if (!row) throw new EvaluationError(409, ALREADY);
     if (officers.length) {
-      await trx('dossier_evaluation_officers').insert(officers.map((o) => ({ evaluation_id: row.id, username: o.key, stages: o.stages, score: given.get(o.key)! })));
+      await trx('dossier_evaluation_officers').insert(
+        officers.map((o) => ({ evaluation_id: row.id, username: o.key, stages: o.stages, score: given.get(o.key)! })),
+      );
     }
-    await insertEvent(trx, d.id, { type: 'evaluation.submitted', status: d.status as DossierStatus, at: now, actor: 'citizen', data: { overall: body.overall }, dedupeKey: `evaluation-${row.id}` });
+    await insertEvent(trx, d.id, {
+      type: 'evaluation.submitted',
+      status: d.status as DossierStatus,
+      at: now,
+      actor: 'citizen',
+      data: { overall: body.overall },
+      dedupeKey: `evaluation-${row.id}`,
+    });
     return { code: d.code, submittedAt: toLocalIso(now) };
   });
 }
@@ -161,7 +197,10 @@ const round = (n: number | string | null, digits = 2) => (n === null ? 0 : Math.
  * Aggregates per agency and procedure (public: counts, means, share satisfied; no dossier, comment or
  * person), and per officer when `withOfficers` (for leaders, within their scope).
  */
-export async function evaluationResults(db: Knex, f: { from?: string; to?: string; agencyCodes: string[] | null; withOfficers: boolean }): Promise<EvaluationResults> {
+export async function evaluationResults(
+  db: Knex,
+  f: { from?: string; to?: string; agencyCodes: string[] | null; withOfficers: boolean },
+): Promise<EvaluationResults> {
   const base = () => {
     const q = db('dossier_evaluations as e');
     if (f.from) q.where('e.submitted_at', '>=', instantAt(f.from, 0));
@@ -178,11 +217,26 @@ export async function evaluationResults(db: Knex, f: { from?: string; to?: strin
     db.raw('100.0 * count(*) FILTER (WHERE e.overall >= 4) / nullif(count(*), 0) AS satisfied'),
   ];
   const toAgg = (r: Record<string, any>, key: string, label: string): EvaluationAggregate => ({
-    key, label, count: r.count ?? 0, overall: round(r.overall), receipt: round(r.receipt), processing: round(r.processing), returnStage: round(r.return_stage), satisfiedPct: round(r.satisfied, 1),
+    key,
+    label,
+    count: r.count ?? 0,
+    overall: round(r.overall),
+    receipt: round(r.receipt),
+    processing: round(r.processing),
+    returnStage: round(r.return_stage),
+    satisfiedPct: round(r.satisfied, 1),
   });
   const total = await base().first(measures);
-  const byAgency = await base().leftJoin('org_units as o', 'o.code', 'e.agency_code').groupBy('e.agency_code', 'o.name').select('e.agency_code as key', 'o.name as label', ...measures).orderBy('e.agency_code');
-  const byProcedure = await base().leftJoin('onestop_procedures as p', 'p.code', 'e.procedure_code').groupBy('e.procedure_code', 'p.name').select('e.procedure_code as key', 'p.name as label', ...measures).orderBy('e.procedure_code');
+  const byAgency = await base()
+    .leftJoin('org_units as o', 'o.code', 'e.agency_code')
+    .groupBy('e.agency_code', 'o.name')
+    .select('e.agency_code as key', 'o.name as label', ...measures)
+    .orderBy('e.agency_code');
+  const byProcedure = await base()
+    .leftJoin('onestop_procedures as p', 'p.code', 'e.procedure_code')
+    .groupBy('e.procedure_code', 'p.name')
+    .select('e.procedure_code as key', 'p.name as label', ...measures)
+    .orderBy('e.procedure_code');
   const out: EvaluationResults = {
     from: f.from ?? null,
     to: f.to ?? null,
@@ -196,9 +250,23 @@ export async function evaluationResults(db: Knex, f: { from?: string; to?: strin
       .leftJoin('users as u', 'u.username', 'eo.username')
       .leftJoin('org_units as o', 'o.id', 'u.unit_id')
       .groupBy('eo.username', 'u.full_name', 'o.code')
-      .select('eo.username as key', 'u.full_name as label', 'o.code as unit_code', db.raw('count(*)::int AS count'), db.raw('avg(eo.score) AS score'), db.raw('100.0 * count(*) FILTER (WHERE eo.score >= 4) / count(*) AS satisfied'))
+      .select(
+        'eo.username as key',
+        'u.full_name as label',
+        'o.code as unit_code',
+        db.raw('count(*)::int AS count'),
+        db.raw('avg(eo.score) AS score'),
+        db.raw('100.0 * count(*) FILTER (WHERE eo.score >= 4) / count(*) AS satisfied'),
+      )
       .orderBy('eo.username');
-    out.byOfficer = rows.map((r: Record<string, any>) => ({ key: r.key, label: r.label ?? r.key, unitCode: r.unit_code ?? '', count: r.count, score: round(r.score), satisfiedPct: round(r.satisfied, 1) }));
+    out.byOfficer = rows.map((r: Record<string, any>) => ({
+      key: r.key,
+      label: r.label ?? r.key,
+      unitCode: r.unit_code ?? '',
+      count: r.count,
+      score: round(r.score),
+      satisfiedPct: round(r.satisfied, 1),
+    }));
   }
   return out;
 }

@@ -19,11 +19,21 @@ import { onestopReturnedJob } from './jobs/returned.js';
  */
 export const onestop: EngineContribution = {
   name: 'onestop',
-  workers: [onestopStatusJob, onestopSupplementRequestJob, onestopSupplementResumeJob, onestopTransferJob, onestopTransferReturnJob, onestopResultJob, onestopReturnedJob],
+  workers: [
+    onestopStatusJob,
+    onestopSupplementRequestJob,
+    onestopSupplementResumeJob,
+    onestopTransferJob,
+    onestopTransferReturnJob,
+    onestopResultJob,
+    onestopReturnedJob,
+  ],
   continuations: { [DOSSIER_STARTED]: onDossierStarted },
   background: [
     // Files of refused and withdrawn online submissions leave the store after ONESTOP_REFUSED_FILES_DAYS.
-    everyMs('files of refused submissions purged', 3600_000, ({ db, config }) => purgeRefusedSubmissionFiles(db, path.join(config.dataDir, 'files'), config.onestopRefusedFilesDays)),
+    everyMs('files of refused submissions purged', 3600_000, ({ db, config }) =>
+      purgeRefusedSubmissionFiles(db, path.join(config.dataDir, 'files'), config.onestopRefusedFilesDays),
+    ),
     {
       name: 'citizen notice mailer',
       start: ({ db, log, config }) => {

@@ -52,7 +52,10 @@ export async function jobDossier(db: Knex, job: OnestopJob): Promise<Binding<Dos
 export async function stepName(db: Knex, job: OnestopJob): Promise<string> {
   const named = header(job, ONESTOP_HEADER.step);
   if (named) return named;
-  const model = await deployedModel(db, { processDefinitionKey: String(job.processDefinitionKey), bpmnProcessId: job.bpmnProcessId, version: job.processDefinitionVersion }).catch(() => null);
+  const model = await deployedModel(db, {
+    processDefinitionKey: String(job.processDefinitionKey),
+    bpmnProcessId: job.bpmnProcessId,
+    version: job.processDefinitionVersion,
+  }).catch(() => null);
   return model?.elements.get(job.elementId)?.name || job.elementId;
 }
-

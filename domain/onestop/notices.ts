@@ -13,7 +13,15 @@ interface Logger {
 const MAX_ATTEMPTS = 5;
 
 const vnTime = (d: Date) =>
-  new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hour12: false }).format(d);
+  new Intl.DateTimeFormat('vi-VN', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour12: false,
+  }).format(d);
 
 interface MailRow {
   id: string;
@@ -78,9 +86,15 @@ export async function sendPendingNotices(db: Knex, mailer: Pick<Mailer, 'sendTex
       if (!row) return null;
       const address = row.email.trim().toLowerCase();
       await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('eiso-citizen-mail:' || ?))`, [address]);
-      const { n } = (await trx('dossier_notices').whereRaw('lower(email) = ?', [address]).andWhere('emailed_at', '>', trx.raw(`now() - interval '1 day'`)).count({ n: '*' }).first()) as { n: string };
+      const { n } = (await trx('dossier_notices')
+        .whereRaw('lower(email) = ?', [address])
+        .andWhere('emailed_at', '>', trx.raw(`now() - interval '1 day'`))
+        .count({ n: '*' })
+        .first()) as { n: string };
       if (Number(n) >= perDay) {
-        await trx('dossier_notices').where({ id: row.id }).update({ mail_skipped: `daily limit of ${perDay} e-mails to this address` });
+        await trx('dossier_notices')
+          .where({ id: row.id })
+          .update({ mail_skipped: `daily limit of ${perDay} e-mails to this address` });
         log.warn({ noticeId: String(row.id), perDay }, 'citizen notice not e-mailed: the address reached its daily limit');
         return 'skipped';
       }

@@ -8,7 +8,9 @@ export const quotaMessage = (perDay: number) =>
 
 /** Submissions already counted for the address today (a cheap check before the body is read). */
 export async function submissionsToday(db: Knex, clientIp: string, at = new Date()): Promise<number> {
-  const row = await db('public_submission_quota').where({ client_ip: clientIp, day: localDateOf(at) }).first('submissions');
+  const row = await db('public_submission_quota')
+    .where({ client_ip: clientIp, day: localDateOf(at) })
+    .first('submissions');
   return row ? Number(row.submissions) : 0;
 }
 
@@ -56,7 +58,12 @@ export async function purgeRefusedSubmissionFiles(db: Knex, filesRoot: string, d
         .skipLocked()
         .select('dd.id', 'dd.storage_path');
       if (!rows.length) return 0;
-      await trx('dossier_documents').whereIn('id', rows.map((r) => r.id)).update({ purged_at: now });
+      await trx('dossier_documents')
+        .whereIn(
+          'id',
+          rows.map((r) => r.id),
+        )
+        .update({ purged_at: now });
       for (const r of rows) {
         const stillUsed =
           (await trx('dossier_documents').where({ storage_path: r.storage_path }).whereNull('purged_at').first('id')) ??

@@ -37,12 +37,17 @@ export interface ChecklistItem {
  * The mandatory documents of the procedure that are not in the checklist (or with fewer copies than
  * required), and the codes the procedure does not know. Empty lists = complete.
  */
-export function completeness(p: Pick<ProcedureRow, 'required_documents'>, given: ChecklistItem[]): { missing: { code: string; name: string; copies: number; given: number }[]; unknown: string[] } {
+export function completeness(
+  p: Pick<ProcedureRow, 'required_documents'>,
+  given: ChecklistItem[],
+): { missing: { code: string; name: string; copies: number; given: number }[]; unknown: string[] } {
   const byCode = new Map<string, number>();
   for (const g of given) byCode.set(g.code, (byCode.get(g.code) ?? 0) + g.copies);
   const known = new Set(p.required_documents.map((d) => d.code));
   return {
-    missing: p.required_documents.filter((d) => d.mandatory && (byCode.get(d.code) ?? 0) < d.copies).map((d) => ({ code: d.code, name: d.name, copies: d.copies, given: byCode.get(d.code) ?? 0 })),
+    missing: p.required_documents
+      .filter((d) => d.mandatory && (byCode.get(d.code) ?? 0) < d.copies)
+      .map((d) => ({ code: d.code, name: d.name, copies: d.copies, given: byCode.get(d.code) ?? 0 })),
     unknown: [...byCode.keys()].filter((c) => !known.has(c)),
   };
 }
@@ -51,7 +56,12 @@ export function completeness(p: Pick<ProcedureRow, 'required_documents'>, given:
 export function assertComplete(p: ProcedureRow, given: ChecklistItem[]): void {
   const { missing, unknown } = completeness(p, given);
   if (unknown.length) {
-    throw new ReceptionError(400, `Thủ tục ${p.code} không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes for this procedure: ${unknown.join(', ')}`, 'UNKNOWN_DOCUMENTS', { unknown });
+    throw new ReceptionError(
+      400,
+      `Thủ tục ${p.code} không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes for this procedure: ${unknown.join(', ')}`,
+      'UNKNOWN_DOCUMENTS',
+      { unknown },
+    );
   }
   if (missing.length) {
     const vi = missing.map((m) => (m.given ? `${m.name} (cần ${m.copies} bản, mới có ${m.given})` : m.name)).join('; ');
@@ -84,7 +94,11 @@ export async function unitAndAncestors(db: Db, unitCode: string): Promise<string
 export async function assertDeskOfficer(db: Db, user: CurrentUser, deskUnitCode: string): Promise<void> {
   if (user.roles.includes('admin')) return;
   if ((user.roles.includes('officer') || user.roles.includes('leader')) && (await unitAndAncestors(db, user.unit.code)).includes(deskUnitCode)) return;
-  throw new ReceptionError(403, `Chỉ cán bộ Bộ phận một cửa ${deskUnitCode} mới thực hiện được / Only officers of the one-stop desk ${deskUnitCode} may do this`, 'NOT_DESK_OFFICER');
+  throw new ReceptionError(
+    403,
+    `Chỉ cán bộ Bộ phận một cửa ${deskUnitCode} mới thực hiện được / Only officers of the one-stop desk ${deskUnitCode} may do this`,
+    'NOT_DESK_OFFICER',
+  );
 }
 
 export interface NewDossier {
@@ -145,10 +159,19 @@ export async function acceptDossier(
   if (procedure.process_version) defs.where({ version: procedure.process_version });
   const def = await defs.orderBy('version', 'desc').first('version', 'process_definition_key');
   if (!def) {
-    throw new ReceptionError(409, `Quy trình ${procedure.bpmn_process_id}${procedure.process_version ? ` phiên bản ${procedure.process_version}` : ''} của thủ tục chưa được triển khai / The procedure's process is not deployed`, 'PROCESS_NOT_DEPLOYED');
+    throw new ReceptionError(
+      409,
+      `Quy trình ${procedure.bpmn_process_id}${procedure.process_version ? ` phiên bản ${procedure.process_version}` : ''} của thủ tục chưa được triển khai / The procedure's process is not deployed`,
+      'PROCESS_NOT_DEPLOYED',
+    );
   }
   const retired = await retiredVersionToStart(trx, procedure.bpmn_process_id, procedure.process_version ?? undefined);
-  if (retired !== null) throw new ReceptionError(409, `Phiên bản ${retired} của quy trình ${procedure.bpmn_process_id} đã ngừng áp dụng / Version ${retired} is retired`, 'VERSION_RETIRED');
+  if (retired !== null)
+    throw new ReceptionError(
+      409,
+      `Phiên bản ${retired} của quy trình ${procedure.bpmn_process_id} đã ngừng áp dụng / Version ${retired} is retired`,
+      'VERSION_RETIRED',
+    );
   const receivedAt = new Date();
   // The appointment, counted like the eiso-case-deadline listener (first human step's unit, the
   // process's eiso.timeLimit, else the catalogue's) on the version that will be started.
@@ -175,7 +198,13 @@ export async function acceptDossier(
       },
     },
     onDone: DOSSIER_STARTED,
-    args: { dossierId: String(dossier.id), receivedAt: receivedAt.toISOString(), unitCode: unit, timeLimitDays: days, appointmentAt: appointment.toISOString() } satisfies DossierStartArgs,
+    args: {
+      dossierId: String(dossier.id),
+      receivedAt: receivedAt.toISOString(),
+      unitCode: unit,
+      timeLimitDays: days,
+      appointmentAt: appointment.toISOString(),
+    } satisfies DossierStartArgs,
     createdBy: officer.username,
   });
   const { dossier: after } = await changeStatus(trx, String(dossier.id), {
@@ -206,7 +235,14 @@ export async function acceptDossier(
  */
 export async function receiveInPerson(
   db: Knex,
-  o: { procedure: ProcedureRow; channel: NewDossier['channel']; applicant: Applicant; officer: CurrentUser; checklist: (ChecklistItem & { name: string })[]; note: string | null },
+  o: {
+    procedure: ProcedureRow;
+    channel: NewDossier['channel'];
+    applicant: Applicant;
+    officer: CurrentUser;
+    checklist: (ChecklistItem & { name: string })[];
+    note: string | null;
+  },
 ): Promise<{ dossier: DossierRow; outboxId: string }> {
   return db.transaction(async (trx) => {
     const submitted = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: o.channel, applicant: o.applicant, at: new Date() });
@@ -236,7 +272,10 @@ export async function acceptSubmission(
  * 409 WRONG_STATUS), moved to SUPPLEMENT_REQUESTED_AT_RECEIPT with the citizen's notice and link.
  * `documents` are the codes asked for, `names` their names from the catalogue.
  */
-export async function requestCompletion(db: Knex, o: { dossierId: string; actor: string; reason: string; documents: string[]; names: string[] }): Promise<DossierRow> {
+export async function requestCompletion(
+  db: Knex,
+  o: { dossierId: string; actor: string; reason: string; documents: string[]; names: string[] },
+): Promise<DossierRow> {
   return db.transaction(async (trx) => {
     const locked = (await getDossier(trx, o.dossierId, true))!;
     if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, ACTED_MEANWHILE, 'WRONG_STATUS');
@@ -248,9 +287,14 @@ export async function requestCompletion(db: Knex, o: { dossierId: string; actor:
       data: { documents: o.documents },
       // One request per dossier (NĐ 118 Art. 11): the dedupe key makes a second one impossible.
       dedupeKey: 'receipt-supplement',
-      notice: { link: 'supplement', extra: 'Hồ sơ chưa được tiếp nhận; thời hạn giải quyết tính từ khi hồ sơ đầy đủ / The dossier is not received yet; the time limit starts once it is complete.' },
+      notice: {
+        link: 'supplement',
+        extra:
+          'Hồ sơ chưa được tiếp nhận; thời hạn giải quyết tính từ khi hồ sơ đầy đủ / The dossier is not received yet; the time limit starts once it is complete.',
+      },
     });
-    if (!applied) throw new ReceptionError(409, 'Chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần / Completion may be requested only once', 'SUPPLEMENT_ONCE');
+    if (!applied)
+      throw new ReceptionError(409, 'Chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần / Completion may be requested only once', 'SUPPLEMENT_ONCE');
     return dossier;
   });
 }
@@ -284,11 +328,14 @@ export const onDossierStarted: Continuation = async (trx, { result, args, enqueu
     received_at: new Date(a.receivedAt),
     appointment_at: new Date(a.appointmentAt),
   });
-  await trx('dossiers').where({ id: a.dossierId }).update({ process_instance_key: r.processInstanceKey, bpmn_process_id: r.bpmnProcessId, process_version: r.version, updated_at: trx.fn.now() });
+  await trx('dossiers')
+    .where({ id: a.dossierId })
+    .update({ process_instance_key: r.processInstanceKey, bpmn_process_id: r.bpmnProcessId, process_version: r.version, updated_at: trx.fn.now() });
   await trx('dossier_events')
     .where({ dossier_id: a.dossierId, type: 'receipt.accepted' })
     .update({ data: trx.raw(`coalesce(data, '{}'::jsonb) || ?::jsonb`, [JSON.stringify({ processInstanceKey: r.processInstanceKey, version: r.version })]) });
-  if (d.closed_at || d.status === 'WITHDRAWN') await enqueue({ kind: 'cancel', request: { processInstanceKey: r.processInstanceKey }, dedupeKey: `cancel:${r.processInstanceKey}` });
+  if (d.closed_at || d.status === 'WITHDRAWN')
+    await enqueue({ kind: 'cancel', request: { processInstanceKey: r.processInstanceKey }, dedupeKey: `cancel:${r.processInstanceKey}` });
 };
 
 /** The checklist with the names from the catalogue (what the slip lists). */
@@ -306,7 +353,11 @@ export function namedChecklist(p: ProcedureRow, given: ChecklistItem[]): (Checkl
 export async function withdrawDossier(db: Knex, zeebe: ZeebeClient, d: DossierRow, reason: string, actor: string): Promise<'withdrawn' | 'requested'> {
   if (d.closed_at) throw new ReceptionError(409, 'Hồ sơ đã kết thúc, không thể rút / The dossier is closed', 'DOSSIER_CLOSED');
   if (d.status === 'RESULT_AT_DESK' || d.status === 'RESULT_IN_TRANSIT' || d.status === 'NOT_ELIGIBLE') {
-    throw new ReceptionError(409, 'Hồ sơ đã có kết quả giải quyết, không thể rút / The result has been issued: the dossier cannot be withdrawn', 'RESULT_ISSUED');
+    throw new ReceptionError(
+      409,
+      'Hồ sơ đã có kết quả giải quyết, không thể rút / The result has been issued: the dossier cannot be withdrawn',
+      'RESULT_ISSUED',
+    );
   }
   if (!d.process_instance_key) {
     const { applied } = await changeStatus(db, String(d.id), { status: 'WITHDRAWN', type: 'dossier.withdrawn', actor, note: reason, dedupeKey: 'withdraw' });
@@ -323,7 +374,14 @@ export async function withdrawDossier(db: Knex, zeebe: ZeebeClient, d: DossierRo
   const outboxId = await db.transaction(async (trx) => {
     await insertEvent(trx, String(d.id), { type: 'withdrawal.requested', status: d.status, actor, note: reason, dedupeKey: 'withdraw' });
     const messageId = `withdraw-${d.id}`;
-    return (await enqueueCommand(trx, { kind: 'message', dedupeKey: `message:${messageId}`, request: { name: 'onestop-withdraw', correlationKey: d.code, messageId, timeToLive: 60_000, variables: { lyDo: reason, nguoiRut: actor } }, createdBy: actor })).id;
+    return (
+      await enqueueCommand(trx, {
+        kind: 'message',
+        dedupeKey: `message:${messageId}`,
+        request: { name: 'onestop-withdraw', correlationKey: d.code, messageId, timeToLive: 60_000, variables: { lyDo: reason, nguoiRut: actor } },
+        createdBy: actor,
+      })
+    ).id;
   });
   await sendAndWait(db, zeebe, outboxId).catch(() => undefined);
   return 'requested';

@@ -4,10 +4,17 @@ import type { DossierRow } from './dossiers.js';
 import { lookupUrl } from './settings.js';
 import { printer } from '../../lib/pdf.js';
 
-
 const parts = (d: Date) =>
   Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      hour: '2-digit',
+      minute: '2-digit',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hourCycle: 'h23',
+    })
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   ) as Record<'hour' | 'minute' | 'day' | 'month' | 'year', string>;
@@ -41,7 +48,10 @@ export async function slipData(db: Knex, dossier: DossierRow): Promise<SlipData>
   let documents = (receipt?.data?.documents ?? []) as SlipData['documents'];
   if (!documents.length) {
     // Online dossiers: the files the citizen sent, one line per required document.
-    const files: { requirement_code: string | null }[] = await db('dossier_documents').where({ dossier_id: dossier.id }).whereIn('stage', ['submission', 'supplement']).select('requirement_code');
+    const files: { requirement_code: string | null }[] = await db('dossier_documents')
+      .where({ dossier_id: dossier.id })
+      .whereIn('stage', ['submission', 'supplement'])
+      .select('requirement_code');
     documents = procedure.required_documents
       .filter((r) => files.some((f) => f.requirement_code === r.code))
       .map((r) => ({ code: r.code, name: r.name, copies: files.filter((f) => f.requirement_code === r.code).length }));
@@ -62,7 +72,13 @@ export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean 
   if (!d.received_at || !d.original_appointment_at) throw new Error(`dossier ${d.code} has not been received`);
   const url = lookupUrl(d.code, d.lookup_token);
   const a = d.applicant;
-  const row = (label: string, value: string | undefined) => ({ text: [{ text: `${label}: `, bold: false }, { text: value || '…………', bold: true }], margin: [0, 2, 0, 2] });
+  const row = (label: string, value: string | undefined) => ({
+    text: [
+      { text: `${label}: `, bold: false },
+      { text: value || '…………', bold: true },
+    ],
+    margin: [0, 2, 0, 2],
+  });
   const th = (t: string) => ({ text: t, bold: true, alignment: 'center', fillColor: '#eeeeee' });
   const doc = {
     compress: opts.compress ?? true,
@@ -73,8 +89,21 @@ export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean 
     content: [
       {
         columns: [
-          { width: '45%', stack: [{ text: p.agency_name.toUpperCase(), bold: true, alignment: 'center' }, { text: s.deskUnitName, alignment: 'center', fontSize: 10 }, { text: 'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ', bold: true, alignment: 'center', fontSize: 10 }] },
-          { width: '55%', stack: [{ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, alignment: 'center' }, { text: 'Độc lập - Tự do - Hạnh phúc', bold: true, alignment: 'center' }] },
+          {
+            width: '45%',
+            stack: [
+              { text: p.agency_name.toUpperCase(), bold: true, alignment: 'center' },
+              { text: s.deskUnitName, alignment: 'center', fontSize: 10 },
+              { text: 'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ', bold: true, alignment: 'center', fontSize: 10 },
+            ],
+          },
+          {
+            width: '55%',
+            stack: [
+              { text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, alignment: 'center' },
+              { text: 'Độc lập - Tự do - Hạnh phúc', bold: true, alignment: 'center' },
+            ],
+          },
         ],
       },
       { text: `Mã hồ sơ: ${d.code}`, alignment: 'left', margin: [0, 10, 0, 0], bold: true },
@@ -91,7 +120,10 @@ export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean 
         table: {
           headerRows: 1,
           widths: [30, '*', 60],
-          body: [[th('STT'), th('Tên giấy tờ'), th('Số bản')], ...s.documents.map((x, i) => [{ text: String(i + 1), alignment: 'center' }, x.name, { text: String(x.copies), alignment: 'center' }])],
+          body: [
+            [th('STT'), th('Tên giấy tờ'), th('Số bản')],
+            ...s.documents.map((x, i) => [{ text: String(i + 1), alignment: 'center' }, x.name, { text: String(x.copies), alignment: 'center' }]),
+          ],
         },
       },
       row('Số lượng hồ sơ', '01 (bộ)'),
@@ -116,8 +148,22 @@ export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean 
       },
       {
         columns: [
-          { width: '50%', stack: [{ text: 'NGƯỜI NỘP HỒ SƠ', bold: true, alignment: 'center' }, { text: '(Ký và ghi rõ họ tên)', italics: true, alignment: 'center', fontSize: 9 }, { text: a.name, alignment: 'center', margin: [0, 40, 0, 0] }] },
-          { width: '50%', stack: [{ text: 'NGƯỜI TIẾP NHẬN HỒ SƠ', bold: true, alignment: 'center' }, { text: '(Ký và ghi rõ họ tên)', italics: true, alignment: 'center', fontSize: 9 }, { text: s.officerName, alignment: 'center', margin: [0, 40, 0, 0] }] },
+          {
+            width: '50%',
+            stack: [
+              { text: 'NGƯỜI NỘP HỒ SƠ', bold: true, alignment: 'center' },
+              { text: '(Ký và ghi rõ họ tên)', italics: true, alignment: 'center', fontSize: 9 },
+              { text: a.name, alignment: 'center', margin: [0, 40, 0, 0] },
+            ],
+          },
+          {
+            width: '50%',
+            stack: [
+              { text: 'NGƯỜI TIẾP NHẬN HỒ SƠ', bold: true, alignment: 'center' },
+              { text: '(Ký và ghi rõ họ tên)', italics: true, alignment: 'center', fontSize: 9 },
+              { text: s.officerName, alignment: 'center', margin: [0, 40, 0, 0] },
+            ],
+          },
         ],
       },
     ],

@@ -14,9 +14,17 @@ const vnDate = (d: string) => d.split('-').reverse().join('/');
 /** The 11 number columns of Biểu II.06a (columns 3..13), in order. */
 export function counts06a(c: StatsCounts): number[] {
   return [
-    c.received.total, c.received.online, c.received.direct, c.received.carriedOver,
-    c.resolved.total, c.resolved.early, c.resolved.onTime, c.resolved.late,
-    c.inProgress.total, c.inProgress.withinDeadline, c.inProgress.pastDeadline,
+    c.received.total,
+    c.received.online,
+    c.received.direct,
+    c.received.carriedOver,
+    c.resolved.total,
+    c.resolved.early,
+    c.resolved.onTime,
+    c.resolved.late,
+    c.inProgress.total,
+    c.inProgress.withinDeadline,
+    c.inProgress.pastDeadline,
   ];
 }
 
@@ -44,7 +52,8 @@ export async function statsWorkbook(report: StatsReport, opts: { reportingUnit: 
   ws.getCell('A2').font = { bold: true, size: 13 };
   ws.getCell('A2').alignment = center;
   ws.mergeCells('A3:M3');
-  ws.getCell('A3').value = `Kỳ báo cáo: từ ngày ${vnDate(report.from)} đến ngày ${vnDate(report.to)} (số hồ sơ đang xử lý tính đến ngày ${vnDate(report.asOf)})`;
+  ws.getCell('A3').value =
+    `Kỳ báo cáo: từ ngày ${vnDate(report.from)} đến ngày ${vnDate(report.to)} (số hồ sơ đang xử lý tính đến ngày ${vnDate(report.asOf)})`;
   ws.getCell('A3').alignment = center;
   ws.mergeCells('A4:M4');
   ws.getCell('A4').value = `Đơn vị báo cáo: ${opts.reportingUnit} · Đơn vị tính: số hồ sơ TTHC`;

@@ -157,7 +157,12 @@ function setPast(c: StatsCounts, past: number): void {
 const isEmpty = (c: StatsCounts) => c.received.total === 0 && c.resolved.total === 0 && c.inProgress.total === 0;
 
 /** The report for one period, grouped by agency, procedure, field or nothing. */
-async function periodReport(db: Knex, f: StatsFilter, groupBy: Exclude<StatsGroupBy, 'month'>, now: Date): Promise<{ asOf: LocalDate; byKey: Map<string, StatsCounts> }> {
+async function periodReport(
+  db: Knex,
+  f: StatsFilter,
+  groupBy: Exclude<StatsGroupBy, 'month'>,
+  now: Date,
+): Promise<{ asOf: LocalDate; byKey: Map<string, StatsCounts> }> {
   const g = GROUP_SQL[groupBy];
   const [rollup, open] = [await rollupPart(db, f, g), await pastDuePart(db, f, g, now)];
   const byKey = new Map<string, StatsCounts>();
@@ -188,9 +193,26 @@ async function monthlyReport(db: Knex, f: StatsFilter, now: Date): Promise<Stats
     rows.push({ key: m.key, label: `${m.key.slice(5, 7)}/${m.key.slice(0, 4)}`, ...c });
   }
   const totals = zero();
-  const sum = rollup.reduce((a, r) => ({ ...a, online: a.online + r.online, direct: a.direct + r.direct, early: a.early + r.early, on_time: a.on_time + r.on_time, late: a.late + r.late, withdrawn: a.withdrawn + r.withdrawn }), {
-    online: 0, direct: 0, carried: carriedBefore, early: 0, on_time: 0, late: 0, withdrawn: 0,
-  });
+  const sum = rollup.reduce(
+    (a, r) => ({
+      ...a,
+      online: a.online + r.online,
+      direct: a.direct + r.direct,
+      early: a.early + r.early,
+      on_time: a.on_time + r.on_time,
+      late: a.late + r.late,
+      withdrawn: a.withdrawn + r.withdrawn,
+    }),
+    {
+      online: 0,
+      direct: 0,
+      carried: carriedBefore,
+      early: 0,
+      on_time: 0,
+      late: 0,
+      withdrawn: 0,
+    },
+  );
   fromRollup(totals, sum);
   setPast(totals, rows.at(-1)?.inProgress.pastDeadline ?? 0);
   const endOfPeriod = instantAt(addDays(f.to, 1), 0);
@@ -204,7 +226,9 @@ async function labels(db: Knex, groupBy: StatsGroupBy, keys: string[]): Promise<
     const out = new Map<string, string>(rows.map((r: { code: string; name: string }) => [r.code, r.name]));
     // Agencies only named in the catalogue
     const missing = keys.filter((k) => !out.has(k));
-    if (missing.length) for (const r of await db('onestop_procedures').whereIn('agency_code', missing).distinct('agency_code', 'agency_name')) out.set(r.agency_code, r.agency_name);
+    if (missing.length)
+      for (const r of await db('onestop_procedures').whereIn('agency_code', missing).distinct('agency_code', 'agency_name'))
+        out.set(r.agency_code, r.agency_name);
     return out;
   }
   if (groupBy === 'procedure') {
@@ -314,8 +338,18 @@ export async function overdueDossiers(
     .leftJoin('onestop_procedures as p', 'p.code', 'd.procedure_code')
     .leftJoin('dossier_apologies as a', 'a.dossier_id', 'd.id')
     .select(
-      'd.id', 'd.code', 'd.procedure_code', 'p.name as procedure_name', 'd.agency_code', 'd.status', 'd.received_at', 'd.appointment_at',
-      'd.current_step', 'd.current_unit_code', 'a.status as apology_status', db.raw(`to_char(a.new_date, 'YYYY-MM-DD') AS apology_new_date`),
+      'd.id',
+      'd.code',
+      'd.procedure_code',
+      'p.name as procedure_name',
+      'd.agency_code',
+      'd.status',
+      'd.received_at',
+      'd.appointment_at',
+      'd.current_step',
+      'd.current_unit_code',
+      'a.status as apology_status',
+      db.raw(`to_char(a.new_date, 'YYYY-MM-DD') AS apology_new_date`),
       db.raw(`(?::date - onestop_vn_day(d.appointment_at)) AS days_late`, [today]),
       db.raw(`(SELECT name FROM org_units o WHERE o.code = d.current_unit_code) AS current_unit_name`),
       db.raw(`t.name AS task_name, t.assignee AS task_holder, t.created_at AS task_since, t.candidate_groups AS task_groups`),
@@ -342,7 +376,7 @@ export async function overdueDossiers(
       appointmentAt: r.appointment_at,
       daysLate: Number(r.days_late),
       currentStep: r.current_step ?? r.task_name ?? null,
-      currentUnitCode: r.current_unit_code ?? (r.task_groups?.[0]?.split('/')[0] ?? null),
+      currentUnitCode: r.current_unit_code ?? r.task_groups?.[0]?.split('/')[0] ?? null,
       currentUnitName: r.current_unit_name ?? null,
       holder: r.task_holder ?? null,
       stepSince: r.task_since ?? null,
@@ -378,7 +412,9 @@ export async function rebuildStatsRollup(db: Knex): Promise<void> {
   await db.transaction(async (trx) => {
     await trx.raw('LOCK TABLE dossier_stats_daily IN EXCLUSIVE MODE');
     await trx.raw('DELETE FROM dossier_stats_daily');
-    await trx.raw(`INSERT INTO dossier_stats_daily (day, agency_code, procedure_code, field, received_online, received_direct, resolved_early, resolved_on_time, resolved_late, withdrawn) ${ROLLUP_FROM_DOSSIERS}`);
+    await trx.raw(
+      `INSERT INTO dossier_stats_daily (day, agency_code, procedure_code, field, received_online, received_direct, resolved_early, resolved_on_time, resolved_late, withdrawn) ${ROLLUP_FROM_DOSSIERS}`,
+    );
   });
 }
 

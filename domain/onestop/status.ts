@@ -42,4 +42,12 @@ export const DEFAULT_EVENT: Record<DossierStatus, string> = {
 };
 
 /** Statuses in which the desk (not the resolving agency) holds the dossier. */
-export const AT_DESK: ReadonlySet<DossierStatus> = new Set(['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT', 'RECEIPT_REFUSED', 'RECEIVED', 'RESULT_AT_DESK', 'RESULT_IN_TRANSIT', 'RETURNED']);
+export const AT_DESK: ReadonlySet<DossierStatus> = new Set([
+  'SUBMITTED',
+  'SUPPLEMENT_REQUESTED_AT_RECEIPT',
+  'RECEIPT_REFUSED',
+  'RECEIVED',
+  'RESULT_AT_DESK',
+  'RESULT_IN_TRANSIT',
+  'RETURNED',
+]);

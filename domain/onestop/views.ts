@@ -54,7 +54,11 @@ export function whereVisible(q: Knex.QueryBuilder, scope: Awaited<ReturnType<typ
 
 export function canSeeDossier(d: DossierRow, scope: Awaited<ReturnType<typeof dossierScope>>): boolean {
   if (scope.all) return true;
-  return scope.desks.includes(d.desk_unit_code) || scope.desks.includes(d.agency_code) || [d.desk_unit_code, d.agency_code, d.current_unit_code].some((u) => u !== null && scope.units.includes(u));
+  return (
+    scope.desks.includes(d.desk_unit_code) ||
+    scope.desks.includes(d.agency_code) ||
+    [d.desk_unit_code, d.agency_code, d.current_unit_code].some((u) => u !== null && scope.units.includes(u))
+  );
 }
 
 /**
@@ -69,7 +73,9 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
   const files = await db('dossier_documents').where({ dossier_id: d.id }).orderBy('id');
   const supplements = await db('dossier_supplements').where({ dossier_id: d.id }).orderBy('requested_at');
   const transfers = await db('dossier_transfers').where({ dossier_id: d.id }).orderBy('sent_at');
-  const pause = d.process_instance_key ? await db('case_pauses').where({ process_instance_key: d.process_instance_key }).whereNull('resumed_at').first('id') : undefined;
+  const pause = d.process_instance_key
+    ? await db('case_pauses').where({ process_instance_key: d.process_instance_key }).whereNull('resumed_at').first('id')
+    : undefined;
   const askedAtReceipt = events.some((e) => e.type === 'receipt.supplement_requested');
   const open = !d.closed_at;
   const waitingDesk = d.status === 'SUBMITTED' || d.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT';
@@ -89,11 +95,36 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
     processInstanceKey: d.process_instance_key ? String(d.process_instance_key) : null,
     timeLimitDays: Number(p.time_limit_days),
     requiredDocuments: p.required_documents,
-    checklist: ((receipt?.data?.documents ?? []) as { code: string; name: string; copies: number }[]).map((x) => ({ code: x.code, name: x.name, copies: x.copies })),
-    files: files.map((f) => ({ id: String(f.id), requirementCode: f.requirement_code, stage: f.stage, fileName: f.file_name, mimeType: f.mime_type, sizeBytes: Number(f.size_bytes), uploadedBy: f.uploaded_by, uploadedAt: f.uploaded_at.toISOString() })),
+    checklist: ((receipt?.data?.documents ?? []) as { code: string; name: string; copies: number }[]).map((x) => ({
+      code: x.code,
+      name: x.name,
+      copies: x.copies,
+    })),
+    files: files.map((f) => ({
+      id: String(f.id),
+      requirementCode: f.requirement_code,
+      stage: f.stage,
+      fileName: f.file_name,
+      mimeType: f.mime_type,
+      sizeBytes: Number(f.size_bytes),
+      uploadedBy: f.uploaded_by,
+      uploadedAt: f.uploaded_at.toISOString(),
+    })),
     events: events.map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString(), actor: e.actor, note: e.note })),
-    supplements: supplements.map((s) => ({ reason: s.reason, requestedAt: s.requested_at.toISOString(), submittedAt: iso(s.submitted_at), citizenNote: s.citizen_note })),
-    transfers: transfers.map((t) => ({ toUnitCode: t.to_unit_code, budgetDays: Number(t.budget_days), sentAt: t.sent_at.toISOString(), dueAt: t.due_at.toISOString(), returnedAt: iso(t.returned_at), onTime: t.on_time })),
+    supplements: supplements.map((s) => ({
+      reason: s.reason,
+      requestedAt: s.requested_at.toISOString(),
+      submittedAt: iso(s.submitted_at),
+      citizenNote: s.citizen_note,
+    })),
+    transfers: transfers.map((t) => ({
+      toUnitCode: t.to_unit_code,
+      budgetDays: Number(t.budget_days),
+      sentAt: t.sent_at.toISOString(),
+      dueAt: t.due_at.toISOString(),
+      returnedAt: iso(t.returned_at),
+      onTime: t.on_time,
+    })),
     paused: Boolean(pause),
     actions: {
       accept: opts.deskOfficer && d.status === 'SUBMITTED',
@@ -128,8 +159,18 @@ export async function listDossiers(db: Knex, user: CurrentUser, f: DossierListFi
     if (!scope.all) base.whereIn('d.desk_unit_code', scope.desks);
   }
   const q = f.q;
-  if (q) base.where((w) => w.whereILike('d.code', `%${q}%`).orWhereRaw(`d.applicant->>'name' ILIKE ?`, [`%${q}%`]).orWhereILike('p.name', `%${q}%`));
+  if (q)
+    base.where((w) =>
+      w
+        .whereILike('d.code', `%${q}%`)
+        .orWhereRaw(`d.applicant->>'name' ILIKE ?`, [`%${q}%`])
+        .orWhereILike('p.name', `%${q}%`),
+    );
   const [{ total }] = await base.clone().count<{ total: string }[]>({ total: '*' });
-  const rows = await base.select('d.*', 'p.name as procedure_name').orderBy(f.queue ? 'd.submitted_at' : 'd.updated_at', f.queue ? 'asc' : 'desc').limit(f.limit).offset(f.offset);
+  const rows = await base
+    .select('d.*', 'p.name as procedure_name')
+    .orderBy(f.queue ? 'd.submitted_at' : 'd.updated_at', f.queue ? 'asc' : 'desc')
+    .limit(f.limit)
+    .offset(f.offset);
   return { items: rows.map(toSummary), total: Number(total) };
 }

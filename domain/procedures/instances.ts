@@ -27,7 +27,10 @@ export async function withdrawStart(db: Knex, id: string): Promise<boolean> {
 
 /** Whether the case shows in the projection yet: its start variable (startedByUnit) or a task of it in the inbox. */
 export async function caseStartSeen(db: Knex, processInstanceKey: string): Promise<boolean> {
-  return Boolean((await db('hist_variables').where({ scope_key: processInstanceKey, name: 'startedByUnit' }).first('scope_key')) ?? (await db('inbox_tasks').where({ process_instance_key: processInstanceKey }).first('job_key')));
+  return Boolean(
+    (await db('hist_variables').where({ scope_key: processInstanceKey, name: 'startedByUnit' }).first('scope_key')) ??
+    (await db('inbox_tasks').where({ process_instance_key: processInstanceKey }).first('job_key')),
+  );
 }
 
 /**
@@ -41,5 +44,8 @@ export async function waitForCaseStart(db: Knex, processInstanceKey: string, ms:
 
 /** Whether the case is known at all: seen starting, or an instance in the history. */
 export async function caseKnown(db: Knex, processInstanceKey: string): Promise<boolean> {
-  return (await caseStartSeen(db, processInstanceKey)) || Boolean(await db('hist_process_instances').where({ process_instance_key: processInstanceKey }).first('process_instance_key'));
+  return (
+    (await caseStartSeen(db, processInstanceKey)) ||
+    Boolean(await db('hist_process_instances').where({ process_instance_key: processInstanceKey }).first('process_instance_key'))
+  );
 }

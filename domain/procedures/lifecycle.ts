@@ -100,7 +100,12 @@ export interface Published {
  * `revision`: the draft revision the designer saw, when given. A failing validation throws
  * BpmnValidationError (the element ids) and keeps the draft.
  */
-export async function publishDraft(db: Knex, zeebe: ZeebeClient, bpmnProcessId: string, o: { revision?: number; userId: number }): Promise<PublishRefusal | Published> {
+export async function publishDraft(
+  db: Knex,
+  zeebe: ZeebeClient,
+  bpmnProcessId: string,
+  o: { revision?: number; userId: number },
+): Promise<PublishRefusal | Published> {
   return db.transaction(async (trx): Promise<PublishRefusal | Published> => {
     // One publish per procedure at a time: the row lock holds until the version is recorded.
     const p = await repo.findProcedure(trx, bpmnProcessId, { forUpdate: true });
@@ -123,7 +128,13 @@ export async function publishDraft(db: Knex, zeebe: ZeebeClient, bpmnProcessId: 
       draft_revision: draft.revision,
       published_by: o.userId,
     });
-    await repo.insertEvent(trx, { procedure_id: p.id, kind: 'published', version: ours.version, actor_id: o.userId, details: { deploymentKey: deployed.deploymentKey, processDefinitionKey: ours.processDefinitionKey, draftRevision: draft.revision } });
+    await repo.insertEvent(trx, {
+      procedure_id: p.id,
+      kind: 'published',
+      version: ours.version,
+      actor_id: o.userId,
+      details: { deploymentKey: deployed.deploymentKey, processDefinitionKey: ours.processDefinitionKey, draftRevision: draft.revision },
+    });
     const v = (await repo.findVersion(trx, p.id, ours.version))!;
     return { version: v, deploymentKey: deployed.deploymentKey, warnings: result.warnings };
   });

@@ -22,7 +22,11 @@ export function formTitle(schema: Record<string, unknown> | undefined, fallback:
   if (typeof schema.title === 'string' && schema.title.trim()) return schema.title.trim();
   const components = Array.isArray(schema.components) ? (schema.components as { type?: string; text?: string }[]) : [];
   const heading = components.find((c) => c.type === 'text' && typeof c.text === 'string' && /^\s*#/.test(c.text));
-  if (heading) return heading.text!.replace(/^\s*#+\s*/, '').split('\n')[0].trim();
+  if (heading)
+    return heading
+      .text!.replace(/^\s*#+\s*/, '')
+      .split('\n')[0]
+      .trim();
   return typeof schema.id === 'string' ? schema.id : fallback;
 }
 
@@ -84,14 +88,16 @@ export async function buildProcedureSheet(db: Knex, p: ProcedureRow, v: VersionR
     state: v.state,
     purpose: p.purpose,
     scope: p.scope,
-    legalBasis: p.legal_basis.split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
+    legalBasis: p.legal_basis
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
     steps,
     totalTimeLimitDays: model.totalTimeLimitDays,
     longestPathDays: model.longestPathDays,
     records: steps.flatMap((s) => s.records.map((name) => ({ name, stepNo: s.no, keptBy: s.performer }))),
   };
 }
-
 
 const days = (n: number | null) => (n === null ? '—' : String(n).replace('.', ','));
 
@@ -119,23 +125,35 @@ export async function renderProcedureSheetPdf(sheet: ProcedureSheet, opts: { com
       th: { bold: true, fillColor: '#e8eef5', alignment: 'center' },
       meta: { fontSize: 9.5 },
     },
-    footer: (page: number, pages: number) => ({ text: `${sheet.code || sheet.bpmnProcessId} · Phiên bản ${sheet.version} · Trang ${page}/${pages}`, alignment: 'center', fontSize: 8, margin: [0, 20, 0, 0] }),
+    footer: (page: number, pages: number) => ({
+      text: `${sheet.code || sheet.bpmnProcessId} · Phiên bản ${sheet.version} · Trang ${page}/${pages}`,
+      alignment: 'center',
+      fontSize: 8,
+      margin: [0, 20, 0, 0],
+    }),
     content: [
       {
         table: {
           widths: ['*', 200],
-          body: [[
-            { stack: [{ text: sheet.title, style: 'title' }, { text: sheet.name, alignment: 'center', italics: true }] },
-            {
-              style: 'meta',
-              stack: [
-                `Mã hiệu: ${sheet.code || '—'}`,
-                `Lần ban hành: ${sheet.version}`,
-                `Ngày hiệu lực: ${sheet.effectiveDate.split('-').reverse().join('/')}`,
-                ...(sheet.state === 'retired' ? [{ text: 'ĐÃ NGỪNG ÁP DỤNG', bold: true, color: '#b00020' }] : []),
-              ],
-            },
-          ]],
+          body: [
+            [
+              {
+                stack: [
+                  { text: sheet.title, style: 'title' },
+                  { text: sheet.name, alignment: 'center', italics: true },
+                ],
+              },
+              {
+                style: 'meta',
+                stack: [
+                  `Mã hiệu: ${sheet.code || '—'}`,
+                  `Lần ban hành: ${sheet.version}`,
+                  `Ngày hiệu lực: ${sheet.effectiveDate.split('-').reverse().join('/')}`,
+                  ...(sheet.state === 'retired' ? [{ text: 'ĐÃ NGỪNG ÁP DỤNG', bold: true, color: '#b00020' }] : []),
+                ],
+              },
+            ],
+          ],
         },
       },
       { text: '1. Mục đích', style: 'h' },
@@ -152,7 +170,14 @@ export async function renderProcedureSheetPdf(sheet: ProcedureSheet, opts: { com
           body: [
             [th('Bước'), th('Nội dung công việc'), th('Đơn vị/Người thực hiện'), th('Thời hạn (ngày làm việc)'), th('Biểu mẫu'), th('Hồ sơ/Kết quả')],
             ...stepRows,
-            [{ text: 'Tổng thời gian giải quyết', colSpan: 3, bold: true, alignment: 'right' }, {}, {}, { text: days(sheet.totalTimeLimitDays), bold: true, alignment: 'center' }, { text: `Tổng thời hạn các bước trên đường dài nhất: ${days(sheet.longestPathDays)} ngày`, colSpan: 2, fontSize: 8.5 }, {}],
+            [
+              { text: 'Tổng thời gian giải quyết', colSpan: 3, bold: true, alignment: 'right' },
+              {},
+              {},
+              { text: days(sheet.totalTimeLimitDays), bold: true, alignment: 'center' },
+              { text: `Tổng thời hạn các bước trên đường dài nhất: ${days(sheet.longestPathDays)} ngày`, colSpan: 2, fontSize: 8.5 },
+              {},
+            ],
           ],
         },
       },
@@ -162,7 +187,15 @@ export async function renderProcedureSheetPdf(sheet: ProcedureSheet, opts: { com
             table: {
               headerRows: 1,
               widths: [30, '*', 60, 250],
-              body: [[th('TT'), th('Tên hồ sơ'), th('Bước'), th('Đơn vị/Người lưu')], ...sheet.records.map((r, i) => [{ text: String(i + 1), alignment: 'center' }, r.name, { text: String(r.stepNo), alignment: 'center' }, r.keptBy])],
+              body: [
+                [th('TT'), th('Tên hồ sơ'), th('Bước'), th('Đơn vị/Người lưu')],
+                ...sheet.records.map((r, i) => [
+                  { text: String(i + 1), alignment: 'center' },
+                  r.name,
+                  { text: String(r.stepNo), alignment: 'center' },
+                  r.keptBy,
+                ]),
+              ],
             },
           }
         : { text: '—' },

@@ -94,8 +94,14 @@ export async function insertProcedure(
   return r.id;
 }
 
-export async function updateProcedureInfo(db: Db, id: number, fields: Partial<Pick<ProcedureRow, 'name' | 'code' | 'purpose' | 'scope' | 'legal_basis'>>): Promise<void> {
-  await db('procedures').where({ id }).update({ ...fields, updated_at: db.fn.now() });
+export async function updateProcedureInfo(
+  db: Db,
+  id: number,
+  fields: Partial<Pick<ProcedureRow, 'name' | 'code' | 'purpose' | 'scope' | 'legal_basis'>>,
+): Promise<void> {
+  await db('procedures')
+    .where({ id })
+    .update({ ...fields, updated_at: db.fn.now() });
 }
 
 export async function insertDraft(db: Db, row: { procedure_id: number; xml: string; forms: Record<string, unknown>; updated_by: number }): Promise<void> {
@@ -113,7 +119,14 @@ export async function findDraft(db: Db, procedureId: number): Promise<DraftRow |
  * Saves the draft only if it is still at `expectedRevision` (one statement: two tabs cannot both
  * win). Returns false on a conflict, leaving the stored draft untouched.
  */
-export async function saveDraft(db: Db, procedureId: number, expectedRevision: number, xml: string, forms: Record<string, unknown> | undefined, userId: number): Promise<boolean> {
+export async function saveDraft(
+  db: Db,
+  procedureId: number,
+  expectedRevision: number,
+  xml: string,
+  forms: Record<string, unknown> | undefined,
+  userId: number,
+): Promise<boolean> {
   const n = await db('procedure_drafts')
     .where({ procedure_id: procedureId, revision: expectedRevision })
     .update({
@@ -146,7 +159,15 @@ export async function findVersion(db: Db, procedureId: number, version: number):
 
 export async function insertVersion(
   db: Db,
-  row: { procedure_id: number; version: number; process_definition_key: string; forms: Record<string, unknown>; checksum: string; draft_revision: number; published_by: number },
+  row: {
+    procedure_id: number;
+    version: number;
+    process_definition_key: string;
+    forms: Record<string, unknown>;
+    checksum: string;
+    draft_revision: number;
+    published_by: number;
+  },
 ): Promise<void> {
   await db('procedure_versions')
     .insert({ ...row, forms: JSON.stringify(row.forms) })
@@ -162,7 +183,10 @@ export async function retireVersion(db: Db, procedureId: number, version: number
   return n === 1;
 }
 
-export async function insertEvent(db: Db, row: { procedure_id: number; kind: ProcedureEventKind; version?: number | null; actor_id: number; details?: Record<string, unknown> }): Promise<void> {
+export async function insertEvent(
+  db: Db,
+  row: { procedure_id: number; kind: ProcedureEventKind; version?: number | null; actor_id: number; details?: Record<string, unknown> },
+): Promise<void> {
   await db('procedure_events').insert({ ...row, version: row.version ?? null, details: JSON.stringify(row.details ?? {}) });
 }
 
@@ -170,9 +194,18 @@ export async function listEvents(db: Db, procedureId: number, limit = 100) {
   return db('procedure_events as e')
     .leftJoin('users as u', 'u.id', 'e.actor_id')
     .where('e.procedure_id', procedureId)
-    .orderBy([{ column: 'e.created_at', order: 'desc' }, { column: 'e.id', order: 'desc' }])
+    .orderBy([
+      { column: 'e.created_at', order: 'desc' },
+      { column: 'e.id', order: 'desc' },
+    ])
     .limit(limit)
-    .select<{ kind: ProcedureEventKind; version: number | null; actor: string | null; created_at: Date; details: Record<string, unknown> }[]>('e.kind', 'e.version', 'u.username as actor', 'e.created_at', 'e.details');
+    .select<{ kind: ProcedureEventKind; version: number | null; actor: string | null; created_at: Date; details: Record<string, unknown> }[]>(
+      'e.kind',
+      'e.version',
+      'u.username as actor',
+      'e.created_at',
+      'e.details',
+    );
 }
 
 /**
@@ -180,7 +213,8 @@ export async function listEvents(db: Db, procedureId: number, limit = 100) {
  * or without one the latest deployed version of the process id (what Zeebe would start).
  */
 export async function retiredVersionToStart(db: Db, bpmnProcessId: string, version?: number): Promise<number | null> {
-  const target = version ?? (await db('process_definitions').where({ bpmn_process_id: bpmnProcessId }).max<{ max: number | null }>('version as max').first())?.max;
+  const target =
+    version ?? (await db('process_definitions').where({ bpmn_process_id: bpmnProcessId }).max<{ max: number | null }>('version as max').first())?.max;
   if (!target) return null;
   const row = await db('procedure_versions as v')
     .join('procedures as p', 'p.id', 'v.procedure_id')

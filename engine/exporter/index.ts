@@ -91,7 +91,14 @@ export async function buildExporter(opts: { zeebeHome: string; javaHome: string;
  * lower-cased from environment variables, hence the exporter's lower-case field names.
  * `jdbcUrl` is `jdbc:postgresql://host:port/db`; connect/socket timeouts are added by the exporter.
  */
-export function exporterEnv(opts: { jarPath: string; jdbcUrl: string; user: string; password: string; batchSize?: number; flushMs?: number }): Record<string, string> {
+export function exporterEnv(opts: {
+  jarPath: string;
+  jdbcUrl: string;
+  user: string;
+  password: string;
+  batchSize?: number;
+  flushMs?: number;
+}): Record<string, string> {
   const prefix = `ZEEBE_BROKER_EXPORTERS_${EXPORTER_ID.toUpperCase()}_`;
   const env: Record<string, string> = {
     [`${prefix}CLASSNAME`]: EXPORTER_CLASS,

@@ -95,27 +95,84 @@ const ELEMENTS: TableSpec = {
   table: 'hist_element_instances',
   key: ['element_instance_key'],
   conflict: ['element_instance_key', 'start_time'],
-  columns: ['element_instance_key', 'process_instance_key', 'process_definition_key', 'bpmn_process_id', 'element_id', 'element_name', 'bpmn_element_type',
-    'bpmn_event_type', 'flow_scope_key', 'state', 'start_time', 'end_time', 'start_position', 'partition_id', 'position'],
+  columns: [
+    'element_instance_key',
+    'process_instance_key',
+    'process_definition_key',
+    'bpmn_process_id',
+    'element_id',
+    'element_name',
+    'bpmn_element_type',
+    'bpmn_event_type',
+    'flow_scope_key',
+    'state',
+    'start_time',
+    'end_time',
+    'start_position',
+    'partition_id',
+    'position',
+  ],
 };
 const INSTANCES: TableSpec = {
   table: 'hist_process_instances',
   key: ['process_instance_key'],
-  columns: ['process_instance_key', 'bpmn_process_id', 'process_definition_key', 'version', 'parent_process_instance_key', 'parent_element_instance_key',
-    'state', 'start_time', 'end_time', 'partition_id', 'position'],
+  columns: [
+    'process_instance_key',
+    'bpmn_process_id',
+    'process_definition_key',
+    'version',
+    'parent_process_instance_key',
+    'parent_element_instance_key',
+    'state',
+    'start_time',
+    'end_time',
+    'partition_id',
+    'position',
+  ],
 };
 const JOBS: TableSpec = {
   table: 'hist_jobs',
   key: ['job_key'],
   conflict: ['job_key', 'created_time'],
-  columns: ['job_key', 'type', 'element_instance_key', 'element_id', 'process_instance_key', 'process_definition_key', 'bpmn_process_id', 'state', 'retries',
-    'worker', 'error_code', 'error_message', 'created_time', 'ended_time', 'updated_time', 'partition_id', 'position'],
+  columns: [
+    'job_key',
+    'type',
+    'element_instance_key',
+    'element_id',
+    'process_instance_key',
+    'process_definition_key',
+    'bpmn_process_id',
+    'state',
+    'retries',
+    'worker',
+    'error_code',
+    'error_message',
+    'created_time',
+    'ended_time',
+    'updated_time',
+    'partition_id',
+    'position',
+  ],
 };
 const INCIDENTS: TableSpec = {
   table: 'hist_incidents',
   key: ['incident_key'],
-  columns: ['incident_key', 'error_type', 'error_message', 'element_instance_key', 'element_id', 'process_instance_key', 'process_definition_key',
-    'bpmn_process_id', 'job_key', 'state', 'created_time', 'resolved_time', 'partition_id', 'position'],
+  columns: [
+    'incident_key',
+    'error_type',
+    'error_message',
+    'element_instance_key',
+    'element_id',
+    'process_instance_key',
+    'process_definition_key',
+    'bpmn_process_id',
+    'job_key',
+    'state',
+    'created_time',
+    'resolved_time',
+    'partition_id',
+    'position',
+  ],
 };
 const VARIABLES: TableSpec = {
   table: 'hist_variables',
@@ -193,7 +250,10 @@ async function upsert(trx: Knex.Transaction, spec: TableSpec, rows: Row[]): Prom
   if (rows.length === 0) return;
   const cols = spec.columns;
   const target = spec.conflict ?? spec.key;
-  const set = cols.filter((c) => !target.includes(c)).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+  const set = cols
+    .filter((c) => !target.includes(c))
+    .map((c) => `${c} = EXCLUDED.${c}`)
+    .join(', ');
   const placeholder = `(${cols.map((c) => (spec.casts?.[c] ? `?::${spec.casts[c]}` : '?')).join(', ')})`;
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
@@ -322,7 +382,7 @@ export async function applyBatch(
           process_instance_key: r.process_instance_key,
           process_definition_key: r.process_definition_key,
           bpmn_process_id: r.bpmn_process_id,
-          state: JOB_STATE[r.intent] ?? (prev?.state) ?? 'created',
+          state: JOB_STATE[r.intent] ?? prev?.state ?? 'created',
           retries: Number(r.retries ?? 0),
           worker: text(r.worker) ?? prev?.worker ?? null,
           error_code: text(r.error_code) ?? prev?.error_code ?? null,
@@ -396,7 +456,9 @@ export async function applyBatch(
   const needNames = [...elements.values()].filter((e) => e.element_name === null);
   const missing = [...new Set(needNames.map((e) => String(e.process_definition_key)))].filter((k) => !names.get(k));
   if (missing.length > 0) {
-    const rows = (await trx('hist_process_definitions').whereRaw('process_definition_key = ANY(?::bigint[])', [missing]).select('process_definition_key', 'element_names')) as {
+    const rows = (await trx('hist_process_definitions')
+      .whereRaw('process_definition_key = ANY(?::bigint[])', [missing])
+      .select('process_definition_key', 'element_names')) as {
       process_definition_key: string;
       element_names: Record<string, string>;
     }[];
@@ -407,7 +469,10 @@ export async function applyBatch(
 
   definitions.sort((a, b) => (newer(String(a.process_definition_key), String(b.process_definition_key)) ? 1 : -1));
   for (let i = 0; i < definitions.length; i += 500) {
-    await trx('hist_process_definitions').insert(definitions.slice(i, i + 500)).onConflict('process_definition_key').ignore();
+    await trx('hist_process_definitions')
+      .insert(definitions.slice(i, i + 500))
+      .onConflict('process_definition_key')
+      .ignore();
   }
   await upsert(trx, INSTANCES, [...instances.values()]);
   await upsert(trx, ELEMENTS, [...elements.values()]);

@@ -219,5 +219,4 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
     this.emit('projected', result);
     return result.count;
   }
-
 }

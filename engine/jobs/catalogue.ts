@@ -89,7 +89,8 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     jobType: JOB_TYPES.onestopStatus,
     name: 'Cập nhật trạng thái hồ sơ một cửa',
     nameEn: 'Set the one-stop dossier status',
-    description: 'Đặt trạng thái hồ sơ (header onestop.status, ví dụ IN_PROCESSING, PENDING_APPROVAL), ghi sự kiện (onestop.event) và báo cho công dân; biến lyDo là ghi chú / Sets the dossier status, writes the event, notifies the citizen',
+    description:
+      'Đặt trạng thái hồ sơ (header onestop.status, ví dụ IN_PROCESSING, PENDING_APPROVAL), ghi sự kiện (onestop.event) và báo cho công dân; biến lyDo là ghi chú / Sets the dossier status, writes the event, notifies the citizen',
     element: 'bpmn:ServiceTask',
     inputs: ['lyDo', 'header:onestop.status', 'header:onestop.event', 'header:onestop.step', 'header:onestop.unit'],
   },
@@ -97,7 +98,8 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     jobType: JOB_TYPES.onestopSupplementRequest,
     name: 'Yêu cầu bổ sung hồ sơ (tạm dừng)',
     nameEn: 'Request a supplement (pause the clock)',
-    description: 'Tạm dừng thời hạn, gửi cho công dân đường dẫn bổ sung; tiếp theo là sự kiện nhận thông điệp onestop-supplement (khóa =dossierCode) / Pauses the clock and sends the citizen the supplement link',
+    description:
+      'Tạm dừng thời hạn, gửi cho công dân đường dẫn bổ sung; tiếp theo là sự kiện nhận thông điệp onestop-supplement (khóa =dossierCode) / Pauses the clock and sends the citizen the supplement link',
     element: 'bpmn:ServiceTask',
     inputs: ['lyDoBoSung'],
   },
@@ -113,7 +115,8 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     jobType: JOB_TYPES.onestopTransfer,
     name: 'Chuyển liên thông',
     nameEn: 'Transfer to another agency',
-    description: 'Chuyển hồ sơ sang cơ quan phối hợp (header onestop.transferTo) với thời hạn riêng (eiso.timeLimit, ngày làm việc) / Opens an inter-agency leg with its own time budget',
+    description:
+      'Chuyển hồ sơ sang cơ quan phối hợp (header onestop.transferTo) với thời hạn riêng (eiso.timeLimit, ngày làm việc) / Opens an inter-agency leg with its own time budget',
     element: 'bpmn:ServiceTask',
     inputs: ['header:onestop.transferTo', 'header:eiso.timeLimit'],
   },
@@ -137,7 +140,8 @@ export const AUTOMATED_STEP_TEMPLATES: readonly AutomatedStepTemplate[] = [
     jobType: JOB_TYPES.onestopReturned,
     name: 'Đã trả kết quả',
     nameEn: 'Result returned',
-    description: 'Ghi ngày trả kết quả và hình thức (biến hinhThucTra = tai-quay / buu-chinh), gửi đường dẫn đánh giá / Records the return and sends the evaluation link',
+    description:
+      'Ghi ngày trả kết quả và hình thức (biến hinhThucTra = tai-quay / buu-chinh), gửi đường dẫn đánh giá / Records the return and sends the evaluation link',
     element: 'bpmn:ServiceTask',
     inputs: ['hinhThucTra'],
   },

@@ -1,13 +1,4 @@
-import {
-  flowElementsOf,
-  getJobType,
-  hasOwner,
-  longestPathDays,
-  processOf,
-  processTimeLimit,
-  stepTimeLimit,
-  type ModdleElement,
-} from '../step-meta-model.js';
+import { flowElementsOf, getJobType, hasOwner, longestPathDays, processOf, processTimeLimit, stepTimeLimit, type ModdleElement } from '../step-meta-model.js';
 import { approvingDefaultFlows } from '../../engine/default-flow.js';
 
 /**
@@ -52,7 +43,14 @@ const processTimeLimitCoversSteps: RuleFactory = () => ({
   },
 });
 
-const JOB_TASK_TYPES = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:ScriptTask', 'bpmn:BusinessRuleTask', 'bpmn:IntermediateThrowEvent', 'bpmn:EndEvent']);
+const JOB_TASK_TYPES = new Set([
+  'bpmn:ServiceTask',
+  'bpmn:SendTask',
+  'bpmn:ScriptTask',
+  'bpmn:BusinessRuleTask',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:EndEvent',
+]);
 
 /** No job type without a worker on the server (an instance would wait there for ever). */
 function jobWorkerRule(jobTypes: readonly string[]): RuleFactory {
@@ -70,9 +68,12 @@ const defaultFlowApproves: RuleFactory = () => ({
   check(node, reporter) {
     if (node.$type !== 'bpmn:Process' || !node.isExecutable) return;
     for (const d of approvingDefaultFlows(node)) {
-      reporter.report(d.flowId, d.reason === 'named'
-        ? `Default flow of gateway "${d.gatewayName}" approves: give it a condition`
-        : `Default flow of gateway "${d.gatewayName}" leads on: give it a condition`);
+      reporter.report(
+        d.flowId,
+        d.reason === 'named'
+          ? `Default flow of gateway "${d.gatewayName}" approves: give it a condition`
+          : `Default flow of gateway "${d.gatewayName}" leads on: give it a condition`,
+      );
     }
   },
 });

@@ -46,7 +46,13 @@ export async function runLandCase(db: Knex, a: LandActors, opts: { maHoSo: strin
   }
   await work(db, a.leader, key, 'PheDuyet', { pheDuyet: 'dong-y' });
   await work(db, a.reception, key, 'TraKetQua', { hinhThucTra: 'truc-tiep', daTraKetQua: true });
-  await waitFor(async () => (await db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false, `case ${key} completed in history`);
-  await waitFor(async () => (await db('hist_element_instances').where({ process_instance_key: key, element_id: 'KetThuc', state: 'completed' }).first()) ?? false, `end event of ${key} in history`);
+  await waitFor(
+    async () => (await db('hist_process_instances').where({ process_instance_key: key, state: 'completed' }).first()) ?? false,
+    `case ${key} completed in history`,
+  );
+  await waitFor(
+    async () => (await db('hist_element_instances').where({ process_instance_key: key, element_id: 'KetThuc', state: 'completed' }).first()) ?? false,
+    `end event of ${key} in history`,
+  );
   return key;
 }

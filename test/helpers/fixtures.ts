@@ -33,7 +33,13 @@ export async function createUser(db: Knex, opts: { roles: Role[]; unitCode?: str
   const username = `${opts.roles[0]}_${suffix()}`;
   const password = `Pw-${randomBytes(6).toString('hex')}`;
   const unitCode = opts.unitCode ?? 'SNNMT';
-  const id = await insertUser(db, { username, passwordHash: await hash(password), fullName: opts.fullName ?? `Người thử ${username}`, unitCode, roles: opts.roles });
+  const id = await insertUser(db, {
+    username,
+    passwordHash: await hash(password),
+    fullName: opts.fullName ?? `Người thử ${username}`,
+    unitCode,
+    roles: opts.roles,
+  });
   return { id, username, password, unitCode, roles: opts.roles };
 }
 
@@ -51,7 +57,12 @@ export async function login(app: FastifyInstance, user: TestUser): Promise<Clien
   if (res.statusCode !== 200) throw new Error(`login of ${user.username} failed: ${res.statusCode} ${res.body}`);
   const token = res.json().token as string;
   const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) => {
-    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    const r = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
     return { status: r.statusCode, body: r.body ? safeJson(r.body) : undefined };
   };
   return { token, user, get: (u) => call('GET', u), post: (u, b) => call('POST', u, b ?? {}), del: (u) => call('DELETE', u) };
@@ -109,7 +120,12 @@ export async function postWhileBusy(client: Client, url: string, body?: unknown,
 }
 
 /** Deploys a bundled or given model through the API as a designer and starts one instance as an officer. */
-export async function deployAndStart(app: FastifyInstance, designer: Client, starter: Client, opts: { resourceName: string; xml: string; forms?: Record<string, unknown>; variables?: Record<string, unknown> }) {
+export async function deployAndStart(
+  app: FastifyInstance,
+  designer: Client,
+  starter: Client,
+  opts: { resourceName: string; xml: string; forms?: Record<string, unknown>; variables?: Record<string, unknown> },
+) {
   const dep = await designer.post('/api/process-definitions', { resourceName: opts.resourceName, xml: opts.xml, forms: opts.forms });
   if (dep.status !== 201) throw new Error(`deploy failed: ${dep.status} ${JSON.stringify(dep.body)}`);
   const bpmnProcessId = dep.body.processes[0].bpmnProcessId as string;

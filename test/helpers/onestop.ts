@@ -30,7 +30,11 @@ export function procedureEntry(over: Record<string, unknown> = {}): Record<strin
 }
 
 /** A dossier row as reception leaves it (for worker tests that start their own instance). */
-export async function insertDossier(db: Knex, procedureCode: string, over: Record<string, unknown> = {}): Promise<{ id: string; code: string; lookup_token: string }> {
+export async function insertDossier(
+  db: Knex,
+  procedureCode: string,
+  over: Record<string, unknown> = {},
+): Promise<{ id: string; code: string; lookup_token: string }> {
   const p = await db('onestop_procedures').where({ code: procedureCode }).first();
   const code = await nextDossierCode(db, p.agency_eid, new Date());
   const [row] = await db('dossiers')
@@ -54,7 +58,20 @@ export async function insertDossier(db: Knex, procedureCode: string, over: Recor
 
 /** A tiny procedure that runs every onestop-* worker in order, with message waits where the test looks. */
 export function tinyBpmn(id: string, transferTo: string): string {
-  const chain = ['Start', 'XuLy', 'YeuCauBoSung', 'ChoBoSung', 'TiepTuc', 'ChuyenLienThong', 'ChoLienThong', 'NhanLienThong', 'KetQua', 'ChoTra', 'DaTra', 'End'];
+  const chain = [
+    'Start',
+    'XuLy',
+    'YeuCauBoSung',
+    'ChoBoSung',
+    'TiepTuc',
+    'ChuyenLienThong',
+    'ChoLienThong',
+    'NhanLienThong',
+    'KetQua',
+    'ChoTra',
+    'DaTra',
+    'End',
+  ];
   const sub = ['RutStart', 'DaRut', 'RutEnd'];
   /** <incoming>/<outgoing> of an element on the main chain (F<i>) or in the withdrawal subprocess (R<i>). */
   const links = (elId: string) => {
@@ -66,12 +83,22 @@ export function tinyBpmn(id: string, transferTo: string): string {
     <bpmn:serviceTask id="${elId}" name="${name}">
       <bpmn:extensionElements>
         <zeebe:taskDefinition type="${type}" />
-        ${Object.keys(headers).length ? `<zeebe:taskHeaders>${Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${v}" />`).join('')}</zeebe:taskHeaders>` : ''}
+        ${
+          Object.keys(headers).length
+            ? `<zeebe:taskHeaders>${Object.entries(headers)
+                .map(([k, v]) => `<zeebe:header key="${k}" value="${v}" />`)
+                .join('')}</zeebe:taskHeaders>`
+            : ''
+        }
       </bpmn:extensionElements>
       ${links(elId)}
     </bpmn:serviceTask>`;
-  const wait = (elId: string, msg: string) => `<bpmn:intermediateCatchEvent id="${elId}">${links(elId)}<bpmn:messageEventDefinition messageRef="${msg}" /></bpmn:intermediateCatchEvent>`;
-  const flows = chain.slice(1).map((to, i) => `<bpmn:sequenceFlow id="F${i}" sourceRef="${chain[i]}" targetRef="${to}" />`).join('\n');
+  const wait = (elId: string, msg: string) =>
+    `<bpmn:intermediateCatchEvent id="${elId}">${links(elId)}<bpmn:messageEventDefinition messageRef="${msg}" /></bpmn:intermediateCatchEvent>`;
+  const flows = chain
+    .slice(1)
+    .map((to, i) => `<bpmn:sequenceFlow id="F${i}" sourceRef="${chain[i]}" targetRef="${to}" />`)
+    .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_${id}" targetNamespace="http://eiso.gov.vn/bpmn">
   <bpmn:message id="MsgSupplement" name="onestop-supplement"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode" /></bpmn:extensionElements></bpmn:message>
@@ -104,7 +131,6 @@ export function tinyBpmn(id: string, transferTo: string): string {
 </bpmn:definitions>`;
 }
 
-
 /**
  * A small one-stop procedure with human steps: processing (SNNMT-QLDD) may ask for a supplement
  * (variable canBoSung) and comes back after it, then the result and the return at the desk
@@ -127,16 +153,34 @@ export function deskBpmn(id: string, opts: { days?: number } = {}): string {
     ['R1', 'RutStart', 'DaRut'],
     ['R2', 'DaRut', 'RutEnd'],
   ];
-  const io = (el: string) => flows.filter((f) => f[2] === el).map((f) => `<bpmn:incoming>${f[0]}</bpmn:incoming>`).join('') + flows.filter((f) => f[1] === el).map((f) => `<bpmn:outgoing>${f[0]}</bpmn:outgoing>`).join('');
+  const io = (el: string) =>
+    flows
+      .filter((f) => f[2] === el)
+      .map((f) => `<bpmn:incoming>${f[0]}</bpmn:incoming>`)
+      .join('') +
+    flows
+      .filter((f) => f[1] === el)
+      .map((f) => `<bpmn:outgoing>${f[0]}</bpmn:outgoing>`)
+      .join('');
   const svc = (el: string, name: string, type: string, headers: Record<string, string> = {}) =>
-    `<bpmn:serviceTask id="${el}" name="${name}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" />${Object.keys(headers).length ? `<zeebe:taskHeaders>${Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${v}" />`).join('')}</zeebe:taskHeaders>` : ''}</bpmn:extensionElements>${io(el)}</bpmn:serviceTask>`;
+    `<bpmn:serviceTask id="${el}" name="${name}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" />${
+      Object.keys(headers).length
+        ? `<zeebe:taskHeaders>${Object.entries(headers)
+            .map(([k, v]) => `<zeebe:header key="${k}" value="${v}" />`)
+            .join('')}</zeebe:taskHeaders>`
+        : ''
+    }</bpmn:extensionElements>${io(el)}</bpmn:serviceTask>`;
   // A step without a form accepts only what its model reads when it ends (domain/inbox/task-input.ts): the
   // appraisal declares the supplement reason the supplement worker reads, next to the gateway's variable.
-  const outputs = (names: string[]) => names.length ? `<zeebe:ioMapping>${names.map((n) => `<zeebe:output source="=${n}" target="${n}" />`).join('')}</zeebe:ioMapping>` : '';
+  const outputs = (names: string[]) =>
+    names.length ? `<zeebe:ioMapping>${names.map((n) => `<zeebe:output source="=${n}" target="${n}" />`).join('')}</zeebe:ioMapping>` : '';
   const user = (el: string, name: string, group: string, days: string, out: string[] = []) =>
     `<bpmn:userTask id="${el}" name="${name}"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${group}" /><zeebe:taskHeaders><zeebe:header key="eiso.timeLimit" value="${days}" /></zeebe:taskHeaders>${outputs(out)}</bpmn:extensionElements>${io(el)}</bpmn:userTask>`;
   const flowXml = flows
-    .map(([fid, s, t, cond]) => `<bpmn:sequenceFlow id="${fid}" sourceRef="${s}" targetRef="${t}">${cond ? `<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${cond}</bpmn:conditionExpression>` : ''}</bpmn:sequenceFlow>`)
+    .map(
+      ([fid, s, t, cond]) =>
+        `<bpmn:sequenceFlow id="${fid}" sourceRef="${s}" targetRef="${t}">${cond ? `<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${cond}</bpmn:conditionExpression>` : ''}</bpmn:sequenceFlow>`,
+    )
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_${id}" targetNamespace="http://eiso.gov.vn/bpmn">
@@ -156,12 +200,18 @@ export function deskBpmn(id: string, opts: { days?: number } = {}): string {
     ${user('TraKetQua', 'Trả kết quả', 'SNNMT-VP/officer', '0.5')}
     ${svc('DaTra', 'Đã trả kết quả', 'onestop-returned')}
     <bpmn:endEvent id="End">${io('End')}</bpmn:endEvent>
-    ${flowXml.split('\n').filter((l) => !l.includes('"R')).join('\n')}
+    ${flowXml
+      .split('\n')
+      .filter((l) => !l.includes('"R'))
+      .join('\n')}
     <bpmn:subProcess id="RutHoSo" triggeredByEvent="true">
       <bpmn:startEvent id="RutStart" isInterrupting="true">${io('RutStart')}<bpmn:messageEventDefinition messageRef="MsgWithdraw" /></bpmn:startEvent>
       ${svc('DaRut', 'Rút hồ sơ', 'onestop-status', { 'onestop.status': 'WITHDRAWN' })}
       <bpmn:endEvent id="RutEnd">${io('RutEnd')}</bpmn:endEvent>
-      ${flowXml.split('\n').filter((l) => l.includes('"R')).join('\n')}
+      ${flowXml
+        .split('\n')
+        .filter((l) => l.includes('"R'))
+        .join('\n')}
     </bpmn:subProcess>
   </bpmn:process>
 </bpmn:definitions>`;
@@ -186,7 +236,9 @@ export async function pdfText(pdf: Buffer): Promise<string> {
   const path = await import('node:path');
   const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'pdf-')), 'doc.pdf');
   await writeFile(file, pdf);
-  return new Promise((resolve, reject) => execFile('/usr/bin/pdftotext', ['-layout', file, '-'], (err, out) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(out))));
+  return new Promise((resolve, reject) =>
+    execFile('/usr/bin/pdftotext', ['-layout', file, '-'], (err, out) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(out))),
+  );
 }
 
 /**

@@ -22,7 +22,9 @@ export interface TestPlatform {
 }
 
 /** The real platform (runtime, bundled processes, web) on the run's broker and database, on a free port. */
-export async function startTestPlatform(opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config>; logger?: object } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config>; logger?: object } = {},
+): Promise<TestPlatform> {
   const config = {
     // The environment of the test run (vitest.config.ts env, and keys a file sets before it starts a platform).
     ...readConfig(process.env),

@@ -9,7 +9,10 @@ export function parseRoutes(tree: string): { method: string; url: string }[] {
     stack.length = depth;
     const url = (stack[depth - 1] ?? '') + m[2];
     stack[depth] = url;
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (method !== 'HEAD' && method !== 'OPTIONS') out.push({ method, url });
     }
   }

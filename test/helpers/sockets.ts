@@ -35,7 +35,10 @@ export function listeningAddresses(pid: number): string[] {
     }
   }
   const out: string[] = [];
-  for (const [file, v6] of [['/proc/net/tcp', false], ['/proc/net/tcp6', true]] as const) {
+  for (const [file, v6] of [
+    ['/proc/net/tcp', false],
+    ['/proc/net/tcp6', true],
+  ] as const) {
     let lines: string[] = [];
     try {
       lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
@@ -53,7 +56,10 @@ export function listeningAddresses(pid: number): string[] {
       } else {
         // four little-endian 32-bit words
         const words = hex.match(/.{8}/g)!.map((w) => Buffer.from(w, 'hex').reverse().toString('hex'));
-        const groups = words.join('').match(/.{4}/g)!.map((g) => g.replace(/^0+(?=.)/, ''));
+        const groups = words
+          .join('')
+          .match(/.{4}/g)!
+          .map((g) => g.replace(/^0+(?=.)/, ''));
         out.push(`[${groups.join(':')}]:${port}`);
       }
     }
@@ -68,7 +74,9 @@ export function isLoopback(address: string): boolean {
 
 /** The first address of this machine that is not internal (IPv4 preferred), or undefined. */
 export function externalAddress(): string | undefined {
-  const all = Object.values(os.networkInterfaces()).flat().filter((a): a is os.NetworkInterfaceInfo => !!a && !a.internal);
+  const all = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a): a is os.NetworkInterfaceInfo => !!a && !a.internal);
   return (all.find((a) => a.family === 'IPv4') ?? all[0])?.address;
 }
 

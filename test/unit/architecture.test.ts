@@ -64,7 +64,11 @@ describe('architecture: imports point down the layers', () => {
   const edges = sourceFiles(SERVER).flatMap(importsOf);
 
   it('reads the imports of every layer', () => {
-    for (const layer of LAYERS) expect(edges.some((e) => e.from.startsWith(`${layer}/`)), layer).toBe(true);
+    for (const layer of LAYERS)
+      expect(
+        edges.some((e) => e.from.startsWith(`${layer}/`)),
+        layer,
+      ).toBe(true);
     expect(edges.length).toBeGreaterThan(500);
   });
 
@@ -93,9 +97,15 @@ describe('architecture: imports point down the layers', () => {
   });
 
   it('lists every domain module in domain/modules.ts in the same order', () => {
-    const dirs = readdirSync(path.join(ROOT, 'domain'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const dirs = readdirSync(path.join(ROOT, 'domain'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(dirs).toEqual([...MODULE_ORDER].sort());
-    const listed = /DOMAIN_MODULES[^=]*=\s*\[([^\]]*)\]/.exec(readFileSync(path.join(ROOT, 'domain/modules.ts'), 'utf8'))![1].split(',').map((s) => s.trim());
+    const listed = /DOMAIN_MODULES[^=]*=\s*\[([^\]]*)\]/
+      .exec(readFileSync(path.join(ROOT, 'domain/modules.ts'), 'utf8'))![1]
+      .split(',')
+      .map((s) => s.trim());
     expect(listed).toEqual([...MODULE_ORDER]);
   });
 

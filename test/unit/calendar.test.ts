@@ -38,9 +38,11 @@ describe('lunar calendar for Vietnam (UTC+7), not China (UTC+8)', () => {
     // Vietnam, Wed 20/02/1985 in China (lunar-javascript gives 20/02).
     expect(tetDay(1985)).toBe('1985-01-21');
     // The calendar uses the Vietnamese dates: the 2007 statutory Tết is 16/02 (eve) + 17–20/02.
-    expect(statutoryHolidays(2007, { cultureDay: false }).filter((h) => h.occasion === 'lunar-new-year').map((h) => h.date)).toEqual([
-      '2007-02-16', '2007-02-17', '2007-02-18', '2007-02-19', '2007-02-20',
-    ]);
+    expect(
+      statutoryHolidays(2007, { cultureDay: false })
+        .filter((h) => h.occasion === 'lunar-new-year')
+        .map((h) => h.date),
+    ).toEqual(['2007-02-16', '2007-02-17', '2007-02-18', '2007-02-19', '2007-02-20']);
   });
 
   it('derives Tết and Giỗ Tổ of the years around now', () => {
@@ -98,12 +100,24 @@ describe('Tết', () => {
     expect(due(national, '2026-02-13 10:00', 2.5)).toBe('2026-02-24T17:00:00+07:00');
     const why = national.explainDue(vn('2026-02-13 10:00'), 2.5);
     expect(why.skipped.map((d) => d.date)).toEqual([
-      '2026-02-14', '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22',
+      '2026-02-14',
+      '2026-02-15',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-21',
+      '2026-02-22',
     ]);
     expect(why.skipped[0]).toMatchObject({ kind: 'weekend', name: 'Thứ Bảy / Saturday' });
     expect(why.skipped[3]).toMatchObject({ kind: 'holiday', occasion: 'lunar-new-year', name: 'Tết Nguyên đán (mùng 1) / Lunar New Year, day 1' });
     expect(why.counted.map((s) => `${s.date} ${s.half}`)).toEqual([
-      '2026-02-13 afternoon', '2026-02-23 morning', '2026-02-23 afternoon', '2026-02-24 morning', '2026-02-24 afternoon',
+      '2026-02-13 afternoon',
+      '2026-02-23 morning',
+      '2026-02-23 afternoon',
+      '2026-02-24 morning',
+      '2026-02-24 afternoon',
     ]);
   });
 
@@ -219,7 +233,7 @@ describe('organisation overrides inherit down the tree', () => {
     }),
   );
 
-  it('a commune without its own entry sees the province\'s day off; one with its own entry does not', () => {
+  it("a commune without its own entry sees the province's day off; one with its own entry does not", () => {
     // Fri 13/3/2026 14:00, ½ day: the first half-day after the receipt is Mon 16/3 morning.
     expect(due(cal, '2026-03-13 14:00', 0.5, null)).toBe('2026-03-16T11:30:00+07:00'); // national: Mon works
     expect(due(cal, '2026-03-13 14:00', 0.5, 'XA-A')).toBe('2026-03-17T11:30:00+07:00'); // inherits TINH's day off → Tue
@@ -228,7 +242,7 @@ describe('organisation overrides inherit down the tree', () => {
     expect(cal.forUnit('XA-A').isWorkingDay('2026-03-16')).toBe(false);
   });
 
-  it('a commune inherits the province\'s working hours', () => {
+  it("a commune inherits the province's working hours", () => {
     // Tue 17/3/2026 10:00, ½ day: the afternoon, which ends at 16:30 in the province and its communes.
     expect(due(cal, '2026-03-17 10:00', 0.5, 'XA-A')).toBe('2026-03-17T16:30:00+07:00');
     expect(due(cal, '2026-03-17 10:00', 0.5, null)).toBe('2026-03-17T17:00:00+07:00');
@@ -252,7 +266,10 @@ describe('pausing the clock while the dossier waits for the citizen', () => {
     // Counted: Mon pm (½), Tue am (1), Thu pm (1½), Fri am + pm (2½), Mon 16/3 am (3) → Mon 16/03/2026 11:30.
     expect(iso(national.addWorkingDays(received, 3, null, { pauses }))).toBe('2026-03-16T11:30:00+07:00');
     expect(national.explainDue(received, 3, null, { pauses }).paused.map((s) => `${s.date} ${s.half}`)).toEqual([
-      '2026-03-10 afternoon', '2026-03-11 morning', '2026-03-11 afternoon', '2026-03-12 morning',
+      '2026-03-10 afternoon',
+      '2026-03-11 morning',
+      '2026-03-11 afternoon',
+      '2026-03-12 morning',
     ]);
   });
 

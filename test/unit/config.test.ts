@@ -13,7 +13,9 @@ function keysRead(): string[] {
 
 describe('configuration: one reader of the environment, every key documented', () => {
   it('lib/config.ts is the only server file that reads process.env', () => {
-    const readers = sourceFiles(['lib', 'engine', 'domain', 'api', 'migrations']).filter((f) => f !== 'lib/config.ts' && /\bprocess\.env\b/.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    const readers = sourceFiles(['lib', 'engine', 'domain', 'api', 'migrations']).filter(
+      (f) => f !== 'lib/config.ts' && /\bprocess\.env\b/.test(readFileSync(path.join(ROOT, f), 'utf8')),
+    );
     expect(readers).toEqual([]);
   });
 
@@ -27,7 +29,12 @@ describe('configuration: one reader of the environment, every key documented', (
   });
 
   it('reads the values it is given and refuses a malformed number with the key named', () => {
-    const c = readConfig({ PUBLIC_URL: 'https://dichvucong.example.gov.vn///', ONESTOP_SUBMISSIONS_PER_DAY: '0', ATTACHMENT_MAX_BYTES: '2048', OUTBOX_GRACE_MS: '3000' });
+    const c = readConfig({
+      PUBLIC_URL: 'https://dichvucong.example.gov.vn///',
+      ONESTOP_SUBMISSIONS_PER_DAY: '0',
+      ATTACHMENT_MAX_BYTES: '2048',
+      OUTBOX_GRACE_MS: '3000',
+    });
     expect(c.publicUrl).toBe('https://dichvucong.example.gov.vn');
     expect(c.onestopSubmissionsPerDay).toBe(0);
     expect(c.attachmentMaxBytes).toBe(2048);

@@ -91,7 +91,11 @@ describe('modeler lint configuration', () => {
     const modelerWarnings = async (xml: string) => {
       const { rootElement } = await new BpmnModdle({ zeebe: zeebeSchema }).fromXML(xml);
       const reports = await new Linter(createLintConfig({ jobTypes: [] })).lint(rootElement);
-      return (reports['eiso/default-flow-approves'] ?? []).map((r: { id?: string; message: string; category: string }) => ({ id: r.id, message: r.message, category: r.category }));
+      return (reports['eiso/default-flow-approves'] ?? []).map((r: { id?: string; message: string; category: string }) => ({
+        id: r.id,
+        message: r.message,
+        category: r.category,
+      }));
     };
     const serverWarnings = async (xml: string) => {
       const r = await validateBpmn(xml);
@@ -100,14 +104,20 @@ describe('modeler lint configuration', () => {
     };
     // Approval by default (named "Đồng ý", leading on to the end): warned, not blocking.
     const approve = decision({ name: 'Đồng ý', target: 'next', other: 'Trả lại' });
-    expect(await modelerWarnings(approve)).toEqual([{ id: 'def', category: 'warn', message: 'Default flow of gateway "Đồng ý?" approves: give it a condition' }]);
-    expect(createTranslate('vi')('Default flow of gateway "Đồng ý?" approves: give it a condition')).toBe('Luồng mặc định của cổng "Đồng ý?" là kết quả chấp thuận: hãy đặt điều kiện cho nó (thiếu quyết định không được thành chấp thuận)');
+    expect(await modelerWarnings(approve)).toEqual([
+      { id: 'def', category: 'warn', message: 'Default flow of gateway "Đồng ý?" approves: give it a condition' },
+    ]);
+    expect(createTranslate('vi')('Default flow of gateway "Đồng ý?" approves: give it a condition')).toBe(
+      'Luồng mặc định của cổng "Đồng ý?" là kết quả chấp thuận: hãy đặt điều kiện cho nó (thiếu quyết định không được thành chấp thuận)',
+    );
     const server = await serverWarnings(approve);
     expect(server).toHaveLength(1);
     expect(server[0]).toMatchObject({ elementId: 'def', category: 'warn' });
     expect(server[0].message).toMatch(/^Cổng "Đồng ý\?": luồng mặc định "Đồng ý" là kết quả chấp thuận/);
     // Unnamed but leading on: warned too.
-    expect(await modelerWarnings(decision({ name: '', target: 'next', other: 'Trả lại' }))).toEqual([{ id: 'def', category: 'warn', message: 'Default flow of gateway "Đồng ý?" leads on: give it a condition' }]);
+    expect(await modelerWarnings(decision({ name: '', target: 'next', other: 'Trả lại' }))).toEqual([
+      { id: 'def', category: 'warn', message: 'Default flow of gateway "Đồng ý?" leads on: give it a condition' },
+    ]);
     expect(await serverWarnings(decision({ name: '', target: 'next', other: 'Trả lại' }))).toHaveLength(1);
     // A default that sends the case back (a loop's way back), or that is named as a refusal: fine.
     expect(await modelerWarnings(decision({ name: 'Trả lại', target: 'back', other: 'Đồng ý' }))).toEqual([]);
@@ -115,16 +125,28 @@ describe('modeler lint configuration', () => {
     expect(await serverWarnings(decision({ name: 'Không đạt', target: 'next', other: 'Đạt' }))).toEqual([]);
     // "Không đạt" contains "đạt": the refusal wins; the names of the shipped models read as intended.
     expect(['Không đạt', 'Chưa hiệu lực', 'Thẩm định lại', 'Không đủ điều kiện', 'Cần bổ sung'].map(outcomeOfName)).toEqual(['no', 'no', 'no', 'no', 'no']);
-    expect(['Đạt', 'Đồng ý', 'Phê duyệt', 'Hợp lệ', 'Có hiệu lực', 'Đủ điều kiện', 'Cấp', 'Approve'].map(outcomeOfName)).toEqual(['yes', 'yes', 'yes', 'yes', 'yes', 'yes', 'yes', 'yes']);
+    expect(['Đạt', 'Đồng ý', 'Phê duyệt', 'Hợp lệ', 'Có hiệu lực', 'Đủ điều kiện', 'Cấp', 'Approve'].map(outcomeOfName)).toEqual([
+      'yes',
+      'yes',
+      'yes',
+      'yes',
+      'yes',
+      'yes',
+      'yes',
+      'yes',
+    ]);
     expect(outcomeOfName('Đóng')).toBeNull();
   });
 
-  it('no shipped model takes a decision\'s positive outcome by default', async () => {
+  it("no shipped model takes a decision's positive outcome by default", async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { PROCESSES_DIR } = await import('../../engine/bundled.js');
     for (const f of readdirSync(PROCESSES_DIR).filter((x) => x.endsWith('.bpmn'))) {
       const r = await validateBpmn(readFileSync(`${PROCESSES_DIR}/${f}`, 'utf8'));
-      expect(r.warnings.filter((w) => w.rule === 'eiso/default-flow-approves'), f).toEqual([]);
+      expect(
+        r.warnings.filter((w) => w.rule === 'eiso/default-flow-approves'),
+        f,
+      ).toEqual([]);
     }
   });
 });

@@ -67,6 +67,8 @@ describe('worker contract: processes/*.bpmn and engine/jobs/catalogue.ts agree',
     // a module without its workers, or a second worker for a type, stops the runtime with the type named
     expect(() => checkWorkers(rest)).toThrow(/no worker for job type "io.camunda.zeebe:userTask"/);
     expect(() => checkWorkers([...DOMAIN_MODULES, { name: 'copy', workers: inbox.workers }])).toThrow(/has 2 workers \(inbox, copy\)/);
-    expect(() => checkWorkers([...DOMAIN_MODULES, { name: 'x', workers: [{ ...inbox.workers![0], jobType: 'unknown-type' }] }])).toThrow(/"unknown-type" is not in engine\/jobs\/catalogue.ts/);
+    expect(() => checkWorkers([...DOMAIN_MODULES, { name: 'x', workers: [{ ...inbox.workers![0], jobType: 'unknown-type' }] }])).toThrow(
+      /"unknown-type" is not in engine\/jobs\/catalogue.ts/,
+    );
   });
 });

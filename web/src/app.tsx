@@ -67,17 +67,52 @@ function Routes() {
 
   // Public pages of the citizen (no sign-in): evaluation with the dossier's token, evaluation results.
   const evaluationMatch = matchPath('/danh-gia/:code', pathname);
-  if (evaluationMatch?.code) return <LazyPage><PublicEvaluationPage code={evaluationMatch.code} token={search.get('t') ?? ''} /></LazyPage>;
-  if (pathname === '/ket-qua-danh-gia') return <LazyPage><PublicResultsPage /></LazyPage>;
+  if (evaluationMatch?.code)
+    return (
+      <LazyPage>
+        <PublicEvaluationPage code={evaluationMatch.code} token={search.get('t') ?? ''} />
+      </LazyPage>
+    );
+  if (pathname === '/ket-qua-danh-gia')
+    return (
+      <LazyPage>
+        <PublicResultsPage />
+      </LazyPage>
+    );
   // Complaints and feedback of citizens (no sign-in): the form, and tracking with the key.
-  if (pathname === '/gop-y') return <LazyPage><FeedbackPage /></LazyPage>;
+  if (pathname === '/gop-y')
+    return (
+      <LazyPage>
+        <FeedbackPage />
+      </LazyPage>
+    );
   const feedbackMatch = matchPath('/gop-y/:code', pathname);
-  if (feedbackMatch?.code) return <LazyPage><FeedbackPage key={feedbackMatch.code} code={feedbackMatch.code} /></LazyPage>;
+  if (feedbackMatch?.code)
+    return (
+      <LazyPage>
+        <FeedbackPage key={feedbackMatch.code} code={feedbackMatch.code} />
+      </LazyPage>
+    );
   // The citizen's pages need no login (one-stop: submission, lookup by code or QR, supplement).
-  if (pathname === '/nop-ho-so') return <LazyPage><SubmitPage /></LazyPage>;
-  if (pathname === '/tra-cuu') return <LazyPage><LookupPage /></LazyPage>;
+  if (pathname === '/nop-ho-so')
+    return (
+      <LazyPage>
+        <SubmitPage />
+      </LazyPage>
+    );
+  if (pathname === '/tra-cuu')
+    return (
+      <LazyPage>
+        <LookupPage />
+      </LazyPage>
+    );
   const lookupMatch = matchPath('/tra-cuu/:code', pathname) ?? matchPath('/bo-sung/:code', pathname);
-  if (lookupMatch?.code) return <LazyPage><LookupPage key={lookupMatch.code} code={lookupMatch.code} /></LazyPage>;
+  if (lookupMatch?.code)
+    return (
+      <LazyPage>
+        <LookupPage key={lookupMatch.code} code={lookupMatch.code} />
+      </LazyPage>
+    );
   if (pathname === '/login') return token ? <Redirect to="/inbox" /> : <LoginPage />;
   if (!token) return <Redirect to="/login" />;
 
@@ -88,19 +123,84 @@ function Routes() {
   else if (pathname === '/doi-mat-khau') page = <PasswordPage />;
   else if (taskMatch?.id) page = <TaskPage key={taskMatch.id} id={taskMatch.id} />;
   else if (pathname === '/procedures') page = <ProceduresPage />;
-  else if (matchPath('/procedures/:id/diff', pathname)?.id) page = <LazyPage><ProcedureDiffPage id={matchPath('/procedures/:id/diff', pathname)!.id} /></LazyPage>;
-  else if (matchPath('/procedures/:id', pathname)?.id) page = <LazyPage><ProcedureEditorPage key={pathname} id={matchPath('/procedures/:id', pathname)!.id} /></LazyPage>;
-  else if (pathname === '/audit') page = <LazyPage><AuditSearchPage /></LazyPage>;
-  else if (pathname === '/audit/verify') page = <LazyPage><AuditVerifyPage /></LazyPage>;
-  else if (pathname === '/audit/heatmap') page = <LazyPage><AuditHeatmapPage /></LazyPage>;
-  else if (matchPath('/cases/:key', pathname)?.key) page = <LazyPage><CaseTimelinePage key={pathname} processInstanceKey={matchPath('/cases/:key', pathname)!.key} /></LazyPage>;
-  else if (pathname === '/calendar') page = <LazyPage><CalendarPage /></LazyPage>;
-  else if (pathname === '/onestop/stats') page = <LazyPage><StatsDashboardPage /></LazyPage>;
-  else if (pathname === '/onestop/overdue') page = <LazyPage><OverduePage /></LazyPage>;
-  else if (pathname === '/mot-cua') page = <LazyPage><DeskPage /></LazyPage>;
-  else if (pathname === '/mot-cua/danh-muc') page = <LazyPage><CataloguePage /></LazyPage>;
-  else if (matchPath('/mot-cua/ho-so/:id', pathname)?.id) page = <LazyPage><DossierPage key={pathname} id={matchPath('/mot-cua/ho-so/:id', pathname)!.id} /></LazyPage>;
-  else if (pathname === '/iso') page = <LazyPage><IsoPage /></LazyPage>;
+  else if (matchPath('/procedures/:id/diff', pathname)?.id)
+    page = (
+      <LazyPage>
+        <ProcedureDiffPage id={matchPath('/procedures/:id/diff', pathname)!.id} />
+      </LazyPage>
+    );
+  else if (matchPath('/procedures/:id', pathname)?.id)
+    page = (
+      <LazyPage>
+        <ProcedureEditorPage key={pathname} id={matchPath('/procedures/:id', pathname)!.id} />
+      </LazyPage>
+    );
+  else if (pathname === '/audit')
+    page = (
+      <LazyPage>
+        <AuditSearchPage />
+      </LazyPage>
+    );
+  else if (pathname === '/audit/verify')
+    page = (
+      <LazyPage>
+        <AuditVerifyPage />
+      </LazyPage>
+    );
+  else if (pathname === '/audit/heatmap')
+    page = (
+      <LazyPage>
+        <AuditHeatmapPage />
+      </LazyPage>
+    );
+  else if (matchPath('/cases/:key', pathname)?.key)
+    page = (
+      <LazyPage>
+        <CaseTimelinePage key={pathname} processInstanceKey={matchPath('/cases/:key', pathname)!.key} />
+      </LazyPage>
+    );
+  else if (pathname === '/calendar')
+    page = (
+      <LazyPage>
+        <CalendarPage />
+      </LazyPage>
+    );
+  else if (pathname === '/onestop/stats')
+    page = (
+      <LazyPage>
+        <StatsDashboardPage />
+      </LazyPage>
+    );
+  else if (pathname === '/onestop/overdue')
+    page = (
+      <LazyPage>
+        <OverduePage />
+      </LazyPage>
+    );
+  else if (pathname === '/mot-cua')
+    page = (
+      <LazyPage>
+        <DeskPage />
+      </LazyPage>
+    );
+  else if (pathname === '/mot-cua/danh-muc')
+    page = (
+      <LazyPage>
+        <CataloguePage />
+      </LazyPage>
+    );
+  else if (matchPath('/mot-cua/ho-so/:id', pathname)?.id)
+    page = (
+      <LazyPage>
+        <DossierPage key={pathname} id={matchPath('/mot-cua/ho-so/:id', pathname)!.id} />
+      </LazyPage>
+    );
+  else if (pathname === '/iso')
+    page = (
+      <LazyPage>
+        <IsoPage />
+      </LazyPage>
+    );
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

@@ -22,7 +22,10 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   /** 429 with the wait: the same for every username, known or not. */
   const throttled = (seconds: number) => {
     const vi = seconds >= 120 ? `${Math.ceil(seconds / 60)} phút` : `${seconds} giây`;
-    const err = app.httpErrors.createError(429, `Đăng nhập sai quá nhiều lần, vui lòng thử lại sau ${vi} / Too many failed sign-ins, please retry in ${seconds} s`);
+    const err = app.httpErrors.createError(
+      429,
+      `Đăng nhập sai quá nhiều lần, vui lòng thử lại sau ${vi} / Too many failed sign-ins, please retry in ${seconds} s`,
+    );
     return Object.assign(err, { headers: { 'retry-after': String(seconds) } });
   };
   let lastPrune = 0;
@@ -30,7 +33,12 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/login',
     {
-      schema: { tags: ['auth'], summary: 'Sign in with username and password; returns a JWT (failures slow further attempts down: 429 with the wait)', body: LoginBody, response: { 200: LoginReply, 400: errors[400], 401: errors[401], 429: errors[400] } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with username and password; returns a JWT (failures slow further attempts down: 429 with the wait)',
+        body: LoginBody,
+        response: { 200: LoginReply, 400: errors[400], 401: errors[401], 429: errors[400] },
+      },
       config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
@@ -46,7 +54,11 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       const ok = await verify(row?.password_hash ?? (await dummy()), password).catch(() => false);
       if (!row || !ok || !row.active) {
         await recordLoginFailure(app.db, username, req.ip, policy);
-        await req.audit('auth.login_failed', { actor: { username: null }, target: { type: 'user', id: username }, reason: !row ? 'unknown user' : !row.active ? 'inactive account' : 'wrong password' });
+        await req.audit('auth.login_failed', {
+          actor: { username: null },
+          target: { type: 'user', id: username },
+          reason: !row ? 'unknown user' : !row.active ? 'inactive account' : 'wrong password',
+        });
         if (Date.now() - lastPrune > 3_600_000) {
           lastPrune = Date.now();
           await pruneLoginThrottle(app.db, policy).catch((err) => req.log.warn({ err: String(err) }, 'login throttle prune failed'));
@@ -56,7 +68,10 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       await recordLoginSuccess(app.db, username, req.ip);
       const user = (await findCurrentUser(app.db, row.id))!;
       const token = app.jwt.sign({ sub: String(row.id), username: row.username, tv: Number(row.token_version ?? 0) });
-      await req.audit('auth.login', { actor: { username: user.username, roles: user.roles, unitCode: user.unit.code }, target: { type: 'user', id: user.username } });
+      await req.audit('auth.login', {
+        actor: { username: user.username, roles: user.roles, unitCode: user.unit.code },
+        target: { type: 'user', id: user.username },
+      });
       return { token, expiresIn: app.config.jwtExpiresIn, user };
     },
   );
@@ -65,7 +80,12 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     '/logout',
     {
       onRequest: app.authenticate,
-      schema: { tags: ['auth'], summary: 'Sign out: every token of the account stops working and its live event streams end', security: [{ bearer: [] }], response: { 204: Type.Null(), 401: errors[401] } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out: every token of the account stops working and its live event streams end',
+        security: [{ bearer: [] }],
+        response: { 204: Type.Null(), 401: errors[401] },
+      },
       config: { auditorMayWrite: true },
     },
     async (req, reply) => {
@@ -118,5 +138,12 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
 export default auth;
 
 export const me: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { onRequest: app.authenticate, schema: { tags: ['auth'], summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: CurrentUser, 401: errors[401] } } }, async (req) => req.currentUser);
+  app.get(
+    '/',
+    {
+      onRequest: app.authenticate,
+      schema: { tags: ['auth'], summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: CurrentUser, 401: errors[401] } },
+    },
+    async (req) => req.currentUser,
+  );
 };

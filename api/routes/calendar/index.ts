@@ -61,7 +61,12 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
   const checkDate = (date: string) => {
     if (!isLocalDate(date)) throw bad(`Ngày không hợp lệ: ${date}`, `Invalid date: ${date}`, 'CALENDAR_INVALID_DATE');
     const y = Number(date.slice(0, 4));
-    if (y < FIRST_YEAR || y > LAST_YEAR) throw bad(`Ngày phải trong khoảng năm ${FIRST_YEAR}–${LAST_YEAR}: ${date}`, `The date must be within ${FIRST_YEAR}–${LAST_YEAR}: ${date}`, 'CALENDAR_DATE_RANGE');
+    if (y < FIRST_YEAR || y > LAST_YEAR)
+      throw bad(
+        `Ngày phải trong khoảng năm ${FIRST_YEAR}–${LAST_YEAR}: ${date}`,
+        `The date must be within ${FIRST_YEAR}–${LAST_YEAR}: ${date}`,
+        'CALENDAR_DATE_RANGE',
+      );
   };
 
   /** Resolves a unit code (null/undefined = national), or answers 400. */
@@ -91,29 +96,46 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
   const occasionOnlyNational = () =>
     bad('Chỉ ngày của lịch quốc gia mới gắn với một dịp lễ luật định', 'Only national days can belong to a statutory occasion', 'CALENDAR_OCCASION');
 
-  const concurrent = () => Object.assign(app.httpErrors.conflict('Thiết lập vừa được người khác thay đổi, hãy thử lại / The settings were just changed by someone else, try again'), { code: 'CALENDAR_CONFLICT' });
+  const concurrent = () =>
+    Object.assign(app.httpErrors.conflict('Thiết lập vừa được người khác thay đổi, hãy thử lại / The settings were just changed by someone else, try again'), {
+      code: 'CALENDAR_CONFLICT',
+    });
 
   const noEntry = (id: number) => app.httpErrors.notFound(`Không có ngày ${id} trong lịch / No calendar entry ${id}`);
 
   /** A change the domain refused (nothing was written), answered as 404, 400 or 409. */
-  const refused = (id?: number) => (err: unknown): never => {
-    if (err instanceof repo.CalendarChangeRefused) {
-      switch (err.reason) {
-        case 'NO_ENTRY': throw noEntry(id!);
-        case 'DUPLICATE': throw duplicate(err.date!, err.unitCode);
-        case 'OCCASION_NOT_NATIONAL': throw occasionOnlyNational();
-        case 'UNKNOWN_UNIT': throw bad(`Không có đơn vị ${err.unitCode}`, `Unknown unit ${err.unitCode}`, 'UNKNOWN_UNIT');
-        case 'CONCURRENT': throw concurrent();
+  const refused =
+    (id?: number) =>
+    (err: unknown): never => {
+      if (err instanceof repo.CalendarChangeRefused) {
+        switch (err.reason) {
+          case 'NO_ENTRY':
+            throw noEntry(id!);
+          case 'DUPLICATE':
+            throw duplicate(err.date!, err.unitCode);
+          case 'OCCASION_NOT_NATIONAL':
+            throw occasionOnlyNational();
+          case 'UNKNOWN_UNIT':
+            throw bad(`Không có đơn vị ${err.unitCode}`, `Unknown unit ${err.unitCode}`, 'UNKNOWN_UNIT');
+          case 'CONCURRENT':
+            throw concurrent();
+        }
       }
-    }
-    throw err;
-  };
+      throw err;
+    };
 
   app.get(
     '/years/:year',
     {
       onRequest: app.authenticate,
-      schema: { tags, security, summary: 'Year view: every holiday, day off and make-up working day with its reason, for a unit or national', params: YearParams, querystring: UnitQuery, response: { 200: YearView, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Year view: every holiday, day off and make-up working day with its reason, for a unit or national',
+        params: YearParams,
+        querystring: UnitQuery,
+        response: { 200: YearView, ...errors },
+      },
     },
     async (req) => {
       const cal = await load(req.query.unit);
@@ -132,15 +154,26 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     '/due',
     {
       onRequest: app.authenticate,
-      schema: { tags, security, summary: 'Due date of a time limit in working days from a receipt, with the explanation', querystring: DueQuery, response: { 200: DueReply, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Due date of a time limit in working days from a receipt, with the explanation',
+        querystring: DueQuery,
+        response: { 200: DueReply, ...errors },
+      },
     },
     async (req) => {
       const start = new Date(req.query.start);
       if (Number.isNaN(start.getTime()) || !/[zZ]|[+-]\d\d:?\d\d$/.test(req.query.start)) {
-        throw bad(`Thời điểm tiếp nhận không hợp lệ (ISO 8601 có múi giờ, ví dụ 2026-02-13T10:00:00+07:00): ${req.query.start}`, `Invalid receipt time (ISO 8601 with offset): ${req.query.start}`, 'CALENDAR_INVALID_DATE');
+        throw bad(
+          `Thời điểm tiếp nhận không hợp lệ (ISO 8601 có múi giờ, ví dụ 2026-02-13T10:00:00+07:00): ${req.query.start}`,
+          `Invalid receipt time (ISO 8601 with offset): ${req.query.start}`,
+          'CALENDAR_INVALID_DATE',
+        );
       }
       const y = start.getUTCFullYear();
-      if (y < FIRST_YEAR || y > LAST_YEAR) throw bad(`Thời điểm phải trong khoảng năm ${FIRST_YEAR}–${LAST_YEAR}`, `The time must be within ${FIRST_YEAR}–${LAST_YEAR}`, 'CALENDAR_DATE_RANGE');
+      if (y < FIRST_YEAR || y > LAST_YEAR)
+        throw bad(`Thời điểm phải trong khoảng năm ${FIRST_YEAR}–${LAST_YEAR}`, `The time must be within ${FIRST_YEAR}–${LAST_YEAR}`, 'CALENDAR_DATE_RANGE');
       const cal = await load(req.query.unit);
       let why;
       try {
@@ -167,7 +200,13 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     '/days',
     {
       onRequest: app.requireRole('admin'),
-      schema: { tags, security, summary: 'Add a national schedule day or an organisation override (admin)', body: CreateDayBody, response: { 201: CalendarEntry, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Add a national schedule day or an organisation override (admin)',
+        body: CreateDayBody,
+        response: { 201: CalendarEntry, ...errors },
+      },
     },
     async (req, reply) => {
       const b = req.body;
@@ -176,7 +215,14 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       checkText(b.reason, 'Lý do thay đổi', 'The reason');
       const unit = await unitRef(b.unit);
       if (unit.unitId !== null && b.occasion) throw occasionOnlyNational();
-      const created = await repo.addDay(app.db, { date: b.date, kind: b.kind, name: b.name.trim(), ...unit, occasion: b.occasion ?? null, source: b.source ?? null }, actorOf(req), b.reason.trim()).catch(refused());
+      const created = await repo
+        .addDay(
+          app.db,
+          { date: b.date, kind: b.kind, name: b.name.trim(), ...unit, occasion: b.occasion ?? null, source: b.source ?? null },
+          actorOf(req),
+          b.reason.trim(),
+        )
+        .catch(refused());
       return reply.status(201).send(created);
     },
   );
@@ -200,7 +246,14 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     '/days/:id',
     {
       onRequest: app.requireRole('admin'),
-      schema: { tags, security, summary: 'Remove a stored day (admin); the reason goes to the audit trail', params: DayParams, querystring: ReasonQuery, response: { 200: CalendarEntry, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Remove a stored day (admin); the reason goes to the audit trail',
+        params: DayParams,
+        querystring: ReasonQuery,
+        response: { 200: CalendarEntry, ...errors },
+      },
     },
     async (req) => {
       return repo.removeDay(app.db, req.params.id, actorOf(req), req.query.reason.trim()).catch(refused(req.params.id));
@@ -211,7 +264,13 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     '/settings',
     {
       onRequest: app.requireRole('admin'),
-      schema: { tags, security, summary: 'Working hours and cut-off of a unit (own or inherited) or national (admin)', querystring: UnitQuery, response: { 200: SettingsReply, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Working hours and cut-off of a unit (own or inherited) or national (admin)',
+        querystring: UnitQuery,
+        response: { 200: SettingsReply, ...errors },
+      },
     },
     async (req) => {
       const unit = await unitRef(req.query.unit);
@@ -221,7 +280,15 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       return {
         unit: unit.unitCode,
         effective: cal.settingsFor(),
-        own: own ? { morningStart: own.morningStart, morningEnd: own.morningEnd, afternoonStart: own.afternoonStart, afternoonEnd: own.afternoonEnd, cutoff: own.cutoff } : null,
+        own: own
+          ? {
+              morningStart: own.morningStart,
+              morningEnd: own.morningEnd,
+              afternoonStart: own.afternoonStart,
+              afternoonEnd: own.afternoonEnd,
+              cutoff: own.cutoff,
+            }
+          : null,
         cultureDay: national?.cultureDay ?? true,
       };
     },
@@ -231,7 +298,13 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     '/settings',
     {
       onRequest: app.requireRole('admin'),
-      schema: { tags, security, summary: 'Set the working hours and cut-off of a unit or national (admin)', body: PutSettingsBody, response: { 200: SettingsReply, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Set the working hours and cut-off of a unit or national (admin)',
+        body: PutSettingsBody,
+        response: { 200: SettingsReply, ...errors },
+      },
     },
     async (req) => {
       const { unit: code, reason, cultureDay, ...settings } = req.body;
@@ -256,11 +329,19 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     '/settings',
     {
       onRequest: app.requireRole('admin'),
-      schema: { tags, security, summary: 'Remove a unit\'s own settings so it inherits again (admin)', querystring: UnitReasonQuery, response: { 200: SettingsReply, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: "Remove a unit's own settings so it inherits again (admin)",
+        querystring: UnitReasonQuery,
+        response: { 200: SettingsReply, ...errors },
+      },
     },
     async (req) => {
       const unit = await unitRef(req.query.unit);
-      const removed = await repo.removeUnitSettings(app.db, { unitId: unit.unitId!, unitCode: unit.unitCode! }, actorOf(req), req.query.reason.trim()).catch(refused());
+      const removed = await repo
+        .removeUnitSettings(app.db, { unitId: unit.unitId!, unitCode: unit.unitCode! }, actorOf(req), req.query.reason.trim())
+        .catch(refused());
       if (!removed) throw app.httpErrors.notFound(`Đơn vị ${unit.unitCode} không có thiết lập riêng / Unit ${unit.unitCode} has no settings of its own`);
       const cal = await load(unit.unitCode);
       const national = await repo.getOwnSettings(app.db, null);
@@ -272,7 +353,13 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     '/changes',
     {
       onRequest: app.requireRole('admin', 'auditor'),
-      schema: { tags, security, summary: 'Audit trail of calendar changes, newest first (admin, auditor)', querystring: ChangesQuery, response: { 200: ChangeList, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Audit trail of calendar changes, newest first (admin, auditor)',
+        querystring: ChangesQuery,
+        response: { 200: ChangeList, ...errors },
+      },
     },
     async (req) => {
       const unit = req.query.unit === undefined ? undefined : req.query.unit === 'national' ? null : (await unitRef(req.query.unit)).unitId;

@@ -35,7 +35,9 @@ const cases: FastifyPluginAsyncTypebox = async (app) => {
   const requireHolder = async (processInstanceKey: string, username: string) => {
     if (!(await caseState(app.db, processInstanceKey))) throw app.httpErrors.notFound(`Không có hồ sơ ${processInstanceKey} / No case ${processInstanceKey}`);
     if (!(await holdsTaskOf(app.db, processInstanceKey, username))) {
-      throw app.httpErrors.forbidden('Chỉ người đang xử lý một bước của hồ sơ mới được tạm dừng hoặc tiếp tục / Only the holder of a task of the case can pause or resume it');
+      throw app.httpErrors.forbidden(
+        'Chỉ người đang xử lý một bước của hồ sơ mới được tạm dừng hoặc tiếp tục / Only the holder of a task of the case can pause or resume it',
+      );
     }
   };
 
@@ -52,25 +54,66 @@ const cases: FastifyPluginAsyncTypebox = async (app) => {
     return workedOnCase(app.db, key, req.currentUser.username);
   };
 
-  app.get('/:processInstanceKey', { schema: { tags, summary: 'The case clock: receipt, appointment (ngày hẹn trả), pauses, finish (cases of my unit\'s subtree or that I worked on)', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
-    const c = await caseState(app.db, req.params.processInstanceKey);
-    if (!c) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.processInstanceKey} / No case ${req.params.processInstanceKey}`);
-    if (!(await mayRead(req, c))) {
-      throw app.httpErrors.forbidden(`Hồ sơ ${req.params.processInstanceKey} không thuộc đơn vị của bạn / Case ${req.params.processInstanceKey} is outside your unit`);
-    }
-    return toBody(c);
-  });
+  app.get(
+    '/:processInstanceKey',
+    {
+      schema: {
+        tags,
+        summary: "The case clock: receipt, appointment (ngày hẹn trả), pauses, finish (cases of my unit's subtree or that I worked on)",
+        security,
+        params: CaseParams,
+        response: { 200: CaseDeadline, ...errors },
+      },
+    },
+    async (req) => {
+      const c = await caseState(app.db, req.params.processInstanceKey);
+      if (!c) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.processInstanceKey} / No case ${req.params.processInstanceKey}`);
+      if (!(await mayRead(req, c))) {
+        throw app.httpErrors.forbidden(
+          `Hồ sơ ${req.params.processInstanceKey} không thuộc đơn vị của bạn / Case ${req.params.processInstanceKey} is outside your unit`,
+        );
+      }
+      return toBody(c);
+    },
+  );
 
-  app.post('/:processInstanceKey/pause', { onRequest: app.requireRole('officer', 'leader', 'admin'), schema: { tags, summary: 'Stop the case clock (waiting for the citizen)', security, params: CaseParams, body: PauseBody, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
-    const key = req.params.processInstanceKey;
-    await requireHolder(key, req.currentUser.username);
-    return toBody(await pauseCase(app.db, key, req.body.reason.trim(), { by: req.currentUser.username }).catch(translate));
-  });
+  app.post(
+    '/:processInstanceKey/pause',
+    {
+      onRequest: app.requireRole('officer', 'leader', 'admin'),
+      schema: {
+        tags,
+        summary: 'Stop the case clock (waiting for the citizen)',
+        security,
+        params: CaseParams,
+        body: PauseBody,
+        response: { 200: CaseDeadline, ...errors },
+      },
+    },
+    async (req) => {
+      const key = req.params.processInstanceKey;
+      await requireHolder(key, req.currentUser.username);
+      return toBody(await pauseCase(app.db, key, req.body.reason.trim(), { by: req.currentUser.username }).catch(translate));
+    },
+  );
 
-  app.post('/:processInstanceKey/resume', { onRequest: app.requireRole('officer', 'leader', 'admin'), schema: { tags, summary: 'Restart the case clock; the appointment moves by the paused working time', security, params: CaseParams, response: { 200: CaseDeadline, ...errors } } }, async (req) => {
-    const key = req.params.processInstanceKey;
-    await requireHolder(key, req.currentUser.username);
-    return toBody(await resumeCase(app.db, key, { by: req.currentUser.username }).catch(translate));
-  });
+  app.post(
+    '/:processInstanceKey/resume',
+    {
+      onRequest: app.requireRole('officer', 'leader', 'admin'),
+      schema: {
+        tags,
+        summary: 'Restart the case clock; the appointment moves by the paused working time',
+        security,
+        params: CaseParams,
+        response: { 200: CaseDeadline, ...errors },
+      },
+    },
+    async (req) => {
+      const key = req.params.processInstanceKey;
+      await requireHolder(key, req.currentUser.username);
+      return toBody(await resumeCase(app.db, key, { by: req.currentUser.username }).catch(translate));
+    },
+  );
 };
 export default cases;

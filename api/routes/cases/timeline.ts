@@ -31,7 +31,8 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.requireRole('auditor', 'admin', 'leader'),
       schema: {
         tags: ['audit'],
-        summary: 'The case file as ZIP: PDF summary, documents, timeline (JSON and CSV), audit entries of the case, the BPMN, a manifest with sha256 of every file',
+        summary:
+          'The case file as ZIP: PDF summary, documents, timeline (JSON and CSV), audit entries of the case, the BPMN, a manifest with sha256 of every file',
         security: [{ bearer: [] }],
         params: TimelineParams,
         response: { 200: BinaryFile, ...errors },
@@ -44,7 +45,15 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
       const file = await buildCaseFile(filesRoot, facts);
       await req.audit('audit.export.case', {
         target: { type: 'case', id: key },
-        after: { files: file.manifest.length + 1, documents: file.documents, missingDocuments: file.missingDocuments, timelineElements: file.timelineElements, auditEntries: file.auditEntries, bytes: file.zip.length, sha256: file.sha256 },
+        after: {
+          files: file.manifest.length + 1,
+          documents: file.documents,
+          missingDocuments: file.missingDocuments,
+          timelineElements: file.timelineElements,
+          auditEntries: file.auditEntries,
+          bytes: file.zip.length,
+          sha256: file.sha256,
+        },
       });
       const name = (facts.timeline.caseCode ?? key).replace(/[^A-Za-z0-9._-]/g, '_');
       return reply
@@ -61,7 +70,8 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.requireRole('auditor', 'admin', 'leader'),
       schema: {
         tags: ['audit'],
-        summary: 'Case timeline: every element with start, end, duration and who completed it; variables, timers, messages, incidents, audit entries, the diagram',
+        summary:
+          'Case timeline: every element with start, end, duration and who completed it; variables, timers, messages, incidents, audit entries, the diagram',
         security: [{ bearer: [] }],
         params: TimelineParams,
         response: { 200: TimelineReply, ...errors },

@@ -50,16 +50,29 @@ const events: FastifyPluginAsyncTypebox<{ ticketSecret: string }> = async (app, 
   });
   app.addHook('onClose', async () => hub.stop());
 
-  app.post('/ticket', { onRequest: app.authenticate, schema: { tags: ['events'], summary: 'A short-lived ticket to open the event stream', security, response: { 200: EventTicket, ...errors } } }, async (req) => ({
-    ticket: signTicket(opts.ticketSecret, req.currentUser.id, await tokenVersionOf(app.db, req.currentUser.id), Math.floor(Date.now() / 1000) + TICKET_SECONDS),
-    expiresIn: TICKET_SECONDS,
-  }));
+  app.post(
+    '/ticket',
+    {
+      onRequest: app.authenticate,
+      schema: { tags: ['events'], summary: 'A short-lived ticket to open the event stream', security, response: { 200: EventTicket, ...errors } },
+    },
+    async (req) => ({
+      ticket: signTicket(
+        opts.ticketSecret,
+        req.currentUser.id,
+        await tokenVersionOf(app.db, req.currentUser.id),
+        Math.floor(Date.now() / 1000) + TICKET_SECONDS,
+      ),
+      expiresIn: TICKET_SECONDS,
+    }),
+  );
 
   const authenticateStream = async (req: FastifyRequest<{ Querystring: EventsQuery }>, reply: Parameters<typeof app.authenticate>[1]) => {
     if (!req.query.ticket) return app.authenticate(req, reply);
     const t = readTicket(opts.ticketSecret, req.query.ticket);
     const user = t === undefined ? undefined : await findSessionUser(app.db, t.id, t.tv);
-    if (!user || typeof user === 'string') throw app.httpErrors.unauthorized('Vé kết nối không hợp lệ hoặc đã hết hạn / The stream ticket is invalid or expired');
+    if (!user || typeof user === 'string')
+      throw app.httpErrors.unauthorized('Vé kết nối không hợp lệ hoặc đã hết hạn / The stream ticket is invalid or expired');
     req.currentUser = user;
     req.userGroups = candidateGroupsOf(user);
   };

@@ -10,11 +10,25 @@ const FormQuery = Type.Object({
 });
 
 const forms: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/:formKey', { onRequest: app.authenticate, schema: { tags: ['forms'], summary: 'A form-js schema by its form key (e.g. app:tiep-nhan), as deployed with a process version when bpmnProcessId and version are given', security: [{ bearer: [] }], params: FormParams, querystring: FormQuery, response: { 200: FormReply, ...errors } } }, async (req) => {
-    const { bpmnProcessId, version } = req.query;
-    const form = await findForm(app.db, req.params.formKey, bpmnProcessId && version ? { bpmnProcessId, version } : undefined);
-    if (!form) throw app.httpErrors.notFound(`Không có biểu mẫu ${req.params.formKey} / No form ${req.params.formKey}`);
-    return { formKey: form.form_key, schema: form.schema };
-  });
+  app.get(
+    '/:formKey',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['forms'],
+        summary: 'A form-js schema by its form key (e.g. app:tiep-nhan), as deployed with a process version when bpmnProcessId and version are given',
+        security: [{ bearer: [] }],
+        params: FormParams,
+        querystring: FormQuery,
+        response: { 200: FormReply, ...errors },
+      },
+    },
+    async (req) => {
+      const { bpmnProcessId, version } = req.query;
+      const form = await findForm(app.db, req.params.formKey, bpmnProcessId && version ? { bpmnProcessId, version } : undefined);
+      if (!form) throw app.httpErrors.notFound(`Không có biểu mẫu ${req.params.formKey} / No form ${req.params.formKey}`);
+      return { formKey: form.form_key, schema: form.schema };
+    },
+  );
 };
 export default forms;

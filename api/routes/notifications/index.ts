@@ -9,18 +9,49 @@ const security = [{ bearer: [] }];
 const notifications: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
 
-  app.get('/', { schema: { tags: ['notifications'], summary: 'My notifications, newest first, with the unread count', security, querystring: NotificationListQuery, response: { 200: NotificationList, ...errors } } }, async (req) =>
-    listNotifications(app.db, req.currentUser.username, { unreadOnly: req.query.unreadOnly ?? false, limit: req.query.limit ?? 20, offset: req.query.offset ?? 0 }),
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'My notifications, newest first, with the unread count',
+        security,
+        querystring: NotificationListQuery,
+        response: { 200: NotificationList, ...errors },
+      },
+    },
+    async (req) =>
+      listNotifications(app.db, req.currentUser.username, {
+        unreadOnly: req.query.unreadOnly ?? false,
+        limit: req.query.limit ?? 20,
+        offset: req.query.offset ?? 0,
+      }),
   );
 
-  app.post('/:id/read', { schema: { tags: ['notifications'], summary: 'Mark one of my notifications read', security, params: NotificationParams, response: { 200: Notification, ...errors } } }, async (req) => {
-    const n = await markRead(app.db, req.currentUser.username, req.params.id);
-    if (!n) throw app.httpErrors.notFound(`Không có thông báo ${req.params.id} / No notification ${req.params.id}`);
-    return n;
-  });
+  app.post(
+    '/:id/read',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark one of my notifications read',
+        security,
+        params: NotificationParams,
+        response: { 200: Notification, ...errors },
+      },
+    },
+    async (req) => {
+      const n = await markRead(app.db, req.currentUser.username, req.params.id);
+      if (!n) throw app.httpErrors.notFound(`Không có thông báo ${req.params.id} / No notification ${req.params.id}`);
+      return n;
+    },
+  );
 
-  app.post('/read-all', { schema: { tags: ['notifications'], summary: 'Mark all my notifications read', security, response: { 200: ReadAllReply, ...errors } } }, async (req) => ({
-    updated: await markAllRead(app.db, req.currentUser.username),
-  }));
+  app.post(
+    '/read-all',
+    { schema: { tags: ['notifications'], summary: 'Mark all my notifications read', security, response: { 200: ReadAllReply, ...errors } } },
+    async (req) => ({
+      updated: await markAllRead(app.db, req.currentUser.username),
+    }),
+  );
 };
 export default notifications;

@@ -19,7 +19,18 @@ import { subtreeCodes } from '../../../domain/audit/case-search.js';
 import { isLocalDate, toLocalIso } from '../../../domain/deadlines/calendar/index.js';
 import { agencyScope, officerAgencyCodes, onestopStatistics, overdueDossiers, type StatsReport as Report } from '../../../domain/onestop/stats.js';
 import { statsWorkbook } from '../../../domain/onestop/stats-excel.js';
-import { ApologyError, apologyOfDossier, apologyReaderAgencies, approveApology, draftApology, findDossierByCode, listApologies, notifyApologyDrafted, renderApologyPdf, toApology } from '../../../domain/onestop/apology.js';
+import {
+  ApologyError,
+  apologyOfDossier,
+  apologyReaderAgencies,
+  approveApology,
+  draftApology,
+  findDossierByCode,
+  listApologies,
+  notifyApologyDrafted,
+  renderApologyPdf,
+  toApology,
+} from '../../../domain/onestop/apology.js';
 import { evaluationResults } from '../../../domain/onestop/evaluation.js';
 
 const security = [{ bearer: [] }];
@@ -50,44 +61,112 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
   const checkPeriod = (from: string, to: string) => {
     if (!isLocalDate(from) || !isLocalDate(to)) throw app.httpErrors.badRequest('Ngày không hợp lệ / Invalid date');
     if (from > to) throw app.httpErrors.badRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc / "from" must not be after "to"');
-    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_PERIOD_DAYS) throw app.httpErrors.badRequest('Kỳ báo cáo tối đa 5 năm / The period is at most 5 years');
+    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_PERIOD_DAYS)
+      throw app.httpErrors.badRequest('Kỳ báo cáo tối đa 5 năm / The period is at most 5 years');
   };
 
   const report = async (req: FastifyRequest, q: StatsQuery): Promise<Report & { scope: string }> => {
     checkPeriod(q.from, q.to);
     const scope = await scopeOf(req, q.agency);
-    const r = await onestopStatistics(app.db, { from: q.from, to: q.to, agencyCodes: scope.codes, procedureCode: q.procedureCode, field: q.field }, q.groupBy ?? 'agency');
+    const r = await onestopStatistics(
+      app.db,
+      { from: q.from, to: q.to, agencyCodes: scope.codes, procedureCode: q.procedureCode, field: q.field },
+      q.groupBy ?? 'agency',
+    );
     return { ...r, scope: scope.label };
   };
 
-  app.get('/statistics', { onRequest: leaders, schema: { tags, summary: 'Biểu II.06a: received, resolved (early / on time / late), in progress (within / past deadline) per agency, procedure, field or month', security, querystring: StatsQuery, response: { 200: StatsReport, ...errors } } }, async (req) => report(req, req.query));
+  app.get(
+    '/statistics',
+    {
+      onRequest: leaders,
+      schema: {
+        tags,
+        summary: 'Biểu II.06a: received, resolved (early / on time / late), in progress (within / past deadline) per agency, procedure, field or month',
+        security,
+        querystring: StatsQuery,
+        response: { 200: StatsReport, ...errors },
+      },
+    },
+    async (req) => report(req, req.query),
+  );
 
-  app.get('/statistics.xlsx', { onRequest: leaders, schema: { tags, summary: 'The same statistics as an Excel workbook laid out like Biểu II.06a', security, querystring: StatsQuery, response: { 200: Binary, ...errors } } }, async (req, reply) => {
-    const r = await report(req, req.query);
-    const xlsx = await statsWorkbook(r, { reportingUnit: r.scope, generatedAt: new Date() });
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="bieu-II.06a-${r.from}-${r.to}.xlsx"`)
-      .send(xlsx);
-  });
+  app.get(
+    '/statistics.xlsx',
+    {
+      onRequest: leaders,
+      schema: {
+        tags,
+        summary: 'The same statistics as an Excel workbook laid out like Biểu II.06a',
+        security,
+        querystring: StatsQuery,
+        response: { 200: Binary, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const r = await report(req, req.query);
+      const xlsx = await statsWorkbook(r, { reportingUnit: r.scope, generatedAt: new Date() });
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="bieu-II.06a-${r.from}-${r.to}.xlsx"`)
+        .send(xlsx);
+    },
+  );
 
-  app.get('/overdue', { onRequest: staff, schema: { tags, summary: 'Open dossiers past their appointment, most late first, with the step each is stuck at (officers: of the agencies they work in, to draft apologies)', security, querystring: OverdueQuery, response: { 200: OverdueList, ...errors } } }, async (req) => {
-    const u = req.currentUser;
-    const officerOnly = !u.roles.includes('leader') && !u.roles.includes('admin');
-    // An officer of a division works for the agencies above it: their dossiers are the ones it may apologise for.
-    const scope = officerOnly ? { codes: await officerAgencyCodes(app.db, u.unit.code) } : await scopeOf(req, req.query.agency);
-    const out = await overdueDossiers(app.db, { agencyCodes: scope.codes, procedureCode: req.query.procedureCode, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
-    return {
-      total: out.total,
-      items: out.items.map((i) => ({ ...i, receivedAt: toLocalIso(i.receivedAt), appointmentAt: toLocalIso(i.appointmentAt), stepSince: i.stepSince ? toLocalIso(i.stepSince) : null })),
-    };
-  });
+  app.get(
+    '/overdue',
+    {
+      onRequest: staff,
+      schema: {
+        tags,
+        summary:
+          'Open dossiers past their appointment, most late first, with the step each is stuck at (officers: of the agencies they work in, to draft apologies)',
+        security,
+        querystring: OverdueQuery,
+        response: { 200: OverdueList, ...errors },
+      },
+    },
+    async (req) => {
+      const u = req.currentUser;
+      const officerOnly = !u.roles.includes('leader') && !u.roles.includes('admin');
+      // An officer of a division works for the agencies above it: their dossiers are the ones it may apologise for.
+      const scope = officerOnly ? { codes: await officerAgencyCodes(app.db, u.unit.code) } : await scopeOf(req, req.query.agency);
+      const out = await overdueDossiers(app.db, {
+        agencyCodes: scope.codes,
+        procedureCode: req.query.procedureCode,
+        limit: req.query.limit ?? 50,
+        offset: req.query.offset ?? 0,
+      });
+      return {
+        total: out.total,
+        items: out.items.map((i) => ({
+          ...i,
+          receivedAt: toLocalIso(i.receivedAt),
+          appointmentAt: toLocalIso(i.appointmentAt),
+          stepSince: i.stepSince ? toLocalIso(i.stepSince) : null,
+        })),
+      };
+    },
+  );
 
-  app.get('/evaluations', { onRequest: leaders, schema: { tags, summary: 'Satisfaction evaluations aggregated per agency, procedure and officer (in scope)', security, querystring: EvaluationResultsQuery, response: { 200: EvaluationResults, ...errors } } }, async (req) => {
-    if (req.query.from && req.query.to) checkPeriod(req.query.from, req.query.to);
-    const scope = await scopeOf(req);
-    return evaluationResults(app.db, { ...req.query, agencyCodes: scope.codes, withOfficers: true });
-  });
+  app.get(
+    '/evaluations',
+    {
+      onRequest: leaders,
+      schema: {
+        tags,
+        summary: 'Satisfaction evaluations aggregated per agency, procedure and officer (in scope)',
+        security,
+        querystring: EvaluationResultsQuery,
+        response: { 200: EvaluationResults, ...errors },
+      },
+    },
+    async (req) => {
+      if (req.query.from && req.query.to) checkPeriod(req.query.from, req.query.to);
+      const scope = await scopeOf(req);
+      return evaluationResults(app.db, { ...req.query, agencyCodes: scope.codes, withOfficers: true });
+    },
+  );
 
   // Apology letters ---------------------------------------------------------------------------
 
@@ -110,51 +189,113 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     throw app.httpErrors.forbidden('Hồ sơ không thuộc đơn vị của bạn / The dossier is not handled by your unit');
   };
 
-  app.get('/apologies', { onRequest: staff, schema: { tags, summary: 'Apology letters of the agencies in scope (e.g. the drafts waiting for approval)', security, querystring: ApologyListQuery, response: { 200: ApologyList, ...errors } } }, async (req) => {
-    const u = req.currentUser;
-    // Officers of a division see their agency's letters too.
-    const scope = u.roles.includes('admin') ? null : await apologyReaderAgencies(app.db, u.unit.code);
-    return { items: (await listApologies(app.db, scope, req.query.status)).map(toApology) };
-  });
+  app.get(
+    '/apologies',
+    {
+      onRequest: staff,
+      schema: {
+        tags,
+        summary: 'Apology letters of the agencies in scope (e.g. the drafts waiting for approval)',
+        security,
+        querystring: ApologyListQuery,
+        response: { 200: ApologyList, ...errors },
+      },
+    },
+    async (req) => {
+      const u = req.currentUser;
+      // Officers of a division see their agency's letters too.
+      const scope = u.roles.includes('admin') ? null : await apologyReaderAgencies(app.db, u.unit.code);
+      return { items: (await listApologies(app.db, scope, req.query.status)).map(toApology) };
+    },
+  );
 
-  app.get('/dossiers/:code/apology', { onRequest: staff, schema: { tags, summary: 'The apology letter of a dossier', security, params: DossierCodeParams, response: { 200: Apology, ...errors } } }, async (req) => {
-    const d = await dossierInScope(req, req.params.code);
-    const a = await apologyOfDossier(app.db, d.id);
-    if (!a) throw app.httpErrors.notFound('Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
-    return toApology(a);
-  });
+  app.get(
+    '/dossiers/:code/apology',
+    {
+      onRequest: staff,
+      schema: { tags, summary: 'The apology letter of a dossier', security, params: DossierCodeParams, response: { 200: Apology, ...errors } },
+    },
+    async (req) => {
+      const d = await dossierInScope(req, req.params.code);
+      const a = await apologyOfDossier(app.db, d.id);
+      if (!a) throw app.httpErrors.notFound('Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
+      return toApology(a);
+    },
+  );
 
-  app.post('/dossiers/:code/apology', { onRequest: staff, schema: { tags, summary: 'Draft the apology and new return date (officer of the resolving agency); once per dossier', security, params: DossierCodeParams, body: ApologyBody, response: { 201: Apology, ...errors } } }, async (req, reply) => {
-    if (!isLocalDate(req.body.newDate)) throw app.httpErrors.badRequest('Ngày hẹn mới không hợp lệ / Invalid new date');
-    const d = await findDossierByCode(app.db, req.params.code);
-    if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.code} / No dossier ${req.params.code}`);
-    if (!(await subtreeCodes(app.db, d.agency_code)).includes(req.currentUser.unit.code)) {
-      throw app.httpErrors.forbidden('Chỉ cán bộ của cơ quan giải quyết hồ sơ mới được lập văn bản xin lỗi / Only staff of the resolving agency can draft the apology');
-    }
-    const a = await draftApology(app.db, req.params.code, req.body, req.currentUser.username).catch(translate);
-    await req.audit('onestop.apology.draft', { target: { type: 'dossier', id: d.code }, after: req.body });
-    // Tell the agency's leaders there is a letter to approve.
-    await notifyApologyDrafted(app.db, app.notificationChannels, d, { reason: req.body.reason, newDate: req.body.newDate, draftedBy: req.currentUser.fullName });
-    return reply.status(201).send(toApology(a));
-  });
+  app.post(
+    '/dossiers/:code/apology',
+    {
+      onRequest: staff,
+      schema: {
+        tags,
+        summary: 'Draft the apology and new return date (officer of the resolving agency); once per dossier',
+        security,
+        params: DossierCodeParams,
+        body: ApologyBody,
+        response: { 201: Apology, ...errors },
+      },
+    },
+    async (req, reply) => {
+      if (!isLocalDate(req.body.newDate)) throw app.httpErrors.badRequest('Ngày hẹn mới không hợp lệ / Invalid new date');
+      const d = await findDossierByCode(app.db, req.params.code);
+      if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.code} / No dossier ${req.params.code}`);
+      if (!(await subtreeCodes(app.db, d.agency_code)).includes(req.currentUser.unit.code)) {
+        throw app.httpErrors.forbidden(
+          'Chỉ cán bộ của cơ quan giải quyết hồ sơ mới được lập văn bản xin lỗi / Only staff of the resolving agency can draft the apology',
+        );
+      }
+      const a = await draftApology(app.db, req.params.code, req.body, req.currentUser.username).catch(translate);
+      await req.audit('onestop.apology.draft', { target: { type: 'dossier', id: d.code }, after: req.body });
+      // Tell the agency's leaders there is a letter to approve.
+      await notifyApologyDrafted(app.db, app.notificationChannels, d, {
+        reason: req.body.reason,
+        newDate: req.body.newDate,
+        draftedBy: req.currentUser.fullName,
+      });
+      return reply.status(201).send(toApology(a));
+    },
+  );
 
-  app.post('/dossiers/:code/apology/approve', { onRequest: app.requireRole('leader'), schema: { tags, summary: 'Approve the apology (leader of the resolving agency); the citizen is notified', security, params: DossierCodeParams, response: { 200: Apology, ...errors } } }, async (req) => {
-    const d = await findDossierByCode(app.db, req.params.code);
-    if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.code} / No dossier ${req.params.code}`);
-    if (req.currentUser.unit.code !== d.agency_code) {
-      throw app.httpErrors.forbidden('Chỉ lãnh đạo cơ quan giải quyết hồ sơ mới được phê duyệt văn bản xin lỗi / Only a leader of the resolving agency can approve the apology');
-    }
-    const a = await approveApology(app.db, req.params.code, { username: req.currentUser.username, fullName: req.currentUser.fullName }).catch(translate);
-    await req.audit('onestop.apology.approve', { target: { type: 'dossier', id: d.code }, after: { newDate: a.new_date } });
-    return toApology(a);
-  });
+  app.post(
+    '/dossiers/:code/apology/approve',
+    {
+      onRequest: app.requireRole('leader'),
+      schema: {
+        tags,
+        summary: 'Approve the apology (leader of the resolving agency); the citizen is notified',
+        security,
+        params: DossierCodeParams,
+        response: { 200: Apology, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await findDossierByCode(app.db, req.params.code);
+      if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.code} / No dossier ${req.params.code}`);
+      if (req.currentUser.unit.code !== d.agency_code) {
+        throw app.httpErrors.forbidden(
+          'Chỉ lãnh đạo cơ quan giải quyết hồ sơ mới được phê duyệt văn bản xin lỗi / Only a leader of the resolving agency can approve the apology',
+        );
+      }
+      const a = await approveApology(app.db, req.params.code, { username: req.currentUser.username, fullName: req.currentUser.fullName }).catch(translate);
+      await req.audit('onestop.apology.approve', { target: { type: 'dossier', id: d.code }, after: { newDate: a.new_date } });
+      return toApology(a);
+    },
+  );
 
-  app.get('/dossiers/:code/apology.pdf', { onRequest: staff, schema: { tags, summary: 'The apology letter (form 04) as a PDF', security, params: DossierCodeParams, response: { 200: Binary, ...errors } } }, async (req, reply) => {
-    const d = await dossierInScope(req, req.params.code);
-    const a = await apologyOfDossier(app.db, d.id);
-    if (!a) throw app.httpErrors.notFound('Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
-    const pdf = await renderApologyPdf(d, a);
-    return reply.type('application/pdf').header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`).send(pdf);
-  });
+  app.get(
+    '/dossiers/:code/apology.pdf',
+    {
+      onRequest: staff,
+      schema: { tags, summary: 'The apology letter (form 04) as a PDF', security, params: DossierCodeParams, response: { 200: Binary, ...errors } },
+    },
+    async (req, reply) => {
+      const d = await dossierInScope(req, req.params.code);
+      const a = await apologyOfDossier(app.db, d.id);
+      if (!a) throw app.httpErrors.notFound('Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
+      const pdf = await renderApologyPdf(d, a);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`).send(pdf);
+    },
+  );
 };
 export default onestopStats;

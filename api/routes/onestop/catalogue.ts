@@ -2,7 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { errors } from '../../schemas/common.js';
 import { CatalogueImportBody, ImportErrorBody, ImportReply, Procedure, ProcedureCodeParams, ProcedureList, ProcedureListQuery } from '../../schemas/onestop.js';
-import { checkEntries, findProcedure, listProcedures, parseCatalogueCsv, saveProcedure, toEntry, upsertEntries, type RowError } from '../../../domain/onestop/catalogue.js';
+import {
+  checkEntries,
+  findProcedure,
+  listProcedures,
+  parseCatalogueCsv,
+  saveProcedure,
+  toEntry,
+  upsertEntries,
+  type RowError,
+} from '../../../domain/onestop/catalogue.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop catalogue'];
@@ -25,20 +34,47 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
       rows,
     });
 
-  app.get('/', { onRequest: app.authenticate, schema: { tags, summary: 'Procedures of the catalogue (active ones; ?all=true for administrators)', security, querystring: ProcedureListQuery, response: { 200: ProcedureList, ...errors } } }, async (req) => {
-    const all = req.query.all && req.currentUser.roles.includes('admin');
-    return { items: (await listProcedures(app.db, { all, q: req.query.q })).map(toEntry) };
-  });
+  app.get(
+    '/',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Procedures of the catalogue (active ones; ?all=true for administrators)',
+        security,
+        querystring: ProcedureListQuery,
+        response: { 200: ProcedureList, ...errors },
+      },
+    },
+    async (req) => {
+      const all = req.query.all && req.currentUser.roles.includes('admin');
+      return { items: (await listProcedures(app.db, { all, q: req.query.q })).map(toEntry) };
+    },
+  );
 
-  app.get('/:code', { onRequest: app.authenticate, schema: { tags, summary: 'One procedure', security, params: ProcedureCodeParams, response: { 200: Procedure, ...errors } } }, async (req) => {
-    const row = await findProcedure(app.db, req.params.code);
-    if (!row) throw app.httpErrors.notFound(`Không có thủ tục ${req.params.code} / No procedure ${req.params.code}`);
-    return toEntry(row);
-  });
+  app.get(
+    '/:code',
+    { onRequest: app.authenticate, schema: { tags, summary: 'One procedure', security, params: ProcedureCodeParams, response: { 200: Procedure, ...errors } } },
+    async (req) => {
+      const row = await findProcedure(app.db, req.params.code);
+      if (!row) throw app.httpErrors.notFound(`Không có thủ tục ${req.params.code} / No procedure ${req.params.code}`);
+      return toEntry(row);
+    },
+  );
 
   app.put(
     '/:code',
-    { onRequest: app.requireRole('admin'), schema: { tags, summary: 'Create or replace one procedure', security, params: ProcedureCodeParams, body: Type_Entry, response: { 200: Procedure, 400: ImportErrorBody, ...omit400 } } },
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags,
+        summary: 'Create or replace one procedure',
+        security,
+        params: ProcedureCodeParams,
+        body: Type_Entry,
+        response: { 200: Procedure, 400: ImportErrorBody, ...omit400 },
+      },
+    },
     async (req, reply) => {
       const { entries, errors: bad } = await checkEntries([{ ...req.body, code: req.params.code }], app.db);
       if (bad.length) return refuse(reply, bad);
@@ -50,7 +86,18 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/import',
-    { onRequest: app.requireRole('admin'), bodyLimit: MAX_CSV_BYTES, config: { longText: true }, schema: { tags, summary: 'Import procedures from JSON (the processes/onestop-catalogue.json format); upsert by code', security, body: CatalogueImportBody, response: { 200: ImportReply, 400: ImportErrorBody, ...omit400 } } },
+    {
+      onRequest: app.requireRole('admin'),
+      bodyLimit: MAX_CSV_BYTES,
+      config: { longText: true },
+      schema: {
+        tags,
+        summary: 'Import procedures from JSON (the processes/onestop-catalogue.json format); upsert by code',
+        security,
+        body: CatalogueImportBody,
+        response: { 200: ImportReply, 400: ImportErrorBody, ...omit400 },
+      },
+    },
     async (req, reply) => {
       const { entries, errors: bad } = await checkEntries(req.body, app.db);
       if (bad.length) return refuse(reply, bad);
@@ -73,7 +120,8 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      if (typeof req.body !== 'string' || !req.body.trim()) throw app.httpErrors.badRequest('Gửi nội dung CSV với Content-Type text/csv / Send the CSV as text/csv');
+      if (typeof req.body !== 'string' || !req.body.trim())
+        throw app.httpErrors.badRequest('Gửi nội dung CSV với Content-Type text/csv / Send the CSV as text/csv');
       const parsed = await parseCatalogueCsv(req.body);
       if (parsed.errors.length) return refuse(reply, parsed.errors);
       if (!parsed.rows.length) throw app.httpErrors.badRequest('Tệp CSV không có dòng dữ liệu / The CSV has no data rows');

@@ -2,9 +2,32 @@ import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../../schemas/common.js';
-import { AcceptBody, DossierDetail, DossierDocParams, DossierIdParams, DossierList, DossierListQuery, ReasonBody, ReceiveBody, RequestCompletionBody, WithdrawReply } from '../../schemas/onestop.js';
+import {
+  AcceptBody,
+  DossierDetail,
+  DossierDocParams,
+  DossierIdParams,
+  DossierList,
+  DossierListQuery,
+  ReasonBody,
+  ReceiveBody,
+  RequestCompletionBody,
+  WithdrawReply,
+} from '../../schemas/onestop.js';
 import { getDossier, type DossierRow } from '../../../domain/onestop/dossiers.js';
-import { acceptSubmission, activeProcedure, assertComplete, assertDeskOfficer, namedChecklist, ReceptionError, receiveInPerson, refuseReceipt, requestCompletion, withdrawDossier, type ChecklistItem } from '../../../domain/onestop/reception.js';
+import {
+  acceptSubmission,
+  activeProcedure,
+  assertComplete,
+  assertDeskOfficer,
+  namedChecklist,
+  ReceptionError,
+  receiveInPerson,
+  refuseReceipt,
+  requestCompletion,
+  withdrawDossier,
+  type ChecklistItem,
+} from '../../../domain/onestop/reception.js';
 import { canSeeDossier, dossierScope, listDossiers, toDetail } from '../../../domain/onestop/views.js';
 import { renderReceiptSlip, slipData } from '../../../domain/onestop/slip.js';
 import { isStatus } from '../../../domain/onestop/status.js';
@@ -38,7 +61,8 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
   const visible = async (req: FastifyRequest, id: string): Promise<DossierRow> => {
     const d = await getDossier(app.db, id);
     if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${id} / No dossier ${id}`);
-    if (!canSeeDossier(d, await dossierScope(app.db, req.currentUser))) throw app.httpErrors.forbidden('Hồ sơ này không thuộc phạm vi của bạn / This dossier is outside your scope');
+    if (!canSeeDossier(d, await dossierScope(app.db, req.currentUser)))
+      throw app.httpErrors.forbidden('Hồ sơ này không thuộc phạm vi của bạn / This dossier is outside your scope');
     return d;
   };
   const isDeskOfficer = async (req: FastifyRequest, d: Pick<DossierRow, 'desk_unit_code'>) =>
@@ -61,17 +85,42 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
   };
   const detail = async (req: FastifyRequest, d: DossierRow) => toDetail(app.db, d, { deskOfficer: await isDeskOfficer(req, d) });
 
-  app.get('/', { schema: { tags, summary: 'Dossiers in my scope (?queue=true: online submissions waiting for the desk)', security, querystring: DossierListQuery, response: { 200: DossierList, ...errors } } }, async (req) => {
-    const { queue, status, q, limit = 50, offset = 0 } = req.query;
-    const statuses = queue ? ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT'] : (status ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const bad = statuses.filter((s) => !isStatus(s));
-    if (bad.length) throw app.httpErrors.badRequest(`Trạng thái không hợp lệ: ${bad.join(', ')} / Unknown status: ${bad.join(', ')}`);
-    return listDossiers(app.db, req.currentUser, { queue, statuses, q, limit, offset });
-  });
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'Dossiers in my scope (?queue=true: online submissions waiting for the desk)',
+        security,
+        querystring: DossierListQuery,
+        response: { 200: DossierList, ...errors },
+      },
+    },
+    async (req) => {
+      const { queue, status, q, limit = 50, offset = 0 } = req.query;
+      const statuses = queue
+        ? ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT']
+        : (status ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+      const bad = statuses.filter((s) => !isStatus(s));
+      if (bad.length) throw app.httpErrors.badRequest(`Trạng thái không hợp lệ: ${bad.join(', ')} / Unknown status: ${bad.join(', ')}`);
+      return listDossiers(app.db, req.currentUser, { queue, statuses, q, limit, offset });
+    },
+  );
 
   app.post(
     '/',
-    { schema: { tags, summary: 'Receive a dossier in person: completeness check against the required documents, code, process start, slip', security, body: ReceiveBody, response: { 201: DossierDetail, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Receive a dossier in person: completeness check against the required documents, code, process start, slip',
+        security,
+        body: ReceiveBody,
+        response: { 201: DossierDetail, ...errors },
+      },
+    },
     async (req, reply) => {
       const body = req.body;
       const procedure = await activeProcedure(app.db, body.procedureCode);
@@ -80,95 +129,225 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       assertComplete(procedure, given);
       const applicant = { ...body.applicant, name: plainText(body.applicant.name) };
       if (!applicant.name) throw app.httpErrors.badRequest('Thiếu họ tên người nộp / The applicant name is required');
-      const accepted = await receiveInPerson(app.db, { procedure, channel: body.channel ?? 'in_person', applicant, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: body.note ? plainText(body.note) : null });
+      const accepted = await receiveInPerson(app.db, {
+        procedure,
+        channel: body.channel ?? 'in_person',
+        applicant,
+        officer: req.currentUser,
+        checklist: namedChecklist(procedure, given),
+        note: body.note ? plainText(body.note) : null,
+      });
       const dossier = await startAccepted(accepted);
-      await req.audit('onestop.dossier.receive', { target: { type: 'dossier', id: dossier.code }, after: { procedureCode: procedure.code, channel: dossier.channel, documents: given, processInstanceKey: dossier.process_instance_key } });
+      await req.audit('onestop.dossier.receive', {
+        target: { type: 'dossier', id: dossier.code },
+        after: { procedureCode: procedure.code, channel: dossier.channel, documents: given, processInstanceKey: dossier.process_instance_key },
+      });
       reply.status(201);
       return detail(req, dossier);
     },
   );
 
-  app.get('/:id', { schema: { tags, summary: 'A dossier with its documents, events, supplements, transfers and the actions open to me', security, params: DossierIdParams, response: { 200: DossierDetail, ...errors } } }, async (req) => {
-    return detail(req, await visible(req, req.params.id));
-  });
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A dossier with its documents, events, supplements, transfers and the actions open to me',
+        security,
+        params: DossierIdParams,
+        response: { 200: DossierDetail, ...errors },
+      },
+    },
+    async (req) => {
+      return detail(req, await visible(req, req.params.id));
+    },
+  );
 
   /** Loads the dossier for a desk action, locked, in the expected status (else 409). */
   const forDeskAction = async (req: FastifyRequest, id: string, statuses: DossierRow['status'][]) => {
     const d = await visible(req, id);
     await assertDeskOfficer(app.db, req.currentUser, d.desk_unit_code);
-    if (!statuses.includes(d.status)) throw new ReceptionError(409, `Hồ sơ ${d.code} đang ở trạng thái ${d.status}, không thực hiện được thao tác này / The dossier is ${d.status}: not possible now`, 'WRONG_STATUS');
+    if (!statuses.includes(d.status))
+      throw new ReceptionError(
+        409,
+        `Hồ sơ ${d.code} đang ở trạng thái ${d.status}, không thực hiện được thao tác này / The dossier is ${d.status}: not possible now`,
+        'WRONG_STATUS',
+      );
     return d;
   };
 
-  app.post('/:id/accept', { schema: { tags, summary: 'Accept an online submission (completeness check, process start, slip)', security, params: DossierIdParams, body: AcceptBody, response: { 200: DossierDetail, ...errors } } }, async (req) => {
-    const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
-    const procedure = await procedureOf(d.procedure_code);
-    // Without a checklist: the documents sent online (submittedChecklist).
-    const given = req.body.documents ?? (await submittedChecklist(app.db, d.id, procedure));
-    assertComplete(procedure, given);
-    const accepted = await acceptSubmission(app.db, { dossierId: d.id, procedure, officer: req.currentUser, checklist: namedChecklist(procedure, given), note: req.body.note ? plainText(req.body.note) : null });
-    const after = await startAccepted(accepted);
-    await req.audit('onestop.dossier.accept', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status, documents: given, processInstanceKey: after.process_instance_key } });
-    return detail(req, after);
-  });
+  app.post(
+    '/:id/accept',
+    {
+      schema: {
+        tags,
+        summary: 'Accept an online submission (completeness check, process start, slip)',
+        security,
+        params: DossierIdParams,
+        body: AcceptBody,
+        response: { 200: DossierDetail, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
+      const procedure = await procedureOf(d.procedure_code);
+      // Without a checklist: the documents sent online (submittedChecklist).
+      const given = req.body.documents ?? (await submittedChecklist(app.db, d.id, procedure));
+      assertComplete(procedure, given);
+      const accepted = await acceptSubmission(app.db, {
+        dossierId: d.id,
+        procedure,
+        officer: req.currentUser,
+        checklist: namedChecklist(procedure, given),
+        note: req.body.note ? plainText(req.body.note) : null,
+      });
+      const after = await startAccepted(accepted);
+      await req.audit('onestop.dossier.accept', {
+        target: { type: 'dossier', id: d.code },
+        before: { status: d.status },
+        after: { status: after.status, documents: given, processInstanceKey: after.process_instance_key },
+      });
+      return detail(req, after);
+    },
+  );
 
-  app.post('/:id/request-completion', { schema: { tags, summary: 'Ask the citizen to complete an online submission (once; Mẫu 02); the citizen gets the link', security, params: DossierIdParams, body: RequestCompletionBody, response: { 200: DossierDetail, ...errors } } }, async (req) => {
-    const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
-    const reason = plainText(req.body.reason);
-    if (!reason) throw app.httpErrors.badRequest('Hãy nêu nội dung cần bổ sung / Say what must be completed');
-    const procedure = await procedureOf(d.procedure_code);
-    const names = new Map(procedure.required_documents.map((r) => [r.code, r.name]));
-    const unknown = (req.body.documents ?? []).filter((c) => !names.has(c));
-    if (unknown.length) throw app.httpErrors.badRequest(`Thủ tục không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes: ${unknown.join(', ')}`);
-    const list = (req.body.documents ?? []).map((c) => names.get(c)!);
-    const after = await requestCompletion(app.db, { dossierId: d.id, actor: req.currentUser.username, reason, documents: req.body.documents ?? [], names: list });
-    await req.audit('onestop.dossier.request_completion', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status, documents: req.body.documents ?? [] }, reason });
-    return detail(req, after);
-  });
+  app.post(
+    '/:id/request-completion',
+    {
+      schema: {
+        tags,
+        summary: 'Ask the citizen to complete an online submission (once; Mẫu 02); the citizen gets the link',
+        security,
+        params: DossierIdParams,
+        body: RequestCompletionBody,
+        response: { 200: DossierDetail, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
+      const reason = plainText(req.body.reason);
+      if (!reason) throw app.httpErrors.badRequest('Hãy nêu nội dung cần bổ sung / Say what must be completed');
+      const procedure = await procedureOf(d.procedure_code);
+      const names = new Map(procedure.required_documents.map((r) => [r.code, r.name]));
+      const unknown = (req.body.documents ?? []).filter((c) => !names.has(c));
+      if (unknown.length)
+        throw app.httpErrors.badRequest(`Thủ tục không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes: ${unknown.join(', ')}`);
+      const list = (req.body.documents ?? []).map((c) => names.get(c)!);
+      const after = await requestCompletion(app.db, {
+        dossierId: d.id,
+        actor: req.currentUser.username,
+        reason,
+        documents: req.body.documents ?? [],
+        names: list,
+      });
+      await req.audit('onestop.dossier.request_completion', {
+        target: { type: 'dossier', id: d.code },
+        before: { status: d.status },
+        after: { status: after.status, documents: req.body.documents ?? [] },
+        reason,
+      });
+      return detail(req, after);
+    },
+  );
 
-  app.post('/:id/refuse', { schema: { tags, summary: 'Refuse to receive (Mẫu 03) with the reasons', security, params: DossierIdParams, body: ReasonBody, response: { 200: DossierDetail, ...errors } } }, async (req) => {
-    const d = await forDeskAction(req, req.params.id, ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT']);
-    const reason = plainText(req.body.reason);
-    if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do từ chối / A reason is required');
-    const after = await refuseReceipt(app.db, { dossierId: d.id, actor: req.currentUser.username, reason });
-    await req.audit('onestop.dossier.refuse', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status }, reason });
-    return detail(req, after);
-  });
+  app.post(
+    '/:id/refuse',
+    {
+      schema: {
+        tags,
+        summary: 'Refuse to receive (Mẫu 03) with the reasons',
+        security,
+        params: DossierIdParams,
+        body: ReasonBody,
+        response: { 200: DossierDetail, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await forDeskAction(req, req.params.id, ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT']);
+      const reason = plainText(req.body.reason);
+      if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do từ chối / A reason is required');
+      const after = await refuseReceipt(app.db, { dossierId: d.id, actor: req.currentUser.username, reason });
+      await req.audit('onestop.dossier.refuse', {
+        target: { type: 'dossier', id: d.code },
+        before: { status: d.status },
+        after: { status: after.status },
+        reason,
+      });
+      return detail(req, after);
+    },
+  );
 
-  app.post('/:id/withdraw', { schema: { tags, summary: "Withdraw the dossier at the citizen's request (message onestop-withdraw once the process runs)", security, params: DossierIdParams, body: ReasonBody, response: { 202: WithdrawReply, ...errors } } }, async (req, reply) => {
-    const d = await visible(req, req.params.id);
-    await assertDeskOfficer(app.db, req.currentUser, d.desk_unit_code);
-    const reason = plainText(req.body.reason);
-    if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do rút hồ sơ / A reason is required');
-    const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, req.currentUser.username);
-    await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
-    reply.status(202);
-    return { outcome, status: (await getDossier(app.db, d.id))!.status };
-  });
+  app.post(
+    '/:id/withdraw',
+    {
+      schema: {
+        tags,
+        summary: "Withdraw the dossier at the citizen's request (message onestop-withdraw once the process runs)",
+        security,
+        params: DossierIdParams,
+        body: ReasonBody,
+        response: { 202: WithdrawReply, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const d = await visible(req, req.params.id);
+      await assertDeskOfficer(app.db, req.currentUser, d.desk_unit_code);
+      const reason = plainText(req.body.reason);
+      if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do rút hồ sơ / A reason is required');
+      const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, req.currentUser.username);
+      await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
+      reply.status(202);
+      return { outcome, status: (await getDossier(app.db, d.id))!.status };
+    },
+  );
 
-  app.get('/:id/slip.pdf', { schema: { tags, summary: 'Receipt and appointment slip (Mẫu 01) as PDF, with the QR code of the lookup address (desk staff of the dossier only)', security, params: DossierIdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
-    const d = await visible(req, req.params.id);
-    // The slip's QR code is the citizen's lookup key: only the receiving desk prints it.
-    if (!(await isDeskOfficer(req, d))) throw app.httpErrors.forbidden('Chỉ bộ phận một cửa tiếp nhận hồ sơ mới in được giấy hẹn (có mã tra cứu của công dân) / Only the receiving desk prints the slip (it carries the citizen\'s lookup key)');
-    if (!d.received_at || !d.original_appointment_at) throw app.httpErrors.conflict('Hồ sơ chưa được tiếp nhận, chưa có giấy hẹn / The dossier has not been received: no slip yet');
-    const pdf = await renderReceiptSlip(await slipData(app.db, d));
-    return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition(`giay-hen-${d.code}.pdf`).replace('attachment', 'inline')).header('cache-control', 'private, no-store').send(pdf);
-  });
+  app.get(
+    '/:id/slip.pdf',
+    {
+      schema: {
+        tags,
+        summary: 'Receipt and appointment slip (Mẫu 01) as PDF, with the QR code of the lookup address (desk staff of the dossier only)',
+        security,
+        params: DossierIdParams,
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const d = await visible(req, req.params.id);
+      // The slip's QR code is the citizen's lookup key: only the receiving desk prints it.
+      if (!(await isDeskOfficer(req, d)))
+        throw app.httpErrors.forbidden(
+          "Chỉ bộ phận một cửa tiếp nhận hồ sơ mới in được giấy hẹn (có mã tra cứu của công dân) / Only the receiving desk prints the slip (it carries the citizen's lookup key)",
+        );
+      if (!d.received_at || !d.original_appointment_at)
+        throw app.httpErrors.conflict('Hồ sơ chưa được tiếp nhận, chưa có giấy hẹn / The dossier has not been received: no slip yet');
+      const pdf = await renderReceiptSlip(await slipData(app.db, d));
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', contentDisposition(`giay-hen-${d.code}.pdf`).replace('attachment', 'inline'))
+        .header('cache-control', 'private, no-store')
+        .send(pdf);
+    },
+  );
 
-  app.get('/:id/files/:docId', { schema: { tags, summary: 'Download a document of the dossier', security, params: DossierDocParams, response: { ...errors, 404: ErrorBody } } }, async (req, reply) => {
-    const d = await visible(req, req.params.id);
-    const file = await findDossierDocument(app.db, d.id, req.params.docId);
-    if (!file) throw app.httpErrors.notFound('Không có tệp này trong hồ sơ / No such file in this dossier');
-    const handle = await openStored(filesRoot, file.storage_path);
-    if (!handle) throw app.httpErrors.notFound('Tệp không còn trên máy chủ / The file is missing on the server');
-    return reply
-      .header('content-type', file.mime_type)
-      .header('content-length', String(file.size_bytes))
-      .header('content-disposition', contentDisposition(file.file_name))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(handle.createReadStream() as never);
-  });
+  app.get(
+    '/:id/files/:docId',
+    { schema: { tags, summary: 'Download a document of the dossier', security, params: DossierDocParams, response: { ...errors, 404: ErrorBody } } },
+    async (req, reply) => {
+      const d = await visible(req, req.params.id);
+      const file = await findDossierDocument(app.db, d.id, req.params.docId);
+      if (!file) throw app.httpErrors.notFound('Không có tệp này trong hồ sơ / No such file in this dossier');
+      const handle = await openStored(filesRoot, file.storage_path);
+      if (!handle) throw app.httpErrors.notFound('Tệp không còn trên máy chủ / The file is missing on the server');
+      return reply
+        .header('content-type', file.mime_type)
+        .header('content-length', String(file.size_bytes))
+        .header('content-disposition', contentDisposition(file.file_name))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(handle.createReadStream() as never);
+    },
+  );
 };
 
 export default dossiers;

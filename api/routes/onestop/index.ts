@@ -10,7 +10,6 @@ import dossiers from './dossiers.js';
 const onestop: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(catalogue, { prefix: '/procedures' });
   await app.register(dossiers, { prefix: '/dossiers' });
-
 };
 
 export default onestop;

@@ -82,7 +82,9 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
   const notFound = (id: string) => app.httpErrors.notFound(`Không có quy trình ${id} / No procedure ${id}`);
   /** A 400 that names the BPMN problem, in the shape of every validation error (code and elements). */
   const bpmnRefused = (issue: ValidationIssue) =>
-    Object.assign(app.httpErrors.badRequest(`Tệp BPMN bị từ chối / BPMN file refused: ${issue.message}`), { code: issue.rule === 'eiso/size' ? 'BPMN_TOO_LARGE' : issue.rule === 'eiso/dtd' ? 'BPMN_DTD' : 'BPMN_MALFORMED' });
+    Object.assign(app.httpErrors.badRequest(`Tệp BPMN bị từ chối / BPMN file refused: ${issue.message}`), {
+      code: issue.rule === 'eiso/size' ? 'BPMN_TOO_LARGE' : issue.rule === 'eiso/dtd' ? 'BPMN_DTD' : 'BPMN_MALFORMED',
+    });
 
   const loadProcedure = async (id: string) => {
     const p = await repo.findProcedure(app.db, id);
@@ -114,158 +116,304 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
     };
   };
 
-  app.get('/', { onRequest: read, schema: { tags, summary: 'Procedures with their draft revision, latest version and running instances', security, response: { 200: ProcedureList, ...errors } } }, async () => {
-    const rows = await repo.listProcedures(app.db);
-    return {
-      items: rows.map((r) => ({
-        bpmnProcessId: r.bpmn_process_id,
-        name: r.name,
-        code: r.code,
-        draftRevision: r.draft_revision,
-        draftUpdatedAt: r.draft_updated_at.toISOString(),
-        latestVersion: r.latest_version,
-        latestVersionState: r.latest_state,
-        publishedVersions: Number(r.published_versions),
-        runningInstances: Number(r.running_instances),
-        createdAt: r.created_at.toISOString(),
-      })),
-    };
-  });
-
-  app.get('/worker-types', { onRequest: read, schema: { tags, summary: 'Ready-made automated steps (job types with a worker)', security, response: { 200: WorkerTypeList, ...errors } } }, async () => ({
-    items: AUTOMATED_STEP_TEMPLATES.map((t) => ({ ...t, inputs: [...t.inputs] })),
-  }));
-
-  app.get('/owner-units', { onRequest: read, schema: { tags, summary: 'Every unit of the organisation, for choosing who handles a step', security, response: { 200: OwnerUnitList, ...errors } } }, async () => {
-    const rows = await repo.listOwnerUnits(app.db);
-    return { items: rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, parentCode: r.parent_code ?? null })) };
-  });
-
-  app.post('/', { onRequest: write, bodyLimit: BODY_LIMIT, config: { longText: true }, schema: { tags, summary: 'Create a procedure from the blank template or an imported BPMN 2.0 file', security, body: CreateProcedureBody, response: { 201: Procedure, ...errors } } }, async (req, reply) => {
-    const body = req.body;
-    let id = body.bpmnProcessId;
-    let name = body.name;
-    let xml: string;
-    if (body.xml !== undefined) {
-      const file = await readBpmnFile(body.xml);
-      if (file.issue) throw bpmnRefused(file.issue);
-      const ordered = [...file.processes.filter((p) => p.isExecutable), ...file.processes.filter((p) => !p.isExecutable)];
-      const process = (id ? ordered.find((p) => p.id === id) : undefined) ?? ordered[0];
-      if (!process) throw app.httpErrors.badRequest('Tệp BPMN không có quy trình nào (bpmn:process) / The file contains no process');
-      xml = body.xml;
-      if (id && process.id !== id) {
-        // The designer chose another id: the file's first process takes it.
-        if (new RegExp(`\\sid="${id.replace(/[.]/g, '\\.')}"`).test(xml)) throw app.httpErrors.badRequest(`Mã ${id} đã được dùng cho một phần tử khác trong tệp / Id ${id} is used by another element of the file`);
-        xml = await renameProcessId(xml, process.id, id);
-      } else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(process.id)) {
-        throw app.httpErrors.badRequest(`Mã quy trình "${process.id}" không hợp lệ, hãy đặt mã khác (bpmnProcessId) / Invalid process id; give one in bpmnProcessId`);
-      }
-      id ??= process.id;
-      name ??= process.name;
-    } else {
-      if (!id || !name) throw app.httpErrors.badRequest('Cần mã quy trình (bpmnProcessId) và tên (name), hoặc một tệp BPMN (xml) / bpmnProcessId and name, or xml, are required');
-      xml = blankBpmn(id, name);
-    }
-    const created = await createProcedure(app.db, {
-      bpmnProcessId: id,
-      name,
-      code: body.code ?? '',
-      purpose: body.purpose ?? '',
-      scope: body.scope ?? '',
-      legalBasis: body.legalBasis ?? '',
-      xml,
-      forms: body.forms ?? {},
-      createdBy: req.currentUser.id,
-      ...(body.xml !== undefined ? { imported: { fileName: body.fileName ?? null } } : {}),
-    });
-    if ('refused' in created) throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
-    const procedureId = created.id;
-    req.log.info({ user: req.currentUser.username, bpmnProcessId: id, procedureId, imported: body.xml !== undefined }, 'procedure created');
-    return reply.status(201).send(await procedureReply((await repo.findProcedure(app.db, id))!));
-  });
-
-  app.get('/:id', { onRequest: read, schema: { tags, summary: 'A procedure with its draft, versions (with running instances) and history', security, params: ProcedureParams, response: { 200: Procedure, ...errors } } }, async (req) =>
-    procedureReply(await loadProcedure(req.params.id)),
+  app.get(
+    '/',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'Procedures with their draft revision, latest version and running instances',
+        security,
+        response: { 200: ProcedureList, ...errors },
+      },
+    },
+    async () => {
+      const rows = await repo.listProcedures(app.db);
+      return {
+        items: rows.map((r) => ({
+          bpmnProcessId: r.bpmn_process_id,
+          name: r.name,
+          code: r.code,
+          draftRevision: r.draft_revision,
+          draftUpdatedAt: r.draft_updated_at.toISOString(),
+          latestVersion: r.latest_version,
+          latestVersionState: r.latest_state,
+          publishedVersions: Number(r.published_versions),
+          runningInstances: Number(r.running_instances),
+          createdAt: r.created_at.toISOString(),
+        })),
+      };
+    },
   );
 
-  app.patch('/:id', { onRequest: write, schema: { tags, summary: 'Edit name, code, purpose, scope and legal basis (printed on the sheet)', security, params: ProcedureParams, body: UpdateProcedureBody, response: { 200: Procedure, ...errors } } }, async (req) => {
-    const p = await loadProcedure(req.params.id);
-    const b = req.body;
-    const fields = {
-      ...(b.name !== undefined ? { name: b.name } : {}),
-      ...(b.code !== undefined ? { code: b.code } : {}),
-      ...(b.purpose !== undefined ? { purpose: b.purpose } : {}),
-      ...(b.scope !== undefined ? { scope: b.scope } : {}),
-      ...(b.legalBasis !== undefined ? { legal_basis: b.legalBasis } : {}),
-    };
-    await editProcedureInfo(app.db, p.id, fields, Object.keys(b), req.currentUser.id);
-    return procedureReply((await repo.findProcedure(app.db, p.bpmn_process_id))!);
-  });
+  app.get(
+    '/worker-types',
+    {
+      onRequest: read,
+      schema: { tags, summary: 'Ready-made automated steps (job types with a worker)', security, response: { 200: WorkerTypeList, ...errors } },
+    },
+    async () => ({
+      items: AUTOMATED_STEP_TEMPLATES.map((t) => ({ ...t, inputs: [...t.inputs] })),
+    }),
+  );
 
-  app.put('/:id/draft', {
-    onRequest: write,
-    bodyLimit: BODY_LIMIT, config: { longText: true },
-    schema: { tags, summary: 'Autosave the draft; refused with 409 when another save came first (stale revision)', security, params: ProcedureParams, body: SaveDraftBody, response: { 200: Procedure.properties.draft, ...errors, 409: DraftConflict } },
-  }, async (req, reply) => {
-    const p = await loadProcedure(req.params.id);
-    const file = await readBpmnFile(req.body.xml);
-    if (file.issue) throw bpmnRefused(file.issue);
-    const saved = await repo.saveDraft(app.db, p.id, req.body.revision, req.body.xml, req.body.forms, req.currentUser.id);
-    const draft = (await repo.findDraft(app.db, p.id))!;
-    if (!saved) {
-      return reply.status(409).send({
-        statusCode: 409,
-        code: 'REVISION_CONFLICT',
-        error: 'Conflict',
-        message: `Bản nháp đã được ${draft.updated_by_username ?? 'người khác'} lưu (phiên bản nháp ${draft.revision}); hãy tải lại / The draft was saved elsewhere (revision ${draft.revision}); reload it`,
-        currentRevision: draft.revision,
+  app.get(
+    '/owner-units',
+    {
+      onRequest: read,
+      schema: { tags, summary: 'Every unit of the organisation, for choosing who handles a step', security, response: { 200: OwnerUnitList, ...errors } },
+    },
+    async () => {
+      const rows = await repo.listOwnerUnits(app.db);
+      return { items: rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, parentCode: r.parent_code ?? null })) };
+    },
+  );
+
+  app.post(
+    '/',
+    {
+      onRequest: write,
+      bodyLimit: BODY_LIMIT,
+      config: { longText: true },
+      schema: {
+        tags,
+        summary: 'Create a procedure from the blank template or an imported BPMN 2.0 file',
+        security,
+        body: CreateProcedureBody,
+        response: { 201: Procedure, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      let id = body.bpmnProcessId;
+      let name = body.name;
+      let xml: string;
+      if (body.xml !== undefined) {
+        const file = await readBpmnFile(body.xml);
+        if (file.issue) throw bpmnRefused(file.issue);
+        const ordered = [...file.processes.filter((p) => p.isExecutable), ...file.processes.filter((p) => !p.isExecutable)];
+        const process = (id ? ordered.find((p) => p.id === id) : undefined) ?? ordered[0];
+        if (!process) throw app.httpErrors.badRequest('Tệp BPMN không có quy trình nào (bpmn:process) / The file contains no process');
+        xml = body.xml;
+        if (id && process.id !== id) {
+          // The designer chose another id: the file's first process takes it.
+          if (new RegExp(`\\sid="${id.replace(/[.]/g, '\\.')}"`).test(xml))
+            throw app.httpErrors.badRequest(`Mã ${id} đã được dùng cho một phần tử khác trong tệp / Id ${id} is used by another element of the file`);
+          xml = await renameProcessId(xml, process.id, id);
+        } else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(process.id)) {
+          throw app.httpErrors.badRequest(
+            `Mã quy trình "${process.id}" không hợp lệ, hãy đặt mã khác (bpmnProcessId) / Invalid process id; give one in bpmnProcessId`,
+          );
+        }
+        id ??= process.id;
+        name ??= process.name;
+      } else {
+        if (!id || !name)
+          throw app.httpErrors.badRequest(
+            'Cần mã quy trình (bpmnProcessId) và tên (name), hoặc một tệp BPMN (xml) / bpmnProcessId and name, or xml, are required',
+          );
+        xml = blankBpmn(id, name);
+      }
+      const created = await createProcedure(app.db, {
+        bpmnProcessId: id,
+        name,
+        code: body.code ?? '',
+        purpose: body.purpose ?? '',
+        scope: body.scope ?? '',
+        legalBasis: body.legalBasis ?? '',
+        xml,
+        forms: body.forms ?? {},
+        createdBy: req.currentUser.id,
+        ...(body.xml !== undefined ? { imported: { fileName: body.fileName ?? null } } : {}),
+      });
+      if ('refused' in created) throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
+      const procedureId = created.id;
+      req.log.info({ user: req.currentUser.username, bpmnProcessId: id, procedureId, imported: body.xml !== undefined }, 'procedure created');
+      return reply.status(201).send(await procedureReply((await repo.findProcedure(app.db, id))!));
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'A procedure with its draft, versions (with running instances) and history',
+        security,
+        params: ProcedureParams,
+        response: { 200: Procedure, ...errors },
+      },
+    },
+    async (req) => procedureReply(await loadProcedure(req.params.id)),
+  );
+
+  app.patch(
+    '/:id',
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: 'Edit name, code, purpose, scope and legal basis (printed on the sheet)',
+        security,
+        params: ProcedureParams,
+        body: UpdateProcedureBody,
+        response: { 200: Procedure, ...errors },
+      },
+    },
+    async (req) => {
+      const p = await loadProcedure(req.params.id);
+      const b = req.body;
+      const fields = {
+        ...(b.name !== undefined ? { name: b.name } : {}),
+        ...(b.code !== undefined ? { code: b.code } : {}),
+        ...(b.purpose !== undefined ? { purpose: b.purpose } : {}),
+        ...(b.scope !== undefined ? { scope: b.scope } : {}),
+        ...(b.legalBasis !== undefined ? { legal_basis: b.legalBasis } : {}),
+      };
+      await editProcedureInfo(app.db, p.id, fields, Object.keys(b), req.currentUser.id);
+      return procedureReply((await repo.findProcedure(app.db, p.bpmn_process_id))!);
+    },
+  );
+
+  app.put(
+    '/:id/draft',
+    {
+      onRequest: write,
+      bodyLimit: BODY_LIMIT,
+      config: { longText: true },
+      schema: {
+        tags,
+        summary: 'Autosave the draft; refused with 409 when another save came first (stale revision)',
+        security,
+        params: ProcedureParams,
+        body: SaveDraftBody,
+        response: { 200: Procedure.properties.draft, ...errors, 409: DraftConflict },
+      },
+    },
+    async (req, reply) => {
+      const p = await loadProcedure(req.params.id);
+      const file = await readBpmnFile(req.body.xml);
+      if (file.issue) throw bpmnRefused(file.issue);
+      const saved = await repo.saveDraft(app.db, p.id, req.body.revision, req.body.xml, req.body.forms, req.currentUser.id);
+      const draft = (await repo.findDraft(app.db, p.id))!;
+      if (!saved) {
+        return reply.status(409).send({
+          statusCode: 409,
+          code: 'REVISION_CONFLICT',
+          error: 'Conflict',
+          message: `Bản nháp đã được ${draft.updated_by_username ?? 'người khác'} lưu (phiên bản nháp ${draft.revision}); hãy tải lại / The draft was saved elsewhere (revision ${draft.revision}); reload it`,
+          currentRevision: draft.revision,
+          updatedBy: draft.updated_by_username,
+          updatedAt: draft.updated_at.toISOString(),
+        });
+      }
+      const latest = (await repo.listVersions(app.db, p.id))[0];
+      return {
+        xml: draft.xml,
+        forms: draft.forms,
+        revision: draft.revision,
         updatedBy: draft.updated_by_username,
         updatedAt: draft.updated_at.toISOString(),
-      });
-    }
-    const latest = (await repo.listVersions(app.db, p.id))[0];
-    return {
-      xml: draft.xml,
-      forms: draft.forms,
-      revision: draft.revision,
-      updatedBy: draft.updated_by_username,
-      updatedAt: draft.updated_at.toISOString(),
-      changedSincePublish: !latest || latest.checksum !== sha256(draft.xml),
-    };
-  });
+        changedSincePublish: !latest || latest.checksum !== sha256(draft.xml),
+      };
+    },
+  );
 
-  app.post('/:id/validate', { onRequest: write, bodyLimit: BODY_LIMIT, config: { longText: true }, schema: { tags, summary: 'Validate the draft (or the given XML) with bpmnlint and our rules, without deploying', security, params: ProcedureParams, body: ValidateBody, response: { 200: ValidationReport, ...errors } } }, async (req) => {
-    const p = await loadProcedure(req.params.id);
-    const xml = req.body.xml ?? (await repo.findDraft(app.db, p.id))!.xml;
-    const result = await checkDraft(app.db, xml, p.bpmn_process_id);
-    return { ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings };
-  });
+  app.post(
+    '/:id/validate',
+    {
+      onRequest: write,
+      bodyLimit: BODY_LIMIT,
+      config: { longText: true },
+      schema: {
+        tags,
+        summary: 'Validate the draft (or the given XML) with bpmnlint and our rules, without deploying',
+        security,
+        params: ProcedureParams,
+        body: ValidateBody,
+        response: { 200: ValidationReport, ...errors },
+      },
+    },
+    async (req) => {
+      const p = await loadProcedure(req.params.id);
+      const xml = req.body.xml ?? (await repo.findDraft(app.db, p.id))!.xml;
+      const result = await checkDraft(app.db, xml, p.bpmn_process_id);
+      return { ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings };
+    },
+  );
 
-  app.post('/:id/publish', { onRequest: write, schema: { tags, summary: 'Validate and deploy the draft to Zeebe as a new version', description: 'An unchanged draft (same XML as the latest version) is refused with 409 DRAFT_UNCHANGED; a failing validation answers 400 BPMN_INVALID with the element ids and keeps the draft.', security, params: ProcedureParams, body: PublishBody, response: { 201: PublishReply, ...errors } } }, async (req, reply) => {
-    const r = await publishDraft(app.db, app.zeebe, req.params.id, { revision: req.body.revision, userId: req.currentUser.id });
-    if ('refused' in r) {
-      switch (r.refused) {
-        case 'not_found': throw notFound(req.params.id);
-        case 'revision_conflict': throw Object.assign(app.httpErrors.conflict(`Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`), { code: 'REVISION_CONFLICT' });
-        case 'unchanged': throw Object.assign(app.httpErrors.conflict(`Bản nháp không thay đổi so với phiên bản ${r.version}; không có gì để công bố / The draft is identical to version ${r.version}; nothing to publish`), { code: 'DRAFT_UNCHANGED' });
+  app.post(
+    '/:id/publish',
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: 'Validate and deploy the draft to Zeebe as a new version',
+        description:
+          'An unchanged draft (same XML as the latest version) is refused with 409 DRAFT_UNCHANGED; a failing validation answers 400 BPMN_INVALID with the element ids and keeps the draft.',
+        security,
+        params: ProcedureParams,
+        body: PublishBody,
+        response: { 201: PublishReply, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const r = await publishDraft(app.db, app.zeebe, req.params.id, { revision: req.body.revision, userId: req.currentUser.id });
+      if ('refused' in r) {
+        switch (r.refused) {
+          case 'not_found':
+            throw notFound(req.params.id);
+          case 'revision_conflict':
+            throw Object.assign(
+              app.httpErrors.conflict(
+                `Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`,
+              ),
+              { code: 'REVISION_CONFLICT' },
+            );
+          case 'unchanged':
+            throw Object.assign(
+              app.httpErrors.conflict(
+                `Bản nháp không thay đổi so với phiên bản ${r.version}; không có gì để công bố / The draft is identical to version ${r.version}; nothing to publish`,
+              ),
+              { code: 'DRAFT_UNCHANGED' },
+            );
+        }
       }
-    }
-    const out = { ...toVersion(r.version), deploymentKey: r.deploymentKey, warnings: r.warnings };
-    req.log.info({ user: req.currentUser.username, bpmnProcessId: req.params.id, version: out.version }, 'procedure published');
-    return reply.status(201).send(out);
-  });
+      const out = { ...toVersion(r.version), deploymentKey: r.deploymentKey, warnings: r.warnings };
+      req.log.info({ user: req.currentUser.username, bpmnProcessId: req.params.id, version: out.version }, 'procedure published');
+      return reply.status(201).send(out);
+    },
+  );
 
-  app.post('/:id/versions/:version/retire', { onRequest: write, schema: { tags, summary: 'Retire a version: running instances continue, no new ones start', security, params: VersionParams, body: Type.Optional(Type.Object({})), response: { 200: ProcedureVersionSchema, ...errors } } }, async (req) => {
-    const p = await loadProcedure(req.params.id);
-    const r = await retireProcedureVersion(app.db, p.id, req.params.version, req.currentUser.id);
-    if ('refused' in r) {
-      if (r.refused === 'no_version') throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
-      throw Object.assign(app.httpErrors.conflict(`Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`), { code: 'ALREADY_RETIRED' });
-    }
-    const v = r.version;
-    req.log.info({ user: req.currentUser.username, bpmnProcessId: p.bpmn_process_id, version: v.version }, 'procedure version retired');
-    return toVersion(v);
-  });
+  app.post(
+    '/:id/versions/:version/retire',
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: 'Retire a version: running instances continue, no new ones start',
+        security,
+        params: VersionParams,
+        body: Type.Optional(Type.Object({})),
+        response: { 200: ProcedureVersionSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const p = await loadProcedure(req.params.id);
+      const r = await retireProcedureVersion(app.db, p.id, req.params.version, req.currentUser.id);
+      if ('refused' in r) {
+        if (r.refused === 'no_version')
+          throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
+        throw Object.assign(app.httpErrors.conflict(`Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`), {
+          code: 'ALREADY_RETIRED',
+        });
+      }
+      const v = r.version;
+      req.log.info({ user: req.currentUser.username, bpmnProcessId: p.bpmn_process_id, version: v.version }, 'procedure version retired');
+      return toVersion(v);
+    },
+  );
 
   const loadVersion = async (id: string, version: number) => {
     const p = await loadProcedure(id);
@@ -274,24 +422,54 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
     return { p, v };
   };
 
-  app.get('/:id/versions/:version/xml', { onRequest: read, schema: { tags, summary: 'The deployed XML and forms of a version (for the visual diff)', security, params: VersionParams, response: { 200: VersionXml, ...errors } } }, async (req) => {
-    const { p, v } = await loadVersion(req.params.id, req.params.version);
-    return { bpmnProcessId: p.bpmn_process_id, version: v.version, xml: v.xml, forms: v.forms };
-  });
+  app.get(
+    '/:id/versions/:version/xml',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'The deployed XML and forms of a version (for the visual diff)',
+        security,
+        params: VersionParams,
+        response: { 200: VersionXml, ...errors },
+      },
+    },
+    async (req) => {
+      const { p, v } = await loadVersion(req.params.id, req.params.version);
+      return { bpmnProcessId: p.bpmn_process_id, version: v.version, xml: v.xml, forms: v.forms };
+    },
+  );
 
-  app.get('/:id/versions/:version/sheet', { onRequest: read, schema: { tags, summary: 'The ISO procedure sheet of a version, as data', security, params: VersionParams, response: { 200: ProcedureSheet, ...errors } } }, async (req) => {
-    const { p, v } = await loadVersion(req.params.id, req.params.version);
-    return buildProcedureSheet(app.db, p, v);
-  });
+  app.get(
+    '/:id/versions/:version/sheet',
+    {
+      onRequest: read,
+      schema: { tags, summary: 'The ISO procedure sheet of a version, as data', security, params: VersionParams, response: { 200: ProcedureSheet, ...errors } },
+    },
+    async (req) => {
+      const { p, v } = await loadVersion(req.params.id, req.params.version);
+      return buildProcedureSheet(app.db, p, v);
+    },
+  );
 
-  app.get('/:id/versions/:version/sheet.pdf', { onRequest: read, schema: { tags, summary: 'The ISO procedure sheet of a version, as a PDF', security, params: VersionParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors } } }, async (req, reply) => {
-    const { p, v } = await loadVersion(req.params.id, req.params.version);
-    const pdf = await renderProcedureSheetPdf(await buildProcedureSheet(app.db, p, v));
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `inline; filename="${p.bpmn_process_id}-v${v.version}.pdf"`)
-      .send(pdf);
-  });
+  app.get(
+    '/:id/versions/:version/sheet.pdf',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'The ISO procedure sheet of a version, as a PDF',
+        security,
+        params: VersionParams,
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { p, v } = await loadVersion(req.params.id, req.params.version);
+      const pdf = await renderProcedureSheetPdf(await buildProcedureSheet(app.db, p, v));
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="${p.bpmn_process_id}-v${v.version}.pdf"`).send(pdf);
+    },
+  );
 };
 
 export default procedures;

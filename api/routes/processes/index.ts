@@ -1,6 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DeployBody, DeployReply, InstanceParams, ProcessDefinitionList, StartInstanceBody, StartInstanceHeaders, StartInstanceQueued, StartInstanceReply } from '../../schemas/processes.js';
+import {
+  DeployBody,
+  DeployReply,
+  InstanceParams,
+  ProcessDefinitionList,
+  StartInstanceBody,
+  StartInstanceHeaders,
+  StartInstanceQueued,
+  StartInstanceReply,
+} from '../../schemas/processes.js';
 import { ErrorBody, errors } from '../../schemas/common.js';
 import { Type } from 'typebox';
 import { deployedVersion, listProcessDefinitions } from '../../../engine/definitions.js';
@@ -30,28 +39,58 @@ const security = [{ bearer: [] }];
 const CANCEL_HISTORY_WAIT_MS = 3000;
 
 export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { onRequest: app.authenticate, schema: { tags: ['processes'], summary: 'Deployed process versions with their running instances', security, response: { 200: ProcessDefinitionList, ...errors } } }, async () => {
-    const rows = await listProcessDefinitions(app.db);
-    return {
-      items: rows.map((r) => ({
-        processDefinitionKey: String(r.process_definition_key),
-        bpmnProcessId: r.bpmn_process_id,
-        name: r.name,
-        version: r.version,
-        resourceName: r.resource_name,
-        deployedBy: r.deployed_by_username,
-        deployedAt: r.deployed_at.toISOString(),
-        activeInstances: Number(r.active_instances),
-      })),
-    };
-  });
+  app.get(
+    '/',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['processes'],
+        summary: 'Deployed process versions with their running instances',
+        security,
+        response: { 200: ProcessDefinitionList, ...errors },
+      },
+    },
+    async () => {
+      const rows = await listProcessDefinitions(app.db);
+      return {
+        items: rows.map((r) => ({
+          processDefinitionKey: String(r.process_definition_key),
+          bpmnProcessId: r.bpmn_process_id,
+          name: r.name,
+          version: r.version,
+          resourceName: r.resource_name,
+          deployedBy: r.deployed_by_username,
+          deployedAt: r.deployed_at.toISOString(),
+          activeInstances: Number(r.active_instances),
+        })),
+      };
+    },
+  );
 
-  app.post('/', { onRequest: app.requireRole('designer', 'admin'), bodyLimit: 4 * 1024 * 1024, config: { longText: true }, schema: { tags: ['processes'], summary: 'Validate and deploy a BPMN model (and its forms) to Zeebe', security, body: DeployBody, response: { 201: DeployReply, ...errors } } }, async (req, reply) => {
-    const out = await deployProcess(app.zeebe, app.db, { ...req.body, deployedBy: req.currentUser.id });
-    req.log.info({ user: req.currentUser.username, processes: out.processes }, 'process deployed');
-    await req.audit('process.deploy', { target: { type: 'process', id: out.processes.map((p) => p.bpmnProcessId).join(',') }, after: { resourceName: req.body.resourceName, deploymentKey: out.deploymentKey, processes: out.processes } });
-    return reply.status(201).send(out);
-  });
+  app.post(
+    '/',
+    {
+      onRequest: app.requireRole('designer', 'admin'),
+      bodyLimit: 4 * 1024 * 1024,
+      config: { longText: true },
+      schema: {
+        tags: ['processes'],
+        summary: 'Validate and deploy a BPMN model (and its forms) to Zeebe',
+        security,
+        body: DeployBody,
+        response: { 201: DeployReply, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const out = await deployProcess(app.zeebe, app.db, { ...req.body, deployedBy: req.currentUser.id });
+      req.log.info({ user: req.currentUser.username, processes: out.processes }, 'process deployed');
+      await req.audit('process.deploy', {
+        target: { type: 'process', id: out.processes.map((p) => p.bpmnProcessId).join(',') },
+        after: { resourceName: req.body.resourceName, deploymentKey: out.deploymentKey, processes: out.processes },
+      });
+      return reply.status(201).send(out);
+    },
+  );
 };
 
 export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
@@ -76,7 +115,9 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       const owned = ownedVariablesIn(variables);
       if (owned.length) {
         throw Object.assign(
-          app.httpErrors.badRequest(`Không được đặt các biến do hệ thống quản lý khi khởi tạo hồ sơ: ${owned.join(', ')} / These variables are set by the platform only and cannot be given at start: ${owned.join(', ')}`),
+          app.httpErrors.badRequest(
+            `Không được đặt các biến do hệ thống quản lý khi khởi tạo hồ sơ: ${owned.join(', ')} / These variables are set by the platform only and cannot be given at start: ${owned.join(', ')}`,
+          ),
           { code: 'OWNED_VARIABLES' },
         );
       }
@@ -91,13 +132,32 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       const system = await systemProcessKind(app.db, bpmnProcessId);
       if (system) throw Object.assign(app.httpErrors.forbidden(systemProcessMessage(system, bpmnProcessId)), { code: 'SYSTEM_PROCESS' });
       const known = await deployedVersion(app.db, bpmnProcessId, version);
-      if (known === undefined) throw app.httpErrors.notFound(`Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`);
+      if (known === undefined)
+        throw app.httpErrors.notFound(
+          `Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`,
+        );
       const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);
-      if (retired !== null) throw Object.assign(app.httpErrors.conflict(`Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`), { code: 'VERSION_RETIRED' });
-      const args: CaseStartArgs = { actor: req.currentUser.username, actorRoles: req.currentUser.roles, actorUnit: req.currentUser.unit.code, ip: req.ip ?? null, variables: variables ?? {} };
+      if (retired !== null)
+        throw Object.assign(
+          app.httpErrors.conflict(
+            `Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`,
+          ),
+          { code: 'VERSION_RETIRED' },
+        );
+      const args: CaseStartArgs = {
+        actor: req.currentUser.username,
+        actorRoles: req.currentUser.roles,
+        actorUnit: req.currentUser.unit.code,
+        ip: req.ip ?? null,
+        variables: variables ?? {},
+      };
       const { id, created } = await enqueueCommand(app.db, {
         kind: 'start',
-        request: { bpmnProcessId, ...(version ? { version } : {}), variables: { ...(variables ?? {}), startedBy: req.currentUser.username, startedByUnit: req.currentUser.unit.code } },
+        request: {
+          bpmnProcessId,
+          ...(version ? { version } : {}),
+          variables: { ...(variables ?? {}), startedBy: req.currentUser.username, startedByUnit: req.currentUser.unit.code },
+        },
         dedupeKey,
         onDone: CASE_START_DONE,
         args,
@@ -106,14 +166,19 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       if (!created) return replay(req, reply, id, bpmnProcessId);
       const row = await sendAndWait(app.db, app.zeebe, id);
       if (row.status === 'done') return reply.status(201).send(startReply(row.result));
-      if (row.status === 'failed') throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
+      if (row.status === 'failed')
+        throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
       // Without a key, a start that certainly did not reach the engine is withdrawn: the client may retry.
       if (!dedupeKey && !row.in_flight_since) {
-        if (await withdrawStart(app.db, id)) throw Object.assign(new Error(`14 UNAVAILABLE: ${row.last_error ?? 'engine unreachable'}`), { code: Grpc.UNAVAILABLE });
+        if (await withdrawStart(app.db, id))
+          throw Object.assign(new Error(`14 UNAVAILABLE: ${row.last_error ?? 'engine unreachable'}`), { code: Grpc.UNAVAILABLE });
         const again = await waitForCommand(app.db, id, 5000);
         if (again.status === 'done') return reply.status(201).send(startReply(again.result));
       }
-      await req.audit('case.start.queued', { target: { type: 'engine_command', id }, after: { bpmnProcessId, variables: variables ?? {}, idempotencyKey: key ?? null } });
+      await req.audit('case.start.queued', {
+        target: { type: 'engine_command', id },
+        after: { bpmnProcessId, variables: variables ?? {}, idempotencyKey: key ?? null },
+      });
       return reply.status(202).send(queued(id, bpmnProcessId, Boolean(dedupeKey)));
     },
   );
@@ -126,29 +191,44 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
     }
     if (row.status === 'pending') row = await sendAndWait(app.db, app.zeebe, id);
     if (row.status === 'done') return reply.status(200).send(startReply(row.result));
-    if (row.status === 'failed') throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
+    if (row.status === 'failed')
+      throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
     return reply.status(202).send(queued(id, bpmnProcessId, true));
   };
 
-  app.delete('/:key', { onRequest: app.requireRole('leader', 'admin'), schema: { tags: ['processes'], summary: 'Cancel a running instance of my unit\'s subtree (leaders) or any (administrators); its tasks leave the inbox', security, params: InstanceParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
-    // A leader cancels only the cases of their subtree (started there or offered to it), like the timeline they may read.
-    if (!req.currentUser.roles.includes('admin')) {
-      const key = req.params.key;
-      // A case started a moment ago may not be projected yet (history lags the engine by ~100 ms): wait a little before deciding.
-      await waitForCaseStart(app.db, key, CANCEL_HISTORY_WAIT_MS);
-      if (!(await caseInScope(app.db, key, await app.auditScope(req)))) {
-        if (!(await caseKnown(app.db, key))) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${key} / No running instance ${key}`);
-        throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị của bạn / Case ${key} is outside your unit`);
+  app.delete(
+    '/:key',
+    {
+      onRequest: app.requireRole('leader', 'admin'),
+      schema: {
+        tags: ['processes'],
+        summary: "Cancel a running instance of my unit's subtree (leaders) or any (administrators); its tasks leave the inbox",
+        security,
+        params: InstanceParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      // A leader cancels only the cases of their subtree (started there or offered to it), like the timeline they may read.
+      if (!req.currentUser.roles.includes('admin')) {
+        const key = req.params.key;
+        // A case started a moment ago may not be projected yet (history lags the engine by ~100 ms): wait a little before deciding.
+        await waitForCaseStart(app.db, key, CANCEL_HISTORY_WAIT_MS);
+        if (!(await caseInScope(app.db, key, await app.auditScope(req)))) {
+          if (!(await caseKnown(app.db, key))) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${key} / No running instance ${key}`);
+          throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị của bạn / Case ${key} is outside your unit`);
+        }
       }
-    }
-    try {
-      await app.zeebe.cancelProcessInstance(req.params.key);
-    } catch (err) {
-      if (grpcCode(err) === Grpc.NOT_FOUND) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${req.params.key} / No running instance ${req.params.key}`);
-      throw err;
-    }
-    req.log.info({ user: req.currentUser.username, processInstanceKey: req.params.key }, 'instance cancelled');
-    await req.audit('case.cancel', { target: { type: 'case', id: req.params.key } });
-    return reply.status(204).send(null);
-  });
+      try {
+        await app.zeebe.cancelProcessInstance(req.params.key);
+      } catch (err) {
+        if (grpcCode(err) === Grpc.NOT_FOUND)
+          throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${req.params.key} / No running instance ${req.params.key}`);
+        throw err;
+      }
+      req.log.info({ user: req.currentUser.username, processInstanceKey: req.params.key }, 'instance cancelled');
+      await req.audit('case.cancel', { target: { type: 'case', id: req.params.key } });
+      return reply.status(204).send(null);
+    },
+  );
 };

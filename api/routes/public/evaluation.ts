@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors } from '../../schemas/common.js';
-import { DossierCodeParams, EvaluationBody, EvaluationForm, EvaluationReceipt, EvaluationResults, EvaluationResultsQuery, TokenQuery } from '../../schemas/onestop-stats.js';
+import {
+  DossierCodeParams,
+  EvaluationBody,
+  EvaluationForm,
+  EvaluationReceipt,
+  EvaluationResults,
+  EvaluationResultsQuery,
+  TokenQuery,
+} from '../../schemas/onestop-stats.js';
 import { isLocalDate } from '../../../domain/deadlines/calendar/index.js';
 import { EvaluationError, NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
 import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../../domain/onestop/apology.js';
@@ -15,7 +23,10 @@ const limited = {
     timeWindow: '1 minute',
     // Thrown as an error, so the one error handler answers it like every other 4xx.
     errorResponseBuilder: (_req: unknown, ctx: { after: string }) =>
-      Object.assign(new Error(`Quá nhiều yêu cầu, vui lòng thử lại sau ${ctx.after} / Too many requests, please retry in ${ctx.after}`), { statusCode: 429, name: 'Too Many Requests' }),
+      Object.assign(new Error(`Quá nhiều yêu cầu, vui lòng thử lại sau ${ctx.after} / Too many requests, please retry in ${ctx.after}`), {
+        statusCode: 429,
+        name: 'Too Many Requests',
+      }),
   },
 };
 
@@ -33,30 +44,83 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
     throw err;
   };
 
-  app.get('/evaluations/:code', { config: limited, schema: { tags, summary: 'The evaluation form of a dossier (code + lookup token): can it be evaluated, the officers who worked it', params: DossierCodeParams, querystring: TokenQuery, response: { 200: EvaluationForm, ...errors, 429: errors[409] } } }, async (req) =>
-    evaluationForm(app.db, req.params.code, req.query.t).catch(translate),
+  app.get(
+    '/evaluations/:code',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'The evaluation form of a dossier (code + lookup token): can it be evaluated, the officers who worked it',
+        params: DossierCodeParams,
+        querystring: TokenQuery,
+        response: { 200: EvaluationForm, ...errors, 429: errors[409] },
+      },
+    },
+    async (req) => evaluationForm(app.db, req.params.code, req.query.t).catch(translate),
   );
 
-  app.post('/evaluations/:code', { config: limited, schema: { tags, summary: 'Submit the satisfaction evaluation: overall, per stage, per officer; once per dossier', params: DossierCodeParams, body: EvaluationBody, response: { 201: EvaluationReceipt, ...errors, 429: errors[409] } } }, async (req, reply) => {
-    const out = await submitEvaluation(app.db, req.params.code, req.body).catch(translate);
-    return reply.status(201).send(out);
-  });
+  app.post(
+    '/evaluations/:code',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'Submit the satisfaction evaluation: overall, per stage, per officer; once per dossier',
+        params: DossierCodeParams,
+        body: EvaluationBody,
+        response: { 201: EvaluationReceipt, ...errors, 429: errors[409] },
+      },
+    },
+    async (req, reply) => {
+      const out = await submitEvaluation(app.db, req.params.code, req.body).catch(translate);
+      return reply.status(201).send(out);
+    },
+  );
 
-  app.get('/evaluation-results', { config: limited, schema: { tags, summary: 'Public satisfaction results per agency and procedure (no personal data)', querystring: EvaluationResultsQuery, response: { 200: EvaluationResults, ...errors, 429: errors[409] } } }, async (req) => {
-    const { from, to } = req.query;
-    if ((from && !isLocalDate(from)) || (to && !isLocalDate(to))) throw app.httpErrors.badRequest('Ngày không hợp lệ / Invalid date');
-    if (from && to && from > to) throw app.httpErrors.badRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc / "from" must not be after "to"');
-    const { byOfficer: _hidden, ...pub } = await evaluationResults(app.db, { from, to, agencyCodes: null, withOfficers: false });
-    return pub;
-  });
+  app.get(
+    '/evaluation-results',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'Public satisfaction results per agency and procedure (no personal data)',
+        querystring: EvaluationResultsQuery,
+        response: { 200: EvaluationResults, ...errors, 429: errors[409] },
+      },
+    },
+    async (req) => {
+      const { from, to } = req.query;
+      if ((from && !isLocalDate(from)) || (to && !isLocalDate(to))) throw app.httpErrors.badRequest('Ngày không hợp lệ / Invalid date');
+      if (from && to && from > to) throw app.httpErrors.badRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc / "from" must not be after "to"');
+      const { byOfficer: _hidden, ...pub } = await evaluationResults(app.db, { from, to, agencyCodes: null, withOfficers: false });
+      return pub;
+    },
+  );
 
-  app.get('/apologies/:code/pdf', { config: limited, schema: { tags, summary: 'The approved apology letter of a dossier, for the holder of its lookup token', params: DossierCodeParams, querystring: TokenQuery, response: { 200: Binary, ...errors, 429: errors[409] } } }, async (req, reply) => {
-    const owner = await dossierByToken(app.db, req.params.code, req.query.t);
-    if (!owner) throw app.httpErrors.notFound(NOT_FOUND);
-    const d = (await findDossierByCode(app.db, req.params.code))!;
-    const a = await apologyOfDossier(app.db, d.id);
-    if (!a || a.status !== 'approved') throw app.httpErrors.notFound('Hồ sơ không có văn bản xin lỗi đã phê duyệt / The dossier has no approved apology letter');
-    return reply.type('application/pdf').header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`).send(await renderApologyPdf(d, a));
-  });
+  app.get(
+    '/apologies/:code/pdf',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'The approved apology letter of a dossier, for the holder of its lookup token',
+        params: DossierCodeParams,
+        querystring: TokenQuery,
+        response: { 200: Binary, ...errors, 429: errors[409] },
+      },
+    },
+    async (req, reply) => {
+      const owner = await dossierByToken(app.db, req.params.code, req.query.t);
+      if (!owner) throw app.httpErrors.notFound(NOT_FOUND);
+      const d = (await findDossierByCode(app.db, req.params.code))!;
+      const a = await apologyOfDossier(app.db, d.id);
+      if (!a || a.status !== 'approved')
+        throw app.httpErrors.notFound('Hồ sơ không có văn bản xin lỗi đã phê duyệt / The dossier has no approved apology letter');
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`)
+        .send(await renderApologyPdf(d, a));
+    },
+  );
 };
 export default publicEvaluation;

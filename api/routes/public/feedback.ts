@@ -29,38 +29,75 @@ const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (
       max,
       timeWindow: 60_000,
       errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
-        Object.assign(new Error(`Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`), { statusCode: 429, code: 'RATE_LIMITED' }),
+        Object.assign(
+          new Error(
+            `Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`,
+          ),
+          { statusCode: 429, code: 'RATE_LIMITED' },
+        ),
     },
   });
   const errors = { 400: ErrorBody, 404: ErrorBody, 429: ErrorBody };
 
-  app.post('/complaints', { config: limit(writes), schema: { tags, summary: 'Send a complaint or feedback (góp ý, phản ánh, khiếu nại), optionally about a dossier; returns the code and the tracking key', body: PublicComplaintBody, response: { 201: PublicComplaintReceipt, ...errors } } }, async (req, reply) => {
-    const b = req.body;
-    const title = plainText(b.title), content = plainText(b.content), name = plainText(b.name), contact = b.contact ? plainText(b.contact) : '';
-    const problems: string[] = [];
-    if (title.length < 5) problems.push('tiêu đề (ít nhất 5 ký tự) / title (at least 5 characters)');
-    if (content.length < 5) problems.push('nội dung (ít nhất 5 ký tự) / content (at least 5 characters)');
-    if (name.length < 2) problems.push('họ tên (ít nhất 2 ký tự) / name (at least 2 characters)');
-    if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
-    const dossierCode = b.dossierCode?.trim();
-    const dossier = dossierCode ? await relatedDossier(app.db, dossierCode) : undefined;
-    if (dossierCode && !dossier) throw app.httpErrors.badRequest(`Không tìm thấy hồ sơ có mã ${dossierCode}; kiểm tra lại mã trên giấy tiếp nhận / No dossier ${dossierCode}`);
-    // Saved first: if the engine is unreachable now, the ISO sweep starts the process later.
-    const c = await receivePublicComplaint(
-      app.db,
-      app.zeebe,
-      { title, content, submitter: name, contact: contact || null, kind: b.kind, dossierCode: dossier?.code ?? null, caseKey: dossier?.caseKey ?? null },
-      (err, complaintId) => req.log.warn({ err: String(err), complaintId }, 'complaint saved, process start deferred to the ISO sweep'),
-    );
-    await req.audit('iso.complaint.public', { actor: { username: null }, target: { type: 'complaint', id: c.id }, after: { code: c.code, kind: b.kind, dossierCode: dossier?.code ?? null } });
-    return reply.status(201).send({ code: c.code, status: c.status, trackingToken: c.token, trackingUrl: complaintTrackingUrl(c.code, c.token) });
-  });
+  app.post(
+    '/complaints',
+    {
+      config: limit(writes),
+      schema: {
+        tags,
+        summary: 'Send a complaint or feedback (góp ý, phản ánh, khiếu nại), optionally about a dossier; returns the code and the tracking key',
+        body: PublicComplaintBody,
+        response: { 201: PublicComplaintReceipt, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const title = plainText(b.title),
+        content = plainText(b.content),
+        name = plainText(b.name),
+        contact = b.contact ? plainText(b.contact) : '';
+      const problems: string[] = [];
+      if (title.length < 5) problems.push('tiêu đề (ít nhất 5 ký tự) / title (at least 5 characters)');
+      if (content.length < 5) problems.push('nội dung (ít nhất 5 ký tự) / content (at least 5 characters)');
+      if (name.length < 2) problems.push('họ tên (ít nhất 2 ký tự) / name (at least 2 characters)');
+      if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
+      const dossierCode = b.dossierCode?.trim();
+      const dossier = dossierCode ? await relatedDossier(app.db, dossierCode) : undefined;
+      if (dossierCode && !dossier)
+        throw app.httpErrors.badRequest(`Không tìm thấy hồ sơ có mã ${dossierCode}; kiểm tra lại mã trên giấy tiếp nhận / No dossier ${dossierCode}`);
+      // Saved first: if the engine is unreachable now, the ISO sweep starts the process later.
+      const c = await receivePublicComplaint(
+        app.db,
+        app.zeebe,
+        { title, content, submitter: name, contact: contact || null, kind: b.kind, dossierCode: dossier?.code ?? null, caseKey: dossier?.caseKey ?? null },
+        (err, complaintId) => req.log.warn({ err: String(err), complaintId }, 'complaint saved, process start deferred to the ISO sweep'),
+      );
+      await req.audit('iso.complaint.public', {
+        actor: { username: null },
+        target: { type: 'complaint', id: c.id },
+        after: { code: c.code, kind: b.kind, dossierCode: dossier?.code ?? null },
+      });
+      return reply.status(201).send({ code: c.code, status: c.status, trackingToken: c.token, trackingUrl: complaintTrackingUrl(c.code, c.token) });
+    },
+  );
 
-  app.get('/complaints/:code', { config: limit(perMinute), schema: { tags, summary: `Status and answer of a complaint, with its tracking key in the header ${TOKEN_HEADER}`, params: PublicComplaintParams, response: { 200: PublicComplaintStatus, ...errors } } }, async (req) => {
-    const given = req.headers[TOKEN_HEADER];
-    const out = await publicComplaintStatus(app.db, req.params.code, typeof given === 'string' ? given : undefined);
-    if (!out) throw app.httpErrors.notFound(COMPLAINT_NOT_FOUND);
-    return out;
-  });
+  app.get(
+    '/complaints/:code',
+    {
+      config: limit(perMinute),
+      schema: {
+        tags,
+        summary: `Status and answer of a complaint, with its tracking key in the header ${TOKEN_HEADER}`,
+        params: PublicComplaintParams,
+        response: { 200: PublicComplaintStatus, ...errors },
+      },
+    },
+    async (req) => {
+      const given = req.headers[TOKEN_HEADER];
+      const out = await publicComplaintStatus(app.db, req.params.code, typeof given === 'string' ? given : undefined);
+      if (!out) throw app.httpErrors.notFound(COMPLAINT_NOT_FOUND);
+      return out;
+    },
+  );
 };
 export default publicFeedback;

@@ -87,7 +87,12 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       max,
       timeWindow: 60_000,
       errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
-        Object.assign(new Error(`Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`), { statusCode: 429, code: 'RATE_LIMITED' }),
+        Object.assign(
+          new Error(
+            `Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`,
+          ),
+          { statusCode: 429, code: 'RATE_LIMITED' },
+        ),
     },
   });
   const writes = Math.max(5, Math.floor(perMinute / 3));
@@ -104,7 +109,9 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     }
     if (declared > maxBody) {
       reply.header('connection', 'close');
-      throw app.httpErrors.payloadTooLarge(`Hồ sơ gửi lên vượt quá ${Math.round(maxBody / 1024 / 1024)} MB / The submission exceeds ${Math.round(maxBody / 1024 / 1024)} MB`);
+      throw app.httpErrors.payloadTooLarge(
+        `Hồ sơ gửi lên vượt quá ${Math.round(maxBody / 1024 / 1024)} MB / The submission exceeds ${Math.round(maxBody / 1024 / 1024)} MB`,
+      );
     }
   });
 
@@ -123,14 +130,29 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
 
   const readForm = (req: FastifyRequest) => readMultipart(req, { filesRoot, maxFileBytes });
 
-  app.get('/procedures', { config: limit(perMinute * 2), schema: { tags, summary: 'Procedures open for submission', response: { 200: PublicProcedureList, 429: ErrorBody } } }, async () => {
-    const rows = await listProcedures(app.db);
-    return {
-      items: rows.map((p) => ({ code: p.code, name: p.name, field: p.field, agencyName: p.agency_name, timeLimitDays: Number(p.time_limit_days), fees: p.fees, requiredDocuments: p.required_documents, result: p.result, onlineLevel: p.online_level, legalBasis: p.legal_basis })),
-      maxFileBytes,
-      allowedExtensions: ALLOWED_EXTENSIONS,
-    };
-  });
+  app.get(
+    '/procedures',
+    { config: limit(perMinute * 2), schema: { tags, summary: 'Procedures open for submission', response: { 200: PublicProcedureList, 429: ErrorBody } } },
+    async () => {
+      const rows = await listProcedures(app.db);
+      return {
+        items: rows.map((p) => ({
+          code: p.code,
+          name: p.name,
+          field: p.field,
+          agencyName: p.agency_name,
+          timeLimitDays: Number(p.time_limit_days),
+          fees: p.fees,
+          requiredDocuments: p.required_documents,
+          result: p.result,
+          onlineLevel: p.online_level,
+          legalBasis: p.legal_basis,
+        })),
+        maxFileBytes,
+        allowedExtensions: ALLOWED_EXTENSIONS,
+      };
+    },
+  );
 
   app.post(
     '/dossiers',
@@ -138,7 +160,8 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       config: limit(writes),
       schema: {
         tags,
-        summary: 'Submit a dossier online (multipart/form-data): procedureCode, applicantName, applicantIdNumber, applicantPhone, applicantEmail, applicantAddress, note; files "doc:<document code>"',
+        summary:
+          'Submit a dossier online (multipart/form-data): procedureCode, applicantName, applicantIdNumber, applicantPhone, applicantEmail, applicantAddress, note; files "doc:<document code>"',
         consumes: ['multipart/form-data'],
         response: { 201: SubmitReply, ...errors },
       },
@@ -152,21 +175,40 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         const f = form.fields;
         // Lengths first (named, never cut), then the patterns, which see short strings only.
         const tooLong = overLong(f);
-        if (tooLong.length) throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', { fields: Object.keys(FIELD_MAX).filter((k) => (f[k]?.length ?? 0) > FIELD_MAX[k].max) });
+        if (tooLong.length)
+          throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', {
+            fields: Object.keys(FIELD_MAX).filter((k) => (f[k]?.length ?? 0) > FIELD_MAX[k].max),
+          });
         const procedure = await activeProcedure(app.db, f.procedureCode ?? '');
         const applicant: Applicant = { name: plainText(f.applicantName ?? '') };
         const problems: string[] = [];
         if (!applicant.name) problems.push('họ tên người nộp (1–200 ký tự) / applicant name (1–200 characters)');
-        if (f.applicantIdNumber) (/^[0-9A-Za-z]{1,20}$/.test(f.applicantIdNumber) ? (applicant.idNumber = f.applicantIdNumber) : problems.push('số định danh / ID number'));
-        if (f.applicantPhone) (/^[0-9 +().-]{6,20}$/.test(f.applicantPhone) ? (applicant.phone = f.applicantPhone) : problems.push('số điện thoại / phone'));
-        if (f.applicantEmail) (isEmail(f.applicantEmail) ? (applicant.email = f.applicantEmail) : problems.push('email'));
+        if (f.applicantIdNumber)
+          /^[0-9A-Za-z]{1,20}$/.test(f.applicantIdNumber) ? (applicant.idNumber = f.applicantIdNumber) : problems.push('số định danh / ID number');
+        if (f.applicantPhone) /^[0-9 +().-]{6,20}$/.test(f.applicantPhone) ? (applicant.phone = f.applicantPhone) : problems.push('số điện thoại / phone');
+        if (f.applicantEmail) isEmail(f.applicantEmail) ? (applicant.email = f.applicantEmail) : problems.push('email');
         if (f.applicantAddress) applicant.address = plainText(f.applicantAddress);
         if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
         files = await checkFiles(form.files, maxFileBytes, new Set(procedure.required_documents.map((d) => d.code)));
         // Online, one file stands for the copies the catalogue asks for.
-        assertComplete(procedure, procedure.required_documents.filter((r) => files.some((x) => x.requirementCode === r.code)).map((r) => ({ code: r.code, copies: r.copies })));
-        const d = await submitOnline(app.db, { clientIp: req.ip, perDay, procedure, applicant, filesRoot, files, note: f.note ? plainText(f.note) || null : null });
-        await req.audit('onestop.public.submit', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { procedureCode: procedure.code, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
+        assertComplete(
+          procedure,
+          procedure.required_documents.filter((r) => files.some((x) => x.requirementCode === r.code)).map((r) => ({ code: r.code, copies: r.copies })),
+        );
+        const d = await submitOnline(app.db, {
+          clientIp: req.ip,
+          perDay,
+          procedure,
+          applicant,
+          filesRoot,
+          files,
+          note: f.note ? plainText(f.note) || null : null,
+        });
+        await req.audit('onestop.public.submit', {
+          actor: { username: null },
+          target: { type: 'dossier', id: d.code },
+          after: { procedureCode: procedure.code, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) },
+        });
         reply.status(201);
         return { code: d.code, status: d.status, lookupToken: d.lookup_token, lookupUrl: lookupUrl(d.code, d.lookup_token) };
       } catch (err) {
@@ -180,7 +222,12 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     '/dossiers/:code',
     {
       config: limit(perMinute),
-      schema: { tags, summary: `Look a dossier up by its code; with the key of the QR code (header ${TOKEN_HEADER}) also the masked name, notices and the citizen's actions`, params: PublicCodeParams, response: { 200: PublicDossier, ...errors } },
+      schema: {
+        tags,
+        summary: `Look a dossier up by its code; with the key of the QR code (header ${TOKEN_HEADER}) also the masked name, notices and the citizen's actions`,
+        params: PublicCodeParams,
+        response: { 200: PublicDossier, ...errors },
+      },
     },
     async (req) => {
       const { d, holder } = await byCode(req, req.params.code, false);
@@ -189,11 +236,14 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       let holderView = null;
       if (facts.holder) {
         const { notices, openSupplement: sup } = facts.holder;
-        const receiptAsk = d.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT' ? [...events].reverse().find((e) => e.type === 'receipt.supplement_requested') : undefined;
+        const receiptAsk =
+          d.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT' ? [...events].reverse().find((e) => e.type === 'receipt.supplement_requested') : undefined;
         const supplement =
-          d.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && sup ? { stage: 'processing' as const, reason: sup.reason, requestedAt: sup.requested_at.toISOString() }
-          : receiptAsk ? { stage: 'receipt' as const, reason: receiptAsk.note ?? '', requestedAt: receiptAsk.at.toISOString() }
-          : null;
+          d.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && sup
+            ? { stage: 'processing' as const, reason: sup.reason, requestedAt: sup.requested_at.toISOString() }
+            : receiptAsk
+              ? { stage: 'receipt' as const, reason: receiptAsk.note ?? '', requestedAt: receiptAsk.at.toISOString() }
+              : null;
         // The page is reached through the QR code of a paper slip: the name is masked everywhere on it,
         // notices ("Kính gửi ông/bà <name>") included.
         const mask = (t: string | null) => (t === null ? null : maskNameIn(t, d.applicant.name));
@@ -259,39 +309,63 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   );
 
   const supplement = async (req: FastifyRequest, reply: FastifyReply, d: DossierRow, form: ParsedForm) => {
-      const tooLong = overLong({ note: form.fields.note ?? '' });
-      if (tooLong.length) throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', { fields: ['note'] });
-      const note = form.fields.note ? plainText(form.fields.note) : '';
-      const p = (await findProcedure(app.db, d.procedure_code))!;
-      if (d.status !== 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && d.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') {
-        throw new ReceptionError(409, 'Hồ sơ không chờ bổ sung (yêu cầu bổ sung đã được đáp ứng hoặc không có) / The dossier is not waiting for a supplement', 'NOT_WAITING');
-      }
-      if (!form.files.length && !note) throw app.httpErrors.badRequest('Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung / Attach the documents or write what you supplement');
-      const files: CheckedFile[] = await checkFiles(form.files, maxFileBytes, new Set(p.required_documents.map((x) => x.code)));
-      let stored: Awaited<ReturnType<typeof supplementDossier>>;
-      try {
-        stored = await supplementDossier(app.db, { dossier: d, filesRoot, files, note });
-      } catch (err) {
-        await discardFiles(files);
-        throw err;
-      }
-      const { outcome, outboxId } = stored;
-      // The message onestop-supplement, committed with the answer, is sent right after (the relay re-sends it if lost).
-      if (outboxId) await sendAndWait(app.db, app.zeebe, outboxId).catch(() => undefined);
-      await req.audit('onestop.public.supplement', { actor: { username: null }, target: { type: 'dossier', id: d.code }, after: { outcome, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) } });
-      reply.status(202);
-      return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
+    const tooLong = overLong({ note: form.fields.note ?? '' });
+    if (tooLong.length) throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', { fields: ['note'] });
+    const note = form.fields.note ? plainText(form.fields.note) : '';
+    const p = (await findProcedure(app.db, d.procedure_code))!;
+    if (d.status !== 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && d.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') {
+      throw new ReceptionError(
+        409,
+        'Hồ sơ không chờ bổ sung (yêu cầu bổ sung đã được đáp ứng hoặc không có) / The dossier is not waiting for a supplement',
+        'NOT_WAITING',
+      );
+    }
+    if (!form.files.length && !note)
+      throw app.httpErrors.badRequest('Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung / Attach the documents or write what you supplement');
+    const files: CheckedFile[] = await checkFiles(form.files, maxFileBytes, new Set(p.required_documents.map((x) => x.code)));
+    let stored: Awaited<ReturnType<typeof supplementDossier>>;
+    try {
+      stored = await supplementDossier(app.db, { dossier: d, filesRoot, files, note });
+    } catch (err) {
+      await discardFiles(files);
+      throw err;
+    }
+    const { outcome, outboxId } = stored;
+    // The message onestop-supplement, committed with the answer, is sent right after (the relay re-sends it if lost).
+    if (outboxId) await sendAndWait(app.db, app.zeebe, outboxId).catch(() => undefined);
+    await req.audit('onestop.public.supplement', {
+      actor: { username: null },
+      target: { type: 'dossier', id: d.code },
+      after: { outcome, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) },
+    });
+    reply.status(202);
+    return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
   };
 
   app.post(
     '/dossiers/:code/withdraw',
-    { config: limit(writes), schema: { tags, summary: `Withdraw the dossier (key in ${TOKEN_HEADER})`, params: PublicCodeParams, body: PublicWithdrawBody, response: { 202: PublicActionReply, ...errors } } },
+    {
+      config: limit(writes),
+      schema: {
+        tags,
+        summary: `Withdraw the dossier (key in ${TOKEN_HEADER})`,
+        params: PublicCodeParams,
+        body: PublicWithdrawBody,
+        response: { 202: PublicActionReply, ...errors },
+      },
+    },
     async (req, reply) => {
       const { d } = await byCode(req, req.params.code, true);
       const reason = plainText(req.body.reason);
       if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do rút hồ sơ / A reason is required');
       const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, 'citizen');
-      await req.audit('onestop.public.withdraw', { actor: { username: null }, target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
+      await req.audit('onestop.public.withdraw', {
+        actor: { username: null },
+        target: { type: 'dossier', id: d.code },
+        before: { status: d.status },
+        after: { outcome },
+        reason,
+      });
       reply.status(202);
       return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
     },

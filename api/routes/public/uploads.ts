@@ -1,6 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
-import { ALLOWED_EXTENSIONS, FILE_KINDS, UploadTooLarge, cleanFileName, contentMatches, discardUpload, extensionOf, receiveUpload, type StoredUpload } from '../../../lib/file-store.js';
+import {
+  ALLOWED_EXTENSIONS,
+  FILE_KINDS,
+  UploadTooLarge,
+  cleanFileName,
+  contentMatches,
+  discardUpload,
+  extensionOf,
+  receiveUpload,
+  type StoredUpload,
+} from '../../../lib/file-store.js';
 import { ReceptionError } from '../../../domain/onestop/reception.js';
 import type { CheckedFile } from '../../../domain/onestop/documents.js';
 import { MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
@@ -53,13 +63,27 @@ export async function readMultipart(req: FastifyRequest, opts: ReadFormOptions):
   const files: FormFile[] = [];
   try {
     const parts = req.parts({
-      limits: { fieldNameSize: 100, fieldSize: MAX_FORM_FIELD_BYTES, fields: 50, files: 2 * MAX_FILES + 10, parts: 100, fileSize: opts.maxFileBytes + 1, headerPairs: 100 },
+      limits: {
+        fieldNameSize: 100,
+        fieldSize: MAX_FORM_FIELD_BYTES,
+        fields: 50,
+        files: 2 * MAX_FILES + 10,
+        parts: 100,
+        fileSize: opts.maxFileBytes + 1,
+        headerPairs: 100,
+      },
     });
     for await (const part of parts) {
       if (part.type === 'field') {
-        if (part.fieldnameTruncated) throw new ReceptionError(413, `Tên trường ${shownName(part.fieldname)} quá dài / A field name is too long`, 'FIELD_TOO_LONG');
+        if (part.fieldnameTruncated)
+          throw new ReceptionError(413, `Tên trường ${shownName(part.fieldname)} quá dài / A field name is too long`, 'FIELD_TOO_LONG');
         if (part.valueTruncated) {
-          throw new ReceptionError(413, `Trường ${shownName(part.fieldname)} quá dài (tối đa ${MAX_FORM_FIELD_BYTES} byte) / The field ${shownName(part.fieldname)} is too long (at most ${MAX_FORM_FIELD_BYTES} bytes)`, 'FIELD_TOO_LONG', { field: part.fieldname });
+          throw new ReceptionError(
+            413,
+            `Trường ${shownName(part.fieldname)} quá dài (tối đa ${MAX_FORM_FIELD_BYTES} byte) / The field ${shownName(part.fieldname)} is too long (at most ${MAX_FORM_FIELD_BYTES} bytes)`,
+            'FIELD_TOO_LONG',
+            { field: part.fieldname },
+          );
         }
         fields[part.fieldname] = String(part.value ?? '').trim();
         continue;
@@ -77,7 +101,8 @@ export async function readMultipart(req: FastifyRequest, opts: ReadFormOptions):
         continue;
       }
       files.push(file);
-      if (files.length > MAX_FILES) throw new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES');
+      if (files.length > MAX_FILES)
+        throw new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES');
     }
   } catch (err) {
     await discardFiles(files);
@@ -108,18 +133,42 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
     await discardFiles(files);
     throw e;
   };
-  if (files.length > MAX_FILES) await fail(new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES'));
+  if (files.length > MAX_FILES)
+    await fail(new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES'));
   for (const f of files) {
     const requirementCode = requirementOf(f.field);
-    if (requirementCode !== null && !knownCodes.has(requirementCode)) await fail(new ReceptionError(400, `Thành phần hồ sơ "${requirementCode}" không có trong thủ tục / Unknown document "${requirementCode}"`, 'UNKNOWN_DOCUMENTS'));
+    if (requirementCode !== null && !knownCodes.has(requirementCode))
+      await fail(
+        new ReceptionError(400, `Thành phần hồ sơ "${requirementCode}" không có trong thủ tục / Unknown document "${requirementCode}"`, 'UNKNOWN_DOCUMENTS'),
+      );
     const fileName = cleanFileName(f.fileName || '');
     const ext = extensionOf(fileName);
-    if (!fileName || !FILE_KINDS[ext]) await fail(new ReceptionError(415, `Tệp "${fileName || f.field}": loại tệp không được phép, chỉ nhận ${ALLOWED_EXTENSIONS.join(', ')} / File type not allowed`, 'FILE_TYPE'));
+    if (!fileName || !FILE_KINDS[ext])
+      await fail(
+        new ReceptionError(
+          415,
+          `Tệp "${fileName || f.field}": loại tệp không được phép, chỉ nhận ${ALLOWED_EXTENSIONS.join(', ')} / File type not allowed`,
+          'FILE_TYPE',
+        ),
+      );
     if (f.size === 0) await fail(new ReceptionError(400, `Tệp "${fileName}" rỗng / The file is empty`, 'FILE_EMPTY'));
-    if (f.size > maxBytes || !f.upload) await fail(new ReceptionError(413, `Tệp "${fileName}" vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`, 'FILE_TOO_LARGE'));
+    if (f.size > maxBytes || !f.upload)
+      await fail(
+        new ReceptionError(
+          413,
+          `Tệp "${fileName}" vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`,
+          'FILE_TOO_LARGE',
+        ),
+      );
     const upload = f.upload!;
     if (!(await contentMatches(ext, upload))) {
-      await fail(new ReceptionError(415, `Nội dung tệp "${fileName}" không đúng định dạng .${ext} (tệp bị đổi tên hoặc hỏng) / The content is not a .${ext} file`, 'FILE_CONTENT'));
+      await fail(
+        new ReceptionError(
+          415,
+          `Nội dung tệp "${fileName}" không đúng định dạng .${ext} (tệp bị đổi tên hoặc hỏng) / The content is not a .${ext} file`,
+          'FILE_CONTENT',
+        ),
+      );
     }
     out.push({ requirementCode, fileName, mime: FILE_KINDS[ext].mime, upload });
   }

@@ -4,7 +4,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody, errors } from '../../schemas/common.js';
 import { Task, TaskParams } from '../../schemas/tasks.js';
-import { AttachmentList, Attachment, AttachmentParams, Comment, CommentBody, CommentList, Diagram, SendBackBody, StepInfo, UploadQuery } from '../../schemas/task-extras.js';
+import {
+  AttachmentList,
+  Attachment,
+  AttachmentParams,
+  Comment,
+  CommentBody,
+  CommentList,
+  Diagram,
+  SendBackBody,
+  StepInfo,
+  UploadQuery,
+} from '../../schemas/task-extras.js';
 import { canSee, getTask, inScope, orgScope, toTask, type InboxRow, type Viewer } from '../../../domain/inbox/store.js';
 import { getAttachment, insertAttachment, listAttachments, toAttachment } from '../../../domain/inbox/attachments.js';
 import { insertComment, listComments, toComment } from '../../../domain/inbox/comments.js';
@@ -67,7 +78,11 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
   };
 
   const modelOf = async (row: Row): Promise<DeployedModel> => {
-    const model = await deployedModel(app.db, { processDefinitionKey: String(row.process_definition_key), bpmnProcessId: row.bpmn_process_id, version: row.process_version });
+    const model = await deployedModel(app.db, {
+      processDefinitionKey: String(row.process_definition_key),
+      bpmnProcessId: row.bpmn_process_id,
+      version: row.process_version,
+    });
     if (!model) throw app.httpErrors.notFound(`Không tìm thấy mô hình quy trình của công việc / The deployed model of this task is unknown`);
     return model;
   };
@@ -75,10 +90,22 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
   const isOpen = (row: Row) => row.status === 'open' && row.outcome === null;
 
   // ---------------------------------------------------------------- attachments
-  app.get('/:id/attachments', { schema: { tags: ['task view'], summary: 'Files of the case (attached on any of its tasks)', security, params: TaskParams, response: { 200: AttachmentList, ...errors } } }, async (req) => {
-    const row = await visibleTask(req, req.params.id);
-    return { items: (await listAttachments(app.db, String(row.process_instance_key))).map(toAttachment), maxBytes, allowedExtensions: ALLOWED_EXTENSIONS };
-  });
+  app.get(
+    '/:id/attachments',
+    {
+      schema: {
+        tags: ['task view'],
+        summary: 'Files of the case (attached on any of its tasks)',
+        security,
+        params: TaskParams,
+        response: { 200: AttachmentList, ...errors },
+      },
+    },
+    async (req) => {
+      const row = await visibleTask(req, req.params.id);
+      return { items: (await listAttachments(app.db, String(row.process_instance_key))).map(toAttachment), maxBytes, allowedExtensions: ALLOWED_EXTENSIONS };
+    },
+  );
 
   app.post(
     '/:id/attachments',
@@ -172,70 +199,111 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
   );
 
   // ---------------------------------------------------------------- comments
-  app.get('/:id/comments', { schema: { tags: ['task view'], summary: 'Comments on the case, oldest first', security, params: TaskParams, response: { 200: CommentList, ...errors } } }, async (req) => {
-    const row = await visibleTask(req, req.params.id);
-    return { items: (await listComments(app.db, String(row.process_instance_key))).map(toComment) };
-  });
+  app.get(
+    '/:id/comments',
+    { schema: { tags: ['task view'], summary: 'Comments on the case, oldest first', security, params: TaskParams, response: { 200: CommentList, ...errors } } },
+    async (req) => {
+      const row = await visibleTask(req, req.params.id);
+      return { items: (await listComments(app.db, String(row.process_instance_key))).map(toComment) };
+    },
+  );
 
-  app.post('/:id/comments', { schema: { tags: ['task view'], summary: 'Comment on the case (plain text)', security, params: TaskParams, body: CommentBody, response: { 201: Comment, ...errors } } }, async (req, reply) => {
-    const row = await visibleTask(req, req.params.id);
-    const body = plainText(req.body.body);
-    if (!body) throw app.httpErrors.badRequest('Nội dung ý kiến không được để trống / The comment is empty');
-    const saved = await insertComment(app.db, {
-      process_instance_key: String(row.process_instance_key),
-      job_key: String(row.job_key),
-      element_id: row.element_id,
-      step_name: row.name,
-      author: req.currentUser.username,
-      author_name: req.currentUser.fullName,
-      body,
-    });
-    reply.status(201);
-    return toComment(saved);
-  });
+  app.post(
+    '/:id/comments',
+    {
+      schema: {
+        tags: ['task view'],
+        summary: 'Comment on the case (plain text)',
+        security,
+        params: TaskParams,
+        body: CommentBody,
+        response: { 201: Comment, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const row = await visibleTask(req, req.params.id);
+      const body = plainText(req.body.body);
+      if (!body) throw app.httpErrors.badRequest('Nội dung ý kiến không được để trống / The comment is empty');
+      const saved = await insertComment(app.db, {
+        process_instance_key: String(row.process_instance_key),
+        job_key: String(row.job_key),
+        element_id: row.element_id,
+        step_name: row.name,
+        author: req.currentUser.username,
+        author_name: req.currentUser.fullName,
+        body,
+      });
+      reply.status(201);
+      return toComment(saved);
+    },
+  );
 
   // ---------------------------------------------------------------- the step, from the model
-  app.get('/:id/step', { schema: { tags: ['task view'], summary: "The step's instructions, expected records, limits and send-back path", security, params: TaskParams, response: { 200: StepInfo, ...errors } } }, async (req) => {
-    const row = await visibleTask(req, req.params.id);
-    const model = await modelOf(row);
-    const el = model.elements.get(row.element_id);
-    const vars = row.variables ?? {};
-    // The case came back here when the step it was sent back from leads back to this one.
-    const from = typeof vars.sentBackFrom === 'string' ? model.elements.get(vars.sentBackFrom) : undefined;
-    const returned = from?.sendBack?.targetElementId === row.element_id && typeof vars.sendBackReason === 'string';
-    return {
-      elementId: row.element_id,
-      name: el?.name ?? row.name,
-      instructions: el?.meta.instructions ?? null,
-      records: el?.meta.records ?? [],
-      isoClauses: el?.meta.isoClauses ?? [],
-      timeLimitDays: el?.meta.timeLimitDays ?? null,
-      sendBack: {
-        modelled: Boolean(el?.sendBack),
-        targetElementId: el?.sendBack?.targetElementId ?? null,
-        targetName: el?.sendBack?.targetName ?? null,
-        allowed: Boolean(el?.sendBack) && isOpen(row) && row.assignee === req.currentUser.username,
+  app.get(
+    '/:id/step',
+    {
+      schema: {
+        tags: ['task view'],
+        summary: "The step's instructions, expected records, limits and send-back path",
+        security,
+        params: TaskParams,
+        response: { 200: StepInfo, ...errors },
       },
-      outcome: row.outcome ?? null,
-      sendBackReason: row.send_back_reason ?? null,
-      returnedReason: returned ? (vars.sendBackReason as string) : null,
-      returnedBy: returned && typeof vars.sentBackBy === 'string' ? vars.sentBackBy : null,
-    };
-  });
+    },
+    async (req) => {
+      const row = await visibleTask(req, req.params.id);
+      const model = await modelOf(row);
+      const el = model.elements.get(row.element_id);
+      const vars = row.variables ?? {};
+      // The case came back here when the step it was sent back from leads back to this one.
+      const from = typeof vars.sentBackFrom === 'string' ? model.elements.get(vars.sentBackFrom) : undefined;
+      const returned = from?.sendBack?.targetElementId === row.element_id && typeof vars.sendBackReason === 'string';
+      return {
+        elementId: row.element_id,
+        name: el?.name ?? row.name,
+        instructions: el?.meta.instructions ?? null,
+        records: el?.meta.records ?? [],
+        isoClauses: el?.meta.isoClauses ?? [],
+        timeLimitDays: el?.meta.timeLimitDays ?? null,
+        sendBack: {
+          modelled: Boolean(el?.sendBack),
+          targetElementId: el?.sendBack?.targetElementId ?? null,
+          targetName: el?.sendBack?.targetName ?? null,
+          allowed: Boolean(el?.sendBack) && isOpen(row) && row.assignee === req.currentUser.username,
+        },
+        outcome: row.outcome ?? null,
+        sendBackReason: row.send_back_reason ?? null,
+        returnedReason: returned ? (vars.sendBackReason as string) : null,
+        returnedBy: returned && typeof vars.sentBackBy === 'string' ? vars.sentBackBy : null,
+      };
+    },
+  );
 
   // ---------------------------------------------------------------- the diagram
-  app.get('/:id/diagram', { schema: { tags: ['task view'], summary: 'The deployed diagram of the task version, with the current step and the path so far', security, params: TaskParams, response: { 200: Diagram, ...errors } } }, async (req) => {
-    const row = await visibleTask(req, req.params.id);
-    const model = await modelOf(row);
-    const soFar = await casePath(app.db, String(row.process_instance_key), isOpen(row) ? row.element_id : null);
-    return {
-      processDefinitionKey: model.processDefinitionKey,
-      bpmnProcessId: model.bpmnProcessId,
-      version: model.version,
-      xml: model.xml,
-      ...soFar,
-    };
-  });
+  app.get(
+    '/:id/diagram',
+    {
+      schema: {
+        tags: ['task view'],
+        summary: 'The deployed diagram of the task version, with the current step and the path so far',
+        security,
+        params: TaskParams,
+        response: { 200: Diagram, ...errors },
+      },
+    },
+    async (req) => {
+      const row = await visibleTask(req, req.params.id);
+      const model = await modelOf(row);
+      const soFar = await casePath(app.db, String(row.process_instance_key), isOpen(row) ? row.element_id : null);
+      return {
+        processDefinitionKey: model.processDefinitionKey,
+        bpmnProcessId: model.bpmnProcessId,
+        version: model.version,
+        xml: model.xml,
+        ...soFar,
+      };
+    },
+  );
 
   // ---------------------------------------------------------------- send back
   app.post(
@@ -257,7 +325,9 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       if (row.assignee !== me) throw app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can send the task back');
       const model = await modelOf(row);
       if (!model.elements.get(row.element_id)?.sendBack) {
-        throw app.httpErrors.conflict(`Quy trình không cho phép trả lại bước "${row.name}" (không có sự kiện lỗi SEND_BACK) / The model has no send-back path for this step`);
+        throw app.httpErrors.conflict(
+          `Quy trình không cho phép trả lại bước "${row.name}" (không có sự kiện lỗi SEND_BACK) / The model has no send-back path for this step`,
+        );
       }
       const reason = plainText(req.body.reason);
       if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do trả lại / A reason is required');
@@ -265,9 +335,19 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       if (!(await markSendingBack(app.db, String(row.job_key), me, reason))) {
         throw app.httpErrors.conflict('Công việc đã kết thúc hoặc đang được trả lại / The task is already closed or being sent back');
       }
-      const outcome = await sendBack(app.zeebe, app.db, { job_key: String(row.job_key), element_id: row.element_id, name: row.name, completed_by: me, send_back_reason: reason }, true);
-      if (outcome === 'gone') throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
-      if (outcome === 'unavailable') throw app.httpErrors.createError(503, `${ENGINE_UNAVAILABLE}. Yêu cầu trả lại đã được lưu và sẽ tự gửi lại / Your send-back is saved and will be sent automatically`);
+      const outcome = await sendBack(
+        app.zeebe,
+        app.db,
+        { job_key: String(row.job_key), element_id: row.element_id, name: row.name, completed_by: me, send_back_reason: reason },
+        true,
+      );
+      if (outcome === 'gone')
+        throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
+      if (outcome === 'unavailable')
+        throw app.httpErrors.createError(
+          503,
+          `${ENGINE_UNAVAILABLE}. Yêu cầu trả lại đã được lưu và sẽ tự gửi lại / Your send-back is saved and will be sent automatically`,
+        );
       return toTask((await getTask(app.db, req.params.id))!);
     },
   );

@@ -33,7 +33,15 @@ import {
   type TaskFilter,
   type Viewer,
 } from '../../../domain/inbox/store.js';
-import { assignTasks as assignTasksTo, claimTask, unclaimTask, urgeTask, type ClaimRefusal, type DeliverNotice, type Leader } from '../../../domain/inbox/actions.js';
+import {
+  assignTasks as assignTasksTo,
+  claimTask,
+  unclaimTask,
+  urgeTask,
+  type ClaimRefusal,
+  type DeliverNotice,
+  type Leader,
+} from '../../../domain/inbox/actions.js';
 import { sendCompletion } from '../../../domain/inbox/completion.js';
 import { checkCompletion } from '../../../domain/inbox/task-input.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
@@ -82,20 +90,30 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     const row = await getTask(app.db, id);
     if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
     const v = await viewerOf(req);
-    if (!canSee(row, v) && row.completed_by !== v.username) throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+    if (!canSee(row, v) && row.completed_by !== v.username)
+      throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
     return row;
   };
   /** The answer to a refused claim or unclaim. */
   const claimRefused = (id: string, r: ClaimRefusal) => {
     switch (r.refused) {
-      case 'not_found': return app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
-      case 'not_offered': return app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
-      case 'closed': return app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
-      case 'held': return app.httpErrors.conflict(`Công việc đang do ${r.by} xử lý / The task is already claimed by ${r.by}`);
-      case 'not_holder': return app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can unclaim');
+      case 'not_found':
+        return app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+      case 'not_offered':
+        return app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+      case 'closed':
+        return app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
+      case 'held':
+        return app.httpErrors.conflict(`Công việc đang do ${r.by} xử lý / The task is already claimed by ${r.by}`);
+      case 'not_holder':
+        return app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can unclaim');
     }
   };
-  const leaderOf = async (req: FastifyRequest): Promise<Leader> => ({ username: req.currentUser.username, fullName: req.currentUser.fullName, scope: await leaderScope(req) });
+  const leaderOf = async (req: FastifyRequest): Promise<Leader> => ({
+    username: req.currentUser.username,
+    fullName: req.currentUser.fullName,
+    scope: await leaderScope(req),
+  });
   /** Notices of assignments and urges, through the configured channels, in the transaction of the change. */
   const deliver: DeliverNotice = (trx, n) => sendNotification(trx, n, app.notificationChannels);
   const readableTask = async (req: FastifyRequest, id: string): Promise<InboxRow> => {
@@ -125,67 +143,138 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     }
     return {
       viewer: await viewerOf(req, view === 'unit'),
-      filter: { view, q: q.q?.trim() || undefined, bpmnProcessId: q.bpmnProcessId, unitGroups, createdFrom, createdTo, caseCode: q.caseCode?.trim() || undefined, finishedWithin: q.finishedWithin },
+      filter: {
+        view,
+        q: q.q?.trim() || undefined,
+        bpmnProcessId: q.bpmnProcessId,
+        unitGroups,
+        createdFrom,
+        createdTo,
+        caseCode: q.caseCode?.trim() || undefined,
+        finishedWithin: q.finishedWithin,
+      },
     };
   };
 
-  app.get('/', { schema: { tags: ['tasks'], summary: 'My inbox (or, for leaders, my unit\'s): one bucket, filtered, sorted and paged', security, querystring: TaskListQuery, response: { 200: TaskList, ...errors } } }, async (req) => {
-    const q = req.query;
-    const { viewer, filter } = await filterOf(req, q);
-    // The first inbox spoke of scope and state; they map onto buckets.
-    const bucket: TaskBucket | undefined = q.bucket ?? (q.state === 'done' ? 'finished' : q.scope === 'mine' ? 'in_progress' : q.scope === 'available' ? 'not_started' : undefined);
-    const { rows, total, totalCapped, finishedSince } = await listTasks(app.db, viewer, { ...filter, bucket, timing: q.timing, sort: q.sort, order: q.order, limit: q.limit ?? 50, offset: q.offset ?? 0 });
-    const urges = await lastUrges(app.db, rows);
-    return {
-      items: rows.map((r) => toTask(r, urges.get(String(r.job_key)) ?? null)),
-      total,
-      ...(totalCapped ? { totalCapped } : {}),
-      ...(finishedSince !== undefined ? { finishedSince: finishedSince ? finishedSince.toISOString() : null } : {}),
-    };
-  });
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "My inbox (or, for leaders, my unit's): one bucket, filtered, sorted and paged",
+        security,
+        querystring: TaskListQuery,
+        response: { 200: TaskList, ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const { viewer, filter } = await filterOf(req, q);
+      // The first inbox spoke of scope and state; they map onto buckets.
+      const bucket: TaskBucket | undefined =
+        q.bucket ?? (q.state === 'done' ? 'finished' : q.scope === 'mine' ? 'in_progress' : q.scope === 'available' ? 'not_started' : undefined);
+      const { rows, total, totalCapped, finishedSince } = await listTasks(app.db, viewer, {
+        ...filter,
+        bucket,
+        timing: q.timing,
+        sort: q.sort,
+        order: q.order,
+        limit: q.limit ?? 50,
+        offset: q.offset ?? 0,
+      });
+      const urges = await lastUrges(app.db, rows);
+      return {
+        items: rows.map((r) => toTask(r, urges.get(String(r.job_key)) ?? null)),
+        total,
+        ...(totalCapped ? { totalCapped } : {}),
+        ...(finishedSince !== undefined ? { finishedSince: finishedSince ? finishedSince.toISOString() : null } : {}),
+      };
+    },
+  );
 
-  app.get('/counts', { schema: { tags: ['tasks'], summary: 'Badge numbers per bucket (on time / overdue) under the same filters as the list', security, querystring: TaskCountsQuery, response: { 200: TaskCounts, ...errors } } }, async (req) => {
-    const { viewer, filter } = await filterOf(req, req.query);
-    return countTasks(app.db, viewer, filter);
-  });
+  app.get(
+    '/counts',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Badge numbers per bucket (on time / overdue) under the same filters as the list',
+        security,
+        querystring: TaskCountsQuery,
+        response: { 200: TaskCounts, ...errors },
+      },
+    },
+    async (req) => {
+      const { viewer, filter } = await filterOf(req, req.query);
+      return countTasks(app.db, viewer, filter);
+    },
+  );
 
-  app.get('/:id', { schema: { tags: ['tasks'], summary: 'One task', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => withUrge(await readableTask(req, req.params.id)));
+  app.get('/:id', { schema: { tags: ['tasks'], summary: 'One task', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) =>
+    withUrge(await readableTask(req, req.params.id)),
+  );
 
-  app.post('/:id/claim', { schema: { tags: ['tasks'], summary: 'Claim a task (take it into my hands)', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => {
-    const r = await claimTask(app.db, req.params.id, await viewerOf(req));
-    if ('refused' in r) throw claimRefused(req.params.id, r);
-    return withUrge(r.task);
-  });
+  app.post(
+    '/:id/claim',
+    { schema: { tags: ['tasks'], summary: 'Claim a task (take it into my hands)', security, params: TaskParams, response: { 200: Task, ...errors } } },
+    async (req) => {
+      const r = await claimTask(app.db, req.params.id, await viewerOf(req));
+      if ('refused' in r) throw claimRefused(req.params.id, r);
+      return withUrge(r.task);
+    },
+  );
 
-  app.post('/:id/unclaim', { schema: { tags: ['tasks'], summary: 'Give a claimed task back to its group', security, params: TaskParams, response: { 200: Task, ...errors } } }, async (req) => {
-    const r = await unclaimTask(app.db, req.params.id, await viewerOf(req));
-    if ('refused' in r) throw claimRefused(req.params.id, r);
-    return withUrge(r.task);
-  });
+  app.post(
+    '/:id/unclaim',
+    { schema: { tags: ['tasks'], summary: 'Give a claimed task back to its group', security, params: TaskParams, response: { 200: Task, ...errors } } },
+    async (req) => {
+      const r = await unclaimTask(app.db, req.params.id, await viewerOf(req));
+      if ('refused' in r) throw claimRefused(req.params.id, r);
+      return withUrge(r.task);
+    },
+  );
 
-  app.post('/:id/complete', { schema: { tags: ['tasks'], summary: 'Complete a task with variables (CompleteJob in Zeebe)', security, params: TaskParams, body: CompleteBody, response: { 200: Task, ...errors } } }, async (req) => {
-    const me = req.currentUser.username;
-    const row = await visibleTask(req, req.params.id);
-    if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
-    if (row.assignee !== me) throw app.httpErrors.forbidden('Hãy nhận xử lý công việc trước khi hoàn thành / Claim the task before completing it');
-    // A send-back pending: the same conflict markCompleting would answer, before the data is judged.
-    if ((row as InboxRow & { outcome?: string | null }).outcome) throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
-    // Checked against the form of the task's process version (or its model when it has none): 400 naming each field.
-    const variables = await checkCompletion(app.db, row, req.body.variables ?? {});
-    // Commit the result first, then tell Zeebe: an outage or crash in between is retried, never lost.
-    if (!(await markCompleting(app.db, row.job_key, me, variables))) {
-      throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
-    }
-    const outcome = await sendCompletion(app.zeebe, app.db, { job_key: row.job_key, result_variables: variables }, true);
-    if (outcome === 'gone') throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
-    if (outcome === 'unavailable') throw app.httpErrors.createError(503, `${ENGINE_UNAVAILABLE}. Kết quả đã được lưu và sẽ tự gửi lại / Your result is saved and will be sent automatically`);
-    // Both read the settled row: tell open inboxes and load the answer side by side.
-    const [, settled] = await Promise.all([
-      publishInboxChange(app.db, 'completed', [String(row.job_key)]).catch((err) => req.log.warn({ err: String(err) }, 'inbox change not published')),
-      getTask(app.db, req.params.id),
-    ]);
-    return withUrge(settled!);
-  });
+  app.post(
+    '/:id/complete',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Complete a task with variables (CompleteJob in Zeebe)',
+        security,
+        params: TaskParams,
+        body: CompleteBody,
+        response: { 200: Task, ...errors },
+      },
+    },
+    async (req) => {
+      const me = req.currentUser.username;
+      const row = await visibleTask(req, req.params.id);
+      if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
+      if (row.assignee !== me) throw app.httpErrors.forbidden('Hãy nhận xử lý công việc trước khi hoàn thành / Claim the task before completing it');
+      // A send-back pending: the same conflict markCompleting would answer, before the data is judged.
+      if ((row as InboxRow & { outcome?: string | null }).outcome)
+        throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
+      // Checked against the form of the task's process version (or its model when it has none): 400 naming each field.
+      const variables = await checkCompletion(app.db, row, req.body.variables ?? {});
+      // Commit the result first, then tell Zeebe: an outage or crash in between is retried, never lost.
+      if (!(await markCompleting(app.db, row.job_key, me, variables))) {
+        throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
+      }
+      const outcome = await sendCompletion(app.zeebe, app.db, { job_key: row.job_key, result_variables: variables }, true);
+      if (outcome === 'gone')
+        throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
+      if (outcome === 'unavailable')
+        throw app.httpErrors.createError(
+          503,
+          `${ENGINE_UNAVAILABLE}. Kết quả đã được lưu và sẽ tự gửi lại / Your result is saved and will be sent automatically`,
+        );
+      // Both read the settled row: tell open inboxes and load the answer side by side.
+      const [, settled] = await Promise.all([
+        publishInboxChange(app.db, 'completed', [String(row.job_key)]).catch((err) => req.log.warn({ err: String(err) }, 'inbox change not published')),
+        getTask(app.db, req.params.id),
+      ]);
+      return withUrge(settled!);
+    },
+  );
 
   /** Hands tasks to one person, all or nothing (domain/inbox/actions.ts), or answers why not. */
   const assignTasks = async (req: FastifyRequest, ids: string[], username: string): Promise<Task[]> => {
@@ -193,42 +282,93 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     const r = await assignTasksTo(app.db, await leaderOf(req), ids, username, deliver);
     if ('refused' in r) {
       switch (r.refused) {
-        case 'no_active_user': throw app.httpErrors.badRequest(`Không có cán bộ ${username} đang hoạt động / No active user ${username}`);
-        case 'user_outside': throw app.httpErrors.forbidden(`${username} không thuộc đơn vị của bạn / ${username} is outside your unit`);
-        case 'not_handler': throw app.httpErrors.badRequest(`${username} không có vai trò xử lý công việc / ${username} does not handle tasks`);
-        case 'not_found': throw app.httpErrors.notFound(`Không có công việc ${r.id} / No task ${r.id}`);
-        case 'task_outside': throw app.httpErrors.forbidden(`Công việc ${r.id} không thuộc đơn vị của bạn / Task ${r.id} is outside your unit`);
-        case 'closed': throw app.httpErrors.conflict(`Công việc ${r.id} đã kết thúc / Task ${r.id} is no longer open`);
-        case 'not_offered': throw app.httpErrors.badRequest(`${username} không thuộc nhóm xử lý bước “${r.name}” (${r.candidateGroups.join(', ')}) / ${username} is not in the group of task ${r.id}`);
+        case 'no_active_user':
+          throw app.httpErrors.badRequest(`Không có cán bộ ${username} đang hoạt động / No active user ${username}`);
+        case 'user_outside':
+          throw app.httpErrors.forbidden(`${username} không thuộc đơn vị của bạn / ${username} is outside your unit`);
+        case 'not_handler':
+          throw app.httpErrors.badRequest(`${username} không có vai trò xử lý công việc / ${username} does not handle tasks`);
+        case 'not_found':
+          throw app.httpErrors.notFound(`Không có công việc ${r.id} / No task ${r.id}`);
+        case 'task_outside':
+          throw app.httpErrors.forbidden(`Công việc ${r.id} không thuộc đơn vị của bạn / Task ${r.id} is outside your unit`);
+        case 'closed':
+          throw app.httpErrors.conflict(`Công việc ${r.id} đã kết thúc / Task ${r.id} is no longer open`);
+        case 'not_offered':
+          throw app.httpErrors.badRequest(
+            `${username} không thuộc nhóm xử lý bước “${r.name}” (${r.candidateGroups.join(', ')}) / ${username} is not in the group of task ${r.id}`,
+          );
       }
     }
     return r.tasks.map((row) => toTask(row));
   };
 
-  app.post('/:id/assign', { schema: { tags: ['tasks'], summary: 'Assign a task to a person of my unit\'s subtree (leaders)', security, params: TaskParams, body: AssignBody, response: { 200: Task, ...errors } } }, async (req) => {
-    const [task] = await assignTasks(req, [req.params.id], req.body.assignee);
-    return task;
-  });
+  app.post(
+    '/:id/assign',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "Assign a task to a person of my unit's subtree (leaders)",
+        security,
+        params: TaskParams,
+        body: AssignBody,
+        response: { 200: Task, ...errors },
+      },
+    },
+    async (req) => {
+      const [task] = await assignTasks(req, [req.params.id], req.body.assignee);
+      return task;
+    },
+  );
 
-  app.post('/reassign', { schema: { tags: ['tasks'], summary: 'Reassign several tasks to one person, all or nothing (leaders)', security, body: ReassignBody, response: { 200: ReassignReply, ...errors } } }, async (req) => ({
-    items: await assignTasks(req, req.body.taskIds, req.body.assignee),
-  }));
+  app.post(
+    '/reassign',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Reassign several tasks to one person, all or nothing (leaders)',
+        security,
+        body: ReassignBody,
+        response: { 200: ReassignReply, ...errors },
+      },
+    },
+    async (req) => ({
+      items: await assignTasks(req, req.body.taskIds, req.body.assignee),
+    }),
+  );
 
-  app.post('/:id/urge', { schema: { tags: ['tasks'], summary: 'Urge (đôn đốc) the holder of a task of my unit\'s subtree (leaders)', security, params: TaskParams, body: UrgeBody, response: { 200: Task, ...errors } } }, async (req) => {
-    requireLeader(req);
-    const leader = await leaderOf(req);
-    const message = req.body.message.trim();
-    if (!message) throw app.httpErrors.badRequest('Hãy viết nội dung đôn đốc / Write a message');
-    const r = await urgeTask(app.db, leader, req.params.id, message, deliver);
-    if ('refused' in r) {
-      switch (r.refused) {
-        case 'not_found': throw app.httpErrors.notFound(`Không có công việc ${req.params.id} / No task ${req.params.id}`);
-        case 'task_outside': throw app.httpErrors.forbidden('Công việc này không thuộc đơn vị của bạn / This task is outside your unit');
-        case 'closed': throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
-        case 'unassigned': throw app.httpErrors.conflict('Công việc chưa có người xử lý: hãy giao việc trước / Nobody holds this task: assign it first');
+  app.post(
+    '/:id/urge',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "Urge (đôn đốc) the holder of a task of my unit's subtree (leaders)",
+        security,
+        params: TaskParams,
+        body: UrgeBody,
+        response: { 200: Task, ...errors },
+      },
+    },
+    async (req) => {
+      requireLeader(req);
+      const leader = await leaderOf(req);
+      const message = req.body.message.trim();
+      if (!message) throw app.httpErrors.badRequest('Hãy viết nội dung đôn đốc / Write a message');
+      const r = await urgeTask(app.db, leader, req.params.id, message, deliver);
+      if ('refused' in r) {
+        switch (r.refused) {
+          case 'not_found':
+            throw app.httpErrors.notFound(`Không có công việc ${req.params.id} / No task ${req.params.id}`);
+          case 'task_outside':
+            throw app.httpErrors.forbidden('Công việc này không thuộc đơn vị của bạn / This task is outside your unit');
+          case 'closed':
+            throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
+          case 'unassigned':
+            throw app.httpErrors.conflict('Công việc chưa có người xử lý: hãy giao việc trước / Nobody holds this task: assign it first');
+        }
       }
-    }
-    return toTask(r.task, r.urge);
-  });
+      return toTask(r.task, r.urge);
+    },
+  );
 };
 export default tasks;

@@ -19,7 +19,8 @@ export interface LunarDay {
 
 /** Gregorian date of a lunar date (non-leap month) in Vietnam. */
 export function lunarToSolar(lunarYear: number, month: number, day: number): LocalDate {
-  if (lunarYear < FIRST_YEAR || lunarYear > LAST_YEAR) throw new RangeError(`Âm lịch chỉ tính được năm ${FIRST_YEAR}–${LAST_YEAR} / Lunar dates only for ${FIRST_YEAR}–${LAST_YEAR}: ${lunarYear}`);
+  if (lunarYear < FIRST_YEAR || lunarYear > LAST_YEAR)
+    throw new RangeError(`Âm lịch chỉ tính được năm ${FIRST_YEAR}–${LAST_YEAR} / Lunar dates only for ${FIRST_YEAR}–${LAST_YEAR}: ${lunarYear}`);
   const s = getSolarDate(day, month, lunarYear, false);
   if (!s.year) throw new RangeError(`Không có ngày âm lịch ${day}/${month}/${lunarYear} / No such lunar date`);
   return localDate(s.year, s.month, s.day);

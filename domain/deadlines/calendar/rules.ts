@@ -42,14 +42,14 @@ export function statutoryHolidays(year: number, opts: { cultureDay: boolean; ski
   const add = (occasion: Occasion, date: LocalDate, name: string) => {
     if (!opts.skip?.has(occasion)) out.push({ date, kind: 'holiday', occasion, name, source: ART_112 });
   };
-  add('new-year', localDate(year, 1, 1), 'Tết Dương lịch / New Year\'s Day');
+  add('new-year', localDate(year, 1, 1), "Tết Dương lịch / New Year's Day");
   // Tết: 5 days. Without a schedule: the last day of the old lunar year and mùng 1–4 (as in 2026).
-  add('lunar-new-year', lunarNewYearsEve(year), 'Tết Nguyên đán (ngày cuối năm âm lịch) / Lunar New Year\'s Eve');
+  add('lunar-new-year', lunarNewYearsEve(year), "Tết Nguyên đán (ngày cuối năm âm lịch) / Lunar New Year's Eve");
   const tet = tetDay(year);
   TET_DAY_NAMES.forEach((n, i) => add('lunar-new-year', addDays(tet, i), `Tết Nguyên đán (${n}) / Lunar New Year, day ${i + 1}`));
-  add('hung-kings', hungKingsDay(year), 'Giỗ Tổ Hùng Vương (10/3 âm lịch) / Hung Kings\' Commemoration');
+  add('hung-kings', hungKingsDay(year), "Giỗ Tổ Hùng Vương (10/3 âm lịch) / Hung Kings' Commemoration");
   add('reunification', localDate(year, 4, 30), 'Ngày Chiến thắng 30/4 / Reunification Day');
-  add('labour-day', localDate(year, 5, 1), 'Ngày Quốc tế Lao động 1/5 / International Workers\' Day');
+  add('labour-day', localDate(year, 5, 1), "Ngày Quốc tế Lao động 1/5 / International Workers' Day");
   add('national-day', localDate(year, 9, 2), 'Quốc khánh 2/9 / National Day');
   add('national-day', nationalDayAdjacent(year), 'Quốc khánh (ngày liền kề) / National Day (adjacent day)');
   if (opts.cultureDay && year >= CULTURE_DAY_FIRST_YEAR) add('culture-day', localDate(year, 11, 24), 'Ngày Văn hóa Việt Nam 24/11 / Vietnamese Culture Day');

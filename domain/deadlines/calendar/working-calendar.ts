@@ -72,7 +72,10 @@ export function validateSettings(s: CalendarSettings): Minutes {
   }
   const { morningStart, morningEnd, afternoonStart, afternoonEnd } = m as Record<keyof typeof m, number>;
   if (!(morningStart < morningEnd && morningEnd <= afternoonStart && afternoonStart < afternoonEnd)) {
-    throw new CalendarError('INVALID_SETTINGS', 'Giờ làm việc phải theo thứ tự: bắt đầu sáng < kết thúc sáng ≤ bắt đầu chiều < kết thúc chiều / Working hours must be ordered: morning start < morning end ≤ afternoon start < afternoon end');
+    throw new CalendarError(
+      'INVALID_SETTINGS',
+      'Giờ làm việc phải theo thứ tự: bắt đầu sáng < kết thúc sáng ≤ bắt đầu chiều < kết thúc chiều / Working hours must be ordered: morning start < morning end ≤ afternoon start < afternoon end',
+    );
   }
   return { morningStart, morningEnd, afternoonStart, afternoonEnd, cutoff };
 }
@@ -157,7 +160,11 @@ class CalendarData {
       const e = this.national.get(d);
       return e !== undefined && e.kind !== 'working_day';
     };
-    const comp = compensatoryDays(holidays, (d) => this.isWeekend(d), (d) => holidayDates.has(d) || nationalOff(d));
+    const comp = compensatoryDays(
+      holidays,
+      (d) => this.isWeekend(d),
+      (d) => holidayDates.has(d) || nationalOff(d),
+    );
     m = new Map();
     for (const d of [...holidays, ...comp]) if (!m.has(d.date)) m.set(d.date, d);
     this.lawYears.set(year, m);
@@ -343,7 +350,10 @@ export class WorkingCalendar {
 
   private count(start: Date, days: number, unit: string | null, pauses: readonly Pause[], collect: boolean) {
     if (!Number.isFinite(days) || days < 0 || days > MAX_DAYS || !Number.isInteger(days * 2)) {
-      throw new CalendarError('INVALID_DAYS', `Thời hạn phải là bội số của 0,5 ngày, từ 0 đến ${MAX_DAYS} / The time limit must be a multiple of 0.5 days between 0 and ${MAX_DAYS}: ${days}`);
+      throw new CalendarError(
+        'INVALID_DAYS',
+        `Thời hạn phải là bội số của 0,5 ngày, từ 0 đến ${MAX_DAYS} / The time limit must be a multiple of 0.5 days between 0 and ${MAX_DAYS}: ${days}`,
+      );
     }
     const from = this.countingStart(start, unit);
     const counted: WorkingSlot[] = [];

@@ -32,7 +32,10 @@ export const stepDeadlineJob: JobWorkerSpec = {
     const model = await loadDeadlineModel(db, definitionKey, job.bpmnProcessId);
     const step = model.steps.get(job.elementId);
     if (!step || step.timeLimitDays === null) {
-      return job.fail({ errorMessage: `Bước ${job.elementId} không có thời hạn (header eiso.timeLimit) / Step ${job.elementId} has no time limit`, retries: 0 });
+      return job.fail({
+        errorMessage: `Bước ${job.elementId} không có thời hạn (header eiso.timeLimit) / Step ${job.elementId} has no time limit`,
+        retries: 0,
+      });
     }
     const [cal, pauses] = await Promise.all([loadCalendar(db), listPauses(db, job.processInstanceKey)]);
     const unit = unitOfGroups(step.candidateGroups, (c) => cal.hasUnit(c));

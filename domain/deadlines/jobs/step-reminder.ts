@@ -15,7 +15,11 @@ export const stepReminderJob: JobWorkerSpec = {
     const outcome = await onStepTimer(db, job, 'reminder', engineNow(job, TIMEOUT_MS));
     if (outcome.kind === 'not-yet-in-inbox') {
       // The step started but the inbox bridge has not written its row yet: try again shortly.
-      return job.fail({ errorMessage: 'Bước chưa có trong hộp việc / The step is not in the inbox yet', retries: Math.max(job.retries - 1, 0), retryBackOff: 2000 });
+      return job.fail({
+        errorMessage: 'Bước chưa có trong hộp việc / The step is not in the inbox yet',
+        retries: Math.max(job.retries - 1, 0),
+        retryBackOff: 2000,
+      });
     }
     if (outcome.kind === 'gone') log.warn({ processInstanceKey: job.processInstanceKey, elementId: job.elementId }, 'step timer fired after the step ended');
     return job.complete();

@@ -23,7 +23,10 @@ function namesOf(db: Knex, bpmnProcessId: string, version: number): ReturnType<t
     hit = findNames(db, bpmnProcessId, version);
     perDb.set(key, hit);
     // Not deployed through the platform (yet): ask again next time instead of remembering the miss.
-    hit.then((n) => n.processDefinitionKey === undefined && perDb.delete(key), () => perDb.delete(key));
+    hit.then(
+      (n) => n.processDefinitionKey === undefined && perDb.delete(key),
+      () => perDb.delete(key),
+    );
     if (perDb.size > 1000) perDb.delete(perDb.keys().next().value!);
   }
   return hit;
@@ -45,11 +48,18 @@ export function parseList(value: unknown): string[] {
   if (typeof value !== 'string' || value.trim() === '') return [];
   try {
     const parsed = JSON.parse(value);
-    if (Array.isArray(parsed)) return parsed.map(String).map((s) => s.trim()).filter(Boolean);
+    if (Array.isArray(parsed))
+      return parsed
+        .map(String)
+        .map((s) => s.trim())
+        .filter(Boolean);
   } catch {
     /* not JSON */
   }
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function parseDue(value: unknown): Date | null {

@@ -25,15 +25,27 @@ export const isoRegisterJob: JobWorkerSpec = {
       return job.fail({ errorMessage: `Thiếu header iso.register / iso.stage / Missing iso.register or iso.stage header`, retries: 0 });
     }
     // The register row bound to this instance by the server (never ncId / versionId / ... from the variables).
-    const bound = await boundRecord<{ id: string | number }>(db, REGISTER_TABLE[register as Register], { processInstanceKey: job.processInstanceKey, variables: job.variables }, { vi: 'bản ghi ISO', en: 'ISO register record' });
+    const bound = await boundRecord<{ id: string | number }>(
+      db,
+      REGISTER_TABLE[register as Register],
+      { processInstanceKey: job.processInstanceKey, variables: job.variables },
+      { vi: 'bản ghi ISO', en: 'ISO register record' },
+    );
     if (bound.kind !== 'bound') return failUnbound(job, bound);
     try {
-      const input = { processInstanceKey: job.processInstanceKey, recordId: Number(bound.row.id), register: register as Register, stage, variables: job.variables as Record<string, unknown> };
+      const input = {
+        processInstanceKey: job.processInstanceKey,
+        recordId: Number(bound.row.id),
+        register: register as Register,
+        stage,
+        variables: job.variables as Record<string, unknown>,
+      };
       await applyStage(db, { ...input, jobKey: job.key, at: engineNow(job, TIMEOUT_MS) });
       const out = await afterStage(db, zeebe, input);
       return job.complete((out ?? {}) as Record<string, string>);
     } catch (err) {
-      if (err instanceof RegisterRejection) return job.error({ errorCode: err.errorCode, errorMessage: err.message, variables: { loiChuyenDonVi: err.message } });
+      if (err instanceof RegisterRejection)
+        return job.error({ errorCode: err.errorCode, errorMessage: err.message, variables: { loiChuyenDonVi: err.message } });
       return job.fail({ errorMessage: String((err as Error).message ?? err), retries: Math.max(0, job.retries - 1), retryBackOff: 2000 });
     }
   },

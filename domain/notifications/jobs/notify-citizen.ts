@@ -4,7 +4,6 @@ import { JOB_TYPES } from '../../../engine/jobs/catalogue.js';
 import type { JobWorkerSpec } from '../../../engine/jobs/worker.js';
 import { writeNotifications } from '../store.js';
 
-
 /** Task headers that carry the message of a notify-citizen step. */
 export const NOTIFY_HEADER = { subject: 'eiso.subject', message: 'eiso.message' } as const;
 
@@ -54,8 +53,13 @@ export async function caseStarter(db: Knex, processInstanceKey: string, variable
  * theirs alone. A citizen's name (no account) is kept as the notification's recipient, as before.
  * Returns the refusal message, or null when the address is acceptable.
  */
-// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- as caseStarter
-export async function refusedRecipient(db: Knex, recipient: string, processInstanceKey: string, variables: Record<string, unknown>): Promise<string | null | 'pending'> {
+export async function refusedRecipient(
+  db: Knex,
+  recipient: string,
+  processInstanceKey: string,
+  variables: Record<string, unknown>,
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- as caseStarter
+): Promise<string | null | 'pending'> {
   const account = await db('users').whereRaw('lower(username) = lower(?)', [recipient]).first('username');
   if (!account) return null;
   const starter = await caseStarter(db, processInstanceKey, variables);
@@ -84,7 +88,12 @@ export const notifyCitizenJob: JobWorkerSpec = {
     }
     const refused = await refusedRecipient(db, recipient, String(job.processInstanceKey), variables);
     // The case's start is not recorded yet: ask again shortly, without losing a retry.
-    if (refused === 'pending') return job.fail({ errorMessage: 'Chưa xác định được người khởi tạo hồ sơ / The case starter is not recorded yet', retries: job.retries, retryBackOff: 1000 });
+    if (refused === 'pending')
+      return job.fail({
+        errorMessage: 'Chưa xác định được người khởi tạo hồ sơ / The case starter is not recorded yet',
+        retries: job.retries,
+        retryBackOff: 1000,
+      });
     if (refused) return job.fail({ errorMessage: refused, retries: 0 });
     const code = typeof variables.maHoSo === 'string' ? variables.maHoSo : String(job.processInstanceKey);
     const subject = fillTemplate(headers[NOTIFY_HEADER.subject] ?? `Thông báo về hồ sơ ${code}`, variables);

@@ -20,7 +20,10 @@ export const onestopResultJob: JobWorkerSpec = {
     const job = raw as unknown as OnestopJob;
     const outcome = variable(job, 'ketQua');
     if (outcome !== 'cap' && outcome !== 'khong-cap') {
-      return raw.fail({ errorMessage: `Biến ketQua phải là "cap" hoặc "khong-cap", nhận "${outcome ?? ''}" / Variable ketQua must be "cap" or "khong-cap"`, retries: 0 });
+      return raw.fail({
+        errorMessage: `Biến ketQua phải là "cap" hoặc "khong-cap", nhận "${outcome ?? ''}" / Variable ketQua must be "cap" or "khong-cap"`,
+        retries: 0,
+      });
     }
     const bound = await jobDossier(db, job);
     if (bound.kind !== 'bound') return failUnbound(raw, bound);

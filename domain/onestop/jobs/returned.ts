@@ -21,7 +21,10 @@ export const onestopReturnedJob: JobWorkerSpec = {
     const job = raw as unknown as OnestopJob;
     const how = variable(job, 'hinhThucTra');
     if (how !== 'tai-quay' && how !== 'buu-chinh') {
-      return raw.fail({ errorMessage: `Biến hinhThucTra phải là "tai-quay" hoặc "buu-chinh", nhận "${how ?? ''}" / Variable hinhThucTra must be "tai-quay" or "buu-chinh"`, retries: 0 });
+      return raw.fail({
+        errorMessage: `Biến hinhThucTra phải là "tai-quay" hoặc "buu-chinh", nhận "${how ?? ''}" / Variable hinhThucTra must be "tai-quay" or "buu-chinh"`,
+        retries: 0,
+      });
     }
     const bound = await jobDossier(db, job);
     if (bound.kind !== 'bound') return failUnbound(raw, bound);
@@ -35,7 +38,14 @@ export const onestopReturnedJob: JobWorkerSpec = {
       elementId: job.elementId,
       note: how === 'tai-quay' ? 'Trả kết quả tại Bộ phận một cửa / Returned at the desk' : 'Trả kết quả qua dịch vụ bưu chính / Sent by post',
       dedupeKey: String(job.elementInstanceKey),
-      patch: { returned_at: at, return_method: how === 'tai-quay' ? 'desk' : 'post', closed_at: at, status_reason: d.status_reason, current_step: await stepName(db, job), current_unit_code: d.desk_unit_code },
+      patch: {
+        returned_at: at,
+        return_method: how === 'tai-quay' ? 'desk' : 'post',
+        closed_at: at,
+        status_reason: d.status_reason,
+        current_step: await stepName(db, job),
+        current_unit_code: d.desk_unit_code,
+      },
       notice: { link: 'evaluation' },
     });
     return raw.complete();

@@ -22,12 +22,16 @@ export const onestopStatusJob: JobWorkerSpec = {
     const job = raw as unknown as OnestopJob;
     const status = header(job, ONESTOP_HEADER.status);
     if (!isStatus(status)) {
-      return raw.fail({ errorMessage: `Header onestop.status "${status ?? ''}" không hợp lệ, cần một trong: ${STATUS_CODES.join(', ')} / Invalid onestop.status header`, retries: 0 });
+      return raw.fail({
+        errorMessage: `Header onestop.status "${status ?? ''}" không hợp lệ, cần một trong: ${STATUS_CODES.join(', ')} / Invalid onestop.status header`,
+        retries: 0,
+      });
     }
     const bound = await jobDossier(db, job);
     if (bound.kind !== 'bound') return failUnbound(raw, bound);
     const d = bound.row;
-    const unit = header(job, ONESTOP_HEADER.unit) ?? (AT_DESK.has(status) ? d.desk_unit_code : status === 'AWAITING_INTERAGENCY' ? d.current_unit_code : d.agency_code);
+    const unit =
+      header(job, ONESTOP_HEADER.unit) ?? (AT_DESK.has(status) ? d.desk_unit_code : status === 'AWAITING_INTERAGENCY' ? d.current_unit_code : d.agency_code);
     await changeStatus(db, d.id, {
       status,
       type: header(job, ONESTOP_HEADER.event) ?? DEFAULT_EVENT[status],

@@ -27,9 +27,14 @@ export const onestopSupplementRequestJob: JobWorkerSpec = {
     if (bound.kind !== 'bound') return failUnbound(raw, bound);
     const d = bound.row;
     const at = engineNow(raw, TIMEOUT_MS);
-    const done = await db('dossier_supplements').where({ element_instance_key: String(job.elementInstanceKey) }).first('id');
+    const done = await db('dossier_supplements')
+      .where({ element_instance_key: String(job.elementInstanceKey) })
+      .first('id');
     if (!done) {
-      const lastStep = await db('inbox_tasks').where({ process_instance_key: job.processInstanceKey, status: 'completed' }).orderBy('completed_at', 'desc').first('completed_by');
+      const lastStep = await db('inbox_tasks')
+        .where({ process_instance_key: job.processInstanceKey, status: 'completed' })
+        .orderBy('completed_at', 'desc')
+        .first('completed_by');
       try {
         await pauseCase(db, bound.rootKey, `Yêu cầu bổ sung: ${reason}`, { at, by: lastStep?.completed_by ?? null });
       } catch (err) {
@@ -37,7 +42,13 @@ export const onestopSupplementRequestJob: JobWorkerSpec = {
         if (!(err instanceof CaseClockError && (err.code === 'ALREADY_PAUSED' || err.code === 'NO_CASE'))) throw err;
       }
       await db('dossier_supplements')
-        .insert({ dossier_id: d.id, element_instance_key: String(job.elementInstanceKey), reason, requested_by: lastStep?.completed_by ?? null, requested_at: at })
+        .insert({
+          dossier_id: d.id,
+          element_instance_key: String(job.elementInstanceKey),
+          reason,
+          requested_by: lastStep?.completed_by ?? null,
+          requested_at: at,
+        })
         .onConflict('element_instance_key')
         .ignore();
     }
@@ -50,7 +61,10 @@ export const onestopSupplementRequestJob: JobWorkerSpec = {
       note: reason,
       dedupeKey: String(job.elementInstanceKey),
       patch: { current_step: await stepName(db, job), current_unit_code: d.desk_unit_code },
-      notice: { link: 'supplement', extra: 'Thời hạn giải quyết tạm dừng cho đến khi ông/bà bổ sung hồ sơ / The processing time is paused until you supplement the dossier.' },
+      notice: {
+        link: 'supplement',
+        extra: 'Thời hạn giải quyết tạm dừng cho đến khi ông/bà bổ sung hồ sơ / The processing time is paused until you supplement the dossier.',
+      },
     });
     return raw.complete();
   },

@@ -39,7 +39,12 @@ export const onestopSupplementResumeJob: JobWorkerSpec = {
       at,
       elementId: job.elementId,
       dedupeKey: String(job.elementInstanceKey),
-      patch: { appointment_at: clock?.appointmentAt ?? d.appointment_at, current_step: await stepName(db, job), current_unit_code: d.agency_code, status_reason: null },
+      patch: {
+        appointment_at: clock?.appointmentAt ?? d.appointment_at,
+        current_step: await stepName(db, job),
+        current_unit_code: d.agency_code,
+        status_reason: null,
+      },
     });
     return raw.complete();
   },

@@ -21,7 +21,10 @@ export const onestopTransferReturnJob: JobWorkerSpec = {
     const at = engineNow(raw, TIMEOUT_MS);
     await db.transaction(async (trx) => {
       const leg = await trx('dossier_transfers').where({ dossier_id: d.id }).whereNull('returned_at').orderBy('sent_at', 'desc').forUpdate().first();
-      if (leg) await trx('dossier_transfers').where({ id: leg.id }).update({ returned_at: at, on_time: at.getTime() <= new Date(leg.due_at).getTime() });
+      if (leg)
+        await trx('dossier_transfers')
+          .where({ id: leg.id })
+          .update({ returned_at: at, on_time: at.getTime() <= new Date(leg.due_at).getTime() });
       await changeStatus(trx, d.id, {
         status: 'IN_PROCESSING',
         type: 'interagency.replied',

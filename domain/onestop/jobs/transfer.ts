@@ -23,7 +23,11 @@ export const onestopTransferJob: JobWorkerSpec = {
     const to = header(job, ONESTOP_HEADER.transferTo);
     const budget = Number(header(job, ONESTOP_HEADER.timeLimit));
     if (!to || !Number.isFinite(budget) || budget <= 0 || Math.round(budget * 2) !== budget * 2) {
-      return raw.fail({ errorMessage: 'Cần header onestop.transferTo (mã đơn vị) và eiso.timeLimit (số ngày làm việc > 0) / Headers onestop.transferTo and eiso.timeLimit are required', retries: 0 });
+      return raw.fail({
+        errorMessage:
+          'Cần header onestop.transferTo (mã đơn vị) và eiso.timeLimit (số ngày làm việc > 0) / Headers onestop.transferTo and eiso.timeLimit are required',
+        retries: 0,
+      });
     }
     const bound = await jobDossier(db, job);
     if (bound.kind !== 'bound') return failUnbound(raw, bound);

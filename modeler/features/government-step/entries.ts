@@ -64,7 +64,12 @@ export function UnitEntry({ element, id }: EntryProps) {
     label: translate('Unit'),
     getValue: () => current().unit,
     setValue: (unit: string) => stepMeta.update(element, { candidateGroups: joinCandidateGroup(unit, current().role || (unit ? 'officer' : '')) || null }),
-    getOptions: () => options(units.map((u) => ({ value: u.code, label: `${u.name} (${u.code})` })), current().unit, translate('<none>')),
+    getOptions: () =>
+      options(
+        units.map((u) => ({ value: u.code, label: `${u.name} (${u.code})` })),
+        current().unit,
+        translate('<none>'),
+      ),
   });
 }
 
@@ -79,7 +84,12 @@ export function RoleEntry({ element, id }: EntryProps) {
     label: translate('Role'),
     getValue: () => current().role,
     setValue: (role: string) => stepMeta.update(element, { candidateGroups: joinCandidateGroup(current().unit, role) || null }),
-    getOptions: () => options(STEP_ROLES.map((r) => ({ value: r, label: translate(`role.${r}`) })), current().role, translate('Anyone in the unit')),
+    getOptions: () =>
+      options(
+        STEP_ROLES.map((r) => ({ value: r, label: translate(`role.${r}`) })),
+        current().role,
+        translate('Anyone in the unit'),
+      ),
     disabled: !current().unit,
   });
 }
@@ -117,7 +127,12 @@ export function FormEntry({ element, id }: EntryProps) {
     label: translate('Form'),
     getValue: () => formIdOfKey(getFormKey(bo)),
     setValue: (formId: string) => stepMeta.update(element, { formKey: formId ? `${FORM_KEY_PREFIX}${formId}` : null }),
-    getOptions: () => options(context.get().forms.map((f) => ({ value: f, label: f })), formIdOfKey(getFormKey(bo)), translate('<none>')),
+    getOptions: () =>
+      options(
+        context.get().forms.map((f) => ({ value: f, label: f })),
+        formIdOfKey(getFormKey(bo)),
+        translate('<none>'),
+      ),
   });
 }
 

@@ -61,7 +61,8 @@ export default class UpdateStepMetaHandler {
     }
     const process = processOf(bo) as Moddle | undefined;
     for (const [name, value] of Object.entries(changes.processProperties ?? {})) {
-      if (process) this.setEntry(element, process, { listType: 'zeebe:Properties', listAttr: 'properties', entryType: 'zeebe:Property', keyAttr: 'name' }, name, value);
+      if (process)
+        this.setEntry(element, process, { listType: 'zeebe:Properties', listAttr: 'properties', entryType: 'zeebe:Property', keyAttr: 'name' }, name, value);
     }
   }
 

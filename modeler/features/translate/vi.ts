@@ -239,10 +239,19 @@ export const viPatterns: [RegExp, string][] = [
   [/^Element of type <(.*)> not supported by (.*)$/, 'Phần tử loại <$1> không được $2 hỗ trợ'],
   [/^Element of type <(.*)> is not supported by (.*)$/, 'Phần tử loại <$1> không được $2 hỗ trợ'],
   [/^Property <(.*)> must have value of (.*)$/, 'Thuộc tính <$1> phải có giá trị $2'],
-  [/^Steps on the longest path take (.*) working days, more than the process time limit of (.*)$/, 'Các bước trên nhánh dài nhất cần $1 ngày làm việc, vượt tổng thời hạn $2 ngày'],
+  [
+    /^Steps on the longest path take (.*) working days, more than the process time limit of (.*)$/,
+    'Các bước trên nhánh dài nhất cần $1 ngày làm việc, vượt tổng thời hạn $2 ngày',
+  ],
   [/^No worker for job type "(.*)"$/, 'Không có bộ xử lý cho loại công việc "$1"'],
-  [/^Default flow of gateway "(.*)" approves: give it a condition$/, 'Luồng mặc định của cổng "$1" là kết quả chấp thuận: hãy đặt điều kiện cho nó (thiếu quyết định không được thành chấp thuận)'],
-  [/^Default flow of gateway "(.*)" leads on: give it a condition$/, 'Luồng mặc định của cổng "$1" dẫn tiếp quy trình: hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối)'],
+  [
+    /^Default flow of gateway "(.*)" approves: give it a condition$/,
+    'Luồng mặc định của cổng "$1" là kết quả chấp thuận: hãy đặt điều kiện cho nó (thiếu quyết định không được thành chấp thuận)',
+  ],
+  [
+    /^Default flow of gateway "(.*)" leads on: give it a condition$/,
+    'Luồng mặc định của cổng "$1" dẫn tiếp quy trình: hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối)',
+  ],
 ];
 
 /** English for our own keys that are not English sentences. */

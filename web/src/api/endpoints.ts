@@ -68,9 +68,15 @@ export const endpoints = {
   taskDiagram: (id: string): Endpoint<Diagram> => ({ method: 'GET', path: `${taskPath(id)}/diagram` }),
   taskAttachments: (id: string): Endpoint<AttachmentList> => ({ method: 'GET', path: `${taskPath(id)}/attachments` }),
   /** The raw file, not JSON: sent by the upload helper (XMLHttpRequest, for progress). */
-  uploadAttachment: (id: string, fileName: string): Endpoint<AttachmentList['items'][number]> => ({ method: 'POST', path: `${taskPath(id)}/attachments${query({ name: fileName })}` }),
+  uploadAttachment: (id: string, fileName: string): Endpoint<AttachmentList['items'][number]> => ({
+    method: 'POST',
+    path: `${taskPath(id)}/attachments${query({ name: fileName })}`,
+  }),
   /** A file, not JSON: fetched as a Blob. */
-  attachmentFile: (id: string, attachmentId: string): Endpoint<Blob> => ({ method: 'GET', path: `${taskPath(id)}/attachments/${encodeURIComponent(attachmentId)}` }),
+  attachmentFile: (id: string, attachmentId: string): Endpoint<Blob> => ({
+    method: 'GET',
+    path: `${taskPath(id)}/attachments/${encodeURIComponent(attachmentId)}`,
+  }),
   taskComments: (id: string): Endpoint<CommentList> => ({ method: 'GET', path: `${taskPath(id)}/comments` }),
   addTaskComment: (id: string, body: CommentBody): Endpoint<Comment> => ({ method: 'POST', path: `${taskPath(id)}/comments`, body }),
   sendBackTask: (id: string, body: SendBackBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/send-back`, body }),
@@ -92,7 +98,10 @@ export const endpoints = {
   units: (): Endpoint<OrgUnitList> => ({ method: 'GET', path: '/api/units' }),
   unitMembers: (code: string): Endpoint<MemberList> => ({ method: 'GET', path: `/api/units/${encodeURIComponent(code)}/members` }),
   processDefinitions: (): Endpoint<Static<typeof ProcessDefinitionList>> => ({ method: 'GET', path: '/api/process-definitions' }),
-  notifications: (filters: Omit<NotificationListQuery, 'unreadOnly'>): Endpoint<NotificationList> => ({ method: 'GET', path: `/api/notifications${query(filters)}` }),
+  notifications: (filters: Omit<NotificationListQuery, 'unreadOnly'>): Endpoint<NotificationList> => ({
+    method: 'GET',
+    path: `/api/notifications${query(filters)}`,
+  }),
   readNotification: (id: string): Endpoint<Notification> => ({ method: 'POST', path: `/api/notifications/${encodeURIComponent(id)}/read` }),
   readAllNotifications: (): Endpoint<ReadAllReply> => ({ method: 'POST', path: '/api/notifications/read-all' }),
   eventTicket: (): Endpoint<EventTicket> => ({ method: 'POST', path: '/api/events/ticket' }),

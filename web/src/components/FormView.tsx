@@ -42,7 +42,19 @@ interface FormState {
  * The schema and data are imported when the form (schemaKey) changes, not on every re-render,
  * so a background refetch never wipes what the officer is typing.
  */
-export default function FormView({ schema, data, readOnly, schemaKey, ref }: { schema: Schema; data: Data; readOnly: boolean; schemaKey: string; ref?: Ref<FormHandle> }) {
+export default function FormView({
+  schema,
+  data,
+  readOnly,
+  schemaKey,
+  ref,
+}: {
+  schema: Schema;
+  data: Data;
+  readOnly: boolean;
+  schemaKey: string;
+  ref?: Ref<FormHandle>;
+}) {
   const { t } = useTranslation();
   const containerRef = useRef<HTMLDivElement>(null);
   const formRef = useRef<Form | null>(null);
@@ -101,7 +113,12 @@ export default function FormView({ schema, data, readOnly, schemaKey, ref }: { s
       if (!form) return;
       try {
         const registry = form.get<FieldRegistry>('formFieldRegistry');
-        const byKey = new Map(registry.getAll().filter((f) => f.key || f.path).map((f) => [f.key ?? f.path!, f.id]));
+        const byKey = new Map(
+          registry
+            .getAll()
+            .filter((f) => f.key || f.path)
+            .map((f) => [f.key ?? f.path!, f.id]),
+        );
         const errors: Errors = {};
         for (const f of fields) {
           const id = byKey.get(f.key) ?? byKey.get(f.key.split(/[.[]/)[0]);

@@ -20,7 +20,17 @@ function show(value: unknown): string {
  * For a task without a form: its variables read-only, and (when editable) a small editor of
  * name/value pairs that the page sends as variables on completion.
  */
-export function VariablesView({ variables, editable, pending, onPendingChange }: { variables: Record<string, unknown>; editable: boolean; pending: Record<string, unknown>; onPendingChange: (next: Record<string, unknown>) => void }) {
+export function VariablesView({
+  variables,
+  editable,
+  pending,
+  onPendingChange,
+}: {
+  variables: Record<string, unknown>;
+  editable: boolean;
+  pending: Record<string, unknown>;
+  onPendingChange: (next: Record<string, unknown>) => void;
+}) {
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [value, setValue] = useState('');

@@ -51,7 +51,7 @@ export function InboxPage() {
   const select = (ids: string[], on: boolean) =>
     setSelected((old) => {
       const next = new Set(old);
-      for (const id of ids) (on ? next.add(id) : next.delete(id));
+      for (const id of ids) on ? next.add(id) : next.delete(id);
       return next;
     });
 
@@ -83,7 +83,9 @@ export function InboxPage() {
           {errorMessage(claim.error)}
         </Alert>
       )}
-      {leaderTools && selected.size > 0 && me.data && <ReassignBar unitCode={me.data.unit.code} selected={[...selected]} onDone={() => setSelected(new Set())} />}
+      {leaderTools && selected.size > 0 && me.data && (
+        <ReassignBar unitCode={me.data.unit.code} selected={[...selected]} onDone={() => setSelected(new Set())} />
+      )}
       {leaderTools && urging && <UrgeForm key={urging.id} task={urging} onClose={() => setUrging(null)} />}
 
       <div className="inbox-list" data-testid="task-list" aria-busy={tasks.isPlaceholderData || tasks.isPending}>
@@ -108,11 +110,18 @@ export function InboxPage() {
 
       {total > 0 && (
         <nav className="pager" aria-label={t('inbox.paging')}>
-          <span data-testid="range">{t('inbox.range', { from: params.offset + 1, to: params.offset + items.length, total: totalCapped ? `${total}+` : total })}</span>
+          <span data-testid="range">
+            {t('inbox.range', { from: params.offset + 1, to: params.offset + items.length, total: totalCapped ? `${total}+` : total })}
+          </span>
           <button type="button" className="button" disabled={params.offset === 0} onClick={() => go({ offset: Math.max(0, params.offset - PAGE_SIZE) })}>
             {t('inbox.previous')}
           </button>
-          <button type="button" className="button" disabled={items.length < PAGE_SIZE || (!totalCapped && params.offset + PAGE_SIZE >= total)} onClick={() => go({ offset: params.offset + PAGE_SIZE })}>
+          <button
+            type="button"
+            className="button"
+            disabled={items.length < PAGE_SIZE || (!totalCapped && params.offset + PAGE_SIZE >= total)}
+            onClick={() => go({ offset: params.offset + PAGE_SIZE })}
+          >
             {t('inbox.next')}
           </button>
         </nav>

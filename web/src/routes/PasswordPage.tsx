@@ -50,13 +50,33 @@ export function PasswordPage() {
         </label>
         <label className="field">
           <span>{t('account.newPassword')}</span>
-          <input name="newPassword" type="password" autoComplete="new-password" required minLength={10} value={next} onChange={(e) => setNext(e.target.value)} />
+          <input
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={10}
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>{t('account.confirmPassword')}</span>
-          <input name="confirmPassword" type="password" autoComplete="new-password" required value={again} onChange={(e) => setAgain(e.target.value)} aria-invalid={mismatch} />
+          <input
+            name="confirmPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={again}
+            onChange={(e) => setAgain(e.target.value)}
+            aria-invalid={mismatch}
+          />
         </label>
-        {mismatch && <p className="field-error" role="alert">{t('account.mismatch')}</p>}
+        {mismatch && (
+          <p className="field-error" role="alert">
+            {t('account.mismatch')}
+          </p>
+        )}
         <button type="submit" className="button button-primary" disabled={change.isPending || mismatch}>
           {change.isPending ? t('account.submitting') : t('account.submit')}
         </button>

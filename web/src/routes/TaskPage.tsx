@@ -50,7 +50,10 @@ function TaskDetail({ task }: { task: Task }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const me = useQuery(meQuery());
-  const form = useQuery({ ...formQuery(task.formKey ?? '', { bpmnProcessId: task.bpmnProcessId, version: task.processVersion }), enabled: task.formKey !== null });
+  const form = useQuery({
+    ...formQuery(task.formKey ?? '', { bpmnProcessId: task.bpmnProcessId, version: task.processVersion }),
+    enabled: task.formKey !== null,
+  });
   const formRef = useRef<FormHandle>(null);
   const [pending, setPending] = useState<Record<string, unknown>>({});
 

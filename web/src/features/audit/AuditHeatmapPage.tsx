@@ -49,22 +49,32 @@ export default function AuditHeatmapPage() {
   return (
     <section className="audit-heatmap" data-testid="audit-heatmap">
       <div className="page-head">
-        <Link to={withQuery('/audit', { bpmnProcessId })} className="back-link">← {t('audit.searchTitle')}</Link>
+        <Link to={withQuery('/audit', { bpmnProcessId })} className="back-link">
+          ← {t('audit.searchTitle')}
+        </Link>
         <h1>{t('audit.heatmapTitle')}</h1>
       </div>
       <form className="audit-actions" onSubmit={submit} key={search.toString()}>
-        <label>{t('audit.procedure')} <input name="bpmnProcessId" defaultValue={bpmnProcessId} required /></label>
-        <label>{t('audit.version')} <input name="version" type="number" min={1} defaultValue={Number.isFinite(version) ? version : ''} style={{ width: '5rem' }} /></label>
-        <button type="submit" className="button button-primary">{t('audit.show')}</button>
+        <label>
+          {t('audit.procedure')} <input name="bpmnProcessId" defaultValue={bpmnProcessId} required />
+        </label>
+        <label>
+          {t('audit.version')} <input name="version" type="number" min={1} defaultValue={Number.isFinite(version) ? version : ''} style={{ width: '5rem' }} />
+        </label>
+        <button type="submit" className="button button-primary">
+          {t('audit.show')}
+        </button>
       </form>
       {map.isError && <Alert>{errorMessage(map.error)}</Alert>}
       {data && (
         <>
           <p className="muted">{t('audit.heatmapCases', { count: data.cases, version: data.version ?? '—' })}</p>
           <p className="audit-legend">
-            <span style={{ background: heat(0) }} />{t('audit.fast')}
+            <span style={{ background: heat(0) }} />
+            {t('audit.fast')}
             <span style={{ background: heat(0.5) }} />
-            <span style={{ background: heat(1) }} />{t('audit.slow')}
+            <span style={{ background: heat(1) }} />
+            {t('audit.slow')}
           </p>
           {data.xml && (
             <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>

@@ -75,7 +75,16 @@ function CaseTable({ items }: { items: CaseSummary[] }) {
             <td>{t(`audit.state.${c.state as 'active' | 'completed' | 'terminated'}`)}</td>
             <td>{formatDateTime(c.start)}</td>
             <td>{formatDateTime(c.end)}</td>
-            <td>{c.late ? <span className="audit-late">{t('audit.late')}{c.breachedSteps.length ? `: ${c.breachedSteps.join(', ')}` : ''}</span> : <span className="audit-ok">{t('audit.onTime')}</span>}</td>
+            <td>
+              {c.late ? (
+                <span className="audit-late">
+                  {t('audit.late')}
+                  {c.breachedSteps.length ? `: ${c.breachedSteps.join(', ')}` : ''}
+                </span>
+              ) : (
+                <span className="audit-ok">{t('audit.onTime')}</span>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -122,7 +131,13 @@ export default function AuditSearchPage() {
         <nav className="audit-actions">
           <Link to="/audit/verify">{t('audit.verifyTitle')}</Link>
           {filters.bpmnProcessId && <Link to={withQuery('/audit/heatmap', { bpmnProcessId: filters.bpmnProcessId })}>{t('audit.heatmapTitle')}</Link>}
-          <button type="button" className="button button-quiet" onClick={() => exportCases.mutate(api)} disabled={exportCases.isPending} data-testid="export-excel">
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={() => exportCases.mutate(api)}
+            disabled={exportCases.isPending}
+            data-testid="export-excel"
+          >
             {exportCases.isPending ? t('audit.exporting') : t('audit.exportExcel')}
           </button>
         </nav>
@@ -131,11 +146,26 @@ export default function AuditSearchPage() {
 
       <form onSubmit={submit} key={search.toString()} data-testid="audit-filters">
         <div className="audit-filters">
-          <label>{t('audit.procedure')}<input name="bpmnProcessId" defaultValue={filters.bpmnProcessId} /></label>
-          <label>{t('audit.unitCode')}<input name="unit" defaultValue={filters.unit} /></label>
-          <label>{t('audit.officer')}<input name="officer" defaultValue={filters.officer} /></label>
-          <label>{t('audit.from')}<input type="date" name="from" defaultValue={filters.from} /></label>
-          <label>{t('audit.to')}<input type="date" name="to" defaultValue={filters.to} /></label>
+          <label>
+            {t('audit.procedure')}
+            <input name="bpmnProcessId" defaultValue={filters.bpmnProcessId} />
+          </label>
+          <label>
+            {t('audit.unitCode')}
+            <input name="unit" defaultValue={filters.unit} />
+          </label>
+          <label>
+            {t('audit.officer')}
+            <input name="officer" defaultValue={filters.officer} />
+          </label>
+          <label>
+            {t('audit.from')}
+            <input type="date" name="from" defaultValue={filters.from} />
+          </label>
+          <label>
+            {t('audit.to')}
+            <input type="date" name="to" defaultValue={filters.to} />
+          </label>
           <label>
             {t('audit.status')}
             <select name="status" defaultValue={filters.status ?? ''}>
@@ -153,18 +183,31 @@ export default function AuditSearchPage() {
               <option value="late">{t('audit.late')}</option>
             </select>
           </label>
-          <label>{t('audit.breachedStep')}<input name="breachedStep" defaultValue={filters.breachedStep} /></label>
-          <label>{t('audit.variable')}<input name="variable" placeholder="maHoSo=HS-001" defaultValue={filters.variable} /></label>
-          <label>{t('audit.text')}<input name="q" defaultValue={filters.q} /></label>
+          <label>
+            {t('audit.breachedStep')}
+            <input name="breachedStep" defaultValue={filters.breachedStep} />
+          </label>
+          <label>
+            {t('audit.variable')}
+            <input name="variable" placeholder="maHoSo=HS-001" defaultValue={filters.variable} />
+          </label>
+          <label>
+            {t('audit.text')}
+            <input name="q" defaultValue={filters.q} />
+          </label>
         </div>
         <div className="audit-actions">
-          <button type="submit" className="button button-primary">{t('audit.search')}</button>
+          <button type="submit" className="button button-primary">
+            {t('audit.search')}
+          </button>
           <Link to="/audit">{t('audit.clear')}</Link>
           <span className="muted">|</span>
           <label>
             {t('audit.sampleSize')} <input type="number" min={1} max={500} value={size} onChange={(e) => setSize(e.target.value)} style={{ width: '5rem' }} />
           </label>
-          <button type="button" className="button" onClick={drawSample} data-testid="audit-sample">{t('audit.drawSample')}</button>
+          <button type="button" className="button" onClick={drawSample} data-testid="audit-sample">
+            {t('audit.drawSample')}
+          </button>
         </div>
       </form>
 
@@ -172,7 +215,9 @@ export default function AuditSearchPage() {
         <p className="audit-actions">
           <span className="muted">{t('audit.savedQueries')}:</span>
           {saved.data.items.map((s) => (
-            <Link key={s.id} to={withQuery('/audit', s.query as Record<string, string>)}>{s.name}</Link>
+            <Link key={s.id} to={withQuery('/audit', s.query as Record<string, string>)}>
+              {s.name}
+            </Link>
           ))}
         </p>
       )}
@@ -184,7 +229,9 @@ export default function AuditSearchPage() {
         }}
       >
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('audit.saveName')} aria-label={t('audit.saveName')} />
-        <button type="submit" className="button">{t('audit.save')}</button>
+        <button type="submit" className="button">
+          {t('audit.save')}
+        </button>
       </form>
       {save.isError && <Alert>{errorMessage(save.error)}</Alert>}
 

@@ -21,7 +21,9 @@ export default function AuditVerifyPage() {
   return (
     <section className="audit-verify" data-testid="audit-verify">
       <div className="page-head">
-        <Link to="/audit" className="back-link">← {t('audit.searchTitle')}</Link>
+        <Link to="/audit" className="back-link">
+          ← {t('audit.searchTitle')}
+        </Link>
         <h1>{t('audit.verifyTitle')}</h1>
       </div>
       <p className="muted">{t('audit.verifyIntro')}</p>
@@ -79,19 +81,28 @@ export default function AuditVerifyPage() {
                     <td>{a.seq}</td>
                     <td>{formatDateTime(a.at)}</td>
                     <td>
-                      {a.actor ? <Link to={withQuery('/audit/verify', { actor: a.actor })}>{a.actor}</Link> : '—'} <span className="muted small">{a.actorUnit ?? ''}</span>
+                      {a.actor ? <Link to={withQuery('/audit/verify', { actor: a.actor })}>{a.actor}</Link> : '—'}{' '}
+                      <span className="muted small">{a.actorUnit ?? ''}</span>
                     </td>
                     <td>
                       <Link to={withQuery('/audit/verify', { action: a.action })}>{a.action}</Link>
                     </td>
-                    <td>{a.targetType === 'case' && a.targetId ? <Link to={`/cases/${a.targetId}`}>{a.targetId}</Link> : `${a.targetType ?? ''} ${a.targetId ?? ''}`}</td>
+                    <td>
+                      {a.targetType === 'case' && a.targetId ? (
+                        <Link to={`/cases/${a.targetId}`}>{a.targetId}</Link>
+                      ) : (
+                        `${a.targetType ?? ''} ${a.targetId ?? ''}`
+                      )}
+                    </td>
                     <td>{a.reason ?? ''}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <nav className="audit-actions">
-              {offset > 0 && <Link to={withQuery('/audit/verify', { actor, action, offset: Math.max(0, offset - 50) || undefined })}>{t('inbox.previous')}</Link>}
+              {offset > 0 && (
+                <Link to={withQuery('/audit/verify', { actor, action, offset: Math.max(0, offset - 50) || undefined })}>{t('inbox.previous')}</Link>
+              )}
               {offset + 50 < log.data.total && <Link to={withQuery('/audit/verify', { actor, action, offset: offset + 50 })}>{t('inbox.next')}</Link>}
             </nav>
           </>

@@ -39,16 +39,26 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
   return (
     <section className="case-timeline" data-testid="case-timeline">
       <div className="page-head">
-        <Link to="/audit" className="back-link">← {t('audit.searchTitle')}</Link>
+        <Link to="/audit" className="back-link">
+          ← {t('audit.searchTitle')}
+        </Link>
         <h1>{t('audit.caseTitle', { code: data.caseCode ?? data.processInstanceKey })}</h1>
-        <button type="button" className="button" onClick={() => exportCase.mutate({ key: data.processInstanceKey, code: data.caseCode })} disabled={exportCase.isPending} data-testid="export-case">
+        <button
+          type="button"
+          className="button"
+          onClick={() => exportCase.mutate({ key: data.processInstanceKey, code: data.caseCode })}
+          disabled={exportCase.isPending}
+          data-testid="export-case"
+        >
           {exportCase.isPending ? t('audit.exporting') : t('audit.exportCaseFile')}
         </button>
       </div>
       {exportCase.isError && <Alert>{errorMessage(exportCase.error)}</Alert>}
       <dl className="audit-facts">
         <dt>{t('audit.procedure')}</dt>
-        <dd>{data.processName ?? data.bpmnProcessId} (v{data.version})</dd>
+        <dd>
+          {data.processName ?? data.bpmnProcessId} (v{data.version})
+        </dd>
         <dt>{t('audit.instanceKey')}</dt>
         <dd>{data.processInstanceKey}</dd>
         <dt>{t('audit.status')}</dt>
@@ -69,9 +79,12 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
         </Suspense>
       )}
       <p className="audit-legend">
-        <span style={{ background: '#1a7f37' }} />{t('audit.legendVisited')}
-        <span style={{ background: '#0969da' }} />{t('audit.legendActive')}
-        <span style={{ background: '#cf222e' }} />{t('audit.legendLate')}
+        <span style={{ background: '#1a7f37' }} />
+        {t('audit.legendVisited')}
+        <span style={{ background: '#0969da' }} />
+        {t('audit.legendActive')}
+        <span style={{ background: '#cf222e' }} />
+        {t('audit.legendLate')}
       </p>
 
       <div className="audit-section">
@@ -97,7 +110,14 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
                 <td>{e.end ? formatDateTime(e.end) : t(`audit.state.${e.state as 'active' | 'completed' | 'terminated'}`)}</td>
                 <td>{dur(e.durationMs)}</td>
                 <td>{e.completedBy ?? e.assignee ?? ''}</td>
-                <td>{e.dueDate && <span className={e.late ? 'audit-late' : undefined}>{formatDateTime(e.dueDate)}{e.late ? ` (${t('audit.late')})` : ''}</span>}</td>
+                <td>
+                  {e.dueDate && (
+                    <span className={e.late ? 'audit-late' : undefined}>
+                      {formatDateTime(e.dueDate)}
+                      {e.late ? ` (${t('audit.late')})` : ''}
+                    </span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -119,7 +139,10 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
             {data.variables.map((v, i) => (
               <tr key={i}>
                 <td>{formatDateTime(v.at)}</td>
-                <td>{v.name}{v.elementId ? <span className="muted small"> ({v.elementId})</span> : null}</td>
+                <td>
+                  {v.name}
+                  {v.elementId ? <span className="muted small"> ({v.elementId})</span> : null}
+                </td>
                 <td>{v.intent === 'CREATED' ? t('audit.created') : t('audit.updated')}</td>
                 <td className="audit-json">{json(v.value)}</td>
               </tr>
@@ -133,10 +156,15 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
           <h2>{t('audit.events')}</h2>
           <ul>
             {data.events.map((e, i) => (
-              <li key={`e${i}`}>{formatDateTime(e.at)} — {e.kind === 'timer' ? t('audit.timerFired') : t('audit.messageReceived')} {e.elementId ?? ''} {e.detail ?? ''}</li>
+              <li key={`e${i}`}>
+                {formatDateTime(e.at)} — {e.kind === 'timer' ? t('audit.timerFired') : t('audit.messageReceived')} {e.elementId ?? ''} {e.detail ?? ''}
+              </li>
             ))}
             {data.incidents.map((i) => (
-              <li key={i.incidentKey} className="audit-late">{formatDateTime(i.created)} — {t('audit.incident')} {i.elementId}: {i.errorType} {i.errorMessage ?? ''} {i.resolved ? `(${t('audit.resolved')} ${formatDateTime(i.resolved)})` : ''}</li>
+              <li key={i.incidentKey} className="audit-late">
+                {formatDateTime(i.created)} — {t('audit.incident')} {i.elementId}: {i.errorType} {i.errorMessage ?? ''}{' '}
+                {i.resolved ? `(${t('audit.resolved')} ${formatDateTime(i.resolved)})` : ''}
+              </li>
             ))}
           </ul>
         </div>
@@ -162,7 +190,12 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
                 <tr key={a.seq}>
                   <td>{a.seq}</td>
                   <td>{formatDateTime(a.at)}</td>
-                  <td>{a.actor ?? '—'} <span className="muted small">{a.actorRoles.join(', ')} · {a.actorUnit ?? ''}</span></td>
+                  <td>
+                    {a.actor ?? '—'}{' '}
+                    <span className="muted small">
+                      {a.actorRoles.join(', ')} · {a.actorUnit ?? ''}
+                    </span>
+                  </td>
                   <td>{a.action}</td>
                   <td>{a.reason ?? ''}</td>
                 </tr>

@@ -56,7 +56,12 @@ export const auditKeys = {
 const quiet = { refetchOnWindowFocus: false, staleTime: 60_000 } as const;
 
 export const caseSearchQuery = (filters: CaseSearchQuery) =>
-  queryOptions({ queryKey: auditKeys.cases(filters), queryFn: ({ signal }) => request(auditEndpoints.cases(filters), signal), placeholderData: keepPreviousData, ...quiet });
+  queryOptions({
+    queryKey: auditKeys.cases(filters),
+    queryFn: ({ signal }) => request(auditEndpoints.cases(filters), signal),
+    placeholderData: keepPreviousData,
+    ...quiet,
+  });
 
 export const caseSampleQuery = (filters: CaseSampleQuery) =>
   queryOptions({ queryKey: auditKeys.sample(filters), queryFn: ({ signal }) => request(auditEndpoints.sample(filters), signal), ...quiet });
@@ -68,7 +73,12 @@ export const savedQueriesQuery = () =>
   queryOptions({ queryKey: auditKeys.savedQueries(), queryFn: ({ signal }) => request(auditEndpoints.savedQueries(), signal), ...quiet });
 
 export const auditLogQuery = (filters: AuditLogQuery) =>
-  queryOptions({ queryKey: auditKeys.log(filters), queryFn: ({ signal }) => request(auditEndpoints.log(filters), signal), placeholderData: keepPreviousData, ...quiet });
+  queryOptions({
+    queryKey: auditKeys.log(filters),
+    queryFn: ({ signal }) => request(auditEndpoints.log(filters), signal),
+    placeholderData: keepPreviousData,
+    ...quiet,
+  });
 
 export const timelineQuery = (key: string) =>
   queryOptions({ queryKey: auditKeys.timeline(key), queryFn: ({ signal }) => request(auditEndpoints.timeline(key), signal), ...quiet });
@@ -84,7 +94,10 @@ export const auditMutations = {
 };
 
 /** "1 ngày 2 giờ", "35 phút", "12 giây", or "< 1 giây", in the current language's words. */
-export function formatDuration(ms: number | null | undefined, t: (key: 'audit.units.d' | 'audit.units.h' | 'audit.units.m' | 'audit.units.s' | 'audit.units.lt1s') => string): string {
+export function formatDuration(
+  ms: number | null | undefined,
+  t: (key: 'audit.units.d' | 'audit.units.h' | 'audit.units.m' | 'audit.units.s' | 'audit.units.lt1s') => string,
+): string {
   if (ms === null || ms === undefined) return '';
   if (ms < 1000) return t('audit.units.lt1s');
   const s = Math.floor(ms / 1000);
@@ -103,10 +116,12 @@ export function formatDuration(ms: number | null | undefined, t: (key: 'audit.un
 export const exportMutations = {
   cases: () =>
     mutationOptions({
-      mutationFn: async (filters: CaseExportQuery) => saveFile(await requestBlob(auditEndpoints.exportCases(filters)), `ho-so-${new Date().toISOString().slice(0, 10)}.xlsx`),
+      mutationFn: async (filters: CaseExportQuery) =>
+        saveFile(await requestBlob(auditEndpoints.exportCases(filters)), `ho-so-${new Date().toISOString().slice(0, 10)}.xlsx`),
     }),
   caseFile: () =>
     mutationOptions({
-      mutationFn: async ({ key, code }: { key: string; code: string | null }) => saveFile(await requestBlob(auditEndpoints.exportCase(key)), `ho-so-${(code ?? key).replace(/[^A-Za-z0-9._-]/g, '_')}.zip`),
+      mutationFn: async ({ key, code }: { key: string; code: string | null }) =>
+        saveFile(await requestBlob(auditEndpoints.exportCase(key)), `ho-so-${(code ?? key).replace(/[^A-Za-z0-9._-]/g, '_')}.zip`),
     }),
 };

@@ -50,7 +50,16 @@ export default function CalendarPage() {
         </button>
         <label className="field">
           {t('calendar.year')}
-          <input type="number" min={2000} max={2100} value={year} onChange={(e) => { const y = Number(e.target.value); if (y >= 2000 && y <= 2100) go({ year: y }); }} />
+          <input
+            type="number"
+            min={2000}
+            max={2100}
+            value={year}
+            onChange={(e) => {
+              const y = Number(e.target.value);
+              if (y >= 2000 && y <= 2100) go({ year: y });
+            }}
+          />
         </label>
         <button type="button" className="button" onClick={() => go({ year: year + 1 })} aria-label={t('calendar.nextYear')} disabled={year >= 2100}>
           →
@@ -108,10 +117,24 @@ export default function CalendarPage() {
                     <td className="calendar-actions">
                       {d.id !== undefined && (d.origin === 'national' || d.origin === 'unit') && (
                         <>
-                          <button type="button" className="button button-quiet" onClick={() => { setDeleting(null); setEditing(d); }}>
+                          <button
+                            type="button"
+                            className="button button-quiet"
+                            onClick={() => {
+                              setDeleting(null);
+                              setEditing(d);
+                            }}
+                          >
                             {t('calendar.edit')}
                           </button>
-                          <button type="button" className="button button-quiet" onClick={() => { setEditing(null); setDeleting(d); }}>
+                          <button
+                            type="button"
+                            className="button button-quiet"
+                            onClick={() => {
+                              setEditing(null);
+                              setDeleting(d);
+                            }}
+                          >
                             {t('calendar.delete')}
                           </button>
                         </>
@@ -125,8 +148,28 @@ export default function CalendarPage() {
         )}
       </div>
 
-      {isAdmin && editing && <EditDayForm key={`e${editing.id}`} day={editing} onDone={(msg) => { setEditing(null); setNotice(msg); }} onCancel={() => setEditing(null)} />}
-      {isAdmin && deleting && <DeleteDayForm key={`d${deleting.id}`} day={deleting} onDone={(msg) => { setDeleting(null); setNotice(msg); }} onCancel={() => setDeleting(null)} />}
+      {isAdmin && editing && (
+        <EditDayForm
+          key={`e${editing.id}`}
+          day={editing}
+          onDone={(msg) => {
+            setEditing(null);
+            setNotice(msg);
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {isAdmin && deleting && (
+        <DeleteDayForm
+          key={`d${deleting.id}`}
+          day={deleting}
+          onDone={(msg) => {
+            setDeleting(null);
+            setNotice(msg);
+          }}
+          onCancel={() => setDeleting(null)}
+        />
+      )}
       {isAdmin && <AddDayForm year={year} unit={unit} unitOptions={units.data?.items ?? []} onDone={setNotice} />}
       {isAdmin && <SettingsForm key={unit ?? ''} unit={unit} unitName={unitName} onDone={setNotice} />}
       <DueCalculator unit={unit} year={year} />
@@ -149,7 +192,14 @@ function ReasonField({ value, onChange, id }: { value: string; onChange: (v: str
 }
 
 /** Date, kind and name of a calendar day: the fields shared by the add and edit forms. */
-function DayFields(props: { date: string; setDate: (v: string) => void; kind: DayKind; setKind: (v: DayKind) => void; name: string; setName: (v: string) => void }) {
+function DayFields(props: {
+  date: string;
+  setDate: (v: string) => void;
+  kind: DayKind;
+  setKind: (v: DayKind) => void;
+  name: string;
+  setName: (v: string) => void;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -175,7 +225,17 @@ function DayFields(props: { date: string; setDate: (v: string) => void; kind: Da
   );
 }
 
-function AddDayForm({ year, unit, unitOptions, onDone }: { year: number; unit?: string; unitOptions: { code: string; name: string }[]; onDone: (msg: string) => void }) {
+function AddDayForm({
+  year,
+  unit,
+  unitOptions,
+  onDone,
+}: {
+  year: number;
+  unit?: string;
+  unitOptions: { code: string; name: string }[];
+  onDone: (msg: string) => void;
+}) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const create = useMutation(calendarMutations.createDay(client));
@@ -238,7 +298,10 @@ function EditDayForm({ day, onDone, onCancel }: { day: CalendarDay; onDone: (msg
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    update.mutate({ id: day.id!, body: { date, kind, name: name.trim(), reason: reason.trim() } }, { onSuccess: () => onDone(t('calendar.updated', { date: formatDate(date) })) });
+    update.mutate(
+      { id: day.id!, body: { date, kind, name: name.trim(), reason: reason.trim() } },
+      { onSuccess: () => onDone(t('calendar.updated', { date: formatDate(date) })) },
+    );
   };
 
   return (
@@ -303,13 +366,22 @@ function SettingsForm({ unit, unitName, onDone }: { unit?: string; unitName: (co
 
   if (current.isError) return <Alert>{errorMessage(current.error)}</Alert>;
   if (!form || !current.data) return null;
-  const set = (k: keyof CalendarSettings) => (e: { target: { value: string } }) => setForm({ ...form, [k]: k === 'cutoff' ? e.target.value || null : e.target.value });
+  const set = (k: keyof CalendarSettings) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: k === 'cutoff' ? e.target.value || null : e.target.value });
   const inherited = current.data.own === null && unit;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const { cultureDay, ...settings } = form;
-    put.mutate({ ...settings, unit: unit ?? null, ...(unit ? {} : { cultureDay }), reason: reason.trim() }, { onSuccess: () => { setReason(''); onDone(t('calendar.settingsSaved')); } });
+    put.mutate(
+      { ...settings, unit: unit ?? null, ...(unit ? {} : { cultureDay }), reason: reason.trim() },
+      {
+        onSuccess: () => {
+          setReason('');
+          onDone(t('calendar.settingsSaved'));
+        },
+      },
+    );
   };
 
   const time = (k: 'morningStart' | 'morningEnd' | 'afternoonStart' | 'afternoonEnd') => (

@@ -65,12 +65,20 @@ export const unitsQuery = () =>
 const invalidate = (client: QueryClient) => client.invalidateQueries({ queryKey: calendarKeys.all() });
 
 export const calendarMutations = {
-  createDay: (client: QueryClient) => mutationOptions({ mutationFn: (body: CreateDayBody) => request(calendarEndpoints.createDay(body)), onSuccess: () => invalidate(client) }),
+  createDay: (client: QueryClient) =>
+    mutationOptions({ mutationFn: (body: CreateDayBody) => request(calendarEndpoints.createDay(body)), onSuccess: () => invalidate(client) }),
   updateDay: (client: QueryClient) =>
-    mutationOptions({ mutationFn: ({ id, body }: { id: number; body: UpdateDayBody }) => request(calendarEndpoints.updateDay(id, body)), onSuccess: () => invalidate(client) }),
+    mutationOptions({
+      mutationFn: ({ id, body }: { id: number; body: UpdateDayBody }) => request(calendarEndpoints.updateDay(id, body)),
+      onSuccess: () => invalidate(client),
+    }),
   deleteDay: (client: QueryClient) =>
-    mutationOptions({ mutationFn: ({ id, reason }: { id: number; reason: string }) => request(calendarEndpoints.deleteDay(id, reason)), onSuccess: () => invalidate(client) }),
-  putSettings: (client: QueryClient) => mutationOptions({ mutationFn: (body: PutSettingsBody) => request(calendarEndpoints.putSettings(body)), onSuccess: () => invalidate(client) }),
+    mutationOptions({
+      mutationFn: ({ id, reason }: { id: number; reason: string }) => request(calendarEndpoints.deleteDay(id, reason)),
+      onSuccess: () => invalidate(client),
+    }),
+  putSettings: (client: QueryClient) =>
+    mutationOptions({ mutationFn: (body: PutSettingsBody) => request(calendarEndpoints.putSettings(body)), onSuccess: () => invalidate(client) }),
 };
 
 /** "2026-02-17" → "17/02/2026". */

@@ -17,7 +17,13 @@ export function ViewSwitch({ params }: { params: InboxParams }) {
   return (
     <nav className="tabs view-switch" aria-label={t('buckets.views')}>
       {(['personal', 'unit'] as const).map((view) => (
-        <Link key={view} to={inboxHref({ ...params, view, offset: 0 })} className="tab" aria-current={params.view === view ? 'page' : undefined} data-testid={`view-${view}`}>
+        <Link
+          key={view}
+          to={inboxHref({ ...params, view, offset: 0 })}
+          className="tab"
+          aria-current={params.view === view ? 'page' : undefined}
+          data-testid={`view-${view}`}
+        >
           {t(`buckets.${view}`)}
         </Link>
       ))}
@@ -36,14 +42,26 @@ export function BucketTabs({ params, counts }: { params: InboxParams; counts?: T
         {TABS.map((tab) => {
           const n = counts?.[COUNT_KEY[tab]];
           return (
-            <Link key={tab} to={inboxHref({ ...params, tab, offset: 0 })} className="tab" aria-current={params.tab === tab ? 'page' : undefined} data-testid={`tab-${tab}`}>
+            <Link
+              key={tab}
+              to={inboxHref({ ...params, tab, offset: 0 })}
+              className="tab"
+              aria-current={params.tab === tab ? 'page' : undefined}
+              data-testid={`tab-${tab}`}
+            >
               {label(tab)}
               {n !== undefined && (
                 <span
                   className={n.overdue > 0 ? 'tab-count tab-count-overdue' : 'tab-count'}
                   data-testid={`count-${tab}`}
                   data-capped={n.atLeast?.includes('total') ? 'true' : undefined}
-                  title={n.atLeast?.includes('total') ? t('buckets.countAtLeast', { count: n.total }) : tab === 'done' ? t('buckets.countDone', { count: n.total, period: t(`period.${params.period ?? DEFAULT_PERIOD}`) }) : t('buckets.count', { count: n.total })}
+                  title={
+                    n.atLeast?.includes('total')
+                      ? t('buckets.countAtLeast', { count: n.total })
+                      : tab === 'done'
+                        ? t('buckets.countDone', { count: n.total, period: t(`period.${params.period ?? DEFAULT_PERIOD}`) })
+                        : t('buckets.count', { count: n.total })
+                  }
                 >
                   {countText(n, 'total')}
                 </span>
@@ -87,7 +105,13 @@ export function PeriodSwitch({ params, since }: { params: InboxParams; since?: s
       )}
       <nav className="timing" aria-label={t('period.label')}>
         {PERIODS.map((p) => (
-          <Link key={p} to={inboxHref({ ...params, period: p, offset: 0 })} className="chip" aria-current={period === p ? 'page' : undefined} data-testid={`period-${p}`}>
+          <Link
+            key={p}
+            to={inboxHref({ ...params, period: p, offset: 0 })}
+            className="chip"
+            aria-current={period === p ? 'page' : undefined}
+            data-testid={`period-${p}`}
+          >
             {t(`period.${p}`)}
           </Link>
         ))}

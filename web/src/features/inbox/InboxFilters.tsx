@@ -10,10 +10,21 @@ type FilterValues = Pick<InboxParams, 'q' | 'proc' | 'unit' | 'from' | 'to' | 'c
 /** Procedure, unit, period, case code, free text and sort; applied together, so one URL change. */
 export function InboxFilters({ params, onApply }: { params: InboxParams; onApply: (next: FilterValues) => void }) {
   const { t } = useTranslation();
-  const [v, setV] = useState<FilterValues>({ q: params.q, proc: params.proc, unit: params.unit, from: params.from, to: params.to, caseCode: params.caseCode, sort: params.sort, order: params.order });
+  const [v, setV] = useState<FilterValues>({
+    q: params.q,
+    proc: params.proc,
+    unit: params.unit,
+    from: params.from,
+    to: params.to,
+    caseCode: params.caseCode,
+    sort: params.sort,
+    order: params.order,
+  });
   const definitions = useQuery(processDefinitionsQuery());
   const units = useQuery(unitsQuery());
-  const procedures = [...new Map((definitions.data?.items ?? []).map((d) => [d.bpmnProcessId, d.name])).entries()].sort((a, b) => a[1].localeCompare(b[1], 'vi'));
+  const procedures = [...new Map((definitions.data?.items ?? []).map((d) => [d.bpmnProcessId, d.name])).entries()].sort((a, b) =>
+    a[1].localeCompare(b[1], 'vi'),
+  );
   const set = (patch: Partial<FilterValues>) => setV((old) => ({ ...old, ...patch }));
   const text = (s: string) => s.trim() || undefined;
   const submit = (event: FormEvent) => {
@@ -31,11 +42,25 @@ export function InboxFilters({ params, onApply }: { params: InboxParams; onApply
     <form className="inbox-filters" role="search" aria-label={t('inboxFilters.title')} onSubmit={submit}>
       <label className="filter filter-wide">
         <span>{t('inbox.search')}</span>
-        <input type="search" placeholder={t('inbox.searchPlaceholder')} value={v.q} maxLength={200} onChange={(e) => set({ q: e.target.value })} data-testid="filter-q" />
+        <input
+          type="search"
+          placeholder={t('inbox.searchPlaceholder')}
+          value={v.q}
+          maxLength={200}
+          onChange={(e) => set({ q: e.target.value })}
+          data-testid="filter-q"
+        />
       </label>
       <label className="filter">
         <span>{t('inboxFilters.caseCode')}</span>
-        <input type="text" placeholder={t('inboxFilters.caseCodePlaceholder')} value={v.caseCode ?? ''} maxLength={100} onChange={(e) => set({ caseCode: e.target.value })} data-testid="filter-case" />
+        <input
+          type="text"
+          placeholder={t('inboxFilters.caseCodePlaceholder')}
+          value={v.caseCode ?? ''}
+          maxLength={100}
+          onChange={(e) => set({ caseCode: e.target.value })}
+          data-testid="filter-case"
+        />
       </label>
       <label className="filter">
         <span>{t('inboxFilters.procedure')}</span>

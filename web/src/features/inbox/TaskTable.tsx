@@ -42,7 +42,18 @@ export function TaskTable({ items, tab, view, leaderTools, selected, onSelect, o
         <tr>
           {selectable && (
             <th scope="col" className="cell-select">
-              <input type="checkbox" aria-label={t('leader.selectAll')} checked={allSelected} onChange={(e) => onSelect(items.map((x) => x.id), e.target.checked)} data-testid="select-all" />
+              <input
+                type="checkbox"
+                aria-label={t('leader.selectAll')}
+                checked={allSelected}
+                onChange={(e) =>
+                  onSelect(
+                    items.map((x) => x.id),
+                    e.target.checked,
+                  )
+                }
+                data-testid="select-all"
+              />
             </th>
           )}
           <th scope="col">{t('inbox.name')}</th>
@@ -57,10 +68,22 @@ export function TaskTable({ items, tab, view, leaderTools, selected, onSelect, o
         {items.map((task) => {
           const code = caseCodeOf(task);
           return (
-            <tr key={task.id} data-testid="task-row" data-task-id={task.id} data-deadline={task.deadlineState} className={`row-${task.deadlineState}${selected.has(task.id) ? ' row-selected' : ''}`}>
+            <tr
+              key={task.id}
+              data-testid="task-row"
+              data-task-id={task.id}
+              data-deadline={task.deadlineState}
+              className={`row-${task.deadlineState}${selected.has(task.id) ? ' row-selected' : ''}`}
+            >
               {selectable && (
                 <td className="cell-select">
-                  <input type="checkbox" aria-label={`${t('leader.select')}: ${task.name}`} checked={selected.has(task.id)} onChange={(e) => onSelect([task.id], e.target.checked)} data-testid="select-task" />
+                  <input
+                    type="checkbox"
+                    aria-label={`${t('leader.select')}: ${task.name}`}
+                    checked={selected.has(task.id)}
+                    onChange={(e) => onSelect([task.id], e.target.checked)}
+                    data-testid="select-task"
+                  />
                 </td>
               )}
               <td data-label={t('inbox.name')} className="cell-name">

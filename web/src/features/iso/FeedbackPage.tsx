@@ -41,8 +41,12 @@ function SendForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     send.mutate({
-      kind: f.kind as (typeof KINDS)[number], title: f.title.trim(), content: f.content.trim(), name: f.name.trim(),
-      ...(f.contact.trim() ? { contact: f.contact.trim() } : {}), ...(f.dossierCode.trim() ? { dossierCode: f.dossierCode.trim() } : {}),
+      kind: f.kind as (typeof KINDS)[number],
+      title: f.title.trim(),
+      content: f.content.trim(),
+      name: f.name.trim(),
+      ...(f.contact.trim() ? { contact: f.contact.trim() } : {}),
+      ...(f.dossierCode.trim() ? { dossierCode: f.dossierCode.trim() } : {}),
     });
   };
   if (send.data) {
@@ -53,8 +57,14 @@ function SendForm() {
         <h1>{tx('iso.public.sentTitle')}</h1>
         <p className="fb-code">{tx('iso.public.sentCode', { code: r.code })}</p>
         <p>{tx('iso.public.keep')}</p>
-        <p className="fb-link"><Link to={path}>{`${window.location.origin}${path}`}</Link></p>
-        <p><Link to={path} className="button button-primary fb-big">{tx('iso.public.track')}</Link></p>
+        <p className="fb-link">
+          <Link to={path}>{`${window.location.origin}${path}`}</Link>
+        </p>
+        <p>
+          <Link to={path} className="button button-primary fb-big">
+            {tx('iso.public.track')}
+          </Link>
+        </p>
       </div>
     );
   }
@@ -71,13 +81,30 @@ function SendForm() {
           </label>
         ))}
       </fieldset>
-      <label>{tx('iso.public.name')}<input value={f.name} onChange={set('name')} required minLength={2} maxLength={200} autoComplete="name" /></label>
-      <label>{tx('iso.public.contact')}<input value={f.contact} onChange={set('contact')} maxLength={200} inputMode="email" autoComplete="tel" /></label>
-      <label>{tx('iso.public.dossier')}<input value={f.dossierCode} onChange={set('dossierCode')} maxLength={60} placeholder="000.00.00.H00-260101-0001" /></label>
-      <label>{tx('iso.public.titleField')}<input value={f.title} onChange={set('title')} required minLength={5} maxLength={300} /></label>
-      <label>{tx('iso.public.content')}<textarea value={f.content} onChange={set('content')} required minLength={5} maxLength={5000} rows={6} /></label>
+      <label>
+        {tx('iso.public.name')}
+        <input value={f.name} onChange={set('name')} required minLength={2} maxLength={200} autoComplete="name" />
+      </label>
+      <label>
+        {tx('iso.public.contact')}
+        <input value={f.contact} onChange={set('contact')} maxLength={200} inputMode="email" autoComplete="tel" />
+      </label>
+      <label>
+        {tx('iso.public.dossier')}
+        <input value={f.dossierCode} onChange={set('dossierCode')} maxLength={60} placeholder="000.00.00.H00-260101-0001" />
+      </label>
+      <label>
+        {tx('iso.public.titleField')}
+        <input value={f.title} onChange={set('title')} required minLength={5} maxLength={300} />
+      </label>
+      <label>
+        {tx('iso.public.content')}
+        <textarea value={f.content} onChange={set('content')} required minLength={5} maxLength={5000} rows={6} />
+      </label>
       {send.isError && <Alert>{errorMessage(send.error)}</Alert>}
-      <button type="submit" className="button button-primary fb-big" disabled={send.isPending}>{tx('iso.public.send')}</button>
+      <button type="submit" className="button button-primary fb-big" disabled={send.isPending}>
+        {tx('iso.public.send')}
+      </button>
     </form>
   );
 }
@@ -96,19 +123,50 @@ function Tracking({ code }: { code: string }) {
       {status.isError && <Alert>{errorMessage(status.error)}</Alert>}
       {s && (
         <>
-          <h2>{s.code}: {s.title}</h2>
+          <h2>
+            {s.code}: {s.title}
+          </h2>
           <dl className="fb-facts">
-            <dt>{tx('iso.public.kind')}</dt><dd>{s.kind ? tx(`iso.kind.${s.kind}`) : '—'}</dd>
-            {s.dossierCode && <><dt>{tx('iso.public.dossier')}</dt><dd>{s.dossierCode}</dd></>}
-            <dt>{tx('iso.public.status')}</dt><dd><strong>{tx(`iso.complaintStatus.${s.status}`)}</strong></dd>
-            <dt>{tx('iso.public.receivedAt')}</dt><dd>{formatDateTime(s.receivedAt)}</dd>
-            {s.answeredAt && <><dt>{tx('iso.public.answeredAt')}</dt><dd>{formatDateTime(s.answeredAt)}</dd></>}
-            {s.upheld !== null && <><dt>{tx('iso.public.verdict')}</dt><dd>{tx(s.upheld ? 'iso.public.upheldYes' : 'iso.public.upheldNo')}</dd></>}
+            <dt>{tx('iso.public.kind')}</dt>
+            <dd>{s.kind ? tx(`iso.kind.${s.kind}`) : '—'}</dd>
+            {s.dossierCode && (
+              <>
+                <dt>{tx('iso.public.dossier')}</dt>
+                <dd>{s.dossierCode}</dd>
+              </>
+            )}
+            <dt>{tx('iso.public.status')}</dt>
+            <dd>
+              <strong>{tx(`iso.complaintStatus.${s.status}`)}</strong>
+            </dd>
+            <dt>{tx('iso.public.receivedAt')}</dt>
+            <dd>{formatDateTime(s.receivedAt)}</dd>
+            {s.answeredAt && (
+              <>
+                <dt>{tx('iso.public.answeredAt')}</dt>
+                <dd>{formatDateTime(s.answeredAt)}</dd>
+              </>
+            )}
+            {s.upheld !== null && (
+              <>
+                <dt>{tx('iso.public.verdict')}</dt>
+                <dd>{tx(s.upheld ? 'iso.public.upheldYes' : 'iso.public.upheldNo')}</dd>
+              </>
+            )}
           </dl>
-          {s.answer ? <section className="fb-answer"><h3>{tx('iso.public.answer')}</h3><p>{s.answer}</p></section> : <p className="muted">{tx('iso.public.pending')}</p>}
+          {s.answer ? (
+            <section className="fb-answer">
+              <h3>{tx('iso.public.answer')}</h3>
+              <p>{s.answer}</p>
+            </section>
+          ) : (
+            <p className="muted">{tx('iso.public.pending')}</p>
+          )}
         </>
       )}
-      <p><Link to="/gop-y">{tx('iso.public.newOne')}</Link></p>
+      <p>
+        <Link to="/gop-y">{tx('iso.public.newOne')}</Link>
+      </p>
     </article>
   );
 }

@@ -1,5 +1,27 @@
 import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { Complaint, PublicComplaintBody, PublicComplaintReceipt, PublicComplaintStatus, StaffFeedbackBody, ProposalBody, RiskList, AuditList, ComplaintList, ObjectiveList, ReviewList, AnnualReport, ClauseView, DocumentChangeBody, DocumentCreateBody, DocumentList, IsoDocument, NcCreateBody, NcList, NcListQuery, NonconformityDetail } from '../../../../api/schemas/iso.js';
+import type {
+  Complaint,
+  PublicComplaintBody,
+  PublicComplaintReceipt,
+  PublicComplaintStatus,
+  StaffFeedbackBody,
+  ProposalBody,
+  RiskList,
+  AuditList,
+  ComplaintList,
+  ObjectiveList,
+  ReviewList,
+  AnnualReport,
+  ClauseView,
+  DocumentChangeBody,
+  DocumentCreateBody,
+  DocumentList,
+  IsoDocument,
+  NcCreateBody,
+  NcList,
+  NcListQuery,
+  NonconformityDetail,
+} from '../../../../api/schemas/iso.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
 
@@ -18,20 +40,33 @@ export const isoEndpoints = {
   openNc: (body: NcCreateBody): Endpoint<NonconformityDetail> => ({ method: 'POST', path: '/api/iso/nonconformities', body }),
   documents: (): Endpoint<DocumentList> => ({ method: 'GET', path: '/api/iso/documents' }),
   createDocument: (body: DocumentCreateBody): Endpoint<IsoDocument> => ({ method: 'POST', path: '/api/iso/documents', body }),
-  changeDocument: (id: string, kind: 'revisions' | 'withdrawal', body: DocumentChangeBody): Endpoint<IsoDocument> => ({ method: 'POST', path: `/api/iso/documents/${encodeURIComponent(id)}/${kind}`, body }),
+  changeDocument: (id: string, kind: 'revisions' | 'withdrawal', body: DocumentChangeBody): Endpoint<IsoDocument> => ({
+    method: 'POST',
+    path: `/api/iso/documents/${encodeURIComponent(id)}/${kind}`,
+    body,
+  }),
   complaints: (): Endpoint<ComplaintList> => ({ method: 'GET', path: '/api/iso/complaints' }),
   audits: (): Endpoint<AuditList> => ({ method: 'GET', path: '/api/iso/audits' }),
   objectives: (year: number): Endpoint<ObjectiveList> => ({ method: 'GET', path: `/api/iso/objectives?year=${year}` }),
   risks: (): Endpoint<RiskList> => ({ method: 'GET', path: '/api/iso/risks' }),
   reviews: (): Endpoint<ReviewList> => ({ method: 'GET', path: '/api/iso/reviews' }),
-  propose: (id: string, body: ProposalBody): Endpoint<IsoDocument> => ({ method: 'POST', path: `/api/iso/documents/${encodeURIComponent(id)}/proposals`, body }),
+  propose: (id: string, body: ProposalBody): Endpoint<IsoDocument> => ({
+    method: 'POST',
+    path: `/api/iso/documents/${encodeURIComponent(id)}/proposals`,
+    body,
+  }),
   clauses: (): Endpoint<ClauseView> => ({ method: 'GET', path: '/api/iso/clauses' }),
   report: (year: number): Endpoint<AnnualReport> => ({ method: 'GET', path: `/api/iso/report?year=${year}` }),
   reportXlsx: (year: number): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.xlsx?year=${year}` }),
   reportPdf: (year: number): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.pdf?year=${year}` }),
   feedback: (body: StaffFeedbackBody): Endpoint<Complaint> => ({ method: 'POST', path: '/api/iso/feedback', body }),
   publicComplaint: (body: PublicComplaintBody): Endpoint<PublicComplaintReceipt> => ({ method: 'POST', path: '/api/public/complaints', body, anonymous: true }),
-  publicComplaintStatus: (code: string, token: string): Endpoint<PublicComplaintStatus> => ({ method: 'GET', path: `/api/public/complaints/${encodeURIComponent(code)}`, anonymous: true, headers: { 'x-lookup-token': token } }),
+  publicComplaintStatus: (code: string, token: string): Endpoint<PublicComplaintStatus> => ({
+    method: 'GET',
+    path: `/api/public/complaints/${encodeURIComponent(code)}`,
+    anonymous: true,
+    headers: { 'x-lookup-token': token },
+  }),
 };
 
 export const isoKeys = {
@@ -49,29 +84,52 @@ export const isoKeys = {
   publicComplaint: (code: string, token: string) => ['public', 'complaint', code, token] as const,
 };
 
-export const ncListQuery = (f: Partial<NcListQuery>) => queryOptions({ queryKey: isoKeys.ncs(f), queryFn: ({ signal }) => request(isoEndpoints.ncs(f), signal), placeholderData: keepPreviousData });
+export const ncListQuery = (f: Partial<NcListQuery>) =>
+  queryOptions({ queryKey: isoKeys.ncs(f), queryFn: ({ signal }) => request(isoEndpoints.ncs(f), signal), placeholderData: keepPreviousData });
 export const ncQuery = (id: string) => queryOptions({ queryKey: isoKeys.nc(id), queryFn: ({ signal }) => request(isoEndpoints.nc(id), signal) });
 export const documentsQuery = () => queryOptions({ queryKey: isoKeys.documents(), queryFn: ({ signal }) => request(isoEndpoints.documents(), signal) });
-export const clausesQuery = () => queryOptions({ queryKey: isoKeys.clauses(), queryFn: ({ signal }) => request(isoEndpoints.clauses(), signal), staleTime: 60_000 });
-export const reportQuery = (year: number) => queryOptions({ queryKey: isoKeys.report(year), queryFn: ({ signal }) => request(isoEndpoints.report(year), signal) });
+export const clausesQuery = () =>
+  queryOptions({ queryKey: isoKeys.clauses(), queryFn: ({ signal }) => request(isoEndpoints.clauses(), signal), staleTime: 60_000 });
+export const reportQuery = (year: number) =>
+  queryOptions({ queryKey: isoKeys.report(year), queryFn: ({ signal }) => request(isoEndpoints.report(year), signal) });
 
 export const complaintsQuery = () => queryOptions({ queryKey: isoKeys.complaints(), queryFn: ({ signal }) => request(isoEndpoints.complaints(), signal) });
 export const auditsQuery = () => queryOptions({ queryKey: isoKeys.audits(), queryFn: ({ signal }) => request(isoEndpoints.audits(), signal) });
-export const objectivesQuery = (year: number) => queryOptions({ queryKey: isoKeys.objectives(year), queryFn: ({ signal }) => request(isoEndpoints.objectives(year), signal) });
+export const objectivesQuery = (year: number) =>
+  queryOptions({ queryKey: isoKeys.objectives(year), queryFn: ({ signal }) => request(isoEndpoints.objectives(year), signal) });
 export const reviewsQuery = () => queryOptions({ queryKey: isoKeys.reviews(), queryFn: ({ signal }) => request(isoEndpoints.reviews(), signal) });
 
 export const publicComplaintQuery = (code: string, token: string) =>
-  queryOptions({ queryKey: isoKeys.publicComplaint(code, token), queryFn: ({ signal }) => request(isoEndpoints.publicComplaintStatus(code, token), signal), enabled: Boolean(token) });
+  queryOptions({
+    queryKey: isoKeys.publicComplaint(code, token),
+    queryFn: ({ signal }) => request(isoEndpoints.publicComplaintStatus(code, token), signal),
+    enabled: Boolean(token),
+  });
 
 export const risksQuery = () => queryOptions({ queryKey: isoKeys.risks(), queryFn: ({ signal }) => request(isoEndpoints.risks(), signal) });
 
 export const isoMutations = {
-  feedback: (client: QueryClient) => mutationOptions({ mutationFn: (body: StaffFeedbackBody) => request(isoEndpoints.feedback(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
+  feedback: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (body: StaffFeedbackBody) => request(isoEndpoints.feedback(body)),
+      onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }),
+    }),
   publicComplaint: () => mutationOptions({ mutationFn: (body: PublicComplaintBody) => request(isoEndpoints.publicComplaint(body)) }),
-  openNc: (client: QueryClient) => mutationOptions({ mutationFn: (body: NcCreateBody) => request(isoEndpoints.openNc(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
-  createDocument: (client: QueryClient) => mutationOptions({ mutationFn: (body: DocumentCreateBody) => request(isoEndpoints.createDocument(body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
+  openNc: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (body: NcCreateBody) => request(isoEndpoints.openNc(body)),
+      onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }),
+    }),
+  createDocument: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (body: DocumentCreateBody) => request(isoEndpoints.createDocument(body)),
+      onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }),
+    }),
   propose: (client: QueryClient) =>
-    mutationOptions({ mutationFn: (v: { id: string; body: ProposalBody }) => request(isoEndpoints.propose(v.id, v.body)), onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }) }),
+    mutationOptions({
+      mutationFn: (v: { id: string; body: ProposalBody }) => request(isoEndpoints.propose(v.id, v.body)),
+      onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }),
+    }),
   changeDocument: (client: QueryClient) =>
     mutationOptions({
       mutationFn: (v: { id: string; kind: 'revisions' | 'withdrawal'; body: DocumentChangeBody }) => request(isoEndpoints.changeDocument(v.id, v.kind, v.body)),

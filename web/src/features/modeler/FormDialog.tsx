@@ -8,7 +8,19 @@ const FormView = lazy(() => import('../../components/FormView.js'));
  * The form-js editor for one step's form, and a preview in the officer's form view. Every edit is
  * handed to `onChange` (the draft's forms are autosaved with the diagram).
  */
-export function FormDialog({ formId, schema, readOnly, onChange, onClose }: { formId: string; schema: FormSchema; readOnly: boolean; onChange: (schema: FormSchema) => void; onClose: () => void }) {
+export function FormDialog({
+  formId,
+  schema,
+  readOnly,
+  onChange,
+  onClose,
+}: {
+  formId: string;
+  schema: FormSchema;
+  readOnly: boolean;
+  onChange: (schema: FormSchema) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const containerRef = useRef<HTMLDivElement>(null);
   const [tab, setTab] = useState<'edit' | 'preview'>(readOnly ? 'preview' : 'edit');

@@ -324,11 +324,11 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
       {editingForm && formsRef.current[editingForm] && (
         <Suspense fallback={<p className="muted">{t('task.formLoading')}</p>}>
           <FormDialog
-          formId={editingForm}
-          schema={formsRef.current[editingForm]}
-          readOnly={!canEdit}
-          onChange={(schema) => onFormChange(editingForm, schema)}
-          onClose={() => setEditingForm(null)}
+            formId={editingForm}
+            schema={formsRef.current[editingForm]}
+            readOnly={!canEdit}
+            onChange={(schema) => onFormChange(editingForm, schema)}
+            onClose={() => setEditingForm(null)}
           />
         </Suspense>
       )}

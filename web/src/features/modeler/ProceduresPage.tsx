@@ -73,7 +73,14 @@ export function ProceduresPage() {
             </label>
             <label className="field">
               <span>{t('procedures.newId')}</span>
-              <input value={id} onChange={(e) => setId(e.target.value)} placeholder={name ? idFromName(name) : ''} pattern="[A-Za-z_][A-Za-z0-9_.\-]*" maxLength={200} data-testid="new-procedure-id" />
+              <input
+                value={id}
+                onChange={(e) => setId(e.target.value)}
+                placeholder={name ? idFromName(name) : ''}
+                pattern="[A-Za-z_][A-Za-z0-9_.\-]*"
+                maxLength={200}
+                data-testid="new-procedure-id"
+              />
             </label>
             <button type="submit" className="button button-primary" disabled={create.isPending || !name.trim()} data-testid="create-procedure">
               {create.isPending ? t('procedures.creating') : t('procedures.create')}
@@ -116,7 +123,9 @@ export function ProceduresPage() {
                   </td>
                   <td>{p.latestVersion ?? <span className="muted">{t('procedures.noVersion')}</span>}</td>
                   <td>
-                    <span className={p.latestVersionState === 'published' ? 'badge badge-open' : 'badge'}>{t(`procedures.state.${p.latestVersionState ?? 'draft'}`)}</span>
+                    <span className={p.latestVersionState === 'published' ? 'badge badge-open' : 'badge'}>
+                      {t(`procedures.state.${p.latestVersionState ?? 'draft'}`)}
+                    </span>
                   </td>
                   <td>{p.runningInstances}</td>
                   <td>{formatDateTime(p.draftUpdatedAt)}</td>

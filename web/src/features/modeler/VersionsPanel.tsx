@@ -81,7 +81,12 @@ export function VersionsPanel({ procedure, canEdit, draftChanged }: { procedure:
                         className="button button-quiet"
                         data-testid="retire"
                         disabled={retire.isPending}
-                        onClick={() => retire.mutate({ id, version: v.version }, { onSuccess: () => flash.show({ kind: 'success', text: t('modeler.retired', { version: v.version }), path }) })}
+                        onClick={() =>
+                          retire.mutate(
+                            { id, version: v.version },
+                            { onSuccess: () => flash.show({ kind: 'success', text: t('modeler.retired', { version: v.version }), path }) },
+                          )
+                        }
                       >
                         {t('modeler.retire')}
                       </button>

@@ -1,4 +1,3 @@
-
 /** Offers a file to the user (an anchor with `download` on an object URL). */
 export function saveFile(content: Blob | string, fileName: string, type = 'application/octet-stream'): void {
   const blob = typeof content === 'string' ? new Blob([content], { type }) : content;

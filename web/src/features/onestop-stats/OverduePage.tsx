@@ -35,8 +35,12 @@ function ApologyForm({ dossier, onDone }: { dossier: OverdueDossier; onDone: (ms
         {t('onestopStats.newDate')}
         <input type="date" value={newDate} min={dossier.appointmentAt.slice(0, 10)} onChange={(e) => setNewDate(e.target.value)} required />
       </label>
-      <button type="submit" className="button button-primary" disabled={draft.isPending}>{t('onestopStats.save')}</button>
-      <button type="button" className="button" onClick={() => onDone('')}>{t('onestopStats.cancel')}</button>
+      <button type="submit" className="button button-primary" disabled={draft.isPending}>
+        {t('onestopStats.save')}
+      </button>
+      <button type="button" className="button" onClick={() => onDone('')}>
+        {t('onestopStats.cancel')}
+      </button>
     </form>
   );
 }
@@ -69,10 +73,18 @@ export default function OverduePage() {
     <section className="os-page" data-testid="overdue-page">
       <div className="page-head">
         <h1>{t('onestopStats.overdueTitle')}</h1>
-        {me.data?.roles.some((r) => r === 'leader' || r === 'admin') && <Link to="/onestop/stats" className="button">{t('onestopStats.nav')}</Link>}
+        {me.data?.roles.some((r) => r === 'leader' || r === 'admin') && (
+          <Link to="/onestop/stats" className="button">
+            {t('onestopStats.nav')}
+          </Link>
+        )}
       </div>
       <p className="muted">{t('onestopStats.overdueIntro')}</p>
-      {notice && <Alert kind="success" onDismiss={() => setNotice(null)} dismissLabel={t('errors.dismiss')}>{notice}</Alert>}
+      {notice && (
+        <Alert kind="success" onDismiss={() => setNotice(null)} dismissLabel={t('errors.dismiss')}>
+          {notice}
+        </Alert>
+      )}
       {(approve.isError || pdfError) && <Alert>{approve.isError ? errorMessage(approve.error) : pdfError}</Alert>}
 
       {isLeader && (pending.data?.items.length ?? 0) > 0 && (
@@ -82,8 +94,12 @@ export default function OverduePage() {
             {pending.data!.items.map((a) => (
               <li key={a.id}>
                 <strong>{a.dossierCode}</strong> · {a.procedureName} · {t('onestopStats.apologyDraft', { date: vnDate(a.newDate) })} · {a.reason}{' '}
-                <button type="button" className="button button-primary" onClick={() => doApprove(a.dossierCode)} disabled={approve.isPending}>{t('onestopStats.approve')}</button>{' '}
-                <button type="button" className="button button-quiet" onClick={() => void pdf(a.dossierCode)}>{t('onestopStats.pdf')}</button>
+                <button type="button" className="button button-primary" onClick={() => doApprove(a.dossierCode)} disabled={approve.isPending}>
+                  {t('onestopStats.approve')}
+                </button>{' '}
+                <button type="button" className="button button-quiet" onClick={() => void pdf(a.dossierCode)}>
+                  {t('onestopStats.pdf')}
+                </button>
               </li>
             ))}
           </ul>
@@ -110,31 +126,52 @@ export default function OverduePage() {
             <tbody>
               {list.data.items.map((d) => (
                 <tr key={d.id}>
-                  <th scope="row" data-label={t('onestopStats.code')}>{d.code}</th>
+                  <th scope="row" data-label={t('onestopStats.code')}>
+                    {d.code}
+                  </th>
                   <td data-label={t('onestopStats.procedure')}>{d.procedureName}</td>
                   <td data-label={t('onestopStats.appointment')}>{vnDate(d.appointmentAt)}</td>
-                  <td data-label={t('onestopStats.daysLate')} className="os-late">{d.daysLate}</td>
+                  <td data-label={t('onestopStats.daysLate')} className="os-late">
+                    {d.daysLate}
+                  </td>
                   <td data-label={t('onestopStats.step')}>
                     {d.currentStep ?? '—'}
                     {d.currentUnitName || d.currentUnitCode ? <small className="muted"> · {d.currentUnitName ?? d.currentUnitCode}</small> : null}
                   </td>
                   <td data-label={t('onestopStats.holder')}>
                     {d.holder ?? '—'}
-                    {d.stepSince ? <small className="muted"> · {t('onestopStats.since')} {vnDate(d.stepSince)}</small> : null}
+                    {d.stepSince ? (
+                      <small className="muted">
+                        {' '}
+                        · {t('onestopStats.since')} {vnDate(d.stepSince)}
+                      </small>
+                    ) : null}
                   </td>
                   <td data-label={t('onestopStats.apology')}>
                     {d.apology ? (
                       <>
                         {t(d.apology.status === 'approved' ? 'onestopStats.apologyApproved' : 'onestopStats.apologyDraft', { date: vnDate(d.apology.newDate) })}{' '}
                         {isLeader && d.apology.status === 'draft' && (
-                          <button type="button" className="button button-primary" onClick={() => doApprove(d.code)} disabled={approve.isPending}>{t('onestopStats.approve')}</button>
+                          <button type="button" className="button button-primary" onClick={() => doApprove(d.code)} disabled={approve.isPending}>
+                            {t('onestopStats.approve')}
+                          </button>
                         )}{' '}
-                        <button type="button" className="button button-quiet" onClick={() => void pdf(d.code)}>{t('onestopStats.pdf')}</button>
+                        <button type="button" className="button button-quiet" onClick={() => void pdf(d.code)}>
+                          {t('onestopStats.pdf')}
+                        </button>
                       </>
                     ) : open === d.code ? (
-                      <ApologyForm dossier={d} onDone={(msg) => { setOpen(null); if (msg) setNotice(msg); }} />
+                      <ApologyForm
+                        dossier={d}
+                        onDone={(msg) => {
+                          setOpen(null);
+                          if (msg) setNotice(msg);
+                        }}
+                      />
                     ) : (
-                      <button type="button" className="button" onClick={() => setOpen(d.code)}>{t('onestopStats.draftApology')}</button>
+                      <button type="button" className="button" onClick={() => setOpen(d.code)}>
+                        {t('onestopStats.draftApology')}
+                      </button>
                     )}
                   </td>
                 </tr>
@@ -142,9 +179,15 @@ export default function OverduePage() {
             </tbody>
           </table>
           <div className="pager">
-            <button type="button" className="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - 50))}>←</button>
-            <span>{offset + 1}–{Math.min(offset + 50, list.data.total)} / {list.data.total}</span>
-            <button type="button" className="button" disabled={offset + 50 >= list.data.total} onClick={() => setOffset(offset + 50)}>→</button>
+            <button type="button" className="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - 50))}>
+              ←
+            </button>
+            <span>
+              {offset + 1}–{Math.min(offset + 50, list.data.total)} / {list.data.total}
+            </span>
+            <button type="button" className="button" disabled={offset + 50 >= list.data.total} onClick={() => setOffset(offset + 50)}>
+              →
+            </button>
           </div>
         </div>
       )}

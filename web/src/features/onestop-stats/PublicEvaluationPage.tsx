@@ -48,7 +48,11 @@ export default function PublicEvaluationPage({ code, token }: { code: string; to
     submit.mutate({
       code,
       body: {
-        token, overall: scores.overall, receipt: scores.receipt, processing: scores.processing, returnStage: scores.returnStage,
+        token,
+        overall: scores.overall,
+        receipt: scores.receipt,
+        processing: scores.processing,
+        returnStage: scores.returnStage,
         officers: (f?.officers ?? []).map((o) => ({ key: o.key, score: scores[`officer:${o.key}`] })),
         ...(comment.trim() ? { comment: comment.trim() } : {}),
       },
@@ -75,7 +79,13 @@ export default function PublicEvaluationPage({ code, token }: { code: string; to
             <Scale name="returnStage" legend={t('onestopStats.stageReturn')} value={scores.returnStage} onChange={set('returnStage')} />
             {f.officers.length > 0 && <h2>{t('onestopStats.officersTitle')}</h2>}
             {f.officers.map((o) => (
-              <Scale key={o.key} name={`officer-${o.key}`} legend={`${o.name} (${o.stages.map((s) => t(`onestopStats.stages.${s}`)).join(', ')})`} value={scores[`officer:${o.key}`]} onChange={set(`officer:${o.key}`)} />
+              <Scale
+                key={o.key}
+                name={`officer-${o.key}`}
+                legend={`${o.name} (${o.stages.map((s) => t(`onestopStats.stages.${s}`)).join(', ')})`}
+                value={scores[`officer:${o.key}`]}
+                onChange={set(`officer:${o.key}`)}
+              />
             ))}
             <label className="field">
               {t('onestopStats.comment')}
@@ -83,10 +93,14 @@ export default function PublicEvaluationPage({ code, token }: { code: string; to
             </label>
             {missing && <Alert>{t('onestopStats.chooseAll')}</Alert>}
             {submit.isError && <Alert>{errorMessage(submit.error)}</Alert>}
-            <button type="submit" className="button button-primary os-big" disabled={submit.isPending}>{t('onestopStats.submit')}</button>
+            <button type="submit" className="button button-primary os-big" disabled={submit.isPending}>
+              {t('onestopStats.submit')}
+            </button>
           </form>
         )}
-        <p><Link to="/ket-qua-danh-gia">{t('onestopStats.resultsTitle')}</Link></p>
+        <p>
+          <Link to="/ket-qua-danh-gia">{t('onestopStats.resultsTitle')}</Link>
+        </p>
       </main>
     </div>
   );

@@ -20,7 +20,9 @@ function ResultTable({ title, rows, testId }: { title: string; rows: EvaluationA
             <span className="os-score-bar" role="img" aria-label={`${t('onestopStats.mean')}: ${r.overall}`}>
               <span style={{ width: `${(100 * r.overall) / 5}%` }} />
             </span>
-            <span className="os-chart-n">{r.overall.toFixed(2)} · {r.satisfiedPct}% · {r.count}</span>
+            <span className="os-chart-n">
+              {r.overall.toFixed(2)} · {r.satisfiedPct}% · {r.count}
+            </span>
           </li>
         ))}
       </ul>
@@ -45,7 +47,9 @@ export default function PublicResultsPage() {
         {res.data && (
           <>
             <p data-testid="public-results-total">{t('onestopStats.evaluationsCount', { count: res.data.total.count, pct: res.data.total.satisfiedPct })}</p>
-            <p className="muted">{t('onestopStats.mean')} · {t('onestopStats.satisfied')} · {t('onestopStats.count')}</p>
+            <p className="muted">
+              {t('onestopStats.mean')} · {t('onestopStats.satisfied')} · {t('onestopStats.count')}
+            </p>
             <ResultTable title={t('onestopStats.byAgency')} rows={res.data.byAgency} testId="results-by-agency" />
             <ResultTable title={t('onestopStats.byProcedure')} rows={res.data.byProcedure} testId="results-by-procedure" />
           </>

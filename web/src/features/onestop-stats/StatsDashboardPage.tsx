@@ -32,7 +32,12 @@ function OutcomeBar({ c, max }: { c: StatsCounts; max: number }) {
   ];
   const total = parts.reduce((s, p) => s + p.n, 0);
   return (
-    <div className="os-bar" style={{ width: `${max ? Math.max(2, (100 * total) / max) : 0}%` }} role="img" aria-label={parts.map((p) => `${p.label}: ${p.n}`).join(', ')}>
+    <div
+      className="os-bar"
+      style={{ width: `${max ? Math.max(2, (100 * total) / max) : 0}%` }}
+      role="img"
+      aria-label={parts.map((p) => `${p.label}: ${p.n}`).join(', ')}
+    >
       {parts.map((p) => (p.n > 0 ? <span key={p.cls} className={`os-seg ${p.cls}`} style={{ flexGrow: p.n }} title={`${p.label}: ${p.n}`} /> : null))}
     </div>
   );
@@ -45,7 +50,9 @@ function Legend() {
       {(['early', 'onTime', 'late', 'within', 'past'] as const).map((k, i) => (
         <li key={k}>
           <span className={`os-swatch ${['seg-early', 'seg-ontime', 'seg-late', 'seg-within', 'seg-past'][i]}`} />
-          {k === 'within' || k === 'past' ? `${t('onestopStats.inProgress')}: ${t(`onestopStats.${k}`)}` : `${t('onestopStats.resolved')}: ${t(`onestopStats.${k}`)}`}
+          {k === 'within' || k === 'past'
+            ? `${t('onestopStats.inProgress')}: ${t(`onestopStats.${k}`)}`
+            : `${t('onestopStats.resolved')}: ${t(`onestopStats.${k}`)}`}
         </li>
       ))}
     </ul>
@@ -53,9 +60,17 @@ function Legend() {
 }
 
 const cells = (c: StatsCounts) => [
-  c.received.total, c.received.online, c.received.direct, c.received.carriedOver,
-  c.resolved.total, c.resolved.early, c.resolved.onTime, c.resolved.late,
-  c.inProgress.total, c.inProgress.withinDeadline, c.inProgress.pastDeadline,
+  c.received.total,
+  c.received.online,
+  c.received.direct,
+  c.received.carriedOver,
+  c.resolved.total,
+  c.resolved.early,
+  c.resolved.onTime,
+  c.resolved.late,
+  c.inProgress.total,
+  c.inProgress.withinDeadline,
+  c.inProgress.pastDeadline,
 ];
 
 /** The leader dashboard: Biểu II.06a with charts, the Excel export, and the evaluation summary. */
@@ -94,7 +109,9 @@ export default function StatsDashboardPage() {
     <section className="os-page" data-testid="onestop-stats-page">
       <div className="page-head">
         <h1>{t('onestopStats.dashboardTitle')}</h1>
-        <Link to="/onestop/overdue" className="button">{t('onestopStats.overdueNav')}</Link>
+        <Link to="/onestop/overdue" className="button">
+          {t('onestopStats.overdueNav')}
+        </Link>
       </div>
       <p className="muted">{t('onestopStats.intro')}</p>
       <form className="os-filters" onSubmit={submit}>
@@ -109,15 +126,23 @@ export default function StatsDashboardPage() {
         <label className="field">
           {t('onestopStats.groupBy')}
           <select value={draft.groupBy} onChange={(e) => setDraft({ ...draft, groupBy: e.target.value as GroupBy })}>
-            {GROUPS.map((g) => <option key={g} value={g}>{t(`onestopStats.groups.${g}`)}</option>)}
+            {GROUPS.map((g) => (
+              <option key={g} value={g}>
+                {t(`onestopStats.groups.${g}`)}
+              </option>
+            ))}
           </select>
         </label>
         <label className="field">
           {t('onestopStats.agency')}
           <input value={draft.agency ?? ''} onChange={(e) => setDraft({ ...draft, agency: e.target.value || undefined })} />
         </label>
-        <button type="submit" className="button button-primary">{t('onestopStats.show')}</button>
-        <button type="button" className="button" onClick={() => void download()} data-testid="stats-excel">{t('onestopStats.excel')}</button>
+        <button type="submit" className="button button-primary">
+          {t('onestopStats.show')}
+        </button>
+        <button type="button" className="button" onClick={() => void download()} data-testid="stats-excel">
+          {t('onestopStats.excel')}
+        </button>
       </form>
       {downloadError && <Alert>{downloadError}</Alert>}
       {stats.isError && <Alert>{errorMessage(stats.error)}</Alert>}
@@ -126,10 +151,32 @@ export default function StatsDashboardPage() {
         <>
           <p className="muted">{t('onestopStats.scope', { scope: stats.data.scope, asOf: stats.data.asOf.split('-').reverse().join('/') })}</p>
           <div className="os-cards">
-            <div className="os-card"><span>{t('onestopStats.received')}</span><strong data-testid="kpi-received">{tot.received.total}</strong><small>{t('onestopStats.online')} {tot.received.online} · {t('onestopStats.direct')} {tot.received.direct} · {t('onestopStats.carried')} {tot.received.carriedOver}</small></div>
-            <div className="os-card"><span>{t('onestopStats.resolved')}</span><strong data-testid="kpi-resolved">{tot.resolved.total}</strong><small>{t('onestopStats.onTimeRate')} {pct(tot.resolved.early + tot.resolved.onTime, tot.resolved.total)}%</small></div>
-            <div className="os-card os-card-late"><span>{t('onestopStats.resolvedLate')}</span><strong data-testid="kpi-late">{tot.resolved.late}</strong></div>
-            <div className="os-card"><span>{t('onestopStats.inProgress')}</span><strong data-testid="kpi-in-progress">{tot.inProgress.total}</strong><small>{t('onestopStats.past')} {tot.inProgress.pastDeadline}</small></div>
+            <div className="os-card">
+              <span>{t('onestopStats.received')}</span>
+              <strong data-testid="kpi-received">{tot.received.total}</strong>
+              <small>
+                {t('onestopStats.online')} {tot.received.online} · {t('onestopStats.direct')} {tot.received.direct} · {t('onestopStats.carried')}{' '}
+                {tot.received.carriedOver}
+              </small>
+            </div>
+            <div className="os-card">
+              <span>{t('onestopStats.resolved')}</span>
+              <strong data-testid="kpi-resolved">{tot.resolved.total}</strong>
+              <small>
+                {t('onestopStats.onTimeRate')} {pct(tot.resolved.early + tot.resolved.onTime, tot.resolved.total)}%
+              </small>
+            </div>
+            <div className="os-card os-card-late">
+              <span>{t('onestopStats.resolvedLate')}</span>
+              <strong data-testid="kpi-late">{tot.resolved.late}</strong>
+            </div>
+            <div className="os-card">
+              <span>{t('onestopStats.inProgress')}</span>
+              <strong data-testid="kpi-in-progress">{tot.inProgress.total}</strong>
+              <small>
+                {t('onestopStats.past')} {tot.inProgress.pastDeadline}
+              </small>
+            </div>
           </div>
           {rows.length === 0 ? (
             <p className="empty">{t('onestopStats.noData')}</p>
@@ -140,7 +187,9 @@ export default function StatsDashboardPage() {
               <ul className="os-chart" data-testid="stats-chart">
                 {rows.map((r) => (
                   <li key={r.key}>
-                    <span className="os-chart-label" title={r.key}>{r.label}</span>
+                    <span className="os-chart-label" title={r.key}>
+                      {r.label}
+                    </span>
                     <OutcomeBar c={r} max={max} />
                     <span className="os-chart-n">{r.resolved.total + r.inProgress.total}</span>
                   </li>
@@ -156,19 +205,25 @@ export default function StatsDashboardPage() {
                       <th colSpan={3}>{t('onestopStats.inProgress')}</th>
                     </tr>
                     <tr>
-                      {['total', 'online', 'direct', 'carried', 'total', 'early', 'onTime', 'late', 'total', 'within', 'past'].map((k, i) => <th key={i}>{t(`onestopStats.${k as 'total'}`)}</th>)}
+                      {['total', 'online', 'direct', 'carried', 'total', 'early', 'onTime', 'late', 'total', 'within', 'past'].map((k, i) => (
+                        <th key={i}>{t(`onestopStats.${k as 'total'}`)}</th>
+                      ))}
                     </tr>
                   </thead>
                   <tbody>
                     {rows.map((r) => (
                       <tr key={r.key}>
                         <th scope="row">{r.label}</th>
-                        {cells(r).map((n, i) => <td key={i}>{n}</td>)}
+                        {cells(r).map((n, i) => (
+                          <td key={i}>{n}</td>
+                        ))}
                       </tr>
                     ))}
                     <tr className="os-total">
                       <th scope="row">{t('onestopStats.total')}</th>
-                      {cells(tot).map((n, i) => <td key={i}>{n}</td>)}
+                      {cells(tot).map((n, i) => (
+                        <td key={i}>{n}</td>
+                      ))}
                     </tr>
                   </tbody>
                 </table>
@@ -181,15 +236,28 @@ export default function StatsDashboardPage() {
         <div className="os-evals">
           <h2>{t('onestopStats.evaluationsTitle')}</h2>
           <p>
-            {t('onestopStats.evaluationsCount', { count: evals.data.total.count, pct: evals.data.total.satisfiedPct })} · <Link to="/ket-qua-danh-gia">{t('onestopStats.publicResults')}</Link>
+            {t('onestopStats.evaluationsCount', { count: evals.data.total.count, pct: evals.data.total.satisfiedPct })} ·{' '}
+            <Link to="/ket-qua-danh-gia">{t('onestopStats.publicResults')}</Link>
           </p>
           {(evals.data.byOfficer?.length ?? 0) > 0 && (
             <div className="os-table-wrap">
               <table className="os-table">
-                <thead><tr><th>{t('onestopStats.officer')}</th><th>{t('onestopStats.count')}</th><th>{t('onestopStats.score')}</th><th>{t('onestopStats.satisfied')}</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>{t('onestopStats.officer')}</th>
+                    <th>{t('onestopStats.count')}</th>
+                    <th>{t('onestopStats.score')}</th>
+                    <th>{t('onestopStats.satisfied')}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {evals.data.byOfficer!.map((o) => (
-                    <tr key={o.key}><th scope="row">{o.label}</th><td>{o.count}</td><td>{o.score}</td><td>{o.satisfiedPct}%</td></tr>
+                    <tr key={o.key}>
+                      <th scope="row">{o.label}</th>
+                      <td>{o.count}</td>
+                      <td>{o.score}</td>
+                      <td>{o.satisfiedPct}%</td>
+                    </tr>
                   ))}
                 </tbody>
               </table>

@@ -36,9 +36,22 @@ export const statsEndpoints = {
   approveApology: (c: string): Endpoint<Apology> => ({ method: 'POST', path: `/api/onestop-stats/dossiers/${code(c)}/apology/approve` }),
   apologyPdf: (c: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop-stats/dossiers/${code(c)}/apology.pdf` }),
   // Public (no sign-in)
-  evaluationForm: (c: string, token: string): Endpoint<EvaluationForm> => ({ method: 'GET', path: `/api/public/evaluations/${code(c)}${query({ t: token })}`, anonymous: true }),
-  submitEvaluation: (c: string, body: EvaluationBody): Endpoint<{ code: string; submittedAt: string }> => ({ method: 'POST', path: `/api/public/evaluations/${code(c)}`, body, anonymous: true }),
-  publicResults: (q: { from?: string; to?: string }): Endpoint<EvaluationResults> => ({ method: 'GET', path: `/api/public/evaluation-results${query(q)}`, anonymous: true }),
+  evaluationForm: (c: string, token: string): Endpoint<EvaluationForm> => ({
+    method: 'GET',
+    path: `/api/public/evaluations/${code(c)}${query({ t: token })}`,
+    anonymous: true,
+  }),
+  submitEvaluation: (c: string, body: EvaluationBody): Endpoint<{ code: string; submittedAt: string }> => ({
+    method: 'POST',
+    path: `/api/public/evaluations/${code(c)}`,
+    body,
+    anonymous: true,
+  }),
+  publicResults: (q: { from?: string; to?: string }): Endpoint<EvaluationResults> => ({
+    method: 'GET',
+    path: `/api/public/evaluation-results${query(q)}`,
+    anonymous: true,
+  }),
 };
 
 export const statsKeys = {
@@ -51,18 +64,30 @@ export const statsKeys = {
   publicResults: (q: object) => [...statsKeys.all(), 'public-results', q] as const,
 };
 
-export const statisticsQuery = (q: StatsQuery) => queryOptions({ queryKey: statsKeys.statistics(q), queryFn: ({ signal }) => request(statsEndpoints.statistics(q), signal) });
-export const overdueQuery = (q: OverdueQuery) => queryOptions({ queryKey: statsKeys.overdue(q), queryFn: ({ signal }) => request(statsEndpoints.overdue(q), signal) });
-export const evaluationsQuery = (q: { from?: string; to?: string }) => queryOptions({ queryKey: statsKeys.evaluations(q), queryFn: ({ signal }) => request(statsEndpoints.evaluations(q), signal) });
-export const apologiesQuery = (status?: 'draft' | 'approved') => queryOptions({ queryKey: statsKeys.apologies(status), queryFn: ({ signal }) => request(statsEndpoints.apologies(status), signal) });
+export const statisticsQuery = (q: StatsQuery) =>
+  queryOptions({ queryKey: statsKeys.statistics(q), queryFn: ({ signal }) => request(statsEndpoints.statistics(q), signal) });
+export const overdueQuery = (q: OverdueQuery) =>
+  queryOptions({ queryKey: statsKeys.overdue(q), queryFn: ({ signal }) => request(statsEndpoints.overdue(q), signal) });
+export const evaluationsQuery = (q: { from?: string; to?: string }) =>
+  queryOptions({ queryKey: statsKeys.evaluations(q), queryFn: ({ signal }) => request(statsEndpoints.evaluations(q), signal) });
+export const apologiesQuery = (status?: 'draft' | 'approved') =>
+  queryOptions({ queryKey: statsKeys.apologies(status), queryFn: ({ signal }) => request(statsEndpoints.apologies(status), signal) });
 export const evaluationFormQuery = (c: string, token: string) =>
   queryOptions({ queryKey: statsKeys.evaluationForm(c), queryFn: ({ signal }) => request(statsEndpoints.evaluationForm(c, token), signal), retry: false });
-export const publicResultsQuery = (q: { from?: string; to?: string }) => queryOptions({ queryKey: statsKeys.publicResults(q), queryFn: ({ signal }) => request(statsEndpoints.publicResults(q), signal) });
+export const publicResultsQuery = (q: { from?: string; to?: string }) =>
+  queryOptions({ queryKey: statsKeys.publicResults(q), queryFn: ({ signal }) => request(statsEndpoints.publicResults(q), signal) });
 
 const invalidate = (qc: QueryClient) => qc.invalidateQueries({ queryKey: statsKeys.all() });
 
 export const draftApologyMutation = (qc: QueryClient) =>
-  mutationOptions({ mutationFn: ({ code: c, body }: { code: string; body: ApologyBody }) => request(statsEndpoints.draftApology(c, body)), onSuccess: () => invalidate(qc) });
-export const approveApologyMutation = (qc: QueryClient) => mutationOptions({ mutationFn: (c: string) => request(statsEndpoints.approveApology(c)), onSuccess: () => invalidate(qc) });
+  mutationOptions({
+    mutationFn: ({ code: c, body }: { code: string; body: ApologyBody }) => request(statsEndpoints.draftApology(c, body)),
+    onSuccess: () => invalidate(qc),
+  });
+export const approveApologyMutation = (qc: QueryClient) =>
+  mutationOptions({ mutationFn: (c: string) => request(statsEndpoints.approveApology(c)), onSuccess: () => invalidate(qc) });
 export const submitEvaluationMutation = (qc: QueryClient) =>
-  mutationOptions({ mutationFn: ({ code: c, body }: { code: string; body: EvaluationBody }) => request(statsEndpoints.submitEvaluation(c, body)), onSuccess: () => invalidate(qc) });
+  mutationOptions({
+    mutationFn: ({ code: c, body }: { code: string; body: EvaluationBody }) => request(statsEndpoints.submitEvaluation(c, body)),
+    onSuccess: () => invalidate(qc),
+  });

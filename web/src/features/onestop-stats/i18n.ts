@@ -114,7 +114,8 @@ export const onestopStatsEn: OnestopStatsTexts = {
   loading: 'Loading…',
   overdueNav: 'Overdue dossiers',
   overdueTitle: 'Overdue dossiers in progress',
-  overdueIntro: 'Dossiers past their appointment without a result (except those waiting for the citizen’s supplement), the step where each is stuck and who holds it.',
+  overdueIntro:
+    'Dossiers past their appointment without a result (except those waiting for the citizen’s supplement), the step where each is stuck and who holds it.',
   overdueEmpty: 'No overdue dossiers.',
   code: 'Dossier code',
   procedure: 'Procedure',

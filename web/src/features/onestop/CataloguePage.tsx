@@ -21,7 +21,8 @@ export default function CataloguePage() {
     setError(null);
     try {
       const text = await file.text();
-      const reply = kind === 'json' ? await request(onestopEndpoints.importJson(JSON.parse(text) as unknown[])) : await request(onestopEndpoints.importCsv(text));
+      const reply =
+        kind === 'json' ? await request(onestopEndpoints.importJson(JSON.parse(text) as unknown[])) : await request(onestopEndpoints.importCsv(text));
       setResult(reply);
       void queryClient.invalidateQueries({ queryKey: onestopKeys.all() });
     } catch (err) {
@@ -46,11 +47,19 @@ export default function CataloguePage() {
           <input type="file" accept=".csv,text/csv" hidden onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0], 'csv')} />
         </label>
       </div>
-      {result && <Alert kind="success">{t('onestop.catalogue.imported', { created: result.created.length, updated: result.updated.length, unchanged: result.unchanged.length })}</Alert>}
+      {result && (
+        <Alert kind="success">
+          {t('onestop.catalogue.imported', { created: result.created.length, updated: result.updated.length, unchanged: result.unchanged.length })}
+        </Alert>
+      )}
       {error && (
         <Alert>
           {error.message}
-          <ul>{error.rows.map((r) => <li key={r.row}>{t('onestop.catalogue.rowError', { row: r.row, code: r.code ?? '?', message: r.message })}</li>)}</ul>
+          <ul>
+            {error.rows.map((r) => (
+              <li key={r.row}>{t('onestop.catalogue.rowError', { row: r.row, code: r.code ?? '?', message: r.message })}</li>
+            ))}
+          </ul>
         </Alert>
       )}
       {list.isError && <Alert>{errorMessage(list.error)}</Alert>}
@@ -69,10 +78,14 @@ export default function CataloguePage() {
               <td>{p.code}</td>
               <td>
                 {p.name}
-                <div className="muted">{p.field} · {p.agencyName} · {t('onestop.timeLimit', { days: p.timeLimitDays })} · {t(`onestop.catalogue.level.${p.onlineLevel}`)}</div>
+                <div className="muted">
+                  {p.field} · {p.agencyName} · {t('onestop.timeLimit', { days: p.timeLimitDays })} · {t(`onestop.catalogue.level.${p.onlineLevel}`)}
+                </div>
               </td>
               <td>{p.active ? t('onestop.catalogue.active') : t('onestop.catalogue.inactive')}</td>
-              <td>{p.bpmnProcessId} ({p.processVersion ?? t('onestop.catalogue.latest')})</td>
+              <td>
+                {p.bpmnProcessId} ({p.processVersion ?? t('onestop.catalogue.latest')})
+              </td>
             </tr>
           ))}
         </tbody>

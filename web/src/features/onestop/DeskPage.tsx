@@ -93,7 +93,11 @@ function ReceiveForm() {
           ))}
         </select>
       </label>
-      {procedure && <p className="muted">{t('onestop.timeLimit', { days: procedure.timeLimitDays })} · {procedure.agencyName}</p>}
+      {procedure && (
+        <p className="muted">
+          {t('onestop.timeLimit', { days: procedure.timeLimitDays })} · {procedure.agencyName}
+        </p>
+      )}
       <fieldset>
         <legend>{t('onestop.applicant')}</legend>
         {field('name', t('onestop.applicantName'), 'text', true)}
@@ -109,11 +113,20 @@ function ReceiveForm() {
             <div key={d.code} className="checklist-row">
               <label>
                 <input type="checkbox" checked={Boolean(ticked[d.code])} onChange={(e) => setTicked({ ...ticked, [d.code]: e.target.checked })} /> {d.name}{' '}
-                <span className="muted">({d.mandatory ? t('onestop.mandatory') : t('onestop.optional')}; {t('onestop.copiesRequired', { n: d.copies })})</span>
+                <span className="muted">
+                  ({d.mandatory ? t('onestop.mandatory') : t('onestop.optional')}; {t('onestop.copiesRequired', { n: d.copies })})
+                </span>
               </label>
               <label className="copies">
                 <span>{t('onestop.copies')}</span>
-                <input type="number" min={1} max={100} value={copies[d.code] ?? d.copies} aria-label={`${t('onestop.copies')}: ${d.name}`} onChange={(e) => setCopies({ ...copies, [d.code]: Number(e.target.value) })} />
+                <input
+                  type="number"
+                  min={1}
+                  max={100}
+                  value={copies[d.code] ?? d.copies}
+                  aria-label={`${t('onestop.copies')}: ${d.name}`}
+                  onChange={(e) => setCopies({ ...copies, [d.code]: Number(e.target.value) })}
+                />
               </label>
             </div>
           ))}
@@ -138,7 +151,16 @@ function DossierTable({ queue = false }: { queue?: boolean }) {
   if (list.isError) return <Alert>{errorMessage(list.error)}</Alert>;
   return (
     <div>
-      {!queue && <input className="onestop-search" type="search" placeholder={t('onestop.search')} aria-label={t('onestop.search')} value={q} onChange={(e) => setQ(e.target.value)} />}
+      {!queue && (
+        <input
+          className="onestop-search"
+          type="search"
+          placeholder={t('onestop.search')}
+          aria-label={t('onestop.search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+      )}
       {list.data && list.data.items.length === 0 ? (
         <p className="empty">{queue ? t('onestop.emptyQueue') : t('onestop.emptyList')}</p>
       ) : (

@@ -55,38 +55,103 @@ export default function DossierPage({ id }: { id: string }) {
       </p>
       <table className="kv-table">
         <tbody>
-          <tr><th scope="row">{t('onestop.procedure')}</th><td>{d.procedureName} ({d.procedureCode}) · {d.agencyName}</td></tr>
-          <tr><th scope="row">{t('onestop.applicant')}</th><td>{d.applicant.name}{d.applicant.idNumber ? ` · ${d.applicant.idNumber}` : ''}{d.applicant.phone ? ` · ${d.applicant.phone}` : ''}{d.applicant.email ? ` · ${d.applicant.email}` : ''}</td></tr>
-          <tr><th scope="row">{t('onestop.channel')}</th><td>{t(`onestop.channels.${d.channel as 'online'}`)}</td></tr>
-          <tr><th scope="row">{t('onestop.submittedAt')}</th><td>{vnTime(d.submittedAt)}</td></tr>
-          <tr><th scope="row">{t('onestop.receivedAt')}</th><td>{vnTime(d.receivedAt)}</td></tr>
-          <tr><th scope="row">{t('onestop.appointmentAt')}</th><td data-testid="dossier-appointment">{vnTime(d.appointmentAt)} · {t('onestop.timeLimit', { days: d.timeLimitDays })}</td></tr>
-          <tr><th scope="row">{t('onestop.currentStep')}</th><td>{d.currentStep ?? '—'}</td></tr>
+          <tr>
+            <th scope="row">{t('onestop.procedure')}</th>
+            <td>
+              {d.procedureName} ({d.procedureCode}) · {d.agencyName}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.applicant')}</th>
+            <td>
+              {d.applicant.name}
+              {d.applicant.idNumber ? ` · ${d.applicant.idNumber}` : ''}
+              {d.applicant.phone ? ` · ${d.applicant.phone}` : ''}
+              {d.applicant.email ? ` · ${d.applicant.email}` : ''}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.channel')}</th>
+            <td>{t(`onestop.channels.${d.channel as 'online'}`)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.submittedAt')}</th>
+            <td>{vnTime(d.submittedAt)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.receivedAt')}</th>
+            <td>{vnTime(d.receivedAt)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.appointmentAt')}</th>
+            <td data-testid="dossier-appointment">
+              {vnTime(d.appointmentAt)} · {t('onestop.timeLimit', { days: d.timeLimitDays })}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.currentStep')}</th>
+            <td>{d.currentStep ?? '—'}</td>
+          </tr>
         </tbody>
       </table>
       {d.actions.slip && (
         <p>
-          <a href={`/api/onestop/dossiers/${d.id}/slip.pdf`} className="button" data-testid="slip-link" onClick={(e) => { e.preventDefault(); void openBlob(requestBlob(onestopEndpoints.slip(d.id))); }}>
+          <a
+            href={`/api/onestop/dossiers/${d.id}/slip.pdf`}
+            className="button"
+            data-testid="slip-link"
+            onClick={(e) => {
+              e.preventDefault();
+              void openBlob(requestBlob(onestopEndpoints.slip(d.id)));
+            }}
+          >
             {t('onestop.slip')}
           </a>
         </p>
       )}
       <div className="onestop-actions">
-        {d.actions.accept && <button type="button" className="button button-primary" disabled={accept.isPending} onClick={() => accept.mutate()}>{t('onestop.accept')}</button>}
-        {d.actions.requestCompletion && <button type="button" className="button" onClick={() => setAction('requestCompletion')}>{t('onestop.requestCompletion')}</button>}
-        {d.actions.refuse && <button type="button" className="button" onClick={() => setAction('refuse')}>{t('onestop.refuse')}</button>}
-        {d.actions.withdraw && <button type="button" className="button button-quiet" onClick={() => setAction('withdraw')}>{t('onestop.withdraw')}</button>}
+        {d.actions.accept && (
+          <button type="button" className="button button-primary" disabled={accept.isPending} onClick={() => accept.mutate()}>
+            {t('onestop.accept')}
+          </button>
+        )}
+        {d.actions.requestCompletion && (
+          <button type="button" className="button" onClick={() => setAction('requestCompletion')}>
+            {t('onestop.requestCompletion')}
+          </button>
+        )}
+        {d.actions.refuse && (
+          <button type="button" className="button" onClick={() => setAction('refuse')}>
+            {t('onestop.refuse')}
+          </button>
+        )}
+        {d.actions.withdraw && (
+          <button type="button" className="button button-quiet" onClick={() => setAction('withdraw')}>
+            {t('onestop.withdraw')}
+          </button>
+        )}
       </div>
       {accept.isError && <Alert>{errorMessage(accept.error)}</Alert>}
       {action && (
-        <form className="onestop-form" onSubmit={(e) => { e.preventDefault(); act.mutate(action); }}>
+        <form
+          className="onestop-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            act.mutate(action);
+          }}
+        >
           <h2>{t(`onestop.${action}`)}</h2>
           {action === 'requestCompletion' && (
             <fieldset>
               <legend>{t('onestop.toComplete')}</legend>
               {d.requiredDocuments.map((r) => (
                 <label key={r.code} className="checklist-row">
-                  <input type="checkbox" checked={docs.includes(r.code)} onChange={(e) => setDocs(e.target.checked ? [...docs, r.code] : docs.filter((x) => x !== r.code))} /> {r.name}
+                  <input
+                    type="checkbox"
+                    checked={docs.includes(r.code)}
+                    onChange={(e) => setDocs(e.target.checked ? [...docs, r.code] : docs.filter((x) => x !== r.code))}
+                  />{' '}
+                  {r.name}
                 </label>
               ))}
             </fieldset>
@@ -96,14 +161,24 @@ export default function DossierPage({ id }: { id: string }) {
             <textarea required value={reason} onChange={(e) => setReason(e.target.value)} rows={3} />
           </label>
           {act.isError && <Alert>{errorMessage(act.error)}</Alert>}
-          <button type="submit" className="button button-primary" disabled={act.isPending}>{t('onestop.confirm')}</button>{' '}
-          <button type="button" className="button button-quiet" onClick={() => setAction(null)}>{t('onestop.cancel')}</button>
+          <button type="submit" className="button button-primary" disabled={act.isPending}>
+            {t('onestop.confirm')}
+          </button>{' '}
+          <button type="button" className="button button-quiet" onClick={() => setAction(null)}>
+            {t('onestop.cancel')}
+          </button>
         </form>
       )}
       {d.checklist.length > 0 && (
         <>
           <h2>{t('onestop.received')}</h2>
-          <ul data-testid="dossier-checklist">{d.checklist.map((c) => <li key={c.code}>{c.name} — {c.copies} {t('onestop.copies').toLowerCase()}</li>)}</ul>
+          <ul data-testid="dossier-checklist">
+            {d.checklist.map((c) => (
+              <li key={c.code}>
+                {c.name} — {c.copies} {t('onestop.copies').toLowerCase()}
+              </li>
+            ))}
+          </ul>
         </>
       )}
       {d.files.length > 0 && (
@@ -112,8 +187,18 @@ export default function DossierPage({ id }: { id: string }) {
           <ul>
             {d.files.map((f) => (
               <li key={f.id}>
-                <a href={`/api/onestop/dossiers/${d.id}/files/${f.id}`} onClick={(e) => { e.preventDefault(); void openBlob(requestBlob(onestopEndpoints.file(d.id, f.id))); }}>{f.fileName}</a>{' '}
-                <span className="muted">({f.requirementCode ?? '—'}, {f.stage})</span>
+                <a
+                  href={`/api/onestop/dossiers/${d.id}/files/${f.id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    void openBlob(requestBlob(onestopEndpoints.file(d.id, f.id)));
+                  }}
+                >
+                  {f.fileName}
+                </a>{' '}
+                <span className="muted">
+                  ({f.requirementCode ?? '—'}, {f.stage})
+                </span>
               </li>
             ))}
           </ul>

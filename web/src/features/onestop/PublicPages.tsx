@@ -72,11 +72,26 @@ export function SubmitPage() {
         )}
         <fieldset>
           <legend>{t('onestop.applicant')}</legend>
-          <label className="field"><span>{t('onestop.applicantName')}</span><input name="applicantName" required maxLength={200} autoComplete="name" /></label>
-          <label className="field"><span>{t('onestop.idNumber')}</span><input name="applicantIdNumber" inputMode="numeric" maxLength={20} /></label>
-          <label className="field"><span>{t('onestop.phone')}</span><input name="applicantPhone" type="tel" autoComplete="tel" maxLength={20} /></label>
-          <label className="field"><span>{t('onestop.email')}</span><input name="applicantEmail" type="email" autoComplete="email" maxLength={254} /></label>
-          <label className="field"><span>{t('onestop.address')}</span><input name="applicantAddress" autoComplete="street-address" maxLength={500} /></label>
+          <label className="field">
+            <span>{t('onestop.applicantName')}</span>
+            <input name="applicantName" required maxLength={200} autoComplete="name" />
+          </label>
+          <label className="field">
+            <span>{t('onestop.idNumber')}</span>
+            <input name="applicantIdNumber" inputMode="numeric" maxLength={20} />
+          </label>
+          <label className="field">
+            <span>{t('onestop.phone')}</span>
+            <input name="applicantPhone" type="tel" autoComplete="tel" maxLength={20} />
+          </label>
+          <label className="field">
+            <span>{t('onestop.email')}</span>
+            <input name="applicantEmail" type="email" autoComplete="email" maxLength={254} />
+          </label>
+          <label className="field">
+            <span>{t('onestop.address')}</span>
+            <input name="applicantAddress" autoComplete="street-address" maxLength={500} />
+          </label>
         </fieldset>
         {procedure && (
           <fieldset>
@@ -86,12 +101,20 @@ export function SubmitPage() {
                 <span>
                   {d.name} <span className="muted">({d.mandatory ? t('onestop.mandatory') : t('onestop.optional')})</span>
                 </span>
-                <input type="file" name={`doc:${d.code}`} required={d.mandatory} accept={(procedures.data?.allowedExtensions ?? []).map((x) => `.${x}`).join(',')} />
+                <input
+                  type="file"
+                  name={`doc:${d.code}`}
+                  required={d.mandatory}
+                  accept={(procedures.data?.allowedExtensions ?? []).map((x) => `.${x}`).join(',')}
+                />
               </label>
             ))}
           </fieldset>
         )}
-        <label className="field"><span>{t('onestop.note')}</span><textarea name="note" rows={2} maxLength={2000} /></label>
+        <label className="field">
+          <span>{t('onestop.note')}</span>
+          <textarea name="note" rows={2} maxLength={2000} />
+        </label>
         {submit.isError && <Alert>{errorMessage(submit.error)}</Alert>}
         <button type="submit" className="button button-primary" disabled={!procedure || submit.isPending}>
           {submit.isPending ? t('onestop.public.submitting') : t('onestop.public.submit')}
@@ -110,13 +133,21 @@ export function LookupPage({ code }: { code?: string }) {
   return (
     <PublicFrame>
       <h1>{t('onestop.public.lookupTitle')}</h1>
-      <form className="lookup-form" onSubmit={(e) => { e.preventDefault(); if (typed.trim()) navigate(`/tra-cuu/${encodeURIComponent(typed.trim())}`); }}>
+      <form
+        className="lookup-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (typed.trim()) navigate(`/tra-cuu/${encodeURIComponent(typed.trim())}`);
+        }}
+      >
         <label className="field">
           <span>{t('onestop.code')}</span>
           <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="000.00.00.H00-260101-0001" required />
         </label>
         <p className="muted">{t('onestop.public.lookupHint')}</p>
-        <button type="submit" className="button button-primary">{t('onestop.public.lookup')}</button>
+        <button type="submit" className="button button-primary">
+          {t('onestop.public.lookup')}
+        </button>
       </form>
       {code && <LookupResult key={`${code}:${token ?? ''}`} code={code} token={token} />}
     </PublicFrame>
@@ -138,21 +169,57 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
   return (
     <article className="lookup-result" data-testid="lookup-result">
       <h2>{d.code}</h2>
-      <p className="onestop-status"><strong>{t(`onestop.statuses.${d.status}`)}</strong></p>
+      <p className="onestop-status">
+        <strong>{t(`onestop.statuses.${d.status}`)}</strong>
+      </p>
       <table className="kv-table">
         <tbody>
-          <tr><th scope="row">{t('onestop.procedure')}</th><td>{d.procedureName}</td></tr>
-          {h && <tr><th scope="row">{t('onestop.applicant')}</th><td>{h.applicantName}</td></tr>}
-          <tr><th scope="row">{t('onestop.public.step')}</th><td>{d.currentStep ?? '—'}</td></tr>
-          <tr><th scope="row">{t('onestop.currentUnit')}</th><td>{d.currentUnitName ?? '—'}</td></tr>
-          <tr><th scope="row">{t('onestop.submittedAt')}</th><td>{vnTime(d.submittedAt)}</td></tr>
-          <tr><th scope="row">{t('onestop.receivedAt')}</th><td>{vnTime(d.receivedAt)}</td></tr>
-          <tr><th scope="row">{t('onestop.appointmentAt')}</th><td>{vnTime(d.appointmentAt)}</td></tr>
-          {d.returnedAt && <tr><th scope="row">{t('onestop.returnedAt')}</th><td>{vnTime(d.returnedAt)}</td></tr>}
+          <tr>
+            <th scope="row">{t('onestop.procedure')}</th>
+            <td>{d.procedureName}</td>
+          </tr>
+          {h && (
+            <tr>
+              <th scope="row">{t('onestop.applicant')}</th>
+              <td>{h.applicantName}</td>
+            </tr>
+          )}
+          <tr>
+            <th scope="row">{t('onestop.public.step')}</th>
+            <td>{d.currentStep ?? '—'}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.currentUnit')}</th>
+            <td>{d.currentUnitName ?? '—'}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.submittedAt')}</th>
+            <td>{vnTime(d.submittedAt)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.receivedAt')}</th>
+            <td>{vnTime(d.receivedAt)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t('onestop.appointmentAt')}</th>
+            <td>{vnTime(d.appointmentAt)}</td>
+          </tr>
+          {d.returnedAt && (
+            <tr>
+              <th scope="row">{t('onestop.returnedAt')}</th>
+              <td>{vnTime(d.returnedAt)}</td>
+            </tr>
+          )}
         </tbody>
       </table>
-      {h?.statusReason && <p className="muted">{t('onestop.reason')}: {h.statusReason}</p>}
-      <p><Link to={`/gop-y?ma=${encodeURIComponent(d.code)}`}>{t('iso.public.aboutDossier')}</Link></p>
+      {h?.statusReason && (
+        <p className="muted">
+          {t('onestop.reason')}: {h.statusReason}
+        </p>
+      )}
+      <p>
+        <Link to={`/gop-y?ma=${encodeURIComponent(d.code)}`}>{t('iso.public.aboutDossier')}</Link>
+      </p>
       <h3>{t('onestop.events')}</h3>
       <ol className="onestop-events">
         {(h?.events ?? d.events).map((e, i) => (
@@ -163,37 +230,77 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
         ))}
       </ol>
       {h?.canSupplement && h.supplement && (
-        <form className="onestop-form" onSubmit={(e) => { e.preventDefault(); supplement.mutate(new FormData(e.currentTarget)); }}>
+        <form
+          className="onestop-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            supplement.mutate(new FormData(e.currentTarget));
+          }}
+        >
           <h3>{t('onestop.public.supplementTitle')}</h3>
           <p>{h.supplement.reason}</p>
           {h.requiredDocuments.map((r) => (
-            <label key={r.code} className="field"><span>{r.name}</span><input type="file" name={`doc:${r.code}`} /></label>
+            <label key={r.code} className="field">
+              <span>{r.name}</span>
+              <input type="file" name={`doc:${r.code}`} />
+            </label>
           ))}
-          <label className="field"><span>{t('onestop.public.otherFile')}</span><input type="file" name="other" /></label>
-          <label className="field"><span>{t('onestop.public.supplementNote')}</span><textarea name="note" rows={2} maxLength={2000} /></label>
+          <label className="field">
+            <span>{t('onestop.public.otherFile')}</span>
+            <input type="file" name="other" />
+          </label>
+          <label className="field">
+            <span>{t('onestop.public.supplementNote')}</span>
+            <textarea name="note" rows={2} maxLength={2000} />
+          </label>
           {supplement.isError && <Alert>{errorMessage(supplement.error)}</Alert>}
           {supplement.isSuccess && <Alert kind="success">{t('onestop.public.supplementSent')}</Alert>}
-          <button type="submit" className="button button-primary" disabled={supplement.isPending}>{t('onestop.public.supplementSend')}</button>
+          <button type="submit" className="button button-primary" disabled={supplement.isPending}>
+            {t('onestop.public.supplementSend')}
+          </button>
         </form>
       )}
-      {h?.canEvaluate && <p><a className="button" href={`/danh-gia/${encodeURIComponent(d.code)}?t=${encodeURIComponent(token ?? '')}`}>{t('onestop.public.toEvaluate')}</a></p>}
+      {h?.canEvaluate && (
+        <p>
+          <a className="button" href={`/danh-gia/${encodeURIComponent(d.code)}?t=${encodeURIComponent(token ?? '')}`}>
+            {t('onestop.public.toEvaluate')}
+          </a>
+        </p>
+      )}
       {h && h.notices.length > 0 && (
         <>
           <h3>{t('onestop.public.notices')}</h3>
           <ul className="notices">
             {h.notices.map((n, i) => (
-              <li key={i}><strong>{n.subject}</strong> <span className="muted">{vnTime(n.at)}{n.emailed ? ` · ${t('onestop.public.emailed')}` : ''}</span></li>
+              <li key={i}>
+                <strong>{n.subject}</strong>{' '}
+                <span className="muted">
+                  {vnTime(n.at)}
+                  {n.emailed ? ` · ${t('onestop.public.emailed')}` : ''}
+                </span>
+              </li>
             ))}
           </ul>
         </>
       )}
       {h?.canWithdraw && (
-        <form className="onestop-form" onSubmit={(e) => { e.preventDefault(); withdraw.mutate(); }}>
+        <form
+          className="onestop-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            withdraw.mutate();
+          }}
+        >
           <h3>{t('onestop.public.withdrawTitle')}</h3>
-          <label className="field"><span>{t('onestop.reason')}</span><textarea required value={reason} onChange={(e) => setReason(e.target.value)} rows={2} /></label>
+          <label className="field">
+            <span>{t('onestop.reason')}</span>
+            <textarea required value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
+          </label>
           {withdraw.isError && <Alert>{errorMessage(withdraw.error)}</Alert>}
           {withdraw.isSuccess && <Alert kind="success">{t('onestop.public.withdrawSent')}</Alert>}
-          <button type="submit" className="button" disabled={withdraw.isPending}>{t('onestop.public.withdrawSend')}</button>
+          <button type="submit" className="button" disabled={withdraw.isPending}>
+            {t('onestop.public.withdrawSend')}
+          </button>
         </form>
       )}
     </article>

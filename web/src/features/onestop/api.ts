@@ -22,7 +22,8 @@ import { request } from '../../api/request.js';
 type Params = Record<string, string | number | boolean | undefined | null>;
 function query(params: Params): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '' && value !== false) search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '' && value !== false) search.set(key, String(value));
   const qs = search.toString();
   return qs ? `?${qs}` : '';
 }
@@ -38,7 +39,11 @@ export const onestopEndpoints = {
   dossier: (id: string): Endpoint<DossierDetail> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}` }),
   receive: (body: ReceiveBody): Endpoint<DossierDetail> => ({ method: 'POST', path: '/api/onestop/dossiers', body }),
   accept: (id: string, body: AcceptBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/accept`, body }),
-  requestCompletion: (id: string, body: RequestCompletionBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/request-completion`, body }),
+  requestCompletion: (id: string, body: RequestCompletionBody): Endpoint<DossierDetail> => ({
+    method: 'POST',
+    path: `/api/onestop/dossiers/${enc(id)}/request-completion`,
+    body,
+  }),
   refuse: (id: string, body: ReasonBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/refuse`, body }),
   withdraw: (id: string, body: ReasonBody): Endpoint<WithdrawReply> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/withdraw`, body }),
   slip: (id: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}/slip.pdf` }),
@@ -46,9 +51,26 @@ export const onestopEndpoints = {
   // public (no login)
   publicProcedures: (): Endpoint<PublicProcedureList> => ({ method: 'GET', path: '/api/public/procedures', anonymous: true }),
   submit: (form: FormData): Endpoint<SubmitReply> => ({ method: 'POST', path: '/api/public/dossiers', anonymous: true, form }),
-  lookup: (code: string, token?: string | null): Endpoint<PublicDossier> => ({ method: 'GET', path: `/api/public/dossiers/${enc(code)}`, anonymous: true, headers: keyHeader(token) }),
-  supplement: (code: string, token: string, form: FormData): Endpoint<PublicActionReply> => ({ method: 'POST', path: `/api/public/dossiers/${enc(code)}/supplement`, anonymous: true, headers: keyHeader(token), form }),
-  publicWithdraw: (code: string, token: string, reason: string): Endpoint<PublicActionReply> => ({ method: 'POST', path: `/api/public/dossiers/${enc(code)}/withdraw`, anonymous: true, headers: keyHeader(token), body: { reason } }),
+  lookup: (code: string, token?: string | null): Endpoint<PublicDossier> => ({
+    method: 'GET',
+    path: `/api/public/dossiers/${enc(code)}`,
+    anonymous: true,
+    headers: keyHeader(token),
+  }),
+  supplement: (code: string, token: string, form: FormData): Endpoint<PublicActionReply> => ({
+    method: 'POST',
+    path: `/api/public/dossiers/${enc(code)}/supplement`,
+    anonymous: true,
+    headers: keyHeader(token),
+    form,
+  }),
+  publicWithdraw: (code: string, token: string, reason: string): Endpoint<PublicActionReply> => ({
+    method: 'POST',
+    path: `/api/public/dossiers/${enc(code)}/withdraw`,
+    anonymous: true,
+    headers: keyHeader(token),
+    body: { reason },
+  }),
 };
 
 export const onestopKeys = {
@@ -60,10 +82,14 @@ export const onestopKeys = {
   lookup: (code: string, token?: string | null) => ['public', 'dossier', code, token ?? null] as const,
 };
 
-export const proceduresQuery = (all = false) => queryOptions({ queryKey: onestopKeys.procedures(all), queryFn: ({ signal }) => request(onestopEndpoints.procedures(all), signal) });
-export const dossiersQuery = (q: DossierListQuery) => queryOptions({ queryKey: onestopKeys.dossiers(q), queryFn: ({ signal }) => request(onestopEndpoints.dossiers(q), signal) });
-export const dossierQuery = (id: string) => queryOptions({ queryKey: onestopKeys.dossier(id), queryFn: ({ signal }) => request(onestopEndpoints.dossier(id), signal) });
-export const publicProceduresQuery = () => queryOptions({ queryKey: onestopKeys.publicProcedures(), queryFn: ({ signal }) => request(onestopEndpoints.publicProcedures(), signal) });
+export const proceduresQuery = (all = false) =>
+  queryOptions({ queryKey: onestopKeys.procedures(all), queryFn: ({ signal }) => request(onestopEndpoints.procedures(all), signal) });
+export const dossiersQuery = (q: DossierListQuery) =>
+  queryOptions({ queryKey: onestopKeys.dossiers(q), queryFn: ({ signal }) => request(onestopEndpoints.dossiers(q), signal) });
+export const dossierQuery = (id: string) =>
+  queryOptions({ queryKey: onestopKeys.dossier(id), queryFn: ({ signal }) => request(onestopEndpoints.dossier(id), signal) });
+export const publicProceduresQuery = () =>
+  queryOptions({ queryKey: onestopKeys.publicProcedures(), queryFn: ({ signal }) => request(onestopEndpoints.publicProcedures(), signal) });
 export const lookupQuery = (code: string, token?: string | null) =>
   queryOptions({ queryKey: onestopKeys.lookup(code, token), queryFn: ({ signal }) => request(onestopEndpoints.lookup(code, token), signal), retry: false });
 
@@ -73,7 +99,17 @@ export type { Procedure, DossierDetail, PublicDossier };
 export function vnTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]),
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      hour: '2-digit',
+      minute: '2-digit',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
   );
   return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
 }

@@ -50,13 +50,25 @@ export function CommentsPanel({ taskId }: { taskId: string }) {
         }}
       >
         <label htmlFor="tv-comment-text">{t('taskView.commentLabel')}</label>
-        <textarea id="tv-comment-text" value={text} maxLength={4000} rows={3} placeholder={t('taskView.commentPlaceholder')} aria-invalid={empty} onChange={(e) => setText(e.target.value)} />
+        <textarea
+          id="tv-comment-text"
+          value={text}
+          maxLength={4000}
+          rows={3}
+          placeholder={t('taskView.commentPlaceholder')}
+          aria-invalid={empty}
+          onChange={(e) => setText(e.target.value)}
+        />
         {empty && (
           <p className="field-error" role="alert">
             {t('taskView.commentRequired')}
           </p>
         )}
-        {add.isError && <Alert onDismiss={() => add.reset()} dismissLabel={t('errors.dismiss')}>{errorMessage(add.error)}</Alert>}
+        {add.isError && (
+          <Alert onDismiss={() => add.reset()} dismissLabel={t('errors.dismiss')}>
+            {errorMessage(add.error)}
+          </Alert>
+        )}
         <div>
           <button type="submit" className="button" disabled={add.isPending}>
             {add.isPending ? t('taskView.commentSending') : t('taskView.commentSend')}

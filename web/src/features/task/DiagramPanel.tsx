@@ -53,9 +53,18 @@ export function DiagramPanel({ taskId, refreshKey }: { taskId: string; refreshKe
       <div className="tv-panel-head">
         <h2 id="tv-diagram-title">{t('taskView.diagram')}</h2>
         <ul className="tv-legend">
-          <li><span className="tv-swatch tv-swatch-current" />{t('taskView.legendCurrent')}</li>
-          <li><span className="tv-swatch tv-swatch-done" />{t('taskView.legendDone')}</li>
-          <li><span className="tv-swatch tv-swatch-interrupted" />{t('taskView.legendInterrupted')}</li>
+          <li>
+            <span className="tv-swatch tv-swatch-current" />
+            {t('taskView.legendCurrent')}
+          </li>
+          <li>
+            <span className="tv-swatch tv-swatch-done" />
+            {t('taskView.legendDone')}
+          </li>
+          <li>
+            <span className="tv-swatch tv-swatch-interrupted" />
+            {t('taskView.legendInterrupted')}
+          </li>
         </ul>
         <button type="button" className="button button-quiet" onClick={() => viewerRef.current?.fit()} disabled={!ready}>
           {t('taskView.fit')}

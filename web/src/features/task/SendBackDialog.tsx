@@ -5,7 +5,21 @@ import { useTranslation } from 'react-i18next';
  * Asks for the reason before a step is sent back (a native modal dialog: focus trap and Escape
  * for free). The reason is required; the caller sends it and closes the dialog on success.
  */
-export function SendBackDialog({ open, target, busy, error, onConfirm, onCancel }: { open: boolean; target: string; busy: boolean; error: string | null; onConfirm: (reason: string) => void; onCancel: () => void }) {
+export function SendBackDialog({
+  open,
+  target,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  target: string;
+  busy: boolean;
+  error: string | null;
+  onConfirm: (reason: string) => void;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
@@ -36,10 +50,18 @@ export function SendBackDialog({ open, target, busy, error, onConfirm, onCancel 
       >
         <h2 id="tv-send-back-title">{t('taskView.sendBackTitle', { step: target })}</h2>
         <label htmlFor="tv-send-back-reason">{t('taskView.sendBackReason')}</label>
-        <textarea id="tv-send-back-reason" rows={4} maxLength={2000} value={reason} aria-invalid={missing} aria-required="true" onChange={(e) => {
+        <textarea
+          id="tv-send-back-reason"
+          rows={4}
+          maxLength={2000}
+          value={reason}
+          aria-invalid={missing}
+          aria-required="true"
+          onChange={(e) => {
             setReason(e.target.value);
             if (e.target.value.trim()) setMissing(false);
-          }} />
+          }}
+        />
         {missing && (
           <p className="field-error" role="alert">
             {t('taskView.sendBackReasonRequired')}
