@@ -1,4 +1,5 @@
 import { Linter } from 'bpmnlint';
+import lintrc from './bpmnlintrc.json' with { type: 'json' };
 import { DEADLINE_STEP_JOB_TYPES } from './deadline-pattern.js';
 import NodeResolver from 'bpmnlint/lib/resolver/node-resolver.js';
 import { BpmnModdle } from 'bpmn-moddle';
@@ -47,20 +48,12 @@ export interface ValidationResult {
 export const MAX_BPMN_BYTES = 2_000_000;
 
 // A new Linter per call: some bpmnlint rules (no-duplicate-sequence-flows) keep state across lint runs.
-const newLinter = () =>
-  new Linter({
-    config: {
-      extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-6'],
-      rules: {
-        // Diagram completeness is advice, not a reason to block a deploy.
-        'label-required': 'warn',
-        'no-bpmndi': 'warn',
-        // We run human steps as job-based user tasks on purpose (the inbox lives in PostgreSQL).
-        'camunda-compat/zeebe-user-task': 'off',
-      },
-    },
-    resolver: new NodeResolver(),
-  });
+// The one bpmnlint configuration (engine/bpmnlintrc.json; the modeler's packed copy is generated from
+// it by npm run lint:pack, and test/unit/lint-pack.test.ts fails when that copy is stale): the
+// recommended rules and Camunda 8.6 compatibility; label-required and no-bpmndi only warn (diagram
+// completeness is advice, not a reason to block a deploy); camunda-compat/zeebe-user-task is off (we run
+// human steps as job-based user tasks on purpose: the inbox lives in PostgreSQL).
+const newLinter = () => new Linter({ config: lintrc, resolver: new NodeResolver() });
 
 /** Our own rule: a human step must say who handles it, or it would reach nobody's inbox. */
 function checkUserTaskOwners(processes: ModdleElement[]): ValidationIssue[] {
