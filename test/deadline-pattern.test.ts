@@ -1,9 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { applyDeadlinePattern } from '../engine/deadline-pattern.js';
-import { validateBpmn } from '../engine/validate.js';
-import { PROCESSES_DIR } from '../engine/bundled.js';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 
@@ -34,31 +29,6 @@ const plainModel = (id: string) => `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>`;
 
 describe('the deadline pattern completed at deploy', () => {
-  it('adds listeners, schedule and both timers with their steps to a plain model, valid and laid out, once', async () => {
-    const { xml, completedSteps } = await applyDeadlinePattern(plainModel('p-plain'));
-    expect(completedSteps).toEqual(['XuLy']);
-    for (const fragment of [
-      'type="eiso-case-deadline"',
-      'type="eiso-case-finish"',
-      'type="eiso-step-deadline"',
-      'dueDate="=eisoStepDue"',
-      '>=eisoStepRemind<',
-      '>=eisoStepDue<',
-      'type="eiso-step-reminder"',
-      'type="eiso-step-escalate"',
-      'bpmnElement="XuLy_NhacHan"',
-      'bpmnElement="XuLy_QuaHan_Gui"',
-    ])
-      expect(xml).toContain(fragment);
-    const check = await validateBpmn(xml);
-    expect(check.errors).toEqual([]);
-    expect(check.warnings.filter((w) => w.rule === 'no-overlapping-elements')).toEqual([]);
-    // Applying it again changes nothing; the bundled procedure, which has the pattern, is left as it is.
-    expect((await applyDeadlinePattern(xml)).xml).toBe(xml);
-    const bundled = readFileSync(path.join(PROCESSES_DIR, 'dang-ky-bien-dong-dat-dai.bpmn'), 'utf8');
-    expect((await applyDeadlinePattern(bundled)).completedSteps).toEqual([]);
-  });
-
   describe('through the API', () => {
     let p: TestPlatform;
     let designer: Client;

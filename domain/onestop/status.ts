@@ -18,7 +18,8 @@ export const DOSSIER_STATUSES = {
 
 export type DossierStatus = keyof typeof DOSSIER_STATUSES;
 export const STATUS_CODES = Object.keys(DOSSIER_STATUSES) as DossierStatus[];
-export const isStatus = (s: unknown): s is DossierStatus => typeof s === 'string' && s in DOSSIER_STATUSES;
+/** Own keys only: `toString`, `constructor` and the other members every object inherits are no status. */
+export const isStatus = (s: unknown): s is DossierStatus => typeof s === 'string' && Object.hasOwn(DOSSIER_STATUSES, s);
 
 /** Final statuses: closed_at is set with them. */
 export const FINAL_STATUSES: ReadonlySet<DossierStatus> = new Set(['RECEIPT_REFUSED', 'RETURNED', 'WITHDRAWN', 'CANCELLED_NO_SUPPLEMENT']);

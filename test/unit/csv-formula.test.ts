@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { timelineCsv } from '../domain/audit/exports.js';
-import { neutraliseFormula } from '../lib/spreadsheet-safe.js';
+import { timelineCsv } from '../../domain/audit/exports.js';
+import { neutraliseFormula } from '../../lib/spreadsheet-safe.js';
 
 /** The fields of a CSV line (RFC 4180 quoting, as domain/audit/exports.ts writes it). */
 function fields(line: string): string[] {

@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BpmnModdle } from 'bpmn-moddle';
+import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { applyDeadlinePattern } from '../../engine/deadline-pattern.js';
+import { validateBpmn } from '../../engine/validate.js';
+import { PROCESSES_DIR } from '../../engine/bundled.js';
+import { JOB_TYPES } from '../../engine/jobs/catalogue.js';
+
+/**
+ * engine/deadline-pattern.ts on plain models, without a broker: what it adds to a step with an
+ * eiso.timeLimit header and to a process with an eiso.timeLimit property (engine/README.md "Due
+ * dates through Zeebe"), that a second run adds nothing, and that steps without a limit get nothing.
+ * The deploy through the API stays in test/deadline-pattern.test.ts.
+ */
+
+const NS = `xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"`;
+
+/** A procedure as a designer draws it: one step with a time limit, no timers of its own. */
+const plainModel = (id: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions ${NS} id="Defs_${id}" targetNamespace="http://eiso.gov.vn/test">
+  <bpmn:process id="${id}" name="Cấp bản sao" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="3" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="BatDau" name="Nhận yêu cầu"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="XuLy" name="Xử lý yêu cầu">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="SNNMT-VP/officer" />
+        <zeebe:taskHeaders><zeebe:header key="eiso.timeLimit" value="2" /></zeebe:taskHeaders>
+      </bpmn:extensionElements>
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="KetThuc" name="Xong"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="BatDau" targetRef="XuLy" />
+    <bpmn:sequenceFlow id="F2" sourceRef="XuLy" targetRef="KetThuc" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="Dg"><bpmndi:BPMNPlane id="Pl" bpmnElement="${id}">
+    <bpmndi:BPMNShape id="BatDau_di" bpmnElement="BatDau"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="XuLy_di" bpmnElement="XuLy"><dc:Bounds x="200" y="78" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="KetThuc_di" bpmnElement="KetThuc"><dc:Bounds x="400" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="F1_di" bpmnElement="F1"><di:waypoint x="136" y="118" /><di:waypoint x="200" y="118" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="F2_di" bpmnElement="F2"><di:waypoint x="300" y="118" /><di:waypoint x="400" y="118" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+
+/** A process without DI: `body` goes inside the process, `processExt` into its extension elements. */
+const model = (body: string, processExt = '') => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions ${NS} id="Defs" targetNamespace="http://eiso.gov.vn/test">
+  <bpmn:process id="p" name="P" isExecutable="true">
+    ${processExt ? `<bpmn:extensionElements>${processExt}</bpmn:extensionElements>` : ''}
+    ${body}
+  </bpmn:process>
+</bpmn:definitions>`;
+
+const userTask = (id: string, limit?: string, extra = '') => `<bpmn:userTask id="${id}" name="${id}">
+  <bpmn:extensionElements>
+    <zeebe:assignmentDefinition candidateGroups="SNNMT-VP/officer" />
+    ${limit === undefined ? '' : `<zeebe:taskHeaders><zeebe:header key="eiso.timeLimit" value="${limit}" /></zeebe:taskHeaders>`}
+    ${extra}
+  </bpmn:extensionElements>
+</bpmn:userTask>`;
+
+interface El {
+  $type: string;
+  id?: string;
+  name?: string;
+  [key: string]: any;
+}
+
+async function parse(xml: string) {
+  const { rootElement } = await new BpmnModdle({ zeebe: zeebeSchema }).fromXML(xml);
+  const defs = rootElement as El;
+  const process = (defs.rootElements as El[]).find((e) => e.$type === 'bpmn:Process')!;
+  const all: El[] = [];
+  const walk = (c: El) => {
+    for (const e of (c.flowElements as El[]) ?? []) {
+      all.push(e);
+      if (e.flowElements) walk(e);
+    }
+  };
+  walk(process);
+  const byId = (id: string) => all.find((e) => e.id === id);
+  const ext = (el: El, type: string) => (el.extensionElements?.values as El[] | undefined)?.filter((v) => v.$type === type) ?? [];
+  const listeners = (el: El) => ext(el, 'zeebe:ExecutionListeners').flatMap((h) => (h.listeners as El[]).map((l) => `${l.eventType ?? 'start'}:${l.type}`));
+  const shapes = ((defs.diagrams as El[] | undefined)?.[0]?.plane?.planeElement as El[] | undefined) ?? [];
+  const shape = (id: string) => shapes.find((s) => s.bpmnElement?.id === id);
+  return { defs, process, all, byId, ext, listeners, shape };
+}
+
+/** The branch the pattern hangs on a step: boundary timer → service task → end event. */
+function branch(m: Awaited<ReturnType<typeof parse>>, id: string) {
+  const boundary = m.byId(id)!;
+  const timer = (boundary.eventDefinitions as El[])[0];
+  const f1 = (boundary.outgoing as El[])[0];
+  const service = f1.targetRef as El;
+  const f2 = (service.outgoing as El[])[0];
+  const end = f2.targetRef as El;
+  return {
+    type: boundary.$type,
+    cancelActivity: boundary.cancelActivity,
+    attachedTo: (boundary.attachedToRef as El).id,
+    timer: `${timer.$type} ${timer.timeDate?.body}`,
+    service: `${service.$type} ${service.id} ${m.ext(service, 'zeebe:TaskDefinition')[0]?.type}`,
+    end: `${end.$type} ${end.id}`,
+    flows: [f1.id, f2.id],
+  };
+}
+
+const bounds = (s: El | undefined) => (s ? [s.bounds.x, s.bounds.y, s.bounds.width, s.bounds.height] : undefined);
+
+describe('the deadline pattern on a plain model', () => {
+  it('adds the case listeners to the process and the step listener and schedule to the step', async () => {
+    const { xml, completedSteps } = await applyDeadlinePattern(plainModel('p-plain'));
+    expect(completedSteps).toEqual(['XuLy']);
+    const m = await parse(xml);
+    expect(m.listeners(m.process)).toEqual([`start:${JOB_TYPES.caseDeadline}`, `end:${JOB_TYPES.caseFinish}`]);
+    expect(m.listeners(m.process)).toEqual(['start:eiso-case-deadline', 'end:eiso-case-finish']);
+    // The process's own property is kept.
+    expect(m.ext(m.process, 'zeebe:Properties')[0].properties.map((p: El) => `${p.name}=${p.value}`)).toEqual(['eiso.timeLimit=3']);
+    const task = m.byId('XuLy')!;
+    expect(m.listeners(task)).toEqual(['start:eiso-step-deadline']);
+    expect(m.ext(task, 'zeebe:TaskSchedule').map((s) => s.dueDate)).toEqual(['=eisoStepDue']);
+    // What the step had is kept.
+    expect(m.ext(task, 'zeebe:AssignmentDefinition')[0].candidateGroups).toBe('SNNMT-VP/officer');
+    expect(m.ext(task, 'zeebe:TaskHeaders')[0].values.map((h: El) => `${h.key}=${h.value}`)).toEqual(['eiso.timeLimit=2']);
+  });
+
+  it('hangs two non-interrupting timers on the step, each with its service task and end event', async () => {
+    const m = await parse((await applyDeadlinePattern(plainModel('p-plain'))).xml);
+    expect(branch(m, 'XuLy_NhacHan')).toEqual({
+      type: 'bpmn:BoundaryEvent',
+      cancelActivity: false,
+      attachedTo: 'XuLy',
+      timer: 'bpmn:TimerEventDefinition =eisoStepRemind',
+      service: `bpmn:ServiceTask XuLy_NhacHan_Gui ${JOB_TYPES.stepReminder}`,
+      end: 'bpmn:EndEvent XuLy_NhacHan_Xong',
+      flows: ['XuLy_NhacHan_F1', 'XuLy_NhacHan_F2'],
+    });
+    expect(branch(m, 'XuLy_QuaHan')).toEqual({
+      type: 'bpmn:BoundaryEvent',
+      cancelActivity: false,
+      attachedTo: 'XuLy',
+      timer: 'bpmn:TimerEventDefinition =eisoStepDue',
+      service: 'bpmn:ServiceTask XuLy_QuaHan_Gui eiso-step-escalate',
+      end: 'bpmn:EndEvent XuLy_QuaHan_Xong',
+      flows: ['XuLy_QuaHan_F1', 'XuLy_QuaHan_F2'],
+    });
+    expect(m.byId('XuLy_NhacHan_Gui')!.name).toBe('Nhắc hạn xử lý');
+    expect(m.byId('XuLy_QuaHan_Gui')!.name).toBe('Báo lãnh đạo: quá hạn');
+    // 3 original nodes + 2 flows, plus 2 × (boundary, service, end, 2 flows).
+    expect(m.all).toHaveLength(15);
+    // The step's own flows are untouched.
+    expect((m.byId('XuLy')!.outgoing as El[]).map((f) => f.id)).toEqual(['F2']);
+  });
+
+  it('lays the branches out under the step: the reminder bottom-left, the escalation bottom-right', async () => {
+    const m = await parse((await applyDeadlinePattern(plainModel('p-plain'))).xml);
+    // The step is at x 200, y 78, 100 × 80: bottom edge y 158. Boundary events (36 × 36) centred 18 px inside
+    // its corners: x 200 and 264, y 140. Service tasks (90 × 60) centred under the corners, 50 px below the
+    // step: x 155 and 255, y 208; end events (36 × 36) 30 px under them: x 182 and 282, y 298.
+    expect(bounds(m.shape('XuLy_NhacHan'))).toEqual([200, 140, 36, 36]);
+    expect(bounds(m.shape('XuLy_QuaHan'))).toEqual([264, 140, 36, 36]);
+    expect(bounds(m.shape('XuLy_NhacHan_Gui'))).toEqual([155, 208, 90, 60]);
+    expect(bounds(m.shape('XuLy_QuaHan_Gui'))).toEqual([255, 208, 90, 60]);
+    expect(bounds(m.shape('XuLy_NhacHan_Xong'))).toEqual([182, 298, 36, 36]);
+    expect(bounds(m.shape('XuLy_QuaHan_Xong'))).toEqual([282, 298, 36, 36]);
+    const edge = (id: string) => (m.shape(id)!.waypoint as El[]).map((p) => [p.x, p.y]);
+    expect(edge('XuLy_NhacHan_F1')).toEqual([
+      [218, 176],
+      [218, 208],
+    ]);
+    expect(edge('XuLy_QuaHan_F2')).toEqual([
+      [300, 268],
+      [300, 298],
+    ]);
+  });
+
+  it('gives a model the deploy accepts, without overlapping shapes', async () => {
+    const { xml } = await applyDeadlinePattern(plainModel('p-plain'));
+    const check = await validateBpmn(xml);
+    expect(check.errors).toEqual([]);
+    expect(check.warnings.filter((w) => w.rule === 'no-overlapping-elements')).toEqual([]);
+  });
+
+  it('changes nothing the second time', async () => {
+    const once = await applyDeadlinePattern(plainModel('p-plain'));
+    const twice = await applyDeadlinePattern(once.xml);
+    expect(twice.completedSteps).toEqual([]);
+    expect(twice.xml).toBe(once.xml);
+  });
+
+  it('leaves a bundled procedure, which has the pattern already, as it is', async () => {
+    const bundled = readFileSync(path.join(PROCESSES_DIR, 'dang-ky-bien-dong-dat-dai.bpmn'), 'utf8');
+    const r = await applyDeadlinePattern(bundled);
+    expect(r.completedSteps).toEqual([]);
+    expect(r.xml).toBe(bundled);
+  });
+});
+
+describe('what gets nothing, and what is completed only in part', () => {
+  it('a model without any time limit is returned unchanged', async () => {
+    const xml = model(userTask('A'));
+    const r = await applyDeadlinePattern(xml);
+    expect(r).toEqual({ xml, completedSteps: [] });
+  });
+
+  it('a step whose limit is not a positive multiple of ½ day gets nothing', async () => {
+    for (const bad of ['', 'abc', '0', '-1', '0.3']) {
+      const xml = model(userTask('A', bad));
+      expect(await applyDeadlinePattern(xml), bad).toEqual({ xml, completedSteps: [] });
+    }
+    // "0,5" (decimal comma) is a valid half day.
+    expect((await applyDeadlinePattern(model(userTask('A', '0,5')))).completedSteps).toEqual(['A']);
+  });
+
+  it('only the step with a limit gets listeners and timers; the process without a limit gets no case listeners', async () => {
+    const r = await applyDeadlinePattern(model(`${userTask('Co', '1')}${userTask('Khong')}`));
+    expect(r.completedSteps).toEqual(['Co']);
+    const m = await parse(r.xml);
+    expect(m.listeners(m.process)).toEqual([]);
+    expect(m.listeners(m.byId('Khong')!)).toEqual([]);
+    expect(m.ext(m.byId('Khong')!, 'zeebe:TaskSchedule')).toEqual([]);
+    const attached = m.all.filter((e) => e.$type === 'bpmn:BoundaryEvent').map((b) => `${b.id}@${b.attachedToRef.id}`);
+    expect(attached).toEqual(['Co_NhacHan@Co', 'Co_QuaHan@Co']);
+  });
+
+  it('a process limit alone gives the case listeners and completes no step', async () => {
+    const r = await applyDeadlinePattern(model(userTask('A'), '<zeebe:properties><zeebe:property name="eiso.timeLimit" value="5" /></zeebe:properties>'));
+    expect(r.completedSteps).toEqual([]);
+    const m = await parse(r.xml);
+    expect(m.listeners(m.process)).toEqual(['start:eiso-case-deadline', 'end:eiso-case-finish']);
+    expect(m.all.map((e) => e.id)).toEqual(['A']);
+  });
+
+  it('keeps what the step already has and adds only what is missing', async () => {
+    // The step already has the start listener, its own schedule and the reminder timer: only the escalation is added.
+    const existing = `${userTask(
+      'A',
+      '1',
+      '<zeebe:executionListeners><zeebe:executionListener eventType="start" type="eiso-step-deadline" /></zeebe:executionListeners><zeebe:taskSchedule dueDate="=myDue" />',
+    )}
+    <bpmn:boundaryEvent id="MyReminder" cancelActivity="false" attachedToRef="A"><bpmn:timerEventDefinition><bpmn:timeDate>=eisoStepRemind</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:boundaryEvent>`;
+    const r = await applyDeadlinePattern(model(existing));
+    expect(r.completedSteps).toEqual(['A']);
+    const m = await parse(r.xml);
+    const task = m.byId('A')!;
+    expect(m.listeners(task)).toEqual(['start:eiso-step-deadline']);
+    expect(m.ext(task, 'zeebe:TaskSchedule').map((s) => s.dueDate)).toEqual(['=myDue']);
+    expect(m.all.filter((e) => e.$type === 'bpmn:BoundaryEvent').map((b) => b.id)).toEqual(['MyReminder', 'A_QuaHan']);
+    expect(m.byId('A_NhacHan_Gui')).toBeUndefined();
+  });
+
+  it('does not reuse an id the model already has', async () => {
+    // An element already called A_NhacHan: the reminder becomes A_NhacHan_2.
+    const r = await applyDeadlinePattern(model(`${userTask('A', '1')}<bpmn:endEvent id="A_NhacHan" name="x" />`));
+    const m = await parse(r.xml);
+    const b = m.all.filter((e) => e.$type === 'bpmn:BoundaryEvent').map((e) => e.id);
+    expect(b).toEqual(['A_NhacHan_2', 'A_QuaHan']);
+    expect(m.byId('A_NhacHan')!.$type).toBe('bpmn:EndEvent');
+  });
+
+  it('puts the branches of a step inside a sub-process into that sub-process', async () => {
+    const r = await applyDeadlinePattern(model(`<bpmn:subProcess id="Sub">${userTask('Trong', '2.5')}</bpmn:subProcess>`));
+    expect(r.completedSteps).toEqual(['Trong']);
+    const m = await parse(r.xml);
+    const sub = m.byId('Sub')!;
+    expect((sub.flowElements as El[]).map((e) => e.id)).toEqual([
+      'Trong',
+      'Trong_NhacHan',
+      'Trong_NhacHan_Gui',
+      'Trong_NhacHan_Xong',
+      'Trong_NhacHan_F1',
+      'Trong_NhacHan_F2',
+      'Trong_QuaHan',
+      'Trong_QuaHan_Gui',
+      'Trong_QuaHan_Xong',
+      'Trong_QuaHan_F1',
+      'Trong_QuaHan_F2',
+    ]);
+    expect((m.process.flowElements as El[]).map((e) => e.id)).toEqual(['Sub']);
+  });
+});
