@@ -9,6 +9,8 @@ import ClockLastSequencer from './test/sequencer.js';
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // A run-wide option (a project's own `sequence.sequencer` is not used): the clock files run last.
+    sequence: { sequencer: ClockLastSequencer },
     projects: [
       {
         test: {
@@ -31,7 +33,6 @@ export default defineConfig({
           // later files. test/hostile-public.test.ts sets its own quota and performs that attack.
           env: { ONESTOP_SUBMISSIONS_PER_DAY: '0' },
           hookTimeout: 240_000,
-          sequence: { sequencer: ClockLastSequencer },
         },
       },
     ],

@@ -53,7 +53,8 @@ export const MAX_BPMN_BYTES = 2_000_000;
 // recommended rules and Camunda 8.6 compatibility; label-required and no-bpmndi only warn (diagram
 // completeness is advice, not a reason to block a deploy); camunda-compat/zeebe-user-task is off (we run
 // human steps as job-based user tasks on purpose: the inbox lives in PostgreSQL).
-const newLinter = () => new Linter({ config: lintrc, resolver: new NodeResolver() });
+// A copy per linter: bpmnlint resolves the configuration in place.
+const newLinter = () => new Linter({ config: structuredClone(lintrc), resolver: new NodeResolver() });
 
 /** Our own rule: a human step must say who handles it, or it would reach nobody's inbox. */
 function checkUserTaskOwners(processes: ModdleElement[]): ValidationIssue[] {

@@ -2,13 +2,13 @@ import type { Knex } from 'knex';
 import type { Notification } from '../../api/schemas/notifications.js';
 import { INBOX_CHANNEL } from '../inbox/store.js';
 
-/** What a notification is about (null: a citizen's notice from a notify-citizen step). */
+/** What a notification is about ('message': a free message, such as a citizen's notice from a notify-citizen step). */
 export type NotificationKind = 'task_assigned' | 'task_urged' | 'message' | 'step_reminder' | 'step_overdue';
 
 /** A row of the notifications table as its one writer takes it. */
 export interface NotificationWrite {
   recipient: string;
-  kind: NotificationKind | null;
+  kind: NotificationKind;
   subject: string;
   body: string;
   taskKey?: string | null;

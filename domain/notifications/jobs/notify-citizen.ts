@@ -98,7 +98,7 @@ export const notifyCitizenJob: JobWorkerSpec = {
     const code = typeof variables.maHoSo === 'string' ? variables.maHoSo : String(job.processInstanceKey);
     const subject = fillTemplate(headers[NOTIFY_HEADER.subject] ?? `Thông báo về hồ sơ ${code}`, variables);
     const body = fillTemplate(headers[NOTIFY_HEADER.message] ?? `Hồ sơ ${code} của ông/bà đã được cập nhật.`, variables);
-    await writeNotifications(db, [{ recipient, kind: null, subject, body, processInstanceKey: String(job.processInstanceKey), jobKey: job.key }]);
+    await writeNotifications(db, [{ recipient, kind: 'message', subject, body, processInstanceKey: String(job.processInstanceKey), jobKey: job.key }]);
     return job.complete();
   },
 };
