@@ -8,7 +8,7 @@ import { Alert } from '../components/Alert.js';
 import type { FormHandle } from '../components/FormView.js';
 import { VariablesView } from '../components/VariablesView.js';
 import { flash } from '../components/flash.js';
-import { formatDateTime, isOverdue } from '../format.js';
+import { formatDateTime, isOverdue } from '../lib/format.js';
 import { Link, navigate } from '../router.js';
 import { inboxHref } from './InboxPage.js';
 import { AttachmentsPanel } from '../features/task/AttachmentsPanel.js';

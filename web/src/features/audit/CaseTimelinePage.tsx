@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { formatDateTime } from '../../format.js';
+import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../router.js';
 import { exportMutations, formatDuration, timelineQuery } from './api.js';
 import type { ElementOverlay } from './ProcessDiagram.js';

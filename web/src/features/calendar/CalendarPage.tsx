@@ -5,9 +5,11 @@ import type { CalendarDay, CalendarSettings, DayKind, DueQuery } from '../../../
 import { meQuery } from '../../api/queries.js';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { formatDateTime } from '../../format.js';
-import { navigate, useLocation, withQuery } from '../../router.js';
-import { calendarMutations, changesQuery, dueQuery, formatDate, formatLocal, localName, settingsQuery, unitsQuery, yearQuery } from './api.js';
+import { formatAsWritten, formatDateTime, formatDay } from '../../lib/format.js';
+import { navigate, useLocation } from '../../router.js';
+import { withQuery } from '../../api/query-string.js';
+import { calendarMutations, changesQuery, dueQuery, localName, settingsQuery, yearQuery } from './api.js';
+import { ownerUnitsQuery } from '../../api/queries.js';
 import './calendar.css';
 
 const KINDS: DayKind[] = ['holiday', 'day_off', 'working_day'];
@@ -27,7 +29,7 @@ export default function CalendarPage() {
   const me = useQuery(meQuery());
   const isAdmin = !!me.data?.roles.includes('admin');
   const canSeeChanges = !!me.data?.roles.some((r) => r === 'admin' || r === 'auditor');
-  const units = useQuery(unitsQuery());
+  const units = useQuery(ownerUnitsQuery());
   const view = useQuery(yearQuery(year, unit));
   const [editing, setEditing] = useState<CalendarDay | null>(null);
   const [deleting, setDeleting] = useState<CalendarDay | null>(null);
@@ -104,7 +106,7 @@ export default function CalendarPage() {
             <tbody>
               {view.data.days.map((d) => (
                 <tr key={d.date} data-date={d.date} className={d.working ? 'calendar-working' : 'calendar-off'}>
-                  <td>{formatDate(d.date)}</td>
+                  <td>{formatDay(d.date)}</td>
                   <td>{t(`calendar.weekdays.${String(d.weekday) as '0'}`)}</td>
                   <td>{t(`calendar.kinds.${d.kind}`)}</td>
                   <td>
@@ -255,7 +257,7 @@ function AddDayForm({
         onSuccess: () => {
           setName('');
           setReason('');
-          onDone(t('calendar.added', { date: formatDate(date) }));
+          onDone(t('calendar.added', { date: formatDay(date) }));
         },
       },
     );
@@ -300,13 +302,13 @@ function EditDayForm({ day, onDone, onCancel }: { day: CalendarDay; onDone: (msg
     e.preventDefault();
     update.mutate(
       { id: day.id!, body: { date, kind, name: name.trim(), reason: reason.trim() } },
-      { onSuccess: () => onDone(t('calendar.updated', { date: formatDate(date) })) },
+      { onSuccess: () => onDone(t('calendar.updated', { date: formatDay(date) })) },
     );
   };
 
   return (
     <form className="calendar-section calendar-form" onSubmit={submit} aria-labelledby="calendar-edit-title" data-testid="calendar-edit">
-      <h2 id="calendar-edit-title">{t('calendar.editTitle', { date: formatDate(day.date) })}</h2>
+      <h2 id="calendar-edit-title">{t('calendar.editTitle', { date: formatDay(day.date) })}</h2>
       <div className="calendar-grid">
         <DayFields date={date} setDate={setDate} kind={kind} setKind={setKind} name={name} setName={setName} />
       </div>
@@ -331,11 +333,11 @@ function DeleteDayForm({ day, onDone, onCancel }: { day: CalendarDay; onDone: (m
   const [reason, setReason] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    remove.mutate({ id: day.id!, reason: reason.trim() }, { onSuccess: () => onDone(t('calendar.deleted', { date: formatDate(day.date) })) });
+    remove.mutate({ id: day.id!, reason: reason.trim() }, { onSuccess: () => onDone(t('calendar.deleted', { date: formatDay(day.date) })) });
   };
   return (
     <form className="calendar-section calendar-form" onSubmit={submit} aria-labelledby="calendar-delete-title" data-testid="calendar-delete">
-      <h2 id="calendar-delete-title">{t('calendar.deleteTitle', { date: formatDate(day.date) })}</h2>
+      <h2 id="calendar-delete-title">{t('calendar.deleteTitle', { date: formatDay(day.date) })}</h2>
       <ReasonField id="calendar-delete-reason" value={reason} onChange={setReason} />
       {remove.isError && <Alert>{errorMessage(remove.error)}</Alert>}
       <div className="calendar-buttons">
@@ -461,11 +463,11 @@ function DueCalculator({ unit, year }: { unit?: string; year: number }) {
       {r && (
         <div className="calendar-due-result" data-testid="calendar-due-result">
           <p className="calendar-due-value">
-            {t('calendar.due')}: <strong data-testid="calendar-due-value">{formatLocal(r.due)}</strong>
+            {t('calendar.due')}: <strong data-testid="calendar-due-value">{formatAsWritten(r.due)}</strong>
           </p>
           <ul>
-            <li>{t('calendar.receivedAt', { at: formatLocal(r.receivedAt) })}</li>
-            <li>{t('calendar.countingFrom', { at: formatLocal(r.countingFrom) })}</li>
+            <li>{t('calendar.receivedAt', { at: formatAsWritten(r.receivedAt) })}</li>
+            <li>{t('calendar.countingFrom', { at: formatAsWritten(r.countingFrom) })}</li>
             {r.cutoffApplied && <li>{t('calendar.cutoffApplied')}</li>}
             <li>{t('calendar.countedHalves', { count: r.counted.length })}</li>
           </ul>
@@ -476,7 +478,7 @@ function DueCalculator({ unit, year }: { unit?: string; year: number }) {
             <ul data-testid="calendar-due-skipped">
               {r.skipped.map((d) => (
                 <li key={d.date}>
-                  {formatDate(d.date)} ({t(`calendar.weekdays.${String(d.weekday) as '0'}`)}): {t(`calendar.kinds.${d.kind}`)}
+                  {formatDay(d.date)} ({t(`calendar.weekdays.${String(d.weekday) as '0'}`)}): {t(`calendar.kinds.${d.kind}`)}
                   {d.kind !== 'weekend' && ` — ${localName(d.name, i18n.language)}`}
                 </li>
               ))}
@@ -523,7 +525,7 @@ function ChangeHistory({ year, unit }: { year: number; unit?: string }) {
                 <td>{formatDateTime(c.changedAt)}</td>
                 <td>{c.username}</td>
                 <td>
-                  {t(`calendar.actionsMap.${c.action}`)} {t(`calendar.entities.${c.entity}`).toLowerCase()} {c.date ? formatDate(c.date) : ''}
+                  {t(`calendar.actionsMap.${c.action}`)} {t(`calendar.entities.${c.entity}`).toLowerCase()} {c.date ? formatDay(c.date) : ''}
                 </td>
                 <td>{c.unitCode ?? t('calendar.national')}</td>
                 <td className="calendar-json">{showValues(c.before)}</td>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { BucketCount, TaskCounts } from '../../../../api/schemas/tasks.js';
-import { formatDate } from '../../format.js';
+import { formatDate } from '../../lib/format.js';
 import { Link } from '../../router.js';
 import { DEFAULT_PERIOD, inboxHref, PERIODS, TABS, type InboxParams, type Tab } from './inbox-params.js';
 

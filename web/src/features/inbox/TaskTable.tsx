@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Task } from '../../../../api/schemas/tasks.js';
-import { formatDateTime } from '../../format.js';
+import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../router.js';
 import type { Tab, View } from './inbox-params.js';
 

@@ -3,8 +3,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { formatDateTime } from '../../format.js';
-import { Link, navigate, useLocation, withQuery } from '../../router.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link, navigate, useLocation } from '../../router.js';
+import { withQuery } from '../../api/query-string.js';
 import './iso.css';
 import {
   risksQuery,
@@ -20,6 +21,7 @@ import {
   ncQuery,
   reportQuery,
 } from './api.js';
+import { saveFile } from '../../lib/download.js';
 
 const TABS = ['nc', 'documents', 'objectives', 'risks', 'audits', 'complaints', 'reviews', 'clauses', 'report'] as const;
 type Tab = (typeof TABS)[number];
@@ -401,11 +403,7 @@ function ReportPanel() {
     setDownloadError(null);
     try {
       const blob = await requestBlob(format === 'pdf' ? isoEndpoints.reportPdf(year) : isoEndpoints.reportXlsx(year));
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `bao-cao-hdqlcl-${year}.${format}`;
-      a.click();
-      URL.revokeObjectURL(a.href);
+      saveFile(blob, `bao-cao-hdqlcl-${year}.${format}`);
     } catch (err) {
       setDownloadError(errorMessage(err));
     }
