@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link, navigate, useLocation } from '../../router.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { formatDuration, heatmapQuery } from './api.js';
 import type { ElementOverlay } from './ProcessDiagram.js';

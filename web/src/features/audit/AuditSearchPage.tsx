@@ -5,7 +5,7 @@ import type { CaseSearchQuery, CaseSummary } from '../../../../api/schemas/audit
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../lib/format.js';
-import { Link, navigate, useLocation } from '../../router.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { auditMutations, caseSampleQuery, caseSearchQuery, exportMutations, savedQueriesQuery } from './api.js';
 import './audit.css';

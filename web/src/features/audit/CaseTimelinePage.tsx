@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../lib/format.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { exportMutations, formatDuration, timelineQuery } from './api.js';
 import type { ElementOverlay } from './ProcessDiagram.js';
 import './audit.css';

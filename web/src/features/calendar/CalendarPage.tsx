@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { CalendarDay } from '../../../../api/schemas/calendar.js';
 import { meQuery, ownerUnitsQuery } from '../../api/queries.js';
 import { Alert } from '../../components/Alert.js';
-import { navigate, useLocation } from '../../router.js';
+import { navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { YearDays } from './YearDays.js';
 import { AddDayForm, DeleteDayForm, EditDayForm } from './DayForms.js';

@@ -5,7 +5,7 @@ import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { LanguageSwitch } from '../../components/Layout.js';
 import { formatDateTime } from '../../lib/format.js';
-import { Link, useLocation } from '../../router.js';
+import { Link, useLocation } from '../../lib/router.js';
 import { isoMutations, publicComplaintQuery } from './api.js';
 import './iso.css';
 import { withQuery } from '../../api/query-string.js';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation } from '../../router.js';
+import { Link, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import './iso.css';
 import { NcRegister } from './NcRegister.js';

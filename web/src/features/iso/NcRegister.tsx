@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../lib/format.js';
-import { Link, navigate, useLocation } from '../../router.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { isoMutations, ncListQuery, ncQuery } from './api.js';
 

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { saveFile } from '../../lib/download.js';
 import { isoEndpoints, reportQuery } from './api.js';
 

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { reviewsQuery } from './api.js';
 
 export function ReviewsPanel() {

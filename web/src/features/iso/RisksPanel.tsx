@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../lib/format.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { risksQuery } from './api.js';
 
 /** The risk register, highest likelihood x severity first. */

@@ -13,7 +13,7 @@ import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
 import { formatDateTime } from '../../lib/format.js';
 import { currentLanguage } from '../../i18n/index.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { LintPanel } from './LintPanel.js';
 import { VersionsPanel } from './VersionsPanel.js';
 import { canDesign } from './roles.js';

@@ -6,7 +6,7 @@ import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
 import { formatDateTime } from '../../lib/format.js';
-import { Link, navigate } from '../../router.js';
+import { Link, navigate } from '../../lib/router.js';
 import { canDesign } from './roles.js';
 import './modeler.css';
 

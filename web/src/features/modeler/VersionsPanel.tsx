@@ -8,7 +8,7 @@ import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
 import { formatDateTime } from '../../lib/format.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { requestBlob } from '../../api/request.js';
 import { saveFile } from '../../lib/download.js';

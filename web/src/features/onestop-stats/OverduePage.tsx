@@ -5,7 +5,7 @@ import type { OverdueDossier } from '../../../../api/schemas/onestop-stats.js';
 import { meQuery } from '../../api/queries.js';
 import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { saveFile } from '../../lib/download.js';
 import { apologiesQuery, approveApologyMutation, draftApologyMutation, overdueQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';

@@ -6,7 +6,7 @@ import { meQuery } from '../../api/queries.js';
 import { errorMessage, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
-import { Link, navigate, useLocation } from '../../router.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { dossiersQuery, onestopEndpoints, onestopKeys, proceduresQuery, type Procedure } from './api.js';
 import { formatTimeDate } from '../../lib/format.js';

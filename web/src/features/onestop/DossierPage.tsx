@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, request, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { dossierQuery, eventKey, onestopEndpoints, onestopKeys, type DossierDetail } from './api.js';
 import { formatTimeDate } from '../../lib/format.js';
 import './onestop.css';

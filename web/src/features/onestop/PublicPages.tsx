@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { LanguageSwitch } from '../../components/Layout.js';
-import { Link, navigate, useLocation } from '../../router.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
 import { eventKey, lookupQuery, onestopEndpoints, publicProceduresQuery } from './api.js';
 import { formatTimeDate } from '../../lib/format.js';
 import './onestop.css';
