@@ -5,11 +5,11 @@ import { useToken } from './api/auth-store.js';
 import { ApiError } from './api/request.js';
 import { Layout } from './components/Layout.js';
 import { flash } from './components/flash.js';
-import { InboxPage } from './routes/InboxPage.js';
-import { LoginPage } from './routes/LoginPage.js';
-import { PasswordPage } from './routes/PasswordPage.js';
-import { TaskPage } from './routes/TaskPage.js';
-import { matchPath, navigate, useLocation } from './router.js';
+import { InboxPage } from './features/inbox/InboxPage.js';
+import { LoginPage } from './features/auth/LoginPage.js';
+import { PasswordPage } from './features/auth/PasswordPage.js';
+import { TaskPage } from './features/task/TaskPage.js';
+import { matchPath, navigate, useLocation } from './lib/router.js';
 import { ProceduresPage } from './features/modeler/ProceduresPage.js';
 
 // bpmn-js and form-js are large: the modeler pages load on first visit.

@@ -16,9 +16,11 @@ import type {
   SaveDraftBody,
   ValidateBody,
   ValidationReport,
+  OwnerUnit,
   VersionXml,
   WorkerType,
 } from '../../../api/schemas/procedures.js';
+import { queryString, withQuery } from './query-string.js';
 
 /** A description of one HTTP call; `Reply` is the type of its JSON answer (never present at run time). */
 export interface Endpoint<Reply> {
@@ -40,13 +42,6 @@ const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;
 const procedurePath = (id: string) => `/api/procedures/${encodeURIComponent(id)}`;
 const versionPath = (id: string, version: number) => `${procedurePath(id)}/versions/${version}`;
 
-function query(params: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
-  const qs = search.toString();
-  return qs ? `?${qs}` : '';
-}
-
 /** Endpoint factories: the only place that knows the API's paths. */
 export const endpoints = {
   login: (body: LoginBody): Endpoint<LoginReply> => ({ method: 'POST', path: '/api/auth/login', body, anonymous: true }),
@@ -54,7 +49,7 @@ export const endpoints = {
   /** Ends every session of the account (its tokens and live streams). */
   logout: (): Endpoint<null> => ({ method: 'POST', path: '/api/auth/logout' }),
   changePassword: (body: PasswordChangeBody): Endpoint<LoginReply> => ({ method: 'POST', path: '/api/auth/password', body }),
-  tasks: (filters: TaskListQuery): Endpoint<TaskList> => ({ method: 'GET', path: `/api/tasks${query(filters)}` }),
+  tasks: (filters: TaskListQuery): Endpoint<TaskList> => ({ method: 'GET', path: `/api/tasks${queryString(filters)}` }),
   task: (id: string): Endpoint<Task> => ({ method: 'GET', path: taskPath(id) }),
   claimTask: (id: string): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/claim` }),
   unclaimTask: (id: string): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/unclaim` }),
@@ -62,7 +57,7 @@ export const endpoints = {
   /** A form as deployed with the given process version (running instances keep their form). */
   form: (formKey: string, version?: { bpmnProcessId: string; version: number }): Endpoint<FormReply> => ({
     method: 'GET',
-    path: `/api/forms/${encodeURIComponent(formKey)}${version ? `?bpmnProcessId=${encodeURIComponent(version.bpmnProcessId)}&version=${version.version}` : ''}`,
+    path: withQuery(`/api/forms/${encodeURIComponent(formKey)}`, { bpmnProcessId: version?.bpmnProcessId, version: version?.version }),
   }),
   taskStep: (id: string): Endpoint<StepInfo> => ({ method: 'GET', path: `${taskPath(id)}/step` }),
   taskDiagram: (id: string): Endpoint<Diagram> => ({ method: 'GET', path: `${taskPath(id)}/diagram` }),
@@ -70,7 +65,7 @@ export const endpoints = {
   /** The raw file, not JSON: sent by the upload helper (XMLHttpRequest, for progress). */
   uploadAttachment: (id: string, fileName: string): Endpoint<AttachmentList['items'][number]> => ({
     method: 'POST',
-    path: `${taskPath(id)}/attachments${query({ name: fileName })}`,
+    path: `${taskPath(id)}/attachments${queryString({ name: fileName })}`,
   }),
   /** A file, not JSON: fetched as a Blob. */
   attachmentFile: (id: string, attachmentId: string): Endpoint<Blob> => ({
@@ -91,16 +86,18 @@ export const endpoints = {
   versionXml: (id: string, version: number): Endpoint<VersionXml> => ({ method: 'GET', path: `${versionPath(id, version)}/xml` }),
   /** A PDF, not JSON: fetched with `requestBlob`. */
   procedureSheetPdf: (id: string, version: number): Endpoint<Blob> => ({ method: 'GET', path: `${versionPath(id, version)}/sheet.pdf` }),
-  taskCounts: (filters: TaskCountsQuery): Endpoint<TaskCounts> => ({ method: 'GET', path: `/api/tasks/counts${query(filters)}` }),
+  taskCounts: (filters: TaskCountsQuery): Endpoint<TaskCounts> => ({ method: 'GET', path: `/api/tasks/counts${queryString(filters)}` }),
   assignTask: (id: string, body: AssignBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/assign`, body }),
   reassignTasks: (body: ReassignBody): Endpoint<ReassignReply> => ({ method: 'POST', path: '/api/tasks/reassign', body }),
   urgeTask: (id: string, body: UrgeBody): Endpoint<Task> => ({ method: 'POST', path: `${taskPath(id)}/urge`, body }),
   units: (): Endpoint<OrgUnitList> => ({ method: 'GET', path: '/api/units' }),
+  /** Every unit that can own a procedure step (the modeler's owner picker, the calendar's unit choice). */
+  ownerUnits: (): Endpoint<{ items: OwnerUnit[] }> => ({ method: 'GET', path: '/api/procedures/owner-units' }),
   unitMembers: (code: string): Endpoint<MemberList> => ({ method: 'GET', path: `/api/units/${encodeURIComponent(code)}/members` }),
   processDefinitions: (): Endpoint<Static<typeof ProcessDefinitionList>> => ({ method: 'GET', path: '/api/process-definitions' }),
   notifications: (filters: Omit<NotificationListQuery, 'unreadOnly'>): Endpoint<NotificationList> => ({
     method: 'GET',
-    path: `/api/notifications${query(filters)}`,
+    path: `/api/notifications${queryString(filters)}`,
   }),
   readNotification: (id: string): Endpoint<Notification> => ({ method: 'POST', path: `/api/notifications/${encodeURIComponent(id)}/read` }),
   readAllNotifications: (): Endpoint<ReadAllReply> => ({ method: 'POST', path: '/api/notifications/read-all' }),

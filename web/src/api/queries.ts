@@ -189,11 +189,19 @@ export const taskCountsQuery = (filters: TaskCountsQuery) =>
   });
 
 /** The organisation changes rarely. */
-export const unitsQuery = () =>
+export const orgUnitsQuery = () =>
   queryOptions({
     queryKey: queryKeys.units(),
     queryFn: ({ signal }) => request(endpoints.units(), signal),
     staleTime: 10 * 60_000,
+  });
+
+/** The units that can own a procedure step (a flat list, names "Tiếng Việt / English"). */
+export const ownerUnitsQuery = () =>
+  queryOptions({
+    queryKey: [...queryKeys.procedures(), 'owner-units'] as const,
+    queryFn: ({ signal }) => request(endpoints.ownerUnits(), signal),
+    staleTime: 5 * 60_000,
   });
 
 export const unitMembersQuery = (code: string) =>

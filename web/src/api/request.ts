@@ -1,6 +1,6 @@
 import type { ErrorBody } from '../../../api/schemas/common.js';
 import i18n from '../i18n/index.js';
-import { navigate } from '../router.js';
+import { navigate } from '../lib/router.js';
 import { flash } from '../components/flash.js';
 import { authStore } from './auth-store.js';
 import type { Endpoint } from './endpoints.js';

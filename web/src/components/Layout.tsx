@@ -6,7 +6,7 @@ import { meQuery } from '../api/queries.js';
 import { endpoints } from '../api/endpoints.js';
 import { request } from '../api/request.js';
 import { LANGUAGES, setLanguage, currentLanguage } from '../i18n/index.js';
-import { Link, navigate } from '../router.js';
+import { Link, navigate } from '../lib/router.js';
 import { Alert } from './Alert.js';
 import { flash, useFlash } from './flash.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';

@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import type { CaseSearchQuery, CaseSummary } from '../../../../api/schemas/audit.js';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { formatDateTime } from '../../format.js';
-import { Link, navigate, useLocation, withQuery } from '../../router.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
+import { withQuery } from '../../api/query-string.js';
 import { auditMutations, caseSampleQuery, caseSearchQuery, exportMutations, savedQueriesQuery } from './api.js';
 import './audit.css';
 

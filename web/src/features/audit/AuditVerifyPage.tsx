@@ -2,8 +2,9 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { formatDateTime } from '../../format.js';
-import { Link, useLocation, withQuery } from '../../router.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link, useLocation } from '../../lib/router.js';
+import { withQuery } from '../../api/query-string.js';
 import { auditLogQuery, auditMutations } from './api.js';
 import './audit.css';
 

@@ -17,27 +17,19 @@ import type {
 } from '../../../../api/schemas/audit.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request, requestBlob } from '../../api/request.js';
-import { saveFile } from '../modeler/download.js';
-
-type Params = Record<string, string | number | undefined>;
-
-function query(params: Params): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
-  const qs = search.toString();
-  return qs ? `?${qs}` : '';
-}
+import { saveFile } from '../../lib/download.js';
+import { queryString } from '../../api/query-string.js';
 
 /** Endpoint factories of the audit API (the auditor's workspace and the case timeline). */
 export const auditEndpoints = {
   verify: (): Endpoint<VerifyReply> => ({ method: 'GET', path: '/api/audit/verify' }),
-  log: (filters: AuditLogQuery): Endpoint<AuditLogList> => ({ method: 'GET', path: `/api/audit/log${query(filters)}` }),
-  cases: (filters: CaseSearchQuery): Endpoint<CaseSearchReply> => ({ method: 'GET', path: `/api/audit/cases${query(filters)}` }),
-  sample: (filters: CaseSampleQuery): Endpoint<CaseSampleReply> => ({ method: 'GET', path: `/api/audit/cases/sample${query(filters)}` }),
-  heatmap: (filters: HeatmapQuery): Endpoint<HeatmapReply> => ({ method: 'GET', path: `/api/audit/heatmap${query(filters)}` }),
+  log: (filters: AuditLogQuery): Endpoint<AuditLogList> => ({ method: 'GET', path: `/api/audit/log${queryString(filters)}` }),
+  cases: (filters: CaseSearchQuery): Endpoint<CaseSearchReply> => ({ method: 'GET', path: `/api/audit/cases${queryString(filters)}` }),
+  sample: (filters: CaseSampleQuery): Endpoint<CaseSampleReply> => ({ method: 'GET', path: `/api/audit/cases/sample${queryString(filters)}` }),
+  heatmap: (filters: HeatmapQuery): Endpoint<HeatmapReply> => ({ method: 'GET', path: `/api/audit/heatmap${queryString(filters)}` }),
   savedQueries: (): Endpoint<SavedQueryList> => ({ method: 'GET', path: '/api/audit/saved-queries' }),
   saveQuery: (body: SavedQueryBody): Endpoint<SavedQuery> => ({ method: 'POST', path: '/api/audit/saved-queries', body }),
-  exportCases: (filters: CaseExportQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/audit/cases/export.xlsx${query(filters)}` }),
+  exportCases: (filters: CaseExportQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/audit/cases/export.xlsx${queryString(filters)}` }),
   exportCase: (processInstanceKey: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/cases/${encodeURIComponent(processInstanceKey)}/export.zip` }),
   timeline: (processInstanceKey: string): Endpoint<TimelineReply> => ({ method: 'GET', path: `/api/cases/${encodeURIComponent(processInstanceKey)}/timeline` }),
 };

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { BucketCount, TaskCounts } from '../../../../api/schemas/tasks.js';
-import { formatDate } from '../../format.js';
-import { Link } from '../../router.js';
+import { formatDate } from '../../lib/format.js';
+import { Link } from '../../lib/router.js';
 import { DEFAULT_PERIOD, inboxHref, PERIODS, TABS, type InboxParams, type Tab } from './inbox-params.js';
 
 const COUNT_KEY: Record<Tab, keyof TaskCounts> = { available: 'not_started', mine: 'in_progress', reminded: 'reminded', done: 'finished' };

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TaskSort } from '../../../../api/schemas/tasks.js';
-import { processDefinitionsQuery, unitsQuery } from '../../api/queries.js';
+import { orgUnitsQuery, processDefinitionsQuery } from '../../api/queries.js';
 import type { InboxParams } from './inbox-params.js';
 
 type FilterValues = Pick<InboxParams, 'q' | 'proc' | 'unit' | 'from' | 'to' | 'caseCode' | 'sort' | 'order'>;
@@ -21,7 +21,7 @@ export function InboxFilters({ params, onApply }: { params: InboxParams; onApply
     order: params.order,
   });
   const definitions = useQuery(processDefinitionsQuery());
-  const units = useQuery(unitsQuery());
+  const units = useQuery(orgUnitsQuery());
   const procedures = [...new Map((definitions.data?.items ?? []).map((d) => [d.bpmnProcessId, d.name])).entries()].sort((a, b) =>
     a[1].localeCompare(b[1], 'vi'),
   );

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Task } from '../../../../api/schemas/tasks.js';
-import { formatDateTime } from '../../format.js';
-import { Link } from '../../router.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link } from '../../lib/router.js';
 import type { Tab, View } from './inbox-params.js';
 
 interface Props {

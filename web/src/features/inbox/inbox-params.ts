@@ -1,5 +1,5 @@
 import type { TaskBucket, TaskCountsQuery, TaskListQuery, TaskSort, TaskTiming } from '../../../../api/schemas/tasks.js';
-import { withQuery } from '../../router.js';
+import { withQuery } from '../../api/query-string.js';
 
 export const PAGE_SIZE = 20;
 

@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { LanguageSwitch } from '../../components/Layout.js';
-import { formatDateTime } from '../../format.js';
-import { Link, useLocation } from '../../router.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link, useLocation } from '../../lib/router.js';
 import { isoMutations, publicComplaintQuery } from './api.js';
 import './iso.css';
+import { withQuery } from '../../api/query-string.js';
 
 const KINDS = ['gop-y', 'phan-anh', 'khieu-nai'] as const;
 
@@ -51,7 +52,7 @@ function SendForm() {
   };
   if (send.data) {
     const r = send.data;
-    const path = `/gop-y/${encodeURIComponent(r.code)}?t=${encodeURIComponent(r.trackingToken)}`;
+    const path = withQuery(`/gop-y/${encodeURIComponent(r.code)}`, { t: r.trackingToken });
     return (
       <div className="fb-sent" role="status" data-testid="feedback-sent">
         <h1>{tx('iso.public.sentTitle')}</h1>

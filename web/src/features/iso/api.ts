@@ -24,18 +24,11 @@ import type {
 } from '../../../../api/schemas/iso.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
-
-type Params = Record<string, string | number | undefined>;
-const query = (params: Params) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
-  const qs = s.toString();
-  return qs ? `?${qs}` : '';
-};
+import { queryString } from '../../api/query-string.js';
 
 /** Endpoint factories of the ISO registers (api/routes/iso). */
 export const isoEndpoints = {
-  ncs: (f: Partial<NcListQuery>): Endpoint<NcList> => ({ method: 'GET', path: `/api/iso/nonconformities${query(f)}` }),
+  ncs: (f: Partial<NcListQuery>): Endpoint<NcList> => ({ method: 'GET', path: `/api/iso/nonconformities${queryString(f)}` }),
   nc: (id: string): Endpoint<NonconformityDetail> => ({ method: 'GET', path: `/api/iso/nonconformities/${encodeURIComponent(id)}` }),
   openNc: (body: NcCreateBody): Endpoint<NonconformityDetail> => ({ method: 'POST', path: '/api/iso/nonconformities', body }),
   documents: (): Endpoint<DocumentList> => ({ method: 'GET', path: '/api/iso/documents' }),

@@ -5,7 +5,7 @@ import { EisoDiffView, type DiffEntry } from '../../../../modeler/diff.js';
 import { procedureQuery, versionXmlQuery } from '../../api/queries.js';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link, useLocation } from '../../router.js';
+import { Link, useLocation } from '../../lib/router.js';
 import './modeler.css';
 
 const KIND_LABEL = { added: 'modeler.diffAdded', removed: 'modeler.diffRemoved', changed: 'modeler.diffChanged', layout: 'modeler.diffLayout' } as const;

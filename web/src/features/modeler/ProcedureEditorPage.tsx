@@ -7,17 +7,17 @@ import { EisoModeler, type LintIssue } from '../../../../modeler/bpmn-modeler.js
 import { formIdFromName, newFormSchema, type FormSchema } from '../../../../modeler/form-schema.js';
 import { endpoints } from '../../api/endpoints.js';
 import { meQuery, procedureMutations, procedureQuery, queryKeys, workerTypesQuery } from '../../api/queries.js';
-import { ownerUnitsQuery } from './owner-units.js';
+import { ownerUnitsQuery } from '../../api/queries.js';
 import { ApiError, errorMessage, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
-import { formatDateTime } from '../../format.js';
+import { formatDateTime } from '../../lib/format.js';
 import { currentLanguage } from '../../i18n/index.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { LintPanel } from './LintPanel.js';
 import { VersionsPanel } from './VersionsPanel.js';
 import { canDesign } from './roles.js';
-import { readFileText, saveFile } from './download.js';
+import { saveFile } from '../../lib/download.js';
 import { useDraftAutosave, type SaveState } from './use-draft-autosave.js';
 import './modeler.css';
 
@@ -155,7 +155,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
     if (!file || !modelerRef.current) return;
     setProblem(null);
     try {
-      const warnings = await modelerRef.current.importXml(await readFileText(file));
+      const warnings = await modelerRef.current.importXml(await file.text());
       if (warnings.length) console.info('bpmn-js import warnings', warnings);
       markDirty();
     } catch (err) {

@@ -5,9 +5,8 @@ import { meQuery, procedureListQuery, procedureMutations } from '../../api/queri
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
-import { formatDateTime } from '../../format.js';
-import { Link, navigate } from '../../router.js';
-import { readFileText } from './download.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link, navigate } from '../../lib/router.js';
 import { canDesign } from './roles.js';
 import './modeler.css';
 
@@ -47,7 +46,7 @@ export function ProceduresPage() {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    const xml = await readFileText(file);
+    const xml = await file.text();
     create.mutate(
       { xml, fileName: file.name },
       {

@@ -7,9 +7,11 @@ import { procedureMutations } from '../../api/queries.js';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
-import { formatDateTime } from '../../format.js';
-import { Link, withQuery } from '../../router.js';
-import { requestBlob, saveFile } from './download.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link } from '../../lib/router.js';
+import { withQuery } from '../../api/query-string.js';
+import { requestBlob } from '../../api/request.js';
+import { saveFile } from '../../lib/download.js';
 
 export const diffHref = (id: string, from: number, to: number | 'draft') => withQuery(`/procedures/${encodeURIComponent(id)}/diff`, { from, to });
 

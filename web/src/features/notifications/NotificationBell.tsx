@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { notificationMutations, notificationsQuery } from '../../api/queries.js';
-import { formatDateTime } from '../../format.js';
-import { Link } from '../../router.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link } from '../../lib/router.js';
 import { useLiveEvents } from './live.js';
 import './notifications.css';
 

@@ -4,6 +4,7 @@ import { useToken } from '../../api/auth-store.js';
 import { endpoints } from '../../api/endpoints.js';
 import { queryKeys } from '../../api/queries.js';
 import { request } from '../../api/request.js';
+import { withQuery } from '../../api/query-string.js';
 
 /** Whether the live stream is connected: the inbox polls rarely while it is, often while it is not. */
 let connected = false;
@@ -67,7 +68,7 @@ export function useLiveEvents(): void {
       try {
         const { ticket } = await request(endpoints.eventTicket());
         if (stopped) return;
-        source = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket)}`);
+        source = new EventSource(withQuery('/api/events', { ticket }));
         source.addEventListener('ready', () => {
           attempt = 0;
           setConnected(true);

@@ -5,12 +5,11 @@ import type { OverdueDossier } from '../../../../api/schemas/onestop-stats.js';
 import { meQuery } from '../../api/queries.js';
 import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link } from '../../router.js';
-import { saveFile } from '../modeler/download.js';
+import { Link } from '../../lib/router.js';
+import { saveFile } from '../../lib/download.js';
 import { apologiesQuery, approveApologyMutation, draftApologyMutation, overdueQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';
-
-const vnDate = (iso: string) => iso.slice(0, 10).split('-').reverse().join('/');
+import { formatDay } from '../../lib/format.js';
 
 function ApologyForm({ dossier, onDone }: { dossier: OverdueDossier; onDone: (msg: string) => void }) {
   const { t } = useTranslation();
@@ -93,7 +92,7 @@ export default function OverduePage() {
           <ul>
             {pending.data!.items.map((a) => (
               <li key={a.id}>
-                <strong>{a.dossierCode}</strong> · {a.procedureName} · {t('onestopStats.apologyDraft', { date: vnDate(a.newDate) })} · {a.reason}{' '}
+                <strong>{a.dossierCode}</strong> · {a.procedureName} · {t('onestopStats.apologyDraft', { date: formatDay(a.newDate) })} · {a.reason}{' '}
                 <button type="button" className="button button-primary" onClick={() => doApprove(a.dossierCode)} disabled={approve.isPending}>
                   {t('onestopStats.approve')}
                 </button>{' '}
@@ -130,7 +129,7 @@ export default function OverduePage() {
                     {d.code}
                   </th>
                   <td data-label={t('onestopStats.procedure')}>{d.procedureName}</td>
-                  <td data-label={t('onestopStats.appointment')}>{vnDate(d.appointmentAt)}</td>
+                  <td data-label={t('onestopStats.appointment')}>{formatDay(d.appointmentAt)}</td>
                   <td data-label={t('onestopStats.daysLate')} className="os-late">
                     {d.daysLate}
                   </td>
@@ -143,14 +142,16 @@ export default function OverduePage() {
                     {d.stepSince ? (
                       <small className="muted">
                         {' '}
-                        · {t('onestopStats.since')} {vnDate(d.stepSince)}
+                        · {t('onestopStats.since')} {formatDay(d.stepSince)}
                       </small>
                     ) : null}
                   </td>
                   <td data-label={t('onestopStats.apology')}>
                     {d.apology ? (
                       <>
-                        {t(d.apology.status === 'approved' ? 'onestopStats.apologyApproved' : 'onestopStats.apologyDraft', { date: vnDate(d.apology.newDate) })}{' '}
+                        {t(d.apology.status === 'approved' ? 'onestopStats.apologyApproved' : 'onestopStats.apologyDraft', {
+                          date: formatDay(d.apology.newDate),
+                        })}{' '}
                         {isLeader && d.apology.status === 'draft' && (
                           <button type="button" className="button button-primary" onClick={() => doApprove(d.code)} disabled={approve.isPending}>
                             {t('onestopStats.approve')}

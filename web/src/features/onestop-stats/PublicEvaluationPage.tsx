@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { LanguageSwitch } from '../../components/Layout.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { evaluationFormQuery, submitEvaluationMutation } from './api.js';
 import './onestop-stats.css';
 

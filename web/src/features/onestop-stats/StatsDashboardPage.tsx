@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import type { StatsCounts, StatsQuery, StatsRow } from '../../../../api/schemas/onestop-stats.js';
 import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link, navigate, useLocation, withQuery } from '../../router.js';
-import { saveFile } from '../modeler/download.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
+import { withQuery } from '../../api/query-string.js';
+import { saveFile } from '../../lib/download.js';
 import { evaluationsQuery, statisticsQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';
 

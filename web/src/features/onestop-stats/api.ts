@@ -13,32 +13,24 @@ import type {
 } from '../../../../api/schemas/onestop-stats.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
-
-type Params = Record<string, string | number | undefined | null>;
-
-function query(params: Params): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  const qs = search.toString();
-  return qs ? `?${qs}` : '';
-}
+import { queryString } from '../../api/query-string.js';
 
 const code = (c: string) => encodeURIComponent(c);
 
 /** Endpoint factories of the one-stop statistics, apology and evaluation API. */
 export const statsEndpoints = {
-  statistics: (q: StatsQuery): Endpoint<StatsReport> => ({ method: 'GET', path: `/api/onestop-stats/statistics${query(q)}` }),
-  statisticsXlsx: (q: StatsQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop-stats/statistics.xlsx${query(q)}` }),
-  overdue: (q: OverdueQuery): Endpoint<OverdueList> => ({ method: 'GET', path: `/api/onestop-stats/overdue${query(q)}` }),
-  evaluations: (q: { from?: string; to?: string }): Endpoint<EvaluationResults> => ({ method: 'GET', path: `/api/onestop-stats/evaluations${query(q)}` }),
-  apologies: (status?: 'draft' | 'approved'): Endpoint<ApologyList> => ({ method: 'GET', path: `/api/onestop-stats/apologies${query({ status })}` }),
+  statistics: (q: StatsQuery): Endpoint<StatsReport> => ({ method: 'GET', path: `/api/onestop-stats/statistics${queryString(q)}` }),
+  statisticsXlsx: (q: StatsQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop-stats/statistics.xlsx${queryString(q)}` }),
+  overdue: (q: OverdueQuery): Endpoint<OverdueList> => ({ method: 'GET', path: `/api/onestop-stats/overdue${queryString(q)}` }),
+  evaluations: (q: { from?: string; to?: string }): Endpoint<EvaluationResults> => ({ method: 'GET', path: `/api/onestop-stats/evaluations${queryString(q)}` }),
+  apologies: (status?: 'draft' | 'approved'): Endpoint<ApologyList> => ({ method: 'GET', path: `/api/onestop-stats/apologies${queryString({ status })}` }),
   draftApology: (c: string, body: ApologyBody): Endpoint<Apology> => ({ method: 'POST', path: `/api/onestop-stats/dossiers/${code(c)}/apology`, body }),
   approveApology: (c: string): Endpoint<Apology> => ({ method: 'POST', path: `/api/onestop-stats/dossiers/${code(c)}/apology/approve` }),
   apologyPdf: (c: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop-stats/dossiers/${code(c)}/apology.pdf` }),
   // Public (no sign-in)
   evaluationForm: (c: string, token: string): Endpoint<EvaluationForm> => ({
     method: 'GET',
-    path: `/api/public/evaluations/${code(c)}${query({ t: token })}`,
+    path: `/api/public/evaluations/${code(c)}${queryString({ t: token })}`,
     anonymous: true,
   }),
   submitEvaluation: (c: string, body: EvaluationBody): Endpoint<{ code: string; submittedAt: string }> => ({
@@ -49,7 +41,7 @@ export const statsEndpoints = {
   }),
   publicResults: (q: { from?: string; to?: string }): Endpoint<EvaluationResults> => ({
     method: 'GET',
-    path: `/api/public/evaluation-results${query(q)}`,
+    path: `/api/public/evaluation-results${queryString(q)}`,
     anonymous: true,
   }),
 };

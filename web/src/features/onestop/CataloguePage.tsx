@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ImportReply, RowError } from '../../../../api/schemas/onestop.js';
 import { ApiError, errorMessage, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link } from '../../router.js';
+import { Link } from '../../lib/router.js';
 import { onestopEndpoints, onestopKeys, proceduresQuery } from './api.js';
 import './onestop.css';
 

@@ -6,8 +6,10 @@ import { meQuery } from '../../api/queries.js';
 import { errorMessage, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
-import { Link, navigate, useLocation, withQuery } from '../../router.js';
-import { dossiersQuery, onestopEndpoints, onestopKeys, proceduresQuery, vnTime, type Procedure } from './api.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
+import { withQuery } from '../../api/query-string.js';
+import { dossiersQuery, onestopEndpoints, onestopKeys, proceduresQuery, type Procedure } from './api.js';
+import { formatTimeDate } from '../../lib/format.js';
 import './onestop.css';
 
 type Tab = 'receive' | 'queue' | 'all';
@@ -183,7 +185,7 @@ function DossierTable({ queue = false }: { queue?: boolean }) {
                 <td>{d.procedureName}</td>
                 <td>{d.applicantName}</td>
                 <td>{t(`onestop.statuses.${d.status}`)}</td>
-                <td>{vnTime(queue ? d.submittedAt : d.appointmentAt)}</td>
+                <td>{formatTimeDate(queue ? d.submittedAt : d.appointmentAt)}</td>
               </tr>
             ))}
           </tbody>

@@ -3,9 +3,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, request, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { Link } from '../../router.js';
-import { dossierQuery, eventKey, onestopEndpoints, onestopKeys, vnTime, type DossierDetail } from './api.js';
+import { Link } from '../../lib/router.js';
+import { dossierQuery, eventKey, onestopEndpoints, onestopKeys, type DossierDetail } from './api.js';
+import { formatTimeDate } from '../../lib/format.js';
 import './onestop.css';
+import { openFile } from '../../lib/download.js';
 
 type Action = 'requestCompletion' | 'refuse' | 'withdraw';
 
@@ -33,11 +35,7 @@ export default function DossierPage({ id }: { id: string }) {
     },
     onSuccess: (d) => done(d ?? undefined),
   });
-  const openBlob = async (blob: Promise<Blob>) => {
-    const url = URL.createObjectURL(await blob);
-    window.open(url, '_blank', 'noopener');
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  };
+  const openBlob = async (blob: Promise<Blob>) => openFile(await blob);
 
   if (dossier.isError) return <Alert>{errorMessage(dossier.error)}</Alert>;
   const d = dossier.data;
@@ -76,16 +74,16 @@ export default function DossierPage({ id }: { id: string }) {
           </tr>
           <tr>
             <th scope="row">{t('onestop.submittedAt')}</th>
-            <td>{vnTime(d.submittedAt)}</td>
+            <td>{formatTimeDate(d.submittedAt)}</td>
           </tr>
           <tr>
             <th scope="row">{t('onestop.receivedAt')}</th>
-            <td>{vnTime(d.receivedAt)}</td>
+            <td>{formatTimeDate(d.receivedAt)}</td>
           </tr>
           <tr>
             <th scope="row">{t('onestop.appointmentAt')}</th>
             <td data-testid="dossier-appointment">
-              {vnTime(d.appointmentAt)} · {t('onestop.timeLimit', { days: d.timeLimitDays })}
+              {formatTimeDate(d.appointmentAt)} · {t('onestop.timeLimit', { days: d.timeLimitDays })}
             </td>
           </tr>
           <tr>
@@ -208,7 +206,8 @@ export default function DossierPage({ id }: { id: string }) {
       <ol className="onestop-events" data-testid="dossier-events">
         {d.events.map((e, i) => (
           <li key={i}>
-            <time>{vnTime(e.at)}</time> — {t(`onestop.eventTypes.${eventKey(e.type)}` as 'onestop.eventTypes.dossier_submitted', { defaultValue: e.type })}
+            <time>{formatTimeDate(e.at)}</time> —{' '}
+            {t(`onestop.eventTypes.${eventKey(e.type)}` as 'onestop.eventTypes.dossier_submitted', { defaultValue: e.type })}
             {e.status ? ` (${t(`onestop.statuses.${e.status}` as 'onestop.statuses.SUBMITTED')})` : ''} · {e.actor}
             {e.note ? <div className="muted">{e.note}</div> : null}
           </li>

@@ -4,9 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { LanguageSwitch } from '../../components/Layout.js';
-import { Link, navigate, useLocation } from '../../router.js';
-import { eventKey, lookupQuery, onestopEndpoints, publicProceduresQuery, vnTime } from './api.js';
+import { Link, navigate, useLocation } from '../../lib/router.js';
+import { eventKey, lookupQuery, onestopEndpoints, publicProceduresQuery } from './api.js';
+import { formatTimeDate } from '../../lib/format.js';
 import './onestop.css';
+import { withQuery } from '../../api/query-string.js';
 
 /** The citizen's frame: no login, phone-first. */
 function PublicFrame({ children }: { children: ReactNode }) {
@@ -194,20 +196,20 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
           </tr>
           <tr>
             <th scope="row">{t('onestop.submittedAt')}</th>
-            <td>{vnTime(d.submittedAt)}</td>
+            <td>{formatTimeDate(d.submittedAt)}</td>
           </tr>
           <tr>
             <th scope="row">{t('onestop.receivedAt')}</th>
-            <td>{vnTime(d.receivedAt)}</td>
+            <td>{formatTimeDate(d.receivedAt)}</td>
           </tr>
           <tr>
             <th scope="row">{t('onestop.appointmentAt')}</th>
-            <td>{vnTime(d.appointmentAt)}</td>
+            <td>{formatTimeDate(d.appointmentAt)}</td>
           </tr>
           {d.returnedAt && (
             <tr>
               <th scope="row">{t('onestop.returnedAt')}</th>
-              <td>{vnTime(d.returnedAt)}</td>
+              <td>{formatTimeDate(d.returnedAt)}</td>
             </tr>
           )}
         </tbody>
@@ -218,13 +220,14 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
         </p>
       )}
       <p>
-        <Link to={`/gop-y?ma=${encodeURIComponent(d.code)}`}>{t('iso.public.aboutDossier')}</Link>
+        <Link to={withQuery('/gop-y', { ma: d.code })}>{t('iso.public.aboutDossier')}</Link>
       </p>
       <h3>{t('onestop.events')}</h3>
       <ol className="onestop-events">
         {(h?.events ?? d.events).map((e, i) => (
           <li key={i}>
-            <time>{vnTime(e.at)}</time> — {t(`onestop.eventTypes.${eventKey(e.type)}` as 'onestop.eventTypes.dossier_submitted', { defaultValue: e.type })}
+            <time>{formatTimeDate(e.at)}</time> —{' '}
+            {t(`onestop.eventTypes.${eventKey(e.type)}` as 'onestop.eventTypes.dossier_submitted', { defaultValue: e.type })}
             {'note' in e && typeof e.note === 'string' && e.note ? <div className="muted">{e.note}</div> : null}
           </li>
         ))}
@@ -275,7 +278,7 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
               <li key={i}>
                 <strong>{n.subject}</strong>{' '}
                 <span className="muted">
-                  {vnTime(n.at)}
+                  {formatTimeDate(n.at)}
                   {n.emailed ? ` · ${t('onestop.public.emailed')}` : ''}
                 </span>
               </li>

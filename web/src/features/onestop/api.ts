@@ -18,24 +18,17 @@ import type {
 } from '../../../../api/schemas/onestop.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
+import { queryString } from '../../api/query-string.js';
 
-type Params = Record<string, string | number | boolean | undefined | null>;
-function query(params: Params): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params))
-    if (value !== undefined && value !== null && value !== '' && value !== false) search.set(key, String(value));
-  const qs = search.toString();
-  return qs ? `?${qs}` : '';
-}
 const enc = encodeURIComponent;
 const keyHeader = (token?: string | null): Record<string, string> => (token ? { 'x-lookup-token': token } : {});
 
 /** Endpoint factories of the one-stop desk and the public pages. */
 export const onestopEndpoints = {
-  procedures: (all = false): Endpoint<ProcedureList> => ({ method: 'GET', path: `/api/onestop/procedures${query({ all })}` }),
+  procedures: (all = false): Endpoint<ProcedureList> => ({ method: 'GET', path: `/api/onestop/procedures${queryString({ all })}` }),
   importJson: (rows: unknown[]): Endpoint<ImportReply> => ({ method: 'POST', path: '/api/onestop/procedures/import', body: rows }),
   importCsv: (text: string): Endpoint<ImportReply> => ({ method: 'POST', path: '/api/onestop/procedures/import.csv', raw: { contentType: 'text/csv', text } }),
-  dossiers: (q: DossierListQuery): Endpoint<DossierList> => ({ method: 'GET', path: `/api/onestop/dossiers${query(q)}` }),
+  dossiers: (q: DossierListQuery): Endpoint<DossierList> => ({ method: 'GET', path: `/api/onestop/dossiers${queryString(q)}` }),
   dossier: (id: string): Endpoint<DossierDetail> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}` }),
   receive: (body: ReceiveBody): Endpoint<DossierDetail> => ({ method: 'POST', path: '/api/onestop/dossiers', body }),
   accept: (id: string, body: AcceptBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/accept`, body }),
@@ -94,24 +87,5 @@ export const lookupQuery = (code: string, token?: string | null) =>
   queryOptions({ queryKey: onestopKeys.lookup(code, token), queryFn: ({ signal }) => request(onestopEndpoints.lookup(code, token), signal), retry: false });
 
 export type { Procedure, DossierDetail, PublicDossier };
-
-/** "14:05 23/11/2026" in Vietnam time. */
-export function vnTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Asia/Ho_Chi_Minh',
-      hour: '2-digit',
-      minute: '2-digit',
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
-}
 
 export const eventKey = (type: string) => type.replace(/\./g, '_');

@@ -6,8 +6,8 @@ import { endpoints } from '../../api/endpoints.js';
 import { queryKeys, taskAttachmentsQuery } from '../../api/queries.js';
 import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { formatDateTime } from '../../format.js';
-import { saveFile } from '../modeler/download.js';
+import { formatDateTime } from '../../lib/format.js';
+import { saveFile } from '../../lib/download.js';
 import { uploadAttachment } from './upload.js';
 
 export function formatSize(bytes: number, lang: string): string {

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { taskCommentsQuery, taskExtrasMutations } from '../../api/queries.js';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
-import { formatDateTime } from '../../format.js';
+import { formatDateTime } from '../../lib/format.js';
 
 /** Comments on the case, from all its steps. Bodies are plain text: React renders them as text, never as HTML. */
 export function CommentsPanel({ taskId }: { taskId: string }) {

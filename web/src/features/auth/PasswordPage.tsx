@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { authStore } from '../api/auth-store.js';
-import { endpoints } from '../api/endpoints.js';
-import { queryKeys } from '../api/queries.js';
-import { errorMessage, request } from '../api/request.js';
-import { Alert } from '../components/Alert.js';
+import { authStore } from '../../api/auth-store.js';
+import { endpoints } from '../../api/endpoints.js';
+import { queryKeys } from '../../api/queries.js';
+import { errorMessage, request } from '../../api/request.js';
+import { Alert } from '../../components/Alert.js';
 
 /** Change my password: the current one, the new one twice. The server ends every other session. */
 export function PasswordPage() {

@@ -1,19 +1,19 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Task } from '../../../api/schemas/tasks.js';
-import { INBOX_FALLBACK_POLL_MS, INBOX_POLL_MS, meQuery, taskCountsQuery, taskListQuery, taskMutations } from '../api/queries.js';
-import { errorMessage } from '../api/request.js';
-import { Alert } from '../components/Alert.js';
-import { flash } from '../components/flash.js';
-import { navigate, useLocation } from '../router.js';
-import { BucketTabs, PeriodSwitch, ViewSwitch } from '../features/inbox/BucketTabs.js';
-import { InboxFilters } from '../features/inbox/InboxFilters.js';
-import { ReassignBar, UrgeForm } from '../features/inbox/LeaderTools.js';
-import { TaskTable } from '../features/inbox/TaskTable.js';
-import { compact, countFilters, inboxHref, listFilters, PAGE_SIZE, readParams, type InboxParams } from '../features/inbox/inbox-params.js';
-import { useLiveConnected } from '../features/notifications/live.js';
-import '../features/inbox/inbox.css';
+import type { Task } from '../../../../api/schemas/tasks.js';
+import { INBOX_FALLBACK_POLL_MS, INBOX_POLL_MS, meQuery, taskCountsQuery, taskListQuery, taskMutations } from '../../api/queries.js';
+import { errorMessage } from '../../api/request.js';
+import { Alert } from '../../components/Alert.js';
+import { flash } from '../../components/flash.js';
+import { navigate, useLocation } from '../../lib/router.js';
+import { BucketTabs, PeriodSwitch, ViewSwitch } from './BucketTabs.js';
+import { InboxFilters } from './InboxFilters.js';
+import { ReassignBar, UrgeForm } from './LeaderTools.js';
+import { TaskTable } from './TaskTable.js';
+import { compact, countFilters, inboxHref, listFilters, PAGE_SIZE, readParams, type InboxParams } from './inbox-params.js';
+import { useLiveConnected } from '../notifications/live.js';
+import './inbox.css';
 
 export { inboxHref, PAGE_SIZE };
 

@@ -30,16 +30,6 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (!opts.replace) window.scrollTo(0, 0);
 }
 
-/** Builds "path?query" from a parameter object, leaving out empty values. */
-export function withQuery(pathname: string, params: Record<string, string | number | undefined | null>): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
-  }
-  const qs = query.toString();
-  return qs ? `${pathname}?${qs}` : pathname;
-}
-
 /** Matches "/tasks/:id" style patterns; returns the parameters or null. */
 export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
   const names: string[] = [];

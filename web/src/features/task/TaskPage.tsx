@@ -1,25 +1,25 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Task } from '../../../api/schemas/tasks.js';
-import { formQuery, meQuery, queryKeys, taskExtrasMutations, taskMutations, taskQuery, taskStepQuery } from '../api/queries.js';
-import { ApiError, errorMessage } from '../api/request.js';
-import { Alert } from '../components/Alert.js';
-import type { FormHandle } from '../components/FormView.js';
-import { VariablesView } from '../components/VariablesView.js';
-import { flash } from '../components/flash.js';
-import { formatDateTime, isOverdue } from '../format.js';
-import { Link, navigate } from '../router.js';
-import { inboxHref } from './InboxPage.js';
-import { AttachmentsPanel } from '../features/task/AttachmentsPanel.js';
-import { CommentsPanel } from '../features/task/CommentsPanel.js';
-import { DiagramPanel } from '../features/task/DiagramPanel.js';
-import { SendBackDialog } from '../features/task/SendBackDialog.js';
-import { StepPanel } from '../features/task/StepPanel.js';
-import '../features/task/task-view.css';
+import type { Task } from '../../../../api/schemas/tasks.js';
+import { formQuery, meQuery, queryKeys, taskExtrasMutations, taskMutations, taskQuery, taskStepQuery } from '../../api/queries.js';
+import { ApiError, errorMessage } from '../../api/request.js';
+import { Alert } from '../../components/Alert.js';
+import type { FormHandle } from '../../components/FormView.js';
+import { VariablesView } from '../../components/VariablesView.js';
+import { flash } from '../../components/flash.js';
+import { formatDateTime, isOverdue } from '../../lib/format.js';
+import { Link, navigate } from '../../lib/router.js';
+import { inboxHref } from '../inbox/InboxPage.js';
+import { AttachmentsPanel } from './AttachmentsPanel.js';
+import { CommentsPanel } from './CommentsPanel.js';
+import { DiagramPanel } from './DiagramPanel.js';
+import { SendBackDialog } from './SendBackDialog.js';
+import { StepPanel } from './StepPanel.js';
+import './task-view.css';
 
 // form-js is large: load it only when a task with a form is opened.
-const FormView = lazy(() => import('../components/FormView.js'));
+const FormView = lazy(() => import('../../components/FormView.js'));
 
 export function TaskPage({ id }: { id: string }) {
   const { t } = useTranslation();

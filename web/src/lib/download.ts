@@ -1,4 +1,6 @@
-/** Offers a file to the user (an anchor with `download` on an object URL). */
+/** The one place that hands a file to the user: a Blob (or text) behind an object URL. */
+
+/** Saves a file: an anchor with `download` on an object URL, clicked once. */
 export function saveFile(content: Blob | string, fileName: string, type = 'application/octet-stream'): void {
   const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
   const url = URL.createObjectURL(blob);
@@ -12,9 +14,9 @@ export function saveFile(content: Blob | string, fileName: string, type = 'appli
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export { requestBlob } from '../../api/request.js';
-
-/** Reads a chosen file as text (BPMN XML). */
-export function readFileText(file: File): Promise<string> {
-  return file.text();
+/** Opens a file (a PDF, say) in a new tab. */
+export function openFile(blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  window.open(url, '_blank', 'noopener');
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

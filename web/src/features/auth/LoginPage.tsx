@@ -1,14 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { authStore } from '../api/auth-store.js';
-import { endpoints } from '../api/endpoints.js';
-import { queryKeys } from '../api/queries.js';
-import { errorMessage, request } from '../api/request.js';
-import { Alert } from '../components/Alert.js';
-import { FlashMessage, LanguageSwitch } from '../components/Layout.js';
-import { flash } from '../components/flash.js';
-import { navigate } from '../router.js';
+import { authStore } from '../../api/auth-store.js';
+import { endpoints } from '../../api/endpoints.js';
+import { queryKeys } from '../../api/queries.js';
+import { errorMessage, request } from '../../api/request.js';
+import { Alert } from '../../components/Alert.js';
+import { FlashMessage, LanguageSwitch } from '../../components/Layout.js';
+import { flash } from '../../components/flash.js';
+import { navigate } from '../../lib/router.js';
 
 export function LoginPage() {
   const { t } = useTranslation();
