@@ -21,6 +21,7 @@ import {
 } from '../../schemas/calendar.js';
 import * as repo from '../../../domain/deadlines/calendar-store.js';
 import { CalendarError, isLocalDate, toLocalIso, validateSettings, type DayInfo, type WorkingCalendar } from '../../../domain/deadlines/calendar/index.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['calendar'];
@@ -97,11 +98,14 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     bad('Chỉ ngày của lịch quốc gia mới gắn với một dịp lễ luật định', 'Only national days can belong to a statutory occasion', 'CALENDAR_OCCASION');
 
   const concurrent = () =>
-    Object.assign(app.httpErrors.conflict('Thiết lập vừa được người khác thay đổi, hãy thử lại / The settings were just changed by someone else, try again'), {
-      code: 'CALENDAR_CONFLICT',
-    });
+    Object.assign(
+      fail(409, 'CONCURRENT_CHANGE', {}, 'Thiết lập vừa được người khác thay đổi, hãy thử lại / The settings were just changed by someone else, try again'),
+      {
+        code: 'CALENDAR_CONFLICT',
+      },
+    );
 
-  const noEntry = (id: number) => app.httpErrors.notFound(`Không có ngày ${id} trong lịch / No calendar entry ${id}`);
+  const noEntry = (id: number) => fail(404, 'CALENDAR_ENTRY_NOT_FOUND', { id }, `Không có ngày ${id} trong lịch / No calendar entry ${id}`);
 
   /** A change the domain refused (nothing was written), answered as 404, 400 or 409. */
   const refused =
@@ -342,7 +346,13 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       const removed = await repo
         .removeUnitSettings(app.db, { unitId: unit.unitId!, unitCode: unit.unitCode! }, actorOf(req), req.query.reason.trim())
         .catch(refused());
-      if (!removed) throw app.httpErrors.notFound(`Đơn vị ${unit.unitCode} không có thiết lập riêng / Unit ${unit.unitCode} has no settings of its own`);
+      if (!removed)
+        throw fail(
+          404,
+          'CALENDAR_UNIT_NO_SETTINGS',
+          { unit: unit.unitCode ?? '' },
+          `Đơn vị ${unit.unitCode} không có thiết lập riêng / Unit ${unit.unitCode} has no settings of its own`,
+        );
       const cal = await load(unit.unitCode);
       const national = await repo.getOwnSettings(app.db, null);
       return { unit: unit.unitCode, effective: cal.settingsFor(), own: null, cultureDay: national?.cultureDay ?? true };
