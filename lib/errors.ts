@@ -115,6 +115,7 @@ export const ERROR_CODES = {
   USER_NOT_HANDLER: ['username'],
   USER_NOT_IN_TASK_GROUP: ['username', 'step', 'groups'],
   USER_OUTSIDE_UNIT: ['username'],
+  VALIDATION: ['field', 'rule'],
   VARIABLES_PLATFORM_ONLY: ['names'],
   VERSION_RETIRED: ['version'],
 } as const satisfies Record<string, readonly string[]>;

@@ -1,3 +1,4 @@
+import * as apiErrors from './errors.js';
 import { onestopStatsEn } from '../features/onestop-stats/i18n.js';
 import type { Translations } from './vi.js';
 
@@ -644,6 +645,7 @@ export const en: Translations = {
     noneSkipped: 'No days off in this period.',
   },
   onestopStats: onestopStatsEn,
+  apiErrors: apiErrors.en,
   errors: {
     network: 'Cannot reach the server. Please try again.',
     unknown: 'Something went wrong (status {{status}}).',

@@ -30,7 +30,7 @@ const viCodes: Record<ErrorCode, string> = {
   CSV_EMPTY: 'Tệp CSV không có dòng dữ liệu',
   DOCUMENT_NOT_FOUND: 'Không có tài liệu {{id}}',
   DOSSIER_FILE_NOT_FOUND: 'Không có tệp này trong hồ sơ',
-  DOSSIER_NOT_FOUND: 'Không tìm thấy hồ sơ có mã {{code}}; kiểm tra lại mã trên giấy tiếp nhận',
+  DOSSIER_NOT_FOUND: 'Không có hồ sơ {{code}}',
   DOSSIER_OUTSIDE_SCOPE: 'Hồ sơ này không thuộc phạm vi của bạn',
   DOSSIER_OUTSIDE_UNIT: 'Hồ sơ không thuộc đơn vị của bạn',
   DRAFT_UNCHANGED: 'Bản nháp không thay đổi so với phiên bản {{version}}; không có gì để công bố',
@@ -66,7 +66,7 @@ const viCodes: Record<ErrorCode, string> = {
   PROCEDURE_NOT_FOUND: 'Không có quy trình {{id}}',
   PROCEDURE_VERSION_NOT_FOUND: 'Quy trình {{id}} không có phiên bản {{version}}',
   PROCESS_VERSION_RETIRED: 'Phiên bản {{version}} của quy trình {{id}} đã ngừng áp dụng, không thể tạo hồ sơ mới',
-  REASON_REQUIRED: 'Hãy nêu lý do rút hồ sơ',
+  REASON_REQUIRED: 'Hãy nêu lý do',
   ROLE_REQUIRED: 'Cần vai trò {{roles}}',
   SAVED_QUERY_NOT_FOUND: 'Không có truy vấn đã lưu này',
   SESSION_ENDED: 'Phiên đăng nhập đã kết thúc (đăng xuất, đổi mật khẩu hoặc đổi quyền), vui lòng đăng nhập lại',
@@ -108,6 +108,7 @@ const viCodes: Record<ErrorCode, string> = {
   USER_NOT_HANDLER: '{{username}} không có vai trò xử lý công việc',
   USER_NOT_IN_TASK_GROUP: 'Cán bộ {{username}} không thuộc nhóm xử lý bước “{{step}}” ({{groups}})',
   USER_OUTSIDE_UNIT: '{{username}} không thuộc đơn vị của bạn',
+  VALIDATION: 'Dữ liệu không hợp lệ: trường "{{field}}" {{rule}}',
   VARIABLES_PLATFORM_ONLY: 'Không được đặt các biến do hệ thống quản lý khi khởi tạo hồ sơ: {{names}}',
   VERSION_RETIRED: 'Phiên bản {{version}} đã ngừng áp dụng',
 };
@@ -215,14 +216,57 @@ const enCodes: Record<ErrorCode, string> = {
   USER_NOT_HANDLER: '{{username}} does not handle tasks',
   USER_NOT_IN_TASK_GROUP: '{{username}} is not in the group that handles the step “{{step}}” ({{groups}})',
   USER_OUTSIDE_UNIT: '{{username}} is outside your unit',
+  VALIDATION: 'Invalid input: the field "{{field}}" {{rule}}',
   VARIABLES_PLATFORM_ONLY: 'These variables are set by the platform only and cannot be given at start: {{names}}',
   VERSION_RETIRED: 'Version {{version}} is already retired',
 };
 
 /** Why a field failed its schema (the VALIDATION code's rule), said after the field's name. */
-const viRules = {};
+const viRules = {
+  required: 'thiếu (bắt buộc)',
+  maxLength: 'dài quá {{limit}} ký tự',
+  minLength: 'phải có ít nhất {{limit}} ký tự',
+  type: 'sai kiểu dữ liệu',
+  enum: 'không phải giá trị được phép',
+  const: 'không phải giá trị được phép',
+  format: 'không đúng định dạng',
+  pattern: 'có ký tự hoặc dạng không được phép',
+  minimum: 'phải lớn hơn hoặc bằng {{limit}}',
+  maximum: 'phải nhỏ hơn hoặc bằng {{limit}}',
+  exclusiveMinimum: 'phải lớn hơn {{limit}}',
+  exclusiveMaximum: 'phải nhỏ hơn {{limit}}',
+  maxItems: 'có nhiều hơn {{limit}} phần tử',
+  minItems: 'phải có ít nhất {{limit}} phần tử',
+  uniqueItems: 'có phần tử trùng nhau',
+  maxProperties: 'có nhiều hơn {{limit}} trường',
+  additionalProperties: 'có trường không được phép',
+  anyOf: 'không khớp dạng nào được phép',
+  oneOf: 'không khớp dạng nào được phép',
+  invalid: 'không hợp lệ',
+};
 
-const enRules: typeof viRules = {};
+const enRules: typeof viRules = {
+  required: 'is required',
+  maxLength: 'is longer than {{limit}} characters',
+  minLength: 'must have at least {{limit}} characters',
+  type: 'has the wrong type',
+  enum: 'is not an allowed value',
+  const: 'is not the allowed value',
+  format: 'is not in the expected format',
+  pattern: 'holds a character or form that is not allowed',
+  minimum: 'must be at least {{limit}}',
+  maximum: 'must be at most {{limit}}',
+  exclusiveMinimum: 'must be more than {{limit}}',
+  exclusiveMaximum: 'must be less than {{limit}}',
+  maxItems: 'has more than {{limit}} items',
+  minItems: 'must have at least {{limit}} items',
+  uniqueItems: 'has duplicate items',
+  maxProperties: 'has more than {{limit}} fields',
+  additionalProperties: 'has a field that is not allowed',
+  anyOf: 'matches none of the allowed forms',
+  oneOf: 'matches none of the allowed forms',
+  invalid: 'is invalid',
+};
 
 export const vi = { codes: viCodes, rules: viRules };
 export const en: typeof vi = { codes: enCodes, rules: enRules };

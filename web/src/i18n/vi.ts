@@ -1,3 +1,4 @@
+import * as apiErrors from './errors.js';
 import { onestopStatsVi } from '../features/onestop-stats/i18n.js';
 /** Vietnamese: the default language. Its shape is the source of truth for every other language. */
 export const vi = {
@@ -641,6 +642,7 @@ export const vi = {
     noneSkipped: 'Không có ngày nghỉ nào trong khoảng này.',
   },
   onestopStats: onestopStatsVi,
+  apiErrors: apiErrors.vi,
   errors: {
     network: 'Không kết nối được máy chủ. Vui lòng thử lại.',
     unknown: 'Đã có lỗi xảy ra (mã {{status}}).',
