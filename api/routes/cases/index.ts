@@ -6,7 +6,7 @@ import { holdsTaskOf } from '../../../domain/deadlines/store.js';
 import { toLocalIso } from '../../../domain/deadlines/calendar/index.js';
 import { CaseClockError, caseState, pauseCase, resumeCase, workedOnCase, type CaseState } from '../../../domain/deadlines/cases.js';
 import { caseInScope } from '../../../domain/audit/scope.js';
-import { fail } from '../../../lib/errors.js';
+import { fail, type ErrorCode } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['cases'];
@@ -24,10 +24,17 @@ const toBody = (c: CaseState): CaseDeadline => ({
 const cases: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.requireRole('officer', 'leader', 'admin', 'auditor'));
 
+  /** The answer code of each refusal of the case clock. */
+  const CLOCK_CODES = {
+    NO_CASE: 'CASE_NOT_TRACKED',
+    ALREADY_PAUSED: 'CASE_ALREADY_PAUSED',
+    NOT_PAUSED: 'CASE_NOT_PAUSED',
+    FINISHED: 'CASE_FINISHED',
+    BEFORE_PAUSE: 'CASE_PAUSE_ORDER',
+  } as const satisfies Record<CaseClockError['code'], ErrorCode>;
   const translate = (err: unknown): never => {
     if (err instanceof CaseClockError) {
-      if (err.code === 'NO_CASE') throw app.httpErrors.notFound(err.message);
-      throw app.httpErrors.conflict(err.message);
+      throw fail(err.code === 'NO_CASE' ? 404 : 409, CLOCK_CODES[err.code], {}, err.message);
     }
     throw err;
   };

@@ -70,7 +70,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const translate = (err: unknown): never => {
     if ((err as { statusCode?: number }).statusCode === 400) throw app.httpErrors.badRequest((err as Error).message);
-    if (err instanceof DocumentRuleError) throw app.httpErrors.createError(err.statusCode, err.message);
+    if (err instanceof DocumentRuleError) throw err;
     if (isEngineUnavailable(err))
       throw fail(
         503,

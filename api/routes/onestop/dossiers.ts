@@ -235,7 +235,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       if (unknown.length)
         throw fail(
           400,
-          'UNKNOWN_DOCUMENT_CODES',
+          'UNKNOWN_DOCUMENTS',
           { codes: unknown.join(', ') },
           `Thủ tục không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes: ${unknown.join(', ')}`,
         );

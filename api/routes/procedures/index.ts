@@ -369,21 +369,18 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
           case 'not_found':
             throw notFound(req.params.id);
           case 'revision_conflict':
-            throw Object.assign(
-              app.httpErrors.conflict(
-                `Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`,
-              ),
-              { code: 'REVISION_CONFLICT' },
+            throw fail(
+              409,
+              'REVISION_CONFLICT',
+              { revision: r.revision },
+              `Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`,
             );
           case 'unchanged':
-            throw Object.assign(
-              fail(
-                409,
-                'DRAFT_UNCHANGED',
-                { version: r.version },
-                `Bản nháp không thay đổi so với phiên bản ${r.version}; không có gì để công bố / The draft is identical to version ${r.version}; nothing to publish`,
-              ),
-              { code: 'DRAFT_UNCHANGED' },
+            throw fail(
+              409,
+              'DRAFT_UNCHANGED',
+              { version: r.version },
+              `Bản nháp không thay đổi so với phiên bản ${r.version}; không có gì để công bố / The draft is identical to version ${r.version}; nothing to publish`,
             );
         }
       }
@@ -412,16 +409,11 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       if ('refused' in r) {
         if (r.refused === 'no_version')
           throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
-        throw Object.assign(
-          fail(
-            409,
-            'VERSION_RETIRED',
-            { version: req.params.version },
-            `Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`,
-          ),
-          {
-            code: 'ALREADY_RETIRED',
-          },
+        throw fail(
+          409,
+          'ALREADY_RETIRED',
+          { version: req.params.version },
+          `Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`,
         );
       }
       const v = r.version;

@@ -115,14 +115,11 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       // Variables the platform owns (record references, starter, deadlines, outbox) are never the caller's.
       const owned = ownedVariablesIn(variables);
       if (owned.length) {
-        throw Object.assign(
-          fail(
-            400,
-            'VARIABLES_PLATFORM_ONLY',
-            { names: owned.join(', ') },
-            `Không được đặt các biến do hệ thống quản lý khi khởi tạo hồ sơ: ${owned.join(', ')} / These variables are set by the platform only and cannot be given at start: ${owned.join(', ')}`,
-          ),
-          { code: 'OWNED_VARIABLES' },
+        throw fail(
+          400,
+          'OWNED_VARIABLES',
+          { names: owned.join(', ') },
+          `Không được đặt các biến do hệ thống quản lý khi khởi tạo hồ sơ: ${owned.join(', ')} / These variables are set by the platform only and cannot be given at start: ${owned.join(', ')}`,
         );
       }
       const key = req.headers['idempotency-key'];
@@ -142,14 +139,11 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
         );
       const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);
       if (retired !== null)
-        throw Object.assign(
-          fail(
-            409,
-            'PROCESS_VERSION_RETIRED',
-            { version: retired, id: bpmnProcessId },
-            `Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`,
-          ),
-          { code: 'VERSION_RETIRED' },
+        throw fail(
+          409,
+          'VERSION_RETIRED',
+          { version: retired, id: bpmnProcessId },
+          `Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`,
         );
       const args: CaseStartArgs = {
         actor: req.currentUser.username,
@@ -174,7 +168,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       const row = await sendAndWait(app.db, app.zeebe, id);
       if (row.status === 'done') return reply.status(201).send(startReply(row.result));
       if (row.status === 'failed')
-        throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
+        throw fail(422, 'ENGINE_REFUSED_START', {}, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
       // Without a key, a start that certainly did not reach the engine is withdrawn: the client may retry.
       if (!dedupeKey && !row.in_flight_since) {
         if (await withdrawStart(app.db, id))
@@ -204,7 +198,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
     if (row.status === 'pending') row = await sendAndWait(app.db, app.zeebe, id);
     if (row.status === 'done') return reply.status(200).send(startReply(row.result));
     if (row.status === 'failed')
-      throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
+      throw fail(422, 'ENGINE_REFUSED_START', {}, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
     return reply.status(202).send(queued(id, bpmnProcessId, true));
   };
 

@@ -172,7 +172,8 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
     async (req, reply) => {
       // The quota first, before the body is read: an address over it sends nothing to the disk.
-      if (perDay > 0 && (await submissionsToday(app.db, req.ip)) >= perDay) throw new ReceptionError(429, quotaMessage(perDay), 'SUBMISSION_QUOTA');
+      if (perDay > 0 && (await submissionsToday(app.db, req.ip)) >= perDay)
+        throw new ReceptionError(429, quotaMessage(perDay), 'SUBMISSION_QUOTA', undefined, { perDay });
       const form = await readForm(req);
       let files: CheckedFile[] = [];
       try {
