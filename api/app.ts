@@ -35,6 +35,7 @@ import onestopStats from './routes/onestop-stats/index.js';
 import publicEvaluation from './routes/public/evaluation.js';
 import isoRoutes from './routes/iso/index.js';
 import publicFeedback from './routes/public/feedback.js';
+import { fail } from '../lib/errors.js';
 
 export interface AppOptions {
   config: Config;
@@ -98,7 +99,10 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
       () => false,
     );
     if (staff) {
-      throw app.httpErrors.forbidden(
+      throw fail(
+        403,
+        'STAFF_NOT_CITIZEN',
+        {},
         'Cán bộ đang đăng nhập không được thao tác thay công dân trên trang công khai (rút, bổ sung, đánh giá hồ sơ) / Signed-in staff may not act as a citizen on the public routes (withdraw, supplement, evaluate)',
       );
     }

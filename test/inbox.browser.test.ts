@@ -163,4 +163,26 @@ describe('the inbox in a real browser: live updates, leader tools, reminders', (
     expect(officerTab.pageErrors).toEqual([]);
     expect(leaderTab.pageErrors).toEqual([]);
   });
+  it("a refusal reads in the reader's language only: the code's English text, not the bilingual message", async () => {
+    // Given a task of this file and an officer of another unit, who is not offered it, reading in English
+    const id = await startCase(90);
+    const outsider = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'XA-TANPHU', fullName: 'Phạm Văn Ngoài' }));
+    const refused = await outsider.get(`/api/tasks/${id}`);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'TASK_NOT_OFFERED', params: {} });
+    expect(refused.body.message).toContain(' / ');
+    const page = officerTab.page;
+    await page.goto(`${p.url}/login`);
+    await page.evaluate((t) => {
+      localStorage.setItem('eiso.token', t);
+      localStorage.setItem('eiso.lang', 'en');
+    }, outsider.token);
+    // When the task's page is opened
+    await page.goto(`${p.url}/tasks/${id}`);
+    // Then the refusal is the code's English text alone
+    const alert = page.getByText('This task is not offered to you', { exact: true });
+    await alert.waitFor({ timeout: 10_000 });
+    await expect(page.getByText('Công việc này không thuộc quyền của bạn').count()).resolves.toBe(0);
+    await page.evaluate(() => localStorage.setItem('eiso.lang', 'vi'));
+  });
 });

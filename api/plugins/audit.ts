@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit, type AuditRow } from '../../domain/audit/chain.js';
 import { scopeUnitCodes } from '../../domain/audit/scope.js';
+import { fail } from '../../lib/errors.js';
 
 /** What a route says about an action it performed (the actor, time and address come from the request). */
 export interface AuditDetails {
@@ -82,7 +83,7 @@ export default fp(
     // Before the body is validated: an auditor's write is refused as such, whatever it carries.
     app.addHook('preValidation', async (req: FastifyRequest) => {
       if (READ_METHODS.has(req.method) || !isReadOnlyAuditor(req) || req.routeOptions.config?.auditorMayWrite) return;
-      throw app.httpErrors.forbidden('Kiểm tra viên chỉ được xem, không được thay đổi dữ liệu / Auditors are read-only');
+      throw fail(403, 'AUDITOR_READ_ONLY', {}, 'Kiểm tra viên chỉ được xem, không được thay đổi dữ liệu / Auditors are read-only');
     });
 
     // Every successful write of a signed-in person is in the log, even where the route says nothing

@@ -3,6 +3,7 @@ import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CurrentUser, Role } from '../schemas/auth.js';
 import { findSessionUser, candidateGroupsOf } from '../../domain/org/users.js';
+import { fail } from '../../lib/errors.js';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -36,13 +37,16 @@ export default fp(
       try {
         await req.jwtVerify();
       } catch {
-        throw app.httpErrors.unauthorized('Phiên đăng nhập không hợp lệ hoặc đã hết hạn / Not signed in or the session has expired');
+        throw fail(401, 'NOT_SIGNED_IN', {}, 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn / Not signed in or the session has expired');
       }
       // A token without a version (signed before versions existed) counts as version 0.
       const user = await findSessionUser(app.db, Number(req.user.sub), typeof req.user.tv === 'number' ? req.user.tv : 0);
-      if (user === 'inactive') throw app.httpErrors.unauthorized('Tài khoản không còn hoạt động / The account is no longer active');
+      if (user === 'inactive') throw fail(401, 'ACCOUNT_INACTIVE', {}, 'Tài khoản không còn hoạt động / The account is no longer active');
       if (user === 'revoked')
-        throw app.httpErrors.unauthorized(
+        throw fail(
+          401,
+          'SESSION_ENDED',
+          {},
           'Phiên đăng nhập đã kết thúc (đăng xuất, đổi mật khẩu hoặc đổi quyền), vui lòng đăng nhập lại / The session has ended (signed out, password or rights changed); please sign in again',
         );
       req.currentUser = user;
@@ -52,7 +56,7 @@ export default fp(
     app.decorate('requireRole', (...roles: Role[]) => async (req: FastifyRequest) => {
       await authenticate(req);
       if (!req.currentUser.roles.some((r) => roles.includes(r))) {
-        throw app.httpErrors.forbidden(`Cần vai trò ${roles.join(' hoặc ')} / Requires role ${roles.join(' or ')}`);
+        throw fail(403, 'ROLE_REQUIRED', { roles: roles.join(', ') }, `Cần vai trò ${roles.join(' hoặc ')} / Requires role ${roles.join(' or ')}`);
       }
     });
   },

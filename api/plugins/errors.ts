@@ -4,7 +4,10 @@ import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
 import { TaskInputError } from '../../domain/inbox/task-input.js';
 import { MAX_JSON_STRING } from '../../lib/limits.js';
+import { DomainError } from '../../lib/errors.js';
+import { STATUS_CODES } from 'node:http';
 import { redactUrl } from '../log-redact.js';
+import { fail } from '../../lib/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -176,6 +179,26 @@ export function validationMessage(errors: SchemaError[], context: string | undef
 }
 
 /**
+ * The params of a schema refusal: the field ("applicantName", "items[2].code", or the part of the
+ * request when the refusal is about the whole of it), the rule (Ajv's keyword), and its limit when it
+ * has one. The web says them in the reader's language (web/src/i18n/errors.ts, rules).
+ */
+export function validationParams(errors: SchemaError[], context: string | undefined): Record<string, string | number> {
+  const e = errors[0];
+  if (!e) return { field: context ?? 'body', rule: 'invalid' };
+  const path = (e.instancePath ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
+  const missing = e.keyword === 'required' ? String(e.params?.missingProperty ?? '') : '';
+  const field = [path, missing].filter(Boolean).join('.') || (context ?? 'body');
+  const limit = e.params?.limit;
+  return { field, rule: e.keyword, ...(typeof limit === 'number' ? { limit } : {}) };
+}
+
+/**
  * Where a parsed body holds a string (or a key) longer than `max` characters: its path
  * ("applicant.name", "items[3]", "" for the body itself), or null. Walked like holdsNul.
  */
@@ -217,19 +240,32 @@ export default fp(
     // No text field anywhere may carry a NUL character: refused before any route runs.
     app.addHook('preValidation', async (req) => {
       if (req.body !== undefined && holdsNul(req.body)) {
-        throw app.httpErrors.badRequest('Dữ liệu chứa ký tự không hợp lệ (NUL) / The data contains an invalid character (NUL)');
+        throw fail(400, 'INVALID_CHARACTER_NUL', {}, 'Dữ liệu chứa ký tự không hợp lệ (NUL) / The data contains an invalid character (NUL)');
       }
       // No string anywhere in a body is longer than MAX_JSON_STRING, before any schema or pattern sees it.
       if (req.body !== undefined && req.body !== null && req.routeOptions.config?.longText !== true) {
         const at = overLongString(req.body, MAX_JSON_STRING);
         if (at !== null) {
-          throw app.httpErrors.payloadTooLarge(
+          throw fail(
+            413,
+            'STRING_TOO_LONG',
+            { field: shownPath(at), max: MAX_JSON_STRING },
             `Trường ${shownPath(at)} quá dài (tối đa ${MAX_JSON_STRING} ký tự) / The field ${shownPath(at)} is too long (at most ${MAX_JSON_STRING} characters)`,
           );
         }
       }
     });
     app.setErrorHandler((err: FastifyError & { elements?: string[]; details?: string }, req, reply) => {
+      if (err instanceof DomainError) {
+        const status = err.status;
+        return reply.status(status).send({
+          statusCode: status,
+          code: err.code,
+          params: err.params,
+          error: STATUS_CODES[status] ?? 'Error',
+          message: err.message,
+        });
+      }
       if (err instanceof BpmnValidationError) {
         return reply.status(400).send({
           statusCode: 400,
@@ -246,6 +282,7 @@ export default fp(
         return reply.status(400).send({
           statusCode: 400,
           code: 'VALIDATION',
+          params: validationParams(err.validation, (err as { validationContext?: string }).validationContext),
           error: 'Bad Request',
           message: validationMessage(err.validation, (err as { validationContext?: string }).validationContext, err.message),
         });

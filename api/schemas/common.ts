@@ -4,6 +4,8 @@ import { Type, type Static } from 'typebox';
 export const ErrorBody = Type.Object({
   statusCode: Type.Integer(),
   code: Type.Optional(Type.String()),
+  /** The values the message names, for the code's text in the reader's language (lib/errors.ts). */
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
   error: Type.String(),
   message: Type.String(),
   /** BPMN element ids a validation problem refers to, when there are any. */

@@ -9,13 +9,17 @@ export type VersionKind = 'issue' | 'revision' | 'withdrawal';
 const KIND_VI: Record<VersionKind, string> = { issue: 'ban-hanh-moi', revision: 'sua-doi', withdrawal: 'huy-bo' };
 /** Statuses of a version whose process is still running. */
 export const OPEN_VERSION_STATUSES = ['drafting', 'reviewing', 'rework'];
+import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
 
-export class DocumentRuleError extends Error {
+export class DocumentRuleError extends DomainError {
   constructor(
     readonly statusCode: 404 | 409 | 400,
     message: string,
+    code: ErrorCode,
+    params: ErrorParams = {},
   ) {
-    super(message);
+    super(code, params, message, statusCode);
+    this.name = 'DocumentRuleError';
   }
 }
 
@@ -33,7 +37,10 @@ export interface NewDocument {
 async function checkUnits(db: Knex, codes: string[]): Promise<void> {
   const known = new Set(await db('org_units').whereIn('code', codes).pluck('code'));
   const unknown = codes.filter((c) => !known.has(c));
-  if (unknown.length) throw new DocumentRuleError(400, `Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`);
+  if (unknown.length)
+    throw new DocumentRuleError(400, `Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`, 'DOCUMENT_UNKNOWN_UNITS', {
+      units: unknown.join(', '),
+    });
 }
 
 /** A new controlled document: the register row, version 1 (issue) and its process. */
@@ -45,7 +52,10 @@ export async function createDocument(db: Knex, zeebe: ZeebeClient, input: NewDoc
       .onConflict('code')
       .ignore()
       .returning('id');
-    if (!doc) throw new DocumentRuleError(409, `Mã tài liệu ${input.code} đã có trong danh mục / Document code ${input.code} already exists`);
+    if (!doc)
+      throw new DocumentRuleError(409, `Mã tài liệu ${input.code} đã có trong danh mục / Document code ${input.code} already exists`, 'DOCUMENT_CODE_EXISTS', {
+        code: input.code,
+      });
     const [v] = await trx('iso_document_versions')
       .insert({
         document_id: doc.id,
@@ -84,11 +94,19 @@ export async function requestChange(
   await checkUnits(db, input.distributeTo);
   const versionId = await db.transaction(async (trx) => {
     const doc = await trx('iso_documents').where({ id: documentId }).forUpdate().first();
-    if (!doc) throw new DocumentRuleError(404, `Không có tài liệu ${documentId} / No document ${documentId}`);
+    if (!doc) throw new DocumentRuleError(404, `Không có tài liệu ${documentId} / No document ${documentId}`, 'DOCUMENT_NOT_FOUND', { id: documentId });
     if (doc.status !== 'effective')
-      throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`);
+      throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`, 'DOCUMENT_NOT_IN_FORCE', {
+        code: doc.code,
+      });
     const open = await trx('iso_document_versions').where({ document_id: documentId }).whereIn('status', OPEN_VERSION_STATUSES).first('id');
-    if (open) throw new DocumentRuleError(409, `Tài liệu ${doc.code} đang có yêu cầu chưa xử lý xong / Document ${doc.code} already has a request in progress`);
+    if (open)
+      throw new DocumentRuleError(
+        409,
+        `Tài liệu ${doc.code} đang có yêu cầu chưa xử lý xong / Document ${doc.code} already has a request in progress`,
+        'DOCUMENT_REQUEST_OPEN',
+        { code: doc.code },
+      );
     const { max } = (await trx('iso_document_versions').where({ document_id: documentId }).max('version as max').first()) as { max: number };
     const version = input.kind === 'revision' ? Number(max) + 1 : Number(doc.effective_version);
     const [v] = await trx('iso_document_versions')
@@ -152,9 +170,11 @@ export async function proposeChange(
   input: { kind: 'revision' | 'withdrawal'; reason: string; proposedBy: string },
 ): Promise<string> {
   const doc = await db('iso_documents').where({ id: documentId }).first();
-  if (!doc) throw new DocumentRuleError(404, `Không có tài liệu ${documentId} / No document ${documentId}`);
+  if (!doc) throw new DocumentRuleError(404, `Không có tài liệu ${documentId} / No document ${documentId}`, 'DOCUMENT_NOT_FOUND', { id: documentId });
   if (doc.status !== 'effective')
-    throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`);
+    throw new DocumentRuleError(409, `Tài liệu ${doc.code} chưa có hiệu lực hoặc đã hủy bỏ / Document ${doc.code} is not in force`, 'DOCUMENT_NOT_IN_FORCE', {
+      code: doc.code,
+    });
   const [row] = await db('iso_document_proposals')
     .insert({ document_id: documentId, kind: input.kind, reason: input.reason, proposed_by: input.proposedBy })
     .returning('id');

@@ -21,7 +21,8 @@ export async function submitOnline(
   o: { clientIp: string; perDay: number; procedure: ProcedureRow; applicant: Applicant; filesRoot: string; files: CheckedFile[]; note: string | null },
 ): Promise<DossierRow> {
   return db.transaction(async (trx) => {
-    if (!(await takeSubmission(trx, o.clientIp, o.perDay))) throw new ReceptionError(429, quotaMessage(o.perDay), 'SUBMISSION_QUOTA');
+    if (!(await takeSubmission(trx, o.clientIp, o.perDay)))
+      throw new ReceptionError(429, quotaMessage(o.perDay), 'SUBMISSION_QUOTA', undefined, { perDay: o.perDay });
     const row = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: 'online', applicant: o.applicant, at: new Date() });
     await saveFiles(trx, o.filesRoot, String(row.id), 'submission', o.files, 'citizen');
     return (await changeStatus(trx, String(row.id), { status: 'SUBMITTED', type: 'dossier.submitted', actor: 'citizen', note: o.note, dedupeKey: 'submitted' }))

@@ -13,17 +13,21 @@ import { changeStatus, getDossier, insertEvent, type Applicant, type DossierRow 
 import { nextDossierCode } from './code.js';
 import { enqueueCommand, sendAndWait, type Continuation, type StartResult } from '../../engine/outbox.js';
 
+import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
+
 type Db = Knex | Knex.Transaction;
 
-/** A refusal the route turns into an HTTP answer (status, Vietnamese / English message, details). */
-export class ReceptionError extends Error {
+/** A refusal the route turns into an HTTP answer (status, Vietnamese / English message, code, details, params). */
+export class ReceptionError extends DomainError {
   constructor(
     readonly statusCode: 400 | 403 | 404 | 409 | 411 | 413 | 415 | 429,
     message: string,
-    readonly code: string,
+    code: ErrorCode,
     readonly details?: unknown,
+    params: ErrorParams = {},
   ) {
-    super(message);
+    super(code, params, message, statusCode);
+    this.name = 'ReceptionError';
   }
 }
 
@@ -61,18 +65,26 @@ export function assertComplete(p: ProcedureRow, given: ChecklistItem[]): void {
       `Thủ tục ${p.code} không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes for this procedure: ${unknown.join(', ')}`,
       'UNKNOWN_DOCUMENTS',
       { unknown },
+      { codes: unknown.join(', ') },
     );
   }
   if (missing.length) {
     const vi = missing.map((m) => (m.given ? `${m.name} (cần ${m.copies} bản, mới có ${m.given})` : m.name)).join('; ');
     const en = missing.map((m) => m.code).join(', ');
-    throw new ReceptionError(400, `Hồ sơ chưa đầy đủ, còn thiếu: ${vi} / The dossier is incomplete; missing: ${en}`, 'DOSSIER_INCOMPLETE', { missing });
+    throw new ReceptionError(
+      400,
+      `Hồ sơ chưa đầy đủ, còn thiếu: ${vi} / The dossier is incomplete; missing: ${en}`,
+      'DOSSIER_INCOMPLETE',
+      { missing },
+      { missing: vi },
+    );
   }
 }
 
 export async function activeProcedure(db: Db, code: string): Promise<ProcedureRow> {
   const p = (await db('onestop_procedures').where({ code }).first()) as ProcedureRow | undefined;
-  if (!p || !p.active) throw new ReceptionError(404, `Không có thủ tục ${code} đang áp dụng / No active procedure ${code}`, 'NO_PROCEDURE');
+  if (!p || !p.active)
+    throw new ReceptionError(404, `Không có thủ tục ${code} đang áp dụng / No active procedure ${code}`, 'NO_PROCEDURE', undefined, { code });
   return p;
 }
 
@@ -98,6 +110,8 @@ export async function assertDeskOfficer(db: Db, user: CurrentUser, deskUnitCode:
     403,
     `Chỉ cán bộ Bộ phận một cửa ${deskUnitCode} mới thực hiện được / Only officers of the one-stop desk ${deskUnitCode} may do this`,
     'NOT_DESK_OFFICER',
+    undefined,
+    { desk: deskUnitCode },
   );
 }
 
@@ -163,6 +177,8 @@ export async function acceptDossier(
       409,
       `Quy trình ${procedure.bpmn_process_id}${procedure.process_version ? ` phiên bản ${procedure.process_version}` : ''} của thủ tục chưa được triển khai / The procedure's process is not deployed`,
       'PROCESS_NOT_DEPLOYED',
+      undefined,
+      { process: procedure.bpmn_process_id },
     );
   }
   const retired = await retiredVersionToStart(trx, procedure.bpmn_process_id, procedure.process_version ?? undefined);
@@ -171,6 +187,8 @@ export async function acceptDossier(
       409,
       `Phiên bản ${retired} của quy trình ${procedure.bpmn_process_id} đã ngừng áp dụng / Version ${retired} is retired`,
       'VERSION_RETIRED',
+      undefined,
+      { version: retired, id: procedure.bpmn_process_id },
     );
   const receivedAt = new Date();
   // The appointment, counted like the eiso-case-deadline listener (first human step's unit, the

@@ -36,6 +36,7 @@ import {
 } from '../../../domain/audit/store.js';
 import { countCases, heatmap, sampleCases, searchCases } from '../../../domain/audit/case-search.js';
 import { buildSearchWorkbook } from '../../../domain/audit/exports.js';
+import { fail } from '../../../lib/errors.js';
 
 /** Largest search export; more matching cases are refused with a request to narrow the filters. */
 
@@ -127,12 +128,20 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
       const scope = await app.auditScope(req);
       const filters = req.query;
       if (filters.unit && scope && !scope.includes(filters.unit)) {
-        throw app.httpErrors.forbidden(`Đơn vị ${filters.unit} không thuộc phạm vi bạn được kiểm tra / Unit ${filters.unit} is outside the units you audit`);
+        throw fail(
+          403,
+          'UNIT_NOT_AUDITED',
+          { unit: filters.unit },
+          `Đơn vị ${filters.unit} không thuộc phạm vi bạn được kiểm tra / Unit ${filters.unit} is outside the units you audit`,
+        );
       }
       const EXPORT_MAX_ROWS = app.config.auditExportMaxRows;
       const total = await countCases(app.db, filters, scope, EXPORT_MAX_ROWS);
       if (total > EXPORT_MAX_ROWS) {
-        throw app.httpErrors.badRequest(
+        throw fail(
+          400,
+          'EXPORT_TOO_MANY_ROWS',
+          { max: EXPORT_MAX_ROWS },
           `Có hơn ${EXPORT_MAX_ROWS} hồ sơ, vượt quá ${EXPORT_MAX_ROWS} hồ sơ mỗi lần xuất; hãy thu hẹp bộ lọc / More than ${EXPORT_MAX_ROWS} cases match, more than ${EXPORT_MAX_ROWS} per export: narrow the filters`,
         );
       }
@@ -227,7 +236,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       if (!(await deleteSavedQuery(app.db, req.currentUser.id, req.params.id)))
-        throw app.httpErrors.notFound('Không có truy vấn đã lưu này / No such saved query');
+        throw fail(404, 'SAVED_QUERY_NOT_FOUND', {}, 'Không có truy vấn đã lưu này / No such saved query');
       await req.audit('audit.saved_query.delete', { target: { type: 'saved_query', id: req.params.id } });
       return reply.status(204).send(null);
     },
@@ -255,10 +264,16 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const { username, unitCode, reason } = req.body;
       const outcome = await addAuditorScope(app.db, username, unitCode, req.currentUser.username);
-      if (outcome === 'no-user') throw app.httpErrors.notFound(`Không có người dùng ${username} / No user ${username}`);
-      if (outcome === 'no-unit') throw app.httpErrors.notFound(`Không có đơn vị ${unitCode} / No unit ${unitCode}`);
-      if (outcome === 'not-auditor') throw app.httpErrors.badRequest(`${username} không phải kiểm tra viên / ${username} is not an auditor`);
-      if (outcome === 'exists') throw app.httpErrors.conflict(`${username} đã được kiểm tra ${unitCode} / ${username} already audits ${unitCode}`);
+      if (outcome === 'no-user') throw fail(404, 'USER_NOT_FOUND', { username }, `Không có người dùng ${username} / No user ${username}`);
+      if (outcome === 'no-unit') throw fail(404, 'UNIT_NOT_FOUND', { unit: unitCode }, `Không có đơn vị ${unitCode} / No unit ${unitCode}`);
+      if (outcome === 'not-auditor') throw fail(400, 'USER_NOT_AUDITOR', { username }, `${username} không phải kiểm tra viên / ${username} is not an auditor`);
+      if (outcome === 'exists')
+        throw fail(
+          409,
+          'AUDITOR_ALREADY_ASSIGNED',
+          { username, unit: unitCode },
+          `${username} đã được kiểm tra ${unitCode} / ${username} already audits ${unitCode}`,
+        );
       await req.audit('audit.scope.grant', { target: { type: 'user', id: username }, after: { unitCode }, reason });
       return reply.status(201).send((await listAuditorScopes(app.db, username)).find((s) => s.unitCode === unitCode)!);
     },
@@ -271,7 +286,8 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Withdraw a unit from an auditor', security, params: AuditorScopeParams, response: { 204: Type.Null(), ...errors } },
     },
     async (req, reply) => {
-      if (!(await removeAuditorScope(app.db, req.params.username, req.params.unitCode))) throw app.httpErrors.notFound('Không có phạm vi này / No such scope');
+      if (!(await removeAuditorScope(app.db, req.params.username, req.params.unitCode)))
+        throw fail(404, 'AUDIT_SCOPE_NOT_FOUND', {}, 'Không có phạm vi này / No such scope');
       await req.audit('audit.scope.revoke', { target: { type: 'user', id: req.params.username }, before: { unitCode: req.params.unitCode } });
       return reply.status(204).send(null);
     },

@@ -7,6 +7,7 @@ import { errors } from '../../schemas/common.js';
 import { findCurrentUser, findUserByUsername, revokeSessions, setPasswordHash, tokenVersionOf } from '../../../domain/org/users.js';
 import { pruneLoginThrottle, recordLoginFailure, recordLoginSuccess, throttleWait } from '../../../domain/org/login-throttle.js';
 import { passwordProblem } from '../../../domain/org/password-policy.js';
+import { fail } from '../../../lib/errors.js';
 
 /**
  * A real hash of a random password with the same parameters as the accounts' hashes: an unknown
@@ -120,12 +121,12 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       if (!(await verify(row.password_hash, req.body.currentPassword).catch(() => false))) {
         await recordLoginFailure(app.db, me.username, req.ip, policy);
         await req.audit('auth.password_change_refused', { target: { type: 'user', id: me.username }, reason: 'wrong current password' });
-        throw app.httpErrors.badRequest('Mật khẩu hiện tại không đúng / The current password is wrong');
+        throw fail(400, 'PASSWORD_WRONG', {}, 'Mật khẩu hiện tại không đúng / The current password is wrong');
       }
       const problem = passwordProblem(req.body.newPassword, me.username);
       if (problem) throw app.httpErrors.badRequest(problem);
       if (await verify(row.password_hash, req.body.newPassword).catch(() => false)) {
-        throw app.httpErrors.badRequest('Mật khẩu mới phải khác mật khẩu hiện tại / The new password must differ from the current one');
+        throw fail(400, 'PASSWORD_UNCHANGED', {}, 'Mật khẩu mới phải khác mật khẩu hiện tại / The new password must differ from the current one');
       }
       // Every token issued before is refused from now on; the new one carries the moved token_version.
       await setPasswordHash(app.db, me.id, await hash(req.body.newPassword));

@@ -21,6 +21,7 @@ import {
 } from '../../schemas/calendar.js';
 import * as repo from '../../../domain/deadlines/calendar-store.js';
 import { CalendarError, isLocalDate, toLocalIso, validateSettings, type DayInfo, type WorkingCalendar } from '../../../domain/deadlines/calendar/index.js';
+import { DomainError, fail, type ErrorCode, type ErrorParams } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['calendar'];
@@ -49,7 +50,15 @@ const stripInherited = ({ inheritedFrom: _, ...s }: ReturnType<WorkingCalendar['
  * transaction; on any error nothing changes.
  */
 const calendar: FastifyPluginAsyncTypebox = async (app) => {
-  const bad = (vi: string, en: string, code = 'CALENDAR_INVALID') => Object.assign(app.httpErrors.badRequest(`${vi} / ${en}`), { code });
+  const bad = (vi: string, en: string, code: ErrorCode = 'CALENDAR_INVALID', params: ErrorParams = {}) => new DomainError(code, params, `${vi} / ${en}`, 400);
+  /** The answer code of a CalendarError's reason. */
+  const CALENDAR_CODES = {
+    UNKNOWN_UNIT: 'CALENDAR_UNKNOWN_UNIT',
+    INVALID_DAYS: 'CALENDAR_INVALID_DAYS',
+    INVALID_SETTINGS: 'CALENDAR_INVALID_SETTINGS',
+    INVALID_DATE: 'CALENDAR_INVALID_DATE',
+    NO_WORKING_TIME: 'CALENDAR_NO_WORKING_TIME',
+  } as const satisfies Record<CalendarError['code'], ErrorCode>;
   const actorOf = (req: FastifyRequest): repo.Actor => ({ id: req.currentUser.id, username: req.currentUser.username });
 
   /** A day's name and a change's reason must say something: blank after trimming is refused. */
@@ -73,7 +82,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
   const unitRef = async (code: string | null | undefined): Promise<{ unitId: number | null; unitCode: string | null }> => {
     if (code === undefined || code === null) return { unitId: null, unitCode: null };
     const id = await repo.findUnitId(app.db, code);
-    if (id === undefined) throw bad(`Không có đơn vị ${code}`, `Unknown unit ${code}`, 'UNKNOWN_UNIT');
+    if (id === undefined) throw bad(`Không có đơn vị ${code}`, `Unknown unit ${code}`, 'UNKNOWN_UNIT', { unit: code });
     return { unitId: id, unitCode: code };
   };
 
@@ -81,7 +90,8 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
     try {
       return await repo.loadCalendar(app.db, unit);
     } catch (err) {
-      if (err instanceof CalendarError && err.code === 'UNKNOWN_UNIT') throw bad(`Không có đơn vị ${unit}`, `Unknown unit ${unit}`, 'UNKNOWN_UNIT');
+      if (err instanceof CalendarError && err.code === 'UNKNOWN_UNIT')
+        throw bad(`Không có đơn vị ${unit}`, `Unknown unit ${unit}`, 'UNKNOWN_UNIT', { unit: unit ?? '' });
       throw err;
     }
   };
@@ -91,17 +101,16 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       `Đã có một ngày ${date} trong lịch ${unitCode ? `của đơn vị ${unitCode}` : 'quốc gia'}; hãy sửa ngày đó`,
       `There is already an entry on ${date} in the ${unitCode ? `calendar of unit ${unitCode}` : 'national calendar'}; edit that one`,
       'CALENDAR_DUPLICATE',
+      { date },
     );
 
   const occasionOnlyNational = () =>
     bad('Chỉ ngày của lịch quốc gia mới gắn với một dịp lễ luật định', 'Only national days can belong to a statutory occasion', 'CALENDAR_OCCASION');
 
   const concurrent = () =>
-    Object.assign(app.httpErrors.conflict('Thiết lập vừa được người khác thay đổi, hãy thử lại / The settings were just changed by someone else, try again'), {
-      code: 'CALENDAR_CONFLICT',
-    });
+    fail(409, 'CALENDAR_CONFLICT', {}, 'Thiết lập vừa được người khác thay đổi, hãy thử lại / The settings were just changed by someone else, try again');
 
-  const noEntry = (id: number) => app.httpErrors.notFound(`Không có ngày ${id} trong lịch / No calendar entry ${id}`);
+  const noEntry = (id: number) => fail(404, 'CALENDAR_ENTRY_NOT_FOUND', { id }, `Không có ngày ${id} trong lịch / No calendar entry ${id}`);
 
   /** A change the domain refused (nothing was written), answered as 404, 400 or 409. */
   const refused =
@@ -116,7 +125,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
           case 'OCCASION_NOT_NATIONAL':
             throw occasionOnlyNational();
           case 'UNKNOWN_UNIT':
-            throw bad(`Không có đơn vị ${err.unitCode}`, `Unknown unit ${err.unitCode}`, 'UNKNOWN_UNIT');
+            throw bad(`Không có đơn vị ${err.unitCode}`, `Unknown unit ${err.unitCode}`, 'UNKNOWN_UNIT', { unit: err.unitCode ?? '' });
           case 'CONCURRENT':
             throw concurrent();
         }
@@ -179,7 +188,7 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       try {
         why = cal.explainDue(start, req.query.days);
       } catch (err) {
-        if (err instanceof CalendarError) throw bad(err.message.split(' / ')[0], err.message.split(' / ')[1] ?? err.message, `CALENDAR_${err.code}`);
+        if (err instanceof CalendarError) throw bad(err.message.split(' / ')[0], err.message.split(' / ')[1] ?? err.message, CALENDAR_CODES[err.code]);
         throw err;
       }
       return {
@@ -342,7 +351,13 @@ const calendar: FastifyPluginAsyncTypebox = async (app) => {
       const removed = await repo
         .removeUnitSettings(app.db, { unitId: unit.unitId!, unitCode: unit.unitCode! }, actorOf(req), req.query.reason.trim())
         .catch(refused());
-      if (!removed) throw app.httpErrors.notFound(`Đơn vị ${unit.unitCode} không có thiết lập riêng / Unit ${unit.unitCode} has no settings of its own`);
+      if (!removed)
+        throw fail(
+          404,
+          'CALENDAR_UNIT_NO_SETTINGS',
+          { unit: unit.unitCode ?? '' },
+          `Đơn vị ${unit.unitCode} không có thiết lập riêng / Unit ${unit.unitCode} has no settings of its own`,
+        );
       const cal = await load(unit.unitCode);
       const national = await repo.getOwnSettings(app.db, null);
       return { unit: unit.unitCode, effective: cal.settingsFor(), own: null, cultureDay: national?.cultureDay ?? true };

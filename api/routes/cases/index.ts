@@ -6,6 +6,7 @@ import { holdsTaskOf } from '../../../domain/deadlines/store.js';
 import { toLocalIso } from '../../../domain/deadlines/calendar/index.js';
 import { CaseClockError, caseState, pauseCase, resumeCase, workedOnCase, type CaseState } from '../../../domain/deadlines/cases.js';
 import { caseInScope } from '../../../domain/audit/scope.js';
+import { fail, type ErrorCode } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['cases'];
@@ -23,19 +24,30 @@ const toBody = (c: CaseState): CaseDeadline => ({
 const cases: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.requireRole('officer', 'leader', 'admin', 'auditor'));
 
+  /** The answer code of each refusal of the case clock. */
+  const CLOCK_CODES = {
+    NO_CASE: 'CASE_NOT_TRACKED',
+    ALREADY_PAUSED: 'CASE_ALREADY_PAUSED',
+    NOT_PAUSED: 'CASE_NOT_PAUSED',
+    FINISHED: 'CASE_FINISHED',
+    BEFORE_PAUSE: 'CASE_PAUSE_ORDER',
+  } as const satisfies Record<CaseClockError['code'], ErrorCode>;
   const translate = (err: unknown): never => {
     if (err instanceof CaseClockError) {
-      if (err.code === 'NO_CASE') throw app.httpErrors.notFound(err.message);
-      throw app.httpErrors.conflict(err.message);
+      throw fail(err.code === 'NO_CASE' ? 404 : 409, CLOCK_CODES[err.code], {}, err.message);
     }
     throw err;
   };
 
   /** Only the holder of an open task of the case may stop or restart its clock. */
   const requireHolder = async (processInstanceKey: string, username: string) => {
-    if (!(await caseState(app.db, processInstanceKey))) throw app.httpErrors.notFound(`Không có hồ sơ ${processInstanceKey} / No case ${processInstanceKey}`);
+    if (!(await caseState(app.db, processInstanceKey)))
+      throw fail(404, 'CASE_NOT_FOUND', { key: processInstanceKey }, `Không có hồ sơ ${processInstanceKey} / No case ${processInstanceKey}`);
     if (!(await holdsTaskOf(app.db, processInstanceKey, username))) {
-      throw app.httpErrors.forbidden(
+      throw fail(
+        403,
+        'CASE_HOLDER_ONLY_PAUSE',
+        {},
         'Chỉ người đang xử lý một bước của hồ sơ mới được tạm dừng hoặc tiếp tục / Only the holder of a task of the case can pause or resume it',
       );
     }
@@ -67,9 +79,18 @@ const cases: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const c = await caseState(app.db, req.params.processInstanceKey);
-      if (!c) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.processInstanceKey} / No case ${req.params.processInstanceKey}`);
+      if (!c)
+        throw fail(
+          404,
+          'CASE_NOT_FOUND',
+          { key: req.params.processInstanceKey },
+          `Không có hồ sơ ${req.params.processInstanceKey} / No case ${req.params.processInstanceKey}`,
+        );
       if (!(await mayRead(req, c))) {
-        throw app.httpErrors.forbidden(
+        throw fail(
+          403,
+          'CASE_OUTSIDE_UNIT',
+          { key: req.params.processInstanceKey },
           `Hồ sơ ${req.params.processInstanceKey} không thuộc đơn vị của bạn / Case ${req.params.processInstanceKey} is outside your unit`,
         );
       }

@@ -6,6 +6,7 @@ import { BinaryFile, TimelineParams, TimelineReply } from '../../schemas/audit.j
 import { loadTimeline } from '../../../domain/audit/store.js';
 import { caseAccess } from '../../../domain/audit/scope.js';
 import { buildCaseFile, loadCaseFileFacts } from '../../../domain/audit/exports.js';
+import { fail } from '../../../lib/errors.js';
 
 /**
  * GET /api/cases/:processInstanceKey/timeline — one case's complete history for auditors,
@@ -18,9 +19,14 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
   /** 404 for an unknown case, 403 outside the viewer's units (logged for auditors by the audit plugin); the case's units. */
   const checkCase = async (req: FastifyRequest, key: string): Promise<string[]> => {
     const access = await caseAccess(app.db, key, await app.auditScope(req));
-    if (!access.exists) throw app.httpErrors.notFound(`Không có hồ sơ ${key} / No case ${key}`);
+    if (!access.exists) throw fail(404, 'CASE_NOT_FOUND', { key }, `Không có hồ sơ ${key} / No case ${key}`);
     if (!access.inScope) {
-      throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị bạn được xem / Case ${key} is outside the units you may examine`);
+      throw fail(
+        403,
+        'CASE_OUTSIDE_EXAMINED_UNITS',
+        { key },
+        `Hồ sơ ${key} không thuộc đơn vị bạn được xem / Case ${key} is outside the units you may examine`,
+      );
     }
     return access.units;
   };

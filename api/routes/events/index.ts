@@ -7,6 +7,7 @@ import { EventsQuery, EventTicket } from '../../schemas/notifications.js';
 import { candidateGroupsOf, findSessionUser, tokenVersionOf } from '../../../domain/org/users.js';
 import { orgScope, type Viewer } from '../../../domain/inbox/store.js';
 import { LiveHub, type LiveClient } from '../../../domain/inbox/live.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 /** How long a ticket may be used to open a stream. */
@@ -72,7 +73,7 @@ const events: FastifyPluginAsyncTypebox<{ ticketSecret: string }> = async (app, 
     const t = readTicket(opts.ticketSecret, req.query.ticket);
     const user = t === undefined ? undefined : await findSessionUser(app.db, t.id, t.tv);
     if (!user || typeof user === 'string')
-      throw app.httpErrors.unauthorized('Vé kết nối không hợp lệ hoặc đã hết hạn / The stream ticket is invalid or expired');
+      throw fail(401, 'STREAM_TICKET_INVALID', {}, 'Vé kết nối không hợp lệ hoặc đã hết hạn / The stream ticket is invalid or expired');
     req.currentUser = user;
     req.userGroups = candidateGroupsOf(user);
   };

@@ -3,6 +3,7 @@ import { FormParams, FormReply } from '../../schemas/tasks.js';
 import { errors } from '../../schemas/common.js';
 import { findForm } from '../../../engine/definitions.js';
 import { Type } from 'typebox';
+import { fail } from '../../../lib/errors.js';
 
 const FormQuery = Type.Object({
   bpmnProcessId: Type.Optional(Type.String({ maxLength: 200 })),
@@ -26,7 +27,7 @@ const forms: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { bpmnProcessId, version } = req.query;
       const form = await findForm(app.db, req.params.formKey, bpmnProcessId && version ? { bpmnProcessId, version } : undefined);
-      if (!form) throw app.httpErrors.notFound(`Không có biểu mẫu ${req.params.formKey} / No form ${req.params.formKey}`);
+      if (!form) throw fail(404, 'FORM_NOT_FOUND', { key: req.params.formKey }, `Không có biểu mẫu ${req.params.formKey} / No form ${req.params.formKey}`);
       return { formKey: form.form_key, schema: form.schema };
     },
   );

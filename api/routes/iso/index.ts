@@ -56,6 +56,7 @@ import { createObjective, METRICS, objectiveResults, type Metric } from '../../.
 import { unitExists } from '../../../domain/org/units.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 import { renderAnnualReportPdf } from '../../../domain/iso/report-pdf.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['iso'];
@@ -69,10 +70,12 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const translate = (err: unknown): never => {
     if ((err as { statusCode?: number }).statusCode === 400) throw app.httpErrors.badRequest((err as Error).message);
-    if (err instanceof DocumentRuleError) throw app.httpErrors.createError(err.statusCode, err.message);
+    if (err instanceof DocumentRuleError) throw err;
     if (isEngineUnavailable(err))
-      throw app.httpErrors.createError(
+      throw fail(
         503,
+        'ENGINE_UNAVAILABLE_QUEUED',
+        {},
         'Máy chủ quy trình tạm thời không truy cập được; yêu cầu đã được lưu và sẽ tự khởi động / The process engine is unreachable; the request is saved and will start automatically',
       );
     throw err;
@@ -106,7 +109,13 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const nc = await nonconformityDetail(app.db, await ncScope(app.db, req.currentUser, req.userGroups), req.params.id);
-      if (!nc) throw app.httpErrors.notFound(`Không có phiếu ${req.params.id} hoặc bạn không được xem / No nonconformity ${req.params.id} visible to you`);
+      if (!nc)
+        throw fail(
+          404,
+          'NONCONFORMITY_NOT_FOUND',
+          { id: req.params.id },
+          `Không có phiếu ${req.params.id} hoặc bạn không được xem / No nonconformity ${req.params.id} visible to you`,
+        );
       return nc;
     },
   );
@@ -125,7 +134,8 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const unitCode = req.body.unitCode?.trim();
-      if (unitCode && !(await unitExists(app.db, unitCode))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
+      if (unitCode && !(await unitExists(app.db, unitCode)))
+        throw fail(400, 'UNIT_NOT_FOUND', { unit: unitCode }, `Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
       const { nc } = await openNonconformity(app.db, app.zeebe, {
         title: req.body.title.trim(),
         description: req.body.description.trim(),
@@ -158,7 +168,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'One controlled document', security, params: IdParams, response: { 200: IsoDocument, ...errors } } },
     async (req) => {
       const [doc] = await listDocuments(app.db, req.params.id);
-      if (!doc) throw app.httpErrors.notFound(`Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
+      if (!doc) throw fail(404, 'DOCUMENT_NOT_FOUND', { id: req.params.id }, `Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
       return doc;
     },
   );
@@ -192,7 +202,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** Revisions and withdrawals are asked by staff of the owner unit (leaders: of its subtree). */
   const changeRoute = (kind: 'revision' | 'withdrawal') => async (req: any, reply: any) => {
     const owner = await documentOwnerUnit(app.db, req.params.id);
-    if (owner === undefined) throw app.httpErrors.notFound(`Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
+    if (owner === undefined) throw fail(404, 'DOCUMENT_NOT_FOUND', { id: req.params.id }, `Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
     const mine = req.currentUser.roles.includes('leader') ? await subtreeCodes(app.db, req.currentUser.unit.code) : [req.currentUser.unit.code];
     if (!mine.includes(owner))
       throw app.httpErrors.forbidden(
@@ -313,7 +323,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const dossierCode = req.body.dossierCode?.trim();
       const dossier = dossierCode ? await relatedDossier(app.db, dossierCode) : undefined;
-      if (dossierCode && !dossier) throw app.httpErrors.badRequest(`Không có hồ sơ ${dossierCode} / No dossier ${dossierCode}`);
+      if (dossierCode && !dossier) throw fail(400, 'DOSSIER_NOT_FOUND', { code: dossierCode }, `Không có hồ sơ ${dossierCode} / No dossier ${dossierCode}`);
       const u = req.currentUser;
       const id = await receiveComplaint(app.db, app.zeebe, {
         title: req.body.title.trim(),
@@ -389,12 +399,13 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const b = req.body;
-      if (!(await unitExists(app.db, b.unitCode))) throw app.httpErrors.badRequest(`Không có đơn vị ${b.unitCode} / Unknown unit ${b.unitCode}`);
+      if (!(await unitExists(app.db, b.unitCode)))
+        throw fail(400, 'UNIT_NOT_FOUND', { unit: b.unitCode }, `Không có đơn vị ${b.unitCode} / Unknown unit ${b.unitCode}`);
       if (!req.currentUser.roles.includes('admin') && !(await subtreeCodes(app.db, req.currentUser.unit.code)).includes(b.unitCode)) {
-        throw app.httpErrors.forbidden(`Đơn vị ${b.unitCode} không thuộc quyền của bạn / ${b.unitCode} is outside your unit`);
+        throw fail(403, 'UNIT_OUTSIDE_SCOPE', { unit: b.unitCode }, `Đơn vị ${b.unitCode} không thuộc quyền của bạn / ${b.unitCode} is outside your unit`);
       }
       if (METRICS[b.metric as Metric].unit === '%' && b.target > 100)
-        throw app.httpErrors.badRequest('Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
+        throw fail(400, 'ISO_RATE_TARGET_RANGE', {}, 'Chỉ tiêu tỷ lệ phải từ 0 đến 100 / A rate target must be between 0 and 100');
       const id = await createObjective(app.db, {
         unitCode: b.unitCode,
         year: b.year,
@@ -465,8 +476,10 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const unitCode = req.body.unitCode?.trim() || req.currentUser.unit.code;
       const mine = req.currentUser.roles.includes('leader') ? await subtreeCodes(app.db, req.currentUser.unit.code) : [req.currentUser.unit.code];
-      if (!(await unitExists(app.db, unitCode))) throw app.httpErrors.badRequest(`Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
-      if (!mine.includes(unitCode)) throw app.httpErrors.forbidden(`Đơn vị ${unitCode} không thuộc quyền của bạn / ${unitCode} is outside your unit`);
+      if (!(await unitExists(app.db, unitCode)))
+        throw fail(400, 'UNIT_NOT_FOUND', { unit: unitCode }, `Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
+      if (!mine.includes(unitCode))
+        throw fail(403, 'UNIT_OUTSIDE_SCOPE', { unit: unitCode }, `Đơn vị ${unitCode} không thuộc quyền của bạn / ${unitCode} is outside your unit`);
       const id = await identifyRisk(app.db, app.zeebe, {
         unitCode,
         kind: req.body.kind,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../../schemas/common.js';
 import { Notification, NotificationList, NotificationListQuery, NotificationParams, ReadAllReply } from '../../schemas/notifications.js';
 import { listNotifications, markAllRead, markRead } from '../../../domain/notifications/store.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 
@@ -41,7 +42,7 @@ const notifications: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const n = await markRead(app.db, req.currentUser.username, req.params.id);
-      if (!n) throw app.httpErrors.notFound(`Không có thông báo ${req.params.id} / No notification ${req.params.id}`);
+      if (!n) throw fail(404, 'NOTIFICATION_NOT_FOUND', { id: req.params.id }, `Không có thông báo ${req.params.id} / No notification ${req.params.id}`);
       return n;
     },
   );

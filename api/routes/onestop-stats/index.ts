@@ -32,6 +32,7 @@ import {
   toApology,
 } from '../../../domain/onestop/apology.js';
 import { evaluationResults } from '../../../domain/onestop/evaluation.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['onestop-stats'];
@@ -52,17 +53,18 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     const u = req.currentUser;
     const mine = u.roles.includes('admin') ? null : await subtreeCodes(app.db, u.unit.code);
     if (!agency) return { codes: mine, label: mine ? u.unit.name : 'Toàn tỉnh' };
-    if (mine && !mine.includes(agency)) throw app.httpErrors.forbidden(`Đơn vị ${agency} không thuộc phạm vi của bạn / Unit ${agency} is outside your scope`);
+    if (mine && !mine.includes(agency))
+      throw fail(403, 'UNIT_OUTSIDE_SCOPE', { unit: agency }, `Đơn vị ${agency} không thuộc phạm vi của bạn / Unit ${agency} is outside your scope`);
     const scope = await agencyScope(app.db, agency);
-    if (!scope) throw app.httpErrors.notFound(`Không có đơn vị ${agency} / No unit ${agency}`);
+    if (!scope) throw fail(404, 'UNIT_NOT_FOUND', { unit: agency }, `Không có đơn vị ${agency} / No unit ${agency}`);
     return scope;
   };
 
   const checkPeriod = (from: string, to: string) => {
-    if (!isLocalDate(from) || !isLocalDate(to)) throw app.httpErrors.badRequest('Ngày không hợp lệ / Invalid date');
-    if (from > to) throw app.httpErrors.badRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc / "from" must not be after "to"');
+    if (!isLocalDate(from) || !isLocalDate(to)) throw fail(400, 'INVALID_DATE', {}, 'Ngày không hợp lệ / Invalid date');
+    if (from > to) throw fail(400, 'PERIOD_FROM_AFTER_TO', {}, 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc / "from" must not be after "to"');
     if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_PERIOD_DAYS)
-      throw app.httpErrors.badRequest('Kỳ báo cáo tối đa 5 năm / The period is at most 5 years');
+      throw fail(400, 'PERIOD_TOO_LONG', {}, 'Kỳ báo cáo tối đa 5 năm / The period is at most 5 years');
   };
 
   const report = async (req: FastifyRequest, q: StatsQuery): Promise<Report & { scope: string }> => {
@@ -181,12 +183,12 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
   /** The dossier, if the viewer may see it: admin, or its agency inside the viewer's unit subtree, or the viewer inside the agency's subtree. */
   const dossierInScope = async (req: FastifyRequest, code: string) => {
     const d = await findDossierByCode(app.db, code);
-    if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${code} / No dossier ${code}`);
+    if (!d) throw fail(404, 'DOSSIER_NOT_FOUND', { code }, `Không có hồ sơ ${code} / No dossier ${code}`);
     const u = req.currentUser;
     if (u.roles.includes('admin')) return d;
     const agencyTree = await subtreeCodes(app.db, d.agency_code);
     if (agencyTree.includes(u.unit.code) || (await subtreeCodes(app.db, u.unit.code)).includes(d.agency_code)) return d;
-    throw app.httpErrors.forbidden('Hồ sơ không thuộc đơn vị của bạn / The dossier is not handled by your unit');
+    throw fail(403, 'DOSSIER_OUTSIDE_UNIT', {}, 'Hồ sơ không thuộc đơn vị của bạn / The dossier is not handled by your unit');
   };
 
   app.get(
@@ -218,7 +220,7 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const d = await dossierInScope(req, req.params.code);
       const a = await apologyOfDossier(app.db, d.id);
-      if (!a) throw app.httpErrors.notFound('Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
+      if (!a) throw fail(404, 'APOLOGY_NOT_FOUND', {}, 'Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
       return toApology(a);
     },
   );
@@ -237,11 +239,14 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      if (!isLocalDate(req.body.newDate)) throw app.httpErrors.badRequest('Ngày hẹn mới không hợp lệ / Invalid new date');
+      if (!isLocalDate(req.body.newDate)) throw fail(400, 'INVALID_NEW_DATE', {}, 'Ngày hẹn mới không hợp lệ / Invalid new date');
       const d = await findDossierByCode(app.db, req.params.code);
-      if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.code} / No dossier ${req.params.code}`);
+      if (!d) throw fail(404, 'DOSSIER_NOT_FOUND', { code: req.params.code }, `Không có hồ sơ ${req.params.code} / No dossier ${req.params.code}`);
       if (!(await subtreeCodes(app.db, d.agency_code)).includes(req.currentUser.unit.code)) {
-        throw app.httpErrors.forbidden(
+        throw fail(
+          403,
+          'APOLOGY_DRAFTER_ONLY',
+          {},
           'Chỉ cán bộ của cơ quan giải quyết hồ sơ mới được lập văn bản xin lỗi / Only staff of the resolving agency can draft the apology',
         );
       }
@@ -271,9 +276,12 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const d = await findDossierByCode(app.db, req.params.code);
-      if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${req.params.code} / No dossier ${req.params.code}`);
+      if (!d) throw fail(404, 'DOSSIER_NOT_FOUND', { code: req.params.code }, `Không có hồ sơ ${req.params.code} / No dossier ${req.params.code}`);
       if (req.currentUser.unit.code !== d.agency_code) {
-        throw app.httpErrors.forbidden(
+        throw fail(
+          403,
+          'APOLOGY_APPROVER_ONLY',
+          {},
           'Chỉ lãnh đạo cơ quan giải quyết hồ sơ mới được phê duyệt văn bản xin lỗi / Only a leader of the resolving agency can approve the apology',
         );
       }
@@ -292,7 +300,7 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const d = await dossierInScope(req, req.params.code);
       const a = await apologyOfDossier(app.db, d.id);
-      if (!a) throw app.httpErrors.notFound('Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
+      if (!a) throw fail(404, 'APOLOGY_NOT_FOUND', {}, 'Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
       const pdf = await renderApologyPdf(d, a);
       return reply.type('application/pdf').header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`).send(pdf);
     },

@@ -12,6 +12,7 @@ import {
   upsertEntries,
   type RowError,
 } from '../../../domain/onestop/catalogue.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop catalogue'];
@@ -57,7 +58,8 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
     { onRequest: app.authenticate, schema: { tags, summary: 'One procedure', security, params: ProcedureCodeParams, response: { 200: Procedure, ...errors } } },
     async (req) => {
       const row = await findProcedure(app.db, req.params.code);
-      if (!row) throw app.httpErrors.notFound(`Không có thủ tục ${req.params.code} / No procedure ${req.params.code}`);
+      if (!row)
+        throw fail(404, 'ONESTOP_PROCEDURE_NOT_FOUND', { code: req.params.code }, `Không có thủ tục ${req.params.code} / No procedure ${req.params.code}`);
       return toEntry(row);
     },
   );
@@ -121,10 +123,10 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       if (typeof req.body !== 'string' || !req.body.trim())
-        throw app.httpErrors.badRequest('Gửi nội dung CSV với Content-Type text/csv / Send the CSV as text/csv');
+        throw fail(400, 'CSV_CONTENT_TYPE', {}, 'Gửi nội dung CSV với Content-Type text/csv / Send the CSV as text/csv');
       const parsed = await parseCatalogueCsv(req.body);
       if (parsed.errors.length) return refuse(reply, parsed.errors);
-      if (!parsed.rows.length) throw app.httpErrors.badRequest('Tệp CSV không có dòng dữ liệu / The CSV has no data rows');
+      if (!parsed.rows.length) throw fail(400, 'CSV_EMPTY', {}, 'Tệp CSV không có dòng dữ liệu / The CSV has no data rows');
       const { entries, errors: bad } = await checkEntries(parsed.rows, app.db, parsed.lines);
       if (bad.length) return refuse(reply, bad);
       const out = await upsertEntries(app.db, entries);

@@ -38,6 +38,7 @@ import { ErrorBody } from '../../schemas/common.js';
 import { Type } from 'typebox';
 import { sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../../lib/plain-text.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop desk'];
@@ -54,15 +55,15 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
   // Desk actions are staff work: designers and auditors read at most (the desk unit is checked per dossier).
   app.addHook('preValidation', async (req) => {
     if (req.method !== 'GET' && !req.currentUser.roles.some((r) => r === 'officer' || r === 'leader' || r === 'admin')) {
-      throw app.httpErrors.forbidden('Chỉ cán bộ bộ phận một cửa mới thực hiện được thao tác này / Only one-stop desk staff can do this');
+      throw fail(403, 'ONESTOP_STAFF_ONLY', {}, 'Chỉ cán bộ bộ phận một cửa mới thực hiện được thao tác này / Only one-stop desk staff can do this');
     }
   });
 
   const visible = async (req: FastifyRequest, id: string): Promise<DossierRow> => {
     const d = await getDossier(app.db, id);
-    if (!d) throw app.httpErrors.notFound(`Không có hồ sơ ${id} / No dossier ${id}`);
+    if (!d) throw fail(404, 'DOSSIER_NOT_FOUND', { code: id }, `Không có hồ sơ ${id} / No dossier ${id}`);
     if (!canSeeDossier(d, await dossierScope(app.db, req.currentUser)))
-      throw app.httpErrors.forbidden('Hồ sơ này không thuộc phạm vi của bạn / This dossier is outside your scope');
+      throw fail(403, 'DOSSIER_OUTSIDE_SCOPE', {}, 'Hồ sơ này không thuộc phạm vi của bạn / This dossier is outside your scope');
     return d;
   };
   const isDeskOfficer = async (req: FastifyRequest, d: Pick<DossierRow, 'desk_unit_code'>) =>
@@ -105,7 +106,8 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
             .map((s) => s.trim())
             .filter(Boolean);
       const bad = statuses.filter((s) => !isStatus(s));
-      if (bad.length) throw app.httpErrors.badRequest(`Trạng thái không hợp lệ: ${bad.join(', ')} / Unknown status: ${bad.join(', ')}`);
+      if (bad.length)
+        throw fail(400, 'UNKNOWN_STATUS', { statuses: bad.join(', ') }, `Trạng thái không hợp lệ: ${bad.join(', ')} / Unknown status: ${bad.join(', ')}`);
       return listDossiers(app.db, req.currentUser, { queue, statuses, q, limit, offset });
     },
   );
@@ -128,7 +130,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const given: ChecklistItem[] = body.documents;
       assertComplete(procedure, given);
       const applicant = { ...body.applicant, name: plainText(body.applicant.name) };
-      if (!applicant.name) throw app.httpErrors.badRequest('Thiếu họ tên người nộp / The applicant name is required');
+      if (!applicant.name) throw fail(400, 'APPLICANT_NAME_REQUIRED', {}, 'Thiếu họ tên người nộp / The applicant name is required');
       const accepted = await receiveInPerson(app.db, {
         procedure,
         channel: body.channel ?? 'in_person',
@@ -226,12 +228,17 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
       const reason = plainText(req.body.reason);
-      if (!reason) throw app.httpErrors.badRequest('Hãy nêu nội dung cần bổ sung / Say what must be completed');
+      if (!reason) throw fail(400, 'SUPPLEMENT_REASON_REQUIRED', {}, 'Hãy nêu nội dung cần bổ sung / Say what must be completed');
       const procedure = await procedureOf(d.procedure_code);
       const names = new Map(procedure.required_documents.map((r) => [r.code, r.name]));
       const unknown = (req.body.documents ?? []).filter((c) => !names.has(c));
       if (unknown.length)
-        throw app.httpErrors.badRequest(`Thủ tục không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes: ${unknown.join(', ')}`);
+        throw fail(
+          400,
+          'UNKNOWN_DOCUMENTS',
+          { codes: unknown.join(', ') },
+          `Thủ tục không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes: ${unknown.join(', ')}`,
+        );
       const list = (req.body.documents ?? []).map((c) => names.get(c)!);
       const after = await requestCompletion(app.db, {
         dossierId: d.id,
@@ -265,7 +272,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const d = await forDeskAction(req, req.params.id, ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT']);
       const reason = plainText(req.body.reason);
-      if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do từ chối / A reason is required');
+      if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do từ chối / A reason is required');
       const after = await refuseReceipt(app.db, { dossierId: d.id, actor: req.currentUser.username, reason });
       await req.audit('onestop.dossier.refuse', {
         target: { type: 'dossier', id: d.code },
@@ -293,7 +300,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const d = await visible(req, req.params.id);
       await assertDeskOfficer(app.db, req.currentUser, d.desk_unit_code);
       const reason = plainText(req.body.reason);
-      if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do rút hồ sơ / A reason is required');
+      if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do rút hồ sơ / A reason is required');
       const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, req.currentUser.username);
       await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
       reply.status(202);
@@ -316,11 +323,14 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const d = await visible(req, req.params.id);
       // The slip's QR code is the citizen's lookup key: only the receiving desk prints it.
       if (!(await isDeskOfficer(req, d)))
-        throw app.httpErrors.forbidden(
+        throw fail(
+          403,
+          'SLIP_RECEIVING_DESK_ONLY',
+          {},
           "Chỉ bộ phận một cửa tiếp nhận hồ sơ mới in được giấy hẹn (có mã tra cứu của công dân) / Only the receiving desk prints the slip (it carries the citizen's lookup key)",
         );
       if (!d.received_at || !d.original_appointment_at)
-        throw app.httpErrors.conflict('Hồ sơ chưa được tiếp nhận, chưa có giấy hẹn / The dossier has not been received: no slip yet');
+        throw fail(409, 'SLIP_NOT_YET', {}, 'Hồ sơ chưa được tiếp nhận, chưa có giấy hẹn / The dossier has not been received: no slip yet');
       const pdf = await renderReceiptSlip(await slipData(app.db, d));
       return reply
         .header('content-type', 'application/pdf')
@@ -336,9 +346,9 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const d = await visible(req, req.params.id);
       const file = await findDossierDocument(app.db, d.id, req.params.docId);
-      if (!file) throw app.httpErrors.notFound('Không có tệp này trong hồ sơ / No such file in this dossier');
+      if (!file) throw fail(404, 'DOSSIER_FILE_NOT_FOUND', {}, 'Không có tệp này trong hồ sơ / No such file in this dossier');
       const handle = await openStored(filesRoot, file.storage_path);
-      if (!handle) throw app.httpErrors.notFound('Tệp không còn trên máy chủ / The file is missing on the server');
+      if (!handle) throw fail(404, 'FILE_MISSING', {}, 'Tệp không còn trên máy chủ / The file is missing on the server');
       return reply
         .header('content-type', file.mime_type)
         .header('content-length', String(file.size_bytes))

@@ -27,6 +27,7 @@ import { checkDraft, createProcedure, editProcedureInfo, publishDraft, retirePro
 import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/jobs/catalogue.js';
 import { buildProcedureSheet, renderProcedureSheetPdf } from '../../../domain/procedures/sheet.js';
 import { Type } from 'typebox';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const tags = ['procedures'];
@@ -79,7 +80,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
   const write = app.requireRole('designer', 'admin');
   const read = app.authenticate;
 
-  const notFound = (id: string) => app.httpErrors.notFound(`Không có quy trình ${id} / No procedure ${id}`);
+  const notFound = (id: string) => fail(404, 'PROCEDURE_NOT_FOUND', { id }, `Không có quy trình ${id} / No procedure ${id}`);
   /** A 400 that names the BPMN problem, in the shape of every validation error (code and elements). */
   const bpmnRefused = (issue: ValidationIssue) =>
     Object.assign(app.httpErrors.badRequest(`Tệp BPMN bị từ chối / BPMN file refused: ${issue.message}`), {
@@ -193,12 +194,12 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
         if (file.issue) throw bpmnRefused(file.issue);
         const ordered = [...file.processes.filter((p) => p.isExecutable), ...file.processes.filter((p) => !p.isExecutable)];
         const process = (id ? ordered.find((p) => p.id === id) : undefined) ?? ordered[0];
-        if (!process) throw app.httpErrors.badRequest('Tệp BPMN không có quy trình nào (bpmn:process) / The file contains no process');
+        if (!process) throw fail(400, 'BPMN_NO_PROCESS', {}, 'Tệp BPMN không có quy trình nào (bpmn:process) / The file contains no process');
         xml = body.xml;
         if (id && process.id !== id) {
           // The designer chose another id: the file's first process takes it.
           if (new RegExp(`\\sid="${id.replace(/[.]/g, '\\.')}"`).test(xml))
-            throw app.httpErrors.badRequest(`Mã ${id} đã được dùng cho một phần tử khác trong tệp / Id ${id} is used by another element of the file`);
+            throw fail(400, 'BPMN_ID_IN_USE', { id }, `Mã ${id} đã được dùng cho một phần tử khác trong tệp / Id ${id} is used by another element of the file`);
           xml = await renameProcessId(xml, process.id, id);
         } else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(process.id)) {
           throw app.httpErrors.badRequest(
@@ -209,7 +210,10 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
         name ??= process.name;
       } else {
         if (!id || !name)
-          throw app.httpErrors.badRequest(
+          throw fail(
+            400,
+            'PROCEDURE_CREATE_INPUT',
+            {},
             'Cần mã quy trình (bpmnProcessId) và tên (name), hoặc một tệp BPMN (xml) / bpmnProcessId and name, or xml, are required',
           );
         xml = blankBpmn(id, name);
@@ -226,7 +230,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
         createdBy: req.currentUser.id,
         ...(body.xml !== undefined ? { imported: { fileName: body.fileName ?? null } } : {}),
       });
-      if ('refused' in created) throw app.httpErrors.conflict(`Quy trình ${id} đã có / Procedure ${id} already exists`);
+      if ('refused' in created) throw fail(409, 'PROCEDURE_EXISTS', { id }, `Quy trình ${id} đã có / Procedure ${id} already exists`);
       const procedureId = created.id;
       req.log.info({ user: req.currentUser.username, bpmnProcessId: id, procedureId, imported: body.xml !== undefined }, 'procedure created');
       return reply.status(201).send(await procedureReply((await repo.findProcedure(app.db, id))!));
@@ -365,18 +369,18 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
           case 'not_found':
             throw notFound(req.params.id);
           case 'revision_conflict':
-            throw Object.assign(
-              app.httpErrors.conflict(
-                `Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`,
-              ),
-              { code: 'REVISION_CONFLICT' },
+            throw fail(
+              409,
+              'REVISION_CONFLICT',
+              { revision: r.revision },
+              `Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`,
             );
           case 'unchanged':
-            throw Object.assign(
-              app.httpErrors.conflict(
-                `Bản nháp không thay đổi so với phiên bản ${r.version}; không có gì để công bố / The draft is identical to version ${r.version}; nothing to publish`,
-              ),
-              { code: 'DRAFT_UNCHANGED' },
+            throw fail(
+              409,
+              'DRAFT_UNCHANGED',
+              { version: r.version },
+              `Bản nháp không thay đổi so với phiên bản ${r.version}; không có gì để công bố / The draft is identical to version ${r.version}; nothing to publish`,
             );
         }
       }
@@ -405,9 +409,12 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       if ('refused' in r) {
         if (r.refused === 'no_version')
           throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
-        throw Object.assign(app.httpErrors.conflict(`Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`), {
-          code: 'ALREADY_RETIRED',
-        });
+        throw fail(
+          409,
+          'ALREADY_RETIRED',
+          { version: req.params.version },
+          `Phiên bản ${req.params.version} đã ngừng áp dụng / Version ${req.params.version} is already retired`,
+        );
       }
       const v = r.version;
       req.log.info({ user: req.currentUser.username, bpmnProcessId: p.bpmn_process_id, version: v.version }, 'procedure version retired');
@@ -418,7 +425,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
   const loadVersion = async (id: string, version: number) => {
     const p = await loadProcedure(id);
     const v = await repo.findVersion(app.db, p.id, version);
-    if (!v) throw app.httpErrors.notFound(`Quy trình ${id} không có phiên bản ${version} / No version ${version} of ${id}`);
+    if (!v) throw fail(404, 'PROCEDURE_VERSION_NOT_FOUND', { version, id }, `Quy trình ${id} không có phiên bản ${version} / No version ${version} of ${id}`);
     return { p, v };
   };
 

@@ -33,6 +33,7 @@ const queued = (id: string, bpmnProcessId: string, withKey: boolean) => ({
     : `Máy chủ quy trình chưa trả lời; yêu cầu khởi tạo hồ sơ (mã ${id}) đã được lưu và sẽ tự động thực hiện đúng một lần, xin đừng gửi lại / The engine did not answer; the start (request ${id}) is saved and will run exactly once: do not send it again`,
 });
 import { caseInScope } from '../../../domain/audit/scope.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 /** How long a leader's cancel waits for the history of a case it does not know yet. */
@@ -114,11 +115,11 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       // Variables the platform owns (record references, starter, deadlines, outbox) are never the caller's.
       const owned = ownedVariablesIn(variables);
       if (owned.length) {
-        throw Object.assign(
-          app.httpErrors.badRequest(
-            `Không được đặt các biến do hệ thống quản lý khi khởi tạo hồ sơ: ${owned.join(', ')} / These variables are set by the platform only and cannot be given at start: ${owned.join(', ')}`,
-          ),
-          { code: 'OWNED_VARIABLES' },
+        throw fail(
+          400,
+          'OWNED_VARIABLES',
+          { names: owned.join(', ') },
+          `Không được đặt các biến do hệ thống quản lý khi khởi tạo hồ sơ: ${owned.join(', ')} / These variables are set by the platform only and cannot be given at start: ${owned.join(', ')}`,
         );
       }
       const key = req.headers['idempotency-key'];
@@ -138,11 +139,11 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
         );
       const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);
       if (retired !== null)
-        throw Object.assign(
-          app.httpErrors.conflict(
-            `Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`,
-          ),
-          { code: 'VERSION_RETIRED' },
+        throw fail(
+          409,
+          'VERSION_RETIRED',
+          { version: retired, id: bpmnProcessId },
+          `Phiên bản ${retired} của quy trình ${bpmnProcessId} đã ngừng áp dụng, không thể tạo hồ sơ mới / Version ${retired} of ${bpmnProcessId} is retired: no new instances`,
         );
       const args: CaseStartArgs = {
         actor: req.currentUser.username,
@@ -167,7 +168,7 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       const row = await sendAndWait(app.db, app.zeebe, id);
       if (row.status === 'done') return reply.status(201).send(startReply(row.result));
       if (row.status === 'failed')
-        throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
+        throw fail(422, 'ENGINE_REFUSED_START', {}, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
       // Without a key, a start that certainly did not reach the engine is withdrawn: the client may retry.
       if (!dedupeKey && !row.in_flight_since) {
         if (await withdrawStart(app.db, id))
@@ -187,12 +188,17 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
   const replay = async (req: FastifyRequest, reply: FastifyReply, id: string, bpmnProcessId: string) => {
     let row = (await getCommand(app.db, id))!;
     if (row.kind !== 'start' || row.request.bpmnProcessId !== bpmnProcessId) {
-      throw app.httpErrors.createError(422, 'Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác / This Idempotency-Key was used for another request');
+      throw fail(
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+        {},
+        'Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác / This Idempotency-Key was used for another request',
+      );
     }
     if (row.status === 'pending') row = await sendAndWait(app.db, app.zeebe, id);
     if (row.status === 'done') return reply.status(200).send(startReply(row.result));
     if (row.status === 'failed')
-      throw app.httpErrors.createError(422, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
+      throw fail(422, 'ENGINE_REFUSED_START', {}, `Máy chủ quy trình từ chối khởi tạo hồ sơ: ${row.last_error} / The engine refused the start`);
     return reply.status(202).send(queued(id, bpmnProcessId, true));
   };
 
@@ -215,15 +221,21 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
         // A case started a moment ago may not be projected yet (history lags the engine by ~100 ms): wait a little before deciding.
         await waitForCaseStart(app.db, key, CANCEL_HISTORY_WAIT_MS);
         if (!(await caseInScope(app.db, key, await app.auditScope(req)))) {
-          if (!(await caseKnown(app.db, key))) throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${key} / No running instance ${key}`);
-          throw app.httpErrors.forbidden(`Hồ sơ ${key} không thuộc đơn vị của bạn / Case ${key} is outside your unit`);
+          if (!(await caseKnown(app.db, key)))
+            throw fail(404, 'INSTANCE_NOT_FOUND', { key }, `Không có hồ sơ/quy trình đang chạy ${key} / No running instance ${key}`);
+          throw fail(403, 'CASE_OUTSIDE_UNIT', { key }, `Hồ sơ ${key} không thuộc đơn vị của bạn / Case ${key} is outside your unit`);
         }
       }
       try {
         await app.zeebe.cancelProcessInstance(req.params.key);
       } catch (err) {
         if (grpcCode(err) === Grpc.NOT_FOUND)
-          throw app.httpErrors.notFound(`Không có hồ sơ/quy trình đang chạy ${req.params.key} / No running instance ${req.params.key}`);
+          throw fail(
+            404,
+            'INSTANCE_NOT_FOUND',
+            { key: req.params.key },
+            `Không có hồ sơ/quy trình đang chạy ${req.params.key} / No running instance ${req.params.key}`,
+          );
         throw err;
       }
       req.log.info({ user: req.currentUser.username, processInstanceKey: req.params.key }, 'instance cancelled');

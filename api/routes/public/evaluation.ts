@@ -13,6 +13,7 @@ import {
 import { isLocalDate } from '../../../domain/deadlines/calendar/index.js';
 import { EvaluationError, NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
 import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../../domain/onestop/apology.js';
+import { fail } from '../../../lib/errors.js';
 
 const tags = ['public'];
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
@@ -90,8 +91,9 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { from, to } = req.query;
-      if ((from && !isLocalDate(from)) || (to && !isLocalDate(to))) throw app.httpErrors.badRequest('Ngày không hợp lệ / Invalid date');
-      if (from && to && from > to) throw app.httpErrors.badRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc / "from" must not be after "to"');
+      if ((from && !isLocalDate(from)) || (to && !isLocalDate(to))) throw fail(400, 'INVALID_DATE', {}, 'Ngày không hợp lệ / Invalid date');
+      if (from && to && from > to)
+        throw fail(400, 'PERIOD_FROM_AFTER_TO', {}, 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc / "from" must not be after "to"');
       const { byOfficer: _hidden, ...pub } = await evaluationResults(app.db, { from, to, agencyCodes: null, withOfficers: false });
       return pub;
     },
@@ -115,7 +117,7 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
       const d = (await findDossierByCode(app.db, req.params.code))!;
       const a = await apologyOfDossier(app.db, d.id);
       if (!a || a.status !== 'approved')
-        throw app.httpErrors.notFound('Hồ sơ không có văn bản xin lỗi đã phê duyệt / The dossier has no approved apology letter');
+        throw fail(404, 'APOLOGY_NOT_APPROVED', {}, 'Hồ sơ không có văn bản xin lỗi đã phê duyệt / The dossier has no approved apology letter');
       return reply
         .type('application/pdf')
         .header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`)

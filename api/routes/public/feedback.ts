@@ -4,6 +4,7 @@ import { ErrorBody } from '../../schemas/common.js';
 import { PublicComplaintBody, PublicComplaintParams, PublicComplaintReceipt, PublicComplaintStatus } from '../../schemas/iso.js';
 import { complaintTrackingUrl, publicComplaintStatus, receivePublicComplaint, relatedDossier } from '../../../domain/iso/complaints.js';
 import { plainText } from '../../../lib/plain-text.js';
+import { fail } from '../../../lib/errors.js';
 
 export interface PublicFeedbackOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); submissions get a third (at least 5). */
@@ -64,7 +65,12 @@ const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (
       const dossierCode = b.dossierCode?.trim();
       const dossier = dossierCode ? await relatedDossier(app.db, dossierCode) : undefined;
       if (dossierCode && !dossier)
-        throw app.httpErrors.badRequest(`Không tìm thấy hồ sơ có mã ${dossierCode}; kiểm tra lại mã trên giấy tiếp nhận / No dossier ${dossierCode}`);
+        throw fail(
+          400,
+          'DOSSIER_NOT_FOUND',
+          { code: dossierCode },
+          `Không tìm thấy hồ sơ có mã ${dossierCode}; kiểm tra lại mã trên giấy tiếp nhận / No dossier ${dossierCode}`,
+        );
       // Saved first: if the engine is unreachable now, the ISO sweep starts the process later.
       const c = await receivePublicComplaint(
         app.db,

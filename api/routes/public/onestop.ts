@@ -16,6 +16,7 @@ import { ALLOWED_EXTENSIONS } from '../../../lib/file-store.js';
 import { sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../../lib/plain-text.js';
 import { isEmail, MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
+import { fail } from '../../../lib/errors.js';
 
 export interface PublicOptions {
   /** Lookups per minute and address (default ONESTOP_PUBLIC_LOOKUPS_PER_MIN or 30); writes get a third. */
@@ -109,7 +110,10 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     }
     if (declared > maxBody) {
       reply.header('connection', 'close');
-      throw app.httpErrors.payloadTooLarge(
+      throw fail(
+        413,
+        'SUBMISSION_TOO_LARGE',
+        { mb: Math.round(maxBody / 1024 / 1024) },
         `Hồ sơ gửi lên vượt quá ${Math.round(maxBody / 1024 / 1024)} MB / The submission exceeds ${Math.round(maxBody / 1024 / 1024)} MB`,
       );
     }
@@ -168,7 +172,8 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
     async (req, reply) => {
       // The quota first, before the body is read: an address over it sends nothing to the disk.
-      if (perDay > 0 && (await submissionsToday(app.db, req.ip)) >= perDay) throw new ReceptionError(429, quotaMessage(perDay), 'SUBMISSION_QUOTA');
+      if (perDay > 0 && (await submissionsToday(app.db, req.ip)) >= perDay)
+        throw new ReceptionError(429, quotaMessage(perDay), 'SUBMISSION_QUOTA', undefined, { perDay });
       const form = await readForm(req);
       let files: CheckedFile[] = [];
       try {
@@ -321,7 +326,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       );
     }
     if (!form.files.length && !note)
-      throw app.httpErrors.badRequest('Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung / Attach the documents or write what you supplement');
+      throw fail(400, 'SUPPLEMENT_EMPTY', {}, 'Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung / Attach the documents or write what you supplement');
     const files: CheckedFile[] = await checkFiles(form.files, maxFileBytes, new Set(p.required_documents.map((x) => x.code)));
     let stored: Awaited<ReturnType<typeof supplementDossier>>;
     try {
@@ -357,7 +362,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     async (req, reply) => {
       const { d } = await byCode(req, req.params.code, true);
       const reason = plainText(req.body.reason);
-      if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do rút hồ sơ / A reason is required');
+      if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do rút hồ sơ / A reason is required');
       const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, 'citizen');
       await req.audit('onestop.public.withdraw', {
         actor: { username: null },

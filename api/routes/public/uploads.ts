@@ -102,7 +102,9 @@ export async function readMultipart(req: FastifyRequest, opts: ReadFormOptions):
       }
       files.push(file);
       if (files.length > MAX_FILES)
-        throw new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES');
+        throw new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES', undefined, {
+          max: MAX_FILES,
+        });
     }
   } catch (err) {
     await discardFiles(files);
@@ -134,12 +136,24 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
     throw e;
   };
   if (files.length > MAX_FILES)
-    await fail(new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES'));
+    await fail(
+      new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES', undefined, {
+        max: MAX_FILES,
+      }),
+    );
   for (const f of files) {
     const requirementCode = requirementOf(f.field);
     if (requirementCode !== null && !knownCodes.has(requirementCode))
       await fail(
-        new ReceptionError(400, `Thành phần hồ sơ "${requirementCode}" không có trong thủ tục / Unknown document "${requirementCode}"`, 'UNKNOWN_DOCUMENTS'),
+        new ReceptionError(
+          400,
+          `Thành phần hồ sơ "${requirementCode}" không có trong thủ tục / Unknown document "${requirementCode}"`,
+          'UNKNOWN_DOCUMENTS',
+          undefined,
+          {
+            codes: requirementCode,
+          },
+        ),
       );
     const fileName = cleanFileName(f.fileName || '');
     const ext = extensionOf(fileName);
@@ -149,15 +163,19 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
           415,
           `Tệp "${fileName || f.field}": loại tệp không được phép, chỉ nhận ${ALLOWED_EXTENSIONS.join(', ')} / File type not allowed`,
           'FILE_TYPE',
+          undefined,
+          { file: fileName || f.field, allowed: ALLOWED_EXTENSIONS.join(', ') },
         ),
       );
-    if (f.size === 0) await fail(new ReceptionError(400, `Tệp "${fileName}" rỗng / The file is empty`, 'FILE_EMPTY'));
+    if (f.size === 0) await fail(new ReceptionError(400, `Tệp "${fileName}" rỗng / The file is empty`, 'FILE_EMPTY', undefined, { file: fileName }));
     if (f.size > maxBytes || !f.upload)
       await fail(
         new ReceptionError(
           413,
           `Tệp "${fileName}" vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`,
           'FILE_TOO_LARGE',
+          undefined,
+          { file: fileName, max: mb(maxBytes) },
         ),
       );
     const upload = f.upload!;
@@ -167,6 +185,8 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
           415,
           `Nội dung tệp "${fileName}" không đúng định dạng .${ext} (tệp bị đổi tên hoặc hỏng) / The content is not a .${ext} file`,
           'FILE_CONTENT',
+          undefined,
+          { file: fileName, ext },
         ),
       );
     }

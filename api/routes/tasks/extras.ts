@@ -37,6 +37,7 @@ import {
   openStored,
   receiveUpload,
 } from '../../../lib/file-store.js';
+import { fail } from '../../../lib/errors.js';
 
 /** The inbox row with the columns the task_extras migration adds. */
 type Row = InboxRow & { outcome: 'sending_back' | 'sent_back' | null; send_back_reason: string | null };
@@ -70,11 +71,11 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
    */
   const visibleTask = async (req: FastifyRequest, id: string): Promise<Row> => {
     const row = (await getTask(app.db, id)) as Row | undefined;
-    if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+    if (!row) throw fail(404, 'TASK_NOT_FOUND', { id }, `Không có công việc ${id} / No task ${id}`);
     const v = viewerOf(req);
     if (canSee(row, v) || row.completed_by === v.username) return row;
     if (req.currentUser.roles.includes('leader') && inScope(row, await orgScope(app.db, req.currentUser.unit.code))) return row;
-    throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+    throw fail(403, 'TASK_NOT_OFFERED', {}, 'Công việc này không thuộc quyền của bạn / This task is not offered to you');
   };
 
   const modelOf = async (row: Row): Promise<DeployedModel> => {
@@ -83,7 +84,7 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       bpmnProcessId: row.bpmn_process_id,
       version: row.process_version,
     });
-    if (!model) throw app.httpErrors.notFound(`Không tìm thấy mô hình quy trình của công việc / The deployed model of this task is unknown`);
+    if (!model) throw fail(404, 'TASK_MODEL_UNKNOWN', {}, `Không tìm thấy mô hình quy trình của công việc / The deployed model of this task is unknown`);
     return model;
   };
 
@@ -124,16 +125,17 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
     async (req, reply) => {
       const me = req.currentUser.username;
       const row = await visibleTask(req, req.params.id);
-      if (!isOpen(row)) throw app.httpErrors.conflict('Công việc đã kết thúc, không thể đính kèm thêm / The task is closed: no more files');
-      if (row.assignee !== me) throw app.httpErrors.forbidden('Hãy nhận xử lý công việc trước khi đính kèm tệp / Claim the task before attaching files');
+      if (!isOpen(row)) throw fail(409, 'TASK_CLOSED_NO_FILES', {}, 'Công việc đã kết thúc, không thể đính kèm thêm / The task is closed: no more files');
+      if (row.assignee !== me)
+        throw fail(403, 'TASK_CLAIM_BEFORE_ATTACH', {}, 'Hãy nhận xử lý công việc trước khi đính kèm tệp / Claim the task before attaching files');
       if (!(req.body && typeof (req.body as Readable).pipe === 'function')) {
-        throw app.httpErrors.unsupportedMediaType('Gửi nội dung tệp với Content-Type application/octet-stream / Send the file as application/octet-stream');
+        throw fail(415, 'FILE_CONTENT_TYPE', {}, 'Gửi nội dung tệp với Content-Type application/octet-stream / Send the file as application/octet-stream');
       }
       const fileName = cleanFileName(req.query.name);
       const ext = extensionOf(fileName);
       const allowed = `${ALLOWED_EXTENSIONS.join(', ')}`;
       if (!fileName || !FILE_KINDS[ext]) {
-        throw app.httpErrors.unsupportedMediaType(`Loại tệp không được phép, chỉ nhận: ${allowed} / File type not allowed; accepted: ${allowed}`);
+        throw fail(415, 'FILE_TYPE_NOT_ALLOWED', { allowed }, `Loại tệp không được phép, chỉ nhận: ${allowed} / File type not allowed; accepted: ${allowed}`);
       }
       const tooLarge = `Tệp vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`;
       const declared = Number(req.headers['content-length']);
@@ -154,11 +156,16 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       }
       if (upload.size === 0) {
         await discardUpload(upload);
-        throw app.httpErrors.badRequest('Tệp rỗng / The file is empty');
+        throw fail(400, 'UPLOAD_EMPTY', {}, 'Tệp rỗng / The file is empty');
       }
       if (!(await contentMatches(ext, upload))) {
         await discardUpload(upload);
-        throw app.httpErrors.unsupportedMediaType(`Nội dung tệp không đúng định dạng .${ext} (tệp bị đổi tên hoặc hỏng) / The content is not a .${ext} file`);
+        throw fail(
+          415,
+          'FILE_CONTENT_MISMATCH',
+          { ext },
+          `Nội dung tệp không đúng định dạng .${ext} (tệp bị đổi tên hoặc hỏng) / The content is not a .${ext} file`,
+        );
       }
       const storagePath = await keepUpload(filesRoot, upload);
       const { row: saved, created } = await insertAttachment(app.db, {
@@ -184,10 +191,10 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       const row = await visibleTask(req, req.params.id);
       const file = await getAttachment(app.db, req.params.attachmentId);
       if (!file || String(file.process_instance_key) !== String(row.process_instance_key)) {
-        throw app.httpErrors.notFound('Không có tệp này trong hồ sơ / No such file in this case');
+        throw fail(404, 'CASE_FILE_NOT_FOUND', {}, 'Không có tệp này trong hồ sơ / No such file in this case');
       }
       const handle = await openStored(filesRoot, file.storage_path);
-      if (!handle) throw app.httpErrors.notFound('Tệp không còn trên máy chủ / The file is missing on the server');
+      if (!handle) throw fail(404, 'FILE_MISSING', {}, 'Tệp không còn trên máy chủ / The file is missing on the server');
       return reply
         .header('content-type', file.mime_type)
         .header('content-length', String(file.size_bytes))
@@ -223,7 +230,7 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
     async (req, reply) => {
       const row = await visibleTask(req, req.params.id);
       const body = plainText(req.body.body);
-      if (!body) throw app.httpErrors.badRequest('Nội dung ý kiến không được để trống / The comment is empty');
+      if (!body) throw fail(400, 'COMMENT_EMPTY', {}, 'Nội dung ý kiến không được để trống / The comment is empty');
       const saved = await insertComment(app.db, {
         process_instance_key: String(row.process_instance_key),
         job_key: String(row.job_key),
@@ -321,8 +328,10 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
     async (req) => {
       const me = req.currentUser.username;
       const row = await visibleTask(req, req.params.id);
-      if (!isOpen(row)) throw app.httpErrors.conflict('Công việc đã kết thúc hoặc đang được trả lại / The task is already closed or being sent back');
-      if (row.assignee !== me) throw app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can send the task back');
+      if (!isOpen(row))
+        throw fail(409, 'TASK_CLOSED_OR_SENDING_BACK', {}, 'Công việc đã kết thúc hoặc đang được trả lại / The task is already closed or being sent back');
+      if (row.assignee !== me)
+        throw fail(403, 'TASK_HOLDER_ONLY_SEND_BACK', {}, 'Chỉ người đang giữ công việc mới trả lại được / Only the holder can send the task back');
       const model = await modelOf(row);
       if (!model.elements.get(row.element_id)?.sendBack) {
         throw app.httpErrors.conflict(
@@ -330,10 +339,10 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
         );
       }
       const reason = plainText(req.body.reason);
-      if (!reason) throw app.httpErrors.badRequest('Hãy nêu lý do trả lại / A reason is required');
+      if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do trả lại / A reason is required');
       // Commit the intent first, then tell Zeebe: an outage or crash in between is retried, never lost.
       if (!(await markSendingBack(app.db, String(row.job_key), me, reason))) {
-        throw app.httpErrors.conflict('Công việc đã kết thúc hoặc đang được trả lại / The task is already closed or being sent back');
+        throw fail(409, 'TASK_CLOSED_OR_SENDING_BACK', {}, 'Công việc đã kết thúc hoặc đang được trả lại / The task is already closed or being sent back');
       }
       const outcome = await sendBack(
         app.zeebe,
@@ -342,10 +351,12 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
         true,
       );
       if (outcome === 'gone')
-        throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
+        throw fail(409, 'TASK_GONE', {}, 'Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
       if (outcome === 'unavailable')
-        throw app.httpErrors.createError(
+        throw fail(
           503,
+          'ENGINE_UNAVAILABLE_SEND_BACK_SAVED',
+          {},
           `${ENGINE_UNAVAILABLE}. Yêu cầu trả lại đã được lưu và sẽ tự gửi lại / Your send-back is saved and will be sent automatically`,
         );
       return toTask((await getTask(app.db, req.params.id))!);

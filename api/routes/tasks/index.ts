@@ -46,6 +46,7 @@ import { sendCompletion } from '../../../domain/inbox/completion.js';
 import { checkCompletion } from '../../../domain/inbox/task-input.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
 import { sendNotification } from '../../../domain/notifications/store.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 const isLeader = (req: FastifyRequest) => req.currentUser.roles.includes('leader');
@@ -82,31 +83,31 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     ...(withScope && isLeader(req) ? { scope: await leaderScope(req) } : {}),
   });
   const requireLeader = (req: FastifyRequest) => {
-    if (!isLeader(req)) throw app.httpErrors.forbidden('Chỉ lãnh đạo đơn vị được giao việc hoặc đôn đốc / Only leaders can assign or urge');
+    if (!isLeader(req)) throw fail(403, 'LEADER_ONLY_ASSIGN', {}, 'Chỉ lãnh đạo đơn vị được giao việc hoặc đôn đốc / Only leaders can assign or urge');
   };
 
   /** Loads a task the user may see (offered to them or done by them), or answers 404/403. */
   const visibleTask = async (req: FastifyRequest, id: string): Promise<InboxRow> => {
     const row = await getTask(app.db, id);
-    if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+    if (!row) throw fail(404, 'TASK_NOT_FOUND', { id }, `Không có công việc ${id} / No task ${id}`);
     const v = await viewerOf(req);
     if (!canSee(row, v) && row.completed_by !== v.username)
-      throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+      throw fail(403, 'TASK_NOT_OFFERED', {}, 'Công việc này không thuộc quyền của bạn / This task is not offered to you');
     return row;
   };
   /** The answer to a refused claim or unclaim. */
   const claimRefused = (id: string, r: ClaimRefusal) => {
     switch (r.refused) {
       case 'not_found':
-        return app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+        return fail(404, 'TASK_NOT_FOUND', { id }, `Không có công việc ${id} / No task ${id}`);
       case 'not_offered':
-        return app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+        return fail(403, 'TASK_NOT_OFFERED', {}, 'Công việc này không thuộc quyền của bạn / This task is not offered to you');
       case 'closed':
-        return app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
+        return fail(409, 'TASK_CLOSED', {}, 'Công việc đã kết thúc / The task is no longer open');
       case 'held':
-        return app.httpErrors.conflict(`Công việc đang do ${r.by} xử lý / The task is already claimed by ${r.by}`);
+        return fail(409, 'TASK_CLAIMED_BY', { by: r.by }, `Công việc đang do ${r.by} xử lý / The task is already claimed by ${r.by}`);
       case 'not_holder':
-        return app.httpErrors.forbidden('Chỉ người đang giữ công việc mới trả lại được / Only the holder can unclaim');
+        return fail(403, 'TASK_HOLDER_ONLY_UNCLAIM', {}, 'Chỉ người đang giữ công việc mới trả lại được / Only the holder can unclaim');
     }
   };
   const leaderOf = async (req: FastifyRequest): Promise<Leader> => ({
@@ -118,28 +119,29 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
   const deliver: DeliverNotice = (trx, n) => sendNotification(trx, n, app.notificationChannels);
   const readableTask = async (req: FastifyRequest, id: string): Promise<InboxRow> => {
     const row = await getTask(app.db, id);
-    if (!row) throw app.httpErrors.notFound(`Không có công việc ${id} / No task ${id}`);
+    if (!row) throw fail(404, 'TASK_NOT_FOUND', { id }, `Không có công việc ${id} / No task ${id}`);
     const v = await viewerOf(req);
     if (canSee(row, v) || row.completed_by === v.username) return row;
     if (isLeader(req) && inScope(row, await leaderScope(req))) return row;
-    throw app.httpErrors.forbidden('Công việc này không thuộc quyền của bạn / This task is not offered to you');
+    throw fail(403, 'TASK_NOT_OFFERED', {}, 'Công việc này không thuộc quyền của bạn / This task is not offered to you');
   };
   const withUrge = async (row: InboxRow) => toTask(row, (await lastUrges(app.db, [row])).get(String(row.job_key)) ?? null);
 
   /** Filters of the query string, checked: the unit view is for leaders, a unit filter must exist, dates must be dates. */
   const filterOf = async (req: FastifyRequest, q: TaskCountsQuery): Promise<{ viewer: Viewer; filter: TaskFilter }> => {
     const view = q.view ?? 'personal';
-    if (view === 'unit' && !isLeader(req)) throw app.httpErrors.forbidden('Chỉ lãnh đạo xem được công việc của cả đơn vị / Only leaders see the whole unit');
+    if (view === 'unit' && !isLeader(req))
+      throw fail(403, 'LEADER_ONLY_UNIT_VIEW', {}, 'Chỉ lãnh đạo xem được công việc của cả đơn vị / Only leaders see the whole unit');
     let unitGroups: string[] | undefined;
     if (q.unit) {
       const sub = await unitSubtree(app.db, q.unit);
-      if (sub.length === 0) throw app.httpErrors.badRequest(`Không có đơn vị ${q.unit} / No unit ${q.unit}`);
+      if (sub.length === 0) throw fail(400, 'UNIT_NOT_FOUND', { unit: q.unit }, `Không có đơn vị ${q.unit} / No unit ${q.unit}`);
       unitGroups = groupsOfUnits(sub.map((u) => u.code));
     }
     const createdFrom = parseDay(q.createdFrom, false);
     const createdTo = parseDay(q.createdTo, true);
     if ((createdFrom && Number.isNaN(createdFrom.getTime())) || (createdTo && Number.isNaN(createdTo.getTime()))) {
-      throw app.httpErrors.badRequest('Ngày không hợp lệ / Invalid date');
+      throw fail(400, 'INVALID_DATE', {}, 'Ngày không hợp lệ / Invalid date');
     }
     return {
       viewer: await viewerOf(req, view === 'unit'),
@@ -248,23 +250,26 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const me = req.currentUser.username;
       const row = await visibleTask(req, req.params.id);
-      if (row.status !== 'open') throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
-      if (row.assignee !== me) throw app.httpErrors.forbidden('Hãy nhận xử lý công việc trước khi hoàn thành / Claim the task before completing it');
+      if (row.status !== 'open') throw fail(409, 'TASK_DONE', {}, 'Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
+      if (row.assignee !== me)
+        throw fail(403, 'TASK_CLAIM_BEFORE_COMPLETE', {}, 'Hãy nhận xử lý công việc trước khi hoàn thành / Claim the task before completing it');
       // A send-back pending: the same conflict markCompleting would answer, before the data is judged.
       if ((row as InboxRow & { outcome?: string | null }).outcome)
-        throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
+        throw fail(409, 'TASK_DONE', {}, 'Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
       // Checked against the form of the task's process version (or its model when it has none): 400 naming each field.
       const variables = await checkCompletion(app.db, row, req.body.variables ?? {});
       // Commit the result first, then tell Zeebe: an outage or crash in between is retried, never lost.
       if (!(await markCompleting(app.db, row.job_key, me, variables))) {
-        throw app.httpErrors.conflict('Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
+        throw fail(409, 'TASK_DONE', {}, 'Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
       }
       const outcome = await sendCompletion(app.zeebe, app.db, { job_key: row.job_key, result_variables: variables }, true);
       if (outcome === 'gone')
-        throw app.httpErrors.conflict('Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
+        throw fail(409, 'TASK_GONE', {}, 'Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
       if (outcome === 'unavailable')
-        throw app.httpErrors.createError(
+        throw fail(
           503,
+          'ENGINE_UNAVAILABLE_RESULT_SAVED',
+          {},
           `${ENGINE_UNAVAILABLE}. Kết quả đã được lưu và sẽ tự gửi lại / Your result is saved and will be sent automatically`,
         );
       // Both read the settled row: tell open inboxes and load the answer side by side.
@@ -283,19 +288,22 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     if ('refused' in r) {
       switch (r.refused) {
         case 'no_active_user':
-          throw app.httpErrors.badRequest(`Không có cán bộ ${username} đang hoạt động / No active user ${username}`);
+          throw fail(400, 'USER_NOT_ACTIVE', { username }, `Không có cán bộ ${username} đang hoạt động / No active user ${username}`);
         case 'user_outside':
-          throw app.httpErrors.forbidden(`${username} không thuộc đơn vị của bạn / ${username} is outside your unit`);
+          throw fail(403, 'USER_OUTSIDE_UNIT', { username }, `${username} không thuộc đơn vị của bạn / ${username} is outside your unit`);
         case 'not_handler':
-          throw app.httpErrors.badRequest(`${username} không có vai trò xử lý công việc / ${username} does not handle tasks`);
+          throw fail(400, 'USER_NOT_HANDLER', { username }, `${username} không có vai trò xử lý công việc / ${username} does not handle tasks`);
         case 'not_found':
-          throw app.httpErrors.notFound(`Không có công việc ${r.id} / No task ${r.id}`);
+          throw fail(404, 'TASK_NOT_FOUND', { id: r.id }, `Không có công việc ${r.id} / No task ${r.id}`);
         case 'task_outside':
-          throw app.httpErrors.forbidden(`Công việc ${r.id} không thuộc đơn vị của bạn / Task ${r.id} is outside your unit`);
+          throw fail(403, 'TASK_ID_OUTSIDE_UNIT', { id: r.id }, `Công việc ${r.id} không thuộc đơn vị của bạn / Task ${r.id} is outside your unit`);
         case 'closed':
-          throw app.httpErrors.conflict(`Công việc ${r.id} đã kết thúc / Task ${r.id} is no longer open`);
+          throw fail(409, 'TASK_ID_CLOSED', { id: r.id }, `Công việc ${r.id} đã kết thúc / Task ${r.id} is no longer open`);
         case 'not_offered':
-          throw app.httpErrors.badRequest(
+          throw fail(
+            400,
+            'USER_NOT_IN_TASK_GROUP',
+            { username, step: r.name, groups: r.candidateGroups.join(', ') },
             `${username} không thuộc nhóm xử lý bước “${r.name}” (${r.candidateGroups.join(', ')}) / ${username} is not in the group of task ${r.id}`,
           );
       }
@@ -353,18 +361,18 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       requireLeader(req);
       const leader = await leaderOf(req);
       const message = req.body.message.trim();
-      if (!message) throw app.httpErrors.badRequest('Hãy viết nội dung đôn đốc / Write a message');
+      if (!message) throw fail(400, 'URGE_MESSAGE_REQUIRED', {}, 'Hãy viết nội dung đôn đốc / Write a message');
       const r = await urgeTask(app.db, leader, req.params.id, message, deliver);
       if ('refused' in r) {
         switch (r.refused) {
           case 'not_found':
-            throw app.httpErrors.notFound(`Không có công việc ${req.params.id} / No task ${req.params.id}`);
+            throw fail(404, 'TASK_NOT_FOUND', { id: req.params.id }, `Không có công việc ${req.params.id} / No task ${req.params.id}`);
           case 'task_outside':
-            throw app.httpErrors.forbidden('Công việc này không thuộc đơn vị của bạn / This task is outside your unit');
+            throw fail(403, 'TASK_OUTSIDE_UNIT', {}, 'Công việc này không thuộc đơn vị của bạn / This task is outside your unit');
           case 'closed':
-            throw app.httpErrors.conflict('Công việc đã kết thúc / The task is no longer open');
+            throw fail(409, 'TASK_CLOSED', {}, 'Công việc đã kết thúc / The task is no longer open');
           case 'unassigned':
-            throw app.httpErrors.conflict('Công việc chưa có người xử lý: hãy giao việc trước / Nobody holds this task: assign it first');
+            throw fail(409, 'TASK_UNASSIGNED', {}, 'Công việc chưa có người xử lý: hãy giao việc trước / Nobody holds this task: assign it first');
         }
       }
       return toTask(r.task, r.urge);

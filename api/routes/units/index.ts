@@ -3,6 +3,7 @@ import { errors } from '../../schemas/common.js';
 import { MemberList, MemberListQuery, OrgUnitList, UnitParams } from '../../schemas/tasks.js';
 import { unitSubtree } from '../../../domain/inbox/store.js';
 import { activeMembers, unitExists } from '../../../domain/org/units.js';
+import { fail } from '../../../lib/errors.js';
 
 const security = [{ bearer: [] }];
 
@@ -55,11 +56,17 @@ const units: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const me = req.currentUser;
       if (!me.roles.includes('leader'))
-        throw app.httpErrors.forbidden('Chỉ lãnh đạo xem được danh sách cán bộ để giao việc / Only leaders can list people to assign work to');
+        throw fail(403, 'LEADER_ONLY_PEOPLE', {}, 'Chỉ lãnh đạo xem được danh sách cán bộ để giao việc / Only leaders can list people to assign work to');
       const mine = await unitSubtree(app.db, me.unit.code);
       if (!mine.some((u) => u.code === req.params.code)) {
-        if (!(await unitExists(app.db, req.params.code))) throw app.httpErrors.notFound(`Không có đơn vị ${req.params.code} / No unit ${req.params.code}`);
-        throw app.httpErrors.forbidden(`Đơn vị ${req.params.code} không thuộc phạm vi của bạn / Unit ${req.params.code} is outside your unit`);
+        if (!(await unitExists(app.db, req.params.code)))
+          throw fail(404, 'UNIT_NOT_FOUND', { unit: req.params.code }, `Không có đơn vị ${req.params.code} / No unit ${req.params.code}`);
+        throw fail(
+          403,
+          'UNIT_OUTSIDE_SCOPE',
+          { unit: req.params.code },
+          `Đơn vị ${req.params.code} không thuộc phạm vi của bạn / Unit ${req.params.code} is outside your unit`,
+        );
       }
       const ids = (await unitSubtree(app.db, req.params.code)).map((u) => u.id);
       return { items: await activeMembers(app.db, ids, req.query.role) };

@@ -17,9 +17,29 @@ export class ApiError extends Error {
   }
 }
 
-/** The message to show a person for any error thrown by a query or mutation. */
+/**
+ * The text of an error body's code in the current language (web/src/i18n/errors.ts) with its params
+ * filled in, or null when the language has no text for the code. A schema refusal (VALIDATION) says
+ * its rule in words too.
+ */
+export function codeMessage(body: Partial<ErrorBody> | undefined): string | null {
+  const code = body?.code;
+  if (!code || !/^[A-Z][A-Z0-9_]*$/.test(code)) return null;
+  const lng = i18n.resolvedLanguage ?? i18n.language;
+  const key = `apiErrors.codes.${code}`;
+  if (!i18n.exists(key, { lng, fallbackLng: false })) return null;
+  const t = i18n.getFixedT(lng) as unknown as (key: string, options?: Record<string, unknown>) => string;
+  const params: Record<string, unknown> = { ...(body?.params ?? {}) };
+  if (code === 'VALIDATION') {
+    const rule = `apiErrors.rules.${String(params.rule)}`;
+    params.rule = t(i18n.exists(rule, { lng, fallbackLng: false }) ? rule : 'apiErrors.rules.invalid', params);
+  }
+  return t(key, params);
+}
+
+/** The message to show a person for any error thrown by a query or mutation: the code's text, else the server's message. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) return codeMessage(error.body) ?? error.message;
   return i18n.t('errors.unknown', { status: '?' });
 }
 

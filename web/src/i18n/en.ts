@@ -8,6 +8,7 @@ import * as notifications from '../features/notifications/i18n.js';
 import * as calendar from '../features/calendar/i18n.js';
 import * as iso from '../features/iso/i18n.js';
 import * as onestopStats from '../features/onestop-stats/i18n.js';
+import * as apiErrors from './errors.js';
 import type { Translations } from './vi.js';
 
 /** English: the second language; must have every key Vietnamese has. */
@@ -57,6 +58,7 @@ export const en: Translations = {
     hint: 'Values written as JSON (numbers, true/false, "strings") are sent with their type; anything else is sent as text.',
     invalidName: 'Names use unaccented letters, digits and underscores, and do not start with a digit.',
   },
+  apiErrors: apiErrors.en,
   errors: {
     network: 'Cannot reach the server. Please try again.',
     unknown: 'Something went wrong (status {{status}}).',

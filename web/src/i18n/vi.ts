@@ -8,6 +8,7 @@ import * as notifications from '../features/notifications/i18n.js';
 import * as calendar from '../features/calendar/i18n.js';
 import * as iso from '../features/iso/i18n.js';
 import * as onestopStats from '../features/onestop-stats/i18n.js';
+import * as apiErrors from './errors.js';
 /** Vietnamese: the default language. Its shape is the source of truth for every other language. */
 export const vi = {
   app: {
@@ -55,6 +56,7 @@ export const vi = {
     hint: 'Giá trị viết theo JSON (số, true/false, "chuỗi") được gửi đúng kiểu; còn lại được gửi dạng văn bản.',
     invalidName: 'Tên chỉ gồm chữ cái không dấu, chữ số và dấu gạch dưới, không bắt đầu bằng chữ số.',
   },
+  apiErrors: apiErrors.vi,
   errors: {
     network: 'Không kết nối được máy chủ. Vui lòng thử lại.',
     unknown: 'Đã có lỗi xảy ra (mã {{status}}).',
