@@ -14,6 +14,7 @@ import { isLocalDate } from '../../../domain/deadlines/calendar/index.js';
 import { EvaluationError, NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
 import { evaluationLimit } from '../../plugins/external/rate-limit.js';
 import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../../domain/onestop/apology.js';
+import { sendFile } from '../download.js';
 
 const tags = ['public'];
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
@@ -104,10 +105,7 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
       const a = await apologyOfDossier(app.db, d.id);
       if (!a || a.status !== 'approved')
         throw app.httpErrors.notFound('Hồ sơ không có văn bản xin lỗi đã phê duyệt / The dossier has no approved apology letter');
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`)
-        .send(await renderApologyPdf(d, a));
+      return sendFile(reply, { name: `xin-loi-${d.code}.pdf`, type: 'pdf', body: await renderApologyPdf(d, a), inline: true });
     },
   );
 };

@@ -29,7 +29,6 @@ import {
   FILE_KINDS,
   UploadTooLarge,
   cleanFileName,
-  contentDisposition,
   contentMatches,
   discardUpload,
   extensionOf,
@@ -37,6 +36,7 @@ import {
   openStored,
   receiveUpload,
 } from '../../../lib/file-store.js';
+import { sendFile } from '../download.js';
 
 /** The inbox row with the columns the task_extras migration adds. */
 type Row = InboxRow & { outcome: 'sending_back' | 'sent_back' | null; send_back_reason: string | null };
@@ -188,13 +188,7 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       }
       const handle = await openStored(filesRoot, file.storage_path);
       if (!handle) throw app.httpErrors.notFound('Tệp không còn trên máy chủ / The file is missing on the server');
-      return reply
-        .header('content-type', file.mime_type)
-        .header('content-length', String(file.size_bytes))
-        .header('content-disposition', contentDisposition(file.file_name))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(handle.createReadStream() as never);
+      return sendFile(reply, { name: file.file_name, type: file.mime_type, body: handle.createReadStream(), upload: { size: file.size_bytes }, noStore: true });
     },
   );
 
