@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../engine/client.js';
 import type { Config } from '../lib/config.js';
+import type { MailTransport } from '../lib/mail.js';
 import helmet from './plugins/external/helmet.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
@@ -41,6 +42,8 @@ export interface AppOptions {
   zeebe: ZeebeClient;
   engine: EngineStatus;
   jwtSecret: string;
+  /** the process's SMTP transport, shared by the notifications and the citizens' notices */
+  mail?: MailTransport;
 }
 
 /** The whole HTTP application as a Fastify plugin. It never listens: server.ts and tests own that. */
@@ -54,7 +57,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(swagger);
 
   // Ours
-  await app.register(services, { db: opts.db, zeebe: opts.zeebe, engine: opts.engine, config: opts.config });
+  await app.register(services, { db: opts.db, zeebe: opts.zeebe, engine: opts.engine, config: opts.config, mail: opts.mail });
   await app.register(errorsPlugin);
   await app.register(auth, { secret: opts.jwtSecret, expiresIn: opts.config.jwtExpiresIn });
   await app.register(auditPlugin);
