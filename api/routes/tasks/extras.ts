@@ -16,7 +16,10 @@ import {
   StepInfo,
   UploadQuery,
 } from '../../schemas/task-extras.js';
-import { canSee, getTask, inScope, orgScope, toTask, type InboxRow, type Viewer } from '../../../domain/inbox/store.js';
+import { getTask, type InboxRow } from '../../../domain/inbox/store.js';
+import { canSee, inScope, type Viewer } from '../../../domain/inbox/visibility.js';
+import { toTask } from '../../../domain/inbox/dto.js';
+import { orgScope } from '../../../domain/org/units.js';
 import { getAttachment, insertAttachment, listAttachments, toAttachment } from '../../../domain/inbox/attachments.js';
 import { insertComment, listComments, toComment } from '../../../domain/inbox/comments.js';
 import { deployedModel, type DeployedModel } from '../../../engine/model-meta.js';
