@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import sensible from '@fastify/sensible';
-import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../engine/client.js';
 import type { Config } from '../lib/config.js';
+import type { MailTransport } from '../lib/mail.js';
+import helmet from './plugins/external/helmet.js';
+import rateLimit from './plugins/external/rate-limit.js';
+import swagger from './plugins/external/swagger.js';
 import services, { type EngineStatus } from './plugins/services.js';
 import errorsPlugin from './plugins/errors.js';
 import auth from './plugins/auth.js';
@@ -43,6 +43,8 @@ export interface AppOptions {
   zeebe: ZeebeClient;
   engine: EngineStatus;
   jwtSecret: string;
+  /** the process's SMTP transport, shared by the notifications and the citizens' notices */
+  mail?: MailTransport;
 }
 
 /** The whole HTTP application as a Fastify plugin. It never listens: server.ts and tests own that. */
@@ -51,38 +53,12 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
 
   // External plugins
   await app.register(sensible);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: ctx.statusCode,
-      error: 'Too Many Requests',
-      message: `Quá nhiều yêu cầu, vui lòng thử lại sau ${ctx.after} / Too many requests, please retry in ${ctx.after}`,
-    }),
-  });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'e-ISO platform API', description: 'Quy trình ISO điện tử và một cửa trên Zeebe / e-ISO processes on Zeebe', version: '0.1.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(helmet);
+  await app.register(rateLimit);
+  await app.register(swagger);
 
   // Ours
-  await app.register(services, { db: opts.db, zeebe: opts.zeebe, engine: opts.engine, config: opts.config });
+  await app.register(services, { db: opts.db, zeebe: opts.zeebe, engine: opts.engine, config: opts.config, mail: opts.mail });
   await app.register(errorsPlugin);
   await app.register(auth, { secret: opts.jwtSecret, expiresIn: opts.config.jwtExpiresIn });
   await app.register(auditPlugin);

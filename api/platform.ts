@@ -17,6 +17,7 @@ import { registerContinuations, startEngineRuntime, type EngineRuntime } from '.
 import { DOMAIN_MODULES } from '../domain/modules.js';
 import { deployBundled } from '../engine/bundled.js';
 import { importBundledCatalogue } from '../domain/onestop/catalogue.js';
+import { MailTransport } from '../lib/mail.js';
 
 export interface PlatformOptions {
   config: Config;
@@ -143,6 +144,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     }
     const zeebe = createZeebeClient(gateway, restAddress);
     closers.push(() => zeebe.close(2000).then(() => undefined));
+    // One SMTP transport for the process: the staff notifications (app) and the citizens' notices (runtime).
+    const mail = config.smtpUrl && config.smtpFrom ? new MailTransport({ url: config.smtpUrl, from: config.smtpFrom }) : undefined;
+    if (mail) closers.push(async () => mail.close());
 
     const fastify = Fastify({
       logger: withRedaction((opts.logger ?? { level: config.logLevel }) as boolean | Record<string, unknown>, config.logLevel),
@@ -164,7 +168,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     registerContinuations(DOMAIN_MODULES);
     let runtime: EngineRuntime | undefined;
     if (opts.runtime !== false) {
-      runtime = await startEngineRuntime({ zeebe, db, log: fastify.log, config }, DOMAIN_MODULES);
+      runtime = await startEngineRuntime({ zeebe, db, log: fastify.log, config, mail }, DOMAIN_MODULES);
       closers.push(() => runtime!.stop());
     }
     if (opts.deployBundled !== false) {
@@ -173,7 +177,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       const imported = await importBundledCatalogue(db);
       if (imported) say(`One-stop catalogue: ${imported.created.length} new, ${imported.updated.length} updated, ${imported.unchanged.length} unchanged`);
     }
-    await fastify.register(app, { config, db, zeebe, engine: { address: gateway, restAddress }, jwtSecret: jwtSecret(config) });
+    await fastify.register(app, { config, db, zeebe, engine: { address: gateway, restAddress }, jwtSecret: jwtSecret(config), mail });
     await fastify.ready();
     closers.push(() => fastify.close());
     return { app: fastify, db, zeebe, databaseUrl, ownerDatabaseUrl: ownerUrl, broker, runtime, close };

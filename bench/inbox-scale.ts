@@ -20,7 +20,9 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import { createKnex, EMBEDDED_PG_SETTINGS } from '../lib/db.js';
 import { migrateLatest } from '../migrations/index.js';
-import { COUNT_CAP, countTasks, listTasks, ORG_SCOPE_TTL_MS, orgScope, type ListOptions, type Viewer } from '../domain/inbox/store.js';
+import { COUNT_CAP, countTasks, listTasks, type ListOptions } from '../domain/inbox/store.js';
+import type { Viewer } from '../domain/inbox/visibility.js';
+import { ORG_SCOPE_TTL_MS, orgScope } from '../domain/org/units.js';
 import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
 import { provinceUnits, type BenchUnit } from './lib.js';
 

@@ -1,4 +1,5 @@
 import type { Config } from '../lib/config.js';
+import type { MailTransport } from '../lib/mail.js';
 import { HistoryProjector, type ProjectedEvent } from './history/projector.js';
 import { outboxOptions, registerContinuation, startOutboxRelay, type Continuation } from './outbox.js';
 import { LISTENER_JOB_TYPES, WORKER_JOB_TYPES } from './jobs/catalogue.js';
@@ -8,6 +9,8 @@ export type { RuntimeLogger } from './jobs/worker.js';
 
 export interface RuntimeContext extends JobContext {
   config: Config;
+  /** the process's SMTP transport (SMTP_URL and SMTP_FROM set), shared with the API's mailer */
+  mail?: MailTransport;
 }
 
 /** Work on a timer (a sweep, a mailer, a maintenance pass): started by the runtime, stopped by what it returns. */

@@ -62,8 +62,8 @@ export function cleanFileName(raw: string): string {
   return name;
 }
 
-/** Content-Disposition for a download: an ASCII fallback and the exact UTF-8 name (RFC 6266 / 5987). */
-export function contentDisposition(fileName: string): string {
+/** Content-Disposition for a download (or a document shown inline): an ASCII fallback and the exact UTF-8 name (RFC 6266 / 5987). */
+export function contentDisposition(fileName: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
   const ascii = fileName
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -71,7 +71,7 @@ export function contentDisposition(fileName: string): string {
     .replace(/Đ/g, 'D')
     .replace(/[^A-Za-z0-9._ -]/g, '_');
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii || 'file'}"; filename*=UTF-8''${encoded}`;
+  return `${disposition}; filename="${ascii || 'file'}"; filename*=UTF-8''${encoded}`;
 }
 
 export class UploadTooLarge extends Error {}

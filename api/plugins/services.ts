@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import type { Config } from '../../lib/config.js';
+import type { MailTransport } from '../../lib/mail.js';
 import { Mailer } from '../../domain/notifications/email.js';
 import { emailChannel, inAppChannel, type NotificationChannel } from '../../domain/notifications/store.js';
 
@@ -25,7 +26,7 @@ declare module 'fastify' {
 
 /** Our own services, created by the process that owns them (server or test) and handed to the app. */
 export default fp(
-  async (app, opts: { db: Knex; zeebe: ZeebeClient; engine: EngineStatus; config: Config }) => {
+  async (app, opts: { db: Knex; zeebe: ZeebeClient; engine: EngineStatus; config: Config; mail?: MailTransport }) => {
     app.decorate('db', opts.db);
     app.decorate('zeebe', opts.zeebe);
     app.decorate('engine', opts.engine);
@@ -33,7 +34,8 @@ export default fp(
     const channels: NotificationChannel[] = [inAppChannel];
     const { smtpUrl, smtpFrom } = opts.config;
     if (smtpUrl && smtpFrom) {
-      const mailer = new Mailer(opts.db, { url: smtpUrl, from: smtpFrom }, app.log);
+      // The process's transport when the platform shares one, else the mailer's own.
+      const mailer = new Mailer(opts.db, opts.mail ? { transport: opts.mail } : { url: smtpUrl, from: smtpFrom }, app.log);
       channels.push(emailChannel(mailer));
       mailer.startSweep();
       app.addHook('onClose', () => mailer.close());

@@ -2,18 +2,10 @@ import type { Knex } from 'knex';
 import type { Role } from '../../api/schemas/auth.js';
 import type { TaskUrge } from '../../api/schemas/tasks.js';
 import { candidateGroupsOf } from '../org/users.js';
-import {
-  canSee,
-  getTask,
-  getTasksForUpdate,
-  inScope,
-  insertUrge,
-  publishInboxChange,
-  setAssignee,
-  type InboxRow,
-  type OrgScope,
-  type Viewer,
-} from './store.js';
+import type { OrgScope } from '../org/units.js';
+import { getTask, getTasksForUpdate, insertUrge, setAssignee, type InboxRow } from './store.js';
+import { canSee, inScope, type Viewer } from './visibility.js';
+import { publishInboxChange } from './live.js';
 
 /**
  * What people do with a task in the inbox: claim it, give it back, and, for leaders, assign it and urge

@@ -3,7 +3,7 @@ import { everyMs } from '../../engine/runtime.js';
 import { userTaskJob } from './jobs/user-task.js';
 import { retryStuckCompletions } from './completion.js';
 import { retryPendingSendBacks } from './send-back.js';
-import { publishInboxChange } from './store.js';
+import { publishInboxChange } from './live.js';
 
 /**
  * The inbox: the bridge that puts every user task in PostgreSQL, the sweeps that re-send completions

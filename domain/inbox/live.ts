@@ -1,6 +1,33 @@
 import type { Knex } from 'knex';
 import { listenWithReconnect, type Listener } from '../../lib/listen.js';
-import { INBOX_CHANNEL, type Viewer } from './store.js';
+import type { Viewer } from './visibility.js';
+
+export type InboxChangeKind = 'created' | 'claimed' | 'unclaimed' | 'assigned' | 'urged' | 'completed' | 'cancelled';
+
+/** Channel of PostgreSQL NOTIFY on which every API process hears inbox changes (the listener below). */
+export const INBOX_CHANNEL = 'inbox_changed';
+
+/**
+ * Tells every API process that tasks changed: one NOTIFY per task, carrying what visibility needs
+ * (groups, users, holder, the previous holder). Inside a transaction it is delivered on commit.
+ * `previous` maps a task to its holder before the change.
+ */
+export async function publishInboxChange(
+  db: Knex | Knex.Transaction,
+  kind: InboxChangeKind,
+  jobKeys: string[],
+  previous: Map<string, string | null> = new Map(),
+): Promise<void> {
+  if (jobKeys.length === 0) return;
+  await db.raw(
+    `SELECT pg_notify(?, json_build_object(
+        'kind', ?::text, 'taskId', t.job_key::text, 'processInstanceKey', t.process_instance_key::text, 'status', t.status,
+        'assignee', t.assignee, 'previousAssignee', x.prev, 'completedBy', t.completed_by,
+        'candidateGroups', t.candidate_groups, 'candidateUsers', t.candidate_users)::text)
+     FROM unnest(?::bigint[], ?::text[]) AS x(job_key, prev) JOIN inbox_tasks t ON t.job_key = x.job_key`,
+    [INBOX_CHANNEL, kind, jobKeys, jobKeys.map((k) => previous.get(k) ?? null) as string[]],
+  );
+}
 
 /** One inbox change as published with NOTIFY inbox_changed (publishInboxChange, sendNotification). */
 export interface InboxChange {

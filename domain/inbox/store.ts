@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import type { DeadlineState, Task, TaskBucket, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../../api/schemas/tasks.js';
-import { ROLES } from '../../engine/step-meta.js';
+import type { TaskBucket, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../../api/schemas/tasks.js';
+import type { OrgScope } from '../org/units.js';
+import type { Viewer } from './visibility.js';
 
 export interface InboxRow {
   job_key: string;
@@ -83,24 +84,6 @@ export async function upsertInboxTask(db: Knex, t: NewInboxTask): Promise<boolea
   return Boolean(res.rows[0]?.inserted);
 }
 
-export interface Viewer {
-  username: string;
-  groups: string[];
-  /** For leaders: their unit's subtree (the "unit" view and leader actions). */
-  scope?: OrgScope;
-}
-
-/** A unit's subtree as the inbox needs it: every candidate-group name of it and the usernames in it. */
-export interface OrgScope {
-  rootCode: string;
-  unitIds: number[];
-  unitCodes: string[];
-  /** "<code>" and "<code>/<role>" for every unit of the subtree and every role */
-  groups: string[];
-  /** active users of the subtree */
-  usernames: string[];
-}
-
 const columns = ['t.*', 'p.name as process_name', 'ua.full_name as assignee_name', 'ub.full_name as assigned_by_name'];
 
 /** Tasks with their procedure's name and the names of the people holding and assigning them (unused joins are dropped by the planner). */
@@ -109,69 +92,6 @@ function baseQuery(db: Knex): Knex.QueryBuilder {
     .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
     .leftJoin('users as ua', 'ua.username', 't.assignee')
     .leftJoin('users as ub', 'ub.username', 't.assigned_by');
-}
-
-export interface UnitNode {
-  id: number;
-  code: string;
-  name: string;
-  kind: string;
-  parent_id: number | null;
-  depth: number;
-}
-
-/** A unit and every unit below it (org_units.parent_id tree), the root first, then by depth and name. */
-export async function unitSubtree(db: Knex | Knex.Transaction, rootCode: string): Promise<UnitNode[]> {
-  const res = await db.raw(
-    `WITH RECURSIVE sub AS (
-       SELECT id, code, name, kind, parent_id, 0 AS depth, ARRAY[name::text] AS path FROM org_units WHERE code = ?
-       UNION ALL
-       SELECT o.id, o.code, o.name, o.kind, o.parent_id, sub.depth + 1, sub.path || o.name::text
-       FROM org_units o JOIN sub ON o.parent_id = sub.id
-     )
-     SELECT id, code, name, kind, parent_id, depth FROM sub ORDER BY path`,
-    [rootCode],
-  );
-  return res.rows;
-}
-
-/** Every candidate-group name that belongs to these units. */
-export function groupsOfUnits(codes: string[]): string[] {
-  return codes.flatMap((c) => [c, ...ROLES.map((r) => `${c}/${r}`)]);
-}
-
-/**
- * A leader's subtree, cached per database handle for ORG_SCOPE_TTL_MS: every inbox call of a leader
- * needs it, and units and their members change rarely. A change to the organisation shows in the
- * leader's view after at most that long (or at once after forgetOrgScopes(), which the routes that
- * change units and users may call).
- */
-export const ORG_SCOPE_TTL_MS = 30_000;
-const scopeCache = new WeakMap<object, Map<string, { at: number; scope: Promise<OrgScope> }>>();
-
-export function forgetOrgScopes(db: Knex): void {
-  scopeCache.delete(db);
-}
-
-export async function orgScope(db: Knex | Knex.Transaction, rootCode: string): Promise<OrgScope> {
-  // Inside a transaction the caller wants what that transaction sees: no cache.
-  if ((db as Knex.Transaction).isTransaction) return loadOrgScope(db, rootCode);
-  let perDb = scopeCache.get(db);
-  if (!perDb) scopeCache.set(db, (perDb = new Map()));
-  const hit = perDb.get(rootCode);
-  if (hit && Date.now() - hit.at < ORG_SCOPE_TTL_MS) return hit.scope;
-  const scope = loadOrgScope(db, rootCode);
-  perDb.set(rootCode, { at: Date.now(), scope });
-  scope.catch(() => perDb.delete(rootCode));
-  return scope;
-}
-
-async function loadOrgScope(db: Knex | Knex.Transaction, rootCode: string): Promise<OrgScope> {
-  const units = await unitSubtree(db, rootCode);
-  const unitIds = units.map((u) => u.id);
-  const users: { username: string }[] = unitIds.length ? await db('users').whereIn('unit_id', unitIds).andWhere('active', true).select('username') : [];
-  const unitCodes = units.map((u) => u.code);
-  return { rootCode, unitIds, unitCodes, groups: groupsOfUnits(unitCodes), usernames: users.map((u) => u.username) };
 }
 
 export type TaskView = 'personal' | 'unit';
@@ -511,20 +431,6 @@ export async function getTasksForUpdate(trx: Knex.Transaction, jobKeys: string[]
   return baseQuery(trx).select(columns).whereIn('t.job_key', jobKeys).orderBy('t.job_key').forUpdate('t');
 }
 
-export function canSee(row: InboxRow, v: Viewer): boolean {
-  return row.assignee === v.username || row.candidate_users.includes(v.username) || row.candidate_groups.some((g) => v.groups.includes(g));
-}
-
-/** Whether a task belongs to a subtree: offered to one of its groups or users, or held or done by one of its users. */
-export function inScope(row: InboxRow, s: OrgScope): boolean {
-  return (
-    row.candidate_groups.some((g) => s.groups.includes(g)) ||
-    row.candidate_users.some((u) => s.usernames.includes(u)) ||
-    (row.assignee !== null && s.usernames.includes(row.assignee)) ||
-    (row.completed_by !== null && s.usernames.includes(row.completed_by))
-  );
-}
-
 /** Claim (assignee = the user), unclaim (null) or assignment by a leader (assignedBy). A new holder starts un-urged. */
 export async function setAssignee(db: Knex | Knex.Transaction, jobKey: string, assignee: string | null, assignedBy: string | null = null): Promise<void> {
   await db('inbox_tasks')
@@ -581,76 +487,4 @@ export async function listCompleting(db: Knex, olderThanMs: number, limit = 100)
     .andWhere('t.updated_at', '<', db.raw(`now() - (? || ' milliseconds')::interval`, [olderThanMs]))
     .orderBy('t.updated_at')
     .limit(limit);
-}
-
-const HOUR = 3600_000;
-
-/**
- * How the task stands against its due date. near_due: less than 4 hours (half a working day, counted
- * on the clock) or less than 20% of the time it was given is left. A finished task is overdue when it
- * was completed after its due date. No due date: on time.
- */
-export function deadlineState(row: Pick<InboxRow, 'due_date' | 'created_at' | 'completed_at' | 'status'>, now = Date.now()): DeadlineState {
-  if (!row.due_date) return 'on_time';
-  const due = row.due_date.getTime();
-  if (row.status === 'completed' || row.status === 'cancelled') return row.completed_at && row.completed_at.getTime() > due ? 'overdue' : 'on_time';
-  if (now > due) return 'overdue';
-  const left = due - now;
-  const given = due - row.created_at.getTime();
-  return left < 4 * HOUR || left < 0.2 * given ? 'near_due' : 'on_time';
-}
-
-export function toTask(row: InboxRow, urge: TaskUrge | null = null): Task {
-  return {
-    id: String(row.job_key),
-    name: row.name,
-    elementId: row.element_id,
-    bpmnProcessId: row.bpmn_process_id,
-    processName: row.process_name ?? row.bpmn_process_id,
-    processVersion: row.process_version,
-    processInstanceKey: String(row.process_instance_key),
-    assignee: row.assignee,
-    candidateGroups: row.candidate_groups,
-    candidateUsers: row.candidate_users,
-    dueDate: row.due_date ? row.due_date.toISOString() : null,
-    formKey: row.form_key,
-    status: row.status,
-    variables: { ...row.variables, ...(row.result_variables ?? {}) },
-    createdAt: row.created_at.toISOString(),
-    completedAt: row.completed_at ? row.completed_at.toISOString() : null,
-    completedBy: row.completed_by,
-    deadlineState: deadlineState(row),
-    reminded: (row.status === 'open' || row.status === 'completing') && Boolean(row.urged_at || row.reminded_at),
-    assignedBy: row.assigned_by ?? null,
-    assigneeName: row.assignee_name ?? null,
-    assignedByName: row.assigned_by_name ?? null,
-    lastUrge: urge,
-  };
-}
-
-export type InboxChangeKind = 'created' | 'claimed' | 'unclaimed' | 'assigned' | 'urged' | 'completed' | 'cancelled';
-
-/** Channel of PostgreSQL NOTIFY on which every API process hears inbox changes (domain/inbox/live.ts). */
-export const INBOX_CHANNEL = 'inbox_changed';
-
-/**
- * Tells every API process that tasks changed: one NOTIFY per task, carrying what visibility needs
- * (groups, users, holder, the previous holder). Inside a transaction it is delivered on commit.
- * `previous` maps a task to its holder before the change.
- */
-export async function publishInboxChange(
-  db: Knex | Knex.Transaction,
-  kind: InboxChangeKind,
-  jobKeys: string[],
-  previous: Map<string, string | null> = new Map(),
-): Promise<void> {
-  if (jobKeys.length === 0) return;
-  await db.raw(
-    `SELECT pg_notify(?, json_build_object(
-        'kind', ?::text, 'taskId', t.job_key::text, 'processInstanceKey', t.process_instance_key::text, 'status', t.status,
-        'assignee', t.assignee, 'previousAssignee', x.prev, 'completedBy', t.completed_by,
-        'candidateGroups', t.candidate_groups, 'candidateUsers', t.candidate_users)::text)
-     FROM unnest(?::bigint[], ?::text[]) AS x(job_key, prev) JOIN inbox_tasks t ON t.job_key = x.job_key`,
-    [INBOX_CHANNEL, kind, jobKeys, jobKeys.map((k) => previous.get(k) ?? null) as string[]],
-  );
 }

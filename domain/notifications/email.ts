@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import nodemailer, { type Transporter } from 'nodemailer';
+import { MailTransport, type MailTransportOptions } from '../../lib/mail.js';
 
 interface Logger {
   info: (o: object, m?: string) => void;
@@ -7,14 +7,11 @@ interface Logger {
   error: (o: object, m?: string) => void;
 }
 
-export interface MailerOptions {
-  /** smtp://user:pass@host:587 (or smtps://) */
-  url: string;
-  /** From address */
-  from: string;
+/** The SMTP server and sender (the mailer opens its own transport), or a transport shared with other senders (closed by its owner). */
+export type MailerOptions = (MailTransportOptions | { transport: MailTransport }) & {
   /** waits before each retry after a failed send; default 2 s, 10 s, 60 s */
   retryDelaysMs?: number[];
-}
+};
 
 interface PendingRow {
   id: string;
@@ -31,7 +28,9 @@ interface PendingRow {
  * API processes never both send it). Recipients without an e-mail address are skipped.
  */
 export class Mailer {
-  private readonly transport: Transporter;
+  private readonly transport: MailTransport;
+  /** the transport was opened here: closed with the mailer */
+  private readonly ownTransport: boolean;
   private readonly delays: number[];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -39,11 +38,11 @@ export class Mailer {
 
   constructor(
     private readonly db: Knex,
-    private readonly opts: MailerOptions,
+    opts: MailerOptions,
     private readonly log: Logger,
   ) {
-    // Short timeouts: the notification's row stays locked while it is sent.
-    this.transport = nodemailer.createTransport({ url: opts.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+    this.ownTransport = !('transport' in opts);
+    this.transport = 'transport' in opts ? opts.transport : new MailTransport(opts);
     this.delays = opts.retryDelaysMs ?? [2_000, 10_000, 60_000];
   }
 
@@ -73,20 +72,6 @@ export class Mailer {
     this.inFlight.add(p);
   }
 
-  /**
-   * Sends one plain-text e-mail to any address (citizens are not users): the same transport, sender
-   * and encoding as the notifications. Throws when the server refuses; the caller retries.
-   */
-  async sendText(to: { name?: string; address: string }, subject: string, text: string): Promise<void> {
-    await this.transport.sendMail({
-      from: this.opts.from,
-      to: to.name ? { name: to.name, address: to.address } : to.address,
-      subject,
-      text,
-      textEncoding: 'base64',
-    });
-  }
-
   private async sendOnce(id: string): Promise<void> {
     await this.db.transaction(async (trx) => {
       const row: PendingRow | undefined = await trx('notifications as n')
@@ -99,13 +84,11 @@ export class Mailer {
         .skipLocked()
         .first('n.id', 'n.subject', 'n.body', 'u.email', 'u.full_name');
       if (!row) return; // sent already (or being sent by another process), or no address
-      await this.transport.sendMail({
-        from: this.opts.from,
-        to: { name: row.full_name, address: row.email },
-        subject: row.subject,
-        text: `${row.body}\n\n--\nThông báo tự động từ hệ thống một cửa điện tử. Vui lòng đăng nhập để xem chi tiết.\n`,
-        textEncoding: 'base64',
-      });
+      await this.transport.sendText(
+        { name: row.full_name, address: row.email },
+        row.subject,
+        `${row.body}\n\n--\nThông báo tự động từ hệ thống một cửa điện tử. Vui lòng đăng nhập để xem chi tiết.\n`,
+      );
       await trx('notifications').where({ id: row.id }).update({ emailed_at: trx.fn.now() });
       this.log.info({ notificationId: id }, 'notification e-mailed');
     });
@@ -143,6 +126,6 @@ export class Mailer {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
-    this.transport.close();
+    if (this.ownTransport) this.transport.close();
   }
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Notification } from '../../api/schemas/notifications.js';
-import { INBOX_CHANNEL } from '../inbox/store.js';
+import { INBOX_CHANNEL } from '../inbox/live.js';
 
 /** What a notification is about ('message': a free message, such as a citizen's notice from a notify-citizen step). */
 export type NotificationKind = 'task_assigned' | 'task_urged' | 'message' | 'step_reminder' | 'step_overdue';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { everyMs, type EngineContribution } from '../../engine/runtime.js';
 import { purgeRefusedSubmissionFiles } from './public-guard.js';
-import { Mailer } from '../notifications/email.js';
+import { MailTransport } from '../../lib/mail.js';
 import { startNoticeMailer } from './notices.js';
 import { DOSSIER_STARTED, onDossierStarted } from './reception.js';
 import { onestopStatusJob } from './jobs/status.js';
@@ -36,13 +36,14 @@ export const onestop: EngineContribution = {
     ),
     {
       name: 'citizen notice mailer',
-      start: ({ db, log, config }) => {
+      start: ({ db, log, config, mail }) => {
         if (!config.smtpUrl || !config.smtpFrom) return () => {};
-        const mailer = new Mailer(db, { url: config.smtpUrl, from: config.smtpFrom }, log);
-        const stop = startNoticeMailer(db, mailer, log, config.noticeMailEveryMs, config.citizenMailPerDay);
+        // The process's transport when it has one, else one of its own (closed with the task).
+        const transport = mail ?? new MailTransport({ url: config.smtpUrl, from: config.smtpFrom });
+        const stop = startNoticeMailer(db, transport, log, config.noticeMailEveryMs, config.citizenMailPerDay);
         return async () => {
           await stop();
-          await mailer.close();
+          if (transport !== mail) transport.close();
         };
       },
     },

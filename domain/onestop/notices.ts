@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Mailer } from '../notifications/email.js';
+import type { MailTransport } from '../../lib/mail.js';
 import { DOSSIER_STATUSES, type DossierStatus } from './status.js';
 import { evaluationUrl, lookupUrl, supplementUrl } from './settings.js';
 import { currentConfig, type Config } from '../../lib/config.js';
@@ -67,7 +67,7 @@ export function citizenMail(r: MailRow, config: Pick<Config, 'publicUrl'> = curr
  * API processes keep the limit too): a notice over the limit is marked mail_skipped and stays on the
  * lookup page.
  */
-export async function sendPendingNotices(db: Knex, mailer: Pick<Mailer, 'sendText'>, log: Logger, batch = 20, perDay = 10): Promise<number> {
+export async function sendPendingNotices(db: Knex, mailer: Pick<MailTransport, 'sendText'>, log: Logger, batch = 20, perDay = 10): Promise<number> {
   let sent = 0;
   for (let i = 0; i < batch; i++) {
     const done = await db.transaction(async (trx) => {
@@ -118,7 +118,7 @@ export async function sendPendingNotices(db: Knex, mailer: Pick<Mailer, 'sendTex
 }
 
 /** Runs sendPendingNotices every `everyMs`; returns a stop function. */
-export function startNoticeMailer(db: Knex, mailer: Pick<Mailer, 'sendText'>, log: Logger, everyMs = 3000, perDay = 10): () => Promise<void> {
+export function startNoticeMailer(db: Knex, mailer: Pick<MailTransport, 'sendText'>, log: Logger, everyMs = 3000, perDay = 10): () => Promise<void> {
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (running) return;

@@ -37,6 +37,7 @@ import {
 import { countCases, heatmap, sampleCases, searchCases } from '../../../domain/audit/case-search.js';
 import { buildSearchWorkbook } from '../../../domain/audit/exports.js';
 import { fail } from '../../../lib/errors.js';
+import { sendFile } from '../download.js';
 
 /** Largest search export; more matching cases are refused with a request to narrow the filters. */
 
@@ -152,12 +153,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
         after: { query: filters, rows: book.rows, bytes: book.xlsx.length, sha256: book.sha256 },
       });
       const stamp = exportedAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="ho-so-${stamp}.xlsx"`)
-        .header('cache-control', 'private, no-store')
-        .header('x-row-count', String(book.rows))
-        .send(book.xlsx);
+      return sendFile(reply, { name: `ho-so-${stamp}.xlsx`, type: 'xlsx', body: book.xlsx, noStore: true, headers: { 'x-row-count': String(book.rows) } });
     },
   );
 

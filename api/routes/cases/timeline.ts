@@ -7,6 +7,7 @@ import { loadTimeline } from '../../../domain/audit/store.js';
 import { caseAccess } from '../../../domain/audit/scope.js';
 import { buildCaseFile, loadCaseFileFacts } from '../../../domain/audit/exports.js';
 import { fail } from '../../../lib/errors.js';
+import { sendFile } from '../download.js';
 
 /**
  * GET /api/cases/:processInstanceKey/timeline — one case's complete history for auditors,
@@ -62,11 +63,7 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
         },
       });
       const name = (facts.timeline.caseCode ?? key).replace(/[^A-Za-z0-9._-]/g, '_');
-      return reply
-        .type('application/zip')
-        .header('content-disposition', `attachment; filename="ho-so-${name}.zip"`)
-        .header('cache-control', 'private, no-store')
-        .send(file.zip);
+      return sendFile(reply, { name: `ho-so-${name}.zip`, type: 'zip', body: file.zip, noStore: true });
     },
   );
 

@@ -5,7 +5,8 @@ import { Type } from 'typebox';
 import { errors } from '../../schemas/common.js';
 import { EventsQuery, EventTicket } from '../../schemas/notifications.js';
 import { candidateGroupsOf, findSessionUser, tokenVersionOf } from '../../../domain/org/users.js';
-import { orgScope, type Viewer } from '../../../domain/inbox/store.js';
+import { orgScope } from '../../../domain/org/units.js';
+import type { Viewer } from '../../../domain/inbox/visibility.js';
 import { LiveHub, type LiveClient } from '../../../domain/inbox/live.js';
 import { fail } from '../../../lib/errors.js';
 

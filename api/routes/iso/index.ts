@@ -57,6 +57,7 @@ import { unitExists } from '../../../domain/org/units.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 import { renderAnnualReportPdf } from '../../../domain/iso/report-pdf.js';
 import { fail } from '../../../lib/errors.js';
+import { sendFile } from '../download.js';
 
 const security = [{ bearer: [] }];
 const tags = ['iso'];
@@ -540,7 +541,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups);
       const pdf = await renderAnnualReportPdf(r);
       await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) }, after: { format: 'pdf' } });
-      return reply.type('application/pdf').header('content-disposition', `attachment; filename="bao-cao-hdqlcl-${r.year}.pdf"`).send(pdf);
+      return sendFile(reply, { name: `bao-cao-hdqlcl-${r.year}.pdf`, type: 'pdf', body: pdf });
     },
   );
 
@@ -560,10 +561,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups);
       const buf = await reportWorkbook(r);
       await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) } });
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="bao-cao-hdqlcl-${r.year}.xlsx"`)
-        .send(buf);
+      return sendFile(reply, { name: `bao-cao-hdqlcl-${r.year}.xlsx`, type: 'xlsx', body: buf });
     },
   );
 };

@@ -33,6 +33,7 @@ import {
 } from '../../../domain/onestop/apology.js';
 import { evaluationResults } from '../../../domain/onestop/evaluation.js';
 import { fail } from '../../../lib/errors.js';
+import { sendFile } from '../download.js';
 
 const security = [{ bearer: [] }];
 const tags = ['onestop-stats'];
@@ -108,10 +109,7 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const r = await report(req, req.query);
       const xlsx = await statsWorkbook(r, { reportingUnit: r.scope, generatedAt: new Date() });
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="bieu-II.06a-${r.from}-${r.to}.xlsx"`)
-        .send(xlsx);
+      return sendFile(reply, { name: `bieu-II.06a-${r.from}-${r.to}.xlsx`, type: 'xlsx', body: xlsx });
     },
   );
 
@@ -302,7 +300,7 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
       const a = await apologyOfDossier(app.db, d.id);
       if (!a) throw fail(404, 'APOLOGY_NOT_FOUND', {}, 'Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
       const pdf = await renderApologyPdf(d, a);
-      return reply.type('application/pdf').header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`).send(pdf);
+      return sendFile(reply, { name: `xin-loi-${d.code}.pdf`, type: 'pdf', body: pdf, inline: true });
     },
   );
 };

@@ -33,12 +33,13 @@ import { renderReceiptSlip, slipData } from '../../../domain/onestop/slip.js';
 import { isStatus } from '../../../domain/onestop/status.js';
 import { findProcedure, type ProcedureRow } from '../../../domain/onestop/catalogue.js';
 import { findDossierDocument, submittedChecklist } from '../../../domain/onestop/documents.js';
-import { contentDisposition, openStored } from '../../../lib/file-store.js';
+import { openStored } from '../../../lib/file-store.js';
 import { ErrorBody } from '../../schemas/common.js';
 import { Type } from 'typebox';
 import { sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../../lib/plain-text.js';
 import { fail } from '../../../lib/errors.js';
+import { sendFile } from '../download.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop desk'];
@@ -332,11 +333,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       if (!d.received_at || !d.original_appointment_at)
         throw fail(409, 'SLIP_NOT_YET', {}, 'Hồ sơ chưa được tiếp nhận, chưa có giấy hẹn / The dossier has not been received: no slip yet');
       const pdf = await renderReceiptSlip(await slipData(app.db, d));
-      return reply
-        .header('content-type', 'application/pdf')
-        .header('content-disposition', contentDisposition(`giay-hen-${d.code}.pdf`).replace('attachment', 'inline'))
-        .header('cache-control', 'private, no-store')
-        .send(pdf);
+      return sendFile(reply, { name: `giay-hen-${d.code}.pdf`, type: 'pdf', body: pdf, inline: true, utf8Name: true, noStore: true });
     },
   );
 
@@ -349,13 +346,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       if (!file) throw fail(404, 'DOSSIER_FILE_NOT_FOUND', {}, 'Không có tệp này trong hồ sơ / No such file in this dossier');
       const handle = await openStored(filesRoot, file.storage_path);
       if (!handle) throw fail(404, 'FILE_MISSING', {}, 'Tệp không còn trên máy chủ / The file is missing on the server');
-      return reply
-        .header('content-type', file.mime_type)
-        .header('content-length', String(file.size_bytes))
-        .header('content-disposition', contentDisposition(file.file_name))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(handle.createReadStream() as never);
+      return sendFile(reply, { name: file.file_name, type: file.mime_type, body: handle.createReadStream(), upload: { size: file.size_bytes }, noStore: true });
     },
   );
 };

@@ -28,6 +28,7 @@ import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/jobs/catalogue.js';
 import { buildProcedureSheet, renderProcedureSheetPdf } from '../../../domain/procedures/sheet.js';
 import { Type } from 'typebox';
 import { fail } from '../../../lib/errors.js';
+import { sendFile } from '../download.js';
 
 const security = [{ bearer: [] }];
 const tags = ['procedures'];
@@ -474,7 +475,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const { p, v } = await loadVersion(req.params.id, req.params.version);
       const pdf = await renderProcedureSheetPdf(await buildProcedureSheet(app.db, p, v));
-      return reply.type('application/pdf').header('content-disposition', `inline; filename="${p.bpmn_process_id}-v${v.version}.pdf"`).send(pdf);
+      return sendFile(reply, { name: `${p.bpmn_process_id}-v${v.version}.pdf`, type: 'pdf', body: pdf, inline: true });
     },
   );
 };

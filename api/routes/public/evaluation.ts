@@ -12,24 +12,13 @@ import {
 } from '../../schemas/onestop-stats.js';
 import { isLocalDate } from '../../../domain/deadlines/calendar/index.js';
 import { EvaluationError, NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
+import { evaluationLimit } from '../../plugins/external/rate-limit.js';
 import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../../domain/onestop/apology.js';
 import { fail } from '../../../lib/errors.js';
+import { sendFile } from '../download.js';
 
 const tags = ['public'];
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
-/** Per client IP: enough for a person, too few to guess codes or tokens. */
-const limited = {
-  rateLimit: {
-    max: 30,
-    timeWindow: '1 minute',
-    // Thrown as an error, so the one error handler answers it like every other 4xx.
-    errorResponseBuilder: (_req: unknown, ctx: { after: string }) =>
-      Object.assign(new Error(`Quá nhiều yêu cầu, vui lòng thử lại sau ${ctx.after} / Too many requests, please retry in ${ctx.after}`), {
-        statusCode: 429,
-        name: 'Too Many Requests',
-      }),
-  },
-};
 
 /**
  * Public (no sign-in, rate limited) pages of the citizen: the satisfaction evaluation with the dossier's
@@ -48,7 +37,7 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/evaluations/:code',
     {
-      config: limited,
+      config: evaluationLimit,
       schema: {
         tags,
         summary: 'The evaluation form of a dossier (code + lookup token): can it be evaluated, the officers who worked it',
@@ -63,7 +52,7 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/evaluations/:code',
     {
-      config: limited,
+      config: evaluationLimit,
       schema: {
         tags,
         summary: 'Submit the satisfaction evaluation: overall, per stage, per officer; once per dossier',
@@ -81,7 +70,7 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/evaluation-results',
     {
-      config: limited,
+      config: evaluationLimit,
       schema: {
         tags,
         summary: 'Public satisfaction results per agency and procedure (no personal data)',
@@ -102,7 +91,7 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/apologies/:code/pdf',
     {
-      config: limited,
+      config: evaluationLimit,
       schema: {
         tags,
         summary: 'The approved apology letter of a dossier, for the holder of its lookup token',
@@ -118,10 +107,7 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
       const a = await apologyOfDossier(app.db, d.id);
       if (!a || a.status !== 'approved')
         throw fail(404, 'APOLOGY_NOT_APPROVED', {}, 'Hồ sơ không có văn bản xin lỗi đã phê duyệt / The dossier has no approved apology letter');
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="xin-loi-${d.code}.pdf"`)
-        .send(await renderApologyPdf(d, a));
+      return sendFile(reply, { name: `xin-loi-${d.code}.pdf`, type: 'pdf', body: await renderApologyPdf(d, a), inline: true });
     },
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
+import { limitPerMinute, writesPerMinute } from '../../plugins/external/rate-limit.js';
 import { PublicComplaintBody, PublicComplaintParams, PublicComplaintReceipt, PublicComplaintStatus } from '../../schemas/iso.js';
 import { complaintTrackingUrl, publicComplaintStatus, receivePublicComplaint, relatedDossier } from '../../../domain/iso/complaints.js';
 import { plainText } from '../../../lib/plain-text.js';
@@ -24,26 +24,13 @@ export const COMPLAINT_NOT_FOUND = 'Không tìm thấy phản ánh hoặc mã tr
  */
 const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (app, opts) => {
   const perMinute = opts.lookupsPerMinute ?? app.config.publicLookupsPerMin;
-  const writes = Math.max(5, Math.floor(perMinute / 3));
-  const limit = (max: number) => ({
-    rateLimit: {
-      max,
-      timeWindow: 60_000,
-      errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
-        Object.assign(
-          new Error(
-            `Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`,
-          ),
-          { statusCode: 429, code: 'RATE_LIMITED' },
-        ),
-    },
-  });
+  const writes = writesPerMinute(perMinute);
   const errors = { 400: ErrorBody, 404: ErrorBody, 429: ErrorBody };
 
   app.post(
     '/complaints',
     {
-      config: limit(writes),
+      config: limitPerMinute(writes),
       schema: {
         tags,
         summary: 'Send a complaint or feedback (góp ý, phản ánh, khiếu nại), optionally about a dossier; returns the code and the tracking key',
@@ -90,7 +77,7 @@ const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (
   app.get(
     '/complaints/:code',
     {
-      config: limit(perMinute),
+      config: limitPerMinute(perMinute),
       schema: {
         tags,
         summary: `Status and answer of a complaint, with its tracking key in the header ${TOKEN_HEADER}`,

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
+import { limitPerMinute, writesPerMinute } from '../../plugins/external/rate-limit.js';
 import { PublicActionReply, PublicCodeParams, PublicDossier, PublicProcedureList, PublicWithdrawBody, SubmitReply } from '../../schemas/onestop.js';
 import { getDossierByCode, type Applicant, type DossierRow } from '../../../domain/onestop/dossiers.js';
 import { activeProcedure, assertComplete, ReceptionError, withdrawDossier } from '../../../domain/onestop/reception.js';
@@ -83,20 +84,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   const filesRoot = path.join(app.config.dataDir, 'files');
   const perDay = opts.submissionsPerDay ?? app.config.onestopSubmissionsPerDay;
 
-  const limit = (max: number) => ({
-    rateLimit: {
-      max,
-      timeWindow: 60_000,
-      errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
-        Object.assign(
-          new Error(
-            `Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`,
-          ),
-          { statusCode: 429, code: 'RATE_LIMITED' },
-        ),
-    },
-  });
-  const writes = Math.max(5, Math.floor(perMinute / 3));
+  const writes = writesPerMinute(perMinute);
 
   // Multipart bodies are read as they arrive (readMultipart): small text fields, files to disk.
   await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxFileBytes + 1, fieldSize: MAX_FORM_FIELD_BYTES, fields: 50, parts: 100 } });
@@ -136,7 +124,10 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
 
   app.get(
     '/procedures',
-    { config: limit(perMinute * 2), schema: { tags, summary: 'Procedures open for submission', response: { 200: PublicProcedureList, 429: ErrorBody } } },
+    {
+      config: limitPerMinute(perMinute * 2),
+      schema: { tags, summary: 'Procedures open for submission', response: { 200: PublicProcedureList, 429: ErrorBody } },
+    },
     async () => {
       const rows = await listProcedures(app.db);
       return {
@@ -161,7 +152,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   app.post(
     '/dossiers',
     {
-      config: limit(writes),
+      config: limitPerMinute(writes),
       schema: {
         tags,
         summary:
@@ -226,7 +217,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   app.get(
     '/dossiers/:code',
     {
-      config: limit(perMinute),
+      config: limitPerMinute(perMinute),
       schema: {
         tags,
         summary: `Look a dossier up by its code; with the key of the QR code (header ${TOKEN_HEADER}) also the masked name, notices and the citizen's actions`,
@@ -292,7 +283,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   app.post(
     '/dossiers/:code/supplement',
     {
-      config: limit(writes),
+      config: limitPerMinute(writes),
       schema: {
         tags,
         summary: `Supplement the dossier (multipart: note, files "doc:<code>"; key in ${TOKEN_HEADER}). During processing it resumes the process (message onestop-supplement); at receipt it goes back to the desk. Once per request.`,
@@ -350,7 +341,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   app.post(
     '/dossiers/:code/withdraw',
     {
-      config: limit(writes),
+      config: limitPerMinute(writes),
       schema: {
         tags,
         summary: `Withdraw the dossier (key in ${TOKEN_HEADER})`,

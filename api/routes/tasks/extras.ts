@@ -16,7 +16,10 @@ import {
   StepInfo,
   UploadQuery,
 } from '../../schemas/task-extras.js';
-import { canSee, getTask, inScope, orgScope, toTask, type InboxRow, type Viewer } from '../../../domain/inbox/store.js';
+import { getTask, type InboxRow } from '../../../domain/inbox/store.js';
+import { canSee, inScope, type Viewer } from '../../../domain/inbox/visibility.js';
+import { toTask } from '../../../domain/inbox/dto.js';
+import { orgScope } from '../../../domain/org/units.js';
 import { getAttachment, insertAttachment, listAttachments, toAttachment } from '../../../domain/inbox/attachments.js';
 import { insertComment, listComments, toComment } from '../../../domain/inbox/comments.js';
 import { deployedModel, type DeployedModel } from '../../../engine/model-meta.js';
@@ -29,7 +32,6 @@ import {
   FILE_KINDS,
   UploadTooLarge,
   cleanFileName,
-  contentDisposition,
   contentMatches,
   discardUpload,
   extensionOf,
@@ -38,6 +40,7 @@ import {
   receiveUpload,
 } from '../../../lib/file-store.js';
 import { fail } from '../../../lib/errors.js';
+import { sendFile } from '../download.js';
 
 /** The inbox row with the columns the task_extras migration adds. */
 type Row = InboxRow & { outcome: 'sending_back' | 'sent_back' | null; send_back_reason: string | null };
@@ -195,13 +198,7 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       }
       const handle = await openStored(filesRoot, file.storage_path);
       if (!handle) throw fail(404, 'FILE_MISSING', {}, 'Tệp không còn trên máy chủ / The file is missing on the server');
-      return reply
-        .header('content-type', file.mime_type)
-        .header('content-length', String(file.size_bytes))
-        .header('content-disposition', contentDisposition(file.file_name))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(handle.createReadStream() as never);
+      return sendFile(reply, { name: file.file_name, type: file.mime_type, body: handle.createReadStream(), upload: { size: file.size_bytes }, noStore: true });
     },
   );
 

@@ -15,24 +15,11 @@ import {
   type TaskBucket,
 } from '../../schemas/tasks.js';
 import { errors } from '../../schemas/common.js';
-import {
-  canSee,
-  countTasks,
-  getTask,
-  groupsOfUnits,
-  inScope,
-  lastUrges,
-  listTasks,
-  markCompleting,
-  orgScope,
-  publishInboxChange,
-  toTask,
-  unitSubtree,
-  type InboxRow,
-  type OrgScope,
-  type TaskFilter,
-  type Viewer,
-} from '../../../domain/inbox/store.js';
+import { countTasks, getTask, lastUrges, listTasks, markCompleting, type InboxRow, type TaskFilter } from '../../../domain/inbox/store.js';
+import { canSee, inScope, type Viewer } from '../../../domain/inbox/visibility.js';
+import { toTask } from '../../../domain/inbox/dto.js';
+import { publishInboxChange } from '../../../domain/inbox/live.js';
+import { groupsOfUnits, orgScope, unitSubtree, type OrgScope } from '../../../domain/org/units.js';
 import {
   assignTasks as assignTasksTo,
   claimTask,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../../schemas/common.js';
 import { MemberList, MemberListQuery, OrgUnitList, UnitParams } from '../../schemas/tasks.js';
-import { unitSubtree } from '../../../domain/inbox/store.js';
+import { unitSubtree } from '../../../domain/org/units.js';
 import { activeMembers, unitExists } from '../../../domain/org/units.js';
 import { fail } from '../../../lib/errors.js';
 

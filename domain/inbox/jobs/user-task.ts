@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { JOB_TYPES } from '../../../engine/jobs/catalogue.js';
 import type { JobWorkerSpec } from '../../../engine/jobs/worker.js';
-import { publishInboxChange, setStatus, upsertInboxTask } from '../store.js';
+import { setStatus, upsertInboxTask } from '../store.js';
+import { publishInboxChange } from '../live.js';
 import { Grpc, grpcCode } from '../../../engine/client.js';
 import { findNames } from '../../../engine/definitions.js';
 

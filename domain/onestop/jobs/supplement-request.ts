@@ -1,42 +1,27 @@
-import { failUnbound } from '../../../engine/process-binding.js';
 import { CaseClockError, pauseCase } from '../../deadlines/cases.js';
-import { changeStatus } from '../dossiers.js';
-import { jobDossier, stepName, variable, type OnestopJob } from '../jobs.js';
+import { variable } from '../jobs.js';
 import { JOB_TYPES } from '../../../engine/jobs/catalogue.js';
-import { engineNow, type JobWorkerSpec } from '../../../engine/jobs/worker.js';
-
-/** Service task: a supplement is requested during processing (the clock pauses until the citizen answers). */
-const TIMEOUT_MS = 30_000;
+import { defineOnestopJob, InvalidJob } from './define.js';
 
 /**
+ * Service task: a supplement is requested during processing (the clock pauses until the citizen answers).
+ *
  * Pauses the case clock, records the request (dossier_supplements, keyed by the element instance),
  * sets SUPPLEMENT_REQUESTED_IN_PROCESSING and sends the citizen the supplement link. The reason is
  * the variable lyDoBoSung (required: without it the job fails into an incident). Idempotent: a
  * redelivered job finds the pause and the request and changes nothing.
  */
-export const onestopSupplementRequestJob: JobWorkerSpec = {
-  jobType: JOB_TYPES.onestopSupplementRequest,
-  timeoutMs: TIMEOUT_MS,
-  maxJobs: 16,
-  pollIntervalMs: 200,
-  handle: async (raw, { db }) => {
-    const job = raw as unknown as OnestopJob;
-    const reason = variable(job, 'lyDoBoSung');
-    if (!reason) return raw.fail({ errorMessage: 'Thiếu lý do yêu cầu bổ sung (biến lyDoBoSung) / Variable lyDoBoSung (the reason) is missing', retries: 0 });
-    const bound = await jobDossier(db, job);
-    if (bound.kind !== 'bound') return failUnbound(raw, bound);
-    const d = bound.row;
-    const at = engineNow(raw, TIMEOUT_MS);
-    const done = await db('dossier_supplements')
-      .where({ element_instance_key: String(job.elementInstanceKey) })
-      .first('id');
+export const onestopSupplementRequestJob = defineOnestopJob(JOB_TYPES.onestopSupplementRequest, {
+  check: (job) => variable(job, 'lyDoBoSung') ?? new InvalidJob('Thiếu lý do yêu cầu bổ sung (biến lyDoBoSung) / Variable lyDoBoSung (the reason) is missing'),
+  run: async ({ db, job, dossier: d, rootKey, at, once, changeStatus }, reason) => {
+    const done = await db('dossier_supplements').where({ element_instance_key: once }).first('id');
     if (!done) {
       const lastStep = await db('inbox_tasks')
         .where({ process_instance_key: job.processInstanceKey, status: 'completed' })
         .orderBy('completed_at', 'desc')
         .first('completed_by');
       try {
-        await pauseCase(db, bound.rootKey, `Yêu cầu bổ sung: ${reason}`, { at, by: lastStep?.completed_by ?? null });
+        await pauseCase(db, rootKey, `Yêu cầu bổ sung: ${reason}`, { at, by: lastStep?.completed_by ?? null });
       } catch (err) {
         // Already paused: a redelivery after the pause was taken. No tracked deadline: nothing to pause.
         if (!(err instanceof CaseClockError && (err.code === 'ALREADY_PAUSED' || err.code === 'NO_CASE'))) throw err;
@@ -44,7 +29,7 @@ export const onestopSupplementRequestJob: JobWorkerSpec = {
       await db('dossier_supplements')
         .insert({
           dossier_id: d.id,
-          element_instance_key: String(job.elementInstanceKey),
+          element_instance_key: once,
           reason,
           requested_by: lastStep?.completed_by ?? null,
           requested_at: at,
@@ -52,20 +37,15 @@ export const onestopSupplementRequestJob: JobWorkerSpec = {
         .onConflict('element_instance_key')
         .ignore();
     }
-    await changeStatus(db, d.id, {
+    await changeStatus({
       status: 'SUPPLEMENT_REQUESTED_IN_PROCESSING',
       type: 'processing.supplement_requested',
-      actor: 'system',
-      at,
-      elementId: job.elementId,
       note: reason,
-      dedupeKey: String(job.elementInstanceKey),
-      patch: { current_step: await stepName(db, job), current_unit_code: d.desk_unit_code },
+      patch: { current_unit_code: d.desk_unit_code },
       notice: {
         link: 'supplement',
         extra: 'Thời hạn giải quyết tạm dừng cho đến khi ông/bà bổ sung hồ sơ / The processing time is paused until you supplement the dossier.',
       },
     });
-    return raw.complete();
   },
-};
+});
