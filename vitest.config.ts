@@ -9,7 +9,11 @@ import ClockLastSequencer from './test/sequencer.js';
  *   assertions rely on no other platform's workers or outbox relay doing that platform's work meanwhile;
  * - quotas counted over the whole database (submissions per address and day) or process-wide settings
  *   of the workers and relay (OUTBOX_GRACE_MS);
- * - global comparisons ("nothing changed anywhere": highest ids, counts over every instance).
+ * - global comparisons ("nothing changed anywhere": highest ids, counts over every table or instance;
+ *   replaying the whole exported stream);
+ * - the audit chain: files that tamper with it as a DBA would (and repair it), and files that verify the
+ *   whole chain (they would see another file's tampering).
+ * Found by running everything in parallel (bench/results/ci-time.md).
  */
 export const SERIAL = [
   'test/*.clock.test.ts',
@@ -19,6 +23,14 @@ export const SERIAL = [
   'test/task-view.test.ts',
   'test/hostile-public.test.ts',
   'test/variable-binding.test.ts',
+  'test/bad-input.test.ts',
+  'test/hostile-openapi.test.ts',
+  'test/history.test.ts',
+  'test/audit-case-index.test.ts',
+  'test/audit.test.ts',
+  'test/audit-keyed.test.ts',
+  'test/audit-writes.test.ts',
+  'test/throughput.test.ts',
 ];
 
 const integration = {

@@ -44,7 +44,12 @@ export async function startTestPlatform(
     logLevel: 'warn',
     ...opts.config,
   };
-  const platform = await startPlatform({ config, runtime: opts.runtime, deployBundled: opts.deployBundled ?? false, logger: opts.logger ?? { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
+  const platform = await startPlatform({
+    config,
+    runtime: opts.runtime,
+    deployBundled: opts.deployBundled ?? false,
+    logger: opts.logger ?? { level: process.env.TEST_LOG_LEVEL ?? 'warn' },
+  });
   const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
   return { url, app: platform.app, db: platform.db, zeebe: platform.zeebe, platform, config, close: () => platform.close() };
 }
