@@ -2,9 +2,53 @@ import { defineConfig } from 'vitest/config';
 import ClockLastSequencer from './test/sequencer.js';
 
 /**
- * Two lanes. `unit` (test/unit/): no broker, no database, no browser; seconds (npm run test:unit).
- * `integration` (every other test file): one real broker and one real PostgreSQL serve the whole run
- * (test/global-setup.ts), files one at a time on 2 cores, the clock files last. `npm test` runs both.
+ * Integration files that cannot share the broker and the database with other files running at the same
+ * time: they run after the parallel group, one at a time.
+ * - the clock files move the broker's controlled clock forward for good (last, test/sequencer.ts);
+ * - outages: the file's platform is cut off from the broker or the database through a proxy, and its
+ *   assertions rely on no other platform's workers or outbox relay doing that platform's work meanwhile;
+ * - quotas counted over the whole database (submissions per address and day) or process-wide settings
+ *   of the workers and relay (OUTBOX_GRACE_MS);
+ * - global comparisons ("nothing changed anywhere": highest ids, counts over every table or instance;
+ *   replaying the whole exported stream);
+ * - the audit chain: files that tamper with it as a DBA would (and repair it), and files that verify the
+ *   whole chain (they would see another file's tampering).
+ * Found by running everything in parallel (bench/results/ci-time.md).
+ */
+export const SERIAL = [
+  'test/*.clock.test.ts',
+  'test/db-outage.test.ts',
+  'test/engine-outage.test.ts',
+  'test/outbox.test.ts',
+  'test/task-view.test.ts',
+  'test/hostile-public.test.ts',
+  'test/variable-binding.test.ts',
+  'test/bad-input.test.ts',
+  'test/hostile-openapi.test.ts',
+  'test/history.test.ts',
+  'test/audit-case-index.test.ts',
+  'test/audit.test.ts',
+  'test/audit-keyed.test.ts',
+  'test/audit-writes.test.ts',
+  'test/throughput.test.ts',
+];
+
+const integration = {
+  globalSetup: ['test/global-setup.ts'],
+  pool: 'forks' as const,
+  testTimeout: 60_000,
+  hookTimeout: 240_000,
+  // Every file submits from 127.0.0.1 into one database: the daily quota per address would refuse the
+  // later files. test/hostile-public.test.ts sets its own quota and performs that attack.
+  env: { ONESTOP_SUBMISSIONS_PER_DAY: '0' },
+};
+
+/**
+ * Three lanes. `unit` (test/unit/): no broker, no database, no browser; seconds (npm run test:unit).
+ * `integration` (every other test file but SERIAL): one real broker and one real PostgreSQL serve the
+ * whole run (test/global-setup.ts), several files at a time, each with its own users, units and process
+ * ids. `serial` (SERIAL): on the same broker and database after `integration`, one file at a time, the
+ * clock files last. `npm test` runs all three.
  */
 export default defineConfig({
   test: {
@@ -18,21 +62,28 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           pool: 'threads',
           testTimeout: 10_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
+          ...integration,
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/unit/**', '**/node_modules/**'],
-          globalSetup: ['test/global-setup.ts'],
+          exclude: ['test/unit/**', '**/node_modules/**', ...SERIAL],
+          fileParallelism: true,
+          maxWorkers: Number(process.env.TEST_INTEGRATION_WORKERS ?? 2),
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          ...integration,
+          name: 'serial',
+          include: SERIAL,
           fileParallelism: false,
-          pool: 'forks',
-          testTimeout: 60_000,
-          // Every file submits from 127.0.0.1 into one database: the daily quota per address would refuse the
-          // later files. test/hostile-public.test.ts sets its own quota and performs that attack.
-          env: { ONESTOP_SUBMISSIONS_PER_DAY: '0' },
-          hookTimeout: 240_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -25,7 +25,8 @@ describe('the web app in a real browser against the real platform', () => {
     expect(started.status).toBe(201);
     const instanceKey = started.body.processInstanceKey as string;
     const task = await waitFor(async () => {
-      const r = await officer.get('/api/tasks?scope=available&limit=200');
+      // narrowed to the case: other files offer tasks to the same unit meanwhile
+      const r = await officer.get(`/api/tasks?scope=available&caseCode=${instanceKey}`);
       return (r.body.items as { id: string; processInstanceKey: string }[]).find((t) => t.processInstanceKey === instanceKey);
     }, 'the first step in the inbox');
     taskId = task.id;

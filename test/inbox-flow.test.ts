@@ -23,10 +23,14 @@ describe('a procedure driven end to end through the HTTP API', () => {
   });
   afterAll(async () => p?.close());
 
-  /** The open task of this instance offered to `who`, once the inbox bridge has written it. */
+  /**
+   * The open task of this instance offered to `who`, once the inbox bridge has written it. The list is
+   * narrowed to the case (caseCode = the instance key): other files running meanwhile offer tasks to
+   * the same units, and an unfiltered first page need not hold this one.
+   */
   const nextTask = (who: Client, instanceKey: string, elementId: string) =>
     waitFor(async () => {
-      const r = await who.get(`/api/tasks?scope=all`);
+      const r = await who.get(`/api/tasks?scope=all&caseCode=${instanceKey}`);
       return (r.body.items as any[]).find((t) => t.processInstanceKey === instanceKey && t.elementId === elementId && t.status === 'open');
     }, `${elementId} in the inbox of ${who.user.username}`);
 
@@ -50,7 +54,7 @@ describe('a procedure driven end to end through the HTTP API', () => {
     expect(t1.dueDate).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(t1.variables.maHoSo).toBe('TEST-001');
     for (const other of [specialist, leader, outsider]) {
-      const r = await other.get('/api/tasks?scope=all');
+      const r = await other.get(`/api/tasks?scope=all&caseCode=${key}`);
       expect(r.body.items.find((t: any) => t.id === t1.id)).toBeUndefined();
       expect((await other.post(`/api/tasks/${t1.id}/claim`)).status).toBe(403);
     }
@@ -78,7 +82,7 @@ describe('a procedure driven end to end through the HTTP API', () => {
     // Step 2: appraisal by the land division, carrying the reception's data.
     const t2 = await nextTask(specialist, key, 'ThamDinh');
     expect(t2.variables.nguoiNop).toBe('Nguyễn Thị Hoa');
-    expect((await reception.get('/api/tasks?scope=all')).body.items.find((t: any) => t.id === t2.id)).toBeUndefined();
+    expect((await reception.get(`/api/tasks?scope=all&caseCode=${key}`)).body.items.find((t: any) => t.id === t2.id)).toBeUndefined();
     await specialist.post(`/api/tasks/${t2.id}/claim`);
     expect(
       (await specialist.post(`/api/tasks/${t2.id}/complete`, { variables: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' } })).status,
@@ -128,7 +132,7 @@ describe('a procedure driven end to end through the HTTP API', () => {
     expect((await reception.del(`/api/process-instances/${key}`)).status).toBe(403);
     expect((await leader.del(`/api/process-instances/${key}`)).status).toBe(204);
     await waitFor(async () => {
-      const r = await reception.get('/api/tasks?scope=all');
+      const r = await reception.get(`/api/tasks?scope=all&caseCode=${key}`);
       return !r.body.items.some((t: any) => t.id === t1.id);
     }, 'the cancelled task to leave the inbox');
     expect((await p.db('inbox_tasks').where({ job_key: t1.id }).first()).status).toBe('cancelled');

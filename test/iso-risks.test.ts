@@ -21,7 +21,8 @@ describe('ISO risks and opportunities', () => {
   const work = async (who: Client, instanceKey: string, elementId: string, variables: Record<string, unknown>) => {
     const t = await waitFor(
       async () => {
-        const r = await who.get('/api/tasks?scope=all&limit=200');
+        // narrowed to the case: other files offer tasks to the same units meanwhile
+        const r = await who.get(`/api/tasks?scope=all&caseCode=${instanceKey}`);
         return (r.body.items as any[]).find(
           (x) => x.processInstanceKey === instanceKey && x.elementId === elementId && x.status === 'open' && !done.includes(x.id),
         );

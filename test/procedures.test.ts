@@ -119,7 +119,8 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
 
   const nextTask = (who: Client, instanceKey: string, elementId: string) =>
     waitFor(async () => {
-      const r = await who.get('/api/tasks?scope=all');
+      // narrowed to the case: other files offer tasks to the same units meanwhile
+      const r = await who.get(`/api/tasks?scope=all&caseCode=${instanceKey}`);
       return (r.body.items as any[]).find((t) => t.processInstanceKey === instanceKey && t.elementId === elementId && t.status === 'open');
     }, `${elementId} in the inbox of ${who.user.username}`);
 
@@ -215,7 +216,7 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
     expect(s1.body.version).toBe(1);
     const t1 = await nextTask(reception, s1.body.processInstanceKey, 'TiepNhan');
     expect(t1).toMatchObject({ name: 'Tiếp nhận hồ sơ', candidateGroups: ['SNNMT-VP/officer'], formKey: 'app:tiep-nhan-ho-so', processVersion: 1 });
-    expect((await specialist.get('/api/tasks?scope=all')).body.items.find((t: any) => t.id === t1.id)).toBeUndefined();
+    expect((await specialist.get(`/api/tasks?scope=all&caseCode=${s1.body.processInstanceKey}`)).body.items.find((t: any) => t.id === t1.id)).toBeUndefined();
 
     // When the draft changes and version 2 is published
     const edited = await put(designer, `/api/procedures/${id}/draft`, {

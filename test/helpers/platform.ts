@@ -21,9 +21,13 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-/** The real platform (runtime, bundled processes, web) on the run's broker and database, on a free port. */
+/**
+ * The real platform (runtime, web) on the run's broker and database, on a free port. The bundled processes
+ * and catalogue were deployed once for the run by test/global-setup.ts; `deployBundled: true` deploys them
+ * again as a production start does.
+ */
 export async function startTestPlatform(
-  opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config>; logger?: object } = {},
+  opts: { runtime?: boolean; zeebeAddress?: string; config?: Partial<Config>; logger?: object; deployBundled?: boolean } = {},
 ): Promise<TestPlatform> {
   const config = {
     // The environment of the test run (vitest.config.ts env, and keys a file sets before it starts a platform).
@@ -40,7 +44,12 @@ export async function startTestPlatform(
     logLevel: 'warn',
     ...opts.config,
   };
-  const platform = await startPlatform({ config, runtime: opts.runtime, logger: opts.logger ?? { level: process.env.TEST_LOG_LEVEL ?? 'warn' } });
+  const platform = await startPlatform({
+    config,
+    runtime: opts.runtime,
+    deployBundled: opts.deployBundled ?? false,
+    logger: opts.logger ?? { level: process.env.TEST_LOG_LEVEL ?? 'warn' },
+  });
   const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
   return { url, app: platform.app, db: platform.db, zeebe: platform.zeebe, platform, config, close: () => platform.close() };
 }
