@@ -1,7 +1,6 @@
 import type { EngineContribution } from '../../engine/runtime.js';
 import { stepDeadlineJob } from './jobs/step-deadline.js';
-import { stepReminderJob } from './jobs/step-reminder.js';
-import { stepEscalateJob } from './jobs/step-escalate.js';
+import { stepEscalateJob, stepReminderJob } from './jobs/step-timers.js';
 import { caseDeadlineJob } from './jobs/case-deadline.js';
 import { caseFinishJob } from './jobs/case-finish.js';
 
