@@ -12,7 +12,8 @@ import ClockLastSequencer from './test/sequencer.js';
  * - global comparisons ("nothing changed anywhere": highest ids, counts over every table or instance;
  *   replaying the whole exported stream);
  * - the audit chain: files that tamper with it as a DBA would (and repair it), and files that verify the
- *   whole chain (they would see another file's tampering).
+ *   whole chain (they would see another file's tampering);
+ * - the national working calendar, which every due date reads.
  * Found by running everything in parallel (bench/results/ci-time.md).
  */
 export const SERIAL = [
@@ -31,6 +32,10 @@ export const SERIAL = [
   'test/audit-keyed.test.ts',
   'test/audit-writes.test.ts',
   'test/throughput.test.ts',
+  // the national working calendar is shared by every file (due dates): the files that change it, and the
+  // one that compares the whole calendar before and after refused changes
+  'test/calendar-api.test.ts',
+  'test/calendar.browser.test.ts',
 ];
 
 const integration = {
