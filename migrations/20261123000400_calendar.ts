@@ -99,7 +99,7 @@ export async function down(knex: Knex): Promise<void> {
 /**
  * The official 2025 and 2026 schedules as this migration seeded them, frozen here: a migration never
  * reads live code, so what it did does not change when domain/deadlines/calendar/official-schedules.ts
- * does (test/unit/architecture.test.ts checks both agree today).
+ * does (test/unit/config.test.ts checks both agree today).
  */
 export const OFFICIAL_DAYS_2025_2026: readonly { day: string; kind: string; name: string; occasion: string | null; source: string | null }[] = [
   { day: '2025-01-01', kind: 'holiday', name: "Tết Dương lịch / New Year's Day", occasion: 'new-year', source: 'CV 8726/VPCP-KGVX 26/11/2024' },

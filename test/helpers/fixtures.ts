@@ -5,6 +5,7 @@ import { hash } from '@node-rs/argon2';
 import { insertUser, upsertUnit } from '../../domain/org/users.js';
 import { DEMO_UNITS } from '../../api/demo.js';
 import type { Role } from '../../api/schemas/auth.js';
+import { Grpc, grpcCode } from '../../engine/client.js';
 
 const suffix = () => randomBytes(3).toString('hex');
 
@@ -103,7 +104,7 @@ export async function whileBackPressure<T>(command: () => Promise<T>, timeoutMs 
     try {
       return await command();
     } catch (err) {
-      if ((err as { code?: number }).code !== 8 || Date.now() + wait > deadline) throw err;
+      if (grpcCode(err) !== Grpc.RESOURCE_EXHAUSTED || Date.now() + wait > deadline) throw err;
       await new Promise((r) => setTimeout(r, wait));
     }
   }

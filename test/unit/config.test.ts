@@ -44,3 +44,13 @@ describe('configuration: one reader of the environment, every key documented', (
     expect(() => readConfig({ ONESTOP_REFUSED_FILES_DAYS: '-1' })).toThrow(/ONESTOP_REFUSED_FILES_DAYS/);
   });
 });
+
+describe('migration 20261123000400_calendar: frozen data', () => {
+  it('seeds exactly the official 2025 and 2026 schedules the calendar module ships today', async () => {
+    const { OFFICIAL_DAYS_2025_2026 } = await import('../../migrations/20261123000400_calendar.js');
+    const { OFFICIAL_SCHEDULES } = await import('../../domain/deadlines/calendar/official-schedules.js');
+    const live = OFFICIAL_SCHEDULES.map((d) => ({ day: d.date, kind: d.kind, name: d.name, occasion: d.occasion ?? null, source: d.source ?? null }));
+    expect(OFFICIAL_DAYS_2025_2026).toEqual(live);
+    expect(live.length).toBeGreaterThan(20);
+  });
+});
