@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +52,18 @@ export function machine(): string {
     /* ignore */
   }
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, JDKs: ${java.trim()}`;
+}
+
+/**
+ * Live JavaScript heap of this process in MiB after a full garbage collection: what the platform keeps,
+ * unlike RSS, which also holds garbage not yet collected and memory V8 has not given back.
+ */
+export function heapAfterGcMiB(): number {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
 /** Resident memory of a process in MiB (from /proc), or NaN. */

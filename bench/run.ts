@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readConfig } from '../lib/config.js';
 import { startPlatform } from '../api/platform.js';
 import { createZeebeClient } from '../engine/client.js';
-import { cpuLine, cpuMeter, machine, processTree, pssMiB, rssByPattern, rssMiB, spread, stats, fmt, type CpuSplit } from './lib.js';
+import { cpuLine, cpuMeter, heapAfterGcMiB, machine, processTree, pssMiB, rssByPattern, rssMiB, spread, stats, fmt, type CpuSplit } from './lib.js';
 import { runCeiling } from './zeebe-ceiling.js';
 import { runLatencyProbe, runPlatformE2E, type BackendSample, type ClientMode, type StageTimes } from './platform-e2e.js';
 
@@ -90,6 +90,8 @@ async function main(): Promise<void> {
     node: process.memoryUsage().rss / 2 ** 20,
     postgres: postmaster ? processTree(postmaster).reduce((sum, pid) => sum + (pssMiB(pid) || 0), 0) : rssByPattern(/postgres(?!.*bash)/),
   });
+  const idleHeap = heapAfterGcMiB();
+  let loadedHeap = idleHeap;
   const idle = memory();
   const meter = () => cpuMeter({ broker: platform.broker?.pid, postmaster });
   const ceilingCpu: CpuSplit[] = [];
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
     backendRuns.push(e.backends);
     recordsPerTask.push(e.recordsPerTask);
     loaded = memory();
+    loadedHeap = heapAfterGcMiB();
     say(`  ${fmt(e.tasksPerSecond)} tasks/s, next task p50 ${fmt(e.latencyMs.median)} ms p99 ${fmt(e.latencyMs.p99)} ms; CPU ${cpuLine(cpu)}`);
     say(`    CPU per task: ${msLine(e2ePerTask.at(-1)!)}`);
     say(
@@ -192,6 +195,7 @@ async function main(): Promise<void> {
     ...(readyMs.length ? [`| start command → ready (warm cache, fresh data folder) | ${spread(stats(readyMs.map((v) => v / 1000)), 1, ' s')} | ≤ 60 s |`] : []),
     `| memory at idle: broker / Node / PostgreSQL / total | ${fmt(idle.broker, 0)} / ${fmt(idle.node, 0)} / ${fmt(idle.postgres, 0)} / ${fmt(total(idle), 0)} MiB | ≤ 2048 MiB |`,
     `| memory after load: broker / Node / PostgreSQL / total | ${fmt(loaded.broker, 0)} / ${fmt(loaded.node, 0)} / ${fmt(loaded.postgres, 0)} / ${fmt(total(loaded), 0)} MiB | — |`,
+    `| Node heap after a full garbage collection: idle / after load | ${fmt(idleHeap, 0)} / ${fmt(loadedHeap, 0)} MiB | — |`,
     `| CPU during the ceiling: broker / Node / PostgreSQL / other processes | ${cpuRow(ceilingCpu)} cores | — |`,
     `| CPU during the platform run: broker / Node / PostgreSQL / other processes | ${cpuRow(e2eCpu)} cores | — |`,
     `| CPU per raw job (ceiling): broker / Node / PostgreSQL / ours | ${msRow(ceilingPerJob)} ms | — |`,
