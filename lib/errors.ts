@@ -25,8 +25,30 @@ export const ERROR_CODES = {
   AUDITOR_READ_ONLY: [],
   AUDIT_SCOPE_NOT_FOUND: [],
   BAD_MULTIPART: [],
+  BPMN_DEAD_END: ['step', 'id'],
+  BPMN_DEFAULT_FLOW_APPROVES: ['gateway', 'flow'],
+  BPMN_DEFAULT_FLOW_LEADS_ON: ['gateway', 'flow'],
+  BPMN_DTD: [],
   BPMN_ID_IN_USE: ['id'],
+  BPMN_INVALID: ['count'],
+  BPMN_JOB_TYPE_EXPRESSION: ['step'],
+  BPMN_LINT: ['rule', 'element', 'detail'],
+  BPMN_MALFORMED: ['detail'],
+  BPMN_NOT_BPMN: [],
+  BPMN_NOT_EXECUTABLE: [],
+  BPMN_NO_EXIT: ['step', 'id'],
   BPMN_NO_PROCESS: [],
+  BPMN_NO_WORKER: ['step', 'jobType'],
+  BPMN_PROCEDURE_PROCESS_MISSING: ['process'],
+  BPMN_PROCESS_NO_TIME_LIMIT: ['process', 'property'],
+  BPMN_PROCESS_TIME_LIMIT: ['process', 'value'],
+  BPMN_PROCESS_TIME_SHORT: ['process', 'total', 'longest', 'path'],
+  BPMN_STEP_NO_OWNER: ['step'],
+  BPMN_STEP_NO_TIME_LIMIT: ['step', 'header'],
+  BPMN_STEP_TIME_LIMIT: ['step', 'value'],
+  BPMN_TOO_LARGE: ['max'],
+  BPMN_UNKNOWN_GROUP: ['step', 'group'],
+  BPMN_UNPARSABLE_ELEMENT: ['detail'],
   CALENDAR_BLANK: [],
   CALENDAR_CONFLICT: [],
   CALENDAR_CULTURE_DAY: [],
@@ -51,10 +73,32 @@ export const ERROR_CODES = {
   CASE_OUTSIDE_EXAMINED_UNITS: ['key'],
   CASE_OUTSIDE_UNIT: ['key'],
   CASE_PAUSE_ORDER: [],
-  CATALOGUE_INVALID: [],
+  CATALOGUE_AGENCY_EID: ['value'],
+  CATALOGUE_CODE_CHARACTERS: ['value'],
+  CATALOGUE_DOCUMENT: ['index'],
+  CATALOGUE_DOCUMENT_COPIES: ['index'],
+  CATALOGUE_DOCUMENT_DUPLICATE: ['value'],
+  CATALOGUE_DOCUMENT_MANDATORY: ['index'],
+  CATALOGUE_DUPLICATE_CODE: ['value', 'row'],
+  CATALOGUE_FEE: ['index'],
+  CATALOGUE_FIELD_ARRAY: ['field'],
+  CATALOGUE_FIELD_JSON: ['field'],
+  CATALOGUE_FIELD_MISSING: ['field'],
+  CATALOGUE_FIELD_TOO_LONG: ['field', 'max'],
+  CATALOGUE_INVALID: ['count'],
+  CATALOGUE_ONLINE_LEVEL: ['value'],
+  CATALOGUE_PROCESS_ID: ['value'],
+  CATALOGUE_PROCESS_VERSION: ['value'],
+  CATALOGUE_ROW_NOT_OBJECT: [],
+  CATALOGUE_TIME_LIMIT: ['value'],
+  CATALOGUE_UNKNOWN_UNIT: ['field', 'unit'],
   COMMENT_EMPTY: [],
+  CONTENT_LENGTH_MISMATCH: [],
+  CONTENT_TYPE_MISSING: [],
   CSV_CONTENT_TYPE: [],
   CSV_EMPTY: [],
+  CSV_HEADER_MISSING: ['columns'],
+  CSV_UNREADABLE: ['detail'],
   DOCUMENT_CODE_EXISTS: ['code'],
   DOCUMENT_NOT_FOUND: ['id'],
   DOCUMENT_NOT_IN_FORCE: ['code'],
@@ -88,11 +132,15 @@ export const ERROR_CODES = {
   FORM_TOO_LARGE: [],
   IDEMPOTENCY_KEY_REUSED: [],
   INSTANCE_NOT_FOUND: ['key'],
+  INTERNAL_ERROR: [],
   INVALID_CHARACTER_NUL: [],
   INVALID_DATA: [],
   INVALID_DATE: [],
   INVALID_NEW_DATE: [],
+  INVALID_REQUEST: [],
   ISO_RATE_TARGET_RANGE: [],
+  JSON_BODY_EMPTY: [],
+  JSON_BODY_INVALID: [],
   LEADER_ONLY_ASSIGN: [],
   LEADER_ONLY_PEOPLE: [],
   LEADER_ONLY_UNIT_VIEW: [],
@@ -117,9 +165,11 @@ export const ERROR_CODES = {
   PROCESS_NOT_DEPLOYED: ['process'],
   RATE_LIMITED: [],
   REASON_REQUIRED: [],
+  REQUEST_TOO_LARGE: [],
   RESULT_ISSUED: [],
   REVISION_CONFLICT: ['revision'],
   ROLE_REQUIRED: ['roles'],
+  ROUTE_NOT_FOUND: ['method', 'path'],
   SAVED_QUERY_NOT_FOUND: [],
   SESSION_ENDED: [],
   SLIP_NOT_YET: [],
@@ -158,8 +208,11 @@ export const ERROR_CODES = {
   UNKNOWN_DOCUMENTS: ['codes'],
   UNKNOWN_STATUS: ['statuses'],
   UNKNOWN_UNIT: ['unit'],
+  UNSUPPORTED_MEDIA_TYPE: [],
   UPLOAD_EMPTY: [],
   URGE_MESSAGE_REQUIRED: [],
+  URL_INVALID_CHARACTER: [],
+  URL_PART_TOO_LONG: [],
   USER_NOT_ACTIVE: ['username'],
   USER_NOT_AUDITOR: ['username'],
   USER_NOT_FOUND: ['username'],
@@ -197,4 +250,20 @@ export function fail<C extends ErrorCode>(status: number, code: C, params: Param
 /** True for a code the registry holds (a code from elsewhere, a framework's or a driver's, is not one). */
 export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+/**
+ * One problem among several a refusal lists (a catalogue row's, a BPMN element's, a form field's): a
+ * code with its params, shown in the reader's language like an answer's code, and the server's text
+ * (Vietnamese / English) as the fallback for API clients and logs.
+ */
+export interface Problem {
+  code: ErrorCode;
+  params: ErrorParams;
+  message: string;
+}
+
+/** A Problem: `problem('CATALOGUE_FIELD_MISSING', { field }, 'thiếu … / … is missing')`. */
+export function problem<C extends ErrorCode>(code: C, params: ParamsOf<C>, message: string): Problem {
+  return { code, params, message };
 }

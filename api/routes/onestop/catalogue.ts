@@ -30,6 +30,7 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
     reply.status(400).send({
       statusCode: 400,
       code: 'CATALOGUE_INVALID',
+      params: { count: rows.length },
       error: 'Bad Request',
       message: `Danh mục có ${rows.length} dòng không hợp lệ, không có thay đổi nào được lưu / ${rows.length} invalid row(s): nothing was saved`,
       rows,

@@ -27,7 +27,7 @@ import { checkDraft, createProcedure, editProcedureInfo, publishDraft, retirePro
 import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/jobs/catalogue.js';
 import { buildProcedureSheet, renderProcedureSheetPdf } from '../../../domain/procedures/sheet.js';
 import { Type } from 'typebox';
-import { fail } from '../../../lib/errors.js';
+import { DomainError, fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
 
 const security = [{ bearer: [] }];
@@ -83,10 +83,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
 
   const notFound = (id: string) => fail(404, 'PROCEDURE_NOT_FOUND', { id }, `Không có quy trình ${id} / No procedure ${id}`);
   /** A 400 that names the BPMN problem, in the shape of every validation error (code and elements). */
-  const bpmnRefused = (issue: ValidationIssue) =>
-    Object.assign(app.httpErrors.badRequest(`Tệp BPMN bị từ chối / BPMN file refused: ${issue.message}`), {
-      code: issue.rule === 'eiso/size' ? 'BPMN_TOO_LARGE' : issue.rule === 'eiso/dtd' ? 'BPMN_DTD' : 'BPMN_MALFORMED',
-    });
+  const bpmnRefused = (issue: ValidationIssue) => new DomainError(issue.code, issue.params, `Tệp BPMN bị từ chối / BPMN file refused: ${issue.message}`, 400);
 
   const loadProcedure = async (id: string) => {
     const p = await repo.findProcedure(app.db, id);
