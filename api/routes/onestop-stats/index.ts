@@ -170,11 +170,8 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
 
   // Apology letters ---------------------------------------------------------------------------
 
+  // An ApologyError is a DomainError: the one error handler answers it with its code and params.
   const translate = (err: unknown): never => {
-    if (err instanceof ApologyError) {
-      const e = { 400: app.httpErrors.badRequest, 403: app.httpErrors.forbidden, 404: app.httpErrors.notFound, 409: app.httpErrors.conflict }[err.status];
-      throw e(err.message);
-    }
     throw err;
   };
 
