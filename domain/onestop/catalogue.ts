@@ -383,7 +383,10 @@ export async function upsertEntries(db: Knex, entries: CatalogueEntry[]): Promis
 export async function saveProcedure(db: Knex, code: string, entries: CatalogueEntry[]): Promise<{ before: CatalogueEntry | null; after: CatalogueEntry }> {
   const before = await findProcedure(db, code);
   await upsertEntries(db, entries);
-  const after = toEntry((await findProcedure(db, code))!);
+  const saved = await findProcedure(db, code);
+  // The entries were checked under this code (checkEntries trims it): anything else is a caller's mistake.
+  if (!saved) throw new Error(`saveProcedure: no procedure ${JSON.stringify(code)} after saving ${entries.map((e) => e.code).join(', ')}`);
+  const after = toEntry(saved);
   return { before: before ? toEntry(before) : null, after };
 }
 
