@@ -200,7 +200,10 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
             throw fail(400, 'BPMN_ID_IN_USE', { id }, `Mã ${id} đã được dùng cho một phần tử khác trong tệp / Id ${id} is used by another element of the file`);
           xml = await renameProcessId(xml, process.id, id);
         } else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(process.id)) {
-          throw app.httpErrors.badRequest(
+          throw fail(
+            400,
+            'PROCESS_ID_INVALID',
+            { id: process.id },
             `Mã quy trình "${process.id}" không hợp lệ, hãy đặt mã khác (bpmnProcessId) / Invalid process id; give one in bpmnProcessId`,
           );
         }
@@ -303,6 +306,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
         return reply.status(409).send({
           statusCode: 409,
           code: 'REVISION_CONFLICT',
+          params: { revision: draft.revision },
           error: 'Conflict',
           message: `Bản nháp đã được ${draft.updated_by_username ?? 'người khác'} lưu (phiên bản nháp ${draft.revision}); hãy tải lại / The draft was saved elsewhere (revision ${draft.revision}); reload it`,
           currentRevision: draft.revision,
@@ -406,7 +410,12 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       const r = await retireProcedureVersion(app.db, p.id, req.params.version, req.currentUser.id);
       if ('refused' in r) {
         if (r.refused === 'no_version')
-          throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
+          throw fail(
+            404,
+            'PROCEDURE_VERSION_NOT_FOUND',
+            { version: req.params.version, id: p.bpmn_process_id },
+            `Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`,
+          );
         throw fail(
           409,
           'ALREADY_RETIRED',
