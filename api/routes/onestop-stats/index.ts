@@ -20,7 +20,6 @@ import { isLocalDate, toLocalIso } from '../../../domain/deadlines/calendar/inde
 import { agencyScope, officerAgencyCodes, onestopStatistics, overdueDossiers, type StatsReport as Report } from '../../../domain/onestop/stats.js';
 import { statsWorkbook } from '../../../domain/onestop/stats-excel.js';
 import {
-  ApologyError,
   apologyOfDossier,
   apologyReaderAgencies,
   approveApology,

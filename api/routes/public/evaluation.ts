@@ -11,7 +11,7 @@ import {
   TokenQuery,
 } from '../../schemas/onestop-stats.js';
 import { isLocalDate } from '../../../domain/deadlines/calendar/index.js';
-import { EvaluationError, NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
+import { NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
 import { evaluationLimit } from '../../plugins/external/rate-limit.js';
 import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../../domain/onestop/apology.js';
 import { fail } from '../../../lib/errors.js';
