@@ -118,6 +118,13 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
     const isPage =
       req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs') && (citizenPage || !path.extname(req.url.split('?')[0] ?? ''));
     if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
-    return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Không có đường dẫn / No route: ${req.method} ${req.url}` });
+    const route = req.url.split('?')[0] ?? '';
+    return reply.status(404).send({
+      statusCode: 404,
+      code: 'ROUTE_NOT_FOUND',
+      params: { method: req.method, path: route.length > 200 ? `${route.slice(0, 200)}…` : route },
+      error: 'Not Found',
+      message: `Không có đường dẫn / No route: ${req.method} ${req.url}`,
+    });
   });
 }

@@ -8,6 +8,7 @@ import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit, stepMetaFromHeaders, typ
 import { WORKER_JOB_TYPES } from './jobs/catalogue.js';
 import { approvingDefaultFlows } from './default-flow.js';
 import { ROLES } from './step-meta.js';
+import type { ErrorCode, ErrorParams, ParamsOf } from '../lib/errors.js';
 import {
   collectFlowElements,
   ext,
@@ -25,9 +26,13 @@ export { headersOf, longestPath, propertiesOf } from './model-graph.js';
 
 export interface ValidationIssue {
   elementId: string;
+  /** Vietnamese / English, for API clients and logs; the web says `code` with `params` in the reader's language. */
   message: string;
   rule: string;
   category: 'error' | 'warn';
+  /** The problem's code (lib/errors.ts) and the values it names (element names and ids, limits). */
+  code: ErrorCode;
+  params: ErrorParams;
 }
 
 export interface ExecutableProcess {
@@ -69,6 +74,8 @@ function checkUserTaskOwners(processes: ModdleElement[]): ValidationIssue[] {
           elementId: el.id ?? '?',
           rule: 'eiso/user-task-owner',
           category: 'error',
+          code: 'BPMN_STEP_NO_OWNER',
+          params: { step: el.name ?? el.id ?? '?' },
           message: `Bước "${el.name ?? el.id}" chưa có người xử lý (assignee hoặc candidate groups) / User task has no assignee or candidate groups`,
         });
       }
@@ -78,6 +85,8 @@ function checkUserTaskOwners(processes: ModdleElement[]): ValidationIssue[] {
 }
 
 const label = (el: ModdleElement) => `"${el.name?.trim() || el.id}"`;
+/** An element as a problem's params name it: its name, else its id. */
+const name = (el: ModdleElement) => el.name?.trim() || el.id || '?';
 
 /** Our rule: every path reaches an end event (no dead ends, no loop without a way out), in every scope. */
 function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): void {
@@ -92,6 +101,8 @@ function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): vo
         elementId: n.id!,
         rule: 'eiso/dead-end',
         category: 'error',
+        code: 'BPMN_DEAD_END',
+        params: { step: name(n), id: n.id! },
         message: `Bước ${label(n)} không dẫn tới đâu: thêm luồng ra tới bước tiếp theo hoặc sự kiện kết thúc / ${n.id} has no outgoing flow and is not an end event`,
       });
     }
@@ -130,6 +141,8 @@ function checkPathsReachEnd(scope: ModdleElement, issues: ValidationIssue[]): vo
       elementId: n.id!,
       rule: 'eiso/no-exit',
       category: 'error',
+      code: 'BPMN_NO_EXIT',
+      params: { step: name(n), id: n.id! },
       message: `Bước ${label(n)} nằm trong vòng lặp không có lối ra tới sự kiện kết thúc / ${n.id} is in a loop that never reaches an end event`,
     });
   }
@@ -142,14 +155,17 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
     if (el.$type === 'bpmn:UserTask') {
       const raw = headers[STEP_HEADER.timeLimit];
       if (parseTimeLimit(raw) === null) {
+        const noLimit = raw === undefined || raw.trim() === '';
         issues.push({
           elementId: el.id ?? '?',
           rule: 'eiso/user-task-time-limit',
           category: 'error',
-          message:
-            raw === undefined || raw.trim() === ''
-              ? `Bước ${label(el)} chưa có thời hạn xử lý (ngày làm việc, header ${STEP_HEADER.timeLimit}) / User task ${el.id} has no time limit`
-              : `Thời hạn "${raw}" của bước ${label(el)} phải là số dương, bội của 0,5 ngày làm việc / Time limit of ${el.id} must be a positive multiple of 0.5 working days`,
+          ...(noLimit
+            ? { code: 'BPMN_STEP_NO_TIME_LIMIT' as const, params: { step: name(el), header: STEP_HEADER.timeLimit } }
+            : { code: 'BPMN_STEP_TIME_LIMIT' as const, params: { step: name(el), value: raw } }),
+          message: noLimit
+            ? `Bước ${label(el)} chưa có thời hạn xử lý (ngày làm việc, header ${STEP_HEADER.timeLimit}) / User task ${el.id} has no time limit`
+            : `Thời hạn "${raw}" của bước ${label(el)} phải là số dương, bội của 0,5 ngày làm việc / Time limit of ${el.id} must be a positive multiple of 0.5 working days`,
         });
       }
       if (opts.unitCodes) {
@@ -165,6 +181,8 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
                 elementId: el.id ?? '?',
                 rule: 'eiso/user-task-owner',
                 category: 'error',
+                code: 'BPMN_UNKNOWN_GROUP',
+                params: { step: name(el), group: g },
                 message: `Bước ${label(el)}: nhóm xử lý "${g}" không có trong cơ cấu tổ chức (đơn vị hoặc đơn vị/vai trò) / Candidate group ${g} of ${el.id} names no unit or role of the organisation`,
               });
             }
@@ -180,6 +198,8 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
         elementId: el.id ?? '?',
         rule: 'eiso/job-type-worker',
         category: 'warn',
+        code: 'BPMN_JOB_TYPE_EXPRESSION',
+        params: { step: name(el) },
         message: `Loại công việc của bước ${label(el)} là biểu thức, không kiểm tra được / The job type of ${el.id} is an expression and cannot be checked`,
       });
     } else if (!WORKER_JOB_TYPES.includes(jobType)) {
@@ -187,6 +207,8 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
         elementId: el.id ?? '?',
         rule: 'eiso/job-type-worker',
         category: 'error',
+        code: 'BPMN_NO_WORKER',
+        params: { step: name(el), jobType },
         message: `Bước tự động ${label(el)} dùng loại công việc "${jobType}" mà hệ thống không có bộ xử lý / No worker for job type "${jobType}" of ${el.id}`,
       });
     }
@@ -195,20 +217,25 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
   const total = parseTimeLimit(raw);
   const longest = longestPath(process);
   if (total === null) {
+    const noLimit = raw === undefined || raw.trim() === '';
     issues.push({
       elementId: process.id ?? '',
       rule: 'eiso/process-time-limit',
       category: 'error',
-      message:
-        raw === undefined || raw.trim() === ''
-          ? `Quy trình ${label(process)} chưa có tổng thời hạn giải quyết (thuộc tính ${PROCESS_PROPERTY.timeLimit}, ngày làm việc) / Process ${process.id} has no total time limit`
-          : `Tổng thời hạn "${raw}" của quy trình ${label(process)} phải là số dương, bội của 0,5 ngày / Total time limit of ${process.id} must be a positive multiple of 0.5 days`,
+      ...(noLimit
+        ? { code: 'BPMN_PROCESS_NO_TIME_LIMIT' as const, params: { process: name(process), property: PROCESS_PROPERTY.timeLimit } }
+        : { code: 'BPMN_PROCESS_TIME_LIMIT' as const, params: { process: name(process), value: raw } }),
+      message: noLimit
+        ? `Quy trình ${label(process)} chưa có tổng thời hạn giải quyết (thuộc tính ${PROCESS_PROPERTY.timeLimit}, ngày làm việc) / Process ${process.id} has no total time limit`
+        : `Tổng thời hạn "${raw}" của quy trình ${label(process)} phải là số dương, bội của 0,5 ngày / Total time limit of ${process.id} must be a positive multiple of 0.5 days`,
     });
   } else if (total < longest.days) {
     issues.push({
       elementId: process.id ?? '',
       rule: 'eiso/process-time-limit',
       category: 'error',
+      code: 'BPMN_PROCESS_TIME_SHORT',
+      params: { process: name(process), total, longest: longest.days, path: longest.path.join(' → ') },
       message: `Tổng thời hạn của quy trình ${label(process)} (${total} ngày) ngắn hơn tổng thời hạn các bước trên đường dài nhất (${longest.days} ngày: ${longest.path.join(' → ')}) / Total limit ${total} d of ${process.id} is shorter than the longest path, ${longest.days} d`,
     });
   }
@@ -305,11 +332,14 @@ export async function readBpmnFile(xml: string): Promise<
       processes: { id: string; name: string; isExecutable: boolean }[];
     }
 > {
-  const fail = (message: string, rule = 'eiso/parse') => ({ issue: { elementId: '', message, rule, category: 'error' as const } });
+  const fail = <C extends ErrorCode>(code: C, params: ParamsOf<C>, message: string, rule = 'eiso/parse') => ({
+    issue: { elementId: '', message, rule, category: 'error' as const, code, params } satisfies ValidationIssue,
+  });
   if (Buffer.byteLength(xml, 'utf8') > MAX_BPMN_BYTES)
-    return fail(`Tệp BPMN vượt quá ${MAX_BPMN_BYTES} byte / BPMN file exceeds ${MAX_BPMN_BYTES} bytes`, 'eiso/size');
+    return fail('BPMN_TOO_LARGE', { max: MAX_BPMN_BYTES }, `Tệp BPMN vượt quá ${MAX_BPMN_BYTES} byte / BPMN file exceeds ${MAX_BPMN_BYTES} bytes`, 'eiso/size');
   // No DTDs: they are never needed in BPMN and are the vehicle of XXE and entity-expansion attacks.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return fail('Tệp BPMN không được chứa DOCTYPE/ENTITY / DOCTYPE and ENTITY declarations are not allowed', 'eiso/dtd');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    return fail('BPMN_DTD', {}, 'Tệp BPMN không được chứa DOCTYPE/ENTITY / DOCTYPE and ENTITY declarations are not allowed', 'eiso/dtd');
   let definitions: ModdleElement;
   let warnings: { message: string; element?: { id?: string } }[];
   try {
@@ -318,9 +348,10 @@ export async function readBpmnFile(xml: string): Promise<
     definitions = parsed.rootElement as ModdleElement;
     warnings = parsed.warnings as typeof warnings;
   } catch (err) {
-    return fail(`XML không hợp lệ / Malformed BPMN XML: ${(err as Error).message.split('\n')[0]}`);
+    const detail = (err as Error).message.split('\n')[0] ?? '';
+    return fail('BPMN_MALFORMED', { detail }, `XML không hợp lệ / Malformed BPMN XML: ${detail}`);
   }
-  if (definitions?.$type !== 'bpmn:Definitions') return fail('Không phải tệp BPMN 2.0 / Not a BPMN 2.0 definitions document');
+  if (definitions?.$type !== 'bpmn:Definitions') return fail('BPMN_NOT_BPMN', {}, 'Không phải tệp BPMN 2.0 / Not a BPMN 2.0 definitions document');
   const processes = (definitions.rootElements ?? [])
     .filter((e) => e.$type === 'bpmn:Process' && e.id)
     .map((p) => ({ id: p.id!, name: p.name?.trim() || p.id!, isExecutable: Boolean(p.isExecutable) }));
@@ -335,6 +366,8 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
 
   const errors: ValidationIssue[] = warnings.map((w) => ({
     elementId: w.element?.id ?? '',
+    code: 'BPMN_UNPARSABLE_ELEMENT' as const,
+    params: { detail: w.message.split('\n')[0] ?? '' },
     message: `Phần tử không đọc được / Unparsable element: ${w.message.split('\n')[0]}`,
     rule: 'eiso/parse',
     category: 'error' as const,
@@ -343,7 +376,15 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
   const reports = (await newLinter().lint(rootElement)) as Record<string, { id?: string; message: string; category: string }[]>;
   for (const [rule, list] of Object.entries(reports)) {
     for (const r of list) {
-      const issue: ValidationIssue = { elementId: r.id ?? '', message: r.message, rule, category: r.category === 'error' ? 'error' : 'warn' };
+      // bpmnlint says its rules in English: the code names the rule, the web shows the linter's text with it.
+      const issue: ValidationIssue = {
+        elementId: r.id ?? '',
+        message: r.message,
+        rule,
+        category: r.category === 'error' ? 'error' : 'warn',
+        code: 'BPMN_LINT',
+        params: { rule, element: r.id ?? '', detail: r.message },
+      };
       (issue.category === 'error' ? errors : lintWarnings).push(issue);
     }
   }
@@ -354,6 +395,8 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
       elementId: processes[0]?.id ?? '',
       rule: 'eiso/executable',
       category: 'error',
+      code: 'BPMN_NOT_EXECUTABLE',
+      params: {},
       message: 'Không có quy trình nào được đánh dấu thực thi (isExecutable="true") / No executable process in the file',
     });
   }
@@ -369,6 +412,8 @@ export async function validateBpmn(xml: string, opts: ValidateOptions = {}): Pro
         elementId: d.flowId,
         rule: 'eiso/default-flow-approves',
         category: 'warn',
+        code: d.reason === 'named' ? 'BPMN_DEFAULT_FLOW_APPROVES' : 'BPMN_DEFAULT_FLOW_LEADS_ON',
+        params: { gateway: d.gatewayName, flow: d.flowName || d.flowId },
         message:
           d.reason === 'named'
             ? `Cổng "${d.gatewayName}": luồng mặc định ${flow} là kết quả chấp thuận; hãy đặt điều kiện cho nó (chỉ để mặc định cho nhánh trả lại/từ chối), nếu không thiếu quyết định cũng thành chấp thuận / The default flow ${d.flowId} of gateway ${d.gatewayId} approves: give it a condition`

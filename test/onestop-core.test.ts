@@ -62,6 +62,31 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
       expect(await p.db('onestop_procedures').where({ code: good.code }).first()).toBeUndefined();
     });
 
+    it('a refused row names each problem with a code and params; PUT with a blank-padded code is a 400 with a code, not a 500', async () => {
+      const r = await importJson(admin, [procedureEntry({ onlineLevel: 'level4' })]);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ code: 'CATALOGUE_INVALID', params: { count: 1 } });
+      expect(r.body.rows[0].problems).toContainEqual(expect.objectContaining({ code: 'CATALOGUE_ONLINE_LEVEL', params: { value: 'level4' } }));
+      const entry = procedureEntry();
+      const { code, ...body } = entry;
+      const put = await p.app.inject({
+        method: 'PUT',
+        url: `/api/onestop/procedures/%20${encodeURIComponent(String(code))}%20`,
+        headers: { authorization: `Bearer ${admin.token}` },
+        payload: body,
+      });
+      expect(put.statusCode).toBe(400);
+      expect(put.json()).toMatchObject({ code: 'PROCEDURE_CODE_PADDED', params: { code } });
+      expect(await p.db('onestop_procedures').where({ code }).first()).toBeUndefined();
+      const ok = await p.app.inject({
+        method: 'PUT',
+        url: `/api/onestop/procedures/${encodeURIComponent(String(code))}`,
+        headers: { authorization: `Bearer ${admin.token}` },
+        payload: body,
+      });
+      expect(ok.statusCode).toBe(200);
+    });
+
     it('JSON: creates, then the same file again changes nothing, a changed entry is updated; admins only', async () => {
       const a = procedureEntry();
       const b = procedureEntry({ processVersion: 2 });

@@ -4,7 +4,7 @@ import { isEngineUnavailable, grpcCode, Grpc } from '../../engine/client.js';
 import { BpmnValidationError } from '../../engine/deploy.js';
 import { TaskInputError } from '../../domain/inbox/task-input.js';
 import { MAX_JSON_STRING } from '../../lib/limits.js';
-import { DomainError } from '../../lib/errors.js';
+import { DomainError, type ErrorCode } from '../../lib/errors.js';
 import { STATUS_CODES } from 'node:http';
 import { redactUrl } from '../log-redact.js';
 import { fail } from '../../lib/errors.js';
@@ -19,31 +19,39 @@ declare module 'fastify' {
 export const ENGINE_UNAVAILABLE =
   'Hệ thống xử lý quy trình (Zeebe) tạm thời không truy cập được, vui lòng thử lại sau / The process engine is unavailable, please try again shortly';
 
-/** Fastify's own refusals of a request's framing, said in Vietnamese first. */
-const FRAMEWORK_MESSAGES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'Dữ liệu gửi lên quá lớn / Request body too large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Kiểu dữ liệu gửi lên không được hỗ trợ / Unsupported content type',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'Thiếu dữ liệu JSON / The JSON body is empty',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Độ dài dữ liệu không khớp / Content-Length does not match the body',
-  FST_ERR_CTP_EMPTY_TYPE: 'Thiếu kiểu dữ liệu (Content-Type) / Missing content type',
-  FST_ERR_CTP_INVALID_JSON_BODY:
-    'Dữ liệu JSON không đọc được hoặc chứa khóa không được phép (__proto__, constructor) / The body is not valid JSON or carries a forbidden key',
-  FST_ERR_BAD_URL: 'Đường dẫn chứa ký tự không hợp lệ / The address contains an invalid character',
-  FST_ERR_MAX_PARAM_LENGTH: 'Một phần của đường dẫn quá dài / A part of the address is too long',
-  FST_ERR_ASYNC_CONSTRAINT: 'Yêu cầu không hợp lệ / Invalid request',
+/** Fastify's own refusals of a request's framing: answered with one of our codes, said in Vietnamese first. */
+const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'REQUEST_TOO_LARGE', message: 'Dữ liệu gửi lên quá lớn / Request body too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Kiểu dữ liệu gửi lên không được hỗ trợ / Unsupported content type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'JSON_BODY_EMPTY', message: 'Thiếu dữ liệu JSON / The JSON body is empty' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'CONTENT_LENGTH_MISMATCH',
+    message: 'Độ dài dữ liệu không khớp / Content-Length does not match the body',
+  },
+  FST_ERR_CTP_EMPTY_TYPE: { code: 'CONTENT_TYPE_MISSING', message: 'Thiếu kiểu dữ liệu (Content-Type) / Missing content type' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'JSON_BODY_INVALID',
+    message: 'Dữ liệu JSON không đọc được hoặc chứa khóa không được phép (__proto__, constructor) / The body is not valid JSON or carries a forbidden key',
+  },
+  FST_ERR_BAD_URL: { code: 'URL_INVALID_CHARACTER', message: 'Đường dẫn chứa ký tự không hợp lệ / The address contains an invalid character' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URL_PART_TOO_LONG', message: 'Một phần của đường dẫn quá dài / A part of the address is too long' },
+  FST_ERR_ASYNC_CONSTRAINT: { code: 'INVALID_REQUEST', message: 'Yêu cầu không hợp lệ / Invalid request' },
 };
+const INVALID_REQUEST = FRAMEWORK_ERRORS.FST_ERR_ASYNC_CONSTRAINT!;
 
 /**
- * Fastify's refusals before routing (a bad or over-long path segment), in Vietnamese and without
+ * Fastify's refusals before routing (a bad or over-long path segment), with our code and without
  * echoing the path back: passed as the `frameworkErrors` option of the server.
  */
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode ?? 400;
+  const known = FRAMEWORK_ERRORS[err.code] ?? INVALID_REQUEST;
   void reply.status(status).send({
     statusCode: status,
-    code: err.code,
+    code: known.code,
+    params: {},
     error: status === 414 ? 'URI Too Long' : 'Bad Request',
-    message: FRAMEWORK_MESSAGES[err.code] ?? 'Yêu cầu không hợp lệ / Invalid request',
+    message: known.message,
   });
 }
 
@@ -270,9 +278,11 @@ export default fp(
         return reply.status(400).send({
           statusCode: 400,
           code: 'BPMN_INVALID',
+          params: { count: err.issues.length },
           error: 'Bad Request',
           message: `BPMN không hợp lệ / Invalid BPMN: ${err.message}`,
           elements: [...new Set(err.issues.map((i) => i.elementId).filter(Boolean))],
+          problems: err.issues.map((i) => ({ code: i.code, params: i.params, message: i.message, ...(i.elementId ? { elementId: i.elementId } : {}) })),
         });
       }
       if (err instanceof TaskInputError) {
@@ -313,15 +323,23 @@ export default fp(
         req.log.warn({ url: redactUrl(req.url), pgCode }, 'data refused by the database');
         return reply.status(400).send({ statusCode: 400, code: 'INVALID_DATA', error: 'Bad Request', message: PG_DATA_ERRORS[pgCode] });
       }
-      const framework = FRAMEWORK_MESSAGES[err.code];
-      if (framework)
-        return reply.status(err.statusCode ?? 400).send({ statusCode: err.statusCode ?? 400, code: err.code, error: 'Bad Request', message: framework });
+      const framework = FRAMEWORK_ERRORS[err.code];
+      if (framework) {
+        const status = err.statusCode ?? 400;
+        return reply
+          .status(status)
+          .send({ statusCode: status, code: framework.code, params: {}, error: STATUS_CODES[status] ?? 'Bad Request', message: framework.message });
+      }
       const status = err.statusCode ?? 500;
       if (status >= 500 && status !== 503) {
         req.log.error({ err, url: redactUrl(req.url), method: req.method }, 'request failed');
-        return reply
-          .status(status)
-          .send({ statusCode: status, error: 'Internal Server Error', message: 'Lỗi hệ thống, đã được ghi nhận / Internal error, it has been logged' });
+        return reply.status(status).send({
+          statusCode: status,
+          code: 'INTERNAL_ERROR',
+          params: {},
+          error: 'Internal Server Error',
+          message: 'Lỗi hệ thống, đã được ghi nhận / Internal error, it has been logged',
+        });
       }
       const error = (err as { error?: string }).error ?? (err.name && err.name !== 'Error' ? err.name : 'Error');
       return reply.status(status).send({ statusCode: status, code: err.code, error, message: err.message });

@@ -1,6 +1,13 @@
 import { Type, type Static } from 'typebox';
 
 /** Error body of every 4xx/5xx: a message a person understands (Vietnamese first) and a stable code. */
+/** One problem of several a refusal lists: a code (lib/errors.ts) with its params, and the server's text as fallback. */
+export const ProblemBody = Type.Object({
+  code: Type.String(),
+  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+  message: Type.String(),
+});
+
 export const ErrorBody = Type.Object({
   statusCode: Type.Integer(),
   code: Type.Optional(Type.String()),
@@ -16,7 +23,19 @@ export const ErrorBody = Type.Object({
   /** BPMN element ids a validation problem refers to, when there are any. */
   elements: Type.Optional(Type.Array(Type.String())),
   /** Fields of a form a refused task completion names: variable (or path), label, what is wrong. */
-  fields: Type.Optional(Type.Array(Type.Object({ key: Type.String(), label: Type.String(), message: Type.String() }))),
+  fields: Type.Optional(
+    Type.Array(
+      Type.Object({
+        key: Type.String(),
+        label: Type.String(),
+        message: Type.String(),
+        code: Type.Optional(Type.String()),
+        params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+      }),
+    ),
+  ),
+  /** The problems a BPMN refusal names, each with its code and params. */
+  problems: Type.Optional(Type.Array(Type.Object({ ...ProblemBody.properties, elementId: Type.Optional(Type.String()) }))),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 

@@ -138,6 +138,8 @@ export const EvaluationForm = Type.Object({
   evaluated: Type.Boolean(),
   /** Why it cannot be evaluated (yet), Vietnamese / English */
   reason: Type.Union([Type.String(), Type.Null()]),
+  /** The reason's code (lib/errors.ts), for its text in the reader's language. */
+  reasonCode: Type.Union([Type.String(), Type.Null()]),
   officers: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), stages: Type.Array(EvaluationStage) })),
 });
 export type EvaluationForm = Static<typeof EvaluationForm>;

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ProblemBody } from './common.js';
 
 // ---------------------------------------------------------------- catalogue
 
@@ -50,7 +51,12 @@ export const ProcedureListQuery = Type.Object({
 /** One import entry: checked field by field by the server (row-level messages), so loosely typed here. */
 export const CatalogueImportBody = Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 5000 });
 
-export const RowError = Type.Object({ row: Type.Integer(), code: Type.Union([Type.String(), Type.Null()]), message: Type.String() });
+export const RowError = Type.Object({
+  row: Type.Integer(),
+  code: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String(),
+  problems: Type.Array(ProblemBody),
+});
 export type RowError = Static<typeof RowError>;
 
 export const ImportReply = Type.Object({
@@ -64,6 +70,7 @@ export type ImportReply = Static<typeof ImportReply>;
 export const ImportErrorBody = Type.Object({
   statusCode: Type.Integer(),
   code: Type.Optional(Type.String()),
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
   error: Type.String(),
   message: Type.String(),
   rows: Type.Optional(Type.Array(RowError)),

@@ -31,6 +31,9 @@ export const LintIssue = Type.Object({
   message: Type.String(),
   rule: Type.String(),
   category: Type.Union([Type.Literal('error'), Type.Literal('warn')]),
+  /** The problem's code (lib/errors.ts) and params, for its text in the reader's language. */
+  code: Type.Optional(Type.String()),
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
 });
 export type LintIssue = Static<typeof LintIssue>;
 

@@ -7,6 +7,7 @@ import type { DossierStatus } from './status.js';
 import { printer } from '../../lib/pdf.js';
 import { subtreeCodes } from '../audit/case-search.js';
 import { sendNotification, type NotificationChannel } from '../notifications/store.js';
+import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
 
 /**
  * Apology letter and new return date (vn-rules §2.1 "Late -> apology + new date", form 04): for an open
@@ -16,12 +17,10 @@ import { sendNotification, type NotificationChannel } from '../notifications/sto
  * the statistics keep counting the dossier as late.
  */
 
-export class ApologyError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
+/** A refusal of the apology letters: a DomainError (code and params), answered by the one error handler. */
+export class ApologyError extends DomainError {
+  constructor(status: 400 | 403 | 404 | 409, code: ErrorCode, params: ErrorParams, message: string) {
+    super(code, params, message, status);
     this.name = 'ApologyError';
   }
 }
@@ -164,19 +163,28 @@ export const ONCE_MESSAGE =
 export async function draftApology(db: Knex, code: string, body: { reason: string; newDate: string }, by: string): Promise<ApologyRow> {
   return db.transaction(async (trx) => {
     const d = await findDossierByCode(trx, code, true);
-    if (!d) throw new ApologyError(404, `Không có hồ sơ ${code} / No dossier ${code}`);
+    if (!d) throw new ApologyError(404, 'DOSSIER_NOT_FOUND', { code }, `Không có hồ sơ ${code} / No dossier ${code}`);
     if (!d.received_at || !d.appointment_at)
-      throw new ApologyError(409, 'Hồ sơ chưa được tiếp nhận, chưa có ngày hẹn trả / The dossier has not been received: it has no appointment yet');
+      throw new ApologyError(
+        409,
+        'APOLOGY_NO_APPOINTMENT',
+        {},
+        'Hồ sơ chưa được tiếp nhận, chưa có ngày hẹn trả / The dossier has not been received: it has no appointment yet',
+      );
     if (d.resolved_at || d.closed_at)
       throw new ApologyError(
         409,
+        'APOLOGY_NOT_NEEDED',
+        {},
         'Hồ sơ đã có kết quả hoặc đã kết thúc, không cần xin lỗi hẹn lại / The dossier already has its result or has ended: no apology to issue',
       );
-    if (await apologyOfDossier(trx, d.id)) throw new ApologyError(409, ONCE_MESSAGE);
+    if (await apologyOfDossier(trx, d.id)) throw new ApologyError(409, 'APOLOGY_ONCE', {}, ONCE_MESSAGE);
     const appointmentDate = localDateOf(d.appointment_at);
     if (body.newDate <= appointmentDate) {
       throw new ApologyError(
         400,
+        'APOLOGY_DATE_NOT_AFTER',
+        { date: appointmentDate },
         `Ngày hẹn mới phải sau ngày hẹn trả ${appointmentDate.split('-').reverse().join('/')} / The new date must be after the appointment date ${appointmentDate}`,
       );
     }
@@ -193,7 +201,7 @@ export async function draftApology(db: Knex, code: string, body: { reason: strin
       .onConflict('dossier_id')
       .ignore()
       .returning('id');
-    if (inserted.length === 0) throw new ApologyError(409, ONCE_MESSAGE);
+    if (inserted.length === 0) throw new ApologyError(409, 'APOLOGY_ONCE', {}, ONCE_MESSAGE);
     return (await apologyOfDossier(trx, d.id))!;
   });
 }
@@ -202,10 +210,11 @@ export async function draftApology(db: Knex, code: string, body: { reason: strin
 export async function approveApology(db: Knex, code: string, leader: { username: string; fullName: string }): Promise<ApologyRow> {
   return db.transaction(async (trx) => {
     const d = await findDossierByCode(trx, code, true);
-    if (!d) throw new ApologyError(404, `Không có hồ sơ ${code} / No dossier ${code}`);
+    if (!d) throw new ApologyError(404, 'DOSSIER_NOT_FOUND', { code }, `Không có hồ sơ ${code} / No dossier ${code}`);
     const a = await apologyOfDossier(trx, d.id);
-    if (!a) throw new ApologyError(404, 'Hồ sơ chưa có dự thảo văn bản xin lỗi / The dossier has no draft apology');
-    if (a.status === 'approved') throw new ApologyError(409, 'Văn bản xin lỗi đã được phê duyệt / The apology has already been approved');
+    if (!a) throw new ApologyError(404, 'APOLOGY_NO_DRAFT', {}, 'Hồ sơ chưa có dự thảo văn bản xin lỗi / The dossier has no draft apology');
+    if (a.status === 'approved')
+      throw new ApologyError(409, 'APOLOGY_ALREADY_APPROVED', {}, 'Văn bản xin lỗi đã được phê duyệt / The apology has already been approved');
     const now = new Date();
     await trx('dossier_apologies')
       .where({ id: a.id, status: 'draft' })

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { PROCESSES_DIR } from '../../engine/bundled.js';
 import { AGENCY_EID } from './code.js';
+import { problem, type Problem } from '../../lib/errors.js';
 
 /** One procedure of the catalogue in the import format (processes/ONESTOP.md "Catalogue file"). */
 export interface CatalogueEntry {
@@ -31,6 +32,8 @@ export interface RowError {
   row: number;
   code: string | null;
   message: string;
+  /** The same reasons, each with a code and its params (shown in the reader's language). */
+  problems: Problem[];
 }
 
 export const CATALOGUE_COLUMNS = [
@@ -114,21 +117,24 @@ const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'n
  * Checks one entry and normalises it; returns the problems in Vietnamese / English, one per field.
  * Accepts numbers written as strings (CSV) and fees / requiredDocuments as JSON text.
  */
-export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: string[] } {
-  const problems: string[] = [];
-  if (!isObj(raw)) return { problems: ['Dòng không phải một đối tượng / The row is not an object'] };
+export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: Problem[] } {
+  const problems: Problem[] = [];
+  if (!isObj(raw)) return { problems: [problem('CATALOGUE_ROW_NOT_OBJECT', {}, 'Dòng không phải một đối tượng / The row is not an object')] };
   const str = (key: string, max: number, required = true): string => {
     const v = text(raw[key]);
     if (v === undefined || v === '') {
-      if (required) problems.push(`thiếu ${key} / ${key} is missing`);
+      if (required) problems.push(problem('CATALOGUE_FIELD_MISSING', { field: key }, `thiếu ${key} / ${key} is missing`));
       return '';
     }
-    if (v.length > max) problems.push(`${key} dài quá ${max} ký tự / ${key} is longer than ${max} characters`);
+    if (v.length > max)
+      problems.push(problem('CATALOGUE_FIELD_TOO_LONG', { field: key, max }, `${key} dài quá ${max} ký tự / ${key} is longer than ${max} characters`));
     return v;
   };
   const code = str('code', 50);
   if (code && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(code))
-    problems.push(`code "${code}" chỉ gồm chữ, số, dấu chấm, gạch / code may hold letters, digits, dots, dashes`);
+    problems.push(
+      problem('CATALOGUE_CODE_CHARACTERS', { value: code }, `code "${code}" chỉ gồm chữ, số, dấu chấm, gạch / code may hold letters, digits, dots, dashes`),
+    );
   const name = str('name', 500);
   const field = str('field', 200);
   const agencyCode = str('agencyCode', 50);
@@ -136,12 +142,23 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: st
   const deskUnitCode = str('deskUnitCode', 50);
   const agencyEid = str('agencyEid', 35);
   if (agencyEid && !AGENCY_EID.test(agencyEid))
-    problems.push(`agencyEid "${agencyEid}" không đúng mã định danh (chữ in hoa, số, dấu chấm) / agencyEid must be capitals, digits and dots`);
+    problems.push(
+      problem(
+        'CATALOGUE_AGENCY_EID',
+        { value: agencyEid },
+        `agencyEid "${agencyEid}" không đúng mã định danh (chữ in hoa, số, dấu chấm) / agencyEid must be capitals, digits and dots`,
+      ),
+    );
   const days = Number(text(raw.timeLimitDays));
-  if (text(raw.timeLimitDays) === undefined || text(raw.timeLimitDays) === '') problems.push('thiếu timeLimitDays / timeLimitDays is missing');
+  if (text(raw.timeLimitDays) === undefined || text(raw.timeLimitDays) === '')
+    problems.push(problem('CATALOGUE_FIELD_MISSING', { field: 'timeLimitDays' }, 'thiếu timeLimitDays / timeLimitDays is missing'));
   else if (!Number.isFinite(days) || days <= 0 || days > 1000 || Math.round(days * 2) !== days * 2) {
     problems.push(
-      `timeLimitDays "${text(raw.timeLimitDays)}" phải là số ngày làm việc > 0, bội của 0,5 / timeLimitDays must be a positive number of working days in half days`,
+      problem(
+        'CATALOGUE_TIME_LIMIT',
+        { value: text(raw.timeLimitDays) ?? '' },
+        `timeLimitDays "${text(raw.timeLimitDays)}" phải là số ngày làm việc > 0, bội của 0,5 / timeLimitDays must be a positive number of working days in half days`,
+      ),
     );
   }
   const list = (key: string): unknown[] => {
@@ -151,12 +168,12 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: st
       try {
         v = JSON.parse(v);
       } catch {
-        problems.push(`${key} không phải JSON hợp lệ / ${key} is not valid JSON`);
+        problems.push(problem('CATALOGUE_FIELD_JSON', { field: key }, `${key} không phải JSON hợp lệ / ${key} is not valid JSON`));
         return [];
       }
     }
     if (!Array.isArray(v)) {
-      problems.push(`${key} phải là một danh sách / ${key} must be an array`);
+      problems.push(problem('CATALOGUE_FIELD_ARRAY', { field: key }, `${key} phải là một danh sách / ${key} must be an array`));
       return [];
     }
     return v;
@@ -165,7 +182,9 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: st
   list('fees').forEach((f, i) => {
     const amount = isObj(f) ? Number(f.amount) : NaN;
     if (!isObj(f) || !text(f.name) || !Number.isInteger(amount) || amount < 0) {
-      problems.push(`fees[${i}] cần name và amount (số nguyên VND ≥ 0) / fees[${i}] needs a name and an amount (whole VND ≥ 0)`);
+      problems.push(
+        problem('CATALOGUE_FEE', { index: i }, `fees[${i}] cần name và amount (số nguyên VND ≥ 0) / fees[${i}] needs a name and an amount (whole VND ≥ 0)`),
+      );
       return;
     }
     fees.push({ name: text(f.name)!, amount, note: text(f.note) ?? '' });
@@ -173,33 +192,55 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: st
   const docs: CatalogueEntry['requiredDocuments'] = [];
   list('requiredDocuments').forEach((d, i) => {
     if (!isObj(d) || !text(d.code) || !text(d.name)) {
-      problems.push(`requiredDocuments[${i}] cần code và name / requiredDocuments[${i}] needs a code and a name`);
+      problems.push(problem('CATALOGUE_DOCUMENT', { index: i }, `requiredDocuments[${i}] cần code và name / requiredDocuments[${i}] needs a code and a name`));
       return;
     }
     const copies = d.copies === undefined || d.copies === null || d.copies === '' ? 1 : Number(d.copies);
     if (!Number.isInteger(copies) || copies < 1 || copies > 100)
-      problems.push(`requiredDocuments[${i}].copies phải là số nguyên 1..100 / copies must be a whole number 1..100`);
+      problems.push(
+        problem('CATALOGUE_DOCUMENT_COPIES', { index: i }, `requiredDocuments[${i}].copies phải là số nguyên 1..100 / copies must be a whole number 1..100`),
+      );
     if (docs.some((x) => x.code === text(d.code)))
-      problems.push(`requiredDocuments: mã giấy tờ "${text(d.code)}" bị trùng / duplicate document code "${text(d.code)}"`);
+      problems.push(
+        problem(
+          'CATALOGUE_DOCUMENT_DUPLICATE',
+          { value: text(d.code)! },
+          `requiredDocuments: mã giấy tờ "${text(d.code)}" bị trùng / duplicate document code "${text(d.code)}"`,
+        ),
+      );
     const mandatory = d.mandatory === undefined ? true : d.mandatory === true || d.mandatory === 'true';
     if (d.mandatory !== undefined && typeof d.mandatory !== 'boolean' && d.mandatory !== 'true' && d.mandatory !== 'false')
-      problems.push(`requiredDocuments[${i}].mandatory phải là true/false / mandatory must be true or false`);
+      problems.push(
+        problem('CATALOGUE_DOCUMENT_MANDATORY', { index: i }, `requiredDocuments[${i}].mandatory phải là true/false / mandatory must be true or false`),
+      );
     docs.push({ code: text(d.code)!, name: text(d.name)!, copies, mandatory });
   });
   const result = str('result', 10_000);
   const onlineLevel = str('onlineLevel', 10);
   if (onlineLevel && onlineLevel !== 'full' && onlineLevel !== 'partial')
-    problems.push(`onlineLevel "${onlineLevel}" phải là full (toàn trình) hoặc partial (một phần) / onlineLevel must be full or partial`);
+    problems.push(
+      problem(
+        'CATALOGUE_ONLINE_LEVEL',
+        { value: onlineLevel },
+        `onlineLevel "${onlineLevel}" phải là full (toàn trình) hoặc partial (một phần) / onlineLevel must be full or partial`,
+      ),
+    );
   const legalBasis = str('legalBasis', 20_000, false);
   const bpmnProcessId = str('bpmnProcessId', 200);
   if (bpmnProcessId && !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(bpmnProcessId))
-    problems.push(`bpmnProcessId "${bpmnProcessId}" không hợp lệ / invalid bpmnProcessId`);
+    problems.push(problem('CATALOGUE_PROCESS_ID', { value: bpmnProcessId }, `bpmnProcessId "${bpmnProcessId}" không hợp lệ / invalid bpmnProcessId`));
   let processVersion: number | null = null;
   const pv = text(raw.processVersion);
   if (pv !== undefined && pv !== '') {
     processVersion = Number(pv);
     if (!Number.isInteger(processVersion) || processVersion < 1)
-      problems.push(`processVersion "${pv}" phải là số nguyên ≥ 1 hoặc để trống (bản mới nhất) / processVersion must be a whole number ≥ 1 or empty (latest)`);
+      problems.push(
+        problem(
+          'CATALOGUE_PROCESS_VERSION',
+          { value: pv },
+          `processVersion "${pv}" phải là số nguyên ≥ 1 hoặc để trống (bản mới nhất) / processVersion must be a whole number ≥ 1 or empty (latest)`,
+        ),
+      );
   }
   const act = raw.active;
   const active = act === undefined || act === null || act === '' ? true : act === true || act === 'true';
@@ -243,13 +284,21 @@ export async function checkEntries(
     if (units && isObj(raw)) {
       for (const key of ['agencyCode', 'deskUnitCode'] as const) {
         const unit = text(raw[key]);
-        if (unit && !units.has(unit)) problems.push(`${key}: không có đơn vị "${unit}" / no unit "${unit}"`);
+        if (unit && !units.has(unit))
+          problems.push(problem('CATALOGUE_UNKNOWN_UNIT', { field: key, unit }, `${key}: không có đơn vị "${unit}" / no unit "${unit}"`));
       }
     }
     const row = rowNumbers?.[i] ?? i + 1;
-    if (code && seen.has(code)) problems.push(`mã thủ tục "${code}" trùng với dòng ${seen.get(code)} / code "${code}" repeats row ${seen.get(code)}`);
+    if (code && seen.has(code))
+      problems.push(
+        problem(
+          'CATALOGUE_DUPLICATE_CODE',
+          { value: code, row: seen.get(code)! },
+          `mã thủ tục "${code}" trùng với dòng ${seen.get(code)} / code "${code}" repeats row ${seen.get(code)}`,
+        ),
+      );
     if (code && !seen.has(code)) seen.set(code, row);
-    if (problems.length || !entry) errors.push({ row, code, message: problems.join('; ') });
+    if (problems.length || !entry) errors.push({ row, code, message: problems.map((p) => p.message).join('; '), problems });
     else entries.push(entry);
   });
   return { entries, errors };
@@ -334,9 +383,15 @@ export async function upsertEntries(db: Knex, entries: CatalogueEntry[]): Promis
 export async function saveProcedure(db: Knex, code: string, entries: CatalogueEntry[]): Promise<{ before: CatalogueEntry | null; after: CatalogueEntry }> {
   const before = await findProcedure(db, code);
   await upsertEntries(db, entries);
-  const after = toEntry((await findProcedure(db, code))!);
+  const saved = await findProcedure(db, code);
+  // The entries were checked under this code (checkEntries trims it): anything else is a caller's mistake.
+  if (!saved) throw new Error(`saveProcedure: no procedure ${JSON.stringify(code)} after saving ${entries.map((e) => e.code).join(', ')}`);
+  const after = toEntry(saved);
   return { before: before ? toEntry(before) : null, after };
 }
+
+/** A refusal of the whole file (row 0) with its one problem. */
+const rowProblem = (row: number, p: Problem): RowError => ({ row, code: null, message: p.message, problems: [p] });
 
 /**
  * Reads a CSV catalogue (header line with the JSON keys; fees and requiredDocuments as JSON text in
@@ -351,7 +406,13 @@ export async function parseCatalogueCsv(csv: string): Promise<{ rows: Record<str
   try {
     ws = await wb.csv.read(Readable.from([body]), { map: (v: unknown) => v, parserOptions: { delimiter, trim: true } });
   } catch (err) {
-    return { rows: [], lines: [], errors: [{ row: 0, code: null, message: `Tệp CSV không đọc được / Unreadable CSV: ${(err as Error).message}` }] };
+    return {
+      rows: [],
+      lines: [],
+      errors: [
+        rowProblem(0, problem('CSV_UNREADABLE', { detail: (err as Error).message }, `Tệp CSV không đọc được / Unreadable CSV: ${(err as Error).message}`)),
+      ],
+    };
   }
   const cells = (r: ExcelJS.Row) => {
     const values = r.values as unknown[];
@@ -363,7 +424,16 @@ export async function parseCatalogueCsv(csv: string): Promise<{ rows: Record<str
     return {
       rows: [],
       lines: [],
-      errors: [{ row: 0, code: null, message: `Dòng tiêu đề thiếu cột: ${missing.join(', ')} / The header line lacks the columns: ${missing.join(', ')}` }],
+      errors: [
+        rowProblem(
+          0,
+          problem(
+            'CSV_HEADER_MISSING',
+            { columns: missing.join(', ') },
+            `Dòng tiêu đề thiếu cột: ${missing.join(', ')} / The header line lacks the columns: ${missing.join(', ')}`,
+          ),
+        ),
+      ],
     };
   }
   const rows: Record<string, string>[] = [];

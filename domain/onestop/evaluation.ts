@@ -4,6 +4,7 @@ import { instantAt, addDays, toLocalIso } from '../deadlines/calendar/index.js';
 import type { EvaluationAggregate, EvaluationBody, EvaluationForm, EvaluationResults } from '../../api/schemas/onestop-stats.js';
 import { insertEvent } from './dossiers.js';
 import type { DossierStatus } from './status.js';
+import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
 
 /**
  * Satisfaction evaluation after the result (vn-rules §5.1, seeds FR-O-09, FR-E-*): once per dossier, by the
@@ -11,12 +12,10 @@ import type { DossierStatus } from './status.js';
  * returned); overall, per stage (receipt, processing, return) and per officer who worked the dossier.
  */
 
-export class EvaluationError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
+/** A refusal of the evaluation pages: a DomainError (code and params), answered by the one error handler. */
+export class EvaluationError extends DomainError {
+  constructor(status: 400 | 404 | 409, code: ErrorCode, params: ErrorParams, message: string) {
+    super(code, params, message, status);
     this.name = 'EvaluationError';
   }
 }
@@ -121,7 +120,7 @@ const NOT_YET = 'Hồ sơ chưa được trả kết quả nên chưa thể đá
 
 export async function evaluationForm(db: Knex, code: string, token: string): Promise<EvaluationForm> {
   const d = await dossierByToken(db, code, token);
-  if (!d) throw new EvaluationError(404, NOT_FOUND);
+  if (!d) throw new EvaluationError(404, 'LOOKUP_NOT_FOUND', {}, NOT_FOUND);
   const done = await evaluated(db, d.id);
   const ready = returned(d);
   return {
@@ -132,6 +131,7 @@ export async function evaluationForm(db: Knex, code: string, token: string): Pro
     canEvaluate: ready && !done,
     evaluated: done,
     reason: done ? ALREADY : ready ? null : NOT_YET,
+    reasonCode: done ? 'EVALUATION_DONE' : ready ? null : 'EVALUATION_NOT_YET',
     officers: ready ? await dossierOfficers(db, d) : [],
   };
 }
@@ -139,22 +139,31 @@ export async function evaluationForm(db: Knex, code: string, token: string): Pro
 export async function submitEvaluation(db: Knex, code: string, body: EvaluationBody): Promise<{ code: string; submittedAt: string }> {
   return db.transaction(async (trx) => {
     const d = await dossierByToken(trx, code, body.token);
-    if (!d) throw new EvaluationError(404, NOT_FOUND);
+    if (!d) throw new EvaluationError(404, 'LOOKUP_NOT_FOUND', {}, NOT_FOUND);
     await trx('dossiers').where({ id: d.id }).forUpdate().first('id');
-    if (await evaluated(trx, d.id)) throw new EvaluationError(409, ALREADY);
-    if (!returned(d)) throw new EvaluationError(409, NOT_YET);
+    if (await evaluated(trx, d.id)) throw new EvaluationError(409, 'EVALUATION_DONE', {}, ALREADY);
+    if (!returned(d)) throw new EvaluationError(409, 'EVALUATION_NOT_YET', {}, NOT_YET);
     const officers = await dossierOfficers(trx, d);
     const known = new Map(officers.map((o) => [o.key, o]));
     const given = new Map<string, number>();
     for (const o of body.officers) {
-      if (!known.has(o.key)) throw new EvaluationError(400, `Cán bộ ${o.key} không xử lý hồ sơ này / Officer ${o.key} did not work on this dossier`);
-      if (given.has(o.key)) throw new EvaluationError(400, `Cán bộ ${o.key} được chấm hai lần / Officer ${o.key} is scored twice`);
+      if (!known.has(o.key))
+        throw new EvaluationError(
+          400,
+          'EVALUATION_OFFICER_UNKNOWN',
+          { officer: o.key },
+          `Cán bộ ${o.key} không xử lý hồ sơ này / Officer ${o.key} did not work on this dossier`,
+        );
+      if (given.has(o.key))
+        throw new EvaluationError(400, 'EVALUATION_OFFICER_TWICE', { officer: o.key }, `Cán bộ ${o.key} được chấm hai lần / Officer ${o.key} is scored twice`);
       given.set(o.key, o.score);
     }
     const missing = officers.filter((o) => !given.has(o.key));
     if (missing.length)
       throw new EvaluationError(
         400,
+        'EVALUATION_OFFICERS_MISSING',
+        { officers: missing.map((m) => m.name).join(', ') },
         `Thiếu đánh giá cho cán bộ: ${missing.map((m) => m.name).join(', ')} / Missing scores for: ${missing.map((m) => m.key).join(', ')}`,
       );
     const now = new Date();
@@ -173,7 +182,7 @@ export async function submitEvaluation(db: Knex, code: string, body: EvaluationB
       .onConflict('dossier_id')
       .ignore()
       .returning('id');
-    if (!row) throw new EvaluationError(409, ALREADY);
+    if (!row) throw new EvaluationError(409, 'EVALUATION_DONE', {}, ALREADY);
     if (officers.length) {
       await trx('dossier_evaluation_officers').insert(
         officers.map((o) => ({ evaluation_id: row.id, username: o.key, stages: o.stages, score: given.get(o.key)! })),

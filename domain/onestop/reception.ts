@@ -17,7 +17,21 @@ import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.
 
 type Db = Knex | Knex.Transaction;
 
-/** A refusal the route turns into an HTTP answer (status, Vietnamese / English message, code, details, params). */
+/**
+ * The plain values of a refusal's details as params (lists joined with ", "), so the client receives
+ * them: the error handler sends a DomainError's code, params and message, nothing else.
+ */
+function detailParams(details: unknown): ErrorParams {
+  if (typeof details !== 'object' || details === null) return {};
+  const out: ErrorParams = {};
+  for (const [k, v] of Object.entries(details)) {
+    if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) out[k] = v.join(', ');
+  }
+  return out;
+}
+
+/** A refusal the route turns into an HTTP answer (status, Vietnamese / English message, code, params; plain details become params too). */
 export class ReceptionError extends DomainError {
   constructor(
     readonly statusCode: 400 | 403 | 404 | 409 | 411 | 413 | 415 | 429,
@@ -26,7 +40,7 @@ export class ReceptionError extends DomainError {
     readonly details?: unknown,
     params: ErrorParams = {},
   ) {
-    super(code, params, message, statusCode);
+    super(code, { ...detailParams(details), ...params }, message, statusCode);
     this.name = 'ReceptionError';
   }
 }

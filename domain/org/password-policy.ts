@@ -79,13 +79,29 @@ function normalise(s: string): string {
     .replace(/[\s._-]+/g, '');
 }
 
-export function passwordProblem(password: string, username: string): string | null {
+/** Why a password is refused: a code (lib/errors.ts, texts in web/src/i18n/errors.ts) and the server's message. */
+export interface PasswordProblem {
+  code: 'PASSWORD_TOO_SHORT' | 'PASSWORD_IS_USERNAME' | 'PASSWORD_TOO_COMMON';
+  params: { min?: number };
+  message: string;
+}
+
+export function passwordProblem(password: string, username: string): PasswordProblem | null {
   if ([...password].length < MIN_PASSWORD_LENGTH)
-    return `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự / The password must have at least ${MIN_PASSWORD_LENGTH} characters`;
+    return {
+      code: 'PASSWORD_TOO_SHORT',
+      params: { min: MIN_PASSWORD_LENGTH },
+      message: `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự / The password must have at least ${MIN_PASSWORD_LENGTH} characters`,
+    };
   const p = normalise(password);
   const u = normalise(username);
-  if (u && (p === u || (p.includes(u) && p.length - u.length <= 4))) return 'Mật khẩu không được là tên đăng nhập / The password must not be the username';
+  if (u && (p === u || (p.includes(u) && p.length - u.length <= 4)))
+    return { code: 'PASSWORD_IS_USERNAME', params: {}, message: 'Mật khẩu không được là tên đăng nhập / The password must not be the username' };
   if (COMMON.has(p) || /^(.)\1+$/.test(p) || /^(?:0123456789|1234567890)+$/.test(p))
-    return 'Mật khẩu quá phổ biến, dễ đoán; hãy chọn mật khẩu khác / The password is too common; choose another one';
+    return {
+      code: 'PASSWORD_TOO_COMMON',
+      params: {},
+      message: 'Mật khẩu quá phổ biến, dễ đoán; hãy chọn mật khẩu khác / The password is too common; choose another one',
+    };
   return null;
 }

@@ -80,6 +80,8 @@ export async function checkDraft(db: Knex, xml: string, bpmnProcessId: string): 
       elementId: file.processes[0]?.id ?? '',
       rule: 'eiso/procedure-id',
       category: 'error',
+      code: 'BPMN_PROCEDURE_PROCESS_MISSING',
+      params: { process: bpmnProcessId },
       message: `Bản vẽ phải chứa quy trình thực thi có mã ${bpmnProcessId} / The diagram must contain the executable process ${bpmnProcessId}`,
     });
   }

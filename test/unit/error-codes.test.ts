@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ERROR_CODES, type ErrorCode } from '../../lib/errors.js';
+import { ERROR_CODES, isErrorCode, type ErrorCode } from '../../lib/errors.js';
 import { vi, en } from '../../web/src/i18n/errors.js';
 import { ROOT, sourceFiles } from './imports.js';
 
@@ -15,8 +15,8 @@ import { ROOT, sourceFiles } from './imports.js';
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]))].sort();
 const codes = Object.keys(ERROR_CODES) as ErrorCode[];
 
-/** Codes answered with the server's message only (BPMN problems name elements; the reason comes from the linter). */
-const MESSAGE_ONLY = new Set(['BPMN_INVALID', 'BPMN_TOO_LARGE', 'BPMN_DTD', 'BPMN_MALFORMED']);
+/** Codes answered with the server's message only (none left: every BPMN problem has its code and params). */
+const MESSAGE_ONLY = new Set<string>([]);
 
 const server = sourceFiles(['api', 'domain', 'engine', 'lib'])
   .filter((f) => f !== 'lib/errors.ts')
@@ -78,4 +78,83 @@ describe('error codes: one text per language for each code the server answers', 
     const unknown = [...literals].filter(([code]) => !(code in ERROR_CODES) && !MESSAGE_ONLY.has(code));
     expect(unknown).toEqual([]);
   });
+
+  it('no server source builds a bilingual error message without a registered code', () => {
+    expect(bilingualWithoutCode(server)).toEqual([]);
+  });
+
+  it('the check above catches a bilingual refusal without a code (a planted one in each form)', () => {
+    const planted = [
+      "throw app.httpErrors.badRequest('Dữ liệu sai / Bad data');",
+      'const NOPE = `Không có ${x} / No ${x}`;\nthrow app.httpErrors.notFound(NOPE);',
+      "throw new ApologyError(409, 'Đã có / Already there');",
+      "return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: 'Dữ liệu sai / Wrong' });",
+      "throw Object.assign(new Error('Cần độ dài / Length required'), { statusCode: 411 });",
+      "throw fail(400, 'NOT_A_CODE_AT_ALL', {}, 'Dữ liệu sai / Wrong');",
+    ];
+    for (const text of planted) expect(bilingualWithoutCode([{ file: 'api/routes/planted.ts', text }]), text).toHaveLength(1);
+    const fine = [
+      "throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do / A reason is required');",
+      "throw new ReceptionError(409, 'Hồ sơ đã kết thúc / The dossier is closed', 'DOSSIER_CLOSED');",
+      "throw new CalendarError('UNKNOWN_UNIT', `Không có đơn vị ${u} / Unknown unit ${u}`);",
+      "throw new Error('internal invariant, answered 500 INTERNAL_ERROR without its message');",
+    ];
+    for (const text of fine) expect(bilingualWithoutCode([{ file: 'api/routes/planted.ts', text }]), text).toEqual([]);
+  });
 });
+
+/** A Vietnamese letter, then (in the same literal) " / " and an English word: a message said in both languages. */
+const BILINGUAL = /[ăâđêôơưạảãàáậầấẩẫắằặẳẵẹẻẽèéệềếểễịỉĩìíọỏõòóộồốổỗợờớởỡụủũùúựừứửữỵỷỹỳý][^'"`\n]* \/ [A-Z]/i;
+
+/**
+ * Errors whose class carries its own reason code, turned into a registered code where it is answered:
+ * CalendarError and CaseClockError (api/routes/calendar and cases map each reason with `satisfies
+ * Record<…['code'], ErrorCode>`), TaskInputError (TASK_INPUT_INVALID), InvalidJob (a job's incident in
+ * the engine, never an HTTP answer). A plain Error or RangeError is answered 500 INTERNAL_ERROR without
+ * its message, unless a status is put on it (Object.assign(new Error(…), { statusCode })).
+ */
+const OWN_CODE = new Set(['CalendarError', 'CaseClockError', 'TaskInputError', 'InvalidJob', 'Error', 'RangeError']);
+
+/** The text of a call from its opening parenthesis to the matching one (at most 3000 characters). */
+function callText(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < Math.min(text.length, open + 3000); i++) {
+    const c = text[i];
+    if (c === '(' || c === '{' || c === '[') depth++;
+    else if (c === ')' || c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return text.slice(open, i + 1);
+    }
+  }
+  return text.slice(open, open + 3000);
+}
+
+/**
+ * Every place a server source builds an error answer (fail(…), new …Error(…), app.httpErrors.…(…),
+ * createError(…), reply.send({ …message… })) whose message is said in both languages (a literal, or a
+ * constant of the same file holding one) and that names no registered code: "file: the call's start".
+ */
+function bilingualWithoutCode(files: { file: string; text: string }[]): string[] {
+  const found: string[] = [];
+  // lib/errors fail(status, code, …) (a job's fail({ … }) and task-input's local fail('…') are others).
+  const site = /\bfail\(\s*(?:\d{3}|[\w.]*status\w*)\s*,|\bnew ([A-Z]\w*Error|Error|InvalidJob)\(|\bhttpErrors\.\w+\(|\bcreateError\(|\.send\(\{/gi;
+  for (const { file, text } of files) {
+    const constants = new Set([...text.matchAll(/\bconst (\w+)\s*=\s*(['"`])([^\n]*)/g)].filter((m) => BILINGUAL.test(m[3])).map((m) => m[1]));
+    for (const m of text.matchAll(site)) {
+      const open = text.indexOf('(', m.index);
+      const call = callText(text, open);
+      const names = [...call.matchAll(/\b([A-Za-z_]\w*)\b/g)].map((x) => x[1]);
+      const bilingual = BILINGUAL.test(call) || names.some((n) => constants.has(n));
+      if (!bilingual) continue;
+      if (m[0].startsWith('.send(') && !/\bmessage\b/.test(call)) continue;
+      const coded = [...call.matchAll(/'([A-Z][A-Z0-9_]+)'/g)].some((x) => isErrorCode(x[1]));
+      // new DomainError(code, …) with a code in a variable: the type (ErrorCode) holds it to the registry.
+      if (coded || (m[1] === 'DomainError' && /^\(\s*[a-z][\w.]*,/.test(call))) continue;
+      const cls = m[1];
+      const after = text.slice(open + call.length, open + call.length + 80);
+      if (cls && OWN_CODE.has(cls) && !((cls === 'Error' || cls === 'RangeError') && /statusCode/.test(after))) continue;
+      found.push(`${file}: ${text.slice(m.index, m.index + 100).split('\n')[0]}`);
+    }
+  }
+  return found;
+}

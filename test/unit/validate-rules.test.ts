@@ -101,7 +101,14 @@ describe('reading the file', () => {
     const r = await validateBpmn(big);
     expect(r.ok).toBe(false);
     expect(r.errors).toEqual([
-      { elementId: '', rule: 'eiso/size', category: 'error', message: 'Tệp BPMN vượt quá 2000000 byte / BPMN file exceeds 2000000 bytes' },
+      {
+        elementId: '',
+        rule: 'eiso/size',
+        category: 'error',
+        code: 'BPMN_TOO_LARGE',
+        params: { max: 2_000_000 },
+        message: 'Tệp BPMN vượt quá 2000000 byte / BPMN file exceeds 2000000 bytes',
+      },
     ]);
     // Just under the cap (a comment of ASCII padding) the file is read.
     const padding = MAX_BPMN_BYTES - Buffer.byteLength(VALID, 'utf8') - '<!--  -->'.length;
@@ -116,6 +123,8 @@ describe('reading the file', () => {
       elementId: '',
       rule: 'eiso/dtd',
       category: 'error',
+      code: 'BPMN_DTD',
+      params: {},
       message: 'Tệp BPMN không được chứa DOCTYPE/ENTITY / DOCTYPE and ENTITY declarations are not allowed',
     };
     expect((await validateBpmn(bomb)).errors).toEqual([dtd]);

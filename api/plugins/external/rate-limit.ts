@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
+import { fail } from '../../../lib/errors.js';
 
 /**
  * The rate limits of the API (@fastify/rate-limit): none by default, a route opts in with its
@@ -10,15 +11,14 @@ import rateLimit from '@fastify/rate-limit';
 /** The message of a 429 with the wait as the plugin says it ("1 minute"). */
 const retryIn = (after: string) => `Quá nhiều yêu cầu, vui lòng thử lại sau ${after} / Too many requests, please retry in ${after}`;
 
+/** The wait of a 429 in whole seconds (at least 1), the RATE_LIMITED code's param. */
+const waitSeconds = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs / 1000));
+
 /** The plugin, not global: the routes that set `config.rateLimit` are limited (sign-in, the public pages). */
 export default fp(async (app) => {
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: ctx.statusCode,
-      error: 'Too Many Requests',
-      message: retryIn(ctx.after),
-    }),
+    errorResponseBuilder: (_req, ctx) => fail(ctx.statusCode, 'RATE_LIMITED', { seconds: waitSeconds(ctx.ttl) }, retryIn(ctx.after)),
   });
 });
 
@@ -32,11 +32,11 @@ export const limitPerMinute = (max: number) => ({
     max,
     timeWindow: 60_000,
     errorResponseBuilder: (_req: unknown, ctx: { ttl: number }) =>
-      Object.assign(
-        new Error(
-          `Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`,
-        ),
-        { statusCode: 429, code: 'RATE_LIMITED' },
+      fail(
+        429,
+        'RATE_LIMITED',
+        { seconds: waitSeconds(ctx.ttl) },
+        `Quá nhiều yêu cầu, vui lòng thử lại sau ${Math.max(1, Math.ceil(ctx.ttl / 1000))} giây / Too many requests, try again in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`,
       ),
   },
 });
@@ -52,10 +52,7 @@ export const evaluationLimit = {
   rateLimit: {
     max: 30,
     timeWindow: '1 minute',
-    errorResponseBuilder: (_req: unknown, ctx: { after: string }) =>
-      Object.assign(new Error(retryIn(ctx.after)), {
-        statusCode: 429,
-        name: 'Too Many Requests',
-      }),
+    errorResponseBuilder: (_req: unknown, ctx: { after: string; ttl: number }) =>
+      fail(429, 'RATE_LIMITED', { seconds: waitSeconds(ctx.ttl) }, retryIn(ctx.after)),
   },
 };

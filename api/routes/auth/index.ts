@@ -7,7 +7,7 @@ import { errors } from '../../schemas/common.js';
 import { findCurrentUser, findUserByUsername, revokeSessions, setPasswordHash, tokenVersionOf } from '../../../domain/org/users.js';
 import { pruneLoginThrottle, recordLoginFailure, recordLoginSuccess, throttleWait } from '../../../domain/org/login-throttle.js';
 import { passwordProblem } from '../../../domain/org/password-policy.js';
-import { fail } from '../../../lib/errors.js';
+import { DomainError, fail, type ErrorParams } from '../../../lib/errors.js';
 
 /**
  * A real hash of a random password with the same parameters as the accounts' hashes: an unknown
@@ -23,8 +23,10 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   /** 429 with the wait: the same for every username, known or not. */
   const throttled = (seconds: number) => {
     const vi = seconds >= 120 ? `${Math.ceil(seconds / 60)} phút` : `${seconds} giây`;
-    const err = app.httpErrors.createError(
+    const err = fail(
       429,
+      'LOGIN_THROTTLED',
+      { seconds },
       `Đăng nhập sai quá nhiều lần, vui lòng thử lại sau ${vi} / Too many failed sign-ins, please retry in ${seconds} s`,
     );
     return Object.assign(err, { headers: { 'retry-after': String(seconds) } });
@@ -64,7 +66,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
           lastPrune = Date.now();
           await pruneLoginThrottle(app.db, policy).catch((err) => req.log.warn({ err: String(err) }, 'login throttle prune failed'));
         }
-        throw app.httpErrors.unauthorized(wrongCredentials);
+        throw fail(401, 'LOGIN_WRONG', {}, wrongCredentials);
       }
       await recordLoginSuccess(app.db, username, req.ip);
       const user = (await findCurrentUser(app.db, row.id))!;
@@ -124,7 +126,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
         throw fail(400, 'PASSWORD_WRONG', {}, 'Mật khẩu hiện tại không đúng / The current password is wrong');
       }
       const problem = passwordProblem(req.body.newPassword, me.username);
-      if (problem) throw app.httpErrors.badRequest(problem);
+      if (problem) throw new DomainError(problem.code, problem.params as ErrorParams, problem.message, 400);
       if (await verify(row.password_hash, req.body.newPassword).catch(() => false)) {
         throw fail(400, 'PASSWORD_UNCHANGED', {}, 'Mật khẩu mới phải khác mật khẩu hiện tại / The new password must differ from the current one');
       }

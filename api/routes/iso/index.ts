@@ -34,7 +34,7 @@ import {
   ReportQuery,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../../domain/iso/nonconformities.js';
-import { createDocument, documentIdOfVersion, documentOwnerUnit, DocumentRuleError, proposeChange, requestChange } from '../../../domain/iso/documents.js';
+import { createDocument, documentIdOfVersion, documentOwnerUnit, proposeChange, requestChange } from '../../../domain/iso/documents.js';
 import {
   annualReportFor,
   clauseView,
@@ -56,7 +56,7 @@ import { createObjective, METRICS, objectiveResults, type Metric } from '../../.
 import { unitExists } from '../../../domain/org/units.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 import { renderAnnualReportPdf } from '../../../domain/iso/report-pdf.js';
-import { fail } from '../../../lib/errors.js';
+import { DomainError, fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
 
 const security = [{ bearer: [] }];
@@ -70,8 +70,9 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
 
   const translate = (err: unknown): never => {
+    // A coded refusal passes as it is (a 400 DocumentRuleError too: it keeps its code and params).
+    if (err instanceof DomainError) throw err;
     if ((err as { statusCode?: number }).statusCode === 400) throw app.httpErrors.badRequest((err as Error).message);
-    if (err instanceof DocumentRuleError) throw err;
     if (isEngineUnavailable(err))
       throw fail(
         503,
@@ -206,7 +207,10 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (owner === undefined) throw fail(404, 'DOCUMENT_NOT_FOUND', { id: req.params.id }, `Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
     const mine = req.currentUser.roles.includes('leader') ? await subtreeCodes(app.db, req.currentUser.unit.code) : [req.currentUser.unit.code];
     if (!mine.includes(owner))
-      throw app.httpErrors.forbidden(
+      throw fail(
+        403,
+        'DOCUMENT_OWNER_ONLY',
+        { unit: owner },
         `Chỉ đơn vị ${owner} soạn thảo tài liệu này mới được yêu cầu sửa đổi, hủy bỏ / Only the owner unit may revise or withdraw it`,
       );
     await requestChange(app.db, app.zeebe, req.params.id, {

@@ -20,7 +20,6 @@ import { isLocalDate, toLocalIso } from '../../../domain/deadlines/calendar/inde
 import { agencyScope, officerAgencyCodes, onestopStatistics, overdueDossiers, type StatsReport as Report } from '../../../domain/onestop/stats.js';
 import { statsWorkbook } from '../../../domain/onestop/stats-excel.js';
 import {
-  ApologyError,
   apologyOfDossier,
   apologyReaderAgencies,
   approveApology,
@@ -170,11 +169,8 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
 
   // Apology letters ---------------------------------------------------------------------------
 
+  // An ApologyError is a DomainError: the one error handler answers it with its code and params.
   const translate = (err: unknown): never => {
-    if (err instanceof ApologyError) {
-      const e = { 400: app.httpErrors.badRequest, 403: app.httpErrors.forbidden, 404: app.httpErrors.notFound, 409: app.httpErrors.conflict }[err.status];
-      throw e(err.message);
-    }
     throw err;
   };
 

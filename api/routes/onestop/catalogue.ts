@@ -30,6 +30,7 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
     reply.status(400).send({
       statusCode: 400,
       code: 'CATALOGUE_INVALID',
+      params: { count: rows.length },
       error: 'Bad Request',
       message: `Danh mục có ${rows.length} dòng không hợp lệ, không có thay đổi nào được lưu / ${rows.length} invalid row(s): nothing was saved`,
       rows,
@@ -78,6 +79,14 @@ const catalogue: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
+      // The code is the procedure's key as written: a padded one (" CODE ") would save "CODE" under another name.
+      if (req.params.code !== req.params.code.trim())
+        throw fail(
+          400,
+          'PROCEDURE_CODE_PADDED',
+          { code: req.params.code.trim() },
+          `Mã thủ tục trong đường dẫn có khoảng trắng ở đầu hoặc cuối; hãy dùng "${req.params.code.trim()}" / The procedure code in the address has leading or trailing blanks; use "${req.params.code.trim()}"`,
+        );
       const { entries, errors: bad } = await checkEntries([{ ...req.body, code: req.params.code }], app.db);
       if (bad.length) return refuse(reply, bad);
       const { before, after } = await saveProcedure(app.db, req.params.code, entries);

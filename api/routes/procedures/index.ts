@@ -27,7 +27,7 @@ import { checkDraft, createProcedure, editProcedureInfo, publishDraft, retirePro
 import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/jobs/catalogue.js';
 import { buildProcedureSheet, renderProcedureSheetPdf } from '../../../domain/procedures/sheet.js';
 import { Type } from 'typebox';
-import { fail } from '../../../lib/errors.js';
+import { DomainError, fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
 
 const security = [{ bearer: [] }];
@@ -83,10 +83,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
 
   const notFound = (id: string) => fail(404, 'PROCEDURE_NOT_FOUND', { id }, `Không có quy trình ${id} / No procedure ${id}`);
   /** A 400 that names the BPMN problem, in the shape of every validation error (code and elements). */
-  const bpmnRefused = (issue: ValidationIssue) =>
-    Object.assign(app.httpErrors.badRequest(`Tệp BPMN bị từ chối / BPMN file refused: ${issue.message}`), {
-      code: issue.rule === 'eiso/size' ? 'BPMN_TOO_LARGE' : issue.rule === 'eiso/dtd' ? 'BPMN_DTD' : 'BPMN_MALFORMED',
-    });
+  const bpmnRefused = (issue: ValidationIssue) => new DomainError(issue.code, issue.params, `Tệp BPMN bị từ chối / BPMN file refused: ${issue.message}`, 400);
 
   const loadProcedure = async (id: string) => {
     const p = await repo.findProcedure(app.db, id);
@@ -203,7 +200,10 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
             throw fail(400, 'BPMN_ID_IN_USE', { id }, `Mã ${id} đã được dùng cho một phần tử khác trong tệp / Id ${id} is used by another element of the file`);
           xml = await renameProcessId(xml, process.id, id);
         } else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(process.id)) {
-          throw app.httpErrors.badRequest(
+          throw fail(
+            400,
+            'PROCESS_ID_INVALID',
+            { id: process.id },
             `Mã quy trình "${process.id}" không hợp lệ, hãy đặt mã khác (bpmnProcessId) / Invalid process id; give one in bpmnProcessId`,
           );
         }
@@ -306,6 +306,7 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
         return reply.status(409).send({
           statusCode: 409,
           code: 'REVISION_CONFLICT',
+          params: { revision: draft.revision },
           error: 'Conflict',
           message: `Bản nháp đã được ${draft.updated_by_username ?? 'người khác'} lưu (phiên bản nháp ${draft.revision}); hãy tải lại / The draft was saved elsewhere (revision ${draft.revision}); reload it`,
           currentRevision: draft.revision,
@@ -409,7 +410,12 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       const r = await retireProcedureVersion(app.db, p.id, req.params.version, req.currentUser.id);
       if ('refused' in r) {
         if (r.refused === 'no_version')
-          throw app.httpErrors.notFound(`Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`);
+          throw fail(
+            404,
+            'PROCEDURE_VERSION_NOT_FOUND',
+            { version: req.params.version, id: p.bpmn_process_id },
+            `Quy trình ${p.bpmn_process_id} không có phiên bản ${req.params.version} / No version ${req.params.version}`,
+          );
         throw fail(
           409,
           'ALREADY_RETIRED',

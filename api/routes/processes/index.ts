@@ -131,10 +131,13 @@ export const processInstances: FastifyPluginAsyncTypebox = async (app) => {
       }
       // One-stop and ISO processes start only through their own flows, which bind the record to the instance.
       const system = await systemProcessKind(app.db, bpmnProcessId);
-      if (system) throw Object.assign(app.httpErrors.forbidden(systemProcessMessage(system, bpmnProcessId)), { code: 'SYSTEM_PROCESS' });
+      if (system) throw fail(403, 'SYSTEM_PROCESS', {}, systemProcessMessage(system, bpmnProcessId));
       const known = await deployedVersion(app.db, bpmnProcessId, version);
       if (known === undefined)
-        throw app.httpErrors.notFound(
+        throw fail(
+          404,
+          'PROCESS_NOT_DEPLOYED',
+          { process: bpmnProcessId },
           `Chưa triển khai quy trình ${bpmnProcessId}${version ? ` phiên bản ${version}` : ''} / Process ${bpmnProcessId} is not deployed`,
         );
       const retired = await retiredVersionToStart(app.db, bpmnProcessId, version);

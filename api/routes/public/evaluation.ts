@@ -11,7 +11,7 @@ import {
   TokenQuery,
 } from '../../schemas/onestop-stats.js';
 import { isLocalDate } from '../../../domain/deadlines/calendar/index.js';
-import { EvaluationError, NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
+import { NOT_FOUND, dossierByToken, evaluationForm, evaluationResults, submitEvaluation } from '../../../domain/onestop/evaluation.js';
 import { evaluationLimit } from '../../plugins/external/rate-limit.js';
 import { apologyOfDossier, findDossierByCode, renderApologyPdf } from '../../../domain/onestop/apology.js';
 import { fail } from '../../../lib/errors.js';
@@ -26,11 +26,8 @@ const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
  * (aggregates per agency and procedure, no personal data).
  */
 const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
+  // An EvaluationError is a DomainError: the one error handler answers it with its code and params.
   const translate = (err: unknown): never => {
-    if (err instanceof EvaluationError) {
-      const e = { 400: app.httpErrors.badRequest, 404: app.httpErrors.notFound, 409: app.httpErrors.conflict }[err.status];
-      throw e(err.message);
-    }
     throw err;
   };
 
@@ -102,7 +99,7 @@ const publicEvaluation: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const owner = await dossierByToken(app.db, req.params.code, req.query.t);
-      if (!owner) throw app.httpErrors.notFound(NOT_FOUND);
+      if (!owner) throw fail(404, 'LOOKUP_NOT_FOUND', {}, NOT_FOUND);
       const d = (await findDossierByCode(app.db, req.params.code))!;
       const a = await apologyOfDossier(app.db, d.id);
       if (!a || a.status !== 'approved')

@@ -45,10 +45,13 @@ const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (
         name = plainText(b.name),
         contact = b.contact ? plainText(b.contact) : '';
       const problems: string[] = [];
-      if (title.length < 5) problems.push('tiêu đề (ít nhất 5 ký tự) / title (at least 5 characters)');
-      if (content.length < 5) problems.push('nội dung (ít nhất 5 ký tự) / content (at least 5 characters)');
-      if (name.length < 2) problems.push('họ tên (ít nhất 2 ký tự) / name (at least 2 characters)');
-      if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
+      const fields: string[] = [];
+      const bad = (field: string, what: string) => (fields.push(field), problems.push(what));
+      if (title.length < 5) bad('title', 'tiêu đề (ít nhất 5 ký tự) / title (at least 5 characters)');
+      if (content.length < 5) bad('content', 'nội dung (ít nhất 5 ký tự) / content (at least 5 characters)');
+      if (name.length < 2) bad('name', 'họ tên (ít nhất 2 ký tự) / name (at least 2 characters)');
+      if (problems.length)
+        throw fail(400, 'COMPLAINT_INVALID', { fields: fields.join(', ') }, `Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
       const dossierCode = b.dossierCode?.trim();
       const dossier = dossierCode ? await relatedDossier(app.db, dossierCode) : undefined;
       if (dossierCode && !dossier)
@@ -88,7 +91,7 @@ const publicFeedback: FastifyPluginAsyncTypebox<PublicFeedbackOptions> = async (
     async (req) => {
       const given = req.headers[TOKEN_HEADER];
       const out = await publicComplaintStatus(app.db, req.params.code, typeof given === 'string' ? given : undefined);
-      if (!out) throw app.httpErrors.notFound(COMPLAINT_NOT_FOUND);
+      if (!out) throw fail(404, 'COMPLAINT_LOOKUP_NOT_FOUND', {}, COMPLAINT_NOT_FOUND);
       return out;
     },
   );

@@ -94,7 +94,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     // A form without its length (chunked) is refused: the length bounds what is read.
     if (req.headers['content-length'] === undefined || !Number.isFinite(declared)) {
       reply.header('connection', 'close');
-      throw Object.assign(new Error('Cần khai báo độ dài dữ liệu (Content-Length) / Content-Length is required'), { statusCode: 411 });
+      throw fail(411, 'CONTENT_LENGTH_REQUIRED', {}, 'Cần khai báo độ dài dữ liệu (Content-Length) / Content-Length is required');
     }
     if (declared > maxBody) {
       reply.header('connection', 'close');
@@ -114,9 +114,9 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     const d = /^[A-Za-z0-9._-]{1,60}$/.test(code) ? await getDossierByCode(app.db, code) : undefined;
     const given = req.headers[TOKEN_HEADER];
     const token = typeof given === 'string' && given ? given : undefined;
-    if (!d) throw app.httpErrors.notFound(NOT_FOUND);
+    if (!d) throw fail(404, 'LOOKUP_NOT_FOUND', {}, NOT_FOUND);
     const holder = tokenMatches(token, d.lookup_token);
-    if ((token || needToken) && !holder) throw app.httpErrors.notFound(NOT_FOUND);
+    if ((token || needToken) && !holder) throw fail(404, 'LOOKUP_NOT_FOUND', {}, NOT_FOUND);
     return { d, holder };
   };
 
@@ -178,13 +178,22 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         const procedure = await activeProcedure(app.db, f.procedureCode ?? '');
         const applicant: Applicant = { name: plainText(f.applicantName ?? '') };
         const problems: string[] = [];
-        if (!applicant.name) problems.push('họ tên người nộp (1–200 ký tự) / applicant name (1–200 characters)');
+        const fields: string[] = [];
+        const bad = (field: string, what: string) => (fields.push(field), problems.push(what));
+        if (!applicant.name) bad('applicantName', 'họ tên người nộp (1–200 ký tự) / applicant name (1–200 characters)');
         if (f.applicantIdNumber)
-          /^[0-9A-Za-z]{1,20}$/.test(f.applicantIdNumber) ? (applicant.idNumber = f.applicantIdNumber) : problems.push('số định danh / ID number');
-        if (f.applicantPhone) /^[0-9 +().-]{6,20}$/.test(f.applicantPhone) ? (applicant.phone = f.applicantPhone) : problems.push('số điện thoại / phone');
-        if (f.applicantEmail) isEmail(f.applicantEmail) ? (applicant.email = f.applicantEmail) : problems.push('email');
+          /^[0-9A-Za-z]{1,20}$/.test(f.applicantIdNumber) ? (applicant.idNumber = f.applicantIdNumber) : bad('applicantIdNumber', 'số định danh / ID number');
+        if (f.applicantPhone)
+          /^[0-9 +().-]{6,20}$/.test(f.applicantPhone) ? (applicant.phone = f.applicantPhone) : bad('applicantPhone', 'số điện thoại / phone');
+        if (f.applicantEmail) isEmail(f.applicantEmail) ? (applicant.email = f.applicantEmail) : bad('applicantEmail', 'email');
         if (f.applicantAddress) applicant.address = plainText(f.applicantAddress);
-        if (problems.length) throw app.httpErrors.badRequest(`Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`);
+        if (problems.length)
+          throw fail(
+            400,
+            'APPLICANT_INVALID',
+            { fields: fields.join(', ') },
+            `Thông tin không hợp lệ: ${problems.join('; ')} / Invalid: ${problems.join('; ')}`,
+          );
         files = await checkFiles(form.files, maxFileBytes, new Set(procedure.required_documents.map((d) => d.code)));
         // Online, one file stands for the copies the catalogue asks for.
         assertComplete(

@@ -140,12 +140,13 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       if (!fileName || !FILE_KINDS[ext]) {
         throw fail(415, 'FILE_TYPE_NOT_ALLOWED', { allowed }, `Loại tệp không được phép, chỉ nhận: ${allowed} / File type not allowed; accepted: ${allowed}`);
       }
-      const tooLarge = `Tệp vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`;
+      const tooLarge = () =>
+        fail(413, 'UPLOAD_TOO_LARGE', { max: mb(maxBytes) }, `Tệp vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`);
       const declared = Number(req.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
         (req.body as Readable).resume();
         reply.header('connection', 'close');
-        throw app.httpErrors.payloadTooLarge(tooLarge);
+        throw tooLarge();
       }
       let upload;
       try {
@@ -153,7 +154,7 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       } catch (err) {
         if (err instanceof UploadTooLarge) {
           reply.header('connection', 'close');
-          throw app.httpErrors.payloadTooLarge(tooLarge);
+          throw tooLarge();
         }
         throw err;
       }
@@ -331,7 +332,10 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
         throw fail(403, 'TASK_HOLDER_ONLY_SEND_BACK', {}, 'Chỉ người đang giữ công việc mới trả lại được / Only the holder can send the task back');
       const model = await modelOf(row);
       if (!model.elements.get(row.element_id)?.sendBack) {
-        throw app.httpErrors.conflict(
+        throw fail(
+          409,
+          'TASK_NO_SEND_BACK',
+          { step: row.name },
           `Quy trình không cho phép trả lại bước "${row.name}" (không có sự kiện lỗi SEND_BACK) / The model has no send-back path for this step`,
         );
       }

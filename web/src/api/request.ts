@@ -37,9 +37,39 @@ export function codeMessage(body: Partial<ErrorBody> | undefined): string | null
   return t(key, params);
 }
 
-/** The message to show a person for any error thrown by a query or mutation: the code's text, else the server's message. */
+/** Letters only Vietnamese uses (the English half of a server text has none). */
+const VIETNAMESE = /[ăâđêôơưạảãàáậầấẩẫắằặẳẵẹẻẽèéệềếểễịỉĩìíọỏõòóộồốổỗợờớởỡụủũùúựừứửữỵỷỹỳý]/i;
+
+/**
+ * The half of a server text said "Vietnamese / English" in the reader's language (a code without a
+ * text falls back to it): the split is the first " / " after which no Vietnamese letter follows, so a
+ * slash inside the Vietnamese half stays. A text in one language is returned as it is.
+ */
+export function oneLanguage(text: string): string {
+  const parts = text.split(' / ');
+  for (let k = 1; k < parts.length; k++) {
+    const vi = parts.slice(0, k).join(' / ');
+    const en = parts.slice(k).join(' / ');
+    if (VIETNAMESE.test(vi) && !VIETNAMESE.test(en)) return (i18n.resolvedLanguage ?? i18n.language) === 'en' ? en : vi;
+  }
+  return text;
+}
+
+/** One problem of a refusal's list (a catalogue row's, a BPMN element's, a form field's): its code's text, else its message in one language. */
+export function problemText(p: { code?: string; params?: Record<string, string | number>; message: string }): string {
+  return codeMessage(p) ?? oneLanguage(p.message);
+}
+
+/**
+ * The message to show a person for any error thrown by a query or mutation: the code's text, else the
+ * server's message in the reader's language; a BPMN refusal lists its problems after it.
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return codeMessage(error.body) ?? error.message;
+  if (error instanceof ApiError) {
+    const text = codeMessage(error.body) ?? oneLanguage(error.message);
+    const problems = error.body?.problems;
+    return problems?.length ? `${text}: ${problems.map(problemText).join('; ')}` : text;
+  }
   return i18n.t('errors.unknown', { status: '?' });
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
+import { problemText } from '../api/request.js';
 import { Form } from '@bpmn-io/form-js-viewer';
 import '@bpmn-io/form-js/dist/assets/form-js.css';
 import { translateValidationModule } from './form-js/translate-validation.js';
@@ -109,7 +110,7 @@ export default function FormView({
     },
     showServerErrors(fields) {
       const form = formRef.current;
-      setInvalidLabels(fields.map((f) => `${f.label || f.key}: ${f.message.split(' / ')[0]}`));
+      setInvalidLabels(fields.map((f) => `${f.label || f.key}: ${problemText(f)}`));
       if (!form) return;
       try {
         const registry = form.get<FieldRegistry>('formFieldRegistry');
@@ -122,7 +123,7 @@ export default function FormView({
         const errors: Errors = {};
         for (const f of fields) {
           const id = byKey.get(f.key) ?? byKey.get(f.key.split(/[.[]/)[0]);
-          if (id) errors[id] = [...(errors[id] ?? []), f.message.split(' / ')[0]];
+          if (id) errors[id] = [...(errors[id] ?? []), problemText(f)];
         }
         const state = form as unknown as FormState;
         state._setState({ errors: { ...state._getState().errors, ...errors } });

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { LintIssue as ServerIssue } from '../../../../api/schemas/processes.js';
 import type { LintIssue } from '../../../../modeler/bpmn-modeler.js';
+import { problemText } from '../../api/request.js';
 
 /**
  * The lint findings of the diagram (live, in the browser) and, after a check or a refused publish,
@@ -64,7 +65,7 @@ export function LintPanel({
                 <button type="button" className={`lint-issue lint-${issue.category}`} data-testid="server-issue" onClick={() => onSelect(issue.elementId)}>
                   <span className="lint-kind">{issue.category === 'error' ? t('modeler.error') : t('modeler.warning')}</span>
                   <span className="lint-element">{issue.elementId ? labelOf(issue.elementId) : ''}</span>
-                  <span className="lint-message">{issue.message}</span>
+                  <span className="lint-message">{problemText(issue)}</span>
                 </button>
               </li>
             ))}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DraftConflict, FormSchemas } from '../../../../api/schemas/procedures.js';
 import { endpoints } from '../../api/endpoints.js';
-import { ApiError, request } from '../../api/request.js';
+import { ApiError, errorMessage, request } from '../../api/request.js';
 
 /** Quiet time after the last change before the draft is saved. */
 export const AUTOSAVE_DELAY_MS = 1500;
@@ -62,7 +62,7 @@ export function useDraftAutosave(opts: { id: string; revision: number; enabled: 
           setState('conflict');
           return false;
         }
-        setError(err instanceof Error ? err.message : String(err));
+        setError(err instanceof ApiError ? errorMessage(err) : err instanceof Error ? err.message : String(err));
         setState('error');
         timer.current = setTimeout(() => void save(), RETRY_MS);
         return false;

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../api/request.js';
+import { codeMessage, errorMessage, oneLanguage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { LanguageSwitch } from '../../components/Layout.js';
 import { Link } from '../../lib/router.js';
@@ -69,7 +69,9 @@ export default function PublicEvaluationPage({ code, token }: { code: string; to
         {form.isPending && <p className="muted">{t('onestopStats.loading')}</p>}
         {form.isError && <Alert>{errorMessage(form.error)}</Alert>}
         {f && <p>{t('onestopStats.evalIntro', { code: f.code, procedure: f.procedureName, agency: f.agencyName })}</p>}
-        {f && !f.canEvaluate && !submit.isSuccess && <Alert kind="info">{f.reason}</Alert>}
+        {f && !f.canEvaluate && !submit.isSuccess && (
+          <Alert kind="info">{codeMessage({ code: f.reasonCode ?? undefined }) ?? oneLanguage(f.reason ?? '')}</Alert>
+        )}
         {submit.isSuccess && <Alert kind="success">{t('onestopStats.thanks')}</Alert>}
         {f?.canEvaluate && !submit.isSuccess && (
           <form onSubmit={send} className="os-eval-form">

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ImportReply, RowError } from '../../../../api/schemas/onestop.js';
-import { ApiError, errorMessage, request } from '../../api/request.js';
+import { ApiError, errorMessage, oneLanguage, problemText, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { Link } from '../../lib/router.js';
 import { onestopEndpoints, onestopKeys, proceduresQuery } from './api.js';
@@ -27,7 +27,7 @@ export default function CataloguePage() {
       void queryClient.invalidateQueries({ queryKey: onestopKeys.all() });
     } catch (err) {
       const rows = err instanceof ApiError ? ((err.body as { rows?: RowError[] } | undefined)?.rows ?? []) : [];
-      setError({ message: err instanceof SyntaxError ? 'JSON không hợp lệ / Invalid JSON' : errorMessage(err), rows });
+      setError({ message: err instanceof SyntaxError ? t('onestop.catalogue.invalidJson') : errorMessage(err), rows });
     }
   };
 
@@ -57,7 +57,13 @@ export default function CataloguePage() {
           {error.message}
           <ul>
             {error.rows.map((r) => (
-              <li key={r.row}>{t('onestop.catalogue.rowError', { row: r.row, code: r.code ?? '?', message: r.message })}</li>
+              <li key={r.row}>
+                {t('onestop.catalogue.rowError', {
+                  row: r.row,
+                  code: r.code ?? '?',
+                  message: r.problems?.length ? r.problems.map(problemText).join('; ') : oneLanguage(r.message),
+                })}
+              </li>
             ))}
           </ul>
         </Alert>
