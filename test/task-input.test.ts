@@ -5,6 +5,7 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, deployAndStart, login, waitFor, type Client } from './helpers/fixtures.js';
 import { PROCESSES_DIR, loadBundledForms } from '../engine/bundled.js';
 import { checkAgainstForm, safePattern } from '../domain/inbox/task-input.js';
+import { ERROR_CODES } from '../lib/errors.js';
 
 /**
  * "Every input is hostile": a task completion is checked against the form of the task's process
@@ -191,7 +192,10 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
     const before = { engine: await atStep(key, elementId), register: await register() };
     const r = await who.post(`/api/tasks/${taskId}/complete`, { variables });
     expect(r.status, JSON.stringify(r.body)).toBe(400);
-    expect(r.body.code).toBe('TASK_INPUT_INVALID');
+    // Owned variables are refused before the form is read (TASK_INPUT_OWNED); every field names its problem by a code.
+    const onlyOwned = r.body.fields.every((f: { code: string }) => f.code === 'VARIABLE_OWNED');
+    expect(r.body.code).toBe(onlyOwned ? 'TASK_INPUT_OWNED' : 'TASK_INPUT_INVALID');
+    for (const f of r.body.fields as { code: string }[]) expect(Object.keys(ERROR_CODES)).toContain(f.code);
     expect(r.body.message).toContain(' / ');
     expect(r.body.fields.map((f: { key: string }) => f.key)).toEqual(fields);
     // Nothing changed: the task is open and held in the inbox, nothing was saved for it, the engine did not move.
@@ -316,7 +320,12 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
     const register = () => p.db('iso_risks').where({ id: created.body.id }).first();
     const id = await claim(head, key, 'DanhGiaRuiRo');
     const nine = await refused(head, key, 'DanhGiaRuiRo', id, { khaNang: 9, mucDo: 5, bienPhap: 'Số hóa' }, ['khaNang'], register);
-    expect(nine.fields[0]).toMatchObject({ label: 'Khả năng xảy ra (1-5)', message: 'không được vượt quá 5 / must be at most 5' });
+    expect(nine.fields[0]).toMatchObject({
+      label: 'Khả năng xảy ra (1-5)',
+      message: 'không được vượt quá 5 / must be at most 5',
+      code: 'FIELD_MAX',
+      params: { max: 5 },
+    });
     await refused(
       head,
       key,

@@ -286,7 +286,14 @@ export default fp(
         });
       }
       if (err instanceof TaskInputError) {
-        return reply.status(400).send({ statusCode: 400, code: err.code, error: 'Bad Request', message: err.message, fields: err.fields });
+        return reply.status(400).send({
+          statusCode: 400,
+          code: err.code,
+          ...(err.params ? { params: err.params } : {}),
+          error: 'Bad Request',
+          message: err.message,
+          fields: err.fields,
+        });
       }
       if (err.validation) {
         return reply.status(400).send({

@@ -1,23 +1,26 @@
 import { Type, type Static } from 'typebox';
 
-/** Error body of every 4xx/5xx: a message a person understands (Vietnamese first) and a stable code. */
+/**
+ * The values an error code's text names (lib/errors.ts). A type list, not a union: fast-json-stringify
+ * serialises a union (anyOf) with an Ajv instance of its own in every compiled serializer, and the error
+ * body is the response of every 4xx/5xx of every route (about 750 serializers, 40 MiB of live heap;
+ * bench/results/layering-memory.md). test/unit/error-body.test.ts keeps it so.
+ */
+export const Params = Type.Record(Type.String(), Type.Unsafe<string | number>({ type: ['string', 'number'] }));
+
 /** One problem of several a refusal lists: a code (lib/errors.ts) with its params, and the server's text as fallback. */
 export const ProblemBody = Type.Object({
   code: Type.String(),
-  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+  params: Params,
   message: Type.String(),
 });
 
+/** Error body of every 4xx/5xx: a message a person understands (Vietnamese first) and a stable code. */
 export const ErrorBody = Type.Object({
   statusCode: Type.Integer(),
   code: Type.Optional(Type.String()),
-  /**
-   * The values the message names, for the code's text in the reader's language (lib/errors.ts). A type
-   * list, not a union: fast-json-stringify serialises a union (anyOf) with an Ajv instance of its own in
-   * every compiled serializer, and this body is the response of every 4xx/5xx of every route (about 750
-   * serializers, 40 MiB of heap; bench/results/layering-memory.md).
-   */
-  params: Type.Optional(Type.Record(Type.String(), Type.Unsafe<string | number>({ type: ['string', 'number'] }))),
+  /** The values the message names, for the code's text in the reader's language. */
+  params: Type.Optional(Params),
   error: Type.String(),
   message: Type.String(),
   /** BPMN element ids a validation problem refers to, when there are any. */
@@ -30,7 +33,7 @@ export const ErrorBody = Type.Object({
         label: Type.String(),
         message: Type.String(),
         code: Type.Optional(Type.String()),
-        params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+        params: Type.Optional(Params),
       }),
     ),
   ),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ProblemBody } from './common.js';
+import { Params, ProblemBody } from './common.js';
 
 // ---------------------------------------------------------------- catalogue
 
@@ -70,7 +70,7 @@ export type ImportReply = Static<typeof ImportReply>;
 export const ImportErrorBody = Type.Object({
   statusCode: Type.Integer(),
   code: Type.Optional(Type.String()),
-  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+  params: Type.Optional(Params),
   error: Type.String(),
   message: Type.String(),
   rows: Type.Optional(Type.Array(RowError)),

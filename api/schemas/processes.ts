@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ZeebeKey } from './common.js';
+import { Params, ZeebeKey } from './common.js';
 
 export const ProcessDefinition = Type.Object({
   processDefinitionKey: ZeebeKey,
@@ -33,7 +33,7 @@ export const LintIssue = Type.Object({
   category: Type.Union([Type.Literal('error'), Type.Literal('warn')]),
   /** The problem's code (lib/errors.ts) and params, for its text in the reader's language. */
   code: Type.Optional(Type.String()),
-  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+  params: Type.Optional(Params),
 });
 export type LintIssue = Static<typeof LintIssue>;
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ErrorCode } from '../../lib/errors.js';
 import vm from 'node:vm';
 import { evaluate } from '@bpmn-io/feelin';
 import { ownedVariablesIn } from '../../engine/owned-variables.js';
@@ -25,17 +26,22 @@ export interface FieldProblem {
   key: string;
   /** the field's label as the officer sees it (the key when it has none) */
   label: string;
+  /** What is wrong, as a stable code with its params (lib/errors.ts), for the reader's language. */
+  code: ErrorCode;
+  params?: Record<string, string | number>;
+  /** The same in both languages, for API clients without the texts. */
   message: string;
 }
 
 /** A refused completion: 400 with every field named. */
 export class TaskInputError extends Error {
   statusCode = 400;
-  code = 'TASK_INPUT_INVALID';
   error = 'Bad Request';
   constructor(
     public fields: FieldProblem[],
     message?: string,
+    public code: ErrorCode = 'TASK_INPUT_INVALID',
+    public params?: Record<string, string | number>,
   ) {
     super(
       message ??
@@ -212,8 +218,8 @@ class Checker {
     private current: Vars,
   ) {}
 
-  add(key: string, label: string, message: string) {
-    this.problems.push({ key, label, message });
+  add(key: string, label: string, code: ErrorCode, message: string, params?: Record<string, string | number>) {
+    this.problems.push({ key, label, code, message, ...(params ? { params } : {}) });
   }
 
   /** Checks `data` (an object level: the submission, or a dynamic list row) against `components`. */
@@ -222,7 +228,7 @@ class Checker {
     this.walk(components, data, prefix, out, current, ctx, claimed, []);
     for (const k of Object.keys(data)) {
       if (claimed.has(k)) continue;
-      this.add(prefix + k, k, "trường không có trong biểu mẫu của bước này / not a field of this step's form");
+      this.add(prefix + k, k, 'FIELD_NOT_IN_FORM', "trường không có trong biểu mẫu của bước này / not a field of this step's form");
     }
   }
 
@@ -262,6 +268,7 @@ class Checker {
           this.add(
             name,
             label,
+            disabled ? 'FIELD_DISPLAY_ONLY' : 'FIELD_HIDDEN',
             disabled
               ? 'trường chỉ để hiển thị, không được gửi / display-only field, must not be submitted'
               : "trường đang ẩn theo điều kiện của biểu mẫu, không được gửi / hidden by the form's condition, must not be submitted",
@@ -272,18 +279,20 @@ class Checker {
       if (readonly) {
         // form-js sends a read-only field's value back unchanged: accepted when unchanged, never forwarded.
         if (present && !same(value, current ? getPath(current, fullPath) : undefined)) {
-          this.add(name, label, 'trường chỉ đọc, không được thay đổi / read-only field, must not be changed');
+          this.add(name, label, 'FIELD_READONLY', 'trường chỉ đọc, không được thay đổi / read-only field, must not be changed');
         }
         continue;
       }
       const required = feel(c.validate?.required, ctx, true) === true;
       if (type === 'dynamiclist') {
         if (!present || value === null) {
-          if (required) this.add(name, label, 'bắt buộc / required');
+          if (required) this.add(name, label, 'FIELD_REQUIRED', 'bắt buộc / required');
           continue;
         }
         if (!Array.isArray(value) || value.length > MAX_LIST_ROWS || !value.every(isPlainObject)) {
-          this.add(name, label, `phải là danh sách (tối đa ${MAX_LIST_ROWS} dòng) / must be a list of rows (at most ${MAX_LIST_ROWS})`);
+          this.add(name, label, 'FIELD_LIST_ROWS', `phải là danh sách (tối đa ${MAX_LIST_ROWS} dòng) / must be a list of rows (at most ${MAX_LIST_ROWS})`, {
+            max: MAX_LIST_ROWS,
+          });
           continue;
         }
         const rows: Vars[] = [];
@@ -296,16 +305,23 @@ class Checker {
         continue;
       }
       if (!INPUTS.has(type)) {
-        if (present) this.add(name, label, `loại trường "${type}" không nhận dữ liệu qua hoàn thành công việc / field type "${type}" is not accepted`);
+        if (present)
+          this.add(
+            name,
+            label,
+            'FIELD_TYPE_NOT_ACCEPTED',
+            `loại trường "${type}" không nhận dữ liệu qua hoàn thành công việc / field type "${type}" is not accepted`,
+            { type },
+          );
         continue;
       }
       if (!present) {
-        if (required) this.add(name, label, 'bắt buộc / required');
+        if (required) this.add(name, label, 'FIELD_REQUIRED', 'bắt buộc / required');
         continue;
       }
       // Empty as form-js sends it (null, '', []; an unticked box): refused when required, else forwarded as is.
       if (isEmpty(value) || (type === 'checkbox' && value === false)) {
-        if (required) this.add(name, label, 'bắt buộc / required');
+        if (required) this.add(name, label, 'FIELD_REQUIRED', 'bắt buộc / required');
         else setPath(out, fullPath, value);
         continue;
       }
@@ -321,21 +337,26 @@ class Checker {
       const n = Number(feel(x, ctx, undefined));
       return x === undefined || x === null || x === '' || Number.isNaN(n) ? undefined : n;
     };
-    const fail = (message: string) => (this.add(name, label, message), false);
+    const fail = (code: ErrorCode, message: string, params?: Record<string, string | number>) => (this.add(name, label, code, message, params), false);
     if (TEXT.has(type)) {
-      if (typeof value !== 'string') return fail('phải là chuỗi ký tự / must be text');
+      if (typeof value !== 'string') return fail('FIELD_TEXT', 'phải là chuỗi ký tự / must be text');
       const len = value.trim().length;
       const max = num(v.maxLength) ?? MAX_TEXT_LENGTH;
       const min = num(v.minLength);
-      if (value.length > Math.max(max, MAX_TEXT_LENGTH) || len > max) return fail(`tối đa ${max} ký tự / at most ${max} characters`);
-      if (min !== undefined && len < min) return fail(`tối thiểu ${min} ký tự / at least ${min} characters`);
-      if (v.validationType === 'email' && !EMAIL.test(value)) return fail('không phải địa chỉ thư điện tử hợp lệ / not a valid e-mail address');
-      if (v.validationType === 'phone' && !PHONE.test(value)) return fail('không phải số điện thoại hợp lệ / not a valid phone number');
+      if (value.length > Math.max(max, MAX_TEXT_LENGTH) || len > max)
+        return fail('FIELD_MAX_LENGTH', `tối đa ${max} ký tự / at most ${max} characters`, { max });
+      if (min !== undefined && len < min) return fail('FIELD_MIN_LENGTH', `tối thiểu ${min} ký tự / at least ${min} characters`, { min });
+      if (v.validationType === 'email' && !EMAIL.test(value)) return fail('FIELD_EMAIL', 'không phải địa chỉ thư điện tử hợp lệ / not a valid e-mail address');
+      if (v.validationType === 'phone' && !PHONE.test(value)) return fail('FIELD_PHONE', 'không phải số điện thoại hợp lệ / not a valid phone number');
       if (typeof v.pattern === 'string' && safePattern(v.pattern)) {
-        if (value.length > MAX_PATTERN_INPUT) return fail(`quá dài để kiểm tra định dạng (tối đa ${MAX_PATTERN_INPUT} ký tự) / too long to check its format`);
+        if (value.length > MAX_PATTERN_INPUT)
+          return fail('FIELD_PATTERN_INPUT_TOO_LONG', `quá dài để kiểm tra định dạng (tối đa ${MAX_PATTERN_INPUT} ký tự) / too long to check its format`, {
+            max: MAX_PATTERN_INPUT,
+          });
         const matched = testPattern(v.pattern, value);
-        if (matched === 'timeout') return fail('không kiểm tra được định dạng trong thời gian cho phép / the format check took too long');
-        if (!matched) return fail('không đúng định dạng yêu cầu / does not match the required format');
+        if (matched === 'timeout')
+          return fail('FIELD_PATTERN_TIMEOUT', 'không kiểm tra được định dạng trong thời gian cho phép / the format check took too long');
+        if (!matched) return fail('FIELD_PATTERN', 'không đúng định dạng yêu cầu / does not match the required format');
       }
       return true;
     }
@@ -343,58 +364,58 @@ class Checker {
       let n: number;
       if (typeof value === 'number') n = value;
       else if (typeof value === 'string' && c.serializeToString && /^-?\d{1,30}(\.\d{1,30})?$/.test(value)) n = Number(value);
-      else return fail('phải là số / must be a number');
-      if (!Number.isFinite(n)) return fail('phải là số / must be a number');
+      else return fail('FIELD_NUMBER', 'phải là số / must be a number');
+      if (!Number.isFinite(n)) return fail('FIELD_NUMBER', 'phải là số / must be a number');
       if (typeof c.decimalDigits === 'number' && c.decimalDigits >= 0) {
         const decimals = (String(value).split('.')[1] ?? '').length;
         if (decimals > c.decimalDigits)
-          return fail(
-            c.decimalDigits === 0
-              ? 'phải là số nguyên / must be an integer'
-              : `tối đa ${c.decimalDigits} chữ số thập phân / at most ${c.decimalDigits} decimals`,
-          );
+          return c.decimalDigits === 0
+            ? fail('FIELD_INTEGER', 'phải là số nguyên / must be an integer')
+            : fail('FIELD_DECIMALS', `tối đa ${c.decimalDigits} chữ số thập phân / at most ${c.decimalDigits} decimals`, { max: c.decimalDigits });
       }
       const min = num(v.min);
       const max = num(v.max);
-      if (min !== undefined && n < min) return fail(`phải từ ${min} trở lên / must be at least ${min}`);
-      if (max !== undefined && n > max) return fail(`không được vượt quá ${max} / must be at most ${max}`);
+      if (min !== undefined && n < min) return fail('FIELD_MIN', `phải từ ${min} trở lên / must be at least ${min}`, { min });
+      if (max !== undefined && n > max) return fail('FIELD_MAX', `không được vượt quá ${max} / must be at most ${max}`, { max });
       return true;
     }
-    if (type === 'checkbox') return typeof value === 'boolean' || fail('phải là đúng/sai / must be true or false');
+    if (type === 'checkbox') return typeof value === 'boolean' || fail('FIELD_BOOLEAN', 'phải là đúng/sai / must be true or false');
     if (SINGLE.has(type)) {
       const options = optionsOf(c, ctx);
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-        return fail('phải là một lựa chọn của danh sách / must be one of the options');
+        return fail('FIELD_OPTION', 'phải là một lựa chọn của danh sách / must be one of the options');
       if (options && !options.some((o) => same(o, value)))
-        return fail(`giá trị "${String(value).slice(0, 50)}" không có trong danh sách lựa chọn / not one of the options`);
+        return fail('FIELD_OPTION_UNKNOWN', `giá trị "${String(value).slice(0, 50)}" không có trong danh sách lựa chọn / not one of the options`, {
+          value: String(value).slice(0, 50),
+        });
       return true;
     }
     if (MULTI.has(type)) {
       const options = optionsOf(c, ctx);
-      if (!Array.isArray(value) || value.length > 1000) return fail('phải là danh sách các lựa chọn / must be a list of options');
+      if (!Array.isArray(value) || value.length > 1000) return fail('FIELD_OPTIONS_LIST', 'phải là danh sách các lựa chọn / must be a list of options');
       const bad = value.filter((x) => (options ? !options.some((o) => same(o, x)) : typeof x !== 'string'));
-      if (bad.length)
-        return fail(
-          `có giá trị không thuộc danh sách lựa chọn: ${bad
-            .slice(0, 5)
-            .map((b) => JSON.stringify(b)?.slice(0, 50))
-            .join(', ')} / values not among the options`,
-        );
-      if (new Set(value.map((x) => JSON.stringify(x))).size !== value.length) return fail('có giá trị trùng lặp / duplicate values');
+      if (bad.length) {
+        const values = bad
+          .slice(0, 5)
+          .map((b) => JSON.stringify(b)?.slice(0, 50))
+          .join(', ');
+        return fail('FIELD_OPTIONS_UNKNOWN', `có giá trị không thuộc danh sách lựa chọn: ${values} / values not among the options`, { values });
+      }
+      if (new Set(value.map((x) => JSON.stringify(x))).size !== value.length) return fail('FIELD_DUPLICATES', 'có giá trị trùng lặp / duplicate values');
       return true;
     }
     if (type === 'datetime') {
-      if (typeof value !== 'string') return fail('phải là ngày/giờ dạng chuỗi / must be a date or time string');
+      if (typeof value !== 'string') return fail('FIELD_DATETIME_TEXT', 'phải là ngày/giờ dạng chuỗi / must be a date or time string');
       const sub = c.subtype ?? 'date';
-      if (sub === 'date') return validDate(value) || fail('phải là ngày dạng YYYY-MM-DD / must be a date YYYY-MM-DD');
-      if (sub === 'time') return TIME.test(value) || fail('phải là giờ dạng HH:mm / must be a time HH:mm');
+      if (sub === 'date') return validDate(value) || fail('FIELD_DATE', 'phải là ngày dạng YYYY-MM-DD / must be a date YYYY-MM-DD');
+      if (sub === 'time') return TIME.test(value) || fail('FIELD_TIME', 'phải là giờ dạng HH:mm / must be a time HH:mm');
       const [d, t, ...rest] = value.split('T');
       return (
         (rest.length === 0 && d !== undefined && t !== undefined && validDate(d) && TIME.test(t)) ||
-        fail('phải là ngày giờ dạng YYYY-MM-DDTHH:mm / must be a date-time YYYY-MM-DDTHH:mm')
+        fail('FIELD_DATETIME', 'phải là ngày giờ dạng YYYY-MM-DDTHH:mm / must be a date-time YYYY-MM-DDTHH:mm')
       );
     }
-    return fail('loại trường không được hỗ trợ / unsupported field type');
+    return fail('FIELD_TYPE_UNSUPPORTED', 'loại trường không được hỗ trợ / unsupported field type');
   }
 }
 
@@ -432,7 +453,7 @@ export function checkAgainstForm(schema: { components?: Component[] }, submitted
   for (const [k, v] of Object.entries(submitted)) {
     if (isPlainObject(v) && !checker.problems.some((p) => p.key === k || p.key.startsWith(`${k}.`))) {
       for (const extra of leftovers(v, isPlainObject(checker.out[k]) ? checker.out[k] : {}, k))
-        checker.add(extra, extra, "trường không có trong biểu mẫu của bước này / not a field of this step's form");
+        checker.add(extra, extra, 'FIELD_NOT_IN_FORM', "trường không có trong biểu mẫu của bước này / not a field of this step's form");
     }
   }
   return { variables: checker.out, problems: checker.problems };
@@ -483,16 +504,20 @@ export async function formOfTask(
  * variables to send to the engine.
  */
 export async function checkCompletion(db: Knex, row: InboxRow, submitted: Vars): Promise<Vars> {
-  if (!isPlainObject(submitted)) throw new TaskInputError([{ key: '', label: '', message: 'phải là một đối tượng / must be an object' }]);
+  if (!isPlainObject(submitted))
+    throw new TaskInputError([{ key: '', label: '', code: 'INPUT_NOT_OBJECT', message: 'phải là một đối tượng / must be an object' }]);
   const owned = ownedVariablesIn(submitted).map((k) => ({
     key: k,
     label: k,
+    code: 'VARIABLE_OWNED' as const,
     message: 'biến do hệ thống quản lý, không được đặt khi hoàn thành công việc / owned by the platform, cannot be set by a completion',
   }));
   if (owned.length) {
     throw new TaskInputError(
       owned,
       `Không được đặt biến do hệ thống quản lý: ${owned.map((o) => o.key).join(', ')} / Variables owned by the platform cannot be set: ${owned.map((o) => o.key).join(', ')}`,
+      'TASK_INPUT_OWNED',
+      { names: owned.map((o) => o.key).join(', ') },
     );
   }
   const current = (row.variables ?? {}) as Vars;
@@ -502,6 +527,8 @@ export async function checkCompletion(db: Knex, row: InboxRow, submitted: Vars):
       throw new TaskInputError(
         [],
         `Không tìm thấy biểu mẫu ${row.form_key} của phiên bản quy trình này, không thể kiểm tra dữ liệu / The form ${row.form_key} of this process version is missing; the completion cannot be checked`,
+        'TASK_FORM_MISSING',
+        { form: row.form_key },
       );
     }
     const { variables, problems } = checkAgainstForm(schema, submitted, current);
@@ -521,14 +548,21 @@ export async function checkCompletion(db: Knex, row: InboxRow, submitted: Vars):
       problems.push({
         key: k,
         label: k,
+        ...(declared.size ? { code: 'FIELD_NOT_DECLARED' as const, params: { accepted: [...declared].join(', ') } } : { code: 'FIELD_NO_INPUT' as const }),
         message: declared.size
           ? `bước này không có biểu mẫu và chỉ nhận: ${[...declared].join(', ')} / this step has no form and accepts only: ${[...declared].join(', ')}`
           : 'bước này không có biểu mẫu và không nhận dữ liệu / this step has no form and accepts no variables',
       });
     } else if (typeof v === 'string' && v.length > MAX_TEXT_LENGTH) {
-      problems.push({ key: k, label: k, message: `tối đa ${MAX_TEXT_LENGTH} ký tự / at most ${MAX_TEXT_LENGTH} characters` });
+      problems.push({
+        key: k,
+        label: k,
+        code: 'FIELD_MAX_LENGTH',
+        params: { max: MAX_TEXT_LENGTH },
+        message: `tối đa ${MAX_TEXT_LENGTH} ký tự / at most ${MAX_TEXT_LENGTH} characters`,
+      });
     } else if (v !== null && typeof v === 'object' && JSON.stringify(v).length > MAX_TEXT_LENGTH) {
-      problems.push({ key: k, label: k, message: 'giá trị quá lớn / value too large' });
+      problems.push({ key: k, label: k, code: 'FIELD_TOO_LARGE', message: 'giá trị quá lớn / value too large' });
     }
   }
   if (problems.length) throw new TaskInputError(problems);

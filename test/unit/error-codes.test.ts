@@ -136,8 +136,10 @@ function callText(text: string, open: number): string {
  */
 function bilingualWithoutCode(files: { file: string; text: string }[]): string[] {
   const found: string[] = [];
-  // lib/errors fail(status, code, …) (a job's fail({ … }) and task-input's local fail('…') are others).
-  const site = /\bfail\(\s*(?:\d{3}|[\w.]*status\w*)\s*,|\bnew ([A-Z]\w*Error|Error|InvalidJob)\(|\bhttpErrors\.\w+\(|\bcreateError\(|\.send\(\{/gi;
+  // lib/errors fail(status, code, …) (a job's fail({ … }) is another); a form field's problem
+  // (task-input's fail(code, …), add(…, code, …), problems.push({ code, … })).
+  const site =
+    /\bfail\(\s*(?:\d{3}|[\w.]*status\w*)\s*,|\bfail\(\s*['`]|\b(?:this|checker)\.add\(|\bproblems\.push\(|\bnew ([A-Z]\w*Error|Error|InvalidJob)\(|\bhttpErrors\.\w+\(|\bcreateError\(|\.send\(\{/gi;
   for (const { file, text } of files) {
     const constants = new Set([...text.matchAll(/\bconst (\w+)\s*=\s*(['"`])([^\n]*)/g)].filter((m) => BILINGUAL.test(m[3])).map((m) => m[1]));
     for (const m of text.matchAll(site)) {
