@@ -27,9 +27,6 @@ export function createZeebeClient(gatewayAddress: string, restAddress?: string):
   return keepRetriesOnOutages(c8.getZeebeGrpcApiClient());
 }
 
-/** How long a job waits before it is offered again after an outage of PostgreSQL or the broker. */
-export const OUTAGE_RETRY_BACKOFF_MS = 5000;
-
 /**
  * True when an error says that PostgreSQL or the broker cannot be reached right now (connection
  * refused or cut, the server starting up or shutting down, the pool unable to connect), not that
@@ -64,7 +61,8 @@ function keepRetriesOnOutages(client: ZeebeClient): ZeebeClient {
           return job.fail({
             errorMessage: `Tạm thời không xử lý được, sẽ thử lại / Outage, retried: ${String((err as Error)?.message ?? err).slice(0, 300)}`,
             retries: job.retries,
-            retryBackOff: OUTAGE_RETRY_BACKOFF_MS,
+            // how long the job waits before it is offered again (JOB_OUTAGE_BACKOFF_MS, default 5 s)
+            retryBackOff: currentConfig().jobOutageBackoffMs,
           });
         }
       },

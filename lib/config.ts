@@ -68,6 +68,8 @@ export interface Config {
   /** Engine outbox: how long after an uncertain send the relay may decide "not started", and how long a claimed row is the relay's (OUTBOX_GRACE_MS, OUTBOX_LEASE_MS) */
   outboxGraceMs: number;
   outboxLeaseMs: number;
+  /** How long a job waits before it is offered again when PostgreSQL or the broker could not be reached (JOB_OUTAGE_BACKOFF_MS, ms) */
+  jobOutageBackoffMs: number;
   /** An unpacked Zeebe distribution to use instead of downloading one (ZEEBE_HOME) */
   zeebeHome: string | undefined;
   /** The PostgreSQL JDBC driver for the history exporter (PGJDBC_JAR, else Debian's /usr/share/java/postgresql.jar) */
@@ -143,6 +145,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditExportMaxRows: Math.max(1, intFrom('AUDIT_EXPORT_MAX_ROWS', env.AUDIT_EXPORT_MAX_ROWS, 100_000)),
     outboxGraceMs: intFrom('OUTBOX_GRACE_MS', env.OUTBOX_GRACE_MS, 30_000),
     outboxLeaseMs: intFrom('OUTBOX_LEASE_MS', env.OUTBOX_LEASE_MS, 30_000),
+    jobOutageBackoffMs: Math.max(100, intFrom('JOB_OUTAGE_BACKOFF_MS', env.JOB_OUTAGE_BACKOFF_MS, 5000)),
     zeebeHome: env.ZEEBE_HOME || undefined,
     pgjdbcJar: env.PGJDBC_JAR || undefined,
     javaHome: env.JAVA_HOME || undefined,

@@ -21,7 +21,9 @@ describe('with PostgreSQL unreachable from the platform', () => {
     await proxy.up();
     const viaProxy = new URL(url);
     viaProxy.port = String(proxy.port);
-    p = await startTestPlatform({ config: { databaseUrl: viaProxy.toString() } });
+    // A short outage backoff (production: 5 s): three failed tries and the return after the outage take
+    // about a second each instead of 5 s.
+    p = await startTestPlatform({ config: { databaseUrl: viaProxy.toString(), jobOutageBackoffMs: 300 } });
     direct = createKnex(url.toString());
   });
   afterAll(async () => {
@@ -48,7 +50,7 @@ describe('with PostgreSQL unreachable from the platform', () => {
       },
       'the listener job to be tried three times during the outage',
       60_000,
-      500,
+      200,
     );
     // Without this, each failure would take one retry (3, 2, 1 → an incident at 0).
     const tries = failed as { value: { retries: number; errorMessage: string } }[];
@@ -64,7 +66,7 @@ describe('with PostgreSQL unreachable from the platform', () => {
       async () => (await direct('inbox_tasks').where({ process_instance_key: key, element_id: 'TiepNhan' }).first()) ?? false,
       'the first step in the inbox after the outage',
       60_000,
-      500,
+      200,
     );
     expect(task.status).toBe('open');
     expect(task.due_date).not.toBeNull();

@@ -9,7 +9,7 @@ import { createUnit, createUser, login } from './helpers/fixtures.js';
  * Unicode-confusable and injection inputs, as the first role allowed to call it (or without a token
  * for public routes). Every answer must be a 4xx whose message is Vietnamese and says what is wrong
  * (a schema refusal names the field), never a 5xx, and the database must be unchanged afterwards
- * (a checksum of every table but the engine's history, taken around each operation's attacks). Multipart bodies (online submission, attachments) are
+ * (a checksum of this file's rows in every table but the engine's history, taken around each operation's attacks). Multipart bodies (online submission, attachments) are
  * attacked by test/hostile-public.test.ts.
  */
 type Schema = Record<string, any>;
@@ -106,6 +106,8 @@ describe('hostile-input suite over the OpenAPI document', () => {
   const ops: Operation[] = [];
   const stats = { operations: 0, attacks: 0, refused: 0, namedField: 0, skipped: [] as string[] };
   const saved: Record<string, string | undefined> = {};
+  /** this file's users (usernames and ids) and unit: what its checksum is about */
+  const own = { names: [] as string[], ids: [] as number[] };
 
   beforeAll(async () => {
     // Public routes are rate-limited per address; this suite sends thousands of requests from one.
@@ -113,7 +115,13 @@ describe('hostile-input suite over the OpenAPI document', () => {
     process.env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN = '1000000';
     p = await startTestPlatform({ runtime: false });
     const unit = await createUnit(p.db);
-    for (const role of ROLES) tokens[role] = (await login(p.app, await createUser(p.db, { roles: [role], unitCode: unit }))).token;
+    own.names.push(unit);
+    for (const role of ROLES) {
+      const user = await createUser(p.db, { roles: [role], unitCode: unit });
+      own.names.push(user.username);
+      own.ids.push(user.id);
+      tokens[role] = (await login(p.app, user)).token;
+    }
     const spec = (await p.app.inject({ method: 'GET', url: '/docs/json' })).json();
     for (const [path, item] of Object.entries<Record<string, any>>(spec.paths)) {
       for (const [method, op] of Object.entries<any>(item)) {
@@ -154,17 +162,30 @@ describe('hostile-input suite over the OpenAPI document', () => {
       ...(payload !== undefined ? { payload } : {}),
     });
 
-  /** A checksum of every business table (row count and content), to show a refusal changed nothing. */
+  /**
+   * A checksum of this file's rows in every business table (row count and content), to show a refusal
+   * changed nothing: the rows that name one of its users or its unit in any column (audit entries by its
+   * callers, their sessions, what they created), or hold one of its users' ids in a `…_by` / `user_id`
+   * column. Scoped to them: other files write into the same tables meanwhile. An attack that got through
+   * leaves such a row (its caller is audited, or is the row's author).
+   */
   const checksum = async (): Promise<Record<string, string>> => {
-    const tables = (
-      await p.db.raw(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`)
-    ).rows
-      .map((r: { relname: string }) => r.relname)
-      .filter((t: string) => !VOLATILE.test(t));
-    const parts = tables.map(
-      (t: string) => `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM "${t}" x`,
-    );
+    const columns = (
+      await p.db.raw(`SELECT c.relname AS t, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS type
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1, 2`)
+    ).rows as { t: string; col: string; type: string }[];
+    const tables = [...new Set(columns.map((c) => c.t))].filter((t) => !VOLATILE.test(t));
+    // usernames (role_<hex>) and the unit code (U-<HEX>): nothing to escape in a regular expression or a literal
+    const names = `'(${own.names.join('|')})'`;
+    const ids = own.ids.join(', ');
+    const parts = tables.map((t) => {
+      const byId = columns
+        .filter((c) => c.t === t && /(_by|^user_id)$/.test(c.col) && /^(integer|bigint)$/.test(c.type))
+        .map((c) => ` OR x."${c.col}" IN (${ids})`)
+        .join('');
+      return `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM "${t}" x WHERE x::text ~ ${names}${byId}`;
+    });
     const rows = (await p.db.raw(parts.join(' UNION ALL '))).rows as { t: string; h: string }[];
     return Object.fromEntries(rows.map((r) => [r.t, r.h]));
   };

@@ -29,7 +29,7 @@ describe('ISO internal audit and complaints', () => {
   const nextTask = (who: Client, instanceKey: string, elementId: string, match: (t: any) => boolean = () => true) =>
     waitFor(
       async () => {
-        const r = await who.get('/api/tasks?scope=all&limit=200');
+        const r = await who.get(`/api/tasks?scope=all&caseCode=${instanceKey}`);
         return (r.body.items as any[]).find(
           (t) => t.processInstanceKey === instanceKey && t.elementId === elementId && t.status === 'open' && !done.includes(t.id) && match(t),
         );

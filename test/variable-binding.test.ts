@@ -40,19 +40,44 @@ describe('process variables never bind records, owned variables and system proce
   let victim: { id: string; code: string; key: string; outboxId: string };
   let nc: { id: string; key: string };
 
-  const instancesOf = async (bpmnProcessId: string) => ({
-    history: Number((await p.db('hist_process_instances').where({ bpmn_process_id: bpmnProcessId }).count({ n: '*' }))[0].n),
-    records: Number(
-      (
-        await p
-          .db('zeebe_record')
-          .where({ value_type: 'PROCESS_INSTANCE_CREATION', intent: 'CREATED' })
-          .whereRaw(`body->'value'->>'bpmnProcessId' = ?`, [bpmnProcessId])
-          .count({ n: '*' })
-      )[0].n,
-    ),
-  });
-  const maxId = async (table: string) => String((await p.db(table).max({ m: 'id' }))[0].m ?? 0);
+  /**
+   * Instances of a process id that the attack could have started: the engine's creation records and the
+   * exported instances whose variables name the attacker as starter (the server sets startedBy on every
+   * start through the API) or carry the victim's record. Other files start the same processes meanwhile.
+   */
+  const instancesOf = async (bpmnProcessId: string) => {
+    const created = await p
+      .db('zeebe_record')
+      .where({ value_type: 'PROCESS_INSTANCE_CREATION', intent: 'CREATED' })
+      .whereRaw(`body->'value'->>'bpmnProcessId' = ?`, [bpmnProcessId])
+      .where((q) =>
+        q
+          .whereRaw(`body->'value'->'variables'->>'startedBy' = ?`, [attacker.user.username])
+          .orWhereRaw(`body->'value'->'variables'->>'dossierId' = ?`, [victim.id])
+          .orWhereRaw(`body->'value'->'variables'->>'ncId' = ?`, [nc.id]),
+      )
+      .select(p.db.raw(`body->'value'->>'processInstanceKey' as key`));
+    const history = await p
+      .db('hist_process_instances as i')
+      .where('i.bpmn_process_id', bpmnProcessId)
+      .whereExists((q) =>
+        q
+          .from('hist_variables as v')
+          .whereRaw('v.scope_key = i.process_instance_key')
+          .where((w) =>
+            w
+              .where('v.name', 'startedBy')
+              .whereRaw(`v.value #>> '{}' = ?`, [attacker.user.username])
+              .orWhere((x) => x.where('v.name', 'dossierId').whereRaw(`v.value #>> '{}' = ?`, [victim.id]))
+              .orWhere((x) => x.where('v.name', 'ncId').whereRaw(`v.value #>> '{}' = ?`, [nc.id])),
+          ),
+      )
+      .select('i.process_instance_key');
+    return {
+      records: created.map((r: { key: string }) => r.key).sort(),
+      history: history.map((r: { process_instance_key: string }) => String(r.process_instance_key)).sort(),
+    };
+  };
   const dossierState = async (id: string) => ({
     row: await p
       .db('dossiers')
@@ -65,13 +90,54 @@ describe('process variables never bind records, owned variables and system proce
     row: await p.db('iso_nonconformities').where({ id }).first(),
     events: await p.db('iso_register_events').where({ register: 'nc', record_id: id }).orderBy('at').select('job_key', 'stage', 'process_instance_key'),
   });
-  const globalState = async () => ({
-    notifications: await maxId('notifications'),
-    outbox: await maxId('engine_outbox'),
-    caseStarts: Number((await p.db('audit_log').where({ action: 'case.start' }).count({ n: '*' }))[0].n),
-  });
-  /** Lets anything a refused request might have set off reach the exported history before comparing. */
-  const settle = () => new Promise((r) => setTimeout(r, 1500));
+  /**
+   * What a start by the attacker would have written, had it been accepted: the engine command it queues
+   * (created by the attacker), its case.start entries (actor: the attacker), and the notifications about
+   * the victim's cases, the attacker's instances or to anyone of this file. Scoped to them: other files
+   * write into the same tables meanwhile.
+   */
+  const attackState = async () => {
+    const mine = (await p
+      .db('zeebe_record')
+      .where({ value_type: 'PROCESS_INSTANCE_CREATION', intent: 'CREATED' })
+      .whereRaw(`body->'value'->'variables'->>'startedBy' = ?`, [attacker.user.username])
+      .select(p.db.raw(`body->'value'->>'processInstanceKey' as key`))) as { key: string }[];
+    const users = [attacker, healthDesk, office, finder, designer].map((c) => c.user.username);
+    return {
+      notifications: String(
+        (
+          await p
+            .db('notifications')
+            .where((q) =>
+              q
+                .whereIn('recipient', [...users, 'Lê Thị Dược', 'le.thi.duoc@example.vn'])
+                .orWhereIn('process_instance_key', [victim.key, nc.key, ...mine.map((r) => r.key)]),
+            )
+            .max({ m: 'id' })
+        )[0].m ?? 0,
+      ),
+      outbox: await p.db('engine_outbox').where({ created_by: attacker.user.username }).orderBy('id').pluck('id'),
+      caseStarts: Number((await p.db('audit_log').where({ actor: attacker.user.username }).whereLike('action', 'case.start%').count({ n: '*' }))[0].n),
+    };
+  };
+  const FLOW_MARKER = `vb-marker-${randomBytes(3).toString('hex')}`;
+  /**
+   * Instead of a fixed pause: waits until the exported history holds an instance started now (one
+   * partition: exported in order), so anything a refused request could have started before it is there.
+   */
+  const settle = async () => {
+    const m = await p.zeebe.createProcessInstance({ bpmnProcessId: FLOW_MARKER, variables: {} });
+    await waitFor(
+      async () =>
+        p
+          .db('hist_process_instances')
+          .where({ process_instance_key: String(m.processInstanceKey), state: 'completed' })
+          .first(),
+      'the marker instance in the exported history',
+      30_000,
+      50,
+    );
+  };
   const incidentOf = (key: string, elementId: string) =>
     waitFor(
       async () => p.db('hist_incidents').where({ process_instance_key: key, element_id: elementId, state: 'created' }).first(),
@@ -87,6 +153,17 @@ describe('process variables never bind records, owned variables and system proce
     office = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
     finder = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD' }));
     designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
+    await p.zeebe.deployResource({
+      name: `${FLOW_MARKER}.bpmn`,
+      process: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_${FLOW_MARKER}" targetNamespace="http://eiso.gov.vn/test">
+  <bpmn:process id="${FLOW_MARKER}" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:endEvent id="End"><bpmn:incoming>F1</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`),
+    });
 
     // The victim: a Sở Y tế dossier (pharmacy practice certificate) received in person at the province's centre.
     const entry = CATALOGUE.find((c) => c.agencyCode === 'SYT')!;
@@ -144,7 +221,7 @@ describe('process variables never bind records, owned variables and system proce
   afterAll(async () => p?.close());
 
   it('exploit 1: an officer of another unit cannot start the birth registration on a Sở Y tế dossier and refuse it', async () => {
-    const before = { dossier: await dossierState(victim.id), global: await globalState(), engine: await instancesOf(BIRTH) };
+    const before = { dossier: await dossierState(victim.id), attack: await attackState(), engine: await instancesOf(BIRTH) };
 
     // Through the API: with the dossier's id (an owned variable) it is 400 naming it; without, the
     // one-stop process itself may not be started outside reception (403).
@@ -167,12 +244,12 @@ describe('process variables never bind records, owned variables and system proce
 
     await settle();
     expect(await dossierState(victim.id)).toEqual(before.dossier);
-    expect(await globalState()).toEqual(before.global);
+    expect(await attackState()).toEqual(before.attack);
     expect(await instancesOf(BIRTH)).toEqual(before.engine);
   });
 
   it("exploit 1, the workers' own defence: an instance carrying the dossier's variables (and even its eisoStartId) is bound to nothing", async () => {
-    const before = { dossier: await dossierState(victim.id), notifications: await maxId('notifications') };
+    const before = { dossier: await dossierState(victim.id), notifications: (await attackState()).notifications };
     // As any path that escaped the API's checks would: the engine is asked directly, with every
     // variable reception sets, the victim's outbox start id included.
     const forged = await p.zeebe.createProcessInstance({
@@ -215,14 +292,14 @@ describe('process variables never bind records, owned variables and system proce
       await settle();
       expect(await dossierState(victim.id)).toEqual(before.dossier);
       expect((await dossierState(victim.id)).row.status).not.toBe('NOT_ELIGIBLE');
-      expect(await maxId('notifications')).toBe(before.notifications);
+      expect((await attackState()).notifications).toBe(before.notifications);
     } finally {
       await p.zeebe.cancelProcessInstance(key).catch(() => {});
     }
   }, 120_000);
 
   it('exploit 2: starting the corrective-action process with an ncId does not reset the nonconformity', async () => {
-    const before = { nc: await ncState(nc.id), global: await globalState(), engine: await instancesOf(NC) };
+    const before = { nc: await ncState(nc.id), attack: await attackState(), engine: await instancesOf(NC) };
     const withId = await attacker.post('/api/process-instances', { bpmnProcessId: NC, variables: { ncId: Number(nc.id) } });
     expect(withId.status).toBe(400);
     expect(withId.body.message).toContain('ncId');
@@ -243,7 +320,7 @@ describe('process variables never bind records, owned variables and system proce
     }
     await settle();
     expect(await ncState(nc.id)).toEqual(before.nc);
-    expect(await globalState()).toEqual(before.global);
+    expect(await attackState()).toEqual(before.attack);
     expect(await instancesOf(NC)).toEqual(before.engine);
 
     // The worker's own defence: an instance carrying the ncId, started on the engine directly, stops
@@ -266,7 +343,7 @@ describe('process variables never bind records, owned variables and system proce
   }, 120_000);
 
   it('refuses a start carrying any variable the platform owns, naming it, and starts nothing', async () => {
-    const before = { global: await globalState(), engine: await instancesOf(LAND) };
+    const before = { attack: await attackState(), engine: await instancesOf(LAND) };
     const names = [...OWNED_VARIABLES, 'eisoBatKy', 'eiso_x'];
     for (const name of names) {
       const r = await attacker.post('/api/process-instances', {
@@ -294,7 +371,7 @@ describe('process variables never bind records, owned variables and system proce
         .first(),
     ).toBeUndefined();
     await settle();
-    expect(await globalState()).toEqual(before.global);
+    expect(await attackState()).toEqual(before.attack);
     expect(await instancesOf(LAND)).toEqual(before.engine);
   });
 
