@@ -14,11 +14,44 @@ export interface ProcessDefinitionRow {
   deployed_at: Date;
 }
 
+/** Where a recorded version comes from: deployed through the API, or learned from the exported stream (engine/history/apply.ts). */
+export type DefinitionOrigin = 'platform' | 'external';
+
+/**
+ * Records a version deployed through the platform. The projector may have recorded it first from the
+ * exported PROCESS record (origin 'external'): the platform's deploy then claims it (same key, same XML).
+ */
 export async function insertProcessDefinition(db: Knex | Knex.Transaction, row: Omit<ProcessDefinitionRow, 'deployed_at'>): Promise<void> {
-  await db('process_definitions')
+  const hasOrigin = await hasOriginColumn(db);
+  const q = db('process_definitions')
     .insert({ ...row, element_names: JSON.stringify(row.element_names) })
-    .onConflict('process_definition_key')
-    .ignore();
+    .onConflict('process_definition_key');
+  if (!hasOrigin) {
+    await q.ignore();
+    return;
+  }
+  await q
+    .merge({
+      origin: 'platform',
+      name: row.name,
+      resource_name: row.resource_name,
+      element_names: JSON.stringify(row.element_names),
+      deployed_by: row.deployed_by,
+    } as never)
+    .where('process_definitions.origin', 'external');
+}
+
+/** Whether process_definitions has its origin column (migrations/20261206003000), asked once per database. */
+const originColumn = new WeakMap<object, Promise<boolean>>();
+function hasOriginColumn(db: Knex | Knex.Transaction): Promise<boolean> {
+  const client = db.client as object;
+  let hit = originColumn.get(client);
+  if (!hit) {
+    hit = db.schema.hasColumn('process_definitions', 'origin');
+    originColumn.set(client, hit);
+    hit.catch(() => originColumn.delete(client));
+  }
+  return hit;
 }
 
 /** Step and process names for an inbox row; falls back to ids for processes deployed outside the platform. */
@@ -44,7 +77,9 @@ export async function deployedVersion(db: Knex, bpmnProcessId: string, version?:
   return row?.version;
 }
 
-export async function listProcessDefinitions(db: Knex): Promise<(ProcessDefinitionRow & { deployed_by_username: string | null; active_instances: string })[]> {
+export async function listProcessDefinitions(
+  db: Knex,
+): Promise<(ProcessDefinitionRow & { deployed_by_username: string | null; active_instances: string; origin: DefinitionOrigin })[]> {
   const hasHistory = await db.schema.hasTable('hist_process_instances');
   const active = hasHistory
     ? db.raw(
@@ -62,6 +97,7 @@ export async function listProcessDefinitions(db: Knex): Promise<(ProcessDefiniti
       'd.deployed_at',
       'u.username as deployed_by_username',
       active,
+      (await hasOriginColumn(db)) ? 'd.origin' : db.raw(`'platform' AS origin`),
     )
     .orderBy([{ column: 'd.bpmn_process_id' }, { column: 'd.version', order: 'desc' }]);
 }

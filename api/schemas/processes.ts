@@ -1,21 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Params, ZeebeKey } from './common.js';
 
-export const ProcessDefinition = Type.Object({
-  processDefinitionKey: ZeebeKey,
-  bpmnProcessId: Type.String(),
-  name: Type.String(),
-  version: Type.Integer(),
-  resourceName: Type.String(),
-  deployedBy: Type.Union([Type.String(), Type.Null()]),
-  deployedAt: Type.String({ format: 'date-time' }),
-  /** Running instances of this version (from the history projection). */
-  activeInstances: Type.Integer(),
-});
-export type ProcessDefinition = Static<typeof ProcessDefinition>;
-
-export const ProcessDefinitionList = Type.Object({ items: Type.Array(ProcessDefinition) });
-
 export const DeployBody = Type.Object({
   /** File name shown in Zeebe, e.g. "cap-giay-phep.bpmn". */
   resourceName: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.-]+\\.bpmn$' }),
@@ -36,6 +21,25 @@ export const LintIssue = Type.Object({
   params: Type.Optional(Params),
 });
 export type LintIssue = Static<typeof LintIssue>;
+
+export const ProcessDefinition = Type.Object({
+  processDefinitionKey: ZeebeKey,
+  bpmnProcessId: Type.String(),
+  name: Type.String(),
+  version: Type.Integer(),
+  resourceName: Type.String(),
+  deployedBy: Type.Union([Type.String(), Type.Null()]),
+  deployedAt: Type.String({ format: 'date-time' }),
+  /** Running instances of this version (from the history projection). */
+  activeInstances: Type.Integer(),
+  /** Deployed to the broker outside the platform (zbctl, Camunda Modeler, the SDK), learned from the engine's exported stream. */
+  external: Type.Boolean(),
+  /** For an external version: what it lacks for the inbox (a human step without a known owner, a form the platform has not got). */
+  warnings: Type.Array(LintIssue),
+});
+export type ProcessDefinition = Static<typeof ProcessDefinition>;
+
+export const ProcessDefinitionList = Type.Object({ items: Type.Array(ProcessDefinition) });
 
 export const DeployReply = Type.Object({
   deploymentKey: ZeebeKey,

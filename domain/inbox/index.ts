@@ -18,5 +18,6 @@ export const inbox: EngineContribution = {
   ],
   onProjected: async (e, { db }) => {
     await publishInboxChange(db, 'cancelled', e.cancelledJobKeys);
+    await publishInboxChange(db, 'renamed', e.renamedJobKeys ?? []);
   },
 };

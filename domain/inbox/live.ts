@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { listenWithReconnect, type Listener } from '../../lib/listen.js';
 import type { Viewer } from './visibility.js';
 
-export type InboxChangeKind = 'created' | 'claimed' | 'unclaimed' | 'assigned' | 'urged' | 'completed' | 'cancelled';
+/** renamed: the step got its name from the model once its process version was recorded (engine/history/apply.ts). */
+export type InboxChangeKind = 'created' | 'claimed' | 'unclaimed' | 'assigned' | 'urged' | 'completed' | 'cancelled' | 'renamed';
 
 /** Channel of PostgreSQL NOTIFY on which every API process hears inbox changes (the listener below). */
 export const INBOX_CHANNEL = 'inbox_changed';

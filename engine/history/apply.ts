@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { elementNamesFromResource } from './element-names.js';
+import { processFromResource, type ExportedProcess } from './element-names.js';
 
 /**
  * One zeebe_record row with the value fields the projection needs, extracted in SQL as text:
@@ -230,6 +231,16 @@ export class ElementNameCache {
 export interface BatchResult {
   /** job keys whose inbox task this batch moved to 'cancelled' */
   cancelledJobKeys: string[];
+  /** job keys of open inbox tasks written before their process version was known, named by this batch */
+  renamedJobKeys: string[];
+}
+
+/** Tables of other layers the projection also writes when their migrations are there. */
+export interface PresentTables {
+  inbox: boolean;
+  caseIndex: boolean;
+  /** process_definitions.origin (migrations/20261206003000): versions deployed outside the platform are recorded */
+  definitions?: boolean;
 }
 
 async function existing(trx: Knex.Transaction, spec: TableSpec, keys: Iterable<string>): Promise<Map<string, Row>> {
@@ -275,7 +286,7 @@ export async function applyBatch(
   partitionId: number,
   records: ZeebeRecordRow[],
   names: ElementNameCache,
-  present: { inbox: boolean; caseIndex: boolean },
+  present: PresentTables,
 ): Promise<BatchResult> {
   const events = records.filter((r) => r.record_type === 'EVENT');
   const elementKeys: string[] = [];
@@ -301,6 +312,7 @@ export async function applyBatch(
   const variables = new Map<string, Row>();
   const variableEvents: Row[] = [];
   const definitions: Record<string, unknown>[] = [];
+  const exported = new Map<string, { row: Record<string, unknown>; model: ExportedProcess }>();
   const cancelledJobs: string[] = [];
 
   for (const r of events) {
@@ -429,13 +441,32 @@ export async function applyBatch(
       }
       case 'PROCESS': {
         if (r.intent !== 'CREATED') break;
-        let elementNames: Record<string, string> = {};
+        let model: ExportedProcess | null = null;
         try {
-          elementNames = r.resource ? await elementNamesFromResource(r.resource) : {};
+          model = r.resource ? await processFromResource(r.resource) : null;
         } catch {
-          elementNames = {};
+          model = null;
         }
+        const elementNames = model?.elementNames ?? {};
         names.set(r.key, elementNames);
+        if (model && r.bpmn_process_id)
+          exported.set(r.key, {
+            model,
+            row: {
+              process_definition_key: r.key,
+              bpmn_process_id: r.bpmn_process_id,
+              name: (elementNames[r.bpmn_process_id] ?? r.bpmn_process_id).slice(0, 300),
+              version: Number(r.version),
+              resource_name: (r.resource_name ?? '').slice(0, 200),
+              deployment_key: key(r.deployment_key) ?? '0',
+              xml: model.xml,
+              element_names: JSON.stringify(elementNames),
+              checksum: createHash('sha256').update(model.xml).digest('hex'),
+              deployed_by: null,
+              deployed_at: r.ts,
+              origin: 'external',
+            },
+          });
         definitions.push({
           process_definition_key: r.key,
           bpmn_process_id: r.bpmn_process_id,
@@ -474,6 +505,37 @@ export async function applyBatch(
       .onConflict('process_definition_key')
       .ignore();
   }
+  // Every deployed version, whoever deployed it: a version deployed through the platform is already
+  // there (or is claimed by engine/definitions.ts insertProcessDefinition when its insert comes second).
+  let renamedJobKeys: string[] = [];
+  if (present.definitions && exported.size > 0) {
+    const rows = [...exported.values()].map((e) => e.row);
+    for (let i = 0; i < rows.length; i += 100) {
+      await trx('process_definitions')
+        .insert(rows.slice(i, i + 100))
+        .onConflict('process_definition_key')
+        .ignore();
+    }
+    const forms = [...exported].flatMap(([definitionKey, e]) =>
+      Object.entries(e.model.embeddedForms).map(([formKey, schema]) => {
+        const json = JSON.stringify(schema);
+        return { process_definition_key: definitionKey, form_key: formKey, schema: json, checksum: createHash('sha256').update(json).digest('hex') };
+      }),
+    );
+    if (forms.length > 0) await trx('process_forms').insert(forms).onConflict(['process_definition_key', 'form_key']).ignore();
+    // An inbox row written before this version was recorded carries its element id as name.
+    if (present.inbox) {
+      const res = (await trx.raw(
+        `UPDATE inbox_tasks t SET name = left(d.element_names->>t.element_id, 300), updated_at = now()
+         FROM process_definitions d
+         WHERE d.process_definition_key = t.process_definition_key AND t.process_definition_key = ANY(?::bigint[])
+           AND t.status IN ('open', 'completing') AND t.name = t.element_id AND d.element_names->>t.element_id IS NOT NULL
+         RETURNING t.job_key::text AS job_key`,
+        [[...exported.keys()]],
+      )) as { rows: { job_key: string }[] };
+      renamedJobKeys = res.rows.map((row) => row.job_key);
+    }
+  }
   await upsert(trx, INSTANCES, [...instances.values()]);
   await upsert(trx, ELEMENTS, [...elements.values()]);
   await upsert(trx, JOBS, [...jobs.values()]);
@@ -506,5 +568,5 @@ export async function applyBatch(
     for (const v of variables.values()) if (v.scope_key === v.process_instance_key) cases.add(String(v.scope_key));
     if (cases.size > 0) await trx.raw(`SELECT eiso_case_index_refresh(?::bigint[])`, [[...cases]]);
   }
-  return { cancelledJobKeys };
+  return { cancelledJobKeys, renamedJobKeys };
 }

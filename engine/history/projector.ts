@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { listenWithReconnect, type Listener } from '../../lib/listen.js';
 import type { Knex } from 'knex';
-import { applyBatch, ElementNameCache, selectRecords } from './apply.js';
+import { applyBatch, ElementNameCache, selectRecords, type PresentTables } from './apply.js';
 
 export interface HistoryLogger {
   info: (obj: object, msg?: string) => void;
@@ -30,6 +30,8 @@ export interface ProjectedEvent {
   count: number;
   /** job keys whose inbox task the batch moved from open/completing to 'cancelled' */
   cancelledJobKeys: string[];
+  /** job keys of open inbox tasks the batch gave their step name (written before their process version was recorded) */
+  renamedJobKeys: string[];
 }
 
 const CHANNEL = 'zeebe_record';
@@ -59,7 +61,7 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
   private timer?: NodeJS.Timeout;
   private listener?: Listener;
   /** Tables of other features the projection also maintains, when their migrations ran. */
-  private present?: { inbox: boolean; caseIndex: boolean };
+  private present?: PresentTables;
   private lastError = { message: '', at: 0 };
 
   constructor(
@@ -191,9 +193,10 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
     }
     if (this.present === undefined) {
       const reg = (await this.knex.raw(
-        `SELECT to_regclass('inbox_tasks') IS NOT NULL AS inbox, to_regprocedure('eiso_case_index_refresh(bigint[])') IS NOT NULL AS case_index`,
-      )) as { rows: { inbox: boolean; case_index: boolean }[] };
-      this.present = { inbox: reg.rows[0]?.inbox ?? false, caseIndex: reg.rows[0]?.case_index ?? false };
+        `SELECT to_regclass('inbox_tasks') IS NOT NULL AS inbox, to_regprocedure('eiso_case_index_refresh(bigint[])') IS NOT NULL AS case_index,
+          EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'process_definitions' AND column_name = 'origin') AS definitions`,
+      )) as { rows: { inbox: boolean; case_index: boolean; definitions: boolean }[] };
+      this.present = { inbox: reg.rows[0]?.inbox ?? false, caseIndex: reg.rows[0]?.case_index ?? false, definitions: reg.rows[0]?.definitions ?? false };
     }
     return ids;
   }
@@ -209,11 +212,11 @@ export class HistoryProjector extends EventEmitter<{ projected: [ProjectedEvent]
       const after = String(cursor.position);
       const records = await selectRecords(trx, partitionId, after, this.batchSize);
       if (records.length === 0) return;
-      const { cancelledJobKeys } = await applyBatch(trx, partitionId, records, this.names, this.present ?? { inbox: false, caseIndex: false });
+      const { cancelledJobKeys, renamedJobKeys } = await applyBatch(trx, partitionId, records, this.names, this.present ?? { inbox: false, caseIndex: false });
       await trx('hist_projector_cursor')
         .where({ partition_id: partitionId })
         .update({ position: records[records.length - 1].position, updated_at: trx.fn.now() });
-      result = { count: records.length, cancelledJobKeys };
+      result = { count: records.length, cancelledJobKeys, renamedJobKeys };
     });
     if (!result) return 0;
     this.emit('projected', result);

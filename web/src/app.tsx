@@ -20,6 +20,7 @@ const AuditVerifyPage = lazy(() => import('./features/audit/AuditVerifyPage.js')
 const AuditHeatmapPage = lazy(() => import('./features/audit/AuditHeatmapPage.js'));
 const CaseTimelinePage = lazy(() => import('./features/audit/CaseTimelinePage.js'));
 const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.js'));
+const ProcessListPage = lazy(() => import('./features/processes/ProcessListPage.js'));
 const StatsDashboardPage = lazy(() => import('./features/onestop-stats/StatsDashboardPage.js'));
 const OverduePage = lazy(() => import('./features/onestop-stats/OverduePage.js'));
 const PublicEvaluationPage = lazy(() => import('./features/onestop-stats/PublicEvaluationPage.js'));
@@ -163,6 +164,12 @@ function Routes() {
     page = (
       <LazyPage>
         <CalendarPage />
+      </LazyPage>
+    );
+  else if (pathname === '/processes')
+    page = (
+      <LazyPage>
+        <ProcessListPage />
       </LazyPage>
     );
   else if (pathname === '/onestop/stats')

@@ -14,6 +14,7 @@ import { ErrorBody, errors } from '../../schemas/common.js';
 import { Type } from 'typebox';
 import { deployedVersion, listProcessDefinitions } from '../../../engine/definitions.js';
 import { retiredVersionToStart } from '../../../domain/procedures/store.js';
+import { externalDefinitionWarnings } from '../../../domain/procedures/external.js';
 import { caseKnown, startRequestByKey, waitForCaseStart, withdrawStart } from '../../../domain/procedures/instances.js';
 import { deployProcess } from '../../../engine/deploy.js';
 import { Grpc, grpcCode } from '../../../engine/client.js';
@@ -46,13 +47,17 @@ export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.authenticate,
       schema: {
         tags: ['processes'],
-        summary: 'Deployed process versions with their running instances',
+        summary: 'Deployed process versions with their running instances, those deployed outside the platform marked external with what they lack',
         security,
         response: { 200: ProcessDefinitionList, ...errors },
       },
     },
     async () => {
       const rows = await listProcessDefinitions(app.db);
+      const warnings = await externalDefinitionWarnings(
+        app.db,
+        rows.filter((r) => r.origin === 'external').map((r) => String(r.process_definition_key)),
+      );
       return {
         items: rows.map((r) => ({
           processDefinitionKey: String(r.process_definition_key),
@@ -63,6 +68,8 @@ export const processDefinitions: FastifyPluginAsyncTypebox = async (app) => {
           deployedBy: r.deployed_by_username,
           deployedAt: r.deployed_at.toISOString(),
           activeInstances: Number(r.active_instances),
+          external: r.origin === 'external',
+          warnings: warnings.get(String(r.process_definition_key)) ?? [],
         })),
       };
     },

@@ -8,6 +8,7 @@ import * as notifications from '../features/notifications/i18n.js';
 import * as calendar from '../features/calendar/i18n.js';
 import * as iso from '../features/iso/i18n.js';
 import * as onestopStats from '../features/onestop-stats/i18n.js';
+import * as processes from '../features/processes/i18n.js';
 import * as apiErrors from './errors.js';
 import type { Translations } from './vi.js';
 
@@ -77,4 +78,5 @@ export const en: Translations = {
   ...calendar.en,
   ...iso.en,
   ...onestopStats.en,
+  ...processes.en,
 };

@@ -8,6 +8,7 @@ import * as notifications from '../features/notifications/i18n.js';
 import * as calendar from '../features/calendar/i18n.js';
 import * as iso from '../features/iso/i18n.js';
 import * as onestopStats from '../features/onestop-stats/i18n.js';
+import * as processes from '../features/processes/i18n.js';
 import * as apiErrors from './errors.js';
 /** Vietnamese: the default language. Its shape is the source of truth for every other language. */
 export const vi = {
@@ -75,6 +76,7 @@ export const vi = {
   ...calendar.vi,
   ...iso.vi,
   ...onestopStats.vi,
+  ...processes.vi,
 };
 
 export type Translations = typeof vi;
