@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   BPMN_STEP_TIME_LIMIT: ['step', 'value'],
   BPMN_TOO_LARGE: ['max'],
   BPMN_UNKNOWN_GROUP: ['step', 'group'],
+  BPMN_UNKNOWN_USER: ['step', 'user'],
   BPMN_UNPARSABLE_ELEMENT: ['detail'],
   CALENDAR_BLANK: [],
   CALENDAR_CONFLICT: [],

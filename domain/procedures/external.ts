@@ -110,6 +110,8 @@ export async function externalDefinitionWarnings(db: Knex, keys: string[]): Prom
         if (isExpression(u) || knownUsers.has(u)) continue;
         warnings.push({
           ...base,
+          code: 'BPMN_UNKNOWN_USER',
+          params: { step: s.name, user: u },
           message: `Bước "${s.name}": người xử lý "${u}" không có tài khoản trên hệ thống / The user ${u} named by ${s.id} has no account`,
         });
       }
