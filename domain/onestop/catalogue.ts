@@ -175,7 +175,11 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: Pr
   } else if (limitUnit === 'within_day') {
     if (days !== 0)
       problems.push(
-        problem('CATALOGUE_TIME_LIMIT_WITHIN_DAY', { value: rawDays ?? '' }, `timeLimitDays "${rawDays}" phải là 0 với within_day / timeLimitDays must be 0 for within_day`),
+        problem(
+          'CATALOGUE_TIME_LIMIT_WITHIN_DAY',
+          { value: rawDays ?? '' },
+          `timeLimitDays "${rawDays}" phải là 0 với within_day / timeLimitDays must be 0 for within_day`,
+        ),
       );
   } else if (limitUnit === 'calendar_days') {
     if (!Number.isInteger(days) || days < 1 || days > 1000)

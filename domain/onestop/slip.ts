@@ -60,7 +60,6 @@ export async function slipData(db: Knex, dossier: DossierRow): Promise<SlipData>
   return { dossier, procedure, deskUnitName: desk?.name ?? dossier.desk_unit_code, officerName: officer?.full_name ?? dossier.received_by ?? '', documents };
 }
 
-
 /**
  * Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01, TT 01/2018 / TT 03/2025) as an A4 PDF: agency,
  * dossier code, applicant, procedure, documents received with copies, received and appointment

@@ -82,9 +82,7 @@ describe('working hours (giờ) and working days with half days', () => {
     // Wed 29/4 16:00: 1 h to 17:00, then the next working day is Mon 4/5: 07:30 + 1 h.
     expect(due('2026-04-29 16:00', { value: 2, unit: 'hours' })).toBe('2026-05-04T08:30:00+07:00');
     // Paused 10:30–14:00 on Tue 28/4: 0.5 h before, then 14:00 + 0.5 h.
-    expect(due('2026-04-28 10:00', { value: 1, unit: 'hours' }, [{ from: '2026-04-28 10:30', to: '2026-04-28 14:00' }])).toBe(
-      '2026-04-28T14:30:00+07:00',
-    );
+    expect(due('2026-04-28 10:00', { value: 1, unit: 'hours' }, [{ from: '2026-04-28 10:30', to: '2026-04-28 14:00' }])).toBe('2026-04-28T14:30:00+07:00');
     expect(() => national.dueOf(vn('2026-04-28 10:00'), { value: 0, unit: 'hours' })).toThrow(CalendarError);
   });
 

@@ -334,11 +334,14 @@ export class WorkingCalendar {
 
   private calendarDaysDue(start: Date, days: number, unit: string | null, pauses: readonly Pause[]): Date {
     if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-      throw new CalendarError('INVALID_DAYS', `Thời hạn theo ngày phải là số nguyên từ 1 đến ${MAX_DAYS} / Calendar days must be a whole number between 1 and ${MAX_DAYS}: ${days}`);
+      throw new CalendarError(
+        'INVALID_DAYS',
+        `Thời hạn theo ngày phải là số nguyên từ 1 đến ${MAX_DAYS} / Calendar days must be a whole number between 1 and ${MAX_DAYS}: ${days}`,
+      );
     }
     let d = localDateOf(this.countingStart(start, unit));
     const limit = dayNumber(d) + 366 * 3 + days * 2;
-    for (let k = 0; k < days; ) {
+    for (let k = 0; k < days;) {
       d = addDays(d, 1);
       if (dayNumber(d) > limit) throw noWorkingTime();
       if (!inPause(instantAt(d, 0), pauses)) k++;
@@ -362,7 +365,16 @@ export class WorkingCalendar {
       for (const p of pauses) {
         const a = p.from.getTime();
         const b = p.to.getTime();
-        pieces = pieces.flatMap(([x, y]): [number, number][] => (b <= x || a >= y ? [[x, y]] : ([[x, Math.min(a, y)], [Math.max(b, x), y]] as [number, number][]).filter(([i, j]) => j > i)));
+        pieces = pieces.flatMap(([x, y]): [number, number][] =>
+          b <= x || a >= y
+            ? [[x, y]]
+            : (
+                [
+                  [x, Math.min(a, y)],
+                  [Math.max(b, x), y],
+                ] as [number, number][]
+              ).filter(([i, j]) => j > i),
+        );
       }
       for (const [x, y] of pieces.sort((m, n) => m[0] - n[0])) {
         if (y - x >= left) return new Date(x + left);
