@@ -308,7 +308,8 @@ export class WorkingCalendar {
   /**
    * The due instant of a time limit in its legal unit (see TimeLimitUnit):
    * - working_days: addWorkingDays;
-   * - within_day: addWorkingDays(start, 0);
+   * - within_day: addWorkingDays(start, 0), counted again from the last resume after a pause (a
+   *   supplement brings a complete dossier again: it is done that day, or the next one after 15:00);
    * - calendar_days (Civil Code art. 147–148): the receipt day (the next working day after the
    *   cut-off, as for working days) is not counted; the period ends on the N-th following day, or,
    *   when that is a day off, on the next working day — at the close of working hours (the slip
@@ -321,8 +322,11 @@ export class WorkingCalendar {
     switch (limit.unit) {
       case 'working_days':
         return this.count(start, limit.value, u, pauses, false).due;
-      case 'within_day':
-        return this.count(start, 0, u, pauses, false).due;
+      case 'within_day': {
+        // The day restarts when the dossier comes back complete: counted from the last resume.
+        const resumed = pauses.reduce((t, p) => (p.to > t && p.from >= start ? p.to : t), start);
+        return this.count(resumed, 0, u, [], false).due;
+      }
       case 'calendar_days':
         return this.calendarDaysDue(start, limit.value, u, pauses);
       case 'hours':
