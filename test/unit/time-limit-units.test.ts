@@ -76,13 +76,9 @@ describe('within the day (trong ngày) and its cut-off', () => {
 
   it('starts again from the resume after a pause', () => {
     // Paused Tue 28/4 10:00, supplemented 14:00 (before the cut-off) → that day, 17:00.
-    expect(due('2026-04-28 09:00', { value: 0, unit: 'within_day' }, [{ from: '2026-04-28 10:00', to: '2026-04-28 14:00' }])).toBe(
-      '2026-04-28T17:00:00+07:00',
-    );
+    expect(due('2026-04-28 09:00', { value: 0, unit: 'within_day' }, [{ from: '2026-04-28 10:00', to: '2026-04-28 14:00' }])).toBe('2026-04-28T17:00:00+07:00');
     // Supplemented Tue 28/4 16:00, after the cut-off → Wed 29/4 17:00.
-    expect(due('2026-04-28 09:00', { value: 0, unit: 'within_day' }, [{ from: '2026-04-28 10:00', to: '2026-04-28 16:00' }])).toBe(
-      '2026-04-29T17:00:00+07:00',
-    );
+    expect(due('2026-04-28 09:00', { value: 0, unit: 'within_day' }, [{ from: '2026-04-28 10:00', to: '2026-04-28 16:00' }])).toBe('2026-04-29T17:00:00+07:00');
   });
 });
 
