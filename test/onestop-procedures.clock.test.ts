@@ -361,7 +361,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(await events(d.id)).toEqual(expect.arrayContaining(['processing.rejected', 'result.returned']));
   });
 
-  it('judicial record certificate (Sở Tư pháp, 10 days) with its liên thông leg to the provincial police', { timeout: 240_000 }, async () => {
+  it('judicial record certificate (Sở Tư pháp, 10 calendar days) with its liên thông leg to the provincial police', { timeout: 240_000 }, async () => {
     const P = 'mc-cap-phieu-ly-lich-tu-phap';
     // "Không quá 10 ngày" (calendar days, Civil Code art. 147): received Mon 15/3/2032 08:00, counted
     // from Tue 16/3 → day 10 is Thu 25/3/2032, a working day → appointment 17:00 (it was Mon 29/3
@@ -423,7 +423,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(await events(d.id)).toEqual(expect.arrayContaining(['interagency.sent', 'result.returned']));
   });
 
-  it('construction permit for a house (UBND xã, 15 days): site inspection, head of division, chairman', { timeout: 240_000 }, async () => {
+  it('construction permit for a house (UBND xã, 15 calendar days): site inspection, head of division, chairman', { timeout: 240_000 }, async () => {
     const P = 'mc-cap-phep-xay-dung-nha-o';
     // 15 calendar days (Luật Xây dựng art. 102): received Mon 22/3/2032 10:00, counted from Tue 23/3
     // → day 15 is Tue 6/4/2032, a working day → appointment 17:00 (was Mon 12/4 11:30 in working days).
@@ -458,7 +458,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(done.onTime).toBe(true);
   });
 
-  it('pharmacy practice certificate (Sở Y tế, 20 days over Giỗ Tổ and 30/4–1/5): the director sends it back once', { timeout: 300_000 }, async () => {
+  it('pharmacy practice certificate (Sở Y tế, 20 calendar days over Giỗ Tổ): the director sends it back once', { timeout: 300_000 }, async () => {
     const P = 'mc-cap-chung-chi-hanh-nghe-duoc';
     // 20 calendar days (Luật Dược art. 24): received Fri 2/4/2032 08:00, counted from Sat 3/4 → day
     // 20 is Thu 22/4/2032 (Giỗ Tổ Mon 19/4 is inside the period and does not extend it), a working
