@@ -27,6 +27,7 @@ import * as auditTargetMonths from './20261123007010_audit_target_months.js';
 import * as authSessions from './20261123009300_auth_sessions.js';
 import * as auditHardening from './20261123010000_audit_hardening.js';
 import * as publicSubmissions from './20261206001000_public_submissions.js';
+import * as timeLimitUnits from './20261206002000_time_limit_units.js';
 import * as externalDefinitions from './20261206003000_external_definitions.js';
 import * as recordInstanceIdx from './20261123009400_record_instance_idx.js';
 
@@ -59,6 +60,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123009300_auth_sessions': authSessions,
   '20261123010000_audit_hardening': auditHardening,
   '20261206001000_public_submissions': publicSubmissions,
+  '20261206002000_time_limit_units': timeLimitUnits,
   '20261206003000_external_definitions': externalDefinitions,
   '20261123009400_record_instance_idx': recordInstanceIdx,
 };

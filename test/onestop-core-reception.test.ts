@@ -442,6 +442,55 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     });
   });
 
+  it('a procedure in calendar days (ngày): the appointment, the slip, the staff view and the public list and lookup say "ngày"', async () => {
+    const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
+    const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
+    const cd = procedureEntry({ name: 'Cấp phiếu thử theo ngày', timeLimitDays: 10, timeLimitUnit: 'calendar_days' });
+    expect((await admin.post('/api/onestop/procedures/import', [cd])).status).toBe(200);
+    const xml = deskBpmn(String(cd.bpmnProcessId), { days: 10 }).replace(
+      '<zeebe:property name="eiso.timeLimit" value="10" />',
+      '<zeebe:property name="eiso.timeLimit" value="10" /><zeebe:property name="eiso.timeLimitUnit" value="calendar_days" />',
+    );
+    expect((await designer.post('/api/process-definitions', { resourceName: `${cd.bpmnProcessId}.bpmn`, xml })).status).toBe(201);
+    const r = await desk.post('/api/onestop/dossiers', {
+      procedureCode: cd.code,
+      applicant,
+      documents: [
+        { code: 'DON', copies: 1 },
+        { code: 'CCCD', copies: 1 },
+      ],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ timeLimitDays: 10, timeLimitUnit: 'calendar_days' });
+    // Ten calendar days from the day after the receipt (or after the next working day past 15:00),
+    // moved off a day off: 17:00 Vietnam time, 10 to 20 days after the receipt (never the 14+ days
+    // that 10 working days take at least).
+    const received = new Date(r.body.receivedAt);
+    const appointment = new Date(r.body.appointmentAt);
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit' }).format(appointment)).toBe('17:00');
+    const vnDay = (d: Date) => Date.parse(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(d));
+    const days = (vnDay(appointment) - vnDay(received)) / 86_400_000;
+    expect(days).toBeGreaterThanOrEqual(10);
+    expect(days).toBeLessThanOrEqual(20);
+    const cal = await loadCalendar(p.db);
+    expect(r.body.appointmentAt).toBe(cal.dueOf(received, { value: 10, unit: 'calendar_days' }, 'SNNMT-QLDD').toISOString());
+    const clock = await p.db('case_deadlines').where({ process_instance_key: r.body.processInstanceKey }).first();
+    expect(clock).toMatchObject({ time_limit_unit: 'calendar_days' });
+    expect(clock.appointment_at.toISOString()).toBe(r.body.appointmentAt);
+
+    const res = await p.app.inject({ method: 'GET', url: `/api/onestop/dossiers/${r.body.id}/slip.pdf`, headers: { authorization: `Bearer ${desk.token}` } });
+    const text = (await pdfText(res.rawPayload)).replace(/[ \t]+/g, ' ');
+    expect(text).toContain('Thời gian giải quyết hồ sơ theo quy định: 10 ngày');
+    expect(text).not.toContain('10 ngày làm việc');
+
+    const list = await p.app.inject({ method: 'GET', url: '/api/public/procedures' });
+    expect(list.json().items.find((i: { code: string }) => i.code === cd.code)).toMatchObject({ timeLimitDays: 10, timeLimitUnit: 'calendar_days' });
+    const row = await dossierRow(r.body.code);
+    const seen = await lookup(r.body.code, row.lookup_token);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ timeLimitDays: 10, timeLimitUnit: 'calendar_days' });
+  });
+
   it('a flood of lookups is refused with 429 and a Vietnamese message', async () => {
     let last = { status: 200, body: {} as any, raw: '' };
     for (let i = 0; i < 40 && last.status !== 429; i++) last = await lookup(inPerson.code);

@@ -57,6 +57,7 @@ interface CatalogueEntry {
   deskUnitCode: string;
   agencyEid: string;
   timeLimitDays: number;
+  timeLimitUnit: string;
   fees: unknown[];
   requiredDocuments: unknown[];
   result: string;
@@ -97,6 +98,7 @@ describe('one-stop procedures end to end on the controlled clock', () => {
         agency_eid: c.agencyEid,
       });
       expect(Number(row.time_limit_days)).toBe(c.timeLimitDays);
+      expect(row.time_limit_unit, c.code).toBe(c.timeLimitUnit);
     }
   });
 
@@ -326,21 +328,22 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     );
   });
 
-  it('birth registration (UBND xã, 1 working day; after 15:00 counted from the next day), not eligible, returned by post', { timeout: 240_000 }, async () => {
+  it('birth registration (UBND xã, within the day; after 15:00 the next working day), not eligible, returned by post', { timeout: 240_000 }, async () => {
     const P = 'mc-dang-ky-khai-sinh';
-    // Received Mon 8/3/2032 15:30, after the 15:00 cut-off: counting starts Tue 9/3 07:30;
-    // 2 half-days: Tue AM, Tue PM → appointment Tue 9/3/2032 17:00.
+    // Within the day (trong ngày). Received Mon 8/3/2032 15:30, after the 15:00 cut-off: the next
+    // working day → appointment Tue 9/3/2032 17:00.
     const d = await receive(P, '2032-03-08T15:30:00+07:00', 'Trần Thị Bình');
+    expect(await clockOf(d.key)).toMatchObject({ timeLimitDays: 0, timeLimitUnit: 'within_day' });
     expect((await clockOf(d.key)).originalAppointmentAt.toISOString()).toBe(t('2032-03-09T17:00:00+07:00'));
     await untilStatus(d.id, 'IN_PROCESSING');
-    // Supplement Tue 08:00 → Tue 14:00: only Tue 13:30 starts inside (0.5 day). Counting: Tue AM
-    // (began 07:30), Wed AM → Wed 10/3/2032 11:30.
+    // Supplement Tue 08:00 → Tue 14:00: only Tue 13:30 starts inside (0.5 day recorded). Within the
+    // day counts again from the resume, Tue 14:00, before the cut-off → still Tue 9/3/2032 17:00.
     await supplementRound(d, {
       requestAt: '2032-03-09T08:00:00+07:00',
       supplyAt: '2032-03-09T14:00:00+07:00',
       reviewGroup: 'XA-TANPHU-VP/officer',
       pausedDays: 0.5,
-      movedTo: '2032-03-10T11:30:00+07:00',
+      movedTo: '2032-03-09T17:00:00+07:00',
       reason: 'Bổ sung giấy chứng sinh bản chính',
     });
 
@@ -352,27 +355,30 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(refused.closed_at).toBeNull();
     expect(await p.db('inbox_tasks').where({ process_instance_key: d.key, element_id: 'PheDuyet' }).first()).toBeUndefined();
 
-    const { clock: done } = await returnAt(d, '2032-03-10T09:00:00+07:00', 'XA-TANPHU-TTPV/officer', 'buu-chinh', 'NOT_ELIGIBLE');
+    // Handed to the post Tue 9/3 16:00, within the day.
+    const { clock: done } = await returnAt(d, '2032-03-09T16:00:00+07:00', 'XA-TANPHU-TTPV/officer', 'buu-chinh', 'NOT_ELIGIBLE');
     expect(done.onTime).toBe(true);
     expect(await events(d.id)).toEqual(expect.arrayContaining(['processing.rejected', 'result.returned']));
   });
 
-  it('judicial record certificate (Sở Tư pháp, 10 days) with its liên thông leg to the provincial police', { timeout: 240_000 }, async () => {
+  it('judicial record certificate (Sở Tư pháp, 10 calendar days) with its liên thông leg to the provincial police', { timeout: 240_000 }, async () => {
     const P = 'mc-cap-phieu-ly-lich-tu-phap';
-    // Received Mon 15/3/2032 08:00 → 20 half-days from Mon PM: Mon PM (1), Tue–Fri 16–19 (2–9),
-    // Mon–Fri 22–26 (10–19), Mon 29 AM (20) → appointment Mon 29/3/2032 11:30.
+    // "Không quá 10 ngày" (calendar days, Civil Code art. 147): received Mon 15/3/2032 08:00, counted
+    // from Tue 16/3 → day 10 is Thu 25/3/2032, a working day → appointment 17:00 (it was Mon 29/3
+    // 11:30 when counted as 10 working days).
     const d = await receive(P, '2032-03-15T08:00:00+07:00', 'Lê Văn Cường');
     const c0 = await clockOf(d.key);
     expect(c0.unitCode).toBe('STP-HCTP');
-    expect(c0.originalAppointmentAt.toISOString()).toBe(t('2032-03-29T11:30:00+07:00'));
+    expect(c0.originalAppointmentAt.toISOString()).toBe(t('2032-03-25T17:00:00+07:00'));
     await untilStatus(d.id, 'IN_PROCESSING');
-    // Supplement Mon 10:00 → Mon 16:00: Mon 13:30 starts inside (0.5 day) → one half-day later, Mon 29/3 17:00.
+    // Supplement Mon 10:00 → Mon 16:00: Mon 13:30 starts inside (0.5 working day recorded), but no
+    // day starts (00:00) inside the pause → the appointment stays Thu 25/3 17:00.
     await supplementRound(d, {
       requestAt: '2032-03-15T10:00:00+07:00',
       supplyAt: '2032-03-15T16:00:00+07:00',
       reviewGroup: 'STP-HCTP/officer',
       pausedDays: 0.5,
-      movedTo: '2032-03-29T17:00:00+07:00',
+      movedTo: '2032-03-25T17:00:00+07:00',
       reason: 'Bổ sung bản chụp hộ chiếu',
     });
 
@@ -417,21 +423,22 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(await events(d.id)).toEqual(expect.arrayContaining(['interagency.sent', 'result.returned']));
   });
 
-  it('construction permit for a house (UBND xã, 15 days): site inspection, head of division, chairman', { timeout: 240_000 }, async () => {
+  it('construction permit for a house (UBND xã, 15 calendar days): site inspection, head of division, chairman', { timeout: 240_000 }, async () => {
     const P = 'mc-cap-phep-xay-dung-nha-o';
-    // Received Mon 22/3/2032 10:00 → 30 half-days from Mon PM: Mon PM (1), Tue–Fri 23–26 (2–9),
-    // 29/3–2/4 (10–19), 5–9/4 (20–29), Mon 12/4 AM (30) → appointment Mon 12/4/2032 11:30.
+    // 15 calendar days (Luật Xây dựng art. 102): received Mon 22/3/2032 10:00, counted from Tue 23/3
+    // → day 15 is Tue 6/4/2032, a working day → appointment 17:00 (was Mon 12/4 11:30 in working days).
     const d = await receive(P, '2032-03-22T10:00:00+07:00', 'Phạm Thị Dung');
-    expect((await clockOf(d.key)).originalAppointmentAt.toISOString()).toBe(t('2032-04-12T11:30:00+07:00'));
+    expect((await clockOf(d.key)).originalAppointmentAt.toISOString()).toBe(t('2032-04-06T17:00:00+07:00'));
     await untilStatus(d.id, 'IN_PROCESSING');
     // Supplement Tue 23/3 09:00 → Thu 25/3 09:00: Tue 13:30, Wed 07:30, Wed 13:30, Thu 07:30 start
-    // inside (2 days) → four half-days later: Mon 12 PM, Tue 13 AM, Tue 13 PM, Wed 14/4/2032 11:30.
+    // inside (2 working days recorded); the days Wed 24/3 and Thu 25/3 start inside it and are not
+    // counted → day 15 is Thu 8/4/2032 → 17:00.
     await supplementRound(d, {
       requestAt: '2032-03-23T09:00:00+07:00',
       supplyAt: '2032-03-25T09:00:00+07:00',
       reviewGroup: 'XA-TANPHU-KT/officer',
       pausedDays: 2,
-      movedTo: '2032-04-14T11:30:00+07:00',
+      movedTo: '2032-04-08T17:00:00+07:00',
       reason: 'Bổ sung bản vẽ mặt cắt và móng',
     });
 
@@ -451,23 +458,22 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(done.onTime).toBe(true);
   });
 
-  it('pharmacy practice certificate (Sở Y tế, 20 days over Giỗ Tổ and 30/4–1/5): the director sends it back once', { timeout: 300_000 }, async () => {
+  it('pharmacy practice certificate (Sở Y tế, 20 calendar days over Giỗ Tổ): the director sends it back once', { timeout: 300_000 }, async () => {
     const P = 'mc-cap-chung-chi-hanh-nghe-duoc';
-    // Received Fri 2/4/2032 08:00 → 40 half-days from Fri PM: Fri PM (1), 5–9/4 (2–11), 12–16/4
-    // (12–21), Mon 19/4 Giỗ Tổ Hùng Vương off, 20–23/4 (22–29), 26–29/4 (30–37), Fri 30/4 and
-    // Sat 1/5 holidays, Mon 3/5 off in lieu of Sat 1/5, Tue 4/5 (38, 39), Wed 5/5 AM (40)
-    // → appointment Wed 5/5/2032 11:30.
+    // 20 calendar days (Luật Dược art. 24): received Fri 2/4/2032 08:00, counted from Sat 3/4 → day
+    // 20 is Thu 22/4/2032 (Giỗ Tổ Mon 19/4 is inside the period and does not extend it), a working
+    // day → appointment 17:00 (counted as 20 working days it was Wed 5/5 11:30, 13 days later).
     const d = await receive(P, '2032-04-02T08:00:00+07:00', 'Hoàng Văn Em');
-    expect((await clockOf(d.key)).originalAppointmentAt.toISOString()).toBe(t('2032-05-05T11:30:00+07:00'));
+    expect((await clockOf(d.key)).originalAppointmentAt.toISOString()).toBe(t('2032-04-22T17:00:00+07:00'));
     await untilStatus(d.id, 'IN_PROCESSING');
-    // Supplement Mon 5/4 09:00 → Tue 6/4 09:00: Mon 13:30 and Tue 07:30 start inside (1 day)
-    // → two half-days later: Wed 5/5 PM, Thu 6/5/2032 11:30.
+    // Supplement Mon 5/4 09:00 → Tue 6/4 09:00: Mon 13:30 and Tue 07:30 start inside (1 working day
+    // recorded); the day Tue 6/4 starts inside it → one day later, Fri 23/4/2032 17:00.
     await supplementRound(d, {
       requestAt: '2032-04-05T09:00:00+07:00',
       supplyAt: '2032-04-06T09:00:00+07:00',
       reviewGroup: 'SYT-NVD/officer',
       pausedDays: 1,
-      movedTo: '2032-05-06T11:30:00+07:00',
+      movedTo: '2032-04-23T17:00:00+07:00',
       reason: 'Bổ sung giấy xác nhận thời gian thực hành',
     });
 

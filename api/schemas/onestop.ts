@@ -3,6 +3,9 @@ import { Params, ProblemBody } from './common.js';
 
 // ---------------------------------------------------------------- catalogue
 
+/** Legal unit of a time limit: ngày làm việc, ngày (calendar), giờ, trong ngày (value 0). */
+export const TimeLimitUnit = Type.Union([Type.Literal('working_days'), Type.Literal('calendar_days'), Type.Literal('hours'), Type.Literal('within_day')]);
+
 export const Fee = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 300 }),
   amount: Type.Integer({ minimum: 0 }),
@@ -26,6 +29,8 @@ export const Procedure = Type.Object({
   deskUnitCode: Type.String(),
   agencyEid: Type.String(),
   timeLimitDays: Type.Number(),
+  /** the legal unit of timeLimitDays (absent in old files: working_days) */
+  timeLimitUnit: Type.Optional(TimeLimitUnit),
   fees: Type.Array(Fee),
   requiredDocuments: Type.Array(RequiredDocument),
   result: Type.String(),
@@ -208,6 +213,7 @@ export const DossierDetail = Type.Intersect([
     receivedBy: Nullable(Type.String()),
     processInstanceKey: Nullable(Type.String()),
     timeLimitDays: Type.Number(),
+    timeLimitUnit: TimeLimitUnit,
     requiredDocuments: Type.Array(RequiredDocument),
     /** what the desk checked at receipt */
     checklist: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), copies: Type.Integer() })),
@@ -253,6 +259,7 @@ export const PublicProcedure = Type.Object({
   field: Type.String(),
   agencyName: Type.String(),
   timeLimitDays: Type.Number(),
+  timeLimitUnit: TimeLimitUnit,
   fees: Type.Array(Fee),
   requiredDocuments: Type.Array(RequiredDocument),
   result: Type.String(),
@@ -291,6 +298,7 @@ export const PublicDossier = Type.Object({
   currentStep: Nullable(Type.String()),
   currentUnitName: Nullable(Type.String()),
   timeLimitDays: Type.Number(),
+  timeLimitUnit: TimeLimitUnit,
   submittedAt: Type.String({ format: 'date-time' }),
   receivedAt: Instant,
   appointmentAt: Instant,

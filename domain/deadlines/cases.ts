@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Pause, WorkingCalendar } from './calendar/index.js';
+import type { Pause, TimeLimitUnit, WorkingCalendar } from './calendar/index.js';
 import { loadCalendar } from './calendar-store.js';
 import * as repo from './store.js';
 import { pausedWorkingDays } from './compute.js';
@@ -25,6 +25,7 @@ export interface CaseState {
   bpmnProcessId: string;
   unitCode: string | null;
   timeLimitDays: number;
+  timeLimitUnit: TimeLimitUnit;
   receivedAt: Date;
   originalAppointmentAt: Date;
   appointmentAt: Date;
@@ -48,6 +49,7 @@ export async function caseState(db: Knex | Knex.Transaction, processInstanceKey:
     bpmnProcessId: c.bpmn_process_id,
     unitCode: c.unit_code,
     timeLimitDays: Number(c.time_limit_days),
+    timeLimitUnit: c.time_limit_unit,
     receivedAt: c.received_at,
     originalAppointmentAt: c.original_appointment_at,
     appointmentAt: c.appointment_at,
@@ -124,7 +126,8 @@ async function closeOpenPause(
 async function recount(trx: Knex.Transaction, cal: WorkingCalendar, c: repo.CaseDeadlineRow): Promise<Date> {
   const pauses = await repo.listPauses(trx, String(c.process_instance_key));
   const closed = pauses.filter((p) => p.resumed_at);
-  const appointment = cal.addWorkingDays(c.received_at, Number(c.time_limit_days), c.unit_code, { pauses: closedPauses(closed) });
+  const limit = { value: Number(c.time_limit_days), unit: c.time_limit_unit ?? 'working_days' };
+  const appointment = cal.dueOf(c.received_at, limit, c.unit_code, { pauses: closedPauses(closed) });
   await repo.updateCaseDeadline(trx, String(c.process_instance_key), {
     appointment_at: appointment,
     paused_days: closed.reduce((n, p) => n + Number(p.working_days ?? 0), 0),

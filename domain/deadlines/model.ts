@@ -3,12 +3,33 @@ import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit } from '../../engine/step-meta.js';
 import { headersOf, propertiesOf, readProcessModel } from '../../engine/validate.js';
+import { TIME_LIMIT_UNITS, type TimeLimit, type TimeLimitUnit } from './calendar/index.js';
+
+/** Process property naming the legal unit of eiso.timeLimit (TimeLimitUnit); absent = working_days. */
+export const TIME_LIMIT_UNIT_PROPERTY = 'eiso.timeLimitUnit';
+
+/**
+ * The process's limit in its legal unit: eiso.timeLimit with eiso.timeLimitUnit. For within_day the
+ * value is 0 (eiso.timeLimit then stays the internal budget the validator checks against the steps);
+ * calendar days must be whole. Null when absent or invalid.
+ */
+export function processTimeLimit(props: Record<string, string | undefined>): TimeLimit | null {
+  const rawUnit = props[TIME_LIMIT_UNIT_PROPERTY]?.trim() || 'working_days';
+  if (!TIME_LIMIT_UNITS.includes(rawUnit as TimeLimitUnit)) return null;
+  const unit = rawUnit as TimeLimitUnit;
+  if (unit === 'within_day') return { value: 0, unit };
+  const value = parseTimeLimit(props[PROCESS_PROPERTY.timeLimit]);
+  if (value === null || (unit === 'calendar_days' && !Number.isInteger(value))) return null;
+  return { value, unit };
+}
 
 /** What the deadline workers need from a deployed process version. */
 export interface DeadlineModel {
   processId: string;
   /** eiso.timeLimit of the process (working days); null when absent */
   timeLimitDays: number | null;
+  /** the process's limit in its legal unit (eiso.timeLimit + eiso.timeLimitUnit); null when absent */
+  timeLimit: TimeLimit | null;
   /** candidate groups of the human steps in reading order (the first one names the receiving unit) */
   stepGroupsInOrder: string[][];
   /** human steps by element id */
@@ -66,6 +87,7 @@ export async function readDeadlineModel(xml: string, processId: string): Promise
   return {
     processId,
     timeLimitDays: parseTimeLimit(propertiesOf(process)[PROCESS_PROPERTY.timeLimit]),
+    timeLimit: processTimeLimit(propertiesOf(process)),
     stepGroupsInOrder: order.map((s) => s.candidateGroups),
     steps,
     attachedStep,

@@ -1,3 +1,4 @@
+import type { TimeLimitUnit } from './calendar/index.js';
 import type { Knex } from 'knex';
 import { writeNotifications } from '../notifications/store.js';
 
@@ -31,6 +32,7 @@ export interface CaseDeadlineRow {
   bpmn_process_id: string;
   unit_code: string | null;
   time_limit_days: string;
+  time_limit_unit: TimeLimitUnit;
   received_at: Date;
   original_appointment_at: Date;
   appointment_at: Date;
@@ -55,6 +57,7 @@ export async function putCaseDeadline(
   db: Db,
   row: Pick<CaseDeadlineRow, 'process_instance_key' | 'process_definition_key' | 'bpmn_process_id' | 'unit_code' | 'received_at' | 'appointment_at'> & {
     time_limit_days: number;
+    time_limit_unit?: TimeLimitUnit;
   },
 ): Promise<CaseDeadlineRow> {
   await db('case_deadlines')

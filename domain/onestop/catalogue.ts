@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { PROCESSES_DIR } from '../../engine/bundled.js';
 import { AGENCY_EID } from './code.js';
 import { problem, type Problem } from '../../lib/errors.js';
+import { TIME_LIMIT_UNITS, type TimeLimitUnit } from '../deadlines/calendar/index.js';
 
 /** One procedure of the catalogue in the import format (processes/ONESTOP.md "Catalogue file"). */
 export interface CatalogueEntry {
@@ -16,7 +17,10 @@ export interface CatalogueEntry {
   agencyName: string;
   deskUnitCode: string;
   agencyEid: string;
+  /** the limit's value in its legal unit (0 for within_day) */
   timeLimitDays: number;
+  /** the legal unit the legal basis states; absent in old files = working_days */
+  timeLimitUnit: TimeLimitUnit;
   fees: { name: string; amount: number; note: string }[];
   requiredDocuments: { code: string; name: string; copies: number; mandatory: boolean }[];
   result: string;
@@ -45,6 +49,7 @@ export const CATALOGUE_COLUMNS = [
   'deskUnitCode',
   'agencyEid',
   'timeLimitDays',
+  'timeLimitUnit',
   'fees',
   'requiredDocuments',
   'result',
@@ -63,6 +68,7 @@ export interface ProcedureRow {
   desk_unit_code: string;
   agency_eid: string;
   time_limit_days: string | number;
+  time_limit_unit: TimeLimitUnit;
   fees: CatalogueEntry['fees'];
   required_documents: CatalogueEntry['requiredDocuments'];
   result: string;
@@ -84,6 +90,7 @@ export const toEntry = (r: ProcedureRow): CatalogueEntry => ({
   deskUnitCode: r.desk_unit_code,
   agencyEid: r.agency_eid,
   timeLimitDays: Number(r.time_limit_days),
+  timeLimitUnit: r.time_limit_unit ?? 'working_days',
   fees: r.fees,
   requiredDocuments: r.required_documents,
   result: r.result,
@@ -149,10 +156,50 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: Pr
         `agencyEid "${agencyEid}" không đúng mã định danh (chữ in hoa, số, dấu chấm) / agencyEid must be capitals, digits and dots`,
       ),
     );
-  const days = Number(text(raw.timeLimitDays));
-  if (text(raw.timeLimitDays) === undefined || text(raw.timeLimitDays) === '')
+  const limitUnit = text(raw.timeLimitUnit) || 'working_days';
+  const knownUnit = TIME_LIMIT_UNITS.includes(limitUnit as TimeLimitUnit);
+  if (!knownUnit)
+    problems.push(
+      problem(
+        'CATALOGUE_TIME_LIMIT_UNIT',
+        { value: limitUnit },
+        `timeLimitUnit "${limitUnit}" phải là working_days, calendar_days, hours hoặc within_day / timeLimitUnit must be working_days, calendar_days, hours or within_day`,
+      ),
+    );
+  const rawDays = text(raw.timeLimitDays);
+  const days = rawDays === undefined || rawDays === '' ? (limitUnit === 'within_day' ? 0 : NaN) : Number(rawDays);
+  if ((rawDays === undefined || rawDays === '') && limitUnit !== 'within_day')
     problems.push(problem('CATALOGUE_FIELD_MISSING', { field: 'timeLimitDays' }, 'thiếu timeLimitDays / timeLimitDays is missing'));
-  else if (!Number.isFinite(days) || days <= 0 || days > 1000 || Math.round(days * 2) !== days * 2) {
+  else if (!knownUnit) {
+    // the unit's problem says it all
+  } else if (limitUnit === 'within_day') {
+    if (days !== 0)
+      problems.push(
+        problem(
+          'CATALOGUE_TIME_LIMIT_WITHIN_DAY',
+          { value: rawDays ?? '' },
+          `timeLimitDays "${rawDays}" phải là 0 với within_day / timeLimitDays must be 0 for within_day`,
+        ),
+      );
+  } else if (limitUnit === 'calendar_days') {
+    if (!Number.isInteger(days) || days < 1 || days > 1000)
+      problems.push(
+        problem(
+          'CATALOGUE_TIME_LIMIT_CALENDAR',
+          { value: rawDays ?? '' },
+          `timeLimitDays "${rawDays}" phải là số ngày nguyên từ 1 đến 1000 / timeLimitDays must be a whole number of days from 1 to 1000`,
+        ),
+      );
+  } else if (limitUnit === 'hours') {
+    if (!Number.isFinite(days) || days <= 0 || days > 8000 || Math.round(days * 2) !== days * 2)
+      problems.push(
+        problem(
+          'CATALOGUE_TIME_LIMIT_HOURS',
+          { value: rawDays ?? '' },
+          `timeLimitDays "${rawDays}" phải là số giờ làm việc > 0, bội của 0,5 / timeLimitDays must be a positive number of working hours in half hours`,
+        ),
+      );
+  } else if (!Number.isFinite(days) || days <= 0 || days > 1000 || Math.round(days * 2) !== days * 2) {
     problems.push(
       problem(
         'CATALOGUE_TIME_LIMIT',
@@ -256,6 +303,7 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: Pr
       deskUnitCode,
       agencyEid,
       timeLimitDays: days,
+      timeLimitUnit: limitUnit as TimeLimitUnit,
       fees,
       requiredDocuments: docs,
       result,
@@ -313,6 +361,7 @@ const toRow = (e: CatalogueEntry) => ({
   desk_unit_code: e.deskUnitCode,
   agency_eid: e.agencyEid,
   time_limit_days: e.timeLimitDays,
+  time_limit_unit: e.timeLimitUnit,
   fees: JSON.stringify(e.fees),
   required_documents: JSON.stringify(e.requiredDocuments),
   result: e.result,
@@ -419,7 +468,7 @@ export async function parseCatalogueCsv(csv: string): Promise<{ rows: Record<str
     return values.slice(1).map((v) => (v === null || v === undefined ? '' : String(v)));
   };
   const header = ws.rowCount ? cells(ws.getRow(1)).map((h) => h.trim()) : [];
-  const missing = CATALOGUE_COLUMNS.filter((c) => !['legalBasis', 'processVersion', 'fees'].includes(c) && !header.includes(c));
+  const missing = CATALOGUE_COLUMNS.filter((c) => !['legalBasis', 'processVersion', 'fees', 'timeLimitUnit'].includes(c) && !header.includes(c));
   if (!header.length || missing.length) {
     return {
       rows: [],

@@ -6,7 +6,7 @@ import { putCaseDeadline } from '../deadlines/store.js';
 import { retiredVersionToStart } from '../procedures/store.js';
 import { loadDeadlineModel } from '../deadlines/model.js';
 import { unitOfGroups } from '../deadlines/compute.js';
-import { toLocalIso } from '../deadlines/calendar/index.js';
+import { toLocalIso, type TimeLimit, type TimeLimitUnit } from '../deadlines/calendar/index.js';
 import type { CurrentUser } from '../../api/schemas/auth.js';
 import type { ProcedureRow } from './catalogue.js';
 import { changeStatus, getDossier, insertEvent, type Applicant, type DossierRow } from './dossiers.js';
@@ -166,6 +166,8 @@ interface DossierStartArgs {
   receivedAt: string;
   unitCode: string | null;
   timeLimitDays: number;
+  /** absent in starts enqueued before the unit existed: working days */
+  timeLimitUnit?: TimeLimitUnit;
   appointmentAt: string;
 }
 
@@ -206,12 +208,12 @@ export async function acceptDossier(
     );
   const receivedAt = new Date();
   // The appointment, counted like the eiso-case-deadline listener (first human step's unit, the
-  // process's eiso.timeLimit, else the catalogue's) on the version that will be started.
+  // process's eiso.timeLimit in its legal unit eiso.timeLimitUnit, else the catalogue's) on the version that will be started.
   const model = await loadDeadlineModel(trx, String(def.process_definition_key), procedure.bpmn_process_id);
   const cal = await loadCalendar(trx);
   const unit = model.stepGroupsInOrder.map((g) => unitOfGroups(g, (c) => cal.hasUnit(c))).find((u) => u !== null) ?? null;
-  const days = model.timeLimitDays ?? Number(procedure.time_limit_days);
-  const appointment = cal.addWorkingDays(receivedAt, days, unit);
+  const limit: TimeLimit = model.timeLimit ?? { value: Number(procedure.time_limit_days), unit: procedure.time_limit_unit ?? 'working_days' };
+  const appointment = cal.dueOf(receivedAt, limit, unit);
   const { id: outboxId } = await enqueueCommand(trx, {
     kind: 'start',
     dedupeKey: `dossier-accept:${dossier.id}`,
@@ -234,7 +236,8 @@ export async function acceptDossier(
       dossierId: String(dossier.id),
       receivedAt: receivedAt.toISOString(),
       unitCode: unit,
-      timeLimitDays: days,
+      timeLimitDays: limit.value,
+      timeLimitUnit: limit.unit,
       appointmentAt: appointment.toISOString(),
     } satisfies DossierStartArgs,
     createdBy: officer.username,
@@ -357,6 +360,7 @@ export const onDossierStarted: Continuation = async (trx, { result, args, enqueu
     bpmn_process_id: r.bpmnProcessId,
     unit_code: a.unitCode,
     time_limit_days: a.timeLimitDays,
+    time_limit_unit: a.timeLimitUnit ?? 'working_days',
     received_at: new Date(a.receivedAt),
     appointment_at: new Date(a.appointmentAt),
   });

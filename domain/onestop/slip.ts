@@ -3,6 +3,7 @@ import type { ProcedureRow } from './catalogue.js';
 import type { DossierRow } from './dossiers.js';
 import { lookupUrl } from './settings.js';
 import { printer } from '../../lib/pdf.js';
+import { formatTimeLimit } from '../deadlines/calendar/index.js';
 
 const parts = (d: Date) =>
   Object.fromEntries(
@@ -59,12 +60,10 @@ export async function slipData(db: Knex, dossier: DossierRow): Promise<SlipData>
   return { dossier, procedure, deskUnitName: desk?.name ?? dossier.desk_unit_code, officerName: officer?.full_name ?? dossier.received_by ?? '', documents };
 }
 
-const days = (n: number | string) => String(Number(n)).replace('.', ',');
-
 /**
  * Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01, TT 01/2018 / TT 03/2025) as an A4 PDF: agency,
  * dossier code, applicant, procedure, documents received with copies, received and appointment
- * times to the minute, the statutory time in working days, the receiving officer, and a QR code of
+ * times to the minute, the statutory time in its legal unit (ngày làm việc, ngày, giờ, trong ngày), the receiving officer, and a QR code of
  * the lookup address (with the dossier's lookup key) printed beside the address itself.
  */
 export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean } = {}): Promise<Buffer> {
@@ -127,7 +126,7 @@ export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean 
         },
       },
       row('Số lượng hồ sơ', '01 (bộ)'),
-      row('Thời gian giải quyết hồ sơ theo quy định', `${days(p.time_limit_days)} ngày làm việc`),
+      row('Thời gian giải quyết hồ sơ theo quy định', formatTimeLimit({ value: Number(p.time_limit_days), unit: p.time_limit_unit ?? 'working_days' })),
       row('Thời gian nhận hồ sơ', slipTime(d.received_at)),
       row('Thời gian trả kết quả giải quyết hồ sơ', slipTime(d.original_appointment_at)),
       row('Đăng ký nhận kết quả tại', `Bộ phận tiếp nhận và trả kết quả ${s.deskUnitName}`),

@@ -94,6 +94,7 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
     receivedBy: d.received_by,
     processInstanceKey: d.process_instance_key ? String(d.process_instance_key) : null,
     timeLimitDays: Number(p.time_limit_days),
+    timeLimitUnit: p.time_limit_unit ?? 'working_days',
     requiredDocuments: p.required_documents,
     checklist: ((receipt?.data?.documents ?? []) as { code: string; name: string; copies: number }[]).map((x) => ({
       code: x.code,

@@ -120,3 +120,37 @@ export interface DueExplanation {
   paused: WorkingSlot[];
   settings: CalendarSettings;
 }
+
+/**
+ * The legal unit of a time limit (đơn vị thời hạn), as the legal basis states it:
+ * - working_days: ngày làm việc (half days allowed), counted in working half-days;
+ * - calendar_days: ngày (Civil Code 2015 art. 147–148): from the day after the receipt; a period
+ *   whose last day is a day off ends at the close of the next working day;
+ * - hours: giờ làm việc (half hours allowed), counted inside working hours;
+ * - within_day: trong ngày — by the close of the receipt's working day (the next working day's
+ *   when received after the cut-off or on a day off); its value is 0.
+ */
+export type TimeLimitUnit = 'working_days' | 'calendar_days' | 'hours' | 'within_day';
+export const TIME_LIMIT_UNITS: readonly TimeLimitUnit[] = ['working_days', 'calendar_days', 'hours', 'within_day'];
+
+/** A time limit in its legal unit. */
+export interface TimeLimit {
+  value: number;
+  unit: TimeLimitUnit;
+}
+
+/** How a limit is printed (slip, public pages, sheets): "ngày làm việc", "ngày", "giờ", "trong ngày". */
+export const TIME_LIMIT_UNIT_LABELS: Record<TimeLimitUnit, { vi: string; en: string }> = {
+  working_days: { vi: 'ngày làm việc', en: 'working days' },
+  calendar_days: { vi: 'ngày', en: 'days' },
+  hours: { vi: 'giờ', en: 'hours' },
+  within_day: { vi: 'trong ngày', en: 'within the day' },
+};
+
+/** "10 ngày", "1,5 ngày làm việc", "trong ngày" (Vietnamese decimal comma). */
+export function formatTimeLimit(l: TimeLimit, lang: 'vi' | 'en' = 'vi'): string {
+  const label = TIME_LIMIT_UNIT_LABELS[l.unit][lang];
+  if (l.unit === 'within_day') return label;
+  const n = lang === 'vi' ? String(l.value).replace('.', ',') : String(l.value);
+  return `${n} ${label}`;
+}

@@ -22,6 +22,7 @@ import type {
   DueExplanation,
   Occasion,
   Pause,
+  TimeLimit,
   WorkingCalendarConfig,
   WorkingSlot,
 } from './types.js';
@@ -302,6 +303,89 @@ export class WorkingCalendar {
    */
   addWorkingDays(start: Date, days: number, unit?: UnitArg, opts: { pauses?: readonly Pause[] } = {}): Date {
     return this.count(start, days, this.unitOf(unit), opts.pauses ?? [], false).due;
+  }
+
+  /**
+   * The due instant of a time limit in its legal unit (see TimeLimitUnit):
+   * - working_days: addWorkingDays;
+   * - within_day: addWorkingDays(start, 0), counted again from the last resume after a pause (a
+   *   supplement brings a complete dossier again: it is done that day, or the next one after 15:00);
+   * - calendar_days (Civil Code art. 147–148): the receipt day (the next working day after the
+   *   cut-off, as for working days) is not counted; the period ends on the N-th following day, or,
+   *   when that is a day off, on the next working day — at the close of working hours (the slip
+   *   gives an office-hours appointment). Days whose start (00:00) falls in a pause are not counted;
+   * - hours: working time from the receipt (no cut-off), minute by minute, pauses not counted.
+   */
+  dueOf(start: Date, limit: TimeLimit, unit?: UnitArg, opts: { pauses?: readonly Pause[] } = {}): Date {
+    const u = this.unitOf(unit);
+    const pauses = opts.pauses ?? [];
+    switch (limit.unit) {
+      case 'working_days':
+        return this.count(start, limit.value, u, pauses, false).due;
+      case 'within_day': {
+        // The day restarts when the dossier comes back complete: counted from the last resume.
+        const resumed = pauses.reduce((t, p) => (p.to > t && p.from >= start ? p.to : t), start);
+        return this.count(resumed, 0, u, [], false).due;
+      }
+      case 'calendar_days':
+        return this.calendarDaysDue(start, limit.value, u, pauses);
+      case 'hours':
+        return this.workingHoursDue(start, limit.value, u, pauses);
+      default:
+        throw new CalendarError('INVALID_DAYS', `Đơn vị thời hạn không hợp lệ / Unknown time limit unit: ${String((limit as TimeLimit).unit)}`);
+    }
+  }
+
+  private calendarDaysDue(start: Date, days: number, unit: string | null, pauses: readonly Pause[]): Date {
+    if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+      throw new CalendarError(
+        'INVALID_DAYS',
+        `Thời hạn theo ngày phải là số nguyên từ 1 đến ${MAX_DAYS} / Calendar days must be a whole number between 1 and ${MAX_DAYS}: ${days}`,
+      );
+    }
+    let d = localDateOf(this.countingStart(start, unit));
+    const limit = dayNumber(d) + 366 * 3 + days * 2;
+    for (let k = 0; k < days;) {
+      d = addDays(d, 1);
+      if (dayNumber(d) > limit) throw noWorkingTime();
+      if (!inPause(instantAt(d, 0), pauses)) k++;
+    }
+    while (!this.data.dayInfo(d, unit).working) {
+      d = addDays(d, 1);
+      if (dayNumber(d) > limit) throw noWorkingTime();
+    }
+    return instantAt(d, this.data.settingsOf(unit).minutes.afternoonEnd);
+  }
+
+  private workingHoursDue(start: Date, hours: number, unit: string | null, pauses: readonly Pause[]): Date {
+    if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_DAYS * 8 || !Number.isInteger(hours * 2)) {
+      throw new CalendarError('INVALID_DAYS', `Thời hạn theo giờ phải là bội số của 0,5 giờ, lớn hơn 0 / Hours must be a positive multiple of 0.5: ${hours}`);
+    }
+    let left = hours * 3_600_000;
+    for (const s of this.slotsFrom(localDateOf(start), unit, Math.ceil(hours))) {
+      if (s.end <= start) continue;
+      // The slot's part after the receipt, minus the pauses, in order.
+      let pieces: [number, number][] = [[Math.max(s.start.getTime(), start.getTime()), s.end.getTime()]];
+      for (const p of pauses) {
+        const a = p.from.getTime();
+        const b = p.to.getTime();
+        pieces = pieces.flatMap(([x, y]): [number, number][] =>
+          b <= x || a >= y
+            ? [[x, y]]
+            : (
+                [
+                  [x, Math.min(a, y)],
+                  [Math.max(b, x), y],
+                ] as [number, number][]
+              ).filter(([i, j]) => j > i),
+        );
+      }
+      for (const [x, y] of pieces.sort((m, n) => m[0] - n[0])) {
+        if (y - x >= left) return new Date(x + left);
+        left -= y - x;
+      }
+    }
+    throw noWorkingTime();
   }
 
   /** addWorkingDays with its reasons: the half-days counted, the days skipped and why, the paused half-days. */

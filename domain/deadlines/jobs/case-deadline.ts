@@ -11,7 +11,8 @@ import { engineNow, type JobWorkerSpec } from '../../../engine/jobs/worker.js';
 const TIMEOUT_MS = 30_000;
 
 /**
- * Counts the procedure's statutory limit (process property eiso.timeLimit) from the receipt — the
+ * Counts the procedure's statutory limit (process properties eiso.timeLimit and
+ * eiso.timeLimitUnit, its legal unit) from the receipt — the
  * variable eisoReceivedAt when the instance was started with one (a dossier received earlier or
  * online), else the engine time the instance started — on the calendar of the receiving unit (the
  * unit of the first human step), stores it once per instance and completes with eisoReceivedAt and
@@ -25,7 +26,7 @@ export const caseDeadlineJob: JobWorkerSpec = {
   handle: async (job, { db }) => {
     const definitionKey = await definitionKeyOf(db, job);
     const model = await loadDeadlineModel(db, definitionKey, job.bpmnProcessId);
-    if (model.timeLimitDays === null) return job.complete();
+    if (model.timeLimit === null) return job.complete();
     const cal = await loadCalendar(db);
     const unit = model.stepGroupsInOrder.map((g) => unitOfGroups(g, (c) => cal.hasUnit(c))).find((u) => u !== null) ?? null;
     const receivedAt = parseDue((job.variables as Record<string, unknown>).eisoReceivedAt) ?? engineNow(job, TIMEOUT_MS);
@@ -34,9 +35,10 @@ export const caseDeadlineJob: JobWorkerSpec = {
       process_definition_key: definitionKey,
       bpmn_process_id: job.bpmnProcessId,
       unit_code: unit,
-      time_limit_days: model.timeLimitDays,
+      time_limit_days: model.timeLimit.value,
+      time_limit_unit: model.timeLimit.unit,
       received_at: receivedAt,
-      appointment_at: cal.addWorkingDays(receivedAt, model.timeLimitDays, unit),
+      appointment_at: cal.dueOf(receivedAt, model.timeLimit, unit),
     });
     return job.complete({ eisoReceivedAt: toLocalIso(row.received_at), eisoAppointment: toLocalIso(row.appointment_at) });
   },

@@ -85,7 +85,8 @@ export default function CataloguePage() {
               <td>
                 {p.name}
                 <div className="muted">
-                  {p.field} · {p.agencyName} · {t('onestop.timeLimit', { days: p.timeLimitDays })} · {t(`onestop.catalogue.level.${p.onlineLevel}`)}
+                  {p.field} · {p.agencyName} · {t(`onestop.timeLimit.${p.timeLimitUnit ?? 'working_days'}`, { days: p.timeLimitDays })} ·{' '}
+                  {t(`onestop.catalogue.level.${p.onlineLevel}`)}
                 </div>
               </td>
               <td>{p.active ? t('onestop.catalogue.active') : t('onestop.catalogue.inactive')}</td>

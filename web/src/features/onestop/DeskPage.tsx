@@ -97,7 +97,7 @@ function ReceiveForm() {
       </label>
       {procedure && (
         <p className="muted">
-          {t('onestop.timeLimit', { days: procedure.timeLimitDays })} · {procedure.agencyName}
+          {t(`onestop.timeLimit.${procedure.timeLimitUnit ?? 'working_days'}`, { days: procedure.timeLimitDays })} · {procedure.agencyName}
         </p>
       )}
       <fieldset>

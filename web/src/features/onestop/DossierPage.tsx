@@ -83,7 +83,7 @@ export default function DossierPage({ id }: { id: string }) {
           <tr>
             <th scope="row">{t('onestop.appointmentAt')}</th>
             <td data-testid="dossier-appointment">
-              {formatTimeDate(d.appointmentAt)} · {t('onestop.timeLimit', { days: d.timeLimitDays })}
+              {formatTimeDate(d.appointmentAt)} · {t(`onestop.timeLimit.${d.timeLimitUnit}`, { days: d.timeLimitDays })}
             </td>
           </tr>
           <tr>

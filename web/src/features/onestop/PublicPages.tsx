@@ -68,7 +68,7 @@ export function SubmitPage() {
         </label>
         {procedure && (
           <p className="muted">
-            {procedure.agencyName} · {t('onestop.timeLimit', { days: procedure.timeLimitDays })}
+            {procedure.agencyName} · {t(`onestop.timeLimit.${procedure.timeLimitUnit}`, { days: procedure.timeLimitDays })}
             {procedure.fees.length > 0 && ` · ${t('onestop.fees')}: ${procedure.fees.map((f) => `${f.name} ${f.amount.toLocaleString('vi-VN')} đ`).join('; ')}`}
           </p>
         )}

@@ -23,7 +23,13 @@ export const vi = {
     copiesRequired: 'cần {{n}} bản',
     receive: 'Tiếp nhận hồ sơ',
     receiving: 'Đang tiếp nhận…',
-    timeLimit: 'Thời hạn giải quyết: {{days}} ngày làm việc',
+    // the limit in its legal unit (the catalogue's timeLimitUnit)
+    timeLimit: {
+      working_days: 'Thời hạn giải quyết: {{days}} ngày làm việc',
+      calendar_days: 'Thời hạn giải quyết: {{days}} ngày',
+      hours: 'Thời hạn giải quyết: {{days}} giờ',
+      within_day: 'Thời hạn giải quyết: trong ngày',
+    },
     fees: 'Phí, lệ phí',
     code: 'Mã hồ sơ',
     status: 'Trạng thái',
@@ -160,7 +166,12 @@ export const en: typeof vi = {
     copiesRequired: '{{n}} copies required',
     receive: 'Receive the dossier',
     receiving: 'Receiving…',
-    timeLimit: 'Time limit: {{days}} working days',
+    timeLimit: {
+      working_days: 'Time limit: {{days}} working days',
+      calendar_days: 'Time limit: {{days}} days',
+      hours: 'Time limit: {{days}} hours',
+      within_day: 'Time limit: within the day',
+    },
     fees: 'Fees',
     code: 'Dossier code',
     status: 'Status',
