@@ -2,8 +2,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Response } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createUnit, createUser, login, waitFor, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+
+/** axe-core (pinned devDependency), evaluated into the page by the driver: the page's CSP is not in the way. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The serious and critical accessibility violations axe finds on the page as it stands, as "path: rule (nodes)". */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact?: string; nodes: { target: unknown[] }[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      );
+  });
+  const path = new URL(page.url()).pathname;
+  return found.map((f) => `${path}: ${f}`);
+}
 
 /**
  * Screens users still lacked (issue 18, item 3), each seen as the real role sees it: requests only for
@@ -54,22 +83,26 @@ describe('screens as each role sees them', () => {
   };
 
   /** Visits the landing page, every link of the main navigation and the extra paths; returns the paths seen. */
+  const accessibility: string[] = [];
   const visitAll = async (page: Page, track: ReturnType<typeof trackRequests>, extra: string[]) => {
     const seen: string[] = [new URL(page.url()).pathname];
     await page.locator('h1').first().waitFor();
     await track.settled();
+    accessibility.push(...(await axeViolations(page)));
     const links = await page.locator('nav.main-nav a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
     for (const href of links) {
       await page.locator(`nav.main-nav a[href="${href}"]`).click();
       await page.waitForURL((u) => u.pathname === href);
       await page.locator('h1').first().waitFor();
       await track.settled();
+      accessibility.push(...(await axeViolations(page)));
       seen.push(href);
     }
     for (const path of extra) {
       await page.goto(`${p.url}${path}`);
       await page.locator('h1').first().waitFor();
       await track.settled();
+      accessibility.push(...(await axeViolations(page)));
       seen.push(path);
     }
     // The brand link leads home, which is a page of the role too.
@@ -103,6 +136,8 @@ describe('screens as each role sees them', () => {
     expect({ designer: dTrack.forbidden, auditor: aTrack.forbidden }).toEqual({ designer: [], auditor: [] });
     expect(d.pageErrors).toEqual([]);
     expect(a.pageErrors).toEqual([]);
+    // and axe finds no serious or critical accessibility problem on any of those pages
+    expect(accessibility).toEqual([]);
   });
 
   it("an officer's inbox opens on the bucket that holds the work, then keeps the bucket they pick", async () => {
@@ -122,6 +157,7 @@ describe('screens as each role sees them', () => {
     expect(await page.getByTestId('tab-available').getAttribute('aria-current')).toBe('page');
     expect(await page.getByTestId('count-mine').textContent()).toBe('0');
     await page.getByTestId('task-row').filter({ hasText: caseCode }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
 
     // When the officer picks "Của tôi" and later comes back through the navigation
     await page.getByTestId('tab-mine').click();
@@ -177,9 +213,13 @@ describe('screens as each role sees them', () => {
     // Given the citizen's lookup with the key of the slip's QR code
     await page.goto(`${p.url}/tra-cuu/${code}?t=${token}`);
     await page.getByTestId('lookup-result').waitFor();
+    await page.getByRole('link', { name: 'Đánh giá mức độ hài lòng' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     // the evaluation is offered
     await page.getByRole('link', { name: 'Đánh giá mức độ hài lòng' }).click();
     await page.waitForURL((u) => u.pathname === `/danh-gia/${code}`);
+    await page.getByRole('button', { name: 'Gửi đánh giá' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     for (const legend of ['Đánh giá chung', 'Tiếp nhận hồ sơ', 'Giải quyết hồ sơ', 'Trả kết quả'])
       await page.getByRole('group', { name: legend, exact: true }).getByText('Hài lòng', { exact: true }).click();
     await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
@@ -207,6 +247,7 @@ describe('screens as each role sees them', () => {
     // No field of the browser's own date kind is left on the page
     expect(await page.locator('input[type="date"]').count()).toBe(0);
     expect(await from.getAttribute('placeholder')).toBe('dd/mm/yyyy');
+    expect(await axeViolations(page)).toEqual([]);
 
     // A day that does not exist is refused with a message saying how to write it
     await from.fill('31/02/2026');
