@@ -42,7 +42,7 @@ describe('the auditor pages in a real browser', () => {
     await page.getByLabel('Tên đăng nhập').fill(auditorUser.username);
     await page.getByLabel('Mật khẩu').fill(auditorUser.password);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(/\/inbox/);
+    await page.waitForURL((u) => u.pathname === '/audit'); // an auditor starts on the audit search
 
     // the audit entry in the navigation leads to the search; filters go into the URL
     await page.getByRole('link', { name: 'Kiểm tra', exact: true }).click();

@@ -103,7 +103,7 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     await row.getByRole('button', { name: 'Lập văn bản xin lỗi' }).click();
     const form = page.getByTestId('apology-form');
     await form.getByLabel('Lý do chậm trễ').fill('Chờ kết quả kiểm tra hiện trạng công trình');
-    await form.getByLabel('Ngày hẹn trả mới').fill('2026-03-25');
+    await form.getByLabel('Ngày hẹn trả mới').fill('25/03/2026');
     await form.getByRole('button', { name: 'Lưu dự thảo' }).click();
     await page.getByText(`Đã lập dự thảo văn bản xin lỗi cho hồ sơ ${run}-2.`).waitFor();
     await row.getByText('Dự thảo, hẹn 25/03/2026').waitFor();

@@ -29,7 +29,7 @@ export interface BrowserSession {
 }
 
 /** A headless Chromium with a fresh profile; fails with a clear message when Chromium is not installed. */
-export async function launchChromium(opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+export async function launchChromium(opts: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   }
@@ -39,7 +39,7 @@ export async function launchChromium(opts: { viewport?: { width: number; height:
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: opts.viewport ?? { width: 1280, height: 800 },
-    locale: 'vi-VN',
+    locale: opts.locale ?? 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
   });
   const page = context.pages()[0] ?? (await context.newPage());

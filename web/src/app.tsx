@@ -1,5 +1,7 @@
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { meQuery } from './api/queries.js';
+import { homePath } from './lib/roles.js';
 import { useTranslation } from 'react-i18next';
 import { useToken } from './api/auth-store.js';
 import { ApiError } from './api/request.js';
@@ -54,6 +56,12 @@ function createQueryClient(): QueryClient {
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
   return null;
+}
+
+/** Home: the start page of the signed-in user's roles (the inbox for those who handle tasks). */
+function Home() {
+  const me = useQuery(meQuery());
+  return me.data ? <Redirect to={homePath(me.data.roles)} /> : null;
 }
 
 function NotFound() {
@@ -114,12 +122,12 @@ function Routes() {
         <LookupPage key={lookupMatch.code} code={lookupMatch.code} />
       </LazyPage>
     );
-  if (pathname === '/login') return token ? <Redirect to="/inbox" /> : <LoginPage />;
+  if (pathname === '/login') return token ? <Redirect to="/" /> : <LoginPage />;
   if (!token) return <Redirect to="/login" />;
 
   let page: ReactNode;
   const taskMatch = matchPath('/tasks/:id', pathname);
-  if (pathname === '/') page = <Redirect to="/inbox" />;
+  if (pathname === '/') page = <Home />;
   else if (pathname === '/inbox') page = <InboxPage />;
   else if (pathname === '/doi-mat-khau') page = <PasswordPage />;
   else if (taskMatch?.id) page = <TaskPage key={taskMatch.id} id={taskMatch.id} />;

@@ -7,6 +7,7 @@ import { endpoints } from '../api/endpoints.js';
 import { request } from '../api/request.js';
 import { LANGUAGES, setLanguage, currentLanguage } from '../i18n/index.js';
 import { Link, navigate } from '../lib/router.js';
+import { homePath, mayAudit, mayUseTasks } from '../lib/roles.js';
 import { Alert } from './Alert.js';
 import { flash, useFlash } from './flash.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
@@ -55,15 +56,15 @@ export function Layout({ children }: { children: ReactNode }) {
     <div className="app">
       <header className="app-header">
         <div className="brand">
-          <Link to="/inbox" className="brand-name">
+          <Link to={me.data ? homePath(me.data.roles) : '/'} className="brand-name">
             {t('app.name')}
           </Link>
           <span className="brand-tagline">{t('app.tagline')}</span>
         </div>
         <nav aria-label={t('header.mainNav')} className="main-nav">
-          <Link to="/inbox">{t('header.inbox')}</Link>
+          {mayUseTasks(me.data?.roles) && <Link to="/inbox">{t('header.inbox')}</Link>}
           <Link to="/procedures">{t('header.procedures')}</Link>
-          {me.data?.roles.some((r) => r === 'auditor' || r === 'admin') && <Link to="/audit">{t('audit.nav')}</Link>}
+          {mayAudit(me.data?.roles) && <Link to="/audit">{t('audit.nav')}</Link>}
           {me.data?.roles.includes('admin') && <Link to="/calendar">{t('calendar.nav')}</Link>}
           {me.data?.roles.some((r) => r === 'leader' || r === 'admin') && <Link to="/onestop/stats">{t('onestopStats.nav')}</Link>}
           {me.data?.roles.includes('officer') && !me.data.roles.includes('leader') && <Link to="/onestop/overdue">{t('onestopStats.overdueNav')}</Link>}

@@ -60,6 +60,11 @@ export const en: Translations = {
     invalidName: 'Names use unaccented letters, digits and underscores, and do not start with a digit.',
   },
   apiErrors: apiErrors.en,
+  date: {
+    invalid: 'Not a valid date: type it as {{pattern}}.',
+    beforeMin: 'The date must be {{min}} or later.',
+    afterMax: 'The date must be {{max}} or earlier.',
+  },
   errors: {
     network: 'Cannot reach the server. Please try again.',
     unknown: 'Something went wrong (status {{status}}).',

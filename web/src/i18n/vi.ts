@@ -58,6 +58,11 @@ export const vi = {
     invalidName: 'Tên chỉ gồm chữ cái không dấu, chữ số và dấu gạch dưới, không bắt đầu bằng chữ số.',
   },
   apiErrors: apiErrors.vi,
+  date: {
+    invalid: 'Ngày không hợp lệ: nhập theo dạng {{pattern}}, ví dụ 17/02/2026.',
+    beforeMin: 'Ngày phải từ {{min}} trở đi.',
+    afterMax: 'Ngày phải đến {{max}} trở về trước.',
+  },
   errors: {
     network: 'Không kết nối được máy chủ. Vui lòng thử lại.',
     unknown: 'Đã có lỗi xảy ra (mã {{status}}).',

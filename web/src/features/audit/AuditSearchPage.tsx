@@ -9,6 +9,7 @@ import { Link, navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { auditMutations, caseSampleQuery, caseSearchQuery, exportMutations, savedQueriesQuery } from './api.js';
 import './audit.css';
+import { DateInput } from '../../components/DateInput.js';
 
 const PAGE_SIZE = 25;
 /** Filters kept in the URL, as typed (dates as yyyy-mm-dd). */
@@ -161,11 +162,11 @@ export default function AuditSearchPage() {
           </label>
           <label>
             {t('audit.from')}
-            <input type="date" name="from" defaultValue={filters.from} />
+            <DateInput name="from" defaultValue={filters.from} />
           </label>
           <label>
             {t('audit.to')}
-            <input type="date" name="to" defaultValue={filters.to} />
+            <DateInput name="to" defaultValue={filters.to} />
           </label>
           <label>
             {t('audit.status')}

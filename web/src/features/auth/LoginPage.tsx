@@ -9,6 +9,7 @@ import { Alert } from '../../components/Alert.js';
 import { FlashMessage, LanguageSwitch } from '../../components/Layout.js';
 import { flash } from '../../components/flash.js';
 import { navigate } from '../../lib/router.js';
+import { homePath } from '../../lib/roles.js';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -23,7 +24,7 @@ export function LoginPage() {
       queryClient.setQueryData(queryKeys.me(), reply.user);
       authStore.setToken(reply.token);
       flash.clear();
-      navigate('/inbox', { replace: true });
+      navigate(homePath(reply.user.roles), { replace: true });
     },
   });
 

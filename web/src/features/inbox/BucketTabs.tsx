@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { BucketCount, TaskCounts } from '../../../../api/schemas/tasks.js';
 import { formatDate } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
-import { DEFAULT_PERIOD, inboxHref, PERIODS, TABS, type InboxParams, type Tab } from './inbox-params.js';
+import { DEFAULT_PERIOD, inboxHref, PERIODS, rememberTab, TABS, type InboxParams, type Tab } from './inbox-params.js';
 
 const COUNT_KEY: Record<Tab, keyof TaskCounts> = { available: 'not_started', mine: 'in_progress', reminded: 'reminded', done: 'finished' };
 const LABEL = { available: 'buckets.available', mine: 'buckets.mine', reminded: 'buckets.reminded', done: 'buckets.done' } as const;
@@ -45,6 +45,7 @@ export function BucketTabs({ params, counts }: { params: InboxParams; counts?: T
             <Link
               key={tab}
               to={inboxHref({ ...params, tab, offset: 0 })}
+              onClick={() => rememberTab(tab)}
               className="tab"
               aria-current={params.tab === tab ? 'page' : undefined}
               data-testid={`tab-${tab}`}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { TaskSort } from '../../../../api/schemas/tasks.js';
 import { orgUnitsQuery, processDefinitionsQuery } from '../../api/queries.js';
 import type { InboxParams } from './inbox-params.js';
+import { DateInput } from '../../components/DateInput.js';
 
 type FilterValues = Pick<InboxParams, 'q' | 'proc' | 'unit' | 'from' | 'to' | 'caseCode' | 'sort' | 'order'>;
 
@@ -88,11 +89,11 @@ export function InboxFilters({ params, onApply }: { params: InboxParams; onApply
       )}
       <label className="filter filter-date">
         <span>{t('inboxFilters.from')}</span>
-        <input type="date" value={v.from ?? ''} onChange={(e) => set({ from: e.target.value || undefined })} data-testid="filter-from" />
+        <DateInput value={v.from ?? ''} onChange={(day) => set({ from: day || undefined })} data-testid="filter-from" />
       </label>
       <label className="filter filter-date">
         <span>{t('inboxFilters.to')}</span>
-        <input type="date" value={v.to ?? ''} onChange={(e) => set({ to: e.target.value || undefined })} data-testid="filter-to" />
+        <DateInput value={v.to ?? ''} onChange={(day) => set({ to: day || undefined })} data-testid="filter-to" />
       </label>
       <label className="filter">
         <span>{t('inboxFilters.sort')}</span>

@@ -11,7 +11,8 @@ import { BucketTabs, PeriodSwitch, ViewSwitch } from './BucketTabs.js';
 import { InboxFilters } from './InboxFilters.js';
 import { ReassignBar, UrgeForm } from './LeaderTools.js';
 import { TaskTable } from './TaskTable.js';
-import { compact, countFilters, inboxHref, listFilters, PAGE_SIZE, readParams, type InboxParams } from './inbox-params.js';
+import { chosenTab, compact, countFilters, inboxHref, listFilters, namesTab, openingTab, PAGE_SIZE, readParams, type InboxParams } from './inbox-params.js';
+import { mayUseTasks } from '../../lib/roles.js';
 import { useLiveConnected } from '../notifications/live.js';
 import './inbox.css';
 
@@ -30,8 +31,19 @@ export function InboxPage() {
   const isLeader = me.data?.roles.includes('leader') ?? false;
   const live = useLiveConnected();
   const poll = live ? INBOX_FALLBACK_POLL_MS : INBOX_POLL_MS;
-  const tasks = useQuery({ ...taskListQuery(compact(listFilters(params))), refetchInterval: poll });
-  const counts = useQuery({ ...taskCountsQuery(compact(countFilters(params))), refetchInterval: poll });
+  // Only roles that handle tasks ask for them (others would be refused); the bare /inbox asks for the
+  // list once it knows which bucket to open.
+  const allowed = mayUseTasks(me.data?.roles);
+  const explicit = namesTab(search);
+  const tasks = useQuery({ ...taskListQuery(compact(listFilters(params))), refetchInterval: poll, enabled: allowed && explicit });
+  const counts = useQuery({ ...taskCountsQuery(compact(countFilters(params))), refetchInterval: poll, enabled: allowed });
+  // The bare /inbox opens where the work is, or on the bucket the user last picked by hand.
+  useEffect(() => {
+    if (explicit) return;
+    const tab = chosenTab() ?? (counts.data ? openingTab(counts.data) : undefined);
+    if (tab) navigate(inboxHref({ ...params, tab }), { replace: true });
+    // Decided once per bare visit, from the counts: later count changes do not move the user.
+  }, [explicit, counts.data]);
   const queryClient = useQueryClient();
   const claim = useMutation(taskMutations.claim(queryClient));
   const claimTask = (id: string) =>
@@ -59,6 +71,14 @@ export function InboxPage() {
   const total = tasks.data?.total ?? 0;
   const totalCapped = tasks.data?.totalCapped ?? false;
   const go = (next: Partial<InboxParams>) => navigate(inboxHref({ ...params, ...next }));
+
+  if (me.data && !allowed)
+    return (
+      <section className="inbox">
+        <h1>{t('inbox.title')}</h1>
+        <p className="empty">{t('inbox.notForRole')}</p>
+      </section>
+    );
 
   return (
     <section className="inbox">

@@ -103,3 +103,36 @@ export function listFilters(p: InboxParams): TaskListQuery {
 export function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
 }
+
+/** Whether the URL names a bucket (a link, a reload, the user's click) rather than the bare /inbox. */
+export const namesTab = (search: URLSearchParams) => search.has('scope') || search.has('state');
+
+const CHOSEN_TAB = 'eiso.inboxTab';
+
+/** The bucket the user last picked by hand in this browser tab; the bare /inbox opens on it. */
+export function chosenTab(): Tab | undefined {
+  try {
+    return oneOf(sessionStorage.getItem(CHOSEN_TAB), TABS);
+  } catch {
+    return undefined;
+  }
+}
+
+export function rememberTab(tab: Tab): void {
+  try {
+    sessionStorage.setItem(CHOSEN_TAB, tab);
+  } catch {
+    // storage refused (private mode): the choice lasts as long as the URL
+  }
+}
+
+/**
+ * The bucket the bare /inbox opens on: the user's own work when they hold some, else the first bucket
+ * (in tab order) that has tasks, else their own work.
+ */
+export function openingTab(counts: Record<'not_started' | 'in_progress' | 'reminded', { total: number }>): Tab {
+  if (counts.in_progress.total > 0) return 'mine';
+  if (counts.not_started.total > 0) return 'available';
+  if (counts.reminded.total > 0) return 'reminded';
+  return 'mine';
+}

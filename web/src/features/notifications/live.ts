@@ -1,8 +1,9 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useToken } from '../../api/auth-store.js';
 import { endpoints } from '../../api/endpoints.js';
-import { queryKeys } from '../../api/queries.js';
+import { meQuery, queryKeys } from '../../api/queries.js';
+import { mayOpenLiveStream } from '../../lib/roles.js';
 import { request } from '../../api/request.js';
 import { withQuery } from '../../api/query-string.js';
 
@@ -52,8 +53,10 @@ function coalescer(client: QueryClient) {
 export function useLiveEvents(): void {
   const client = useQueryClient();
   const token = useToken();
+  const me = useQuery(meQuery());
+  const allowed = mayOpenLiveStream(me.data?.roles);
   useEffect(() => {
-    if (!token || typeof EventSource === 'undefined') return;
+    if (!token || !allowed || typeof EventSource === 'undefined') return;
     const refresh = coalescer(client);
     let source: EventSource | undefined;
     let stopped = false;
@@ -113,5 +116,5 @@ export function useLiveEvents(): void {
       source?.close();
       setConnected(false);
     };
-  }, [token, client]);
+  }, [token, allowed, client]);
 }

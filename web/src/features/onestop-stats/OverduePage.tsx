@@ -10,6 +10,7 @@ import { saveFile } from '../../lib/download.js';
 import { apologiesQuery, approveApologyMutation, draftApologyMutation, overdueQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';
 import { formatDay } from '../../lib/format.js';
+import { DateInput } from '../../components/DateInput.js';
 
 function ApologyForm({ dossier, onDone }: { dossier: OverdueDossier; onDone: (msg: string) => void }) {
   const { t } = useTranslation();
@@ -32,7 +33,7 @@ function ApologyForm({ dossier, onDone }: { dossier: OverdueDossier; onDone: (ms
       </label>
       <label className="field">
         {t('onestopStats.newDate')}
-        <input type="date" value={newDate} min={dossier.appointmentAt.slice(0, 10)} onChange={(e) => setNewDate(e.target.value)} required />
+        <DateInput value={newDate} min={dossier.appointmentAt.slice(0, 10)} onChange={setNewDate} required />
       </label>
       <button type="submit" className="button button-primary" disabled={draft.isPending}>
         {t('onestopStats.save')}

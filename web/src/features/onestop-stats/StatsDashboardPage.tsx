@@ -9,6 +9,7 @@ import { withQuery } from '../../api/query-string.js';
 import { saveFile } from '../../lib/download.js';
 import { evaluationsQuery, statisticsQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';
+import { DateInput } from '../../components/DateInput.js';
 
 type GroupBy = NonNullable<StatsQuery['groupBy']>;
 const GROUPS: GroupBy[] = ['agency', 'procedure', 'field', 'month'];
@@ -118,11 +119,11 @@ export default function StatsDashboardPage() {
       <form className="os-filters" onSubmit={submit}>
         <label className="field">
           {t('onestopStats.from')}
-          <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} required />
+          <DateInput value={draft.from} onChange={(day) => setDraft({ ...draft, from: day })} required />
         </label>
         <label className="field">
           {t('onestopStats.to')}
-          <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} required />
+          <DateInput value={draft.to} onChange={(day) => setDraft({ ...draft, to: day })} required />
         </label>
         <label className="field">
           {t('onestopStats.groupBy')}

@@ -7,6 +7,7 @@ import { LanguageSwitch } from '../../components/Layout.js';
 import { Link, navigate, useLocation } from '../../lib/router.js';
 import { eventKey, lookupQuery, onestopEndpoints, publicProceduresQuery } from './api.js';
 import { formatTimeDate } from '../../lib/format.js';
+import { evaluationFormQuery } from '../onestop-stats/api.js';
 import './onestop.css';
 import { withQuery } from '../../api/query-string.js';
 
@@ -156,6 +157,27 @@ export function LookupPage({ code }: { code?: string }) {
   );
 }
 
+/** The way to the evaluation, offered until the dossier is rated (the evaluation form says whether it is). */
+function EvaluateLink({ code, token }: { code: string; token: string }) {
+  const { t } = useTranslation();
+  const form = useQuery(evaluationFormQuery(code, token));
+  if (!form.data) return null;
+  if (form.data.evaluated)
+    return (
+      <p className="muted" data-testid="evaluated">
+        {t('onestop.public.evaluated')}
+      </p>
+    );
+  if (!form.data.canEvaluate) return null;
+  return (
+    <p>
+      <a className="button" href={withQuery(`/danh-gia/${encodeURIComponent(code)}`, { t: token })}>
+        {t('onestop.public.toEvaluate')}
+      </a>
+    </p>
+  );
+}
+
 function LookupResult({ code, token }: { code: string; token: string | null }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -263,13 +285,7 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
           </button>
         </form>
       )}
-      {h?.canEvaluate && (
-        <p>
-          <a className="button" href={`/danh-gia/${encodeURIComponent(d.code)}?t=${encodeURIComponent(token ?? '')}`}>
-            {t('onestop.public.toEvaluate')}
-          </a>
-        </p>
-      )}
+      {h?.canEvaluate && token && <EvaluateLink code={d.code} token={token} />}
       {h && h.notices.length > 0 && (
         <>
           <h3>{t('onestop.public.notices')}</h3>

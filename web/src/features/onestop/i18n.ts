@@ -119,6 +119,7 @@ export const vi = {
       withdrawSent: 'Đã gửi đề nghị rút hồ sơ.',
       step: 'Bước đang xử lý',
       toEvaluate: 'Đánh giá mức độ hài lòng',
+      evaluated: 'Hồ sơ đã được đánh giá. Cảm ơn ông/bà đã góp ý.',
     },
     eventTypes: {
       dossier_submitted: 'Nộp hồ sơ',
@@ -261,6 +262,7 @@ export const en: typeof vi = {
       withdrawSent: 'Withdrawal requested.',
       step: 'Current step',
       toEvaluate: 'Rate the service',
+      evaluated: 'This dossier has been rated. Thank you for your feedback.',
     },
     eventTypes: {
       dossier_submitted: 'Submitted',
