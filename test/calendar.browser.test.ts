@@ -57,7 +57,7 @@ describe('the working calendar in a real browser', () => {
     await page.goto(`${p.url}/calendar?year=2026&unit=${unit}`);
     await days.locator('tr[data-date="2026-02-17"]').waitFor();
     const due = page.getByTestId('calendar-due');
-    await due.getByLabel('Ngày tiếp nhận').fill('2026-03-09');
+    await due.getByLabel('Ngày tiếp nhận').fill('09/03/2026');
     await due.getByLabel('Giờ tiếp nhận').fill('08:00');
     await due.getByLabel('Số ngày làm việc').fill('2');
     await due.getByRole('button', { name: 'Tính hạn' }).click();
@@ -67,7 +67,7 @@ describe('the working calendar in a real browser', () => {
 
     // a server error (too short a reason is stopped by the browser; a duplicate is refused by the server) shows as an alert
     const add = page.getByTestId('calendar-add');
-    await add.getByLabel('Ngày', { exact: true }).fill('2026-02-17');
+    await add.getByLabel('Ngày', { exact: true }).fill('17/02/2026');
     await add.getByLabel('Tên').fill('Trùng');
     await add.getByLabel('Lý do thay đổi').fill('Thử trùng');
     await add.getByLabel('Đơn vị (để trống: lịch quốc gia)').selectOption('');
@@ -77,7 +77,7 @@ describe('the working calendar in a real browser', () => {
 
     // add a day off for the unit
     await add.getByLabel('Đơn vị (để trống: lịch quốc gia)').selectOption(unit);
-    await add.getByLabel('Ngày', { exact: true }).fill('2026-03-10');
+    await add.getByLabel('Ngày', { exact: true }).fill('10/03/2026');
     await add.getByLabel('Loại').selectOption('day_off');
     await add.getByLabel('Tên').fill('Nghỉ kiểm kê kho');
     await add.getByLabel('Lý do thay đổi').fill(reason);

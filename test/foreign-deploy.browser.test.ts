@@ -54,8 +54,10 @@ describe('the process list shows versions deployed outside the platform', () => 
     await page.getByLabel('Tên đăng nhập').fill(designer.username);
     await page.getByLabel('Mật khẩu').fill(designer.password);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(/\/inbox/);
-    await page.goto(`${p.url}/processes`);
+    // A designer's home is the procedure list; the deployed versions are one link away.
+    await page.waitForURL(/\/procedures/);
+    await page.getByRole('link', { name: 'Phiên bản đã triển khai' }).click();
+    await page.waitForURL(/\/processes/);
 
     const row = page.getByRole('row').filter({ hasText: processId });
     await row.waitFor();

@@ -64,6 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label={t('header.mainNav')} className="main-nav">
           {mayUseTasks(me.data?.roles) && <Link to="/inbox">{t('header.inbox')}</Link>}
           <Link to="/procedures">{t('header.procedures')}</Link>
+          {me.data?.roles.some((r) => r === 'designer' || r === 'admin') && <Link to="/processes">{t('processes.nav')}</Link>}
           {mayAudit(me.data?.roles) && <Link to="/audit">{t('audit.nav')}</Link>}
           {me.data?.roles.includes('admin') && <Link to="/calendar">{t('calendar.nav')}</Link>}
           {me.data?.roles.some((r) => r === 'leader' || r === 'admin') && <Link to="/onestop/stats">{t('onestopStats.nav')}</Link>}

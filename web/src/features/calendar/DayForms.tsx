@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { CalendarDay, DayKind } from '../../../../api/schemas/calendar.js';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
+import { DateInput } from '../../components/DateInput.js';
 import { formatDay } from '../../lib/format.js';
 import { calendarMutations } from './api.js';
 import { ReasonField } from './ReasonField.js';
@@ -149,7 +150,7 @@ function DayFields(props: {
     <>
       <label className="field">
         {t('calendar.date')}
-        <input type="date" required value={props.date} min="2000-01-01" max="2100-12-31" onChange={(e) => props.setDate(e.target.value)} />
+        <DateInput required value={props.date} min="2000-01-01" max="2100-12-31" onChange={props.setDate} />
       </label>
       <label className="field">
         {t('calendar.kind')}

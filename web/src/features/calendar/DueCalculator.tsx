@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { DueQuery } from '../../../../api/schemas/calendar.js';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
+import { DateInput } from '../../components/DateInput.js';
 import { formatAsWritten, formatDay } from '../../lib/format.js';
 import { dueQuery, localName } from './api.js';
 
@@ -29,7 +30,7 @@ export function DueCalculator({ unit, year }: { unit?: string; year: number }) {
       <div className="calendar-grid">
         <label className="field">
           {t('calendar.startDate')}
-          <input type="date" required value={date} onChange={(e) => setDate(e.target.value)} />
+          <DateInput required value={date} onChange={setDate} />
         </label>
         <label className="field">
           {t('calendar.startTime')}

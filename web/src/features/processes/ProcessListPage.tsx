@@ -53,11 +53,13 @@ export default function ProcessListPage() {
                   {d.warnings.length === 0 ? (
                     <span className="muted">{t('processes.ok')}</span>
                   ) : (
-                    <ul role="alert" className="process-warnings">
-                      {d.warnings.map((w, i) => (
-                        <li key={i}>{problemText(w)}</li>
-                      ))}
-                    </ul>
+                    <div role="alert">
+                      <ul className="process-warnings">
+                        {d.warnings.map((w, i) => (
+                          <li key={i}>{problemText(w)}</li>
+                        ))}
+                      </ul>
+                    </div>
                   )}
                 </td>
               </tr>
