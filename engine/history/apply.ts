@@ -523,18 +523,20 @@ export async function applyBatch(
       }),
     );
     if (forms.length > 0) await trx('process_forms').insert(forms).onConflict(['process_definition_key', 'form_key']).ignore();
-    // An inbox row written before this version was recorded carries its element id as name.
-    if (present.inbox) {
-      const res = (await trx.raw(
-        `UPDATE inbox_tasks t SET name = left(d.element_names->>t.element_id, 300), updated_at = now()
-         FROM process_definitions d
-         WHERE d.process_definition_key = t.process_definition_key AND t.process_definition_key = ANY(?::bigint[])
-           AND t.status IN ('open', 'completing') AND t.name = t.element_id AND d.element_names->>t.element_id IS NOT NULL
-         RETURNING t.job_key::text AS job_key`,
-        [[...exported.keys()]],
-      )) as { rows: { job_key: string }[] };
-      renamedJobKeys = res.rows.map((row) => row.job_key);
-    }
+  }
+  // An inbox row written before its version was recorded carries its element id as name. Checked on every
+  // batch, not only on the batch that records the version: the inbox worker may have looked the version
+  // up just before this transaction recorded it and written its row just after this statement ran (seen
+  // in CI); the next batch (the task's own job records follow at once) names it.
+  if (present.definitions && present.inbox) {
+    const res = (await trx.raw(
+      `UPDATE inbox_tasks t SET name = left(d.element_names->>t.element_id, 300), updated_at = now()
+       FROM process_definitions d
+       WHERE d.process_definition_key = t.process_definition_key
+         AND t.status IN ('open', 'completing') AND t.name = t.element_id AND d.element_names->>t.element_id IS NOT NULL
+       RETURNING t.job_key::text AS job_key`,
+    )) as { rows: { job_key: string }[] };
+    renamedJobKeys = res.rows.map((row) => row.job_key);
   }
   await upsert(trx, INSTANCES, [...instances.values()]);
   await upsert(trx, ELEMENTS, [...elements.values()]);
