@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Camunda8 } from '@camunda8/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { rawZeebeClient } from './helpers/raw-zeebe.js';
 import { createUser, waitFor, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
 import { NS } from './helpers/plain-model.js';
@@ -10,7 +10,6 @@ describe('the process list shows versions deployed outside the platform', () => 
   let p: TestPlatform;
   let browser: BrowserSession;
   let designer: TestUser;
-  let sdk: Camunda8;
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const processId = `ngoai_web_${run}`;
   const model = `<?xml version="1.0" encoding="UTF-8"?>
@@ -29,14 +28,6 @@ describe('the process list shows versions deployed outside the platform', () => 
     p = await startTestPlatform();
     designer = await createUser(p.db, { roles: ['designer'] });
     browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
-    sdk = new Camunda8({
-      ZEEBE_GRPC_ADDRESS: inject('zeebeAddress'),
-      ZEEBE_ADDRESS: inject('zeebeAddress'),
-      ZEEBE_REST_ADDRESS: inject('zeebeRestAddress'),
-      CAMUNDA_SECURE_CONNECTION: false,
-      CAMUNDA_OAUTH_DISABLED: true,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -44,7 +35,7 @@ describe('the process list shows versions deployed outside the platform', () => 
   });
 
   it('marks the version external and says which step has no owner', async () => {
-    const zeebe = sdk.getZeebeGrpcApiClient();
+    const zeebe = rawZeebeClient();
     await zeebe.deployResource({ process: Buffer.from(model), name: `${processId}.bpmn` });
     await zeebe.close();
     await waitFor(() => p.db('process_definitions').where({ bpmn_process_id: processId }).first(), 'the version recorded from the engine');

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Camunda8 } from '@camunda8/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { rawZeebeClient } from './helpers/raw-zeebe.js';
 import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { NS, plainModel } from './helpers/plain-model.js';
 import { applyBatch, ElementNameCache, selectRecords } from '../engine/history/apply.js';
@@ -13,8 +13,7 @@ import { applyBatch, ElementNameCache, selectRecords } from '../engine/history/a
  */
 describe('deployments learned from the engine', () => {
   let p: TestPlatform;
-  let sdk: Camunda8;
-  let zeebe: ReturnType<Camunda8['getZeebeGrpcApiClient']>;
+  let zeebe: ReturnType<typeof rawZeebeClient>;
   let unit: string;
   let officer: Client;
   let designer: Client;
@@ -65,15 +64,7 @@ describe('deployments learned from the engine', () => {
     unit = await createUnit(p.db, { name: `Phòng thử triển khai ngoài ${run}` });
     officer = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: unit }));
     designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
-    sdk = new Camunda8({
-      ZEEBE_GRPC_ADDRESS: inject('zeebeAddress'),
-      ZEEBE_ADDRESS: inject('zeebeAddress'),
-      ZEEBE_REST_ADDRESS: inject('zeebeRestAddress'),
-      CAMUNDA_SECURE_CONNECTION: false,
-      CAMUNDA_OAUTH_DISABLED: true,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-    });
-    zeebe = sdk.getZeebeGrpcApiClient();
+    zeebe = rawZeebeClient();
   });
   afterAll(async () => {
     await zeebe?.close();
