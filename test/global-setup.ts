@@ -80,7 +80,8 @@ async function startServices(): Promise<Shared> {
     stops.push(() => emb.stop());
     adminUrl = emb.url;
   }
-  const dbName = `eiso_test_${Date.now()}`;
+  // two vitest processes (the parallel and the serial lane, `npm test`) start at the same moment
+  const dbName = `eiso_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);

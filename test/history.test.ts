@@ -16,8 +16,8 @@ describe('history: exporter to zeebe_record to the projected tables', () => {
   const projected: ProjectedEvent[] = [];
 
   beforeAll(async () => {
-    db = createKnex(process.env.DATABASE_URL ?? inject('databaseUrl'));
-    zeebe = createZeebeClient(process.env.ZEEBE_ADDRESS ?? inject('zeebeAddress'), process.env.ZEEBE_REST_ADDRESS ?? inject('zeebeRestAddress'));
+    db = createKnex(inject('databaseUrl'));
+    zeebe = createZeebeClient(inject('zeebeAddress'), inject('zeebeRestAddress'));
     projector = new HistoryProjector(db, { batchSize: 200 });
     projector.on('projected', (e) => projected.push(e));
   });
