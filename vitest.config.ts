@@ -43,7 +43,9 @@ const integration = {
   hookTimeout: 240_000,
   // Every file submits from 127.0.0.1 into one database: the daily quota per address would refuse the
   // later files. test/hostile-public.test.ts sets its own quota and performs that attack.
-  env: { ONESTOP_SUBMISSIONS_PER_DAY: '0' },
+  // A job of an instance no record is bound to ends in an incident after three tries: 0.5 s wait and 0.3 s
+  // backoff instead of 1.5 s and 2 s (test/variable-binding.test.ts waits for those incidents).
+  env: { ONESTOP_SUBMISSIONS_PER_DAY: '0', JOB_UNBOUND_WAIT_MS: '500', JOB_UNBOUND_BACKOFF_MS: '300' },
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { currentConfig } from '../lib/config.js';
 
 /**
  * Which business record a job works on: the record whose process_instance_key is the job's process
@@ -58,7 +59,7 @@ export async function boundRecord<T = Record<string, any>>(
   table: string,
   job: BindingJob,
   what: { vi: string; en: string },
-  waitMs = 1500,
+  waitMs = currentConfig().jobUnboundWaitMs,
 ): Promise<Binding<T>> {
   const own = String(job.processInstanceKey);
   const until = Date.now() + waitMs;
@@ -86,5 +87,5 @@ export function failUnbound(
 ) {
   return b.kind === 'pending'
     ? job.fail({ errorMessage: b.message, retries: job.retries, retryBackOff: 1000 })
-    : job.fail({ errorMessage: b.message, retries: Math.max(0, job.retries - 1), retryBackOff: 2000 });
+    : job.fail({ errorMessage: b.message, retries: Math.max(0, job.retries - 1), retryBackOff: currentConfig().jobUnboundBackoffMs });
 }

@@ -70,6 +70,9 @@ export interface Config {
   outboxLeaseMs: number;
   /** How long a job waits before it is offered again when PostgreSQL or the broker could not be reached (JOB_OUTAGE_BACKOFF_MS, ms) */
   jobOutageBackoffMs: number;
+  /** A job whose instance is not bound to a record (engine/process-binding.ts): how long the worker waits for the binding, and the backoff of a try that found none (JOB_UNBOUND_WAIT_MS, JOB_UNBOUND_BACKOFF_MS, ms) */
+  jobUnboundWaitMs: number;
+  jobUnboundBackoffMs: number;
   /** An unpacked Zeebe distribution to use instead of downloading one (ZEEBE_HOME) */
   zeebeHome: string | undefined;
   /** The PostgreSQL JDBC driver for the history exporter (PGJDBC_JAR, else Debian's /usr/share/java/postgresql.jar) */
@@ -146,6 +149,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxGraceMs: intFrom('OUTBOX_GRACE_MS', env.OUTBOX_GRACE_MS, 30_000),
     outboxLeaseMs: intFrom('OUTBOX_LEASE_MS', env.OUTBOX_LEASE_MS, 30_000),
     jobOutageBackoffMs: Math.max(100, intFrom('JOB_OUTAGE_BACKOFF_MS', env.JOB_OUTAGE_BACKOFF_MS, 5000)),
+    jobUnboundWaitMs: Math.max(100, intFrom('JOB_UNBOUND_WAIT_MS', env.JOB_UNBOUND_WAIT_MS, 1500)),
+    jobUnboundBackoffMs: Math.max(100, intFrom('JOB_UNBOUND_BACKOFF_MS', env.JOB_UNBOUND_BACKOFF_MS, 2000)),
     zeebeHome: env.ZEEBE_HOME || undefined,
     pgjdbcJar: env.PGJDBC_JAR || undefined,
     javaHome: env.JAVA_HOME || undefined,

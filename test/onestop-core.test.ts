@@ -172,7 +172,7 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
     });
   });
 
-  describe('onestop-* workers driven by a tiny model', () => {
+  describe('onestop-* workers driven by a tiny model', { timeout: 150_000 }, () => {
     let bpmnProcessId: string;
     let procedureCode: string;
     const transferTo = 'XA-TANPHU';
@@ -187,8 +187,9 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
     });
 
     const dossier = (id: string) => p.db('dossiers').where({ id }).first();
+    // 50 s: a job activated by another file's platform as that platform closes comes back after its 30 s timeout
     const statusIs = (id: string, status: string) =>
-      waitFor(async () => ((await dossier(id))?.status === status ? dossier(id) : undefined), `status ${status}`, 30_000);
+      waitFor(async () => ((await dossier(id))?.status === status ? dossier(id) : undefined), `status ${status}`, 50_000);
     const start = async (d: { id: string; code: string }, receivedAt: Date, variables: Record<string, unknown> = {}) => {
       const res = await p.zeebe.createProcessInstance({
         bpmnProcessId,
