@@ -3,7 +3,7 @@ import type { MailTransport } from '../lib/mail.js';
 import { HistoryProjector, type ProjectedEvent } from './history/projector.js';
 import { outboxOptions, registerContinuation, startOutboxRelay, type Continuation } from './outbox.js';
 import { LISTENER_JOB_TYPES, WORKER_JOB_TYPES } from './jobs/catalogue.js';
-import { startJobWorker, type JobContext, type JobWorkerSpec } from './jobs/worker.js';
+import { startJobWorker, stopJobWorkers, type JobContext, type JobWorkerSpec } from './jobs/worker.js';
 
 export type { RuntimeLogger } from './jobs/worker.js';
 
@@ -86,7 +86,7 @@ export async function startEngineRuntime(ctx: RuntimeContext, modules: readonly 
       for (const s of stops.reverse())
         await Promise.resolve(s.stop()).catch((err: unknown) => log.warn({ err: String(err), task: s.name }, 'background task did not stop cleanly'));
       await relay.stop();
-      for (const w of workers) await w.close(5000).catch(() => {});
+      await stopJobWorkers(workers, 5000);
       await projector.stop();
     },
   };

@@ -46,6 +46,21 @@ export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext) {
   });
 }
 
+type Worker = ReturnType<typeof startJobWorker>;
+
+/**
+ * Stops workers without stranding jobs. The SDK's `close` marks a worker closing and drops every job that
+ * still reaches it ("they will have to be timed out by the server": 30-60 s for ours), while its open
+ * long poll stays open until the gRPC channel has closed, or until the jobs in hand are done. So every
+ * worker is marked closing at once and its open poll is cancelled first: the broker activates nothing
+ * more for it; the jobs in hand then finish (at most `timeoutMs`).
+ */
+export async function stopJobWorkers(workers: Worker[], timeoutMs: number): Promise<void> {
+  const closing = workers.map((w) => w.close(timeoutMs).catch(() => {}));
+  for (const w of workers) (w as unknown as { jobStream?: { cancel?: () => void } }).jobStream?.cancel?.();
+  await Promise.all(closing);
+}
+
 /**
  * The engine's clock when it activated a job: Zeebe sets the job deadline to activation time +
  * timeout on its own clock, which is the controlled clock in tests and the wall clock otherwise.

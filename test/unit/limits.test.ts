@@ -54,7 +54,9 @@ describe('isEmail', () => {
     expect(isEmail(at255)).toBe(false);
   });
 
-  it('answers a 100,000-character hostile input in well under 100 ms', () => {
+  // 500 ms: generous for a CI machine whose two cores also run tsc, eslint and the integration lanes; a
+  // super-linear pattern takes seconds to minutes on these inputs.
+  it('answers a 100,000-character hostile input in well under 500 ms', () => {
     const hostile = [
       'a'.repeat(100_000),
       '@'.repeat(100_000),
@@ -67,14 +69,14 @@ describe('isEmail', () => {
     for (const h of hostile) expect(h.length).toBeGreaterThanOrEqual(99_999);
     const t0 = performance.now();
     for (const h of hostile) expect(isEmail(h)).toBe(false);
-    expect(performance.now() - t0).toBeLessThan(100);
+    expect(performance.now() - t0).toBeLessThan(500);
     // Just under the length cap the pattern itself runs, and is as quick.
     const t1 = performance.now();
     for (let i = 0; i < 1000; i++) {
       expect(isEmail(`${'a'.repeat(250)}@`)).toBe(false);
       expect(isEmail('a@'.repeat(127))).toBe(false);
     }
-    expect(performance.now() - t1).toBeLessThan(100);
+    expect(performance.now() - t1).toBeLessThan(500);
   });
 });
 
