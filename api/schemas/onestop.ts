@@ -96,6 +96,7 @@ export const DossierStatus = Type.Union([
   Type.Literal('IN_PROCESSING'),
   Type.Literal('AWAITING_INTERAGENCY'),
   Type.Literal('SUPPLEMENT_REQUESTED_IN_PROCESSING'),
+  Type.Literal('AWAITING_FEES'),
   Type.Literal('PENDING_APPROVAL'),
   Type.Literal('NOT_ELIGIBLE'),
   Type.Literal('RESULT_AT_DESK'),
