@@ -26,7 +26,6 @@ export const ERROR_CODES = {
   APOLOGY_NOT_NEEDED: [],
   APOLOGY_NO_APPOINTMENT: [],
   APOLOGY_NO_DRAFT: [],
-  APOLOGY_NOT_FORECAST_LATE: ['date'],
   APOLOGY_ONCE: [],
   APOLOGY_TOO_LATE: ['deadline'],
   APPLICANT_INVALID: ['fields'],

@@ -7,6 +7,7 @@ import {
   ApologyBody,
   ApologyList,
   ApologyListQuery,
+  ApologyWindow,
   DossierCodeParams,
   EvaluationResults,
   EvaluationResultsQuery,
@@ -22,6 +23,7 @@ import { statsWorkbook } from '../../../domain/onestop/stats-excel.js';
 import {
   apologyOfDossier,
   apologyReaderAgencies,
+  apologyWindow,
   approveApology,
   draftApology,
   findDossierByCode,
@@ -216,6 +218,29 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
       const a = await apologyOfDossier(app.db, d.id);
       if (!a) throw fail(404, 'APOLOGY_NOT_FOUND', {}, 'Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
       return toApology(a);
+    },
+  );
+
+  app.get(
+    '/dossiers/:code/apology/window',
+    {
+      onRequest: staff,
+      schema: {
+        tags,
+        summary: 'Whether the apology letter may still go out (until one working day before the appointment) and whether the dossier is forecast late',
+        security,
+        params: DossierCodeParams,
+        response: { 200: ApologyWindow, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await dossierInScope(req, req.params.code);
+      const w = await apologyWindow(app.db, d, new Date());
+      return {
+        ...w,
+        stepDueAt: w.stepDueAt ? toLocalIso(w.stepDueAt) : null,
+        appointmentAt: w.appointmentAt ? toLocalIso(w.appointmentAt) : null,
+      };
     },
   );
 
