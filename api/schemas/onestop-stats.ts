@@ -116,6 +116,7 @@ export const Apology = Type.Object({
 export type Apology = Static<typeof Apology>;
 
 export const ApologyWindow = Type.Object({
+  dossierCode: Type.String(),
   open: Type.Boolean({ description: 'The letter may still be drafted and approved (until one working day before the appointment)' }),
   deadline: Type.Union([LocalDate, Type.Null()], { description: 'The last day the letter may go out' }),
   forecastLate: Type.Boolean({ description: "The open step's own deadline falls after the appointment date" }),
@@ -124,6 +125,7 @@ export const ApologyWindow = Type.Object({
   apology: Type.Union([Type.Literal('draft'), Type.Literal('approved'), Type.Null()]),
 });
 export type ApologyWindow = Static<typeof ApologyWindow>;
+export const InstanceKeyParams = Type.Object({ key: Type.String({ pattern: '^[0-9]{1,19}$' }) });
 
 export const ApologyListQuery = Type.Object(
   { status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('approved')])) },

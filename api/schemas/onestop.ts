@@ -240,6 +240,9 @@ export const DossierDetail = Type.Intersect([
       refuse: Type.Boolean(),
       withdraw: Type.Boolean(),
       slip: Type.Boolean(),
+      /** pause for fees or taxes (the resolving agency's or the desk's staff; the server checks who) */
+      requestFees: Type.Boolean(),
+      feesPaid: Type.Boolean(),
     }),
   }),
 ]);

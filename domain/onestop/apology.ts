@@ -207,6 +207,11 @@ export async function apologyWindow(db: Knex | Knex.Transaction, d: DossierForAp
   return { ...base, open, deadline, forecastLate, stepDueAt };
 }
 
+/** The code of the dossier a process instance runs (bound on the server when the instance started). */
+export async function dossierCodeOfInstance(db: Knex, processInstanceKey: string): Promise<string | undefined> {
+  return (await db('dossiers').where({ process_instance_key: processInstanceKey }).first('code'))?.code;
+}
+
 /** Refuses a letter that would go out later than one working day before the appointment. */
 function assertInTime(deadline: LocalDate, now: Date): void {
   if (localDateOf(now) > deadline)

@@ -23,6 +23,10 @@ export class FeesError extends DomainError {
 /** Statuses in which the resolving agency works the dossier: the ones a fee wait may start from. */
 const WORKING: ReadonlySet<DossierStatus> = new Set(['RECEIVED', 'IN_PROCESSING', 'AWAITING_INTERAGENCY', 'PENDING_APPROVAL']);
 
+/** Whether the dossier may be paused for fees now (the statuses of work, no result yet, a process running). */
+export const canWaitForFees = (d: Pick<DossierRow, 'status' | 'resolved_at' | 'closed_at' | 'process_instance_key'>) =>
+  WORKING.has(d.status) && !d.resolved_at && !d.closed_at && Boolean(d.process_instance_key);
+
 const notWorking = (d: DossierRow) =>
   new FeesError(
     409,
@@ -50,7 +54,7 @@ export async function requestFees(db: Knex, dossierId: string, o: { reason: stri
   const at = o.at ?? new Date();
   const d = await getDossier(db, dossierId);
   if (!d) throw new FeesError(404, 'DOSSIER_NOT_FOUND', { code: dossierId }, `Không có hồ sơ ${dossierId} / No dossier ${dossierId}`);
-  if (!WORKING.has(d.status) || d.resolved_at || d.closed_at || !d.process_instance_key) throw notWorking(d);
+  if (!canWaitForFees(d)) throw notWorking(d);
   try {
     await pauseCase(db, String(d.process_instance_key), `Chờ thực hiện nghĩa vụ tài chính: ${o.reason}`, { at, by: o.by });
   } catch (err) {

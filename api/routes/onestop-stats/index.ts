@@ -8,6 +8,7 @@ import {
   ApologyList,
   ApologyListQuery,
   ApologyWindow,
+  InstanceKeyParams,
   DossierCodeParams,
   EvaluationResults,
   EvaluationResultsQuery,
@@ -24,6 +25,7 @@ import {
   apologyOfDossier,
   apologyReaderAgencies,
   apologyWindow,
+  dossierCodeOfInstance,
   approveApology,
   draftApology,
   findDossierByCode,
@@ -221,6 +223,16 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  const windowOf = async (d: Awaited<ReturnType<typeof findDossierByCode>> & object) => {
+    const w = await apologyWindow(app.db, d, new Date());
+    return {
+      ...w,
+      dossierCode: d.code,
+      stepDueAt: w.stepDueAt ? toLocalIso(w.stepDueAt) : null,
+      appointmentAt: w.appointmentAt ? toLocalIso(w.appointmentAt) : null,
+    };
+  };
+
   app.get(
     '/dossiers/:code/apology/window',
     {
@@ -233,14 +245,25 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ApologyWindow, ...errors },
       },
     },
+    async (req) => windowOf(await dossierInScope(req, req.params.code)),
+  );
+
+  app.get(
+    '/instances/:key/apology/window',
+    {
+      onRequest: staff,
+      schema: {
+        tags,
+        summary: "The same for the dossier of a process instance (the officer's task page); 404 when the instance has no dossier",
+        security,
+        params: InstanceKeyParams,
+        response: { 200: ApologyWindow, ...errors },
+      },
+    },
     async (req) => {
-      const d = await dossierInScope(req, req.params.code);
-      const w = await apologyWindow(app.db, d, new Date());
-      return {
-        ...w,
-        stepDueAt: w.stepDueAt ? toLocalIso(w.stepDueAt) : null,
-        appointmentAt: w.appointmentAt ? toLocalIso(w.appointmentAt) : null,
-      };
+      const code = await dossierCodeOfInstance(app.db, req.params.key);
+      if (!code) throw fail(404, 'DOSSIER_NOT_FOUND', { code: req.params.key }, `Không có hồ sơ của quy trình ${req.params.key} / No dossier for instance ${req.params.key}`);
+      return windowOf(await dossierInScope(req, code));
     },
   );
 

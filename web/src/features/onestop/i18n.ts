@@ -63,6 +63,8 @@ export const vi = {
     supplements: 'Yêu cầu bổ sung',
     transfers: 'Liên thông',
     paused: 'Đang tạm dừng tính thời hạn',
+    requestFees: 'Tạm dừng chờ nộp phí, lệ phí, thuế',
+    feesPaid: 'Đã nộp phí, lệ phí, thuế',
     accepted: 'Đã tiếp nhận hồ sơ {{code}}.',
     done: 'Đã cập nhật.',
     statuses: {
@@ -207,6 +209,8 @@ export const en: typeof vi = {
     supplements: 'Supplement requests',
     transfers: 'Inter-agency legs',
     paused: 'The clock is paused',
+    requestFees: 'Pause: waiting for fees or taxes',
+    feesPaid: 'Fees and taxes paid',
     accepted: 'Dossier {{code}} received.',
     done: 'Updated.',
     statuses: {
