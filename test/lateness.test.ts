@@ -18,6 +18,7 @@ import { toLocalIso } from '../domain/deadlines/calendar/index.js';
 let p: TestPlatform;
 let agency: string;
 let officer: Client;
+let leader: Client;
 let outsider: Client;
 const run = randomBytes(3).toString('hex').toUpperCase();
 const PROC = `L${run}`;
@@ -102,6 +103,7 @@ beforeAll(async () => {
   p = await startTestPlatform();
   agency = await createUnit(p.db, { name: `Cơ quan trễ hạn ${run}` });
   officer = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: agency }));
+  leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: agency }));
   outsider = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: await createUnit(p.db) }));
   await p.db('onestop_procedures').insert({
     code: PROC,
@@ -138,7 +140,7 @@ describe('one lateness rule for every figure (II.06a)', () => {
   });
 
   it('counts the dossier ready on time but collected late as on time in II.06a, the one waiting for fees as within', async () => {
-    const r = await officer.get(`/api/onestop-stats/statistics?from=2026-03-01&to=2026-03-31&groupBy=none&agency=${agency}`);
+    const r = await leader.get(`/api/onestop-stats/statistics?from=2026-03-01&to=2026-03-31&groupBy=none&agency=${agency}`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.totals.received).toMatchObject({ total: 6, direct: 6, online: 0, carriedOver: 0 });
     // L1 late; L2, L3 on time; L4 withdrawn (reported on time)
