@@ -8,7 +8,11 @@ import { ON_TIME } from '../onestop/lateness.js';
  * (Vietnam time), over the unit's subtree. A period with nothing to measure has value null.
  */
 export const METRICS = {
-  on_time_rate: { unit: '%', label: 'Tỷ lệ hồ sơ giải quyết đúng hạn (có kết quả hoặc rút trong kỳ, so ngày có kết quả với ngày hẹn trả như Biểu II.06a) / Share of cases resolved on time (II.06a rule)' },
+  on_time_rate: {
+    unit: '%',
+    label:
+      'Tỷ lệ hồ sơ giải quyết đúng hạn (có kết quả hoặc rút trong kỳ, so ngày có kết quả với ngày hẹn trả như Biểu II.06a) / Share of cases resolved on time (II.06a rule)',
+  },
   nc_closed_rate: { unit: '%', label: 'Tỷ lệ sự không phù hợp mở trong kỳ đã khắc phục xong / Share of nonconformities opened in the period that are closed' },
   complaints_upheld: { unit: 'count', label: 'Số phản ánh, khiếu nại được kết luận đúng / Complaints upheld' },
   overdue_open: { unit: 'count', label: 'Số hồ sơ quá hạn chưa giải quyết (đến cuối kỳ) / Cases past their appointment still open at the end of the period' },
@@ -59,7 +63,11 @@ export async function measure(db: Knex, metric: Metric, units: string[], from: D
     case 'on_time_rate': {
       // Cases that stopped counting in the period (result ready, or withdrawn), judged by the II.06a rule.
       const cases = await casesWithLateness(
-        caseFactsQuery(db, now).whereIn('f.unit_code', units).whereNot('f.bpmn_process_id', 'like', 'iso-%').where('f.end_at', '>=', from).andWhere('f.end_at', '<', to),
+        caseFactsQuery(db, now)
+          .whereIn('f.unit_code', units)
+          .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+          .where('f.end_at', '>=', from)
+          .andWhere('f.end_at', '<', to),
         now,
       );
       return pct(cases.filter((c) => ON_TIME.has(c.outcome)).length, cases.length);

@@ -432,7 +432,9 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
   );
   const groups = new Map<string, { bpmn_process_id: string; name: string | null; finished: number; on_time: number }>();
   for (const c of ended) {
-    const g = groups.get(c.bpmnProcessId) ?? groups.set(c.bpmnProcessId, { bpmn_process_id: c.bpmnProcessId, name: c.name, finished: 0, on_time: 0 }).get(c.bpmnProcessId)!;
+    const g =
+      groups.get(c.bpmnProcessId) ??
+      groups.set(c.bpmnProcessId, { bpmn_process_id: c.bpmnProcessId, name: c.name, finished: 0, on_time: 0 }).get(c.bpmnProcessId)!;
     g.finished++;
     if (ON_TIME.has(c.outcome)) g.on_time++;
   }
@@ -442,7 +444,11 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
   // Open now, appointment in the year and its date passed, not paused.
   const openOverdue = (
     await casesWithLateness(
-      caseFactsQuery(db, now).whereNot('f.bpmn_process_id', 'like', 'iso-%').whereNull('f.end_at').andWhere('f.appointment_at', '<', now).andWhere(inYear('f.appointment_at')),
+      caseFactsQuery(db, now)
+        .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+        .whereNull('f.end_at')
+        .andWhere('f.appointment_at', '<', now)
+        .andWhere(inYear('f.appointment_at')),
       now,
     )
   ).filter((c) => c.outcome === 'past_due').length;

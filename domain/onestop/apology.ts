@@ -186,7 +186,11 @@ export interface ApologyWindow {
 }
 
 /** When the apology letter of a dossier may go out, and whether the dossier is forecast late (see ApologyWindow). */
-export async function apologyWindow(db: Knex | Knex.Transaction, d: DossierForApology & { process_instance_key?: string | null }, now: Date): Promise<ApologyWindow> {
+export async function apologyWindow(
+  db: Knex | Knex.Transaction,
+  d: DossierForApology & { process_instance_key?: string | null },
+  now: Date,
+): Promise<ApologyWindow> {
   const existing = await apologyOfDossier(db, d.id);
   const base = { appointmentAt: d.appointment_at, apology: existing?.status ?? null };
   if (!d.received_at || !d.appointment_at) return { ...base, open: false, deadline: null, forecastLate: false, stepDueAt: null };
@@ -294,12 +298,7 @@ export async function draftApology(
 }
 
 /** Approves the draft (leader of the resolving agency) and writes the event that notifies the citizen. */
-export async function approveApology(
-  db: Knex,
-  code: string,
-  leader: { username: string; fullName: string },
-  opts: { now?: Date } = {},
-): Promise<ApologyRow> {
+export async function approveApology(db: Knex, code: string, leader: { username: string; fullName: string }, opts: { now?: Date } = {}): Promise<ApologyRow> {
   return db.transaction(async (trx) => {
     const d = await findDossierByCode(trx, code, true);
     if (!d) throw new ApologyError(404, 'DOSSIER_NOT_FOUND', { code }, `Không có hồ sơ ${code} / No dossier ${code}`);

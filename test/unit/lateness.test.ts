@@ -80,8 +80,7 @@ describe('pauses move the appointment (the case clock counts from the receipt sk
   const cal = createWorkingCalendar(nationalCalendarConfig());
   const received = vn('2026-03-02 09:00');
   const limit = { value: 5, unit: 'working_days' as const };
-  const due = (pauses: { from: string; to: string }[]) =>
-    cal.dueOf(received, limit, null, { pauses: pauses.map((p) => ({ from: vn(p.from), to: vn(p.to) })) });
+  const due = (pauses: { from: string; to: string }[]) => cal.dueOf(received, limit, null, { pauses: pauses.map((p) => ({ from: vn(p.from), to: vn(p.to) })) });
   const supplement = { from: '2026-03-03 07:00', to: '2026-03-05 07:00' }; // skips 03/03 and 04/03: 4 half-days
   const fees = { from: '2026-03-06 13:00', to: '2026-03-09 07:00' }; // skips 06/03 afternoon: 1 half-day
 

@@ -262,7 +262,13 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const code = await dossierCodeOfInstance(app.db, req.params.key);
-      if (!code) throw fail(404, 'DOSSIER_NOT_FOUND', { code: req.params.key }, `Không có hồ sơ của quy trình ${req.params.key} / No dossier for instance ${req.params.key}`);
+      if (!code)
+        throw fail(
+          404,
+          'DOSSIER_NOT_FOUND',
+          { code: req.params.key },
+          `Không có hồ sơ của quy trình ${req.params.key} / No dossier for instance ${req.params.key}`,
+        );
       return windowOf(await dossierInScope(req, code));
     },
   );

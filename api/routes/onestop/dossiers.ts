@@ -328,7 +328,12 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const reason = plainText(req.body.reason);
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu khoản phí, lệ phí, thuế phải nộp / Name the fees or taxes to pay');
       const after = await requestFees(app.db, d.id, { reason, by: req.currentUser.username });
-      await req.audit('onestop.dossier.fees_requested', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { status: after.status }, reason });
+      await req.audit('onestop.dossier.fees_requested', {
+        target: { type: 'dossier', id: d.code },
+        before: { status: d.status },
+        after: { status: after.status },
+        reason,
+      });
       return detail(req, after);
     },
   );
