@@ -140,7 +140,7 @@ describe('one lateness rule for every figure (II.06a)', () => {
   });
 
   it('counts the dossier ready on time but collected late as on time in II.06a, the one waiting for fees as within', async () => {
-    const r = await leader.get(`/api/onestop-stats/statistics?from=2026-03-01&to=2026-03-31&groupBy=none&agency=${agency}`);
+    const r = await leader.get(`/api/onestop-stats/statistics?from=2026-03-01&to=2026-03-31&agency=${agency}`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.totals.received).toMatchObject({ total: 6, direct: 6, online: 0, carriedOver: 0 });
     // L1 late; L2, L3 on time; L4 withdrawn (reported on time)
