@@ -66,10 +66,14 @@ export const overdueQuery = (q: OverdueQuery) =>
 export const evaluationsQuery = (q: { from?: string; to?: string }) =>
   queryOptions({ queryKey: statsKeys.evaluations(q), queryFn: ({ signal }) => request(statsEndpoints.evaluations(q), signal) });
 export const apologyWindowQuery = (c: string) =>
-  queryOptions({ queryKey: [...statsKeys.all(), 'apology-window', c] as const, queryFn: ({ signal }) => request(statsEndpoints.apologyWindow(c), signal) });
+  queryOptions({
+    queryKey: [...statsKeys.all(), 'apology-window', c] as const,
+    queryFn: ({ signal }) => request(statsEndpoints.apologyWindow(c), signal),
+    retry: false,
+  });
 export const instanceApologyWindowQuery = (key: string) =>
   queryOptions({
-    queryKey: [...statsKeys.all(), 'apology-window-of-instance', key] as const,
+    queryKey: [...statsKeys.all(), 'apology-window', String(`instance:${key}`)] as const,
     queryFn: ({ signal }) => request(statsEndpoints.instanceApologyWindow(key), signal),
     retry: false,
   });
