@@ -48,7 +48,7 @@ describe('ISO objectives and reports from one-stop data', () => {
   // Province (A and B rows) — received: Q1 A1 A2 A3 A4 B1 = 5 (online A1 A4 B1 = 3 -> 60 %), Q2 B2 B3 = 2 (online 2 -> 100 %), year 7 (online 5 -> 71.4 %).
   // Resolved: Q1 A1 early, A2 on time, A3 late -> 2/3 = 66.7 %; Q2 B1 early, B2 late -> 1/2 = 50 %; Q3 B3 -> 100 %; year 4/6 = 66.7 %.
   // Satisfied (overall >= 4): Q1 A1 A2 of A1 A2 A3 -> 66.7 %; Q2 B1 -> 0 %; Q3 B2 -> 100 %; year 3/5 = 60 %.
-  // Whole platform (with O1): received 8, online 6 -> 75 %; resolved 7, on time 4 -> 57.1 %; 6 evaluations, 3 satisfied -> 50 %, mean 20/6 = 3.33.
+  // Whole platform (with O1): received 8, online 6 -> 75 %; resolved 8 (A4 withdrawn, on time as II.06a counts it), on time 5 -> 62.5 %; 6 evaluations, 3 satisfied -> 50 %, mean 20/6 = 3.33.
 
   beforeAll(async () => {
     p = await startTestPlatform();
@@ -148,7 +148,8 @@ describe('ISO objectives and reports from one-stop data', () => {
 
     const items = (await leader.get(`/api/iso/objectives?year=${Y}`)).body.items as any[];
     const byId = (id: string) => items.find((o) => o.id === id);
-    expect(periods(byId(onTime))).toEqual({ Q1: [66.7, false], Q2: [50, false], Q3: [100, true], Q4: [null, null], [Y]: [66.7, false] });
+    // A4 (withdrawn in Q1) counts on time, as II.06a column 9 does: Q1 3 of 4, the year 5 of 7.
+    expect(periods(byId(onTime))).toEqual({ Q1: [75, false], Q2: [50, false], Q3: [100, true], Q4: [null, null], [Y]: [71.4, false] });
     expect(periods(byId(online))).toEqual({ Q1: [60, true], Q2: [100, true], Q3: [null, null], Q4: [null, null], [Y]: [71.4, true] });
     expect(periods(byId(satisfied))).toEqual({ Q1: [66.7, false], Q2: [0, false], Q3: [100, true], Q4: [null, null], [Y]: [60, false] });
     expect(periods(byId(otherOnTime))).toEqual({ Q1: [0, false], Q2: [null, null], Q3: [null, null], Q4: [null, null], [Y]: [0, false] });
@@ -170,7 +171,8 @@ describe('ISO objectives and reports from one-stop data', () => {
       note: null,
       value: { complaintsReceived: 0, satisfaction: { evaluations: 6, satisfiedPct: 50, averageOverall: 3.33 } },
     });
-    expect(input('c3').value.onestop).toEqual({ resolved: 7, resolvedOnTime: 4, resolvedLate: 3, onTimeRate: 57.1, received: 8, onlineRate: 75 });
+    // 8 resolved incl. the withdrawn A4, counted on time (II.06a): 5 of 8.
+    expect(input('c3').value.onestop).toEqual({ resolved: 8, resolvedOnTime: 5, resolvedLate: 3, onTimeRate: 62.5, received: 8, onlineRate: 75 });
     expect(input('c2').value).toEqual(expect.arrayContaining([{ unit: province, title: 'Người dân hài lòng', target: 80, year: 60, met: false }]));
   }, 180_000);
 
@@ -181,10 +183,10 @@ describe('ISO objectives and reports from one-stop data', () => {
       received: 8,
       receivedOnline: 6,
       onlineRate: 75,
-      resolved: 7,
-      resolvedOnTime: 4,
+      resolved: 8,
+      resolvedOnTime: 5,
       resolvedLate: 3,
-      onTimeRate: 57.1,
+      onTimeRate: 62.5,
       evaluations: 6,
       satisfiedPct: 50,
       averageOverall: 3.33,
@@ -218,7 +220,7 @@ describe('ISO objectives and reports from one-stop data', () => {
     const text = (await pdfText(pdf.rawPayload)).replace(/[ \t]+/g, ' ');
     expect(text).toContain(`BÁO CÁO HOẠT ĐỘNG QUẢN LÝ CHẤT LƯỢNG NĂM ${Y}`);
     expect(text).toContain('Hồ sơ một cửa tiếp nhận: 8, trong đó trực tuyến 6 (tỷ lệ trực tuyến: 75 %)');
-    expect(text).toContain('Hồ sơ một cửa đã giải quyết: 7; đúng hạn 4; trễ hạn 3; tỷ lệ đúng hạn: 57.1 %');
+    expect(text).toContain('Hồ sơ một cửa đã giải quyết: 8; đúng hạn 5; trễ hạn 3; tỷ lệ đúng hạn: 62.5 %');
     expect(text).toContain('Đánh giá hài lòng của người dân: 6 lượt; tỷ lệ hài lòng: 50 %; điểm trung bình: 3.33/5');
     expect(text).toContain(`${province}: Người dân hài lòng. Chỉ tiêu tối thiểu 80 %; kết quả năm: 60 % (chưa đạt)`);
     expect(text).toContain('9. Minh chứng công bố phù hợp TCVN ISO 9001:2015');

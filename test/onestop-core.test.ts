@@ -313,6 +313,37 @@ describe('one-stop core: catalogue import, dossier code, onestop-* workers', () 
       await waitFor(async () => (await p.db('case_deadlines').where({ process_instance_key: key }).first()).finished_at, 'case finished');
     });
 
+    it('refuses a second supplement request during processing (SUPPLEMENT_ONCE, Decree 118/2025 Art. 11)', async () => {
+      const receivedAt = new Date(Date.now() - 86_400_000);
+      const d = await insertDossier(p.db, procedureCode, { received_at: receivedAt });
+      // Given the dossier was already asked once, at an earlier step, and the citizen answered.
+      await p.db('dossier_supplements').insert({
+        dossier_id: d.id,
+        element_instance_key: `${Date.now()}1`,
+        reason: 'Lần một: thiếu bản sao',
+        requested_at: new Date(Date.now() - 3_600_000),
+        submitted_at: new Date(Date.now() - 1_800_000),
+      });
+      const key = await start(d, receivedAt);
+      // The process reaches the supplement request again: refused, named, and the instance stops at an incident.
+      const incident = await waitFor(
+        async () => p.db('hist_incidents').where({ process_instance_key: key, state: 'created' }).first(),
+        'the refusal as an incident',
+        30_000,
+      );
+      expect(incident.error_message).toContain('SUPPLEMENT_ONCE');
+      expect(incident.error_message).toContain('Chỉ được yêu cầu bổ sung hồ sơ một lần');
+      const refused = await p.db('dossier_events').where({ dossier_id: d.id, type: 'processing.supplement_refused' });
+      expect(refused).toHaveLength(1);
+      expect(refused[0].note).toContain('Nghị định 118/2025/NĐ-CP');
+      // Nothing else changed: one request on record, the clock runs, the citizen is not asked again.
+      expect(await p.db('dossier_supplements').where({ dossier_id: d.id })).toHaveLength(1);
+      expect(await p.db('case_pauses').where({ process_instance_key: key })).toHaveLength(0);
+      expect((await dossier(d.id)).status).toBe('IN_PROCESSING');
+      const subjects = await p.db('dossier_notices').where({ dossier_id: d.id }).pluck('subject');
+      expect(subjects.some((s: string) => s.includes('Yêu cầu bổ sung'))).toBe(false);
+    });
+
     it('a status change with the same dedupe key (a redelivered job) writes once', async () => {
       const d = await insertDossier(p.db, procedureCode);
       const change = { status: 'PENDING_APPROVAL' as const, type: 'result.proposed', actor: 'system', dedupeKey: '123456789' };

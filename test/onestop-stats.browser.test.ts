@@ -83,6 +83,19 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
         current_step: 'Thẩm định hồ sơ',
         current_unit_code: agency,
       },
+      // in progress, appointment Wed 10/03/2027: the apology may go out until Tue 09/03/2027
+      {
+        ...base,
+        lookup_token: randomBytes(32).toString('base64url'),
+        code: `${run}-3`,
+        channel: 'in_person',
+        status: 'IN_PROCESSING',
+        submitted_at: vn('2027-02-24 09:00'),
+        received_at: vn('2027-02-24 09:00'),
+        appointment_at: vn('2027-03-10 17:00'),
+        current_step: 'Thẩm định hồ sơ',
+        current_unit_code: agency,
+      },
     ]);
     browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -92,7 +105,7 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     await p?.close();
   });
 
-  it('an officer drafts an apology from the overdue list; the leader sees the dashboard and approves it', async () => {
+  it('an officer drafts an apology from the dossier before its appointment; the leader sees the dashboard and approves it', async () => {
     const { page } = browser;
     await signIn(page, p.url, officer);
     await page.getByRole('link', { name: 'Hồ sơ quá hạn', exact: true }).click();
@@ -100,13 +113,23 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     await table.waitFor();
     const row = table.locator('tr', { hasText: `${run}-2` });
     expect(await row.textContent()).toContain('Thẩm định hồ sơ');
-    await row.getByRole('button', { name: 'Lập văn bản xin lỗi' }).click();
+    // Past its appointment: too late for an apology.
+    await row.getByText('Đã quá thời hạn gửi phiếu xin lỗi').waitFor();
+    const id = (
+      await p
+        .db('dossiers')
+        .where({ code: `${run}-3` })
+        .first('id')
+    ).id;
+    await page.goto(`${p.url}/mot-cua/ho-so/${id}`);
+    const panel = page.getByTestId('apology-panel');
+    await panel.getByText('chậm nhất ngày 09/03/2027').waitFor();
+    await panel.getByRole('button', { name: 'Lập văn bản xin lỗi' }).click();
     const form = page.getByTestId('apology-form');
     await form.getByLabel('Lý do chậm trễ').fill('Chờ kết quả kiểm tra hiện trạng công trình');
-    await form.getByLabel('Ngày hẹn trả mới').fill('25/03/2026');
+    await form.getByLabel('Ngày hẹn trả mới').fill('15/03/2027');
     await form.getByRole('button', { name: 'Lưu dự thảo' }).click();
-    await page.getByText(`Đã lập dự thảo văn bản xin lỗi cho hồ sơ ${run}-2.`).waitFor();
-    await row.getByText('Dự thảo, hẹn 25/03/2026').waitFor();
+    await page.getByText(`Đã lập dự thảo văn bản xin lỗi cho hồ sơ ${run}-3.`).waitFor();
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
 
     await signIn(page, p.url, leader);
@@ -128,17 +151,12 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     const pending = page.getByTestId('pending-apologies');
     await pending.waitFor();
     await pending.getByRole('button', { name: 'Phê duyệt' }).click();
-    await page.getByText(`Đã phê duyệt văn bản xin lỗi cho hồ sơ ${run}-2, công dân được thông báo.`).waitFor();
-    await page
-      .getByTestId('overdue-table')
-      .locator('tr', { hasText: `${run}-2` })
-      .getByText('Đã phê duyệt, hẹn 25/03/2026')
-      .waitFor();
+    await page.getByText(`Đã phê duyệt văn bản xin lỗi cho hồ sơ ${run}-3, công dân được thông báo.`).waitFor();
     expect(
       await p
         .db('dossier_events')
         .join('dossiers', 'dossiers.id', 'dossier_events.dossier_id')
-        .where({ 'dossiers.code': `${run}-2`, type: 'sla.apology_issued' }),
+        .where({ 'dossiers.code': `${run}-3`, type: 'sla.apology_issued' }),
     ).toHaveLength(1);
     expect(browser.pageErrors).toEqual([]);
   });

@@ -359,26 +359,57 @@ describe('statistics (Biểu II.06a)', () => {
 });
 
 describe('apology letter', () => {
-  it('is drafted by an officer of the agency, once, with a new date after the appointment', async () => {
-    const code = `${run}-D12`;
+  // P1: being processed, appointment Wed 10/03/2027 17:00 (received 24/02/2027: outside every period
+  // counted above). The letter may go out until the working day before: Tue 09/03/2027.
+  const code = `${run}-P1`;
+  beforeAll(async () => {
+    await insertDossier({ name: 'P1', channel: 'in_person', status: 'IN_PROCESSING', received: '2027-02-24 10:00', appointment: '2027-03-10 17:00' });
+  });
+
+  it('is offered before the appointment, with the last day it may go out', async () => {
+    const w = await officerA.get(`/api/onestop-stats/dossiers/${code}/apology/window`);
+    expect(w.status, JSON.stringify(w.body)).toBe(200);
+    // No open step with its own deadline: not forecast late by the platform; the officer may judge it.
+    expect(w.body).toMatchObject({ open: true, deadline: '2027-03-09', forecastLate: false, apology: null, appointmentAt: '2027-03-10T17:00:00+07:00' });
+    expect((await officerOther.get(`/api/onestop-stats/dossiers/${code}/apology/window`)).status).toBe(403);
+    // D12's appointment (Tue 31/03/2026) is long past: the window closed on Mon 30/03/2026.
+    const past = await officerA.get(`/api/onestop-stats/dossiers/${run}-D12/apology/window`);
+    expect(past.body).toMatchObject({ open: false, deadline: '2026-03-30' });
+  });
+
+  it('is refused less than one working day before the appointment', async () => {
+    const late = await officerA.post(`/api/onestop-stats/dossiers/${run}-D12/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2026-04-10' });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('APOLOGY_TOO_LATE');
+    expect(late.body.params).toEqual({ deadline: '30/03/2026' });
+    expect(late.body.message).toContain('phải gửi chậm nhất ngày 30/03/2026');
+    expect(await tp.db('dossier_apologies').where({ dossier_id: ids.get('D12') })).toHaveLength(0);
+  });
+
+  it('is drafted by an officer of the agency, once, with a new working day after the appointment', async () => {
     expect(
-      (await officerOther.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2026-04-10' })).status,
+      (await officerOther.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2027-03-15' })).status,
     ).toBe(403);
-    const early = await officerA.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2026-03-31' });
+    const early = await officerA.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2027-03-10' });
     expect(early.status).toBe(400);
-    expect(early.body.message).toContain('Ngày hẹn mới phải sau ngày hẹn trả 31/03/2026');
-    const first = await officerA.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2026-04-10' });
-    expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ status: 'draft', newDate: '2026-04-10', draftedBy: officerA.user.username, appointmentAt: '2026-03-31T17:00:00+07:00' });
-    const second = await officerDesk.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Lần hai', newDate: '2026-04-20' });
+    expect(early.body.message).toContain('Ngày hẹn mới phải sau ngày hẹn trả 10/03/2027');
+    // Sat 13/03/2027 is no working day.
+    const saturday = await officerA.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2027-03-13' });
+    expect(saturday.status).toBe(400);
+    expect(saturday.body).toMatchObject({ code: 'APOLOGY_DATE_NOT_WORKING', params: { date: '13/03/2027' } });
+    const first = await officerA.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Chờ ý kiến cơ quan phối hợp', newDate: '2027-03-15' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({ status: 'draft', newDate: '2027-03-15', draftedBy: officerA.user.username, appointmentAt: '2027-03-10T17:00:00+07:00' });
+    const second = await officerDesk.post(`/api/onestop-stats/dossiers/${code}/apology`, { reason: 'Lần hai', newDate: '2027-03-16' });
     expect(second.status).toBe(409);
     expect(second.body.message).toContain('chỉ được hẹn lại ngày trả kết quả một lần');
     expect(
       await tp
         .db('dossier_apologies')
-        .where({ dossier_id: ids.get('D12') })
+        .where({ dossier_id: ids.get('P1') })
         .count<{ count: string }[]>('* as count'),
     ).toEqual([{ count: '1' }]);
+    expect((await officerA.get(`/api/onestop-stats/dossiers/${code}/apology/window`)).body).toMatchObject({ open: false, apology: 'draft' });
     // A resolved dossier needs no apology.
     expect((await officerA.post(`/api/onestop-stats/dossiers/${run}-D3/apology`, { reason: 'Quá hạn', newDate: '2026-03-20' })).status).toBe(409);
     // The agency's leader got a notification to approve it.
@@ -386,8 +417,7 @@ describe('apology letter', () => {
     expect(bell.body.items.some((n: any) => n.subject.includes(code))).toBe(true);
   });
 
-  it('is approved by a leader of the agency, notifies the citizen, and prints as form 04', async () => {
-    const code = `${run}-D12`;
+  it('is approved by a leader of the agency, notifies the citizen, and prints as form 04 of TT 03/2025', async () => {
     expect((await leaderOther.post(`/api/onestop-stats/dossiers/${code}/apology/approve`)).status).toBe(403);
     expect((await officerA.post(`/api/onestop-stats/dossiers/${code}/apology/approve`)).status).toBe(403);
     const ok = await leaderA.post(`/api/onestop-stats/dossiers/${code}/apology/approve`);
@@ -395,13 +425,13 @@ describe('apology letter', () => {
     expect(ok.body).toMatchObject({ status: 'approved', approvedBy: leaderA.user.username, signerName: 'Trần Văn Thủ Trưởng' });
     const again = await leaderA.post(`/api/onestop-stats/dossiers/${code}/apology/approve`);
     expect(again.status).toBe(409);
-    const events = await tp.db('dossier_events').where({ dossier_id: ids.get('D12'), type: 'sla.apology_issued' });
+    const events = await tp.db('dossier_events').where({ dossier_id: ids.get('P1'), type: 'sla.apology_issued' });
     expect(events).toHaveLength(1);
-    expect(events[0].data).toMatchObject({ newDate: '2026-04-10' });
+    expect(events[0].data).toMatchObject({ newDate: '2027-03-15' });
     // The citizen's notice (lookup page, e-mail when configured) carries the new date and the letter's link.
-    const notices = await tp.db('dossier_notices').where({ dossier_id: ids.get('D12'), event_id: events[0].id });
+    const notices = await tp.db('dossier_notices').where({ dossier_id: ids.get('P1'), event_id: events[0].id });
     expect(notices).toHaveLength(1);
-    expect(notices[0].body).toContain('hẹn trả kết quả vào ngày 10/04/2026');
+    expect(notices[0].body).toContain('hẹn trả kết quả vào ngày 15/03/2027');
     expect(notices[0].body).toContain(`/api/public/apologies/${code}/pdf?t=`);
 
     const dir = mkdtempSync(path.join(os.tmpdir(), 'apology-'));
@@ -415,22 +445,28 @@ describe('apology letter', () => {
     };
     const staff = await text(`/api/onestop-stats/dossiers/${code}/apology.pdf`, { authorization: `Bearer ${officerA.token}` });
     for (const s of [
-      'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
+      'Mẫu số 04 (Thông tư số 03/2025/TT-VPCP)',
+      'PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT',
       `CƠ QUAN A ${run}`,
-      'Kính gửi: Ông/Bà Nguyễn Văn D12',
+      'Kính gửi: Ông/Bà Nguyễn Văn P1',
       `mã số hồ sơ: ${code}`,
       `Thủ tục A ${run}`,
-      'Ngày 15/03/2026',
-      '17 giờ 00 phút, ngày 31/03/2026',
+      'Ngày 24/02/2027',
+      '17 giờ 00 phút, ngày 10/03/2027',
+      'dự kiến không giải quyết kịp thời hạn hẹn trả',
       'Lý do: Chờ ý kiến cơ quan phối hợp',
-      'vào ngày 10/04/2026',
+      'đề nghị gia hạn thời gian giải quyết',
+      'vào ngày 15/03/2027',
       'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ',
       'Trần Văn Thủ Trưởng',
     ]) {
       expect(staff).toContain(s);
     }
-    const citizen = await text(`/api/public/apologies/${code}/pdf?t=${tokens.get('D12')}`);
-    expect(citizen).toContain('vào ngày 10/04/2026');
+    // It goes out before the appointment: it does not say the dossier is late.
+    expect(staff).not.toContain('đến nay');
+    expect(staff).not.toContain('HẸN LẠI NGÀY TRẢ KẾT QUẢ');
+    const citizen = await text(`/api/public/apologies/${code}/pdf?t=${tokens.get('P1')}`);
+    expect(citizen).toContain('vào ngày 15/03/2027');
     const forged = await tp.app.inject({ method: 'GET', url: `/api/public/apologies/${code}/pdf?t=${tokens.get('D5')}` });
     expect(forged.statusCode).toBe(404);
     expect(forged.json().message).toContain('mã tra cứu không đúng');
@@ -438,21 +474,21 @@ describe('apology letter', () => {
   });
 
   it('leaves the dossier late in the statistics', async () => {
-    // D12 (appointment 31/03, apology: new date 10/04) is resolved on 09/04: before the new date, still late.
+    // P1 (appointment 10/03/2027, apology: new date 15/03/2027) is resolved on 12/03/2027: before the new date, still late.
     await tp
       .db('dossiers')
-      .where({ id: ids.get('D12') })
-      .update({ resolved_at: vn('2026-04-09 10:00'), status: 'RESULT_AT_DESK' });
-    const april = await leaderA.get(`/api/onestop-stats/statistics?from=2026-04-01&to=2026-04-30`);
-    expect(april.body.totals.resolved).toMatchObject({ total: 2, early: 1, late: 1 });
+      .where({ id: ids.get('P1') })
+      .update({ resolved_at: vn('2027-03-12 10:00'), status: 'RESULT_AT_DESK' });
+    const march = await leaderA.get(`/api/onestop-stats/statistics?from=2027-03-01&to=2027-03-31`);
+    expect(march.body.totals.resolved).toMatchObject({ total: 1, early: 0, onTime: 0, late: 1 });
     expect(
       (
         await tp
           .db('dossiers')
-          .where({ id: ids.get('D12') })
+          .where({ id: ids.get('P1') })
           .first('appointment_at')
       ).appointment_at.toISOString(),
-    ).toBe(vn('2026-03-31 17:00').toISOString());
+    ).toBe(vn('2027-03-10 17:00').toISOString());
   });
 });
 

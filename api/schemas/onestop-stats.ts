@@ -115,6 +115,18 @@ export const Apology = Type.Object({
 });
 export type Apology = Static<typeof Apology>;
 
+export const ApologyWindow = Type.Object({
+  dossierCode: Type.String(),
+  open: Type.Boolean({ description: 'The letter may still be drafted and approved (until one working day before the appointment)' }),
+  deadline: Type.Union([LocalDate, Type.Null()], { description: 'The last day the letter may go out' }),
+  forecastLate: Type.Boolean({ description: "The open step's own deadline falls after the appointment date" }),
+  stepDueAt: Type.Union([Instant, Type.Null()]),
+  appointmentAt: Type.Union([Instant, Type.Null()]),
+  apology: Type.Union([Type.Literal('draft'), Type.Literal('approved'), Type.Null()]),
+});
+export type ApologyWindow = Static<typeof ApologyWindow>;
+export const InstanceKeyParams = Type.Object({ key: Type.String({ pattern: '^[0-9]{1,19}$' }) });
+
 export const ApologyListQuery = Type.Object(
   { status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('approved')])) },
   { additionalProperties: false },

@@ -96,6 +96,7 @@ export const DossierStatus = Type.Union([
   Type.Literal('IN_PROCESSING'),
   Type.Literal('AWAITING_INTERAGENCY'),
   Type.Literal('SUPPLEMENT_REQUESTED_IN_PROCESSING'),
+  Type.Literal('AWAITING_FEES'),
   Type.Literal('PENDING_APPROVAL'),
   Type.Literal('NOT_ELIGIBLE'),
   Type.Literal('RESULT_AT_DESK'),
@@ -239,6 +240,9 @@ export const DossierDetail = Type.Intersect([
       refuse: Type.Boolean(),
       withdraw: Type.Boolean(),
       slip: Type.Boolean(),
+      /** pause for fees or taxes (the resolving agency's or the desk's staff; the server checks who) */
+      requestFees: Type.Boolean(),
+      feesPaid: Type.Boolean(),
     }),
   }),
 ]);

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
+import { casesWithLateness, caseFactsQuery } from '../onestop/case-lateness.js';
+import { LATE } from '../onestop/lateness.js';
 
 /** The BPMN process every nonconformity runs (processes/iso-hanh-dong-khac-phuc.bpmn). */
 export const NC_PROCESS_ID = 'iso-hanh-dong-khac-phuc';
@@ -116,43 +118,41 @@ export async function startPendingNonconformities(db: Knex, zeebe: ZeebeClient):
 }
 
 /**
- * The late-case sweep: every case (case_deadlines) that passed its appointment while still open, or
- * finished after it, gets one nonconformity (source late_case, keyed by its process instance). The
- * ISO processes themselves are not swept (an NC about an NC would never end).
+ * The late-case sweep: every case late by the II.06a rule (domain/onestop/lateness.ts: result ready after
+ * the appointment date, or still open and not paused past it; ready on time but collected late, withdrawn
+ * or waiting for the citizen are not late) gets one nonconformity (source late_case, keyed by its process
+ * instance). The SQL narrows to the candidates (appointment date passed, not withdrawn, open and not
+ * paused or ready on a later date) so that the limit never fills with cases that are not late; the rule
+ * decides. The ISO processes themselves are not swept (an NC about an NC would never end).
  */
 export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClient, now: Date = new Date()): Promise<NcRow[]> {
-  const late: {
-    process_instance_key: string;
-    bpmn_process_id: string;
-    unit_code: string | null;
-    appointment_at: Date;
-    finished_at: Date | null;
-    name: string | null;
-  }[] = await db('case_deadlines as c')
-    .leftJoin(
-      db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('d'),
-      'd.bpmn_process_id',
-      'c.bpmn_process_id',
+  const names = db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('pd');
+  const candidates = caseFactsQuery(db, now)
+    .leftJoin(names, 'pd.bpmn_process_id', 'f.bpmn_process_id')
+    .select('pd.name')
+    .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+    .whereRaw('onestop_vn_day(f.appointment_at) < onestop_vn_day(?::timestamptz)', [now])
+    .whereNull('f.withdrawn_at')
+    .andWhere((q) =>
+      q.where((q2) => q2.whereNull('f.ready_at').andWhere('f.paused', false)).orWhereRaw('onestop_vn_day(f.ready_at) > onestop_vn_day(f.appointment_at)'),
     )
-    .whereNot('c.bpmn_process_id', 'like', 'iso-%')
-    .andWhere((q) => q.where((q2) => q2.whereNull('c.finished_at').andWhere('c.appointment_at', '<', now)).orWhere('c.on_time', false))
-    .whereNotExists(db('iso_nonconformities as n').where('n.source_type', 'late_case').andWhereRaw('n.source_key = c.process_instance_key::text'))
-    .orderBy('c.appointment_at')
-    .limit(100)
-    .select('c.process_instance_key', 'c.bpmn_process_id', 'c.unit_code', 'c.appointment_at', 'c.finished_at', 'd.name');
+    .whereNotExists(db('iso_nonconformities as n').where('n.source_type', 'late_case').andWhereRaw('n.source_key = f.process_instance_key::text'))
+    .orderBy('f.appointment_at')
+    .limit(100);
+  const late = (await casesWithLateness(candidates, now)).filter((c) => LATE.has(c.outcome));
   const out: NcRow[] = [];
   for (const c of late) {
-    const key = String(c.process_instance_key);
-    const when = c.finished_at
-      ? `hoàn thành lúc ${fmt(c.finished_at)}, sau ngày hẹn ${fmt(c.appointment_at)}`
-      : `quá ngày hẹn trả ${fmt(c.appointment_at)} mà chưa hoàn thành`;
+    const key = c.processInstanceKey;
+    const when = c.readyAt
+      ? `có kết quả lúc ${fmt(c.readyAt)}, sau ngày hẹn ${fmt(c.appointmentAt!)}`
+      : `quá ngày hẹn trả ${fmt(c.appointmentAt!)} mà chưa có kết quả`;
     const { nc } = await openNonconformity(db, zeebe, {
-      title: `Hồ sơ ${key} trễ hạn (${c.name ?? c.bpmn_process_id})`,
-      description: `Hồ sơ ${key} của quy trình "${c.name ?? c.bpmn_process_id}" ${when}. Hệ thống tự ghi nhận sự không phù hợp.`,
+      title: `Hồ sơ ${key} trễ hạn (${c.name ?? c.bpmnProcessId})`,
+      description: `Hồ sơ ${key} của quy trình "${c.name ?? c.bpmnProcessId}" ${when}. Hệ thống tự ghi nhận sự không phù hợp.`,
       sourceType: 'late_case',
       sourceKey: key,
-      sourceProcessId: c.bpmn_process_id,
-      unitCode: c.unit_code,
+      sourceProcessId: c.bpmnProcessId,
+      unitCode: c.unitCode,
     });
     out.push(nc);
   }

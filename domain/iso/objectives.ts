@@ -1,19 +1,25 @@
 import type { Knex } from 'knex';
 import { subtreeCodes } from '../audit/case-search.js';
+import { casesWithLateness, caseFactsQuery } from '../onestop/case-lateness.js';
+import { ON_TIME } from '../onestop/lateness.js';
 
 /**
  * Quality objectives measured from the platform's own data, per quarter of the objective's year
  * (Vietnam time), over the unit's subtree. A period with nothing to measure has value null.
  */
 export const METRICS = {
-  on_time_rate: { unit: '%', label: 'Tỷ lệ hồ sơ giải quyết đúng hạn (hồ sơ kết thúc trong kỳ, theo ngày hẹn trả) / Share of cases finished on time' },
+  on_time_rate: {
+    unit: '%',
+    label:
+      'Tỷ lệ hồ sơ giải quyết đúng hạn (có kết quả hoặc rút trong kỳ, so ngày có kết quả với ngày hẹn trả như Biểu II.06a) / Share of cases resolved on time (II.06a rule)',
+  },
   nc_closed_rate: { unit: '%', label: 'Tỷ lệ sự không phù hợp mở trong kỳ đã khắc phục xong / Share of nonconformities opened in the period that are closed' },
   complaints_upheld: { unit: 'count', label: 'Số phản ánh, khiếu nại được kết luận đúng / Complaints upheld' },
   overdue_open: { unit: 'count', label: 'Số hồ sơ quá hạn chưa giải quyết (đến cuối kỳ) / Cases past their appointment still open at the end of the period' },
   onestop_on_time_rate: {
     unit: '%',
     label:
-      'Tỷ lệ hồ sơ một cửa giải quyết đúng hạn (trước hạn + đúng hạn / đã giải quyết trong kỳ, không tính hồ sơ rút) / Share of one-stop dossiers resolved in the period by their appointment date',
+      'Tỷ lệ hồ sơ một cửa giải quyết đúng hạn (trước hạn + đúng hạn, kể cả hồ sơ rút, / đã giải quyết trong kỳ, như Biểu II.06a) / Share of one-stop dossiers resolved on time in the period (II.06a: withdrawn count as on time)',
   },
   online_rate: {
     unit: '%',
@@ -55,13 +61,16 @@ export async function measure(db: Knex, metric: Metric, units: string[], from: D
   if (from > now) return null;
   switch (metric) {
     case 'on_time_rate': {
-      const [r] = await db('case_deadlines')
-        .whereIn('unit_code', units)
-        .whereNot('bpmn_process_id', 'like', 'iso-%')
-        .where('finished_at', '>=', from)
-        .andWhere('finished_at', '<', to)
-        .select(db.raw('count(*)::int AS n'), db.raw('(count(*) FILTER (WHERE on_time))::int AS ok'));
-      return pct(r.ok, r.n);
+      // Cases that stopped counting in the period (result ready, or withdrawn), judged by the II.06a rule.
+      const cases = await casesWithLateness(
+        caseFactsQuery(db, now)
+          .whereIn('f.unit_code', units)
+          .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+          .where('f.end_at', '>=', from)
+          .andWhere('f.end_at', '<', to),
+        now,
+      );
+      return pct(cases.filter((c) => ON_TIME.has(c.outcome)).length, cases.length);
     }
     case 'nc_closed_rate': {
       const [r] = await db('iso_nonconformities')
@@ -96,14 +105,17 @@ export async function measure(db: Knex, metric: Metric, units: string[], from: D
       return Number(r.n);
     }
     case 'overdue_open': {
+      // Open at the end of the period (or now), its appointment date passed then and not paused then.
       const end = to < now ? to : now;
-      const [r] = await db('case_deadlines')
-        .whereIn('unit_code', units)
-        .whereNot('bpmn_process_id', 'like', 'iso-%')
-        .where('appointment_at', '<', end)
-        .andWhere((q) => q.whereNull('finished_at').orWhere('finished_at', '>', end))
-        .count<{ n: string }[]>({ n: '*' });
-      return Number(r.n);
+      const cases = await casesWithLateness(
+        caseFactsQuery(db, end)
+          .whereIn('f.unit_code', units)
+          .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+          .where('f.appointment_at', '<', end)
+          .andWhere((q) => q.whereNull('f.end_at').orWhere('f.end_at', '>', end)),
+        end,
+      );
+      return cases.filter((c) => c.outcome === 'past_due').length;
     }
   }
 }
@@ -170,10 +182,10 @@ export interface OnestopFigures {
   /** share submitted online, % (null: nothing received) */
   onlineRate: number | null;
   resolved: number;
-  /** early + on the appointment date */
+  /** early + on the appointment date + withdrawn (II.06a column 9 counts withdrawn dossiers as on time) */
   resolvedOnTime: number;
   resolvedLate: number;
-  /** % of resolved (withdrawn dossiers are not counted) */
+  /** % of resolved, withdrawn counted on time as II.06a does (domain/onestop/lateness.ts) */
   onTimeRate: number | null;
   evaluations: number;
   /** % of evaluations with overall >= 4 */
@@ -192,7 +204,7 @@ export async function onestopFigures(db: Knex, from: Date, to: Date, units?: str
     .select(
       db.raw('coalesce(sum(received_online), 0)::int AS online'),
       db.raw('coalesce(sum(received_direct), 0)::int AS direct'),
-      db.raw('coalesce(sum(resolved_early + resolved_on_time), 0)::int AS ok'),
+      db.raw('coalesce(sum(resolved_early + resolved_on_time + withdrawn), 0)::int AS ok'),
       db.raw('coalesce(sum(resolved_late), 0)::int AS late'),
     );
   const [e] = await db('dossier_evaluations')

@@ -14,6 +14,8 @@ import type {
   NonconformityDetail,
 } from '../../api/schemas/iso.js';
 import { subtreeCodes } from '../audit/case-search.js';
+import { casesWithLateness, caseFactsQuery } from '../onestop/case-lateness.js';
+import { ON_TIME } from '../onestop/lateness.js';
 import { readModelMeta } from '../../engine/model-meta.js';
 import type { NcRow } from './nonconformities.js';
 import { objectiveResults, onestopFigures, periodsOf } from './objectives.js';
@@ -416,22 +418,40 @@ export async function annualReportFor(db: Knex, year: number, reader: CurrentUse
 export async function annualReport(db: Knex, year: number): Promise<AnnualReport> {
   const inYear = (col: string) => db.raw(`extract(year FROM ${col} AT TIME ZONE 'Asia/Ho_Chi_Minh') = ?`, [year]);
   const names = db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('p');
-  const byProcess: { bpmn_process_id: string; name: string | null; finished: string; on_time: string }[] = await db('case_deadlines as c')
-    .leftJoin(names, 'p.bpmn_process_id', 'c.bpmn_process_id')
-    .whereNot('c.bpmn_process_id', 'like', 'iso-%')
-    .whereNotNull('c.finished_at')
-    .andWhere(inYear('c.finished_at'))
-    .groupBy('c.bpmn_process_id', 'p.name')
-    .select('c.bpmn_process_id', 'p.name', db.raw('count(*) AS finished'), db.raw('count(*) FILTER (WHERE c.on_time) AS on_time'))
-    .orderBy('c.bpmn_process_id');
-  const finished = byProcess.reduce((s, r) => s + Number(r.finished), 0);
-  const onTime = byProcess.reduce((s, r) => s + Number(r.on_time), 0);
-  const [{ n: openOverdue }] = await db('case_deadlines')
-    .whereNot('bpmn_process_id', 'like', 'iso-%')
-    .whereNull('finished_at')
-    .andWhere('appointment_at', '<', new Date())
-    .andWhere(inYear('appointment_at'))
-    .count<{ n: string }[]>({ n: '*' });
+  // Cases judged by the II.06a rule (domain/onestop/lateness.ts): counted in the year their result was
+  // ready (or they were withdrawn), on time = early, on the appointment date or withdrawn.
+  const now = new Date();
+  const ended = await casesWithLateness(
+    caseFactsQuery(db, now)
+      .leftJoin(names, 'p.bpmn_process_id', 'f.bpmn_process_id')
+      .select('p.name')
+      .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+      .whereNotNull('f.end_at')
+      .andWhere(inYear('f.end_at')),
+    now,
+  );
+  const groups = new Map<string, { bpmn_process_id: string; name: string | null; finished: number; on_time: number }>();
+  for (const c of ended) {
+    const g =
+      groups.get(c.bpmnProcessId) ??
+      groups.set(c.bpmnProcessId, { bpmn_process_id: c.bpmnProcessId, name: c.name, finished: 0, on_time: 0 }).get(c.bpmnProcessId)!;
+    g.finished++;
+    if (ON_TIME.has(c.outcome)) g.on_time++;
+  }
+  const byProcess = [...groups.values()].sort((a, b) => (a.bpmn_process_id < b.bpmn_process_id ? -1 : a.bpmn_process_id > b.bpmn_process_id ? 1 : 0));
+  const finished = ended.length;
+  const onTime = byProcess.reduce((s, r) => s + r.on_time, 0);
+  // Open now, appointment in the year and its date passed, not paused.
+  const openOverdue = (
+    await casesWithLateness(
+      caseFactsQuery(db, now)
+        .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+        .whereNull('f.end_at')
+        .andWhere('f.appointment_at', '<', now)
+        .andWhere(inYear('f.appointment_at')),
+      now,
+    )
+  ).filter((c) => c.outcome === 'past_due').length;
 
   const ncs: NcRow[] = await db('iso_nonconformities').where(inYear('opened_at')).orderBy('opened_at');
   const bySource: Record<string, number> = {};
@@ -478,7 +498,7 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       finished,
       onTime,
       late: finished - onTime,
-      openOverdue: Number(openOverdue),
+      openOverdue,
       onTimeRate: finished ? Math.round((onTime / finished) * 1000) / 10 : null,
       byProcess: byProcess.map((r) => ({ bpmnProcessId: r.bpmn_process_id, name: r.name, finished: Number(r.finished), onTime: Number(r.on_time) })),
     },

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { localDateOf, toLocalIso } from '../deadlines/calendar/index.js';
+import { addDays, localDateOf, toLocalIso, type LocalDate, type WorkingCalendar } from '../deadlines/calendar/index.js';
+import { loadCalendar } from '../deadlines/calendar-store.js';
 import type { Apology } from '../../api/schemas/onestop-stats.js';
 import { getDossier, insertEvent, queueNotice } from './dossiers.js';
 import { publicUrl } from './settings.js';
@@ -10,9 +11,11 @@ import { sendNotification, type NotificationChannel } from '../notifications/sto
 import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
 
 /**
- * Apology letter and new return date (vn-rules §2.1 "Late -> apology + new date", form 04): for an open
- * dossier that will miss its appointment, an officer of the resolving agency drafts it (reason, new date
- * after the appointment), a leader of that agency approves it; once per dossier. The approval writes the
+ * Apology letter and request to extend the time (vn-rules §2.1 "Late -> apology + new date", form 04 of
+ * TT 03/2025 "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết"): for an open dossier forecast to miss
+ * its appointment, an officer of the resolving agency drafts it (reason, new date: a working day after the
+ * appointment), a leader of that agency approves it; once per dossier; both no later than one working day
+ * before the appointment (`apologyWindow`: "chậm nhất 01 ngày trước ngày hết hạn"). The approval writes the
  * dossier event `sla.apology_issued` and the citizen's notice (domain/onestop/dossiers.ts queueNotice). `dossiers.appointment_at` never moves:
  * the statistics keep counting the dossier as late.
  */
@@ -156,11 +159,88 @@ export async function notifyApologyDrafted(
   }
 }
 
+const vnDay = (d: LocalDate) => d.split('-').reverse().join('/');
+const calendarUnit = (cal: WorkingCalendar, code: string) => (cal.hasUnit(code) ? code : null);
+
+/** The last working day before `date` on the agency's calendar. */
+function previousWorkingDay(cal: WorkingCalendar, date: LocalDate, unit: string | null): LocalDate {
+  let d = addDays(date, -1);
+  for (let i = 0; i < 60 && !cal.isWorkingDay(d, unit); i++) d = addDays(d, -1);
+  return d;
+}
+
+export interface ApologyWindow {
+  /** The letter may still be drafted and approved (open, appointment set, no letter yet, before the deadline) */
+  open: boolean;
+  /** The last day it may go out: the working day before the appointment date */
+  deadline: LocalDate | null;
+  /**
+   * Forecast late: the open step's own deadline (step_deadlines.due_at, its limit on the calendar) falls on
+   * a date after the appointment date. The officer may also judge a dossier late without it: the window
+   * only needs `open`.
+   */
+  forecastLate: boolean;
+  stepDueAt: Date | null;
+  appointmentAt: Date | null;
+  apology: 'draft' | 'approved' | null;
+}
+
+/** When the apology letter of a dossier may go out, and whether the dossier is forecast late (see ApologyWindow). */
+export async function apologyWindow(
+  db: Knex | Knex.Transaction,
+  d: DossierForApology & { process_instance_key?: string | null },
+  now: Date,
+): Promise<ApologyWindow> {
+  const existing = await apologyOfDossier(db, d.id);
+  const base = { appointmentAt: d.appointment_at, apology: existing?.status ?? null };
+  if (!d.received_at || !d.appointment_at) return { ...base, open: false, deadline: null, forecastLate: false, stepDueAt: null };
+  const cal = await loadCalendar(db as Knex);
+  const deadline = previousWorkingDay(cal, localDateOf(d.appointment_at), calendarUnit(cal, d.agency_code));
+  const key = d.process_instance_key ?? (await db('dossiers').where({ id: d.id }).first('process_instance_key'))?.process_instance_key;
+  const step = key
+    ? await db('step_deadlines as s')
+        .join('inbox_tasks as t', 't.element_instance_key', 's.element_instance_key')
+        .where('s.process_instance_key', key)
+        .whereIn('t.status', ['open', 'completing'])
+        .orderBy('s.due_at', 'desc')
+        .first('s.due_at')
+    : undefined;
+  const stepDueAt: Date | null = step?.due_at ?? null;
+  const forecastLate = Boolean(stepDueAt && localDateOf(stepDueAt) > localDateOf(d.appointment_at));
+  const open = !d.resolved_at && !d.closed_at && !existing && localDateOf(now) <= deadline;
+  return { ...base, open, deadline, forecastLate, stepDueAt };
+}
+
+/** The code of the dossier a process instance runs (bound on the server when the instance started). */
+export async function dossierCodeOfInstance(db: Knex, processInstanceKey: string): Promise<string | undefined> {
+  return (await db('dossiers').where({ process_instance_key: processInstanceKey }).first('code'))?.code;
+}
+
+/** Refuses a letter that would go out later than one working day before the appointment. */
+function assertInTime(deadline: LocalDate, now: Date): void {
+  if (localDateOf(now) > deadline)
+    throw new ApologyError(
+      409,
+      'APOLOGY_TOO_LATE',
+      { deadline: vnDay(deadline) },
+      `Đã quá thời hạn gửi văn bản xin lỗi: phải gửi chậm nhất ngày ${vnDay(deadline)}, 01 ngày làm việc trước ngày hẹn trả / Too late: the apology must go out by ${deadline}, one working day before the appointment`,
+    );
+}
+
+/** Form 04's title in TT 03/2025 Phụ lục I (vn-rules §3.3). */
+export const APOLOGY_TITLE = 'Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết';
+
 export const ONCE_MESSAGE =
   'Hồ sơ đã có văn bản xin lỗi, chỉ được hẹn lại ngày trả kết quả một lần / This dossier already has an apology letter: the return date may be rescheduled only once';
 
 /** Drafts the apology (officer of the resolving agency). */
-export async function draftApology(db: Knex, code: string, body: { reason: string; newDate: string }, by: string): Promise<ApologyRow> {
+export async function draftApology(
+  db: Knex,
+  code: string,
+  body: { reason: string; newDate: string },
+  by: string,
+  opts: { now?: Date } = {},
+): Promise<ApologyRow> {
   return db.transaction(async (trx) => {
     const d = await findDossierByCode(trx, code, true);
     if (!d) throw new ApologyError(404, 'DOSSIER_NOT_FOUND', { code }, `Không có hồ sơ ${code} / No dossier ${code}`);
@@ -179,7 +259,11 @@ export async function draftApology(db: Knex, code: string, body: { reason: strin
         'Hồ sơ đã có kết quả hoặc đã kết thúc, không cần xin lỗi hẹn lại / The dossier already has its result or has ended: no apology to issue',
       );
     if (await apologyOfDossier(trx, d.id)) throw new ApologyError(409, 'APOLOGY_ONCE', {}, ONCE_MESSAGE);
+    const now = opts.now ?? new Date();
+    const cal = await loadCalendar(db);
+    const unit = calendarUnit(cal, d.agency_code);
     const appointmentDate = localDateOf(d.appointment_at);
+    assertInTime(previousWorkingDay(cal, appointmentDate, unit), now);
     if (body.newDate <= appointmentDate) {
       throw new ApologyError(
         400,
@@ -188,6 +272,13 @@ export async function draftApology(db: Knex, code: string, body: { reason: strin
         `Ngày hẹn mới phải sau ngày hẹn trả ${appointmentDate.split('-').reverse().join('/')} / The new date must be after the appointment date ${appointmentDate}`,
       );
     }
+    if (!cal.isWorkingDay(body.newDate, unit))
+      throw new ApologyError(
+        400,
+        'APOLOGY_DATE_NOT_WORKING',
+        { date: vnDay(body.newDate) },
+        `Ngày hẹn mới ${vnDay(body.newDate)} không phải ngày làm việc / The new date ${body.newDate} is not a working day`,
+      );
     const inserted = await trx('dossier_apologies')
       .insert({
         dossier_id: d.id,
@@ -207,7 +298,7 @@ export async function draftApology(db: Knex, code: string, body: { reason: strin
 }
 
 /** Approves the draft (leader of the resolving agency) and writes the event that notifies the citizen. */
-export async function approveApology(db: Knex, code: string, leader: { username: string; fullName: string }): Promise<ApologyRow> {
+export async function approveApology(db: Knex, code: string, leader: { username: string; fullName: string }, opts: { now?: Date } = {}): Promise<ApologyRow> {
   return db.transaction(async (trx) => {
     const d = await findDossierByCode(trx, code, true);
     if (!d) throw new ApologyError(404, 'DOSSIER_NOT_FOUND', { code }, `Không có hồ sơ ${code} / No dossier ${code}`);
@@ -215,7 +306,9 @@ export async function approveApology(db: Knex, code: string, leader: { username:
     if (!a) throw new ApologyError(404, 'APOLOGY_NO_DRAFT', {}, 'Hồ sơ chưa có dự thảo văn bản xin lỗi / The dossier has no draft apology');
     if (a.status === 'approved')
       throw new ApologyError(409, 'APOLOGY_ALREADY_APPROVED', {}, 'Văn bản xin lỗi đã được phê duyệt / The apology has already been approved');
-    const now = new Date();
+    const now = opts.now ?? new Date();
+    const cal = await loadCalendar(db);
+    assertInTime(previousWorkingDay(cal, localDateOf(a.appointment_at), calendarUnit(cal, d.agency_code)), now);
     await trx('dossier_apologies')
       .where({ id: a.id, status: 'draft' })
       .update({ status: 'approved', approved_by: leader.username, signer_name: leader.fullName, approved_at: now });
@@ -234,8 +327,8 @@ export async function approveApology(db: Knex, code: string, leader: { username:
       const newDate = a.new_date.split('-').reverse().join('/');
       await queueNotice(trx, row, event, {
         extra:
-          `${d.agency_name} xin lỗi ông/bà vì hồ sơ chưa được giải quyết đúng hẹn và hẹn trả kết quả vào ngày ${newDate}. ` +
-          `/ We apologise for the delay; the new return date is ${a.new_date}.\n` +
+          `${d.agency_name} xin lỗi ông/bà vì hồ sơ dự kiến không giải quyết kịp ngày hẹn trả và đề nghị gia hạn, hẹn trả kết quả vào ngày ${newDate}. ` +
+          `/ We apologise: the dossier is not expected to be ready by its appointment; we ask to extend the time to ${a.new_date}.\n` +
           `Văn bản xin lỗi / Apology letter: ${publicUrl()}/api/public/apologies/${encodeURIComponent(d.code)}/pdf?t=${encodeURIComponent(d.lookup_token)}`,
       });
     }
@@ -253,9 +346,11 @@ const vnTime = (at: Date) => {
 };
 
 /**
- * The apology letter as an A4 PDF laid out like form 04 (TT 03/2025 Phụ lục I, "Phiếu xin lỗi và hẹn lại
- * ngày trả kết quả"): agency, national motto, title, addressee, dates, procedure, dossier code, reason,
- * apology, new date, signer (head of the resolving agency).
+ * The apology letter as an A4 PDF laid out like form 04 of TT 03/2025 Phụ lục I, titled as that circular
+ * names it ("Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết"; TT 01/2018 called it "Phiếu xin lỗi
+ * và hẹn lại ngày trả kết quả"): agency, national motto, title, addressee, dates, procedure, dossier code,
+ * reason, apology, new date, signer (head of the resolving agency). It goes out before the appointment,
+ * so it says the dossier is expected to be late, not that it is.
  */
 export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Promise<Buffer> {
   const received = vnTime(d.received_at!);
@@ -264,7 +359,7 @@ export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Pro
   const [dd, mm, yyyy] = (approved?.date ?? vnTime(new Date()).date).split('/');
   const name = d.applicant?.name ?? '';
   const doc = {
-    info: { title: `Phiếu xin lỗi và hẹn lại ngày trả kết quả - ${d.code}`, creator: 'e-ISO' },
+    info: { title: `${APOLOGY_TITLE} - ${d.code}`, creator: 'e-ISO' },
     pageSize: 'A4',
     pageMargins: [60, 50, 50, 50],
     defaultStyle: { font: 'Roboto', fontSize: 11.5, lineHeight: 1.3 },
@@ -288,7 +383,8 @@ export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Pro
           },
         ],
       },
-      { text: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', bold: true, fontSize: 14, alignment: 'center', margin: [0, 24, 0, 16] },
+      { text: 'Mẫu số 04 (Thông tư số 03/2025/TT-VPCP)', italics: true, fontSize: 9.5, alignment: 'right', margin: [0, 8, 0, 0] },
+      { text: APOLOGY_TITLE.toUpperCase(), bold: true, fontSize: 14, alignment: 'center', margin: [0, 16, 0, 16] },
       { text: [{ text: 'Kính gửi: ', bold: true }, `Ông/Bà ${name}`] },
       ...(d.applicant?.idNumber ? [{ text: `Số định danh cá nhân/tổ chức: ${d.applicant.idNumber}` }] : []),
       {
@@ -298,10 +394,10 @@ export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Pro
           `của Ông/Bà, mã số hồ sơ: ${d.code}.`,
       },
       { text: `Thời gian hẹn trả kết quả giải quyết hồ sơ: ${appointment.hour} giờ ${appointment.minute} phút, ngày ${appointment.date}.` },
-      { text: `Tuy nhiên, đến nay ${d.agency_name} chưa trả kết quả giải quyết hồ sơ của Ông/Bà.` },
+      { text: `Tuy nhiên, hồ sơ của Ông/Bà dự kiến không giải quyết kịp thời hạn hẹn trả nêu trên.` },
       { text: [{ text: 'Lý do: ', bold: true }, a.reason] },
       {
-        text: `Sự chậm trễ này đã gây phiền hà cho Ông/Bà. ${d.agency_name} xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày ${vnDate(a.new_date)}.`,
+        text: `${d.agency_name} xin lỗi Ông/Bà vì sự chậm trễ này, đề nghị gia hạn thời gian giải quyết và hẹn trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày ${vnDate(a.new_date)}.`,
         margin: [0, 4, 0, 0],
       },
       { text: 'Trân trọng!', margin: [0, 8, 0, 0] },

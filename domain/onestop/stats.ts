@@ -12,7 +12,10 @@ import { subtreeCodes } from '../audit/case-search.js';
  *   time) come from the daily rollup `dossier_stats_daily`, kept exact by a trigger on `dossiers`.
  * - In progress at the end of the period (or now, if the period has not ended) = received (with carried
  *   over) - resolved; past deadline = appointment date before the end date and not finished then, read
- *   from `dossiers` through a GiST index; dossiers waiting for a supplement count as within.
+ *   from `dossiers` through a GiST index; dossiers paused then (waiting for a supplement, or for fees or
+ *   taxes: a case pause open at that instant) count as within.
+ * These are the rule of domain/onestop/lateness.ts (the one definition, used by the ISO figures too) in
+ * SQL, for the rollup trigger; test/lateness.test.ts checks both agree on hand-computed dossiers.
  * An apology never changes `appointment_at`, so an apologised dossier still counts as late.
  */
 
@@ -134,10 +137,12 @@ async function pastDuePart(db: Knex, f: StatsFilter, groupSql: string, now: Date
        FROM dossiers d
       WHERE d.received_at IS NOT NULL AND d.appointment_at IS NOT NULL
         AND onestop_past_due_range(d.appointment_at, d.resolved_at, d.status, d.closed_at) @> tstzrange(?::timestamptz, ?::timestamptz, '[]')
-        AND NOT ((? AND d.status = 'SUPPLEMENT_REQUESTED_IN_PROCESSING')
-                 OR EXISTS (SELECT 1 FROM dossier_supplements ds WHERE ds.dossier_id = d.id AND ds.requested_at < ? AND (ds.submitted_at IS NULL OR ds.submitted_at >= ?)))${where.sql}
+        AND NOT ((? AND d.status IN ('SUPPLEMENT_REQUESTED_IN_PROCESSING', 'AWAITING_FEES'))
+                 OR EXISTS (SELECT 1 FROM dossier_supplements ds WHERE ds.dossier_id = d.id AND ds.requested_at < ? AND (ds.submitted_at IS NULL OR ds.submitted_at >= ?))
+                 OR (d.process_instance_key IS NOT NULL AND EXISTS (SELECT 1 FROM case_pauses cp WHERE cp.process_instance_key = d.process_instance_key
+                                                                     AND cp.paused_at < ? AND (cp.resumed_at IS NULL OR cp.resumed_at >= ?))))${where.sql}
       GROUP BY 1`,
-    [instantAt(asOf, 0), at, running, at, at, ...where.bindings],
+    [instantAt(asOf, 0), at, running, at, at, at, at, ...where.bindings],
   );
   return { asOf, rows: r.rows };
 }
@@ -313,7 +318,7 @@ export interface OverdueDossier {
 }
 
 /**
- * Open dossiers past their appointment date (not resolved, not waiting for the citizen's supplement),
+ * Open dossiers past their appointment date (not resolved, not waiting for the citizen's supplement or fees),
  * most late first, with the step each is stuck at: `current_step` / `current_unit_code` of the dossier,
  * and the open inbox task of its process when there is one. Days late are calendar days.
  */
@@ -329,7 +334,7 @@ export async function overdueDossiers(
     .whereNull('d.closed_at')
     .whereNotNull('d.received_at')
     .where('d.appointment_at', '<', startOfToday)
-    .whereNot('d.status', 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
+    .whereNotIn('d.status', ['SUPPLEMENT_REQUESTED_IN_PROCESSING', 'AWAITING_FEES']);
   if (f.agencyCodes) base.whereIn('d.agency_code', f.agencyCodes);
   if (f.procedureCode) base.where('d.procedure_code', f.procedureCode);
   const [{ n }] = await base.clone().count<{ n: string }[]>({ n: '*' });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { canWaitForFees } from './fees.js';
 import type { CurrentUser } from '../../api/schemas/auth.js';
 import type { DossierDetail, DossierSummary } from '../../api/schemas/onestop.js';
 import type { ProcedureRow } from './catalogue.js';
@@ -134,6 +135,8 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
       withdraw: opts.deskOfficer && open && !resultIssued,
       // The slip carries the citizen's lookup key (its QR code): the receiving desk prints it, nobody else.
       slip: opts.deskOfficer && Boolean(d.received_at && d.original_appointment_at),
+      requestFees: canWaitForFees(d),
+      feesPaid: d.status === 'AWAITING_FEES',
     },
   };
 }

@@ -23,6 +23,7 @@ const ALL = [
   'IN_PROCESSING',
   'AWAITING_INTERAGENCY',
   'SUPPLEMENT_REQUESTED_IN_PROCESSING',
+  'AWAITING_FEES',
   'PENDING_APPROVAL',
   'NOT_ELIGIBLE',
   'RESULT_AT_DESK',
@@ -33,7 +34,7 @@ const ALL = [
 ];
 
 describe('dossier statuses', () => {
-  it('are the fourteen of processes/ONESTOP.md, in its order', () => {
+  it('are the fifteen of processes/ONESTOP.md, in its order', () => {
     expect(STATUS_CODES).toEqual(ALL);
     // The contract's "Status codes" paragraph lists the same codes and marks the final ones.
     const doc = readFileSync(path.join(ROOT, 'processes/ONESTOP.md'), 'utf8');
@@ -50,8 +51,8 @@ describe('dossier statuses', () => {
       expect(vi, s).not.toBe(en);
     }
     // Labels tell statuses apart, in both languages.
-    expect(new Set(STATUS_CODES.map((s) => DOSSIER_STATUSES[s].vi)).size).toBe(14);
-    expect(new Set(STATUS_CODES.map((s) => DOSSIER_STATUSES[s].en)).size).toBe(14);
+    expect(new Set(STATUS_CODES.map((s) => DOSSIER_STATUSES[s].vi)).size).toBe(15);
+    expect(new Set(STATUS_CODES.map((s) => DOSSIER_STATUSES[s].en)).size).toBe(15);
     expect(DOSSIER_STATUSES.RECEIVED).toEqual({ vi: 'Đã tiếp nhận', en: 'Received' });
     expect(DOSSIER_STATUSES.RETURNED).toEqual({ vi: 'Đã trả kết quả', en: 'Result returned' });
   });

@@ -7,6 +7,8 @@ import {
   ApologyBody,
   ApologyList,
   ApologyListQuery,
+  ApologyWindow,
+  InstanceKeyParams,
   DossierCodeParams,
   EvaluationResults,
   EvaluationResultsQuery,
@@ -22,6 +24,8 @@ import { statsWorkbook } from '../../../domain/onestop/stats-excel.js';
 import {
   apologyOfDossier,
   apologyReaderAgencies,
+  apologyWindow,
+  dossierCodeOfInstance,
   approveApology,
   draftApology,
   findDossierByCode,
@@ -216,6 +220,56 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
       const a = await apologyOfDossier(app.db, d.id);
       if (!a) throw fail(404, 'APOLOGY_NOT_FOUND', {}, 'Hồ sơ chưa có văn bản xin lỗi / The dossier has no apology letter');
       return toApology(a);
+    },
+  );
+
+  const windowOf = async (d: Awaited<ReturnType<typeof findDossierByCode>> & object) => {
+    const w = await apologyWindow(app.db, d, new Date());
+    return {
+      ...w,
+      dossierCode: d.code,
+      stepDueAt: w.stepDueAt ? toLocalIso(w.stepDueAt) : null,
+      appointmentAt: w.appointmentAt ? toLocalIso(w.appointmentAt) : null,
+    };
+  };
+
+  app.get(
+    '/dossiers/:code/apology/window',
+    {
+      onRequest: staff,
+      schema: {
+        tags,
+        summary: 'Whether the apology letter may still go out (until one working day before the appointment) and whether the dossier is forecast late',
+        security,
+        params: DossierCodeParams,
+        response: { 200: ApologyWindow, ...errors },
+      },
+    },
+    async (req) => windowOf(await dossierInScope(req, req.params.code)),
+  );
+
+  app.get(
+    '/instances/:key/apology/window',
+    {
+      onRequest: staff,
+      schema: {
+        tags,
+        summary: "The same for the dossier of a process instance (the officer's task page); 404 when the instance has no dossier",
+        security,
+        params: InstanceKeyParams,
+        response: { 200: ApologyWindow, ...errors },
+      },
+    },
+    async (req) => {
+      const code = await dossierCodeOfInstance(app.db, req.params.key);
+      if (!code)
+        throw fail(
+          404,
+          'DOSSIER_NOT_FOUND',
+          { code: req.params.key },
+          `Không có hồ sơ của quy trình ${req.params.key} / No dossier for instance ${req.params.key}`,
+        );
+      return windowOf(await dossierInScope(req, code));
     },
   );
 

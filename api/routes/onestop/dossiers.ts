@@ -15,6 +15,7 @@ import {
   WithdrawReply,
 } from '../../schemas/onestop.js';
 import { getDossier, type DossierRow } from '../../../domain/onestop/dossiers.js';
+import { assertFeesHandler, feesPaid, requestFees } from '../../../domain/onestop/fees.js';
 import {
   acceptSubmission,
   activeProcedure,
@@ -306,6 +307,58 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
       reply.status(202);
       return { outcome, status: (await getDossier(app.db, d.id))!.status };
+    },
+  );
+
+  app.post(
+    '/:id/fees/request',
+    {
+      schema: {
+        tags,
+        summary: 'Pause the dossier until the citizen pays fees or taxes (status AWAITING_FEES; the case clock stops)',
+        security,
+        params: DossierIdParams,
+        body: ReasonBody,
+        response: { 200: DossierDetail, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await visible(req, req.params.id);
+      await assertFeesHandler(app.db, req.currentUser.unit.code, d);
+      const reason = plainText(req.body.reason);
+      if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu khoản phí, lệ phí, thuế phải nộp / Name the fees or taxes to pay');
+      const after = await requestFees(app.db, d.id, { reason, by: req.currentUser.username });
+      await req.audit('onestop.dossier.fees_requested', {
+        target: { type: 'dossier', id: d.code },
+        before: { status: d.status },
+        after: { status: after.status },
+        reason,
+      });
+      return detail(req, after);
+    },
+  );
+
+  app.post(
+    '/:id/fees/paid',
+    {
+      schema: {
+        tags,
+        summary: 'Record that the fees or taxes are paid: the clock runs again, the appointment moves by the paused working time',
+        security,
+        params: DossierIdParams,
+        response: { 200: DossierDetail, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await visible(req, req.params.id);
+      await assertFeesHandler(app.db, req.currentUser.unit.code, d);
+      const after = await feesPaid(app.db, d.id, { by: req.currentUser.username });
+      await req.audit('onestop.dossier.fees_paid', {
+        target: { type: 'dossier', id: d.code },
+        before: { status: d.status, appointmentAt: d.appointment_at },
+        after: { status: after.status, appointmentAt: after.appointment_at },
+      });
+      return detail(req, after);
     },
   );
 

@@ -12,6 +12,11 @@ export class InvalidJob {
   constructor(readonly errorMessage: string) {}
 }
 
+/** What a one-stop job's run returns when it refuses after reading the dossier: it fails without retries (an incident). */
+export class RefusedJob {
+  constructor(readonly errorMessage: string) {}
+}
+
 /** A status change written by the job: by the system, at the job's time, on its element, once per element instance. */
 export type JobStatusChange = Omit<StatusChange, 'actor' | 'at' | 'elementId' | 'dedupeKey' | 'patch'> & {
   /** current_step is the job's step name (header onestop.step, else the element's name) */
@@ -42,7 +47,7 @@ export interface OnestopJobRun {
  */
 export function defineOnestopJob<I = undefined>(
   jobType: string,
-  def: { check?: (job: OnestopJob) => I | InvalidJob; run: (r: OnestopJobRun, input: I) => Promise<void> },
+  def: { check?: (job: OnestopJob) => I | InvalidJob; run: (r: OnestopJobRun, input: I) => Promise<void | RefusedJob> },
 ): JobWorkerSpec {
   return {
     jobType,
@@ -57,7 +62,7 @@ export function defineOnestopJob<I = undefined>(
       if (bound.kind !== 'bound') return failUnbound(raw, bound);
       const at = engineNow(raw, TIMEOUT_MS);
       const once = String(job.elementInstanceKey);
-      await def.run(
+      const refused = await def.run(
         {
           db,
           job,
@@ -77,6 +82,7 @@ export function defineOnestopJob<I = undefined>(
         },
         input,
       );
+      if (refused instanceof RefusedJob) return raw.fail({ errorMessage: refused.errorMessage, retries: 0 });
       return raw.complete();
     },
   };

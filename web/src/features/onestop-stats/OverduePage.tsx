@@ -1,51 +1,16 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { OverdueDossier } from '../../../../api/schemas/onestop-stats.js';
 import { meQuery } from '../../api/queries.js';
 import { errorMessage, requestBlob } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { Link } from '../../lib/router.js';
 import { saveFile } from '../../lib/download.js';
-import { apologiesQuery, approveApologyMutation, draftApologyMutation, overdueQuery, statsEndpoints } from './api.js';
+import { apologiesQuery, approveApologyMutation, overdueQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';
 import { formatDay } from '../../lib/format.js';
-import { DateInput } from '../../components/DateInput.js';
 
-function ApologyForm({ dossier, onDone }: { dossier: OverdueDossier; onDone: (msg: string) => void }) {
-  const { t } = useTranslation();
-  const qc = useQueryClient();
-  const draft = useMutation(draftApologyMutation(qc));
-  const [reason, setReason] = useState('');
-  const [newDate, setNewDate] = useState('');
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    // mutateAsync: the saved draft refreshes the list, which replaces this form before a per-call onSuccess would run.
-    const saved = await draft.mutateAsync({ code: dossier.code, body: { reason, newDate } }).catch(() => undefined);
-    if (saved) onDone(t('onestopStats.drafted', { code: dossier.code }));
-  };
-  return (
-    <form className="os-apology-form" onSubmit={(e) => void submit(e)} data-testid="apology-form">
-      {draft.isError && <Alert>{errorMessage(draft.error)}</Alert>}
-      <label className="field">
-        {t('onestopStats.reason')}
-        <textarea value={reason} onChange={(e) => setReason(e.target.value)} required minLength={5} maxLength={2000} rows={2} />
-      </label>
-      <label className="field">
-        {t('onestopStats.newDate')}
-        <DateInput value={newDate} min={dossier.appointmentAt.slice(0, 10)} onChange={setNewDate} required />
-      </label>
-      <button type="submit" className="button button-primary" disabled={draft.isPending}>
-        {t('onestopStats.save')}
-      </button>
-      <button type="button" className="button" onClick={() => onDone('')}>
-        {t('onestopStats.cancel')}
-      </button>
-    </form>
-  );
-}
-
-/** Overdue dossiers with the step where each is stuck; officers draft apologies, the agency's leader approves them. */
+/** Overdue dossiers with the step where each is stuck, and the apology letters waiting for the agency leader (an apology is drafted from the dossier or the task, before the appointment). */
 export default function OverduePage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -54,7 +19,6 @@ export default function OverduePage() {
   const list = useQuery(overdueQuery({ limit: 50, offset }));
   const pending = useQuery(apologiesQuery('draft'));
   const approve = useMutation(approveApologyMutation(qc));
-  const [open, setOpen] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pdfError, setPdfError] = useState<string | null>(null);
   const isLeader = me.data?.roles.includes('leader') ?? false;
@@ -162,18 +126,8 @@ export default function OverduePage() {
                           {t('onestopStats.pdf')}
                         </button>
                       </>
-                    ) : open === d.code ? (
-                      <ApologyForm
-                        dossier={d}
-                        onDone={(msg) => {
-                          setOpen(null);
-                          if (msg) setNotice(msg);
-                        }}
-                      />
                     ) : (
-                      <button type="button" className="button" onClick={() => setOpen(d.code)}>
-                        {t('onestopStats.draftApology')}
-                      </button>
+                      <span className="muted">{t('onestopStats.apologyTooLate')}</span>
                     )}
                   </td>
                 </tr>

@@ -3,6 +3,7 @@ import type {
   Apology,
   ApologyBody,
   ApologyList,
+  ApologyWindow,
   EvaluationBody,
   EvaluationForm,
   EvaluationResults,
@@ -25,6 +26,8 @@ export const statsEndpoints = {
   evaluations: (q: { from?: string; to?: string }): Endpoint<EvaluationResults> => ({ method: 'GET', path: `/api/onestop-stats/evaluations${queryString(q)}` }),
   apologies: (status?: 'draft' | 'approved'): Endpoint<ApologyList> => ({ method: 'GET', path: `/api/onestop-stats/apologies${queryString({ status })}` }),
   draftApology: (c: string, body: ApologyBody): Endpoint<Apology> => ({ method: 'POST', path: `/api/onestop-stats/dossiers/${code(c)}/apology`, body }),
+  apologyWindow: (c: string): Endpoint<ApologyWindow> => ({ method: 'GET', path: `/api/onestop-stats/dossiers/${code(c)}/apology/window` }),
+  instanceApologyWindow: (key: string): Endpoint<ApologyWindow> => ({ method: 'GET', path: `/api/onestop-stats/instances/${code(key)}/apology/window` }),
   approveApology: (c: string): Endpoint<Apology> => ({ method: 'POST', path: `/api/onestop-stats/dossiers/${code(c)}/apology/approve` }),
   apologyPdf: (c: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop-stats/dossiers/${code(c)}/apology.pdf` }),
   // Public (no sign-in)
@@ -62,6 +65,18 @@ export const overdueQuery = (q: OverdueQuery) =>
   queryOptions({ queryKey: statsKeys.overdue(q), queryFn: ({ signal }) => request(statsEndpoints.overdue(q), signal) });
 export const evaluationsQuery = (q: { from?: string; to?: string }) =>
   queryOptions({ queryKey: statsKeys.evaluations(q), queryFn: ({ signal }) => request(statsEndpoints.evaluations(q), signal) });
+export const apologyWindowQuery = (c: string) =>
+  queryOptions({
+    queryKey: [...statsKeys.all(), 'apology-window', c] as const,
+    queryFn: ({ signal }) => request(statsEndpoints.apologyWindow(c), signal),
+    retry: false,
+  });
+export const instanceApologyWindowQuery = (key: string) =>
+  queryOptions({
+    queryKey: [...statsKeys.all(), 'apology-window', String(`instance:${key}`)] as const,
+    queryFn: ({ signal }) => request(statsEndpoints.instanceApologyWindow(key), signal),
+    retry: false,
+  });
 export const apologiesQuery = (status?: 'draft' | 'approved') =>
   queryOptions({ queryKey: statsKeys.apologies(status), queryFn: ({ signal }) => request(statsEndpoints.apologies(status), signal) });
 export const evaluationFormQuery = (c: string, token: string) =>

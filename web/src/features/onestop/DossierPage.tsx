@@ -7,9 +7,10 @@ import { Link } from '../../lib/router.js';
 import { dossierQuery, eventKey, onestopEndpoints, onestopKeys, type DossierDetail } from './api.js';
 import { formatTimeDate } from '../../lib/format.js';
 import './onestop.css';
+import { ApologyPanel } from '../onestop-stats/ApologyPanel.js';
 import { openFile } from '../../lib/download.js';
 
-type Action = 'requestCompletion' | 'refuse' | 'withdraw';
+type Action = 'requestCompletion' | 'refuse' | 'withdraw' | 'requestFees';
 
 /** A dossier at the desk: where it stands, what was received, its history, the slip and the desk's actions. */
 export default function DossierPage({ id }: { id: string }) {
@@ -26,10 +27,12 @@ export default function DossierPage({ id }: { id: string }) {
     setReason('');
   };
   const accept = useMutation({ mutationFn: () => request(onestopEndpoints.accept(id, {})), onSuccess: done });
+  const paid = useMutation({ mutationFn: () => request(onestopEndpoints.feesPaid(id)), onSuccess: done });
   const act = useMutation({
     mutationFn: async (a: Action) => {
       if (a === 'requestCompletion') return request(onestopEndpoints.requestCompletion(id, { reason, documents: docs }));
       if (a === 'refuse') return request(onestopEndpoints.refuse(id, { reason }));
+      if (a === 'requestFees') return request(onestopEndpoints.requestFees(id, { reason }));
       await request(onestopEndpoints.withdraw(id, { reason }));
       return undefined;
     },
@@ -123,6 +126,16 @@ export default function DossierPage({ id }: { id: string }) {
             {t('onestop.refuse')}
           </button>
         )}
+        {d.actions.requestFees && (
+          <button type="button" className="button" onClick={() => setAction('requestFees')}>
+            {t('onestop.requestFees')}
+          </button>
+        )}
+        {d.actions.feesPaid && (
+          <button type="button" className="button button-primary" disabled={paid.isPending} onClick={() => paid.mutate()}>
+            {t('onestop.feesPaid')}
+          </button>
+        )}
         {d.actions.withdraw && (
           <button type="button" className="button button-quiet" onClick={() => setAction('withdraw')}>
             {t('onestop.withdraw')}
@@ -130,6 +143,8 @@ export default function DossierPage({ id }: { id: string }) {
         )}
       </div>
       {accept.isError && <Alert>{errorMessage(accept.error)}</Alert>}
+      {paid.isError && <Alert>{errorMessage(paid.error)}</Alert>}
+      {d.receivedAt && !d.closedAt && <ApologyPanel code={d.code} />}
       {action && (
         <form
           className="onestop-form"

@@ -38,6 +38,8 @@ export const onestopEndpoints = {
     body,
   }),
   refuse: (id: string, body: ReasonBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/refuse`, body }),
+  requestFees: (id: string, body: ReasonBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/fees/request`, body }),
+  feesPaid: (id: string): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/fees/paid` }),
   withdraw: (id: string, body: ReasonBody): Endpoint<WithdrawReply> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/withdraw`, body }),
   slip: (id: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}/slip.pdf` }),
   file: (id: string, docId: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}/files/${enc(docId)}` }),

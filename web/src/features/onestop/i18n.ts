@@ -63,6 +63,8 @@ export const vi = {
     supplements: 'Yêu cầu bổ sung',
     transfers: 'Liên thông',
     paused: 'Đang tạm dừng tính thời hạn',
+    requestFees: 'Tạm dừng chờ nộp phí, lệ phí, thuế',
+    feesPaid: 'Đã nộp phí, lệ phí, thuế',
     accepted: 'Đã tiếp nhận hồ sơ {{code}}.',
     done: 'Đã cập nhật.',
     statuses: {
@@ -73,6 +75,7 @@ export const vi = {
       IN_PROCESSING: 'Đang xử lý',
       AWAITING_INTERAGENCY: 'Chờ cơ quan phối hợp (liên thông)',
       SUPPLEMENT_REQUESTED_IN_PROCESSING: 'Yêu cầu bổ sung hồ sơ (tạm dừng)',
+      AWAITING_FEES: 'Chờ thực hiện nghĩa vụ tài chính (tạm dừng)',
       PENDING_APPROVAL: 'Chờ lãnh đạo phê duyệt',
       NOT_ELIGIBLE: 'Không đủ điều kiện giải quyết',
       RESULT_AT_DESK: 'Có kết quả, chờ trả',
@@ -206,6 +209,8 @@ export const en: typeof vi = {
     supplements: 'Supplement requests',
     transfers: 'Inter-agency legs',
     paused: 'The clock is paused',
+    requestFees: 'Pause: waiting for fees or taxes',
+    feesPaid: 'Fees and taxes paid',
     accepted: 'Dossier {{code}} received.',
     done: 'Updated.',
     statuses: {
@@ -216,6 +221,7 @@ export const en: typeof vi = {
       IN_PROCESSING: 'In processing',
       AWAITING_INTERAGENCY: 'Awaiting another agency',
       SUPPLEMENT_REQUESTED_IN_PROCESSING: 'Supplement requested (paused)',
+      AWAITING_FEES: 'Awaiting payment of fees or taxes (paused)',
       PENDING_APPROVAL: 'Pending approval',
       NOT_ELIGIBLE: 'Not eligible',
       RESULT_AT_DESK: 'Result ready at the desk',

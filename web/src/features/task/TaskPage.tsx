@@ -1,3 +1,4 @@
+import { ApologyPanel } from '../onestop-stats/ApologyPanel.js';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -170,6 +171,8 @@ function TaskDetail({ task }: { task: Task }) {
       {stepInfo?.outcome === 'sent_back' && <Alert kind="info">{t('taskView.sentBack', { reason: stepInfo.sendBackReason ?? '' })}</Alert>}
       {stepInfo?.outcome === 'sending_back' && <Alert kind="info">{t('taskView.sendingBack', { reason: stepInfo.sendBackReason ?? '' })}</Alert>}
       {step.isError && <Alert>{errorMessage(step.error)}</Alert>}
+
+      {open && <ApologyPanel processInstanceKey={task.processInstanceKey} />}
 
       <div className="tv-grid">
         {stepInfo ? <StepPanel step={stepInfo} /> : <section className="tv-panel muted">{t('app.loading')}</section>}
