@@ -62,7 +62,9 @@ describe('ISO nonconformity and corrective action', () => {
     );
 
   it('refuses bad input and records nothing', async () => {
-    const before = await p.db('iso_nonconformities').count<{ c: string }[]>({ c: '*' });
+    // rows these callers could have recorded (other files and the ISO sweep open nonconformities meanwhile)
+    const mine = (names: string[]) => p.db('iso_nonconformities').whereIn('reported_by', names).count<{ c: string }[]>({ c: '*' });
+    const before = await mine([finder.user.username]);
     const short = await finder.post('/api/iso/nonconformities', { title: 'x', description: 'Mô tả đủ dài' });
     expect(short.status).toBe(400);
     const badUnit = await finder.post('/api/iso/nonconformities', { title: 'Sai sót trong hồ sơ', description: 'Thiếu chữ ký', unitCode: 'KHONG-CO' });
@@ -71,7 +73,7 @@ describe('ISO nonconformity and corrective action', () => {
     const designer = await login(p.app, await createUser(p.db, { roles: ['designer'] }));
     expect((await designer.post('/api/iso/nonconformities', { title: 'Sai sót trong hồ sơ', description: 'Thiếu chữ ký' })).status).toBe(403);
     expect((await p.app.inject({ method: 'GET', url: '/api/iso/nonconformities' })).statusCode).toBe(401);
-    const after = await p.db('iso_nonconformities').count<{ c: string }[]>({ c: '*' });
+    const after = await mine([finder.user.username, designer.user.username]);
     expect(after[0].c).toBe(before[0].c);
   });
 
