@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rootInstanceKey } from '../../engine/process-binding.js';
 import type { CurrentUser } from '../../api/schemas/auth.js';
 
 /**
@@ -56,7 +57,9 @@ export async function caseUnits(db: Knex, processInstanceKey: string): Promise<s
 /**
  * Whether the case exists, whether it is in the viewer's scope, and its units, in one query on
  * case_index (top-level cases; the row is written in the projector's transaction with the instance).
- * A key without a row there (a called sub-process) is checked on the history tables as before.
+ * A called instance (call activity) belongs to its root case: its access is the root's (a leader's
+ * scope over a case covers its called processes). A key without a row there and without a root is
+ * checked on the history tables as before.
  */
 export async function caseAccess(
   db: Knex,
@@ -72,6 +75,11 @@ export async function caseAccess(
   if (row) return { exists: true, inScope: row.in_scope, units: row.unit_codes.filter(Boolean).sort() };
   const exists = await db('hist_process_instances').where({ process_instance_key: processInstanceKey }).first('process_instance_key');
   if (!exists) return { exists: false, inScope: false, units: [] };
+  const root = await rootInstanceKey(db, processInstanceKey);
+  if (root !== processInstanceKey) {
+    const ofRoot = await caseAccess(db, root, codes);
+    if (ofRoot.exists) return ofRoot;
+  }
   const [inScope, units] = await Promise.all([caseInScope(db, processInstanceKey, codes), caseUnits(db, processInstanceKey)]);
   return { exists: true, inScope, units };
 }
