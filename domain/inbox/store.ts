@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rootInstanceKey } from '../../engine/process-binding.js';
 import type { TaskBucket, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../../api/schemas/tasks.js';
 import type { OrgScope } from '../org/units.js';
 import type { Viewer } from './visibility.js';
@@ -84,6 +85,20 @@ export async function upsertInboxTask(db: Knex, t: NewInboxTask): Promise<boolea
     ],
   );
   return Boolean(res.rows[0]?.inserted);
+}
+
+/**
+ * How notifications name the case of a step: the root case's code (maHoSo, else its key) for a step
+ * of a called process (a case is its root process instance), else the step's own maHoSo, else its key.
+ */
+export async function caseLabelOf(db: Knex, processInstanceKey: string, variables?: Record<string, unknown> | null): Promise<string> {
+  const key = String(processInstanceKey);
+  const root = await rootInstanceKey(db, key);
+  if (root !== key) {
+    const code = (await db('hist_variables').where({ scope_key: root, name: 'maHoSo' }).first('value')) as { value: unknown } | undefined;
+    return typeof code?.value === 'string' ? code.value : root;
+  }
+  return typeof variables?.maHoSo === 'string' ? variables.maHoSo : key;
 }
 
 /**
