@@ -30,6 +30,16 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
         title: s.name ?? s.elementId,
       };
     }
+    // An open incident holds the case on its element: marked on the diagram with the reason.
+    for (const i of data?.incidents ?? []) {
+      if (i.state !== 'created') continue;
+      out[i.elementId] = {
+        ...out[i.elementId],
+        marker: 'audit-incident',
+        label: t('audit.incidentLabel'),
+        title: `${i.errorType}: ${i.errorMessage ?? ''}`,
+      };
+    }
     return out;
   }, [data, t]);
 
