@@ -3,7 +3,8 @@ export const vi = {
   incidents: {
     nav: 'Sự cố',
     title: 'Sự cố của quy trình',
-    intro: 'Hồ sơ đang dừng vì máy chủ quy trình gặp lỗi (điều kiện không tính được, tác vụ hết số lần thử, biểu thức sai). Quản trị viên sửa biến và cho chạy lại.',
+    intro:
+      'Hồ sơ đang dừng vì máy chủ quy trình gặp lỗi (điều kiện không tính được, tác vụ hết số lần thử, biểu thức sai). Quản trị viên sửa biến và cho chạy lại.',
     none: 'Không có sự cố nào đang mở.',
     case: 'Hồ sơ',
     process: 'Quy trình',
@@ -23,7 +24,8 @@ export const en: typeof vi = {
   incidents: {
     nav: 'Incidents',
     title: 'Process incidents',
-    intro: 'Cases held up because the engine hit an error (a condition it could not evaluate, a job out of retries, a bad expression). Administrators correct the variables and retry.',
+    intro:
+      'Cases held up because the engine hit an error (a condition it could not evaluate, a job out of retries, a bad expression). Administrators correct the variables and retry.',
     none: 'No open incident.',
     case: 'Case',
     process: 'Process',
