@@ -33,9 +33,7 @@ const MAX_DEPTH = 16;
 export async function rootInstanceKey(db: Db, processInstanceKey: string): Promise<string> {
   let key = String(processInstanceKey);
   for (let i = 0; i < MAX_DEPTH; i++) {
-    const row = await db('hist_process_instances')
-      .where({ process_instance_key: key })
-      .first('parent_process_instance_key', 'root_process_instance_key');
+    const row = await db('hist_process_instances').where({ process_instance_key: key }).first('parent_process_instance_key', 'root_process_instance_key');
     if (row?.root_process_instance_key) return String(row.root_process_instance_key);
     if (!row?.parent_process_instance_key) return key;
     key = String(row.parent_process_instance_key);

@@ -48,7 +48,12 @@ describe('a call activity chain is one case', () => {
   beforeAll(async () => {
     p = await startTestPlatform();
     const under = { parentCode: 'TINH' }; // the province: inside the auditor's scope
-    units = { root: await createUnit(p.db, under), level1: await createUnit(p.db, under), level2: await createUnit(p.db, under), other: await createUnit(p.db, under) };
+    units = {
+      root: await createUnit(p.db, under),
+      level1: await createUnit(p.db, under),
+      level2: await createUnit(p.db, under),
+      other: await createUnit(p.db, under),
+    };
     reception = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: units.root, fullName: 'Lê Tiếp Nhận' }));
     appraiser = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: units.level1, fullName: 'Trần Thẩm Định' }));
     approver = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: units.level2, fullName: 'Phạm Phê Duyệt' }));

@@ -185,7 +185,10 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
       : db('hist_element_instances as e')
           .leftJoin('inbox_tasks as t', 't.element_instance_key', 'e.element_instance_key')
           .leftJoin('process_definitions as d', 'd.process_definition_key', 'e.process_definition_key')
-          .whereIn('e.process_instance_key', called.map((c) => c.key))
+          .whereIn(
+            'e.process_instance_key',
+            called.map((c) => c.key),
+          )
           .where('e.bpmn_element_type', 'USER_TASK')
           .orderBy([{ column: 'e.start_time' }, { column: 'e.start_position' }])
           .select(
