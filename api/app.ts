@@ -27,6 +27,7 @@ import auditRoutes from './routes/audit/index.js';
 import caseTimeline from './routes/cases/timeline.js';
 import events from './routes/events/index.js';
 import notifications from './routes/notifications/index.js';
+import incidents from './routes/incidents/index.js';
 import units from './routes/units/index.js';
 import taskExtras from './routes/tasks/extras.js';
 import onestop from './routes/onestop/index.js';
@@ -99,6 +100,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(caseTimeline, { prefix: '/api/cases' });
   await app.register(events, { prefix: '/api/events', ticketSecret: opts.jwtSecret });
   await app.register(notifications, { prefix: '/api/notifications' });
+  await app.register(incidents, { prefix: '/api/incidents' });
   await app.register(units, { prefix: '/api/units' });
   await app.register(taskExtras, { prefix: '/api/tasks' });
   await app.register(onestop, { prefix: '/api/onestop' });

@@ -26,15 +26,28 @@ export type Binding<T> =
 
 const MAX_DEPTH = 16;
 
-/** The top of the call chain of an instance, from the exported history (the instance itself when history has no parent). */
+/**
+ * The root case of an instance: the top of its call chain (a case is its root process instance),
+ * recorded by the history projector from the engine's records (hist_process_instances.root_process_instance_key,
+ * migrations/20261207110000_case_root.ts); the instance itself when history has no parent.
+ */
 export async function rootInstanceKey(db: Db, processInstanceKey: string): Promise<string> {
   let key = String(processInstanceKey);
   for (let i = 0; i < MAX_DEPTH; i++) {
-    const row = await db('hist_process_instances').where({ process_instance_key: key }).first('parent_process_instance_key');
+    const row = await db('hist_process_instances').where({ process_instance_key: key }).first('parent_process_instance_key', 'root_process_instance_key');
+    if (row?.root_process_instance_key) return String(row.root_process_instance_key);
     if (!row?.parent_process_instance_key) return key;
     key = String(row.parent_process_instance_key);
   }
   return key;
+}
+
+/**
+ * SQL for the root case key of the instance in `column` (a case is its root process instance): for
+ * queries that read many rows at once. Same rule as rootInstanceKey.
+ */
+export function rootKeySql(column: string): string {
+  return `COALESCE((SELECT h.root_process_instance_key FROM hist_process_instances h WHERE h.process_instance_key = ${column}), ${column})`;
 }
 
 /** The outbox start named by eisoStartId, if it is still pending (its instance key not recorded yet). */

@@ -30,6 +30,7 @@ import * as publicSubmissions from './20261206001000_public_submissions.js';
 import * as timeLimitUnits from './20261206002000_time_limit_units.js';
 import * as externalDefinitions from './20261206003000_external_definitions.js';
 import * as recordInstanceIdx from './20261123009400_record_instance_idx.js';
+import * as caseRoot from './20261207110000_case_root.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -62,6 +63,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261206001000_public_submissions': publicSubmissions,
   '20261206002000_time_limit_units': timeLimitUnits,
   '20261206003000_external_definitions': externalDefinitions,
+  '20261207110000_case_root': caseRoot,
   '20261123009400_record_instance_idx': recordInstanceIdx,
 };
 

@@ -115,6 +115,8 @@ interface Row {
  * Their role gates are in authz-matrix.test.ts.
  */
 const UNIT_INDEPENDENT: Record<string, string> = {
+  'POST /api/incidents/:key/resolve':
+    'administrators only (their scope is the whole province); the list is scoped by the case units, tested in test/incidents.test.ts',
   'GET /api/forms/:formKey': 'forms are part of a published process model, the same for every unit',
   'GET /api/procedures/:id': 'process models are province-wide; designers of any unit maintain them',
   'PATCH /api/procedures/:id': 'process models are province-wide; designers of any unit maintain them',

@@ -140,6 +140,34 @@ export const TimelineIncident = Type.Object({
   resolved: Nullable(DateTime),
 });
 
+/** A human step of a process called by the case (call activity, at any depth): who did it and when. */
+export const TimelineCalledStep = Type.Object({
+  processInstanceKey: ZeebeKey,
+  bpmnProcessId: Type.String(),
+  processName: Nullable(Type.String()),
+  /** 1: called by the case itself, 2: called by a called process, ... */
+  depth: Type.Integer(),
+  elementId: Type.String(),
+  name: Nullable(Type.String()),
+  state: Type.String(),
+  start: DateTime,
+  end: Nullable(DateTime),
+  taskKey: Nullable(ZeebeKey),
+  assignee: Nullable(Type.String()),
+  completedBy: Nullable(Type.String()),
+  dueDate: Nullable(DateTime),
+  late: Type.Boolean(),
+});
+export type TimelineCalledStep = Static<typeof TimelineCalledStep>;
+
+/** The root case of a called instance (a case is its root process instance). */
+export const RootCase = Type.Object({
+  processInstanceKey: ZeebeKey,
+  caseCode: Nullable(Type.String()),
+  processName: Nullable(Type.String()),
+});
+export type RootCase = Static<typeof RootCase>;
+
 export const ElementStats = Type.Object({
   elementId: Type.String(),
   name: Nullable(Type.String()),
@@ -160,8 +188,12 @@ export const TimelineReply = Type.Object({
   end: Nullable(DateTime),
   durationMs: Nullable(Type.Integer()),
   caseCode: Nullable(Type.String()),
+  /** Set when this instance was called by another one: the case it belongs to. */
+  rootCase: Nullable(RootCase),
   units: Type.Array(Type.String()),
   elements: Type.Array(TimelineElement),
+  /** Human steps of the processes this case called (call activities, any depth), in order. */
+  calledSteps: Type.Array(TimelineCalledStep),
   variables: Type.Array(TimelineVariable),
   events: Type.Array(TimelineEvent),
   incidents: Type.Array(TimelineIncident),

@@ -17,6 +17,16 @@ export const TaskUrge = Type.Object({
 });
 export type TaskUrge = Static<typeof TaskUrge>;
 
+/** The case a task belongs to when its process was called by another one (call activity): the root of the call chain. */
+export const TaskRootCase = Type.Object({
+  processInstanceKey: ZeebeKey,
+  /** The root case's code (its process variable maHoSo), null when it has none */
+  caseCode: Type.Union([Type.String(), Type.Null()]),
+  /** The root case's procedure */
+  processName: Type.Union([Type.String(), Type.Null()]),
+});
+export type TaskRootCase = Static<typeof TaskRootCase>;
+
 export const Task = Type.Object({
   /** The Zeebe job key of the user task: the task's id everywhere. */
   id: ZeebeKey,
@@ -48,6 +58,8 @@ export const Task = Type.Object({
   assignedByName: Type.Union([Type.String(), Type.Null()]),
   /** The latest urge to the current holder, if any. */
   lastUrge: Type.Union([TaskUrge, Type.Null()]),
+  /** Null for a step of a root case; for a step of a called process, the case that called it (a case is its root process instance). */
+  rootCase: Type.Union([TaskRootCase, Type.Null()]),
 });
 export type Task = Static<typeof Task>;
 

@@ -78,6 +78,18 @@ export function timelineCsv(tl: Omit<TimelineReply, 'units'>): string {
       e.completedBy ?? e.assignee,
       { end: e.end, dueDate: e.dueDate, late: e.late },
     ]);
+  for (const c of tl.calledSteps)
+    lines.push([
+      c.start,
+      'called_step',
+      c.elementId,
+      c.name,
+      `${c.bpmnProcessId}/${c.processInstanceKey}`,
+      c.state,
+      c.end ? new Date(c.end).getTime() - new Date(c.start).getTime() : null,
+      c.completedBy ?? c.assignee,
+      { end: c.end, dueDate: c.dueDate, late: c.late, process: c.processName, depth: c.depth },
+    ]);
   for (const v of tl.variables) lines.push([v.at, 'variable', v.elementId, v.name, v.intent, null, null, null, v.value]);
   for (const ev of tl.events) lines.push([ev.at, ev.kind, ev.elementId, null, null, null, null, null, ev.detail]);
   for (const i of tl.incidents) lines.push([i.created, 'incident', i.elementId, i.errorType, null, i.state, null, null, i.errorMessage]);
@@ -172,6 +184,34 @@ export async function renderCaseSummaryPdf(f: CaseFileFacts): Promise<Buffer> {
         },
         layout: 'lightHorizontalLines',
       },
+      ...(tl.calledSteps.length
+        ? [
+            { text: 'Các bước trong quy trình được gọi (call activity)', style: 'h' },
+            {
+              table: {
+                headerRows: 1,
+                widths: [22, 150, '*', 70, 70, 110, 70, 50],
+                body: [
+                  ['STT', 'Quy trình được gọi', 'Bước', 'Bắt đầu', 'Kết thúc', 'Người thực hiện', 'Hạn xử lý', 'Đúng hạn'].map((h) => ({
+                    text: h,
+                    style: 'th',
+                  })),
+                  ...tl.calledSteps.map((c, i) => [
+                    cell(String(i + 1), { alignment: 'center' }),
+                    cell(`${c.processName ?? c.bpmnProcessId} (${c.processInstanceKey})`),
+                    cell(`${c.name ?? c.elementId}${c.name ? ` (${c.elementId})` : ''}`),
+                    cell(vnDateTime(c.start)),
+                    cell(vnDateTime(c.end)),
+                    cell(who(c.completedBy ?? c.assignee)),
+                    cell(vnDateTime(c.dueDate)),
+                    cell(c.dueDate ? (c.late ? 'Trễ hạn' : 'Đúng hạn') : '—', c.late ? { bold: true } : {}),
+                  ]),
+                ],
+              },
+              layout: 'lightHorizontalLines',
+            },
+          ]
+        : []),
       { text: `Tài liệu của hồ sơ (${f.documents.length})`, style: 'h' },
       f.documents.length
         ? {
@@ -236,7 +276,7 @@ export async function loadCaseFileFacts(db: Knex, key: string, exportedBy: strin
     .hasTable('case_deadlines')
     .then((has) => (has ? db('case_deadlines').where({ process_instance_key: key }).first('appointment_at') : undefined));
   const usernames = new Set<string>();
-  for (const e of timeline.elements) for (const u of [e.completedBy, e.assignee]) if (u) usernames.add(u);
+  for (const e of [...timeline.elements, ...timeline.calledSteps]) for (const u of [e.completedBy, e.assignee]) if (u) usernames.add(u);
   for (const d of documents) usernames.add(d.uploaded_by);
   return {
     timeline,

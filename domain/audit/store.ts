@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
 import type { AuditRow } from './chain.js';
+import { rootInstanceKey } from '../../engine/process-binding.js';
 import type {
   AuditEntry,
   AuditLogQuery,
   AuditorScope,
   ElementStats,
+  RootCase,
   SavedQuery,
+  TimelineCalledStep,
   TimelineElement,
   TimelineEvent,
   TimelineReply,
@@ -147,6 +150,57 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
   const from = new Date(inst.start_time.getTime() - 86_400_000);
   const until = inst.end_time ? new Date(inst.end_time.getTime() + 86_400_000) : null; // open cases: up to now
 
+  // The processes this case called (call activities, any depth) and the case this one belongs to.
+  const called = (
+    await db.raw(
+      `WITH RECURSIVE c AS (
+         SELECT process_instance_key, 1 AS depth FROM hist_process_instances WHERE parent_process_instance_key = ?
+         UNION ALL
+         SELECT h.process_instance_key, c.depth + 1 FROM hist_process_instances h JOIN c ON h.parent_process_instance_key = c.process_instance_key WHERE c.depth < 16
+       ) SELECT process_instance_key::text AS key, depth FROM c`,
+      [key],
+    )
+  ).rows as { key: string; depth: number }[];
+  const depthOf = new Map(called.map((c) => [c.key, c.depth]));
+  const members = [key, ...called.map((c) => c.key)];
+  const rootKey = await rootInstanceKey(db, key);
+  const rootCaseQuery: Promise<RootCase | null> =
+    rootKey === key
+      ? Promise.resolve(null)
+      : db('hist_process_instances as p')
+          .leftJoin('process_definitions as d', 'd.process_definition_key', 'p.process_definition_key')
+          .where('p.process_instance_key', rootKey)
+          .first(
+            'd.name as process_name',
+            db.raw(`(SELECT v.value #>> '{}' FROM hist_variables v WHERE v.scope_key = p.process_instance_key AND v.name = 'maHoSo') AS case_code`),
+          )
+          .then((r: { process_name: string | null; case_code: string | null } | undefined) => ({
+            processInstanceKey: rootKey,
+            caseCode: r?.case_code ?? null,
+            processName: r?.process_name ?? null,
+          }));
+  const calledStepsQuery: Promise<Record<string, any>[]> =
+    called.length === 0
+      ? Promise.resolve([])
+      : db('hist_element_instances as e')
+          .leftJoin('inbox_tasks as t', 't.element_instance_key', 'e.element_instance_key')
+          .leftJoin('process_definitions as d', 'd.process_definition_key', 'e.process_definition_key')
+          .whereIn(
+            'e.process_instance_key',
+            called.map((c) => c.key),
+          )
+          .where('e.bpmn_element_type', 'USER_TASK')
+          .orderBy([{ column: 'e.start_time' }, { column: 'e.start_position' }])
+          .select(
+            'e.*',
+            'd.name as process_name',
+            't.job_key as task_key',
+            't.assignee',
+            't.completed_by',
+            't.due_date',
+            db.raw(`${TASK_LATE_SQL('t')} AS late`),
+          )
+          .then((rows) => rows);
   // The reads are independent (the audit entries need the task keys only): they run concurrently on the pool.
   const elementsQuery: Promise<Record<string, any>[]> = db('hist_element_instances as e')
     .leftJoin('inbox_tasks as t', 't.element_instance_key', 'e.element_instance_key')
@@ -190,7 +244,7 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
   // others. Runs alongside the other reads (the case's tasks by subquery, not from the elements).
   const about = (w: Knex.QueryBuilder) => {
     w.where({ target_type: 'case', target_id: key }).orWhere((o) =>
-      o.where('target_type', 'task').whereIn('target_id', db('inbox_tasks').where('process_instance_key', key).select(db.raw('job_key::text'))),
+      o.where('target_type', 'task').whereIn('target_id', db('inbox_tasks').whereIn('process_instance_key', members).select(db.raw('job_key::text'))),
     );
   };
   const auditQuery: Promise<AuditRow[]> = (async () => {
@@ -212,14 +266,32 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
       .orderBy('seq')
       .then((r) => r as AuditRow[]);
   })();
-  const [elementRows, variableRows, raw, incidentRows, auditRows, caseCode] = await Promise.all([
+  const [elementRows, variableRows, raw, incidentRows, auditRows, caseCode, rootCase, calledRows] = await Promise.all([
     elementsQuery,
     variablesQuery,
     rawQuery,
     incidentsQuery,
     auditQuery,
     caseCodeQuery,
+    rootCaseQuery,
+    calledStepsQuery,
   ]);
+  const calledSteps: TimelineCalledStep[] = calledRows.map((e) => ({
+    processInstanceKey: String(e.process_instance_key),
+    bpmnProcessId: e.bpmn_process_id,
+    processName: e.process_name ?? null,
+    depth: depthOf.get(String(e.process_instance_key)) ?? 1,
+    elementId: e.element_id,
+    name: e.element_name,
+    state: e.state,
+    start: e.start_time.toISOString(),
+    end: iso(e.end_time),
+    taskKey: e.task_key ? String(e.task_key) : null,
+    assignee: e.assignee ?? null,
+    completedBy: e.completed_by ?? null,
+    dueDate: iso(e.due_date),
+    late: Boolean(e.late),
+  }));
 
   const elements: TimelineElement[] = elementRows.map((e) => ({
     elementInstanceKey: String(e.element_instance_key),
@@ -304,7 +376,9 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     end: iso(inst.end_time),
     durationMs: ms(inst.start_time, inst.end_time),
     caseCode: caseCode ? String(caseCode.value) : null,
+    rootCase,
     elements,
+    calledSteps,
     variables,
     events,
     incidents,

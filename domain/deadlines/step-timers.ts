@@ -4,6 +4,7 @@ import * as repo from './store.js';
 import { toLocalIso } from './calendar/index.js';
 import { unitOfGroups } from './compute.js';
 import { definitionKeyOf, loadDeadlineModel } from './model.js';
+import { caseLabelOf } from '../inbox/store.js';
 
 /** Optional header on a reminder/escalation service task naming the human step it watches (default: the step its boundary event is attached to). */
 export const STEP_REF_HEADER = 'eiso.step';
@@ -42,7 +43,8 @@ export async function onStepTimer(db: Knex, job: TimerJob, kind: 'reminder' | 'o
   const task = await repo.findOpenStepTask(db, job.processInstanceKey, stepId);
   if (!task) return (await repo.stepWithoutInboxRow(db, job.processInstanceKey, stepId)) ? { kind: 'not-yet-in-inbox' } : { kind: 'gone' };
   const jobKey = String(task.job_key);
-  const code = typeof task.variables?.maHoSo === 'string' ? task.variables.maHoSo : job.processInstanceKey;
+  // A step of a called process is named by its root case (a case is its root process instance).
+  const code = await caseLabelOf(db, String(job.processInstanceKey), task.variables);
   const due = task.due_date ? formatLocal(task.due_date) : '?';
   let recipients: string[] = [];
   if (kind === 'overdue') {

@@ -45,5 +45,6 @@ export function toTask(row: InboxRow, urge: TaskUrge | null = null): Task {
     assigneeName: row.assignee_name ?? null,
     assignedByName: row.assigned_by_name ?? null,
     lastUrge: urge,
+    rootCase: row.root_case ? { processInstanceKey: row.root_case.key, caseCode: row.root_case.code, processName: row.root_case.name } : null,
   };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rootInstanceKey } from '../../engine/process-binding.js';
 import type { TaskBucket, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../../api/schemas/tasks.js';
 import type { OrgScope } from '../org/units.js';
 import type { Viewer } from './visibility.js';
@@ -32,6 +33,8 @@ export interface InboxRow {
   assigned_by?: string | null;
   /** set by the deadline reminders when that migration is present */
   reminded_at?: Date | null;
+  /** the root case of a task of a called process (ROOT_CASE_SQL) */
+  root_case?: { key: string; code: string | null; name: string | null } | null;
 }
 
 export interface NewInboxTask {
@@ -84,7 +87,39 @@ export async function upsertInboxTask(db: Knex, t: NewInboxTask): Promise<boolea
   return Boolean(res.rows[0]?.inserted);
 }
 
-const columns = ['t.*', 'p.name as process_name', 'ua.full_name as assignee_name', 'ub.full_name as assigned_by_name'];
+/**
+ * How notifications name the case of a step: the root case's code (maHoSo, else its key) for a step
+ * of a called process (a case is its root process instance), else the step's own maHoSo, else its key.
+ */
+export async function caseLabelOf(db: Knex, processInstanceKey: string, variables?: Record<string, unknown> | null): Promise<string> {
+  const key = String(processInstanceKey);
+  const root = await rootInstanceKey(db, key);
+  if (root !== key) {
+    const code = (await db('hist_variables').where({ scope_key: root, name: 'maHoSo' }).first('value')) as { value: unknown } | undefined;
+    return typeof code?.value === 'string' ? code.value : root;
+  }
+  return typeof variables?.maHoSo === 'string' ? variables.maHoSo : key;
+}
+
+/**
+ * The root case of a task of a called process (a case is its root process instance): key, code and
+ * procedure, from the history the projector recorded from the engine's records
+ * (hist_process_instances.root_process_instance_key); null for a task of a root case.
+ */
+const ROOT_CASE_SQL = `(SELECT jsonb_build_object(
+      'key', h.root_process_instance_key::text,
+      'code', (SELECT v.value #>> '{}' FROM hist_variables v WHERE v.scope_key = h.root_process_instance_key AND v.name = 'maHoSo'),
+      'name', (SELECT d.name FROM hist_process_instances r JOIN process_definitions d ON d.process_definition_key = r.process_definition_key
+                WHERE r.process_instance_key = h.root_process_instance_key))
+    FROM hist_process_instances h WHERE h.process_instance_key = t.process_instance_key AND h.root_process_instance_key IS NOT NULL) AS root_case`;
+
+const columns = (db: Knex | Knex.Transaction) => [
+  't.*',
+  'p.name as process_name',
+  'ua.full_name as assignee_name',
+  'ub.full_name as assigned_by_name',
+  db.raw(ROOT_CASE_SQL),
+];
 
 /** Tasks with their procedure's name and the names of the people holding and assigning them (unused joins are dropped by the planner). */
 function baseQuery(db: Knex): Knex.QueryBuilder {
@@ -359,7 +394,7 @@ export async function listTasks(db: Knex, viewer: Viewer, o: ListOptions): Promi
     .leftJoin('users as ua', 'ua.username', 't.assignee')
     .leftJoin('users as ub', 'ub.username', 't.assigned_by')
     .whereRaw(where.sql, where.bindings)
-    .select(columns)
+    .select(columns(db))
     .orderByRaw(orderSql)
     .orderBy(`${alias}.job_key`, order)
     .limit(o.limit)
@@ -421,14 +456,14 @@ export async function countTasks(db: Knex, viewer: Viewer, f: TaskFilter): Promi
 }
 
 export async function getTask(db: Knex | Knex.Transaction, jobKey: string, forUpdate = false): Promise<InboxRow | undefined> {
-  const q = baseQuery(db).first(columns).where('t.job_key', jobKey);
+  const q = baseQuery(db).first(columns(db)).where('t.job_key', jobKey);
   if (forUpdate) q.forUpdate('t');
   return q;
 }
 
 /** Several tasks locked for an all-or-nothing change, in key order (the same order everywhere: no deadlocks). */
 export async function getTasksForUpdate(trx: Knex.Transaction, jobKeys: string[]): Promise<InboxRow[]> {
-  return baseQuery(trx).select(columns).whereIn('t.job_key', jobKeys).orderBy('t.job_key').forUpdate('t');
+  return baseQuery(trx).select(columns(trx)).whereIn('t.job_key', jobKeys).orderBy('t.job_key').forUpdate('t');
 }
 
 /** Claim (assignee = the user), unclaim (null) or assignment by a leader (assignedBy). A new holder starts un-urged. */

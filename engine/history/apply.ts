@@ -124,6 +124,7 @@ const INSTANCES: TableSpec = {
     'version',
     'parent_process_instance_key',
     'parent_element_instance_key',
+    'root_process_instance_key',
     'state',
     'start_time',
     'end_time',
@@ -277,6 +278,26 @@ async function upsert(trx: Knex.Transaction, spec: TableSpec, rows: Row[]): Prom
 }
 
 /**
+ * The root case of every called instance of the batch (a case is its root process instance): the
+ * parent's root, or the parent itself when it is a root. Taken from the engine's records only
+ * (parentProcessInstanceKey); a called instance is created on its caller's partition after it, so
+ * the parent is in this batch or already projected.
+ */
+async function resolveRoots(trx: Knex.Transaction, instances: Map<string, Row>): Promise<void> {
+  const pending = [...instances.values()].filter((i) => i.parent_process_instance_key && !i.root_process_instance_key);
+  if (pending.length === 0) return;
+  const outside = pending.map((i) => String(i.parent_process_instance_key)).filter((k) => !instances.has(k));
+  const before = await existing(trx, INSTANCES, outside);
+  const rootOf = (k: string, depth = 0): string => {
+    const row = instances.get(k) ?? before.get(k);
+    if (!row || !row.parent_process_instance_key || depth > 32) return k;
+    if (row.root_process_instance_key) return String(row.root_process_instance_key);
+    return rootOf(String(row.parent_process_instance_key), depth + 1);
+  };
+  for (const i of pending) i.root_process_instance_key = rootOf(String(i.parent_process_instance_key));
+}
+
+/**
  * Projects one batch of a partition's records (already in log order) inside `trx`: element and
  * process instances, variables, jobs, incidents, process definitions; moves the inbox tasks of
  * cancelled jobs to 'cancelled'; and refreshes the case_index rows of the cases it touched.
@@ -349,6 +370,7 @@ export async function applyBatch(
             version: Number(r.version),
             parent_process_instance_key: key(r.parent_process_instance_key),
             parent_element_instance_key: key(r.parent_element_instance_key),
+            root_process_instance_key: (before?.root_process_instance_key as string | null | undefined) ?? null,
             state,
             start_time: before?.start_time ?? r.ts,
             end_time: before?.end_time ?? (ends ? r.ts : null),
@@ -538,6 +560,7 @@ export async function applyBatch(
     )) as { rows: { job_key: string }[] };
     renamedJobKeys = res.rows.map((row) => row.job_key);
   }
+  await resolveRoots(trx, instances);
   await upsert(trx, INSTANCES, [...instances.values()]);
   await upsert(trx, ELEMENTS, [...elements.values()]);
   await upsert(trx, JOBS, [...jobs.values()]);

@@ -57,7 +57,13 @@ describe('CSV export: formulas are neutralised', () => {
       dueDate: null,
       late: false,
     });
-    const csv = timelineCsv({ elements: [...HOSTILE, 'Thẩm định hồ sơ', '-12', '-3.5'].map(el), variables: [], events: [], incidents: [] } as never);
+    const csv = timelineCsv({
+      elements: [...HOSTILE, 'Thẩm định hồ sơ', '-12', '-3.5'].map(el),
+      calledSteps: [],
+      variables: [],
+      events: [],
+      incidents: [],
+    } as never);
     const lines = csv
       .replace(/^\uFEFF/, '')
       .split('\r\n')

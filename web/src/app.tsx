@@ -22,6 +22,7 @@ const AuditVerifyPage = lazy(() => import('./features/audit/AuditVerifyPage.js')
 const AuditHeatmapPage = lazy(() => import('./features/audit/AuditHeatmapPage.js'));
 const CaseTimelinePage = lazy(() => import('./features/audit/CaseTimelinePage.js'));
 const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.js'));
+const IncidentsPage = lazy(() => import('./features/incidents/IncidentsPage.js'));
 const ProcessListPage = lazy(() => import('./features/processes/ProcessListPage.js'));
 const StatsDashboardPage = lazy(() => import('./features/onestop-stats/StatsDashboardPage.js'));
 const OverduePage = lazy(() => import('./features/onestop-stats/OverduePage.js'));
@@ -166,6 +167,12 @@ function Routes() {
     page = (
       <LazyPage>
         <CaseTimelinePage key={pathname} processInstanceKey={matchPath('/cases/:key', pathname)!.key} />
+      </LazyPage>
+    );
+  else if (pathname === '/su-co')
+    page = (
+      <LazyPage>
+        <IncidentsPage />
       </LazyPage>
     );
   else if (pathname === '/calendar')

@@ -9,6 +9,7 @@ import * as calendar from '../features/calendar/i18n.js';
 import * as iso from '../features/iso/i18n.js';
 import * as onestopStats from '../features/onestop-stats/i18n.js';
 import * as processes from '../features/processes/i18n.js';
+import * as incidents from '../features/incidents/i18n.js';
 import * as apiErrors from './errors.js';
 import type { Translations } from './vi.js';
 
@@ -84,4 +85,5 @@ export const en: Translations = {
   ...iso.en,
   ...onestopStats.en,
   ...processes.en,
+  ...incidents.en,
 };

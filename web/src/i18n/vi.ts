@@ -9,6 +9,7 @@ import * as calendar from '../features/calendar/i18n.js';
 import * as iso from '../features/iso/i18n.js';
 import * as onestopStats from '../features/onestop-stats/i18n.js';
 import * as processes from '../features/processes/i18n.js';
+import * as incidents from '../features/incidents/i18n.js';
 import * as apiErrors from './errors.js';
 /** Vietnamese: the default language. Its shape is the source of truth for every other language. */
 export const vi = {
@@ -82,6 +83,7 @@ export const vi = {
   ...iso.vi,
   ...onestopStats.vi,
   ...processes.vi,
+  ...incidents.vi,
 };
 
 export type Translations = typeof vi;

@@ -30,6 +30,16 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
         title: s.name ?? s.elementId,
       };
     }
+    // An open incident holds the case on its element: marked on the diagram with the reason.
+    for (const i of data?.incidents ?? []) {
+      if (i.state !== 'created') continue;
+      out[i.elementId] = {
+        ...out[i.elementId],
+        marker: 'audit-incident',
+        label: t('audit.incidentLabel'),
+        title: `${i.errorType}: ${i.errorMessage ?? ''}`,
+      };
+    }
     return out;
   }, [data, t]);
 
@@ -71,6 +81,15 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
         <dd>{dur(data.durationMs)}</dd>
         <dt>{t('audit.units.title')}</dt>
         <dd>{data.units.join(', ')}</dd>
+        {data.rootCase && (
+          <>
+            <dt>{t('audit.rootCase')}</dt>
+            <dd data-testid="timeline-root-case">
+              <Link to={`/cases/${data.rootCase.processInstanceKey}`}>{data.rootCase.caseCode ?? data.rootCase.processInstanceKey}</Link>
+              {data.rootCase.processName && <> · {data.rootCase.processName}</>}
+            </dd>
+          </>
+        )}
       </dl>
 
       {data.xml && (
@@ -123,6 +142,46 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
           </tbody>
         </table>
       </div>
+
+      {data.calledSteps.length > 0 && (
+        <div className="audit-section">
+          <h2>{t('audit.calledSteps')}</h2>
+          <table className="task-table" data-testid="timeline-called-steps">
+            <thead>
+              <tr>
+                <th>{t('audit.calledProcess')}</th>
+                <th>{t('audit.element')}</th>
+                <th>{t('audit.started')}</th>
+                <th>{t('audit.ended')}</th>
+                <th>{t('audit.completedBy')}</th>
+                <th>{t('audit.due')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.calledSteps.map((c) => (
+                <tr key={`${c.processInstanceKey}-${c.start}-${c.elementId}`} data-element={c.elementId}>
+                  <td>
+                    <Link to={`/cases/${c.processInstanceKey}`}>{c.processName ?? c.bpmnProcessId}</Link>
+                    {c.depth > 1 && <span className="muted small"> ({t('audit.calledDepth', { depth: c.depth })})</span>}
+                  </td>
+                  <td>{c.name ?? c.elementId}</td>
+                  <td>{formatDateTime(c.start)}</td>
+                  <td>{c.end ? formatDateTime(c.end) : t(`audit.state.${c.state as 'active' | 'completed' | 'terminated'}`)}</td>
+                  <td>{c.completedBy ?? c.assignee ?? ''}</td>
+                  <td>
+                    {c.dueDate && (
+                      <span className={c.late ? 'audit-late' : undefined}>
+                        {formatDateTime(c.dueDate)}
+                        {c.late ? ` (${t('audit.late')})` : ''}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
 
       <div className="audit-section">
         <h2>{t('audit.variables')}</h2>

@@ -10,7 +10,7 @@ export interface ElementOverlay {
   label?: string;
   /** CSS colour laid over the shape (heat map). */
   fill?: string;
-  /** CSS class added to the shape: audit-visited, audit-active, audit-late. */
+  /** CSS class added to the shape: audit-visited, audit-active, audit-late, audit-incident. */
   marker?: string;
   title?: string;
 }

@@ -28,7 +28,9 @@ export function DeadlineBadge({ task }: { task: Task }) {
   );
 }
 
-const caseCodeOf = (task: Task) => (typeof task.variables.maHoSo === 'string' ? task.variables.maHoSo : undefined);
+/** The case a step belongs to: the root case for a step of a called process (call activity), else its own code. */
+const caseCodeOf = (task: Task) =>
+  task.rootCase ? (task.rootCase.caseCode ?? task.rootCase.processInstanceKey) : typeof task.variables.maHoSo === 'string' ? task.variables.maHoSo : undefined;
 
 export function TaskTable({ items, tab, view, leaderTools, selected, onSelect, onClaim, claiming, onUrge }: Props) {
   const { t } = useTranslation();
@@ -89,7 +91,7 @@ export function TaskTable({ items, tab, view, leaderTools, selected, onSelect, o
               <td data-label={t('inbox.name')} className="cell-name">
                 <Link to={`/tasks/${task.id}`}>{task.name}</Link>
                 {code && (
-                  <div className="small muted">
+                  <div className="small muted" data-testid="task-case">
                     {t('inboxFilters.caseLabel')} {code}
                   </div>
                 )}

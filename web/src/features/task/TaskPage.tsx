@@ -127,6 +127,16 @@ function TaskDetail({ task }: { task: Task }) {
       </div>
 
       <dl className="task-facts">
+        {task.rootCase && (
+          <div data-testid="root-case">
+            <dt>{t('task.rootCase')}</dt>
+            <dd>
+              <strong data-testid="root-case-code">{task.rootCase.caseCode ?? task.rootCase.processInstanceKey}</strong>
+              {task.rootCase.processName && <> · {task.rootCase.processName}</>}{' '}
+              <span className="muted">({t('task.rootCaseKey', { key: task.rootCase.processInstanceKey })})</span>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{t('task.process')}</dt>
           <dd>

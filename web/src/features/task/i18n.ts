@@ -20,6 +20,8 @@ export const vi = {
     formLoading: 'Đang tải biểu mẫu…',
     invalidForm: 'Vui lòng kiểm tra lại các trường sau:',
     notFound: 'Không tìm thấy công việc.',
+    rootCase: 'Hồ sơ gốc',
+    rootCaseKey: 'số hiệu {{key}}; bước này thuộc quy trình được gọi từ hồ sơ gốc',
   },
   taskView: {
     step: 'Hướng dẫn thực hiện',
@@ -97,6 +99,8 @@ export const en: typeof vi = {
     formLoading: 'Loading the form…',
     invalidForm: 'Please check these fields:',
     notFound: 'Task not found.',
+    rootCase: 'Root case',
+    rootCaseKey: 'key {{key}}; this step belongs to a process called from the root case',
   },
   taskView: {
     step: 'How to do this step',
