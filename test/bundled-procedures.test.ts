@@ -29,7 +29,12 @@ describe('bundled processes are procedures of the modeler', () => {
   const importDir = () => importBundledProcedures(p.db, p.zeebe, readBundledFiles(dir));
 
   const putDraft = async (c: Client, id: string, body: unknown) => {
-    const r = await p.app.inject({ method: 'PUT', url: `/api/procedures/${id}/draft`, headers: { authorization: `Bearer ${c.token}` }, payload: body as object });
+    const r = await p.app.inject({
+      method: 'PUT',
+      url: `/api/procedures/${id}/draft`,
+      headers: { authorization: `Bearer ${c.token}` },
+      payload: body as object,
+    });
     return { status: r.statusCode, body: r.json() };
   };
   const definitionsOf = async (id: string) =>
@@ -119,7 +124,11 @@ describe('bundled processes are procedures of the modeler', () => {
     });
 
     // Its sheet prints like any procedure's.
-    const pdf = await p.app.inject({ method: 'GET', url: `/api/procedures/${isoId}/versions/1/sheet.pdf`, headers: { authorization: `Bearer ${designer.token}` } });
+    const pdf = await p.app.inject({
+      method: 'GET',
+      url: `/api/procedures/${isoId}/versions/1/sheet.pdf`,
+      headers: { authorization: `Bearer ${designer.token}` },
+    });
     expect(pdf.statusCode).toBe(200);
     const text = await pdfText(pdf.rawPayload);
     expect(text).toContain('QUY TRÌNH ĐÁNH GIÁ VÀ XỬ LÝ RỦI RO, CƠ HỘI');
@@ -142,7 +151,11 @@ describe('bundled processes are procedures of the modeler', () => {
 
     // The designer renames the appraisal step and publishes.
     const mc = (await designer.get(`/api/procedures/${mcId}`)).body;
-    const saved = await putDraft(designer, mcId, { revision: mc.draft.revision, xml: mc.draft.xml.replace('Thẩm định hồ sơ', 'Thẩm định hồ sơ (bản 2)'), forms: {} });
+    const saved = await putDraft(designer, mcId, {
+      revision: mc.draft.revision,
+      xml: mc.draft.xml.replace('Thẩm định hồ sơ', 'Thẩm định hồ sơ (bản 2)'),
+      forms: {},
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     const published = await designer.post(`/api/procedures/${mcId}/publish`, { revision: saved.body.revision });
     expect(published.status, JSON.stringify(published.body)).toBe(201);
@@ -154,7 +167,9 @@ describe('bundled processes are procedures of the modeler', () => {
     const names = await waitFor(
       async () => {
         const items = (await officer.get('/api/tasks?scope=available&limit=200')).body.items as { name: string; processInstanceKey: string }[];
-        const keys = await Promise.all([first, second].map(async (d) => (await desk.get(`/api/onestop/dossiers/${d.id}`)).body.processInstanceKey as string | null));
+        const keys = await Promise.all(
+          [first, second].map(async (d) => (await desk.get(`/api/onestop/dossiers/${d.id}`)).body.processInstanceKey as string | null),
+        );
         const byKey = keys.map((k) => items.find((t) => t.processInstanceKey === k)?.name);
         return byKey.every(Boolean) ? byKey : undefined;
       },
@@ -187,7 +202,9 @@ describe('bundled processes are procedures of the modeler', () => {
     const stale = await designer.post(`${offerUrl}/accept`, { revision: offered.draft.revision - 1 });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('REVISION_CONFLICT');
-    const missing = await designer.post(`/api/procedures/${mcId}/bundled-offers/${offered.bundledOffer.id + 100000}/accept`, { revision: offered.draft.revision });
+    const missing = await designer.post(`/api/procedures/${mcId}/bundled-offers/${offered.bundledOffer.id + 100000}/accept`, {
+      revision: offered.draft.revision,
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('BUNDLED_OFFER_NOT_FOUND');
     expect(missing.body.message).toMatch(/^Không có bản phát hành/);

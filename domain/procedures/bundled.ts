@@ -39,14 +39,30 @@ function stable(v: unknown): unknown {
 export const releaseChecksum = (f: Pick<BundledFile, 'xml' | 'forms'>) => sha256(`${f.xml}\n${JSON.stringify(stable(f.forms))}`);
 
 export type BundledOutcome =
-  | { bpmnProcessId: string; outcome: 'created' | 'published'; version: number }
-  | { bpmnProcessId: string; outcome: 'offered' | 'unchanged' };
+  { bpmnProcessId: string; outcome: 'created' | 'published'; version: number } | { bpmnProcessId: string; outcome: 'offered' | 'unchanged' };
 
 /** Imports every given bundled file (see above); the outcome per file, in the given order. */
 export async function importBundledProcedures(db: Knex, zeebe: ZeebeClient, files: BundledFile[]): Promise<BundledOutcome[]> {
   const out: BundledOutcome[] = [];
-  for (const f of files) out.push(await importOne(db, zeebe, f));
+  for (const f of files) out.push(await importWithRetry(db, zeebe, f));
   return out;
+}
+
+/**
+ * The history projector records every deployed version too (origin 'external' until the platform
+ * claims it, engine/definitions.ts): when its row for the version lands between our insert's check
+ * and its write, PostgreSQL answers a unique violation. The whole file is imported again then: the
+ * deploy is idempotent (Zeebe answers the same version for the same resource) and the row now exists.
+ */
+async function importWithRetry(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<BundledOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importOne(db, zeebe, f);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 3 || (code !== '23505' && code !== '40P01')) throw err;
+    }
+  }
 }
 
 async function importOne(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<BundledOutcome> {
@@ -74,9 +90,7 @@ async function importOne(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<
     }
     const versions = await repo.listVersions(trx, existing.id);
     const draft = (await repo.findDraft(trx, existing.id))!;
-    const shipped = new Set(
-      (await trx('procedure_bundled_releases').where({ procedure_id: existing.id, outcome: 'published' }).pluck('version')) as number[],
-    );
+    const shipped = new Set((await trx('procedure_bundled_releases').where({ procedure_id: existing.id, outcome: 'published' }).pluck('version')) as number[]);
     const designersOwn = versions.some((v) => !shipped.has(v.version));
     const draftAsPublished = versions.length > 0 && versions[0].checksum === sha256(draft.xml);
     if (!designersOwn && draftAsPublished) {
@@ -88,7 +102,15 @@ async function importOne(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<
     // Offered: an older offer still waiting is superseded by this one.
     await trx('procedure_bundled_releases').where({ procedure_id: existing.id, outcome: 'offered' }).update({ outcome: 'dismissed', decided_at: trx.fn.now() });
     const [offer] = await trx('procedure_bundled_releases')
-      .insert({ procedure_id: existing.id, bpmn_process_id: id, resource_name: f.resourceName, checksum, xml: f.xml, forms: JSON.stringify(f.forms), outcome: 'offered' })
+      .insert({
+        procedure_id: existing.id,
+        bpmn_process_id: id,
+        resource_name: f.resourceName,
+        checksum,
+        xml: f.xml,
+        forms: JSON.stringify(f.forms),
+        outcome: 'offered',
+      })
       .returning('id');
     await repo.insertEvent(trx, {
       procedure_id: existing.id,

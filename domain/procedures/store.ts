@@ -250,4 +250,3 @@ export async function userFullNames(db: Db, usernames: string[]): Promise<Map<st
 export async function listOwnerUnits(db: Db): Promise<{ code: string; name: string; kind: string; parent_code: string | null }[]> {
   return db('org_units as u').leftJoin('org_units as p', 'p.id', 'u.parent_id').orderBy('u.code').select('u.code', 'u.name', 'u.kind', 'p.code as parent_code');
 }
-

@@ -214,7 +214,11 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
       { id, offer: offer.id, answer, revision: autosave.revision() },
       {
         onSuccess: () => {
-          flash.show({ kind: 'success', text: t(answer === 'accept' ? 'modeler.offerAccepted' : 'modeler.offerDismissed'), path: `/procedures/${encodeURIComponent(id)}` });
+          flash.show({
+            kind: 'success',
+            text: t(answer === 'accept' ? 'modeler.offerAccepted' : 'modeler.offerDismissed'),
+            path: `/procedures/${encodeURIComponent(id)}`,
+          });
           onReload();
         },
         onError: (err) => setProblem(errorMessage(err)),
@@ -288,10 +292,22 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
             <strong>{t('modeler.offerTitle')}</strong>
             <p>{t('modeler.offerBody', { file: procedure.bundledFile ?? `${id}.bpmn`, at: formatDateTime(procedure.bundledOffer.offeredAt) })}</p>
             <div className="conflict-actions">
-              <button type="button" className="button button-primary" disabled={answerOffer.isPending} onClick={() => void onAnswerOffer('accept')} data-testid="offer-accept">
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={answerOffer.isPending}
+                onClick={() => void onAnswerOffer('accept')}
+                data-testid="offer-accept"
+              >
                 {t('modeler.offerAccept')}
               </button>
-              <button type="button" className="button" disabled={answerOffer.isPending} onClick={() => void onAnswerOffer('dismiss')} data-testid="offer-dismiss">
+              <button
+                type="button"
+                className="button"
+                disabled={answerOffer.isPending}
+                onClick={() => void onAnswerOffer('dismiss')}
+                data-testid="offer-dismiss"
+              >
                 {t('modeler.offerDismiss')}
               </button>
             </div>
