@@ -15,7 +15,8 @@ import { startBroker, type BrokerHandle } from '../engine/broker.js';
 import { createZeebeClient, type ZeebeClient } from '../engine/client.js';
 import { registerContinuations, startEngineRuntime, type EngineRuntime } from '../engine/runtime.js';
 import { DOMAIN_MODULES } from '../domain/modules.js';
-import { deployBundled } from '../engine/bundled.js';
+import { readBundledFiles } from '../engine/bundled.js';
+import { importBundledProcedures } from '../domain/procedures/bundled.js';
 import { importBundledCatalogue } from '../domain/onestop/catalogue.js';
 import { MailTransport } from '../lib/mail.js';
 
@@ -172,8 +173,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       closers.push(() => runtime!.stop());
     }
     if (opts.deployBundled !== false) {
-      const deployed = await deployBundled(zeebe, db);
-      for (const d of deployed) for (const p of d.processes) say(`Deployed ${p.bpmnProcessId} v${p.version}`);
+      // Each shipped model is a procedure of the modeler: its first version is the file; a newer release
+      // of a file whose procedure a designer has published is offered to them, not deployed.
+      for (const r of await importBundledProcedures(db, zeebe, readBundledFiles())) {
+        if (r.outcome === 'created' || r.outcome === 'published') say(`Deployed ${r.bpmnProcessId} v${r.version}`);
+        else if (r.outcome === 'offered') say(`A new release of ${r.bpmnProcessId} is offered to the designers (their published version stays)`);
+      }
       const imported = await importBundledCatalogue(db);
       if (imported) say(`One-stop catalogue: ${imported.created.length} new, ${imported.updated.length} updated, ${imported.unchanged.length} unchanged`);
     }

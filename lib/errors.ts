@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   BPMN_UNKNOWN_GROUP: ['step', 'group'],
   BPMN_UNKNOWN_USER: ['step', 'user'],
   BPMN_UNPARSABLE_ELEMENT: ['detail'],
+  BUNDLED_OFFER_NOT_FOUND: ['offer', 'id'],
   CALENDAR_BLANK: [],
   CALENDAR_CONFLICT: [],
   CALENDAR_CULTURE_DAY: [],

@@ -29,6 +29,7 @@ import * as auditHardening from './20261123010000_audit_hardening.js';
 import * as publicSubmissions from './20261206001000_public_submissions.js';
 import * as timeLimitUnits from './20261206002000_time_limit_units.js';
 import * as externalDefinitions from './20261206003000_external_definitions.js';
+import * as bundledProcedures from './20261207100000_bundled_procedures.js';
 import * as recordInstanceIdx from './20261123009400_record_instance_idx.js';
 import * as caseRoot from './20261207110000_case_root.js';
 
@@ -65,6 +66,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261206003000_external_definitions': externalDefinitions,
   '20261207110000_case_root': caseRoot,
   '20261123009400_record_instance_idx': recordInstanceIdx,
+  '20261207100000_bundled_procedures': bundledProcedures,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,6 +13,13 @@ import ReadyStepsModule from './features/ready-steps/index.js';
 import JobWorkerUserTasksModule from './features/job-worker-user-tasks/index.js';
 import type EisoContext from './features/context/EisoContext.js';
 import { newDiagramXml } from './new-diagram.js';
+import { WORKER_JOB_TYPES } from '../engine/jobs/catalogue.js';
+
+/**
+ * Job types the lint accepts: every type the platform runs a worker for (the shipped one-stop and ISO
+ * processes use some that are no ready-made palette step), and the ready-made steps the server lists.
+ */
+const lintJobTypes = (steps: readonly ReadyStep[] | undefined) => (steps ? [...new Set([...WORKER_JOB_TYPES, ...steps.map((s) => s.jobType)])] : undefined);
 
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
@@ -83,7 +90,7 @@ export class EisoModeler {
         parent: propertiesParent,
         layout: { groups: { general: { open: true }, 'eiso-government-step': { open: true }, 'eiso-procedure': { open: true } } },
       },
-      linting: { bpmnlint: createLintConfig({ jobTypes: context.readySteps?.map((s) => s.jobType) }), active: true },
+      linting: { bpmnlint: createLintConfig({ jobTypes: lintJobTypes(context.readySteps) }), active: true },
       language,
       eiso: context,
       additionalModules: [
@@ -257,7 +264,7 @@ export class EisoModeler {
     this.options.context = { ...this.options.context, ...patch };
     this.get<EisoContext>('eisoContext').set(patch);
     if (patch.readySteps) {
-      this.get<{ setLinterConfig(c: unknown): void }>('linting').setLinterConfig(createLintConfig({ jobTypes: patch.readySteps.map((s) => s.jobType) }));
+      this.get<{ setLinterConfig(c: unknown): void }>('linting').setLinterConfig(createLintConfig({ jobTypes: lintJobTypes(patch.readySteps) }));
     }
   }
 

@@ -95,6 +95,12 @@ export const ProcedureSummary = Type.Object({
   /** Running instances over all versions. */
   runningInstances: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
+  /** File under processes/ the platform ships it as; null for a procedure drawn by a designer. */
+  bundledFile: Type.Union([Type.String(), Type.Null()]),
+  /** What starts it: a one-stop catalogue entry, an ISO register, or nothing (started directly). */
+  kind: Type.Union([Type.Literal('onestop'), Type.Literal('iso'), Type.Null()]),
+  /** A newer release of the bundled file waits for the designer's review. */
+  bundledOfferPending: Type.Boolean(),
 });
 export type ProcedureSummary = Static<typeof ProcedureSummary>;
 
@@ -107,6 +113,9 @@ export const ProcedureEventKind = Type.Union([
   Type.Literal('info-updated'),
   Type.Literal('published'),
   Type.Literal('retired'),
+  Type.Literal('bundled-offered'),
+  Type.Literal('bundled-accepted'),
+  Type.Literal('bundled-dismissed'),
 ]);
 export type ProcedureEventKind = Static<typeof ProcedureEventKind>;
 
@@ -130,8 +139,28 @@ export const Procedure = Type.Object({
   versions: Type.Array(ProcedureVersion),
   /** Newest first (the last 100). */
   events: Type.Array(ProcedureEvent),
+  /** File under processes/ the platform ships it as; null for a procedure drawn by a designer. */
+  bundledFile: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * A newer release of the bundled file that was not published because the designer had published a
+   * version of their own: it waits to be loaded into the draft (and reviewed, diffed, published) or dismissed.
+   */
+  bundledOffer: Type.Union([
+    Type.Object({
+      id: Type.Integer(),
+      checksum: Type.String(),
+      offeredAt: Type.String({ format: 'date-time' }),
+      xml: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+  /** One-stop catalogue entries started with this procedure (their codes). */
+  catalogueCodes: Type.Array(Type.String()),
 });
 export type Procedure = Static<typeof Procedure>;
+
+export const BundledOfferParams = Type.Object({ id: BpmnProcessId, offer: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export type BundledOfferParams = Static<typeof BundledOfferParams>;
 
 /**
  * Create a procedure. Without `xml`: a blank executable template (start → end) with the given id

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
+import { publishedVersionToStart } from '../procedures/bundled.js';
 import { CommandQueuedError, enqueueCommand, sendAndWait, type Continuation, type StartCommand, type StartResult } from '../../engine/outbox.js';
 
 /** Outbox continuation of an ISO record's process start: the instance key on the record, once. */
@@ -22,8 +23,11 @@ export async function startIsoProcess(
 ): Promise<void> {
   if (!TABLES.has(table)) throw new Error(`not an ISO register: ${table}`);
   const outboxId = await db.transaction(async (trx) => {
-    const request = await build(trx);
-    if (!request) return null;
+    const built = await build(trx);
+    if (!built) return null;
+    // The ISO process is a procedure of the modeler: a record starts its newest published version.
+    const version = built.version ?? (await publishedVersionToStart(trx, built.bpmnProcessId));
+    const request: StartCommand = version ? { ...built, version } : built;
     return (await enqueueCommand(trx, { kind: 'start', dedupeKey: `iso:${table}:${id}`, request, onDone: ISO_STARTED, args: { table, id } })).id;
   });
   if (!outboxId) return;

@@ -7,6 +7,7 @@ import { PROCESSES_DIR } from '../../engine/bundled.js';
 import { AGENCY_EID } from './code.js';
 import { problem, type Problem } from '../../lib/errors.js';
 import { TIME_LIMIT_UNITS, type TimeLimitUnit } from '../deadlines/calendar/index.js';
+import { publishedVersionToStart } from '../procedures/bundled.js';
 
 /** One procedure of the catalogue in the import format (processes/ONESTOP.md "Catalogue file"). */
 export interface CatalogueEntry {
@@ -509,4 +510,19 @@ export async function importBundledCatalogue(db: Knex, file = BUNDLED_CATALOGUE)
   const { entries, errors } = await checkEntries(data);
   if (errors.length) throw new Error(`${file}: ${errors.map((e) => `row ${e.row} (${e.code ?? '?'}): ${e.message}`).join(' | ')}`);
   return upsertEntries(db, entries);
+}
+
+/**
+ * The catalogue entry's procedure (issue 16): the entry names the modeler's procedure by its process
+ * id, and a dossier starts the version the entry pins, else the procedure's newest published version
+ * (a designer's version 2 is what new dossiers start; running dossiers keep theirs). Null when the
+ * process is no procedure of the modeler (then the latest deployed version starts, as before).
+ */
+export async function versionToStart(db: Knex | Knex.Transaction, entry: Pick<ProcedureRow, 'bpmn_process_id' | 'process_version'>): Promise<number | null> {
+  return entry.process_version ?? (await publishedVersionToStart(db, entry.bpmn_process_id));
+}
+
+/** Codes of the catalogue entries (active or not) that start the given process. */
+export async function entriesOfProcess(db: Knex | Knex.Transaction, bpmnProcessId: string): Promise<string[]> {
+  return db('onestop_procedures').where({ bpmn_process_id: bpmnProcessId }).orderBy('code').pluck('code');
 }

@@ -8,7 +8,7 @@ import { loadDeadlineModel } from '../deadlines/model.js';
 import { unitOfGroups } from '../deadlines/compute.js';
 import { toLocalIso, type TimeLimit, type TimeLimitUnit } from '../deadlines/calendar/index.js';
 import type { CurrentUser } from '../../api/schemas/auth.js';
-import type { ProcedureRow } from './catalogue.js';
+import { versionToStart, type ProcedureRow } from './catalogue.js';
 import { changeStatus, getDossier, insertEvent, type Applicant, type DossierRow } from './dossiers.js';
 import { nextDossierCode } from './code.js';
 import { enqueueCommand, sendAndWait, type Continuation, type StartResult } from '../../engine/outbox.js';
@@ -185,19 +185,21 @@ export async function acceptDossier(
   o: { dossier: DossierRow; procedure: ProcedureRow; officer: CurrentUser; checklist: (ChecklistItem & { name: string })[]; note?: string | null },
 ): Promise<{ dossier: DossierRow; outboxId: string }> {
   const { dossier, procedure, officer } = o;
+  // The entry's pinned version, else its procedure's newest published version (a designer's new version).
+  const version = await versionToStart(trx, procedure);
   const defs = trx('process_definitions').where({ bpmn_process_id: procedure.bpmn_process_id });
-  if (procedure.process_version) defs.where({ version: procedure.process_version });
+  if (version) defs.where({ version: version });
   const def = await defs.orderBy('version', 'desc').first('version', 'process_definition_key');
   if (!def) {
     throw new ReceptionError(
       409,
-      `Quy trình ${procedure.bpmn_process_id}${procedure.process_version ? ` phiên bản ${procedure.process_version}` : ''} của thủ tục chưa được triển khai / The procedure's process is not deployed`,
+      `Quy trình ${procedure.bpmn_process_id}${version ? ` phiên bản ${version}` : ''} của thủ tục chưa được triển khai / The procedure's process is not deployed`,
       'PROCESS_NOT_DEPLOYED',
       undefined,
       { process: procedure.bpmn_process_id },
     );
   }
-  const retired = await retiredVersionToStart(trx, procedure.bpmn_process_id, procedure.process_version ?? undefined);
+  const retired = await retiredVersionToStart(trx, procedure.bpmn_process_id, version ?? undefined);
   if (retired !== null)
     throw new ReceptionError(
       409,
@@ -219,7 +221,7 @@ export async function acceptDossier(
     dedupeKey: `dossier-accept:${dossier.id}`,
     request: {
       bpmnProcessId: procedure.bpmn_process_id,
-      ...(procedure.process_version ? { version: procedure.process_version } : {}),
+      ...(version ? { version: version } : {}),
       variables: {
         dossierCode: dossier.code,
         dossierId: String(dossier.id),
@@ -255,7 +257,7 @@ export async function acceptDossier(
       original_appointment_at: appointment,
       appointment_at: appointment,
       bpmn_process_id: procedure.bpmn_process_id,
-      process_version: procedure.process_version ?? def.version,
+      process_version: version ?? def.version,
       current_step: 'Đã tiếp nhận',
       current_unit_code: procedure.desk_unit_code,
       status_reason: null,

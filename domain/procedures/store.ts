@@ -11,6 +11,7 @@ export interface ProcedureRow {
   purpose: string;
   scope: string;
   legal_basis: string;
+  bundled_file: string | null;
   created_by: number | null;
   created_by_username: string | null;
   created_at: Date;
@@ -54,6 +55,8 @@ export interface ProcedureSummaryRow {
   latest_state: VersionState | null;
   published_versions: string;
   running_instances: string;
+  bundled_file: string | null;
+  offer_pending: boolean;
 }
 
 /** Running instances of a process definition, from the history projection. */
@@ -67,12 +70,14 @@ export async function listProcedures(db: Db): Promise<ProcedureSummaryRow[]> {
       'p.name',
       'p.code',
       'p.created_at',
+      'p.bundled_file',
       'd.revision as draft_revision',
       'd.updated_at as draft_updated_at',
       db.raw(`(SELECT max(v.version) FROM procedure_versions v WHERE v.procedure_id = p.id) AS latest_version`),
       db.raw(`(SELECT v.state FROM procedure_versions v WHERE v.procedure_id = p.id ORDER BY v.version DESC LIMIT 1) AS latest_state`),
       db.raw(`(SELECT count(*) FROM procedure_versions v WHERE v.procedure_id = p.id AND v.state = 'published') AS published_versions`),
       db.raw(`(SELECT coalesce(sum(${RUNNING}), 0) FROM procedure_versions v WHERE v.procedure_id = p.id) AS running_instances`),
+      db.raw(`EXISTS (SELECT 1 FROM procedure_bundled_releases r WHERE r.procedure_id = p.id AND r.outcome = 'offered') AS offer_pending`),
     )
     .orderBy('p.name');
 }
@@ -125,7 +130,7 @@ export async function saveDraft(
   expectedRevision: number,
   xml: string,
   forms: Record<string, unknown> | undefined,
-  userId: number,
+  userId: number | null,
 ): Promise<boolean> {
   const n = await db('procedure_drafts')
     .where({ procedure_id: procedureId, revision: expectedRevision })
@@ -166,7 +171,8 @@ export async function insertVersion(
     forms: Record<string, unknown>;
     checksum: string;
     draft_revision: number;
-    published_by: number;
+    /** null: a release of a bundled file, published by the platform at start */
+    published_by: number | null;
   },
 ): Promise<void> {
   await db('procedure_versions')
@@ -185,7 +191,7 @@ export async function retireVersion(db: Db, procedureId: number, version: number
 
 export async function insertEvent(
   db: Db,
-  row: { procedure_id: number; kind: ProcedureEventKind; version?: number | null; actor_id: number; details?: Record<string, unknown> },
+  row: { procedure_id: number; kind: ProcedureEventKind; version?: number | null; actor_id: number | null; details?: Record<string, unknown> },
 ): Promise<void> {
   await db('procedure_events').insert({ ...row, version: row.version ?? null, details: JSON.stringify(row.details ?? {}) });
 }

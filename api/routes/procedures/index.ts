@@ -19,8 +19,12 @@ import {
   WorkerTypeList,
   OwnerUnitList,
   ProcedureVersion as ProcedureVersionSchema,
+  BundledOfferParams,
   type ProcedureVersion,
 } from '../../schemas/procedures.js';
+import { answerOffer, pendingOffer } from '../../../domain/procedures/bundled.js';
+import { entriesOfProcess } from '../../../domain/onestop/catalogue.js';
+import { systemProcessKind } from '../../../domain/iso/system-processes.js';
 import * as repo from '../../../domain/procedures/store.js';
 import { readBpmnFile, renameProcessId, type ValidationIssue } from '../../../engine/validate.js';
 import { checkDraft, createProcedure, editProcedureInfo, publishDraft, retireProcedureVersion } from '../../../domain/procedures/lifecycle.js';
@@ -92,7 +96,13 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   const procedureReply = async (p: repo.ProcedureRow) => {
-    const [draft, versions, events] = await Promise.all([repo.findDraft(app.db, p.id), repo.listVersions(app.db, p.id), repo.listEvents(app.db, p.id)]);
+    const [draft, versions, events, offer, catalogueCodes] = await Promise.all([
+      repo.findDraft(app.db, p.id),
+      repo.listVersions(app.db, p.id),
+      repo.listEvents(app.db, p.id),
+      pendingOffer(app.db, p.id),
+      entriesOfProcess(app.db, p.bpmn_process_id),
+    ]);
     return {
       bpmnProcessId: p.bpmn_process_id,
       name: p.name,
@@ -112,6 +122,9 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       },
       versions: versions.map(toVersion),
       events: events.map((e) => ({ kind: e.kind, version: e.version, actor: e.actor, at: e.created_at.toISOString(), details: e.details })),
+      bundledFile: p.bundled_file,
+      bundledOffer: offer ? { id: offer.id, checksum: offer.checksum, offeredAt: offer.created_at.toISOString(), xml: offer.xml } : null,
+      catalogueCodes,
     };
   };
 
@@ -128,8 +141,9 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => {
       const rows = await repo.listProcedures(app.db);
+      const kinds = await Promise.all(rows.map((r) => systemProcessKind(app.db, r.bpmn_process_id)));
       return {
-        items: rows.map((r) => ({
+        items: rows.map((r, i) => ({
           bpmnProcessId: r.bpmn_process_id,
           name: r.name,
           code: r.code,
@@ -140,6 +154,9 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
           publishedVersions: Number(r.published_versions),
           runningInstances: Number(r.running_instances),
           createdAt: r.created_at.toISOString(),
+          bundledFile: r.bundled_file,
+          kind: kinds[i],
+          bundledOfferPending: r.offer_pending,
         })),
       };
     },
@@ -391,6 +408,50 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(201).send(out);
     },
   );
+
+  for (const answer of ['accept', 'dismiss'] as const) {
+    app.post(
+      `/:id/bundled-offers/:offer/${answer}`,
+      {
+        onRequest: write,
+        schema: {
+          tags,
+          summary:
+            answer === 'accept'
+              ? 'Load a newer release of the shipped file into the draft (to review, diff and publish)'
+              : 'Dismiss a newer release of the shipped file (the draft stays)',
+          description:
+            'A release of a bundled process file is offered instead of deployed when the designer has published a version of their own. `revision` is the draft revision the designer has loaded (409 REVISION_CONFLICT otherwise).',
+          security,
+          params: BundledOfferParams,
+          body: PublishBody,
+          response: { 200: Procedure, ...errors },
+        },
+      },
+      async (req) => {
+        const p = await loadProcedure(req.params.id);
+        const revision = req.body.revision ?? (await repo.findDraft(app.db, p.id))!.revision;
+        const r = await answerOffer(app.db, p.id, req.params.offer, answer, { userId: req.currentUser.id, revision });
+        if ('refused' in r) {
+          if (r.refused === 'no_offer')
+            throw fail(
+              404,
+              'BUNDLED_OFFER_NOT_FOUND',
+              { offer: req.params.offer, id: p.bpmn_process_id },
+              `Không có bản phát hành ${req.params.offer} đang chờ xem xét của quy trình ${p.bpmn_process_id} / No release ${req.params.offer} of ${p.bpmn_process_id} waits for review`,
+            );
+          throw fail(
+            409,
+            'REVISION_CONFLICT',
+            { revision: r.revision },
+            `Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`,
+          );
+        }
+        req.log.info({ user: req.currentUser.username, bpmnProcessId: p.bpmn_process_id, offer: req.params.offer, answer }, 'bundled release answered');
+        return procedureReply((await repo.findProcedure(app.db, p.bpmn_process_id))!);
+      },
+    );
+  }
 
   app.post(
     '/:id/versions/:version/retire',

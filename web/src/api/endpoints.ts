@@ -83,6 +83,12 @@ export const endpoints = {
   validateProcedure: (id: string, body: ValidateBody): Endpoint<ValidationReport> => ({ method: 'POST', path: `${procedurePath(id)}/validate`, body }),
   publishProcedure: (id: string, body: PublishBody): Endpoint<PublishReply> => ({ method: 'POST', path: `${procedurePath(id)}/publish`, body }),
   retireVersion: (id: string, version: number): Endpoint<ProcedureVersion> => ({ method: 'POST', path: `${versionPath(id, version)}/retire` }),
+  /** Load a newer release of a shipped process into the draft ('accept') or dismiss it. */
+  answerBundledOffer: (id: string, offer: number, answer: 'accept' | 'dismiss', body: PublishBody): Endpoint<Procedure> => ({
+    method: 'POST',
+    path: `${procedurePath(id)}/bundled-offers/${offer}/${answer}`,
+    body,
+  }),
   versionXml: (id: string, version: number): Endpoint<VersionXml> => ({ method: 'GET', path: `${versionPath(id, version)}/xml` }),
   /** A PDF, not JSON: fetched with `requestBlob`. */
   procedureSheetPdf: (id: string, version: number): Endpoint<Blob> => ({ method: 'GET', path: `${versionPath(id, version)}/sheet.pdf` }),

@@ -176,6 +176,15 @@ export const procedureMutations = {
       mutationFn: ({ id, version }: { id: string; version: number }) => request(endpoints.retireVersion(id, version)),
       onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.procedures() }),
     }),
+  answerBundledOffer: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: ({ id, offer, answer, revision }: { id: string; offer: number; answer: 'accept' | 'dismiss'; revision: number }) =>
+        request(endpoints.answerBundledOffer(id, offer, answer, { revision })),
+      onSuccess: async (procedure: Procedure) => {
+        client.setQueryData(queryKeys.procedure(procedure.bpmnProcessId), procedure);
+        await client.invalidateQueries({ queryKey: queryKeys.procedureList() });
+      },
+    }),
 };
 
 /** With live updates the inbox polls only as a fallback; without them (connection lost) it polls often. */

@@ -69,6 +69,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
   const workerTypes = useQuery(workerTypesQuery());
   const ownerUnits = useQuery(ownerUnitsQuery());
   const publish = useMutation(procedureMutations.publish(queryClient));
+  const answerOffer = useMutation(procedureMutations.answerBundledOffer(queryClient));
   const [checking, setChecking] = useState(false);
 
   const autosave = useDraftAutosave({
@@ -203,6 +204,28 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
     );
   };
 
+  // A newer release of a shipped file: loaded into the draft (the editor then reloads it) or dismissed.
+  const onAnswerOffer = async (answer: 'accept' | 'dismiss') => {
+    const offer = procedure.bundledOffer;
+    if (!offer) return;
+    setProblem(null);
+    if (!(await autosave.flush())) return;
+    answerOffer.mutate(
+      { id, offer: offer.id, answer, revision: autosave.revision() },
+      {
+        onSuccess: () => {
+          flash.show({
+            kind: 'success',
+            text: t(answer === 'accept' ? 'modeler.offerAccepted' : 'modeler.offerDismissed'),
+            path: `/procedures/${encodeURIComponent(id)}`,
+          });
+          onReload();
+        },
+        onError: (err) => setProblem(errorMessage(err)),
+      },
+    );
+  };
+
   const reloadAfterConflict = async () => {
     await queryClient.invalidateQueries({ queryKey: queryKeys.procedure(id) });
     onReload();
@@ -256,7 +279,41 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
           )}
         </div>
       </div>
+      {(procedure.bundledFile || procedure.catalogueCodes.length > 0) && (
+        <p className="muted small procedure-origin" data-testid="procedure-origin">
+          {procedure.bundledFile && <span className="badge badge-shipped">{t('modeler.shippedFile', { file: procedure.bundledFile })}</span>}
+          {procedure.catalogueCodes.length > 0 && <span> {t('modeler.catalogue', { codes: procedure.catalogueCodes.join(', ') })}</span>}
+        </p>
+      )}
       {!canEdit && <Alert kind="info">{t('modeler.readOnly')}</Alert>}
+      {canEdit && procedure.bundledOffer && (
+        <div className="alert alert-info" role="status" data-testid="bundled-offer">
+          <div className="alert-body">
+            <strong>{t('modeler.offerTitle')}</strong>
+            <p>{t('modeler.offerBody', { file: procedure.bundledFile ?? `${id}.bpmn`, at: formatDateTime(procedure.bundledOffer.offeredAt) })}</p>
+            <div className="conflict-actions">
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={answerOffer.isPending}
+                onClick={() => void onAnswerOffer('accept')}
+                data-testid="offer-accept"
+              >
+                {t('modeler.offerAccept')}
+              </button>
+              <button
+                type="button"
+                className="button"
+                disabled={answerOffer.isPending}
+                onClick={() => void onAnswerOffer('dismiss')}
+                data-testid="offer-dismiss"
+              >
+                {t('modeler.offerDismiss')}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
       {problem && (
         <Alert onDismiss={() => setProblem(null)} dismissLabel={t('errors.dismiss')}>
           {problem}

@@ -112,15 +112,30 @@ export function ProceduresPage() {
             </thead>
             <tbody>
               {list.data.items.map((p) => (
-                <tr key={p.bpmnProcessId} data-testid="procedure-row" data-procedure-id={p.bpmnProcessId}>
+                <tr key={p.bpmnProcessId} data-testid="procedure-row" data-procedure-id={p.bpmnProcessId} data-shipped={p.bundledFile ? 'true' : 'false'}>
                   <td className="cell-name">
                     <Link to={procedureHref(p.bpmnProcessId)}>{p.name}</Link>
                     {p.code && <span className="muted small"> {p.code}</span>}
+                    {p.bundledFile && (
+                      <span className="badge badge-shipped" data-testid="shipped-badge" title={t('procedures.shippedTitle', { file: p.bundledFile })}>
+                        {t('procedures.shipped')}
+                      </span>
+                    )}
+                    {p.kind && (
+                      <span className="badge" data-testid="kind-badge" data-kind={p.kind}>
+                        {t(`procedures.kind.${p.kind}`)}
+                      </span>
+                    )}
+                    {p.bundledOfferPending && editor && (
+                      <span className="badge badge-warn" data-testid="offer-badge">
+                        {t('procedures.offerPending')}
+                      </span>
+                    )}
                   </td>
                   <td>
                     <code>{p.bpmnProcessId}</code>
                   </td>
-                  <td>{p.latestVersion ?? <span className="muted">{t('procedures.noVersion')}</span>}</td>
+                  <td data-testid="latest-version">{p.latestVersion ?? <span className="muted">{t('procedures.noVersion')}</span>}</td>
                   <td>
                     <span className={p.latestVersionState === 'published' ? 'badge badge-open' : 'badge'}>
                       {t(`procedures.state.${p.latestVersionState ?? 'draft'}`)}

@@ -23,6 +23,13 @@ export const vi = {
       published: 'Đang áp dụng',
       retired: 'Ngừng áp dụng',
     },
+    shipped: 'Đi kèm hệ thống',
+    shippedTitle: 'Quy trình được cài sẵn cùng hệ thống (tệp {{file}}); có thể sửa và ban hành phiên bản mới như mọi quy trình',
+    kind: {
+      onestop: 'Thủ tục một cửa',
+      iso: 'Quy trình ISO',
+    },
+    offerPending: 'Có bản phát hành mới chờ xem xét',
   },
   modeler: {
     back: '← Danh sách quy trình',
@@ -88,6 +95,15 @@ export const vi = {
     diffAttributes: 'Thuộc tính',
     from: 'Từ',
     to: 'Đến',
+    shippedFile: 'Đi kèm hệ thống (tệp {{file}})',
+    catalogue: 'Thủ tục một cửa dùng quy trình này: {{codes}}',
+    offerTitle: 'Có bản phát hành mới của quy trình đi kèm hệ thống',
+    offerBody:
+      'Bản cập nhật của tệp {{file}} (nhận lúc {{at}}) chưa được áp dụng vì quy trình đã có phiên bản do đơn vị ban hành; phiên bản đang áp dụng không bị thay đổi. Nạp bản mới vào bản nháp để xem xét, so sánh và ban hành, hoặc bỏ qua.',
+    offerAccept: 'Nạp vào bản nháp để xem xét',
+    offerDismiss: 'Bỏ qua bản phát hành này',
+    offerAccepted: 'Đã nạp bản phát hành mới vào bản nháp; hãy xem xét rồi ban hành.',
+    offerDismissed: 'Đã bỏ qua bản phát hành mới.',
   },
 };
 
@@ -115,6 +131,13 @@ export const en: typeof vi = {
       published: 'In force',
       retired: 'Retired',
     },
+    shipped: 'Shipped',
+    shippedTitle: 'Installed with the platform (file {{file}}); edit and publish new versions like any procedure',
+    kind: {
+      onestop: 'One-stop procedure',
+      iso: 'ISO process',
+    },
+    offerPending: 'A new release waits for review',
   },
   modeler: {
     back: '← Procedures',
@@ -180,5 +203,14 @@ export const en: typeof vi = {
     diffAttributes: 'Attributes',
     from: 'From',
     to: 'To',
+    shippedFile: 'Shipped with the platform (file {{file}})',
+    catalogue: 'One-stop procedures using this process: {{codes}}',
+    offerTitle: 'A new release of this shipped process',
+    offerBody:
+      'The update of {{file}} (received {{at}}) was not applied because your organisation published its own version; the version in force is unchanged. Load the release into the draft to review, compare and publish it, or dismiss it.',
+    offerAccept: 'Load into the draft for review',
+    offerDismiss: 'Dismiss this release',
+    offerAccepted: 'The new release is in the draft; review it, then publish.',
+    offerDismissed: 'The new release was dismissed.',
   },
 };

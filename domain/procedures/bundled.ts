@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { ZeebeClient } from '../../engine/client.js';
+import { deployProcess } from '../../engine/deploy.js';
+import { readBpmnFile } from '../../engine/validate.js';
+import type { BundledFile } from '../../engine/bundled.js';
+import * as repo from './store.js';
+
+/**
+ * The processes the platform ships (processes/*.bpmn and the forms they name) are procedures of the
+ * modeler (issue 16, item 1). At every start each bundled file is imported once per content hash
+ * (the BPMN and its forms), under a per-process advisory lock so that two API processes starting at
+ * once import it once:
+ * - no procedure yet: the procedure is created (marked with its file), the file is its draft and is
+ *   published as its first version;
+ * - a release already seen (same hash): nothing;
+ * - a new release while every version is a bundled one and the draft is what was last published: it is
+ *   published as the next version (the designer never changed this procedure);
+ * - a new release after the designer published a version of their own, or with unpublished changes in
+ *   the draft: nothing is deployed and the draft is left alone; the release is offered, to be loaded
+ *   into the draft (reviewed, diffed, published like any draft) or dismissed.
+ */
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Object keys sorted at every level: the same forms give the same hash whatever the key order. */
+function stable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stable);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
+
+/** The content hash a release is keyed by: the BPMN file and its forms. */
+export const releaseChecksum = (f: Pick<BundledFile, 'xml' | 'forms'>) => sha256(`${f.xml}\n${JSON.stringify(stable(f.forms))}`);
+
+export type BundledOutcome =
+  { bpmnProcessId: string; outcome: 'created' | 'published'; version: number } | { bpmnProcessId: string; outcome: 'offered' | 'unchanged' };
+
+/** Imports every given bundled file (see above); the outcome per file, in the given order. */
+export async function importBundledProcedures(db: Knex, zeebe: ZeebeClient, files: BundledFile[]): Promise<BundledOutcome[]> {
+  const out: BundledOutcome[] = [];
+  for (const f of files) out.push(await importWithRetry(db, zeebe, f));
+  return out;
+}
+
+/**
+ * The history projector records every deployed version too (origin 'external' until the platform
+ * claims it, engine/definitions.ts): when its row for the version lands between our insert's check
+ * and its write, PostgreSQL answers a unique violation. The whole file is imported again then: the
+ * deploy is idempotent (Zeebe answers the same version for the same resource) and the row now exists.
+ */
+async function importWithRetry(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<BundledOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importOne(db, zeebe, f);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 3 || (code !== '23505' && code !== '40P01')) throw err;
+    }
+  }
+}
+
+async function importOne(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<BundledOutcome> {
+  const checksum = releaseChecksum(f);
+  const id = f.bpmnProcessId;
+  return db.transaction(async (trx): Promise<BundledOutcome> => {
+    await trx.raw(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`eiso-bundled:${id}`]);
+    if (await trx('procedure_bundled_releases').where({ bpmn_process_id: id, checksum }).first('id')) return { bpmnProcessId: id, outcome: 'unchanged' };
+    const existing = await repo.findProcedure(trx, id, { forUpdate: true });
+    if (!existing) {
+      const file = await readBpmnFile(f.xml);
+      const name = (file.issue ? undefined : file.processes.find((x) => x.id === id)?.name) || id;
+      const [row] = await trx('procedures')
+        .insert({ bpmn_process_id: id, name, code: '', purpose: '', scope: '', legal_basis: '', created_by: null, bundled_file: f.resourceName })
+        .returning('id');
+      await trx('procedure_drafts').insert({ procedure_id: row.id, xml: f.xml, forms: JSON.stringify(f.forms), revision: 1, updated_by: null });
+      await repo.insertEvent(trx, {
+        procedure_id: row.id,
+        kind: 'imported',
+        actor_id: null,
+        details: { bundledFile: f.resourceName, bytes: Buffer.byteLength(f.xml), checksum: sha256(f.xml) },
+      });
+      const version = await publishRelease(trx, zeebe, row.id, f, checksum, 1);
+      return { bpmnProcessId: id, outcome: 'created', version };
+    }
+    const versions = await repo.listVersions(trx, existing.id);
+    const draft = (await repo.findDraft(trx, existing.id))!;
+    const shipped = new Set((await trx('procedure_bundled_releases').where({ procedure_id: existing.id, outcome: 'published' }).pluck('version')) as number[]);
+    const designersOwn = versions.some((v) => !shipped.has(v.version));
+    const draftAsPublished = versions.length > 0 && versions[0].checksum === sha256(draft.xml);
+    if (!designersOwn && draftAsPublished) {
+      const saved = await repo.saveDraft(trx, existing.id, draft.revision, f.xml, f.forms, null);
+      if (!saved) throw new Error(`draft of ${id} changed under its lock`);
+      const version = await publishRelease(trx, zeebe, existing.id, f, checksum, draft.revision + 1);
+      return { bpmnProcessId: id, outcome: 'published', version };
+    }
+    // Offered: an older offer still waiting is superseded by this one.
+    await trx('procedure_bundled_releases').where({ procedure_id: existing.id, outcome: 'offered' }).update({ outcome: 'dismissed', decided_at: trx.fn.now() });
+    const [offer] = await trx('procedure_bundled_releases')
+      .insert({
+        procedure_id: existing.id,
+        bpmn_process_id: id,
+        resource_name: f.resourceName,
+        checksum,
+        xml: f.xml,
+        forms: JSON.stringify(f.forms),
+        outcome: 'offered',
+      })
+      .returning('id');
+    await repo.insertEvent(trx, {
+      procedure_id: existing.id,
+      kind: 'bundled-offered',
+      actor_id: null,
+      details: { bundledFile: f.resourceName, checksum, offer: offer.id, reason: designersOwn ? 'designer-version' : 'draft-changed' },
+    });
+    return { bpmnProcessId: id, outcome: 'offered' };
+  });
+}
+
+/** Deploys the release as the procedure's next version (the draft holds it at `draftRevision`) and records it. */
+async function publishRelease(trx: Knex.Transaction, zeebe: ZeebeClient, procedureId: number, f: BundledFile, checksum: string, draftRevision: number) {
+  const deployed = await deployProcess(zeebe, trx, { resourceName: f.resourceName, xml: f.xml, forms: f.forms, deployedBy: null });
+  const ours = deployed.processes.find((x) => x.bpmnProcessId === f.bpmnProcessId);
+  if (!ours) throw new Error(`${f.resourceName} holds no process ${f.bpmnProcessId}`);
+  await repo.insertVersion(trx, {
+    procedure_id: procedureId,
+    version: ours.version,
+    process_definition_key: ours.processDefinitionKey,
+    forms: f.forms,
+    checksum: sha256(f.xml),
+    draft_revision: draftRevision,
+    published_by: null,
+  });
+  await repo.insertEvent(trx, {
+    procedure_id: procedureId,
+    kind: 'published',
+    version: ours.version,
+    actor_id: null,
+    details: { bundledFile: f.resourceName, deploymentKey: deployed.deploymentKey, processDefinitionKey: ours.processDefinitionKey, draftRevision },
+  });
+  await trx('procedure_bundled_releases')
+    .insert({
+      procedure_id: procedureId,
+      bpmn_process_id: f.bpmnProcessId,
+      resource_name: f.resourceName,
+      checksum,
+      xml: f.xml,
+      forms: JSON.stringify(f.forms),
+      outcome: 'published',
+      version: ours.version,
+    })
+    .onConflict(['bpmn_process_id', 'checksum'])
+    .ignore();
+  return ours.version;
+}
+
+export interface BundledOffer {
+  id: number;
+  checksum: string;
+  xml: string;
+  forms: Record<string, unknown>;
+  created_at: Date;
+}
+
+/** The release waiting for the designer's review, if any. */
+export async function pendingOffer(db: Knex | Knex.Transaction, procedureId: number): Promise<BundledOffer | undefined> {
+  return db('procedure_bundled_releases')
+    .where({ procedure_id: procedureId, outcome: 'offered' })
+    .orderBy('id', 'desc')
+    .first('id', 'checksum', 'xml', 'forms', 'created_at');
+}
+
+/**
+ * The designer's answer to an offered release: 'accept' loads it into the draft (a new revision; the
+ * designer reviews, diffs against the published version and publishes it like any draft), 'dismiss'
+ * keeps the draft. Refused when that offer is not (or no longer) waiting, or when the draft moved on
+ * since the designer loaded it (`revision`).
+ */
+export async function answerOffer(
+  db: Knex,
+  procedureId: number,
+  offerId: number,
+  answer: 'accept' | 'dismiss',
+  o: { userId: number; revision: number },
+): Promise<{ refused: 'no_offer' } | { refused: 'revision_conflict'; revision: number } | { ok: true }> {
+  return db.transaction(async (trx) => {
+    const offer = await trx('procedure_bundled_releases')
+      .where({ id: offerId, procedure_id: procedureId, outcome: 'offered' })
+      .forUpdate()
+      .first('id', 'xml', 'forms', 'checksum', 'resource_name');
+    if (!offer) return { refused: 'no_offer' as const };
+    const draft = (await repo.findDraft(trx, procedureId))!;
+    if (draft.revision !== o.revision) return { refused: 'revision_conflict' as const, revision: draft.revision };
+    if (answer === 'accept') {
+      if (!(await repo.saveDraft(trx, procedureId, draft.revision, offer.xml, offer.forms, o.userId)))
+        return { refused: 'revision_conflict' as const, revision: draft.revision };
+    }
+    await trx('procedure_bundled_releases')
+      .where({ id: offer.id })
+      .update({ outcome: answer === 'accept' ? 'accepted' : 'dismissed', decided_by: o.userId, decided_at: trx.fn.now() });
+    await repo.insertEvent(trx, {
+      procedure_id: procedureId,
+      kind: answer === 'accept' ? 'bundled-accepted' : 'bundled-dismissed',
+      actor_id: o.userId,
+      details: { bundledFile: offer.resource_name, checksum: offer.checksum, offer: offer.id },
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * The version a one-stop dossier or an ISO record starts: the procedure's newest published version
+ * (what the designer last published; versions deployed by other clients do not take its place).
+ * Null when the process is no procedure or has no published version (the caller then starts the latest).
+ */
+export async function publishedVersionToStart(db: Knex | Knex.Transaction, bpmnProcessId: string): Promise<number | null> {
+  const row = await db('procedure_versions as v')
+    .join('procedures as p', 'p.id', 'v.procedure_id')
+    .where({ 'p.bpmn_process_id': bpmnProcessId, 'v.state': 'published' })
+    .max<{ max: number | null }>('v.version as max')
+    .first();
+  return row?.max ?? null;
+}
