@@ -117,7 +117,13 @@ describe('every page passes axe-core (no serious or critical violation)', () => 
   const check = async (page: Page, path: string) => {
     track(page);
     await page.goto(`${p.url}${path}`);
-    await page.locator('h1, h2, [role="heading"], strong').first().waitFor();
+    await page
+      .locator('h1, h2, [role="heading"], strong')
+      .first()
+      .waitFor()
+      .catch(() => {
+        throw new Error(`no heading on ${path}`);
+      });
     await waitFor(async () => inflight.get(page)!.size === 0, `the requests of ${path}`);
     await page
       .locator('.muted', { hasText: /^(Đang tải…|Loading…)$/ })
