@@ -83,7 +83,7 @@ describe('every page passes axe-core (no serious or critical violation)', () => 
     }, 'the first task in the inbox');
     const created = await api.post('/api/procedures', { bpmnProcessId: `a11y-${run.toLowerCase()}`, name: `Quy trình thử truy cập ${run}` });
     expect(created.status).toBe(201);
-    procedureId = String(created.body.id);
+    procedureId = String(created.body.bpmnProcessId);
     const sent = await p.app.inject({
       method: 'POST',
       url: '/api/public/complaints',
