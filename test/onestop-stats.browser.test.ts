@@ -142,7 +142,8 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     expect(await page.getByTestId('kpi-in-progress').textContent()).toBe('1');
     const cells = await page.getByTestId('stats-table').locator('tbody tr').first().locator('td').allTextContents();
     expect(cells).toEqual(['2', '1', '1', '0', '1', '1', '0', '0', '1', '0', '1']);
-    expect(await page.getByTestId('stats-chart').locator('.os-seg').count()).toBe(2);
+    // the chart's table beside it: resolved early 1, on time 0, late 0, in progress within 0, past 1; 2 in all
+    expect(await page.getByTestId('stats-chart-table').locator('tbody tr').first().locator('td').allTextContents()).toEqual(['1', '0', '0', '0', '1', '2']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-excel').click()]);
     expect(download.suggestedFilename()).toBe('bieu-II.06a-2026-03-01-2026-03-31.xlsx');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-stats-dashboard.png'), fullPage: true });
@@ -185,7 +186,13 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
       await page.getByRole('link', { name: 'Kết quả đánh giá mức độ hài lòng' }).click();
       const byAgency = page.getByTestId('results-by-agency');
       await byAgency.waitFor();
-      expect(await byAgency.locator('li', { hasText: `Sở thử thống kê ${run}` }).textContent()).toContain('4.00 · 100% · 1');
+      // mean 4,00 (Vietnamese decimal comma), 100 % satisfied, 1 evaluation
+      expect(
+        await byAgency
+          .locator('tr', { hasText: `Sở thử thống kê ${run}` })
+          .locator('td')
+          .allTextContents(),
+      ).toEqual(['4,00', '100%', '1']);
       expect(await page.content()).not.toContain('Lê Thị Dân');
       // no horizontal scrolling on a phone
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);

@@ -67,7 +67,7 @@ function Home() {
 
 function NotFound() {
   const { t } = useTranslation();
-  return <p className="empty">{t('errors.notFound')}</p>;
+  return <h1 className="empty">{t('errors.notFound')}</h1>;
 }
 
 function Routes() {

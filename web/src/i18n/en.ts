@@ -60,6 +60,11 @@ export const en: Translations = {
     hint: 'Values written as JSON (numbers, true/false, "strings") are sent with their type; anything else is sent as text.',
     invalidName: 'Names use unaccented letters, digits and underscores, and do not start with a digit.',
   },
+  chart: {
+    downloadPng: 'Download PNG',
+    table: 'Data table: {{title}}',
+    hours: 'hours',
+  },
   apiErrors: apiErrors.en,
   date: {
     invalid: 'Not a valid date: type it as {{pattern}}.',

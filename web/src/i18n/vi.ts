@@ -58,6 +58,11 @@ export const vi = {
     hint: 'Giá trị viết theo JSON (số, true/false, "chuỗi") được gửi đúng kiểu; còn lại được gửi dạng văn bản.',
     invalidName: 'Tên chỉ gồm chữ cái không dấu, chữ số và dấu gạch dưới, không bắt đầu bằng chữ số.',
   },
+  chart: {
+    downloadPng: 'Tải PNG',
+    table: 'Bảng số liệu: {{title}}',
+    hours: 'giờ',
+  },
   apiErrors: apiErrors.vi,
   date: {
     invalid: 'Ngày không hợp lệ: nhập theo dạng {{pattern}}, ví dụ 17/02/2026.',

@@ -1,4 +1,6 @@
 import { lazy, Suspense, useMemo, type FormEvent } from 'react';
+import type { ChartConfiguration } from 'chart.js';
+import { ChartFigure, useNumberFormat } from '../../components/ChartFigure.js';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
@@ -39,6 +41,50 @@ export default function AuditHeatmapPage() {
       };
     }
     return out;
+  }, [data, t]);
+
+  const hours = useNumberFormat({ maximumFractionDigits: 1 });
+  const heatConfig = useMemo<ChartConfiguration>(() => {
+    const elements = data?.elements ?? [];
+    const max = Math.max(1, ...elements.map((e) => e.p90Ms ?? 0));
+    const columns = [t('audit.median'), 'p90'];
+    const cells = elements.flatMap((e) =>
+      [e.medianMs, e.p90Ms].map((ms, i) => ({ x: columns[i], y: e.name ?? e.elementId, v: ms === null ? null : ms / 3_600_000, share: (ms ?? 0) / max })),
+    );
+    return {
+      type: 'matrix',
+      data: {
+        datasets: [
+          {
+            label: t('audit.heatChart'),
+            data: cells,
+            backgroundColor: (ctx: { raw?: unknown }) => heat((ctx.raw as { share?: number } | undefined)?.share ?? 0),
+            borderColor: '#ffffff',
+            borderWidth: 1,
+            width: ({ chart }: { chart: { chartArea?: { width: number } } }) => (chart.chartArea?.width ?? 0) / columns.length - 2,
+            height: ({ chart }: { chart: { chartArea?: { height: number } } }) => (chart.chartArea?.height ?? 0) / Math.max(1, elements.length) - 2,
+          },
+        ],
+      },
+      options: {
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: (item: { raw: unknown }) => {
+                const c = item.raw as { x: string; y: string; v: number | null };
+                return `${c.y} · ${c.x}: ${c.v === null ? '—' : hours(c.v)}`;
+              },
+            },
+          },
+        },
+        scales: {
+          x: { type: 'category', labels: columns, offset: true, grid: { display: false } },
+          y: { type: 'category', labels: elements.map((e) => e.name ?? e.elementId), offset: true, grid: { display: false } },
+        },
+      },
+    } as unknown as ChartConfiguration;
+    // hours() is a new function on every render; its locale is the language, already a dependency through t
   }, [data, t]);
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -82,28 +128,38 @@ export default function AuditHeatmapPage() {
               <ProcessDiagram xml={data.xml} overlays={overlays} testId="heatmap-diagram" />
             </Suspense>
           )}
-          <table className="task-table" data-testid="heatmap-table">
-            <thead>
-              <tr>
-                <th>{t('audit.element')}</th>
-                <th>{t('audit.count')}</th>
-                <th>{t('audit.median')}</th>
-                <th>p90</th>
-                <th>{t('audit.breachesTitle')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.elements.map((e) => (
-                <tr key={e.elementId}>
-                  <td>{e.name ?? e.elementId}</td>
-                  <td>{e.count}</td>
-                  <td>{formatDuration(e.medianMs, t)}</td>
-                  <td>{formatDuration(e.p90Ms, t)}</td>
-                  <td className={e.breaches ? 'audit-late' : undefined}>{e.breaches}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ChartFigure
+            title={t('audit.heatChart')}
+            summary={t('audit.heatChartSummary')}
+            config={heatConfig}
+            fileName={`ban-do-nhiet-${bpmnProcessId}`}
+            height={Math.max(160, 60 + data.elements.length * 30)}
+            testId="heatmap-chart"
+            table={
+              <table className="task-table" data-testid="heatmap-table">
+                <thead>
+                  <tr>
+                    <th>{t('audit.element')}</th>
+                    <th>{t('audit.count')}</th>
+                    <th>{t('audit.median')}</th>
+                    <th>p90</th>
+                    <th>{t('audit.breachesTitle')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.elements.map((e) => (
+                    <tr key={e.elementId}>
+                      <td>{e.name ?? e.elementId}</td>
+                      <td>{e.count}</td>
+                      <td>{formatDuration(e.medianMs, t)}</td>
+                      <td>{formatDuration(e.p90Ms, t)}</td>
+                      <td className={e.breaches ? 'audit-late' : undefined}>{e.breaches}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            }
+          />
         </>
       )}
     </section>

@@ -1,4 +1,6 @@
 import { lazy, Suspense, useMemo } from 'react';
+import type { ChartConfiguration } from 'chart.js';
+import { ChartFigure, useNumberFormat } from '../../components/ChartFigure.js';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
@@ -42,6 +44,26 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
     }
     return out;
   }, [data, t]);
+
+  const hours = useNumberFormat({ maximumFractionDigits: 2 });
+  const timed = useMemo(() => (data?.elementStats ?? []).filter((s) => s.totalMs > 0), [data]);
+  const durationConfig = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: timed.map((s) => s.name ?? s.elementId),
+        datasets: [
+          {
+            label: t('audit.hoursCol'),
+            data: timed.map((s) => s.totalMs / 3_600_000),
+            backgroundColor: timed.map((s) => (s.late ? '#cf222e' : s.active ? '#0969da' : '#1a7f37')),
+          },
+        ],
+      },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
+    }),
+    [timed, t],
+  );
 
   if (tl.isError) return <Alert>{errorMessage(tl.error)}</Alert>;
   if (!data) return <p className="muted">{t('app.loading')}</p>;
@@ -105,6 +127,39 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
         <span style={{ background: '#cf222e' }} />
         {t('audit.legendLate')}
       </p>
+
+      {timed.length > 0 && (
+        <ChartFigure
+          title={t('audit.durationChart')}
+          summary={t('audit.durationChartSummary')}
+          config={durationConfig}
+          fileName={`thoi-gian-${data.caseCode ?? data.processInstanceKey}`}
+          height={Math.max(140, 50 + timed.length * 30)}
+          testId="duration-chart"
+          table={
+            <table data-testid="duration-chart-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('audit.element')}</th>
+                  <th scope="col">{t('audit.count')}</th>
+                  <th scope="col">{t('audit.hoursCol')}</th>
+                  <th scope="col">{t('audit.breachesTitle')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {timed.map((s) => (
+                  <tr key={s.elementId} data-element={s.elementId}>
+                    <th scope="row">{s.name ?? s.elementId}</th>
+                    <td>{s.count}</td>
+                    <td>{hours(s.totalMs / 3_600_000)}</td>
+                    <td>{s.late}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          }
+        />
+      )}
 
       <div className="audit-section">
         <h2>{t('audit.steps')}</h2>

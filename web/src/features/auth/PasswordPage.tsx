@@ -6,6 +6,7 @@ import { endpoints } from '../../api/endpoints.js';
 import { queryKeys } from '../../api/queries.js';
 import { errorMessage, request } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
+import { navigate } from '../../lib/router.js';
 
 /** Change my password: the current one, the new one twice. The server ends every other session. */
 export function PasswordPage() {
@@ -27,6 +28,16 @@ export function PasswordPage() {
       setNext('');
       setAgain('');
       setDone(true);
+    },
+  });
+
+  // Sign-out moves the account's token_version: every token (this browser's and any other device's) stops working.
+  const everywhere = useMutation({
+    mutationFn: () => request(endpoints.logout()),
+    onSuccess: () => {
+      authStore.setToken(null);
+      queryClient.clear();
+      navigate('/login');
     },
   });
 
@@ -81,6 +92,14 @@ export function PasswordPage() {
           {change.isPending ? t('account.submitting') : t('account.submit')}
         </button>
       </form>
+      <h2 id="everywhere-title">{t('account.everywhereTitle')}</h2>
+      <p className="muted">{t('account.everywhereIntro')}</p>
+      {everywhere.isError && <Alert>{errorMessage(everywhere.error)}</Alert>}
+      <div>
+        <button type="button" className="button" data-testid="sign-out-everywhere" disabled={everywhere.isPending} onClick={() => everywhere.mutate()}>
+          {t('account.everywhere')}
+        </button>
+      </div>
     </section>
   );
 }

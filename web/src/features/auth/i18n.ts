@@ -20,6 +20,10 @@ export const vi = {
     submitting: 'Đang đổi…',
     changed: 'Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.',
     sessionEnded: 'Phiên đăng nhập đã kết thúc (đăng xuất, đổi mật khẩu hoặc đổi quyền). Vui lòng đăng nhập lại.',
+    everywhereTitle: 'Đăng xuất khỏi mọi thiết bị',
+    everywhereIntro:
+      'Kết thúc mọi phiên đăng nhập của tài khoản: trình duyệt này, các máy tính và điện thoại khác. Dùng khi quên đăng xuất ở máy dùng chung hoặc nghi bị lộ mật khẩu.',
+    everywhere: 'Đăng xuất khỏi mọi thiết bị',
   },
 };
 
@@ -44,5 +48,9 @@ export const en: typeof vi = {
     submitting: 'Changing…',
     changed: 'Password changed. The other sessions have ended.',
     sessionEnded: 'The session has ended (signed out, password or rights changed). Please sign in again.',
+    everywhereTitle: 'Sign out everywhere',
+    everywhereIntro:
+      'Ends every session of the account: this browser, other computers and phones. Use it after forgetting to sign out on a shared computer or when the password may be known.',
+    everywhere: 'Sign out everywhere',
   },
 };

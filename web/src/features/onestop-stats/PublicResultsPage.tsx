@@ -5,27 +5,21 @@ import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { LanguageSwitch } from '../../components/Layout.js';
 import { publicResultsQuery } from './api.js';
+import { SatisfactionChart } from './SatisfactionChart.js';
 import './onestop-stats.css';
 
-function ResultTable({ title, rows, testId }: { title: string; rows: EvaluationAggregate[]; testId: string }) {
+function ResultChart({ title, rows, testId, labelHeader }: { title: string; rows: EvaluationAggregate[]; testId: string; labelHeader: string }) {
   const { t } = useTranslation();
-  if (rows.length === 0) return null;
   return (
     <>
       <h2>{title}</h2>
-      <ul className="os-results" data-testid={testId}>
-        {rows.map((r) => (
-          <li key={r.key}>
-            <span className="os-chart-label">{r.label}</span>
-            <span className="os-score-bar" role="img" aria-label={`${t('onestopStats.mean')}: ${r.overall}`}>
-              <span style={{ width: `${(100 * r.overall) / 5}%` }} />
-            </span>
-            <span className="os-chart-n">
-              {r.overall.toFixed(2)} · {r.satisfiedPct}% · {r.count}
-            </span>
-          </li>
-        ))}
-      </ul>
+      <SatisfactionChart
+        title={t('onestopStats.satisfactionChart')}
+        rows={rows.map((r) => ({ key: r.key, label: r.label, count: r.count, mean: r.overall, satisfiedPct: r.satisfiedPct }))}
+        labelHeader={labelHeader}
+        testId={testId}
+        fileName={testId}
+      />
     </>
   );
 }
@@ -47,11 +41,22 @@ export default function PublicResultsPage() {
         {res.data && (
           <>
             <p data-testid="public-results-total">{t('onestopStats.evaluationsCount', { count: res.data.total.count, pct: res.data.total.satisfiedPct })}</p>
-            <p className="muted">
-              {t('onestopStats.mean')} · {t('onestopStats.satisfied')} · {t('onestopStats.count')}
-            </p>
-            <ResultTable title={t('onestopStats.byAgency')} rows={res.data.byAgency} testId="results-by-agency" />
-            <ResultTable title={t('onestopStats.byProcedure')} rows={res.data.byProcedure} testId="results-by-procedure" />
+            {res.data.byAgency.length > 0 && (
+              <ResultChart
+                title={t('onestopStats.byAgency')}
+                rows={res.data.byAgency}
+                testId="results-by-agency"
+                labelHeader={t('onestopStats.groups.agency')}
+              />
+            )}
+            {res.data.byProcedure.length > 0 && (
+              <ResultChart
+                title={t('onestopStats.byProcedure')}
+                rows={res.data.byProcedure}
+                testId="results-by-procedure"
+                labelHeader={t('onestopStats.groups.procedure')}
+              />
+            )}
           </>
         )}
       </main>

@@ -1,4 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
+import type { ChartConfiguration } from 'chart.js';
+import { useNumberFormat } from '../../components/ChartFigure.js';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { StatsCounts, StatsQuery, StatsRow } from '../../../../api/schemas/onestop-stats.js';
@@ -10,6 +12,8 @@ import { saveFile } from '../../lib/download.js';
 import { evaluationsQuery, statisticsQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';
 import { DateInput } from '../../components/DateInput.js';
+import { ChartFigure } from '../../components/ChartFigure.js';
+import { SatisfactionChart } from './SatisfactionChart.js';
 
 type GroupBy = NonNullable<StatsQuery['groupBy']>;
 const GROUPS: GroupBy[] = ['agency', 'procedure', 'field', 'month'];
@@ -22,42 +26,66 @@ function defaultPeriod(): { from: string; to: string } {
 
 const pct = (part: number, whole: number) => (whole ? Math.round((1000 * part) / whole) / 10 : 0);
 
-/** One stacked bar: resolved early / on time / late, then in progress within / past. */
-function OutcomeBar({ c, max }: { c: StatsCounts; max: number }) {
-  const { t } = useTranslation();
-  const parts = [
-    { n: c.resolved.early, cls: 'seg-early', label: t('onestopStats.early') },
-    { n: c.resolved.onTime, cls: 'seg-ontime', label: t('onestopStats.onTime') },
-    { n: c.resolved.late, cls: 'seg-late', label: t('onestopStats.late') },
-    { n: c.inProgress.withinDeadline, cls: 'seg-within', label: t('onestopStats.within') },
-    { n: c.inProgress.pastDeadline, cls: 'seg-past', label: t('onestopStats.past') },
-  ];
-  const total = parts.reduce((s, p) => s + p.n, 0);
-  return (
-    <div
-      className="os-bar"
-      style={{ width: `${max ? Math.max(2, (100 * total) / max) : 0}%` }}
-      role="img"
-      aria-label={parts.map((p) => `${p.label}: ${p.n}`).join(', ')}
-    >
-      {parts.map((p) => (p.n > 0 ? <span key={p.cls} className={`os-seg ${p.cls}`} style={{ flexGrow: p.n }} title={`${p.label}: ${p.n}`} /> : null))}
-    </div>
-  );
-}
+const SEGMENTS = [
+  { key: 'early', color: '#1b7f3b', n: (c: StatsCounts) => c.resolved.early },
+  { key: 'onTime', color: '#68b36b', n: (c: StatsCounts) => c.resolved.onTime },
+  { key: 'late', color: '#c62828', n: (c: StatsCounts) => c.resolved.late },
+  { key: 'within', color: '#4a78c2', n: (c: StatsCounts) => c.inProgress.withinDeadline },
+  { key: 'past', color: '#f39c12', n: (c: StatsCounts) => c.inProgress.pastDeadline },
+] as const;
 
-function Legend() {
+/** Outcomes per row of Biểu II.06a: a stacked bar chart (resolved early / on time / late, in progress within / past), its table beside it. */
+function OutcomeChart({ rows, groupBy, fileName }: { rows: StatsRow[]; groupBy: GroupBy; fileName: string }) {
   const { t } = useTranslation();
+  const num = useNumberFormat();
+  const label = (k: (typeof SEGMENTS)[number]['key']) =>
+    k === 'within' || k === 'past' ? `${t('onestopStats.inProgress')}: ${t(`onestopStats.${k}`)}` : `${t('onestopStats.resolved')}: ${t(`onestopStats.${k}`)}`;
+  const config = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => r.label),
+        datasets: SEGMENTS.map((s) => ({ label: label(s.key), data: rows.map((r) => s.n(r)), backgroundColor: s.color })),
+      },
+      options: { indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } } },
+    }),
+    [rows, t],
+  );
   return (
-    <ul className="os-legend">
-      {(['early', 'onTime', 'late', 'within', 'past'] as const).map((k, i) => (
-        <li key={k}>
-          <span className={`os-swatch ${['seg-early', 'seg-ontime', 'seg-late', 'seg-within', 'seg-past'][i]}`} />
-          {k === 'within' || k === 'past'
-            ? `${t('onestopStats.inProgress')}: ${t(`onestopStats.${k}`)}`
-            : `${t('onestopStats.resolved')}: ${t(`onestopStats.${k}`)}`}
-        </li>
-      ))}
-    </ul>
+    <ChartFigure
+      title={t('onestopStats.chartTitle')}
+      summary={t('onestopStats.chartSummary')}
+      config={config}
+      fileName={fileName}
+      height={Math.max(180, 90 + rows.length * 34)}
+      testId="stats-chart"
+      table={
+        <table data-testid="stats-chart-table">
+          <thead>
+            <tr>
+              <th scope="col">{t(`onestopStats.groups.${groupBy}`)}</th>
+              {SEGMENTS.map((s) => (
+                <th scope="col" key={s.key}>
+                  {label(s.key)}
+                </th>
+              ))}
+              <th scope="col">{t('onestopStats.rowTotal')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{r.label}</th>
+                {SEGMENTS.map((s) => (
+                  <td key={s.key}>{num(s.n(r))}</td>
+                ))}
+                <td>{num(r.resolved.total + r.inProgress.total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
   );
 }
 
@@ -104,7 +132,6 @@ export default function StatsDashboardPage() {
     }
   };
   const rows: StatsRow[] = stats.data?.rows ?? [];
-  const max = Math.max(1, ...rows.map((r) => r.resolved.total + r.inProgress.total));
   const tot = stats.data?.totals;
 
   return (
@@ -184,19 +211,7 @@ export default function StatsDashboardPage() {
             <p className="empty">{t('onestopStats.noData')}</p>
           ) : (
             <>
-              <h2>{t('onestopStats.chartTitle')}</h2>
-              <Legend />
-              <ul className="os-chart" data-testid="stats-chart">
-                {rows.map((r) => (
-                  <li key={r.key}>
-                    <span className="os-chart-label" title={r.key}>
-                      {r.label}
-                    </span>
-                    <OutcomeBar c={r} max={max} />
-                    <span className="os-chart-n">{r.resolved.total + r.inProgress.total}</span>
-                  </li>
-                ))}
-              </ul>
+              <OutcomeChart rows={rows} groupBy={q.groupBy ?? 'agency'} fileName={`ket-qua-giai-quyet-${q.from}-${q.to}`} />
               <div className="os-table-wrap">
                 <table className="os-table" data-testid="stats-table">
                   <thead>
@@ -241,30 +256,13 @@ export default function StatsDashboardPage() {
             {t('onestopStats.evaluationsCount', { count: evals.data.total.count, pct: evals.data.total.satisfiedPct })} ·{' '}
             <Link to="/ket-qua-danh-gia">{t('onestopStats.publicResults')}</Link>
           </p>
-          {(evals.data.byOfficer?.length ?? 0) > 0 && (
-            <div className="os-table-wrap">
-              <table className="os-table">
-                <thead>
-                  <tr>
-                    <th>{t('onestopStats.officer')}</th>
-                    <th>{t('onestopStats.count')}</th>
-                    <th>{t('onestopStats.score')}</th>
-                    <th>{t('onestopStats.satisfied')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {evals.data.byOfficer!.map((o) => (
-                    <tr key={o.key}>
-                      <th scope="row">{o.label}</th>
-                      <td>{o.count}</td>
-                      <td>{o.score}</td>
-                      <td>{o.satisfiedPct}%</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <SatisfactionChart
+            title={`${t('onestopStats.satisfactionChart')} · ${t('onestopStats.officer')}`}
+            rows={(evals.data.byOfficer ?? []).map((o) => ({ key: o.key, label: o.label, count: o.count, mean: o.score, satisfiedPct: o.satisfiedPct }))}
+            labelHeader={t('onestopStats.officer')}
+            testId="satisfaction-by-officer"
+            fileName={`hai-long-can-bo-${q.from}-${q.to}`}
+          />
         </div>
       )}
     </section>
