@@ -22,6 +22,21 @@ export type DefinitionOrigin = 'platform' | 'external';
  * exported PROCESS record (origin 'external'): the platform's deploy then claims it (same key, same XML).
  */
 export async function insertProcessDefinition(db: Knex | Knex.Transaction, row: Omit<ProcessDefinitionRow, 'deployed_at'>): Promise<void> {
+  // The history projector records every deployed version too (origin 'external', engine/history/apply.ts).
+  // When its insert commits while ours is under way, PostgreSQL refuses ours on the other unique index
+  // (bpmn_process_id, version), which ON CONFLICT does not arbitrate: tried again in a savepoint, the row
+  // is there and ours takes it over.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.transaction((sp) => upsertDefinition(sp, row));
+      return;
+    } catch (err) {
+      if (attempt >= 3 || (err as { code?: string }).code !== '23505') throw err;
+    }
+  }
+}
+
+async function upsertDefinition(db: Knex.Transaction, row: Omit<ProcessDefinitionRow, 'deployed_at'>): Promise<void> {
   const hasOrigin = await hasOriginColumn(db);
   const q = db('process_definitions')
     .insert({ ...row, element_names: JSON.stringify(row.element_names) })
