@@ -2,37 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Response } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createUnit, createUser, login, waitFor, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
-
-/** axe-core (pinned devDependency), evaluated into the page by the driver: the page's CSP is not in the way. */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** The serious and critical accessibility violations axe finds on the page as it stands, as "path: rule (nodes)". */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const found = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact?: string; nodes: { target: unknown[] }[] }[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.id} (${v.impact}): ${v.nodes
-            .slice(0, 3)
-            .map((n) => n.target.join(' '))
-            .join(' | ')}`,
-      );
-  });
-  const path = new URL(page.url()).pathname;
-  return found.map((f) => `${path}: ${f}`);
-}
+import { axeViolations } from './helpers/axe.js';
 
 /**
  * Screens users still lacked (issue 18, item 3), each seen as the real role sees it: requests only for

@@ -7,11 +7,13 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 
 /** The serious and critical accessibility violations axe finds on the page as it stands, as "path: rule (impact): targets". */
 export async function axeViolations(page: Page): Promise<string[]> {
+  // The page as loaded: a "loading" line still fading in is measured at part of its opacity.
+  await page.waitForFunction(() => !/Đang tải…|Loading…/.test(document.body.innerText), null, { timeout: 10_000 }).catch(() => undefined);
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const found = await page.evaluate(async () => {
     const axe = (
       window as unknown as {
-        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact?: string; nodes: { target: unknown[] }[] }[] }> };
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact?: string; nodes: { target: unknown[]; html: string }[] }[] }> };
       }
     ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
@@ -21,7 +23,7 @@ export async function axeViolations(page: Page): Promise<string[]> {
         (v) =>
           `${v.id} (${v.impact}): ${v.nodes
             .slice(0, 3)
-            .map((n) => n.target.join(' '))
+            .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 100)}`)
             .join(' | ')}`,
       );
   });
