@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { incidentModel } from './helpers/incident-bpmn.js';
+import { insertDossier } from './helpers/onestop.js';
 
 /**
  * Issue 16, item 5 through the API: a case driven into an incident (a gateway condition on a variable
@@ -54,6 +55,11 @@ describe('incidents are seen and fixed', () => {
       rootCase: { processInstanceKey: key, caseCode: code },
     });
     expect(incident.errorMessage).toContain('soTien');
+    // a citizen following a dossier of this case reads that it is delayed, not "in processing"
+    const procedure = await p.db('onestop_procedures').first('code');
+    const dossier = await insertDossier(p.db, procedure.code, { process_instance_key: key });
+    const lookup = async () => (await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${dossier.code}` })).json();
+    expect(await lookup()).toMatchObject({ code: dossier.code, delayed: true });
     expect(await mine(admin)()).toMatchObject({ incidentKey: incident.incidentKey });
     // another unit's leader does not see it, the officer may not list incidents
     expect(await mine(otherLeader)()).toBeUndefined();
@@ -73,6 +79,7 @@ describe('incidents are seen and fixed', () => {
     const fixed = await admin.post(`/api/incidents/${incident.incidentKey}/resolve`, { variables: { soTien: 500 }, note: 'Bổ sung số tiền theo hồ sơ giấy' });
     expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
     await waitFor(async () => (await mine(leader)()) === undefined, 'the incident gone from the list');
+    await waitFor(async () => (await lookup()).delayed === false, 'the lookup no longer says delayed', 20_000, 1000); // public lookups: 30 a minute per address
     const task = await waitFor(async () => {
       const r = await officer.get('/api/tasks?view=personal&limit=100');
       return (r.body.items as any[]).find((t) => t.processInstanceKey === key && t.elementId === 'XuLy');

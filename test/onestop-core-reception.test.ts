@@ -87,7 +87,8 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
   let inPerson: { code: string; id: string; processInstanceKey: string };
 
   it('in person: an incomplete dossier is refused with the missing documents named in Vietnamese; nothing is written', async () => {
-    const before = await p.db('dossiers').count<{ n: string }[]>({ n: '*' });
+    // dossiers of this file's procedure (other files write dossiers meanwhile)
+    const before = await p.db('dossiers').where({ procedure_code: procedure.code }).count<{ n: string }[]>({ n: '*' });
     const r = await desk.post('/api/onestop/dossiers', {
       procedureCode: procedure.code,
       applicant,
@@ -111,7 +112,7 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('không có thành phần hồ sơ: SO-DO');
-    expect(await p.db('dossiers').count<{ n: string }[]>({ n: '*' })).toEqual(before);
+    expect(await p.db('dossiers').where({ procedure_code: procedure.code }).count<{ n: string }[]>({ n: '*' })).toEqual(before);
   });
 
   it('in person: only officers of the desk unit receive', async () => {
@@ -351,7 +352,9 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
 
   describe('online submission and the desk queue', () => {
     it('refuses a submission without a mandatory document, a forbidden type or a renamed file; nothing is written', async () => {
-      const before = await p.db('dossiers').count<{ n: string }[]>({ n: '*' });
+      // dossiers of this file's procedure (other files write dossiers meanwhile)
+      const ofProcedure = () => p.db('dossiers').where({ procedure_code: procedure.code }).count<{ n: string }[]>({ n: '*' });
+      const before = await ofProcedure();
       const missing = await submitOnline(onlineFields(), [completeFiles()[0]]);
       expect(missing.status).toBe(400);
       expect(missing.body.message).toContain('còn thiếu: Bản gốc Giấy chứng nhận');
@@ -362,7 +365,7 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
       expect(renamed.body.message).toContain('không đúng định dạng .pdf');
       const noName = await submitOnline({ ...onlineFields(), applicantName: '' }, completeFiles());
       expect(noName.status).toBe(400);
-      expect(await p.db('dossiers').count<{ n: string }[]>({ n: '*' })).toEqual(before);
+      expect(await ofProcedure()).toEqual(before);
     });
 
     it('a complete submission gets a code at once; the desk sees it in its queue, asks once for completion, the citizen completes, the desk accepts', async () => {

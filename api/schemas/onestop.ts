@@ -301,6 +301,8 @@ export const PublicDossier = Type.Object({
   status: DossierStatus,
   currentStep: Nullable(Type.String()),
   currentUnitName: Nullable(Type.String()),
+  /** the engine stopped on the case (an incident): the dossier is delayed, the agency is fixing it */
+  delayed: Type.Boolean(),
   timeLimitDays: Type.Number(),
   timeLimitUnit: TimeLimitUnit,
   submittedAt: Type.String({ format: 'date-time' }),

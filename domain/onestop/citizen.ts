@@ -5,6 +5,8 @@ import { changeStatus, listEvents, type Applicant, type DossierEventRow, type Do
 import { saveFiles, type CheckedFile } from './documents.js';
 import { quotaMessage, takeSubmission } from './public-guard.js';
 import { insertSubmittedDossier, ReceptionError } from './reception.js';
+import { mayEvaluate } from './evaluation.js';
+import { caseHasOpenIncident } from '../audit/incidents.js';
 
 /**
  * The citizen's side of the one-stop desk (api/routes/public/onestop.ts): an online submission, what
@@ -40,11 +42,15 @@ export interface PublicDossierFacts {
   currentUnitCode: string | null | undefined;
   currentUnitName: string | undefined;
   events: DossierEventRow[];
+  /** the engine stopped on this dossier's case (an incident of it or of a process it called): delayed, not "in processing" */
+  delayed: boolean;
   /** for the holder of the lookup key only */
   holder?: {
     notices: { subject: string; body: string; created_at: Date; emailed_at: Date | null }[];
     /** the supplement request of the processing still unanswered (the latest) */
     openSupplement: { reason: string; requested_at: Date } | undefined;
+    /** the result was returned and the dossier not rated yet */
+    canEvaluate: boolean;
   };
 }
 
@@ -63,11 +69,20 @@ export async function publicDossierFacts(db: Knex, d: DossierRow, holder: boolea
   const unitCode: string | null | undefined = open?.candidate_groups?.[0]?.split('/')[0] ?? d.current_unit_code;
   const unit = unitCode ? await db('org_units').where({ code: unitCode }).first('name') : undefined;
   const events = await listEvents(db, String(d.id));
-  const facts: PublicDossierFacts = { procedure, deskUnitName: desk?.name, openStep: open, currentUnitCode: unitCode, currentUnitName: unit?.name, events };
+  const delayed = Boolean(d.process_instance_key && !d.closed_at && (await caseHasOpenIncident(db, String(d.process_instance_key))));
+  const facts: PublicDossierFacts = {
+    procedure,
+    deskUnitName: desk?.name,
+    openStep: open,
+    currentUnitCode: unitCode,
+    currentUnitName: unit?.name,
+    events,
+    delayed,
+  };
   if (holder) {
     const notices = await db('dossier_notices').where({ dossier_id: d.id }).orderBy('id');
     const sup = await db('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').first();
-    facts.holder = { notices, openSupplement: sup };
+    facts.holder = { notices, openSupplement: sup, canEvaluate: await mayEvaluate(db, d) };
   }
   return facts;
 }

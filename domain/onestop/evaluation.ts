@@ -74,6 +74,11 @@ export async function dossierByToken(db: Knex | Knex.Transaction, code: string, 
 
 const returned = (d: DossierRow) => d.status === 'RETURNED' || (d.status === 'NOT_ELIGIBLE' && d.returned_at !== null);
 
+/** Whether the holder of the lookup key may still rate the dossier: its result was returned and nobody rated it yet. */
+export async function mayEvaluate(db: Knex, d: Pick<DossierRow, 'id' | 'status' | 'returned_at'>): Promise<boolean> {
+  return returned(d as DossierRow) && !(await evaluated(db, String(d.id)));
+}
+
 export type Stage = 'receipt' | 'processing' | 'return';
 
 /**

@@ -262,7 +262,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
           requiredDocuments: p.required_documents,
           canSupplement: supplement !== null,
           canWithdraw: !d.closed_at && !['RESULT_AT_DESK', 'RESULT_IN_TRANSIT', 'NOT_ELIGIBLE'].includes(d.status),
-          canEvaluate: d.status === 'RETURNED' || (d.status === 'NOT_ELIGIBLE' && Boolean(d.returned_at)),
+          canEvaluate: facts.holder.canEvaluate,
         };
       }
       const iso = (x: Date | null) => (x ? x.toISOString() : null);
@@ -277,6 +277,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         status: d.status,
         currentStep: d.closed_at ? null : (facts.openStep?.name ?? d.current_step),
         currentUnitName: d.closed_at ? null : (facts.currentUnitName ?? facts.currentUnitCode ?? null),
+        delayed: facts.delayed,
         timeLimitDays: Number(p.time_limit_days),
         timeLimitUnit: p.time_limit_unit ?? 'working_days',
         submittedAt: d.submitted_at.toISOString(),

@@ -196,6 +196,11 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
       <p className="onestop-status">
         <strong>{t(`onestop.statuses.${d.status}`)}</strong>
       </p>
+      {d.delayed && (
+        <Alert kind="info">
+          <span data-testid="lookup-delayed">{t('onestop.public.delayed')}</span>
+        </Alert>
+      )}
       <table className="kv-table">
         <tbody>
           <tr>
