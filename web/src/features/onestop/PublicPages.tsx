@@ -290,7 +290,8 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
           </button>
         </form>
       )}
-      {h?.canEvaluate && token && <EvaluateLink code={d.code} token={token} />}
+      {/* returned: the link while it may be rated, then the note that it was */}
+      {h && token && (h.canEvaluate || d.returnedAt) && <EvaluateLink code={d.code} token={token} />}
       {h && h.notices.length > 0 && (
         <>
           <h3>{t('onestop.public.notices')}</h3>
