@@ -373,7 +373,7 @@ describe('each procedure online from submission to evaluation (public API, desk,
     expect(final.body).toMatchObject({
       status: o.outcome === 'RESULT_AT_DESK' ? 'RETURNED' : 'NOT_ELIGIBLE',
       currentStep: null,
-      holder: { canEvaluate: true },
+      holder: { canEvaluate: true, evaluated: false },
     });
     expect(final.body.returnedAt).not.toBeNull();
 
@@ -394,8 +394,8 @@ describe('each procedure online from submission to evaluation (public API, desk,
     expect((await pub('POST', `/api/public/evaluations/${code}`, { body })).status).toBe(201);
     const again = await pub('POST', `/api/public/evaluations/${code}`, { body });
     expect(again.status).toBe(409);
-    // and the lookup page no longer offers it
-    expect((await pub('GET', `/api/public/dossiers/${code}`, { token })).body.holder.canEvaluate).toBe(false);
+    // and the lookup page no longer offers it, but says it was rated
+    expect((await pub('GET', `/api/public/dossiers/${code}`, { token })).body.holder).toMatchObject({ canEvaluate: false, evaluated: true });
     expect(again.body.message).toContain(' / ');
     expect(await p.db('dossier_events').where({ dossier_id: id, type: 'evaluation.submitted' })).toHaveLength(1);
     // The citizen was told at each change, the last time with the evaluation link.

@@ -332,6 +332,8 @@ export const PublicDossier = Type.Object({
       canSupplement: Type.Boolean(),
       canWithdraw: Type.Boolean(),
       canEvaluate: Type.Boolean(),
+      /** the dossier has been rated (its one evaluation is in) */
+      evaluated: Type.Boolean(),
     }),
   ),
 });

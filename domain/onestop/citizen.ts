@@ -4,8 +4,9 @@ import { findProcedure, type ProcedureRow } from './catalogue.js';
 import { changeStatus, listEvents, type Applicant, type DossierEventRow, type DossierRow } from './dossiers.js';
 import { saveFiles, type CheckedFile } from './documents.js';
 import { quotaMessage, takeSubmission } from './public-guard.js';
-import { insertSubmittedDossier, ReceptionError } from './reception.js';
-import { mayEvaluate } from './evaluation.js';
+import { insertSubmittedDossier, mayWithdraw, ReceptionError } from './reception.js';
+import type { PublicDossier } from '../../api/schemas/onestop.js';
+import { evaluationState } from './evaluation.js';
 import { caseHasOpenIncident } from '../audit/incidents.js';
 
 /**
@@ -32,33 +33,34 @@ export async function submitOnline(
   });
 }
 
-export interface PublicDossierFacts {
-  procedure: ProcedureRow;
-  /** the desk unit's name, if the unit exists */
-  deskUnitName: string | undefined;
-  /** the open human step of the process, if any (not looked up once the dossier is closed) */
-  openStep: { name: string } | undefined;
-  /** the unit handling it now: the open step's group's unit, else the dossier's current unit */
-  currentUnitCode: string | null | undefined;
-  currentUnitName: string | undefined;
-  events: DossierEventRow[];
-  /** the engine stopped on this dossier's case (an incident of it or of a process it called): delayed, not "in processing" */
-  delayed: boolean;
-  /** for the holder of the lookup key only */
-  holder?: {
-    notices: { subject: string; body: string; created_at: Date; emailed_at: Date | null }[];
-    /** the supplement request of the processing still unanswered (the latest) */
-    openSupplement: { reason: string; requested_at: Date } | undefined;
-    /** the result was returned and the dossier not rated yet */
-    canEvaluate: boolean;
-  };
+/** "Nguyễn Văn An" → "N***** V** A*": enough for the holder to recognise, nothing for anyone else. */
+export function maskName(name: string): string {
+  return name
+    .trim()
+    .split(/\s+/)
+    .map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join(''))
+    .join(' ');
 }
 
-/** What the lookup page of a dossier is made of; the notices and the open supplement request only for the key's holder. */
-export async function publicDossierFacts(db: Knex, d: DossierRow, holder: boolean): Promise<PublicDossierFacts> {
-  const procedure = (await findProcedure(db, d.procedure_code))!;
+/** A text with every occurrence of the applicant's name (as written, and trimmed) replaced by its mask. */
+export function maskNameIn(text: string, name: string): string {
+  const n = name.trim();
+  return n ? text.split(n).join(maskName(n)) : text;
+}
+
+const iso = (x: Date | null) => (x ? x.toISOString() : null);
+
+/**
+ * The lookup page of a dossier: where it is (the open human step of its process, else what the last
+ * automated step said), whether the engine stopped on its case (an incident of it or of a process it
+ * called: delayed, not "in processing"), its dated statuses. For the holder of the lookup key only: the
+ * masked name, the notices, the open supplement request and what the citizen may do (supplement,
+ * withdraw, evaluate). The page is reached through the QR code of a paper slip, so the name is masked
+ * everywhere on it, notices ("Kính gửi ông/bà <name>") included.
+ */
+export async function publicLookupView(db: Knex, d: DossierRow, holder: boolean): Promise<PublicDossier> {
+  const p = (await findProcedure(db, d.procedure_code))!;
   const desk = await db('org_units').where({ code: d.desk_unit_code }).first('name');
-  // Where it is now: the open human step of its process, else what the last automated step said.
   const open =
     d.process_instance_key && !d.closed_at
       ? await db('inbox_tasks')
@@ -70,21 +72,61 @@ export async function publicDossierFacts(db: Knex, d: DossierRow, holder: boolea
   const unit = unitCode ? await db('org_units').where({ code: unitCode }).first('name') : undefined;
   const events = await listEvents(db, String(d.id));
   const delayed = Boolean(d.process_instance_key && !d.closed_at && (await caseHasOpenIncident(db, String(d.process_instance_key))));
-  const facts: PublicDossierFacts = {
-    procedure,
-    deskUnitName: desk?.name,
-    openStep: open,
-    currentUnitCode: unitCode,
-    currentUnitName: unit?.name,
-    events,
+  return {
+    code: d.code,
+    procedureCode: p.code,
+    procedureName: p.name,
+    field: p.field,
+    agencyName: p.agency_name,
+    deskUnitName: desk?.name ?? d.desk_unit_code,
+    channel: d.channel,
+    status: d.status,
+    currentStep: d.closed_at ? null : (open?.name ?? d.current_step),
+    currentUnitName: d.closed_at ? null : (unit?.name ?? unitCode ?? null),
     delayed,
+    timeLimitDays: Number(p.time_limit_days),
+    timeLimitUnit: p.time_limit_unit ?? 'working_days',
+    submittedAt: d.submitted_at.toISOString(),
+    receivedAt: iso(d.received_at),
+    appointmentAt: iso(d.appointment_at),
+    resolvedAt: iso(d.resolved_at),
+    returnedAt: iso(d.returned_at),
+    closedAt: iso(d.closed_at),
+    events: events.filter((e) => e.status).map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString() })),
+    holder: holder ? await holderView(db, d, p, events) : null,
   };
-  if (holder) {
-    const notices = await db('dossier_notices').where({ dossier_id: d.id }).orderBy('id');
-    const sup = await db('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').first();
-    facts.holder = { notices, openSupplement: sup, canEvaluate: await mayEvaluate(db, d) };
-  }
-  return facts;
+}
+
+/** The part of the lookup page for the key's holder. */
+async function holderView(db: Knex, d: DossierRow, p: ProcedureRow, events: DossierEventRow[]): Promise<PublicDossier['holder']> {
+  const notices: { subject: string; body: string; created_at: Date; emailed_at: Date | null }[] = await db('dossier_notices')
+    .where({ dossier_id: d.id })
+    .orderBy('id');
+  // The open request: of the processing (the latest unanswered), or the desk's at receipt (its event).
+  const sup: { reason: string; requested_at: Date } | undefined =
+    d.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING'
+      ? await db('dossier_supplements').where({ dossier_id: d.id }).whereNull('submitted_at').orderBy('requested_at', 'desc').first()
+      : undefined;
+  const receiptAsk = d.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT' ? [...events].reverse().find((e) => e.type === 'receipt.supplement_requested') : undefined;
+  const supplement = sup
+    ? { stage: 'processing' as const, reason: sup.reason, requestedAt: sup.requested_at.toISOString() }
+    : receiptAsk
+      ? { stage: 'receipt' as const, reason: receiptAsk.note ?? '', requestedAt: receiptAsk.at.toISOString() }
+      : null;
+  const mask = (t: string | null) => (t === null ? null : maskNameIn(t, d.applicant.name));
+  const evaluation = await evaluationState(db, d);
+  return {
+    applicantName: maskName(d.applicant.name),
+    statusReason: mask(d.status_reason),
+    events: events.map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString(), note: mask(e.note) })),
+    notices: notices.map((n) => ({ subject: mask(n.subject)!, body: mask(n.body)!, at: n.created_at.toISOString(), emailed: Boolean(n.emailed_at) })),
+    supplement,
+    requiredDocuments: p.required_documents,
+    canSupplement: supplement !== null,
+    canWithdraw: mayWithdraw(d),
+    canEvaluate: evaluation === 'open',
+    evaluated: evaluation === 'done',
+  };
 }
 
 /**

@@ -21,7 +21,7 @@ export class EvaluationError extends DomainError {
 }
 
 /** Same answer for an unknown code and a wrong token: no oracle for dossier codes. */
-export const NOT_FOUND = 'Không tìm thấy hồ sơ hoặc mã tra cứu không đúng / No such dossier, or the lookup token is wrong';
+export const NOT_FOUND = 'Không tìm thấy hồ sơ hoặc mã tra cứu không đúng / No such dossier, or the lookup key is wrong';
 
 /** Constant-time comparison of the lookup token (hashes first, so lengths do not leak). */
 export function tokenMatches(expected: string, given: string): boolean {
@@ -74,9 +74,10 @@ export async function dossierByToken(db: Knex | Knex.Transaction, code: string, 
 
 const returned = (d: DossierRow) => d.status === 'RETURNED' || (d.status === 'NOT_ELIGIBLE' && d.returned_at !== null);
 
-/** Whether the holder of the lookup key may still rate the dossier: its result was returned and nobody rated it yet. */
-export async function mayEvaluate(db: Knex, d: Pick<DossierRow, 'id' | 'status' | 'returned_at'>): Promise<boolean> {
-  return returned(d as DossierRow) && !(await evaluated(db, String(d.id)));
+/** Where the dossier's one evaluation stands: not yet possible (no result returned), open, or done. */
+export async function evaluationState(db: Knex, d: Pick<DossierRow, 'id' | 'status' | 'returned_at'>): Promise<'not-returned' | 'open' | 'done'> {
+  if (!returned(d as DossierRow)) return 'not-returned';
+  return (await evaluated(db, String(d.id))) ? 'done' : 'open';
 }
 
 export type Stage = 'receipt' | 'processing' | 'return';

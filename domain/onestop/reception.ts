@@ -382,6 +382,14 @@ export function namedChecklist(p: ProcedureRow, given: ChecklistItem[]): (Checkl
   return given.filter((g) => g.copies > 0).map((g) => ({ code: g.code, copies: g.copies, name: names.get(g.code) ?? g.code }));
 }
 
+/** The statuses from which a dossier can no longer be withdrawn: its result exists. */
+const RESULT_STATUSES: readonly string[] = ['RESULT_AT_DESK', 'RESULT_IN_TRANSIT', 'NOT_ELIGIBLE'];
+
+/** Whether withdrawDossier would accept the dossier (the lookup page offers withdrawal on this). */
+export function mayWithdraw(d: Pick<DossierRow, 'closed_at' | 'status'>): boolean {
+  return !d.closed_at && !RESULT_STATUSES.includes(d.status);
+}
+
 /**
  * Withdrawal (rút hồ sơ / dừng giải quyết) asked by the citizen or an officer. Before the process
  * starts the dossier is WITHDRAWN at once; afterwards the message onestop-withdraw (messageId
@@ -390,7 +398,7 @@ export function namedChecklist(p: ProcedureRow, given: ChecklistItem[]): (Checkl
  */
 export async function withdrawDossier(db: Knex, zeebe: ZeebeClient, d: DossierRow, reason: string, actor: string): Promise<'withdrawn' | 'requested'> {
   if (d.closed_at) throw new ReceptionError(409, 'Hồ sơ đã kết thúc, không thể rút / The dossier is closed', 'DOSSIER_CLOSED');
-  if (d.status === 'RESULT_AT_DESK' || d.status === 'RESULT_IN_TRANSIT' || d.status === 'NOT_ELIGIBLE') {
+  if (RESULT_STATUSES.includes(d.status)) {
     throw new ReceptionError(
       409,
       'Hồ sơ đã có kết quả giải quyết, không thể rút / The result has been issued: the dossier cannot be withdrawn',

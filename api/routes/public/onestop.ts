@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
@@ -7,7 +6,8 @@ import { limitPerMinute, writesPerMinute } from '../../plugins/external/rate-lim
 import { PublicActionReply, PublicCodeParams, PublicDossier, PublicProcedureList, PublicWithdrawBody, SubmitReply } from '../../schemas/onestop.js';
 import { getDossierByCode, type Applicant, type DossierRow } from '../../../domain/onestop/dossiers.js';
 import { activeProcedure, assertComplete, ReceptionError, withdrawDossier } from '../../../domain/onestop/reception.js';
-import { publicDossierFacts, submitOnline, supplementDossier } from '../../../domain/onestop/citizen.js';
+import { publicLookupView, submitOnline, supplementDossier } from '../../../domain/onestop/citizen.js';
+import { NOT_FOUND, tokenMatches } from '../../../domain/onestop/evaluation.js';
 import multipart from '@fastify/multipart';
 import { checkFiles, discardFiles, readMultipart, type CheckedFile, type ParsedForm } from './uploads.js';
 import { quotaMessage, submissionsToday } from '../../../domain/onestop/public-guard.js';
@@ -47,30 +47,7 @@ function overLong(fields: Record<string, string>): string[] {
 const tags = ['public (no login)'];
 const TOKEN_HEADER = 'x-lookup-token';
 /** The one answer for an unknown code and a wrong key: no oracle. */
-export const NOT_FOUND = 'Không tìm thấy hồ sơ hoặc mã tra cứu không đúng / No such dossier, or the lookup key is wrong';
-
-/** "Nguyễn Văn An" → "N***** V** A*": enough for the holder to recognise, nothing for anyone else. */
-export function maskName(name: string): string {
-  return name
-    .trim()
-    .split(/\s+/)
-    .map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join(''))
-    .join(' ');
-}
-
-/** A text with every occurrence of the applicant's name (as written, and trimmed) replaced by its mask. */
-export function maskNameIn(text: string, name: string): string {
-  const n = name.trim();
-  return n ? text.split(n).join(maskName(n)) : text;
-}
-
-/** Constant-time comparison of the given key with the dossier's (hashed first, so lengths match). */
-function tokenMatches(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+export { NOT_FOUND };
 
 /**
  * The citizen's side of the one-stop desk, without login and rate-limited per address: the active
@@ -115,7 +92,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     const given = req.headers[TOKEN_HEADER];
     const token = typeof given === 'string' && given ? given : undefined;
     if (!d) throw fail(404, 'LOOKUP_NOT_FOUND', {}, NOT_FOUND);
-    const holder = tokenMatches(token, d.lookup_token);
+    const holder = token !== undefined && tokenMatches(d.lookup_token, token);
     if ((token || needToken) && !holder) throw fail(404, 'LOOKUP_NOT_FOUND', {}, NOT_FOUND);
     return { d, holder };
   };
@@ -237,58 +214,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
     async (req) => {
       const { d, holder } = await byCode(req, req.params.code, false);
-      const facts = await publicDossierFacts(app.db, d, holder);
-      const { procedure: p, events } = facts;
-      let holderView = null;
-      if (facts.holder) {
-        const { notices, openSupplement: sup } = facts.holder;
-        const receiptAsk =
-          d.status === 'SUPPLEMENT_REQUESTED_AT_RECEIPT' ? [...events].reverse().find((e) => e.type === 'receipt.supplement_requested') : undefined;
-        const supplement =
-          d.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' && sup
-            ? { stage: 'processing' as const, reason: sup.reason, requestedAt: sup.requested_at.toISOString() }
-            : receiptAsk
-              ? { stage: 'receipt' as const, reason: receiptAsk.note ?? '', requestedAt: receiptAsk.at.toISOString() }
-              : null;
-        // The page is reached through the QR code of a paper slip: the name is masked everywhere on it,
-        // notices ("Kính gửi ông/bà <name>") included.
-        const mask = (t: string | null) => (t === null ? null : maskNameIn(t, d.applicant.name));
-        holderView = {
-          applicantName: maskName(d.applicant.name),
-          statusReason: mask(d.status_reason),
-          events: events.map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString(), note: mask(e.note) })),
-          notices: notices.map((n) => ({ subject: mask(n.subject)!, body: mask(n.body)!, at: n.created_at.toISOString(), emailed: Boolean(n.emailed_at) })),
-          supplement,
-          requiredDocuments: p.required_documents,
-          canSupplement: supplement !== null,
-          canWithdraw: !d.closed_at && !['RESULT_AT_DESK', 'RESULT_IN_TRANSIT', 'NOT_ELIGIBLE'].includes(d.status),
-          canEvaluate: facts.holder.canEvaluate,
-        };
-      }
-      const iso = (x: Date | null) => (x ? x.toISOString() : null);
-      return {
-        code: d.code,
-        procedureCode: p.code,
-        procedureName: p.name,
-        field: p.field,
-        agencyName: p.agency_name,
-        deskUnitName: facts.deskUnitName ?? d.desk_unit_code,
-        channel: d.channel,
-        status: d.status,
-        currentStep: d.closed_at ? null : (facts.openStep?.name ?? d.current_step),
-        currentUnitName: d.closed_at ? null : (facts.currentUnitName ?? facts.currentUnitCode ?? null),
-        delayed: facts.delayed,
-        timeLimitDays: Number(p.time_limit_days),
-        timeLimitUnit: p.time_limit_unit ?? 'working_days',
-        submittedAt: d.submitted_at.toISOString(),
-        receivedAt: iso(d.received_at),
-        appointmentAt: iso(d.appointment_at),
-        resolvedAt: iso(d.resolved_at),
-        returnedAt: iso(d.returned_at),
-        closedAt: iso(d.closed_at),
-        events: events.filter((e) => e.status).map((e) => ({ type: e.type, status: e.status, at: e.at.toISOString() })),
-        holder: holderView,
-      };
+      return publicLookupView(app.db, d, holder);
     },
   );
 

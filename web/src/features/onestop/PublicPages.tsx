@@ -7,7 +7,6 @@ import { LanguageSwitch } from '../../components/Layout.js';
 import { Link, navigate, useLocation } from '../../lib/router.js';
 import { eventKey, lookupQuery, onestopEndpoints, publicProceduresQuery } from './api.js';
 import { formatTimeDate } from '../../lib/format.js';
-import { evaluationFormQuery } from '../onestop-stats/api.js';
 import './onestop.css';
 import { withQuery } from '../../api/query-string.js';
 
@@ -157,18 +156,16 @@ export function LookupPage({ code }: { code?: string }) {
   );
 }
 
-/** The way to the evaluation, offered until the dossier is rated (the evaluation form says whether it is). */
-function EvaluateLink({ code, token }: { code: string; token: string }) {
+/** The way to the evaluation, offered until the dossier is rated; then that it was. */
+function EvaluateLink({ code, token, holder }: { code: string; token: string; holder: { canEvaluate: boolean; evaluated: boolean } }) {
   const { t } = useTranslation();
-  const form = useQuery(evaluationFormQuery(code, token));
-  if (!form.data) return null;
-  if (form.data.evaluated)
+  if (holder.evaluated)
     return (
       <p className="muted" data-testid="evaluated">
         {t('onestop.public.evaluated')}
       </p>
     );
-  if (!form.data.canEvaluate) return null;
+  if (!holder.canEvaluate) return null;
   return (
     <p>
       <a className="button" href={withQuery(`/danh-gia/${encodeURIComponent(code)}`, { t: token })}>
@@ -291,7 +288,7 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
         </form>
       )}
       {/* returned: the link while it may be rated, then the note that it was */}
-      {h && token && (h.canEvaluate || d.returnedAt) && <EvaluateLink code={d.code} token={token} />}
+      {h && token && <EvaluateLink code={d.code} token={token} holder={h} />}
       {h && h.notices.length > 0 && (
         <>
           <h3>{t('onestop.public.notices')}</h3>
