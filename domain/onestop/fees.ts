@@ -35,6 +35,8 @@ const notWorking = (d: DossierRow) =>
     `Hồ sơ ${d.code} không ở bước giải quyết (trạng thái ${d.status}) nên không thể tạm dừng chờ nghĩa vụ tài chính / The dossier is not being processed (${d.status}): it cannot wait for fees`,
   );
 
+const notFound = (id: string) => new FeesError(404, 'DOSSIER_NOT_FOUND', { code: id }, `Không có hồ sơ ${id} / No dossier ${id}`);
+
 /**
  * Who records a fee wait or its payment: staff of the resolving agency (a unit inside its subtree) or of
  * the dossier's desk. Anyone else: 403 FEES_NOT_HANDLER.
@@ -49,63 +51,73 @@ export async function assertFeesHandler(db: Knex, unitCode: string, d: Pick<Doss
   );
 }
 
-/** Pauses the dossier until the citizen pays the fees or taxes named in `reason`. */
+/**
+ * Pauses the dossier until the citizen pays the fees or taxes named in `reason`: the clock's pause and
+ * the status AWAITING_FEES in one transaction on the locked dossier, so neither stays without the other.
+ */
 export async function requestFees(db: Knex, dossierId: string, o: { reason: string; by: string; at?: Date }): Promise<DossierRow> {
   const at = o.at ?? new Date();
-  const d = await getDossier(db, dossierId);
-  if (!d) throw new FeesError(404, 'DOSSIER_NOT_FOUND', { code: dossierId }, `Không có hồ sơ ${dossierId} / No dossier ${dossierId}`);
-  if (!canWaitForFees(d)) throw notWorking(d);
-  try {
-    await pauseCase(db, String(d.process_instance_key), `Chờ thực hiện nghĩa vụ tài chính: ${o.reason}`, { at, by: o.by });
-  } catch (err) {
-    if (err instanceof CaseClockError && err.code === 'ALREADY_PAUSED')
-      throw new FeesError(409, 'FEES_ALREADY_PAUSED', {}, 'Hồ sơ đang tạm dừng, không thể tạm dừng thêm / The dossier is already paused');
-    if (!(err instanceof CaseClockError && err.code === 'NO_CASE')) throw err;
-  }
-  const { dossier } = await changeStatus(db, d.id, {
-    status: 'AWAITING_FEES',
-    type: 'processing.fees_requested',
-    actor: o.by,
-    at,
-    note: o.reason,
-    data: { previousStatus: d.status },
-    notice: {
-      extra:
-        'Ông/bà vui lòng thực hiện nghĩa vụ tài chính (phí, lệ phí, thuế) nêu trên. Thời hạn giải quyết tạm dừng cho đến khi ông/bà hoàn thành. ' +
-        '/ Please pay the fees or taxes above; the processing time is paused until you do.',
-    },
+  return db.transaction(async (trx) => {
+    const d = await getDossier(trx, dossierId, true);
+    if (!d) throw notFound(dossierId);
+    if (!canWaitForFees(d)) throw notWorking(d);
+    try {
+      await pauseCase(trx, String(d.process_instance_key), `Chờ thực hiện nghĩa vụ tài chính: ${o.reason}`, { at, by: o.by });
+    } catch (err) {
+      if (err instanceof CaseClockError && err.code === 'ALREADY_PAUSED')
+        throw new FeesError(409, 'FEES_ALREADY_PAUSED', {}, 'Hồ sơ đang tạm dừng, không thể tạm dừng thêm / The dossier is already paused');
+      if (!(err instanceof CaseClockError && err.code === 'NO_CASE')) throw err;
+    }
+    const { dossier } = await changeStatus(trx, d.id, {
+      status: 'AWAITING_FEES',
+      type: 'processing.fees_requested',
+      actor: o.by,
+      at,
+      note: o.reason,
+      data: { previousStatus: d.status },
+      notice: {
+        extra:
+          'Ông/bà vui lòng thực hiện nghĩa vụ tài chính (phí, lệ phí, thuế) nêu trên. Thời hạn giải quyết tạm dừng cho đến khi ông/bà hoàn thành. ' +
+          '/ Please pay the fees or taxes above; the processing time is paused until you do.',
+      },
+    });
+    return dossier;
   });
-  return dossier;
 }
 
-/** The payment is recorded: the clock runs again and the dossier goes back to the status it had. */
+/**
+ * The payment is recorded: the clock runs again and the dossier goes back to the status it had, in one
+ * transaction on the locked dossier (the appointment moved by the paused working time).
+ */
 export async function feesPaid(db: Knex, dossierId: string, o: { by: string; note?: string; at?: Date }): Promise<DossierRow> {
   const at = o.at ?? new Date();
-  const d = await getDossier(db, dossierId);
-  if (!d) throw new FeesError(404, 'DOSSIER_NOT_FOUND', { code: dossierId }, `Không có hồ sơ ${dossierId} / No dossier ${dossierId}`);
-  if (d.status !== 'AWAITING_FEES')
-    throw new FeesError(
-      409,
-      'FEES_NOT_WAITING',
-      {},
-      'Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính / The dossier is not waiting for fees or taxes',
-    );
-  const key = String(d.process_instance_key);
-  try {
-    await resumeCase(db, key, { at, by: o.by });
-  } catch (err) {
-    if (!(err instanceof CaseClockError && (err.code === 'NOT_PAUSED' || err.code === 'NO_CASE'))) throw err;
-  }
-  const clock = await caseState(db, key);
-  const asked = await db('dossier_events').where({ dossier_id: d.id, type: 'processing.fees_requested' }).orderBy('id', 'desc').first('data');
-  const previous = (asked?.data as { previousStatus?: DossierStatus } | null)?.previousStatus ?? 'IN_PROCESSING';
-  const { dossier } = await changeStatus(db, d.id, {
-    status: previous,
-    type: 'fees.paid',
-    actor: o.by,
-    at,
-    note: o.note ?? 'Đã hoàn thành nghĩa vụ tài chính / Fees and taxes paid',
-    patch: { appointment_at: clock?.appointmentAt ?? d.appointment_at, status_reason: null },
+  return db.transaction(async (trx) => {
+    const d = await getDossier(trx, dossierId, true);
+    if (!d) throw notFound(dossierId);
+    if (d.status !== 'AWAITING_FEES')
+      throw new FeesError(
+        409,
+        'FEES_NOT_WAITING',
+        {},
+        'Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính / The dossier is not waiting for fees or taxes',
+      );
+    const key = String(d.process_instance_key);
+    try {
+      await resumeCase(trx, key, { at, by: o.by });
+    } catch (err) {
+      if (!(err instanceof CaseClockError && (err.code === 'NOT_PAUSED' || err.code === 'NO_CASE'))) throw err;
+    }
+    const clock = await caseState(trx, key);
+    const asked = await trx('dossier_events').where({ dossier_id: d.id, type: 'processing.fees_requested' }).orderBy('id', 'desc').first('data');
+    const previous = (asked?.data as { previousStatus?: DossierStatus } | null)?.previousStatus ?? 'IN_PROCESSING';
+    const { dossier } = await changeStatus(trx, d.id, {
+      status: previous,
+      type: 'fees.paid',
+      actor: o.by,
+      at,
+      note: o.note ?? 'Đã hoàn thành nghĩa vụ tài chính / Fees and taxes paid',
+      patch: { appointment_at: clock?.appointmentAt ?? d.appointment_at, status_reason: null },
+    });
+    return dossier;
   });
-  return dossier;
 }
