@@ -44,25 +44,9 @@ export type BundledOutcome =
 /** Imports every given bundled file (see above); the outcome per file, in the given order. */
 export async function importBundledProcedures(db: Knex, zeebe: ZeebeClient, files: BundledFile[]): Promise<BundledOutcome[]> {
   const out: BundledOutcome[] = [];
-  for (const f of files) out.push(await importWithRetry(db, zeebe, f));
+  // The projector may record a version at the moment we deploy it: insertProcessDefinition arbitrates that.
+  for (const f of files) out.push(await importOne(db, zeebe, f));
   return out;
-}
-
-/**
- * The history projector records every deployed version too (origin 'external' until the platform
- * claims it, engine/definitions.ts): when its row for the version lands between our insert's check
- * and its write, PostgreSQL answers a unique violation. The whole file is imported again then: the
- * deploy is idempotent (Zeebe answers the same version for the same resource) and the row now exists.
- */
-async function importWithRetry(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<BundledOutcome> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await importOne(db, zeebe, f);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt >= 3 || (code !== '23505' && code !== '40P01')) throw err;
-    }
-  }
 }
 
 async function importOne(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<BundledOutcome> {
