@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, login, waitFor, type TestUser } from './helpers/fixtures.js';
+import { vn, createUnit, createUser, login, waitFor, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
 import { axeViolations } from './helpers/axe.js';
 import { LAND_PROCESS } from './helpers/audit-flow.js';
-
-const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
 
 /**
  * Issue 18, item 4: axe-core finds no serious or critical violation on any page of the web app. The

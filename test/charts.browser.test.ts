@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, login, type Client, type TestUser } from './helpers/fixtures.js';
+import { vn, createUnit, createUser, login, type Client, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
 import { LAND_PROCESS, runLandCase } from './helpers/audit-flow.js';
 
-const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 async function signIn(page: Page, url: string, user: TestUser) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, login, type Client } from './helpers/fixtures.js';
+import { vn, createUnit, createUser, login, type Client } from './helpers/fixtures.js';
 import { isoSweep } from '../domain/iso/sweep.js';
 import { measure } from '../domain/iso/objectives.js';
 import { annualReport } from '../domain/iso/queries.js';
@@ -24,7 +24,6 @@ const run = randomBytes(3).toString('hex').toUpperCase();
 const PROC = `L${run}`;
 const DOSSIER_PROCESS = `lat-${run.toLowerCase()}`;
 const PLAIN_PROCESS = `latx-${run.toLowerCase()}`;
-const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
 let nextKey = 9_100_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
 const keys = new Map<string, string>();
 const ids = new Map<string, string>();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, type TestUser } from './helpers/fixtures.js';
+import { vn, createUnit, createUser, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
 
 const SCREENSHOTS = path.resolve('test-results');
@@ -16,8 +16,6 @@ async function signIn(page: Page, url: string, user: TestUser) {
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.waitForURL(/\/inbox/);
 }
-
-const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
 
 describe('one-stop statistics, apology and evaluation in a real browser', () => {
   let p: TestPlatform;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, login, type Client } from './helpers/fixtures.js';
+import { vn, createUnit, createUser, login, type Client } from './helpers/fixtures.js';
 import { statsRollupDrift } from '../domain/onestop/stats.js';
 
 /**
@@ -39,8 +39,6 @@ const ids = new Map<string, string>();
 const tokens = new Map<string, string>();
 
 /** "2026-03-02 09:00" in Vietnam time. */
-const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
-
 interface D {
   name: string;
   agency?: 'A' | 'B';

@@ -9,6 +9,9 @@ import { Grpc, grpcCode } from '../../engine/client.js';
 
 const suffix = () => randomBytes(3).toString('hex');
 
+/** A time written out in Vietnam's time: vn('2026-03-02 15:30') is 15:30 on 2 March 2026 at UTC+7. */
+export const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
+
 /** The demo units exist in every test database (the bundled procedure names them as candidate groups). */
 export async function ensureDemoUnits(db: Knex): Promise<void> {
   for (const u of DEMO_UNITS) await upsertUnit(db, u);

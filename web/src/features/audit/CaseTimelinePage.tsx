@@ -181,17 +181,10 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
                 <td>{e.name ?? e.elementId}</td>
                 <td className="muted small">{e.type}</td>
                 <td>{formatDateTime(e.start)}</td>
-                <td>{e.end ? formatDateTime(e.end) : t(`audit.state.${e.state as 'active' | 'completed' | 'terminated'}`)}</td>
+                <EndCell step={e} />
                 <td>{dur(e.durationMs)}</td>
                 <td>{e.completedBy ?? e.assignee ?? ''}</td>
-                <td>
-                  {e.dueDate && (
-                    <span className={e.late ? 'audit-late' : undefined}>
-                      {formatDateTime(e.dueDate)}
-                      {e.late ? ` (${t('audit.late')})` : ''}
-                    </span>
-                  )}
-                </td>
+                <DueCell step={e} />
               </tr>
             ))}
           </tbody>
@@ -221,16 +214,9 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
                   </td>
                   <td>{c.name ?? c.elementId}</td>
                   <td>{formatDateTime(c.start)}</td>
-                  <td>{c.end ? formatDateTime(c.end) : t(`audit.state.${c.state as 'active' | 'completed' | 'terminated'}`)}</td>
+                  <EndCell step={c} />
                   <td>{c.completedBy ?? c.assignee ?? ''}</td>
-                  <td>
-                    {c.dueDate && (
-                      <span className={c.late ? 'audit-late' : undefined}>
-                        {formatDateTime(c.dueDate)}
-                        {c.late ? ` (${t('audit.late')})` : ''}
-                      </span>
-                    )}
-                  </td>
+                  <DueCell step={c} />
                 </tr>
               ))}
             </tbody>
@@ -319,5 +305,26 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
         )}
       </div>
     </section>
+  );
+}
+
+/** When a step ended, or its state while it has not. */
+function EndCell({ step }: { step: { end: string | null; state: string } }) {
+  const { t } = useTranslation();
+  return <td>{step.end ? formatDateTime(step.end) : t(`audit.state.${step.state as 'active' | 'completed' | 'terminated'}`)}</td>;
+}
+
+/** A step's due time, marked when it was late. */
+function DueCell({ step }: { step: { dueDate: string | null; late: boolean } }) {
+  const { t } = useTranslation();
+  return (
+    <td>
+      {step.dueDate && (
+        <span className={step.late ? 'audit-late' : undefined}>
+          {formatDateTime(step.dueDate)}
+          {step.late ? ` (${t('audit.late')})` : ''}
+        </span>
+      )}
+    </td>
   );
 }
