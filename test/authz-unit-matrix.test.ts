@@ -658,6 +658,13 @@ describe('own-unit / other-unit authorisation matrix', () => {
       why: 'statistics of an agency: leaders of a subtree holding it, administrators',
       call: (c, o) => get(c, `/api/onestop-stats/statistics?from=2026-01-01&to=2026-12-31&agency=${o.unit}`),
     },
+    {
+      route: 'GET /api/onestop-stats/service-index',
+      allow: 'own: leader admin | other: admin | parent: leader admin',
+      ok: [200],
+      why: 'the evaluation of an agency: leaders of a subtree holding it, administrators',
+      call: (c, o) => get(c, `/api/onestop-stats/service-index?from=2026-01-01&to=2026-12-31&agency=${o.unit}`),
+    },
     // ---- ISO registers
     {
       route: 'GET /api/iso/nonconformities',

@@ -208,3 +208,50 @@ export const EvaluationResults = Type.Object({
   ),
 });
 export type EvaluationResults = Static<typeof EvaluationResults>;
+
+export const ServiceIndexQuery = Type.Object(
+  {
+    from: LocalDate,
+    to: LocalDate,
+    agency: Type.Optional(Type.String({ maxLength: 50, description: 'Only this agency and its subtree (inside the viewer’s scope)' })),
+  },
+  { additionalProperties: false },
+);
+export type ServiceIndexQuery = Static<typeof ServiceIndexQuery>;
+
+const Basis = Type.Union([Type.Literal('platform'), Type.Literal('partial')], {
+  description: 'platform: all the data is the platform’s; partial: part of the criterion needs data from outside, whose points are not given',
+});
+
+export const ServiceIndexReport = Type.Object({
+  from: LocalDate,
+  to: LocalDate,
+  scope: Type.String(),
+  scored: Type.Integer({ description: 'Dossiers whose result was ready in the period' }),
+  indicators: Type.Array(Type.Object({ no: Type.Integer({ minimum: 1, maximum: 9 }), mean: Type.Union([Type.Number(), Type.Null()]), basis: Basis })),
+  meanTotal: Type.Union([Type.Number(), Type.Null()], { description: 'Mean of the dossiers’ totals (of 18)' }),
+  rating: Type.Union([Type.Literal('xuat-sac'), Type.Literal('tot'), Type.Literal('kha'), Type.Literal('trung-binh'), Type.Literal('yeu'), Type.Null()]),
+  dossiers: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      procedureCode: Type.String(),
+      agencyCode: Type.String(),
+      resolvedAt: Type.String({ format: 'date-time' }),
+      points: Type.Array(Type.Integer({ minimum: 0, maximum: 2 }), { minItems: 9, maxItems: 9 }),
+      total: Type.Integer(),
+    }),
+  ),
+  index766: Type.Object({
+    groups: Type.Array(
+      Type.Object({
+        key: Type.Union([Type.Literal('cong-khai'), Type.Literal('tien-do'), Type.Literal('so-hoa'), Type.Literal('truc-tuyen'), Type.Literal('hai-long')]),
+        max: Type.Integer(),
+        points: Type.Union([Type.Number(), Type.Null()]),
+        basis: Basis,
+      }),
+    ),
+    points: Type.Number(),
+    maxCounted: Type.Integer({ description: 'The points of the groups with data in the period' }),
+  }),
+});
+export type ServiceIndexReport = Static<typeof ServiceIndexReport>;

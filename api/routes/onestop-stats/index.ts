@@ -14,6 +14,8 @@ import {
   EvaluationResultsQuery,
   OverdueList,
   OverdueQuery,
+  ServiceIndexQuery,
+  ServiceIndexReport,
   StatsQuery,
   StatsReport,
 } from '../../schemas/onestop-stats.js';
@@ -35,6 +37,7 @@ import {
   toApology,
 } from '../../../domain/onestop/apology.js';
 import { evaluationResults } from '../../../domain/onestop/evaluation.js';
+import { serviceIndex } from '../../../domain/onestop/service-index.js';
 import { fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
 
@@ -113,6 +116,26 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
       const r = await report(req, req.query);
       const xlsx = await statsWorkbook(r, { reportingUnit: r.scope, generatedAt: new Date() });
       return sendFile(reply, { name: `bieu-II.06a-${r.from}-${r.to}.xlsx`, type: 'xlsx', body: xlsx });
+    },
+  );
+
+  app.get(
+    '/service-index',
+    {
+      onRequest: leaders,
+      schema: {
+        tags,
+        summary:
+          'The nine indicators of each dossier resolved in the period (2/1/0, 18 points), their means and the agency rating, and the 100-point index of QĐ 766',
+        security,
+        querystring: ServiceIndexQuery,
+        response: { 200: ServiceIndexReport, ...errors },
+      },
+    },
+    async (req) => {
+      checkPeriod(req.query.from, req.query.to);
+      const scope = await scopeOf(req, req.query.agency);
+      return { ...(await serviceIndex(app.db, { from: req.query.from, to: req.query.to, agencyCodes: scope.codes })), scope: scope.label };
     },
   );
 
