@@ -275,8 +275,9 @@ export function renderRegisterPdf(r: Register, generatedAt: Date): Promise<Buffe
       {
         table: {
           headerRows: 1,
-          widths: [20, 70, '*', 65, 70, 70, 52, 52, 52, 60, 34],
-          body: [REGISTER_COLUMNS.map(th), ...r.lines.map((l) => registerCells(l).map((t) => cell(t)))],
+          widths: [20, 'auto', '*', 62, 66, 66, 50, 50, 50, 58, 32],
+          // the code on one line: it is what the register is searched by
+          body: [REGISTER_COLUMNS.map(th), ...r.lines.map((l) => registerCells(l).map((t, i) => cell(t, i === 1 ? { noWrap: true } : {})))],
         },
         fontSize: 7.5,
       },
