@@ -38,6 +38,11 @@ const toReceptionForm = (f: ReceptionFormRow): ReceptionForm => ({
  */
 const forms: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
+  // Issuing a form is desk work: designers and auditors read at most (the desk unit is checked per procedure).
+  app.addHook('preValidation', async (req) => {
+    if (req.method !== 'GET' && !req.currentUser.roles.some((r) => r === 'officer' || r === 'leader' || r === 'admin'))
+      throw fail(403, 'ONESTOP_STAFF_ONLY', {}, 'Chỉ cán bộ bộ phận một cửa mới thực hiện được thao tác này / Only one-stop desk staff can do this');
+  });
 
   app.get(
     '/dossiers/:id/forms/:form',
