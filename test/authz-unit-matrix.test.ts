@@ -75,6 +75,8 @@ interface Objects {
   dossierId: string;
   dossierCode: string;
   dossierFileId: string;
+  /** a form 03 issued in person at X's desk (no dossier) */
+  receptionFormId: string;
   caseKey: string;
   task: string;
   attachmentId: string;
@@ -255,6 +257,16 @@ describe('own-unit / other-unit authorisation matrix', () => {
     );
     const caseKey = accepted.processInstanceKey as string;
     const dossierFileId = String(accepted.files[0].id);
+    const refusal = must(
+      await post(own.officer, '/api/onestop/reception-forms', {
+        form: '03',
+        procedureCode: entry.code,
+        applicant: { name: 'Trần Thị Bình' },
+        reason: 'Không thuộc thẩm quyền',
+      }),
+      201,
+      'refusal at the desk',
+    );
     const task = await waitFor(() => openTask(p.db, caseKey, 'XuLy'), 'the task of the case', 30_000);
     await waitFor(() => p.db('hist_variables').where({ scope_key: caseKey, name: 'startedByUnit' }).first(), 'history of the case', 30_000);
     must(await post(own.officer, `/api/tasks/${task}/claim`), 200, 'claim');
@@ -337,6 +349,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
       dossierId,
       dossierCode,
       dossierFileId,
+      receptionFormId: String(refusal.id),
       caseKey,
       task,
       attachmentId: String(attachment.id),
@@ -549,6 +562,20 @@ describe('own-unit / other-unit authorisation matrix', () => {
       ok: [200],
       why: "the slip's QR code is the citizen's lookup key: the receiving desk prints it, other readers of the dossier do not",
       call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/slip.pdf`),
+    },
+    {
+      route: 'GET /api/onestop/dossiers/:id/forms/:form',
+      allow: 'own: officer leader auditor admin | other: admin | parent: leader auditor admin | granted: auditor',
+      ok: [200],
+      why: "the forms carry the applicant's personal data: the desk and officers of the dossier's units, leaders and auditors over them; not designers, nor officers of the unit above",
+      call: (c, o) => get(c, `/api/onestop/dossiers/${o.dossierId}/forms/06`),
+    },
+    {
+      route: 'GET /api/onestop/reception-forms/:id/pdf',
+      allow: 'own: officer leader auditor admin | other: admin | parent: leader auditor admin | granted: auditor',
+      ok: [200],
+      why: 'a refusal issued in person at the desk: its staff, leaders and auditors over it',
+      call: (c, o) => get(c, `/api/onestop/reception-forms/${o.receptionFormId}/pdf`),
     },
     {
       route: 'GET /api/onestop/dossiers/:id/files/:docId',

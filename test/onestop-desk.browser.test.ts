@@ -74,6 +74,14 @@ describe('the one-stop reception desk in a real browser', () => {
     // the copy of the ID card is missing: the desk is told what is missing, nothing is received
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
     await page.getByRole('alert').filter({ hasText: 'Hồ sơ chưa đầy đủ, còn thiếu: Bản sao căn cước' }).waitFor();
+    // ... and the completion request (Mẫu 02) is recorded, for the desk to print and hand over
+    const form02 = page.getByTestId('print-form-02');
+    expect(await form02.textContent()).toBe('Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)');
+    const popup02 = page.waitForEvent('popup', { timeout: 15_000 });
+    await form02.click();
+    const pdf02 = await popup02;
+    expect(pdf02.url()).toMatch(/^blob:/);
+    await pdf02.close();
     await checklist.getByRole('checkbox', { name: /Bản sao căn cước/ }).check();
     await page.getByLabel('Số bản: Bản sao căn cước').fill('2');
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
@@ -93,6 +101,14 @@ describe('the one-stop reception desk in a real browser', () => {
     const pdfPage = await popup;
     expect(pdfPage.url()).toMatch(/^blob:/);
     await pdfPage.close();
+    // the forms of the dossier beside the slip: the process control slip (Mẫu 06)
+    const form06 = page.getByTestId('form-06');
+    expect(await form06.textContent()).toBe('Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)');
+    const popup06 = page.waitForEvent('popup', { timeout: 15_000 });
+    await form06.click();
+    const pdf06 = await popup06;
+    expect(pdf06.url()).toMatch(/^blob:/);
+    await pdf06.close();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-desk-received.png') });
     const code = heading!.replace('Hồ sơ ', '');
     const row = await p.db('dossiers').where({ code }).first();

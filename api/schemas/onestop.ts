@@ -145,6 +145,46 @@ export const RequestCompletionBody = Type.Object({
 export type RequestCompletionBody = Static<typeof RequestCompletionBody>;
 
 export const DossierIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+
+/** The forms of TT 03/2025 Phụ lục I drawn per dossier: 02 completion request, 03 refusal, 05 notice of stopping, 06 control slip. */
+export const DossierFormNo = Type.Union([Type.Literal('02'), Type.Literal('03'), Type.Literal('05'), Type.Literal('06')]);
+export const DossierFormParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }), form: DossierFormNo });
+
+/** A form 02 or 03 issued at the desk to a person whose dossier is not received (no dossier, no code). */
+export const ReceptionFormBody = Type.Object({
+  form: Type.Union([Type.Literal('02'), Type.Literal('03')]),
+  procedureCode: Type.String({ minLength: 1, maxLength: 50 }),
+  applicant: Applicant,
+  channel: Type.Optional(Type.Union([Type.Literal('in_person'), Type.Literal('postal')])),
+  reason: Type.String({ minLength: 1, maxLength: 2000 }),
+  /** for 02: the required-document codes to add */
+  documents: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 100 })),
+});
+export type ReceptionFormBody = Static<typeof ReceptionFormBody>;
+
+export const ReceptionForm = Type.Object({
+  id: Type.String(),
+  form: Type.Union([Type.Literal('02'), Type.Literal('03')]),
+  dossierId: Nullable(Type.String()),
+  procedureCode: Type.String(),
+  deskUnitCode: Type.String(),
+  applicantName: Type.String(),
+  reason: Type.String(),
+  documents: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+  issuedBy: Type.String(),
+  issuedAt: Type.String({ format: 'date-time' }),
+});
+export type ReceptionForm = Static<typeof ReceptionForm>;
+export const ReceptionFormIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+
+/** Form 07, the register of a unit over a period (dates of receipt, Vietnam time; at most 366 days). */
+export const RegisterQuery = Type.Object({
+  unit: Type.String({ minLength: 1, maxLength: 50 }),
+  from: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+  to: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+  format: Type.Optional(Type.Union([Type.Literal('pdf'), Type.Literal('xlsx')])),
+});
+export type RegisterQuery = Static<typeof RegisterQuery>;
 export const DossierDocParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }), docId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 
 export const DossierSummary = Type.Object({
@@ -234,6 +274,8 @@ export const DossierDetail = Type.Intersect([
       }),
     ),
     paused: Type.Boolean(),
+    /** forms of TT 03/2025 Phụ lục I that exist for the dossier and the reader may print (GET …/forms/:form) */
+    forms: Type.Array(DossierFormNo),
     actions: Type.Object({
       accept: Type.Boolean(),
       requestCompletion: Type.Boolean(),

@@ -12,6 +12,7 @@ import { versionToStart, type ProcedureRow } from './catalogue.js';
 import { changeStatus, getDossier, insertEvent, type Applicant, type DossierRow } from './dossiers.js';
 import { nextDossierCode } from './code.js';
 import { enqueueCommand, sendAndWait, type Continuation, type StartResult } from '../../engine/outbox.js';
+import { recordReceptionForm, type ReceptionFormRow } from './forms.js';
 
 import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
 
@@ -93,6 +94,74 @@ export function assertComplete(p: ProcedureRow, given: ChecklistItem[]): void {
       { missing: vi },
     );
   }
+}
+
+/**
+ * The in-person check at the desk: as assertComplete, and an incomplete dossier is a completion request
+ * (Mẫu 02) the desk hands the applicant: its record is written (applicant, missing documents, officer,
+ * time) and the same 400 DOSSIER_INCOMPLETE names it in `params.formId`, so the desk can print it. Unknown
+ * codes are a typing error, not a request: refused as before, nothing written.
+ */
+export async function assertCompleteAtDesk(
+  db: Knex,
+  p: ProcedureRow,
+  given: ChecklistItem[],
+  o: { applicant: Applicant; channel: string; officer: Pick<CurrentUser, 'username'> },
+): Promise<void> {
+  try {
+    assertComplete(p, given);
+  } catch (err) {
+    if (!(err instanceof ReceptionError) || err.code !== 'DOSSIER_INCOMPLETE' || !o.applicant.name) throw err;
+    const { missing } = completeness(p, given);
+    const form = await recordReceptionForm(db, {
+      form: '02',
+      procedure: p,
+      channel: o.channel,
+      applicant: o.applicant,
+      reason: 'Hồ sơ chưa đầy đủ thành phần theo quy định của thủ tục',
+      documents: missing.map((m) => ({ code: m.code, name: m.name, copies: m.copies, given: m.given })),
+      officer: o.officer,
+    });
+    throw new ReceptionError(400, err.message, 'DOSSIER_INCOMPLETE', err.details, { ...err.params, formId: form.id });
+  }
+}
+
+/**
+ * A form issued at the desk to a person who brought a dossier that is not received (no dossier, no
+ * code): Mẫu 03, the refusal to receive (e.g. the procedure is not this agency's), or Mẫu 02, the
+ * completion request with the documents to add. Only the record: the caller checked the desk.
+ */
+export async function issueInPersonForm(
+  db: Knex,
+  o: {
+    form: '02' | '03';
+    procedure: ProcedureRow;
+    channel: string;
+    applicant: Applicant;
+    reason: string;
+    documents: string[];
+    officer: Pick<CurrentUser, 'username'>;
+  },
+): Promise<ReceptionFormRow> {
+  const names = new Map(o.procedure.required_documents.map((d) => [d.code, d]));
+  const unknown = o.documents.filter((c) => !names.has(c));
+  if (unknown.length)
+    throw new ReceptionError(
+      400,
+      `Thủ tục không có thành phần hồ sơ: ${unknown.join(', ')} / Unknown document codes: ${unknown.join(', ')}`,
+      'UNKNOWN_DOCUMENTS',
+      undefined,
+      { codes: unknown.join(', ') },
+    );
+  return recordReceptionForm(db, {
+    form: o.form,
+    procedure: o.procedure,
+    channel: o.channel,
+    applicant: o.applicant,
+    reason: o.reason,
+    documents: o.documents.map((c) => ({ code: c, name: names.get(c)!.name, copies: names.get(c)!.copies })),
+    officer: o.officer,
+  });
 }
 
 export async function activeProcedure(db: Db, code: string): Promise<ProcedureRow> {
@@ -332,16 +401,40 @@ export async function requestCompletion(
     });
     if (!applied)
       throw new ReceptionError(409, 'Chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần / Completion may be requested only once', 'SUPPLEMENT_ONCE');
+    await recordReceptionForm(trx, {
+      form: '02',
+      dossierId: o.dossierId,
+      procedure: { code: locked.procedure_code, desk_unit_code: locked.desk_unit_code },
+      channel: locked.channel,
+      applicant: locked.applicant,
+      reason: o.reason,
+      documents: o.documents.map((code, i) => ({ code, name: o.names[i] ?? code })),
+      officer: { username: o.actor },
+    });
     return dossier;
   });
 }
 
-/** The desk refuses to receive (Mẫu 03): locked, still waiting for the desk (else 409 WRONG_STATUS), moved to RECEIPT_REFUSED. */
+/**
+ * The desk refuses to receive (Mẫu 03): locked, still waiting for the desk (else 409 WRONG_STATUS), moved
+ * to RECEIPT_REFUSED, with the form's record (for its PDF).
+ */
 export async function refuseReceipt(db: Knex, o: { dossierId: string; actor: string; reason: string }): Promise<DossierRow> {
   return db.transaction(async (trx) => {
     const locked = (await getDossier(trx, o.dossierId, true))!;
     if (locked.status !== 'SUBMITTED' && locked.status !== 'SUPPLEMENT_REQUESTED_AT_RECEIPT') throw new ReceptionError(409, ACTED_MEANWHILE, 'WRONG_STATUS');
-    return (await changeStatus(trx, o.dossierId, { status: 'RECEIPT_REFUSED', type: 'receipt.refused', actor: o.actor, note: o.reason })).dossier;
+    const { dossier, event } = await changeStatus(trx, o.dossierId, { status: 'RECEIPT_REFUSED', type: 'receipt.refused', actor: o.actor, note: o.reason });
+    await recordReceptionForm(trx, {
+      form: '03',
+      dossierId: o.dossierId,
+      procedure: { code: locked.procedure_code, desk_unit_code: locked.desk_unit_code },
+      channel: locked.channel,
+      applicant: locked.applicant,
+      reason: o.reason,
+      officer: { username: o.actor },
+      at: event?.at,
+    });
+    return dossier;
   });
 }
 

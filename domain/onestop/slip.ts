@@ -26,6 +26,12 @@ export function slipTime(d: Date): string {
   return `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`;
 }
 
+/** "ngày 23 tháng 11 năm 2026" (Vietnam date), the dating line of the forms. */
+export function dateWords(d: Date): string {
+  const p = parts(d);
+  return `ngày ${p.day} tháng ${p.month} năm ${p.year}`;
+}
+
 /** "14:05 23/11/2026" (Vietnam time). */
 export function shortTime(d: Date): string {
   const p = parts(d);

@@ -6,6 +6,7 @@ import type { ProcedureRow } from './catalogue.js';
 import { listEvents, type DossierRow } from './dossiers.js';
 import { unitAndAncestors } from './reception.js';
 import { scopeUnitCodes } from '../audit/scope.js';
+import { formsOfDossier, type DossierFormNo, type ReceptionFormRow } from './forms.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -63,10 +64,34 @@ export function canSeeDossier(d: DossierRow, scope: Awaited<ReturnType<typeof do
 }
 
 /**
+ * The forms carry the applicant's personal data: the desk and the officers of the dossier's units
+ * (its desk, its resolving agency and the divisions under them, the unit now holding it), the leaders
+ * over them and the auditors whose scope holds it (canSeeDossier), administrators. Not designers, and
+ * not an officer of a unit above who merely reads the dossier list.
+ */
+export async function canReadDossierForms(db: Knex, user: CurrentUser, d: DossierRow): Promise<boolean> {
+  if (user.roles.includes('admin')) return true;
+  const scope = await dossierScope(db, user);
+  if (!canSeeDossier(d, scope)) return false;
+  if (user.roles.includes('leader') || user.roles.includes('auditor')) return true;
+  if (!user.roles.includes('officer') || scope.all) return false;
+  return scope.desks.includes(d.desk_unit_code) || scope.desks.includes(d.agency_code) || d.current_unit_code === user.unit.code;
+}
+
+/** A form 02/03 issued in person (no dossier): the staff of its desk (who work at it or under it), leaders and auditors over it, administrators. */
+export async function canReadReceptionForm(db: Knex, user: CurrentUser, f: ReceptionFormRow): Promise<boolean> {
+  if (user.roles.includes('admin')) return true;
+  const scope = await dossierScope(db, user);
+  if (scope.all) return true;
+  if ((user.roles.includes('leader') || user.roles.includes('auditor')) && scope.units.includes(f.desk_unit_code)) return true;
+  return (user.roles.includes('officer') || user.roles.includes('leader')) && (await unitAndAncestors(db, user.unit.code)).includes(f.desk_unit_code);
+}
+
+/**
  * Everything the desk's dossier page shows. Never the citizen's lookup key: whoever holds it acts as the
  * citizen on the public routes (withdraw, supplement, evaluate); it reaches the citizen on the slip only.
  */
-export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boolean }): Promise<DossierDetail> {
+export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boolean; formReader?: boolean }): Promise<DossierDetail> {
   const p = (await db('onestop_procedures').where({ code: d.procedure_code }).first()) as ProcedureRow;
   const desk = await db('org_units').where({ code: d.desk_unit_code }).first('name');
   const events = await listEvents(db, String(d.id));
@@ -128,6 +153,8 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
       onTime: t.on_time,
     })),
     paused: Boolean(pause),
+    /** the forms of TT 03/2025 this reader may print for it (01 is the slip, see actions.slip) */
+    forms: opts.formReader ? await formsOfDossier(db, d) : ([] as DossierFormNo[]),
     actions: {
       accept: opts.deskOfficer && d.status === 'SUBMITTED',
       requestCompletion: opts.deskOfficer && d.status === 'SUBMITTED' && !askedAtReceipt,

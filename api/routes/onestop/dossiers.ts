@@ -20,6 +20,7 @@ import {
   acceptSubmission,
   activeProcedure,
   assertComplete,
+  assertCompleteAtDesk,
   assertDeskOfficer,
   namedChecklist,
   ReceptionError,
@@ -29,7 +30,7 @@ import {
   withdrawDossier,
   type ChecklistItem,
 } from '../../../domain/onestop/reception.js';
-import { canSeeDossier, dossierScope, listDossiers, toDetail } from '../../../domain/onestop/views.js';
+import { canReadDossierForms, canSeeDossier, dossierScope, listDossiers, toDetail } from '../../../domain/onestop/views.js';
 import { renderReceiptSlip, slipData } from '../../../domain/onestop/slip.js';
 import { isStatus } from '../../../domain/onestop/status.js';
 import { findProcedure, type ProcedureRow } from '../../../domain/onestop/catalogue.js';
@@ -86,7 +87,8 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     });
     return sent?.status === 'done' ? (await getDossier(app.db, String(a.dossier.id)))! : a.dossier;
   };
-  const detail = async (req: FastifyRequest, d: DossierRow) => toDetail(app.db, d, { deskOfficer: await isDeskOfficer(req, d) });
+  const detail = async (req: FastifyRequest, d: DossierRow) =>
+    toDetail(app.db, d, { deskOfficer: await isDeskOfficer(req, d), formReader: await canReadDossierForms(app.db, req.currentUser, d) });
 
   app.get(
     '/',
@@ -130,8 +132,9 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const procedure = await activeProcedure(app.db, body.procedureCode);
       await assertDeskOfficer(app.db, req.currentUser, procedure.desk_unit_code);
       const given: ChecklistItem[] = body.documents;
-      assertComplete(procedure, given);
       const applicant = { ...body.applicant, name: plainText(body.applicant.name) };
+      // Incomplete: the same 400, and the completion request (Mẫu 02) is recorded for the desk to print (params.formId).
+      await assertCompleteAtDesk(app.db, procedure, given, { applicant, channel: body.channel ?? 'in_person', officer: req.currentUser });
       if (!applicant.name) throw fail(400, 'APPLICANT_NAME_REQUIRED', {}, 'Thiếu họ tên người nộp / The applicant name is required');
       const accepted = await receiveInPerson(app.db, {
         procedure,

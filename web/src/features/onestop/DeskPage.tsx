@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReceiveBody } from '../../../../api/schemas/onestop.js';
 import { meQuery } from '../../api/queries.js';
-import { errorMessage, request } from '../../api/request.js';
+import { ApiError, errorMessage, request, requestBlob } from '../../api/request.js';
+import { openFile, saveFile } from '../../lib/download.js';
 import { Alert } from '../../components/Alert.js';
 import { flash } from '../../components/flash.js';
 import { Link, navigate, useLocation } from '../../lib/router.js';
@@ -12,21 +13,23 @@ import { dossiersQuery, onestopEndpoints, onestopKeys, proceduresQuery, type Pro
 import { formatTimeDate } from '../../lib/format.js';
 import './onestop.css';
 
-type Tab = 'receive' | 'queue' | 'all';
+type Tab = 'receive' | 'queue' | 'all' | 'register';
+const TABS = ['receive', 'queue', 'all', 'register'] as const;
+const TAB_LABELS = { receive: 'onestop.tabReceive', queue: 'onestop.tabQueue', all: 'onestop.tabAll', register: 'onestop.tabRegister' } as const;
 
 /** The one-stop desk: receive in person, the queue of online submissions, every dossier in scope. */
 export default function DeskPage() {
   const { t } = useTranslation();
   const { search } = useLocation();
   const me = useQuery(meQuery());
-  const tab = (['receive', 'queue', 'all'].includes(search.get('tab') ?? '') ? search.get('tab') : 'receive') as Tab;
+  const tab = ((TABS as readonly string[]).includes(search.get('tab') ?? '') ? search.get('tab') : 'receive') as Tab;
   return (
     <section className="onestop">
       <h1>{t('onestop.deskTitle')}</h1>
       <nav className="onestop-tabs" aria-label={t('onestop.deskTitle')}>
-        {(['receive', 'queue', 'all'] as const).map((x) => (
+        {TABS.map((x) => (
           <Link key={x} to={withQuery('/mot-cua', { tab: x })} aria-current={tab === x ? 'page' : undefined}>
-            {t(x === 'receive' ? 'onestop.tabReceive' : x === 'queue' ? 'onestop.tabQueue' : 'onestop.tabAll')}
+            {t(TAB_LABELS[x])}
           </Link>
         ))}
         {me.data?.roles.includes('admin') && <Link to="/mot-cua/danh-muc">{t('onestop.tabCatalogue')}</Link>}
@@ -34,6 +37,7 @@ export default function DeskPage() {
       {tab === 'receive' && <ReceiveForm />}
       {tab === 'queue' && <DossierTable queue />}
       {tab === 'all' && <DossierTable />}
+      {tab === 'register' && <RegisterForm unitCode={me.data?.unit.code ?? ''} />}
     </section>
   );
 }
@@ -47,7 +51,17 @@ function ReceiveForm() {
   const [copies, setCopies] = useState<Record<string, number>>({});
   const [ticked, setTicked] = useState<Record<string, boolean>>({});
   const [note, setNote] = useState('');
+  const [refusing, setRefusing] = useState(false);
+  const [refusalReason, setRefusalReason] = useState('');
   const procedure: Procedure | undefined = procedures.data?.items.find((p) => p.code === code);
+  const cleanApplicant = () =>
+    ({ ...Object.fromEntries(Object.entries(applicant).filter(([, v]) => v.trim() !== '')), name: applicant.name }) as ReceiveBody['applicant'];
+  const printReceptionForm = async (id: string) => openFile(await requestBlob(onestopEndpoints.receptionFormPdf(id)));
+  const refuse = useMutation({
+    mutationFn: () =>
+      request(onestopEndpoints.issueReceptionForm({ form: '03', procedureCode: procedure!.code, applicant: cleanApplicant(), reason: refusalReason })),
+    onSuccess: () => setRefusing(false),
+  });
 
   const receive = useMutation({
     mutationFn: (body: ReceiveBody) => request(onestopEndpoints.receive(body)),
@@ -58,6 +72,9 @@ function ReceiveForm() {
     },
   });
 
+  // An incomplete dossier is answered 400 with the completion request (Mẫu 02) the server recorded.
+  const completionFormId =
+    receive.error instanceof ApiError && receive.error.body?.code === 'DOSSIER_INCOMPLETE' ? receive.error.body.params?.formId : undefined;
   const choose = (c: string) => {
     setCode(c);
     const p = procedures.data?.items.find((x) => x.code === c);
@@ -67,10 +84,9 @@ function ReceiveForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!procedure) return;
-    const clean = Object.fromEntries(Object.entries(applicant).filter(([, v]) => v.trim() !== '')) as ReceiveBody['applicant'];
     receive.mutate({
       procedureCode: procedure.code,
-      applicant: { ...clean, name: applicant.name },
+      applicant: cleanApplicant(),
       documents: procedure.requiredDocuments.filter((d) => ticked[d.code]).map((d) => ({ code: d.code, copies: copies[d.code] ?? d.copies })),
       ...(note.trim() ? { note } : {}),
     });
@@ -139,9 +155,46 @@ function ReceiveForm() {
         <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} />
       </label>
       {receive.isError && <Alert>{errorMessage(receive.error)}</Alert>}
-      <button type="submit" className="button button-primary" disabled={!procedure || receive.isPending}>
-        {receive.isPending ? t('onestop.receiving') : t('onestop.receive')}
-      </button>
+      {completionFormId !== undefined && (
+        <p role="status">
+          {t('onestop.completionIssued')}{' '}
+          <button type="button" className="button" data-testid="print-form-02" onClick={() => void printReceptionForm(String(completionFormId))}>
+            {t('onestop.forms.f02')}
+          </button>
+        </p>
+      )}
+      <div className="onestop-actions">
+        <button type="submit" className="button button-primary" disabled={!procedure || receive.isPending}>
+          {receive.isPending ? t('onestop.receiving') : t('onestop.receive')}
+        </button>
+        <button type="button" className="button" disabled={!procedure || !applicant.name.trim()} onClick={() => setRefusing(true)}>
+          {t('onestop.refuseInPerson')}
+        </button>
+      </div>
+      {refusing && (
+        <fieldset>
+          <legend>{t('onestop.refuseInPerson')}</legend>
+          <label className="field">
+            <span>{t('onestop.refusalReason')}</span>
+            <textarea value={refusalReason} onChange={(e) => setRefusalReason(e.target.value)} rows={3} />
+          </label>
+          {refuse.isError && <Alert>{errorMessage(refuse.error)}</Alert>}
+          <button type="button" className="button button-primary" disabled={!refusalReason.trim() || refuse.isPending} onClick={() => refuse.mutate()}>
+            {t('onestop.confirm')}
+          </button>{' '}
+          <button type="button" className="button button-quiet" onClick={() => setRefusing(false)}>
+            {t('onestop.cancel')}
+          </button>
+        </fieldset>
+      )}
+      {refuse.data && (
+        <p role="status">
+          {t('onestop.refusalIssued')}{' '}
+          <button type="button" className="button" data-testid="print-form-03" onClick={() => void printReceptionForm(refuse.data.id)}>
+            {t('onestop.forms.f03')}
+          </button>
+        </p>
+      )}
     </form>
   );
 }
@@ -192,5 +245,51 @@ function DossierTable({ queue = false }: { queue?: boolean }) {
         </table>
       )}
     </div>
+  );
+}
+
+/** Sổ theo dõi hồ sơ (Mẫu 07): a unit's register over a period of receipt, as PDF or Excel. */
+function RegisterForm({ unitCode }: { unitCode: string }) {
+  const { t } = useTranslation();
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+  const [unit, setUnit] = useState('');
+  const [from, setFrom] = useState(`${today.slice(0, 8)}01`);
+  const [to, setTo] = useState(today);
+  const [error, setError] = useState<unknown>(null);
+  const get = async (format: 'pdf' | 'xlsx') => {
+    setError(null);
+    try {
+      const blob = await requestBlob(onestopEndpoints.register({ unit: unit || unitCode, from, to, format }));
+      if (format === 'pdf') openFile(blob);
+      else saveFile(blob, `so-theo-doi-ho-so-${unit || unitCode}-${from}-${to}.xlsx`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="onestop-form" aria-label={t('onestop.registerTitle')} onSubmit={(e) => e.preventDefault()}>
+      <h2>{t('onestop.registerTitle')}</h2>
+      <label className="field">
+        <span>{t('onestop.registerUnit')}</span>
+        <input value={unit || unitCode} onChange={(e) => setUnit(e.target.value)} maxLength={50} />
+      </label>
+      <label className="field">
+        <span>{t('onestop.registerFrom')}</span>
+        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
+      </label>
+      <label className="field">
+        <span>{t('onestop.registerTo')}</span>
+        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
+      </label>
+      {error !== null && <Alert>{errorMessage(error)}</Alert>}
+      <div className="onestop-actions">
+        <button type="button" className="button" data-testid="register-pdf" onClick={() => void get('pdf')}>
+          {t('onestop.registerPdf')}
+        </button>
+        <button type="button" className="button" data-testid="register-xlsx" onClick={() => void get('xlsx')}>
+          {t('onestop.registerExcel')}
+        </button>
+      </div>
+    </form>
   );
 }

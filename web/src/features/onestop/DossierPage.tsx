@@ -95,20 +95,39 @@ export default function DossierPage({ id }: { id: string }) {
           </tr>
         </tbody>
       </table>
-      {d.actions.slip && (
-        <p>
-          <a
-            href={`/api/onestop/dossiers/${d.id}/slip.pdf`}
-            className="button"
-            data-testid="slip-link"
-            onClick={(e) => {
-              e.preventDefault();
-              void openBlob(requestBlob(onestopEndpoints.slip(d.id)));
-            }}
-          >
-            {t('onestop.slip')}
-          </a>
-        </p>
+      {(d.actions.slip || d.forms.length > 0) && (
+        <div className="onestop-forms" data-testid="dossier-forms">
+          <h2>{t('onestop.formsTitle')}</h2>
+          <p className="onestop-actions">
+            {d.actions.slip && (
+              <a
+                href={`/api/onestop/dossiers/${d.id}/slip.pdf`}
+                className="button"
+                data-testid="slip-link"
+                onClick={(e) => {
+                  e.preventDefault();
+                  void openBlob(requestBlob(onestopEndpoints.slip(d.id)));
+                }}
+              >
+                {t('onestop.slip')}
+              </a>
+            )}
+            {d.forms.map((f) => (
+              <a
+                key={f}
+                href={`/api/onestop/dossiers/${d.id}/forms/${f}`}
+                className="button"
+                data-testid={`form-${f}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  void openBlob(requestBlob(onestopEndpoints.dossierForm(d.id, f)));
+                }}
+              >
+                {t(`onestop.forms.f${f}`)}
+              </a>
+            ))}
+          </p>
+        </div>
       )}
       <div className="onestop-actions">
         {d.actions.accept && (

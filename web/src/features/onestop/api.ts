@@ -11,6 +11,9 @@ import type {
   PublicDossier,
   PublicProcedureList,
   ReasonBody,
+  ReceptionForm,
+  ReceptionFormBody,
+  RegisterQuery,
   ReceiveBody,
   RequestCompletionBody,
   SubmitReply,
@@ -43,6 +46,16 @@ export const onestopEndpoints = {
   withdraw: (id: string, body: ReasonBody): Endpoint<WithdrawReply> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/withdraw`, body }),
   slip: (id: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}/slip.pdf` }),
   file: (id: string, docId: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}/files/${enc(docId)}` }),
+  /** a form of TT 03/2025 drawn for the dossier (02, 03, 05, 06) */
+  dossierForm: (id: string, form: DossierDetail['forms'][number]): Endpoint<Blob> => ({
+    method: 'GET',
+    path: `/api/onestop/dossiers/${enc(id)}/forms/${enc(form)}`,
+  }),
+  /** form 02 or 03 issued at the desk to a person whose dossier is not received */
+  issueReceptionForm: (body: ReceptionFormBody): Endpoint<ReceptionForm> => ({ method: 'POST', path: '/api/onestop/reception-forms', body }),
+  receptionFormPdf: (id: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/reception-forms/${enc(id)}/pdf` }),
+  /** form 07, the register of a unit over a period */
+  register: (q: RegisterQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop/register${queryString(q)}` }),
   // public (no login)
   publicProcedures: (): Endpoint<PublicProcedureList> => ({ method: 'GET', path: '/api/public/procedures', anonymous: true }),
   submit: (form: FormData): Endpoint<SubmitReply> => ({ method: 'POST', path: '/api/public/dossiers', anonymous: true, form }),

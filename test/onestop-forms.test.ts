@@ -1,0 +1,383 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { deskBpmn, insertDossier, openTask, procedureEntry } from './helpers/onestop.js';
+
+/** The Vietnam wall clock of an instant, written out as the forms write it (not through the code under test). */
+function vn(d: Date) {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      hour: '2-digit',
+      minute: '2-digit',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
+  return {
+    time: `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`,
+    words: `ngày ${p.day} tháng ${p.month} năm ${p.year}`,
+    short: `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`,
+    date: `${p.year}-${p.month}-${p.day}`,
+  };
+}
+
+/** The text of a PDF in drawing order (pdftotext -raw), blanks collapsed, so a wrapped cell reads as one line. */
+async function pdfWords(pdf: Buffer): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'form-')), 'f.pdf');
+  await writeFile(file, pdf);
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('/usr/bin/pdftotext', ['-raw', file, '-'], (err, text) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(text))),
+  );
+  return out.replace(/\s+/g, ' ');
+}
+
+describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the desk, drawn from the records, scoped', () => {
+  let p: TestPlatform;
+  let desk: Client; // officer of the desk SNNMT-VP
+  let specialist: Client; // officer of SNNMT-QLDD: the appraisal step
+  let leader: Client; // leader of SNNMT, over both
+  let auditor: Client; // auditor of SNNMT
+  let designer: Client; // designer of the desk unit: reads dossiers, not their forms
+  let stranger: Client; // officer of an unrelated unit
+  let procedure: Record<string, any>;
+  const applicant = { name: 'Nguyễn Văn An', idNumber: '001203004567', phone: '0912345678', email: 'an.nguyen@example.vn', address: '12 Lê Lợi, xã Tân Phú' };
+  const complete = [
+    { code: 'DON', copies: 1 },
+    { code: 'GCN', copies: 2 },
+  ];
+
+  beforeAll(async () => {
+    p = await startTestPlatform();
+    const admin = await login(p.app, await createUser(p.db, { roles: ['admin'] }));
+    designer = await login(p.app, await createUser(p.db, { roles: ['designer'], unitCode: 'SNNMT-VP' }));
+    desk = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP', fullName: 'Lê Thị Tiếp Nhận' }));
+    specialist = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD', fullName: 'Phạm Văn Thẩm Định' }));
+    leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT' }));
+    auditor = await login(p.app, await createUser(p.db, { roles: ['auditor'], unitCode: 'SNNMT' }));
+    stranger = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: await createUnit(p.db) }));
+    procedure = procedureEntry({
+      name: 'Đăng ký biến động đất đai (mẫu)',
+      requiredDocuments: [
+        { code: 'DON', name: 'Đơn đăng ký biến động', copies: 1, mandatory: true },
+        { code: 'GCN', name: 'Bản gốc Giấy chứng nhận', copies: 2, mandatory: true },
+      ],
+    });
+    expect((await admin.post('/api/onestop/procedures/import', [procedure])).status).toBe(200);
+    // The desk model, its appraisal also deciding the result (ketQua) and its return step saying how (hinhThucTra).
+    const xml = deskBpmn(procedure.bpmnProcessId)
+      .replace(
+        '<zeebe:output source="=lyDoBoSung" target="lyDoBoSung" />',
+        '<zeebe:output source="=lyDoBoSung" target="lyDoBoSung" /><zeebe:output source="=ketQua" target="ketQua" />',
+      )
+      .replace(
+        '<zeebe:header key="eiso.timeLimit" value="0.5" /></zeebe:taskHeaders>',
+        '<zeebe:header key="eiso.timeLimit" value="0.5" /></zeebe:taskHeaders><zeebe:ioMapping><zeebe:output source="=hinhThucTra" target="hinhThucTra" /></zeebe:ioMapping>',
+      );
+    expect(xml).toContain('target="ketQua"');
+    expect(xml).toContain('target="hinhThucTra"');
+    const dep = await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml });
+    expect(dep.status, JSON.stringify(dep.body)).toBe(201);
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  const download = async (c: Client | null, url: string, headers: Record<string, string> = {}) => {
+    const r = await p.app.inject({ method: 'GET', url, headers: { ...(c ? { authorization: `Bearer ${c.token}` } : {}), ...headers } });
+    return { status: r.statusCode, type: r.headers['content-type'], body: r.rawPayload, json: () => r.json() };
+  };
+  const pdfOf = async (c: Client, url: string) => {
+    const r = await download(c, url);
+    expect(r.status, r.body.toString().slice(0, 300)).toBe(200);
+    expect(r.type).toBe('application/pdf');
+    return pdfWords(r.body);
+  };
+  const dossierRow = (code: string) => p.db('dossiers').where({ code }).first();
+  const statusIs = (code: string, status: string) =>
+    waitFor(async () => ((await dossierRow(code))?.status === status ? dossierRow(code) : undefined), `status ${status}`, 30_000);
+
+  it('in person, incomplete: the same 400 as before, and the completion request (Mẫu 02) is recorded and printed', async () => {
+    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'GCN', copies: 1 }] });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({
+      code: 'DOSSIER_INCOMPLETE',
+      message:
+        'Hồ sơ chưa đầy đủ, còn thiếu: Đơn đăng ký biến động; Bản gốc Giấy chứng nhận (cần 2 bản, mới có 1) / The dossier is incomplete; missing: DON, GCN',
+      params: { missing: 'Đơn đăng ký biến động; Bản gốc Giấy chứng nhận (cần 2 bản, mới có 1)' },
+    });
+    const formId = String(r.body.params.formId);
+    expect(await p.db('dossiers').where({ procedure_code: procedure.code }).first()).toBeUndefined();
+    const row = await p.db('onestop_reception_forms').where({ id: formId }).first();
+    expect(row).toMatchObject({ form: '02', dossier_id: null, procedure_code: procedure.code, desk_unit_code: 'SNNMT-VP', issued_by: desk.user.username });
+    expect(row.documents.map((d: { code: string }) => d.code)).toEqual(['DON', 'GCN']);
+    const text = await pdfOf(desk, `/api/onestop/reception-forms/${formId}/pdf`);
+    const at = vn(row.issued_at);
+    for (const s of [
+      'Mẫu số 02 (Thông tư số 03/2025/TT-VPCP)',
+      'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ',
+      'SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG',
+      'Hồ sơ của: Nguyễn Văn An',
+      `Nội dung yêu cầu giải quyết: Đăng ký biến động đất đai (mẫu) (mã thủ tục ${procedure.code})`,
+      'Số điện thoại: 0912345678',
+      '1. Đơn đăng ký biến động (cần 1 bản, đã có 0)',
+      '2. Bản gốc Giấy chứng nhận (cần 2 bản, đã có 1)',
+      'Lý do: Hồ sơ chưa đầy đủ thành phần theo quy định của thủ tục',
+      `Thời gian hướng dẫn: ${at.time}`,
+      at.words,
+      'NGƯỜI HƯỚNG DẪN',
+      'Lê Thị Tiếp Nhận',
+    ])
+      expect(text).toContain(s);
+    // Unknown codes are a typing error, not a request: nothing recorded.
+    const before = await p.db('onestop_reception_forms').count<{ n: string }[]>({ n: '*' });
+    const typo = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: [{ code: 'SO-DO', copies: 1 }] });
+    expect(typo.status).toBe(400);
+    expect(typo.body.code).toBe('UNKNOWN_DOCUMENTS');
+    expect(await p.db('onestop_reception_forms').count<{ n: string }[]>({ n: '*' })).toEqual(before);
+  });
+
+  it('in person, refused: the desk records the refusal (Mẫu 03) and prints it; others may not issue or read it', async () => {
+    const body = {
+      form: '03',
+      procedureCode: procedure.code,
+      applicant: { name: 'Trần Thị Bình', idNumber: '079188001234', address: '5 Trần Phú, phường Hải Châu' },
+      reason: 'Thửa đất nằm ngoài địa bàn tỉnh, không thuộc thẩm quyền giải quyết của Sở',
+    };
+    expect((await specialist.post('/api/onestop/reception-forms', body)).status).toBe(403);
+    const r = await desk.post('/api/onestop/reception-forms', body);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ form: '03', dossierId: null, applicantName: 'Trần Thị Bình', issuedBy: desk.user.username, reason: body.reason });
+    const text = await pdfOf(desk, `/api/onestop/reception-forms/${r.body.id}/pdf`);
+    const at = vn(new Date(r.body.issuedAt));
+    for (const s of [
+      'Mẫu số 03 (Thông tư số 03/2025/TT-VPCP)',
+      'PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ',
+      'Ông/bà: Trần Thị Bình',
+      'Số định danh cá nhân/tổ chức: 079188001234',
+      'Mã hồ sơ (nếu có): —',
+      body.reason,
+      `Thời gian từ chối: ${at.time}`,
+      at.words,
+      'NGƯỜI NỘP HỒ SƠ',
+      'NGƯỜI TIẾP NHẬN HỒ SƠ',
+      'Lê Thị Tiếp Nhận',
+    ])
+      expect(text).toContain(s);
+    const audit = await p.db('audit_log').where({ action: 'onestop.reception.refuse', target_id: r.body.id }).first();
+    expect(audit.actor).toBe(desk.user.username);
+    // leader and auditor over the desk read it; an officer elsewhere, a designer, the citizen do not
+    expect((await download(leader, `/api/onestop/reception-forms/${r.body.id}/pdf`)).status).toBe(200);
+    expect((await download(auditor, `/api/onestop/reception-forms/${r.body.id}/pdf`)).status).toBe(200);
+    expect((await download(stranger, `/api/onestop/reception-forms/${r.body.id}/pdf`)).status).toBe(403);
+    expect((await download(designer, `/api/onestop/reception-forms/${r.body.id}/pdf`)).status).toBe(403);
+    expect((await download(null, `/api/onestop/reception-forms/${r.body.id}/pdf`)).status).toBe(401);
+    expect((await download(desk, '/api/onestop/reception-forms/987654321/pdf')).status).toBe(404);
+  });
+
+  it('online submission: the completion request and the refusal answer as before and carry their forms 02 and 03 with the dossier code', async () => {
+    const sub = await insertDossier(p.db, procedure.code, {
+      channel: 'online',
+      status: 'SUBMITTED',
+      received_at: null,
+      applicant: JSON.stringify({ name: 'Võ Thị Cúc', email: 'cuc@example.vn', phone: '0987654321' }),
+    });
+    const asked = await desk.post(`/api/onestop/dossiers/${sub.id}/request-completion`, { reason: 'Bản chụp Giấy chứng nhận bị mờ', documents: ['GCN'] });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    expect(asked.body).toMatchObject({ status: 'SUPPLEMENT_REQUESTED_AT_RECEIPT', forms: ['02'] });
+    const f02 = await pdfOf(desk, `/api/onestop/dossiers/${sub.id}/forms/02`);
+    for (const s of [
+      'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ',
+      `Mã hồ sơ: ${sub.code}`,
+      'Hồ sơ của: Võ Thị Cúc',
+      '1. Bản gốc Giấy chứng nhận',
+      'Lý do: Bản chụp Giấy chứng nhận bị mờ',
+    ])
+      expect(f02).toContain(s);
+    expect((await download(desk, `/api/onestop/dossiers/${sub.id}/forms/03`)).status).toBe(409);
+    const refused = await desk.post(`/api/onestop/dossiers/${sub.id}/refuse`, { reason: 'Quá thời hạn bổ sung mà không hoàn thiện' });
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ status: 'RECEIPT_REFUSED', statusReason: 'Quá thời hạn bổ sung mà không hoàn thiện', forms: ['02', '03'] });
+    const row = await dossierRow(sub.code);
+    const f03 = await pdfOf(desk, `/api/onestop/dossiers/${sub.id}/forms/03`);
+    for (const s of [
+      'PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ',
+      `Mã hồ sơ (nếu có): ${sub.code}`,
+      'Ông/bà: Võ Thị Cúc',
+      'Quá thời hạn bổ sung mà không hoàn thiện',
+      `Thời gian từ chối: ${vn(row.closed_at).time}`,
+    ])
+      expect(f03).toContain(s);
+    // never received: no control slip
+    expect((await download(desk, `/api/onestop/dossiers/${sub.id}/forms/06`)).json()).toMatchObject({
+      code: 'ONESTOP_FORM_NOT_ISSUED',
+      params: { form: '06' },
+    });
+  });
+
+  let processed: { id: string; code: string; key: string };
+  let withdrawn: { id: string; code: string };
+
+  it('processing: the control slip (Mẫu 06) lists each hand-over with its officer, times, due time and on time or not', async () => {
+    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: complete });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    processed = { id: r.body.id, code: r.body.code, key: r.body.processInstanceKey };
+    expect(r.body.forms).toEqual(['06']);
+    const task = await waitFor(() => openTask(p.db, processed.key, 'ThamDinh'), 'the appraisal step', 30_000);
+    expect((await specialist.post(`/api/tasks/${task}/claim`)).status).toBe(200);
+    const done = await specialist.post(`/api/tasks/${task}/complete`, { variables: { canBoSung: false, lyDoBoSung: '', ketQua: 'cap' } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await statusIs(processed.code, 'RESULT_AT_DESK');
+    await waitFor(() => openTask(p.db, processed.key, 'TraKetQua'), 'the return step', 30_000);
+    const d = await dossierRow(processed.code);
+    const appraisal = await p.db('inbox_tasks').where({ process_instance_key: processed.key, element_id: 'ThamDinh' }).first();
+    const ret = await p.db('inbox_tasks').where({ process_instance_key: processed.key, element_id: 'TraKetQua' }).first();
+    const due = await p.db('step_deadlines').where({ element_instance_key: appraisal.element_instance_key }).first();
+    const retDue = await waitFor(() => p.db('step_deadlines').where({ element_instance_key: ret.element_instance_key }).first(), 'the return step deadline');
+    // Done today, due two working days later (a later date): before the due date.
+    expect(vn(due.due_at).date > vn(appraisal.completed_at).date).toBe(true);
+    const text = await pdfOf(desk, `/api/onestop/dossiers/${processed.id}/forms/06`);
+    for (const s of [
+      'Mẫu số 06 (Thông tư số 03/2025/TT-VPCP)',
+      'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ',
+      `Mã hồ sơ: ${processed.code}`,
+      'Cơ quan (bộ phận) giải quyết: Sở Nông nghiệp và Môi trường',
+      `Thời gian nhận hồ sơ: ${vn(d.received_at).time}`,
+      `Thời gian hẹn trả kết quả: ${vn(d.appointment_at).time}`,
+      // row 1: the receipt, from the applicant to the desk officer
+      `1 Tiếp nhận hồ sơ Văn phòng Sở (Bộ phận một cửa) Giao: Người nộp hồ sơ: Nguyễn Văn An Nhận: Lê Thị Tiếp Nhận ${vn(d.received_at).short} ${vn(appraisal.created_at).short}`,
+      // row 2: the appraisal, from the desk officer to the specialist, finished before its due date
+      `2 Thẩm định hồ sơ Phòng Quản lý đất đai Giao: Lê Thị Tiếp Nhận Nhận: Phạm Văn Thẩm Định ${vn(appraisal.created_at).short} ${vn(appraisal.completed_at).short} ${vn(due.due_at).short} Trước hạn`,
+      // row 3: the return, open, nobody holds it yet
+      `3 Trả kết quả Văn phòng Sở (Bộ phận một cửa) Giao: Phạm Văn Thẩm Định Nhận: Văn phòng Sở (Bộ phận một cửa) (chưa nhận xử lý) ${vn(ret.created_at).short} — ${vn(retDue.due_at).short} Đang xử lý, trong hạn`,
+      // ready today, appointment five working days on
+      'Kết quả giải quyết hồ sơ: Trước hạn',
+      `Thời gian có kết quả: ${vn(d.resolved_at).time}`,
+    ])
+      expect(text).toContain(s);
+  });
+
+  it('the forms are for the desk, the officers of the dossier units, leaders and auditors over them; not for others or the citizen', async () => {
+    const url = `/api/onestop/dossiers/${processed.id}/forms/06`;
+    for (const c of [desk, specialist, leader, auditor]) expect((await download(c, url)).status).toBe(200);
+    const other = await download(stranger, url);
+    expect(other.status).toBe(403);
+    expect(other.body.toString()).not.toContain('Nguyễn Văn An');
+    expect((await download(designer, url)).status).toBe(403);
+    const row = await dossierRow(processed.code);
+    // the citizen: no account; the lookup key opens the public lookup, not the staff forms
+    expect((await download(null, url)).status).toBe(401);
+    expect((await download(null, url, { 'x-lookup-token': row.lookup_token })).status).toBe(401);
+    // the dossier page offers only what the reader may print
+    expect((await desk.get(`/api/onestop/dossiers/${processed.id}`)).body.forms).toEqual(['06']);
+    expect((await designer.get(`/api/onestop/dossiers/${processed.id}`)).body.forms).toEqual([]);
+  });
+
+  it('withdrawal: the notice of stopping (Mẫu 05) gives the request, its reason and the stop', async () => {
+    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: complete });
+    expect(r.status).toBe(201);
+    withdrawn = { id: r.body.id, code: r.body.code };
+    await waitFor(() => openTask(p.db, r.body.processInstanceKey, 'ThamDinh'), 'the appraisal step', 30_000);
+    expect((await download(desk, `/api/onestop/dossiers/${withdrawn.id}/forms/05`)).status).toBe(409);
+    const w = await desk.post(`/api/onestop/dossiers/${withdrawn.id}/withdraw`, { reason: 'Công dân xin rút hồ sơ để bổ sung hợp đồng chuyển nhượng' });
+    expect(w.status, JSON.stringify(w.body)).toBe(202);
+    const d = await statusIs(withdrawn.code, 'WITHDRAWN');
+    const request = await p.db('dossier_events').where({ dossier_id: withdrawn.id, type: 'withdrawal.requested' }).first();
+    expect((await desk.get(`/api/onestop/dossiers/${withdrawn.id}`)).body.forms).toEqual(['05', '06']);
+    const text = await pdfOf(desk, `/api/onestop/dossiers/${withdrawn.id}/forms/05`);
+    for (const s of [
+      'Mẫu số 05 (Thông tư số 03/2025/TT-VPCP)',
+      'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ',
+      'Kính gửi: Ông/bà Nguyễn Văn An',
+      `Mã hồ sơ: ${withdrawn.code}`,
+      `Thời gian nhận hồ sơ: ${vn(d.received_at).time}`,
+      `Vào ${vn(request.at).words}, Sở Nông nghiệp và Môi trường nhận được đề nghị dừng giải quyết hồ sơ`,
+      'Lý do: Công dân xin rút hồ sơ để bổ sung hợp đồng chuyển nhượng',
+      `thông báo dừng giải quyết hồ sơ kể từ ${vn(d.closed_at).time}`,
+      'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ',
+      'Lê Thị Tiếp Nhận',
+    ])
+      expect(text).toContain(s);
+    // its control slip: the appraisal was cancelled by the stop; the dossier counts on time (II.06a)
+    const slip = await pdfOf(leader, `/api/onestop/dossiers/${withdrawn.id}/forms/06`);
+    expect(slip).toContain('Bước bị hủy (hồ sơ dừng hoặc chuyển hướng)');
+    expect(slip).toContain('Kết quả giải quyết hồ sơ: Dừng giải quyết (tính đúng hạn)');
+  });
+
+  it('the register (Mẫu 07) of the desk over a period, as Excel rows and as PDF; other units refused', async () => {
+    // the processed dossier's result is handed to the applicant at the desk
+    const giving = await waitFor(() => openTask(p.db, processed.key, 'TraKetQua'), 'the return step');
+    expect((await desk.post(`/api/tasks/${giving}/claim`)).status).toBe(200);
+    const gave = await desk.post(`/api/tasks/${giving}/complete`, { variables: { hinhThucTra: 'tai-quay' } });
+    expect(gave.status, JSON.stringify(gave.body)).toBe(200);
+    await statusIs(processed.code, 'RETURNED');
+    const today = vn(new Date()).date;
+    const url = `/api/onestop/register?unit=SNNMT-VP&from=${today}&to=${today}`;
+    const x = await download(desk, `${url}&format=xlsx`);
+    expect(x.status).toBe(200);
+    expect(x.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.body as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    expect(ws.getCell('A2').value).toBe('SỔ THEO DÕI HỒ SƠ');
+    expect(ws.getRow(5).values).toEqual([
+      undefined,
+      'STT',
+      'Mã hồ sơ',
+      'Tên thủ tục hành chính',
+      'Tên tổ chức, cá nhân',
+      'Địa chỉ, số điện thoại',
+      'Cơ quan chủ trì giải quyết',
+      'Nhận hồ sơ',
+      'Hẹn trả kết quả',
+      'Trả kết quả',
+      'Phương thức nhận kết quả',
+      'Ký nhận',
+    ]);
+    const rows: unknown[][] = [];
+    ws.eachRow((r, n) => {
+      if (n > 5) rows.push((r.values as unknown[]).slice(1));
+    });
+    const mine = rows.filter((r) => r[1] === processed.code || r[1] === withdrawn.code);
+    const a = await dossierRow(processed.code);
+    const b = await dossierRow(withdrawn.code);
+    const line = (d: typeof a, returned: string, how: string) => [
+      d.code,
+      'Đăng ký biến động đất đai (mẫu)',
+      'Nguyễn Văn An',
+      '12 Lê Lợi, xã Tân Phú · 0912345678',
+      'Sở Nông nghiệp và Môi trường',
+      vn(d.received_at).short,
+      vn(d.appointment_at).short,
+      returned,
+      how,
+    ];
+    // in order of receipt; the refused online submission was never received, so it is not in the register
+    expect(mine.map((r) => r.slice(1, 10))).toEqual([line(a, vn(a.returned_at).short, 'Trực tiếp tại Bộ phận một cửa'), line(b, '', 'Tại Bộ phận một cửa')]);
+    expect(Number(mine[1][0])).toBe(Number(mine[0][0]) + 1);
+    const text = await pdfOf(leader, url);
+    for (const s of ['Mẫu số 07 (Thông tư số 03/2025/TT-VPCP)', 'SỔ THEO DÕI HỒ SƠ', 'VĂN PHÒNG SỞ (BỘ PHẬN MỘT CỬA)', processed.code, withdrawn.code])
+      expect(text).toContain(s);
+    expect(text).toContain(`Từ ngày ${today.split('-').reverse().join('/')} đến ngày ${today.split('-').reverse().join('/')}`);
+    expect((await download(auditor, url)).status).toBe(200);
+    const other = await download(stranger, url);
+    expect(other.status).toBe(403);
+    expect(other.json()).toMatchObject({ code: 'UNIT_OUTSIDE_SCOPE', params: { unit: 'SNNMT-VP' } });
+    expect((await download(designer, url)).status).toBe(403);
+    expect((await download(null, url)).status).toBe(401);
+    expect((await download(desk, `/api/onestop/register?unit=SNNMT-VP&from=${today}&to=2020-01-01`)).json()).toMatchObject({ code: 'PERIOD_FROM_AFTER_TO' });
+    expect((await download(desk, '/api/onestop/register?unit=SNNMT-VP&from=2024-01-01&to=2025-12-31')).json()).toMatchObject({
+      code: 'REGISTER_TOO_LONG',
+      params: { days: 366 },
+    });
+  });
+});
