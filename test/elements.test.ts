@@ -276,7 +276,7 @@ describe('BPMN elements, deployed through the platform and through the raw Zeebe
       MODES.map(async (mode) => {
         const pid = await deploy(mode, 'hen-gio.bpmn');
         const code = `HG-${mode}-${run}`;
-        const key = await start(mode, pid, { maHoSo: code, hanNhac: 'PT1S', hanXuLy: 'PT2S' });
+        const key = await start(mode, pid, { maHoSo: code, hanNhac: 'PT1S', hanXuLy: 'PT4S' });
         const appraisal = await step(oB, key, 'ThamDinh');
         // the reminder opens its own step while the appraisal stays open
         const chase = await step(oC, key, 'DonDoc');
