@@ -55,7 +55,7 @@ describe('BPMN elements, deployed through the platform and through the raw Zeebe
   };
 
   /** Starts a case: through our API as the desk officer, or straight on the engine. Returns its key. */
-  const start = async (mode: Mode, pid: string, variables: Record<string, unknown>): Promise<string> => {
+  const start = async (mode: Mode, pid: string, variables: Record<string, string | string[]>): Promise<string> => {
     if (mode === 'raw') return String((await zeebe.createProcessInstance({ bpmnProcessId: pid, variables })).processInstanceKey);
     const r = await oA.post('/api/process-instances', { bpmnProcessId: pid, variables });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -127,10 +127,7 @@ describe('BPMN elements, deployed through the platform and through the raw Zeebe
     await ended(key);
     const tl = (await auditor.get(`/api/cases/${key}/timeline`)).body;
     expect(tl).toMatchObject({ processInstanceKey: key, state: 'completed', caseCode: code });
-    const tasks = [
-      ...tl.elements.filter((e: any) => e.type === 'USER_TASK'),
-      ...tl.calledSteps,
-    ].map((e: any) => [e.elementId, e.state, e.completedBy]);
+    const tasks = [...tl.elements.filter((e: any) => e.type === 'USER_TASK'), ...tl.calledSteps].map((e: any) => [e.elementId, e.state, e.completedBy]);
     const byStep = (a: (string | null)[], b: (string | null)[]) => JSON.stringify(a).localeCompare(JSON.stringify(b));
     expect(tasks.sort(byStep)).toEqual([...humanSteps].sort(byStep));
     const ran = tl.elements.map((e: any) => e.elementId);
