@@ -116,7 +116,12 @@ export async function applyDeadlinePattern(xml: string): Promise<PatternResult> 
         }
         const timers = elements.filter((e) => e.$type === 'bpmn:BoundaryEvent' && e.attachedToRef === task);
         const bounds = shapeOf(task)?.bounds as { x: number; y: number; width: number; height: number } | undefined;
-        for (const b of BRANCHES) {
+        // A multi-instance step: boundary events attach to its multi-instance body, which the engine
+        // activates before any item's start listener has computed eisoStepDue (the timers' expressions
+        // would raise an incident and no item would start). Each item still gets its due date
+        // (listener and schedule run per item); the reminder and escalation timers are left out.
+        const multiInstance = Boolean(task.loopCharacteristics);
+        for (const b of multiInstance ? [] : BRANCHES) {
           if (
             timers.some((t) =>
               (t.eventDefinitions as El[] | undefined)?.some(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { createUnit, createUser, ensureDemoUnits, login, waitFor, type Client } from './helpers/fixtures.js';
 import { callChain } from './helpers/call-chain-bpmn.js';
 
 /**
@@ -47,6 +47,7 @@ describe('a call activity chain is one case', () => {
 
   beforeAll(async () => {
     p = await startTestPlatform();
+    await ensureDemoUnits(p.db); // the province exists whichever file runs first
     const under = { parentCode: 'TINH' }; // the province: inside the auditor's scope
     units = {
       root: await createUnit(p.db, under),

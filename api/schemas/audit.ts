@@ -121,11 +121,12 @@ export const TimelineVariable = Type.Object({
 export type TimelineVariable = Static<typeof TimelineVariable>;
 
 export const TimelineEvent = Type.Object({
-  kind: Type.Union([Type.Literal('timer'), Type.Literal('message')]),
+  /** A timer fired, a message correlated; a signal, an escalation or a BPMN error caught by a catch event of the case. */
+  kind: Type.Union([Type.Literal('timer'), Type.Literal('message'), Type.Literal('signal'), Type.Literal('escalation'), Type.Literal('error')]),
   at: DateTime,
   elementId: Nullable(Type.String()),
   elementInstanceKey: Nullable(ZeebeKey),
-  /** Message name, or the timer's due date. */
+  /** Message name, the timer's due date, or the name of the event that caught the signal, escalation or error. */
   detail: Nullable(Type.String()),
 });
 export type TimelineEvent = Static<typeof TimelineEvent>;

@@ -138,6 +138,9 @@ export async function deleteSavedQuery(db: Knex, userId: number, id: number): Pr
 export const TASK_LATE_SQL = (t: string) =>
   `(${t}.due_date IS NOT NULL AND COALESCE(${t}.completed_at, CASE WHEN ${t}.status IN ('open','completing') THEN now() END) > ${t}.due_date)`;
 
+const CAUGHT_EVENT_KINDS: Record<string, TimelineEvent['kind']> = { SIGNAL: 'signal', ESCALATION: 'escalation', ERROR: 'error' };
+const CATCH_EVENT_TYPES = new Set(['BOUNDARY_EVENT', 'INTERMEDIATE_CATCH_EVENT', 'START_EVENT']);
+
 /** Everything the history holds about one case, in order; null when the instance is unknown. */
 export async function loadTimeline(db: Knex, key: string): Promise<Omit<TimelineReply, 'units'> | null> {
   const inst = await db('hist_process_instances as p')
@@ -344,6 +347,17 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
           : ((r.v.messageName as string | undefined) ?? null),
     });
   }
+
+  // Signals, escalations and BPMN errors leave no record of their own on the case: the catch events
+  // (boundary, intermediate, event sub-process start) that completed say what the case received.
+  for (const e of elements) {
+    const kind = CAUGHT_EVENT_KINDS[e.eventType ?? ''];
+    if (kind && CATCH_EVENT_TYPES.has(e.type) && e.state === 'completed') {
+      events.push({ kind, at: e.start, elementInstanceKey: e.elementInstanceKey, elementId: e.elementId, detail: e.name ?? null });
+    }
+  }
+  // In time order; the stream's own order among events of the same millisecond (a stable sort).
+  events.sort((a, b) => a.at.localeCompare(b.at));
 
   const incidents = incidentRows.map((i) => ({
     incidentKey: String(i.incident_key),

@@ -252,4 +252,13 @@ describe('what gets nothing, and what is completed only in part', () => {
     ]);
     expect((m.process.flowElements as El[]).map((e) => e.id)).toEqual(['Sub']);
   });
+  it('gives a multi-instance step its listener and schedule (a due date per item) but no timers on its body', async () => {
+    const mi = `<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=nguoiThamDinh" inputElement="nguoi" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>`;
+    const r = await applyDeadlinePattern(model(userTask('ThamDinh', '2').replace('</bpmn:userTask>', `${mi}</bpmn:userTask>`)));
+    expect(r.completedSteps).toEqual(['ThamDinh']);
+    const m = await parse(r.xml);
+    expect(m.listeners(m.byId('ThamDinh')!)).toEqual([`start:${JOB_TYPES.stepDeadline}`]);
+    expect(m.ext(m.byId('ThamDinh')!, 'zeebe:TaskSchedule').map((t) => t.dueDate)).toEqual(['=eisoStepDue']);
+    expect(m.all.filter((e) => e.$type === 'bpmn:BoundaryEvent')).toEqual([]);
+  });
 });

@@ -13,6 +13,15 @@ import './audit.css';
 
 const ProcessDiagram = lazy(() => import('./ProcessDiagram.js'));
 
+/** What the case received, as the events list says it. */
+const EVENT_LABEL = {
+  timer: 'audit.timerFired',
+  message: 'audit.messageReceived',
+  signal: 'audit.signalCaught',
+  escalation: 'audit.escalationCaught',
+  error: 'audit.errorCaught',
+} as const;
+
 const json = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 /** /cases/:key — one case's complete history: the path on the diagram with durations, then every element, variable change, timer, message, incident and audit entry. */
@@ -257,7 +266,7 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
           <ul>
             {data.events.map((e, i) => (
               <li key={`e${i}`}>
-                {formatDateTime(e.at)} — {e.kind === 'timer' ? t('audit.timerFired') : t('audit.messageReceived')} {e.elementId ?? ''} {e.detail ?? ''}
+                {formatDateTime(e.at)} — {t(EVENT_LABEL[e.kind])} {e.elementId ?? ''} {e.detail ?? ''}
               </li>
             ))}
             {data.incidents.map((i) => (
