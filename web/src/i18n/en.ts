@@ -20,6 +20,12 @@ export const en: Translations = {
     tagline: 'Electronic ISO processes',
     loading: 'Loading…',
   },
+  fileExport: {
+    preparing: 'Preparing the file…',
+    received: '({{received}} received)',
+    receivedOf: '({{received}} of {{total}} received)',
+    failed: 'The file could not be downloaded: {{reason}}',
+  },
   header: {
     inbox: 'Inbox',
     logout: 'Sign out',
