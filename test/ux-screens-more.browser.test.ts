@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Route } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, ensureDemoUnits, login, type TestUser } from './helpers/fixtures.js';
+import { createUnit, createUser, ensureDemoUnits, login, waitFor, type TestUser } from './helpers/fixtures.js';
+import { openTask, startLandCase, LAND_PROCESS } from './helpers/audit-flow.js';
+import { selectElement } from './helpers/modeler-page.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
 import { axeViolations } from './helpers/axe.js';
 
@@ -207,5 +209,117 @@ describe('more screens users lacked', () => {
     await xlsx.click();
     await alert.filter({ hasText: 'Không tải được tệp: Không kết nối được máy chủ. Vui lòng thử lại.' }).waitFor();
     await page.unroute('**/api/iso/report.xlsx*');
+  });
+
+  it("the modeler's properties panel names its groups in Vietnamese, and in English when the page is in English", async () => {
+    const { page } = browser;
+    const designer = await createUser(p.db, { roles: ['designer'], fullName: 'Thiết Kế Bảng' });
+    await signIn(page, designer);
+    await page.goto(`${p.url}/procedures/${LAND_PROCESS}`);
+    await page.locator('.djs-element[data-element-id="ThamDinh"]').waitFor();
+    const titles = async () => {
+      await page.locator('.bio-properties-panel-group-header-title').first().waitFor();
+      return (await page.locator('.bio-properties-panel-group-header-title').allTextContents()).map((s) => s.trim());
+    };
+
+    await selectElement(page, 'ThamDinh');
+    const vi = await titles();
+    // a job-based user task (the inbox takes its jobs): the groups of the BPMN and Zeebe providers and our own
+    expect([...vi].sort()).toEqual(
+      [
+        'Chung',
+        'Bước hành chính',
+        'Mô tả',
+        'Cách thực hiện',
+        'Phân công',
+        'Biểu mẫu',
+        'Ánh xạ đầu vào',
+        'Ánh xạ đầu ra',
+        'Thông tin kèm theo',
+        'Bộ lắng nghe thực thi',
+        'Thuộc tính mở rộng',
+      ].sort(),
+    );
+
+    await page.locator('.lang-switch button[lang="en"]').click();
+    await waitFor(
+      async () => (await page.locator('.djs-palette [data-action="create.task"]').getAttribute('aria-label')) === 'Create task',
+      'the English modeler',
+    );
+    await selectElement(page, 'ThamDinh');
+    const en = await titles();
+    expect([...en].sort()).toEqual(
+      [
+        'General',
+        'Government step',
+        'Documentation',
+        'Implementation',
+        'Assignment',
+        'Form',
+        'Input mapping',
+        'Output mapping',
+        'Headers',
+        'Execution listeners',
+        'Extension properties',
+      ].sort(),
+    );
+    // the same groups, each in the page's language: no English header is left on the Vietnamese panel
+    expect(vi.length).toBe(en.length);
+    expect(vi.filter((title) => en.includes(title))).toEqual([]);
+    await page.locator('.lang-switch button[lang="vi"]').click();
+    await waitFor(
+      async () => (await page.locator('.djs-palette [data-action="create.task"]').getAttribute('aria-label')) === 'Tạo công việc',
+      'the Vietnamese modeler',
+    );
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('officers and auditors see the procedure as drawn, each timed step with a clock and its limit, not the reminder and escalation boxes', async () => {
+    const { page } = browser;
+    const reception = await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP', fullName: 'Một Cửa Sơ Đồ' });
+    const key = await startLandCase(await login(p.app, reception), { maHoSo: `SD-${run}` });
+    const taskId = await openTask(p.db, key, 'TiepNhan');
+    // the four steps, two gateways, start and end as the file draws them; none of the 4 × 2 branches the deploy hangs under the steps
+    const drawn = ['BatDau', 'GopThamDinh', 'KetQuaDuyet', 'KetThuc', 'PheDuyet', 'ThamDinh', 'TiepNhan', 'TraKetQua'];
+    const shapes = (testId: string) =>
+      page
+        .locator(`[data-testid="${testId}"] .djs-shape[data-element-id]`)
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-element-id')!).filter((id) => !id.endsWith('_label')))
+        .then((ids) => ids.sort());
+    const clocks = (testId: string) =>
+      page
+        .locator(`[data-testid="${testId}"] .step-clock`)
+        .evaluateAll((els) =>
+          els
+            .map((e) => [e.getAttribute('data-element'), e.textContent, e.getAttribute('aria-label')])
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        );
+    // hand-read from processes/dang-ky-bien-dong-dat-dai.bpmn: eiso.timeLimit 0.5, 5, 2, 0.5 working days
+    const expectedClocks = [
+      ['PheDuyet', '⏱ 2 ngày', 'Thời hạn của bước: 2 ngày làm việc'],
+      ['ThamDinh', '⏱ 5 ngày', 'Thời hạn của bước: 5 ngày làm việc'],
+      ['TiepNhan', '⏱ 0,5 ngày', 'Thời hạn của bước: 0,5 ngày làm việc'],
+      ['TraKetQua', '⏱ 0,5 ngày', 'Thời hạn của bước: 0,5 ngày làm việc'],
+    ];
+
+    await signIn(page, reception);
+    await page.goto(`${p.url}/tasks/${taskId}`);
+    await page.locator('[data-testid="task-diagram"] .step-clock').first().waitFor();
+    expect(await shapes('task-diagram')).toEqual(drawn);
+    expect(await clocks('task-diagram')).toEqual(expectedClocks);
+    expect(await page.locator('[data-testid="task-diagram"] .djs-element.eiso-current[data-element-id="TiepNhan"]').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+
+    await signIn(page, auditor);
+    await page.goto(`${p.url}/cases/${key}`);
+    await page.locator('[data-testid="case-diagram"] .step-clock').first().waitFor();
+    expect(await shapes('case-diagram')).toEqual(drawn);
+    expect(await clocks('case-diagram')).toEqual(expectedClocks);
+    // the case file still carries the model the engine ran, branches included
+    const timeline = await (await login(p.app, auditor)).get(`/api/cases/${key}/timeline`);
+    expect(timeline.body.xml).toContain('id="ThamDinh_QuaHan"');
+    expect(timeline.body.drawing.xml).not.toContain('ThamDinh_QuaHan');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -26,6 +26,10 @@ export const en: Translations = {
     receivedOf: '({{received}} of {{total}} received)',
     failed: 'The file could not be downloaded: {{reason}}',
   },
+  stepClock: {
+    short: '{{days}} d',
+    full: 'Time limit of the step: {{days}} working days',
+  },
   header: {
     inbox: 'Inbox',
     logout: 'Sign out',

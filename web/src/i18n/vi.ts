@@ -24,6 +24,10 @@ export const vi = {
     receivedOf: '(đã nhận {{received}} / {{total}})',
     failed: 'Không tải được tệp: {{reason}}',
   },
+  stepClock: {
+    short: '{{days}} ngày',
+    full: 'Thời hạn của bước: {{days}} ngày làm việc',
+  },
   header: {
     inbox: 'Hộp công việc',
     logout: 'Đăng xuất',

@@ -118,7 +118,13 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
 
       {data.xml && (
         <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
-          <ProcessDiagram xml={data.xml} overlays={overlays} flows={data.flowsTaken} testId="case-diagram" />
+          <ProcessDiagram
+            xml={data.drawing?.xml ?? data.xml}
+            overlays={overlays}
+            flows={data.flowsTaken}
+            timeLimits={data.drawing?.stepTimeLimits}
+            testId="case-diagram"
+          />
         </Suspense>
       )}
       <p className="audit-legend">
