@@ -210,3 +210,65 @@ function collectIds(el: unknown, ids: Set<string>, seen = new Set<unknown>()): v
     else if (v && typeof v === 'object') collectIds(v, ids, seen);
   }
 }
+
+/** A step's time limit as the designer set it (`eiso.timeLimit`, working days). */
+export interface StepTimeLimit {
+  elementId: string;
+  workingDays: number;
+}
+
+export interface DrawnDiagram {
+  /** the model without what {@link applyDeadlinePattern} added to the drawing (listeners and schedules stay, unseen) */
+  xml: string;
+  stepTimeLimits: StepTimeLimit[];
+}
+
+/**
+ * The inverse of the pattern's drawing, for the diagrams officers and auditors read: each reminder and
+ * escalation branch the pattern laid under a step (a non-interrupting timer at `=eisoStepRemind` or
+ * `=eisoStepDue`, its service task of a deadline job type, its end event, the two flows and their shapes)
+ * is taken out; a branch the designer drew (any other job type, any other shape) stays. The time limit of
+ * each step is returned so the viewer can mark it on the step instead.
+ */
+export async function drawnDiagram(xml: string): Promise<DrawnDiagram> {
+  const moddle = new BpmnModdle({ zeebe: zeebeSchema });
+  const { rootElement } = await moddle.fromXML(xml);
+  const defs = rootElement as El;
+  const stepTimeLimits: StepTimeLimit[] = [];
+  const removed = new Set<El>();
+  const expressions = new Set<string>(BRANCHES.map((b) => b.expr));
+  const jobTypeOf = (el: El): string | undefined =>
+    ((el.extensionElements?.values as El[] | undefined)?.find((v) => v.$type === 'zeebe:TaskDefinition')?.type as string | undefined) ?? undefined;
+  const only = <T>(list: T[] | undefined): T | undefined => (list && list.length === 1 ? list[0] : undefined);
+
+  for (const process of ((defs.rootElements as El[]) ?? []).filter((e) => e.$type === 'bpmn:Process')) {
+    for (const container of containers(process)) {
+      const elements = (container.flowElements as El[]) ?? [];
+      for (const task of elements.filter((e) => e.$type === 'bpmn:UserTask')) {
+        const headers = ((task.extensionElements?.values as El[] | undefined)?.find((v) => v.$type === 'zeebe:TaskHeaders')?.values as El[] | undefined) ?? [];
+        const days = parseTimeLimit(headers.find((h) => h.key === STEP_HEADER.timeLimit)?.value);
+        if (days !== null && task.id) stepTimeLimits.push({ elementId: task.id, workingDays: days });
+      }
+      for (const boundary of elements.filter((e) => e.$type === 'bpmn:BoundaryEvent' && e.cancelActivity === false)) {
+        const timer = only(boundary.eventDefinitions as El[] | undefined);
+        if (timer?.$type !== 'bpmn:TimerEventDefinition' || !expressions.has(String(timer.timeDate?.body ?? '').trim())) continue;
+        const f1 = only(boundary.outgoing as El[] | undefined);
+        const service = f1?.targetRef as El | undefined;
+        if (!f1 || service?.$type !== 'bpmn:ServiceTask' || !DEADLINE_STEP_JOB_TYPES.has(jobTypeOf(service) ?? '') || (service.incoming as El[]).length !== 1)
+          continue;
+        const f2 = only(service.outgoing as El[] | undefined);
+        const end = f2?.targetRef as El | undefined;
+        if (!f2 || end?.$type !== 'bpmn:EndEvent' || (end.incoming as El[]).length !== 1) continue;
+        for (const el of [boundary, f1, service, f2, end]) removed.add(el);
+      }
+      if (removed.size) container.flowElements = elements.filter((e) => !removed.has(e));
+    }
+  }
+  if (removed.size === 0) return { xml, stepTimeLimits };
+  for (const diagram of (defs.diagrams as El[] | undefined) ?? []) {
+    const plane = diagram.plane as El | undefined;
+    if (plane?.planeElement) plane.planeElement = (plane.planeElement as El[]).filter((d) => !removed.has(d.bpmnElement as El));
+  }
+  const { xml: out } = await moddle.toXML(defs, { format: true });
+  return { xml: out, stepTimeLimits };
+}

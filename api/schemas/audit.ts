@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { ZeebeKey } from './common.js';
+import { StepTimeLimit } from './task-extras.js';
 
 function Nullable<T extends TSchema>(t: T) {
   return Type.Union([t, Type.Null()]);
@@ -203,7 +204,10 @@ export const TimelineReply = Type.Object({
   elementStats: Type.Array(ElementStats),
   /** Sequence flows taken, for the path on the diagram. */
   flowsTaken: Type.Array(Type.String()),
+  /** The deployed model (the case file's quy-trinh.bpmn). */
   xml: Nullable(Type.String()),
+  /** The same version as the designer drew it (no reminder and escalation branches), with the steps' time limits: what the page shows. */
+  drawing: Nullable(Type.Object({ xml: Type.String(), stepTimeLimits: Type.Array(StepTimeLimit) })),
 });
 export type TimelineReply = Static<typeof TimelineReply>;
 

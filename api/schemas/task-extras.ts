@@ -81,11 +81,17 @@ export const StepInfo = Type.Object({
 export type StepInfo = Static<typeof StepInfo>;
 
 /** The deployed diagram of the task's version and where the case stands on it. */
+/** A step's time limit in working days, as the designer set it: the viewers mark it on the step. */
+export const StepTimeLimit = Type.Object({ elementId: Type.String(), workingDays: Type.Number() });
+export type StepTimeLimit = Static<typeof StepTimeLimit>;
+
 export const Diagram = Type.Object({
   processDefinitionKey: ZeebeKey,
   bpmnProcessId: Type.String(),
   version: Type.Integer(),
+  /** The version as the designer drew it: without the reminder and escalation branches the deploy adds to timed steps. */
   xml: Type.String(),
+  stepTimeLimits: Type.Array(StepTimeLimit),
   /** Elements active now (this task's step included while it is open). */
   currentElementIds: Type.Array(Type.String()),
   /** Elements completed so far, in the order they were first reached. */

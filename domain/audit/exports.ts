@@ -303,7 +303,7 @@ export async function buildCaseFile(filesRoot: string, f: CaseFileFacts): Promis
     entries.push({ path, content: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), note });
 
   add('tom-tat-ho-so.pdf', await renderCaseSummaryPdf(f));
-  const { audit, xml, ...timelineOnly } = tl;
+  const { audit, xml, drawing: _drawing, ...timelineOnly } = tl;
   add('dong-thoi-gian.json', JSON.stringify({ ...timelineOnly, units: f.units }, null, 2));
   add('dong-thoi-gian.csv', timelineCsv(tl));
   add('nhat-ky-kiem-tra.json', JSON.stringify(audit, null, 2));

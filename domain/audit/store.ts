@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AuditRow } from './chain.js';
 import { rootInstanceKey } from '../../engine/process-binding.js';
+import { drawnModel } from '../deadlines/drawn-model.js';
 import type {
   AuditEntry,
   AuditLogQuery,
@@ -400,5 +401,6 @@ export async function loadTimeline(db: Knex, key: string): Promise<Omit<Timeline
     elementStats: [...stats.values()],
     flowsTaken: [...flowsTaken],
     xml: inst.xml ?? null,
+    drawing: inst.xml ? await drawnModel(String(inst.process_definition_key), inst.xml) : null,
   };
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
-import { applyDeadlinePattern } from '../../engine/deadline-pattern.js';
+import { applyDeadlinePattern, drawnDiagram } from '../../engine/deadline-pattern.js';
 import { validateBpmn } from '../../engine/validate.js';
 import { PROCESSES_DIR } from '../../engine/bundled.js';
 import { JOB_TYPES } from '../../engine/jobs/catalogue.js';
@@ -260,5 +260,60 @@ describe('what gets nothing, and what is completed only in part', () => {
     expect(m.listeners(m.byId('ThamDinh')!)).toEqual([`start:${JOB_TYPES.stepDeadline}`]);
     expect(m.ext(m.byId('ThamDinh')!, 'zeebe:TaskSchedule').map((t) => t.dueDate)).toEqual(['=eisoStepDue']);
     expect(m.all.filter((e) => e.$type === 'bpmn:BoundaryEvent')).toEqual([]);
+  });
+
+  describe('the drawing officers read (drawnDiagram)', () => {
+    const ids = (m: Awaited<ReturnType<typeof parse>>) => m.all.map((e) => e.id).sort();
+    const shapeIds = (m: Awaited<ReturnType<typeof parse>>) =>
+      (((m.defs.diagrams as El[])[0].plane.planeElement as El[]) ?? []).map((d) => (d.bpmnElement as El).id).sort();
+
+    it('the land procedure loses the eight reminder and escalation boxes of its four steps and keeps every step with its limit', async () => {
+      const file = readFileSync(path.join(PROCESSES_DIR, 'dang-ky-bien-dong-dat-dai.bpmn'), 'utf8');
+      const deployed = await parse((await applyDeadlinePattern(file)).xml);
+      const drawn = await drawnDiagram((await applyDeadlinePattern(file)).xml);
+      const after = await parse(drawn.xml);
+      // each step: a timer, a service task and an end event for the reminder and for the escalation, with two flows each (ids as in the file)
+      const branchIds = ['TiepNhan', 'ThamDinh', 'PheDuyet', 'TraKetQua'].flatMap((s) =>
+        ['NhacHan', 'GuiNhacHan', 'DaNhac', 'FN1', 'FN2', 'QuaHan', 'BaoQuaHan', 'DaBao', 'FQ1', 'FQ2'].map((x) => `${s}_${x}`),
+      );
+      expect(ids(after)).toEqual(ids(deployed).filter((id) => !branchIds.includes(id!)));
+      expect(ids(deployed).length - ids(after).length).toBe(40);
+      expect(after.all.filter((e) => e.$type === 'bpmn:ServiceTask' || e.$type === 'bpmn:BoundaryEvent').map((e) => e.id)).toEqual(
+        deployed.all.filter((e) => (e.$type === 'bpmn:ServiceTask' || e.$type === 'bpmn:BoundaryEvent') && !branchIds.includes(e.id!)).map((e) => e.id),
+      );
+      // no shape is left pointing at a removed element, and every kept element keeps its shape
+      expect(shapeIds(after)).toEqual(shapeIds(deployed).filter((id) => !branchIds.includes(id!)));
+      expect(drawn.stepTimeLimits).toEqual([
+        { elementId: 'TiepNhan', workingDays: 0.5 },
+        { elementId: 'ThamDinh', workingDays: 5 },
+        { elementId: 'PheDuyet', workingDays: 2 },
+        { elementId: 'TraKetQua', workingDays: 0.5 },
+      ]);
+      // the engine's settings stay in the model (unseen on the drawing)
+      expect(after.listeners(after.byId('ThamDinh')!)).toEqual(deployed.listeners(deployed.byId('ThamDinh')!));
+    });
+
+    it('keeps a timer branch the designer drew with a job type of their own, and a model with nothing to take out is returned as it is', async () => {
+      const own = model(`${userTask('A', '2')}
+        <bpmn:boundaryEvent id="Own" cancelActivity="false" attachedToRef="A">
+          <bpmn:outgoing>OwnF1</bpmn:outgoing>
+          <bpmn:timerEventDefinition id="OwnT"><bpmn:timeDate>=eisoStepDue</bpmn:timeDate></bpmn:timerEventDefinition>
+        </bpmn:boundaryEvent>
+        <bpmn:serviceTask id="OwnSend"><bpmn:extensionElements><zeebe:taskDefinition type="my-own-mailer" /></bpmn:extensionElements>
+          <bpmn:incoming>OwnF1</bpmn:incoming><bpmn:outgoing>OwnF2</bpmn:outgoing></bpmn:serviceTask>
+        <bpmn:endEvent id="OwnEnd"><bpmn:incoming>OwnF2</bpmn:incoming></bpmn:endEvent>
+        <bpmn:sequenceFlow id="OwnF1" sourceRef="Own" targetRef="OwnSend" />
+        <bpmn:sequenceFlow id="OwnF2" sourceRef="OwnSend" targetRef="OwnEnd" />`);
+      const deployed = (await applyDeadlinePattern(own)).xml;
+      const drawn = await drawnDiagram(deployed);
+      const m = await parse(drawn.xml);
+      expect(m.all.map((e) => e.id).filter((id) => id!.startsWith('Own') || id!.startsWith('A_'))).toEqual(['Own', 'OwnSend', 'OwnEnd', 'OwnF1', 'OwnF2']);
+      // the reminder the pattern added is gone; the designer's own escalation stays
+      expect(m.byId('A_NhacHan')).toBeUndefined();
+      expect(drawn.stepTimeLimits).toEqual([{ elementId: 'A', workingDays: 2 }]);
+
+      const plain = model(userTask('B'));
+      expect(await drawnDiagram(plain)).toEqual({ xml: plain, stepTimeLimits: [] });
+    });
   });
 });

@@ -40,6 +40,7 @@ import {
   receiveUpload,
 } from '../../../lib/file-store.js';
 import { fail } from '../../../lib/errors.js';
+import { drawnModel } from '../../../domain/deadlines/drawn-model.js';
 import { sendFile } from '../download.js';
 
 /** The inbox row with the columns the task_extras migration adds. */
@@ -290,7 +291,8 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
     {
       schema: {
         tags: ['task view'],
-        summary: 'The deployed diagram of the task version, with the current step and the path so far',
+        summary:
+          'The diagram of the task version as the designer drew it (the deploy-added reminder and escalation branches left out, the steps’ time limits listed), with the current step and the path so far',
         security,
         params: TaskParams,
         response: { 200: Diagram, ...errors },
@@ -300,11 +302,13 @@ const taskExtras: FastifyPluginAsyncTypebox<TaskExtrasOptions> = async (app, opt
       const row = await visibleTask(req, req.params.id);
       const model = await modelOf(row);
       const soFar = await casePath(app.db, String(row.process_instance_key), isOpen(row) ? row.element_id : null);
+      const drawn = await drawnModel(model.processDefinitionKey, model.xml);
       return {
         processDefinitionKey: model.processDefinitionKey,
         bpmnProcessId: model.bpmnProcessId,
         version: model.version,
-        xml: model.xml,
+        xml: drawn.xml,
+        stepTimeLimits: drawn.stepTimeLimits,
         ...soFar,
       };
     },

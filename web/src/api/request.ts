@@ -117,9 +117,35 @@ export async function request<Reply>(endpoint: Endpoint<Reply>, signal?: AbortSi
   throw failure(endpoint, response, reply);
 }
 
-/** The binary sibling of {@link request} (PDFs, attachments): same token and error handling. */
-export async function requestBlob(endpoint: Endpoint<Blob>, signal?: AbortSignal): Promise<Blob> {
+/** Bytes of a file received so far, and its size when the server said it (Content-Length). */
+export type BlobProgress = (received: number, total: number | null) => void;
+
+/**
+ * The binary sibling of {@link request} (PDFs, attachments): same token and error handling. With
+ * `onProgress`, the body is read as it streams and each chunk reports the bytes received.
+ */
+export async function requestBlob(endpoint: Endpoint<Blob>, signal?: AbortSignal, onProgress?: BlobProgress): Promise<Blob> {
   const response = await send(endpoint, signal, '*/*');
-  if (response.ok) return response.blob();
-  throw failure(endpoint, response, await response.json().catch(() => ({})));
+  if (!response.ok) throw failure(endpoint, response, await response.json().catch(() => ({})));
+  if (!onProgress || !response.body) return response.blob();
+  const length = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  const type = response.headers.get('content-type') ?? '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  onProgress(0, total);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.byteLength;
+      onProgress(received, total);
+    }
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError(0, i18n.t('errors.network'));
+  }
+  return new Blob(chunks as BlobPart[], { type });
 }

@@ -20,6 +20,16 @@ export const en: Translations = {
     tagline: 'Electronic ISO processes',
     loading: 'Loading…',
   },
+  fileExport: {
+    preparing: 'Preparing the file…',
+    received: '({{received}} received)',
+    receivedOf: '({{received}} of {{total}} received)',
+    failed: 'The file could not be downloaded: {{reason}}',
+  },
+  stepClock: {
+    short: '{{days}} d',
+    full: 'Time limit of the step: {{days}} working days',
+  },
   header: {
     inbox: 'Inbox',
     logout: 'Sign out',

@@ -18,6 +18,16 @@ export const vi = {
     tagline: 'Quy trình ISO điện tử',
     loading: 'Đang tải…',
   },
+  fileExport: {
+    preparing: 'Đang chuẩn bị tệp…',
+    received: '(đã nhận {{received}})',
+    receivedOf: '(đã nhận {{received}} / {{total}})',
+    failed: 'Không tải được tệp: {{reason}}',
+  },
+  stepClock: {
+    short: '{{days}} ngày',
+    full: 'Thời hạn của bước: {{days}} ngày làm việc',
+  },
   header: {
     inbox: 'Hộp công việc',
     logout: 'Đăng xuất',

@@ -7,7 +7,8 @@ import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { Link, navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
-import { auditMutations, caseSampleQuery, caseSearchQuery, exportMutations, savedQueriesQuery } from './api.js';
+import { auditMutations, caseSampleQuery, caseSearchQuery, exportFiles, savedQueriesQuery } from './api.js';
+import { FileExportStatus, useFileExport } from '../../components/FileExport.js';
 import './audit.css';
 import { DateInput } from '../../components/DateInput.js';
 
@@ -109,7 +110,7 @@ export default function AuditSearchPage() {
   const saved = useQuery(savedQueriesQuery());
   const client = useQueryClient();
   const save = useMutation(auditMutations.saveQuery(client));
-  const exportCases = useMutation(exportMutations.cases());
+  const exportCases = useFileExport();
   const [name, setName] = useState('');
   const [size, setSize] = useState(String(sampling ? sampleSize : 10));
 
@@ -136,15 +137,16 @@ export default function AuditSearchPage() {
           <button
             type="button"
             className="button button-quiet"
-            onClick={() => exportCases.mutate(api)}
-            disabled={exportCases.isPending}
+            onClick={() => exportCases.start(exportFiles.cases(api))}
+            disabled={exportCases.running}
+            aria-busy={exportCases.running}
             data-testid="export-excel"
           >
-            {exportCases.isPending ? t('audit.exporting') : t('audit.exportExcel')}
+            {exportCases.running ? t('audit.exporting') : t('audit.exportExcel')}
           </button>
         </nav>
       </div>
-      {exportCases.isError && <Alert>{errorMessage(exportCases.error)}</Alert>}
+      <FileExportStatus state={exportCases} testId="export-excel-status" />
 
       <form onSubmit={submit} key={search.toString()} data-testid="audit-filters">
         <div className="audit-filters">

@@ -1,13 +1,14 @@
 import { lazy, Suspense, useMemo } from 'react';
 import type { ChartConfiguration } from 'chart.js';
 import { ChartFigure, useNumberFormat } from '../../components/ChartFigure.js';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
-import { exportMutations, formatDuration, timelineQuery } from './api.js';
+import { FileExportStatus, useFileExport } from '../../components/FileExport.js';
+import { exportFiles, formatDuration, timelineQuery } from './api.js';
 import type { ElementOverlay } from './ProcessDiagram.js';
 import './audit.css';
 
@@ -28,7 +29,7 @@ const json = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 export default function CaseTimelinePage({ processInstanceKey }: { processInstanceKey: string }) {
   const { t } = useTranslation();
   const tl = useQuery(timelineQuery(processInstanceKey));
-  const exportCase = useMutation(exportMutations.caseFile());
+  const exportCase = useFileExport();
   const dur = (ms: number | null) => formatDuration(ms, t);
 
   const data = tl.data;
@@ -87,14 +88,15 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
         <button
           type="button"
           className="button"
-          onClick={() => exportCase.mutate({ key: data.processInstanceKey, code: data.caseCode })}
-          disabled={exportCase.isPending}
+          onClick={() => exportCase.start(exportFiles.caseFile(data.processInstanceKey, data.caseCode))}
+          disabled={exportCase.running}
+          aria-busy={exportCase.running}
           data-testid="export-case"
         >
-          {exportCase.isPending ? t('audit.exporting') : t('audit.exportCaseFile')}
+          {exportCase.running ? t('audit.exporting') : t('audit.exportCaseFile')}
         </button>
       </div>
-      {exportCase.isError && <Alert>{errorMessage(exportCase.error)}</Alert>}
+      <FileExportStatus state={exportCase} testId="export-case-status" />
       <dl className="audit-facts">
         <dt>{t('audit.procedure')}</dt>
         <dd>
@@ -125,7 +127,13 @@ export default function CaseTimelinePage({ processInstanceKey }: { processInstan
 
       {data.xml && (
         <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
-          <ProcessDiagram xml={data.xml} overlays={overlays} flows={data.flowsTaken} testId="case-diagram" />
+          <ProcessDiagram
+            xml={data.drawing?.xml ?? data.xml}
+            overlays={overlays}
+            flows={data.flowsTaken}
+            timeLimits={data.drawing?.stepTimeLimits}
+            testId="case-diagram"
+          />
         </Suspense>
       )}
       <p className="audit-legend">

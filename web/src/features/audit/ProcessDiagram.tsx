@@ -3,6 +3,9 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import { useTranslation } from 'react-i18next';
+import type { StepTimeLimit } from '../../../../api/schemas/task-extras.js';
+import { markTimeLimits } from '../../lib/step-clock.js';
 import './audit.css';
 
 /** What to draw on one element: a label under it, a fill over it, a marker class. */
@@ -20,8 +23,12 @@ interface Props {
   overlays: Record<string, ElementOverlay>;
   /** Sequence flows to draw as taken. */
   flows?: string[];
+  /** Steps to mark with a clock and their time limit. */
+  timeLimits?: StepTimeLimit[];
   testId?: string;
 }
+
+const NO_LIMITS: StepTimeLimit[] = [];
 
 interface ElementLike {
   width?: number;
@@ -29,7 +36,8 @@ interface ElementLike {
 }
 
 /** A read-only, zoomable BPMN diagram (bpmn-js NavigatedViewer) with per-element overlays. Loaded lazily. */
-export default function ProcessDiagram({ xml, overlays, flows = [], testId }: Props) {
+export default function ProcessDiagram({ xml, overlays, flows = [], timeLimits = NO_LIMITS, testId }: Props) {
+  const { t, i18n } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -45,6 +53,16 @@ export default function ProcessDiagram({ xml, overlays, flows = [], testId }: Pr
         const registry = viewer.get('elementRegistry') as { get: (id: string) => ElementLike | undefined };
         const layer = viewer.get('overlays') as { add: (id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }) => void };
         canvas.zoom('fit-viewport');
+        const days = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 });
+        markTimeLimits(
+          layer as never,
+          (id) => Boolean(registry.get(id)),
+          timeLimits,
+          (n) => ({
+            short: t('stepClock.short', { days: days.format(n) }),
+            full: t('stepClock.full', { days: days.format(n) }),
+          }),
+        );
         for (const flow of flows) if (registry.get(flow)) canvas.addMarker(flow, 'audit-flow-taken');
         for (const [id, o] of Object.entries(overlays)) {
           const el = registry.get(id);
@@ -74,7 +92,7 @@ export default function ProcessDiagram({ xml, overlays, flows = [], testId }: Pr
       disposed = true;
       viewer.destroy();
     };
-  }, [xml, overlays, flows]);
+  }, [xml, overlays, flows, timeLimits, t, i18n.language]);
 
   return (
     <>

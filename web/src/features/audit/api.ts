@@ -16,8 +16,7 @@ import type {
   VerifyReply,
 } from '../../../../api/schemas/audit.js';
 import type { Endpoint } from '../../api/endpoints.js';
-import { request, requestBlob } from '../../api/request.js';
-import { saveFile } from '../../lib/download.js';
+import { request } from '../../api/request.js';
 import { queryString } from '../../api/query-string.js';
 
 /** Endpoint factories of the audit API (the auditor's workspace and the case timeline). */
@@ -104,16 +103,11 @@ export function formatDuration(
   return parts.join(' ');
 }
 
-/** Exports are logged server-side and may take a while: mutations (one click, one file), not cached queries. */
-export const exportMutations = {
-  cases: () =>
-    mutationOptions({
-      mutationFn: async (filters: CaseExportQuery) =>
-        saveFile(await requestBlob(auditEndpoints.exportCases(filters)), `ho-so-${new Date().toISOString().slice(0, 10)}.xlsx`),
-    }),
-  caseFile: () =>
-    mutationOptions({
-      mutationFn: async ({ key, code }: { key: string; code: string | null }) =>
-        saveFile(await requestBlob(auditEndpoints.exportCase(key)), `ho-so-${(code ?? key).replace(/[^A-Za-z0-9._-]/g, '_')}.zip`),
-    }),
+/** Exports are logged server-side and may take a while: one click, one file (see useFileExport), never cached. */
+export const exportFiles = {
+  cases: (filters: CaseExportQuery) => ({ endpoint: auditEndpoints.exportCases(filters), fileName: `ho-so-${new Date().toISOString().slice(0, 10)}.xlsx` }),
+  caseFile: (key: string, code: string | null) => ({
+    endpoint: auditEndpoints.exportCase(key),
+    fileName: `ho-so-${(code ?? key).replace(/[^A-Za-z0-9._-]/g, '_')}.zip`,
+  }),
 };

@@ -7,6 +7,7 @@ import { Alert } from '../../components/Alert.js';
 import { navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { YearDays } from './YearDays.js';
+import { YearGrid } from './YearGrid.js';
 import { AddDayForm, DeleteDayForm, EditDayForm } from './DayForms.js';
 import { SettingsForm } from './SettingsForm.js';
 import { DueCalculator } from './DueCalculator.js';
@@ -83,6 +84,7 @@ export default function CalendarPage() {
         </Alert>
       )}
 
+      <YearGrid year={year} unit={unit} />
       <YearDays
         year={year}
         unit={unit}

@@ -5,7 +5,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
+import { meQuery } from '../../api/queries.js';
 import { objectivesQuery } from './api.js';
+import { ObjectiveForm } from './ObjectiveForm.js';
 
 const PALETTE = ['#0969da', '#1b7f3b', '#c62828', '#8250df', '#bf8700', '#1f6feb', '#cf222e', '#116329'];
 
@@ -15,6 +17,9 @@ export function ObjectivesDashboard() {
   const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
   const [year, setYear] = useState(new Date().getFullYear());
   const list = useQuery(objectivesQuery(year));
+  const me = useQuery(meQuery());
+  // POST /api/iso/objectives: leaders (their subtree) and administrators
+  const maySet = me.data?.roles.some((r) => r === 'leader' || r === 'admin') ?? false;
   const num = useNumberFormat({ maximumFractionDigits: 1 });
   const config = useMemo<ChartConfiguration>(() => {
     const items = list.data?.items ?? [];
@@ -49,6 +54,7 @@ export function ObjectivesDashboard() {
       <label>
         {tx('iso.report.year')} <input type="number" value={year} min={2000} max={2100} onChange={(e) => setYear(Number(e.target.value) || year)} />
       </label>
+      {maySet && <ObjectiveForm year={year} />}
       {list.isError && <Alert>{errorMessage(list.error)}</Alert>}
       {list.data && list.data.items.length === 0 && <p className="empty">{tx('iso.empty')}</p>}
       {list.data && list.data.items.length > 0 && (

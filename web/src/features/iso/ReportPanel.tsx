@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, requestBlob } from '../../api/request.js';
+import { errorMessage } from '../../api/request.js';
+import { FileExportStatus, useFileExport } from '../../components/FileExport.js';
 import { Alert } from '../../components/Alert.js';
 import { Link } from '../../lib/router.js';
-import { saveFile } from '../../lib/download.js';
 import { isoEndpoints, reportQuery } from './api.js';
 
 export function ReportPanel() {
@@ -12,28 +12,21 @@ export function ReportPanel() {
   const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
   const [year, setYear] = useState(new Date().getFullYear());
   const report = useQuery(reportQuery(year));
-  const [downloadError, setDownloadError] = useState<string | null>(null);
-  const download = async (format: 'xlsx' | 'pdf') => {
-    setDownloadError(null);
-    try {
-      const blob = await requestBlob(format === 'pdf' ? isoEndpoints.reportPdf(year) : isoEndpoints.reportXlsx(year));
-      saveFile(blob, `bao-cao-hdqlcl-${year}.${format}`);
-    } catch (err) {
-      setDownloadError(errorMessage(err));
-    }
-  };
+  const file = useFileExport();
+  const download = (format: 'xlsx' | 'pdf') =>
+    file.start({ endpoint: format === 'pdf' ? isoEndpoints.reportPdf(year) : isoEndpoints.reportXlsx(year), fileName: `bao-cao-hdqlcl-${year}.${format}` });
   return (
     <div className="iso-section" data-testid="iso-report">
       <label>
         {t('iso.report.year')} <input type="number" value={year} min={2000} max={2100} onChange={(e) => setYear(Number(e.target.value) || year)} />
       </label>{' '}
-      <button type="button" className="button" onClick={() => void download('xlsx')}>
+      <button type="button" className="button" onClick={() => download('xlsx')} disabled={file.running} aria-busy={file.running} data-testid="report-xlsx">
         {t('iso.report.xlsx')}
       </button>{' '}
-      <button type="button" className="button" onClick={() => void download('pdf')}>
+      <button type="button" className="button" onClick={() => download('pdf')} disabled={file.running} aria-busy={file.running} data-testid="report-pdf">
         {t('iso.report.pdf')}
       </button>
-      {downloadError && <Alert>{downloadError}</Alert>}
+      <FileExportStatus state={file} testId="report-file-status" />
       {report.isError && <Alert>{errorMessage(report.error)}</Alert>}
       {report.data && (
         <>

@@ -10,6 +10,7 @@ import type {
   AuditList,
   ComplaintList,
   ObjectiveList,
+  ObjectiveCreateBody,
   ReviewList,
   AnnualReport,
   ClauseView,
@@ -41,6 +42,7 @@ export const isoEndpoints = {
   complaints: (): Endpoint<ComplaintList> => ({ method: 'GET', path: '/api/iso/complaints' }),
   audits: (): Endpoint<AuditList> => ({ method: 'GET', path: '/api/iso/audits' }),
   objectives: (year: number): Endpoint<ObjectiveList> => ({ method: 'GET', path: `/api/iso/objectives?year=${year}` }),
+  createObjective: (body: ObjectiveCreateBody): Endpoint<ObjectiveList> => ({ method: 'POST', path: '/api/iso/objectives', body }),
   risks: (): Endpoint<RiskList> => ({ method: 'GET', path: '/api/iso/risks' }),
   reviews: (): Endpoint<ReviewList> => ({ method: 'GET', path: '/api/iso/reviews' }),
   propose: (id: string, body: ProposalBody): Endpoint<IsoDocument> => ({
@@ -108,6 +110,11 @@ export const isoMutations = {
       onSuccess: () => client.invalidateQueries({ queryKey: isoKeys.all() }),
     }),
   publicComplaint: () => mutationOptions({ mutationFn: (body: PublicComplaintBody) => request(isoEndpoints.publicComplaint(body)) }),
+  createObjective: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: (body: ObjectiveCreateBody) => request(isoEndpoints.createObjective(body)),
+      onSuccess: (_r, body) => client.invalidateQueries({ queryKey: isoKeys.objectives(body.year) }),
+    }),
   openNc: (client: QueryClient) =>
     mutationOptions({
       mutationFn: (body: NcCreateBody) => request(isoEndpoints.openNc(body)),

@@ -8,7 +8,7 @@ import type { ProcessDiagram } from './process-diagram.js';
 
 /** The process diagram of the task's version with the current step and the path so far (bpmn-js loaded on demand). */
 export function DiagramPanel({ taskId, refreshKey }: { taskId: string; refreshKey: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const diagram = useQuery(taskDiagramQuery(taskId));
   const containerRef = useRef<HTMLDivElement>(null);
   const viewerRef = useRef<ProcessDiagram | null>(null);
@@ -32,7 +32,11 @@ export function DiagramPanel({ taskId, refreshKey }: { taskId: string; refreshKe
         viewerRef.current?.destroy();
         const viewer = new ProcessDiagram(container);
         viewerRef.current = viewer;
-        await viewer.show(diagram.data);
+        const days = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 });
+        await viewer.show(diagram.data, (n) => ({
+          short: t('stepClock.short', { days: days.format(n) }),
+          full: t('stepClock.full', { days: days.format(n) }),
+        }));
         if (!disposed) {
           setFailure(null);
           setReady(true);
@@ -44,7 +48,7 @@ export function DiagramPanel({ taskId, refreshKey }: { taskId: string; refreshKe
     return () => {
       disposed = true;
     };
-  }, [diagram.data]);
+  }, [diagram.data, t, i18n.language]);
 
   useEffect(() => () => viewerRef.current?.destroy(), []);
 

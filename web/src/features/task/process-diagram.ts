@@ -3,6 +3,7 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import type { Diagram } from '../../../../api/schemas/task-extras.js';
+import { markTimeLimits } from '../../lib/step-clock.js';
 
 interface Canvas {
   addMarker(id: string, marker: string): void;
@@ -27,7 +28,8 @@ export class ProcessDiagram {
     this.viewer = new NavigatedViewer({ container });
   }
 
-  async show(diagram: Diagram): Promise<void> {
+  /** Draws the version, marks the path and puts a clock with its time limit on each timed step (`clockText` words it). */
+  async show(diagram: Diagram, clockText: (workingDays: number) => { short: string; full: string }): Promise<void> {
     await this.viewer.importXML(diagram.xml);
     const canvas = this.viewer.get('canvas') as Canvas;
     const registry = this.viewer.get('elementRegistry') as ElementRegistry;
@@ -38,6 +40,7 @@ export class ProcessDiagram {
     mark(diagram.terminatedElementIds, MARKERS.interrupted);
     mark(diagram.takenSequenceFlowIds, MARKERS.taken);
     mark(diagram.currentElementIds, MARKERS.current);
+    markTimeLimits(this.viewer.get('overlays'), (id) => Boolean(registry.get(id)), diagram.stepTimeLimits, clockText);
     this.fit();
   }
 
