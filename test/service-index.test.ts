@@ -104,24 +104,20 @@ beforeAll(async () => {
     storage_path: 'x/to-khai.pdf',
     uploaded_by: 'citizen',
   });
-  await p
-    .db('dossier_supplements')
-    .insert({
-      dossier_id: s2,
-      element_instance_key: String(nextKey++),
-      reason: 'Thiếu bản sao',
-      requested_at: vn('2026-03-04 09:00'),
-      submitted_at: vn('2026-03-05 09:00'),
-    });
-  await p
-    .db('dossier_supplements')
-    .insert({
-      dossier_id: s3,
-      element_instance_key: String(nextKey++),
-      reason: 'Thiếu bản vẽ',
-      requested_at: vn('2026-03-04 09:00'),
-      submitted_at: vn('2026-03-05 09:00'),
-    });
+  await p.db('dossier_supplements').insert({
+    dossier_id: s2,
+    element_instance_key: String(nextKey++),
+    reason: 'Thiếu bản sao',
+    requested_at: vn('2026-03-04 09:00'),
+    submitted_at: vn('2026-03-05 09:00'),
+  });
+  await p.db('dossier_supplements').insert({
+    dossier_id: s3,
+    element_instance_key: String(nextKey++),
+    reason: 'Thiếu bản vẽ',
+    requested_at: vn('2026-03-04 09:00'),
+    submitted_at: vn('2026-03-05 09:00'),
+  });
   await p
     .db('dossier_events')
     .insert({ dossier_id: s3, type: 'receipt.supplement_requested', status: 'SUPPLEMENT_REQUESTED_AT_RECEIPT', actor: 'motcua', at: vn('2026-03-02 08:30') });
