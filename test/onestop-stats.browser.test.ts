@@ -144,6 +144,18 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     expect(await page.getByTestId('stats-chart-table').locator('tbody tr').first().locator('td').allTextContents()).toEqual(['1', '0', '0', '0', '1', '2']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-excel').click()]);
     expect(download.suggestedFilename()).toBe('bieu-II.06a-2026-03-01-2026-03-31.xlsx');
+    // The nine indicators (issue 17 item 11) of the one dossier resolved in March: early (2), no leg of its own
+    // (the total decides: 2), no supplement (2), online but no postal return (1), desk (1), catalogue entry
+    // without legal basis or documents (0), early without complaint (2), no feedback (2), 1 of 2 online, none
+    // late (2): 14 of 18, rated good.
+    const index = page.getByTestId('service-index');
+    await index.getByTestId('service-index-summary').waitFor();
+    expect(await index.getByTestId('service-index-summary').textContent()).toBe('Số hồ sơ được chấm: 1 · Điểm trung bình: 14/18 · Xếp loại: Tốt');
+    expect(await index.getByTestId('service-index-indicators').locator('tbody td').allTextContents()).toEqual(['2', '2', '2', '1', '1', '0', '2', '2', '2']);
+    // QĐ 766: publication 0 of 1 complete (0), progress 1 of 1 on time (20), no file stored (0), 1 of 2 online
+    // (11), no evaluation yet: 31 of the 82 points with data.
+    expect(await index.getByTestId('service-index-766').locator('tbody td:nth-child(2)').allTextContents()).toEqual(['0', '20', '0', '11', 'chưa có dữ liệu']);
+    await index.getByText('Tổng: 31 / 82 điểm có dữ liệu').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-stats-dashboard.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Hồ sơ quá hạn', exact: true }).click();

@@ -14,6 +14,7 @@ import './onestop-stats.css';
 import { DateInput } from '../../components/DateInput.js';
 import { ChartFigure } from '../../components/ChartFigure.js';
 import { SatisfactionChart } from './SatisfactionChart.js';
+import { ServiceIndexSection } from './ServiceIndexSection.js';
 
 type GroupBy = NonNullable<StatsQuery['groupBy']>;
 const GROUPS: GroupBy[] = ['agency', 'procedure', 'field', 'month'];
@@ -249,6 +250,7 @@ export default function StatsDashboardPage() {
           )}
         </>
       )}
+      <ServiceIndexSection q={{ from: q.from, to: q.to, ...(q.agency ? { agency: q.agency } : {}) }} />
       {evals.data && (
         <div className="os-evals">
           <h2>{t('onestopStats.evaluationsTitle')}</h2>

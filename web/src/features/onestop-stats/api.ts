@@ -9,6 +9,8 @@ import type {
   EvaluationResults,
   OverdueList,
   OverdueQuery,
+  ServiceIndexQuery,
+  ServiceIndexReport,
   StatsQuery,
   StatsReport,
 } from '../../../../api/schemas/onestop-stats.js';
@@ -21,6 +23,7 @@ const code = (c: string) => encodeURIComponent(c);
 /** Endpoint factories of the one-stop statistics, apology and evaluation API. */
 export const statsEndpoints = {
   statistics: (q: StatsQuery): Endpoint<StatsReport> => ({ method: 'GET', path: `/api/onestop-stats/statistics${queryString(q)}` }),
+  serviceIndex: (q: ServiceIndexQuery): Endpoint<ServiceIndexReport> => ({ method: 'GET', path: `/api/onestop-stats/service-index${queryString(q)}` }),
   statisticsXlsx: (q: StatsQuery): Endpoint<Blob> => ({ method: 'GET', path: `/api/onestop-stats/statistics.xlsx${queryString(q)}` }),
   overdue: (q: OverdueQuery): Endpoint<OverdueList> => ({ method: 'GET', path: `/api/onestop-stats/overdue${queryString(q)}` }),
   evaluations: (q: { from?: string; to?: string }): Endpoint<EvaluationResults> => ({ method: 'GET', path: `/api/onestop-stats/evaluations${queryString(q)}` }),
@@ -53,6 +56,7 @@ export const statsKeys = {
   all: () => ['onestop-stats'] as const,
   statistics: (q: StatsQuery) => [...statsKeys.all(), 'statistics', q] as const,
   overdue: (q: OverdueQuery) => [...statsKeys.all(), 'overdue', q] as const,
+  serviceIndex: (q: ServiceIndexQuery) => [...statsKeys.all(), 'service-index', q] as const,
   evaluations: (q: object) => [...statsKeys.all(), 'evaluations', q] as const,
   apologies: (status?: string) => [...statsKeys.all(), 'apologies', status ?? null] as const,
   evaluationForm: (c: string) => [...statsKeys.all(), 'evaluation-form', c] as const,
@@ -61,6 +65,8 @@ export const statsKeys = {
 
 export const statisticsQuery = (q: StatsQuery) =>
   queryOptions({ queryKey: statsKeys.statistics(q), queryFn: ({ signal }) => request(statsEndpoints.statistics(q), signal) });
+export const serviceIndexQuery = (q: ServiceIndexQuery) =>
+  queryOptions({ queryKey: statsKeys.serviceIndex(q), queryFn: ({ signal }) => request(statsEndpoints.serviceIndex(q), signal) });
 export const overdueQuery = (q: OverdueQuery) =>
   queryOptions({ queryKey: statsKeys.overdue(q), queryFn: ({ signal }) => request(statsEndpoints.overdue(q), signal) });
 export const evaluationsQuery = (q: { from?: string; to?: string }) =>
