@@ -98,6 +98,12 @@ describe('a call activity chain is one case', () => {
     expect(approval.processInstanceKey).not.toBe(level1Key);
     expect(approval.rootCase).toEqual({ processInstanceKey: root, caseCode: code, processName: 'Thủ tục liên thông hai cấp' });
     const level2Key = approval.processInstanceKey as string;
+    // the inbox's case filter finds the called steps by the root case's code and by the root's key
+    for (const caseCode of [code, root]) {
+      const found = await approver.get(`/api/tasks?view=personal&limit=100&caseCode=${encodeURIComponent(caseCode)}`);
+      expect(found.status, JSON.stringify(found.body)).toBe(200);
+      expect(found.body.items.map((t: { id: string }) => t.id)).toContain(approval.id);
+    }
 
     // a leader whose unit only works the level-2 step may examine the case (and the called instance); another unit's leader may not
     expect((await leader2.get(`/api/cases/${root}/timeline`)).status).toBe(200);

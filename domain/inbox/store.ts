@@ -308,10 +308,16 @@ function filterConds(f: TaskFilter): Cond[] {
   if (f.createdFrom) out.push(cond('t.created_at >= ?', [f.createdFrom]));
   if (f.createdTo) out.push(cond('t.created_at <= ?', [f.createdTo]));
   if (f.caseCode) {
+    // A case is its root process instance: its code or key also finds the steps of the processes it called.
+    const called = (roots: string) =>
+      `t.process_instance_key IN (SELECT h.process_instance_key FROM hist_process_instances h WHERE h.root_process_instance_key IN (${roots}))`;
     out.push(
       /^[0-9]{1,19}$/.test(f.caseCode)
-        ? cond(`t.variables->>'maHoSo' = ? OR t.process_instance_key = ?::bigint`, [f.caseCode, f.caseCode])
-        : cond(`t.variables->>'maHoSo' = ?`, [f.caseCode]),
+        ? cond(`t.variables->>'maHoSo' = ? OR t.process_instance_key = ?::bigint OR ${called('?::bigint')}`, [f.caseCode, f.caseCode, f.caseCode])
+        : cond(`t.variables->>'maHoSo' = ? OR ${called(`SELECT r.process_instance_key FROM inbox_tasks r WHERE r.variables->>'maHoSo' = ?`)}`, [
+            f.caseCode,
+            f.caseCode,
+          ]),
     );
   }
   if (f.q) {
