@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { createUser, login, vnWritten, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, expectedQrModules, openTask, pdfBytes, pdfText, procedureEntry, qrModulesInPdf } from './helpers/onestop.js';
 import { loadCalendar } from '../domain/deadlines/calendar-store.js';
 import { lookupUrl } from '../domain/onestop/settings.js';
@@ -15,22 +15,7 @@ async function multipart(fields: Record<string, string>, files: { field: string;
   return { payload: Buffer.from(await req.arrayBuffer()), contentType: req.headers.get('content-type')! };
 }
 
-const hhmm = (d: Date) => {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Asia/Ho_Chi_Minh',
-      hour: '2-digit',
-      minute: '2-digit',
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hourCycle: 'h23',
-    })
-      .formatToParts(d)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`;
-};
+const hhmm = (d: Date) => vnWritten(d).time;
 
 describe('one-stop reception: in person, online, desk queue, slip, public lookup, supplement, withdrawal', () => {
   let p: TestPlatform;

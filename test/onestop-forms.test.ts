@@ -5,31 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { createUnit, createUser, login, vnWritten, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, insertDossier, openTask, procedureEntry } from './helpers/onestop.js';
-
-/** The Vietnam wall clock of an instant, written out as the forms write it (not through the code under test). */
-function vn(d: Date) {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Asia/Ho_Chi_Minh',
-      hour: '2-digit',
-      minute: '2-digit',
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hourCycle: 'h23',
-    })
-      .formatToParts(d)
-      .map((x) => [x.type, x.value]),
-  );
-  return {
-    time: `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`,
-    words: `ngày ${p.day} tháng ${p.month} năm ${p.year}`,
-    short: `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`,
-    date: `${p.year}-${p.month}-${p.day}`,
-  };
-}
 
 /** The text of a PDF in drawing order (pdftotext -raw), blanks collapsed, so a wrapped cell reads as one line. */
 async function pdfWords(pdf: Buffer): Promise<string> {
@@ -121,7 +98,7 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
     expect(row).toMatchObject({ form: '02', dossier_id: null, procedure_code: procedure.code, desk_unit_code: 'SNNMT-VP', issued_by: desk.user.username });
     expect(row.documents.map((d: { code: string }) => d.code)).toEqual(['DON', 'GCN']);
     const text = await pdfOf(desk, `/api/onestop/reception-forms/${formId}/pdf`);
-    const at = vn(row.issued_at);
+    const at = vnWritten(row.issued_at);
     for (const s of [
       'Mẫu số 02 (Thông tư số 03/2025/TT-VPCP)',
       'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ',
@@ -158,7 +135,7 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ form: '03', dossierId: null, applicantName: 'Trần Thị Bình', issuedBy: desk.user.username, reason: body.reason });
     const text = await pdfOf(desk, `/api/onestop/reception-forms/${r.body.id}/pdf`);
-    const at = vn(new Date(r.body.issuedAt));
+    const at = vnWritten(new Date(r.body.issuedAt));
     for (const s of [
       'Mẫu số 03 (Thông tư số 03/2025/TT-VPCP)',
       'PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ',
@@ -214,7 +191,7 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
       `Mã hồ sơ (nếu có): ${sub.code}`,
       'Ông/bà: Võ Thị Cúc',
       'Quá thời hạn bổ sung mà không hoàn thiện',
-      `Thời gian từ chối: ${vn(row.closed_at).time}`,
+      `Thời gian từ chối: ${vnWritten(row.closed_at).time}`,
     ])
       expect(f03).toContain(s);
     // never received: no control slip
@@ -244,24 +221,24 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
     const due = await p.db('step_deadlines').where({ element_instance_key: appraisal.element_instance_key }).first();
     const retDue = await waitFor(() => p.db('step_deadlines').where({ element_instance_key: ret.element_instance_key }).first(), 'the return step deadline');
     // Done today, due two working days later (a later date): before the due date.
-    expect(vn(due.due_at).date > vn(appraisal.completed_at).date).toBe(true);
+    expect(vnWritten(due.due_at).date > vnWritten(appraisal.completed_at).date).toBe(true);
     const text = await pdfOf(desk, `/api/onestop/dossiers/${processed.id}/forms/06`);
     for (const s of [
       'Mẫu số 06 (Thông tư số 03/2025/TT-VPCP)',
       'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ',
       `Mã hồ sơ: ${processed.code}`,
       'Cơ quan (bộ phận) giải quyết: Sở Nông nghiệp và Môi trường',
-      `Thời gian nhận hồ sơ: ${vn(d.received_at).time}`,
-      `Thời gian hẹn trả kết quả: ${vn(d.appointment_at).time}`,
+      `Thời gian nhận hồ sơ: ${vnWritten(d.received_at).time}`,
+      `Thời gian hẹn trả kết quả: ${vnWritten(d.appointment_at).time}`,
       // row 1: the receipt, from the applicant to the desk officer
-      `1 Tiếp nhận hồ sơ Văn phòng Sở (Bộ phận một cửa) Giao: Người nộp hồ sơ: Nguyễn Văn An Nhận: Lê Thị Tiếp Nhận ${vn(d.received_at).short} ${vn(appraisal.created_at).short}`,
+      `1 Tiếp nhận hồ sơ Văn phòng Sở (Bộ phận một cửa) Giao: Người nộp hồ sơ: Nguyễn Văn An Nhận: Lê Thị Tiếp Nhận ${vnWritten(d.received_at).short} ${vnWritten(appraisal.created_at).short}`,
       // row 2: the appraisal, from the desk officer to the specialist, finished before its due date
-      `2 Thẩm định hồ sơ Phòng Quản lý đất đai Giao: Lê Thị Tiếp Nhận Nhận: Phạm Văn Thẩm Định ${vn(appraisal.created_at).short} ${vn(appraisal.completed_at).short} ${vn(due.due_at).short} Trước hạn`,
+      `2 Thẩm định hồ sơ Phòng Quản lý đất đai Giao: Lê Thị Tiếp Nhận Nhận: Phạm Văn Thẩm Định ${vnWritten(appraisal.created_at).short} ${vnWritten(appraisal.completed_at).short} ${vnWritten(due.due_at).short} Trước hạn`,
       // row 3: the return, open, nobody holds it yet
-      `3 Trả kết quả Văn phòng Sở (Bộ phận một cửa) Giao: Phạm Văn Thẩm Định Nhận: Văn phòng Sở (Bộ phận một cửa) (chưa nhận xử lý) ${vn(ret.created_at).short} — ${vn(retDue.due_at).short} Đang xử lý, trong hạn`,
+      `3 Trả kết quả Văn phòng Sở (Bộ phận một cửa) Giao: Phạm Văn Thẩm Định Nhận: Văn phòng Sở (Bộ phận một cửa) (chưa nhận xử lý) ${vnWritten(ret.created_at).short} — ${vnWritten(retDue.due_at).short} Đang xử lý, trong hạn`,
       // ready today, appointment five working days on
       'Kết quả giải quyết hồ sơ: Trước hạn',
-      `Thời gian có kết quả: ${vn(d.resolved_at).time}`,
+      `Thời gian có kết quả: ${vnWritten(d.resolved_at).time}`,
     ])
       expect(text).toContain(s);
   });
@@ -299,10 +276,10 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
       'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ',
       'Kính gửi: Ông/bà Nguyễn Văn An',
       `Mã hồ sơ: ${withdrawn.code}`,
-      `Thời gian nhận hồ sơ: ${vn(d.received_at).time}`,
-      `Vào ${vn(request.at).words}, Sở Nông nghiệp và Môi trường nhận được đề nghị dừng giải quyết hồ sơ`,
+      `Thời gian nhận hồ sơ: ${vnWritten(d.received_at).time}`,
+      `Vào ${vnWritten(request.at).words}, Sở Nông nghiệp và Môi trường nhận được đề nghị dừng giải quyết hồ sơ`,
       'Lý do: Công dân xin rút hồ sơ để bổ sung hợp đồng chuyển nhượng',
-      `thông báo dừng giải quyết hồ sơ kể từ ${vn(d.closed_at).time}`,
+      `thông báo dừng giải quyết hồ sơ kể từ ${vnWritten(d.closed_at).time}`,
       'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ',
       'Lê Thị Tiếp Nhận',
     ])
@@ -320,7 +297,7 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
     const gave = await desk.post(`/api/tasks/${giving}/complete`, { variables: { hinhThucTra: 'tai-quay' } });
     expect(gave.status, JSON.stringify(gave.body)).toBe(200);
     await statusIs(processed.code, 'RETURNED');
-    const today = vn(new Date()).date;
+    const today = vnWritten(new Date()).date;
     const url = `/api/onestop/register?unit=SNNMT-VP&from=${today}&to=${today}`;
     const x = await download(desk, `${url}&format=xlsx`);
     expect(x.status).toBe(200);
@@ -356,13 +333,16 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
       'Nguyễn Văn An',
       '12 Lê Lợi, xã Tân Phú · 0912345678',
       'Sở Nông nghiệp và Môi trường',
-      vn(d.received_at).short,
-      vn(d.appointment_at).short,
+      vnWritten(d.received_at).short,
+      vnWritten(d.appointment_at).short,
       returned,
       how,
     ];
     // in order of receipt; the refused online submission was never received, so it is not in the register
-    expect(mine.map((r) => r.slice(1, 10))).toEqual([line(a, vn(a.returned_at).short, 'Trực tiếp tại Bộ phận một cửa'), line(b, '', 'Tại Bộ phận một cửa')]);
+    expect(mine.map((r) => r.slice(1, 10))).toEqual([
+      line(a, vnWritten(a.returned_at).short, 'Trực tiếp tại Bộ phận một cửa'),
+      line(b, '', 'Tại Bộ phận một cửa'),
+    ]);
     expect(Number(mine[1][0])).toBe(Number(mine[0][0]) + 1);
     const text = await pdfOf(leader, url);
     for (const s of ['Mẫu số 07 (Thông tư số 03/2025/TT-VPCP)', 'SỔ THEO DÕI HỒ SƠ', 'VĂN PHÒNG SỞ (BỘ PHẬN MỘT CỬA)', processed.code, withdrawn.code])

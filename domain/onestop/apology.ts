@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { vnLocalDate } from './time-text.js';
 import { addDays, localDateOf, toLocalIso, type LocalDate, type WorkingCalendar } from '../deadlines/calendar/index.js';
 import { loadCalendar } from '../deadlines/calendar-store.js';
 import type { Apology } from '../../api/schemas/onestop-stats.js';
@@ -339,10 +340,9 @@ export async function approveApology(db: Knex, code: string, leader: { username:
 // ---------------------------------------------------------------------------------------------
 // PDF (form 04)
 
-const vnDate = (d: string) => d.split('-').reverse().join('/');
 const vnTime = (at: Date) => {
   const iso = toLocalIso(at);
-  return { hour: iso.slice(11, 13), minute: iso.slice(14, 16), date: vnDate(iso.slice(0, 10)) };
+  return { hour: iso.slice(11, 13), minute: iso.slice(14, 16), date: vnLocalDate(iso.slice(0, 10)) };
 };
 
 /**
@@ -397,7 +397,7 @@ export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Pro
       { text: `Tuy nhiên, hồ sơ của Ông/Bà dự kiến không giải quyết kịp thời hạn hẹn trả nêu trên.` },
       { text: [{ text: 'Lý do: ', bold: true }, a.reason] },
       {
-        text: `${d.agency_name} xin lỗi Ông/Bà vì sự chậm trễ này, đề nghị gia hạn thời gian giải quyết và hẹn trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày ${vnDate(a.new_date)}.`,
+        text: `${d.agency_name} xin lỗi Ông/Bà vì sự chậm trễ này, đề nghị gia hạn thời gian giải quyết và hẹn trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày ${vnLocalDate(a.new_date)}.`,
         margin: [0, 4, 0, 0],
       },
       { text: 'Trân trọng!', margin: [0, 8, 0, 0] },

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { vnTime } from './time-text.js';
 import { DOSSIER_STATUSES, FINAL_STATUSES, type DossierStatus } from './status.js';
 import { evaluationUrl, lookupUrl, supplementUrl } from './settings.js';
 
@@ -155,17 +156,6 @@ export async function changeStatus(db: Db, dossierId: string, c: StatusChange): 
   };
   return db.isTransaction ? run(db as Knex.Transaction) : (db as Knex).transaction(run);
 }
-
-const vnTime = (d: Date) =>
-  new Intl.DateTimeFormat('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour12: false,
-  }).format(d);
 
 /**
  * The citizen's notice of an event: always kept (the lookup page shows it), with the applicant's

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { printer } from '../../lib/pdf.js';
 import type { DossierRow } from './dossiers.js';
-import { dateWords, shortTime, slipTime } from './slip.js';
+import { dateWords, shortTime, slipTime, vnLocalDate } from './time-text.js';
 import {
   controlSlipData,
   FORM_TITLES,
@@ -15,7 +15,7 @@ import {
   type ReceptionFormRow,
   type StopNotice,
 } from './forms.js';
-import { REGISTER_COLUMNS, registerCells, vnLocalDate, type Register } from './register.js';
+import { REGISTER_COLUMNS, registerCells, type Register } from './register.js';
 
 /**
  * Forms 02, 03, 05, 06 and 07 of TT 03/2025/TT-VPCP Phụ lục I as A4 PDFs, on the one pdfmake of the

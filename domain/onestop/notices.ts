@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { vnTime } from './time-text.js';
 import type { MailTransport } from '../../lib/mail.js';
 import { DOSSIER_STATUSES, type DossierStatus } from './status.js';
 import { evaluationUrl, lookupUrl, supplementUrl } from './settings.js';
@@ -11,17 +12,6 @@ interface Logger {
 
 /** Failed attempts after which a notice stays in-app only. */
 const MAX_ATTEMPTS = 5;
-
-const vnTime = (d: Date) =>
-  new Intl.DateTimeFormat('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour12: false,
-  }).format(d);
 
 interface MailRow {
   id: string;

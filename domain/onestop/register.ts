@@ -8,7 +8,7 @@ import { scopeUnitCodes } from '../audit/scope.js';
 import type { CurrentUser } from '../../api/schemas/auth.js';
 import { fail } from '../../lib/errors.js';
 import { neutraliseFormula } from '../../lib/spreadsheet-safe.js';
-import { shortTime } from './slip.js';
+import { shortTime, vnLocalDate } from './time-text.js';
 
 /**
  * Sổ theo dõi hồ sơ (form 07 of TT 03/2025/TT-VPCP; vn-rules §3.3, fields from QĐ 3621/QĐ-BYT): the
@@ -127,8 +127,6 @@ export async function registerOf(db: Knex, o: { unitCode: string; from: LocalDat
   }));
   return { unitCode: o.unitCode, unitName: unit?.name ?? o.unitCode, from: o.from, to: o.to, lines, truncated: rows.length > REGISTER_MAX_ROWS };
 }
-
-export const vnLocalDate = (d: LocalDate) => d.split('-').reverse().join('/');
 
 /** The columns of form 07, in order (the PDF and the workbook share them). */
 export const REGISTER_COLUMNS = [

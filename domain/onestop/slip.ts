@@ -4,39 +4,7 @@ import type { DossierRow } from './dossiers.js';
 import { lookupUrl } from './settings.js';
 import { printer } from '../../lib/pdf.js';
 import { formatTimeLimit } from '../deadlines/calendar/index.js';
-
-const parts = (d: Date) =>
-  Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Asia/Ho_Chi_Minh',
-      hour: '2-digit',
-      minute: '2-digit',
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hourCycle: 'h23',
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  ) as Record<'hour' | 'minute' | 'day' | 'month' | 'year', string>;
-
-/** "14 giờ 05 phút, ngày 23/11/2026" (Vietnam time), the wording of Mẫu 01. */
-export function slipTime(d: Date): string {
-  const p = parts(d);
-  return `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`;
-}
-
-/** "ngày 23 tháng 11 năm 2026" (Vietnam date), the dating line of the forms. */
-export function dateWords(d: Date): string {
-  const p = parts(d);
-  return `ngày ${p.day} tháng ${p.month} năm ${p.year}`;
-}
-
-/** "14:05 23/11/2026" (Vietnam time). */
-export function shortTime(d: Date): string {
-  const p = parts(d);
-  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
-}
+import { slipTime } from './time-text.js';
 
 export interface SlipData {
   dossier: DossierRow;

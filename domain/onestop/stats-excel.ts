@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { StatsCounts, StatsReport } from './stats.js';
+import { vnLocalDate } from './time-text.js';
 
 const GROUP_TITLES: Record<string, string> = {
   agency: 'Đơn vị',
@@ -8,8 +9,6 @@ const GROUP_TITLES: Record<string, string> = {
   month: 'Tháng',
   none: 'Đơn vị',
 };
-
-const vnDate = (d: string) => d.split('-').reverse().join('/');
 
 /** The 11 number columns of Biểu II.06a (columns 3..13), in order. */
 export function counts06a(c: StatsCounts): number[] {
@@ -53,7 +52,7 @@ export async function statsWorkbook(report: StatsReport, opts: { reportingUnit: 
   ws.getCell('A2').alignment = center;
   ws.mergeCells('A3:M3');
   ws.getCell('A3').value =
-    `Kỳ báo cáo: từ ngày ${vnDate(report.from)} đến ngày ${vnDate(report.to)} (số hồ sơ đang xử lý tính đến ngày ${vnDate(report.asOf)})`;
+    `Kỳ báo cáo: từ ngày ${vnLocalDate(report.from)} đến ngày ${vnLocalDate(report.to)} (số hồ sơ đang xử lý tính đến ngày ${vnLocalDate(report.asOf)})`;
   ws.getCell('A3').alignment = center;
   ws.mergeCells('A4:M4');
   ws.getCell('A4').value = `Đơn vị báo cáo: ${opts.reportingUnit} · Đơn vị tính: số hồ sơ TTHC`;

@@ -12,6 +12,33 @@ const suffix = () => randomBytes(3).toString('hex');
 /** A time written out in Vietnam's time: vn('2026-03-02 15:30') is 15:30 on 2 March 2026 at UTC+7. */
 export const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
 
+/**
+ * An instant's Vietnam wall clock written out as the forms and slips write it, through Intl (not through the
+ * code under test): time "08 giờ 05 phút, ngày 02/03/2026", words "ngày 02 tháng 03 năm 2026", short
+ * "08:05 02/03/2026", date "2026-03-02".
+ */
+export function vnWritten(d: Date): { time: string; words: string; short: string; date: string } {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      hour: '2-digit',
+      minute: '2-digit',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
+  return {
+    time: `${p.hour} giờ ${p.minute} phút, ngày ${p.day}/${p.month}/${p.year}`,
+    words: `ngày ${p.day} tháng ${p.month} năm ${p.year}`,
+    short: `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`,
+    date: `${p.year}-${p.month}-${p.day}`,
+  };
+}
+
 /** The demo units exist in every test database (the bundled procedure names them as candidate groups). */
 export async function ensureDemoUnits(db: Knex): Promise<void> {
   for (const u of DEMO_UNITS) await upsertUnit(db, u);
