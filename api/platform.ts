@@ -19,6 +19,7 @@ import { readBundledFiles } from '../engine/bundled.js';
 import { importBundledProcedures } from '../domain/procedures/bundled.js';
 import { importBundledCatalogue } from '../domain/onestop/catalogue.js';
 import { MailTransport } from '../lib/mail.js';
+import { idleDemoFill } from './demo-fill-state.js';
 
 export interface PlatformOptions {
   config: Config;
@@ -182,6 +183,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       const imported = await importBundledCatalogue(db);
       if (imported) say(`One-stop catalogue: ${imported.created.length} new, ${imported.updated.length} updated, ${imported.unchanged.length} unchanged`);
     }
+    // On the root instance, so the demo filler (server.ts) and the status route share it.
+    fastify.decorate('demoFill', idleDemoFill());
     await fastify.register(app, { config, db, zeebe, engine: { address: gateway, restAddress }, jwtSecret: jwtSecret(config), mail });
     await fastify.ready();
     closers.push(() => fastify.close());
