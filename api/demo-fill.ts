@@ -8,13 +8,13 @@ import { toLocalIso } from '../domain/deadlines/calendar/index.js';
 /**
  * The demo's activity (`npm start`, issue 18): after the server listens, the demo users live through the
  * bundled one-stop procedures, the land-registration procedure and the ISO system of the department,
- * through the HTTP API (fastify.inject, each call signed as the demo user who would make it; citizens
+ * through the HTTP API (fastify.inject, each demo user signed in with their password; citizens
  * through the public routes with their lookup key) and the real engine, never by writing rows. Reading
  * the database is only used to wait for what the engine has done (the next task, a status).
  *
  * Everything happens now: the platform's own times come from PostgreSQL now() and Date.now(), and Zeebe
- * 8.6's controlled clock cannot go back (its timers stop), so a past year cannot be lived through. Land
- * cases may carry an earlier receipt date (eisoReceivedAt, honoured by the case clock): those are late.
+ * 8.6's controlled clock cannot go back (its timers stop), so a past year cannot be lived through, and no
+ * step is past its due time when the fill ends (the shortest steps, half a working day, come due first).
  *
  * Once per data folder: `<dataDir>/demo-fill.json` records it (and a database that already holds demo
  * dossiers is never filled again). Demo dossiers are marked: applicant e-mail `*.demo.*@example.com` and
@@ -25,6 +25,8 @@ export interface DemoFillOptions {
   app: FastifyInstance;
   db: Knex;
   dataDir: string;
+  /** the demo users' passwords (seedDemo's answer): the filler signs in as each of them */
+  passwords: ReadonlyMap<string, string>;
   /** one-stop dossiers to make (default 150); land cases and ISO records are made besides */
   dossiers?: number;
   /** pieces worked at the same time (default 6) */
@@ -210,15 +212,22 @@ class Api {
   constructor(
     private app: FastifyInstance,
     readonly db: Knex,
+    private passwords: ReadonlyMap<string, string>,
   ) {}
 
-  /** The bearer token of a demo user, signed as the sign-in route signs it (their password may be unknown). */
+  /**
+   * The bearer token of a demo user, from the sign-in route with the password npm start printed (each user
+   * from an address of their own: the sign-in route counts per address).
+   */
   private async token(username: string): Promise<string> {
     const known = this.tokens.get(username);
     if (known) return known;
-    const row = await this.db('users').where({ username, active: true }).first('id', 'token_version');
-    if (!row) throw new Error(`no active account ${username}`);
-    const token = this.app.jwt.sign({ sub: String(row.id), username, tv: Number(row.token_version ?? 0) });
+    const password = this.passwords.get(username);
+    if (!password) throw new Error(`the password of ${username} is not known (changed since the demo was made)`);
+    const n = [...this.passwords.keys()].indexOf(username);
+    const r = await this.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `127.0.2.${n + 1}`, payload: { username, password } });
+    if (r.statusCode !== 200) throw new Error(`sign-in of ${username}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+    const token = (JSON.parse(r.body) as { token: string }).token;
     this.tokens.set(username, token);
     return token;
   }
@@ -372,12 +381,16 @@ export async function demoFilledBefore(db: Knex, dataDir: string): Promise<strin
   return row ? 'present' : null;
 }
 
-/** Makes the demo's activity once; returns at once (skipped) when it was made before. Never throws. */
+/** Makes the demo's activity once; returns at once (skipped) when it was made before. Throws only when the database cannot be read. */
 export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
   const { app, db, dataDir } = opts;
   const say = opts.say ?? (() => {});
   const state = app.demoFill;
-  const before = await demoFilledBefore(db, dataDir);
+  state.running = true; // from the first moment: the banner may ask before the checks below answer
+  const before = await demoFilledBefore(db, dataDir).catch((err: unknown) => {
+    state.running = false;
+    throw err;
+  });
   if (before) {
     state.running = false;
     state.done = true;
@@ -392,7 +405,7 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
   const startedAt = new Date().toISOString();
   writeMarker(dataDir, { status: 'running', startedAt });
 
-  const api = new Api(app, db);
+  const api = new Api(app, db, opts.passwords);
   const w = new Worker(api, db, opts.stepTimeoutMs ?? 180_000);
   const catalogue = JSON.parse(readFileSync(path.join(PROCESSES_DIR, 'onestop-catalogue.json'), 'utf8')) as CatalogueEntry[];
   const n = opts.dossiers ?? 150;
@@ -628,19 +641,16 @@ async function evaluate(api: Api, ip: string, code: string, token: string, r: ()
 
 // --- land registration (processes/dang-ky-bien-dong-dat-dai.bpmn) --------------------------------------
 
-const LAND_STOPS = ['TiepNhan', 'ThamDinh', 'PheDuyet', 'TraKetQua', 'done', 'ThamDinh-late', 'done-late', 'PheDuyet-late'] as const;
+const LAND_STOPS = ['TiepNhan', 'ThamDinh', 'PheDuyet', 'TraKetQua', 'done', 'ThamDinh', 'done', 'PheDuyet'] as const;
 
 async function landCase(api: Api, w: Worker, i: number): Promise<void> {
-  const stop = LAND_STOPS[i % LAND_STOPS.length];
-  const late = stop.endsWith('-late');
+  const target = LAND_STOPS[i % LAND_STOPS.length];
   const r = rng(i * 104729 + 3);
   const name = `${FAMILY[Math.floor(r() * FAMILY.length)]} ${MIDDLE[Math.floor(r() * MIDDLE.length)]} ${GIVEN[Math.floor(r() * GIVEN.length)]}`;
-  // A late case was received 40 days ago (its appointment has passed); the case clock honours the date given.
+  // (An earlier receipt date, eisoReceivedAt, is the platform's own variable: a start may not give it.)
   const variables: Record<string, unknown> = { nguoiNop: name, ghiChu: DEMO_MARK_NOTE };
-  if (late) variables.eisoReceivedAt = toLocalIso(new Date(Date.now() - 40 * 86_400_000));
   const started = await api.ok('motcua', 'POST', '/api/process-instances', { bpmnProcessId: 'dang-ky-bien-dong-dat-dai', variables });
   const key = String(started.processInstanceKey);
-  const target = stop.replace('-late', '');
   const steps: Step[] = [
     { el: 'TiepNhan', user: 'motcua', vars: { nguoiNop: name, soThua: `${10 + i}/${3 + (i % 7)}`, hoSoDayDu: true } },
     { el: 'ThamDinh', user: 'chuyenvien', vars: { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Hồ sơ hợp lệ, đủ điều kiện đăng ký biến động' } },
@@ -678,20 +688,20 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     });
     return { id: String(d.id), key: String(d.versions[0].processInstanceKey) };
   };
-  const nc = async (title: string, description: string, close: boolean) => {
-    const n = await api.ok('motcua', 'POST', '/api/iso/nonconformities', { title, description });
+  const nc = async (reporter: string, title: string, description: string, close: boolean) => {
+    const n = await api.ok(reporter, 'POST', '/api/iso/nonconformities', { title, description });
     const key = String(n.processInstanceKey);
     await w.work('motcua', key, 'VanPhongTiepNhan', { donViChuTri: 'SNNMT-QLDD', yKienVanPhong: 'Chuyển Phòng Quản lý đất đai xử lý' });
-    if (!close) return;
     await w.work('chuyenvien', key, 'XacDinhNguyenNhan', { nguyenNhan: 'Mẫu phiếu kiểm soát cũ không có ô chữ ký' });
     await w.work('chuyenvien', key, 'DeXuatHanhDong', { hanhDongKhacPhuc: 'Cập nhật mẫu phiếu, tập huấn cán bộ', canYKienDaiDien: true });
+    if (!close) return; // waits for the management representative's opinion
     await w.work('daidienld', key, 'YKienDaiDien', { yKienDaiDien: 'Đồng ý, hoàn thành trong tháng' });
     await w.work('chuyenvien', key, 'ThucHien', { ketQuaThucHien: 'Đã cập nhật mẫu phiếu và tập huấn' });
     await w.work('motcua', key, 'KiemChung', { coHieuLuc: 'co', nhanXetKiemChung: 'Kiểm tra 10 hồ sơ mới: đủ chữ ký' });
     await w.work('motcua', key, 'DongPhieu', { ketLuan: 'Đã khắc phục, có hiệu lực' });
   };
-  const complaint = async (title: string, finish: boolean) => {
-    const c = await api.ok('motcua', 'POST', '/api/iso/complaints', {
+  const complaint = async (receiver: string, title: string, finish: boolean) => {
+    const c = await api.ok(receiver, 'POST', '/api/iso/complaints', {
       title,
       content: 'Công dân phản ánh về thời gian giải quyết hồ sơ đất đai.',
       submitter: 'Nguyễn Văn Phản',
@@ -735,10 +745,11 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
       async () => {
         const d = await newDoc('QT-DEMO-03', 'Quy trình xử lý phản ánh, kiến nghị');
         await w.work('chuyenvien', d.key, 'SoanThao', { tomTatNoiDung: 'Dự thảo lần 1' });
+        await w.work('truongphong', d.key, 'LanhDaoPhongRaSoat', { ketQuaRaSoat: 'dat', yKienRaSoat: 'Đạt' }); // the ISO secretary's turn
       },
     ],
-    ['ISO nonconformity closed', () => nc('Phiếu kiểm soát thiếu chữ ký người thẩm định', 'Ba hồ sơ tháng trước không có chữ ký người thẩm định.', true)],
-    ['ISO nonconformity open', () => nc('Hồ sơ lưu thiếu biên bản bàn giao', 'Hai hồ sơ đất đai không lưu biên bản bàn giao giữa các bộ phận.', false)],
+    ['ISO nonconformity closed', () => nc('thukyiso', 'Phiếu kiểm soát thiếu chữ ký người thẩm định', 'Ba hồ sơ tháng trước không có chữ ký người thẩm định.', true)],
+    ['ISO nonconformity open', () => nc('motcua', 'Hồ sơ lưu thiếu biên bản bàn giao', 'Hai hồ sơ đất đai không lưu biên bản bàn giao giữa các bộ phận.', false)],
     [
       'ISO internal audit',
       async () => {
@@ -831,9 +842,16 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
           bienPhap: 'Mở dịch vụ công trực tuyến',
           hanXuLy: inDays(60),
         });
+        // and one waiting for the head of division's assessment
+        await api.ok('chuyenvien', 'POST', '/api/iso/risks', {
+          kind: 'risk',
+          title: 'Mất dữ liệu hồ sơ điện tử',
+          description: 'Máy chủ lưu trữ chưa có bản sao dự phòng',
+          reviewCycleDays: 90,
+        });
       },
     ],
-    ['ISO complaint answered', () => complaint('Hồ sơ trả kết quả chậm', true)],
-    ['ISO complaint open', () => complaint('Thái độ tiếp dân tại bộ phận một cửa', false)],
+    ['ISO complaint answered', () => complaint('motcua', 'Hồ sơ trả kết quả chậm', true)],
+    ['ISO complaint open', () => complaint('thukyiso', 'Thái độ tiếp dân tại bộ phận một cửa', false)],
   ];
 }

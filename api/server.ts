@@ -28,8 +28,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  const passwords = new Map<string, string>();
   if (demo) {
     const users = await seedDemo(platform.db, config.dataDir);
+    for (const u of users) if (u.password) passwords.set(u.username, u.password);
     say('Demo users (username / password / roles / unit):');
     for (const u of users) say(`  ${u.username.padEnd(11)} ${(u.password ?? '(giữ nguyên / unchanged)').padEnd(24)} ${u.roles.join(',').padEnd(9)} ${u.unit}`);
   }
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   if (demo && !empty) {
     const dossiers = Number(process.env.DEMO_DOSSIERS ?? 150);
     say('Filling the demo with activity in the background; look around meanwhile (npm start -- --empty skips it)');
-    void fillDemo({ app: platform.app, db: platform.db, dataDir: config.dataDir, dossiers: Number.isFinite(dossiers) && dossiers >= 0 ? dossiers : 150, say })
+    void fillDemo({ app: platform.app, db: platform.db, dataDir: config.dataDir, passwords, dossiers: Number.isFinite(dossiers) && dossiers >= 0 ? dossiers : 150, say })
       .then((r) => {
         if (r.skipped) say(`Demo data: already there (${r.reason})`);
         else say(`Demo data ready: ${r.completed} of ${r.total} made${r.failed ? `, ${r.failed} failed (listed above)` : ''}`);

@@ -23,7 +23,7 @@ describe('the demo fills while the user looks around', () => {
     const accounts = await demoAccounts(p.db);
     passwords = accounts.passwords;
     fillsNow = (await demoFilledBefore(p.db, accounts.dataDir)) === null;
-    fill = fillDemo({ app: p.app, db: p.db, dataDir: accounts.dataDir, dossiers: 15, concurrency: 8, stepTimeoutMs: 120_000 });
+    fill = fillDemo({ app: p.app, db: p.db, dataDir: accounts.dataDir, passwords: accounts.passwords, dossiers: 15, concurrency: 8, stepTimeoutMs: 120_000 });
     browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
   });
   afterAll(async () => {

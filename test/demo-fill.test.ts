@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { login, type Client } from './helpers/fixtures.js';
+import { login, waitFor, type Client } from './helpers/fixtures.js';
 import { demoAccounts } from './helpers/demo-users.js';
 import { DEMO_USERS } from '../api/demo.js';
 import { fillDemo, type DemoFillResult } from '../api/demo-fill.js';
@@ -16,6 +16,7 @@ import { toLocalIso } from '../domain/deadlines/calendar/index.js';
 describe('demo activity (npm start)', () => {
   let p: TestPlatform;
   let dataDir: string;
+  let passwords: Map<string, string>;
   let result: DemoFillResult;
   const clients = new Map<string, Client>();
   const as = (u: string) => clients.get(u)!;
@@ -25,6 +26,7 @@ describe('demo activity (npm start)', () => {
     p = await startTestPlatform();
     const accounts = await demoAccounts(p.db);
     dataDir = accounts.dataDir;
+    passwords = accounts.passwords;
     for (const [n, u] of DEMO_USERS.entries()) {
       const user = { id: 0, username: u.username, password: accounts.passwords.get(u.username)!, unitCode: u.unitCode, roles: u.roles };
       clients.set(u.username, await login(p.app, user, { remoteAddress: `203.0.113.${n + 1}` }));
@@ -45,8 +47,10 @@ describe('demo activity (npm start)', () => {
   it('fills through the API while the status route reports progress, then done', { timeout: 240_000 }, async () => {
     expect((await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json()).toEqual({ running: false, done: false, total: 0, completed: 0, failed: 0 });
     const lines: string[] = [];
-    const run = fillDemo({ app: p.app, db: p.db, dataDir, dossiers: 25, concurrency: 8, say: (m) => lines.push(m), stepTimeoutMs: 120_000 });
-    const during = (await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json();
+    const run = fillDemo({ app: p.app, db: p.db, dataDir, passwords, dossiers: 25, concurrency: 8, say: (m) => lines.push(m), stepTimeoutMs: 120_000 });
+    const status = async () => (await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json();
+    expect((await status()).running).toBe(true);
+    const during = await waitFor(async () => ((await status()).total > 0 ? status() : undefined), 'the planned work counted', 30_000);
     expect(during.running).toBe(true);
     expect(during.total).toBeGreaterThan(25);
     result = await run;
@@ -104,7 +108,7 @@ describe('demo activity (npm start)', () => {
   it('a second start on the same data folder adds nothing', async () => {
     const count = async () => Number((await p.db('dossiers').count({ n: '*' }))[0].n);
     const before = await count();
-    const again = await fillDemo({ app: p.app, db: p.db, dataDir, dossiers: 25 });
+    const again = await fillDemo({ app: p.app, db: p.db, dataDir, passwords, dossiers: 25 });
     expect(again).toMatchObject({ skipped: true, total: result.total, completed: result.completed });
     expect(await count()).toBe(before);
     expect((await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json()).toMatchObject({ running: false, done: true });
