@@ -27,7 +27,7 @@ export interface DemoFillOptions {
   dataDir: string;
   /** the demo users' passwords (seedDemo's answer): the filler signs in as each of them */
   passwords: ReadonlyMap<string, string>;
-  /** one-stop dossiers to make (default 150); land cases and ISO records are made besides */
+  /** one-stop dossiers to make (default 120); land cases and ISO records are made besides */
   dossiers?: number;
   /** pieces worked at the same time (default 6) */
   concurrency?: number;
@@ -408,7 +408,7 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
   const api = new Api(app, db, opts.passwords);
   const w = new Worker(api, db, opts.stepTimeoutMs ?? 180_000);
   const catalogue = JSON.parse(readFileSync(path.join(PROCESSES_DIR, 'onestop-catalogue.json'), 'utf8')) as CatalogueEntry[];
-  const n = opts.dossiers ?? 150;
+  const n = opts.dossiers ?? 120;
   const pieces: { name: string; run: () => Promise<void> }[] = [];
   for (let i = 0; i < n; i++) {
     const proc = PROCS[i % PROCS.length];
@@ -748,8 +748,14 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
         await w.work('truongphong', d.key, 'LanhDaoPhongRaSoat', { ketQuaRaSoat: 'dat', yKienRaSoat: 'Đạt' }); // the ISO secretary's turn
       },
     ],
-    ['ISO nonconformity closed', () => nc('thukyiso', 'Phiếu kiểm soát thiếu chữ ký người thẩm định', 'Ba hồ sơ tháng trước không có chữ ký người thẩm định.', true)],
-    ['ISO nonconformity open', () => nc('motcua', 'Hồ sơ lưu thiếu biên bản bàn giao', 'Hai hồ sơ đất đai không lưu biên bản bàn giao giữa các bộ phận.', false)],
+    [
+      'ISO nonconformity closed',
+      () => nc('thukyiso', 'Phiếu kiểm soát thiếu chữ ký người thẩm định', 'Ba hồ sơ tháng trước không có chữ ký người thẩm định.', true),
+    ],
+    [
+      'ISO nonconformity open',
+      () => nc('motcua', 'Hồ sơ lưu thiếu biên bản bàn giao', 'Hai hồ sơ đất đai không lưu biên bản bàn giao giữa các bộ phận.', false),
+    ],
     [
       'ISO internal audit',
       async () => {

@@ -8,7 +8,7 @@ import { fillDemo } from './demo-fill.js';
  * the app, the engine runtime, the broker and the embedded database it started.
  * `--demo` also creates the demo organisation and users and prints their credentials, and once it listens
  * fills the demo with activity in the background (api/demo-fill.ts) unless `--empty` is given (or
- * DEMO_EMPTY=1); DEMO_DOSSIERS sets how many one-stop dossiers it makes (default 150).
+ * DEMO_EMPTY=1); DEMO_DOSSIERS sets how many one-stop dossiers it makes (default 120).
  */
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
@@ -39,9 +39,16 @@ async function main(): Promise<void> {
   say(`Ready. Open ${address.replace('127.0.0.1', 'localhost')} in a browser (API docs: ${address}/docs)`);
   if (demo && empty) say('Demo without activity (--empty): only the organisation and the users.');
   if (demo && !empty) {
-    const dossiers = Number(process.env.DEMO_DOSSIERS ?? 150);
+    const dossiers = Number(process.env.DEMO_DOSSIERS ?? 120);
     say('Filling the demo with activity in the background; look around meanwhile (npm start -- --empty skips it)');
-    void fillDemo({ app: platform.app, db: platform.db, dataDir: config.dataDir, passwords, dossiers: Number.isFinite(dossiers) && dossiers >= 0 ? dossiers : 150, say })
+    void fillDemo({
+      app: platform.app,
+      db: platform.db,
+      dataDir: config.dataDir,
+      passwords,
+      dossiers: Number.isFinite(dossiers) && dossiers >= 0 ? dossiers : 120,
+      say,
+    })
       .then((r) => {
         if (r.skipped) say(`Demo data: already there (${r.reason})`);
         else say(`Demo data ready: ${r.completed} of ${r.total} made${r.failed ? `, ${r.failed} failed (listed above)` : ''}`);
