@@ -209,11 +209,15 @@ interface Reply {
 
 class Api {
   private tokens = new Map<string, string>();
+  /** leaves the filler's requests out of the request log (errors are still logged) */
+  private quiet: Record<string, string>;
   constructor(
     private app: FastifyInstance,
     readonly db: Knex,
     private passwords: ReadonlyMap<string, string>,
-  ) {}
+  ) {
+    this.quiet = { 'x-eiso-demo-fill': app.demoFill.quietKey };
+  }
 
   /**
    * The bearer token of a demo user, from the sign-in route with the password npm start printed (each user
@@ -225,7 +229,13 @@ class Api {
     const password = this.passwords.get(username);
     if (!password) throw new Error(`the password of ${username} is not known (changed since the demo was made)`);
     const n = [...this.passwords.keys()].indexOf(username);
-    const r = await this.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `127.0.2.${n + 1}`, payload: { username, password } });
+    const r = await this.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: `127.0.2.${n + 1}`,
+      headers: this.quiet,
+      payload: { username, password },
+    });
     if (r.statusCode !== 200) throw new Error(`sign-in of ${username}: ${r.statusCode} ${r.body.slice(0, 200)}`);
     const token = (JSON.parse(r.body) as { token: string }).token;
     this.tokens.set(username, token);
@@ -236,7 +246,7 @@ class Api {
     const r = await this.app.inject({
       method,
       url,
-      headers: { authorization: `Bearer ${await this.token(username)}` },
+      headers: { ...this.quiet, authorization: `Bearer ${await this.token(username)}` },
       ...(body !== undefined ? { payload: body as object } : {}),
     });
     return { status: r.statusCode, body: parse(r.body) };
@@ -254,7 +264,7 @@ class Api {
       method,
       url,
       remoteAddress: ip,
-      headers: { ...(o.token ? { 'x-lookup-token': o.token } : {}), ...(o.form?.headers ?? {}) },
+      headers: { ...this.quiet, ...(o.token ? { 'x-lookup-token': o.token } : {}), ...(o.form?.headers ?? {}) },
       ...(o.form ? { payload: o.form.payload } : o.body !== undefined ? { payload: o.body as object } : {}),
     });
     return { status: r.statusCode, body: parse(r.body) };
@@ -318,6 +328,14 @@ class Worker {
       const rows = await this.db('inbox_tasks').where({ process_instance_key: key, element_id: el, status: 'open' }).select('job_key', 'variables');
       const row = rows.find((r) => !match || match(typeof r.variables === 'string' ? JSON.parse(r.variables) : (r.variables ?? {})));
       return row ? { job_key: String(row.job_key) } : undefined;
+    });
+  }
+
+  /** The step of an instance that is open now, whichever it is. */
+  anyOpen(key: string): Promise<string> {
+    return until(`a step of ${key}`, this.timeoutMs, async () => {
+      const row = await this.db('inbox_tasks').where({ process_instance_key: key, status: 'open' }).first('element_id');
+      return row ? String(row.element_id) : undefined;
     });
   }
 
@@ -430,6 +448,7 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
     lastShown = pct;
     say(`Dữ liệu demo / demo data: ${state.completed + state.failed}/${state.total} (${pct} %)${state.failed ? `, ${state.failed} lỗi / failed` : ''}`);
   };
+  say('Filling the demo with activity in the background; look around meanwhile (npm start -- --empty skips it)');
   progress(true);
   let next = 0;
   const lane = async () => {
@@ -549,6 +568,14 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
   }
   if (kind === 'not-eligible') {
     await review(w, proc, key, { ketQuaThamDinh: 'khong-du-dieu-kien', lyDoKhongCap: 'Hồ sơ không đáp ứng điều kiện theo quy định' });
+    // The leader signs the refusal where the procedure has one, then the desk hands the notice over.
+    for (let step = 0; ; step++) {
+      const el = await w.anyOpen(key);
+      if (el === 'TraKetQua') break;
+      const s = proc.steps.find((x) => x.el === el);
+      if (!s || step > proc.steps.length) throw new Error(`unexpected step ${el} on the refusal path`);
+      await w.work(s.user, key, s.el, stepVars(s, i));
+    }
     await w.work(proc.desk, key, 'TraKetQua', { hinhThucTra: 'tai-quay', daKyNhan: true });
     await evaluate(api, ip, code, token, r);
     return;
@@ -597,11 +624,15 @@ async function review(w: Worker, proc: Proc, key: string, vars: Record<string, u
 async function runSteps(w: Worker, proc: Proc, key: string, i: number, stopAt = proc.steps.length): Promise<void> {
   for (const [n, s] of proc.steps.entries()) {
     if (n >= stopAt) return;
-    const vars = { ...s.vars };
-    if (s.el === 'KiemTraThucDia') vars.ngayKiemTra = toLocalIso(new Date()).slice(0, 10);
-    if (s.el === 'LapPhieu') vars.soPhieu = `${100 + i}/LLTP`;
-    await w.work(s.user, key, s.el, vars);
+    await w.work(s.user, key, s.el, stepVars(s, i));
   }
+}
+
+function stepVars(s: Step, i: number): Record<string, unknown> {
+  const vars = { ...s.vars };
+  if (s.el === 'KiemTraThucDia') vars.ngayKiemTra = toLocalIso(new Date()).slice(0, 10);
+  if (s.el === 'LapPhieu') vars.soPhieu = `${100 + i}/LLTP`;
+  return vars;
 }
 
 /** The agency's officer drafts the apology letter with a new date after the appointment; its leader approves. */

@@ -40,7 +40,6 @@ async function main(): Promise<void> {
   if (demo && empty) say('Demo without activity (--empty): only the organisation and the users.');
   if (demo && !empty) {
     const dossiers = Number(process.env.DEMO_DOSSIERS ?? 120);
-    say('Filling the demo with activity in the background; look around meanwhile (npm start -- --empty skips it)');
     void fillDemo({
       app: platform.app,
       db: platform.db,
