@@ -9,7 +9,7 @@ import { fillDemo, type DemoFillResult } from '../api/demo-fill.js';
 import { toLocalIso } from '../domain/deadlines/calendar/index.js';
 
 /**
- * The demo's activity (npm start, api/demo-fill.ts) at a reduced size on the real broker and database:
+ * The demo's activity (npm start, api/demo-fill.ts) at a reduced size (35 dossiers: the first seven kinds of each procedure) on the real broker and database:
  * every demo user then finds their pages filled through the API they use, and a second start on the same
  * data folder adds nothing. (SERIAL: it makes the fixed demo accounts, which other files must not see.)
  */
@@ -47,12 +47,12 @@ describe('demo activity (npm start)', () => {
   it('fills through the API while the status route reports progress, then done', { timeout: 240_000 }, async () => {
     expect((await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json()).toEqual({ running: false, done: false, total: 0, completed: 0, failed: 0 });
     const lines: string[] = [];
-    const run = fillDemo({ app: p.app, db: p.db, dataDir, passwords, dossiers: 25, concurrency: 8, say: (m) => lines.push(m), stepTimeoutMs: 120_000 });
+    const run = fillDemo({ app: p.app, db: p.db, dataDir, passwords, dossiers: 35, concurrency: 8, say: (m) => lines.push(m), stepTimeoutMs: 120_000 });
     const status = async () => (await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json();
     expect((await status()).running).toBe(true);
     const during = await waitFor(async () => ((await status()).total > 0 ? status() : undefined), 'the planned work counted', 30_000);
     expect(during.running).toBe(true);
-    expect(during.total).toBeGreaterThan(25);
+    expect(during.total).toBeGreaterThan(35);
     result = await run;
     expect(result.errors).toEqual([]);
     expect(result).toMatchObject({ skipped: false, failed: 0 });
@@ -108,7 +108,7 @@ describe('demo activity (npm start)', () => {
   it('a second start on the same data folder adds nothing', async () => {
     const count = async () => Number((await p.db('dossiers').count({ n: '*' }))[0].n);
     const before = await count();
-    const again = await fillDemo({ app: p.app, db: p.db, dataDir, passwords, dossiers: 25 });
+    const again = await fillDemo({ app: p.app, db: p.db, dataDir, passwords, dossiers: 35 });
     expect(again).toMatchObject({ skipped: true, total: result.total, completed: result.completed });
     expect(await count()).toBe(before);
     expect((await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json()).toMatchObject({ running: false, done: true });
