@@ -34,6 +34,9 @@ export const SERIAL = [
   // one that compares the whole calendar before and after refused changes
   'test/calendar-api.test.ts',
   'test/calendar.browser.test.ts',
+  // the fixed demo accounts (npm start's), which test/demo-seed.test.ts expects absent
+  'test/demo-fill.test.ts',
+  'test/demo-fill.browser.test.ts',
 ];
 
 const integration = {

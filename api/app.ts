@@ -36,6 +36,7 @@ import onestopStats from './routes/onestop-stats/index.js';
 import publicEvaluation from './routes/public/evaluation.js';
 import isoRoutes from './routes/iso/index.js';
 import publicFeedback from './routes/public/feedback.js';
+import demoRoutes from './routes/demo/index.js';
 import { fail } from '../lib/errors.js';
 
 export interface AppOptions {
@@ -87,6 +88,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
 
   // Routes
   await app.register(health, { prefix: '/health' });
+  await app.register(demoRoutes, { prefix: '/api/demo' });
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(me, { prefix: '/api/me' });
   await app.register(tasks, { prefix: '/api/tasks' });

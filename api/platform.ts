@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { readBundledFiles } from '../engine/bundled.js';
 import { importBundledProcedures } from '../domain/procedures/bundled.js';
 import { importBundledCatalogue } from '../domain/onestop/catalogue.js';
 import { MailTransport } from '../lib/mail.js';
+import { idleDemoFill } from './demo-fill-state.js';
 
 export interface PlatformOptions {
   config: Config;
@@ -149,7 +150,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const mail = config.smtpUrl && config.smtpFrom ? new MailTransport({ url: config.smtpUrl, from: config.smtpFrom }) : undefined;
     if (mail) closers.push(async () => mail.close());
 
+    // The demo filler's progress (npm start); its own requests are left out of the request log.
+    const demoFill = idleDemoFill();
     const fastify = Fastify({
+      logController: new LogController({ disableRequestLogging: (req) => req.headers['x-eiso-demo-fill'] === demoFill.quietKey }),
       logger: withRedaction((opts.logger ?? { level: config.logLevel }) as boolean | Record<string, unknown>, config.logLevel),
       // A hop count becomes the function Fastify would build from it (its types take no number).
       trustProxy:
@@ -182,6 +186,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       const imported = await importBundledCatalogue(db);
       if (imported) say(`One-stop catalogue: ${imported.created.length} new, ${imported.updated.length} updated, ${imported.unchanged.length} unchanged`);
     }
+    // On the root instance, so the demo filler (server.ts) and the status route share it.
+    fastify.decorate('demoFill', demoFill);
     await fastify.register(app, { config, db, zeebe, engine: { address: gateway, restAddress }, jwtSecret: jwtSecret(config), mail });
     await fastify.ready();
     closers.push(() => fastify.close());

@@ -1,14 +1,18 @@
 import { readConfig } from '../lib/config.js';
 import { startPlatform } from './platform.js';
 import { seedDemo } from './demo.js';
+import { fillDemo } from './demo-fill.js';
 
 /**
  * The process: starts the platform, listens, prints where to go, and on Ctrl-C / SIGTERM closes
  * the app, the engine runtime, the broker and the embedded database it started.
- * `--demo` also creates the demo organisation and users and prints their credentials.
+ * `--demo` also creates the demo organisation and users and prints their credentials, and once it listens
+ * fills the demo with activity in the background (api/demo-fill.ts) unless `--empty` is given (or
+ * DEMO_EMPTY=1); DEMO_DOSSIERS sets how many one-stop dossiers it makes (default 120).
  */
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
+  const empty = process.argv.includes('--empty') || process.env.DEMO_EMPTY === '1';
   const config = readConfig();
   const say = (m: string) => console.log(`[eiso] ${m}`);
   const platform = await startPlatform({ config, say });
@@ -24,13 +28,32 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  const passwords = new Map<string, string>();
   if (demo) {
     const users = await seedDemo(platform.db, config.dataDir);
+    for (const u of users) if (u.password) passwords.set(u.username, u.password);
     say('Demo users (username / password / roles / unit):');
     for (const u of users) say(`  ${u.username.padEnd(11)} ${(u.password ?? '(giữ nguyên / unchanged)').padEnd(24)} ${u.roles.join(',').padEnd(9)} ${u.unit}`);
   }
   const address = await platform.app.listen({ host: config.host, port: config.port });
   say(`Ready. Open ${address.replace('127.0.0.1', 'localhost')} in a browser (API docs: ${address}/docs)`);
+  if (demo && empty) say('Demo without activity (--empty): only the organisation and the users.');
+  if (demo && !empty) {
+    const dossiers = Number(process.env.DEMO_DOSSIERS ?? 120);
+    void fillDemo({
+      app: platform.app,
+      db: platform.db,
+      dataDir: config.dataDir,
+      passwords,
+      dossiers: Number.isFinite(dossiers) && dossiers >= 0 ? dossiers : 120,
+      say,
+    })
+      .then((r) => {
+        if (r.skipped) say(`Demo data: already there (${r.reason})`);
+        else say(`Demo data ready: ${r.completed} of ${r.total} made${r.failed ? `, ${r.failed} failed (listed above)` : ''}`);
+      })
+      .catch((err: unknown) => say(`Demo data: stopped (${err instanceof Error ? err.message : String(err)})`));
+  }
 }
 
 main().catch((err) => {

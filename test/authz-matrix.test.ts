@@ -14,7 +14,7 @@ import { parseRoutes } from './helpers/routes.js';
 const ROLES = ['admin', 'designer', 'officer', 'leader', 'auditor'] as const;
 
 /** Routes anyone may call without signing in. */
-const PUBLIC = [/^\/health/, /^\/api\/auth\/login$/, /^\/api\/public\//, /^\/api\/events(\/|$)/, /^\/docs/];
+const PUBLIC = [/^\/health/, /^\/api\/demo\/status$/, /^\/api\/auth\/login$/, /^\/api\/public\//, /^\/api\/events(\/|$)/, /^\/docs/];
 /** Writes an auditor may make: its own saved queries and export requests are reads in effect; signing out and changing its own password. */
 const AUDITOR_WRITES = [
   /^POST \/api\/auth\/(logout|password)$/,

@@ -4,6 +4,7 @@ import type { ZeebeClient } from '../../engine/client.js';
 import type { Config } from '../../lib/config.js';
 import type { MailTransport } from '../../lib/mail.js';
 import { Mailer } from '../../domain/notifications/email.js';
+import type { DemoFillState } from '../demo-fill-state.js';
 import { emailChannel, inAppChannel, type NotificationChannel } from '../../domain/notifications/store.js';
 
 export interface EngineStatus {
@@ -21,6 +22,8 @@ declare module 'fastify' {
     config: Config;
     /** Where notifications go: in-app, plus e-mail when SMTP_URL and SMTP_FROM are set */
     notificationChannels: NotificationChannel[];
+    /** the demo filler's progress (npm start), idle otherwise; decorated on the root instance (api/platform.ts) so the filler reaches it */
+    demoFill: DemoFillState;
   }
 }
 

@@ -83,8 +83,14 @@ export interface Client {
 }
 
 /** Signs in through the HTTP API and returns a small client that sends the bearer token. */
-export async function login(app: FastifyInstance, user: TestUser): Promise<Client> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: user.password } });
+export async function login(app: FastifyInstance, user: TestUser, opts: { remoteAddress?: string } = {}): Promise<Client> {
+  // remoteAddress: many sign-ins in a row from one address meet the sign-in rate limit
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: user.username, password: user.password },
+    ...(opts.remoteAddress ? { remoteAddress: opts.remoteAddress } : {}),
+  });
   if (res.statusCode !== 200) throw new Error(`login of ${user.username} failed: ${res.statusCode} ${res.body}`);
   const token = res.json().token as string;
   const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) => {

@@ -46,6 +46,12 @@ const versionPath = (id: string, version: number) => `${procedurePath(id)}/versi
 export const endpoints = {
   login: (body: LoginBody): Endpoint<LoginReply> => ({ method: 'POST', path: '/api/auth/login', body, anonymous: true }),
   me: (): Endpoint<CurrentUser> => ({ method: 'GET', path: '/api/me' }),
+  /** Progress of the demo data npm start makes in the background (idle otherwise). */
+  demoStatus: (): Endpoint<{ running: boolean; done: boolean; total: number; completed: number; failed: number }> => ({
+    method: 'GET',
+    path: '/api/demo/status',
+    anonymous: true,
+  }),
   /** Ends every session of the account (its tokens and live streams). */
   logout: (): Endpoint<null> => ({ method: 'POST', path: '/api/auth/logout' }),
   changePassword: (body: PasswordChangeBody): Endpoint<LoginReply> => ({ method: 'POST', path: '/api/auth/password', body }),

@@ -11,6 +11,7 @@ import { homePath, mayAudit, mayUseTasks } from '../lib/roles.js';
 import { Alert } from './Alert.js';
 import { flash, useFlash } from './flash.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
+import { DemoBanner } from './DemoBanner.js';
 
 export function LanguageSwitch() {
   const { t } = useTranslation();
@@ -91,6 +92,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main className="app-main">
+        <DemoBanner />
         <FlashMessage />
         {children}
       </main>

@@ -38,6 +38,10 @@ export const en: Translations = {
     mainNav: 'Main navigation',
     procedures: 'Procedures',
   },
+  demo: {
+    filling: 'Making the demo data: {{completed}}/{{total}}. Look around meanwhile; the pages fill as it goes.',
+    failed: '{{failed}} pieces could not be made.',
+  },
   lang: {
     vi: 'Tiếng Việt',
     en: 'English',

@@ -36,6 +36,10 @@ export const vi = {
     mainNav: 'Điều hướng chính',
     procedures: 'Quy trình',
   },
+  demo: {
+    filling: 'Đang tạo dữ liệu demo: {{completed}}/{{total}}. Bạn có thể xem trước; các trang sẽ đầy dần.',
+    failed: '{{failed}} phần không tạo được.',
+  },
   lang: {
     vi: 'Tiếng Việt',
     en: 'English',
