@@ -35,7 +35,6 @@ export const SERIAL = [
   'test/calendar-api.test.ts',
   'test/calendar.browser.test.ts',
   // the fixed demo accounts (npm start's), which test/demo-seed.test.ts expects absent
-  'test/demo-fill.test.ts',
   'test/demo-fill.browser.test.ts',
 ];
 

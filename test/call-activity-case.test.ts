@@ -106,7 +106,9 @@ describe('a call activity chain is one case', () => {
     }
 
     // a leader whose unit only works the level-2 step may examine the case (and the called instance); another unit's leader may not
-    expect((await leader2.get(`/api/cases/${root}/timeline`)).status).toBe(200);
+    // (the case index learns the level-2 unit once the history projector has recorded the called instance
+    // under its root: a moment after the step reached the inbox)
+    await waitFor(async () => (await leader2.get(`/api/cases/${root}/timeline`)).status === 200, "the level-2 unit's leader may examine the root case");
     expect((await leader2.get(`/api/cases/${level2Key}/timeline`)).status).toBe(200);
     const outside = await otherLeader.get(`/api/cases/${root}/timeline`);
     expect(outside.status).toBe(403);

@@ -81,7 +81,6 @@ export interface ChartFigureProps {
 export function ChartFigure({ title, summary, config, table, fileName, height = 260, testId }: ChartFigureProps) {
   const { t, i18n } = useTranslation();
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const chartRef = useRef<Chart | null>(null);
   const [ready, setReady] = useState(false);
   const captionId = useId();
   const locale = chartLocale(i18n.language);
@@ -94,17 +93,17 @@ export function ChartFigure({ title, summary, config, table, fileName, height = 
       options: { ...config.options, locale, responsive: true, maintainAspectRatio: false, animation: false },
       plugins: [...(config.plugins ?? []), whiteBackground],
     } as ChartConfiguration);
-    chartRef.current = chart;
     setReady(true);
     return () => {
       chart.destroy();
-      chartRef.current = null;
       setReady(false);
     };
   }, [config, locale]);
 
+  // The canvas, not the chart: the chart is destroyed and drawn again on the same canvas when its data
+  // changes (a refetch), and a click in between must still save what the canvas shows.
   const download = () => {
-    chartRef.current?.canvas.toBlob((blob) => {
+    canvasRef.current?.toBlob((blob) => {
       if (blob) saveFile(blob, `${fileName}.png`);
     }, 'image/png');
   };
