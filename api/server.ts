@@ -12,8 +12,8 @@ import { fillDemo } from './demo-fill.js';
  */
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
-  const empty = process.argv.includes('--empty') || process.env.DEMO_EMPTY === '1';
   const config = readConfig();
+  const empty = process.argv.includes('--empty') || config.demoEmpty;
   const say = (m: string) => console.log(`[eiso] ${m}`);
   const platform = await startPlatform({ config, say });
   let closing = false;
@@ -39,13 +39,12 @@ async function main(): Promise<void> {
   say(`Ready. Open ${address.replace('127.0.0.1', 'localhost')} in a browser (API docs: ${address}/docs)`);
   if (demo && empty) say('Demo without activity (--empty): only the organisation and the users.');
   if (demo && !empty) {
-    const dossiers = Number(process.env.DEMO_DOSSIERS ?? 120);
     void fillDemo({
       app: platform.app,
       db: platform.db,
       dataDir: config.dataDir,
       passwords,
-      dossiers: Number.isFinite(dossiers) && dossiers >= 0 ? dossiers : 120,
+      dossiers: Math.max(0, config.demoDossiers),
       say,
     })
       .then((r) => {

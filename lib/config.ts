@@ -61,6 +61,9 @@ export interface Config {
   onestopRefusedFilesDays: number;
   /** Public lookups (dossier, complaint) per client address and minute (ONESTOP_PUBLIC_LOOKUPS_PER_MIN) */
   publicLookupsPerMin: number;
+  /** `npm start`'s demo: start without its activity (DEMO_EMPTY=1, or --empty), and how many one-stop dossiers it makes (DEMO_DOSSIERS) */
+  demoEmpty: boolean;
+  demoDossiers: number;
   /** Largest attachment or uploaded document in bytes (ATTACHMENT_MAX_BYTES) */
   attachmentMaxBytes: number;
   /** Most rows of one audit export (AUDIT_EXPORT_MAX_ROWS) */
@@ -144,6 +147,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     onestopSubmissionsPerDay: intFrom('ONESTOP_SUBMISSIONS_PER_DAY', env.ONESTOP_SUBMISSIONS_PER_DAY, 20),
     onestopRefusedFilesDays: numberFrom('ONESTOP_REFUSED_FILES_DAYS', env.ONESTOP_REFUSED_FILES_DAYS, 30),
     publicLookupsPerMin: Math.max(1, intFrom('ONESTOP_PUBLIC_LOOKUPS_PER_MIN', env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN, 30)),
+    demoEmpty: env.DEMO_EMPTY === '1',
+    demoDossiers: intFrom('DEMO_DOSSIERS', env.DEMO_DOSSIERS, 120),
     attachmentMaxBytes: Math.max(1, intFrom('ATTACHMENT_MAX_BYTES', env.ATTACHMENT_MAX_BYTES, 10 * 1024 * 1024)),
     auditExportMaxRows: Math.max(1, intFrom('AUDIT_EXPORT_MAX_ROWS', env.AUDIT_EXPORT_MAX_ROWS, 100_000)),
     outboxGraceMs: intFrom('OUTBOX_GRACE_MS', env.OUTBOX_GRACE_MS, 30_000),
