@@ -144,6 +144,9 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     expect(await page.getByTestId('stats-chart-table').locator('tbody tr').first().locator('td').allTextContents()).toEqual(['1', '0', '0', '0', '1', '2']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-excel').click()]);
     expect(download.suggestedFilename()).toBe('bieu-II.06a-2026-03-01-2026-03-31.xlsx');
+    // the export's progress line is gone and the button usable again once the file is saved
+    await page.getByTestId('stats-excel-status').getByText('Đang chuẩn bị tệp').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('stats-excel').isEnabled()).toBe(true);
     // The nine indicators (issue 17 item 11) of the one dossier resolved in March: early (2), no leg of its own
     // (the total decides: 2), no supplement (2), online but no postal return (1), desk (1), catalogue entry
     // without legal basis or documents (0), early without complaint (2), no feedback (2), 1 of 2 online, none

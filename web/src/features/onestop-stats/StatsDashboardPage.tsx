@@ -4,11 +4,11 @@ import { useNumberFormat } from '../../components/ChartFigure.js';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { StatsCounts, StatsQuery, StatsRow } from '../../../../api/schemas/onestop-stats.js';
-import { errorMessage, requestBlob } from '../../api/request.js';
+import { errorMessage } from '../../api/request.js';
+import { FileExportStatus, useFileExport } from '../../components/FileExport.js';
 import { Alert } from '../../components/Alert.js';
 import { Link, navigate, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
-import { saveFile } from '../../lib/download.js';
 import { evaluationsQuery, statisticsQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';
 import { DateInput } from '../../components/DateInput.js';
@@ -118,19 +118,11 @@ export default function StatsDashboardPage() {
   const [draft, setDraft] = useState(q);
   const stats = useQuery(statisticsQuery(q));
   const evals = useQuery(evaluationsQuery({ from: q.from, to: q.to }));
-  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const excel = useFileExport();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     navigate(withQuery('/onestop/stats', { from: draft.from, to: draft.to, groupBy: draft.groupBy, agency: draft.agency }));
-  };
-  const download = async () => {
-    setDownloadError(null);
-    try {
-      saveFile(await requestBlob(statsEndpoints.statisticsXlsx(q)), `bieu-II.06a-${q.from}-${q.to}.xlsx`);
-    } catch (err) {
-      setDownloadError(errorMessage(err));
-    }
   };
   const rows: StatsRow[] = stats.data?.rows ?? [];
   const tot = stats.data?.totals;
@@ -170,11 +162,17 @@ export default function StatsDashboardPage() {
         <button type="submit" className="button button-primary">
           {t('onestopStats.show')}
         </button>
-        <button type="button" className="button" onClick={() => void download()} data-testid="stats-excel">
+        <button
+          type="button"
+          className="button"
+          disabled={excel.running}
+          onClick={() => excel.start({ endpoint: statsEndpoints.statisticsXlsx(q), fileName: `bieu-II.06a-${q.from}-${q.to}.xlsx` })}
+          data-testid="stats-excel"
+        >
           {t('onestopStats.excel')}
         </button>
       </form>
-      {downloadError && <Alert>{downloadError}</Alert>}
+      <FileExportStatus state={excel} testId="stats-excel-status" />
       {stats.isError && <Alert>{errorMessage(stats.error)}</Alert>}
       {stats.isPending && <p className="muted">{t('onestopStats.loading')}</p>}
       {stats.data && tot && (
