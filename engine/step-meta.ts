@@ -31,6 +31,8 @@ export const STEP_HEADER = {
 
 export const PROCESS_PROPERTY = {
   timeLimit: 'eiso.timeLimit',
+  /** the legal unit of the total (domain/deadlines/calendar TIME_LIMIT_UNITS); absent = working_days */
+  timeLimitUnit: 'eiso.timeLimitUnit',
 } as const;
 
 export interface StepMeta {

@@ -96,6 +96,12 @@ describe('the procedure modeler in a real browser against the real platform', ()
     await fillPanelEntry(page, 'eiso-records', 'Phiếu thẩm định');
     await page.mouse.click(start.x + 300, start.y + 220); // empty canvas: the process
     await fillPanelEntry(page, 'eiso-process-time-limit', '5');
+    // the law states this total in calendar days ("không quá 5 ngày"): the unit beside it
+    expect(await page.locator('label[for="bio-properties-panel-eiso-process-time-limit-unit"]').textContent()).toBe(
+      'Đơn vị của thời hạn (theo văn bản quy định)',
+    );
+    expect(await page.locator('#bio-properties-panel-eiso-process-time-limit-unit').inputValue()).toBe('working_days');
+    await selectPanelEntry(page, 'eiso-process-time-limit-unit', 'calendar_days');
     await timeLimitIssue.waitFor({ state: 'detached' });
     await waitFor(async () => (await lintCounts(page)).errors === 0, 'no lint errors', 10_000);
 
@@ -106,6 +112,7 @@ describe('the procedure modeler in a real browser against the real platform', ()
     expect(saved.draft.xml).toContain('candidateGroups="SNNMT-QLDD/officer"');
     expect(saved.draft.xml).toMatch(/<zeebe:header key="eiso.timeLimit" value="2.5" \/>/);
     expect(saved.draft.xml).toMatch(/<zeebe:property name="eiso.timeLimit" value="5" \/>/);
+    expect(saved.draft.xml).toMatch(/<zeebe:property name="eiso.timeLimitUnit" value="calendar_days" \/>/);
     expect(saved.draft.xml).toMatch(/formKey="app:tham-dinh-ho-so"/);
     expect(Object.keys(saved.draft.forms)).toEqual(['tham-dinh-ho-so']);
 

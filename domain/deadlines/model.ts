@@ -6,7 +6,7 @@ import { headersOf, propertiesOf, readProcessModel } from '../../engine/validate
 import { TIME_LIMIT_UNITS, type TimeLimit, type TimeLimitUnit } from './calendar/index.js';
 
 /** Process property naming the legal unit of eiso.timeLimit (TimeLimitUnit); absent = working_days. */
-export const TIME_LIMIT_UNIT_PROPERTY = 'eiso.timeLimitUnit';
+export const TIME_LIMIT_UNIT_PROPERTY = PROCESS_PROPERTY.timeLimitUnit;
 
 /**
  * The process's limit in its legal unit: eiso.timeLimit with eiso.timeLimitUnit. For within_day the

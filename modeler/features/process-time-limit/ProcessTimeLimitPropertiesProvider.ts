@@ -1,5 +1,5 @@
 import { is } from 'bpmn-js/lib/util/ModelUtil';
-import { NumberFieldEntry, isNumberFieldEntryEdited } from '@bpmn-io/properties-panel';
+import { NumberFieldEntry, SelectEntry, isNumberFieldEntryEdited, isSelectEntryEdited } from '@bpmn-io/properties-panel';
 import { h } from '@bpmn-io/properties-panel/preact';
 import { useService } from 'bpmn-js-properties-panel';
 import { PROCESS_PROPERTY, getProcessProperty, parseTimeLimit, processOf, type ModdleElement } from '../../step-meta-model.js';
@@ -16,7 +16,7 @@ function ProcessTimeLimitEntry({ element, id }: { element: Element; id: string }
   return h(NumberFieldEntry, {
     element,
     id,
-    label: translate('Total time limit (working days)'),
+    label: translate('Total time limit'),
     description: translate('The statutory time limit of the procedure'),
     step: 0.5,
     min: 0.5,
@@ -27,6 +27,29 @@ function ProcessTimeLimitEntry({ element, id }: { element: Element; id: string }
     },
     validate: timeLimitValidator(translate),
     debounce,
+  });
+}
+
+/** The legal units of a procedure's total (domain/deadlines/calendar TIME_LIMIT_UNITS), in the panel's order. */
+const TIME_LIMIT_UNITS = ['working_days', 'calendar_days', 'hours', 'within_day'] as const;
+
+/**
+ * The unit the law states the total in: working days (the default), calendar days ("không quá 10 ngày":
+ * a period ending on a day off ends at the close of the next working day), working hours, or within the
+ * day (the next working day when received after the cut-off). Within the day, the total above stays the
+ * budget the steps are checked against.
+ */
+function ProcessTimeLimitUnitEntry({ element, id }: { element: Element; id: string }) {
+  const stepMeta = useService<StepMeta>('stepMeta');
+  const translate = useService<Translate>('translate');
+  const process = processOf(element.businessObject) as ModdleElement;
+  return h(SelectEntry, {
+    element,
+    id,
+    label: translate('Unit of the total time limit'),
+    getValue: () => getProcessProperty(process, PROCESS_PROPERTY.timeLimitUnit) || 'working_days',
+    setValue: (unit: string) => stepMeta.update(element, { processProperties: { [PROCESS_PROPERTY.timeLimitUnit]: unit === 'working_days' ? null : unit } }),
+    getOptions: () => TIME_LIMIT_UNITS.map((u) => ({ value: u, label: translate(`timeLimitUnit.${u}`) })),
   });
 }
 
@@ -49,7 +72,10 @@ export default class ProcessTimeLimitPropertiesProvider {
       groups.splice(general + 1, 0, {
         id: 'eiso-procedure',
         label: this.translate('Government procedure'),
-        entries: [{ id: 'eiso-process-time-limit', component: ProcessTimeLimitEntry, isEdited: isNumberFieldEntryEdited }],
+        entries: [
+          { id: 'eiso-process-time-limit', component: ProcessTimeLimitEntry, isEdited: isNumberFieldEntryEdited },
+          { id: 'eiso-process-time-limit-unit', component: ProcessTimeLimitUnitEntry, isEdited: isSelectEntryEdited },
+        ],
       });
       return groups;
     };

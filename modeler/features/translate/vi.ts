@@ -244,7 +244,12 @@ export const vi: Record<string, string> = {
   'role.officer': 'Chuyên viên',
   'role.leader': 'Lãnh đạo',
   'Time limit (working days)': 'Thời hạn (ngày làm việc)',
-  'Total time limit (working days)': 'Tổng thời hạn (ngày làm việc)',
+  'Total time limit': 'Tổng thời hạn giải quyết',
+  'Unit of the total time limit': 'Đơn vị của thời hạn (theo văn bản quy định)',
+  'timeLimitUnit.working_days': 'Ngày làm việc',
+  'timeLimitUnit.calendar_days': 'Ngày (tính cả ngày nghỉ)',
+  'timeLimitUnit.hours': 'Giờ làm việc',
+  'timeLimitUnit.within_day': 'Trong ngày (nhận sau 15 giờ: ngày làm việc tiếp theo)',
   'The statutory time limit of the procedure': 'Thời hạn giải quyết theo quy định của thủ tục',
   'A positive number of working days, in steps of 0.5': 'Số ngày làm việc dương, bước 0,5 ngày',
   'Edit form': 'Sửa biểu mẫu',
@@ -320,4 +325,8 @@ export const viPatterns: [RegExp, string][] = [
 export const en: Record<string, string> = {
   'role.officer': 'Officer',
   'role.leader': 'Leader',
+  'timeLimitUnit.working_days': 'Working days',
+  'timeLimitUnit.calendar_days': 'Days (days off included)',
+  'timeLimitUnit.hours': 'Working hours',
+  'timeLimitUnit.within_day': 'Within the day (next working day after 15:00)',
 };
