@@ -342,12 +342,14 @@ export async function serviceIndex(
   };
   const agencies = new Map([...new Set(resolved.map((d) => d.agency_code))].map((a) => [a, perAgency(a)]));
 
+  // Each dossier's legs, looked up by key (one pass over the transfers and the steps, not one per dossier).
+  const legsOf = new Map<string, TimeOutcome[]>();
+  const addLeg = (key: string, o: TimeOutcome) => (legsOf.get(key) ?? legsOf.set(key, []).get(key)!).push(o);
+  for (const t of transfers) addLeg(`d:${t.dossier_id}`, dateCmp(t.returned_at!, t.due_at));
+  for (const st of steps) addLeg(`k:${st.process_instance_key}`, dateCmp(st.completed_at, st.due_date));
   const scoredDossiers: DossierIndicators[] = resolved.map((d) => {
     const total = outcomeOf(d) as TimeOutcome;
-    const legs = [
-      ...transfers.filter((t) => String(t.dossier_id) === String(d.id)).map((t) => dateCmp(t.returned_at!, t.due_at)),
-      ...steps.filter((s) => String(s.process_instance_key) === String(d.process_instance_key)).map((s) => dateCmp(s.completed_at, s.due_date)),
-    ];
+    const legs = [...(legsOf.get(`d:${d.id}`) ?? []), ...(legsOf.get(`k:${d.process_instance_key}`) ?? [])];
     const a = agencies.get(d.agency_code)!;
     const p = entry.get(d.procedure_code);
     const points: Points[] = [
