@@ -167,3 +167,31 @@ export function longestPath(scope: ModdleElement): { days: number; path: string[
   );
   return { days: end ? best.get(end)!.days : 0, path, order };
 }
+
+/** Hours of a working day (Labour Code 2019 art. 105: 8 hours a day), to compare a limit in hours with steps in days. */
+export const WORKING_HOURS_PER_DAY = 8;
+
+/**
+ * The working days a process's total limit surely leaves for its steps (which are set in working days),
+ * whatever the day of receipt, on an ordinary Monday–Friday week (days off of the calendar shorten it
+ * further; the calendar "what if" shows those):
+ * - working_days, within_day (its value is the internal budget in working days): the value;
+ * - hours: the whole half days in it (8 working hours a day);
+ * - calendar_days (Civil Code art. 147–148): counted from the day after a receipt on a working day, a last
+ *   day on a weekend moving to the next Monday; the fewest working days over the five receipt days
+ *   (10 days → 6, 15 → 11, 20 → 14).
+ */
+export function workingDaysWithin(total: number, unit: string | undefined): number {
+  if (unit === 'hours') return Math.floor((total * 2) / WORKING_HOURS_PER_DAY) / 2;
+  if (unit !== 'calendar_days') return total;
+  const isWorking = (dow: number) => dow % 7 !== 5 && dow % 7 !== 6; // 0 = Monday
+  let fewest = Infinity;
+  for (let receipt = 0; receipt < 5; receipt++) {
+    let last = receipt + Math.floor(total);
+    while (!isWorking(last)) last++;
+    let n = 0;
+    for (let d = receipt + 1; d <= last; d++) if (isWorking(d)) n++;
+    fewest = Math.min(fewest, n);
+  }
+  return fewest;
+}

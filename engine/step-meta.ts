@@ -35,6 +35,26 @@ export const PROCESS_PROPERTY = {
   timeLimitUnit: 'eiso.timeLimitUnit',
 } as const;
 
+/**
+ * The legal unit of a time limit (đơn vị thời hạn), as the legal basis states it:
+ * - working_days: ngày làm việc (half days allowed), counted in working half-days;
+ * - calendar_days: ngày (Civil Code 2015 art. 147–148): from the day after the receipt; a period
+ *   whose last day is a day off ends at the close of the next working day;
+ * - hours: giờ làm việc (half hours allowed), counted inside working hours;
+ * - within_day: trong ngày — by the close of the receipt's working day (the next working day's
+ *   when received after the cut-off or on a day off); its value is 0.
+ */
+export type TimeLimitUnit = 'working_days' | 'calendar_days' | 'hours' | 'within_day';
+export const TIME_LIMIT_UNITS: readonly TimeLimitUnit[] = ['working_days', 'calendar_days', 'hours', 'within_day'];
+
+/** How a limit is printed (slip, public pages, sheets, validation): "ngày làm việc", "ngày", "giờ", "trong ngày". */
+export const TIME_LIMIT_UNIT_LABELS: Record<TimeLimitUnit, { vi: string; en: string }> = {
+  working_days: { vi: 'ngày làm việc', en: 'working days' },
+  calendar_days: { vi: 'ngày', en: 'days' },
+  hours: { vi: 'giờ', en: 'hours' },
+  within_day: { vi: 'trong ngày', en: 'within the day' },
+};
+
 export interface StepMeta {
   /** working days; multiples of 0.5 */
   timeLimitDays: number | null;

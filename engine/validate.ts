@@ -4,7 +4,16 @@ import { DEADLINE_STEP_JOB_TYPES } from './deadline-pattern.js';
 import NodeResolver from 'bpmnlint/lib/resolver/node-resolver.js';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
-import { PROCESS_PROPERTY, STEP_HEADER, parseTimeLimit, stepMetaFromHeaders, type StepMeta } from './step-meta.js';
+import {
+  PROCESS_PROPERTY,
+  STEP_HEADER,
+  TIME_LIMIT_UNIT_LABELS,
+  TIME_LIMIT_UNITS,
+  parseTimeLimit,
+  stepMetaFromHeaders,
+  type StepMeta,
+  type TimeLimitUnit,
+} from './step-meta.js';
 import { WORKER_JOB_TYPES } from './jobs/catalogue.js';
 import { approvingDefaultFlows } from './default-flow.js';
 import { ROLES } from './step-meta.js';
@@ -19,6 +28,7 @@ import {
   longestPath,
   propertiesOf,
   scopeGraph,
+  workingDaysWithin,
   type ModdleElement,
 } from './model-graph.js';
 
@@ -215,6 +225,7 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
   }
   const raw = propertiesOf(process)[PROCESS_PROPERTY.timeLimit];
   const total = parseTimeLimit(raw);
+  const unit = legalUnitOf(process);
   const longest = longestPath(process);
   if (total === null) {
     const noLimit = raw === undefined || raw.trim() === '';
@@ -229,16 +240,25 @@ function checkGovernmentRules(process: ModdleElement, issues: ValidationIssue[],
         ? `Quy trình ${label(process)} chưa có tổng thời hạn giải quyết (thuộc tính ${PROCESS_PROPERTY.timeLimit}, ngày làm việc) / Process ${process.id} has no total time limit`
         : `Tổng thời hạn "${raw}" của quy trình ${label(process)} phải là số dương, bội của 0,5 ngày / Total time limit of ${process.id} must be a positive multiple of 0.5 days`,
     });
-  } else if (total < longest.days) {
+  } else if (workingDaysWithin(total, unit) < longest.days) {
+    // The steps are set in working days; the total in its legal unit leaves `available` of them for sure.
+    const available = workingDaysWithin(total, unit);
+    const words = TIME_LIMIT_UNIT_LABELS[unit];
     issues.push({
       elementId: process.id ?? '',
       rule: 'eiso/process-time-limit',
       category: 'error',
       code: 'BPMN_PROCESS_TIME_SHORT',
-      params: { process: name(process), total, longest: longest.days, path: longest.path.join(' → ') },
-      message: `Tổng thời hạn của quy trình ${label(process)} (${total} ngày) ngắn hơn tổng thời hạn các bước trên đường dài nhất (${longest.days} ngày: ${longest.path.join(' → ')}) / Total limit ${total} d of ${process.id} is shorter than the longest path, ${longest.days} d`,
+      params: { process: name(process), total, unit, available, longest: longest.days, path: longest.path.join(' → ') },
+      message: `Tổng thời hạn của quy trình ${label(process)} (${total} ${words.vi}, chắc chắn có ${available} ngày làm việc) ngắn hơn tổng thời hạn các bước trên đường dài nhất (${longest.days} ngày làm việc: ${longest.path.join(' → ')}) / Total limit ${total} ${words.en} of ${process.id} (${available} working days for sure) is shorter than the longest path, ${longest.days} working days`,
     });
   }
+}
+
+/** The legal unit of the process's total (eiso.timeLimitUnit); working days when absent or unknown. */
+export function legalUnitOf(process: ModdleElement): TimeLimitUnit {
+  const raw = propertiesOf(process)[PROCESS_PROPERTY.timeLimitUnit]?.trim();
+  return TIME_LIMIT_UNITS.includes(raw as TimeLimitUnit) ? (raw as TimeLimitUnit) : 'working_days';
 }
 
 export interface ValidateOptions {
@@ -264,6 +284,8 @@ export interface ProcessModel {
   id: string;
   name: string;
   totalTimeLimitDays: number | null;
+  /** the legal unit of the total (eiso.timeLimitUnit) */
+  totalTimeLimitUnit: TimeLimitUnit;
   longestPathDays: number;
   longestPath: string[];
   /** Tasks in reading order (the longest path from the start first), sub-processes flattened in place. */
@@ -312,6 +334,7 @@ export async function readProcessModel(xml: string, processId: string): Promise<
     id: processId,
     name: process.name ?? processId,
     totalTimeLimitDays: parseTimeLimit(propertiesOf(process)[PROCESS_PROPERTY.timeLimit]),
+    totalTimeLimitUnit: legalUnitOf(process),
     longestPathDays: longest.days,
     longestPath: longest.path,
     steps,

@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   BPMN_PROCEDURE_PROCESS_MISSING: ['process'],
   BPMN_PROCESS_NO_TIME_LIMIT: ['process', 'property'],
   BPMN_PROCESS_TIME_LIMIT: ['process', 'value'],
-  BPMN_PROCESS_TIME_SHORT: ['process', 'total', 'longest', 'path'],
+  BPMN_PROCESS_TIME_SHORT: ['process', 'total', 'unit', 'available', 'longest', 'path'],
   BPMN_STEP_NO_OWNER: ['step'],
   BPMN_STEP_NO_TIME_LIMIT: ['step', 'header'],
   BPMN_STEP_TIME_LIMIT: ['step', 'value'],

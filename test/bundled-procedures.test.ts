@@ -100,6 +100,29 @@ describe('bundled processes are procedures of the modeler', () => {
     expect(land.draft.changedSincePublish).toBe(false);
   });
 
+  it('a shipped procedure in calendar days prints its limit as the law states it, its steps fitting the working days it leaves', async () => {
+    // Pharmacy practising certificate: "20 ngày" (Law on Pharmacy art. 24). Received on a Friday, 20 days end on
+    // Thursday three weeks on: 14 working days; the steps take 7 + 4 + 2.5 + 0.5 = 14.
+    const sheet = (await designer.get('/api/procedures/mc-cap-chung-chi-hanh-nghe-duoc/versions/1/sheet')).body;
+    expect(sheet).toMatchObject({
+      totalTimeLimitDays: 20,
+      totalTimeLimitUnit: 'calendar_days',
+      totalTimeLimitText: '20 ngày',
+      stepDaysAvailable: 14,
+      longestPathDays: 14,
+    });
+    const birth = (await designer.get('/api/procedures/mc-dang-ky-khai-sinh/versions/1/sheet')).body;
+    expect(birth).toMatchObject({ totalTimeLimitUnit: 'within_day', totalTimeLimitText: 'trong ngày' });
+    const pdf = await p.app.inject({
+      method: 'GET',
+      url: '/api/procedures/mc-cap-chung-chi-hanh-nghe-duoc/versions/1/sheet.pdf',
+      headers: { authorization: `Bearer ${designer.token}` },
+    });
+    const text = (await pdfText(pdf.rawPayload)).replace(/\s+/g, ' ');
+    expect(text).toContain('20 ngày');
+    expect(text).toContain('Tổng thời hạn các bước trên đường dài nhất: 14 ngày làm việc (thời hạn 20 ngày chắc chắn có 14 ngày làm việc)');
+  });
+
   it('imports a bundled folder once: version 1 is the file with its forms; concurrent and later imports change nothing', async () => {
     // Two API processes starting at once.
     const [a, b] = await Promise.all([importDir(), importDir()]);

@@ -382,8 +382,8 @@ describe('one-stop procedures end to end on the controlled clock', () => {
       reason: 'Bổ sung bản chụp hộ chiếu',
     });
 
-    // Sent to the police Mon 15/3 16:00, after the cut-off: the 3-day budget counts on CAT's calendar
-    // from Tue 16/3 07:30: Tue, Wed, Thu → due Thu 18/3/2032 17:00.
+    // Sent to the police Mon 15/3 16:00, after the cut-off: the 2-day budget counts on CAT's calendar
+    // from Tue 16/3 07:30: Tue, Wed → due Wed 17/3/2032 17:00.
     await work(
       d.key,
       'ThamDinh',
@@ -395,9 +395,9 @@ describe('one-stop procedures end to end on the controlled clock', () => {
     expect(away.current_unit_code).toBe('CAT');
     const leg = await p.db('dossier_transfers').where({ dossier_id: d.id }).first();
     expect(leg).toMatchObject({ to_unit_code: 'CAT', returned_at: null });
-    expect(Number(leg.budget_days)).toBe(3);
+    expect(Number(leg.budget_days)).toBe(2);
     expect(leg.sent_at.toISOString()).toBe(t('2032-03-15T16:00:00+07:00'));
-    expect(leg.due_at.toISOString()).toBe(t('2032-03-18T17:00:00+07:00'));
+    expect(leg.due_at.toISOString()).toBe(t('2032-03-17T17:00:00+07:00'));
 
     // The police answer Wed 17/3 10:00, within the leg's budget.
     await work(

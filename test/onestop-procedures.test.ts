@@ -155,7 +155,7 @@ describe('bundled one-stop procedures (processes/mc-*.bpmn) and their catalogue 
   it('the judicial record certificate has its liên thông leg to the provincial police, with its own budget', async () => {
     const m = await load('mc-cap-phieu-ly-lich-tu-phap');
     const send = m.all.find((e) => m.jobType(e) === 'onestop-transfer')!;
-    expect(headersOf(send as any)).toMatchObject({ 'onestop.transferTo': 'CAT', 'eiso.timeLimit': '3' });
+    expect(headersOf(send as any)).toMatchObject({ 'onestop.transferTo': 'CAT', 'eiso.timeLimit': '2' });
     const police = send.outgoing[0].targetRef as El;
     expect(m.ext(police, 'zeebe:AssignmentDefinition')?.candidateGroups).toBe('CAT-PV06/officer');
     expect(m.jobType(police.outgoing[0].targetRef)).toBe('onestop-transfer-return');

@@ -189,7 +189,7 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
     expect(byRule('eiso/job-type-worker')[0].message).toContain('send-sms');
     expect(byRule('eiso/process-time-limit').map((e) => e.elementId)).toEqual([id]);
     // longest path: TiepNhan 0.5 + BoSung 1 (XuLy has no limit) > 1
-    expect(byRule('eiso/process-time-limit')[0].message).toMatch(/\(1 ngày\).*\(1\.5 ngày/);
+    expect(byRule('eiso/process-time-limit')[0].message).toMatch(/\(1 ngày làm việc, chắc chắn có 1 ngày làm việc\).*\(1\.5 ngày làm việc/);
     // and publishing is refused with the elements, the draft kept, nothing deployed
     const refused = await designer.post(`/api/procedures/${id}/publish`, {});
     expect(refused.status).toBe(400);
@@ -367,6 +367,9 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
         },
       ],
       totalTimeLimitDays: 5,
+      totalTimeLimitUnit: 'working_days',
+      totalTimeLimitText: '5 ngày làm việc',
+      stepDaysAvailable: 5,
       longestPathDays: 3.5,
       records: [
         { name: 'Phiếu tiếp nhận', stepNo: 1, keptBy: 'Công chức Văn phòng Sở (Bộ phận một cửa)' },
@@ -394,6 +397,8 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
         'Tiếp nhận hồ sơ',
         'Xử lý hồ sơ',
         'Công chức Phòng Quản lý đất đai',
+        '5 ngày làm việc',
+        'Tổng thời hạn các bước trên đường dài nhất: 3,5 ngày làm việc',
         '5. Hồ sơ lưu',
       ])
         expect(text).toContain(s);

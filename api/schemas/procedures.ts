@@ -298,6 +298,12 @@ export const ProcedureSheet = Type.Object({
   steps: Type.Array(SheetStep),
   /** The procedure's statutory limit (process property eiso.timeLimit); null when not set. */
   totalTimeLimitDays: Type.Union([Type.Number(), Type.Null()]),
+  /** The legal unit of that limit (eiso.timeLimitUnit): working_days, calendar_days, hours, within_day. */
+  totalTimeLimitUnit: Type.Union([Type.Literal('working_days'), Type.Literal('calendar_days'), Type.Literal('hours'), Type.Literal('within_day')]),
+  /** The limit as the law states it, in Vietnamese: "20 ngày", "3 ngày làm việc", "trong ngày"; "—" when not set. */
+  totalTimeLimitText: Type.String(),
+  /** Working days the limit surely leaves to the steps (engine/model-graph.ts workingDaysWithin). */
+  stepDaysAvailable: Type.Union([Type.Number(), Type.Null()]),
   /** Sum of step limits on the longest path. */
   longestPathDays: Type.Number(),
   /** 5. Hồ sơ lưu */

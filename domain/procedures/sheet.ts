@@ -4,6 +4,8 @@ import type { ProcedureRow, VersionRow } from './store.js';
 import { unitNames, userFullNames } from './store.js';
 import { findForm } from '../../engine/definitions.js';
 import { readProcessModel, type ModelStep } from '../../engine/validate.js';
+import { workingDaysWithin } from '../../engine/model-graph.js';
+import { formatTimeLimit } from '../deadlines/calendar/index.js';
 import { printer } from '../../lib/pdf.js';
 
 /** Vietnamese names of our roles, as a procedure sheet prints them before the unit ("Công chức Phòng ..."). */
@@ -94,6 +96,14 @@ export async function buildProcedureSheet(db: Knex, p: ProcedureRow, v: VersionR
       .filter(Boolean),
     steps,
     totalTimeLimitDays: model.totalTimeLimitDays,
+    totalTimeLimitUnit: model.totalTimeLimitUnit,
+    totalTimeLimitText:
+      model.totalTimeLimitUnit === 'within_day'
+        ? formatTimeLimit({ value: 0, unit: 'within_day' })
+        : model.totalTimeLimitDays === null
+          ? '—'
+          : formatTimeLimit({ value: model.totalTimeLimitDays, unit: model.totalTimeLimitUnit }),
+    stepDaysAvailable: model.totalTimeLimitDays === null ? null : workingDaysWithin(model.totalTimeLimitDays, model.totalTimeLimitUnit),
     longestPathDays: model.longestPathDays,
     records: steps.flatMap((s) => s.records.map((name) => ({ name, stepNo: s.no, keptBy: s.performer }))),
   };
@@ -174,8 +184,16 @@ export async function renderProcedureSheetPdf(sheet: ProcedureSheet, opts: { com
               { text: 'Tổng thời gian giải quyết', colSpan: 3, bold: true, alignment: 'right' },
               {},
               {},
-              { text: days(sheet.totalTimeLimitDays), bold: true, alignment: 'center' },
-              { text: `Tổng thời hạn các bước trên đường dài nhất: ${days(sheet.longestPathDays)} ngày`, colSpan: 2, fontSize: 8.5 },
+              { text: sheet.totalTimeLimitText, bold: true, alignment: 'center' },
+              {
+                text:
+                  `Tổng thời hạn các bước trên đường dài nhất: ${days(sheet.longestPathDays)} ngày làm việc` +
+                  (sheet.totalTimeLimitUnit === 'calendar_days' || sheet.totalTimeLimitUnit === 'hours'
+                    ? ` (thời hạn ${sheet.totalTimeLimitText} chắc chắn có ${days(sheet.stepDaysAvailable)} ngày làm việc)`
+                    : ''),
+                colSpan: 2,
+                fontSize: 8.5,
+              },
               {},
             ],
           ],

@@ -1,4 +1,16 @@
-import { flowElementsOf, getJobType, hasOwner, longestPathDays, processOf, processTimeLimit, stepTimeLimit, type ModdleElement } from '../step-meta-model.js';
+import {
+  flowElementsOf,
+  getJobType,
+  getProcessProperty,
+  hasOwner,
+  longestPathDays,
+  processOf,
+  processTimeLimit,
+  stepTimeLimit,
+  type ModdleElement,
+} from '../step-meta-model.js';
+import { workingDaysWithin } from '../../engine/model-graph.js';
+import { PROCESS_PROPERTY, TIME_LIMIT_UNIT_LABELS, TIME_LIMIT_UNITS, type TimeLimitUnit } from '../../engine/step-meta.js';
 import { approvingDefaultFlows } from '../../engine/default-flow.js';
 
 /**
@@ -39,7 +51,14 @@ const processTimeLimitCoversSteps: RuleFactory = () => ({
       return;
     }
     const needed = longestPathDays(node);
-    if (needed > limit) reporter.report(node.id ?? '', `Steps on the longest path take ${needed} working days, more than the process time limit of ${limit}`);
+    const raw = getProcessProperty(node, PROCESS_PROPERTY.timeLimitUnit).trim() as TimeLimitUnit;
+    const unit = TIME_LIMIT_UNITS.includes(raw) ? raw : 'working_days';
+    const available = workingDaysWithin(limit, unit);
+    if (needed > available)
+      reporter.report(
+        node.id ?? '',
+        `Steps on the longest path take ${needed} working days, more than the ${available} working days a total of ${limit} ${TIME_LIMIT_UNIT_LABELS[unit].en} surely leaves`,
+      );
   },
 });
 

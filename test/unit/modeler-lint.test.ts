@@ -9,10 +9,16 @@ import { validateBpmn } from '../../engine/validate.js';
 import { outcomeOfName } from '../../engine/default-flow.js';
 
 /** The browser lint configuration (packed bpmnlint rules + our eiso rules), run in Node on a fixture. */
-const fixture = (opts: { stepLimit?: string; processLimit?: string; owner?: boolean; jobType?: string }) => `<?xml version="1.0" encoding="UTF-8"?>
+const fixture = (opts: {
+  stepLimit?: string;
+  processLimit?: string;
+  unit?: string;
+  owner?: boolean;
+  jobType?: string;
+}) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D" targetNamespace="t">
   <bpmn:process id="p" name="P" isExecutable="true">
-    ${opts.processLimit ? `<bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="${opts.processLimit}" /></zeebe:properties></bpmn:extensionElements>` : ''}
+    ${opts.processLimit ? `<bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="${opts.processLimit}" />${opts.unit ? `<zeebe:property name="eiso.timeLimitUnit" value="${opts.unit}" />` : ''}</zeebe:properties></bpmn:extensionElements>` : ''}
     <bpmn:startEvent id="s" name="S"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:userTask id="a" name="A">
       <bpmn:extensionElements>
@@ -60,7 +66,16 @@ describe('modeler lint configuration', () => {
     const issue = short.errors.find((e) => e.rule === 'eiso/process-time-limit');
     expect(issue).toBeDefined();
     const vi = createTranslate('vi');
-    expect(vi(issue!.message)).toBe('Các bước trên nhánh dài nhất cần 3 ngày làm việc, vượt tổng thời hạn 2 ngày');
+    expect(vi(issue!.message)).toBe('Các bước trên nhánh dài nhất cần 3 ngày làm việc, vượt 2 ngày làm việc mà tổng thời hạn 2 ngày làm việc chắc chắn có');
+    // 7 calendar days surely leave 5 working days (received on a Monday: Tue 1 … Mon 7), not the 6 the step needs;
+    // 8 days leave 6: the same rule as the server's validation (test/unit/validate-rules.test.ts).
+    const days = await lint(fixture({ stepLimit: '6', processLimit: '7', unit: 'calendar_days' }));
+    expect(vi(days.errors.find((e) => e.rule === 'eiso/process-time-limit')!.message)).toBe(
+      'Các bước trên nhánh dài nhất cần 6 ngày làm việc, vượt 5 ngày làm việc mà tổng thời hạn 7 ngày chắc chắn có',
+    );
+    expect(
+      (await lint(fixture({ stepLimit: '6', processLimit: '8', unit: 'calendar_days' }))).errors.filter((e) => e.rule === 'eiso/process-time-limit'),
+    ).toEqual([]);
     expect(vi('Element is missing label/name')).toBe('Phần tử chưa có tên');
     expect(vi('Create {type}', { type: 'x' })).toBe('Create x');
     expect(createTranslate('en')('role.officer')).toBe('Officer');

@@ -43,12 +43,13 @@ function scope(nodes: Node[], flows: Flow[]): string {
 }
 
 /** A whole file: one process "p" with a total limit (property eiso.timeLimit), unless `limit` is null. */
-function doc(body: string, opts: { limit?: string | null; executable?: boolean } = {}): string {
+function doc(body: string, opts: { limit?: string | null; unit?: string; executable?: boolean } = {}): string {
   const limit = opts.limit === undefined ? '3' : opts.limit;
+  const unit = opts.unit ? `<zeebe:property name="eiso.timeLimitUnit" value="${opts.unit}" />` : '';
   const props =
     limit === null
       ? ''
-      : `<bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="${limit}" /></zeebe:properties></bpmn:extensionElements>`;
+      : `<bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="${limit}" />${unit}</zeebe:properties></bpmn:extensionElements>`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions ${NS} id="Defs" targetNamespace="http://eiso.gov.vn/test">
   <bpmn:process id="p" name="Thủ tục thử" isExecutable="${opts.executable ?? true}">${props}
@@ -216,10 +217,31 @@ describe('our rules, one refused model each', () => {
     expect(errorsOf(short.errors, 'eiso/process-time-limit')).toEqual([
       [
         'p',
-        'Tổng thời hạn của quy trình "Thủ tục thử" (3 ngày) ngắn hơn tổng thời hạn các bước trên đường dài nhất (3.5 ngày: S → A → B → E) / Total limit 3 d of p is shorter than the longest path, 3.5 d',
+        'Tổng thời hạn của quy trình "Thủ tục thử" (3 ngày làm việc, chắc chắn có 3 ngày làm việc) ngắn hơn tổng thời hạn các bước trên đường dài nhất (3.5 ngày làm việc: S → A → B → E) / Total limit 3 working days of p (3 working days for sure) is shorter than the longest path, 3.5 working days',
       ],
     ]);
     expect((await validateBpmn(doc(steps, { limit: '3.5' }))).errors).toEqual([]);
+  });
+
+  it('eiso/process-time-limit: a total in calendar days or hours is compared in the working days it surely leaves', async () => {
+    // Steps of 3 + 3 = 6 working days; days counted from the day after a receipt on a working day, a last day
+    // on a weekend moved to Monday (art. 148), the fewest over the five receipt days:
+    // 8 days: Mon → Tue 1…Tue 8: 4 + 2 = 6; Tue → 3 + 3; Wed → 2 + 4; Thu → Fri…Fri: 1 + 5; Fri → Sat…Sat → Mon: 5 + 1. All 6.
+    // 7 days: Mon → Tue 1…Mon 7: 4 + 1 = 5. Too short.
+    const steps = line(human('A', '3'), human('B', '3'));
+    for (const limit of ['10', '8']) expect((await validateBpmn(doc(steps, { limit, unit: 'calendar_days' }))).errors).toEqual([]);
+    const short = await validateBpmn(doc(steps, { limit: '7', unit: 'calendar_days' }));
+    expect(errorsOf(short.errors, 'eiso/process-time-limit')).toEqual([
+      [
+        'p',
+        'Tổng thời hạn của quy trình "Thủ tục thử" (7 ngày, chắc chắn có 5 ngày làm việc) ngắn hơn tổng thời hạn các bước trên đường dài nhất (6 ngày làm việc: S → A → B → E) / Total limit 7 days of p (5 working days for sure) is shorter than the longest path, 6 working days',
+      ],
+    ]);
+    expect(short.errors[0].params).toMatchObject({ total: 7, unit: 'calendar_days', available: 5, longest: 6 });
+    // 48 working hours = 6 days of 8 hours; 47 hours leave 5.5 days (whole half days).
+    expect((await validateBpmn(doc(steps, { limit: '48', unit: 'hours' }))).errors).toEqual([]);
+    const hours = await validateBpmn(doc(steps, { limit: '47', unit: 'hours' }));
+    expect(hours.errors[0].params).toMatchObject({ total: 47, unit: 'hours', available: 5.5, longest: 6 });
   });
 
   it('eiso/job-type-worker: an automated step whose job type has no worker', async () => {
@@ -387,7 +409,7 @@ describe('longestPath: a sub-process and parallel branches', () => {
     expect((await validateBpmn(doc(body, { limit: '4' }))).errors).toEqual([]);
     const r = await validateBpmn(doc(body, { limit: '3.5' }));
     expect(errorsOf(r.errors, 'eiso/process-time-limit').map(([, m]) => m.split(' / ')[1])).toEqual([
-      'Total limit 3.5 d of p is shorter than the longest path, 4 d',
+      'Total limit 3.5 working days of p (3.5 working days for sure) is shorter than the longest path, 4 working days',
     ]);
   });
 

@@ -130,22 +130,15 @@ export interface DueExplanation {
  * - within_day: trong ngày — by the close of the receipt's working day (the next working day's
  *   when received after the cut-off or on a day off); its value is 0.
  */
-export type TimeLimitUnit = 'working_days' | 'calendar_days' | 'hours' | 'within_day';
-export const TIME_LIMIT_UNITS: readonly TimeLimitUnit[] = ['working_days', 'calendar_days', 'hours', 'within_day'];
+export { TIME_LIMIT_UNITS, type TimeLimitUnit } from '../../../engine/step-meta.js';
+import { TIME_LIMIT_UNIT_LABELS, type TimeLimitUnit } from '../../../engine/step-meta.js';
+export { TIME_LIMIT_UNIT_LABELS };
 
 /** A time limit in its legal unit. */
 export interface TimeLimit {
   value: number;
   unit: TimeLimitUnit;
 }
-
-/** How a limit is printed (slip, public pages, sheets): "ngày làm việc", "ngày", "giờ", "trong ngày". */
-export const TIME_LIMIT_UNIT_LABELS: Record<TimeLimitUnit, { vi: string; en: string }> = {
-  working_days: { vi: 'ngày làm việc', en: 'working days' },
-  calendar_days: { vi: 'ngày', en: 'days' },
-  hours: { vi: 'giờ', en: 'hours' },
-  within_day: { vi: 'trong ngày', en: 'within the day' },
-};
 
 /** "10 ngày", "1,5 ngày làm việc", "trong ngày" (Vietnamese decimal comma). */
 export function formatTimeLimit(l: TimeLimit, lang: 'vi' | 'en' = 'vi'): string {

@@ -1,3 +1,5 @@
+import { TIME_LIMIT_UNIT_LABELS, TIME_LIMIT_UNITS } from '../../../engine/step-meta.js';
+
 /**
  * Vietnamese for bpmn-js, diagram-js, the properties panel, bpmnlint and our own modules. Keys are
  * the English source strings passed to translate(); strings missing here stay English.
@@ -306,10 +308,13 @@ export const viPatterns: [RegExp, string][] = [
   [/^Element of type <(.*)> not supported by (.*)$/, 'Phần tử loại <$1> không được $2 hỗ trợ'],
   [/^Element of type <(.*)> is not supported by (.*)$/, 'Phần tử loại <$1> không được $2 hỗ trợ'],
   [/^Property <(.*)> must have value of (.*)$/, 'Thuộc tính <$1> phải có giá trị $2'],
-  [
-    /^Steps on the longest path take (.*) working days, more than the process time limit of (.*)$/,
-    'Các bước trên nhánh dài nhất cần $1 ngày làm việc, vượt tổng thời hạn $2 ngày',
-  ],
+  // one pattern per legal unit of the total (engine/step-meta.ts TIME_LIMIT_UNIT_LABELS)
+  ...TIME_LIMIT_UNITS.map((unit): [RegExp, string] => [
+    new RegExp(
+      `^Steps on the longest path take ([\\d.]+) working days, more than the ([\\d.]+) working days a total of ([\\d.]+) ${TIME_LIMIT_UNIT_LABELS[unit].en} surely leaves$`,
+    ),
+    `Các bước trên nhánh dài nhất cần $1 ngày làm việc, vượt $2 ngày làm việc mà tổng thời hạn $3 ${TIME_LIMIT_UNIT_LABELS[unit].vi} chắc chắn có`,
+  ]),
   [/^No worker for job type "(.*)"$/, 'Không có bộ xử lý cho loại công việc "$1"'],
   [
     /^Default flow of gateway "(.*)" approves: give it a condition$/,

@@ -34,6 +34,8 @@ export function codeMessage(body: Partial<ErrorBody> | undefined): string | null
     const rule = `apiErrors.rules.${String(params.rule)}`;
     params.rule = t(i18n.exists(rule, { lng, fallbackLng: false }) ? rule : 'apiErrors.rules.invalid', params);
   }
+  const unit = `apiErrors.units.${String(params.unit)}`;
+  if (typeof params.unit === 'string' && i18n.exists(unit, { lng, fallbackLng: false })) params.unit = t(unit);
   return t(key, params);
 }
 

@@ -47,7 +47,7 @@ const viCodes: Record<ErrorCode, string> = {
   BPMN_PROCESS_NO_TIME_LIMIT: 'Quy trình "{{process}}" chưa có tổng thời hạn giải quyết (thuộc tính {{property}}, ngày làm việc)',
   BPMN_PROCESS_TIME_LIMIT: 'Tổng thời hạn "{{value}}" của quy trình "{{process}}" phải là số dương, bội của 0,5 ngày',
   BPMN_PROCESS_TIME_SHORT:
-    'Tổng thời hạn của quy trình "{{process}}" ({{total}} ngày) ngắn hơn tổng thời hạn các bước trên đường dài nhất ({{longest}} ngày: {{path}})',
+    'Tổng thời hạn của quy trình "{{process}}" ({{total}} {{unit}}, chắc chắn có {{available}} ngày làm việc) ngắn hơn tổng thời hạn các bước trên đường dài nhất ({{longest}} ngày làm việc: {{path}})',
   BPMN_STEP_NO_OWNER: 'Bước "{{step}}" chưa có người xử lý (assignee hoặc candidate groups)',
   BPMN_STEP_NO_TIME_LIMIT: 'Bước "{{step}}" chưa có thời hạn xử lý (ngày làm việc, header {{header}})',
   BPMN_STEP_TIME_LIMIT: 'Thời hạn "{{value}}" của bước "{{step}}" phải là số dương, bội của 0,5 ngày làm việc',
@@ -343,7 +343,8 @@ const enCodes: Record<ErrorCode, string> = {
   BPMN_PROCEDURE_PROCESS_MISSING: 'The diagram must contain the executable process {{process}}',
   BPMN_PROCESS_NO_TIME_LIMIT: 'Process "{{process}}" has no total time limit (property {{property}}, working days)',
   BPMN_PROCESS_TIME_LIMIT: 'The total time limit "{{value}}" of process "{{process}}" must be a positive multiple of 0.5 days',
-  BPMN_PROCESS_TIME_SHORT: 'The total limit of process "{{process}}" ({{total}} d) is shorter than the longest path ({{longest}} d: {{path}})',
+  BPMN_PROCESS_TIME_SHORT:
+    'The total limit of process "{{process}}" ({{total}} {{unit}}, {{available}} working days for sure) is shorter than the longest path ({{longest}} working days: {{path}})',
   BPMN_STEP_NO_OWNER: 'Step "{{step}}" has no assignee or candidate groups',
   BPMN_STEP_NO_TIME_LIMIT: 'Step "{{step}}" has no time limit (working days, header {{header}})',
   BPMN_STEP_TIME_LIMIT: 'The time limit "{{value}}" of step "{{step}}" must be a positive multiple of 0.5 working days',
@@ -645,5 +646,9 @@ const enRules: typeof viRules = {
   invalid: 'is invalid',
 };
 
-export const vi = { codes: viCodes, rules: viRules };
-export const en: typeof vi = { codes: enCodes, rules: enRules };
+/** A param named `unit` holding a legal unit of time (engine/step-meta.ts TIME_LIMIT_UNITS) is said in words. */
+const viUnits = { working_days: 'ngày làm việc', calendar_days: 'ngày', hours: 'giờ làm việc', within_day: 'trong ngày' };
+const enUnits: typeof viUnits = { working_days: 'working days', calendar_days: 'days', hours: 'working hours', within_day: 'within the day' };
+
+export const vi = { codes: viCodes, rules: viRules, units: viUnits };
+export const en: typeof vi = { codes: enCodes, rules: enRules, units: enUnits };
