@@ -30,6 +30,8 @@ export const SERIAL = [
   'test/audit-keyed.test.ts',
   'test/audit-writes.test.ts',
   'test/throughput.test.ts',
+  // publishes a new version of a shipped ISO process, which every file starting it would then run
+  'test/iso-published-version.test.ts',
   // the national working calendar is shared by every file (due dates): the files that change it, and the
   // one that compares the whole calendar before and after refused changes
   'test/calendar-api.test.ts',

@@ -20,6 +20,66 @@ export interface BundledFile {
   xml: string;
   /** form-js schemas by form id (without `app:`), those the file names */
   forms: Record<string, unknown>;
+  /** sections 1-3 of its printed procedure sheet, when the folder describes them (procedure-sheets.json) */
+  sheet?: BundledSheet;
+}
+
+/** The header and sections 1-3 of a bundled process's procedure sheet. */
+export interface BundledSheet {
+  code: string;
+  purpose: string;
+  scope: string;
+  /** one legal document per entry */
+  legalBasis: string[];
+}
+
+const LEGAL_DOCUMENT = /^(Bộ luật|Luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)\s/u;
+
+/**
+ * The legal documents of a one-stop catalogue entry's legalBasis text, one per entry: the text before
+ * its internal step breakdown ("Quy trình nội bộ: ..."), split at the semicolons and full stops outside
+ * parentheses, keeping the parts that name a legal document.
+ */
+export function legalDocumentsOf(text: string): string[] {
+  const cut = text.split('Quy trình nội bộ:')[0];
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (let i = 0; i < cut.length; i++) {
+    const c = cut[i];
+    if (c === '(') depth++;
+    if (c === ')') depth = Math.max(0, depth - 1);
+    if (depth === 0 && (c === ';' || (c === '.' && (i + 1 === cut.length || cut[i + 1] === ' ')))) {
+      parts.push(current);
+      current = '';
+    } else current += c;
+  }
+  parts.push(current);
+  return parts.map((x) => x.trim()).filter((x) => LEGAL_DOCUMENT.test(x));
+}
+
+/**
+ * Sheet sections of the folder's processes: procedure-sheets.json (by process id), a one-stop
+ * procedure's legal basis from its entry of onestop-catalogue.json when the sheet file gives none.
+ */
+export function readBundledSheets(dir = PROCESSES_DIR): Map<string, BundledSheet> {
+  const out = new Map<string, BundledSheet>();
+  const file = path.join(dir, 'procedure-sheets.json');
+  if (!existsSync(file)) return out;
+  const sheets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Partial<BundledSheet> | string>;
+  const catalogueFile = path.join(dir, 'onestop-catalogue.json');
+  const catalogue = existsSync(catalogueFile) ? (JSON.parse(readFileSync(catalogueFile, 'utf8')) as { bpmnProcessId?: string; legalBasis?: string }[]) : [];
+  for (const [id, s] of Object.entries(sheets)) {
+    if (id.startsWith('$') || typeof s !== 'object') continue;
+    const entry = catalogue.find((e) => e.bpmnProcessId === id);
+    out.set(id, {
+      code: s.code?.trim() ?? '',
+      purpose: s.purpose?.trim() ?? '',
+      scope: s.scope?.trim() ?? '',
+      legalBasis: s.legalBasis?.length ? s.legalBasis : entry?.legalBasis ? legalDocumentsOf(entry.legalBasis) : [],
+    });
+  }
+  return out;
 }
 
 /** Forms named by the model's formKey="app:<id>" attributes, from the given bundled forms. */
@@ -31,11 +91,14 @@ export function formsOf(xml: string, forms: Record<string, unknown>): Record<str
 /** Every bundled model of `dir` (processes/*.bpmn, file name = process id) with its forms, by file name. */
 export function readBundledFiles(dir = PROCESSES_DIR, only?: string[]): BundledFile[] {
   const forms = loadBundledForms(path.join(dir, 'forms'));
+  const sheets = readBundledSheets(dir);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.bpmn') && (!only || only.includes(f.replace(/\.bpmn$/, ''))))
     .sort()
     .map((file) => {
       const xml = readFileSync(path.join(dir, file), 'utf8');
-      return { resourceName: file, bpmnProcessId: file.replace(/\.bpmn$/, ''), xml, forms: formsOf(xml, forms) };
+      const bpmnProcessId = file.replace(/\.bpmn$/, '');
+      const sheet = sheets.get(bpmnProcessId);
+      return { resourceName: file, bpmnProcessId, xml, forms: formsOf(xml, forms), ...(sheet ? { sheet } : {}) };
     });
 }

@@ -43,6 +43,44 @@ export async function rootInstanceKey(db: Db, processInstanceKey: string): Promi
 }
 
 /**
+ * The root case of an instance as the engine itself reports it, for workers that may run before the
+ * history projector has recorded the instance (the start listener of a called process's first step
+ * runs a few milliseconds after the call activity created it). Walks up the call chain through
+ * hist_process_instances where the projector has been, and through the exported record stream
+ * (zeebe_record: the PROCESS element's record of an instance carries parentProcessInstanceKey, -1
+ * for a root) where it has not. Never a process variable. Null while the instance's own record
+ * has not been exported yet (the exporter flushes every few tens of milliseconds): the caller waits
+ * or retries.
+ */
+export async function engineRootInstanceKey(db: Db, processInstanceKey: string): Promise<string | null> {
+  let key = String(processInstanceKey);
+  for (let i = 0; i < MAX_DEPTH; i++) {
+    const hist = await db('hist_process_instances').where({ process_instance_key: key }).first('parent_process_instance_key', 'root_process_instance_key');
+    let parent: string | null;
+    if (hist) {
+      if (hist.root_process_instance_key) return String(hist.root_process_instance_key);
+      parent = hist.parent_process_instance_key ? String(hist.parent_process_instance_key) : null;
+    } else {
+      const r = await db.raw(
+        `SELECT body->'value'->>'parentProcessInstanceKey' AS parent
+           FROM zeebe_record
+          WHERE record_key = ? AND value_type = 'PROCESS_INSTANCE' AND body->'value'->>'bpmnElementType' = 'PROCESS'
+          ORDER BY partition_id, position
+          LIMIT 1`,
+        [key],
+      );
+      const row = r.rows[0] as { parent: string | null } | undefined;
+      // Not exported yet. Only the instance asked about can be missing: a parent's records precede its child's.
+      if (!row) return i === 0 ? null : key;
+      parent = row.parent && row.parent !== '-1' ? row.parent : null;
+    }
+    if (!parent) return key;
+    key = parent;
+  }
+  return key;
+}
+
+/**
  * SQL for the root case key of the instance in `column` (a case is its root process instance): for
  * queries that read many rows at once. Same rule as rootInstanceKey.
  */

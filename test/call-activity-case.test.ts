@@ -89,6 +89,9 @@ describe('a call activity chain is one case', () => {
     expect(appraisal.bpmnProcessId).toBe(ids.level1);
     expect(appraisal.rootCase).toEqual({ processInstanceKey: root, caseCode: code, processName: 'Thủ tục liên thông hai cấp' });
     const level1Key = appraisal.processInstanceKey as string;
+    // the root case is due 10 working days after its start: the 2-day step keeps its own due date, before it
+    const rootAppointment = (await reception.get(`/api/cases/${root}`)).body.appointmentAt as string;
+    expect(Date.parse(appraisal.dueDate)).toBeLessThan(Date.parse(rootAppointment));
     expect((await appraiser.get(`/api/tasks/${appraisal.id}`)).body.rootCase).toEqual(appraisal.rootCase);
     await work(appraiser, appraisal.id);
 
@@ -150,6 +153,42 @@ describe('a call activity chain is one case', () => {
     expect(byUnit.items.map((c: any) => c.processInstanceKey)).toEqual([root]);
   });
 
+  it("counts the called processes' steps within the root case's appointment", async () => {
+    // A dossier received earlier (reception gives the engine its receipt, eisoReceivedAt, as the one-stop
+    // desk does): Monday 02/11/2026 08:00. The root procedure's limit is 10 working days, counted from
+    // the first half-day that starts after the receipt: Monday afternoon, Tuesday 03/11 to Friday 06/11
+    // (8), Monday 09/11 to Friday 13/11 (10), Monday 16/11 morning: the 20th half-day ends at 11:30.
+    // Appointment: 16/11/2026 11:30 (+07:00) = 04:30 UTC.
+    const code = `LT-${tag}-3`;
+    const appointment = '2026-11-16T04:30:00.000Z';
+    const { processInstanceKey } = await p.zeebe.createProcessInstance({
+      bpmnProcessId: ids.root,
+      variables: { maHoSo: code, eisoReceivedAt: '2026-11-02T08:00:00+07:00' },
+    });
+    const root = String(processInstanceKey);
+    const kase = await waitFor(async () => {
+      const r = await reception.get(`/api/cases/${root}`);
+      return r.status === 200 ? r.body : undefined;
+    }, 'the root case clock');
+    expect(kase.appointmentAt).toBe('2026-11-16T11:30:00+07:00');
+
+    // The root's own step counts on its own (2 working days from now, after the appointment).
+    const reception3 = await inboxTask(reception, 'TiepNhan', root);
+    expect(Date.parse(reception3.dueDate)).toBeGreaterThan(Date.parse(appointment));
+    await work(reception, reception3.id);
+
+    // The called steps would be due 2 working days after they start (December 2026): the case is due on
+    // 16/11, so each is due then, at both levels of the chain.
+    const appraisal = await inboxTask(appraiser, 'ThamDinh', root);
+    expect(appraisal.rootCase.processInstanceKey).toBe(root);
+    expect(appraisal.dueDate).toBe(appointment);
+    await work(appraiser, appraisal.id);
+    const approval = await inboxTask(approver, 'PheDuyet', root);
+    expect(approval.dueDate).toBe(appointment);
+    expect((await approver.get(`/api/tasks/${approval.id}`)).body.dueDate).toBe(appointment);
+    await work(approver, approval.id);
+  });
+
   it('cancelling the root case cancels the processes it called and takes their open steps out of the inbox', async () => {
     const root = await start(`LT-${tag}-2`);
     await work(reception, (await inboxTask(reception, 'TiepNhan', root)).id);
@@ -171,5 +210,62 @@ describe('a call activity chain is one case', () => {
       ['ThamDinh', 'completed', appraiser.user.username],
       ['PheDuyet', 'terminated', null],
     ]);
+  });
+
+  it("the auditor's heat map offers the called processes and their steps, and a sample shows each case's called steps with who did them", async () => {
+    // Runs last: the file's three cases (LT-1 finished on time, LT-3 finished past its appointment, LT-2 cancelled at level 2).
+    const codes = [`LT-${tag}-1`, `LT-${tag}-2`, `LT-${tag}-3`];
+    const roots = await waitFor(async () => {
+      const r = await auditor.get(`/api/audit/cases?bpmnProcessId=${ids.root}&limit=10`);
+      const items = (r.body.items ?? []) as any[];
+      return items.length === 3 && items.every((c) => c.state !== 'active') ? items : undefined;
+    }, 'the three root cases ended in the index');
+    expect(roots.map((c) => c.caseCode).sort()).toEqual(codes);
+    const keyOf = (code: string) => roots.find((c) => c.caseCode === code).processInstanceKey as string;
+
+    // The root procedure's heat map: its own elements, and the processes its cases called, at both depths.
+    const rootMap = await auditor.get(`/api/audit/heatmap?bpmnProcessId=${ids.root}`);
+    expect(rootMap.status, JSON.stringify(rootMap.body)).toBe(200);
+    expect(rootMap.body.cases).toBe(3);
+    expect(rootMap.body.elements.find((e: any) => e.elementId === 'Goi').count).toBe(3);
+    expect(rootMap.body.calledProcesses).toEqual(
+      [
+        { bpmnProcessId: ids.level1, processName: 'Thẩm định liên thông', cases: 3, runs: 3 },
+        { bpmnProcessId: ids.level2, processName: 'Phê duyệt liên thông', cases: 3, runs: 3 },
+      ].sort((a, b) => a.bpmnProcessId.localeCompare(b.bpmnProcessId)),
+    );
+
+    // Opened from there: the called process's steps inside this procedure's cases, the late one of LT-3 counted.
+    const level1Map = (await auditor.get(`/api/audit/heatmap?bpmnProcessId=${ids.level1}&calledFrom=${ids.root}`)).body;
+    expect(level1Map.cases).toBe(3);
+    expect(level1Map.elements.filter((e: any) => e.elementId === 'ThamDinh').map((e: any) => [e.name, e.count, e.breaches])).toEqual([
+      ['Thẩm định hồ sơ liên thông', 3, 1],
+    ]);
+    expect(level1Map.xml).toContain('ThamDinh');
+    const level2Map = (await auditor.get(`/api/audit/heatmap?bpmnProcessId=${ids.level2}&calledFrom=${ids.root}`)).body;
+    expect(level2Map.elements.filter((e: any) => e.elementId === 'PheDuyet').map((e: any) => [e.count, e.breaches])).toEqual([[3, 1]]);
+    // ... and only inside that procedure's cases
+    expect((await auditor.get(`/api/audit/heatmap?bpmnProcessId=${ids.level1}&calledFrom=${ids.level2}`)).body.cases).toBe(0);
+
+    // A sample of the root procedure's cases: every case with the steps of the processes it called and who did them.
+    const sample = await auditor.get(`/api/audit/cases/sample?bpmnProcessId=${ids.root}&size=10&seed=called`);
+    expect(sample.status, JSON.stringify(sample.body)).toBe(200);
+    const steps = (code: string) =>
+      sample.body.items
+        .find((c: any) => c.caseCode === code)
+        .calledSteps.map((s: any) => [s.bpmnProcessId, s.elementId, s.name, s.state, s.completedBy, s.late]);
+    expect(steps(codes[0])).toEqual([
+      [ids.level1, 'ThamDinh', 'Thẩm định hồ sơ liên thông', 'completed', appraiser.user.username, false],
+      [ids.level2, 'PheDuyet', 'Phê duyệt kết quả liên thông', 'completed', approver.user.username, false],
+    ]);
+    expect(steps(codes[2])).toEqual([
+      [ids.level1, 'ThamDinh', 'Thẩm định hồ sơ liên thông', 'completed', appraiser.user.username, true],
+      [ids.level2, 'PheDuyet', 'Phê duyệt kết quả liên thông', 'completed', approver.user.username, true],
+    ]);
+    expect(steps(codes[1])).toEqual([
+      [ids.level1, 'ThamDinh', 'Thẩm định hồ sơ liên thông', 'completed', appraiser.user.username, false],
+      [ids.level2, 'PheDuyet', 'Phê duyệt kết quả liên thông', 'terminated', null, false],
+    ]);
+    expect(sample.body.items.find((c: any) => c.caseCode === codes[1]).processInstanceKey).toBe(keyOf(codes[1]));
   });
 });

@@ -272,7 +272,22 @@ export const CaseSampleQuery = Type.Object({
 });
 export type CaseSampleQuery = Static<typeof CaseSampleQuery>;
 
-export const CaseSampleReply = Type.Object({ seed: Type.String(), size: Type.Integer(), items: Type.Array(CaseSummary) });
+/** A human step of a process the sampled case called (a case is its root process instance), with who did it. */
+export const SampleCalledStep = Type.Object({
+  processInstanceKey: ZeebeKey,
+  bpmnProcessId: Type.String(),
+  processName: Nullable(Type.String()),
+  elementId: Type.String(),
+  name: Nullable(Type.String()),
+  state: Type.String(),
+  end: Nullable(DateTime),
+  completedBy: Nullable(Type.String()),
+  late: Type.Boolean(),
+});
+export type SampleCalledStep = Static<typeof SampleCalledStep>;
+export const CaseSampleItem = Type.Object({ ...CaseSummary.properties, calledSteps: Type.Array(SampleCalledStep) });
+export type CaseSampleItem = Static<typeof CaseSampleItem>;
+export const CaseSampleReply = Type.Object({ seed: Type.String(), size: Type.Integer(), items: Type.Array(CaseSampleItem) });
 export type CaseSampleReply = Static<typeof CaseSampleReply>;
 
 // ---- heat map ----
@@ -282,6 +297,9 @@ export const HeatmapQuery = Type.Object({
   version: Type.Optional(Type.Integer({ minimum: 1 })),
   from: Type.Optional(DateTime),
   to: Type.Optional(DateTime),
+  calledFrom: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Only the runs inside cases of this procedure (bpmnProcessId is a process it calls)' }),
+  ),
 });
 export type HeatmapQuery = Static<typeof HeatmapQuery>;
 
@@ -301,6 +319,8 @@ export const HeatmapReply = Type.Object({
   cases: Type.Integer(),
   elements: Type.Array(HeatmapElement),
   xml: Nullable(Type.String()),
+  /** the processes this procedure's cases called (call activities, at any depth), each with its own heat map */
+  calledProcesses: Type.Array(Type.Object({ bpmnProcessId: Type.String(), processName: Nullable(Type.String()), cases: Type.Integer(), runs: Type.Integer() })),
 });
 export type HeatmapReply = Static<typeof HeatmapReply>;
 

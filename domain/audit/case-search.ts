@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { caseInUnitsSql } from './scope.js';
 import { TASK_LATE_SQL } from './store.js';
-import type { CaseSearchQuery, CaseSummary, HeatmapElement, HeatmapQuery } from '../../api/schemas/audit.js';
+import type { CaseSampleItem, CaseSearchQuery, CaseSummary, HeatmapQuery, HeatmapReply, SampleCalledStep } from '../../api/schemas/audit.js';
 
 export type CaseFilters = Omit<CaseSearchQuery, 'limit' | 'offset'>;
 
@@ -155,9 +155,11 @@ export async function searchCases(
  * A random sample of `size` cases per procedure among the matching ones. Reproducible: the order is
  * md5(seed || key), which depends only on the seed and the case (not on the plan or on setseed state),
  * so the same seed over the same cases gives the same sample, and a grown population keeps the cases
- * already drawn unless newer ones rank before them.
+ * already drawn unless newer ones rank before them. Each case comes with the human steps of the
+ * processes it called (a case is its root process instance), who did them and whether they were late,
+ * so the auditor checks the whole case from the sample.
  */
-export async function sampleCases(db: Knex, f: CaseFilters, size: number, seed: string, scope: string[] | null): Promise<CaseSummary[]> {
+export async function sampleCases(db: Knex, f: CaseFilters, size: number, seed: string, scope: string[] | null): Promise<CaseSampleItem[]> {
   const { q } = await filtered(db, f, scope);
   const ranked = q.select(
     'ci.process_instance_key',
@@ -165,48 +167,111 @@ export async function sampleCases(db: Knex, f: CaseFilters, size: number, seed: 
   );
   const keys: string[] = (await db.from(ranked.as('r')).where('r.rn', '<=', size).pluck('r.process_instance_key')).map(String);
   if (keys.length === 0) return [];
-  const rows = await db('case_index as ci')
-    .whereIn('ci.process_instance_key', keys)
-    .select(summaryColumns(db))
-    .orderBy('ci.bpmn_process_id')
-    .orderByRaw(`md5(? || ci.process_instance_key::text)`, [seed]);
-  return rows.map(toSummary);
+  const [rows, called] = await Promise.all([
+    db('case_index as ci')
+      .whereIn('ci.process_instance_key', keys)
+      .select(summaryColumns(db))
+      .orderBy('ci.bpmn_process_id')
+      .orderByRaw(`md5(? || ci.process_instance_key::text)`, [seed]),
+    calledStepsOf(db, keys),
+  ]);
+  return rows.map((r: Record<string, any>) => ({ ...toSummary(r), calledSteps: called.get(String(r.process_instance_key)) ?? [] }));
 }
 
-/** Per element of a procedure: how many ran, median and p90 duration of the finished ones, and late human steps. */
-export async function heatmap(
-  db: Knex,
-  f: HeatmapQuery,
-  scope: string[] | null,
-): Promise<{ cases: number; elements: HeatmapElement[]; version: number | null; xml: string | null }> {
+/** The human steps of the processes the cases called (any depth), per root case, in the order they started. */
+async function calledStepsOf(db: Knex, rootKeys: string[]): Promise<Map<string, SampleCalledStep[]>> {
+  const res = await db.raw(
+    `SELECT h.root_process_instance_key::text AS root, e.process_instance_key::text AS key, e.bpmn_process_id,
+            (SELECT d.name FROM process_definitions d WHERE d.process_definition_key = e.process_definition_key) AS process_name,
+            e.element_id, e.element_name, e.state, e.end_time, t.completed_by, ${TASK_LATE_SQL('t')} AS late
+       FROM hist_process_instances h
+       JOIN hist_element_instances e ON e.process_instance_key = h.process_instance_key AND e.start_time >= h.start_time
+       LEFT JOIN inbox_tasks t ON t.element_instance_key = e.element_instance_key
+      WHERE h.root_process_instance_key = ANY(?::bigint[]) AND e.bpmn_element_type = 'USER_TASK'
+      ORDER BY e.start_time, e.start_position`,
+    [rootKeys],
+  );
+  const out = new Map<string, SampleCalledStep[]>();
+  for (const r of res.rows as Record<string, any>[]) {
+    const list = out.get(r.root) ?? [];
+    list.push({
+      processInstanceKey: r.key,
+      bpmnProcessId: r.bpmn_process_id,
+      processName: r.process_name ?? null,
+      elementId: r.element_id,
+      name: r.element_name ?? null,
+      state: r.state,
+      end: r.end_time ? r.end_time.toISOString() : null,
+      completedBy: r.completed_by ?? null,
+      late: Boolean(r.late),
+    });
+    out.set(r.root, list);
+  }
+  return out;
+}
+
+/**
+ * Per element of a process: how many ran, median and p90 duration of the finished ones, and late
+ * human steps. A case is its root process instance: the period, the scope and `calledFrom` apply to
+ * the case a run belongs to (its root), so the heat map of a called process counts its runs inside
+ * the cases in view. The reply also offers the processes the procedure's cases called, each to be
+ * opened as its own heat map (`calledFrom` = this procedure).
+ */
+export async function heatmap(db: Knex, f: HeatmapQuery, scope: string[] | null): Promise<Omit<HeatmapReply, 'bpmnProcessId'>> {
   const base = db('hist_element_instances as e')
     .join('hist_process_instances as p', 'p.process_instance_key', 'e.process_instance_key')
+    .join('hist_process_instances as r', 'r.process_instance_key', db.raw('COALESCE(p.root_process_instance_key, p.process_instance_key)'))
     .where('e.bpmn_process_id', f.bpmnProcessId)
     .whereNot('e.bpmn_element_type', 'PROCESS')
     .modify((b) => {
       if (f.version) b.where('p.version', f.version);
-      if (f.from) b.where('p.start_time', '>=', f.from);
-      if (f.to) b.where('p.start_time', '<', f.to);
-      if (scope) b.whereRaw(caseInUnitsSql('p'), [scope, scope]);
+      if (f.from) b.where('r.start_time', '>=', f.from);
+      if (f.to) b.where('r.start_time', '<', f.to);
+      if (f.calledFrom) b.where('r.bpmn_process_id', f.calledFrom);
+      if (scope) b.whereRaw(caseInUnitsSql('r'), [scope, scope]);
     });
-  const rows = await base
-    .clone()
-    .leftJoin('inbox_tasks as t', 't.element_instance_key', 'e.element_instance_key')
-    .groupBy('e.element_id')
-    .orderBy('e.element_id')
+  const calledQuery = db('hist_process_instances as c')
+    .join('hist_process_instances as r', 'r.process_instance_key', 'c.root_process_instance_key')
+    .where('r.bpmn_process_id', f.calledFrom ?? f.bpmnProcessId)
+    .whereNotNull('c.root_process_instance_key')
+    .modify((b) => {
+      if (f.calledFrom) b.whereNot('c.bpmn_process_id', f.bpmnProcessId);
+      else if (f.version) b.where('r.version', f.version);
+      if (f.from) b.where('r.start_time', '>=', f.from);
+      if (f.to) b.where('r.start_time', '<', f.to);
+      if (scope) b.whereRaw(caseInUnitsSql('r'), [scope, scope]);
+    })
+    .groupBy('c.bpmn_process_id')
+    .orderBy('c.bpmn_process_id')
     .select(
-      'e.element_id',
-      db.raw('max(e.element_name) AS name'),
-      db.raw('count(*)::int AS count'),
+      'c.bpmn_process_id',
+      db.raw('count(DISTINCT r.process_instance_key)::int AS cases'),
+      db.raw('count(*)::int AS runs'),
       db.raw(
-        `percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.end_time - e.start_time) * 1000) FILTER (WHERE e.end_time IS NOT NULL) AS median_ms`,
+        `(SELECT d.name FROM process_definitions d WHERE d.bpmn_process_id = c.bpmn_process_id AND d.name IS NOT NULL ORDER BY d.version DESC LIMIT 1) AS process_name`,
       ),
-      db.raw(
-        `percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM e.end_time - e.start_time) * 1000) FILTER (WHERE e.end_time IS NOT NULL) AS p90_ms`,
-      ),
-      db.raw(`count(*) FILTER (WHERE ${TASK_LATE_SQL('t')})::int AS breaches`),
     );
-  const [{ cases }] = await base.clone().countDistinct<{ cases: string }[]>({ cases: 'p.process_instance_key' });
+  const [rows, [{ cases }], called] = await Promise.all([
+    base
+      .clone()
+      .leftJoin('inbox_tasks as t', 't.element_instance_key', 'e.element_instance_key')
+      .groupBy('e.element_id')
+      .orderBy('e.element_id')
+      .select(
+        'e.element_id',
+        db.raw('max(e.element_name) AS name'),
+        db.raw('count(*)::int AS count'),
+        db.raw(
+          `percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.end_time - e.start_time) * 1000) FILTER (WHERE e.end_time IS NOT NULL) AS median_ms`,
+        ),
+        db.raw(
+          `percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM e.end_time - e.start_time) * 1000) FILTER (WHERE e.end_time IS NOT NULL) AS p90_ms`,
+        ),
+        db.raw(`count(*) FILTER (WHERE ${TASK_LATE_SQL('t')})::int AS breaches`),
+      ),
+    base.clone().countDistinct<{ cases: string }[]>({ cases: 'r.process_instance_key' }),
+    calledQuery,
+  ]);
   const def = await db('process_definitions')
     .where('bpmn_process_id', f.bpmnProcessId)
     .modify((b) => {
@@ -225,6 +290,12 @@ export async function heatmap(
       medianMs: r.median_ms === null ? null : Number(r.median_ms),
       p90Ms: r.p90_ms === null ? null : Number(r.p90_ms),
       breaches: r.breaches,
+    })),
+    calledProcesses: (called as Record<string, any>[]).map((c) => ({
+      bpmnProcessId: c.bpmn_process_id,
+      processName: c.process_name ?? null,
+      cases: c.cases,
+      runs: c.runs,
     })),
   };
 }

@@ -26,7 +26,12 @@ export interface StepTimes {
  */
 export function stepTimes(cal: WorkingCalendar, start: Date, days: number, unit: string | null, pauses: readonly Pause[] = []): StepTimes {
   const why = cal.explainDue(start, days, unit, { pauses });
-  const slots = why.counted.map((s) => ({ start: Math.max(s.start.getTime(), why.countingFrom.getTime()), end: s.end.getTime() }));
+  return { due: why.due, remind: remindIn(why.counted, why.countingFrom.getTime(), why.due.getTime()) };
+}
+
+/** The working instant at which REMIND_AT_SHARE of the counted half-days (each from `from`, up to `until`) has elapsed. */
+function remindIn(counted: readonly { start: Date; end: Date }[], from: number, until: number): Date {
+  const slots = counted.map((s) => ({ start: Math.max(s.start.getTime(), from), end: Math.min(s.end.getTime(), until) })).filter((s) => s.end > s.start);
   const total = slots.reduce((n, s) => n + (s.end - s.start), 0);
   const target = Math.round((total * REMIND_AT_SHARE) / 60_000) * 60_000;
   let elapsed = 0;
@@ -36,11 +41,33 @@ export function stepTimes(cal: WorkingCalendar, start: Date, days: number, unit:
     if (elapsed + len >= target) {
       const at = s.start + (target - elapsed);
       const next = slots[i + 1];
-      return { due: why.due, remind: new Date(at === s.end && next ? next.start : at) };
+      return new Date(at === s.end && next ? next.start : at);
     }
     elapsed += len;
   }
-  return { due: why.due, remind: why.due };
+  return new Date(until);
+}
+
+/**
+ * stepTimes of a step that must end by `cap` (a step of a called process ends by the root case's
+ * appointment: a case is its root process instance). When the step's own due is later, it is due at
+ * the cap, and its reminder falls at REMIND_AT_SHARE of the working time it still has before the cap
+ * (at the cap itself when none is left: the case is already late).
+ */
+export function stepTimesWithin(
+  cal: WorkingCalendar,
+  start: Date,
+  days: number,
+  unit: string | null,
+  pauses: readonly Pause[],
+  cap: Date | null,
+): StepTimes & { capped: boolean } {
+  const own = stepTimes(cal, start, days, unit, pauses);
+  if (!cap || own.due.getTime() <= cap.getTime()) return { ...own, capped: false };
+  const left = cal.workingTimeBetween(start, cap, unit, { pauses });
+  if (left === 0) return { due: cap, remind: cap, capped: true };
+  const why = cal.explainDue(start, left, unit, { pauses });
+  return { due: cap, remind: remindIn(why.counted, why.countingFrom.getTime(), cap.getTime()), capped: true };
 }
 
 /**

@@ -19,6 +19,8 @@ import * as repo from './store.js';
  * - a new release after the designer published a version of their own, or with unpublished changes in
  *   the draft: nothing is deployed and the draft is left alone; the release is offered, to be loaded
  *   into the draft (reviewed, diffed, published like any draft) or dismissed.
+ * The procedure's sheet fields (code, purpose, scope, legal basis) are filled from the folder's
+ * procedure-sheets.json once (fillBundledSheet), never over what a designer wrote.
  */
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -45,8 +47,53 @@ export type BundledOutcome =
 export async function importBundledProcedures(db: Knex, zeebe: ZeebeClient, files: BundledFile[]): Promise<BundledOutcome[]> {
   const out: BundledOutcome[] = [];
   // The projector may record a version at the moment we deploy it: insertProcessDefinition arbitrates that.
-  for (const f of files) out.push(await importOne(db, zeebe, f));
+  for (const f of files) {
+    out.push(await importOne(db, zeebe, f));
+    if (f.sheet) await fillBundledSheet(db, f.bpmnProcessId, f.resourceName, f.sheet);
+  }
   return out;
+}
+
+/** Marks the one fill of a shipped procedure's sheet fields (an info-updated event without actor). */
+const SHEET_FILL_SOURCE = 'bundled-sheet';
+
+/**
+ * Fills the sheet fields of a shipped procedure (mã hiệu, mục đích, phạm vi áp dụng, căn cứ pháp lý)
+ * from its bundled description, once: only the fields still empty, and never again after the first
+ * fill (recorded as an info-updated event with source bundled-sheet), so a designer's edit, even
+ * emptying a field, stays. The names of the fields filled, empty when nothing was done.
+ */
+export async function fillBundledSheet(
+  db: Knex,
+  bpmnProcessId: string,
+  resourceName: string,
+  sheet: { code: string; purpose: string; scope: string; legalBasis: string[] },
+): Promise<string[]> {
+  return db.transaction(async (trx) => {
+    const p = await trx('procedures').where({ bpmn_process_id: bpmnProcessId }).whereNotNull('bundled_file').forUpdate().first();
+    if (!p) return [];
+    const done = await trx('procedure_events')
+      .where({ procedure_id: p.id, kind: 'info-updated' })
+      .whereRaw(`details->>'source' = ?`, [SHEET_FILL_SOURCE])
+      .first('id');
+    if (done) return [];
+    const wanted: Record<'code' | 'purpose' | 'scope' | 'legal_basis', string> = {
+      code: sheet.code.slice(0, 50),
+      purpose: sheet.purpose,
+      scope: sheet.scope,
+      legal_basis: sheet.legalBasis.join('\n'),
+    };
+    const patch = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => v && !String(p[k] ?? '').trim()));
+    const fields = Object.keys(patch).map((k) => (k === 'legal_basis' ? 'legalBasis' : k));
+    if (fields.length) await repo.updateProcedureInfo(trx, p.id, patch);
+    await repo.insertEvent(trx, {
+      procedure_id: p.id,
+      kind: 'info-updated',
+      actor_id: null,
+      details: { fields, source: SHEET_FILL_SOURCE, bundledFile: resourceName },
+    });
+    return fields;
+  });
 }
 
 async function importOne(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<BundledOutcome> {

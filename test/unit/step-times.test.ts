@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pausedWorkingDays, stepTimes, unitOfGroups, REMIND_AT_SHARE } from '../../domain/deadlines/compute.js';
+import { pausedWorkingDays, stepTimes, stepTimesWithin, unitOfGroups, REMIND_AT_SHARE } from '../../domain/deadlines/compute.js';
+import { legalDocumentsOf } from '../../engine/bundled.js';
 import { createWorkingCalendar, nationalCalendarConfig, toLocalIso, type Pause } from '../../domain/deadlines/calendar/index.js';
 
 /**
@@ -266,5 +267,41 @@ describe('pausedWorkingDays: working half-days starting inside a pause', () => {
     const paused = pausedWorkingDays(national, pause.from, pause.to, null);
     expect(paused).toBe(2);
     expect(iso(stepTimes(national, start, 3, null, [pause]).due)).toBe(iso(stepTimes(national, start, 3 + paused, null).due));
+  });
+});
+
+describe('stepTimesWithin: a step of a called process ends by the root case appointment', () => {
+  it('keeps its own times when they end before the appointment', () => {
+    // 0.5 day from Monday 07:30: due 11:30, before the appointment on Wednesday.
+    expect(times(stepTimesWithin(national, vn('2026-03-09 07:30'), 0.5, null, [], vn('2026-03-11 11:30')))).toEqual({
+      due: '2026-03-09T11:30:00+07:00',
+      remind: '2026-03-09T10:42:00+07:00',
+    });
+  });
+
+  it('is due at the appointment, reminded at 80 % of the working time left before it', () => {
+    // 5 days from Monday 9/3 07:30 would end Friday 13/3 17:00; the case is due Wednesday 11/3 11:30.
+    // Left: Mon am 240 + Mon pm 210 + Tue am 240 + Tue pm 210 + Wed am 240 = 1140 min; 80 % = 912 min:
+    // 900 by Tuesday's end, 12 more from Wednesday 07:30 = 07:42.
+    const t = stepTimesWithin(national, vn('2026-03-09 07:30'), 5, null, [], vn('2026-03-11 11:30'));
+    expect(t.capped).toBe(true);
+    expect(times(t)).toEqual({ due: '2026-03-11T11:30:00+07:00', remind: '2026-03-11T07:42:00+07:00' });
+  });
+
+  it('is due (and reminded) at once at an appointment already past', () => {
+    expect(times(stepTimesWithin(national, vn('2026-03-09 07:30'), 2, null, [], vn('2026-03-06 17:00')))).toEqual({
+      due: '2026-03-06T17:00:00+07:00',
+      remind: '2026-03-06T17:00:00+07:00',
+    });
+  });
+});
+
+describe('legalDocumentsOf: the legal basis of a one-stop catalogue entry, one document per line', () => {
+  it('splits at semicolons and full stops outside parentheses and drops the internal step breakdown', () => {
+    expect(
+      legalDocumentsOf(
+        'Luật Xây dựng số 50/2014/QH13 (Điều 102: 15 ngày; gia hạn 10 ngày); Nghị định số 175/2024/NĐ-CP. Cần đối chiếu khi tỉnh công bố lại. Quy trình nội bộ: kiểm tra 3 ngày; ký 2 ngày.',
+      ),
+    ).toEqual(['Luật Xây dựng số 50/2014/QH13 (Điều 102: 15 ngày; gia hạn 10 ngày)', 'Nghị định số 175/2024/NĐ-CP']);
   });
 });

@@ -1,7 +1,8 @@
 import { loadCalendar } from '../calendar-store.js';
 import { listPauses, putStepDeadline } from '../store.js';
 import { toLocalIso } from '../calendar/index.js';
-import { stepTimes, unitOfGroups } from '../compute.js';
+import { stepTimesWithin, unitOfGroups } from '../compute.js';
+import { caseOfInstance, ROOT_UNKNOWN_MESSAGE } from '../root-case.js';
 import { closedPauses } from '../cases.js';
 import { definitionKeyOf, loadDeadlineModel } from '../model.js';
 import { JOB_TYPES } from '../../../engine/jobs/catalogue.js';
@@ -21,13 +22,19 @@ const POLL_INTERVAL_MS = 10;
  * skipping the case's closed pauses, stores the result once per element instance (a redelivered
  * job gets the stored instants) and completes the listener with eisoStepDue and eisoStepRemind
  * (ISO with +07:00). The user task's boundary timers and its dueDate read these variables.
+ *
+ * A step of a called process belongs to the root case (a case is its root process instance, learnt
+ * from the engine's records, domain/deadlines/root-case.ts): the root case's pauses are skipped and
+ * the step is due at the latest at the root case's appointment. While the engine's record of the
+ * instance has not been exported yet the job is retried shortly; on its last try the step is counted
+ * on its own rather than left without a due date.
  */
 export const stepDeadlineJob: JobWorkerSpec = {
   jobType: JOB_TYPES.stepDeadline,
   timeoutMs: TIMEOUT_MS,
   maxJobs: 32,
   pollIntervalMs: POLL_INTERVAL_MS,
-  handle: async (job, { db }) => {
+  handle: async (job, { db, log }) => {
     const definitionKey = await definitionKeyOf(db, job);
     const model = await loadDeadlineModel(db, definitionKey, job.bpmnProcessId);
     const step = model.steps.get(job.elementId);
@@ -37,10 +44,17 @@ export const stepDeadlineJob: JobWorkerSpec = {
         retries: 0,
       });
     }
-    const [cal, pauses] = await Promise.all([loadCalendar(db), listPauses(db, job.processInstanceKey)]);
+    const own = String(job.processInstanceKey);
+    let kase = await caseOfInstance(db, own);
+    if (!kase) {
+      if (job.retries > 1) return job.fail({ errorMessage: ROOT_UNKNOWN_MESSAGE, retries: job.retries - 1, retryBackOff: 2000 });
+      log.warn({ processInstanceKey: own, elementId: job.elementId }, 'step deadline counted without its root case: the instance was not exported');
+      kase = { rootKey: own, called: false, rootAppointmentAt: null };
+    }
+    const [cal, pauses] = await Promise.all([loadCalendar(db), listPauses(db, kase.rootKey)]);
     const unit = unitOfGroups(step.candidateGroups, (c) => cal.hasUnit(c));
     const startedAt = engineNow(job, TIMEOUT_MS);
-    const { due, remind } = stepTimes(cal, startedAt, step.timeLimitDays, unit, closedPauses(pauses));
+    const { due, remind } = stepTimesWithin(cal, startedAt, step.timeLimitDays, unit, closedPauses(pauses), kase.rootAppointmentAt);
     const row = await putStepDeadline(db, {
       element_instance_key: job.elementInstanceKey,
       process_instance_key: job.processInstanceKey,

@@ -25,7 +25,8 @@ export default function AuditHeatmapPage() {
   const { search } = useLocation();
   const bpmnProcessId = search.get('bpmnProcessId') ?? '';
   const version = Number.parseInt(search.get('version') ?? '', 10);
-  const filters = { bpmnProcessId, ...(Number.isFinite(version) && version > 0 ? { version } : {}) };
+  const calledFrom = search.get('calledFrom') ?? '';
+  const filters = { bpmnProcessId, ...(Number.isFinite(version) && version > 0 ? { version } : {}), ...(calledFrom ? { calledFrom } : {}) };
   const map = useQuery({ ...heatmapQuery(filters), enabled: bpmnProcessId !== '' });
   const data = map.data;
 
@@ -116,6 +117,26 @@ export default function AuditHeatmapPage() {
       {data && (
         <>
           <p className="muted">{t('audit.heatmapCases', { count: data.cases, version: data.version ?? '—' })}</p>
+          {calledFrom && (
+            <p data-testid="heatmap-called-from">
+              {t('audit.heatmapCalledFrom')} <Link to={withQuery('/audit/heatmap', { bpmnProcessId: calledFrom })}>{calledFrom}</Link>
+            </p>
+          )}
+          {data.calledProcesses.length > 0 && (
+            <div data-testid="heatmap-called">
+              <h2>{t('audit.calledProcesses')}</h2>
+              <ul>
+                {data.calledProcesses.map((c) => (
+                  <li key={c.bpmnProcessId}>
+                    <Link to={withQuery('/audit/heatmap', { bpmnProcessId: c.bpmnProcessId, calledFrom: calledFrom || bpmnProcessId })}>
+                      {c.processName ?? c.bpmnProcessId}
+                    </Link>{' '}
+                    <span className="muted small">{t('audit.calledRuns', { cases: c.cases, runs: c.runs })}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <p className="audit-legend">
             <span style={{ background: heat(0) }} />
             {t('audit.fast')}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { CaseSearchQuery, CaseSummary } from '../../../../api/schemas/audit.js';
+import type { CaseSearchQuery, CaseSummary, SampleCalledStep } from '../../../../api/schemas/audit.js';
 import { errorMessage } from '../../api/request.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -49,7 +49,7 @@ function apiFilters(f: Filters): Omit<CaseSearchQuery, 'limit' | 'offset'> {
   };
 }
 
-function CaseTable({ items }: { items: CaseSummary[] }) {
+function CaseTable({ items }: { items: (CaseSummary & { calledSteps?: SampleCalledStep[] })[] }) {
   const { t } = useTranslation();
   if (items.length === 0) return <p className="empty">{t('audit.noCases')}</p>;
   return (
@@ -70,6 +70,17 @@ function CaseTable({ items }: { items: CaseSummary[] }) {
           <tr key={c.processInstanceKey}>
             <td>
               <Link to={`/cases/${c.processInstanceKey}`}>{c.caseCode ?? c.processInstanceKey}</Link>
+              {c.calledSteps && c.calledSteps.length > 0 && (
+                <ul className="muted small" data-testid="sample-called-steps" aria-label={t('audit.calledSteps')}>
+                  {c.calledSteps.map((s) => (
+                    <li key={`${s.processInstanceKey}-${s.elementId}-${s.end ?? ''}`}>
+                      {s.name ?? s.elementId} ({s.processName ?? s.bpmnProcessId}):{' '}
+                      {s.completedBy ?? t(`audit.state.${s.state as 'active' | 'completed' | 'terminated'}`)}
+                      {s.late ? <span className="audit-late"> · {t('audit.late')}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </td>
             <td>
               {c.processName ?? c.bpmnProcessId} <span className="muted small">v{c.version}</span>
