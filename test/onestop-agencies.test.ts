@@ -136,7 +136,7 @@ describe('one procedure offered by two communes; any desk of the province receiv
   });
 
   it('refuses agencies naming no unit, a repeated agency, or the own agency with another desk; nothing is saved', async () => {
-    const bad = procedureEntry({
+    const bad: Record<string, any> = procedureEntry({
       agencyCode: u.A,
       agencyName: names.A,
       deskUnitCode: u.deskA,
@@ -251,7 +251,8 @@ describe('one procedure offered by two communes; any desk of the province receiv
     expect(reg.statusCode).toBe(200);
     const regText = (await pdfText(reg.rawPayload)).replace(/\s+/g, ' ');
     expect(regText).toContain(received.code);
-    expect(regText).toContain(names.B);
+    // "Nhận hồ sơ": the time and, received for another agency, where (the cell wraps in the PDF).
+    expect(regText).toContain(`tại ${names.deskA}`);
   });
 
   it('an officer outside any desk is refused, naming the competent desk; an unknown agency is refused', async () => {

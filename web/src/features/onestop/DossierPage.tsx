@@ -62,6 +62,14 @@ export default function DossierPage({ id }: { id: string }) {
               {d.procedureName} ({d.procedureCode}) · {d.agencyName}
             </td>
           </tr>
+          {d.receivedDeskName && d.receivedDeskCode !== d.deskUnitCode && (
+            <tr>
+              <th scope="row">{t('onestop.receivedAtDesk')}</th>
+              <td data-testid="received-desk">
+                {d.receivedDeskName} · {t('onestop.receivedElsewhere')}
+              </td>
+            </tr>
+          )}
           <tr>
             <th scope="row">{t('onestop.applicant')}</th>
             <td>
