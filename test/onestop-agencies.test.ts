@@ -255,6 +255,24 @@ describe('one procedure offered by two communes; any desk of the province receiv
     expect(regText).toContain(`tại ${names.deskA}`);
   });
 
+  it("A's desk hands the paper over to B once; B's desk cannot (it receives the paper)", async () => {
+    const before = await deskA.get(`/api/onestop/dossiers/${received.id}`);
+    expect(before.body.actions.handOverPaper).toBe(true);
+    expect((await deskB.post(`/api/onestop/dossiers/${received.id}/paper-handover`, {})).body).toMatchObject({
+      code: 'NOT_DESK_OFFICER',
+      params: { desk: u.deskA },
+    });
+    const r = await deskA.post(`/api/onestop/dossiers/${received.id}/paper-handover`, { note: 'Gửi qua bưu chính công ích' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.actions.handOverPaper).toBe(false);
+    expect(r.body.events.find((e: { type: string }) => e.type === 'paper.handed_over')).toMatchObject({
+      actor: deskA.user.username,
+      note: `Chuyển hồ sơ giấy từ ${names.deskA} đến ${names.deskB}. Gửi qua bưu chính công ích`,
+    });
+    const again = await deskA.post(`/api/onestop/dossiers/${received.id}/paper-handover`, {});
+    expect(again).toMatchObject({ status: 409, body: { code: 'PAPER_ALREADY_HANDED_OVER' } });
+  });
+
   it('an officer outside any desk is refused, naming the competent desk; an unknown agency is refused', async () => {
     const r = await civilA.post('/api/onestop/dossiers', { procedureCode: entry.code, agencyCode: u.B, applicant, documents });
     expect(r.status).toBe(403);

@@ -150,6 +150,9 @@ export const AcceptBody = Type.Object({
 export type AcceptBody = Static<typeof AcceptBody>;
 
 export const ReasonBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
+/** The paper hand-over of a dossier received at another agency's desk: an optional note (how it was sent). */
+export const PaperHandoverBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) });
+export type PaperHandoverBody = Static<typeof PaperHandoverBody>;
 export type ReasonBody = Static<typeof ReasonBody>;
 
 export const RequestCompletionBody = Type.Object({
@@ -308,6 +311,8 @@ export const DossierDetail = Type.Intersect([
       /** pause for fees or taxes (the resolving agency's or the desk's staff; the server checks who) */
       requestFees: Type.Boolean(),
       feesPaid: Type.Boolean(),
+      /** the receiving desk hands the paper over to the competent agency's desk (received elsewhere, in person, not yet done) */
+      handOverPaper: Type.Boolean(),
     }),
   }),
 ]);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../api/schemas/auth.js';
 import type { AgencyRow, ProcedureRow } from './catalogue.js';
-import type { DossierRow } from './dossiers.js';
+import { insertEvent, type DossierRow } from './dossiers.js';
 import { assertDeskOfficer, ReceptionError, unitAndAncestors } from './reception.js';
 
 type Db = Knex | Knex.Transaction;
@@ -119,4 +119,37 @@ export async function recordReceivingDesk(trx: Knex.Transaction, dossier: Dossie
     .update({ received_desk_code: deskUnitCode, updated_at: trx.fn.now() })
     .returning('*')) as DossierRow[];
   return row ?? dossier;
+}
+
+/**
+ * The receiving desk hands the paper dossier over to the competent agency's desk (NĐ 118/2025 Art. 18:
+ * the desk transfers what it received to the competent body; the electronic dossier went at once). Once
+ * per dossier (409 PAPER_ALREADY_HANDED_OVER), and only for a dossier received at another agency's desk
+ * (409 PAPER_NOT_ELSEWHERE). The caller checked that the user works at the receiving desk.
+ */
+export async function handOverPaper(db: Knex, d: DossierRow, o: { actor: string; note: string | null }): Promise<void> {
+  if (!d.received_desk_code || d.received_desk_code === d.desk_unit_code)
+    throw new ReceptionError(
+      409,
+      'Hồ sơ được tiếp nhận tại chính bộ phận một cửa của cơ quan giải quyết, không có hồ sơ giấy phải chuyển / The dossier was received at its own desk: no paper to hand over',
+      'PAPER_NOT_ELSEWHERE',
+    );
+  const units: { code: string; name: string }[] = await db('org_units').whereIn('code', [d.received_desk_code, d.desk_unit_code]).select('code', 'name');
+  const name = (c: string) => units.find((x) => x.code === c)?.name ?? c;
+  const text = `Chuyển hồ sơ giấy từ ${name(d.received_desk_code)} đến ${name(d.desk_unit_code)}`;
+  const event = await insertEvent(db, String(d.id), {
+    type: 'paper.handed_over',
+    status: d.status,
+    actor: o.actor,
+    note: o.note ? `${text}. ${o.note}` : text,
+    data: { from: d.received_desk_code, to: d.desk_unit_code },
+    dedupeKey: 'paper-handover',
+  });
+  if (!event) throw new ReceptionError(409, 'Hồ sơ giấy đã được chuyển / The paper dossier has already been handed over', 'PAPER_ALREADY_HANDED_OVER');
+}
+
+/** Whether the paper of a dossier received at another agency's desk still waits to be handed over. */
+export async function paperToHandOver(db: Db, d: Pick<DossierRow, 'id' | 'received_desk_code' | 'desk_unit_code' | 'channel'>): Promise<boolean> {
+  if (d.channel === 'online' || !d.received_desk_code || d.received_desk_code === d.desk_unit_code) return false;
+  return !(await db('dossier_events').where({ dossier_id: d.id, type: 'paper.handed_over' }).first('id'));
 }

@@ -7,6 +7,7 @@ import { listEvents, type DossierRow } from './dossiers.js';
 import { unitAndAncestors } from './reception.js';
 import { scopeUnitCodes } from '../audit/scope.js';
 import { formsOfDossier, type DossierFormNo, type ReceptionFormRow } from './forms.js';
+import { paperToHandOver } from './agencies.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -178,6 +179,7 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
       slip: (opts.slipPrinter ?? opts.deskOfficer) && Boolean(d.received_at && d.original_appointment_at),
       requestFees: canWaitForFees(d),
       feesPaid: d.status === 'AWAITING_FEES',
+      handOverPaper: Boolean(opts.slipPrinter) && (await paperToHandOver(db, d)),
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   DossierIdParams,
   DossierList,
   DossierListQuery,
+  PaperHandoverBody,
   ReasonBody,
   ReceiveBody,
   RequestCompletionBody,
@@ -42,7 +43,7 @@ import { sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../../lib/plain-text.js';
 import { fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
-import { atReceivingDesk, procedureForAgency, procedureOfDossier, receivingDesk } from '../../../domain/onestop/agencies.js';
+import { atReceivingDesk, handOverPaper, procedureForAgency, procedureOfDossier, receivingDesk } from '../../../domain/onestop/agencies.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop desk'];
@@ -386,6 +387,33 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
         after: { status: after.status, appointmentAt: after.appointment_at },
       });
       return detail(req, after);
+    },
+  );
+
+  app.post(
+    '/:id/paper-handover',
+    {
+      schema: {
+        tags,
+        summary: "The receiving desk hands the paper dossier over to the competent agency's desk (received regardless of administrative boundary; once)",
+        security,
+        params: DossierIdParams,
+        body: PaperHandoverBody,
+        response: { 200: DossierDetail, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await visible(req, req.params.id);
+      // The desk that received it (administrators too); the competent agency's desk receives the paper, it does not send it.
+      await assertDeskOfficer(app.db, req.currentUser, d.received_desk_code ?? d.desk_unit_code);
+      const note = req.body.note ? plainText(req.body.note) || null : null;
+      await handOverPaper(app.db, d, { actor: req.currentUser.username, note });
+      await req.audit('onestop.dossier.paper_handover', {
+        target: { type: 'dossier', id: d.code },
+        after: { from: d.received_desk_code, to: d.desk_unit_code },
+        ...(note ? { reason: note } : {}),
+      });
+      return detail(req, (await getDossier(app.db, d.id))!);
     },
   );
 

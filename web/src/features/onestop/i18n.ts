@@ -13,6 +13,7 @@ export const vi = {
     anyDeskHint: 'Tiếp nhận không phụ thuộc địa giới hành chính: hồ sơ được chuyển đến cơ quan có thẩm quyền đã chọn (Nghị định 118/2025/NĐ-CP).',
     receivedHere: 'Chỉ hồ sơ bộ phận này tiếp nhận',
     receivedAtDesk: 'Nơi tiếp nhận',
+    handOverPaper: 'Chuyển hồ sơ giấy cho cơ quan giải quyết',
     receivedElsewhere: 'tiếp nhận không phụ thuộc địa giới hành chính, chuyển cơ quan có thẩm quyền giải quyết',
     applicant: 'Người nộp hồ sơ',
     applicantName: 'Họ và tên',
@@ -156,6 +157,7 @@ export const vi = {
     eventTypes: {
       dossier_submitted: 'Nộp hồ sơ',
       receipt_accepted: 'Tiếp nhận hồ sơ',
+      paper_handed_over: 'Chuyển hồ sơ giấy cho cơ quan giải quyết',
       receipt_refused: 'Từ chối tiếp nhận',
       receipt_supplement_requested: 'Yêu cầu bổ sung, hoàn thiện',
       supplement_received: 'Nhận hồ sơ bổ sung',
@@ -189,6 +191,7 @@ export const en: typeof vi = {
     anyDeskHint: 'Received regardless of administrative boundary: the dossier goes to the competent agency chosen (Decree 118/2025/NĐ-CP).',
     receivedHere: 'Only dossiers received at this desk',
     receivedAtDesk: 'Received at',
+    handOverPaper: 'Hand the paper dossier over to the competent agency',
     receivedElsewhere: 'received regardless of administrative boundary, sent to the competent agency',
     applicant: 'Applicant',
     applicantName: 'Full name',
@@ -331,6 +334,7 @@ export const en: typeof vi = {
     eventTypes: {
       dossier_submitted: 'Submitted',
       receipt_accepted: 'Received',
+      paper_handed_over: 'Paper dossier handed over to the competent agency',
       receipt_refused: 'Receipt refused',
       receipt_supplement_requested: 'Completion requested',
       supplement_received: 'Supplement received',
