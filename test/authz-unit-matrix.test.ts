@@ -622,6 +622,13 @@ describe('own-unit / other-unit authorisation matrix', () => {
       call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/fees/paid`),
     },
     {
+      route: 'POST /api/onestop/dossiers/:id/paper-handover',
+      allow: 'own: officer leader admin | other: admin | parent: admin',
+      ok: [409],
+      why: 'the desk that received the dossier (X) hands its paper over; received at its own desk, there is nothing to hand over (409)',
+      call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/paper-handover`, {}),
+    },
+    {
       route: 'POST /api/onestop/dossiers/:id/withdraw',
       allow: 'own: officer leader admin | other: admin | parent: admin',
       ok: [400],

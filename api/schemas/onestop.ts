@@ -19,6 +19,17 @@ export const RequiredDocument = Type.Object({
 });
 export type RequiredDocument = Static<typeof RequiredDocument>;
 
+/** A competent agency offering a procedure: its desk, its e-ID (dossier codes), its own process if any (null: the procedure's). */
+export const AgencyOffering = Type.Object({
+  agencyCode: Type.String(),
+  agencyName: Type.String(),
+  deskUnitCode: Type.String(),
+  agencyEid: Type.String(),
+  bpmnProcessId: Type.Union([Type.String(), Type.Null()]),
+  processVersion: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type AgencyOffering = Static<typeof AgencyOffering>;
+
 /** A procedure of the catalogue (thủ tục hành chính), in the import format of processes/ONESTOP.md. */
 export const Procedure = Type.Object({
   code: Type.String(),
@@ -39,6 +50,8 @@ export const Procedure = Type.Object({
   bpmnProcessId: Type.String(),
   processVersion: Type.Union([Type.Integer(), Type.Null()]),
   active: Type.Boolean(),
+  /** every competent agency offering it, the top-level one first (issue 17 item 10) */
+  agencies: Type.Array(AgencyOffering),
 });
 export type Procedure = Static<typeof Procedure>;
 
@@ -120,6 +133,8 @@ export const ChecklistItem = Type.Object({ code: Type.String({ minLength: 1, max
 /** In-person receipt: the applicant and the documents handed in (the checklist). */
 export const ReceiveBody = Type.Object({
   procedureCode: Type.String({ minLength: 1, maxLength: 50 }),
+  /** the competent agency (one of the procedure's agencies); default its first. Any desk of the province receives for it. */
+  agencyCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   applicant: Applicant,
   documents: Type.Array(ChecklistItem, { maxItems: 100 }),
   channel: Type.Optional(Type.Union([Type.Literal('in_person'), Type.Literal('postal')])),
@@ -135,6 +150,9 @@ export const AcceptBody = Type.Object({
 export type AcceptBody = Static<typeof AcceptBody>;
 
 export const ReasonBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
+/** The paper hand-over of a dossier received at another agency's desk: an optional note (how it was sent). */
+export const PaperHandoverBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) });
+export type PaperHandoverBody = Static<typeof PaperHandoverBody>;
 export type ReasonBody = Static<typeof ReasonBody>;
 
 export const RequestCompletionBody = Type.Object({
@@ -154,6 +172,8 @@ export const DossierFormParams = Type.Object({ id: Type.String({ pattern: '^[0-9
 export const ReceptionFormBody = Type.Object({
   form: Type.Union([Type.Literal('02'), Type.Literal('03')]),
   procedureCode: Type.String({ minLength: 1, maxLength: 50 }),
+  /** the competent agency (default the procedure's first) */
+  agencyCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   applicant: Applicant,
   channel: Type.Optional(Type.Union([Type.Literal('in_person'), Type.Literal('postal')])),
   reason: Type.String({ minLength: 1, maxLength: 2000 }),
@@ -203,12 +223,16 @@ export const DossierSummary = Type.Object({
   currentStep: Nullable(Type.String()),
   deskUnitCode: Type.String(),
   agencyCode: Type.String(),
+  /** the desk that received it (any desk of the province; NĐ 118/2025); null before receipt */
+  receivedDeskCode: Nullable(Type.String()),
 });
 export type DossierSummary = Static<typeof DossierSummary>;
 
 export const DossierListQuery = Type.Object({
   /** the desk's queue of online submissions: SUBMITTED (and waiting for completion) */
   queue: Type.Optional(Type.Boolean()),
+  /** only the dossiers received at my desk(s), whichever agency resolves them */
+  received: Type.Optional(Type.Boolean()),
   status: Type.Optional(Type.String({ maxLength: 300, description: 'comma-separated status codes' })),
   q: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
@@ -246,6 +270,8 @@ export const DossierDetail = Type.Intersect([
     applicant: Applicant,
     agencyName: Type.String(),
     deskUnitName: Type.String(),
+    /** the name of the desk that received it (another agency's desk when received regardless of boundary) */
+    receivedDeskName: Nullable(Type.String()),
     currentUnitCode: Nullable(Type.String()),
     statusReason: Nullable(Type.String()),
     originalAppointmentAt: Instant,
@@ -285,6 +311,8 @@ export const DossierDetail = Type.Intersect([
       /** pause for fees or taxes (the resolving agency's or the desk's staff; the server checks who) */
       requestFees: Type.Boolean(),
       feesPaid: Type.Boolean(),
+      /** the receiving desk hands the paper over to the competent agency's desk (received elsewhere, in person, not yet done) */
+      handOverPaper: Type.Boolean(),
     }),
   }),
 ]);
@@ -311,6 +339,8 @@ export const PublicProcedure = Type.Object({
   result: Type.String(),
   onlineLevel: Type.String(),
   legalBasis: Type.String(),
+  /** the competent agencies the citizen chooses from (e.g. their commune), the first by default */
+  agencies: Type.Array(Type.Object({ agencyCode: Type.String(), agencyName: Type.String(), deskUnitName: Type.String() })),
 });
 export type PublicProcedure = Static<typeof PublicProcedure>;
 export const PublicProcedureList = Type.Object({

@@ -30,7 +30,26 @@ export interface CatalogueEntry {
   bpmnProcessId: string;
   processVersion: number | null;
   active: boolean;
+  /**
+   * The competent agencies offering the procedure (issue 17 item 10), first the one of the top-level
+   * fields; absent in old files = that one only. Each has its desk, its e-ID (dossier codes) and may
+   * run its own process (its units); null = the procedure's bpmnProcessId / processVersion.
+   */
+  agencies: AgencyOffering[];
 }
+
+/** One competent agency offering a procedure. */
+export interface AgencyOffering {
+  agencyCode: string;
+  agencyName: string;
+  deskUnitCode: string;
+  agencyEid: string;
+  bpmnProcessId: string | null;
+  processVersion: number | null;
+}
+
+/** The most agencies one procedure lists (a province has about a hundred communes). */
+export const MAX_AGENCIES = 500;
 
 /** A refused row: its number (JSON: 1 = first entry; CSV: the line, 2 = first line after the header), its code if any, and why. */
 export interface RowError {
@@ -58,6 +77,7 @@ export const CATALOGUE_COLUMNS = [
   'legalBasis',
   'bpmnProcessId',
   'processVersion',
+  'agencies',
 ] as const;
 
 export interface ProcedureRow {
@@ -80,6 +100,60 @@ export interface ProcedureRow {
   active: boolean;
   created_at: Date;
   updated_at: Date;
+  /** its onestop_procedure_agencies rows, by position (attached by listProcedures / findProcedure) */
+  agencies?: AgencyRow[];
+}
+
+export interface AgencyRow {
+  procedure_code: string;
+  agency_code: string;
+  agency_name: string;
+  desk_unit_code: string;
+  agency_eid: string;
+  bpmn_process_id: string | null;
+  process_version: number | null;
+  position: number;
+}
+
+const toOffering = (a: AgencyRow): AgencyOffering => ({
+  agencyCode: a.agency_code,
+  agencyName: a.agency_name,
+  deskUnitCode: a.desk_unit_code,
+  agencyEid: a.agency_eid,
+  bpmnProcessId: a.bpmn_process_id,
+  processVersion: a.process_version,
+});
+
+/** The procedure row's own agency as an offering (the first one). */
+const ownOffering = (r: Pick<ProcedureRow, 'agency_code' | 'agency_name' | 'desk_unit_code' | 'agency_eid'>): AgencyOffering => ({
+  agencyCode: r.agency_code,
+  agencyName: r.agency_name,
+  deskUnitCode: r.desk_unit_code,
+  agencyEid: r.agency_eid,
+  bpmnProcessId: null,
+  processVersion: null,
+});
+
+/** The agencies of the procedures `codes`, by procedure then position. */
+export async function agencyRowsOf(db: Knex | Knex.Transaction, codes: string[]): Promise<Map<string, AgencyRow[]>> {
+  const out = new Map<string, AgencyRow[]>();
+  if (!codes.length) return out;
+  const rows = (await db('onestop_procedure_agencies')
+    .whereIn('procedure_code', codes)
+    .orderBy('procedure_code')
+    .orderBy('position')
+    .orderBy('agency_code')
+    .select('*')) as AgencyRow[];
+  for (const r of rows) out.set(r.procedure_code, [...(out.get(r.procedure_code) ?? []), r]);
+  return out;
+}
+
+async function withAgencies<T extends ProcedureRow>(db: Knex | Knex.Transaction, rows: T[]): Promise<T[]> {
+  const byCode = await agencyRowsOf(
+    db,
+    rows.map((r) => r.code),
+  );
+  return rows.map((r) => ({ ...r, agencies: byCode.get(r.code) ?? [] }));
 }
 
 export const toEntry = (r: ProcedureRow): CatalogueEntry => ({
@@ -100,6 +174,8 @@ export const toEntry = (r: ProcedureRow): CatalogueEntry => ({
   bpmnProcessId: r.bpmn_process_id,
   processVersion: r.process_version,
   active: r.active,
+  // Rows written before the agencies table (or by other tools) offer their own agency only.
+  agencies: r.agencies?.length ? r.agencies.map(toOffering) : [ownOffering(r)],
 });
 
 /**
@@ -110,12 +186,21 @@ export async function listProcedures(db: Knex | Knex.Transaction, o: { all?: boo
   const q = db('onestop_procedures').orderBy('field').orderBy('name');
   if (!o.all) q.where({ active: true });
   if (o.q) q.where((w) => w.whereILike('name', `%${o.q}%`).orWhereILike('code', `%${o.q}%`).orWhereILike('field', `%${o.q}%`));
-  return (await q.select('*')) as ProcedureRow[];
+  return withAgencies(db, (await q.select('*')) as ProcedureRow[]);
+}
+
+/** The names of the one-stop desks (units some agency names as its desk), by code. */
+export async function deskNames(db: Knex | Knex.Transaction): Promise<Map<string, string>> {
+  const rows: { code: string; name: string }[] = await db('org_units')
+    .whereIn('code', db('onestop_procedure_agencies').distinct('desk_unit_code'))
+    .select('code', 'name');
+  return new Map(rows.map((r) => [r.code, r.name]));
 }
 
 /** The procedure of a code (active or not), or undefined. */
 export async function findProcedure(db: Knex | Knex.Transaction, code: string): Promise<ProcedureRow | undefined> {
-  return (await db('onestop_procedures').where({ code }).first()) as ProcedureRow | undefined;
+  const row = (await db('onestop_procedures').where({ code }).first()) as ProcedureRow | undefined;
+  return row ? (await withAgencies(db, [row]))[0] : undefined;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -290,6 +375,7 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: Pr
         ),
       );
   }
+  const agencies = checkAgencies(list('agencies'), { agencyCode, agencyName, deskUnitCode, agencyEid, bpmnProcessId: null, processVersion: null }, problems);
   const act = raw.active;
   const active = act === undefined || act === null || act === '' ? true : act === true || act === 'true';
   if (problems.length) return { problems };
@@ -313,8 +399,85 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: Pr
       bpmnProcessId,
       processVersion,
       active,
+      agencies,
     },
   };
+}
+
+/**
+ * The `agencies` of an entry: the top-level agency first, then the others in the order given. An item
+ * naming the top-level agency must agree with its desk and e-ID (it is the same offering); every agency
+ * appears once; an item's own process is optional (empty = the procedure's).
+ */
+function checkAgencies(items: unknown[], own: AgencyOffering, problems: Problem[]): AgencyOffering[] {
+  const out: AgencyOffering[] = [own];
+  if (items.length > MAX_AGENCIES) {
+    problems.push(
+      problem(
+        'CATALOGUE_AGENCIES_TOO_MANY',
+        { max: MAX_AGENCIES },
+        `agencies có quá ${MAX_AGENCIES} cơ quan / agencies lists more than ${MAX_AGENCIES} agencies`,
+      ),
+    );
+    return out;
+  }
+  items.forEach((a, i) => {
+    const get = (k: string) => (isObj(a) ? (text(a[k]) ?? '') : '');
+    const o = { agencyCode: get('agencyCode'), agencyName: get('agencyName'), deskUnitCode: get('deskUnitCode'), agencyEid: get('agencyEid') };
+    const pid = get('bpmnProcessId');
+    const pv = get('processVersion');
+    if (!isObj(a) || !o.agencyCode || !o.deskUnitCode || !o.agencyEid)
+      return problems.push(
+        problem(
+          'CATALOGUE_AGENCY',
+          { index: i },
+          `agencies[${i}] cần agencyCode, deskUnitCode và agencyEid / agencies[${i}] needs agencyCode, deskUnitCode and agencyEid`,
+        ),
+      );
+    const max = { agencyCode: 50, deskUnitCode: 50, agencyName: 300 } as const;
+    for (const k of Object.keys(max) as (keyof typeof max)[])
+      if (o[k].length > max[k]) {
+        const field = `agencies[${i}].${k}`;
+        problems.push(
+          problem('CATALOGUE_FIELD_TOO_LONG', { field, max: max[k] }, `${field} dài quá ${max[k]} ký tự / ${field} is longer than ${max[k]} characters`),
+        );
+        return;
+      }
+    if (o.agencyEid.length > 35 || !AGENCY_EID.test(o.agencyEid))
+      return problems.push(
+        problem(
+          'CATALOGUE_AGENCY_EID',
+          { value: o.agencyEid },
+          `agencyEid "${o.agencyEid}" không đúng mã định danh (chữ in hoa, số, dấu chấm) / agencyEid must be capitals, digits and dots`,
+        ),
+      );
+    if (pid && (pid.length > 200 || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(pid)))
+      return problems.push(problem('CATALOGUE_PROCESS_ID', { value: pid }, `bpmnProcessId "${pid}" không hợp lệ / invalid bpmnProcessId`));
+    const version = pv === '' ? null : Number(pv);
+    if (version !== null && (!Number.isInteger(version) || version < 1 || !pid))
+      return problems.push(
+        problem(
+          'CATALOGUE_AGENCY_VERSION',
+          { index: i },
+          `agencies[${i}].processVersion phải là số nguyên ≥ 1, đi cùng bpmnProcessId / agencies[${i}].processVersion must be a whole number ≥ 1 given with bpmnProcessId`,
+        ),
+      );
+    if (o.agencyCode === own.agencyCode) {
+      if (o.deskUnitCode !== own.deskUnitCode || o.agencyEid !== own.agencyEid || pid)
+        problems.push(
+          problem(
+            'CATALOGUE_AGENCY_PRIMARY',
+            { agency: o.agencyCode },
+            `${o.agencyCode} là cơ quan chính của thủ tục: deskUnitCode và agencyEid phải trùng, không có quy trình riêng / ${o.agencyCode} is the procedure's own agency: same desk and e-ID, no process of its own`,
+          ),
+        );
+      return;
+    }
+    if (out.some((x) => x.agencyCode === o.agencyCode))
+      return problems.push(problem('CATALOGUE_AGENCY_DUPLICATE', { agency: o.agencyCode }, `cơ quan ${o.agencyCode} bị lặp / agency ${o.agencyCode} repeats`));
+    out.push({ ...o, agencyName: o.agencyName || o.agencyCode, bpmnProcessId: pid || null, processVersion: version });
+  });
+  return out;
 }
 
 /** Checks every entry (and, when `db` is given, that the units it names exist); all problems, one per row. */
@@ -336,6 +499,13 @@ export async function checkEntries(
         if (unit && !units.has(unit))
           problems.push(problem('CATALOGUE_UNKNOWN_UNIT', { field: key, unit }, `${key}: không có đơn vị "${unit}" / no unit "${unit}"`));
       }
+      entry?.agencies.slice(1).forEach((a, j) => {
+        for (const key of ['agencyCode', 'deskUnitCode'] as const) {
+          const field = `agencies[${j}].${key}`;
+          if (!units.has(a[key]))
+            problems.push(problem('CATALOGUE_UNKNOWN_UNIT', { field, unit: a[key] }, `${field}: không có đơn vị "${a[key]}" / no unit "${a[key]}"`));
+        }
+      });
     }
     const row = rowNumbers?.[i] ?? i + 1;
     if (code && seen.has(code))
@@ -373,6 +543,23 @@ const toRow = (e: CatalogueEntry) => ({
   active: e.active,
 });
 
+/** Replaces the procedure's agencies with the entry's (the first is the procedure row's own). */
+async function writeAgencies(trx: Knex.Transaction, e: CatalogueEntry): Promise<void> {
+  await trx('onestop_procedure_agencies').where({ procedure_code: e.code }).delete();
+  await trx('onestop_procedure_agencies').insert(
+    e.agencies.map((a, position) => ({
+      procedure_code: e.code,
+      agency_code: a.agencyCode,
+      agency_name: a.agencyName,
+      desk_unit_code: a.deskUnitCode,
+      agency_eid: a.agencyEid,
+      bpmn_process_id: a.bpmnProcessId,
+      process_version: a.processVersion,
+      position,
+    })),
+  );
+}
+
 /** JSON with sorted keys (jsonb does not keep the key order). */
 const canonical = (v: unknown): string =>
   Array.isArray(v)
@@ -398,13 +585,14 @@ export async function upsertEntries(db: Knex, entries: CatalogueEntry[]): Promis
   await db.transaction(async (trx) => {
     const existing = new Map<string, CatalogueEntry>(
       (
-        (await trx('onestop_procedures')
+        await trx('onestop_procedures')
           .whereIn(
             'code',
             entries.map((e) => e.code),
           )
           .forUpdate()
-          .select('*')) as ProcedureRow[]
+          .select('*')
+          .then((rows) => withAgencies(trx, rows as ProcedureRow[]))
       ).map((r) => [r.code, toEntry(r)]),
     );
     for (const e of entries) {
@@ -414,11 +602,13 @@ export async function upsertEntries(db: Knex, entries: CatalogueEntry[]): Promis
           .insert(toRow(e))
           .onConflict('code')
           .merge({ ...toRow(e), updated_at: trx.fn.now() });
+        await writeAgencies(trx, e);
         out.created.push(e.code);
       } else if (!same(before, e)) {
         await trx('onestop_procedures')
           .where({ code: e.code })
           .update({ ...toRow(e), updated_at: trx.fn.now() });
+        await writeAgencies(trx, e);
         out.updated.push(e.code);
       } else out.unchanged.push(e.code);
     }
@@ -469,7 +659,7 @@ export async function parseCatalogueCsv(csv: string): Promise<{ rows: Record<str
     return values.slice(1).map((v) => (v === null || v === undefined ? '' : String(v)));
   };
   const header = ws.rowCount ? cells(ws.getRow(1)).map((h) => h.trim()) : [];
-  const missing = CATALOGUE_COLUMNS.filter((c) => !['legalBasis', 'processVersion', 'fees', 'timeLimitUnit'].includes(c) && !header.includes(c));
+  const missing = CATALOGUE_COLUMNS.filter((c) => !['legalBasis', 'processVersion', 'fees', 'timeLimitUnit', 'agencies'].includes(c) && !header.includes(c));
   if (!header.length || missing.length) {
     return {
       rows: [],
@@ -524,5 +714,10 @@ export async function versionToStart(db: Knex | Knex.Transaction, entry: Pick<Pr
 
 /** Codes of the catalogue entries (active or not) that start the given process. */
 export async function entriesOfProcess(db: Knex | Knex.Transaction, bpmnProcessId: string): Promise<string[]> {
-  return db('onestop_procedures').where({ bpmn_process_id: bpmnProcessId }).orderBy('code').pluck('code');
+  // and those an agency runs with its own process (its units)
+  const own = db('onestop_procedure_agencies').where({ bpmn_process_id: bpmnProcessId }).select('procedure_code');
+  return db('onestop_procedures')
+    .where((w) => w.where({ bpmn_process_id: bpmnProcessId }).orWhereIn('code', own))
+    .orderBy('code')
+    .pluck('code');
 }

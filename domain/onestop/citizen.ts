@@ -8,6 +8,7 @@ import { insertSubmittedDossier, mayWithdraw, ReceptionError } from './reception
 import type { PublicDossier } from '../../api/schemas/onestop.js';
 import { evaluationState } from './evaluation.js';
 import { caseHasOpenIncident } from '../audit/incidents.js';
+import { agencyNameIn } from './agencies.js';
 
 /**
  * The citizen's side of the one-stop desk (api/routes/public/onestop.ts): an online submission, what
@@ -77,7 +78,7 @@ export async function publicLookupView(db: Knex, d: DossierRow, holder: boolean)
     procedureCode: p.code,
     procedureName: p.name,
     field: p.field,
-    agencyName: p.agency_name,
+    agencyName: agencyNameIn(p, d.agency_code),
     deskUnitName: desk?.name ?? d.desk_unit_code,
     channel: d.channel,
     status: d.status,

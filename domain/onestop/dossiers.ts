@@ -20,6 +20,8 @@ export interface DossierRow {
   field: string;
   agency_code: string;
   desk_unit_code: string;
+  /** the desk that received it: any desk of the province (NĐ 118/2025); null until received */
+  received_desk_code?: string | null;
   channel: 'online' | 'in_person' | 'postal';
   status: DossierStatus;
   applicant: Applicant;

@@ -215,6 +215,7 @@ export function renderControlSlipPdf(c: ControlSlip): Promise<Buffer> {
       row('Người nộp hồ sơ', d.applicant.name),
       row('Thủ tục', `${p.procedureName} (mã thủ tục ${p.procedureCode})`),
       row('Cơ quan (bộ phận) giải quyết', p.agencyName),
+      ...(c.receivingDeskName ? [row('Nơi tiếp nhận hồ sơ', `${c.receivingDeskName} (không phụ thuộc địa giới hành chính)`)] : []),
       row('Cơ quan phối hợp giải quyết', c.partners.length ? c.partners.join('; ') : '—'),
       row('Thời gian nhận hồ sơ', d.received_at ? slipTime(d.received_at) : null),
       row('Thời gian hẹn trả kết quả', d.appointment_at ? slipTime(d.appointment_at) : null),

@@ -203,6 +203,8 @@ export interface ControlSlip {
   /** units consulted (liên thông transfers) */
   partners: string[];
   steps: ControlStep[];
+  /** the desk that received it when not the competent agency's (any desk of the province, NĐ 118/2025), else null */
+  receivingDeskName?: string | null;
   /** the dossier's outcome by the one lateness rule */
   outcome: Lateness;
   at: Date;
@@ -255,17 +257,19 @@ export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): P
     ).map((u: { code: string; name: string }) => [u.code, u.name]),
   );
   const deskOfficer = (await fullName(db, d.received_by)) ?? parties.deskUnitName;
+  const elsewhere = d.received_desk_code && d.received_desk_code !== d.desk_unit_code ? d.received_desk_code : null;
+  const receivingDeskName = elsewhere ? ((await db('org_units').where({ code: elsewhere }).first('name'))?.name ?? elsewhere) : null;
   const steps: ControlStep[] = [
     {
       step: 'Tiếp nhận hồ sơ',
-      unitName: parties.deskUnitName,
+      unitName: receivingDeskName ?? parties.deskUnitName,
       from: `Người nộp hồ sơ: ${d.applicant.name}`,
       to: deskOfficer,
       receivedAt: d.received_at,
       handedOverAt: tasks[0]?.created_at ?? null,
       dueAt: null,
       outcome: null,
-      note: null,
+      note: receivingDeskName ? `Tiếp nhận không phụ thuộc địa giới hành chính, chuyển ${parties.agencyName}` : null,
     },
   ];
   let previous = deskOfficer;
@@ -299,5 +303,5 @@ export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): P
     },
     at,
   );
-  return { dossier: d, parties, partners: transfers.map((t) => names.get(t.to_unit_code) ?? t.to_unit_code), steps, outcome, at };
+  return { dossier: d, parties, partners: transfers.map((t) => names.get(t.to_unit_code) ?? t.to_unit_code), steps, receivingDeskName, outcome, at };
 }

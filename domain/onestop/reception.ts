@@ -13,6 +13,7 @@ import { changeStatus, getDossier, insertEvent, type Applicant, type DossierRow 
 import { nextDossierCode } from './code.js';
 import { enqueueCommand, sendAndWait, type Continuation, type StartResult } from '../../engine/outbox.js';
 import { recordReceptionForm, type ReceptionFormRow } from './forms.js';
+import { recordReceivingDesk } from './agencies.js';
 
 import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
 
@@ -348,11 +349,14 @@ export async function receiveInPerson(
     officer: CurrentUser;
     checklist: (ChecklistItem & { name: string })[];
     note: string | null;
+    /** the desk that receives (any desk of the province, agencies.ts receivingDesk); default the procedure's */
+    receivingDesk?: string;
   },
 ): Promise<{ dossier: DossierRow; outboxId: string }> {
   return db.transaction(async (trx) => {
     const submitted = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: o.channel, applicant: o.applicant, at: new Date() });
-    return acceptDossier(trx, { dossier: submitted, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
+    const accepted = await acceptDossier(trx, { dossier: submitted, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
+    return { ...accepted, dossier: await recordReceivingDesk(trx, accepted.dossier, o.receivingDesk ?? o.procedure.desk_unit_code) };
   });
 }
 
@@ -369,7 +373,8 @@ export async function acceptSubmission(
   return db.transaction(async (trx) => {
     const locked = (await getDossier(trx, o.dossierId, true))!;
     if (locked.status !== 'SUBMITTED') throw new ReceptionError(409, ACTED_MEANWHILE, 'WRONG_STATUS');
-    return acceptDossier(trx, { dossier: locked, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
+    const accepted = await acceptDossier(trx, { dossier: locked, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
+    return { ...accepted, dossier: await recordReceivingDesk(trx, accepted.dossier, locked.desk_unit_code) };
   });
 }
 

@@ -30,6 +30,8 @@ export interface RegisterLine {
   contact: string;
   agencyName: string;
   receivedAt: Date;
+  /** the desk that received it when not the competent agency's (NĐ 118/2025), else null */
+  receivedAtDesk: string | null;
   appointmentAt: Date | null;
   returnedAt: Date | null;
   returnMethod: string;
@@ -86,10 +88,16 @@ export async function registerOf(db: Knex, o: { unitCode: string; from: LocalDat
     return_method: string | null;
     channel: string;
     status: string;
+    received_desk_name: string | null;
   }[] = await db('dossiers as d')
     .leftJoin('onestop_procedures as p', 'p.code', 'd.procedure_code')
     .leftJoin('org_units as a', 'a.code', 'd.agency_code')
-    .where((w) => w.whereIn('d.desk_unit_code', units).orWhereIn('d.agency_code', units))
+    // received at another desk of the province (NĐ 118/2025): its name
+    .leftJoin('org_units as r', function () {
+      this.on('r.code', '=', 'd.received_desk_code').andOn('d.received_desk_code', '<>', 'd.desk_unit_code');
+    })
+    // the desk's and the agency's dossiers, and what this desk received for other agencies
+    .where((w) => w.whereIn('d.desk_unit_code', units).orWhereIn('d.agency_code', units).orWhereIn('d.received_desk_code', units))
     .whereNotNull('d.received_at')
     .where('d.received_at', '>=', instantAt(o.from, 0))
     .where('d.received_at', '<', instantAt(addDays(o.to, 1), 0))
@@ -107,6 +115,7 @@ export async function registerOf(db: Knex, o: { unitCode: string; from: LocalDat
       'd.return_method',
       'd.channel',
       'd.status',
+      'r.name as received_desk_name',
     );
   const lines = rows.slice(0, REGISTER_MAX_ROWS).map((r, i) => ({
     no: i + 1,
@@ -116,6 +125,7 @@ export async function registerOf(db: Knex, o: { unitCode: string; from: LocalDat
     contact: [r.applicant?.address, r.applicant?.phone].filter((x) => typeof x === 'string' && x).join(' · '),
     agencyName: r.agency_name ?? '',
     receivedAt: r.received_at,
+    receivedAtDesk: r.received_desk_name,
     appointmentAt: r.appointment_at,
     returnedAt: r.returned_at,
     returnMethod: r.return_method
@@ -152,7 +162,7 @@ export function registerCells(l: RegisterLine): string[] {
     l.applicantName,
     l.contact,
     l.agencyName,
-    shortTime(l.receivedAt),
+    l.receivedAtDesk ? `${shortTime(l.receivedAt)}\ntại ${l.receivedAtDesk}` : shortTime(l.receivedAt),
     l.appointmentAt ? shortTime(l.appointmentAt) : '',
     l.returnedAt ? shortTime(l.returnedAt) : '',
     l.returnMethod,

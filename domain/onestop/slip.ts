@@ -10,14 +10,23 @@ export interface SlipData {
   dossier: DossierRow;
   procedure: ProcedureRow;
   deskUnitName: string;
+  /** the desk that received it, when not the competent agency's (any desk of the province, NĐ 118/2025) */
+  receivingDeskName: string | null;
   officerName: string;
   documents: { code: string; name: string; copies: number }[];
 }
 
 /** What the slip shows, gathered from the dossier, its receipt event and the catalogue. */
 export async function slipData(db: Knex, dossier: DossierRow): Promise<SlipData> {
-  const procedure = (await db('onestop_procedures').where({ code: dossier.procedure_code }).first()) as ProcedureRow;
+  const row = (await db('onestop_procedures').where({ code: dossier.procedure_code }).first()) as ProcedureRow;
+  // The competent agency's name as the catalogue writes it (the procedure may be offered by several).
+  const offering = await db('onestop_procedure_agencies')
+    .where({ procedure_code: dossier.procedure_code, agency_code: dossier.agency_code })
+    .first('agency_name');
+  const procedure = { ...row, agency_name: offering?.agency_name ?? row.agency_name };
   const desk = await db('org_units').where({ code: dossier.desk_unit_code }).first('name');
+  const elsewhere = dossier.received_desk_code && dossier.received_desk_code !== dossier.desk_unit_code ? dossier.received_desk_code : null;
+  const receiving = elsewhere ? await db('org_units').where({ code: elsewhere }).first('name') : undefined;
   const officer = dossier.received_by ? await db('users').where({ username: dossier.received_by }).first('full_name') : undefined;
   const receipt = await db('dossier_events').where({ dossier_id: dossier.id, type: 'receipt.accepted' }).orderBy('id', 'desc').first('data');
   let documents = (receipt?.data?.documents ?? []) as SlipData['documents'];
@@ -31,7 +40,14 @@ export async function slipData(db: Knex, dossier: DossierRow): Promise<SlipData>
       .filter((r) => files.some((f) => f.requirement_code === r.code))
       .map((r) => ({ code: r.code, name: r.name, copies: files.filter((f) => f.requirement_code === r.code).length }));
   }
-  return { dossier, procedure, deskUnitName: desk?.name ?? dossier.desk_unit_code, officerName: officer?.full_name ?? dossier.received_by ?? '', documents };
+  return {
+    dossier,
+    procedure,
+    deskUnitName: desk?.name ?? dossier.desk_unit_code,
+    receivingDeskName: elsewhere ? (receiving?.name ?? elsewhere) : null,
+    officerName: officer?.full_name ?? dossier.received_by ?? '',
+    documents,
+  };
 }
 
 /**
@@ -65,8 +81,8 @@ export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean 
           {
             width: '45%',
             stack: [
-              { text: p.agency_name.toUpperCase(), bold: true, alignment: 'center' },
-              { text: s.deskUnitName, alignment: 'center', fontSize: 10 },
+              { text: (s.receivingDeskName ?? p.agency_name).toUpperCase(), bold: true, alignment: 'center' },
+              ...(s.receivingDeskName ? [] : [{ text: s.deskUnitName, alignment: 'center', fontSize: 10 }]),
               { text: 'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ', bold: true, alignment: 'center', fontSize: 10 },
             ],
           },
@@ -81,13 +97,15 @@ export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean 
       },
       { text: `Mã hồ sơ: ${d.code}`, alignment: 'left', margin: [0, 10, 0, 0], bold: true },
       { text: 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', fontSize: 14, bold: true, alignment: 'center', margin: [0, 10, 0, 10] },
-      { text: `Bộ phận tiếp nhận và trả kết quả ${s.deskUnitName} tiếp nhận hồ sơ của:`, margin: [0, 0, 0, 4] },
+      { text: `Bộ phận tiếp nhận và trả kết quả ${s.receivingDeskName ?? s.deskUnitName} tiếp nhận hồ sơ của:`, margin: [0, 0, 0, 4] },
       row('Ông/bà', a.name),
       row('Số định danh cá nhân/tổ chức', a.idNumber),
       row('Địa chỉ', a.address),
       row('Số điện thoại', a.phone),
       row('Email', a.email),
       row('Nội dung yêu cầu giải quyết', `${p.name} (mã thủ tục ${p.code})`),
+      // Received for another agency regardless of administrative boundary (NĐ 118/2025): whose dossier it is.
+      ...(s.receivingDeskName ? [row('Cơ quan giải quyết', `${p.agency_name} (tiếp nhận không phụ thuộc địa giới hành chính)`)] : []),
       { text: 'Thành phần hồ sơ nộp gồm:', margin: [0, 6, 0, 4] },
       {
         table: {

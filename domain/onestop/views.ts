@@ -7,6 +7,7 @@ import { listEvents, type DossierRow } from './dossiers.js';
 import { unitAndAncestors } from './reception.js';
 import { scopeUnitCodes } from '../audit/scope.js';
 import { formsOfDossier, type DossierFormNo, type ReceptionFormRow } from './forms.js';
+import { paperToHandOver } from './agencies.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -27,6 +28,7 @@ export function toSummary(d: DossierRow & { procedure_name?: string }): DossierS
     currentStep: d.current_step,
     deskUnitCode: d.desk_unit_code,
     agencyCode: d.agency_code,
+    receivedDeskCode: d.received_desk_code ?? null,
   };
 }
 
@@ -34,7 +36,8 @@ export function toSummary(d: DossierRow & { procedure_name?: string }): DossierS
  * Which dossiers a signed-in person sees: administrators all; staff those of the desks and resolving
  * agencies they work in (their unit or a unit above it: the agency's divisions handle its dossiers);
  * everyone (auditors with their extra scopes) those whose desk, agency or current unit lies in their
- * subtree.
+ * subtree. The desk that received a dossier for another agency (any desk of the province, NĐ 118/2025)
+ * sees what it received.
  */
 export async function dossierScope(db: Knex, user: CurrentUser): Promise<{ all: true } | { all: false; desks: string[]; units: string[] }> {
   if (user.roles.includes('admin')) return { all: true };
@@ -50,7 +53,9 @@ export function whereVisible(q: Knex.QueryBuilder, scope: Awaited<ReturnType<typ
       .orWhereIn(`${alias}.agency_code`, scope.desks)
       .orWhereIn(`${alias}.desk_unit_code`, scope.units)
       .orWhereIn(`${alias}.agency_code`, scope.units)
-      .orWhereIn(`${alias}.current_unit_code`, scope.units),
+      .orWhereIn(`${alias}.current_unit_code`, scope.units)
+      .orWhereIn(`${alias}.received_desk_code`, scope.desks)
+      .orWhereIn(`${alias}.received_desk_code`, scope.units),
   );
 }
 
@@ -59,7 +64,8 @@ export function canSeeDossier(d: DossierRow, scope: Awaited<ReturnType<typeof do
   return (
     scope.desks.includes(d.desk_unit_code) ||
     scope.desks.includes(d.agency_code) ||
-    [d.desk_unit_code, d.agency_code, d.current_unit_code].some((u) => u !== null && scope.units.includes(u))
+    (Boolean(d.received_desk_code) && scope.desks.includes(d.received_desk_code!)) ||
+    [d.desk_unit_code, d.agency_code, d.current_unit_code, d.received_desk_code ?? null].some((u) => u !== null && scope.units.includes(u))
   );
 }
 
@@ -75,7 +81,13 @@ export async function canReadDossierForms(db: Knex, user: CurrentUser, d: Dossie
   if (!canSeeDossier(d, scope)) return false;
   if (user.roles.includes('leader') || user.roles.includes('auditor')) return true;
   if (!user.roles.includes('officer') || scope.all) return false;
-  return scope.desks.includes(d.desk_unit_code) || scope.desks.includes(d.agency_code) || d.current_unit_code === user.unit.code;
+  return (
+    scope.desks.includes(d.desk_unit_code) ||
+    scope.desks.includes(d.agency_code) ||
+    d.current_unit_code === user.unit.code ||
+    // the desk that received it for another agency (forms 01 and 06 carry its name)
+    (Boolean(d.received_desk_code) && scope.desks.includes(d.received_desk_code!))
+  );
 }
 
 /** A form 02/03 issued in person (no dossier): the staff of its desk (who work at it or under it), leaders and auditors over it, administrators. */
@@ -91,9 +103,11 @@ export async function canReadReceptionForm(db: Knex, user: CurrentUser, f: Recep
  * Everything the desk's dossier page shows. Never the citizen's lookup key: whoever holds it acts as the
  * citizen on the public routes (withdraw, supplement, evaluate); it reaches the citizen on the slip only.
  */
-export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boolean; formReader?: boolean }): Promise<DossierDetail> {
+export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boolean; formReader?: boolean; slipPrinter?: boolean }): Promise<DossierDetail> {
   const p = (await db('onestop_procedures').where({ code: d.procedure_code }).first()) as ProcedureRow;
   const desk = await db('org_units').where({ code: d.desk_unit_code }).first('name');
+  const offering = await db('onestop_procedure_agencies').where({ procedure_code: d.procedure_code, agency_code: d.agency_code }).first('agency_name');
+  const receivedAt = d.received_desk_code ? await db('org_units').where({ code: d.received_desk_code }).first('name') : undefined;
   const events = await listEvents(db, String(d.id));
   const receipt = [...events].reverse().find((e) => e.type === 'receipt.accepted');
   const files = await db('dossier_documents').where({ dossier_id: d.id }).orderBy('id');
@@ -110,8 +124,9 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
     ...toSummary({ ...d, procedure_name: p.name }),
     // Only the fields that hold a text (rows written by other tools may carry nulls).
     applicant: Object.fromEntries(Object.entries(d.applicant ?? {}).filter(([, v]) => typeof v === 'string')) as typeof d.applicant,
-    agencyName: p.agency_name,
+    agencyName: offering?.agency_name ?? p.agency_name,
     deskUnitName: desk?.name ?? d.desk_unit_code,
+    receivedDeskName: d.received_desk_code ? (receivedAt?.name ?? d.received_desk_code) : null,
     currentUnitCode: d.current_unit_code,
     statusReason: d.status_reason,
     originalAppointmentAt: iso(d.original_appointment_at),
@@ -161,9 +176,10 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
       refuse: opts.deskOfficer && waitingDesk,
       withdraw: opts.deskOfficer && open && !resultIssued,
       // The slip carries the citizen's lookup key (its QR code): the receiving desk prints it, nobody else.
-      slip: opts.deskOfficer && Boolean(d.received_at && d.original_appointment_at),
+      slip: (opts.slipPrinter ?? opts.deskOfficer) && Boolean(d.received_at && d.original_appointment_at),
       requestFees: canWaitForFees(d),
       feesPaid: d.status === 'AWAITING_FEES',
+      handOverPaper: Boolean(opts.slipPrinter) && (await paperToHandOver(db, d)),
     },
   };
 }
@@ -171,6 +187,8 @@ export async function toDetail(db: Knex, d: DossierRow, opts: { deskOfficer: boo
 export interface DossierListFilter {
   /** the desk's queue of online submissions (the statuses are then SUBMITTED and SUPPLEMENT_REQUESTED_AT_RECEIPT) */
   queue?: boolean;
+  /** only what my desk(s) received, whichever agency resolves it */
+  received?: boolean;
   /** statuses to keep (checked by the caller); empty = all */
   statuses: string[];
   /** part of the code, the applicant's name or the procedure's name */
@@ -188,6 +206,10 @@ export async function listDossiers(db: Knex, user: CurrentUser, f: DossierListFi
   if (f.queue) {
     base.where('d.channel', 'online');
     if (!scope.all) base.whereIn('d.desk_unit_code', scope.desks);
+  }
+  if (f.received) {
+    if (scope.all) base.whereNotNull('d.received_desk_code');
+    else base.whereIn('d.received_desk_code', scope.desks);
   }
   const q = f.q;
   if (q)

@@ -9,6 +9,7 @@ import {
   DossierIdParams,
   DossierList,
   DossierListQuery,
+  PaperHandoverBody,
   ReasonBody,
   ReceiveBody,
   RequestCompletionBody,
@@ -42,6 +43,7 @@ import { sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../../lib/plain-text.js';
 import { fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
+import { atReceivingDesk, handOverPaper, procedureForAgency, procedureOfDossier, receivingDesk } from '../../../domain/onestop/agencies.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop desk'];
@@ -75,6 +77,8 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       () => false,
     );
   const procedureOf = async (code: string): Promise<ProcedureRow> => (await findProcedure(app.db, code))!;
+  /** the procedure as the dossier's competent agency offers it (its desk, e-ID and process) */
+  const procedureOfD = async (d: DossierRow): Promise<ProcedureRow> => procedureOfDossier(app.db, await procedureOf(d.procedure_code), d);
   /**
    * The receipt is committed with its process start in the outbox: send it now (the normal path
    * answers with the instance); if the engine does not answer, the dossier stays RECEIVED with its
@@ -87,8 +91,15 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     });
     return sent?.status === 'done' ? (await getDossier(app.db, String(a.dossier.id)))! : a.dossier;
   };
+  /** The slip carries the citizen's lookup key: the desk that received the dossier prints it (administrators too). */
+  const slipPrinter = async (req: FastifyRequest, d: DossierRow) =>
+    d.received_desk_code ? req.currentUser.roles.includes('admin') || (await atReceivingDesk(app.db, req.currentUser, d)) : isDeskOfficer(req, d);
   const detail = async (req: FastifyRequest, d: DossierRow) =>
-    toDetail(app.db, d, { deskOfficer: await isDeskOfficer(req, d), formReader: await canReadDossierForms(app.db, req.currentUser, d) });
+    toDetail(app.db, d, {
+      deskOfficer: await isDeskOfficer(req, d),
+      formReader: await canReadDossierForms(app.db, req.currentUser, d),
+      slipPrinter: await slipPrinter(req, d),
+    });
 
   app.get(
     '/',
@@ -102,7 +113,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const { queue, status, q, limit = 50, offset = 0 } = req.query;
+      const { queue, received, status, q, limit = 50, offset = 0 } = req.query;
       const statuses = queue
         ? ['SUBMITTED', 'SUPPLEMENT_REQUESTED_AT_RECEIPT']
         : (status ?? '')
@@ -112,7 +123,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const bad = statuses.filter((s) => !isStatus(s));
       if (bad.length)
         throw fail(400, 'UNKNOWN_STATUS', { statuses: bad.join(', ') }, `Trạng thái không hợp lệ: ${bad.join(', ')} / Unknown status: ${bad.join(', ')}`);
-      return listDossiers(app.db, req.currentUser, { queue, statuses, q, limit, offset });
+      return listDossiers(app.db, req.currentUser, { queue, received, statuses, q, limit, offset });
     },
   );
 
@@ -121,7 +132,8 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Receive a dossier in person: completeness check against the required documents, code, process start, slip',
+        summary:
+          'Receive a dossier in person at any desk of the province for any competent agency (agencyCode): completeness check, code of the agency, its process, slip',
         security,
         body: ReceiveBody,
         response: { 201: DossierDetail, ...errors },
@@ -129,12 +141,17 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const body = req.body;
-      const procedure = await activeProcedure(app.db, body.procedureCode);
-      await assertDeskOfficer(app.db, req.currentUser, procedure.desk_unit_code);
+      // The competent agency's offering; received at the officer's desk, wherever in the province (NĐ 118/2025).
+      const procedure = await procedureForAgency(app.db, await activeProcedure(app.db, body.procedureCode), body.agencyCode);
+      const desk = await receivingDesk(app.db, req.currentUser, procedure);
       const given: ChecklistItem[] = body.documents;
       const applicant = { ...body.applicant, name: plainText(body.applicant.name) };
       // Incomplete: the same 400, and the completion request (Mẫu 02) is recorded for the desk to print (params.formId).
-      await assertCompleteAtDesk(app.db, procedure, given, { applicant, channel: body.channel ?? 'in_person', officer: req.currentUser });
+      await assertCompleteAtDesk(app.db, { ...procedure, desk_unit_code: desk }, given, {
+        applicant,
+        channel: body.channel ?? 'in_person',
+        officer: req.currentUser,
+      });
       if (!applicant.name) throw fail(400, 'APPLICANT_NAME_REQUIRED', {}, 'Thiếu họ tên người nộp / The applicant name is required');
       const accepted = await receiveInPerson(app.db, {
         procedure,
@@ -143,11 +160,19 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
         officer: req.currentUser,
         checklist: namedChecklist(procedure, given),
         note: body.note ? plainText(body.note) : null,
+        receivingDesk: desk,
       });
       const dossier = await startAccepted(accepted);
       await req.audit('onestop.dossier.receive', {
         target: { type: 'dossier', id: dossier.code },
-        after: { procedureCode: procedure.code, channel: dossier.channel, documents: given, processInstanceKey: dossier.process_instance_key },
+        after: {
+          procedureCode: procedure.code,
+          agencyCode: procedure.agency_code,
+          receivedDesk: desk,
+          channel: dossier.channel,
+          documents: given,
+          processInstanceKey: dossier.process_instance_key,
+        },
       });
       reply.status(201);
       return detail(req, dossier);
@@ -197,7 +222,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const d = await forDeskAction(req, req.params.id, ['SUBMITTED']);
-      const procedure = await procedureOf(d.procedure_code);
+      const procedure = await procedureOfD(d);
       // Without a checklist: the documents sent online (submittedChecklist).
       const given = req.body.documents ?? (await submittedChecklist(app.db, d.id, procedure));
       assertComplete(procedure, given);
@@ -365,6 +390,33 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.post(
+    '/:id/paper-handover',
+    {
+      schema: {
+        tags,
+        summary: "The receiving desk hands the paper dossier over to the competent agency's desk (received regardless of administrative boundary; once)",
+        security,
+        params: DossierIdParams,
+        body: PaperHandoverBody,
+        response: { 200: DossierDetail, ...errors },
+      },
+    },
+    async (req) => {
+      const d = await visible(req, req.params.id);
+      // The desk that received it (administrators too); the competent agency's desk receives the paper, it does not send it.
+      await assertDeskOfficer(app.db, req.currentUser, d.received_desk_code ?? d.desk_unit_code);
+      const note = req.body.note ? plainText(req.body.note) || null : null;
+      await handOverPaper(app.db, d, { actor: req.currentUser.username, note });
+      await req.audit('onestop.dossier.paper_handover', {
+        target: { type: 'dossier', id: d.code },
+        after: { from: d.received_desk_code, to: d.desk_unit_code },
+        ...(note ? { reason: note } : {}),
+      });
+      return detail(req, (await getDossier(app.db, d.id))!);
+    },
+  );
+
   app.get(
     '/:id/slip.pdf',
     {
@@ -379,7 +431,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const d = await visible(req, req.params.id);
       // The slip's QR code is the citizen's lookup key: only the receiving desk prints it.
-      if (!(await isDeskOfficer(req, d)))
+      if (!(await slipPrinter(req, d)))
         throw fail(
           403,
           'SLIP_RECEIVING_DESK_ONLY',

@@ -4,7 +4,8 @@ import { errors } from '../../schemas/common.js';
 import { DossierFormParams, ReceptionForm, ReceptionFormBody, ReceptionFormIdParams, RegisterQuery } from '../../schemas/onestop.js';
 import { getDossier } from '../../../domain/onestop/dossiers.js';
 import { canReadDossierForms, canReadReceptionForm } from '../../../domain/onestop/views.js';
-import { activeProcedure, assertDeskOfficer, issueInPersonForm } from '../../../domain/onestop/reception.js';
+import { activeProcedure, issueInPersonForm } from '../../../domain/onestop/reception.js';
+import { procedureForAgency, receivingDesk } from '../../../domain/onestop/agencies.js';
 import { getReceptionForm, type ReceptionFormRow } from '../../../domain/onestop/forms.js';
 import { dossierFormPdf, receptionFormPdf, renderRegisterPdf } from '../../../domain/onestop/forms-pdf.js';
 import { assertRegisterReader, registerOf, registerPeriod, registerWorkbook } from '../../../domain/onestop/register.js';
@@ -85,8 +86,9 @@ const forms: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const b = req.body;
-      const procedure = await activeProcedure(app.db, b.procedureCode);
-      await assertDeskOfficer(app.db, req.currentUser, procedure.desk_unit_code);
+      // Any desk of the province issues them for any competent agency (NĐ 118/2025): the form names the issuing desk.
+      const offered = await procedureForAgency(app.db, await activeProcedure(app.db, b.procedureCode), b.agencyCode);
+      const procedure = { ...offered, desk_unit_code: await receivingDesk(app.db, req.currentUser, offered) };
       const reason = plainText(b.reason);
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do / A reason is required');
       const applicant = { ...b.applicant, name: plainText(b.applicant.name) };

@@ -12,7 +12,8 @@ import multipart from '@fastify/multipart';
 import { checkFiles, discardFiles, readMultipart, type CheckedFile, type ParsedForm } from './uploads.js';
 import { quotaMessage, submissionsToday } from '../../../domain/onestop/public-guard.js';
 import { lookupUrl } from '../../../domain/onestop/settings.js';
-import { findProcedure, listProcedures } from '../../../domain/onestop/catalogue.js';
+import { deskNames, findProcedure, listProcedures } from '../../../domain/onestop/catalogue.js';
+import { procedureForAgency } from '../../../domain/onestop/agencies.js';
 import { ALLOWED_EXTENSIONS } from '../../../lib/file-store.js';
 import { sendAndWait } from '../../../engine/outbox.js';
 import { plainText } from '../../../lib/plain-text.js';
@@ -29,6 +30,7 @@ export interface PublicOptions {
 /** Longest value of each text field of the public forms (characters, after trimming). */
 export const FIELD_MAX: Record<string, { max: number; vi: string; en: string }> = {
   procedureCode: { max: 50, vi: 'mã thủ tục', en: 'procedure code' },
+  agencyCode: { max: 50, vi: 'cơ quan giải quyết', en: 'competent agency' },
   applicantName: { max: 200, vi: 'họ tên người nộp', en: 'applicant name' },
   applicantIdNumber: { max: 20, vi: 'số định danh', en: 'ID number' },
   applicantPhone: { max: 20, vi: 'số điện thoại', en: 'phone' },
@@ -107,6 +109,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
     async () => {
       const rows = await listProcedures(app.db);
+      const desks = await deskNames(app.db);
       return {
         items: rows.map((p) => ({
           code: p.code,
@@ -120,6 +123,12 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
           result: p.result,
           onlineLevel: p.online_level,
           legalBasis: p.legal_basis,
+          // the competent agencies the citizen picks from (e.g. their commune); the first by default
+          agencies: (p.agencies ?? []).map((a) => ({
+            agencyCode: a.agency_code,
+            agencyName: a.agency_name,
+            deskUnitName: desks.get(a.desk_unit_code) ?? a.desk_unit_code,
+          })),
         })),
         maxFileBytes,
         allowedExtensions: ALLOWED_EXTENSIONS,
@@ -134,7 +143,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       schema: {
         tags,
         summary:
-          'Submit a dossier online (multipart/form-data): procedureCode, applicantName, applicantIdNumber, applicantPhone, applicantEmail, applicantAddress, note; files "doc:<document code>"',
+          'Submit a dossier online (multipart/form-data): procedureCode, agencyCode (the competent agency chosen; default the first), applicantName, applicantIdNumber, applicantPhone, applicantEmail, applicantAddress, note; files "doc:<document code>"',
         consumes: ['multipart/form-data'],
         response: { 201: SubmitReply, ...errors },
       },
@@ -153,7 +162,8 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
           throw new ReceptionError(400, `Thông tin quá dài: ${tooLong.join('; ')}`, 'FIELD_TOO_LONG', {
             fields: Object.keys(FIELD_MAX).filter((k) => (f[k]?.length ?? 0) > FIELD_MAX[k].max),
           });
-        const procedure = await activeProcedure(app.db, f.procedureCode ?? '');
+        // The competent agency the citizen chose (its code, desk and process); none: the procedure's first.
+        const procedure = await procedureForAgency(app.db, await activeProcedure(app.db, f.procedureCode ?? ''), f.agencyCode || null);
         const applicant: Applicant = { name: plainText(f.applicantName ?? '') };
         const problems: string[] = [];
         const fields: string[] = [];

@@ -88,6 +88,19 @@ export default function CataloguePage() {
                   {p.field} · {p.agencyName} · {t(`onestop.timeLimit.${p.timeLimitUnit ?? 'working_days'}`, { days: p.timeLimitDays })} ·{' '}
                   {t(`onestop.catalogue.level.${p.onlineLevel}`)}
                 </div>
+                {(p.agencies?.length ?? 0) > 1 && (
+                  <div className="muted">
+                    {t('onestop.catalogue.agencies', { count: p.agencies.length })}
+                    <ul>
+                      {p.agencies.map((a) => (
+                        <li key={a.agencyCode}>
+                          {t('onestop.catalogue.agencyLine', { name: a.agencyName, desk: a.deskUnitCode, eid: a.agencyEid })}
+                          {a.bpmnProcessId ? ` · ${t('onestop.catalogue.ownProcess', { process: a.bpmnProcessId })}` : ''}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
               </td>
               <td>{p.active ? t('onestop.catalogue.active') : t('onestop.catalogue.inactive')}</td>
               <td>

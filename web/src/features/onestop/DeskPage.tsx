@@ -47,6 +47,8 @@ function ReceiveForm() {
   const queryClient = useQueryClient();
   const procedures = useQuery(proceduresQuery());
   const [code, setCode] = useState('');
+  // The competent agency (NĐ 118/2025: any desk of the province receives for any of them); '' = the first.
+  const [agency, setAgency] = useState('');
   const [applicant, setApplicant] = useState({ name: '', idNumber: '', phone: '', email: '', address: '' });
   const [copies, setCopies] = useState<Record<string, number>>({});
   const [ticked, setTicked] = useState<Record<string, boolean>>({});
@@ -59,7 +61,15 @@ function ReceiveForm() {
   const printReceptionForm = async (id: string) => openFile(await requestBlob(onestopEndpoints.receptionFormPdf(id)));
   const refuse = useMutation({
     mutationFn: () =>
-      request(onestopEndpoints.issueReceptionForm({ form: '03', procedureCode: procedure!.code, applicant: cleanApplicant(), reason: refusalReason })),
+      request(
+        onestopEndpoints.issueReceptionForm({
+          form: '03',
+          procedureCode: procedure!.code,
+          ...(agency ? { agencyCode: agency } : {}),
+          applicant: cleanApplicant(),
+          reason: refusalReason,
+        }),
+      ),
     onSuccess: () => setRefusing(false),
   });
 
@@ -77,6 +87,7 @@ function ReceiveForm() {
     receive.error instanceof ApiError && receive.error.body?.code === 'DOSSIER_INCOMPLETE' ? receive.error.body.params?.formId : undefined;
   const choose = (c: string) => {
     setCode(c);
+    setAgency('');
     const p = procedures.data?.items.find((x) => x.code === c);
     setCopies(Object.fromEntries((p?.requiredDocuments ?? []).map((d) => [d.code, d.copies])));
     setTicked({});
@@ -86,6 +97,7 @@ function ReceiveForm() {
     if (!procedure) return;
     receive.mutate({
       procedureCode: procedure.code,
+      ...(agency ? { agencyCode: agency } : {}),
       applicant: cleanApplicant(),
       documents: procedure.requiredDocuments.filter((d) => ticked[d.code]).map((d) => ({ code: d.code, copies: copies[d.code] ?? d.copies })),
       ...(note.trim() ? { note } : {}),
@@ -111,9 +123,23 @@ function ReceiveForm() {
           ))}
         </select>
       </label>
+      {procedure && (procedure.agencies?.length ?? 0) > 1 && (
+        <label className="field">
+          <span>{t('onestop.competentAgency')}</span>
+          <select value={agency || procedure.agencies[0].agencyCode} onChange={(e) => setAgency(e.target.value)} data-testid="onestop-agency">
+            {procedure.agencies.map((a) => (
+              <option key={a.agencyCode} value={a.agencyCode}>
+                {a.agencyName}
+              </option>
+            ))}
+          </select>
+          <small className="muted">{t('onestop.anyDeskHint')}</small>
+        </label>
+      )}
       {procedure && (
         <p className="muted">
-          {t(`onestop.timeLimit.${procedure.timeLimitUnit ?? 'working_days'}`, { days: procedure.timeLimitDays })} · {procedure.agencyName}
+          {t(`onestop.timeLimit.${procedure.timeLimitUnit ?? 'working_days'}`, { days: procedure.timeLimitDays })} ·{' '}
+          {procedure.agencies?.find((a) => a.agencyCode === agency)?.agencyName ?? procedure.agencyName}
         </p>
       )}
       <fieldset>
@@ -202,7 +228,12 @@ function ReceiveForm() {
 function DossierTable({ queue = false }: { queue?: boolean }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
-  const list = useQuery({ ...dossiersQuery({ queue, q: q || undefined, limit: 100 }), refetchInterval: queue ? 10_000 : false });
+  // What this desk received, whichever agency resolves it (reception regardless of administrative boundary).
+  const [receivedHere, setReceivedHere] = useState(false);
+  const list = useQuery({
+    ...dossiersQuery({ queue, q: q || undefined, limit: 100, ...(receivedHere ? { received: true } : {}) }),
+    refetchInterval: queue ? 10_000 : false,
+  });
   if (list.isError) return <Alert>{errorMessage(list.error)}</Alert>;
   return (
     <div>
@@ -215,6 +246,12 @@ function DossierTable({ queue = false }: { queue?: boolean }) {
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
+      )}
+      {!queue && (
+        <label className="onestop-received-filter">
+          <input type="checkbox" checked={receivedHere} onChange={(e) => setReceivedHere(e.target.checked)} data-testid="onestop-received-here" />{' '}
+          {t('onestop.receivedHere')}
+        </label>
       )}
       {list.data && list.data.items.length === 0 ? (
         <p className="empty">{queue ? t('onestop.emptyQueue') : t('onestop.emptyList')}</p>

@@ -28,6 +28,7 @@ export default function DossierPage({ id }: { id: string }) {
   };
   const accept = useMutation({ mutationFn: () => request(onestopEndpoints.accept(id, {})), onSuccess: done });
   const paid = useMutation({ mutationFn: () => request(onestopEndpoints.feesPaid(id)), onSuccess: done });
+  const handOver = useMutation({ mutationFn: () => request(onestopEndpoints.handOverPaper(id, {})), onSuccess: done });
   const act = useMutation({
     mutationFn: async (a: Action) => {
       if (a === 'requestCompletion') return request(onestopEndpoints.requestCompletion(id, { reason, documents: docs }));
@@ -62,6 +63,14 @@ export default function DossierPage({ id }: { id: string }) {
               {d.procedureName} ({d.procedureCode}) · {d.agencyName}
             </td>
           </tr>
+          {d.receivedDeskName && d.receivedDeskCode !== d.deskUnitCode && (
+            <tr>
+              <th scope="row">{t('onestop.receivedAtDesk')}</th>
+              <td data-testid="received-desk">
+                {d.receivedDeskName} · {t('onestop.receivedElsewhere')}
+              </td>
+            </tr>
+          )}
           <tr>
             <th scope="row">{t('onestop.applicant')}</th>
             <td>
@@ -161,6 +170,14 @@ export default function DossierPage({ id }: { id: string }) {
           </button>
         )}
       </div>
+      {d.actions.handOverPaper && (
+        <p>
+          <button type="button" className="button" disabled={handOver.isPending} onClick={() => handOver.mutate()} data-testid="hand-over-paper">
+            {t('onestop.handOverPaper')}
+          </button>
+        </p>
+      )}
+      {handOver.isError && <Alert>{errorMessage(handOver.error)}</Alert>}
       {accept.isError && <Alert>{errorMessage(accept.error)}</Alert>}
       {paid.isError && <Alert>{errorMessage(paid.error)}</Alert>}
       {d.receivedAt && !d.closedAt && <ApologyPanel code={d.code} />}

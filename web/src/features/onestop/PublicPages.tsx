@@ -66,9 +66,24 @@ export function SubmitPage() {
             ))}
           </select>
         </label>
+        {procedure && procedure.agencies.length > 1 && (
+          // Offered by several agencies (e.g. every commune): the citizen chooses the competent one.
+          <label className="field">
+            <span>{t('onestop.public.chooseAgency')}</span>
+            <select name="agencyCode" required defaultValue="" key={procedure.code} data-testid="public-agency">
+              <option value="">{t('onestop.public.chooseAgencyPlaceholder')}</option>
+              {procedure.agencies.map((a) => (
+                <option key={a.agencyCode} value={a.agencyCode}>
+                  {a.agencyName} ({a.deskUnitName})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {procedure && (
           <p className="muted">
-            {procedure.agencyName} · {t(`onestop.timeLimit.${procedure.timeLimitUnit}`, { days: procedure.timeLimitDays })}
+            {procedure.agencies.length > 1 ? '' : `${procedure.agencyName} · `}
+            {t(`onestop.timeLimit.${procedure.timeLimitUnit}`, { days: procedure.timeLimitDays })}
             {procedure.fees.length > 0 && ` · ${t('onestop.fees')}: ${procedure.fees.map((f) => `${f.name} ${f.amount.toLocaleString('vi-VN')} đ`).join('; ')}`}
           </p>
         )}
