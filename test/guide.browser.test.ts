@@ -55,10 +55,14 @@ describe('the user guide, role by role, with its pictures', () => {
   };
 
   const openTask = (processInstanceKey: string, elementId: string) =>
-    waitFor(async () => {
-      const row = await p.db('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: elementId, status: 'open' }).first('job_key');
-      return row ? String(row.job_key) : undefined;
-    }, `${elementId} of ${processInstanceKey} in the inbox`);
+    waitFor(
+      async () => {
+        const row = await p.db('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: elementId, status: 'open' }).first('job_key');
+        return row ? String(row.job_key) : undefined;
+      },
+      `${elementId} of ${processInstanceKey} in the inbox`,
+      60_000,
+    );
   const work = async (who: Client, key: string, elementId: string, variables: Record<string, unknown>) => {
     const id = await openTask(key, elementId);
     expect((await who.post(`/api/tasks/${id}/claim`)).status).toBe(200);
@@ -131,10 +135,10 @@ describe('the user guide, role by role, with its pictures', () => {
 
     // The officer's day: two land cases received at the desk wait for the land division's appraisal;
     // a third went all the way through (sent back once by the leader), for the auditor.
-    for (const n of [1, 2])
-      await work(api.reception, await startLand(n), 'TiepNhan', { nguoiNop: n === 1 ? 'Nguyễn Văn An' : 'Lý Thị Bình', soThua: `${n}2/5`, hoSoDayDu: true });
-    finishedKey = await startLand(3);
-    await work(api.reception, finishedKey, 'TiepNhan', { nguoiNop: 'Đỗ Thị Hoa', soThua: '7/12', hoSoDayDu: true });
+    const applicants = ['Nguyễn Văn An', 'Lý Thị Bình', 'Đỗ Thị Hoa'];
+    const keys = await Promise.all([1, 2, 3].map((n) => startLand(n)));
+    await Promise.all(keys.map((key, i) => work(api.reception, key, 'TiepNhan', { nguoiNop: applicants[i], soThua: `${i + 1}2/5`, hoSoDayDu: true })));
+    finishedKey = keys[2];
     await work(api.specialist, finishedKey, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đủ điều kiện' });
     await work(api.leader, finishedKey, 'PheDuyet', { pheDuyet: 'tham-dinh-lai', yKienLanhDao: 'Bổ sung trích lục thửa đất' });
     await work(api.specialist, finishedKey, 'ThamDinh', { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Đã bổ sung trích lục' });
@@ -193,8 +197,10 @@ describe('the user guide, role by role, with its pictures', () => {
     await waitFor(async () => (await shown.textContent()) === 'Đủ điều kiện', 'the verdict chosen');
     await page.getByLabel('Ý kiến thẩm định').fill('Hồ sơ đủ điều kiện; đề nghị lãnh đạo phê duyệt.');
     await page.getByTestId('task-diagram').locator('.djs-element').first().waitFor();
+    // the form, where the officer works (the sticky bar: "Trả lại" to unclaim, "Hoàn thành")
+    await shot(page, 'can-bo-3-bieu-mau');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, 'can-bo-2-cong-viec');
-    await page.getByTestId('send-back').waitFor();
 
     // "Hoàn thành": back in the inbox with a confirmation; the case went on to the leader.
     await page.getByTestId('complete').click();
@@ -205,7 +211,7 @@ describe('the user guide, role by role, with its pictures', () => {
       .getByTestId('task-row')
       .filter({ hasText: caseCode(1) })
       .waitFor();
-    await shot(page, 'can-bo-3-da-xong');
+    await shot(page, 'can-bo-4-da-xong');
     expect(desk.pageErrors).toEqual([]);
   });
 
@@ -237,7 +243,7 @@ describe('the user guide, role by role, with its pictures', () => {
     await page.getByTestId('claim').click();
     await page.getByTestId('complete').and(page.locator(':enabled')).waitFor();
     await waitFor(async () => (await page.getByLabel('Ý kiến thẩm định').inputValue()).startsWith('Hồ sơ đủ điều kiện'), "the specialist's opinion");
-    await page.getByText('Đồng ý', { exact: true }).click();
+    await page.getByRole('radio', { name: 'Đồng ý', exact: true }).check();
     await page.getByLabel('Ý kiến lãnh đạo').fill('Đồng ý cấp.');
     await shot(page, 'lanh-dao-2-phe-duyet');
     await page.getByTestId('complete').click();
@@ -404,12 +410,14 @@ describe('the user guide, role by role, with its pictures', () => {
     const docRow = page.getByTestId('iso-doc-table').locator('tr', { hasText: docCode });
     await docRow.waitFor();
     expect(await docRow.textContent()).toContain('Dự thảo');
+    await docRow.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(page, 'thu-ky-iso-2-tai-lieu');
 
     await page.getByRole('link', { name: 'Điều khoản ISO' }).click();
     const clauses = page.getByTestId('iso-clauses');
     const nc = clauses.locator('details').filter({ has: page.locator('summary strong').getByText('10.2', { exact: true }) });
-    await nc.locator('summary').click();
+    if (!(await nc.evaluate((el) => (el as HTMLDetailsElement).open))) await nc.locator('summary').click();
+    await nc.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     expect(await nc.textContent()).toMatch(/Sổ theo dõi sự không phù hợp và hành động khắc phục: \d+ bản ghi/);
     await shot(page, 'thu-ky-iso-3-dieu-khoan');
     expect(desk.pageErrors).toEqual([]);
