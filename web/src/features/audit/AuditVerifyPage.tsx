@@ -6,6 +6,8 @@ import { formatDateTime } from '../../lib/format.js';
 import { Link, useLocation } from '../../lib/router.js';
 import { withQuery } from '../../api/query-string.js';
 import { auditLogQuery, auditMutations } from './api.js';
+import { actionNames } from './action-names.js';
+import { currentLanguage } from '../../i18n/index.js';
 import './audit.css';
 
 /** /audit/verify — check the audit log's hash chain, and browse the log (?actor=&action=&offset=). */
@@ -86,7 +88,8 @@ export default function AuditVerifyPage() {
                       <span className="muted small">{a.actorUnit ?? ''}</span>
                     </td>
                     <td>
-                      <Link to={withQuery('/audit/verify', { action: a.action })}>{a.action}</Link>
+                      <Link to={withQuery('/audit/verify', { action: a.action })}>{actionNames[currentLanguage()][a.action] ?? a.action}</Link>
+                      {actionNames[currentLanguage()][a.action] && <span className="muted small"> {a.action}</span>}
                     </td>
                     <td>
                       {a.targetType === 'case' && a.targetId ? (

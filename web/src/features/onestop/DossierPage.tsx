@@ -55,7 +55,7 @@ export default function DossierPage({ id }: { id: string }) {
         {d.statusReason ? ` — ${d.statusReason}` : ''}
         {d.paused ? ` · ${t('onestop.paused')}` : ''}
       </p>
-      <table className="kv-table">
+      <table className="kv-table kv-table-text">
         <tbody>
           <tr>
             <th scope="row">{t('onestop.procedure')}</th>

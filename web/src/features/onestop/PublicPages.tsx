@@ -213,7 +213,7 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
           <span data-testid="lookup-delayed">{t('onestop.public.delayed')}</span>
         </Alert>
       )}
-      <table className="kv-table">
+      <table className="kv-table kv-table-text">
         <tbody>
           <tr>
             <th scope="row">{t('onestop.procedure')}</th>
