@@ -68,10 +68,13 @@ export function readBundledSheets(dir = PROCESSES_DIR): Map<string, BundledSheet
   if (!existsSync(file)) return out;
   const sheets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Partial<BundledSheet> | string>;
   const catalogueFile = path.join(dir, 'onestop-catalogue.json');
-  const catalogue = existsSync(catalogueFile) ? (JSON.parse(readFileSync(catalogueFile, 'utf8')) as { bpmnProcessId?: string; legalBasis?: string }[]) : [];
+  const catalogue = existsSync(catalogueFile)
+    ? (JSON.parse(readFileSync(catalogueFile, 'utf8')) as { bpmnProcessId?: string; legalBasis?: string; agencies?: { bpmnProcessId?: string }[] }[])
+    : [];
   for (const [id, s] of Object.entries(sheets)) {
     if (id.startsWith('$') || typeof s !== 'object') continue;
-    const entry = catalogue.find((e) => e.bpmnProcessId === id);
+    // the entry's own process, or the process of one of the agencies offering it
+    const entry = catalogue.find((e) => e.bpmnProcessId === id || e.agencies?.some((a) => a.bpmnProcessId === id));
     out.set(id, {
       code: s.code?.trim() ?? '',
       purpose: s.purpose?.trim() ?? '',

@@ -74,6 +74,7 @@ describe('the sheets of the shipped procedures', () => {
         ['mc-cap-phieu-ly-lich-tu-phap', 'QT-MC-2.000488'],
         ['mc-dang-ky-ho-kinh-doanh', 'QT-MC-1.001612'],
         ['mc-dang-ky-khai-sinh', 'QT-MC-1.001193'],
+        ['mc-dang-ky-khai-sinh-xa-tan-thanh', 'QT-MC-1.001193-TT'],
         ['xu-ly-van-ban-den', 'QT-VT-01'],
       ].sort(),
     );
