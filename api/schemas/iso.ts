@@ -501,7 +501,7 @@ export const AgencyOverview = Type.Object({
 });
 export const AgencyOverviewList = Type.Object({ year: Type.Integer(), items: Type.Array(AgencyOverview) });
 export type AgencyOverviewList = Static<typeof AgencyOverviewList>;
-export const AgencyOverviewQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
+export const AgencyOverviewQuery = Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'Default: this year' })) });
 export type AgencyOverviewQuery = Static<typeof AgencyOverviewQuery>;
 /** Who reads the ISO pages, and which agencies' systems they see. */
 export const IsoMe = Type.Object({ agency: Nullable(Str), agencyName: Nullable(Str), province: Type.Boolean() });

@@ -549,7 +549,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AgencyOverviewList, ...errors },
       },
     },
-    async (req) => agencyOverviewFor(app.db, req.currentUser, req.query.year),
+    async (req) => agencyOverviewFor(app.db, req.currentUser, req.query.year ?? new Date().getFullYear()),
   );
 
   const readsReport = app.requireRole('leader', 'auditor', 'admin');
