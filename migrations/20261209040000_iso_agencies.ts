@@ -50,7 +50,7 @@ export async function up(knex: Knex): Promise<void> {
 
   for (const table of TABLES) {
     await knex.schema.alterTable(table, (t) => {
-      t.string('agency', 50).comment("The agency whose quality system keeps this record (iso_systems.agency_code; org_units.code)");
+      t.string('agency', 50).comment('The agency whose quality system keeps this record (iso_systems.agency_code; org_units.code)');
     });
     await knex(table).update({ agency: 'SNNMT' });
     await knex.raw(`ALTER TABLE ?? ALTER COLUMN agency SET DEFAULT iso_default_agency(), ALTER COLUMN agency SET NOT NULL`, [table]);

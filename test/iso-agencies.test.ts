@@ -118,7 +118,10 @@ describe('ISO system per agency', () => {
     lateNc = row;
 
     // then: the first step is offered to B's Office only (the role resolved from B at start)
-    const ncKey = await waitFor(async () => (await p.db('iso_nonconformities').where({ id: row.id }).first('process_instance_key'))?.process_instance_key, 'NC started');
+    const ncKey = await waitFor(
+      async () => (await p.db('iso_nonconformities').where({ id: row.id }).first('process_instance_key'))?.process_instance_key,
+      'NC started',
+    );
     const t = await openTask(officeB, String(ncKey), 'VanPhongTiepNhan');
     expect(t.candidateGroups).toEqual([`${B}-VP/officer`]);
     expect(t.variables).toMatchObject({ maNguon: key, eisoCoQuan: B, eisoVanPhong: `${B}-VP/officer` });
@@ -165,7 +168,7 @@ describe('ISO system per agency', () => {
     expect((await secB.post(`/api/tasks/${ofP1.id}/claim`)).status).toBe(403);
   });
 
-  it("shows each agency only its own registers, and the province both side by side", async () => {
+  it('shows each agency only its own registers, and the province both side by side', async () => {
     // A's people: B's nonconformity is absent from the register, and 404 by id; B's report is refused.
     for (const who of [secA, topA, officeA]) {
       const list = await who.get('/api/iso/nonconformities?source=late_case&limit=200');

@@ -167,7 +167,9 @@ export interface AgencyOverview {
 /** The province view: every agency with a quality system or a record, side by side, with its register counts. */
 export async function agencyOverview(db: Db, year: number): Promise<AgencyOverview[]> {
   const counts = async (table: string, select: Record<string, string>, where?: (q: Knex.QueryBuilder) => void) => {
-    const q = db(table).groupBy('agency').select('agency', ...Object.entries(select).map(([k, e]) => db.raw(`(${e})::int AS ??`, [k])));
+    const q = db(table)
+      .groupBy('agency')
+      .select('agency', ...Object.entries(select).map(([k, e]) => db.raw(`(${e})::int AS ??`, [k])));
     if (where) where(q);
     const rows: Record<string, unknown>[] = await q;
     return new Map(rows.map((r) => [String(r.agency), r]));
@@ -190,7 +192,11 @@ export async function agencyOverview(db: Db, year: number): Promise<AgencyOvervi
     ...[nc, docs, audits, reviews, risks, complaints, objectives].flatMap((m) => [...m.keys()]),
   ]);
   const names = new Map<string, string>(
-    (await db('org_units').whereIn('code', [...codes]).select('code', 'name')).map((u: { code: string; name: string }) => [u.code, u.name]),
+    (
+      await db('org_units')
+        .whereIn('code', [...codes])
+        .select('code', 'name')
+    ).map((u: { code: string; name: string }) => [u.code, u.name]),
   );
   const n = (m: Map<string, Record<string, unknown>>, a: string, k = 'n') => Number(m.get(a)?.[k] ?? 0);
   return [...codes].sort().map((a) => {
@@ -237,7 +243,10 @@ export async function agencyForNew(db: Db, user: Pick<CurrentUser, 'roles' | 'un
 }
 
 /** What the ISO pages need to know of their reader. */
-export async function isoMe(db: Db, user: Pick<CurrentUser, 'roles' | 'unit'>): Promise<{ agency: string | null; agencyName: string | null; province: boolean }> {
+export async function isoMe(
+  db: Db,
+  user: Pick<CurrentUser, 'roles' | 'unit'>,
+): Promise<{ agency: string | null; agencyName: string | null; province: boolean }> {
   const reach = await isoReach(db, user);
   const agency = reach.agency;
   const unit = agency ? await db('org_units').where({ code: agency }).first('name') : undefined;

@@ -140,7 +140,16 @@ export async function createObjective(
   o: { unitCode: string; year: number; title: string; metric: Metric; target: number; direction: 'at_least' | 'at_most'; createdBy: string },
 ): Promise<string> {
   const [row] = await db('iso_objectives')
-    .insert({ unit_code: o.unitCode, agency: await agencyOfUnit(db, o.unitCode), year: o.year, title: o.title, metric: o.metric, target: o.target, direction: o.direction, created_by: o.createdBy })
+    .insert({
+      unit_code: o.unitCode,
+      agency: await agencyOfUnit(db, o.unitCode),
+      year: o.year,
+      title: o.title,
+      metric: o.metric,
+      target: o.target,
+      direction: o.direction,
+      created_by: o.createdBy,
+    })
     .returning('id');
   return String(row.id);
 }

@@ -121,12 +121,14 @@ export async function documentScope(db: Knex, user: Pick<CurrentUser, 'roles' | 
   if (!reach.agencies) return (_q: Knex.QueryBuilder) => {};
   return (q: Knex.QueryBuilder) =>
     q.where((w) =>
-      w.whereIn('iso_documents.agency', reach.agencies!).orWhereExists(
-        db('iso_document_distribution as x')
-          .join('iso_document_versions as v', 'v.id', 'x.version_id')
-          .whereRaw('v.document_id = iso_documents.id')
-          .andWhere('x.unit_code', user.unit.code),
-      ),
+      w
+        .whereIn('iso_documents.agency', reach.agencies!)
+        .orWhereExists(
+          db('iso_document_distribution as x')
+            .join('iso_document_versions as v', 'v.id', 'x.version_id')
+            .whereRaw('v.document_id = iso_documents.id')
+            .andWhere('x.unit_code', user.unit.code),
+        ),
     );
 }
 
@@ -349,22 +351,47 @@ const REGISTERS = [
     register: 'nc',
     label: 'Sổ theo dõi sự không phù hợp và hành động khắc phục',
     clauses: ['8.7', '10.2', '10.2.1', '10.2.2'],
-    count: (db: Knex, a: string[] | null) => db('iso_nonconformities').modify(inReach({ agencies: a })).count<{ c: string }[]>({ c: '*' }),
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_nonconformities')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
   },
   {
     register: 'document',
     label: 'Danh mục tài liệu kiểm soát',
     clauses: ['7.5', '7.5.2', '7.5.3'],
-    count: (db: Knex, a: string[] | null) => db('iso_documents').modify(inReach({ agencies: a })).count<{ c: string }[]>({ c: '*' }),
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_documents')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
   },
-  { register: 'audit', label: 'Hồ sơ đánh giá nội bộ', clauses: ['9.2'], count: (db: Knex, a: string[] | null) => db('iso_audits').modify(inReach({ agencies: a })).count<{ c: string }[]>({ c: '*' }) },
+  {
+    register: 'audit',
+    label: 'Hồ sơ đánh giá nội bộ',
+    clauses: ['9.2'],
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_audits')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
+  },
   {
     register: 'complaint',
     label: 'Sổ tiếp nhận phản ánh, khiếu nại',
     clauses: ['8.2.1', '9.1.2'],
-    count: (db: Knex, a: string[] | null) => db('iso_complaints').modify(inReach({ agencies: a })).count<{ c: string }[]>({ c: '*' }),
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_complaints')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
   },
-  { register: 'risk', label: 'Sổ rủi ro và cơ hội', clauses: ['6.1'], count: (db: Knex, a: string[] | null) => db('iso_risks').modify(inReach({ agencies: a })).count<{ c: string }[]>({ c: '*' }) },
+  {
+    register: 'risk',
+    label: 'Sổ rủi ro và cơ hội',
+    clauses: ['6.1'],
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_risks')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
+  },
   {
     register: 'cases',
     label: 'Hồ sơ công việc và ngày hẹn trả',
@@ -372,7 +399,11 @@ const REGISTERS = [
     count: (db: Knex, a: string[] | null) =>
       db('case_deadlines as c')
         .modify((q) => {
-          if (a) q.whereRaw('iso_agency_of(coalesce((SELECT d.agency_code FROM dossiers d WHERE d.process_instance_key = c.process_instance_key LIMIT 1), c.unit_code)) = ANY(?::text[])', [a]);
+          if (a)
+            q.whereRaw(
+              'iso_agency_of(coalesce((SELECT d.agency_code FROM dossiers d WHERE d.process_instance_key = c.process_instance_key LIMIT 1), c.unit_code)) = ANY(?::text[])',
+              [a],
+            );
         })
         .count<{ c: string }[]>({ c: '*' }),
   },
@@ -848,10 +879,10 @@ export async function riskSummary(db: Knex, agencies: string[] | null = null): P
   const [r] = await db('iso_risks')
     .modify(inReach({ agencies }))
     .select(
-    db.raw('count(*)::int AS total'),
-    db.raw(`(count(*) FILTER (WHERE status <> 'closed'))::int AS open`),
-    db.raw('(count(*) FILTER (WHERE likelihood * severity >= 15))::int AS high'),
-    db.raw('(count(*) FILTER (WHERE reviews > 0 AND likelihood * severity < initial_score))::int AS reduced'),
-  );
+      db.raw('count(*)::int AS total'),
+      db.raw(`(count(*) FILTER (WHERE status <> 'closed'))::int AS open`),
+      db.raw('(count(*) FILTER (WHERE likelihood * severity >= 15))::int AS high'),
+      db.raw('(count(*) FILTER (WHERE reviews > 0 AND likelihood * severity < initial_score))::int AS reduced'),
+    );
   return r;
 }

@@ -534,7 +534,14 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // One quality system per agency: whose system the reader sees, and the province view of them all.
   app.get(
     '/me',
-    { schema: { tags, summary: "The reader's agency (whose ISO system the registers show) and whether they see the province view", security, response: { 200: IsoMe, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "The reader's agency (whose ISO system the registers show) and whether they see the province view",
+        security,
+        response: { 200: IsoMe, ...errors },
+      },
+    },
     async (req) => isoMe(app.db, req.currentUser),
   );
 
