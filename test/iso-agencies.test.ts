@@ -113,7 +113,8 @@ describe('ISO system per agency', () => {
       await openNonconformitiesForLateCases(p.db, p.zeebe);
       return p.db('iso_nonconformities').where({ source_type: 'late_case', source_key: key }).first();
     }, 'the late-case nonconformity');
-    expect(row).toMatchObject({ agency: B, source_process_id: `mc-test-${run.toLowerCase()}`, reported_by: null });
+    // SNNMT-VP (the case's unit) is not one of B's units: not suggested as the responsible unit.
+    expect(row).toMatchObject({ agency: B, unit_code: null, source_process_id: `mc-test-${run.toLowerCase()}`, reported_by: null });
     expect(await p.db('iso_nonconformities').where({ source_type: 'late_case', source_key: key })).toHaveLength(1);
     lateNc = row;
 

@@ -3,7 +3,7 @@ import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
 import { casesWithLateness, caseFactsQuery } from '../onestop/case-lateness.js';
 import { LATE } from '../onestop/lateness.js';
-import { agencyOfCase } from './agencies.js';
+import { agencyOfCase, agencyOfUnit } from './agencies.js';
 
 /** The BPMN process every nonconformity runs (processes/iso-hanh-dong-khac-phuc.bpmn). */
 export const NC_PROCESS_ID = 'iso-hanh-dong-khac-phuc';
@@ -154,6 +154,8 @@ export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClie
       : `quá ngày hẹn trả ${fmt(c.appointmentAt!)} mà chưa có kết quả`;
     // In the register of the dossier's competent agency (not of the department that runs the platform).
     const agency = await agencyOfCase(db, key, c.unitCode);
+    // The case's unit is suggested as the responsible unit only when it is one of that agency's.
+    const unitCode = c.unitCode && (await agencyOfUnit(db, c.unitCode)) === agency ? c.unitCode : null;
     const { nc } = await openNonconformity(db, zeebe, {
       agency,
       title: `Hồ sơ ${key} trễ hạn (${c.name ?? c.bpmnProcessId})`,
@@ -161,7 +163,7 @@ export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClie
       sourceType: 'late_case',
       sourceKey: key,
       sourceProcessId: c.bpmnProcessId,
-      unitCode: c.unitCode,
+      unitCode,
     });
     out.push(nc);
   }
