@@ -43,7 +43,7 @@ async function openSteps(db: Knex, keys: (string | null)[]): Promise<Map<string,
 /**
  * Who may read which NC: only those of the agencies they reach (their own agency's quality system;
  * province readers: every agency's). Within it auditors and administrators all; leaders those of
- * their unit's subtree; everyone those of their own unit, the ones they reported, and the ones whose
+ * their unit's subtree, and every record of an agency in that subtree; everyone those of their own unit, the ones they reported, and the ones whose
  * process has offered them a step (their unit and role, or they held it).
  */
 export async function ncScope(db: Knex, user: CurrentUser, groups: string[], by = 'reported_by', reach?: IsoReach) {
@@ -54,6 +54,8 @@ export async function ncScope(db: Knex, user: CurrentUser, groups: string[], by 
     q.modify(agencies).where((w) =>
       w
         .whereIn('n.unit_code', units)
+        // a leader above an agency (its head, the province) reads the whole register, records without a unit yet too
+        .orWhereIn('n.agency', user.roles.includes('leader') ? units : [])
         .orWhere(`n.${by}`, user.username)
         .orWhereExists(
           db('inbox_tasks as t')
