@@ -30,6 +30,18 @@ export const DEMO_UNITS = [
   { code: 'CAT-PV06', name: 'Phòng Hồ sơ nghiệp vụ (PV06), Công an tỉnh', kind: 'division', parentCode: 'CAT' },
   // ISO: officers are ISO secretaries, its leader is the quality leader / management representative.
   { code: 'SNNMT-ISO', name: 'Tổ thư ký ISO (Ban ISO)', kind: 'division', parentCode: 'SNNMT' },
+  // A second agency with its own quality system (issue 17, item 5): Sở Tư pháp's ISO secretariat and Office.
+  { code: 'STP-ISO', name: 'Tổ thư ký ISO Sở Tư pháp', kind: 'division', parentCode: 'STP' },
+  { code: 'STP-VP', name: 'Văn phòng Sở Tư pháp', kind: 'division', parentCode: 'STP' },
+];
+
+/**
+ * Who holds the ISO roles of each agency's quality system (domain/iso/agencies.ts): Sở Nông nghiệp và
+ * Môi trường (also seeded by its migration) and Sở Tư pháp. Other agencies: their own unit holds them.
+ */
+export const DEMO_ISO_SYSTEMS = [
+  { agencyCode: 'SNNMT', secretariatUnitCode: 'SNNMT-ISO', officeUnitCode: 'SNNMT-VP' },
+  { agencyCode: 'STP', secretariatUnitCode: 'STP-ISO', officeUnitCode: 'STP-VP' },
 ];
 
 export const DEMO_USERS: { username: string; fullName: string; unitCode: string; roles: Role[] }[] = [
@@ -57,6 +69,10 @@ export const DEMO_USERS: { username: string; fullName: string; unitCode: string;
   { username: 'thukyiso', fullName: 'Đỗ Thị Thư', unitCode: 'SNNMT-ISO', roles: ['officer'] },
   { username: 'daidienld', fullName: 'Bùi Văn Đại', unitCode: 'SNNMT-ISO', roles: ['leader'] },
   { username: 'truongphong', fullName: 'Ngô Văn Trưởng', unitCode: 'SNNMT-QLDD', roles: ['leader'] },
+  // Sở Tư pháp's quality system: its ISO secretary, management representative and Office.
+  { username: 'thukyisostp', fullName: 'Phan Thị Thư Pháp', unitCode: 'STP-ISO', roles: ['officer'] },
+  { username: 'daidienstp', fullName: 'Lâm Văn Đại Pháp', unitCode: 'STP-ISO', roles: ['leader'] },
+  { username: 'vanphongstp', fullName: 'Hà Thị Văn Pháp', unitCode: 'STP-VP', roles: ['officer'] },
 ];
 
 /**
@@ -71,6 +87,12 @@ export async function seedDemo(
   dataDir: string,
 ): Promise<{ username: string; password: string | null; roles: Role[]; unit: string; created: boolean }[]> {
   for (const u of DEMO_UNITS) await upsertUnit(db, u);
+  // An agency whose roles an administrator set already keeps them.
+  for (const s of DEMO_ISO_SYSTEMS)
+    await db('iso_systems')
+      .insert({ agency_code: s.agencyCode, secretariat_unit_code: s.secretariatUnitCode, office_unit_code: s.officeUnitCode })
+      .onConflict('agency_code')
+      .ignore();
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'demo-credentials.json');
   const saved: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};

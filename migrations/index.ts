@@ -35,6 +35,7 @@ import * as caseRoot from './20261207110000_case_root.js';
 import * as onestopReceptionForms from './20261208010000_onestop_reception_forms.js';
 import * as caseUnitsOfPeople from './20261208020000_case_units_of_people.js';
 import * as onestopProcedureAgencies from './20261209030000_onestop_procedure_agencies.js';
+import * as isoAgencies from './20261209040000_iso_agencies.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -73,6 +74,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261208010000_onestop_reception_forms': onestopReceptionForms,
   '20261208020000_case_units_of_people': caseUnitsOfPeople,
   '20261209030000_onestop_procedure_agencies': onestopProcedureAgencies,
+  '20261209040000_iso_agencies': isoAgencies,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

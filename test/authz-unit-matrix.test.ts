@@ -729,6 +729,20 @@ describe('own-unit / other-unit authorisation matrix', () => {
       call: (c) => get(c, '/api/iso/report?year=2026'),
     },
     {
+      route: 'GET /api/iso/agencies',
+      allow: 'own: leader auditor admin | other: leader auditor admin | parent: leader auditor admin | granted: auditor',
+      ok: [200],
+      why: "the province view of every agency's quality system: administrators, and leaders and auditors of a unit under no department or commune (the matrix's units are such: province level)",
+      call: (c) => get(c, '/api/iso/agencies?year=2026'),
+    },
+    {
+      route: 'GET /api/iso/me',
+      allow: 'own: all | other: all | parent: all | granted: auditor',
+      ok: [200],
+      why: "every reader learns whose quality system the ISO pages show them (their agency's, or the province's)",
+      call: (c) => get(c, '/api/iso/me'),
+    },
+    {
       route: 'GET /api/iso/report.pdf',
       allow: 'own: leader auditor admin | other: auditor admin | parent: leader auditor admin | granted: auditor',
       sees: (b, o) => ncOrComplaintOf(o)(b),

@@ -101,9 +101,14 @@ describe('ISO risks and opportunities', () => {
     const closed = await risk(opp.body.id, (r) => r.status === 'closed', 'opportunity closed');
     expect(closed.closedAt).toBeTruthy();
 
-    // Every staff member may read the register; the annual report counts them.
+    // Every staff member of the agency may read its register; another agency (the commune) keeps its own
+    // quality system and does not see this one (issue 17, item 5). The annual report counts them.
+    const office = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
+    expect((await office.get('/api/iso/risks')).body.items.map((r: any) => r.id)).toEqual(expect.arrayContaining([id, opp.body.id]));
     const commune = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'XA-TANPHU' }));
-    expect((await commune.get('/api/iso/risks')).body.items.map((r: any) => r.id)).toEqual(expect.arrayContaining([id, opp.body.id]));
+    const communeSees = (await commune.get('/api/iso/risks')).body.items.map((r: any) => r.id);
+    expect(communeSees).not.toContain(id);
+    expect(communeSees).not.toContain(opp.body.id);
     const report = await head.get(`/api/iso/report?year=${new Date().getFullYear()}`);
     expect(report.body.risks.reduced).toBeGreaterThanOrEqual(1);
     expect(report.body.risks.total).toBeGreaterThanOrEqual(2);

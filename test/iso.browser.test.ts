@@ -167,6 +167,10 @@ describe('the ISO pages in a real browser', () => {
       const complaints = clauses.locator('details', { hasText: 'Sự thỏa mãn của khách hàng' }).first();
       expect(await complaints.textContent()).toContain('Tiếp nhận và xử lý phản ánh, khiếu nại');
 
+      // A province auditor reads every agency's quality system, side by side (issue 17, item 5).
+      expect(await page.getByTestId('iso-agency').textContent()).toBe('Toàn tỉnh: xem hệ thống quản lý chất lượng của mọi cơ quan');
+      await page.getByRole('link', { name: 'Các cơ quan' }).click();
+      expect(await page.getByTestId('agency-SNNMT').locator('th').textContent()).toBe('Sở Nông nghiệp và Môi trường (SNNMT)');
       await page.getByRole('link', { name: 'Báo cáo năm' }).click();
       const report = page.getByTestId('iso-report');
       await report.getByRole('heading', { name: 'Minh chứng công bố phù hợp TCVN ISO 9001:2015' }).waitFor();

@@ -25,6 +25,8 @@ export const Nonconformity = Type.Object({
   sourceKey: Nullable(Str),
   sourceProcessId: Nullable(Str),
   unitCode: Nullable(Str),
+  /** the agency whose quality system keeps it */
+  agency: Str,
   reportedBy: Nullable(Str),
   processInstanceKey: Nullable(Str),
   status: Str,
@@ -148,12 +150,18 @@ export const ClauseView = Type.Object({
 });
 export type ClauseView = Static<typeof ClauseView>;
 
-export const ReportQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
+const AgencyCode = Type.String({ pattern: '^[A-Za-z0-9._-]{1,50}$', description: 'Code of an agency (department, commune)' });
+export const ReportQuery = Type.Object({
+  year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+  agency: Type.Optional({ ...AgencyCode, description: "One agency's quality system (default: mine; province readers: the whole province)" }),
+});
 export type ReportQuery = Static<typeof ReportQuery>;
 
 const Count = Type.Integer();
 export const AnnualReport = Type.Object({
   year: Type.Integer(),
+  /** the agency whose quality system it reports (its declaration of conformity); null: the whole province */
+  agency: Nullable(Str),
   generatedAt: Time,
   /** One-stop dossiers of the year (statistics rollup) and the citizens' evaluations. */
   onestop: Type.Object({
@@ -474,3 +482,27 @@ export const RiskCreateBody = Type.Object({
   reviewCycleDays: Type.Integer({ minimum: 1, maximum: 366, default: 90 }),
 });
 export type RiskCreateBody = Static<typeof RiskCreateBody>;
+
+/** The province view: every agency's quality system side by side. */
+export const AgencyOverview = Type.Object({
+  agency: Str,
+  name: Nullable(Str),
+  secretariatUnitCode: Str,
+  officeUnitCode: Str,
+  configured: Type.Boolean(),
+  isDefault: Type.Boolean(),
+  nonconformities: Type.Object({ total: Type.Integer(), open: Type.Integer(), lateCases: Type.Integer() }),
+  documentsInForce: Type.Integer(),
+  audits: Type.Integer(),
+  reviews: Type.Integer(),
+  risksOpen: Type.Integer(),
+  complaints: Type.Integer(),
+  objectives: Type.Integer(),
+});
+export const AgencyOverviewList = Type.Object({ year: Type.Integer(), items: Type.Array(AgencyOverview) });
+export type AgencyOverviewList = Static<typeof AgencyOverviewList>;
+export const AgencyOverviewQuery = Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'Default: this year' })) });
+export type AgencyOverviewQuery = Static<typeof AgencyOverviewQuery>;
+/** Who reads the ISO pages, and which agencies' systems they see. */
+export const IsoMe = Type.Object({ agency: Nullable(Str), agencyName: Nullable(Str), province: Type.Boolean() });
+export type IsoMe = Static<typeof IsoMe>;

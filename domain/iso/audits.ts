@@ -1,19 +1,43 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
+import { agencyOfUnit, auditorGroups, unitsOutside } from './agencies.js';
+import { fail } from '../../lib/errors.js';
 
 /** The BPMN process of an internal audit programme (processes/iso-danh-gia-noi-bo.bpmn). */
 export const AUDIT_PROCESS_ID = 'iso-danh-gia-noi-bo';
 
-/** Starts the internal audit of a year over the given units (DGNB-YYYY-<id>). Unknown units are refused before anything is written. */
+/**
+ * Starts the internal audit of a year over the given units (DGNB-YYYY-<id>), in the quality system of
+ * their agency (`agency`: the caller's, or for a province reader null = the units' own). Refused before
+ * anything is written: unknown units, units of another agency, and a unit no independent auditor is
+ * left for (ISO 9001 9.2.2 c).
+ */
 export async function startAudit(
   db: Knex,
   zeebe: ZeebeClient,
-  input: { year: number; scope: string; departments: string[]; createdBy: string },
+  input: { year: number; scope: string; departments: string[]; createdBy: string; agency: string | null },
 ): Promise<string> {
   const known = new Set(await db('org_units').whereIn('code', input.departments).pluck('code'));
   const unknown = input.departments.filter((d) => !known.has(d));
   if (unknown.length) throw Object.assign(new Error(`Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`), { statusCode: 400 });
+  const agency = input.agency ?? (await agencyOfUnit(db, input.departments[0]));
+  const outside = await unitsOutside(db, agency, input.departments);
+  if (outside.length)
+    throw fail(
+      400,
+      'ISO_UNITS_OTHER_AGENCY',
+      { units: outside.join(', '), agency },
+      `Đơn vị ${outside.join(', ')} không thuộc cơ quan ${agency} / Units ${outside.join(', ')} are not of agency ${agency}`,
+    );
+  const { none } = await auditorGroups(db, agency, input.departments);
+  if (none.length)
+    throw fail(
+      400,
+      'ISO_NO_INDEPENDENT_AUDITOR',
+      { units: none.join(', ') },
+      `Không có người đánh giá độc lập với đơn vị ${none.join(', ')} / No auditor independent of ${none.join(', ')}`,
+    );
   const { rows } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_audits', 'id')) AS id`);
   const id = String(rows[0].id);
   await db('iso_audits').insert({
@@ -22,6 +46,7 @@ export async function startAudit(
     year: input.year,
     scope: input.scope,
     departments: JSON.stringify(input.departments),
+    agency,
     created_by: input.createdBy,
   });
   await ensureAuditStarted(db, zeebe, id);
@@ -32,9 +57,18 @@ export async function ensureAuditStarted(db: Knex, zeebe: ZeebeClient, id: strin
   await startIsoProcess(db, zeebe, 'iso_audits', id, async (trx) => {
     const a = await trx('iso_audits').where({ id }).forUpdate().first();
     if (!a || a.process_instance_key) return null;
+    // Who may audit each unit, resolved now: never the unit's own members (domain/iso/agencies.ts).
+    const { groups } = await auditorGroups(trx, a.agency, a.departments);
     return {
       bpmnProcessId: AUDIT_PROCESS_ID,
-      variables: { auditId: Number(a.id), maDanhGia: a.code, nam: a.year, phamVi: a.scope, phongDuocDanhGia: a.departments },
+      variables: {
+        auditId: Number(a.id),
+        maDanhGia: a.code,
+        nam: a.year,
+        phamVi: a.scope,
+        phongDuocDanhGia: a.departments,
+        eisoNhomDanhGia: groups,
+      },
     };
   });
 }

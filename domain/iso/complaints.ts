@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
 import { publicUrl } from '../onestop/settings.js';
+import { agencyOfUnit } from './agencies.js';
 
 /** The BPMN process every complaint or feedback runs (processes/iso-xu-ly-phan-anh.bpmn). */
 export const COMPLAINT_PROCESS_ID = 'iso-xu-ly-phan-anh';
@@ -23,6 +24,8 @@ export interface NewComplaint {
   kind?: string | null;
   dossierCode?: string | null;
   lookupToken?: string | null;
+  /** the agency whose register keeps it; default: the named dossier's competent agency, else the receiver's (public: the default agency) */
+  agency?: string | null;
 }
 
 /** The citizen's tracking link of a public complaint (the page /gop-y/:code?t=). */
@@ -46,8 +49,11 @@ export async function receiveComplaint(db: Knex, zeebe: ZeebeClient, input: NewC
 export async function insertComplaint(db: Knex, input: NewComplaint): Promise<string> {
   const { rows } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_complaints', 'id')) AS id`);
   const id = String(rows[0].id);
+  const dossier = input.dossierCode ? await db('dossiers').where({ code: input.dossierCode }).first('agency_code') : undefined;
+  const agency = dossier ? await agencyOfUnit(db, dossier.agency_code) : (input.agency ?? (await agencyOfUnit(db, null)));
   await db('iso_complaints').insert({
     id,
+    agency,
     code: `PA-${new Date().getFullYear()}-${id.padStart(4, '0')}`,
     title: input.title,
     content: input.content,

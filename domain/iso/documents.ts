@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
+import { agencyOfUnit } from './agencies.js';
 
 /** The BPMN process every issue, revision and withdrawal runs (processes/iso-kiem-soat-tai-lieu.bpmn). */
 export const DOCUMENT_PROCESS_ID = 'iso-kiem-soat-tai-lieu';
@@ -48,8 +49,15 @@ export async function createDocument(db: Knex, zeebe: ZeebeClient, input: NewDoc
   await checkUnits(db, [input.ownerUnitCode, ...input.distributeTo]);
   const versionId = await db.transaction(async (trx) => {
     const [doc] = await trx('iso_documents')
-      .insert({ code: input.code, title: input.title, doc_type: input.docType, owner_unit_code: input.ownerUnitCode })
-      .onConflict('code')
+      .insert({
+        code: input.code,
+        title: input.title,
+        doc_type: input.docType,
+        owner_unit_code: input.ownerUnitCode,
+        // The owner unit's agency keeps it: each agency has its own document register (codes unique in it).
+        agency: await agencyOfUnit(trx, input.ownerUnitCode),
+      })
+      .onConflict(['agency', 'code'])
       .ignore()
       .returning('id');
     if (!doc)

@@ -3,6 +3,7 @@ import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
 import { casesWithLateness, caseFactsQuery } from '../onestop/case-lateness.js';
 import { LATE } from '../onestop/lateness.js';
+import { agencyOfCase, agencyOfUnit } from './agencies.js';
 
 /** The BPMN process every nonconformity runs (processes/iso-hanh-dong-khac-phuc.bpmn). */
 export const NC_PROCESS_ID = 'iso-hanh-dong-khac-phuc';
@@ -10,6 +11,8 @@ export const NC_PROCESS_ID = 'iso-hanh-dong-khac-phuc';
 export type NcSource = 'manual' | 'late_case' | 'audit_finding' | 'complaint';
 
 export interface OpenNcInput {
+  /** the agency whose register keeps it (iso_systems): its Office receives it */
+  agency: string;
   title: string;
   description: string;
   sourceType: NcSource;
@@ -30,6 +33,7 @@ export interface NcRow {
   source_key: string | null;
   source_process_id: string | null;
   unit_code: string | null;
+  agency: string;
   reported_by: string | null;
   process_instance_key: string | null;
   status: string;
@@ -67,6 +71,7 @@ export async function openNonconformity(db: Knex, zeebe: ZeebeClient, input: Ope
       source_key: input.sourceKey ?? null,
       source_process_id: input.sourceProcessId ?? null,
       unit_code: input.unitCode ?? null,
+      agency: input.agency,
       reported_by: input.reportedBy ?? null,
     })
     .onConflict(db.raw('(source_type, source_key) WHERE source_key IS NOT NULL'))
@@ -123,7 +128,8 @@ export async function startPendingNonconformities(db: Knex, zeebe: ZeebeClient):
  * or waiting for the citizen are not late) gets one nonconformity (source late_case, keyed by its process
  * instance). The SQL narrows to the candidates (appointment date passed, not withdrawn, open and not
  * paused or ready on a later date) so that the limit never fills with cases that are not late; the rule
- * decides. The ISO processes themselves are not swept (an NC about an NC would never end).
+ * decides. Each goes to the register of the case's agency: the dossier's competent agency, else the
+ * agency of the case's unit. The ISO processes themselves are not swept (an NC about an NC would never end).
  */
 export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClient, now: Date = new Date()): Promise<NcRow[]> {
   const names = db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('pd');
@@ -146,13 +152,18 @@ export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClie
     const when = c.readyAt
       ? `có kết quả lúc ${fmt(c.readyAt)}, sau ngày hẹn ${fmt(c.appointmentAt!)}`
       : `quá ngày hẹn trả ${fmt(c.appointmentAt!)} mà chưa có kết quả`;
+    // In the register of the dossier's competent agency (not of the department that runs the platform).
+    const agency = await agencyOfCase(db, key, c.unitCode);
+    // The case's unit is suggested as the responsible unit only when it is one of that agency's.
+    const unitCode = c.unitCode && (await agencyOfUnit(db, c.unitCode)) === agency ? c.unitCode : null;
     const { nc } = await openNonconformity(db, zeebe, {
+      agency,
       title: `Hồ sơ ${key} trễ hạn (${c.name ?? c.bpmnProcessId})`,
       description: `Hồ sơ ${key} của quy trình "${c.name ?? c.bpmnProcessId}" ${when}. Hệ thống tự ghi nhận sự không phù hợp.`,
       sourceType: 'late_case',
       sourceKey: key,
       sourceProcessId: c.bpmnProcessId,
-      unitCode: c.unitCode,
+      unitCode,
     });
     out.push(nc);
   }

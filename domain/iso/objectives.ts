@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { subtreeCodes } from '../audit/case-search.js';
 import { casesWithLateness, caseFactsQuery } from '../onestop/case-lateness.js';
 import { ON_TIME } from '../onestop/lateness.js';
+import { agencyOfUnit } from './agencies.js';
 
 /**
  * Quality objectives measured from the platform's own data, per quarter of the objective's year
@@ -139,16 +140,27 @@ export async function createObjective(
   o: { unitCode: string; year: number; title: string; metric: Metric; target: number; direction: 'at_least' | 'at_most'; createdBy: string },
 ): Promise<string> {
   const [row] = await db('iso_objectives')
-    .insert({ unit_code: o.unitCode, year: o.year, title: o.title, metric: o.metric, target: o.target, direction: o.direction, created_by: o.createdBy })
+    .insert({
+      unit_code: o.unitCode,
+      agency: await agencyOfUnit(db, o.unitCode),
+      year: o.year,
+      title: o.title,
+      metric: o.metric,
+      target: o.target,
+      direction: o.direction,
+      created_by: o.createdBy,
+    })
     .returning('id');
   return String(row.id);
 }
 
-export async function objectiveResults(db: Knex, year: number, unitCodes?: string[]): Promise<ObjectiveResult[]> {
+/** The objectives of a year (of the given units; of the given agencies' quality systems; null: all), measured. */
+export async function objectiveResults(db: Knex, year: number, unitCodes?: string[], agencies?: string[] | null): Promise<ObjectiveResult[]> {
   const rows = await db('iso_objectives')
     .where({ year })
     .modify((q) => {
       if (unitCodes) q.whereIn('unit_code', unitCodes);
+      if (agencies) q.whereIn('agency', agencies);
     })
     .orderBy(['unit_code', 'id']);
   const out: ObjectiveResult[] = [];

@@ -20,6 +20,8 @@ import { readModelMeta } from '../../engine/model-meta.js';
 import type { NcRow } from './nonconformities.js';
 import { objectiveResults, onestopFigures, periodsOf } from './objectives.js';
 import { riskLevel } from './risks.js';
+import { fail } from '../../lib/errors.js';
+import { inReach, isoReach, unitCodesOfAgencies, type IsoReach } from './agencies.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 const day = (d: Date | string | null | undefined) => (d ? (typeof d === 'string' ? d.slice(0, 10) : localDate(d)) : null);
@@ -39,17 +41,21 @@ async function openSteps(db: Knex, keys: (string | null)[]): Promise<Map<string,
 }
 
 /**
- * Who may read which NC: auditors and administrators all; leaders those of their unit's subtree;
- * everyone those of their own unit, the ones they reported, and the ones whose process has offered
- * them a step (their unit and role, or they held it).
+ * Who may read which NC: only those of the agencies they reach (their own agency's quality system;
+ * province readers: every agency's). Within it auditors and administrators all; leaders those of
+ * their unit's subtree, and every record of an agency in that subtree; everyone those of their own unit, the ones they reported, and the ones whose
+ * process has offered them a step (their unit and role, or they held it).
  */
-export async function ncScope(db: Knex, user: CurrentUser, groups: string[], by = 'reported_by') {
-  if (user.roles.includes('auditor') || user.roles.includes('admin')) return (_q: Knex.QueryBuilder) => {};
+export async function ncScope(db: Knex, user: CurrentUser, groups: string[], by = 'reported_by', reach?: IsoReach) {
+  const agencies = inReach(reach ?? (await isoReach(db, user)), 'n.agency');
+  if (user.roles.includes('auditor') || user.roles.includes('admin')) return (q: Knex.QueryBuilder) => agencies(q);
   const units = user.roles.includes('leader') ? await subtreeCodes(db, user.unit.code) : [user.unit.code];
   return (q: Knex.QueryBuilder) =>
-    q.where((w) =>
+    q.modify(agencies).where((w) =>
       w
         .whereIn('n.unit_code', units)
+        // a leader above an agency (its head, the province) reads the whole register, records without a unit yet too
+        .orWhereIn('n.agency', user.roles.includes('leader') ? units : [])
         .orWhere(`n.${by}`, user.username)
         .orWhereExists(
           db('inbox_tasks as t')
@@ -70,6 +76,7 @@ const toNc = (r: NcRow, step: string | undefined): Nonconformity => ({
   sourceKey: r.source_key,
   sourceProcessId: r.source_process_id,
   unitCode: r.unit_code,
+  agency: r.agency,
   reportedBy: r.reported_by,
   processInstanceKey: r.process_instance_key ? String(r.process_instance_key) : null,
   status: r.status,
@@ -107,8 +114,29 @@ export async function nonconformityDetail(db: Knex, scope: (q: Knex.QueryBuilder
   return { ...toNc(row, steps.get(String(row.process_instance_key))), history: history.map((h) => ({ stage: h.stage, at: iso(h.at)!, data: h.data })) };
 }
 
-export async function listDocuments(db: Knex, onlyId?: string): Promise<IsoDocument[]> {
+/**
+ * Which controlled documents a reader sees: those of the agencies they reach, and those distributed
+ * to their own unit (another agency's document sent to them to apply).
+ */
+export async function documentScope(db: Knex, user: Pick<CurrentUser, 'roles' | 'unit'>) {
+  const reach = await isoReach(db, user);
+  if (!reach.agencies) return (_q: Knex.QueryBuilder) => {};
+  return (q: Knex.QueryBuilder) =>
+    q.where((w) =>
+      w
+        .whereIn('iso_documents.agency', reach.agencies!)
+        .orWhereExists(
+          db('iso_document_distribution as x')
+            .join('iso_document_versions as v', 'v.id', 'x.version_id')
+            .whereRaw('v.document_id = iso_documents.id')
+            .andWhere('x.unit_code', user.unit.code),
+        ),
+    );
+}
+
+export async function listDocuments(db: Knex, onlyId?: string, scope: (q: Knex.QueryBuilder) => void = () => {}): Promise<IsoDocument[]> {
   const docs: any[] = await db('iso_documents')
+    .modify(scope)
     .modify((q) => {
       if (onlyId) q.where({ id: onlyId });
     })
@@ -235,8 +263,9 @@ export async function listComplaints(db: Knex, scope: (q: Knex.QueryBuilder) => 
 }
 
 /** Internal audits with the units audited (checklists) and the findings with their nonconformities. */
-export async function listAudits(db: Knex, onlyId?: string): Promise<Audit[]> {
+export async function listAudits(db: Knex, onlyId?: string, reach: { agencies: string[] | null } = { agencies: null }): Promise<Audit[]> {
   const audits: any[] = await db('iso_audits')
+    .modify(inReach(reach))
     .modify((q) => {
       if (onlyId) q.where({ id: onlyId });
     })
@@ -324,27 +353,61 @@ const REGISTERS = [
     register: 'nc',
     label: 'Sổ theo dõi sự không phù hợp và hành động khắc phục',
     clauses: ['8.7', '10.2', '10.2.1', '10.2.2'],
-    count: (db: Knex) => db('iso_nonconformities').count<{ c: string }[]>({ c: '*' }),
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_nonconformities')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
   },
   {
     register: 'document',
     label: 'Danh mục tài liệu kiểm soát',
     clauses: ['7.5', '7.5.2', '7.5.3'],
-    count: (db: Knex) => db('iso_documents').count<{ c: string }[]>({ c: '*' }),
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_documents')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
   },
-  { register: 'audit', label: 'Hồ sơ đánh giá nội bộ', clauses: ['9.2'], count: (db: Knex) => db('iso_audits').count<{ c: string }[]>({ c: '*' }) },
+  {
+    register: 'audit',
+    label: 'Hồ sơ đánh giá nội bộ',
+    clauses: ['9.2'],
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_audits')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
+  },
   {
     register: 'complaint',
     label: 'Sổ tiếp nhận phản ánh, khiếu nại',
     clauses: ['8.2.1', '9.1.2'],
-    count: (db: Knex) => db('iso_complaints').count<{ c: string }[]>({ c: '*' }),
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_complaints')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
   },
-  { register: 'risk', label: 'Sổ rủi ro và cơ hội', clauses: ['6.1'], count: (db: Knex) => db('iso_risks').count<{ c: string }[]>({ c: '*' }) },
+  {
+    register: 'risk',
+    label: 'Sổ rủi ro và cơ hội',
+    clauses: ['6.1'],
+    count: (db: Knex, a: string[] | null) =>
+      db('iso_risks')
+        .modify(inReach({ agencies: a }))
+        .count<{ c: string }[]>({ c: '*' }),
+  },
   {
     register: 'cases',
     label: 'Hồ sơ công việc và ngày hẹn trả',
     clauses: ['8.5.1', '9.1.1'],
-    count: (db: Knex) => db('case_deadlines').count<{ c: string }[]>({ c: '*' }),
+    count: (db: Knex, a: string[] | null) =>
+      db('case_deadlines as c')
+        .modify((q) => {
+          if (a)
+            q.whereRaw(
+              'iso_agency_of(coalesce((SELECT d.agency_code FROM dossiers d WHERE d.process_instance_key = c.process_instance_key LIMIT 1), c.unit_code)) = ANY(?::text[])',
+              [a],
+            );
+        })
+        .count<{ c: string }[]>({ c: '*' }),
   },
 ];
 
@@ -356,7 +419,7 @@ const clauseOrder = (a: string, b: string) => {
 };
 
 /** From each clause to the steps (eiso.isoClauses of the latest deployed version of each process) and the registers that serve it. */
-export async function clauseView(db: Knex): Promise<ClauseView> {
+export async function clauseView(db: Knex, agencies: string[] | null = null): Promise<ClauseView> {
   const latest = await db('process_definitions as d')
     .whereRaw('d.version = (SELECT max(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id)')
     .select('bpmn_process_id', 'name', 'version', 'xml');
@@ -384,27 +447,33 @@ export async function clauseView(db: Knex): Promise<ClauseView> {
     }
   }
   for (const r of REGISTERS) {
-    const [{ c }] = await r.count(db);
+    const [{ c }] = await r.count(db, agencies);
     for (const clause of r.clauses) entry(clause).registers.push({ register: r.register, label: r.label, count: Number(c) });
   }
   return { clauses: [...byClause.values()].sort((a, b) => clauseOrder(a.clause, b.clause)) };
 }
 
 /**
- * The annual report as the reader may see it: the figures are province-wide; the lists of
- * nonconformities and complaints are those the reader's registers show (auditors and administrators: all).
+ * The annual report as the reader may see it: the figures are those of one agency's quality system
+ * (the reader's own; a province reader: the agency asked for, or the whole province when none is);
+ * the lists of nonconformities and complaints are those the reader's registers show (auditors and
+ * administrators: all). `agency` outside the reader's reach: 403.
  */
-export async function annualReportFor(db: Knex, year: number, reader: CurrentUser, groups: string[]): Promise<AnnualReport> {
-  const r = await annualReport(db, year);
+export async function annualReportFor(db: Knex, year: number, reader: CurrentUser, groups: string[], agency?: string): Promise<AnnualReport> {
+  const reach = await isoReach(db, reader);
+  if (agency && reach.agencies && !reach.agencies.includes(agency))
+    throw fail(403, 'ISO_AGENCY_OUTSIDE', { agency }, `Hệ thống ISO của ${agency} không thuộc phạm vi của bạn / ${agency} is outside your scope`);
+  const agencies = agency ? [agency] : reach.agencies;
+  const r = await annualReport(db, year, agencies);
   if (reader.roles.includes('admin') || reader.roles.includes('auditor')) return r;
   const ncs = new Set<string>(
     await db('iso_nonconformities as n')
-      .modify(await ncScope(db, reader, groups))
+      .modify(await ncScope(db, reader, groups, 'reported_by', reach))
       .pluck('n.code'),
   );
   const complaints = new Set<string>(
     await db('iso_complaints as n')
-      .modify(await ncScope(db, reader, groups, 'received_by'))
+      .modify(await ncScope(db, reader, groups, 'received_by', reach))
       .pluck('n.code'),
   );
   return {
@@ -414,8 +483,21 @@ export async function annualReportFor(db: Knex, year: number, reader: CurrentUse
   };
 }
 
-/** The annual QMS report assembled from the registers and the case clocks of one calendar year (Vietnam time). */
-export async function annualReport(db: Knex, year: number): Promise<AnnualReport> {
+/**
+ * The annual QMS report assembled from the registers and the case clocks of one calendar year (Vietnam
+ * time), of the given agencies' quality systems (one agency: the evidence of its own declaration of
+ * conformity), or of the whole province (null).
+ */
+export async function annualReport(db: Knex, year: number, agencies: string[] | null = null): Promise<AnnualReport> {
+  const mine = inReach({ agencies });
+  // A case is the agency's when its dossier's competent agency is (else its unit's agency).
+  const casesOf = (q: Knex.QueryBuilder) => {
+    if (agencies)
+      q.whereRaw(
+        'iso_agency_of(coalesce((SELECT d.agency_code FROM dossiers d WHERE d.process_instance_key = f.process_instance_key LIMIT 1), f.unit_code)) = ANY(?::text[])',
+        [agencies],
+      );
+  };
   const inYear = (col: string) => db.raw(`extract(year FROM ${col} AT TIME ZONE 'Asia/Ho_Chi_Minh') = ?`, [year]);
   const names = db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('p');
   // Cases judged by the II.06a rule (domain/onestop/lateness.ts): counted in the year their result was
@@ -426,6 +508,7 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       .leftJoin(names, 'p.bpmn_process_id', 'f.bpmn_process_id')
       .select('p.name')
       .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+      .modify(casesOf)
       .whereNotNull('f.end_at')
       .andWhere(inYear('f.end_at')),
     now,
@@ -446,6 +529,7 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
     await casesWithLateness(
       caseFactsQuery(db, now)
         .whereNot('f.bpmn_process_id', 'like', 'iso-%')
+        .modify(casesOf)
         .whereNull('f.end_at')
         .andWhere('f.appointment_at', '<', now)
         .andWhere(inYear('f.appointment_at')),
@@ -453,12 +537,13 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
     )
   ).filter((c) => c.outcome === 'past_due').length;
 
-  const ncs: NcRow[] = await db('iso_nonconformities').where(inYear('opened_at')).orderBy('opened_at');
+  const ncs: NcRow[] = await db('iso_nonconformities').modify(mine).where(inYear('opened_at')).orderBy('opened_at');
   const bySource: Record<string, number> = {};
   for (const n of ncs) bySource[n.source_type] = (bySource[n.source_type] ?? 0) + 1;
 
-  const versions = await db('iso_document_versions as v')
+  const versions: any[] = await db('iso_document_versions as v')
     .join('iso_documents as d', 'd.id', 'v.document_id')
+    .modify(inReach({ agencies }, 'd.agency'))
     .whereNotNull('v.issued_at')
     .andWhere(inYear('v.issued_at'))
     .orderBy('v.issued_at')
@@ -471,6 +556,7 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
     );
 
   const audits = await db('iso_audits as a')
+    .modify(inReach({ agencies }, 'a.agency'))
     .where('a.year', year)
     .orderBy('a.id')
     .select(
@@ -483,15 +569,17 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
     );
   const complaints = await db('iso_complaints as c')
     .leftJoin('iso_nonconformities as n', 'n.id', 'c.nc_id')
+    .modify(inReach({ agencies }, 'c.agency'))
     .where(inYear('c.received_at'))
     .orderBy('c.received_at')
     .select('c.code', 'c.title', 'c.status', 'c.upheld', 'c.process_instance_key', 'n.code as nc_code');
 
   const whole = periodsOf(year).at(-1)!;
-  const onestop = await onestopFigures(db, whole.from, whole.to);
+  const onestop = await onestopFigures(db, whole.from, whole.to, agencies ? await unitCodesOfAgencies(db, agencies) : undefined);
 
   const out: Omit<AnnualReport, 'conformity'> = {
     year,
+    agency: agencies?.length === 1 ? agencies[0] : null,
     generatedAt: new Date().toISOString(),
     onestop,
     cases: {
@@ -541,7 +629,7 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
         unitsDistributed: Number(v.distributed),
       })),
     },
-    objectives: (await objectiveResults(db, year)).map((o) => ({
+    objectives: (await objectiveResults(db, year, undefined, agencies)).map((o) => ({
       unitCode: o.unitCode,
       title: o.title,
       target: o.target,
@@ -550,14 +638,14 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       value: o.periods.at(-1)?.value ?? null,
       met: o.periods.at(-1)?.met ?? null,
     })),
-    reviews: (await db('iso_reviews').where({ year }).orderBy('id')).map((r: any) => ({
+    reviews: (await db('iso_reviews').modify(mine).where({ year }).orderBy('id')).map((r: any) => ({
       code: r.code,
       status: r.status,
       conclusion: r.conclusion,
       actions: r.actions,
       recordLink: r.process_instance_key ? `/cases/${r.process_instance_key}` : null,
     })),
-    risks: await riskSummary(db),
+    risks: await riskSummary(db, agencies),
     audits: audits.map((a: any) => ({
       code: a.code,
       status: a.status,
@@ -591,7 +679,7 @@ export async function annualReport(db: Knex, year: number): Promise<AnnualReport
       { section: 'Kết quả của nhà cung cấp bên ngoài / External providers', reason: 'Hệ thống không lưu; bổ sung khi họp xem xét / not kept by the platform' },
     ],
   };
-  return { ...out, conformity: await conformityEvidence(db, out) };
+  return { ...out, conformity: await conformityEvidence(db, out, agencies) };
 }
 
 type Evidence = AnnualReport['conformity'][number];
@@ -601,9 +689,10 @@ type Evidence = AnnualReport['conformity'][number];
  * chất lượng phù hợp), item by item as the annual report form lists them (seeds-eiso F24, F25), each
  * with the records that show it and whether the year's records are enough for it.
  */
-async function conformityEvidence(db: Knex, r: Omit<AnnualReport, 'conformity'>): Promise<Evidence[]> {
+async function conformityEvidence(db: Knex, r: Omit<AnnualReport, 'conformity'>, agencies: string[] | null): Promise<Evidence[]> {
   const inForce = async (types: string[]) => {
     const rows: any[] = await db('iso_documents as d')
+      .modify(inReach({ agencies }, 'd.agency'))
       .join('iso_document_versions as v', function () {
         this.on('v.document_id', '=', 'd.id').andOn('v.version', '=', 'd.effective_version').andOnVal('v.status', '=', 'issued');
       })
@@ -702,8 +791,9 @@ async function conformityEvidence(db: Knex, r: Omit<AnnualReport, 'conformity'>)
   ];
 }
 
-export async function listReviews(db: Knex, onlyId?: string): Promise<Review[]> {
+export async function listReviews(db: Knex, onlyId?: string, reach: { agencies: string[] | null } = { agencies: null }): Promise<Review[]> {
   const rows: any[] = await db('iso_reviews')
+    .modify(inReach(reach))
     .modify((q) => {
       if (onlyId) q.where({ id: onlyId });
     })
@@ -743,8 +833,9 @@ export async function listReviews(db: Knex, onlyId?: string): Promise<Review[]> 
   }));
 }
 
-export async function listRisks(db: Knex, onlyId?: string): Promise<Risk[]> {
+export async function listRisks(db: Knex, onlyId?: string, reach: { agencies: string[] | null } = { agencies: null }): Promise<Risk[]> {
   const rows: any[] = await db('iso_risks')
+    .modify(inReach(reach))
     .modify((q) => {
       if (onlyId) q.where({ id: onlyId });
     })
@@ -786,12 +877,14 @@ export async function listRisks(db: Knex, onlyId?: string): Promise<Risk[]> {
 }
 
 /** Risk figures for the report and the review: how many, how many high, how many a treatment reduced. */
-export async function riskSummary(db: Knex): Promise<{ total: number; open: number; high: number; reduced: number }> {
-  const [r] = await db('iso_risks').select(
-    db.raw('count(*)::int AS total'),
-    db.raw(`(count(*) FILTER (WHERE status <> 'closed'))::int AS open`),
-    db.raw('(count(*) FILTER (WHERE likelihood * severity >= 15))::int AS high'),
-    db.raw('(count(*) FILTER (WHERE reviews > 0 AND likelihood * severity < initial_score))::int AS reduced'),
-  );
+export async function riskSummary(db: Knex, agencies: string[] | null = null): Promise<{ total: number; open: number; high: number; reduced: number }> {
+  const [r] = await db('iso_risks')
+    .modify(inReach({ agencies }))
+    .select(
+      db.raw('count(*)::int AS total'),
+      db.raw(`(count(*) FILTER (WHERE status <> 'closed'))::int AS open`),
+      db.raw('(count(*) FILTER (WHERE likelihood * severity >= 15))::int AS high'),
+      db.raw('(count(*) FILTER (WHERE reviews > 0 AND likelihood * severity < initial_score))::int AS reduced'),
+    );
   return r;
 }

@@ -3,6 +3,7 @@ import type { ZeebeClient } from '../../engine/client.js';
 import { openNonconformity } from './nonconformities.js';
 import { inputsSummary, reviewInputs } from './reviews.js';
 import { DocumentRuleError, requestChange } from './documents.js';
+import { agencyOfUnit } from './agencies.js';
 
 /**
  * What the iso-register service tasks of processes/iso-*.bpmn write into the ISO registers. Each
@@ -69,6 +70,12 @@ export async function applyStage(db: Knex, input: StageInput): Promise<boolean> 
       const unit = text(input.register === 'nc' ? input.variables.donViChuTri : input.variables.donViXuLy);
       const known = unit ? await trx('org_units').where({ code: unit }).first('id') : undefined;
       if (!known) throw new RegisterRejection('ISO_INVALID', `Không có đơn vị "${unit ?? ''}" / Unknown unit "${unit ?? ''}"`);
+      // The responsible unit is one of the record's agency: another agency's units work in their own system.
+      const own = await trx(input.register === 'nc' ? 'iso_nonconformities' : 'iso_complaints')
+        .where({ id: recordId })
+        .first('agency');
+      if (own && (await agencyOfUnit(trx, unit)) !== own.agency)
+        throw new RegisterRejection('ISO_INVALID', `Đơn vị "${unit}" không thuộc cơ quan ${own.agency} / Unit "${unit}" is not of agency ${own.agency}`);
     }
     const inserted = await trx('iso_register_events')
       .insert({
@@ -370,6 +377,7 @@ export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<Stage
     const c = await db('iso_complaints').where({ id: input.recordId }).first();
     if (!c?.upheld || c.nc_id) return;
     const { nc } = await openNonconformity(db, zeebe, {
+      agency: c.agency,
       title: `Phản ánh ${c.code} đúng: ${c.title}`.slice(0, 300),
       description: `${c.content}\n\nKết luận: ${c.conclusion ?? ''}`,
       sourceType: 'complaint',
@@ -386,6 +394,7 @@ export async function afterStage(db: Knex, zeebe: ZeebeClient, input: Omit<Stage
       .orderBy('seq');
     for (const f of findings) {
       const { nc } = await openNonconformity(db, zeebe, {
+        agency: audit.agency,
         title: `Phát hiện đánh giá ${audit.code} tại ${f.unit_code} (điều khoản ${f.clause})`.slice(0, 300),
         description: f.description,
         sourceType: 'audit_finding',
@@ -401,10 +410,10 @@ async function applyReviewStage(trx: Knex.Transaction, id: number, { stage, vari
   const q = () => trx('iso_reviews').where({ id });
   switch (stage) {
     case 'inputs': {
-      const review = await q().forUpdate().first('year', 'inputs');
+      const review = await q().forUpdate().first('year', 'inputs', 'agency');
       await q().whereNull('process_instance_key').update({ process_instance_key: processInstanceKey });
       // Taken once, when the review starts: later reads show what the meeting saw.
-      if (!review.inputs) await q().update({ inputs: JSON.stringify(await reviewInputs(trx as unknown as Knex, review.year, String(id))) });
+      if (!review.inputs) await q().update({ inputs: JSON.stringify(await reviewInputs(trx as unknown as Knex, review.year, review.agency, String(id))) });
       return;
     }
     case 'notice':

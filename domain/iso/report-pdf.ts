@@ -39,6 +39,12 @@ export async function renderAnnualReportPdf(r: AnnualReport): Promise<Buffer> {
       { text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, alignment: 'center' },
       { text: 'Độc lập - Tự do - Hạnh phúc', bold: true, alignment: 'center' },
       { text: `BÁO CÁO HOẠT ĐỘNG QUẢN LÝ CHẤT LƯỢNG NĂM ${r.year}`, bold: true, fontSize: 14, alignment: 'center', margin: [0, 18, 0, 2] },
+      // Each agency declares its own conformity: the report names whose quality system it covers.
+      {
+        text: r.agency ? `Hệ thống quản lý chất lượng của cơ quan: ${r.agency}` : 'Toàn tỉnh: hệ thống quản lý chất lượng của các cơ quan',
+        bold: true,
+        alignment: 'center',
+      },
       { text: 'Theo TCVN ISO 9001:2015, lập từ hồ sơ trên hệ thống ISO điện tử', italics: true, alignment: 'center' },
       { text: `Lập ngày ${vnDate(r.generatedAt)}`, italics: true, alignment: 'center', margin: [0, 0, 0, 8] },
 

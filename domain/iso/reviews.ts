@@ -3,6 +3,8 @@ import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
 import { annualReport } from './queries.js';
 import { objectiveResults } from './objectives.js';
+import { agencyOfUnit, unitsOutside } from './agencies.js';
+import { fail } from '../../lib/errors.js';
 
 /** The BPMN process of a management review (processes/iso-xem-xet-lanh-dao.bpmn). */
 export const REVIEW_PROCESS_ID = 'iso-xem-xet-lanh-dao';
@@ -20,17 +22,19 @@ export interface ReviewInput {
  * feedback, objectives, process performance (on-time), nonconformities, monitoring, audits. Inputs
  * the platform has no data for are present with value null and a note, never silently left out.
  */
-export async function reviewInputs(db: Knex, year: number, excludeReviewId?: string): Promise<ReviewInput[]> {
-  const r = await annualReport(db, year);
+export async function reviewInputs(db: Knex, year: number, agency: string, excludeReviewId?: string): Promise<ReviewInput[]> {
+  // The review is of one agency's quality system: its own registers, cases and objectives.
+  const r = await annualReport(db, year, [agency]);
   const previous = await db('iso_reviews')
+    .where({ agency })
     .whereNotNull('closed_at')
     .modify((q) => {
       if (excludeReviewId) q.whereNot({ id: excludeReviewId });
     })
     .orderBy('closed_at', 'desc')
     .first('code', 'actions');
-  const objectives = await objectiveResults(db, year);
-  const ncByStatus = await db('iso_nonconformities').groupBy('status').select('status', db.raw('count(*)::int AS n'));
+  const objectives = await objectiveResults(db, year, undefined, [agency]);
+  const ncByStatus = await db('iso_nonconformities').where({ agency }).groupBy('status').select('status', db.raw('count(*)::int AS n'));
   return [
     {
       key: 'a',
@@ -120,11 +124,21 @@ export function inputsSummary(inputs: ReviewInput[]): string {
 export async function startReview(
   db: Knex,
   zeebe: ZeebeClient,
-  input: { year: number; title: string; departments: string[]; createdBy: string },
+  input: { year: number; title: string; departments: string[]; createdBy: string; agency: string | null },
 ): Promise<string> {
   const known = new Set(await db('org_units').whereIn('code', input.departments).pluck('code'));
   const unknown = input.departments.filter((d) => !known.has(d));
   if (unknown.length) throw Object.assign(new Error(`Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`), { statusCode: 400 });
+  // In the quality system of the caller's agency (a province reader: the units' own); its units only.
+  const agency = input.agency ?? (await agencyOfUnit(db, input.departments[0]));
+  const outside = await unitsOutside(db, agency, input.departments);
+  if (outside.length)
+    throw fail(
+      400,
+      'ISO_UNITS_OTHER_AGENCY',
+      { units: outside.join(', '), agency },
+      `Đơn vị ${outside.join(', ')} không thuộc cơ quan ${agency} / Units ${outside.join(', ')} are not of agency ${agency}`,
+    );
   const { rows } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_reviews', 'id')) AS id`);
   const id = String(rows[0].id);
   await db('iso_reviews').insert({
@@ -133,6 +147,7 @@ export async function startReview(
     year: input.year,
     title: input.title,
     departments: JSON.stringify(input.departments),
+    agency,
     created_by: input.createdBy,
   });
   await ensureReviewStarted(db, zeebe, id);

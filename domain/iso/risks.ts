@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
+import { agencyOfUnit } from './agencies.js';
 
 /** The BPMN process of a risk or opportunity (processes/iso-xu-ly-rui-ro.bpmn). */
 export const RISK_PROCESS_ID = 'iso-xu-ly-rui-ro';
@@ -20,6 +21,7 @@ export async function identifyRisk(
     id,
     code: `RR-${new Date().getFullYear()}-${id.padStart(3, '0')}`,
     unit_code: input.unitCode,
+    agency: await agencyOfUnit(db, input.unitCode),
     kind: input.kind,
     title: input.title,
     description: input.description,

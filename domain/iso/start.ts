@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { publishedVersionToStart } from '../procedures/bundled.js';
+import { isoRoleVariables } from './agencies.js';
 import { CommandQueuedError, enqueueCommand, sendAndWait, type Continuation, type StartCommand, type StartResult } from '../../engine/outbox.js';
 
 /** Outbox continuation of an ISO record's process start: the instance key on the record, once. */
@@ -25,6 +26,9 @@ export async function startIsoProcess(
   const outboxId = await db.transaction(async (trx) => {
     const built = await build(trx);
     if (!built) return null;
+    // The roles of the record's agency (its ISO secretaries, representative, Office, leaders), resolved now.
+    const roles = await isoRoleVariables(trx, await recordAgency(trx, table, id));
+    built.variables = { ...built.variables, ...roles };
     // The ISO process is a procedure of the modeler: a record starts its newest published version.
     const version = built.version ?? (await publishedVersionToStart(trx, built.bpmnProcessId));
     const request: StartCommand = version ? { ...built, version } : built;
@@ -35,6 +39,16 @@ export async function startIsoProcess(
   if (row.status === 'pending') throw new CommandQueuedError(outboxId, row.last_error);
   if (row.status === 'failed' || row.status === 'cancelled')
     throw new Error(`Máy chủ quy trình từ chối khởi tạo quy trình của ${table} ${id}: ${row.last_error} / The engine refused the start`);
+}
+
+/** The agency whose quality system keeps the record (a document's version or proposal: the document's). */
+export async function recordAgency(db: Knex | Knex.Transaction, table: string, id: string): Promise<string> {
+  const row =
+    table === 'iso_document_versions' || table === 'iso_document_proposals'
+      ? await db(`${table} as x`).join('iso_documents as d', 'd.id', 'x.document_id').where('x.id', id).first('d.agency')
+      : await db(table).where({ id }).first('agency');
+  if (!row) throw new Error(`Không có bản ghi ${table} ${id} / No record ${table} ${id}`);
+  return row.agency;
 }
 
 /** Declared by domain/iso/index.ts under ISO_STARTED: the instance key on the record, once. */

@@ -32,6 +32,9 @@ import {
   NcListQuery,
   NonconformityDetail,
   ReportQuery,
+  AgencyOverviewList,
+  AgencyOverviewQuery,
+  IsoMe,
 } from '../../schemas/iso.js';
 import { openNonconformity } from '../../../domain/iso/nonconformities.js';
 import { createDocument, documentIdOfVersion, documentOwnerUnit, proposeChange, requestChange } from '../../../domain/iso/documents.js';
@@ -43,6 +46,7 @@ import {
   listAudits,
   listComplaints,
   listDocuments,
+  documentScope,
   listNonconformities,
   ncScope,
   nonconformityDetail,
@@ -54,6 +58,7 @@ import { startReview } from '../../../domain/iso/reviews.js';
 import { identifyRisk } from '../../../domain/iso/risks.js';
 import { createObjective, METRICS, objectiveResults, type Metric } from '../../../domain/iso/objectives.js';
 import { unitExists } from '../../../domain/org/units.js';
+import { agencyForNew, agencyOverviewFor, isoMe, isoReach } from '../../../domain/iso/agencies.js';
 import { isEngineUnavailable } from '../../../engine/client.js';
 import { renderAnnualReportPdf } from '../../../domain/iso/report-pdf.js';
 import { DomainError, fail } from '../../../lib/errors.js';
@@ -139,6 +144,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (unitCode && !(await unitExists(app.db, unitCode)))
         throw fail(400, 'UNIT_NOT_FOUND', { unit: unitCode }, `Không có đơn vị ${unitCode} / Unknown unit ${unitCode}`);
       const { nc } = await openNonconformity(app.db, app.zeebe, {
+        agency: await agencyForNew(app.db, req.currentUser, unitCode),
         title: req.body.title.trim(),
         description: req.body.description.trim(),
         sourceType: 'manual',
@@ -162,14 +168,14 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DocumentList, ...errors },
       },
     },
-    async () => ({ items: await listDocuments(app.db) }),
+    async (req) => ({ items: await listDocuments(app.db, undefined, await documentScope(app.db, req.currentUser)) }),
   );
 
   app.get(
     '/documents/:id',
     { schema: { tags, summary: 'One controlled document', security, params: IdParams, response: { 200: IsoDocument, ...errors } } },
     async (req) => {
-      const [doc] = await listDocuments(app.db, req.params.id);
+      const [doc] = await listDocuments(app.db, req.params.id, await documentScope(app.db, req.currentUser));
       if (!doc) throw fail(404, 'DOCUMENT_NOT_FOUND', { id: req.params.id }, `Không có tài liệu ${req.params.id} / No document ${req.params.id}`);
       return doc;
     },
@@ -301,6 +307,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const id = await receiveComplaint(app.db, app.zeebe, {
         ...req.body,
+        agency: await agencyForNew(app.db, req.currentUser),
         title: req.body.title.trim(),
         content: req.body.content.trim(),
         submitter: req.body.submitter.trim(),
@@ -339,6 +346,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         caseKey: dossier?.caseKey ?? null,
         dossierCode: dossier?.code ?? null,
         receivedBy: u.username,
+        agency: await agencyForNew(app.db, u),
         origin: 'staff',
         kind: req.body.kind,
       }).catch(translate);
@@ -352,7 +360,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/audits',
     { schema: { tags, summary: 'Internal audits with checklists, findings and their nonconformities', security, response: { 200: AuditList, ...errors } } },
-    async () => ({ items: await listAudits(app.db) }),
+    async (req) => ({ items: await listAudits(app.db, undefined, await isoReach(app.db, req.currentUser)) }),
   );
 
   app.post(
@@ -368,7 +376,12 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const id = await startAudit(app.db, app.zeebe, { ...req.body, scope: req.body.scope.trim(), createdBy: req.currentUser.username }).catch(translate);
+      const id = await startAudit(app.db, app.zeebe, {
+        ...req.body,
+        scope: req.body.scope.trim(),
+        createdBy: req.currentUser.username,
+        agency: (await isoReach(app.db, req.currentUser)).agencies?.[0] ?? null,
+      }).catch(translate);
       const [a] = await listAudits(app.db, id);
       await req.audit('iso.audit.start', { target: { type: 'audit', id }, after: { code: a.code, departments: a.departments } });
       return reply.status(201).send(a);
@@ -387,7 +400,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ObjectiveList, ...errors },
       },
     },
-    async (req) => ({ items: await objectiveResults(app.db, req.query.year) }),
+    async (req) => ({ items: await objectiveResults(app.db, req.query.year, undefined, (await isoReach(app.db, req.currentUser)).agencies) }),
   );
 
   app.post(
@@ -436,7 +449,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ReviewList, ...errors },
       },
     },
-    async () => ({ items: await listReviews(app.db) }),
+    async (req) => ({ items: await listReviews(app.db, undefined, await isoReach(app.db, req.currentUser)) }),
   );
 
   app.post(
@@ -452,7 +465,12 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const id = await startReview(app.db, app.zeebe, { ...req.body, title: req.body.title.trim(), createdBy: req.currentUser.username }).catch(translate);
+      const id = await startReview(app.db, app.zeebe, {
+        ...req.body,
+        title: req.body.title.trim(),
+        createdBy: req.currentUser.username,
+        agency: (await isoReach(app.db, req.currentUser)).agencies?.[0] ?? null,
+      }).catch(translate);
       const [r] = await listReviews(app.db, id);
       await req.audit('iso.review.start', { target: { type: 'review', id }, after: { code: r.code } });
       return reply.status(201).send(r);
@@ -463,7 +481,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/risks',
     { schema: { tags, summary: 'Register of risks and opportunities, highest score first', security, response: { 200: RiskList, ...errors } } },
-    async () => ({ items: await listRisks(app.db) }),
+    async (req) => ({ items: await listRisks(app.db, undefined, await isoReach(app.db, req.currentUser)) }),
   );
 
   app.post(
@@ -510,7 +528,35 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ClauseView, ...errors },
       },
     },
-    async () => clauseView(app.db),
+    async (req) => clauseView(app.db, (await isoReach(app.db, req.currentUser)).agencies),
+  );
+
+  // One quality system per agency: whose system the reader sees, and the province view of them all.
+  app.get(
+    '/me',
+    {
+      schema: {
+        tags,
+        summary: "The reader's agency (whose ISO system the registers show) and whether they see the province view",
+        security,
+        response: { 200: IsoMe, ...errors },
+      },
+    },
+    async (req) => isoMe(app.db, req.currentUser),
+  );
+
+  app.get(
+    '/agencies',
+    {
+      schema: {
+        tags,
+        summary: "Province view: every agency's quality system side by side, with its register counts (administrators, province leaders and auditors)",
+        security,
+        querystring: AgencyOverviewQuery,
+        response: { 200: AgencyOverviewList, ...errors },
+      },
+    },
+    async (req) => agencyOverviewFor(app.db, req.currentUser, req.query.year ?? new Date().getFullYear()),
   );
 
   const readsReport = app.requireRole('leader', 'auditor', 'admin');
@@ -526,7 +572,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AnnualReport, ...errors },
       },
     },
-    async (req) => annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups),
+    async (req) => annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups, req.query.agency),
   );
 
   app.get(
@@ -542,7 +588,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const r = await annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups);
+      const r = await annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups, req.query.agency);
       const pdf = await renderAnnualReportPdf(r);
       await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) }, after: { format: 'pdf' } });
       return sendFile(reply, { name: `bao-cao-hdqlcl-${r.year}.pdf`, type: 'pdf', body: pdf });
@@ -562,7 +608,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const r = await annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups);
+      const r = await annualReportFor(app.db, req.query.year, req.currentUser, req.userGroups, req.query.agency);
       const buf = await reportWorkbook(r);
       await req.audit('iso.report.export', { target: { type: 'iso_report', id: String(r.year) } });
       return sendFile(reply, { name: `bao-cao-hdqlcl-${r.year}.xlsx`, type: 'xlsx', body: buf });

@@ -4,17 +4,22 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/request.js';
 import { FileExportStatus, useFileExport } from '../../components/FileExport.js';
 import { Alert } from '../../components/Alert.js';
-import { Link } from '../../lib/router.js';
+import { Link, useLocation } from '../../lib/router.js';
 import { isoEndpoints, reportQuery } from './api.js';
 
 export function ReportPanel() {
   const { t } = useTranslation();
   const tx = t as unknown as (key: string, opts?: Record<string, unknown>) => string;
   const [year, setYear] = useState(new Date().getFullYear());
-  const report = useQuery(reportQuery(year));
+  // A province reader opens one agency's report from the agencies tab (?agency=); others read their own agency's.
+  const agency = useLocation().search.get('agency') || undefined;
+  const report = useQuery(reportQuery(year, agency));
   const file = useFileExport();
   const download = (format: 'xlsx' | 'pdf') =>
-    file.start({ endpoint: format === 'pdf' ? isoEndpoints.reportPdf(year) : isoEndpoints.reportXlsx(year), fileName: `bao-cao-hdqlcl-${year}.${format}` });
+    file.start({
+      endpoint: format === 'pdf' ? isoEndpoints.reportPdf(year, agency) : isoEndpoints.reportXlsx(year, agency),
+      fileName: `bao-cao-hdqlcl-${agency ? `${agency.toLowerCase()}-` : ''}${year}.${format}`,
+    });
   return (
     <div className="iso-section" data-testid="iso-report">
       <label>

@@ -22,6 +22,8 @@ import type {
   NcList,
   NcListQuery,
   NonconformityDetail,
+  AgencyOverviewList,
+  IsoMe,
 } from '../../../../api/schemas/iso.js';
 import type { Endpoint } from '../../api/endpoints.js';
 import { request } from '../../api/request.js';
@@ -51,9 +53,11 @@ export const isoEndpoints = {
     body,
   }),
   clauses: (): Endpoint<ClauseView> => ({ method: 'GET', path: '/api/iso/clauses' }),
-  report: (year: number): Endpoint<AnnualReport> => ({ method: 'GET', path: `/api/iso/report?year=${year}` }),
-  reportXlsx: (year: number): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.xlsx?year=${year}` }),
-  reportPdf: (year: number): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.pdf?year=${year}` }),
+  me: (): Endpoint<IsoMe> => ({ method: 'GET', path: '/api/iso/me' }),
+  agencies: (year: number): Endpoint<AgencyOverviewList> => ({ method: 'GET', path: `/api/iso/agencies?year=${year}` }),
+  report: (year: number, agency?: string): Endpoint<AnnualReport> => ({ method: 'GET', path: `/api/iso/report${queryString({ year, agency })}` }),
+  reportXlsx: (year: number, agency?: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.xlsx${queryString({ year, agency })}` }),
+  reportPdf: (year: number, agency?: string): Endpoint<Blob> => ({ method: 'GET', path: `/api/iso/report.pdf${queryString({ year, agency })}` }),
   feedback: (body: StaffFeedbackBody): Endpoint<Complaint> => ({ method: 'POST', path: '/api/iso/feedback', body }),
   publicComplaint: (body: PublicComplaintBody): Endpoint<PublicComplaintReceipt> => ({ method: 'POST', path: '/api/public/complaints', body, anonymous: true }),
   publicComplaintStatus: (code: string, token: string): Endpoint<PublicComplaintStatus> => ({
@@ -70,12 +74,14 @@ export const isoKeys = {
   nc: (id: string) => [...isoKeys.all(), 'nc', id] as const,
   documents: () => [...isoKeys.all(), 'documents'] as const,
   clauses: () => [...isoKeys.all(), 'clauses'] as const,
+  me: () => [...isoKeys.all(), 'me'] as const,
+  agencies: (year: number) => [...isoKeys.all(), 'agencies', year] as const,
   complaints: () => [...isoKeys.all(), 'complaints'] as const,
   audits: () => [...isoKeys.all(), 'audits'] as const,
   objectives: (year: number) => [...isoKeys.all(), 'objectives', year] as const,
   reviews: () => [...isoKeys.all(), 'reviews'] as const,
   risks: () => [...isoKeys.all(), 'risks'] as const,
-  report: (year: number) => [...isoKeys.all(), 'report', year] as const,
+  report: (year: number, agency?: string) => [...isoKeys.all(), 'report', year, agency ?? null] as const,
   publicComplaint: (code: string, token: string) => ['public', 'complaint', code, token] as const,
 };
 
@@ -85,8 +91,11 @@ export const ncQuery = (id: string) => queryOptions({ queryKey: isoKeys.nc(id), 
 export const documentsQuery = () => queryOptions({ queryKey: isoKeys.documents(), queryFn: ({ signal }) => request(isoEndpoints.documents(), signal) });
 export const clausesQuery = () =>
   queryOptions({ queryKey: isoKeys.clauses(), queryFn: ({ signal }) => request(isoEndpoints.clauses(), signal), staleTime: 60_000 });
-export const reportQuery = (year: number) =>
-  queryOptions({ queryKey: isoKeys.report(year), queryFn: ({ signal }) => request(isoEndpoints.report(year), signal) });
+export const isoMeQuery = () => queryOptions({ queryKey: isoKeys.me(), queryFn: ({ signal }) => request(isoEndpoints.me(), signal), staleTime: 60_000 });
+export const agenciesQuery = (year: number) =>
+  queryOptions({ queryKey: isoKeys.agencies(year), queryFn: ({ signal }) => request(isoEndpoints.agencies(year), signal) });
+export const reportQuery = (year: number, agency?: string) =>
+  queryOptions({ queryKey: isoKeys.report(year, agency), queryFn: ({ signal }) => request(isoEndpoints.report(year, agency), signal) });
 
 export const complaintsQuery = () => queryOptions({ queryKey: isoKeys.complaints(), queryFn: ({ signal }) => request(isoEndpoints.complaints(), signal) });
 export const auditsQuery = () => queryOptions({ queryKey: isoKeys.audits(), queryFn: ({ signal }) => request(isoEndpoints.audits(), signal) });
