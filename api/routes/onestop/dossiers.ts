@@ -15,6 +15,7 @@ import {
   WithdrawReply,
 } from '../../schemas/onestop.js';
 import { getDossier, type DossierRow } from '../../../domain/onestop/dossiers.js';
+import { dossierLabel } from '../../../domain/onestop/code.js';
 import { assertFeesHandler, feesPaid, requestFees } from '../../../domain/onestop/fees.js';
 import {
   acceptSubmission,
@@ -146,7 +147,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       });
       const dossier = await startAccepted(accepted);
       await req.audit('onestop.dossier.receive', {
-        target: { type: 'dossier', id: dossier.code },
+        target: { type: 'dossier', id: dossier.code! },
         after: { procedureCode: procedure.code, channel: dossier.channel, documents: given, processInstanceKey: dossier.process_instance_key },
       });
       reply.status(201);
@@ -177,7 +178,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     if (!statuses.includes(d.status))
       throw new ReceptionError(
         409,
-        `Hồ sơ ${d.code} đang ở trạng thái ${d.status}, không thực hiện được thao tác này / The dossier is ${d.status}: not possible now`,
+        `Hồ sơ ${dossierLabel(d)} đang ở trạng thái ${d.status}, không thực hiện được thao tác này / The dossier is ${d.status}: not possible now`,
         'WRONG_STATUS',
       );
     return d;
@@ -210,7 +211,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       });
       const after = await startAccepted(accepted);
       await req.audit('onestop.dossier.accept', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { status: after.status, documents: given, processInstanceKey: after.process_instance_key },
       });
@@ -253,7 +254,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
         names: list,
       });
       await req.audit('onestop.dossier.request_completion', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { status: after.status, documents: req.body.documents ?? [] },
         reason,
@@ -280,7 +281,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do từ chối / A reason is required');
       const after = await refuseReceipt(app.db, { dossierId: d.id, actor: req.currentUser.username, reason });
       await req.audit('onestop.dossier.refuse', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { status: after.status },
         reason,
@@ -307,7 +308,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const reason = plainText(req.body.reason);
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do rút hồ sơ / A reason is required');
       const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, req.currentUser.username);
-      await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
+      await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: dossierLabel(d) }, before: { status: d.status }, after: { outcome }, reason });
       reply.status(202);
       return { outcome, status: (await getDossier(app.db, d.id))!.status };
     },
@@ -332,7 +333,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu khoản phí, lệ phí, thuế phải nộp / Name the fees or taxes to pay');
       const after = await requestFees(app.db, d.id, { reason, by: req.currentUser.username });
       await req.audit('onestop.dossier.fees_requested', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { status: after.status },
         reason,
@@ -357,7 +358,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       await assertFeesHandler(app.db, req.currentUser.unit.code, d);
       const after = await feesPaid(app.db, d.id, { by: req.currentUser.username });
       await req.audit('onestop.dossier.fees_paid', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status, appointmentAt: d.appointment_at },
         after: { status: after.status, appointmentAt: after.appointment_at },
       });
