@@ -21,9 +21,7 @@ export const RequiredDocument = Type.Object({
    * shown_only (shown for comparison only), inter_agency (an agency's reply), classified (secret papers),
    * held_by_agency (data the agency already holds: product rule).
    */
-  scanExempt: Type.Optional(
-    Type.Union([Type.Literal('shown_only'), Type.Literal('inter_agency'), Type.Literal('classified'), Type.Literal('held_by_agency')]),
-  ),
+  scanExempt: Type.Optional(Type.Union([Type.Literal('shown_only'), Type.Literal('inter_agency'), Type.Literal('classified'), Type.Literal('held_by_agency')])),
 });
 export type RequiredDocument = Static<typeof RequiredDocument>;
 
@@ -398,7 +396,12 @@ export const PublicDossier = Type.Object({
 });
 export type PublicDossier = Static<typeof PublicDossier>;
 
-export const PublicActionReply = Type.Object({ code: Type.Union([Type.String(), Type.Null()]), reference: Type.String(), status: DossierStatus, outcome: Type.String() });
+export const PublicActionReply = Type.Object({
+  code: Type.Union([Type.String(), Type.Null()]),
+  reference: Type.String(),
+  status: DossierStatus,
+  outcome: Type.String(),
+});
 export type PublicActionReply = Static<typeof PublicActionReply>;
 
 export const PublicWithdrawBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });

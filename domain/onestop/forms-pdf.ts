@@ -324,7 +324,8 @@ export async function dossierFormPdf(db: Knex, d: DossierRow, form: DossierFormN
 export async function receptionFormPdf(db: Knex, f: ReceptionFormRow): Promise<Buffer> {
   const p = await partiesOf(db, { procedureCode: f.procedure_code, deskUnitCode: f.desk_unit_code });
   const d = f.dossier_id
-    ? ((await db('dossiers').where({ id: f.dossier_id }).first('code', 'reference', 'channel')) as { code: string | null; reference: string; channel: string } | undefined)
+    ? ((await db('dossiers').where({ id: f.dossier_id }).first('code', 'reference', 'channel')) as
+        { code: string | null; reference: string; channel: string } | undefined)
     : undefined;
   const reference = d?.channel === 'online' ? d.reference : null;
   return f.form === '02' ? renderCompletionRequestPdf(f, p, d?.code ?? null, reference) : renderRefusalPdf(f, p, d?.code ?? null, reference);

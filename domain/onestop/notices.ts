@@ -93,7 +93,18 @@ export async function sendPendingNotices(db: Knex, mailer: Pick<MailTransport, '
         .orderBy('n.id')
         .forUpdate('n')
         .skipLocked()
-        .first('n.id', 'n.email', 'n.body', 'd.code', 'd.reference', 'd.channel', 'd.lookup_token', trx.raw('coalesce(e.status, d.status) AS status'), 'd.appointment_at', 'd.closed_at');
+        .first(
+          'n.id',
+          'n.email',
+          'n.body',
+          'd.code',
+          'd.reference',
+          'd.channel',
+          'd.lookup_token',
+          trx.raw('coalesce(e.status, d.status) AS status'),
+          'd.appointment_at',
+          'd.closed_at',
+        );
       if (!row) return null;
       const address = row.email.trim().toLowerCase();
       await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('eiso-citizen-mail:' || ?))`, [address]);

@@ -13,6 +13,7 @@ import { changeStatus, getDossier, insertEvent, type Applicant, type DossierRow 
 import { newTrackingReference, nextDossierCode } from './code.js';
 import { enqueueCommand, sendAndWait, type Continuation, type StartResult } from '../../engine/outbox.js';
 import { recordReceptionForm, type ReceptionFormRow } from './forms.js';
+import { saveFiles, type CheckedFile } from './documents.js';
 
 import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
 
@@ -344,7 +345,7 @@ export async function acceptDossier(
 }
 
 /**
- * Receipt in person: the dossier is inserted (SUBMITTED) and accepted (its code) in one
+ * Receipt in person: the dossier is inserted (SUBMITTED), its scans stored, and accepted (its code) in one
  * transaction; the caller sends the process start (outboxId) after the commit.
  */
 export async function receiveInPerson(
@@ -356,10 +357,15 @@ export async function receiveInPerson(
     officer: CurrentUser;
     checklist: (ChecklistItem & { name: string })[];
     note: string | null;
+    /** the scans of the paper dossier taken at the desk (checked: api/routes/public/uploads.ts checkScans) */
+    scans?: CheckedFile[];
+    filesRoot?: string;
   },
 ): Promise<{ dossier: DossierRow; outboxId: string }> {
   return db.transaction(async (trx) => {
     const submitted = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: o.channel, applicant: o.applicant, at: new Date() });
+    // The scans are the dossier's documents like the files of an online submission (same store, same stage).
+    if (o.scans?.length) await saveFiles(trx, o.filesRoot!, String(submitted.id), 'submission', o.scans, o.officer.username);
     return acceptDossier(trx, { dossier: submitted, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
   });
 }

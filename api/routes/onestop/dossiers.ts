@@ -1,6 +1,10 @@
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { checkScans, discardFiles, MAX_FILES, readMultipart, scanOf, type FormFile, type ParsedForm } from '../public/uploads.js';
+import { assertScans } from '../../../domain/onestop/scans.js';
+import { MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
 import { errors } from '../../schemas/common.js';
 import {
   AcceptBody,
@@ -55,6 +59,8 @@ const tags = ['one-stop desk'];
  */
 const dossiers: FastifyPluginAsyncTypebox = async (app) => {
   const filesRoot = path.join(app.config.dataDir, 'files');
+  /** Largest scan: the cap of an online submission's file (ATTACHMENT_MAX_BYTES). */
+  const maxScanBytes = app.config.attachmentMaxBytes;
   app.addHook('onRequest', app.authenticate);
   // Desk actions are staff work: designers and auditors read at most (the desk unit is checked per dossier).
   app.addHook('preValidation', async (req) => {
@@ -117,19 +123,52 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  // The in-person receipt carries the scans of the paper dossier: multipart, the body as JSON in the
+  // field "data" and one file "scan:<document code>" per document (read to temporary files as it arrives).
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxScanBytes + 1, fieldSize: MAX_FORM_FIELD_BYTES, fields: 10, parts: 100 } });
+  const scanForms = new WeakMap<FastifyRequest, ParsedForm>();
+
   app.post(
     '/',
     {
+      bodyLimit: MAX_FILES * (maxScanBytes + 64 * 1024),
       schema: {
         tags,
-        summary: 'Receive a dossier in person: completeness check against the required documents, code, process start, slip',
+        summary:
+          'Receive a dossier in person: completeness check against the required documents, the scans of the paper dossier (multipart: field "data" = this body as JSON, files "scan:<document code>", PDF/JPEG/PNG; documents the catalogue marks scanExempt need none), code, process start, slip',
         security,
+        consumes: ['application/json', 'multipart/form-data'],
         body: ReceiveBody,
         response: { 201: DossierDetail, ...errors },
       },
+      // A multipart request: its files go to temporary files, its "data" field becomes the body the schema checks.
+      preValidation: async (req) => {
+        if (!req.isMultipart()) return;
+        const form = await readMultipart(req, { filesRoot, maxFileBytes: maxScanBytes });
+        scanForms.set(req, form);
+        let body: unknown = {};
+        try {
+          body = form.fields.data ? JSON.parse(form.fields.data) : {};
+        } catch {
+          await discardFiles(form.files);
+          throw fail(400, 'BAD_MULTIPART', {}, 'Trường "data" không phải JSON hợp lệ / The field "data" is not valid JSON');
+        }
+        req.body = body as ReceiveBody;
+      },
     },
     async (req, reply) => {
-      const body = req.body;
+      const form = scanForms.get(req);
+      try {
+        return await receive(req, req.body, reply, form?.files ?? []);
+      } catch (err) {
+        if (form) await discardFiles(form.files);
+        throw err;
+      }
+    },
+  );
+
+  const receive = async (req: FastifyRequest, body: ReceiveBody, reply: FastifyReply, files: FormFile[]) => {
+    {
       const procedure = await activeProcedure(app.db, body.procedureCode);
       await assertDeskOfficer(app.db, req.currentUser, procedure.desk_unit_code);
       const given: ChecklistItem[] = body.documents;
@@ -137,7 +176,16 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       // Incomplete: the same 400, and the completion request (Mẫu 02) is recorded for the desk to print (params.formId).
       await assertCompleteAtDesk(app.db, procedure, given, { applicant, channel: body.channel ?? 'in_person', officer: req.currentUser });
       if (!applicant.name) throw fail(400, 'APPLICANT_NAME_REQUIRED', {}, 'Thiếu họ tên người nộp / The applicant name is required');
+      // The paper is digitised at the desk: a scan per document handed in, unless exempt (400 naming them; nothing written).
+      assertScans(
+        procedure,
+        given,
+        files.map((f) => scanOf(f.field) ?? f.field),
+      );
+      const scans = await checkScans(files, maxScanBytes);
       const accepted = await receiveInPerson(app.db, {
+        filesRoot,
+        scans,
         procedure,
         channel: body.channel ?? 'in_person',
         applicant,
@@ -148,12 +196,18 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const dossier = await startAccepted(accepted);
       await req.audit('onestop.dossier.receive', {
         target: { type: 'dossier', id: dossier.code! },
-        after: { procedureCode: procedure.code, channel: dossier.channel, documents: given, processInstanceKey: dossier.process_instance_key },
+        after: {
+          procedureCode: procedure.code,
+          channel: dossier.channel,
+          documents: given,
+          scans: scans.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })),
+          processInstanceKey: dossier.process_instance_key,
+        },
       });
       reply.status(201);
       return detail(req, dossier);
-    },
-  );
+    }
+  };
 
   app.get(
     '/:id',
@@ -308,7 +362,12 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const reason = plainText(req.body.reason);
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do rút hồ sơ / A reason is required');
       const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, req.currentUser.username);
-      await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: dossierLabel(d) }, before: { status: d.status }, after: { outcome }, reason });
+      await req.audit('onestop.dossier.withdraw', {
+        target: { type: 'dossier', id: dossierLabel(d) },
+        before: { status: d.status },
+        after: { outcome },
+        reason,
+      });
       reply.status(202);
       return { outcome, status: (await getDossier(app.db, d.id))!.status };
     },

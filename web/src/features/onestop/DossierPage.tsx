@@ -48,7 +48,9 @@ export default function DossierPage({ id }: { id: string }) {
       <p>
         <Link to="/mot-cua?tab=all">← {t('onestop.deskTitle')}</Link>
       </p>
-      <h1>{t('onestop.dossier', { code: d.code })}</h1>
+      <h1>{t('onestop.dossier', { code: d.code ?? d.reference })}</h1>
+      {!d.code && <p className="muted">{t('onestop.noCodeYet')}</p>}
+      {d.code && d.channel === 'online' && <p className="muted">{t('onestop.public.referenceWas', { reference: d.reference })}</p>}
       <p className="onestop-status" data-testid="dossier-status">
         <strong>{t(`onestop.statuses.${d.status}`)}</strong>
         {d.statusReason ? ` — ${d.statusReason}` : ''}
@@ -163,7 +165,7 @@ export default function DossierPage({ id }: { id: string }) {
       </div>
       {accept.isError && <Alert>{errorMessage(accept.error)}</Alert>}
       {paid.isError && <Alert>{errorMessage(paid.error)}</Alert>}
-      {d.receivedAt && !d.closedAt && <ApologyPanel code={d.code} />}
+      {d.receivedAt && !d.closedAt && d.code && <ApologyPanel code={d.code} />}
       {action && (
         <form
           className="onestop-form"
