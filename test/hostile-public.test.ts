@@ -45,7 +45,7 @@ describe('hostile input on the public routes', () => {
   let desk: Client;
   let admin: Client;
   let procedure: Record<string, any>;
-  let base: { code: string; lookupToken: string };
+  let base: { reference: string; lookupToken: string };
   const tag = randomBytes(4).toString('hex');
   const timings: { attack: string; status: number; ms: number; probeMs: number }[] = [];
   const saved = { lookups: process.env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN, quota: process.env.ONESTOP_SUBMISSIONS_PER_DAY };
