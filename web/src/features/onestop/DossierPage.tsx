@@ -218,7 +218,7 @@ export default function DossierPage({ id }: { id: string }) {
       {d.files.length > 0 && (
         <>
           <h2>{t('onestop.files')}</h2>
-          <ul>
+          <ul data-testid="dossier-files">
             {d.files.map((f) => (
               <li key={f.id}>
                 <a
