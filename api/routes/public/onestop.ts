@@ -308,7 +308,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       });
       reply.status(202);
       const now = (await getDossier(app.db, d.id))!;
-    return { code: now.code, reference: now.reference, status: now.status, outcome };
+      return { code: now.code, reference: now.reference, status: now.status, outcome };
     },
   );
 };
