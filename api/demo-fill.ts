@@ -197,7 +197,7 @@ function rng(seed: number): () => number {
 interface CatalogueEntry {
   code: string;
   bpmnProcessId: string;
-  requiredDocuments: { code: string; mandatory: boolean; copies?: number }[];
+  requiredDocuments: { code: string; mandatory: boolean; copies?: number; scanExempt?: string }[];
 }
 
 // --- calling the API as a user or a citizen ---------------------------------------------------------
@@ -250,6 +250,18 @@ class Api {
       ...(body !== undefined ? { payload: body as object } : {}),
     });
     return { status: r.statusCode, body: parse(r.body) };
+  }
+
+  /** A multipart form sent as a signed-in person (the desk's in-person receipt with its scans). */
+  async okForm(username: string, url: string, form: Multipart): Promise<any> {
+    const r = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...this.quiet, authorization: `Bearer ${await this.token(username)}`, ...form.headers },
+      payload: form.payload,
+    });
+    if (r.statusCode !== 201) throw new Error(`${username} POST ${url}: ${r.statusCode} ${r.body.slice(0, 300)}`);
+    return parse(r.body);
   }
 
   async ok(username: string, method: 'GET' | 'POST', url: string, body?: unknown, expect: number[] = [200, 201, 202]): Promise<any> {
@@ -495,12 +507,22 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
 
   // Received at the desk in person (no lookup key for the citizen) or submitted online and accepted.
   if (kind === 'in-person') {
-    const d = await api.ok(proc.desk, 'POST', '/api/onestop/dossiers', {
-      procedureCode: entry.code,
-      applicant: { name, email, phone: '0912345678', idNumber: `0010900${String(10000 + i)}` },
-      documents: mandatory.map((x) => ({ code: x.code, copies: x.copies ?? 1 })),
-      note: DEMO_MARK_NOTE,
-    });
+    // The paper dossier is scanned at the desk: one file per document handed in, unless the catalogue exempts it.
+    const d = await api.okForm(
+      proc.desk,
+      '/api/onestop/dossiers',
+      multipart(
+        {
+          data: JSON.stringify({
+            procedureCode: entry.code,
+            applicant: { name, email, phone: '0912345678', idNumber: `0010900${String(10000 + i)}` },
+            documents: mandatory.map((x) => ({ code: x.code, copies: x.copies ?? 1 })),
+            note: DEMO_MARK_NOTE,
+          }),
+        },
+        mandatory.filter((x) => !x.scanExempt).map((x) => ({ field: `scan:${x.code}`, name: `${x.code}-scan.pdf`, content: pdf(`scan ${x.code}`) })),
+      ),
+    );
     const row = await w.dossier(String(d.id), (x) => x.process_instance_key !== null && x.status === 'IN_PROCESSING', `${d.code} in processing`);
     const key = String(row.process_instance_key);
     await review(w, proc, key, { ketQuaThamDinh: 'du-dieu-kien', yKienThamDinh: 'Hồ sơ đủ điều kiện' });
@@ -523,9 +545,10 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
     ),
   });
   if (submitted.status !== 201) throw new Error(`online submission: ${submitted.status} ${JSON.stringify(submitted.body).slice(0, 300)}`);
-  const code = submitted.body.code as string;
+  // No code before receipt (TT 03/2025 Art. 13): the submission has its tracking reference until the desk receives it.
+  const reference = submitted.body.reference as string;
   const token = submitted.body.lookupToken as string;
-  const row = await until<{ id: string }>(`dossier ${code}`, 30_000, () => api.db('dossiers').where({ code }).first('id'));
+  const row = await until<{ id: string }>(`dossier ${reference}`, 30_000, () => api.db('dossiers').where({ reference }).first('id'));
   const id = String(row.id);
   if (kind === 'submitted') return; // waits in the desk's online queue
   if (kind === 'refused-desk') {
@@ -539,7 +562,7 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
     });
     return;
   }
-  await api.ok(proc.desk, 'POST', `/api/onestop/dossiers/${id}/accept`, {});
+  const code = (await api.ok(proc.desk, 'POST', `/api/onestop/dossiers/${id}/accept`, {})).code as string;
   const accepted = await w.dossier(id, (x) => x.process_instance_key !== null && x.status === 'IN_PROCESSING', `${code} in processing`);
   const key = String(accepted.process_instance_key);
 

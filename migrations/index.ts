@@ -34,6 +34,7 @@ import * as recordInstanceIdx from './20261123009400_record_instance_idx.js';
 import * as caseRoot from './20261207110000_case_root.js';
 import * as onestopReceptionForms from './20261208010000_onestop_reception_forms.js';
 import * as caseUnitsOfPeople from './20261208020000_case_units_of_people.js';
+import * as dossierReference from './20261209020000_dossier_reference.js';
 import * as onestopProcedureAgencies from './20261209030000_onestop_procedure_agencies.js';
 import * as isoAgencies from './20261209040000_iso_agencies.js';
 
@@ -73,6 +74,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207100000_bundled_procedures': bundledProcedures,
   '20261208010000_onestop_reception_forms': onestopReceptionForms,
   '20261208020000_case_units_of_people': caseUnitsOfPeople,
+  '20261209020000_dossier_reference': dossierReference,
   '20261209030000_onestop_procedure_agencies': onestopProcedureAgencies,
   '20261209040000_iso_agencies': isoAgencies,
 };

@@ -220,6 +220,26 @@ export async function officerLoop(bases: string[], username: string, password: s
   }
 }
 
+/** An in-person receipt as the desk's form sends it: the body in "data" and a scanned PDF per document. */
+async function receiveWithScans(base: string, token: string, body: { documents: { code: string }[] } & Record<string, unknown>): Promise<{ status: number }> {
+  const form = new FormData();
+  form.append('data', JSON.stringify(body));
+  for (const d of body.documents)
+    form.append(`scan:${d.code}`, new Blob([`%PDF-1.4\n% scan ${d.code}\n%%EOF\n`], { type: 'application/pdf' }), `${d.code}.pdf`);
+  try {
+    const res = await fetch(`${base}/api/onestop/dossiers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+      signal: AbortSignal.timeout(15_000),
+    });
+    await res.arrayBuffer();
+    return { status: res.status };
+  } catch {
+    return { status: 0 };
+  }
+}
+
 /**
  * One desk officer: receives `count` dossiers of the bundled one-stop procedure in person. A receipt
  * answered 201 counts; status 0 or 5xx is retried (a receipt whose answer was lost may have been
@@ -231,7 +251,7 @@ export async function deskLoop(bases: string[], username: string, password: stri
   let received = 0;
   while (received < count) {
     const base = bases[round++ % bases.length];
-    const r = await http(base, 'POST', '/api/onestop/dossiers', token, {
+    const r = await receiveWithScans(base, token, {
       procedureCode: DESK_PROCEDURE.code,
       applicant: { name: `Người nộp ${username} ${received}` },
       documents: DESK_PROCEDURE.documents,

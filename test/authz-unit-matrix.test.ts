@@ -242,8 +242,11 @@ describe('own-unit / other-unit authorisation matrix', () => {
       payload: Buffer.from(await mp.arrayBuffer()),
     });
     if (submitted.statusCode !== 201) throw new Error(`submit: ${submitted.statusCode} ${submitted.body}`);
-    const dossierCode = submitted.json().code as string;
-    const dossierRow = await p.db('dossiers').where({ code: dossierCode }).first('id');
+    // No code before receipt (TT 03/2025 Art. 13): the submission is found by its tracking reference.
+    const dossierRow = await p
+      .db('dossiers')
+      .where({ reference: submitted.json().reference as string })
+      .first('id');
     const dossierId = String(dossierRow.id);
     const accepted = must(
       await post(own.officer, `/api/onestop/dossiers/${dossierId}/accept`, {
@@ -255,6 +258,7 @@ describe('own-unit / other-unit authorisation matrix', () => {
       200,
       'accept',
     );
+    const dossierCode = accepted.code as string;
     const caseKey = accepted.processInstanceKey as string;
     const dossierFileId = String(accepted.files[0].id);
     const refusal = must(

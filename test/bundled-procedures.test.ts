@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
-import { deskBpmn, pdfText, procedureEntry } from './helpers/onestop.js';
+import { deskBpmn, pdfText, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
 import { PROCESSES_DIR, readBundledFiles } from '../engine/bundled.js';
 import { importBundledProcedures } from '../domain/procedures/bundled.js';
 
@@ -40,7 +40,7 @@ describe('bundled processes are procedures of the modeler', () => {
   const definitionsOf = async (id: string) =>
     ((await designer.get('/api/process-definitions')).body.items as { bpmnProcessId: string; version: number }[]).filter((d) => d.bpmnProcessId === id);
   const receive = async () => {
-    const r = await desk.post('/api/onestop/dossiers', {
+    const r = await receiveAtDesk(p.app, desk, {
       procedureCode: entry.code,
       applicant: { name: 'Nguyễn Văn An', idNumber: '001203004567', phone: '0912345678', email: 'an@example.vn', address: '12 Lê Lợi' },
       documents: [

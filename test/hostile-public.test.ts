@@ -45,7 +45,7 @@ describe('hostile input on the public routes', () => {
   let desk: Client;
   let admin: Client;
   let procedure: Record<string, any>;
-  let base: { code: string; lookupToken: string };
+  let base: { reference: string; lookupToken: string };
   const tag = randomBytes(4).toString('hex');
   const timings: { attack: string; status: number; ms: number; probeMs: number }[] = [];
   const saved = { lookups: process.env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN, quota: process.env.ONESTOP_SUBMISSIONS_PER_DAY };
@@ -123,7 +123,7 @@ describe('hostile input on the public routes', () => {
           .n ?? 0,
       ),
       tmpFiles: existsSync(tmp) ? readdirSync(tmp).length : 0,
-      status: (await p.db('dossiers').where({ code: base.code }).first('status')).status,
+      status: (await p.db('dossiers').where({ reference: base.reference }).first('status')).status,
     };
   };
 
@@ -234,7 +234,7 @@ describe('hostile input on the public routes', () => {
   it('supplement and withdrawal: the note, the reason and the lookup key at their largest are refused; nothing changes', async () => {
     const before = await snapshot();
     const key = { 'x-lookup-token': base.lookupToken };
-    const url = `/api/public/dossiers/${encodeURIComponent(base.code)}`;
+    const url = `/api/public/dossiers/${encodeURIComponent(base.reference)}`;
     await attack('POST supplement note=1MB', `${url}/supplement`, await form({ note: 'a'.repeat(MB) }, [], key), { status: 413, mentions: 'note' });
     await attack('POST supplement other field=1MB', `${url}/supplement`, await form({ note: 'x', other: 'a'.repeat(MB) }, [], key), {
       status: 413,
@@ -251,7 +251,7 @@ describe('hostile input on the public routes', () => {
   it('evaluation and complaints: every string at 1 MB is refused with 413 naming it; nothing stored', async () => {
     const before = await snapshot();
     const evalBody = { token: base.lookupToken, overall: 5, receipt: 5, processing: 5, returnStage: 5, officers: [{ key: 'k', score: 5 }], comment: 'tốt' };
-    const evalUrl = `/api/public/evaluations/${encodeURIComponent(base.code)}`;
+    const evalUrl = `/api/public/evaluations/${encodeURIComponent(base.reference)}`;
     await attack('POST evaluation comment=1MB', evalUrl, json('POST', { ...evalBody, comment: 'a'.repeat(JSON_MB) }), { status: 413, mentions: 'comment' });
     await attack('POST evaluation token=1MB', evalUrl, json('POST', { ...evalBody, token: 'a'.repeat(JSON_MB) }), { status: 413, mentions: 'token' });
     await attack('POST evaluation officers[0].key=1MB', evalUrl, json('POST', { ...evalBody, officers: [{ key: 'a'.repeat(JSON_MB), score: 5 }] }), {
@@ -265,7 +265,7 @@ describe('hostile input on the public routes', () => {
       content: `Nội dung phản ánh ${tag}`,
       name: `Người gửi ${tag}`,
       contact: '0912345678',
-      dossierCode: base.code,
+      dossierCode: base.reference,
     };
     for (const field of ['title', 'content', 'name', 'contact', 'dossierCode', 'kind']) {
       await attack(`POST complaints ${field}=1MB`, '/api/public/complaints', json('POST', { ...complaint, [field]: 'a'.repeat(JSON_MB) }), {
@@ -287,7 +287,7 @@ describe('hostile input on the public routes', () => {
     await attack('GET dossier by a code of 8,000 chars', `/api/public/dossiers/${long}`, {}, { status: [400, 404, 414] });
     await attack(
       'GET dossier with an x-lookup-token of 8,000 chars',
-      `/api/public/dossiers/${encodeURIComponent(base.code)}`,
+      `/api/public/dossiers/${encodeURIComponent(base.reference)}`,
       { headers: { 'x-lookup-token': long } },
       { status: 404 },
     );
@@ -297,8 +297,8 @@ describe('hostile input on the public routes', () => {
       { headers: { 'x-lookup-token': long } },
       { status: [400, 404, 414] },
     );
-    await attack('GET evaluation form ?t= of 8,000 chars', `/api/public/evaluations/${encodeURIComponent(base.code)}?t=${long}`, {}, { status: 400 });
-    await attack('GET apology ?t= of 8,000 chars', `/api/public/apologies/${encodeURIComponent(base.code)}/pdf?t=${long}`, {}, { status: 400 });
+    await attack('GET evaluation form ?t= of 8,000 chars', `/api/public/evaluations/${encodeURIComponent(base.reference)}?t=${long}`, {}, { status: 400 });
+    await attack('GET apology ?t= of 8,000 chars', `/api/public/apologies/${encodeURIComponent(base.reference)}/pdf?t=${long}`, {}, { status: 400 });
     await attack('GET evaluation results ?from= of 8,000 chars', `/api/public/evaluation-results?from=${'2'.repeat(8000)}`, {}, { status: 400 });
     await attack('GET dossier by a code with 8,000 dots', `/api/public/dossiers/${'.'.repeat(8000)}`, {}, { status: [400, 404, 414] });
     expect(await snapshot()).toEqual(before);
@@ -329,7 +329,7 @@ describe('hostile input on the public routes', () => {
     const mp = await multipart({ note });
     const sup = await p.app.inject({
       method: 'POST',
-      url: `/api/public/dossiers/${encodeURIComponent(base.code)}/supplement`,
+      url: `/api/public/dossiers/${encodeURIComponent(base.reference)}/supplement`,
       headers: { 'content-type': mp.contentType, 'x-lookup-token': base.lookupToken },
       payload: mp.body,
     });
@@ -349,7 +349,7 @@ describe('hostile input on the public routes', () => {
   it("the lookup page of the QR code masks the applicant's name in the notices as well", async () => {
     const r = await p.app.inject({
       method: 'GET',
-      url: `/api/public/dossiers/${encodeURIComponent(base.code)}`,
+      url: `/api/public/dossiers/${encodeURIComponent(base.reference)}`,
       headers: { 'x-lookup-token': base.lookupToken },
     });
     expect(r.statusCode).toBe(200);
@@ -359,7 +359,7 @@ describe('hostile input on the public routes', () => {
     expect(holder.notices[0].body).toContain('Kính gửi ông/bà N***** V** A*');
     expect(r.body).not.toContain('Nguyễn Văn An');
     // The stored notice (e-mailed to the applicant's own address) keeps the name.
-    const d = await p.db('dossiers').where({ code: base.code }).first('id');
+    const d = await p.db('dossiers').where({ reference: base.reference }).first('id');
     expect((await p.db('dossier_notices').where({ dossier_id: d.id }).first()).body).toContain('Kính gửi ông/bà Nguyễn Văn An');
   });
 
@@ -389,25 +389,25 @@ describe('hostile input on the public routes', () => {
     );
     const kept = await submit(validFields(), [{ field: 'doc:DON', name: 'don.pdf', data: pdfBytes(`kept-${tag}`) }], '198.51.100.40');
     expect([refused.status, kept.status]).toEqual([201, 201]);
-    const row = await p.db('dossiers').where({ code: refused.body.code }).first('id');
+    const row = await p.db('dossiers').where({ reference: refused.body.reference }).first('id');
     expect((await desk.post(`/api/onestop/dossiers/${row.id}/refuse`, { reason: 'Nộp nhầm thủ tục' })).status).toBe(200);
     const docs = (code: string) =>
-      p.db('dossier_documents as dd').join('dossiers as d', 'd.id', 'dd.dossier_id').where('d.code', code).select('dd.storage_path', 'dd.purged_at');
+      p.db('dossier_documents as dd').join('dossiers as d', 'd.id', 'dd.dossier_id').where('d.reference', code).select('dd.storage_path', 'dd.purged_at');
     const onDisk = async (code: string) => (await docs(code)).map((x) => existsSync(path.join(filesRoot, x.storage_path)));
-    expect(await onDisk(refused.body.code)).toEqual([true, true]);
+    expect(await onDisk(refused.body.reference)).toEqual([true, true]);
     // Not old enough yet: nothing removed.
     await purgeRefusedSubmissionFiles(p.db, filesRoot, 30, new Date());
-    expect(await onDisk(refused.body.code)).toEqual([true, true]);
+    expect(await onDisk(refused.body.reference)).toEqual([true, true]);
     // 31 days later.
     const later = new Date(Date.now() + 31 * 86_400_000);
     expect(await purgeRefusedSubmissionFiles(p.db, filesRoot, 30, later)).toBeGreaterThanOrEqual(2);
-    expect(await onDisk(refused.body.code)).toEqual([false, false]);
-    expect((await docs(refused.body.code)).every((x) => x.purged_at !== null)).toBe(true);
-    expect(await onDisk(kept.body.code)).toEqual([true]);
-    expect((await docs(kept.body.code))[0]!.purged_at).toBeNull();
+    expect(await onDisk(refused.body.reference)).toEqual([false, false]);
+    expect((await docs(refused.body.reference)).every((x) => x.purged_at !== null)).toBe(true);
+    expect(await onDisk(kept.body.reference)).toEqual([true]);
+    expect((await docs(kept.body.reference))[0]!.purged_at).toBeNull();
     // Idempotent.
     await purgeRefusedSubmissionFiles(p.db, filesRoot, 30, later);
-    expect(await onDisk(kept.body.code)).toEqual([true]);
+    expect(await onDisk(kept.body.reference)).toEqual([true]);
   });
 
   it('refuses a multipart body without Content-Length (411) and a declared one over the limit (413)', async () => {

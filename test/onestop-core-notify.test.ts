@@ -96,38 +96,46 @@ describe('one-stop citizen notifications', () => {
       payload: Buffer.from(await req.arrayBuffer()),
     });
     expect(r.statusCode, r.body).toBe(201);
-    return r.json() as { code: string; lookupToken: string };
+    return r.json() as { reference: string; lookupToken: string };
   };
 
   it('each status change reaches the applicant by e-mail (Vietnamese, UTF-8, with the lookup link), once', async () => {
     const email = `binh.${Date.now()}@example.vn`;
     const sub = await submit(email);
     const first = await waitFor(async () => received.find((m) => m.to.includes(email)), 'the submission e-mail', 20_000);
-    expect(header(first.raw, 'Subject')).toBe(`Hồ sơ ${sub.code}: Chờ tiếp nhận`);
+    expect(header(first.raw, 'Subject')).toBe(`Hồ sơ ${sub.reference}: Chờ tiếp nhận`);
     // A fixed template: the code, the status and the links; the name the applicant typed is not in it.
-    expect(body(first.raw)).toContain(`Hồ sơ ${sub.code}: Chờ tiếp nhận.`);
+    expect(body(first.raw)).toContain(`Hồ sơ ${sub.reference}: Chờ tiếp nhận.`);
     expect(body(first.raw)).not.toContain('Trần Thị Bình');
     expect(header(first.raw, 'To')).toBe(email);
-    expect(body(first.raw)).toContain(`/tra-cuu/${encodeURIComponent(sub.code)}?t=${sub.lookupToken}`);
+    expect(body(first.raw)).toContain(`/tra-cuu/${encodeURIComponent(sub.reference)}?t=${sub.lookupToken}`);
 
-    const row = await p.db('dossiers').where({ code: sub.code }).first();
-    expect((await desk.post(`/api/onestop/dossiers/${row.id}/accept`, {})).status).toBe(200);
+    expect(body(first.raw)).toContain(`Mã tra cứu / Tracking reference: ${sub.reference}.`);
+
+    const row = await p.db('dossiers').where({ reference: sub.reference }).first();
+    const acc = await desk.post(`/api/onestop/dossiers/${row.id}/accept`, {});
+    expect(acc.status).toBe(200);
+    // From the receipt on, the dossier is named by its code (given now), the mail saying the reference it replaces.
+    const code = acc.body.code as string;
+    expect(code).toMatch(/^H99\.12-\d{6}-\d{4}$/);
     // the desk's acceptance (API) and the model's next status (worker) both arrive
     const subjects = () => received.filter((m) => m.to.includes(email)).map((m) => header(m.raw, 'Subject'));
     await waitFor(
-      async () => subjects().includes(`Hồ sơ ${sub.code}: Đang xử lý`) && subjects().includes(`Hồ sơ ${sub.code}: Đã tiếp nhận`),
+      async () => subjects().includes(`Hồ sơ ${code}: Đang xử lý`) && subjects().includes(`Hồ sơ ${code}: Đã tiếp nhận`),
       'accepted and processing e-mails',
       30_000,
     );
-    const accepted = received.find((m) => header(m.raw, 'Subject') === `Hồ sơ ${sub.code}: Đã tiếp nhận`)!;
+    const accepted = received.find((m) => header(m.raw, 'Subject') === `Hồ sơ ${code}: Đã tiếp nhận`)!;
     expect(body(accepted.raw)).toMatch(/Ngày hẹn trả kết quả \/ Appointment: \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}/);
+    expect(body(accepted.raw)).toContain(`Mã hồ sơ / Dossier code: ${code} (mã tra cứu khi nộp / tracking reference at submission: ${sub.reference})`);
+    expect(body(accepted.raw)).toContain(`/tra-cuu/${encodeURIComponent(code)}?t=${sub.lookupToken}`);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(subjects().filter((s) => s === `Hồ sơ ${sub.code}: Đã tiếp nhận`)).toHaveLength(1);
+    expect(subjects().filter((s) => s === `Hồ sơ ${code}: Đã tiếp nhận`)).toHaveLength(1);
     const notices = await p.db('dossier_notices').where({ dossier_id: row.id });
     expect(notices.every((n) => n.emailed_at !== null)).toBe(true);
     const lookup = await p.app.inject({
       method: 'GET',
-      url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`,
+      url: `/api/public/dossiers/${encodeURIComponent(sub.reference)}`,
       headers: { 'x-lookup-token': sub.lookupToken },
     });
     expect(lookup.json().holder.notices.map((n: { emailed: boolean }) => n.emailed)).toEqual(notices.map(() => true));
@@ -135,18 +143,18 @@ describe('one-stop citizen notifications', () => {
 
   it('without an address the notices stay in-app: on the lookup page, never e-mailed', async () => {
     const sub = await submit();
-    const row = await p.db('dossiers').where({ code: sub.code }).first();
+    const row = await p.db('dossiers').where({ reference: sub.reference }).first();
     expect((await desk.post(`/api/onestop/dossiers/${row.id}/refuse`, { reason: 'Hồ sơ nộp nhầm thủ tục' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1500));
     // Other test files share the database (and may have their notices e-mailed meanwhile): none is about this dossier
-    expect(received.filter((m) => (header(m.raw, 'Subject') ?? '').includes(sub.code))).toEqual([]);
+    expect(received.filter((m) => (header(m.raw, 'Subject') ?? '').includes(sub.reference))).toEqual([]);
     const lookup = await p.app.inject({
       method: 'GET',
-      url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`,
+      url: `/api/public/dossiers/${encodeURIComponent(sub.reference)}`,
       headers: { 'x-lookup-token': sub.lookupToken },
     });
     const notices = lookup.json().holder.notices as { subject: string; body: string; emailed: boolean }[];
-    expect(notices.map((n) => n.subject)).toEqual([`Hồ sơ ${sub.code}: Chờ tiếp nhận`, `Hồ sơ ${sub.code}: Từ chối tiếp nhận`]);
+    expect(notices.map((n) => n.subject)).toEqual([`Hồ sơ ${sub.reference}: Chờ tiếp nhận`, `Hồ sơ ${sub.reference}: Từ chối tiếp nhận`]);
     expect(notices[1].body).toContain('Hồ sơ nộp nhầm thủ tục');
     expect(notices.every((n) => !n.emailed)).toBe(true);
   });
@@ -158,12 +166,12 @@ describe('one-stop citizen notifications', () => {
     const mail = await waitFor(async () => received.find((m) => m.to.includes(victim)), 'the submission e-mail', 20_000);
     const text = `${mail.raw}\n${body(mail.raw)}\n${header(mail.raw, 'To')}\n${header(mail.raw, 'Subject')}`;
     for (const piece of ['lua-dao.example', 'KHUYẾN MÃI', '123456', 'Ông A']) expect(text).not.toContain(piece);
-    expect(header(mail.raw, 'Subject')).toBe(`Hồ sơ ${sub.code}: Chờ tiếp nhận`);
+    expect(header(mail.raw, 'Subject')).toBe(`Hồ sơ ${sub.reference}: Chờ tiếp nhận`);
     expect(body(mail.raw).length).toBeLessThan(900);
     // The citizen's own page still shows the whole notice, note included.
     const lookup = await p.app.inject({
       method: 'GET',
-      url: `/api/public/dossiers/${encodeURIComponent(sub.code)}`,
+      url: `/api/public/dossiers/${encodeURIComponent(sub.reference)}`,
       headers: { 'x-lookup-token': sub.lookupToken },
     });
     expect(lookup.json().holder.notices[0].body).toContain('lua-dao.example');
@@ -179,7 +187,7 @@ describe('one-stop citizen notifications', () => {
     const last = subs[3];
     const row = await waitFor(
       async () => {
-        const d = await p.db('dossiers').where({ code: last.code }).first('id');
+        const d = await p.db('dossiers').where({ reference: last.reference }).first('id');
         const n = await p.db('dossier_notices').where({ dossier_id: d.id }).orderBy('id').first();
         return n?.mail_skipped ? n : undefined;
       },
@@ -189,13 +197,13 @@ describe('one-stop citizen notifications', () => {
     expect(row.emailed_at).toBeNull();
     await new Promise((r) => setTimeout(r, 1500));
     expect(mails()).toHaveLength(3);
-    expect(mails().some((m) => (header(m.raw, 'Subject') ?? '').includes(last.code))).toBe(false);
+    expect(mails().some((m) => (header(m.raw, 'Subject') ?? '').includes(last.reference))).toBe(false);
     const lookup = await p.app.inject({
       method: 'GET',
-      url: `/api/public/dossiers/${encodeURIComponent(last.code)}`,
+      url: `/api/public/dossiers/${encodeURIComponent(last.reference)}`,
       headers: { 'x-lookup-token': last.lookupToken },
     });
     expect(lookup.json().holder.notices).toHaveLength(1);
-    expect(lookup.json().holder.notices[0]).toMatchObject({ subject: `Hồ sơ ${last.code}: Chờ tiếp nhận`, emailed: false });
+    expect(lookup.json().holder.notices[0]).toMatchObject({ subject: `Hồ sơ ${last.reference}: Chờ tiếp nhận`, emailed: false });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, vnWritten, waitFor, type Client } from './helpers/fixtures.js';
-import { deskBpmn, expectedQrModules, openTask, pdfBytes, pdfText, procedureEntry, qrModulesInPdf } from './helpers/onestop.js';
+import { deskBpmn, expectedQrModules, openTask, pdfBytes, pdfText, procedureEntry, qrModulesInPdf, receiveAtDesk } from './helpers/onestop.js';
 import { loadCalendar } from '../domain/deadlines/calendar-store.js';
 import { lookupUrl } from '../domain/onestop/settings.js';
 import { NOT_FOUND } from '../api/routes/public/onestop.js';
@@ -114,7 +114,7 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
   });
 
   it('in person: a complete dossier gets its code, starts the process with the appointment on the calendar, and is audited', async () => {
-    const r = await desk.post('/api/onestop/dossiers', {
+    const r = await receiveAtDesk(p.app, desk, {
       procedureCode: procedure.code,
       applicant,
       documents: [
@@ -353,24 +353,33 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
       expect(await ofProcedure()).toEqual(before);
     });
 
-    it('a complete submission gets a code at once; the desk sees it in its queue, asks once for completion, the citizen completes, the desk accepts', async () => {
+    it('a complete submission gets a tracking reference and no code; the desk sees it in its queue, asks once for completion, the citizen completes, the desk accepts and the code is given', async () => {
       const sub = await submitOnline(onlineFields(), completeFiles());
       expect(sub.status, JSON.stringify(sub.body)).toBe(201);
       expect(sub.body.status).toBe('SUBMITTED');
-      expect(sub.body.lookupUrl).toBe(lookupUrl(sub.body.code, sub.body.lookupToken));
-      const code = sub.body.code as string;
+      // TT 03/2025 Art. 13: the code is given at receipt; the submission has a reference "TN-XXXX-XXXX-XXXX".
+      expect(sub.body.code).toBeNull();
+      expect(sub.body.reference).toMatch(/^TN-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+      expect(sub.body.lookupUrl).toBe(lookupUrl(sub.body.reference, sub.body.lookupToken));
+      const reference = sub.body.reference as string;
+      expect(await p.db('dossiers').where({ reference }).first('code')).toEqual({ code: null });
+      const before = await lookup(reference, sub.body.lookupToken);
+      expect(before.status).toBe(200);
+      expect(before.body).toMatchObject({ code: null, reference, status: 'SUBMITTED' });
+      expect(before.body.holder.notices[0].subject).toBe(`Hồ sơ ${reference}: Chờ tiếp nhận`);
+      expect(before.body.holder.notices[0].body).toContain(`Mã tra cứu / Tracking reference: ${reference}.`);
 
       const queue = await desk.get('/api/onestop/dossiers?queue=true');
       expect(queue.status).toBe(200);
-      const item = queue.body.items.find((x: { code: string }) => x.code === code);
-      expect(item).toMatchObject({ status: 'SUBMITTED', channel: 'online', applicantName: applicant.name });
+      const item = queue.body.items.find((x: { reference: string }) => x.reference === reference);
+      expect(item).toMatchObject({ code: null, status: 'SUBMITTED', channel: 'online', applicantName: applicant.name });
       const other = await specialist.get('/api/onestop/dossiers?queue=true');
-      expect(other.body.items.some((x: { code: string }) => x.code === code)).toBe(false);
+      expect(other.body.items.some((x: { reference: string }) => x.reference === reference)).toBe(false);
       // the agency's division reads the dossier (it will handle it) but may not act at the desk
       expect((await specialist.get(`/api/onestop/dossiers/${item.id}`)).body.actions).toMatchObject({ accept: false, refuse: false });
       const stranger = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'XA-TANPHU' }));
       expect((await stranger.get(`/api/onestop/dossiers/${item.id}`)).status).toBe(403);
-      expect((await stranger.get('/api/onestop/dossiers')).body.items.some((x: { code: string }) => x.code === code)).toBe(false);
+      expect((await stranger.get('/api/onestop/dossiers')).body.items.some((x: { reference: string }) => x.reference === reference)).toBe(false);
       expect((await specialist.post(`/api/onestop/dossiers/${item.id}/accept`, {})).status).toBe(403);
 
       const ask = await desk.post(`/api/onestop/dossiers/${item.id}/request-completion`, { reason: 'Bản scan giấy chứng nhận bị mờ', documents: ['GCN'] });
@@ -381,7 +390,7 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
       const { payload, contentType } = await multipart({ note: 'Bản scan rõ hơn' }, [{ field: 'doc:GCN', name: 'gcn-ro.pdf', data: pdfBytes('gcn-ro') }]);
       const supp = await p.app.inject({
         method: 'POST',
-        url: `/api/public/dossiers/${encodeURIComponent(code)}/supplement`,
+        url: `/api/public/dossiers/${encodeURIComponent(reference)}/supplement`,
         headers: { 'content-type': contentType, 'x-lookup-token': sub.body.lookupToken },
         payload,
       });
@@ -389,7 +398,7 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
       expect(supp.json()).toMatchObject({ status: 'SUBMITTED', outcome: 'back-to-desk' });
       const supp2 = await p.app.inject({
         method: 'POST',
-        url: `/api/public/dossiers/${encodeURIComponent(code)}/supplement`,
+        url: `/api/public/dossiers/${encodeURIComponent(reference)}/supplement`,
         headers: { 'content-type': contentType, 'x-lookup-token': sub.body.lookupToken },
         payload,
       });
@@ -405,7 +414,19 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
       expect(acc.body.checklist.map((c: { code: string }) => c.code)).toEqual(['DON', 'GCN']);
       expect(acc.body.actions.slip).toBe(true);
       expect((await desk.post(`/api/onestop/dossiers/${item.id}/accept`, {})).status).toBe(409);
+      // The code is the receipt's: today's date in Vietnam and a number of the day.
+      const vnDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date()).replace(/-/g, '').slice(2);
+      const code = acc.body.code as string;
+      expect(code).toMatch(new RegExp(`^H99\\.12-${vnDay}-\\d{4}$`));
+      expect(acc.body.reference).toBe(reference);
       await statusIs(code, 'IN_PROCESSING');
+      // Both names find it after receipt; the notice of the receipt says the code and the reference it replaces.
+      const byCode = await lookup(code, sub.body.lookupToken);
+      const byRef = await lookup(reference, sub.body.lookupToken);
+      expect(byCode.body).toMatchObject({ code, reference, status: 'IN_PROCESSING' });
+      expect(byRef.body).toMatchObject({ code, reference, status: 'IN_PROCESSING' });
+      const receiptNotice = byCode.body.holder.notices.find((n: { subject: string }) => n.subject === `Hồ sơ ${code}: Đã tiếp nhận`);
+      expect(receiptNotice.body).toContain(`Mã hồ sơ / Dossier code: ${code} (mã tra cứu khi nộp / tracking reference at submission: ${reference})`);
       const events = await p.db('dossier_events').where({ dossier_id: item.id }).orderBy('id').pluck('type');
       expect(events.slice(0, 4)).toEqual(['dossier.submitted', 'receipt.supplement_requested', 'supplement.received', 'receipt.accepted']);
     });
@@ -413,13 +434,14 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
     it('the desk refuses a submission with reasons; the desk withdraws a waiting one at the citizen’s request', async () => {
       const a = await submitOnline(onlineFields(), completeFiles());
       const b = await submitOnline(onlineFields(), completeFiles());
-      const rowA = await dossierRow(a.body.code);
-      const rowB = await dossierRow(b.body.code);
+      const rowA = await p.db('dossiers').where({ reference: a.body.reference }).first();
+      const rowB = await p.db('dossiers').where({ reference: b.body.reference }).first();
       const refused = await desk.post(`/api/onestop/dossiers/${rowA.id}/refuse`, { reason: 'Thủ tục không thuộc thẩm quyền của Sở' });
       expect(refused.status).toBe(200);
       expect(refused.body).toMatchObject({ status: 'RECEIPT_REFUSED', statusReason: 'Thủ tục không thuộc thẩm quyền của Sở' });
       expect(refused.body.closedAt).not.toBeNull();
-      const seen = await lookup(a.body.code, a.body.lookupToken);
+      const seen = await lookup(a.body.reference, a.body.lookupToken);
+      expect(seen.body.code).toBeNull();
       expect(seen.body.status).toBe('RECEIPT_REFUSED');
       expect(seen.body.holder.statusReason).toBe('Thủ tục không thuộc thẩm quyền của Sở');
       expect((await desk.post(`/api/onestop/dossiers/${rowA.id}/accept`, {})).status).toBe(409);
@@ -440,7 +462,7 @@ describe('one-stop reception: in person, online, desk queue, slip, public lookup
       '<zeebe:property name="eiso.timeLimit" value="10" /><zeebe:property name="eiso.timeLimitUnit" value="calendar_days" />',
     );
     expect((await designer.post('/api/process-definitions', { resourceName: `${cd.bpmnProcessId}.bpmn`, xml })).status).toBe(201);
-    const r = await desk.post('/api/onestop/dossiers', {
+    const r = await receiveAtDesk(p.app, desk, {
       procedureCode: cd.code,
       applicant,
       documents: [

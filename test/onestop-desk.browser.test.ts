@@ -22,7 +22,7 @@ describe('the one-stop reception desk in a real browser', () => {
   let browser: BrowserSession;
   let officer: TestUser;
   let procedure: Record<string, any>;
-  let online: { code: string; lookupToken: string };
+  let online: { reference: string; lookupToken: string };
 
   beforeAll(async () => {
     await ensureWebBuilt();
@@ -84,6 +84,19 @@ describe('the one-stop reception desk in a real browser', () => {
     await pdf02.close();
     await checklist.getByRole('checkbox', { name: /Bản sao căn cước/ }).check();
     await page.getByLabel('Số bản: Bản sao căn cước').fill('2');
+    // complete on paper, but not digitised: the desk is told which scans are missing, nothing is received
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Tiếp nhận trực tiếp phải số hóa hồ sơ giấy: còn thiếu bản scan của Đơn đề nghị; Bản sao căn cước' })
+      .waitFor();
+    // a scan per document, picked in its own file input
+    await checklist
+      .getByLabel('Bản scan (PDF, JPEG, PNG): Đơn đề nghị')
+      .setInputFiles({ name: 'don-scan.pdf', mimeType: 'application/pdf', buffer: pdfBytes('don scan') });
+    await checklist
+      .getByLabel('Bản scan (PDF, JPEG, PNG): Bản sao căn cước')
+      .setInputFiles({ name: 'cccd-scan.pdf', mimeType: 'application/pdf', buffer: pdfBytes('cccd scan') });
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
     await page.waitForURL(/\/mot-cua\/ho-so\/\d+/);
     await page
@@ -93,6 +106,10 @@ describe('the one-stop reception desk in a real browser', () => {
     const heading = await page.getByRole('heading', { level: 1 }).textContent();
     expect(heading).toMatch(/^Hồ sơ H99\.12-\d{6}-\d{4}$/);
     expect(await page.getByTestId('dossier-checklist').textContent()).toContain('Bản sao căn cước — 2');
+    // the scans are the dossier's files, as an online submission's are
+    const files = await page.getByTestId('dossier-files').textContent();
+    expect(files).toContain('don-scan.pdf (DON, submission)');
+    expect(files).toContain('cccd-scan.pdf (CCCD, submission)');
     const slip = page.getByTestId('slip-link');
     await slip.waitFor();
     expect(await slip.textContent()).toBe('Giấy tiếp nhận và hẹn trả kết quả (PDF)');
@@ -118,7 +135,9 @@ describe('the one-stop reception desk in a real browser', () => {
     await page.getByRole('link', { name: 'Bộ phận tiếp nhận và trả kết quả' }).click();
     await page.getByRole('link', { name: 'Hồ sơ trực tuyến chờ tiếp nhận' }).click();
     const queue = page.getByTestId('onestop-queue');
-    await queue.getByRole('link', { name: online.code }).click();
+    // before receipt the submission has no code: the queue names it by its tracking reference
+    await queue.getByRole('link', { name: online.reference }).click();
+    await page.getByText('Chưa có mã hồ sơ (cấp khi tiếp nhận)').waitFor();
     await page.getByTestId('dossier-status').filter({ hasText: 'Chờ tiếp nhận' }).waitFor();
     await page.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
     await page
@@ -126,8 +145,10 @@ describe('the one-stop reception desk in a real browser', () => {
       .filter({ hasText: /Đã tiếp nhận|Đang xử lý/ })
       .waitFor();
     await page.getByTestId('slip-link').waitFor();
-    const accepted = await p.db('dossiers').where({ code: online.code }).first();
+    const accepted = await p.db('dossiers').where({ reference: online.reference }).first();
     expect(accepted).toMatchObject({ status: expect.stringMatching(/RECEIVED|IN_PROCESSING/), received_by: officer.username });
+    expect(accepted.code).toMatch(/^H99\.12-\d{6}-\d{4}$/);
+    await page.getByRole('heading', { level: 1, name: `Hồ sơ ${accepted.code}` }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-desk-accepted.png') });
     expect(browser.pageErrors).toEqual([]);
   });
@@ -135,9 +156,12 @@ describe('the one-stop reception desk in a real browser', () => {
   it('the citizen follows the dossier on a phone with the QR link', async () => {
     const phone = await launchChromium({ viewport: { width: 390, height: 844 } });
     try {
-      await phone.page.goto(`${p.url}/tra-cuu/${encodeURIComponent(online.code)}?t=${encodeURIComponent(online.lookupToken)}`);
+      // the link the citizen got at submission (with the tracking reference) still works after receipt, and shows the code
+      const { code } = await p.db('dossiers').where({ reference: online.reference }).first('code');
+      await phone.page.goto(`${p.url}/tra-cuu/${encodeURIComponent(online.reference)}?t=${encodeURIComponent(online.lookupToken)}`);
       const result = phone.page.getByTestId('lookup-result');
-      await result.getByRole('heading', { name: online.code }).waitFor();
+      await result.getByRole('heading', { name: code }).waitFor();
+      await result.getByText(`Mã tra cứu khi nộp: ${online.reference}`).waitFor();
       await result.getByText('P*** T** C**').waitFor();
       expect(await result.textContent()).toMatch(/Đã tiếp nhận|Đang xử lý/);
       await phone.page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-lookup-phone.png') });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, vnWritten, waitFor, type Client } from './helpers/fixtures.js';
-import { deskBpmn, insertDossier, openTask, procedureEntry } from './helpers/onestop.js';
+import { deskBpmn, insertDossier, openTask, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
 
 /** The text of a PDF in drawing order (pdftotext -raw), blanks collapsed, so a wrapped cell reads as one line. */
 async function pdfWords(pdf: Buffer): Promise<string> {
@@ -205,7 +205,7 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
   let withdrawn: { id: string; code: string };
 
   it('processing: the control slip (Mẫu 06) lists each hand-over with its officer, times, due time and on time or not', async () => {
-    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: complete });
+    const r = await receiveAtDesk(p.app, desk, { procedureCode: procedure.code, applicant, documents: complete });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     processed = { id: r.body.id, code: r.body.code, key: r.body.processInstanceKey };
     expect(r.body.forms).toEqual(['06']);
@@ -260,7 +260,7 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
   });
 
   it('withdrawal: the notice of stopping (Mẫu 05) gives the request, its reason and the stop', async () => {
-    const r = await desk.post('/api/onestop/dossiers', { procedureCode: procedure.code, applicant, documents: complete });
+    const r = await receiveAtDesk(p.app, desk, { procedureCode: procedure.code, applicant, documents: complete });
     expect(r.status).toBe(201);
     withdrawn = { id: r.body.id, code: r.body.code };
     await waitFor(() => openTask(p.db, r.body.processInstanceKey, 'ThamDinh'), 'the appraisal step', 30_000);

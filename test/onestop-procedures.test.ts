@@ -274,21 +274,24 @@ describe('each procedure online from submission to evaluation (public API, desk,
       ),
     });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
-    const { code, lookupToken: token } = submitted.body as { code: string; lookupToken: string };
-    expect(code).toMatch(new RegExp(`^${entry.agencyEid.replace(/\./g, '\\.')}-\\d{6}-\\d{4,}$`));
-    const anonymous = await pub('GET', `/api/public/dossiers/${code}`);
-    expect(anonymous.body).toMatchObject({ code, status: 'SUBMITTED', procedureCode: entry.code, holder: null });
+    // No code before receipt (TT 03/2025 Art. 13): the citizen holds a tracking reference.
+    const { reference, lookupToken: token } = submitted.body as { reference: string; lookupToken: string };
+    expect(submitted.body.code).toBeNull();
+    const anonymous = await pub('GET', `/api/public/dossiers/${reference}`);
+    expect(anonymous.body).toMatchObject({ code: null, reference, status: 'SUBMITTED', procedureCode: entry.code, holder: null });
 
     // The procedure's desk accepts it; another desk cannot.
     const desk = await as(`${entry.deskUnitCode}/officer`);
     const queue = await desk.get('/api/onestop/dossiers?queue=true');
-    const item = queue.body.items.find((x: any) => x.code === code);
+    const item = queue.body.items.find((x: any) => x.reference === reference);
     expect(item).toBeDefined();
     const otherDesk = entry.deskUnitCode === 'TINH-TTPVHCC' ? 'XA-TANPHU-TTPV' : 'TINH-TTPVHCC';
     expect((await (await as(`${otherDesk}/officer`)).post(`/api/onestop/dossiers/${item.id}/accept`, {})).status).toBeGreaterThanOrEqual(403);
     const accepted = await desk.post(`/api/onestop/dossiers/${item.id}/accept`, {});
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(accepted.body.status).toBe('RECEIVED');
+    const code = accepted.body.code as string;
+    expect(code).toMatch(new RegExp(`^${entry.agencyEid.replace(/\./g, '\\.')}-\\d{6}-\\d{4,}$`));
     const row0 = await p.db('dossiers').where({ code }).first();
     expect(row0.received_at).not.toBeNull();
     expect(row0.appointment_at.toISOString()).toBe((await caseState(p.db, String(row0.process_instance_key)))!.originalAppointmentAt.toISOString());

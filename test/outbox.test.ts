@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
-import { deskBpmn, procedureEntry } from './helpers/onestop.js';
+import { deskBpmn, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 import { enqueueCommand, startIdOf } from '../engine/outbox.js';
 import { CASE_START_DONE } from '../domain/audit/case-start.js';
@@ -260,7 +260,7 @@ describe('engine outbox: exactly one case per start', () => {
     await proxy.down();
     let isUp = false;
     try {
-      const r = await desk.post('/api/onestop/dossiers', {
+      const r = await receiveAtDesk(p.app, desk, {
         procedureCode: procedure.code,
         applicant: { name: 'Trần Thị Bình' },
         documents: [

@@ -5,6 +5,7 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, deployAndStart, login, waitFor, type Client } from './helpers/fixtures.js';
 import { PROCESSES_DIR, loadBundledForms } from '../engine/bundled.js';
 import { checkAgainstForm, safePattern } from '../domain/inbox/task-input.js';
+import { receiveAtDesk } from './helpers/onestop.js';
 import { ERROR_CODES } from '../lib/errors.js';
 
 /**
@@ -218,7 +219,7 @@ describe('completions of real tasks: hostile input refused, nothing changes', ()
     async () => {
       const entry = CATALOGUE.find((c) => c.bpmnProcessId === 'mc-dang-ky-khai-sinh')!;
       const desk = await as(`${entry.deskUnitCode}/officer`);
-      const received = await desk.post('/api/onestop/dossiers', {
+      const received = await receiveAtDesk(p.app, desk, {
         procedureCode: entry.code,
         applicant: { name: 'Phạm Thị Hạnh' },
         documents: entry.requiredDocuments.filter((d) => d.mandatory).map((d) => ({ code: d.code, copies: 1 })),

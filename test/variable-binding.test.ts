@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, ensureDemoUnits, login, waitFor, type Client } from './helpers/fixtures.js';
-import { procedureEntry } from './helpers/onestop.js';
+import { procedureEntry, receiveAtDesk } from './helpers/onestop.js';
 import { PROCESSES_DIR } from '../engine/bundled.js';
 import { OWNED_VARIABLES } from '../engine/owned-variables.js';
 import { startIdOf } from '../engine/outbox.js';
@@ -167,7 +167,7 @@ describe('process variables never bind records, owned variables and system proce
 
     // The victim: a Sở Y tế dossier (pharmacy practice certificate) received in person at the province's centre.
     const entry = CATALOGUE.find((c) => c.agencyCode === 'SYT')!;
-    const received = await healthDesk.post('/api/onestop/dossiers', {
+    const received = await receiveAtDesk(p.app, healthDesk, {
       procedureCode: entry.code,
       applicant: { name: 'Lê Thị Dược', idNumber: '001190012345', email: 'le.thi.duoc@example.vn' },
       documents: entry.requiredDocuments.filter((d) => d.mandatory).map((d) => ({ code: d.code, copies: d.copies })),
@@ -477,7 +477,7 @@ describe('process variables never bind records, owned variables and system proce
     expect((await admin.post('/api/onestop/procedures/import', [entry])).status).toBe(200);
 
     // Received at the desk: the parent instance is bound to the dossier, and the child's step moves it.
-    const received = await office.post('/api/onestop/dossiers', {
+    const received = await receiveAtDesk(p.app, office, {
       procedureCode: entry.code,
       applicant: { name: 'Phạm Văn Con' },
       documents: [

@@ -16,6 +16,12 @@ export const RequiredDocument = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 500 }),
   copies: Type.Integer({ minimum: 1, maximum: 100 }),
   mandatory: Type.Boolean(),
+  /**
+   * The desk need not scan this document at an in-person receipt, and why (domain/onestop/scans.ts):
+   * shown_only (shown for comparison only), inter_agency (an agency's reply), classified (secret papers),
+   * held_by_agency (data the agency already holds: product rule).
+   */
+  scanExempt: Type.Optional(Type.Union([Type.Literal('shown_only'), Type.Literal('inter_agency'), Type.Literal('classified'), Type.Literal('held_by_agency')])),
 });
 export type RequiredDocument = Static<typeof RequiredDocument>;
 
@@ -209,7 +215,10 @@ export const DossierDocParams = Type.Object({ id: Type.String({ pattern: '^[0-9]
 
 export const DossierSummary = Type.Object({
   id: Type.String(),
-  code: Type.String(),
+  /** null until the desk receives the dossier (TT 03/2025 Art. 13) */
+  code: Type.Union([Type.String(), Type.Null()]),
+  /** the tracking reference given at submission */
+  reference: Type.String(),
   procedureCode: Type.String(),
   procedureName: Type.String(),
   channel: Type.String(),
@@ -353,7 +362,10 @@ export type PublicProcedureList = Static<typeof PublicProcedureList>;
 export const PublicCodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 60 }) });
 
 export const SubmitReply = Type.Object({
-  code: Type.String(),
+  /** the tracking reference (mã tra cứu): the submission's name until the desk receives it */
+  reference: Type.String(),
+  /** the dossier code: null, given when the desk receives the dossier */
+  code: Type.Null(),
   status: DossierStatus,
   /** the key that unlocks the dossier's page (keep it: it is in the lookup link) */
   lookupToken: Type.String(),
@@ -363,7 +375,10 @@ export type SubmitReply = Static<typeof SubmitReply>;
 
 /** What anyone holding the code sees; `holder` only with the lookup key (header x-lookup-token). */
 export const PublicDossier = Type.Object({
-  code: Type.String(),
+  /** null until the desk receives the dossier */
+  code: Type.Union([Type.String(), Type.Null()]),
+  /** the tracking reference given at submission (null for a dossier received in person: never told to the citizen) */
+  reference: Type.Union([Type.String(), Type.Null()]),
   procedureCode: Type.String(),
   procedureName: Type.String(),
   field: Type.String(),
@@ -411,7 +426,12 @@ export const PublicDossier = Type.Object({
 });
 export type PublicDossier = Static<typeof PublicDossier>;
 
-export const PublicActionReply = Type.Object({ code: Type.String(), status: DossierStatus, outcome: Type.String() });
+export const PublicActionReply = Type.Object({
+  code: Type.Union([Type.String(), Type.Null()]),
+  reference: Type.String(),
+  status: DossierStatus,
+  outcome: Type.String(),
+});
 export type PublicActionReply = Static<typeof PublicActionReply>;
 
 export const PublicWithdrawBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });

@@ -8,6 +8,7 @@ import { AGENCY_EID } from './code.js';
 import { problem, type Problem } from '../../lib/errors.js';
 import { TIME_LIMIT_UNITS, type TimeLimitUnit } from '../deadlines/calendar/index.js';
 import { publishedVersionToStart } from '../procedures/bundled.js';
+import { SCAN_EXEMPTIONS, type ScanExemption } from './scan-exemptions.js';
 
 /** One procedure of the catalogue in the import format (processes/ONESTOP.md "Catalogue file"). */
 export interface CatalogueEntry {
@@ -23,7 +24,7 @@ export interface CatalogueEntry {
   /** the legal unit the legal basis states; absent in old files = working_days */
   timeLimitUnit: TimeLimitUnit;
   fees: { name: string; amount: number; note: string }[];
-  requiredDocuments: { code: string; name: string; copies: number; mandatory: boolean }[];
+  requiredDocuments: { code: string; name: string; copies: number; mandatory: boolean; scanExempt?: ScanExemption }[];
   result: string;
   onlineLevel: 'full' | 'partial';
   legalBasis: string;
@@ -346,7 +347,7 @@ export function checkEntry(raw: unknown): { entry?: CatalogueEntry; problems: Pr
       problems.push(
         problem('CATALOGUE_DOCUMENT_MANDATORY', { index: i }, `requiredDocuments[${i}].mandatory phải là true/false / mandatory must be true or false`),
       );
-    docs.push({ code: text(d.code)!, name: text(d.name)!, copies, mandatory });
+    docs.push({ code: text(d.code)!, name: text(d.name)!, copies, mandatory, ...scanExemptOf(d.scanExempt, i, problems) });
   });
   const result = str('result', 10_000);
   const onlineLevel = str('onlineLevel', 10);
@@ -720,4 +721,21 @@ export async function entriesOfProcess(db: Knex | Knex.Transaction, bpmnProcessI
     .where((w) => w.where({ bpmn_process_id: bpmnProcessId }).orWhereIn('code', own))
     .orderBy('code')
     .pluck('code');
+}
+
+/**
+ * requiredDocuments[i].scanExempt: absent (the desk scans the document at an in-person receipt) or one
+ * of SCAN_EXEMPTIONS (domain/onestop/scan-exemptions.ts); anything else is a problem of the row.
+ */
+function scanExemptOf(v: unknown, i: number, problems: Problem[]): { scanExempt?: ScanExemption } {
+  if (v === undefined || v === null || v === '') return {};
+  if (typeof v === 'string' && (SCAN_EXEMPTIONS as readonly string[]).includes(v)) return { scanExempt: v as ScanExemption };
+  problems.push(
+    problem(
+      'CATALOGUE_DOCUMENT_SCAN_EXEMPT',
+      { index: i, allowed: SCAN_EXEMPTIONS.join(', ') },
+      `requiredDocuments[${i}].scanExempt phải là một trong ${SCAN_EXEMPTIONS.join(', ')} / scanExempt must be one of ${SCAN_EXEMPTIONS.join(', ')}`,
+    ),
+  );
+  return {};
 }

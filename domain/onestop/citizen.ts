@@ -75,6 +75,7 @@ export async function publicLookupView(db: Knex, d: DossierRow, holder: boolean)
   const delayed = Boolean(d.process_instance_key && !d.closed_at && (await caseHasOpenIncident(db, String(d.process_instance_key))));
   return {
     code: d.code,
+    reference: d.channel === 'online' ? d.reference : null,
     procedureCode: p.code,
     procedureName: p.name,
     field: p.field,
@@ -172,7 +173,7 @@ export async function supplementDossier(
       await enqueueCommand(trx, {
         kind: 'message',
         dedupeKey: `message:${messageId}`,
-        request: { name: 'onestop-supplement', correlationKey: d.code, messageId, timeToLive: 24 * 3600_000, variables: { ghiChuBoSung: note } },
+        request: { name: 'onestop-supplement', correlationKey: locked.code!, messageId, timeToLive: 24 * 3600_000, variables: { ghiChuBoSung: note } },
       })
     ).id;
     return { outcome: 'resumed' as const, outboxId };

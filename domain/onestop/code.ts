@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { localDateOf } from '../deadlines/calendar/index.js';
 import { codePattern } from './settings.js';
@@ -46,4 +47,27 @@ export async function nextDossierCode(db: Knex | Knex.Transaction, agencyEid: st
     [agencyEid, day],
   );
   return formatDossierCode(pattern, { eid: agencyEid, day, seq: Number(res.rows[0].last_seq) });
+}
+
+/** Crockford base-32 (no I, L, O, U: nothing to misread on paper or over the phone). */
+const REF_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A tracking reference as the platform writes it: "TN-" and three groups of four (60 random bits). */
+export const TRACKING_REFERENCE = /^TN-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
+
+/**
+ * The tracking reference (mã tra cứu) of an online submission, e.g. "TN-7K3M-Q9XD-2HFA": 12 characters
+ * of a cryptographic source, 60 bits. It is not a dossier code (TT 03/2025 Art. 13 gives the code when
+ * the desk receives the dossier): it only finds the submission; what the lookup shows beyond the
+ * status needs the lookup token (256 bits) as well.
+ */
+export function newTrackingReference(): string {
+  const bytes = randomBytes(12);
+  const chars = [...bytes].map((b) => REF_ALPHABET[b & 31]);
+  return `TN-${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8, 12).join('')}`;
+}
+
+/** What the citizen and the desk call a dossier: its code once received, else its tracking reference. */
+export function dossierLabel(d: { code: string | null; reference: string }): string {
+  return d.code ?? d.reference;
 }

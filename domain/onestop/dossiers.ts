@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { vnTime } from './time-text.js';
 import { DOSSIER_STATUSES, FINAL_STATUSES, type DossierStatus } from './status.js';
 import { evaluationUrl, lookupUrl, supplementUrl } from './settings.js';
+import { dossierLabel, TRACKING_REFERENCE } from './code.js';
+import { referenceLines } from './notices.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -15,7 +17,10 @@ export interface Applicant {
 
 export interface DossierRow {
   id: string;
-  code: string;
+  /** the dossier code, issued at receipt (null while the desk has not received the submission) */
+  code: string | null;
+  /** the tracking reference given at submission (mã tra cứu), kept after receipt */
+  reference: string;
   procedure_code: string;
   field: string;
   agency_code: string;
@@ -71,6 +76,18 @@ export async function getDossierByCode(db: Db, code: string, forUpdate = false):
   return (forUpdate ? q.forUpdate() : q) as Promise<DossierRow | undefined>;
 }
 
+/**
+ * The dossier a citizen names: by its tracking reference (before and after receipt), else by its code
+ * (after receipt).
+ */
+export async function getDossierByCodeOrReference(db: Db, codeOrReference: string): Promise<DossierRow | undefined> {
+  if (TRACKING_REFERENCE.test(codeOrReference)) {
+    const byRef = (await db('dossiers').where({ reference: codeOrReference }).first()) as DossierRow | undefined;
+    if (byRef) return byRef;
+  }
+  return getDossierByCode(db, codeOrReference);
+}
+
 export async function listEvents(db: Db, dossierId: string): Promise<DossierEventRow[]> {
   return db('dossier_events').where({ dossier_id: dossierId }).orderBy('at').orderBy('id');
 }
@@ -113,6 +130,7 @@ export async function insertEvent(db: Db, dossierId: string, e: NewEvent): Promi
 export type DossierPatch = Partial<
   Pick<
     DossierRow,
+    | 'code'
     | 'received_at'
     | 'received_by'
     | 'original_appointment_at'
@@ -170,21 +188,23 @@ export async function queueNotice(
   o: { extra?: string; link?: 'lookup' | 'supplement' | 'evaluation' },
 ): Promise<void> {
   const label = DOSSIER_STATUSES[e.status ?? d.status];
-  const lines = [`Kính gửi ông/bà ${d.applicant.name},`, '', `Hồ sơ ${d.code} của ông/bà: ${label.vi}.`];
+  // Before receipt the submission is named by its tracking reference, afterwards by its code (referenceLines).
+  const name = dossierLabel(d);
+  const lines = [`Kính gửi ông/bà ${d.applicant.name},`, '', `Hồ sơ ${name} của ông/bà: ${label.vi}.`, ...referenceLines(d)];
   if (e.note) lines.push(`Nội dung / Details: ${e.note}`);
   if (o.extra) lines.push(o.extra);
   if (d.appointment_at && !d.closed_at) lines.push(`Ngày hẹn trả kết quả / Appointment: ${vnTime(d.appointment_at)}`);
   const link =
     o.link === 'supplement'
-      ? `Bổ sung hồ sơ tại / Supplement at: ${supplementUrl(d.code, d.lookup_token)}`
+      ? `Bổ sung hồ sơ tại / Supplement at: ${supplementUrl(name, d.lookup_token)}`
       : o.link === 'evaluation'
-        ? `Đánh giá mức độ hài lòng / Rate the service: ${evaluationUrl(d.code, d.lookup_token)}`
+        ? `Đánh giá mức độ hài lòng / Rate the service: ${evaluationUrl(name, d.lookup_token)}`
         : null;
   if (link) lines.push('', link);
-  lines.push('', `Tra cứu hồ sơ / Follow your dossier: ${lookupUrl(d.code, d.lookup_token)}`, '', `(${label.en})`);
+  lines.push('', `Tra cứu hồ sơ / Follow your dossier: ${lookupUrl(name, d.lookup_token)}`, '', `(${label.en})`);
   const email = typeof d.applicant.email === 'string' && d.applicant.email.includes('@') ? d.applicant.email : null;
   await db('dossier_notices')
-    .insert({ dossier_id: d.id, event_id: e.id, email, subject: `Hồ sơ ${d.code}: ${label.vi}`, body: lines.join('\n') })
+    .insert({ dossier_id: d.id, event_id: e.id, email, subject: `Hồ sơ ${name}: ${label.vi}`, body: lines.join('\n') })
     .onConflict('event_id')
     .ignore();
 }

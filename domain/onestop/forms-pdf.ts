@@ -93,7 +93,11 @@ const applicantRows = (a: ReceptionFormRow['applicant']): Content[] => [
 ];
 
 /** Mẫu 02: what to add or correct, the reason, the officer who guided the applicant. */
-export function renderCompletionRequestPdf(f: ReceptionFormRow, p: FormParties, dossierCode: string | null): Promise<Buffer> {
+/** The row naming an online submission the desk has not received: its tracking reference (it has no code yet). */
+const referenceRow = (dossierCode: string | null, reference: string | null) =>
+  !dossierCode && reference ? [row('Mã tra cứu hồ sơ nộp trực tuyến (chưa có mã hồ sơ)', reference)] : [];
+
+export function renderCompletionRequestPdf(f: ReceptionFormRow, p: FormParties, dossierCode: string | null, reference: string | null = null): Promise<Buffer> {
   const a = f.applicant;
   const items = f.documents.length
     ? f.documents.map((d, i) => `${i + 1}. ${d.name}${d.copies && d.given !== undefined ? ` (cần ${d.copies} bản, đã có ${d.given})` : ''}`)
@@ -105,6 +109,7 @@ export function renderCompletionRequestPdf(f: ReceptionFormRow, p: FormParties, 
       formNote('02'),
       title('02'),
       ...(dossierCode ? [row('Mã hồ sơ', dossierCode)] : []),
+      ...referenceRow(dossierCode, reference),
       row('Hồ sơ của', a.name),
       row('Nội dung yêu cầu giải quyết', `${p.procedureName} (mã thủ tục ${p.procedureCode})`),
       ...applicantRows(a),
@@ -129,7 +134,7 @@ export function renderCompletionRequestPdf(f: ReceptionFormRow, p: FormParties, 
 }
 
 /** Mẫu 03: the applicant, the request, the reasons for not receiving, both signatures. */
-export function renderRefusalPdf(f: ReceptionFormRow, p: FormParties, dossierCode: string | null): Promise<Buffer> {
+export function renderRefusalPdf(f: ReceptionFormRow, p: FormParties, dossierCode: string | null, reference: string | null = null): Promise<Buffer> {
   const a = f.applicant;
   return pdf(
     `${FORM_TITLES['03']}${dossierCode ? ` ${dossierCode}` : ''}`,
@@ -141,6 +146,7 @@ export function renderRefusalPdf(f: ReceptionFormRow, p: FormParties, dossierCod
       row('Ông/bà', a.name),
       ...applicantRows(a),
       row('Mã hồ sơ (nếu có)', dossierCode ?? '—'),
+      ...referenceRow(dossierCode, reference),
       row('Nội dung yêu cầu giải quyết', `${p.procedureName} (mã thủ tục ${p.procedureCode})`),
       {
         text: `Qua xem xét, Bộ phận tiếp nhận và trả kết quả ${p.deskUnitName} từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:`,
@@ -304,7 +310,8 @@ export async function dossierFormPdf(db: Knex, d: DossierRow, form: DossierFormN
     const f = await receptionFormOfDossier(db, d.id, form);
     if (!f) return undefined;
     const p = await partiesOf(db, { procedureCode: f.procedure_code, deskUnitCode: f.desk_unit_code, agencyCode: d.agency_code });
-    return form === '02' ? renderCompletionRequestPdf(f, p, d.code) : renderRefusalPdf(f, p, d.code);
+    const reference = d.channel === 'online' ? d.reference : null;
+    return form === '02' ? renderCompletionRequestPdf(f, p, d.code, reference) : renderRefusalPdf(f, p, d.code, reference);
   }
   if (form === '05') {
     const s = await stopNoticeData(db, d);
@@ -317,6 +324,10 @@ export async function dossierFormPdf(db: Knex, d: DossierRow, form: DossierFormN
 /** The PDF of a form 02 / 03 issued in person (no dossier). */
 export async function receptionFormPdf(db: Knex, f: ReceptionFormRow): Promise<Buffer> {
   const p = await partiesOf(db, { procedureCode: f.procedure_code, deskUnitCode: f.desk_unit_code });
-  const code = f.dossier_id ? ((await db('dossiers').where({ id: f.dossier_id }).first('code')) as { code: string } | undefined)?.code : undefined;
-  return f.form === '02' ? renderCompletionRequestPdf(f, p, code ?? null) : renderRefusalPdf(f, p, code ?? null);
+  const d = f.dossier_id
+    ? ((await db('dossiers').where({ id: f.dossier_id }).first('code', 'reference', 'channel')) as
+        { code: string | null; reference: string; channel: string } | undefined)
+    : undefined;
+  const reference = d?.channel === 'online' ? d.reference : null;
+  return f.form === '02' ? renderCompletionRequestPdf(f, p, d?.code ?? null, reference) : renderRefusalPdf(f, p, d?.code ?? null, reference);
 }

@@ -17,7 +17,9 @@ interface MailRow {
   id: string;
   email: string;
   body: string;
-  code: string;
+  code: string | null;
+  reference: string;
+  channel: string;
   lookup_token: string;
   status: string;
   appointment_at: Date | null;
@@ -32,20 +34,39 @@ interface MailRow {
  */
 export function citizenMail(r: MailRow, config: Pick<Config, 'publicUrl'> = currentConfig()): { subject: string; text: string } {
   const label = DOSSIER_STATUSES[r.status as DossierStatus] ?? { vi: 'Có cập nhật', en: 'Updated' };
-  const lines = [`Hồ sơ ${r.code}: ${label.vi}.`, `Dossier ${r.code}: ${label.en}.`, ''];
+  // Before receipt the submission is named by its tracking reference; afterwards by its code, with the reference it had.
+  const name = r.code ?? r.reference;
+  const lines = [`Hồ sơ ${name}: ${label.vi}.`, `Dossier ${name}: ${label.en}.`, ''];
+  lines.push(...referenceLines(r), '');
   if (r.appointment_at && !r.closed_at) lines.push(`Ngày hẹn trả kết quả / Appointment: ${vnTime(r.appointment_at)}`, '');
-  const supplement = supplementUrl(r.code, r.lookup_token, config);
-  const evaluation = evaluationUrl(r.code, r.lookup_token, config);
-  if (r.body.includes(supplement)) lines.push(`Bổ sung hồ sơ tại / Supplement at: ${supplement}`);
-  if (r.body.includes(evaluation)) lines.push(`Đánh giá mức độ hài lòng / Rate the service: ${evaluation}`);
+  const supplement = supplementUrl(name, r.lookup_token, config);
+  const evaluation = evaluationUrl(name, r.lookup_token, config);
+  // The notice offered the link (written with the name the dossier had then): the mail gives it with today's name.
+  if (r.body.includes(`${config.publicUrl}/bo-sung/`)) lines.push(`Bổ sung hồ sơ tại / Supplement at: ${supplement}`);
+  if (r.body.includes(`${config.publicUrl}/danh-gia/`)) lines.push(`Đánh giá mức độ hài lòng / Rate the service: ${evaluation}`);
   lines.push(
-    `Tra cứu hồ sơ và xem nội dung chi tiết / Follow your dossier and read the details: ${lookupUrl(r.code, r.lookup_token, config)}`,
+    `Tra cứu hồ sơ và xem nội dung chi tiết / Follow your dossier and read the details: ${lookupUrl(name, r.lookup_token, config)}`,
     '',
     '--',
     'Thư tự động của hệ thống một cửa điện tử, vui lòng không trả lời. Nếu ông/bà không nộp hồ sơ này, xin bỏ qua thư. / Automatic message, please do not reply. If you did not submit this dossier, please ignore it.',
     '',
   );
-  return { subject: `Hồ sơ ${r.code}: ${label.vi}`, text: lines.join('\n') };
+  return { subject: `Hồ sơ ${name}: ${label.vi}`, text: lines.join('\n') };
+}
+
+/**
+ * What a citizen's notice says of the dossier's names (TT 03/2025 Art. 13: the code is given at receipt):
+ * before receipt the tracking reference and that the code comes with the receipt; after the receipt of
+ * an online submission the code and the reference it replaces (both keep working on the lookup page).
+ * A dossier received in person has had its code from the start: nothing to add.
+ */
+export function referenceLines(d: { code: string | null; reference: string; channel: string }): string[] {
+  if (!d.code)
+    return [
+      `Mã tra cứu / Tracking reference: ${d.reference}. Mã hồ sơ được cấp khi Bộ phận một cửa tiếp nhận hồ sơ / The dossier code is given when the desk receives the dossier.`,
+    ];
+  if (d.channel === 'online') return [`Mã hồ sơ / Dossier code: ${d.code} (mã tra cứu khi nộp / tracking reference at submission: ${d.reference})`];
+  return [];
 }
 
 /**
@@ -72,7 +93,18 @@ export async function sendPendingNotices(db: Knex, mailer: Pick<MailTransport, '
         .orderBy('n.id')
         .forUpdate('n')
         .skipLocked()
-        .first('n.id', 'n.email', 'n.body', 'd.code', 'd.lookup_token', trx.raw('coalesce(e.status, d.status) AS status'), 'd.appointment_at', 'd.closed_at');
+        .first(
+          'n.id',
+          'n.email',
+          'n.body',
+          'd.code',
+          'd.reference',
+          'd.channel',
+          'd.lookup_token',
+          trx.raw('coalesce(e.status, d.status) AS status'),
+          'd.appointment_at',
+          'd.closed_at',
+        );
       if (!row) return null;
       const address = row.email.trim().toLowerCase();
       await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('eiso-citizen-mail:' || ?))`, [address]);

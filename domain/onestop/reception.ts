@@ -10,10 +10,11 @@ import { toLocalIso, type TimeLimit, type TimeLimitUnit } from '../deadlines/cal
 import type { CurrentUser } from '../../api/schemas/auth.js';
 import { versionToStart, type ProcedureRow } from './catalogue.js';
 import { changeStatus, getDossier, insertEvent, type Applicant, type DossierRow } from './dossiers.js';
-import { nextDossierCode } from './code.js';
+import { newTrackingReference, nextDossierCode } from './code.js';
 import { enqueueCommand, sendAndWait, type Continuation, type StartResult } from '../../engine/outbox.js';
 import { recordReceptionForm, type ReceptionFormRow } from './forms.js';
 import { recordReceivingDesk } from './agencies.js';
+import { saveFiles, type CheckedFile } from './documents.js';
 
 import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
 
@@ -206,12 +207,16 @@ export interface NewDossier {
   at: Date;
 }
 
-/** Inserts a dossier with its code (issued now: the citizen follows it from the start) and status SUBMITTED. */
+/**
+ * Inserts a dossier, SUBMITTED, with its tracking reference and no code: the code (TT 03/2025 Art. 13,
+ * date and sequence of RECEIPT) is given by acceptDossier, so a submission refused or withdrawn before
+ * receipt uses no number of the day.
+ */
 export async function insertSubmittedDossier(trx: Knex.Transaction, d: NewDossier): Promise<DossierRow> {
-  const code = await nextDossierCode(trx, d.procedure.agency_eid, d.at);
   const [row] = (await trx('dossiers')
     .insert({
-      code,
+      code: null,
+      reference: newTrackingReference(),
       procedure_code: d.procedure.code,
       field: d.procedure.field,
       agency_code: d.procedure.agency_code,
@@ -279,6 +284,9 @@ export async function acceptDossier(
       { version: retired, id: procedure.bpmn_process_id },
     );
   const receivedAt = new Date();
+  // The dossier code, dated and numbered by this receipt (TT 03/2025 Art. 13), in this transaction: a
+  // receipt that fails takes no number. A dossier received before keeps its code.
+  const code = dossier.code ?? (await nextDossierCode(trx, procedure.agency_eid, receivedAt));
   // The appointment, counted like the eiso-case-deadline listener (first human step's unit, the
   // process's eiso.timeLimit in its legal unit eiso.timeLimitUnit, else the catalogue's) on the version that will be started.
   const model = await loadDeadlineModel(trx, String(def.process_definition_key), procedure.bpmn_process_id);
@@ -293,7 +301,7 @@ export async function acceptDossier(
       bpmnProcessId: procedure.bpmn_process_id,
       ...(version ? { version: version } : {}),
       variables: {
-        dossierCode: dossier.code,
+        dossierCode: code,
         dossierId: String(dossier.id),
         procedureCode: procedure.code,
         channel: dossier.channel,
@@ -322,6 +330,7 @@ export async function acceptDossier(
     note: o.note ?? null,
     data: { documents: o.checklist, engineCommand: outboxId },
     patch: {
+      code,
       received_at: receivedAt,
       received_by: officer.username,
       original_appointment_at: appointment,
@@ -337,7 +346,7 @@ export async function acceptDossier(
 }
 
 /**
- * Receipt in person: the dossier is inserted (SUBMITTED, with its code) and accepted in one
+ * Receipt in person: the dossier is inserted (SUBMITTED), its scans stored, and accepted (its code) in one
  * transaction; the caller sends the process start (outboxId) after the commit.
  */
 export async function receiveInPerson(
@@ -351,10 +360,15 @@ export async function receiveInPerson(
     note: string | null;
     /** the desk that receives (any desk of the province, agencies.ts receivingDesk); default the procedure's */
     receivingDesk?: string;
+    /** the scans of the paper dossier taken at the desk (checked: api/routes/public/uploads.ts checkScans) */
+    scans?: CheckedFile[];
+    filesRoot?: string;
   },
 ): Promise<{ dossier: DossierRow; outboxId: string }> {
   return db.transaction(async (trx) => {
     const submitted = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: o.channel, applicant: o.applicant, at: new Date() });
+    // The scans are the dossier's documents like the files of an online submission (same store, same stage).
+    if (o.scans?.length) await saveFiles(trx, o.filesRoot!, String(submitted.id), 'submission', o.scans, o.officer.username);
     const accepted = await acceptDossier(trx, { dossier: submitted, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
     return { ...accepted, dossier: await recordReceivingDesk(trx, accepted.dossier, o.receivingDesk ?? o.procedure.desk_unit_code) };
   });
@@ -522,7 +536,7 @@ export async function withdrawDossier(db: Knex, zeebe: ZeebeClient, d: DossierRo
       await enqueueCommand(trx, {
         kind: 'message',
         dedupeKey: `message:${messageId}`,
-        request: { name: 'onestop-withdraw', correlationKey: d.code, messageId, timeToLive: 60_000, variables: { lyDo: reason, nguoiRut: actor } },
+        request: { name: 'onestop-withdraw', correlationKey: d.code!, messageId, timeToLive: 60_000, variables: { lyDo: reason, nguoiRut: actor } },
         createdBy: actor,
       })
     ).id;

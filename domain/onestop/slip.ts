@@ -59,7 +59,8 @@ export async function slipData(db: Knex, dossier: DossierRow): Promise<SlipData>
 export async function renderReceiptSlip(s: SlipData, opts: { compress?: boolean } = {}): Promise<Buffer> {
   const { dossier: d, procedure: p } = s;
   if (!d.received_at || !d.original_appointment_at) throw new Error(`dossier ${d.code} has not been received`);
-  const url = lookupUrl(d.code, d.lookup_token);
+  const code = d.code!;
+  const url = lookupUrl(code, d.lookup_token);
   const a = d.applicant;
   const row = (label: string, value: string | undefined) => ({
     text: [

@@ -15,6 +15,7 @@ export function toSummary(d: DossierRow & { procedure_name?: string }): DossierS
   return {
     id: String(d.id),
     code: d.code,
+    reference: d.reference,
     procedureCode: d.procedure_code,
     procedureName: d.procedure_name ?? d.procedure_code,
     channel: d.channel,

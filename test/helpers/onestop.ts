@@ -283,3 +283,37 @@ export async function expectedQrModules(text: string, fit: number): Promise<{ mo
   const y0 = Math.min(...canvas.map((c) => c.y));
   return { modules: new Set(canvas.map((c) => `${Math.round((c.y - y0) / size)},${Math.round((c.x - x0) / size)}`)), moduleSize: size };
 }
+
+/** A multipart body as a browser's FormData would send it. */
+export async function multipartBody(fields: Record<string, string>, files: { field: string; name: string; data: Buffer; type?: string }[] = []) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  for (const f of files) fd.append(f.field, new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name);
+  const req = new Request('http://localhost/', { method: 'POST', body: fd });
+  return { payload: Buffer.from(await req.arrayBuffer()), contentType: req.headers.get('content-type')! };
+}
+
+/**
+ * An in-person receipt as the desk's form sends it: the body as JSON in "data" and a scanned PDF per
+ * document handed in (`scans` replaces them: the hostile tests send their own).
+ */
+export async function receiveAtDesk(
+  app: { inject: (o: any) => Promise<{ statusCode: number; json: () => any }> },
+  desk: { token: string },
+  body: { documents: { code: string; copies: number }[] } & Record<string, unknown>,
+  o: { scans?: { field: string; name: string; data: Buffer; type?: string }[]; skip?: string[] } = {},
+): Promise<{ status: number; body: any }> {
+  const scans =
+    o.scans ??
+    body.documents
+      .filter((d) => d.copies > 0 && !(o.skip ?? []).includes(d.code))
+      .map((d) => ({ field: `scan:${d.code}`, name: `${d.code.toLowerCase()}.pdf`, data: pdfBytes(`scan ${d.code}`), type: 'application/pdf' }));
+  const { payload, contentType } = await multipartBody({ data: JSON.stringify(body) }, scans);
+  const r = await app.inject({
+    method: 'POST',
+    url: '/api/onestop/dossiers',
+    headers: { authorization: `Bearer ${desk.token}`, 'content-type': contentType },
+    payload,
+  });
+  return { status: r.statusCode, body: r.json() };
+}

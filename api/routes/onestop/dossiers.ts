@@ -1,6 +1,10 @@
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { checkScans, discardFiles, MAX_FILES, readMultipart, scanOf, type FormFile, type ParsedForm } from '../public/uploads.js';
+import { assertScans } from '../../../domain/onestop/scans.js';
+import { MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
 import { errors } from '../../schemas/common.js';
 import {
   AcceptBody,
@@ -16,6 +20,7 @@ import {
   WithdrawReply,
 } from '../../schemas/onestop.js';
 import { getDossier, type DossierRow } from '../../../domain/onestop/dossiers.js';
+import { dossierLabel } from '../../../domain/onestop/code.js';
 import { assertFeesHandler, feesPaid, requestFees } from '../../../domain/onestop/fees.js';
 import {
   acceptSubmission,
@@ -56,6 +61,8 @@ const tags = ['one-stop desk'];
  */
 const dossiers: FastifyPluginAsyncTypebox = async (app) => {
   const filesRoot = path.join(app.config.dataDir, 'files');
+  /** Largest scan: the cap of an online submission's file (ATTACHMENT_MAX_BYTES). */
+  const maxScanBytes = app.config.attachmentMaxBytes;
   app.addHook('onRequest', app.authenticate);
   // Desk actions are staff work: designers and auditors read at most (the desk unit is checked per dossier).
   app.addHook('preValidation', async (req) => {
@@ -127,20 +134,52 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  // The in-person receipt carries the scans of the paper dossier: multipart, the body as JSON in the
+  // field "data" and one file "scan:<document code>" per document (read to temporary files as it arrives).
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxScanBytes + 1, fieldSize: MAX_FORM_FIELD_BYTES, fields: 10, parts: 100 } });
+  const scanForms = new WeakMap<FastifyRequest, ParsedForm>();
+
   app.post(
     '/',
     {
+      bodyLimit: MAX_FILES * (maxScanBytes + 64 * 1024),
       schema: {
         tags,
         summary:
-          'Receive a dossier in person at any desk of the province for any competent agency (agencyCode): completeness check, code of the agency, its process, slip',
+          'Receive a dossier in person at any desk of the province for any competent agency (agencyCode): completeness check, the scans of the paper dossier (multipart: field "data" = this body as JSON, files "scan:<document code>", PDF/JPEG/PNG; documents the catalogue marks scanExempt need none), code of the agency, its process, slip',
         security,
+        consumes: ['application/json', 'multipart/form-data'],
         body: ReceiveBody,
         response: { 201: DossierDetail, ...errors },
       },
+      // A multipart request: its files go to temporary files, its "data" field becomes the body the schema checks.
+      preValidation: async (req) => {
+        if (!req.isMultipart()) return;
+        const form = await readMultipart(req, { filesRoot, maxFileBytes: maxScanBytes });
+        scanForms.set(req, form);
+        let body: unknown = {};
+        try {
+          body = form.fields.data ? JSON.parse(form.fields.data) : {};
+        } catch {
+          await discardFiles(form.files);
+          throw fail(400, 'BAD_MULTIPART', {}, 'Trường "data" không phải JSON hợp lệ / The field "data" is not valid JSON');
+        }
+        req.body = body as ReceiveBody;
+      },
     },
     async (req, reply) => {
-      const body = req.body;
+      const form = scanForms.get(req);
+      try {
+        return await receive(req, req.body, reply, form?.files ?? []);
+      } catch (err) {
+        if (form) await discardFiles(form.files);
+        throw err;
+      }
+    },
+  );
+
+  const receive = async (req: FastifyRequest, body: ReceiveBody, reply: FastifyReply, files: FormFile[]) => {
+    {
       // The competent agency's offering; received at the officer's desk, wherever in the province (NĐ 118/2025).
       const procedure = await procedureForAgency(app.db, await activeProcedure(app.db, body.procedureCode), body.agencyCode);
       const desk = await receivingDesk(app.db, req.currentUser, procedure);
@@ -153,7 +192,16 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
         officer: req.currentUser,
       });
       if (!applicant.name) throw fail(400, 'APPLICANT_NAME_REQUIRED', {}, 'Thiếu họ tên người nộp / The applicant name is required');
+      // The paper is digitised at the desk: a scan per document handed in, unless exempt (400 naming them; nothing written).
+      assertScans(
+        procedure,
+        given,
+        files.map((f) => scanOf(f.field) ?? f.field),
+      );
+      const scans = await checkScans(files, maxScanBytes);
       const accepted = await receiveInPerson(app.db, {
+        filesRoot,
+        scans,
         procedure,
         channel: body.channel ?? 'in_person',
         applicant,
@@ -164,20 +212,21 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       });
       const dossier = await startAccepted(accepted);
       await req.audit('onestop.dossier.receive', {
-        target: { type: 'dossier', id: dossier.code },
+        target: { type: 'dossier', id: dossier.code! },
         after: {
           procedureCode: procedure.code,
           agencyCode: procedure.agency_code,
           receivedDesk: desk,
           channel: dossier.channel,
           documents: given,
+          scans: scans.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })),
           processInstanceKey: dossier.process_instance_key,
         },
       });
       reply.status(201);
       return detail(req, dossier);
-    },
-  );
+    }
+  };
 
   app.get(
     '/:id',
@@ -202,7 +251,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
     if (!statuses.includes(d.status))
       throw new ReceptionError(
         409,
-        `Hồ sơ ${d.code} đang ở trạng thái ${d.status}, không thực hiện được thao tác này / The dossier is ${d.status}: not possible now`,
+        `Hồ sơ ${dossierLabel(d)} đang ở trạng thái ${d.status}, không thực hiện được thao tác này / The dossier is ${d.status}: not possible now`,
         'WRONG_STATUS',
       );
     return d;
@@ -235,7 +284,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       });
       const after = await startAccepted(accepted);
       await req.audit('onestop.dossier.accept', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { status: after.status, documents: given, processInstanceKey: after.process_instance_key },
       });
@@ -278,7 +327,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
         names: list,
       });
       await req.audit('onestop.dossier.request_completion', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { status: after.status, documents: req.body.documents ?? [] },
         reason,
@@ -305,7 +354,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do từ chối / A reason is required');
       const after = await refuseReceipt(app.db, { dossierId: d.id, actor: req.currentUser.username, reason });
       await req.audit('onestop.dossier.refuse', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { status: after.status },
         reason,
@@ -332,7 +381,12 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const reason = plainText(req.body.reason);
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu lý do rút hồ sơ / A reason is required');
       const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, req.currentUser.username);
-      await req.audit('onestop.dossier.withdraw', { target: { type: 'dossier', id: d.code }, before: { status: d.status }, after: { outcome }, reason });
+      await req.audit('onestop.dossier.withdraw', {
+        target: { type: 'dossier', id: dossierLabel(d) },
+        before: { status: d.status },
+        after: { outcome },
+        reason,
+      });
       reply.status(202);
       return { outcome, status: (await getDossier(app.db, d.id))!.status };
     },
@@ -357,7 +411,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       if (!reason) throw fail(400, 'REASON_REQUIRED', {}, 'Hãy nêu khoản phí, lệ phí, thuế phải nộp / Name the fees or taxes to pay');
       const after = await requestFees(app.db, d.id, { reason, by: req.currentUser.username });
       await req.audit('onestop.dossier.fees_requested', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { status: after.status },
         reason,
@@ -382,7 +436,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       await assertFeesHandler(app.db, req.currentUser.unit.code, d);
       const after = await feesPaid(app.db, d.id, { by: req.currentUser.username });
       await req.audit('onestop.dossier.fees_paid', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status, appointmentAt: d.appointment_at },
         after: { status: after.status, appointmentAt: after.appointment_at },
       });
@@ -409,7 +463,7 @@ const dossiers: FastifyPluginAsyncTypebox = async (app) => {
       const note = req.body.note ? plainText(req.body.note) || null : null;
       await handOverPaper(app.db, d, { actor: req.currentUser.username, note });
       await req.audit('onestop.dossier.paper_handover', {
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: d.code ?? d.reference },
         after: { from: d.received_desk_code, to: d.desk_unit_code },
         ...(note ? { reason: note } : {}),
       });

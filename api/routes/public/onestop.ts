@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../schemas/common.js';
 import { limitPerMinute, writesPerMinute } from '../../plugins/external/rate-limit.js';
 import { PublicActionReply, PublicCodeParams, PublicDossier, PublicProcedureList, PublicWithdrawBody, SubmitReply } from '../../schemas/onestop.js';
-import { getDossierByCode, type Applicant, type DossierRow } from '../../../domain/onestop/dossiers.js';
+import { getDossier, getDossierByCodeOrReference, type Applicant, type DossierRow } from '../../../domain/onestop/dossiers.js';
+import { dossierLabel } from '../../../domain/onestop/code.js';
 import { activeProcedure, assertComplete, ReceptionError, withdrawDossier } from '../../../domain/onestop/reception.js';
 import { publicLookupView, submitOnline, supplementDossier } from '../../../domain/onestop/citizen.js';
 import { NOT_FOUND, tokenMatches } from '../../../domain/onestop/evaluation.js';
@@ -88,9 +89,12 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
 
   const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 411: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
-  /** The dossier of a code, and whether the request holds its key; unknown code or a wrong key: 404. */
+  /**
+   * The dossier of a tracking reference (before and after receipt) or of a code (after receipt), and
+   * whether the request holds its key; unknown name or a wrong key: 404.
+   */
   const byCode = async (req: FastifyRequest, code: string, needToken: boolean): Promise<{ d: DossierRow; holder: boolean }> => {
-    const d = /^[A-Za-z0-9._-]{1,60}$/.test(code) ? await getDossierByCode(app.db, code) : undefined;
+    const d = /^[A-Za-z0-9._-]{1,60}$/.test(code) ? await getDossierByCodeOrReference(app.db, code) : undefined;
     const given = req.headers[TOKEN_HEADER];
     const token = typeof given === 'string' && given ? given : undefined;
     if (!d) throw fail(404, 'LOOKUP_NOT_FOUND', {}, NOT_FOUND);
@@ -199,11 +203,12 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         });
         await req.audit('onestop.public.submit', {
           actor: { username: null },
-          target: { type: 'dossier', id: d.code },
+          target: { type: 'dossier', id: d.reference },
           after: { procedureCode: procedure.code, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) },
         });
         reply.status(201);
-        return { code: d.code, status: d.status, lookupToken: d.lookup_token, lookupUrl: lookupUrl(d.code, d.lookup_token) };
+        // No code yet: the desk gives it when it receives the dossier (TT 03/2025 Art. 13).
+        return { reference: d.reference, code: null, status: d.status, lookupToken: d.lookup_token, lookupUrl: lookupUrl(d.reference, d.lookup_token) };
       } catch (err) {
         await discardFiles(form.files);
         throw err;
@@ -217,7 +222,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       config: limitPerMinute(perMinute),
       schema: {
         tags,
-        summary: `Look a dossier up by its code; with the key of the QR code (header ${TOKEN_HEADER}) also the masked name, notices and the citizen's actions`,
+        summary: `Look a dossier up by its tracking reference (TN-XXXX-XXXX-XXXX, before and after receipt) or its code (after receipt); with the key of the QR code (header ${TOKEN_HEADER}) also the masked name, notices and the citizen's actions`,
         params: PublicCodeParams,
         response: { 200: PublicDossier, ...errors },
       },
@@ -279,11 +284,12 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     if (outboxId) await sendAndWait(app.db, app.zeebe, outboxId).catch(() => undefined);
     await req.audit('onestop.public.supplement', {
       actor: { username: null },
-      target: { type: 'dossier', id: d.code },
+      target: { type: 'dossier', id: dossierLabel(d) },
       after: { outcome, files: files.map((x) => ({ requirement: x.requirementCode, name: x.fileName, sha256: x.upload.sha256 })) },
     });
     reply.status(202);
-    return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
+    const now = (await getDossier(app.db, d.id))!;
+    return { code: now.code, reference: now.reference, status: now.status, outcome };
   };
 
   app.post(
@@ -305,13 +311,14 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       const outcome = await withdrawDossier(app.db, app.zeebe, d, reason, 'citizen');
       await req.audit('onestop.public.withdraw', {
         actor: { username: null },
-        target: { type: 'dossier', id: d.code },
+        target: { type: 'dossier', id: dossierLabel(d) },
         before: { status: d.status },
         after: { outcome },
         reason,
       });
       reply.status(202);
-      return { code: d.code, status: (await getDossierByCode(app.db, d.code))!.status, outcome };
+      const now = (await getDossier(app.db, d.id))!;
+      return { code: now.code, reference: now.reference, status: now.status, outcome };
     },
   );
 };

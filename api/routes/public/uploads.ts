@@ -12,6 +12,7 @@ import {
   type StoredUpload,
 } from '../../../lib/file-store.js';
 import { ReceptionError } from '../../../domain/onestop/reception.js';
+import { claimedKind, SCAN_KINDS, scanKindOf } from '../../../domain/onestop/scans.js';
 import type { CheckedFile } from '../../../domain/onestop/documents.js';
 import { MAX_FORM_FIELD_BYTES } from '../../../lib/limits.js';
 
@@ -31,6 +32,8 @@ export interface FormFile {
   upload: StoredUpload | null;
   /** bytes received (over the limit: more than maxBytes) */
   size: number;
+  /** the Content-Type the client declared for the part (a claim, never trusted) */
+  contentType?: string;
 }
 
 export interface ParsedForm {
@@ -88,7 +91,7 @@ export async function readMultipart(req: FastifyRequest, opts: ReadFormOptions):
         fields[part.fieldname] = String(part.value ?? '').trim();
         continue;
       }
-      const file: FormFile = { field: part.fieldname, fileName: part.filename ?? '', upload: null, size: 0 };
+      const file: FormFile = { field: part.fieldname, fileName: part.filename ?? '', upload: null, size: 0, contentType: part.mimetype };
       try {
         file.upload = await receiveUpload(part.file, opts.filesRoot, opts.maxFileBytes);
         file.size = file.upload.size;
@@ -198,4 +201,72 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
 /** Removes the temporary files of a form (received or checked); files already moved into the store are not touched. */
 export async function discardFiles(files: { upload: StoredUpload | null }[]): Promise<void> {
   for (const f of files) if (f.upload) await discardUpload(f.upload);
+}
+
+/** The document code a scan field names ("scan:<code>"), or null. */
+export const scanOf = (field: string): string | null => (field.startsWith('scan:') ? field.slice(5) : null);
+
+/**
+ * Checks the scans of a paper dossier taken at the desk (fields "scan:<document code>"), all or
+ * nothing: every file must be a field "scan:<code>" (else 400 SCAN_NOT_EXPECTED), not empty, at most
+ * maxBytes (413 FILE_TOO_LARGE), and a PDF, JPEG or PNG by its first bytes, agreeing with what the
+ * client claimed (its Content-Type, else its extension): otherwise 415 SCAN_CONTENT. The stored type is
+ * the one read from the bytes. On a refusal every file of the form is discarded.
+ */
+export async function checkScans(files: FormFile[], maxBytes: number): Promise<CheckedFile[]> {
+  const out: CheckedFile[] = [];
+  const fail = async (e: ReceptionError): Promise<never> => {
+    await discardFiles(files);
+    throw e;
+  };
+  if (files.length > MAX_FILES)
+    await fail(
+      new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES', undefined, {
+        max: MAX_FILES,
+      }),
+    );
+  for (const f of files) {
+    const code = scanOf(f.field);
+    if (!code)
+      await fail(
+        new ReceptionError(
+          400,
+          `Tệp gửi kèm không gắn với giấy tờ nào (${shownName(f.field)}) / A file is not a scan of a document`,
+          'SCAN_NOT_EXPECTED',
+          undefined,
+          {
+            codes: shownName(f.field),
+          },
+        ),
+      );
+    const fileName = cleanFileName(f.fileName || '') || `${code}`;
+    if (f.size === 0) await fail(new ReceptionError(400, `Tệp "${fileName}" rỗng / The file is empty`, 'FILE_EMPTY', undefined, { file: fileName }));
+    if (f.size > maxBytes || !f.upload)
+      await fail(
+        new ReceptionError(
+          413,
+          `Tệp "${fileName}" vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`,
+          'FILE_TOO_LARGE',
+          undefined,
+          { file: fileName, max: mb(maxBytes) },
+        ),
+      );
+    const upload = f.upload!;
+    const kind = scanKindOf(upload.head);
+    const claimed = claimedKind(f.contentType, extensionOf(fileName));
+    if (!kind || (claimed !== null && claimed !== kind)) {
+      const claim = [f.contentType, extensionOf(fileName) && `.${extensionOf(fileName)}`].filter(Boolean).join(', ') || '—';
+      await fail(
+        new ReceptionError(
+          415,
+          `Tệp scan "${fileName}" không phải là PDF, JPEG hoặc PNG như khai báo (${claim}): nội dung tệp không khớp / The scan is not the PDF, JPEG or PNG it claims`,
+          'SCAN_CONTENT',
+          undefined,
+          { file: fileName, claimed: claim },
+        ),
+      );
+    }
+    out.push({ requirementCode: code, fileName, mime: SCAN_KINDS[kind!].mime, upload });
+  }
+  return out;
 }

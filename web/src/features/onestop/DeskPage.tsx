@@ -52,6 +52,7 @@ function ReceiveForm() {
   const [applicant, setApplicant] = useState({ name: '', idNumber: '', phone: '', email: '', address: '' });
   const [copies, setCopies] = useState<Record<string, number>>({});
   const [ticked, setTicked] = useState<Record<string, boolean>>({});
+  const [scans, setScans] = useState<Record<string, File>>({});
   const [note, setNote] = useState('');
   const [refusing, setRefusing] = useState(false);
   const [refusalReason, setRefusalReason] = useState('');
@@ -74,10 +75,10 @@ function ReceiveForm() {
   });
 
   const receive = useMutation({
-    mutationFn: (body: ReceiveBody) => request(onestopEndpoints.receive(body)),
+    mutationFn: (body: ReceiveBody) => request(onestopEndpoints.receive(body, scans)),
     onSuccess: (d) => {
       void queryClient.invalidateQueries({ queryKey: onestopKeys.all() });
-      flash.show({ kind: 'success', text: t('onestop.accepted', { code: d.code }), path: `/mot-cua/ho-so/${d.id}` });
+      flash.show({ kind: 'success', text: t('onestop.accepted', { code: d.code ?? d.reference }), path: `/mot-cua/ho-so/${d.id}` });
       navigate(`/mot-cua/ho-so/${d.id}`);
     },
   });
@@ -91,6 +92,7 @@ function ReceiveForm() {
     const p = procedures.data?.items.find((x) => x.code === c);
     setCopies(Object.fromEntries((p?.requiredDocuments ?? []).map((d) => [d.code, d.copies])));
     setTicked({});
+    setScans({});
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -161,6 +163,26 @@ function ReceiveForm() {
                   ({d.mandatory ? t('onestop.mandatory') : t('onestop.optional')}; {t('onestop.copiesRequired', { n: d.copies })})
                 </span>
               </label>
+              {d.scanExempt ? (
+                <span className="muted">{t('onestop.scanExempt', { reason: t(`onestop.scanExemptReasons.${d.scanExempt}`) })}</span>
+              ) : (
+                <label className="scan">
+                  <span>{t('onestop.scanOf')}</span>
+                  <input
+                    type="file"
+                    accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                    aria-label={`${t('onestop.scanOf')}: ${d.name}`}
+                    data-testid={`scan-${d.code}`}
+                    onChange={(e) => {
+                      const file = e.target.files?.[0];
+                      const next = { ...scans };
+                      if (file) next[d.code] = file;
+                      else delete next[d.code];
+                      setScans(next);
+                    }}
+                  />
+                </label>
+              )}
               <label className="copies">
                 <span>{t('onestop.copies')}</span>
                 <input
@@ -270,7 +292,8 @@ function DossierTable({ queue = false }: { queue?: boolean }) {
             {list.data?.items.map((d) => (
               <tr key={d.id}>
                 <td>
-                  <Link to={`/mot-cua/ho-so/${d.id}`}>{d.code}</Link>
+                  <Link to={`/mot-cua/ho-so/${d.id}`}>{d.code ?? d.reference}</Link>
+                  {!d.code && <div className="muted">{t('onestop.noCodeYet')}</div>}
                 </td>
                 <td>{d.procedureName}</td>
                 <td>{d.applicantName}</td>

@@ -49,7 +49,9 @@ export default function DossierPage({ id }: { id: string }) {
       <p>
         <Link to="/mot-cua?tab=all">← {t('onestop.deskTitle')}</Link>
       </p>
-      <h1>{t('onestop.dossier', { code: d.code })}</h1>
+      <h1>{t('onestop.dossier', { code: d.code ?? d.reference })}</h1>
+      {!d.code && <p className="muted">{t('onestop.noCodeYet')}</p>}
+      {d.code && d.channel === 'online' && <p className="muted">{t('onestop.public.referenceWas', { reference: d.reference })}</p>}
       <p className="onestop-status" data-testid="dossier-status">
         <strong>{t(`onestop.statuses.${d.status}`)}</strong>
         {d.statusReason ? ` — ${d.statusReason}` : ''}
@@ -180,7 +182,7 @@ export default function DossierPage({ id }: { id: string }) {
       {handOver.isError && <Alert>{errorMessage(handOver.error)}</Alert>}
       {accept.isError && <Alert>{errorMessage(accept.error)}</Alert>}
       {paid.isError && <Alert>{errorMessage(paid.error)}</Alert>}
-      {d.receivedAt && !d.closedAt && <ApologyPanel code={d.code} />}
+      {d.receivedAt && !d.closedAt && d.code && <ApologyPanel code={d.code} />}
       {action && (
         <form
           className="onestop-form"
@@ -233,7 +235,7 @@ export default function DossierPage({ id }: { id: string }) {
       {d.files.length > 0 && (
         <>
           <h2>{t('onestop.files')}</h2>
-          <ul>
+          <ul data-testid="dossier-files">
             {d.files.map((f) => (
               <li key={f.id}>
                 <a

@@ -42,7 +42,7 @@ export function SubmitPage() {
     const link = submit.data.lookupUrl;
     return (
       <PublicFrame>
-        <Alert kind="success">{t('onestop.public.submitted', { code: submit.data.code })}</Alert>
+        <Alert kind="success">{t('onestop.public.submitted', { reference: submit.data.reference })}</Alert>
         <p>{t('onestop.public.keepLink')}</p>
         <p className="break">
           <a href={link}>{link}</a>
@@ -204,7 +204,9 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
   const h = d.holder;
   return (
     <article className="lookup-result" data-testid="lookup-result">
-      <h2>{d.code}</h2>
+      <h2>{d.code ?? d.reference}</h2>
+      {d.code && d.reference && <p className="muted">{t('onestop.public.referenceWas', { reference: d.reference })}</p>}
+      {!d.code && <p className="muted">{t('onestop.noCodeYet')}</p>}
       <p className="onestop-status">
         <strong>{t(`onestop.statuses.${d.status}`)}</strong>
       </p>
@@ -259,7 +261,7 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
         </p>
       )}
       <p>
-        <Link to={withQuery('/gop-y', { ma: d.code })}>{t('iso.public.aboutDossier')}</Link>
+        <Link to={withQuery('/gop-y', d.code ? { ma: d.code } : {})}>{t('iso.public.aboutDossier')}</Link>
       </p>
       <h3>{t('onestop.events')}</h3>
       <ol className="onestop-events">
@@ -303,7 +305,7 @@ function LookupResult({ code, token }: { code: string; token: string | null }) {
         </form>
       )}
       {/* returned: the link while it may be rated, then the note that it was */}
-      {h && token && <EvaluateLink code={d.code} token={token} holder={h} />}
+      {h && token && d.code && <EvaluateLink code={d.code} token={token} holder={h} />}
       {h && h.notices.length > 0 && (
         <>
           <h3>{t('onestop.public.notices')}</h3>

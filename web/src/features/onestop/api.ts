@@ -34,7 +34,13 @@ export const onestopEndpoints = {
   importCsv: (text: string): Endpoint<ImportReply> => ({ method: 'POST', path: '/api/onestop/procedures/import.csv', raw: { contentType: 'text/csv', text } }),
   dossiers: (q: DossierListQuery): Endpoint<DossierList> => ({ method: 'GET', path: `/api/onestop/dossiers${queryString(q)}` }),
   dossier: (id: string): Endpoint<DossierDetail> => ({ method: 'GET', path: `/api/onestop/dossiers/${enc(id)}` }),
-  receive: (body: ReceiveBody): Endpoint<DossierDetail> => ({ method: 'POST', path: '/api/onestop/dossiers', body }),
+  /** In-person receipt with the scans: the body as JSON in the field "data", each scan as a file "scan:<document code>". */
+  receive: (body: ReceiveBody, scans: Record<string, File> = {}): Endpoint<DossierDetail> => {
+    const form = new FormData();
+    form.append('data', JSON.stringify(body));
+    for (const [code, file] of Object.entries(scans)) form.append(`scan:${code}`, file, file.name);
+    return { method: 'POST', path: '/api/onestop/dossiers', form };
+  },
   accept: (id: string, body: AcceptBody): Endpoint<DossierDetail> => ({ method: 'POST', path: `/api/onestop/dossiers/${enc(id)}/accept`, body }),
   requestCompletion: (id: string, body: RequestCompletionBody): Endpoint<DossierDetail> => ({
     method: 'POST',
