@@ -68,6 +68,10 @@ interface Proc {
   agencyLeader: string;
   /** the leader's approval can send the dossier back to the appraisal */
   sendBack?: Step;
+  /** the competent agency, when the procedure is offered by several (issue 17 item 10) */
+  agencyCode?: string;
+  /** the desk that receives in person, when not the agency's own (any desk of the province, NĐ 118/2025 Art. 15) */
+  inPersonDesk?: string;
 }
 
 const PROCS: Proc[] = [
@@ -124,6 +128,19 @@ const PROCS: Proc[] = [
     sendBack: { el: 'PheDuyet', user: 'giamdocsyt', vars: { pheDuyet: 'tham-dinh-lai', yKienLanhDao: 'Xác minh lại văn bằng chuyên môn' } },
   },
 ];
+
+/** Birth registration offered by a second commune (xã Tân Thạnh), some of it received at xã Tân Phú's desk. */
+const SECOND_COMMUNE: Proc = {
+  processId: 'mc-dang-ky-khai-sinh-xa-tan-thanh',
+  desk: 'motcuaxa2',
+  reviewer: 'hotich2',
+  steps: [],
+  agencyOfficer: 'hotich2',
+  agencyLeader: 'chutichxa',
+  agencyCode: 'XA-TANTHANH',
+  inPersonDesk: 'motcuaxa',
+};
+const SECOND_COMMUNE_KINDS = ['in-person', 'open-review', 'returned', 'submitted', 'in-person', 'returned'] as const;
 
 /**
  * What happens to a dossier, in the order they are handed out (the first ones give every officer and
@@ -198,6 +215,7 @@ interface CatalogueEntry {
   code: string;
   bpmnProcessId: string;
   requiredDocuments: { code: string; mandatory: boolean; copies?: number; scanExempt?: string }[];
+  agencies?: { agencyCode: string; bpmnProcessId?: string }[];
 }
 
 // --- calling the API as a user or a citizen ---------------------------------------------------------
@@ -447,6 +465,11 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
     if (!entry) continue;
     pieces.push({ name: `${proc.processId} ${kind} #${i}`, run: () => dossier(api, w, proc, entry, kind, i) });
   }
+  const secondCommune = catalogue.find((c) => c.agencies?.some((a) => a.bpmnProcessId === SECOND_COMMUNE.processId));
+  if (secondCommune)
+    SECOND_COMMUNE_KINDS.forEach((kind, j) =>
+      pieces.push({ name: `${SECOND_COMMUNE.processId} ${kind} #${j}`, run: () => dossier(api, w, SECOND_COMMUNE, secondCommune, kind, n + j) }),
+    );
   const landCount = Math.max(6, Math.round(n / 8));
   for (let i = 0; i < landCount; i++) pieces.push({ name: `land case #${i}`, run: () => landCase(api, w, i) });
   for (const [name, run] of isoPieces(api, w)) pieces.push({ name, run });
@@ -509,12 +532,13 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
   if (kind === 'in-person') {
     // The paper dossier is scanned at the desk: one file per document handed in, unless the catalogue exempts it.
     const d = await api.okForm(
-      proc.desk,
+      proc.inPersonDesk ?? proc.desk,
       '/api/onestop/dossiers',
       multipart(
         {
           data: JSON.stringify({
             procedureCode: entry.code,
+            ...(proc.agencyCode ? { agencyCode: proc.agencyCode } : {}),
             applicant: { name, email, phone: '0912345678', idNumber: `0010900${String(10000 + i)}` },
             documents: mandatory.map((x) => ({ code: x.code, copies: x.copies ?? 1 })),
             note: DEMO_MARK_NOTE,
@@ -535,6 +559,7 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
     form: multipart(
       {
         procedureCode: entry.code,
+        ...(proc.agencyCode ? { agencyCode: proc.agencyCode } : {}),
         applicantName: name,
         applicantIdNumber: `0010900${String(10000 + i)}`,
         applicantEmail: email,
@@ -742,17 +767,20 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     });
     return { id: String(d.id), key: String(d.versions[0].processInstanceKey) };
   };
-  const nc = async (reporter: string, title: string, description: string, close: boolean) => {
+  /** Who works a nonconformity in an agency's ISO system: its Office, the responsible division's officer, the management representative. */
+  const SNNMT_NC = { office: 'motcua', unit: 'SNNMT-QLDD', unitName: 'Phòng Quản lý đất đai', officer: 'chuyenvien', representative: 'daidienld' };
+  const STP_NC = { office: 'vanphongstp', unit: 'STP-HCTP', unitName: 'Phòng Hành chính tư pháp', officer: 'tuphap', representative: 'daidienstp' };
+  const nc = async (reporter: string, title: string, description: string, close: boolean, who = SNNMT_NC) => {
     const n = await api.ok(reporter, 'POST', '/api/iso/nonconformities', { title, description });
     const key = String(n.processInstanceKey);
-    await w.work('motcua', key, 'VanPhongTiepNhan', { donViChuTri: 'SNNMT-QLDD', yKienVanPhong: 'Chuyển Phòng Quản lý đất đai xử lý' });
-    await w.work('chuyenvien', key, 'XacDinhNguyenNhan', { nguyenNhan: 'Mẫu phiếu kiểm soát cũ không có ô chữ ký' });
-    await w.work('chuyenvien', key, 'DeXuatHanhDong', { hanhDongKhacPhuc: 'Cập nhật mẫu phiếu, tập huấn cán bộ', canYKienDaiDien: true });
+    await w.work(who.office, key, 'VanPhongTiepNhan', { donViChuTri: who.unit, yKienVanPhong: `Chuyển ${who.unitName} xử lý` });
+    await w.work(who.officer, key, 'XacDinhNguyenNhan', { nguyenNhan: 'Mẫu phiếu kiểm soát cũ không có ô chữ ký' });
+    await w.work(who.officer, key, 'DeXuatHanhDong', { hanhDongKhacPhuc: 'Cập nhật mẫu phiếu, tập huấn cán bộ', canYKienDaiDien: true });
     if (!close) return; // waits for the management representative's opinion
-    await w.work('daidienld', key, 'YKienDaiDien', { yKienDaiDien: 'Đồng ý, hoàn thành trong tháng' });
-    await w.work('chuyenvien', key, 'ThucHien', { ketQuaThucHien: 'Đã cập nhật mẫu phiếu và tập huấn' });
-    await w.work('motcua', key, 'KiemChung', { coHieuLuc: 'co', nhanXetKiemChung: 'Kiểm tra 10 hồ sơ mới: đủ chữ ký' });
-    await w.work('motcua', key, 'DongPhieu', { ketLuan: 'Đã khắc phục, có hiệu lực' });
+    await w.work(who.representative, key, 'YKienDaiDien', { yKienDaiDien: 'Đồng ý, hoàn thành trong tháng' });
+    await w.work(who.officer, key, 'ThucHien', { ketQuaThucHien: 'Đã cập nhật mẫu phiếu và tập huấn' });
+    await w.work(who.office, key, 'KiemChung', { coHieuLuc: 'co', nhanXetKiemChung: 'Kiểm tra 10 hồ sơ mới: đủ chữ ký' });
+    await w.work(who.office, key, 'DongPhieu', { ketLuan: 'Đã khắc phục, có hiệu lực' });
   };
   const complaint = async (receiver: string, title: string, finish: boolean) => {
     const c = await api.ok(receiver, 'POST', '/api/iso/complaints', {
@@ -908,6 +936,28 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
           title: 'Mất dữ liệu hồ sơ điện tử',
           description: 'Máy chủ lưu trữ chưa có bản sao dự phòng',
           reviewCycleDays: 90,
+        });
+      },
+    ],
+    // The second agency's own quality system (Sở Tư pháp: its ISO secretary, Office and management representative).
+    [
+      'ISO (Sở Tư pháp) nonconformity closed',
+      () => nc('thukyisostp', 'Sổ theo dõi lý lịch tư pháp ghi thiếu ngày trả', 'Bốn phiếu lý lịch tư pháp không ghi ngày trả kết quả.', true, STP_NC),
+    ],
+    [
+      'ISO (Sở Tư pháp) nonconformity open',
+      () => nc('vanphongstp', 'Chậm chuyển hồ sơ sang Công an tỉnh', 'Hai hồ sơ chuyển Công an tỉnh tra cứu sau 1 ngày.', false, STP_NC),
+    ],
+    [
+      'ISO (Sở Tư pháp) objective',
+      async () => {
+        await api.ok('giamdocstp', 'POST', '/api/iso/objectives', {
+          unitCode: 'STP',
+          year,
+          title: 'Tỷ lệ phiếu lý lịch tư pháp trả đúng hạn',
+          metric: 'on_time_rate',
+          target: 98,
+          direction: 'at_least',
         });
       },
     ],

@@ -33,7 +33,7 @@ describe('the user guide, role by role, with its pictures', () => {
   const landId = `huong-dan-bien-dong-${run.toLowerCase()}`;
   const caseCode = (n: number) => `HD-${run}-${n}`;
   let procedure: Record<string, any>;
-  let online: { code: string; lookupToken: string };
+  let online: { reference: string; lookupToken: string };
   let finishedKey = '';
 
   /** The picture of the page (or of one part of it) at this step of the guide. */
@@ -278,6 +278,14 @@ describe('the user guide, role by role, with its pictures', () => {
     expect(await page.getByTestId('print-form-02').textContent()).toBe('Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)');
     await shot(page, 'mot-cua-1-tiep-nhan');
     await checklist.getByRole('checkbox', { name: /Bản sao căn cước/ }).check();
+    // the paper is digitised at the desk: a scan per document handed in
+    await checklist
+      .getByLabel('Bản scan (PDF, JPEG, PNG): Đơn đề nghị')
+      .setInputFiles({ name: 'don-scan.pdf', mimeType: 'application/pdf', buffer: pdfBytes('don scan') });
+    await checklist
+      .getByLabel('Bản scan (PDF, JPEG, PNG): Bản sao căn cước')
+      .setInputFiles({ name: 'cccd-scan.pdf', mimeType: 'application/pdf', buffer: pdfBytes('cccd scan') });
+    await shot(page, 'mot-cua-1b-ban-scan');
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
     await page.waitForURL(/\/mot-cua\/ho-so\/\d+/);
     await page
@@ -293,9 +301,10 @@ describe('the user guide, role by role, with its pictures', () => {
     await page.getByRole('link', { name: 'Bộ phận tiếp nhận và trả kết quả' }).click();
     await page.getByRole('link', { name: 'Hồ sơ trực tuyến chờ tiếp nhận' }).click();
     const queue = page.getByTestId('onestop-queue');
-    await queue.getByRole('link', { name: online.code }).waitFor();
+    // before receipt a submission has no code (TT 03/2025): the queue names it by its tracking reference
+    await queue.getByRole('link', { name: online.reference }).waitFor();
     await shot(page, 'mot-cua-3-truc-tuyen');
-    await queue.getByRole('link', { name: online.code }).click();
+    await queue.getByRole('link', { name: online.reference }).click();
     await page.getByTestId('dossier-status').filter({ hasText: 'Chờ tiếp nhận' }).waitFor();
     await page.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
     await page
@@ -309,9 +318,11 @@ describe('the user guide, role by role, with its pictures', () => {
     const phone = await launchChromium({ viewport: PHONE });
     try {
       const { page } = phone;
-      await page.goto(`${p.url}/tra-cuu/${encodeURIComponent(online.code)}?t=${encodeURIComponent(online.lookupToken)}`);
+      // the link of the submission (its tracking reference) shows the code the desk gave at receipt
+      const { code } = await p.db('dossiers').where({ reference: online.reference }).first('code');
+      await page.goto(`${p.url}/tra-cuu/${encodeURIComponent(online.reference)}?t=${encodeURIComponent(online.lookupToken)}`);
       const result = page.getByTestId('lookup-result');
-      await result.getByRole('heading', { name: online.code }).waitFor();
+      await result.getByRole('heading', { name: code }).waitFor();
       await result.getByText('P*** T** C**').waitFor();
       expect(await result.textContent()).toMatch(/Đã tiếp nhận|Đang xử lý/);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
-import { deskBpmn, pdfBytes, pdfText, procedureEntry } from './helpers/onestop.js';
+import { deskBpmn, pdfBytes, pdfText, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
 
 /** A multipart body as a browser's FormData would send it. */
 async function multipart(fields: Record<string, string>, files: { field: string; name: string; data: Buffer }[]) {
@@ -174,7 +174,8 @@ describe('one procedure offered by two communes; any desk of the province receiv
   let received: { id: string; code: string };
 
   it("commune A's desk receives a dossier for commune B: B's e-ID, B's agency and desk, A recorded as the receiving desk", async () => {
-    const r = await deskA.post('/api/onestop/dossiers', { procedureCode: entry.code, agencyCode: u.B, applicant, documents });
+    // The paper dossier with its scans (a scan per document handed in), as every in-person receipt.
+    const r = await receiveAtDesk(p.app, deskA, { procedureCode: entry.code, agencyCode: u.B, applicant, documents });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     // The first dossier of B's e-ID today: <eidB>-<yymmdd>-0001.
     expect(r.body.code).toBe(`${eidB}-${vnDay.slice(2)}-0001`);
@@ -294,7 +295,7 @@ describe('one procedure offered by two communes; any desk of the province receiv
     expect(r.body).toMatchObject({ code: 'DESK_OTHER_PROVINCE', params: { desk: otherDesk } });
   });
 
-  it("online, the citizen picks commune B: B's code and desk queue, B's process on acceptance", async () => {
+  it("online, the citizen picks commune B: B's desk queue, B's code at receipt, B's process on acceptance", async () => {
     const { payload, contentType } = await multipart(
       { procedureCode: entry.code, agencyCode: u.B, applicantName: 'Phạm Văn Cường', applicantEmail: 'cuong@example.vn' },
       [
@@ -304,20 +305,25 @@ describe('one procedure offered by two communes; any desk of the province receiv
     );
     const r = await p.app.inject({ method: 'POST', url: '/api/public/dossiers', headers: { 'content-type': contentType }, payload });
     expect(r.statusCode, r.body).toBe(201);
-    const code = r.json().code as string;
-    expect(code.startsWith(`${eidB}-${vnDay.slice(2)}-`)).toBe(true);
-    const row = await p.db('dossiers').where({ code }).first();
+    // A tracking reference until the desk receives it (TT 03/2025: the code at receipt).
+    expect(r.json().code).toBeNull();
+    const reference = r.json().reference as string;
+    const row = await p.db('dossiers').where({ reference }).first();
     expect({ agency: row.agency_code, desk: row.desk_unit_code, received: row.received_desk_code }).toEqual({ agency: u.B, desk: u.deskB, received: null });
     // The lookup names commune B.
-    const look = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${code}` });
+    const look = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${reference}` });
     expect(look.json()).toMatchObject({ agencyName: names.B, deskUnitName: names.deskB });
     // B's desk has it in its queue; A's desk does not.
-    const queueOf = async (who: Client) => (await who.get('/api/onestop/dossiers?queue=true&limit=200')).body.items.map((d: { code: string }) => d.code);
-    expect(await queueOf(deskB)).toContain(code);
-    expect(await queueOf(deskA)).not.toContain(code);
+    const queueOf = async (who: Client) =>
+      (await who.get('/api/onestop/dossiers?queue=true&limit=200')).body.items.map((d: { reference: string }) => d.reference);
+    expect(await queueOf(deskB)).toContain(reference);
+    expect(await queueOf(deskA)).not.toContain(reference);
     const acc = await deskB.post(`/api/onestop/dossiers/${row.id}/accept`, {});
     expect(acc.status, JSON.stringify(acc.body)).toBe(200);
     expect(acc.body).toMatchObject({ receivedDeskCode: u.deskB, agencyCode: u.B });
+    // Coded at receipt with B's e-ID and the day of receipt.
+    const code = acc.body.code as string;
+    expect(code.startsWith(`${eidB}-${vnDay.slice(2)}-`)).toBe(true);
     const started = await waitFor(
       async () => {
         const d = await p.db('dossiers').where({ code }).first();
