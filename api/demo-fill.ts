@@ -140,7 +140,7 @@ const SECOND_COMMUNE: Proc = {
   agencyCode: 'XA-TANTHANH',
   inPersonDesk: 'motcuaxa',
 };
-const SECOND_COMMUNE_KINDS = ['in-person', 'open-review', 'returned', 'submitted', 'in-person', 'returned'] as const;
+const SECOND_COMMUNE_KINDS = ['in-person', 'open-review', 'returned', 'submitted', 'in-person', 'open-return'] as const;
 
 /**
  * What happens to a dossier, in the order they are handed out (the first ones give every officer and
@@ -947,6 +947,23 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     [
       'ISO (Sở Tư pháp) nonconformity open',
       () => nc('vanphongstp', 'Chậm chuyển hồ sơ sang Công an tỉnh', 'Hai hồ sơ chuyển Công an tỉnh tra cứu sau 1 ngày.', false, STP_NC),
+    ],
+    [
+      'ISO (Sở Tư pháp) nonconformity reported',
+      async () => {
+        // waits for the department's Office to receive it
+        await api.ok('tuphap', 'POST', '/api/iso/nonconformities', {
+          title: 'Phiếu lý lịch tư pháp in sai năm sinh',
+          description: 'Một phiếu in sai năm sinh của người yêu cầu, phát hiện khi trả kết quả.',
+        });
+      },
+    ],
+    [
+      'ISO (Sở Tư pháp) internal audit planned',
+      async () => {
+        // the department's ISO secretary drafts the programme (left open)
+        await api.ok('thukyisostp', 'POST', '/api/iso/audits', { year, scope: 'Đánh giá nội bộ Phòng Hành chính tư pháp', departments: ['STP-HCTP'] });
+      },
     ],
     [
       'ISO (Sở Tư pháp) objective',

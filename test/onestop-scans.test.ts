@@ -1,9 +1,11 @@
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUser, login, type Client } from './helpers/fixtures.js';
+import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, multipartBody, pdfBytes, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
 
 /** Files under a directory, recursively (the file store and its temporary area). */
@@ -160,6 +162,24 @@ describe('scans of a paper dossier at the desk', () => {
     expect(detail.body.files.map((f: any) => f.stage)).toEqual(['submission', 'submission', 'submission']);
     const paths = await p.db('dossier_documents').whereIn('dossier_id', [r.body.id, online.id]).pluck('storage_path');
     for (const rel of paths) expect(existsSync(path.join(p.config.dataDir, 'files', rel))).toBe(true);
+
+    // The auditor's case file of the paper dossier carries its scans, as it would carry an online dossier's files.
+    const started = await waitFor(
+      async () => (await p.db('dossiers').where({ id: r.body.id }).first('process_instance_key'))?.process_instance_key ?? undefined,
+      'process started',
+      30_000,
+    );
+    const auditor = await login(p.app, await createUser(p.db, { roles: ['auditor'] }));
+    const zip = await p.app.inject({ method: 'GET', url: `/api/cases/${started}/export.zip`, headers: { authorization: `Bearer ${auditor.token}` } });
+    expect(zip.statusCode, zip.body.slice(0, 300)).toBe(200);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'case-file-'));
+    writeFileSync(path.join(dir, 'f.zip'), zip.rawPayload);
+    const listing = execFileSync('unzip', ['-Z1', path.join(dir, 'f.zip')], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(listing.filter((n) => n.startsWith('ho-so/'))).toEqual(['ho-so/submission/01-DON-don.pdf', 'ho-so/submission/02-GCN-gcn.jpg']);
+    const scan = execFileSync('unzip', ['-p', path.join(dir, 'f.zip'), 'ho-so/submission/02-GCN-gcn.jpg']);
+    expect(createHash('sha256').update(scan).digest('hex')).toBe(createHash('sha256').update(JPEG).digest('hex'));
   });
 
   it('the catalogue refuses an unknown scanExempt value, naming the allowed ones', async () => {

@@ -105,9 +105,33 @@ export interface CaseFileFacts {
   units: string[];
   appointmentAt: string | null;
   documents: AttachmentRow[];
+  /**
+   * The one-stop dossier's own files when the case is a dossier: the citizen's online files, the scans taken at
+   * the desk, supplements and the result (dossier_documents), whatever the channel.
+   */
+  dossierDocuments: DossierFileRow[];
   people: Map<string, string>;
   exportedBy: string;
   exportedAt: Date;
+}
+
+/** A file of the one-stop dossier of a case, as the case file stores it. */
+export interface DossierFileRow {
+  requirement_code: string | null;
+  stage: string;
+  file_name: string;
+  sha256: string;
+  storage_path: string;
+  uploaded_by: string;
+}
+
+/** The files of the dossier whose case is `key` (none when the case is not a one-stop dossier). */
+async function dossierFiles(db: Knex, key: string): Promise<DossierFileRow[]> {
+  return db('dossier_documents as f')
+    .join('dossiers as d', 'd.id', 'f.dossier_id')
+    .where('d.process_instance_key', key)
+    .orderBy([{ column: 'f.uploaded_at' }, { column: 'f.id' }])
+    .select('f.requirement_code', 'f.stage', 'f.file_name', 'f.sha256', 'f.storage_path', 'f.uploaded_by');
 }
 
 /** Steps as the summary lists them: every element that ran except the process itself and gateways. */
@@ -272,6 +296,7 @@ export async function loadCaseFileFacts(db: Knex, key: string, exportedBy: strin
   const summary = await caseSummary(db, key);
   if (!timeline || !summary) return undefined;
   const documents = await listAttachments(db, key);
+  const dossierDocuments = await dossierFiles(db, key);
   const appointment = await db.schema
     .hasTable('case_deadlines')
     .then((has) => (has ? db('case_deadlines').where({ process_instance_key: key }).first('appointment_at') : undefined));
@@ -284,6 +309,7 @@ export async function loadCaseFileFacts(db: Knex, key: string, exportedBy: strin
     units: await caseUnits(db, key),
     appointmentAt: appointment?.appointment_at ? appointment.appointment_at.toISOString() : null,
     documents,
+    dossierDocuments,
     people: await userFullNames(db, [...usernames]),
     exportedBy,
     exportedAt: new Date(),
@@ -292,8 +318,9 @@ export async function loadCaseFileFacts(db: Knex, key: string, exportedBy: strin
 
 /**
  * The case file as a ZIP: tom-tat-ho-so.pdf, dong-thoi-gian.json, dong-thoi-gian.csv,
- * nhat-ky-kiem-tra.json (+ .csv), quy-trinh.bpmn, tai-lieu/<n>-<file name> for every document
- * (read from DATA_DIR/files), and danh-muc.json listing each file with its size and sha256.
+ * nhat-ky-kiem-tra.json (+ .csv), quy-trinh.bpmn, tai-lieu/<n>-<file name> for every document of the
+ * steps, ho-so/<stage>/<n>-<requirement>-<file name> for every file of the one-stop dossier (online files and
+ * desk scans alike; read from DATA_DIR/files), and danh-muc.json listing each file with its size and sha256.
  * Built in memory (a case holds at most a few tens of MB) so its own sha256 can be logged.
  */
 export async function buildCaseFile(filesRoot: string, f: CaseFileFacts): Promise<CaseFile> {
@@ -331,13 +358,13 @@ export async function buildCaseFile(filesRoot: string, f: CaseFileFacts): Promis
   if (xml) add('quy-trinh.bpmn', xml);
 
   let missing = 0;
-  for (const [i, d] of f.documents.entries()) {
-    const path = `tai-lieu/${String(i + 1).padStart(2, '0')}-${zipName(d.file_name)}`;
+  /** A stored file into the archive, checked against the sha256 recorded at upload; a note when it is gone. */
+  const addStored = async (path: string, d: { storage_path: string; sha256: string }) => {
     const handle = await openStored(filesRoot, d.storage_path);
     if (!handle) {
       missing++;
       add(`${path}.thieu.txt`, `Tệp không còn trên máy chủ (sha256 ${d.sha256}) / The file is missing on the server\n`, 'missing');
-      continue;
+      return;
     }
     try {
       const content = await handle.readFile();
@@ -345,7 +372,14 @@ export async function buildCaseFile(filesRoot: string, f: CaseFileFacts): Promis
     } finally {
       await handle.close();
     }
-  }
+  };
+  for (const [i, d] of f.documents.entries()) await addStored(`tai-lieu/${String(i + 1).padStart(2, '0')}-${zipName(d.file_name)}`, d);
+  // The dossier's own files, the same whether it came online or on paper (scanned at the desk): ho-so/<stage>/…
+  for (const [i, d] of f.dossierDocuments.entries())
+    await addStored(
+      `ho-so/${zipName(d.stage)}/${String(i + 1).padStart(2, '0')}-${d.requirement_code ? `${zipName(d.requirement_code)}-` : ''}${zipName(d.file_name)}`,
+      d,
+    );
 
   const manifest: ManifestEntry[] = entries.map((e) => ({
     path: e.path,
@@ -381,7 +415,7 @@ export async function buildCaseFile(filesRoot: string, f: CaseFileFacts): Promis
     zip,
     sha256: sha256(zip),
     manifest,
-    documents: f.documents.length - missing,
+    documents: f.documents.length + f.dossierDocuments.length - missing,
     missingDocuments: missing,
     timelineElements: tl.elements.length,
     auditEntries: audit.length,

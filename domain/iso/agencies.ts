@@ -264,3 +264,24 @@ export async function agencyOverviewFor(db: Db, user: Pick<CurrentUser, 'roles' 
     );
   return { year, items: await agencyOverview(db, year) };
 }
+
+/**
+ * The agency whose quality system an audit or a review of `departments` belongs to: the caller's agency when
+ * given (a province reader: the first unit's own), its units only. 400 naming unknown units or units of
+ * another agency (ISO_UNITS_OTHER_AGENCY).
+ */
+export async function agencyOfDepartments(db: Db, departments: string[], callerAgency: string | null): Promise<string> {
+  const known = new Set(await db('org_units').whereIn('code', departments).pluck('code'));
+  const unknown = departments.filter((d) => !known.has(d));
+  if (unknown.length) throw Object.assign(new Error(`Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`), { statusCode: 400 });
+  const agency = callerAgency ?? (await agencyOfUnit(db, departments[0]));
+  const outside = await unitsOutside(db, agency, departments);
+  if (outside.length)
+    throw fail(
+      400,
+      'ISO_UNITS_OTHER_AGENCY',
+      { units: outside.join(', '), agency },
+      `Đơn vị ${outside.join(', ')} không thuộc cơ quan ${agency} / Units ${outside.join(', ')} are not of agency ${agency}`,
+    );
+  return agency;
+}

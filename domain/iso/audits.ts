@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
-import { agencyOfUnit, auditorGroups, unitsOutside } from './agencies.js';
+import { agencyOfDepartments, auditorGroups } from './agencies.js';
 import { fail } from '../../lib/errors.js';
 
 /** The BPMN process of an internal audit programme (processes/iso-danh-gia-noi-bo.bpmn). */
@@ -18,18 +18,7 @@ export async function startAudit(
   zeebe: ZeebeClient,
   input: { year: number; scope: string; departments: string[]; createdBy: string; agency: string | null },
 ): Promise<string> {
-  const known = new Set(await db('org_units').whereIn('code', input.departments).pluck('code'));
-  const unknown = input.departments.filter((d) => !known.has(d));
-  if (unknown.length) throw Object.assign(new Error(`Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`), { statusCode: 400 });
-  const agency = input.agency ?? (await agencyOfUnit(db, input.departments[0]));
-  const outside = await unitsOutside(db, agency, input.departments);
-  if (outside.length)
-    throw fail(
-      400,
-      'ISO_UNITS_OTHER_AGENCY',
-      { units: outside.join(', '), agency },
-      `Đơn vị ${outside.join(', ')} không thuộc cơ quan ${agency} / Units ${outside.join(', ')} are not of agency ${agency}`,
-    );
+  const agency = await agencyOfDepartments(db, input.departments, input.agency);
   const { none } = await auditorGroups(db, agency, input.departments);
   if (none.length)
     throw fail(

@@ -3,8 +3,7 @@ import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
 import { annualReport } from './queries.js';
 import { objectiveResults } from './objectives.js';
-import { agencyOfUnit, unitsOutside } from './agencies.js';
-import { fail } from '../../lib/errors.js';
+import { agencyOfDepartments } from './agencies.js';
 
 /** The BPMN process of a management review (processes/iso-xem-xet-lanh-dao.bpmn). */
 export const REVIEW_PROCESS_ID = 'iso-xem-xet-lanh-dao';
@@ -126,19 +125,7 @@ export async function startReview(
   zeebe: ZeebeClient,
   input: { year: number; title: string; departments: string[]; createdBy: string; agency: string | null },
 ): Promise<string> {
-  const known = new Set(await db('org_units').whereIn('code', input.departments).pluck('code'));
-  const unknown = input.departments.filter((d) => !known.has(d));
-  if (unknown.length) throw Object.assign(new Error(`Không có đơn vị: ${unknown.join(', ')} / Unknown units: ${unknown.join(', ')}`), { statusCode: 400 });
-  // In the quality system of the caller's agency (a province reader: the units' own); its units only.
-  const agency = input.agency ?? (await agencyOfUnit(db, input.departments[0]));
-  const outside = await unitsOutside(db, agency, input.departments);
-  if (outside.length)
-    throw fail(
-      400,
-      'ISO_UNITS_OTHER_AGENCY',
-      { units: outside.join(', '), agency },
-      `Đơn vị ${outside.join(', ')} không thuộc cơ quan ${agency} / Units ${outside.join(', ')} are not of agency ${agency}`,
-    );
+  const agency = await agencyOfDepartments(db, input.departments, input.agency);
   const { rows } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_reviews', 'id')) AS id`);
   const id = String(rows[0].id);
   await db('iso_reviews').insert({

@@ -128,12 +128,10 @@ export const requirementOf = (field: string): string | null => (field.startsWith
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /**
- * Checks every received file like a task attachment (allowed types, content matching the extension,
- * not empty, at most maxBytes), in the order sent. All or nothing: on the first refusal every file of
- * the form is discarded and a ReceptionError (400 / 413 / 415) says which file and why.
+ * The refusal of a form's files, all or nothing: every file is discarded before the error is thrown. A form
+ * with more than MAX_FILES files is refused at once (400 TOO_MANY_FILES).
  */
-export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes: Set<string>): Promise<CheckedFile[]> {
-  const out: CheckedFile[] = [];
+async function allOrNothing(files: FormFile[]): Promise<(e: ReceptionError) => Promise<never>> {
   const fail = async (e: ReceptionError): Promise<never> => {
     await discardFiles(files);
     throw e;
@@ -144,6 +142,17 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
         max: MAX_FILES,
       }),
     );
+  return fail;
+}
+
+/**
+ * Checks every received file like a task attachment (allowed types, content matching the extension,
+ * not empty, at most maxBytes), in the order sent. All or nothing: on the first refusal every file of
+ * the form is discarded and a ReceptionError (400 / 413 / 415) says which file and why.
+ */
+export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes: Set<string>): Promise<CheckedFile[]> {
+  const out: CheckedFile[] = [];
+  const fail = await allOrNothing(files);
   for (const f of files) {
     const requirementCode = requirementOf(f.field);
     if (requirementCode !== null && !knownCodes.has(requirementCode))
@@ -215,16 +224,7 @@ export const scanOf = (field: string): string | null => (field.startsWith('scan:
  */
 export async function checkScans(files: FormFile[], maxBytes: number): Promise<CheckedFile[]> {
   const out: CheckedFile[] = [];
-  const fail = async (e: ReceptionError): Promise<never> => {
-    await discardFiles(files);
-    throw e;
-  };
-  if (files.length > MAX_FILES)
-    await fail(
-      new ReceptionError(400, `Tối đa ${MAX_FILES} tệp mỗi lần nộp / At most ${MAX_FILES} files per submission`, 'TOO_MANY_FILES', undefined, {
-        max: MAX_FILES,
-      }),
-    );
+  const fail = await allOrNothing(files);
   for (const f of files) {
     const code = scanOf(f.field);
     if (!code)
