@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import type { Knex } from 'knex';
 import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, ensureDemoUnits, login, waitFor, type Client } from './helpers/fixtures.js';
@@ -141,8 +142,11 @@ describe('ISO quality objectives and management review', () => {
     // Satisfaction (c1) and risks (e) are the whole province's registers, which other test files write to
     // meanwhile: the review's figure must lie between the counts before it started and after it was read.
     const vnYear = (col: string) => p.db.raw(`extract(year FROM ${col} AT TIME ZONE 'Asia/Ho_Chi_Minh') = ?`, [year]);
-    const evaluationsNow = async () => (await p.db('dossier_evaluations').where(vnYear('submitted_at')).select(p.db.raw('count(*)::int AS n')))[0].n as number;
-    const risksNow = async () => Number((await p.db('iso_risks').count<{ n: string }[]>({ n: '*' }))[0].n);
+    // The review reads its own agency's quality system (SNNMT, issue 17 item 5): the evaluations of dossiers of that agency's units.
+    const ofSnnmt = (q: Knex.QueryBuilder) => q.whereRaw(`iso_agency_of(agency_code) = 'SNNMT'`);
+    const evaluationsNow = async () =>
+      (await p.db('dossier_evaluations').where(vnYear('submitted_at')).modify(ofSnnmt).select(p.db.raw('count(*)::int AS n')))[0].n as number;
+    const risksNow = async () => Number((await p.db('iso_risks').where({ agency: 'SNNMT' }).count<{ n: string }[]>({ n: '*' }))[0].n);
     const before = { evaluations: await evaluationsNow(), risks: await risksNow() };
     expect((await secretary.post('/api/iso/reviews', { year, title: 'Xem xét', departments: ['KHONG-CO'] })).status).toBe(400);
     const started = await secretary.post('/api/iso/reviews', { year, title: `Xem xét của lãnh đạo năm ${year}`, departments: ['SNNMT-VP', 'SNNMT-QLDD'] });
@@ -202,6 +206,7 @@ describe('ISO quality objectives and management review', () => {
       const [ev] = await p
         .db('dossier_evaluations')
         .where(vnYear('submitted_at'))
+        .modify(ofSnnmt)
         .select(p.db.raw('count(*)::int AS n'), p.db.raw('(count(*) FILTER (WHERE overall >= 4))::int AS ok'));
       if (before.evaluations === after.evaluations && ev.n === after.evaluations)
         expect(c1.value.satisfaction).toMatchObject({ evaluations: ev.n, satisfiedPct: Math.round((ev.ok / ev.n) * 1000) / 10 });

@@ -203,6 +203,51 @@ describe('service evaluation of an agency (nine indicators, rating, QĐ 766)', (
     expect(r.body.index766).toMatchObject({ points: 53, maxCounted: 100 });
   });
 
+  it('counts a procedure for every agency offering it, not only the first', async () => {
+    // A second agency offers the same procedure (its own desk and e-ID); one online dossier of it, ready Mon 09/03
+    // before its appointment Tue 10/03. Indicator 9: 1 procedure online of 1 (100 %), 1 dossier online of 1
+    // received (100 %), none late → 2. QĐ 766 "công khai": 1 of 1 procedure published complete × 18 = 18.
+    const other = await createUnit(p.db, { name: `Cơ quan thứ hai ${run}` });
+    const otherLeader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: other }));
+    await p.db('onestop_procedure_agencies').insert({
+      procedure_code: PROC,
+      agency_code: other,
+      agency_name: `Cơ quan thứ hai ${run}`,
+      desk_unit_code: other,
+      agency_eid: `H01.${other}`,
+      position: 1,
+    });
+    const key = String(nextKey++);
+    await p.db('dossiers').insert({
+      code: `${run}-S5`,
+      procedure_code: PROC,
+      field: `Thử ${run}`,
+      agency_code: other,
+      desk_unit_code: other,
+      channel: 'online',
+      return_method: 'post',
+      status: 'RETURNED',
+      applicant: { name: 'Nguyễn Văn S5', email: null },
+      lookup_token: randomBytes(32).toString('base64url'),
+      submitted_at: vn('2026-03-02 09:00'),
+      received_at: vn('2026-03-02 09:00'),
+      original_appointment_at: vn('2026-03-10 17:00'),
+      appointment_at: vn('2026-03-10 17:00'),
+      resolved_at: vn('2026-03-09 10:00'),
+      returned_at: vn('2026-03-11 09:00'),
+      closed_at: vn('2026-03-11 09:00'),
+      process_instance_key: key,
+      bpmn_process_id: `si-${run.toLowerCase()}`,
+    });
+    const r = await otherLeader.get(`/api/onestop-stats/service-index?from=2026-03-01&to=2026-03-31&agency=${other}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.dossiers.map((d: { code: string; points: number[] }) => [d.code.slice(run.length + 1), d.points[8]])).toEqual([['S5', 2]]);
+    expect(r.body.index766.groups.find((g: { key: string }) => g.key === 'cong-khai').points).toBe(18);
+    // The first agency's figures are unchanged (the earlier tests' S1-S3).
+    const first = await leader.get(`/api/onestop-stats/service-index?from=2026-03-01&to=2026-03-31&agency=${agency}`);
+    expect(first.body.scored).toBe(3);
+  });
+
   it('scores nothing in a period without dossiers, and refuses an agency outside the leader’s scope', async () => {
     const empty = await leader.get(`/api/onestop-stats/service-index?from=2025-03-01&to=2025-03-31&agency=${agency}`);
     expect(empty.status).toBe(200);

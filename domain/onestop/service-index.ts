@@ -261,9 +261,12 @@ export async function serviceIndex(
   const closedWithout: DossierFact[] = await scoped(
     db('dossiers').whereNull('resolved_at').whereNotNull('closed_at').where(inPeriod('closed_at')).select(cols),
   );
-  const catalogue: CatalogueFact[] = await scoped(
-    db('onestop_procedures').select('code', 'agency_code', 'active', 'online_level', 'legal_basis', 'required_documents', 'result'),
-  );
+  // One row per procedure and competent agency: its own agency and every other agency offering it (item 10).
+  const own = db('onestop_procedures').select('code', 'agency_code', 'active', 'online_level', 'legal_basis', 'required_documents', 'result');
+  const offered = db('onestop_procedure_agencies as a')
+    .join('onestop_procedures as p', 'p.code', 'a.procedure_code')
+    .select('p.code', 'a.agency_code', 'p.active', 'p.online_level', 'p.legal_basis', 'p.required_documents', 'p.result');
+  const catalogue: CatalogueFact[] = await scoped(db.select('*').from(own.union(offered).as('c')));
   const active = catalogue.filter((p) => p.active);
   const entry = new Map(catalogue.map((p) => [p.code, p]));
 
