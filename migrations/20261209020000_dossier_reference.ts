@@ -11,7 +11,13 @@ export async function up(knex: Knex): Promise<void> {
   // The default (random, for rows written without one: older rows, direct inserts) is the same format;
   // the platform writes a reference from a cryptographic source (domain/onestop/code.ts newTrackingReference).
   const group = `upper(substr(md5(random()::text || clock_timestamp()::text), 1, 4))`;
-  await knex.raw(`ALTER TABLE dossiers ADD COLUMN reference varchar(20) NOT NULL DEFAULT ('TN-' || ${group} || '-' || ${group} || '-' || ${group})`);
+  // Existing rows get a reference derived from their id (unique by construction: 48 random bits would collide
+  // somewhere in a province's ten years of dossiers and fail this migration); they already have their codes.
+  await knex.raw(`ALTER TABLE dossiers ADD COLUMN reference varchar(20)`);
+  const hex = `lpad(upper(to_hex(id)), 12, '0')`;
+  await knex.raw(`UPDATE dossiers SET reference = 'TN-' || substr(${hex}, 1, 4) || '-' || substr(${hex}, 5, 4) || '-' || substr(${hex}, 9, 4)`);
+  await knex.raw(`ALTER TABLE dossiers ALTER COLUMN reference SET DEFAULT ('TN-' || ${group} || '-' || ${group} || '-' || ${group})`);
+  await knex.raw(`ALTER TABLE dossiers ALTER COLUMN reference SET NOT NULL`);
   await knex.raw(`COMMENT ON COLUMN dossiers.reference IS 'Tracking reference of the submission (mã tra cứu), TN-XXXX-XXXX-XXXX; not a dossier code'`);
   await knex.raw(`ALTER TABLE dossiers ADD CONSTRAINT dossiers_reference_uq UNIQUE (reference)`);
   await knex.raw(`ALTER TABLE dossiers ALTER COLUMN code DROP NOT NULL`);
