@@ -145,6 +145,21 @@ async function allOrNothing(files: FormFile[]): Promise<(e: ReceptionError) => P
   return fail;
 }
 
+/** Refuses (all or nothing, through `fail`) an empty file (400 FILE_EMPTY) or one over maxBytes (413 FILE_TOO_LARGE). */
+async function assertSize(f: FormFile, fileName: string, maxBytes: number, fail: (e: ReceptionError) => Promise<never>): Promise<void> {
+  if (f.size === 0) await fail(new ReceptionError(400, `Tệp "${fileName}" rỗng / The file is empty`, 'FILE_EMPTY', undefined, { file: fileName }));
+  if (f.size > maxBytes || !f.upload)
+    await fail(
+      new ReceptionError(
+        413,
+        `Tệp "${fileName}" vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`,
+        'FILE_TOO_LARGE',
+        undefined,
+        { file: fileName, max: mb(maxBytes) },
+      ),
+    );
+}
+
 /**
  * Checks every received file like a task attachment (allowed types, content matching the extension,
  * not empty, at most maxBytes), in the order sent. All or nothing: on the first refusal every file of
@@ -179,17 +194,7 @@ export async function checkFiles(files: FormFile[], maxBytes: number, knownCodes
           { file: fileName || f.field, allowed: ALLOWED_EXTENSIONS.join(', ') },
         ),
       );
-    if (f.size === 0) await fail(new ReceptionError(400, `Tệp "${fileName}" rỗng / The file is empty`, 'FILE_EMPTY', undefined, { file: fileName }));
-    if (f.size > maxBytes || !f.upload)
-      await fail(
-        new ReceptionError(
-          413,
-          `Tệp "${fileName}" vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`,
-          'FILE_TOO_LARGE',
-          undefined,
-          { file: fileName, max: mb(maxBytes) },
-        ),
-      );
+    await assertSize(f, fileName, maxBytes, fail);
     const upload = f.upload!;
     if (!(await contentMatches(ext, upload))) {
       await fail(
@@ -240,17 +245,7 @@ export async function checkScans(files: FormFile[], maxBytes: number): Promise<C
         ),
       );
     const fileName = cleanFileName(f.fileName || '') || `${code}`;
-    if (f.size === 0) await fail(new ReceptionError(400, `Tệp "${fileName}" rỗng / The file is empty`, 'FILE_EMPTY', undefined, { file: fileName }));
-    if (f.size > maxBytes || !f.upload)
-      await fail(
-        new ReceptionError(
-          413,
-          `Tệp "${fileName}" vượt quá dung lượng cho phép ${mb(maxBytes)} / The file exceeds the ${mb(maxBytes)} limit`,
-          'FILE_TOO_LARGE',
-          undefined,
-          { file: fileName, max: mb(maxBytes) },
-        ),
-      );
+    await assertSize(f, fileName, maxBytes, fail);
     const upload = f.upload!;
     const kind = scanKindOf(upload.head);
     const claimed = claimedKind(f.contentType, extensionOf(fileName));
