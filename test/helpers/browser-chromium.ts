@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium, driven by playwright-core (no downloaded browser builds). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,21 +27,33 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** A headless Chromium with a fresh profile; fails with a clear message when Chromium is not installed. */
+/**
+ * One headless Chromium per test process: vitest's integration workers run their files one after another in
+ * the same process (`isolate: false`), and starting a browser costs about a second of CPU each time. Every
+ * session gets a context of its own (its own cookies, storage and cache, like a fresh profile).
+ */
+let shared: Promise<Browser> | undefined;
+async function sharedBrowser(): Promise<Browser> {
+  if (shared) {
+    const browser = await shared.catch(() => undefined);
+    if (browser?.isConnected()) return browser;
+  }
+  shared = chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return shared;
+}
+
+/** A headless Chromium session with a fresh context; fails with a clear message when Chromium is not installed. */
 export async function launchChromium(opts: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   }
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'eiso-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
+  const browser = await sharedBrowser();
+  const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1280, height: 800 },
     locale: opts.locale ?? 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
   });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
@@ -55,7 +66,6 @@ export async function launchChromium(opts: { viewport?: { width: number; height:
     pageErrors,
     async close() {
       await context.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }
