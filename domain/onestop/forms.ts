@@ -400,5 +400,13 @@ export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): P
     },
     at,
   );
-  return { dossier: d, parties, partners: [...new Set(transfers.map((t) => names.get(t.to_unit_code) ?? t.to_unit_code))], steps, receivingDeskName, outcome, at };
+  return {
+    dossier: d,
+    parties,
+    partners: [...new Set(transfers.map((t) => names.get(t.to_unit_code) ?? t.to_unit_code))],
+    steps,
+    receivingDeskName,
+    outcome,
+    at,
+  };
 }

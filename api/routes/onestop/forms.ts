@@ -17,7 +17,13 @@ const security = [{ bearer: [] }];
 const tags = ['one-stop forms'];
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
 
-const FILE_NAMES = { '02': 'yeu-cau-bo-sung', '02-processing': 'yeu-cau-bo-sung-khi-giai-quyet', '03': 'tu-choi-tiep-nhan', '05': 'thong-bao-dung', '06': 'phieu-kiem-soat' } as const;
+const FILE_NAMES = {
+  '02': 'yeu-cau-bo-sung',
+  '02-processing': 'yeu-cau-bo-sung-khi-giai-quyet',
+  '03': 'tu-choi-tiep-nhan',
+  '05': 'thong-bao-dung',
+  '06': 'phieu-kiem-soat',
+} as const;
 
 const toReceptionForm = (f: ReceptionFormRow): ReceptionForm => ({
   id: String(f.id),

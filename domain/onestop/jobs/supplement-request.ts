@@ -91,9 +91,9 @@ export const onestopSupplementRequestJob = defineOnestopJob(JOB_TYPES.onestopSup
       const officer = lastStep?.completed_by
         ? await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', lastStep.completed_by).first('u.full_name', 'o.code')
         : undefined;
-      const checklist = ((await db('onestop_procedures').where({ code: d.procedure_code }).first('required_documents')) as
-        | Pick<ProcedureRow, 'required_documents'>
-        | undefined)?.required_documents ?? [];
+      const checklist =
+        ((await db('onestop_procedures').where({ code: d.procedure_code }).first('required_documents')) as Pick<ProcedureRow, 'required_documents'> | undefined)
+          ?.required_documents ?? [];
       const documents = items.map((x) => {
         const known = checklist.find((c) => c.code === x);
         return known ? { code: known.code, name: known.name } : { name: x };
