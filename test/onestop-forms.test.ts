@@ -7,7 +7,8 @@ import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, vnWritten, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, insertDossier, openTask, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
-import { onestopSupplementRequestJob } from '../domain/onestop/jobs/supplement-request.js';
+import { onestopSupplementRequestJob, supplementItems } from '../domain/onestop/jobs/supplement-request.js';
+import { InvalidJob } from '../domain/onestop/jobs/define.js';
 import type { ZeebeJob } from '../engine/jobs/worker.js';
 
 /** The text of a PDF in drawing order (pdftotext -raw), blanks collapsed, so a wrapped cell reads as one line. */
@@ -603,5 +604,28 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
     expect(open).toContain(
       `4 Chuyển liên thông Sở Xây dựng (thử) Giao: Ủy ban nhân dân xã Tân Phú (thử) Nhận: Sở Xây dựng (thử) 17:30 05/03/2026 — 17:00 06/03/2026 Đang xử lý, quá hạn Liên thông 0,5 ngày làm việc; đang chờ Sở Xây dựng (thử) trả kết quả`,
     );
+  });
+});
+
+describe('the items of a processing supplement (variable giayToBoSung) are hostile input: capped before anything is written', () => {
+  it('takes a list or one text with an item per line, and refuses what is too long, too many or of another type', () => {
+    expect(supplementItems(undefined)).toEqual([]);
+    expect(supplementItems(['GCN', '  Sơ đồ\tthửa đất  ', ''])).toEqual(['GCN', 'Sơ đồ thửa đất']);
+    expect(supplementItems('Bản sao căn cước\r\nHợp đồng chuyển nhượng; Sơ đồ')).toEqual(['Bản sao căn cước', 'Hợp đồng chuyển nhượng', 'Sơ đồ']);
+    expect(supplementItems(Array.from({ length: 20 }, (_, i) => `Giấy tờ ${i + 1}`))).toHaveLength(20);
+    for (const bad of [
+      Array.from({ length: 21 }, (_, i) => `Giấy tờ ${i + 1}`),
+      ['x'.repeat(501)],
+      'a;'.repeat(30_000),
+      [{ name: 'GCN' }],
+      { GCN: true },
+      42,
+    ]) {
+      const r = supplementItems(bad);
+      expect(r).toBeInstanceOf(InvalidJob);
+      expect((r as InvalidJob).errorMessage).toBe(
+        'Biến giayToBoSung phải là danh sách tối đa 20 nội dung, mỗi nội dung tối đa 500 ký tự / Variable giayToBoSung must be a list of at most 20 items of at most 500 characters',
+      );
+    }
   });
 });
