@@ -3,9 +3,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUser, login, type TestUser } from './helpers/fixtures.js';
+import { createUser, login, waitFor, type TestUser } from './helpers/fixtures.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
-import { deskBpmn, pdfBytes, procedureEntry } from './helpers/onestop.js';
+import { deskBpmn, openTask, pdfBytes, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
 
 const SCREENSHOTS = path.resolve('test-results');
 
@@ -150,6 +150,41 @@ describe('the one-stop reception desk in a real browser', () => {
     expect(accepted.code).toMatch(/^H99\.12-\d{6}-\d{4}$/);
     await page.getByRole('heading', { level: 1, name: `Hồ sơ ${accepted.code}` }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-desk-accepted.png') });
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('a supplement asked during processing puts its Mẫu 02 among the dossier forms', async () => {
+    const { page } = browser;
+    const desk = await login(p.app, officer);
+    const specialist = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-QLDD', fullName: 'Vũ Văn Thẩm Định' }));
+    const r = await receiveAtDesk(p.app, desk, {
+      procedureCode: procedure.code,
+      applicant: { name: 'Lý Thị Dung' },
+      documents: [
+        { code: 'DON', copies: 1 },
+        { code: 'CCCD', copies: 1 },
+      ],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const task = await waitFor(() => openTask(p.db, r.body.processInstanceKey, 'ThamDinh'), 'the appraisal step', 30_000);
+    expect((await specialist.post(`/api/tasks/${task}/claim`)).status).toBe(200);
+    const asked = await specialist.post(`/api/tasks/${task}/complete`, { variables: { canBoSung: true, lyDoBoSung: 'Bản sao căn cước đã hết hạn' } });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    await waitFor(
+      async () => ((await p.db('dossiers').where({ id: r.body.id }).first('status')).status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING' ? true : undefined),
+      'the supplement request',
+      30_000,
+    );
+    await page.goto(`${p.url}/mot-cua/ho-so/${r.body.id}`);
+    const form = page.getByTestId('form-02-processing');
+    await form.waitFor();
+    expect(await form.textContent()).toBe('Phiếu yêu cầu bổ sung hồ sơ trong quá trình giải quyết (Mẫu 02)');
+    const popup = page.waitForEvent('popup', { timeout: 15_000 });
+    await form.click();
+    const pdf = await popup;
+    expect(pdf.url()).toMatch(/^blob:/);
+    await pdf.close();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'onestop-desk-supplement-form.png') });
     expect(browser.pageErrors).toEqual([]);
   });
 

@@ -7,6 +7,9 @@ import ExcelJS from 'exceljs';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, vnWritten, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, insertDossier, openTask, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
+import { onestopSupplementRequestJob, supplementItems } from '../domain/onestop/jobs/supplement-request.js';
+import { InvalidJob } from '../domain/onestop/jobs/define.js';
+import type { ZeebeJob } from '../engine/jobs/worker.js';
 
 /** The text of a PDF in drawing order (pdftotext -raw), blanks collapsed, so a wrapped cell reads as one line. */
 async function pdfWords(pdf: Buffer): Promise<string> {
@@ -54,13 +57,14 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
     const xml = deskBpmn(procedure.bpmnProcessId)
       .replace(
         '<zeebe:output source="=lyDoBoSung" target="lyDoBoSung" />',
-        '<zeebe:output source="=lyDoBoSung" target="lyDoBoSung" /><zeebe:output source="=ketQua" target="ketQua" />',
+        '<zeebe:output source="=lyDoBoSung" target="lyDoBoSung" /><zeebe:output source="=ketQua" target="ketQua" /><zeebe:output source="=giayToBoSung" target="giayToBoSung" />',
       )
       .replace(
         '<zeebe:header key="eiso.timeLimit" value="0.5" /></zeebe:taskHeaders>',
         '<zeebe:header key="eiso.timeLimit" value="0.5" /></zeebe:taskHeaders><zeebe:ioMapping><zeebe:output source="=hinhThucTra" target="hinhThucTra" /></zeebe:ioMapping>',
       );
     expect(xml).toContain('target="ketQua"');
+    expect(xml).toContain('target="giayToBoSung"');
     expect(xml).toContain('target="hinhThucTra"');
     const dep = await designer.post('/api/process-definitions', { resourceName: `${procedure.bpmnProcessId}.bpmn`, xml });
     expect(dep.status, JSON.stringify(dep.body)).toBe(201);
@@ -359,5 +363,269 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
       code: 'REGISTER_TOO_LONG',
       params: { days: 366 },
     });
+  });
+
+  it('supplement asked during processing: Mẫu 02 from the request (reason, items, officer and unit, time), one per request, scoped', async () => {
+    const r = await receiveAtDesk(p.app, desk, { procedureCode: procedure.code, applicant, documents: complete });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const dossier = { id: r.body.id as string, code: r.body.code as string, key: r.body.processInstanceKey as string };
+    const url = `/api/onestop/dossiers/${dossier.id}/forms/02-processing`;
+    // nothing asked yet: no form
+    expect((await download(desk, url)).json()).toMatchObject({ code: 'ONESTOP_FORM_NOT_ISSUED', params: { form: '02-processing' } });
+    const task = await waitFor(() => openTask(p.db, dossier.key, 'ThamDinh'), 'the appraisal step', 30_000);
+    expect((await specialist.post(`/api/tasks/${task}/claim`)).status).toBe(200);
+    const asked = await specialist.post(`/api/tasks/${task}/complete`, {
+      variables: {
+        canBoSung: true,
+        lyDoBoSung: 'Giấy chứng nhận nộp kèm không khớp số thửa trên đơn',
+        ketQua: 'cap',
+        // a code of the checklist is its document; other text is the item as written
+        giayToBoSung: ['GCN', 'Sơ đồ thửa đất có xác nhận của Ủy ban nhân dân xã'],
+      },
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    await statusIs(dossier.code, 'SUPPLEMENT_REQUESTED_IN_PROCESSING');
+    const sup = await p.db('dossier_supplements').where({ dossier_id: dossier.id }).first();
+    expect(sup).toMatchObject({
+      requested_by: specialist.user.username,
+      requested_by_name: 'Phạm Văn Thẩm Định',
+      requested_unit_code: 'SNNMT-QLDD',
+      documents: [{ code: 'GCN', name: 'Bản gốc Giấy chứng nhận' }, { name: 'Sơ đồ thửa đất có xác nhận của Ủy ban nhân dân xã' }],
+    });
+    // listed among the dossier's forms (no reception 02: it was complete at the desk)
+    expect((await desk.get(`/api/onestop/dossiers/${dossier.id}`)).body.forms).toEqual(['02-processing', '06']);
+    const d = await dossierRow(dossier.code);
+    const at = vnWritten(sup.requested_at);
+    const text = await pdfOf(desk, url);
+    for (const s of [
+      'Mẫu số 02 (Thông tư số 03/2025/TT-VPCP)',
+      'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ',
+      'SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG',
+      `Mã hồ sơ: ${dossier.code}`,
+      'Hồ sơ của: Nguyễn Văn An',
+      `Nội dung yêu cầu giải quyết: Đăng ký biến động đất đai (mẫu) (mã thủ tục ${procedure.code})`,
+      'Số định danh cá nhân/tổ chức: 001203004567',
+      'Số điện thoại: 0912345678',
+      `Thời gian nhận hồ sơ: ${vnWritten(d.received_at).time}`,
+      'Trong quá trình giải quyết, Phòng Quản lý đất đai yêu cầu ông/bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:',
+      '1. Bản gốc Giấy chứng nhận',
+      '2. Sơ đồ thửa đất có xác nhận của Ủy ban nhân dân xã',
+      'Lý do: Giấy chứng nhận nộp kèm không khớp số thửa trên đơn',
+      `Thời gian yêu cầu bổ sung: ${at.time}`,
+      'hồ sơ chỉ được yêu cầu bổ sung một lần (Nghị định số 118/2025/NĐ-CP)',
+      'ông/bà liên hệ Phạm Văn Thẩm Định, Phòng Quản lý đất đai hoặc Bộ phận tiếp nhận và trả kết quả Văn phòng Sở (Bộ phận một cửa)',
+      at.words,
+      'NGƯỜI HƯỚNG DẪN',
+    ])
+      expect(text).toContain(s);
+    expect(text).not.toContain('Thời gian ông/bà đã bổ sung');
+
+    // Zeebe delivers at least once: the same job (same element instance) run again writes nothing more.
+    const appraisal = await p.db('inbox_tasks').where({ process_instance_key: dossier.key, element_id: 'ThamDinh' }).first();
+    const notices = await p.db('dossier_notices').where({ dossier_id: dossier.id }).count<{ n: string }[]>({ n: '*' });
+    const outcome: string[] = [];
+    const again = {
+      key: '1',
+      type: 'onestop-supplement-request',
+      elementId: 'YeuCauBoSung',
+      elementInstanceKey: String(sup.element_instance_key),
+      processInstanceKey: dossier.key,
+      processDefinitionKey: String(appraisal.process_definition_key),
+      bpmnProcessId: appraisal.bpmn_process_id,
+      processDefinitionVersion: appraisal.process_version,
+      variables: {
+        lyDoBoSung: 'Giấy chứng nhận nộp kèm không khớp số thửa trên đơn',
+        giayToBoSung: ['GCN', 'Sơ đồ thửa đất có xác nhận của Ủy ban nhân dân xã'],
+      },
+      customHeaders: {},
+      retries: 3,
+      deadline: String(Date.now() + 30_000),
+      complete: () => (outcome.push('complete'), 'JOB_ACTION_ACKNOWLEDGEMENT'),
+      fail: (o: { errorMessage: string }) => (outcome.push(`fail ${o.errorMessage}`), 'JOB_ACTION_ACKNOWLEDGEMENT'),
+    } as unknown as ZeebeJob;
+    await onestopSupplementRequestJob.handle(again, { db: p.db, zeebe: p.zeebe, log: { info: () => {}, warn: () => {}, error: () => {} } });
+    await onestopSupplementRequestJob.handle(again, { db: p.db, zeebe: p.zeebe, log: { info: () => {}, warn: () => {}, error: () => {} } });
+    expect(outcome).toEqual(['complete', 'complete']);
+    expect(await p.db('dossier_supplements').where({ dossier_id: dossier.id })).toHaveLength(1);
+    expect(await p.db('dossier_notices').where({ dossier_id: dossier.id }).count<{ n: string }[]>({ n: '*' })).toEqual(notices);
+    expect((await desk.get(`/api/onestop/dossiers/${dossier.id}`)).body.forms).toEqual(['02-processing', '06']);
+
+    // The citizen supplements; the appraisal asks again: refused (one supplement, NĐ 118/2025), still one form.
+    await p.zeebe.publishMessage({
+      name: 'onestop-supplement',
+      correlationKey: dossier.code,
+      messageId: `supplement-${sup.id}`,
+      timeToLive: 60_000,
+      variables: {},
+    });
+    const second = await waitFor(() => openTask(p.db, dossier.key, 'ThamDinh'), 'the appraisal again', 30_000);
+    expect((await specialist.post(`/api/tasks/${second}/claim`)).status).toBe(200);
+    const twice = await specialist.post(`/api/tasks/${second}/complete`, {
+      variables: { canBoSung: true, lyDoBoSung: 'Lần hai: thiếu hợp đồng', ketQua: 'cap', giayToBoSung: 'Hợp đồng chuyển nhượng' },
+    });
+    expect(twice.status, JSON.stringify(twice.body)).toBe(200);
+    await waitFor(() => p.db('dossier_events').where({ dossier_id: dossier.id, type: 'processing.supplement_refused' }).first(), 'the refusal', 30_000);
+    expect(await p.db('dossier_supplements').where({ dossier_id: dossier.id })).toHaveLength(1);
+    expect((await desk.get(`/api/onestop/dossiers/${dossier.id}`)).body.forms).toEqual(['02-processing', '06']);
+    const answered = await p.db('dossier_supplements').where({ dossier_id: dossier.id }).first();
+    const after = await pdfOf(specialist, url);
+    expect(after).toContain('Lý do: Giấy chứng nhận nộp kèm không khớp số thửa trên đơn');
+    expect(after).toContain(`Thời gian ông/bà đã bổ sung: ${vnWritten(answered.submitted_at).time}`);
+    expect(after).not.toContain('Lần hai');
+
+    // the same readers as the other forms: desk, the dossier's units, leaders and auditors over them
+    for (const c of [desk, specialist, leader, auditor]) expect((await download(c, url)).status).toBe(200);
+    const other = await download(stranger, url);
+    expect(other.status).toBe(403);
+    expect(other.body.toString()).not.toContain('Nguyễn Văn An');
+    expect((await download(designer, url)).status).toBe(403);
+    expect((await download(null, url)).status).toBe(401);
+    expect((await download(null, url, { 'x-lookup-token': d.lookup_token })).status).toBe(401);
+    expect((await download(desk, `/api/onestop/dossiers/${dossier.id}/forms/02-bogus`)).status).toBe(400);
+    // a dossier never asked has no such form
+    expect((await download(desk, `/api/onestop/dossiers/${processed.id}/forms/02-processing`)).json()).toMatchObject({ code: 'ONESTOP_FORM_NOT_ISSUED' });
+  });
+
+  it('transfers: Mẫu 06 lists each hand-over to another agency and back, in time order with the steps, judged by the one lateness rule', async () => {
+    const commune = await createUnit(p.db, { name: 'Ủy ban nhân dân xã Tân Phú (thử)' });
+    const construction = await createUnit(p.db, { name: 'Sở Xây dựng (thử)' });
+    const approver = await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT', fullName: 'Đỗ Thị Phê Duyệt' });
+    const key = `77${Date.now()}`.slice(0, 17);
+    // Received Monday 02/03/2026 08:30 (Vietnam, UTC+7), appointment Monday 09/03/2026 17:00, result ready 09/03 14:10.
+    const d = await insertDossier(p.db, procedure.code, {
+      applicant: JSON.stringify(applicant),
+      status: 'RESULT_AT_DESK',
+      received_at: new Date('2026-03-02T01:30:00Z'),
+      received_by: desk.user.username,
+      original_appointment_at: new Date('2026-03-09T10:00:00Z'),
+      appointment_at: new Date('2026-03-09T10:00:00Z'),
+      resolved_at: new Date('2026-03-09T07:10:00Z'),
+      process_instance_key: key,
+    });
+    const task = async (n: number, t: Record<string, unknown>, due: string) => {
+      const eik = `${key}${n}`;
+      await p.db('inbox_tasks').insert({
+        job_key: `${key}${n}0`,
+        process_instance_key: key,
+        element_instance_key: eik,
+        process_definition_key: '1',
+        bpmn_process_id: procedure.bpmnProcessId,
+        process_version: 1,
+        status: 'completed',
+        ...t,
+      });
+      await p.db('step_deadlines').insert({
+        element_instance_key: eik,
+        process_instance_key: key,
+        process_definition_key: '1',
+        bpmn_process_id: procedure.bpmnProcessId,
+        element_id: t.element_id,
+        time_limit_days: 2,
+        started_at: t.created_at,
+        due_at: new Date(due),
+        remind_at: new Date(due),
+      });
+    };
+    // appraisal 02/03 08:45 → 03/03 10:00, due 04/03 17:00: before its date
+    await task(
+      1,
+      {
+        element_id: 'ThamDinh',
+        name: 'Thẩm định hồ sơ',
+        candidate_groups: ['SNNMT-QLDD/officer'],
+        assignee: specialist.user.username,
+        completed_by: specialist.user.username,
+        created_at: new Date('2026-03-02T01:45:00Z'),
+        completed_at: new Date('2026-03-03T03:00:00Z'),
+      },
+      '2026-03-04T10:00:00Z',
+    );
+    // approval 09/03 09:05 → 09/03 14:00, due 10/03 17:00: before its date
+    await task(
+      2,
+      {
+        element_id: 'PheDuyet',
+        name: 'Phê duyệt',
+        candidate_groups: ['SNNMT/leader'],
+        assignee: approver.username,
+        completed_by: approver.username,
+        created_at: new Date('2026-03-09T02:05:00Z'),
+        completed_at: new Date('2026-03-09T07:00:00Z'),
+      },
+      '2026-03-10T10:00:00Z',
+    );
+    // to the commune 03/03 10:05, due 05/03 17:00, back 05/03 17:20: twenty minutes after the due time but
+    // on its date, so on time (dates compared; the leg's own on_time flag, minutes compared, says late)
+    await p.db('dossier_transfers').insert({
+      dossier_id: d.id,
+      element_instance_key: `${key}81`,
+      to_unit_code: commune,
+      budget_days: 2,
+      sent_at: new Date('2026-03-03T03:05:00Z'),
+      due_at: new Date('2026-03-05T10:00:00Z'),
+      returned_at: new Date('2026-03-05T10:20:00Z'),
+      on_time: false,
+    });
+    // to the construction department 05/03 17:30, due 06/03 17:00 (half a day, Friday), back Monday 09/03 09:00: late
+    await p.db('dossier_transfers').insert({
+      dossier_id: d.id,
+      element_instance_key: `${key}82`,
+      to_unit_code: construction,
+      budget_days: 0.5,
+      sent_at: new Date('2026-03-05T10:30:00Z'),
+      due_at: new Date('2026-03-06T10:00:00Z'),
+      returned_at: new Date('2026-03-09T02:00:00Z'),
+      on_time: false,
+    });
+    const text = await pdfOf(desk, `/api/onestop/dossiers/${d.id}/forms/06`);
+    for (const s of [
+      'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ',
+      `Mã hồ sơ: ${d.code}`,
+      'Cơ quan phối hợp giải quyết: Ủy ban nhân dân xã Tân Phú (thử); Sở Xây dựng (thử)',
+      'Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 02/03/2026',
+      'Thời gian hẹn trả kết quả: 17 giờ 00 phút, ngày 09/03/2026',
+      '1 Tiếp nhận hồ sơ Văn phòng Sở (Bộ phận một cửa) Giao: Người nộp hồ sơ: Nguyễn Văn An Nhận: Lê Thị Tiếp Nhận 08:30 02/03/2026 08:45 02/03/2026 —',
+      '2 Thẩm định hồ sơ Phòng Quản lý đất đai Giao: Lê Thị Tiếp Nhận Nhận: Phạm Văn Thẩm Định 08:45 02/03/2026 10:00 03/03/2026 17:00 04/03/2026 Trước hạn',
+      '3 Chuyển liên thông Ủy ban nhân dân xã Tân Phú (thử) Giao: Phạm Văn Thẩm Định Nhận: Ủy ban nhân dân xã Tân Phú (thử) 10:05 03/03/2026 17:20 05/03/2026 17:00 05/03/2026 Đúng hạn Liên thông 2 ngày làm việc; trả kết quả về Sở Nông nghiệp và Môi trường',
+      '4 Chuyển liên thông Sở Xây dựng (thử) Giao: Ủy ban nhân dân xã Tân Phú (thử) Nhận: Sở Xây dựng (thử) 17:30 05/03/2026 09:00 09/03/2026 17:00 06/03/2026 Quá hạn Liên thông 0,5 ngày làm việc; trả kết quả về Sở Nông nghiệp và Môi trường',
+      '5 Phê duyệt Sở Nông nghiệp và Môi trường Giao: Sở Xây dựng (thử) Nhận: Đỗ Thị Phê Duyệt 09:05 09/03/2026 14:00 09/03/2026 17:00 10/03/2026 Trước hạn',
+      // ready 09/03 on the appointment date
+      'Kết quả giải quyết hồ sơ: Đúng hạn',
+      'Thời gian có kết quả: 14 giờ 10 phút, ngày 09/03/2026',
+    ])
+      expect(text).toContain(s);
+
+    // a leg still open: waiting for the agency, past its date (the form is drawn today, after 06/03/2026)
+    await p
+      .db('dossier_transfers')
+      .where({ element_instance_key: `${key}82` })
+      .update({ returned_at: null });
+    const open = await pdfOf(desk, `/api/onestop/dossiers/${d.id}/forms/06`);
+    expect(open).toContain(
+      `4 Chuyển liên thông Sở Xây dựng (thử) Giao: Ủy ban nhân dân xã Tân Phú (thử) Nhận: Sở Xây dựng (thử) 17:30 05/03/2026 — 17:00 06/03/2026 Đang xử lý, quá hạn Liên thông 0,5 ngày làm việc; đang chờ Sở Xây dựng (thử) trả kết quả`,
+    );
+  });
+});
+
+describe('the items of a processing supplement (variable giayToBoSung) are hostile input: capped before anything is written', () => {
+  it('takes a list or one text with an item per line, and refuses what is too long, too many or of another type', () => {
+    expect(supplementItems(undefined)).toEqual([]);
+    expect(supplementItems(['GCN', '  Sơ đồ\tthửa đất  ', ''])).toEqual(['GCN', 'Sơ đồ thửa đất']);
+    expect(supplementItems('Bản sao căn cước\r\nHợp đồng chuyển nhượng; Sơ đồ')).toEqual(['Bản sao căn cước', 'Hợp đồng chuyển nhượng', 'Sơ đồ']);
+    expect(supplementItems(Array.from({ length: 20 }, (_, i) => `Giấy tờ ${i + 1}`))).toHaveLength(20);
+    for (const bad of [
+      Array.from({ length: 21 }, (_, i) => `Giấy tờ ${i + 1}`),
+      ['x'.repeat(501)],
+      'a;'.repeat(30_000),
+      [{ name: 'GCN' }],
+      { GCN: true },
+      42,
+    ]) {
+      const r = supplementItems(bad);
+      expect(r).toBeInstanceOf(InvalidJob);
+      expect((r as InvalidJob).errorMessage).toBe(
+        'Biến giayToBoSung phải là danh sách tối đa 20 nội dung, mỗi nội dung tối đa 500 ký tự / Variable giayToBoSung must be a list of at most 20 items of at most 500 characters',
+      );
+    }
   });
 });

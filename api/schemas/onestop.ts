@@ -171,7 +171,7 @@ export type RequestCompletionBody = Static<typeof RequestCompletionBody>;
 export const DossierIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 
 /** The forms of TT 03/2025 Phụ lục I drawn per dossier: 02 completion request, 03 refusal, 05 notice of stopping, 06 control slip. */
-export const DossierFormNo = Type.Union([Type.Literal('02'), Type.Literal('03'), Type.Literal('05'), Type.Literal('06')]);
+export const DossierFormNo = Type.Union([Type.Literal('02'), Type.Literal('02-processing'), Type.Literal('03'), Type.Literal('05'), Type.Literal('06')]);
 export const DossierFormParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }), form: DossierFormNo });
 
 /** A form 02 or 03 issued at the desk to a person whose dossier is not received (no dossier, no code). */

@@ -9,11 +9,13 @@ import {
   partiesOf,
   receptionFormOfDossier,
   stopNoticeData,
+  supplementFormData,
   type ControlSlip,
   type DossierFormNo,
   type FormParties,
   type ReceptionFormRow,
   type StopNotice,
+  type SupplementForm,
 } from './forms.js';
 import { REGISTER_COLUMNS, registerCells, type Register } from './register.js';
 
@@ -125,6 +127,53 @@ export function renderCompletionRequestPdf(f: ReceptionFormRow, p: FormParties, 
         columns: [
           { width: '50%', text: '' },
           { width: '50%', ...signature('NGƯỜI HƯỚNG DẪN', f.issued_by_name) },
+        ],
+        margin: [0, 16, 0, 0],
+      },
+    ],
+    { no: '02' },
+  );
+}
+
+/**
+ * Mẫu 02 for a supplement asked during processing: the same form as at reception, asked by the officer
+ * of the resolving unit through the desk; the dossier is received, so it has its code and the clock
+ * pauses from the request until the citizen supplements (once: NĐ 118/2025 Art. 11).
+ */
+export function renderSupplementFormPdf(s: SupplementForm): Promise<Buffer> {
+  const d = s.dossier;
+  const p = s.parties;
+  const a = d.applicant;
+  const asker = s.unitName ?? p.agencyName;
+  const items = s.documents.length ? s.documents.map((x, i) => `${i + 1}. ${x.name}`) : ['1. Theo lý do nêu dưới đây'];
+  return pdf(
+    `${FORM_TITLES['02']} ${d.code}`,
+    [
+      heading(p, s.requestedAt, false),
+      formNote('02'),
+      title('02'),
+      row('Mã hồ sơ', d.code),
+      row('Hồ sơ của', a.name),
+      row('Nội dung yêu cầu giải quyết', `${p.procedureName} (mã thủ tục ${p.procedureCode})`),
+      ...applicantRows(a),
+      row('Thời gian nhận hồ sơ', d.received_at ? slipTime(d.received_at) : null),
+      { text: `Trong quá trình giải quyết, ${asker} yêu cầu ông/bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:`, margin: [0, 8, 0, 4] },
+      ...items.map((t) => ({ text: t, margin: [12, 1, 0, 1] })),
+      { text: [{ text: 'Lý do: ', bold: true }, s.reason], margin: [0, 6, 0, 0] },
+      row('Thời gian yêu cầu bổ sung', slipTime(s.requestedAt)),
+      {
+        text: `Thời hạn giải quyết hồ sơ tạm dừng từ thời điểm yêu cầu bổ sung đến khi ông/bà nộp đủ nội dung bổ sung; hồ sơ chỉ được yêu cầu bổ sung một lần (Nghị định số 118/2025/NĐ-CP).`,
+        margin: [0, 4, 0, 0],
+      },
+      ...(s.submittedAt ? [row('Thời gian ông/bà đã bổ sung', slipTime(s.submittedAt))] : []),
+      {
+        text: `Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ ${s.officerName ? `${s.officerName}, ` : ''}${asker} hoặc Bộ phận tiếp nhận và trả kết quả ${p.deskUnitName} để được hướng dẫn.`,
+        margin: [0, 6, 0, 0],
+      },
+      {
+        columns: [
+          { width: '50%', text: '' },
+          { width: '50%', ...signature('NGƯỜI HƯỚNG DẪN', s.officerName) },
         ],
         margin: [0, 16, 0, 0],
       },
@@ -303,9 +352,14 @@ export function renderRegisterPdf(r: Register, generatedAt: Date): Promise<Buffe
 
 /**
  * The PDF of a per-dossier form (02, 03, 05, 06), or undefined while the dossier has none: 02 / 03 once
- * the desk issued them, 05 once the dossier is stopped at the applicant's request, 06 once received.
+ * the desk issued them, 02-processing once a supplement was asked during processing, 05 once the dossier
+ * is stopped at the applicant's request, 06 once received.
  */
 export async function dossierFormPdf(db: Knex, d: DossierRow, form: DossierFormNo, at = new Date()): Promise<Buffer | undefined> {
+  if (form === '02-processing') {
+    const s = await supplementFormData(db, d);
+    return s && renderSupplementFormPdf(s);
+  }
   if (form === '02' || form === '03') {
     const f = await receptionFormOfDossier(db, d.id, form);
     if (!f) return undefined;

@@ -10,9 +10,11 @@ type Db = Knex | Knex.Transaction;
  * The forms of TT 03/2025/TT-VPCP Phụ lục I, assembled from the records (vn-rules §3.3):
  * 01 the receipt slip (slip.ts), 02 the completion request and 03 the refusal to receive (a row of
  * onestop_reception_forms each, written when the desk issues them, in person or for an online
- * submission), 04 the apology (apology.ts), 05 the notice of stopping (from the withdrawal events),
- * 06 the process control slip (from the case's human steps and their deadlines), 07 the register
- * (register.ts). The PDFs are drawn by forms-pdf.ts.
+ * submission), 02 again for a supplement asked during processing (its dossier_supplements row, written
+ * once per request by the onestop-supplement-request job), 04 the apology (apology.ts), 05 the notice of
+ * stopping (from the withdrawal events), 06 the process control slip (from the case's human steps, its
+ * transfers to other agencies and their deadlines), 07 the register (register.ts). The PDFs are drawn by
+ * forms-pdf.ts.
  */
 
 export const FORM_TITLES = {
@@ -25,8 +27,11 @@ export const FORM_TITLES = {
   '07': 'Sổ theo dõi hồ sơ',
 } as const;
 export type FormNo = keyof typeof FORM_TITLES;
-/** The forms drawn per dossier by the forms route (01 is the slip, 04 the apology: their own routes). */
-export type DossierFormNo = '02' | '03' | '05' | '06';
+/**
+ * The forms drawn per dossier by the forms route (01 is the slip, 04 the apology: their own routes):
+ * '02' asked by the desk at reception, '02-processing' asked during processing (one dossier may have both).
+ */
+export type DossierFormNo = '02' | '02-processing' | '03' | '05' | '06';
 
 // ---------------------------------------------------------------------------------------------
 // 02 and 03: the desk's forms instead of a receipt
@@ -97,6 +102,7 @@ export async function formsOfDossier(db: Db, d: DossierRow): Promise<DossierForm
   const issued: { form: '02' | '03' }[] = await db('onestop_reception_forms').where({ dossier_id: d.id }).distinct('form');
   const out: DossierFormNo[] = [];
   if (issued.some((r) => r.form === '02')) out.push('02');
+  if (await db('dossier_supplements').where({ dossier_id: d.id }).first('id')) out.push('02-processing');
   if (issued.some((r) => r.form === '03')) out.push('03');
   if (d.status === 'WITHDRAWN' && d.received_at) out.push('05');
   if (d.received_at) out.push('06');
@@ -133,6 +139,59 @@ const fullName = async (db: Db, username: string | null | undefined): Promise<st
   const u = await db('users').where({ username }).first('full_name');
   return u?.full_name ?? username;
 };
+
+// ---------------------------------------------------------------------------------------------
+// 02 during processing
+
+export interface SupplementForm {
+  dossier: DossierRow;
+  parties: FormParties;
+  reason: string;
+  /** the items asked, in the order given ([] when the step gave only the reason) */
+  documents: { code?: string; name: string }[];
+  /** the officer who asked (completed the step before the request); null: nobody known */
+  officerName: string | null;
+  /** the unit of that step (else the officer's unit) */
+  unitName: string | null;
+  requestedAt: Date;
+  submittedAt: Date | null;
+}
+
+/**
+ * Mẫu 02 of a supplement asked during processing, from its record (dossier_supplements): the first
+ * request (NĐ 118/2025 Art. 11 allows one; dossiers from before that rule keep their first), the
+ * reason, the items, the officer and unit that asked, when; the dossier's code and applicant.
+ */
+export async function supplementFormData(db: Db, d: DossierRow): Promise<SupplementForm | undefined> {
+  const s = (await db('dossier_supplements').where({ dossier_id: d.id }).orderBy('requested_at').orderBy('id').first()) as
+    | {
+        reason: string;
+        documents: { code?: string; name: string }[] | null;
+        requested_by: string | null;
+        requested_by_name: string | null;
+        requested_unit_code: string | null;
+        requested_at: Date;
+        submitted_at: Date | null;
+      }
+    | undefined;
+  if (!s) return undefined;
+  // rows written before the form had its columns: the officer's unit and current name
+  const officer = s.requested_by
+    ? await db('users as u').join('org_units as o', 'o.id', 'u.unit_id').where('u.username', s.requested_by).first('u.full_name', 'o.code')
+    : undefined;
+  const unitCode = s.requested_unit_code ?? officer?.code ?? null;
+  const unit = unitCode ? await db('org_units').where({ code: unitCode }).first('name') : undefined;
+  return {
+    dossier: d,
+    parties: await partiesOf(db, { procedureCode: d.procedure_code, deskUnitCode: d.desk_unit_code, agencyCode: d.agency_code }),
+    reason: s.reason,
+    documents: s.documents ?? [],
+    officerName: s.requested_by_name ?? officer?.full_name ?? s.requested_by,
+    unitName: unitCode ? (unit?.name ?? unitCode) : null,
+    requestedAt: s.requested_at,
+    submittedAt: s.submitted_at,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // 05: notice of stopping
@@ -200,7 +259,7 @@ export interface ControlStep {
 export interface ControlSlip {
   dossier: DossierRow;
   parties: FormParties;
-  /** units consulted (liên thông transfers) */
+  /** units consulted (liên thông transfers); each leg is also a hand-over row in `steps` */
   partners: string[];
   steps: ControlStep[];
   /** the desk that received it when not the competent agency's (any desk of the province, NĐ 118/2025), else null */
@@ -211,10 +270,12 @@ export interface ControlSlip {
 }
 
 /**
- * Form 06 from the records: the receipt at the desk, then every human step of the case (inbox task: its
- * name, unit, the officer who did it, when it reached the step and when it left, its due time counted on
- * the calendar when it started), judged by the one lateness rule (`lateness`: dates compared, done before /
- * on / after the due date), and the dossier's own outcome by the same rule.
+ * Form 06 from the records: the receipt at the desk, then in time order every human step of the case
+ * (inbox task: its name, unit, the officer who did it, when it reached the step and when it left, its due
+ * time counted on the calendar when it started) and every transfer to another agency (dossier_transfers:
+ * given by the officer who held it, received by that agency, its return and the leg's due time), each
+ * judged by the one lateness rule (`lateness`: dates compared, done before / on / after the due date),
+ * and the dossier's own outcome by the same rule.
  */
 export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): Promise<ControlSlip | undefined> {
   if (!d.received_at) return undefined;
@@ -248,7 +309,11 @@ export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): P
         )
     : [];
   const unitCodes = [...new Set(tasks.map((t) => (t.candidate_groups[0] ?? '').split('/')[0]).filter(Boolean))];
-  const transfers: { to_unit_code: string }[] = await db('dossier_transfers').where({ dossier_id: d.id }).orderBy('sent_at').select('to_unit_code');
+  const transfers: { to_unit_code: string; budget_days: string; sent_at: Date; due_at: Date; returned_at: Date | null }[] = await db('dossier_transfers')
+    .where({ dossier_id: d.id })
+    .orderBy('sent_at')
+    .orderBy('id')
+    .select('to_unit_code', 'budget_days', 'sent_at', 'due_at', 'returned_at');
   const names = new Map<string, string>(
     (
       await db('org_units')
@@ -256,6 +321,12 @@ export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): P
         .select('code', 'name')
     ).map((u: { code: string; name: string }) => [u.code, u.name]),
   );
+  // The hand-overs in time order: the human steps and the legs to other agencies (liên thông).
+  type Leg = (typeof transfers)[number];
+  const handovers: ({ kind: 'task'; start: Date; task: (typeof tasks)[number] } | { kind: 'transfer'; start: Date; leg: Leg })[] = [
+    ...tasks.map((task) => ({ kind: 'task' as const, start: task.created_at, task })),
+    ...transfers.map((leg) => ({ kind: 'transfer' as const, start: leg.sent_at, leg })),
+  ].sort((a, b) => a.start.getTime() - b.start.getTime());
   const deskOfficer = (await fullName(db, d.received_by)) ?? parties.deskUnitName;
   const elsewhere = d.received_desk_code && d.received_desk_code !== d.desk_unit_code ? d.received_desk_code : null;
   const receivingDeskName = elsewhere ? ((await db('org_units').where({ code: elsewhere }).first('name'))?.name ?? elsewhere) : null;
@@ -266,14 +337,40 @@ export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): P
       from: `Người nộp hồ sơ: ${d.applicant.name}`,
       to: deskOfficer,
       receivedAt: d.received_at,
-      handedOverAt: tasks[0]?.created_at ?? null,
+      handedOverAt: handovers[0]?.start ?? null,
       dueAt: null,
       outcome: null,
       note: receivingDeskName ? `Tiếp nhận không phụ thuộc địa giới hành chính, chuyển ${parties.agencyName}` : null,
     },
   ];
   let previous = deskOfficer;
-  for (const t of tasks) {
+  for (const h of handovers) {
+    if (h.kind === 'transfer') {
+      // Given to the other agency by whoever held the dossier, received back when it answered; the leg's
+      // own due time (its budget on that agency's calendar), judged by the one lateness rule.
+      const leg = h.leg;
+      const toName = names.get(leg.to_unit_code) ?? leg.to_unit_code;
+      const stopped = !leg.returned_at && Boolean(d.closed_at);
+      const budget = `${Number(leg.budget_days).toLocaleString('vi-VN')} ngày làm việc`;
+      steps.push({
+        step: 'Chuyển liên thông',
+        unitName: toName,
+        from: previous,
+        to: toName,
+        receivedAt: leg.sent_at,
+        handedOverAt: leg.returned_at,
+        dueAt: leg.due_at,
+        outcome: stopped ? null : lateness({ appointmentAt: leg.due_at, readyAt: leg.returned_at, withdrawnAt: null, pausedAt: false }, at),
+        note: leg.returned_at
+          ? `Liên thông ${budget}; trả kết quả về ${parties.agencyName}`
+          : stopped
+            ? `Liên thông ${budget}; hồ sơ dừng khi đang liên thông`
+            : `Liên thông ${budget}; đang chờ ${toName} trả kết quả`,
+      });
+      previous = toName;
+      continue;
+    }
+    const t = h.task;
     const unit = (t.candidate_groups[0] ?? '').split('/')[0] || null;
     const doer = (await fullName(db, t.completed_by ?? t.assignee)) ?? (unit ? `${names.get(unit) ?? unit} (chưa nhận xử lý)` : '—');
     const done = t.status === 'completed' ? t.completed_at : null;
@@ -303,5 +400,13 @@ export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): P
     },
     at,
   );
-  return { dossier: d, parties, partners: transfers.map((t) => names.get(t.to_unit_code) ?? t.to_unit_code), steps, receivingDeskName, outcome, at };
+  return {
+    dossier: d,
+    parties,
+    partners: [...new Set(transfers.map((t) => names.get(t.to_unit_code) ?? t.to_unit_code))],
+    steps,
+    receivingDeskName,
+    outcome,
+    at,
+  };
 }

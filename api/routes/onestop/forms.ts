@@ -17,7 +17,13 @@ const security = [{ bearer: [] }];
 const tags = ['one-stop forms'];
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
 
-const FILE_NAMES = { '02': 'yeu-cau-bo-sung', '03': 'tu-choi-tiep-nhan', '05': 'thong-bao-dung', '06': 'phieu-kiem-soat' } as const;
+const FILE_NAMES = {
+  '02': 'yeu-cau-bo-sung',
+  '02-processing': 'yeu-cau-bo-sung-khi-giai-quyet',
+  '03': 'tu-choi-tiep-nhan',
+  '05': 'thong-bao-dung',
+  '06': 'phieu-kiem-soat',
+} as const;
 
 const toReceptionForm = (f: ReceptionFormRow): ReceptionForm => ({
   id: String(f.id),
@@ -34,7 +40,7 @@ const toReceptionForm = (f: ReceptionFormRow): ReceptionForm => ({
 
 /**
  * The forms of TT 03/2025/TT-VPCP Phụ lục I beside the slip (01, dossiers.ts) and the apology (04,
- * onestop-stats): per dossier 02, 03, 05, 06 as PDFs; 02 and 03 issued in person to someone whose dossier
+ * onestop-stats): per dossier 02 (at reception and, as 02-processing, during processing), 03, 05, 06 as PDFs; 02 and 03 issued in person to someone whose dossier
  * is not received (no dossier); 07, the register of a unit over a period, as PDF or Excel.
  */
 const forms: FastifyPluginAsyncTypebox = async (app) => {
@@ -50,7 +56,8 @@ const forms: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'A form of the dossier as PDF: 02 completion request, 03 refusal, 05 notice of stopping, 06 process control slip',
+        summary:
+          'A form of the dossier as PDF: 02 completion request (at reception), 02-processing the same form for a supplement asked during processing, 03 refusal, 05 notice of stopping, 06 process control slip',
         security,
         params: DossierFormParams,
         response: { 200: Binary, ...errors },

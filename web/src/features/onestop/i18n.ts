@@ -84,6 +84,7 @@ export const vi = {
     formsTitle: 'Biểu mẫu theo Thông tư 03/2025/TT-VPCP',
     forms: {
       f02: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)',
+      'f02-processing': 'Phiếu yêu cầu bổ sung hồ sơ trong quá trình giải quyết (Mẫu 02)',
       f03: 'Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)',
       f05: 'Thông báo dừng giải quyết hồ sơ (Mẫu 05)',
       f06: 'Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)',
@@ -272,6 +273,7 @@ export const en: typeof vi = {
     formsTitle: 'Forms of Circular 03/2025/TT-VPCP',
     forms: {
       f02: 'Request to complete the dossier (form 02)',
+      'f02-processing': 'Request to supplement the dossier during processing (form 02)',
       f03: 'Refusal to receive the dossier (form 03)',
       f05: 'Notice of stopping (form 05)',
       f06: 'Process control slip (form 06)',
