@@ -38,6 +38,9 @@ class ApiChild {
     this.env = { ...env, PORT: String(port) };
   }
 
+  /** called when the process ends (a crash during a run is reported, not silent) */
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+
   get pid(): number {
     return this.child!.pid!;
   }
@@ -49,6 +52,7 @@ class ApiChild {
     });
     child.stdout!.on('data', (d: Buffer) => appendFileSync(this.logFile, d));
     child.stderr!.on('data', (d: Buffer) => appendFileSync(this.logFile, d));
+    child.once('exit', (code, signal) => this.onExit?.(code, signal));
     this.child = child;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -101,6 +105,7 @@ export async function runCluster(opts: {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'eiso-bench-cluster-'));
   chmodSync(tmp, 0o755);
   const closers: (() => Promise<unknown>)[] = [];
+  let ok = false;
   try {
     const pg = await startEmbeddedPostgres(path.join(tmp, 'pg'), 'eiso', say);
     closers.push(() => pg.stop());
@@ -152,6 +157,9 @@ export async function runCluster(opts: {
         path.join(tmp, `api-${i}.log`),
       );
       closers.push(() => api.stop());
+      api.onExit = (code, signal) => {
+        if (!ok) say(`API ${i} exited (code ${code}, signal ${signal}); its log: ${path.join(tmp, `api-${i}.log`)}`);
+      };
       // one after the other: the first deploys the bundled models, the second finds them deployed
       await api.start();
       apis.push(api);
@@ -187,10 +195,12 @@ export async function runCluster(opts: {
     const partitions = (
       (await db.raw(`SELECT partition_id, count(*)::int AS n FROM zeebe_record GROUP BY 1 ORDER BY 1`)).rows as { partition_id: number; n: number }[]
     ).map((r) => ({ partition: r.partition_id, records: r.n }));
+    ok = true;
     return { runs, partitions };
   } finally {
     for (const c of closers.reverse()) await c().catch(() => {});
-    rmSync(tmp, { recursive: true, force: true });
+    if (ok) rmSync(tmp, { recursive: true, force: true });
+    else say(`kept ${tmp} (API and broker logs) for inspection`);
   }
 }
 
