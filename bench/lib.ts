@@ -177,24 +177,36 @@ export interface CpuSplit {
   others: number;
 }
 
-export function cpuMeter(pids: { broker?: number; postmaster?: number }): () => CpuSplit {
+/**
+ * CPU of our processes over a stretch, from when it is called to when the returned function is.
+ * - broker / brokers: the broker JVM(s) (a cluster: every broker, summed);
+ * - postmaster: our PostgreSQL, the postmaster and its backends;
+ * - node: this process, plus `nodes` and their descendants (API processes started as children).
+ */
+export function cpuMeter(pids: { broker?: number; brokers?: number[]; postmaster?: number; nodes?: number[] }): () => CpuSplit {
   const pgPids = () => (pids.postmaster ? processTree(pids.postmaster) : []);
+  const nodePids = () => (pids.nodes ?? []).flatMap((p) => processTree(p));
+  const brokerPids = [...(pids.broker ? [pids.broker] : []), ...(pids.brokers ?? [])];
   // Backends come and go: sum over the processes alive at each end, keyed by pid.
-  const pgNow = () => new Map(pgPids().map((p) => [p, cpuSeconds(p)]));
+  const now = (list: number[]) => new Map(list.map((p) => [p, cpuSeconds(p)]));
+  const since = (end: Map<number, number>, start: Map<number, number>) => {
+    let sum = 0;
+    for (const [pid, s] of end) sum += s - (start.get(pid) ?? 0);
+    return sum;
+  };
   const start = {
     t: performance.now(),
-    broker: pids.broker ? cpuSeconds(pids.broker) : 0,
+    broker: now(brokerPids),
     node: process.cpuUsage(),
-    pg: pgNow(),
+    nodes: now(nodePids()),
+    pg: now(pgPids()),
     machine: machineBusySeconds(),
   };
   return () => {
-    const pg = pgNow();
-    let postgres = 0;
-    for (const [pid, s] of pg) postgres += s - (start.pg.get(pid) ?? 0);
+    const postgres = since(now(pgPids()), start.pg);
     const nodeUsage = process.cpuUsage(start.node);
-    const broker = pids.broker ? cpuSeconds(pids.broker) - start.broker : 0;
-    const node = (nodeUsage.user + nodeUsage.system) / 1e6;
+    const broker = since(now(brokerPids), start.broker);
+    const node = (nodeUsage.user + nodeUsage.system) / 1e6 + since(now(nodePids()), start.nodes);
     const machine = machineBusySeconds() - start.machine;
     return { seconds: (performance.now() - start.t) / 1000, broker, node, postgres, others: Math.max(0, machine - broker - node - postgres) };
   };

@@ -8,6 +8,8 @@ import { fiveStepModel, quantile, stats, withBackpressure, type CpuSplit, type S
 interface Officer {
   token: string;
   index: number;
+  /** the API process this officer works through */
+  base: string;
   /** wakes the officer's loop (an inbox event arrived) */
   wake?: () => void;
   closeStream?: () => void;
@@ -155,14 +157,16 @@ async function openStream(
  * Latency = from sending a completion to the next step's inbox row being committed (visible to the
  * inbox query), measured on the database clock and this process's clock (same machine). The stages in
  * between come from the broker's own records (zeebe_record, written by the exporter).
+ * Several API processes (a cluster): officer i works through `base[i % base.length]`.
  */
 export async function runPlatformE2E(
-  base: string,
+  base: string | string[],
   db: Knex,
   zeebe: ZeebeClient,
   opts: { instances: number; officers: number; run: string; client?: ClientMode; meter?: () => () => CpuSplit },
 ): Promise<PlatformE2EResult> {
   const mode = opts.client ?? 'live';
+  const bases = Array.isArray(base) ? base : [base];
   const unit = 'BENCH';
   await upsertUnit(db, { code: unit, name: 'Đơn vị đo hiệu năng', kind: 'unit' });
   const id = `bench-e2e-${opts.run}`;
@@ -174,8 +178,10 @@ export async function runPlatformE2E(
   for (let i = 0; i < opts.officers; i++) {
     const username = `bench_${opts.run}_${i}`;
     await insertUser(db, { username, passwordHash, fullName: `Cán bộ đo ${i}`, unitCode: unit, roles: ['officer'] });
-    const login = await http(base, 'POST', '/api/auth/login', undefined, { username, password });
-    officers.push({ token: login.json.token, index: i });
+    const at = bases[i % bases.length];
+    const login = await http(at, 'POST', '/api/auth/login', undefined, { username, password });
+    if (login.status !== 200) throw new Error(`login at ${at} answered ${login.status}`);
+    officers.push({ token: login.json.token, index: i, base: at });
   }
 
   const keys: string[] = [];
@@ -183,7 +189,7 @@ export async function runPlatformE2E(
   const owner = new Map<string, number>();
   if (mode === 'live') {
     for (const o of officers) {
-      o.closeStream = await openStream(base, o.token, (e) => {
+      o.closeStream = await openStream(o.base, o.token, (e) => {
         if (e.kind !== 'created' || !e.taskId) return;
         if (!pushedAt.has(e.taskId)) pushedAt.set(e.taskId, Date.now());
         if (e.processInstanceKey && owner.get(e.processInstanceKey) === o.index) o.wake?.();
@@ -227,7 +233,7 @@ export async function runPlatformE2E(
     officers.map(async (o) => {
       let idle = 0;
       while (completed < total && idle < 2000) {
-        const list = await http(base, 'GET', `/api/tasks?scope=available&bpmnProcessId=${id}&limit=100`, o.token);
+        const list = await http(o.base, 'GET', `/api/tasks?scope=available&bpmnProcessId=${id}&limit=100`, o.token);
         if (list.status !== 200) throw new Error(`inbox list answered ${list.status}: ${JSON.stringify(list.json)}`);
         const mine = (list.json.items as { id: string; processInstanceKey: string; elementId: string }[]).filter(
           (t) => owner.get(t.processInstanceKey) === o.index,
@@ -240,11 +246,11 @@ export async function runPlatformE2E(
         idle = 0;
         for (const t of mine) {
           const c0 = Date.now();
-          if ((await http(base, 'POST', `/api/tasks/${t.id}/claim`, o.token)).status !== 200) continue;
+          if ((await http(o.base, 'POST', `/api/tasks/${t.id}/claim`, o.token)).status !== 200) continue;
           claimMs.push(Date.now() - c0);
           const step = `${t.processInstanceKey}:${t.elementId}`;
           sentAt.set(step, Date.now());
-          const r = await http(base, 'POST', `/api/tasks/${t.id}/complete`, o.token, { variables: {} });
+          const r = await http(o.base, 'POST', `/api/tasks/${t.id}/complete`, o.token, { variables: {} });
           answeredAt.set(step, Date.now());
           if (r.status === 200) completed++;
         }
