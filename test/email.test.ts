@@ -156,7 +156,11 @@ describe('e-mail notifications (SMTP_URL)', () => {
     ]);
     const mail = await waitFor(async () => received.find((m) => header(m.raw, 'Subject') === subject), 'the reminder e-mail', 40_000, 500);
     expect(header(mail.raw, 'To')).toContain(email);
-    const row = await p.db('notifications').where({ subject }).first('emailed_at');
+    // the sweep marks the notice after the server accepted the mail: wait for that state, not the moment between
+    const row = await waitFor(async () => {
+      const r = await p.db('notifications').where({ subject }).first('emailed_at');
+      return r?.emailed_at ? r : undefined;
+    }, 'emailed_at of the reminder');
     expect(row.emailed_at).not.toBeNull();
   });
 
