@@ -46,7 +46,7 @@ describe('simulating a draft in the modeler', () => {
     expect(await status.textContent()).toContain('bấm nút ▶ trên sự kiện bắt đầu');
 
     // The start event's play button (its tooltip in Vietnamese) starts a token.
-    const play = page.locator('.djs-overlay[data-container-id="BatDau"] .bts-context-pad');
+    const play = page.locator('.djs-overlays[data-container-id="BatDau"] .bts-context-pad');
     await play.waitFor();
     expect(await play.getAttribute('title')).toBe('Phát token tại đây');
     await play.click();
