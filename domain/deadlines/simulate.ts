@@ -34,6 +34,8 @@ import {
 export const RECEIPT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$';
 /** Called processes are followed this deep (a process calling itself, directly or not, is followed once). */
 const MAX_CALL_DEPTH = 3;
+/** Called processes looked up in the database at most (each is one query). */
+const MAX_LOOKUPS = 50;
 /** Steps listed at most (a draft is small; this bounds the work a hostile file can cause). */
 const MAX_STEPS = 500;
 
@@ -165,6 +167,7 @@ export async function simulateDraft(db: Knex, xml: string, processId: string, re
   const calledProcess = async (id: string): Promise<ModdleElement | null> => {
     if (inFile.has(id)) return inFile.get(id)!;
     if (!published.has(id)) {
+      if (published.size >= MAX_LOOKUPS) return null;
       const row = await db('process_definitions').where({ bpmn_process_id: id }).orderBy('version', 'desc').first('xml');
       const read = row ? await readBpmnFile(row.xml as string) : null;
       published.set(id, read && !read.issue ? ((read.definitions.rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.id === id) ?? null) : null);
