@@ -11,6 +11,7 @@ import GovernmentStepModule from './features/government-step/index.js';
 import ProcessTimeLimitModule from './features/process-time-limit/index.js';
 import ReadyStepsModule from './features/ready-steps/index.js';
 import JobWorkerUserTasksModule from './features/job-worker-user-tasks/index.js';
+import TokenSimulationModule from './features/token-simulation/index.js';
 import type EisoContext from './features/context/EisoContext.js';
 import { newDiagramXml } from './new-diagram.js';
 import { WORKER_JOB_TYPES } from '../engine/jobs/catalogue.js';
@@ -28,6 +29,15 @@ import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 
 export type { ModelerLanguage, EisoContextData, ReadyStep, StepMetaChanges };
+
+/** What the token simulation shows, for the page: on or off, the elements the tokens entered, an end reached. */
+export interface SimulationState {
+  active: boolean;
+  /** ids of the elements tokens entered, in order (since the simulation was switched on or reset) */
+  entered: string[];
+  /** an end event was reached */
+  ended: boolean;
+}
 
 /** One lint finding, as bpmn-js-bpmnlint reports it. */
 export interface LintIssue {
@@ -74,6 +84,8 @@ export class EisoModeler {
   private listeners: { event: string; callback: Listener; priority?: number }[] = [];
   private issues: LintIssue[] = [];
   private translateFn: ReturnType<typeof createTranslate>;
+  private simulation: SimulationState = { active: false, entered: [], ended: false };
+  private simulationListeners = new Set<(s: SimulationState) => void>();
 
   constructor(options: ModelerOptions) {
     this.options = { language: 'vi', context: {}, ...options };
@@ -106,6 +118,7 @@ export class EisoModeler {
         GovernmentStepModule,
         ProcessTimeLimitModule,
         ReadyStepsModule,
+        TokenSimulationModule,
       ],
       moddleExtensions: { zeebe: zeebeModdle },
     } as ConstructorParameters<typeof BpmnJsModeler>[0]);
@@ -126,6 +139,32 @@ export class EisoModeler {
       },
     });
     for (const l of this.listeners) this.bind(l);
+    // The token simulation's state, for the page (a new modeler starts with it off).
+    this.setSimulationState({ active: false, entered: [], ended: false });
+    const bus = this.get<{ on(e: string, cb: (e: any) => void): void }>('eventBus');
+    bus.on('tokenSimulation.toggleMode', (e: { active: boolean }) => this.setSimulationState({ active: e.active, entered: [], ended: false }));
+    bus.on('tokenSimulation.resetSimulation', () => this.setSimulationState({ ...this.simulation, entered: [], ended: false }));
+    bus.on('tokenSimulation.simulator.trace', (e: { action: string; element?: DiagramElement }) => {
+      if (e.action !== 'enter' || !e.element) return;
+      const ended = this.simulation.ended || e.element.type === 'bpmn:EndEvent';
+      this.setSimulationState({ ...this.simulation, entered: [...this.simulation.entered, e.element.id].slice(-500), ended });
+    });
+  }
+
+  private setSimulationState(next: SimulationState): void {
+    this.simulation = next;
+    for (const cb of this.simulationListeners) cb(next);
+  }
+
+  /** Switches the token simulation on or off (modelling is locked while it is on). */
+  setSimulation(active: boolean): void {
+    this.get<{ toggleMode(active?: boolean): void }>('toggleMode').toggleMode(active);
+  }
+
+  /** Called whenever the token simulation is switched or a token moves; survives a language switch. */
+  onSimulation(callback: (state: SimulationState) => void): () => void {
+    this.simulationListeners.add(callback);
+    return () => this.simulationListeners.delete(callback);
   }
 
   private bind(l: { event: string; callback: Listener; priority?: number }): void {
@@ -284,5 +323,6 @@ export class EisoModeler {
   destroy(): void {
     this.modeler.destroy();
     this.listeners = [];
+    this.simulationListeners.clear();
   }
 }

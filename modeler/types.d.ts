@@ -36,3 +36,7 @@ declare module 'bpmn-js-differ' {
   }
   export function diff(a: unknown, b: unknown): DiffResult;
 }
+declare module 'bpmn-js-token-simulation' {
+  const tokenSimulation: unknown;
+  export default tokenSimulation;
+}

@@ -124,6 +124,7 @@ const UNIT_INDEPENDENT: Record<string, string> = {
   'PATCH /api/procedures/:id': 'process models are province-wide; designers of any unit maintain them',
   'PUT /api/procedures/:id/draft': 'process models are province-wide; designers of any unit maintain them',
   'POST /api/procedures/:id/validate': 'process models are province-wide; designers of any unit maintain them',
+  'POST /api/procedures/:id/simulate': 'process models are province-wide; designers of any unit maintain them (the what-if stores nothing)',
   'POST /api/procedures/:id/publish': 'process models are province-wide; designers of any unit maintain them',
   'POST /api/procedures/:id/bundled-offers/:offer/accept': 'process models are province-wide; designers of any unit maintain them',
   'POST /api/procedures/:id/bundled-offers/:offer/dismiss': 'process models are province-wide; designers of any unit maintain them',

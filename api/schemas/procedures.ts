@@ -13,6 +13,8 @@ import { LintIssue } from './processes.js';
  *   PATCH  /api/procedures/:id                               name, code, purpose, scope, legal basis (designer, admin)
  *   PUT    /api/procedures/:id/draft                         autosave; 409 REVISION_CONFLICT when `revision` is stale
  *   POST   /api/procedures/:id/validate                      lint the draft (or a given xml) without deploying
+ *   POST   /api/procedures/:id/simulate                      "what if" of the draft (or a given xml) on the working
+ *                                                            calendar from a chosen receipt (designer, admin)
  *   POST   /api/procedures/:id/publish                       validate + deploy the draft → 201 new version;
  *                                                            400 BPMN_INVALID (+elements), 409 DRAFT_UNCHANGED
  *   POST   /api/procedures/:id/versions/:version/retire      no new instances on that version; 409 if already retired
@@ -310,3 +312,57 @@ export const ProcedureSheet = Type.Object({
   records: Type.Array(Type.Object({ name: Type.String(), stepNo: Type.Integer(), keptBy: Type.String() })),
 });
 export type ProcedureSheet = Static<typeof ProcedureSheet>;
+
+/** "What if" of a draft on the working calendar (POST /api/procedures/:id/simulate). */
+export const SimulateBody = Type.Object({
+  /** the modeler's current XML; the stored draft when absent */
+  xml: Type.Optional(BpmnXml),
+  /** receipt in Vietnamese local time, "YYYY-MM-DDTHH:mm" (the web asks dd/mm/yyyy and hh:mm) */
+  receivedAt: Type.String({ minLength: 16, maxLength: 16, pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$' }),
+});
+export type SimulateBody = Static<typeof SimulateBody>;
+
+const LocalInstant = Type.String({ description: 'ISO 8601 with +07:00' });
+const SimulatedDayOff = Type.Object({
+  date: Type.String({ description: 'YYYY-MM-DD' }),
+  kind: Type.String({ description: 'holiday | day_off (nghỉ bù) | weekend' }),
+  name: Type.String({ description: 'Tiếng Việt / English' }),
+});
+
+export const Simulation = Type.Object({
+  processId: Type.String(),
+  processName: Type.String(),
+  receivedAt: LocalInstant,
+  countingFrom: LocalInstant,
+  cutoffApplied: Type.Boolean(),
+  receivingUnit: Type.Union([Type.String(), Type.Null()]),
+  limit: Type.Union([
+    Type.Object({
+      value: Type.Number(),
+      unit: Type.Union([Type.Literal('working_days'), Type.Literal('calendar_days'), Type.Literal('hours'), Type.Literal('within_day')]),
+    }),
+    Type.Null(),
+  ]),
+  appointment: Type.Union([LocalInstant, Type.Null()]),
+  steps: Type.Array(
+    Type.Object({
+      elementId: Type.String(),
+      name: Type.String(),
+      processId: Type.String(),
+      calledFrom: Type.Union([Type.String(), Type.Null()]),
+      unit: Type.Union([Type.String(), Type.Null()]),
+      timeLimitDays: Type.Union([Type.Number(), Type.Null()]),
+      startsAt: LocalInstant,
+      due: LocalInstant,
+      capped: Type.Boolean(),
+      daysOff: Type.Array(SimulatedDayOff),
+    }),
+  ),
+  unresolvedCalls: Type.Array(Type.Object({ elementId: Type.String(), name: Type.String(), calledProcessId: Type.String() })),
+  stepDays: Type.Number(),
+  stepsEnd: LocalInstant,
+  calendarDaysSpanned: Type.Integer(),
+  exceeds: Type.Boolean(),
+  daysOff: Type.Array(SimulatedDayOff),
+});
+export type Simulation = Static<typeof Simulation>;

@@ -14,6 +14,8 @@ import {
   UpdateProcedureBody,
   ValidateBody,
   ValidationReport,
+  SimulateBody,
+  Simulation,
   VersionParams,
   VersionXml,
   WorkerTypeList,
@@ -29,6 +31,7 @@ import * as repo from '../../../domain/procedures/store.js';
 import { readBpmnFile, renameProcessId, type ValidationIssue } from '../../../engine/validate.js';
 import { checkDraft, createProcedure, editProcedureInfo, publishDraft, retireProcedureVersion } from '../../../domain/procedures/lifecycle.js';
 import { AUTOMATED_STEP_TEMPLATES } from '../../../engine/jobs/catalogue.js';
+import { simulateDraft } from '../../../domain/deadlines/simulate.js';
 import { buildProcedureSheet, renderProcedureSheetPdf } from '../../../domain/procedures/sheet.js';
 import { Type } from 'typebox';
 import { DomainError, fail } from '../../../lib/errors.js';
@@ -363,6 +366,30 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       const xml = req.body.xml ?? (await repo.findDraft(app.db, p.id))!.xml;
       const result = await checkDraft(app.db, xml, p.bpmn_process_id);
       return { ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings };
+    },
+  );
+
+  app.post(
+    '/:id/simulate',
+    {
+      onRequest: write,
+      bodyLimit: BODY_LIMIT,
+      config: { longText: true },
+      schema: {
+        tags,
+        summary: 'What if: the draft (or the given XML) received at a chosen time, each step of the longest path due, the appointment, on the working calendar',
+        description:
+          "Counted with the deadline workers' functions on the calendar in the database; nothing is stored. 400 for an unreadable file (BPMN_TOO_LARGE, BPMN_MALFORMED, …), an unknown legal unit (SIMULATE_LIMIT_UNIT_UNKNOWN) or an impossible receipt (SIMULATE_RECEIPT_INVALID).",
+        security,
+        params: ProcedureParams,
+        body: SimulateBody,
+        response: { 200: Simulation, ...errors },
+      },
+    },
+    async (req) => {
+      const p = await loadProcedure(req.params.id);
+      const xml = req.body.xml ?? (await repo.findDraft(app.db, p.id))!.xml;
+      return simulateDraft(app.db, xml, p.bpmn_process_id, req.body.receivedAt);
     },
   );
 

@@ -16,6 +16,8 @@ import type {
   SaveDraftBody,
   ValidateBody,
   ValidationReport,
+  SimulateBody,
+  Simulation,
   OwnerUnit,
   VersionXml,
   WorkerType,
@@ -87,6 +89,8 @@ export const endpoints = {
   createProcedure: (body: CreateProcedureBody): Endpoint<Procedure> => ({ method: 'POST', path: '/api/procedures', body }),
   saveDraft: (id: string, body: SaveDraftBody): Endpoint<ProcedureDraft> => ({ method: 'PUT', path: `${procedurePath(id)}/draft`, body }),
   validateProcedure: (id: string, body: ValidateBody): Endpoint<ValidationReport> => ({ method: 'POST', path: `${procedurePath(id)}/validate`, body }),
+  /** What if: the draft received at a chosen time, on the working calendar. */
+  simulateProcedure: (id: string, body: SimulateBody): Endpoint<Simulation> => ({ method: 'POST', path: `${procedurePath(id)}/simulate`, body }),
   publishProcedure: (id: string, body: PublishBody): Endpoint<PublishReply> => ({ method: 'POST', path: `${procedurePath(id)}/publish`, body }),
   retireVersion: (id: string, version: number): Endpoint<ProcedureVersion> => ({ method: 'POST', path: `${versionPath(id, version)}/retire` }),
   /** Load a newer release of a shipped process into the draft ('accept') or dismiss it. */

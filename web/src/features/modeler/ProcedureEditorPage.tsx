@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { FormSchemas, Procedure } from './types.js';
 import type { LintIssue as ServerIssue } from '../../../../api/schemas/processes.js';
-import { EisoModeler, type LintIssue } from '../../../../modeler/bpmn-modeler.js';
+import { EisoModeler, type LintIssue, type SimulationState } from '../../../../modeler/bpmn-modeler.js';
 import { formIdFromName, newFormSchema, type FormSchema } from '../../../../modeler/form-schema.js';
 import { endpoints } from '../../api/endpoints.js';
 import { meQuery, procedureMutations, procedureQuery, queryKeys, workerTypesQuery } from '../../api/queries.js';
@@ -15,6 +15,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { currentLanguage } from '../../i18n/index.js';
 import { Link } from '../../lib/router.js';
 import { LintPanel } from './LintPanel.js';
+import { SimulatePanel } from './SimulatePanel.js';
 import { VersionsPanel } from './VersionsPanel.js';
 import { canDesign } from './roles.js';
 import { saveFile } from '../../lib/download.js';
@@ -71,6 +72,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
   const publish = useMutation(procedureMutations.publish(queryClient));
   const answerOffer = useMutation(procedureMutations.answerBundledOffer(queryClient));
   const [checking, setChecking] = useState(false);
+  const [simulation, setSimulation] = useState<SimulationState>({ active: false, entered: [], ended: false });
 
   const autosave = useDraftAutosave({
     id,
@@ -119,6 +121,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
         markDirty();
         setLabelsVersion((v) => v + 1);
       }),
+      modeler.onSimulation((state) => setSimulation(state)),
       modeler.on('eiso.form.edit', (event) => {
         const { element, formId } = event as { element: { id: string }; formId: string };
         openForm(element.id, formId);
@@ -355,6 +358,16 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
         <button type="button" className="button" onClick={() => modelerRef.current?.fit()}>
           {t('modeler.fit')}
         </button>
+        <button
+          type="button"
+          className={`button${simulation.active ? ' button-primary' : ''}`}
+          aria-pressed={simulation.active}
+          title={t('simulate.tokenTitle')}
+          onClick={() => modelerRef.current?.setSimulation(!simulation.active)}
+          data-testid="token-simulation"
+        >
+          {simulation.active ? t('simulate.tokenOff') : t('simulate.tokenOn')}
+        </button>
         <span className="toolbar-gap" />
         {canEdit && (
           <label className="button file-button">
@@ -372,11 +385,26 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
           {t('modeler.exportPng')}
         </button>
       </div>
+      {simulation.active && (
+        <p
+          className="simulation-status small"
+          role="status"
+          data-testid="token-simulation-status"
+          data-entered={simulation.entered.length}
+          data-ended={simulation.ended}
+        >
+          {t('simulate.tokenHint')}{' '}
+          {simulation.entered.length > 0 &&
+            t('simulate.tokenMoved', { count: simulation.entered.length, element: labelOf(simulation.entered[simulation.entered.length - 1]) })}{' '}
+          {simulation.ended && t('simulate.tokenEnded')}
+        </p>
+      )}
       <div className="modeler-body">
         <div ref={canvasRef} className="modeler-canvas" data-testid="modeler-canvas" />
         <div ref={propertiesRef} className="modeler-properties" data-testid="properties-panel" />
       </div>
       <LintPanel issues={issues} serverIssues={serverIssues} labelOf={labelOf} onSelect={(elementId) => modelerRef.current?.select(elementId)} />
+      {canEdit && <SimulatePanel procedureId={id} currentXml={async () => modelerRef.current?.saveXml()} />}
       <VersionsPanel procedure={procedure} canEdit={canEdit} draftChanged={draftChanged} />
       {editingForm && formsRef.current[editingForm] && (
         <Suspense fallback={<p className="muted">{t('task.formLoading')}</p>}>
