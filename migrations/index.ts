@@ -37,6 +37,7 @@ import * as caseUnitsOfPeople from './20261208020000_case_units_of_people.js';
 import * as dossierReference from './20261209020000_dossier_reference.js';
 import * as onestopProcedureAgencies from './20261209030000_onestop_procedure_agencies.js';
 import * as isoAgencies from './20261209040000_iso_agencies.js';
+import * as platformClock from './20261210020000_platform_clock.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -77,6 +78,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261209020000_dossier_reference': dossierReference,
   '20261209030000_onestop_procedure_agencies': onestopProcedureAgencies,
   '20261209040000_iso_agencies': isoAgencies,
+  '20261210020000_platform_clock': platformClock,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -16,6 +16,7 @@ import {
   type StopNotice,
 } from './forms.js';
 import { REGISTER_COLUMNS, registerCells, type Register } from './register.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * Forms 02, 03, 05, 06 and 07 of TT 03/2025/TT-VPCP Phụ lục I as A4 PDFs, on the one pdfmake of the
@@ -305,7 +306,7 @@ export function renderRegisterPdf(r: Register, generatedAt: Date): Promise<Buffe
  * The PDF of a per-dossier form (02, 03, 05, 06), or undefined while the dossier has none: 02 / 03 once
  * the desk issued them, 05 once the dossier is stopped at the applicant's request, 06 once received.
  */
-export async function dossierFormPdf(db: Knex, d: DossierRow, form: DossierFormNo, at = new Date()): Promise<Buffer | undefined> {
+export async function dossierFormPdf(db: Knex, d: DossierRow, form: DossierFormNo, at = clock.now()): Promise<Buffer | undefined> {
   if (form === '02' || form === '03') {
     const f = await receptionFormOfDossier(db, d.id, form);
     if (!f) return undefined;

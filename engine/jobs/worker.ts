@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeJob as SdkJob, JOB_ACTION_ACKNOWLEDGEMENT } from '@camunda8/sdk/dist/zeebe/lib/interfaces-1.0.js';
 import type { ZeebeClient } from '../client.js';
+import * as clock from '../../lib/clock.js';
 
 /** What a job handler receives from the SDK (its variables and headers are read through guards). */
 export type ZeebeJob = Readonly<SdkJob>;
@@ -67,5 +68,5 @@ export async function stopJobWorkers(workers: Worker[], timeoutMs: number): Prom
  */
 export function engineNow(job: { deadline: string }, timeoutMs: number): Date {
   const deadline = Number(job.deadline);
-  return Number.isFinite(deadline) && deadline > 0 ? new Date(deadline - timeoutMs) : new Date();
+  return Number.isFinite(deadline) && deadline > 0 ? new Date(deadline - timeoutMs) : clock.now();
 }
