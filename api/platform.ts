@@ -115,6 +115,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const owner = createKnex(ownerUrl, { min: 0, max: 1 });
     try {
       await migrateLatest(owner);
+      // business time is the system time (a demo fill stopped half-way may have left an offset)
+      await owner('platform_clock').update({ offset_ms: 0 });
       if (role) {
         if (embedded) await ensureAppRole(owner, role, decodeURIComponent(new URL(databaseUrl).password));
         await grantAppRights(owner, role);
