@@ -29,6 +29,8 @@ export interface PlatformOptions {
   deployBundled?: boolean;
   /** start the broker with Zeebe's controlled clock (tests) */
   controlledClock?: boolean;
+  /** the demo lives through a past year on that clock (api/demo-clock.ts) */
+  pastYear?: boolean;
   logger?: boolean | object;
   say?: (msg: string) => void;
 }
@@ -140,6 +142,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         dataDir: path.join(config.dataDir, 'zeebe'),
         exporter: jdbcFromUrl(databaseUrl),
         controlledClock: opts.controlledClock,
+        // the demo's past year moves the controlled clock back: no long polls (engine/broker.ts)
+        noLongPolling: opts.controlledClock && opts.pastYear,
         log: say,
       });
       closers.push(() => broker!.stop());

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const say = (m: string) => console.log(`[eiso] ${m}`);
   // The demo lives through a past year on Zeebe's controlled clock (api/demo-clock.ts); a production
   // start never exposes the broker's clock.
-  const platform = await startPlatform({ config, say, controlledClock: demo && !empty });
+  const platform = await startPlatform({ config, say, controlledClock: demo && !empty, pastYear: demo && !empty });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
