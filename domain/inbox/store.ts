@@ -477,7 +477,13 @@ export async function getTasksForUpdate(trx: Knex.Transaction, jobKeys: string[]
 export async function setAssignee(db: Knex | Knex.Transaction, jobKey: string, assignee: string | null, assignedBy: string | null = null): Promise<void> {
   await db('inbox_tasks')
     .where({ job_key: jobKey })
-    .update({ assignee, claimed_at: assignee ? db.raw('eiso_now()') : null, assigned_by: assignee ? assignedBy : null, urged_at: null, updated_at: db.fn.now() });
+    .update({
+      assignee,
+      claimed_at: assignee ? db.raw('eiso_now()') : null,
+      assigned_by: assignee ? assignedBy : null,
+      urged_at: null,
+      updated_at: db.fn.now(),
+    });
 }
 
 /** Records an urge to the holder and puts the task in their "reminded" bucket. */

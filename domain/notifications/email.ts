@@ -89,7 +89,9 @@ export class Mailer {
         row.subject,
         `${row.body}\n\n--\nThông báo tự động từ hệ thống một cửa điện tử. Vui lòng đăng nhập để xem chi tiết.\n`,
       );
-      await trx('notifications').where({ id: row.id }).update({ emailed_at: trx.raw('eiso_now()') });
+      await trx('notifications')
+        .where({ id: row.id })
+        .update({ emailed_at: trx.raw('eiso_now()') });
       this.log.info({ notificationId: id }, 'notification e-mailed');
     });
   }

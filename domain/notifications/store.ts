@@ -156,5 +156,8 @@ export async function markRead(db: Knex, recipient: string, id: string): Promise
 }
 
 export async function markAllRead(db: Knex, recipient: string): Promise<number> {
-  return db('notifications').where({ recipient }).whereNull('read_at').update({ read_at: db.raw('eiso_now()') });
+  return db('notifications')
+    .where({ recipient })
+    .whereNull('read_at')
+    .update({ read_at: db.raw('eiso_now()') });
 }

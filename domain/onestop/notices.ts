@@ -123,7 +123,9 @@ export async function sendPendingNotices(db: Knex, mailer: Pick<MailTransport, '
       const mail = citizenMail(row);
       try {
         await mailer.sendText({ address: row.email }, mail.subject, mail.text);
-        await trx('dossier_notices').where({ id: row.id }).update({ emailed_at: trx.raw('eiso_now()') });
+        await trx('dossier_notices')
+          .where({ id: row.id })
+          .update({ emailed_at: trx.raw('eiso_now()') });
         return true;
       } catch (err) {
         await trx('dossier_notices').where({ id: row.id }).increment('attempts', 1);

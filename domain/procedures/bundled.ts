@@ -131,7 +131,9 @@ async function importOne(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<
       return { bpmnProcessId: id, outcome: 'published', version };
     }
     // Offered: an older offer still waiting is superseded by this one.
-    await trx('procedure_bundled_releases').where({ procedure_id: existing.id, outcome: 'offered' }).update({ outcome: 'dismissed', decided_at: trx.raw('eiso_now()') });
+    await trx('procedure_bundled_releases')
+      .where({ procedure_id: existing.id, outcome: 'offered' })
+      .update({ outcome: 'dismissed', decided_at: trx.raw('eiso_now()') });
     const [offer] = await trx('procedure_bundled_releases')
       .insert({
         procedure_id: existing.id,
