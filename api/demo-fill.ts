@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { PROCESSES_DIR } from '../engine/bundled.js';
 import { toLocalIso } from '../domain/deadlines/calendar/index.js';
 import { now as businessNow, nowMs as businessNowMs } from '../lib/clock.js';
-import type { DemoClock } from './demo-clock.js';
+import { rescueLostJobs, type DemoClock } from './demo-clock.js';
 import type { ZeebeClient } from '../engine/client.js';
 import { isoSweep } from '../domain/iso/sweep.js';
 
@@ -492,7 +492,7 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
   /** a moment of the year: `f` from 0 (its start) to 1 (a month before its end) */
   const inYear = (f: number) => workMoment(startMs + Math.max(0, Math.min(1, f)) * span);
   /** a moment of the last `days` calendar days (work left open at the end) */
-  const recent = (f: number, days = 16) => workMoment(endMs - (1 + f * days) * DAY);
+  const recent = (f: number, days = 10) => workMoment(endMs - (1 + f * days) * DAY);
   const pieces: { name: string; at: number; late: boolean; seed: number; run: (w: Worker) => Promise<void> }[] = [];
   for (let i = 0; i < n; i++) {
     const proc = PROCS[i % PROCS.length];
@@ -501,10 +501,14 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
     if (!entry) continue;
     const r = rng(i * 31337 + 5);
     const open = OPEN_KINDS.has(kind);
+    // The first returned dossier of each procedure is late, in the first months: each agency's ISO register
+    // then has a nonconformity the platform opened for a late dossier before the year's ISO work closes some.
+    const lateEarly = kind === 'returned' && i < 3 * PROCS.length;
+    const at = open ? recent(r()) : inYear(r() * (lateEarly ? 0.5 : 1));
     pieces.push({
       name: `${proc.processId} ${kind} #${i}`,
-      at: open ? recent(r()) : inYear(r()),
-      late: r() < (open ? 0.35 : 0.18),
+      at,
+      late: r() < (open ? 0.35 : 0.18) || lateEarly,
       seed: i,
       run: (pw) => dossier(api, pw, proc, entry, kind, i),
     });
@@ -525,7 +529,14 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
   for (let i = 0; i < landCount; i++) {
     const r = rng(i * 13 + 7);
     const done = LAND_STOPS[i % LAND_STOPS.length] === 'done';
-    pieces.push({ name: `land case #${i}`, at: done ? inYear(r()) : recent(r()), late: r() < 0.3, seed: 10_000 + i, run: (pw) => landCase(api, pw, i) });
+    const lateEarly = done && i < LAND_STOPS.length; // as above, for the department's register
+    pieces.push({
+      name: `land case #${i}`,
+      at: done ? inYear(r() * (lateEarly ? 0.5 : 1)) : recent(r()),
+      late: r() < 0.3 || lateEarly,
+      seed: 10_000 + i,
+      run: (pw) => landCase(api, pw, i),
+    });
   }
   const zeebe = opts.zeebe;
   isoPieces(api, zeebe ? () => isoSweep(db, zeebe).then(() => undefined) : undefined).forEach(([name, run], j) =>
@@ -569,6 +580,8 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
     }
     progress();
   };
+  // Jobs whose activation was lost while the clock is moved back (no job time-out fires then): handed out again.
+  const stopRescue = clock && opts.zeebe ? rescueLostJobs(db, opts.zeebe, { say }) : () => {};
   try {
     if (clock) {
       await clock.moveTo(startMs);
@@ -583,6 +596,7 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
       await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 6) }, lane));
     }
   } finally {
+    stopRescue();
     if (clock) await clock.reset().catch((err: unknown) => say(`Demo clock: ${err instanceof Error ? err.message : String(err)}`));
     state.demoDate = undefined;
     state.running = false;

@@ -179,7 +179,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     registerContinuations(DOMAIN_MODULES);
     let runtime: EngineRuntime | undefined;
     if (opts.runtime !== false) {
-      runtime = await startEngineRuntime({ zeebe, db, log: fastify.log, config, mail }, DOMAIN_MODULES);
+      // Without long polling (the demo's past year) every poll is a command the broker writes and answers:
+      // the workers poll at most 10 times a second (the inbox's 10 ms would flood a one-thread broker).
+      const pollFloorMs = opts.controlledClock && opts.pastYear ? 100 : 0;
+      runtime = await startEngineRuntime({ zeebe, db, log: fastify.log, config, mail }, DOMAIN_MODULES, { pollFloorMs });
       closers.push(() => runtime!.stop());
     }
     if (opts.deployBundled !== false) {

@@ -36,13 +36,16 @@ export interface JobWorkerSpec {
   handle(job: ZeebeJob, ctx: JobContext): Promise<JobOutcome>;
 }
 
-/** Starts the worker of one spec; `close` stops it. */
-export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext) {
+/**
+ * Starts the worker of one spec; `close` stops it. `pollFloorMs` is the shortest pause between polls
+ * (a gateway without long polling answers each poll at once: the demo's past year, engine/broker.ts).
+ */
+export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext, pollFloorMs = 0) {
   return ctx.zeebe.createWorker({
     taskType: spec.jobType,
     timeout: spec.timeoutMs,
     maxJobsToActivate: spec.maxJobs ?? 32,
-    pollInterval: spec.pollIntervalMs ?? 200,
+    pollInterval: Math.max(spec.pollIntervalMs ?? 200, pollFloorMs),
     taskHandler: (job) => spec.handle(job as ZeebeJob, ctx),
   });
 }
