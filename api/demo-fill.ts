@@ -447,6 +447,11 @@ function writeMarker(dataDir: string, m: Marker): void {
   writeFileSync(path.join(dataDir, MARKER), JSON.stringify(m, null, 2));
 }
 
+/** Whether this data folder's marker says its demo activity was made, or begun, already (no database needed). */
+export function demoFillMarked(dataDir: string): boolean {
+  return readMarker(dataDir) !== null;
+}
+
 /** Whether this data folder (or its database) has had its demo activity already. */
 export async function demoFilledBefore(db: Knex, dataDir: string): Promise<string | null> {
   const m = readMarker(dataDir);

@@ -1,7 +1,7 @@
 import { readConfig } from '../lib/config.js';
 import { startPlatform } from './platform.js';
 import { seedDemo } from './demo.js';
-import { fillDemo } from './demo-fill.js';
+import { demoFillMarked, fillDemo } from './demo-fill.js';
 import { DemoClock } from './demo-clock.js';
 
 /**
@@ -17,9 +17,10 @@ async function main(): Promise<void> {
   const config = readConfig();
   const empty = process.argv.includes('--empty') || config.demoEmpty;
   const say = (m: string) => console.log(`[eiso] ${m}`);
-  // The demo lives through a past year on Zeebe's controlled clock (api/demo-clock.ts); a production
-  // start never exposes the broker's clock.
-  const platform = await startPlatform({ config, say, controlledClock: demo && !empty, pastYear: demo && !empty });
+  // The demo lives through a past year on Zeebe's controlled clock (api/demo-clock.ts), on the start that
+  // fills it; a later start of the same data folder, and a production start, never expose the broker's clock.
+  const pastYear = demo && !empty && !demoFillMarked(config.dataDir);
+  const platform = await startPlatform({ config, say, controlledClock: pastYear, pastYear });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
       dossiers: Math.max(0, config.demoDossiers),
       say,
       // an external engine keeps its own time: then everything happens now
-      clock: platform.broker ? new DemoClock(platform.db, platform.broker.managementAddress) : undefined,
+      clock: platform.broker && pastYear ? new DemoClock(platform.db, platform.broker.managementAddress) : undefined,
       zeebe: platform.zeebe,
     })
       .then((r) => {
