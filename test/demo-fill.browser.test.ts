@@ -207,6 +207,10 @@ describe('npm start --demo: a year of activity, then every demo user finds their
         // Each agency's ISO register of nonconformities (some opened by the platform for late dossiers).
         await page.goto(`${base}/iso?tab=nc`);
         expect(await rows('iso-nc-table', `${u.username}'s nonconformities`)).toBeGreaterThan(0);
+        await page.goto(`${base}/iso?tab=nc&source=late_case`);
+        const fromLate = await rows('iso-nc-table', `${u.username}'s nonconformities of late dossiers`);
+        expect(fromLate).toBeGreaterThan(0);
+        seen(u.username, `late-dossier nonconformities: ${fromLate}`);
         await page.goto(`${base}/iso?tab=documents`);
         if (u.username === 'thukyiso') expect(await rows('iso-doc-table', 'the ISO documents')).toBeGreaterThan(0);
         seen(u.username, 'iso');
