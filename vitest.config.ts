@@ -37,6 +37,8 @@ export const SERIAL = [
   'test/calendar-api.test.ts',
   'test/calendar.browser.test.ts',
   // the fixed demo accounts (npm start's), which test/demo-seed.test.ts expects absent
+  'test/demo-fill.test.ts',
+  // npm start --demo itself (its own embedded database and broker) living through a past year: minutes of CPU
   'test/demo-fill.browser.test.ts',
 ];
 

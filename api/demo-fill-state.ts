@@ -14,6 +14,8 @@ export interface DemoFillState {
   completed: number;
   /** pieces that could not be finished (the filler goes on with the others) */
   failed: number;
+  /** the day of the past year being played (dd/mm/yyyy), while the filler lives through it */
+  demoDate?: string;
   /**
    * Sent by the filler's own requests (header x-eiso-demo-fill) so the request log stays readable while it
    * works (api/platform.ts); random per process, never answered to anyone.

@@ -4,6 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { PROCESSES_DIR } from '../engine/bundled.js';
 import { toLocalIso } from '../domain/deadlines/calendar/index.js';
+import { now as businessNow, nowMs as businessNowMs } from '../lib/clock.js';
+import { rescueLostJobs, type DemoClock } from './demo-clock.js';
+import type { ZeebeClient } from '../engine/client.js';
+import { isoSweep } from '../domain/iso/sweep.js';
 
 /**
  * The demo's activity (`npm start`, issue 18): after the server listens, the demo users live through the
@@ -12,9 +16,13 @@ import { toLocalIso } from '../domain/deadlines/calendar/index.js';
  * through the public routes with their lookup key) and the real engine, never by writing rows. Reading
  * the database is only used to wait for what the engine has done (the next task, a status).
  *
- * Everything happens now: the platform's own times come from PostgreSQL now() and Date.now(), and Zeebe
- * 8.6's controlled clock cannot go back (its timers stop), so a past year cannot be lived through, and no
- * step is past its due time when the fill ends (the shortest steps, half a working day, come due first).
+ * A past year (issue 18 item 1): with a DemoClock (npm start --demo), business time starts a year back
+ * and every piece of work is played at its own moment of that year, in time order (class Timeline): a
+ * dossier is received on a working day, each of its steps is done some working hours or days later (a few
+ * dossiers late, past the step's and the case's due time), ISO work is spread over the months. The clock
+ * moves forward only when every piece is waiting for its next moment; at the end it is back on the system
+ * time, and the dossiers that stay open were received in the last weeks (some near or past due).
+ * Without a clock (tests that drive the filler directly) everything happens now.
  *
  * Once per data folder: `<dataDir>/demo-fill.json` records it (and a database that already holds demo
  * dossiers is never filled again). Demo dossiers are marked: applicant e-mail `*.demo.*@example.com` and
@@ -35,6 +43,12 @@ export interface DemoFillOptions {
   say?: (m: string) => void;
   /** how long to wait for the engine at one step before giving up that piece (default 180 s) */
   stepTimeoutMs?: number;
+  /** live through a past year (npm start --demo): the platform's clock, moved between the pieces' moments */
+  clock?: DemoClock;
+  /** days back the year starts (default 365) */
+  yearDays?: number;
+  /** the engine client: the filler runs the ISO sweep once where the year needs it (late dossiers' nonconformities) */
+  zeebe?: ZeebeClient;
 }
 
 export interface DemoFillResult {
@@ -350,7 +364,16 @@ class Worker {
     private api: Api,
     private db: Knex,
     private timeoutMs: number,
+    /** waits for the moment of this piece's next step (the past year), nothing without a clock */
+    readonly pace: () => Promise<void> = async () => {},
+    /** waits `workingDays` more (a revision months later), nothing without a clock */
+    readonly later: (workingDays: number) => Promise<void> = async () => {},
   ) {}
+
+  /** The same worker for one piece of work with its own pace. */
+  paced(p: Pace): Worker {
+    return new Worker(this.api, this.db, this.timeoutMs, p.next, p.later);
+  }
 
   /** The open task of a step of an instance (optionally the one whose variables match). */
   task(key: string, el: string, match?: (vars: Record<string, unknown>) => boolean): Promise<{ job_key: string }> {
@@ -370,6 +393,8 @@ class Worker {
   }
 
   async claim(user: string, key: string, el: string): Promise<string> {
+    await this.task(key, el);
+    await this.pace();
     const t = await this.task(key, el);
     await this.api.ok(user, 'POST', `/api/tasks/${t.job_key}/claim`);
     return t.job_key;
@@ -377,6 +402,8 @@ class Worker {
 
   /** Claims and completes the open step as the user; a 503 (the engine was slow) is re-sent by the runtime. */
   async work(user: string, key: string, el: string, vars: Record<string, unknown>, match?: (v: Record<string, unknown>) => boolean): Promise<void> {
+    await this.task(key, el, match); // the step is there before its moment comes
+    await this.pace();
     const t = await this.task(key, el, match);
     await this.api.ok(user, 'POST', `/api/tasks/${t.job_key}/claim`);
     const r = await this.api.as(user, 'POST', `/api/tasks/${t.job_key}/complete`, { variables: vars });
@@ -420,6 +447,11 @@ function writeMarker(dataDir: string, m: Marker): void {
   writeFileSync(path.join(dataDir, MARKER), JSON.stringify(m, null, 2));
 }
 
+/** Whether this data folder's marker says its demo activity was made, or begun, already (no database needed). */
+export function demoFillMarked(dataDir: string): boolean {
+  return readMarker(dataDir) !== null;
+}
+
 /** Whether this data folder (or its database) has had its demo activity already. */
 export async function demoFilledBefore(db: Knex, dataDir: string): Promise<string | null> {
   const m = readMarker(dataDir);
@@ -457,51 +489,121 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
   const w = new Worker(api, db, opts.stepTimeoutMs ?? 180_000);
   const catalogue = JSON.parse(readFileSync(path.join(PROCESSES_DIR, 'onestop-catalogue.json'), 'utf8')) as CatalogueEntry[];
   const n = opts.dossiers ?? 120;
-  const pieces: { name: string; run: () => Promise<void> }[] = [];
+  // The year: from `yearDays` back to an hour ago (business time), working hours of working days.
+  const clock = opts.clock;
+  const endMs = Date.now() - 3_600_000;
+  const startMs = workMoment(endMs - (opts.yearDays ?? 365) * DAY);
+  const span = endMs - 30 * DAY - startMs;
+  /** a moment of the year: `f` from 0 (its start) to 1 (a month before its end) */
+  const inYear = (f: number) => workMoment(startMs + Math.max(0, Math.min(1, f)) * span);
+  /** a moment of the last `days` calendar days (work left open at the end) */
+  const recent = (f: number, days = 10) => workMoment(endMs - (1 + f * days) * DAY);
+  const pieces: { name: string; at: number; late: boolean; seed: number; run: (w: Worker) => Promise<void> }[] = [];
   for (let i = 0; i < n; i++) {
     const proc = PROCS[i % PROCS.length];
     const kind = KINDS[Math.floor(i / PROCS.length) % KINDS.length];
     const entry = catalogue.find((c) => c.bpmnProcessId === proc.processId);
     if (!entry) continue;
-    pieces.push({ name: `${proc.processId} ${kind} #${i}`, run: () => dossier(api, w, proc, entry, kind, i) });
+    const r = rng(i * 31337 + 5);
+    const open = OPEN_KINDS.has(kind);
+    // The first returned dossier of each procedure is late, in the first months: each agency's ISO register
+    // then has a nonconformity the platform opened for a late dossier before the year's ISO work closes some.
+    const lateEarly = kind === 'returned' && i < 3 * PROCS.length;
+    const at = open ? recent(r()) : inYear(r() * (lateEarly ? 0.5 : 1));
+    pieces.push({
+      name: `${proc.processId} ${kind} #${i}`,
+      at,
+      late: r() < (open ? 0.35 : 0.18) || lateEarly,
+      seed: i,
+      run: (pw) => dossier(api, pw, proc, entry, kind, i),
+    });
   }
   const secondCommune = catalogue.find((c) => c.agencies?.some((a) => a.bpmnProcessId === SECOND_COMMUNE.processId));
   if (secondCommune)
-    SECOND_COMMUNE_KINDS.forEach((kind, j) =>
-      pieces.push({ name: `${SECOND_COMMUNE.processId} ${kind} #${j}`, run: () => dossier(api, w, SECOND_COMMUNE, secondCommune, kind, n + j) }),
-    );
+    SECOND_COMMUNE_KINDS.forEach((kind, j) => {
+      const r = rng(j * 7 + 1);
+      pieces.push({
+        name: `${SECOND_COMMUNE.processId} ${kind} #${j}`,
+        at: OPEN_KINDS.has(kind) ? recent(r()) : inYear(r()),
+        late: j === 2,
+        seed: n + j,
+        run: (pw) => dossier(api, pw, SECOND_COMMUNE, secondCommune, kind, n + j),
+      });
+    });
   const landCount = Math.max(6, Math.round(n / 8));
-  for (let i = 0; i < landCount; i++) pieces.push({ name: `land case #${i}`, run: () => landCase(api, w, i) });
-  for (const [name, run] of isoPieces(api, w)) pieces.push({ name, run });
+  for (let i = 0; i < landCount; i++) {
+    const r = rng(i * 13 + 7);
+    const done = LAND_STOPS[i % LAND_STOPS.length] === 'done';
+    const lateEarly = done && i < LAND_STOPS.length; // as above, for the department's register
+    pieces.push({
+      name: `land case #${i}`,
+      at: done ? inYear(r() * (lateEarly ? 0.5 : 1)) : recent(r()),
+      late: r() < 0.3 || lateEarly,
+      seed: 10_000 + i,
+      run: (pw) => landCase(api, pw, i),
+    });
+  }
+  const zeebe = opts.zeebe;
+  isoPieces(api, zeebe ? () => isoSweep(db, zeebe).then(() => undefined) : undefined).forEach(([name, run], j) =>
+    pieces.push({ name, at: ISO_MOMENTS[name] === undefined ? recent(0.5) : inYear(ISO_MOMENTS[name]), late: false, seed: 20_000 + j, run }),
+  );
+  pieces.sort((a, b) => a.at - b.at);
 
   Object.assign(state, { running: true, done: false, total: pieces.length, completed: 0, failed: 0 });
   const errors: string[] = [];
   let lastShown = -1;
+  let lastDate = '';
   const progress = (final = false) => {
     const pct = Math.floor(((state.completed + state.failed) * 100) / state.total);
-    if (!final && pct < lastShown + 10) return;
-    lastShown = pct;
-    say(`Dữ liệu demo / demo data: ${state.completed + state.failed}/${state.total} (${pct} %)${state.failed ? `, ${state.failed} lỗi / failed` : ''}`);
+    const date = clock ? vnDate(businessNowMs()) : '';
+    if (!final && pct < lastShown + 10 && date.slice(3) === lastDate.slice(3)) return;
+    lastShown = Math.max(lastShown, pct);
+    lastDate = date;
+    say(
+      `Dữ liệu demo / demo data: ${state.completed + state.failed}/${state.total} (${pct} %)${date ? `, ngày / date ${date}` : ''}${state.failed ? `, ${state.failed} lỗi / failed` : ''}`,
+    );
   };
   say('Filling the demo with activity in the background; look around meanwhile (npm start -- --empty skips it)');
+  if (clock) say(`The demo lives through a past year: ${vnDate(startMs)} to ${vnDate(endMs)} (business time; back to now at the end)`);
   progress(true);
-  let next = 0;
-  const lane = async () => {
-    while (next < pieces.length) {
-      const p = pieces[next++];
-      try {
-        await p.run();
-        state.completed++;
-      } catch (err) {
-        state.failed++;
-        errors.push(`${p.name}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      progress();
+  const timeline = new Timeline(clock, Math.max(1, opts.concurrency ?? 6), (ms) => {
+    state.demoDate = vnDate(ms);
+    progress();
+  });
+  const one = async (p: (typeof pieces)[number]) => {
+    timeline.begin();
+    try {
+      const pace = new Pace(timeline, p.at, p.late, rng(p.seed * 3 + 11));
+      await timeline.at(p.at);
+      await p.run(w.paced(pace));
+      state.completed++;
+    } catch (err) {
+      state.failed++;
+      errors.push(`${p.name}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      timeline.end();
     }
+    progress();
   };
+  // Jobs whose activation was lost while the clock is moved back (no job time-out fires then): handed out again.
+  const stopRescue = clock && opts.zeebe ? rescueLostJobs(db, opts.zeebe, { say }) : () => {};
   try {
-    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 6) }, lane));
+    if (clock) {
+      await clock.moveTo(startMs);
+      state.demoDate = vnDate(startMs);
+      await Promise.all(pieces.map(one));
+    } else {
+      // no clock: everything now, a few pieces at a time
+      let next = 0;
+      const lane = async () => {
+        while (next < pieces.length) await one(pieces[next++]);
+      };
+      await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 6) }, lane));
+    }
   } finally {
+    stopRescue();
+    if (clock) await clock.reset().catch((err: unknown) => say(`Demo clock: ${err instanceof Error ? err.message : String(err)}`));
+    state.demoDate = undefined;
     state.running = false;
     state.done = true;
     writeMarker(dataDir, {
@@ -516,6 +618,147 @@ export async function fillDemo(opts: DemoFillOptions): Promise<DemoFillResult> {
   progress(true);
   for (const e of errors.slice(0, 10)) say(`  demo: ${e}`);
   return { skipped: false, total: state.total, completed: state.completed, failed: state.failed, errors };
+}
+
+// --- the past year: moments, paces, the timeline ------------------------------------------------------
+
+const DAY = 86_400_000;
+const VN = 7 * 3_600_000;
+
+/** dd/mm/yyyy in Vietnam's time. */
+function vnDate(ms: number): string {
+  const d = new Date(ms + VN);
+  return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
+}
+
+/** The moment itself when it is in working hours (Monday to Friday, 08:00 to 16:30 in Vietnam), else the next start of them. */
+function workMoment(ms: number): number {
+  const d = new Date(ms + VN);
+  const h = d.getUTCHours() + d.getUTCMinutes() / 60;
+  let day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  let at = ms + VN;
+  if (h >= 16.5) {
+    day += DAY;
+    at = day + 8 * 3_600_000;
+  } else if (h < 8) at = day + 8 * 3_600_000;
+  for (;;) {
+    const wd = new Date(day).getUTCDay();
+    if (wd !== 0 && wd !== 6) break;
+    day += DAY;
+    at = day + 8 * 3_600_000;
+  }
+  return at - VN;
+}
+
+/** `days` working days after `ms` (fractions are working hours: 0.5 is about four hours). */
+function addWorkingDays(ms: number, days: number): number {
+  let at = workMoment(ms);
+  for (let k = 0; k < Math.floor(days); k++) at = workMoment(at + DAY);
+  const hours = (days - Math.floor(days)) * 8.5;
+  return workMoment(at + hours * 3_600_000);
+}
+
+/** Open work at the end of the year: received in its last weeks. */
+const OPEN_KINDS: ReadonlySet<Kind> = new Set<Kind>([
+  'open-review',
+  'open-approval',
+  'open-mid',
+  'open-return',
+  'claimed-review',
+  'submitted',
+  'supplement-waiting',
+  'fees-waiting',
+  'completion-requested',
+  'apology',
+]);
+
+/** When the ISO work of the year happens (0: the year's start, 1: a month before its end; absent: the last weeks). */
+const ISO_MOMENTS: Record<string, number> = {
+  'ISO objectives': 0.01,
+  'ISO (Sở Tư pháp) objective': 0.02,
+  'ISO document issued and revised': 0.04,
+  'ISO document issued': 0.1,
+  'ISO risks': 0.15,
+  'ISO nonconformity closed': 0.3,
+  'ISO (Sở Tư pháp) nonconformity closed': 0.4,
+  'ISO complaint answered': 0.5,
+  'ISO internal audit': 0.62,
+  'ISO nonconformities of late dossiers closed': 0.8,
+  'ISO management review': 0.9,
+};
+
+/** One piece's moments: each step some working hours after the one before (a late piece: days after). */
+class Pace {
+  private t: number;
+  constructor(
+    private timeline: Timeline,
+    start: number,
+    private late: boolean,
+    private r: () => number,
+  ) {
+    this.t = start;
+  }
+  next = async (): Promise<void> => {
+    const d = this.late ? 3 + this.r() * 5 : this.r() < 0.7 ? 0.1 + this.r() * 0.6 : 0.7 + this.r() * 1.3;
+    this.t = addWorkingDays(this.t, d);
+    await this.timeline.at(this.t);
+  };
+  later = async (workingDays: number): Promise<void> => {
+    this.t = addWorkingDays(this.t, workingDays);
+    await this.timeline.at(this.t);
+  };
+}
+
+/**
+ * The pieces of the fill played in time order on the demo's clock. A piece counts as running until it
+ * waits for a moment (or ends); once none runs, the clock moves to the earliest moment waited for, and the
+ * pieces waiting for it (and for the next working hours, at most `atOnce`) go on. Without a clock nobody waits.
+ */
+class Timeline {
+  private waiting: { at: number; go: () => void }[] = [];
+  private running = 0;
+  private moving = false;
+  constructor(
+    private clock: DemoClock | undefined,
+    private atOnce: number,
+    private moved: (ms: number) => void,
+  ) {}
+  begin(): void {
+    this.running++;
+  }
+  end(): void {
+    this.running--;
+    this.kick();
+  }
+  at(ms: number): Promise<void> {
+    if (!this.clock) return Promise.resolve();
+    return new Promise((go) => {
+      this.waiting.push({ at: ms, go });
+      this.running--;
+      this.kick();
+    });
+  }
+  private kick(): void {
+    if (!this.clock || this.running > 0 || this.moving || this.waiting.length === 0) return;
+    this.moving = true;
+    this.waiting.sort((a, b) => a.at - b.at);
+    const first = this.waiting[0].at;
+    let k = 0;
+    while (k < this.waiting.length && k < this.atOnce && this.waiting[k].at <= first + 4 * 3_600_000) k++;
+    const batch = this.waiting.splice(0, k);
+    const clock = this.clock;
+    void (async () => {
+      try {
+        if (first > clock.now()) await clock.moveTo(first);
+      } catch {
+        /* the pieces go on at the time it shows; the next move tries again */
+      }
+      this.moved(clock.now());
+      this.moving = false;
+      this.running += batch.length;
+      for (const b of batch) b.go();
+    })();
+  }
 }
 
 // --- one dossier ----------------------------------------------------------------------------------------
@@ -576,6 +819,7 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
   const row = await until<{ id: string }>(`dossier ${reference}`, 30_000, () => api.db('dossiers').where({ reference }).first('id'));
   const id = String(row.id);
   if (kind === 'submitted') return; // waits in the desk's online queue
+  await w.pace(); // the desk looks at it some hours later
   if (kind === 'refused-desk') {
     await api.ok(proc.desk, 'POST', `/api/onestop/dossiers/${id}/refuse`, { reason: 'Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan' });
     return;
@@ -598,6 +842,7 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
   }
   if (kind === 'withdrawn') {
     await w.task(key, 'ThamDinh');
+    await w.pace();
     const r2 = await api.citizen(ip, 'POST', `/api/public/dossiers/${code}/withdraw`, { token, body: { reason: 'Tôi muốn nộp lại hồ sơ khác' } });
     if (r2.status !== 202) throw new Error(`withdraw: ${r2.status} ${JSON.stringify(r2.body).slice(0, 200)}`);
     return;
@@ -606,11 +851,13 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
     await api.ok(proc.desk, 'POST', `/api/onestop/dossiers/${id}/fees/request`, { reason: 'Nộp lệ phí theo quy định trước khi giải quyết' });
     await w.dossier(id, (x) => x.status === 'AWAITING_FEES', `${code} awaiting fees`);
     if (kind === 'fees-waiting') return;
+    await w.pace();
     await api.ok(proc.desk, 'POST', `/api/onestop/dossiers/${id}/fees/paid`);
     await w.dossier(id, (x) => x.status !== 'AWAITING_FEES', `${code} fees paid`);
   }
   if (kind === 'apology') {
     await w.task(key, 'ThamDinh');
+    await w.pace();
     await apology(api, proc, code);
     return;
   }
@@ -625,6 +872,7 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
       await w.work(s.user, key, s.el, stepVars(s, i));
     }
     await w.work(proc.desk, key, 'TraKetQua', { hinhThucTra: 'tai-quay', daKyNhan: true });
+    await w.pace();
     await evaluate(api, ip, code, token, r);
     return;
   }
@@ -632,6 +880,7 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
     await review(w, proc, key, { ketQuaThamDinh: 'can-bo-sung', lyDoBoSung: 'Bổ sung bản chụp giấy tờ rõ nét hơn' });
     await w.dossier(id, (x) => x.status === 'SUPPLEMENT_REQUESTED_IN_PROCESSING', `${code} waiting for the supplement`);
     if (kind === 'supplement-waiting') return;
+    await w.pace();
     const s = await api.citizen(ip, 'POST', `/api/public/dossiers/${code}/supplement`, {
       token,
       form: multipart({ note: 'Đã chụp lại giấy tờ' }, [{ field: `doc:${mandatory[0].code}`, name: 'bo-sung.pdf', content: pdf('bo sung') }]),
@@ -661,7 +910,10 @@ async function dossier(api: Api, w: Worker, proc: Proc, entry: CatalogueEntry, k
     post ? { hinhThucTra: 'buu-chinh', soVanDon: `EMS${100000 + i}VN`, daKyNhan: true } : { hinhThucTra: 'tai-quay', daKyNhan: true },
   );
   await w.dossier(id, (x) => x.closed_at !== null, `${code} closed`);
-  if (r() < 0.8) await evaluate(api, ip, code, token, r);
+  if (r() < 0.8) {
+    await w.pace();
+    await evaluate(api, ip, code, token, r);
+  }
 }
 
 async function review(w: Worker, proc: Proc, key: string, vars: Record<string, unknown>): Promise<void> {
@@ -678,7 +930,7 @@ async function runSteps(w: Worker, proc: Proc, key: string, i: number, stopAt = 
 
 function stepVars(s: Step, i: number): Record<string, unknown> {
   const vars = { ...s.vars };
-  if (s.el === 'KiemTraThucDia') vars.ngayKiemTra = toLocalIso(new Date()).slice(0, 10);
+  if (s.el === 'KiemTraThucDia') vars.ngayKiemTra = toLocalIso(businessNow()).slice(0, 10);
   if (s.el === 'LapPhieu') vars.soPhieu = `${100 + i}/LLTP`;
   return vars;
 }
@@ -747,15 +999,16 @@ async function landCase(api: Api, w: Worker, i: number): Promise<void> {
 
 // --- the department's ISO system (processes/iso-*.bpmn) ---------------------------------------------------
 
-function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
-  const year = new Date().getFullYear();
-  const today = toLocalIso(new Date()).slice(0, 10);
-  const inDays = (d: number) => toLocalIso(new Date(Date.now() + d * 86_400_000)).slice(0, 10);
-  const approveDoc = async (key: string) => {
+function isoPieces(api: Api, sweep?: () => Promise<void>): [string, (w: Worker) => Promise<void>][] {
+  // business time (the demo's past year), read when the step is done
+  const yearNow = () => businessNow().getFullYear();
+  const todayIso = () => toLocalIso(businessNow()).slice(0, 10);
+  const inDays = (d: number) => toLocalIso(new Date(businessNowMs() + d * 86_400_000)).slice(0, 10);
+  const approveDoc = async (w: Worker, key: string) => {
     await w.work('truongphong', key, 'LanhDaoPhongRaSoat', { ketQuaRaSoat: 'dat', yKienRaSoat: 'Đạt' });
     await w.work('thukyiso', key, 'ThuKyIsoRaSoat', { ketQuaRaSoat: 'dat' });
     await w.work('daidienld', key, 'LanhDaoChatLuongXemXet', { ketQuaRaSoat: 'dat' });
-    await w.work('lanhdao', key, 'LanhDaoBanHanh', { ketQuaRaSoat: 'dat', ngayHieuLuc: today });
+    await w.work('lanhdao', key, 'LanhDaoBanHanh', { ketQuaRaSoat: 'dat', ngayHieuLuc: todayIso() });
   };
   const newDoc = async (code: string, title: string) => {
     const d = await api.ok('chuyenvien', 'POST', '/api/iso/documents', {
@@ -770,9 +1023,12 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
   /** Who works a nonconformity in an agency's ISO system: its Office, the responsible division's officer, the management representative. */
   const SNNMT_NC = { office: 'motcua', unit: 'SNNMT-QLDD', unitName: 'Phòng Quản lý đất đai', officer: 'chuyenvien', representative: 'daidienld' };
   const STP_NC = { office: 'vanphongstp', unit: 'STP-HCTP', unitName: 'Phòng Hành chính tư pháp', officer: 'tuphap', representative: 'daidienstp' };
-  const nc = async (reporter: string, title: string, description: string, close: boolean, who = SNNMT_NC) => {
+  const nc = async (w: Worker, reporter: string, title: string, description: string, close: boolean, who = SNNMT_NC) => {
     const n = await api.ok(reporter, 'POST', '/api/iso/nonconformities', { title, description });
-    const key = String(n.processInstanceKey);
+    await correct(w, String(n.processInstanceKey), close, who);
+  };
+  /** The corrective action of a nonconformity, from the Office's receipt to its closing (or the representative's opinion). */
+  const correct = async (w: Worker, key: string, close: boolean, who: typeof SNNMT_NC) => {
     await w.work(who.office, key, 'VanPhongTiepNhan', { donViChuTri: who.unit, yKienVanPhong: `Chuyển ${who.unitName} xử lý` });
     await w.work(who.officer, key, 'XacDinhNguyenNhan', { nguyenNhan: 'Mẫu phiếu kiểm soát cũ không có ô chữ ký' });
     await w.work(who.officer, key, 'DeXuatHanhDong', { hanhDongKhacPhuc: 'Cập nhật mẫu phiếu, tập huấn cán bộ', canYKienDaiDien: true });
@@ -782,7 +1038,7 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     await w.work(who.office, key, 'KiemChung', { coHieuLuc: 'co', nhanXetKiemChung: 'Kiểm tra 10 hồ sơ mới: đủ chữ ký' });
     await w.work(who.office, key, 'DongPhieu', { ketLuan: 'Đã khắc phục, có hiệu lực' });
   };
-  const complaint = async (receiver: string, title: string, finish: boolean) => {
+  const complaint = async (w: Worker, receiver: string, title: string, finish: boolean) => {
     const c = await api.ok(receiver, 'POST', '/api/iso/complaints', {
       title,
       content: 'Công dân phản ánh về thời gian giải quyết hồ sơ đất đai.',
@@ -800,31 +1056,32 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
   return [
     [
       'ISO document issued and revised',
-      async () => {
+      async (w: Worker) => {
         const d = await newDoc('QT-DEMO-01', 'Quy trình tiếp nhận và trả kết quả hồ sơ đất đai');
         await w.work('chuyenvien', d.key, 'SoanThao', { tomTatNoiDung: 'Quy định các bước tiếp nhận, thẩm định, trả kết quả' });
-        await approveDoc(d.key);
+        await approveDoc(w, d.key);
         await w.work('motcua', d.key, 'XacNhanDaDoc', { daDoc: true });
+        await w.later(110); // revised months later
         const rev = await api.ok('chuyenvien', 'POST', `/api/iso/documents/${d.id}/revisions`, {
           summary: 'Bổ sung bước lưu hồ sơ điện tử',
           distributeTo: ['SNNMT-VP'],
         });
         const v2 = String((rev.versions as any[]).find((v) => v.version === 2).processInstanceKey);
         await w.work('chuyenvien', v2, 'SoanThao', { tomTatNoiDung: 'Bổ sung bước lưu hồ sơ điện tử' });
-        await approveDoc(v2);
+        await approveDoc(w, v2);
       },
     ],
     [
       'ISO document issued',
-      async () => {
+      async (w: Worker) => {
         const d = await newDoc('QT-DEMO-02', 'Quy trình kiểm soát hồ sơ chất lượng');
         await w.work('chuyenvien', d.key, 'SoanThao', { tomTatNoiDung: 'Lưu trữ, bảo quản và hủy hồ sơ' });
-        await approveDoc(d.key);
+        await approveDoc(w, d.key);
       },
     ],
     [
       'ISO document in review',
-      async () => {
+      async (w: Worker) => {
         const d = await newDoc('QT-DEMO-03', 'Quy trình xử lý phản ánh, kiến nghị');
         await w.work('chuyenvien', d.key, 'SoanThao', { tomTatNoiDung: 'Dự thảo lần 1' });
         await w.work('truongphong', d.key, 'LanhDaoPhongRaSoat', { ketQuaRaSoat: 'dat', yKienRaSoat: 'Đạt' }); // the ISO secretary's turn
@@ -832,17 +1089,17 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     ],
     [
       'ISO nonconformity closed',
-      () => nc('thukyiso', 'Phiếu kiểm soát thiếu chữ ký người thẩm định', 'Ba hồ sơ tháng trước không có chữ ký người thẩm định.', true),
+      (w: Worker) => nc(w, 'thukyiso', 'Phiếu kiểm soát thiếu chữ ký người thẩm định', 'Ba hồ sơ tháng trước không có chữ ký người thẩm định.', true),
     ],
     [
       'ISO nonconformity open',
-      () => nc('motcua', 'Hồ sơ lưu thiếu biên bản bàn giao', 'Hai hồ sơ đất đai không lưu biên bản bàn giao giữa các bộ phận.', false),
+      (w: Worker) => nc(w, 'motcua', 'Hồ sơ lưu thiếu biên bản bàn giao', 'Hai hồ sơ đất đai không lưu biên bản bàn giao giữa các bộ phận.', false),
     ],
     [
       'ISO internal audit',
-      async () => {
+      async (w: Worker) => {
         const a = await api.ok('thukyiso', 'POST', '/api/iso/audits', {
-          year,
+          year: yearNow(),
           scope: 'Đánh giá nội bộ các phòng của Sở',
           departments: ['SNNMT-VP', 'SNNMT-QLDD'],
         });
@@ -874,8 +1131,12 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     ],
     [
       'ISO management review',
-      async () => {
-        const rv = await api.ok('thukyiso', 'POST', '/api/iso/reviews', { year, title: `Xem xét của lãnh đạo năm ${year}`, departments: ['SNNMT-QLDD'] });
+      async (w: Worker) => {
+        const rv = await api.ok('thukyiso', 'POST', '/api/iso/reviews', {
+          year: yearNow(),
+          title: `Xem xét của lãnh đạo năm ${yearNow()}`,
+          departments: ['SNNMT-QLDD'],
+        });
         const key = String(rv.processInstanceKey);
         await w.work('thukyiso', key, 'SoanThongBao', { thongBao: 'Họp xem xét cuối năm; các phòng báo cáo kết quả mục tiêu và rủi ro' });
         await w.work('lanhdao', key, 'DuyetThongBao', { pheDuyet: 'dat' });
@@ -887,10 +1148,10 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     ],
     [
       'ISO objectives',
-      async () => {
+      async (_w: Worker) => {
         await api.ok('lanhdao', 'POST', '/api/iso/objectives', {
           unitCode: 'SNNMT',
-          year,
+          year: yearNow(),
           title: 'Tỷ lệ hồ sơ giải quyết đúng hạn',
           metric: 'on_time_rate',
           target: 95,
@@ -898,7 +1159,7 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
         });
         await api.ok('lanhdao', 'POST', '/api/iso/objectives', {
           unitCode: 'SNNMT',
-          year,
+          year: yearNow(),
           title: 'Không có hồ sơ quá hạn tồn đọng',
           metric: 'overdue_open',
           target: 0,
@@ -908,7 +1169,7 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     ],
     [
       'ISO risks',
-      async () => {
+      async (w: Worker) => {
         const rk = await api.ok('chuyenvien', 'POST', '/api/iso/risks', {
           kind: 'risk',
           title: 'Hồ sơ đất đai trễ hạn do thiếu cán bộ thẩm định',
@@ -942,15 +1203,16 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     // The second agency's own quality system (Sở Tư pháp: its ISO secretary, Office and management representative).
     [
       'ISO (Sở Tư pháp) nonconformity closed',
-      () => nc('thukyisostp', 'Sổ theo dõi lý lịch tư pháp ghi thiếu ngày trả', 'Bốn phiếu lý lịch tư pháp không ghi ngày trả kết quả.', true, STP_NC),
+      (w: Worker) =>
+        nc(w, 'thukyisostp', 'Sổ theo dõi lý lịch tư pháp ghi thiếu ngày trả', 'Bốn phiếu lý lịch tư pháp không ghi ngày trả kết quả.', true, STP_NC),
     ],
     [
       'ISO (Sở Tư pháp) nonconformity open',
-      () => nc('vanphongstp', 'Chậm chuyển hồ sơ sang Công an tỉnh', 'Hai hồ sơ chuyển Công an tỉnh tra cứu sau 1 ngày.', false, STP_NC),
+      (w: Worker) => nc(w, 'vanphongstp', 'Chậm chuyển hồ sơ sang Công an tỉnh', 'Hai hồ sơ chuyển Công an tỉnh tra cứu sau 1 ngày.', false, STP_NC),
     ],
     [
       'ISO (Sở Tư pháp) nonconformity reported',
-      async () => {
+      async (_w: Worker) => {
         // waits for the department's Office to receive it
         await api.ok('tuphap', 'POST', '/api/iso/nonconformities', {
           title: 'Phiếu lý lịch tư pháp in sai năm sinh',
@@ -960,17 +1222,21 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
     ],
     [
       'ISO (Sở Tư pháp) internal audit planned',
-      async () => {
+      async (_w: Worker) => {
         // the department's ISO secretary drafts the programme (left open)
-        await api.ok('thukyisostp', 'POST', '/api/iso/audits', { year, scope: 'Đánh giá nội bộ Phòng Hành chính tư pháp', departments: ['STP-HCTP'] });
+        await api.ok('thukyisostp', 'POST', '/api/iso/audits', {
+          year: yearNow(),
+          scope: 'Đánh giá nội bộ Phòng Hành chính tư pháp',
+          departments: ['STP-HCTP'],
+        });
       },
     ],
     [
       'ISO (Sở Tư pháp) objective',
-      async () => {
+      async (_w: Worker) => {
         await api.ok('giamdocstp', 'POST', '/api/iso/objectives', {
           unitCode: 'STP',
-          year,
+          year: yearNow(),
           title: 'Tỷ lệ phiếu lý lịch tư pháp trả đúng hạn',
           metric: 'on_time_rate',
           target: 98,
@@ -978,7 +1244,28 @@ function isoPieces(api: Api, w: Worker): [string, () => Promise<void>][] {
         });
       },
     ],
-    ['ISO complaint answered', () => complaint('motcua', 'Hồ sơ trả kết quả chậm', true)],
-    ['ISO complaint open', () => complaint('thukyiso', 'Thái độ tiếp dân tại bộ phận một cửa', false)],
+    [
+      'ISO nonconformities of late dossiers closed',
+      async (w: Worker) => {
+        // The platform's ISO sweep (every 5 minutes of the runtime) opens one for each late dossier: the
+        // run it would have made now, then each agency's Office works its first ones to their closing.
+        if (sweep) await sweep();
+        for (const [agency, who] of [
+          ['SNNMT', SNNMT_NC],
+          ['STP', STP_NC],
+        ] as const) {
+          const keys = await api
+            .db('iso_nonconformities')
+            .where({ source_type: 'late_case', agency })
+            .whereNotNull('process_instance_key')
+            .orderBy('id')
+            .limit(2)
+            .pluck('process_instance_key');
+          for (const key of keys) await correct(w, String(key), true, who);
+        }
+      },
+    ],
+    ['ISO complaint answered', (w: Worker) => complaint(w, 'motcua', 'Hồ sơ trả kết quả chậm', true)],
+    ['ISO complaint open', (w: Worker) => complaint(w, 'thukyiso', 'Thái độ tiếp dân tại bộ phận một cửa', false)],
   ];
 }

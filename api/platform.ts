@@ -29,6 +29,8 @@ export interface PlatformOptions {
   deployBundled?: boolean;
   /** start the broker with Zeebe's controlled clock (tests) */
   controlledClock?: boolean;
+  /** the demo lives through a past year on that clock (api/demo-clock.ts) */
+  pastYear?: boolean;
   logger?: boolean | object;
   say?: (msg: string) => void;
 }
@@ -115,6 +117,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const owner = createKnex(ownerUrl, { min: 0, max: 1 });
     try {
       await migrateLatest(owner);
+      // business time is the system time (a demo fill stopped half-way may have left an offset)
+      await owner('platform_clock').update({ offset_ms: 0 });
       if (role) {
         if (embedded) await ensureAppRole(owner, role, decodeURIComponent(new URL(databaseUrl).password));
         await grantAppRights(owner, role);
@@ -138,6 +142,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         dataDir: path.join(config.dataDir, 'zeebe'),
         exporter: jdbcFromUrl(databaseUrl),
         controlledClock: opts.controlledClock,
+        // the demo's past year moves the controlled clock back: no long polls (engine/broker.ts)
+        noLongPolling: opts.controlledClock && opts.pastYear,
         log: say,
       });
       closers.push(() => broker!.stop());
@@ -173,7 +179,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     registerContinuations(DOMAIN_MODULES);
     let runtime: EngineRuntime | undefined;
     if (opts.runtime !== false) {
-      runtime = await startEngineRuntime({ zeebe, db, log: fastify.log, config, mail }, DOMAIN_MODULES);
+      // Without long polling (the demo's past year) every poll is a command the broker writes and answers:
+      // the workers poll at most 10 times a second (the inbox's 10 ms would flood a one-thread broker).
+      const pollFloorMs = opts.controlledClock && opts.pastYear ? 100 : 0;
+      runtime = await startEngineRuntime({ zeebe, db, log: fastify.log, config, mail }, DOMAIN_MODULES, { pollFloorMs });
       closers.push(() => runtime!.stop());
     }
     if (opts.deployBundled !== false) {

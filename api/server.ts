@@ -1,21 +1,26 @@
 import { readConfig } from '../lib/config.js';
 import { startPlatform } from './platform.js';
 import { seedDemo } from './demo.js';
-import { fillDemo } from './demo-fill.js';
+import { demoFillMarked, fillDemo } from './demo-fill.js';
+import { DemoClock } from './demo-clock.js';
 
 /**
  * The process: starts the platform, listens, prints where to go, and on Ctrl-C / SIGTERM closes
  * the app, the engine runtime, the broker and the embedded database it started.
  * `--demo` also creates the demo organisation and users and prints their credentials, and once it listens
  * fills the demo with activity in the background (api/demo-fill.ts) unless `--empty` is given (or
- * DEMO_EMPTY=1); DEMO_DOSSIERS sets how many one-stop dossiers it makes (default 120).
+ * DEMO_EMPTY=1); DEMO_DOSSIERS sets how many one-stop dossiers it makes (default 120), played over a past year
+ * (the platform's clock and the broker's controlled clock moved forward, then back to now).
  */
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   const config = readConfig();
   const empty = process.argv.includes('--empty') || config.demoEmpty;
   const say = (m: string) => console.log(`[eiso] ${m}`);
-  const platform = await startPlatform({ config, say });
+  // The demo lives through a past year on Zeebe's controlled clock (api/demo-clock.ts), on the start that
+  // fills it; a later start of the same data folder, and a production start, never expose the broker's clock.
+  const pastYear = demo && !empty && !demoFillMarked(config.dataDir);
+  const platform = await startPlatform({ config, say, controlledClock: pastYear, pastYear });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -46,6 +51,9 @@ async function main(): Promise<void> {
       passwords,
       dossiers: Math.max(0, config.demoDossiers),
       say,
+      // an external engine keeps its own time: then everything happens now
+      clock: platform.broker && pastYear ? new DemoClock(platform.db, platform.broker.managementAddress) : undefined,
+      zeebe: platform.zeebe,
     })
       .then((r) => {
         if (r.skipped) say(`Demo data: already there (${r.reason})`);

@@ -121,7 +121,7 @@ export async function upsertForm(db: Knex | Knex.Transaction, formKey: string, s
   await db('forms')
     .insert({ form_key: formKey, schema: JSON.stringify(schema), checksum })
     .onConflict('form_key')
-    .merge({ schema: JSON.stringify(schema), checksum, updated_at: db.fn.now() });
+    .merge({ schema: JSON.stringify(schema), checksum, updated_at: db.raw('eiso_now()') });
 }
 
 export async function insertProcessForm(

@@ -66,11 +66,16 @@ export function checkWorkers(modules: readonly EngineContribution[]): void {
  * declare, the history projector (and the modules' hooks on it), the outbox relay and the modules'
  * background tasks. `stop()` stops them in reverse order.
  */
-export async function startEngineRuntime(ctx: RuntimeContext, modules: readonly EngineContribution[]): Promise<EngineRuntime> {
+export async function startEngineRuntime(
+  ctx: RuntimeContext,
+  modules: readonly EngineContribution[],
+  /** the shortest pause between a worker's polls (engine/jobs/worker.ts); 0 by default */
+  opts: { pollFloorMs?: number } = {},
+): Promise<EngineRuntime> {
   checkWorkers(modules);
   registerContinuations(modules);
   const { db, zeebe, log } = ctx;
-  const workers = modules.flatMap((m) => m.workers ?? []).map((spec) => startJobWorker(spec, ctx));
+  const workers = modules.flatMap((m) => m.workers ?? []).map((spec) => startJobWorker(spec, ctx, opts.pollFloorMs ?? 0));
   // Engine commands committed with a business write and not answered yet (outage, crash): sent here.
   const relay = startOutboxRelay(db, zeebe, { ...outboxOptions({ log }), pollMs: 1000 });
   const projector = new HistoryProjector(db, { logger: log });

@@ -27,6 +27,7 @@ export const RESTRICTED_TABLES: Record<string, string[]> = {
   audit_chain_head: ['SELECT', 'UPDATE'],
   audit_log_target_months: ['SELECT'],
   audit_log_seq: ['SELECT'],
+  platform_clock: ['SELECT', 'UPDATE'],
   knex_migrations: [],
   knex_migrations_lock: [],
 };

@@ -1,173 +1,247 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { login, waitFor, type Client } from './helpers/fixtures.js';
-import { demoAccounts } from './helpers/demo-users.js';
+import { fileURLToPath } from 'node:url';
 import { DEMO_USERS } from '../api/demo.js';
-import { fillDemo, type DemoFillResult } from '../api/demo-fill.js';
 import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
-import { toLocalIso } from '../domain/deadlines/calendar/index.js';
 
 /**
- * The demo's activity (npm start, api/demo-fill.ts) at a reduced size (35 dossiers: the first seven kinds of
- * each procedure) on the real broker and database: while it fills, a signed-in user sees a banner with the
- * progress, gone when it is done; every demo user then finds their pages filled, through the API they use
- * and in the browser; a second start on the same data folder adds nothing. One file, one fill: the demo is
- * made once per database. (SERIAL: it makes the fixed demo accounts, which other files must not see.)
+ * Issue 18's "Done when", as a new user meets it: the real start command (`npx tsx api/server.ts --demo`,
+ * what `npm start` runs) with a fresh data folder, its own embedded PostgreSQL and Zeebe broker. It is
+ * ready, then lives through a past year in the background (the platform's and the broker's clocks moved
+ * forward from a year back, api/demo-clock.ts) and comes back to now; once GET /api/demo/status says done,
+ * every demo user signs in in Chromium and finds their pages filled: tasks in the inbox, the one-stop
+ * statistics month by month over the year with late dossiers, the overdue list, the dossiers of the desk,
+ * each agency's ISO nonconformity register, the auditor's cases, the designer's procedures.
+ * The process group is killed at the end, also on failure. (SERIAL: minutes of CPU of its own.)
  */
-describe('demo activity (npm start)', () => {
-  let p: TestPlatform;
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** What the platform reads from the environment (lib/config.ts): the test run's own values stay out of the child. */
+const PLATFORM_KEYS =
+  /^(HOST|PORT|DATABASE_URL|MIGRATION_DATABASE_URL|TEST_DATABASE_URL|APP_DB_ROLE|AUDIT_.*|ZEEBE_ADDRESS|ZEEBE_REST_ADDRESS|JWT_.*|DATA_DIR|LOG_LEVEL|SMTP_.*|LOGIN_.*|CITIZEN_.*|ONESTOP_.*|DEMO_.*|ATTACHMENT_.*|OUTBOX_.*|JOB_.*|TRUST_PROXY|PUBLIC_URL|PGUSER)$/;
+
+const DAY = 86_400_000;
+/** yyyy-mm-dd in Vietnam's time. */
+const vnIso = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
+
+describe('npm start --demo: a year of activity, then every demo user finds their pages filled', () => {
+  let child: ChildProcess | undefined;
   let dataDir: string;
-  let passwords: Map<string, string>;
-  let result: DemoFillResult;
-  const clients = new Map<string, Client>();
-  let browser: BrowserSession;
-  const as = (u: string) => clients.get(u)!;
-  const today = toLocalIso(new Date()).slice(0, 10);
+  let base = '';
+  const output: string[] = [];
+  let passwords: Record<string, string> = {};
+  let browser: BrowserSession | undefined;
+  let status: { running: boolean; done: boolean; total: number; completed: number; failed: number; demoDate?: string } | undefined;
+  const datesSeen = new Set<string>();
+
+  const stop = async () => {
+    if (!child?.pid || child.exitCode !== null) return;
+    const exited = new Promise((r) => child!.once('exit', r));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const hard = setTimeout(() => {
+      try {
+        process.kill(-child!.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 30_000);
+    await exited;
+    clearTimeout(hard);
+  };
 
   beforeAll(async () => {
     await ensureWebBuilt();
-    p = await startTestPlatform();
-    const accounts = await demoAccounts(p.db);
-    dataDir = accounts.dataDir;
-    passwords = accounts.passwords;
-    for (const [n, u] of DEMO_USERS.entries()) {
-      const user = { id: 0, username: u.username, password: accounts.passwords.get(u.username)!, unitCode: u.unitCode, roles: u.roles };
-      clients.set(u.username, await login(p.app, user, { remoteAddress: `203.0.113.${n + 1}` }));
-    }
-    browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
-  });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'eiso-demo-start-'));
+    chmodSync(dataDir, 0o755); // embedded PostgreSQL runs as postgres
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !PLATFORM_KEYS.test(k))) as Record<string, string>;
+    child = spawn('npx', ['tsx', 'api/server.ts', '--demo'], {
+      cwd: repoRoot,
+      env: { ...env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: the broker and PostgreSQL go with it
+    });
+    let buffered = '';
+    const onData = (b: Buffer) => {
+      buffered += b.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const l of lines) if (l.startsWith('[eiso]')) output.push(l);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', () => {});
+    base = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const ready = output.find((l) => l.includes('Ready. Open http://localhost:'));
+        if (ready) {
+          clearInterval(timer);
+          resolve(`http://127.0.0.1:${/localhost:(\d+)/.exec(ready)![1]}`);
+        }
+      }, 200);
+      setTimeout(() => {
+        clearInterval(timer);
+        reject(new Error(`not ready within 180 s:\n${output.join('\n')}`));
+      }, 180_000);
+      child!.once('exit', (code) => {
+        clearInterval(timer);
+        reject(new Error(`npm start exited with ${code}:\n${output.join('\n')}`));
+      });
+    });
+    passwords = JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8')) as Record<string, string>;
+  }, 240_000);
+
   afterAll(async () => {
     await browser?.close();
-    // The open demo cases stop here (their rows stay); other files start their own.
-    const keys = await p
-      ?.db('dossiers')
-      .whereRaw(`applicant->>'email' LIKE '%.demo.%@example.com'`)
-      .whereNotNull('process_instance_key')
-      .whereNull('closed_at')
-      .pluck('process_instance_key');
-    for (const k of keys ?? []) await p.zeebe.cancelProcessInstance(String(k)).catch(() => {});
-    await p?.close();
-  });
-
-  const signIn = async (username: string) => {
-    const { page } = browser;
-    await page.evaluate(() => localStorage.clear()).catch(() => undefined);
-    await page.goto(`${p.url}/login`);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(passwords.get(username)!);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL((u) => u.pathname !== '/login');
-    await page.getByTestId('current-user').waitFor();
-  };
-
-  it('fills through the API while the status route reports progress and a banner shows it, then done', { timeout: 240_000 }, async () => {
-    expect((await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json()).toEqual({ running: false, done: false, total: 0, completed: 0, failed: 0 });
-    const lines: string[] = [];
-    const run = fillDemo({ app: p.app, db: p.db, dataDir, passwords, dossiers: 35, concurrency: 8, say: (m) => lines.push(m), stepTimeoutMs: 120_000 });
-    const status = async () => (await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json();
-    expect((await status()).running).toBe(true);
-    const during = await waitFor(async () => ((await status()).total > 0 ? status() : undefined), 'the planned work counted', 30_000);
-    expect(during.running).toBe(true);
-    expect(during.total).toBeGreaterThan(35);
-    // A user signed in meanwhile sees the progress.
-    await signIn('motcuaxa');
-    const banner = browser.page.getByTestId('demo-banner');
-    await banner.waitFor({ timeout: 30_000 });
-    expect(await banner.textContent()).toMatch(/^Đang tạo dữ liệu demo: \d+\/\d+\./);
-    result = await run;
-    expect(result.errors).toEqual([]);
-    expect(result).toMatchObject({ skipped: false, failed: 0 });
-    expect(result.completed).toBe(result.total);
-    const after = (await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json();
-    expect(after).toMatchObject({ running: false, done: true, total: result.total, completed: result.total, failed: 0 });
-    expect(lines.at(-1)).toContain(`${result.total}/${result.total}`);
-    expect(existsSync(path.join(dataDir, 'demo-fill.json'))).toBe(true);
-    // The banner goes away; the desk's inbox (opened afresh: a bare /inbox picks its bucket once, from the counts) has its tasks.
-    await banner.waitFor({ state: 'detached', timeout: 30_000 });
-    await browser.page.goto(`${p.url}/inbox`);
-    await browser.page.getByTestId('task-row').first().waitFor({ timeout: 30_000 });
-    expect(await browser.page.getByTestId('task-row').count()).toBeGreaterThan(0);
-  });
-
-  it('every officer and leader of the demo has tasks in the inbox', async () => {
-    const workers = DEMO_USERS.filter((u) => u.roles.includes('officer') || u.roles.includes('leader'));
-    for (const u of workers) {
-      const r = await as(u.username).get('/api/tasks?scope=all&limit=200');
-      expect(r.status, u.username).toBe(200);
-      expect(r.body.items.length, `${u.username}'s inbox`).toBeGreaterThan(0);
+    await stop();
+    // npx exits first; the server closes PostgreSQL and writes its last audit checkpoint before the group is gone
+    for (let i = 0; child?.pid && i < 60; i++) {
+      try {
+        process.kill(-child.pid, 0);
+      } catch {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
     }
-    // Open ones among them, for the officers of the procedures.
-    for (const u of ['motcuaxa', 'kinhtexa', 'hotich', 'motcuatinh', 'tuphap', 'duocsi', 'motcua', 'chuyenvien']) {
-      const r = await as(u).get('/api/tasks?scope=all&limit=200');
-      expect(r.body.items.filter((t: any) => t.status === 'open').length, `${u}'s open tasks`).toBeGreaterThan(0);
-    }
-  });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
+  }, 90_000);
 
-  it("the agencies' leaders see the one-stop statistics, the desks their dossiers, the auditor the cases", async () => {
-    for (const leader of ['chutichxa', 'giamdocstp', 'giamdocsyt']) {
-      const r = await as(leader).get(`/api/onestop-stats/statistics?from=${today}&to=${today}`);
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      expect(r.body.totals.received.total, leader).toBeGreaterThan(0);
-      expect(r.body.totals.resolved.total + r.body.totals.inProgress.total, leader).toBeGreaterThan(0);
-    }
-    for (const desk of ['motcuaxa', 'motcuatinh']) {
-      const r = await as(desk).get('/api/onestop/dossiers');
+  it('is ready, plays the past year with a progress line and the date, and comes back to now', { timeout: 1_200_000 }, async () => {
+    expect(Object.keys(passwords).sort()).toEqual(DEMO_USERS.map((u) => u.username).sort());
+    const end = Date.now() + 1_140_000;
+    for (;;) {
+      const r = await fetch(`${base}/api/demo/status`);
       expect(r.status).toBe(200);
-      expect(r.body.items.length, desk).toBeGreaterThan(0);
+      status = (await r.json()) as typeof status;
+      if (status!.demoDate) datesSeen.add(status!.demoDate);
+      if (status!.done) break;
+      if (Date.now() > end) throw new Error(`the demo fill did not end within 19 minutes: ${JSON.stringify(status)}\n${output.slice(-20).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 1000));
     }
-    const cases = await as('kiemtra').get('/api/audit/cases?limit=50');
-    expect(cases.status, JSON.stringify(cases.body)).toBe(200);
-    expect(cases.body.total).toBeGreaterThan(0);
-    const procedures = await as('thietke').get('/api/procedures');
-    expect(procedures.status).toBe(200);
-    expect(procedures.body.items.length).toBeGreaterThan(0);
+    expect(status).toMatchObject({ running: false, done: true, failed: 0 });
+    expect(status!.total).toBeGreaterThan(100);
+    expect(status!.completed).toBe(status!.total);
+    // the demo date moved over the months of the past year (dd/mm/yyyy), and is gone once done
+    const months = new Set([...datesSeen].map((d) => d.slice(3)));
+    expect(months.size, [...datesSeen].join(' ')).toBeGreaterThan(3);
+    expect(status!.demoDate).toBeUndefined();
+    expect(output.some((l) => /^\[eiso\] The demo lives through a past year: \d\d\/\d\d\/\d{4} to \d\d\/\d\d\/\d{4}/.test(l))).toBe(true);
+    expect(output.some((l) => /Dữ liệu demo \/ demo data: \d+\/\d+ \(\d+ %\), ngày \/ date \d\d\/\d\d\/\d{4}/.test(l))).toBe(true);
+    expect(output).toContain(`[eiso] Demo data ready: ${status!.total} of ${status!.total} made`);
+    const marker = JSON.parse(readFileSync(path.join(dataDir, 'demo-fill.json'), 'utf8'));
+    expect(marker).toMatchObject({ status: 'done', total: status!.total, completed: status!.total, failed: 0 });
   });
 
-  it('the ISO secretary finds every register filled', async () => {
-    for (const register of ['documents', 'nonconformities', 'audits', 'reviews', 'objectives', 'risks', 'complaints']) {
-      const r = await as('thukyiso').get(`/api/iso/${register}${register === 'objectives' ? `?year=${new Date().getFullYear()}` : ''}`);
-      expect(r.status, `${register}: ${JSON.stringify(r.body).slice(0, 200)}`).toBe(200);
-      expect(r.body.items.length, register).toBeGreaterThan(0);
-    }
-  });
-
-  it('each demo user finds their pages filled', { timeout: 120_000 }, async () => {
+  it('every demo user signs in and finds their pages filled', { timeout: 600_000 }, async () => {
+    expect(status?.done).toBe(true);
+    browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
     const { page } = browser;
-    // An officer of an agency: open tasks in the inbox.
-    await signIn('kinhtexa');
-    await page.getByTestId('task-row').first().waitFor();
-    expect(await page.getByTestId('task-row').count()).toBeGreaterThan(0);
+    const signIn = async (username: string) => {
+      await page.goto(`${base}/login`);
+      await page.evaluate(() => localStorage.clear());
+      await page.goto(`${base}/login`);
+      await page.getByLabel('Tên đăng nhập').fill(username);
+      await page.getByLabel('Mật khẩu').fill(passwords[username]);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.waitForURL((u) => u.pathname !== '/login');
+      await page.getByTestId('current-user').waitFor();
+    };
+    const rows = async (testId: string, what: string) => {
+      const body = page.getByTestId(testId).locator('tbody tr');
+      await body
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(() => {
+          throw new Error(`${what}: no row in ${testId}`);
+        });
+      return body.count();
+    };
+    const from = vnIso(Date.now() - 366 * DAY);
+    const to = vnIso(Date.now());
+    const filled: Record<string, string[]> = {};
+    const seen = (u: string, s: string) => (filled[u] ??= []).push(s);
+    let lateSeen = 0;
 
-    // The provincial desk: its dossiers.
-    await signIn('motcuatinh');
-    await page.goto(`${p.url}/mot-cua?tab=all`);
-    await page.getByTestId('onestop-list').locator('tbody tr').first().waitFor();
-    expect(await page.getByTestId('onestop-list').locator('tbody tr').count()).toBeGreaterThan(0);
-
-    // The ISO secretary: the nonconformities and the documents.
-    await signIn('thukyiso');
-    await page.goto(`${p.url}/iso?tab=nc`);
-    await page.getByTestId('iso-nc-table').locator('tbody tr').first().waitFor();
-    await page.goto(`${p.url}/iso?tab=documents`);
-    await page.getByTestId('iso-doc-table').locator('tbody tr').first().waitFor();
-    expect(await page.getByTestId('iso-doc-table').locator('tbody tr').count()).toBeGreaterThan(0);
-
-    // The auditor: the cases of the province.
-    await signIn('kiemtra');
-    await page.goto(`${p.url}/audit`);
-    const total = page.getByTestId('audit-total');
-    await total.waitFor();
-    expect(await total.textContent()).toMatch(/^(Khoảng )?[1-9][\d.]* hồ sơ/);
-  });
-
-  it('a second start on the same data folder adds nothing', async () => {
-    const count = async () => Number((await p.db('dossiers').count({ n: '*' }))[0].n);
-    const before = await count();
-    const again = await fillDemo({ app: p.app, db: p.db, dataDir, passwords, dossiers: 35 });
-    expect(again).toMatchObject({ skipped: true, total: result.total, completed: result.completed });
-    expect(await count()).toBe(before);
-    expect((await p.app.inject({ method: 'GET', url: '/api/demo/status' })).json()).toMatchObject({ running: false, done: true });
+    for (const u of DEMO_USERS) {
+      await signIn(u.username);
+      const works = u.roles.includes('officer') || u.roles.includes('leader');
+      if (works) {
+        // The inbox opens where the work is; every officer and leader of the demo has tasks (open or done).
+        await page.goto(`${base}/inbox`);
+        const anyTask = page.getByTestId('task-row').first();
+        await anyTask.waitFor({ timeout: 30_000 }).catch(async () => {
+          // no open task for this user: their done ones are there
+          await page.goto(`${base}/inbox?state=done`);
+          await anyTask.waitFor({ timeout: 30_000 });
+        });
+        expect(await page.getByTestId('task-row').count(), `${u.username}'s inbox`).toBeGreaterThan(0);
+        seen(u.username, 'inbox');
+      }
+      if (['chutichxa', 'giamdocstp', 'giamdocsyt'].includes(u.username)) {
+        // The agency's leader: the one-stop statistics of the year, month by month, late dossiers counted.
+        await page.goto(`${base}/onestop/stats?from=${from}&to=${to}&groupBy=month`);
+        const months = await rows('stats-table', `${u.username}'s statistics`);
+        expect(months, `${u.username}'s months`).toBeGreaterThan(3);
+        expect(Number(await page.getByTestId('kpi-received').textContent()), `${u.username}'s received`).toBeGreaterThan(10);
+        const late = Number((await page.getByTestId('kpi-late').textContent())?.replace(/\D/g, ''));
+        lateSeen += late;
+        seen(u.username, `statistics: ${months} months, ${late} late`);
+        // and the dossiers past their appointment
+        await page.goto(`${base}/onestop/overdue`);
+        const overdue = await page
+          .getByTestId('overdue-table')
+          .locator('tbody tr')
+          .first()
+          .waitFor({ timeout: 15_000 })
+          .then(
+            () => page.getByTestId('overdue-table').locator('tbody tr').count(),
+            () => 0,
+          );
+        seen(u.username, `overdue: ${overdue}`);
+      }
+      if (u.username === 'chutichxa') {
+        expect(Number((await page.getByTestId('overdue-table').locator('tbody tr').count()) > 0), 'the commune leader sees overdue dossiers').toBe(1);
+      }
+      if (['motcuaxa', 'motcuatinh'].includes(u.username)) {
+        await page.goto(`${base}/mot-cua?tab=all`);
+        expect(await rows('onestop-list', `${u.username}'s dossiers`)).toBeGreaterThan(0);
+        seen(u.username, 'dossiers');
+      }
+      if (['thukyiso', 'thukyisostp'].includes(u.username)) {
+        // Each agency's ISO register of nonconformities (some opened by the platform for late dossiers).
+        await page.goto(`${base}/iso?tab=nc`);
+        expect(await rows('iso-nc-table', `${u.username}'s nonconformities`)).toBeGreaterThan(0);
+        await page.goto(`${base}/iso?tab=documents`);
+        if (u.username === 'thukyiso') expect(await rows('iso-doc-table', 'the ISO documents')).toBeGreaterThan(0);
+        seen(u.username, 'iso');
+      }
+      if (['lanhdao', 'giamdocstp'].includes(u.username)) {
+        // The agency's head reads its whole ISO register: nonconformities the platform opened for late dossiers.
+        await page.goto(`${base}/iso?tab=nc&source=late_case`);
+        const fromLate = await rows('iso-nc-table', `${u.username}'s nonconformities of late dossiers`);
+        expect(fromLate).toBeGreaterThan(0);
+        seen(u.username, `late-dossier nonconformities: ${fromLate}`);
+      }
+      if (u.username === 'kiemtra') {
+        await page.goto(`${base}/audit`);
+        const total = page.getByTestId('audit-total');
+        await total.waitFor();
+        expect(await total.textContent()).toMatch(/^(Khoảng )?[1-9][\d.]* hồ sơ/);
+        seen(u.username, 'audit');
+      }
+      if (u.username === 'thietke') {
+        await page.goto(`${base}/procedures`);
+        await page.getByTestId('procedure-row').first().waitFor();
+        expect(await page.getByTestId('procedure-row').count()).toBeGreaterThan(3);
+        seen(u.username, 'procedures');
+      }
+    }
+    expect(lateSeen, JSON.stringify(filled)).toBeGreaterThan(0);
+    expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -23,10 +23,10 @@ export async function subtreeCodes(db: Knex, unitCode: string): Promise<string[]
  */
 
 /** SQL: the case (alias ci) is late now. */
-const LATE_SQL = `(ci.late_at < now())`;
+const LATE_SQL = `(ci.late_at < eiso_now())`;
 
 /** SQL: the steps of the case (alias ci) that are late now: completed late, or open past their due date. */
-const BREACHED_STEPS_SQL = `ARRAY(SELECT DISTINCT b.s FROM (SELECT unnest(ci.breached_steps) UNION ALL SELECT x->>'e' FROM jsonb_array_elements(COALESCE(ci.pending_due, '[]'::jsonb)) x WHERE (x->>'d')::timestamptz < now()) AS b(s) ORDER BY 1)`;
+const BREACHED_STEPS_SQL = `ARRAY(SELECT DISTINCT b.s FROM (SELECT unnest(ci.breached_steps) UNION ALL SELECT x->>'e' FROM jsonb_array_elements(COALESCE(ci.pending_due, '[]'::jsonb)) x WHERE (x->>'d')::timestamptz < eiso_now()) AS b(s) ORDER BY 1)`;
 
 /** Scopes and unit filters of more units than this are tested row by row rather than through the GIN index. */
 const INDEXED_UNITS_MAX = 32;
@@ -55,14 +55,14 @@ async function filtered(db: Knex, f: CaseFilters, scope: string[] | null): Promi
   if (f.to) q.where('ci.start_time', '<', f.to);
   if (f.officer) q.whereRaw('ci.officers @> ARRAY[?]::text[]', [f.officer]);
   if (f.timing === 'late') q.whereRaw(LATE_SQL);
-  if (f.timing === 'on_time') q.whereRaw(`(ci.late_at IS NULL OR ci.late_at >= now())`);
+  if (f.timing === 'on_time') q.whereRaw(`(ci.late_at IS NULL OR ci.late_at >= eiso_now())`);
   if (f.breachedStep) {
     // breached_steps <> '{}' lets a period be read from the partial index of breached cases by start
     // time; with a period the GIN index (the postings of every case that breached the step, ten years
     // of them) is kept out of the plan: it would cost more than it removes.
     const breached = f.from || f.to ? `COALESCE(ci.breached_steps, '{}') @> ARRAY[?]::text[]` : `ci.breached_steps @> ARRAY[?]::text[]`;
     q.whereRaw(
-      `((ci.breached_steps <> '{}' AND ${breached}) OR (ci.pending_due_at < now() AND EXISTS (SELECT 1 FROM jsonb_array_elements(ci.pending_due) x WHERE x->>'e' = ? AND (x->>'d')::timestamptz < now())))`,
+      `((ci.breached_steps <> '{}' AND ${breached}) OR (ci.pending_due_at < eiso_now() AND EXISTS (SELECT 1 FROM jsonb_array_elements(ci.pending_due) x WHERE x->>'e' = ? AND (x->>'d')::timestamptz < eiso_now())))`,
       [f.breachedStep, f.breachedStep],
     );
   }
@@ -312,7 +312,7 @@ export async function caseSummary(db: Knex, processInstanceKey: string): Promise
             (SELECT v.value #>> '{}' FROM hist_variables v WHERE v.scope_key = p.process_instance_key AND v.name = 'startedByUnit') AS started_by_unit,
             ARRAY(SELECT DISTINCT t.element_id FROM inbox_tasks t WHERE t.process_instance_key = p.process_instance_key AND ${TASK_LATE_SQL('t')} ORDER BY 1) AS breached_steps,
             (EXISTS (SELECT 1 FROM inbox_tasks t WHERE t.process_instance_key = p.process_instance_key AND ${TASK_LATE_SQL('t')})
-             OR EXISTS (SELECT 1 FROM case_deadlines cd WHERE cd.process_instance_key = p.process_instance_key AND COALESCE(p.end_time, now()) > cd.appointment_at)) AS late
+             OR EXISTS (SELECT 1 FROM case_deadlines cd WHERE cd.process_instance_key = p.process_instance_key AND COALESCE(p.end_time, eiso_now()) > cd.appointment_at)) AS late
        FROM hist_process_instances p WHERE p.process_instance_key = ?`,
     [processInstanceKey],
   );

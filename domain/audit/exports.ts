@@ -11,6 +11,7 @@ import type { CaseSummary, TimelineReply } from '../../api/schemas/audit.js';
 import { caseUnits } from './scope.js';
 import { printer } from '../../lib/pdf.js';
 import { neutraliseFormula } from '../../lib/spreadsheet-safe.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * The auditor's exports: a case file as ZIP (PDF summary, documents, timeline as JSON and CSV, the
@@ -312,7 +313,7 @@ export async function loadCaseFileFacts(db: Knex, key: string, exportedBy: strin
     dossierDocuments,
     people: await userFullNames(db, [...usernames]),
     exportedBy,
-    exportedAt: new Date(),
+    exportedAt: clock.now(),
   };
 }
 

@@ -124,7 +124,7 @@ export async function saveQuery(db: Knex, userId: number, name: string, query: R
   const [row] = await db('audit_saved_queries')
     .insert({ user_id: userId, name, query: JSON.stringify(query) })
     .onConflict(['user_id', 'name'])
-    .merge({ query: JSON.stringify(query), created_at: db.fn.now() })
+    .merge({ query: JSON.stringify(query), created_at: db.raw('eiso_now()') })
     .returning('*');
   return toSaved(row);
 }
@@ -137,7 +137,7 @@ export async function deleteSavedQuery(db: Knex, userId: number, id: number): Pr
 
 /** SQL: a human step is late when completed after its due date, or still open past it. */
 export const TASK_LATE_SQL = (t: string) =>
-  `(${t}.due_date IS NOT NULL AND COALESCE(${t}.completed_at, CASE WHEN ${t}.status IN ('open','completing') THEN now() END) > ${t}.due_date)`;
+  `(${t}.due_date IS NOT NULL AND COALESCE(${t}.completed_at, CASE WHEN ${t}.status IN ('open','completing') THEN eiso_now() END) > ${t}.due_date)`;
 
 const CAUGHT_EVENT_KINDS: Record<string, TimelineEvent['kind']> = { SIGNAL: 'signal', ESCALATION: 'escalation', ERROR: 'error' };
 const CATCH_EVENT_TYPES = new Set(['BOUNDARY_EVENT', 'INTERMEDIATE_CATCH_EVENT', 'START_EVENT']);

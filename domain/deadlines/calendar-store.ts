@@ -164,7 +164,7 @@ export async function updateEntry(
       ...(patch.occasion !== undefined ? { occasion: patch.occasion } : {}),
       ...(patch.source !== undefined ? { source: patch.source } : {}),
       updated_by: actor.id,
-      updated_at: trx.fn.now(),
+      updated_at: trx.raw('eiso_now()'),
     });
   const after = (await getEntry(trx, before.id))!;
   await recordChange(trx, {
@@ -242,7 +242,7 @@ export async function putSettings(
     cutoff: settings.cutoff,
     culture_day: target.unitId === null ? (settings.cultureDay ?? before?.cultureDay ?? true) : null,
     updated_by: actor.id,
-    updated_at: trx.fn.now(),
+    updated_at: trx.raw('eiso_now()'),
   };
   const scope = (q: Knex.QueryBuilder) => (target.unitId === null ? q.whereNull('unit_id') : q.where('unit_id', target.unitId));
   if (before) await scope(trx('calendar_settings')).update(values);

@@ -3,6 +3,7 @@ import type { Pause, TimeLimitUnit, WorkingCalendar } from './calendar/index.js'
 import { loadCalendar } from './calendar-store.js';
 import * as repo from './store.js';
 import { pausedWorkingDays } from './compute.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * The case clock (ngày hẹn trả): pauses while the dossier waits for the citizen, resumes with the
@@ -78,7 +79,7 @@ async function lockedCase(trx: Knex.Transaction, processInstanceKey: string) {
 
 /** Stops the case clock (e.g. a supplement was requested from the citizen). */
 export async function pauseCase(db: Knex, processInstanceKey: string, reason: string, opts: { at?: Date; by?: string | null } = {}): Promise<CaseState> {
-  const at = opts.at ?? new Date();
+  const at = opts.at ?? clock.now();
   await db.transaction(async (trx) => {
     const c = await lockedCase(trx, processInstanceKey);
     if (c.finished_at) throw new CaseClockError('FINISHED', 'Hồ sơ đã kết thúc / The case has finished');
@@ -98,7 +99,7 @@ export async function pauseCase(db: Knex, processInstanceKey: string, reason: st
  * moves by exactly the paused working time.
  */
 export async function resumeCase(db: Knex, processInstanceKey: string, opts: { at?: Date; by?: string | null } = {}): Promise<CaseState> {
-  const at = opts.at ?? new Date();
+  const at = opts.at ?? clock.now();
   const cal = await loadCalendar(db);
   await db.transaction(async (trx) => {
     const c = await lockedCase(trx, processInstanceKey);

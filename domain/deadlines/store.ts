@@ -95,7 +95,7 @@ export async function updateCaseDeadline(
 ): Promise<void> {
   await db('case_deadlines')
     .where({ process_instance_key: processInstanceKey })
-    .update({ ...patch, updated_at: db.fn.now() });
+    .update({ ...patch, updated_at: db.raw('eiso_now()') });
 }
 
 /** The open (or completing) inbox row of a step run, newest first. */
@@ -124,7 +124,7 @@ export async function markTask(db: Db, jobKey: string, column: 'reminded_at' | '
   const n = await db('inbox_tasks')
     .where({ job_key: jobKey })
     .whereNull(column)
-    .update({ [column]: at, updated_at: db.fn.now() });
+    .update({ [column]: at, updated_at: db.raw('eiso_now()') });
   return n === 1;
 }
 

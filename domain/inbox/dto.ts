@@ -1,5 +1,6 @@
 import type { DeadlineState, Task, TaskUrge } from '../../api/schemas/tasks.js';
 import type { InboxRow } from './store.js';
+import * as clock from '../../lib/clock.js';
 
 /** An inbox row as the API shows it (api/schemas/tasks.ts Task). */
 
@@ -10,7 +11,7 @@ const HOUR = 3600_000;
  * on the clock) or less than 20% of the time it was given is left. A finished task is overdue when it
  * was completed after its due date. No due date: on time.
  */
-export function deadlineState(row: Pick<InboxRow, 'due_date' | 'created_at' | 'completed_at' | 'status'>, now = Date.now()): DeadlineState {
+export function deadlineState(row: Pick<InboxRow, 'due_date' | 'created_at' | 'completed_at' | 'status'>, now = clock.nowMs()): DeadlineState {
   if (!row.due_date) return 'on_time';
   const due = row.due_date.getTime();
   if (row.status === 'completed' || row.status === 'cancelled') return row.completed_at && row.completed_at.getTime() > due ? 'overdue' : 'on_time';

@@ -49,7 +49,7 @@ async function settleSentBack(db: Knex, row: SendBackRow): Promise<void> {
     .update({
       status: 'completed',
       outcome: 'sent_back',
-      completed_at: db.fn.now(),
+      completed_at: db.raw('eiso_now()'),
       result_variables: JSON.stringify(sendBackVariables(row)),
       updated_at: db.fn.now(),
     });

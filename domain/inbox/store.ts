@@ -3,6 +3,7 @@ import { rootInstanceKey } from '../../engine/process-binding.js';
 import type { TaskBucket, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../../api/schemas/tasks.js';
 import type { OrgScope } from '../org/units.js';
 import type { Viewer } from './visibility.js';
+import * as clock from '../../lib/clock.js';
 
 export interface InboxRow {
   job_key: string;
@@ -161,7 +162,7 @@ const PERIOD_DAYS: Record<Exclude<FinishedPeriod, 'all'>, number> = { '30d': 30,
 const DAY_MS = 86_400_000;
 
 /** Start of the finished period (null: no limit). */
-export function finishedSince(period: FinishedPeriod = DEFAULT_FINISHED_PERIOD, now = Date.now()): Date | null {
+export function finishedSince(period: FinishedPeriod = DEFAULT_FINISHED_PERIOD, now = clock.nowMs()): Date | null {
   return period === 'all' ? null : new Date(now - PERIOD_DAYS[period] * DAY_MS);
 }
 
@@ -188,8 +189,8 @@ const and = (...cs: Cond[]): Cond =>
   );
 
 const OPEN_SQL = `t.status IN ('open','completing')`;
-const OVERDUE_OPEN = cond('t.due_date < now()');
-const ON_TIME_OPEN = cond('(t.due_date IS NULL OR t.due_date >= now())');
+const OVERDUE_OPEN = cond('t.due_date < eiso_now()');
+const ON_TIME_OPEN = cond('(t.due_date IS NULL OR t.due_date >= eiso_now())');
 const OVERDUE_DONE = cond('t.completed_at > t.due_date');
 const ON_TIME_DONE = cond('(t.due_date IS NULL OR t.completed_at <= t.due_date)');
 
@@ -225,7 +226,7 @@ const fromSource = (src: Source, joinTasks: boolean) =>
 /** On time / overdue as each source can tell it (the copies keep the flag or the due date). */
 function timingCond(src: Source, finished: boolean, overdue: boolean): Cond {
   if (src === 'd') return overdue ? cond('d.late') : cond('NOT d.late');
-  if (src === 's') return overdue ? cond('s.due_date < now()') : cond('(s.due_date IS NULL OR s.due_date >= now())');
+  if (src === 's') return overdue ? cond('s.due_date < eiso_now()') : cond('(s.due_date IS NULL OR s.due_date >= eiso_now())');
   if (finished) return overdue ? OVERDUE_DONE : ON_TIME_DONE;
   return overdue ? OVERDUE_OPEN : ON_TIME_OPEN;
 }
@@ -476,7 +477,13 @@ export async function getTasksForUpdate(trx: Knex.Transaction, jobKeys: string[]
 export async function setAssignee(db: Knex | Knex.Transaction, jobKey: string, assignee: string | null, assignedBy: string | null = null): Promise<void> {
   await db('inbox_tasks')
     .where({ job_key: jobKey })
-    .update({ assignee, claimed_at: assignee ? db.fn.now() : null, assigned_by: assignee ? assignedBy : null, urged_at: null, updated_at: db.fn.now() });
+    .update({
+      assignee,
+      claimed_at: assignee ? db.raw('eiso_now()') : null,
+      assigned_by: assignee ? assignedBy : null,
+      urged_at: null,
+      updated_at: db.fn.now(),
+    });
 }
 
 /** Records an urge to the holder and puts the task in their "reminded" bucket. */
@@ -515,7 +522,7 @@ export async function markCompleting(db: Knex | Knex.Transaction, jobKey: string
 
 export async function setStatus(db: Knex | Knex.Transaction, jobKey: string, status: TaskStatus, from: TaskStatus[]): Promise<boolean> {
   const patch: Record<string, unknown> = { status, updated_at: db.fn.now() };
-  if (status === 'completed') patch.completed_at = db.fn.now();
+  if (status === 'completed') patch.completed_at = db.raw('eiso_now()');
   const n = await db('inbox_tasks').where({ job_key: jobKey }).whereIn('status', from).update(patch);
   return n === 1;
 }

@@ -4,6 +4,7 @@ import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
 import { publicUrl } from '../onestop/settings.js';
 import { agencyOfUnit } from './agencies.js';
+import * as clock from '../../lib/clock.js';
 
 /** The BPMN process every complaint or feedback runs (processes/iso-xu-ly-phan-anh.bpmn). */
 export const COMPLAINT_PROCESS_ID = 'iso-xu-ly-phan-anh';
@@ -54,7 +55,7 @@ export async function insertComplaint(db: Knex, input: NewComplaint): Promise<st
   await db('iso_complaints').insert({
     id,
     agency,
-    code: `PA-${new Date().getFullYear()}-${id.padStart(4, '0')}`,
+    code: `PA-${clock.now().getFullYear()}-${id.padStart(4, '0')}`,
     title: input.title,
     content: input.content,
     submitter: input.submitter,

@@ -4,6 +4,7 @@ import { startIsoProcess } from './start.js';
 import { casesWithLateness, caseFactsQuery } from '../onestop/case-lateness.js';
 import { LATE } from '../onestop/lateness.js';
 import { agencyOfCase, agencyOfUnit } from './agencies.js';
+import * as clock from '../../lib/clock.js';
 
 /** The BPMN process every nonconformity runs (processes/iso-hanh-dong-khac-phuc.bpmn). */
 export const NC_PROCESS_ID = 'iso-hanh-dong-khac-phuc';
@@ -56,7 +57,7 @@ export interface NcRow {
  * `startPendingNonconformities` starts later, never a second instance.
  */
 export async function openNonconformity(db: Knex, zeebe: ZeebeClient, input: OpenNcInput): Promise<{ nc: NcRow; created: boolean }> {
-  const year = new Date().getFullYear();
+  const year = clock.now().getFullYear();
   let created = false;
   let id: string;
   const { rows: seq } = await db.raw(`SELECT nextval(pg_get_serial_sequence('iso_nonconformities', 'id')) AS id`);
@@ -131,7 +132,7 @@ export async function startPendingNonconformities(db: Knex, zeebe: ZeebeClient):
  * decides. Each goes to the register of the case's agency: the dossier's competent agency, else the
  * agency of the case's unit. The ISO processes themselves are not swept (an NC about an NC would never end).
  */
-export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClient, now: Date = new Date()): Promise<NcRow[]> {
+export async function openNonconformitiesForLateCases(db: Knex, zeebe: ZeebeClient, now: Date = clock.now()): Promise<NcRow[]> {
   const names = db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('pd');
   const candidates = caseFactsQuery(db, now)
     .leftJoin(names, 'pd.bpmn_process_id', 'f.bpmn_process_id')

@@ -3,6 +3,7 @@ import { subtreeCodes } from '../audit/case-search.js';
 import { casesWithLateness, caseFactsQuery } from '../onestop/case-lateness.js';
 import { ON_TIME } from '../onestop/lateness.js';
 import { agencyOfUnit } from './agencies.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * Quality objectives measured from the platform's own data, per quarter of the objective's year
@@ -58,7 +59,7 @@ export function periodsOf(year: number): Period[] {
 const pct = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 10 : null);
 
 /** The value of a metric for the units over [from, to); null when there is nothing to measure yet. */
-export async function measure(db: Knex, metric: Metric, units: string[], from: Date, to: Date, now = new Date()): Promise<number | null> {
+export async function measure(db: Knex, metric: Metric, units: string[], from: Date, to: Date, now = clock.now()): Promise<number | null> {
   if (from > now) return null;
   switch (metric) {
     case 'on_time_rate': {

@@ -22,6 +22,7 @@ import { objectiveResults, onestopFigures, periodsOf } from './objectives.js';
 import { riskLevel } from './risks.js';
 import { fail } from '../../lib/errors.js';
 import { inReach, isoReach, unitCodesOfAgencies, type IsoReach } from './agencies.js';
+import * as clock from '../../lib/clock.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 const day = (d: Date | string | null | undefined) => (d ? (typeof d === 'string' ? d.slice(0, 10) : localDate(d)) : null);
@@ -502,7 +503,7 @@ export async function annualReport(db: Knex, year: number, agencies: string[] | 
   const names = db('process_definitions').select('bpmn_process_id').max('name as name').groupBy('bpmn_process_id').as('p');
   // Cases judged by the II.06a rule (domain/onestop/lateness.ts): counted in the year their result was
   // ready (or they were withdrawn), on time = early, on the appointment date or withdrawn.
-  const now = new Date();
+  const now = clock.now();
   const ended = await casesWithLateness(
     caseFactsQuery(db, now)
       .leftJoin(names, 'p.bpmn_process_id', 'f.bpmn_process_id')
@@ -580,7 +581,7 @@ export async function annualReport(db: Knex, year: number, agencies: string[] | 
   const out: Omit<AnnualReport, 'conformity'> = {
     year,
     agency: agencies?.length === 1 ? agencies[0] : null,
-    generatedAt: new Date().toISOString(),
+    generatedAt: clock.now().toISOString(),
     onestop,
     cases: {
       finished,

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { startIsoProcess } from './start.js';
 import { agencyOfUnit } from './agencies.js';
+import * as clock from '../../lib/clock.js';
 
 /** The BPMN process of a risk or opportunity (processes/iso-xu-ly-rui-ro.bpmn). */
 export const RISK_PROCESS_ID = 'iso-xu-ly-rui-ro';
@@ -19,7 +20,7 @@ export async function identifyRisk(
   const id = String(rows[0].id);
   await db('iso_risks').insert({
     id,
-    code: `RR-${new Date().getFullYear()}-${id.padStart(3, '0')}`,
+    code: `RR-${clock.now().getFullYear()}-${id.padStart(3, '0')}`,
     unit_code: input.unitCode,
     agency: await agencyOfUnit(db, input.unitCode),
     kind: input.kind,

@@ -56,6 +56,6 @@ export const onIsoStarted: Continuation = async (trx, { result, args }) => {
   const { table, id } = args as { table: string; id: string };
   if (!TABLES.has(table)) throw new Error(`not an ISO register: ${table}`);
   const patch: Record<string, unknown> = { process_instance_key: (result as StartResult).processInstanceKey };
-  if (table === 'iso_nonconformities') patch.updated_at = trx.fn.now();
+  if (table === 'iso_nonconformities') patch.updated_at = trx.raw('eiso_now()');
   await trx(table).where({ id }).whereNull('process_instance_key').update(patch);
 };

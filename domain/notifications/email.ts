@@ -89,7 +89,9 @@ export class Mailer {
         row.subject,
         `${row.body}\n\n--\nThông báo tự động từ hệ thống một cửa điện tử. Vui lòng đăng nhập để xem chi tiết.\n`,
       );
-      await trx('notifications').where({ id: row.id }).update({ emailed_at: trx.fn.now() });
+      await trx('notifications')
+        .where({ id: row.id })
+        .update({ emailed_at: trx.raw('eiso_now()') });
       this.log.info({ notificationId: id }, 'notification e-mailed');
     });
   }
@@ -108,8 +110,8 @@ export class Mailer {
         .whereNull('n.emailed_at')
         .whereNotNull('u.email')
         .whereNot('u.email', '')
-        .andWhere('n.created_at', '>', this.db.raw(`now() - interval '1 day'`))
-        .andWhere('n.created_at', '<', this.db.raw(`now() - interval '5 seconds'`))
+        .andWhere('n.created_at', '>', this.db.raw(`eiso_now() - interval '1 day'`))
+        .andWhere('n.created_at', '<', this.db.raw(`eiso_now() - interval '5 seconds'`))
         .orderBy('n.created_at')
         .limit(50)
         .select('n.id');

@@ -150,11 +150,14 @@ export async function listNotifications(db: Knex, recipient: string, o: { unread
 export async function markRead(db: Knex, recipient: string, id: string): Promise<Notification | undefined> {
   const [row] = await db('notifications')
     .where({ id, recipient })
-    .update({ read_at: db.raw('coalesce(read_at, now())') })
+    .update({ read_at: db.raw('coalesce(read_at, eiso_now())') })
     .returning(COLUMNS);
   return row ? toNotification(row) : undefined;
 }
 
 export async function markAllRead(db: Knex, recipient: string): Promise<number> {
-  return db('notifications').where({ recipient }).whereNull('read_at').update({ read_at: db.fn.now() });
+  return db('notifications')
+    .where({ recipient })
+    .whereNull('read_at')
+    .update({ read_at: db.raw('eiso_now()') });
 }

@@ -116,7 +116,7 @@ export async function atReceivingDesk(db: Db, user: CurrentUser, d: Pick<Dossier
 export async function recordReceivingDesk(trx: Knex.Transaction, dossier: DossierRow, deskUnitCode: string): Promise<DossierRow> {
   const [row] = (await trx('dossiers')
     .where({ id: dossier.id })
-    .update({ received_desk_code: deskUnitCode, updated_at: trx.fn.now() })
+    .update({ received_desk_code: deskUnitCode, updated_at: trx.raw('eiso_now()') })
     .returning('*')) as DossierRow[];
   return row ?? dossier;
 }

@@ -10,6 +10,7 @@ import { printer } from '../../lib/pdf.js';
 import { subtreeCodes } from '../audit/case-search.js';
 import { sendNotification, type NotificationChannel } from '../notifications/store.js';
 import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * Apology letter and request to extend the time (vn-rules §2.1 "Late -> apology + new date", form 04 of
@@ -260,7 +261,7 @@ export async function draftApology(
         'Hồ sơ đã có kết quả hoặc đã kết thúc, không cần xin lỗi hẹn lại / The dossier already has its result or has ended: no apology to issue',
       );
     if (await apologyOfDossier(trx, d.id)) throw new ApologyError(409, 'APOLOGY_ONCE', {}, ONCE_MESSAGE);
-    const now = opts.now ?? new Date();
+    const now = opts.now ?? clock.now();
     const cal = await loadCalendar(db);
     const unit = calendarUnit(cal, d.agency_code);
     const appointmentDate = localDateOf(d.appointment_at);
@@ -307,7 +308,7 @@ export async function approveApology(db: Knex, code: string, leader: { username:
     if (!a) throw new ApologyError(404, 'APOLOGY_NO_DRAFT', {}, 'Hồ sơ chưa có dự thảo văn bản xin lỗi / The dossier has no draft apology');
     if (a.status === 'approved')
       throw new ApologyError(409, 'APOLOGY_ALREADY_APPROVED', {}, 'Văn bản xin lỗi đã được phê duyệt / The apology has already been approved');
-    const now = opts.now ?? new Date();
+    const now = opts.now ?? clock.now();
     const cal = await loadCalendar(db);
     assertInTime(previousWorkingDay(cal, localDateOf(a.appointment_at), calendarUnit(cal, d.agency_code)), now);
     await trx('dossier_apologies')
@@ -356,7 +357,7 @@ export async function renderApologyPdf(d: DossierForApology, a: ApologyRow): Pro
   const received = vnTime(d.received_at!);
   const appointment = vnTime(a.appointment_at);
   const approved = a.approved_at ? vnTime(a.approved_at) : undefined;
-  const [dd, mm, yyyy] = (approved?.date ?? vnTime(new Date()).date).split('/');
+  const [dd, mm, yyyy] = (approved?.date ?? vnTime(clock.now()).date).split('/');
   const name = d.applicant?.name ?? '';
   const doc = {
     info: { title: `${APOLOGY_TITLE} - ${d.code}`, creator: 'e-ISO' },

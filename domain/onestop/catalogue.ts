@@ -602,13 +602,13 @@ export async function upsertEntries(db: Knex, entries: CatalogueEntry[]): Promis
         await trx('onestop_procedures')
           .insert(toRow(e))
           .onConflict('code')
-          .merge({ ...toRow(e), updated_at: trx.fn.now() });
+          .merge({ ...toRow(e), updated_at: trx.raw('eiso_now()') });
         await writeAgencies(trx, e);
         out.created.push(e.code);
       } else if (!same(before, e)) {
         await trx('onestop_procedures')
           .where({ code: e.code })
-          .update({ ...toRow(e), updated_at: trx.fn.now() });
+          .update({ ...toRow(e), updated_at: trx.raw('eiso_now()') });
         await writeAgencies(trx, e);
         out.updated.push(e.code);
       } else out.unchanged.push(e.code);

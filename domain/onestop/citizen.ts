@@ -9,6 +9,7 @@ import type { PublicDossier } from '../../api/schemas/onestop.js';
 import { evaluationState } from './evaluation.js';
 import { caseHasOpenIncident } from '../audit/incidents.js';
 import { agencyNameIn } from './agencies.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * The citizen's side of the one-stop desk (api/routes/public/onestop.ts): an online submission, what
@@ -27,7 +28,7 @@ export async function submitOnline(
   return db.transaction(async (trx) => {
     if (!(await takeSubmission(trx, o.clientIp, o.perDay)))
       throw new ReceptionError(429, quotaMessage(o.perDay), 'SUBMISSION_QUOTA', undefined, { perDay: o.perDay });
-    const row = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: 'online', applicant: o.applicant, at: new Date() });
+    const row = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: 'online', applicant: o.applicant, at: clock.now() });
     await saveFiles(trx, o.filesRoot, String(row.id), 'submission', o.files, 'citizen');
     return (await changeStatus(trx, String(row.id), { status: 'SUBMITTED', type: 'dossier.submitted', actor: 'citizen', note: o.note, dedupeKey: 'submitted' }))
       .dossier;
@@ -164,7 +165,7 @@ export async function supplementDossier(
     if (!sup) throw new ReceptionError(409, 'Yêu cầu bổ sung này đã được đáp ứng / This supplement request has already been answered', 'ALREADY_SUPPLEMENTED');
     await trx('dossier_supplements')
       .where({ id: sup.id })
-      .update({ submitted_at: new Date(), citizen_note: note || null });
+      .update({ submitted_at: clock.now(), citizen_note: note || null });
     await saveFiles(trx, filesRoot, String(d.id), 'supplement', files, 'citizen');
     // Committed with the answer and sent right after (the relay re-sends it if lost); the messageId
     // makes a repeated send correlate once; the process resumes (onestop-supplement-resume).

@@ -4,6 +4,7 @@ import { DOSSIER_STATUSES, FINAL_STATUSES, type DossierStatus } from './status.j
 import { evaluationUrl, lookupUrl, supplementUrl } from './settings.js';
 import { dossierLabel, TRACKING_REFERENCE } from './code.js';
 import { referenceLines } from './notices.js';
+import * as clock from '../../lib/clock.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -110,7 +111,7 @@ export async function insertEvent(db: Db, dossierId: string, e: NewEvent): Promi
     dossier_id: dossierId,
     type: e.type,
     status: e.status ?? null,
-    at: e.at ?? new Date(),
+    at: e.at ?? clock.now(),
     actor: e.actor,
     element_id: e.elementId ?? null,
     note: e.note ?? null,
@@ -164,10 +165,10 @@ export async function changeStatus(db: Db, dossierId: string, c: StatusChange): 
   const run = async (trx: Knex.Transaction) => {
     const before = await getDossier(trx, dossierId, true);
     if (!before) throw new Error(`no dossier ${dossierId}`);
-    const at = c.at ?? new Date();
+    const at = c.at ?? clock.now();
     const event = await insertEvent(trx, dossierId, { ...c, at, status: c.status });
     if (!event) return { applied: false, dossier: before };
-    const patch: Record<string, unknown> = { status: c.status, updated_at: trx.fn.now(), ...(c.patch ?? {}) };
+    const patch: Record<string, unknown> = { status: c.status, updated_at: trx.raw('eiso_now()'), ...(c.patch ?? {}) };
     if (FINAL_STATUSES.has(c.status) && !before.closed_at && !('closed_at' in patch)) patch.closed_at = at;
     if (c.note !== undefined && c.note !== null && !('status_reason' in patch)) patch.status_reason = c.note;
     const [dossier] = (await trx('dossiers').where({ id: dossierId }).update(patch).returning('*')) as DossierRow[];

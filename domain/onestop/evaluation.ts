@@ -5,6 +5,7 @@ import type { EvaluationAggregate, EvaluationBody, EvaluationForm, EvaluationRes
 import { insertEvent } from './dossiers.js';
 import type { DossierStatus } from './status.js';
 import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * Satisfaction evaluation after the result (vn-rules §5.1, seeds FR-O-09, FR-E-*): once per dossier, by the
@@ -172,7 +173,7 @@ export async function submitEvaluation(db: Knex, code: string, body: EvaluationB
         { officers: missing.map((m) => m.name).join(', ') },
         `Thiếu đánh giá cho cán bộ: ${missing.map((m) => m.name).join(', ')} / Missing scores for: ${missing.map((m) => m.key).join(', ')}`,
       );
-    const now = new Date();
+    const now = clock.now();
     const [row] = await trx('dossier_evaluations')
       .insert({
         dossier_id: d.id,

@@ -4,6 +4,7 @@ import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.
 import { changeStatus, getDossier, type DossierRow } from './dossiers.js';
 import type { DossierStatus } from './status.js';
 import { subtreeCodes } from '../audit/case-search.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * Waiting for fees or taxes (issue 17 item 9; vn-rules §2.1 "Financial obligations", §3.1 status 6 "Yêu
@@ -56,7 +57,7 @@ export async function assertFeesHandler(db: Knex, unitCode: string, d: Pick<Doss
  * the status AWAITING_FEES in one transaction on the locked dossier, so neither stays without the other.
  */
 export async function requestFees(db: Knex, dossierId: string, o: { reason: string; by: string; at?: Date }): Promise<DossierRow> {
-  const at = o.at ?? new Date();
+  const at = o.at ?? clock.now();
   return db.transaction(async (trx) => {
     const d = await getDossier(trx, dossierId, true);
     if (!d) throw notFound(dossierId);
@@ -90,7 +91,7 @@ export async function requestFees(db: Knex, dossierId: string, o: { reason: stri
  * transaction on the locked dossier (the appointment moved by the paused working time).
  */
 export async function feesPaid(db: Knex, dossierId: string, o: { by: string; note?: string; at?: Date }): Promise<DossierRow> {
-  const at = o.at ?? new Date();
+  const at = o.at ?? clock.now();
   return db.transaction(async (trx) => {
     const d = await getDossier(trx, dossierId, true);
     if (!d) throw notFound(dossierId);
@@ -107,7 +108,7 @@ export async function feesPaid(db: Knex, dossierId: string, o: { by: string; not
     } catch (err) {
       if (!(err instanceof CaseClockError && (err.code === 'NOT_PAUSED' || err.code === 'NO_CASE'))) throw err;
     }
-    const clock = await caseState(trx, key);
+    const caseClock = await caseState(trx, key);
     const asked = await trx('dossier_events').where({ dossier_id: d.id, type: 'processing.fees_requested' }).orderBy('id', 'desc').first('data');
     const previous = (asked?.data as { previousStatus?: DossierStatus } | null)?.previousStatus ?? 'IN_PROCESSING';
     const { dossier } = await changeStatus(trx, d.id, {
@@ -116,7 +117,7 @@ export async function feesPaid(db: Knex, dossierId: string, o: { by: string; not
       actor: o.by,
       at,
       note: o.note ?? 'Đã hoàn thành nghĩa vụ tài chính / Fees and taxes paid',
-      patch: { appointment_at: clock?.appointmentAt ?? d.appointment_at, status_reason: null },
+      patch: { appointment_at: caseClock?.appointmentAt ?? d.appointment_at, status_reason: null },
     });
     return dossier;
   });

@@ -18,6 +18,7 @@ import {
   type SupplementForm,
 } from './forms.js';
 import { REGISTER_COLUMNS, registerCells, type Register } from './register.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * Forms 02, 03, 05, 06 and 07 of TT 03/2025/TT-VPCP Phụ lục I as A4 PDFs, on the one pdfmake of the
@@ -355,7 +356,7 @@ export function renderRegisterPdf(r: Register, generatedAt: Date): Promise<Buffe
  * the desk issued them, 02-processing once a supplement was asked during processing, 05 once the dossier
  * is stopped at the applicant's request, 06 once received.
  */
-export async function dossierFormPdf(db: Knex, d: DossierRow, form: DossierFormNo, at = new Date()): Promise<Buffer | undefined> {
+export async function dossierFormPdf(db: Knex, d: DossierRow, form: DossierFormNo, at = clock.now()): Promise<Buffer | undefined> {
   if (form === '02-processing') {
     const s = await supplementFormData(db, d);
     return s && renderSupplementFormPdf(s);

@@ -3,6 +3,7 @@ import type { CurrentUser } from '../../api/schemas/auth.js';
 import type { ProcedureRow } from './catalogue.js';
 import type { Applicant, DossierRow } from './dossiers.js';
 import { lateness, type Lateness } from './lateness.js';
+import * as clock from '../../lib/clock.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -79,7 +80,7 @@ export async function recordReceptionForm(
       documents: JSON.stringify(f.documents ?? []),
       issued_by: f.officer.username,
       issued_by_name: officer?.full_name ?? f.officer.username,
-      issued_at: f.at ?? new Date(),
+      issued_at: f.at ?? clock.now(),
     })
     .returning('*')) as ReceptionFormRow[];
   return { ...row, id: String(row.id) };
@@ -277,7 +278,7 @@ export interface ControlSlip {
  * judged by the one lateness rule (`lateness`: dates compared, done before / on / after the due date),
  * and the dossier's own outcome by the same rule.
  */
-export async function controlSlipData(db: Db, d: DossierRow, at = new Date()): Promise<ControlSlip | undefined> {
+export async function controlSlipData(db: Db, d: DossierRow, at = clock.now()): Promise<ControlSlip | undefined> {
   if (!d.received_at) return undefined;
   const parties = await partiesOf(db, { procedureCode: d.procedure_code, deskUnitCode: d.desk_unit_code, agencyCode: d.agency_code });
   const tasks: {

@@ -89,7 +89,7 @@ export async function sendPendingNotices(db: Knex, mailer: Pick<MailTransport, '
         .whereNull('n.mail_skipped')
         .whereNotNull('n.email')
         .where('n.attempts', '<', MAX_ATTEMPTS)
-        .andWhere('n.created_at', '>', trx.raw(`now() - interval '2 days'`))
+        .andWhere('n.created_at', '>', trx.raw(`eiso_now() - interval '2 days'`))
         .orderBy('n.id')
         .forUpdate('n')
         .skipLocked()
@@ -110,7 +110,7 @@ export async function sendPendingNotices(db: Knex, mailer: Pick<MailTransport, '
       await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('eiso-citizen-mail:' || ?))`, [address]);
       const { n } = (await trx('dossier_notices')
         .whereRaw('lower(email) = ?', [address])
-        .andWhere('emailed_at', '>', trx.raw(`now() - interval '1 day'`))
+        .andWhere('emailed_at', '>', trx.raw(`eiso_now() - interval '1 day'`))
         .count({ n: '*' })
         .first()) as { n: string };
       if (Number(n) >= perDay) {
@@ -123,7 +123,9 @@ export async function sendPendingNotices(db: Knex, mailer: Pick<MailTransport, '
       const mail = citizenMail(row);
       try {
         await mailer.sendText({ address: row.email }, mail.subject, mail.text);
-        await trx('dossier_notices').where({ id: row.id }).update({ emailed_at: trx.fn.now() });
+        await trx('dossier_notices')
+          .where({ id: row.id })
+          .update({ emailed_at: trx.raw('eiso_now()') });
         return true;
       } catch (err) {
         await trx('dossier_notices').where({ id: row.id }).increment('attempts', 1);

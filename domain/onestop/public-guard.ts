@@ -2,12 +2,13 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { localDateOf } from '../deadlines/calendar/index.js';
+import * as clock from '../../lib/clock.js';
 
 export const quotaMessage = (perDay: number) =>
   `Địa chỉ của bạn đã nộp ${perDay} hồ sơ trực tuyến trong hôm nay, vui lòng thử lại vào ngày mai hoặc nộp tại Bộ phận một cửa / This address has submitted ${perDay} dossiers online today; try again tomorrow or submit at the desk`;
 
 /** Submissions already counted for the address today (a cheap check before the body is read). */
-export async function submissionsToday(db: Knex, clientIp: string, at = new Date()): Promise<number> {
+export async function submissionsToday(db: Knex, clientIp: string, at = clock.now()): Promise<number> {
   const row = await db('public_submission_quota')
     .where({ client_ip: clientIp, day: localDateOf(at) })
     .first('submissions');
@@ -18,7 +19,7 @@ export async function submissionsToday(db: Knex, clientIp: string, at = new Date
  * Counts one submission of the address for today inside the transaction that stores it (a refused
  * submission rolls back and is not counted). False when the quota is used up: nothing is counted.
  */
-export async function takeSubmission(trx: Knex.Transaction, clientIp: string, perDay: number, at = new Date()): Promise<boolean> {
+export async function takeSubmission(trx: Knex.Transaction, clientIp: string, perDay: number, at = clock.now()): Promise<boolean> {
   if (perDay <= 0) return true;
   const r = await trx.raw(
     `INSERT INTO public_submission_quota (client_ip, day, submissions) VALUES (?, ?, 1)
@@ -40,7 +41,7 @@ export const PURGED_STATUSES = ['RECEIPT_REFUSED', 'WITHDRAWN'] as const;
  * attachment stays on disk (the store is content-addressed). Returns the number of documents purged.
  * Idempotent; several API processes may run it (rows are locked, SKIP LOCKED).
  */
-export async function purgeRefusedSubmissionFiles(db: Knex, filesRoot: string, days: number, now = new Date()): Promise<number> {
+export async function purgeRefusedSubmissionFiles(db: Knex, filesRoot: string, days: number, now = clock.now()): Promise<number> {
   const before = new Date(now.getTime() - days * 86_400_000);
   let purged = 0;
   for (;;) {

@@ -17,6 +17,7 @@ import { recordReceivingDesk } from './agencies.js';
 import { saveFiles, type CheckedFile } from './documents.js';
 
 import { DomainError, type ErrorCode, type ErrorParams } from '../../lib/errors.js';
+import * as clock from '../../lib/clock.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -283,7 +284,7 @@ export async function acceptDossier(
       undefined,
       { version: retired, id: procedure.bpmn_process_id },
     );
-  const receivedAt = new Date();
+  const receivedAt = clock.now();
   // The dossier code, dated and numbered by this receipt (TT 03/2025 Art. 13), in this transaction: a
   // receipt that fails takes no number. A dossier received before keeps its code.
   const code = dossier.code ?? (await nextDossierCode(trx, procedure.agency_eid, receivedAt));
@@ -366,7 +367,7 @@ export async function receiveInPerson(
   },
 ): Promise<{ dossier: DossierRow; outboxId: string }> {
   return db.transaction(async (trx) => {
-    const submitted = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: o.channel, applicant: o.applicant, at: new Date() });
+    const submitted = await insertSubmittedDossier(trx, { procedure: o.procedure, channel: o.channel, applicant: o.applicant, at: clock.now() });
     // The scans are the dossier's documents like the files of an online submission (same store, same stage).
     if (o.scans?.length) await saveFiles(trx, o.filesRoot!, String(submitted.id), 'submission', o.scans, o.officer.username);
     const accepted = await acceptDossier(trx, { dossier: submitted, procedure: o.procedure, officer: o.officer, checklist: o.checklist, note: o.note });
@@ -480,7 +481,7 @@ export const onDossierStarted: Continuation = async (trx, { result, args, enqueu
   });
   await trx('dossiers')
     .where({ id: a.dossierId })
-    .update({ process_instance_key: r.processInstanceKey, bpmn_process_id: r.bpmnProcessId, process_version: r.version, updated_at: trx.fn.now() });
+    .update({ process_instance_key: r.processInstanceKey, bpmn_process_id: r.bpmnProcessId, process_version: r.version, updated_at: trx.raw('eiso_now()') });
   await trx('dossier_events')
     .where({ dossier_id: a.dossierId, type: 'receipt.accepted' })
     .update({ data: trx.raw(`coalesce(data, '{}'::jsonb) || ?::jsonb`, [JSON.stringify({ processInstanceKey: r.processInstanceKey, version: r.version })]) });

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { localDateOf } from '../deadlines/calendar/index.js';
 import { caseFactsQuery, casesWithLateness } from './case-lateness.js';
 import { lateness, LATE, ON_TIME, type Lateness } from './lateness.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * Evaluation of the one-stop service (issue 17 item 11; vn-rules §5.1, §5.2):
@@ -235,7 +236,7 @@ interface CatalogueFact {
 export async function serviceIndex(
   db: Knex,
   f: { from: string; to: string; agencyCodes: string[] | null },
-  now: Date = new Date(),
+  now: Date = clock.now(),
 ): Promise<ServiceIndexReport> {
   const inPeriod = (col: string) => db.raw(`(${col} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN ?::date AND ?::date`, [f.from, f.to]);
   const scoped = <T extends Knex.QueryBuilder>(q: T, col = 'agency_code'): T => (f.agencyCodes ? (q.whereIn(col, f.agencyCodes) as T) : q);

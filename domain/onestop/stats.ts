@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { addDays, instantAt, localDateOf, type LocalDate } from '../deadlines/calendar/index.js';
 import { subtreeCodes } from '../audit/case-search.js';
+import * as clock from '../../lib/clock.js';
 
 /**
  * One-stop statistics as Biểu II.06a reports them (processes/ONESTOP.md "Statistics", vn-rules §5.3),
@@ -285,7 +286,7 @@ export async function officerAgencyCodes(db: Knex, unitCode: string): Promise<st
 }
 
 /** The statistics of a period, grouped as asked, with the totals row. */
-export async function onestopStatistics(db: Knex, f: StatsFilter, groupBy: StatsGroupBy, now: Date = new Date()): Promise<StatsReport> {
+export async function onestopStatistics(db: Knex, f: StatsFilter, groupBy: StatsGroupBy, now: Date = clock.now()): Promise<StatsReport> {
   if (groupBy === 'month') return monthlyReport(db, f, now);
   const { asOf, byKey } = await periodReport(db, f, groupBy, now);
   const names = await labels(db, groupBy, [...byKey.keys()]);
@@ -325,7 +326,7 @@ export interface OverdueDossier {
 export async function overdueDossiers(
   db: Knex,
   f: { agencyCodes: string[] | null; procedureCode?: string; limit: number; offset: number },
-  now: Date = new Date(),
+  now: Date = clock.now(),
 ): Promise<{ items: OverdueDossier[]; total: number }> {
   const today = localDateOf(now);
   const startOfToday = instantAt(today, 0);

@@ -131,7 +131,9 @@ async function importOne(db: Knex, zeebe: ZeebeClient, f: BundledFile): Promise<
       return { bpmnProcessId: id, outcome: 'published', version };
     }
     // Offered: an older offer still waiting is superseded by this one.
-    await trx('procedure_bundled_releases').where({ procedure_id: existing.id, outcome: 'offered' }).update({ outcome: 'dismissed', decided_at: trx.fn.now() });
+    await trx('procedure_bundled_releases')
+      .where({ procedure_id: existing.id, outcome: 'offered' })
+      .update({ outcome: 'dismissed', decided_at: trx.raw('eiso_now()') });
     const [offer] = await trx('procedure_bundled_releases')
       .insert({
         procedure_id: existing.id,
@@ -233,7 +235,7 @@ export async function answerOffer(
     }
     await trx('procedure_bundled_releases')
       .where({ id: offer.id })
-      .update({ outcome: answer === 'accept' ? 'accepted' : 'dismissed', decided_by: o.userId, decided_at: trx.fn.now() });
+      .update({ outcome: answer === 'accept' ? 'accepted' : 'dismissed', decided_by: o.userId, decided_at: trx.raw('eiso_now()') });
     await repo.insertEvent(trx, {
       procedure_id: procedureId,
       kind: answer === 'accept' ? 'bundled-accepted' : 'bundled-dismissed',

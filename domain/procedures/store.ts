@@ -106,7 +106,7 @@ export async function updateProcedureInfo(
 ): Promise<void> {
   await db('procedures')
     .where({ id })
-    .update({ ...fields, updated_at: db.fn.now() });
+    .update({ ...fields, updated_at: db.raw('eiso_now()') });
 }
 
 export async function insertDraft(db: Db, row: { procedure_id: number; xml: string; forms: Record<string, unknown>; updated_by: number }): Promise<void> {
@@ -139,7 +139,7 @@ export async function saveDraft(
       ...(forms !== undefined ? { forms: JSON.stringify(forms) } : {}),
       revision: db.raw('revision + 1'),
       updated_by: userId,
-      updated_at: db.fn.now(),
+      updated_at: db.raw('eiso_now()'),
     });
   return n === 1;
 }
@@ -185,7 +185,7 @@ export async function insertVersion(
 export async function retireVersion(db: Db, procedureId: number, version: number, userId: number): Promise<boolean> {
   const n = await db('procedure_versions')
     .where({ procedure_id: procedureId, version, state: 'published' })
-    .update({ state: 'retired', retired_by: userId, retired_at: db.fn.now() });
+    .update({ state: 'retired', retired_by: userId, retired_at: db.raw('eiso_now()') });
   return n === 1;
 }
 

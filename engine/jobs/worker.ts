@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeJob as SdkJob, JOB_ACTION_ACKNOWLEDGEMENT } from '@camunda8/sdk/dist/zeebe/lib/interfaces-1.0.js';
 import type { ZeebeClient } from '../client.js';
+import * as clock from '../../lib/clock.js';
 
 /** What a job handler receives from the SDK (its variables and headers are read through guards). */
 export type ZeebeJob = Readonly<SdkJob>;
@@ -35,13 +36,16 @@ export interface JobWorkerSpec {
   handle(job: ZeebeJob, ctx: JobContext): Promise<JobOutcome>;
 }
 
-/** Starts the worker of one spec; `close` stops it. */
-export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext) {
+/**
+ * Starts the worker of one spec; `close` stops it. `pollFloorMs` is the shortest pause between polls
+ * (a gateway without long polling answers each poll at once: the demo's past year, engine/broker.ts).
+ */
+export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext, pollFloorMs = 0) {
   return ctx.zeebe.createWorker({
     taskType: spec.jobType,
     timeout: spec.timeoutMs,
     maxJobsToActivate: spec.maxJobs ?? 32,
-    pollInterval: spec.pollIntervalMs ?? 200,
+    pollInterval: Math.max(spec.pollIntervalMs ?? 200, pollFloorMs),
     taskHandler: (job) => spec.handle(job as ZeebeJob, ctx),
   });
 }
@@ -67,5 +71,5 @@ export async function stopJobWorkers(workers: Worker[], timeoutMs: number): Prom
  */
 export function engineNow(job: { deadline: string }, timeoutMs: number): Date {
   const deadline = Number(job.deadline);
-  return Number.isFinite(deadline) && deadline > 0 ? new Date(deadline - timeoutMs) : new Date();
+  return Number.isFinite(deadline) && deadline > 0 ? new Date(deadline - timeoutMs) : clock.now();
 }

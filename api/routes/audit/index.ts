@@ -38,6 +38,7 @@ import { countCases, heatmap, sampleCases, searchCases } from '../../../domain/a
 import { buildSearchWorkbook } from '../../../domain/audit/exports.js';
 import { fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
+import * as clock from '../../../lib/clock.js';
 
 /** Largest search export; more matching cases are refused with a request to narrow the filters. */
 
@@ -146,7 +147,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
           `Có hơn ${EXPORT_MAX_ROWS} hồ sơ, vượt quá ${EXPORT_MAX_ROWS} hồ sơ mỗi lần xuất; hãy thu hẹp bộ lọc / More than ${EXPORT_MAX_ROWS} cases match, more than ${EXPORT_MAX_ROWS} per export: narrow the filters`,
         );
       }
-      const exportedAt = new Date();
+      const exportedAt = clock.now();
       const book = await buildSearchWorkbook(app.db, filters, scope, { exportedBy: req.currentUser.username, exportedAt });
       await req.audit('audit.export.search', {
         target: { type: 'audit', id: 'cases' },

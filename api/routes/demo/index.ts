@@ -7,6 +7,7 @@ const DemoStatus = Type.Object({
   total: Type.Integer({ description: 'pieces of work planned (dossiers, cases, ISO records)' }),
   completed: Type.Integer(),
   failed: Type.Integer(),
+  demoDate: Type.Optional(Type.String({ description: 'the day of the past year being played (dd/mm/yyyy), while the demo lives through it' })),
 });
 
 /**
@@ -16,7 +17,7 @@ const DemoStatus = Type.Object({
 const demo: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/status', { schema: { tags: ['system'], summary: 'Progress of the demo data (npm start)', response: { 200: DemoStatus } } }, async () => {
     const s = app.demoFill;
-    return { running: s.running, done: s.done, total: s.total, completed: s.completed, failed: s.failed };
+    return { running: s.running, done: s.done, total: s.total, completed: s.completed, failed: s.failed, ...(s.demoDate ? { demoDate: s.demoDate } : {}) };
   });
 };
 export default demo;

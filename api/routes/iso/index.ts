@@ -63,6 +63,7 @@ import { isEngineUnavailable } from '../../../engine/client.js';
 import { renderAnnualReportPdf } from '../../../domain/iso/report-pdf.js';
 import { DomainError, fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
+import * as clock from '../../../lib/clock.js';
 
 const security = [{ bearer: [] }];
 const tags = ['iso'];
@@ -556,7 +557,7 @@ const isoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AgencyOverviewList, ...errors },
       },
     },
-    async (req) => agencyOverviewFor(app.db, req.currentUser, req.query.year ?? new Date().getFullYear()),
+    async (req) => agencyOverviewFor(app.db, req.currentUser, req.query.year ?? clock.now().getFullYear()),
   );
 
   const readsReport = app.requireRole('leader', 'auditor', 'admin');

@@ -40,6 +40,7 @@ import { evaluationResults } from '../../../domain/onestop/evaluation.js';
 import { serviceIndex } from '../../../domain/onestop/service-index.js';
 import { fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
+import * as clock from '../../../lib/clock.js';
 
 const security = [{ bearer: [] }];
 const tags = ['onestop-stats'];
@@ -114,7 +115,7 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const r = await report(req, req.query);
-      const xlsx = await statsWorkbook(r, { reportingUnit: r.scope, generatedAt: new Date() });
+      const xlsx = await statsWorkbook(r, { reportingUnit: r.scope, generatedAt: clock.now() });
       return sendFile(reply, { name: `bieu-II.06a-${r.from}-${r.to}.xlsx`, type: 'xlsx', body: xlsx });
     },
   );
@@ -247,7 +248,7 @@ const onestopStats: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const windowOf = async (d: Awaited<ReturnType<typeof findDossierByCode>> & object) => {
-    const w = await apologyWindow(app.db, d, new Date());
+    const w = await apologyWindow(app.db, d, clock.now());
     return {
       ...w,
       dossierCode: d.code,

@@ -12,6 +12,7 @@ import { assertRegisterReader, registerOf, registerPeriod, registerWorkbook } fr
 import { plainText } from '../../../lib/plain-text.js';
 import { fail } from '../../../lib/errors.js';
 import { sendFile } from '../download.js';
+import * as clock from '../../../lib/clock.js';
 
 const security = [{ bearer: [] }];
 const tags = ['one-stop forms'];
@@ -161,7 +162,7 @@ const forms: FastifyPluginAsyncTypebox = async (app) => {
       const period = registerPeriod(req.query.from, req.query.to);
       await assertRegisterReader(app.db, req.currentUser, unit);
       const r = await registerOf(app.db, { unitCode: unit, ...period });
-      const now = new Date();
+      const now = clock.now();
       const name = `so-theo-doi-ho-so-${unit}-${period.from}-${period.to}`;
       if (format === 'xlsx')
         return sendFile(reply, { name: `${name}.xlsx`, type: 'xlsx', body: await registerWorkbook(r, now), utf8Name: true, noStore: true });

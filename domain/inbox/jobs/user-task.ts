@@ -110,17 +110,21 @@ export const userTaskJob: JobWorkerSpec = {
         await publishInboxChange(db, 'cancelled', [job.key]).catch((err) => log.error({ err, jobKey: job.key }, 'inbox change not published'));
       }
     };
-    const [lock, cancelledMeanwhile] = await Promise.all([
+    const extend = (attempt: number): Promise<'extended' | 'gone' | 'failed'> =>
       zeebe.updateJobTimeout({ jobKey: job.key, timeout: INBOX_LOCK_MS }).then(
         () => 'extended' as const,
         (err: unknown) => {
           // Cancelled or interrupted between activation and now: the row must not linger as open.
           if (grpcCode(err) === Grpc.NOT_FOUND) return 'gone' as const;
+          // The gateway gave up waiting (a busy broker, or the demo's clock moved meanwhile): asked again, the same lock.
+          if (grpcCode(err) === Grpc.DEADLINE_EXCEEDED && attempt < 2) return extend(attempt + 1);
           // The row is written; if the lock could not be extended Zeebe redelivers the job and the upsert is a no-op.
           log.error({ err, jobKey: job.key }, 'could not extend the lock of a user task');
           return 'failed' as const;
         },
-      ),
+      );
+    const [lock, cancelledMeanwhile] = await Promise.all([
+      extend(0),
       // The projector may have seen the job's cancellation before this row existed.
       db('hist_jobs').where({ job_key: job.key, state: 'canceled' }).first('job_key'),
     ]);

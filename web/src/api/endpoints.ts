@@ -49,7 +49,7 @@ export const endpoints = {
   login: (body: LoginBody): Endpoint<LoginReply> => ({ method: 'POST', path: '/api/auth/login', body, anonymous: true }),
   me: (): Endpoint<CurrentUser> => ({ method: 'GET', path: '/api/me' }),
   /** Progress of the demo data npm start makes in the background (idle otherwise). */
-  demoStatus: (): Endpoint<{ running: boolean; done: boolean; total: number; completed: number; failed: number }> => ({
+  demoStatus: (): Endpoint<{ running: boolean; done: boolean; total: number; completed: number; failed: number; demoDate?: string }> => ({
     method: 'GET',
     path: '/api/demo/status',
     anonymous: true,

@@ -31,6 +31,7 @@ export function DemoBanner() {
     <div className="alert alert-info demo-banner" role="status" data-testid="demo-banner">
       <div className="alert-body">
         {t('demo.filling', { completed: s.completed + s.failed, total: s.total })}
+        {s.demoDate && <> {t('demo.playing', { date: s.demoDate })}</>}
         {s.failed > 0 && <> {t('demo.failed', { failed: s.failed })}</>}
         <progress max={s.total} value={s.completed + s.failed} aria-hidden="true" />
       </div>

@@ -40,6 +40,7 @@ export const en: Translations = {
   },
   demo: {
     filling: 'Making the demo data: {{completed}}/{{total}}. Look around meanwhile; the pages fill as it goes.',
+    playing: 'Playing {{date}} of the past year.',
     failed: '{{failed}} pieces could not be made.',
   },
   lang: {

@@ -38,6 +38,7 @@ export const vi = {
   },
   demo: {
     filling: 'Đang tạo dữ liệu demo: {{completed}}/{{total}}. Bạn có thể xem trước; các trang sẽ đầy dần.',
+    playing: 'Đang diễn lại ngày {{date}} của năm qua.',
     failed: '{{failed}} phần không tạo được.',
   },
   lang: {
