@@ -1,0 +1,75 @@
+import type { Knex } from 'knex';
+import { localDateOf, type LocalDate } from '../deadlines/calendar/index.js';
+import { loadCalendar } from '../deadlines/calendar-store.js';
+import { calendarUnit, previousWorkingDay } from '../onestop/apology.js';
+import type { Basis } from './estimate.js';
+import { buildModel, forecastDossier } from './model.js';
+import { loadFinished, loadOpen } from './store.js';
+
+/**
+ * "Nguy cơ trễ hẹn": every open dossier the viewer's scope sees, with the probability of missing its
+ * appointment and the expected finishing day (domain/forecast/estimate.ts says how), riskiest first. A
+ * dossier forecast late (probability >= LATE_AT) is offered the apology letter (form 04) while the law still
+ * allows it: no letter yet and today not after the last working day before the appointment.
+ */
+
+export const LATE_AT = 0.5;
+export const MAX_LIMIT = 200;
+
+export interface DossierForecast {
+  id: string;
+  code: string;
+  procedureCode: string;
+  procedureName: string;
+  agencyCode: string;
+  receivedAt: Date;
+  appointmentAt: Date;
+  probability: number;
+  expectedDay: LocalDate;
+  basis: Basis;
+  samples: number;
+  queueFactor: number;
+  step: { taskId: string; name: string; unitCode: string | null; holder: string | null; queueAhead: number } | null;
+  apology: { status: 'draft' | 'approved' | null; deadline: LocalDate; canDraft: boolean };
+}
+
+export async function forecastOpenDossiers(
+  db: Knex,
+  f: { agencyCodes: string[] | null; limit: number; offset: number },
+  now: Date = new Date(),
+): Promise<{ asOf: Date; total: number; items: DossierForecast[] }> {
+  const cal = await loadCalendar(db);
+  const open = await loadOpen(db, f.agencyCodes);
+  const model = buildModel(cal, open.length ? await loadFinished(db, now) : []);
+  const today = localDateOf(now);
+  const all: DossierForecast[] = open.map((d) => {
+    const fc = forecastDossier(cal, model, d, now);
+    const deadline = previousWorkingDay(cal, localDateOf(d.appointmentAt), calendarUnit(cal, d.agencyCode));
+    return {
+      id: d.id,
+      code: d.code,
+      procedureCode: d.procedureCode,
+      procedureName: d.procedureName,
+      agencyCode: d.agencyCode,
+      receivedAt: d.receivedAt,
+      appointmentAt: d.appointmentAt,
+      probability: fc.probability,
+      expectedDay: fc.expectedDay,
+      basis: fc.basis,
+      samples: fc.samples,
+      queueFactor: fc.queueFactor,
+      step: fc.step
+        ? { taskId: fc.step.taskId, name: fc.step.stepName, unitCode: fc.step.unitCode, holder: fc.step.holder, queueAhead: fc.step.queueAhead }
+        : null,
+      apology: { status: d.apologyStatus, deadline, canDraft: !d.apologyStatus && fc.probability >= LATE_AT && today <= deadline },
+    };
+  });
+  all.sort(
+    (a, b) =>
+      b.probability - a.probability ||
+      a.appointmentAt.getTime() - b.appointmentAt.getTime() ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+  const limit = Math.min(Math.max(1, f.limit), MAX_LIMIT);
+  return { asOf: now, total: all.length, items: all.slice(f.offset, f.offset + limit) };
+}
