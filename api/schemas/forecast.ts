@@ -18,6 +18,8 @@ export type ForecastQuery = Static<typeof ForecastQuery>;
 
 /** "Nguy cơ trễ hẹn" of one open dossier (domain/forecast). */
 export const DossierForecast = Type.Object({
+  /** the dossier's id (its page: /mot-cua/ho-so/:id) */
+  id: Type.String(),
   code: Type.String(),
   procedureCode: Type.String(),
   procedureName: Type.String(),

@@ -65,10 +65,7 @@ export async function forecastOpenDossiers(
     };
   });
   all.sort(
-    (a, b) =>
-      b.probability - a.probability ||
-      a.appointmentAt.getTime() - b.appointmentAt.getTime() ||
-      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+    (a, b) => b.probability - a.probability || a.appointmentAt.getTime() - b.appointmentAt.getTime() || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
   const limit = Math.min(Math.max(1, f.limit), MAX_LIMIT);
   return { asOf: now, total: all.length, items: all.slice(f.offset, f.offset + limit) };

@@ -8,8 +8,7 @@ import type { FinishedDossier, OpenDossier, OpenStep } from './model.js';
 export const HISTORY_DAYS = 400;
 export const HISTORY_MAX_RUNS = 50_000;
 
-const pausesOf = (raw: unknown): Pause[] =>
-  ((raw as { from: string; to: string }[] | null) ?? []).map((p) => ({ from: new Date(p.from), to: new Date(p.to) }));
+const pausesOf = (raw: unknown): Pause[] => ((raw as { from: string; to: string }[] | null) ?? []).map((p) => ({ from: new Date(p.from), to: new Date(p.to) }));
 
 const CLOSED_PAUSES = `coalesce((SELECT json_agg(json_build_object('from', p.paused_at, 'to', p.resumed_at)) FROM case_pauses p
                                  WHERE p.process_instance_key = d.process_instance_key AND p.resumed_at IS NOT NULL), '[]'::json)`;
@@ -18,7 +17,16 @@ const STEP_UNIT = `coalesce(s.unit_code, nullif(split_part(t.candidate_groups[1]
 /** Completed human steps of the dossiers whose result was ready before `asOf` (within HISTORY_DAYS). */
 export async function loadFinished(db: Knex, asOf: Date): Promise<FinishedDossier[]> {
   const since = new Date(asOf.getTime() - HISTORY_DAYS * 86_400_000);
-  const rows: { id: string; procedure_code: string; resolved_at: Date; pauses: unknown; element_id: string; unit_code: string | null; created_at: Date; completed_at: Date }[] = (
+  const rows: {
+    id: string;
+    procedure_code: string;
+    resolved_at: Date;
+    pauses: unknown;
+    element_id: string;
+    unit_code: string | null;
+    created_at: Date;
+    completed_at: Date;
+  }[] = (
     await db.raw(
       `SELECT d.id, d.procedure_code, d.resolved_at, ${CLOSED_PAUSES} AS pauses,
               t.element_id, ${STEP_UNIT} AS unit_code, t.created_at, t.completed_at

@@ -47,13 +47,23 @@ describe('estimate: the empirical distribution of the remaining working days', (
 
   it('3 tasks ahead where the history had none: the step part is stretched 3 times (capped at 3): 4, 5, 9, 10 → 3 of 4 over 4', () => {
     // (1+3)/(1+0) = 4, capped at 3; step*3 + (rest - step): 3+1, 3+2, 6+3, 6+4
-    expect(estimate({ unit: FOUR, procedure: FOUR }, open({ queueAhead: 3 }))).toEqual({ probability: 0.75, remainingDays: 5, basis: 'unit', samples: 4, queueFactor: 3 });
+    expect(estimate({ unit: FOUR, procedure: FOUR }, open({ queueAhead: 3 }))).toEqual({
+      probability: 0.75,
+      remainingDays: 5,
+      basis: 'unit',
+      samples: 4,
+      queueFactor: 3,
+    });
   });
 
   it('a queue shorter than usual shortens the step: history queue 1, none now: factor 0.5', () => {
     const withQueue = FOUR.map((x) => ({ ...x, queueAhead: 1 }));
     // step*0.5 + (rest - step): 0.5+1, 0.5+2, 1+3, 1+4 → over 3 days: 4 and 5
-    expect(estimate({ unit: withQueue, procedure: withQueue }, open({ daysLeft: 3 }))).toMatchObject({ probability: 0.5, queueFactor: 0.5, remainingDays: 2.5 });
+    expect(estimate({ unit: withQueue, procedure: withQueue }, open({ daysLeft: 3 }))).toMatchObject({
+      probability: 0.5,
+      queueFactor: 0.5,
+      remainingDays: 2.5,
+    });
   });
 
   it('three runs in the unit: the procedure’s runs in every unit', () => {
@@ -80,10 +90,30 @@ describe('the forecast of a dossier on the calendar (March–April 2026, ordinar
   //   week of 16/3: step ended Wed 09:00 (2.5), result Thu 16:00 (4)
   //   week of 23/3: step ended Thu 09:00 (3.5), result Mon 30/3 09:00 (Thu, Fri, Mon am = 5.5)
   const week = (mon: string, tue: string, wed: string, thu: string, nextMon: string): FinishedDossier[] => [
-    { procedureCode: 'P', readyAt: vn(`${tue} 10:00`), pauses: [], steps: [{ stepId: 'ThamDinh', unitCode: null, startedAt: vn(`${mon} 07:30`), endedAt: vn(`${mon} 16:00`) }] },
-    { procedureCode: 'P', readyAt: vn(`${wed} 14:00`), pauses: [], steps: [{ stepId: 'ThamDinh', unitCode: null, startedAt: vn(`${mon} 07:30`), endedAt: vn(`${tue} 10:00`) }] },
-    { procedureCode: 'P', readyAt: vn(`${thu} 16:00`), pauses: [], steps: [{ stepId: 'ThamDinh', unitCode: null, startedAt: vn(`${mon} 07:30`), endedAt: vn(`${wed} 09:00`) }] },
-    { procedureCode: 'P', readyAt: vn(`${nextMon} 09:00`), pauses: [], steps: [{ stepId: 'ThamDinh', unitCode: null, startedAt: vn(`${mon} 07:30`), endedAt: vn(`${thu} 09:00`) }] },
+    {
+      procedureCode: 'P',
+      readyAt: vn(`${tue} 10:00`),
+      pauses: [],
+      steps: [{ stepId: 'ThamDinh', unitCode: null, startedAt: vn(`${mon} 07:30`), endedAt: vn(`${mon} 16:00`) }],
+    },
+    {
+      procedureCode: 'P',
+      readyAt: vn(`${wed} 14:00`),
+      pauses: [],
+      steps: [{ stepId: 'ThamDinh', unitCode: null, startedAt: vn(`${mon} 07:30`), endedAt: vn(`${tue} 10:00`) }],
+    },
+    {
+      procedureCode: 'P',
+      readyAt: vn(`${thu} 16:00`),
+      pauses: [],
+      steps: [{ stepId: 'ThamDinh', unitCode: null, startedAt: vn(`${mon} 07:30`), endedAt: vn(`${wed} 09:00`) }],
+    },
+    {
+      procedureCode: 'P',
+      readyAt: vn(`${nextMon} 09:00`),
+      pauses: [],
+      steps: [{ stepId: 'ThamDinh', unitCode: null, startedAt: vn(`${mon} 07:30`), endedAt: vn(`${thu} 09:00`) }],
+    },
   ];
   const all = week('2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-09');
   const history: FinishedDossier[] = [
@@ -102,7 +132,9 @@ describe('the forecast of a dossier on the calendar (March–April 2026, ordinar
     procedureCode: 'P',
     appointmentAt: vn('2026-04-16 17:00'),
     pauses: [],
-    steps: [{ taskId: '1', stepId: 'ThamDinh', stepName: 'Thẩm định', unitCode: null, startedAt: vn('2026-04-13 07:30'), dueAt: null, holder: null, queueAhead }],
+    steps: [
+      { taskId: '1', stepId: 'ThamDinh', stepName: 'Thẩm định', unitCode: null, startedAt: vn('2026-04-13 07:30'), dueAt: null, holder: null, queueAhead },
+    ],
   });
 
   it('Tue 14/4 07:30, step begun Mon 13/4 07:30 (1 day), appointment Thu 16/4: 3 days left; rests 0.5, 2, 3, 4.5: 1 of 4 late, finishing Wed 15/4', () => {

@@ -35,14 +35,19 @@ const forecastRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let codes: string[] | null = admin ? null : leader ? await subtreeCodes(app.db, u.unit.code) : await officerAgencyCodes(app.db, u.unit.code);
       if (req.query.agency) {
         if (codes && !codes.includes(req.query.agency))
-          throw fail(403, 'UNIT_OUTSIDE_SCOPE', { unit: req.query.agency }, `Đơn vị ${req.query.agency} không thuộc phạm vi của bạn / Unit ${req.query.agency} is outside your scope`);
+          throw fail(
+            403,
+            'UNIT_OUTSIDE_SCOPE',
+            { unit: req.query.agency },
+            `Đơn vị ${req.query.agency} không thuộc phạm vi của bạn / Unit ${req.query.agency} is outside your scope`,
+          );
         codes = [req.query.agency];
       }
       const out = await forecastOpenDossiers(app.db, { agencyCodes: codes, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
       return {
         asOf: toLocalIso(out.asOf),
         total: out.total,
-        items: out.items.map(({ id: _id, ...i }) => ({ ...i, receivedAt: toLocalIso(i.receivedAt), appointmentAt: toLocalIso(i.appointmentAt) })),
+        items: out.items.map((i) => ({ ...i, receivedAt: toLocalIso(i.receivedAt), appointmentAt: toLocalIso(i.appointmentAt) })),
       };
     },
   );
