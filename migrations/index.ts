@@ -38,6 +38,7 @@ import * as dossierReference from './20261209020000_dossier_reference.js';
 import * as onestopProcedureAgencies from './20261209030000_onestop_procedure_agencies.js';
 import * as isoAgencies from './20261209040000_iso_agencies.js';
 import * as supplementForm from './20261210010000_supplement_form.js';
+import * as forecastHistoryIndex from './20261210050000_forecast_history_index.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -79,6 +80,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261209030000_onestop_procedure_agencies': onestopProcedureAgencies,
   '20261209040000_iso_agencies': isoAgencies,
   '20261210010000_supplement_form': supplementForm,
+  '20261210050000_forecast_history_index': forecastHistoryIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import { localDateOf, type LocalDate } from '../deadlines/calendar/index.js';
+import { localDateOf, type LocalDate, type WorkingCalendar } from '../deadlines/calendar/index.js';
 import { loadCalendar } from '../deadlines/calendar-store.js';
 import { calendarUnit, previousWorkingDay } from '../onestop/apology.js';
 import type { Basis } from './estimate.js';
-import { buildModel, forecastDossier } from './model.js';
+import { buildModel, forecastDossier, type HistoryModel } from './model.js';
 import { loadFinished, loadOpen } from './store.js';
 
 /**
@@ -15,6 +15,22 @@ import { loadFinished, loadOpen } from './store.js';
 
 export const LATE_AT = 0.5;
 export const MAX_LIMIT = 200;
+/**
+ * The history model is rebuilt at most this often per database (it reads up to HISTORY_MAX_RUNS step runs and
+ * counts each on the calendar: seconds at a province's scale); the open dossiers are read on every request.
+ */
+export const MODEL_TTL_MS = 5 * 60_000;
+const models = new WeakMap<Knex, { until: number; model: Promise<HistoryModel> }>();
+
+function historyModel(db: Knex, cal: WorkingCalendar, now: Date): Promise<HistoryModel> {
+  const hit = models.get(db);
+  if (hit && hit.until > Date.now()) return hit.model;
+  const model = loadFinished(db, now).then((finished) => buildModel(cal, finished));
+  models.set(db, { until: Date.now() + MODEL_TTL_MS, model });
+  // a failed load is not kept
+  model.catch(() => models.delete(db));
+  return model;
+}
 
 export interface DossierForecast {
   id: string;
@@ -40,7 +56,7 @@ export async function forecastOpenDossiers(
 ): Promise<{ asOf: Date; total: number; items: DossierForecast[] }> {
   const cal = await loadCalendar(db);
   const open = await loadOpen(db, f.agencyCodes);
-  const model = buildModel(cal, open.length ? await loadFinished(db, now) : []);
+  const model = open.length ? await historyModel(db, cal, now) : buildModel(cal, []);
   const today = localDateOf(now);
   const all: DossierForecast[] = open.map((d) => {
     const fc = forecastDossier(cal, model, d, now);
