@@ -9,6 +9,8 @@ import { forecastQuery } from './api.js';
 import './forecast.css';
 
 const pct = (p: number) => Math.round(p * 100);
+/** The inbox shows the dossiers from this probability on. */
+const COMPACT_FROM = 0.2;
 const level = (p: number) => (p >= 0.5 ? 'high' : p >= 0.2 ? 'medium' : 'low');
 
 /** Where a leader reassigns the dossier's open task: the unit view of the inbox, filtered on the dossier. */
@@ -19,19 +21,31 @@ const reassignPath = (d: DossierForecast) => `/inbox?view=unit&scope=${d.step?.h
  * finishing day and what the estimate rests on; a link to the apology (form 04) while it may still go out
  * and the forecast says late, and to reassign (leaders). `limit` rows, with a link to the full list.
  */
-export function ForecastPanel({ limit, leader, moreLink }: { limit: number; leader: boolean; moreLink?: string }) {
+export function ForecastPanel({ limit, leader, moreLink, compact = false }: { limit: number; leader: boolean; moreLink?: string; compact?: boolean }) {
   const { t } = useTranslation();
   const list = useQuery(forecastQuery({ limit }));
+  // Compact (the inbox): only the dossiers at some risk, in a few rows above the tasks.
+  const items = (list.data?.items ?? []).filter((d) => !compact || d.probability >= COMPACT_FROM);
   const basis = (d: DossierForecast) =>
     d.basis === 'drawn' ? t('forecast.basisDrawn') : t(d.basis === 'unit' ? 'forecast.basisUnit' : 'forecast.basisProcedure', { count: d.samples });
   return (
     <section className="forecast-panel" data-testid="forecast-panel" aria-labelledby="forecast-title">
       <h2 id="forecast-title">{t('forecast.title')}</h2>
-      <p className="muted">{t('forecast.intro')}</p>
+      {!compact && <p className="muted">{t('forecast.intro')}</p>}
       {list.isError && <Alert>{errorMessage(list.error)}</Alert>}
       {list.isPending && <p className="muted">{t('forecast.loading')}</p>}
-      {list.data && list.data.items.length === 0 && <p className="empty">{t('forecast.empty')}</p>}
-      {list.data && list.data.items.length > 0 && (
+      {list.data && items.length === 0 && (
+        <p className={compact ? 'muted' : 'empty'}>
+          {t(compact ? 'forecast.noneAtRisk' : 'forecast.empty', { percent: pct(COMPACT_FROM) })}
+          {compact && moreLink && list.data.total > 0 ? (
+            <>
+              {' · '}
+              <Link to={moreLink}>{t('forecast.more', { total: list.data.total })}</Link>
+            </>
+          ) : null}
+        </p>
+      )}
+      {list.data && items.length > 0 && (
         <div className="os-table-wrap">
           <table className="os-table forecast-table" data-testid="forecast-table">
             <thead>
@@ -46,7 +60,7 @@ export function ForecastPanel({ limit, leader, moreLink }: { limit: number; lead
               </tr>
             </thead>
             <tbody>
-              {list.data.items.map((d) => (
+              {items.map((d) => (
                 <tr key={d.code} data-testid="forecast-row" data-code={d.code}>
                   <th scope="row" data-label={t('forecast.code')}>
                     <Link to={`/mot-cua/ho-so/${d.id}`}>{d.code}</Link>
@@ -91,7 +105,7 @@ export function ForecastPanel({ limit, leader, moreLink }: { limit: number; lead
           </table>
           <p className="muted small">
             {t('forecast.asOf', { time: formatAsWritten(list.data.asOf) })}
-            {moreLink && list.data.total > list.data.items.length ? (
+            {moreLink && list.data.total > items.length ? (
               <>
                 {' · '}
                 <Link to={moreLink}>{t('forecast.more', { total: list.data.total })}</Link>

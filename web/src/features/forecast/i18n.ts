@@ -5,6 +5,7 @@ export const vi = {
     intro:
       'Xác suất trễ hẹn và ngày dự kiến có kết quả của từng hồ sơ đang giải quyết, ước tính từ thời gian thực tế (ngày làm việc) của các hồ sơ cùng thủ tục, cùng bước, cùng đơn vị đã có kết quả và số hồ sơ đang chờ trước ở bước đó. Hồ sơ nguy cơ cao nhất ở trên.',
     empty: 'Không có hồ sơ đang giải quyết nào trong phạm vi của bạn.',
+    noneAtRisk: 'Không có hồ sơ nào có nguy cơ trễ hẹn từ {{percent}}%.',
     loading: 'Đang tính…',
     code: 'Mã hồ sơ',
     procedure: 'Thủ tục',
@@ -33,6 +34,7 @@ export const en: typeof vi = {
     intro:
       'The probability that each open dossier misses its appointment and the day its result is expected, estimated from the working time actually taken by finished dossiers of the same procedure, step and unit, and from the dossiers waiting ahead at that step now. Highest risk first.',
     empty: 'No open dossier in your scope.',
+    noneAtRisk: 'No dossier at a risk of {{percent}}% or more.',
     loading: 'Computing…',
     code: 'Dossier code',
     procedure: 'Procedure',

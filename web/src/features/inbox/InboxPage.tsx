@@ -91,7 +91,7 @@ export function InboxPage() {
         {tasks.isFetching && !tasks.isPending && <span className="muted small">{t('inbox.refreshing')}</span>}
       </div>
 
-      {isLeader && <ForecastPanel limit={5} leader moreLink="/onestop/overdue" />}
+      {isLeader && <ForecastPanel limit={5} leader moreLink="/onestop/overdue" compact />}
 
       <div className="inbox-toolbar">
         {isLeader && <ViewSwitch params={params} />}
