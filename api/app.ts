@@ -33,6 +33,7 @@ import taskExtras from './routes/tasks/extras.js';
 import onestop from './routes/onestop/index.js';
 import publicRoutes from './routes/public/onestop.js';
 import onestopStats from './routes/onestop-stats/index.js';
+import forecastRoutes from './routes/forecast/index.js';
 import publicEvaluation from './routes/public/evaluation.js';
 import isoRoutes from './routes/iso/index.js';
 import publicFeedback from './routes/public/feedback.js';
@@ -108,6 +109,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(onestop, { prefix: '/api/onestop' });
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(onestopStats, { prefix: '/api/onestop-stats' });
+  await app.register(forecastRoutes, { prefix: '/api/forecast' });
   await app.register(publicEvaluation, { prefix: '/api/public' });
   await app.register(isoRoutes, { prefix: '/api/iso' });
   await app.register(publicFeedback, { prefix: '/api/public' });

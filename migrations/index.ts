@@ -39,6 +39,7 @@ import * as onestopProcedureAgencies from './20261209030000_onestop_procedure_ag
 import * as isoAgencies from './20261209040000_iso_agencies.js';
 import * as supplementForm from './20261210010000_supplement_form.js';
 import * as platformClock from './20261210020000_platform_clock.js';
+import * as forecastHistoryIndex from './20261210050000_forecast_history_index.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -81,6 +82,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261209040000_iso_agencies': isoAgencies,
   '20261210010000_supplement_form': supplementForm,
   '20261210020000_platform_clock': platformClock,
+  '20261210050000_forecast_history_index': forecastHistoryIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -641,6 +641,14 @@ describe('own-unit / other-unit authorisation matrix', () => {
       why: 'desk staff of X; a blank reason stops it after the unit check (400)',
       call: (c, o) => post(c, `/api/onestop/dossiers/${o.dossierId}/withdraw`, { reason: ' ' }),
     },
+    // ---- lateness forecast (issue 20): the open dossiers of the viewer's scope
+    {
+      route: 'GET /api/forecast/dossiers',
+      allow: 'own: officer leader admin | other: admin | parent: officer leader admin',
+      sees: (b, o) => b.includes(o.dossierCode),
+      why: "as the overdue list: officers see the agencies they work for (their unit's ancestors and subtree), leaders their subtree, administrators all; the sibling unit gets an empty list",
+      call: (c) => get(c, '/api/forecast/dossiers?limit=200'),
+    },
     // ---- apology letter (resolving agency X)
     {
       route: 'GET /api/onestop-stats/apologies',

@@ -162,10 +162,10 @@ export async function notifyApologyDrafted(
 }
 
 const vnDay = (d: LocalDate) => d.split('-').reverse().join('/');
-const calendarUnit = (cal: WorkingCalendar, code: string) => (cal.hasUnit(code) ? code : null);
+export const calendarUnit = (cal: WorkingCalendar, code: string) => (cal.hasUnit(code) ? code : null);
 
-/** The last working day before `date` on the agency's calendar. */
-function previousWorkingDay(cal: WorkingCalendar, date: LocalDate, unit: string | null): LocalDate {
+/** The last working day before `date` on the agency's calendar (the last day the apology may go out). */
+export function previousWorkingDay(cal: WorkingCalendar, date: LocalDate, unit: string | null): LocalDate {
   let d = addDays(date, -1);
   for (let i = 0; i < 60 && !cal.isWorkingDay(d, unit); i++) d = addDays(d, -1);
   return d;

@@ -10,6 +10,7 @@ import { navigate, useLocation } from '../../lib/router.js';
 import { BucketTabs, PeriodSwitch, ViewSwitch } from './BucketTabs.js';
 import { InboxFilters } from './InboxFilters.js';
 import { ReassignBar, UrgeForm } from './LeaderTools.js';
+import { ForecastPanel } from '../forecast/ForecastPanel.js';
 import { TaskTable } from './TaskTable.js';
 import { chosenTab, compact, countFilters, inboxHref, listFilters, namesTab, openingTab, PAGE_SIZE, readParams, type InboxParams } from './inbox-params.js';
 import { mayUseTasks } from '../../lib/roles.js';
@@ -89,6 +90,8 @@ export function InboxPage() {
         </span>
         {tasks.isFetching && !tasks.isPending && <span className="muted small">{t('inbox.refreshing')}</span>}
       </div>
+
+      {isLeader && <ForecastPanel limit={5} leader moreLink="/onestop/overdue" compact />}
 
       <div className="inbox-toolbar">
         {isLeader && <ViewSwitch params={params} />}

@@ -9,6 +9,7 @@ import { saveFile } from '../../lib/download.js';
 import { apologiesQuery, approveApologyMutation, overdueQuery, statsEndpoints } from './api.js';
 import './onestop-stats.css';
 import { formatDay } from '../../lib/format.js';
+import { ForecastPanel } from '../forecast/ForecastPanel.js';
 
 /** Overdue dossiers with the step where each is stuck, and the apology letters waiting for the agency leader (an apology is drafted from the dossier or the task, before the appointment). */
 export default function OverduePage() {
@@ -50,6 +51,8 @@ export default function OverduePage() {
         </Alert>
       )}
       {(approve.isError || pdfError) && <Alert>{approve.isError ? errorMessage(approve.error) : pdfError}</Alert>}
+
+      <ForecastPanel limit={50} leader={isLeader} />
 
       {isLeader && (pending.data?.items.length ?? 0) > 0 && (
         <div className="os-pending" data-testid="pending-apologies">

@@ -1,0 +1,58 @@
+/** Texts of the lateness forecast ("nguy cơ trễ hẹn"): Vietnamese first, English must have the same shape. */
+export const vi = {
+  forecast: {
+    title: 'Nguy cơ trễ hẹn',
+    intro:
+      'Xác suất trễ hẹn và ngày dự kiến có kết quả của từng hồ sơ đang giải quyết, ước tính từ thời gian thực tế (ngày làm việc) của các hồ sơ cùng thủ tục, cùng bước, cùng đơn vị đã có kết quả và số hồ sơ đang chờ trước ở bước đó. Hồ sơ nguy cơ cao nhất ở trên.',
+    empty: 'Không có hồ sơ đang giải quyết nào trong phạm vi của bạn.',
+    noneAtRisk: 'Không có hồ sơ nào có nguy cơ trễ hẹn từ {{percent}}%.',
+    loading: 'Đang tính…',
+    code: 'Mã hồ sơ',
+    procedure: 'Thủ tục',
+    appointment: 'Ngày hẹn trả',
+    risk: 'Nguy cơ trễ hẹn',
+    expected: 'Dự kiến có kết quả',
+    step: 'Bước đang xử lý',
+    basis: 'Căn cứ',
+    actions: 'Xử lý',
+    percent: '{{percent}}%',
+    basisUnit: '{{count}} hồ sơ cùng bước, cùng đơn vị',
+    basisProcedure: '{{count}} hồ sơ cùng bước (mọi đơn vị)',
+    basisDrawn: 'Chưa đủ lịch sử: theo thời hạn của bước',
+    queue: '{{count}} hồ sơ chờ trước',
+    apology: 'Lập phiếu xin lỗi (mẫu 04, hạn {{date}})',
+    apologyDone: 'Đã có phiếu xin lỗi',
+    reassign: 'Giao lại',
+    more: 'Xem tất cả ({{total}})',
+    asOf: 'Tính lúc {{time}}',
+  },
+};
+
+export const en: typeof vi = {
+  forecast: {
+    title: 'Risk of missing the appointment',
+    intro:
+      'The probability that each open dossier misses its appointment and the day its result is expected, estimated from the working time actually taken by finished dossiers of the same procedure, step and unit, and from the dossiers waiting ahead at that step now. Highest risk first.',
+    empty: 'No open dossier in your scope.',
+    noneAtRisk: 'No dossier at a risk of {{percent}}% or more.',
+    loading: 'Computing…',
+    code: 'Dossier code',
+    procedure: 'Procedure',
+    appointment: 'Appointment',
+    risk: 'Risk of lateness',
+    expected: 'Result expected',
+    step: 'Current step',
+    basis: 'Based on',
+    actions: 'Act',
+    percent: '{{percent}}%',
+    basisUnit: '{{count}} dossiers, same step and unit',
+    basisProcedure: '{{count}} dossiers, same step (any unit)',
+    basisDrawn: 'Too little history: the step’s time limit',
+    queue: '{{count}} waiting ahead',
+    apology: 'Draft the apology (form 04, by {{date}})',
+    apologyDone: 'Apology drafted',
+    reassign: 'Reassign',
+    more: 'See all ({{total}})',
+    asOf: 'Computed at {{time}}',
+  },
+};
