@@ -78,9 +78,12 @@ export const onestopSupplementRequestJob = defineOnestopJob(JOB_TYPES.onestopSup
         });
         return new RefusedJob(`SUPPLEMENT_ONCE: ${SUPPLEMENT_ONCE_MESSAGE}`);
       }
+      // The step that asked: the officer's completion is recorded ('completing', with who) before the engine
+      // is told, and marked 'completed' after its answer, which may come after this job has started.
       const lastStep = await db('inbox_tasks')
-        .where({ process_instance_key: job.processInstanceKey, status: 'completed' })
-        .orderBy('completed_at', 'desc')
+        .where({ process_instance_key: job.processInstanceKey })
+        .whereIn('status', ['completing', 'completed'])
+        .orderBy('updated_at', 'desc')
         .first('completed_by', 'candidate_groups');
       try {
         await pauseCase(db, rootKey, `Yêu cầu bổ sung: ${reason}`, { at, by: lastStep?.completed_by ?? null });
