@@ -276,3 +276,24 @@ export function appendResults(file: string, lines: string[]): void {
   appendFileSync(path.join(dir, file), lines.join('\n'));
   console.log(lines.join('\n'));
 }
+
+/** Starts `instances` instances of `bpmnProcessId`, `concurrency` at a time (with back-pressure retries); their keys. */
+export async function startInstances(
+  zeebe: { createProcessInstance(req: { bpmnProcessId: string; variables: Record<string, unknown> }): Promise<{ processInstanceKey: string | number }> },
+  bpmnProcessId: string,
+  instances: number,
+  concurrency: number,
+): Promise<string[]> {
+  let next = 0;
+  const keys: string[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < instances) {
+        next++;
+        const r = await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId, variables: {} }));
+        keys.push(String(r.processInstanceKey));
+      }
+    }),
+  );
+  return keys;
+}

@@ -3,7 +3,7 @@ import type { ZeebeClient } from '../engine/client.js';
 import { deployProcess } from '../engine/deploy.js';
 import { JOB_TYPES } from '../engine/jobs/catalogue.js';
 import { toLocalIso } from '../domain/deadlines/calendar/index.js';
-import { fiveStepModel, withBackpressure, type CpuSplit } from './lib.js';
+import { fiveStepModel, startInstances, type CpuSplit } from './lib.js';
 import { exportedRecords } from './platform-e2e.js';
 
 export interface SameModelResult {
@@ -93,17 +93,7 @@ export async function runSameModel(
   ];
   const stopMeter = opts.meter?.();
   const t0 = performance.now();
-  let next = 0;
-  const keys: string[] = [];
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (next < opts.instances) {
-        next++;
-        const r = await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
-        keys.push(String(r.processInstanceKey));
-      }
-    }),
-  );
+  const keys = await startInstances(zeebe, id, opts.instances, opts.concurrency);
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Error(`same-model run: ${finished}/${opts.instances} instances finished after 10 minutes`)), 600_000).unref(),
   );

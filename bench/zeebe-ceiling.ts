@@ -1,6 +1,6 @@
 import type { ZeebeClient } from '../engine/client.js';
 import type { Knex } from 'knex';
-import { fiveStepModel, withBackpressure, type CpuSplit } from './lib.js';
+import { fiveStepModel, startInstances, type CpuSplit } from './lib.js';
 import { exportedRecords } from './platform-e2e.js';
 
 /**
@@ -31,17 +31,7 @@ export async function runCeiling(
   });
   const stopMeter = opts.meter?.();
   const t0 = performance.now();
-  let next = 0;
-  const keys: string[] = [];
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (next < opts.instances) {
-        next++;
-        const r = await withBackpressure(() => zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }));
-        keys.push(String(r.processInstanceKey));
-      }
-    }),
-  );
+  const keys = await startInstances(zeebe, id, opts.instances, opts.concurrency);
   await all;
   const seconds = (performance.now() - t0) / 1000;
   const cpu = stopMeter?.();
