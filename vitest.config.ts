@@ -38,8 +38,8 @@ export const SERIAL = [
   'test/calendar.browser.test.ts',
   // the fixed demo accounts (npm start's), which test/demo-seed.test.ts expects absent
   'test/demo-fill.test.ts',
-  // npm start --demo itself (its own embedded database and broker) living through a past year: minutes of CPU
-  'test/demo-fill.browser.test.ts',
+  // (test/demo-fill.browser.test.ts, npm start --demo itself, runs among the integration files: it starts its
+  // own embedded database, broker and server, touches nothing of the run's, and, the longest file, starts first)
 ];
 
 const integration = {

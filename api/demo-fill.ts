@@ -35,7 +35,7 @@ export interface DemoFillOptions {
   dataDir: string;
   /** the demo users' passwords (seedDemo's answer): the filler signs in as each of them */
   passwords: ReadonlyMap<string, string>;
-  /** one-stop dossiers to make (default 120); land cases and ISO records are made besides */
+  /** one-stop dossiers to make (default 120 here; npm start's DEMO_DOSSIERS default 250, lib/config.ts); land cases and ISO records are made besides */
   dossiers?: number;
   /** pieces worked at the same time (default 6) */
   concurrency?: number;

@@ -9,7 +9,7 @@ import { DemoClock } from './demo-clock.js';
  * the app, the engine runtime, the broker and the embedded database it started.
  * `--demo` also creates the demo organisation and users and prints their credentials, and once it listens
  * fills the demo with activity in the background (api/demo-fill.ts) unless `--empty` is given (or
- * DEMO_EMPTY=1); DEMO_DOSSIERS sets how many one-stop dossiers it makes (default 120), played over a past year
+ * DEMO_EMPTY=1); DEMO_DOSSIERS sets how many one-stop dossiers it makes (default 250), played over a past year
  * (the platform's clock and the broker's controlled clock moved forward, then back to now).
  */
 async function main(): Promise<void> {

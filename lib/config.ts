@@ -148,7 +148,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     onestopRefusedFilesDays: numberFrom('ONESTOP_REFUSED_FILES_DAYS', env.ONESTOP_REFUSED_FILES_DAYS, 30),
     publicLookupsPerMin: Math.max(1, intFrom('ONESTOP_PUBLIC_LOOKUPS_PER_MIN', env.ONESTOP_PUBLIC_LOOKUPS_PER_MIN, 30)),
     demoEmpty: env.DEMO_EMPTY === '1',
-    demoDossiers: intFrom('DEMO_DOSSIERS', env.DEMO_DOSSIERS, 120),
+    demoDossiers: intFrom('DEMO_DOSSIERS', env.DEMO_DOSSIERS, 250),
     attachmentMaxBytes: Math.max(1, intFrom('ATTACHMENT_MAX_BYTES', env.ATTACHMENT_MAX_BYTES, 10 * 1024 * 1024)),
     auditExportMaxRows: Math.max(1, intFrom('AUDIT_EXPORT_MAX_ROWS', env.AUDIT_EXPORT_MAX_ROWS, 100_000)),
     outboxGraceMs: intFrom('OUTBOX_GRACE_MS', env.OUTBOX_GRACE_MS, 30_000),
