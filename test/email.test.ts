@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { body, header } from './helpers/mail.js';
 import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { upsertInboxTask } from '../domain/inbox/store.js';
 import { Mailer } from '../domain/notifications/email.js';
@@ -13,35 +14,6 @@ interface Captured {
   to: string[];
   raw: string;
 }
-
-/** Header value, unfolded, with RFC 2047 encoded words (=?UTF-8?B|Q?...?=) decoded. */
-function header(raw: string, name: string): string | undefined {
-  const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
-  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  if (!line) return undefined;
-  return line
-    .slice(name.length + 1)
-    .trim()
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toLowerCase() === 'b'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8'),
-    );
-}
-
-/** The plain-text body, sent base64 (domain/notifications/email.ts). */
-const body = (raw: string) =>
-  Buffer.from(
-    raw
-      .split(/\r?\n\r?\n/)
-      .slice(1)
-      .join('\n'),
-    'base64',
-  ).toString('utf8');
 
 /**
  * E-mail notifications through SMTP. The SMTP server is the one stand-in of this suite: smtp-server plays

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { body, header } from './helpers/mail.js';
 import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, pdfBytes, procedureEntry } from './helpers/onestop.js';
 
@@ -9,32 +10,6 @@ interface Captured {
   to: string[];
   raw: string;
 }
-
-/** Header value with RFC 2047 encoded words decoded. */
-function header(raw: string, name: string): string | undefined {
-  const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
-  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  return line
-    ?.slice(name.length + 1)
-    .trim()
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toLowerCase() === 'b'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8'),
-    );
-}
-const body = (raw: string) =>
-  Buffer.from(
-    raw
-      .split(/\r?\n\r?\n/)
-      .slice(1)
-      .join('\n'),
-    'base64',
-  ).toString('utf8');
 
 /**
  * Citizen notifications: by e-mail through SMTP when configured and the applicant gave an address,
