@@ -29,7 +29,7 @@ import { caseAccess, scopeUnitCodes } from '../domain/audit/scope.js';
 import { backfill as caseIndexBackfill } from '../migrations/20261123007000_case_index.js';
 import { loadTimeline } from '../domain/audit/store.js';
 import { searchCases, type CaseFilters } from '../domain/audit/case-search.js';
-import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
+import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, machineNote, quantile, withBenchServer } from './lib.js';
 import { provinceUnits, type BenchUnit } from './lib.js';
 
 const DB_NAME = 'eiso_bench_audit';
@@ -535,7 +535,7 @@ async function main(): Promise<void> {
       ``,
       `## Audit history at scale: ${new Date().toISOString()}`,
       ``,
-      `- Machine: ${machine()}. **Shared**: other helpers ran brokers, PostgreSQL servers and test suites on the same 2 cores during this run (load average 1/5/15 min ${load} before measuring, ${loadAfter} after).`,
+      `- Machine: ${machine()}. ${machineNote()} (Load average 1/5/15 min ${load} before measuring, ${loadAfter} after.)`,
       `- PostgreSQL: ${(await db.raw('SHOW server_version')).rows[0].server_version}, shared_buffers ${(await db.raw('SHOW shared_buffers')).rows[0].shared_buffers}, work_mem ${(await db.raw('SHOW work_mem')).rows[0].work_mem}, database \`${DB_NAME}\`, latest migration \`${migs}\``,
       `- Seeded: ${seeded.toLocaleString('en')} finished cases (requested ${CASES.toLocaleString('en')}${info.chunksDone < info.chunks ? `; the seed budget stopped after ${info.chunksDone} of ${info.chunks} chunks` : ''}) over ${YEARS} years (${PROCESSES.length} procedures, ${workUnits.length} units receiving cases, ${unitsAll.length * (OFFICERS_PER_UNIT + 1)} users). Per case: 5 element instances, 1 human step in inbox_tasks (10 % late), 2 process variables + 2 variable events, 1 audit entry; raw zeebe_record (4 sequence flows per case) only for the last ${RAW_DAYS} days (${info.rawCases.toLocaleString('en')} cases). No case_deadlines rows (lateness comes from the steps), no attachments.`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (index rebuild ${fmt(info.indexSeconds, 0)} s of it), then VACUUM ANALYZE.`,

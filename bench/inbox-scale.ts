@@ -23,7 +23,7 @@ import { migrateLatest } from '../migrations/index.js';
 import { COUNT_CAP, countTasks, listTasks, type ListOptions } from '../domain/inbox/store.js';
 import type { Viewer } from '../domain/inbox/visibility.js';
 import { ORG_SCOPE_TTL_MS, orgScope } from '../domain/org/units.js';
-import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
+import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, machineNote, quantile, withBenchServer } from './lib.js';
 import { provinceUnits, type BenchUnit } from './lib.js';
 
 const DB_NAME = 'eiso_bench_inbox';
@@ -169,7 +169,8 @@ async function seed(db: Knex): Promise<SeedInfo> {
     return { ...prev, reused: true };
   }
   const t0 = Date.now();
-  await db.raw('TRUNCATE inbox_tasks, inbox_done_scopes, inbox_open_scopes');
+  // CASCADE: the tables that point at a task (urges, ...) are empty in this database and go with it
+  await db.raw('TRUNCATE inbox_tasks, inbox_done_scopes, inbox_open_scopes CASCADE');
   await seedOrg(db);
   // The trigger that files each finished task under its units is off during the load; the migration's
   // set-based backfill does the same afterwards.
@@ -448,7 +449,7 @@ async function main(): Promise<void> {
       ``,
       `## Inbox at scale: ${new Date().toISOString()}`,
       ``,
-      `- Machine: ${machine()}`,
+      `- Machine: ${machine()}. ${machineNote()}`,
       `- PostgreSQL: ${(await db.raw('SHOW server_version')).rows[0].server_version}, ${(await settings(db)).join(', ')}, database \`${DB_NAME}\`, latest migration \`${migs}\``,
       `- Rows: ${Number(counts.open).toLocaleString('en')} open, ${Number(counts.finished).toLocaleString('en')} finished (requested ${OPEN.toLocaleString('en')} / ${FINISHED.toLocaleString('en')}); ${unitsAll.length} units, ${unitsAll.length * (OFFICERS_PER_UNIT + 1)} users, ${PROCESSES.length} processes`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (index rebuild ${fmt(info.indexSeconds, 0)} s of it; secondary indexes dropped during the load and recreated from their definitions, then VACUUM ANALYZE)`,

@@ -43,6 +43,13 @@ export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(di
 /** "median (min–max)" for a set of runs. */
 export const spread = (s: Stats, digits = 1, unit = '') => `${fmt(s.median, digits)}${unit} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
+/**
+ * What the person running a bench says about the machine's other work (BENCH_NOTE, e.g. "two helpers ran test
+ * suites meanwhile"); without it the report says only what the load average shows.
+ */
+export const machineNote = () =>
+  process.env.BENCH_NOTE ? `**Shared**: ${process.env.BENCH_NOTE}.` : 'Nothing else was noted about the machine; the load average says how busy it was.';
+
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   let java = '';

@@ -27,7 +27,7 @@ import {
 } from '../domain/onestop/stats.js';
 import { statsWorkbook } from '../domain/onestop/stats-excel.js';
 import { subtreeCodes } from '../domain/audit/case-search.js';
-import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, quantile, withBenchServer } from './lib.js';
+import { appendResults, benchDbUrl, createBenchDatabase, fmt, log, machine, machineNote, quantile, withBenchServer } from './lib.js';
 
 const DB_NAME = 'eiso_bench_onestop';
 const DOSSIERS = Number(process.env.BENCH_DOSSIERS ?? 1_000_000);
@@ -328,7 +328,7 @@ async function main(): Promise<void> {
       ``,
       `## One-stop statistics at scale: ${new Date().toISOString()}`,
       ``,
-      `- Machine: ${machine()}; load average at the end ${load} (1/5/15 min). **Shared**: five other helpers were building and testing (brokers, PostgreSQL, vitest) on the same 2 cores during this run, so the figures are pessimistic and noisy.`,
+      `- Machine: ${machine()}; load average at the end ${load} (1/5/15 min). ${machineNote()}`,
       `- PostgreSQL: ${(await db.raw('SHOW server_version')).rows[0].server_version}, shared_buffers ${(await db.raw('SHOW shared_buffers')).rows[0].shared_buffers}, database \`${DB_NAME}\`, latest migration \`${migs}\``,
       `- Data: ${counts.n.toLocaleString('en')} dossiers received in 2025 (${counts.open.toLocaleString('en')} still in progress), ${agencies().length} agencies (30 departments with a one-stop desk division, 100 communes) under one province, ${agencies().length * PROCS_PER_AGENCY} procedures in ${FIELDS.length} fields; dossiers table ${size.d} with indexes (GiST past-due index ${size.g}); rollup \`dossier_stats_daily\` ${rollupRows.toLocaleString('en')} rows, ${size.r}`,
       `- Seed: ${info.reused ? 'reused from an earlier run, which took' : 'took'} ${fmt(info.seconds, 0)} s (rollup rebuilt set-based in ${fmt(info.rollupSeconds, 1)} s; the trigger was off during the bulk load)`,
