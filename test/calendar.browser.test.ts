@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, signInWithForm, type BrowserSession } from './helpers/browser-chromium.js';
 
 const SCREENSHOTS = path.resolve('test-results');
-
-async function signIn(page: Page, url: string, user: TestUser) {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Tên đăng nhập').fill(user.username);
-  await page.getByLabel('Mật khẩu').fill(user.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(/\/inbox/);
-}
 
 describe('the working calendar in a real browser', () => {
   let p: TestPlatform;
@@ -41,7 +32,7 @@ describe('the working calendar in a real browser', () => {
 
   it('an admin sees Tết 2026, adds a day off with a reason, and the history and due date follow', async () => {
     const { page } = browser;
-    await signIn(page, p.url, admin);
+    await signInWithForm(page, p.url, admin);
     await page.getByRole('link', { name: 'Lịch làm việc', exact: true }).click();
     await page.waitForURL(/\/calendar/);
 
@@ -107,7 +98,7 @@ describe('the working calendar in a real browser', () => {
   it('an officer reads the calendar but has no edit controls', async () => {
     const { page } = browser;
     await page.evaluate(() => localStorage.clear());
-    await signIn(page, p.url, officer);
+    await signInWithForm(page, p.url, officer);
     expect(await page.getByRole('link', { name: 'Lịch làm việc', exact: true }).count()).toBe(0);
     await page.goto(`${p.url}/calendar?year=2026&unit=${unit}`);
     const days = page.getByTestId('calendar-days');

@@ -4,18 +4,10 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { vn, createUnit, createUser, login, type Client, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, signInWithForm, type BrowserSession } from './helpers/browser-chromium.js';
 import { LAND_PROCESS, runLandCase } from './helpers/audit-flow.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-async function signIn(page: Page, url: string, user: TestUser) {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Tên đăng nhập').fill(user.username);
-  await page.getByLabel('Mật khẩu').fill(user.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
 
 /** The chart of a figure is drawn: its canvas has a size and pixels that are not the white background. */
 async function expectDrawn(page: Page, testId: string) {
@@ -177,7 +169,7 @@ describe('charts with their tables and PNG downloads', () => {
 
   it('a leader sees the one-stop outcomes, the satisfaction per officer and the quality objectives as charts beside their tables', async () => {
     const { page } = browser;
-    await signIn(page, p.url, leader);
+    await signInWithForm(page, p.url, leader);
     await page.goto(`${p.url}/onestop/stats?from=2026-03-01&to=2026-03-31&groupBy=agency`);
     await expectDrawn(page, 'stats-chart');
     // early, on time, late, in progress within, past, total: hand-counted from the three March dossiers
@@ -229,7 +221,7 @@ describe('charts with their tables and PNG downloads', () => {
   it("an auditor sees the case's durations and the heat map as charts whose tables hold the API's numbers", async () => {
     const session = await launchChromium({ viewport: { width: 1400, height: 1000 } });
     const { page } = session;
-    await signIn(page, p.url, auditor);
+    await signInWithForm(page, p.url, auditor);
     const api: Client = await login(p.app, auditor);
 
     await page.goto(`${p.url}/cases/${caseKey}`);

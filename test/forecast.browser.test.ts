@@ -2,22 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, signInWithForm, type BrowserSession } from './helpers/browser-chromium.js';
 import { loadCalendar } from '../domain/deadlines/calendar-store.js';
 import { localDateOf } from '../domain/deadlines/calendar/index.js';
 
 const SCREENSHOTS = path.resolve('test-results');
-
-async function signIn(page: Page, url: string, user: TestUser) {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Tên đăng nhập').fill(user.username);
-  await page.getByLabel('Mật khẩu').fill(user.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(/\/inbox/);
-}
 
 /**
  * The leader's "nguy cơ trễ hẹn" in a real browser. The rows are written as the engine's workers leave them
@@ -133,7 +124,7 @@ describe('lateness forecast in the leader inbox and on the overdue page', () => 
 
   it('the leader sees "nguy cơ trễ hẹn" in the inbox, the risky dossier first with 100 %, the apology and reassignment offered; and on the overdue page', async () => {
     const { page } = browser;
-    await signIn(page, p.url, leader);
+    await signInWithForm(page, p.url, leader);
     const panel = page.getByTestId('forecast-panel');
     await panel.getByRole('heading', { name: 'Nguy cơ trễ hẹn' }).waitFor();
     const rows = panel.getByTestId('forecast-row');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, waitFor, type Client, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, type BrowserSession, signInWithForm } from './helpers/browser-chromium.js';
 import { incidentModel } from './helpers/incident-bpmn.js';
 
 /** Issue 16, item 5 in a real browser: a case driven into an incident is listed on "Sự cố", marked on its diagram, fixed by an administrator, and finished by the officer. */
@@ -16,14 +16,7 @@ describe('an incident listed, fixed and finished through the UI', () => {
   const code = `SC-WEB-${tag}`;
   let key: string;
 
-  const signIn = async (user: TestUser) => {
-    const { page } = browser;
-    await page.goto(`${p.url}/login`);
-    await page.getByLabel('Tên đăng nhập').fill(user.username);
-    await page.getByLabel('Mật khẩu').fill(user.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-  };
+  const signIn = (user: TestUser) => signInWithForm(browser.page, p.url, user);
 
   beforeAll(async () => {
     await ensureWebBuilt();

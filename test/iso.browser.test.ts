@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type Client, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, type BrowserSession, signInWithForm } from './helpers/browser-chromium.js';
 
 const SCREENSHOTS = path.resolve('test-results');
 
@@ -73,14 +73,7 @@ describe('the ISO pages in a real browser', () => {
   });
   afterAll(async () => p?.close());
 
-  const signIn = async (browser: BrowserSession, user: TestUser) => {
-    const { page } = browser;
-    await page.goto(`${p.url}/login`);
-    await page.getByLabel('Tên đăng nhập').fill(user.username);
-    await page.getByLabel('Mật khẩu').fill(user.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL((u) => u.pathname !== '/login'); // officers start on the inbox, auditors on the audit search
-  };
+  const signIn = (browser: BrowserSession, user: TestUser) => signInWithForm(browser.page, p.url, user);
 
   it('an officer works the registers: nonconformities, documents, complaints (and sends feedback), risks', async () => {
     const browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });

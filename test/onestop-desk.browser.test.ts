@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, waitFor, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, signInWithForm, type BrowserSession } from './helpers/browser-chromium.js';
 import { deskBpmn, openTask, pdfBytes, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
 
 const SCREENSHOTS = path.resolve('test-results');
-
-async function signIn(page: Page, url: string, user: TestUser) {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Tên đăng nhập').fill(user.username);
-  await page.getByLabel('Mật khẩu').fill(user.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(/\/inbox/);
-}
 
 describe('the one-stop reception desk in a real browser', () => {
   let p: TestPlatform;
@@ -60,7 +51,7 @@ describe('the one-stop reception desk in a real browser', () => {
 
   it('receives a dossier in person with the checklist, shows the slip link, and accepts an online submission from the queue', async () => {
     const { page } = browser;
-    await signIn(page, p.url, officer);
+    await signInWithForm(page, p.url, officer);
     await page.getByRole('link', { name: 'Một cửa', exact: true }).click();
     await page.getByRole('heading', { name: 'Bộ phận tiếp nhận và trả kết quả' }).waitFor();
 

@@ -2,20 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { vn, createUnit, createUser, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, signInWithForm, type BrowserSession } from './helpers/browser-chromium.js';
 
 const SCREENSHOTS = path.resolve('test-results');
-
-async function signIn(page: Page, url: string, user: TestUser) {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Tên đăng nhập').fill(user.username);
-  await page.getByLabel('Mật khẩu').fill(user.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(/\/inbox/);
-}
 
 describe('one-stop statistics, apology and evaluation in a real browser', () => {
   let p: TestPlatform;
@@ -105,7 +96,7 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
 
   it('an officer drafts an apology from the dossier before its appointment; the leader sees the dashboard and approves it', async () => {
     const { page } = browser;
-    await signIn(page, p.url, officer);
+    await signInWithForm(page, p.url, officer);
     await page.getByRole('link', { name: 'Hồ sơ quá hạn', exact: true }).click();
     const table = page.getByTestId('overdue-table');
     await table.waitFor();
@@ -130,7 +121,7 @@ describe('one-stop statistics, apology and evaluation in a real browser', () => 
     await page.getByText(`Đã lập dự thảo văn bản xin lỗi cho hồ sơ ${run}-3.`).waitFor();
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
 
-    await signIn(page, p.url, leader);
+    await signInWithForm(page, p.url, leader);
     await page.getByRole('link', { name: 'Thống kê một cửa', exact: true }).click();
     await page.goto(`${p.url}/onestop/stats?from=2026-03-01&to=2026-03-31&groupBy=agency`);
     await page.getByTestId('stats-table').waitFor();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, type BrowserSession, signInWithForm } from './helpers/browser-chromium.js';
 
 /** Issue 18, item 3: "sign out everywhere" ends the account's sessions on every device, not only this browser. */
 describe('sign out everywhere', () => {
@@ -24,13 +24,7 @@ describe('sign out everywhere', () => {
     await p?.close();
   });
 
-  const signIn = async (page: Page) => {
-    await page.goto(`${p.url}/login`);
-    await page.getByLabel('Tên đăng nhập').fill(officer.username);
-    await page.getByLabel('Mật khẩu').fill(officer.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByTestId('current-user').waitFor();
-  };
+  const signIn = (page: Page) => signInWithForm(page, p.url, officer);
 
   it('signed in on two computers, the button on one ends the session on the other too', async () => {
     await signIn(office.page);

@@ -4,7 +4,7 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, ensureDemoUnits, login, waitFor, type TestUser } from './helpers/fixtures.js';
 import { openTask, startLandCase, LAND_PROCESS } from './helpers/audit-flow.js';
 import { selectElement } from './helpers/modeler-page.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, type BrowserSession, signInWithForm } from './helpers/browser-chromium.js';
 import { axeViolations } from './helpers/axe.js';
 
 /**
@@ -39,11 +39,7 @@ describe('more screens users lacked', () => {
     await page.context().clearCookies();
     await page.goto(`${p.url}/login`);
     await page.evaluate(() => localStorage.clear());
-    await page.goto(`${p.url}/login`);
-    await page.getByLabel('Tên đăng nhập').fill(user.username);
-    await page.getByLabel('Mật khẩu').fill(user.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByTestId('current-user').waitFor();
+    await signInWithForm(page, p.url, user);
   };
 
   it('a leader sets a quality objective of their unit: the form says what is wrong in Vietnamese, the list shows the new objective', async () => {

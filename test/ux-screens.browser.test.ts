@@ -3,7 +3,7 @@ import type { Page, Response } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { randomBytes } from 'node:crypto';
 import { createUnit, createUser, login, waitFor, type TestUser } from './helpers/fixtures.js';
-import { ensureWebBuilt, launchChromium, type BrowserSession } from './helpers/browser-chromium.js';
+import { ensureWebBuilt, launchChromium, type BrowserSession, signInWithForm } from './helpers/browser-chromium.js';
 import { axeViolations } from './helpers/axe.js';
 
 /**
@@ -46,13 +46,7 @@ describe('screens as each role sees them', () => {
     };
   };
 
-  const signInWithForm = async (page: Page, user: TestUser) => {
-    await page.goto(`${p.url}/login`);
-    await page.getByLabel('Tên đăng nhập').fill(user.username);
-    await page.getByLabel('Mật khẩu').fill(user.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByTestId('current-user').waitFor();
-  };
+  const signIn = (page: Page, user: TestUser) => signInWithForm(page, p.url, user);
 
   /** Visits the landing page, every link of the main navigation and the extra paths; returns the paths seen. */
   const accessibility: string[] = [];
@@ -91,7 +85,7 @@ describe('screens as each role sees them', () => {
 
     const d = await open();
     const dTrack = trackRequests(d.page);
-    await signInWithForm(d.page, designer);
+    await signIn(d.page, designer);
     // A designer lands on the procedures, not on an inbox they have no tasks in.
     await d.page.waitForURL((u) => u.pathname === '/procedures');
     const designerSeen = await visitAll(d.page, dTrack, []);
@@ -100,7 +94,7 @@ describe('screens as each role sees them', () => {
 
     const a = await open();
     const aTrack = trackRequests(a.page);
-    await signInWithForm(a.page, auditor);
+    await signIn(a.page, auditor);
     await a.page.waitForURL((u) => u.pathname === '/audit');
     const auditorSeen = await visitAll(a.page, aTrack, ['/audit/verify', '/audit/heatmap']);
     expect(auditorSeen).toEqual(expect.arrayContaining(['/audit', '/audit/verify', '/audit/heatmap', '/iso']));
@@ -123,7 +117,7 @@ describe('screens as each role sees them', () => {
 
     const s = await open();
     const { page } = s;
-    await signInWithForm(page, officer);
+    await signIn(page, officer);
     // Then the inbox opens on "Chờ nhận", where the task is, not on an empty "Của tôi"
     await page.waitForURL((u) => u.pathname === '/inbox' && u.searchParams.get('scope') === 'available');
     expect(await page.getByTestId('tab-available').getAttribute('aria-current')).toBe('page');
@@ -212,7 +206,7 @@ describe('screens as each role sees them', () => {
     // An English (United States) browser: its own date fields would read mm/dd/yyyy whatever the page's language.
     const s = await open('en-US');
     const { page } = s;
-    await signInWithForm(page, officer);
+    await signIn(page, officer);
     await page.goto(`${p.url}/inbox?scope=mine`);
     const from = page.getByLabel('Tạo từ ngày');
     await from.waitFor();

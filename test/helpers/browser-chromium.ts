@@ -76,3 +76,15 @@ export async function ensureWebBuilt(): Promise<void> {
   const { build } = await import('vite');
   await build({ configFile: path.join(repoRoot, 'web/vite.config.ts'), logLevel: 'warn' });
 }
+
+/**
+ * Signs in through the login form as a person would (Vietnamese labels) and waits until the signed-in shell
+ * shows who is signed in, wherever the role lands (the inbox, the audit search, ...).
+ */
+export async function signInWithForm(page: Page, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Tên đăng nhập').fill(user.username);
+  await page.getByLabel('Mật khẩu').fill(user.password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByTestId('current-user').waitFor();
+}
