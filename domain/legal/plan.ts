@@ -410,3 +410,17 @@ export async function buildPlan(db: Db, from: VersionRef, to: VersionRef, only?:
 function isMachinery(e: ModelElement): boolean {
   return /_(?:NhacHan|QuaHan)(?:_(?:Timer|Gui|Xong))?(?:_\d+)?$/u.test(e.id);
 }
+
+/** The given keys that are no case (root instance) of the process: the caller refuses the request before doing anything. */
+export async function unknownCases(db: Db, bpmnProcessId: string, keys: string[]): Promise<string[]> {
+  const known = new Set(
+    (
+      (await db('hist_process_instances')
+        .whereIn('process_instance_key', keys)
+        .where({ bpmn_process_id: bpmnProcessId })
+        .whereNull('parent_process_instance_key')
+        .pluck('process_instance_key')) as string[]
+    ).map(String),
+  );
+  return keys.filter((k) => !known.has(k));
+}
