@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, ensureDemoUnits, login, waitFor, type Client } from './helpers/fixtures.js';
-import { lawChangeModels } from './helpers/law-change-bpmn.js';
+import { lawChangeModels, withoutTimeLimits as strip } from './helpers/law-change-bpmn.js';
 import { rawZeebeClient } from './helpers/raw-zeebe.js';
 
 /**
@@ -172,7 +172,6 @@ describe('a law change reaches running dossiers', () => {
 
   it('migrates the cases of a process deployed straight to the engine: a user task, a timer, a called process; a second run does nothing', async () => {
     const raw = rawZeebeClient();
-    const strip = (xml: string) => xml.replace(/<zeebe:property name="eiso\.timeLimit"[^>]*\/>/g, '').replace(/<zeebe:header key="eiso\.timeLimit"[^>]*\/>/g, '');
     const r = lawChangeModels(`r${tag}`, { desk: `${unit}/officer`, division: `${unit}/officer`, partner: `${unit}/officer` });
     try {
       await raw.deployResource({ process: Buffer.from(strip(r.child)), name: `${r.ids.child}.bpmn` });

@@ -194,9 +194,10 @@ export interface CitingProcedure {
 }
 
 /**
- * Every procedure citing the document: the articles cited, its newest published version, each version
- * with its running cases (root instances, from the history projection) and the law change it was
- * published for, and the running cases over all versions.
+ * Every procedure citing the document: the articles cited, its newest published version, each deployed
+ * version (published through the platform, or deployed straight to the engine: state 'deployed') with
+ * its running cases (root instances, from the history projection) and the law change it was published
+ * for, and the running cases over all versions.
  */
 export async function proceduresCiting(db: Db, documentId: number): Promise<CitingProcedure[]> {
   const procs = (await db('procedure_legal_citations as c')
@@ -211,21 +212,24 @@ export async function proceduresCiting(db: Db, documentId: number): Promise<Citi
     articles: string[];
   }[];
   if (procs.length === 0) return [];
-  const versions = (await db('procedure_versions as v')
+  // every deployed version of the process (through the platform or learnt from the engine), with what the platform recorded of it
+  const versions = (await db('procedures as p')
+    .join('process_definitions as d', 'd.bpmn_process_id', 'p.bpmn_process_id')
+    .leftJoin('procedure_versions as v', 'v.process_definition_key', 'd.process_definition_key')
     .whereIn(
-      'v.procedure_id',
+      'p.id',
       procs.map((p) => p.id),
     )
-    .orderBy([{ column: 'v.procedure_id' }, { column: 'v.version', order: 'desc' }])
+    .orderBy([{ column: 'p.id' }, { column: 'd.version', order: 'desc' }])
     .select(
-      'v.procedure_id',
-      'v.version',
-      'v.state',
+      'p.id as procedure_id',
+      'd.version',
+      db.raw(`coalesce(v.state, 'deployed') AS state`),
       'v.legal_document_id',
       'v.due_date_policy',
       db.raw(`to_char(v.legal_change_date, 'YYYY-MM-DD') AS legal_change_date`),
       db.raw(
-        `(SELECT count(*) FROM hist_process_instances h WHERE h.process_definition_key = v.process_definition_key AND h.state = 'active' AND h.parent_process_instance_key IS NULL)::int AS running`,
+        `(SELECT count(*) FROM hist_process_instances h WHERE h.process_definition_key = d.process_definition_key AND h.state = 'active' AND h.parent_process_instance_key IS NULL)::int AS running`,
       ),
     )) as (CitingProcedure['versions'][number] & { procedure_id: number })[];
   return procs.map((p) => {

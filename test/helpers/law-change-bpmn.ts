@@ -97,3 +97,7 @@ export function lawChangeModels(tag: string, groups: { desk: string; division: s
 </bpmn:definitions>`;
   return { ids, root, child };
 }
+
+/** The model without the platform's time limits: as deployed straight to the engine (no deadline listeners, no timers). */
+export const withoutTimeLimits = (xml: string) =>
+  xml.replace(/<zeebe:property name="eiso\.timeLimit"[^>]*\/>/g, '').replace(/<zeebe:header key="eiso\.timeLimit"[^>]*\/>/g, '');
