@@ -71,7 +71,10 @@ export function parseLegalLine(raw: string): Parsed | null {
   const afterNumber = line.slice(kind[0].length + m.index + m[0].length).trim();
   const d = SIGNED.exec(afterNumber);
   const signedOn = d ? `${d[3]}-${d[2].padStart(2, '0')}-${d[1].padStart(2, '0')}` : null;
-  const named = head.slice(0, m.index).replace(/\s*số\s*$/u, '').trim();
+  const named = head
+    .slice(0, m.index)
+    .replace(/\s*số\s*$/u, '')
+    .trim();
   const title = [named, afterNumber].filter(Boolean).join(' ').slice(0, 1000);
   return { article, kind: kind[1], number, signedOn, issuer: issuerOf(number), title };
 }
@@ -109,7 +112,9 @@ export async function up(knex: Knex): Promise<void> {
     `ALTER TABLE procedure_versions ADD CONSTRAINT procedure_versions_due_date_policy_ck CHECK (due_date_policy IS NULL OR due_date_policy IN ('from-change-date', 'received-after'))`,
   );
   await knex.schema.createTable('case_migrations', (t) => {
-    t.comment('A running case moved to another version of its process by an administrator (Zeebe process instance migration), or refused; due dates before and after.');
+    t.comment(
+      'A running case moved to another version of its process by an administrator (Zeebe process instance migration), or refused; due dates before and after.',
+    );
     t.bigIncrements('id');
     t.bigInteger('process_instance_key').notNullable().comment('The case (root instance) or a called instance of it');
     t.bigInteger('root_process_instance_key').notNullable().comment('The case it belongs to');
@@ -120,16 +125,14 @@ export async function up(knex: Knex): Promise<void> {
     t.string('outcome', 20).notNullable().comment('migrated | refused');
     t.string('reason_code', 60).comment('Why it was refused (an error code of lib/errors.ts)');
     t.jsonb('reason_params').notNullable().defaultTo('{}');
-    t.text('reason_message').comment('The engine\'s words when it refused');
+    t.text('reason_message').comment("The engine's words when it refused");
     t.jsonb('mapping').notNullable().defaultTo('[]').comment('[{sourceElementId, targetElementId}] sent to Zeebe');
     t.jsonb('dates').notNullable().defaultTo('{}').comment('appointment and step due dates before and after');
     t.string('actor', 100).notNullable();
     t.timestamp('at', { useTz: true }).notNullable().defaultTo(knex.raw('eiso_now()'));
     t.index(['root_process_instance_key'], 'case_migrations_root_idx');
   });
-  await knex.raw(
-    `CREATE UNIQUE INDEX case_migrations_once_uq ON case_migrations (process_instance_key, to_process_definition_key) WHERE outcome = 'migrated'`,
-  );
+  await knex.raw(`CREATE UNIQUE INDEX case_migrations_once_uq ON case_migrations (process_instance_key, to_process_definition_key) WHERE outcome = 'migrated'`);
 
   // Free-text lines that name a document become documents and citations.
   const rows = (await knex('procedures').select('id', 'legal_basis')) as { id: number; legal_basis: string }[];
@@ -153,7 +156,10 @@ export async function up(knex: Knex): Promise<void> {
         .onConflict(['procedure_id', 'document_id', 'article'])
         .ignore();
     }
-    if (position > 0) await knex('procedures').where({ id: p.id }).update({ legal_basis: kept.join('\n') });
+    if (position > 0)
+      await knex('procedures')
+        .where({ id: p.id })
+        .update({ legal_basis: kept.join('\n') });
   }
 }
 
@@ -177,7 +183,10 @@ export async function down(knex: Knex): Promise<void> {
     e.lines.push([c.article, KIND_NAMES[c.kind] ?? '', `số ${c.number}`, c.title].filter(Boolean).join(' '));
     byProcedure.set(c.procedure_id, e);
   }
-  for (const [id, e] of byProcedure) await knex('procedures').where({ id }).update({ legal_basis: [...e.lines, ...(e.note ? [e.note] : [])].join('\n') });
+  for (const [id, e] of byProcedure)
+    await knex('procedures')
+      .where({ id })
+      .update({ legal_basis: [...e.lines, ...(e.note ? [e.note] : [])].join('\n') });
   await knex.schema.dropTable('case_migrations');
   await knex.raw('ALTER TABLE procedure_versions DROP CONSTRAINT IF EXISTS procedure_versions_due_date_policy_ck');
   await knex.schema.alterTable('procedure_versions', (t) => {

@@ -44,7 +44,9 @@ describe('a law change reaches running dossiers', () => {
   const openTask = (rootKey: string, elementId: string) =>
     waitFor(async () => {
       const r = await officer.get('/api/tasks?view=personal&limit=100');
-      return (r.body?.items as any[] | undefined)?.find((t) => t.elementId === elementId && (t.rootCase?.processInstanceKey ?? t.processInstanceKey) === rootKey);
+      return (r.body?.items as any[] | undefined)?.find(
+        (t) => t.elementId === elementId && (t.rootCase?.processInstanceKey ?? t.processInstanceKey) === rootKey,
+      );
     }, `${elementId} of ${rootKey}`);
   const work = async (taskId: string) => {
     expect((await officer.post(`/api/tasks/${taskId}/claim`)).status).toBe(200);
@@ -60,9 +62,13 @@ describe('a law change reaches running dossiers', () => {
     if (huong !== 'tiepnhan') await work(reception.id);
     return key;
   };
-  const historyVersion = async (key: string) => (await p.db('hist_process_instances').where({ process_instance_key: key }).first('version', 'state')) as { version: number; state: string };
+  const historyVersion = async (key: string) =>
+    (await p.db('hist_process_instances').where({ process_instance_key: key }).first('version', 'state')) as { version: number; state: string };
   const activeAt = (key: string, elementId: string) =>
-    waitFor(async () => (await p.db('hist_element_instances').where({ process_instance_key: key, element_id: elementId, state: 'active' }).first()) ?? false, `${key} at ${elementId}`);
+    waitFor(
+      async () => (await p.db('hist_element_instances').where({ process_instance_key: key, element_id: elementId, state: 'active' }).first()) ?? false,
+      `${key} at ${elementId}`,
+    );
 
   beforeAll(async () => {
     p = await startTestPlatform();
@@ -77,7 +83,14 @@ describe('a law change reaches running dossiers', () => {
   afterAll(async () => p?.close());
 
   it('keeps the register: documents with a unique number, cited by a procedure, printed on its sheet', async () => {
-    const body = { number, kind: 'nghi_dinh', issuer: 'Chính phủ', signedOn: '2026-12-01', effectiveOn: today, title: 'quy định thời hạn giải quyết thủ tục thử' };
+    const body = {
+      number,
+      kind: 'nghi_dinh',
+      issuer: 'Chính phủ',
+      signedOn: '2026-12-01',
+      effectiveOn: today,
+      title: 'quy định thời hạn giải quyết thủ tục thử',
+    };
     const created = await designer.post('/api/legal/documents', body);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     documentId = created.body.id;
@@ -90,7 +103,9 @@ describe('a law change reaches running dossiers', () => {
     await publish(m.ids.root, m.root(1));
     const cited = await put(designer, `/api/legal/procedures/${m.ids.root}/citations`, { citations: [{ documentId, article: 'Điều 11' }] });
     expect(cited.status, JSON.stringify(cited.body)).toBe(200);
-    expect((await put(designer, `/api/legal/procedures/${m.ids.root}/citations`, { citations: [{ documentId: 2147483600, article: '' }] })).body.code).toBe('LEGAL_DOCUMENT_NOT_FOUND');
+    expect((await put(designer, `/api/legal/procedures/${m.ids.root}/citations`, { citations: [{ documentId: 2147483600, article: '' }] })).body.code).toBe(
+      'LEGAL_DOCUMENT_NOT_FOUND',
+    );
     expect((await put(officer, `/api/legal/procedures/${m.ids.root}/citations`, { citations: [] })).status).toBe(403);
     const sheet = (await officer.get(`/api/procedures/${m.ids.root}/versions/1/sheet`)).body;
     expect(sheet.legalBasis).toEqual([`Điều 11 Nghị định ${number} ngày 01/12/2026 của Chính phủ quy định thời hạn giải quyết thủ tục thử`]);
@@ -110,7 +125,9 @@ describe('a law change reaches running dossiers', () => {
     await openTask(keys.called, 'PheDuyet');
     const v2 = await publish(m.ids.root, m.root(2), { legalChange: { legalDocumentId: documentId, changeDate: today, dueDatePolicy: 'from-change-date' } });
     expect(v2.version).toBe(2);
-    const refused = await designer.post(`/api/procedures/${m.ids.root}/publish`, { legalChange: { legalDocumentId: 2147483600, changeDate: today, dueDatePolicy: 'received-after' } });
+    const refused = await designer.post(`/api/procedures/${m.ids.root}/publish`, {
+      legalChange: { legalDocumentId: 2147483600, changeDate: today, dueDatePolicy: 'received-after' },
+    });
     expect(refused.status).toBeGreaterThanOrEqual(400);
 
     for (const c of [designer, officer, leader]) expect((await c.get(`/api/legal/migrations/plan?bpmnProcessId=${m.ids.root}&from=1&to=2`)).status).toBe(403);
@@ -128,7 +145,9 @@ describe('a law change reaches running dossiers', () => {
 
     const redrawn = byKey[keys.redrawn];
     expect(redrawn.migratable).toBe(false);
-    expect(redrawn.reasons).toEqual([expect.objectContaining({ code: 'LAW_MIGRATION_ELEMENT_REMOVED', params: { element: 'TiepNhan', name: 'Tiếp nhận hồ sơ', version: 2 } })]);
+    expect(redrawn.reasons).toEqual([
+      expect.objectContaining({ code: 'LAW_MIGRATION_ELEMENT_REMOVED', params: { element: 'TiepNhan', name: 'Tiếp nhận hồ sơ', version: 2 } }),
+    ]);
 
     const task = byKey[keys.task];
     expect(task.migratable).toBe(true);
@@ -150,7 +169,9 @@ describe('a law change reaches running dossiers', () => {
     const unknown = await admin.post('/api/legal/migrations', { bpmnProcessId: m.ids.root, from: 1, to: 2, cases: ['123456789'] });
     expect([unknown.status, unknown.body.code]).toEqual([400, 'LAW_MIGRATION_CASE_UNKNOWN']);
     expect((await admin.post('/api/legal/migrations', { bpmnProcessId: m.ids.root, from: 1, to: 9, cases: [keys.task] })).status).toBe(404);
-    expect((await admin.post('/api/legal/migrations', { bpmnProcessId: m.ids.root, from: 1, to: 1, cases: [keys.task] })).body.code).toBe('LAW_MIGRATION_SAME_VERSION');
+    expect((await admin.post('/api/legal/migrations', { bpmnProcessId: m.ids.root, from: 1, to: 1, cases: [keys.task] })).body.code).toBe(
+      'LAW_MIGRATION_SAME_VERSION',
+    );
     expect((await designer.post('/api/legal/migrations', { bpmnProcessId: m.ids.root, from: 1, to: 2, cases: [keys.task] })).status).toBe(403);
 
     // Zeebe 8.6.0 refuses the cases of a procedure (its process start listener, camunda/camunda#33237): each is named, nothing moves
@@ -166,7 +187,11 @@ describe('a law change reaches running dossiers', () => {
       expect((await historyVersion(k)).version).toBe(1);
     }
     expect((await openTask(keys.task, 'ThamDinh')).dueDate).toBe(dueBefore);
-    const audit = await p.db('audit_log').where({ action: 'case.migration_refused', actor: admin.user.username }).whereIn('target_id', Object.values(keys)).pluck('target_id');
+    const audit = await p
+      .db('audit_log')
+      .where({ action: 'case.migration_refused', actor: admin.user.username })
+      .whereIn('target_id', Object.values(keys))
+      .pluck('target_id');
     expect(audit.sort()).toEqual(Object.values(keys).sort());
   });
 
@@ -176,7 +201,10 @@ describe('a law change reaches running dossiers', () => {
     try {
       await raw.deployResource({ process: Buffer.from(strip(r.child)), name: `${r.ids.child}.bpmn` });
       await raw.deployResource({ process: Buffer.from(strip(r.root(1))), name: `${r.ids.root}.bpmn` });
-      await waitFor(async () => (await p.db('process_definitions').where({ bpmn_process_id: r.ids.root, version: 1 }).first()) ?? false, 'v1 learnt from the engine');
+      await waitFor(
+        async () => (await p.db('process_definitions').where({ bpmn_process_id: r.ids.root, version: 1 }).first()) ?? false,
+        'v1 learnt from the engine',
+      );
       const keys = {
         task: await startCase(r.ids.root, 'thang'),
         timer: await startCase(r.ids.root, 'cho'),
@@ -187,7 +215,10 @@ describe('a law change reaches running dossiers', () => {
       await activeAt(keys.timer, 'ChoNiemYet');
       const partner = await openTask(keys.called, 'PheDuyet');
       await raw.deployResource({ process: Buffer.from(strip(r.root(2))), name: `${r.ids.root}.bpmn` });
-      await waitFor(async () => (await p.db('process_definitions').where({ bpmn_process_id: r.ids.root, version: 2 }).first()) ?? false, 'v2 learnt from the engine');
+      await waitFor(
+        async () => (await p.db('process_definitions').where({ bpmn_process_id: r.ids.root, version: 2 }).first()) ?? false,
+        'v2 learnt from the engine',
+      );
 
       const plan = await admin.get(`/api/legal/migrations/plan?bpmnProcessId=${r.ids.root}&from=1&to=2`);
       expect(plan.status, JSON.stringify(plan.body)).toBe(200);
@@ -198,7 +229,8 @@ describe('a law change reaches running dossiers', () => {
       expect(out[keys.redrawn]).toMatchObject({ outcome: 'refused', reasons: [expect.objectContaining({ code: 'LAW_MIGRATION_ELEMENT_REMOVED' })] });
       for (const k of [keys.task, keys.timer, keys.called]) expect(out[k], JSON.stringify(out[k])).toMatchObject({ outcome: 'migrated' });
       expect(out[keys.called].called).toEqual([expect.objectContaining({ outcome: 'stays' })]);
-      for (const k of [keys.task, keys.timer, keys.called]) await waitFor(async () => (await historyVersion(k)).version === 2, `${k} on version 2 in the history`);
+      for (const k of [keys.task, keys.timer, keys.called])
+        await waitFor(async () => (await historyVersion(k)).version === 2, `${k} on version 2 in the history`);
       expect((await historyVersion(keys.redrawn)).version).toBe(1);
 
       // the task continues on version 2: completing it finishes the case

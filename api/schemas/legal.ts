@@ -48,10 +48,7 @@ export const CitationList = Type.Object({ items: Type.Array(Citation), note: Typ
 export const SetCitationsBody = Type.Object(
   {
     citations: Type.Array(
-      Type.Object(
-        { documentId: Type.Integer({ minimum: 1, maximum: 2147483647 }), article: Type.String({ maxLength: 200 }) },
-        { additionalProperties: false },
-      ),
+      Type.Object({ documentId: Type.Integer({ minimum: 1, maximum: 2147483647 }), article: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
       { maxItems: 100 },
     ),
   },
@@ -124,13 +121,20 @@ export const MigrationPlan = Type.Object({
   }),
   mapping: Type.Object({
     mapped: Type.Array(Type.Object({ sourceElementId: Type.String(), targetElementId: Type.String(), type: Type.String(), name: Type.String() })),
-    removed: Type.Array(Type.Object({ elementId: Type.String(), type: Type.String(), name: Type.String(), targetType: Type.Union([Type.String(), Type.Null()]) })),
+    removed: Type.Array(
+      Type.Object({ elementId: Type.String(), type: Type.String(), name: Type.String(), targetType: Type.Union([Type.String(), Type.Null()]) }),
+    ),
     added: Type.Array(Type.Object({ elementId: Type.String(), type: Type.String(), name: Type.String() })),
   }),
   limits: Type.Object({
     process: Type.Object({ before: Limit, after: Limit }),
     steps: Type.Array(
-      Type.Object({ elementId: Type.String(), name: Type.String(), before: Type.Union([Type.Number(), Type.Null()]), after: Type.Union([Type.Number(), Type.Null()]) }),
+      Type.Object({
+        elementId: Type.String(),
+        name: Type.String(),
+        before: Type.Union([Type.Number(), Type.Null()]),
+        after: Type.Union([Type.Number(), Type.Null()]),
+      }),
     ),
   }),
   cases: Type.Array(

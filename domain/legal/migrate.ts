@@ -32,7 +32,12 @@ export interface Actor {
 }
 
 export type CaseOutcome =
-  | { processInstanceKey: string; outcome: 'migrated'; appointmentMoved: boolean; called: { processInstanceKey: string; outcome: 'migrated' | 'stays' | 'refused'; reasons: Reason[] }[] }
+  | {
+      processInstanceKey: string;
+      outcome: 'migrated';
+      appointmentMoved: boolean;
+      called: { processInstanceKey: string; outcome: 'migrated' | 'stays' | 'refused'; reasons: Reason[] }[];
+    }
   | { processInstanceKey: string; outcome: 'already' }
   | { processInstanceKey: string; outcome: 'refused'; reasons: Reason[] };
 
@@ -123,7 +128,10 @@ async function recordRefusal(db: Knex, c: CasePlan, to: VersionRef, reasons: Rea
       targetId: c.processInstanceKey,
       before: { bpmnProcessId: c.bpmnProcessId, version: c.fromVersion },
       after: { version: to.version, reasons: reasons.map((r) => ({ code: r.code, params: r.params })) },
-      reason: reasons.map((r) => r.message).join('; ').slice(0, 2000),
+      reason: reasons
+        .map((r) => r.message)
+        .join('; ')
+        .slice(0, 2000),
       ip: actor.ip ?? null,
     });
   });
@@ -186,7 +194,11 @@ async function migrateCase(db: Knex, zeebe: ZeebeClient, from: VersionRef, to: V
     }
     const r = await migrateOne(zeebe, i);
     if (r.ok) movedCalled.push(i);
-    called.push(r.ok ? { processInstanceKey: i.processInstanceKey, outcome: 'migrated', reasons: [] } : { processInstanceKey: i.processInstanceKey, outcome: 'refused', reasons: [r.reason] });
+    called.push(
+      r.ok
+        ? { processInstanceKey: i.processInstanceKey, outcome: 'migrated', reasons: [] }
+        : { processInstanceKey: i.processInstanceKey, outcome: 'refused', reasons: [r.reason] },
+    );
   }
   const appointmentMoved = moves(c.appointment);
   await db.transaction(async (trx) => {

@@ -151,7 +151,9 @@ async function activeElements(db: Db, processInstanceKey: string) {
     .where({ process_instance_key: processInstanceKey, state: 'active' })
     .whereNot('bpmn_element_type', 'PROCESS')
     .orderBy('element_instance_key')
-    .select('element_instance_key', 'element_id', 'bpmn_element_type') as Promise<{ element_instance_key: string; element_id: string; bpmn_element_type: string }[]>;
+    .select('element_instance_key', 'element_id', 'bpmn_element_type') as Promise<
+    { element_instance_key: string; element_id: string; bpmn_element_type: string }[]
+  >;
 }
 
 interface Ctx {
@@ -260,13 +262,25 @@ async function planInstance(
     const moves = !keepTimersOf.has(t.attachedTo) && isDeadlineTimer(t);
     if (target_ && target_.type === t.type && target_.attachedTo === t.attachedTo && !moves) mapping.push({ sourceElementId: t.id, targetElementId: t.id });
   }
-  return { ...base, target: { version: target.version, processDefinitionKey: target.processDefinitionKey }, migratable: reasons.length === 0, reasons, mapping, steps };
+  return {
+    ...base,
+    target: { version: target.version, processDefinitionKey: target.processDefinitionKey },
+    migratable: reasons.length === 0,
+    reasons,
+    mapping,
+    steps,
+  };
 }
 
 function stepLimits(a: DeadlineModel, b: DeadlineModel) {
   const ids = new Set([...a.steps.keys(), ...b.steps.keys()]);
   return [...ids]
-    .map((id) => ({ elementId: id, name: b.steps.get(id)?.name ?? a.steps.get(id)?.name ?? id, before: a.steps.get(id)?.timeLimitDays ?? null, after: b.steps.get(id)?.timeLimitDays ?? null }))
+    .map((id) => ({
+      elementId: id,
+      name: b.steps.get(id)?.name ?? a.steps.get(id)?.name ?? id,
+      before: a.steps.get(id)?.timeLimitDays ?? null,
+      after: b.steps.get(id)?.timeLimitDays ?? null,
+    }))
     .filter((s) => s.before !== s.after);
 }
 
@@ -290,10 +304,7 @@ export async function buildPlan(db: Db, from: VersionRef, to: VersionRef, only?:
     loadDeadlineModel(db as Knex, to.processDefinitionKey, to.bpmnProcessId),
     loadCalendar(db as Knex),
   ]);
-  const mapping = proposeMapping(
-    new Map([...sourceEls].filter(([, e]) => !isMachinery(e))),
-    new Map([...targetEls].filter(([, e]) => !isMachinery(e))),
-  );
+  const mapping = proposeMapping(new Map([...sourceEls].filter(([, e]) => !isMachinery(e))), new Map([...targetEls].filter(([, e]) => !isMachinery(e))));
   const q = db('hist_process_instances as h')
     .leftJoin('case_deadlines as c', 'c.process_instance_key', 'h.process_instance_key')
     .leftJoin('case_index as i', 'i.process_instance_key', 'h.process_instance_key')
@@ -334,17 +345,27 @@ export async function buildPlan(db: Db, from: VersionRef, to: VersionRef, only?:
   for (const r of rows.slice(0, MAX_PLAN_CASES)) {
     const key = String(r.process_instance_key);
     const onTarget = String(r.process_definition_key) === to.processDefinitionKey;
-    const migratedRow = await db('case_migrations').where({ process_instance_key: key, to_process_definition_key: to.processDefinitionKey, outcome: 'migrated' }).first('id');
+    const migratedRow = await db('case_migrations')
+      .where({ process_instance_key: key, to_process_definition_key: to.processDefinitionKey, outcome: 'migrated' })
+      .first('id');
     const pauses = closedPauses(await listPauses(db, key));
     const ctx: Ctx = { db, rule, cal, receivedAt: r.received_at, pauses };
-    const own = await planInstance(ctx, { processInstanceKey: key, bpmnProcessId: from.bpmnProcessId, version: r.version, definitionKey: from.processDefinitionKey, xml: from.xml }, to);
+    const own = await planInstance(
+      ctx,
+      { processInstanceKey: key, bpmnProcessId: from.bpmnProcessId, version: r.version, definitionKey: from.processDefinitionKey, xml: from.xml },
+      to,
+    );
     if (r.state !== 'active') {
       own.migratable = false;
       own.reasons.push(reason('LAW_MIGRATION_CASE_NOT_RUNNING', { case: key }, `Hồ sơ ${key} không còn đang xử lý / Case ${key} is not running`));
     } else if (String(r.process_definition_key) !== from.processDefinitionKey && !onTarget) {
       own.migratable = false;
       own.reasons.push(
-        reason('LAW_MIGRATION_CASE_OTHER_VERSION', { case: key, version: r.version }, `Hồ sơ ${key} đang chạy phiên bản ${r.version} / Case ${key} runs version ${r.version}`),
+        reason(
+          'LAW_MIGRATION_CASE_OTHER_VERSION',
+          { case: key, version: r.version },
+          `Hồ sơ ${key} đang chạy phiên bản ${r.version} / Case ${key} runs version ${r.version}`,
+        ),
       );
     }
     const called: InstancePlan[] = [];
@@ -374,7 +395,13 @@ export async function buildPlan(db: Db, from: VersionRef, to: VersionRef, only?:
       called.push(
         await planInstance(
           ctx,
-          { processInstanceKey: String(c.process_instance_key), bpmnProcessId: c.bpmn_process_id, version: c.version, definitionKey: String(c.process_definition_key), xml: def.xml },
+          {
+            processInstanceKey: String(c.process_instance_key),
+            bpmnProcessId: c.bpmn_process_id,
+            version: c.version,
+            definitionKey: String(c.process_definition_key),
+            xml: def.xml,
+          },
           newer,
         ),
       );
@@ -382,7 +409,13 @@ export async function buildPlan(db: Db, from: VersionRef, to: VersionRef, only?:
     let appointment: CasePlan['appointment'] = null;
     if (r.received_at && r.appointment_at && oldModel.timeLimit && newModel.timeLimit) {
       const limitBefore: TimeLimit = { value: Number(r.time_limit_days), unit: r.time_limit_unit ?? oldModel.timeLimit.unit };
-      const n = newAppointment(cal, { receivedAt: r.received_at, appointmentAt: r.appointment_at, unit: r.unit_code, pauses }, limitBefore, newModel.timeLimit, rule);
+      const n = newAppointment(
+        cal,
+        { receivedAt: r.received_at, appointmentAt: r.appointment_at, unit: r.unit_code, pauses },
+        limitBefore,
+        newModel.timeLimit,
+        rule,
+      );
       appointment = { ...n, limitBefore, limitAfter: newModel.timeLimit };
     }
     cases.push({

@@ -189,7 +189,14 @@ export interface CitingProcedure {
   name: string;
   articles: string[];
   published_version: number | null;
-  versions: { version: number; state: string; running: number; legal_document_id: number | null; legal_change_date: string | null; due_date_policy: string | null }[];
+  versions: {
+    version: number;
+    state: string;
+    running: number;
+    legal_document_id: number | null;
+    legal_change_date: string | null;
+    due_date_policy: string | null;
+  }[];
   running_cases: number;
 }
 

@@ -60,7 +60,13 @@ const caseOut = (c: CasePlan) => ({
   caseCode: c.caseCode,
   receivedAt: c.receivedAt ? iso(c.receivedAt) : null,
   appointment: c.appointment
-    ? { before: iso(c.appointment.before), after: iso(c.appointment.after), rule: c.appointment.rule, limitBefore: c.appointment.limitBefore, limitAfter: c.appointment.limitAfter }
+    ? {
+        before: iso(c.appointment.before),
+        after: iso(c.appointment.after),
+        rule: c.appointment.rule,
+        limitBefore: c.appointment.limitBefore,
+        limitAfter: c.appointment.limitAfter,
+      }
     : null,
   called: c.called.map(instanceOut),
   migrated: c.migrated,
@@ -110,11 +116,24 @@ const legalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const b = req.body;
       const r = await legal.createDocument(
         app.db,
-        { number: b.number, kind: b.kind as legal.LegalDocumentKind, issuer: b.issuer, signedOn: b.signedOn, effectiveOn: b.effectiveOn ?? null, title: b.title, url: b.url ?? null },
+        {
+          number: b.number,
+          kind: b.kind as legal.LegalDocumentKind,
+          issuer: b.issuer,
+          signedOn: b.signedOn,
+          effectiveOn: b.effectiveOn ?? null,
+          title: b.title,
+          url: b.url ?? null,
+        },
         req.currentUser.id,
       );
       if ('refused' in r)
-        throw fail(409, 'LEGAL_DOCUMENT_EXISTS', { number: b.number }, `Văn bản số ${b.number} đã có trong danh mục / Document ${b.number} is already in the register`);
+        throw fail(
+          409,
+          'LEGAL_DOCUMENT_EXISTS',
+          { number: b.number },
+          `Văn bản số ${b.number} đã có trong danh mục / Document ${b.number} is already in the register`,
+        );
       return reply.status(201).send(docOut(r.document));
     },
   );
@@ -172,12 +191,21 @@ const legalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/procedures/:bpmnProcessId/citations',
     {
       onRequest: app.authenticate,
-      schema: { tags, summary: "A procedure's legal basis: its citations and free-text note", security, params: ProcedureIdParams, response: { 200: CitationList, ...errors } },
+      schema: {
+        tags,
+        summary: "A procedure's legal basis: its citations and free-text note",
+        security,
+        params: ProcedureIdParams,
+        response: { 200: CitationList, ...errors },
+      },
     },
     async (req) => {
       const p = await loadProcedure(req.params.bpmnProcessId);
       const rows = await legal.listCitations(app.db, p.id);
-      return { items: rows.map((c) => ({ documentId: c.document_id, article: c.article, text: legal.citationText(c), document: docOut(c) })), note: p.legal_basis };
+      return {
+        items: rows.map((c) => ({ documentId: c.document_id, article: c.article, text: legal.citationText(c), document: docOut(c) })),
+        note: p.legal_basis,
+      };
     },
   );
 
@@ -198,14 +226,23 @@ const legalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = await loadProcedure(req.params.bpmnProcessId);
       const r = await legal.setCitations(app.db, p.id, req.body.citations, req.currentUser.id);
       if ('refused' in r)
-        throw fail(400, 'LEGAL_DOCUMENT_NOT_FOUND', { id: r.documentId }, `Không có văn bản pháp luật ${r.documentId} trong danh mục / No legal document ${r.documentId} in the register`);
+        throw fail(
+          400,
+          'LEGAL_DOCUMENT_NOT_FOUND',
+          { id: r.documentId },
+          `Không có văn bản pháp luật ${r.documentId} trong danh mục / No legal document ${r.documentId} in the register`,
+        );
       const rows = await legal.listCitations(app.db, p.id);
-      return { items: rows.map((c) => ({ documentId: c.document_id, article: c.article, text: legal.citationText(c), document: docOut(c) })), note: p.legal_basis };
+      return {
+        items: rows.map((c) => ({ documentId: c.document_id, article: c.article, text: legal.citationText(c), document: docOut(c) })),
+        note: p.legal_basis,
+      };
     },
   );
 
   const versions = async (id: string, from: number, to: number) => {
-    if (from === to) throw fail(400, 'LAW_MIGRATION_SAME_VERSION', { version: from }, `Phiên bản nguồn và đích phải khác nhau / The versions must differ (${from})`);
+    if (from === to)
+      throw fail(400, 'LAW_MIGRATION_SAME_VERSION', { version: from }, `Phiên bản nguồn và đích phải khác nhau / The versions must differ (${from})`);
     const [a, b] = await Promise.all([loadVersion(app.db, id, from), loadVersion(app.db, id, to)]);
     for (const [v, n] of [
       [a, from],
@@ -221,7 +258,8 @@ const legalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: admins,
       schema: {
         tags,
-        summary: 'The migration plan of running cases from one version to another: mapping from the diff, each case migratable or not and why, due dates before and after',
+        summary:
+          'The migration plan of running cases from one version to another: mapping from the diff, each case migratable or not and why, due dates before and after',
         security,
         querystring: PlanQuery,
         response: { 200: MigrationPlan, ...errors },
@@ -240,7 +278,8 @@ const legalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { audit: false },
       schema: {
         tags,
-        summary: 'Migrate the chosen running cases to the new version (Zeebe process instance migration); one audit entry per case; a case already moved does nothing',
+        summary:
+          'Migrate the chosen running cases to the new version (Zeebe process instance migration); one audit entry per case; a case already moved does nothing',
         security,
         body: ExecuteBody,
         response: { 200: ExecuteReply, ...errors },

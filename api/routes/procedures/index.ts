@@ -409,7 +409,11 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const r = await publishDraft(app.db, app.zeebe, req.params.id, { revision: req.body.revision, userId: req.currentUser.id, legalChange: req.body.legalChange });
+      const r = await publishDraft(app.db, app.zeebe, req.params.id, {
+        revision: req.body.revision,
+        userId: req.currentUser.id,
+        legalChange: req.body.legalChange,
+      });
       if ('refused' in r) {
         switch (r.refused) {
           case 'not_found':

@@ -24,7 +24,8 @@ const legalKeys = {
   plan: (q: PlanQuery) => [...legalKeys.all(), 'plan', q] as const,
 };
 
-const limitText = (l: { value: number; unit: string } | null) => (l ? `${String(l.value).replace('.', ',')} ${l.unit === 'working_days' ? 'ngày làm việc' : l.unit}` : '—');
+const limitText = (l: { value: number; unit: string } | null) =>
+  l ? `${String(l.value).replace('.', ',')} ${l.unit === 'working_days' ? 'ngày làm việc' : l.unit}` : '—';
 
 /** The plan of one version pair: rule, limits, mapping, the cases with a tick box each, then the result per case. */
 function PlanView({ q }: { q: PlanQuery }) {
