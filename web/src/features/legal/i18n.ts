@@ -48,6 +48,10 @@ export const vi = {
     outcome_refused: 'Không chuyển được',
     appointmentMoved: 'ngày hẹn thay đổi, đã báo công dân',
     truncated: 'Chỉ hiện 500 hồ sơ đầu tiên.',
+    publishBecause: 'Công bố do văn bản pháp luật thay đổi',
+    changeDate: 'Áp dụng từ ngày',
+    policyFromChange: 'Thời hạn mới áp dụng từ ngày đó cho mọi hồ sơ đang giải quyết',
+    policyReceivedAfter: 'Thời hạn mới chỉ áp dụng cho hồ sơ tiếp nhận từ ngày đó',
   },
 };
 
@@ -100,5 +104,9 @@ export const en: typeof vi = {
     outcome_refused: 'Could not move',
     appointmentMoved: 'appointment changed, the citizen was told',
     truncated: 'Only the first 500 dossiers are shown.',
+    publishBecause: 'Published because a legal document changed',
+    changeDate: 'Applies from',
+    policyFromChange: 'The new limits apply from that day to every running dossier',
+    policyReceivedAfter: 'The new limits apply only to dossiers received from that day',
   },
 };
