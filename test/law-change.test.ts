@@ -3,6 +3,9 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, ensureDemoUnits, login, waitFor, type Client } from './helpers/fixtures.js';
 import { lawChangeModels, withoutTimeLimits as strip } from './helpers/law-change-bpmn.js';
 import { rawZeebeClient } from './helpers/raw-zeebe.js';
+import { insertDossier } from './helpers/onestop.js';
+import { loadCalendar } from '../domain/deadlines/calendar-store.js';
+import { stepTimes } from '../domain/deadlines/compute.js';
 
 /**
  * Issue 20, item 1 "A law change reaches running dossiers": a legal document in the register, a procedure
@@ -252,6 +255,97 @@ describe('a law change reaches running dossiers', () => {
       const again = await admin.post('/api/legal/migrations', { bpmnProcessId: r.ids.root, from: 1, to: 2, cases: [keys.timer] });
       expect(again.body.items).toEqual([expect.objectContaining({ processInstanceKey: keys.timer, outcome: 'already' })]);
       expect(await p.db('case_migrations').where({ process_instance_key: keys.timer, outcome: 'migrated' }).count('* as n').first()).toEqual({ n: '1' });
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it("moves the platform's dates with the case: the step's due date and the appointment under the new limits, the dossier's citizen told", async () => {
+    // A process deployed straight to the engine keeps its time limits in the model (3 → 5 days, 10 → 15) but has
+    // no deadline listeners: the platform's records of its dates are written here as the listeners would.
+    const raw = rawZeebeClient();
+    const r = lawChangeModels(`d${tag}`, { desk: `${unit}/officer`, division: `${unit}/officer`, partner: `${unit}/officer` });
+    try {
+      await raw.deployResource({ process: Buffer.from(r.child), name: `${r.ids.child}.bpmn` });
+      await raw.deployResource({ process: Buffer.from(r.root(1)), name: `${r.ids.root}.bpmn` });
+      const v1 = await waitFor(
+        async () => (await p.db('process_definitions').where({ bpmn_process_id: r.ids.root, version: 1 }).first()) ?? false,
+        'v1 learnt',
+      );
+      const key = await startCase(r.ids.root, 'thang');
+      await openTask(key, 'ThamDinh');
+      const cal = await loadCalendar(p.db);
+      const receivedAt = new Date();
+      const appointment = cal.dueOf(receivedAt, { value: 10, unit: 'working_days' }, null);
+      await p.db('case_deadlines').insert({
+        process_instance_key: key,
+        process_definition_key: v1.process_definition_key,
+        bpmn_process_id: r.ids.root,
+        unit_code: null,
+        time_limit_days: 10,
+        time_limit_unit: 'working_days',
+        received_at: receivedAt,
+        original_appointment_at: appointment,
+        appointment_at: appointment,
+      });
+      const startedAt = new Date();
+      const old = stepTimes(cal, startedAt, 3, null);
+      await p.db('step_deadlines').insert({
+        element_instance_key: (await activeAt(key, 'ThamDinh')).element_instance_key,
+        process_instance_key: key,
+        process_definition_key: v1.process_definition_key,
+        bpmn_process_id: r.ids.root,
+        element_id: 'ThamDinh',
+        unit_code: null,
+        time_limit_days: 3,
+        started_at: startedAt,
+        due_at: old.due,
+        remind_at: old.remind,
+      });
+      const catalogue = (await p.db('onestop_procedures').first('code')) as { code: string };
+      const dossier = await insertDossier(p.db, catalogue.code, {
+        process_instance_key: key,
+        bpmn_process_id: r.ids.root,
+        process_version: 1,
+        appointment_at: appointment,
+        original_appointment_at: appointment,
+        received_at: receivedAt,
+      });
+      await raw.deployResource({ process: Buffer.from(r.root(2)), name: `${r.ids.root}.bpmn` });
+      await waitFor(async () => (await p.db('process_definitions').where({ bpmn_process_id: r.ids.root, version: 2 }).first()) ?? false, 'v2 learnt');
+
+      const plan = (await admin.get(`/api/legal/migrations/plan?bpmnProcessId=${r.ids.root}&from=1&to=2`)).body;
+      const c = plan.cases.find((x: any) => x.processInstanceKey === key);
+      const newAppointment = cal.dueOf(receivedAt, { value: 15, unit: 'working_days' }, null);
+      const newStep = stepTimes(cal, startedAt, 5, null);
+      // no law change recorded with a version deployed outside the platform: the new limits for dossiers received from its deployment (today)
+      expect(c.appointment).toMatchObject({ rule: 'new-limit-from-start', before: appointment.toISOString(), after: newAppointment.toISOString() });
+      expect(c.steps).toEqual([
+        expect.objectContaining({
+          elementId: 'ThamDinh',
+          limitBefore: 3,
+          limitAfter: 5,
+          after: { due: newStep.due.toISOString(), remind: newStep.remind.toISOString() },
+        }),
+      ]);
+
+      const run = await admin.post('/api/legal/migrations', { bpmnProcessId: r.ids.root, from: 1, to: 2, cases: [key] });
+      expect(run.body.items).toEqual([expect.objectContaining({ outcome: 'migrated', appointmentMoved: true })]);
+      expect(Date.parse((await openTask(key, 'ThamDinh')).dueDate)).toBe(newStep.due.getTime());
+      const clock = await p.db('case_deadlines').where({ process_instance_key: key }).first();
+      expect([clock.appointment_at.getTime(), Number(clock.time_limit_days)]).toEqual([newAppointment.getTime(), 15]);
+      const d = await p.db('dossiers').where({ id: dossier.id }).first('appointment_at', 'process_version');
+      expect([d.appointment_at.getTime(), d.process_version]).toEqual([newAppointment.getTime(), 2]);
+      const notice = await p.db('dossier_notices').where({ dossier_id: dossier.id }).orderBy('id', 'desc').first('body', 'email');
+      expect(notice.body).toContain('ngày hẹn trả kết quả chuyển từ');
+      expect(notice.email).toBe('an@example.vn');
+      const lookup = await p.app.inject({ method: 'GET', url: `/api/public/dossiers/${dossier.code}`, headers: { 'x-lookup-token': dossier.lookup_token } });
+      expect(lookup.statusCode).toBe(200);
+      // the citizen's page shows the notice of the moved appointment
+      expect(lookup.body).toContain('ngày hẹn trả kết quả chuyển từ');
+      const again = await admin.post('/api/legal/migrations', { bpmnProcessId: r.ids.root, from: 1, to: 2, cases: [key] });
+      expect(again.body.items[0].outcome).toBe('already');
+      expect(await p.db('dossier_notices').where({ dossier_id: dossier.id }).count('* as n').first()).toEqual({ n: '1' });
     } finally {
       await raw.close();
     }
