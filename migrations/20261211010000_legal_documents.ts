@@ -75,8 +75,12 @@ export function parseLegalLine(raw: string): Parsed | null {
     .slice(0, m.index)
     .replace(/\s*số\s*$/u, '')
     .trim();
-  const title = [named, afterNumber].filter(Boolean).join(' ').slice(0, 1000);
-  return { article, kind: kind[1], number, signedOn, issuer: issuerOf(number), title };
+  const issuer = issuerOf(number);
+  // the sheet prints the date and the issuer from their own fields: the title keeps what is left
+  let rest = d ? `${afterNumber.slice(0, d.index)} ${afterNumber.slice(d.index + d[0].length)}`.trim() : afterNumber;
+  if (issuer && rest.startsWith(`của ${issuer}`)) rest = rest.slice(`của ${issuer}`.length).trim();
+  const title = [named, rest].filter(Boolean).join(' ').slice(0, 1000);
+  return { article, kind: kind[1], number, signedOn, issuer, title };
 }
 
 export async function up(knex: Knex): Promise<void> {

@@ -82,6 +82,7 @@ describe('the migration turns free-text legal basis lines that start with a docu
       signedOn: '2020-03-05',
       issuer: 'Chính phủ',
       article: '',
+      title: 'về công tác văn thư',
     });
     expect(parseLegalLine('Luật Đất đai số 31/2024/QH15')).toMatchObject({ kind: 'luat', number: '31/2024/QH15', issuer: 'Quốc hội', title: 'Đất đai' });
     expect(parseLegalLine('Điều 11 Nghị định 118/2025/NĐ-CP')).toMatchObject({ article: 'Điều 11', number: '118/2025/NĐ-CP' });
