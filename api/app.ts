@@ -34,6 +34,7 @@ import onestop from './routes/onestop/index.js';
 import publicRoutes from './routes/public/onestop.js';
 import onestopStats from './routes/onestop-stats/index.js';
 import forecastRoutes from './routes/forecast/index.js';
+import legalRoutes from './routes/legal/index.js';
 import publicEvaluation from './routes/public/evaluation.js';
 import isoRoutes from './routes/iso/index.js';
 import publicFeedback from './routes/public/feedback.js';
@@ -110,6 +111,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(onestopStats, { prefix: '/api/onestop-stats' });
   await app.register(forecastRoutes, { prefix: '/api/forecast' });
+  await app.register(legalRoutes, { prefix: '/api/legal' });
   await app.register(publicEvaluation, { prefix: '/api/public' });
   await app.register(isoRoutes, { prefix: '/api/iso' });
   await app.register(publicFeedback, { prefix: '/api/public' });

@@ -8,10 +8,11 @@ import { audit } from './audit/index.js';
 import { onestop } from './onestop/index.js';
 import { iso } from './iso/index.js';
 import { forecast } from './forecast/index.js';
+import { legal } from './legal/index.js';
 
 /**
  * The business modules in layer order: a module imports only modules before it in this list
  * (test/unit/architecture.test.ts). The composition root (api/platform.ts) hands them to the engine
  * runtime, which starts what they declare.
  */
-export const DOMAIN_MODULES: readonly EngineContribution[] = [org, inbox, notifications, deadlines, procedures, audit, onestop, iso, forecast];
+export const DOMAIN_MODULES: readonly EngineContribution[] = [org, inbox, notifications, deadlines, procedures, audit, onestop, iso, forecast, legal];

@@ -40,6 +40,7 @@ import * as isoAgencies from './20261209040000_iso_agencies.js';
 import * as supplementForm from './20261210010000_supplement_form.js';
 import * as platformClock from './20261210020000_platform_clock.js';
 import * as forecastHistoryIndex from './20261210050000_forecast_history_index.js';
+import * as legalDocuments from './20261211010000_legal_documents.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -83,6 +84,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261210010000_supplement_form': supplementForm,
   '20261210020000_platform_clock': platformClock,
   '20261210050000_forecast_history_index': forecastHistoryIndex,
+  '20261211010000_legal_documents': legalDocuments,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

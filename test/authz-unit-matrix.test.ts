@@ -120,6 +120,9 @@ const UNIT_INDEPENDENT: Record<string, string> = {
   'POST /api/incidents/:key/resolve':
     'administrators only (their scope is the whole province); the list is scoped by the case units, tested in test/incidents.test.ts',
   'GET /api/forms/:formKey': 'forms are part of a published process model, the same for every unit',
+  'GET /api/legal/documents/:id/procedures': 'the register of legal documents and the procedures citing them are province-wide and readable by all staff',
+  'GET /api/legal/procedures/:bpmnProcessId/citations': "a procedure's legal basis is part of its published sheet, readable by all staff",
+  'PUT /api/legal/procedures/:bpmnProcessId/citations': 'process models are province-wide; designers of any unit maintain them',
   'GET /api/procedures/:id': 'process models are province-wide; designers of any unit maintain them',
   'PATCH /api/procedures/:id': 'process models are province-wide; designers of any unit maintain them',
   'PUT /api/procedures/:id/draft': 'process models are province-wide; designers of any unit maintain them',

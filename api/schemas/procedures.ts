@@ -218,8 +218,20 @@ export const ValidationReport = Type.Object({
 export type ValidationReport = Static<typeof ValidationReport>;
 
 /** Publish the stored draft; with `revision`, only if the draft is still at that revision (else 409). */
+/** The law change a version is published for (issue 20): the document, the day it applies, how running dossiers' due dates follow. */
+export const LegalChange = Type.Object(
+  {
+    legalDocumentId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+    changeDate: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', maxLength: 10, description: 'YYYY-MM-DD, Vietnam date' }),
+    dueDatePolicy: Type.Union([Type.Literal('from-change-date'), Type.Literal('received-after')]),
+  },
+  { additionalProperties: false },
+);
+export type LegalChange = Static<typeof LegalChange>;
+
 export const PublishBody = Type.Object({
   revision: Type.Optional(Type.Integer({ minimum: 0 })),
+  legalChange: Type.Optional(LegalChange),
 });
 export type PublishBody = Static<typeof PublishBody>;
 

@@ -88,8 +88,23 @@ export async function checkDraft(db: Knex, xml: string, bpmnProcessId: string): 
   return result;
 }
 
-/** Why a publish was refused: no such procedure, the draft moved on since the designer loaded it, or nothing changed since `version`. */
-export type PublishRefusal = { refused: 'not_found' } | { refused: 'revision_conflict'; revision: number } | { refused: 'unchanged'; version: number };
+/** Why a publish was refused: no such procedure, the draft moved on since the designer loaded it, nothing changed since `version`, or the law change names no document of the register. */
+export type PublishRefusal =
+  | { refused: 'not_found' }
+  | { refused: 'revision_conflict'; revision: number }
+  | { refused: 'unchanged'; version: number }
+  | { refused: 'unknown_document'; documentId: number };
+
+/**
+ * A version published because a legal document changed (issue 20): the document, the day the change
+ * applies, and how the due dates of running dossiers follow it when they are moved to the version.
+ */
+export interface LegalChange {
+  legalDocumentId: number;
+  /** YYYY-MM-DD, Vietnam date */
+  changeDate: string;
+  dueDatePolicy: 'from-change-date' | 'received-after';
+}
 
 export interface Published {
   version: repo.VersionRow & { xml: string };
@@ -106,7 +121,7 @@ export async function publishDraft(
   db: Knex,
   zeebe: ZeebeClient,
   bpmnProcessId: string,
-  o: { revision?: number; userId: number },
+  o: { revision?: number; userId: number; legalChange?: LegalChange },
 ): Promise<PublishRefusal | Published> {
   return db.transaction(async (trx): Promise<PublishRefusal | Published> => {
     // One publish per procedure at a time: the row lock holds until the version is recorded.
@@ -117,6 +132,8 @@ export async function publishDraft(
     const checksum = sha256(draft.xml);
     const latest = (await repo.listVersions(trx, p.id))[0];
     if (latest && latest.checksum === checksum) return { refused: 'unchanged', version: latest.version };
+    if (o.legalChange && !(await trx('legal_documents').where({ id: o.legalChange.legalDocumentId }).first('id')))
+      return { refused: 'unknown_document', documentId: o.legalChange.legalDocumentId };
     const result = await checkDraft(db, draft.xml, p.bpmn_process_id);
     if (result.errors.length > 0) throw new BpmnValidationError(result.errors);
     const deployed = await deployProcess(zeebe, trx, { resourceName: `${p.bpmn_process_id}.bpmn`, xml: draft.xml, forms: draft.forms, deployedBy: o.userId });
@@ -129,13 +146,21 @@ export async function publishDraft(
       checksum,
       draft_revision: draft.revision,
       published_by: o.userId,
+      ...(o.legalChange
+        ? { legal_document_id: o.legalChange.legalDocumentId, legal_change_date: o.legalChange.changeDate, due_date_policy: o.legalChange.dueDatePolicy }
+        : {}),
     });
     await repo.insertEvent(trx, {
       procedure_id: p.id,
       kind: 'published',
       version: ours.version,
       actor_id: o.userId,
-      details: { deploymentKey: deployed.deploymentKey, processDefinitionKey: ours.processDefinitionKey, draftRevision: draft.revision },
+      details: {
+        deploymentKey: deployed.deploymentKey,
+        processDefinitionKey: ours.processDefinitionKey,
+        draftRevision: draft.revision,
+        ...(o.legalChange ? { legalChange: o.legalChange } : {}),
+      },
     });
     const v = (await repo.findVersion(trx, p.id, ours.version))!;
     return { version: v, deploymentKey: deployed.deploymentKey, warnings: result.warnings };

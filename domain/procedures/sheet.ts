@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ProcedureSheet, SheetStep } from '../../api/schemas/procedures.js';
 import type { ProcedureRow, VersionRow } from './store.js';
 import { unitNames, userFullNames } from './store.js';
+import { legalBasisLines } from './legal-documents.js';
 import { findForm } from '../../engine/definitions.js';
 import { readProcessModel, type ModelStep } from '../../engine/validate.js';
 import { workingDaysWithin } from '../../engine/model-graph.js';
@@ -90,10 +91,7 @@ export async function buildProcedureSheet(db: Knex, p: ProcedureRow, v: VersionR
     state: v.state,
     purpose: p.purpose,
     scope: p.scope,
-    legalBasis: p.legal_basis
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean),
+    legalBasis: await legalBasisLines(db, p),
     steps,
     totalTimeLimitDays: model.totalTimeLimitDays,
     totalTimeLimitUnit: model.totalTimeLimitUnit,

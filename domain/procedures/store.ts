@@ -42,6 +42,9 @@ export interface VersionRow {
   retired_by_username: string | null;
   retired_at: Date | null;
   running_instances: string;
+  legal_document_id: number | null;
+  legal_change_date: Date | null;
+  due_date_policy: 'from-change-date' | 'received-after' | null;
 }
 
 export interface ProcedureSummaryRow {
@@ -173,6 +176,10 @@ export async function insertVersion(
     draft_revision: number;
     /** null: a release of a bundled file, published by the platform at start */
     published_by: number | null;
+    /** the law change it was published for (issue 20) */
+    legal_document_id?: number;
+    legal_change_date?: string;
+    due_date_policy?: 'from-change-date' | 'received-after';
   },
 ): Promise<void> {
   await db('procedure_versions')

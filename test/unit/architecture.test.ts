@@ -10,7 +10,7 @@ import { importsOf, ROOT, sourceFiles, type ImportEdge } from './imports.js';
  */
 const LAYERS = ['lib', 'engine', 'domain', 'api'] as const;
 /** Inside domain/: a module imports only modules before it (domain/modules.ts lists them in this order). */
-export const MODULE_ORDER = ['org', 'inbox', 'notifications', 'deadlines', 'procedures', 'audit', 'onestop', 'iso', 'forecast'] as const;
+export const MODULE_ORDER = ['org', 'inbox', 'notifications', 'deadlines', 'procedures', 'audit', 'onestop', 'iso', 'forecast', 'legal'] as const;
 /** Files the browser code may import from the server side: leaves with no runtime dependencies. */
 const BROWSER_SAFE = new Set(['lib/errors.ts', 'engine/step-meta.ts', 'engine/jobs/catalogue.ts', 'engine/default-flow.ts', 'engine/model-graph.ts']);
 

@@ -23,6 +23,7 @@ const AuditHeatmapPage = lazy(() => import('./features/audit/AuditHeatmapPage.js
 const CaseTimelinePage = lazy(() => import('./features/audit/CaseTimelinePage.js'));
 const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.js'));
 const IncidentsPage = lazy(() => import('./features/incidents/IncidentsPage.js'));
+const LawChangePage = lazy(() => import('./features/legal/LawChangePage.js'));
 const ProcessListPage = lazy(() => import('./features/processes/ProcessListPage.js'));
 const StatsDashboardPage = lazy(() => import('./features/onestop-stats/StatsDashboardPage.js'));
 const OverduePage = lazy(() => import('./features/onestop-stats/OverduePage.js'));
@@ -173,6 +174,12 @@ function Routes() {
     page = (
       <LazyPage>
         <IncidentsPage />
+      </LazyPage>
+    );
+  else if (pathname === '/thay-doi-phap-luat')
+    page = (
+      <LazyPage>
+        <LawChangePage />
       </LazyPage>
     );
   else if (pathname === '/calendar')

@@ -409,7 +409,11 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const r = await publishDraft(app.db, app.zeebe, req.params.id, { revision: req.body.revision, userId: req.currentUser.id });
+      const r = await publishDraft(app.db, app.zeebe, req.params.id, {
+        revision: req.body.revision,
+        userId: req.currentUser.id,
+        legalChange: req.body.legalChange,
+      });
       if ('refused' in r) {
         switch (r.refused) {
           case 'not_found':
@@ -420,6 +424,13 @@ const procedures: FastifyPluginAsyncTypebox = async (app) => {
               'REVISION_CONFLICT',
               { revision: r.revision },
               `Bản nháp đã thay đổi (phiên bản nháp ${r.revision}, không phải ${req.body.revision}); hãy tải lại / The draft changed (revision ${r.revision}); reload it`,
+            );
+          case 'unknown_document':
+            throw fail(
+              400,
+              'LEGAL_DOCUMENT_NOT_FOUND',
+              { id: r.documentId },
+              `Không có văn bản pháp luật ${r.documentId} trong danh mục / No legal document ${r.documentId} in the register`,
             );
           case 'unchanged':
             throw fail(

@@ -68,6 +68,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {me.data?.roles.some((r) => r === 'designer' || r === 'admin') && <Link to="/processes">{t('processes.nav')}</Link>}
           {mayAudit(me.data?.roles) && <Link to="/audit">{t('audit.nav')}</Link>}
           {me.data?.roles.includes('admin') && <Link to="/calendar">{t('calendar.nav')}</Link>}
+          {me.data?.roles.includes('admin') && <Link to="/thay-doi-phap-luat">{t('legal.nav')}</Link>}
           {me.data?.roles.some((r) => r === 'leader' || r === 'admin') && <Link to="/su-co">{t('incidents.nav')}</Link>}
           {me.data?.roles.some((r) => r === 'leader' || r === 'admin') && <Link to="/onestop/stats">{t('onestopStats.nav')}</Link>}
           {me.data?.roles.includes('officer') && !me.data.roles.includes('leader') && <Link to="/onestop/overdue">{t('onestopStats.overdueNav')}</Link>}

@@ -10,6 +10,7 @@ import * as iso from '../features/iso/i18n.js';
 import * as onestopStats from '../features/onestop-stats/i18n.js';
 import * as processes from '../features/processes/i18n.js';
 import * as incidents from '../features/incidents/i18n.js';
+import * as legal from '../features/legal/i18n.js';
 import * as forecast from '../features/forecast/i18n.js';
 import * as apiErrors from './errors.js';
 import type { Translations } from './vi.js';
@@ -107,5 +108,6 @@ export const en: Translations = {
   ...onestopStats.en,
   ...processes.en,
   ...incidents.en,
+  ...legal.en,
   ...forecast.en,
 };

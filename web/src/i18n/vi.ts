@@ -10,6 +10,7 @@ import * as iso from '../features/iso/i18n.js';
 import * as onestopStats from '../features/onestop-stats/i18n.js';
 import * as processes from '../features/processes/i18n.js';
 import * as incidents from '../features/incidents/i18n.js';
+import * as legal from '../features/legal/i18n.js';
 import * as forecast from '../features/forecast/i18n.js';
 import * as apiErrors from './errors.js';
 /** Vietnamese: the default language. Its shape is the source of truth for every other language. */
@@ -105,6 +106,7 @@ export const vi = {
   ...onestopStats.vi,
   ...processes.vi,
   ...incidents.vi,
+  ...legal.vi,
   ...forecast.vi,
 };
 

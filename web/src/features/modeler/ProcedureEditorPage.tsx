@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { emptyLegalChange, LegalChangeFields, legalChangeOf, type LegalChangeDraft } from '../legal/LegalChangeFields.js';
 import type { FormSchemas, Procedure } from './types.js';
 import type { LintIssue as ServerIssue } from '../../../../api/schemas/processes.js';
 import { EisoModeler, type LintIssue, type SimulationState } from '../../../../modeler/bpmn-modeler.js';
@@ -70,6 +71,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
   const workerTypes = useQuery(workerTypesQuery());
   const ownerUnits = useQuery(ownerUnitsQuery());
   const publish = useMutation(procedureMutations.publish(queryClient));
+  const [legalChange, setLegalChange] = useState<LegalChangeDraft>(emptyLegalChange);
   const answerOffer = useMutation(procedureMutations.answerBundledOffer(queryClient));
   const [checking, setChecking] = useState(false);
   const [simulation, setSimulation] = useState<SimulationState>({ active: false, entered: [], ended: false });
@@ -193,10 +195,11 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
     setProblem(null);
     if (!(await autosave.flush())) return;
     publish.mutate(
-      { id, body: { revision: autosave.revision() } },
+      { id, body: { revision: autosave.revision(), ...(legalChangeOf(legalChange) ? { legalChange: legalChangeOf(legalChange) } : {}) } },
       {
         onSuccess: (version) => {
           setServerIssues(version.warnings.length ? version.warnings : null);
+          setLegalChange(emptyLegalChange());
           flash.show({ kind: 'success', text: t('modeler.published', { version: version.version }), path: `/procedures/${encodeURIComponent(id)}` });
         },
         onError: (err) => {
@@ -282,6 +285,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
           )}
         </div>
       </div>
+      {canEdit && <LegalChangeFields value={legalChange} onChange={setLegalChange} />}
       {(procedure.bundledFile || procedure.catalogueCodes.length > 0) && (
         <p className="muted small procedure-origin" data-testid="procedure-origin">
           {procedure.bundledFile && <span className="badge badge-shipped">{t('modeler.shippedFile', { file: procedure.bundledFile })}</span>}
