@@ -73,8 +73,18 @@ const lowerMedian = (xs: readonly number[]): number => {
 /** Rounded to the half day the calendar counts in. */
 const toHalfDays = (d: number): number => Math.max(0, Math.round(d * 2) / 2);
 
+/** Variants measured by bench/forecast.ts (the defaults are what the platform uses). */
+export interface EstimateOptions {
+  /** stretch the later steps too by the queue factor (default false: measured, see bench/results/forecast.md) */
+  queueOnRest?: boolean;
+}
+
 /** The estimate for one open step from the samples of its procedure+step+unit and of its procedure+step. */
-export function estimate(history: { unit: readonly StepSample[]; procedure: readonly StepSample[] }, open: OpenStepFacts): Estimate {
+export function estimate(
+  history: { unit: readonly StepSample[]; procedure: readonly StepSample[] },
+  open: OpenStepFacts,
+  opts: EstimateOptions = {},
+): Estimate {
   const pick: { basis: Basis; samples: readonly StepSample[] } | null =
     history.unit.length >= MIN_SAMPLES
       ? { basis: 'unit', samples: history.unit }
@@ -93,11 +103,12 @@ export function estimate(history: { unit: readonly StepSample[]; procedure: read
   }
   const typicalQueue = lowerMedian(pick.samples.map((s) => s.queueAhead));
   const queueFactor = Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, (1 + open.queueAhead) / (1 + typicalQueue)));
+  const restFactor = opts.queueOnRest ? queueFactor : 1;
   const running = pick.samples.filter((s) => s.stepDays >= open.elapsedDays);
   const remaining =
     running.length >= MIN_SAMPLES
-      ? running.map((s) => toHalfDays((s.stepDays - open.elapsedDays) * queueFactor + (s.restDays - s.stepDays)))
-      : pick.samples.map((s) => toHalfDays(OVERRUN_DAYS * queueFactor + (s.restDays - s.stepDays)));
+      ? running.map((s) => toHalfDays((s.stepDays - open.elapsedDays) * queueFactor + (s.restDays - s.stepDays) * restFactor))
+      : pick.samples.map((s) => toHalfDays(OVERRUN_DAYS * queueFactor + (s.restDays - s.stepDays) * restFactor));
   const late = remaining.filter((r) => r > open.daysLeft).length;
   return {
     probability: late / remaining.length,

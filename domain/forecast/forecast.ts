@@ -5,7 +5,8 @@ import { loadCalendar } from '../deadlines/calendar-store.js';
 import { calendarUnit, previousWorkingDay } from '../onestop/apology.js';
 import type { Basis } from './estimate.js';
 import { buildModel, forecastDossier, type HistoryModel } from './model.js';
-import { loadFinished, loadOpen } from './store.js';
+import { fitCalibration } from './calibration.js';
+import { loadFinished, loadHistory, loadOpen } from './store.js';
 
 /**
  * "Nguy cơ trễ hẹn": every open dossier the viewer's scope sees, with the probability of missing its
@@ -26,7 +27,11 @@ const models = new WeakMap<Knex, { until: number; model: Promise<HistoryModel> }
 function historyModel(db: Knex, cal: WorkingCalendar, now: Date): Promise<HistoryModel> {
   const hit = models.get(db);
   if (hit && hit.until > Date.now()) return hit.model;
-  const model = loadFinished(db, now).then((finished) => buildModel(cal, finished));
+  // the model from the finished history, recalibrated on replays of the weeks before now (calibration.ts)
+  const model = Promise.all([loadFinished(db, now), loadHistory(db, now)]).then(([finished, records]) => ({
+    ...buildModel(cal, finished),
+    calibrate: fitCalibration(cal, records, now).calibrate ?? undefined,
+  }));
   models.set(db, { until: Date.now() + MODEL_TTL_MS, model });
   // a failed load is not kept
   model.catch(() => models.delete(db));
