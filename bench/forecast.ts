@@ -222,7 +222,7 @@ const SETTINGS: Setting[] = [
 ];
 const METHODS: (CalibrationMethod | 'raw')[] = ['raw', 'isotonic', 'platt'];
 /** What the platform does (domain/forecast/forecast.ts): the setting and the method of the chosen variant. */
-const CHOSEN = { setting: 'as before', method: 'isotonic' as const };
+const CHOSEN = { setting: 'as before', method: 'platt' as const };
 const variantName = (s: string, m: string) => `${s}${m === 'raw' ? ', raw' : `, ${m} recalibration`}`;
 
 /**

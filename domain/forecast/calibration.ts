@@ -11,10 +11,11 @@ import { buildModel, forecastDossier, replayAt, type DossierRecord } from './mod
  * the platform replays its own past: at LOOKBACK_DAYS before `at` it rebuilds the model from the dossiers
  * finished by then, forecasts the dossiers open then (not yet past their appointment), and compares with what
  * happened by `at` (dossiers whose outcome is still unknown at `at` are left out). The pairs (raw probability,
- * late or not) give a monotone map, fitted by isotonic regression (pool-adjacent-violators), each pooled block
- * pulled towards its own raw mean by PRIOR_WEIGHT pseudo-dossiers (few pairs: close to raw), and read between
- * the blocks' centres by straight lines. Fewer than MIN_POINTS pairs, or fewer than MIN_EACH late or on time:
- * no map (the raw probability is shown). bench/forecast.ts measures it and a logistic (Platt) alternative.
+ * late or not) give a monotone map: a logistic curve on the raw probability's logit (Platt scaling, two numbers,
+ * steady on a small history), or, measured as an alternative in bench/forecast.ts, isotonic regression
+ * (pool-adjacent-violators, each block pulled towards its raw mean by PRIOR_WEIGHT pseudo-dossiers, straight
+ * lines between the blocks' centres). Fewer than MIN_POINTS pairs, fewer than MIN_EACH late or on time, or a
+ * curve that would reverse the order: no map (the raw probability is shown).
  */
 
 export const LOOKBACK_DAYS = [28, 42, 56, 70] as const;
@@ -90,28 +91,39 @@ export function isotonic(points: readonly { p: number; late: boolean }[], prior 
   };
 }
 
-/** Logistic (Platt) map: late ~ sigmoid(a · logit(p) + b), p clipped to [0.02, 0.98], fitted by Newton steps. */
-export function platt(points: readonly { p: number; late: boolean }[]): (raw: number) => number {
-  const z = (p: number) => {
-    const c = Math.min(0.98, Math.max(0.02, p));
-    return Math.log(c / (1 - c));
-  };
+const logit = (p: number) => {
+  const c = Math.min(0.98, Math.max(0.02, p));
+  return Math.log(c / (1 - c));
+};
+
+/**
+ * Logistic (Platt) fit: late ~ sigmoid(a · logit(p) + b), p clipped to [0.02, 0.98]; Newton steps halved until
+ * the (slightly penalised: a towards 1) log-loss decreases.
+ */
+export function plattFit(points: readonly { p: number; late: boolean }[]): { a: number; b: number } {
+  const xs = points.map((pt) => ({ x: logit(pt.p), y: pt.late ? 1 : 0 }));
+  const lambda = 1e-3;
+  const loss = (a: number, b: number) =>
+    xs.reduce((acc, { x, y }) => {
+      const u = a * x + b;
+      // log(1 + e^u) - y·u, computed without overflow
+      return acc + (u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u))) - y * u;
+    }, 0) +
+    (lambda / 2) * (a - 1) ** 2;
   let a = 1;
   let b = 0;
-  const lambda = 1e-3;
-  for (let it = 0; it < 50; it++) {
+  let current = loss(a, b);
+  for (let it = 0; it < 100; it++) {
     let ga = lambda * (a - 1);
     let gb = 0;
     let haa = lambda;
     let hab = 0;
     let hbb = 1e-9;
-    for (const pt of points) {
-      const x = z(pt.p);
+    for (const { x, y } of xs) {
       const q = 1 / (1 + Math.exp(-(a * x + b)));
-      const r = q - (pt.late ? 1 : 0);
       const w = q * (1 - q);
-      ga += r * x;
-      gb += r;
+      ga += (q - y) * x;
+      gb += q - y;
       haa += w * x * x;
       hab += w * x;
       hbb += w;
@@ -120,11 +132,27 @@ export function platt(points: readonly { p: number; late: boolean }[]): (raw: nu
     if (!(det > 0)) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+    let step = 1;
+    let next = loss(a - da, b - db);
+    while (!(next <= current) && step > 1e-6) {
+      step /= 2;
+      next = loss(a - step * da, b - step * db);
+    }
+    if (!(next <= current)) break;
+    a -= step * da;
+    b -= step * db;
+    const gain = current - next;
+    current = next;
+    if (gain < 1e-12) break;
   }
-  return (raw: number) => 1 / (1 + Math.exp(-(a * z(raw) + b)));
+  return { a, b };
+}
+
+/** The Platt map; null when the fit is not increasing (it would reverse the forecast's order). */
+export function platt(points: readonly { p: number; late: boolean }[]): ((raw: number) => number) | null {
+  const { a, b } = plattFit(points);
+  if (!(a > 0) || !Number.isFinite(b)) return null;
+  return (raw: number) => 1 / (1 + Math.exp(-(a * logit(raw) + b)));
 }
 
 /** The recalibration at `at` from the records (nothing after `at` is read: replayAt cuts there). */
@@ -134,16 +162,17 @@ export function fitCalibration(
   at: Date,
   opts: { method?: CalibrationMethod; lookbackDays?: readonly number[]; estimate?: EstimateOptions; windowDays?: number } = {},
 ): Calibration {
+  // the default method is Platt's (bench/results/forecast.md: isotonic missed the recall target)
   const t = at.getTime();
   // what was recorded after `at` does not exist yet
   const known = records.filter((r) => r.receivedAt.getTime() <= t);
   const points = calibrationPoints(cal, known, at, opts);
   const late = points.filter((p) => p.late).length;
-  return fitFromPoints(points, opts.method);
+  return fitFromPoints(points, opts.method ?? 'platt');
 }
 
 /** The map from the pairs, or none when they are too few (MIN_POINTS, MIN_EACH). */
-export function fitFromPoints(points: readonly { p: number; late: boolean }[], method: CalibrationMethod = 'isotonic'): Calibration {
+export function fitFromPoints(points: readonly { p: number; late: boolean }[], method: CalibrationMethod = 'platt'): Calibration {
   const late = points.filter((p) => p.late).length;
   if (points.length < MIN_POINTS || late < MIN_EACH || points.length - late < MIN_EACH) return { calibrate: null, points: points.length, late };
   return { calibrate: method === 'platt' ? platt(points) : isotonic(points), points: points.length, late };

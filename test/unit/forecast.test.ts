@@ -258,12 +258,17 @@ describe('the recalibration maps', () => {
   });
 
   it('Platt: raw probabilities that are right stay about where they are; too low ones are raised', () => {
-    const right = platt([...pts(0.2, 20, 100), ...pts(0.8, 80, 100)]);
+    const right = platt([...pts(0.2, 20, 100), ...pts(0.8, 80, 100)])!;
     expect(right(0.2)).toBeCloseTo(0.2, 2);
     expect(right(0.8)).toBeCloseTo(0.8, 2);
-    const low = platt([...pts(0.1, 30, 100), ...pts(0.4, 70, 100)]);
+    const low = platt([...pts(0.1, 30, 100), ...pts(0.4, 70, 100)])!;
     expect(low(0.1)).toBeCloseTo(0.3, 2);
     expect(low(0.4)).toBeCloseTo(0.7, 2);
+  });
+
+  it('Platt never reverses the order: pairs where the higher raw probability is late less often give no map', () => {
+    expect(platt([...pts(0.1, 60, 100), ...pts(0.6, 20, 100)])).toBeNull();
+    expect(fitFromPoints([...pts(0.1, 60, 100), ...pts(0.6, 20, 100)]).calibrate).toBeNull();
   });
 
   it('too few pairs, or no late ones: no map', () => {
