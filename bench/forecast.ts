@@ -38,7 +38,7 @@ import {
   type LocalDate,
 } from '../domain/deadlines/calendar/index.js';
 import { buildModel, forecastDossier, replayAt, type DossierRecord } from '../domain/forecast/model.js';
-import { calibrationPoints, fitFromPoints, LOOKBACK_DAYS, type CalibrationMethod } from '../domain/forecast/calibration.js';
+import { calibrationPoints, ENOUGH_POINTS, fitFromPoints, LOOKBACK_DAYS, MIN_EACH, MIN_POINTS, type CalibrationMethod } from '../domain/forecast/calibration.js';
 import type { EstimateOptions } from '../domain/forecast/estimate.js';
 import { LATE_AT } from '../domain/forecast/forecast.js';
 import { loadHistory } from '../domain/forecast/store.js';
@@ -229,7 +229,13 @@ const variantName = (s: string, m: string) => `${s}${m === 'raw' ? ', raw' : `, 
  * At `T`: every variant's predictions of the dossiers open at T (their outcome read at `end`, the end of the
  * data), each trained on what was finished by T and recalibrated on replays of dates before T only.
  */
-function predictAt(cal: WorkingCalendar, records: readonly DossierRecord[], T: Date, end: Date, unknown: { n: number }): Map<string, Prediction[]> {
+function predictAt(
+  cal: WorkingCalendar,
+  records: readonly DossierRecord[],
+  T: Date,
+  end: Date,
+  unknown: { n: number; fitted: number; points: number[] },
+): Map<string, Prediction[]> {
   const out = new Map<string, Prediction[]>();
   const seenByT = records.filter((r) => r.receivedAt.getTime() <= T.getTime());
   const cutoff = localDateOf(T);
@@ -238,7 +244,11 @@ function predictAt(cal: WorkingCalendar, records: readonly DossierRecord[], T: D
     const model = { ...buildModel(cal, finished), options: setting.estimate };
     const points = calibrationPoints(cal, seenByT, T, { estimate: setting.estimate, windowDays: setting.windowDays });
     const maps = new Map(METHODS.map((m) => [m, m === 'raw' ? null : fitFromPoints(points, m).calibrate]));
-    if (setting === SETTINGS[0]) unknown.n += open.filter((o) => o.late === null).length;
+    if (setting === SETTINGS[0]) {
+      unknown.n += open.filter((o) => o.late === null).length;
+      unknown.points.push(points.length);
+      if (maps.get(CHOSEN.method)) unknown.fitted += 1;
+    }
     for (const o of open) {
       if (o.late === null) continue;
       const f = forecastDossier(cal, model, o.dossier, T);
@@ -326,21 +336,27 @@ function worstGap(ps: Prediction[], min: number): number {
 /** The same tables for any history: the variants compared, then the chosen one in full. */
 function report(cal: WorkingCalendar, records: readonly DossierRecord[], cutoffs: Date[], end: Date, minBin: number): string[] {
   const all = new Map<string, Prediction[]>();
-  const unknown = { n: 0 };
+  const unknown = { n: 0, fitted: 0, points: [] as number[] };
+  // per cut-off, or per month of cut-offs when there are many (the demo: every working day)
+  const monthly = cutoffs.length > 12;
   const per: string[] = [
-    '| cut-off | open (outcome known) | past due | forecast precision / recall (not past due) | rule 50 % precision / recall (not past due) |',
-    '|---|---:|---:|---|---|',
+    `| ${monthly ? 'cut-offs in' : 'cut-off'} | open (outcome known) | past due | late (not past due) | forecast precision / recall (not past due) | rule 50 % precision / recall (not past due) |`,
+    '|---|---:|---:|---:|---|---|',
   ];
   const chosen = variantName(CHOSEN.setting, CHOSEN.method);
+  const groups = new Map<string, Prediction[]>();
   for (const T of cutoffs) {
     const byVariant = predictAt(cal, records, T, end, unknown);
     for (const [k, ps] of byVariant) all.set(k, [...(all.get(k) ?? []), ...ps]);
-    const ps = byVariant.get(chosen) ?? [];
+    const label = monthly ? localDateOf(T).slice(0, 7).split('-').reverse().join('/') : localDateOf(T).split('-').reverse().join('/');
+    groups.set(label, [...(groups.get(label) ?? []), ...(byVariant.get(chosen) ?? [])]);
+  }
+  for (const [label, ps] of groups) {
     const fresh = ps.filter((p) => !p.pastDue);
     const f = scores(fresh, (p) => p.p >= LATE_AT);
     const r = scores(fresh, (p) => p.rule50);
     per.push(
-      `| ${localDateOf(T).split('-').reverse().join('/')} | ${ps.length} | ${ps.length - fresh.length} | ${pct(f.precision)} / ${pct(f.recall)} | ${pct(r.precision)} / ${pct(r.recall)} |`,
+      `| ${label} | ${ps.length} | ${ps.length - fresh.length} | ${fresh.filter((p) => p.late).length} | ${pct(f.precision)} / ${pct(f.recall)} | ${pct(r.precision)} / ${pct(r.recall)} |`,
     );
   }
   const variants = [
@@ -363,15 +379,15 @@ function report(cal: WorkingCalendar, records: readonly DossierRecord[], cutoffs
   const bases = ['unit', 'procedure', 'drawn'].map((b) => `${b} ${fresh.filter((p) => p.basis === b).length}`).join(', ');
   const dayErr = fresh.map((p) => p.dayError).filter(Number.isFinite).sort((a, b) => a - b);
   return [
-    `Cut-offs (${cutoffs.length}): ${cutoffs.map((c) => localDateOf(c).split('-').reverse().join('/')).join(', ')} (10:00); every prediction pooled below. Outcome read at ${localDateOf(end).split('-').reverse().join('/')}: ${unknown.n} open dossier-dates left out (still running with the appointment ahead, or closed without a result).`,
+    `Cut-offs (${cutoffs.length}): ${(cutoffs.length > 12 ? [cutoffs[0], cutoffs[cutoffs.length - 1]] : cutoffs).map((c) => localDateOf(c).split('-').reverse().join('/')).join(cutoffs.length > 12 ? ' to ' : ', ')} (10:00${cutoffs.length > 12 ? ', every working day' : ''}); every prediction pooled below. Outcome read at ${localDateOf(end).split('-').reverse().join('/')}: ${unknown.n} open dossier-dates left out (still running with the appointment ahead, or closed without a result).`,
     '',
     '### Variants (dossiers not yet past their appointment at the cut-off)',
     '',
-    `Each row is one change measured alone against "as before, raw" (the model of issue 20's first version). Recalibration: fitted at each cut-off on replays of ${LOOKBACK_DAYS.join(', ')} days before it (nothing after the cut-off), domain/forecast/calibration.ts.`,
+    `Each row is one change measured alone against "as before, raw" (the model of issue 20's first version). Recalibration: fitted at each cut-off on replays of ${LOOKBACK_DAYS.join(', ')} days before it, then weekly further back while fewer than ${ENOUGH_POINTS} pairs (nothing after the cut-off), domain/forecast/calibration.ts. Pairs per cut-off: median ${[...unknown.points].sort((a, b) => a - b)[Math.floor(unknown.points.length / 2)] ?? 0}, fewest ${Math.min(...unknown.points)}; the Platt map was fitted at ${unknown.fitted} of ${cutoffs.length} cut-offs (fewer than ${MIN_POINTS} pairs, or fewer than ${MIN_EACH} late or on time: the raw probability).`,
     '',
     ...variants,
     '',
-    `### The platform's variant (${chosen}): per cut-off`,
+    `### The platform's variant (${chosen}): per ${monthly ? 'month of cut-offs' : 'cut-off'}`,
     '',
     ...per,
     '',
@@ -404,12 +420,11 @@ async function demoSection(url: string): Promise<string[]> {
     const records = await loadHistory(db, end);
     if (!records.length) throw new Error('no dossiers in that database');
     const first = Math.min(...records.map((r) => r.receivedAt.getTime()));
-    // weekly cut-offs (Monday 10:00) from 10 weeks after the first receipt (history to learn from and to
-    // replay for the recalibration) to a week before the end
+    // a cut-off every working day at 10:00, from 10 weeks after the first receipt (history to learn from and
+    // to replay for the recalibration) to a week before the end: the demo's dossiers are open for days only
     const cutoffs: Date[] = [];
-    let day = localDateOf(new Date(first + 70 * 86_400_000));
-    while (new Date(`${day}T00:00:00+07:00`).getUTCDay() !== 0) day = addDays(day, 1);
-    for (; instantAt(day, 10 * 60).getTime() < end.getTime() - 7 * 86_400_000; day = addDays(day, 7)) cutoffs.push(instantAt(day, 10 * 60));
+    for (let day = localDateOf(new Date(first + 70 * 86_400_000)); instantAt(day, 10 * 60).getTime() < end.getTime() - 7 * 86_400_000; day = addDays(day, 1))
+      if (demoCal.isWorkingDay(day, null)) cutoffs.push(instantAt(day, 10 * 60));
     const finished = records.filter((r) => r.readyAt).length;
     const late = records.filter((r) => r.readyAt && localDateOf(r.readyAt) > localDateOf(r.appointmentAt)).length;
     const procsN = new Set(records.map((r) => r.procedureCode)).size;
@@ -418,7 +433,7 @@ async function demoSection(url: string): Promise<string[]> {
     return [
       `## The demo's lived-in year (npm start --demo), ${new Date().toISOString().slice(0, 10)}`,
       '',
-      `Machine: ${machine()}. History read from a platform database by domain/forecast/store.ts loadHistory (BENCH_FORECAST_DB): ${records.length} dossiers received ${localDateOf(new Date(first)).split('-').reverse().join('/')}–${localDateOf(end).split('-').reverse().join('/')} in ${procsN} procedures, ${finished} with a result (${late} of them late), ${records.length - finished} without; evaluated in ${((Date.now() - t0) / 1000).toFixed(1)} s. The same dossier is open at several weekly cut-offs: the predictions below are not independent, and the counts are small.`,
+      `Machine: ${machine()}. History read from a platform database by domain/forecast/store.ts loadHistory (BENCH_FORECAST_DB): ${records.length} dossiers received ${localDateOf(new Date(first)).split('-').reverse().join('/')}–${localDateOf(end).split('-').reverse().join('/')} in ${procsN} procedures, ${finished} with a result (${late} of them late), ${records.length - finished} without; evaluated in ${((Date.now() - t0) / 1000).toFixed(1)} s. A cut-off every working day: the same dossier is open at several cut-offs, so the predictions below are not independent, and the counts are small.`,
       '',
       ...body,
     ];

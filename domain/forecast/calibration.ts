@@ -8,7 +8,7 @@ import { buildModel, forecastDossier, replayAt, type DossierRecord } from './mod
  * The raw probability (the share of past runs that would end after the appointment) is too low for the
  * dossiers seen open on a day: those are more often the slow ones (a slow dossier is open on more days), busy
  * seasons load every step at once, and the history pools quiet and busy months. Rather than model each cause,
- * the platform replays its own past: at LOOKBACK_DAYS before `at` it rebuilds the model from the dossiers
+ * the platform replays its own past: at LOOKBACK_DAYS before `at` (and further back for a small history) it rebuilds the model from the dossiers
  * finished by then, forecasts the dossiers open then (not yet past their appointment), and compares with what
  * happened by `at` (dossiers whose outcome is still unknown at `at` are left out). The pairs (raw probability,
  * late or not) give a monotone map: a logistic curve on the raw probability's logit (Platt scaling, two numbers,
@@ -19,6 +19,13 @@ import { buildModel, forecastDossier, replayAt, type DossierRecord } from './mod
  */
 
 export const LOOKBACK_DAYS = [28, 42, 56, 70] as const;
+/**
+ * A small history (a commune, the demo) gives few pairs at those dates: further dates are replayed a week apart,
+ * up to MAX_LOOKBACK_DAYS back, until ENOUGH_POINTS pairs are there (a large history stops after the first four;
+ * a small one is cheap to replay).
+ */
+export const ENOUGH_POINTS = 200;
+export const MAX_LOOKBACK_DAYS = 364;
 export const MIN_POINTS = 30;
 export const MIN_EACH = 3;
 export const PRIOR_WEIGHT = 2;
@@ -40,7 +47,11 @@ export function calibrationPoints(
   opts: { lookbackDays?: readonly number[]; estimate?: EstimateOptions; windowDays?: number } = {},
 ): { p: number; late: boolean }[] {
   const out: { p: number; late: boolean }[] = [];
-  for (const back of opts.lookbackDays ?? LOOKBACK_DAYS) {
+  const first = opts.lookbackDays ?? LOOKBACK_DAYS;
+  const last = first[first.length - 1] ?? 0;
+  const further = opts.lookbackDays ? [] : Array.from({ length: Math.floor((MAX_LOOKBACK_DAYS - last) / 7) }, (_, i) => last + 7 * (i + 1));
+  for (const back of [...first, ...further]) {
+    if (back > last && out.length >= ENOUGH_POINTS) break;
     const past = new Date(at.getTime() - back * 86_400_000);
     const { finished, open } = replayAt(records, past, at, opts.windowDays);
     if (!open.length) continue;
