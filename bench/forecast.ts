@@ -38,7 +38,15 @@ import {
   type LocalDate,
 } from '../domain/deadlines/calendar/index.js';
 import { buildModel, forecastDossier, replayAt, type DossierRecord } from '../domain/forecast/model.js';
-import { calibrationPoints, ENOUGH_POINTS, fitFromPoints, LOOKBACK_DAYS, MIN_EACH, MIN_POINTS, type CalibrationMethod } from '../domain/forecast/calibration.js';
+import {
+  calibrationPoints,
+  ENOUGH_POINTS,
+  fitFromPoints,
+  LOOKBACK_DAYS,
+  MIN_EACH,
+  MIN_POINTS,
+  type CalibrationMethod,
+} from '../domain/forecast/calibration.js';
 import type { EstimateOptions } from '../domain/forecast/estimate.js';
 import { LATE_AT } from '../domain/forecast/forecast.js';
 import { loadHistory } from '../domain/forecast/store.js';
@@ -372,12 +380,17 @@ function report(cal: WorkingCalendar, records: readonly DossierRecord[], cutoffs
   }
   const fresh50 = (all.get(chosen) ?? []).filter((p) => !p.pastDue);
   const r50 = scores(fresh50, (p) => p.rule50);
-  variants.push(`| rule: elapsed > 50 % of the limit | ${brier(fresh50, (p) => (p.rule50 ? 1 : 0)).toFixed(3)} | ${r50.flagged} | ${pct(r50.precision)} | ${pct(r50.recall)} | – |`);
+  variants.push(
+    `| rule: elapsed > 50 % of the limit | ${brier(fresh50, (p) => (p.rule50 ? 1 : 0)).toFixed(3)} | ${r50.flagged} | ${pct(r50.precision)} | ${pct(r50.recall)} | – |`,
+  );
   const ps = all.get(chosen) ?? [];
   const fresh = ps.filter((p) => !p.pastDue);
   const raw = (all.get(variantName(CHOSEN.setting, 'raw')) ?? []).filter((p) => !p.pastDue);
   const bases = ['unit', 'procedure', 'drawn'].map((b) => `${b} ${fresh.filter((p) => p.basis === b).length}`).join(', ');
-  const dayErr = fresh.map((p) => p.dayError).filter(Number.isFinite).sort((a, b) => a - b);
+  const dayErr = fresh
+    .map((p) => p.dayError)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   return [
     `Cut-offs (${cutoffs.length}): ${(cutoffs.length > 12 ? [cutoffs[0], cutoffs[cutoffs.length - 1]] : cutoffs).map((c) => localDateOf(c).split('-').reverse().join('/')).join(cutoffs.length > 12 ? ' to ' : ', ')} (10:00${cutoffs.length > 12 ? ', every working day' : ''}); every prediction pooled below. Outcome read at ${localDateOf(end).split('-').reverse().join('/')}: ${unknown.n} open dossier-dates left out (still running with the appointment ahead, or closed without a result).`,
     '',
@@ -471,7 +484,8 @@ async function main() {
   const file = path.resolve('bench/results/forecast.md');
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const reading = previous.includes(READING) ? previous.slice(previous.indexOf(READING)) : `${READING}\n`;
-  const between = (a: string, b: string) => (previous.includes(a) && previous.includes(b) ? previous.slice(previous.indexOf(a), previous.indexOf(b) + b.length) : null);
+  const between = (a: string, b: string) =>
+    previous.includes(a) && previous.includes(b) ? previous.slice(previous.indexOf(a), previous.indexOf(b) + b.length) : null;
   let generated = between('## Lateness forecast on a generated history', DEMO_START)?.slice(0, -DEMO_START.length).trimEnd() ?? '';
   let demo = between(DEMO_START, DEMO_END) ?? `${DEMO_START}\n\n(not measured yet: BENCH_FORECAST_DB=postgres://… npx tsx bench/forecast.ts)\n\n${DEMO_END}`;
   if (url) {

@@ -178,7 +178,6 @@ export function fitCalibration(
   // what was recorded after `at` does not exist yet
   const known = records.filter((r) => r.receivedAt.getTime() <= t);
   const points = calibrationPoints(cal, known, at, opts);
-  const late = points.filter((p) => p.late).length;
   return fitFromPoints(points, opts.method ?? 'platt');
 }
 

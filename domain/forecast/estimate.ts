@@ -21,6 +21,10 @@
  *    the working time left until the end of the appointment day (`daysLeft`). The probability is the share
  *    of such samples (an empirical distribution: no fitted curve); the expected remaining time is the
  *    median sample (the lower middle one for an even count), counted on the calendar to a finishing day.
+ * 6. That share is too low for the dossiers seen open on a day (bench/results/forecast.md): the probability
+ *    shown is the share mapped through a recalibration fitted on the platform's own past
+ *    (domain/forecast/calibration.ts); the expected day is not changed by it. (Stretching the later steps by
+ *    the queue factor too, `queueOnRest`, was measured and made it worse: not used.)
  */
 
 /** Fewer samples than this at a level: fall back to the next level. */

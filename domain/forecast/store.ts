@@ -168,8 +168,7 @@ export async function loadHistory(db: Knex, asOf: Date): Promise<DossierRecord[]
           steps: [],
         }),
       );
-    if (r.element_id && r.created_at)
-      d.steps.push({ stepId: r.element_id, unitCode: r.unit_code, startedAt: r.created_at, endedAt: r.completed_at ?? null });
+    if (r.element_id && r.created_at) d.steps.push({ stepId: r.element_id, unitCode: r.unit_code, startedAt: r.created_at, endedAt: r.completed_at ?? null });
   }
   return [...out.values()];
 }

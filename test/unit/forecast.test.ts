@@ -206,7 +206,11 @@ describe('replaying a past date from the records (nothing recorded after it is u
       steps: [{ stepId: 'A', unitCode: null, startedAt: vn('2026-04-03 08:00'), endedAt: null }],
     }),
     // open at `at`, appointment after 17/4 and no result by then: unknown
-    rec({ receivedAt: vn('2026-04-03 09:00'), appointmentAt: vn('2026-04-24 17:00'), steps: [{ stepId: 'A', unitCode: null, startedAt: vn('2026-04-03 09:00'), endedAt: null }] }),
+    rec({
+      receivedAt: vn('2026-04-03 09:00'),
+      appointmentAt: vn('2026-04-24 17:00'),
+      steps: [{ stepId: 'A', unitCode: null, startedAt: vn('2026-04-03 09:00'), endedAt: null }],
+    }),
     // paused at `at` (supplement): not open for the forecast
     rec({ receivedAt: vn('2026-04-03 10:00'), appointmentAt: vn('2026-04-13 17:00'), pauses: [{ from: vn('2026-04-03 11:00'), to: null }] }),
     // received after `at`: not there
