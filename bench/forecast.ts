@@ -425,7 +425,7 @@ function report(cal: WorkingCalendar, records: readonly DossierRecord[], cutoffs
   ];
 }
 
-async function demoSection(url: string): Promise<string[]> {
+async function demoSection(url: string, name: string): Promise<string[]> {
   const db = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 2 } });
   try {
     const end = new Date(Date.now());
@@ -444,7 +444,7 @@ async function demoSection(url: string): Promise<string[]> {
     const t0 = Date.now();
     const body = report(demoCal, records, cutoffs, end, 5);
     return [
-      `## The demo's lived-in year (npm start --demo), ${new Date().toISOString().slice(0, 10)}`,
+      `## The demo's lived-in year (${name}), ${new Date().toISOString().slice(0, 10)}`,
       '',
       `Machine: ${machine()}. History read from a platform database by domain/forecast/store.ts loadHistory (BENCH_FORECAST_DB): ${records.length} dossiers received ${localDateOf(new Date(first)).split('-').reverse().join('/')}–${localDateOf(end).split('-').reverse().join('/')} in ${procsN} procedures, ${finished} with a result (${late} of them late), ${records.length - finished} without; evaluated in ${((Date.now() - t0) / 1000).toFixed(1)} s. A cut-off every working day: the same dossier is open at several cut-offs, so the predictions below are not independent, and the counts are small.`,
       '',
@@ -476,28 +476,38 @@ function generatedSection(): string[] {
   ];
 }
 
-const DEMO_START = '<!-- demo section: written by BENCH_FORECAST_DB runs -->';
+const DEMO_START = '<!-- demo section: ';
 const DEMO_END = '<!-- end of demo section -->';
 
 async function main() {
   const url = process.env.BENCH_FORECAST_DB;
+  // the demo sections are kept by name: the default demo, a larger fill (BENCH_FORECAST_NAME)
+  const name = (process.env.BENCH_FORECAST_NAME ?? 'npm start --demo').replace(/-->/g, '');
   const file = path.resolve('bench/results/forecast.md');
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const reading = previous.includes(READING) ? previous.slice(previous.indexOf(READING)) : `${READING}\n`;
-  const between = (a: string, b: string) =>
-    previous.includes(a) && previous.includes(b) ? previous.slice(previous.indexOf(a), previous.indexOf(b) + b.length) : null;
-  let generated = between('## Lateness forecast on a generated history', DEMO_START)?.slice(0, -DEMO_START.length).trimEnd() ?? '';
-  let demo = between(DEMO_START, DEMO_END) ?? `${DEMO_START}\n\n(not measured yet: BENCH_FORECAST_DB=postgres://… npx tsx bench/forecast.ts)\n\n${DEMO_END}`;
+  const readingAt = previous.includes(READING) ? previous.indexOf(READING) : previous.length;
+  const reading = previous.includes(READING) ? previous.slice(readingAt) : `${READING}\n`;
+  const head = previous.slice(0, readingAt);
+  const firstDemo = head.includes(DEMO_START) ? head.indexOf(DEMO_START) : head.length;
+  const genAt = head.indexOf('## Lateness forecast on a generated history');
+  let generated = genAt >= 0 && genAt < firstDemo ? head.slice(genAt, firstDemo).trimEnd() : '';
+  const demos = new Map<string, string>();
+  for (let i = head.indexOf(DEMO_START); i >= 0; i = head.indexOf(DEMO_START, i + 1)) {
+    const end = head.indexOf(DEMO_END, i);
+    if (end < 0) break;
+    const key = head.slice(i + DEMO_START.length, head.indexOf(' -->', i));
+    demos.set(key, head.slice(i, end + DEMO_END.length));
+  }
   if (url) {
-    const text = (await demoSection(url)).join('\n');
+    const text = (await demoSection(url, name)).join('\n');
     process.stdout.write(`${text}\n`);
-    demo = `${DEMO_START}\n\n${text}\n${DEMO_END}`;
+    demos.set(name, `${DEMO_START}${name} -->\n\n${text}\n${DEMO_END}`);
   } else {
     generated = generatedSection().join('\n');
     process.stdout.write(`${generated}\n`);
   }
-  // The hand-written reading below the marker, and the other section, survive a new run.
-  writeFileSync(file, `# Lateness forecast: measured (bench/forecast.ts)\n\n${generated}\n\n${demo}\n\n${reading}`);
+  // The hand-written reading below the marker, and the other sections, survive a new run.
+  writeFileSync(file, `# Lateness forecast: measured (bench/forecast.ts)\n\n${[generated, ...demos.values(), reading].join('\n\n')}`);
 }
 
 main().catch((err: unknown) => {
