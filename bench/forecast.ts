@@ -2,12 +2,19 @@
  * How good is the lateness forecast (issue 20 item 2)? Measured honestly: train on the history up to a date,
  * predict the dossiers open on that date, compare with what happened.
  *
- *   npx tsx bench/forecast.ts            (about a minute; BENCH_DOSSIERS, BENCH_SEED to change the history)
+ *   npx tsx bench/forecast.ts            (4–12 minutes; BENCH_DOSSIERS, BENCH_SEED to change the history)
+ *   BENCH_FORECAST_DB=postgres://…/eiso [BENCH_FORECAST_NAME=…] npx tsx bench/forecast.ts
+ *       (a platform's database, e.g. the demo's lived-in year after `npm start --demo`: its embedded
+ *       database is DATA_DIR/pg, the port in DATA_DIR/pg/postmaster.opts, the superuser's password in
+ *       DATA_DIR/pg-superuser-password; minutes)
  *
- * The history is GENERATED IN MEMORY, not through the platform's write paths: a year of dossiers through the
- * engine and the API would take days on this machine (the demo fill makes ~120 dossiers in minutes), and the
- * demo lives "now" (api/demo-fill.ts: Zeebe's controlled clock cannot go back), so it has no finished past
- * year to train and test on. The generator is a small queueing model of a province on the real national
+ * Two histories. (1) A platform's own database, read by domain/forecast/store.ts loadHistory: every dossier as
+ * instants (received, appointment, result, steps, pauses), from which any past date is replayed
+ * (domain/forecast/model.ts replayAt); cut-offs every working day from 10 weeks after the first receipt, the
+ * outcome read at the end of the data. (2) GENERATED IN MEMORY, not through the platform's write paths (a
+ * province's year through the engine would take days here). Each history has its own section in the results
+ * file, written by its own run (the other sections and the hand-written reading are kept).
+ * The generator is a small queueing model of a province on the real national
  * calendar of 2025 (holidays, make-up days, half-days: domain/deadlines/calendar):
  * - PROCEDURES procedures, each of 2–4 human steps in sequence, each step in a unit of its own whose
  *   officers (as many as a yearly average use of 55–90 % needs) work its queue first come first served; a step's work takes a lognormal number of working
@@ -21,7 +28,9 @@
  *
  * At each cut-off date T: training = the dossiers whose result was ready by T; predicted = the dossiers
  * received by T without a result at T (their open step, its elapsed time and queue at T); truth = whether
- * the result came after the appointment day (II.06a). Compared with simple rules "late when the working time
+ * the result came after the appointment day (II.06a). Variants (SETTINGS × METHODS) are measured side by side:
+ * the estimate's options, the history window, and the recalibration (domain/forecast/calibration.ts, fitted at
+ * T on replays of earlier dates only); CHOSEN is what the platform does. Compared with simple rules "late when the working time
  * elapsed since receipt exceeds x % of the limit" (x = 50, 75), and reported separately for the dossiers not
  * yet past their appointment at T (for the ones already past it, every method says "late" and is right).
  * Writes bench/results/forecast.md.
