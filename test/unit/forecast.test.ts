@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimate, MIN_SAMPLES, type OpenStepFacts, type StepSample } from '../../domain/forecast/estimate.js';
 import { buildModel, forecastDossier, replayAt, type DossierRecord, type FinishedDossier, type OpenDossier } from '../../domain/forecast/model.js';
-import { fitCalibration, fitFromPoints, isotonic, platt } from '../../domain/forecast/calibration.js';
+import { fitCalibration, fitFromPoints, isotonic, MIN_POINTS, platt } from '../../domain/forecast/calibration.js';
 import { createWorkingCalendar, nationalCalendarConfig } from '../../domain/deadlines/calendar/index.js';
 
 /**
@@ -275,9 +275,10 @@ describe('the recalibration maps', () => {
     expect(fitFromPoints([...pts(0.1, 60, 100), ...pts(0.6, 20, 100)]).calibrate).toBeNull();
   });
 
-  it('too few pairs, or no late ones: no map', () => {
-    expect(fitFromPoints(pts(0.3, 10, 29)).calibrate).toBeNull();
-    expect(fitFromPoints(pts(0.3, 0, 100)).calibrate).toBeNull();
-    expect(fitFromPoints([...pts(0.3, 10, 20), ...pts(0.6, 10, 20)]).calibrate).not.toBeNull();
+  it('fewer than 100 pairs, or no late ones: no map', () => {
+    expect(MIN_POINTS).toBe(100);
+    expect(fitFromPoints([...pts(0.3, 10, 50), ...pts(0.6, 10, 49)]).calibrate).toBeNull();
+    expect(fitFromPoints(pts(0.3, 0, 200)).calibrate).toBeNull();
+    expect(fitFromPoints([...pts(0.3, 10, 50), ...pts(0.6, 10, 50)]).calibrate).not.toBeNull();
   });
 });
