@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUnit, createUser, login, waitFor, type Client } from './helpers/fixtures.js';
 import { deskBpmn, openTask, procedureEntry, receiveAtDesk } from './helpers/onestop.js';
+import { loadHistory } from '../domain/forecast/store.js';
+import { replayAt } from '../domain/forecast/model.js';
 
 /**
  * Issue 20 item 2 through the real engine: dossiers of two procedures (same model: appraisal 2 days, return
@@ -136,6 +138,28 @@ describe('lateness forecast of open dossiers (leader view, scoping)', () => {
       expect(JSON.stringify(r.body)).not.toContain(openCodes.slow);
     }
     expect((await otherLeader.get('/api/forecast/dossiers?agency=SNNMT')).status).toBe(403);
+  });
+
+  it('the recalibration reads every dossier as instants (loadHistory) and replays a past date from them', async () => {
+    const now = new Date();
+    const records = (await loadHistory(p.db, now)).filter((r) => r.procedureCode === slow.code).sort((a, b) => +a.receivedAt - +b.receivedAt);
+    // four finished (the appraisal and the return, both completed) and the open one (its appraisal open)
+    expect(records.map((r) => [Boolean(r.readyAt), r.steps.map((s) => `${s.stepId}:${s.endedAt ? 'done' : 'open'}`).join(',')])).toEqual([
+      [true, 'ThamDinh:done,TraKetQua:done'],
+      [true, 'ThamDinh:done,TraKetQua:done'],
+      [true, 'ThamDinh:done,TraKetQua:done'],
+      [true, 'ThamDinh:done,TraKetQua:done'],
+      [false, 'ThamDinh:open'],
+    ]);
+    expect(records[0].steps[0].unitCode).toBe('SNNMT-QLDD');
+    // 60 days ago: the first two slow dossiers were in their appraisal (since 70 and 63 days), none finished
+    const past = replayAt(records, new Date(now.getTime() - days(60)), now);
+    expect(past.finished).toHaveLength(0);
+    expect(past.open.map((o) => o.dossier.steps.map((s) => [s.stepId, s.queueAhead]))).toEqual([[['ThamDinh', 0]], [['ThamDinh', 1]]]);
+    // 45 days ago: the first one had its result (49 days ago), the second was being returned, the third and fourth appraised
+    const later = replayAt(records, new Date(now.getTime() - days(45)), now);
+    expect(later.finished).toHaveLength(1);
+    expect(later.open.map((o) => o.dossier.steps.map((s) => s.stepId).join())).toEqual(['TraKetQua', 'ThamDinh', 'ThamDinh']);
   });
 
   it('a citizen never: no token, or the dossier lookup key, is refused; a hostile query is a 400', async () => {

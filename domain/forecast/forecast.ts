@@ -5,7 +5,8 @@ import { loadCalendar } from '../deadlines/calendar-store.js';
 import { calendarUnit, previousWorkingDay } from '../onestop/apology.js';
 import type { Basis } from './estimate.js';
 import { buildModel, forecastDossier, type HistoryModel } from './model.js';
-import { loadFinished, loadOpen } from './store.js';
+import { fitCalibration } from './calibration.js';
+import { loadFinished, loadHistory, loadOpen } from './store.js';
 
 /**
  * "Nguy cơ trễ hẹn": every open dossier the viewer's scope sees, with the probability of missing its
@@ -22,11 +23,30 @@ export const MAX_LIMIT = 200;
  */
 export const MODEL_TTL_MS = 5 * 60_000;
 const models = new WeakMap<Knex, { until: number; model: Promise<HistoryModel> }>();
+/**
+ * The recalibration (calibration.ts: several past dates replayed, each a model of its own) changes slowly: it is
+ * refitted at most this often per database.
+ */
+export const CALIBRATION_TTL_MS = 6 * 3_600_000;
+const calibrations = new WeakMap<Knex, { until: number; calibrate: Promise<((raw: number) => number) | undefined> }>();
+
+function calibration(db: Knex, cal: WorkingCalendar, now: Date): Promise<((raw: number) => number) | undefined> {
+  const hit = calibrations.get(db);
+  if (hit && hit.until > Date.now()) return hit.calibrate;
+  const calibrate = loadHistory(db, now).then((records) => fitCalibration(cal, records, now).calibrate ?? undefined);
+  calibrations.set(db, { until: Date.now() + CALIBRATION_TTL_MS, calibrate });
+  calibrate.catch(() => calibrations.delete(db));
+  return calibrate;
+}
 
 function historyModel(db: Knex, cal: WorkingCalendar, now: Date): Promise<HistoryModel> {
   const hit = models.get(db);
   if (hit && hit.until > Date.now()) return hit.model;
-  const model = loadFinished(db, now).then((finished) => buildModel(cal, finished));
+  // the model from the finished history, its probability recalibrated on replays of the weeks before now
+  const model = Promise.all([loadFinished(db, now), calibration(db, cal, now)]).then(([finished, calibrate]) => ({
+    ...buildModel(cal, finished),
+    calibrate,
+  }));
   models.set(db, { until: Date.now() + MODEL_TTL_MS, model });
   // a failed load is not kept
   model.catch(() => models.delete(db));

@@ -1,5 +1,5 @@
 import { addDays, instantAt, localDateOf, MAX_DAYS, type LocalDate, type Pause, type WorkingCalendar } from '../deadlines/calendar/index.js';
-import { estimate, type Basis, type StepSample } from './estimate.js';
+import { estimate, type Basis, type EstimateOptions, type StepSample } from './estimate.js';
 
 /**
  * From records to estimates, on the platform's working calendar (domain/deadlines): every duration is the
@@ -65,6 +65,13 @@ const procKey = (proc: string, step: string) => [proc, step].join(SEP);
 export interface HistoryModel {
   byUnit: Map<string, StepSample[]>;
   byProcedure: Map<string, StepSample[]>;
+  /**
+   * The recalibration fitted on the history itself (domain/forecast/calibration.ts): the share of samples
+   * late (the raw probability) mapped to the late rate observed for such shares at past dates. Absent: raw.
+   */
+  calibrate?: (raw: number) => number;
+  /** the estimate's variants (bench/forecast.ts measures them; the platform uses the defaults) */
+  options?: EstimateOptions;
 }
 
 const calUnit = (cal: WorkingCalendar, unit: string | null) => (unit && cal.hasUnit(unit) ? unit : null);
@@ -140,11 +147,108 @@ export function forecastDossier(cal: WorkingCalendar, model: HistoryModel, d: Op
         stepDueDaysLeft: s?.dueAt ? cal.workingTimeBetween(now, s.dueAt, unit) : null,
         stepDueAfterAppointment: Boolean(s?.dueAt && localDateOf(s.dueAt) > appointmentDay),
       },
+      model.options,
     );
-    const probability = pastDue ? 1 : e.probability;
+    // the drawn limits' 0/1 answer is a rule, not a share of samples: it is not recalibrated
+    const probability = pastDue ? 1 : model.calibrate && e.basis !== 'drawn' ? model.calibrate(e.probability) : e.probability;
     const expectedDay = localDateOf(cal.addWorkingDays(now, Math.min(e.remainingDays, MAX_DAYS), unit));
     const f: Forecast = { probability, expectedDay, basis: e.basis, samples: e.samples, queueFactor: e.queueFactor, step: s };
     if (!best || f.probability > best.probability || (f.probability === best.probability && f.expectedDay > best.expectedDay)) best = f;
   }
   return best!;
+}
+
+/**
+ * Everything recorded of one dossier, finished or not: what a past date is replayed from (the recalibration in
+ * domain/forecast/calibration.ts, and bench/forecast.ts on the demo's database). Only instants are kept, so
+ * that the state at any earlier date can be rebuilt without anything recorded after it.
+ */
+export interface DossierRecord {
+  procedureCode: string;
+  receivedAt: Date;
+  appointmentAt: Date;
+  /** result ready; null: not (yet) */
+  readyAt: Date | null;
+  /** withdrawn or closed without a result; null: not */
+  closedAt: Date | null;
+  /** pauses (supplement, fees); `to` null: still paused */
+  pauses: { from: Date; to: Date | null }[];
+  /** human steps; `endedAt` null: still open */
+  steps: { stepId: string; unitCode: string | null; startedAt: Date; endedAt: Date | null }[];
+}
+
+/** How far back a model's history reaches (domain/forecast/store.ts reads the same window). */
+export const HISTORY_WINDOW_DAYS = 400;
+
+/**
+ * The platform as it stood at `at`: the dossiers finished by then (the model's history, within
+ * HISTORY_WINDOW_DAYS) and the dossiers open then as domain/forecast/store.ts loadOpen would have read them
+ * (received, no result, not closed, not paused; their steps open at `at` with the queue ahead counted among
+ * them), each with its outcome as known at `knownAt` (>= at): late when the result came after the appointment
+ * day, or when there is still no result and the appointment day has passed; null when not known yet (still
+ * running with its appointment ahead, or closed without a result).
+ */
+export function replayAt(
+  records: readonly DossierRecord[],
+  at: Date,
+  knownAt: Date,
+  windowDays = HISTORY_WINDOW_DAYS,
+): { finished: FinishedDossier[]; open: { dossier: OpenDossier; late: boolean | null; record: DossierRecord }[] } {
+  const t = at.getTime();
+  const k = knownAt.getTime();
+  const since = t - windowDays * 86_400_000;
+  const closedBy = (p: { from: Date; to: Date | null }, ms: number) => p.to !== null && p.to.getTime() <= ms;
+  const finished: FinishedDossier[] = [];
+  const openRecords: DossierRecord[] = [];
+  for (const r of records) {
+    if (r.readyAt && r.readyAt.getTime() <= t) {
+      if (r.readyAt.getTime() > since)
+        finished.push({
+          procedureCode: r.procedureCode,
+          readyAt: r.readyAt,
+          pauses: r.pauses.filter((p) => closedBy(p, t)).map((p) => ({ from: p.from, to: p.to! })),
+          steps: r.steps.filter((s) => s.endedAt !== null && s.endedAt.getTime() <= t).map((s) => ({ ...s, endedAt: s.endedAt! })),
+        });
+      continue;
+    }
+    if (r.receivedAt.getTime() > t || (r.closedAt && r.closedAt.getTime() <= t)) continue;
+    if (r.pauses.some((p) => p.from.getTime() <= t && (p.to === null || p.to.getTime() > t))) continue;
+    openRecords.push(r);
+  }
+  const openAt = (s: DossierRecord['steps'][number]) => s.startedAt.getTime() <= t && (s.endedAt === null || s.endedAt.getTime() > t);
+  const starts = new Map<string, number[]>();
+  for (const r of openRecords)
+    for (const s of r.steps.filter(openAt)) {
+      const key = unitKey(r.procedureCode, s.stepId, s.unitCode);
+      (starts.get(key) ?? starts.set(key, []).get(key)!).push(s.startedAt.getTime());
+    }
+  const knownDay = localDateOf(knownAt);
+  const open = openRecords.map((r) => {
+    const appointmentDay = localDateOf(r.appointmentAt);
+    const late =
+      r.readyAt && r.readyAt.getTime() <= k
+        ? localDateOf(r.readyAt) > appointmentDay
+        : r.closedAt && r.closedAt.getTime() <= k
+          ? null
+          : appointmentDay < knownDay
+            ? true
+            : null;
+    const dossier: OpenDossier = {
+      procedureCode: r.procedureCode,
+      appointmentAt: r.appointmentAt,
+      pauses: r.pauses.filter((p) => closedBy(p, t)).map((p) => ({ from: p.from, to: p.to! })),
+      steps: r.steps.filter(openAt).map((s, i) => ({
+        taskId: String(i),
+        stepId: s.stepId,
+        stepName: s.stepId,
+        unitCode: s.unitCode,
+        startedAt: s.startedAt,
+        dueAt: null,
+        holder: null,
+        queueAhead: (starts.get(unitKey(r.procedureCode, s.stepId, s.unitCode)) ?? []).filter((x) => x < s.startedAt.getTime()).length,
+      })),
+    };
+    return { dossier, late, record: r };
+  });
+  return { finished, open };
 }

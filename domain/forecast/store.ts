@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Pause } from '../deadlines/calendar/index.js';
-import type { FinishedDossier, OpenDossier, OpenStep } from './model.js';
+import type { DossierRecord, FinishedDossier, OpenDossier, OpenStep } from './model.js';
 
 /** The SQL of the forecast: the finished history and the open dossiers, as records for model.ts. */
 
@@ -122,4 +122,53 @@ export async function loadOpen(db: Knex, agencyCodes: string[] | null): Promise<
     pauses: pausesOf(d.pauses),
     steps: byInstance.get(String(d.process_instance_key)) ?? [],
   }));
+}
+
+/**
+ * Every dossier received within HISTORY_DAYS before `asOf` (and by it), finished or not, with its human steps
+ * and pauses as instants (domain/forecast/model.ts DossierRecord): the recalibration replays past dates from
+ * them, and bench/forecast.ts measures the forecast on a platform's database with them. At most
+ * HISTORY_MAX_RUNS step runs (the newest dossiers).
+ */
+export async function loadHistory(db: Knex, asOf: Date): Promise<DossierRecord[]> {
+  const since = new Date(asOf.getTime() - HISTORY_DAYS * 86_400_000);
+  const rows: Record<string, any>[] = (
+    await db.raw(
+      `SELECT d.id, d.procedure_code, d.received_at, d.appointment_at, d.resolved_at, d.closed_at,
+              coalesce((SELECT json_agg(json_build_object('from', p.paused_at, 'to', p.resumed_at)) FROM case_pauses p
+                         WHERE p.process_instance_key = d.process_instance_key), '[]'::json) AS pauses,
+              t.element_id, ${STEP_UNIT} AS unit_code, t.created_at, t.completed_at
+         FROM dossiers d
+         LEFT JOIN inbox_tasks t ON t.process_instance_key = d.process_instance_key AND t.status IN ('open', 'completing', 'completed')
+         LEFT JOIN step_deadlines s ON s.element_instance_key = t.element_instance_key
+        WHERE d.received_at IS NOT NULL AND d.appointment_at IS NOT NULL AND d.process_instance_key IS NOT NULL
+          AND d.received_at <= ? AND d.received_at > ?
+        ORDER BY d.received_at DESC, d.id, t.created_at
+        LIMIT ?`,
+      [asOf, since, HISTORY_MAX_RUNS],
+    )
+  ).rows;
+  const out = new Map<string, DossierRecord>();
+  for (const r of rows) {
+    const id = String(r.id);
+    let d = out.get(id);
+    if (!d)
+      out.set(
+        id,
+        (d = {
+          procedureCode: r.procedure_code,
+          receivedAt: r.received_at,
+          appointmentAt: r.appointment_at,
+          readyAt: r.resolved_at,
+          closedAt: r.closed_at,
+          pauses: ((r.pauses as { from: string; to: string | null }[] | null) ?? []).map((p) => ({
+            from: new Date(p.from),
+            to: p.to ? new Date(p.to) : null,
+          })),
+          steps: [],
+        }),
+      );
+    if (r.element_id && r.created_at) d.steps.push({ stepId: r.element_id, unitCode: r.unit_code, startedAt: r.created_at, endedAt: r.completed_at ?? null });
+  }
+  return [...out.values()];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimate, MIN_SAMPLES, type OpenStepFacts, type StepSample } from '../../domain/forecast/estimate.js';
-import { buildModel, forecastDossier, type FinishedDossier, type OpenDossier } from '../../domain/forecast/model.js';
+import { buildModel, forecastDossier, replayAt, type DossierRecord, type FinishedDossier, type OpenDossier } from '../../domain/forecast/model.js';
+import { fitCalibration, fitFromPoints, isotonic, MIN_POINTS, platt } from '../../domain/forecast/calibration.js';
 import { createWorkingCalendar, nationalCalendarConfig } from '../../domain/deadlines/calendar/index.js';
 
 /**
@@ -149,5 +150,135 @@ describe('the forecast of a dossier on the calendar (March–April 2026, ordinar
 
   it('a dossier already past its appointment is late for sure', () => {
     expect(forecastDossier(cal, model, openDossier(0), vn('2026-04-17 08:00')).probability).toBe(1);
+  });
+});
+
+describe('the later steps stretched by the queue too (a variant the bench measures)', () => {
+  it('3 tasks ahead, factor 3 on the step and on the rest: 3+3, 3+6, 6+9, 6+12 → every run over 4 days', () => {
+    expect(estimate({ unit: FOUR, procedure: FOUR }, open({ queueAhead: 3 }), { queueOnRest: true })).toMatchObject({
+      probability: 1,
+      remainingDays: 9,
+      queueFactor: 3,
+    });
+  });
+});
+
+describe('replaying a past date from the records (nothing recorded after it is used)', () => {
+  const cal = createWorkingCalendar(nationalCalendarConfig());
+  const rec = (o: Partial<DossierRecord> & { receivedAt: Date; appointmentAt: Date }): DossierRecord => ({
+    procedureCode: 'P',
+    readyAt: null,
+    closedAt: null,
+    pauses: [],
+    steps: [],
+    ...o,
+  });
+  // Monday 6/4/2026 10:00 is the replayed date; Friday 17/4 17:00 the moment the outcome is read.
+  const at = vn('2026-04-06 10:00');
+  const knownAt = vn('2026-04-17 17:00');
+  const records: DossierRecord[] = [
+    // finished before: history
+    rec({
+      receivedAt: vn('2026-03-30 08:00'),
+      appointmentAt: vn('2026-04-03 17:00'),
+      readyAt: vn('2026-04-02 15:00'),
+      steps: [{ stepId: 'A', unitCode: null, startedAt: vn('2026-03-30 08:00'), endedAt: vn('2026-04-02 15:00') }],
+    }),
+    // open at `at`, first in the queue of A, finished after its appointment day (9/4): late
+    rec({
+      receivedAt: vn('2026-04-01 08:00'),
+      appointmentAt: vn('2026-04-09 17:00'),
+      readyAt: vn('2026-04-10 09:00'),
+      steps: [{ stepId: 'A', unitCode: null, startedAt: vn('2026-04-01 08:00'), endedAt: vn('2026-04-10 09:00') }],
+    }),
+    // open at `at`, second in the queue, finished on time
+    rec({
+      receivedAt: vn('2026-04-02 08:00'),
+      appointmentAt: vn('2026-04-10 17:00'),
+      readyAt: vn('2026-04-08 09:00'),
+      steps: [{ stepId: 'A', unitCode: null, startedAt: vn('2026-04-02 08:00'), endedAt: vn('2026-04-08 09:00') }],
+    }),
+    // open at `at`, not finished by 17/4 with its appointment on 15/4: late, though its result came later
+    rec({
+      receivedAt: vn('2026-04-03 08:00'),
+      appointmentAt: vn('2026-04-15 17:00'),
+      readyAt: vn('2026-04-20 09:00'),
+      steps: [{ stepId: 'A', unitCode: null, startedAt: vn('2026-04-03 08:00'), endedAt: null }],
+    }),
+    // open at `at`, appointment after 17/4 and no result by then: unknown
+    rec({
+      receivedAt: vn('2026-04-03 09:00'),
+      appointmentAt: vn('2026-04-24 17:00'),
+      steps: [{ stepId: 'A', unitCode: null, startedAt: vn('2026-04-03 09:00'), endedAt: null }],
+    }),
+    // paused at `at` (supplement): not open for the forecast
+    rec({ receivedAt: vn('2026-04-03 10:00'), appointmentAt: vn('2026-04-13 17:00'), pauses: [{ from: vn('2026-04-03 11:00'), to: null }] }),
+    // received after `at`: not there
+    rec({ receivedAt: vn('2026-04-07 08:00'), appointmentAt: vn('2026-04-14 17:00'), readyAt: vn('2026-04-08 08:00') }),
+  ];
+
+  it('one finished dossier, four open ones with their queue and their outcome as known on 17/4', () => {
+    const r = replayAt(records, at, knownAt);
+    expect(r.finished).toHaveLength(1);
+    expect(r.open.map((o) => o.late)).toEqual([true, false, true, null]);
+    expect(r.open.map((o) => o.dossier.steps.map((s) => s.queueAhead))).toEqual([[0], [1], [2], [3]]);
+  });
+
+  it('read on 9/4 instead, the same dossiers are unknown, on time (result 8/4) and unknown', () => {
+    const r = replayAt(records, at, vn('2026-04-09 12:00'));
+    expect(r.open.map((o) => o.late)).toEqual([null, false, null, null]);
+  });
+
+  it('a finished step that ends after the replayed date is open then', () => {
+    const r = replayAt(records, vn('2026-04-01 10:00'), knownAt);
+    expect(r.finished).toHaveLength(0);
+    expect(r.open.map((o) => o.dossier.steps.length)).toEqual([1, 1]);
+  });
+
+  it('recalibration needs enough replayed dossiers: with these few, none (the raw probability is shown)', () => {
+    expect(fitCalibration(cal, records, knownAt)).toMatchObject({ calibrate: null });
+  });
+});
+
+describe('the recalibration maps', () => {
+  const pts = (p: number, late: number, total: number) => Array.from({ length: total }, (_, i) => ({ p, late: i < late }));
+
+  it('isotonic: raw 0.1 late 4 of 10, raw 0.3 late 6 of 10, raw 0.6 late 9 of 10, each pulled to raw by 2 pseudo-dossiers', () => {
+    const f = isotonic([...pts(0.1, 4, 10), ...pts(0.3, 6, 10), ...pts(0.6, 9, 10)]);
+    // (4 + 2·0.1)/12 = 0.35, (6 + 0.6)/12 = 0.55, (9 + 1.2)/12 = 0.85
+    expect(f(0.1)).toBeCloseTo(0.35, 6);
+    expect(f(0.3)).toBeCloseTo(0.55, 6);
+    expect(f(0.6)).toBeCloseTo(0.85, 6);
+    // between the centres, a straight line; outside them, the end values
+    expect(f(0.2)).toBeCloseTo(0.45, 6);
+    expect(f(0)).toBeCloseTo(0.35, 6);
+    expect(f(1)).toBeCloseTo(0.85, 6);
+  });
+
+  it('isotonic pools a decreasing pair: raw 0.2 late 8 of 10 then raw 0.4 late 2 of 10 → one block at 0.3, late 0.5', () => {
+    const f = isotonic([...pts(0.2, 8, 10), ...pts(0.4, 2, 10)], 0);
+    expect(f(0.2)).toBeCloseTo(0.5, 6);
+    expect(f(0.4)).toBeCloseTo(0.5, 6);
+  });
+
+  it('Platt: raw probabilities that are right stay about where they are; too low ones are raised', () => {
+    const right = platt([...pts(0.2, 20, 100), ...pts(0.8, 80, 100)])!;
+    expect(right(0.2)).toBeCloseTo(0.2, 2);
+    expect(right(0.8)).toBeCloseTo(0.8, 2);
+    const low = platt([...pts(0.1, 30, 100), ...pts(0.4, 70, 100)])!;
+    expect(low(0.1)).toBeCloseTo(0.3, 2);
+    expect(low(0.4)).toBeCloseTo(0.7, 2);
+  });
+
+  it('Platt never reverses the order: pairs where the higher raw probability is late less often give no map', () => {
+    expect(platt([...pts(0.1, 60, 100), ...pts(0.6, 20, 100)])).toBeNull();
+    expect(fitFromPoints([...pts(0.1, 60, 100), ...pts(0.6, 20, 100)]).calibrate).toBeNull();
+  });
+
+  it('fewer than 100 pairs, or no late ones: no map', () => {
+    expect(MIN_POINTS).toBe(100);
+    expect(fitFromPoints([...pts(0.3, 10, 50), ...pts(0.6, 10, 49)]).calibrate).toBeNull();
+    expect(fitFromPoints(pts(0.3, 0, 200)).calibrate).toBeNull();
+    expect(fitFromPoints([...pts(0.3, 10, 50), ...pts(0.6, 10, 50)]).calibrate).not.toBeNull();
   });
 });
