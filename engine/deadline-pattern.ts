@@ -7,8 +7,11 @@ import { DEADLINE_STEP_JOB_TYPES, JOB_TYPES } from './jobs/catalogue.js';
  * Completes a model with the deadline pattern of engine/README.md ("Due dates through Zeebe"), so
  * that a time limit set in the modeler's panel is exactly what the engine runs:
  *
- * - a process with an `eiso.timeLimit` property gets the case listeners (`eiso-case-deadline` on
- *   start, `eiso-case-finish` on end);
+ * - a process with an `eiso.timeLimit` property gets the case listeners: `eiso-case-deadline` as the end
+ *   listener of each of its own start events (not a start listener on the process: Zeebe 8.6.0 keeps a
+ *   process-level listener's job on the process instance after it completes and then refuses to migrate
+ *   the instance, camunda/camunda#33237; a process-level one left by an earlier version of this pattern is
+ *   moved), and `eiso-case-finish` on the process's end;
  * - a user task with an `eiso.timeLimit` header gets the `eiso-step-deadline` start listener, a
  *   task schedule due at `=eisoStepDue`, and two non-interrupting timer boundary events
  *   (`=eisoStepRemind` → `eiso-step-reminder`, `=eisoStepDue` → `eiso-step-escalate`), each with
@@ -28,10 +31,10 @@ interface El {
 /** Job types of the service tasks the pattern adds: engine machinery, not steps of the procedure. */
 export { DEADLINE_STEP_JOB_TYPES };
 
-const CASE_LISTENERS: [string, string][] = [
-  ['start', JOB_TYPES.caseDeadline],
-  ['end', JOB_TYPES.caseFinish],
-];
+/** On the process itself: the case's end. */
+const CASE_LISTENERS: [string, string][] = [['end', JOB_TYPES.caseFinish]];
+/** On each start event of the process (not of its sub-processes): the case's appointment, before the first step. */
+const CASE_START_LISTENERS: [string, string][] = [['end', JOB_TYPES.caseDeadline]];
 
 const BRANCHES = [
   { suffix: 'NhacHan', expr: '=eisoStepRemind', jobType: JOB_TYPES.stepReminder, event: 'Sắp đến hạn', task: 'Nhắc hạn xử lý', end: 'Đã nhắc', dx: 0 },
@@ -83,6 +86,17 @@ export async function applyDeadlinePattern(xml: string): Promise<PatternResult> 
     return added;
   };
 
+  /** Removes a listener (a process-level case start listener of an earlier pattern); true when one was there. */
+  const dropListener = (el: El, eventType: string, type: string): boolean => {
+    const holder = findExt(el, 'zeebe:ExecutionListeners');
+    const list = (holder?.listeners as El[] | undefined) ?? [];
+    const kept = list.filter((l) => !(l.type === type && (l.eventType ?? 'start') === eventType));
+    if (kept.length === list.length) return false;
+    holder!.listeners = kept;
+    if (!kept.length) el.extensionElements.values = (el.extensionElements.values as El[]).filter((v) => v !== holder);
+    return true;
+  };
+
   const plane = findPlane(defs);
   const shapeOf = (el: El) => (plane?.planeElement as El[] | undefined)?.find((d) => d.$type === 'bpmndi:BPMNShape' && d.bpmnElement === el);
   const addShape = (el: El, x: number, y: number, w: number, h: number) => {
@@ -101,8 +115,12 @@ export async function applyDeadlinePattern(xml: string): Promise<PatternResult> 
 
   for (const process of ((defs.rootElements as El[]) ?? []).filter((e) => e.$type === 'bpmn:Process')) {
     const props = findExt(process, 'zeebe:Properties')?.properties as El[] | undefined;
-    if (parseTimeLimit(props?.find((p) => p.name === PROCESS_PROPERTY.timeLimit)?.value) !== null && ensureListeners(process, CASE_LISTENERS))
-      processChanged = true;
+    if (parseTimeLimit(props?.find((p) => p.name === PROCESS_PROPERTY.timeLimit)?.value) !== null) {
+      if (dropListener(process, 'start', JOB_TYPES.caseDeadline)) processChanged = true;
+      if (ensureListeners(process, CASE_LISTENERS)) processChanged = true;
+      for (const start of ((process.flowElements as El[]) ?? []).filter((e) => e.$type === 'bpmn:StartEvent'))
+        if (ensureListeners(start, CASE_START_LISTENERS)) processChanged = true;
+    }
 
     for (const container of containers(process)) {
       const elements = (container.flowElements as El[]) ?? [];

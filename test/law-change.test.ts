@@ -16,10 +16,10 @@ import { stepTimes } from '../domain/deadlines/compute.js';
  *
  * Zeebe 8.6.0 refuses to migrate any instance of a process that has a start execution listener on the
  * process (camunda/camunda#33237: the completed listener job stays referenced by the process element
- * instance; fixed by camunda/camunda#33775 in later releases). Every procedure the platform deploys has
- * one (eiso-case-deadline, the appointment), so on 8.6.0 its cases are named not migratable with the
- * engine's words, and nothing changes. A process deployed straight to the engine (no listeners) migrates:
- * its cases continue on the new version.
+ * instance): the deadline pattern therefore counts the appointment as the start event ends
+ * (engine/deadline-pattern.ts), and the platform's procedures migrate like a process deployed straight to
+ * the engine. A refusal by the engine would still be named per case with the engine's words
+ * (LAW_MIGRATION_ENGINE_REFUSED) and change nothing.
  */
 describe('a law change reaches running dossiers', () => {
   let p: TestPlatform;
@@ -177,25 +177,35 @@ describe('a law change reaches running dossiers', () => {
     );
     expect((await designer.post('/api/legal/migrations', { bpmnProcessId: m.ids.root, from: 1, to: 2, cases: [keys.task] })).status).toBe(403);
 
-    // Zeebe 8.6.0 refuses the cases of a procedure (its process start listener, camunda/camunda#33237): each is named, nothing moves
-    const dueBefore = (await openTask(keys.task, 'ThamDinh')).dueDate;
+    // The platform's own procedure migrates: the case's appointment is counted as the start event ends, not by a
+    // start listener on the process, which Zeebe 8.6.0 would refuse to migrate (camunda/camunda#33237)
+    const dueBefore = (await openTask(keys.task, 'ThamDinh')).dueDate as string;
     const run = await admin.post('/api/legal/migrations', { bpmnProcessId: m.ids.root, from: 1, to: 2, cases: Object.values(keys) });
     expect(run.status, JSON.stringify(run.body)).toBe(200);
     const out = Object.fromEntries(run.body.items.map((i: any) => [i.processInstanceKey, i]));
-    expect(out[keys.redrawn].reasons[0].code).toBe('LAW_MIGRATION_ELEMENT_REMOVED');
+    expect(out[keys.redrawn]).toMatchObject({ outcome: 'refused', reasons: [expect.objectContaining({ code: 'LAW_MIGRATION_ELEMENT_REMOVED' })] });
     for (const k of [keys.task, keys.timer, keys.called]) {
-      expect(out[k].outcome).toBe('refused');
-      expect(out[k].reasons[0].code).toBe('LAW_MIGRATION_ENGINE_REFUSED');
-      expect(out[k].reasons[0].params.detail).toMatch(/Expected to migrate a job/);
-      expect((await historyVersion(k)).version).toBe(1);
+      expect(out[k], JSON.stringify(out[k])).toMatchObject({ outcome: 'migrated' });
+      await waitFor(async () => (await historyVersion(k)).version === 2, `${k} on version 2 in the history`);
     }
-    expect((await openTask(keys.task, 'ThamDinh')).dueDate).toBe(dueBefore);
+    expect((await historyVersion(keys.redrawn)).version).toBe(1);
+    // the step's due date follows the new limit (3 → 5 working days, counted from the step's start), and the task
+    // continues on version 2
+    const moved = await waitFor(async () => {
+      const t = await openTask(keys.task, 'ThamDinh');
+      return t.processVersion === 2 && Date.parse(t.dueDate) > Date.parse(dueBefore) ? t : false;
+    }, 'the task on version 2 with its new due date');
+    expect(Date.parse(moved.dueDate)).toBe(Date.parse(task.steps[0].after.due));
+    await work(moved.id);
+    await waitFor(async () => (await historyVersion(keys.task)).state === 'completed', 'the migrated case of the procedure finished');
     const audit = await p
       .db('audit_log')
-      .where({ action: 'case.migration_refused', actor: admin.user.username })
+      .where({ action: 'case.migrate', actor: admin.user.username })
       .whereIn('target_id', Object.values(keys))
       .pluck('target_id');
-    expect(audit.sort()).toEqual(Object.values(keys).sort());
+    expect(audit.sort()).toEqual([keys.task, keys.timer, keys.called].sort());
+    const again = await admin.post('/api/legal/migrations', { bpmnProcessId: m.ids.root, from: 1, to: 2, cases: [keys.timer] });
+    expect(again.body.items).toEqual([expect.objectContaining({ processInstanceKey: keys.timer, outcome: 'already' })]);
   });
 
   it('migrates the cases of a process deployed straight to the engine: a user task, a timer, a called process; a second run does nothing', async () => {

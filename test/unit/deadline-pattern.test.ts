@@ -86,8 +86,11 @@ describe('the deadline pattern on a plain model', () => {
     const { xml, completedSteps } = await applyDeadlinePattern(plainModel('p-plain'));
     expect(completedSteps).toEqual(['XuLy']);
     const m = await parse(xml);
-    expect(m.listeners(m.process)).toEqual([`start:${JOB_TYPES.caseDeadline}`, `end:${JOB_TYPES.caseFinish}`]);
-    expect(m.listeners(m.process)).toEqual(['start:eiso-case-deadline', 'end:eiso-case-finish']);
+    // The appointment is counted as the start event ends, not by a start listener on the process (Zeebe 8.6.0
+    // would then refuse to migrate the case: camunda/camunda#33237); the case's end stays on the process.
+    expect(m.listeners(m.process)).toEqual([`end:${JOB_TYPES.caseFinish}`]);
+    expect(m.listeners(m.byId('BatDau')!)).toEqual([`end:${JOB_TYPES.caseDeadline}`]);
+    expect(m.listeners(m.byId('BatDau')!)).toEqual(['end:eiso-case-deadline']);
     // The process's own property is kept.
     expect(m.ext(m.process, 'zeebe:Properties')[0].properties.map((p: El) => `${p.name}=${p.value}`)).toEqual(['eiso.timeLimit=3']);
     const task = m.byId('XuLy')!;
@@ -201,8 +204,22 @@ describe('what gets nothing, and what is completed only in part', () => {
     const r = await applyDeadlinePattern(model(userTask('A'), '<zeebe:properties><zeebe:property name="eiso.timeLimit" value="5" /></zeebe:properties>'));
     expect(r.completedSteps).toEqual([]);
     const m = await parse(r.xml);
-    expect(m.listeners(m.process)).toEqual(['start:eiso-case-deadline', 'end:eiso-case-finish']);
+    expect(m.listeners(m.process)).toEqual(['end:eiso-case-finish']);
     expect(m.all.map((e) => e.id)).toEqual(['A']);
+  });
+
+  it("moves a process-level start listener of an earlier pattern to the process's start events, once", async () => {
+    const old = plainModel('p-old').replace(
+      '<zeebe:properties>',
+      '<zeebe:executionListeners><zeebe:executionListener eventType="start" type="eiso-case-deadline" /></zeebe:executionListeners><zeebe:properties>',
+    );
+    expect(old).toContain('eventType="start" type="eiso-case-deadline"');
+    const once = await applyDeadlinePattern(old);
+    const m = await parse(once.xml);
+    expect(m.listeners(m.process)).toEqual(['end:eiso-case-finish']);
+    expect(m.listeners(m.byId('BatDau')!)).toEqual(['end:eiso-case-deadline']);
+    const twice = await applyDeadlinePattern(once.xml);
+    expect(twice.xml).toBe(once.xml);
   });
 
   it('keeps what the step already has and adds only what is missing', async () => {
