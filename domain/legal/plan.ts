@@ -326,7 +326,19 @@ export async function buildPlan(db: Db, from: VersionRef, to: VersionRef, only?:
       db.raw('coalesce(d.code, i.dossier_code, i.case_code) AS case_code'),
     );
   if (only) q.whereIn('h.process_instance_key', only);
-  else q.where({ 'h.process_definition_key': from.processDefinitionKey, 'h.state': 'active' }).limit(MAX_PLAN_CASES + 1);
+  else
+    q.where((w) =>
+      w
+        .where({ 'h.process_definition_key': from.processDefinitionKey, 'h.state': 'active' })
+        // the cases already moved from this version to the target stay listed (marked moved), whether or not the
+        // history has caught up with their new version yet: the page reads the same after a run as a while later
+        .orWhereIn(
+          'h.process_instance_key',
+          db('case_migrations')
+            .where({ bpmn_process_id: from.bpmnProcessId, from_version: from.version, to_process_definition_key: to.processDefinitionKey, outcome: 'migrated' })
+            .select('process_instance_key'),
+        ),
+    ).limit(MAX_PLAN_CASES + 1);
   const rows = (await q) as {
     process_instance_key: string;
     process_definition_key: string;
