@@ -288,9 +288,12 @@ describe('the forms of TT 03/2025 (Mẫu 02, 03, 05, 06, 07): recorded at the de
       'Lê Thị Tiếp Nhận',
     ])
       expect(text).toContain(s);
-    // its control slip: the appraisal was cancelled by the stop; the dossier counts on time (II.06a)
-    const slip = await pdfOf(leader, `/api/onestop/dossiers/${withdrawn.id}/forms/06`);
-    expect(slip).toContain('Bước bị hủy (hồ sơ dừng hoặc chuyển hướng)');
+    // its control slip: the appraisal was cancelled by the stop (the step's end reaches the records from the
+    // engine's history, moments after the status); the dossier counts on time (II.06a)
+    const slip = await waitFor(async () => {
+      const t = await pdfOf(leader, `/api/onestop/dossiers/${withdrawn.id}/forms/06`);
+      return t.includes('Bước bị hủy (hồ sơ dừng hoặc chuyển hướng)') ? t : false;
+    }, 'the cancelled appraisal on the control slip');
     expect(slip).toContain('Kết quả giải quyết hồ sơ: Dừng giải quyết (tính đúng hạn)');
   });
 
