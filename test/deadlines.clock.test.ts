@@ -75,6 +75,7 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     waitFor(
       async () => p.db('inbox_tasks').where({ process_instance_key: key, element_id: elementId, status: 'open' }).first(),
       `${elementId} of ${key} in the inbox`,
+      45_000, // a CI run under load once took longer than the default 15 s
     );
   const claimAndComplete = async (who: Client, key: string, elementId: string, variables: Record<string, unknown>) => {
     const t = await openTask(key, elementId);

@@ -11,10 +11,15 @@ export interface LandActors {
 
 /** The open inbox task of an element of the instance, once the inbox worker has written it. */
 export async function openTask(db: Knex, processInstanceKey: string, elementId: string): Promise<string> {
-  return waitFor(async () => {
-    const row = await db('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: elementId, status: 'open' }).first('job_key');
-    return row ? String(row.job_key) : undefined;
-  }, `${elementId} of ${processInstanceKey} in the inbox`);
+  return waitFor(
+    async () => {
+      const row = await db('inbox_tasks').where({ process_instance_key: processInstanceKey, element_id: elementId, status: 'open' }).first('job_key');
+      return row ? String(row.job_key) : undefined;
+      // a CI run under load (two shards' brokers) once took longer than the default 15 s for a step to reach the inbox
+    },
+    `${elementId} of ${processInstanceKey} in the inbox`,
+    45_000,
+  );
 }
 
 async function work(db: Knex, who: Client, key: string, elementId: string, variables: Record<string, unknown>): Promise<void> {
