@@ -113,8 +113,8 @@ function safeJson(s: string): unknown {
   }
 }
 
-/** Polls until `probe` returns a truthy value (bounded); returns it. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+/** Polls until `probe` returns a truthy value (bounded: 45 s by default, the longest a loaded CI machine was seen to need for a state to arrive); returns it. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 45_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
