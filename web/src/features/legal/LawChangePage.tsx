@@ -8,6 +8,7 @@ import { errorMessage, problemText, request } from '../../api/request.js';
 import { queryString } from '../../api/query-string.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime, formatDay } from '../../lib/format.js';
+import { DocumentOptions } from './LegalChangeFields.js';
 
 type Citing = Static<typeof CitingProcedures>;
 
@@ -199,12 +200,7 @@ export default function LawChangePage() {
             setQ(null);
           }}
         >
-          <option value="">{t('legal.chooseDocument')}</option>
-          {docs.data?.items.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.number} {d.title}
-            </option>
-          ))}
+          <DocumentOptions items={docs.data?.items} />
         </select>
       </label>
       {docs.data?.items.length === 0 && <p>{t('legal.noDocuments')}</p>}

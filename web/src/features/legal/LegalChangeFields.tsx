@@ -16,6 +16,21 @@ export interface LegalChangeDraft {
   dueDatePolicy: LegalChange['dueDatePolicy'];
 }
 
+/** The register's documents as the options of a select, after "choose a document" (value: the document's id). */
+export function DocumentOptions({ items }: { items: Static<typeof LegalDocumentList>['items'] | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <option value="">{t('legal.chooseDocument')}</option>
+      {items?.map((d) => (
+        <option key={d.id} value={d.id}>
+          {d.number} {d.title}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export const emptyLegalChange = (): LegalChangeDraft => ({ on: false, legalDocumentId: null, changeDate: '', dueDatePolicy: 'received-after' });
 
 /** The law change a publish carries, or undefined (not a law change, or not complete). */
@@ -43,12 +58,7 @@ export function LegalChangeFields({ value, onChange }: { value: LegalChangeDraft
               onChange={(e) => onChange({ ...value, legalDocumentId: e.target.value ? Number(e.target.value) : null })}
               data-testid="legal-change-document"
             >
-              <option value="">{t('legal.chooseDocument')}</option>
-              {docs.data?.items.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.number} {d.title}
-                </option>
-              ))}
+              <DocumentOptions items={docs.data?.items} />
             </select>
           </label>{' '}
           <label>
