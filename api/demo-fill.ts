@@ -239,6 +239,9 @@ interface Reply {
   body: any;
 }
 
+/** How many times a request answered 503 (engine busy) is sent again by the filler. */
+const BUSY_RESENDS = 4;
+
 class Api {
   private tokens = new Map<string, string>();
   /** leaves the filler's requests out of the request log (errors are still logged) */
@@ -274,14 +277,23 @@ class Api {
     return token;
   }
 
+  /**
+   * A request as the user. A 503 (the engine busy or out of reach: nothing was done) is sent again a few
+   * times, seconds apart, as the person would press again; a task's completion is not (its 503 is re-sent
+   * by the runtime, see Work.work).
+   */
   async as(username: string, method: 'GET' | 'POST', url: string, body?: unknown): Promise<Reply> {
-    const r = await this.app.inject({
-      method,
-      url,
-      headers: { ...this.quiet, authorization: `Bearer ${await this.token(username)}` },
-      ...(body !== undefined ? { payload: body as object } : {}),
-    });
-    return { status: r.statusCode, body: parse(r.body) };
+    const resend = !/^\/api\/tasks\/[^/]+\/complete$/.test(url);
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.app.inject({
+        method,
+        url,
+        headers: { ...this.quiet, authorization: `Bearer ${await this.token(username)}` },
+        ...(body !== undefined ? { payload: body as object } : {}),
+      });
+      if (r.statusCode !== 503 || !resend || attempt >= BUSY_RESENDS) return { status: r.statusCode, body: parse(r.body) };
+      await new Promise((done) => setTimeout(done, 2000 * (attempt + 1)));
+    }
   }
 
   /** A multipart form sent as a signed-in person (the desk's in-person receipt with its scans). */

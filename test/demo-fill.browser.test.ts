@@ -124,6 +124,12 @@ describe('npm start --demo: a year of activity, then every demo user finds their
       if (Date.now() > end) throw new Error(`the demo fill did not end within 19 minutes: ${JSON.stringify(status)}\n${output.slice(-20).join('\n')}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
+    // the filler's own words about a piece that failed ('  demo: <piece>: <error>'), printed after it ends
+    const demoErrors = async () => {
+      await new Promise((r) => setTimeout(r, 1500));
+      return output.filter((l) => l.includes('  demo: ')).join('\n');
+    };
+    if (status!.failed) expect.fail(`${status!.failed} demo pieces failed:\n${await demoErrors()}`);
     expect(status).toMatchObject({ running: false, done: true, failed: 0 });
     expect(status!.total).toBeGreaterThan(100);
     expect(status!.completed).toBe(status!.total);
