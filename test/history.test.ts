@@ -102,6 +102,14 @@ describe('history: exporter to zeebe_record to the projected tables', () => {
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ type: jobType, element_id: 'check', state: 'completed', worker: 'history-test-worker', retries: 3 });
     expect(jobs[0].ended_time).not.toBeNull();
+    // the batch that handed the job out says who took which job, without a copy of the job's variables
+    const batch = await db('zeebe_record')
+      .where({ value_type: 'JOB_BATCH', intent: 'ACTIVATED' })
+      .whereRaw(`body->'value'->'jobKeys' @> to_jsonb(?::bigint)`, [jobs[0].job_key])
+      .first('body');
+    expect(batch.body.value).toMatchObject({ type: jobType, worker: 'history-test-worker', jobsOmitted: 1 });
+    expect(batch.body.value.jobs).toBeUndefined();
+    expect(JSON.stringify(batch.body)).not.toContain('"amount"');
 
     // the variables the completion set, current values and the change trail
     const variables = await db('hist_variables').where({ process_instance_key: key }).orderBy('name');

@@ -1,11 +1,13 @@
 package vn.eiso.exporter;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.camunda.zeebe.exporter.api.Exporter;
 import io.camunda.zeebe.exporter.api.context.Context;
 import io.camunda.zeebe.exporter.api.context.Controller;
 import io.camunda.zeebe.protocol.record.Record;
 import io.camunda.zeebe.protocol.record.RecordType;
 import io.camunda.zeebe.protocol.record.ValueType;
+import io.camunda.zeebe.protocol.record.value.JobBatchRecordValue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -143,7 +145,7 @@ public final class PgHistoryExporter implements Exporter {
             record.getValueType().name(),
             record.getIntent().name(),
             record.getTimestamp(),
-            jsonbSafe(record.toJson()));
+            jsonbSafe(body(record)));
     if (!writer.isAlive()) {
       log.error("PgHistoryExporter writer thread had stopped; starting a new one");
       startWriter();
@@ -376,6 +378,52 @@ public final class PgHistoryExporter implements Exporter {
     final String state = cause instanceof SQLException s && s.getSQLState() != null ? " [" + s.getSQLState() + "]" : "";
     final String message = String.valueOf(cause.getMessage()).replaceAll("\\s+", " ");
     return cause.getClass().getSimpleName() + state + ": " + (message.length() > 300 ? message.substring(0, 300) + "..." : message);
+  }
+
+  /**
+   * The record as JSON ({@code Record#toJson()}), except a job batch: written without its {@code jobs},
+   * each a full copy of an activated job with its variables and headers. Those are the job's and the
+   * process's own, exported already in the JOB and VARIABLE records; the batch adds who activated which
+   * jobs (worker, type, jobKeys), and that is kept. A batch carries every variable of every job it hands
+   * out (a form's data, a dossier's fields) twice per human step: serialised, queued and stored for nothing.
+   */
+  static String body(final Record<?> record) {
+    if (record.getValueType() == ValueType.JOB_BATCH && record.getValue() instanceof JobBatchRecordValue batch) {
+      return jobBatchJson(record, batch);
+    }
+    return record.toJson();
+  }
+
+  private static String jobBatchJson(final Record<?> r, final JobBatchRecordValue b) {
+    final StringBuilder s = new StringBuilder(320);
+    s.append("{\"partitionId\":").append(r.getPartitionId());
+    s.append(",\"position\":").append(r.getPosition());
+    s.append(",\"sourceRecordPosition\":").append(r.getSourceRecordPosition());
+    s.append(",\"key\":").append(r.getKey());
+    s.append(",\"timestamp\":").append(r.getTimestamp());
+    s.append(",\"recordType\":").append(quote(r.getRecordType().name()));
+    s.append(",\"valueType\":").append(quote(r.getValueType().name()));
+    s.append(",\"intent\":").append(quote(r.getIntent().name()));
+    s.append(",\"brokerVersion\":").append(quote(r.getBrokerVersion()));
+    s.append(",\"rejectionType\":").append(quote(String.valueOf(r.getRejectionType())));
+    s.append(",\"rejectionReason\":").append(quote(r.getRejectionReason()));
+    s.append(",\"value\":{\"type\":").append(quote(b.getType()));
+    s.append(",\"worker\":").append(quote(b.getWorker()));
+    s.append(",\"timeout\":").append(b.getTimeout());
+    s.append(",\"maxJobsToActivate\":").append(b.getMaxJobsToActivate());
+    s.append(",\"truncated\":").append(b.isTruncated());
+    s.append(",\"jobKeys\":[");
+    final List<Long> keys = b.getJobKeys();
+    for (int i = 0; i < keys.size(); i++) {
+      s.append(i == 0 ? "" : ",").append(keys.get(i));
+    }
+    s.append("],\"jobsOmitted\":").append(b.getJobs().size()).append("}}");
+    return s.toString();
+  }
+
+  /** A JSON string literal (quotes, backslashes and control characters escaped); null as an empty string. */
+  private static String quote(final String text) {
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text == null ? "" : text)) + "\"";
   }
 
   /** PostgreSQL's jsonb rejects the NUL character; Zeebe variables may hold one. */
