@@ -30,10 +30,11 @@ export async function findUserByUsername(db: Knex, username: string): Promise<Us
  * (users.token_version moves on a password, role, unit or active change and on sign-out).
  */
 export async function findSessionUser(db: Knex, id: number, tokenVersion: number): Promise<CurrentUser | 'inactive' | 'revoked'> {
-  const row = await db('users').where({ id, active: true }).first('token_version');
+  // one statement per request: the version check and the user with their unit
+  const row = await currentUserQuery(db, id).first('u.token_version');
   if (!row) return 'inactive';
   if (Number(row.token_version) !== tokenVersion) return 'revoked';
-  return (await findCurrentUser(db, id)) ?? 'inactive';
+  return currentUserOf(row);
 }
 
 /** The version a new token of this user carries. */
@@ -55,13 +56,24 @@ export async function setPasswordHash(db: Knex, id: number, passwordHash: string
   await db('users').where({ id }).update({ password_hash: passwordHash });
 }
 
-export async function findCurrentUser(db: Knex, id: number): Promise<CurrentUser | undefined> {
-  const row = await db('users as u')
+/** An active user with their unit: the columns currentUserOf reads (callers add what else they need). */
+function currentUserQuery(db: Knex, id: number) {
+  return db('users as u')
     .join('org_units as o', 'o.id', 'u.unit_id')
     .where('u.id', id)
     .andWhere('u.active', true)
-    .first('u.id', 'u.username', 'u.full_name', 'u.roles', 'o.id as unit_id', 'o.code as unit_code', 'o.name as unit_name');
-  if (!row) return undefined;
+    .select('u.id', 'u.username', 'u.full_name', 'u.roles', 'o.id as unit_id', 'o.code as unit_code', 'o.name as unit_name');
+}
+
+function currentUserOf(row: {
+  id: number;
+  username: string;
+  full_name: string;
+  roles: Role[];
+  unit_id: number;
+  unit_code: string;
+  unit_name: string;
+}): CurrentUser {
   return {
     id: row.id,
     username: row.username,
@@ -69,6 +81,11 @@ export async function findCurrentUser(db: Knex, id: number): Promise<CurrentUser
     roles: row.roles,
     unit: { id: row.unit_id, code: row.unit_code, name: row.unit_name },
   };
+}
+
+export async function findCurrentUser(db: Knex, id: number): Promise<CurrentUser | undefined> {
+  const row = await currentUserQuery(db, id).first();
+  return row ? currentUserOf(row) : undefined;
 }
 
 /**
