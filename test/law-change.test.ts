@@ -196,6 +196,28 @@ describe('a law change reaches running dossiers', () => {
       return t.processVersion === 2 && Date.parse(t.dueDate) > Date.parse(dueBefore) ? t : false;
     }, 'the task on version 2 with its new due date');
     expect(Date.parse(moved.dueDate)).toBe(Date.parse(task.steps[0].after.due));
+    // and inside the engine the step's reminder and escalation timers wait for the new moments: the old ones were
+    // cancelled, the new version's are set from the step's new dates
+    const stepKey = (await activeAt(keys.task, 'ThamDinh')).element_instance_key;
+    const timers = async () => {
+      const rows = (await p
+        .db('zeebe_record')
+        .where({ value_type: 'TIMER' })
+        .whereRaw(`body->'value'->>'elementInstanceKey' = ?`, [String(stepKey)])
+        .orderBy('position')
+        .select('record_key', 'intent', p.db.raw(`(body->'value'->>'dueDate')::bigint AS due`))) as { record_key: string; intent: string; due: string }[];
+      const ended = new Set(rows.filter((t) => t.intent !== 'CREATED').map((t) => t.record_key));
+      return {
+        waiting: rows.filter((t) => t.intent === 'CREATED' && !ended.has(t.record_key)).map((t) => Number(t.due)),
+        cancelled: rows.filter((t) => t.intent === 'CANCELED').map((t) => Number(t.due)),
+      };
+    };
+    const newMoments = [Date.parse(task.steps[0].after.remind), Date.parse(task.steps[0].after.due)].sort();
+    const engineTimers = await waitFor(async () => {
+      const t = await timers();
+      return JSON.stringify([...t.waiting].sort()) === JSON.stringify(newMoments) ? t : false;
+    }, "the step's timers set for its new dates");
+    expect(engineTimers.cancelled.sort()).toEqual([Date.parse(task.steps[0].before.remind), Date.parse(task.steps[0].before.due)].sort());
     await work(moved.id);
     await waitFor(async () => (await historyVersion(keys.task)).state === 'completed', 'the migrated case of the procedure finished');
     const audit = await p
