@@ -9,7 +9,7 @@ const ProcessId = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z
 const Key = Type.String({ pattern: '^[0-9]{1,19}$', maxLength: 19 });
 
 export const LegalDocumentKind = Type.Union(
-  ['luat', 'nghi_dinh', 'nghi_quyet', 'thong_tu', 'thong_tu_lien_tich', 'quyet_dinh', 'chi_thi', 'other'].map((k) => Type.Literal(k)),
+  ['luat', 'nghi_dinh', 'nghi_quyet', 'thong_tu', 'thong_tu_lien_tich', 'quyet_dinh', 'chi_thi', 'tieu_chuan', 'other'].map((k) => Type.Literal(k)),
 );
 
 export const LegalDocument = Type.Object({
