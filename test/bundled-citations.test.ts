@@ -22,7 +22,7 @@ describe('the shipped procedures cite the register of legal documents', () => {
   const tag = randomBytes(3).toString('hex');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'eiso-citations-'));
   const ids = { edited: `iso-cite-a-${tag}`, old: `iso-cite-b-${tag}`, touched: `iso-cite-c-${tag}` };
-  const unique = `${Number.parseInt(tag, 16) % 9000}/2026/NĐ-CP`;
+  const unique = `${Number.parseInt(tag, 16)}/2026/NĐ-TD`;
 
   const citations = async (id: string) => {
     const r = await designer.get(`/api/legal/procedures/${id}/citations`);

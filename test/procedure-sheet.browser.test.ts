@@ -23,10 +23,11 @@ describe('a designer edits the procedure sheet and its legal basis', () => {
   let adminBrowser: BrowserSession;
   let designerUser: TestUser;
   let adminUser: TestUser;
+  let officerUser: TestUser;
   let designer: Client;
   const tag = randomBytes(3).toString('hex');
   const id = `iso-sheet-ui-${tag}`;
-  const number = `${(Number.parseInt(tag, 16) % 9000) + 1000}/2026/NĐ-CP`;
+  const number = `${Number.parseInt(tag, 16)}/2026/NĐ-CP`;
   const name = `Quy trình thử phiếu ${tag}`;
   const line = `Điều 5 Nghị định ${number} ngày 01/12/2026 của Chính phủ về thủ tục thử phiếu quy trình`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'eiso-sheet-ui-'));
@@ -36,6 +37,7 @@ describe('a designer edits the procedure sheet and its legal basis', () => {
     p = await startTestPlatform();
     designerUser = await createUser(p.db, { roles: ['designer'] });
     adminUser = await createUser(p.db, { roles: ['admin'] });
+    officerUser = await createUser(p.db, { roles: ['officer'] });
     designer = await login(p.app, designerUser);
     writeFileSync(path.join(dir, `${id}.bpmn`), readFileSync(path.join(PROCESSES_DIR, 'iso-xu-ly-rui-ro.bpmn'), 'utf8').replaceAll('iso-xu-ly-rui-ro', id));
     mkdirSync(path.join(dir, 'forms'));
@@ -174,5 +176,27 @@ describe('a designer edits the procedure sheet and its legal basis', () => {
     expect(await row.innerText()).toContain('Điều 5');
     expect(await axeViolations(admin)).toEqual([]);
     expect([...browser.pageErrors, ...adminBrowser.pageErrors]).toEqual([]);
+  });
+
+  it('whoever cannot edit the procedure reads the sheet panel without changing it', async () => {
+    const session = await launchChromium();
+    try {
+      const { page } = session;
+      await signInWithForm(page, p.url, officerUser);
+      await page.goto(`${p.url}/procedures/${id}`);
+      await page.getByTestId('procedure-editor').waitFor();
+      await page.locator('[data-testid="sheet-panel"] > summary').click();
+      await page.getByTestId('sheet-citation').first().waitFor();
+      const panel = page.getByTestId('sheet-panel');
+      expect(await panel.getByLabel('Mã hiệu').isDisabled()).toBe(true);
+      expect(await panel.getByLabel('Văn bản của căn cứ 1').isDisabled()).toBe(true);
+      expect(await panel.getByTestId('sheet-save').count()).toBe(0);
+      expect(await panel.getByTestId('add-document').count()).toBe(0);
+      expect(await panel.getByTestId('sheet-citation-up').count()).toBe(0);
+      expect(await panel.getByTestId('sheet-preview').innerText()).toContain('Điều 16 Luật Hộ tịch số 60/2014/QH13 của Quốc hội');
+      expect(session.pageErrors).toEqual([]);
+    } finally {
+      await session.close();
+    }
   });
 });
