@@ -24,14 +24,35 @@ export interface BundledFile {
   sheet?: BundledSheet;
 }
 
+/** A legal document as a shipped procedure cites it; `kind` is one of the register's kinds (luat, nghi_dinh, tieu_chuan...). */
+export interface BundledCitation {
+  kind: string;
+  number: string;
+  issuer: string;
+  /** YYYY-MM-DD, null when no text gives it */
+  signedOn: string | null;
+  title: string;
+  /** "Điều 11", "điều 7.5"; empty: the whole document */
+  article: string;
+}
+
 /** The header and sections 1-3 of a bundled process's procedure sheet. */
 export interface BundledSheet {
   code: string;
   purpose: string;
   scope: string;
-  /** one legal document per entry */
-  legalBasis: string[];
+  /** section 3, the documents cited, in order */
+  citations: BundledCitation[];
+  /** section 3, the free-text rest (lines) */
+  legalNote: string;
+  /** the lines an earlier release filled as free text (legal_basis), converted once to `citations` */
+  formerLegalBasis: string[];
 }
+
+type SheetEntry = Partial<Omit<BundledSheet, 'citations'>> & { citations?: Partial<BundledCitation>[]; legalBasis?: string[] };
+
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const LEGAL_DOCUMENT = /^(Bộ luật|Luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)\s/u;
 
@@ -59,27 +80,45 @@ export function legalDocumentsOf(text: string): string[] {
 }
 
 /**
- * Sheet sections of the folder's processes: procedure-sheets.json (by process id), a one-stop
- * procedure's legal basis from its entry of onestop-catalogue.json when the sheet file gives none.
+ * Sheet sections of the folder's processes: procedure-sheets.json (by process id) with the documents
+ * each cites and the free-text note; an entry's plain `legalBasis` lines are its note, and a one-stop
+ * procedure with neither citations nor note takes its catalogue entry's documents (onestop-catalogue.json)
+ * as its note.
  */
 export function readBundledSheets(dir = PROCESSES_DIR): Map<string, BundledSheet> {
   const out = new Map<string, BundledSheet>();
   const file = path.join(dir, 'procedure-sheets.json');
   if (!existsSync(file)) return out;
-  const sheets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Partial<BundledSheet> | string>;
+  const sheets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, SheetEntry | string>;
   const catalogueFile = path.join(dir, 'onestop-catalogue.json');
   const catalogue = existsSync(catalogueFile)
     ? (JSON.parse(readFileSync(catalogueFile, 'utf8')) as { bpmnProcessId?: string; legalBasis?: string; agencies?: { bpmnProcessId?: string }[] }[])
     : [];
   for (const [id, s] of Object.entries(sheets)) {
     if (id.startsWith('$') || typeof s !== 'object') continue;
+    const citations = (s.citations ?? [])
+      .map((c) => ({
+        kind: str(c.kind) || 'other',
+        number: str(c.number),
+        issuer: str(c.issuer),
+        signedOn: typeof c.signedOn === 'string' && DAY.test(c.signedOn) ? c.signedOn : null,
+        title: str(c.title),
+        article: str(c.article),
+      }))
+      .filter((c) => c.number !== '');
     // the entry's own process, or the process of one of the agencies offering it
     const entry = catalogue.find((e) => e.bpmnProcessId === id || e.agencies?.some((a) => a.bpmnProcessId === id));
+    // without citations nor a note of its own, a one-stop procedure's note is its catalogue entry's documents, one per line
+    const note =
+      s.legalNote ??
+      (s.legalBasis?.length ? s.legalBasis.join('\n') : !citations.length && entry?.legalBasis ? legalDocumentsOf(entry.legalBasis).join('\n') : '');
     out.set(id, {
       code: s.code?.trim() ?? '',
       purpose: s.purpose?.trim() ?? '',
       scope: s.scope?.trim() ?? '',
-      legalBasis: s.legalBasis?.length ? s.legalBasis : entry?.legalBasis ? legalDocumentsOf(entry.legalBasis) : [],
+      citations,
+      legalNote: note.trim(),
+      formerLegalBasis: (s.formerLegalBasis ?? []).filter((l) => typeof l === 'string'),
     });
   }
   return out;

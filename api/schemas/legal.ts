@@ -8,9 +8,18 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 const ProcessId = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' });
 const Key = Type.String({ pattern: '^[0-9]{1,19}$', maxLength: 19 });
 
-export const LegalDocumentKind = Type.Union(
-  ['luat', 'nghi_dinh', 'nghi_quyet', 'thong_tu', 'thong_tu_lien_tich', 'quyet_dinh', 'chi_thi', 'other'].map((k) => Type.Literal(k)),
-);
+/** The register's kinds (domain/procedures/legal-documents.ts LEGAL_DOCUMENT_KINDS), spelled out so the wire type is their union. */
+export const LegalDocumentKind = Type.Union([
+  Type.Literal('luat'),
+  Type.Literal('nghi_dinh'),
+  Type.Literal('nghi_quyet'),
+  Type.Literal('thong_tu'),
+  Type.Literal('thong_tu_lien_tich'),
+  Type.Literal('quyet_dinh'),
+  Type.Literal('chi_thi'),
+  Type.Literal('tieu_chuan'),
+  Type.Literal('other'),
+]);
 
 export const LegalDocument = Type.Object({
   id: Type.Integer(),

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { deployProcess } from '../../engine/deploy.js';
 import { readBpmnFile } from '../../engine/validate.js';
-import type { BundledFile } from '../../engine/bundled.js';
+import type { BundledFile, BundledSheet } from '../../engine/bundled.js';
+import { appendDocumentCitations, LEGAL_DOCUMENT_KINDS, type DocumentCitation, type LegalDocumentKind } from './legal-documents.js';
 import * as repo from './store.js';
 
 /**
@@ -19,8 +20,9 @@ import * as repo from './store.js';
  * - a new release after the designer published a version of their own, or with unpublished changes in
  *   the draft: nothing is deployed and the draft is left alone; the release is offered, to be loaded
  *   into the draft (reviewed, diffed, published like any draft) or dismissed.
- * The procedure's sheet fields (code, purpose, scope, legal basis) are filled from the folder's
- * procedure-sheets.json once (fillBundledSheet), never over what a designer wrote.
+ * The procedure's sheet fields (code, purpose, scope, legal basis: the documents cited, added to the
+ * register of legal documents, and a note) are filled from the folder's procedure-sheets.json once
+ * (fillBundledSheet), never over what a designer wrote.
  */
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -56,41 +58,70 @@ export async function importBundledProcedures(db: Knex, zeebe: ZeebeClient, file
 
 /** Marks the one fill of a shipped procedure's sheet fields (an info-updated event without actor). */
 const SHEET_FILL_SOURCE = 'bundled-sheet';
+/** Marks the one conversion of a legal basis filled as free text by an earlier release into citations. */
+const CITATIONS_FILL_SOURCE = 'bundled-citations';
+
+const asKind = (k: string): LegalDocumentKind => ((LEGAL_DOCUMENT_KINDS as readonly string[]).includes(k) ? (k as LegalDocumentKind) : 'other');
+const citationsOf = (sheet: BundledSheet): DocumentCitation[] => sheet.citations.map((c) => ({ ...c, kind: asKind(c.kind) }));
 
 /**
  * Fills the sheet fields of a shipped procedure (mã hiệu, mục đích, phạm vi áp dụng, căn cứ pháp lý)
  * from its bundled description, once: only the fields still empty, and never again after the first
  * fill (recorded as an info-updated event with source bundled-sheet), so a designer's edit, even
- * emptying a field, stays. The names of the fields filled, empty when nothing was done.
+ * emptying a field, stays. The legal basis is the documents cited (added to the register, an existing
+ * number reused) when the procedure cites none yet, and the note into legal_basis when it is empty.
+ *
+ * A procedure filled by an earlier release (its fill event records no citations) whose legal_basis is
+ * still exactly the free-text lines that release wrote and that cites nothing is converted once: its
+ * citations are inserted and the note replaces those lines (an info-updated event with source
+ * bundled-citations, recorded whether or not the procedure qualified, so it is decided once).
+ * The names of the fields filled, empty when nothing was done.
  */
-export async function fillBundledSheet(
-  db: Knex,
-  bpmnProcessId: string,
-  resourceName: string,
-  sheet: { code: string; purpose: string; scope: string; legalBasis: string[] },
-): Promise<string[]> {
+export async function fillBundledSheet(db: Knex, bpmnProcessId: string, resourceName: string, sheet: BundledSheet): Promise<string[]> {
   return db.transaction(async (trx) => {
     const p = await trx('procedures').where({ bpmn_process_id: bpmnProcessId }).whereNotNull('bundled_file').forUpdate().first();
     if (!p) return [];
+    const cites = async () => Boolean(await trx('procedure_legal_citations').where({ procedure_id: p.id }).first('id'));
     const done = await trx('procedure_events')
       .where({ procedure_id: p.id, kind: 'info-updated' })
       .whereRaw(`details->>'source' = ?`, [SHEET_FILL_SOURCE])
-      .first('id');
-    if (done) return [];
+      .first('id', 'details');
+    if (done) {
+      if (done.details && 'citations' in done.details) return [];
+      const converted = await trx('procedure_events')
+        .where({ procedure_id: p.id, kind: 'info-updated' })
+        .whereRaw(`details->>'source' = ?`, [CITATIONS_FILL_SOURCE])
+        .first('id');
+      if (converted) return [];
+      const former = sheet.formerLegalBasis.join('\n');
+      const qualifies = former !== '' && sheet.citations.length > 0 && p.legal_basis === former && !(await cites());
+      const written = qualifies ? await appendDocumentCitations(trx, p.id, citationsOf(sheet)) : [];
+      if (qualifies) await repo.updateProcedureInfo(trx, p.id, { legal_basis: sheet.legalNote });
+      const fields = qualifies ? ['citations', 'legalBasis'] : [];
+      await repo.insertEvent(trx, {
+        procedure_id: p.id,
+        kind: 'info-updated',
+        actor_id: null,
+        details: { fields, source: CITATIONS_FILL_SOURCE, bundledFile: resourceName, citations: written },
+      });
+      return fields;
+    }
     const wanted: Record<'code' | 'purpose' | 'scope' | 'legal_basis', string> = {
       code: sheet.code.slice(0, 50),
       purpose: sheet.purpose,
       scope: sheet.scope,
-      legal_basis: sheet.legalBasis.join('\n'),
+      legal_basis: sheet.legalNote,
     };
     const patch = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => v && !String(p[k] ?? '').trim()));
     const fields = Object.keys(patch).map((k) => (k === 'legal_basis' ? 'legalBasis' : k));
     if (fields.length) await repo.updateProcedureInfo(trx, p.id, patch);
+    const written = sheet.citations.length && !(await cites()) ? await appendDocumentCitations(trx, p.id, citationsOf(sheet)) : [];
+    if (written.length) fields.push('citations');
     await repo.insertEvent(trx, {
       procedure_id: p.id,
       kind: 'info-updated',
       actor_id: null,
-      details: { fields, source: SHEET_FILL_SOURCE, bundledFile: resourceName },
+      details: { fields, source: SHEET_FILL_SOURCE, bundledFile: resourceName, citations: written },
     });
     return fields;
   });

@@ -10,7 +10,17 @@ type Db = Knex | Knex.Transaction;
  * free-text note (what is no document of the register).
  */
 
-export const LEGAL_DOCUMENT_KINDS = ['luat', 'nghi_dinh', 'nghi_quyet', 'thong_tu', 'thong_tu_lien_tich', 'quyet_dinh', 'chi_thi', 'other'] as const;
+export const LEGAL_DOCUMENT_KINDS = [
+  'luat',
+  'nghi_dinh',
+  'nghi_quyet',
+  'thong_tu',
+  'thong_tu_lien_tich',
+  'quyet_dinh',
+  'chi_thi',
+  'tieu_chuan',
+  'other',
+] as const;
 export type LegalDocumentKind = (typeof LEGAL_DOCUMENT_KINDS)[number];
 
 /** How the kind is written before the number on a sheet. */
@@ -22,6 +32,7 @@ export const KIND_NAMES_VI: Record<LegalDocumentKind, string> = {
   thong_tu_lien_tich: 'Thông tư liên tịch',
   quyet_dinh: 'Quyết định',
   chi_thi: 'Chỉ thị',
+  tieu_chuan: 'Tiêu chuẩn quốc gia',
   other: 'Văn bản',
 };
 
@@ -120,14 +131,18 @@ const vnDay = (isoDate: string) => {
   return `${d}/${m}/${y}`;
 };
 
-/** "Điều 11 Nghị định 118/2025/NĐ-CP ngày 09/06/2025 của Chính phủ về ..." as the sheet prints it. */
+/**
+ * "Điều 11 Nghị định 118/2025/NĐ-CP ngày 09/06/2025 của Chính phủ về ..." as the sheet prints it. A law's
+ * title is its name, written where Vietnamese writes it: "Điều 16 Luật Hộ tịch số 60/2014/QH13 của Quốc hội".
+ */
 export function citationText(c: Pick<CitationRow, 'article' | 'kind' | 'number' | 'signed_on' | 'issuer' | 'title'>): string {
+  const named = c.kind === 'luat' && c.title.trim() !== '';
   return [
     c.article,
-    `${KIND_NAMES_VI[c.kind] ?? 'Văn bản'} ${c.number}`,
+    named ? `Luật ${c.title.trim()} số ${c.number}` : `${KIND_NAMES_VI[c.kind] ?? 'Văn bản'} ${c.number}`,
     c.signed_on ? `ngày ${vnDay(c.signed_on)}` : '',
     c.issuer ? `của ${c.issuer}` : '',
-    c.title,
+    named ? '' : c.title,
   ]
     .filter(Boolean)
     .join(' ');
@@ -141,6 +156,53 @@ export async function legalBasisLines(db: Db, p: Pick<repo.ProcedureRow, 'id' | 
     .map((l) => l.trim())
     .filter(Boolean);
   return [...cited, ...note];
+}
+
+/** A document as a shipped procedure cites it (processes/procedure-sheets.json), with the article cited. */
+export interface DocumentCitation {
+  kind: LegalDocumentKind;
+  number: string;
+  issuer: string;
+  signedOn: string | null;
+  title: string;
+  article: string;
+}
+
+/**
+ * The register's id of the cited document: a number already in the register is reused as it is (never
+ * overwritten), else the document is added (without author: it came with the platform).
+ */
+export async function registerDocument(trx: Knex.Transaction, c: DocumentCitation): Promise<number> {
+  const number = c.number.trim();
+  await trx('legal_documents')
+    .insert({ number, kind: c.kind, issuer: c.issuer.trim(), signed_on: c.signedOn, title: c.title.trim(), created_by: null })
+    .onConflict('number')
+    .ignore();
+  const row = (await trx('legal_documents').where({ number }).first('id')) as { id: number };
+  return row.id;
+}
+
+/**
+ * Appends the given citations to a procedure's (after those it has, in the given order; a document and
+ * article it cites already is skipped). The citations written.
+ */
+export async function appendDocumentCitations(trx: Knex.Transaction, procedureId: number, citations: DocumentCitation[]): Promise<CitationInput[]> {
+  const last = (await trx('procedure_legal_citations').where({ procedure_id: procedureId }).max<{ max: number | null }>('position as max').first())?.max;
+  let position = last === null || last === undefined ? 0 : last + 1;
+  const written: CitationInput[] = [];
+  for (const c of citations) {
+    const documentId = await registerDocument(trx, c);
+    const inserted = await trx('procedure_legal_citations')
+      .insert({ procedure_id: procedureId, document_id: documentId, article: c.article.trim(), position })
+      .onConflict(['procedure_id', 'document_id', 'article'])
+      .ignore()
+      .returning('id');
+    if (inserted.length) {
+      position++;
+      written.push({ documentId, article: c.article.trim() });
+    }
+  }
+  return written;
 }
 
 export interface CitationInput {

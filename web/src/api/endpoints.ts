@@ -26,7 +26,7 @@ import { queryString, withQuery } from './query-string.js';
 
 /** A description of one HTTP call; `Reply` is the type of its JSON answer (never present at run time). */
 export interface Endpoint<Reply> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   /** true for calls made before signing in: no token is sent and a 401 is an ordinary error. */

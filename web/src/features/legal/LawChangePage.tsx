@@ -9,6 +9,7 @@ import { queryString } from '../../api/query-string.js';
 import { Alert } from '../../components/Alert.js';
 import { formatDateTime, formatDay } from '../../lib/format.js';
 import { DocumentOptions } from './LegalChangeFields.js';
+import { AddDocumentForm } from './AddDocumentForm.js';
 
 type Citing = Static<typeof CitingProcedures>;
 
@@ -204,6 +205,16 @@ export default function LawChangePage() {
         </select>
       </label>
       {docs.data?.items.length === 0 && <p>{t('legal.noDocuments')}</p>}
+      <details className="law-add-document">
+        <summary>{t('legal.add.title')}</summary>
+        <AddDocumentForm
+          onCreated={(d) => {
+            setDocId(d.id);
+            setProc(null);
+            setQ(null);
+          }}
+        />
+      </details>
       {citing.data && (
         <section>
           <h2>{t('legal.procedures')}</h2>

@@ -16,6 +16,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { currentLanguage } from '../../i18n/index.js';
 import { Link } from '../../lib/router.js';
 import { LintPanel } from './LintPanel.js';
+import { SheetPanel } from './SheetPanel.js';
 import { SimulatePanel } from './SimulatePanel.js';
 import { VersionsPanel } from './VersionsPanel.js';
 import { canDesign } from './roles.js';
@@ -409,6 +410,7 @@ function Editor({ procedure, canEdit, onReload }: { procedure: Procedure; canEdi
       </div>
       <LintPanel issues={issues} serverIssues={serverIssues} labelOf={labelOf} onSelect={(elementId) => modelerRef.current?.select(elementId)} />
       {canEdit && <SimulatePanel procedureId={id} currentXml={async () => modelerRef.current?.saveXml()} />}
+      <SheetPanel procedure={procedure} canEdit={canEdit} />
       <VersionsPanel procedure={procedure} canEdit={canEdit} draftChanged={draftChanged} />
       {editingForm && formsRef.current[editingForm] && (
         <Suspense fallback={<p className="muted">{t('task.formLoading')}</p>}>
