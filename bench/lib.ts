@@ -304,3 +304,22 @@ export async function startInstances(
   );
   return keys;
 }
+
+/**
+ * Counts the SQL statements a knex instance sends from now on (every query of the platform in this Node
+ * process: routes, job workers, projector; not the LISTEN connection). The returned function stops counting
+ * and gives the total and the statements by text, most frequent first.
+ */
+export function countStatements(db: Knex): () => { total: number; top: [string, number][] } {
+  const byText = new Map<string, number>();
+  const onQuery = (q: { sql?: string }) => {
+    const text = (q.sql ?? '').replace(/\s+/g, ' ').trim();
+    byText.set(text, (byText.get(text) ?? 0) + 1);
+  };
+  db.on('query', onQuery);
+  return () => {
+    db.removeListener('query', onQuery);
+    const top = [...byText.entries()].sort((a, b) => b[1] - a[1]);
+    return { total: top.reduce((n, [, c]) => n + c, 0), top };
+  };
+}

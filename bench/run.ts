@@ -9,7 +9,21 @@ import { createZeebeClient } from '../engine/client.js';
 import { startEngineRuntime, type EngineRuntime, type RuntimeContext } from '../engine/runtime.js';
 import { HistoryProjector, type ProjectedEvent } from '../engine/history/projector.js';
 import { DOMAIN_MODULES } from '../domain/modules.js';
-import { cpuLine, cpuMeter, heapAfterGcMiB, machine, processTree, pssMiB, rssByPattern, rssMiB, spread, stats, fmt, type CpuSplit } from './lib.js';
+import {
+  countStatements,
+  cpuLine,
+  cpuMeter,
+  heapAfterGcMiB,
+  machine,
+  processTree,
+  pssMiB,
+  rssByPattern,
+  rssMiB,
+  spread,
+  stats,
+  fmt,
+  type CpuSplit,
+} from './lib.js';
 import { runCeiling } from './zeebe-ceiling.js';
 import { runLatencyProbe, runPlatformE2E, type BackendSample, type ClientMode, type StageTimes } from './platform-e2e.js';
 import { runSameModel } from './same-model.js';
@@ -23,6 +37,8 @@ const OFFICERS = Number(process.env.BENCH_OFFICERS ?? 8);
 const CLIENT = (process.env.BENCH_CLIENT ?? 'live') as ClientMode;
 /** 1: skip the start-to-ready timing (profiling runs). */
 const SKIP_READY = process.env.BENCH_SKIP_READY === '1';
+/** BENCH_SQL_TOP=N: the N statements Node sent most often during each platform run, per task */
+const SQL_TOP = Number(process.env.BENCH_SQL_TOP ?? 0);
 /** Cases worked one at a time by one officer for the next-task latency without queueing (0: skip). */
 const PROBE_CASES = Number(process.env.BENCH_PROBE_CASES ?? 20);
 /** 1: also measure the platform on a three-broker cluster with two API processes (bench/cluster.ts). */
@@ -135,6 +151,7 @@ async function main(): Promise<void> {
   const backendRuns: BackendSample[] = [];
   const recordsPerJob: number[] = [];
   const recordsPerTask: number[] = [];
+  const sqlPerTask: number[] = [];
   /** CPU milliseconds per completed job (ceiling) or human task (platform): what a quiet machine's ceiling follows from */
   const ceilingPerJob: CpuSplit[] = [];
   const e2ePerTask: CpuSplit[] = [];
@@ -173,7 +190,10 @@ async function main(): Promise<void> {
       await resume();
     }
     say(`platform run ${i + 1}/${RUNS}`);
+    const statements = countStatements(platform.db);
     const e = await runPlatformE2E(base, platform.db, platform.zeebe, { instances: INSTANCES, officers: OFFICERS, run, client: CLIENT, meter });
+    const sql = statements();
+    sqlPerTask.push(sql.total / e.tasks);
     const cpu = e.cpu!;
     e2eCpu.push(cpu);
     e2ePerTask.push(perUnit(cpu, e.tasks));
@@ -194,6 +214,8 @@ async function main(): Promise<void> {
     say(
       `    PostgreSQL busy backends (avg): ${fmt(e.backends.active, 2)} working, ${fmt(e.backends.lockWait, 2)} waiting on a lock (audit chain head ${fmt(e.backends.auditLockWait, 2)}); on the audit head ${fmt(e.backends.auditHead, 2)}`,
     );
+    say(`    SQL statements sent by Node per task: ${fmt(sql.total / e.tasks, 1)}`);
+    if (SQL_TOP) for (const [text, n] of sql.top.slice(0, SQL_TOP)) say(`      ${fmt(n / e.tasks, 2).padStart(6)}  ${text.slice(0, 160)}`);
     for (const st of e.stages) say(`    ${st.stage.padEnd(20)} p50 ${fmt(st.p50, 0).padStart(5)} ms  p99 ${fmt(st.p99, 0).padStart(5)} ms  (n ${st.n})`);
   }
   let probe: Awaited<ReturnType<typeof runLatencyProbe>> | undefined;
