@@ -23,8 +23,10 @@ const BODY_BEFORE = `
       RETURN NULL;
     END`;
 
-const BODY_AFTER = `
-    BEGIN
+/** The same body, after a first test: an update that changes nothing the rows hold returns at once. */
+const BODY_AFTER = BODY_BEFORE.replace(
+  'BEGIN',
+  `BEGIN
       IF TG_OP = 'UPDATE'
          AND (OLD.status IN ('open', 'completing')) = (NEW.status IN ('open', 'completing'))
          AND OLD.assignee IS NOT DISTINCT FROM NEW.assignee
@@ -33,18 +35,8 @@ const BODY_AFTER = `
          AND OLD.candidate_groups IS NOT DISTINCT FROM NEW.candidate_groups
          AND OLD.candidate_users IS NOT DISTINCT FROM NEW.candidate_users THEN
         RETURN NULL;
-      END IF;
-      IF TG_OP <> 'INSERT' THEN
-        DELETE FROM inbox_open_scopes WHERE job_key = OLD.job_key;
-      END IF;
-      IF TG_OP <> 'DELETE' AND NEW.status IN ('open', 'completing') THEN
-        INSERT INTO inbox_open_scopes (unit_code, job_key, held, flagged, due_date, created_at)
-        SELECT u, NEW.job_key, NEW.assignee IS NOT NULL, NEW.urged_at IS NOT NULL OR NEW.reminded_at IS NOT NULL, NEW.due_date, NEW.created_at
-          FROM unnest(inbox_done_units(NEW.candidate_groups, NEW.candidate_users, NEW.assignee)) AS u
-        ON CONFLICT (job_key, unit_code) DO NOTHING;
-      END IF;
-      RETURN NULL;
-    END`;
+      END IF;`,
+);
 
 const define = (body: string) => `CREATE OR REPLACE FUNCTION inbox_tasks_open_scopes() RETURNS trigger LANGUAGE plpgsql AS $$${body} $$`;
 

@@ -170,7 +170,10 @@ describe('scans of a paper dossier at the desk', () => {
       30_000,
     );
     const auditor = await login(p.app, await createUser(p.db, { roles: ['auditor'] }));
-    const zip = await p.app.inject({ method: 'GET', url: `/api/cases/${started}/export.zip`, headers: { authorization: `Bearer ${auditor.token}` } });
+    // the case is the auditor's once the engine's history shows it (moments after the process started)
+    const exportZip = () => p.app.inject({ method: 'GET', url: `/api/cases/${started}/export.zip`, headers: { authorization: `Bearer ${auditor.token}` } });
+    await waitFor(async () => (await exportZip()).statusCode !== 404, 'the case in the history');
+    const zip = await exportZip();
     expect(zip.statusCode, zip.body.slice(0, 300)).toBe(200);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'case-file-'));
     writeFileSync(path.join(dir, 'f.zip'), zip.rawPayload);

@@ -1,17 +1,11 @@
 import type { LegalDocument } from '../../../../api/schemas/legal.js';
+import { vi } from './i18n.js';
 
-/** How the sheet writes a kind before the number (the sheet is Vietnamese whatever the reader's language). */
-const KIND_NAMES_VI: Record<string, string> = {
-  luat: 'Luật',
-  nghi_dinh: 'Nghị định',
-  nghi_quyet: 'Nghị quyết',
-  thong_tu: 'Thông tư',
-  thong_tu_lien_tich: 'Thông tư liên tịch',
-  quyet_dinh: 'Quyết định',
-  chi_thi: 'Chỉ thị',
-  tieu_chuan: 'Tiêu chuẩn quốc gia',
-  other: 'Văn bản',
-};
+/**
+ * How the sheet writes a kind before the number: the Vietnamese names of the kinds (the sheet is Vietnamese
+ * whatever the reader's language), an unnamed kind as "Văn bản".
+ */
+const KIND_NAMES_VI: Record<string, string> = { ...vi.legal.kinds, other: 'Văn bản' };
 
 const vnDay = (isoDate: string) => {
   const [y, m, d] = isoDate.split('-');
