@@ -82,6 +82,16 @@ export async function fillBundledSheet(db: Knex, bpmnProcessId: string, resource
     const p = await trx('procedures').where({ bpmn_process_id: bpmnProcessId }).whereNotNull('bundled_file').forUpdate().first();
     if (!p) return [];
     const cites = async () => Boolean(await trx('procedure_legal_citations').where({ procedure_id: p.id }).first('id'));
+    /** The fill's record (what decides that it is done): the fields written and the citations inserted. */
+    const recordFill = async (source: string, fields: string[], written: unknown[]) => {
+      await repo.insertEvent(trx, {
+        procedure_id: p.id,
+        kind: 'info-updated',
+        actor_id: null,
+        details: { fields, source, bundledFile: resourceName, citations: written },
+      });
+      return fields;
+    };
     const done = await trx('procedure_events')
       .where({ procedure_id: p.id, kind: 'info-updated' })
       .whereRaw(`details->>'source' = ?`, [SHEET_FILL_SOURCE])
@@ -98,13 +108,7 @@ export async function fillBundledSheet(db: Knex, bpmnProcessId: string, resource
       const written = qualifies ? await appendDocumentCitations(trx, p.id, citationsOf(sheet)) : [];
       if (qualifies) await repo.updateProcedureInfo(trx, p.id, { legal_basis: sheet.legalNote });
       const fields = qualifies ? ['citations', 'legalBasis'] : [];
-      await repo.insertEvent(trx, {
-        procedure_id: p.id,
-        kind: 'info-updated',
-        actor_id: null,
-        details: { fields, source: CITATIONS_FILL_SOURCE, bundledFile: resourceName, citations: written },
-      });
-      return fields;
+      return recordFill(CITATIONS_FILL_SOURCE, fields, written);
     }
     const wanted: Record<'code' | 'purpose' | 'scope' | 'legal_basis', string> = {
       code: sheet.code.slice(0, 50),
@@ -117,13 +121,7 @@ export async function fillBundledSheet(db: Knex, bpmnProcessId: string, resource
     if (fields.length) await repo.updateProcedureInfo(trx, p.id, patch);
     const written = sheet.citations.length && !(await cites()) ? await appendDocumentCitations(trx, p.id, citationsOf(sheet)) : [];
     if (written.length) fields.push('citations');
-    await repo.insertEvent(trx, {
-      procedure_id: p.id,
-      kind: 'info-updated',
-      actor_id: null,
-      details: { fields, source: SHEET_FILL_SOURCE, bundledFile: resourceName, citations: written },
-    });
-    return fields;
+    return recordFill(SHEET_FILL_SOURCE, fields, written);
   });
 }
 
