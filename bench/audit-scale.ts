@@ -243,6 +243,7 @@ const TABLES = [
   'audit_log',
   'zeebe_record',
   'case_index',
+  'case_search',
 ];
 /** Statement triggers that keep case_index (migrations/20261123007000): off during the load, the index is filled once after it. */
 const CASE_INDEX_TRIGGERS = ['inbox_tasks_case_index_ins', 'inbox_tasks_case_index_upd', 'inbox_tasks_case_index_del'];

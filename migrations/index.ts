@@ -42,6 +42,7 @@ import * as platformClock from './20261210020000_platform_clock.js';
 import * as forecastHistoryIndex from './20261210050000_forecast_history_index.js';
 import * as legalDocuments from './20261211010000_legal_documents.js';
 import * as inboxOpenScopesUnchanged from './20261212020000_inbox_open_scopes_unchanged.js';
+import * as caseSearchText from './20261213010000_case_search_text.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -87,6 +88,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261210050000_forecast_history_index': forecastHistoryIndex,
   '20261211010000_legal_documents': legalDocuments,
   '20261212020000_inbox_open_scopes_unchanged': inboxOpenScopesUnchanged,
+  '20261213010000_case_search_text': caseSearchText,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -27,7 +27,7 @@ const VIETNAMESE = /[ăâđêôơưạảãàáẹẻẽèéịỉĩìíọỏõ
 const NONE = '987654321';
 const DUMMY: Record<string, string> = { year: '2026', version: '1' };
 /** Tables the engine, the log or the rate limiter change on their own; everything else must not move. */
-const VOLATILE = /^(zeebe_record|hist_|case_index|knex_)/;
+const VOLATILE = /^(zeebe_record|hist_|case_index|case_search|knex_)/;
 
 /** Latin letters swapped for look-alike Cyrillic ones: "HA-NOI" → "НА-NОI". */
 const confusable = (s: string) =>

@@ -76,8 +76,10 @@ async function filtered(db: Knex, f: CaseFilters, scope: string[] | null): Promi
   if (f.q?.trim()) {
     const text = f.q.trim();
     // The instance key (as its exact digits) or any process variable's text.
-    if (/^[1-9][0-9]{0,17}$/.test(text)) q.whereRaw(`(ci.process_instance_key = ?::bigint OR ci.search_text ILIKE ?)`, [text, likePattern(text)]);
-    else q.whereRaw(`ci.search_text ILIKE ?`, [likePattern(text)]);
+    // The text lives in case_search (its own trigram index, migrations/20261213010000_case_search_text.ts).
+    const byText = `ci.process_instance_key IN (SELECT cs.process_instance_key FROM case_search cs WHERE cs.search_text ILIKE ?)`;
+    if (/^[1-9][0-9]{0,17}$/.test(text)) q.whereRaw(`(ci.process_instance_key = ?::bigint OR ${byText})`, [text, likePattern(text)]);
+    else q.whereRaw(byText, [likePattern(text)]);
   }
   return { q };
 }
