@@ -63,8 +63,9 @@ describe('npm start --demo: a year of activity, then every demo user finds their
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !PLATFORM_KEYS.test(k))) as Record<string, string>;
     child = spawn('npx', ['tsx', 'api/server.ts', '--demo'], {
       cwd: repoRoot,
-      // the demo's size pinned (its default may grow): the first 120 pieces of the fill are the same for any count
-      env: { ...env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', DEMO_DOSSIERS: '120' },
+      // the demo's size pinned, and small: 60 dossiers (the default is 250, 6.5 min to fill on two cores) keep every
+      // page of every demo user filled, with late dossiers and their nonconformities, in half the time of 120
+      env: { ...env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', DEMO_DOSSIERS: '60' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group: the broker and PostgreSQL go with it
     });
@@ -131,7 +132,8 @@ describe('npm start --demo: a year of activity, then every demo user finds their
     };
     if (status!.failed) expect.fail(`${status!.failed} demo pieces failed:\n${await demoErrors()}`);
     expect(status).toMatchObject({ running: false, done: true, failed: 0 });
-    expect(status!.total).toBeGreaterThan(100);
+    // the 60 dossiers asked for, the land cases and the ISO work of the two agencies
+    expect(status!.total).toBeGreaterThan(75);
     expect(status!.completed).toBe(status!.total);
     // the demo date moved over the months of the past year (dd/mm/yyyy), and is gone once done
     const months = new Set([...datesSeen].map((d) => d.slice(3)));
@@ -148,13 +150,22 @@ describe('npm start --demo: a year of activity, then every demo user finds their
     expect(status?.done).toBe(true);
     browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
     const { page } = browser;
-    const signIn = async (username: string) => {
+    const signIn = async (username: string): Promise<void> => {
       await page.goto(`${base}/login`);
       await page.evaluate(() => localStorage.clear());
       await page.goto(`${base}/login`);
       await page.getByLabel('Tên đăng nhập').fill(username);
       await page.getByLabel('Mật khẩu').fill(passwords[username]);
+      const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/auth/login');
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      const res = await answer;
+      // 27 people signing in from one address within a minute pass the sign-in limit of an address (20 a
+      // minute): told to wait, the tester waits the seconds the answer gives and signs in again, as a person would
+      if (res.status() === 429) {
+        await page.waitForTimeout(1000 * Number(res.headers()['retry-after'] ?? 60) + 500);
+        return signIn(username);
+      }
+      expect(res.status(), `${username} signs in`).toBe(200);
       await page.waitForURL((u) => u.pathname !== '/login');
       await page.getByTestId('current-user').waitFor();
     };

@@ -130,6 +130,27 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
 }
 
 /**
+ * What the engine did with an instance, for the message of a wait that ran out: its last exported records
+ * (value type, intent, element, job type, error) and its inbox rows. Read only when a test is failing.
+ */
+export async function explainInstance(db: Knex, processInstanceKey: string): Promise<string> {
+  const records = await db.raw(
+    `SELECT record_type, value_type, intent, body->'value'->>'elementId' AS element, body->'value'->>'type' AS job_type,
+            COALESCE(body->'value'->>'errorMessage', body->>'rejectionReason') AS error, ts
+       FROM zeebe_record WHERE body->'value'->>'processInstanceKey' = ? ORDER BY partition_id, position DESC LIMIT 30`,
+    [String(processInstanceKey)],
+  );
+  const tasks = await db('inbox_tasks').where({ process_instance_key: processInstanceKey }).select('element_id', 'status', 'job_key', 'created_at');
+  const lines = (records.rows as any[])
+    .reverse()
+    .map(
+      (r) =>
+        `  ${r.ts.toISOString()} ${r.record_type} ${r.value_type} ${r.intent} ${r.element ?? ''} ${r.job_type ?? ''} ${r.error ? `(${String(r.error).slice(0, 160)})` : ''}`,
+    );
+  return [`instance ${processInstanceKey}: last ${lines.length} exported records`, ...lines, `inbox rows: ${JSON.stringify(tasks)}`].join('\n');
+}
+
+/**
  * Runs a command sent straight to the broker, trying again while the broker pushes back
  * (RESOURCE_EXHAUSTED: nothing was written, the client is told to retry). A clock file's jump makes
  * every earlier file's user-task job time out at once; their redelivery can fill the request limit.
