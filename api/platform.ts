@@ -144,6 +144,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         controlledClock: opts.controlledClock,
         // the demo's past year moves the controlled clock back: no long polls (engine/broker.ts)
         noLongPolling: opts.controlledClock && opts.pastYear,
+        jvmFlags: config.brokerJvmFlags,
         log: say,
       });
       closers.push(() => broker!.stop());

@@ -23,6 +23,12 @@ export interface BrokerOptions {
    */
   noLongPolling?: boolean;
   heap?: string;
+  /**
+   * More JVM flags, after ours. A short-lived broker (tests, the demo) spends much of its CPU compiling its hot code
+   * with the optimising compiler: `-XX:TieredStopAtLevel=1` halved the broker's CPU per job in a 2-minute benchmark
+   * (bench/RESULTS.md, "the broker's JIT"); a long-running production broker keeps the default.
+   */
+  jvmFlags?: string[];
   log?: (msg: string) => void;
   readyTimeoutMs?: number;
   /** Fixed ports (a restart after kill -9 keeps the addresses clients know); free ports when absent. */
@@ -124,7 +130,7 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
   // The broker inherits this process's environment (PATH, locale) with its own settings on top.
   const env: Record<string, string> = childEnvironment({
     JAVA_HOME: java.home,
-    JAVA_OPTS: [`-Xms128m`, `-Xmx${opts.heap ?? '512m'}`, '-XX:+UseSerialGC', ...modernJvmFlags(java.major)].join(' '),
+    JAVA_OPTS: [`-Xms128m`, `-Xmx${opts.heap ?? '512m'}`, '-XX:+UseSerialGC', ...modernJvmFlags(java.major), ...(opts.jvmFlags ?? [])].join(' '),
     ZEEBE_BROKER_GATEWAY_ENABLE: 'true',
     ZEEBE_BROKER_NETWORK_HOST: '127.0.0.1',
     ZEEBE_BROKER_GATEWAY_NETWORK_HOST: '127.0.0.1',

@@ -30,6 +30,8 @@ export interface Config {
   auditCheckpointEveryMin: number;
   zeebeAddress: string | undefined;
   zeebeRestAddress: string | undefined;
+  /** More JVM flags for the broker the platform starts itself when ZEEBE_ADDRESS is unset (BROKER_JVM_FLAGS, space-separated) */
+  brokerJvmFlags: string[];
   jwtSecret: string | undefined;
   jwtExpiresIn: number;
   dataDir: string;
@@ -125,6 +127,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointEveryMin: intFrom('AUDIT_CHECKPOINT_EVERY_MIN', env.AUDIT_CHECKPOINT_EVERY_MIN, 15),
     zeebeAddress: env.ZEEBE_ADDRESS || undefined,
     zeebeRestAddress: env.ZEEBE_REST_ADDRESS || undefined,
+    brokerJvmFlags: (env.BROKER_JVM_FLAGS ?? '').split(' ').filter(Boolean),
     jwtSecret: env.JWT_SECRET || undefined,
     jwtExpiresIn: intFrom('JWT_EXPIRES_IN', env.JWT_EXPIRES_IN, 8 * 3600),
     dataDir: path.resolve(root, env.DATA_DIR || '.data'),

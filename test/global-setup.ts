@@ -105,6 +105,8 @@ async function startServices(): Promise<Shared> {
     dataDir: path.join(tmp, 'zeebe'),
     exporter: jdbcFromUrl(databaseUrl),
     controlledClock: true,
+    // a broker that lives for one test run: the quick compiler only (engine/broker.ts jvmFlags)
+    jvmFlags: ['-XX:TieredStopAtLevel=1'],
     // two shards start their brokers beside the type check and the linter: on a loaded 2-core machine the JVM
     // has taken more than the default 3 minutes to elect its partition leader
     readyTimeoutMs: 420_000,
