@@ -104,6 +104,13 @@ describe('a law change reaches running dossiers', () => {
     expect([again.status, again.body.code]).toEqual([409, 'LEGAL_DOCUMENT_EXISTS']);
     expect((await officer.post('/api/legal/documents', { ...body, number: `x${number}` })).status).toBe(403);
     expect((await admin.post('/api/legal/documents', { ...body, number: '<script>' })).status).toBe(400);
+    // a national standard's number, with its spaces and colon, is a number like the others; stray spaces are not
+    const standard = `TCVN ${number.replace(/\//g, '')} 9001:2015`;
+    const tcvn = await admin.post('/api/legal/documents', { ...body, kind: 'tieu_chuan', number: standard });
+    expect(tcvn.status, JSON.stringify(tcvn.body)).toBe(201);
+    expect(tcvn.body.number).toBe(standard);
+    for (const bad of [` ${standard}`, `${standard} `, standard.replace(' ', '  ')])
+      expect((await admin.post('/api/legal/documents', { ...body, number: bad })).status, bad).toBe(400);
 
     await publish(m.ids.child, m.child);
     await publish(m.ids.root, m.root(1));

@@ -38,7 +38,9 @@ export const LegalDocumentQuery = Type.Object({ q: Type.Optional(Type.String({ m
 
 export const CreateLegalDocumentBody = Type.Object(
   {
-    number: Type.String({ minLength: 3, maxLength: 100, pattern: '^[0-9A-Za-zĐđ/.-]+$' }),
+    // "31/2024/QH15", "101/QĐ-BKHCN", "TCVN ISO 9001:2015": words of these characters, one space between them
+    // (linear: each repetition starts at a space, which the words do not contain)
+    number: Type.String({ minLength: 3, maxLength: 100, pattern: '^[0-9A-Za-zĐđ/.:-]+(?: [0-9A-Za-zĐđ/.:-]+)*$' }),
     kind: LegalDocumentKind,
     issuer: Type.String({ maxLength: 300 }),
     signedOn: LocalDate,
