@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUnit, createUser, ensureDemoUnits, explainInstance, login, waitFor, type Client } from './helpers/fixtures.js';
+import { createUnit, createUser, ensureDemoUnits, explainedWait, login, waitFor, type Client } from './helpers/fixtures.js';
 import { lawChangeModels, withoutTimeLimits as strip } from './helpers/law-change-bpmn.js';
 import { rawZeebeClient } from './helpers/raw-zeebe.js';
 import { insertDossier } from './helpers/onestop.js';
@@ -44,16 +44,18 @@ describe('a law change reaches running dossiers', () => {
     return r.body;
   };
   /** The open inbox task of an element in the case or in an instance it called. */
+  // (a CI run once waited here in vain: when the wait runs out it says what the engine did with the case)
   const openTask = (rootKey: string, elementId: string) =>
-    waitFor(async () => {
-      const r = await officer.get('/api/tasks?view=personal&limit=100');
-      return (r.body?.items as any[] | undefined)?.find(
-        (t) => t.elementId === elementId && (t.rootCase?.processInstanceKey ?? t.processInstanceKey) === rootKey,
-      );
-    }, `${elementId} of ${rootKey}`).catch(async (err: Error) => {
-      // a CI run once waited here in vain: say what the engine did with the case
-      throw new Error(`${err.message}\n${await explainInstance(p.db, rootKey)}`);
-    });
+    explainedWait(
+      waitFor(async () => {
+        const r = await officer.get('/api/tasks?view=personal&limit=100');
+        return (r.body?.items as any[] | undefined)?.find(
+          (t) => t.elementId === elementId && (t.rootCase?.processInstanceKey ?? t.processInstanceKey) === rootKey,
+        );
+      }, `${elementId} of ${rootKey}`),
+      p.db,
+      rootKey,
+    );
   const work = async (taskId: string) => {
     expect((await officer.post(`/api/tasks/${taskId}/claim`)).status).toBe(200);
     const done = await officer.post(`/api/tasks/${taskId}/complete`, { variables: {} });

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUser, explainInstance, login, waitFor, type Client } from './helpers/fixtures.js';
+import { createUser, explainedWait, login, waitFor, type Client } from './helpers/fixtures.js';
 import { PROCESSES_DIR, loadBundledForms } from '../engine/bundled.js';
 
 interface ModelOptions {
@@ -117,15 +117,17 @@ describe('procedures: drafts, validation, versions and the procedure sheet', () 
   };
   const getRaw = (who: Client, url: string) => p.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${who.token}` } });
 
+  // a CI run once waited here in vain: when the wait runs out it says what the engine did with the instance
   const nextTask = (who: Client, instanceKey: string, elementId: string) =>
-    waitFor(async () => {
-      // narrowed to the case: other files offer tasks to the same units meanwhile
-      const r = await who.get(`/api/tasks?scope=all&caseCode=${instanceKey}`);
-      return (r.body.items as any[]).find((t) => t.processInstanceKey === instanceKey && t.elementId === elementId && t.status === 'open');
-    }, `${elementId} in the inbox of ${who.user.username}`).catch(async (err: Error) => {
-      // a CI run once waited here in vain: say what the engine did with the instance
-      throw new Error(`${err.message}\n${await explainInstance(p.db, instanceKey)}`);
-    });
+    explainedWait(
+      waitFor(async () => {
+        // narrowed to the case: other files offer tasks to the same units meanwhile
+        const r = await who.get(`/api/tasks?scope=all&caseCode=${instanceKey}`);
+        return (r.body.items as any[]).find((t) => t.processInstanceKey === instanceKey && t.elementId === elementId && t.status === 'open');
+      }, `${elementId} in the inbox of ${who.user.username}`),
+      p.db,
+      instanceKey,
+    );
 
   const completeTask = async (who: Client, id: string, variables: Record<string, unknown>) => {
     expect((await who.post(`/api/tasks/${id}/claim`)).status).toBe(200);

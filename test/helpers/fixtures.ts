@@ -150,6 +150,13 @@ export async function explainInstance(db: Knex, processInstanceKey: string): Pro
   return [`instance ${processInstanceKey}: last ${lines.length} exported records`, ...lines, `inbox rows: ${JSON.stringify(tasks)}`].join('\n');
 }
 
+/** A wait for an instance's step: when it runs out, its message says what the engine did with the instance. */
+export function explainedWait<T>(wait: Promise<T>, db: Knex, processInstanceKey: string): Promise<T> {
+  return wait.catch(async (err: Error) => {
+    throw new Error(`${err.message}\n${await explainInstance(db, processInstanceKey)}`);
+  });
+}
+
 /**
  * Runs a command sent straight to the broker, trying again while the broker pushes back
  * (RESOURCE_EXHAUSTED: nothing was written, the client is told to retry). A clock file's jump makes
