@@ -19,7 +19,11 @@ export function createZeebeClient(gatewayAddress: string, restAddress?: string):
     zeebeGrpcSettings: {
       ZEEBE_GRPC_CLIENT_RETRY: false,
       ZEEBE_CLIENT_LOG_LEVEL: currentConfig().zeebeClientLogLevel,
-      ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 20,
+      // 0: each long poll lasts as long as the gateway's own long-polling timeout (10 s by default), and the SDK
+      // sets no client-side timer. With a value the SDK stops listening 1 s after it without cancelling the
+      // call: a gateway that answers later, or a process busy for a second at that moment, hands the jobs to a
+      // poll nobody reads, and they wait out their job timeout (up to 60 s late; engine/jobs/worker.ts).
+      ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 0,
     },
     CAMUNDA_LOG_LEVEL: currentConfig().camundaLogLevel,
     CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS: 5000,

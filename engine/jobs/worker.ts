@@ -37,17 +37,58 @@ export interface JobWorkerSpec {
 }
 
 /**
- * Starts the worker of one spec; `close` stops it. `pollFloorMs` is the shortest pause between polls
- * (a gateway without long polling answers each poll at once: the demo's past year, engine/broker.ts).
+ * The longest a poll may stay open before the worker gives it up. Polls end on the gateway's long-polling
+ * timeout (10 s by default: engine/client.ts asks for no timeout of its own); one still open far beyond it
+ * is one the gateway no longer answers, and the worker would wait on it for ever. It is cancelled, not merely
+ * dropped: a cancelled call tells the gateway, which makes any jobs it could not send activatable again,
+ * where a poll the client only stopped reading takes jobs that then wait out their job timeout.
+ * (A gateway whose `longPolling.timeout` is set above this cancels its own polls: keep it below.)
  */
-export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext, pollFloorMs = 0) {
-  return ctx.zeebe.createWorker({
+export const POLL_GUARD_MS = 60_000;
+
+/** What startJobWorker reads of the SDK's worker: its open poll (a gRPC server stream). */
+interface WorkerInternals {
+  jobStream?: { cancel?: () => void };
+}
+
+const guards = new WeakMap<object, NodeJS.Timeout>();
+
+/**
+ * Starts the worker of one spec; `stopJobWorkers` stops it. `pollFloorMs` is the shortest pause between polls
+ * (a gateway without long polling answers each poll at once: the demo's past year, engine/broker.ts).
+ * `pollGuardMs` is how long a poll may stay open (POLL_GUARD_MS).
+ */
+export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext, pollFloorMs = 0, pollGuardMs = POLL_GUARD_MS) {
+  const worker = ctx.zeebe.createWorker({
     taskType: spec.jobType,
     timeout: spec.timeoutMs,
     maxJobsToActivate: spec.maxJobs ?? 32,
     pollInterval: Math.max(spec.pollIntervalMs ?? 200, pollFloorMs),
     taskHandler: (job) => spec.handle(job as ZeebeJob, ctx),
   });
+  guards.set(worker, guardPolls(worker as unknown as WorkerInternals, pollGuardMs));
+  return worker;
+}
+
+/** Cancels the worker's poll once the same one has been open `limitMs` (checked a few times per limit). */
+function guardPolls(worker: WorkerInternals, limitMs: number): NodeJS.Timeout {
+  let open: WorkerInternals['jobStream'];
+  let since = 0;
+  const timer = setInterval(
+    () => {
+      const stream = worker.jobStream;
+      if (stream !== open) {
+        open = stream;
+        since = Date.now();
+      } else if (stream && Date.now() - since >= limitMs) {
+        open = undefined;
+        stream.cancel?.();
+      }
+    },
+    Math.min(5000, Math.max(100, limitMs / 4)),
+  );
+  timer.unref();
+  return timer;
 }
 
 type Worker = ReturnType<typeof startJobWorker>;
@@ -60,8 +101,9 @@ type Worker = ReturnType<typeof startJobWorker>;
  * more for it; the jobs in hand then finish (at most `timeoutMs`).
  */
 export async function stopJobWorkers(workers: Worker[], timeoutMs: number): Promise<void> {
+  for (const w of workers) clearInterval(guards.get(w));
   const closing = workers.map((w) => w.close(timeoutMs).catch(() => {}));
-  for (const w of workers) (w as unknown as { jobStream?: { cancel?: () => void } }).jobStream?.cancel?.();
+  for (const w of workers) (w as unknown as WorkerInternals).jobStream?.cancel?.();
   await Promise.all(closing);
 }
 
