@@ -3,6 +3,7 @@ import { startPlatform } from './platform.js';
 import { seedDemo } from './demo.js';
 import { demoFillMarked, fillDemo } from './demo-fill.js';
 import { DemoClock } from './demo-clock.js';
+import { jobPollsDrained } from '../engine/jobs/worker.js';
 
 /**
  * The process: starts the platform, listens, prints where to go, and on Ctrl-C / SIGTERM closes
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     closing = true;
     say(`${signal}: stopping...`);
     await platform.close();
+    // the last polls of the stopped workers end within the gateway's long-polling timeout, their jobs handed back
+    await jobPollsDrained();
     say('stopped');
     process.exit(0);
   };

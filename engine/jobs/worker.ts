@@ -46,12 +46,26 @@ export interface JobWorkerSpec {
  */
 export const POLL_GUARD_MS = 60_000;
 
-/** What startJobWorker reads of the SDK's worker: its open poll (a gRPC server stream). */
+/** What the harness reads and sets of the SDK's worker (@camunda8/sdk ZBWorkerBase, pinned in package.json). */
 interface WorkerInternals {
-  jobStream?: { cancel?: () => void };
+  /** the open poll: a gRPC server stream of ActivateJobs answers */
+  jobStream?: PollStream;
+  /** no new poll once set (the SDK's poll loop checks it) */
+  closing?: boolean;
+  pollLoop?: NodeJS.Timeout;
+  /** jobs handed to the handler and not yet answered */
+  activeJobs?: number;
+  /** the worker's own gRPC client (its channel stays open until its last poll has ended) */
+  grpcClient?: { failJobSync?: (req: { jobKey: string; retries: number; errorMessage: string; retryBackOff: number; variables: string }) => Promise<unknown> };
+}
+interface PollStream {
+  cancel?: () => void;
+  on(event: 'data', listener: (answer: { jobs?: { key: string; retries: number }[] }) => void): unknown;
+  once(event: 'end' | 'error' | 'close', listener: () => void): unknown;
 }
 
-const guards = new WeakMap<object, NodeJS.Timeout>();
+/** Each started worker's poll guard and the client that created it (whose close() would close the worker). */
+const started = new WeakMap<object, { guard: NodeJS.Timeout; client: ZeebeClient }>();
 
 /**
  * Starts the worker of one spec; `stopJobWorkers` stops it. `pollFloorMs` is the shortest pause between polls
@@ -66,7 +80,7 @@ export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext, pollFloorMs
     pollInterval: Math.max(spec.pollIntervalMs ?? 200, pollFloorMs),
     taskHandler: (job) => spec.handle(job as ZeebeJob, ctx),
   });
-  guards.set(worker, guardPolls(worker as unknown as WorkerInternals, pollGuardMs));
+  started.set(worker, { guard: guardPolls(worker as unknown as WorkerInternals, pollGuardMs), client: ctx.zeebe });
   return worker;
 }
 
@@ -93,18 +107,85 @@ function guardPolls(worker: WorkerInternals, limitMs: number): NodeJS.Timeout {
 
 type Worker = ReturnType<typeof startJobWorker>;
 
+/** Polls of stopped workers still open: their late jobs are handed back until they end (jobPollsDrained). */
+const drains = new Set<Promise<void>>();
+
 /**
- * Stops workers without stranding jobs. The SDK's `close` marks a worker closing and drops every job that
- * still reaches it ("they will have to be timed out by the server": 30-60 s for ours), while its open
- * long poll stays open until the gRPC channel has closed, or until the jobs in hand are done. So every
- * worker is marked closing at once and its open poll is cancelled first: the broker activates nothing
- * more for it; the jobs in hand then finish (at most `timeoutMs`).
+ * Stops workers without stranding jobs, and returns once the jobs in hand are done (at most `timeoutMs`).
+ * A poll is never cancelled while the gateway may be answering it: jobs it sends just before it sees the
+ * cancellation reach a client that no longer reads them, and wait out their job timeout (30-60 s; measured:
+ * 19 jobs stranded in 136 stops of a worker, bench/results/ci-time.md). So a stopping worker opens no new
+ * poll; its open poll is left to end by itself (the gateway answers within its long-polling timeout, 10 s by
+ * default) and every job it still brings is handed back at once (failed with its retries unchanged and no
+ * backoff), on the worker's own channel, which is closed after that poll has ended.
  */
 export async function stopJobWorkers(workers: Worker[], timeoutMs: number): Promise<void> {
-  for (const w of workers) clearInterval(guards.get(w));
-  const closing = workers.map((w) => w.close(timeoutMs).catch(() => {}));
-  for (const w of workers) (w as unknown as WorkerInternals).jobStream?.cancel?.();
-  await Promise.all(closing);
+  await Promise.all(workers.map((w) => stopJobWorker(w, timeoutMs)));
+}
+
+async function stopJobWorker(worker: Worker, timeoutMs: number): Promise<void> {
+  const w = worker as unknown as WorkerInternals;
+  const own = started.get(worker);
+  clearInterval(own?.guard);
+  // The client's own close() closes its workers' channels at once (and a closed channel hands nothing back):
+  // from here on this worker closes itself.
+  const list = (own?.client as unknown as { workers?: unknown[] } | undefined)?.workers;
+  if (list?.includes(worker)) list.splice(list.indexOf(worker), 1);
+  w.closing = true;
+  clearInterval(w.pollLoop);
+  const poll = w.jobStream;
+  if (poll) {
+    // taken from the worker, so that its close() does not cancel it
+    w.jobStream = undefined;
+    const drain = drainPoll(poll, w, () => worker.close(timeoutMs)).finally(() => drains.delete(drain));
+    drains.add(drain);
+  }
+  const until = Date.now() + timeoutMs;
+  while ((w.activeJobs ?? 0) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  if (!poll) await worker.close(timeoutMs).catch(() => {});
+}
+
+/** Hands back what the poll brings until it ends (or POLL_GUARD_MS has passed: then cancelled), then closes. */
+async function drainPoll(poll: PollStream, w: WorkerInternals, close: () => Promise<unknown>): Promise<void> {
+  const handBacks: Promise<unknown>[] = [];
+  poll.on('data', (answer) => {
+    for (const job of answer.jobs ?? [])
+      handBacks.push(
+        Promise.resolve(
+          w.grpcClient?.failJobSync?.({
+            jobKey: job.key,
+            retries: job.retries,
+            errorMessage: 'Bộ xử lý đang dừng, việc được trả lại / worker stopping, job handed back',
+            retryBackOff: 0,
+            variables: '{}',
+          }),
+        ).catch(() => {}),
+      );
+  });
+  await new Promise<void>((resolve) => {
+    const guard = setTimeout(() => {
+      poll.cancel?.();
+      resolve();
+    }, POLL_GUARD_MS);
+    guard.unref();
+    const ended = () => {
+      clearTimeout(guard);
+      resolve();
+    };
+    poll.once('end', ended);
+    poll.once('error', ended);
+    poll.once('close', ended);
+  });
+  await Promise.all(handBacks);
+  await close().catch(() => {});
+}
+
+/**
+ * Resolves when the polls of every stopped worker have ended and their late jobs are handed back: what a
+ * process awaits before it exits (api/server.ts); a platform that is only closed (tests) leaves them to end.
+ */
+export async function jobPollsDrained(): Promise<void> {
+  while (drains.size > 0) await Promise.all([...drains]);
 }
 
 /**
