@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { createKnex } from '../lib/db.js';
 
@@ -321,5 +321,74 @@ export function countStatements(db: Knex): () => { total: number; top: [string, 
     db.removeListener('query', onQuery);
     const top = [...byText.entries()].sort((a, b) => b[1] - a[1]);
     return { total: top.reduce((n, [, c]) => n + c, 0), top };
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Starts V8's sampling profiler on this process (node:inspector); `stop` writes the profile (open it in Chrome
+ * DevTools) and prints the functions with the most self time, and the same summed by package or folder.
+ */
+export async function startCpuProfile(): Promise<{ stop: (file: string, say: (m: string) => void) => Promise<void> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return {
+    async stop(file, say) {
+      const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+      session.disconnect();
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      const byNode = new Map<number, ProfileNode>(profile.nodes.map((n) => [n.id, n]));
+      const self = new Map<string, number>();
+      const byArea = new Map<string, number>();
+      let total = 0;
+      profile.samples.forEach((id, i) => {
+        const us = profile.timeDeltas[i] ?? 0;
+        const n = byNode.get(id);
+        if (!n || n.callFrame.functionName === '(idle)') return;
+        total += us;
+        const { functionName, url, lineNumber } = n.callFrame;
+        const where = url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
+        const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+        self.set(key, (self.get(key) ?? 0) + us);
+        const area = !where
+          ? functionName.startsWith('(')
+            ? functionName
+            : '(native)'
+          : where.startsWith('node:')
+            ? where.split('/')[0]
+            : where.includes('node_modules/')
+              ? where
+                  .split('node_modules/')
+                  .at(-1)!
+                  .split('/')
+                  .slice(0, where.split('node_modules/').at(-1)!.startsWith('@') ? 2 : 1)
+                  .join('/')
+              : where.split('/').slice(0, 2).join('/');
+        byArea.set(area, (byArea.get(area) ?? 0) + us);
+      });
+      const top = (m: Map<string, number>, n: number) =>
+        [...m]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, n)
+          .map(([k, us]) => `      ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+      say(`    CPU profile ${file}: ${(total / 1e6).toFixed(1)} s of CPU sampled (idle left out); by package or folder:`);
+      for (const l of top(byArea, 25)) say(l);
+      say('    heaviest functions by self time:');
+      for (const l of top(self, 30)) say(l);
+    },
   };
 }

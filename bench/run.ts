@@ -10,6 +10,7 @@ import { startEngineRuntime, type EngineRuntime, type RuntimeContext } from '../
 import { HistoryProjector, type ProjectedEvent } from '../engine/history/projector.js';
 import { DOMAIN_MODULES } from '../domain/modules.js';
 import {
+  startCpuProfile,
   countStatements,
   cpuLine,
   cpuMeter,
@@ -43,6 +44,11 @@ const SQL_TOP = Number(process.env.BENCH_SQL_TOP ?? 0);
 const PROBE_CASES = Number(process.env.BENCH_PROBE_CASES ?? 20);
 /** 1: also measure the platform on a three-broker cluster with two API processes (bench/cluster.ts). */
 const CLUSTER = process.env.BENCH_CLUSTER === '1';
+/**
+ * BENCH_CPU_PROFILE=dir: a CPU profile of this Node process (platform and benchmark client) during each platform
+ * run, written as dir/platform-run-N.cpuprofile (Chrome DevTools), with the heaviest functions by self time printed.
+ */
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE;
 /** Where the report goes (default bench/RESULTS.md). */
 const OUT = process.env.BENCH_OUT ?? path.join('bench', 'RESULTS.md');
 const say = (m: string) => console.log(`[bench] ${m}`);
@@ -191,7 +197,9 @@ async function main(): Promise<void> {
     }
     say(`platform run ${i + 1}/${RUNS}`);
     const statements = countStatements(platform.db);
+    const profile = CPU_PROFILE ? await startCpuProfile() : undefined;
     const e = await runPlatformE2E(base, platform.db, platform.zeebe, { instances: INSTANCES, officers: OFFICERS, run, client: CLIENT, meter });
+    if (profile) await profile.stop(path.join(CPU_PROFILE!, `platform-run-${i + 1}.cpuprofile`), say);
     const sql = statements();
     sqlPerTask.push(sql.total / e.tasks);
     const cpu = e.cpu!;
