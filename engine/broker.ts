@@ -18,8 +18,9 @@ export interface BrokerOptions {
   controlledClock?: boolean;
   /**
    * No long polling of job activations (the demo's past year): Zeebe's long polls end on its own timers,
-   * which stop while the controlled clock is behind the moment the broker started; a poll left open then
-   * takes the jobs of a request the client has given up. Workers poll at their interval instead.
+   * which stop while the controlled clock is behind the moment the broker started; every poll would then stay
+   * open until the worker's guard cancels it (engine/jobs/worker.ts POLL_GUARD_MS), and a job sent just as it
+   * does waits out its job timeout. Workers poll at their interval instead.
    */
   noLongPolling?: boolean;
   heap?: string;
