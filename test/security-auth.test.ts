@@ -92,15 +92,17 @@ describe('authentication security', () => {
       expect(r.statusCode).toBe(401);
       return performance.now() - t0;
     };
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    // The fastest of five interleaved tries of each: a loaded machine only adds time (a median of three was once
+    // 3.9 times the other in CI), while an unknown name that skipped the hash answers in a third of the time (the
+    // test accounts hash cheaply: ~4.5 ms against ~15 ms, measured with the hash skipped).
     const k: number[] = [];
     const u: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       k.push(await time(user.username, `10.4.${i}.1`));
       u.push(await time(`nobody-${i}-${user.username}`, `10.4.${i}.2`));
     }
-    expect(median(u)).toBeGreaterThan(median(k) * 0.4);
-    expect(median(u)).toBeLessThan(median(k) * 2.5);
+    expect(Math.min(...u)).toBeGreaterThan(Math.min(...k) * 0.6);
+    expect(Math.min(...u)).toBeLessThan(Math.min(...k) * 2.5);
   });
 
   it('one address trying many names is slowed down, except for an account that signed in from it before', async () => {
