@@ -334,6 +334,16 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** A profile frame's package (node_modules), Node's own module family, our top folder, or the native frame. */
+function areaOf(functionName: string, where: string): string {
+  if (!where) return functionName.startsWith('(') ? functionName : '(native)';
+  if (where.startsWith('node:')) return where.split('/')[0];
+  const inModules = where.lastIndexOf('node_modules/');
+  if (inModules < 0) return where.split('/').slice(0, 2).join('/');
+  const parts = where.slice(inModules + 'node_modules/'.length).split('/');
+  return parts.slice(0, parts[0].startsWith('@') ? 2 : 1).join('/');
+}
+
 /**
  * Starts V8's sampling profiler on this process (node:inspector); `stop` writes the profile (open it in Chrome
  * DevTools) and prints the functions with the most self time, and the same summed by package or folder.
@@ -364,20 +374,7 @@ export async function startCpuProfile(): Promise<{ stop: (file: string, say: (m:
         const where = url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
         const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
         self.set(key, (self.get(key) ?? 0) + us);
-        const area = !where
-          ? functionName.startsWith('(')
-            ? functionName
-            : '(native)'
-          : where.startsWith('node:')
-            ? where.split('/')[0]
-            : where.includes('node_modules/')
-              ? where
-                  .split('node_modules/')
-                  .at(-1)!
-                  .split('/')
-                  .slice(0, where.split('node_modules/').at(-1)!.startsWith('@') ? 2 : 1)
-                  .join('/')
-              : where.split('/').slice(0, 2).join('/');
+        const area = areaOf(functionName, where);
         byArea.set(area, (byArea.get(area) ?? 0) + us);
       });
       const top = (m: Map<string, number>, n: number) =>

@@ -8,7 +8,7 @@ import { startJobWorker, stopJobWorkers } from '../engine/jobs/worker.js';
  * Issue 15: a new case's first step sometimes reached no inbox for more than 45 s on a loaded machine.
  * Two causes, both reproduced here, both a job sent to a poll whose client no longer reads it.
  * (2, the second test) A worker that stops cancels its open poll: a job the gateway sent it just before
- * seeing the cancellation was lost until its job timeout (bench/worker-stop.ts: 19 of 136 stops). A stopping
+ * seeing the cancellation was lost until its job timeout (bench/worker-stop.ts: 12 of 133 stops). A stopping
  * worker now leaves its poll to end and hands back what it brings.
  * (1, the first test) The SDK gave up a long poll 1 s after the timeout it asked for by only dropping its
  * listeners, without cancelling the call. A job the gateway activated for that poll just before (the gateway

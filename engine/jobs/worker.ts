@@ -65,7 +65,7 @@ interface PollStream {
 }
 
 /** Each started worker's poll guard and the client that created it (whose close() would close the worker). */
-const started = new WeakMap<object, { guard: NodeJS.Timeout; client: ZeebeClient }>();
+const started = new WeakMap<object, { guard: NodeJS.Timeout; guardMs: number; client: ZeebeClient }>();
 
 /**
  * Starts the worker of one spec; `stopJobWorkers` stops it. `pollFloorMs` is the shortest pause between polls
@@ -80,7 +80,7 @@ export function startJobWorker(spec: JobWorkerSpec, ctx: JobContext, pollFloorMs
     pollInterval: Math.max(spec.pollIntervalMs ?? 200, pollFloorMs),
     taskHandler: (job) => spec.handle(job as ZeebeJob, ctx),
   });
-  started.set(worker, { guard: guardPolls(worker as unknown as WorkerInternals, pollGuardMs), client: ctx.zeebe });
+  started.set(worker, { guard: guardPolls(worker as unknown as WorkerInternals, pollGuardMs), guardMs: pollGuardMs, client: ctx.zeebe });
   return worker;
 }
 
@@ -114,7 +114,7 @@ const drains = new Set<Promise<void>>();
  * Stops workers without stranding jobs, and returns once the jobs in hand are done (at most `timeoutMs`).
  * A poll is never cancelled while the gateway may be answering it: jobs it sends just before it sees the
  * cancellation reach a client that no longer reads them, and wait out their job timeout (30-60 s; measured:
- * 19 jobs stranded in 136 stops of a worker, bench/results/ci-time.md). So a stopping worker opens no new
+ * 12 jobs stranded in 133 stops of a worker, bench/results/worker-stop.md). So a stopping worker opens no new
  * poll; its open poll is left to end by itself (the gateway answers within its long-polling timeout, 10 s by
  * default) and every job it still brings is handed back at once (failed with its retries unchanged and no
  * backoff), on the worker's own channel, which is closed after that poll has ended.
@@ -137,7 +137,7 @@ async function stopJobWorker(worker: Worker, timeoutMs: number): Promise<void> {
   if (poll) {
     // taken from the worker, so that its close() does not cancel it
     w.jobStream = undefined;
-    const drain = drainPoll(poll, w, () => worker.close(timeoutMs)).finally(() => drains.delete(drain));
+    const drain = drainPoll(poll, w, own?.guardMs ?? POLL_GUARD_MS, () => worker.close(timeoutMs)).finally(() => drains.delete(drain));
     drains.add(drain);
   }
   const until = Date.now() + timeoutMs;
@@ -145,8 +145,8 @@ async function stopJobWorker(worker: Worker, timeoutMs: number): Promise<void> {
   if (!poll) await worker.close(timeoutMs).catch(() => {});
 }
 
-/** Hands back what the poll brings until it ends (or POLL_GUARD_MS has passed: then cancelled), then closes. */
-async function drainPoll(poll: PollStream, w: WorkerInternals, close: () => Promise<unknown>): Promise<void> {
+/** Hands back what the poll brings until it ends (or the worker's guard has passed: then cancelled), then closes. */
+async function drainPoll(poll: PollStream, w: WorkerInternals, guardMs: number, close: () => Promise<unknown>): Promise<void> {
   const handBacks: Promise<unknown>[] = [];
   poll.on('data', (answer) => {
     for (const job of answer.jobs ?? [])
@@ -166,7 +166,7 @@ async function drainPoll(poll: PollStream, w: WorkerInternals, close: () => Prom
     const guard = setTimeout(() => {
       poll.cancel?.();
       resolve();
-    }, POLL_GUARD_MS);
+    }, guardMs);
     guard.unref();
     const ended = () => {
       clearTimeout(guard);
