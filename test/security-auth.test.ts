@@ -86,8 +86,8 @@ describe('authentication security', () => {
     expect(known[4]).toMatch(/^429 Đăng nhập sai quá nhiều lần/);
 
     // Cost: an unknown name verifies a real hash of the same cost as a known one. Measured as this process's CPU
-    // time (the hash runs on its thread pool), not as wall time: on a loaded CI machine a known name's answer,
-    // which also writes its failed attempt, once took twice as long in wall time whatever the hash did. The
+    // time (the hash runs on its thread pool), not as wall time: on a loaded CI machine the wall times of the two
+    // (which do the same reads and writes) once differed by two to four times, whatever the hash did. The
     // fastest of five interleaved tries of each; an unknown name that skipped the hash costs a fraction of it.
     const cpu = async (username: string, ip: string) => {
       const c0 = process.cpuUsage();
