@@ -166,8 +166,9 @@ describe('the user guide, role by role, with its pictures', () => {
     const rows = page.getByTestId('task-row');
     await rows.filter({ hasText: caseCode(2) }).waitFor();
     expect(await rows.count()).toBe(2);
-    expect(await page.getByTestId('count-available').textContent()).toBe('2');
-    expect(await page.getByTestId('count-mine').textContent()).toBe('0');
+    // the counts are a query of their own, loaded beside the list: the badges may follow the rows by a moment
+    await expect.poll(() => page.getByTestId('count-available').textContent()).toBe('2');
+    await expect.poll(() => page.getByTestId('count-mine').textContent()).toBe('0');
     for (const text of await rows.allTextContents()) {
       expect(text).toContain('Thẩm định hồ sơ');
       expect(text).toMatch(/Trong hạn|Sắp đến hạn/);
