@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { createUser, login, waitFor, type Client } from './helpers/fixtures.js';
+import { createUser, deployAndStart, login, waitFor, type Client } from './helpers/fixtures.js';
 
 const PROCESS_ID = 'dang-ky-bien-dong-dat-dai';
 
@@ -52,6 +52,7 @@ describe('live inbox: server-sent events', () => {
   let colleague: Client; // another SNNMT-VP officer
   let leader: Client; // SNNMT leader: the subtree includes SNNMT-VP
   let outsider: Client; // commune officer: sees none of it
+  let designer: Client;
   const streams: Stream[] = [];
 
   const stream = async (who: Client) => {
@@ -69,7 +70,27 @@ describe('live inbox: server-sent events', () => {
     colleague = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'SNNMT-VP' }));
     leader = await login(p.app, await createUser(p.db, { roles: ['leader'], unitCode: 'SNNMT' }));
     outsider = await login(p.app, await createUser(p.db, { roles: ['officer'], unitCode: 'XA-TANPHU' }));
+    designer = await login(p.app, await createUser(p.db, { roles: ['designer'], unitCode: 'SNNMT' }));
   });
+
+  /** One step offered to SNNMT-VP and to these people, then the end. */
+  const oneStep = (id: string, users: string[]) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_${id}" targetNamespace="http://eiso.gov.vn/bpmn">
+  <bpmn:process id="${id}" name="Một bước thử" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="eiso.timeLimit" value="5" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F0</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="Buoc" name="Xem xét">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="SNNMT-VP" candidateUsers="${users.join(',')}" />
+        <zeebe:taskHeaders><zeebe:header key="eiso.timeLimit" value="2" /></zeebe:taskHeaders>
+      </bpmn:extensionElements>
+      <bpmn:incoming>F0</bpmn:incoming><bpmn:outgoing>F1</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="End"><bpmn:incoming>F1</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Buoc" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Buoc" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
   afterAll(async () => {
     for (const s of streams) s.close();
     await p?.close();
@@ -129,6 +150,68 @@ describe('live inbox: server-sent events', () => {
     // The commune officer heard nothing of it, and nobody else's bell rang.
     expect(outsiders.received.filter((r) => r.event !== 'ready')).toEqual([]);
     expect(colleagues.received.some((r) => r.event === 'notification')).toBe(false);
+  });
+
+  it('a claim and a completion reach the open inboxes, each announced by the statement that makes it', async () => {
+    const [mine, colleagues] = await Promise.all([stream(officer), stream(colleague)]);
+    const id = `live-done-${Date.now()}`;
+    const { processInstanceKey: key } = await deployAndStart(p.app, designer, officer, {
+      resourceName: `${id}.bpmn`,
+      xml: oneStep(id, [colleague.user.username]),
+    });
+    const isFor = (kind: string) => (r: Received) => r.event === 'inbox' && r.data.kind === kind && r.data.processInstanceKey === key;
+    const taskId = (await mine.next(isFor('created'), 'the created event')).data.taskId as string;
+    await colleagues.next(isFor('created'), 'the colleague told of the new task');
+    expect((await officer.post(`/api/tasks/${taskId}/claim`)).status).toBe(200);
+    expect((await colleagues.next(isFor('claimed'), 'the claim')).data).toMatchObject({ taskId, status: 'open', assignee: officer.user.username });
+    const done = await officer.post(`/api/tasks/${taskId}/complete`, { variables: {} });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ id: taskId, status: 'completed' });
+    // the holder's other pages and the colleague who may see the task learn that it left the open inboxes
+    expect((await mine.next(isFor('completed'), 'the completion')).data).toMatchObject({ taskId, status: 'completed' });
+    await colleagues.next(isFor('completed'), 'the colleague told of the completion');
+  });
+
+  it('two officers who claim the same task at once: one holds it, the other is told who does, and one claim is announced', async () => {
+    const mine = await stream(officer);
+    const id = `live-race-${Date.now()}`;
+    const dep = await designer.post('/api/process-definitions', { resourceName: `${id}.bpmn`, xml: oneStep(id, []) });
+    expect(dep.status).toBe(201);
+    for (let i = 0; i < 5; i++) {
+      const started = await officer.post('/api/process-instances', { bpmnProcessId: id, variables: {} });
+      expect(started.status).toBe(201);
+      const key = started.body.processInstanceKey as string;
+      const row = await waitFor(() => p.db('inbox_tasks').where({ process_instance_key: key }).first(), 'the inbox row', 15_000);
+      const [a, b] = await Promise.all([officer.post(`/api/tasks/${row.job_key}/claim`), colleague.post(`/api/tasks/${row.job_key}/claim`)]);
+      const statuses = [a.status, b.status].sort();
+      expect(statuses).toEqual([200, 409]);
+      const [won, lost] = a.status === 200 ? [a, b] : [b, a];
+      expect(lost.body).toMatchObject({ code: 'TASK_CLAIMED_BY', params: { by: won.body.assignee } });
+      expect((await p.db('inbox_tasks').where({ job_key: row.job_key }).first('assignee')).assignee).toBe(won.body.assignee);
+      await mine.next((r) => r.event === 'inbox' && r.data.kind === 'claimed' && r.data.taskId === String(row.job_key), 'the claim');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(mine.received.filter((r) => r.data.kind === 'claimed' && r.data.taskId === String(row.job_key))).toHaveLength(1);
+    }
+  });
+
+  it('a task offered to more people than one announcement can carry still reaches its inbox, and open pages refetch', async () => {
+    const mine = await stream(officer);
+    // 600 names of 20 characters: the announcement of this task would pass NOTIFY's 8000 bytes
+    const many = Array.from({ length: 600 }, (_, i) => `nguoi-duoc-giao-${String(i).padStart(4, '0')}`);
+    const id = `live-many-${Date.now()}`;
+    const { processInstanceKey: key } = await deployAndStart(p.app, designer, officer, { resourceName: `${id}.bpmn`, xml: oneStep(id, many) });
+    // the step is written as usual (the job did not fail on the announcement's length)
+    const row = await waitFor(() => p.db('inbox_tasks').where({ process_instance_key: key }).first(), 'the inbox row of the step', 15_000);
+    expect(row).toMatchObject({ status: 'open' });
+    expect(row.candidate_users).toHaveLength(600);
+    // the open page is told to refetch instead, and its inbox lists the task
+    await mine.next((r) => r.event === 'resync', 'the resync event');
+    expect(mine.received.some((r) => r.event === 'inbox' && r.data.processInstanceKey === key)).toBe(false);
+    const list = await officer.get('/api/tasks?scope=available&limit=200');
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).toContain(String(row.job_key));
+    // a claim of it answers as usual
+    expect((await officer.post(`/api/tasks/${row.job_key}/claim`)).status).toBe(200);
   });
 
   it('ends open streams when the server closes', async () => {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZeebeClient } from '../../engine/client.js';
 import { Grpc, grpcCode, isEngineUnavailable } from '../../engine/client.js';
-import { listCompleting, setStatus, type InboxRow } from './store.js';
+import { listCompleting, setStatus, settleCompletedAnnounced, type InboxRow } from './store.js';
 
 export type CompletionOutcome = 'completed' | 'gone' | 'unavailable';
 
@@ -16,9 +16,35 @@ export async function sendCompletion(
   row: Pick<InboxRow, 'job_key' | 'result_variables'>,
   firstAttempt: boolean,
 ): Promise<CompletionOutcome> {
+  return complete(zeebe, db, row, firstAttempt, () => setStatus(db, String(row.job_key), 'completed', ['completing']));
+}
+
+/**
+ * sendCompletion's first attempt for the person who completes the task: the statement that settles the
+ * row also reads it back for the answer and tells open inboxes (undefined when another settled it first).
+ */
+export async function sendCompletionAndRead(
+  zeebe: ZeebeClient,
+  db: Knex,
+  row: Pick<InboxRow, 'job_key' | 'result_variables'>,
+): Promise<{ outcome: CompletionOutcome; task?: InboxRow }> {
+  let task: InboxRow | undefined;
+  const outcome = await complete(zeebe, db, row, true, async () => {
+    task = await settleCompletedAnnounced(db, String(row.job_key));
+  });
+  return { outcome, task };
+}
+
+async function complete(
+  zeebe: ZeebeClient,
+  db: Knex,
+  row: Pick<InboxRow, 'job_key' | 'result_variables'>,
+  firstAttempt: boolean,
+  settleCompleted: () => Promise<unknown>,
+): Promise<CompletionOutcome> {
   try {
     await zeebe.completeJob({ jobKey: String(row.job_key), variables: (row.result_variables ?? {}) as Record<string, never> });
-    await setStatus(db, String(row.job_key), 'completed', ['completing']);
+    await settleCompleted();
     return 'completed';
   } catch (err) {
     if (grpcCode(err) === Grpc.NOT_FOUND) {

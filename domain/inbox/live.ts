@@ -9,9 +9,36 @@ export type InboxChangeKind = 'created' | 'claimed' | 'unclaimed' | 'assigned' |
 export const INBOX_CHANNEL = 'inbox_changed';
 
 /**
+ * The payload of one task's change, from a row `t` with inbox_tasks' columns and the previous holder as
+ * the SQL expression `previous`. NOTIFY carries at most 8000 bytes: a task offered to so many groups or
+ * people that its payload would be longer tells every open page to refetch instead (kind "resync"), so
+ * the write that carries it never fails on its length.
+ */
+function changePayloadSql(previous: string): string {
+  const full = `json_build_object(
+        'kind', ?::text, 'taskId', t.job_key::text, 'processInstanceKey', t.process_instance_key::text, 'status', t.status,
+        'assignee', t.assignee, 'previousAssignee', ${previous}, 'completedBy', t.completed_by,
+        'candidateGroups', t.candidate_groups, 'candidateUsers', t.candidate_users)::text`;
+  return `(SELECT CASE WHEN octet_length(j) <= ${NOTIFY_MAX_BYTES} THEN j ELSE '{"kind":"resync"}' END FROM (SELECT ${full} AS j) AS payload)`;
+}
+/** NOTIFY's payload limit (8000 bytes) less room to spare. */
+const NOTIFY_MAX_BYTES = 7900;
+
+/**
+ * The NOTIFY of a change of the task read as `t` (inbox_tasks or a row of the same columns), as an
+ * expression to put in the select list of the statement that makes or reads the change: the change is
+ * announced in the same round trip (one SQL statement less per change; bench/results/throughput-profile.md).
+ * Inside a transaction it is delivered on commit.
+ */
+export function inboxChangeNotifySql(db: Knex | Knex.Transaction, kind: InboxChangeKind): Knex.Raw {
+  return db.raw(`pg_notify(?, ${changePayloadSql('NULL')})`, [INBOX_CHANNEL, kind]);
+}
+
+/**
  * Tells every API process that tasks changed: one NOTIFY per task, carrying what visibility needs
  * (groups, users, holder, the previous holder). Inside a transaction it is delivered on commit.
- * `previous` maps a task to its holder before the change.
+ * `previous` maps a task to its holder before the change. (A statement of its own: where the change is
+ * made by one statement, inboxChangeNotifySql puts the NOTIFY into it.)
  */
 export async function publishInboxChange(
   db: Knex | Knex.Transaction,
@@ -21,10 +48,7 @@ export async function publishInboxChange(
 ): Promise<void> {
   if (jobKeys.length === 0) return;
   await db.raw(
-    `SELECT pg_notify(?, json_build_object(
-        'kind', ?::text, 'taskId', t.job_key::text, 'processInstanceKey', t.process_instance_key::text, 'status', t.status,
-        'assignee', t.assignee, 'previousAssignee', x.prev, 'completedBy', t.completed_by,
-        'candidateGroups', t.candidate_groups, 'candidateUsers', t.candidate_users)::text)
+    `SELECT pg_notify(?, ${changePayloadSql('x.prev')})
      FROM unnest(?::bigint[], ?::text[]) AS x(job_key, prev) JOIN inbox_tasks t ON t.job_key = x.job_key`,
     [INBOX_CHANNEL, kind, jobKeys, jobKeys.map((k) => previous.get(k) ?? null) as string[]],
   );
@@ -119,6 +143,11 @@ export class LiveHub {
     try {
       change = JSON.parse(payload ?? '');
     } catch {
+      return;
+    }
+    // A change too long to announce (changePayloadSql): every page refetches.
+    if (change.kind === 'resync') {
+      for (const c of this.clients) c.send('resync', { kind: 'resync' });
       return;
     }
     // The users trigger (migration auth_sessions) announces a changed token version: end that user's streams.

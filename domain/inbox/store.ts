@@ -3,6 +3,7 @@ import { rootInstanceKey } from '../../engine/process-binding.js';
 import type { TaskBucket, TaskSort, TaskStatus, TaskTiming, TaskUrge } from '../../api/schemas/tasks.js';
 import type { OrgScope } from '../org/units.js';
 import type { Viewer } from './visibility.js';
+import { inboxChangeNotifySql, type InboxChangeKind } from './live.js';
 import * as clock from '../../lib/clock.js';
 
 export interface InboxRow {
@@ -61,13 +62,17 @@ export interface NewInboxTask {
  * Returns true when the row was created by this call.
  */
 export async function upsertInboxTask(db: Knex, t: NewInboxTask): Promise<boolean> {
+  // A new row is announced to open inboxes by the same statement (domain/inbox/live.ts).
   const res = await db.raw(
-    `INSERT INTO inbox_tasks (job_key, process_instance_key, element_instance_key, process_definition_key, bpmn_process_id,
-        process_version, element_id, name, assignee, candidate_groups, candidate_users, due_date, form_key, variables)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?, ?, ?::jsonb)
-     ON CONFLICT (job_key) DO UPDATE SET variables = EXCLUDED.variables, updated_at = now()
-       WHERE inbox_tasks.status = 'open'
-     RETURNING (xmax = 0) AS inserted`,
+    `WITH t AS (
+       INSERT INTO inbox_tasks (job_key, process_instance_key, element_instance_key, process_definition_key, bpmn_process_id,
+          process_version, element_id, name, assignee, candidate_groups, candidate_users, due_date, form_key, variables)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?, ?, ?::jsonb)
+       ON CONFLICT (job_key) DO UPDATE SET variables = EXCLUDED.variables, updated_at = now()
+         WHERE inbox_tasks.status = 'open'
+       RETURNING *, (xmax = 0) AS inserted
+     ), announced AS (SELECT ? FROM t WHERE t.inserted)
+     SELECT t.inserted, (SELECT count(*) FROM announced) AS announced FROM t`,
     [
       t.jobKey,
       t.processInstanceKey,
@@ -83,6 +88,7 @@ export async function upsertInboxTask(db: Knex, t: NewInboxTask): Promise<boolea
       t.dueDate,
       t.formKey,
       JSON.stringify(t.variables),
+      inboxChangeNotifySql(db, 'created'),
     ],
   );
   return Boolean(res.rows[0]?.inserted);
@@ -123,8 +129,8 @@ const columns = (db: Knex | Knex.Transaction) => [
 ];
 
 /** Tasks with their procedure's name and the names of the people holding and assigning them (unused joins are dropped by the planner). */
-function baseQuery(db: Knex): Knex.QueryBuilder {
-  return db('inbox_tasks as t')
+function baseQuery(db: Knex, from = 'inbox_tasks as t'): Knex.QueryBuilder {
+  return db(from)
     .leftJoin('process_definitions as p', 'p.process_definition_key', 't.process_definition_key')
     .leftJoin('users as ua', 'ua.username', 't.assignee')
     .leftJoin('users as ub', 'ub.username', 't.assigned_by');
@@ -468,6 +474,47 @@ export async function getTask(db: Knex | Knex.Transaction, jobKey: string, forUp
   return q;
 }
 
+/** The task as getTask reads it, and open inboxes told of its change by the same statement (domain/inbox/live.ts). */
+export async function getTaskAnnounced(db: Knex, jobKey: string, kind: InboxChangeKind): Promise<InboxRow | undefined> {
+  const row = await baseQuery(db)
+    .first([...columns(db), db.raw('? AS announced', [inboxChangeNotifySql(db, kind)])])
+    .where('t.job_key', jobKey);
+  if (row) delete (row as { announced?: unknown }).announced;
+  return row;
+}
+
+/**
+ * Runs an update of one task and answers the task as changed, read as getTask reads it, with open
+ * inboxes told of the change: one statement (the update, its row with its names, and the NOTIFY).
+ * Undefined when the update's conditions matched no row (nothing changed, nothing announced).
+ */
+async function updateTaskAnnounced(db: Knex, update: Knex.QueryBuilder, kind: InboxChangeKind): Promise<InboxRow | undefined> {
+  const row = await baseQuery(db, 'changed as t')
+    .with('changed', update.returning('*'))
+    .first([...columns(db), db.raw('? AS announced', [inboxChangeNotifySql(db, kind)])]);
+  if (row) delete (row as { announced?: unknown }).announced;
+  return row;
+}
+
+/**
+ * A claim that holds only if the task is still as the claimant saw it: open, held by nobody, offered to
+ * the same groups and people. The claimed task, or undefined when it changed meanwhile.
+ */
+export async function claimIfUnchanged(db: Knex, seen: InboxRow, username: string): Promise<InboxRow | undefined> {
+  const update = db('inbox_tasks')
+    .where({ job_key: seen.job_key, status: 'open' })
+    .whereNull('assignee')
+    .whereRaw('candidate_groups = ?::text[] AND candidate_users = ?::text[]', [seen.candidate_groups, seen.candidate_users])
+    .update({ assignee: username, claimed_at: db.raw('eiso_now()'), assigned_by: null, urged_at: null, updated_at: db.fn.now() });
+  return updateTaskAnnounced(db, update, 'claimed');
+}
+
+/** Settles a completion the engine took ('completing' → 'completed') and answers the task as settled, announced. */
+export async function settleCompletedAnnounced(db: Knex, jobKey: string): Promise<InboxRow | undefined> {
+  const update = db('inbox_tasks').where({ job_key: jobKey, status: 'completing' }).update(completedPatch(db));
+  return updateTaskAnnounced(db, update, 'completed');
+}
+
 /** Several tasks locked for an all-or-nothing change, in key order (the same order everywhere: no deadlocks). */
 export async function getTasksForUpdate(trx: Knex.Transaction, jobKeys: string[]): Promise<InboxRow[]> {
   return baseQuery(trx).select(columns(trx)).whereIn('t.job_key', jobKeys).orderBy('t.job_key').forUpdate('t');
@@ -520,9 +567,10 @@ export async function markCompleting(db: Knex | Knex.Transaction, jobKey: string
   return n === 1;
 }
 
+const completedPatch = (db: Knex | Knex.Transaction) => ({ status: 'completed', updated_at: db.fn.now(), completed_at: db.raw('eiso_now()') });
+
 export async function setStatus(db: Knex | Knex.Transaction, jobKey: string, status: TaskStatus, from: TaskStatus[]): Promise<boolean> {
-  const patch: Record<string, unknown> = { status, updated_at: db.fn.now() };
-  if (status === 'completed') patch.completed_at = db.raw('eiso_now()');
+  const patch: Record<string, unknown> = status === 'completed' ? completedPatch(db) : { status, updated_at: db.fn.now() };
   const n = await db('inbox_tasks').where({ job_key: jobKey }).whereIn('status', from).update(patch);
   return n === 1;
 }

@@ -15,10 +15,9 @@ import {
   type TaskBucket,
 } from '../../schemas/tasks.js';
 import { errors } from '../../schemas/common.js';
-import { countTasks, getTask, lastUrges, listTasks, markCompleting, type InboxRow, type TaskFilter } from '../../../domain/inbox/store.js';
+import { countTasks, getTask, getTaskAnnounced, lastUrges, listTasks, markCompleting, type InboxRow, type TaskFilter } from '../../../domain/inbox/store.js';
 import { canSee, inScope, type Viewer } from '../../../domain/inbox/visibility.js';
 import { toTask } from '../../../domain/inbox/dto.js';
-import { publishInboxChange } from '../../../domain/inbox/live.js';
 import { groupsOfUnits, orgScope, unitSubtree, type OrgScope } from '../../../domain/org/units.js';
 import {
   assignTasks as assignTasksTo,
@@ -29,7 +28,7 @@ import {
   type DeliverNotice,
   type Leader,
 } from '../../../domain/inbox/actions.js';
-import { sendCompletion } from '../../../domain/inbox/completion.js';
+import { sendCompletionAndRead } from '../../../domain/inbox/completion.js';
 import { checkCompletion } from '../../../domain/inbox/task-input.js';
 import { ENGINE_UNAVAILABLE } from '../../plugins/errors.js';
 import { sendNotification } from '../../../domain/notifications/store.js';
@@ -249,7 +248,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       if (!(await markCompleting(app.db, row.job_key, me, variables))) {
         throw fail(409, 'TASK_DONE', {}, 'Công việc đã hoàn thành hoặc đã bị hủy / The task is already completed or cancelled');
       }
-      const outcome = await sendCompletion(app.zeebe, app.db, { job_key: row.job_key, result_variables: variables }, true);
+      const { outcome, task } = await sendCompletionAndRead(app.zeebe, app.db, { job_key: row.job_key, result_variables: variables });
       if (outcome === 'gone')
         throw fail(409, 'TASK_GONE', {}, 'Công việc không còn trong quy trình (đã bị hủy hoặc bước bị ngắt) / The task no longer exists in the process');
       if (outcome === 'unavailable')
@@ -259,12 +258,9 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
           {},
           `${ENGINE_UNAVAILABLE}. Kết quả đã được lưu và sẽ tự gửi lại / Your result is saved and will be sent automatically`,
         );
-      // Both read the settled row: tell open inboxes and load the answer side by side.
-      const [, settled] = await Promise.all([
-        publishInboxChange(app.db, 'completed', [String(row.job_key)]).catch((err) => req.log.warn({ err: String(err) }, 'inbox change not published')),
-        getTask(app.db, req.params.id),
-      ]);
-      return withUrge(settled!);
+      // The settled row is the answer, and open inboxes were told of it by the statement that settled it
+      // (read and told here when another settled it first).
+      return withUrge(task ?? (await getTaskAnnounced(app.db, req.params.id, 'completed'))!);
     },
   );
 
