@@ -42,6 +42,12 @@ export async function rootInstanceKey(db: Db, processInstanceKey: string): Promi
   return key;
 }
 
+/** An instance's links in hist_process_instances (keys as text). */
+export interface InstanceLinks {
+  parent_process_instance_key: string | null;
+  root_process_instance_key: string | null;
+}
+
 /**
  * The root case of an instance as the engine itself reports it, for workers that may run before the
  * history projector has recorded the instance (the start listener of a called process's first step
@@ -50,12 +56,17 @@ export async function rootInstanceKey(db: Db, processInstanceKey: string): Promi
  * (zeebe_record: the PROCESS element's record of an instance carries parentProcessInstanceKey, -1
  * for a root) where it has not. Never a process variable. Null while the instance's own record
  * has not been exported yet (the exporter flushes every few tens of milliseconds): the caller waits
- * or retries.
+ * or retries. `firstRead`: the instance's own hist_process_instances row as the caller just read it
+ * (null: not there yet), instead of reading it here.
  */
-export async function engineRootInstanceKey(db: Db, processInstanceKey: string): Promise<string | null> {
+export async function engineRootInstanceKey(db: Db, processInstanceKey: string, firstRead?: InstanceLinks | null): Promise<string | null> {
   let key = String(processInstanceKey);
   for (let i = 0; i < MAX_DEPTH; i++) {
-    const hist = await db('hist_process_instances').where({ process_instance_key: key }).first('parent_process_instance_key', 'root_process_instance_key');
+    const hist =
+      i === 0 && firstRead !== undefined
+        ? (firstRead ?? undefined)
+        : ((await db('hist_process_instances').where({ process_instance_key: key }).first('parent_process_instance_key', 'root_process_instance_key')) as
+            InstanceLinks | undefined);
     let parent: string | null;
     if (hist) {
       if (hist.root_process_instance_key) return String(hist.root_process_instance_key);

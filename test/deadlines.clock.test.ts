@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { createUser, login, postWhileBusy, waitFor, type Client } from './helpers/fixtures.js';
 import { pauseCase, resumeCase, caseState } from '../domain/deadlines/cases.js';
+import { listPauses, stepListenerReads } from '../domain/deadlines/store.js';
 
 const PROCESS_ID = 'dang-ky-bien-dong-dat-dai';
 const at = (iso: string) => new Date(iso);
@@ -216,6 +217,10 @@ describe('due dates through Zeebe on the working-day calendar, with the controll
     expect(afterResume.pausedMs).toBe(4 * 24 * 3600_000);
     expect(afterResume.appointmentAt).toEqual(at('2031-09-18T17:00:00+07:00'));
     expect(afterResume.originalAppointmentAt).toEqual(at('2031-09-16T17:00:00+07:00'));
+    // the step listener reads the case's pauses with its other lookups in one statement: the rows listPauses reads
+    const pauses = await listPauses(p.db, a);
+    expect(pauses).toHaveLength(1);
+    expect((await stepListenerReads(p.db, a)).pauses).toEqual(pauses);
 
     // ThamDinh done Mon 8/9 14:00, after the resume. PheDuyet, 2 days: Tue 9 and Wed 10 → due Wed
     // 10/9 17:00; 80 % of 900 min = 720: Tue (450) + Wed morning (240) = 690, + 30 min of the

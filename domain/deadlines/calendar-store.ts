@@ -445,10 +445,15 @@ export function invalidateCalendarCache(db: Knex): void {
   cache.delete(db);
 }
 
+/**
+ * What tells whether a cached calendar is stale, as an SQL expression: the last calendar change and the
+ * organisation's units (count and last id). A worker that reads other things at the same moment puts it
+ * into its own statement and hands the result to loadCalendar.
+ */
+export const CALENDAR_STAMP_SQL = `(SELECT coalesce(max(id), 0) FROM calendar_changes)::text || ':' || (SELECT count(*) || '/' || coalesce(max(id), 0) FROM org_units)`;
+
 async function stampOf(db: Knex): Promise<string> {
-  const r = await db.raw(
-    `SELECT (SELECT coalesce(max(id), 0) FROM calendar_changes)::text || ':' || (SELECT count(*) || '/' || coalesce(max(id), 0) FROM org_units) AS stamp`,
-  );
+  const r = await db.raw(`SELECT ${CALENDAR_STAMP_SQL} AS stamp`);
   return r.rows[0].stamp as string;
 }
 
@@ -480,9 +485,10 @@ async function buildCalendar(db: Knex): Promise<WorkingCalendar> {
 /**
  * The working calendar from the database, seen from `unitCode` (its overrides, its ancestors',
  * its settings) or national when omitted. Throws CalendarError UNKNOWN_UNIT for an unknown code.
+ * `stampRead`: CALENDAR_STAMP_SQL as the caller just read it (otherwise read here).
  */
-export async function loadCalendar(db: Knex, unitCode?: string | null): Promise<WorkingCalendar> {
-  const stamp = await stampOf(db);
+export async function loadCalendar(db: Knex, unitCode?: string | null, stampRead?: string): Promise<WorkingCalendar> {
+  const stamp = stampRead ?? (await stampOf(db));
   let hit = cache.get(db);
   if (!hit || hit.stamp !== stamp || Date.now() - hit.builtAt > MAX_AGE_MS) {
     hit = { stamp, builtAt: Date.now(), calendar: await buildCalendar(db) };

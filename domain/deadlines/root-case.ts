@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { engineRootInstanceKey } from '../../engine/process-binding.js';
+import { engineRootInstanceKey, type InstanceLinks } from '../../engine/process-binding.js';
 import { getCaseDeadline } from './store.js';
 
 /** How long a deadline listener waits for the engine's record of its instance before retrying the job. */
@@ -11,16 +11,18 @@ const POLL_MS = 20;
  * root's key and, for a called instance, the root case's appointment (ngày hẹn trả), which every
  * deadline inside the called process counts within. The root comes from the engine's own records
  * (engine/process-binding.ts engineRootInstanceKey), never from a process variable. Waits up to
- * `waitMs` for the instance's record to be exported; null if it still is not.
+ * `waitMs` for the instance's record to be exported; null if it still is not. `firstRead`: see
+ * engineRootInstanceKey.
  */
 export async function caseOfInstance(
   db: Knex,
   processInstanceKey: string,
   waitMs = ROOT_WAIT_MS,
+  firstRead?: InstanceLinks | null,
 ): Promise<{ rootKey: string; called: boolean; rootAppointmentAt: Date | null } | null> {
   const own = String(processInstanceKey);
   const until = Date.now() + waitMs;
-  let rootKey = await engineRootInstanceKey(db, own);
+  let rootKey = await engineRootInstanceKey(db, own, firstRead);
   while (rootKey === null && Date.now() < until) {
     await new Promise((r) => setTimeout(r, POLL_MS));
     rootKey = await engineRootInstanceKey(db, own);

@@ -1,6 +1,8 @@
 import type { TimeLimitUnit } from './calendar/index.js';
 import type { Knex } from 'knex';
 import { writeNotifications } from '../notifications/store.js';
+import type { InstanceLinks } from '../../engine/process-binding.js';
+import { CALENDAR_STAMP_SQL } from './calendar-store.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -75,6 +77,39 @@ export async function getCaseDeadline(db: Db, processInstanceKey: string, forUpd
 
 export async function listPauses(db: Db, processInstanceKey: string): Promise<CasePauseRow[]> {
   return db('case_pauses').where({ process_instance_key: processInstanceKey }).orderBy('paused_at').orderBy('id');
+}
+
+/**
+ * What a step's deadline listener reads before it counts, in one statement: the instance's links in
+ * hist_process_instances (null while not projected), the calendar's stamp (CALENDAR_STAMP_SQL) and the
+ * instance's own pauses as listPauses returns them (the case's when the instance is its root).
+ */
+export async function stepListenerReads(
+  db: Db,
+  processInstanceKey: string,
+): Promise<{ links: InstanceLinks | null; calendarStamp: string; pauses: CasePauseRow[] }> {
+  const r = await db.raw(
+    `SELECT
+       (SELECT json_build_object('parent_process_instance_key', h.parent_process_instance_key::text,
+                                 'root_process_instance_key', h.root_process_instance_key::text)
+          FROM hist_process_instances h WHERE h.process_instance_key = ?) AS links,
+       ${CALENDAR_STAMP_SQL} AS stamp,
+       (SELECT coalesce(json_agg(json_build_object('id', p.id::text, 'process_instance_key', p.process_instance_key::text,
+                 'reason', p.reason, 'paused_at', p.paused_at, 'paused_by', p.paused_by, 'resumed_at', p.resumed_at,
+                 'resumed_by', p.resumed_by, 'working_days', p.working_days::text) ORDER BY p.paused_at, p.id), '[]'::json)
+          FROM case_pauses p WHERE p.process_instance_key = ?) AS pauses`,
+    [processInstanceKey, processInstanceKey],
+  );
+  const row = r.rows[0] as {
+    links: InstanceLinks | null;
+    stamp: string;
+    pauses: (Omit<CasePauseRow, 'paused_at' | 'resumed_at'> & { paused_at: string; resumed_at: string | null })[];
+  };
+  return {
+    links: row.links,
+    calendarStamp: row.stamp,
+    pauses: row.pauses.map((p) => ({ ...p, paused_at: new Date(p.paused_at), resumed_at: p.resumed_at === null ? null : new Date(p.resumed_at) })),
+  };
 }
 
 export async function insertPause(db: Db, p: { processInstanceKey: string; reason: string; at: Date; by: string | null }): Promise<CasePauseRow> {

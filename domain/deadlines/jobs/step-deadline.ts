@@ -1,5 +1,5 @@
 import { loadCalendar } from '../calendar-store.js';
-import { listPauses, putStepDeadline } from '../store.js';
+import { listPauses, putStepDeadline, stepListenerReads } from '../store.js';
 import { toLocalIso } from '../calendar/index.js';
 import { stepTimesWithin, unitOfGroups } from '../compute.js';
 import { caseOfInstance, ROOT_UNKNOWN_MESSAGE } from '../root-case.js';
@@ -45,13 +45,15 @@ export const stepDeadlineJob: JobWorkerSpec = {
       });
     }
     const own = String(job.processInstanceKey);
-    let kase = await caseOfInstance(db, own);
+    // the instance's links, the calendar's stamp and the instance's pauses in one statement
+    const read = await stepListenerReads(db, own);
+    let kase = await caseOfInstance(db, own, undefined, read.links);
     if (!kase) {
       if (job.retries > 1) return job.fail({ errorMessage: ROOT_UNKNOWN_MESSAGE, retries: job.retries - 1, retryBackOff: 2000 });
       log.warn({ processInstanceKey: own, elementId: job.elementId }, 'step deadline counted without its root case: the instance was not exported');
       kase = { rootKey: own, called: false, rootAppointmentAt: null };
     }
-    const [cal, pauses] = await Promise.all([loadCalendar(db), listPauses(db, kase.rootKey)]);
+    const [cal, pauses] = await Promise.all([loadCalendar(db, null, read.calendarStamp), kase.rootKey === own ? read.pauses : listPauses(db, kase.rootKey)]);
     const unit = unitOfGroups(step.candidateGroups, (c) => cal.hasUnit(c));
     const startedAt = engineNow(job, TIMEOUT_MS);
     const { due, remind } = stepTimesWithin(cal, startedAt, step.timeLimitDays, unit, closedPauses(pauses), kase.rootAppointmentAt);
