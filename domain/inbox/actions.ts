@@ -9,8 +9,9 @@ import { publishInboxChange } from './live.js';
 
 /**
  * What people do with a task in the inbox: claim it, give it back, and, for leaders, assign it and urge
- * its holder. Each runs in one transaction with the task rows locked (a claim: one conditional statement). A refusal is returned (nothing
- * was written before it) and the caller answers it; the transaction then ends without a change.
+ * its holder. Each runs in one transaction with the task rows locked, but a claim, which is one conditional
+ * statement. A refusal is returned (nothing was written before it) and the caller answers it; the
+ * transaction then ends without a change.
  */
 
 /**
