@@ -48,6 +48,11 @@ export interface InstanceLinks {
   root_process_instance_key: string | null;
 }
 
+/** The instance's links as the projector recorded them; undefined while it has not. */
+async function linksOf(db: Db, processInstanceKey: string): Promise<InstanceLinks | undefined> {
+  return db('hist_process_instances').where({ process_instance_key: processInstanceKey }).first('parent_process_instance_key', 'root_process_instance_key');
+}
+
 /**
  * The root case of an instance as the engine itself reports it, for workers that may run before the
  * history projector has recorded the instance (the start listener of a called process's first step
@@ -62,11 +67,7 @@ export interface InstanceLinks {
 export async function engineRootInstanceKey(db: Db, processInstanceKey: string, firstRead?: InstanceLinks | null): Promise<string | null> {
   let key = String(processInstanceKey);
   for (let i = 0; i < MAX_DEPTH; i++) {
-    const hist =
-      i === 0 && firstRead !== undefined
-        ? (firstRead ?? undefined)
-        : ((await db('hist_process_instances').where({ process_instance_key: key }).first('parent_process_instance_key', 'root_process_instance_key')) as
-            InstanceLinks | undefined);
+    const hist = i === 0 && firstRead !== undefined ? firstRead : await linksOf(db, key);
     let parent: string | null;
     if (hist) {
       if (hist.root_process_instance_key) return String(hist.root_process_instance_key);

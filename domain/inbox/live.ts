@@ -8,6 +8,9 @@ export type InboxChangeKind = 'created' | 'claimed' | 'unclaimed' | 'assigned' |
 /** Channel of PostgreSQL NOTIFY on which every API process hears inbox changes (the listener below). */
 export const INBOX_CHANNEL = 'inbox_changed';
 
+/** NOTIFY's payload limit (8000 bytes) less room to spare. */
+const NOTIFY_MAX_BYTES = 7900;
+
 /**
  * The payload of one task's change, from a row `t` with inbox_tasks' columns and the previous holder as
  * the SQL expression `previous`. NOTIFY carries at most 8000 bytes: a task offered to so many groups or
@@ -21,9 +24,6 @@ function changePayloadSql(previous: string): string {
         'candidateGroups', t.candidate_groups, 'candidateUsers', t.candidate_users)::text`;
   return `(SELECT CASE WHEN octet_length(j) <= ${NOTIFY_MAX_BYTES} THEN j ELSE '{"kind":"resync"}' END FROM (SELECT ${full} AS j) AS payload)`;
 }
-/** NOTIFY's payload limit (8000 bytes) less room to spare. */
-const NOTIFY_MAX_BYTES = 7900;
-
 /**
  * The NOTIFY of a change of the task read as `t` (inbox_tasks or a row of the same columns), as an
  * expression to put in the select list of the statement that makes or reads the change: the change is

@@ -474,13 +474,16 @@ export async function getTask(db: Knex | Knex.Transaction, jobKey: string, forUp
   return q;
 }
 
-/** The task as getTask reads it, and open inboxes told of its change by the same statement (domain/inbox/live.ts). */
-export async function getTaskAnnounced(db: Knex, jobKey: string, kind: InboxChangeKind): Promise<InboxRow | undefined> {
-  const row = await baseQuery(db)
-    .first([...columns(db), db.raw('? AS announced', [inboxChangeNotifySql(db, kind)])])
-    .where('t.job_key', jobKey);
-  if (row) delete (row as { announced?: unknown }).announced;
+/** The first row of a task query with getTask's columns, and open inboxes told of its change by the same statement (domain/inbox/live.ts). */
+async function firstAnnounced(db: Knex, query: Knex.QueryBuilder, kind: InboxChangeKind): Promise<InboxRow | undefined> {
+  const row = await query.first([...columns(db), db.raw('? AS announced', [inboxChangeNotifySql(db, kind)])]);
+  if (row) delete (row as { announced?: unknown }).announced; // pg_notify's empty value
   return row;
+}
+
+/** The task as getTask reads it, announced. */
+export async function getTaskAnnounced(db: Knex, jobKey: string, kind: InboxChangeKind): Promise<InboxRow | undefined> {
+  return firstAnnounced(db, baseQuery(db).where('t.job_key', jobKey), kind);
 }
 
 /**
@@ -489,11 +492,7 @@ export async function getTaskAnnounced(db: Knex, jobKey: string, kind: InboxChan
  * Undefined when the update's conditions matched no row (nothing changed, nothing announced).
  */
 async function updateTaskAnnounced(db: Knex, update: Knex.QueryBuilder, kind: InboxChangeKind): Promise<InboxRow | undefined> {
-  const row = await baseQuery(db, 'changed as t')
-    .with('changed', update.returning('*'))
-    .first([...columns(db), db.raw('? AS announced', [inboxChangeNotifySql(db, kind)])]);
-  if (row) delete (row as { announced?: unknown }).announced;
-  return row;
+  return firstAnnounced(db, baseQuery(db, 'changed as t').with('changed', update.returning('*')), kind);
 }
 
 /**
