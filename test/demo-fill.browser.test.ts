@@ -24,6 +24,8 @@ const PLATFORM_KEYS =
   /^(HOST|PORT|DATABASE_URL|MIGRATION_DATABASE_URL|TEST_DATABASE_URL|APP_DB_ROLE|AUDIT_.*|ZEEBE_ADDRESS|ZEEBE_REST_ADDRESS|JWT_.*|DATA_DIR|LOG_LEVEL|SMTP_.*|LOGIN_.*|CITIZEN_.*|ONESTOP_.*|DEMO_.*|ATTACHMENT_.*|OUTBOX_.*|JOB_.*|TRUST_PROXY|PUBLIC_URL|PGUSER)$/;
 
 const DAY = 86_400_000;
+/** How long `npm start --demo` may take to say it is ready. */
+const READY_MS = 420_000;
 /** yyyy-mm-dd in Vietnam's time. */
 const vnIso = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
 
@@ -77,7 +79,14 @@ describe('npm start --demo: a year of activity, then every demo user finds their
       for (const l of lines) if (l.startsWith('[eiso]')) output.push(l);
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', () => {});
+    // what the process says when it fails to start ('[eiso] failed to start: …', a Java or PostgreSQL error) is on stderr
+    const errors: string[] = [];
+    child.stderr!.on('data', (b: Buffer) => {
+      errors.push(b.toString());
+      if (errors.length > 40) errors.shift();
+    });
+    const started = Date.now();
+    const said = () => `${output.join('\n')}\n--- stderr ---\n${errors.join('').slice(-4000)}`;
     base = await new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {
         const ready = output.find((l) => l.includes('Ready. Open http://localhost:'));
@@ -86,17 +95,20 @@ describe('npm start --demo: a year of activity, then every demo user finds their
           resolve(`http://127.0.0.1:${/localhost:(\d+)/.exec(ready)![1]}`);
         }
       }, 200);
+      // the start (an embedded PostgreSQL made, a broker, the migrations, the shipped procedures deployed) shares two
+      // cores with the other shard's and this shard's files starting at the same moment
       setTimeout(() => {
         clearInterval(timer);
-        reject(new Error(`not ready within 180 s:\n${output.join('\n')}`));
-      }, 180_000);
+        reject(new Error(`not ready within ${READY_MS / 1000} s:\n${said()}`));
+      }, READY_MS);
       child!.once('exit', (code) => {
         clearInterval(timer);
-        reject(new Error(`npm start exited with ${code}:\n${output.join('\n')}`));
+        reject(new Error(`npm start exited with ${code}:\n${said()}`));
       });
     });
+    console.log(`[demo-fill] ready after ${Math.round((Date.now() - started) / 1000)} s`);
     passwords = JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8')) as Record<string, string>;
-  }, 240_000);
+  }, READY_MS + 60_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -38,7 +38,9 @@ async function sharedBrowser(): Promise<Browser> {
     const browser = await shared.catch(() => undefined);
     if (browser?.isConnected()) return browser;
   }
-  shared = chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  // playwright's default launch timeout (30 s) is short for the first start of a cold Chromium on a slow, loaded CI
+  // machine (two shards, their brokers and databases starting at the same moment)
+  shared = chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
   return shared;
 }
 
