@@ -5,8 +5,10 @@ export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
 
 /**
  * One Zeebe gRPC client per process, plaintext and without OAuth (a local or private gateway).
- * Command retries are off so that, with the broker down, API calls fail fast and the API answers 503;
- * job workers keep polling with backoff and resume by themselves when the broker is back.
+ * The SDK's command retries are off so that, with the broker down, API calls fail fast and the API answers 503;
+ * job workers keep polling with backoff and resume by themselves when the broker is back. A command the broker
+ * pushes back (its request limit full for a moment) is sent again a few times within about a second and a half
+ * ({@link retryBackPressure}) before the caller is told.
  */
 export function createZeebeClient(gatewayAddress: string, restAddress?: string): ZeebeClient {
   const c8 = new Camunda8({
@@ -28,7 +30,7 @@ export function createZeebeClient(gatewayAddress: string, restAddress?: string):
     CAMUNDA_LOG_LEVEL: currentConfig().camundaLogLevel,
     CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS: 5000,
   });
-  return keepRetriesOnOutages(c8.getZeebeGrpcApiClient());
+  return retryBackPressure(keepRetriesOnOutages(c8.getZeebeGrpcApiClient()));
 }
 
 /**
@@ -71,6 +73,60 @@ function keepRetriesOnOutages(client: ZeebeClient): ZeebeClient {
         }
       },
     } as never)) as ZeebeClient['createWorker'];
+  return client;
+}
+
+/** The commands the platform sends that the broker may push back; each is refused before anything is written. */
+const COMMANDS = [
+  'completeJob',
+  'createProcessInstance',
+  'publishMessage',
+  'setVariables',
+  'cancelProcessInstance',
+  'throwError',
+  'failJob',
+  'updateJobTimeout',
+  'updateJobRetries',
+  'resolveIncident',
+  'migrateProcessInstance',
+  'modifyProcessInstance',
+  'deployResource',
+  'broadcastSignal',
+] as const;
+
+/** Waits between the tries of a command the broker pushed back: about 1.5 s in all, then the caller is told. */
+export const BACK_PRESSURE_WAITS_MS = [50, 100, 200, 400, 800];
+
+/**
+ * True when the broker refused a command because its request (or write) limit is full: back-pressure, which
+ * Zeebe answers with RESOURCE_EXHAUSTED before writing anything, asking the client to try again shortly. Not the
+ * gRPC library's own RESOURCE_EXHAUSTED for a message over the size limit, which no retry cures.
+ */
+export function isBackPressure(err: unknown): boolean {
+  return grpcCode(err) === Grpc.RESOURCE_EXHAUSTED && !/larger than max|message size/i.test(String((err as Error)?.message ?? err));
+}
+
+/**
+ * Sends a command again while the broker pushes it back, after {@link BACK_PRESSURE_WAITS_MS}: an officer's
+ * completion or a citizen's submission at a busy moment goes through instead of answering 503. Safe because a
+ * pushed-back command was not written; any other error (the broker down included) is passed on at once.
+ */
+function retryBackPressure(client: ZeebeClient): ZeebeClient {
+  for (const name of COMMANDS) {
+    const command = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+    if (typeof command !== 'function') continue;
+    const send = command.bind(client);
+    (client as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      for (let i = 0; ; i++) {
+        try {
+          return await send(...args);
+        } catch (err) {
+          if (i >= BACK_PRESSURE_WAITS_MS.length || !isBackPressure(err)) throw err;
+          await new Promise((r) => setTimeout(r, BACK_PRESSURE_WAITS_MS[i]));
+        }
+      }
+    };
+  }
   return client;
 }
 
