@@ -43,6 +43,7 @@ import * as forecastHistoryIndex from './20261210050000_forecast_history_index.j
 import * as legalDocuments from './20261211010000_legal_documents.js';
 import * as inboxOpenScopesUnchanged from './20261212020000_inbox_open_scopes_unchanged.js';
 import * as caseSearchText from './20261213010000_case_search_text.js';
+import * as caseIndexWatch from './20261214010000_case_index_watch.js';
 
 /** Static migration source: every migration, in order. Add new files here. */
 const migrations: Record<string, Knex.Migration> = {
@@ -89,6 +90,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261211010000_legal_documents': legalDocuments,
   '20261212020000_inbox_open_scopes_unchanged': inboxOpenScopesUnchanged,
   '20261213010000_case_search_text': caseSearchText,
+  '20261214010000_case_index_watch': caseIndexWatch,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
