@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { BACK_PRESSURE_WAITS_MS, createZeebeClient, grpcCode, Grpc, type ZeebeClient } from '../../engine/client.js';
+import { startStandInGateway } from '../helpers/stand-in-gateway.js';
 
 /**
  * A broker at its request limit refuses a command with RESOURCE_EXHAUSTED before writing it. The platform's
@@ -34,11 +32,8 @@ describe('a command the broker pushes back', () => {
     };
 
   beforeAll(async () => {
-    const sdkDir = path.dirname(createRequire(import.meta.url).resolve('@camunda8/sdk/package.json'));
-    const def = protoLoader.loadSync(path.join(sdkDir, 'dist/proto/zeebe.proto'), { keepCase: true, longs: String, defaults: true });
-    const proto = grpc.loadPackageDefinition(def) as unknown as { gateway_protocol: { Gateway: { service: grpc.ServiceDefinition } } };
-    server = new grpc.Server();
-    server.addService(proto.gateway_protocol.Gateway.service, {
+    let address: string;
+    ({ server, address } = await startStandInGateway({
       CompleteJob: answer('CompleteJob', {}),
       CreateProcessInstance: answer('CreateProcessInstance', {
         processDefinitionKey: '1',
@@ -46,11 +41,8 @@ describe('a command the broker pushes back', () => {
         version: 1,
         processInstanceKey: '2251799813685249',
       }),
-    });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-    );
-    zeebe = createZeebeClient(`127.0.0.1:${port}`);
+    }));
+    zeebe = createZeebeClient(address);
   });
   afterAll(async () => {
     await zeebe?.close();

@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { createZeebeClient, type ZeebeClient } from '../../engine/client.js';
 import { startJobWorker, stopJobWorkers } from '../../engine/jobs/worker.js';
+import { startStandInGateway } from '../helpers/stand-in-gateway.js';
 
 /**
  * A gateway that never answers a poll (the case the SDK's own client-side timer was for, which
@@ -19,22 +17,16 @@ describe('a poll the gateway never answers', () => {
   const calls: { at: number; cancelledAt?: number; type: string; requestTimeout: string }[] = [];
 
   beforeAll(async () => {
-    const sdkDir = path.dirname(createRequire(import.meta.url).resolve('@camunda8/sdk/package.json'));
-    const def = protoLoader.loadSync(path.join(sdkDir, 'dist/proto/zeebe.proto'), { keepCase: true, longs: String, defaults: true });
-    const proto = grpc.loadPackageDefinition(def) as unknown as { gateway_protocol: { Gateway: { service: grpc.ServiceDefinition } } };
-    server = new grpc.Server();
-    server.addService(proto.gateway_protocol.Gateway.service, {
+    let address: string;
+    ({ server, address } = await startStandInGateway({
       ActivateJobs: (call: grpc.ServerWritableStream<{ type: string; requestTimeout: string }, unknown>) => {
         const entry: (typeof calls)[number] = { at: Date.now(), type: call.request.type, requestTimeout: String(call.request.requestTimeout) };
         calls.push(entry);
         call.on('cancelled', () => (entry.cancelledAt = Date.now()));
         // never answers, never ends
       },
-    });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-    );
-    zeebe = createZeebeClient(`127.0.0.1:${port}`);
+    }));
+    zeebe = createZeebeClient(address);
   });
   afterAll(async () => {
     await zeebe?.close();
